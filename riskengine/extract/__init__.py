@@ -1,0 +1,1 @@
+"""Events from article text and from ACLED exports."""

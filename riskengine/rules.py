@@ -1,0 +1,271 @@
+"""The rule language analysts write in YAML, as typed models.
+
+A rule file holds ``rules:`` (and optionally ``profiles:``). Field names are checked against the
+event field registry by the loader, which also attaches file/line/column to every problem.
+
+    rules:
+      - id: deep-strike-military-industry
+        title: Deep strike on a military-industrial site
+        stakeholders: [investor, analyst]
+        dimension: escalation
+        when:
+          all:
+            - {field: target_category, equals: military_industry}
+            - {field: distance_from_border_km, at_least: 1000}
+        points: {base: 2, per: fatalities, factor: 0.5, cap: 6}
+        recommendation: "Reassess exposure to defence suppliers near {{ event.location }}."
+        source: {document: "000", section: "Recommendations for Stakeholders, 1"}
+
+Pattern rules relate two or more events:
+
+        sequence:
+          - as: first
+            when: {field: target_category, equals: military_industry}
+          - as: repeat
+            when: {field: target_category, equals: military_industry}
+            where:
+              - {field: target_name, equals: first.target_name}
+              - {field: event_date, after: first.event_date, within_days: 60}
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+STAKEHOLDERS: tuple[str, ...] = ("investor", "government", "ngo", "analyst")
+DIMENSIONS: tuple[str, ...] = ("escalation", "security", "economic", "diplomatic", "humanitarian", "military")
+
+Stakeholder = Literal["investor", "government", "ngo", "analyst"]
+Dimension = Literal["escalation", "security", "economic", "diplomatic", "humanitarian", "military"]
+
+# Comparison operators an analyst may write in a condition, mapped to the engine-neutral name.
+OPERATORS: dict[str, str] = {
+    "equals": "eq",
+    "not_equals": "ne",
+    "in": "in",
+    "not_in": "not_in",
+    "greater_than": "gt",
+    "at_least": "gte",
+    "less_than": "lt",
+    "at_most": "lte",
+    "contains": "contains",
+    "matches": "matches",
+    "exists": "exists",
+}
+
+Scalar = Union[str, int, float, bool]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Comparison(_Strict):
+    """``{field: X, <operator>: value}``: exactly one operator per comparison."""
+
+    field: str
+    equals: Scalar | None = None
+    not_equals: Scalar | None = None
+    in_: list[Scalar] | None = Field(None, alias="in")
+    not_in: list[Scalar] | None = None
+    greater_than: float | None = None
+    at_least: float | None = None
+    less_than: float | None = None
+    at_most: float | None = None
+    contains: str | None = None
+    matches: str | None = None
+    exists: bool | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> Comparison:
+        used = self.operators_used()
+        if len(used) != 1:
+            names = ", ".join(OPERATORS)
+            if not used:
+                raise ValueError(f"a comparison needs one operator: {names}")
+            raise ValueError(f"a comparison takes one operator, got {', '.join(used)}")
+        return self
+
+    def operators_used(self) -> list[str]:
+        return [
+            name
+            for name in OPERATORS
+            if getattr(self, "in_" if name == "in" else name) is not None
+        ]
+
+    @property
+    def operator(self) -> str:
+        return self.operators_used()[0]
+
+    @property
+    def value(self) -> Any:
+        name = self.operator
+        return getattr(self, "in_" if name == "in" else name)
+
+
+class AllOf(_Strict):
+    all: list[Condition] = Field(min_length=1)
+
+
+class AnyOf(_Strict):
+    any: list[Condition] = Field(min_length=1)
+
+
+class NotOf(_Strict):
+    not_: Condition = Field(alias="not")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+Condition = Annotated[Union[Comparison, AllOf, AnyOf, NotOf], Field(union_mode="left_to_right")]
+
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+NotOf.model_rebuild()
+
+
+class ScaledPoints(_Strict):
+    """``base + factor * event[per]``, capped: points that grow with fatalities or drones."""
+
+    base: float = Field(0, ge=0)
+    per: str
+    factor: float = Field(gt=0)
+    cap: float = Field(gt=0)
+    leg: str | None = Field(None, description="Pattern rules: the leg whose field scales the points (default: the last)")
+
+
+class SourceRef(_Strict):
+    """The source document and section a rule encodes."""
+
+    document: str = Field(min_length=1, description="Seed document id, e.g. '000'")
+    section: str = Field(min_length=1)
+    quote: str | None = None
+
+
+Relation = Literal["equals", "not_equals", "after", "on_or_after", "before", "on_or_before"]
+
+
+class Where(_Strict):
+    """A relation between this leg's field and an earlier leg's field: ``{field: event_date,
+    after: first.event_date, within_days: 60}``."""
+
+    field: str
+    equals: str | None = None
+    not_equals: str | None = None
+    after: str | None = None
+    on_or_after: str | None = None
+    before: str | None = None
+    on_or_before: str | None = None
+    within_days: int | None = Field(None, ge=0, le=3650)
+
+    @model_validator(mode="after")
+    def _one_relation(self) -> Where:
+        used = self.relations_used()
+        if len(used) != 1:
+            raise ValueError(
+                "a where-clause takes exactly one of: equals, not_equals, after, on_or_after, before, on_or_before"
+            )
+        if self.within_days is not None and used[0] in ("equals", "not_equals"):
+            raise ValueError("within_days goes with after, on_or_after, before or on_or_before")
+        return self
+
+    def relations_used(self) -> list[str]:
+        return [r for r in ("equals", "not_equals", "after", "on_or_after", "before", "on_or_before") if getattr(self, r) is not None]
+
+    @property
+    def relation(self) -> str:
+        return self.relations_used()[0]
+
+    @property
+    def other(self) -> tuple[str, str]:
+        """``(leg, field)`` of the right-hand side, from ``leg.field``."""
+        text: str = getattr(self, self.relation)
+        leg, _, field = text.partition(".")
+        return leg, field
+
+
+class Leg(_Strict):
+    """One event of a pattern rule."""
+
+    as_: str = Field(alias="as", pattern=r"^[a-z][a-z0-9_]*$")
+    when: Condition
+    where: list[Where] = Field(default_factory=list)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Rule(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
+    title: str = Field(min_length=1)
+    stakeholders: list[Stakeholder] = Field(min_length=1)
+    dimension: Dimension
+    when: Condition | None = None
+    sequence: list[Leg] | None = Field(None, min_length=2, max_length=16)
+    points: float | ScaledPoints
+    recommendation: str | None = None
+    source: SourceRef
+    tags: list[str] = Field(default_factory=list)
+    enabled: bool = True
+
+    @model_validator(mode="after")
+    def _when_or_sequence(self) -> Rule:
+        if (self.when is None) == (self.sequence is None):
+            raise ValueError("a rule has either 'when' (one event) or 'sequence' (a pattern over events), not both")
+        if isinstance(self.points, (int, float)) and self.points < 0:
+            raise ValueError("points must be zero or more")
+        return self
+
+    @property
+    def is_pattern(self) -> bool:
+        return self.sequence is not None
+
+
+class Profile(_Strict):
+    """How one stakeholder reads the scores."""
+
+    title: str
+    audience: str | None = None
+    dimension_weights: dict[Dimension, float]
+    regions_of_interest: list[str] = Field(default_factory=list)
+    thresholds: list[float] = Field(default=[2.0, 4.0, 6.0, 8.0], min_length=4, max_length=4)
+    saturation: float = Field(10.0, gt=0, description="Weighted points at which a dimension reaches 6.3 of 10")
+
+    @model_validator(mode="after")
+    def _check(self) -> Profile:
+        if any(w < 0 for w in self.dimension_weights.values()) or sum(self.dimension_weights.values()) <= 0:
+            raise ValueError("dimension_weights must be non-negative and not all zero")
+        if sorted(self.thresholds) != list(self.thresholds) or not all(0 < t < 10 for t in self.thresholds):
+            raise ValueError("thresholds must be four increasing numbers between 0 and 10")
+        return self
+
+
+class RuleFile(_Strict):
+    """The top level of a YAML rule file."""
+
+    pack: str | None = Field(None, description="Name of the pack, e.g. 'investor'")
+    description: str | None = None
+    rules: list[Rule] = Field(default_factory=list)
+    profiles: dict[Stakeholder, Profile] = Field(default_factory=dict)
+
+
+__all__ = [
+    "DIMENSIONS",
+    "OPERATORS",
+    "STAKEHOLDERS",
+    "AllOf",
+    "AnyOf",
+    "Comparison",
+    "Condition",
+    "Leg",
+    "NotOf",
+    "Profile",
+    "Rule",
+    "RuleFile",
+    "ScaledPoints",
+    "SourceRef",
+    "Where",
+]
