@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 STAKEHOLDERS: tuple[str, ...] = ("investor", "government", "ngo", "analyst")
 DIMENSIONS: tuple[str, ...] = ("escalation", "security", "economic", "diplomatic", "humanitarian", "military")
@@ -56,6 +56,9 @@ OPERATORS: dict[str, str] = {
 }
 
 Scalar = Union[str, int, float, bool]
+# Ordering bounds are numbers, or ISO dates ('2025-07-01') for date fields; the loader checks
+# which one a field takes, with the line and column of the value.
+Bound = Union[float, str]
 
 
 class _Strict(BaseModel):
@@ -70,10 +73,10 @@ class Comparison(_Strict):
     not_equals: Scalar | None = None
     in_: list[Scalar] | None = Field(None, alias="in")
     not_in: list[Scalar] | None = None
-    greater_than: float | None = None
-    at_least: float | None = None
-    less_than: float | None = None
-    at_most: float | None = None
+    greater_than: Bound | None = None
+    at_least: Bound | None = None
+    less_than: Bound | None = None
+    at_most: Bound | None = None
     contains: str | None = None
     matches: str | None = None
     exists: bool | None = None
@@ -121,7 +124,34 @@ class NotOf(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-Condition = Annotated[Union[Comparison, AllOf, AnyOf, NotOf], Field(union_mode="left_to_right")]
+def _condition_kind(value: Any) -> str | None:
+    # Choose the member by the key that is present, so a bad condition yields the errors of the
+    # one model the analyst meant instead of one error per union member.
+    if isinstance(value, dict):
+        if "field" in value:
+            return "Comparison"
+        for key, tag in (("all", "AllOf"), ("any", "AnyOf"), ("not", "NotOf")):
+            if key in value:
+                return tag
+        return "Comparison"
+    if isinstance(value, (Comparison, AllOf, AnyOf, NotOf)):
+        return type(value).__name__
+    return None
+
+
+Condition = Annotated[
+    Union[
+        Annotated[Comparison, Tag("Comparison")],
+        Annotated[AllOf, Tag("AllOf")],
+        Annotated[AnyOf, Tag("AnyOf")],
+        Annotated[NotOf, Tag("NotOf")],
+    ],
+    Discriminator(
+        _condition_kind,
+        custom_error_type="condition_type",
+        custom_error_message="a condition is a mapping with one of the keys field, all, any or not",
+    ),
+]
 
 AllOf.model_rebuild()
 AnyOf.model_rebuild()
@@ -198,6 +228,16 @@ class Leg(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+def _points_kind(value: Any) -> str:
+    return "ScaledPoints" if isinstance(value, (dict, ScaledPoints)) else "fixed"
+
+
+Points = Annotated[
+    Union[Annotated[float, Tag("fixed")], Annotated[ScaledPoints, Tag("ScaledPoints")]],
+    Discriminator(_points_kind),
+]
+
+
 class Rule(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
     title: str = Field(min_length=1)
@@ -205,7 +245,7 @@ class Rule(_Strict):
     dimension: Dimension
     when: Condition | None = None
     sequence: list[Leg] | None = Field(None, min_length=2, max_length=16)
-    points: float | ScaledPoints
+    points: Points
     recommendation: str | None = None
     source: SourceRef
     tags: list[str] = Field(default_factory=list)
