@@ -24,6 +24,7 @@ score: $(STAMP)
 	$(BIN)/riskengine score --week 2025-W27 --format table
 
 test: $(STAMP)
+	@bash scripts/ensure_chromium.sh || true
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

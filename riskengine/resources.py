@@ -27,3 +27,19 @@ def default_templates_dir() -> Path:
 
 def sample_data_dir() -> Path:
     return _bundled("data", "_data")
+
+
+def display_path(path: str) -> str:
+    """How a file is named in output: bundled files as ``rules/x.yaml`` wherever they are
+    installed, others relative to the working directory when below it, so output is the same
+    on every machine."""
+    resolved = Path(path).resolve()
+    for label, root in (("rules", default_rules_dir()), ("templates", default_templates_dir()), ("data", sample_data_dir())):
+        try:
+            return f"{label}/{resolved.relative_to(root.resolve()).as_posix()}"
+        except ValueError:
+            continue
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path
