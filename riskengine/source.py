@@ -538,6 +538,7 @@ PATTERN_MESSAGES: dict[tuple[str, str], str] = {
 # Literal values found at a mapping key, by the key's mapping, get their own code (see ERRORS.md).
 KEY_LITERAL_CODES: dict[str, tuple[str, str]] = {
     "dimension_weights": ("E311", "weight for unknown dimension"),
+    "profiles": ("E205", "unknown stakeholder"),
 }
 
 
@@ -617,11 +618,11 @@ def _one_issue(err: dict[str, Any], walk: _Walk, locate: Locate, render: Callabl
     if kind in ("value_error", "assertion_error"):
         message = str(ctx.get("error", err["msg"]))
         return Issue("E206", message, loc)
+    if kind == "condition_type":
+        return Issue("E204", f"{err['msg']}, got {describe_value(value)}", loc)
     expected = _expected(kind)
     if expected is not None:
         return Issue("E204", f"expected {expected}, got {describe_value(value)}", loc)
-    if kind == "condition_type":
-        return Issue("E204", f"{err['msg']}, got {describe_value(value)}", loc)
     if kind in ("too_short", "too_long"):
         if "min_length" in ctx and kind == "too_short":
             noun = "character" if isinstance(value, str) else "item"
