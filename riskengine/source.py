@@ -494,7 +494,7 @@ _TYPE_WORDS: dict[str, str] = {
 
 
 def _expected(error_type: str) -> str | None:
-    for suffix in ("_type", "_parsing", "_from_datetime_parsing", "_from_datetime_inexact"):
+    for suffix in ("_from_datetime_parsing", "_from_datetime_inexact", "_parsing", "_type"):
         if error_type.endswith(suffix):
             base = error_type[: -len(suffix)]
             return _TYPE_WORDS.get(base, base.replace("_", " "))
@@ -635,11 +635,12 @@ def _one_issue(err: dict[str, Any], walk: _Walk, locate: Locate, render: Callabl
         if kind == "string_too_short":
             return Issue("E205", "must not be empty" if ctx.get("min_length") == 1 else err["msg"], loc)
         return Issue("E205", f"longer than {ctx.get('max_length')} characters", loc)
+    bounds = {"greater_than": ("more than", "gt"), "greater_than_equal": ("at least", "ge"),
+              "less_than": ("less than", "lt"), "less_than_equal": ("at most", "le")}
+    if kind in bounds:
+        words, key = bounds[kind]
+        return Issue("E205", f"must be {words} {ctx.get(key)}, got {describe_value(value)}", loc)
     message = str(err["msg"])
-    if value is not None and not isinstance(value, (dict, list)) and kind in (
-        "greater_than", "greater_than_equal", "less_than", "less_than_equal",
-    ):
-        message = f"{message}, got {describe_value(value)}"
     return Issue("E205", message[0].lower() + message[1:] if message else kind, loc)
 
 
