@@ -22,6 +22,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -829,7 +830,10 @@ _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
 def md_escape(value: Any) -> str:
     """Text as Markdown shows it literally: one line, every markup character backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    escaped = _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    # "\{%" would still read as a template tag to anyone grepping for leftovers; "%" is
+    # escapable too, and only escaped there so "55-80 %" stays readable.
+    return escaped.replace("\\{%", "\\{\\%")
 
 
 def _refuse_missing(value: Any) -> None:
@@ -915,12 +919,30 @@ def _tidy(text: str) -> str:
     return text.strip("\n") + "\n"
 
 
+def _hide_braces(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\x00NU").replace("{", "\x00LB").replace("}", "\x00RB")
+    if isinstance(value, dict):
+        return {k: _hide_braces(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_hide_braces(v) for v in value]
+    return value
+
+
+def _json_brief(context: BriefContext) -> str:
+    # The same strings, written so that no page a JSON brief is pasted into (HTML, or a
+    # client-side template with {{ }} interpolation) can read markup or template code in them.
+    # Braces inside strings are swapped for a marker before encoding (JSON's own braces must stay).
+    text = json.dumps(_hide_braces(context.model_dump(mode="json")), indent=2, ensure_ascii=False)
+    for raw, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\\u0000LB", "\\u007b"), ("\\u0000RB", "\\u007d"), ("\\u0000NU", "\\u0000")):
+        text = text.replace(raw, code)
+    return text + "\n"
+
+
 def render_brief(context: BriefContext, fmt: str, templates_dir: str | Path | None = None) -> str:
     """The brief as text: Markdown, HTML or JSON."""
     if fmt == "json":
-        text = json.dumps(context.model_dump(mode="json"), indent=2, ensure_ascii=False)
-        # Safe to paste into HTML: no raw <, > or & from event text.
-        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+        return _json_brief(context)
     env = make_environment(fmt, templates_dir)
     names = template_names(context.stakeholder, fmt)
     try:
@@ -964,6 +986,38 @@ def brief_filename(context: BriefContext, fmt: str) -> str:
     return f"{context.window.label}-{context.stakeholder}.{fmt}"
 
 
+@dataclass(frozen=True)
+class RenderedBrief:
+    context: BriefContext
+    fmt: str
+    filename: str
+    text: str
+    leftovers: tuple[str, ...]
+
+
+def render_briefs(
+    report: ScoreReport,
+    events: Iterable[Event],
+    *,
+    formats: Sequence[str] = ("md",),
+    templates_dir: str | Path | None = None,
+) -> list[RenderedBrief]:
+    """Every stakeholder of ``report`` in every format, in the report's stakeholder order."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise TemplateError(f"unknown brief format '{unknown[0]}' (one of: {', '.join(FORMATS)})")
+    event_list = list(events)
+    rendered = []
+    for s in report.stakeholders:
+        context = build_context(report, s.stakeholder, event_list)
+        for fmt in formats:
+            text = render_brief(context, fmt, templates_dir)
+            rendered.append(
+                RenderedBrief(context, fmt, brief_filename(context, fmt), text, tuple(leftover_placeholders(text)))
+            )
+    return rendered
+
+
 __all__ = [
     "BRIEF_SCHEMA_VERSION",
     "CONFIDENCE_LEVELS",
@@ -971,6 +1025,7 @@ __all__ = [
     "LIKELIHOOD_BANDS",
     "SECTIONS",
     "BriefContext",
+    "RenderedBrief",
     "brief_filename",
     "build_context",
     "leftover_placeholders",
@@ -978,6 +1033,7 @@ __all__ = [
     "make_environment",
     "md_escape",
     "render_brief",
+    "render_briefs",
     "signed",
     "sparkline",
     "template_names",
