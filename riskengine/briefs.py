@@ -939,11 +939,18 @@ def _json_brief(context: BriefContext) -> str:
     return text + "\n"
 
 
-def render_brief(context: BriefContext, fmt: str, templates_dir: str | Path | None = None) -> str:
-    """The brief as text: Markdown, HTML or JSON."""
+def render_brief(
+    context: BriefContext,
+    fmt: str,
+    templates_dir: str | Path | None = None,
+    *,
+    environment: SandboxedEnvironment | None = None,
+) -> str:
+    """The brief as text: Markdown, HTML or JSON. Pass ``environment`` (from
+    ``make_environment``) to reuse compiled templates across briefs."""
     if fmt == "json":
         return _json_brief(context)
-    env = make_environment(fmt, templates_dir)
+    env = environment or make_environment(fmt, templates_dir)
     names = template_names(context.stakeholder, fmt)
     try:
         template = env.select_template(names)
@@ -1007,11 +1014,14 @@ def render_briefs(
     if unknown:
         raise TemplateError(f"unknown brief format '{unknown[0]}' (one of: {', '.join(FORMATS)})")
     event_list = list(events)
+    # One environment per format and call: templates compile once for all stakeholders, and a
+    # later call (--watch) starts fresh, so an edited template is never served from a cache.
+    environments = {fmt: make_environment(fmt, templates_dir) for fmt in formats if fmt != "json"}
     rendered = []
     for s in report.stakeholders:
         context = build_context(report, s.stakeholder, event_list)
         for fmt in formats:
-            text = render_brief(context, fmt, templates_dir)
+            text = render_brief(context, fmt, templates_dir, environment=environments.get(fmt))
             rendered.append(
                 RenderedBrief(context, fmt, brief_filename(context, fmt), text, tuple(leftover_placeholders(text)))
             )

@@ -546,3 +546,144 @@ def test_watch_sees_created_and_deleted_files(tmp_path: Path) -> None:
     assert changed_files(before, middle) == [str(tmp_path / "events.yaml")]
     (tmp_path / "events.yaml").unlink()
     assert changed_files(middle, snapshot([tmp_path])) == [str(tmp_path / "events.yaml")]
+
+
+# ---------------------------------------------------------------------------------------------
+# The bundled sample, end to end: golden briefs and the CLI verb
+
+NOW = "2025-07-07T06:00:00Z"
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[ScoreReport, list[Event]]:
+    from riskengine import api
+
+    events = api.read_events()
+    return api.score(events, rules=api.load_rules(), window="2025-W27", now=NOW), events
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+@pytest.mark.parametrize("stakeholder", STAKEHOLDERS)
+def test_golden_brief(sample: tuple[ScoreReport, list[Event]], stakeholder: str, fmt: str, update_golden: bool) -> None:
+    import difflib
+
+    report, events = sample
+    text = render_brief(build_context(report, stakeholder, events), fmt)
+    golden = GOLDEN / f"2025-W27-{stakeholder}.{fmt}"
+    if update_golden:
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_bytes(text.encode("utf-8"))
+        return
+    assert golden.is_file(), f"{golden} is missing: run pytest --update-golden (or REGENERATE_GOLDEN=1) and review it"
+    expected = golden.read_bytes().decode("utf-8")
+    if text != expected:
+        diff = "".join(
+            list(difflib.unified_diff(expected.splitlines(True), text.splitlines(True), str(golden), "rendered"))[:80]
+        )
+        pytest.fail(f"the {stakeholder} {fmt} brief differs from its golden file "
+                    f"(pytest --update-golden rewrites it):\n{diff}")
+
+
+def test_sample_briefs_have_every_section_filled_or_warned(sample: tuple[ScoreReport, list[Event]]) -> None:
+    report, events = sample
+    for stakeholder in STAKEHOLDERS:
+        context = build_context(report, stakeholder, events)
+        assert context.drivers and context.actions and context.judgments, stakeholder
+        for fmt in ("md", "html", "json"):
+            assert leftover_placeholders(render_brief(context, fmt)) == []
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    from riskengine.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_writes_every_brief_and_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "briefs"
+    code, stdout, stderr = _run(capsys, "brief", "--week", "2025-W27", "--stakeholder", "all", "--format", "md", "--out", str(out), "--now", NOW)
+    assert code == 0, stderr
+    written = sorted(p.name for p in out.iterdir())
+    assert written == sorted(f"2025-W27-{sh}.md" for sh in STAKEHOLDERS)
+    for sh in STAKEHOLDERS:
+        assert f"wrote {out / f'2025-W27-{sh}.md'}" in stdout
+        assert re.search(rf"^{sh}: [a-z ]+ \d+\.\d \([+-±]\d+\.\d since 2025-W26\); \d+ drivers, \d+ actions, \d+ warnings$", stdout, re.M)
+    golden = GOLDEN / "2025-W27-investor.md"
+    if golden.is_file():
+        assert (out / "2025-W27-investor.md").read_bytes() == golden.read_bytes()
+    assert not list(out.glob(".*")), "temporary files left behind"
+
+
+def test_cli_all_formats_and_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, stderr = _run(capsys, "brief", "--week", "2025-W27", "--format", "all", "--out", str(tmp_path), "--now", NOW)
+    assert code == 0, stderr
+    assert len(list(tmp_path.iterdir())) == 12
+    code, stdout, stderr = _run(capsys, "brief", "--week", "2025-W27", "--stakeholder", "ngo", "--format", "json", "--out", "-")
+    assert code == 0, stderr
+    data = json.loads(stdout)
+    assert data["stakeholder"] == "ngo" and data["method"]["generated_at"] == "not given"
+    assert stderr.startswith("ngo: ")
+
+
+def test_cli_empty_week_warns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, stdout, stderr = _run(capsys, "brief", "--week", "2020-W01", "--stakeholder", "investor", "--out", str(tmp_path))
+    assert code == 0, stderr
+    assert "warning: investor brief: drivers: no events drove the score this week" in stderr
+    assert "Warning:" in (tmp_path / "2020-W01-investor.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--now", "yesterday"], "error[E405] --now 'yesterday' is not an ISO timestamp"),
+        (["--templates", "/nonexistent/templates"], "error: --templates /nonexistent/templates: not a folder"),
+        (["--week", "2025-W99"], "2025 has no week 99"),
+    ],
+)
+def test_cli_bad_input_is_a_message_and_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str) -> None:
+    argv = ["brief", "--out", str(tmp_path), *extra]
+    if "--week" not in extra:
+        argv += ["--week", "2025-W27"]
+    code, _, stderr = _run(capsys, *argv)
+    assert code == 1
+    assert message in stderr and "Traceback" not in stderr
+
+
+def test_cli_broken_template_points_at_its_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "government.md.j2").write_text("line one\n{{ bluf.nope }}\n", encoding="utf-8")
+    argv = ["brief", "--week", "2025-W27", "--stakeholder", "government", "--templates", str(templates), "--out", str(tmp_path / "o")]
+    code, _, stderr = _run(capsys, *argv)
+    assert code == 1
+    assert "government.md.j2" in stderr and "nope" in stderr and "Traceback" not in stderr
+    assert not (tmp_path / "o" / "2025-W27-government.md").exists()
+
+
+def test_cli_watch_renders_again_after_a_template_change(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from riskengine import watch
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    override = templates / "ngo.md.j2"
+    override.write_text("first {{ window.label }}\n", encoding="utf-8")
+    polls: list[float] = []
+
+    def fake_sleep(seconds: float) -> None:
+        polls.append(seconds)
+        if len(polls) == 1:
+            override.write_text("second {{ window.label }}, edited\n", encoding="utf-8")
+
+    monkeypatch.setattr(watch, "_sleep", fake_sleep)
+    out = tmp_path / "briefs"
+    code, stdout, stderr = _run(
+        capsys, "brief", "--week", "2025-W27", "--stakeholder", "ngo", "--templates", str(templates),
+        "--out", str(out), "--watch", "--watch-max-polls", "3",
+    )
+    assert code == 0, stderr
+    assert polls == [0.5, 0.5, 0.5]
+    assert stdout.count("wrote ") == 2  # once at start, once after the edit
+    assert f"changed: {override}; rendering again" in stderr
+    assert (out / "2025-W27-ngo.md").read_text(encoding="utf-8") == "second 2025-W27, edited\n"
