@@ -22,7 +22,6 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
-from jinja2.sandbox import SandboxedEnvironment
 from pydantic import TypeAdapter, ValidationError
 
 from riskengine.compiler import ContradictionError, Problem, compile_rule, operand_problems, where_problems
@@ -41,6 +40,7 @@ from riskengine.rules import (
     RuleFile,
     ScaledPoints,
 )
+from riskengine.sandbox import text_environment
 from riskengine.source import (
     Document,
     YamlPath,
@@ -53,12 +53,12 @@ from riskengine.source import (
 )
 
 # Names a recommendation template may use: ``event`` (for a pattern rule, the last leg's event)
-# and, in pattern rules, each leg by its ``as`` name. Attributes must be event fields.
+# and, in pattern rules, each leg by its ``as`` name; their attributes are the stored Event
+# fields, as riskengine.pipeline renders them (derived fields like source_count are not there).
 RECOMMENDATION_NAMES: tuple[str, ...] = ("event",)
-EVENT_ATTRIBUTES: frozenset[str] = frozenset(FIELDS) | frozenset(Event.model_fields) | {"region"}
+EVENT_ATTRIBUTES: frozenset[str] = frozenset(Event.model_fields)
 
 _CONDITION: TypeAdapter[Any] = TypeAdapter(Condition)
-_TEMPLATES = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
 
 
 @dataclass(frozen=True)
@@ -407,7 +407,7 @@ class _Checker:
             if aliases is None:
                 self.add("E305", "'leg' is for pattern rules (with a sequence) only", ("points", "leg"), key=True)
             elif points.leg not in aliases:
-                hint = did_you_mean(points.leg, aliases) or f"legs: {', '.join(aliases)}"
+                hint = did_you_mean(points.leg, aliases) or f"legs: {', '.join(dict.fromkeys(aliases))}"
                 self.add("E305", f"unknown leg '{points.leg}'", ("points", "leg"), hint)
 
     def recommendation(self, text: str, aliases: list[str]) -> None:
@@ -417,9 +417,10 @@ class _Checker:
 
 def template_problems(text: str, aliases: Sequence[str] = ()) -> list[tuple[str, str, str | None]]:
     """Syntax errors (E309) and unknown names or event fields (E310) in a recommendation."""
+    env = text_environment()  # the environment recommendations are rendered in
     try:
-        tree = _TEMPLATES.parse(text)
-        _TEMPLATES.from_string(tree)  # compiling finds unknown filters and tests
+        tree = env.parse(text)
+        env.from_string(tree)  # compiling finds unknown filters and tests
     except jinja2.TemplateSyntaxError as error:
         where = f" (template line {error.lineno})" if error.lineno and error.lineno > 1 else ""
         return [("E309", f"recommendation template: {error.message}{where}", None)]

@@ -19,6 +19,7 @@ for rule files and event files alike.
 
 from __future__ import annotations
 
+import difflib
 import re
 import types
 import typing
@@ -560,8 +561,19 @@ def validation_issues(
     for err in error.errors(include_url=False):
         walk = _walk(root, data, err["loc"])
         groups.setdefault((walk.path, walk.on_key), []).append((err, walk))
+    # A misspelt required key shows up twice: unknown 'titel' and missing 'title'. Say it once.
+    suggested: set[YamlPath] = set()
+    for (path, _on_key), found in groups.items():
+        for err, walk in found:
+            if err["type"] == "extra_forbidden" and path and isinstance(walk.container, type) and issubclass(walk.container, BaseModel):
+                close = difflib.get_close_matches(str(path[-1]), model_keys(walk.container), n=1, cutoff=0.6)
+                if close:
+                    suggested.add(path[:-1] + (close[0],))
     issues: list[Issue] = []
     for (path, on_key), found in groups.items():
+        found = [(e, w) for e, w in found if not (e["type"] == "missing" and path in suggested)]
+        if not found:
+            continue
         typed = [(e, w) for e, w in found if _expected(e["type"])]
         if len(found) > 1 and len(typed) == len(found):
             words = [_expected(e["type"]) or "" for e, _ in found]
