@@ -12,7 +12,7 @@ from pathlib import Path
 from riskengine import ruletest
 from riskengine.errors import EventError, Issue, Location
 from riskengine.events import Event
-from riskengine.resources import default_rules_dir, sample_data_dir
+from riskengine.resources import default_rules_dir, display_path, sample_data_dir
 
 _CHECKOUT_CASES = Path(__file__).resolve().parents[2] / "tests" / "rules"
 ENGINES = ("durable", "reference", "builtin")
@@ -56,6 +56,13 @@ def _case_paths(given: list[str] | None) -> list[Path]:
     return [local if local.is_dir() else _CHECKOUT_CASES]
 
 
+def _shown(issue: Issue) -> str:
+    loc = issue.location
+    if not loc.file:
+        return issue.render()
+    return Issue(issue.code, issue.message, Location(display_path(loc.file), loc.line, loc.col, loc.yaml_path), issue.hint, issue.severity).render()
+
+
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from riskengine.compiler import compile_rules
     from riskengine.loader import load_rules
@@ -68,12 +75,12 @@ def run_test(args: argparse.Namespace) -> int:
     pack, compiled = _load(args)
     cases, problems = ruletest.load_cases(_case_paths(args.cases))
     for issue in problems:
-        print(issue.render(), file=sys.stderr)
+        print(_shown(issue), file=sys.stderr)
     results = ruletest.run_cases(cases, pack.rules, compiled, engine=args.engine, pack=pack)
     failed = [r for r in results if not r.passed]
     for result in failed:
         for issue in result.failures:
-            print(issue.render())
+            print(_shown(issue))
     # A case whose events do not validate is a failed case; count each such case once.
     broken = {(i.location.file, i.location.yaml_path.split(".")[0]) for i in problems}
     passed = len(results) - len(failed)
@@ -130,7 +137,7 @@ def run_lint(args: argparse.Namespace) -> int:
         pack.rules, compiled, pack.origins, sample_events=events, cases=cases, seeds=seeds, engine=args.engine
     )
     for issue in issues:
-        print(issue.render())
+        print(_shown(issue))
     errors = sum(1 for i in issues if i.severity == "error")
     warnings = len(issues) - errors
     print(f"lint: {len(compiled.rules)} rules, {errors} error(s), {warnings} warning(s)")
