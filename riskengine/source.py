@@ -285,6 +285,8 @@ def _syntax_issue(error: yaml.MarkedYAMLError, file: str) -> Issue:
     mark = error.problem_mark or error.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
     problem = (error.problem or "invalid YAML").strip()
+    if problem.startswith("but "):  # PyYAML's "expected X, but found Y" split in two
+        problem = problem[4:]
     hint = None
     if error.context:
         context = error.context.strip()
