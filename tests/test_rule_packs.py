@@ -88,10 +88,13 @@ def test_points_stay_on_the_one_to_five_scale() -> None:
             assert rule.points.cap >= 3, rule.id
 
 
-def test_profiles_weigh_every_dimension_for_every_stakeholder() -> None:
+def test_profiles_weigh_exactly_the_dimensions_each_stakeholder_has_rules_in() -> None:
     assert sorted(PACK.profiles) == sorted(STAKEHOLDERS)
-    for profile in PACK.profiles.values():
+    for name, profile in PACK.profiles.items():
         assert sorted(profile.dimension_weights) == sorted(DIMENSIONS)
+        with_rules = {r.dimension for r in PACK.rules if name in r.stakeholders}
+        weighted = {d for d, w in profile.dimension_weights.items() if w > 0}
+        assert weighted == with_rules, name
 
 
 def test_profiles_put_each_audience_first_where_seed_000_points_it() -> None:
