@@ -76,6 +76,7 @@ class PlaceMention:
     text: str
     place: Place
     side_adjective: bool = False  # "Ukrainian" names a side, not a place
+    side: str | None = None  # the side named, for organisations ("E.U.") that have no country
 
     @property
     def span(self) -> tuple[int, int]:
@@ -324,7 +325,7 @@ class Gazetteer:
 
     def scan(self, text: str, countries_in_text: Iterable[str] = ()) -> list[PlaceMention]:
         """Every place (and side adjective) mentioned in ``text``, in order, without overlaps."""
-        countries = set(countries_in_text)
+        countries = {c for c in countries_in_text if c}
         found: list[PlaceMention] = []
         taken: list[tuple[int, int]] = []
         for m in self._curated_regex.finditer(text):
@@ -373,10 +374,12 @@ class Gazetteer:
         if name in self.side_words:
             side = self.side_words[name]
             iso3 = self.iso3_of_side(side)
-            if iso3 is None:
-                return None
-            return PlaceMention(start, end, name, Place(None, iso3, "country"), side_adjective=True)
+            return PlaceMention(start, end, name, Place(None, iso3 or "", "country"), side_adjective=True, side=side)
         if name in self._regions:
+            # A bare region name is a place only where a place is expected ("in Kursk"), and not
+            # as a first name ("President Vladimir Putin").
+            if not LOCATIVE.search(text[max(0, start - 40) : start]) or re.match(r"\s+[A-Z][a-z]", after):
+                return None
             # A bare region name that is also a town ("Kursk") is the town when GeoNames has it.
             town = self._best_town(name, set(), None)
             if town is not None:

@@ -1,0 +1,99 @@
+"""Dates in news prose, resolved against the article's publication date.
+
+"on Tuesday" is the latest Tuesday on or before publication (the next one when the clause
+speaks of the future: "scheduled for Monday", "expected to meet on Thursday"); "overnight",
+"last night", "this morning", "pre-dawn" are the publication day, since reports of a night
+attack are dated by the morning they appear; "yesterday" and "a day earlier" the day before;
+"12 August" / "Aug 12" that day in the publication year (the year before when that would be
+more than a week after publication).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+FUTURE = re.compile(r"\b(?:scheduled|due|expected|will|set to|planned|next|upcoming|preparing|to be held|is to)\b", re.IGNORECASE)
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("explicit_dm", re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\.?(?:\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE)),
+    ("explicit_md", re.compile(rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE)),
+    ("weekday", re.compile(r"\b(?P<next>next\s+|last\s+|this\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)),
+    ("same_day", re.compile(r"\b(?:overnight|over the past night|last night|this morning|pre-dawn|predawn|early today|earlier today|today|shortly after midnight|tonight)\b", re.IGNORECASE)),
+    ("days_ago", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|\d)\s+days?\s+(?:earlier|ago|before)\b", re.IGNORECASE)),
+    ("yesterday", re.compile(r"\b(?:yesterday|the day before|the previous day)\b", re.IGNORECASE)),
+    ("weeks_ago", re.compile(r"\b(?:(?:nearly|almost|about|some)\s+)?(?P<n>a|one|two|three)\s+weeks?\s+ago\b|\blast week\b", re.IGNORECASE)),
+    ("month_ago", re.compile(r"\b(?:(?:nearly|almost|about|some)\s+)?a month ago\b|\blast month\b", re.IGNORECASE)),
+]
+_SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+@dataclass(frozen=True)
+class DatePhrase:
+    start: int
+    end: int
+    text: str
+    date: dt.date
+    future: bool = False
+    precision: int = 1  # 1 day, 2 week, 3 month
+
+
+def find_dates(clause: str, published: dt.date, offset: int = 0) -> list[DatePhrase]:
+    """Every date phrase in ``clause`` (offsets shifted by ``offset``), resolved to a day."""
+    future = bool(FUTURE.search(clause))
+    found: list[DatePhrase] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(clause):
+            if any(p.start - offset <= m.start() < p.end - offset for p in found):
+                continue
+            resolved = _resolve(kind, m, published, future)
+            if resolved is not None:
+                day, is_future, precision = resolved
+                found.append(DatePhrase(m.start() + offset, m.end() + offset, m.group(0), day, is_future, precision))
+    found.sort(key=lambda p: p.start)
+    return found
+
+
+def _resolve(kind: str, m: re.Match[str], published: dt.date, future: bool) -> tuple[dt.date, bool, int] | None:
+    if kind in ("explicit_dm", "explicit_md"):
+        month = MONTHS[m.group("month").lower()]
+        day = int(m.group("day"))
+        year = int(m.group("year")) if m.group("year") else published.year
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            return None
+        if not m.group("year") and date > published + dt.timedelta(days=7) and not future:
+            date = date.replace(year=year - 1)
+        return date, date > published, 1
+    if kind == "weekday":
+        target = WEEKDAYS.index(m.group("weekday").lower())
+        qualifier = (m.group("next") or "").strip().lower()
+        if qualifier == "next" or (future and qualifier != "last"):
+            ahead = (target - published.weekday()) % 7 or 7
+            return published + dt.timedelta(days=ahead), True, 1
+        back = (published.weekday() - target) % 7
+        if qualifier == "last" and back == 0:
+            back = 7
+        return published - dt.timedelta(days=back), False, 1
+    if kind == "same_day":
+        return published, False, 1
+    if kind == "yesterday":
+        return published - dt.timedelta(days=1), False, 1
+    if kind == "days_ago":
+        n = _SMALL.get(m.group("n").lower()) or int(m.group("n"))
+        return published - dt.timedelta(days=n), False, 1
+    if kind == "weeks_ago":
+        n = _SMALL.get((m.groupdict().get("n") or "one").lower(), 1)
+        return published - dt.timedelta(weeks=n), False, 2
+    if kind == "month_ago":
+        return published - dt.timedelta(days=30), False, 3
+    return None

@@ -1,0 +1,95 @@
+"""Quantities in news prose: "35", "1,300", "three", "forty-eight", "at least 35", "over thirty",
+"some 50,000", "1.2 million", "dozens".
+
+A quantity keeps its span so the extractor can tell which noun and verb it belongs to, and its
+qualifier: ``exact``, ``min`` ("at least", "over": the stated figure is the conservative value),
+``approx`` ("nearly", "around") or ``vague`` (a word such as "dozens", valued from patterns.yaml).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+UNITS = {
+    "zero": 0, "no": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+
+# "a" / "an" / "no" count only before a noun the extractor understands; they are matched by the
+# figure patterns, not here, so "a drone" is not a quantity on its own.
+_WORD_UNITS = {k: v for k, v in UNITS.items() if k not in ("a", "an", "no", "single")}
+_WORD = "|".join(sorted([*_WORD_UNITS, *TENS], key=len, reverse=True))
+_WORD_NUMBER = rf"(?:(?:{_WORD})(?:[-\s](?:{_WORD}))?(?:\s+(?:hundred|thousand|million)(?:\s+(?:and\s+)?(?:{_WORD})(?:[-\s](?:{_WORD}))?)?)*)"
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:million|thousand|bn|m)\b)?"
+
+QUALIFIERS = {
+    "min": r"at\s+least|more\s+than|over|upwards\s+of|in\s+excess\s+of|no\s+fewer\s+than|no\s+less\s+than",
+    "approx": r"nearly|almost|around|about|some|approximately|roughly|an\s+estimated|estimated|up\s+to|close\s+to|as\s+many\s+as",
+}
+_QUALIFIER = "|".join(f"(?P<{name}>{rx})" for name, rx in QUALIFIERS.items())
+
+NUMBER_RE = re.compile(
+    rf"(?<![\w$£€.,-])(?:(?:{_QUALIFIER})\s+)?(?P<num>{_DIGITS}|{_WORD_NUMBER})(?![\d.,]\d)(?!\d)(?P<plus>\+)?(?![\w-]*(?:st|nd|rd|th)\b)(?!-year)(?!\s*(?:%|per\s?cent))",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: int
+    start: int
+    end: int
+    text: str
+    qualifier: str = "exact"  # exact | min | approx | vague
+
+
+def words_to_int(text: str) -> int | None:
+    """"forty-eight" -> 48, "two hundred and five" -> 205, "1.2 million" -> 1200000."""
+    t = text.strip().lower().replace(",", "")
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(million|thousand|bn|m)?", t)
+    if m:
+        number = float(m.group(1))
+        scale = {"million": 1_000_000, "m": 1_000_000, "thousand": 1000, "bn": 1_000_000_000, None: 1}[m.group(2)]
+        return int(round(number * scale))
+    total, current = 0, 0
+    for token in re.split(r"[\s-]+", t):
+        if token == "and" or not token:
+            continue
+        if token in UNITS:
+            current += UNITS[token]
+        elif token in TENS:
+            current += TENS[token]
+        elif token in SCALES:
+            current = max(current, 1) * SCALES[token]
+            if SCALES[token] >= 1000:
+                total, current = total + current, 0
+        else:
+            return None
+    return total + current
+
+
+def find_quantities(text: str, vague: Mapping[str, int] | None = None) -> list[Quantity]:
+    """Every quantity in ``text`` with its span, in order. ``vague`` maps words ("dozens") to values."""
+    found: list[Quantity] = []
+    for m in NUMBER_RE.finditer(text):
+        value = words_to_int(m.group("num"))
+        if value is None:
+            continue
+        # A year ("since November 2023") or a time ("at 10") is not a count.
+        if re.fullmatch(r"(?:19|20)\d\d", m.group("num")) and value >= 1900:
+            continue
+        qualifier = "min" if m.group("min") or m.group("plus") else "approx" if m.group("approx") else "exact"
+        found.append(Quantity(value, m.start(), m.end(), m.group(0), qualifier))
+    if vague:
+        alternation = "|".join(re.escape(w) for w in sorted(vague, key=len, reverse=True))
+        for m in re.finditer(rf"\b(?:{alternation})\b", text, re.IGNORECASE):
+            if any(q.start <= m.start() < q.end for q in found):
+                continue
+            found.append(Quantity(int(vague[m.group(0).lower()]), m.start(), m.end(), m.group(0), "vague"))
+        found.sort(key=lambda q: q.start)
+    return found
