@@ -378,7 +378,11 @@ def _records(path: Path, shown: str) -> Iterator[_Record | Issue]:
     if suffix in JSONL_SUFFIXES:
         return _jsonl_records(path, shown)
     if suffix in JSON_SUFFIXES:
-        return _json_records(path, shown)
+        # A JSON file is parsed whole anyway: when it is broken, say so once rather than also
+        # judging the records before the break.
+        items = list(_json_records(path, shown))
+        broken = [i for i in items if isinstance(i, Issue) and i.code in ("E101", "E104", "E105")]
+        return iter(broken or items)
     if suffix in YAML_SUFFIXES:
         return _yaml_records(path, shown)
     return iter([Issue("E104", f"unknown event file format '{path.suffix}'", Location(shown), "use .yaml, .json or .jsonl")])
