@@ -51,6 +51,8 @@ def test_case_files_load_without_problems() -> None:
 
 @pytest.mark.parametrize("loaded", LOADED, ids=[f"{Path(c.location.file).stem}::{c.case.name}" for c in LOADED])
 def test_rule_case(loaded: ruletest.LoadedCase) -> None:
+    if loaded.case.classes:
+        pytest.importorskip("riskengine.matching", reason="classes are scored by the pipeline")
     result = ruletest.run_case(loaded, PACK.rules, COMPILED, engine=_engine(), pack=PACK)
     assert [i.render() for i in result.failures] == []
 
