@@ -1,0 +1,50 @@
+"""Atomic writes: the target is the old file or the new one, never half of one."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from riskengine.fileio import atomic_writer, write_atomic
+
+
+@pytest.mark.parametrize("data", ["héllo\nworld\n", b"\x00\x01bytes"])
+def test_write_atomic_text_and_bytes(tmp_path: Path, data: str | bytes) -> None:
+    target = tmp_path / "out"
+    write_atomic(target, data)
+    assert (target.read_bytes() if isinstance(data, bytes) else target.read_text(encoding="utf-8")) == data
+    assert os.listdir(tmp_path) == ["out"]
+
+
+def test_failure_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        with atomic_writer(target) as handle:
+            handle.write("half of the new")
+            raise RuntimeError("disk full")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert os.listdir(tmp_path) == ["out"]
+
+
+def test_existing_mode_is_kept(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    write_atomic(target, "new")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_text_is_utf8_with_unix_newlines(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    write_atomic(target, "a\nb\n")
+    assert target.read_bytes() == b"a\nb\n"
+
+
+def test_bad_mode_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        with atomic_writer(tmp_path / "x", "a"):
+            pass
