@@ -234,6 +234,10 @@ def _independent_sources(event: Event) -> int:
 
 
 def _interception_rate(event: Event) -> float | None:
+    # Unknown, not zero, when no interception figure was reported: a salvo without one must not
+    # read as "nothing was shot down".
+    if event.drones_intercepted is None and event.missiles_intercepted is None:
+        return None
     launched = (event.drones_launched or 0) + (event.missiles_launched or 0)
     intercepted = (event.drones_intercepted or 0) + (event.missiles_intercepted or 0)
     if launched == 0:
