@@ -252,7 +252,7 @@ def stakeholder_score(
     change = round(score - before, 2)
 
     dimensions = []
-    for dimension in sorted(weights):
+    for dimension in sorted(d for d, w in weights.items() if w > 0):
         s_now = saturate(now_points.get(dimension, 0.0), saturation)
         s_before = saturate(before_points.get(dimension, 0.0), saturation)
         dimensions.append(
