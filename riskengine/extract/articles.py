@@ -61,6 +61,7 @@ class Mention:
     figures: list[Figure] = field(default_factory=list)
     weapons: list[str] = field(default_factory=list)
     weapon_side: str | None = None
+    mutual: bool = False
 
 
 @dataclass
@@ -139,6 +140,14 @@ class Extractor:
         mentions = self._merge_overlaps(mentions)
         for m in mentions:
             self._fill(article, m, places, recent)
+        # Two diplomatic events in one clause ("spoke by phone ... and offered talks in
+        # Istanbul"): a place belongs to the nearer one.
+        for m in mentions:
+            if m.kind.group == "diplomacy" and m.place is not None:
+                rivals = [o for o in mentions if o is not m and o.clause == m.clause and o.kind.name != m.kind.name]
+                mine = _distance(m.place.start, m.place.end, m.start, m.end)
+                if any(_distance(m.place.start, m.place.end, o.start, o.end) < mine for o in rivals):
+                    m.place = None
         figures = self._figures(article, sentence, places)
         self._attach(figures, mentions, recent, sentence, places)
         mentions = [m for m in mentions if not self._blocked(article, m)]
@@ -195,12 +204,13 @@ class Extractor:
         # "from"/"near" are reference points ("mere miles from NATO member Romania"), and the
         # acting side's own name is not where the event happened.
         candidates = [p for p in places if m.clause[0] <= p.start < m.clause[1] and not p.side_adjective]
-        candidates = [p for p in candidates if not (p.place.level == "country" and (_reference(text, p.start) or self.g.side_of(p.place.country) == m.initiator))]
+        candidates = [p for p in candidates if not _reference(text, p.start, p.place.level)]
+        candidates = [p for p in candidates if not (p.place.level == "country" and (m.mutual or self.g.side_of(p.place.country) == m.initiator))]
         if m.kind.group == "diplomacy":
             # Talks and calls happen "in Istanbul"; sanctions are placed by their target.
             candidates = [p for p in candidates if m.kind.name != "sanctions" and re.search(r"\b(?:in|at)\s+(?:the\s+)?$", text[max(0, p.start - 12) : p.start])]
         elif not candidates:
-            candidates = [p for p in places if not p.side_adjective and p.place.level != "country" and not _reference(text, p.start)]
+            candidates = [p for p in places if not p.side_adjective and p.place.level != "country" and not _reference(text, p.start, p.place.level)]
         if candidates:
             order = {"place": 0, "region": 1, "country": 2}
             m.place = min(candidates, key=lambda p: (order[p.place.level], _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
@@ -237,12 +247,16 @@ class Extractor:
         text = article.work
         sides = [(p, self._side_of_mention(p)) for p in places if m.clause[0] <= p.start < m.clause[1]]
         sides = [(p, s) for p, s in sides if s is not None]
+        # "Russia and Ukraine have engaged in..." names both sides: an exchange, no one initiator.
+        for (p1, s1), (p2, s2) in zip(sides, sides[1:]):
+            if s1 != s2 and p2.end <= m.start and re.fullmatch(r"\s+and\s+", text[p1.end : p2.start]):
+                m.mutual = True
         by = re.search(r"\b(?:carried out|launched|conducted|claimed)?\s*by\s+$", "")
         for p, side in sides:
             before = text[max(m.clause[0], p.start - 25) : p.start]
             if p.start >= m.end and re.search(r"\bby\s+(?:the\s+)?$", before):
                 m.initiator = side
-        if m.initiator is None:
+        if m.initiator is None and not m.mutual:
             before = [(p, s) for p, s in sides if p.start < m.end]
             subject = [(p, s) for p, s in before if not re.search(r"\b(?:on|against|at|into|of|in|with|between)\s+(?:the\s+)?$", text[max(0, p.start - 15) : p.start])]
             if subject:
@@ -348,7 +362,7 @@ class Extractor:
         tail = after[:45]
         lead = re.match(r"\s*(?:(?:people|persons|civilians|residents|others|children|workers|soldiers|servicemen|of\s+them)\s+)?(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:\w+\s+)?", tail)
         rest = tail[lead.end() if lead else 0 :]
-        if re.match(r"(?:shot\s+down|intercepted|downed|destroyed|neutrali[sz]ed|jammed)", rest) and last_weapon:
+        if re.match(r"\s*(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:reportedly|successfully|all)\s+)?(?:shot\s+down|intercepted|downed|destroyed|neutrali[sz]ed|jammed)", after) and last_weapon:
             return Figure(f"{last_weapon}_intercepted", q.value, offset + q.start, offset + q.end, q.qualifier)
         people_after = bool(re.match(r"\s*(?:[\w-]+\s+)?(?:" + self.p.people.pattern + r")", after, re.IGNORECASE))
         gap = re.match(
@@ -401,7 +415,10 @@ class Extractor:
         for f in figures:
             fits = [m for m in mentions if _accepts(m, f)]
             same_clause = [m for m in fits if m.clause[0] <= f.start < m.clause[1]]
-            pool = same_clause or ([] if any(m.clause[0] <= f.start < m.clause[1] for m in mentions) and f.field in PERSON_FIELDS and f.qualifier != "negated" else fits)
+            # No event in the figure's clause: an event of an earlier clause of the sentence,
+            # else the last one of the sentences before, never one named after the figure.
+            earlier = [m for m in fits if m.clause[1] <= f.start][-1:]
+            pool = same_clause or earlier
             if not pool and f.field in PERSON_FIELDS + ("drones_intercepted", "missiles_intercepted", "distance_from_border_km", "distance_from_front_km"):
                 pool = [m for m in recent if _accepts(m, f)][-1:]
             if not pool:
@@ -463,7 +480,7 @@ class Extractor:
                 c_date = c.date()
                 if date is not None and c_date is not None and c_date.date != date:
                     continue
-                if group == "strike" and m.kind.name == "interception" and c.kind.name != "interception" and m.weapon_side and c.first.initiator and m.weapon_side != c.first.initiator:
+                if group == "strike" and m.kind.name == "interception" and c.kind.name != "interception" and m.weapon_side and m.weapon_side != c.first.initiator:
                     continue
                 cp = c.place()
                 if m.place is not None and m.place.place.level != "country" and not m.inherited_place:
@@ -513,10 +530,15 @@ class Extractor:
             if entry not in prov.setdefault(fld, []):
                 prov[fld].append(entry)
 
-        first = next((m for m in c.mentions if not m.anaphoric), c.first)
+        real = [m for m in c.mentions if not m.anaphoric]
+        first = (
+            next((m for m in real if m.kind.group == "strike" and m.kind.name != "interception" and (m.figures or m.place)), None)
+            or next((m for m in real if m.figures), None)
+            or next(iter(real), c.first)
+        )
         cite("event_type", first.start, first.end)
         values: dict[str, Any] = {}
-        kind = c.kind
+        kind = first.kind
         # Figures: the largest figure stated for a field in this article (tolls are revised
         # upwards); a negation only counts when nothing was stated.
         figures = c.figures()
@@ -534,7 +556,11 @@ class Extractor:
             launched, intercepted = chosen.get(f"{fld}_launched"), chosen.get(f"{fld}_intercepted")
             if launched and intercepted and intercepted.value > launched.value:
                 del chosen[f"{fld}_intercepted"]
-        if kind.group == "strike" and kind.name != "interception":
+        if kind.name == "remote_strike":
+            weapons = [w for m in c.mentions for w in m.weapons] + [f.field.split("_")[0] for f in chosen.values() if f.field.startswith(("drones_", "missiles_"))]
+            if weapons:
+                kind = self.p.kinds["drone_strike" if weapons[0].startswith("drone") else "missile_strike"]
+        if kind.group == "strike" and kind.name not in ("interception", "remote_strike"):
             d, mi = chosen.get("drones_launched"), chosen.get("missiles_launched")
             if d and mi:
                 kind = self.p.kinds["drone_strike" if d.value >= mi.value else "missile_strike"]
@@ -550,10 +576,11 @@ class Extractor:
         initiator = next((m.initiator for m in c.mentions if m.initiator and not m.anaphoric), None) or next((m.initiator for m in c.mentions if m.initiator), None)
         target = next((m.target for m in c.mentions if m.target and m.target != initiator), None)
         weapon_side = next((m.weapon_side for m in c.mentions if m.weapon_side), None)
-        if kind.name == "interception" and weapon_side:
+        if kind.name == "interception":
+            # The side named as subject shot the weapons down: it is the target, not the attacker.
+            defender = initiator if weapon_side is None or weapon_side != initiator else None
             initiator = weapon_side
-            if target == initiator:
-                target = None
+            target = defender if defender != initiator else None
         if kind.group in ("unrest", "report"):
             target = None
         if kind.group in ("strike", "territory"):
@@ -747,8 +774,12 @@ def _distance(a0: int, a1: int, b0: int, b1: int) -> int:
     return 0
 
 
-def _reference(text: str, start: int) -> bool:
-    return bool(re.search(r"\b(?:from|near|close to|next to|bordering|border with|member|toward|towards)\s+(?:NATO\s+member\s+)?(?:the\s+)?$", text[max(0, start - 30) : start]))
+def _reference(text: str, start: int, level: str = "country") -> bool:
+    """A place named as a reference point or an origin, not where the event happened."""
+    lead = text[max(0, start - 40) : start]
+    if re.search(r"\b(?:from|toward|towards|bordering|border\s+with)\s+(?:the\s+)?(?:\w+\s+and\s+)?$", lead) and not re.search(r"\bkm|kilomet|miles\b", lead):
+        return True
+    return level == "country" and bool(re.search(r"\b(?:from|near|close to|next to|member)\s+(?:NATO\s+member\s+)?(?:the\s+)?$", lead))
 
 
 def _accepts(m: Mention, f: Figure) -> bool:

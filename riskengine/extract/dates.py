@@ -24,6 +24,9 @@ _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 FUTURE = re.compile(r"\b(?:scheduled|due|expected|will|set to|planned|next|upcoming|preparing|to be held|is to)\b", re.IGNORECASE)
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # "the night of December 1 to 2": the morning it ended, as for "overnight".
+    ("night_md", re.compile(rf"\bnight\s+of\s+(?P<month>{_MONTH})\.?\s+\d{{1,2}}\s*(?:to|-|–|into)\s*(?P<day>\d{{1,2}})\b", re.IGNORECASE)),
+    ("night_dm", re.compile(rf"\bnight\s+of\s+\d{{1,2}}\s*(?:to|-|–|into)\s*(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\b", re.IGNORECASE)),
     ("explicit_dm", re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\.?(?:\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE)),
     ("explicit_md", re.compile(rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE)),
     ("weekday", re.compile(r"\b(?P<next>next\s+|last\s+|this\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)),
@@ -63,15 +66,15 @@ def find_dates(clause: str, published: dt.date, offset: int = 0) -> list[DatePhr
 
 
 def _resolve(kind: str, m: re.Match[str], published: dt.date, future: bool) -> tuple[dt.date, bool, int] | None:
-    if kind in ("explicit_dm", "explicit_md"):
+    if kind in ("explicit_dm", "explicit_md", "night_md", "night_dm"):
         month = MONTHS[m.group("month").lower()]
         day = int(m.group("day"))
-        year = int(m.group("year")) if m.group("year") else published.year
+        year = int(m.group("year")) if m.groupdict().get("year") else published.year
         try:
             date = dt.date(year, month, day)
         except ValueError:
             return None
-        if not m.group("year") and date > published + dt.timedelta(days=7) and not future:
+        if not m.groupdict().get("year") and date > published + dt.timedelta(days=7) and not future:
             date = date.replace(year=year - 1)
         return date, date > published, 1
     if kind == "weekday":

@@ -35,7 +35,8 @@ _NEVER_TOWNS = frozenset(
 
 LOCATIVE = re.compile(
     r"(?:\b(?:in|near|outside|around|at|on|over|into|of|towards?|across|hit|struck|targeted|"
-    r"targeting|bombarded|shelled|attacked|liberated|captured|seized|took|taken|control\s+of)"
+    r"targeting|bombarded|shelled|attacked|liberated|captured|seized|took|taken|control\s+of|rocked|shook|pounded|"
+    r"residents\s+of|strike\s+on|attack\s+on)"
     r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts)\s+of)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -339,6 +340,11 @@ class Gazetteer:
             if any(a < end and start < b for a, b in taken):
                 continue
             if not LOCATIVE.search(text[max(0, start - 40) : start]):
+                # A large town of the theatre needs no "in": "Explosions rocked Lviv".
+                big = self._big_theatre_town(text, start, words)
+                if big is not None:
+                    found.append(PlaceMention(start, start + len(big.name if big.name == words else words), words, big))
+                    taken.append((start, start + len(words)))
                 continue
             place = self._best_town(words, countries, None)
             if place is None and " " in words:  # "Kupiansk Ukrainian" -> try the first word alone
@@ -350,6 +356,18 @@ class Gazetteer:
                 taken.append((start, end))
         found.sort(key=lambda p: p.start)
         return found
+
+    def _big_theatre_town(self, text: str, start: int, name: str) -> Place | None:
+        if " " in name or re.search(r"\b(?:President|Minister|Governor|Mayor|Mr|Mrs|Ms|General|Spokesman|spokesman)\.?\s+$", text[max(0, start - 20) : start]):
+            return None
+        theatre = {self.iso2_to_iso3.get(c, c) for c in self.data.get("theatre", [])}
+        place = self._best_town(name, set(), None)
+        if place is None or place.country not in theatre:
+            return None
+        towns = [t for t in self.town_names.get(name, []) if t.country == place.country and t.name == place.name]
+        if not towns or max(t.population for t in towns) < int(self.data.get("big_town_population", 100000)):
+            return None
+        return place
 
     def _curated_mention(self, text: str, start: int, end: int, name: str) -> PlaceMention | None:
         after = text[end : end + 60]
@@ -378,8 +396,11 @@ class Gazetteer:
         if name in self._regions:
             # A bare region name is a place only where a place is expected ("in Kursk"), and not
             # as a first name ("President Vladimir Putin").
-            if not LOCATIVE.search(text[max(0, start - 40) : start]) or re.match(r"\s+[A-Z][a-z]", after):
+            if re.match(r"\s+[A-Z][a-z]", after):
                 return None
+            if not LOCATIVE.search(text[max(0, start - 40) : start]):
+                big = self._big_theatre_town(text, start, name)
+                return PlaceMention(start, end, name, big) if big is not None else None
             # A bare region name that is also a town ("Kursk") is the town when GeoNames has it.
             town = self._best_town(name, set(), None)
             if town is not None:
