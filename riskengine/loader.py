@@ -13,6 +13,7 @@ rule that fails the models still has its conditions, legs and template checked o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -417,13 +418,18 @@ class _Checker:
 
 def template_problems(text: str, aliases: Sequence[str] = ()) -> list[tuple[str, str, str | None]]:
     """Syntax errors (E309) and unknown names or event fields (E310) in a recommendation."""
+    return list(_template_problems(text, tuple(aliases)))
+
+
+@functools.lru_cache(maxsize=4096)  # compiling templates is most of a load; --watch reloads often
+def _template_problems(text: str, aliases: tuple[str, ...]) -> tuple[tuple[str, str, str | None], ...]:
     env = text_environment()  # the environment recommendations are rendered in
     try:
         tree = env.parse(text)
         env.from_string(tree)  # compiling finds unknown filters and tests
     except jinja2.TemplateSyntaxError as error:
         where = f" (template line {error.lineno})" if error.lineno and error.lineno > 1 else ""
-        return [("E309", f"recommendation template: {error.message}{where}", None)]
+        return (("E309", f"recommendation template: {error.message}{where}", None),)
     names = set(RECOMMENDATION_NAMES) | set(aliases)
     problems: list[tuple[str, str, str | None]] = []
     for name in sorted(meta.find_undeclared_variables(tree)):
@@ -444,7 +450,7 @@ def template_problems(text: str, aliases: Sequence[str] = ()) -> list[tuple[str,
             problems.append(
                 ("E310", f"unknown event field '{attr}' in recommendation ({owner}.{attr})", did_you_mean(attr, EVENT_ATTRIBUTES))
             )
-    return problems
+    return tuple(problems)
 
 
 __all__ = [
