@@ -179,7 +179,8 @@ def where_problems(where: Where, other_field: str) -> list[Problem]:
         return [
             Problem(
                 "E303",
-                f"'{this.name}' is {KIND_WORDS[this.kind]} field and '{other.name}' is {KIND_WORDS[other.kind]} field: they never compare equal",
+                f"'{this.name}' is {KIND_WORDS[this.kind]} field and '{other.name}' is "
+                f"{KIND_WORDS[other.kind]} field: they never compare equal",
             )
         ]
     return []
@@ -321,8 +322,10 @@ def _compile_leg(leg: Leg, earlier: Mapping[str, int]) -> ir.Pattern:
 
 def compile_rules(pack: RulePack | Iterable[Rule]) -> ir.CompiledRuleSet:
     """Compile every enabled rule, sorted by id. Raises RuleError listing every rule that fails."""
-    rules: Iterable[Rule] = getattr(pack, "rules", pack)
-    origins: Mapping[str, Location] = getattr(pack, "origins", {})
+    from riskengine.loader import RulePack  # the loader imports this module
+
+    rules: Iterable[Rule] = pack.rules if isinstance(pack, RulePack) else pack
+    origins: Mapping[str, Location] = pack.origins if isinstance(pack, RulePack) else {}
     compiled: list[ir.CompiledRule] = []
     issues: list[Issue] = []
     for rule in rules:

@@ -157,7 +157,8 @@ def _assemble(loaded: list[_FileResult], issues: list[Issue], files: tuple[str, 
         issues.extend(result.issues)
         for rule_id, id_loc in result.ids:
             if rule_id in first_ids:
-                issues.append(Issue("E307", f"duplicate rule id '{rule_id}' (first defined at {_place(first_ids[rule_id], id_loc)})", id_loc))
+                first = _place(first_ids[rule_id], id_loc)
+                issues.append(Issue("E307", f"duplicate rule id '{rule_id}' (first defined at {first})", id_loc))
             else:
                 first_ids[rule_id] = id_loc
         for rule, origin in result.rules:
@@ -216,7 +217,7 @@ def _check_document(doc: Document) -> _FileResult:
         top["rules"] = []
     try:
         parsed = RuleFile.model_validate(top)
-        valid_profiles = dict(parsed.profiles)
+        valid_profiles: dict[str, Profile] = {str(k): v for k, v in parsed.profiles.items()}
     except ValidationError as error:
         result.issues.extend(validation_issues(error, RuleFile, top, locate, render))
         valid_profiles = _salvage_profiles(data.get("profiles"))
@@ -304,7 +305,7 @@ class _Checker:
         aliases: list[str] | None = None
         sequence = raw.get("sequence")
         if isinstance(sequence, list):
-            aliases = [leg.get("as") for leg in sequence if isinstance(leg, dict) and isinstance(leg.get("as"), str)]
+            aliases = [leg["as"] for leg in sequence if isinstance(leg, dict) and isinstance(leg.get("as"), str)]
             self.duplicate_aliases(aliases)
             for index, raw_leg in enumerate(sequence):
                 try:
@@ -438,12 +439,12 @@ def _template_problems(text: str, aliases: tuple[str, ...]) -> tuple[tuple[str, 
             problems.append(("E310", f"unknown name '{name}' in recommendation", hint))
     attributes: set[tuple[str, str]] = set()
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-        target = node.node
+        target = getattr(node, "node", None)
         if not isinstance(target, nodes.Name) or target.name not in names:
             continue
         if isinstance(node, nodes.Getattr):
             attributes.add((target.name, node.attr))
-        elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
             attributes.add((target.name, node.arg.value))
     for owner, attr in sorted(attributes):
         if attr not in EVENT_ATTRIBUTES:

@@ -33,7 +33,6 @@ from pydantic import BaseModel, ValidationError
 
 from riskengine.errors import Issue, Location, did_you_mean
 
-PathItem = Union[str, int]
 YamlPath = tuple[Any, ...]
 
 _TAG = "tag:yaml.org,2002:"
@@ -560,14 +559,20 @@ def validation_issues(
     string, got a list").
     """
     groups: dict[tuple[YamlPath, bool], list[tuple[dict[str, Any], _Walk]]] = {}
-    for err in error.errors(include_url=False):
+    for details in error.errors(include_url=False):
+        err: dict[str, Any] = dict(details)
         walk = _walk(root, data, err["loc"])
         groups.setdefault((walk.path, walk.on_key), []).append((err, walk))
     # A misspelt required key shows up twice: unknown 'titel' and missing 'title'. Say it once.
     suggested: set[YamlPath] = set()
     for (path, _on_key), found in groups.items():
-        for err, walk in found:
-            if err["type"] == "extra_forbidden" and path and isinstance(walk.container, type) and issubclass(walk.container, BaseModel):
+        for problem, walk in found:
+            if (
+                problem["type"] == "extra_forbidden"
+                and path
+                and isinstance(walk.container, type)
+                and issubclass(walk.container, BaseModel)
+            ):
                 close = difflib.get_close_matches(str(path[-1]), model_keys(walk.container), n=1, cutoff=0.6)
                 if close:
                     suggested.add(path[:-1] + (close[0],))
