@@ -582,7 +582,7 @@ class Extractor:
             initiator = weapon_side
             target = defender if defender != initiator else None
         if kind.group in ("unrest", "report"):
-            target = None
+            initiator = target = None
         if kind.group in ("strike", "territory"):
             place_side = self.g.side_of(place.place.country) if place is not None else None
             if target is None and place_side in self.p.belligerents and place_side != initiator:
@@ -614,7 +614,7 @@ class Extractor:
         if scheduled and kind.name == "talks":
             status = "scheduled"
         # Target.
-        target_category = kind.target_category or (self._target_category(article, c) if kind.group in ("strike", "unrest") else None)
+        target_category = kind.target_category or (self._target_category(article, c) if kind.group in ("strike", "unrest") and kind.name != "interception" else None)
         if target_category is None and place is not None and place.place.category:
             target_category = place.place.category
         target_name = self._target_name(article, c)
@@ -629,7 +629,7 @@ class Extractor:
             verification = "claimed"
         source = self._source(article)
         fig_claims = sorted(
-            {FigureClaim(field=f.field, value=f.value, source=source.name, claimed_by=f.claimed_by) for f in chosen.values() if f.qualifier != "negated"},
+            {FigureClaim(field=fld, value=f.value, source=source.name, claimed_by=f.claimed_by) for fld, f in chosen.items() if f.qualifier != "negated"},
             key=lambda x: (x.field, str(x.value)),
         )
         values.update(
@@ -682,7 +682,7 @@ class Extractor:
         if re.search(r"\bcasualties\b", joined) and "fatalities" not in chosen and "injured" not in chosen:
             tags.add("casualties_unquantified")
         values["tags"] = sorted(tags)
-        first_text = " ".join(article.text[first.sentence.start : first.sentence.end].split())
+        first_text = " ".join(article.work[first.sentence.start : first.sentence.end].split())
         values["notes"] = (kind.notes_prefix + first_text)[:500]
         key = "|".join([kind.name, str(values.get("location") or values.get("admin1") or ""), country, event_date.isoformat(), source.name, str(first.start)])
         values["event_id"] = f"{country}-X{hashlib.sha1(key.encode()).hexdigest()[:10]}"
