@@ -279,3 +279,28 @@ def test_sample_data_reads_if_present() -> None:
 def test_chunk_size_must_be_positive(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         list(itertools.islice(stream_events([tmp_path / "x.jsonl"], chunk_size=0), 1))
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(list(_event("x")) + ["fatalities", "tags", "zz"]), inner, max_size=6),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_JSON | st.text(max_size=20), max_size=5), st.sampled_from(["e.jsonl", "e.json", "e.yaml"]))
+def test_any_records_read_or_raise_event_error(tmp_path_factory: pytest.TempPathFactory, records: list[Any], name: str) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / name
+    if name.endswith(".jsonl"):
+        path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records), encoding="utf-8")
+    else:
+        path.write_text(json.dumps(records), encoding="utf-8")  # JSON is YAML too
+    try:
+        read_events([path], skip_invalid=True, rejects_path=path.with_name("rejects.jsonl"))
+        read_events([path])
+    except EventError as error:
+        assert error.issues

@@ -363,3 +363,67 @@ def test_copying_a_case_elsewhere_gives_the_same_messages(tmp_path: Path, in_cas
     here = _lines(["operands.yaml"])
     there = [line.replace(f"{tmp_path}/", "") for line in _lines([tmp_path / "operands.yaml"])]
     assert here == there
+
+
+# ---------------------------------------------------------------------------------------------
+# Whatever the structure, loading ends in a pack or a RuleError, never another exception.
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_KEYS = st.sampled_from(
+    ["rules", "profiles", "id", "title", "when", "all", "any", "not", "field", "equals", "in", "at_least", "matches",
+     "sequence", "as", "where", "after", "within_days", "points", "per", "leg", "source", "document", "section",
+     "stakeholders", "dimension", "recommendation", "dimension_weights", "thresholds", "investor", "economic", "x"]
+)
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=True), st.sampled_from(
+        ["country", "first.event_date", "{{ event.x }}", "{% if", "port", "2025-07-01", "(", "a.b.c", "investor", "UKR"]
+    )
+)
+_DATA = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=5), max_leaves=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["rules", "profiles", "pack", "x"]), _DATA, max_size=3))
+def test_any_structure_loads_or_raises_rule_error(data: dict[str, object]) -> None:
+    import yaml
+
+    text = yaml.safe_dump(data)
+    try:
+        load_rules_text(text, "h.yaml")
+    except RuleError as error:
+        assert error.issues
+
+
+def _paths(node: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, prefix + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _paths(value, prefix + (index,))
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_mutated_good_rules_load_or_raise_rule_error(data: st.DataObject) -> None:
+    # Start from a valid pack and break one place in it: every depth gets exercised.
+    import yaml
+
+    tree = yaml.safe_load(GOOD)
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(_paths(tree)[1:]))
+        parent = tree
+        for item in path[:-1]:
+            parent = parent[item]
+        if data.draw(st.booleans()) and isinstance(parent, dict):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = data.draw(_DATA)
+    try:
+        load_rules_text(yaml.safe_dump(tree), "m.yaml")
+    except RuleError as error:
+        assert error.issues

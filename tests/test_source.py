@@ -216,3 +216,22 @@ def test_every_code_in_the_source_is_documented() -> None:
     for module in ("source", "loader", "compiler", "event_io"):
         used |= set(re.findall(r'"(E\d{3})"', (ROOT / "riskengine" / f"{module}.py").read_text(encoding="utf-8")))
     assert used and used <= documented, f"undocumented codes: {sorted(used - documented)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Whatever the text, parsing ends in data or Issues, never in an exception.
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_YAML_BITS = st.sampled_from(
+    ["a", ":", " ", "\n", "- ", "  ", "{", "}", "[", "]", ",", "&x ", "*x", "<<: ", "!!python/object ", "'", '"', "#", "---\n", "? ", "|\n", "\t", "%YAML 1.2\n", "!x ", "~", "1", "0x", ".inf"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_YAML_BITS, max_size=40).map("".join) | st.text(max_size=80))
+def test_parse_never_raises(text: str) -> None:
+    doc, issues = parse_yaml(text, "t.yaml")
+    assert doc is not None or issues
+    assert all(isinstance(i, Issue) for i in issues)
