@@ -140,11 +140,11 @@ class Extractor:
         mentions = self._merge_overlaps(mentions)
         for m in mentions:
             self._fill(article, m, places, recent)
-        # Two diplomatic events in one clause ("spoke by phone ... and offered talks in
-        # Istanbul"): a place belongs to the nearer one.
+        # Two events in one clause ("spoke by phone ... and offered talks in Istanbul"): a
+        # place belongs to the nearer one.
         for m in mentions:
-            if m.kind.group == "diplomacy" and m.place is not None:
-                rivals = [o for o in mentions if o is not m and o.clause == m.clause and o.kind.name != m.kind.name]
+            if m.place is not None and not m.inherited_place and m.place.place.level != "country":
+                rivals = [o for o in mentions if o is not m and not o.anaphoric and o.clause == m.clause and o.kind.name != m.kind.name]
                 mine = _distance(m.place.start, m.place.end, m.start, m.end)
                 if any(_distance(m.place.start, m.place.end, o.start, o.end) < mine for o in rivals):
                     m.place = None
@@ -163,6 +163,9 @@ class Extractor:
                     if cue.near is not None:
                         near = _within_words(text, start, end, cue.near, cue.window)
                         if near is None:
+                            continue
+                        # "attack drones", "strike drones" name a kind of weapon, not an attack.
+                        if near[1] <= start and re.fullmatch(r"(?:attack|strike)\s+", text[near[0] : start], re.IGNORECASE):
                             continue
                         start, end = min(start, near[0]), max(end, near[1])
                     mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause)

@@ -163,10 +163,10 @@ def _split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Clause spans of a sentence: split at semicolons and dashes that join two statements."""
+    """Clause spans of a sentence: split at semicolons, dashes and ", while" joining two statements."""
     out: list[tuple[int, int]] = []
     a = start
-    for m in re.finditer(r";|\s[—–]\s", text[start:end]):
+    for m in re.finditer(r";|\s[—–]\s|,\s+(?=(?:while|whereas)\s)", text[start:end]):
         out.append((a, start + m.start()))
         a = start + m.end()
     out.append((a, end))
