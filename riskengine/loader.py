@@ -57,7 +57,8 @@ from riskengine.source import (
 # and, in pattern rules, each leg by its ``as`` name; their attributes are the stored Event
 # fields, as riskengine.pipeline renders them (derived fields like source_count are not there).
 RECOMMENDATION_NAMES: tuple[str, ...] = ("event",)
-EVENT_ATTRIBUTES: frozenset[str] = frozenset(Event.model_fields)
+# What recommendation text may read: stored fields and the derived ones (see pipeline.template_view).
+EVENT_ATTRIBUTES: frozenset[str] = frozenset(Event.model_fields) | frozenset(FIELDS)
 
 _CONDITION: TypeAdapter[Any] = TypeAdapter(Condition)
 
