@@ -268,7 +268,7 @@ rules:
         ("{{ event['loc'] }}", (), ["E310"]),
         ("{{ first.location }}", ("first",), []),
         ("{{ first.location }}", (), ["E310"]),
-        ("{{ event.interception_rate }}", (), ["E310"]),
+        ("{{ event.interception_rate }}", (), []),  # derived fields are readable too
         ("{{ event.location | nope }}", (), ["E309"]),
         ("{% if %}", (), ["E309"]),
         ("plain text", (), []),
