@@ -1,0 +1,55 @@
+"""riskengine extract: output files, evaluation table, errors as exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from riskengine.cli import main
+from riskengine.events import Event
+
+HERE = Path(__file__).parent / "extract"
+ARTICLES = sorted(str(p) for p in (HERE / "articles").iterdir())
+
+
+def test_writes_events_and_provenance(tmp_path: Path) -> None:
+    out = tmp_path / "events.jsonl"
+    assert main(["extract", *ARTICLES, "-o", str(out)]) == 0
+    events = [Event.model_validate_json(line) for line in out.read_text().splitlines()]
+    provenance = [json.loads(line) for line in (tmp_path / "events.jsonl.provenance.jsonl").read_text().splitlines()]
+    assert len(events) == len(provenance) == 18
+    assert [p["event_id"] for p in provenance] == [e.event_id for e in events]
+    assert events == sorted(events, key=lambda e: (e.event_date, e.country, e.event_id))
+
+
+def test_output_is_deterministic(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    main(["extract", *reversed(ARTICLES), "-o", str(a)])
+    main(["extract", *ARTICLES, "-o", str(b)])
+    assert a.read_text() == b.read_text()
+
+
+def test_evaluate_prints_every_field(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", "--evaluate", str(HERE / "unseen_gold.yaml"), *ARTICLES]) == 0
+    out = capsys.readouterr().out
+    for name in ("event_type", "location", "country", "date", "killed", "injured", "launched", "intercepted", "overall"):
+        assert f"\n{name} " in "\n" + out
+
+
+def test_bad_article_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\ndate: someday\n---\nText.\n")
+    assert main(["extract", str(bad)]) == 1
+    assert "bad.md:1:1: error[E108]" in capsys.readouterr().err
+
+
+def test_missing_article_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", str(tmp_path / "nope.txt")]) == 1
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_article_without_gold_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", "--evaluate", str(HERE / "unseen_gold.yaml"), str(HERE / "heldout" / "broadcast.txt")]) == 1
+    assert "no gold annotations" in capsys.readouterr().err
