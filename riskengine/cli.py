@@ -32,6 +32,10 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
+class UsageError(Exception):
+    """A command line that parses but does not make sense (e.g. --week with --from)."""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -71,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return int(func(args))
+    except UsageError as error:
+        parser.print_usage(sys.stderr)
+        print(f"riskengine: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except InputError as error:
         report_input_error(error)
         return EXIT_BAD_INPUT

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from riskengine import api
+from riskengine.cli import UsageError
 from riskengine.event_io import ReadReport
 from riskengine.events import Event
 from riskengine.loader import RulePack
@@ -35,19 +36,14 @@ def stakeholder_choices() -> list[str]:
 
 def window_from(args: argparse.Namespace) -> Window | None:
     if args.week and (args.date_from or args.date_to):
-        raise SystemExit(_usage("--week cannot be combined with --from/--to"))
+        raise UsageError("--week cannot be combined with --from/--to")
     if bool(args.date_from) != bool(args.date_to):
-        raise SystemExit(_usage("--from and --to go together"))
+        raise UsageError("--from and --to go together")
     if args.week:
         return parse_week(args.week)
     if args.date_from:
         return parse_range(args.date_from, args.date_to)
     return None
-
-
-def _usage(message: str) -> int:
-    print(f"riskengine: error: {message}", file=sys.stderr)
-    return 2
 
 
 def load_inputs(args: argparse.Namespace) -> tuple[RulePack, list[Event]]:
