@@ -89,8 +89,7 @@ def test_streams_large_files(tmp_path: Path) -> None:
     row = (HERE / "acled_sample.csv").read_text().splitlines()[2]
     with open(path, "w") as handle:
         handle.write(header + "\n")
-        for i in range(20000):
-            handle.write(row.replace("UKR900002", f"UKR{i:07d}", 1) + "\n")
+        handle.writelines(row.replace("UKR900002", f"UKR{i:07d}", 1) + "\n" for i in range(20000))
 
     class Counter(io.StringIO):
         lines = 0

@@ -17,7 +17,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 def item(article: str, source: Source, kind: str = "drone_strike", **fields: object) -> ExtractedEvent:
-    values: dict = dict(event_id=f"E-{article}", event_date=dt.date(2025, 7, 1), event_type="Explosions/Remote violence", country="RUS", sources=[source])
+    values: dict = {"event_id": f"E-{article}", "event_date": dt.date(2025, 7, 1), "event_type": "Explosions/Remote violence", "country": "RUS", "sources": [source]}
     values.update(fields)
     stated = {k: [] for k in fields}
     return ExtractedEvent(Event(**values), {"article": article, "kind": kind, "fields": stated})

