@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import math
 import re
+from statistics import NormalDist
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -50,16 +51,16 @@ BRIEF_SCHEMA_VERSION = "1.0"
 FORMATS: tuple[str, ...] = ("md", "html", "json")
 
 # ICD 203 words of estimative probability, with their ranges: the only likelihood words a brief
-# uses. A judgment's word comes from its index (see likelihood_word and docs/BRIEF_CONTEXT.md).
+# uses. A judgment's word comes from a probability (see likelihood_word and docs/BRIEF_CONTEXT.md).
 LIKELIHOOD_BANDS: tuple[tuple[str, str, float], ...] = (
-    # (word, probability range, lowest index that earns it)
-    ("almost no chance", "1-5 %", -math.inf),
-    ("very unlikely", "5-20 %", -3.0),
-    ("unlikely", "20-45 %", -1.5),
-    ("roughly even chance", "45-55 %", -0.5),
-    ("likely", "55-80 %", 0.5),
-    ("very likely", "80-95 %", 1.5),
-    ("almost certain", "95-99 %", 3.0),
+    # (word, probability range, lowest probability that earns it)
+    ("almost no chance", "1-5 %", 0.0),
+    ("very unlikely", "5-20 %", 0.05),
+    ("unlikely", "20-45 %", 0.20),
+    ("roughly even chance", "45-55 %", 0.45),
+    ("likely", "55-80 %", 0.55),
+    ("very likely", "80-95 %", 0.80),
+    ("almost certain", "95-99 %", 0.95),
 )
 # The two noun phrases read "There is (a) ... that"; the adjectives read "It is ... that".
 _LIKELIHOOD_LEAD: dict[str, str] = {"almost no chance": "There is almost no chance", "roughly even chance": "There is a roughly even chance"}
@@ -68,6 +69,9 @@ CONFIDENCE_LEVELS: tuple[str, ...] = ("high", "moderate", "low")
 # Half of last week's change is assumed to carry into next week: scores are weekly sums that
 # fall back unless the activity goes on, so a trend neither vanishes nor fully persists.
 TREND_CARRY = 0.5
+# Next week's score is read as normally distributed around that projection with this spread:
+# one class width, about the typical week-to-week swing of the scores in the sample history.
+NEXT_WEEK_SD = 2.0
 NEAR_THRESHOLD = 0.5
 TOP_DRIVERS = 5
 
@@ -108,6 +112,7 @@ class Judgment(_Ctx):
     statement: str = Field(description="The judgment with its likelihood word; never names a confidence level")
     likelihood: str = Field(description="ICD 203 word, e.g. likely")
     probability_range: str = Field(description="The word's range, e.g. 55-80 %")
+    probability: float = Field(description="The model's probability behind the word, 0-1 (not printed: false precision)")
     confidence: str = Field(description="high, moderate or low")
     confidence_statement: str = Field(description="Why that confidence; never uses a likelihood word")
     since_last_week: str = Field(description="How the class behind the judgment moved since last week")
@@ -115,7 +120,7 @@ class Judgment(_Ctx):
     score_class: str = Field(description="Its class now")
     target_class: str = Field(description="The class the judgment is about staying in (or rising to)")
     floor: float = Field(description="Lower threshold of target_class")
-    index: float = Field(description="score + 0.5 * change - floor: what picks the likelihood word")
+    index: float = Field(description="score + 0.5 * change - floor: how far the projection is above the floor")
     events: int = Field(description="Events behind the evidence")
     corroborated_events: int = Field(description="Of those, events reported by two or more independent sources")
     mean_source_weight: float = Field(description="Points-weighted mean Admiralty source weight, 0-1")
@@ -153,6 +158,9 @@ class Trend(_Ctx):
     polyline: str = Field(description="SVG polyline points attribute")
     width: int = Field(description="SVG width")
     height: int = Field(description="SVG height")
+    plot_left: int = Field(description="SVG x where the plot area starts")
+    plot_right: int = Field(description="SVG x where the plot area ends (threshold labels go to its right)")
+    plot_bottom: int = Field(description="SVG y of score 0 (week labels go below it)")
     thresholds: list[ChartLine] = Field(description="Class thresholds as horizontal lines")
 
 
@@ -198,8 +206,10 @@ class RuleCite(_Ctx):
 
 
 class Action(_Ctx):
-    text: str = Field(description="The recommendation, rendered from the rule")
-    weight: float = Field(description="Weighted points of the firings that recommend it")
+    text: str = Field(description="The recommendation, as the rule's heaviest firing this week words it")
+    weight: float = Field(description="Weighted points of all the firings of its rules this week")
+    firings: int = Field(description="How many firings recommend it")
+    event_ids: list[str] = Field(description="Events behind those firings")
     rules: list[RuleCite] = Field(description="Rules recommending it")
 
 
@@ -269,6 +279,7 @@ class Method(_Ctx):
     maximum: float = Field(description="Highest score")
     classes: list[ClassBand] = Field(description="Classes and their score ranges")
     likelihoods: list[LikelihoodBand] = Field(description="The likelihood words and the index that earns each")
+    next_week_sd: float = Field(description="Spread (standard deviation, score points) assumed for next week's score")
     rule_pack_version: str = Field(description="Content hash of the rule pack")
     rules: int = Field(description="Rules in the pack")
     events_in_window: int = Field(description="Events in the window")
@@ -331,12 +342,19 @@ def sparkline(values: Sequence[float], maximum: float = 10.0) -> str:
     return "".join(SPARK_BLOCKS[min(top, max(0, round(v / maximum * top)))] for v in values)
 
 
-def likelihood_word(index: float) -> tuple[str, str]:
+def likelihood_word(index: float) -> tuple[str, str, float]:
+    """``(word, range, probability)`` that a score ``index`` points above a floor stays above it."""
+    probability = NormalDist(0.0, NEXT_WEEK_SD).cdf(index)
     chosen = LIKELIHOOD_BANDS[0]
     for band in LIKELIHOOD_BANDS:
-        if index >= band[2]:
+        if probability >= band[2]:
             chosen = band
-    return chosen[0], chosen[1]
+    return chosen[0], chosen[1], round(probability, 3)
+
+
+def lowest_index(probability: float) -> float | None:
+    """The index at which a likelihood band starts (None for the first band)."""
+    return None if probability <= 0 else round(NormalDist(0.0, NEXT_WEEK_SD).inv_cdf(probability), 2)
 
 
 def _class_floor(score_class: str, thresholds: Sequence[float]) -> float:
@@ -417,7 +435,7 @@ def _judgment(
     target = score_class if score_class != CLASSES[0] else CLASSES[1]
     floor = _class_floor(target, thresholds)
     index = round(score + TREND_CARRY * change - floor, 2)
-    word, probability = likelihood_word(index)
+    word, probability_range, probability = likelihood_word(index)
     verb = f"stays in the {target} class or above" if target == score_class else f"rises to the {target} class or above"
     statement = (
         f"{_LIKELIHOOD_LEAD.get(word, f'It is {word}')} that {label} {verb} next week "
@@ -433,7 +451,8 @@ def _judgment(
         subject=subject,
         statement=statement,
         likelihood=word,
-        probability_range=probability,
+        probability_range=probability_range,
+        probability=probability,
         confidence=evidence.confidence,
         confidence_statement=evidence.statement(),
         since_last_week=since,
@@ -511,27 +530,31 @@ def _bluf(s: StakeholderScore, report: ScoreReport) -> Bluf:
 
 
 def _trend(s: StakeholderScore, report: ScoreReport) -> Trend:
-    width, height, pad = 320, 90, 8
-    history = list(s.history) or []
-    scores = [h.score for h in history]
+    # Room on the right for the class names of the threshold lines, below for the week labels.
+    width, height = 560, 160
+    left, right, top, bottom = 10, width - 80, 10, height - 24
+    history = list(s.history)
     n = len(history)
-    step = (width - 2 * pad) / (n - 1) if n > 1 else 0.0
+    step = (right - left) / (n - 1) if n > 1 else 0.0
 
     def y_of(value: float) -> float:
-        return round(height - pad - (value / 10.0) * (height - 2 * pad), 1)
+        return round(bottom - (value / 10.0) * (bottom - top), 1)
 
     points = [
-        ChartPoint(window=h.window, score=h.score, x=round(pad + i * step if n > 1 else width / 2, 1), y=y_of(h.score))
+        ChartPoint(window=h.window, score=h.score, x=round(left + i * step if n > 1 else (left + right) / 2, 1), y=y_of(h.score))
         for i, h in enumerate(history)
     ]
     return Trend(
-        sparkline=sparkline(scores),
+        sparkline=sparkline([h.score for h in history]),
         first_window=history[0].window if history else report.window.label,
         last_window=history[-1].window if history else report.window.label,
         points=points,
         polyline=" ".join(f"{p.x:g},{p.y:g}" for p in points),
         width=width,
         height=height,
+        plot_left=left,
+        plot_right=right,
+        plot_bottom=bottom,
         thresholds=[
             ChartLine(label=CLASSES[i + 1], value=float(t), y=y_of(float(t))) for i, t in enumerate(s.thresholds)
         ],
@@ -552,9 +575,16 @@ def _target(event: Event) -> str | None:
 
 
 def _summary(event: Event) -> str:
-    what = event.sub_event_type or event.event_type
-    target = _target(event)
-    on = f" on {target}" if target else ""
+    if event.diplomatic_kind:
+        # "Other" (the usual sub-event type of diplomacy) says nothing; the kind and status do.
+        what = " ".join(p for p in (event.diplomatic_kind.replace("_", " "), event.diplomatic_status) if p)
+        parties = " and ".join(a for a in (event.actor1, event.actor2) if a)
+        on = f" ({parties})" if parties else ""
+    else:
+        # ACLED's "Other" sub-event type says less than the event type it belongs to.
+        what = event.sub_event_type if event.sub_event_type not in (None, "Other") else event.event_type
+        target = _target(event)
+        on = f" on {target}" if target else ""
     dead = f"; {event.fatalities} killed" if event.fatalities else ""
     return f"{event.event_date.isoformat()}, {_place(event)}: {what}{on}{dead}"
 
@@ -623,18 +653,31 @@ def _drivers(s: StakeholderScore, events: Mapping[str, Event]) -> list[DriverEve
 
 
 def _actions(s: StakeholderScore) -> list[Action]:
-    weight: dict[str, float] = defaultdict(float)
-    cites: dict[str, dict[str, RuleCite]] = defaultdict(dict)
+    by_rule: dict[str, list[Contribution]] = defaultdict(list)
     for c in s.contributions:
-        if not c.recommendation:
-            continue
-        # Recommendations differ in wording only through the event they name; the same text is
-        # one action however many firings recommend it.
-        weight[c.recommendation] += c.weighted_points
-        cites[c.recommendation][c.rule_id] = RuleCite(rule_id=c.rule_id, rule_title=c.rule_title, rule_source=c.rule_source)
-    ordered = sorted(weight, key=lambda text: (-weight[text], text))
+        if c.recommendation:
+            by_rule[c.rule_id].append(c)
+    # One action per rule: a rule's firings differ in wording only through the events they name,
+    # so the heaviest firing speaks for all of them. Rules that give the same text merge.
+    merged: dict[str, dict[str, Any]] = {}
+    for rule_id in sorted(by_rule):
+        firings = by_rule[rule_id]
+        lead = min(firings, key=lambda c: (-c.weighted_points, c.recommendation or ""))
+        text = lead.recommendation or ""
+        entry = merged.setdefault(text, {"weight": 0.0, "firings": 0, "rules": {}, "events": set()})
+        entry["weight"] += sum(c.weighted_points for c in firings)
+        entry["firings"] += len(firings)
+        entry["rules"][rule_id] = RuleCite(rule_id=rule_id, rule_title=lead.rule_title, rule_source=lead.rule_source)
+        entry["events"].update(e for c in firings for e in c.event_ids)
+    ordered = sorted(merged, key=lambda text: (-merged[text]["weight"], text))
     return [
-        Action(text=text, weight=round(weight[text], 4), rules=[cites[text][r] for r in sorted(cites[text])])
+        Action(
+            text=text,
+            weight=round(merged[text]["weight"], 4),
+            firings=merged[text]["firings"],
+            event_ids=sorted(merged[text]["events"]),
+            rules=[merged[text]["rules"][r] for r in sorted(merged[text]["rules"])],
+        )
         for text in ordered
     ]
 
@@ -732,9 +775,9 @@ def _method(s: StakeholderScore, report: ScoreReport) -> Method:
         maximum=report.scale.maximum,
         classes=[ClassBand(name=name, lower=bounds[i], upper=bounds[i + 1]) for i, name in enumerate(CLASSES)],
         likelihoods=[
-            LikelihoodBand(word=w, probability_range=r, lowest_index=None if math.isinf(low) else low)
-            for w, r, low in LIKELIHOOD_BANDS
+            LikelihoodBand(word=w, probability_range=r, lowest_index=lowest_index(low)) for w, r, low in LIKELIHOOD_BANDS
         ],
+        next_week_sd=NEXT_WEEK_SD,
         rule_pack_version=report.rule_pack.version,
         rules=report.rule_pack.rules,
         events_in_window=report.events_in_window,

@@ -12,6 +12,7 @@ import json
 import re
 import typing
 from pathlib import Path
+from statistics import NormalDist
 
 import pytest
 from pydantic import BaseModel
@@ -237,21 +238,28 @@ def test_rendered_keys_are_the_documented_ones(contexts: dict[str, BriefContext]
     ("index", "word"),
     [
         (-9.0, "almost no chance"),
-        (-3.01, "almost no chance"),
-        (-3.0, "very unlikely"),
-        (-1.5, "unlikely"),
-        (-0.5, "roughly even chance"),
+        (-3.3, "almost no chance"),
+        (-3.28, "very unlikely"),
+        (-1.7, "very unlikely"),
+        (-1.6, "unlikely"),
+        (-0.26, "unlikely"),
+        (-0.25, "roughly even chance"),
         (0.0, "roughly even chance"),
-        (0.49, "roughly even chance"),
-        (0.5, "likely"),
-        (1.5, "very likely"),
-        (2.99, "very likely"),
-        (3.0, "almost certain"),
+        (0.25, "roughly even chance"),
+        (0.26, "likely"),
+        (1.68, "likely"),
+        (1.7, "very likely"),
+        (3.28, "very likely"),
+        (3.3, "almost certain"),
         (12.0, "almost certain"),
     ],
 )
 def test_likelihood_word_bands(index: float, word: str) -> None:
-    assert likelihood_word(index)[0] == word
+    found, probability_range, probability = likelihood_word(index)
+    assert found == word
+    low, high = (int(x) / 100 for x in probability_range.rstrip(" %").split("-"))
+    # The bands tile 0-1; the outer words stand for everything beyond 5 % and 95 %.
+    assert (low <= probability or low == 0.01) and (probability <= high or high == 0.99)
 
 
 WORDS = sorted((band[0] for band in LIKELIHOOD_BANDS), key=len, reverse=True)
@@ -286,6 +294,7 @@ def test_judgment_numbers(contexts: dict[str, BriefContext]) -> None:
     economic = by_subject["economic"]
     assert economic.score_class == "low" and economic.target_class == "low" and economic.floor == 2.0
     assert economic.index == pytest.approx(round(economic.score + 0.5 * 2.0 - 2.0, 2), abs=0.02)
+    assert economic.probability == pytest.approx(NormalDist(0, 2.0).cdf(economic.index), abs=1e-3)
     military = by_subject["military"]  # very low: the judgment is about rising to low
     assert military.target_class == "low" and "rises to the low class" in military.statement
     security = by_subject["security"]  # faded to 0: nothing supports it
@@ -340,8 +349,10 @@ def test_actions_are_deduplicated_ordered_by_weight_and_cite_rules(contexts: dic
         "Reassess exposure near Izhevsk.",
         "Track strikes on Kupol Electromechanical Plant.",
     ]
+    # Two rules with the same text are one action citing both.
     assert [r.rule_id for r in actions[0].rules] == ["energy-grid", "energy-strike"]
     assert actions[0].weight == pytest.approx(0.64 * 6.0, abs=1e-3)
+    assert (actions[0].firings, actions[0].event_ids) == (2, ["UKR1"])
     assert all(r.rule_source for a in actions for r in a.rules)
 
 
@@ -687,3 +698,17 @@ def test_cli_watch_renders_again_after_a_template_change(tmp_path: Path, capsys:
     assert stdout.count("wrote ") == 2  # once at start, once after the edit
     assert f"changed: {override}; rendering again" in stderr
     assert (out / "2025-W27-ngo.md").read_text(encoding="utf-8") == "second 2025-W27, edited\n"
+
+
+def test_one_action_per_rule_worded_by_its_heaviest_firing() -> None:
+    events = make_events()
+    by_id = {e.event_id: e for e in events}
+    report = make_report(events)
+    extra = [
+        contribution(by_id, "ngo", "tit-for-tat", "escalation", ["UKR0", "RUS1"], 1.0, "Strikes (Kyiv, then Izhevsk)."),
+        contribution(by_id, "ngo", "tit-for-tat", "escalation", ["RUS1", "UKR1"], 3.0, "Strikes (Izhevsk, then Kyiv)."),
+    ]
+    ngo = report.stakeholders[2].model_copy(update={"contributions": [*report.stakeholders[2].contributions, *extra]})
+    report = report.model_copy(update={"stakeholders": [*report.stakeholders[:2], ngo, report.stakeholders[3]]})
+    actions = [a for a in build_context(report, "ngo", events).actions if a.rules[0].rule_id == "tit-for-tat"]
+    assert [(a.text, a.firings, a.event_ids) for a in actions] == [("Strikes (Izhevsk, then Kyiv).", 2, ["RUS1", "UKR0", "UKR1"])]
