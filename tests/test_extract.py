@@ -96,6 +96,19 @@ CASES = [
         id="troops",
     ),
     pytest.param(
+        "KYIV, Aug 12 - A Russian ballistic missile slammed into a hotel in central Kramatorsk late on Monday, killing five people and injuring at least 19.",
+        [{"kind": "missile_strike", "location": "Kramatorsk", "event_date": dt.date(2025, 8, 11), "fatalities": 5, "injured": 19}],
+        id="dateline-is-not-the-event-date",
+    ),
+    pytest.param(
+        "Officials said 14 drones had been shot down over Bryansk and that there were no reports of casualties. In Kherson, a woman was killed when a Russian drone dropped explosives on a bus stop.",
+        [
+            {"kind": "interception", "admin1": "Bryansk", "drones_intercepted": 14},
+            {"kind": "drone_strike", "location": "Kherson", "fatalities": 1},
+        ],
+        id="no-casualty-report-and-one-person",
+    ),
+    pytest.param(
         "Drone warfare has become the defining feature of the war. If a drone were to hit Romanian soil, NATO would respond. Every drone strike is a setback.",
         [],
         id="generic-and-hypothetical",

@@ -230,7 +230,8 @@ class Extractor:
         # Date: the nearest date phrase in the clause.
         published = article.published
         assert published is not None
-        dates = find_dates(clause_text, published, m.clause[0])
+        # A wire dateline ("KYIV, Feb 10 - ...") dates the report, not the event.
+        dates = [d for d in find_dates(clause_text, published, m.clause[0]) if not re.match(r"\s*(?:\(|[-–—]\s)", text[d.end : d.end + 3])]
         if dates:
             m.date = min(dates, key=lambda d: _distance(d.start, d.end, m.start, m.end))
         # Status of a diplomatic event.
@@ -441,6 +442,8 @@ class Extractor:
         if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not m.figures and (m.place is None or m.place.place.level == "country"):
             return True
         if m.kind.group == "territory" and self.p.negated.search(" ".join(lead_words)):
+            return True
+        if m.kind.group == "report" and re.search(r"\bno\b", " ".join(lead_words[-4:]) + " " + text[m.start : m.end], re.IGNORECASE):
             return True
         return bool(m.kind.group == "diplomacy" and m.kind.status and m.status is None)
 
