@@ -68,7 +68,10 @@ def report_input_error(error: InputError) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help, --version and usage errors, as a return value
+        return int(exit_.code or 0)
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help(sys.stderr)

@@ -1,0 +1,115 @@
+"""score and explain, as a user runs them: exit codes, JSON contract, traces to rule lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from riskengine.cli import main
+from riskengine.scoring import SCHEMA_VERSION, ScoreReport
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_score_json_on_the_sample_is_a_versioned_report(capsys):
+    code, out, err = run(capsys, "score", "--week", "2025-W27")
+    assert code == 0, err
+    report = ScoreReport.model_validate_json(out)
+    assert report.schema_version == SCHEMA_VERSION
+    assert report.window.label == "2025-W27" and report.previous_window.label == "2025-W26"
+    assert [s.stakeholder for s in report.stakeholders] == ["investor", "government", "ngo", "analyst"]
+    for s in report.stakeholders:
+        assert 0 <= s.score < 10
+        assert s.change == pytest.approx(s.score - s.previous_score, abs=0.011)
+        assert s.contributions, f"no rule fired for {s.stakeholder} on the sample week"
+        for c in s.contributions:
+            line = Path(c.rule_file).read_text(encoding="utf-8").splitlines()[c.rule_line - 1] if Path(c.rule_file).exists() else ""
+            assert f"id: {c.rule_id}" in line, f"{c.rule_file}:{c.rule_line} is not the line of rule {c.rule_id}"
+
+
+def test_score_is_byte_identical_across_runs(capsys):
+    first = run(capsys, "score", "--week", "2025-W27")[1]
+    second = run(capsys, "score", "--week", "2025-W27")[1]
+    assert first == second
+
+
+def test_durable_and_reference_engines_agree_on_the_sample(capsys):
+    durable = run(capsys, "score", "--week", "2025-W27")[1]
+    reference = run(capsys, "score", "--week", "2025-W27", "--engine", "reference")[1]
+    assert durable == reference
+
+
+def test_table_states_the_direction_of_the_scale(capsys):
+    code, out, _ = run(capsys, "score", "--week", "2025-W27", "--format", "table")
+    assert code == 0
+    assert "higher is riskier" in out
+
+
+def test_explain_names_rule_line_source_and_weights(capsys):
+    code, out, _ = run(capsys, "explain", "--stakeholder", "ngo", "--week", "2025-W27")
+    assert code == 0
+    assert "x source weight" in out and "rules/ngo.yaml:" in out and "encodes 0" in out
+
+
+def test_explain_one_event(capsys):
+    code, out, _ = run(capsys, "explain", "--stakeholder", "investor", "--week", "2025-W27", "--event", "RUS-S007", "--format", "json")
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["contributions"]
+    assert all("RUS-S007" in c["event_ids"] for c in payload["contributions"])
+
+
+BAD_EVENTS = """\
+- event_id: OK-1
+  event_date: 2025-07-01
+  event_type: Explosions/Remote violence
+  country: UKR
+  sources: [{name: test}]
+- event_id: BAD-1
+  event_date: 2025-07-01
+  event_type: Explosions/Remote violence
+  country: UKR
+  fatalities: -3
+  sources: [{name: test}]
+"""
+
+
+def test_bad_events_exit_1_with_located_reason_and_no_traceback(tmp_path, capsys):
+    path = tmp_path / "events.yaml"
+    path.write_text(BAD_EVENTS, encoding="utf-8")
+    code, out, err = run(capsys, "score", str(path), "--week", "2025-W27")
+    assert code == 1
+    assert "Traceback" not in err
+    assert f"{path}:" in err and "fatalities" in err
+
+
+def test_skip_invalid_quarantines_with_reasons(tmp_path, capsys):
+    path = tmp_path / "events.yaml"
+    path.write_text(BAD_EVENTS, encoding="utf-8")
+    rejects = tmp_path / "rejects.jsonl"
+    code, out, err = run(capsys, "score", str(path), "--week", "2025-W27", "--skip-invalid", "--rejects", str(rejects))
+    assert code == 0, err
+    assert "1 invalid event(s) rejected" in err
+    lines = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 1 and lines[0]["record"]["event_id"] == "BAD-1"
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (["score", "--week", "2025-W99"], 1),
+        (["score", "--week", "2025-W27", "--from", "2025-06-01", "--to", "2025-06-07"], 2),
+        (["score", "--from", "2025-06-01"], 2),
+        (["score", "--format", "xml"], 2),
+        (["explain"], 2),
+        (["score", "/nonexistent/events.yaml"], 1),
+    ],
+)
+def test_exit_codes(capsys, argv, code):
+    assert run(capsys, *argv)[0] == code
