@@ -1,0 +1,528 @@
+"""Backtests: the weekly score series of years of events, in constant memory.
+
+When an analyst changes a rule they re-score history. Events stream through the matcher in date
+order; every firing is turned at once into weighted points and added to a running total per week,
+stakeholder and dimension. No contribution, firing list or event list is kept: memory holds the
+totals (a few numbers per week), a small record of each event a pattern rule may still join
+(dropped once older than the longest pattern window), and the chunk being matched.
+
+The numbers are ``riskengine score --week``'s for every week: the same points
+(``scoring.rule_points``), the same source weights (``scoring.source_weight``), a firing counted
+in the week of the event that completed it (latest date, then highest id), and the same
+saturation and profile-weighted overall score (``scoring.saturate``, ``scoring.overall_score``).
+Points are summed exactly (each contribution is rounded to 4 decimals first, as a Contribution
+is), so the totals do not depend on chunk sizes or on the order firings arrive in.
+
+Input must be roughly in date order, as a feed is written. Events are reordered within
+``reorder_days``; an event older than that behind the newest one seen cannot be placed any more
+and is an error (E410) that says which event and by how much, rather than a silently wrong
+pattern score.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import math
+import os
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from riskengine.errors import InputError, Issue
+from riskengine.event_io import ReadReport, stream_events
+from riskengine.events import FIELDS, Event
+from riskengine.ir import CompiledRuleSet, Firing
+from riskengine.loader import RulePack
+from riskengine.pipeline import check_stakeholders, default_profile, fact_of, match_stream
+from riskengine.rules import Profile, Rule, ScaledPoints
+from riskengine.scoring import CLASSES, classify, overall_score, rule_points, saturate, source_weight
+from riskengine.windows import Window, week_of
+
+DEFAULT_CHUNK_SIZE = 5_000
+DEFAULT_REORDER_DAYS = 14
+# Points are summed as integers in units of 1e-4: contributions are rounded to 4 decimals.
+_SCALE = 10_000
+
+Progress = Callable[["BacktestProgress"], None]
+
+
+@dataclass(frozen=True)
+class BacktestProgress:
+    """Where a running backtest is: for a progress bar."""
+
+    events_read: int
+    events_matched: int
+    firings: int
+    day: dt.date | None
+    start: dt.date
+    end: dt.date
+
+    @property
+    def fraction(self) -> float:
+        if self.day is None:
+            return 0.0
+        span = (self.end - self.start).days + 1
+        return min(1.0, max(0.0, ((self.day - self.start).days + 1) / span))
+
+
+@dataclass(frozen=True)
+class DimensionPoint:
+    dimension: str
+    weight: float
+    weighted_points: float
+    score: float
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    week: str
+    start: dt.date
+    events: int
+    firings: int
+    score: float
+    score_class: str
+    dimensions: tuple[DimensionPoint, ...]
+
+
+@dataclass(frozen=True)
+class StakeholderSeries:
+    stakeholder: str
+    title: str
+    saturation: float
+    thresholds: tuple[float, ...]
+    weeks: tuple[WeekPoint, ...]
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    first_week: str
+    last_week: str
+    rule_pack_version: str
+    rules: int
+    events_read: int
+    events_scored: int
+    firings: int
+    series: tuple[StakeholderSeries, ...]
+    stats: Mapping[str, int] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# What is kept of an event after it has been matched: enough to score any firing it is a leg of.
+
+
+class _Record:
+    """An event reduced to what scoring a firing reads; ``facts()`` serves ``rule_points``."""
+
+    __slots__ = ("event_id", "day", "region", "weight", "values")
+
+    def __init__(self, event: Event, per_fields: Sequence[str]) -> None:
+        self.event_id = event.event_id
+        self.day = event.event_date
+        self.region = event.region
+        self.weight = source_weight(event)
+        self.values = {name: FIELDS[name].value_of(event) for name in per_fields}
+
+    def facts(self) -> Mapping[str, Any]:
+        return self.values
+
+
+@dataclass(frozen=True)
+class _RuleScore:
+    """A rule as scoring sees it: who it counts for, in which dimension, and its points."""
+
+    rule: Rule
+    dimension: str
+    stakeholders: tuple[str, ...]
+    leg_names: tuple[str, ...]
+    fixed: float | None
+
+
+def _rule_scores(pack: RulePack, compiled: CompiledRuleSet, chosen: Sequence[str]) -> dict[str, _RuleScore]:
+    by_id = {rule.id: rule for rule in pack.rules}
+    out: dict[str, _RuleScore] = {}
+    for compiled_rule in compiled.rules:
+        rule = by_id[compiled_rule.id]
+        out[rule.id] = _RuleScore(
+            rule=rule,
+            dimension=rule.dimension,
+            stakeholders=tuple(s for s in sorted(rule.stakeholders) if s in chosen),
+            leg_names=tuple(leg.as_ for leg in rule.sequence) if rule.sequence else ("event",),
+            fixed=float(rule.points) if isinstance(rule.points, (int, float)) else None,
+        )
+    return out
+
+
+def _per_fields(pack: RulePack) -> tuple[str, ...]:
+    return tuple(sorted({r.points.per for r in pack.rules if isinstance(r.points, ScaledPoints)}))
+
+
+# ---------------------------------------------------------------------------------------------
+# Ordering
+
+
+class _Reorder:
+    """Releases events in (date, id) order once nothing earlier can still arrive."""
+
+    def __init__(self, slack_days: int) -> None:
+        self.slack = slack_days
+        self._heap: list[tuple[int, str, int, Event]] = []
+        self._seq = 0
+        self._newest = -math.inf
+        self._released = -math.inf  # the latest date handed on
+
+    def push(self, event: Event) -> None:
+        day = event.event_date.toordinal()
+        if day < self._released:
+            newest = dt.date.fromordinal(int(self._newest))
+            raise InputError(
+                [
+                    Issue(
+                        "E410",
+                        f"event '{event.event_id}' of {event.event_date} comes after events up to {newest}, "
+                        f"{int(self._newest) - day} days later; a backtest reorders events within {self.slack} days",
+                        hint="sort the events by event_date, or raise --reorder-days",
+                    )
+                ],
+                "events are not in date order",
+            )
+        self._newest = max(self._newest, day)
+        heapq.heappush(self._heap, (day, event.event_id, self._seq, event))
+        self._seq += 1
+
+    def ready(self, final: bool = False) -> list[Event]:
+        limit = math.inf if final else self._newest - self.slack
+        out: list[Event] = []
+        heap = self._heap
+        while heap and heap[0][0] < limit:
+            day, _, _, event = heapq.heappop(heap)
+            self._released = day
+            out.append(event)
+        return out
+
+
+def _ordered_chunks(
+    chunks: Iterable[Sequence[Event]],
+    first_day: dt.date,
+    last_day: dt.date,
+    chunk_size: int,
+    slack_days: int,
+    counters: dict[str, int],
+) -> Iterator[list[Event]]:
+    """Events from ``first_day`` to ``last_day`` in (date, id) order, in chunks."""
+    reorder = _Reorder(slack_days)
+    pending: list[Event] = []
+    for chunk in chunks:
+        for event in chunk:
+            counters["read"] += 1
+            if first_day <= event.event_date <= last_day:
+                reorder.push(event)
+        pending.extend(reorder.ready())
+        while len(pending) >= chunk_size:
+            yield pending[:chunk_size]
+            pending = pending[chunk_size:]
+    pending.extend(reorder.ready(final=True))
+    for start in range(0, len(pending), chunk_size):
+        yield pending[start : start + chunk_size]
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class _Totals:
+    """Weighted points per (week start, stakeholder, dimension), summed exactly."""
+
+    def __init__(self) -> None:
+        self.points: dict[tuple[int, str, str], int] = defaultdict(int)
+        self.events: dict[int, int] = defaultdict(int)
+        self.firings: dict[tuple[int, str], int] = defaultdict(int)
+
+
+def _week_start(day: dt.date) -> int:
+    return day.toordinal() - day.weekday()
+
+
+def _score_firing(
+    firing: Firing,
+    legs: Sequence[_Record],
+    rule: _RuleScore,
+    totals: _Totals,
+    first: int,
+) -> None:
+    completing = max(legs, key=lambda r: (r.day, r.event_id))
+    week = _week_start(completing.day)
+    if week < first:
+        return  # completed before the first week: history the pattern windows needed
+    points = rule.fixed if rule.fixed is not None else rule_points(rule.rule.points, legs, rule.leg_names)  # type: ignore[arg-type]
+    weight = min(leg.weight for leg in legs)
+    units = round(round(points * weight, 4) * _SCALE)
+    for stakeholder in rule.stakeholders:
+        totals.points[(week, stakeholder, rule.dimension)] += units
+        totals.firings[(week, stakeholder)] += 1
+
+
+def run_backtest(
+    chunks: Iterable[Sequence[Event]],
+    pack: RulePack,
+    compiled: CompiledRuleSet,
+    *,
+    first: Window,
+    last: Window,
+    stakeholders: Iterable[str] | None = None,
+    engine: str = "durable",
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    reorder_days: int = DEFAULT_REORDER_DAYS,
+    workers: int = 1,
+    progress: Progress | None = None,
+    matcher: Callable[..., Iterator[tuple[Sequence[Event], list[Firing]]]] | None = None,
+) -> BacktestResult:
+    """Weekly scores from ``first`` to ``last`` (ISO weeks, both included) of a stream of events.
+
+    ``chunks`` is what ``event_io.stream_events`` yields. Events before ``first`` are matched
+    only as far back as the longest pattern window reaches (so patterns completing in ``first``
+    are found); events after ``last`` are not read into any score.
+    """
+    if last.start < first.start:
+        raise InputError([Issue("E402", f"--to {last.label} is before --from {first.label}")])
+    if chunk_size < 1 or reorder_days < 0:
+        raise ValueError("chunk_size must be at least 1 and reorder_days at least 0")
+    chosen = check_stakeholders(stakeholders)
+    rules = _rule_scores(pack, compiled, chosen)
+    per_fields = _per_fields(pack)
+    unbounded = any(r.window_days is None for r in compiled.pattern_rules)
+    reach_back = max((r.window_days or 0 for r in compiled.pattern_rules), default=0)
+    first_day = dt.date.min if unbounded else max(dt.date.min, first.start - dt.timedelta(days=reach_back))
+    first_week = first.start.toordinal()
+
+    counters = {"read": 0}
+    totals = _Totals()
+    # Records of matched events a later firing may name, oldest first, dropped past the horizon.
+    records: dict[str, _Record] = {}
+    by_age: deque[_Record] = deque()
+    matched = fired = 0
+    last_day: dt.date | None = None
+    ordered = _ordered_chunks(chunks, first_day, last.end, chunk_size, reorder_days, counters)
+    if matcher is None:
+        if workers > 1:
+            from riskengine.parallel import match_parallel
+
+            stream = match_parallel(ordered, compiled, engine=engine, workers=workers, batch_size=chunk_size)
+        else:
+            stream = match_stream(ordered, compiled, engine=engine, batch_size=chunk_size)
+    else:
+        stream = matcher(ordered, compiled, engine=engine, batch_size=chunk_size)
+    stats: dict[str, int] = {}
+    for chunk, firings in stream:
+        for event in chunk:
+            if event.event_id in records:
+                raise InputError(
+                    [Issue("E411", f"event '{event.event_id}' appears twice", hint="a backtest scores each event once: import revised rows first (riskengine import upserts them)")]
+                )
+            record = _Record(event, per_fields)
+            records[event.event_id] = record
+            by_age.append(record)
+            ordinal = event.event_date.toordinal()
+            if ordinal >= first_week:
+                totals.events[_week_start(event.event_date)] += 1
+        matched += len(chunk)
+        fired += len(firings)
+        for firing in firings:
+            legs = [records[event_id] for event_id in firing.event_ids]
+            _score_firing(firing, legs, rules[firing.rule_id], totals, first_week)
+        last_day = chunk[-1].event_date
+        if not unbounded:
+            # Keep a record while a pattern completing now could still name it (one more day
+            # for the chunk that may end mid-day; the matcher's own horizon is the same).
+            horizon = last_day.toordinal() - reach_back - 1
+            while by_age and by_age[0].day.toordinal() < horizon:
+                records.pop(by_age.popleft().event_id, None)
+        if progress is not None:
+            progress(BacktestProgress(counters["read"], matched, fired, last_day, first.start, last.end))
+    stats = {"records_retained": len(records)}
+
+    series = tuple(_series(pack, stakeholder, totals, first, last) for stakeholder in chosen)
+    return BacktestResult(
+        first_week=first.label,
+        last_week=last.label,
+        rule_pack_version=pack.version,
+        rules=len(compiled.rules),
+        events_read=counters["read"],
+        events_scored=sum(totals.events.values()),
+        firings=fired,
+        series=series,
+        stats=stats,
+    )
+
+
+# Below this much input a second process costs more to start and feed than it saves.
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+
+
+def choose_workers(paths: Sequence[str | os.PathLike[str]], requested: int | None) -> int:
+    """``requested`` if given; else 2 when the input is big enough to pay for it and there are
+    two cores, else 1."""
+    if requested is not None:
+        return max(1, requested)
+    if (os.cpu_count() or 1) < 2:
+        return 1
+    size = 0
+    for path in paths:
+        try:
+            size += os.path.getsize(path)
+        except OSError:
+            continue  # reading will report it
+    return 2 if size >= PARALLEL_MIN_BYTES else 1
+
+
+def backtest_files(
+    paths: Sequence[str | os.PathLike[str]] | None,
+    *,
+    rules: Sequence[str | os.PathLike[str]] | None = None,
+    first: Window,
+    last: Window,
+    stakeholders: Iterable[str] | None = None,
+    engine: str = "durable",
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    reorder_days: int = DEFAULT_REORDER_DAYS,
+    workers: int | None = None,
+    skip_invalid: bool = False,
+    rejects: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+    report: ReadReport | None = None,
+) -> BacktestResult:
+    """``run_backtest`` over event files (default: the bundled sample) and rule files (default:
+    the bundled packs), reading the files as a stream."""
+    from riskengine import api  # the API module loads the whole pipeline; keep imports light
+
+    pack = api.load_rules(rules)
+    compiled = api.compile_pack(pack)
+    chosen = [Path(p) for p in paths] if paths else [api.sample_events_path()]
+    chunks = stream_events(chosen, chunk_size=chunk_size, skip_invalid=skip_invalid, rejects_path=rejects, report=report)
+    return run_backtest(
+        chunks,
+        pack,
+        compiled,
+        first=first,
+        last=last,
+        stakeholders=stakeholders,
+        engine=engine,
+        chunk_size=chunk_size,
+        reorder_days=reorder_days,
+        workers=choose_workers(chosen, workers),
+        progress=progress,
+    )
+
+
+def _series(pack: RulePack, stakeholder: str, totals: _Totals, first: Window, last: Window) -> StakeholderSeries:
+    profile: Profile = pack.profiles.get(stakeholder) or default_profile(stakeholder)
+    weights = profile.dimension_weights
+    weeks: list[WeekPoint] = []
+    window = first
+    while window.start <= last.start:
+        week = window.start.toordinal()
+        points = {d: totals.points.get((week, stakeholder, d), 0) / _SCALE for d in weights}
+        score = overall_score(points, weights, profile.saturation)
+        weeks.append(
+            WeekPoint(
+                week=window.label,
+                start=window.start,
+                events=totals.events.get(week, 0),
+                firings=totals.firings.get((week, stakeholder), 0),
+                score=score,
+                score_class=classify(score, profile.thresholds),
+                dimensions=tuple(
+                    DimensionPoint(d, weights[d], round(points[d], 4), saturate(points[d], profile.saturation))
+                    for d in sorted(d for d, w in weights.items() if w > 0)  # as score lists them
+                ),
+            )
+        )
+        window = week_of(window.start + dt.timedelta(days=7))
+    return StakeholderSeries(
+        stakeholder=stakeholder,
+        title=profile.title,
+        saturation=profile.saturation,
+        thresholds=tuple(profile.thresholds),
+        weeks=tuple(weeks),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+
+
+CSV_HEADER = ("week", "week_start", "stakeholder", "dimension", "weight", "weighted_points", "score", "score_class", "events", "firings")
+
+
+def to_csv_rows(result: BacktestResult) -> Iterator[tuple[Any, ...]]:
+    """One row per week, stakeholder and dimension, then the week's ``overall`` row (the
+    profile-weighted mean of the dimension scores; its points are left empty, as points of
+    different dimensions do not add up)."""
+    yield CSV_HEADER
+    for series in result.series:
+        for point in series.weeks:
+            for d in point.dimensions:
+                yield (
+                    point.week, point.start.isoformat(), series.stakeholder, d.dimension, d.weight,
+                    f"{d.weighted_points:.4f}", f"{d.score:.2f}", classify(d.score, series.thresholds),
+                    point.events, point.firings,
+                )  # fmt: skip
+            yield (
+                point.week, point.start.isoformat(), series.stakeholder, "overall", "",
+                "", f"{point.score:.2f}", point.score_class, point.events, point.firings,
+            )  # fmt: skip
+
+
+def to_json_data(result: BacktestResult) -> dict[str, Any]:
+    return {
+        "schema_version": "1.0",
+        "from": result.first_week,
+        "to": result.last_week,
+        "scale": {"minimum": 0.0, "maximum": 10.0, "direction": "higher is riskier", "classes": list(CLASSES)},
+        "rule_pack": {"version": result.rule_pack_version, "rules": result.rules},
+        "events_read": result.events_read,
+        "events_scored": result.events_scored,
+        "firings": result.firings,
+        "stakeholders": [
+            {
+                "stakeholder": s.stakeholder,
+                "title": s.title,
+                "saturation": s.saturation,
+                "thresholds": list(s.thresholds),
+                "weeks": [
+                    {
+                        "week": p.week,
+                        "start": p.start.isoformat(),
+                        "events": p.events,
+                        "firings": p.firings,
+                        "score": p.score,
+                        "score_class": p.score_class,
+                        "dimensions": {
+                            d.dimension: {"weight": d.weight, "weighted_points": d.weighted_points, "score": d.score}
+                            for d in p.dimensions
+                        },
+                    }
+                    for p in s.weeks
+                ],
+            }
+            for s in result.series
+        ],
+    }
+
+
+__all__ = [
+    "CSV_HEADER",
+    "DEFAULT_CHUNK_SIZE",
+    "DEFAULT_REORDER_DAYS",
+    "BacktestProgress",
+    "BacktestResult",
+    "DimensionPoint",
+    "StakeholderSeries",
+    "WeekPoint",
+    "backtest_files",
+    "choose_workers",
+    "run_backtest",
+    "to_csv_rows",
+    "to_json_data",
+]

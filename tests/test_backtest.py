@@ -1,0 +1,252 @@
+"""The backtest: weekly series that agree with ``score --week`` week by week, whatever the chunking,
+the input order (within the reorder window) or the number of processes; streaming, deterministic
+output, and clear errors."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from riskengine import api
+from riskengine.backtest import (
+    CSV_HEADER,
+    BacktestResult,
+    backtest_files,
+    choose_workers,
+    run_backtest,
+    to_csv_rows,
+    to_json_data,
+)
+from riskengine.cli import main
+from riskengine.errors import InputError
+from riskengine.event_io import write_events_jsonl
+from riskengine.events import Event
+from riskengine.windows import parse_week, week_of
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return api.load_rules()
+
+
+@pytest.fixture(scope="module")
+def compiled(pack):
+    return api.compile_pack(pack)
+
+
+@pytest.fixture(scope="module")
+def events() -> list[Event]:
+    return api.read_events()
+
+
+def _weeks(events: list[Event]) -> tuple[str, str]:
+    days = sorted(e.event_date for e in events)
+    return week_of(days[0]).label, week_of(days[-1]).label
+
+
+def _chunks(events: list[Event], size: int) -> list[list[Event]]:
+    return [events[i : i + size] for i in range(0, len(events), size)]
+
+
+def _run(pack, compiled, events, first, last, *, size=5000, **kw) -> BacktestResult:
+    return run_backtest(_chunks(events, size), pack, compiled, first=parse_week(first), last=parse_week(last), chunk_size=size, **kw)
+
+
+def _series(result: BacktestResult) -> dict[tuple[str, str], tuple]:
+    return {
+        (s.stakeholder, p.week): (p.score, p.score_class, tuple((d.dimension, d.score, d.weighted_points) for d in p.dimensions))
+        for s in result.series
+        for p in s.weeks
+    }
+
+
+@pytest.fixture(scope="module")
+def full(pack, compiled, events) -> BacktestResult:
+    first, last = _weeks(events)
+    return _run(pack, compiled, sorted(events, key=lambda e: e.event_date), first, last, workers=1)
+
+
+def test_every_week_matches_score_week(pack, events, full):
+    """The point of the module: the series is ``riskengine score --week`` for every week."""
+    checked = 0
+    series = {s.stakeholder: {p.week: p for p in s.weeks} for s in full.series}
+    for label in sorted({week_of(e.event_date).label for e in events}):
+        report = api.score(events, rules=pack, window=label)
+        for expected in report.stakeholders:
+            got = series[expected.stakeholder][label]
+            assert got.score == expected.score, (expected.stakeholder, label)
+            assert got.score_class == expected.score_class
+            assert [(d.dimension, d.score, d.weighted_points) for d in got.dimensions] == [
+                (d.dimension, d.score, d.weighted_points) for d in expected.dimensions
+            ], (expected.stakeholder, label)
+            assert got.firings == len(expected.contributions)
+            assert got.events == report.events_in_window
+            checked += 1
+    assert checked >= 4 * 6
+    # the sample is busy enough for the comparison to mean something
+    assert any(p.score > 2 for s in full.series for p in s.weeks)
+
+
+def test_a_pattern_reaching_back_before_the_first_week_still_counts(pack, compiled, events, full):
+    # Kupol was struck in November 2024 and again in July 2025: a repeat-strike rule completes in
+    # 2025-W27 with a leg seven months before the first week asked for.
+    short = _run(pack, compiled, sorted(events, key=lambda e: e.event_date), "2025-W27", "2025-W27", workers=1)
+    assert _series(short) == {k: v for k, v in _series(full).items() if k[1] == "2025-W27"}
+    assert short.events_read == len(events)
+    assert short.events_scored == sum(1 for e in events if week_of(e.event_date).label == "2025-W27")
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 64])
+def test_chunk_size_does_not_change_the_series(pack, compiled, events, full, size):
+    first, last = full.first_week, full.last_week
+    got = _run(pack, compiled, sorted(events, key=lambda e: e.event_date), first, last, size=size, workers=1)
+    assert _series(got) == _series(full)
+    assert got.firings == full.firings
+
+
+def test_order_within_the_reorder_window_does_not_matter(pack, compiled, events, full):
+    shuffled = list(events)
+    random.Random(4).shuffle(shuffled)
+    # the sample spans months: let everything be reordered
+    got = _run(pack, compiled, shuffled, full.first_week, full.last_week, reorder_days=400, workers=1)
+    assert _series(got) == _series(full)
+
+
+def test_an_event_older_than_the_reorder_window_is_an_error(pack, compiled, events):
+    late = sorted(events, key=lambda e: e.event_date, reverse=True)
+    with pytest.raises(InputError) as caught:
+        _run(pack, compiled, late, "2024-W46", "2025-W27", reorder_days=3, size=1, workers=1)
+    issue = caught.value.issues[0]
+    assert issue.code == "E410"
+    assert "days later" in issue.message and "--reorder-days" in (issue.hint or "")
+
+
+def test_an_event_twice_is_an_error(pack, compiled, events):
+    twice = sorted(events + events[:1], key=lambda e: e.event_date)
+    with pytest.raises(InputError) as caught:
+        _run(pack, compiled, twice, "2024-W46", "2025-W27", workers=1)
+    assert caught.value.issues[0].code == "E411"
+
+
+def test_events_after_the_last_week_are_not_read_into_any_score(pack, compiled, events):
+    early = _run(pack, compiled, sorted(events, key=lambda e: e.event_date), "2025-W22", "2025-W26", workers=1)
+    full_run = _run(pack, compiled, sorted(events, key=lambda e: e.event_date), "2025-W22", "2025-W27", workers=1)
+    assert _series(early) == {k: v for k, v in _series(full_run).items() if k[1] != "2025-W27"}
+
+
+def test_one_stakeholder(pack, compiled, events, full):
+    got = _run(pack, compiled, sorted(events, key=lambda e: e.event_date), full.first_week, full.last_week, stakeholders=["ngo"], workers=1)
+    assert [s.stakeholder for s in got.series] == ["ngo"]
+    assert _series(got) == {k: v for k, v in _series(full).items() if k[0] == "ngo"}
+
+
+def test_weeks_without_events_are_listed_with_zero(full):
+    weeks = [p.week for p in full.series[0].weeks]
+    assert weeks[0] == full.first_week and weeks[-1] == full.last_week
+    assert len(weeks) == len(set(weeks)) > 30  # November 2024 to July 2025, every week
+    quiet = [p for p in full.series[0].weeks if p.events == 0]
+    assert quiet and all(p.score == 0 and p.firings == 0 for p in quiet)
+
+
+def test_memory_holds_only_the_pattern_horizon(pack, compiled, tmp_path):
+    """Records of matched events are dropped once no pattern can reach them: over four years of
+    events only about the longest pattern window's worth is held at the end."""
+    base = dt.date(2021, 1, 4)
+    events = [
+        Event(
+            event_id=f"E{i}",
+            event_date=base + dt.timedelta(days=i // 2),
+            event_type="Explosions/Remote violence",
+            country="UKR",
+            target_name=f"Site {i % 5}",
+            initiator_side="Russia",
+            target_side="Ukraine",
+            sources=[{"name": "Reuters", "reliability": "A", "credibility": 2}],
+        )
+        for i in range(2 * 4 * 365)
+    ]
+    result = _run(pack, compiled, events, "2021-W01", "2024-W52", size=100, workers=1)
+    horizon = max(r.window_days or 0 for r in compiled.pattern_rules)
+    assert result.stats["records_retained"] <= 2 * (horizon + 2) + 100
+    assert result.stats["records_retained"] < len(events) / 3
+    assert result.firings > len(events)  # the repeat-strike and retaliation rules did fire
+
+
+def test_csv_and_json_are_deterministic_and_complete(full):
+    rows = list(to_csv_rows(full))
+    assert rows[0] == CSV_HEADER
+    weeks = len(full.series[0].weeks)
+    per_week = sum(len(s.weeks[0].dimensions) + 1 for s in full.series)
+    assert len(rows) == 1 + weeks * per_week
+    overall = [r for r in rows[1:] if r[3] == "overall"]
+    assert len(overall) == weeks * len(full.series)
+    data = to_json_data(full)
+    assert json.dumps(data, sort_keys=True) == json.dumps(to_json_data(full), sort_keys=True)
+    assert [s["stakeholder"] for s in data["stakeholders"]] == ["investor", "government", "ngo", "analyst"]
+    week = data["stakeholders"][0]["weeks"][0]
+    assert set(week) == {"week", "start", "events", "firings", "score", "score_class", "dimensions"}
+
+
+def test_cli_writes_csv_to_stdout_without_progress_when_not_a_terminal(capsys, events):
+    first, last = _weeks(events)
+    assert main(["backtest", "--from", first, "--to", last, "--stakeholder", "ngo", "--workers", "1"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""  # no progress bar, no notes: stderr is not a terminal here
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == list(CSV_HEADER)
+    assert {r[2] for r in rows[1:]} == {"ngo"}
+    assert main(["backtest", "--from", first, "--to", last, "--stakeholder", "ngo", "--workers", "1"]) == 0
+    assert capsys.readouterr().out == out
+
+
+def test_cli_json_to_a_file_from_a_jsonl_feed(tmp_path, capsys, events):
+    feed = tmp_path / "feed.jsonl"
+    write_events_jsonl(feed, sorted(events, key=lambda e: e.event_date))
+    out = tmp_path / "series.json"
+    assert main(["backtest", str(feed), "--from", "2025-W26", "--to", "2025-W27", "--format", "json", "-o", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["from"] == "2025-W26" and data["to"] == "2025-W27"
+    assert [len(s["weeks"]) for s in data["stakeholders"]] == [2, 2, 2, 2]
+    assert "wrote" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv, code, message",
+    [
+        (["--from", "2025-W27", "--to", "2025-W20"], 2, "before --from"),
+        (["--from", "2025-W99", "--to", "2025-W27"], 1, "has no week 99"),
+        (["--from", "last week", "--to", "2025-W27"], 1, "is not an ISO week"),
+        (["--from", "2025-W20"], 2, "--to"),
+        (["--from", "2025-W20", "--to", "2025-W27", "--reorder-days", "-1"], 2, "--reorder-days"),
+    ],
+)
+def test_cli_usage_and_input_errors(capsys, argv, code, message):
+    assert main(["backtest", *argv]) == code
+    assert message in capsys.readouterr().err
+
+
+def test_cli_reports_bad_events_with_their_place(tmp_path, capsys):
+    feed = tmp_path / "bad.jsonl"
+    feed.write_text('{"event_id": "X1", "event_date": "2025-07-01", "event_type": "Battles", "country": "UKR", "fatalities": "many", "sources": [{"name": "a"}]}\n')
+    assert main(["backtest", str(feed), "--from", "2025-W26", "--to", "2025-W27"]) == 1
+    err = capsys.readouterr().err
+    assert "bad.jsonl:1:" in err and "fatalities" in err
+
+
+def test_workers_are_chosen_by_input_size(tmp_path):
+    small = tmp_path / "small.jsonl"
+    small.write_text("{}\n")
+    assert choose_workers([small], None) == 1
+    assert choose_workers([small], 2) == 2
+    assert choose_workers([tmp_path / "missing.jsonl"], None) == 1
+
+
+def test_backtest_files_defaults_to_the_bundled_sample(full):
+    got = backtest_files(None, first=parse_week(full.first_week), last=parse_week(full.last_week), workers=1)
+    assert _series(got) == _series(full)
