@@ -1,0 +1,200 @@
+"""Matching on several cores: the rules are split across worker processes, every worker sees
+every fact in order.
+
+durable-rules is not thread-safe, and Python threads would not run it in parallel anyway, so each
+worker is a process with its own matcher. What is split is the *rule set*, not the stream: a
+pattern rule lives in exactly one worker, which sees every fact in date order, so its windows and
+retention work exactly as in one process. The main process keeps reading, validating and
+projecting events (and scoring firings) while the workers match: that overlap is where a second
+core pays. Results come back per chunk, in order, merged and sorted, so ``match_parallel`` is a
+drop-in for ``pipeline.match_stream``.
+
+When it pays (see docs/BENCHMARKS.md): inputs of tens of thousands of events and more, where
+matching, pattern rules above all, costs as much as reading. Below that, starting the workers
+costs more than it saves, and ``riskengine.backtest.choose_workers`` stays in one process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import pickle
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from multiprocessing.connection import Connection
+from typing import Any
+
+from riskengine import errors
+from riskengine.errors import EngineError
+from riskengine.events import Event
+from riskengine.ir import CompiledRule, CompiledRuleSet, Firing
+from riskengine.pipeline import fact_of
+
+# Chunks handed to the workers before the oldest one's firings are waited for: enough to keep
+# both sides busy, few enough that memory stays a handful of chunks.
+IN_FLIGHT = 3
+
+
+def split_rules(compiled: CompiledRuleSet, parts: int) -> list[CompiledRuleSet]:
+    """``parts`` rule sets that together hold every rule once, balanced by a rough cost.
+
+    A pattern rule costs far more than a single-event rule (joins, retained facts, firings), and
+    more the more legs it has; rules are dealt largest first to the lightest part. Deterministic:
+    the same rules always split the same way.
+    """
+    if parts < 1:
+        raise ValueError("parts must be at least 1")
+
+    def cost(rule: CompiledRule) -> int:
+        return 1 if not rule.is_pattern else 20 * len(rule.patterns)
+
+    loads = [0] * parts
+    groups: list[list[CompiledRule]] = [[] for _ in range(parts)]
+    for rule in sorted(compiled.rules, key=lambda r: (-cost(r), r.id)):
+        lightest = min(range(parts), key=lambda i: (loads[i], i))
+        groups[lightest].append(rule)
+        loads[lightest] += cost(rule)
+    return [CompiledRuleSet(tuple(sorted(g, key=lambda r: r.id)), fields=compiled.fields) for g in groups if g]
+
+
+def _error_payload(error: BaseException) -> tuple[Any, ...]:
+    if isinstance(error, errors.InputError):
+        return ("input", type(error).__name__, error.issues, error.summary)
+    if isinstance(error, errors.RiskEngineError):
+        return ("engine", type(error).__name__, str(error))
+    return ("bug", type(error).__name__, str(error))
+
+
+def _raise_payload(payload: tuple[Any, ...], worker: int) -> None:
+    kind, name = payload[0], payload[1]
+    cls = getattr(errors, name, None)
+    if kind == "input" and isinstance(cls, type) and issubclass(cls, errors.InputError):
+        raise cls(payload[2], payload[3])
+    if kind == "engine" and isinstance(cls, type) and issubclass(cls, errors.RiskEngineError) and not issubclass(cls, errors.InputError):
+        raise cls(payload[2])
+    raise EngineError(f"matching worker {worker} failed: {name}: {payload[2]}")
+
+
+def _worker(conn: Connection, compiled: CompiledRuleSet, engine: str, batch_size: int) -> None:
+    """Run one matcher over every fact sent; answer each batch with its firings."""
+    from riskengine.matching import open_matcher
+
+    try:
+        with open_matcher(compiled, engine=engine, batch_size=batch_size) as matcher:  # type: ignore[arg-type]
+            while True:
+                message = conn.recv_bytes()
+                if not message:
+                    break
+                facts = pickle.loads(message)
+                firings = matcher.feed(facts)
+                conn.send_bytes(pickle.dumps(("ok", [(f.rule_id, f.event_ids) for f in firings]), pickle.HIGHEST_PROTOCOL))
+    except (EOFError, KeyboardInterrupt, BrokenPipeError):
+        return
+    except BaseException as error:  # noqa: BLE001 - every failure goes back to the main process
+        try:
+            conn.send_bytes(pickle.dumps(("error", _error_payload(error)), pickle.HIGHEST_PROTOCOL))
+        except (OSError, pickle.PicklingError):
+            pass
+    finally:
+        conn.close()
+
+
+class _Pool:
+    """The worker processes and their pipes; closed for sure, even on error or early exit."""
+
+    def __init__(self, parts: Sequence[CompiledRuleSet], engine: str, batch_size: int) -> None:
+        # fork where there is one: a spawned child re-imports the caller's main module, which
+        # breaks any script without an ``if __name__ == "__main__"`` guard. A forked child
+        # leaves the parent's durable-rules state alone (it builds its own matcher, and exits
+        # through os._exit, so no finalizer of the parent's copy runs).
+        methods = mp.get_all_start_methods()
+        context = mp.get_context("fork" if "fork" in methods else "spawn")
+        self.conns: list[Connection] = []
+        self.procs: list[Any] = []
+        try:
+            for part in parts:
+                parent, child = context.Pipe()
+                proc = context.Process(target=_worker, args=(child, part, engine, batch_size), daemon=True)
+                proc.start()
+                child.close()
+                self.conns.append(parent)
+                self.procs.append(proc)
+        except BaseException:
+            self.close()
+            raise
+
+    def send(self, facts: list[dict[str, Any]]) -> None:
+        message = pickle.dumps(facts, pickle.HIGHEST_PROTOCOL)
+        for i, conn in enumerate(self.conns):
+            try:
+                conn.send_bytes(message)
+            except (BrokenPipeError, OSError):
+                self._died(i)
+
+    def receive(self) -> list[Firing]:
+        found: list[tuple[str, tuple[str, ...]]] = []
+        for i, conn in enumerate(self.conns):
+            try:
+                status, payload = pickle.loads(conn.recv_bytes())
+            except (EOFError, OSError):
+                self._died(i)
+            if status == "error":
+                _raise_payload(payload, i)
+            found.extend(payload)
+        found.sort()
+        return [Firing(rule_id, tuple(ids)) for rule_id, ids in found]
+
+    def _died(self, i: int) -> None:
+        proc = self.procs[i]
+        proc.join(timeout=1)
+        raise EngineError(f"matching worker {i} stopped unexpectedly (exit code {proc.exitcode})")
+
+    def close(self) -> None:
+        for conn in self.conns:
+            try:
+                conn.send_bytes(b"")
+            except OSError:
+                pass
+        for proc in self.procs:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join(timeout=5)
+        for conn in self.conns:
+            conn.close()
+        self.conns, self.procs = [], []
+
+
+def match_parallel(
+    chunks: Iterable[Sequence[Event]],
+    compiled: CompiledRuleSet,
+    *,
+    engine: str = "durable",
+    workers: int = 2,
+    batch_size: int = 5000,
+) -> Iterator[tuple[Sequence[Event], list[Firing]]]:
+    """``pipeline.match_stream`` on ``workers`` processes: each chunk with the firings it
+    completed, in input order. With one worker or one rule it is ``match_stream`` itself."""
+    from riskengine.pipeline import match_stream
+
+    parts = split_rules(compiled, max(1, workers))
+    if len(parts) < 2:
+        yield from match_stream(chunks, compiled, engine=engine, batch_size=batch_size)
+        return
+    fields = compiled.fields
+    pool = _Pool(parts, engine, batch_size)
+    pending: deque[Sequence[Event]] = deque()
+    try:
+        for chunk in chunks:
+            if not chunk:
+                continue
+            pool.send([fact_of(event, fields) for event in chunk])
+            pending.append(chunk)
+            if len(pending) >= IN_FLIGHT:
+                yield pending.popleft(), pool.receive()
+        while pending:
+            yield pending.popleft(), pool.receive()
+    finally:
+        pool.close()
+
+
+__all__ = ["IN_FLIGHT", "match_parallel", "split_rules"]
