@@ -36,7 +36,7 @@ from riskengine.event_io import ReadReport, stream_events
 from riskengine.events import FIELDS, Event
 from riskengine.ir import CompiledRuleSet, Firing
 from riskengine.loader import RulePack
-from riskengine.pipeline import check_stakeholders, default_profile, fact_of, match_stream
+from riskengine.pipeline import check_stakeholders, default_profile
 from riskengine.rules import Profile, Rule, ScaledPoints
 from riskengine.scoring import CLASSES, classify, overall_score, rule_points, saturate, source_weight
 from riskengine.windows import Window, week_of
@@ -305,12 +305,12 @@ def run_backtest(
     last_day: dt.date | None = None
     ordered = _ordered_chunks(chunks, first_day, last.end, chunk_size, reorder_days, counters)
     if matcher is None:
-        if workers > 1:
-            from riskengine.parallel import match_parallel
+        from riskengine.parallel import match_parallel, match_shared
 
+        if workers > 1:
             stream = match_parallel(ordered, compiled, engine=engine, workers=workers, batch_size=chunk_size)
         else:
-            stream = match_stream(ordered, compiled, engine=engine, batch_size=chunk_size)
+            stream = match_shared(ordered, compiled, engine=engine, batch_size=chunk_size)
     else:
         stream = matcher(ordered, compiled, engine=engine, batch_size=chunk_size)
     stats: dict[str, int] = {}
