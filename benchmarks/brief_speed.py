@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import statistics
 import subprocess
 import sys
@@ -60,7 +61,10 @@ def week_of_events(n: int, folder: Path) -> Path:
     """``n`` events spread over the benchmark week, written as JSON Lines (cached by name)."""
     import json
 
-    path = folder / f"week-{WEEK}-{n}-s{SEED}-v{generate.GENERATOR_VERSION}.jsonl"
+    # Named by the generator's source, not only its version number: a cached week from an older
+    # mix (once Ukraine-only, with millions of same-week pattern pairs) would measure the wrong thing.
+    digest = hashlib.sha256(Path(generate.__file__).read_bytes()).hexdigest()[:12]
+    path = folder / f"week-{WEEK}-{n}-s{SEED}-{digest}.jsonl"
     if not path.exists():
         with path.open("w", encoding="utf-8") as out:
             for event in generate.generate(n, SEED, first_day=WEEK_START, last_day=WEEK_END):

@@ -74,6 +74,9 @@ TREND_CARRY = 0.5
 NEXT_WEEK_SD = 2.0
 NEAR_THRESHOLD = 0.5
 TOP_DRIVERS = 5
+# Lists that grow with the data are cut for reading; each says how many it left out.
+MAX_RELATED = 5
+MAX_LISTED = 10
 
 HIGH_CONFIDENCE_WEIGHT = 0.6
 HIGH_CONFIDENCE_CORROBORATED = 0.5
@@ -175,11 +178,13 @@ class FiredRule(_Ctx):
     rule_id: str = Field(description="Rule id")
     rule_title: str = Field(description="Rule title")
     dimension: str = Field(description="Dimension the rule scores")
-    weighted_points: float = Field(description="Points after source weighting")
+    weighted_points: float = Field(description="Points after source weighting, summed over its firings on this event")
+    firings: int = Field(description="Times it fired on this event (a pattern rule once per partner event set)")
     rule_source: str = Field(description="Source document and section the rule encodes")
     rule_file: str = Field(description="Rule file")
     rule_line: int = Field(description="Line of the rule in its file")
-    related_event_ids: list[str] = Field(description="Other events of a pattern rule's firing")
+    related_event_ids: list[str] = Field(description="Other events of a pattern rule's firings, at most 5")
+    more_related_events: int = Field(description="Related events beyond those listed")
 
 
 class DriverEvent(_Ctx):
@@ -226,8 +231,9 @@ class RepeatTarget(_Ctx):
     target_name: str = Field(description="Named target")
     hits: int = Field(description="Times hit up to the end of the window")
     hits_this_week: int = Field(description="Times hit in the window")
-    dates: list[dt.date] = Field(description="Days it was hit, oldest first")
-    event_ids: list[str] = Field(description="Events that hit it")
+    first_date: dt.date = Field(description="Day of the first known hit")
+    recent_dates: list[dt.date] = Field(description="Days of the latest hits, at most 5, oldest first")
+    recent_event_ids: list[str] = Field(description="Events of those hits")
 
 
 class NearThreshold(_Ctx):
@@ -240,8 +246,10 @@ class NearThreshold(_Ctx):
 
 
 class Watchlist(_Ctx):
-    talks: list[Talks] = Field(description="Talks scheduled after the window, soonest first")
-    repeat_targets: list[RepeatTarget] = Field(description="Targets hit more than once, hit this week")
+    talks: list[Talks] = Field(description="Talks scheduled after the window, soonest first, at most 10")
+    more_talks: int = Field(description="Scheduled talks beyond those listed")
+    repeat_targets: list[RepeatTarget] = Field(description="Targets hit more than once, hit this week; most hit first, at most 10")
+    more_repeat_targets: int = Field(description="Repeat targets beyond those listed")
     near_thresholds: list[NearThreshold] = Field(description="Scores within 0.5 of the next class")
 
 
@@ -606,6 +614,33 @@ def _completing_event(c: Contribution, events: Mapping[str, Event]) -> str:
     return max(known, key=lambda e: (e.event_date, e.event_id)).event_id
 
 
+def _fired_rules(event_id: str, contributions: Sequence[Contribution]) -> list[FiredRule]:
+    # One line per rule: in a busy week one strike can complete a pattern rule with a thousand
+    # partner events, and a brief that lists each firing is no longer read.
+    by_rule: dict[str, list[Contribution]] = defaultdict(list)
+    for c in contributions:
+        by_rule[c.rule_id].append(c)
+    rules = []
+    for rule_id, firings in by_rule.items():
+        first = firings[0]
+        related = sorted({i for c in firings for i in c.event_ids if i != event_id})
+        rules.append(
+            FiredRule(
+                rule_id=rule_id,
+                rule_title=first.rule_title,
+                dimension=first.dimension,
+                weighted_points=round(sum(c.weighted_points for c in firings), 4),
+                firings=len(firings),
+                rule_source=first.rule_source,
+                rule_file=first.rule_file,
+                rule_line=first.rule_line,
+                related_event_ids=related[:MAX_RELATED],
+                more_related_events=max(0, len(related) - MAX_RELATED),
+            )
+        )
+    return sorted(rules, key=lambda r: (-r.weighted_points, r.rule_id))
+
+
 def _drivers(s: StakeholderScore, events: Mapping[str, Event]) -> list[DriverEvent]:
     by_event: dict[str, list[Contribution]] = defaultdict(list)
     for c in s.contributions:
@@ -614,22 +649,7 @@ def _drivers(s: StakeholderScore, events: Mapping[str, Event]) -> list[DriverEve
     drivers = []
     for event_id, contributions in ranked[:TOP_DRIVERS]:
         event = events.get(event_id)
-        rules = sorted(
-            (
-                FiredRule(
-                    rule_id=c.rule_id,
-                    rule_title=c.rule_title,
-                    dimension=c.dimension,
-                    weighted_points=c.weighted_points,
-                    rule_source=c.rule_source,
-                    rule_file=c.rule_file,
-                    rule_line=c.rule_line,
-                    related_event_ids=sorted(i for i in c.event_ids if i != event_id),
-                )
-                for c in contributions
-            ),
-            key=lambda r: (-r.weighted_points, r.rule_id, r.related_event_ids),
-        )
+        rules = _fired_rules(event_id, contributions)
         first = contributions[0]
         drivers.append(
             DriverEvent(
@@ -714,8 +734,9 @@ def _watchlist(s: StakeholderScore, report: ScoreReport, events: Sequence[Event]
                     target_name=group[-1].target_name or "",
                     hits=len(group),
                     hits_this_week=this_week,
-                    dates=[e.event_date for e in group],
-                    event_ids=[e.event_id for e in group],
+                    first_date=group[0].event_date,
+                    recent_dates=[e.event_date for e in group[-MAX_RELATED:]],
+                    recent_event_ids=[e.event_id for e in group[-MAX_RELATED:]],
                 )
             )
     repeats.sort(key=lambda r: (-r.hits, r.target_name.casefold(), r.target_name))
@@ -742,7 +763,13 @@ def _watchlist(s: StakeholderScore, report: ScoreReport, events: Sequence[Event]
                 )
             )
     near.sort(key=lambda n: (n.gap, n.subject != "overall", n.subject))
-    return Watchlist(talks=talks, repeat_targets=repeats, near_thresholds=near)
+    return Watchlist(
+        talks=talks[:MAX_LISTED],
+        more_talks=max(0, len(talks) - MAX_LISTED),
+        repeat_targets=repeats[:MAX_LISTED],
+        more_repeat_targets=max(0, len(repeats) - MAX_LISTED),
+        near_thresholds=near,
+    )
 
 
 def _changes(s: StakeholderScore) -> Changes:

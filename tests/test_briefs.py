@@ -712,3 +712,29 @@ def test_one_action_per_rule_worded_by_its_heaviest_firing() -> None:
     report = report.model_copy(update={"stakeholders": [*report.stakeholders[:2], ngo, report.stakeholders[3]]})
     actions = [a for a in build_context(report, "ngo", events).actions if a.rules[0].rule_id == "tit-for-tat"]
     assert [(a.text, a.firings, a.event_ids) for a in actions] == [("Strikes (Izhevsk, then Kyiv).", 2, ["RUS1", "UKR0", "UKR1"])]
+
+
+def test_busy_week_lists_are_cut_and_say_how_much_they_left_out() -> None:
+    # One strike completing a pattern with 40 partner events, and 15 sites each hit twice.
+    events = make_events()
+    partners = [make_event(f"P{i:02d}", dt.date(2025, 6, 30), target_name=f"Site {i:02d}") for i in range(40)]
+    repeats = [make_event(f"Q{i:02d}", dt.date(2025, 7, 2), target_name=f"site {i:02d}") for i in range(15)]
+    talks = [
+        make_event(f"T{i:02d}", dt.date(2025, 7, 1), event_type="Strategic developments", diplomatic_kind="talks", scheduled_date=dt.date(2025, 8, 1 + i))
+        for i in range(12)
+    ]
+    events += partners + repeats + talks
+    by_id = {e.event_id: e for e in events}
+    report = make_report(events)
+    extra = [contribution(by_id, "analyst", "pair", "escalation", [p.event_id, "RUS1"], 1.0) for p in partners]
+    analyst = report.stakeholders[3].model_copy(update={"contributions": [*report.stakeholders[3].contributions, *extra]})
+    report = report.model_copy(update={"stakeholders": [*report.stakeholders[:3], analyst]})
+    context = build_context(report, "analyst", events)
+    pair = next(r for d in context.drivers for r in d.rules if r.rule_id == "pair")
+    assert (pair.firings, pair.related_event_ids, pair.more_related_events) == (40, ["P00", "P01", "P02", "P03", "P04"], 35)
+    w = context.watchlist
+    assert (len(w.repeat_targets), w.more_repeat_targets) == (10, 6)  # 15 sites and the Kupol plant
+    assert (len(w.talks), w.more_talks) == (10, 3)  # TUR1 and 12 more
+    text = render_brief(context, "md")
+    assert "40 firings" in text and "and 35 more" in text and "- and 6 more" in text and "- and 3 more" in text
+    assert leftover_placeholders(render_brief(context, "html")) == []
