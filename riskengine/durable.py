@@ -1,0 +1,1195 @@
+"""The durable-rules adapter: the only module that imports durable-rules.
+
+It drives durable's C core (``durable_rules_engine``, shipped in the durable-rules wheel) directly
+rather than through ``durable.engine.Host``: the stock host runs actions on background timer
+threads, so a call can return with firings still pending, and it swallows exceptions raised in
+actions. Here no Python action ever runs. After each assert the pending actions are drained
+explicitly (``start_action`` / ``complete_and_start_action`` until durable has none left), and
+each action message is read for what fired and on which facts.
+
+How a rule set is laid out in durable
+-------------------------------------
+*Single-event stage.* Every distinct condition, single-event rules and every pattern leg alike,
+becomes one durable rule over one fact. Facts go in as *representatives*: a number is replaced by
+a value of its interval between the rule constants of its field, a string by itself if some rule
+names it and by a sentinel otherwise. The set of conditions a fact satisfies depends only on its
+representatives (and on the Python-evaluated tests below), so each distinct combination is
+evaluated by durable once per matcher and the answer kept in a bounded LRU cache.
+
+*Pattern stage.* A fact that is a candidate for some leg goes to the pattern rulesets with one
+boolean key per leg condition it satisfies, plus the real values of the fields joins compare.
+Each pattern rule tests those keys and its joins, written as correlated conditions on earlier
+aliases (``{"$lte": {"f3": {"$add": {"$l": {"a0": "f3"}, "$r": 60}}}}``). Facts stay in a
+long-lived session and are retracted once no later fact can join them (see riskengine.matching).
+
+What durable cannot be trusted with is evaluated in Python, with riskengine.reference's
+semantics: ``contains`` and ``matches`` (durable's regex dialect is small and case-sensitive),
+order tests on strings (durable compares raw JSON bytes and past the end of the shorter string),
+tests on lists, fields whose rule constants mix kinds, and joins between fields whose kind is not
+known to be the same. Python tests reach durable as boolean keys (``"p4": true``); Python joins
+filter durable's firings.
+
+Limits of durable 2.0.28 measured and read from its C source (src/rules/*.h), and what we do:
+
+* A fact matching no rule sets result code 1, an already-seen fact id code 2; we keep ids unique
+  and treat 1 as normal. (The Python wrapper raises on both before running any action.)
+* 255 properties per fact including ``sid`` and ``id``: more raises EngineLimitError before any
+  assert. 16 facts per rule (17 fails at assert): more legs raise EngineLimitError at compile.
+* 31 expressions per leg (each join one, each ``$and``/``$or`` two): extra joins are checked in
+  Python, conditions too deep to fit become one Python test.
+* Per alpha node: 511 hashed children (512 hangs), 127 "not exists"/``$or`` links (128 fails),
+  255 rules ending on it (256 segfaults); and a fact may push at most 64 matching nodes on the
+  traversal stack (error 303). The layout of each ruleset is simulated as it is filled, and a
+  ruleset is closed before any budget is reached; a condition that alone breaks one becomes a
+  Python test. At most 400 rules go in one ruleset.
+* An equality join hashes ints with ``%lld`` and doubles with ``%f``, so 7 never meets 7.0:
+  whole floats are sent as ints.
+* A join on a property the other fact lacks aborts the whole assert (error 311): both sides of
+  every join are guarded with ``$ex``.
+* ``$or`` is a merge node in durable's network: a fact matching two branches fires twice. Firings
+  are de-duplicated per condition and fact.
+* The session's own state object is a fact too and satisfies conditions like ``$nex``: firings
+  on it are ignored.
+* About 8.6 KB per stored fact: the single-event session is deleted after every batch, so one
+  session id is reused and the 1,024-session limit is never approached.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import heapq
+import itertools
+import json
+import math
+import os
+import re
+import weakref
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import durable_rules_engine as _engine
+
+from riskengine.errors import EngineError, EngineLimitError
+from riskengine.ir import (
+    DATE_FIELD,
+    ID_FIELD,
+    And,
+    CompiledRule,
+    CompiledRuleSet,
+    Cond,
+    Firing,
+    Join,
+    Not,
+    Or,
+    Test,
+)
+from riskengine.matching import MatchStats, event_id_of
+from riskengine.reference import compile_condition, join_holds, kind_of, test_holds
+
+# Measured/read limits of durable-rules 2.0.28 (see the module docstring) and our margins.
+MAX_FACT_KEYS = 253  # user keys including "id"; durable adds "sid" and stops at 255
+MAX_LEGS = 16
+MAX_EXPRESSIONS = 31
+MAX_HASHED_CHILDREN = 450  # 511
+MAX_LIST_CHILDREN = 100  # 127
+MAX_BETAS = 200  # 255
+MAX_STACK = 56  # 64
+MAX_RULES_PER_RULESET = 400
+CACHE_SIZE = 65_536
+PATTERN_SLICE = 256  # facts per pattern-stage assert (see DurableMatcher._patterns)
+_EXACT_INT = 2**53
+
+_ERRORS = {
+    101: "out of memory",
+    102: "unexpected type in a rule",
+    104: "unexpected value in a rule",
+    105: "unexpected name in a rule",
+    106: "too many conditions on one node (more than 511)",
+    107: "too many 'not exists' or 'or' links on one node (more than 127)",
+    108: "too many rules ending on one node (more than 255)",
+    112: "too many rulesets in this process",
+    113: "too many expressions in one pattern (more than 31)",
+    201: "malformed JSON",
+    302: "too many properties in one fact",
+    303: "a fact matches too many conditions at once (more than 64)",
+    304: "too many facts in one rule (more than 16)",
+    309: "unknown session",
+    311: "a join refers to a property the other fact lacks",
+}
+
+_names = itertools.count()
+
+
+def _fail(action: str, error: Exception) -> EngineError:
+    text = str(error)
+    code = text.rsplit(":", 1)[-1].strip()
+    meaning = _ERRORS.get(int(code)) if code.isdigit() else None
+    return EngineError(f"durable-rules failed to {action}: {text}" + (f" ({meaning})" if meaning else ""))
+
+
+# ---------------------------------------------------------------------------------------------
+# Conditions as durable sees them: literals on fact keys, and/or, constants.
+
+
+@dataclass(frozen=True)
+class Lit:
+    key: str
+    op: str  # eq, neq, gt, gte, lt, lte, ex, nex
+    value: Any = None
+
+    def sort_key(self) -> tuple[Any, ...]:
+        # equality tests first: nodes they create are shared by the most rules
+        return (0 if self.op == "eq" else 1, self.key, self.op, type(self.value).__name__, repr(self.value))
+
+
+@dataclass(frozen=True)
+class Conj:
+    terms: tuple[Node, ...]
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (2, "and", repr(self))
+
+
+@dataclass(frozen=True)
+class Disj:
+    terms: tuple[Node, ...]
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (2, "or", repr(self))
+
+
+@dataclass(frozen=True)
+class Const:
+    value: bool
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (3, self.value)
+
+
+Node = Lit | Conj | Disj | Const
+TRUE, FALSE = Const(True), Const(False)
+
+
+def conj(terms: Iterable[Node]) -> Node:
+    flat: dict[Node, None] = {}
+    for term in terms:
+        if term == FALSE:
+            return FALSE
+        if term == TRUE:
+            continue
+        for t in term.terms if isinstance(term, Conj) else (term,):
+            flat[t] = None
+    if not flat:
+        return TRUE
+    if len(flat) == 1:
+        return next(iter(flat))
+    return Conj(tuple(sorted(flat, key=lambda t: t.sort_key())))
+
+
+def disj(terms: Iterable[Node]) -> Node:
+    flat: dict[Node, None] = {}
+    for term in terms:
+        if term == TRUE:
+            return TRUE
+        if term == FALSE:
+            continue
+        for t in term.terms if isinstance(term, Disj) else (term,):
+            flat[t] = None
+    if not flat:
+        return FALSE
+    if len(flat) == 1:
+        return next(iter(flat))
+    return Disj(tuple(sorted(flat, key=lambda t: t.sort_key())))
+
+
+def to_json(node: Node) -> Any:
+    if isinstance(node, Lit):
+        if node.op == "eq":
+            return {node.key: node.value}
+        if node.op in ("ex", "nex"):
+            return {f"${node.op}": {node.key: 1}}
+        return {f"${node.op}": {node.key: node.value}}
+    if isinstance(node, Conj):
+        return {"$and": [to_json(t) for t in node.terms]}
+    if isinstance(node, Disj):
+        return {"$or": [to_json(t) for t in node.terms]}
+    raise EngineError(f"constant condition {node!r} has no durable form")
+
+
+def expression_count(node: Node) -> int:
+    """Slots a condition takes in its beta node's expression sequence ($and/$or: two each)."""
+    if isinstance(node, (Conj, Disj)):
+        return 2 + sum(expression_count(t) for t in node.terms)
+    return 0
+
+
+def _number(value: Any) -> Any:
+    """Whole floats as ints: durable's join hash writes 7 as '7' and 7.0 as '7.000000'."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < _EXACT_INT:
+        return int(value)
+    return value
+
+
+def _native_constant(value: Any) -> bool:
+    kind = kind_of(value)
+    if kind == "num":
+        return math.isfinite(value) and abs(value) < _EXACT_INT
+    return kind in ("str", "bool")
+
+
+class Unrepresentable(Exception):
+    """A fact value durable cannot be given faithfully; the fact is evaluated in Python."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Fields of the single-event stage
+
+
+VALUE_OPS = frozenset({"eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte"})
+ORDER_OPS = frozenset({"gt", "gte", "lt", "lte"})
+_NEGATED_ORDER = {"gt": "lte", "gte": "lt", "lt": "gte", "lte": "gt"}
+
+
+def _constants(test: Test) -> tuple[Any, ...]:
+    if test.op in ("in", "not_in"):
+        return tuple(test.value) if isinstance(test.value, (tuple, list)) else (test.value,)
+    return (test.value,)
+
+
+class FieldPlan:
+    """How one field reaches the single-event stage: its key, kind and representative values."""
+
+    def __init__(self, name: str, key: str, tests: Sequence[Test]) -> None:
+        self.name = name
+        self.key = key
+        value_tests = [t for t in tests if t.op in VALUE_OPS]
+        consts = [c for t in value_tests for c in _constants(t)]
+        kinds = {kind_of(c) for c in consts}
+        self.kind: str | None = None
+        if consts and len(kinds) == 1 and all(_native_constant(c) for c in consts):
+            self.kind = kinds.pop()
+        self.native_tests = frozenset(
+            t
+            for t in tests
+            if t.op in ("exists", "not_exists")
+            or (self.kind is not None and t.op in VALUE_OPS and (t.op not in ORDER_OPS or self.kind == "num"))
+        )
+        if not any(t.op in VALUE_OPS for t in self.native_tests):
+            self.kind = None  # only presence is tested natively
+        native_consts = {_number(c) for t in self.native_tests if t.op in VALUE_OPS for c in _constants(t)}
+        self.sent = bool(self.native_tests)
+        self._sorted: list[Any] = sorted(native_consts) if self.kind == "num" else []
+        self._names = frozenset(native_consts) if self.kind in ("str", "bool") else frozenset()
+        self._sentinel = "\u0000"
+        while self._sentinel in self._names:
+            self._sentinel += "\u0000"
+        self.presence_only = self.sent and self.kind is None
+        self.is_bool = self.kind == "bool"
+        self.cache: dict[Any, Any] = {}
+
+    def is_native(self, test: Test) -> bool:
+        return test in self.native_tests
+
+    def representative(self, value: Any) -> Any:
+        """A value with the same outcome on every native test of this field."""
+        if self.presence_only:
+            return 1
+        kind = kind_of(value)
+        if kind != self.kind:
+            raise Unrepresentable(f"'{self.name}' holds {kind} {value!r} where rules compare it with {self.kind} values")
+        if kind == "str":
+            return value if value in self._names else self._sentinel
+        if kind == "bool":
+            return value
+        if value != value:
+            raise Unrepresentable(f"'{self.name}' is NaN")
+        consts = self._sorted
+        i = bisect.bisect_left(consts, value)
+        if i < len(consts) and consts[i] == value:
+            return consts[i]
+        if not consts:
+            return 0
+        if i == 0:
+            rep = consts[0] - 1
+            ok = rep < consts[0]
+        elif i == len(consts):
+            rep = consts[-1] + 1
+            ok = rep > consts[-1]
+        else:
+            rep = (consts[i - 1] + consts[i]) / 2
+            ok = consts[i - 1] < rep < consts[i]
+        if ok:
+            return _number(rep)
+        if math.isfinite(value) and abs(value) < _EXACT_INT:
+            return _number(value)
+        raise Unrepresentable(f"'{self.name}' = {value!r} cannot be sent to durable-rules")
+
+
+class PythonGroup:
+    """The tests on one field that are evaluated in Python, cached by the field's value."""
+
+    def __init__(self, name: str, tests: Sequence[Test], keys: Sequence[str]) -> None:
+        self.name = name
+        self.tests = tuple(tests)
+        self.keys = tuple(keys)
+        self.cache: dict[Any, tuple[bool, ...]] = {}
+
+    def truths(self, value: Any) -> tuple[bool, ...]:
+        frozen = (list, tuple(value)) if isinstance(value, list) else (value.__class__, value)
+        try:
+            found = self.cache.get(frozen)
+        except TypeError:
+            frozen, found = None, None
+        if found is None:
+            one = {self.name: value}
+            found = tuple(test_holds(t, one) for t in self.tests)
+            if frozen is not None:
+                if len(self.cache) >= CACHE_SIZE:
+                    self.cache.clear()
+                self.cache[frozen] = found
+        return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Simulated alpha network: durable's layout of a ruleset, to keep each one inside its limits.
+
+
+class _Alpha:
+    __slots__ = ("hashed", "listed", "listed_index", "betas", "eq_prop", "peak", "is_eq")
+
+    def __init__(self, eq_prop: str | None = None) -> None:
+        self.hashed: dict[Any, _Alpha] = {}
+        self.listed: list[_Alpha] = []
+        self.listed_index: dict[Any, _Alpha] = {}
+        self.betas = 0
+        self.eq_prop = eq_prop  # equality nodes on one property: at most one matches a fact
+        self.peak = 0
+
+    def pushes(self) -> int:
+        """Most children one fact can push on durable's traversal stack from this node."""
+        eq_props = {c.eq_prop for c in self.hashed.values() if c.eq_prop is not None}
+        others = sum(1 for c in self.hashed.values() if c.eq_prop is None)
+        return len(eq_props) + others + len(self.listed)
+
+    def children(self) -> Iterable[_Alpha]:
+        return itertools.chain(self.hashed.values(), self.listed)
+
+
+class Layout:
+    """One ruleset's alpha network as durable 2.0.28 builds it from our JSON (rete.c createAlpha:
+    ``$and`` chains, ``$or`` merges its branches in a fresh forward node linked from each branch's
+    end, equal tests under one parent are shared, ``$nex`` and forward nodes sit in a short list)."""
+
+    def __init__(self) -> None:
+        self.root = _Alpha()
+        self.rules = 0
+        self._undo: list[Callable[[], None]] = []
+        self._touched: list[_Alpha] = []
+        self.ok = True
+
+    def _node(self, parent: _Alpha, lit: Lit) -> _Alpha:
+        self._touched.append(parent)
+        vkey = (lit.key, lit.op, type(lit.value).__name__, repr(lit.value))
+        if lit.op == "nex":
+            child = parent.listed_index.get(vkey)
+            if child is None:
+                child = _Alpha()
+                parent.listed.append(child)
+                parent.listed_index[vkey] = child
+                self._undo.append(lambda: (parent.listed.pop(), parent.listed_index.pop(vkey)))
+                if len(parent.listed) > MAX_LIST_CHILDREN:
+                    self.ok = False
+            return child
+        if lit.op == "join":
+            vkey = ("join", next(_names))  # durable never shares correlated nodes: count each
+        child = parent.hashed.get(vkey)
+        if child is None:
+            child = _Alpha(lit.key if lit.op == "eq" else None)
+            parent.hashed[vkey] = child
+            self._undo.append(lambda: parent.hashed.pop(vkey))
+            if len(parent.hashed) > MAX_HASHED_CHILDREN:
+                self.ok = False
+        return child
+
+    def _build(self, node: Node, parent: _Alpha) -> _Alpha:
+        if isinstance(node, Lit):
+            end = self._node(parent, node)
+        elif isinstance(node, Conj):
+            end = parent
+            for term in node.terms:
+                end = self._build(term, end)
+        elif isinstance(node, Disj):
+            forward = _Alpha()
+            for term in node.terms:
+                branch = self._build(term, parent)
+                self._touched.append(branch)
+                branch.listed.append(forward)
+                self._undo.append(branch.listed.pop)
+                if len(branch.listed) > MAX_LIST_CHILDREN:
+                    self.ok = False
+            end = forward
+        else:
+            raise EngineError(f"constant condition {node!r} has no durable form")
+        self._touched.append(end)
+        return end
+
+    def add_rule(self, legs: Sequence[Node]) -> bool:
+        """Lay out one rule (one condition per leg); False, with nothing changed, when the
+        ruleset would break a budget."""
+        self._undo, self._touched, self.ok = [], [], True
+        for leg in legs:
+            end = self._build(leg, self.root)
+            end.betas += 1
+            self._undo.append(functools.partial(_dec_betas, end))
+            if end.betas > MAX_BETAS:
+                self.ok = False
+        saved = [(n, n.peak) for n in self._touched]
+        touched = {id(n) for n in self._touched}
+        done: set[int] = set()
+
+        def refresh(n: _Alpha) -> None:  # children first: the network is a DAG
+            done.add(id(n))
+            for c in n.children():
+                if id(c) in touched and id(c) not in done:
+                    refresh(c)
+            pushes = n.pushes()
+            deepest = max((c.peak for c in n.children()), default=0)
+            n.peak = max(pushes, pushes - 1 + deepest) if pushes else 0
+
+        refresh(self.root)
+        if not self.ok or self.root.peak > MAX_STACK or self.rules >= MAX_RULES_PER_RULESET:
+            for n, peak in saved:
+                n.peak = peak
+            for undo in reversed(self._undo):
+                undo()
+            return False
+        self.rules += 1
+        return True
+
+
+def _dec_betas(node: _Alpha) -> None:
+    node.betas -= 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Rulesets in durable
+
+
+class _Ruleset:
+    """One durable ruleset: its handle, its one session ("0"), asserting and draining.
+
+    Every ruleset also holds the rule ``z0`` on a marker fact. durable leaves a new session's
+    action context uninitialised and frees it when the session is deleted (state.c,
+    deleteStateNode: a crash when the garbage is not NULL); running one action first sets it,
+    so the marker is asserted and drained before every delete.
+    """
+
+    MARKER = "zz"
+
+    def __init__(self, definition: Mapping[str, Any], keys: Iterable[str]) -> None:
+        self.name = f"riskengine_{os.getpid()}_{next(_names)}"
+        self.keys = frozenset(keys)
+        full = {**definition, "z0": {"all": [{"m": {self.MARKER: 1}}]}}
+        try:
+            self.handle = _engine.create_ruleset(self.name, json.dumps(full))
+        except _engine.error as error:
+            raise _fail("create a ruleset", error) from None
+        self.open_session = False
+
+    def assert_facts(self, facts: Sequence[Mapping[str, Any]], stats: MatchStats) -> list[str]:
+        """Assert, then drain every pending action; returns the action messages (JSON text)."""
+        if not self.open_session:
+            self.open_session = True
+            stats.sessions_opened += 1
+        return self._assert(facts)
+
+    def _assert(self, facts: Sequence[Mapping[str, Any]]) -> list[str]:
+        try:
+            code, state = _engine.assert_facts(self.handle, json.dumps(facts))
+        except _engine.error as error:
+            raise _fail("assert facts", error) from None
+        if code == 2:
+            raise EngineError("durable-rules saw the same fact id twice in one session")
+        return self._drain(state)
+
+    def retract_facts(self, facts: Sequence[Mapping[str, Any]]) -> None:
+        try:
+            _, state = _engine.retract_facts(self.handle, json.dumps(facts))
+        except _engine.error as error:
+            raise _fail("retract facts", error) from None
+        if self._drain(state):
+            raise EngineError("retracting facts fired a rule; no rule here tests for absence")
+
+    def _drain(self, state: int) -> list[str]:
+        """Every pending action message, in durable's order; each action is completed at once."""
+        messages: list[str] = []
+        try:
+            started = _engine.start_action_for_state(self.handle, state)
+            while started:
+                messages.append(started[1])
+                following = _engine.complete_and_start_action(self.handle, state)
+                while following:
+                    messages.append(following)
+                    following = _engine.complete_and_start_action(self.handle, state)
+                started = _engine.start_action(self.handle)
+                if started:
+                    state = started[2]
+            if _engine.start_action(self.handle) is not None:
+                raise EngineError("durable-rules still had actions pending after the drain")
+        except _engine.error as error:
+            raise _fail("run the pending actions", error) from None
+        return messages
+
+    def delete_session(self) -> None:
+        """Free the session and everything stored in it; the next assert opens a new one."""
+        if not self.open_session:
+            return
+        self._assert([{"id": -1, self.MARKER: 1}])  # see the class docstring
+        try:
+            _engine.delete_state(self.handle, "0")
+        except _engine.error as error:
+            raise _fail("delete a session", error) from None
+        self.open_session = False
+
+
+# An action message is ``{"<rule>":{"<alias>":<fact>,...}}`` holding the facts as we sent them,
+# "id" first. Decoding a million of them with json.loads costs seconds; these patterns read only
+# rule and ids. Every unescaped quote in JSON text is structure, so string values cannot fake a
+# match; a message they do not fit is decoded in full.
+_RULE = re.compile(r'\s*\{\s*"([a-z])(\d+)"\s*:')
+_BOUND = re.compile(r'"(?:a(\d+)|m)"\s*:\s*\{\s*"id"\s*:\s*(-?\d+)\s*[,}]')
+
+
+def decode(message: str) -> tuple[int, list[int]]:
+    """``(rule number, fact id per alias)`` of one action message; ids that are not ours (the
+    session's state object) are left out. durable writes aliases in the rule's order."""
+    head = _RULE.match(message)
+    bound = _BOUND.findall(message)
+    if head is not None and bound and all(alias == (str(k) if alias else "") for k, (alias, _) in enumerate(bound)):
+        return int(head.group(2)) if head.group(1) != "z" else -1, [int(i) for _, i in bound]
+    decoded = json.loads(message)
+    ((name, binding),) = decoded.items()
+    ordered = sorted(binding.items(), key=lambda item: int(item[0][1:] or 0))
+    return int(name[1:]) if name[0] != "z" else -1, [fact["id"] for _, fact in ordered if type(fact.get("id")) is int]
+
+
+def _release(rulesets: list[_Ruleset]) -> None:
+    """Delete sessions, then rulesets: deleting a ruleset alone leaks its sessions' memory."""
+    while rulesets:
+        ruleset = rulesets.pop()
+        try:
+            ruleset.delete_session()
+        except EngineError:
+            pass  # the ruleset goes anyway; nothing else can be freed
+        try:
+            _engine.delete_ruleset(ruleset.handle)
+        except _engine.error:
+            pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Compiling a rule set
+
+
+@dataclass
+class _Condition:
+    """One distinct condition of the single-event stage."""
+
+    node: Node
+    python: Callable[[Mapping[str, Any]], bool]
+    rules: list[str] = field(default_factory=list)  # single-event rules it decides
+    legs: list[tuple[int, int]] = field(default_factory=list)  # (pattern rule index, leg index)
+    whole: int | None = None  # index into the whole-condition Python tests, when it is one
+
+
+@dataclass
+class _PatternRule:
+    rule: CompiledRule
+    flags: tuple[int, ...]  # condition index per leg
+    python_joins: tuple[tuple[int, Join], ...]  # (leg, join) checked in Python on each firing
+    legs: tuple[Node, ...]  # durable condition per leg, aliases a0.. referring to earlier legs
+    keys: frozenset[str]
+    ruleset: int = -1
+
+
+def _flag(index: int) -> str:
+    return f"l{index}"
+
+
+_FLIP = {"eq": "eq", "ne": "ne", "gt": "lt", "gte": "lte", "lt": "gt", "lte": "gte"}
+_JOIN_OP = {"eq": "eq", "ne": "neq", "gt": "gt", "gte": "gte", "lt": "lt", "lte": "lte"}
+
+
+def _field_kind(name: str) -> str | None:
+    """The kind a join field's values have, from the event registry; None when unknown."""
+    from riskengine.events import FIELDS, FieldKind
+
+    spec = FIELDS.get(name)
+    if spec is None:
+        return None
+    return {
+        FieldKind.NUMBER: "num",
+        FieldKind.DATE: "num",
+        FieldKind.STRING: "str",
+        FieldKind.BOOLEAN: "bool",
+    }.get(spec.kind)
+
+
+def _native_join(join: Join) -> bool:
+    this, other = _field_kind(join.field), _field_kind(join.other_field)
+    if this is None or this != other:
+        return False
+    if this == "num":
+        return isinstance(join.offset, int) and abs(join.offset) < _EXACT_INT
+    return join.op in ("eq", "ne") and not join.offset
+
+
+class Plan:
+    """A compiled rule set laid out for durable: fields, conditions, rulesets."""
+
+    def __init__(self, ruleset: CompiledRuleSet) -> None:
+        self.ruleset = ruleset
+        for rule in ruleset.pattern_rules:
+            if len(rule.patterns) > MAX_LEGS:
+                raise EngineLimitError(
+                    f"rule '{rule.id}' relates {len(rule.patterns)} events; durable-rules matches at most {MAX_LEGS} per rule"
+                )
+        conds: list[Cond] = [r.patterns[0].condition for r in ruleset.single_rules]
+        conds += [p.condition for r in ruleset.pattern_rules for p in r.patterns]
+        tests: dict[str, list[Test]] = {}
+        for cond in conds:
+            for test in _tests(cond):
+                tests.setdefault(test.field, [])
+                if test not in tests[test.field]:
+                    tests[test.field].append(test)
+        # Most-tested fields get the first keys; And-terms sort by key, so shared prefixes grow.
+        by_use = sorted(tests, key=lambda f: (-len(tests[f]), f))
+        self.fields = {name: FieldPlan(name, f"f{i}", tests[name]) for i, name in enumerate(by_use)}
+        self.python_keys: dict[Test, str] = {}
+        groups: list[PythonGroup] = []
+        for name in by_use:
+            plan = self.fields[name]
+            py = [t for t in tests[name] if not plan.is_native(t)]
+            keys = [f"p{len(self.python_keys) + i}" for i in range(len(py))]
+            self.python_keys.update(zip(py, keys))
+            if py:
+                groups.append(PythonGroup(name, py, keys))
+        self.groups = groups
+        self.sent_fields = [p for p in self.fields.values() if p.sent]
+
+        self.conditions: list[_Condition] = []
+        self.whole: list[Callable[[Mapping[str, Any]], bool]] = []
+        index: dict[Node, int] = {}
+
+        def condition_of(cond: Cond) -> int:
+            node = self.translate(cond)
+            found = index.get(node)
+            if found is None:
+                found = index[node] = len(self.conditions)
+                self.conditions.append(_Condition(node, compile_condition(cond)))
+                if expression_count(node) > MAX_EXPRESSIONS:
+                    self.conditions[found].node = self._whole_of(found)
+            return found
+
+        for rule in ruleset.single_rules:
+            self.conditions[condition_of(rule.patterns[0].condition)].rules.append(rule.id)
+        self.patterns: list[_PatternRule] = []
+        for r, rule in enumerate(ruleset.pattern_rules):
+            flags = []
+            for k, pattern in enumerate(rule.patterns):
+                c = condition_of(pattern.condition)
+                self.conditions[c].legs.append((r, k))
+                flags.append(c)
+            self.patterns.append(self._pattern(rule, tuple(flags)))
+        self._layout_single()
+        self._layout_patterns()
+
+    # -- conditions ----------------------------------------------------------------------------
+
+    def translate(self, cond: Cond, negate: bool = False) -> Node:
+        if isinstance(cond, Not):
+            return self.translate(cond.term, not negate)
+        if isinstance(cond, (And, Or)):
+            parts = [self.translate(t, negate) for t in cond.terms]
+            return conj(parts) if isinstance(cond, And) != negate else disj(parts)
+        if not isinstance(cond, Test):
+            raise EngineError(f"not a condition: {cond!r}")
+        plan = self.fields[cond.field]
+        if not plan.is_native(cond):
+            return Lit(self.python_keys[cond], "nex" if negate else "eq", None if negate else True)
+        key, op = plan.key, cond.op
+        if op == "exists":
+            return Lit(key, "nex" if negate else "ex")
+        if op == "not_exists":
+            return Lit(key, "ex" if negate else "nex")
+        values = sorted({_number(c) for c in _constants(cond)}, key=repr)
+        absent = Lit(key, "nex")
+        if op == "eq":
+            return disj([absent, Lit(key, "neq", values[0])]) if negate else Lit(key, "eq", values[0])
+        if op == "ne":
+            return disj([absent, Lit(key, "eq", values[0])]) if negate else Lit(key, "neq", values[0])
+        if op == "in":
+            anyof = disj([Lit(key, "eq", v) for v in values])
+            return disj([absent, conj([Lit(key, "neq", v) for v in values]) if values else TRUE]) if negate else anyof
+        if op == "not_in":
+            noneof = conj([Lit(key, "neq", v) for v in values] or [Lit(key, "ex")])
+            return disj([absent, *(Lit(key, "eq", v) for v in values)]) if negate else noneof
+        if op in ORDER_OPS:
+            if negate:
+                return disj([absent, Lit(key, _NEGATED_ORDER[op], values[0])])
+            return Lit(key, op, values[0])
+        raise EngineError(f"unknown test operator {op!r} on field '{cond.field}'")
+
+    # -- pattern rules ---------------------------------------------------------------------------
+
+    def _pattern(self, rule: CompiledRule, flags: tuple[int, ...]) -> _PatternRule:
+        n = len(rule.patterns)
+        native: list[list[Any]] = [[] for _ in range(n)]
+        guards: list[set[str]] = [set() for _ in range(n)]
+        python: list[tuple[int, Join]] = []
+        keys = {_flag(c) for c in flags}
+        for leg, pattern in enumerate(rule.patterns):
+            for join in pattern.joins:
+                at, j = leg, join
+                if join.other_leg > leg and join.other_leg < n:
+                    # durable refers to earlier aliases only: state it from the later leg
+                    at = join.other_leg
+                    j = Join(join.other_field, _FLIP[join.op], leg, join.field, -join.offset)  # type: ignore[arg-type]
+                if j.other_leg >= at or not _native_join(j) or len(native[at]) >= MAX_EXPRESSIONS - 3:
+                    python.append((leg, join))
+                    continue
+                this_key, other_key = self.join_key(j.field), self.join_key(j.other_field)
+                keys.update((this_key, other_key))
+                guards[at].add(this_key)
+                guards[j.other_leg].add(other_key)
+                ref: Any = {f"a{j.other_leg}": other_key}
+                if j.offset:
+                    ref = {"$add": {"$l": ref, "$r": j.offset}}
+                native[at].append({this_key: ref} if j.op == "eq" else {f"${_JOIN_OP[j.op]}": {this_key: ref}})
+        legs = []
+        for leg in range(n):
+            terms: list[Any] = [{_flag(flags[leg]): True}]
+            terms += [{"$ex": {k: 1}} for k in sorted(guards[leg])]
+            terms += native[leg]
+            legs.append(terms[0] if len(terms) == 1 else {"$and": terms})
+        return _PatternRule(rule, flags, tuple(python), tuple(legs), frozenset(keys))
+
+    def join_key(self, name: str) -> str:
+        return f"j_{name}"
+
+    @functools.cached_property
+    def join_fields(self) -> tuple[str, ...]:
+        return tuple(sorted({k[2:] for p in self.patterns for k in p.keys if k.startswith("j_")}))
+
+    # -- rulesets --------------------------------------------------------------------------------
+
+    def _layout_single(self) -> None:
+        layouts: list[Layout] = []
+        members: list[list[int]] = []
+        for c, cond in enumerate(self.conditions):
+            if isinstance(cond.node, Const):
+                continue
+            if layouts and layouts[-1].add_rule([cond.node]):
+                members[-1].append(c)
+                continue
+            if not Layout().add_rule([cond.node]):
+                # too wide for any ruleset on its own: durable sees one Python-evaluated key
+                cond.node = self._whole_of(c)
+                if layouts and layouts[-1].add_rule([cond.node]):
+                    members[-1].append(c)
+                    continue
+            layout = Layout()
+            if not layout.add_rule([cond.node]):  # pragma: no cover - one key always fits
+                raise EngineLimitError(f"durable-rules cannot hold the condition of {', '.join(cond.rules) or 'a pattern leg'}")
+            layouts.append(layout)
+            members.append([c])
+        self.single_sets = members
+
+    def _whole_of(self, c: int) -> Node:
+        """A condition durable cannot hold, as one Python test."""
+        self.whole.append(self.conditions[c].python)
+        self.conditions[c].whole = len(self.whole) - 1
+        return Lit(f"w{len(self.whole) - 1}", "eq", True)
+
+    def _layout_patterns(self) -> None:
+        """Pattern rules grouped by window: durable indexes equality joins but scans every stored
+        fact for a date range, so a rule must not see candidates kept for a longer window."""
+        layouts: list[Layout] = []
+        self.pattern_sets: list[list[int]] = []
+        windows: list[int | None] = []
+        order = sorted(
+            range(len(self.patterns)),
+            key=lambda r: (self.patterns[r].rule.window_days is None, self.patterns[r].rule.window_days or 0, r),
+        )
+        for r in order:
+            pattern = self.patterns[r]
+            if any(isinstance(self.conditions[c].node, Const) and not self.conditions[c].node.value for c in pattern.flags):
+                continue  # a leg no fact can satisfy: the rule never fires
+            legs = [_as_layout_node(leg) for leg in pattern.legs]
+            window = pattern.rule.window_days
+            placed = bool(layouts) and windows[-1] == window and layouts[-1].add_rule(legs)
+            if not placed:
+                layout = Layout()
+                if not layout.add_rule(legs):
+                    raise EngineLimitError(f"rule '{pattern.rule.id}' is too large for one durable-rules ruleset")
+                layouts.append(layout)
+                windows.append(window)
+                self.pattern_sets.append([])
+            pattern.ruleset = len(self.pattern_sets) - 1
+            self.pattern_sets[-1].append(r)
+
+
+def _as_layout_node(leg: Any) -> Node:
+    """A pattern leg's JSON as layout literals (joins count as unshared nodes)."""
+    terms = leg["$and"] if "$and" in leg else [leg]
+    lits: list[Node] = []
+    for term in terms:
+        (name, body), = term.items()
+        if name == "$ex":
+            (key, _), = body.items()
+            lits.append(Lit(key, "ex"))
+        elif name.startswith("$") or isinstance(body, dict):
+            lits.append(Lit(next(iter(body)) if name.startswith("$") else name, "join"))
+        else:
+            lits.append(Lit(name, "eq", body))
+    return Conj(tuple(lits)) if len(lits) > 1 else lits[0]
+
+
+def _tests(cond: Cond) -> Iterable[Test]:
+    if isinstance(cond, Test):
+        yield cond
+    elif isinstance(cond, Not):
+        yield from _tests(cond.term)
+    elif isinstance(cond, (And, Or)):
+        for term in cond.terms:
+            yield from _tests(term)
+    else:
+        raise EngineError(f"not a condition: {cond!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# The matcher
+
+
+class DurableMatcher:
+    """``riskengine.matching.Matcher`` on durable-rules (see the module docstring)."""
+
+    def __init__(self, ruleset: CompiledRuleSet, batch_size: int = 5000) -> None:
+        self.plan = plan = Plan(ruleset)
+        self.batch_size = batch_size
+        self.stats = MatchStats()
+        self._owned: list[_Ruleset] = []
+        self._finalizer = weakref.finalize(self, _release, self._owned)
+        self._single: list[_Ruleset] = []
+        for members in plan.single_sets:
+            definition = {f"c{c}": {"all": [{"m": to_json(plan.conditions[c].node)}]} for c in members}
+            keys = {k for c in members for k in _keys(plan.conditions[c].node)}
+            self._add(self._single, definition, keys)
+        self._pattern: list[_Ruleset] = []
+        for members in plan.pattern_sets:
+            definition = {
+                f"r{r}": {"all": [{f"a{k}": leg} for k, leg in enumerate(plan.patterns[r].legs)]} for r in members
+            }
+            keys = {k for r in members for k in plan.patterns[r].keys}
+            self._add(self._pattern, definition, keys)
+        self.stats.rulesets = len(self._single) + len(self._pattern)
+        # flags each pattern ruleset listens to, and the window its candidates are kept for
+        self._listens: list[dict[int, int | None]] = [{} for _ in self._pattern]
+        for pattern in plan.patterns:
+            if pattern.ruleset < 0:
+                continue
+            listens = self._listens[pattern.ruleset]
+            for c in pattern.flags:
+                window = pattern.rule.window_days
+                if c in listens:
+                    old = listens[c]
+                    listens[c] = None if old is None or window is None else max(old, window)
+                else:
+                    listens[c] = window
+        self._constant = [c for c, cond in enumerate(plan.conditions) if cond.node == TRUE]
+        self._cache: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}
+        self._seq = itertools.count()
+        self._retained: dict[int, tuple[str, Mapping[str, Any], dict[int, Any]]] = {}
+        self._holders: dict[int, int] = {}  # fact -> pattern rulesets still holding it
+        self._expiry: list[list[tuple[float, int]]] = [[] for _ in self._pattern]
+        self._max_date: float = -math.inf
+        self._closed = False
+
+    def _add(self, into: list[_Ruleset], definition: Mapping[str, Any], keys: Iterable[str]) -> None:
+        ruleset = _Ruleset(definition, keys)
+        self._owned.append(ruleset)
+        into.append(ruleset)
+
+    # -- streaming -------------------------------------------------------------------------------
+
+    def feed(self, facts: Sequence[Mapping[str, Any]]) -> list[Firing]:
+        if self._closed:
+            raise EngineError("this matcher is closed")
+        found: list[tuple[str, tuple[str, ...]]] = []
+        for start in range(0, len(facts), self.batch_size):
+            found.extend(self._batch(facts[start : start + self.batch_size]))
+        found.sort()
+        self.stats.firings += len(found)
+        return [Firing(rule_id, ids) for rule_id, ids in found]
+
+    def _batch(self, facts: Sequence[Mapping[str, Any]]) -> list[tuple[str, tuple[str, ...]]]:
+        stats = self.stats
+        stats.batches += 1
+        stats.facts += len(facts)
+        keys: list[tuple[Any, ...] | None] = []
+        missing: dict[tuple[Any, ...], Mapping[str, Any]] = {}
+        fallback: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
+        cache = self._cache
+        for n, fact in enumerate(facts):
+            try:
+                key = self._key(fact)
+            except Unrepresentable:
+                stats.fallback += 1
+                fallback[n] = self._in_python(fact)
+                keys.append(None)
+                continue
+            keys.append(key)
+            hit = cache.get(key)
+            if hit is None:
+                if key not in missing:
+                    missing[key] = fact
+            else:
+                stats.cache_hits += 1
+                cache[key] = cache.pop(key)  # most recently used last
+        if missing:
+            self._evaluate(missing)
+        out: list[tuple[str, tuple[str, ...]]] = []
+        candidates: list[tuple[Mapping[str, Any], str, tuple[int, ...]]] = []
+        for n, fact in enumerate(facts):
+            key = keys[n]
+            rules, flags = fallback[n] if key is None else cache[key]
+            event_id = event_id_of(fact)
+            for rule_id in rules:
+                out.append((rule_id, (event_id,)))
+            if flags:
+                candidates.append((fact, event_id, flags))
+            if self._pattern and (n + 1) % PATTERN_SLICE == 0:
+                out.extend(self._patterns(facts[n + 1 - PATTERN_SLICE : n + 1], candidates))
+                candidates = []
+        if self._pattern and len(facts) % PATTERN_SLICE:
+            out.extend(self._patterns(facts[len(facts) - len(facts) % PATTERN_SLICE :], candidates))
+        return out
+
+    def _key(self, fact: Mapping[str, Any]) -> tuple[Any, ...]:
+        parts: list[Any] = []
+        append = parts.append
+        for plan in self.plan.sent_fields:
+            value = fact.get(plan.name)
+            if value is None:
+                append(None)
+                continue
+            try:
+                rep = plan.cache.get(value)
+            except TypeError:  # a list: only its presence is tested natively
+                rep = plan.representative(value)
+            else:
+                if rep is not None and (value.__class__ is bool) != plan.is_bool and not plan.presence_only:
+                    rep = None  # True == 1 in a dict: never let a cached number answer for a bool
+                if rep is None:
+                    rep = plan.representative(value)
+                    if len(plan.cache) >= CACHE_SIZE:
+                        plan.cache.clear()
+                    plan.cache[value] = rep
+            append(rep)
+        for group in self.plan.groups:
+            append(group.truths(fact.get(group.name)))
+        for test in self.plan.whole:
+            append(test(fact))
+        return tuple(parts)
+
+    def _in_python(self, fact: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        rules: list[str] = []
+        flags: list[int] = []
+        for c, cond in enumerate(self.plan.conditions):
+            if cond.python(fact):
+                rules.extend(cond.rules)
+                if cond.legs:
+                    flags.append(c)
+        return tuple(sorted(rules)), tuple(flags)
+
+    def _evaluate(self, missing: Mapping[tuple[Any, ...], Mapping[str, Any]]) -> None:
+        """Send each distinct representative fact through the single-event rulesets once."""
+        plan = self.plan
+        stats = self.stats
+        entries = list(missing)
+        docs: list[dict[str, Any]] = []
+        for n, key in enumerate(entries):
+            doc: dict[str, Any] = {"id": n}
+            i = 0
+            for field_plan in plan.sent_fields:
+                if key[i] is not None:
+                    doc[field_plan.key] = key[i]
+                i += 1
+            for group in plan.groups:
+                for name, truth in zip(group.keys, key[i]):
+                    if truth:
+                        doc[name] = True
+                i += 1
+            for w in range(len(plan.whole)):
+                if key[i]:
+                    doc[f"w{w}"] = True
+                i += 1
+            if len(doc) > MAX_FACT_KEYS:
+                raise EngineLimitError(
+                    f"event '{event_id_of(missing[key])}' would reach durable-rules with {len(doc)} properties; it holds at most {MAX_FACT_KEYS}"
+                )
+            docs.append(doc)
+        matched: list[set[int]] = [set(self._constant) for _ in entries]
+        for ruleset in self._single:
+            if len(self._single) > 1:
+                sent = [{k: v for k, v in doc.items() if k == "id" or k in ruleset.keys} for doc in docs]
+            else:
+                sent = docs
+            for start in range(0, len(sent), self.batch_size):
+                for message in ruleset.assert_facts(sent[start : start + self.batch_size], stats):
+                    c, bound = decode(message)
+                    if bound and bound[0] >= 0:  # not the session's state object, not the marker
+                        matched[bound[0]].add(c)
+                ruleset.delete_session()
+        stats.evaluated += len(entries)
+        cache = self._cache
+        for key, conds in zip(entries, matched):
+            rules = tuple(sorted(r for c in conds for r in plan.conditions[c].rules))
+            flags = tuple(sorted(c for c in conds if plan.conditions[c].legs))
+            if len(cache) >= CACHE_SIZE:
+                for old in list(itertools.islice(cache, CACHE_SIZE // 4)):
+                    del cache[old]
+            cache[key] = (rules, flags)
+
+    # -- patterns --------------------------------------------------------------------------------
+
+    def _patterns(
+        self, facts: Sequence[Mapping[str, Any]], candidates: Sequence[tuple[Mapping[str, Any], str, tuple[int, ...]]]
+    ) -> list[tuple[str, tuple[str, ...]]]:
+        """Assert one slice of the stream's candidates, collect the tuples they complete, and
+        retract what no later fact can join. Slices are short because durable compares a new
+        fact with every stored one that no equality join separates it from: retracting between
+        slices keeps that to the window's worth instead of the whole batch."""
+        stats = self.stats
+        horizon_before = self._max_date
+        for fact in facts:
+            date = fact.get(DATE_FIELD)
+            if kind_of(date) == "num" and date > self._max_date:
+                self._max_date = date
+        per_set: list[list[dict[str, Any]]] = [[] for _ in self._pattern]
+        late = 0
+        for fact, event_id, flags in candidates:
+            seq = next(self._seq)
+            values = self._join_values(fact, event_id)
+            date = fact.get(DATE_FIELD)
+            dated = kind_of(date) == "num" and date == date
+            holders = 0
+            is_late = False
+            for s, listens in enumerate(self._listens):
+                mine = [c for c in flags if c in listens]
+                if not mine:
+                    continue
+                windows = [listens[c] for c in mine]
+                window = None if any(w is None for w in windows) else max(windows)  # type: ignore[type-var]
+                doc = {"id": seq, **{_flag(c): True for c in mine}}
+                doc.update((k, v) for k, v in values.items() if k in self._pattern[s].keys)
+                if len(doc) > MAX_FACT_KEYS:
+                    raise EngineLimitError(
+                        f"event '{event_id}' would reach durable-rules with {len(doc)} properties; it holds at most {MAX_FACT_KEYS}"
+                    )
+                per_set[s].append(doc)
+                holders += 1
+                if window is not None:
+                    expiry = date + window if dated else -math.inf
+                    if dated and expiry < horizon_before:
+                        is_late = True
+                    heapq.heappush(self._expiry[s], (expiry, seq))
+            if holders:
+                stats.candidates += 1
+                late += is_late
+                self._retained[seq] = (event_id, fact, {})
+                self._holders[seq] = holders
+        stats.late += late
+        out: list[tuple[str, tuple[str, ...]]] = []
+        retained = self._retained
+        patterns = self.plan.patterns
+        for s, docs in enumerate(per_set):
+            if not docs:
+                continue
+            for doc in docs:
+                retained[doc["id"]][2][s] = doc
+            # Legs hold no $or, so durable fires each tuple once: no de-duplication needed.
+            for message in self._pattern[s].assert_facts(docs, stats):
+                r, seqs = decode(message)
+                pattern = patterns[r]
+                if len(seqs) != len(pattern.flags):
+                    raise EngineError(f"durable-rules fired rule '{pattern.rule.id}' on {len(seqs)} facts, not {len(pattern.flags)}")
+                if pattern.python_joins:
+                    legs = [retained[q][1] for q in seqs]
+                    if not all(join_holds(j, legs[leg], legs[j.other_leg]) for leg, j in pattern.python_joins):
+                        continue
+                out.append((pattern.rule.id, tuple([retained[q][0] for q in seqs])))
+        self._forget()
+        return out
+
+    def _join_values(self, fact: Mapping[str, Any], event_id: str) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name in self.plan.join_fields:
+            value = fact.get(name)
+            if value is None:
+                continue
+            expected = _field_kind(name)
+            kind = kind_of(value)
+            if kind != expected or (kind == "num" and not (math.isfinite(value) and abs(value) < _EXACT_INT)):
+                raise EngineLimitError(
+                    f"event '{event_id}': '{name}' = {value!r} cannot be joined by durable-rules (expected a {expected} value)"
+                )
+            values[self.plan.join_key(name)] = _number(value)
+        return values
+
+    def _forget(self) -> None:
+        """Retract every candidate no later fact can join (the stream is roughly in date order)."""
+        stats = self.stats
+        for s, heap in enumerate(self._expiry):
+            gone: list[dict[str, Any]] = []
+            while heap and heap[0][0] < self._max_date:
+                _, seq = heapq.heappop(heap)
+                gone.append(self._retained[seq][2].pop(s))
+                self._holders[seq] -= 1
+                if not self._holders[seq]:
+                    del self._holders[seq]
+                    del self._retained[seq]
+                    stats.dropped += 1
+            if gone:
+                self._pattern[s].retract_facts(gone)
+        # candidates of rulesets without a window stay; the rest keep their original fact only
+        stats.facts_retained = len(self._retained)
+        stats.peak_retained = max(stats.peak_retained, stats.facts_retained)
+
+    # -- lifetime --------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._finalizer()
+            self._retained.clear()
+            self._cache.clear()
+
+    def __enter__(self) -> DurableMatcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _keys(node: Node) -> Iterable[str]:
+    if isinstance(node, Lit):
+        yield node.key
+    elif isinstance(node, (Conj, Disj)):
+        for term in node.terms:
+            yield from _keys(term)
+
+
+__all__ = ["MAX_FACT_KEYS", "MAX_LEGS", "DurableMatcher", "Layout", "Plan", "Unrepresentable"]
