@@ -479,7 +479,7 @@ def _judgments(s: StakeholderScore, events_by_id: Mapping[str, Event]) -> list[J
     judgments = [
         _judgment(
             "overall",
-            f"the overall {s.stakeholder} risk",
+            f"the overall {_display(s.stakeholder)} risk",
             s.score,
             s.change,
             s.previous_score,
@@ -510,6 +510,10 @@ def _judgments(s: StakeholderScore, events_by_id: Mapping[str, Event]) -> list[J
     return judgments
 
 
+def _display(stakeholder: str) -> str:
+    return "NGO" if stakeholder == "ngo" else stakeholder
+
+
 def _bluf(s: StakeholderScore, report: ScoreReport) -> Bluf:
     previous_class = classify(s.previous_score, s.thresholds)
     if s.trend == "new":
@@ -522,7 +526,7 @@ def _bluf(s: StakeholderScore, report: ScoreReport) -> Bluf:
     top = [d for d in sorted(s.dimensions, key=lambda d: (-d.score, d.dimension)) if d.score > 0 and d.weight > 0][:2]
     led = f", led by {' and '.join(d.dimension for d in top)}" if top else ""
     sentence = (
-        f"Overall {s.stakeholder} risk for {report.window.label} is {s.score_class} at "
+        f"Overall {_display(s.stakeholder)} risk for {report.window.label} is {s.score_class} at "
         f"{s.score:.1f} of 10, {movement}{led}."
     )
     return Bluf(
