@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 brief: $(STAMP)
-	$(BIN)/riskengine brief --week 2025-W27 --stakeholder all --format md --out briefs --now 2025-07-07T06:00:00Z
+	$(BIN)/riskengine brief --week 2025-W27 --stakeholder all --format all --out briefs --now 2025-07-07T06:00:00Z
 
 score: $(STAMP)
 	$(BIN)/riskengine score --week 2025-W27 --format table
