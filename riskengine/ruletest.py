@@ -40,6 +40,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from riskengine import ir
 from riskengine.errors import Issue, Location, TemplateError, did_you_mean
 from riskengine.events import FIELDS, Event, FieldKind
+from riskengine.matching import match_all
+from riskengine.pipeline import fact_of
+from riskengine.reference import holds, join_holds
 from riskengine.rules import Rule, Stakeholder
 from riskengine.sandbox import render_text
 from riskengine.source import document_locator, load_yaml_file, validation_issues
@@ -146,106 +149,18 @@ def load_cases(paths: Sequence[Path]) -> tuple[list[LoadedCase], list[Issue]]:
 # Evaluating the IR on facts
 
 
-def fact_of(event: Event, fields: Iterable[str]) -> dict[str, Any]:
-    return ir.project(event.facts(), fields)
-
-
-def holds(cond: ir.Cond, fact: Mapping[str, Any]) -> bool:
-    if isinstance(cond, ir.And):
-        return all(holds(t, fact) for t in cond.terms)
-    if isinstance(cond, ir.Or):
-        return any(holds(t, fact) for t in cond.terms)
-    if isinstance(cond, ir.Not):
-        return not holds(cond.term, fact)
-    return _test(cond, fact)
-
-
-def _test(test: ir.Test, fact: Mapping[str, Any]) -> bool:
-    if test.op == "not_exists":
-        return test.field not in fact
-    if test.field not in fact:
-        return False
-    value, expected = fact[test.field], test.value
-    op = test.op
-    try:
-        if op == "exists":
-            return True
-        if op == "eq":
-            return bool(value == expected)
-        if op == "ne":
-            return bool(value != expected)
-        if op == "in":
-            return value in expected
-        if op == "not_in":
-            return value not in expected
-        if op == "gt":
-            return bool(value > expected)
-        if op == "gte":
-            return bool(value >= expected)
-        if op == "lt":
-            return bool(value < expected)
-        if op == "lte":
-            return bool(value <= expected)
-        if op == "contains":
-            if isinstance(value, str):
-                return str(expected).casefold() in value.casefold()
-            return expected in value
-        if op == "matches":
-            return re.search(str(expected), str(value), re.IGNORECASE) is not None
-    except TypeError:
-        return False
-    raise ValueError(f"unknown test operator {op!r}")
-
-
-_JOIN_OPS = {
-    "eq": lambda a, b: a == b,
-    "ne": lambda a, b: a != b,
-    "gt": lambda a, b: a > b,
-    "gte": lambda a, b: a >= b,
-    "lt": lambda a, b: a < b,
-    "lte": lambda a, b: a <= b,
-}
-
-
-def join_holds(join: ir.Join, this: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
-    if join.field not in this or join.other_field not in other:
-        return False
-    right = other[join.other_field]
-    if join.offset:
-        right = right + join.offset
-    try:
-        return bool(_JOIN_OPS[join.op](this[join.field], right))
-    except TypeError:
-        return False
-
-
 def evaluate(compiled: ir.CompiledRuleSet, facts: Sequence[Mapping[str, Any]]) -> list[ir.Firing]:
-    """Every firing of ``compiled`` on ``facts``, by brute force: for small inputs (cases, lint)."""
-    firings: set[ir.Firing] = set()
-    for rule in compiled.rules:
-        candidates = [[f for f in facts if holds(p.condition, f)] for p in rule.patterns]
-        for combo in itertools.product(*candidates):
-            ids = [f[ir.ID_FIELD] for f in combo]
-            if len(set(ids)) != len(ids):
-                continue
-            if all(join_holds(j, combo[i], combo[j.other_leg]) for i, p in enumerate(rule.patterns) for j in p.joins):
-                firings.add(ir.Firing(rule.id, tuple(ids)))
-    return sorted(firings)
+    """Every firing of ``compiled`` on ``facts`` from the reference evaluator (the test oracle)."""
+    return match_all(compiled, facts, engine="reference")
 
 
 def find_firings(compiled: ir.CompiledRuleSet, events: Sequence[Event], engine: str = "durable") -> list[ir.Firing]:
     """Firings on ``events`` from the production matcher, or from ``evaluate`` without one."""
     ordered = sorted(events, key=lambda e: (e.event_date, e.event_id))
     facts = [fact_of(e, compiled.fields) for e in ordered]
-    if engine != "builtin":
-        try:
-            from riskengine.matching import open_matcher
-        except ImportError:
-            engine = "builtin"
-    if engine == "builtin":
-        return evaluate(compiled, facts)
-    with open_matcher(compiled, engine=engine) as matcher:  # type: ignore[arg-type]
-        return sorted(set(matcher.feed(facts)))
+    if engine == "builtin":  # the name cases and older scripts used for the reference evaluator
+        engine = "reference"
+    return match_all(compiled, facts, engine=engine)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------------------------
