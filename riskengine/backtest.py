@@ -36,7 +36,7 @@ from riskengine.event_io import ReadReport, stream_events
 from riskengine.events import FIELDS, Event
 from riskengine.ir import CompiledRuleSet, Firing
 from riskengine.loader import RulePack
-from riskengine.pipeline import check_stakeholders, default_profile
+from riskengine.pipeline import check_stakeholders, default_profile, match_stream
 from riskengine.rules import Profile, Rule, ScaledPoints
 from riskengine.scoring import CLASSES, classify, overall_score, rule_points, saturate, source_weight
 from riskengine.windows import Window, week_of
@@ -116,11 +116,12 @@ class BacktestResult:
 class _Record:
     """An event reduced to what scoring a firing reads; ``facts()`` serves ``rule_points``."""
 
-    __slots__ = ("event_id", "day", "region", "weight", "values")
+    __slots__ = ("event_id", "day", "week", "region", "weight", "values")
 
     def __init__(self, event: Event, per_fields: Sequence[str]) -> None:
         self.event_id = event.event_id
         self.day = event.event_date
+        self.week = _week_start(event.event_date)
         self.region = event.region
         self.weight = source_weight(event)
         self.values = {name: FIELDS[name].value_of(event) for name in per_fields}
@@ -244,23 +245,31 @@ def _week_start(day: dt.date) -> int:
     return day.toordinal() - day.weekday()
 
 
-def _score_firing(
-    firing: Firing,
-    legs: Sequence[_Record],
-    rule: _RuleScore,
-    totals: _Totals,
-    first: int,
-) -> None:
-    completing = max(legs, key=lambda r: (r.day, r.event_id))
-    week = _week_start(completing.day)
+def _score_firing(event_ids: Sequence[str], records: Mapping[str, _Record], group: Sequence[_RuleScore], totals: _Totals, first: int) -> None:
+    """Add one firing of a shared pattern to the totals of every rule it stands for."""
+    if len(event_ids) == 1:
+        completing = records[event_ids[0]]
+        legs: Sequence[_Record] = (completing,)
+        weight = completing.weight
+    else:
+        legs = [records[event_id] for event_id in event_ids]
+        completing = max(legs, key=_completion_order)
+        weight = min(leg.weight for leg in legs)
+    week = completing.week
     if week < first:
         return  # completed before the first week: history the pattern windows needed
-    points = rule.fixed if rule.fixed is not None else rule_points(rule.rule.points, legs, rule.leg_names)  # type: ignore[arg-type]
-    weight = min(leg.weight for leg in legs)
-    units = round(round(points * weight, 4) * _SCALE)
-    for stakeholder in rule.stakeholders:
-        totals.points[(week, stakeholder, rule.dimension)] += units
-        totals.firings[(week, stakeholder)] += 1
+    points_by_week = totals.points
+    firings_by_week = totals.firings
+    for rule in group:
+        points = rule.fixed if rule.fixed is not None else rule_points(rule.rule.points, legs, rule.leg_names)  # type: ignore[arg-type]
+        units = round(round(points * weight, 4) * _SCALE)
+        for stakeholder in rule.stakeholders:
+            points_by_week[(week, stakeholder, rule.dimension)] += units
+            firings_by_week[(week, stakeholder)] += 1
+
+
+def _completion_order(record: _Record) -> tuple[dt.date, str]:
+    return (record.day, record.event_id)
 
 
 def run_backtest(
@@ -305,15 +314,18 @@ def run_backtest(
     last_day: dt.date | None = None
     ordered = _ordered_chunks(chunks, first_day, last.end, chunk_size, reorder_days, counters)
     if matcher is None:
-        from riskengine.parallel import match_parallel, match_shared
+        # Identical rules of different packs are matched once; each firing is scored for all.
+        from riskengine.parallel import match_parallel, share_identical_rules
 
+        shared, fanout = share_identical_rules(compiled)
         if workers > 1:
-            stream = match_parallel(ordered, compiled, engine=engine, workers=workers, batch_size=chunk_size)
+            stream = match_parallel(ordered, shared, engine=engine, workers=workers, batch_size=chunk_size, share=False)
         else:
-            stream = match_shared(ordered, compiled, engine=engine, batch_size=chunk_size)
+            stream = match_stream(ordered, shared, engine=engine, batch_size=chunk_size)
     else:
         stream = matcher(ordered, compiled, engine=engine, batch_size=chunk_size)
-    stats: dict[str, int] = {}
+        fanout = {}
+    groups = {rule_id: tuple(rules[i] for i in fanout.get(rule_id, (rule_id,))) for rule_id in rules}
     for chunk, firings in stream:
         for event in chunk:
             if event.event_id in records:
@@ -323,14 +335,13 @@ def run_backtest(
             record = _Record(event, per_fields)
             records[event.event_id] = record
             by_age.append(record)
-            ordinal = event.event_date.toordinal()
-            if ordinal >= first_week:
-                totals.events[_week_start(event.event_date)] += 1
+            if record.week >= first_week:
+                totals.events[record.week] += 1
         matched += len(chunk)
-        fired += len(firings)
         for firing in firings:
-            legs = [records[event_id] for event_id in firing.event_ids]
-            _score_firing(firing, legs, rules[firing.rule_id], totals, first_week)
+            group = groups[firing.rule_id]
+            fired += len(group)
+            _score_firing(firing.event_ids, records, group, totals, first_week)
         last_day = chunk[-1].event_date
         if not unbounded:
             # Keep a record while a pattern completing now could still name it (one more day
@@ -341,7 +352,6 @@ def run_backtest(
         if progress is not None:
             progress(BacktestProgress(counters["read"], matched, fired, last_day, first.start, last.end))
     stats = {"records_retained": len(records)}
-
     series = tuple(_series(pack, stakeholder, totals, first, last) for stakeholder in chosen)
     return BacktestResult(
         first_week=first.label,

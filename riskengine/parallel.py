@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import pickle
+import queue
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
@@ -147,17 +149,26 @@ def _worker(conn: Connection, compiled: CompiledRuleSet, engine: str, batch_size
 
 
 class _Pool:
-    """The worker processes and their pipes; closed for sure, even on error or early exit."""
+    """The worker processes and their pipes; closed for sure, even on error or early exit.
+
+    Facts go out through one sender thread per worker. Were the main thread to write them
+    itself, it could block on a full pipe to a worker that is itself blocked writing the
+    firings of an earlier chunk back to a main thread not reading yet: both would wait forever.
+    """
 
     def __init__(self, parts: Sequence[CompiledRuleSet], engine: str, batch_size: int) -> None:
         # fork where there is one: a spawned child re-imports the caller's main module, which
         # breaks any script without an ``if __name__ == "__main__"`` guard. A forked child
         # leaves the parent's durable-rules state alone (it builds its own matcher, and exits
-        # through os._exit, so no finalizer of the parent's copy runs).
+        # through os._exit, so no finalizer of the parent's copy runs). Workers are forked
+        # before any sender thread starts.
         methods = mp.get_all_start_methods()
         context = mp.get_context("fork" if "fork" in methods else "spawn")
         self.conns: list[Connection] = []
         self.procs: list[Any] = []
+        self.outboxes: list[queue.SimpleQueue[bytes | None]] = []
+        self.senders: list[threading.Thread] = []
+        self.send_errors: list[int] = []
         try:
             for part in parts:
                 parent, child = context.Pipe()
@@ -166,17 +177,31 @@ class _Pool:
                 child.close()
                 self.conns.append(parent)
                 self.procs.append(proc)
+            for i, conn in enumerate(self.conns):
+                outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+                sender = threading.Thread(target=self._send_loop, args=(i, conn, outbox), daemon=True)
+                sender.start()
+                self.outboxes.append(outbox)
+                self.senders.append(sender)
         except BaseException:
             self.close()
             raise
 
-    def send(self, facts: list[dict[str, Any]]) -> None:
-        message = pickle.dumps(facts, pickle.HIGHEST_PROTOCOL)
-        for i, conn in enumerate(self.conns):
+    def _send_loop(self, i: int, conn: Connection, outbox: queue.SimpleQueue[bytes | None]) -> None:
+        while True:
+            message = outbox.get()
+            if message is None:
+                return
             try:
                 conn.send_bytes(message)
-            except (BrokenPipeError, OSError):
-                self._died(i)
+            except OSError:  # the worker is gone; receive() says so
+                self.send_errors.append(i)
+                return
+
+    def send(self, facts: list[dict[str, Any]]) -> None:
+        message = pickle.dumps(facts, pickle.HIGHEST_PROTOCOL)
+        for outbox in self.outboxes:
+            outbox.put(message)
 
     def receive(self) -> list[Firing]:
         found: list[tuple[str, tuple[str, ...]]] = []
@@ -197,11 +222,11 @@ class _Pool:
         raise EngineError(f"matching worker {i} stopped unexpectedly (exit code {proc.exitcode})")
 
     def close(self) -> None:
-        for conn in self.conns:
-            try:
-                conn.send_bytes(b"")
-            except OSError:
-                pass
+        for outbox in self.outboxes:
+            outbox.put(b"")  # tells the worker to finish
+            outbox.put(None)  # and the sender thread
+        for sender in self.senders:
+            sender.join(timeout=5)
         for proc in self.procs:
             proc.join(timeout=5)
             if proc.is_alive():
@@ -209,7 +234,7 @@ class _Pool:
                 proc.join(timeout=5)
         for conn in self.conns:
             conn.close()
-        self.conns, self.procs = [], []
+        self.conns, self.procs, self.outboxes, self.senders = [], [], [], []
 
 
 def match_parallel(
@@ -219,14 +244,22 @@ def match_parallel(
     engine: str = "durable",
     workers: int = 2,
     batch_size: int = 5000,
+    share: bool = True,
 ) -> Iterator[tuple[Sequence[Event], list[Firing]]]:
     """``pipeline.match_stream`` on ``workers`` processes: each chunk with the firings it
-    completed, in input order. Identical rules are matched once (``share_identical_rules``).
-    With one worker or one rule it is ``match_shared``, in this process."""
-    shared, fanout = share_identical_rules(compiled)
-    parts = split_rules(shared, max(1, workers))
+    completed, in input order. Identical rules are matched once (``share_identical_rules``)
+    unless ``share`` is false (the caller has done it). With one worker or one rule it runs in
+    this process."""
+    from riskengine.pipeline import match_stream
+
+    if share:
+        compiled, fanout = share_identical_rules(compiled)
+    else:
+        fanout = {}
+    parts = split_rules(compiled, max(1, workers))
     if len(parts) < 2:
-        yield from match_shared(chunks, compiled, engine=engine, batch_size=batch_size)
+        for chunk, firings in match_stream(chunks, compiled, engine=engine, batch_size=batch_size):
+            yield chunk, fan_out(firings, fanout) if fanout else firings
         return
     fields = compiled.fields
     pool = _Pool(parts, engine, batch_size)
@@ -238,9 +271,11 @@ def match_parallel(
             pool.send([fact_of(event, fields) for event in chunk])
             pending.append(chunk)
             if len(pending) >= IN_FLIGHT:
-                yield pending.popleft(), fan_out(pool.receive(), fanout)
+                firings = pool.receive()
+                yield pending.popleft(), fan_out(firings, fanout) if fanout else firings
         while pending:
-            yield pending.popleft(), fan_out(pool.receive(), fanout)
+            firings = pool.receive()
+            yield pending.popleft(), fan_out(firings, fanout) if fanout else firings
     finally:
         pool.close()
 
