@@ -88,31 +88,20 @@ def _peak_mb() -> tuple[float, float]:
     return own, workers
 
 
-def child_pipeline(path: Path, engine: str, workers: int, check: bool) -> dict[str, Any]:
+def child_pipeline(path: Path, engine: str, workers: int, check: bool, rules: str | None) -> dict[str, Any]:
     from riskengine import api
     from riskengine.backtest import run_backtest
     from riskengine.event_io import stream_events
-    from riskengine.parallel import match_parallel
-    from riskengine.pipeline import match_stream
 
-    pack = api.load_rules()
+    pack = api.load_rules([rules] if rules else None)
     compiled = api.compile_pack(pack)
     digest = Digest()
-
-    def matcher(chunks: Iterable[Any], rules: Any, *, engine: str, batch_size: int) -> Iterator[Any]:
-        if workers > 1:
-            stream = match_parallel(chunks, rules, engine=engine, workers=workers, batch_size=batch_size)
-        else:
-            stream = match_stream(chunks, rules, engine=engine, batch_size=batch_size)
-        for chunk, firings in stream:
-            if check:
-                for f in firings:
-                    digest.add(f.rule_id, f.event_ids)
-            yield chunk, firings
-
     first, last = _full_range()
     start = time.perf_counter()
-    result = run_backtest(stream_events([path]), pack, compiled, first=first, last=last, engine=engine, matcher=matcher)
+    result = run_backtest(
+        stream_events([path]), pack, compiled, first=first, last=last, engine=engine, workers=workers,
+        observer=digest.add if check else None,
+    )  # fmt: skip
     seconds = time.perf_counter() - start
     own, worker = _peak_mb()
     peak_score = max((p.score for s in result.series for p in s.weeks), default=0.0)
@@ -128,14 +117,14 @@ def child_pipeline(path: Path, engine: str, workers: int, check: bool) -> dict[s
     }
 
 
-def child_naive(path: Path, check: bool) -> dict[str, Any]:
+def child_naive(path: Path, check: bool, rules: str | None) -> dict[str, Any]:
     from naive_durable import NaiveDurable
 
     from riskengine import api
     from riskengine.event_io import stream_events
     from riskengine.pipeline import fact_of
 
-    compiled = api.compile_pack(api.load_rules())
+    compiled = api.compile_pack(api.load_rules([rules] if rules else None))
     fields = compiled.fields
     start = time.perf_counter()
     engine = NaiveDurable(compiled)
@@ -231,9 +220,9 @@ def child_loop(repeat: int) -> dict[str, Any]:
 def child_main(args: argparse.Namespace) -> int:
     kind = args.child
     if kind in ("pipeline", "reference"):
-        out = child_pipeline(Path(args.file), "reference" if kind == "reference" else "durable", args.workers, args.check)
+        out = child_pipeline(Path(args.file), "reference" if kind == "reference" else "durable", args.workers, args.check, args.rules)
     elif kind == "naive":
-        out = child_naive(Path(args.file), args.check)
+        out = child_naive(Path(args.file), args.check, args.rules)
     elif kind == "load":
         out = child_load(args.repeat)
     elif kind == "brief":
@@ -318,6 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", default="1,2", help="process counts for (a) (default: %(default)s)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a run is given up (default: %(default)s)")
     parser.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
+    parser.add_argument("--rules", metavar="DIR", help="rule folder to run instead of the shipped packs (e.g. an edited copy)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--check", action="store_true", help=argparse.SUPPRESS)
@@ -336,11 +326,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(error))
     repeat = max(1, args.repeat)
 
+    rules_argv = ["--rules", str(Path(args.rules).resolve())] if args.rules else []
     info = machine()
     print(f"machine: {info['nproc']} cores, {info['cpu']}, Python {info['python']}, durable-rules {info['durable_rules']}")
     print(f"load average at start: {', '.join(map(str, info['load_average']))} (figures are only comparable on an idle machine)")
-    print(f"medians of {repeat} run(s); each run is a fresh process\n")
-    figures: dict[str, Any] = {"machine": info, "repeat": repeat, "sizes": {}}
+    print(f"medians of {repeat} run(s); each run is a fresh process; rules: {args.rules or 'the shipped packs'}\n")
+    figures: dict[str, Any] = {"machine": info, "repeat": repeat, "rules": args.rules or "shipped", "sizes": {}}
 
     load = run_child(["--child", "load", "--repeat", str(max(3, repeat))], args.timeout)
     figures["load_compile"] = load
@@ -355,13 +346,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         row: dict[str, Any] = {}
         check = n <= baseline_max
         for w in worker_counts:
-            argv_ = ["--child", "pipeline", "--file", str(path), "--workers", str(w)] + (["--check"] if check else [])
+            argv_ = ["--child", "pipeline", "--file", str(path), "--workers", str(w)] + (["--check"] if check else []) + rules_argv
             row[f"riskengine_w{w}"] = result = _median_run(argv_, repeat, args.timeout)
             print(_line(f"(a) riskengine, {w} process{'es' if w > 1 else ''}", result, n))
         if check:
-            row["naive_durable"] = _median_run(["--child", "naive", "--file", str(path), "--check"], repeat, args.timeout)
+            row["naive_durable"] = _median_run(["--child", "naive", "--file", str(path), "--check", *rules_argv], repeat, args.timeout)
             print(_line("(b) durable-rules, naive", row["naive_durable"], n))
-            row["reference"] = _median_run(["--child", "reference", "--file", str(path), "--workers", "1", "--check"], repeat, args.timeout)
+            row["reference"] = _median_run(["--child", "reference", "--file", str(path), "--workers", "1", "--check", *rules_argv], repeat, args.timeout)
             print(_line("(c) reference evaluator", row["reference"], n))
             digests = {k: (v or {}).get("firings_digest") for k, v in row.items() if v}
             distinct = {json.dumps({"count": d["count"], "digest": d["digest"]}) for d in digests.values() if d}

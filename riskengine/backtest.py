@@ -285,13 +285,14 @@ def run_backtest(
     reorder_days: int = DEFAULT_REORDER_DAYS,
     workers: int = 1,
     progress: Progress | None = None,
-    matcher: Callable[..., Iterator[tuple[Sequence[Event], list[Firing]]]] | None = None,
+    observer: Callable[[str, tuple[str, ...]], None] | None = None,
 ) -> BacktestResult:
     """Weekly scores from ``first`` to ``last`` (ISO weeks, both included) of a stream of events.
 
     ``chunks`` is what ``event_io.stream_events`` yields. Events before ``first`` are matched
     only as far back as the longest pattern window reaches (so patterns completing in ``first``
-    are found); events after ``last`` are not read into any score.
+    are found); events after ``last`` are not read into any score. ``observer``, if given, is
+    called with every firing (rule id, event ids), e.g. to compare engines.
     """
     if last.start < first.start:
         raise InputError([Issue("E402", f"--to {last.label} is before --from {first.label}")])
@@ -313,18 +314,14 @@ def run_backtest(
     matched = fired = 0
     last_day: dt.date | None = None
     ordered = _ordered_chunks(chunks, first_day, last.end, chunk_size, reorder_days, counters)
-    if matcher is None:
-        # Identical rules of different packs are matched once; each firing is scored for all.
-        from riskengine.parallel import match_parallel, share_identical_rules
+    # Identical rules of different packs are matched once; each firing is scored for all.
+    from riskengine.parallel import match_parallel, share_identical_rules
 
-        shared, fanout = share_identical_rules(compiled)
-        if workers > 1:
-            stream = match_parallel(ordered, shared, engine=engine, workers=workers, batch_size=chunk_size, share=False)
-        else:
-            stream = match_stream(ordered, shared, engine=engine, batch_size=chunk_size)
+    shared, fanout = share_identical_rules(compiled)
+    if workers > 1:
+        stream = match_parallel(ordered, shared, engine=engine, workers=workers, batch_size=chunk_size, share=False)
     else:
-        stream = matcher(ordered, compiled, engine=engine, batch_size=chunk_size)
-        fanout = {}
+        stream = match_stream(ordered, shared, engine=engine, batch_size=chunk_size)
     groups = {rule_id: tuple(rules[i] for i in fanout.get(rule_id, (rule_id,))) for rule_id in rules}
     for chunk, firings in stream:
         for event in chunk:
@@ -342,6 +339,9 @@ def run_backtest(
             group = groups[firing.rule_id]
             fired += len(group)
             _score_firing(firing.event_ids, records, group, totals, first_week)
+            if observer is not None:
+                for rule in group:
+                    observer(rule.rule.id, firing.event_ids)
         last_day = chunk[-1].event_date
         if not unbounded:
             # Keep a record while a pattern completing now could still name it (one more day
