@@ -20,7 +20,8 @@ evaluated by durable once per matcher and the answer kept in a bounded LRU cache
 boolean key per leg condition it satisfies, plus the real values of the fields joins compare.
 Each pattern rule tests those keys and its joins, written as correlated conditions on earlier
 aliases (``{"$lte": {"f3": {"$add": {"$l": {"a0": "f3"}, "$r": 60}}}}``). Facts stay in a
-long-lived session and are retracted once no later fact can join them (see riskengine.matching).
+long-lived session; once no later fact can join them (see riskengine.matching) they are released
+by moving the live ones to a fresh session and deleting the old one.
 
 What durable cannot be trusted with is evaluated in Python, with riskengine.reference's
 semantics: ``contains`` and ``matches`` (durable's regex dialect is small and case-sensitive),
@@ -99,6 +100,8 @@ MAX_STACK = 56  # 64
 MAX_RULES_PER_RULESET = 400
 CACHE_SIZE = 65_536
 PATTERN_SLICE = 256  # facts per pattern-stage assert (see DurableMatcher._patterns)
+ROTATE_MIN = 1024  # expired pattern facts a session may hold before it is replaced ...
+ROTATE_FACTOR = 2  # ... once they also number this many times the live ones
 _EXACT_INT = 2**53
 
 _ERRORS = {
@@ -478,12 +481,18 @@ def _dec_betas(node: _Alpha) -> None:
 
 
 class _Ruleset:
-    """One durable ruleset: its handle, its one session ("0"), asserting and draining.
+    """One durable ruleset: its handle, its current session, asserting and draining.
 
     Every ruleset also holds the rule ``z0`` on a marker fact. durable leaves a new session's
     action context uninitialised and frees it when the session is deleted (state.c,
     deleteStateNode: a crash when the garbage is not NULL); running one action first sets it,
     so the marker is asserted and drained before every delete.
+
+    Facts are never retracted. durable deletes a completed action's frame but leaves the
+    frame's location in its facts, and marks it as still dispatching, so retracting a fact that
+    fired walks freed frames and reads past them (events.c, handleDeleteMessage, and state.c,
+    deleteMessageFromFrame; seen under valgrind). Pattern facts are released by moving the live
+    ones to a fresh session and deleting the old one (see DurableMatcher._rotate).
     """
 
     MARKER = "zz"
@@ -499,7 +508,8 @@ class _Ruleset:
         self.open_session = False
 
     def assert_facts(self, facts: Sequence[Mapping[str, Any]], stats: MatchStats) -> list[str]:
-        """Assert, then drain every pending action; returns the action messages (JSON text)."""
+        """Assert into the session, then drain every pending action; returns the action
+        messages (JSON text)."""
         if not self.open_session:
             self.open_session = True
             stats.sessions_opened += 1
@@ -513,14 +523,6 @@ class _Ruleset:
         if code == 2:
             raise EngineError("durable-rules saw the same fact id twice in one session")
         return self._drain(state)
-
-    def retract_facts(self, facts: Sequence[Mapping[str, Any]]) -> None:
-        try:
-            _, state = _engine.retract_facts(self.handle, json.dumps(facts))
-        except _engine.error as error:
-            raise _fail("retract facts", error) from None
-        if self._drain(state):
-            raise EngineError("retracting facts fired a rule; no rule here tests for absence")
 
     def _drain(self, state: int) -> list[str]:
         """Every pending action message, in durable's order; each action is completed at once."""
@@ -543,7 +545,12 @@ class _Ruleset:
         return messages
 
     def delete_session(self) -> None:
-        """Free the session and everything stored in it; the next assert opens a new one."""
+        """Free the session and everything stored in it; the next assert opens a new one.
+
+        One session at a time: durable lists sessions in an array it does not update when one
+        is deleted (rete.c reverseStateIndex), so with two open, deleting one leaves the other
+        unreachable and the next action search reads the deleted one (state.c, getNextResult).
+        """
         if not self.open_session:
             return
         self._assert([{"id": -1, self.MARKER: 1}])  # see the class docstring
@@ -612,6 +619,17 @@ class _PatternRule:
     legs: tuple[Node, ...]  # durable condition per leg, aliases a0.. referring to earlier legs
     keys: frozenset[str]
     ruleset: int = -1
+
+
+# durable's evaluation of a leg's ``$and`` skips to the closing marker when a join fails, but
+# starts one past the failed join: when that was the last expression it runs past the sequence
+# (events.c, reduceExpressionSequence; segfaults at the end of the node pool). A last join that
+# always holds keeps every failing join away from the end. It must hold even when durable pairs a
+# fact with itself, which it does before it checks that legs bind distinct facts: hence
+# ``s >= a0.s - 2**53`` on "s", a copy of the fact id (our ids stay far below 2**53; a join on
+# durable's own "id" property never holds once the facts arrived in different asserts).
+SEQ = "s"
+_ALWAYS = {"$gte": {SEQ: {"$sub": {"$l": {"a0": SEQ}, "$r": _EXACT_INT}}}}
 
 
 def _flag(index: int) -> str:
@@ -757,7 +775,7 @@ class Plan:
                     # durable refers to earlier aliases only: state it from the later leg
                     at = join.other_leg
                     j = Join(join.other_field, _FLIP[join.op], leg, join.field, -join.offset)  # type: ignore[arg-type]
-                if j.other_leg >= at or not _native_join(j) or len(native[at]) >= MAX_EXPRESSIONS - 3:
+                if j.other_leg >= at or not _native_join(j) or len(native[at]) >= MAX_EXPRESSIONS - 4:
                     python.append((leg, join))
                     continue
                 this_key, other_key = self.join_key(j.field), self.join_key(j.other_field)
@@ -772,7 +790,9 @@ class Plan:
         for leg in range(n):
             terms: list[Any] = [{_flag(flags[leg]): True}]
             terms += [{"$ex": {k: 1}} for k in sorted(guards[leg])]
-            terms += native[leg]
+            if native[leg]:
+                terms += native[leg]
+                terms.append(_ALWAYS)  # see _ALWAYS
             legs.append(terms[0] if len(terms) == 1 else {"$and": terms})
         return _PatternRule(rule, flags, tuple(python), tuple(legs), frozenset(keys))
 
@@ -911,8 +931,10 @@ class DurableMatcher:
         self._constant = [c for c, cond in enumerate(plan.conditions) if cond.node == TRUE]
         self._cache: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}
         self._seq = itertools.count()
-        self._retained: dict[int, tuple[str, Mapping[str, Any], dict[int, Any]]] = {}
-        self._holders: dict[int, int] = {}  # fact -> pattern rulesets still holding it
+        # pattern candidates: seq -> [event id, fact, number of sessions holding it]
+        self._retained: dict[int, list[Any]] = {}
+        self._live: list[dict[int, dict[str, Any]]] = [{} for _ in self._pattern]  # may still join
+        self._dead: list[list[int]] = [[] for _ in self._pattern]  # expired, still stored
         self._expiry: list[list[tuple[float, int]]] = [[] for _ in self._pattern]
         self._max_date: float = -math.inf
         self._closed = False
@@ -1069,9 +1091,9 @@ class DurableMatcher:
         self, facts: Sequence[Mapping[str, Any]], candidates: Sequence[tuple[Mapping[str, Any], str, tuple[int, ...]]]
     ) -> list[tuple[str, tuple[str, ...]]]:
         """Assert one slice of the stream's candidates, collect the tuples they complete, and
-        retract what no later fact can join. Slices are short because durable compares a new
-        fact with every stored one that no equality join separates it from: retracting between
-        slices keeps that to the window's worth instead of the whole batch."""
+        expire what no later fact can join. Slices are short because durable compares a new
+        fact with every stored one that no equality join separates it from: expiring between
+        slices keeps that near the window's worth instead of the whole batch."""
         stats = self.stats
         horizon_before = self._max_date
         for fact in facts:
@@ -1093,7 +1115,7 @@ class DurableMatcher:
                     continue
                 windows = [listens[c] for c in mine]
                 window = None if any(w is None for w in windows) else max(windows)  # type: ignore[type-var]
-                doc = {"id": seq, **{_flag(c): True for c in mine}}
+                doc = {"id": seq, SEQ: seq, **{_flag(c): True for c in mine}}
                 doc.update((k, v) for k, v in values.items() if k in self._pattern[s].keys)
                 if len(doc) > MAX_FACT_KEYS:
                     raise EngineLimitError(
@@ -1109,8 +1131,7 @@ class DurableMatcher:
             if holders:
                 stats.candidates += 1
                 late += is_late
-                self._retained[seq] = (event_id, fact, {})
-                self._holders[seq] = holders
+                self._retained[seq] = [event_id, fact, holders]
         stats.late += late
         out: list[tuple[str, tuple[str, ...]]] = []
         retained = self._retained
@@ -1118,8 +1139,9 @@ class DurableMatcher:
         for s, docs in enumerate(per_set):
             if not docs:
                 continue
+            live = self._live[s]
             for doc in docs:
-                retained[doc["id"]][2][s] = doc
+                live[doc["id"]] = doc
             # Legs hold no $or, so durable fires each tuple once: no de-duplication needed.
             for message in self._pattern[s].assert_facts(docs, stats):
                 r, seqs = decode(message)
@@ -1150,23 +1172,40 @@ class DurableMatcher:
         return values
 
     def _forget(self) -> None:
-        """Retract every candidate no later fact can join (the stream is roughly in date order)."""
+        """Mark expired the candidates no later fact can join (the stream is roughly in date
+        order), and release them once they outnumber the live ones (see ``_rotate``)."""
         stats = self.stats
         for s, heap in enumerate(self._expiry):
-            gone: list[dict[str, Any]] = []
+            live, dead = self._live[s], self._dead[s]
             while heap and heap[0][0] < self._max_date:
                 _, seq = heapq.heappop(heap)
-                gone.append(self._retained[seq][2].pop(s))
-                self._holders[seq] -= 1
-                if not self._holders[seq]:
-                    del self._holders[seq]
-                    del self._retained[seq]
-                    stats.dropped += 1
-            if gone:
-                self._pattern[s].retract_facts(gone)
-        # candidates of rulesets without a window stay; the rest keep their original fact only
+                del live[seq]
+                dead.append(seq)
+            if len(dead) >= ROTATE_MIN and len(dead) >= ROTATE_FACTOR * len(live):
+                self._rotate(s)
         stats.facts_retained = len(self._retained)
         stats.peak_retained = max(stats.peak_retained, stats.facts_retained)
+
+    def _rotate(self, s: int) -> None:
+        """Delete ruleset ``s``'s session and assert its live candidates into a new one.
+
+        Re-asserting them makes durable fire again every tuple among them; all were reported
+        when they completed, so those firings are dropped. Expired facts stay stored (and
+        compared with new facts) until the next rotation: ``ROTATE_FACTOR`` trades that scanning
+        against the re-firing.
+        """
+        ruleset = self._pattern[s]
+        ruleset.delete_session()
+        docs = list(self._live[s].values())
+        for start in range(0, len(docs), PATTERN_SLICE):
+            ruleset.assert_facts(docs[start : start + PATTERN_SLICE], self.stats)
+        for seq in self._dead[s]:
+            entry = self._retained[seq]
+            entry[2] -= 1
+            if not entry[2]:
+                del self._retained[seq]
+                self.stats.dropped += 1
+        self._dead[s] = []
 
     # -- lifetime --------------------------------------------------------------------------------
 

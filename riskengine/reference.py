@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -159,12 +160,30 @@ def holds(cond: Cond, fact: Fact) -> bool:
     raise EngineError(f"not a condition: {cond!r}")
 
 
+def _compile_test(test: Test) -> Predicate:
+    """Fast closures for the common tests; every other test goes through ``test_holds``."""
+    name, op, const = test.field, test.op, test.value
+    if op == "exists":
+        return lambda fact: fact.get(name) is not None
+    if op == "not_exists":
+        return lambda fact: fact.get(name) is None
+    kind = kind_of(const)
+    if op in ("eq", "ne") and kind in ("str", "num", "bool"):
+        if op == "eq":
+            return lambda fact: kind_of(v := fact.get(name)) == kind and v == const
+        return lambda fact: (v := fact.get(name)) is not None and not (kind_of(v) == kind and v == const)
+    if op in ORDER_OPS and kind == "num":
+        compare_to = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}[op]
+        return lambda fact: kind_of(v := fact.get(name)) == "num" and compare_to(v, const)
+    if op == "matches" and isinstance(const, str):
+        regex(const)  # a bad pattern fails here, before any fact arrives
+    return functools.partial(test_holds, test)
+
+
 def compile_condition(cond: Cond) -> Predicate:
     """A closure equivalent to ``holds(cond, ...)``, built once per condition."""
     if isinstance(cond, Test):
-        if cond.op == "matches" and isinstance(cond.value, str):
-            regex(cond.value)  # a bad pattern fails here, before any fact arrives
-        return functools.partial(test_holds, cond)
+        return _compile_test(cond)
     if isinstance(cond, Not):
         inner = compile_condition(cond.term)
         return lambda fact: not inner(fact)
@@ -175,6 +194,44 @@ def compile_condition(cond: Cond) -> Predicate:
         terms = tuple(compile_condition(t) for t in cond.terms)
         return lambda fact: any(t(fact) for t in terms)
     raise EngineError(f"not a condition: {cond!r}")
+
+
+def required_value(cond: Cond) -> tuple[str, str, Any] | None:
+    """``(field, kind, value)`` that a fact must hold for ``cond`` to be true, if the condition
+    says so at its top (an ``eq`` test, or one inside an ``And``): used to index conditions."""
+    if isinstance(cond, Test) and cond.op == "eq" and kind_of(cond.value) in ("str", "num", "bool"):
+        return cond.field, kind_of(cond.value), cond.value
+    if isinstance(cond, And):
+        for term in cond.terms:
+            found = required_value(term)
+            if found is not None:
+                return found
+    return None
+
+
+class ConditionIndex:
+    """Conditions grouped by a value they require, so a fact is tested only against the
+    conditions it could satisfy (and the rest, which require nothing checkable up front)."""
+
+    def __init__(self, conds: Sequence[Cond]) -> None:
+        self._tests = [compile_condition(c) for c in conds]
+        self._always: list[int] = []
+        self._by_value: dict[tuple[str, str, Any], list[int]] = {}
+        for n, cond in enumerate(conds):
+            key = required_value(cond)
+            if key is None:
+                self._always.append(n)
+            else:
+                self._by_value.setdefault(key, []).append(n)
+
+    def holding(self, fact: Fact) -> list[int]:
+        """Indexes of the conditions that hold on ``fact``, ascending."""
+        maybe = list(self._always)
+        for name, value in fact.items():
+            kind = kind_of(value)
+            if kind in ("str", "num", "bool"):
+                maybe.extend(self._by_value.get((name, kind, value), ()))
+        return sorted(n for n in maybe if self._tests[n](fact))
 
 
 def join_holds(join: Join, this: Fact, other: Fact) -> bool:
@@ -357,9 +414,13 @@ class ReferenceMatcher:
         self.ruleset = ruleset
         self.batch_size = batch_size
         self.stats = MatchStats(rulesets=0)
-        self._single = [(r.id, compile_condition(r.patterns[0].condition)) for r in ruleset.single_rules]
         self._patterns = ruleset.pattern_rules
-        self._legs = [[compile_condition(p.condition) for p in r.patterns] for r in self._patterns]
+        # one slot per single-event rule, then one per pattern leg
+        self._slots: list[tuple[str, int, int]] = [(r.id, -1, -1) for r in ruleset.single_rules]
+        self._slots += [(r.id, i, k) for i, r in enumerate(self._patterns) for k in range(len(r.patterns))]
+        conds = [r.patterns[0].condition for r in ruleset.single_rules]
+        conds += [p.condition for r in self._patterns for p in r.patterns]
+        self._index = ConditionIndex(conds)
         self._old: list[list[list[tuple[int, Fact]]]] = [[[] for _ in r.patterns] for r in self._patterns]
         self._ids: list[str] = []
         self._memo: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[tuple[int, int], ...]]] = {}
@@ -369,10 +430,9 @@ class ReferenceMatcher:
         key = content_key(fact)
         found = self._memo.get(key)
         if found is None:
-            singles = tuple(rule_id for rule_id, test in self._single if test(fact))
-            legs = tuple(
-                (r, k) for r, tests in enumerate(self._legs) for k, test in enumerate(tests) if test(fact)
-            )
+            holding = [self._slots[n] for n in self._index.holding(fact)]
+            singles = tuple(rule_id for rule_id, r, _ in holding if r < 0)
+            legs = tuple((r, k) for _, r, k in holding if r >= 0)
             if len(self._memo) > 200_000:
                 self._memo.clear()
             found = self._memo[key] = (singles, legs)
