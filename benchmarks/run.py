@@ -260,21 +260,35 @@ def machine() -> dict[str, Any]:
     }
 
 
+class RunFailed(Exception):
+    """A child run crashed or failed: reported, and the benchmark exits non-zero at the end."""
+
+
+FAILED_RUNS: list[str] = []
+
+
 def run_child(argv: list[str], timeout: float) -> dict[str, Any] | None:
+    """The child's figures, or None when it ran out of time; raises RunFailed if it failed."""
     command = [sys.executable, str(Path(__file__).resolve()), *argv]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         return None
     if done.returncode != 0:
-        raise SystemExit(f"benchmark run {' '.join(argv)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+        message = f"run {' '.join(argv[1:3])} failed (exit {done.returncode}): {done.stderr.strip()[-600:]}"
+        FAILED_RUNS.append(message)
+        raise RunFailed(message)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _median_run(argv: list[str], repeat: int, timeout: float) -> dict[str, Any] | None:
     runs = []
     for _ in range(repeat):
-        result = run_child(argv, timeout)
+        try:
+            result = run_child(argv, timeout)
+        except RunFailed as failure:
+            print(f"  FAILED {failure}")
+            return None
         if result is None:
             return None
         runs.append(result)
@@ -287,9 +301,17 @@ def _median_run(argv: list[str], repeat: int, timeout: float) -> dict[str, Any] 
     return out
 
 
+def _safe_child(argv: list[str], timeout: float) -> dict[str, Any] | None:
+    try:
+        return run_child(argv, timeout)
+    except RunFailed as failure:
+        print(f"FAILED {failure}")
+        return None
+
+
 def _line(label: str, result: dict[str, Any] | None, events: int) -> str:
     if result is None:
-        return f"  {label:<34} did not finish within the time limit"
+        return f"  {label:<34} did not finish (time limit, or failed: see above)"
     rate = events / result["seconds"] if result["seconds"] else float("inf")
     memory = f"{result['rss_mb']:7.0f} MB"
     if result.get("worker_rss_mb"):
@@ -333,7 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"medians of {repeat} run(s); each run is a fresh process; rules: {args.rules or 'the shipped packs'}\n")
     figures: dict[str, Any] = {"machine": info, "repeat": repeat, "rules": args.rules or "shipped", "sizes": {}}
 
-    load = run_child(["--child", "load", "--repeat", str(max(3, repeat))], args.timeout)
+    load = _safe_child(["--child", "load", "--repeat", str(max(3, repeat))], args.timeout)
     figures["load_compile"] = load
     print(f"load + compile the shipped rule packs: {load['seconds'] * 1000:.0f} ms" if load else "load + compile: timed out")
 
@@ -376,8 +398,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  target peak <= {TARGETS['peak_mb_1m']} MB on 1M: {'met' if ok_peak else 'MISSED'} ({peak:.0f} MB)")
         figures["sizes"][label] = row
 
-    brief = run_child(["--child", "brief", "--repeat", str(repeat)], args.timeout)
-    loop = run_child(["--child", "loop", "--repeat", str(max(3, repeat))], args.timeout)
+    brief = _safe_child(["--child", "brief", "--repeat", str(repeat)], args.timeout)
+    loop = _safe_child(["--child", "loop", "--repeat", str(max(3, repeat))], args.timeout)
     figures["brief_10k"], figures["edit_loop"] = brief, loop
     print()
     if brief and "skipped" not in brief:
@@ -395,9 +417,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
-    for failure in failures:
+    for failure in failures + FAILED_RUNS:
         print(f"FAILED: {failure}", file=sys.stderr)
-    return 1 if failures else 0
+    return 1 if failures or FAILED_RUNS else 0
 
 
 if __name__ == "__main__":
