@@ -250,3 +250,20 @@ def test_workers_are_chosen_by_input_size(tmp_path):
 def test_backtest_files_defaults_to_the_bundled_sample(full):
     got = backtest_files(None, first=parse_week(full.first_week), last=parse_week(full.last_week), workers=1)
     assert _series(got) == _series(full)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_on_a_terminal(monkeypatch, capsys, events):
+    first, last = _weeks(events)
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    monkeypatch.setattr("time.monotonic", iter(range(0, 10_000, 1)).__next__)  # every update redraws
+    assert main(["backtest", "--from", first, "--to", last, "--stakeholder", "ngo", "--workers", "1", "--chunk-size", "5"]) == 0
+    drawn = terminal.getvalue()
+    assert "[" in drawn and "%" in drawn and "events" in drawn and "firings" in drawn
+    assert drawn.endswith("\r")  # the bar is wiped before the output
+    assert capsys.readouterr().out.startswith("week,")
