@@ -59,10 +59,12 @@ from __future__ import annotations
 
 import bisect
 import functools
+import gc
 import heapq
 import itertools
 import json
 import math
+import operator
 import os
 import re
 import weakref
@@ -290,6 +292,7 @@ class FieldPlan:
             self._sentinel += "\u0000"
         self.presence_only = self.sent and self.kind is None
         self.is_bool = self.kind == "bool"
+        self.slot = -1  # position in a matcher's fact key
         self.cache: dict[Any, Any] = {}
 
     def is_native(self, test: Test) -> bool:
@@ -337,6 +340,7 @@ class PythonGroup:
         self.name = name
         self.tests = tuple(tests)
         self.keys = tuple(keys)
+        self.slot = -1  # position in a matcher's fact key
         self.cache: dict[Any, tuple[bool, ...]] = {}
 
     def truths(self, value: Any) -> tuple[bool, ...]:
@@ -561,25 +565,49 @@ class _Ruleset:
         self.open_session = False
 
 
-# An action message is ``{"<rule>":{"<alias>":<fact>,...}}`` holding the facts as we sent them,
-# "id" first. Decoding a million of them with json.loads costs seconds; these patterns read only
-# rule and ids. Every unescaped quote in JSON text is structure, so string values cannot fake a
-# match; a message they do not fit is decoded in full.
-_RULE = re.compile(r'\s*\{\s*"([a-z])(\d+)"\s*:')
-_BOUND = re.compile(r'"(?:a(\d+)|m)"\s*:\s*\{\s*"id"\s*:\s*(-?\d+)\s*[,}]')
+# Rules carry ``cap``: an action then takes every result pending for its rule (up to CAP) in one
+# message, ``{"<rule>":[{"<alias>":<fact>,...},...]}``, aliases in the rule's order, each fact as
+# we sent it with "id" first (state.c, serializeResult). One message per rule and assert instead
+# of one per firing, and these patterns read only the rule and the ids. Every unescaped quote
+# is structure in JSON, so a string value cannot fake a match; a message that does not fit the
+# expected shape is decoded in full.
+CAP = 60_000  # results per action message (durable stores it in 16 bits)
+_HEAD = re.compile(r'\s*\{\s*"([a-z])(\d+)"\s*:\s*\[')
+_BOUND = re.compile(r'"(m|a\d+)"\s*:\s*\{\s*"id"\s*:\s*(-?\d+)\s*[,}]')
 
 
-def decode(message: str) -> tuple[int, list[int]]:
-    """``(rule number, fact id per alias)`` of one action message; ids that are not ours (the
-    session's state object) are left out. durable writes aliases in the rule's order."""
-    head = _RULE.match(message)
-    bound = _BOUND.findall(message)
-    if head is not None and bound and all(alias == (str(k) if alias else "") for k, (alias, _) in enumerate(bound)):
-        return int(head.group(2)) if head.group(1) != "z" else -1, [int(i) for _, i in bound]
-    decoded = json.loads(message)
-    ((name, binding),) = decoded.items()
-    ordered = sorted(binding.items(), key=lambda item: int(item[0][1:] or 0))
-    return int(name[1:]) if name[0] != "z" else -1, [fact["id"] for _, fact in ordered if type(fact.get("id")) is int]
+def _decode_json(message: str) -> tuple[str, int, list[tuple[int, ...]]]:
+    ((name, frames),) = json.loads(message).items()
+    tuples = []
+    for frame in frames if isinstance(frames, list) else [frames]:
+        ordered = sorted(frame.items(), key=lambda item: int(item[0][1:] or 0))
+        ids = [fact.get("id") for _, fact in ordered]
+        if all(type(i) is int for i in ids):
+            tuples.append(tuple(ids))
+    return name[0], int(name[1:]), tuples
+
+
+def decode(message: str, legs: int | Sequence[int]) -> tuple[str, int, list[tuple[int, ...]]]:
+    """``(rule letter, rule number, fact ids of each result)`` of one action message. ``legs``
+    is the number of facts per result, or a list giving it per rule number. Results on facts
+    that are not ours (the session's own state object) are left out."""
+    head = _HEAD.match(message)
+    if head is not None:
+        letter, rule = head.group(1), int(head.group(2))
+        n = legs if isinstance(legs, int) else legs[rule] if 0 <= rule < len(legs) else 0
+        bound = _BOUND.findall(message)
+        if n >= 1 and len(bound) % n == 0 and list(map(_first, bound)) == _aliases(n) * (len(bound) // n):
+            ids = map(int, map(_second, bound))
+            return letter, rule, list(zip(*[ids] * n))  # consecutive groups of n
+    return _decode_json(message)
+
+
+_first, _second = operator.itemgetter(0), operator.itemgetter(1)
+
+
+@functools.lru_cache(maxsize=MAX_LEGS + 1)
+def _aliases(n: int) -> list[str]:
+    return ["m"] if n == 1 else [f"a{k}" for k in range(n)]
 
 
 def _release(rulesets: list[_Ruleset]) -> None:
@@ -613,12 +641,15 @@ class _Condition:
 
 @dataclass
 class _PatternRule:
-    rule: CompiledRule
+    rule: CompiledRule  # the first of the rules it stands for
     flags: tuple[int, ...]  # condition index per leg
     python_joins: tuple[tuple[int, Join], ...]  # (leg, join) checked in Python on each firing
     legs: tuple[Node, ...]  # durable condition per leg, aliases a0.. referring to earlier legs
     keys: frozenset[str]
     ruleset: int = -1
+    # Rule packs repeat one pattern for several stakeholders: durable matches it once and the
+    # firing goes to every rule with the same legs and joins.
+    rule_ids: list[str] = field(default_factory=list)
 
 
 # durable's evaluation of a leg's ``$and`` skips to the closing marker when a join fails, but
@@ -714,13 +745,17 @@ class Plan:
         for rule in ruleset.single_rules:
             self.conditions[condition_of(rule.patterns[0].condition)].rules.append(rule.id)
         self.patterns: list[_PatternRule] = []
-        for r, rule in enumerate(ruleset.pattern_rules):
-            flags = []
-            for k, pattern in enumerate(rule.patterns):
-                c = condition_of(pattern.condition)
-                self.conditions[c].legs.append((r, k))
-                flags.append(c)
-            self.patterns.append(self._pattern(rule, tuple(flags)))
+        same: dict[tuple[Any, ...], _PatternRule] = {}
+        for rule in ruleset.pattern_rules:
+            flags = tuple(condition_of(pattern.condition) for pattern in rule.patterns)
+            signature = (flags, tuple(pattern.joins for pattern in rule.patterns))
+            shared = same.get(signature)
+            if shared is None:
+                for k, c in enumerate(flags):
+                    self.conditions[c].legs.append((len(self.patterns), k))
+                shared = same[signature] = self._pattern(rule, flags)
+                self.patterns.append(shared)
+            shared.rule_ids.append(rule.id)
         self._layout_single()
         self._layout_patterns()
 
@@ -904,13 +939,13 @@ class DurableMatcher:
         self._finalizer = weakref.finalize(self, _release, self._owned)
         self._single: list[_Ruleset] = []
         for members in plan.single_sets:
-            definition = {f"c{c}": {"all": [{"m": to_json(plan.conditions[c].node)}]} for c in members}
+            definition = {f"c{c}": {"all": [{"m": to_json(plan.conditions[c].node)}], "cap": CAP} for c in members}
             keys = {k for c in members for k in _keys(plan.conditions[c].node)}
             self._add(self._single, definition, keys)
         self._pattern: list[_Ruleset] = []
         for members in plan.pattern_sets:
             definition = {
-                f"r{r}": {"all": [{f"a{k}": leg} for k, leg in enumerate(plan.patterns[r].legs)]} for r in members
+                f"r{r}": {"all": [{f"a{k}": leg} for k, leg in enumerate(plan.patterns[r].legs)], "cap": CAP} for r in members
             }
             keys = {k for r in members for k in plan.patterns[r].keys}
             self._add(self._pattern, definition, keys)
@@ -929,10 +964,22 @@ class DurableMatcher:
                 else:
                     listens[c] = window
         self._constant = [c for c, cond in enumerate(plan.conditions) if cond.node == TRUE]
+        # field name -> (its FieldPlan when durable tests it, its PythonGroup when Python does)
+        self._slots: list[FieldPlan | PythonGroup] = [*plan.sent_fields, *plan.groups]
+        for slot, target in enumerate(self._slots):
+            target.slot = slot
+        self._handlers: dict[str, tuple[FieldPlan | None, PythonGroup | None]] = {}
+        for field_plan in plan.sent_fields:
+            self._handlers[field_plan.name] = (field_plan, None)
+        for group in plan.groups:
+            self._handlers[group.name] = (self._handlers.get(group.name, (None, None))[0], group)
+        self._legs = [len(p.flags) for p in plan.patterns]
+        self._join_kinds = [(name, plan.join_key(name), _field_kind(name)) for name in plan.join_fields]
         self._cache: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}
         self._seq = itertools.count()
         # pattern candidates: seq -> [event id, fact, number of sessions holding it]
         self._retained: dict[int, list[Any]] = {}
+        self._event_of: dict[int, str] = {}
         self._live: list[dict[int, dict[str, Any]]] = [{} for _ in self._pattern]  # may still join
         self._dead: list[list[int]] = [[] for _ in self._pattern]  # expired, still stored
         self._expiry: list[list[tuple[float, int]]] = [[] for _ in self._pattern]
@@ -949,12 +996,21 @@ class DurableMatcher:
     def feed(self, facts: Sequence[Mapping[str, Any]]) -> list[Firing]:
         if self._closed:
             raise EngineError("this matcher is closed")
-        found: list[tuple[str, tuple[str, ...]]] = []
-        for start in range(0, len(facts), self.batch_size):
-            found.extend(self._batch(facts[start : start + self.batch_size]))
-        found.sort()
-        self.stats.firings += len(found)
-        return [Firing(rule_id, ids) for rule_id, ids in found]
+        # A chunk can make a million small tuples; each few hundred allocations would start a
+        # collection that walks the caller's whole heap (3x the cost of building them). Nothing
+        # here makes reference cycles, so collection waits until the chunk is done.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            found: list[tuple[str, tuple[str, ...]]] = []
+            for start in range(0, len(facts), self.batch_size):
+                found.extend(self._batch(facts[start : start + self.batch_size]))
+            found.sort()
+            self.stats.firings += len(found)
+            return list(itertools.starmap(Firing, found))
+        finally:
+            if collecting:
+                gc.enable()
 
     def _batch(self, facts: Sequence[Mapping[str, Any]]) -> list[tuple[str, tuple[str, ...]]]:
         stats = self.stats
@@ -1000,30 +1056,39 @@ class DurableMatcher:
         return out
 
     def _key(self, fact: Mapping[str, Any]) -> tuple[Any, ...]:
+        """What the single-event stage needs to know of a fact: for each field present that
+        durable tests, its slot and representative; for each field tested in Python, its slot
+        and test results; then the whole-condition tests. Walking the fact's own items visits
+        only the fields it has (projected facts leave absent ones out)."""
         parts: list[Any] = []
         append = parts.append
-        for plan in self.plan.sent_fields:
-            value = fact.get(plan.name)
-            if value is None:
-                append(None)
+        handlers = self._handlers
+        for name, value in fact.items():
+            handler = handlers.get(name)
+            if handler is None or value is None:
                 continue
-            try:
-                rep = plan.cache.get(value)
-            except TypeError:  # a list: only its presence is tested natively
-                rep = plan.representative(value)
-            else:
-                if rep is not None and (value.__class__ is bool) != plan.is_bool and not plan.presence_only:
-                    rep = None  # True == 1 in a dict: never let a cached number answer for a bool
-                if rep is None:
+            plan, group = handler
+            if plan is not None:
+                try:
+                    rep = plan.cache.get(value)
+                except TypeError:  # a list: only its presence is tested natively
                     rep = plan.representative(value)
-                    if len(plan.cache) >= CACHE_SIZE:
-                        plan.cache.clear()
-                    plan.cache[value] = rep
-            append(rep)
-        for group in self.plan.groups:
-            append(group.truths(fact.get(group.name)))
-        for test in self.plan.whole:
-            append(test(fact))
+                else:
+                    if rep is not None and (value.__class__ is bool) != plan.is_bool and not plan.presence_only:
+                        rep = None  # True == 1 in a dict: never let a cached number answer for a bool
+                    if rep is None:
+                        rep = plan.representative(value)
+                        if len(plan.cache) >= CACHE_SIZE:
+                            plan.cache.clear()
+                        plan.cache[value] = rep
+                append(plan.slot)
+                append(rep)
+            if group is not None:
+                append(group.slot)
+                append(group.truths(value))
+        if self.plan.whole:
+            append(-1)
+            append(tuple([test(fact) for test in self.plan.whole]))
         return tuple(parts)
 
     def _in_python(self, fact: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[int, ...]]:
@@ -1042,22 +1107,19 @@ class DurableMatcher:
         stats = self.stats
         entries = list(missing)
         docs: list[dict[str, Any]] = []
+        slots = self._slots
         for n, key in enumerate(entries):
             doc: dict[str, Any] = {"id": n}
-            i = 0
-            for field_plan in plan.sent_fields:
-                if key[i] is not None:
-                    doc[field_plan.key] = key[i]
-                i += 1
-            for group in plan.groups:
-                for name, truth in zip(group.keys, key[i]):
-                    if truth:
-                        doc[name] = True
-                i += 1
-            for w in range(len(plan.whole)):
-                if key[i]:
-                    doc[f"w{w}"] = True
-                i += 1
+            for i in range(0, len(key), 2):
+                slot, value = key[i], key[i + 1]
+                if slot < 0:
+                    doc.update((f"w{w}", True) for w, truth in enumerate(value) if truth)
+                    continue
+                target = slots[slot]
+                if isinstance(target, FieldPlan):
+                    doc[target.key] = value
+                else:
+                    doc.update((name, True) for name, truth in zip(target.keys, value) if truth)
             if len(doc) > MAX_FACT_KEYS:
                 raise EngineLimitError(
                     f"event '{event_id_of(missing[key])}' would reach durable-rules with {len(doc)} properties; it holds at most {MAX_FACT_KEYS}"
@@ -1071,9 +1133,11 @@ class DurableMatcher:
                 sent = docs
             for start in range(0, len(sent), self.batch_size):
                 for message in ruleset.assert_facts(sent[start : start + self.batch_size], stats):
-                    c, bound = decode(message)
-                    if bound and bound[0] >= 0:  # not the session's state object, not the marker
-                        matched[bound[0]].add(c)
+                    letter, c, results = decode(message, 1)
+                    if letter != "c":
+                        continue  # the marker
+                    for (fact_id,) in results:
+                        matched[fact_id].add(c)
                 ruleset.delete_session()
         stats.evaluated += len(entries)
         cache = self._cache
@@ -1132,10 +1196,11 @@ class DurableMatcher:
                 stats.candidates += 1
                 late += is_late
                 self._retained[seq] = [event_id, fact, holders]
+                self._event_of[seq] = event_id
         stats.late += late
         out: list[tuple[str, tuple[str, ...]]] = []
-        retained = self._retained
         patterns = self.plan.patterns
+        event_of = self._event_of.__getitem__
         for s, docs in enumerate(per_set):
             if not docs:
                 continue
@@ -1144,31 +1209,34 @@ class DurableMatcher:
                 live[doc["id"]] = doc
             # Legs hold no $or, so durable fires each tuple once: no de-duplication needed.
             for message in self._pattern[s].assert_facts(docs, stats):
-                r, seqs = decode(message)
+                letter, r, results = decode(message, self._legs)
+                if letter != "r":
+                    continue  # the marker
                 pattern = patterns[r]
-                if len(seqs) != len(pattern.flags):
-                    raise EngineError(f"durable-rules fired rule '{pattern.rule.id}' on {len(seqs)} facts, not {len(pattern.flags)}")
                 if pattern.python_joins:
-                    legs = [retained[q][1] for q in seqs]
-                    if not all(join_holds(j, legs[leg], legs[j.other_leg]) for leg, j in pattern.python_joins):
-                        continue
-                out.append((pattern.rule.id, tuple([retained[q][0] for q in seqs])))
+                    results = [seqs for seqs in results if self._python_joins_hold(pattern.python_joins, seqs)]
+                ids = [tuple(map(event_of, seqs)) for seqs in results]
+                for rule_id in pattern.rule_ids:
+                    out.extend(zip(itertools.repeat(rule_id), ids))
         self._forget()
         return out
 
+    def _python_joins_hold(self, checks: Sequence[tuple[int, Join]], seqs: Sequence[int]) -> bool:
+        legs = [self._retained[q][1] for q in seqs]
+        return all(join_holds(j, legs[leg], legs[j.other_leg]) for leg, j in checks)
+
     def _join_values(self, fact: Mapping[str, Any], event_id: str) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        for name in self.plan.join_fields:
+        for name, key, expected in self._join_kinds:
             value = fact.get(name)
             if value is None:
                 continue
-            expected = _field_kind(name)
             kind = kind_of(value)
             if kind != expected or (kind == "num" and not (math.isfinite(value) and abs(value) < _EXACT_INT)):
                 raise EngineLimitError(
                     f"event '{event_id}': '{name}' = {value!r} cannot be joined by durable-rules (expected a {expected} value)"
                 )
-            values[self.plan.join_key(name)] = _number(value)
+            values[key] = _number(value)
         return values
 
     def _forget(self) -> None:
@@ -1204,6 +1272,7 @@ class DurableMatcher:
             entry[2] -= 1
             if not entry[2]:
                 del self._retained[seq]
+                del self._event_of[seq]
                 self.stats.dropped += 1
         self._dead[s] = []
 
@@ -1214,6 +1283,7 @@ class DurableMatcher:
             self._closed = True
             self._finalizer()
             self._retained.clear()
+            self._event_of.clear()
             self._cache.clear()
 
     def __enter__(self) -> DurableMatcher:
