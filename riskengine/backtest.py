@@ -245,27 +245,75 @@ def _week_start(day: dt.date) -> int:
     return day.toordinal() - day.weekday()
 
 
-def _score_firing(event_ids: Sequence[str], records: Mapping[str, _Record], group: Sequence[_RuleScore], totals: _Totals, first: int) -> None:
-    """Add one firing of a shared pattern to the totals of every rule it stands for."""
-    if len(event_ids) == 1:
-        completing = records[event_ids[0]]
-        legs: Sequence[_Record] = (completing,)
-        weight = completing.weight
-    else:
-        legs = [records[event_id] for event_id in event_ids]
-        completing = max(legs, key=_completion_order)
-        weight = min(leg.weight for leg in legs)
-    week = completing.week
-    if week < first:
-        return  # completed before the first week: history the pattern windows needed
-    points_by_week = totals.points
-    firings_by_week = totals.firings
-    for rule in group:
-        points = rule.fixed if rule.fixed is not None else rule_points(rule.rule.points, legs, rule.leg_names)  # type: ignore[arg-type]
-        units = round(round(points * weight, 4) * _SCALE)
-        for stakeholder in rule.stakeholders:
-            points_by_week[(week, stakeholder, rule.dimension)] += units
-            firings_by_week[(week, stakeholder)] += 1
+class Scorer:
+    """Turns firings into weekly totals as they arrive, holding each event's record only while
+    a pattern completing later could still name it. The same object scores in one process, or
+    in each worker for the rules that worker matches (riskengine.parallel)."""
+
+    def __init__(self, groups: Mapping[str, Sequence[_RuleScore]], first_week: int, reach_back: int | None) -> None:
+        self.groups = groups
+        self.first_week = first_week
+        self.reach_back = reach_back  # None: some pattern has no window, keep every record
+        self.records: dict[str, _Record] = {}
+        self.by_age: deque[_Record] = deque()
+        self.totals = _Totals()
+        self.fired = 0
+
+    def add(self, records: Iterable[_Record]) -> None:
+        for record in records:
+            self.records[record.event_id] = record
+            self.by_age.append(record)
+
+    def score(self, firings: Iterable[Firing], observer: Callable[[str, tuple[str, ...]], None] | None = None) -> int:
+        fired = 0
+        for firing in firings:
+            group = self.groups[firing.rule_id]
+            fired += len(group)
+            self._score(firing.event_ids, group)
+            if observer is not None:
+                for rule in group:
+                    observer(rule.rule.id, firing.event_ids)
+        self.fired += fired
+        return fired
+
+    def _score(self, event_ids: Sequence[str], group: Sequence[_RuleScore]) -> None:
+        records = self.records
+        if len(event_ids) == 1:
+            completing = records[event_ids[0]]
+            legs: Sequence[_Record] = (completing,)
+            weight = completing.weight
+        else:
+            legs = [records[event_id] for event_id in event_ids]
+            completing = max(legs, key=_completion_order)
+            weight = min(leg.weight for leg in legs)
+        week = completing.week
+        if week < self.first_week:
+            return  # completed before the first week: history the pattern windows needed
+        points_by_week = self.totals.points
+        firings_by_week = self.totals.firings
+        for rule in group:
+            points = rule.fixed if rule.fixed is not None else rule_points(rule.rule.points, legs, rule.leg_names)  # type: ignore[arg-type]
+            units = round(round(points * weight, 4) * _SCALE)
+            for stakeholder in rule.stakeholders:
+                points_by_week[(week, stakeholder, rule.dimension)] += units
+                firings_by_week[(week, stakeholder)] += 1
+
+    def evict(self, last_day: int) -> None:
+        """Drop records older than any pattern completing on ``last_day`` or later can reach
+        (one day more: a chunk may end in the middle of a day)."""
+        if self.reach_back is None:
+            return
+        horizon = last_day - self.reach_back - 1
+        by_age, records = self.by_age, self.records
+        while by_age and by_age[0].day.toordinal() < horizon:
+            records.pop(by_age.popleft().event_id, None)
+
+    def merge(self, other: _Totals, fired: int) -> None:
+        for key, units in other.points.items():
+            self.totals.points[key] += units
+        for key, count in other.firings.items():
+            self.totals.firings[key] += count
+        self.fired += fired
 
 
 def _completion_order(record: _Record) -> tuple[dt.date, str]:
@@ -292,12 +340,14 @@ def run_backtest(
     ``chunks`` is what ``event_io.stream_events`` yields. Events before ``first`` are matched
     only as far back as the longest pattern window reaches (so patterns completing in ``first``
     are found); events after ``last`` are not read into any score. ``observer``, if given, is
-    called with every firing (rule id, event ids), e.g. to compare engines.
+    called with every firing (rule id, event ids), e.g. to compare engines; it needs one process.
     """
     if last.start < first.start:
         raise InputError([Issue("E402", f"--to {last.label} is before --from {first.label}")])
     if chunk_size < 1 or reorder_days < 0:
         raise ValueError("chunk_size must be at least 1 and reorder_days at least 0")
+    if observer is not None and workers > 1:
+        raise ValueError("an observer sees firings in one process only: use workers=1")
     chosen = check_stakeholders(stakeholders)
     rules = _rule_scores(pack, compiled, chosen)
     per_fields = _per_fields(pack)
@@ -306,64 +356,97 @@ def run_backtest(
     first_day = dt.date.min if unbounded else max(dt.date.min, first.start - dt.timedelta(days=reach_back))
     first_week = first.start.toordinal()
 
-    counters = {"read": 0}
-    totals = _Totals()
-    # Records of matched events a later firing may name, oldest first, dropped past the horizon.
-    records: dict[str, _Record] = {}
-    by_age: deque[_Record] = deque()
-    matched = fired = 0
-    last_day: dt.date | None = None
-    ordered = _ordered_chunks(chunks, first_day, last.end, chunk_size, reorder_days, counters)
     # Identical rules of different packs are matched once; each firing is scored for all.
-    from riskengine.parallel import match_parallel, share_identical_rules
+    from riskengine.parallel import score_parallel, share_identical_rules
 
     shared, fanout = share_identical_rules(compiled)
-    if workers > 1:
-        stream = match_parallel(ordered, shared, engine=engine, workers=workers, batch_size=chunk_size, share=False)
-    else:
-        stream = match_stream(ordered, shared, engine=engine, batch_size=chunk_size)
-    groups = {rule_id: tuple(rules[i] for i in fanout.get(rule_id, (rule_id,))) for rule_id in rules}
-    for chunk, firings in stream:
-        for event in chunk:
-            if event.event_id in records:
-                raise InputError(
-                    [Issue("E411", f"event '{event.event_id}' appears twice", hint="a backtest scores each event once: import revised rows first (riskengine import upserts them)")]
-                )
-            record = _Record(event, per_fields)
-            records[event.event_id] = record
-            by_age.append(record)
-            if record.week >= first_week:
-                totals.events[record.week] += 1
-        matched += len(chunk)
-        for firing in firings:
-            group = groups[firing.rule_id]
-            fired += len(group)
-            _score_firing(firing.event_ids, records, group, totals, first_week)
-            if observer is not None:
-                for rule in group:
-                    observer(rule.rule.id, firing.event_ids)
-        last_day = chunk[-1].event_date
-        if not unbounded:
-            # Keep a record while a pattern completing now could still name it (one more day
-            # for the chunk that may end mid-day; the matcher's own horizon is the same).
-            horizon = last_day.toordinal() - reach_back - 1
-            while by_age and by_age[0].day.toordinal() < horizon:
-                records.pop(by_age.popleft().event_id, None)
+    groups = {rule.id: tuple(rules[i] for i in fanout.get(rule.id, (rule.id,))) for rule in shared.rules}
+    scorer = Scorer(groups, first_week, None if unbounded else reach_back)
+    counters = {"read": 0}
+    ordered = _ordered_chunks(chunks, first_day, last.end, chunk_size, reorder_days, counters)
+    seen = _Seen(None if unbounded else reach_back)
+    matched = 0
+    last_day: dt.date | None = None
+
+    def with_records() -> Iterator[tuple[Sequence[Event], list[_Record]]]:
+        nonlocal matched, last_day
+        for chunk in ordered:
+            records = []
+            for event in chunk:
+                seen.add(event)
+                record = _Record(event, per_fields)
+                records.append(record)
+                if record.week >= first_week:
+                    scorer.totals.events[record.week] += 1
+            matched += len(chunk)
+            last_day = chunk[-1].event_date
+            seen.evict(last_day.toordinal())
+            yield chunk, records
+
+    def report(fired: int) -> None:
         if progress is not None:
             progress(BacktestProgress(counters["read"], matched, fired, last_day, first.start, last.end))
-    stats = {"records_retained": len(records)}
-    series = tuple(_series(pack, stakeholder, totals, first, last) for stakeholder in chosen)
+
+    if workers > 1:
+        stats = score_parallel(with_records(), shared, scorer, engine=engine, workers=workers, batch_size=chunk_size, progress=report)
+    else:
+        chunks_and_records = with_records()
+        stream = match_stream((chunk for chunk, _ in _remember(chunks_and_records, scorer)), shared, engine=engine, batch_size=chunk_size)
+        for chunk, firings in stream:
+            scorer.score(firings, observer)
+            scorer.evict(chunk[-1].event_date.toordinal())
+            report(scorer.fired)
+        stats = {"records_retained": len(scorer.records)}
+    series = tuple(_series(pack, stakeholder, scorer.totals, first, last) for stakeholder in chosen)
     return BacktestResult(
         first_week=first.label,
         last_week=last.label,
         rule_pack_version=pack.version,
         rules=len(compiled.rules),
         events_read=counters["read"],
-        events_scored=sum(totals.events.values()),
-        firings=fired,
+        events_scored=sum(scorer.totals.events.values()),
+        firings=scorer.fired,
         series=series,
         stats=stats,
     )
+
+
+def _remember(chunks: Iterable[tuple[Sequence[Event], list[_Record]]], scorer: Scorer) -> Iterator[tuple[Sequence[Event], list[_Record]]]:
+    """Hand each chunk's records to the scorer before its chunk reaches the matcher, so a
+    firing is never scored before the records of its legs are there."""
+    for chunk, records in chunks:
+        scorer.add(records)
+        yield chunk, records
+
+
+class _Seen:
+    """Event ids of the pattern horizon: a second record of one event is refused (E411)."""
+
+    def __init__(self, reach_back: int | None) -> None:
+        self.reach_back = reach_back
+        self.ids: set[str] = set()
+        self.by_age: deque[tuple[int, str]] = deque()
+
+    def add(self, event: Event) -> None:
+        if event.event_id in self.ids:
+            raise InputError(
+                [
+                    Issue(
+                        "E411",
+                        f"event '{event.event_id}' appears twice",
+                        hint="a backtest scores each event once: import revised rows first (riskengine import upserts them)",
+                    )
+                ]
+            )
+        self.ids.add(event.event_id)
+        self.by_age.append((event.event_date.toordinal(), event.event_id))
+
+    def evict(self, last_day: int) -> None:
+        if self.reach_back is None:
+            return
+        horizon = last_day - self.reach_back - 1
+        while self.by_age and self.by_age[0][0] < horizon:
+            self.ids.discard(self.by_age.popleft()[1])
 
 
 # Below this much input a second process costs more to start and feed than it saves.

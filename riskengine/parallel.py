@@ -16,12 +16,13 @@ costs more than it saves, and ``riskengine.backtest.choose_workers`` stays in on
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import pickle
 import queue
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -124,19 +125,19 @@ def _raise_payload(payload: tuple[Any, ...], worker: int) -> None:
     raise EngineError(f"matching worker {worker} failed: {name}: {payload[2]}")
 
 
-def _worker(conn: Connection, compiled: CompiledRuleSet, engine: str, batch_size: int) -> None:
-    """Run one matcher over every fact sent; answer each batch with its firings."""
-    from riskengine.matching import open_matcher
-
+def _serve(conn: Connection, setup: Callable[[contextlib.ExitStack], Callable[[Any], Any]]) -> None:
+    """A worker's loop: ``setup`` builds the handler (a matcher, a scorer), then every message
+    is answered with ``handler(message)``. Any failure, in setup too, goes back to the main
+    process, which raises it there."""
     try:
-        with open_matcher(compiled, engine=engine, batch_size=batch_size) as matcher:  # type: ignore[arg-type]
+        with contextlib.ExitStack() as stack:
+            handle = setup(stack)
             while True:
                 message = conn.recv_bytes()
                 if not message:
                     break
-                facts = pickle.loads(message)
-                firings = matcher.feed(facts)
-                conn.send_bytes(pickle.dumps(("ok", [(f.rule_id, f.event_ids) for f in firings]), pickle.HIGHEST_PROTOCOL))
+                reply = handle(pickle.loads(message))
+                conn.send_bytes(pickle.dumps(("ok", reply), pickle.HIGHEST_PROTOCOL))
     except (EOFError, KeyboardInterrupt, BrokenPipeError):
         return
     except BaseException as error:  # noqa: BLE001 - every failure goes back to the main process
@@ -148,6 +149,48 @@ def _worker(conn: Connection, compiled: CompiledRuleSet, engine: str, batch_size
         conn.close()
 
 
+def _match_worker(conn: Connection, compiled: CompiledRuleSet, engine: str, batch_size: int) -> None:
+    """Match every chunk of facts sent; answer with its firings."""
+
+    def setup(stack: contextlib.ExitStack) -> Callable[[Any], Any]:
+        from riskengine.matching import open_matcher
+
+        matcher = stack.enter_context(open_matcher(compiled, engine=engine, batch_size=batch_size))  # type: ignore[arg-type]
+        return lambda facts: [(f.rule_id, f.event_ids) for f in matcher.feed(facts)]
+
+    _serve(conn, setup)
+
+
+def _score_worker(
+    conn: Connection, compiled: CompiledRuleSet, groups: Any, first_week: int, reach_back: int | None, engine: str, batch_size: int
+) -> None:
+    """Match and score: answer each chunk with how many firings it scored, and ``finish`` with
+    the totals. Firings never leave the worker."""
+
+    def setup(stack: contextlib.ExitStack) -> Callable[[Any], Any]:
+        from riskengine.backtest import Scorer
+        from riskengine.matching import open_matcher
+
+        scorer = Scorer(groups, first_week, reach_back)
+        matcher = stack.enter_context(open_matcher(compiled, engine=engine, batch_size=batch_size))  # type: ignore[arg-type]
+
+        def handle(message: tuple[str, Any]) -> Any:
+            kind, payload = message
+            if kind == "finish":
+                totals = scorer.totals
+                return dict(totals.points), dict(totals.firings), scorer.fired, len(scorer.records)
+            facts, records = payload
+            scorer.add(records)
+            fired = scorer.score(matcher.feed(facts))
+            if records:
+                scorer.evict(records[-1].day.toordinal())
+            return fired
+
+        return handle
+
+    _serve(conn, setup)
+
+
 class _Pool:
     """The worker processes and their pipes; closed for sure, even on error or early exit.
 
@@ -156,7 +199,7 @@ class _Pool:
     firings of an earlier chunk back to a main thread not reading yet: both would wait forever.
     """
 
-    def __init__(self, parts: Sequence[CompiledRuleSet], engine: str, batch_size: int) -> None:
+    def __init__(self, target: Any, args: Sequence[tuple[Any, ...]]) -> None:
         # fork where there is one: a spawned child re-imports the caller's main module, which
         # breaks any script without an ``if __name__ == "__main__"`` guard. A forked child
         # leaves the parent's durable-rules state alone (it builds its own matcher, and exits
@@ -170,9 +213,9 @@ class _Pool:
         self.senders: list[threading.Thread] = []
         self.send_errors: list[int] = []
         try:
-            for part in parts:
+            for worker_args in args:
                 parent, child = context.Pipe()
-                proc = context.Process(target=_worker, args=(child, part, engine, batch_size), daemon=True)
+                proc = context.Process(target=target, args=(child, *worker_args), daemon=True)
                 proc.start()
                 child.close()
                 self.conns.append(parent)
@@ -198,13 +241,14 @@ class _Pool:
                 self.send_errors.append(i)
                 return
 
-    def send(self, facts: list[dict[str, Any]]) -> None:
-        message = pickle.dumps(facts, pickle.HIGHEST_PROTOCOL)
+    def send(self, message: Any) -> None:
+        data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
         for outbox in self.outboxes:
-            outbox.put(message)
+            outbox.put(data)
 
-    def receive(self) -> list[Firing]:
-        found: list[tuple[str, tuple[str, ...]]] = []
+    def receive(self) -> list[Any]:
+        """One reply from every worker, in worker order."""
+        replies = []
         for i, conn in enumerate(self.conns):
             try:
                 status, payload = pickle.loads(conn.recv_bytes())
@@ -212,9 +256,8 @@ class _Pool:
                 self._died(i)
             if status == "error":
                 _raise_payload(payload, i)
-            found.extend(payload)
-        found.sort()
-        return [Firing(rule_id, tuple(ids)) for rule_id, ids in found]
+            replies.append(payload)
+        return replies
 
     def _died(self, i: int) -> None:
         proc = self.procs[i]
@@ -262,8 +305,14 @@ def match_parallel(
             yield chunk, fan_out(firings, fanout) if fanout else firings
         return
     fields = compiled.fields
-    pool = _Pool(parts, engine, batch_size)
+    pool = _Pool(_match_worker, [(part, engine, batch_size) for part in parts])
     pending: deque[Sequence[Event]] = deque()
+
+    def firings() -> list[Firing]:
+        found = sorted((rule_id, tuple(ids)) for reply in pool.receive() for rule_id, ids in reply)
+        out = [Firing(rule_id, ids) for rule_id, ids in found]
+        return fan_out(out, fanout) if fanout else out
+
     try:
         for chunk in chunks:
             if not chunk:
@@ -271,13 +320,65 @@ def match_parallel(
             pool.send([fact_of(event, fields) for event in chunk])
             pending.append(chunk)
             if len(pending) >= IN_FLIGHT:
-                firings = pool.receive()
-                yield pending.popleft(), fan_out(firings, fanout) if fanout else firings
+                yield pending.popleft(), firings()
         while pending:
-            firings = pool.receive()
-            yield pending.popleft(), fan_out(firings, fanout) if fanout else firings
+            yield pending.popleft(), firings()
     finally:
         pool.close()
 
 
-__all__ = ["IN_FLIGHT", "fan_out", "match_parallel", "match_shared", "share_identical_rules", "split_rules"]
+def score_parallel(
+    chunks: Iterable[tuple[Sequence[Event], Sequence[Any]]],
+    compiled: CompiledRuleSet,
+    scorer: Any,
+    *,
+    engine: str = "durable",
+    workers: int = 2,
+    batch_size: int = 5000,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """The backtest on ``workers`` processes: each matches its share of the rules and scores
+    its own firings into weekly totals, merged into ``scorer`` at the end (the totals are
+    integers, so the merge is exact). ``chunks`` holds each chunk with its events' records.
+
+    This is where a second core pays: the main process reads, validates and projects while
+    the workers match and score, and only facts travel, never firings."""
+    parts = split_rules(compiled, max(1, workers))
+    groups = scorer.groups
+    args = [
+        (part, {r.id: groups[r.id] for r in part.rules}, scorer.first_week, scorer.reach_back, engine, batch_size)
+        for part in parts
+    ]
+    fields = compiled.fields
+    pool = _Pool(_score_worker, args)
+    fired = pending = 0
+    try:
+        for chunk, records in chunks:
+            if not chunk:
+                continue
+            pool.send(("chunk", ([fact_of(event, fields) for event in chunk], list(records))))
+            pending += 1
+            if pending >= IN_FLIGHT:
+                fired += sum(pool.receive())
+                pending -= 1
+                if progress is not None:
+                    progress(scorer.fired + fired)
+        while pending:
+            fired += sum(pool.receive())
+            pending -= 1
+        pool.send(("finish", None))
+        retained = 0
+        for points, firings, worker_fired, held in pool.receive():
+            totals = type(scorer.totals)()
+            totals.points.update(points)
+            totals.firings.update(firings)
+            scorer.merge(totals, worker_fired)
+            retained = max(retained, held)
+        if progress is not None:
+            progress(scorer.fired)
+    finally:
+        pool.close()
+    return {"records_retained": retained, "workers": len(parts)}
+
+
+__all__ = ["IN_FLIGHT", "fan_out", "match_parallel", "match_shared", "score_parallel", "share_identical_rules", "split_rules"]
