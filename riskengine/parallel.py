@@ -1,17 +1,21 @@
-"""Matching on several cores: the rules are split across worker processes, every worker sees
-every fact in order.
+"""Matching and scoring on several cores.
 
 durable-rules is not thread-safe, and Python threads would not run it in parallel anyway, so each
 worker is a process with its own matcher. What is split is the *rule set*, not the stream: a
 pattern rule lives in exactly one worker, which sees every fact in date order, so its windows and
-retention work exactly as in one process. The main process keeps reading, validating and
-projecting events (and scoring firings) while the workers match: that overlap is where a second
-core pays. Results come back per chunk, in order, merged and sorted, so ``match_parallel`` is a
-drop-in for ``pipeline.match_stream``.
+retention work exactly as in one process. Identical rules of different packs are matched once
+(``share_identical_rules``) and their firings copied to every id.
 
-When it pays (see docs/BENCHMARKS.md): inputs of tens of thousands of events and more, where
-matching, pattern rules above all, costs as much as reading. Below that, starting the workers
-costs more than it saves, and ``riskengine.backtest.choose_workers`` stays in one process.
+* ``score_parallel`` (what ``riskengine backtest`` uses): the main process reads, validates and
+  projects events while the workers match their rules *and score their own firings* into
+  weekly totals. Totals are integers (points in units of 1e-4), so merging them at the end is
+  exact, and firings, which outnumber events ten to one on a dense feed, never cross a pipe.
+* ``match_parallel``: a drop-in for ``pipeline.match_stream`` that brings the firings back, for
+  callers that need them.
+
+When it pays (docs/BENCHMARKS.md): feeds of tens of thousands of events and more, where matching
+and scoring cost as much as reading. Below that, starting the workers costs more than it saves,
+and ``riskengine.backtest.choose_workers`` stays in one process.
 """
 
 from __future__ import annotations
