@@ -1,0 +1,293 @@
+"""The durable-rules adapter: one test per engine trap it works around, compared with the reference.
+
+The traps (measured on durable-rules 2.0.28 and read in its C source) are listed in the
+riskengine/durable.py docstring; each test here fails if the adapter stops handling one.
+"""
+
+from __future__ import annotations
+
+import math
+import pathlib
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pytest
+
+import riskengine.durable as durable
+from ir_strategies import random_facts, random_ruleset
+from riskengine.errors import EngineLimitError
+from riskengine.ir import And, CompiledRule, CompiledRuleSet, Cond, Firing, Join, Not, Or, Pattern
+from riskengine.ir import Test as T  # "Test" would look like a test class to pytest
+from riskengine.matching import open_matcher
+from riskengine.reference import evaluate
+
+
+def single(*conds: Cond) -> CompiledRuleSet:
+    return CompiledRuleSet(tuple(CompiledRule(f"s{i:04d}", (Pattern("e", c),)) for i, c in enumerate(conds)))
+
+
+def pair(first: Cond, second: Cond, *joins: Join, window: int | None = None, rule_id: str = "p") -> CompiledRule:
+    return CompiledRule(rule_id, (Pattern("a", first), Pattern("b", second, joins)), window)
+
+
+def within(days: int) -> tuple[Join, Join]:
+    return Join("event_date", "gte", 0, "event_date"), Join("event_date", "lte", 0, "event_date", days)
+
+
+def matched(ruleset: CompiledRuleSet, facts: Sequence[Mapping[str, Any]], chunk: int = 1000, **kw: Any) -> tuple[list[Firing], durable.DurableMatcher]:
+    """Firings from the durable matcher (checked against the reference) and the matcher."""
+    with open_matcher(ruleset, **kw) as matcher:
+        found = [f for start in range(0, len(facts), chunk) for f in matcher.feed(facts[start : start + chunk])]
+    assert sorted(found) == evaluate(ruleset, facts)
+    return found, matcher  # type: ignore[return-value]
+
+
+def facts_of(*values: Mapping[str, Any], start: int = 738000) -> list[dict[str, Any]]:
+    return [{"event_id": f"E{n}", "event_date": start + n, **v} for n, v in enumerate(values)]
+
+
+def test_a_fact_matching_no_rule_does_not_hide_the_rest_of_its_batch():
+    facts = facts_of({"x": 1}, {"x": 2}, {"y": 1}, {"x": 1})
+    found, _ = matched(single(T("x", "eq", 1)), facts)
+    assert [f.event_ids for f in found] == [("E0",), ("E3",)]
+
+
+def test_identical_facts_are_two_facts():
+    twin = {"event_id": "E1", "event_date": 738000, "x": 1}
+    rules = CompiledRuleSet((*single(T("x", "eq", 1)).rules, pair(T("x", "eq", 1), T("x", "eq", 1), *within(0))))
+    found, _ = matched(rules, [twin, dict(twin)])
+    assert len(found) == 4  # each twin alone, and the pair both ways
+
+
+def test_1200_rules_are_split_into_rulesets_of_at_most_400():
+    rules = random_ruleset(5, 1200, pattern_percent=10, unbounded=False, selective=2)
+    _, matcher = matched(rules, random_facts(6, 400), chunk=150)
+    sets = matcher.plan.single_sets + matcher.plan.pattern_sets
+    assert matcher.stats.rulesets == len(sets) >= 3
+    assert max(len(s) for s in sets) <= durable.MAX_RULES_PER_RULESET
+
+
+def test_a_fact_with_too_many_properties_is_refused_before_it_is_asserted():
+    rules = single(*(T(f"x{i}", "exists") for i in range(300)))
+    fits = {"event_id": "ok", **{f"x{i}": 1 for i in range(durable.MAX_FACT_KEYS - 1)}}
+    found, _ = matched(rules, [fits])
+    assert len(found) == durable.MAX_FACT_KEYS - 1
+    too_many = {"event_id": "wide", **{f"x{i}": 1 for i in range(255)}}
+    with open_matcher(rules) as matcher:
+        with pytest.raises(EngineLimitError, match="'wide'.*256 properties"):
+            matcher.feed([too_many])
+        assert matcher.stats.sessions_opened == 0
+
+
+def _legs(n: int) -> CompiledRuleSet:
+    patterns = tuple(
+        Pattern(f"l{k}", T("k", "eq", k), (Join("event_date", "gte", k - 1, "event_date"),) if k else ()) for k in range(n)
+    )
+    return CompiledRuleSet((CompiledRule("long", patterns),))
+
+
+def test_16_legs_match_and_17_are_refused_when_the_matcher_opens():
+    found, _ = matched(_legs(16), facts_of(*({"k": k} for k in range(16))))
+    assert found == [Firing("long", tuple(f"E{k}" for k in range(16)))]
+    with pytest.raises(EngineLimitError, match="17 events.*at most 16"):
+        open_matcher(_legs(17))
+
+
+def test_two_matchers_alive_in_one_process_do_not_share_anything():
+    one, two = random_ruleset(11, 30), random_ruleset(12, 30)
+    facts = random_facts(13, 200)
+    with open_matcher(one) as a, open_matcher(two) as b:
+        got_a, got_b = [], []
+        for start in range(0, 200, 20):
+            got_a += a.feed(facts[start : start + 20])
+            got_b += b.feed(facts[start : start + 20])
+        names = {r.name for r in a._owned} | {r.name for r in b._owned}  # type: ignore[attr-defined]
+        assert len(names) == len(a._owned) + len(b._owned)  # type: ignore[attr-defined]
+    assert sorted(got_a) == evaluate(one, facts) and sorted(got_b) == evaluate(two, facts)
+    assert got_a != got_b
+
+
+def test_1100_one_fact_batches_stay_under_the_1024_session_limit():
+    # every fact distinct to durable (no cache hits), each in its own batch and session
+    rules = CompiledRuleSet((*single(*(T("x", "eq", n) for n in range(1100))).rules, pair(T("x", "gte", 0), T("x", "eq", 1), *within(1), window=1)))
+    facts = facts_of(*({"x": n} for n in range(1100)))
+    _, matcher = matched(rules, facts, chunk=7, batch_size=1)
+    assert matcher.stats.batches == 1100 and matcher.stats.evaluated == 1100
+    assert matcher.stats.sessions_opened > 1100
+
+
+def test_sessions_are_deleted_after_each_batch_and_rulesets_on_close():
+    rules = CompiledRuleSet((*single(T("x", "gte", 0)).rules, pair(T("x", "gte", 0), T("x", "eq", 1), *within(1), window=1)))
+    matcher = open_matcher(rules)
+    matcher.feed(facts_of({"x": 1}, {"x": 1}))
+    owned = list(matcher._owned)  # type: ignore[attr-defined]
+    assert not any(r.open_session for r in matcher._single)  # type: ignore[attr-defined]
+    assert all(r.open_session for r in matcher._pattern)  # type: ignore[attr-defined]
+    assert all(durable._engine.start_action(r.handle) is None for r in owned)  # nothing pending
+    matcher.close()
+    for ruleset in owned:
+        with pytest.raises(durable._engine.error):
+            durable._engine.get_facts(ruleset.handle, "0")
+    matcher.close()  # twice is fine
+
+
+def test_pattern_candidates_are_dropped_once_their_window_has_passed(monkeypatch):
+    monkeypatch.setattr(durable, "ROTATE_MIN", 10)
+    rule = pair(T("x", "eq", 1), T("x", "eq", 2), *within(3), window=3)
+    facts = facts_of(*({"x": 1 + n % 2} for n in range(400)))
+    _, matcher = matched(CompiledRuleSet((rule,)), facts, chunk=40)
+    stats = matcher.stats
+    assert stats.candidates == 400 and stats.dropped > 300
+    assert stats.peak_retained < 60  # a window's worth, plus expired facts awaiting rotation
+    assert stats.late == 0 and stats.sessions_opened > 5
+
+
+def test_facts_older_than_the_retention_horizon_are_counted_late(monkeypatch):
+    monkeypatch.setattr(durable, "ROTATE_MIN", 4)  # release expired facts early
+    rule = pair(T("x", "eq", 1), T("x", "eq", 2), *within(3), window=3)
+    facts = facts_of(*({"x": 1} for _ in range(20)))
+    late = {"event_id": "late", "event_date": facts[0]["event_date"] + 1, "x": 2}
+    with open_matcher(CompiledRuleSet((rule,))) as matcher:
+        matcher.feed(facts)
+        found = matcher.feed([late])
+        assert matcher.stats.late == 1
+    assert set(found) < set(evaluate(CompiledRuleSet((rule,)), [*facts, late]))  # partners lost
+
+
+def test_rules_without_a_window_keep_every_candidate():
+    rule = pair(T("x", "eq", 1), T("x", "eq", 2))
+    facts = facts_of(*({"x": 1 + n % 2} for n in range(300)))
+    _, matcher = matched(CompiledRuleSet((rule,)), facts, chunk=50)
+    assert matcher.stats.facts_retained == 300 and matcher.stats.dropped == 0
+
+
+def test_an_or_whose_branches_both_hold_fires_once():
+    found, _ = matched(single(Or((T("x", "gt", 0), T("x", "lt", 5), T("y", "exists")))), facts_of({"x": 1, "y": 1}))
+    assert len(found) == 1
+
+
+def test_conditions_true_of_an_empty_fact_ignore_the_session_state_object():
+    rules = single(Not(T("x", "exists")), T("x", "not_exists"), Not(T("x", "eq", 1)), Not(And((T("x", "eq", 1), T("y", "eq", 2)))))
+    matched(rules, facts_of({}, {"x": 1}, {"x": 2}, {"y": 2}))
+
+
+def test_contains_and_matches_follow_python_not_durables_regex_dialect():
+    rules = single(
+        T("notes", "contains", "KUPOL"),
+        T("notes", "matches", r"\bplant\b"),
+        T("notes", "matches", r"(?<!no )strike"),
+        Not(T("notes", "contains", "drone")),
+        T("tags", "contains", "fires"),
+        Not(T("tags", "contains", "fires")),
+    )
+    notes = ["Drone strike on Kupol plant", "no strike at the planter", "STRIKE", "kupol"]
+    found, _ = matched(rules, facts_of(*({"notes": n, "tags": ["fires"] if i % 2 else []} for i, n in enumerate(notes))))
+    assert len(found) == 12
+
+
+def test_strings_durable_cannot_order_or_escape_safely():
+    values = ['a"b', "a\\b", "ab", "a!", "a", "é", "É", "a\u0000", "\u2028", "\ud800"]
+    rules = single(*(T("s", op, v) for v in values for op in ("eq", "ne", "gt", "lte")), T("s", "in", tuple(values[:4])))
+    matched(rules, facts_of(*({"s": v} for v in values)))
+
+
+def test_whole_floats_and_ints_join_as_equal():
+    rule = pair(T("fatalities", "exists"), T("fatalities", "exists"), Join("fatalities", "eq", 0, "fatalities", 2), *within(9))
+    found, _ = matched(CompiledRuleSet((rule,)), facts_of({"fatalities": 5}, {"fatalities": 7.0}, {"fatalities": 7}))
+    assert {f.event_ids for f in found} == {("E0", "E1"), ("E0", "E2")}
+
+
+def test_a_join_on_a_property_one_fact_lacks_does_not_abort_the_assert():
+    rule = pair(T("k", "eq", 1), T("k", "eq", 2), Join("target_name", "ne", 0, "target_name"), *within(9))
+    facts = facts_of({"k": 1}, {"k": 1, "target_name": "x"}, {"k": 2, "target_name": "y"}, {"k": 2})
+    found, _ = matched(CompiledRuleSet((rule,)), facts)
+    assert found == [Firing("p", ("E1", "E2"))]
+
+
+def test_a_fact_matching_more_conditions_than_durables_stack_holds():
+    found, matcher = matched(single(*(T("fatalities", "gte", k) for k in range(150))), facts_of({"fatalities": 1000}, {"fatalities": 7}))
+    assert len(found) == 158 and matcher.stats.rulesets > 1
+
+
+def test_more_distinct_values_on_one_field_than_a_durable_node_holds():
+    rules = single(*(T("target_name", "in", (f"n{2 * i}", f"n{2 * i + 1}")) for i in range(300)))  # 600 values
+    found, matcher = matched(rules, facts_of(*({"target_name": f"n{i}"} for i in range(0, 600, 7))))
+    assert len(found) == 86 and matcher.stats.rulesets > 1
+
+
+LAYOUT_BUDGETS = [
+    # (the i-th rule's condition, how many rules fit)
+    (lambda i: durable.Lit("f0", "eq", "same"), durable.MAX_BETAS),  # all end on one node
+    (lambda i: durable.disj([durable.Lit("f0", "eq", 2 * i), durable.Lit("f0", "eq", 2 * i + 1)]), durable.MAX_HASHED_CHILDREN // 2),
+    (lambda i: durable.Lit("f0", "gt", i), durable.MAX_STACK),  # a fact can match every range node
+    (lambda i: durable.Lit("f0", "eq", i), durable.MAX_RULES_PER_RULESET),
+]
+
+
+@pytest.mark.parametrize(("condition", "fits"), LAYOUT_BUDGETS)
+def test_a_layout_refuses_the_rule_that_would_break_a_budget(condition, fits):
+    layout = durable.Layout()
+    added = 0
+    while layout.add_rule([condition(added)]):
+        added += 1
+    assert added == fits
+    this = condition(added)
+    assert not layout.add_rule([this]) and layout.rules == added  # a refusal changes nothing
+
+
+def test_identical_conditions_are_one_durable_rule():
+    found, matcher = matched(single(*(T("x", "eq", 1) for _ in range(300))), facts_of({"x": 1}))
+    assert len(found) == 300 and len(matcher.plan.conditions) == 1
+
+
+def test_many_pattern_rules_on_one_first_leg_are_spread_over_rulesets():
+    rules = CompiledRuleSet(tuple(pair(T("x", "eq", 1), T("x", "eq", 2 + i % 5), Join("y", "eq", 0, "y", i), *within(2), window=2, rule_id=f"p{i:03d}") for i in range(300)))
+    facts = facts_of(*({"x": 1 + n % 6, "y": n % 4} for n in range(60)))
+    _, matcher = matched(rules, facts, chunk=11)
+    assert len(matcher.plan.pattern_sets) > 1
+
+
+def test_identical_pattern_rules_are_matched_once_and_all_fire():
+    rules = CompiledRuleSet(tuple(pair(T("x", "eq", 1), T("x", "eq", 2), *within(2), window=2, rule_id=f"copy{i}") for i in range(3)))
+    found, matcher = matched(rules, facts_of({"x": 1}, {"x": 2}))
+    assert len(matcher.plan.patterns) == 1 and [f.rule_id for f in found] == ["copy0", "copy1", "copy2"]
+
+
+def test_conditions_too_wide_or_deep_for_durable_are_evaluated_in_python():
+    wide = Or(tuple(T("fatalities", "gt", k) for k in range(150)))
+    deep: Cond = T("x", "eq", 1)
+    for k in range(20):
+        deep = Or((And((deep, T("y", "ne", k))), T("z", "eq", k)))
+    _, matcher = matched(single(wide, deep), facts_of({"fatalities": 3, "x": 1}, {"z": 19}, {"fatalities": 200}))
+    assert len(matcher.plan.whole) == 2
+
+
+def test_values_durable_cannot_hold_are_evaluated_in_python():
+    rules = single(T("fatalities", "gt", 2), T("fatalities", "eq", 1), T("flag", "eq", True), T("name", "eq", "3"))
+    facts = facts_of({"fatalities": "3"}, {"fatalities": math.nan}, {"fatalities": True}, {"flag": 1}, {"name": 3}, {"fatalities": 1})
+    _, matcher = matched(rules, facts)
+    assert matcher.stats.fallback == 5
+
+
+def test_join_values_of_the_wrong_kind_are_refused():
+    rule = pair(T("k", "eq", 1), T("k", "eq", 2), Join("fatalities", "eq", 0, "fatalities"))
+    with open_matcher(CompiledRuleSet((rule,))) as matcher:
+        with pytest.raises(EngineLimitError, match="'fatalities' = '3'"):
+            matcher.feed(facts_of({"k": 1, "fatalities": "3"}))
+
+
+def test_action_messages_are_decoded_whatever_the_strings_hold():
+    assert durable.decode('{"c3":[{"m":{"id": 4, "s": "}{\\"m\\":{\\"id\\": 9"}},{"m":{ "sid":"0", "id":"sid-0", "$s":1}}]}', 1) == ("c", 3, [(4,)])
+    assert durable.decode('{"r1":[{"a0":{"id": 1, "t": "\\"a1\\":{\\"id\\": 7"},"a1":{"id": 2}}]}', [1, 2]) == ("r", 1, [(1, 2)])
+    assert durable.decode('{"z0":{"m":{"id": -1, "zz": 1}}}', 1) == ("z", 0, [(-1,)])
+
+
+def test_only_riskengine_durable_imports_durable_rules():
+    package = pathlib.Path(durable.__file__).parent
+    importers = sorted(
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*.py")
+        if re.search(r"^\s*(import|from)\s+(durable\b|durable_rules_engine)", p.read_text(encoding="utf-8"), re.M)
+    )
+    assert importers == ["durable.py"]
