@@ -21,7 +21,7 @@ boolean key per leg condition it satisfies, plus the real values of the fields j
 Each pattern rule tests those keys and its joins, written as correlated conditions on earlier
 aliases (``{"$lte": {"f3": {"$add": {"$l": {"a0": "f3"}, "$r": 60}}}}``). Facts stay in a
 long-lived session; once no later fact can join them (see riskengine.matching) they are released
-by moving the live ones to a fresh session and deleting the old one.
+by deleting the session and asserting the facts still live into a new one.
 
 What durable cannot be trusted with is evaluated in Python, with riskengine.reference's
 semantics: ``contains`` and ``matches`` (durable's regex dialect is small and case-sensitive),
@@ -30,29 +30,36 @@ tests on lists, fields whose rule constants mix kinds, and joins between fields 
 known to be the same. Python tests reach durable as boolean keys (``"p4": true``); Python joins
 filter durable's firings.
 
-Limits of durable 2.0.28 measured and read from its C source (src/rules/*.h), and what we do:
+Limits and bugs of durable 2.0.28, measured and read in its C source (src/rules/*.c), and what
+this module does about each (the tests in tests/test_durable.py fail if one comes back):
 
-* A fact matching no rule sets result code 1, an already-seen fact id code 2; we keep ids unique
-  and treat 1 as normal. (The Python wrapper raises on both before running any action.)
+* A fact matching no rule sets result code 1, an already-seen fact id code 2 (the Python wrapper
+  raises on both before any action runs): ids are unique per session and code 1 is normal.
 * 255 properties per fact including ``sid`` and ``id``: more raises EngineLimitError before any
   assert. 16 facts per rule (17 fails at assert): more legs raise EngineLimitError at compile.
 * 31 expressions per leg (each join one, each ``$and``/``$or`` two): extra joins are checked in
   Python, conditions too deep to fit become one Python test.
 * Per alpha node: 511 hashed children (512 hangs), 127 "not exists"/``$or`` links (128 fails),
-  255 rules ending on it (256 segfaults); and a fact may push at most 64 matching nodes on the
-  traversal stack (error 303). The layout of each ruleset is simulated as it is filled, and a
-  ruleset is closed before any budget is reached; a condition that alone breaks one becomes a
-  Python test. At most 400 rules go in one ruleset.
+  255 rules ending on it (256 segfaults); a fact may push at most 64 matching nodes on the
+  traversal stack (error 303). Each ruleset's network is simulated as it is filled (``Layout``)
+  and closed before a budget is reached; a condition that alone breaks one becomes a Python
+  test. At most 400 rules per ruleset.
 * An equality join hashes ints with ``%lld`` and doubles with ``%f``, so 7 never meets 7.0:
   whole floats are sent as ints.
 * A join on a property the other fact lacks aborts the whole assert (error 311): both sides of
   every join are guarded with ``$ex``.
-* ``$or`` is a merge node in durable's network: a fact matching two branches fires twice. Firings
-  are de-duplicated per condition and fact.
+* A failing join just before the end of a leg's ``$and`` makes durable read past the expression
+  sequence (a segfault at the end of the node pool): every leg with joins ends with one that
+  always holds (``_ALWAYS``).
+* ``$or`` is a merge node: a fact matching two branches fires twice. Firings are de-duplicated.
 * The session's own state object is a fact too and satisfies conditions like ``$nex``: firings
   on it are ignored.
-* About 8.6 KB per stored fact: the single-event session is deleted after every batch, so one
-  session id is reused and the 1,024-session limit is never approached.
+* About 8.6 KB per stored fact, and 1,024 sessions per ruleset. Deleting a session is the only
+  safe way to free facts, and it has two bugs of its own: see ``_Ruleset``. The single-event
+  session is deleted after every batch; pattern facts are released by session rotation
+  (``DurableMatcher._rotate``), never by retraction.
+* One action message per firing costs a C call and a JSON decode each: rules carry ``cap`` so
+  that one message holds every result of a rule, read with a regular expression (``decode``).
 """
 
 from __future__ import annotations
@@ -70,14 +77,13 @@ import re
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
-import durable_rules_engine as _engine
+import durable_rules_engine as _engine  # type: ignore[import-not-found]  # no stubs
 
 from riskengine.errors import EngineError, EngineLimitError
 from riskengine.ir import (
     DATE_FIELD,
-    ID_FIELD,
     And,
     CompiledRule,
     CompiledRuleSet,
@@ -309,7 +315,7 @@ class FieldPlan:
             return value if value in self._names else self._sentinel
         if kind == "bool":
             return value
-        if value != value:
+        if isinstance(value, float) and math.isnan(value):
             raise Unrepresentable(f"'{self.name}' is NaN")
         consts = self._sorted
         i = bisect.bisect_left(consts, value)
@@ -344,7 +350,7 @@ class PythonGroup:
         self.cache: dict[Any, tuple[bool, ...]] = {}
 
     def truths(self, value: Any) -> tuple[bool, ...]:
-        frozen = (list, tuple(value)) if isinstance(value, list) else (value.__class__, value)
+        frozen: Any = (list, tuple(value)) if isinstance(value, list) else (value.__class__, value)
         try:
             found = self.cache.get(frozen)
         except TypeError:
@@ -364,7 +370,7 @@ class PythonGroup:
 
 
 class _Alpha:
-    __slots__ = ("hashed", "listed", "listed_index", "betas", "eq_prop", "peak", "is_eq")
+    __slots__ = ("betas", "eq_prop", "hashed", "is_eq", "listed", "listed_index", "peak")
 
     def __init__(self, eq_prop: str | None = None) -> None:
         self.hashed: dict[Any, _Alpha] = {}
@@ -392,13 +398,13 @@ class Layout:
     def __init__(self) -> None:
         self.root = _Alpha()
         self.rules = 0
-        self._undo: list[Callable[[], None]] = []
+        self._undo: list[Callable[[], object]] = []
         self._touched: list[_Alpha] = []
         self.ok = True
 
     def _node(self, parent: _Alpha, lit: Lit) -> _Alpha:
         self._touched.append(parent)
-        vkey = (lit.key, lit.op, type(lit.value).__name__, repr(lit.value))
+        vkey: tuple[Any, ...] = (lit.key, lit.op, type(lit.value).__name__, repr(lit.value))
         if lit.op == "nex":
             child = parent.listed_index.get(vkey)
             if child is None:
@@ -495,8 +501,8 @@ class _Ruleset:
     Facts are never retracted. durable deletes a completed action's frame but leaves the
     frame's location in its facts, and marks it as still dispatching, so retracting a fact that
     fired walks freed frames and reads past them (events.c, handleDeleteMessage, and state.c,
-    deleteMessageFromFrame; seen under valgrind). Pattern facts are released by moving the live
-    ones to a fresh session and deleting the old one (see DurableMatcher._rotate).
+    deleteMessageFromFrame; seen under valgrind). Pattern facts are released by deleting the
+    session and asserting the live ones again (see DurableMatcher._rotate).
     """
 
     MARKER = "zz"
@@ -644,7 +650,7 @@ class _PatternRule:
     rule: CompiledRule  # the first of the rules it stands for
     flags: tuple[int, ...]  # condition index per leg
     python_joins: tuple[tuple[int, Join], ...]  # (leg, join) checked in Python on each firing
-    legs: tuple[Node, ...]  # durable condition per leg, aliases a0.. referring to earlier legs
+    legs: tuple[dict[str, Any], ...]  # durable condition (JSON) per leg; joins name earlier legs a0..
     keys: frozenset[str]
     ruleset: int = -1
     # Rule packs repeat one pattern for several stakeholders: durable matches it once and the
@@ -880,7 +886,7 @@ class Plan:
         )
         for r in order:
             pattern = self.patterns[r]
-            if any(isinstance(self.conditions[c].node, Const) and not self.conditions[c].node.value for c in pattern.flags):
+            if any(self.conditions[c].node == FALSE for c in pattern.flags):
                 continue  # a leg no fact can satisfy: the rule never fires
             legs = [_as_layout_node(leg) for leg in pattern.legs]
             window = pattern.rule.window_days
@@ -898,7 +904,7 @@ class Plan:
 
 def _as_layout_node(leg: Any) -> Node:
     """A pattern leg's JSON as layout literals (joins count as unshared nodes)."""
-    terms = leg["$and"] if "$and" in leg else [leg]
+    terms = leg.get("$and", [leg])
     lits: list[Node] = []
     for term in terms:
         (name, body), = term.items()
@@ -1041,8 +1047,8 @@ class DurableMatcher:
         out: list[tuple[str, tuple[str, ...]]] = []
         candidates: list[tuple[Mapping[str, Any], str, tuple[int, ...]]] = []
         for n, fact in enumerate(facts):
-            key = keys[n]
-            rules, flags = fallback[n] if key is None else cache[key]
+            known = keys[n]
+            rules, flags = fallback[n] if known is None else cache[known]
             event_id = event_id_of(fact)
             for rule_id in rules:
                 out.append((rule_id, (event_id,)))
@@ -1161,7 +1167,7 @@ class DurableMatcher:
         stats = self.stats
         horizon_before = self._max_date
         for fact in facts:
-            date = fact.get(DATE_FIELD)
+            date: Any = fact.get(DATE_FIELD)
             if kind_of(date) == "num" and date > self._max_date:
                 self._max_date = date
         per_set: list[list[dict[str, Any]]] = [[] for _ in self._pattern]
@@ -1170,7 +1176,7 @@ class DurableMatcher:
             seq = next(self._seq)
             values = self._join_values(fact, event_id)
             date = fact.get(DATE_FIELD)
-            dated = kind_of(date) == "num" and date == date
+            dated = kind_of(date) == "num" and not (isinstance(date, float) and math.isnan(date))
             holders = 0
             is_late = False
             for s, listens in enumerate(self._listens):
@@ -1286,7 +1292,7 @@ class DurableMatcher:
             self._event_of.clear()
             self._cache.clear()
 
-    def __enter__(self) -> DurableMatcher:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, Self, runtime_checkable
 
 from riskengine.errors import EventError, Issue
 from riskengine.ir import ID_FIELD, CompiledRuleSet, Firing
@@ -64,7 +64,7 @@ class Matcher(Protocol):
         """Release the engine's state; feeding afterwards is an error."""
         ...
 
-    def __enter__(self) -> Matcher: ...
+    def __enter__(self) -> Self: ...
 
     def __exit__(self, *exc: object) -> None: ...
 
@@ -82,7 +82,9 @@ def open_matcher(ruleset: CompiledRuleSet, *, engine: Engine = "durable", batch_
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     if engine == "durable":
-        from riskengine.durable import DurableMatcher  # durable-rules loads only when used
+        from riskengine.durable import (
+            DurableMatcher,  # durable-rules loads only when used
+        )
 
         return DurableMatcher(ruleset, batch_size=batch_size)
     if engine == "reference":

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import bisect
 import functools
+import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Self
 
 from riskengine.errors import EngineError, Issue, RuleError
-from riskengine.matching import MatchStats, event_id_of
 from riskengine.ir import (
     ID_FIELD,
     And,
@@ -42,6 +42,7 @@ from riskengine.ir import (
     Or,
     Test,
 )
+from riskengine.matching import MatchStats, event_id_of
 
 Fact = Mapping[str, Any]
 Predicate = Callable[[Fact], bool]
@@ -173,7 +174,7 @@ def _compile_test(test: Test) -> Predicate:
             return lambda fact: kind_of(v := fact.get(name)) == kind and v == const
         return lambda fact: (v := fact.get(name)) is not None and not (kind_of(v) == kind and v == const)
     if op in ORDER_OPS and kind == "num":
-        compare_to = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}[op]
+        compare_to: Callable[[Any, Any], bool] = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}[op]
         return lambda fact: kind_of(v := fact.get(name)) == "num" and compare_to(v, const)
     if op == "matches" and isinstance(const, str):
         regex(const)  # a bad pattern fails here, before any fact arrives
@@ -262,7 +263,7 @@ def content_key(fact: Fact) -> tuple[tuple[str, Any], ...]:
 
 
 def _orderable(value: Any) -> bool:
-    return kind_of(value) == "num" and value == value
+    return kind_of(value) == "num" and not (isinstance(value, float) and math.isnan(value))
 
 
 def _index_key(value: Any) -> tuple[str, Any] | None:
@@ -313,7 +314,7 @@ def _bounds(joins: Iterable[Join], bound: Sequence[Fact]) -> dict[str, tuple[flo
     for join in joins:
         if join.op not in ORDER_OPS or join.other_leg >= len(bound):
             continue
-        other = bound[join.other_leg].get(join.other_field)
+        other: Any = bound[join.other_leg].get(join.other_field)
         if kind_of(other) != "num":
             continue
         limit = other + join.offset
@@ -477,7 +478,7 @@ class ReferenceMatcher:
         self._old = []
         self._memo.clear()
 
-    def __enter__(self) -> ReferenceMatcher:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

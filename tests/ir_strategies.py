@@ -17,7 +17,17 @@ from typing import Any, TypeVar
 from hypothesis import strategies as st
 
 from riskengine.compiler import ContradictionError, window_days
-from riskengine.ir import And, CompiledRule, CompiledRuleSet, Cond, Join, Not, Or, Pattern, Test
+from riskengine.ir import (
+    And,
+    CompiledRule,
+    CompiledRuleSet,
+    Cond,
+    Join,
+    Not,
+    Or,
+    Pattern,
+    Test,
+)
 
 T = TypeVar("T")
 

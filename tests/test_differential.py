@@ -9,6 +9,7 @@ must also come back with the chunk that completes it, once.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import random
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -16,8 +17,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ir_strategies import (
+    chunkings,
+    fact_streams,
+    random_facts,
+    random_ruleset,
+    rulesets,
+)
 
-from ir_strategies import chunkings, fact_streams, random_facts, random_ruleset, rulesets
 from riskengine.ir import CompiledRuleSet, Firing
 from riskengine.matching import open_matcher
 from riskengine.reference import evaluate
@@ -34,7 +41,7 @@ SETTINGS = settings(
 def run_stream(ruleset: CompiledRuleSet, facts: Sequence[Mapping[str, Any]], cuts: Sequence[int], batch_size: int) -> list[list[Firing]]:
     """The firings each chunk ``facts[cuts[i]:cuts[i+1]]`` returned."""
     with open_matcher(ruleset, engine="durable", batch_size=batch_size) as matcher:
-        return [matcher.feed(facts[a:b]) for a, b in zip(cuts, cuts[1:])]
+        return [matcher.feed(facts[a:b]) for a, b in itertools.pairwise(cuts)]
 
 
 def check_chunks(per_chunk: Sequence[Sequence[Firing]], facts: Sequence[Mapping[str, Any]], cuts: Sequence[int]) -> None:

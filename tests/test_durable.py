@@ -13,11 +13,21 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
-
-import riskengine.durable as durable
 from ir_strategies import random_facts, random_ruleset
+
+from riskengine import durable
 from riskengine.errors import EngineLimitError
-from riskengine.ir import And, CompiledRule, CompiledRuleSet, Cond, Firing, Join, Not, Or, Pattern
+from riskengine.ir import (
+    And,
+    CompiledRule,
+    CompiledRuleSet,
+    Cond,
+    Firing,
+    Join,
+    Not,
+    Or,
+    Pattern,
+)
 from riskengine.ir import Test as T  # "Test" would look like a test class to pytest
 from riskengine.matching import open_matcher
 from riskengine.reference import evaluate
@@ -272,9 +282,8 @@ def test_values_durable_cannot_hold_are_evaluated_in_python():
 
 def test_join_values_of_the_wrong_kind_are_refused():
     rule = pair(T("k", "eq", 1), T("k", "eq", 2), Join("fatalities", "eq", 0, "fatalities"))
-    with open_matcher(CompiledRuleSet((rule,))) as matcher:
-        with pytest.raises(EngineLimitError, match="'fatalities' = '3'"):
-            matcher.feed(facts_of({"k": 1, "fatalities": "3"}))
+    with open_matcher(CompiledRuleSet((rule,))) as matcher, pytest.raises(EngineLimitError, match="'fatalities' = '3'"):
+        matcher.feed(facts_of({"k": 1, "fatalities": "3"}))
 
 
 def test_action_messages_are_decoded_whatever_the_strings_hold():
@@ -288,6 +297,6 @@ def test_only_riskengine_durable_imports_durable_rules():
     importers = sorted(
         p.relative_to(package).as_posix()
         for p in package.rglob("*.py")
-        if re.search(r"^\s*(import|from)\s+(durable\b|durable_rules_engine)", p.read_text(encoding="utf-8"), re.M)
+        if re.search(r"^\s*(import|from)\s+(durable\b|durable_rules_engine)", p.read_text(encoding="utf-8"), re.MULTILINE)
     )
     assert importers == ["durable.py"]

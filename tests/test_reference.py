@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ir_strategies import (
+    Chooser,
+    build_condition,
+    build_fact,
+    chunkings,
+    fact_streams,
+    rulesets,
+)
 
-from ir_strategies import Chooser, build_condition, build_fact, chunkings, fact_streams, rulesets
 from riskengine.errors import EngineError, EventError, RuleError
-from riskengine.ir import And, CompiledRule, CompiledRuleSet, Firing, Join, Not, Or, Pattern
+from riskengine.ir import (
+    And,
+    CompiledRule,
+    CompiledRuleSet,
+    Firing,
+    Join,
+    Not,
+    Or,
+    Pattern,
+)
 from riskengine.ir import Test as T  # "Test" would look like a test class to pytest
 from riskengine.matching import MatchStats, match_all, open_matcher
-from riskengine.reference import ConditionIndex, compile_condition, evaluate, holds, join_holds
+from riskengine.reference import (
+    ConditionIndex,
+    compile_condition,
+    evaluate,
+    holds,
+    join_holds,
+)
 
 SETTINGS = settings(max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -211,7 +234,7 @@ def test_streaming_in_any_order_and_chunks_gives_the_whole_stream_answer(ruleset
     position = {f["event_id"]: n for n, f in enumerate(facts)}
     found = []
     with open_matcher(ruleset, engine="reference", batch_size=data.draw(st.sampled_from([1, 4, 5000]))) as matcher:
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in itertools.pairwise(cuts):
             chunk = matcher.feed(facts[a:b])
             assert chunk == sorted(chunk)
             assert all(a <= max(position[i] for i in f.event_ids) < b for f in chunk)
