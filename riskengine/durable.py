@@ -75,6 +75,7 @@ import operator
 import os
 import re
 import weakref
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Self
@@ -712,7 +713,7 @@ class Plan:
                     f"rule '{rule.id}' relates {len(rule.patterns)} events; durable-rules matches at most {MAX_LEGS} per rule"
                 )
         conds: list[Cond] = [r.patterns[0].condition for r in ruleset.single_rules]
-        conds += [p.condition for r in ruleset.pattern_rules for p in r.patterns]
+        conds += [cond for r in ruleset.pattern_rules for cond in _leg_conditions(r)]
         tests: dict[str, list[Test]] = {}
         for cond in conds:
             for test in _tests(cond):
@@ -753,7 +754,7 @@ class Plan:
         self.patterns: list[_PatternRule] = []
         same: dict[tuple[Any, ...], _PatternRule] = {}
         for rule in ruleset.pattern_rules:
-            flags = tuple(condition_of(pattern.condition) for pattern in rule.patterns)
+            flags = tuple(condition_of(cond) for cond in _leg_conditions(rule))
             signature = (flags, tuple(pattern.joins for pattern in rule.patterns))
             shared = same.get(signature)
             if shared is None:
@@ -902,6 +903,22 @@ class Plan:
             self.pattern_sets[-1].append(r)
 
 
+def _leg_conditions(rule: CompiledRule) -> list[Cond]:
+    """Each leg's condition, with the fields its joins compare required to be present: a fact
+    without them can never join, so it is not stored as a candidate (events from theatres a
+    pattern cannot apply to would otherwise be kept for the whole window)."""
+    needed: list[set[str]] = [set() for _ in rule.patterns]
+    for leg, pattern in enumerate(rule.patterns):
+        for join in pattern.joins:
+            needed[leg].add(join.field)
+            if 0 <= join.other_leg < len(needed):
+                needed[join.other_leg].add(join.other_field)
+    return [
+        And((pattern.condition, *(Test(name, "exists") for name in sorted(needed[leg])))) if needed[leg] else pattern.condition
+        for leg, pattern in enumerate(rule.patterns)
+    ]
+
+
 def _as_layout_node(leg: Any) -> Node:
     """A pattern leg's JSON as layout literals (joins count as unshared nodes)."""
     terms = leg.get("$and", [leg])
@@ -1008,17 +1025,21 @@ class DurableMatcher:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            found: list[tuple[str, tuple[str, ...]]] = []
+            found: defaultdict[str, list[tuple[str, ...]]] = defaultdict(list)  # rule id -> event ids
             for start in range(0, len(facts), self.batch_size):
-                found.extend(self._batch(facts[start : start + self.batch_size]))
-            found.sort()
-            self.stats.firings += len(found)
-            return list(itertools.starmap(Firing, found))
+                self._batch(facts[start : start + self.batch_size], found)
+            firings: list[Firing] = []
+            for rule_id in sorted(found):
+                ids = found[rule_id]
+                ids.sort()
+                firings.extend(map(Firing, itertools.repeat(rule_id), ids))
+            self.stats.firings += len(firings)
+            return firings
         finally:
             if collecting:
                 gc.enable()
 
-    def _batch(self, facts: Sequence[Mapping[str, Any]]) -> list[tuple[str, tuple[str, ...]]]:
+    def _batch(self, facts: Sequence[Mapping[str, Any]], found: defaultdict[str, list[tuple[str, ...]]]) -> None:
         stats = self.stats
         stats.batches += 1
         stats.facts += len(facts)
@@ -1044,22 +1065,20 @@ class DurableMatcher:
                 cache[key] = cache.pop(key)  # most recently used last
         if missing:
             self._evaluate(missing)
-        out: list[tuple[str, tuple[str, ...]]] = []
         candidates: list[tuple[Mapping[str, Any], str, tuple[int, ...]]] = []
         for n, fact in enumerate(facts):
             known = keys[n]
             rules, flags = fallback[n] if known is None else cache[known]
             event_id = event_id_of(fact)
             for rule_id in rules:
-                out.append((rule_id, (event_id,)))
+                found[rule_id].append((event_id,))
             if flags:
                 candidates.append((fact, event_id, flags))
             if self._pattern and (n + 1) % PATTERN_SLICE == 0:
-                out.extend(self._patterns(facts[n + 1 - PATTERN_SLICE : n + 1], candidates))
+                self._patterns(facts[n + 1 - PATTERN_SLICE : n + 1], candidates, found)
                 candidates = []
         if self._pattern and len(facts) % PATTERN_SLICE:
-            out.extend(self._patterns(facts[len(facts) - len(facts) % PATTERN_SLICE :], candidates))
-        return out
+            self._patterns(facts[len(facts) - len(facts) % PATTERN_SLICE :], candidates, found)
 
     def _key(self, fact: Mapping[str, Any]) -> tuple[Any, ...]:
         """What the single-event stage needs to know of a fact: for each field present that
@@ -1158,8 +1177,11 @@ class DurableMatcher:
     # -- patterns --------------------------------------------------------------------------------
 
     def _patterns(
-        self, facts: Sequence[Mapping[str, Any]], candidates: Sequence[tuple[Mapping[str, Any], str, tuple[int, ...]]]
-    ) -> list[tuple[str, tuple[str, ...]]]:
+        self,
+        facts: Sequence[Mapping[str, Any]],
+        candidates: Sequence[tuple[Mapping[str, Any], str, tuple[int, ...]]],
+        found: defaultdict[str, list[tuple[str, ...]]],
+    ) -> None:
         """Assert one slice of the stream's candidates, collect the tuples they complete, and
         expire what no later fact can join. Slices are short because durable compares a new
         fact with every stored one that no equality join separates it from: expiring between
@@ -1204,7 +1226,6 @@ class DurableMatcher:
                 self._retained[seq] = [event_id, fact, holders]
                 self._event_of[seq] = event_id
         stats.late += late
-        out: list[tuple[str, tuple[str, ...]]] = []
         patterns = self.plan.patterns
         event_of = self._event_of.__getitem__
         for s, docs in enumerate(per_set):
@@ -1223,9 +1244,8 @@ class DurableMatcher:
                     results = [seqs for seqs in results if self._python_joins_hold(pattern.python_joins, seqs)]
                 ids = [tuple(map(event_of, seqs)) for seqs in results]
                 for rule_id in pattern.rule_ids:
-                    out.extend(zip(itertools.repeat(rule_id), ids))
+                    found[rule_id].extend(ids)
         self._forget()
-        return out
 
     def _python_joins_hold(self, checks: Sequence[tuple[int, Join]], seqs: Sequence[int]) -> bool:
         legs = [self._retained[q][1] for q in seqs]
