@@ -408,7 +408,8 @@ class ReferenceMatcher:
     """The oracle behind ``open_matcher(..., engine="reference")``.
 
     It keeps every pattern candidate it has seen (no retention window), so it gives the exact
-    answer for any stream order; memory grows with the number of candidates.
+    answer for any stream order; memory and the time per batch grow with the number of
+    candidates: it is meant for tests and streams of thousands, not millions.
     """
 
     def __init__(self, ruleset: CompiledRuleSet, batch_size: int = 5000) -> None:
@@ -424,6 +425,7 @@ class ReferenceMatcher:
         self._index = ConditionIndex(conds)
         self._old: list[list[list[tuple[int, Fact]]]] = [[[] for _ in r.patterns] for r in self._patterns]
         self._ids: list[str] = []
+        self._kept: set[int] = set()  # positions of the pattern candidates held
         self._memo: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[tuple[int, int], ...]]] = {}
         self._closed = False
 
@@ -469,7 +471,8 @@ class ReferenceMatcher:
                 out.append((rule.id, tuple(self._ids[p] for p in positions)))
             for k in range(len(rule.patterns)):
                 self._old[r][k].extend(new[r][k])
-        self.stats.facts_retained = len({p for legs in self._old for pool in legs for p, _ in pool})
+                self._kept.update(p for p, _ in new[r][k])
+        self.stats.facts_retained = len(self._kept)
         self.stats.peak_retained = max(self.stats.peak_retained, self.stats.facts_retained)
         return out
 
