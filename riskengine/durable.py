@@ -452,13 +452,18 @@ class Layout:
     def add_rule(self, legs: Sequence[Node]) -> bool:
         """Lay out one rule (one condition per leg); False, with nothing changed, when the
         ruleset would break a budget."""
+        return self.add_rules([legs])
+
+    def add_rules(self, rules: Sequence[Sequence[Node]]) -> bool:
+        """Lay out several rules, all or none."""
         self._undo, self._touched, self.ok = [], [], True
-        for leg in legs:
-            end = self._build(leg, self.root)
-            end.betas += 1
-            self._undo.append(functools.partial(_dec_betas, end))
-            if end.betas > MAX_BETAS:
-                self.ok = False
+        for legs in rules:
+            for leg in legs:
+                end = self._build(leg, self.root)
+                end.betas += 1
+                self._undo.append(functools.partial(_dec_betas, end))
+                if end.betas > MAX_BETAS:
+                    self.ok = False
         saved = [(n, n.peak) for n in self._touched]
         touched = {id(n) for n in self._touched}
         done: set[int] = set()
@@ -473,13 +478,13 @@ class Layout:
             n.peak = max(pushes, pushes - 1 + deepest) if pushes else 0
 
         refresh(self.root)
-        if not self.ok or self.root.peak > MAX_STACK or self.rules >= MAX_RULES_PER_RULESET:
+        if not self.ok or self.root.peak > MAX_STACK or self.rules + len(rules) > MAX_RULES_PER_RULESET:
             for n, peak in saved:
                 n.peak = peak
             for undo in reversed(self._undo):
                 undo()
             return False
-        self.rules += 1
+        self.rules += len(rules)
         return True
 
 
@@ -651,7 +656,9 @@ class _PatternRule:
     rule: CompiledRule  # the first of the rules it stands for
     flags: tuple[int, ...]  # condition index per leg
     python_joins: tuple[tuple[int, Join], ...]  # (leg, join) checked in Python on each firing
-    legs: tuple[dict[str, Any], ...]  # durable condition (JSON) per leg; joins name earlier legs a0..
+    # One or more durable rules, each a durable condition (JSON) per leg whose joins name
+    # earlier legs a0..; several when a date range was split into equalities (_date_variants).
+    variants: tuple[tuple[dict[str, Any], ...], ...]
     keys: frozenset[str]
     ruleset: int = -1
     # Rule packs repeat one pattern for several stakeholders: durable matches it once and the
@@ -691,6 +698,52 @@ def _field_kind(name: str) -> str | None:
         FieldKind.STRING: "str",
         FieldKind.BOOLEAN: "bool",
     }.get(spec.kind)
+
+
+MAX_VARIANTS = 16  # durable rules one pattern rule may be split into
+
+
+def _date_variants(native: Sequence[Sequence[Join]]) -> list[dict[int, list[Join]]]:
+    """Ways to state a rule's joins so that durable can hash every leg.
+
+    durable indexes a leg's stored facts by its equality joins only; a date range (``b within
+    3 days after a``) is checked against every stored fact. A range of whole days on date
+    fields is the union of equalities, one per day, and the days are disjoint, so the rule
+    becomes one durable rule per day with ``b.date == a.date + d`` and each tuple fires in
+    exactly one of them. The narrowest such range of the rule is split, up to MAX_VARIANTS days.
+    Returns the replacement joins of one leg per variant ([{}]: the rule as it is).
+    """
+    best: tuple[int, int, tuple[str, int, str], int, int] | None = None
+    for leg, joins in enumerate(native):
+        bounds: dict[tuple[str, int, str], list[float]] = {}
+        for j in joins:
+            if not (_is_date(j.field) and _is_date(j.other_field)) or j.op in ("eq", "ne"):
+                continue
+            low, high = bounds.setdefault((j.field, j.other_leg, j.other_field), [-math.inf, math.inf])
+            if j.op in ("gt", "gte"):
+                bounds[(j.field, j.other_leg, j.other_field)][0] = max(low, j.offset + (j.op == "gt"))
+            else:
+                bounds[(j.field, j.other_leg, j.other_field)][1] = min(high, j.offset - (j.op == "lt"))
+        for triple, (low, high) in bounds.items():
+            days = high - low + 1
+            if math.isfinite(days) and 1 <= days <= MAX_VARIANTS and (best is None or days < best[0]):
+                best = (int(days), leg, triple, int(low), int(high))
+    if best is None:
+        return [{}]
+    _, leg, (field_name, other_leg, other_field), low, high = best
+    kept = [
+        j
+        for j in native[leg]
+        if not ((j.field, j.other_leg, j.other_field) == (field_name, other_leg, other_field) and j.op not in ("eq", "ne"))
+    ]
+    return [{leg: [*kept, Join(field_name, "eq", other_leg, other_field, day)]} for day in range(low, high + 1)]
+
+
+def _is_date(name: str) -> bool:
+    from riskengine.events import FIELDS, FieldKind
+
+    spec = FIELDS.get(name)
+    return spec is not None and spec.kind is FieldKind.DATE
 
 
 def _native_join(join: Join) -> bool:
@@ -806,10 +859,8 @@ class Plan:
 
     def _pattern(self, rule: CompiledRule, flags: tuple[int, ...]) -> _PatternRule:
         n = len(rule.patterns)
-        native: list[list[Any]] = [[] for _ in range(n)]
-        guards: list[set[str]] = [set() for _ in range(n)]
+        native: list[list[Join]] = [[] for _ in range(n)]  # each stated from the later leg
         python: list[tuple[int, Join]] = []
-        keys = {_flag(c) for c in flags}
         for leg, pattern in enumerate(rule.patterns):
             for join in pattern.joins:
                 at, j = leg, join
@@ -819,24 +870,30 @@ class Plan:
                     j = Join(join.other_field, _FLIP[join.op], leg, join.field, -join.offset)  # type: ignore[arg-type]
                 if j.other_leg >= at or not _native_join(j) or len(native[at]) >= MAX_EXPRESSIONS - 4:
                     python.append((leg, join))
-                    continue
-                this_key, other_key = self.join_key(j.field), self.join_key(j.other_field)
-                keys.update((this_key, other_key))
-                guards[at].add(this_key)
-                guards[j.other_leg].add(other_key)
-                ref: Any = {f"a{j.other_leg}": other_key}
-                if j.offset:
-                    ref = {"$add": {"$l": ref, "$r": j.offset}}
-                native[at].append({this_key: ref} if j.op == "eq" else {f"${_JOIN_OP[j.op]}": {this_key: ref}})
-        legs = []
-        for leg in range(n):
-            terms: list[Any] = [{_flag(flags[leg]): True}]
-            terms += [{"$ex": {k: 1}} for k in sorted(guards[leg])]
-            if native[leg]:
-                terms += native[leg]
-                terms.append(_ALWAYS)  # see _ALWAYS
-            legs.append(terms[0] if len(terms) == 1 else {"$and": terms})
-        return _PatternRule(rule, flags, tuple(python), tuple(legs), frozenset(keys))
+                else:
+                    native[at].append(j)
+        keys = {_flag(c) for c in flags} | {self.join_key(f) for js in native for j in js for f in (j.field, j.other_field)}
+        variants = [
+            tuple(self._leg_json(flags, native, leg, replaced) for leg in range(n)) for replaced in _date_variants(native)
+        ]
+        return _PatternRule(rule, flags, tuple(python), tuple(variants), frozenset(keys))
+
+    def _leg_json(self, flags: Sequence[int], native: Sequence[Sequence[Join]], leg: int, replaced: Mapping[int, list[Join]]) -> dict[str, Any]:
+        """Leg ``leg``'s durable condition: its flag, presence guards, then its joins."""
+        joins = replaced.get(leg, native[leg])
+        guards = {self.join_key(j.field) for j in joins}
+        guards |= {self.join_key(j.other_field) for later in range(leg + 1, len(native)) for j in replaced.get(later, native[later]) if j.other_leg == leg}
+        terms: list[Any] = [{_flag(flags[leg]): True}]
+        terms += [{"$ex": {k: 1}} for k in sorted(guards)]
+        for j in joins:
+            ref: Any = {f"a{j.other_leg}": self.join_key(j.other_field)}
+            if j.offset:
+                ref = {"$add": {"$l": ref, "$r": j.offset}}
+            key = self.join_key(j.field)
+            terms.append({key: ref} if j.op == "eq" else {f"${_JOIN_OP[j.op]}": {key: ref}})
+        if joins:
+            terms.append(_ALWAYS)  # see _ALWAYS
+        return terms[0] if len(terms) == 1 else {"$and": terms}
 
     def join_key(self, name: str) -> str:
         return f"j_{name}"
@@ -889,12 +946,12 @@ class Plan:
             pattern = self.patterns[r]
             if any(self.conditions[c].node == FALSE for c in pattern.flags):
                 continue  # a leg no fact can satisfy: the rule never fires
-            legs = [_as_layout_node(leg) for leg in pattern.legs]
+            rules = [[_as_layout_node(leg) for leg in variant] for variant in pattern.variants]
             window = pattern.rule.window_days
-            placed = bool(layouts) and windows[-1] == window and layouts[-1].add_rule(legs)
+            placed = bool(layouts) and windows[-1] == window and layouts[-1].add_rules(rules)
             if not placed:
                 layout = Layout()
-                if not layout.add_rule(legs):
+                if not layout.add_rules(rules):
                     raise EngineLimitError(f"rule '{pattern.rule.id}' is too large for one durable-rules ruleset")
                 layouts.append(layout)
                 windows.append(window)
@@ -966,10 +1023,13 @@ class DurableMatcher:
             keys = {k for c in members for k in _keys(plan.conditions[c].node)}
             self._add(self._single, definition, keys)
         self._pattern: list[_Ruleset] = []
+        self._rule_of: list[int] = []  # durable pattern rule number -> plan.patterns index
         for members in plan.pattern_sets:
-            definition = {
-                f"r{r}": {"all": [{f"a{k}": leg} for k, leg in enumerate(plan.patterns[r].legs)], "cap": CAP} for r in members
-            }
+            definition = {}
+            for r in members:
+                for variant in plan.patterns[r].variants:
+                    definition[f"r{len(self._rule_of)}"] = {"all": [{f"a{k}": leg} for k, leg in enumerate(variant)], "cap": CAP}
+                    self._rule_of.append(r)
             keys = {k for r in members for k in plan.patterns[r].keys}
             self._add(self._pattern, definition, keys)
         self.stats.rulesets = len(self._single) + len(self._pattern)
@@ -996,8 +1056,8 @@ class DurableMatcher:
             self._handlers[field_plan.name] = (field_plan, None)
         for group in plan.groups:
             self._handlers[group.name] = (self._handlers.get(group.name, (None, None))[0], group)
-        self._legs = [len(p.flags) for p in plan.patterns]
-        self._join_kinds = [(name, plan.join_key(name), _field_kind(name)) for name in plan.join_fields]
+        self._legs = [len(plan.patterns[r].flags) for r in self._rule_of]
+        self._join_kinds = [(name, plan.join_key(name), _field_kind(name), _is_date(name)) for name in plan.join_fields]
         self._cache: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}
         self._seq = itertools.count()
         # pattern candidates: seq -> [event id, fact, number of sessions holding it]
@@ -1236,10 +1296,10 @@ class DurableMatcher:
                 live[doc["id"]] = doc
             # Legs hold no $or, so durable fires each tuple once: no de-duplication needed.
             for message in self._pattern[s].assert_facts(docs, stats):
-                letter, r, results = decode(message, self._legs)
+                letter, number, results = decode(message, self._legs)
                 if letter != "r":
                     continue  # the marker
-                pattern = patterns[r]
+                pattern = patterns[self._rule_of[number]]
                 if pattern.python_joins:
                     results = [seqs for seqs in results if self._python_joins_hold(pattern.python_joins, seqs)]
                 ids = [tuple(map(event_of, seqs)) for seqs in results]
@@ -1253,16 +1313,18 @@ class DurableMatcher:
 
     def _join_values(self, fact: Mapping[str, Any], event_id: str) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        for name, key, expected in self._join_kinds:
+        for name, key, expected, is_date in self._join_kinds:
             value = fact.get(name)
             if value is None:
                 continue
             kind = kind_of(value)
-            if kind != expected or (kind == "num" and not (math.isfinite(value) and abs(value) < _EXACT_INT)):
-                raise EngineLimitError(
-                    f"event '{event_id}': '{name}' = {value!r} cannot be joined by durable-rules (expected a {expected} value)"
-                )
-            values[key] = _number(value)
+            exact = kind == "num" and math.isfinite(value) and abs(value) < _EXACT_INT
+            if exact:
+                value = _number(value)
+            if kind != expected or (kind == "num" and not exact) or (is_date and type(value) is not int):
+                wanted = "a whole day number" if is_date else f"a {expected} value"
+                raise EngineLimitError(f"event '{event_id}': '{name}' = {value!r} cannot be joined by durable-rules (expected {wanted})")
+            values[key] = value
         return values
 
     def _forget(self) -> None:

@@ -300,3 +300,17 @@ def test_only_riskengine_durable_imports_durable_rules():
         if re.search(r"^\s*(import|from)\s+(durable\b|durable_rules_engine)", p.read_text(encoding="utf-8"), re.MULTILINE)
     )
     assert importers == ["durable.py"]
+
+
+def test_a_date_range_becomes_one_durable_rule_per_day():
+    rule = pair(T("k", "eq", 1), T("k", "eq", 2), Join("event_date", "gt", 0, "event_date", -1), Join("event_date", "lt", 0, "event_date", 3), window=2)
+    facts = facts_of(*({"k": 1 + n % 2} for n in range(12)))
+    found, matcher = matched(CompiledRuleSet((rule,)), facts)
+    assert len(matcher.plan.patterns[0].variants) == 3  # days 0, 1, 2: each tuple in exactly one
+    assert len(found) == len(set(found)) > 0
+
+
+def test_day_numbers_that_are_not_whole_are_refused_when_joined_by_day():
+    rule = pair(T("k", "eq", 1), T("k", "eq", 2), *within(2), window=2)
+    with open_matcher(CompiledRuleSet((rule,))) as matcher, pytest.raises(EngineLimitError, match="whole day number"):
+        matcher.feed([{"event_id": "x", "event_date": 738000.5, "k": 1}])
