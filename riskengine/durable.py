@@ -1107,6 +1107,7 @@ class DurableMatcher:
         missing: dict[tuple[Any, ...], Mapping[str, Any]] = {}
         fallback: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
         cache = self._cache
+        known: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}  # this batch's
         for n, fact in enumerate(facts):
             try:
                 key = self._key(fact)
@@ -1116,19 +1117,21 @@ class DurableMatcher:
                 keys.append(None)
                 continue
             keys.append(key)
-            hit = cache.get(key)
+            if key in known:
+                stats.cache_hits += 1
+                continue
+            hit = cache.pop(key, None)
             if hit is None:
-                if key not in missing:
-                    missing[key] = fact
+                missing.setdefault(key, fact)
             else:
                 stats.cache_hits += 1
-                cache[key] = cache.pop(key)  # most recently used last
+                known[key] = cache[key] = hit  # most recently used last
         if missing:
-            self._evaluate(missing)
+            known.update(self._evaluate(missing))
         candidates: list[tuple[Mapping[str, Any], str, tuple[int, ...]]] = []
         for n, fact in enumerate(facts):
-            known = keys[n]
-            rules, flags = fallback[n] if known is None else cache[known]
+            key_n = keys[n]
+            rules, flags = fallback[n] if key_n is None else known[key_n]
             event_id = event_id_of(fact)
             for rule_id in rules:
                 found[rule_id].append((event_id,))
@@ -1186,7 +1189,9 @@ class DurableMatcher:
                     flags.append(c)
         return tuple(sorted(rules)), tuple(flags)
 
-    def _evaluate(self, missing: Mapping[tuple[Any, ...], Mapping[str, Any]]) -> None:
+    def _evaluate(
+        self, missing: Mapping[tuple[Any, ...], Mapping[str, Any]]
+    ) -> dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]]:
         """Send each distinct representative fact through the single-event rulesets once."""
         plan = self.plan
         stats = self.stats
@@ -1226,13 +1231,15 @@ class DurableMatcher:
                 ruleset.delete_session()
         stats.evaluated += len(entries)
         cache = self._cache
+        evaluated: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}
         for key, conds in zip(entries, matched):
             rules = tuple(sorted(r for c in conds for r in plan.conditions[c].rules))
             flags = tuple(sorted(c for c in conds if plan.conditions[c].legs))
-            if len(cache) >= CACHE_SIZE:
-                for old in list(itertools.islice(cache, CACHE_SIZE // 4)):
+            if len(cache) >= CACHE_SIZE:  # least recently used first
+                for old in list(itertools.islice(cache, max(1, CACHE_SIZE // 4))):
                     del cache[old]
-            cache[key] = (rules, flags)
+            evaluated[key] = cache[key] = (rules, flags)
+        return evaluated
 
     # -- patterns --------------------------------------------------------------------------------
 

@@ -314,3 +314,9 @@ def test_day_numbers_that_are_not_whole_are_refused_when_joined_by_day():
     rule = pair(T("k", "eq", 1), T("k", "eq", 2), *within(2), window=2)
     with open_matcher(CompiledRuleSet((rule,))) as matcher, pytest.raises(EngineLimitError, match="whole day number"):
         matcher.feed([{"event_id": "x", "event_date": 738000.5, "k": 1}])
+
+
+def test_a_batch_with_more_distinct_facts_than_the_cache_holds(monkeypatch):
+    monkeypatch.setattr(durable, "CACHE_SIZE", 8)
+    _, matcher = matched(single(*(T("x", "eq", n) for n in range(40)), T("x", "gte", 20)), facts_of(*({"x": n % 50} for n in range(200))), chunk=200)
+    assert matcher.stats.evaluated > 8 and len(matcher._cache) <= 8  # type: ignore[attr-defined]

@@ -29,7 +29,7 @@ from riskengine.ir import (
     Pattern,
 )
 from riskengine.ir import Test as T  # "Test" would look like a test class to pytest
-from riskengine.matching import MatchStats, match_all, open_matcher
+from riskengine.matching import Matcher, MatchStats, match_all, open_matcher
 from riskengine.reference import (
     ConditionIndex,
     compile_condition,
@@ -203,6 +203,9 @@ def test_open_matcher_checks_its_arguments():
         open_matcher(rules, batch_size=0)
     assert match_all(rules, [{"event_id": "1"}], engine="reference") == []
     assert set(MatchStats().as_dict()) >= {"facts", "batches", "late", "facts_retained", "sessions_opened"}
+    for engine in ("durable", "reference"):
+        with open_matcher(rules, engine=engine) as matcher:  # type: ignore[arg-type]
+            assert isinstance(matcher, Matcher)
 
 
 @SETTINGS
