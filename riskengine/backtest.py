@@ -450,7 +450,7 @@ class _Seen:
 
 
 # Below this much input a second process costs more to start and feed than it saves.
-PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 
 
 def choose_workers(paths: Sequence[str | os.PathLike[str]], requested: int | None) -> int:
