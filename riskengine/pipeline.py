@@ -152,6 +152,9 @@ class ScoringPlan:
 
 def plan_windows(window: Window, history_weeks: int, compiled: CompiledRuleSet) -> ScoringPlan:
     history = window.history(max(history_weeks, 2))
+    if any(r.window_days is None for r in compiled.pattern_rules):
+        # A pattern rule whose joins do not bound its span may pair with any earlier event.
+        return ScoringPlan(window, history, dt.date.min)
     reach_back = max((r.window_days or 0 for r in compiled.pattern_rules), default=0)
     return ScoringPlan(window, history, history[0].start - dt.timedelta(days=reach_back))
 

@@ -113,3 +113,19 @@ def test_skip_invalid_quarantines_with_reasons(tmp_path, capsys):
 )
 def test_exit_codes(capsys, argv, code):
     assert run(capsys, *argv)[0] == code
+
+
+def test_unbounded_pattern_rules_look_back_over_all_history():
+    # Regression: an unbounded pattern window counted as 0 days of look-back, so `score --week`
+    # dropped the earlier legs of such rules.
+    import datetime as dt
+
+    from riskengine.ir import CompiledRule, CompiledRuleSet, Pattern, Test
+    from riskengine.pipeline import plan_windows
+    from riskengine.windows import parse_week
+
+    leg = Pattern("a", Test("event_type", "exists"))
+    compiled = CompiledRuleSet(rules=(CompiledRule("p", (leg, Pattern("b", Test("event_type", "exists"))), None),))
+    assert plan_windows(parse_week("2025-W27"), 8, compiled).earliest == dt.date.min
+    bounded = CompiledRuleSet(rules=(CompiledRule("p", (leg, Pattern("b", Test("event_type", "exists"))), 60),))
+    assert plan_windows(parse_week("2025-W27"), 8, bounded).earliest == dt.date(2025, 5, 12) - dt.timedelta(days=60)
