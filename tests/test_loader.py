@@ -415,7 +415,10 @@ def test_mutated_good_rules_load_or_raise_rule_error(data: st.DataObject) -> Non
 
     tree = yaml.safe_load(GOOD)
     for _ in range(data.draw(st.integers(1, 3))):
-        path = data.draw(st.sampled_from(_paths(tree)[1:]))
+        places = _paths(tree)[1:]
+        if not places:  # an earlier mutation deleted everything there was
+            break
+        path = data.draw(st.sampled_from(places))
         parent = tree
         for item in path[:-1]:
             parent = parent[item]
