@@ -34,59 +34,11 @@ from riskengine import errors
 from riskengine.errors import EngineError
 from riskengine.events import Event
 from riskengine.ir import CompiledRule, CompiledRuleSet, Firing
-from riskengine.pipeline import fact_of
+from riskengine.pipeline import fact_of, fan_out, share_identical_rules
 
 # Chunks handed to the workers before the oldest one's firings are waited for: enough to keep
 # both sides busy, few enough that memory stays a handful of chunks.
 IN_FLIGHT = 3
-
-
-def share_identical_rules(compiled: CompiledRuleSet) -> tuple[CompiledRuleSet, dict[str, tuple[str, ...]]]:
-    """One rule per distinct pattern, and which rule ids each stands for.
-
-    Packs for different stakeholders often hold the same rule under different ids (the
-    investor's, government's and analyst's "retaliation cycle"): matching it once and copying
-    its firings to every id gives the same firings for a fraction of the work. Leg aliases do
-    not matter to matching and are ignored.
-    """
-    groups: dict[Any, list[CompiledRule]] = {}
-    for rule in compiled.rules:
-        key: Any = (tuple((p.condition, p.joins) for p in rule.patterns), rule.window_days)
-        try:
-            hash(key)
-        except TypeError:  # an unhashable constant: compare by its text instead
-            key = repr(key)
-        groups.setdefault(key, []).append(rule)
-    kept: list[CompiledRule] = []
-    fanout: dict[str, tuple[str, ...]] = {}
-    for members in groups.values():
-        members.sort(key=lambda r: r.id)
-        kept.append(members[0])
-        fanout[members[0].id] = tuple(r.id for r in members)
-    kept.sort(key=lambda r: r.id)
-    return CompiledRuleSet(tuple(kept), fields=compiled.fields), fanout
-
-
-def fan_out(firings: Iterable[Firing], fanout: dict[str, tuple[str, ...]]) -> list[Firing]:
-    """The firings of shared rules copied to every rule id they stand for, sorted."""
-    out = [Firing(rule_id, f.event_ids) for f in firings for rule_id in fanout.get(f.rule_id, (f.rule_id,))]
-    out.sort()
-    return out
-
-
-def match_shared(
-    chunks: Iterable[Sequence[Event]],
-    compiled: CompiledRuleSet,
-    *,
-    engine: str = "durable",
-    batch_size: int = 5000,
-) -> Iterator[tuple[Sequence[Event], list[Firing]]]:
-    """``pipeline.match_stream`` with identical rules matched once (``share_identical_rules``)."""
-    from riskengine.pipeline import match_stream
-
-    shared, fanout = share_identical_rules(compiled)
-    for chunk, firings in match_stream(chunks, shared, engine=engine, batch_size=batch_size):
-        yield chunk, fan_out(firings, fanout)
 
 
 def split_rules(compiled: CompiledRuleSet, parts: int) -> list[CompiledRuleSet]:
@@ -385,4 +337,4 @@ def score_parallel(
     return {"records_retained": retained, "workers": len(parts)}
 
 
-__all__ = ["IN_FLIGHT", "fan_out", "match_parallel", "match_shared", "score_parallel", "share_identical_rules", "split_rules"]
+__all__ = ["IN_FLIGHT", "fan_out", "match_parallel", "score_parallel", "share_identical_rules", "split_rules"]

@@ -20,7 +20,8 @@ from riskengine import api
 from riskengine.backtest import run_backtest
 from riskengine.events import Event
 from riskengine.ir import Firing
-from riskengine.parallel import match_parallel, match_shared, share_identical_rules, split_rules
+from riskengine.parallel import match_parallel, share_identical_rules, split_rules
+from riskengine.pipeline import match_stream
 from riskengine.pipeline import fact_of, match_stream
 from riskengine.reference import evaluate
 from riskengine.windows import week_of
@@ -153,7 +154,7 @@ def test_identical_rules_matched_once_give_the_reference_firings(compiled, event
     shared, fanout = share_identical_rules(compiled)
     assert len(shared.rules) < len(compiled.rules)  # the shipped packs repeat rules across stakeholders
     assert sorted(i for ids in fanout.values() for i in ids) == sorted(r.id for r in compiled.rules)
-    found = sorted(f for _, firings in match_shared(_by_size(events, 200), compiled) for f in firings)
+    found = sorted(f for _, firings in match_stream(_by_size(events, 200), compiled) for f in firings)
     assert found == expected
 
 
