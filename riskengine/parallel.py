@@ -34,7 +34,7 @@ from riskengine import errors
 from riskengine.errors import EngineError
 from riskengine.events import Event
 from riskengine.ir import CompiledRule, CompiledRuleSet, Firing
-from riskengine.pipeline import fact_of, fan_out, share_identical_rules
+from riskengine.pipeline import fan_out, projector, share_identical_rules
 
 # Chunks handed to the workers before the oldest one's firings are waited for: enough to keep
 # both sides busy, few enough that memory stays a handful of chunks.
@@ -257,10 +257,10 @@ def match_parallel(
         fanout = {}
     parts = split_rules(compiled, max(1, workers))
     if len(parts) < 2:
-        for chunk, firings in match_stream(chunks, compiled, engine=engine, batch_size=batch_size):
+        for chunk, firings in match_stream(chunks, compiled, engine=engine, batch_size=batch_size, share=False):
             yield chunk, fan_out(firings, fanout) if fanout else firings
         return
-    fields = compiled.fields
+    fact = projector(compiled.fields)
     pool = _Pool(_match_worker, [(part, engine, batch_size) for part in parts])
     pending: deque[Sequence[Event]] = deque()
 
@@ -273,7 +273,7 @@ def match_parallel(
         for chunk in chunks:
             if not chunk:
                 continue
-            pool.send([fact_of(event, fields) for event in chunk])
+            pool.send([fact(event) for event in chunk])
             pending.append(chunk)
             if len(pending) >= IN_FLIGHT:
                 yield pending.popleft(), firings()
@@ -305,14 +305,14 @@ def score_parallel(
         (part, {r.id: groups[r.id] for r in part.rules}, scorer.first_week, scorer.reach_back, engine, batch_size)
         for part in parts
     ]
-    fields = compiled.fields
+    fact = projector(compiled.fields)
     pool = _Pool(_score_worker, args)
     fired = pending = 0
     try:
         for chunk, records in chunks:
             if not chunk:
                 continue
-            pool.send(("chunk", ([fact_of(event, fields) for event in chunk], list(records))))
+            pool.send(("chunk", ([fact(event) for event in chunk], list(records))))
             pending += 1
             if pending >= IN_FLIGHT:
                 fired += sum(pool.receive())

@@ -1,0 +1,49 @@
+"""pipeline.projector is the fast form of ``ir.project`` over the FIELDS values: same facts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from riskengine.api import read_events
+from riskengine.events import FIELDS, Event
+from riskengine.ir import project
+from riskengine.pipeline import fact_of, projector
+from riskengine.resources import sample_data_dir
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import generate  # noqa: E402  (the benchmark's realistic feed)
+
+
+def slow_fact(event: Event, fields: tuple[str, ...]) -> dict:
+    return project({name: FIELDS[name].value_of(event) if name in FIELDS else None for name in fields}, fields)
+
+
+def events() -> list[Event]:
+    feed = [Event.model_validate(record) for record in generate.generate(2000, seed=5)]
+    return feed + read_events([sample_data_dir() / "sample_events.yaml"])
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [tuple(sorted(FIELDS)), ("event_id", "event_date", "tags", "scheduled_date", "interception_rate"), ("event_id", "not_a_field")],
+    ids=["every-field", "dates-lists-derived", "unknown-field"],
+)
+def test_projector_gives_the_facts_of_project(fields: tuple[str, ...]) -> None:
+    fact = projector(fields)
+    for event in events():
+        expected = slow_fact(event, fields)
+        got = fact(event)
+        assert got == expected and list(got) == list(expected), event.event_id
+        assert fact_of(event, fields) == expected
+
+
+def test_a_projected_fact_is_json_as_before() -> None:
+    event = Event.model_validate(
+        {"event_id": "x", "event_date": "2025-07-01", "event_type": "Protests", "country": "UKR", "tags": ["b", "a"], "sources": [{"name": "s"}]}
+    )
+    fields = tuple(sorted(FIELDS))
+    assert json.dumps(projector(fields)(event), sort_keys=True) == json.dumps(slow_fact(event, fields), sort_keys=True)
