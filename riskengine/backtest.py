@@ -35,10 +35,10 @@ from typing import Any
 
 from riskengine.errors import InputError, Issue
 from riskengine.event_io import ReadReport, stream_events
-from riskengine.events import FIELDS, Event
+from riskengine.events import Event
 from riskengine.ir import CompiledRuleSet, Firing
 from riskengine.loader import RulePack
-from riskengine.pipeline import check_stakeholders, default_profile, match_stream
+from riskengine.pipeline import check_stakeholders, default_profile, match_stream, projector
 from riskengine.rules import Profile, Rule, ScaledPoints
 from riskengine.scoring import CLASSES, classify, overall_score, rule_points, saturate, source_weight
 from riskengine.windows import Window, week_of
@@ -120,13 +120,13 @@ class _Record:
 
     __slots__ = ("event_id", "day", "week", "region", "weight", "values")
 
-    def __init__(self, event: Event, per_fields: Sequence[str]) -> None:
+    def __init__(self, event: Event, values_of: Callable[[Event], dict[str, Any]]) -> None:
         self.event_id = event.event_id
         self.day = event.event_date
         self.week = _week_start(event.event_date)
         self.region = event.region
-        self.weight = source_weight(event)
-        self.values = {name: FIELDS[name].value_of(event) for name in per_fields}
+        self.weight = _source_weight(event)
+        self.values = values_of(event)  # the fields points scale by (pipeline.projector)
 
     def facts(self) -> Mapping[str, Any]:
         return self.values
@@ -156,6 +156,21 @@ def _rule_scores(pack: RulePack, compiled: CompiledRuleSet, chosen: Sequence[str
             fixed=float(rule.points) if isinstance(rule.points, (int, float)) else None,
         )
     return out
+
+
+_WEIGHTS: dict[tuple[tuple[str, str, int], ...], float] = {}
+
+
+def _source_weight(event: Event) -> float:
+    """``scoring.source_weight``, remembered by the sources' names and grades: a feed has few
+    distinct combinations, and the weight is a third of what keeping a record costs."""
+    key = tuple([(source.name, source.reliability, source.credibility) for source in event.sources])
+    weight = _WEIGHTS.get(key)
+    if weight is None:
+        if len(_WEIGHTS) >= 100_000:
+            _WEIGHTS.clear()
+        weight = _WEIGHTS[key] = source_weight(event)
+    return weight
 
 
 def _per_fields(pack: RulePack) -> tuple[str, ...]:
@@ -250,7 +265,12 @@ def _week_start(day: dt.date) -> int:
 class Scorer:
     """Turns firings into weekly totals as they arrive, holding each event's record only while
     a pattern completing later could still name it. The same object scores in one process, or
-    in each worker for the rules that worker matches (riskengine.parallel)."""
+    in each worker for the rules that worker matches (riskengine.parallel).
+
+    A rule with fixed points adds the same units for every firing of the same week and source
+    weight, so such firings are only counted (``tally``) and turned into points by
+    ``totals_now``; rules whose points scale with a field are scored one firing at a time.
+    Both sum integers, so the totals are the same either way."""
 
     def __init__(self, groups: Mapping[str, Sequence[_RuleScore]], first_week: int, reach_back: int | None) -> None:
         self.groups = groups
@@ -260,6 +280,8 @@ class Scorer:
         self.by_age: deque[_Record] = deque()
         self.totals = _Totals()
         self.fired = 0
+        self.tally: dict[tuple[int, str, float], int] = {}
+        self._fixed = {rule_id: all(r.fixed is not None for r in group) for rule_id, group in groups.items()}
 
     def add(self, records: Iterable[_Record]) -> None:
         for record in records:
@@ -267,38 +289,51 @@ class Scorer:
             self.by_age.append(record)
 
     def score(self, firings: Iterable[Firing], observer: Callable[[str, tuple[str, ...]], None] | None = None) -> int:
+        records, groups, fixed, tally = self.records, self.groups, self._fixed, self.tally
+        first_week = self.first_week
         fired = 0
         for firing in firings:
-            group = self.groups[firing.rule_id]
+            rule_id, event_ids = firing.rule_id, firing.event_ids
+            group = groups[rule_id]
             fired += len(group)
-            self._score(firing.event_ids, group)
             if observer is not None:
                 for rule in group:
-                    observer(rule.rule.id, firing.event_ids)
+                    observer(rule.rule.id, event_ids)
+            if len(event_ids) == 1:
+                completing = records[event_ids[0]]
+                legs: Sequence[_Record] = (completing,)
+                weight = completing.weight
+            else:
+                legs = [records[event_id] for event_id in event_ids]
+                completing = max(legs, key=_completion_order)
+                weight = min(leg.weight for leg in legs)
+            week = completing.week
+            if week < first_week:
+                continue  # completed before the first week: history the pattern windows needed
+            if fixed[rule_id]:
+                key = (week, rule_id, weight)
+                tally[key] = tally.get(key, 0) + 1
+            else:
+                self._add_points(week, weight, legs, group, 1)
         self.fired += fired
         return fired
 
-    def _score(self, event_ids: Sequence[str], group: Sequence[_RuleScore]) -> None:
-        records = self.records
-        if len(event_ids) == 1:
-            completing = records[event_ids[0]]
-            legs: Sequence[_Record] = (completing,)
-            weight = completing.weight
-        else:
-            legs = [records[event_id] for event_id in event_ids]
-            completing = max(legs, key=_completion_order)
-            weight = min(leg.weight for leg in legs)
-        week = completing.week
-        if week < self.first_week:
-            return  # completed before the first week: history the pattern windows needed
+    def _add_points(self, week: int, weight: float, legs: Sequence[_Record], group: Sequence[_RuleScore], times: int) -> None:
         points_by_week = self.totals.points
         firings_by_week = self.totals.firings
         for rule in group:
             points = rule.fixed if rule.fixed is not None else rule_points(rule.rule.points, legs, rule.leg_names)  # type: ignore[arg-type]
-            units = round(round(points * weight, 4) * _SCALE)
+            units = round(round(points * weight, 4) * _SCALE) * times
             for stakeholder in rule.stakeholders:
                 points_by_week[(week, stakeholder, rule.dimension)] += units
-                firings_by_week[(week, stakeholder)] += 1
+                firings_by_week[(week, stakeholder)] += times
+
+    def totals_now(self) -> _Totals:
+        """The totals, with the counted firings of fixed-point rules added in."""
+        tally, self.tally = self.tally, {}
+        for (week, rule_id, weight), times in sorted(tally.items()):
+            self._add_points(week, weight, (), self.groups[rule_id], times)
+        return self.totals
 
     def evict(self, last_day: int) -> None:
         """Drop records older than any pattern completing on ``last_day`` or later can reach
@@ -352,7 +387,7 @@ def run_backtest(
         raise ValueError("an observer sees firings in one process only: use workers=1")
     chosen = check_stakeholders(stakeholders)
     rules = _rule_scores(pack, compiled, chosen)
-    per_fields = _per_fields(pack)
+    values_of = projector(_per_fields(pack))
     unbounded = any(r.window_days is None for r in compiled.pattern_rules)
     reach_back = max((r.window_days or 0 for r in compiled.pattern_rules), default=0)
     first_day = dt.date.min if unbounded else max(dt.date.min, first.start - dt.timedelta(days=reach_back))
@@ -376,7 +411,7 @@ def run_backtest(
             records = []
             for event in chunk:
                 seen.add(event)
-                record = _Record(event, per_fields)
+                record = _Record(event, values_of)
                 records.append(record)
                 if record.week >= first_week:
                     scorer.totals.events[record.week] += 1
@@ -391,7 +426,8 @@ def run_backtest(
 
     with _collector_paused():
         stats = _match_and_score(with_records(), shared, scorer, engine, chunk_size, workers, report, observer)
-    series = tuple(_series(pack, stakeholder, scorer.totals, first, last) for stakeholder in chosen)
+    totals = scorer.totals_now()
+    series = tuple(_series(pack, stakeholder, totals, first, last) for stakeholder in chosen)
     return BacktestResult(
         first_week=first.label,
         last_week=last.label,

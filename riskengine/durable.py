@@ -1129,12 +1129,15 @@ class DurableMatcher:
         if missing:
             known.update(self._evaluate(missing))
         candidates: list[tuple[Mapping[str, Any], str, tuple[int, ...]]] = []
+        # Facts with the same answer fire the same rules: collect their ids per answer and hand
+        # them to each rule once, instead of once per fact and rule.
+        by_rules: defaultdict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
         for n, fact in enumerate(facts):
             key_n = keys[n]
             rules, flags = fallback[n] if key_n is None else known[key_n]
             event_id = event_id_of(fact)
-            for rule_id in rules:
-                found[rule_id].append((event_id,))
+            if rules:
+                by_rules[rules].append((event_id,))
             if flags:
                 candidates.append((fact, event_id, flags))
             if self._pattern and (n + 1) % PATTERN_SLICE == 0:
@@ -1142,6 +1145,9 @@ class DurableMatcher:
                 candidates = []
         if self._pattern and len(facts) % PATTERN_SLICE:
             self._patterns(facts[len(facts) - len(facts) % PATTERN_SLICE :], candidates, found)
+        for rules, ids in by_rules.items():
+            for rule_id in rules:
+                found[rule_id].extend(ids)
 
     def _key(self, fact: Mapping[str, Any]) -> tuple[Any, ...]:
         """What the single-event stage needs to know of a fact: for each field present that

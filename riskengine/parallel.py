@@ -133,7 +133,7 @@ def _score_worker(
         def handle(message: tuple[str, Any]) -> Any:
             kind, payload = message
             if kind == "finish":
-                totals = scorer.totals
+                totals = scorer.totals_now()
                 return dict(totals.points), dict(totals.firings), scorer.fired, len(scorer.records)
             facts, records = payload
             scorer.add(records)
