@@ -21,10 +21,11 @@ pattern score.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
-import heapq
 import math
 import os
 from collections import defaultdict, deque
@@ -131,6 +132,17 @@ class _Record:
     def facts(self) -> Mapping[str, Any]:
         return self.values
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A reader process sends records by the hundred thousand: as a tuple they pickle in a
+        # third of the time __slots__ would take.
+        return (_restore_record, (self.event_id, self.day, self.week, self.region, self.weight, self.values))
+
+
+def _restore_record(event_id: str, day: dt.date, week: int, region: str, weight: float, values: dict[str, Any]) -> _Record:
+    record = _Record.__new__(_Record)
+    record.event_id, record.day, record.week, record.region, record.weight, record.values = event_id, day, week, region, weight, values
+    return record
+
 
 @dataclass(frozen=True)
 class _RuleScore:
@@ -182,42 +194,59 @@ def _per_fields(pack: RulePack) -> tuple[str, ...]:
 
 
 class _Reorder:
-    """Releases events in (date, id) order once nothing earlier can still arrive."""
+    """Releases events in (date, id) order once nothing earlier can still arrive.
+
+    The held events are kept in a list sorted when released: a feed is nearly in order, and
+    sorting a nearly sorted list is linear, a third of the cost of a heap push and pop each."""
 
     def __init__(self, slack_days: int) -> None:
         self.slack = slack_days
-        self._heap: list[tuple[int, str, int, Event]] = []
+        self._held: list[tuple[int, str, int, Event]] = []
         self._seq = 0
-        self._newest = -math.inf
-        self._released = -math.inf  # the latest date handed on
+        self._newest: float = -math.inf
+        self._released: float = -math.inf  # the latest date handed on
+
+    def extend(self, events: Iterable[Event]) -> None:
+        held, released, newest, seq = self._held, self._released, self._newest, self._seq
+        try:
+            for event in events:
+                day = event.event_date.toordinal()
+                if day < released:
+                    self._too_late(event, day, newest)
+                if day > newest:
+                    newest = day
+                held.append((day, event.event_id, seq, event))
+                seq += 1
+        finally:
+            self._newest, self._seq = newest, seq
 
     def push(self, event: Event) -> None:
-        day = event.event_date.toordinal()
-        if day < self._released:
-            newest = dt.date.fromordinal(int(self._newest))
-            raise InputError(
-                [
-                    Issue(
-                        "E410",
-                        f"event '{event.event_id}' of {event.event_date} comes after events up to {newest}, "
-                        f"{int(self._newest) - day} days later; a backtest reorders events within {self.slack} days",
-                        hint="sort the events by event_date, or raise --reorder-days",
-                    )
-                ],
-                "events are not in date order",
-            )
-        self._newest = max(self._newest, day)
-        heapq.heappush(self._heap, (day, event.event_id, self._seq, event))
-        self._seq += 1
+        self.extend((event,))
+
+    def _too_late(self, event: Event, day: int, newest: float) -> None:
+        latest = dt.date.fromordinal(int(newest))
+        raise InputError(
+            [
+                Issue(
+                    "E410",
+                    f"event '{event.event_id}' of {event.event_date} comes after events up to {latest}, "
+                    f"{int(newest) - day} days later; a backtest reorders events within {self.slack} days",
+                    hint="sort the events by event_date, or raise --reorder-days",
+                )
+            ],
+            "events are not in date order",
+        )
 
     def ready(self, final: bool = False) -> list[Event]:
         limit = math.inf if final else self._newest - self.slack
-        out: list[Event] = []
-        heap = self._heap
-        while heap and heap[0][0] < limit:
-            day, _, _, event = heapq.heappop(heap)
-            self._released = day
-            out.append(event)
+        held = self._held
+        held.sort()
+        cut = bisect.bisect_left(held, (limit,))  # the events dated before ``limit``
+        if not cut:
+            return []
+        out = [entry[3] for entry in held[:cut]]
+        self._released = held[cut - 1][0]
+        del held[:cut]
         return out
 
 
@@ -233,10 +262,8 @@ def _ordered_chunks(
     reorder = _Reorder(slack_days)
     pending: list[Event] = []
     for chunk in chunks:
-        for event in chunk:
-            counters["read"] += 1
-            if first_day <= event.event_date <= last_day:
-                reorder.push(event)
+        counters["read"] += len(chunk)
+        reorder.extend(event for event in chunk if first_day <= event.event_date <= last_day)
         pending.extend(reorder.ready())
         while len(pending) >= chunk_size:
             yield pending[:chunk_size]
@@ -357,6 +384,71 @@ def _completion_order(record: _Record) -> tuple[dt.date, str]:
     return (record.day, record.event_id)
 
 
+@dataclass(frozen=True)
+class _Bounds:
+    """What reading needs to know of a backtest before it starts (picklable: a reader process
+    gets it)."""
+
+    first_day: dt.date  # earliest event read: the first week less the longest pattern window
+    last_day: dt.date
+    first_week: int  # ordinal of the first week's Monday
+    reach_back: int | None  # longest pattern window; None when some pattern has no window
+    chunk_size: int
+    reorder_days: int
+    fields: tuple[str, ...]  # what the matcher reads
+    per_fields: tuple[str, ...]  # what scaled points read
+
+
+@dataclass
+class _Prepared:
+    """One chunk, read, ordered and checked, as the matcher and the scorer take it."""
+
+    facts: list[dict[str, Any]]
+    records: list[_Record]
+    weeks: dict[int, int]  # events per week (Monday's ordinal), from the first week on
+    read: int  # input records read so far
+    last_day: dt.date
+
+
+def _bounds(pack: RulePack, compiled: CompiledRuleSet, first: Window, last: Window, chunk_size: int, reorder_days: int) -> _Bounds:
+    if last.start < first.start:
+        raise InputError([Issue("E402", f"--to {last.label} is before --from {first.label}")])
+    if chunk_size < 1 or reorder_days < 0:
+        raise ValueError("chunk_size must be at least 1 and reorder_days at least 0")
+    unbounded = any(r.window_days is None for r in compiled.pattern_rules)
+    reach_back = max((r.window_days or 0 for r in compiled.pattern_rules), default=0)
+    return _Bounds(
+        first_day=dt.date.min if unbounded else max(dt.date.min, first.start - dt.timedelta(days=reach_back)),
+        last_day=last.end,
+        first_week=first.start.toordinal(),
+        reach_back=None if unbounded else reach_back,
+        chunk_size=chunk_size,
+        reorder_days=reorder_days,
+        fields=compiled.fields,
+        per_fields=_per_fields(pack),
+    )
+
+
+def _prepare(chunks: Iterable[Sequence[Event]], bounds: _Bounds, counters: dict[str, int]) -> Iterator[_Prepared]:
+    """Events in date order, each checked for a repeat, reduced to its fact and its record."""
+    seen = _Seen(bounds.reach_back)
+    fact = projector(bounds.fields)
+    values_of = projector(bounds.per_fields)
+    first_week = bounds.first_week
+    for chunk in _ordered_chunks(chunks, bounds.first_day, bounds.last_day, bounds.chunk_size, bounds.reorder_days, counters):
+        records = []
+        weeks: dict[int, int] = defaultdict(int)
+        for event in chunk:
+            seen.add(event)
+            record = _Record(event, values_of)
+            records.append(record)
+            if record.week >= first_week:
+                weeks[record.week] += 1
+        last_day = chunk[-1].event_date
+        seen.evict(last_day.toordinal())
+        yield _Prepared([fact(event) for event in chunk], records, weeks, counters["read"], last_day)
+
+
 def run_backtest(
     chunks: Iterable[Sequence[Event]],
     pack: RulePack,
@@ -378,54 +470,77 @@ def run_backtest(
     only as far back as the longest pattern window reaches (so patterns completing in ``first``
     are found); events after ``last`` are not read into any score. ``observer``, if given, is
     called with every firing (rule id, event ids), e.g. to compare engines; it needs one process.
+    With ``workers`` > 1 the rules are split between that many matching processes
+    (``parallel.score_parallel``); ``backtest_files`` reads in a process of its own instead.
     """
-    if last.start < first.start:
-        raise InputError([Issue("E402", f"--to {last.label} is before --from {first.label}")])
-    if chunk_size < 1 or reorder_days < 0:
-        raise ValueError("chunk_size must be at least 1 and reorder_days at least 0")
+    bounds = _bounds(pack, compiled, first, last, chunk_size, reorder_days)
     if observer is not None and workers > 1:
         raise ValueError("an observer sees firings in one process only: use workers=1")
+    counters = {"read": 0}
+    with _collector_paused():
+        return _score_all(
+            _prepare(chunks, bounds, counters), counters, pack, compiled, bounds, first, last, stakeholders, engine, workers, progress, observer
+        )
+
+
+def _score_all(
+    prepared: Iterable[_Prepared],
+    counters: dict[str, int],
+    pack: RulePack,
+    compiled: CompiledRuleSet,
+    bounds: _Bounds,
+    first: Window,
+    last: Window,
+    stakeholders: Iterable[str] | None,
+    engine: str,
+    workers: int,
+    progress: Progress | None,
+    observer: Callable[[str, tuple[str, ...]], None] | None,
+) -> BacktestResult:
     chosen = check_stakeholders(stakeholders)
     rules = _rule_scores(pack, compiled, chosen)
-    values_of = projector(_per_fields(pack))
-    unbounded = any(r.window_days is None for r in compiled.pattern_rules)
-    reach_back = max((r.window_days or 0 for r in compiled.pattern_rules), default=0)
-    first_day = dt.date.min if unbounded else max(dt.date.min, first.start - dt.timedelta(days=reach_back))
-    first_week = first.start.toordinal()
-
     # Identical rules of different packs are matched once; each firing is scored for all.
     from riskengine.parallel import share_identical_rules
 
     shared, fanout = share_identical_rules(compiled)
     groups = {rule.id: tuple(rules[i] for i in fanout.get(rule.id, (rule.id,))) for rule in shared.rules}
-    scorer = Scorer(groups, first_week, None if unbounded else reach_back)
-    counters = {"read": 0}
-    ordered = _ordered_chunks(chunks, first_day, last.end, chunk_size, reorder_days, counters)
-    seen = _Seen(None if unbounded else reach_back)
+    scorer = Scorer(groups, bounds.first_week, bounds.reach_back)
     matched = 0
     last_day: dt.date | None = None
 
-    def with_records() -> Iterator[tuple[Sequence[Event], list[_Record]]]:
+    def counted(items: Iterable[_Prepared]) -> Iterator[_Prepared]:
         nonlocal matched, last_day
-        for chunk in ordered:
-            records = []
-            for event in chunk:
-                seen.add(event)
-                record = _Record(event, values_of)
-                records.append(record)
-                if record.week >= first_week:
-                    scorer.totals.events[record.week] += 1
-            matched += len(chunk)
-            last_day = chunk[-1].event_date
-            seen.evict(last_day.toordinal())
-            yield chunk, records
+        events = scorer.totals.events
+        for n, item in enumerate(items, 1):
+            for week, count in item.weeks.items():
+                events[week] += count
+            matched += len(item.records)
+            last_day = item.last_day
+            counters["read"] = max(counters["read"], item.read)
+            if n % _COLLECT_EVERY == 0:
+                gc.collect()
+            yield item
 
     def report(fired: int) -> None:
         if progress is not None:
             progress(BacktestProgress(counters["read"], matched, fired, last_day, first.start, last.end))
 
-    with _collector_paused():
-        stats = _match_and_score(with_records(), shared, scorer, engine, chunk_size, workers, report, observer)
+    if workers > 1:
+        from riskengine.parallel import score_parallel
+
+        stats = score_parallel(
+            ((item.facts, item.records) for item in counted(prepared)), shared, scorer, engine=engine, workers=workers, batch_size=bounds.chunk_size, progress=report
+        )
+    else:
+        from riskengine.matching import open_matcher
+
+        with open_matcher(shared, engine=engine, batch_size=bounds.chunk_size) as matcher:  # type: ignore[arg-type]
+            for item in counted(prepared):
+                scorer.add(item.records)  # before matching: a firing's legs must have records
+                scorer.score(matcher.feed(item.facts), observer)
+                scorer.evict(item.last_day.toordinal())
+                report(scorer.fired)
+        stats = {"records_retained": len(scorer.records)}
     totals = scorer.totals_now()
     series = tuple(_series(pack, stakeholder, totals, first, last) for stakeholder in chosen)
     return BacktestResult(
@@ -434,7 +549,7 @@ def run_backtest(
         rule_pack_version=pack.version,
         rules=len(compiled.rules),
         events_read=counters["read"],
-        events_scored=sum(scorer.totals.events.values()),
+        events_scored=sum(totals.events.values()),
         firings=scorer.fired,
         series=series,
         stats=stats,
@@ -463,42 +578,21 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _collecting(chunks: Iterable[Any]) -> Iterator[Any]:
-    for n, chunk in enumerate(chunks, 1):
-        if n % _COLLECT_EVERY == 0:
-            gc.collect()
-        yield chunk
+def _read_and_prepare(
+    paths: Sequence[str | os.PathLike[str]], bounds: _Bounds, skip_invalid: bool, rejects: str | os.PathLike[str] | None
+) -> Iterator[_Prepared | tuple[ReadReport, int]]:
+    """What a reader process does: read the files and prepare every chunk; last, the read
+    report and the number of records read."""
+    report = ReadReport()
+    counters = {"read": 0}
+    chunks = stream_events(paths, chunk_size=bounds.chunk_size, skip_invalid=skip_invalid, rejects_path=rejects, report=report)
+    with _collector_paused():
+        for n, item in enumerate(_prepare(chunks, bounds, counters), 1):
+            if n % _COLLECT_EVERY == 0:
+                gc.collect()
+            yield item
+    yield report, counters["read"]
 
-
-def _match_and_score(
-    chunks: Iterable[tuple[Sequence[Event], list[_Record]]],
-    shared: CompiledRuleSet,
-    scorer: Scorer,
-    engine: str,
-    chunk_size: int,
-    workers: int,
-    report: Callable[[int], None],
-    observer: Callable[[str, tuple[str, ...]], None] | None,
-) -> dict[str, int]:
-    from riskengine.parallel import score_parallel
-
-    chunks = _collecting(chunks)
-    if workers > 1:
-        return score_parallel(chunks, shared, scorer, engine=engine, workers=workers, batch_size=chunk_size, progress=report)
-    stream = match_stream((chunk for chunk, _ in _remember(chunks, scorer)), shared, engine=engine, batch_size=chunk_size, share=False)
-    for chunk, firings in stream:
-        scorer.score(firings, observer)
-        scorer.evict(chunk[-1].event_date.toordinal())
-        report(scorer.fired)
-    return {"records_retained": len(scorer.records)}
-
-
-def _remember(chunks: Iterable[tuple[Sequence[Event], list[_Record]]], scorer: Scorer) -> Iterator[tuple[Sequence[Event], list[_Record]]]:
-    """Hand each chunk's records to the scorer before its chunk reaches the matcher, so a
-    firing is never scored before the records of its legs are there."""
-    for chunk, records in chunks:
-        scorer.add(records)
-        yield chunk, records
 
 
 class _Seen:
@@ -574,20 +668,40 @@ def backtest_files(
     pack = api.load_rules(rules)
     compiled = api.compile_pack(pack)
     chosen = [Path(p) for p in paths] if paths else [api.sample_events_path()]
-    chunks = stream_events(chosen, chunk_size=chunk_size, skip_invalid=skip_invalid, rejects_path=rejects, report=report)
-    return run_backtest(
-        chunks,
-        pack,
-        compiled,
-        first=first,
-        last=last,
-        stakeholders=stakeholders,
-        engine=engine,
-        chunk_size=chunk_size,
-        reorder_days=reorder_days,
-        workers=choose_workers(chosen, workers),
-        progress=progress,
-    )
+    if choose_workers(chosen, workers) < 2:
+        chunks = stream_events(chosen, chunk_size=chunk_size, skip_invalid=skip_invalid, rejects_path=rejects, report=report)
+        return run_backtest(
+            chunks,
+            pack,
+            compiled,
+            first=first,
+            last=last,
+            stakeholders=stakeholders,
+            engine=engine,
+            chunk_size=chunk_size,
+            reorder_days=reorder_days,
+            progress=progress,
+        )
+    # Two processes: this one matches and scores while a reader process reads, validates,
+    # orders and projects the next chunk (see "When two processes pay" in docs/BENCHMARKS.md).
+    from riskengine.parallel import produced_elsewhere
+
+    bounds = _bounds(pack, compiled, first, last, chunk_size, reorder_days)
+    counters = {"read": 0}
+
+    def prepared() -> Iterator[_Prepared]:
+        for item in produced_elsewhere(_read_and_prepare, (chosen, bounds, skip_invalid, rejects)):
+            if isinstance(item, _Prepared):
+                yield item
+                continue
+            their_report, counters["read"] = item
+            if report is not None:
+                for name in ReadReport.__dataclass_fields__:
+                    setattr(report, name, getattr(their_report, name))
+
+    with _collector_paused():
+        result = _score_all(prepared(), counters, pack, compiled, bounds, first, last, stakeholders, engine, 1, progress, None)
+    return dataclasses.replace(result, stats={**result.stats, "processes": 2})
 
 
 def _series(pack: RulePack, stakeholder: str, totals: _Totals, first: Window, last: Window) -> StakeholderSeries:

@@ -335,7 +335,7 @@ def _json_array(
     end[0] = pos + 1
 
 
-_KEY_END = re.compile(rb'"[ \t\r\n]*:')
+_SPACED_KEY_END = re.compile(rb'"[ \t\r\n]+:')
 
 
 def _fast_event(raw: bytes) -> Event | None:
@@ -348,7 +348,8 @@ def _fast_event(raw: bytes) -> Event | None:
     a repeated key win silently, which we must refuse: every key of a valid event is a field it
     sets (extra keys are forbidden), so if the line holds as many ``"...":`` sequences as the
     event and its sources and figures set fields, no key is repeated. A string containing ``":``
-    only makes the count larger, which sends the line the careful way.
+    only makes the count larger, which sends the line the careful way; so does a key written
+    with white space before its colon (not counted, it could hide a repeat).
     """
     try:
         event = Event.model_validate_json(raw)
@@ -359,7 +360,7 @@ def _fast_event(raw: bytes) -> Event | None:
         keys += len(source.model_fields_set)
     for figure in event.figures:
         keys += len(figure.model_fields_set)
-    if len(_KEY_END.findall(raw)) != keys:
+    if raw.count(b'":') != keys or _SPACED_KEY_END.search(raw):
         return None
     return event
 

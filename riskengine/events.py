@@ -186,13 +186,15 @@ class Event(BaseModel):
                     f"sub_event_type '{self.sub_event_type}' does not belong to event_type "
                     f"'{self.event_type}' (expected one of: {', '.join(allowed)})"
                 )
-        for launched, intercepted in (
-            ("drones_launched", "drones_intercepted"),
-            ("missiles_launched", "missiles_intercepted"),
+        # Spelled out rather than looped over: this runs for every event of a feed.
+        if self.drones_intercepted is not None and self.drones_launched is not None and self.drones_intercepted > self.drones_launched:
+            raise ValueError(f"drones_intercepted ({self.drones_intercepted}) exceeds drones_launched ({self.drones_launched})")
+        if (
+            self.missiles_intercepted is not None
+            and self.missiles_launched is not None
+            and self.missiles_intercepted > self.missiles_launched
         ):
-            a, b = getattr(self, launched), getattr(self, intercepted)
-            if a is not None and b is not None and b > a:
-                raise ValueError(f"{intercepted} ({b}) exceeds {launched} ({a})")
+            raise ValueError(f"missiles_intercepted ({self.missiles_intercepted}) exceeds missiles_launched ({self.missiles_launched})")
         return self
 
     @property

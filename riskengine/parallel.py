@@ -6,9 +6,13 @@ pattern rule lives in exactly one worker, which sees every fact in date order, s
 retention work exactly as in one process. Identical rules of different packs are matched once
 (``share_identical_rules``) and their firings copied to every id.
 
-* ``score_parallel`` (what ``riskengine backtest`` uses): the main process reads, validates and
-  projects events while the workers match their rules *and score their own firings* into
-  weekly totals. Totals are integers (points in units of 1e-4), so merging them at the end is
+* ``produced_elsewhere`` (what ``riskengine backtest`` uses on big files): a reader process
+  reads, validates, orders and projects the next chunk while the main process matches and
+  scores the last one. It splits the work where it is cheapest to cut: only facts and small
+  records cross the pipe, once.
+* ``score_parallel`` (``backtest.run_backtest`` with ``workers`` > 1, for events already in
+  memory): the main process projects events while the workers match their rules *and score
+  their own firings* into weekly totals. Totals are integers (points in units of 1e-4), so merging them at the end is
   exact, and firings, which outnumber events ten to one on a dense feed, never cross a pipe.
 * ``match_parallel``: a drop-in for ``pipeline.match_stream`` that brings the firings back, for
   callers that need them.
@@ -236,6 +240,59 @@ class _Pool:
         self.conns, self.procs, self.outboxes, self.senders = [], [], [], []
 
 
+def produced_elsewhere(produce: Callable[..., Iterable[Any]], args: tuple[Any, ...]) -> Iterator[Any]:
+    """The items of ``produce(*args)``, made in a child process while the caller works on the
+    previous one.
+
+    The child runs at most one item ahead: it blocks sending the next while the caller has not
+    taken it, so memory holds about two items. A failure in the child is raised here as the
+    same typed error (an EventError with its issues, say). If the caller stops early, the pipe
+    closes and the child stops on its next send. ``produce`` and ``args`` must pickle where
+    processes are spawned rather than forked.
+    """
+    methods = mp.get_all_start_methods()
+    context = mp.get_context("fork" if "fork" in methods else "spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    proc = context.Process(target=_produce, args=(sender, produce, args), daemon=True)
+    proc.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                status, payload = pickle.loads(receiver.recv_bytes())
+            except (EOFError, OSError):
+                proc.join(timeout=1)
+                raise EngineError(f"reading process stopped unexpectedly (exit code {proc.exitcode})") from None
+            if status == "item":
+                yield payload
+            elif status == "end":
+                return
+            else:
+                _raise_payload(payload, 0)
+    finally:
+        receiver.close()
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.terminate()
+            proc.join(timeout=5)
+
+
+def _produce(conn: Connection, produce: Callable[..., Iterable[Any]], args: tuple[Any, ...]) -> None:
+    try:
+        for item in produce(*args):
+            conn.send_bytes(pickle.dumps(("item", item), pickle.HIGHEST_PROTOCOL))
+        conn.send_bytes(pickle.dumps(("end", None), pickle.HIGHEST_PROTOCOL))
+    except (BrokenPipeError, EOFError, KeyboardInterrupt):
+        return  # the caller stopped reading
+    except BaseException as error:  # noqa: BLE001 - every failure goes back to the caller
+        try:
+            conn.send_bytes(pickle.dumps(("error", _error_payload(error)), pickle.HIGHEST_PROTOCOL))
+        except (OSError, pickle.PicklingError):
+            pass
+    finally:
+        conn.close()
+
+
 def match_parallel(
     chunks: Iterable[Sequence[Event]],
     compiled: CompiledRuleSet,
@@ -284,7 +341,7 @@ def match_parallel(
 
 
 def score_parallel(
-    chunks: Iterable[tuple[Sequence[Event], Sequence[Any]]],
+    chunks: Iterable[tuple[Sequence[dict[str, Any]], Sequence[Any]]],
     compiled: CompiledRuleSet,
     scorer: Any,
     *,
@@ -295,7 +352,8 @@ def score_parallel(
 ) -> dict[str, int]:
     """The backtest on ``workers`` processes: each matches its share of the rules and scores
     its own firings into weekly totals, merged into ``scorer`` at the end (the totals are
-    integers, so the merge is exact). ``chunks`` holds each chunk with its events' records.
+    integers, so the merge is exact). ``chunks`` holds each chunk's facts with its events'
+    records.
 
     This is where a second core pays: the main process reads, validates and projects while
     the workers match and score, and only facts travel, never firings."""
@@ -305,14 +363,13 @@ def score_parallel(
         (part, {r.id: groups[r.id] for r in part.rules}, scorer.first_week, scorer.reach_back, engine, batch_size)
         for part in parts
     ]
-    fact = projector(compiled.fields)
     pool = _Pool(_score_worker, args)
     fired = pending = 0
     try:
-        for chunk, records in chunks:
-            if not chunk:
+        for facts, records in chunks:
+            if not facts:
                 continue
-            pool.send(("chunk", ([fact(event) for event in chunk], list(records))))
+            pool.send(("chunk", (list(facts), list(records))))
             pending += 1
             if pending >= IN_FLIGHT:
                 fired += sum(pool.receive())
@@ -337,4 +394,4 @@ def score_parallel(
     return {"records_retained": retained, "workers": len(parts)}
 
 
-__all__ = ["IN_FLIGHT", "fan_out", "match_parallel", "score_parallel", "share_identical_rules", "split_rules"]
+__all__ = ["IN_FLIGHT", "fan_out", "match_parallel", "produced_elsewhere", "score_parallel", "share_identical_rules", "split_rules"]

@@ -267,3 +267,78 @@ def test_a_progress_bar_on_a_terminal(monkeypatch, capsys, events):
     assert "[" in drawn and "%" in drawn and "events" in drawn and "firings" in drawn
     assert drawn.endswith("\r")  # the bar is wiped before the output
     assert capsys.readouterr().out.startswith("week,")
+
+
+# ---------------------------------------------------------------------------------------------
+# Two processes: a reader process prepares chunks while this one matches and scores.
+
+
+def _feed(tmp_path: Path, n: int, seed: int) -> Path:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import generate  # the benchmark's realistic feed
+
+    return generate.write_jsonl(tmp_path / f"feed-{n}-{seed}.jsonl", n, seed=seed)
+
+
+@pytest.mark.parametrize("chunk_size", [5000, 97])
+def test_two_processes_give_the_one_process_series(tmp_path, chunk_size):
+    feed = _feed(tmp_path, 4000, seed=3)
+    first, last = parse_week("2022-W10"), parse_week("2025-W27")
+    one = backtest_files([feed], first=first, last=last, workers=1, chunk_size=chunk_size)
+    two = backtest_files([feed], first=first, last=last, workers=2, chunk_size=chunk_size)
+    assert two.stats["processes"] == 2 and "processes" not in one.stats
+    assert one.firings > 4000  # the feed makes the pattern rules fire across chunk edges
+    assert (two.events_read, two.events_scored, two.firings) == (one.events_read, one.events_scored, one.firings)
+    assert list(to_csv_rows(two)) == list(to_csv_rows(one))
+
+
+def test_two_processes_report_what_was_rejected(tmp_path):
+    feed = _feed(tmp_path, 300, seed=4)
+    lines = feed.read_text().splitlines()
+    lines[10] = lines[10].replace('"country":"', '"country":"x')
+    feed.write_text("\n".join(lines) + "\n")
+    first, last = parse_week("2022-W10"), parse_week("2025-W27")
+    reports = []
+    for workers in (1, 2):
+        from riskengine.event_io import ReadReport
+
+        report = ReadReport()
+        rejects = tmp_path / f"rejects-{workers}.jsonl"
+        backtest_files([feed], first=first, last=last, workers=workers, skip_invalid=True, rejects=rejects, report=report)
+        reports.append((report.records, report.accepted, report.rejected, [str(i) for i in report.issues], rejects.read_text()))
+    assert reports[0] == reports[1]
+    assert reports[0][2] == 1
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_errors_of_the_reader_are_the_same_in_two_processes(tmp_path, workers):
+    feed = _feed(tmp_path, 300, seed=5)
+    lines = feed.read_text().splitlines()
+    late = lines.pop(5)
+    bad = tmp_path / "late.jsonl"
+    bad.write_text("\n".join(lines + [late]) + "\n")
+    with pytest.raises(InputError) as caught:
+        backtest_files([bad], first=parse_week("2022-W10"), last=parse_week("2025-W27"), workers=workers, reorder_days=3, chunk_size=50)
+    assert [i.code for i in caught.value.issues] == ["E410"]
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("\n".join(lines[:3] + ['{"event_id": 5}'] + lines[3:]) + "\n")
+    with pytest.raises(InputError) as caught:
+        backtest_files([broken], first=parse_week("2022-W10"), last=parse_week("2025-W27"), workers=workers)
+    assert str(caught.value.issues[0].location).startswith(f"{broken}:4:1") or caught.value.issues[0].location.line == 4
+
+
+def test_a_caller_that_stops_early_stops_the_reader():
+    from riskengine.parallel import produced_elsewhere
+
+    items = produced_elsewhere(_count_forever, (3,))
+    assert [next(items) for _ in range(3)] == [3, 4, 5]
+    items.close()  # closes the pipe: the child's next send fails and it exits
+
+
+def _count_forever(start: int):
+    n = start
+    while True:
+        yield n
+        n += 1
