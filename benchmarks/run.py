@@ -90,18 +90,24 @@ def _peak_mb() -> tuple[float, float]:
 
 def child_pipeline(path: Path, engine: str, workers: int, check: bool, rules: str | None) -> dict[str, Any]:
     from riskengine import api
-    from riskengine.backtest import run_backtest
+    from riskengine.backtest import backtest_files, run_backtest
     from riskengine.event_io import stream_events
 
-    pack = api.load_rules([rules] if rules else None)
-    compiled = api.compile_pack(pack)
     digest = Digest()
     first, last = _full_range()
     start = time.perf_counter()
-    result = run_backtest(
-        stream_events([path]), pack, compiled, first=first, last=last, engine=engine, workers=workers,
-        observer=digest.add if check else None,
-    )  # fmt: skip
+    if workers > 1:
+        # What `riskengine backtest --workers 2` runs: a reader process and this one. Firings
+        # stay where they are scored, so only their count is compared.
+        check = False
+        result = backtest_files([path], rules=[rules] if rules else None, first=first, last=last, engine=engine, workers=workers)
+    else:
+        pack = api.load_rules([rules] if rules else None)
+        compiled = api.compile_pack(pack)
+        result = run_backtest(
+            stream_events([path]), pack, compiled, first=first, last=last, engine=engine, workers=1,
+            observer=digest.add if check else None,
+        )  # fmt: skip
     seconds = time.perf_counter() - start
     own, worker = _peak_mb()
     peak_score = max((p.score for s in result.series for p in s.weeks), default=0.0)
@@ -376,7 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(_line("(b) durable-rules, naive", row["naive_durable"], n))
             row["reference"] = _median_run(["--child", "reference", "--file", str(path), "--workers", "1", "--check", *rules_argv], repeat, args.timeout)
             print(_line("(c) reference evaluator", row["reference"], n))
-            digests = {k: (v or {}).get("firings_digest") for k, v in row.items() if v}
+            digests = {k: v["firings_digest"] for k, v in row.items() if v and v.get("firings_digest")}
             distinct = {json.dumps({"count": d["count"], "digest": d["digest"]}) for d in digests.values() if d}
             if len(distinct) == 1:
                 print(f"  same firings from all {len(digests)} runs: {next(iter(digests.values()))['count']:,}")
@@ -384,6 +390,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 failures.append(f"{label}: the engines disagree on the firings")
                 for name, d in digests.items():
                     print(f"  DIFFERENT FIRINGS {name}: {d and d['count']} {d and d['by_rule']}")
+        counts = {k: v["firings"] for k, v in row.items() if k.startswith("riskengine") and v}
+        if len(set(counts.values())) > 1:
+            failures.append(f"{label}: one and two processes disagree on the number of firings: {counts}")
         fastest = min((v for k, v in row.items() if k.startswith("riskengine") and v), key=lambda r: r["seconds"], default=None)
         if fastest:
             for other, name in (("naive_durable", "(b)"), ("reference", "(c)")):
