@@ -39,9 +39,16 @@ from riskengine.event_io import ReadReport, stream_events
 from riskengine.events import Event
 from riskengine.ir import CompiledRuleSet, Firing
 from riskengine.loader import RulePack
-from riskengine.pipeline import check_stakeholders, default_profile, match_stream, projector
+from riskengine.pipeline import check_stakeholders, default_profile, projector
 from riskengine.rules import Profile, Rule, ScaledPoints
-from riskengine.scoring import CLASSES, classify, overall_score, rule_points, saturate, source_weight
+from riskengine.scoring import (
+    CLASSES,
+    classify,
+    overall_score,
+    rule_points,
+    saturate,
+    source_weight,
+)
 from riskengine.windows import Window, week_of
 
 DEFAULT_CHUNK_SIZE = 5_000
@@ -663,7 +670,9 @@ def backtest_files(
 ) -> BacktestResult:
     """``run_backtest`` over event files (default: the bundled sample) and rule files (default:
     the bundled packs), reading the files as a stream."""
-    from riskengine import api  # the API module loads the whole pipeline; keep imports light
+    from riskengine import (
+        api,  # the API module loads the whole pipeline; keep imports light
+    )
 
     pack = api.load_rules(rules)
     compiled = api.compile_pack(pack)

@@ -37,7 +37,15 @@ from pydantic import ValidationError
 from riskengine.errors import EventError, Issue, Location
 from riskengine.events import Event
 from riskengine.fileio import atomic_writer
-from riskengine.source import Document, YamlPath, describe_value, load_yaml_file, read_text, render_path, validation_issues
+from riskengine.source import (
+    Document,
+    YamlPath,
+    describe_value,
+    load_yaml_file,
+    read_text,
+    render_path,
+    validation_issues,
+)
 
 DEFAULT_CHUNK_SIZE = 5_000
 # Issues kept for the report: a file of a million bad lines must not fill memory with messages.
@@ -483,7 +491,7 @@ def stream_events(
                     report.rejected += 1
                     report.keep(result)
                     if rejects is not None:
-                        rejects.write(_reject_line(item, result))
+                        rejects.write(_reject_line(item, result))  # type: ignore[arg-type]  # only a _Record fails
                 else:
                     failed = True
                     chunk = []

@@ -166,7 +166,7 @@ class _Pool:
         # through os._exit, so no finalizer of the parent's copy runs). Workers are forked
         # before any sender thread starts.
         methods = mp.get_all_start_methods()
-        context = mp.get_context("fork" if "fork" in methods else "spawn")
+        context: Any = mp.get_context("fork" if "fork" in methods else "spawn")  # BaseContext lacks .Process in the stubs
         self.conns: list[Connection] = []
         self.procs: list[Any] = []
         self.outboxes: list[queue.SimpleQueue[bytes | None]] = []
@@ -251,7 +251,7 @@ def produced_elsewhere(produce: Callable[..., Iterable[Any]], args: tuple[Any, .
     processes are spawned rather than forked.
     """
     methods = mp.get_all_start_methods()
-    context = mp.get_context("fork" if "fork" in methods else "spawn")
+    context: Any = mp.get_context("fork" if "fork" in methods else "spawn")  # BaseContext lacks .Process in the stubs
     receiver, sender = context.Pipe(duplex=False)
     proc = context.Process(target=_produce, args=(sender, produce, args), daemon=True)
     proc.start()

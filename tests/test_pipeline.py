@@ -15,7 +15,7 @@ from riskengine.pipeline import fact_of, projector
 from riskengine.resources import sample_data_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import generate  # noqa: E402  (the benchmark's realistic feed)
+import generate
 
 
 def slow_fact(event: Event, fields: tuple[str, ...]) -> dict:
