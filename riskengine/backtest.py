@@ -41,14 +41,7 @@ from riskengine.ir import CompiledRuleSet, Firing
 from riskengine.loader import RulePack
 from riskengine.pipeline import check_stakeholders, default_profile, projector
 from riskengine.rules import Profile, Rule, ScaledPoints
-from riskengine.scoring import (
-    CLASSES,
-    classify,
-    overall_score,
-    rule_points,
-    saturate,
-    source_weight,
-)
+from riskengine.scoring import CLASSES, classify, overall_score, rule_points, saturate, source_weight
 from riskengine.windows import Window, week_of
 
 DEFAULT_CHUNK_SIZE = 5_000
@@ -226,9 +219,6 @@ class _Reorder:
                 seq += 1
         finally:
             self._newest, self._seq = newest, seq
-
-    def push(self, event: Event) -> None:
-        self.extend((event,))
 
     def _too_late(self, event: Event, day: int, newest: float) -> None:
         latest = dt.date.fromordinal(int(newest))
@@ -518,14 +508,12 @@ def _score_all(
     def counted(items: Iterable[_Prepared]) -> Iterator[_Prepared]:
         nonlocal matched, last_day
         events = scorer.totals.events
-        for n, item in enumerate(items, 1):
+        for item in _collecting(items):
             for week, count in item.weeks.items():
                 events[week] += count
             matched += len(item.records)
             last_day = item.last_day
             counters["read"] = max(counters["read"], item.read)
-            if n % _COLLECT_EVERY == 0:
-                gc.collect()
             yield item
 
     def report(fired: int) -> None:
@@ -585,6 +573,14 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _collecting(items: Iterable[_Prepared]) -> Iterator[_Prepared]:
+    """The items, with a full collection every ``_COLLECT_EVERY`` of them (the collector is paused)."""
+    for n, item in enumerate(items, 1):
+        if n % _COLLECT_EVERY == 0:
+            gc.collect()
+        yield item
+
+
 def _read_and_prepare(
     paths: Sequence[str | os.PathLike[str]], bounds: _Bounds, skip_invalid: bool, rejects: str | os.PathLike[str] | None
 ) -> Iterator[_Prepared | tuple[ReadReport, int]]:
@@ -594,12 +590,8 @@ def _read_and_prepare(
     counters = {"read": 0}
     chunks = stream_events(paths, chunk_size=bounds.chunk_size, skip_invalid=skip_invalid, rejects_path=rejects, report=report)
     with _collector_paused():
-        for n, item in enumerate(_prepare(chunks, bounds, counters), 1):
-            if n % _COLLECT_EVERY == 0:
-                gc.collect()
-            yield item
+        yield from _collecting(_prepare(chunks, bounds, counters))
     yield report, counters["read"]
-
 
 
 class _Seen:
@@ -670,9 +662,7 @@ def backtest_files(
 ) -> BacktestResult:
     """``run_backtest`` over event files (default: the bundled sample) and rule files (default:
     the bundled packs), reading the files as a stream."""
-    from riskengine import (
-        api,  # the API module loads the whole pipeline; keep imports light
-    )
+    from riskengine import api  # the API module loads the whole pipeline; keep imports light
 
     pack = api.load_rules(rules)
     compiled = api.compile_pack(pack)

@@ -37,15 +37,7 @@ from pydantic import ValidationError
 from riskengine.errors import EventError, Issue, Location
 from riskengine.events import Event
 from riskengine.fileio import atomic_writer
-from riskengine.source import (
-    Document,
-    YamlPath,
-    describe_value,
-    load_yaml_file,
-    read_text,
-    render_path,
-    validation_issues,
-)
+from riskengine.source import Document, YamlPath, describe_value, load_yaml_file, read_text, render_path, validation_issues
 
 DEFAULT_CHUNK_SIZE = 5_000
 # Issues kept for the report: a file of a million bad lines must not fill memory with messages.

@@ -165,8 +165,7 @@ class _Pool:
         # leaves the parent's durable-rules state alone (it builds its own matcher, and exits
         # through os._exit, so no finalizer of the parent's copy runs). Workers are forked
         # before any sender thread starts.
-        methods = mp.get_all_start_methods()
-        context: Any = mp.get_context("fork" if "fork" in methods else "spawn")  # BaseContext lacks .Process in the stubs
+        context = _context()
         self.conns: list[Connection] = []
         self.procs: list[Any] = []
         self.outboxes: list[queue.SimpleQueue[bytes | None]] = []
@@ -240,6 +239,11 @@ class _Pool:
         self.conns, self.procs, self.outboxes, self.senders = [], [], [], []
 
 
+def _context() -> Any:  # Any: BaseContext lacks .Process in the stubs
+    """fork where there is one (see _Pool), else spawn."""
+    return mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+
+
 def produced_elsewhere(produce: Callable[..., Iterable[Any]], args: tuple[Any, ...]) -> Iterator[Any]:
     """The items of ``produce(*args)``, made in a child process while the caller works on the
     previous one.
@@ -250,8 +254,7 @@ def produced_elsewhere(produce: Callable[..., Iterable[Any]], args: tuple[Any, .
     closes and the child stops on its next send. ``produce`` and ``args`` must pickle where
     processes are spawned rather than forked.
     """
-    methods = mp.get_all_start_methods()
-    context: Any = mp.get_context("fork" if "fork" in methods else "spawn")  # BaseContext lacks .Process in the stubs
+    context = _context()
     receiver, sender = context.Pipe(duplex=False)
     proc = context.Process(target=_produce, args=(sender, produce, args), daemon=True)
     proc.start()
