@@ -121,13 +121,13 @@ class _Record:
 
     __slots__ = ("event_id", "day", "week", "region", "weight", "values")
 
-    def __init__(self, event: Event, values_of: Callable[[Event], dict[str, Any]]) -> None:
+    def __init__(self, event: Event, values: dict[str, Any]) -> None:
         self.event_id = event.event_id
         self.day = event.event_date
         self.week = _week_start(event.event_date)
         self.region = event.region
         self.weight = _source_weight(event)
-        self.values = values_of(event)  # the fields points scale by (pipeline.projector)
+        self.values = values  # the fields points scale by, as the fact has them
 
     def facts(self) -> Mapping[str, Any]:
         return self.values
@@ -429,21 +429,29 @@ def _bounds(pack: RulePack, compiled: CompiledRuleSet, first: Window, last: Wind
 def _prepare(chunks: Iterable[Sequence[Event]], bounds: _Bounds, counters: dict[str, int]) -> Iterator[_Prepared]:
     """Events in date order, each checked for a repeat, reduced to its fact and its record."""
     seen = _Seen(bounds.reach_back)
-    fact = projector(bounds.fields)
-    values_of = projector(bounds.per_fields)
+    fact_of = projector(bounds.fields)
+    per_fields = bounds.per_fields
+    if set(per_fields) <= set(bounds.fields):
+        values_of = None  # the fact has them: copy them from it rather than project twice
+    else:
+        values_of = projector(per_fields)
     first_week = bounds.first_week
     for chunk in _ordered_chunks(chunks, bounds.first_day, bounds.last_day, bounds.chunk_size, bounds.reorder_days, counters):
+        facts = []
         records = []
         weeks: dict[int, int] = defaultdict(int)
         for event in chunk:
             seen.add(event)
-            record = _Record(event, values_of)
+            fact = fact_of(event)
+            facts.append(fact)
+            values = values_of(event) if values_of is not None else {name: fact[name] for name in per_fields if name in fact}
+            record = _Record(event, values)
             records.append(record)
             if record.week >= first_week:
                 weeks[record.week] += 1
         last_day = chunk[-1].event_date
         seen.evict(last_day.toordinal())
-        yield _Prepared([fact(event) for event in chunk], records, weeks, counters["read"], last_day)
+        yield _Prepared(facts, records, weeks, counters["read"], last_day)
 
 
 def run_backtest(

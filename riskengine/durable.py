@@ -1058,6 +1058,7 @@ class DurableMatcher:
             self._handlers[group.name] = (self._handlers.get(group.name, (None, None))[0], group)
         self._legs = [len(plan.patterns[r].flags) for r in self._rule_of]
         self._join_kinds = [(name, plan.join_key(name), _field_kind(name), _is_date(name)) for name in plan.join_fields]
+        self._routes: dict[tuple[int, ...], list[tuple[int, dict[str, bool], int | None, tuple[str, ...]]]] = {}
         self._cache: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}
         self._seq = itertools.count()
         # pattern candidates: seq -> [event id, fact, number of sessions holding it]
@@ -1260,47 +1261,51 @@ class DurableMatcher:
         fact with every stored one that no equality join separates it from: expiring between
         slices keeps that near the window's worth instead of the whole batch."""
         stats = self.stats
-        horizon_before = self._max_date
+        horizon_before = max_date = self._max_date
         for fact in facts:
             date: Any = fact.get(DATE_FIELD)
-            if kind_of(date) == "num" and date > self._max_date:
-                self._max_date = date
+            if (date.__class__ is int or kind_of(date) == "num") and date > max_date:
+                max_date = date
+        self._max_date = max_date
         per_set: list[list[dict[str, Any]]] = [[] for _ in self._pattern]
+        routes = self._routes
+        expiry = self._expiry
+        retained = self._retained
+        event_of = self._event_of
         late = 0
         for fact, event_id, flags in candidates:
+            route = routes.get(flags)
+            if route is None:
+                route = routes[flags] = self._route(flags)
+            if not route:
+                continue
             seq = next(self._seq)
             values = self._join_values(fact, event_id)
             date = fact.get(DATE_FIELD)
-            dated = kind_of(date) == "num" and not (isinstance(date, float) and math.isnan(date))
-            holders = 0
+            dated = date.__class__ is int or (kind_of(date) == "num" and not (isinstance(date, float) and math.isnan(date)))
             is_late = False
-            for s, listens in enumerate(self._listens):
-                mine = [c for c in flags if c in listens]
-                if not mine:
-                    continue
-                windows = [listens[c] for c in mine]
-                window = None if any(w is None for w in windows) else max(windows)  # type: ignore[type-var]
-                doc = {"id": seq, SEQ: seq, **{_flag(c): True for c in mine}}
-                doc.update((k, v) for k, v in values.items() if k in self._pattern[s].keys)
+            for s, flag_items, window, join_keys in route:
+                doc = {"id": seq, SEQ: seq, **flag_items}
+                for key in join_keys:
+                    if key in values:
+                        doc[key] = values[key]
                 if len(doc) > MAX_FACT_KEYS:
                     raise EngineLimitError(
                         f"event '{event_id}' would reach durable-rules with {len(doc)} properties; it holds at most {MAX_FACT_KEYS}"
                     )
                 per_set[s].append(doc)
-                holders += 1
                 if window is not None:
-                    expiry = date + window if dated else -math.inf
-                    if dated and expiry < horizon_before:
+                    expires = date + window if dated else -math.inf
+                    if dated and expires < horizon_before:
                         is_late = True
-                    heapq.heappush(self._expiry[s], (expiry, seq))
-            if holders:
-                stats.candidates += 1
-                late += is_late
-                self._retained[seq] = [event_id, fact, holders]
-                self._event_of[seq] = event_id
+                    heapq.heappush(expiry[s], (expires, seq))
+            stats.candidates += 1
+            late += is_late
+            retained[seq] = [event_id, fact, len(route)]
+            event_of[seq] = event_id
         stats.late += late
         patterns = self.plan.patterns
-        event_of = self._event_of.__getitem__
+        id_of = event_of.__getitem__
         for s, docs in enumerate(per_set):
             if not docs:
                 continue
@@ -1315,10 +1320,26 @@ class DurableMatcher:
                 pattern = patterns[self._rule_of[number]]
                 if pattern.python_joins:
                     results = [seqs for seqs in results if self._python_joins_hold(pattern.python_joins, seqs)]
-                ids = [tuple(map(event_of, seqs)) for seqs in results]
+                ids = [tuple(map(id_of, seqs)) for seqs in results]
                 for rule_id in pattern.rule_ids:
                     found[rule_id].extend(ids)
         self._forget()
+
+    def _route(self, flags: tuple[int, ...]) -> list[tuple[int, dict[str, bool], int | None, tuple[str, ...]]]:
+        """Where a candidate with these flags goes: per pattern ruleset that listens to any of
+        them, the flag properties it gets there, how long it is kept (None: for ever) and the
+        join properties that ruleset reads. The same for every candidate with the same flags,
+        so it is worked out once per flag set."""
+        route = []
+        for s, listens in enumerate(self._listens):
+            mine = [c for c in flags if c in listens]
+            if not mine:
+                continue
+            windows = [listens[c] for c in mine]
+            window = None if any(w is None for w in windows) else max(windows)  # type: ignore[type-var]
+            join_keys = tuple(key for _, key, _, _ in self._join_kinds if key in self._pattern[s].keys)
+            route.append((s, {_flag(c): True for c in mine}, window, join_keys))
+        return route
 
     def _python_joins_hold(self, checks: Sequence[tuple[int, Join]], seqs: Sequence[int]) -> bool:
         legs = [self._retained[q][1] for q in seqs]

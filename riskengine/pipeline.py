@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from riskengine.errors import InputError, Issue
-from riskengine.events import FIELDS, Event
+from riskengine.events import FIELDS, Event, FieldKind
 from riskengine.ir import CompiledRule, CompiledRuleSet, Firing, encode_value
 from riskengine.loader import RulePack
 from riskengine.resources import display_path
@@ -45,6 +45,9 @@ def fact_of(event: Event, fields: Sequence[str]) -> dict[str, Any]:
     return projector(tuple(fields))(event)
 
 
+_AS_STORED = (FieldKind.STRING, FieldKind.NUMBER, FieldKind.BOOLEAN)
+
+
 @functools.lru_cache(maxsize=32)
 def projector(fields: tuple[str, ...]) -> Callable[[Event], dict[str, Any]]:
     """``fact_of`` for one field list, with the per-field lookups done once.
@@ -54,12 +57,17 @@ def projector(fields: tuple[str, ...]) -> Callable[[Event], dict[str, Any]]:
     ``ir.project`` of the field values (checked by tests/test_pipeline.py): None left out,
     dates as ordinal days, lists copied with dates inside them encoded.
     """
-    steps = [(name, spec.derive if spec is not None else None) for name in fields for spec in (FIELDS.get(name),)]
+    # Fields whose stored value goes into the fact as it is (text, numbers, booleans) are
+    # copied by one comprehension; dates, lists and derived fields take the slower steps.
+    plain = tuple(
+        name for name in fields for spec in (FIELDS.get(name),) if spec is not None and spec.derive is None and spec.kind in _AS_STORED
+    )
+    steps = [(name, spec.derive if spec is not None else None) for name in fields if name not in plain for spec in (FIELDS.get(name),)]
     date = dt.date
 
     def fact(event: Event) -> dict[str, Any]:
         stored = event.__dict__
-        out: dict[str, Any] = {}
+        out = {name: value for name in plain if (value := stored.get(name)) is not None}
         for name, derive in steps:
             value = stored.get(name) if derive is None else derive(event)
             if value is None:
