@@ -37,7 +37,7 @@ from typing import Any
 from riskengine.errors import InputError, Issue
 from riskengine.event_io import ReadReport, stream_events
 from riskengine.events import Event
-from riskengine.ir import CompiledRuleSet, Firing
+from riskengine.ir import CompiledRuleSet
 from riskengine.loader import RulePack
 from riskengine.pipeline import check_stakeholders, default_profile, projector
 from riskengine.rules import Profile, Rule, ScaledPoints
@@ -312,33 +312,44 @@ class Scorer:
             self.records[record.event_id] = record
             self.by_age.append(record)
 
-    def score(self, firings: Iterable[Firing], observer: Callable[[str, tuple[str, ...]], None] | None = None) -> int:
-        records, groups, fixed, tally = self.records, self.groups, self._fixed, self.tally
-        first_week = self.first_week
+    def score(self, found: Mapping[str, Sequence[tuple[str, ...]]], observer: Callable[[str, tuple[str, ...]], None] | None = None) -> int:
+        """Score firings given as event-id tuples per rule id (``Matcher.feed_by_rule``)."""
+        records, tally, first_week = self.records, self.tally, self.first_week
         fired = 0
-        for firing in firings:
-            rule_id, event_ids = firing.rule_id, firing.event_ids
-            group = groups[rule_id]
-            fired += len(group)
+        for rule_id in sorted(found):
+            tuples = found[rule_id]
+            group = self.groups[rule_id]
+            fired += len(group) * len(tuples)
             if observer is not None:
-                for rule in group:
-                    observer(rule.rule.id, event_ids)
-            if len(event_ids) == 1:
-                completing = records[event_ids[0]]
-                legs: Sequence[_Record] = (completing,)
-                weight = completing.weight
-            else:
-                legs = [records[event_id] for event_id in event_ids]
-                completing = max(legs, key=_completion_order)
-                weight = min(leg.weight for leg in legs)
-            week = completing.week
-            if week < first_week:
-                continue  # completed before the first week: history the pattern windows needed
-            if fixed[rule_id]:
-                key = (week, rule_id, weight)
-                tally[key] = tally.get(key, 0) + 1
-            else:
-                self._add_points(week, weight, legs, group, 1)
+                for event_ids in tuples:
+                    for rule in group:
+                        observer(rule.rule.id, event_ids)
+            if not self._fixed[rule_id]:
+                for event_ids in tuples:
+                    legs = [records[event_id] for event_id in event_ids]
+                    completing = max(legs, key=_completion_order)
+                    if completing.week >= first_week:
+                        self._add_points(completing.week, min(leg.weight for leg in legs), legs, group, 1)
+                continue
+            # Fixed points: count firings by week and source weight (see the class docstring).
+            # A firing belongs to the week of the leg that completed it, and counts with its
+            # weakest leg's source weight.
+            for event_ids in tuples:
+                if len(event_ids) == 1:
+                    completing = records[event_ids[0]]
+                    weight = completing.weight
+                elif len(event_ids) == 2:
+                    first, second = records[event_ids[0]], records[event_ids[1]]
+                    completing = second if (second.day, second.event_id) > (first.day, first.event_id) else first
+                    weight = first.weight if first.weight < second.weight else second.weight
+                else:
+                    legs = [records[event_id] for event_id in event_ids]
+                    completing = max(legs, key=_completion_order)
+                    weight = min(leg.weight for leg in legs)
+                week = completing.week
+                if week >= first_week:  # earlier: history the pattern windows needed
+                    key = (week, rule_id, weight)
+                    tally[key] = tally.get(key, 0) + 1
         self.fired += fired
         return fired
 
@@ -540,7 +551,7 @@ def _score_all(
         with open_matcher(shared, engine=engine, batch_size=bounds.chunk_size) as matcher:  # type: ignore[arg-type]
             for item in counted(prepared):
                 scorer.add(item.records)  # before matching: a firing's legs must have records
-                scorer.score(matcher.feed(item.facts), observer)
+                scorer.score(matcher.feed_by_rule(item.facts), observer)
                 scorer.evict(item.last_day.toordinal())
                 report(scorer.fired)
         stats = {"records_retained": len(scorer.records)}

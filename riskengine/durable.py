@@ -1078,6 +1078,15 @@ class DurableMatcher:
     # -- streaming -------------------------------------------------------------------------------
 
     def feed(self, facts: Sequence[Mapping[str, Any]]) -> list[Firing]:
+        found = self.feed_by_rule(facts)
+        firings: list[Firing] = []
+        for rule_id in sorted(found):
+            ids = found[rule_id]
+            ids.sort()
+            firings.extend(map(Firing, itertools.repeat(rule_id), ids))
+        return firings
+
+    def feed_by_rule(self, facts: Sequence[Mapping[str, Any]]) -> dict[str, list[tuple[str, ...]]]:
         if self._closed:
             raise EngineError("this matcher is closed")
         # A chunk can make a million small tuples; each few hundred allocations would start a
@@ -1089,13 +1098,8 @@ class DurableMatcher:
             found: defaultdict[str, list[tuple[str, ...]]] = defaultdict(list)  # rule id -> event ids
             for start in range(0, len(facts), self.batch_size):
                 self._batch(facts[start : start + self.batch_size], found)
-            firings: list[Firing] = []
-            for rule_id in sorted(found):
-                ids = found[rule_id]
-                ids.sort()
-                firings.extend(map(Firing, itertools.repeat(rule_id), ids))
-            self.stats.firings += len(firings)
-            return firings
+            self.stats.firings += sum(map(len, found.values()))
+            return found
         finally:
             if collecting:
                 gc.enable()

@@ -141,7 +141,7 @@ def _score_worker(
                 return dict(totals.points), dict(totals.firings), scorer.fired, len(scorer.records)
             facts, records = payload
             scorer.add(records)
-            fired = scorer.score(matcher.feed(facts))
+            fired = scorer.score(matcher.feed_by_rule(facts))
             if records:
                 scorer.evict(records[-1].day.toordinal())
             return fired
@@ -248,8 +248,8 @@ def produced_elsewhere(produce: Callable[..., Iterable[Any]], args: tuple[Any, .
     """The items of ``produce(*args)``, made in a child process while the caller works on the
     previous one.
 
-    The child runs at most one item ahead: it blocks sending the next while the caller has not
-    taken it, so memory holds about two items. A failure in the child is raised here as the
+    The child runs at most ``PRODUCE_AHEAD`` items ahead: it stops making more while the caller
+    has not taken them, so memory holds a handful of items. A failure in the child is raised here as the
     same typed error (an EventError with its issues, say). If the caller stops early, the pipe
     closes and the child stops on its next send. ``produce`` and ``args`` must pickle where
     processes are spawned rather than forked.
@@ -280,19 +280,52 @@ def produced_elsewhere(produce: Callable[..., Iterable[Any]], args: tuple[Any, .
             proc.join(timeout=5)
 
 
+# Items a reader process may have made before the caller takes them. One was not enough: the
+# reader stood idle while the caller worked through a heavy chunk, then the caller waited while
+# the reader worked through a heavy one; a few in hand even that out.
+PRODUCE_AHEAD = 4
+
+
 def _produce(conn: Connection, produce: Callable[..., Iterable[Any]], args: tuple[Any, ...]) -> None:
+    """Run in the child: pickle each item and leave it to a sender thread, so making the next
+    item goes on while the caller has not yet taken the last ones."""
+    outbox: queue.Queue[bytes | None] = queue.Queue(maxsize=PRODUCE_AHEAD)
+    broken = threading.Event()
+
+    def send_loop() -> None:
+        while (data := outbox.get()) is not None:
+            try:
+                conn.send_bytes(data)
+            except OSError:  # the caller stopped reading
+                broken.set()
+                return
+
+    def put(data: bytes | None) -> bool:
+        while not broken.is_set():
+            try:
+                outbox.put(data, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    sender = threading.Thread(target=send_loop, daemon=True)
+    sender.start()
     try:
         for item in produce(*args):
-            conn.send_bytes(pickle.dumps(("item", item), pickle.HIGHEST_PROTOCOL))
-        conn.send_bytes(pickle.dumps(("end", None), pickle.HIGHEST_PROTOCOL))
-    except (BrokenPipeError, EOFError, KeyboardInterrupt):
-        return  # the caller stopped reading
+            if not put(pickle.dumps(("item", item), pickle.HIGHEST_PROTOCOL)):
+                return
+        put(pickle.dumps(("end", None), pickle.HIGHEST_PROTOCOL))
+    except KeyboardInterrupt:
+        return
     except BaseException as error:  # noqa: BLE001 - every failure goes back to the caller
         try:
-            conn.send_bytes(pickle.dumps(("error", _error_payload(error)), pickle.HIGHEST_PROTOCOL))
-        except (OSError, pickle.PicklingError):
+            put(pickle.dumps(("error", _error_payload(error)), pickle.HIGHEST_PROTOCOL))
+        except pickle.PicklingError:
             pass
     finally:
+        put(None)
+        sender.join()
         conn.close()
 
 

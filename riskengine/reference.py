@@ -453,6 +453,12 @@ class ReferenceMatcher:
         self.stats.firings += len(firings)
         return [Firing(rule_id, ids) for rule_id, ids in firings]
 
+    def feed_by_rule(self, facts: Sequence[Mapping[str, Any]]) -> dict[str, list[tuple[str, ...]]]:
+        found: dict[str, list[tuple[str, ...]]] = {}
+        for firing in self.feed(facts):
+            found.setdefault(firing.rule_id, []).append(firing.event_ids)
+        return found
+
     def _batch(self, facts: Sequence[Mapping[str, Any]]) -> list[tuple[str, tuple[str, ...]]]:
         self.stats.batches += 1
         self.stats.facts += len(facts)

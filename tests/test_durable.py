@@ -320,3 +320,16 @@ def test_a_batch_with_more_distinct_facts_than_the_cache_holds(monkeypatch):
     monkeypatch.setattr(durable, "CACHE_SIZE", 8)
     _, matcher = matched(single(*(T("x", "eq", n) for n in range(40)), T("x", "gte", 20)), facts_of(*({"x": n % 50} for n in range(200))), chunk=200)
     assert matcher.stats.evaluated > 8 and len(matcher._cache) <= 8  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("engine", ["durable", "reference"])
+def test_feed_by_rule_gives_the_firings_of_feed(engine):
+    rules = random_ruleset(21, 60)
+    facts = random_facts(22, 600)
+    with open_matcher(rules, engine=engine) as by_list, open_matcher(rules, engine=engine) as by_rule:
+        for start in range(0, len(facts), 97):
+            chunk = facts[start : start + 97]
+            expected = by_list.feed(chunk)
+            got = sorted(Firing(rule_id, ids) for rule_id, tuples in by_rule.feed_by_rule(chunk).items() for ids in tuples)
+            assert got == expected
+        assert by_rule.stats.firings == by_list.stats.firings > 0
