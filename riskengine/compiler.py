@@ -261,11 +261,39 @@ class ContradictionError(ValueError):
 def window_days(patterns: Iterable[ir.Pattern]) -> int | None:
     """The largest ``event_date`` difference between two legs that the joins allow.
 
-    Each date join is a difference constraint ``d_i - d_j <= c`` (strict ones tightened by one
-    day); Floyd-Warshall closes them. None when some pair is unbounded. Raises
-    ContradictionError when the constraints have no solution.
+    None when some pair is unbounded. Raises ContradictionError when the joins allow no dates.
     """
-    pats = list(patterns)
+    bound = _date_bounds(list(patterns))
+    n = len(bound)
+    spans = [bound[i][j] for i in range(n) for j in range(n) if i != j]
+    if not spans or any(math.isinf(s) for s in spans):
+        return None
+    return int(max(spans))
+
+
+def leg_reach(patterns: Iterable[ir.Pattern]) -> tuple[int | None, ...]:
+    """Per leg, how many days after its ``event_date`` another leg of the same tuple can be
+    dated (0 when every other leg is dated on or before it; None when unbounded).
+
+    A stream in date order need keep a fact only that long after its date: a strike that can
+    only be the *later* leg of "talks, then a strike within 14 days" can be let go as soon as a
+    later day is seen, where the rule's window would keep it 14 days.
+    """
+    bound = _date_bounds(list(patterns))
+    n = len(bound)
+    reach: list[int | None] = []
+    for k in range(n):
+        later = max((bound[j][k] for j in range(n) if j != k), default=0.0)  # max of d_j - d_k
+        reach.append(None if math.isinf(later) else max(0, int(later)))
+    return tuple(reach)
+
+
+def _date_bounds(pats: list[ir.Pattern]) -> list[list[float]]:
+    """``bound[i][j]``: the largest ``d_i - d_j`` the date joins allow (inf: unbounded).
+
+    Each date join is a difference constraint ``d_i - d_j <= c`` (strict ones tightened by one
+    day); Floyd-Warshall closes them. Raises ContradictionError when they have no solution.
+    """
     n = len(pats)
     inf = math.inf
     bound = [[0.0 if i == j else inf for j in range(n)] for i in range(n)]
@@ -296,10 +324,7 @@ def window_days(patterns: Iterable[ir.Pattern]) -> int | None:
                     bound[i][j] = bound[i][via] + bound[via][j]
     if any(bound[i][i] < 0 for i in range(n)):
         raise ContradictionError("the date relations between the legs contradict each other: this pattern can never match")
-    spans = [bound[i][j] for i in range(n) for j in range(n) if i != j]
-    if not spans or any(math.isinf(s) for s in spans):
-        return None
-    return int(max(spans))
+    return bound
 
 
 def compile_rule(rule: Rule) -> ir.CompiledRule:
@@ -354,6 +379,7 @@ __all__ = [
     "compile_rule",
     "compile_rules",
     "encode_operand",
+    "leg_reach",
     "operand_problems",
     "where_problems",
     "window_days",

@@ -82,6 +82,7 @@ from typing import Any, Self
 
 import durable_rules_engine as _engine  # type: ignore[import-not-found]  # no stubs
 
+from riskengine.compiler import leg_reach
 from riskengine.errors import EngineError, EngineLimitError
 from riskengine.ir import (
     DATE_FIELD,
@@ -1033,14 +1034,18 @@ class DurableMatcher:
             keys = {k for r in members for k in plan.patterns[r].keys}
             self._add(self._pattern, definition, keys)
         self.stats.rulesets = len(self._single) + len(self._pattern)
-        # flags each pattern ruleset listens to, and the window its candidates are kept for
+        # flags each pattern ruleset listens to, and for how many days after its date a
+        # candidate with that flag is kept: as long as a later-dated partner could still come
+        # for any leg the flag stands for (compiler.leg_reach), never longer than the window
         self._listens: list[dict[int, int | None]] = [{} for _ in self._pattern]
         for pattern in plan.patterns:
             if pattern.ruleset < 0:
                 continue
             listens = self._listens[pattern.ruleset]
-            for c in pattern.flags:
-                window = pattern.rule.window_days
+            limit = pattern.rule.window_days
+            reach = leg_reach(pattern.rule.patterns) if limit is not None else (None,) * len(pattern.flags)
+            for c, leg_days in zip(pattern.flags, reach):
+                window = None if limit is None or leg_days is None else min(limit, leg_days)
                 if c in listens:
                     old = listens[c]
                     listens[c] = None if old is None or window is None else max(old, window)

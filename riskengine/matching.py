@@ -11,9 +11,12 @@ and each firing exactly once over the whole stream.
 
 Streams are assumed to arrive roughly in date order. The durable engine keeps a pattern candidate
 only while a later fact could still join it: a fact is dropped once it is older than the latest
-``event_date`` seen minus its rules' ``window_days`` (candidates of a rule without a window are
-kept for the life of the matcher). A fact that arrives already older than that horizon is
-counted in ``stats.late``: it is still matched, but partners that were dropped are lost. The
+``event_date`` seen minus how many days after it a partner can be dated, for the legs it can
+play (``compiler.leg_reach``, at most the rule's ``window_days``; 0 for a leg whose partners
+all come on or before its day; candidates of a rule without a window are kept for the life of
+the matcher). A fact that arrives already older than that horizon is counted in
+``stats.late``: it is still matched, but partners that were dropped are lost. Every caller in
+riskengine feeds facts in (date, id) order, where this is exact. The
 reference engine keeps everything and is exact for any order.
 """
 

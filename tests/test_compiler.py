@@ -15,6 +15,7 @@ from riskengine.compiler import (
     compile_condition,
     compile_rule,
     compile_rules,
+    leg_reach,
     operand_problems,
     window_days,
 )
@@ -178,6 +179,27 @@ def _pattern(k: int, joins: list[tuple[str, int, int]]) -> ir.Pattern:
 )
 def test_window_days_closes_the_constraints(legs: list[list[tuple[str, int, int]]], window: int | None) -> None:
     assert window_days([_pattern(k, joins) for k, joins in enumerate(legs)]) == window
+
+
+@pytest.mark.parametrize(
+    ("legs", "reach"),
+    [
+        # b within 3 days after a (retaliation): a waits 3 days for b, b waits for nothing later
+        ([[], [("gt", 0, 0), ("lte", 0, 3)]], (3, 0)),
+        # b on or after a, within 14 (talks, then a strike): the strike is let go at once
+        ([[], [("gte", 0, 0), ("lte", 0, 14)]], (14, 0)),
+        # b between 2 and 9 days *before* a: b waits up to 9 days for a
+        ([[], [("lte", 0, -2), ("gte", 0, -9)]], (0, 9)),
+        # a chain: a waits for c (15 days), b for c (5), c for nothing
+        ([[], [("gt", 0, 0), ("lte", 0, 10)], [("gt", 1, 0), ("lte", 1, 5)]], (15, 5, 0)),
+        # same day: a later fact of the same day may still join
+        ([[], [("eq", 0, 0)]], (0, 0)),
+        # c bounded against b only from below: a and b wait for ever
+        ([[], [("gt", 0, 0), ("lte", 0, 10)], [("gt", 1, 0)]], (None, None, 0)),
+    ],
+)
+def test_leg_reach_is_how_long_each_leg_waits_for_a_later_partner(legs: list[list[tuple[str, int, int]]], reach: tuple[int | None, ...]) -> None:
+    assert leg_reach([_pattern(k, joins) for k, joins in enumerate(legs)]) == reach
 
 
 @pytest.mark.parametrize(

@@ -333,3 +333,19 @@ def test_feed_by_rule_gives_the_firings_of_feed(engine):
             got = sorted(Firing(rule_id, ids) for rule_id, tuples in by_rule.feed_by_rule(chunk).items() for ids in tuples)
             assert got == expected
         assert by_rule.stats.firings == by_list.stats.firings > 0
+
+
+def test_a_leg_that_only_comes_later_is_let_go_once_a_later_day_is_seen():
+    # talks (k=1), then a strike (k=2) on the same day or within 14 days after: a strike can
+    # only be the later leg, so it need not be kept for the 14-day window
+    rule = pair(T("k", "eq", 1), T("k", "eq", 2), *within(14), window=14)
+    facts = facts_of(*({"k": 1 if n % 50 == 0 else 2} for n in range(600)))
+    for n, fact in enumerate(facts):
+        fact["event_date"] = 738000 + n // 3  # three a day
+    found, matcher = matched(CompiledRuleSet((rule,)), facts, chunk=40)
+    assert sorted(found) == evaluate(CompiledRuleSet((rule,)), facts)
+    assert found
+    # still joinable at the end: the talks of the last 14 days and the strikes of the last day
+    # (with the rule's window for every leg: also every strike of the last 14 days, 45 facts)
+    live = list(matcher._live[0].values())  # type: ignore[attr-defined]
+    assert len(live) <= 6
