@@ -341,7 +341,7 @@ class Scorer:
                 elif len(event_ids) == 2:
                     first, second = records[event_ids[0]], records[event_ids[1]]
                     completing = second if (second.day, second.event_id) > (first.day, first.event_id) else first
-                    weight = first.weight if first.weight < second.weight else second.weight
+                    weight = min(first.weight, second.weight)
                 else:
                     legs = [records[event_id] for event_id in event_ids]
                     completing = max(legs, key=_completion_order)

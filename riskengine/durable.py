@@ -82,7 +82,7 @@ from typing import Any, Self
 
 import durable_rules_engine as _engine  # type: ignore[import-not-found]  # no stubs
 
-from riskengine.compiler import leg_reach
+from riskengine.compiler import ContradictionError, leg_reach
 from riskengine.errors import EngineError, EngineLimitError
 from riskengine.ir import (
     DATE_FIELD,
@@ -1043,7 +1043,10 @@ class DurableMatcher:
                 continue
             listens = self._listens[pattern.ruleset]
             limit = pattern.rule.window_days
-            reach = leg_reach(pattern.rule.patterns) if limit is not None else (None,) * len(pattern.flags)
+            try:
+                reach = leg_reach(pattern.rule.patterns) if limit is not None else (None,) * len(pattern.flags)
+            except ContradictionError:  # hand-made IR the compiler would refuse: it never fires
+                reach = (limit,) * len(pattern.flags)
             for c, leg_days in zip(pattern.flags, reach):
                 window = None if limit is None or leg_days is None else min(limit, leg_days)
                 if c in listens:

@@ -249,9 +249,9 @@ def produced_elsewhere(produce: Callable[..., Iterable[Any]], args: tuple[Any, .
     previous one.
 
     The child runs at most ``PRODUCE_AHEAD`` items ahead: it stops making more while the caller
-    has not taken them, so memory holds a handful of items. A failure in the child is raised here as the
-    same typed error (an EventError with its issues, say). If the caller stops early, the pipe
-    closes and the child stops on its next send. ``produce`` and ``args`` must pickle where
+    has not taken them, so memory holds a handful of items. A failure in the child is raised
+    here as the same typed error (an EventError with its issues, say). If the caller stops
+    early, the pipe closes and the child stops at its next item. ``produce`` and ``args`` must pickle where
     processes are spawned rather than forked.
     """
     context = _context()

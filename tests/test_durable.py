@@ -349,3 +349,10 @@ def test_a_leg_that_only_comes_later_is_let_go_once_a_later_day_is_seen():
     # (with the rule's window for every leg: also every strike of the last 14 days, 45 facts)
     live = list(matcher._live[0].values())  # type: ignore[attr-defined]
     assert len(live) <= 6
+
+
+def test_hand_made_contradictory_date_joins_fire_nothing_rather_than_fail():
+    # b strictly after and strictly before a: the compiler refuses it, hand-made IR may not
+    rule = pair(T("k", "eq", 1), T("k", "eq", 2), Join("event_date", "gt", 0, "event_date"), Join("event_date", "lt", 0, "event_date"), window=3)
+    found, _ = matched(CompiledRuleSet((rule,)), facts_of({"k": 1}, {"k": 2}))
+    assert found == []
