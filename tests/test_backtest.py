@@ -327,6 +327,11 @@ def test_errors_of_the_reader_are_the_same_in_two_processes(tmp_path, workers):
     with pytest.raises(InputError) as caught:
         backtest_files([broken], first=parse_week("2022-W10"), last=parse_week("2025-W27"), workers=workers)
     assert str(caught.value.issues[0].location).startswith(f"{broken}:4:1") or caught.value.issues[0].location.line == 4
+    twice = tmp_path / "twice.jsonl"
+    twice.write_text("\n".join(lines[:40] + [lines[37]] + lines[40:]) + "\n")
+    with pytest.raises(InputError) as caught:
+        backtest_files([twice], first=parse_week("2022-W10"), last=parse_week("2025-W27"), workers=workers, chunk_size=50)
+    assert [i.code for i in caught.value.issues] == ["E411"]
 
 
 def test_a_caller_that_stops_early_stops_the_reader():
