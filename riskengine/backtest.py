@@ -116,32 +116,30 @@ class BacktestResult:
 # What is kept of an event after it has been matched: enough to score any firing it is a leg of.
 
 
-class _Record:
-    """An event reduced to what scoring a firing reads; ``facts()`` serves ``rule_points``."""
+# A record is a plain tuple: a reader process sends them by the hundred thousand, and a tuple
+# pickles and unpickles without calling any Python code (a class with __reduce__ cost a call on
+# each side, about a microsecond an event in each process). Days are ordinals.
+_ID, _DAY, _WEEK, _WEIGHT, _VALUES = range(5)
+_RecordTuple = tuple[str, int, int, float, dict[str, Any]]
 
-    __slots__ = ("event_id", "day", "week", "region", "weight", "values")
 
-    def __init__(self, event: Event, values: dict[str, Any]) -> None:
-        self.event_id = event.event_id
-        self.day = event.event_date
-        self.week = _week_start(event.event_date)
-        self.region = event.region
-        self.weight = _source_weight(event)
-        self.values = values  # the fields points scale by, as the fact has them
+def _record(event: Event, values: dict[str, Any]) -> _RecordTuple:
+    """What scoring a firing reads of an event: its id, day, week (Monday), source weight and
+    the values points scale by, as the fact has them."""
+    day = event.event_date.toordinal()
+    return (event.event_id, day, day - (day + 6) % 7, _source_weight(event), values)
+
+
+class _Values:
+    """A record's values where ``scoring.rule_points`` reads an event's facts."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.values = values
 
     def facts(self) -> Mapping[str, Any]:
         return self.values
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # A reader process sends records by the hundred thousand: as a tuple they pickle in a
-        # third of the time __slots__ would take.
-        return (_restore_record, (self.event_id, self.day, self.week, self.region, self.weight, self.values))
-
-
-def _restore_record(event_id: str, day: dt.date, week: int, region: str, weight: float, values: dict[str, Any]) -> _Record:
-    record = _Record.__new__(_Record)
-    record.event_id, record.day, record.week, record.region, record.weight, record.values = event_id, day, week, region, weight, values
-    return record
 
 
 @dataclass(frozen=True)
@@ -282,10 +280,6 @@ class _Totals:
         self.firings: dict[tuple[int, str], int] = defaultdict(int)
 
 
-def _week_start(day: dt.date) -> int:
-    return day.toordinal() - day.weekday()
-
-
 class Scorer:
     """Turns firings into weekly totals as they arrive, holding each event's record only while
     a pattern completing later could still name it. The same object scores in one process, or
@@ -300,14 +294,14 @@ class Scorer:
         self.groups = groups
         self.first_week = first_week
         self.reach_back = reach_back  # None: some pattern has no window, keep every record
-        self.records: dict[str, _Record] = {}
-        self.by_age: deque[_Record] = deque()
+        self.records: dict[str, _RecordTuple] = {}
+        self.by_age: deque[_RecordTuple] = deque()
         self.totals = _Totals()
         self.fired = 0
         self.tally: dict[tuple[int, str, float], int] = {}
         self._fixed = {rule_id: all(r.fixed is not None for r in group) for rule_id, group in groups.items()}
 
-    def add(self, records: Iterable[_Record]) -> None:
+    def add(self, records: Iterable[_RecordTuple]) -> None:
         """Keep the records; an event id already kept is a second record of one event (E411).
 
         The records kept are those of the longest pattern window, which is as far back as a
@@ -315,17 +309,18 @@ class Scorer:
         own in the reader process cost two microseconds an event."""
         kept, by_age = self.records, self.by_age
         for record in records:
-            if record.event_id in kept:
+            event_id = record[_ID]
+            if event_id in kept:
                 raise InputError(
                     [
                         Issue(
                             "E411",
-                            f"event '{record.event_id}' appears twice",
+                            f"event '{event_id}' appears twice",
                             hint="a backtest scores each event once: import revised rows first (riskengine import upserts them)",
                         )
                     ]
                 )
-            kept[record.event_id] = record
+            kept[event_id] = record
             by_age.append(record)
 
     def score(self, found: Mapping[str, Sequence[tuple[str, ...]]], observer: Callable[[str, tuple[str, ...]], None] | None = None) -> int:
@@ -344,8 +339,8 @@ class Scorer:
                 for event_ids in tuples:
                     legs = [records[event_id] for event_id in event_ids]
                     completing = max(legs, key=_completion_order)
-                    if completing.week >= first_week:
-                        self._add_points(completing.week, min(leg.weight for leg in legs), legs, group, 1)
+                    if completing[_WEEK] >= first_week:
+                        self._add_points(completing[_WEEK], min(leg[_WEIGHT] for leg in legs), legs, group, 1)
                 continue
             # Fixed points: count firings by week and source weight (see the class docstring).
             # A firing belongs to the week of the leg that completed it, and counts with its
@@ -353,27 +348,30 @@ class Scorer:
             for event_ids in tuples:
                 if len(event_ids) == 1:
                     completing = records[event_ids[0]]
-                    weight = completing.weight
+                    weight = completing[_WEIGHT]
                 elif len(event_ids) == 2:
                     first, second = records[event_ids[0]], records[event_ids[1]]
-                    completing = second if (second.day, second.event_id) > (first.day, first.event_id) else first
-                    weight = min(first.weight, second.weight)
+                    completing = second if (second[_DAY], second[_ID]) > (first[_DAY], first[_ID]) else first
+                    weight = min(first[_WEIGHT], second[_WEIGHT])
                 else:
                     legs = [records[event_id] for event_id in event_ids]
                     completing = max(legs, key=_completion_order)
-                    weight = min(leg.weight for leg in legs)
-                week = completing.week
+                    weight = min(leg[_WEIGHT] for leg in legs)
+                week = completing[_WEEK]
                 if week >= first_week:  # earlier: history the pattern windows needed
                     key = (week, rule_id, weight)
                     tally[key] = tally.get(key, 0) + 1
         self.fired += fired
         return fired
 
-    def _add_points(self, week: int, weight: float, legs: Sequence[_Record], group: Sequence[_RuleScore], times: int) -> None:
+    def _add_points(self, week: int, weight: float, legs: Sequence[_RecordTuple], group: Sequence[_RuleScore], times: int) -> None:
         points_by_week = self.totals.points
         firings_by_week = self.totals.firings
         for rule in group:
-            points = rule.fixed if rule.fixed is not None else rule_points(rule.rule.points, legs, rule.leg_names)  # type: ignore[arg-type]
+            if rule.fixed is not None:
+                points = rule.fixed
+            else:
+                points = rule_points(rule.rule.points, [_Values(leg[_VALUES]) for leg in legs], rule.leg_names)  # type: ignore[misc]
             units = round(round(points * weight, 4) * _SCALE) * times
             for stakeholder in rule.stakeholders:
                 points_by_week[(week, stakeholder, rule.dimension)] += units
@@ -393,8 +391,8 @@ class Scorer:
             return
         horizon = last_day - self.reach_back - 1
         by_age, records = self.by_age, self.records
-        while by_age and by_age[0].day.toordinal() < horizon:
-            records.pop(by_age.popleft().event_id, None)
+        while by_age and by_age[0][_DAY] < horizon:
+            records.pop(by_age.popleft()[_ID], None)
 
     def merge(self, other: _Totals, fired: int) -> None:
         for key, units in other.points.items():
@@ -404,8 +402,13 @@ class Scorer:
         self.fired += fired
 
 
-def _completion_order(record: _Record) -> tuple[dt.date, str]:
-    return (record.day, record.event_id)
+def _completion_order(record: _RecordTuple) -> tuple[int, str]:
+    return (record[_DAY], record[_ID])
+
+
+def last_day_of(records: Sequence[_RecordTuple]) -> int:
+    """The day (ordinal) of the last of a chunk's records, for ``Scorer.evict``."""
+    return records[-1][_DAY]
 
 
 @dataclass(frozen=True)
@@ -428,7 +431,7 @@ class _Prepared:
     """One chunk, read, ordered and checked, as the matcher and the scorer take it."""
 
     facts: list[dict[str, Any]]
-    records: list[_Record]
+    records: list[_RecordTuple]
     weeks: dict[int, int]  # events per week (Monday's ordinal), from the first week on
     read: int  # input records read so far
     last_day: dt.date
@@ -471,10 +474,11 @@ def _prepare(chunks: Iterable[Sequence[Event]], bounds: _Bounds, counters: dict[
             fact = fact_of(event)
             facts.append(fact)
             values = values_of(event) if values_of is not None else {name: fact[name] for name in per_fields if name in fact}
-            record = _Record(event, values)
+            record = _record(event, values)
             records.append(record)
-            if record.week >= first_week:
-                weeks[record.week] += 1
+            week = record[_WEEK]
+            if week >= first_week:
+                weeks[week] += 1
         last_day = chunk[-1].event_date
         yield _Prepared(facts, records, weeks, counters["read"], last_day)
 

@@ -128,7 +128,7 @@ def _score_worker(
     the totals. Firings never leave the worker."""
 
     def setup(stack: contextlib.ExitStack) -> Callable[[Any], Any]:
-        from riskengine.backtest import Scorer
+        from riskengine.backtest import Scorer, last_day_of
         from riskengine.matching import open_matcher
 
         scorer = Scorer(groups, first_week, reach_back)
@@ -143,7 +143,7 @@ def _score_worker(
             scorer.add(records)
             fired = scorer.score(matcher.feed_by_rule(facts))
             if records:
-                scorer.evict(records[-1].day.toordinal())
+                scorer.evict(last_day_of(records))
             return fired
 
         return handle
