@@ -301,7 +301,25 @@ class FieldPlan:
         self.presence_only = self.sent and self.kind is None
         self.is_bool = self.kind == "bool"
         self.slot = -1  # position in a matcher's fact key
-        self.cache: dict[Any, Any] = {}
+        # value -> (slot, representative), apart for booleans: True == 1 as a dict key, and
+        # a cached number must never answer for a boolean nor the other way round
+        self.cache: dict[Any, tuple[int, Any]] = {}
+        self.bool_cache: dict[Any, tuple[int, Any]] = {}
+
+    def key_part(self, value: Any) -> tuple[int, Any]:
+        """``(slot, representative)`` for a fact's key; Unrepresentable when durable cannot
+        be given the value."""
+        cache = self.bool_cache if value.__class__ is bool else self.cache
+        try:
+            found = cache.get(value)
+        except TypeError:  # a list: only its presence can be tested natively
+            return (self.slot, self.representative(value))
+        if found is None:
+            found = (self.slot, self.representative(value))
+            if len(cache) >= CACHE_SIZE:
+                cache.clear()
+            cache[value] = found
+        return found
 
     def is_native(self, test: Test) -> bool:
         return test in self.native_tests
@@ -349,9 +367,10 @@ class PythonGroup:
         self.tests = tuple(tests)
         self.keys = tuple(keys)
         self.slot = -1  # position in a matcher's fact key
-        self.cache: dict[Any, tuple[bool, ...]] = {}
+        self.cache: dict[Any, tuple[int, tuple[bool, ...]]] = {}
 
-    def truths(self, value: Any) -> tuple[bool, ...]:
+    def key_part(self, value: Any) -> tuple[int, tuple[bool, ...]]:
+        """``(slot, the tests' results)`` for a fact's key."""
         frozen: Any = (list, tuple(value)) if isinstance(value, list) else (value.__class__, value)
         try:
             found = self.cache.get(frozen)
@@ -359,7 +378,7 @@ class PythonGroup:
             frozen, found = None, None
         if found is None:
             one = {self.name: value}
-            found = tuple(test_holds(t, one) for t in self.tests)
+            found = (self.slot, tuple(test_holds(t, one) for t in self.tests))
             if frozen is not None:
                 if len(self.cache) >= CACHE_SIZE:
                     self.cache.clear()
@@ -1059,11 +1078,15 @@ class DurableMatcher:
         self._slots: list[FieldPlan | PythonGroup] = [*plan.sent_fields, *plan.groups]
         for slot, target in enumerate(self._slots):
             target.slot = slot
-        self._handlers: dict[str, tuple[FieldPlan | None, PythonGroup | None]] = {}
+        # field name -> (its key part when only its presence is tested, its FieldPlan when
+        # durable tests its value, its PythonGroup when Python does)
+        self._handlers: dict[str, tuple[tuple[int, Any] | None, FieldPlan | None, PythonGroup | None]] = {}
         for field_plan in plan.sent_fields:
-            self._handlers[field_plan.name] = (field_plan, None)
+            constant = (field_plan.slot, field_plan.representative(None)) if field_plan.presence_only else None
+            self._handlers[field_plan.name] = (constant, field_plan, None)
         for group in plan.groups:
-            self._handlers[group.name] = (self._handlers.get(group.name, (None, None))[0], group)
+            constant, field_plan, _ = self._handlers.get(group.name, (None, None, None))
+            self._handlers[group.name] = (constant, field_plan, group)
         self._legs = [len(plan.patterns[r].flags) for r in self._rule_of]
         self._join_kinds = [(name, plan.join_key(name), _field_kind(name), _is_date(name)) for name in plan.join_fields]
         self._routes: dict[tuple[int, ...], list[tuple[int, dict[str, bool], int | None, tuple[str, ...]]]] = {}
@@ -1167,35 +1190,22 @@ class DurableMatcher:
         durable tests, its slot and representative; for each field tested in Python, its slot
         and test results; then the whole-condition tests. Walking the fact's own items visits
         only the fields it has (projected facts leave absent ones out)."""
-        parts: list[Any] = []
+        parts: list[tuple[int, Any]] = []
         append = parts.append
         handlers = self._handlers
         for name, value in fact.items():
             handler = handlers.get(name)
             if handler is None or value is None:
                 continue
-            plan, group = handler
-            if plan is not None:
-                try:
-                    rep = plan.cache.get(value)
-                except TypeError:  # a list: only its presence is tested natively
-                    rep = plan.representative(value)
-                else:
-                    if rep is not None and (value.__class__ is bool) != plan.is_bool and not plan.presence_only:
-                        rep = None  # True == 1 in a dict: never let a cached number answer for a bool
-                    if rep is None:
-                        rep = plan.representative(value)
-                        if len(plan.cache) >= CACHE_SIZE:
-                            plan.cache.clear()
-                        plan.cache[value] = rep
-                append(plan.slot)
-                append(rep)
+            constant, plan, group = handler
+            if constant is not None:  # only presence is tested: every value is the same
+                append(constant)
+            elif plan is not None:
+                append(plan.key_part(value))
             if group is not None:
-                append(group.slot)
-                append(group.truths(value))
+                append(group.key_part(value))
         if self.plan.whole:
-            append(-1)
-            append(tuple([test(fact) for test in self.plan.whole]))
+            append((-1, tuple([test(fact) for test in self.plan.whole])))
         return tuple(parts)
 
     def _in_python(self, fact: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[int, ...]]:
@@ -1219,8 +1229,7 @@ class DurableMatcher:
         slots = self._slots
         for n, key in enumerate(entries):
             doc: dict[str, Any] = {"id": n}
-            for i in range(0, len(key), 2):
-                slot, value = key[i], key[i + 1]
+            for slot, value in key:
                 if slot < 0:
                     doc.update((f"w{w}", True) for w, truth in enumerate(value) if truth)
                     continue

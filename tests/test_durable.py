@@ -356,3 +356,12 @@ def test_hand_made_contradictory_date_joins_fire_nothing_rather_than_fail():
     rule = pair(T("k", "eq", 1), T("k", "eq", 2), Join("event_date", "gt", 0, "event_date"), Join("event_date", "lt", 0, "event_date"), window=3)
     found, _ = matched(CompiledRuleSet((rule,)), facts_of({"k": 1}, {"k": 2}))
     assert found == []
+
+
+def test_a_cached_number_never_answers_for_a_boolean_nor_the_reverse():
+    # True == 1 as a dict key: the single-event stage caches representatives by value, and a
+    # boolean must still be judged as a boolean (the reference says a kind mismatch never holds)
+    rules = single(T("fatalities", "eq", 1), T("civilian_targeting", "eq", True), T("fatalities", "gte", 1))
+    values = [{"fatalities": 1, "civilian_targeting": True}, {"fatalities": True, "civilian_targeting": 1}]
+    found, _ = matched(rules, facts_of(*values, *values, *reversed(values)), chunk=2)
+    assert [f.event_ids for f in found if f.rule_id == "s0000"] == [("E0",), ("E2",), ("E5",)]
