@@ -71,7 +71,6 @@ import heapq
 import itertools
 import json
 import math
-import operator
 import os
 import re
 import weakref
@@ -601,11 +600,12 @@ class _Ruleset:
 # message, ``{"<rule>":[{"<alias>":<fact>,...},...]}``, aliases in the rule's order, each fact as
 # we sent it with "id" first (state.c, serializeResult). One message per rule and assert instead
 # of one per firing, and these patterns read only the rule and the ids. Every unescaped quote
-# is structure in JSON, so a string value cannot fake a match; a message that does not fit the
-# expected shape is decoded in full.
+# is structure in JSON, so a string value cannot fake an id or an alias: the ids are read in
+# the order they come, and counting where each alias opens a fact checks that every result
+# holds its legs in the rule's order. A message of another shape is decoded in full.
 CAP = 60_000  # results per action message (durable stores it in 16 bits)
 _HEAD = re.compile(r'\s*\{\s*"([a-z])(\d+)"\s*:\s*\[')
-_BOUND = re.compile(r'"(m|a\d+)"\s*:\s*\{\s*"id"\s*:\s*(-?\d+)\s*[,}]')
+_ID = re.compile(r'\{"id": (-?\d+)[,}]')
 
 
 def _decode_json(message: str) -> tuple[str, int, list[tuple[int, ...]]]:
@@ -627,19 +627,20 @@ def decode(message: str, legs: int | Sequence[int]) -> tuple[str, int, list[tupl
     if head is not None:
         letter, rule = head.group(1), int(head.group(2))
         n = legs if isinstance(legs, int) else legs[rule] if 0 <= rule < len(legs) else 0
-        bound = _BOUND.findall(message)
-        if n >= 1 and len(bound) % n == 0 and list(map(_first, bound)) == _aliases(n) * (len(bound) // n):
-            ids = map(int, map(_second, bound))
-            return letter, rule, list(zip(*[ids] * n))  # consecutive groups of n
+        ids = _ID.findall(message)
+        if n >= 1 and ids and len(ids) % n == 0:
+            results = len(ids) // n
+            if all(message.count(opening) == results for opening in _openings(n)):
+                return letter, rule, list(zip(*[map(int, ids)] * n))  # consecutive groups of n
     return _decode_json(message)
 
 
-_first, _second = operator.itemgetter(0), operator.itemgetter(1)
-
-
 @functools.lru_cache(maxsize=MAX_LEGS + 1)
-def _aliases(n: int) -> list[str]:
-    return ["m"] if n == 1 else [f"a{k}" for k in range(n)]
+def _openings(n: int) -> tuple[str, ...]:
+    """How each leg's fact opens in a result: the first right after the result's brace."""
+    if n == 1:
+        return ('{"m":{"id": ',)
+    return ('{"a0":{"id": ', *(f'}},"a{k}":{{"id": ' for k in range(1, n)))
 
 
 def _release(rulesets: list[_Ruleset]) -> None:

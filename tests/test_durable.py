@@ -290,6 +290,8 @@ def test_action_messages_are_decoded_whatever_the_strings_hold():
     assert durable.decode('{"c3":[{"m":{"id": 4, "s": "}{\\"m\\":{\\"id\\": 9"}},{"m":{ "sid":"0", "id":"sid-0", "$s":1}}]}', 1) == ("c", 3, [(4,)])
     assert durable.decode('{"r1":[{"a0":{"id": 1, "t": "\\"a1\\":{\\"id\\": 7"},"a1":{"id": 2}}]}', [1, 2]) == ("r", 1, [(1, 2)])
     assert durable.decode('{"z0":{"m":{"id": -1, "zz": 1}}}', 1) == ("z", 0, [(-1,)])
+    # legs out of the rule's order are put back in it (the fast path would pair them wrongly)
+    assert durable.decode('{"r1":[{"a1":{"id": 2},"a0":{"id": 1}},{"a0":{"id": 3},"a1":{"id": 4}}]}', [1, 2]) == ("r", 1, [(1, 2), (3, 4)])
 
 
 def test_only_riskengine_durable_imports_durable_rules():
