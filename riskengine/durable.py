@@ -1079,15 +1079,15 @@ class DurableMatcher:
         self._slots: list[FieldPlan | PythonGroup] = [*plan.sent_fields, *plan.groups]
         for slot, target in enumerate(self._slots):
             target.slot = slot
-        # field name -> (its key part when only its presence is tested, its FieldPlan when
-        # durable tests its value, its PythonGroup when Python does)
-        self._handlers: dict[str, tuple[tuple[int, Any] | None, FieldPlan | None, PythonGroup | None]] = {}
+        # field name -> (its key part when only its presence is tested; the FieldPlan's two
+        # caches and the FieldPlan when durable tests its value; its PythonGroup when Python does)
+        self._handlers: dict[str, tuple[Any, ...]] = {}
         for field_plan in plan.sent_fields:
             constant = (field_plan.slot, field_plan.representative(None)) if field_plan.presence_only else None
-            self._handlers[field_plan.name] = (constant, field_plan, None)
+            self._handlers[field_plan.name] = (constant, field_plan.cache, field_plan.bool_cache, field_plan, None)
         for group in plan.groups:
-            constant, field_plan, _ = self._handlers.get(group.name, (None, None, None))
-            self._handlers[group.name] = (constant, field_plan, group)
+            constant, cache, bool_cache, field_plan, _ = self._handlers.get(group.name, (None, None, None, None, None))
+            self._handlers[group.name] = (constant, cache, bool_cache, field_plan, group)
         self._legs = [len(plan.patterns[r].flags) for r in self._rule_of]
         self._join_kinds = [(name, plan.join_key(name), _field_kind(name), _is_date(name)) for name in plan.join_fields]
         self._routes: dict[tuple[int, ...], list[tuple[int, dict[str, bool], int | None, tuple[str, ...]]]] = {}
@@ -1198,11 +1198,14 @@ class DurableMatcher:
             handler = handlers.get(name)
             if handler is None or value is None:
                 continue
-            constant, plan, group = handler
+            constant, cache, bool_cache, plan, group = handler
             if constant is not None:  # only presence is tested: every value is the same
                 append(constant)
             elif plan is not None:
-                append(plan.key_part(value))
+                try:  # FieldPlan.key_part, its cache read here: the call cost as much as the rest
+                    append((bool_cache if value.__class__ is bool else cache)[value])
+                except (KeyError, TypeError):
+                    append(plan.key_part(value))
             if group is not None:
                 append(group.key_part(value))
         if self.plan.whole:
