@@ -27,6 +27,7 @@ import dataclasses
 import datetime as dt
 import gc
 import math
+import operator
 import os
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -169,12 +170,13 @@ def _rule_scores(pack: RulePack, compiled: CompiledRuleSet, chosen: Sequence[str
 
 
 _WEIGHTS: dict[tuple[tuple[str, str, int], ...], float] = {}
+_SOURCE_GRADE = operator.attrgetter("name", "reliability", "credibility")
 
 
 def _source_weight(event: Event) -> float:
     """``scoring.source_weight``, remembered by the sources' names and grades: a feed has few
     distinct combinations, and the weight is a third of what keeping a record costs."""
-    key = tuple([(source.name, source.reliability, source.credibility) for source in event.sources])
+    key = tuple(map(_SOURCE_GRADE, event.sources))
     weight = _WEIGHTS.get(key)
     if weight is None:
         if len(_WEIGHTS) >= 100_000:

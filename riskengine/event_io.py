@@ -363,7 +363,12 @@ def _fast_event(raw: bytes) -> Event | None:
         keys += len(source.__pydantic_fields_set__)
     for figure in event.figures:
         keys += len(figure.__pydantic_fields_set__)
-    if raw.count(b'":') != keys or _SPACED_KEY_END.search(raw):
+    closing = raw.count(b'":')
+    if closing != keys:
+        return None
+    # a key spaced from its colon hides from the count; where every colon closes a key there is
+    # none, and the search is spared (most lines)
+    if raw.count(b":") != closing and _SPACED_KEY_END.search(raw):
         return None
     return event
 
