@@ -16,7 +16,7 @@ play (``compiler.leg_reach``, at most the rule's ``window_days``; 0 for a leg wh
 all come on or before its day; candidates of a rule without a window are kept for the life of
 the matcher). A fact that arrives already older than that horizon is counted in
 ``stats.late``: it is still matched, but partners that were dropped are lost. Every caller in
-riskengine feeds facts in (date, id) order, where this is exact. The
+riskengine feeds facts in date order, where this is exact. The
 reference engine keeps everything and is exact for any order.
 """
 

@@ -347,3 +347,23 @@ def _count_forever(start: int):
     while True:
         yield n
         n += 1
+
+
+def test_the_order_of_events_within_a_day_changes_no_score(tmp_path):
+    # the reader keeps a day's events in input order (it no longer sorts them by id): reversing
+    # every day of a dense feed, in chunks that cut days in two, must give the same series
+    _feed(tmp_path, 1, seed=5)  # puts the benchmark's generator on the path
+    import generate
+
+    by_day: dict[str, list[str]] = {}
+    for record in generate.generate(3000, seed=5, first_day=dt.date(2025, 4, 1), last_day=dt.date(2025, 6, 30)):
+        by_day.setdefault(record["event_date"], []).append(json.dumps(record))
+    assert min(map(len, by_day.values())) > 20
+    forward, backward = tmp_path / "forward.jsonl", tmp_path / "backward.jsonl"
+    forward.write_text("".join(line + "\n" for day in sorted(by_day) for line in by_day[day]))
+    backward.write_text("".join(line + "\n" for day in sorted(by_day) for line in reversed(by_day[day])))
+    first, last = parse_week("2025-W15"), parse_week("2025-W27")
+    one = backtest_files([forward], first=first, last=last, workers=1, chunk_size=37)
+    other = backtest_files([backward], first=first, last=last, workers=1, chunk_size=37)
+    assert one.firings > 3000
+    assert (other.firings, list(to_csv_rows(other))) == (one.firings, list(to_csv_rows(one)))
