@@ -120,12 +120,12 @@ class BacktestResult:
 # pickles and unpickles without calling any Python code (a class with __reduce__ cost a call on
 # each side, about a microsecond an event in each process). Days are ordinals.
 _ID, _DAY, _WEEK, _WEIGHT, _VALUES = range(5)
-_RecordTuple = tuple[str, int, int, float, dict[str, Any]]
+_RecordTuple = tuple[str, int, int, float, tuple[Any, ...]]
 
 
-def _record(event: Event, values: dict[str, Any]) -> _RecordTuple:
+def _record(event: Event, values: tuple[Any, ...]) -> _RecordTuple:
     """What scoring a firing reads of an event: its id, day, week (Monday), source weight and
-    the values points scale by, as the fact has them."""
+    the values points scale by (in ``Scorer.per_fields`` order, None where absent)."""
     day = event.event_date.toordinal()
     return (event.event_id, day, day - (day + 6) % 7, _source_weight(event), values)
 
@@ -133,13 +133,14 @@ def _record(event: Event, values: dict[str, Any]) -> _RecordTuple:
 class _Values:
     """A record's values where ``scoring.rule_points`` reads an event's facts."""
 
-    __slots__ = ("values",)
+    __slots__ = ("names", "values")
 
-    def __init__(self, values: Mapping[str, Any]) -> None:
+    def __init__(self, names: Sequence[str], values: Sequence[Any]) -> None:
+        self.names = names
         self.values = values
 
     def facts(self) -> Mapping[str, Any]:
-        return self.values
+        return {name: value for name, value in zip(self.names, self.values) if value is not None}
 
 
 @dataclass(frozen=True)
@@ -296,10 +297,13 @@ class Scorer:
     ``totals_now``; rules whose points scale with a field are scored one firing at a time.
     Both sum integers, so the totals are the same either way."""
 
-    def __init__(self, groups: Mapping[str, Sequence[_RuleScore]], first_week: int, reach_back: int | None) -> None:
+    def __init__(
+        self, groups: Mapping[str, Sequence[_RuleScore]], first_week: int, reach_back: int | None, per_fields: Sequence[str] = ()
+    ) -> None:
         self.groups = groups
         self.first_week = first_week
         self.reach_back = reach_back  # None: some pattern has no window, keep every record
+        self.per_fields = tuple(per_fields)  # the names of a record's values
         self.records: dict[str, _RecordTuple] = {}
         self.by_age: deque[_RecordTuple] = deque()
         self.totals = _Totals()
@@ -377,7 +381,7 @@ class Scorer:
             if rule.fixed is not None:
                 points = rule.fixed
             else:
-                points = rule_points(rule.rule.points, [_Values(leg[_VALUES]) for leg in legs], rule.leg_names)  # type: ignore[misc]
+                points = rule_points(rule.rule.points, [_Values(self.per_fields, leg[_VALUES]) for leg in legs], rule.leg_names)  # type: ignore[misc]
             units = round(round(points * weight, 4) * _SCALE) * times
             for stakeholder in rule.stakeholders:
                 points_by_week[(week, stakeholder, rule.dimension)] += units
@@ -399,6 +403,10 @@ class Scorer:
         by_age, records = self.by_age, self.records
         while by_age and by_age[0][_DAY] < horizon:
             records.pop(by_age.popleft()[_ID], None)
+
+    def settings(self) -> tuple[int, int | None, tuple[str, ...]]:
+        """What a Scorer for a share of the rules needs besides its rules (riskengine.parallel)."""
+        return self.first_week, self.reach_back, self.per_fields
 
     def merge(self, other: _Totals, fired: int) -> None:
         for key, units in other.points.items():
@@ -470,7 +478,11 @@ def _prepare(chunks: Iterable[Sequence[Event]], bounds: _Bounds, counters: dict[
     if set(per_fields) <= set(bounds.fields):
         values_of = None  # the fact has them: copy them from it rather than project twice
     else:
-        values_of = projector(per_fields)
+        project_values = projector(per_fields)
+
+        def values_of(event: Event) -> tuple[Any, ...]:
+            return tuple(map(project_values(event).get, per_fields))
+
     first_week = bounds.first_week
     for chunk in _ordered_chunks(chunks, bounds.first_day, bounds.last_day, bounds.chunk_size, bounds.reorder_days, counters):
         facts = []
@@ -479,7 +491,7 @@ def _prepare(chunks: Iterable[Sequence[Event]], bounds: _Bounds, counters: dict[
         for event in chunk:
             fact = fact_of(event)
             facts.append(fact)
-            values = values_of(event) if values_of is not None else {name: fact[name] for name in per_fields if name in fact}
+            values = values_of(event) if values_of is not None else tuple(map(fact.get, per_fields))
             record = _record(event, values)
             records.append(record)
             week = record[_WEEK]
@@ -544,7 +556,7 @@ def _score_all(
 
     shared, fanout = share_identical_rules(compiled)
     groups = {rule.id: tuple(rules[i] for i in fanout.get(rule.id, (rule.id,))) for rule in shared.rules}
-    scorer = Scorer(groups, bounds.first_week, bounds.reach_back)
+    scorer = Scorer(groups, bounds.first_week, bounds.reach_back, bounds.per_fields)
     matched = 0
     last_day: dt.date | None = None
 

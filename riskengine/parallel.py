@@ -122,7 +122,7 @@ def _match_worker(conn: Connection, compiled: CompiledRuleSet, engine: str, batc
 
 
 def _score_worker(
-    conn: Connection, compiled: CompiledRuleSet, groups: Any, first_week: int, reach_back: int | None, engine: str, batch_size: int
+    conn: Connection, compiled: CompiledRuleSet, groups: Any, settings: tuple[Any, ...], engine: str, batch_size: int
 ) -> None:
     """Match and score: answer each chunk with how many firings it scored, and ``finish`` with
     the totals. Firings never leave the worker."""
@@ -131,7 +131,7 @@ def _score_worker(
         from riskengine.backtest import Scorer, last_day_of
         from riskengine.matching import open_matcher
 
-        scorer = Scorer(groups, first_week, reach_back)
+        scorer = Scorer(groups, *settings)
         matcher = stack.enter_context(open_matcher(compiled, engine=engine, batch_size=batch_size))  # type: ignore[arg-type]
 
         def handle(message: tuple[str, Any]) -> Any:
@@ -396,7 +396,7 @@ def score_parallel(
     parts = split_rules(compiled, max(1, workers))
     groups = scorer.groups
     args = [
-        (part, {r.id: groups[r.id] for r in part.rules}, scorer.first_week, scorer.reach_back, engine, batch_size)
+        (part, {r.id: groups[r.id] for r in part.rules}, scorer.settings(), engine, batch_size)
         for part in parts
     ]
     pool = _Pool(_score_worker, args)
