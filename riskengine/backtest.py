@@ -28,7 +28,7 @@ import gc
 import math
 import operator
 import os
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -354,23 +354,29 @@ class Scorer:
                 continue
             # Fixed points: count firings by week and source weight (see the class docstring).
             # A firing belongs to the week of the leg that completed it, and counts with its
-            # weakest leg's source weight.
+            # weakest leg's source weight. Pairs, most of a dense feed's firings, are worked
+            # out inline and counted by Counter in C.
+            counted: list[tuple[int, float]] = []
+            add = counted.append
             for event_ids in tuples:
-                if len(event_ids) == 1:
+                if len(event_ids) == 2:
+                    first_id, second_id = event_ids
+                    first, second = records[first_id], records[second_id]
+                    first_day, second_day = first[_DAY], second[_DAY]
+                    completing = second if second_day > first_day or (second_day == first_day and second_id > first_id) else first
+                    weight = first[_WEIGHT] if first[_WEIGHT] < second[_WEIGHT] else second[_WEIGHT]
+                elif len(event_ids) == 1:
                     completing = records[event_ids[0]]
                     weight = completing[_WEIGHT]
-                elif len(event_ids) == 2:
-                    first, second = records[event_ids[0]], records[event_ids[1]]
-                    completing = second if (second[_DAY], second[_ID]) > (first[_DAY], first[_ID]) else first
-                    weight = min(first[_WEIGHT], second[_WEIGHT])
                 else:
                     legs = [records[event_id] for event_id in event_ids]
                     completing = max(legs, key=_completion_order)
                     weight = min(leg[_WEIGHT] for leg in legs)
-                week = completing[_WEEK]
+                add((completing[_WEEK], weight))
+            for (week, weight), times in Counter(counted).items():
                 if week >= first_week:  # earlier: history the pattern windows needed
                     key = (week, rule_id, weight)
-                    tally[key] = tally.get(key, 0) + 1
+                    tally[key] = tally.get(key, 0) + times
         self.fired += fired
         return fired
 
