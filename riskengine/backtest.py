@@ -32,7 +32,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from riskengine.errors import InputError, Issue
 from riskengine.event_io import ReadReport, stream_events
@@ -119,7 +119,11 @@ class BacktestResult:
 # A record is a plain tuple: a reader process sends them by the hundred thousand, and a tuple
 # pickles and unpickles without calling any Python code (a class with __reduce__ cost a call on
 # each side, about a microsecond an event in each process). Days are ordinals.
-_ID, _DAY, _WEEK, _WEIGHT, _VALUES = range(5)
+_ID: Final = 0
+_DAY: Final = 1
+_WEEK: Final = 2
+_WEIGHT: Final = 3
+_VALUES: Final = 4
 _RecordTuple = tuple[str, int, int, float, tuple[Any, ...]]
 
 
@@ -364,7 +368,7 @@ class Scorer:
                     first, second = records[first_id], records[second_id]
                     first_day, second_day = first[_DAY], second[_DAY]
                     completing = second if second_day > first_day or (second_day == first_day and second_id > first_id) else first
-                    weight = first[_WEIGHT] if first[_WEIGHT] < second[_WEIGHT] else second[_WEIGHT]
+                    weight = first[_WEIGHT] if first[_WEIGHT] < second[_WEIGHT] else second[_WEIGHT]  # noqa: FURB136 - no call on the hot path
                 elif len(event_ids) == 1:
                     completing = records[event_ids[0]]
                     weight = completing[_WEIGHT]
@@ -387,7 +391,7 @@ class Scorer:
             if rule.fixed is not None:
                 points = rule.fixed
             else:
-                points = rule_points(rule.rule.points, [_Values(self.per_fields, leg[_VALUES]) for leg in legs], rule.leg_names)  # type: ignore[misc]
+                points = rule_points(rule.rule.points, [_Values(self.per_fields, leg[_VALUES]) for leg in legs], rule.leg_names)
             units = round(round(points * weight, 4) * _SCALE) * times
             for stakeholder in rule.stakeholders:
                 points_by_week[(week, stakeholder, rule.dimension)] += units

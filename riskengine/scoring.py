@@ -25,7 +25,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -189,7 +189,13 @@ def saturate(points: float, saturation: float) -> float:
     return round(10.0 * (1.0 - math.exp(-points / saturation)), 2)
 
 
-def rule_points(points: Any, legs: Sequence[Event], leg_names: Sequence[str]) -> float:
+class HasFacts(Protocol):
+    """What ``rule_points`` reads of a leg: an Event, or a backtest's record of one."""
+
+    def facts(self) -> Mapping[str, Any]: ...
+
+
+def rule_points(points: Any, legs: Sequence[HasFacts], leg_names: Sequence[str]) -> float:
     """Fixed points, or ``min(cap, base + factor * value)`` with value from the scaling leg."""
     if isinstance(points, (int, float)):
         return float(points)
