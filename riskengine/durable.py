@@ -298,7 +298,6 @@ class FieldPlan:
         while self._sentinel in self._names:
             self._sentinel += "\u0000"
         self.presence_only = self.sent and self.kind is None
-        self.is_bool = self.kind == "bool"
         self.slot = -1  # position in a matcher's fact key
         # value -> (slot, representative), apart for booleans: True == 1 as a dict key, and
         # a cached number must never answer for a boolean nor the other way round
