@@ -1104,9 +1104,13 @@ class DurableMatcher:
         # pattern candidates: seq -> [event id, fact, number of sessions holding it]
         self._retained: dict[int, list[Any]] = {}
         self._event_of: dict[int, str] = {}
-        self._live: list[dict[int, dict[str, Any]]] = [{} for _ in self._pattern]  # may still join
-        self._dead: list[list[int]] = [[] for _ in self._pattern]  # expired, still stored
-        self._expiry: list[list[tuple[float, int]]] = [[] for _ in self._pattern]
+        # per pattern ruleset: candidates that may still join, filed by the date after which
+        # none can (math.inf: never), so that a day's worth expires in one step; how many; the
+        # filing dates in a heap; and the expired ones durable still stores
+        self._live: list[dict[float, dict[int, dict[str, Any]]]] = [{} for _ in self._pattern]
+        self._live_count = [0] * len(self._pattern)
+        self._expiry: list[list[float]] = [[] for _ in self._pattern]
+        self._dead: list[list[int]] = [[] for _ in self._pattern]
         self._max_date: float = -math.inf
         self._closed = False
 
@@ -1306,6 +1310,8 @@ class DurableMatcher:
         retained = self._retained
         event_of = self._event_of
         late = 0
+        live = self._live
+        live_count = self._live_count
         for fact, event_id, flags in candidates:
             route = routes.get(flags)
             if route is None:
@@ -1327,11 +1333,19 @@ class DurableMatcher:
                         f"event '{event_id}' would reach durable-rules with {len(doc)} properties; it holds at most {MAX_FACT_KEYS}"
                     )
                 per_set[s].append(doc)
-                if window is not None:
+                if window is None:
+                    expires = math.inf
+                else:
                     expires = date + window if dated else -math.inf
                     if dated and expires < horizon_before:
                         is_late = True
-                    heapq.heappush(expiry[s], (expires, seq))
+                filed = live[s].get(expires)
+                if filed is None:
+                    filed = live[s][expires] = {}
+                    if window is not None:
+                        heapq.heappush(expiry[s], expires)
+                filed[seq] = doc
+                live_count[s] += 1
             stats.candidates += 1
             late += is_late
             retained[seq] = [event_id, fact, len(route)]
@@ -1342,9 +1356,6 @@ class DurableMatcher:
         for s, docs in enumerate(per_set):
             if not docs:
                 continue
-            live = self._live[s]
-            for doc in docs:
-                live[doc["id"]] = doc
             # Legs hold no $or, so durable fires each tuple once: no de-duplication needed.
             for message in self._pattern[s].assert_facts(docs, stats):
                 letter, number, results = decode(message, self._legs)
@@ -1400,11 +1411,11 @@ class DurableMatcher:
         stats = self.stats
         for s, heap in enumerate(self._expiry):
             live, dead = self._live[s], self._dead[s]
-            while heap and heap[0][0] < self._max_date:
-                _, seq = heapq.heappop(heap)
-                del live[seq]
-                dead.append(seq)
-            if len(dead) >= ROTATE_MIN and len(dead) >= ROTATE_FACTOR * len(live):
+            while heap and heap[0] < self._max_date:
+                expired = live.pop(heapq.heappop(heap))
+                dead.extend(expired)
+                self._live_count[s] -= len(expired)
+            if len(dead) >= ROTATE_MIN and len(dead) >= ROTATE_FACTOR * self._live_count[s]:
                 self._rotate(s)
         stats.facts_retained = len(self._retained)
         stats.peak_retained = max(stats.peak_retained, stats.facts_retained)
@@ -1419,7 +1430,7 @@ class DurableMatcher:
         """
         ruleset = self._pattern[s]
         ruleset.delete_session()
-        docs = list(self._live[s].values())
+        docs = self.live_docs(s)
         for start in range(0, len(docs), PATTERN_SLICE):
             ruleset.assert_facts(docs[start : start + PATTERN_SLICE], self.stats)
         for seq in self._dead[s]:
@@ -1430,6 +1441,12 @@ class DurableMatcher:
                 del self._event_of[seq]
                 self.stats.dropped += 1
         self._dead[s] = []
+
+    def live_docs(self, s: int) -> list[dict[str, Any]]:
+        """The candidates pattern ruleset ``s`` may still join, in the order they came."""
+        docs = [doc for filed in self._live[s].values() for doc in filed.values()]
+        docs.sort(key=lambda doc: doc["id"])
+        return docs
 
     # -- lifetime --------------------------------------------------------------------------------
 

@@ -349,7 +349,7 @@ def test_a_leg_that_only_comes_later_is_let_go_once_a_later_day_is_seen():
     assert found
     # still joinable at the end: the talks of the last 14 days and the strikes of the last day
     # (with the rule's window for every leg: also every strike of the last 14 days, 45 facts)
-    live = list(matcher._live[0].values())  # type: ignore[attr-defined]
+    live = matcher.live_docs(0)
     assert len(live) <= 6
 
 
