@@ -74,7 +74,7 @@ import math
 import os
 import re
 import weakref
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Self
@@ -1098,7 +1098,7 @@ class DurableMatcher:
             self._handlers[group.name] = (constant, cache, bool_cache, field_plan, group)
         self._legs = [len(plan.patterns[r].flags) for r in self._rule_of]
         self._join_kinds = [(name, plan.join_key(name), _field_kind(name), _is_date(name)) for name in plan.join_fields]
-        self._routes: dict[tuple[int, ...], list[tuple[int, dict[str, bool], int | None, tuple[str, ...]]]] = {}
+        self._routes: dict[tuple[int, ...], list[tuple[int, dict[str, bool], int | None, tuple[str, ...], tuple[int, ...]]]] = {}
         self._cache: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}
         self._seq = itertools.count()
         # pattern candidates: seq -> [event id, fact, number of sessions holding it]
@@ -1111,6 +1111,22 @@ class DurableMatcher:
         self._live_count = [0] * len(self._pattern)
         self._expiry: list[list[float]] = [[] for _ in self._pattern]
         self._dead: list[list[int]] = [[] for _ in self._pattern]
+        # Candidates not yet asserted. A tuple of a rule can complete only while the rule has a
+        # live candidate for every leg (it is "armed"), so a candidate is given to durable only
+        # once one of its rules is armed; until then it waits here, and most expire without
+        # durable seeing them (a strike waits for an airspace restriction that seldom comes).
+        # Nothing is lost: when a rule is armed, its waiting candidates are asserted with the
+        # slice that armed it, and no tuple among them alone can complete then that did not
+        # complete before (it would have armed the rule earlier). Kept per ruleset: the waiting
+        # docs in the order they came with their flags, the live candidates per set of flags
+        # (in all and per filing date), and each rule's flags.
+        self._waiting: list[dict[int, tuple[dict[str, Any], tuple[int, ...]]]] = [{} for _ in self._pattern]
+        self._live_flags: list[Counter[tuple[int, ...]]] = [Counter() for _ in self._pattern]
+        self._filed_flags: list[dict[float, Counter[tuple[int, ...]]]] = [{} for _ in self._pattern]
+        self._rule_flags: list[list[frozenset[int]]] = [[] for _ in self._pattern]
+        for pattern in plan.patterns:
+            if pattern.ruleset >= 0:
+                self._rule_flags[pattern.ruleset].append(frozenset(pattern.flags))
         self._max_date: float = -math.inf
         self._closed = False
 
@@ -1305,6 +1321,7 @@ class DurableMatcher:
                 max_date = date
         self._max_date = max_date
         per_set: list[list[dict[str, Any]]] = [[] for _ in self._pattern]
+        flags_of: list[list[tuple[int, ...]]] = [[] for _ in self._pattern]  # each doc's flags
         routes = self._routes
         expiry = self._expiry
         retained = self._retained
@@ -1312,6 +1329,8 @@ class DurableMatcher:
         late = 0
         live = self._live
         live_count = self._live_count
+        live_flags = self._live_flags
+        filed_flags = self._filed_flags
         for fact, event_id, flags in candidates:
             route = routes.get(flags)
             if route is None:
@@ -1323,7 +1342,7 @@ class DurableMatcher:
             date = fact.get(DATE_FIELD)
             dated = date.__class__ is int or (kind_of(date) == "num" and not (isinstance(date, float) and math.isnan(date)))
             is_late = False
-            for s, flag_items, window, join_keys in route:
+            for s, flag_items, window, join_keys, mine in route:
                 doc = {"id": seq, SEQ: seq, **flag_items}
                 for key in join_keys:
                     if key in values:
@@ -1333,6 +1352,7 @@ class DurableMatcher:
                         f"event '{event_id}' would reach durable-rules with {len(doc)} properties; it holds at most {MAX_FACT_KEYS}"
                     )
                 per_set[s].append(doc)
+                flags_of[s].append(mine)
                 if window is None:
                     expires = math.inf
                 else:
@@ -1342,10 +1362,13 @@ class DurableMatcher:
                 filed = live[s].get(expires)
                 if filed is None:
                     filed = live[s][expires] = {}
+                    filed_flags[s][expires] = Counter()
                     if window is not None:
                         heapq.heappush(expiry[s], expires)
                 filed[seq] = doc
                 live_count[s] += 1
+                live_flags[s][mine] += 1
+                filed_flags[s][expires][mine] += 1
             stats.candidates += 1
             late += is_late
             retained[seq] = [event_id, fact, len(route)]
@@ -1356,6 +1379,21 @@ class DurableMatcher:
         for s, docs in enumerate(per_set):
             if not docs:
                 continue
+            waiting = self._waiting[s]
+            needed = self._armed(s)
+            if waiting and needed:
+                due = [seq for seq, (_, mine) in waiting.items() if not needed.isdisjoint(mine)]
+                sent = [waiting.pop(seq)[0] for seq in due]
+            else:
+                sent = []
+            for doc, mine in zip(docs, flags_of[s]):
+                if needed.isdisjoint(mine):
+                    waiting[doc["id"]] = (doc, mine)
+                else:
+                    sent.append(doc)
+            if not sent:
+                continue
+            docs = sent
             # Legs hold no $or, so durable fires each tuple once: no de-duplication needed.
             for message in self._pattern[s].assert_facts(docs, stats):
                 letter, number, results = decode(message, self._legs)
@@ -1369,7 +1407,7 @@ class DurableMatcher:
                     found[rule_id].extend(ids)
         self._forget()
 
-    def _route(self, flags: tuple[int, ...]) -> list[tuple[int, dict[str, bool], int | None, tuple[str, ...]]]:
+    def _route(self, flags: tuple[int, ...]) -> list[tuple[int, dict[str, bool], int | None, tuple[str, ...], tuple[int, ...]]]:
         """Where a candidate with these flags goes: per pattern ruleset that listens to any of
         them, the flag properties it gets there, how long it is kept (None: for ever) and the
         join properties that ruleset reads. The same for every candidate with the same flags,
@@ -1382,8 +1420,14 @@ class DurableMatcher:
             windows = [listens[c] for c in mine]
             window = None if any(w is None for w in windows) else max(windows)  # type: ignore[type-var]
             join_keys = tuple(key for _, key, _, _ in self._join_kinds if key in self._pattern[s].keys)
-            route.append((s, {_flag(c): True for c in mine}, window, join_keys))
+            route.append((s, {_flag(c): True for c in mine}, window, join_keys, tuple(mine)))
         return route
+
+    def _armed(self, s: int) -> frozenset[int]:
+        """The flags of the rules of pattern ruleset ``s`` that have a live candidate for
+        every leg: a candidate with none of them cannot be part of a tuple yet."""
+        present = {c for flags, n in self._live_flags[s].items() if n for c in flags}
+        return frozenset(c for legs in self._rule_flags[s] if legs <= present for c in legs)
 
     def _python_joins_hold(self, checks: Sequence[tuple[int, Join]], seqs: Sequence[int]) -> bool:
         legs = [self._retained[q][1] for q in seqs]
@@ -1412,9 +1456,20 @@ class DurableMatcher:
         for s, heap in enumerate(self._expiry):
             live, dead = self._live[s], self._dead[s]
             while heap and heap[0] < self._max_date:
-                expired = live.pop(heapq.heappop(heap))
-                dead.extend(expired)
+                expires = heapq.heappop(heap)
+                expired = live.pop(expires)
                 self._live_count[s] -= len(expired)
+                self._live_flags[s] -= self._filed_flags[s].pop(expires)
+                waiting = self._waiting[s]
+                if waiting:
+                    for seq in expired:
+                        if waiting.pop(seq, None) is None:
+                            dead.append(seq)
+                        else:  # never reached durable: let it go now
+                            self.stats.held += 1
+                            self._release_candidate(seq)
+                else:
+                    dead.extend(expired)
             if len(dead) >= ROTATE_MIN and len(dead) >= ROTATE_FACTOR * self._live_count[s]:
                 self._rotate(s)
         stats.facts_retained = len(self._retained)
@@ -1434,17 +1489,22 @@ class DurableMatcher:
         for start in range(0, len(docs), PATTERN_SLICE):
             ruleset.assert_facts(docs[start : start + PATTERN_SLICE], self.stats)
         for seq in self._dead[s]:
-            entry = self._retained[seq]
-            entry[2] -= 1
-            if not entry[2]:
-                del self._retained[seq]
-                del self._event_of[seq]
-                self.stats.dropped += 1
+            self._release_candidate(seq)
         self._dead[s] = []
 
+    def _release_candidate(self, seq: int) -> None:
+        """One ruleset is done with candidate ``seq``; forget it once all are."""
+        entry = self._retained[seq]
+        entry[2] -= 1
+        if not entry[2]:
+            del self._retained[seq]
+            del self._event_of[seq]
+            self.stats.dropped += 1
+
     def live_docs(self, s: int) -> list[dict[str, Any]]:
-        """The candidates pattern ruleset ``s`` may still join, in the order they came."""
-        docs = [doc for filed in self._live[s].values() for doc in filed.values()]
+        """The candidates pattern ruleset ``s`` holds and may still join, in the order they came."""
+        waiting = self._waiting[s]
+        docs = [doc for filed in self._live[s].values() for seq, doc in filed.items() if seq not in waiting]
         docs.sort(key=lambda doc: doc["id"])
         return docs
 

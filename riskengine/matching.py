@@ -49,6 +49,7 @@ class MatchStats:
     facts_retained: int = 0  # pattern candidates held now
     peak_retained: int = 0  # most pattern candidates held at once
     dropped: int = 0  # pattern candidates released because no later fact can join them
+    held: int = 0  # of those, never given to the engine: no rule of theirs could complete meanwhile
     late: int = 0  # facts older than the retention horizon when they arrived
 
     def as_dict(self) -> dict[str, int]:

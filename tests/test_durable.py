@@ -353,6 +353,24 @@ def test_a_leg_that_only_comes_later_is_let_go_once_a_later_day_is_seen():
     assert len(live) <= 6
 
 
+def test_candidates_wait_outside_durable_until_their_rule_could_complete():
+    # a strike (k=1) a day, and once an airspace restriction (k=2) within 2 days after some:
+    # strikes need not reach durable while no restriction is live, but those before the one
+    # restriction must, and fire with it; a strike that is also a launch (k=1, big) is wanted
+    # as soon as a call (k=3) is live for the rule that pairs calls and big launches
+    restriction = pair(T("k", "eq", 1), T("k", "eq", 2), *within(2), window=2, rule_id="p1")
+    call = pair(T("k", "eq", 3), And((T("k", "eq", 1), T("big", "eq", True))), *within(2), window=2, rule_id="p2")
+    values: list[dict[str, Any]] = [{"k": 1} for _ in range(300)]
+    values[150] = {"k": 2}
+    values[200] = {"k": 3}
+    values[201] = {"k": 1, "big": True}
+    facts = facts_of(*values)
+    found, matcher = matched(CompiledRuleSet((restriction, call)), facts, chunk=7)
+    assert [(f.rule_id, f.event_ids) for f in found] == [("p1", ("E148", "E150")), ("p1", ("E149", "E150")), ("p2", ("E200", "E201"))]
+    # every strike but the few live when the restriction or the call came stayed out of durable
+    assert matcher.stats.held >= 280
+
+
 def test_hand_made_contradictory_date_joins_fire_nothing_rather_than_fail():
     # b strictly after and strictly before a: the compiler refuses it, hand-made IR may not
     rule = pair(T("k", "eq", 1), T("k", "eq", 2), Join("event_date", "gt", 0, "event_date"), Join("event_date", "lt", 0, "event_date"), window=3)
