@@ -124,14 +124,9 @@ _DAY: Final = 1
 _WEEK: Final = 2
 _WEIGHT: Final = 3
 _VALUES: Final = 4
+# What scoring a firing reads of an event: its id, day, week (Monday), source weight and the
+# values points scale by (in ``Scorer.per_fields`` order, None where absent); built in _prepare.
 _RecordTuple = tuple[str, int, int, float, tuple[Any, ...]]
-
-
-def _record(event: Event, values: tuple[Any, ...]) -> _RecordTuple:
-    """What scoring a firing reads of an event: its id, day, week (Monday), source weight and
-    the values points scale by (in ``Scorer.per_fields`` order, None where absent)."""
-    day = event.event_date.toordinal()
-    return (event.event_id, day, day - (day + 6) % 7, _source_weight(event), values)
 
 
 class _Values:
@@ -198,26 +193,33 @@ def _per_fields(pack: RulePack) -> tuple[str, ...]:
 
 
 class _Reorder:
-    """Releases events in date order, once nothing earlier can still arrive; events of one day
-    keep the order they came in.
+    """Releases events from ``first_day`` to ``last_day`` (ordinals) in date order, once nothing
+    earlier can still arrive, as (day, events of that day) groups; events of one day keep the
+    order they came in.
 
     The order within a day changes no score: every firing is found whatever order same-day
     facts arrive in (a candidate is let go only once a later day is seen), and a firing is
     counted in the week of its latest leg, ties broken by id. So held events are filed in a
     list per day, one dict look-up each, where sorting (date, id) tuples cost several string
-    comparisons an event; a feed nearly in order holds few days at a time."""
+    comparisons an event; a feed nearly in order holds few days at a time. The day found here
+    goes with the events, so that nothing downstream works it out again."""
 
-    def __init__(self, slack_days: int) -> None:
+    def __init__(self, slack_days: int, first_day: int, last_day: int) -> None:
         self.slack = slack_days
+        self.first_day = first_day
+        self.last_day = last_day
         self._days: dict[int, list[Event]] = {}
         self._newest: float = -math.inf
         self._released: float = -math.inf  # the latest date handed on
 
     def extend(self, events: Iterable[Event]) -> None:
         days, released, newest = self._days, self._released, self._newest
+        first_day, last_day = self.first_day, self.last_day
         try:
             for event in events:
                 day = event.event_date.toordinal()
+                if day < first_day or day > last_day:
+                    continue
                 if day < released:
                     self._too_late(event, day, newest)
                 if day > newest:
@@ -244,16 +246,15 @@ class _Reorder:
             "events are not in date order",
         )
 
-    def ready(self, final: bool = False) -> list[Event]:
+    def ready(self, final: bool = False) -> list[tuple[int, list[Event]]]:
         limit = math.inf if final else self._newest - self.slack
         due = sorted(day for day in self._days if day < limit)
-        if not due:
-            return []
-        out: list[Event] = []
-        for day in due:
-            out.extend(self._days.pop(day))
-        self._released = due[-1]
-        return out
+        if due:
+            self._released = due[-1]
+        return [(day, self._days.pop(day)) for day in due]
+
+
+_DayGroups = list[tuple[int, list[Event]]]
 
 
 def _ordered_chunks(
@@ -263,20 +264,40 @@ def _ordered_chunks(
     chunk_size: int,
     slack_days: int,
     counters: dict[str, int],
-) -> Iterator[list[Event]]:
-    """Events from ``first_day`` to ``last_day`` in date order (see _Reorder), in chunks."""
-    reorder = _Reorder(slack_days)
-    pending: list[Event] = []
+) -> Iterator[_DayGroups]:
+    """Events from ``first_day`` to ``last_day`` in date order (see _Reorder), in chunks of
+    ``chunk_size`` events given as day groups (a day may be cut between two chunks)."""
+    reorder = _Reorder(slack_days, first_day.toordinal(), last_day.toordinal())
+    pending: _DayGroups = []
+    count = 0
     for chunk in chunks:
         counters["read"] += len(chunk)
-        reorder.extend(event for event in chunk if first_day <= event.event_date <= last_day)
-        pending.extend(reorder.ready())
-        while len(pending) >= chunk_size:
-            yield pending[:chunk_size]
-            pending = pending[chunk_size:]
+        reorder.extend(chunk)
+        for group in reorder.ready():
+            pending.append(group)
+            count += len(group[1])
+        while count >= chunk_size:
+            out, pending = _cut(pending, chunk_size)
+            count -= chunk_size
+            yield out
     pending.extend(reorder.ready(final=True))
-    for start in range(0, len(pending), chunk_size):
-        yield pending[start : start + chunk_size]
+    while pending:
+        out, pending = _cut(pending, chunk_size)
+        yield out
+
+
+def _cut(groups: _DayGroups, size: int) -> tuple[_DayGroups, _DayGroups]:
+    """The first ``size`` events of ``groups`` and the rest, both as day groups."""
+    taken: _DayGroups = []
+    for n, (day, events) in enumerate(groups):
+        if len(events) < size:
+            taken.append((day, events))
+            size -= len(events)
+            continue
+        taken.append((day, events[:size]))
+        rest = [(day, events[size:])] if len(events) > size else []
+        return taken, rest + groups[n + 1 :]
+    return taken, []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -494,20 +515,25 @@ def _prepare(chunks: Iterable[Sequence[Event]], bounds: _Bounds, counters: dict[
             return tuple(map(project_values(event).get, per_fields))
 
     first_week = bounds.first_week
-    for chunk in _ordered_chunks(chunks, bounds.first_day, bounds.last_day, bounds.chunk_size, bounds.reorder_days, counters):
+    weights = _WEIGHTS
+    for groups in _ordered_chunks(chunks, bounds.first_day, bounds.last_day, bounds.chunk_size, bounds.reorder_days, counters):
         facts = []
         records = []
         weeks: dict[int, int] = defaultdict(int)
-        for event in chunk:
-            fact = fact_of(event)
-            facts.append(fact)
-            values = values_of(event) if values_of is not None else tuple(map(fact.get, per_fields))
-            record = _record(event, values)
-            records.append(record)
-            week = record[_WEEK]
+        for day, events in groups:
+            week = day - (day + 6) % 7
             if week >= first_week:
-                weeks[week] += 1
-        last_day = chunk[-1].event_date
+                weeks[week] += len(events)
+            for event in events:
+                fact = fact_of(event)
+                facts.append(fact)
+                values = values_of(event) if values_of is not None else tuple(map(fact.get, per_fields))
+                # the record: what scoring a firing reads of an event (see _RecordTuple)
+                weight = weights.get(tuple(map(_SOURCE_GRADE, event.sources)))
+                if weight is None:
+                    weight = _source_weight(event)
+                records.append((event.event_id, day, week, weight, values))
+        last_day = dt.date.fromordinal(groups[-1][0])
         yield _Prepared(facts, records, weeks, counters["read"], last_day)
 
 
