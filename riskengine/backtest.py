@@ -39,7 +39,7 @@ from riskengine.event_io import ReadReport, stream_events
 from riskengine.events import Event
 from riskengine.ir import CompiledRuleSet
 from riskengine.loader import RulePack
-from riskengine.pipeline import check_stakeholders, default_profile, projector
+from riskengine.pipeline import check_stakeholders, default_profile, projector, row_projector
 from riskengine.rules import Profile, Rule, ScaledPoints
 from riskengine.scoring import CLASSES, classify, overall_score, rule_points, saturate, source_weight
 from riskengine.windows import Window, week_of
@@ -475,7 +475,7 @@ class _Bounds:
 class _Prepared:
     """One chunk, read, ordered and checked, as the matcher and the scorer take it."""
 
-    facts: list[dict[str, Any]]
+    rows: list[tuple[Any, ...]]  # the facts, as rows in the order of row_projector(fields)
     records: list[_RecordTuple]
     weeks: dict[int, int]  # events per week (Monday's ordinal), from the first week on
     read: int  # input records read so far
@@ -504,20 +504,24 @@ def _bounds(pack: RulePack, compiled: CompiledRuleSet, first: Window, last: Wind
 def _prepare(chunks: Iterable[Sequence[Event]], bounds: _Bounds, counters: dict[str, int]) -> Iterator[_Prepared]:
     """Events in date order, each reduced to its fact and its record (``Scorer.add`` checks
     for repeats)."""
-    fact_of = projector(bounds.fields)
+    names, row_of = row_projector(bounds.fields)
     per_fields = bounds.per_fields
-    if set(per_fields) <= set(bounds.fields):
-        values_of = None  # the fact has them: copy them from it rather than project twice
+    if set(per_fields) <= set(names):  # the row has them: copy them rather than project twice
+        positions = [names.index(name) for name in per_fields]
+
+        def values_of(event: Event, row: tuple[Any, ...]) -> tuple[Any, ...]:
+            return tuple(map(row.__getitem__, positions))
+
     else:
         project_values = projector(per_fields)
 
-        def values_of(event: Event) -> tuple[Any, ...]:
+        def values_of(event: Event, row: tuple[Any, ...]) -> tuple[Any, ...]:
             return tuple(map(project_values(event).get, per_fields))
 
     first_week = bounds.first_week
     weights = _WEIGHTS
     for groups in _ordered_chunks(chunks, bounds.first_day, bounds.last_day, bounds.chunk_size, bounds.reorder_days, counters):
-        facts = []
+        rows = []
         records = []
         weeks: dict[int, int] = defaultdict(int)
         for day, events in groups:
@@ -525,16 +529,16 @@ def _prepare(chunks: Iterable[Sequence[Event]], bounds: _Bounds, counters: dict[
             if week >= first_week:
                 weeks[week] += len(events)
             for event in events:
-                fact = fact_of(event)
-                facts.append(fact)
-                values = values_of(event) if values_of is not None else tuple(map(fact.get, per_fields))
+                row = row_of(event)
+                rows.append(row)
+                values = values_of(event, row)
                 # the record: what scoring a firing reads of an event (see _RecordTuple)
                 weight = weights.get(tuple(map(_SOURCE_GRADE, event.sources)))
                 if weight is None:
                     weight = _source_weight(event)
                 records.append((event.event_id, day, week, weight, values))
         last_day = dt.date.fromordinal(groups[-1][0])
-        yield _Prepared(facts, records, weeks, counters["read"], last_day)
+        yield _Prepared(rows, records, weeks, counters["read"], last_day)
 
 
 def run_backtest(
@@ -593,6 +597,7 @@ def _score_all(
     shared, fanout = share_identical_rules(compiled)
     groups = {rule.id: tuple(rules[i] for i in fanout.get(rule.id, (rule.id,))) for rule in shared.rules}
     scorer = Scorer(groups, bounds.first_week, bounds.reach_back, bounds.per_fields)
+    names = row_projector(bounds.fields)[0]
     matched = 0
     last_day: dt.date | None = None
 
@@ -615,7 +620,14 @@ def _score_all(
         from riskengine.parallel import score_parallel
 
         stats = score_parallel(
-            ((item.facts, item.records) for item in counted(prepared)), shared, scorer, engine=engine, workers=workers, batch_size=bounds.chunk_size, progress=report
+            ((item.rows, item.records) for item in counted(prepared)),
+            shared,
+            scorer,
+            engine=engine,
+            workers=workers,
+            batch_size=bounds.chunk_size,
+            progress=report,
+            names=names,
         )
     else:
         from riskengine.matching import open_matcher
@@ -623,7 +635,7 @@ def _score_all(
         with open_matcher(shared, engine=engine, batch_size=bounds.chunk_size) as matcher:  # type: ignore[arg-type]
             for item in counted(prepared):
                 scorer.add(item.records)  # before matching: a firing's legs must have records
-                scorer.score(matcher.feed_by_rule(item.facts), observer)
+                scorer.score(matcher.feed_rows_by_rule(names, item.rows), observer)
                 scorer.evict(item.last_day.toordinal())
                 report(scorer.fired)
         stats = {"records_retained": len(scorer.records)}

@@ -71,6 +71,7 @@ import heapq
 import itertools
 import json
 import math
+import operator
 import os
 import re
 import weakref
@@ -85,6 +86,7 @@ from riskengine.compiler import ContradictionError, leg_reach
 from riskengine.errors import EngineError, EngineLimitError
 from riskengine.ir import (
     DATE_FIELD,
+    ID_FIELD,
     And,
     CompiledRule,
     CompiledRuleSet,
@@ -1098,6 +1100,7 @@ class DurableMatcher:
             self._handlers[group.name] = (constant, cache, bool_cache, field_plan, group)
         self._legs = [len(plan.patterns[r].flags) for r in self._rule_of]
         self._join_kinds = [(name, plan.join_key(name), _field_kind(name), _is_date(name)) for name in plan.join_fields]
+        self._row_handlers: dict[tuple[str, ...], list[tuple[Any, ...] | None]] = {}
         self._routes: dict[tuple[int, ...], list[tuple[int, dict[str, bool], int | None, tuple[str, ...], tuple[int, ...]]]] = {}
         self._cache: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}
         self._seq = itertools.count()
@@ -1147,6 +1150,12 @@ class DurableMatcher:
         return firings
 
     def feed_by_rule(self, facts: Sequence[Mapping[str, Any]]) -> dict[str, list[tuple[str, ...]]]:
+        return self._feed(facts, None)
+
+    def feed_rows_by_rule(self, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str, list[tuple[str, ...]]]:
+        return self._feed(rows, tuple(names))
+
+    def _feed(self, items: Sequence[Any], names: tuple[str, ...] | None) -> dict[str, list[tuple[str, ...]]]:
         if self._closed:
             raise EngineError("this matcher is closed")
         # A chunk can make a million small tuples; each few hundred allocations would start a
@@ -1156,8 +1165,12 @@ class DurableMatcher:
         gc.disable()
         try:
             found: defaultdict[str, list[tuple[str, ...]]] = defaultdict(list)  # rule id -> event ids
-            for start in range(0, len(facts), self.batch_size):
-                self._batch(facts[start : start + self.batch_size], found)
+            for start in range(0, len(items), self.batch_size):
+                batch = items[start : start + self.batch_size]
+                if names is None:
+                    self._batch(batch, found)
+                else:
+                    self._batch_rows(names, batch, found)
             self.stats.firings += sum(map(len, found.values()))
             return found
         finally:
@@ -1165,65 +1178,106 @@ class DurableMatcher:
                 gc.enable()
 
     def _batch(self, facts: Sequence[Mapping[str, Any]], found: defaultdict[str, list[tuple[str, ...]]]) -> None:
-        stats = self.stats
-        stats.batches += 1
-        stats.facts += len(facts)
         keys: list[tuple[Any, ...] | None] = []
-        missing: dict[tuple[Any, ...], Mapping[str, Any]] = {}
         fallback: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
-        cache = self._cache
-        known: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}  # this batch's
+        handlers = self._handlers
         for n, fact in enumerate(facts):
             try:
-                key = self._key(fact)
+                keys.append(self._key(zip(map(handlers.get, fact), fact.values()), fact))
             except Unrepresentable:
-                stats.fallback += 1
                 fallback[n] = self._in_python(fact)
                 keys.append(None)
+        ids = [event_id_of(fact) for fact in facts]
+        dates = [fact.get(DATE_FIELD) for fact in facts]
+        self._match(keys, fallback, ids, dates, facts.__getitem__, found)
+
+    def _batch_rows(self, names: tuple[str, ...], rows: Sequence[Sequence[Any]], found: defaultdict[str, list[tuple[str, ...]]]) -> None:
+        """``_batch`` of facts given as rows of values in the order of ``names`` (None: absent):
+        a dict is made only of the rows patterns keep, or that need one to be judged."""
+
+        def fact_at(n: int) -> dict[str, Any]:
+            return {name: value for name, value in zip(names, rows[n]) if value is not None}
+
+        handlers = self._row_handlers.get(names)
+        if handlers is None:
+            handlers = self._row_handlers[names] = [self._handlers.get(name) for name in names]
+        whole = bool(self.plan.whole)
+        keys: list[tuple[Any, ...] | None] = []
+        fallback: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
+        for n, row in enumerate(rows):
+            try:
+                keys.append(self._key(zip(handlers, row), fact_at(n) if whole else None))
+            except Unrepresentable:
+                fallback[n] = self._in_python(fact_at(n))
+                keys.append(None)
+        ids: list[Any] = list(map(operator.itemgetter(names.index(ID_FIELD)), rows)) if ID_FIELD in names else [None] * len(rows)
+        for n, event_id in enumerate(ids):
+            if event_id.__class__ is not str:
+                ids[n] = event_id_of(fact_at(n))  # says what is wrong, as for a dict
+        dates = list(map(operator.itemgetter(names.index(DATE_FIELD)), rows)) if DATE_FIELD in names else [None] * len(rows)
+        self._match(keys, fallback, ids, dates, fact_at, found)
+
+    def _match(
+        self,
+        keys: Sequence[tuple[Any, ...] | None],
+        fallback: Mapping[int, tuple[tuple[str, ...], tuple[int, ...]]],
+        ids: Sequence[str],
+        dates: Sequence[Any],
+        fact_at: Callable[[int], Mapping[str, Any]],
+        found: defaultdict[str, list[tuple[str, ...]]],
+    ) -> None:
+        """One batch: its facts' keys (None: judged in Python, answer in ``fallback``), event
+        ids and dates; ``fact_at(n)`` gives fact n, asked only of the pattern candidates."""
+        stats = self.stats
+        stats.batches += 1
+        stats.facts += len(keys)
+        stats.fallback += len(fallback)
+        missing: dict[tuple[Any, ...], int] = {}
+        cache = self._cache
+        known: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}  # this batch's
+        for n, key in enumerate(keys):
+            if key is None:
                 continue
-            keys.append(key)
             if key in known:
                 stats.cache_hits += 1
                 continue
             hit = cache.pop(key, None)
             if hit is None:
-                missing.setdefault(key, fact)
+                missing.setdefault(key, n)
             else:
                 stats.cache_hits += 1
                 known[key] = cache[key] = hit  # most recently used last
         if missing:
-            known.update(self._evaluate(missing))
+            known.update(self._evaluate({key: ids[n] for key, n in missing.items()}))
         candidates: list[tuple[Mapping[str, Any], str, tuple[int, ...]]] = []
         # Facts with the same answer fire the same rules: collect their ids per answer and hand
         # them to each rule once, instead of once per fact and rule.
         by_rules: defaultdict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
-        for n, fact in enumerate(facts):
-            key_n = keys[n]
-            rules, flags = fallback[n] if key_n is None else known[key_n]
-            event_id = event_id_of(fact)
+        patterns = bool(self._pattern)
+        for n, key in enumerate(keys):
+            rules, flags = fallback[n] if key is None else known[key]
             if rules:
-                by_rules[rules].append((event_id,))
+                by_rules[rules].append((ids[n],))
             if flags:
-                candidates.append((fact, event_id, flags))
-            if self._pattern and (n + 1) % PATTERN_SLICE == 0:
-                self._patterns(facts[n + 1 - PATTERN_SLICE : n + 1], candidates, found)
+                candidates.append((fact_at(n), ids[n], flags))
+            if patterns and (n + 1) % PATTERN_SLICE == 0:
+                self._patterns(dates[n + 1 - PATTERN_SLICE : n + 1], candidates, found)
                 candidates = []
-        if self._pattern and len(facts) % PATTERN_SLICE:
-            self._patterns(facts[len(facts) - len(facts) % PATTERN_SLICE :], candidates, found)
-        for rules, ids in by_rules.items():
+        if patterns and len(keys) % PATTERN_SLICE:
+            self._patterns(dates[len(keys) - len(keys) % PATTERN_SLICE :], candidates, found)
+        for rules, ids_of_rules in by_rules.items():
             for rule_id in rules:
-                found[rule_id].extend(ids)
+                found[rule_id].extend(ids_of_rules)
 
-    def _key(self, fact: Mapping[str, Any]) -> tuple[Any, ...]:
+    def _key(self, items: Iterable[tuple[tuple[Any, ...] | None, Any]], fact: Mapping[str, Any] | None) -> tuple[Any, ...]:
         """What the single-event stage needs to know of a fact: for each field present that
         durable tests, its slot and representative; for each field tested in Python, its slot
-        and test results; then the whole-condition tests. Walking the fact's own items visits
-        only the fields it has (projected facts leave absent ones out)."""
+        and test results; then the whole-condition tests. ``items`` pairs each of the fact's
+        values with its field's handler (None: no rule tests it); ``fact`` is needed only for
+        the whole-condition tests. Absent fields (None) are passed over."""
         parts: list[tuple[int, Any]] = []
         append = parts.append
-        handlers = self._handlers
-        for name, value in fact.items():
-            handler = handlers.get(name)
+        for handler, value in items:
             if handler is None or value is None:
                 continue
             constant, cache, bool_cache, plan, group = handler
@@ -1237,6 +1291,7 @@ class DurableMatcher:
             if group is not None:
                 append(group.key_part(value))
         if self.plan.whole:
+            assert fact is not None
             append((-1, tuple([test(fact) for test in self.plan.whole])))
         return tuple(parts)
 
@@ -1251,7 +1306,7 @@ class DurableMatcher:
         return tuple(sorted(rules)), tuple(flags)
 
     def _evaluate(
-        self, missing: Mapping[tuple[Any, ...], Mapping[str, Any]]
+        self, missing: Mapping[tuple[Any, ...], str]
     ) -> dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]]:
         """Send each distinct representative fact through the single-event rulesets once."""
         plan = self.plan
@@ -1272,7 +1327,7 @@ class DurableMatcher:
                     doc.update((name, True) for name, truth in zip(target.keys, value) if truth)
             if len(doc) > MAX_FACT_KEYS:
                 raise EngineLimitError(
-                    f"event '{event_id_of(missing[key])}' would reach durable-rules with {len(doc)} properties; it holds at most {MAX_FACT_KEYS}"
+                    f"event '{missing[key]}' would reach durable-rules with {len(doc)} properties; it holds at most {MAX_FACT_KEYS}"
                 )
             docs.append(doc)
         matched: list[set[int]] = [set(self._constant) for _ in entries]
@@ -1305,7 +1360,7 @@ class DurableMatcher:
 
     def _patterns(
         self,
-        facts: Sequence[Mapping[str, Any]],
+        dates: Sequence[Any],
         candidates: Sequence[tuple[Mapping[str, Any], str, tuple[int, ...]]],
         found: defaultdict[str, list[tuple[str, ...]]],
     ) -> None:
@@ -1315,8 +1370,8 @@ class DurableMatcher:
         slices keeps that near the window's worth instead of the whole batch."""
         stats = self.stats
         horizon_before = max_date = self._max_date
-        for fact in facts:
-            date: Any = fact.get(DATE_FIELD)
+        date: Any
+        for date in dates:
             if (date.__class__ is int or kind_of(date) == "num") and date > max_date:
                 max_date = date
         self._max_date = max_date

@@ -22,7 +22,7 @@ reference engine keeps everything and is exact for any order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Literal, Protocol, Self, runtime_checkable
 
@@ -70,6 +70,11 @@ class Matcher(Protocol):
         and wrapping millions of them."""
         ...
 
+    def feed_rows_by_rule(self, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str, list[tuple[str, ...]]]:
+        """``feed_by_rule`` of facts given as rows: each row holds a fact's values in the order
+        of ``names``, None where the fact has no such field (``pipeline.row_projector``)."""
+        ...
+
     def close(self) -> None:
         """Release the engine's state; feeding afterwards is an error."""
         ...
@@ -77,6 +82,11 @@ class Matcher(Protocol):
     def __enter__(self) -> Self: ...
 
     def __exit__(self, *exc: object) -> None: ...
+
+
+def facts_of_rows(names: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Facts given as rows (see ``Matcher.feed_rows_by_rule``) as dicts, absent fields left out."""
+    return [{name: value for name, value in zip(names, row) if value is not None} for row in rows]
 
 
 def event_id_of(fact: Mapping[str, Any]) -> str:

@@ -122,7 +122,13 @@ def _match_worker(conn: Connection, compiled: CompiledRuleSet, engine: str, batc
 
 
 def _score_worker(
-    conn: Connection, compiled: CompiledRuleSet, groups: Any, settings: tuple[Any, ...], engine: str, batch_size: int
+    conn: Connection,
+    compiled: CompiledRuleSet,
+    groups: Any,
+    settings: tuple[Any, ...],
+    engine: str,
+    batch_size: int,
+    names: tuple[str, ...] | None = None,
 ) -> None:
     """Match and score: answer each chunk with how many firings it scored, and ``finish`` with
     the totals. Firings never leave the worker."""
@@ -141,7 +147,7 @@ def _score_worker(
                 return dict(totals.points), dict(totals.firings), scorer.fired, len(scorer.records)
             facts, records = payload
             scorer.add(records)
-            fired = scorer.score(matcher.feed_by_rule(facts))
+            fired = scorer.score(matcher.feed_by_rule(facts) if names is None else matcher.feed_rows_by_rule(names, facts))
             if records:
                 scorer.evict(last_day_of(records))
             return fired
@@ -377,7 +383,7 @@ def match_parallel(
 
 
 def score_parallel(
-    chunks: Iterable[tuple[Sequence[dict[str, Any]], Sequence[Any]]],
+    chunks: Iterable[tuple[Sequence[Any], Sequence[Any]]],
     compiled: CompiledRuleSet,
     scorer: Any,
     *,
@@ -385,18 +391,19 @@ def score_parallel(
     workers: int = 2,
     batch_size: int = 5000,
     progress: Callable[[int], None] | None = None,
+    names: Sequence[str] | None = None,
 ) -> dict[str, int]:
     """The backtest on ``workers`` processes: each matches its share of the rules and scores
     its own firings into weekly totals, merged into ``scorer`` at the end (the totals are
     integers, so the merge is exact). ``chunks`` holds each chunk's facts with its events'
-    records.
+    records; facts are dicts, or rows in the order of ``names`` when given.
 
     This is where a second core pays: the main process reads, validates and projects while
     the workers match and score, and only facts travel, never firings."""
     parts = split_rules(compiled, max(1, workers))
     groups = scorer.groups
     args = [
-        (part, {r.id: groups[r.id] for r in part.rules}, scorer.settings(), engine, batch_size)
+        (part, {r.id: groups[r.id] for r in part.rules}, scorer.settings(), engine, batch_size, None if names is None else tuple(names))
         for part in parts
     ]
     pool = _Pool(_score_worker, args)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -81,6 +82,45 @@ def projector(fields: tuple[str, ...]) -> Callable[[Event], dict[str, Any]]:
         return out
 
     return fact
+
+
+@functools.lru_cache(maxsize=32)
+def row_projector(fields: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[[Event], tuple[Any, ...]]]:
+    """The facts of ``projector`` as rows: the field names in row order, and the function that
+    gives an event's values in that order, None where the fact leaves a field out.
+
+    A backtest sends a million facts from its reader process to the matching one: a row is
+    built with one C call for the fields stored as they are, pickles without keys, and the
+    matcher makes a dict only of the few facts patterns keep (``Matcher.feed_rows_by_rule``).
+    """
+    plain = tuple(
+        name for name in fields for spec in (FIELDS.get(name),) if spec is not None and spec.derive is None and spec.kind in _AS_STORED
+    )
+    steps = [(name, spec.derive if spec is not None else None) for name in fields if name not in plain for spec in (FIELDS.get(name),)]
+    names = plain + tuple(name for name, _ in steps)
+    date = dt.date
+    if len(plain) > 1:
+        plain_values: Callable[[dict[str, Any]], tuple[Any, ...]] = operator.itemgetter(*plain)
+    else:  # itemgetter of one name gives the value, not a tuple
+
+        def plain_values(stored: dict[str, Any]) -> tuple[Any, ...]:
+            return tuple(map(stored.get, plain))
+
+    def row(event: Event) -> tuple[Any, ...]:
+        stored = event.__dict__
+        rest = []
+        for name, derive in steps:
+            value = stored.get(name) if derive is None else derive(event)
+            if value is not None:
+                kind = value.__class__
+                if kind is date:
+                    value = value.toordinal()
+                elif kind is list or kind is tuple:
+                    value = encode_value(value)
+            rest.append(value)
+        return (*plain_values(stored), *rest)
+
+    return names, row
 
 
 def share_identical_rules(compiled: CompiledRuleSet) -> tuple[CompiledRuleSet, dict[str, tuple[str, ...]]]:

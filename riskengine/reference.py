@@ -42,7 +42,7 @@ from riskengine.ir import (
     Or,
     Test,
 )
-from riskengine.matching import MatchStats, event_id_of
+from riskengine.matching import MatchStats, event_id_of, facts_of_rows
 
 Fact = Mapping[str, Any]
 Predicate = Callable[[Fact], bool]
@@ -458,6 +458,9 @@ class ReferenceMatcher:
         for firing in self.feed(facts):
             found.setdefault(firing.rule_id, []).append(firing.event_ids)
         return found
+
+    def feed_rows_by_rule(self, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str, list[tuple[str, ...]]]:
+        return self.feed_by_rule(facts_of_rows(names, rows))
 
     def _batch(self, facts: Sequence[Mapping[str, Any]]) -> list[tuple[str, tuple[str, ...]]]:
         self.stats.batches += 1

@@ -25,6 +25,7 @@ from ir_strategies import (
     rulesets,
 )
 
+from riskengine.errors import EventError
 from riskengine.ir import CompiledRuleSet, Firing
 from riskengine.matching import open_matcher
 from riskengine.reference import evaluate
@@ -117,3 +118,30 @@ def test_the_seeded_builders_are_reproducible():
     assert random_ruleset(7, 20) == random_ruleset(7, 20)
     assert random_facts(7, 50) == random_facts(7, 50)
     assert random.Random(7).random() == random.Random(7).random()
+
+
+def rows_of(facts: Sequence[Mapping[str, Any]]) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+    names = tuple(sorted({name for fact in facts for name in fact}, reverse=True))  # not the facts' order
+    return names, [tuple(fact.get(name) for name in names) for fact in facts]
+
+
+@settings(SETTINGS, max_examples=150)
+@given(rulesets(), fact_streams(), st.data())
+def test_facts_fed_as_rows_fire_as_the_same_facts_fed_as_dicts(ruleset, facts, data):
+    cuts = data.draw(chunkings(len(facts)))
+    batch_size = data.draw(st.sampled_from([1, 3, 5000]))
+    names, rows = rows_of(facts)
+    with open_matcher(ruleset, engine="durable", batch_size=batch_size) as by_dict, open_matcher(ruleset, engine="durable", batch_size=batch_size) as by_row:
+        for a, b in itertools.pairwise(cuts):
+            as_dicts = {rule: sorted(ids) for rule, ids in by_dict.feed_by_rule(facts[a:b]).items()}
+            as_rows = {rule: sorted(ids) for rule, ids in by_row.feed_rows_by_rule(names, rows[a:b]).items()}
+            assert as_rows == as_dicts
+        assert by_row.stats == by_dict.stats
+
+
+@pytest.mark.parametrize("engine", ["durable", "reference"])
+def test_a_row_without_an_event_id_is_refused_as_a_dict_is(engine):
+    ruleset = random_ruleset(3, 5)
+    with open_matcher(ruleset, engine=engine) as matcher, pytest.raises(EventError) as raised:
+        matcher.feed_rows_by_rule(("event_date", "event_id"), [(738000, "E1"), (738001, None)])
+    assert "a fact has no 'event_id' (it holds event_date)" in str(raised.value.issues[0])

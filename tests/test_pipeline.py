@@ -11,7 +11,7 @@ import pytest
 from riskengine.api import read_events
 from riskengine.events import FIELDS, Event
 from riskengine.ir import project
-from riskengine.pipeline import fact_of, projector
+from riskengine.pipeline import fact_of, projector, row_projector
 from riskengine.resources import sample_data_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -41,6 +41,22 @@ def test_projector_gives_the_facts_of_project(fields: tuple[str, ...]) -> None:
         # part of a fact (the projector copies plain fields first)
         assert got == expected and json.dumps(got, sort_keys=True) == json.dumps(expected, sort_keys=True), event.event_id
         assert fact_of(event, fields) == expected
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [tuple(sorted(FIELDS)), ("event_id", "event_date", "tags", "scheduled_date", "interception_rate"), ("event_id",), ("event_id", "not_a_field"), ()],
+    ids=["every-field", "dates-lists-derived", "one-plain-field", "unknown-field", "nothing"],
+)
+def test_a_row_holds_the_values_of_the_projected_fact(fields: tuple[str, ...]) -> None:
+    names, row = row_projector(fields)
+    assert sorted(names) == sorted(fields)
+    for event in events():
+        values = row(event)
+        assert len(values) == len(names)
+        fact = {name: value for name, value in zip(names, values) if value is not None}
+        expected = slow_fact(event, fields)
+        assert fact == expected and json.dumps(fact, sort_keys=True) == json.dumps(expected, sort_keys=True), event.event_id
 
 
 def test_a_projected_fact_is_json_as_before() -> None:
