@@ -506,17 +506,15 @@ def _prepare(chunks: Iterable[Sequence[Event]], bounds: _Bounds, counters: dict[
     for repeats)."""
     names, row_of = row_projector(bounds.fields)
     per_fields = bounds.per_fields
-    if set(per_fields) <= set(names):  # the row has them: copy them rather than project twice
-        positions = [names.index(name) for name in per_fields]
+    # the values points scale by: copied from the row when it has them (itemgetter of two or
+    # more positions gives a tuple in one call), else projected
+    copied: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None
+    if len(per_fields) >= 2 and set(per_fields) <= set(names):
+        copied = operator.itemgetter(*(names.index(name) for name in per_fields))
+    project_values = projector(per_fields)
 
-        def values_of(event: Event, row: tuple[Any, ...]) -> tuple[Any, ...]:
-            return tuple(map(row.__getitem__, positions))
-
-    else:
-        project_values = projector(per_fields)
-
-        def values_of(event: Event, row: tuple[Any, ...]) -> tuple[Any, ...]:
-            return tuple(map(project_values(event).get, per_fields))
+    def values_of(event: Event) -> tuple[Any, ...]:
+        return tuple(map(project_values(event).get, per_fields))
 
     first_week = bounds.first_week
     weights = _WEIGHTS
@@ -531,7 +529,7 @@ def _prepare(chunks: Iterable[Sequence[Event]], bounds: _Bounds, counters: dict[
             for event in events:
                 row = row_of(event)
                 rows.append(row)
-                values = values_of(event, row)
+                values = copied(row) if copied is not None else values_of(event)
                 # the record: what scoring a firing reads of an event (see _RecordTuple)
                 weight = weights.get(tuple(map(_SOURCE_GRADE, event.sources)))
                 if weight is None:

@@ -116,7 +116,7 @@ def row_projector(fields: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[[E
                 if kind is date:
                     value = value.toordinal()
                 elif kind is list or kind is tuple:
-                    value = encode_value(value)
+                    value = encode_value(value) if value else []  # most events have no tags
             rest.append(value)
         return (*plain_values(stored), *rest)
 
