@@ -367,3 +367,22 @@ def test_the_order_of_events_within_a_day_changes_no_score(tmp_path):
     other = backtest_files([backward], first=first, last=last, workers=1, chunk_size=37)
     assert one.firings > 3000
     assert (other.firings, list(to_csv_rows(other))) == (one.firings, list(to_csv_rows(one)))
+
+
+def test_ordered_chunks_are_full_day_groups_in_date_order_cut_anywhere():
+    from riskengine.backtest import _ordered_chunks
+
+    def event(n: int, day: int) -> Event:
+        return Event.model_validate(
+            {"event_id": f"E{n}", "event_date": dt.date(2024, 1, day).isoformat(), "event_type": "Protests", "country": "UKR", "sources": [{"name": "s"}]}
+        )
+
+    days = [3, 1, 1, 2, 3, 1, 5, 5, 5, 5, 4, 9]  # out of order within 14 days; the 9th is outside
+    feed = [event(n, day) for n, day in enumerate(days)]
+    counters = {"read": 0}
+    chunks = list(_ordered_chunks([feed[:5], feed[5:]], dt.date(2024, 1, 1), dt.date(2024, 1, 8), 3, 14, counters))
+    assert [sum(len(events) for _, events in groups) for groups in chunks] == [3, 3, 3, 2]
+    flat = [(day, e.event_id) for groups in chunks for day, events in groups for e in events]
+    assert [e for _, e in flat] == ["E1", "E2", "E5", "E3", "E0", "E4", "E10", "E6", "E7", "E8", "E9"]
+    assert all(day == dt.date(2024, 1, days[int(e[1:])]).toordinal() for day, e in flat)
+    assert counters["read"] == 12
