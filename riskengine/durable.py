@@ -21,7 +21,9 @@ boolean key per leg condition it satisfies, plus the real values of the fields j
 Each pattern rule tests those keys and its joins, written as correlated conditions on earlier
 aliases (``{"$lte": {"f3": {"$add": {"$l": {"a0": "f3"}, "$r": 60}}}}``). Facts stay in a
 long-lived session; once no later fact can join them (see riskengine.matching) they are released
-by deleting the session and asserting the facts still live into a new one.
+by deleting the session and asserting the facts still live into a new one. A candidate reaches
+durable only once one of its rules has a live candidate for every leg (before that no tuple of
+the rule can complete); until then it waits in Python, and most such wait and expire unseen.
 
 What durable cannot be trusted with is evaluated in Python, with riskengine.reference's
 semantics: ``contains`` and ``matches`` (durable's regex dialect is small and case-sensitive),
