@@ -517,7 +517,6 @@ def _prepare(chunks: Iterable[Sequence[Event]], bounds: _Bounds, counters: dict[
         return tuple(map(project_values(event).get, per_fields))
 
     first_week = bounds.first_week
-    weights = _WEIGHTS
     for groups in _ordered_chunks(chunks, bounds.first_day, bounds.last_day, bounds.chunk_size, bounds.reorder_days, counters):
         rows = []
         records = []
@@ -531,10 +530,7 @@ def _prepare(chunks: Iterable[Sequence[Event]], bounds: _Bounds, counters: dict[
                 rows.append(row)
                 values = copied(row) if copied is not None else values_of(event)
                 # the record: what scoring a firing reads of an event (see _RecordTuple)
-                weight = weights.get(tuple(map(_SOURCE_GRADE, event.sources)))
-                if weight is None:
-                    weight = _source_weight(event)
-                records.append((event.event_id, day, week, weight, values))
+                records.append((event.event_id, day, week, _source_weight(event), values))
         last_day = dt.date.fromordinal(groups[-1][0])
         yield _Prepared(rows, records, weeks, counters["read"], last_day)
 

@@ -1110,10 +1110,9 @@ class DurableMatcher:
         self._retained: dict[int, list[Any]] = {}
         self._event_of: dict[int, str] = {}
         # per pattern ruleset: candidates that may still join, filed by the date after which
-        # none can (math.inf: never), so that a day's worth expires in one step; how many; the
-        # filing dates in a heap; and the expired ones durable still stores
+        # none can (math.inf: never), so that a day's worth expires in one step; the filing
+        # dates in a heap; and the expired ones durable still stores
         self._live: list[dict[float, dict[int, dict[str, Any]]]] = [{} for _ in self._pattern]
-        self._live_count = [0] * len(self._pattern)
         self._expiry: list[list[float]] = [[] for _ in self._pattern]
         self._dead: list[list[int]] = [[] for _ in self._pattern]
         # Candidates not yet asserted. A tuple of a rule can complete only while the rule has a
@@ -1385,7 +1384,6 @@ class DurableMatcher:
         event_of = self._event_of
         late = 0
         live = self._live
-        live_count = self._live_count
         live_flags = self._live_flags
         filed_flags = self._filed_flags
         for fact, event_id, flags in candidates:
@@ -1423,7 +1421,6 @@ class DurableMatcher:
                     if window is not None:
                         heapq.heappush(expiry[s], expires)
                 filed[seq] = doc
-                live_count[s] += 1
                 live_flags[s][mine] += 1
                 filed_flags[s][expires][mine] += 1
             stats.candidates += 1
@@ -1515,7 +1512,6 @@ class DurableMatcher:
             while heap and heap[0] < self._max_date:
                 expires = heapq.heappop(heap)
                 expired = live.pop(expires)
-                self._live_count[s] -= len(expired)
                 self._live_flags[s] -= self._filed_flags[s].pop(expires)
                 waiting = self._waiting[s]
                 if waiting:
@@ -1527,7 +1523,7 @@ class DurableMatcher:
                             self._release_candidate(seq)
                 else:
                     dead.extend(expired)
-            if len(dead) >= ROTATE_MIN and len(dead) >= ROTATE_FACTOR * self._live_count[s]:
+            if len(dead) >= ROTATE_MIN and len(dead) >= ROTATE_FACTOR * self._live_flags[s].total():
                 self._rotate(s)
         stats.facts_retained = len(self._retained)
         stats.peak_retained = max(stats.peak_retained, stats.facts_retained)
