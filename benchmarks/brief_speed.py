@@ -80,7 +80,7 @@ def report(label: str, median: float, times: list[float], target: float | None =
 
 def phases(events_path: Path, runs: int) -> None:
     from riskengine import api
-    from riskengine.briefs import render_briefs
+    from riskengine.briefs.render import render_briefs
 
     pack = api.load_rules()
     api.compile_pack(pack)  # compiled once per process, as in the CLI

@@ -292,7 +292,7 @@ class _Targets:
         return None
 
 
-# As riskengine.extract.acled codes a row: a side is known only where ACLED names a state's
+# As riskengine.ingest.acled codes a row: a side is known only where ACLED names a state's
 # forces as the actor. Strikes on military targets name the defending forces as actor2; strikes
 # on towns name civilians, or nobody.
 MILITARY_TARGETS = frozenset({"military", "airfield", "logistics", "territory"})

@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate
 
-from riskengine.backtest import BacktestProgress, backtest_files
-from riskengine.windows import parse_week
+from riskengine.scoring.backtest import BacktestProgress, backtest_files
+from riskengine.core.windows import parse_week
 
 STEP = 100_000
 

@@ -21,8 +21,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from riskengine.events import FIELDS, FieldKind
-from riskengine.ir import And, CompiledRuleSet, Cond, Firing, Join, Not, Or, Test
+from riskengine.core.events import FIELDS, FieldKind
+from riskengine.rules.ir import And, CompiledRuleSet, Cond, Firing, Join, Not, Or, Test
 
 _names = itertools.count()
 

@@ -10,7 +10,7 @@ worker's). For each size of a seeded ACLED-like feed (benchmarks/generate.py, ca
 benchmarks/.cache/) it times, from the JSONL file to results:
 
   (a) riskengine: read in chunks -> validate -> project -> matcher -> weekly scores
-      (riskengine.backtest, one process and two);
+      (riskengine.scoring.backtest, one process and two);
   (b) durable-rules used naively, as its README shows (benchmarks/naive_durable.py): the same
       reading and projection, then one ``assert_fact`` per event into one ruleset;
   (c) the reference evaluator (riskengine/reference.py) through the same pipeline as (a).
@@ -77,7 +77,7 @@ class Digest:
 
 
 def _full_range() -> tuple[Any, Any]:
-    from riskengine.windows import week_of
+    from riskengine.core.windows import week_of
 
     return week_of(generate.FIRST_DAY), week_of(generate.LAST_DAY)
 
@@ -90,8 +90,8 @@ def _peak_mb() -> tuple[float, float]:
 
 def child_pipeline(path: Path, engine: str, workers: int, check: bool, rules: str | None) -> dict[str, Any]:
     from riskengine import api
-    from riskengine.backtest import backtest_files, run_backtest
-    from riskengine.event_io import stream_events
+    from riskengine.scoring.backtest import backtest_files, run_backtest
+    from riskengine.ingest.event_files import stream_events
 
     digest = Digest()
     first, last = _full_range()
@@ -127,8 +127,8 @@ def child_naive(path: Path, check: bool, rules: str | None) -> dict[str, Any]:
     from naive_durable import NaiveDurable
 
     from riskengine import api
-    from riskengine.event_io import stream_events
-    from riskengine.pipeline import fact_of
+    from riskengine.ingest.event_files import stream_events
+    from riskengine.scoring.pipeline import fact_of
 
     compiled = api.compile_pack(api.load_rules([rules] if rules else None))
     fields = compiled.fields
@@ -157,7 +157,7 @@ def child_naive(path: Path, check: bool, rules: str | None) -> dict[str, Any]:
 
 def child_load(repeat: int) -> dict[str, Any]:
     from riskengine import api
-    from riskengine.compiler import compile_rules
+    from riskengine.rules.compiler import compile_rules
 
     times = []
     for _ in range(repeat):
@@ -168,7 +168,7 @@ def child_load(repeat: int) -> dict[str, Any]:
 
 
 def _week_file(n: int) -> Path:
-    from riskengine.windows import parse_week
+    from riskengine.core.windows import parse_week
 
     week = parse_week(BRIEF_WEEK)
     path = generate.CACHE_DIR / f"brief-week-{BRIEF_WEEK}-{n}-s{generate.DEFAULT_SEED}-v{generate.GENERATOR_VERSION}.jsonl"
@@ -184,9 +184,9 @@ def _week_file(n: int) -> Path:
 
 def child_brief(repeat: int) -> dict[str, Any]:
     try:
-        from riskengine.briefs import render_briefs
+        from riskengine.briefs.render import render_briefs
     except ImportError:
-        return {"skipped": "riskengine.briefs is not there yet"}
+        return {"skipped": "riskengine.briefs.render is not there yet"}
     from riskengine import api
 
     path = _week_file(BRIEF_EVENTS)
@@ -205,9 +205,9 @@ def child_loop(repeat: int) -> dict[str, Any]:
     """An analyst edits a rule: reload and recompile the packs, score the sample's latest week,
     render the four briefs. Measured in a warm process (``riskengine brief --watch``'s case)."""
     try:
-        from riskengine.briefs import render_briefs
+        from riskengine.briefs.render import render_briefs
     except ImportError:
-        return {"skipped": "riskengine.briefs is not there yet"}
+        return {"skipped": "riskengine.briefs.render is not there yet"}
     from riskengine import api
 
     events = api.read_events()

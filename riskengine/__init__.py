@@ -1,6 +1,6 @@
 """riskengine: conflict events in, explainable stakeholder risk scores and weekly briefs out."""
 
-from riskengine.errors import (
+from riskengine.core.errors import (
     EngineError,
     EngineLimitError,
     EventError,
@@ -11,7 +11,7 @@ from riskengine.errors import (
     RuleError,
     TemplateError,
 )
-from riskengine.events import Event, FigureClaim, Source
+from riskengine.core.events import Event, FigureClaim, Source
 
 __version__ = "0.1.0"
 

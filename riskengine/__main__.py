@@ -1,3 +1,3 @@
-from riskengine.cli import main
+from riskengine.cli.app import main
 
 raise SystemExit(main())

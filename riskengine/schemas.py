@@ -13,9 +13,9 @@ import copy
 import importlib
 from typing import Any
 
-from riskengine.compiler import OPERATORS_BY_KIND
-from riskengine.events import FIELDS, Event, FieldKind
-from riskengine.rules import RuleFile
+from riskengine.rules.compiler import OPERATORS_BY_KIND
+from riskengine.core.events import FIELDS, Event, FieldKind
+from riskengine.rules.models import RuleFile
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -187,11 +187,11 @@ def events_file_schema() -> dict[str, Any]:
 
 
 def output_model() -> Any | None:
-    """``riskengine.scoring.ScoreReport`` when that module has it, else None."""
+    """``riskengine.scoring.scores.ScoreReport`` when that module has it, else None."""
     try:
-        scoring = importlib.import_module("riskengine.scoring")
+        scoring = importlib.import_module("riskengine.scoring.scores")
     except ModuleNotFoundError as error:
-        if error.name == "riskengine.scoring":
+        if error.name == "riskengine.scoring.scores":
             return None
         raise
     return getattr(scoring, "ScoreReport", None)

@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
-from riskengine.compiler import ContradictionError, window_days
-from riskengine.ir import (
+from riskengine.rules.compiler import ContradictionError, window_days
+from riskengine.rules.ir import (
     And,
     CompiledRule,
     CompiledRuleSet,
@@ -37,7 +37,7 @@ TAGS = ["x", "y", "X", "x y", "é"]
 NOTES = ["Strike on A", "a strike", "Port of B", "no tags here", 'quote " mark', "éclat"]
 REGEXES = ["^a", "b$", "a.b", "[ae]", "strike", "É", r"\d"]
 
-# field -> (kind, values); kinds as riskengine.events.FIELDS declares them
+# field -> (kind, values); kinds as riskengine.core.events.FIELDS declares them
 FIELDS: dict[str, tuple[str, Sequence[Any]]] = {
     "event_type": ("str", STRINGS[:4]),
     "target_name": ("str", STRINGS),

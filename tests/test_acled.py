@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from riskengine.cli import main
-from riskengine.errors import EventError
-from riskengine.extract.acled import import_acled, parse_date
+from riskengine.cli.app import main
+from riskengine.core.errors import EventError
+from riskengine.ingest.acled import import_acled, parse_date
 
 HERE = Path(__file__).parent / "extract"
 

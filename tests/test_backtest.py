@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from riskengine import api
-from riskengine.backtest import (
+from riskengine.scoring.backtest import (
     CSV_HEADER,
     BacktestResult,
     backtest_files,
@@ -23,11 +23,11 @@ from riskengine.backtest import (
     to_csv_rows,
     to_json_data,
 )
-from riskengine.cli import main
-from riskengine.errors import InputError
-from riskengine.event_io import write_events_jsonl
-from riskengine.events import Event
-from riskengine.windows import parse_week, week_of
+from riskengine.cli.app import main
+from riskengine.core.errors import InputError
+from riskengine.ingest.event_files import write_events_jsonl
+from riskengine.core.events import Event
+from riskengine.core.windows import parse_week, week_of
 
 
 @pytest.fixture(scope="module")
@@ -302,7 +302,7 @@ def test_two_processes_report_what_was_rejected(tmp_path):
     first, last = parse_week("2022-W10"), parse_week("2025-W27")
     reports = []
     for workers in (1, 2):
-        from riskengine.event_io import ReadReport
+        from riskengine.ingest.event_files import ReadReport
 
         report = ReadReport()
         rejects = tmp_path / f"rejects-{workers}.jsonl"
@@ -335,7 +335,7 @@ def test_errors_of_the_reader_are_the_same_in_two_processes(tmp_path, workers):
 
 
 def test_a_caller_that_stops_early_stops_the_reader():
-    from riskengine.parallel import produced_elsewhere
+    from riskengine.scoring.parallel import produced_elsewhere
 
     items = produced_elsewhere(_count_forever, (3,))
     assert [next(items) for _ in range(3)] == [3, 4, 5]
@@ -370,7 +370,7 @@ def test_the_order_of_events_within_a_day_changes_no_score(tmp_path):
 
 
 def test_ordered_chunks_are_full_day_groups_in_date_order_cut_anywhere():
-    from riskengine.backtest import _ordered_chunks
+    from riskengine.scoring.backtest import _ordered_chunks
 
     def event(n: int, day: int) -> Event:
         return Event.model_validate(

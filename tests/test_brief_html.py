@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from riskengine.briefs import build_context, render_brief
+from riskengine.briefs.render import build_context, render_brief
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "build" / "screenshots"

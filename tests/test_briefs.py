@@ -17,8 +17,8 @@ from statistics import NormalDist
 import pytest
 from pydantic import BaseModel
 
-from riskengine import briefs
-from riskengine.briefs import (
+from riskengine.briefs import render as briefs
+from riskengine.briefs.render import (
     LIKELIHOOD_BANDS,
     BriefContext,
     build_context,
@@ -29,9 +29,9 @@ from riskengine.briefs import (
     render_briefs,
     sparkline,
 )
-from riskengine.errors import TemplateError
-from riskengine.events import Event
-from riskengine.scoring import (
+from riskengine.core.errors import TemplateError
+from riskengine.core.events import Event
+from riskengine.scoring.scores import (
     Contribution,
     RulePackInfo,
     ScoreReport,
@@ -40,7 +40,7 @@ from riskengine.scoring import (
     stakeholder_score,
     window_out,
 )
-from riskengine.windows import parse_week
+from riskengine.core.windows import parse_week
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -526,7 +526,7 @@ def test_render_briefs_every_stakeholder_and_format() -> None:
 
 
 def test_watch_reruns_once_per_change_and_stops(tmp_path: Path) -> None:
-    from riskengine import watch
+    from riskengine.cli import watch
 
     rules = tmp_path / "rules"
     rules.mkdir()
@@ -548,7 +548,7 @@ def test_watch_reruns_once_per_change_and_stops(tmp_path: Path) -> None:
 
 
 def test_watch_sees_created_and_deleted_files(tmp_path: Path) -> None:
-    from riskengine.watch import changed_files, snapshot
+    from riskengine.cli.watch import changed_files, snapshot
 
     before = snapshot([tmp_path / "events.yaml", tmp_path])
     (tmp_path / "events.yaml").write_text("[]\n", encoding="utf-8")
@@ -605,7 +605,7 @@ def test_sample_briefs_have_every_section_filled_or_warned(sample: tuple[ScoreRe
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    from riskengine.cli import main
+    from riskengine.cli.app import main
 
     code = main(list(argv))
     out, err = capsys.readouterr()
@@ -674,7 +674,7 @@ def test_cli_broken_template_points_at_its_file(tmp_path: Path, capsys: pytest.C
 
 
 def test_cli_watch_renders_again_after_a_template_change(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from riskengine import watch
+    from riskengine.cli import watch
 
     templates = tmp_path / "templates"
     templates.mkdir()

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
-from riskengine import ir
-from riskengine.compiler import (
+from riskengine.rules import ir
+from riskengine.rules.compiler import (
     OPERATORS_BY_KIND,
     ContradictionError,
     compile_condition,
@@ -19,10 +19,10 @@ from riskengine.compiler import (
     operand_problems,
     window_days,
 )
-from riskengine.errors import RuleError
-from riskengine.events import FIELDS, FieldKind
-from riskengine.loader import load_rules_text
-from riskengine.rules import OPERATORS, Condition, Rule
+from riskengine.core.errors import RuleError
+from riskengine.core.events import FIELDS, FieldKind
+from riskengine.rules.loader import load_rules_text
+from riskengine.rules.models import OPERATORS, Condition, Rule
 
 _COND: TypeAdapter[Any] = TypeAdapter(Condition)
 JULY_1 = dt.date(2025, 7, 1).toordinal()

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from riskengine.events import Event, FigureClaim, Source
-from riskengine.extract.articles import ExtractedEvent, extract_articles
-from riskengine.extract.dedup import choose, deduplicate, same_event
-from riskengine.extract.evaluate import load_metadata
+from riskengine.core.events import Event, FigureClaim, Source
+from riskengine.ingest.extract.articles import ExtractedEvent, extract_articles
+from riskengine.ingest.extract.dedup import choose, deduplicate, same_event
+from riskengine.ingest.extract.evaluate import load_metadata
 
 HERE = Path(__file__).parent / "extract"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

@@ -25,10 +25,10 @@ from ir_strategies import (
     rulesets,
 )
 
-from riskengine.errors import EventError
-from riskengine.ir import CompiledRuleSet, Firing
-from riskengine.matching import open_matcher
-from riskengine.reference import evaluate
+from riskengine.core.errors import EventError
+from riskengine.rules.ir import CompiledRuleSet, Firing
+from riskengine.engine.matching import open_matcher
+from riskengine.engine.reference import evaluate
 
 SETTINGS = settings(
     max_examples=400,

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from ir_strategies import random_facts, random_ruleset
 
-from riskengine import durable
-from riskengine.errors import EngineLimitError
-from riskengine.ir import (
+from riskengine.engine import durable
+from riskengine.core.errors import EngineLimitError
+from riskengine.rules.ir import (
     And,
     CompiledRule,
     CompiledRuleSet,
@@ -28,9 +28,9 @@ from riskengine.ir import (
     Or,
     Pattern,
 )
-from riskengine.ir import Test as T  # "Test" would look like a test class to pytest
-from riskengine.matching import open_matcher
-from riskengine.reference import evaluate
+from riskengine.rules.ir import Test as T  # "Test" would look like a test class to pytest
+from riskengine.engine.matching import open_matcher
+from riskengine.engine.reference import evaluate
 
 
 def single(*conds: Cond) -> CompiledRuleSet:

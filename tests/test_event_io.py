@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from riskengine.errors import EventError
-from riskengine.event_io import ReadReport, read_events, stream_events, write_events_jsonl
+from riskengine.core.errors import EventError
+from riskengine.ingest.event_files import ReadReport, read_events, stream_events, write_events_jsonl
 
 
 def _event(event_id: str, day: int = 1, **extra: Any) -> dict[str, Any]:
@@ -268,7 +268,7 @@ def test_written_jsonl_reads_back(tmp_path: Path) -> None:
 
 
 def test_sample_data_reads_if_present() -> None:
-    from riskengine.resources import sample_data_dir
+    from riskengine.core.resources import sample_data_dir
 
     sample = sample_data_dir() / "sample_events.yaml"
     if not sample.is_file():

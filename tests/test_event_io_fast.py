@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from riskengine.errors import EventError
-from riskengine.event_io import _fast_event, read_events, stream_events
-from riskengine.events import Event
+from riskengine.core.errors import EventError
+from riskengine.ingest.event_files import _fast_event, read_events, stream_events
+from riskengine.core.events import Event
 
 BASE: dict[str, Any] = {
     "event_id": "UKR1",
@@ -40,7 +40,7 @@ def careful(raw: bytes, tmp: Path) -> Event | str:
     path = tmp / "one.jsonl"
     path.write_bytes(raw)
     try:
-        with mock.patch("riskengine.event_io._fast_event", lambda raw: None):
+        with mock.patch("riskengine.ingest.event_files._fast_event", lambda raw: None):
             events = read_events([path]).events
     except EventError as error:
         return error.issues[0].code

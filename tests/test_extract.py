@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from riskengine.errors import InputError
-from riskengine.extract.articles import Extractor
-from riskengine.extract.evaluate import evaluate
+from riskengine.core.errors import InputError
+from riskengine.ingest.extract.articles import Extractor
+from riskengine.ingest.extract.evaluate import evaluate
 
 HERE = Path(__file__).parent / "extract"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

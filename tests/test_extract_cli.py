@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from riskengine.cli import main
-from riskengine.events import Event
+from riskengine.cli.app import main
+from riskengine.core.events import Event
 
 HERE = Path(__file__).parent / "extract"
 ARTICLES = sorted(str(p) for p in (HERE / "articles").iterdir())

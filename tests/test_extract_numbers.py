@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from riskengine.extract.dates import find_dates
-from riskengine.extract.numbers import find_quantities, words_to_int
+from riskengine.ingest.extract.dates import find_dates
+from riskengine.ingest.extract.numbers import find_quantities, words_to_int
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from riskengine.fileio import atomic_writer, write_atomic
+from riskengine.core.fileio import atomic_writer, write_atomic
 
 
 @pytest.mark.parametrize("data", ["héllo\nworld\n", b"\x00\x01bytes"])

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from riskengine import cli
-from riskengine.errors import RuleError
-from riskengine.loader import RulePack, load_rules, load_rules_text, pack_version, template_problems
+from riskengine.cli import app as cli
+from riskengine.core.errors import RuleError
+from riskengine.rules.loader import RulePack, load_rules, load_rules_text, pack_version, template_problems
 
 CASES = Path(__file__).parent / "loader_cases"
 CASE_FILES = sorted(CASES.glob("*.yaml"))
@@ -285,7 +285,7 @@ def test_recommendation_templates(template: str, aliases: tuple[str, ...], codes
 @pytest.fixture
 def only_my_verbs(monkeypatch: pytest.MonkeyPatch) -> None:
     # Other verbs are built in parallel; a half-built one must not break these tests.
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ("riskengine.commands.schema", "riskengine.commands.rules"))
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("riskengine.cli.schema", "riskengine.cli.rules"))
 
 
 def test_rules_check_ok(tmp_path: Path, only_my_verbs: None, capsys: pytest.CaptureFixture[str]) -> None:
@@ -308,7 +308,7 @@ def test_rules_check_bad_rules_exit_1_with_every_line(in_cases: None, only_my_ve
 
 
 def test_rules_check_default_is_the_bundled_rules(only_my_verbs: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import riskengine.commands.rules as rules_command
+    import riskengine.cli.rules as rules_command
 
     bundled = tmp_path / "bundled"
     bundled.mkdir()
@@ -349,7 +349,7 @@ def test_bad_inputs_never_raise_out_of_the_cli(tmp_path: Path, only_my_verbs: No
 
 
 def test_bundled_rules_load_if_present() -> None:
-    from riskengine.resources import default_rules_dir
+    from riskengine.core.resources import default_rules_dir
 
     folder = default_rules_dir()
     if not any(folder.glob("*.yaml")):

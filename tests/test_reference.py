@@ -17,8 +17,8 @@ from ir_strategies import (
     rulesets,
 )
 
-from riskengine.errors import EngineError, EventError, RuleError
-from riskengine.ir import (
+from riskengine.core.errors import EngineError, EventError, RuleError
+from riskengine.rules.ir import (
     And,
     CompiledRule,
     CompiledRuleSet,
@@ -28,9 +28,9 @@ from riskengine.ir import (
     Or,
     Pattern,
 )
-from riskengine.ir import Test as T  # "Test" would look like a test class to pytest
-from riskengine.matching import Matcher, MatchStats, match_all, open_matcher
-from riskengine.reference import (
+from riskengine.rules.ir import Test as T  # "Test" would look like a test class to pytest
+from riskengine.engine.matching import Matcher, MatchStats, match_all, open_matcher
+from riskengine.engine.reference import (
     ConditionIndex,
     compile_condition,
     evaluate,

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from riskengine import ir, ruletest
-from riskengine.compiler import compile_rules
-from riskengine.events import Event
-from riskengine.loader import load_rules, load_rules_text
-from riskengine.rules import DIMENSIONS, STAKEHOLDERS
+from riskengine.rules import ir
+from riskengine.checks import ruletest
+from riskengine.rules.compiler import compile_rules
+from riskengine.core.events import Event
+from riskengine.rules.loader import load_rules, load_rules_text
+from riskengine.rules.models import DIMENSIONS, STAKEHOLDERS
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
@@ -31,7 +32,7 @@ LOADED, LOAD_PROBLEMS = ruletest.load_cases([CASES])
 
 def _engine() -> str:
     try:
-        import riskengine.matching  # noqa: F401
+        import riskengine.engine.matching  # noqa: F401
     except ImportError:
         return "builtin"
     return "durable"
@@ -52,7 +53,7 @@ def test_case_files_load_without_problems() -> None:
 @pytest.mark.parametrize("loaded", LOADED, ids=[f"{Path(c.location.file).stem}::{c.case.name}" for c in LOADED])
 def test_rule_case(loaded: ruletest.LoadedCase) -> None:
     if loaded.case.classes:
-        pytest.importorskip("riskengine.matching", reason="classes are scored by the pipeline")
+        pytest.importorskip("riskengine.engine.matching", reason="classes are scored by the pipeline")
     result = ruletest.run_case(loaded, PACK.rules, COMPILED, engine=_engine(), pack=PACK)
     assert [i.render() for i in result.failures] == []
 

@@ -12,10 +12,11 @@ from collections.abc import Callable
 
 import pytest
 
-from riskengine import event_io, loader
-from riskengine.events import Event
-from riskengine.resources import default_rules_dir, sample_data_dir
-from riskengine.windows import week_of
+from riskengine.ingest import event_files as event_io
+from riskengine.rules import loader
+from riskengine.core.events import Event
+from riskengine.core.resources import default_rules_dir, sample_data_dir
+from riskengine.core.windows import week_of
 
 EVENTS = event_io.read_events([sample_data_dir() / "sample_events.yaml"]).events
 BY_ID = {e.event_id: e for e in EVENTS}
@@ -24,7 +25,7 @@ PACK = loader.load_rules([default_rules_dir()])
 
 def _api():  # type: ignore[no-untyped-def]
     # Scoring needs the matcher; the sample checks below do not.
-    pytest.importorskip("riskengine.matching")
+    pytest.importorskip("riskengine.engine.matching")
     from riskengine import api
 
     return api

@@ -23,11 +23,11 @@ import pytest
 import yaml
 
 from riskengine import api
-from riskengine.cli import main
-from riskengine.errors import RuleError
-from riskengine.events import Event
-from riskengine.matching import open_matcher
-from riskengine.pipeline import fact_of
+from riskengine.cli.app import main
+from riskengine.core.errors import RuleError
+from riskengine.core.events import Event
+from riskengine.engine.matching import open_matcher
+from riskengine.scoring.pipeline import fact_of
 
 
 def _rule(i: int, *, when=None, sequence=None) -> dict:
@@ -202,10 +202,10 @@ _SESSIONS = textwrap.dedent(
     """
     import datetime as dt
     from riskengine import api
-    from riskengine.events import Event
-    from riskengine.matching import open_matcher
-    from riskengine.pipeline import fact_of, match_stream
-    from riskengine.reference import evaluate
+    from riskengine.core.events import Event
+    from riskengine.engine.matching import open_matcher
+    from riskengine.scoring.pipeline import fact_of, match_stream
+    from riskengine.engine.reference import evaluate
 
     compiled = api.compile_pack(api.load_rules())
     events = [

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from riskengine import cli, schemas
-from riskengine.events import FIELDS, FieldKind
-from riskengine.source import load_yaml_file
+from riskengine.cli import app as cli
+from riskengine import schemas
+from riskengine.core.events import FIELDS, FieldKind
+from riskengine.core.source import load_yaml_file
 
 CASES = Path(__file__).parent / "loader_cases"
 jsonschema = pytest.importorskip("jsonschema")
@@ -111,7 +112,7 @@ def test_event_schemas() -> None:
 
 
 def test_sample_events_fit_the_schema_if_present() -> None:
-    from riskengine.resources import sample_data_dir
+    from riskengine.core.resources import sample_data_dir
 
     sample = sample_data_dir() / "sample_events.yaml"
     if not sample.is_file():
@@ -122,7 +123,7 @@ def test_sample_events_fit_the_schema_if_present() -> None:
 
 
 def test_bundled_rules_fit_the_schema_if_present() -> None:
-    from riskengine.resources import default_rules_dir
+    from riskengine.core.resources import default_rules_dir
 
     validator = _validator(schemas.rules_schema())
     files = sorted(default_rules_dir().glob("*.yaml"))
@@ -136,7 +137,7 @@ def test_bundled_rules_fit_the_schema_if_present() -> None:
 
 @pytest.fixture
 def only_my_verbs(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ("riskengine.commands.schema", "riskengine.commands.rules"))
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("riskengine.cli.schema", "riskengine.cli.rules"))
 
 
 @pytest.mark.parametrize(("argv", "title"), [(["events"], "riskengine event file"), (["events", "--record"], "riskengine event"), (["rules"], "riskengine rule file")])
@@ -155,13 +156,13 @@ def test_schema_verb_writes_a_file(tmp_path: Path, only_my_verbs: None, capsys: 
 
 def test_output_schema_when_scoring_exists(only_my_verbs: None, capsys: pytest.CaptureFixture[str]) -> None:
     if schemas.output_model() is None:
-        pytest.skip("riskengine.scoring.ScoreReport not there yet")
+        pytest.skip("riskengine.scoring.scores.ScoreReport not there yet")
     assert cli.main(["schema", "output"]) == 0
     assert "properties" in json.loads(capsys.readouterr().out)
 
 
 def test_output_is_not_offered_without_scoring(only_my_verbs: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "riskengine.scoring" else real(name, *a))
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "riskengine.scoring.scores" else real(name, *a))
     assert cli.main(["schema", "output"]) == 2
     assert "invalid choice: 'output'" in capsys.readouterr().err

@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from riskengine.events import Event, Source
-from riskengine.scoring import (
+from riskengine.core.events import Event, Source
+from riskengine.scoring.scores import (
     classify,
     overall_score,
     saturate,
     source_weight,
 )
-from riskengine.windows import parse_range, parse_week, week_of
+from riskengine.core.windows import parse_range, parse_week, week_of
 
 
 def _event(*grades: tuple[str, str, int]) -> Event:
@@ -98,7 +98,7 @@ def test_weeks_and_ranges():
     [("2025-27", "'2025-27' is not an ISO week"), ("2025-W54", "2025 has no week 54")],
 )
 def test_bad_weeks_are_input_errors(text, message):
-    from riskengine.errors import InputError
+    from riskengine.core.errors import InputError
 
     with pytest.raises(InputError) as info:
         parse_week(text)

@@ -1,0 +1,62 @@
+"""riskengine explain: every rule that fired for a stakeholder, on which events, with which
+points and weights, from which rule file line and which source."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from riskengine import api
+from riskengine.cli.common import add_input_options, add_window_options, load_inputs, window_from
+from riskengine.rules.models import STAKEHOLDERS
+from riskengine.scoring.scores import Contribution
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("explain", help="show the rules, events and weights behind a score", description=__doc__)
+    add_input_options(parser)
+    add_window_options(parser)
+    parser.add_argument("--stakeholder", required=True, choices=STAKEHOLDERS)
+    parser.add_argument("--event", metavar="ID", help="only contributions involving this event")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.set_defaults(func=run)
+
+
+def render_text(contributions: list[Contribution]) -> str:
+    lines = []
+    for c in contributions:
+        sources = "; ".join(f"{s.name} [{s.grade}]" for s in c.sources)
+        lines += [
+            f"{c.rule_id} ({c.dimension}) on {', '.join(c.event_ids)} [{c.event_date}, {c.region}]",
+            f"  points {c.points:g} x source weight {c.source_weight:.2f} = {c.weighted_points:.2f}",
+            f"  rule {c.rule_file}:{c.rule_line}, encodes {c.rule_source}",
+            f"  sources: {sources}",
+        ]
+        if c.recommendation:
+            lines.append(f"  recommends: {c.recommendation}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def run(args: argparse.Namespace) -> int:
+    window = window_from(args)
+    pack, events = load_inputs(args)
+    report = api.score(events, rules=pack, window=window, stakeholders=[args.stakeholder], engine=args.engine, now=args.now)
+    contributions = api.explain(report, args.stakeholder, args.event)
+    if args.format == "json":
+        payload = {
+            "schema_version": report.schema_version,
+            "window": report.window.label,
+            "stakeholder": args.stakeholder,
+            "contributions": [c.model_dump(mode="json") for c in contributions],
+        }
+        sys.stdout.write(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+    else:
+        total = sum(c.weighted_points for c in contributions)
+        header = f"{args.stakeholder}, {report.window.label}: {len(contributions)} contribution(s), {total:.2f} weighted points"
+        if args.event:
+            header += f" involving {args.event}"
+        sys.stdout.write(header + "\n" + render_text(contributions))
+        if not contributions:
+            print(f"no rule fired{' on ' + args.event if args.event else ''} for {args.stakeholder} in {report.window.label}", file=sys.stderr)
+    return 0

@@ -1,0 +1,65 @@
+"""riskengine rules: check rule files (and, when installed, test and lint them)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib
+import sys
+from pathlib import Path
+
+from riskengine.rules.compiler import compile_rules
+from riskengine.core.errors import Issue, RuleError
+from riskengine.rules.loader import load_rules
+from riskengine.core.resources import default_rules_dir, display_path
+
+QUALITY_MODULE = "riskengine.cli.rules_quality"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("rules", help="check rule files", description=__doc__)
+    rules_subparsers = parser.add_subparsers(dest="rules_command", metavar="SUBCOMMAND", parser_class=type(parser))
+    check = rules_subparsers.add_parser(
+        "check",
+        help="validate rule files and report every problem",
+        description="Validate rule files: every problem is printed as file:line:col with a code from docs/ERRORS.md.",
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH", help="rule files or folders (default: the bundled rules)")
+    check.set_defaults(func=run_check)
+    parser.set_defaults(func=lambda _args: _help(parser))
+    # `rules test` and `rules lint` live in their own module, added here when it exists.
+    try:
+        quality = importlib.import_module(QUALITY_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name != QUALITY_MODULE:
+            raise
+    else:
+        quality.register(rules_subparsers)
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def _shown(issue: Issue) -> Issue:
+    if not issue.location.file:
+        return issue
+    return dataclasses.replace(issue, location=dataclasses.replace(issue.location, file=display_path(issue.location.file)))
+
+
+def run_check(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths] or [default_rules_dir()]
+    try:
+        pack = load_rules(paths)
+        compiled = compile_rules(pack)
+    except RuleError as error:
+        raise RuleError([_shown(i) for i in error.issues], error.summary) from None
+    disabled = len(pack.rules) - len(pack.enabled_rules)
+    extra = f", {disabled} disabled" if disabled else ""
+    files = len(pack.files)
+    print(
+        f"rules ok: {len(pack.rules)} rules ({pack.pattern_count} pattern{extra}) in {files} file{'s' if files != 1 else ''}, "
+        f"pack {pack.version}; {len(compiled.rules)} compiled, {len(pack.profiles)} profiles"
+    )
+    return 0

