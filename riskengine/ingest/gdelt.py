@@ -116,12 +116,9 @@ class Tables:
         return None
 
     def side(self, country: str, known_group: str) -> str | None:
-        if country:
-            if country in self.actor_countries:
-                return self.actor_countries[country]
-            if country in self.iso3_names:
-                return self.iso3_names[country]
-        return self.known_groups.get(known_group)
+        # A region code (EUR for the EU's institutions) names no side: the known group may.
+        name = self.actor_countries[country] if country in self.actor_countries else self.iso3_names.get(country)
+        return name or self.known_groups.get(known_group)
 
 
 _ENTRY_KEYS = {"label", "event_type", "sub_event_type", "diplomatic_kind", "diplomatic_status", "civilian_targeting", "government_call", "tags"}
