@@ -15,6 +15,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("import", help="import events from other datasets", description=__doc__)
     sources = parser.add_subparsers(dest="dataset", metavar="DATASET", parser_class=type(parser))
     sources.required = True
+    from riskengine.cli import import_gdelt  # GDELT lives in its own module (issue #17 part 2)
+
+    import_gdelt.register_dataset(sources)
     acled = sources.add_parser("acled", help="an ACLED export (CSV)", description="Convert an ACLED CSV export to events (JSON Lines), upserting by event_id_cnty.")
     acled.add_argument("csv", metavar="FILE.csv")
     acled.add_argument("-o", "--out", metavar="FILE", help="events file to create or update (upsert by id, atomically); default: standard output")

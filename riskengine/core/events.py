@@ -166,6 +166,14 @@ class Event(BaseModel):
     diplomatic_status: DiplomaticStatus | None = None
     scheduled_date: dt.date | None = None
 
+    # --- GDELT measures (issue #17 part 2; set by riskengine.ingest.gdelt, None for other sources) ---
+    goldstein: float | None = Field(None, ge=-10, le=10, description="GDELT Goldstein scale of the CAMEO code, -10 (most destabilising) .. +10")
+    avg_tone: float | None = Field(None, ge=-100, le=100, description="GDELT average tone of the articles, -100 .. +100 (mostly -10 .. +10)")
+    num_mentions: int | None = Field(None, ge=0, description="GDELT mentions of the event in its first 15 minutes (summed over collapsed duplicates)")
+    num_articles: int | None = Field(None, ge=0, description="GDELT articles mentioning the event in its first 15 minutes (summed over collapsed duplicates)")
+    cameo_code: str | None = Field(None, pattern=r"^[0-9]{2,4}$", description="CAMEO event code as GDELT gives it, leading zeros kept, e.g. '0871', '1952'")
+    # --- end GDELT measures ---
+
     # Provenance
     sources: list[Source] = Field(min_length=1)
     verification: Verification = "claimed"
@@ -322,6 +330,13 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("scheduled_date", FieldKind.DATE, "Date a diplomatic event is scheduled for"),
         FieldSpec("verification", FieldKind.STRING, "confirmed, claimed or disputed", choices=_choices(Verification)),
         FieldSpec("tags", FieldKind.STRING_LIST, "Free tags"),
+        # --- GDELT measures (issue #17 part 2) ---
+        FieldSpec("goldstein", FieldKind.NUMBER, "GDELT Goldstein scale of the event's CAMEO code, -10 .. +10"),
+        FieldSpec("avg_tone", FieldKind.NUMBER, "GDELT average tone of the reporting articles, -100 .. +100"),
+        FieldSpec("num_mentions", FieldKind.NUMBER, "GDELT mentions in the first 15 minutes (media attention)"),
+        FieldSpec("num_articles", FieldKind.NUMBER, "GDELT articles in the first 15 minutes (media attention)"),
+        FieldSpec("cameo_code", FieldKind.STRING, "CAMEO event code, e.g. '190', '1952'"),
+        # --- end GDELT measures ---
         FieldSpec("source_count", FieldKind.NUMBER, "Independent sources reporting the event", derive=_independent_sources),
         FieldSpec("best_reliability", FieldKind.STRING, "Best source reliability grade (A..F)", derive=_best_reliability, choices=_choices(Reliability)),
         FieldSpec("best_credibility", FieldKind.NUMBER, "Best information credibility grade (1..6)", derive=_best_credibility),

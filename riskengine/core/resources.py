@@ -22,6 +22,12 @@ def default_rules_dir() -> Path:
     return _bundled("rules", "_rules")
 
 
+def gdelt_rules_dir() -> Path:
+    """The GDELT pack: opt-in (``--rules``), never part of default_rules_dir(), whose folder is
+    loaded recursively; hence a sibling folder rather than rules/gdelt/."""
+    return _bundled("rules_gdelt", "_rules_gdelt")
+
+
 def default_templates_dir() -> Path:
     return _bundled("templates", "_templates")
 
@@ -35,7 +41,7 @@ def display_path(path: str) -> str:
     installed, others relative to the working directory when below it, so output is the same
     on every machine."""
     resolved = Path(path).resolve()
-    for label, root in (("rules", default_rules_dir()), ("templates", default_templates_dir()), ("data", sample_data_dir())):
+    for label, root in (("rules", default_rules_dir()), ("rules_gdelt", gdelt_rules_dir()), ("templates", default_templates_dir()), ("data", sample_data_dir())):
         try:
             return f"{label}/{resolved.relative_to(root.resolve()).as_posix()}"
         except ValueError:
