@@ -45,6 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from riskengine.core.errors import TemplateError
 from riskengine.core.events import Event
 from riskengine.core.resources import default_templates_dir
+from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
 from riskengine.scoring.scores import CLASSES, Contribution, ScoreReport, StakeholderScore, classify
 
 BRIEF_SCHEMA_VERSION = "1.0"
@@ -962,10 +963,10 @@ def make_environment(fmt: str, templates_dir: str | Path | None = None) -> Sandb
     if templates_dir is not None:
         if not Path(templates_dir).is_dir():
             raise TemplateError(f"--templates {templates_dir}: not a directory")
-        loaders.append(FileSystemLoader(str(templates_dir)))
+        loaders.append(ConfinedLoader(str(templates_dir)))  # no symlink out of it, no non-UTF-8 file
     loaders.append(PrefixLoader({"default": builtin}, delimiter=":"))
     loaders.append(builtin)
-    env = SandboxedEnvironment(
+    env = LimitedSandbox(  # bounded output, loops and operators: core.sandbox
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=select_autoescape(enabled_extensions=("html.j2", "html"), default_for_string=fmt == "html"),
