@@ -46,6 +46,7 @@ from riskengine.core.errors import TemplateError
 from riskengine.core.events import Event
 from riskengine.core.resources import default_templates_dir
 from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
+from riskengine.core.text import neutralise
 from riskengine.scoring.scores import CLASSES, Contribution, ScoreReport, StakeholderScore, classify
 
 BRIEF_SCHEMA_VERSION = "1.0"
@@ -905,7 +906,7 @@ _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
 def md_escape(value: Any) -> str:
     """Text as Markdown shows it literally: one line, every markup character backslash-escaped."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    escaped = _MD_SPECIAL.sub(r"\\\1", " ".join(neutralise(str(value)).split()))  # no bidi/ANSI from events
     # "\{%" would still read as a template tag to anyone grepping for leftovers; "%" is
     # escapable too, and only escaped there so "55-80 %" stays readable.
     return escaped.replace("\\{%", "\\{\\%")
@@ -940,7 +941,7 @@ def _finalize_html(value: Any) -> Any:
     if isinstance(value, str) and not isinstance(value, Markup):
         # Autoescaping covers markup; template syntax in data must not show up as "{{" either.
         # Markup (template text, block output) is left alone: it may hold CSS braces.
-        return Markup(str(escape(value)).translate(_BRACES))
+        return Markup(str(escape(neutralise(value))).translate(_BRACES))  # no bidi/ANSI from events
     return value
 
 
