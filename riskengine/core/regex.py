@@ -13,6 +13,7 @@ repeats such as ``(a+)+`` or ``(\\w*)*``: harmless under RE2, catastrophic under
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any, Protocol
 
 import re2
@@ -53,6 +54,10 @@ def pattern_problem(pattern: str) -> str | None:
     """Why ``pattern`` cannot be used in a rule, or None."""
     if not isinstance(pattern, str):
         return f"expected a string, got {type(pattern).__name__}"
+    try:  # a plain syntax error reads best in re's words, which give the position
+        re.compile(pattern)
+    except re.error as error:
+        return str(error)
     try:
         re2.compile(pattern, _options())
     except re2.error as error:
