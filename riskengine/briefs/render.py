@@ -45,6 +45,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from riskengine.core.errors import TemplateError
 from riskengine.core.events import Event
 from riskengine.core.resources import default_templates_dir
+from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
+from riskengine.core.text import neutralise
 from riskengine.scoring.scores import CLASSES, Contribution, ScoreReport, StakeholderScore, classify
 
 BRIEF_SCHEMA_VERSION = "1.0"
@@ -904,7 +906,7 @@ _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
 def md_escape(value: Any) -> str:
     """Text as Markdown shows it literally: one line, every markup character backslash-escaped."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    escaped = _MD_SPECIAL.sub(r"\\\1", " ".join(neutralise(str(value)).split()))  # no bidi/ANSI from events
     # "\{%" would still read as a template tag to anyone grepping for leftovers; "%" is
     # escapable too, and only escaped there so "55-80 %" stays readable.
     return escaped.replace("\\{%", "\\{\\%")
@@ -939,7 +941,7 @@ def _finalize_html(value: Any) -> Any:
     if isinstance(value, str) and not isinstance(value, Markup):
         # Autoescaping covers markup; template syntax in data must not show up as "{{" either.
         # Markup (template text, block output) is left alone: it may hold CSS braces.
-        return Markup(str(escape(value)).translate(_BRACES))
+        return Markup(str(escape(neutralise(value))).translate(_BRACES))  # no bidi/ANSI from events
     return value
 
 
@@ -962,10 +964,10 @@ def make_environment(fmt: str, templates_dir: str | Path | None = None) -> Sandb
     if templates_dir is not None:
         if not Path(templates_dir).is_dir():
             raise TemplateError(f"--templates {templates_dir}: not a directory")
-        loaders.append(FileSystemLoader(str(templates_dir)))
+        loaders.append(ConfinedLoader(str(templates_dir)))  # no symlink out of it, no non-UTF-8 file
     loaders.append(PrefixLoader({"default": builtin}, delimiter=":"))
     loaders.append(builtin)
-    env = SandboxedEnvironment(
+    env = LimitedSandbox(  # bounded output, loops and operators: core.sandbox
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=select_autoescape(enabled_extensions=("html.j2", "html"), default_for_string=fmt == "html"),

@@ -7,12 +7,17 @@ command modules print; the library raises typed errors.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from riskengine.cli.common import UsageError
-from riskengine.core.errors import InputError, RiskEngineError
+from riskengine.core import fileio
+from riskengine.core.errors import InputError, Issue, Location, RiskEngineError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -63,6 +68,40 @@ def report_input_error(error: InputError) -> None:
     print(f"error: {error.summary}", file=sys.stderr)
 
 
+# Options that name files a command reads, and those naming files it writes. Every reader's path
+# is protected from every writer of the same run (fileio.protect): an -o or --rejects naming an
+# input once replaced it.
+INPUT_OPTIONS: tuple[str, ...] = ("events", "rules", "csv", "articles", "meta", "evaluate", "templates", "paths", "cases", "seeds")
+OUTPUT_OPTIONS: tuple[str, ...] = ("out", "rejects", "provenance")
+
+
+def _paths(value: object) -> list[str]:
+    if isinstance(value, (str, os.PathLike)):
+        return [os.fspath(value)]
+    if isinstance(value, (list, tuple)):
+        return [os.fspath(v) for v in value if isinstance(v, (str, os.PathLike))]
+    return []
+
+
+def guard_outputs(args: argparse.Namespace) -> None:
+    """Declare the run's inputs to fileio, and refuse two outputs naming one file."""
+    fileio.reset_protection()
+    fileio.protect(p for name in INPUT_OPTIONS for p in _paths(getattr(args, name, None)))
+    outputs: dict[str, str] = {}
+    for name in OUTPUT_OPTIONS:
+        if name == "rejects" and not getattr(args, "skip_invalid", False):
+            continue
+        for path in _paths(getattr(args, name, None)):
+            if path == "-" or os.path.isdir(path):
+                continue
+            real = os.path.realpath(path)
+            if real in outputs:
+                raise InputError(
+                    [Issue("E407", f"--{name} {path} names the file --{outputs[real]} writes too", Location(path), "give each output its own file")]
+                )
+            outputs[real] = name
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -73,7 +112,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    if hasattr(signal, "SIGXFSZ") and threading.current_thread() is threading.main_thread():
+        # past the file-size limit, write() must fail with EFBIG (a typed error), not kill us
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
+        guard_outputs(args)
         return int(func(args))
     except UsageError as error:
         parser.print_usage(sys.stderr)
@@ -89,10 +132,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO):
+            return _internal(error)
+        print(f"error: cannot write the output: {error.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except Exception as error:  # noqa: BLE001 - last resort: never a traceback for the user
-        print(f"internal error: {type(error).__name__}: {error}", file=sys.stderr)
-        print("This is a bug in riskengine; please report it with the command you ran.", file=sys.stderr)
-        return EXIT_INTERNAL
+        return _internal(error)
+
+
+def _internal(error: BaseException) -> int:
+    print(f"internal error: {type(error).__name__}: {error}", file=sys.stderr)
+    print("This is a bug in riskengine; please report it with the command you ran.", file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

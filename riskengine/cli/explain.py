@@ -9,6 +9,7 @@ import sys
 
 from riskengine import api
 from riskengine.cli.common import add_input_options, add_window_options, load_inputs, window_from
+from riskengine.core.text import neutralise
 from riskengine.rules.models import STAKEHOLDERS
 from riskengine.scoring.scores import Contribution
 
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         header = f"{args.stakeholder}, {report.window.label}: {len(contributions)} contribution(s), {total:.2f} weighted points"
         if args.event:
             header += f" involving {args.event}"
-        sys.stdout.write(header + "\n" + render_text(contributions))
+        sys.stdout.write(neutralise(header + "\n" + render_text(contributions)))  # event text reaches a terminal
         if not contributions:
             print(f"no rule fired{' on ' + args.event if args.event else ''} for {args.stakeholder} in {report.window.label}", file=sys.stderr)
     return 0

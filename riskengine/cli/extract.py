@@ -17,6 +17,14 @@ from riskengine.ingest.extract.evaluate import evaluate, load_metadata
 from riskengine.core.fileio import atomic_writer
 
 
+def _days(text: str) -> int:
+    # negative days made every report its own event without a word; argparse turns this into exit 2
+    value = int(text)
+    if not 0 <= value <= 3660:
+        raise argparse.ArgumentTypeError(f"--window-days must be 0 to 3660, got {value}")
+    return value
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("extract", help="extract events from articles", description=__doc__)
     parser.add_argument("articles", nargs="+", metavar="ARTICLE", help="article files (.txt, .md)")
@@ -24,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--provenance", metavar="FILE", help="where each value came from, as JSON Lines (default with -o: FILE.provenance.jsonl)")
     parser.add_argument("--meta", metavar="FILE", help="YAML mapping article file name -> front matter, for articles without their own")
     parser.add_argument("--no-dedup", action="store_true", help="keep one event per article report instead of merging reports of the same event")
-    parser.add_argument("--window-days", type=int, default=2, metavar="N", help="reports up to N days apart can be the same event (default: %(default)s)")
+    parser.add_argument("--window-days", type=_days, default=2, metavar="N", help="reports up to N days apart can be the same event (default: %(default)s)")
     parser.add_argument("--evaluate", metavar="GOLD", help="score the extraction against the gold annotations in GOLD (YAML) and print P/R/F1")
     parser.set_defaults(func=run)
 

@@ -12,6 +12,8 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from riskengine.core.text import neutralise
+
 
 @dataclass(frozen=True, order=True)
 class Location:
@@ -43,7 +45,10 @@ class Issue:
     def render(self) -> str:
         path = f" {self.location.yaml_path}:" if self.location.yaml_path else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.location.prefix()}: {self.severity}[{self.code}]{path} {self.message}{hint}"
+        # Messages quote input (ids, values, file names): no terminal escape or bidi override
+        # in it may reach the terminal. One line per issue, so newlines and tabs go too.
+        line = f"{self.location.prefix()}: {self.severity}[{self.code}]{path} {self.message}{hint}"
+        return neutralise(line).replace("\n", "\\n").replace("\t", "\\t")
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.location

@@ -11,7 +11,8 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 EventType = Literal[
     "Battles",
@@ -92,6 +93,17 @@ Reliability = Literal["A", "B", "C", "D", "E", "F"]
 ISO3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 country code")]
 
 
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "expected a whole number, got a boolean")
+    return value
+
+
+# A count of people or things: `true` is not 1 death, and 400 digits overflowed the float sums
+# of scoring (issue #19), so a count is a whole number below a billion.
+Count = Annotated[int, BeforeValidator(_not_bool), Field(ge=0, le=999_999_999)]
+
+
 class Source(BaseModel):
     """One report of an event, graded on the Admiralty (NATO) code."""
 
@@ -138,7 +150,7 @@ class Event(BaseModel):
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
     geo_precision: int | None = Field(None, ge=1, le=3)
-    fatalities: int = Field(0, ge=0)
+    fatalities: Count = 0
     notes: str | None = None
     civilian_targeting: bool = False
 
@@ -149,14 +161,14 @@ class Event(BaseModel):
     target_name: str | None = Field(None, description="Named target, e.g. 'Kupol Electromechanical Plant'")
 
     # Beyond ACLED: how much
-    injured: int | None = Field(None, ge=0)
-    hospitalised: int | None = Field(None, ge=0)
-    drones_launched: int | None = Field(None, ge=0)
-    drones_intercepted: int | None = Field(None, ge=0)
-    missiles_launched: int | None = Field(None, ge=0)
-    missiles_intercepted: int | None = Field(None, ge=0)
-    aircraft_destroyed: int | None = Field(None, ge=0)
-    troops: int | None = Field(None, ge=0)
+    injured: Count | None = None
+    hospitalised: Count | None = None
+    drones_launched: Count | None = None
+    drones_intercepted: Count | None = None
+    missiles_launched: Count | None = None
+    missiles_intercepted: Count | None = None
+    aircraft_destroyed: Count | None = None
+    troops: Count | None = None
     distance_from_border_km: float | None = Field(None, ge=0)
     distance_from_front_km: float | None = Field(None, ge=0)
     distance_to_nato_km: float | None = Field(None, ge=0, description="Distance to the nearest NATO member's border")

@@ -1,19 +1,123 @@
-"""Writing files so that a reader never sees half of one.
+"""Writing files so that a reader never sees half of one, and no input is lost.
 
 Everything the project writes (reports, briefs, rejects, schemas) goes through here: the data goes
 to a temporary file beside the target, is flushed to disk, and replaces the target in one
 ``os.replace``. A crash or a full disk leaves the old file, never a truncated one.
+
+Besides:
+
+* a target that is one of the run's inputs is refused (E407) before anything is written: an
+  ``-o`` or ``--rejects`` naming an event file once replaced it with the report. The inputs are
+  those given to ``protect`` (the CLI declares every path it was given) and any passed as
+  ``protect=``; they are compared by device and inode, so another spelling or a hard link is
+  caught too.
+* a symlink is written through (its target is replaced, the link stays);
+* a FIFO, a character device or a ``/dev/stdout``-like path is streamed to, never replaced (as
+  root, replacing ``/dev/null`` with a file breaks the machine);
+* failing to write (missing or read-only folder, a folder as target, full disk, file-size limit)
+  is an InputError E406 naming the target, and the old file is left as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
+
+from riskengine.core.errors import InputError, Issue, Location
+
+# (device, inode) -> the path as the user gave it, for the message
+_protected: dict[tuple[int, int], str] = {}
+# Folders given as inputs (rule folders): existing files under them are inputs too. Walked lazily.
+_MAX_WALK = 10_000
+
+
+def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def protect(paths: Iterable[str | os.PathLike[str]]) -> None:
+    """Declare ``paths`` inputs of this run: no writer may replace them (folders: their files)."""
+    for path in paths:
+        ident = _identity(path)
+        if ident is None:
+            continue
+        _protected[ident] = os.fspath(path)
+        if os.path.isdir(path):
+            seen = 0
+            for root, _dirs, files in os.walk(path):
+                for name in files:
+                    seen += 1
+                    if seen > _MAX_WALK:
+                        return
+                    inner = _identity(os.path.join(root, name))
+                    if inner is not None:
+                        _protected.setdefault(inner, os.path.join(root, name))
+
+
+def reset_protection() -> None:
+    """Forget the inputs declared so far (a new run in the same process)."""
+    _protected.clear()
+
+
+def _cannot_write(target: str | os.PathLike[str], reason: str, hint: str | None = None) -> InputError:
+    return InputError([Issue("E406", f"cannot write {os.fspath(target)}: {reason}", Location(os.fspath(target)), hint)])
+
+
+def _reason(error: OSError) -> str:
+    if error.errno == errno.EFBIG:
+        return "the file-size limit was reached"
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "no space left on the device"
+    return error.strerror or str(error)
+
+
+def _check_not_input(shown: str, ident: tuple[int, int] | None, extra: dict[tuple[int, int], str]) -> None:
+    if ident is None:
+        return
+    for table in (extra, _protected):
+        if ident in table:
+            raise InputError(
+                [Issue("E407", f"refusing to write {shown}: it is an input of this run ({table[ident]})", Location(shown), "write the output to another file")]
+            )
+
+
+def _is_stream(path: str) -> bool:
+    """True for targets to stream to: FIFOs, devices, sockets, /dev/* and /proc/*/fd/*."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        return True
+    real = os.path.realpath(path)
+    return real.startswith(("/dev/", "/proc/")) or os.path.abspath(path).startswith(("/dev/", "/proc/"))
+
+
+@contextlib.contextmanager
+def _streaming(target: str, mode: str) -> Iterator[IO[Any]]:
+    # O_APPEND: /dev/stdout redirected to a file must not start over at offset 0 (the shell truncated it).
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND)
+    except OSError as error:
+        raise _cannot_write(target, _reason(error)) from None
+    handle: IO[Any] = open(fd, "w", encoding="utf-8", newline="\n") if mode == "w" else open(fd, "wb")
+    try:
+        with handle:
+            yield handle
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EPIPE, errno.EIO):
+            raise _cannot_write(target, _reason(error)) from None
+        raise
 
 
 def _temp_path(target: Path) -> Path:
@@ -22,18 +126,37 @@ def _temp_path(target: Path) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[Any]]:
+def atomic_writer(
+    path: str | os.PathLike[str], mode: str = "w", *, protect: Iterable[str | os.PathLike[str]] = ()
+) -> Iterator[IO[Any]]:
     """Open a temporary file that replaces ``path`` when the block ends without an exception.
 
     Text mode writes UTF-8 with ``\\n`` line ends. On an exception the temporary file is removed
-    and ``path`` is left as it was.
+    and ``path`` is left as it was. ``protect`` names inputs of this run that ``path`` must not be
+    (besides those declared with ``protect()``).
     """
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_writer mode must be 'w' or 'wb', not {mode!r}")
-    target = Path(path)
+    shown = os.fspath(path)
+    extra = {ident: os.fspath(p) for p in protect if (ident := _identity(p)) is not None}
+    ident = _identity(shown)
+    _check_not_input(shown, ident, extra)
+    if os.path.isdir(shown):
+        raise _cannot_write(shown, "it is a folder", "name a file")
+    if _is_stream(shown):
+        with _streaming(shown, mode) as handle:
+            yield handle
+        return
+    # A symlink is written through: the file it points to is replaced, the link stays.
+    target = Path(os.path.realpath(shown))
     temp = _temp_path(target)
-    # os.open with 0o666 lets the umask decide the mode, as for any new file (mkstemp uses 0600).
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        # os.open with 0o666 lets the umask decide the mode, as for any new file (mkstemp uses 0600).
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileNotFoundError:
+        raise _cannot_write(shown, "the folder does not exist", f"create {target.parent} first") from None
+    except OSError as error:
+        raise _cannot_write(shown, _reason(error)) from None
     try:
         with contextlib.suppress(FileNotFoundError):
             os.chmod(temp, stat.S_IMODE(os.stat(target).st_mode))  # keep an existing file's mode
@@ -46,24 +169,32 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[
         temp.unlink(missing_ok=True)
         raise
     try:
-        with handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
+        try:
+            with handle:
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            # checked again at the end: an input may have been declared while this was open
+            _check_not_input(shown, _identity(target), extra)
+            os.replace(temp, target)
+        except OSError as error:
+            # errors of the disk, not of the caller's own reading inside the block
+            if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO, errno.EROFS, errno.EACCES, errno.EPERM):
+                raise _cannot_write(shown, _reason(error)) from None
+            raise
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
+def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, protect: Iterable[str | os.PathLike[str]] = ()) -> None:
     """Write ``data`` (text as UTF-8) to ``path`` atomically."""
     if isinstance(data, bytes):
-        with atomic_writer(path, "wb") as binary:
+        with atomic_writer(path, "wb", protect=protect) as binary:
             binary.write(data)
     else:
-        with atomic_writer(path, "w") as text:
+        with atomic_writer(path, "w", protect=protect) as text:
             text.write(data)
 
 
-__all__ = ["atomic_writer", "write_atomic"]
+__all__ = ["atomic_writer", "protect", "reset_protection", "write_atomic"]

@@ -305,11 +305,18 @@ def _reader_issue(error: yaml.YAMLError, text: str, file: str) -> Issue:
     return Issue("E101", f"YAML syntax error: {reason}", Location(file, line, col))
 
 
+MAX_FILE_BYTES = 256 << 20
+
+
 def read_text(path: Path, file: str | None = None) -> tuple[str | None, bytes, list[Issue]]:
     """Read a UTF-8 file (a BOM is allowed). Returns (text or None, raw bytes, issues)."""
     shown = file if file is not None else str(path)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            # read whole (YAML and JSON are parsed whole): bounded, a file of zeros once took 8 GB
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            return None, b"", [Issue("E110", f"larger than {MAX_FILE_BYTES >> 20} MiB", Location(shown), "split it, or use JSON Lines, which is read line by line")]
     except IsADirectoryError:
         return None, b"", [Issue("E104", "is a directory, expected a file", Location(shown))]
     except FileNotFoundError:

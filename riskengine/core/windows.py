@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from riskengine.core.errors import InputError, Issue
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+# Scoring looks at the windows before a window (trends, backtests) and the days after it; near
+# year 1 or 9999 those fall off Python's calendar (OverflowError), so windows keep to these years.
+FIRST_YEAR, LAST_YEAR = 1000, 9000
 
 
 @dataclass(frozen=True, order=True)
@@ -27,6 +30,8 @@ class Window:
         return self.start <= day <= self.end
 
     def previous(self) -> Window:
+        if self.start.year < FIRST_YEAR:
+            raise InputError([Issue("E402", f"no window before {self.label}: years before {FIRST_YEAR} are not scored")])
         if _WEEK.match(self.label):
             return week_of(self.start - dt.timedelta(days=7))
         end = self.start - dt.timedelta(days=1)
@@ -52,6 +57,8 @@ def parse_week(text: str) -> Window:
     if not match:
         raise InputError([Issue("E401", f"'{text}' is not an ISO week", hint="write it like 2025-W27")])
     year, week = int(match.group(1)), int(match.group(2))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InputError([Issue("E401", f"{text}: the year is outside {FIRST_YEAR} to {LAST_YEAR}", hint="write it like 2025-W27")])
     try:
         start = dt.date.fromisocalendar(year, week, 1)
     except ValueError:
@@ -66,6 +73,8 @@ def parse_range(start: str, end: str) -> Window:
         raise InputError([Issue("E402", f"bad date: {exc}", hint="write dates like 2025-06-30")]) from None
     if last < first:
         raise InputError([Issue("E402", f"--to {end} is before --from {start}")])
+    if first.year < FIRST_YEAR or last.year > LAST_YEAR:
+        raise InputError([Issue("E402", f"{start}..{end}: dates must be within the years {FIRST_YEAR} to {LAST_YEAR}")])
     return Window(first, last, f"{first.isoformat()}..{last.isoformat()}")
 
 

@@ -40,6 +40,10 @@ from riskengine.core.fileio import atomic_writer
 from riskengine.core.source import Document, YamlPath, describe_value, load_yaml_file, read_text, render_path, validation_issues
 
 DEFAULT_CHUNK_SIZE = 5_000
+# An event is a few KiB; a longer line is not one (and is never held whole).
+MAX_LINE_BYTES = 16 << 20
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Issues kept for the report: a file of a million bad lines must not fill memory with messages.
 MAX_ISSUES = 1_000
 
@@ -126,11 +130,36 @@ def _validate(record: _Record) -> Event | list[Issue]:
             )
         )
         return issues
+    surrogate = _surrogate_path(record.data, ())
+    if surrogate is not None:
+        # not Unicode text: it cannot be written as UTF-8 anywhere downstream
+        at = record.locate(surrogate, False)
+        where = Location(at.file, at.line, at.col, record.render(surrogate))
+        issues.append(Issue("E204", "text holds a lone surrogate (\\ud800-\\udfff), which is not a character", where))
+        return issues
     try:
         event = Event.model_validate(record.data)
     except ValidationError as error:
         return issues + validation_issues(error, Event, record.data, record.locate, record.render)
     return issues or event
+
+
+def _surrogate_path(value: Any, path: YamlPath) -> YamlPath | None:
+    if isinstance(value, str):
+        return path if _LONE_SURROGATE.search(value) else None
+    if isinstance(value, dict):
+        items: Iterable[tuple[Any, Any]] = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(key, str) and _LONE_SURROGATE.search(key):
+            return path + (key,)
+        found = _surrogate_path(item, path + (key,))
+        if found is not None:
+            return found
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -387,12 +416,22 @@ def _jsonl_records(path: Path, shown: str) -> Iterator[_Record | Issue | Event]:
     decoder = json.JSONDecoder(object_pairs_hook=dups)
     index = 0
     with handle:
-        for line_no, raw in enumerate(handle, 1):
+        line_no = 0
+        while True:
+            # readline with a limit: a file of zeros without a newline once read 8 GB as one line
+            raw = handle.readline(MAX_LINE_BYTES + 1)
+            if not raw:
+                break
+            line_no += 1
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                yield Issue("E110", f"line longer than {MAX_LINE_BYTES >> 20} MiB; the rest of the file is not read", Location(shown, line_no, 1), "one event per line")
+                return
             if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             if raw.isspace() or not raw:  # isspace stops at the first other byte; strip() copied the line
                 continue
-            event = _fast_event(raw)
+            # an escaped surrogate may be a lone one, which the careful path refuses
+            event = _fast_event(raw) if b"\\u" not in raw or not _ESCAPED_SURROGATE.search(raw) else None
             if event is not None:
                 yield event
                 index += 1
@@ -439,7 +478,10 @@ def _records(path: Path, shown: str) -> Iterator[_Record | Issue | Event]:
 def _reject_line(record: _Record, issues: list[Issue]) -> str:
     errors = [{"code": i.code, "path": i.location.yaml_path, "message": i.message + (f" ({i.hint})" if i.hint else "")} for i in issues]
     payload = {"file": record.file, "line": record.line or None, "record": record.data, "errors": errors}
-    return json.dumps(payload, ensure_ascii=False, default=str) + "\n"
+    text = json.dumps(payload, ensure_ascii=False, default=str)
+    if _LONE_SURROGATE.search(text):  # kept as \ud800 escapes: UTF-8 cannot hold them
+        text = json.dumps(payload, ensure_ascii=True, default=str)
+    return text + "\n"
 
 
 def stream_events(

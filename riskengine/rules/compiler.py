@@ -27,6 +27,7 @@ from riskengine.rules import ir
 from riskengine.core.errors import Issue, Location, RuleError, did_you_mean
 from riskengine.core.events import FIELDS, FieldKind, FieldSpec
 from riskengine.rules.models import OPERATORS, AllOf, AnyOf, Comparison, Condition, Leg, NotOf, Rule, Where
+from riskengine.core.regex import pattern_problem
 from riskengine.core.source import describe_value
 from riskengine.rules.pack import RulePack
 
@@ -137,11 +138,8 @@ def operand_problems(field: str, op: str, value: Any) -> list[Problem]:
             return [Problem("E303", f"'{op}' needs at least one value")]
         return [p for index, item in enumerate(value) for p in _scalar_problems(spec, item, index)]
     if op == "matches":
-        try:
-            re.compile(value)
-        except re.error as error:
-            return [Problem("E304", f"bad regular expression {value!r}: {error}")]
-        return []
+        problem = pattern_problem(value)  # RE2: the engines must match in linear time
+        return [Problem("E304", f"bad regular expression {value!r}: {problem}")] if problem else []
     if op == "contains":
         return [] if isinstance(value, str) and value else [Problem("E303", "'contains' needs a non-empty string")]
     return _scalar_problems(spec, value, None)

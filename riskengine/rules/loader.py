@@ -42,7 +42,7 @@ from riskengine.rules.models import (
     RuleFile,
     ScaledPoints,
 )
-from riskengine.core.sandbox import text_environment
+from riskengine.core.sandbox import text_environment, unsafe_template_problems
 from riskengine.core.source import (
     Document,
     YamlPath,
@@ -187,7 +187,9 @@ def _check_document(doc: Document) -> _FileResult:
     raw_rules = data.get("rules")
     # The file's own keys and the profiles are validated as a whole; rules one by one below, so
     # that every valid rule still gets its meaning checked.
-    top = dict(data)
+    # Top-level keys beginning with 'x-' hold anchors for merge keys (`x-defaults: &d` then
+    # `<<: *d` in each rule), as in docker-compose; they are not part of the pack.
+    top = {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
     if isinstance(raw_rules, list):
         top["rules"] = []
     try:
@@ -407,7 +409,10 @@ def _template_problems(text: str, aliases: tuple[str, ...]) -> tuple[tuple[str, 
         where = f" (template line {error.lineno})" if error.lineno and error.lineno > 1 else ""
         return (("E309", f"recommendation template: {error.message}{where}", None),)
     names = set(RECOMMENDATION_NAMES) | set(aliases)
-    problems: list[tuple[str, str, str | None]] = []
+    problems: list[tuple[str, str, str | None]] = [
+        ("E316", f"recommendation template: {problem}", "recommendations may only read event fields and format them")
+        for problem in unsafe_template_problems(tree)
+    ]
     for name in sorted(meta.find_undeclared_variables(tree)):
         if name not in names:
             hint = did_you_mean(name, names) or f"a recommendation may use: {', '.join(sorted(names))}"

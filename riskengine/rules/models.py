@@ -62,7 +62,9 @@ Bound = Union[float, str]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: .inf points or a .nan saturation passed `rules check` and then printed
+    # scores of 10.0 or null, outside the promised 0 <= score < 10
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Comparison(_Strict):
@@ -81,7 +83,7 @@ class Comparison(_Strict):
     matches: str | None = None
     exists: bool | None = None
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _one_operator(self) -> Comparison:
@@ -121,7 +123,7 @@ class AnyOf(_Strict):
 class NotOf(_Strict):
     not_: Condition = Field(alias="not")
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 def _condition_kind(value: Any) -> str | None:
@@ -225,7 +227,7 @@ class Leg(_Strict):
     when: Condition
     where: list[Where] = Field(default_factory=list)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 def _points_kind(value: Any) -> str:
