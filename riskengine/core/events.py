@@ -166,6 +166,14 @@ class Event(BaseModel):
     diplomatic_status: DiplomaticStatus | None = None
     scheduled_date: dt.date | None = None
 
+    # --- history context (riskengine.ingest.history; set by the importer, look-back only) -------
+    country_fatalities_30d: int | None = Field(None, ge=0, description="Fatalities in the country in the 30 days ending on the event's day")
+    country_fatalities_30d_peak_365d: int | None = Field(None, ge=0, description="Highest 30-day fatality total in the 365 days before")
+    country_fatalities_30d_highest_in_days: int | None = Field(None, ge=0, le=1095, description="Days back to a higher 30-day total (history held, max 1095)")
+    country_admin1_hit_30d: int | None = Field(None, ge=0, description="Distinct admin1 regions with political violence in the 30 days")
+    country_armed_groups_30d: int | None = Field(None, ge=0, description="Distinct armed actors in political violence in the 30 days")
+    # --- end of history context -------------------------------------------------------------
+
     # Provenance
     sources: list[Source] = Field(min_length=1)
     verification: Verification = "claimed"
@@ -320,6 +328,12 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("diplomatic_kind", FieldKind.STRING, "Kind of diplomatic event", choices=_choices(DiplomaticKind)),
         FieldSpec("diplomatic_status", FieldKind.STRING, "State of the diplomatic event", choices=_choices(DiplomaticStatus)),
         FieldSpec("scheduled_date", FieldKind.DATE, "Date a diplomatic event is scheduled for"),
+        # history context (riskengine.ingest.history)
+        FieldSpec("country_fatalities_30d", FieldKind.NUMBER, "Fatalities in the country in the 30 days ending on the event's day (look-back only)"),
+        FieldSpec("country_fatalities_30d_peak_365d", FieldKind.NUMBER, "Highest 30-day fatality total of the country in the 365 days before the event's day"),
+        FieldSpec("country_fatalities_30d_highest_in_days", FieldKind.NUMBER, "Days back to a higher 30-day fatality total (the history held when none; max 1095)"),
+        FieldSpec("country_admin1_hit_30d", FieldKind.NUMBER, "Distinct admin1 regions with political violence in the country in the 30 days (diffusion)"),
+        FieldSpec("country_armed_groups_30d", FieldKind.NUMBER, "Distinct armed actors in political violence in the country in the 30 days (fragmentation)"),
         FieldSpec("verification", FieldKind.STRING, "confirmed, claimed or disputed", choices=_choices(Verification)),
         FieldSpec("tags", FieldKind.STRING_LIST, "Free tags"),
         FieldSpec("source_count", FieldKind.NUMBER, "Independent sources reporting the event", derive=_independent_sources),
