@@ -120,6 +120,19 @@ class FigureClaim(BaseModel):
     claimed_by: str | None = Field(None, description="Side that claims the figure, when it is a claim")
 
 
+class Derivation(BaseModel):
+    """How a field got a value the source did not give: which field, what value, by which method
+    and from what evidence. Rules never see this; ``explain`` and the briefs show it, so a reader
+    can tell an ACLED figure from one we read into its notes or computed from coordinates."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: str = Field(min_length=1, description="Event field (or 'tags' for a derived tag)")
+    value: str | int | float | bool = Field(description="The value derived (a tag for 'tags')")
+    method: str = Field(min_length=1, description="How, e.g. 'notes pattern injured', 'actor side', 'boundary distance'")
+    evidence: str = Field(description="What from, e.g. the words of the notes, the actor name, 'latitude/longitude vs ...'")
+
+
 class Event(BaseModel):
     """One conflict event, after ACLED, with what the rules need beyond it."""
 
@@ -179,6 +192,7 @@ class Event(BaseModel):
     verification: Verification = "claimed"
     figures: list[FigureClaim] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+    derived: list[Derivation] = Field(default_factory=list, description="Fields filled by derivation, and from what (not a rule field)")
 
     @field_validator("tags")
     @classmethod
@@ -350,6 +364,7 @@ __all__ = [
     "SUB_EVENT_TYPES",
     "Event",
     "FieldKind",
+    "Derivation",
     "FieldSpec",
     "FigureClaim",
     "Source",
