@@ -46,10 +46,12 @@ def test_bad_rows_are_all_listed_with_lines() -> None:
     with pytest.raises(EventError) as info:
         import_acled(HERE / "acled_bad.csv", io.StringIO())
     rendered = info.value.render().splitlines()
+    # each reason points at the value that is wrong: the date, the sub-event type's row, the
+    # actor code and the fatalities
     assert [line.split(": error")[0] for line in rendered] == [
-        f"{HERE / 'acled_bad.csv'}:{n}:1" for n in (3, 4, 5, 5)
+        f"{HERE / 'acled_bad.csv'}:{n}" for n in ("3:11", "4:30", "5:76", "5:101")
     ]
-    assert "actor type code '12' is not 0-8" in info.value.render() and "not a number: 'many'" in info.value.render()
+    assert "actor type code '12' is not 0-8" in info.value.render() and "fatalities 'many' is not a number" in info.value.render()
 
 
 def test_skip_invalid_writes_rejects(tmp_path: Path) -> None:
