@@ -35,7 +35,7 @@ def make_event(**values: object) -> Event:
 
 @pytest.mark.parametrize("case", NOTES_CASES, ids=[c["notes"][:60] for c in NOTES_CASES])
 def test_notes_cases(case: dict) -> None:
-    event = enrich_event(make_event(notes=case["notes"]))
+    event = enrich_event(make_event(notes=case["notes"], event_type=case.get("event_type", "Explosions/Remote violence")))
     derived = {d.field for d in event.derived}
     for field, expected in (case.get("expect") or {}).items():
         if field == "tags":

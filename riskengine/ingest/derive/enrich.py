@@ -17,6 +17,10 @@ from riskengine.ingest.derive.notes import NotesVocabulary, load_notes_vocabular
 from riskengine.ingest.extract.gazetteer import Gazetteer, default_gazetteer
 
 _INTERCEPTION = "Disrupted weapons use"
+# Events with nothing acted against: a protest's "garment factory" is its subject, and actor2 of
+# an agreement or a change of group is a partner, not a target (checked on ACLED notes by reading).
+_NO_TARGET_TYPES = frozenset(["Protests"])
+_NO_TARGET_SUB_TYPES = frozenset(["Agreement", "Change to group/activity", "Headquarters or base established", "Non-violent transfer of territory"])
 
 
 class _Filler:
@@ -78,17 +82,20 @@ def enrich_event(
     vocab = vocabulary or load_notes_vocabulary()
     rules = actors or load_actor_rules()
     fill = _Filler(event)
+    no_target = event.event_type in _NO_TARGET_TYPES or event.sub_event_type in _NO_TARGET_SUB_TYPES
     if event.notes:
         for finding in vocab.read(event.notes):
+            if no_target and finding.field in ("target_category", "target_name"):
+                continue
             fill.give(finding.field, finding.value, finding.method, f"notes: {finding.evidence}")
-    _sides(fill, rules, inter2)
+    _sides(fill, rules, inter2, no_target)
     _admin1(fill, gaz)
     _distances(fill, gaz, rules, boundaries)
     _keep_consistent(fill)
     return fill.result()
 
 
-def _sides(fill: _Filler, rules: ActorRules, inter2: str | int | None) -> None:
+def _sides(fill: _Filler, rules: ActorRules, inter2: str | int | None, no_target: bool) -> None:
     event = fill.event
     first, second = rules.side_of(event.actor1), rules.side_of(event.actor2)
     interception = event.sub_event_type == _INTERCEPTION
@@ -101,7 +108,7 @@ def _sides(fill: _Filler, rules: ActorRules, inter2: str | int | None) -> None:
     # Civilians are a side's people only in a war between sides: Kenyan civilians attacked by
     # rioters are no "target side", Ukrainian civilians attacked by Russia's forces are.
     acting = fill.value("initiator_side")
-    if target is not None and (not target.civilians or (acting is not None and target.side != acting)):
+    if target is not None and not no_target and (not target.civilians or (acting is not None and target.side != acting)):
         fill.give("target_side", target.side, f"actor side (actors.yaml sides[{target.rule}])", f"{'actor1' if interception else 'actor2'}: {target_actor}")
     if not event.civilian_targeting:
         code = str(inter2).strip().casefold() if inter2 is not None else None
