@@ -88,3 +88,26 @@ def test_armed_actor_by_tag_first_then_by_name() -> None:
     assert not is_armed_actor("Civilians (Kenya)")
     assert not is_armed_actor("Somebody", ["actor1_type:protesters"], 1)
     assert is_armed_actor("Somebody", ["actor1_type:protesters", "actor2_type:rebel_group"], 2)
+
+
+def test_the_importer_writes_history_context_on_every_event(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from riskengine.cli.app import main
+
+    sample = Path(__file__).parent / "extract" / "acled_sample.csv"
+    out = tmp_path / "e.jsonl"
+    assert main(["import", "acled", str(sample), "-o", str(out)]) == 0
+    events = [Event.model_validate_json(line) for line in out.read_text().splitlines() if line.strip()]
+    assert events and all(e.country_fatalities_30d is not None for e in events)
+    assert events == add_history_context(events)  # the file's values are the function's
+
+
+def test_a_file_line_that_is_not_an_event_is_kept_as_it_was(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from riskengine.ingest.history import add_history_context_file
+
+    path = tmp_path / "e.jsonl"
+    path.write_text('{"event_id": "OLD1"}\n' + ev(1, "2024-01-01", 3).model_dump_json() + "\n")
+    assert add_history_context_file(path) == 1
+    first, second = path.read_text().splitlines()
+    assert first == '{"event_id": "OLD1"}' and Event.model_validate_json(second).country_fatalities_30d == 3

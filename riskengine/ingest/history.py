@@ -26,6 +26,7 @@ pass and annotate them in a second.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable
@@ -158,4 +159,37 @@ def add_history_context(events: list[Event]) -> list[Event]:
     return [index.annotate(event) for event in events]
 
 
-__all__ = ["HISTORY_FIELDS", "MAX_HIGHEST_IN_DAYS", "DayContext", "HistoryIndex", "add_history_context", "is_armed_actor"]
+__all__ = ["HISTORY_FIELDS", "MAX_HIGHEST_IN_DAYS", "DayContext", "HistoryIndex", "add_history_context", "add_history_context_file", "is_armed_actor"]
+
+
+def add_history_context_file(path: str | os.PathLike[str]) -> int:
+    """Rewrite a JSON Lines events file (an importer's output) with the history context on every
+    event, atomically; returns the number of events annotated. Two passes over the file, so
+    memory holds the per-country daily totals, not the events. A line that is not a valid event
+    (an upsert keeps existing lines as they were) is copied unchanged and counts for nothing."""
+    from pydantic import ValidationError
+
+    from riskengine.core.fileio import atomic_writer
+
+    def parsed(line: str) -> Event | None:
+        try:
+            return Event.model_validate_json(line)
+        except ValidationError:
+            return None
+
+    index = HistoryIndex()
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            event = parsed(line) if line.strip() else None
+            if event is not None:
+                index.add(event)
+    count = 0
+    with open(path, encoding="utf-8") as handle, atomic_writer(str(path)) as out:
+        for line in handle:
+            event = parsed(line) if line.strip() else None
+            if event is None:
+                out.write(line if line.endswith("\n") else line + "\n")
+                continue
+            out.write(index.annotate(event).model_dump_json(exclude_none=True) + "\n")
+            count += 1
+    return count
