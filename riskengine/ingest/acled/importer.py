@@ -36,7 +36,7 @@ from riskengine.core.errors import EventError, Issue, Location
 from riskengine.core.events import Event
 from riskengine.ingest.acled.countries import countries_for
 from riskengine.ingest.acled.dates import DateSurvey
-from riskengine.ingest.acled.reader import Export, Row
+from riskengine.ingest.acled.reader import _MARKS, Export, Row
 from riskengine.ingest.acled.rows import RowContext, RowError, row_to_event
 from riskengine.ingest.extract.gazetteer import Gazetteer, default_gazetteer
 
@@ -161,7 +161,7 @@ def import_acled(
         missing = [c for c in REQUIRED_COLUMNS if c not in export.header]
         if missing:
             raise EventError([Issue("E602", f"not an ACLED export: missing column(s) {', '.join(missing)}", Location(shown, export.header_line, 1))])
-    result = ImportResult(notes=list(export.notes))
+    result = ImportResult()
 
     survey = DateSurvey()
     for row in export.rows():
@@ -191,7 +191,7 @@ def import_acled(
                     if len(issues) < MAX_ISSUES:
                         issues.append(Issue(code, message, Location(shown, line, col, f"row {event_id or '?'}")))
                 if rejects is not None:
-                    rejects.write(json.dumps({"file": shown, "line": row.line, "code": problems[0][0], "reasons": [p[1] for p in problems], "row": row.values}, ensure_ascii=False, sort_keys=True) + "\n")
+                    rejects.write(json.dumps({"file": shown, "line": row.line, "code": problems[0][0], "reasons": [p[1] for p in problems], "row": _printable(row.values)}, ensure_ascii=False, sort_keys=True) + "\n")
                 continue
             assert event is not None
             # The row's values (to merge with its other actor rows) and its event (written as
@@ -216,6 +216,7 @@ def import_acled(
             else:
                 result.replaced_in_file += 1
 
+        result.notes[:0] = export.notes  # what reading the file found, first
         for what, count in sorted(ctx.derived.items()):
             result.notes.append(f"{count} row(s): {what}")
         if result.rejected and not skip_invalid:
@@ -248,6 +249,11 @@ def _event(values: dict[str, str], ctx: RowContext, event_id: str, extra_actors:
     if enrich_event is not None:
         event = enrich_event(event, inter1=values.get("inter1") or None, inter2=values.get("inter2") or None, gazetteer=ctx.gazetteer)
     return event
+
+
+def _printable(values: dict[str, str]) -> dict[str, str]:
+    """Values with the bytes that were not valid text shown as U+FFFD, so they can be written."""
+    return {k: _MARKS.sub("\ufffd", v) for k, v in values.items()}
 
 
 def _reason_kind(message: str) -> str:

@@ -206,7 +206,7 @@ class Export:
             row.problems = [Problem("E607", "the file ends inside a quoted field: this last row is cut short", row.line)]
         elif any(p.message.startswith("row has") for p in row.problems):
             row.problems = [Problem("E607", f"the file ends, without a line break, inside this row of {len(row.values)} of {width} fields: it is cut short", row.line)]
-        else:
+        elif not any(n.startswith("the file does not end with a line break") for n in self.notes):
             self.notes.append(f"the file does not end with a line break: its last row (line {row.line}) may be cut short inside its last column ('{self.header[-1]}'); check it")
 
     # -- JSON --------------------------------------------------------------------------------
