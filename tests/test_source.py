@@ -213,7 +213,8 @@ def test_every_code_in_the_source_is_documented() -> None:
     catalogue = (ROOT / "docs" / "ERRORS.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| (E\d{3}) \|", catalogue, flags=re.M))
     used: set[str] = set()
-    for module in ("core/source.py", "rules/loader.py", "rules/compiler.py", "ingest/event_files.py"):
+    acled = tuple(f"ingest/acled/{p.name}" for p in sorted((ROOT / "riskengine" / "ingest" / "acled").glob("*.py")))
+    for module in ("core/source.py", "rules/loader.py", "rules/compiler.py", "ingest/event_files.py", *acled):
         module = ROOT / "riskengine" / module
         used |= set(re.findall(r'"(E\d{3})"', module.read_text(encoding="utf-8")))
     assert used and used <= documented, f"undocumented codes: {sorted(used - documented)}"
