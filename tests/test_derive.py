@@ -148,3 +148,12 @@ def test_vocabulary_files_are_validated_with_every_problem() -> None:
     with pytest.raises(InputError):
         ActorRules({"sides": [{"pattern": "(", "side": "X"}], "nato_members": {"POL": "soon"}}, Path("actors.yaml"))
     assert load_notes_vocabulary().figures and load_actor_rules().nato
+
+
+def test_article_extraction_shares_tags_sides_and_distances() -> None:
+    from riskengine.ingest.extract.articles import Extractor
+
+    [event] = Extractor().extract_text("---\ndate: 2024-05-02\n---\nRussian drones struck a substation in Kharkiv, causing a power outage.\n", "a.md")
+    event = event.event
+    assert "power-outage" in event.tags and event.distance_from_border_km == pytest.approx(30.0, abs=5.0)
+    assert {"tags", "distance_to_nato_km", "distance_from_border_km"} <= {d.field for d in event.derived}

@@ -17,6 +17,7 @@ from riskengine.ingest.derive.notes import NotesVocabulary, load_notes_vocabular
 from riskengine.ingest.extract.gazetteer import Gazetteer, default_gazetteer
 
 _INTERCEPTION = "Disrupted weapons use"
+PARTS = frozenset(["notes", "sides", "admin1", "distances"])
 # Events with nothing acted against: a protest's "garment factory" is its subject, and actor2 of
 # an agreement or a change of group is a partner, not a target (checked on ACLED notes by reading).
 _NO_TARGET_TYPES = frozenset(["Protests"])
@@ -74,23 +75,36 @@ def enrich_event(
     vocabulary: NotesVocabulary | None = None,
     actors: ActorRules | None = None,
     boundaries: Boundaries | None = None,
+    parts: frozenset[str] | set[str] = PARTS,
+    notes_fields: frozenset[str] | set[str] | None = None,
 ) -> Event:
     """A copy of ``event`` with derived fields filled where it has none, each one recorded in
     ``derived``. ``inter1``/``inter2`` are ACLED's actor type codes (7 = civilians) when the
-    caller has them; without them the ``actor2_type:`` tag the importer writes is read."""
+    caller has them; without them the ``actor2_type:`` tag the importer writes is read.
+    ``parts`` chooses what is derived (notes, sides, admin1, distances) and ``notes_fields``
+    which fields the notes may fill (all when None): article extraction reads its own figures
+    clause by clause and takes only the tags from here."""
+    unknown = set(parts) - PARTS
+    if unknown:
+        raise ValueError(f"unknown derivation part(s): {', '.join(sorted(unknown))} (expected {', '.join(sorted(PARTS))})")
     gaz = gazetteer or default_gazetteer()
     vocab = vocabulary or load_notes_vocabulary()
     rules = actors or load_actor_rules()
     fill = _Filler(event)
     no_target = event.event_type in _NO_TARGET_TYPES or event.sub_event_type in _NO_TARGET_SUB_TYPES
-    if event.notes:
+    if event.notes and "notes" in parts:
         for finding in vocab.read(event.notes):
             if no_target and finding.field in ("target_category", "target_name"):
                 continue
+            if notes_fields is not None and finding.field not in notes_fields:
+                continue
             fill.give(finding.field, finding.value, finding.method, f"notes: {finding.evidence}")
-    _sides(fill, rules, inter2, no_target)
-    _admin1(fill, gaz)
-    _distances(fill, gaz, rules, boundaries)
+    if "sides" in parts:
+        _sides(fill, rules, inter2, no_target)
+    if "admin1" in parts:
+        _admin1(fill, gaz)
+    if "distances" in parts:
+        _distances(fill, gaz, rules, boundaries)
     _keep_consistent(fill)
     return fill.result()
 
