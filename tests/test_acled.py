@@ -350,3 +350,21 @@ def test_derived_ids_and_rows_read_add_up_in_the_cli_summary(tmp_path: Path, cap
 
 def test_dates_are_real_acled_years() -> None:
     assert parse_date("31-Dec-21") == dt.date(2021, 12, 31) and parse_date("5-Aug-24") == dt.date(2024, 8, 5) and parse_date("1-Jan-98") == dt.date(1998, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("notes", "sub"),
+    [
+        ("Military jet fighters pounded their hideouts.", "Air/drone strike"),
+        ("A homemade bomb exploded in Pattani.", "Remote explosive/landmine/IED"),
+        ("Rebels shelled the town with mortars.", "Shelling/artillery/missile attack"),
+        ("A suicide bomber detonated an IED.", "Suicide bomb"),
+        ("A grenade was thrown at a police post.", "Grenade"),
+        ("Air strikes and shelling hit the town.", None),  # two weapons: not clear, left empty
+        ("An explosion was heard.", None),
+    ],
+)
+def test_remote_violence_sub_type_from_the_notes_only_when_clear(notes: str, sub: str | None) -> None:
+    from riskengine.ingest.acled.taxonomy import map_event_type
+
+    assert map_event_type({"event_type": "Remote violence", "notes": notes}) == ("Explosions/Remote violence", sub, "Remote violence")

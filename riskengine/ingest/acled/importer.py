@@ -209,6 +209,8 @@ def import_acled(
             elif known.digest == digest:
                 known.rows.append(place)
                 result.merged += 1
+                if "event_id_cnty" not in row.values:
+                    ctx.derived["the same as an earlier row; with no id to tell them apart, one event (counted as merged)"] += 1
             elif _newer(ts, row.line, known):
                 result.replaced_in_file += len(known.rows)
                 result.merged -= len(known.rows) - 1
@@ -223,7 +225,7 @@ def import_acled(
             summary = f"{result.rejected} invalid row(s) in {shown}" + (f" (first {MAX_ISSUES} problems shown)" if len(issues) >= MAX_ISSUES else "")
             raise EventError(issues, summary)
         if result.rows_read == 0:
-            raise EventError([Issue("E609", "the export has a header but no rows", Location(shown, export.header_line or 1, 1))], f"nothing to import from {shown}")
+            raise EventError([Issue("E609", "the export has no rows", Location(shown, export.header_line or 1, 1))], f"nothing to import from {shown}")
         if not events:
             raise EventError(issues[:20] + [Issue("E609", f"every row of the file was rejected ({result.rejected} row(s)); nothing imported", Location(shown))], f"nothing imported from {shown}")
         _write(events, spool, ctx, out, result, existing)

@@ -62,13 +62,13 @@ class Row:
     problems: list[Problem] = field(default_factory=list)
     raw: str = ""  # the row's text as in the file (CSV only), to locate a column
     col: int = 1  # where the row starts on its line
+    header: list[str] = field(default_factory=list)  # the file's columns in order (CSV only)
 
     def col_of(self, name: str) -> tuple[int, int]:
         """(line, column) where the value of column ``name`` starts; the row start if unknown."""
-        if not self.raw or name not in self.values:
+        if not self.raw or name not in self.header:
             return self.line, self.col
-        index = list(self.values).index(name)
-        return _field_start(self.raw, index, self.line)
+        return _field_start(self.raw, self.header.index(name), self.line)
 
 
 def _field_start(raw: str, index: int, line: int) -> tuple[int, int]:
@@ -185,7 +185,7 @@ class Export:
             for line, cells, text in self._csv_rows(handle):
                 if line <= self.header_line:
                     continue
-                row = Row(line, {n: c for n, c in zip(self.header, cells, strict=False) if n}, raw=text)
+                row = Row(line, {n: c for n, c in zip(self.header, cells, strict=False) if n}, raw=text, header=self.header)
                 bad = first_bad_byte(text)
                 if bad >= 0:
                     row.problems.append(Problem("E606", f"byte 0x{ord(text[bad]) - _MARK_BASE:02X} is not valid {self.encoding.replace('-sig', '').upper()}", line + text.count("\n", 0, bad), bad - (text.rfind("\n", 0, bad) + 1) + 1))

@@ -34,9 +34,9 @@ OLD_TYPES: dict[str, tuple[str, str | None] | None] = {
 
 # Remote violence: the weapon named in the notes, when exactly one kind is named.
 _WEAPONS = (
-    ("Air/drone strike", re.compile(r"\b(?:air ?strikes?|air raids?|bomb(?:ed|ing)? (?:by|from) (?:aircraft|plane|jets?)|drones? strikes?|warplanes?|helicopter gunships?|aerial bombard)", re.I)),
+    ("Air/drone strike", re.compile(r"\b(?:air ?strikes?|aerial (?:strikes?|bombard\w*|attacks?)|arial strikes?|air raids?|drone strikes?|warplanes?|fighter jets?|jet fighters?|military (?:jets?|planes?|aircraft)|helicopter gunships?|gunships?)\b", re.I)),
     ("Shelling/artillery/missile attack", re.compile(r"\b(?:shell(?:s|ed|ing)?|artillery|mortars?|rockets?|missiles?|grads?)\b", re.I)),
-    ("Remote explosive/landmine/IED", re.compile(r"\b(?:IEDs?|landmines?|land mines?|roadside bombs?|car bombs?|VBIEDs?|explosive devices?|mines?)\b", re.I)),
+    ("Remote explosive/landmine/IED", re.compile(r"\b(?:IEDs?|VBIEDs?|landmines?|land mines?|mines?|roadside bombs?|car bombs?|explosive devices?|improvised explosive|(?:homemade|home-made|planted|time|remote[- ]controlled|underground) bombs?|bombs? (?:exploded|went off|blasted|detonated))\b", re.I)),
     ("Suicide bomb", re.compile(r"\bsuicide\b", re.I)),
     ("Grenade", re.compile(r"\bgrenades?\b", re.I)),
     ("Chemical weapon", re.compile(r"\b(?:chemical weapons?|chlorine|sarin|mustard gas)\b", re.I)),
