@@ -368,3 +368,31 @@ def test_remote_violence_sub_type_from_the_notes_only_when_clear(notes: str, sub
     from riskengine.ingest.acled.taxonomy import map_event_type
 
     assert map_event_type({"event_type": "Remote violence", "notes": notes}) == ("Explosions/Remote violence", sub, "Remote violence")
+
+
+def test_mangled_files_end_in_located_errors_never_in_a_crash(tmp_path: Path) -> None:
+    # Seeded random damage to the fixtures: stray bytes, quotes, NULs, BOMs, lone "\udcff"
+    # escapes in JSON, cuts and pastes. Found an unchecked lone surrogate (UnicodeEncodeError).
+    import random
+
+    rng = random.Random(7)
+    shapes = sorted(SHAPES.iterdir())
+    junk = [b'"', b",", b"\n", b"\x00", b"\xff\xfe", b"{", b"]", b"1e999", b"true", b"\r", b'"\\udcff"']
+    for _ in range(60):
+        source = rng.choice(shapes)
+        data = bytearray(source.read_bytes())
+        for _ in range(rng.randint(1, 6)):
+            i = rng.randrange(len(data))
+            op = rng.random()
+            if op < 0.4:
+                data[i] = rng.randrange(256)
+            elif op < 0.6:
+                del data[i : i + rng.randint(1, 20)]
+            else:
+                data[i:i] = rng.choice(junk)
+        path = tmp_path / f"mangled{source.suffix}"
+        path.write_bytes(bytes(data))
+        try:
+            _run(path, skip_invalid=True, rejects=io.StringIO())
+        except EventError as error:
+            assert error.issues and all(i.location.file for i in error.issues)

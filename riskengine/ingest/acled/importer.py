@@ -95,12 +95,12 @@ def clean(values: dict[str, str]) -> dict[str, str]:
 
 def _digest(values: dict[str, str]) -> bytes:
     content = sorted((k, v.strip()) for k, v in values.items() if k not in ACTOR_COLUMNS and v.strip())
-    return hashlib.sha1(json.dumps(content, ensure_ascii=False).encode()).digest()[:10]
+    return hashlib.sha1(json.dumps(content, ensure_ascii=False).encode("utf-8", "surrogatepass")).digest()[:10]
 
 
 def content_id(values: dict[str, str]) -> str:
     content = sorted((k, v.strip()) for k, v in values.items() if v.strip())
-    return "ACLED-" + hashlib.sha1(json.dumps(content, ensure_ascii=False).encode()).hexdigest()[:12]
+    return "ACLED-" + hashlib.sha1(json.dumps(content, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def _timestamp(values: dict[str, str]) -> int | None:

@@ -36,7 +36,8 @@ def _mark(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error("riskengine-acled-mark", _mark)
 
 
-_MARKS = re.compile("[\udc00-\udcff]")
+# Any lone surrogate: our markers, and "\\udXXX" escapes in JSON that are no character.
+_MARKS = re.compile("[\ud800-\udfff]")
 
 
 def first_bad_byte(text: str) -> int:
@@ -188,7 +189,7 @@ class Export:
                 row = Row(line, {n: c for n, c in zip(self.header, cells, strict=False) if n}, raw=text, header=self.header)
                 bad = first_bad_byte(text)
                 if bad >= 0:
-                    row.problems.append(Problem("E606", f"byte 0x{ord(text[bad]) - _MARK_BASE:02X} is not valid {self.encoding.replace('-sig', '').upper()}", line + text.count("\n", 0, bad), bad - (text.rfind("\n", 0, bad) + 1) + 1))
+                    row.problems.append(Problem("E606", f"byte 0x{(ord(text[bad]) - _MARK_BASE) & 0xFF:02X} is not valid {self.encoding.replace('-sig', '').upper()}", line + text.count("\n", 0, bad), bad - (text.rfind("\n", 0, bad) + 1) + 1))
                 extra = cells[width:]
                 if len(cells) < width or any(c.strip() for c in extra):
                     row.problems.append(Problem("E603", f"row has {len(cells)} fields, the header has {width}", line))
@@ -306,7 +307,7 @@ def _json_row(record: Any, line: int, col: int) -> Row:
         else:
             row.values[name] = ""
             row.problems.append(Problem("E603", f"'{name}' is a {'list' if isinstance(value, list) else 'JSON object'}, not a value", line, col))
-        if isinstance(value, str) and first_bad_byte(value) >= 0:
+        if (isinstance(value, str) and first_bad_byte(value) >= 0) or first_bad_byte(str(key)) >= 0:
             row.problems.append(Problem("E606", f"'{name}' holds bytes that are not valid in the file's encoding", line, col))
     return row
 
