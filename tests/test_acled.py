@@ -396,3 +396,9 @@ def test_mangled_files_end_in_located_errors_never_in_a_crash(tmp_path: Path) ->
             _run(path, skip_invalid=True, rejects=io.StringIO())
         except EventError as error:
             assert error.issues and all(i.location.file for i in error.issues)
+
+
+def test_semicolon_separated_export_with_decimal_commas() -> None:
+    got, result = _run(SHAPES / "semicolons.csv")
+    assert len(got) == 5 and got["KEN90"]["latitude"] == 0.5 and got["KEN90"]["longitude"] == 37.5
+    assert any("separated by ';'" in n for n in result.notes)  # type: ignore[attr-defined]

@@ -64,15 +64,16 @@ class Row:
     raw: str = ""  # the row's text as in the file (CSV only), to locate a column
     col: int = 1  # where the row starts on its line
     header: list[str] = field(default_factory=list)  # the file's columns in order (CSV only)
+    delimiter: str = ","
 
     def col_of(self, name: str) -> tuple[int, int]:
         """(line, column) where the value of column ``name`` starts; the row start if unknown."""
         if not self.raw or name not in self.header:
             return self.line, self.col
-        return _field_start(self.raw, self.header.index(name), self.line)
+        return _field_start(self.raw, self.header.index(name), self.line, self.delimiter)
 
 
-def _field_start(raw: str, index: int, line: int) -> tuple[int, int]:
+def _field_start(raw: str, index: int, line: int, delimiter: str = ",") -> tuple[int, int]:
     quoted, field_no, start = False, 0, 0
     for i, ch in enumerate(raw):
         if field_no == index:
@@ -80,11 +81,22 @@ def _field_start(raw: str, index: int, line: int) -> tuple[int, int]:
             break
         if ch == '"':
             quoted = not quoted
-        elif ch == "," and not quoted:
+        elif ch == delimiter and not quoted:
             field_no += 1
     else:
         return line, 1
     return line + raw.count("\n", 0, start), start - (raw.rfind("\n", 0, start) + 1) + 1
+
+
+def _delimiter(head: str) -> str:
+    """',' unless the header line (or an Excel "sep=" line) says ';' or a tab."""
+    for line in head.splitlines()[:PREAMBLE_MAX_ROWS]:
+        if line.lower().startswith("sep=") and len(line.strip()) == 5:
+            return line.strip()[4]
+        if "event_date" in line.lower():
+            counts = {d: line.count(d) for d in (",", ";", "\t")}
+            return max(counts, key=lambda d: (counts[d], d == ","))
+    return ","
 
 
 def detect_encoding(head: bytes) -> str:
@@ -119,6 +131,9 @@ class Export:
         if not text_head.strip():
             raise EventError([Issue("E602", "not an ACLED export: the file is empty", Location(self.shown, 1, 1))])
         self.kind = "json" if text_head.lstrip()[:1] in ("{", "[") else "csv"
+        self.delimiter = _delimiter(text_head)
+        if self.delimiter != ",":
+            self.notes.append(f"columns separated by {'tabs' if self.delimiter == chr(9) else repr(self.delimiter)} (as spreadsheets in many locales save CSV)")
         self.header: list[str] = []
         self.header_line = 0
         self._json_text: str | None = None
@@ -142,7 +157,7 @@ class Export:
                 raw.append(text)
                 yield text
 
-        reader = csv.reader(lines())
+        reader = csv.reader(lines(), delimiter=self.delimiter)
         while True:
             try:
                 cells = next(reader)
@@ -186,7 +201,7 @@ class Export:
             for line, cells, text in self._csv_rows(handle):
                 if line <= self.header_line:
                     continue
-                row = Row(line, {n: c for n, c in zip(self.header, cells, strict=False) if n}, raw=text, header=self.header)
+                row = Row(line, {n: c for n, c in zip(self.header, cells, strict=False) if n}, raw=text, header=self.header, delimiter=self.delimiter)
                 bad = first_bad_byte(text)
                 if bad >= 0:
                     row.problems.append(Problem("E606", f"byte 0x{(ord(text[bad]) - _MARK_BASE) & 0xFF:02X} is not valid {self.encoding.replace('-sig', '').upper()}", line + text.count("\n", 0, bad), bad - (text.rfind("\n", 0, bad) + 1) + 1))

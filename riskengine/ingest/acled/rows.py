@@ -101,6 +101,8 @@ def coordinate(value: str, name: str) -> float | None:
     text = (value or "").strip()
     if not text:
         return None
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")  # a decimal comma, as spreadsheets in many locales write
     try:
         number = float(text)
     except ValueError:
