@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -260,8 +261,6 @@ def _printable(values: dict[str, str]) -> dict[str, str]:
 
 def _reason_kind(message: str) -> str:
     """A rejected row's reason without its values, to count reasons across a file."""
-    import re
-
     return re.sub(r"'[^']*'", "'…'", message)[:90]
 
 
@@ -272,14 +271,13 @@ def _write(events: dict[str, _Event], spool: IO[bytes], ctx: RowContext, out: IO
         kept = _spool_existing(existing, set(events), spool, order)
     for event_id, ev in events.items():
         order.append((ev.date, ev.line, event_id))
-    events_by_id = events
     order.sort(key=lambda t: (t[0], t[1]))
     for _date, _line, item in order:
         if isinstance(item, tuple):  # a kept line of the existing output, as it was
             spool.seek(item[0])
             out.write(spool.read(item[1]).decode("utf-8"))
             continue
-        ev = events_by_id[item]
+        ev = events[item]
         result.imported += 1
         if len(ev.rows) == 1:
             offset, raw, done = ev.rows[0]
@@ -291,7 +289,15 @@ def _write(events: dict[str, _Event], spool: IO[bytes], ctx: RowContext, out: IO
             spool.seek(offset)
             rows.append(json.loads(spool.read(raw).decode("utf-8", "surrogatepass")))
         values, extra = merge_rows(rows)
-        out.write(_event(values, ctx, item, extra).model_dump_json(exclude_none=True) + "\n")
+        try:
+            out.write(_event(values, ctx, item, extra).model_dump_json(exclude_none=True) + "\n")
+        except RowError:
+            # Each row was an event, their merge is not (an actor pairing the model refuses):
+            # the first row's event stands, and the other actors are lost, which is said.
+            offset, raw, done = ev.rows[0]
+            spool.seek(offset + raw)
+            out.write(spool.read(done).decode("utf-8", "surrogatepass"))
+            result.notes.append(f"event {item}: its actor rows could not be merged; the first row's event is kept")
     result.kept_existing = kept
 
 
@@ -321,4 +327,4 @@ def _spool_existing(path: Path, replaced: set[str], spool: IO[bytes], order: lis
     return kept
 
 
-__all__ = ["Event", "ImportResult", "import_acled", "merge_rows", "content_id"]
+__all__ = ["ImportResult", "content_id", "import_acled", "merge_rows"]
