@@ -402,3 +402,19 @@ def test_semicolon_separated_export_with_decimal_commas() -> None:
     got, result = _run(SHAPES / "semicolons.csv")
     assert len(got) == 5 and got["KEN90"]["latitude"] == 0.5 and got["KEN90"]["longitude"] == 37.5
     assert any("separated by ';'" in n for n in result.notes)  # type: ignore[attr-defined]
+
+
+def test_branch_actors_reach_the_shared_derivation_layer(tmp_path: Path) -> None:
+    # Regression: the importer once set sides with its own pattern ("Russia (2000-) Air Force"),
+    # and since derivation never overwrites a given value, the right side and the border
+    # distance that depends on it were lost.
+    row = (
+        'UKR990001,"16 February 2024",2024,Explosions/Remote violence,Air/drone strike,'
+        "Military Forces of Russia (2000-) Air Force,8,Civilians (Ukraine),7,804,Ukraine,49.99,36.23,1,"
+        '"Invented: a guided bomb hit a residential building in Kharkiv.",Invented,National,1700000000'
+    )
+    got, _ = _run(_export(tmp_path, row))
+    kharkiv = got["UKR990001"]
+    assert kharkiv["initiator_side"] == "Russia"
+    assert 20 <= kharkiv["distance_from_border_km"] <= 45  # Kharkiv is about 30 km from Russia
+    assert any(d["field"] == "initiator_side" for d in kharkiv["derived"])

@@ -41,10 +41,7 @@ from riskengine.ingest.acled.reader import _MARKS, Export, Row
 from riskengine.ingest.acled.rows import RowContext, RowError, row_to_event
 from riskengine.ingest.extract.gazetteer import Gazetteer, default_gazetteer
 
-try:  # the field-derivation layer, when present, fills what notes, actors and places imply
-    from riskengine.ingest.derive import enrich_event  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - until riskengine.ingest.derive provides it
-    enrich_event = None
+from riskengine.ingest.derive import enrich_event
 
 REQUIRED_COLUMNS = ("event_date", "event_type")
 MAX_ISSUES = 1000
@@ -248,10 +245,8 @@ def _convert(row: Row, ctx: RowContext, event_id: str) -> tuple[Event | None, li
 
 
 def _event(values: dict[str, str], ctx: RowContext, event_id: str, extra_actors: list[str] | None = None) -> Event:
-    event = row_to_event(values, ctx, event_id=event_id, extra_actors=extra_actors or (), distances=enrich_event is None)
-    if enrich_event is not None:
-        event = enrich_event(event, inter1=values.get("inter1") or None, inter2=values.get("inter2") or None, gazetteer=ctx.gazetteer)
-    return event
+    event = row_to_event(values, ctx, event_id=event_id, extra_actors=extra_actors or ())
+    return enrich_event(event, inter1=values.get("inter1") or None, inter2=values.get("inter2") or None, gazetteer=ctx.gazetteer)
 
 
 def _printable(values: dict[str, str]) -> dict[str, str]:

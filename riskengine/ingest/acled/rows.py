@@ -37,8 +37,6 @@ SCALE_RELIABILITY = {
 ACLED_CREDIBILITY = 2
 # ACLED's largest single events count thousands of deaths; a bigger figure is a broken cell.
 MAX_FATALITIES = 100_000
-_SIDE = re.compile(r"^(?:Military|Police) Forces of (.+?)(?:\s*\(\d{4}-(?:\d{4})?\))?(?:\s*\[.*\])?$")
-_INTERCEPTED = re.compile(r"(?:shot down|intercepted|downed|destroyed)\s+(\d[\d,]*)\s+(?:of|out of)\s+(\d[\d,]*)\s+(drones?|UAVs?|missiles?)", re.IGNORECASE)
 _CIVILIANS = re.compile(r"^Civilians(?:\s*\(.*\))?$")
 
 
@@ -156,7 +154,7 @@ def country_of(row: dict[str, str], ctx: RowContext, event_id: str, lat: float |
     raise ValueError("no country, iso, event id prefix or coordinates to place the event")
 
 
-def row_to_event(row: dict[str, str], ctx: RowContext, *, event_id: str, extra_actors: Iterable[str] = (), distances: bool = True) -> Event:
+def row_to_event(row: dict[str, str], ctx: RowContext, *, event_id: str, extra_actors: Iterable[str] = ()) -> Event:
     """One ACLED row as an Event; raises RowError with every reason it is not one."""
     reasons: list[tuple[str | None, str]] = []
 
@@ -221,21 +219,6 @@ def row_to_event(row: dict[str, str], ctx: RowContext, *, event_id: str, extra_a
         "longitude": lon,
         "geo_precision": precision,
     }
-    # ACLED codes the side that stopped the weapons as actor1 of an interception; our
-    # initiator_side is the side that launched them, as for the strike itself.
-    interception = values["sub_event_type"] == "Disrupted weapons use"
-    for name, side_field in (("actor1", "target_side" if interception else "initiator_side"), ("actor2", "initiator_side" if interception else "target_side")):
-        m = _SIDE.match(values[name] or "")
-        if m:
-            values[side_field] = m.group(1).strip()
-    if notes:
-        m = _INTERCEPTED.search(notes)
-        if m:
-            weapon = "drones" if m.group(3).lower().startswith(("drone", "uav")) else "missiles"
-            values[f"{weapon}_intercepted"] = int(m.group(1).replace(",", ""))
-            values[f"{weapon}_launched"] = int(m.group(2).replace(",", ""))
-    if distances and lat is not None and lon is not None:
-        values["distance_to_nato_km"] = ctx.gazetteer.distance_to_nato_km(country, lat, lon)
     try:
         return Event(**values)
     except ValidationError as error:
