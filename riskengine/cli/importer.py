@@ -1,4 +1,4 @@
-"""riskengine import: events from other datasets. `riskengine import acled FILE.csv`."""
+"""riskengine import: events from other datasets. `riskengine import acled FILE`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("import", help="import events from other datasets", description=__doc__)
     sources = parser.add_subparsers(dest="dataset", metavar="DATASET", parser_class=type(parser))
     sources.required = True
-    acled = sources.add_parser("acled", help="an ACLED export (CSV or JSON)", description="Convert an ACLED export (CSV or JSON) to events (JSON Lines) in date order, upserting by event_id_cnty.")
+    acled = sources.add_parser(
+        "acled",
+        help="an ACLED export (CSV, API JSON or a JSON array)",
+        description="Convert an ACLED export (CSV, API JSON or a JSON array, any date form) to events (JSON Lines) in date order, upserting by event_id_cnty.",
+    )
     acled.add_argument("csv", metavar="FILE")
     acled.add_argument("-o", "--out", metavar="FILE", help="events file to create or update (upsert by id, atomically); default: standard output")
     acled.add_argument("--skip-invalid", action="store_true", help="import the good rows and write bad ones to the rejects file")
@@ -44,10 +48,7 @@ def run_acled(args: argparse.Namespace) -> int:
     parts = [f"{result.rows_read} row(s) read: {result.imported} event(s) imported"]
     parts.append(f"{result.merged} actor row(s) merged into their event")
     parts.append(f"{result.replaced_in_file} older revision(s) replaced")
-    rejected = f"{result.rejected} rejected"
-    if result.rejected:
-        rejected += f" to {args.rejects} (" + "; ".join(f"{n}x {r}" for r, n in result.reasons.most_common(3)) + ")"
-    parts.append(rejected)
+    parts.append(f"{result.rejected} rejected" + (f" (to {args.rejects})" if result.rejected else ""))
     if result.kept_existing:
         parts.append(f"{result.kept_existing} kept from {args.out}")
     print(", ".join(parts), file=sys.stderr)
