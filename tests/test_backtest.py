@@ -89,8 +89,10 @@ def test_every_week_matches_score_week(pack, events, full):
             assert got.events == report.events_in_window
             checked += 1
     assert checked >= 4 * 6
-    # the sample is busy enough for the comparison to mean something
-    assert any(p.score > 2 for s in full.series for p in s.weeks)
+    # the sample is busy enough for the comparison to mean something (saturation is set on full
+    # ACLED feeds, so the sample's handful of events a week scores low, but not nothing)
+    assert any(p.score > 1 for s in full.series for p in s.weeks)
+    assert any(d.weighted_points > 10 for s in full.series for p in s.weeks for d in p.dimensions)
 
 
 def test_a_pattern_reaching_back_before_the_first_week_still_counts(pack, compiled, events, full):

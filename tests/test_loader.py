@@ -430,3 +430,39 @@ def test_mutated_good_rules_load_or_raise_rule_error(data: st.DataObject) -> Non
         load_rules_text(yaml.safe_dump(tree), "m.yaml")
     except RuleError as error:
         assert error.issues
+
+
+METHOD_RULE = """\
+rules:
+  - id: deadly-event
+    title: Deadly event
+    stakeholders: [ngo]
+    dimension: humanitarian
+    when: {{field: fatalities, at_least: 1}}
+    points: 1
+    source: {source}
+"""
+
+
+def test_a_rule_may_cite_a_named_public_method_instead_of_a_seed_document() -> None:
+    text = METHOD_RULE.format(source='{method: "ACLED Conflict Index", section: Deadliness, uses: "fatalities of every event"}')
+    pack = load_rules_text(text, "m.yaml")
+    source = pack.rules[0].source
+    assert (source.document, source.method, source.section) == (None, "ACLED Conflict Index", "Deadliness")
+    assert source.label == "ACLED Conflict Index: Deadliness"
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ('{method: "Some Blog", section: Deadliness, uses: x}', "unknown method 'Some Blog'"),
+        ('{method: "ACLED Conflict Index", section: Vibes, uses: x}', "'Vibes' is not a section of ACLED Conflict Index"),
+        ('{method: "ACLED Conflict Index", section: Deadliness}', "says what the rule takes from it"),
+        ('{method: "HDX Signals", document: "000", section: "ACLED conflict events", uses: x}', "either a seed 'document' or a public 'method'"),
+        ("{section: Deadliness}", "either a seed 'document' or a public 'method'"),
+    ],
+)
+def test_a_method_source_is_one_we_know_with_a_known_section_and_what_it_takes(source: str, message: str) -> None:
+    with pytest.raises(RuleError) as caught:
+        load_rules_text(METHOD_RULE.format(source=source), "m.yaml")
+    assert any(message in i.message for i in caught.value.issues), [i.message for i in caught.value.issues]

@@ -58,11 +58,11 @@ def _edge_cases() -> list[Event]:
         _strike("EDGE-K1", sunday, by="Ukraine", on="Russia", name=KUPOL),
         _strike("EDGE-K2", sunday + d(365), by="Ukraine", on="Russia", name=KUPOL),
         _strike("EDGE-K3", sunday + d(365 + 366), by="Ukraine", on="Russia", name=KUPOL),
-        # retaliation within 3 days: across a week edge, and one day too late
-        _strike("EDGE-R1", sunday + d(800), by="Russia", on="Ukraine"),
-        _strike("EDGE-R2", sunday + d(803), by="Ukraine", on="Russia"),
-        _strike("EDGE-R3", sunday + d(900), by="Russia", on="Ukraine"),
-        _strike("EDGE-R4", sunday + d(904), by="Ukraine", on="Russia"),
+        # retaliation (deep strikes both ways) within 3 days: across a week edge, and one day too late
+        _strike("EDGE-R1", sunday + d(800), by="Russia", on="Ukraine", distance_from_border_km=300),
+        _strike("EDGE-R2", sunday + d(803), by="Ukraine", on="Russia", distance_from_border_km=300),
+        _strike("EDGE-R3", sunday + d(900), by="Russia", on="Ukraine", distance_from_border_km=300),
+        _strike("EDGE-R4", sunday + d(904), by="Ukraine", on="Russia", distance_from_border_km=300),
         # same day, ids in the opposite order to the sides (whatever the rules make of it,
         # every way of cutting the stream must agree)
         _strike("EDGE-S2", sunday + d(1000), by="Ukraine", on="Russia"),

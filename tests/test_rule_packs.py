@@ -83,11 +83,19 @@ def test_each_stakeholder_has_its_own_pack_of_15_to_30_rules(stakeholder: str) -
 
 
 def test_points_stay_on_the_one_to_five_scale() -> None:
+    """1 minor .. 5 severe; rules counting every event of a kind in an ACLED feed (protests) may
+    weigh less than 1. Points scaled by deaths may reach 10 so a massacre still ranks above a
+    skirmish; points scaled by a history-context field (a country's situation, not the event)
+    stay at most 1, so context never outweighs the event."""
+    from riskengine.ingest.history import HISTORY_FIELDS
+
     for rule in PACK.rules:
         if isinstance(rule.points, (int, float)):
-            assert 1 <= rule.points <= 5, rule.id
+            assert 0.25 <= rule.points <= 5, rule.id
+        elif rule.points.per in HISTORY_FIELDS:
+            assert rule.points.base <= rule.points.cap <= 1, rule.id
         else:
-            assert rule.points.base <= rule.points.cap <= 6, rule.id
+            assert rule.points.base <= rule.points.cap <= 10, rule.id
             assert rule.points.cap >= 3, rule.id
 
 
@@ -108,15 +116,21 @@ def test_profiles_put_each_audience_first_where_seed_000_points_it() -> None:
     assert top["government"] in ("diplomatic", "escalation")
 
 
-def test_every_rule_cites_a_seed_section_with_a_quote() -> None:
+def test_every_rule_cites_a_seed_section_with_a_quote_or_a_named_method() -> None:
     for rule in PACK.rules:
-        assert re.fullmatch(r"00[0-4]", rule.source.document), rule.id
+        if rule.source.method is not None:
+            assert rule.source.section and rule.source.uses, rule.id
+            continue
+        assert re.fullmatch(r"00[0-4]", rule.source.document or ""), rule.id
         assert rule.source.section and rule.source.quote, rule.id
 
 
-def test_sample_fires_every_rule() -> None:
+def test_sample_fires_every_rule_from_the_documents() -> None:
+    """Rules citing a seed document fire on the sample; rules on ACLED indicators (riots,
+    protests, history context the sample does not carry) fire in tests/rules/acled.yaml."""
     fired = {f.rule_id for f in ruletest.find_firings(COMPILED, _sample_events(), _engine())}
-    assert sorted({r.id for r in COMPILED.rules} - fired) == []
+    from_documents = {r.id for r in PACK.rules if r.source.document is not None}
+    assert sorted({r.id for r in COMPILED.rules} & from_documents - fired) == []
 
 
 def test_rules_table_in_docs_lists_every_rule() -> None:

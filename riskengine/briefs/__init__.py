@@ -1,3 +1,6 @@
-"""Stage 5, briefs: a score report becomes the per-stakeholder brief, rendered by sandboxed
-Jinja2 templates to Markdown, HTML and JSON. May import ``core`` and ``scoring``.
+"""Stage 5 (after scoring), briefs: a score report becomes a weekly brief per stakeholder (Markdown, HTML, JSON),
+with its judgments, drivers (and the values derived for them), actions and watchlist.
+
+Owns: the brief context models and their rendering through the templates (``render``). May
+import ``core`` and ``scoring``.
 """

@@ -189,6 +189,13 @@ class FiredRule(_Ctx):
     more_related_events: int = Field(description="Related events beyond those listed")
 
 
+class DerivedValue(_Ctx):
+    field: str = Field(description="Event field filled by derivation ('tags' for a tag)")
+    value: str = Field(description="The value, as shown")
+    method: str = Field(description="How it was derived")
+    evidence: str = Field(description="What it was derived from")
+
+
 class DriverEvent(_Ctx):
     event_id: str = Field(description="Event id")
     event_date: dt.date = Field(description="Day of the event")
@@ -204,6 +211,7 @@ class DriverEvent(_Ctx):
     weighted_points: float = Field(description="Sum of the weighted points of the rules that fired on it")
     sources: list[SourceRow] = Field(description="Its sources with Admiralty grades")
     rules: list[FiredRule] = Field(description="Rules that fired on it, heaviest first")
+    derived: list[DerivedValue] = Field(default_factory=list, description="Its values the source did not give, and from what")
 
 
 class RuleCite(_Ctx):
@@ -673,6 +681,7 @@ def _drivers(s: StakeholderScore, events: Mapping[str, Event]) -> list[DriverEve
                 weighted_points=round(sum(c.weighted_points for c in contributions), 4),
                 sources=_sources(event, contributions),
                 rules=rules,
+                derived=[DerivedValue(field=d.field, value=str(d.value), method=d.method, evidence=d.evidence) for d in event.derived] if event else [],
             )
         )
     return drivers

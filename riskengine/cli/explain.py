@@ -8,6 +8,7 @@ import json
 import sys
 
 from riskengine import api
+from riskengine.core.events import Derivation, Event
 from riskengine.cli.common import add_input_options, add_window_options, load_inputs, window_from
 from riskengine.core.text import neutralise
 from riskengine.rules.models import STAKEHOLDERS
@@ -24,8 +25,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def render_text(contributions: list[Contribution]) -> str:
+def derivations(contributions: list[Contribution], events: list[Event]) -> dict[str, list[Derivation]]:
+    """Derived values of the events the contributions cite, by event id (only events that have any)."""
+    cited = {event_id for c in contributions for event_id in c.event_ids}
+    return {e.event_id: list(e.derived) for e in events if e.event_id in cited and e.derived}
+
+
+def render_text(contributions: list[Contribution], derived: dict[str, list[Derivation]] | None = None) -> str:
     lines = []
+    derived = derived or {}
     for c in contributions:
         sources = "; ".join(f"{s.name} [{s.grade}]" for s in c.sources)
         lines += [
@@ -36,6 +44,11 @@ def render_text(contributions: list[Contribution]) -> str:
         ]
         if c.recommendation:
             lines.append(f"  recommends: {c.recommendation}")
+        # Values the source did not give: a reader weighs "injured 5 (read in the notes)"
+        # differently from a reported figure.
+        for event_id in c.event_ids:
+            for d in derived.get(event_id, []):
+                lines.append(f"  derived on {event_id}: {d.field} = {d.value} ({d.method}; from {d.evidence})")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -51,13 +64,16 @@ def run(args: argparse.Namespace) -> int:
             "stakeholder": args.stakeholder,
             "contributions": [c.model_dump(mode="json") for c in contributions],
         }
+        derived = derivations(contributions, events)
+        if derived:
+            payload["derived"] = {k: [d.model_dump(mode="json") for d in v] for k, v in sorted(derived.items())}
         sys.stdout.write(json.dumps(payload, indent=2, sort_keys=True) + "\n")
     else:
         total = sum(c.weighted_points for c in contributions)
         header = f"{args.stakeholder}, {report.window.label}: {len(contributions)} contribution(s), {total:.2f} weighted points"
         if args.event:
             header += f" involving {args.event}"
-        sys.stdout.write(neutralise(header + "\n" + render_text(contributions)))  # event text reaches a terminal
+        sys.stdout.write(neutralise(header + "\n" + render_text(contributions, derivations(contributions, events))))  # event text reaches a terminal
         if not contributions:
             print(f"no rule fired{' on ' + args.event if args.event else ''} for {args.stakeholder} in {report.window.label}", file=sys.stderr)
     return 0

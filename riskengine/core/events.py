@@ -132,6 +132,19 @@ class FigureClaim(BaseModel):
     claimed_by: str | None = Field(None, description="Side that claims the figure, when it is a claim")
 
 
+class Derivation(BaseModel):
+    """How a field got a value the source did not give: which field, what value, by which method
+    and from what evidence. Rules never see this; ``explain`` and the briefs show it, so a reader
+    can tell an ACLED figure from one we read into its notes or computed from coordinates."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: str = Field(min_length=1, description="Event field (or 'tags' for a derived tag)")
+    value: str | int | float | bool = Field(description="The value derived (a tag for 'tags')")
+    method: str = Field(min_length=1, description="How, e.g. 'notes pattern injured', 'actor side', 'boundary distance'")
+    evidence: str = Field(description="What from, e.g. the words of the notes, the actor name, 'latitude/longitude vs ...'")
+
+
 class Event(BaseModel):
     """One conflict event, after ACLED, with what the rules need beyond it."""
 
@@ -185,12 +198,20 @@ class Event(BaseModel):
     num_articles: int | None = Field(None, ge=0, description="GDELT articles mentioning the event in its first 15 minutes (summed over collapsed duplicates)")
     cameo_code: str | None = Field(None, pattern=r"^[0-9]{2,4}$", description="CAMEO event code as GDELT gives it, leading zeros kept, e.g. '0871', '1952'")
     # --- end GDELT measures ---
+    # --- history context (riskengine.ingest.history; set by the importer, look-back only) -------
+    country_fatalities_30d: int | None = Field(None, ge=0, description="Fatalities in the country in the 30 days ending on the event's day")
+    country_fatalities_30d_peak_365d: int | None = Field(None, ge=0, description="Highest 30-day fatality total in the 365 days before")
+    country_fatalities_30d_highest_in_days: int | None = Field(None, ge=0, le=1095, description="Days back to a higher 30-day total (history held, max 1095)")
+    country_admin1_hit_30d: int | None = Field(None, ge=0, description="Distinct admin1 regions with political violence in the 30 days")
+    country_armed_groups_30d: int | None = Field(None, ge=0, description="Distinct armed actors in political violence in the 30 days")
+    # --- end of history context -------------------------------------------------------------
 
     # Provenance
     sources: list[Source] = Field(min_length=1)
     verification: Verification = "claimed"
     figures: list[FigureClaim] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+    derived: list[Derivation] = Field(default_factory=list, description="Fields filled by derivation, and from what (not a rule field)")
 
     @field_validator("tags")
     @classmethod
@@ -340,6 +361,12 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("diplomatic_kind", FieldKind.STRING, "Kind of diplomatic event", choices=_choices(DiplomaticKind)),
         FieldSpec("diplomatic_status", FieldKind.STRING, "State of the diplomatic event", choices=_choices(DiplomaticStatus)),
         FieldSpec("scheduled_date", FieldKind.DATE, "Date a diplomatic event is scheduled for"),
+        # history context (riskengine.ingest.history)
+        FieldSpec("country_fatalities_30d", FieldKind.NUMBER, "Fatalities in the country in the 30 days ending on the event's day (look-back only)"),
+        FieldSpec("country_fatalities_30d_peak_365d", FieldKind.NUMBER, "Highest 30-day fatality total of the country in the 365 days before the event's day"),
+        FieldSpec("country_fatalities_30d_highest_in_days", FieldKind.NUMBER, "Days back to a higher 30-day fatality total (the history held when none; max 1095)"),
+        FieldSpec("country_admin1_hit_30d", FieldKind.NUMBER, "Distinct admin1 regions with political violence in the country in the 30 days (diffusion)"),
+        FieldSpec("country_armed_groups_30d", FieldKind.NUMBER, "Distinct armed actors in political violence in the country in the 30 days (fragmentation)"),
         FieldSpec("verification", FieldKind.STRING, "confirmed, claimed or disputed", choices=_choices(Verification)),
         FieldSpec("tags", FieldKind.STRING_LIST, "Free tags"),
         # --- GDELT measures (issue #17 part 2) ---
@@ -363,6 +390,7 @@ __all__ = [
     "SUB_EVENT_TYPES",
     "Event",
     "FieldKind",
+    "Derivation",
     "FieldSpec",
     "FigureClaim",
     "Source",

@@ -170,12 +170,43 @@ class ScaledPoints(_Strict):
     leg: str | None = Field(None, description="Pattern rules: the leg whose field scales the points (default: the last)")
 
 
-class SourceRef(_Strict):
-    """The source document and section a rule encodes."""
+# Named public methods a rule may cite instead of a seed document, with the sections it may cite.
+# A rule on ACLED data encodes a published way of reading it, not one of our documents.
+METHODS: dict[str, tuple[str, ...]] = {
+    "ACLED Conflict Index": ("Deadliness", "Danger", "Diffusion", "Fragmentation"),
+    "HDX Signals": ("ACLED conflict events",),
+    "ACLED Codebook": ("Battles", "Explosions/Remote violence", "Violence against civilians", "Riots", "Protests"),
+}
 
-    document: str = Field(min_length=1, description="Seed document id, e.g. '000'")
+
+class SourceRef(_Strict):
+    """What a rule encodes: a seed document's section (with a quote), or a named public method's
+    section (``{method: "ACLED Conflict Index", section: Deadliness, uses: ...}``) with what the
+    rule takes from it."""
+
+    document: str | None = Field(None, min_length=1, description="Seed document id, e.g. '000'")
+    method: str | None = Field(None, min_length=1, description="Named public method, e.g. 'ACLED Conflict Index'")
     section: str = Field(min_length=1)
     quote: str | None = None
+    uses: str | None = Field(None, description="Method sources: what the rule takes from the method")
+
+    @model_validator(mode="after")
+    def _document_or_method(self) -> SourceRef:
+        if (self.document is None) == (self.method is None):
+            raise ValueError("a source names either a seed 'document' or a public 'method', not both")
+        if self.method is not None:
+            if self.method not in METHODS:
+                raise ValueError(f"unknown method '{self.method}' (known: {', '.join(sorted(METHODS))})")
+            if self.section not in METHODS[self.method]:
+                raise ValueError(f"'{self.section}' is not a section of {self.method} (one of: {', '.join(METHODS[self.method])})")
+            if not self.uses:
+                raise ValueError("a method source says what the rule takes from it ('uses')")
+        return self
+
+    @property
+    def label(self) -> str:
+        """'000 Recommendations for Stakeholders, 3' or 'ACLED Conflict Index: Deadliness'."""
+        return f"{self.document} {self.section}" if self.document is not None else f"{self.method}: {self.section}"
 
 
 Relation = Literal["equals", "not_equals", "after", "on_or_after", "before", "on_or_before"]
@@ -296,6 +327,7 @@ class RuleFile(_Strict):
 
 __all__ = [
     "DIMENSIONS",
+    "METHODS",
     "OPERATORS",
     "STAKEHOLDERS",
     "AllOf",

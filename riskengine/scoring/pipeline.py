@@ -230,7 +230,7 @@ def contributions_for(firing: Firing, legs: Sequence[Event], pack: RulePack, sta
         }
     )
     wanted = set(stakeholders) if stakeholders is not None else None
-    source_text = f"{rule.source.document} {rule.source.section}"
+    source_text = rule.source.label
     return [
         Contribution(
             rule_id=rule.id,

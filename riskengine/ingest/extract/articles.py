@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from riskengine.core.errors import EventError, InputError, Issue, Location
 from riskengine.core.events import Event, FigureClaim, Source
+from riskengine.ingest.derive.enrich import enrich_event
 from riskengine.ingest.extract.dates import DatePhrase, find_dates
 from riskengine.ingest.extract.gazetteer import Gazetteer, PlaceMention, default_gazetteer
 from riskengine.ingest.extract.numbers import Quantity, find_quantities
@@ -33,6 +34,8 @@ from riskengine.ingest.extract.text import (
     parse_article,
     read_article,
 )
+
+_DERIVED_PARTS = frozenset(["notes", "sides", "distances"])
 
 VIOLENT_GROUPS = ("strike",)
 PERSON_FIELDS = ("fatalities", "injured", "hospitalised")
@@ -649,9 +652,8 @@ class Extractor:
         if place is not None:
             pl = place.place
             values.update(location=pl.name, admin1=pl.admin1, latitude=pl.lat, longitude=pl.lon, geo_precision=pl.geo_precision)
-            nato = self.g.distance_to_nato_km(pl.country, pl.lat, pl.lon)
-            if nato is not None:
-                values["distance_to_nato_km"] = nato
+            if pl.lat is not None and pl.lon is not None:
+                # Computed on real boundaries by the derivation layer below, from this place.
                 cite("distance_to_nato_km", place.start, place.end)
         if initiator:
             values["initiator_side"] = initiator
@@ -693,6 +695,10 @@ class Extractor:
         values["event_id"] = f"{country}-X{hashlib.sha1(key.encode()).hexdigest()[:10]}"
         try:
             event = Event(**values)
+            # The same derivation as ACLED imports: the rule packs' tags (fires, power-outage...),
+            # sides from actor names, distances to NATO and to the initiator's territory on real
+            # boundaries. Figures and targets stay this extractor's, read clause by clause.
+            event = enrich_event(event, gazetteer=self.g, parts=_DERIVED_PARTS, notes_fields={"tags"})
         except ValidationError as error:
             raise EventError([Issue("E401", f"extracted event is invalid: {e['msg']}", Location(article.path, 0, 0, ".".join(map(str, e["loc"])))) for e in error.errors()]) from None
         provenance = {"event_id": event.event_id, "article": article.path, "kind": kind.name, "fields": prov}

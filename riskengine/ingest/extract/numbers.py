@@ -27,6 +27,10 @@ _WORD = "|".join(sorted([*_WORD_UNITS, *TENS], key=len, reverse=True))
 _WORD_NUMBER = rf"(?:(?:{_WORD})(?:[-\s](?:{_WORD}))?(?:\s+(?:hundred|thousand|million)(?:\s+(?:and\s+)?(?:{_WORD})(?:[-\s](?:{_WORD}))?)?)*)"
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:million|thousand|bn|m)\b)?"
 
+# The number alternatives alone, for patterns that embed a number (riskengine/ingest/derive).
+DIGITS_RX = _DIGITS
+WORD_NUMBER_RX = _WORD_NUMBER
+
 QUALIFIERS = {
     "min": r"at\s+least|more\s+than|over|upwards\s+of|in\s+excess\s+of|no\s+fewer\s+than|no\s+less\s+than",
     "approx": r"nearly|almost|around|about|some|approximately|roughly|an\s+estimated|estimated|up\s+to|close\s+to|as\s+many\s+as",

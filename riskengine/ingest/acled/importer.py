@@ -1,0 +1,325 @@
+"""The passes of ``riskengine import acled``: survey, convert and group, write in date order.
+
+1. Survey: every row's date is read once to decide the file's ambiguous date forms (dates.py).
+2. Convert: every row is checked (converted to an Event and dropped). A good row is written, as
+   its raw values, to a temporary file, and filed under its event id:
+   - rows with the same id and the same content apart from the actor columns are one event
+     coded once per actor (ACLED's monadic exports, or an export joined to actors): merged into
+     one event that carries every actor;
+   - rows with the same id and other content are revisions: the latest (by ``timestamp``, else
+     the later row) replaces the others.
+   Rows without ``event_id_cnty`` get ``ACLED-`` + the first 12 hex digits of the SHA-1 of their
+   content, so the same row imported twice has the same id.
+3. Write: the events (and, for an upsert, the kept events of the existing output) are sorted by
+   date, same-date events in the order of the file, and written from the temporary file.
+
+Memory: the temporary file holds the rows; memory holds, per distinct event id, its id, one
+date, one timestamp, a content digest and the offsets of its rows (about 200 bytes), and one
+entry per output event for the sort. CSV is streamed; JSON is read whole (reader.py).
+
+Every row read ends in exactly one of: imported, merged (a further actor row of an imported
+event), replaced (an older revision) or rejected (with its line and reasons).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from riskengine.core.errors import EventError, Issue, Location
+from riskengine.core.events import Event
+from riskengine.ingest.acled.countries import countries_for
+from riskengine.ingest.acled.dates import DateSurvey
+from riskengine.ingest.acled.reader import _MARKS, Export, Row
+from riskengine.ingest.acled.rows import RowContext, RowError, row_to_event
+from riskengine.ingest.extract.gazetteer import Gazetteer, default_gazetteer
+
+from riskengine.ingest.derive import enrich_event
+
+REQUIRED_COLUMNS = ("event_date", "event_type")
+MAX_ISSUES = 1000
+# Columns that differ between the rows ACLED writes once per actor of one event.
+ACTOR_COLUMNS = frozenset({"data_id", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction"})
+
+
+@dataclass
+class ImportResult:
+    rows_read: int = 0
+    imported: int = 0
+    merged: int = 0  # further rows of one event, one per actor, merged into it
+    replaced_in_file: int = 0  # older revisions superseded by a later row with the same id
+    rejected: int = 0
+    kept_existing: int = 0
+    notes: list[str] = field(default_factory=list)  # decisions and derivations, for standard error
+    reasons: Counter[str] = field(default_factory=Counter)  # rejected rows by their first reason
+
+
+@dataclass
+class _Event:
+    """An event id's chosen version: the rows that make it up, by offset in the spool."""
+
+    digest: bytes
+    timestamp: int | None
+    line: int
+    date: int
+    rows: list[tuple[int, int, int]]  # (offset, length of the values, length of the event)
+
+
+# How R, pandas and spreadsheets write a missing value; ACLED writes nothing.
+MISSING = frozenset({"NA", "N/A", "NaN", "nan", "NULL", "null", "None", "#N/A"})
+# Columns where some exports write 0 for "none" (no second actor, no admin3).
+_ZERO_IS_BLANK = frozenset({"actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "admin1", "admin2", "admin3", "location", "notes", "source"})
+# Names of ACLED's columns before 2019, for the ones that were renamed.
+OLD_NAMES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
+
+
+def clean(values: dict[str, str]) -> dict[str, str]:
+    """Missing-value markers as empty cells, and old column names as today's."""
+    cleaned = {}
+    for name, value in values.items():
+        text = value.strip()
+        if text in MISSING or (text == "0" and name in _ZERO_IS_BLANK):
+            value = ""
+        cleaned[OLD_NAMES.get(name, name) if OLD_NAMES.get(name, name) not in values else name] = value
+    return cleaned
+
+
+def _digest(values: dict[str, str]) -> bytes:
+    content = sorted((k, v.strip()) for k, v in values.items() if k not in ACTOR_COLUMNS and v.strip())
+    return hashlib.sha1(json.dumps(content, ensure_ascii=False).encode("utf-8", "surrogatepass")).digest()[:10]
+
+
+def content_id(values: dict[str, str]) -> str:
+    content = sorted((k, v.strip()) for k, v in values.items() if v.strip())
+    return "ACLED-" + hashlib.sha1(json.dumps(content, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def _timestamp(values: dict[str, str]) -> int | None:
+    text = (values.get("timestamp") or "").strip()
+    try:
+        return int(float(text)) if text else None
+    except (ValueError, OverflowError):
+        return None
+
+
+def _newer(ts: int | None, line: int, than: _Event) -> bool:
+    if ts is not None and than.timestamp is not None and ts != than.timestamp:
+        return ts > than.timestamp
+    return line > than.line
+
+
+def merge_rows(rows: list[dict[str, str]]) -> tuple[dict[str, str], list[str]]:
+    """One row for an event coded once per actor, and the actors that fit neither actor slot."""
+    merged = dict(rows[0])
+    actors: list[str] = []
+    for row in rows:
+        for name in ("actor1", "actor2"):
+            actor = (row.get(name) or "").strip()
+            if actor and actor not in actors:
+                actors.append(actor)
+    first = (merged.get("actor1") or "").strip()
+    if not (merged.get("actor2") or "").strip():
+        for row in rows[1:]:
+            other = (row.get("actor1") or "").strip()
+            if other and other != first:
+                merged["actor2"], merged["inter2"] = other, row.get("inter1") or ""
+                merged["assoc_actor_2"] = row.get("assoc_actor_1") or ""
+                break
+    for slot in ("assoc_actor_1", "assoc_actor_2"):
+        names = [n.strip() for n in (merged.get(slot) or "").split(";") if n.strip()]
+        merged[slot] = "; ".join(names)
+    for row in rows[1:]:
+        extra = [n.strip() for s in ("assoc_actor_1", "assoc_actor_2") for n in (row.get(s) or "").split(";") if n.strip()]
+        actors.extend(n for n in extra if n not in actors)
+    placed = {(merged.get(n) or "").strip() for n in ("actor1", "actor2")}
+    return merged, [a for a in actors if a not in placed]
+
+
+def import_acled(
+    csv_path: Path,
+    out: IO[str],
+    *,
+    skip_invalid: bool = False,
+    rejects: IO[str] | None = None,
+    existing: Path | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> ImportResult:
+    """Convert the export at ``csv_path`` (CSV or JSON) to JSON Lines on ``out``, oldest first."""
+    gaz = gazetteer or default_gazetteer()
+    export = Export(csv_path)
+    shown = export.shown
+    if export.kind == "csv":
+        missing = [c for c in REQUIRED_COLUMNS if c not in export.header]
+        if missing:
+            raise EventError([Issue("E602", f"not an ACLED export: missing column(s) {', '.join(missing)}", Location(shown, export.header_line, 1))])
+    result = ImportResult()
+
+    survey = DateSurvey()
+    for row in export.rows():
+        if not row.problems:
+            row.values = clean(row.values)
+            survey.add(row.values.get("event_date") or "", row.values.get("year"))
+    dates = survey.decide()
+    if dates.note:
+        result.notes.append(dates.note)
+    ctx = RowContext(gaz, countries_for(gaz), dates)
+
+    issues: list[Issue] = []
+    events: dict[str, _Event] = {}
+    with tempfile.TemporaryFile("w+b") as spool:
+        for row in export.rows():
+            result.rows_read += 1
+            row.values = clean(row.values)
+            event_id = (row.values.get("event_id_cnty") or "").strip()
+            if not event_id and not row.problems:
+                event_id = content_id(row.values)
+                ctx.derived["id derived from content (no event_id_cnty)"] += 1
+            event, problems = _convert(row, ctx, event_id)
+            if problems:
+                result.rejected += 1
+                result.reasons[_reason_kind(problems[0][1])] += 1
+                for code, message, line, col in problems:
+                    if len(issues) < MAX_ISSUES:
+                        issues.append(Issue(code, message, Location(shown, line, col, f"row {event_id or '?'}")))
+                if rejects is not None:
+                    rejects.write(json.dumps({"file": shown, "line": row.line, "code": problems[0][0], "reasons": [p[1] for p in problems], "row": _printable(row.values)}, ensure_ascii=False, sort_keys=True) + "\n")
+                continue
+            assert event is not None
+            # The row's values (to merge with its other actor rows) and its event (written as
+            # it is when the event has one row, the usual case: no second conversion).
+            raw = json.dumps(row.values, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n"
+            done = (event.model_dump_json(exclude_none=True) + "\n").encode("utf-8", "surrogatepass")
+            offset = spool.seek(0, 2)
+            spool.write(raw + done)
+            place = (offset, len(raw), len(done))
+            digest, ts = _digest(row.values), _timestamp(row.values)
+            date = dates.parse(row.values.get("event_date") or "", row.values.get("year")).toordinal()
+            known = events.get(event_id)
+            if known is None:
+                events[event_id] = _Event(digest, ts, row.line, date, [place])
+            elif known.digest == digest:
+                known.rows.append(place)
+                result.merged += 1
+                if "event_id_cnty" not in row.values:
+                    ctx.derived["the same as an earlier row; with no id to tell them apart, one event (counted as merged)"] += 1
+            elif _newer(ts, row.line, known):
+                result.replaced_in_file += len(known.rows)
+                result.merged -= len(known.rows) - 1
+                events[event_id] = _Event(digest, ts, row.line, date, [place])
+            else:
+                result.replaced_in_file += 1
+
+        result.notes[:0] = export.notes  # what reading the file found, first
+        for what, count in sorted(ctx.derived.items()):
+            result.notes.append(f"{count} row(s): {what}")
+        if result.rejected and not skip_invalid:
+            summary = f"{result.rejected} invalid row(s) in {shown}" + (f" (first {MAX_ISSUES} problems shown)" if len(issues) >= MAX_ISSUES else "")
+            raise EventError(issues, summary)
+        if result.rows_read == 0:
+            raise EventError([Issue("E609", "the export has no rows", Location(shown, export.header_line or 1, 1))], f"nothing to import from {shown}")
+        if not events:
+            raise EventError(issues[:20] + [Issue("E609", f"every row of the file was rejected ({result.rejected} row(s)); nothing imported", Location(shown))], f"nothing imported from {shown}")
+        _write(events, spool, ctx, out, result, existing)
+    return result
+
+
+def _convert(row: Row, ctx: RowContext, event_id: str) -> tuple[Event | None, list[tuple[str, str, int, int]]]:
+    """The row's event, or (code, message, line, column) of each reason it has none."""
+    if row.problems:
+        return None, [(p.code, p.message, p.line, p.col) for p in row.problems]
+    try:
+        return _event(row.values, ctx, event_id), []
+    except RowError as error:
+        found = []
+        for column, message in error.reasons:
+            line, col = row.col_of(column) if column else (row.line, row.col)
+            found.append(("E603", message, line, col))
+        return None, found
+
+
+def _event(values: dict[str, str], ctx: RowContext, event_id: str, extra_actors: list[str] | None = None) -> Event:
+    event = row_to_event(values, ctx, event_id=event_id, extra_actors=extra_actors or ())
+    return enrich_event(event, inter1=values.get("inter1") or None, inter2=values.get("inter2") or None, gazetteer=ctx.gazetteer)
+
+
+def _printable(values: dict[str, str]) -> dict[str, str]:
+    """Values with the bytes that were not valid text shown as U+FFFD, so they can be written."""
+    return {k: _MARKS.sub("\ufffd", v) for k, v in values.items()}
+
+
+def _reason_kind(message: str) -> str:
+    """A rejected row's reason without its values, to count reasons across a file."""
+    return re.sub(r"'[^']*'", "'…'", message)[:90]
+
+
+def _write(events: dict[str, _Event], spool: IO[bytes], ctx: RowContext, out: IO[str], result: ImportResult, existing: Path | None) -> None:
+    order: list[tuple[int, int, str | tuple[int, int]]] = []
+    kept = 0
+    if existing is not None and existing.exists():
+        kept = _spool_existing(existing, set(events), spool, order)
+    for event_id, ev in events.items():
+        order.append((ev.date, ev.line, event_id))
+    order.sort(key=lambda t: (t[0], t[1]))
+    for _date, _line, item in order:
+        if isinstance(item, tuple):  # a kept line of the existing output, as it was
+            spool.seek(item[0])
+            out.write(spool.read(item[1]).decode("utf-8"))
+            continue
+        ev = events[item]
+        result.imported += 1
+        if len(ev.rows) == 1:
+            offset, raw, done = ev.rows[0]
+            spool.seek(offset + raw)
+            out.write(spool.read(done).decode("utf-8", "surrogatepass"))
+            continue
+        rows = []
+        for offset, raw, _done in ev.rows:
+            spool.seek(offset)
+            rows.append(json.loads(spool.read(raw).decode("utf-8", "surrogatepass")))
+        values, extra = merge_rows(rows)
+        try:
+            out.write(_event(values, ctx, item, extra).model_dump_json(exclude_none=True) + "\n")
+        except RowError:
+            # Each row was an event, their merge is not (an actor pairing the model refuses):
+            # the first row's event stands, and the other actors are lost, which is said.
+            offset, raw, done = ev.rows[0]
+            spool.seek(offset + raw)
+            out.write(spool.read(done).decode("utf-8", "surrogatepass"))
+            result.notes.append(f"event {item}: its actor rows could not be merged; the first row's event is kept")
+    result.kept_existing = kept
+
+
+def _spool_existing(path: Path, replaced: set[str], spool: IO[bytes], order: list[Any]) -> int:
+    """Events already in the output file that this import does not replace (the upsert)."""
+    kept = 0
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                event_id = record.get("event_id")
+            except (json.JSONDecodeError, AttributeError):
+                raise EventError([Issue("E605", "existing output is not JSON Lines of events", Location(str(path), number, 1))]) from None
+            if event_id in replaced:
+                continue
+            try:
+                date = dt.date.fromisoformat(str(record.get("event_date"))).toordinal()
+            except ValueError:
+                date = 0  # an event file without dates still keeps its events, first
+            data = (line if line.endswith("\n") else line + "\n").encode("utf-8")
+            offset = spool.seek(0, 2)
+            spool.write(data)
+            order.append((date, -1_000_000_000 + number, (offset, len(data))))
+            kept += 1
+    return kept
+
+
+__all__ = ["ImportResult", "content_id", "import_acled", "merge_rows"]

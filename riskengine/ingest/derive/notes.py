@@ -1,0 +1,369 @@
+"""notes.yaml as compiled matchers, and what they read in a piece of ACLED-style prose.
+
+Every finding keeps the words it came from (``evidence``), so the event can say where a value came
+from. Validation collects every problem of the file before raising, as the rule loader does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from riskengine.core.errors import InputError, Issue, Location
+from riskengine.core.events import TargetCategory
+from riskengine.ingest.extract.config import load_mapping
+from riskengine.ingest.extract.numbers import DIGITS_RX, WORD_NUMBER_RX, words_to_int
+from riskengine.ingest.extract.patterns import words_regex
+
+DEFAULT_NOTES = Path(__file__).resolve().parent / "notes.yaml"
+
+# Count fields a figure pattern may fill: the integer fields of the event beyond ACLED.
+FIGURE_FIELDS = frozenset(
+    ["injured", "hospitalised", "drones_launched", "drones_intercepted", "missiles_launched", "missiles_intercepted", "aircraft_destroyed"]
+)
+_QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|about|around|some|approximately|nearly|up\s+to)\s+)?"
+_NUMBER = rf"{_QUALIFIER}(?:{DIGITS_RX}|{WORD_NUMBER_RX})"
+_ONE = r"(?:a|an|one|single)"
+_ADJ = r"(?:[\w'’-]+\s+){0,2}[\w'’-]+"
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# "On 16 February 2024," is the date, not a count.
+_DATE_PREFIX = re.compile(r"^\s*(?:[A-Z][\w ]{0,30}:\s*)?on\s+(?:\d{1,2}\s+\w+\s+\d{4}|\w+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\s*,?", re.IGNORECASE)
+_TAG = re.compile(r"^[a-z0-9][a-z0-9_:-]*$")
+
+
+_TOKEN = re.compile(r"[\w'’-]+")
+
+
+class PhraseIndex:
+    """Whole-word phrases -> labels, found by one pass over the text's words. A regex alternation
+    of hundreds of phrases is tried phrase by phrase at every position, which made reading the
+    notes the slowest part of an import; a dict look-up per word is not."""
+
+    def __init__(self, phrases: dict[str, str]) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for phrase, label in phrases.items():
+            words = tuple(_TOKEN.findall(phrase.lower()))
+            if words:
+                self._by_first.setdefault(words[0], []).append((words, label))
+        for options in self._by_first.values():
+            options.sort(key=lambda o: -len(o[0]))  # the longest phrase at a position wins
+
+    def find(self, tokens: list[tuple[str, int, int]]) -> list[tuple[int, int, str]]:
+        """(start, end, label) of every phrase, in text order, longest first at each word."""
+        out = []
+        words = [t[0] for t in tokens]
+        for i, word in enumerate(words):
+            for phrase, label in self._by_first.get(word, ()):
+                if tuple(words[i : i + len(phrase)]) == phrase:
+                    out.append((tokens[i][1], tokens[i + len(phrase) - 1][2], label))
+                    break
+        return out
+
+
+def tokens_of(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Finding:
+    field: str
+    value: Any
+    method: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class FigurePattern:
+    field: str
+    regex: re.Pattern[str]
+    of: str | None
+    value: int | None
+    index: int
+    needs: tuple[str, ...]  # vocabularies that must occur in the text for the pattern to match
+
+
+class NotesVocabulary:
+    """notes.yaml, validated and compiled."""
+
+    def __init__(self, data: dict[str, Any], path: Path) -> None:
+        self.path = path
+        issues: list[Issue] = []
+
+        def problem(where: str, message: str) -> None:
+            issues.append(Issue("E103", message, Location(str(path), 0, 0, where)))
+
+        vocab_raw = data.get("vocabularies")
+        if not isinstance(vocab_raw, dict):
+            problem("vocabularies", "'vocabularies' is missing or not a mapping of word lists")
+            vocab_raw = {}
+        self.vocabularies: dict[str, str] = {}
+        self._vocabulary_regex: dict[str, re.Pattern[str]] = {}
+        self._vocabularies_of: dict[str, set[str]] = {}
+        vocabulary_phrases: dict[str, str] = {}
+        for name, words in vocab_raw.items():
+            if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+                problem(f"vocabularies.{name}", "a vocabulary is a non-empty list of words")
+                continue
+            regex = words_regex(words)
+            self.vocabularies[str(name)] = regex.pattern
+            self._vocabulary_regex[str(name)] = regex
+            for w in words:
+                key = " ".join(_TOKEN.findall(w.lower()))
+                vocabulary_phrases.setdefault(key, key)
+                self._vocabularies_of.setdefault(key, set()).add(str(name))
+
+        self.figures: list[FigurePattern] = []
+        figures = data.get("figures")
+        if not isinstance(figures, dict):
+            problem("figures", "'figures' is missing or not a mapping of field -> patterns")
+            figures = {}
+        for field, patterns in figures.items():
+            where = f"figures.{field}"
+            if field not in FIGURE_FIELDS:
+                problem(where, f"'{field}' is not a count field ({', '.join(sorted(FIGURE_FIELDS))})")
+                continue
+            if not isinstance(patterns, list):
+                problem(where, "expected a list of {pattern: ..., of: ..., value: ...}")
+                continue
+            for i, spec in enumerate(patterns):
+                self._figure(field, spec, f"{where}[{i}]", len(self.figures), problem)
+
+        self.not_more_than: list[tuple[str, str]] = []
+        for i, pair in enumerate(data.get("not_more_than") or []):
+            if not (isinstance(pair, list) and len(pair) == 2 and set(pair) <= FIGURE_FIELDS):
+                problem(f"not_more_than[{i}]", "expected [smaller_field, larger_field], both count fields")
+                continue
+            self.not_more_than.append((pair[0], pair[1]))
+
+        self.categories: list[tuple[str, re.Pattern[str]]] = []
+        for category, words in (data.get("target_categories") or {}).items():
+            if category not in TargetCategory.__args__:  # type: ignore[attr-defined]
+                problem(f"target_categories.{category}", f"unknown target category '{category}' (expected one of: {', '.join(TargetCategory.__args__)})")  # type: ignore[attr-defined]
+                continue
+            if not isinstance(words, list) or not words:
+                problem(f"target_categories.{category}", "expected a non-empty list of words")
+                continue
+            self.categories.append((category, words_regex(words)))
+        # One alternation over every category word: the earliest (then longest) word wins.
+        self._category_of: dict[str, str] = {}
+        for category, words in (data.get("target_categories") or {}).items():
+            if category in TargetCategory.__args__ and isinstance(words, list):  # type: ignore[attr-defined]
+                for w in words:
+                    self._category_of.setdefault(re.sub(r"\s+", " ", str(w).lower()), category)
+        self.category_words = PhraseIndex(self._category_of)
+
+        heads = data.get("target_name_heads") or []
+        if not isinstance(heads, list):
+            problem("target_name_heads", "expected a list of words")
+            heads = []
+        alternation = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in sorted(heads, key=len, reverse=True))
+        self.target_name = (
+            re.compile(rf"(?<![\w'’-])((?:(?:[A-Z][\w'’.-]*|of|named\s+after|[\"“][^\"”]{{2,60}}[\"”])\s+){{0,5}}?(?:[A-Z][\w'’.-]*|[\"“][^\"”]{{2,60}}[\"”])\s+(?:{alternation}))(?![\w-])")
+            if alternation
+            else None
+        )
+
+        self.tags: list[tuple[str, re.Pattern[str]]] = []
+        tag_phrases: dict[str, str] = {}
+        for tag, words in (data.get("tags") or {}).items():
+            if not _TAG.match(str(tag)):
+                problem(f"tags.{tag}", "a tag is lower-case letters, digits, '-', '_' or ':'")
+                continue
+            if not isinstance(words, list) or not words:
+                problem(f"tags.{tag}", "expected a non-empty list of words")
+                continue
+            self.tags.append((str(tag), words_regex(words)))
+            for w in words:
+                tag_phrases.setdefault(str(w), str(tag))
+        self.negations: list[re.Pattern[str]] = []
+        for i, rx in enumerate(data.get("negations") or []):
+            try:
+                self.negations.append(re.compile(str(rx), re.IGNORECASE))
+            except re.error as error:
+                problem(f"negations[{i}]", f"not a regular expression: {error}")
+        if issues:
+            raise InputError(issues, f"invalid {path.name}: {len(issues)} problem(s)")
+        self.tag_words = PhraseIndex(tag_phrases)
+        self.vocabulary_words = PhraseIndex(vocabulary_phrases)
+        self.negation = re.compile("|".join(f"(?:{rx.pattern})" for rx in self.negations), re.IGNORECASE) if self.negations else None
+
+    def _figure(self, field: str, spec: Any, where: str, index: int, problem: Any) -> None:
+        if not isinstance(spec, dict) or not isinstance(spec.get("pattern"), str):
+            problem(where, "expected {pattern: '...'} with optional 'of' and 'value'")
+            return
+        unknown = set(spec) - {"pattern", "of", "value"}
+        if unknown:
+            problem(where, f"unknown key(s) {', '.join(sorted(unknown))} (expected pattern, of, value)")
+        text = spec["pattern"]
+        names = _PLACEHOLDER.findall(text)
+        value = spec.get("value")
+        of = spec.get("of")
+        if value is None and "n" not in names:
+            problem(where, "a pattern needs {n} (the number it reads) or a fixed 'value'")
+        if value is not None and not (isinstance(value, int) and value >= 0):
+            problem(where, "'value' must be a whole number >= 0")
+        if of is not None and (of not in FIGURE_FIELDS or "of" not in names):
+            problem(where, "'of' names a count field and needs {of} in the pattern")
+        if ("of" in names) != (of is not None):
+            problem(where, "{of} needs 'of: FIELD' (and the reverse)")
+        for name in names:
+            if name not in ("n", "of", "one", "adj") and name not in self.vocabularies:
+                problem(where, f"unknown placeholder {{{name}}} (vocabularies: {', '.join(sorted(self.vocabularies))})")
+                return
+        for name in ("n", "of"):
+            if names.count(name) > 1:
+                problem(where, f"{{{name}}} may occur once")
+                return
+
+        def fill(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name in ("n", "of"):
+                # "no one was hurt" is none, not one.
+                return f"(?<!no\\s)(?P<{name}>{_NUMBER})"
+            if name == "one":
+                return f"(?P<one>{_ONE})"
+            if name == "adj":
+                return _ADJ
+            return f"(?:{self.vocabularies[name]})"
+
+        try:
+            regex = re.compile(_PLACEHOLDER.sub(fill, text), re.IGNORECASE)
+        except re.error as error:
+            problem(where, f"not a regular expression: {error}")
+            return
+        needs = tuple(sorted(n for n in _required_placeholders(text) if n in self.vocabularies))
+        self.figures.append(FigurePattern(field, regex, of, value, index, needs))
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def read(self, notes: str) -> list[Finding]:
+        """Figures, target category and name, and tags in ``notes``; at most one finding a field."""
+        body = _DATE_PREFIX.sub(lambda m: " " * len(m.group(0)), notes, count=1)
+        found: dict[str, Finding] = {}
+        # Most notes name no drone or missile: a pattern whose words are absent is not tried
+        # (the patterns backtrack over up to three words, which is most of the time spent here).
+        tokens = tokens_of(body)
+        present = {name for _, _, phrase in self.vocabulary_words.find(tokens) for name in self._vocabularies_of[phrase]}
+        for pattern in self.figures:
+            if pattern.field in found:
+                continue
+            if not present.issuperset(pattern.needs):
+                continue
+            m = pattern.regex.search(body)
+            if m is None:
+                continue
+            value = pattern.value if pattern.value is not None else _number(m, "n")
+            if value is None:
+                continue
+            evidence = m.group(0).strip()
+            method = f"notes pattern figures.{pattern.field}"
+            if pattern.of is not None:
+                total = _number(m, "of")
+                if total is None or total < value or pattern.of in found:
+                    continue
+                found[pattern.of] = Finding(pattern.of, total, method, evidence)
+            found[pattern.field] = Finding(pattern.field, value, method, evidence)
+        for smaller, larger in self.not_more_than:
+            if smaller in found and larger in found and found[smaller].value > found[larger].value:
+                # Two phrases about different salvos (a town's and the night's); neither pair is whole.
+                del found[larger]
+        category = self.target_category(body, tokens)
+        if category is not None:
+            found["target_category"] = category
+        name = self.target_name_in(body)
+        if name is not None:
+            found["target_name"] = name
+        findings = list(found.values())
+        findings.extend(self.tag_findings(body, tokens))
+        return findings
+
+    def target_category(self, text: str, tokens: list[tuple[str, int, int]] | None = None) -> Finding | None:
+        found = self.category_words.find(tokens if tokens is not None else tokens_of(text))
+        if not found:
+            return None
+        start, end, category = found[0]
+        return Finding("target_category", category, "notes word target_categories", _around(text, start, end))
+
+    def target_name_in(self, text: str) -> Finding | None:
+        if self.target_name is None:
+            return None
+        for m in self.target_name.finditer(text):
+            name = m.group(1).strip()
+            first = name.split()[0]
+            # A sentence's first word or a side's adjective is not part of a name.
+            if first.lower() in ("the", "a", "an", "on", "in") or re.match(r"(?:Russian|Ukrainian)$", first):
+                name = name.split(None, 1)[1] if " " in name else name
+            if len(name.split()) < 2:
+                continue
+            return Finding("target_name", name.strip("\"“” "), "notes name target_name_heads", m.group(0).strip())
+        return None
+
+    def tag_findings(self, text: str, tokens: list[tuple[str, int, int]] | None = None) -> list[Finding]:
+        hits = self.tag_words.find(tokens if tokens is not None else tokens_of(text))
+        if not hits:
+            return []
+        blocked = [(m.start(), m.end()) for m in self.negation.finditer(text)] if self.negation else []
+        out: dict[str, Finding] = {}
+        for start, end, tag in hits:
+            if tag in out or any(a <= start < b for a, b in blocked):
+                continue
+            out[tag] = Finding("tags", tag, f"notes word tags.{tag}", _around(text, start, end))
+        # In the order of the file, as before: the order tags are listed in is the analyst's.
+        order = {tag: i for i, (tag, _) in enumerate(self.tags)}
+        return sorted(out.values(), key=lambda f: order[f.value])
+
+
+def _required_placeholders(pattern: str) -> set[str]:
+    """Placeholders outside any optional group ("(...)?", "(...)*"): the words a text must hold
+    for the pattern to match, so a text without them is not searched."""
+    optional_spans: list[tuple[int, int]] = []
+    stack: list[int] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            close = pattern.find("]", i + 2)
+            i = close + 1 if close != -1 else len(pattern)
+            continue
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            start = stack.pop()
+            if pattern[i + 1 : i + 2] in ("?", "*") or pattern[i + 1 : i + 3] == "{0":
+                optional_spans.append((start, i))
+        i += 1
+    return {m.group(1) for m in _PLACEHOLDER.finditer(pattern) if not any(a < m.start() < b for a, b in optional_spans)}
+
+
+def _number(m: re.Match[str], group: str) -> int | None:
+    if group == "n" and m.groupdict().get("one"):
+        return 1
+    text = m.groupdict().get(group)
+    if not text:
+        return None
+    digits = re.sub(r"^(?:at\s+least|more\s+than|over|about|around|some|approximately|nearly|up\s+to)\s+", "", text.strip(), flags=re.IGNORECASE)
+    return words_to_int(digits)
+
+
+def _around(text: str, start: int, end: int, width: int = 40) -> str:
+    a = text.rfind(" ", 0, max(0, start - width)) + 1
+    b = text.find(" ", min(len(text), end + width))
+    snippet = text[a : b if b != -1 else len(text)].strip()
+    return ("..." if a > 0 else "") + snippet + ("..." if b != -1 else "")
+
+
+_DEFAULT: NotesVocabulary | None = None
+
+
+def load_notes_vocabulary(path: Path | None = None) -> NotesVocabulary:
+    global _DEFAULT
+    if path is None:
+        if _DEFAULT is None:
+            _DEFAULT = NotesVocabulary(load_mapping(DEFAULT_NOTES, "notes vocabulary"), DEFAULT_NOTES)
+        return _DEFAULT
+    return NotesVocabulary(load_mapping(path, "notes vocabulary"), path)

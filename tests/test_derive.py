@@ -1,0 +1,159 @@
+"""The derivation layer (riskengine/ingest/derive): notes -> fields as table-driven cases,
+actors -> sides, distances on real boundaries for known places, provenance on every value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from riskengine.core.errors import InputError
+from riskengine.core.events import Event
+from riskengine.ingest.derive import enrich_event
+from riskengine.ingest.derive.actors import ActorRules, load_actor_rules
+from riskengine.ingest.derive.geo import default_boundaries
+from riskengine.ingest.derive.notes import NotesVocabulary, load_notes_vocabulary
+
+CASES = Path(__file__).parent / "derive"
+NOTES_CASES = yaml.safe_load((CASES / "notes_cases.yaml").read_text(encoding="utf-8"))
+ACTOR_CASES = yaml.safe_load((CASES / "actor_cases.yaml").read_text(encoding="utf-8"))
+
+
+def make_event(**values: object) -> Event:
+    base: dict[str, object] = {
+        "event_id": "TST1",
+        "event_date": dt.date(2024, 6, 1),
+        "event_type": "Explosions/Remote violence",
+        "country": "UKR",
+        "sources": [{"name": "test"}],
+    }
+    base.update(values)
+    return Event.model_validate(base)
+
+
+@pytest.mark.parametrize("case", NOTES_CASES, ids=[c["notes"][:60] for c in NOTES_CASES])
+def test_notes_cases(case: dict) -> None:
+    event = enrich_event(make_event(notes=case["notes"], event_type=case.get("event_type", "Explosions/Remote violence")))
+    derived = {d.field for d in event.derived}
+    for field, expected in (case.get("expect") or {}).items():
+        if field == "tags":
+            assert set(expected) <= set(event.tags), (expected, event.tags)
+        else:
+            assert getattr(event, field) == expected, (field, getattr(event, field), event.derived)
+            assert field in derived
+    for field in case.get("absent") or []:
+        if field == "tags":
+            assert not event.tags, event.tags
+        else:
+            assert getattr(event, field) is None, (field, getattr(event, field))
+
+
+@pytest.mark.parametrize(("actor", "side"), list(ACTOR_CASES.items()))
+def test_actor_sides(actor: str, side: str | None) -> None:
+    found = load_actor_rules().side_of(actor)
+    assert (found.side if found else None) == side
+
+
+def test_sides_and_civilians_from_actors_and_inter_codes() -> None:
+    event = enrich_event(make_event(actor1="Military Forces of Russia (2000-) Air Force", actor2="Civilians (Ukraine)"), inter2="7")
+    assert (event.initiator_side, event.target_side, event.civilian_targeting) == ("Russia", "Ukraine", True)
+    # Civilians of the acting side's own country are not a target side.
+    own = enrich_event(make_event(country="KEN", actor1="Rioters (Kenya)", actor2="Civilians (Kenya)"), inter2=7)
+    assert own.target_side is None and own.civilian_targeting is True
+    # An interception's actor1 stopped the weapons: the launching side is the initiator.
+    interception = enrich_event(
+        make_event(event_type="Strategic developments", sub_event_type="Disrupted weapons use", country="RUS",
+                   actor1="Military Forces of Russia (2000-)", actor2="Military Forces of Ukraine (2019-) Air Force")
+    )  # fmt: skip
+    assert (interception.initiator_side, interception.target_side) == ("Ukraine", "Russia")
+
+
+def test_never_overwrites_a_source_value() -> None:
+    event = make_event(notes="On 9 July 2024, shelling killed 2 civilians and injured 5.", injured=7, initiator_side="Belarus",
+                       actor1="Military Forces of Russia (2000-)", target_category="military")  # fmt: skip
+    enriched = enrich_event(event)
+    assert (enriched.injured, enriched.initiator_side, enriched.target_category) == (7, "Belarus", "military")
+    assert not {"injured", "initiator_side", "target_category"} & {d.field for d in enriched.derived}
+
+
+def test_provenance_is_recorded_and_survives_a_round_trip() -> None:
+    event = enrich_event(make_event(notes="On 1 May 2024, Russian forces hit an electrical substation, injuring 3 people.",
+                                    actor1="Military Forces of Russia (2000-)", latitude=49.9935, longitude=36.2304, admin1="Zaporizhia"))  # fmt: skip
+    by_field = {d.field: d for d in event.derived}
+    assert by_field["target_category"].value == "energy" and "substation" in by_field["target_category"].evidence
+    assert by_field["injured"].evidence.startswith("notes: ") and "injuring 3" in by_field["injured"].evidence
+    assert by_field["initiator_side"].evidence == "actor1: Military Forces of Russia (2000-)"
+    assert "Natural Earth" in by_field["distance_to_nato_km"].evidence and "49.9935" in by_field["distance_to_nato_km"].evidence
+    assert event.admin1 == "Zaporizhzhia" and by_field["admin1"].evidence == "admin1: Zaporizhia"
+    assert Event.model_validate_json(event.model_dump_json(exclude_none=True)) == event
+
+
+def test_an_event_without_anything_to_derive_is_returned_unchanged() -> None:
+    event = make_event(country="KEN", notes="Protesters marched peacefully.")
+    assert enrich_event(event) is event
+
+
+def test_inconsistent_figures_are_not_both_kept() -> None:
+    # 17 shot down nationwide, 3 launched at this place: the event must stay valid.
+    event = enrich_event(make_event(notes="Russian forces launched 3 Shahed drones at Kupiansk. Air defence shot down 17 Shahed drones overnight."))
+    assert event.drones_intercepted == 17 and event.drones_launched is None
+    Event.model_validate(event.model_dump())
+
+
+# Known distances (km) to a neighbour's territory, with the tolerance Natural Earth 1:10m allows:
+# its border lines are generalised by 1-3 km where they follow rivers (Danube, Prut).
+PLACES = [
+    ("Izmail to Romania across the Danube", 45.3506, 28.8375, "ROU", 1.5, 2.5),
+    ("Reni to Romania", 45.4566, 28.2930, "ROU", 0.5, 2.5),
+    ("Kilis, Turkey to Syria", 36.7184, 37.1212, "SYR", 8.0, 3.0),
+    ("Azaz, Syria to Turkey", 36.5866, 37.0463, "TUR", 6.0, 3.0),
+    ("Kharkiv to Russia", 49.9935, 36.2304, "RUS", 30.0, 5.0),
+    ("Lviv to Poland", 49.8397, 24.0297, "POL", 60.0, 5.0),
+    ("Oslo, inside Norway", 59.9139, 10.7522, "NOR", 0.0, 0.0),
+]
+
+
+@pytest.mark.parametrize(("name", "lat", "lon", "code", "km", "tolerance"), PLACES, ids=[p[0] for p in PLACES])
+def test_distances_to_real_boundaries(name: str, lat: float, lon: float, code: str, km: float, tolerance: float) -> None:
+    assert default_boundaries().distance_km([code], lat, lon) == pytest.approx(km, abs=tolerance)
+
+
+def test_distance_fields_follow_the_attacker_and_nato_membership_on_the_day() -> None:
+    # A Syrian town near Turkey is near NATO; Kharkiv struck by Russia is ~30 km from Russia.
+    azaz = enrich_event(make_event(country="SYR", latitude=36.5866, longitude=37.0463))
+    assert azaz.distance_to_nato_km == pytest.approx(6.0, abs=3.0)
+    kharkiv = enrich_event(make_event(actor1="Military Forces of Russia (2000-)", latitude=49.9935, longitude=36.2304))
+    assert kharkiv.distance_from_border_km == pytest.approx(30.0, abs=5.0)
+    assert enrich_event(make_event(country="ROU", latitude=45.2, longitude=28.8)).distance_to_nato_km == 0.0
+    # Vyborg, Russia: next to Finland, which joined NATO on 4 April 2023.
+    before = enrich_event(make_event(country="RUS", event_date=dt.date(2022, 6, 1), latitude=60.7092, longitude=28.7442))
+    after = enrich_event(make_event(country="RUS", event_date=dt.date(2024, 6, 1), latitude=60.7092, longitude=28.7442))
+    assert after.distance_to_nato_km < 50 < before.distance_to_nato_km
+
+
+def test_vocabulary_files_are_validated_with_every_problem() -> None:
+    bad = {
+        "vocabularies": {"drone": ["drone"], "empty": []},
+        "figures": {"injured": [{"pattern": "{nope} {n}"}], "speed": [{"pattern": "{n}"}], "drones_launched": [{"pattern": "no number"}]},
+        "target_categories": {"spaceport": ["spaceport"]},
+        "tags": {"Bad Tag": ["x"]},
+    }
+    with pytest.raises(InputError) as info:
+        NotesVocabulary(bad, Path("notes.yaml"))
+    text = str(info.value) + " ".join(i.message for i in info.value.issues)
+    for needle in ("empty", "{nope}", "speed", "{n}", "spaceport", "Bad Tag"):
+        assert needle in text or any(needle in (i.location.yaml_path or "") for i in info.value.issues), needle
+    with pytest.raises(InputError):
+        ActorRules({"sides": [{"pattern": "(", "side": "X"}], "nato_members": {"POL": "soon"}}, Path("actors.yaml"))
+    assert load_notes_vocabulary().figures and load_actor_rules().nato
+
+
+def test_article_extraction_shares_tags_sides_and_distances() -> None:
+    from riskengine.ingest.extract.articles import Extractor
+
+    [event] = Extractor().extract_text("---\ndate: 2024-05-02\n---\nRussian drones struck a substation in Kharkiv, causing a power outage.\n", "a.md")
+    event = event.event
+    assert "power-outage" in event.tags and event.distance_from_border_km == pytest.approx(30.0, abs=5.0)
+    assert {"tags", "distance_to_nato_km", "distance_from_border_km"} <= {d.field for d in event.derived}
