@@ -242,6 +242,9 @@ class Bounds:
     fields: tuple[str, ...]  # what the matcher reads
     per_fields: tuple[str, ...]  # what scaled points read
     keep_from: int | None = None  # events from this day (ordinal) on are handed on whole
+    # before keep_from, events that meet a leg condition of a pattern rule reaching back to
+    # that day: (first day, the rule's leg conditions) per pattern rule
+    keep_legs: tuple[tuple[int, tuple[Any, ...]], ...] = ()
     watch_after: dt.date | None = None  # hand on whole the events a brief's watchlist reads
 
 
@@ -263,10 +266,16 @@ def make_bounds(
     reach_back = max((r.window_days or 0 for r in compiled.pattern_rules), default=0)
     first_day = dt.date.min if unbounded else max(dt.date.min, first_period - dt.timedelta(days=reach_back))
     keep = None
+    legs: list[tuple[int, tuple[Any, ...]]] = []
     if keep_from is not None:
-        # a leg of a firing completing on keep_from may be up to reach_back days older (one day
-        # more: a chunk may end in the middle of a day)
-        keep = first_day.toordinal() if unbounded else max(1, keep_from.toordinal() - reach_back - 1)
+        # A firing completing on keep_from or later has every leg at most its rule's window
+        # before (one day more: a chunk may end in the middle of a day). Most of a long window
+        # (a year, for a repeat strike) is events no long rule can use: only those meeting one of
+        # its leg conditions are kept whole.
+        keep = max(1, keep_from.toordinal() - 1)
+        for rule in compiled.pattern_rules:
+            since = first_day.toordinal() if rule.window_days is None else max(1, keep - rule.window_days)
+            legs.append((since, tuple(p.condition for p in rule.patterns)))
     return Bounds(
         first_day=first_day,
         last_day=last_day,
@@ -278,6 +287,7 @@ def make_bounds(
         fields=compiled.fields,
         per_fields=per_fields,
         keep_from=keep,
+        keep_legs=tuple(sorted(legs, key=lambda leg: leg[0])),
         watch_after=watch_after,
     )
 
@@ -292,6 +302,7 @@ class Prepared:
     read: int  # input records read so far
     last_day: dt.date
     kept: list[Event]  # whole events from Bounds.keep_from on
+    packed: list[tuple[str, bytes]]  # earlier events that may be legs, as JSON (see _leg_tests)
     watched: list[Event]  # whole events a brief's watchlist reads (see watched_event)
 
 
@@ -324,10 +335,12 @@ def prepare(chunks: Iterable[Sequence[Event]], bounds: Bounds, counters: dict[st
     if bounds.watch_after is not None:
         chunks = _watching(chunks, bounds.watch_after, watched)
     last_day = bounds.first_day
+    may_be_leg = _leg_tests(bounds)
     for groups in ordered_chunks(chunks, bounds.first_day, bounds.last_day, bounds.chunk_size, bounds.reorder_days, counters):
         rows = []
         records = []
         kept: list[Event] = []
+        packed: list[tuple[str, bytes]] = []
         periods: dict[int, int] = defaultdict(int)
         for day, events in groups:
             period = day - (day - first_period) % length
@@ -335,6 +348,9 @@ def prepare(chunks: Iterable[Sequence[Event]], bounds: Bounds, counters: dict[st
                 periods[period] += len(events)
             if day >= keep_from:
                 kept.extend(events)
+            elif may_be_leg is not None:
+                # a year of them, whole, would be the bulk of memory; as JSON, a fifth of it
+                packed.extend((event.event_id, event.model_dump_json().encode()) for event in events if may_be_leg(day, event))
             for event in events:
                 row = row_of(event)
                 rows.append(row)
@@ -342,10 +358,30 @@ def prepare(chunks: Iterable[Sequence[Event]], bounds: Bounds, counters: dict[st
                 # the record: what scoring a firing reads of an event (see scorer._RecordTuple)
                 records.append((event.event_id, day, period, cached_source_weight(event), values))
         last_day = dt.date.fromordinal(groups[-1][0])
-        yield Prepared(rows, records, periods, counters["read"], last_day, kept, watched[:])
+        yield Prepared(rows, records, periods, counters["read"], last_day, kept, packed, watched[:])
         watched.clear()
     if watched:  # watched events after the last one matched
-        yield Prepared([], [], {}, counters["read"], last_day, [], watched[:])
+        yield Prepared([], [], {}, counters["read"], last_day, [], [], watched[:])
+
+
+def _leg_tests(bounds: Bounds) -> Callable[[int, Event], bool] | None:
+    """Whether an event of a day before ``keep_from`` may be a leg of a firing completing on
+    ``keep_from`` or later: some pattern rule reaching back to that day has a leg it meets."""
+    if not bounds.keep_legs:
+        return None
+    from riskengine.engine.reference import compile_condition
+
+    tests = [(since, tuple(compile_condition(c) for c in conditions)) for since, conditions in bounds.keep_legs]
+    earliest = tests[0][0]
+    fact_of = projector(bounds.fields)
+
+    def may_be_leg(day: int, event: Event) -> bool:
+        if day < earliest:
+            return False
+        fact = fact_of(event)
+        return any(test(fact) for since, conditions in tests if day >= since for test in conditions)
+
+    return may_be_leg
 
 
 def _watching(chunks: Iterable[Sequence[Event]], after: dt.date, watched: list[Event]) -> Iterator[Sequence[Event]]:

@@ -276,31 +276,43 @@ class Detail:
     the one before), beside the totals.
 
     Building a Contribution needs the legs' whole events (recommendation text, sources, region),
-    which a million-event history cannot keep: only events from ``keep_from`` (an ordinal day:
-    the earliest a leg of such a firing can be) are handed to ``keep``, and the scorer asks for
-    contributions only once some have been (``active``), so the long history before is scored
-    by totals alone at full speed."""
+    which a million-event history cannot keep: only events from ``keep_from`` (an ordinal day,
+    the window before the report's) are handed to ``keep`` whole, with the earlier ones that may
+    still be legs of a long pattern as JSON (``reader.make_bounds``). The scorer asks for
+    contributions only once some events have come whole (``active``), so the long history
+    before is scored by totals alone at full speed."""
 
     def __init__(self, pack: RulePack, periods: Iterable[int], keep_from: int) -> None:
         self.pack = pack
         self.periods = frozenset(periods)
         self.keep_from = keep_from
         self.events: dict[str, Event] = {}
+        self.packed: dict[str, bytes] = {}  # events that may be legs, as JSON until one is
         self.legs: dict[str, Event] = {}  # the events of the firings captured
         self.contributions: dict[int, list[Contribution]] = defaultdict(list)
         self.active = False
 
-    def keep(self, events: Iterable[Event]) -> None:
+    def keep(self, events: Iterable[Event], packed: Iterable[tuple[str, bytes]] = ()) -> None:
+        self.packed.update(packed)
         for event in events:
             self.events[event.event_id] = event
             self.active = True
+
+    def _event(self, event_id: str) -> Event:
+        event = self.events.get(event_id)
+        if event is None:
+            event = self.events[event_id] = Event.model_validate_json(self.packed.pop(event_id))
+        return event
 
     def capture(self, group: Sequence[_RuleScore], tuples: Sequence[tuple[str, ...]], records: Mapping[str, _RecordTuple]) -> None:
         for event_ids in tuples:
             period = max((records[event_id] for event_id in event_ids), key=_completion_order)[_PERIOD]
             if period not in self.periods:
                 continue
-            legs = [self.events[event_id] for event_id in event_ids]
+            try:
+                legs = [self._event(event_id) for event_id in event_ids]
+            except KeyError as missing:  # reader.make_bounds decides what is kept: a bug there
+                raise RuntimeError(f"event {missing} of a firing of {group[0].rule.id} was not kept whole") from None
             for event in legs:
                 self.legs[event.event_id] = event
             for rule in group:

@@ -86,8 +86,8 @@ def run_scorer(
             run.matched += len(item.records)
             run.last_day = item.last_day
             run.read = max(run.read, item.read)
-            if item.kept and detail is not None:
-                detail.keep(item.kept)
+            if detail is not None:
+                detail.keep(item.kept, item.packed)
             run.watched.extend(item.watched)
             yield item
 
