@@ -139,9 +139,21 @@ def _score_prepared(
         events_in_previous_window=totals.events.get(previous.start.toordinal(), 0),
         stakeholders=results,
     )
-    events = {e.event_id: e for e in run.watched}
+    events = _watched(run.watched, window)
     events.update(detail.legs)
     return Scored(report, sorted(events.values(), key=lambda e: (e.event_date, e.event_id)))
+
+
+def _watched(watched: Iterable[tuple[str | None, int, Event | bytes]], window: Window) -> dict[str, Event]:
+    """The watched events a brief reads: talks, and the strikes on targets hit in the window."""
+    start = window.start.toordinal()
+    hit = {target for target, day, _ in watched if target is not None and day >= start}
+    out: dict[str, Event] = {}
+    for target, _, item in watched:
+        if target is None or target in hit:
+            event = item if isinstance(item, Event) else Event.model_validate_json(item)
+            out[event.event_id] = event
+    return out
 
 
 def _points(totals: Totals, window: Window, stakeholder: str, weights: Mapping[str, float]) -> dict[str, float]:

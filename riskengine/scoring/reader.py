@@ -303,7 +303,7 @@ class Prepared:
     last_day: dt.date
     kept: list[Event]  # whole events from Bounds.keep_from on
     packed: list[tuple[str, bytes]]  # earlier events that may be legs, as JSON (see _leg_tests)
-    watched: list[Event]  # whole events a brief's watchlist reads (see watched_event)
+    watched: list[tuple[str | None, int, Event | bytes]]  # what a brief's watchlist reads (see _watching)
 
 
 def watched_event(event: Event, after: dt.date) -> bool:
@@ -331,7 +331,7 @@ def prepare(chunks: Iterable[Sequence[Event]], bounds: Bounds, counters: dict[st
 
     first_period, length = bounds.first_period, bounds.period_days
     keep_from = math.inf if bounds.keep_from is None else bounds.keep_from
-    watched: list[Event] = []
+    watched: list[tuple[str | None, int, Event | bytes]] = []
     if bounds.watch_after is not None:
         chunks = _watching(chunks, bounds.watch_after, watched)
     last_day = bounds.first_day
@@ -384,11 +384,20 @@ def _leg_tests(bounds: Bounds) -> Callable[[int, Event], bool] | None:
     return may_be_leg
 
 
-def _watching(chunks: Iterable[Sequence[Event]], after: dt.date, watched: list[Event]) -> Iterator[Sequence[Event]]:
-    """The chunks, with the events a brief's watchlist reads added to ``watched`` on the way:
-    from all history up to ``after`` (the window's end), not only what the matcher needs."""
+def _watching(chunks: Iterable[Sequence[Event]], after: dt.date, watched: list[tuple[str | None, int, Event | bytes]]) -> Iterator[Sequence[Event]]:
+    """The chunks, with the events a brief's watchlist reads added to ``watched`` on the way,
+    from all history up to ``after`` (the window's end), not only what the matcher needs.
+
+    Talks come whole (few). A strike on a named target counts only if its target is hit again
+    in the window, known at the end: until then it waits as (target, day, JSON), a fifth of
+    the memory of the event (``pipeline`` keeps those of the targets hit in the window)."""
     for chunk in chunks:
-        watched.extend(event for event in chunk if event.event_date <= after and watched_event(event, after))
+        for event in chunk:
+            if event.event_date <= after and watched_event(event, after):
+                if event.target_name is None:
+                    watched.append((None, event.event_date.toordinal(), event))
+                else:
+                    watched.append((event.target_name.casefold(), event.event_date.toordinal(), event.model_dump_json().encode()))
         yield chunk
 
 

@@ -56,7 +56,7 @@ class StreamRun:
     read: int = 0
     matched: int = 0
     last_day: dt.date | None = None
-    watched: list[Event] = field(default_factory=list)
+    watched: list[tuple[str | None, int, Event | bytes]] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
 
 
