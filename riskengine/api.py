@@ -20,7 +20,7 @@ from riskengine.rules.compiler import compile_rules
 from riskengine.core.events import Event
 from riskengine.rules.ir import CompiledRuleSet
 from riskengine.rules.loader import RulePack
-from riskengine.scoring.pipeline import contributions_by_event, score_events
+from riskengine.scoring.pipeline import Scored, contributions_by_event, score_events, score_files as _score_files
 from riskengine.core.resources import default_rules_dir, sample_data_dir
 from riskengine.scoring.scores import Contribution, ScoreReport
 from riskengine.core.windows import Window, parse_week
@@ -87,9 +87,41 @@ def score(
     )
 
 
+def score_files(
+    paths: Sequence[StrPath] | None = None,
+    *,
+    rules: RulePack | None = None,
+    window: Window | str | None = None,
+    stakeholders: Sequence[str] | None = None,
+    history_weeks: int = 8,
+    engine: str = "durable",
+    now: str | None = None,
+    skip_invalid: bool = False,
+    rejects: StrPath | None = None,
+) -> Scored:
+    """``score`` over event files (default: the bundled sample), streamed in bounded memory:
+    ``.report`` is what ``score`` gives, ``.events`` the events a brief of it reads, ``.read``
+    what reading rejected or replaced."""
+    pack = rules if rules is not None else load_rules()
+    if isinstance(window, str):
+        window = parse_week(window)
+    return _score_files(
+        [Path(p) for p in paths] if paths else None,
+        pack,
+        compile_pack(pack),
+        window=window,
+        stakeholders=stakeholders,
+        history_weeks=history_weeks,
+        engine=engine,
+        now=now,
+        skip_invalid=skip_invalid,
+        rejects=Path(rejects) if rejects else None,
+    )
+
+
 def explain(report: ScoreReport, stakeholder: str, event_id: str | None = None) -> list[Contribution]:
     """Every contribution behind a stakeholder's score (optionally those of one event)."""
     return contributions_by_event(report, stakeholder, event_id)
 
 
-__all__ = ["compile_pack", "explain", "load_rules", "read_events", "read_events_report", "sample_events_path", "score"]
+__all__ = ["Scored", "compile_pack", "explain", "load_rules", "read_events", "read_events_report", "sample_events_path", "score", "score_files"]

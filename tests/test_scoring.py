@@ -103,3 +103,68 @@ def test_bad_weeks_are_input_errors(text, message):
     with pytest.raises(InputError) as info:
         parse_week(text)
     assert info.value.issues[0].message == message
+
+
+# Per-dimension saturation (issue #13, part 4)
+
+
+def test_saturation_is_one_number_or_a_mapping_with_a_default():
+    from riskengine.rules.models import Profile
+
+    weights = {"humanitarian": 1.0, "security": 1.0}
+    one = Profile(title="t", dimension_weights=weights, saturation=10)
+    per = Profile(title="t", dimension_weights=weights, saturation={"default": 10, "humanitarian": 40})
+    no_default = Profile(title="t", dimension_weights=weights, saturation={"humanitarian": 40})
+    assert one.saturation_for("humanitarian") == one.saturation_for("security") == 10.0
+    assert (per.saturation_for("humanitarian"), per.saturation_for("security")) == (40.0, 10.0)
+    assert no_default.saturation_for("security") == 10.0
+    points = {"humanitarian": 40.0, "security": 10.0}
+    # each dimension at its own saturation reaches 6.32; the mean of the two is 6.32 too
+    assert overall_score(points, weights, per.saturation) == saturate(40.0, 40.0) == saturate(10.0, 10.0) == 6.32
+    assert overall_score(points, weights, one.saturation) == round((saturate(40.0, 10.0) + 6.32) / 2, 2)
+
+
+@pytest.mark.parametrize("bad", [0, -1, {"default": 0}, {"humanitarian": -5}, {"nonsense": 3}])
+def test_saturation_must_be_positive_and_name_dimensions(bad):
+    from pydantic import ValidationError
+
+    from riskengine.rules.models import Profile
+
+    with pytest.raises(ValidationError):
+        Profile(title="t", dimension_weights={"security": 1.0}, saturation=bad)
+
+
+def test_a_profile_with_per_dimension_saturation_scores_each_dimension_by_its_own(tmp_path):
+    """Score and backtest read the dimension's saturation; a mapping whose values are all the
+    profile's old number scores exactly as the number did."""
+    import yaml
+
+    from riskengine import api
+    from riskengine.core.resources import default_rules_dir
+    from riskengine.scoring.backtest import run_backtest
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    for path in default_rules_dir().glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if path.name == "profiles.yaml":
+            data = yaml.safe_load(text)
+            ngo = data["profiles"]["ngo"]
+            ngo["saturation"] = {"default": ngo["saturation"], "humanitarian": 40.0}
+            text = yaml.safe_dump(data, sort_keys=False)
+        (rules / path.name).write_text(text, encoding="utf-8")
+    events = api.read_events()
+    base = api.score(events, window="2025-W27", stakeholders=["ngo"]).stakeholders[0]
+    pack = api.load_rules([rules])
+    got = api.score(events, rules=pack, window="2025-W27", stakeholders=["ngo"]).stakeholders[0]
+    by_dim = {d.dimension: d for d in got.dimensions}
+    before = {d.dimension: d for d in base.dimensions}
+    assert by_dim["humanitarian"].weighted_points == before["humanitarian"].weighted_points > 0
+    assert by_dim["humanitarian"].score == saturate(by_dim["humanitarian"].weighted_points, 40.0)
+    assert by_dim["humanitarian"].score < before["humanitarian"].score
+    assert by_dim["security"].score == before["security"].score
+    week = parse_week("2025-W27")
+    series = run_backtest([sorted(events, key=lambda e: e.event_date)], pack, api.compile_pack(pack), first=week, last=week, stakeholders=["ngo"])
+    point = series.series[0].weeks[0]
+    assert point.score == got.score
+    assert [(d.dimension, d.score) for d in point.dimensions] == [(d.dimension, d.score) for d in got.dimensions]

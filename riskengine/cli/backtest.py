@@ -12,6 +12,7 @@ import sys
 import time
 from typing import TextIO
 
+from riskengine import api
 from riskengine.scoring.backtest import DEFAULT_CHUNK_SIZE, DEFAULT_REORDER_DAYS, BacktestProgress, backtest_files, to_csv_rows, to_json_data
 from riskengine.cli.common import UsageError
 from riskengine.cli.common import add_input_options, report_read, stakeholder_choices, stakeholders_from
@@ -88,10 +89,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--workers must be 0 or more and --chunk-size at least 1")
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     report = ReadReport()
+    pack = api.load_rules(args.rules)
     try:
         result = backtest_files(
             args.events or None,
-            rules=args.rules,
+            pack=pack,
+            compiled=api.compile_pack(pack),
             first=first,
             last=last,
             stakeholders=stakeholders_from(args.stakeholder),

@@ -12,7 +12,7 @@ from riskengine.briefs.render import FORMATS, RenderedBrief, render_briefs, sign
 from riskengine.cli.common import (
     add_input_options,
     add_window_options,
-    load_inputs,
+    score_inputs,
     stakeholder_choices,
     stakeholders_from,
     window_from,
@@ -59,12 +59,9 @@ def _formats(value: str) -> tuple[str, ...]:
 
 
 def build(args: argparse.Namespace) -> list[RenderedBrief]:
-    window = window_from(args)
-    pack, events = load_inputs(args)
-    report = api.score(
-        events, rules=pack, window=window, stakeholders=stakeholders_from(args.stakeholder), engine=args.engine, now=args.now
-    )
-    return render_briefs(report, events, formats=_formats(args.format), templates_dir=args.templates)
+    window_from(args)  # a bad window is a usage error before any reading
+    scored = score_inputs(args, stakeholders_from(args.stakeholder))
+    return render_briefs(scored.report, scored.events, formats=_formats(args.format), templates_dir=args.templates)
 
 
 def summary_line(brief: RenderedBrief) -> str:

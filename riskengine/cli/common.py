@@ -58,6 +58,23 @@ def load_inputs(args: argparse.Namespace) -> tuple[RulePack, list[Event]]:
     return pack, read.events
 
 
+def score_inputs(args: argparse.Namespace, stakeholders: list[str] | None) -> api.Scored:
+    """The report of the chosen window, streamed from the event files (score and brief)."""
+    pack = api.load_rules(args.rules)
+    scored = api.score_files(
+        args.events or None,
+        rules=pack,
+        window=window_from(args),
+        stakeholders=stakeholders,
+        engine=args.engine,
+        now=args.now,
+        skip_invalid=args.skip_invalid,
+        rejects=args.rejects if args.skip_invalid else None,
+    )
+    report_read(scored.read)
+    return scored
+
+
 def report_read(report: ReadReport) -> None:
     """Say on stderr what reading skipped or replaced: nothing is dropped silently."""
     if report.rejected:

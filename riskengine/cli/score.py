@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from riskengine import api
 from riskengine.cli.common import (
     add_input_options,
     add_window_options,
-    load_inputs,
+    score_inputs,
     stakeholder_choices,
     stakeholders_from,
     window_from,
@@ -58,11 +57,8 @@ def render_json(report: ScoreReport) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    window = window_from(args)
-    pack, events = load_inputs(args)
-    report = api.score(
-        events, rules=pack, window=window, stakeholders=stakeholders_from(args.stakeholder), engine=args.engine, now=args.now
-    )
+    window_from(args)  # a bad window is a usage error before any reading
+    report = score_inputs(args, stakeholders_from(args.stakeholder)).report
     text = render_json(report) if args.format == "json" else render_table(report)
     if args.out:
         write_atomic(args.out, text)

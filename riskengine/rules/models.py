@@ -305,15 +305,30 @@ class Profile(_Strict):
     dimension_weights: dict[Dimension, float]
     regions_of_interest: list[str] = Field(default_factory=list)
     thresholds: list[float] = Field(default=[2.0, 4.0, 6.0, 8.0], min_length=4, max_length=4)
-    saturation: float = Field(10.0, gt=0, description="Weighted points at which a dimension reaches 6.3 of 10")
+    saturation: float | dict[Literal["default"] | Dimension, float] = Field(
+        10.0,
+        description=(
+            "Weighted points at which a dimension reaches 6.3 of 10: one number for every dimension, "
+            "or a mapping dimension -> number whose 'default' (10 when left out) covers the others"
+        ),
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Profile:
         if any(w < 0 for w in self.dimension_weights.values()) or sum(self.dimension_weights.values()) <= 0:
             raise ValueError("dimension_weights must be non-negative and not all zero")
+        values = self.saturation.values() if isinstance(self.saturation, dict) else [self.saturation]
+        if not all(v > 0 for v in values):
+            raise ValueError("saturation must be greater than 0")
         if sorted(self.thresholds) != list(self.thresholds) or not all(0 < t < 10 for t in self.thresholds):
             raise ValueError("thresholds must be four increasing numbers between 0 and 10")
         return self
+
+    def saturation_for(self, dimension: str) -> float:
+        """The saturation of one dimension (see ``saturation``)."""
+        if isinstance(self.saturation, dict):
+            return float(self.saturation.get(dimension, self.saturation.get("default", 10.0)))  # type: ignore[call-overload]
+        return float(self.saturation)
 
 
 class RuleFile(_Strict):

@@ -10,16 +10,16 @@ retention work exactly as in one process. Identical rules of different packs are
   reads, validates, orders and projects the next chunk while the main process matches and
   scores the last one. It splits the work where it is cheapest to cut: only facts and small
   records cross the pipe, once.
-* ``score_parallel`` (``backtest.run_backtest`` with ``workers`` > 1, for events already in
+* ``score_parallel`` (``stream.run_scorer`` with ``workers`` > 1, for events already in
   memory): the main process projects events while the workers match their rules *and score
   their own firings* into weekly totals. Totals are integers (points in units of 1e-4), so merging them at the end is
   exact, and firings, which outnumber events ten to one on a dense feed, never cross a pipe.
-* ``match_parallel``: a drop-in for ``pipeline.match_stream`` that brings the firings back, for
+* ``match_parallel``: a drop-in for ``facts.match_stream`` that brings the firings back, for
   callers that need them.
 
 When it pays (docs/BENCHMARKS.md): feeds of tens of thousands of events and more, where matching
 and scoring cost as much as reading. Below that, starting the workers costs more than it saves,
-and ``riskengine.scoring.backtest.choose_workers`` stays in one process.
+and ``riskengine.scoring.reader.choose_workers`` stays in one process.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ from riskengine.core import errors
 from riskengine.core.errors import EngineError
 from riskengine.core.events import Event
 from riskengine.rules.ir import CompiledRule, CompiledRuleSet, Firing
-from riskengine.scoring.pipeline import fan_out, projector, share_identical_rules
+from riskengine.scoring.facts import fan_out, match_stream, projector, share_identical_rules
+from riskengine.scoring.scorer import Scorer, last_day_of
 
 # Chunks handed to the workers before the oldest one's firings are waited for: enough to keep
 # both sides busy, few enough that memory stays a handful of chunks.
@@ -134,7 +135,6 @@ def _score_worker(
     the totals. Firings never leave the worker."""
 
     def setup(stack: contextlib.ExitStack) -> Callable[[Any], Any]:
-        from riskengine.scoring.backtest import Scorer, last_day_of
         from riskengine.engine.matching import open_matcher
 
         scorer = Scorer(groups, *settings)
@@ -348,8 +348,6 @@ def match_parallel(
     completed, in input order. Identical rules are matched once (``share_identical_rules``)
     unless ``share`` is false (the caller has done it). With one worker or one rule it runs in
     this process."""
-    from riskengine.scoring.pipeline import match_stream
-
     if share:
         compiled, fanout = share_identical_rules(compiled)
     else:

@@ -1,263 +1,46 @@
-"""Events -> facts -> firings -> contributions -> scores.
+"""A window's score report (``riskengine score``, ``brief``, ``explain``), from events in memory
+or streamed from files, by the one scorer the backtest uses.
 
-The steps the API and the CLI share. Matching streams in chunks; scoring a window keeps only the
-events that window (and its history, and the pattern windows reaching back from it) can use.
+The report needs, per stakeholder, the totals of its history windows (the brief's trend) and the
+full contributions of the window and the one before (drivers, regions, "since last week"). Events
+stream through the matcher from as far back as the longest pattern window reaches before the
+first history window; the scorer sums every firing into totals per window (``scorer.Scorer``),
+and only from the earliest day a leg of a firing in the last two windows can have are events
+kept whole, for ``scorer.Detail`` to build their contributions. So scoring a week of a
+million-event history holds a few weeks of events, not the history.
+
+Files stream through the backtest's reader (``reader``, ``stream``): a file out of date order is
+sorted on the way, and a file that revises an event (the same ``event_id`` twice, ACLED's upsert)
+is read into memory as ``riskengine.api.read_events`` reads it, where the later record wins.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import operator
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from riskengine.core.errors import InputError, Issue
-from riskengine.core.events import FIELDS, Event, FieldKind
-from riskengine.rules.ir import CompiledRule, CompiledRuleSet, Firing, encode_value
-from riskengine.rules.loader import RulePack
-from riskengine.core.resources import display_path
-from riskengine.rules.models import STAKEHOLDERS, Profile, Rule
-from riskengine.core.sandbox import render_text
-from riskengine.scoring.scores import (
-    Contribution,
-    RulePackInfo,
-    ScoreReport,
-    SourceOut,
-    rule_points,
-    source_weight,
-    stakeholder_score,
-    window_out,
-)
+from riskengine.core.events import Event
+from riskengine.core.resources import display_path, sample_data_dir
 from riskengine.core.windows import Window, week_of
-
-STAKEHOLDER_TITLES: dict[str, str] = {
-    "investor": "International investors and businesses",
-    "government": "Governments and diplomatic entities",
-    "ngo": "Humanitarian organisations",
-    "analyst": "Military analysts and strategists",
-}
-
-
-def fact_of(event: Event, fields: Sequence[str]) -> dict[str, Any]:
-    """The engine fact for one event: only the fields the rules read."""
-    return projector(tuple(fields))(event)
-
-
-_AS_STORED = (FieldKind.STRING, FieldKind.NUMBER, FieldKind.BOOLEAN)
-
-
-@functools.lru_cache(maxsize=32)
-def projector(fields: tuple[str, ...]) -> Callable[[Event], dict[str, Any]]:
-    """``fact_of`` for one field list, with the per-field lookups done once.
-
-    A backtest projects every event of a feed; going through FIELDS and ``project`` for each
-    field of each event cost more than validating the event. The fact is the same as
-    ``ir.project`` of the field values (checked by tests/test_pipeline.py): None left out,
-    dates as ordinal days, lists copied with dates inside them encoded.
-    """
-    # Fields whose stored value goes into the fact as it is (text, numbers, booleans) are
-    # copied by one comprehension; dates, lists and derived fields take the slower steps.
-    plain = tuple(
-        name for name in fields for spec in (FIELDS.get(name),) if spec is not None and spec.derive is None and spec.kind in _AS_STORED
-    )
-    steps = [(name, spec.derive if spec is not None else None) for name in fields if name not in plain for spec in (FIELDS.get(name),)]
-    date = dt.date
-
-    def fact(event: Event) -> dict[str, Any]:
-        stored = event.__dict__
-        out = {name: value for name in plain if (value := stored.get(name)) is not None}
-        for name, derive in steps:
-            value = stored.get(name) if derive is None else derive(event)
-            if value is None:
-                continue
-            kind = value.__class__
-            if kind is date:
-                value = value.toordinal()
-            elif kind is list or kind is tuple:
-                value = encode_value(value)
-            out[name] = value
-        return out
-
-    return fact
-
-
-@functools.lru_cache(maxsize=32)
-def row_projector(fields: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[[Event], tuple[Any, ...]]]:
-    """The facts of ``projector`` as rows: the field names in row order, and the function that
-    gives an event's values in that order, None where the fact leaves a field out.
-
-    A backtest sends a million facts from its reader process to the matching one: a row is
-    built with one C call for the fields stored as they are, pickles without keys, and the
-    matcher makes a dict only of the few facts patterns keep (``Matcher.feed_rows_by_rule``).
-    """
-    plain = tuple(
-        name for name in fields for spec in (FIELDS.get(name),) if spec is not None and spec.derive is None and spec.kind in _AS_STORED
-    )
-    steps = [(name, spec.derive if spec is not None else None) for name in fields if name not in plain for spec in (FIELDS.get(name),)]
-    names = plain + tuple(name for name, _ in steps)
-    date = dt.date
-    if len(plain) > 1:
-        plain_values: Callable[[dict[str, Any]], tuple[Any, ...]] = operator.itemgetter(*plain)
-    else:  # itemgetter of one name gives the value, not a tuple
-
-        def plain_values(stored: dict[str, Any]) -> tuple[Any, ...]:
-            return tuple(map(stored.get, plain))
-
-    def row(event: Event) -> tuple[Any, ...]:
-        stored = event.__dict__
-        rest = []
-        for name, derive in steps:
-            value = stored.get(name) if derive is None else derive(event)
-            if value is not None:
-                kind = value.__class__
-                if kind is date:
-                    value = value.toordinal()
-                elif kind is list or kind is tuple:
-                    value = encode_value(value) if value else []  # most events have no tags
-            rest.append(value)
-        return (*plain_values(stored), *rest)
-
-    return names, row
-
-
-def share_identical_rules(compiled: CompiledRuleSet) -> tuple[CompiledRuleSet, dict[str, tuple[str, ...]]]:
-    """One rule per distinct pattern, and which rule ids each stands for.
-
-    Packs for different stakeholders often hold the same rule under different ids (the
-    investor's, government's and analyst's "retaliation cycle"): matching it once and copying
-    its firings to every id gives the same firings for a fraction of the work. Leg aliases do
-    not matter to matching and are ignored.
-    """
-    groups: dict[Any, list[CompiledRule]] = {}
-    for rule in compiled.rules:
-        key: Any = (tuple((p.condition, p.joins) for p in rule.patterns), rule.window_days)
-        try:
-            hash(key)
-        except TypeError:  # an unhashable constant: compare by its text instead
-            key = repr(key)
-        groups.setdefault(key, []).append(rule)
-    kept: list[CompiledRule] = []
-    fanout: dict[str, tuple[str, ...]] = {}
-    for members in groups.values():
-        members.sort(key=lambda r: r.id)
-        kept.append(members[0])
-        fanout[members[0].id] = tuple(r.id for r in members)
-    kept.sort(key=lambda r: r.id)
-    return CompiledRuleSet(tuple(kept), fields=compiled.fields), fanout
-
-
-def fan_out(firings: Iterable[Firing], fanout: dict[str, tuple[str, ...]]) -> list[Firing]:
-    """The firings of shared rules copied to every rule id they stand for, sorted."""
-    out = [Firing(rule_id, f.event_ids) for f in firings for rule_id in fanout.get(f.rule_id, (f.rule_id,))]
-    out.sort()
-    return out
-
-
-def match_stream(
-    chunks: Iterable[Sequence[Event]],
-    compiled: CompiledRuleSet,
-    *,
-    engine: str = "durable",
-    batch_size: int = 5000,
-    share: bool = True,
-) -> Iterator[tuple[Sequence[Event], list[Firing]]]:
-    """Feed chunks of events to one matcher; yield each chunk with the firings it completed.
-
-    Identical rules (the same rule in several stakeholders' packs) are matched once and their
-    firings copied to every id (``share_identical_rules``). ``share=False`` is for a caller
-    that shared the rules itself and wants the firings of the shared ones as they are."""
-    from riskengine.engine.matching import (
-        open_matcher,  # the engine loads only when something is matched
-    )
-
-    shared, fanout = share_identical_rules(compiled) if share else (compiled, {})
-    fact = projector(compiled.fields)
-    with open_matcher(shared, engine=engine, batch_size=batch_size) as matcher:  # type: ignore[arg-type]
-        for chunk in chunks:
-            if not chunk:
-                continue
-            firings = matcher.feed([fact(event) for event in chunk])
-            yield chunk, fan_out(firings, fanout) if share else firings
-
-
-def template_view(event: Event) -> dict[str, Any]:
-    """An event as recommendation text sees it: stored fields plus the derived ones."""
-    view = event.model_dump(mode="json")
-    for name, spec in FIELDS.items():
-        if spec.derive is not None:
-            view[name] = spec.value_of(event)
-    return view
-
-
-def _leg_context(rule: Rule, legs: Sequence[Event]) -> dict[str, Any]:
-    context: dict[str, Any] = {"event": template_view(legs[-1])}
-    if rule.sequence is not None:
-        for leg, event in zip(rule.sequence, legs):
-            context[leg.as_] = template_view(event)
-    return context
-
-
-_RULE_INDEX: dict[int, dict[str, Rule]] = {}
-
-
-def _rule_by_id(pack: RulePack) -> dict[str, Rule]:
-    index = _RULE_INDEX.get(id(pack))
-    if index is None or index.get("__pack__") is not pack:  # type: ignore[comparison-overlap]
-        index = {rule.id: rule for rule in pack.rules}
-        index["__pack__"] = pack  # type: ignore[assignment]
-        _RULE_INDEX.clear()
-        _RULE_INDEX[id(pack)] = index
-    return index
-
-
-def contributions_for(firing: Firing, legs: Sequence[Event], pack: RulePack, stakeholders: Iterable[str] | None = None) -> list[Contribution]:
-    """One contribution per stakeholder of the rule that fired (restricted to ``stakeholders``)."""
-    rule = _rule_by_id(pack)[firing.rule_id]
-    origin = pack.origin(rule.id)
-    leg_names = [leg.as_ for leg in rule.sequence] if rule.sequence else ["event"]
-    points = rule_points(rule.points, legs, leg_names)
-    weight = min(source_weight(event) for event in legs)
-    recommendation = render_text(rule.recommendation, _leg_context(rule, legs)) if rule.recommendation else None
-    completing = max(legs, key=lambda e: (e.event_date, e.event_id))
-    sources = sorted(
-        {
-            (s.name, s.grade, s.url, s.document)
-            for event in legs
-            for s in event.sources
-        }
-    )
-    wanted = set(stakeholders) if stakeholders is not None else None
-    source_text = rule.source.label
-    return [
-        Contribution(
-            rule_id=rule.id,
-            rule_title=rule.title,
-            stakeholder=stakeholder,
-            dimension=rule.dimension,
-            event_ids=list(firing.event_ids),
-            event_date=completing.event_date,
-            region=completing.region,
-            points=points,
-            source_weight=weight,
-            weighted_points=round(points * weight, 4),
-            recommendation=recommendation,
-            rule_source=source_text,
-            rule_file=display_path(origin.file),
-            rule_line=origin.line,
-            sources=[SourceOut(name=n, grade=g, url=u, document=d) for n, g, u, d in sources],
-        )
-        for stakeholder in sorted(rule.stakeholders)
-        if wanted is None or stakeholder in wanted
-    ]
-
-
-def default_profile(stakeholder: str) -> Profile:
-    from riskengine.rules.models import DIMENSIONS
-
-    return Profile(title=STAKEHOLDER_TITLES[stakeholder], dimension_weights={d: 1.0 for d in DIMENSIONS})  # type: ignore[misc]
+from riskengine.ingest.event_files import ReadReport, read_events, stream_events
+from riskengine.rules.ir import CompiledRuleSet
+from riskengine.rules.loader import RulePack
+from riskengine.scoring.contributions import (
+    STAKEHOLDER_TITLES,
+    check_stakeholders,
+    contributions_for,
+    default_profile,
+    template_view,
+)
+from riskengine.scoring.facts import fact_of, fan_out, match_stream, projector, row_projector, share_identical_rules
+from riskengine.scoring.reader import DEFAULT_REORDER_DAYS, Bounds, Prepared, choose_workers, make_bounds, prepare
+from riskengine.scoring.scorer import Detail, Totals, per_fields_of
+from riskengine.scoring.scores import SCALE, Contribution, RulePackInfo, ScoreReport, stakeholder_score, window_out
+from riskengine.scoring.stream import copy_report, prepared_from_files, run_scorer, scorer_for, sorting_if_needed
 
 
 @dataclass(frozen=True)
@@ -284,17 +67,98 @@ def resolve_window(window: Window | None, events: Sequence[Event]) -> Window:
     return week_of(max(e.event_date for e in events))
 
 
-def check_stakeholders(names: Iterable[str] | None) -> list[str]:
-    if names is None:
-        return list(STAKEHOLDERS)
-    chosen = []
-    for name in names:
-        if name not in STAKEHOLDERS:
-            from riskengine.core.errors import did_you_mean
+@dataclass
+class Scored:
+    """A report and the events a brief of it reads: the legs of the contributions, and those its
+    watchlist names (talks ahead, strikes on named targets)."""
 
-            raise InputError([Issue("E404", f"unknown stakeholder '{name}'", hint=did_you_mean(name, STAKEHOLDERS) or f"one of {', '.join(STAKEHOLDERS)}")])
-        chosen.append(name)
-    return sorted(set(chosen), key=STAKEHOLDERS.index)
+    report: ScoreReport
+    events: list[Event]
+    read: ReadReport = field(default_factory=ReadReport)
+
+
+def _bounds(plan: ScoringPlan, pack: RulePack, compiled: CompiledRuleSet, batch_size: int, watch: bool) -> Bounds:
+    # Windows are contiguous and of one length, so the scorer's periods are the history windows.
+    return make_bounds(
+        compiled,
+        per_fields_of(pack),
+        first_period=plan.history[0].start,
+        last_day=plan.window.end,
+        period_days=plan.window.days,
+        chunk_size=batch_size,
+        reorder_days=DEFAULT_REORDER_DAYS,
+        keep_from=plan.history[-2].start,
+        watch_after=plan.window.end if watch else None,
+    )
+
+
+def _score_prepared(
+    items: Iterable[Prepared],
+    bounds: Bounds,
+    plan: ScoringPlan,
+    pack: RulePack,
+    compiled: CompiledRuleSet,
+    chosen: Sequence[str],
+    engine: str,
+    now: str | None,
+) -> Scored:
+    window, previous = plan.window, plan.history[-2]
+    shared, scorer = scorer_for(pack, compiled, chosen, bounds)
+    detail = scorer.detail = Detail(pack, (window.start.toordinal(), previous.start.toordinal()), bounds.keep_from or 0)
+    run = run_scorer(items, shared, scorer, bounds, engine=engine)
+    totals = scorer.totals_now()
+    results = []
+    for stakeholder in chosen:
+        profile = pack.profiles.get(stakeholder) or default_profile(stakeholder)
+        weights = profile.dimension_weights
+
+        def points(w: Window, stakeholder: str = stakeholder) -> dict[str, float]:
+            return _points(totals, w, stakeholder, weights)
+
+        results.append(
+            stakeholder_score(
+                stakeholder=stakeholder,
+                title=profile.title,
+                weights=weights,
+                thresholds=profile.thresholds,
+                saturation=profile.saturation,
+                regions_of_interest=profile.regions_of_interest,
+                current=[c for c in detail.contributions.get(window.start.toordinal(), []) if c.stakeholder == stakeholder],
+                previous=[c for c in detail.contributions.get(previous.start.toordinal(), []) if c.stakeholder == stakeholder],
+                history=[(w.label, points(w)) for w in plan.history],
+                now_points=points(window),
+                before_points=points(previous),
+            )
+        )
+    report = ScoreReport(
+        generated_at=now,
+        window=window_out(window),
+        previous_window=window_out(previous),
+        rule_pack=RulePackInfo(version=pack.version, rules=len(pack.rules), files=[display_path(f) for f in pack.files]),
+        events_in_window=totals.events.get(window.start.toordinal(), 0),
+        events_in_previous_window=totals.events.get(previous.start.toordinal(), 0),
+        stakeholders=results,
+    )
+    events = _watched(run.watched, window)
+    events.update(detail.legs)
+    return Scored(report, sorted(events.values(), key=lambda e: (e.event_date, e.event_id)))
+
+
+def _watched(watched: Iterable[tuple[str | None, int, Event | bytes]], window: Window) -> dict[str, Event]:
+    """The watched events a brief reads: talks, and the strikes on targets hit in the window."""
+    start = window.start.toordinal()
+    hit = {target for target, day, _ in watched if target is not None and day >= start}
+    out: dict[str, Event] = {}
+    for target, _, item in watched:
+        if target is None or target in hit:
+            event = item if isinstance(item, Event) else Event.model_validate_json(item)
+            out[event.event_id] = event
+    return out
+
+
+def _points(totals: Totals, window: Window, stakeholder: str, weights: Mapping[str, float]) -> dict[str, float]:
+    start = window.start.toordinal()
+    return {d: totals.points.get((start, stakeholder, d), 0) / SCALE for d in weights}
 
 
 def score_events(
@@ -309,53 +173,91 @@ def score_events(
     now: str | None = None,
     batch_size: int = 5000,
 ) -> ScoreReport:
+    """The report of ``window`` (default: the week of the latest event) over events in memory."""
     chosen = check_stakeholders(stakeholders)
     window = resolve_window(window, events)
     plan = plan_windows(window, history_weeks, compiled)
     # No look-ahead: what happens after the window cannot raise its score.
-    relevant = sorted(
-        (e for e in events if plan.earliest <= e.event_date <= window.end),
-        key=lambda e: (e.event_date, e.event_id),
-    )
-    by_id = {e.event_id: e for e in relevant}
+    relevant = sorted((e for e in events if plan.earliest <= e.event_date <= window.end), key=lambda e: (e.event_date, e.event_id))
+    bounds = _bounds(plan, pack, compiled, batch_size, watch=False)
     chunks = [relevant[i : i + batch_size] for i in range(0, len(relevant), batch_size)]
+    return _score_prepared(prepare(chunks, bounds, {"read": 0}), bounds, plan, pack, compiled, chosen, engine, now).report
 
-    per_window: dict[tuple[str, str], list[Contribution]] = defaultdict(list)
-    for _chunk, firings in match_stream(chunks, compiled, engine=engine, batch_size=batch_size):
-        for firing in firings:
-            legs = [by_id[i] for i in firing.event_ids]
-            for contribution in contributions_for(firing, legs, pack, chosen):
-                for w in plan.history:
-                    if w.contains(contribution.event_date):
-                        per_window[(contribution.stakeholder, w.label)].append(contribution)
-                        break
 
-    previous = plan.history[-2]
-    results = []
-    for stakeholder in chosen:
-        profile = pack.profiles.get(stakeholder) or default_profile(stakeholder)
-        results.append(
-            stakeholder_score(
-                stakeholder=stakeholder,
-                title=profile.title,
-                weights=profile.dimension_weights,
-                thresholds=profile.thresholds,
-                saturation=profile.saturation,
-                regions_of_interest=profile.regions_of_interest,
-                current=per_window.get((stakeholder, window.label), []),
-                previous=per_window.get((stakeholder, previous.label), []),
-                history=[(w.label, per_window.get((stakeholder, w.label), [])) for w in plan.history],
+def score_files(
+    paths: Sequence[str | os.PathLike[str]] | None,
+    pack: RulePack,
+    compiled: CompiledRuleSet,
+    *,
+    window: Window | None = None,
+    stakeholders: Iterable[str] | None = None,
+    history_weeks: int = 8,
+    engine: str = "durable",
+    now: str | None = None,
+    skip_invalid: bool = False,
+    rejects: str | os.PathLike[str] | None = None,
+    batch_size: int = 5000,
+    workers: int | None = None,
+) -> Scored:
+    """``score_events`` over event files (default: the bundled sample), streamed: memory holds
+    the scorer's records and the last weeks' events, whatever the files' size. With the report
+    come the events a brief of it reads (``Scored.events``) and what reading skipped."""
+    chosen = check_stakeholders(stakeholders)
+    files = [Path(p) for p in paths] if paths else [sample_data_dir() / "sample_events.yaml"]
+    if window is None:
+        window = _latest_week(files, skip_invalid)
+    plan = plan_windows(window, history_weeks, compiled)
+    bounds = _bounds(plan, pack, compiled, batch_size, watch=True)
+    processes = choose_workers(files, workers)
+
+    def attempt(sort: bool) -> Scored:
+        read = ReadReport()
+        counters = {"read": 0}
+        items = _unique(
+            prepared_from_files(
+                files, bounds, processes=processes, skip_invalid=skip_invalid, rejects=rejects, report=read, counters=counters, sort=sort
             )
         )
-    return ScoreReport(
-        generated_at=now,
-        window=window_out(window),
-        previous_window=window_out(previous),
-        rule_pack=RulePackInfo(version=pack.version, rules=len(pack.rules), files=[display_path(f) for f in pack.files]),
-        events_in_window=sum(1 for e in relevant if window.contains(e.event_date)),
-        events_in_previous_window=sum(1 for e in relevant if previous.contains(e.event_date)),
-        stakeholders=results,
-    )
+        scored = _score_prepared(items, bounds, plan, pack, compiled, chosen, engine, now)
+        scored.read = read
+        return scored
+
+    try:
+        return sorting_if_needed(attempt)
+    except InputError as error:
+        if not any(issue.code == _REVISED for issue in error.issues):
+            raise
+    # A later record revises an earlier one: which one counts is known only at the end of the
+    # files, so read them whole, as read_events does (the later record wins).
+    loaded = read_events(files, skip_invalid=skip_invalid, rejects_path=rejects)
+    report = score_events(loaded.events, pack, compiled, window=window, stakeholders=chosen, history_weeks=history_weeks, engine=engine, now=now)
+    return Scored(report, loaded.events, loaded.report)
+
+
+_REVISED = "E412"
+
+
+def _unique(items: Iterable[Prepared]) -> Iterator[Prepared]:
+    """The items, or E412 at the first event id seen twice (in any date: the records before
+    the window are gone by then, so the scorer's own check cannot see it)."""
+    seen: set[str] = set()
+    for item in items:
+        before = len(seen)
+        seen.update(record[0] for record in item.records)
+        if len(seen) - before != len(item.records):
+            raise InputError([Issue(_REVISED, "an event id appears twice: the later record revises the earlier")])
+        yield item
+
+
+def _latest_week(files: Sequence[Path], skip_invalid: bool) -> Window:
+    """The week of the latest event, by a first reading pass (no window was given)."""
+    latest: dt.date | None = None
+    for chunk in stream_events(files, skip_invalid=skip_invalid):
+        day = max(e.event_date for e in chunk)
+        latest = day if latest is None or day > latest else latest
+    if latest is None:
+        raise InputError([Issue("E403", "no events to score and no window given", hint="give --week or event files")])
+    return week_of(latest)
 
 
 def contributions_by_event(report: ScoreReport, stakeholder: str, event_id: str | None = None) -> list[Contribution]:
@@ -370,3 +272,25 @@ def contributions_by_event(report: ScoreReport, stakeholder: str, event_id: str 
 
 def index_events(events: Iterable[Event]) -> Mapping[str, Event]:
     return {e.event_id: e for e in events}
+
+
+__all__ = [
+    "STAKEHOLDER_TITLES",
+    "Scored",
+    "ScoringPlan",
+    "check_stakeholders",
+    "contributions_by_event",
+    "contributions_for",
+    "copy_report",
+    "default_profile",
+    "fact_of",
+    "fan_out",
+    "match_stream",
+    "plan_windows",
+    "projector",
+    "row_projector",
+    "score_events",
+    "score_files",
+    "share_identical_rules",
+    "template_view",
+]

@@ -1,0 +1,160 @@
+"""Events as the matcher sees them: facts (dicts or rows of the fields the rules read), and
+identical rules matched once.
+
+What every scoring path shares before a firing is scored: ``projector``/``row_projector`` turn
+events into facts, ``share_identical_rules`` folds the same rule in several packs into one, and
+``match_stream`` feeds chunks to one matcher (for callers that want the firings themselves).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from riskengine.core.events import FIELDS, Event, FieldKind
+from riskengine.rules.ir import CompiledRule, CompiledRuleSet, Firing, encode_value
+
+def fact_of(event: Event, fields: Sequence[str]) -> dict[str, Any]:
+    """The engine fact for one event: only the fields the rules read."""
+    return projector(tuple(fields))(event)
+
+
+_AS_STORED = (FieldKind.STRING, FieldKind.NUMBER, FieldKind.BOOLEAN)
+
+
+@functools.lru_cache(maxsize=32)
+def projector(fields: tuple[str, ...]) -> Callable[[Event], dict[str, Any]]:
+    """``fact_of`` for one field list, with the per-field lookups done once.
+
+    A backtest projects every event of a feed; going through FIELDS and ``project`` for each
+    field of each event cost more than validating the event. The fact is the same as
+    ``ir.project`` of the field values (checked by tests/test_pipeline.py): None left out,
+    dates as ordinal days, lists copied with dates inside them encoded.
+    """
+    # Fields whose stored value goes into the fact as it is (text, numbers, booleans) are
+    # copied by one comprehension; dates, lists and derived fields take the slower steps.
+    plain = tuple(
+        name for name in fields for spec in (FIELDS.get(name),) if spec is not None and spec.derive is None and spec.kind in _AS_STORED
+    )
+    steps = [(name, spec.derive if spec is not None else None) for name in fields if name not in plain for spec in (FIELDS.get(name),)]
+    date = dt.date
+
+    def fact(event: Event) -> dict[str, Any]:
+        stored = event.__dict__
+        out = {name: value for name in plain if (value := stored.get(name)) is not None}
+        for name, derive in steps:
+            value = stored.get(name) if derive is None else derive(event)
+            if value is None:
+                continue
+            kind = value.__class__
+            if kind is date:
+                value = value.toordinal()
+            elif kind is list or kind is tuple:
+                value = encode_value(value)
+            out[name] = value
+        return out
+
+    return fact
+
+
+@functools.lru_cache(maxsize=32)
+def row_projector(fields: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[[Event], tuple[Any, ...]]]:
+    """The facts of ``projector`` as rows: the field names in row order, and the function that
+    gives an event's values in that order, None where the fact leaves a field out.
+
+    A backtest sends a million facts from its reader process to the matching one: a row is
+    built with one C call for the fields stored as they are, pickles without keys, and the
+    matcher makes a dict only of the few facts patterns keep (``Matcher.feed_rows_by_rule``).
+    """
+    plain = tuple(
+        name for name in fields for spec in (FIELDS.get(name),) if spec is not None and spec.derive is None and spec.kind in _AS_STORED
+    )
+    steps = [(name, spec.derive if spec is not None else None) for name in fields if name not in plain for spec in (FIELDS.get(name),)]
+    names = plain + tuple(name for name, _ in steps)
+    date = dt.date
+    if len(plain) > 1:
+        plain_values: Callable[[dict[str, Any]], tuple[Any, ...]] = operator.itemgetter(*plain)
+    else:  # itemgetter of one name gives the value, not a tuple
+
+        def plain_values(stored: dict[str, Any]) -> tuple[Any, ...]:
+            return tuple(map(stored.get, plain))
+
+    def row(event: Event) -> tuple[Any, ...]:
+        stored = event.__dict__
+        rest = []
+        for name, derive in steps:
+            value = stored.get(name) if derive is None else derive(event)
+            if value is not None:
+                kind = value.__class__
+                if kind is date:
+                    value = value.toordinal()
+                elif kind is list or kind is tuple:
+                    value = encode_value(value) if value else []  # most events have no tags
+            rest.append(value)
+        return (*plain_values(stored), *rest)
+
+    return names, row
+
+
+def share_identical_rules(compiled: CompiledRuleSet) -> tuple[CompiledRuleSet, dict[str, tuple[str, ...]]]:
+    """One rule per distinct pattern, and which rule ids each stands for.
+
+    Packs for different stakeholders often hold the same rule under different ids (the
+    investor's, government's and analyst's "retaliation cycle"): matching it once and copying
+    its firings to every id gives the same firings for a fraction of the work. Leg aliases do
+    not matter to matching and are ignored.
+    """
+    groups: dict[Any, list[CompiledRule]] = {}
+    for rule in compiled.rules:
+        key: Any = (tuple((p.condition, p.joins) for p in rule.patterns), rule.window_days)
+        try:
+            hash(key)
+        except TypeError:  # an unhashable constant: compare by its text instead
+            key = repr(key)
+        groups.setdefault(key, []).append(rule)
+    kept: list[CompiledRule] = []
+    fanout: dict[str, tuple[str, ...]] = {}
+    for members in groups.values():
+        members.sort(key=lambda r: r.id)
+        kept.append(members[0])
+        fanout[members[0].id] = tuple(r.id for r in members)
+    kept.sort(key=lambda r: r.id)
+    return CompiledRuleSet(tuple(kept), fields=compiled.fields), fanout
+
+
+def fan_out(firings: Iterable[Firing], fanout: dict[str, tuple[str, ...]]) -> list[Firing]:
+    """The firings of shared rules copied to every rule id they stand for, sorted."""
+    out = [Firing(rule_id, f.event_ids) for f in firings for rule_id in fanout.get(f.rule_id, (f.rule_id,))]
+    out.sort()
+    return out
+
+
+def match_stream(
+    chunks: Iterable[Sequence[Event]],
+    compiled: CompiledRuleSet,
+    *,
+    engine: str = "durable",
+    batch_size: int = 5000,
+    share: bool = True,
+) -> Iterator[tuple[Sequence[Event], list[Firing]]]:
+    """Feed chunks of events to one matcher; yield each chunk with the firings it completed.
+
+    Identical rules (the same rule in several stakeholders' packs) are matched once and their
+    firings copied to every id (``share_identical_rules``). ``share=False`` is for a caller
+    that shared the rules itself and wants the firings of the shared ones as they are."""
+    from riskengine.engine.matching import (
+        open_matcher,  # the engine loads only when something is matched
+    )
+
+    shared, fanout = share_identical_rules(compiled) if share else (compiled, {})
+    fact = projector(compiled.fields)
+    with open_matcher(shared, engine=engine, batch_size=batch_size) as matcher:  # type: ignore[arg-type]
+        for chunk in chunks:
+            if not chunk:
+                continue
+            firings = matcher.feed([fact(event) for event in chunk])
+            yield chunk, fan_out(firings, fanout) if share else firings
+

@@ -1,0 +1,320 @@
+"""The one scorer: firings -> weighted points per period, stakeholder and dimension, summed
+exactly, as events stream through the matcher.
+
+``riskengine score``, ``brief``, ``explain`` and ``backtest`` all score with ``Scorer``. A backtest
+reads its totals for every week; a window's report (``riskengine.scoring.pipeline``) reads the
+totals of its history windows and, through ``Detail``, the full ``Contribution`` of each firing
+completing in the window or the one before (what ``explain`` lists and a brief cites).
+
+A period is a run of ``length`` days starting on ``anchor + k * length`` (ISO weeks: length 7 from
+a Monday); a firing counts in the period of the event that completed it (latest date, then
+highest id). Points are the rule's (``scores.rule_points``) times the weakest leg's source
+weight (``scores.source_weight``), rounded to 4 decimals as a Contribution is, and summed as
+integers in units of 1e-4: the totals do not depend on chunk sizes, on the order firings arrive
+in, or on how the rules are split between processes.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from riskengine.core.errors import InputError, Issue
+from riskengine.core.events import Event
+from riskengine.rules.ir import CompiledRuleSet, Firing
+from riskengine.rules.loader import RulePack
+from riskengine.rules.models import Rule, ScaledPoints
+from riskengine.scoring.contributions import contributions_for
+from riskengine.scoring.scores import SCALE, Contribution, rule_points, source_weight
+
+# What is kept of an event after it has been matched: enough to score any firing it is a leg of.
+
+
+# A record is a plain tuple: a reader process sends them by the hundred thousand, and a tuple
+# pickles and unpickles without calling any Python code (a class with __reduce__ cost a call on
+# each side, about a microsecond an event in each process). Days are ordinals.
+_ID: Final = 0
+_DAY: Final = 1
+_PERIOD: Final = 2
+_WEIGHT: Final = 3
+_VALUES: Final = 4
+# What scoring a firing reads of an event: its id, day, period (its first day), source weight and the
+# values points scale by (in ``Scorer.per_fields`` order, None where absent); built by ``reader.prepare``.
+_RecordTuple = tuple[str, int, int, float, tuple[Any, ...]]
+
+
+
+
+class _Values:
+    """A record's values where ``scoring.rule_points`` reads an event's facts."""
+
+    __slots__ = ("names", "values")
+
+    def __init__(self, names: Sequence[str], values: Sequence[Any]) -> None:
+        self.names = names
+        self.values = values
+
+    def facts(self) -> Mapping[str, Any]:
+        return {name: value for name, value in zip(self.names, self.values) if value is not None}
+
+
+@dataclass(frozen=True)
+class _RuleScore:
+    """A rule as scoring sees it: who it counts for, in which dimension, and its points."""
+
+    rule: Rule
+    dimension: str
+    stakeholders: tuple[str, ...]
+    leg_names: tuple[str, ...]
+    fixed: float | None
+
+
+def rule_scores(pack: RulePack, compiled: CompiledRuleSet, chosen: Sequence[str]) -> dict[str, _RuleScore]:
+    by_id = {rule.id: rule for rule in pack.rules}
+    out: dict[str, _RuleScore] = {}
+    for compiled_rule in compiled.rules:
+        rule = by_id[compiled_rule.id]
+        out[rule.id] = _RuleScore(
+            rule=rule,
+            dimension=rule.dimension,
+            stakeholders=tuple(s for s in sorted(rule.stakeholders) if s in chosen),
+            leg_names=tuple(leg.as_ for leg in rule.sequence) if rule.sequence else ("event",),
+            fixed=float(rule.points) if isinstance(rule.points, (int, float)) else None,
+        )
+    return out
+
+
+_WEIGHTS: dict[tuple[tuple[str, str, int], ...], float] = {}
+_SOURCE_GRADE = operator.attrgetter("name", "reliability", "credibility")
+
+
+def cached_source_weight(event: Event) -> float:
+    """``scoring.source_weight``, remembered by the sources' names and grades: a feed has few
+    distinct combinations, and the weight is a third of what keeping a record costs."""
+    key = tuple(map(_SOURCE_GRADE, event.sources))
+    weight = _WEIGHTS.get(key)
+    if weight is None:
+        if len(_WEIGHTS) >= 100_000:
+            _WEIGHTS.clear()
+        weight = _WEIGHTS[key] = source_weight(event)
+    return weight
+
+
+def per_fields_of(pack: RulePack) -> tuple[str, ...]:
+    return tuple(sorted({r.points.per for r in pack.rules if isinstance(r.points, ScaledPoints)}))
+
+
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class Totals:
+    """Weighted points per (period start, stakeholder, dimension), summed exactly; events per
+    period; firings per (period, stakeholder)."""
+
+    def __init__(self) -> None:
+        self.points: dict[tuple[int, str, str], int] = defaultdict(int)
+        self.events: dict[int, int] = defaultdict(int)
+        self.firings: dict[tuple[int, str], int] = defaultdict(int)
+
+
+class Scorer:
+    """Turns firings into totals per period as they arrive, holding each event's record only while
+    a pattern completing later could still name it. The same object scores in one process, or
+    in each worker for the rules that worker matches (riskengine.scoring.parallel).
+
+    A rule with fixed points adds the same units for every firing of the same period and source
+    weight, so such firings are only counted (``tally``) and turned into points by
+    ``totals_now``; rules whose points scale with a field are scored one firing at a time.
+    Both sum integers, so the totals are the same either way."""
+
+    def __init__(
+        self, groups: Mapping[str, Sequence[_RuleScore]], first_period: int, reach_back: int | None, per_fields: Sequence[str] = ()
+    ) -> None:
+        self.groups = groups
+        self.first_period = first_period
+        self.reach_back = reach_back  # None: some pattern has no window, keep every record
+        self.per_fields = tuple(per_fields)  # the names of a record's values
+        self.records: dict[str, _RecordTuple] = {}
+        self.by_age: deque[_RecordTuple] = deque()
+        self.totals = Totals()
+        self.fired = 0
+        self.tally: dict[tuple[int, str, float], int] = {}
+        self._fixed = {rule_id: all(r.fixed is not None for r in group) for rule_id, group in groups.items()}
+        self.detail: Detail | None = None  # set by a report that lists contributions
+
+    def add(self, records: Iterable[_RecordTuple]) -> None:
+        """Keep the records; an event id already kept is a second record of one event (E411).
+
+        The records kept are those of the longest pattern window, which is as far back as a
+        repeat could change the scores: the check costs one look-up here, where a set of its
+        own in the reader process cost two microseconds an event."""
+        kept, by_age = self.records, self.by_age
+        for record in records:
+            event_id = record[_ID]
+            if event_id in kept:
+                raise InputError(
+                    [
+                        Issue(
+                            "E411",
+                            f"event '{event_id}' appears twice",
+                            hint="a backtest scores each event once: import revised rows first (riskengine import upserts them)",
+                        )
+                    ]
+                )
+            kept[event_id] = record
+            by_age.append(record)
+
+    def score(self, found: Mapping[str, Sequence[tuple[str, ...]]], observer: Callable[[str, tuple[str, ...]], None] | None = None) -> int:
+        """Score firings given as event-id tuples per rule id (``Matcher.feed_by_rule``)."""
+        records, tally, first_period = self.records, self.tally, self.first_period
+        detail = self.detail if self.detail is not None and self.detail.active else None
+        fired = 0
+        for rule_id in sorted(found):
+            tuples = found[rule_id]
+            group = self.groups[rule_id]
+            if detail is not None:
+                detail.capture(group, tuples, records)
+            fired += len(group) * len(tuples)
+            if observer is not None:
+                for event_ids in tuples:
+                    for rule in group:
+                        observer(rule.rule.id, event_ids)
+            if not self._fixed[rule_id]:
+                for event_ids in tuples:
+                    legs = [records[event_id] for event_id in event_ids]
+                    completing = max(legs, key=_completion_order)
+                    if completing[_PERIOD] >= first_period:
+                        self._add_points(completing[_PERIOD], min(leg[_WEIGHT] for leg in legs), legs, group, 1)
+                continue
+            # Fixed points: count firings by period and source weight (see the class docstring).
+            # A firing belongs to the period of the leg that completed it, and counts with its
+            # weakest leg's source weight. Pairs, most of a dense feed's firings, are worked
+            # out inline and counted by Counter in C.
+            counted: list[tuple[int, float]] = []
+            add = counted.append
+            for event_ids in tuples:
+                if len(event_ids) == 2:
+                    first_id, second_id = event_ids
+                    first, second = records[first_id], records[second_id]
+                    first_day, second_day = first[_DAY], second[_DAY]
+                    completing = second if second_day > first_day or (second_day == first_day and second_id > first_id) else first
+                    weight = first[_WEIGHT] if first[_WEIGHT] < second[_WEIGHT] else second[_WEIGHT]  # noqa: FURB136 - no call on the hot path
+                elif len(event_ids) == 1:
+                    completing = records[event_ids[0]]
+                    weight = completing[_WEIGHT]
+                else:
+                    legs = [records[event_id] for event_id in event_ids]
+                    completing = max(legs, key=_completion_order)
+                    weight = min(leg[_WEIGHT] for leg in legs)
+                add((completing[_PERIOD], weight))
+            for (period, weight), times in Counter(counted).items():
+                if period >= first_period:  # earlier: history the pattern windows needed
+                    key = (period, rule_id, weight)
+                    tally[key] = tally.get(key, 0) + times
+        self.fired += fired
+        return fired
+
+    def _add_points(self, period: int, weight: float, legs: Sequence[_RecordTuple], group: Sequence[_RuleScore], times: int) -> None:
+        points_by_period = self.totals.points
+        firings_by_period = self.totals.firings
+        for rule in group:
+            if rule.fixed is not None:
+                points = rule.fixed
+            else:
+                points = rule_points(rule.rule.points, [_Values(self.per_fields, leg[_VALUES]) for leg in legs], rule.leg_names)
+            units = round(round(points * weight, 4) * SCALE) * times
+            for stakeholder in rule.stakeholders:
+                points_by_period[(period, stakeholder, rule.dimension)] += units
+                firings_by_period[(period, stakeholder)] += times
+
+    def totals_now(self) -> Totals:
+        """The totals, with the counted firings of fixed-point rules added in."""
+        tally, self.tally = self.tally, {}
+        for (period, rule_id, weight), times in sorted(tally.items()):
+            self._add_points(period, weight, (), self.groups[rule_id], times)
+        return self.totals
+
+    def evict(self, last_day: int) -> None:
+        """Drop records older than any pattern completing on ``last_day`` or later can reach
+        (one day more: a chunk may end in the middle of a day)."""
+        if self.reach_back is None:
+            return
+        horizon = last_day - self.reach_back - 1
+        by_age, records = self.by_age, self.records
+        while by_age and by_age[0][_DAY] < horizon:
+            records.pop(by_age.popleft()[_ID], None)
+
+    def settings(self) -> tuple[int, int | None, tuple[str, ...]]:
+        """What a Scorer for a share of the rules needs besides its rules (riskengine.scoring.parallel)."""
+        return self.first_period, self.reach_back, self.per_fields
+
+    def merge(self, other: Totals, fired: int) -> None:
+        for key, units in other.points.items():
+            self.totals.points[key] += units
+        for key, count in other.firings.items():
+            self.totals.firings[key] += count
+        self.fired += fired
+
+
+def _completion_order(record: _RecordTuple) -> tuple[int, str]:
+    return (record[_DAY], record[_ID])
+
+
+def last_day_of(records: Sequence[_RecordTuple]) -> int:
+    """The day (ordinal) of the last of a chunk's records, for ``Scorer.evict``."""
+    return records[-1][_DAY]
+
+
+
+class Detail:
+    """The full ``Contribution`` of every firing completing in ``periods`` (a report's window and
+    the one before), beside the totals.
+
+    Building a Contribution needs the legs' whole events (recommendation text, sources, region),
+    which a million-event history cannot keep: only events from ``keep_from`` (an ordinal day,
+    the window before the report's) are handed to ``keep`` whole, with the earlier ones that may
+    still be legs of a long pattern as JSON (``reader.make_bounds``). The scorer asks for
+    contributions only once some events have come whole (``active``), so the long history
+    before is scored by totals alone at full speed."""
+
+    def __init__(self, pack: RulePack, periods: Iterable[int], keep_from: int) -> None:
+        self.pack = pack
+        self.periods = frozenset(periods)
+        self.keep_from = keep_from
+        self.events: dict[str, Event] = {}
+        self.packed: dict[str, bytes] = {}  # events that may be legs, as JSON until one is
+        self.legs: dict[str, Event] = {}  # the events of the firings captured
+        self.contributions: dict[int, list[Contribution]] = defaultdict(list)
+        self.active = False
+
+    def keep(self, events: Iterable[Event], packed: Iterable[tuple[str, bytes]] = ()) -> None:
+        self.packed.update(packed)
+        for event in events:
+            self.events[event.event_id] = event
+            self.active = True
+
+    def _event(self, event_id: str) -> Event:
+        event = self.events.get(event_id)
+        if event is None:
+            event = self.events[event_id] = Event.model_validate_json(self.packed.pop(event_id))
+        return event
+
+    def capture(self, group: Sequence[_RuleScore], tuples: Sequence[tuple[str, ...]], records: Mapping[str, _RecordTuple]) -> None:
+        for event_ids in tuples:
+            period = max((records[event_id] for event_id in event_ids), key=_completion_order)[_PERIOD]
+            if period not in self.periods:
+                continue
+            try:
+                legs = [self._event(event_id) for event_id in event_ids]
+            except KeyError as missing:  # reader.make_bounds decides what is kept: a bug there
+                raise RuntimeError(f"event {missing} of a firing of {group[0].rule.id} was not kept whole") from None
+            for event in legs:
+                self.legs[event.event_id] = event
+            for rule in group:
+                found = contributions_for(Firing(rule.rule.id, event_ids), legs, self.pack, rule.stakeholders)
+                self.contributions[period].extend(found)

@@ -1,0 +1,175 @@
+"""Driving the one scorer over a stream of events: in this process, beside a reader process, or
+with the rules split between matching processes. Backtests and window reports both run here.
+
+* ``prepared_from_files``: files -> prepared chunks, read here or in a reader process
+  (``parallel.produced_elsewhere``) that reads, validates, orders and projects the next chunk
+  while this one matches and scores; only facts and small records cross the pipe.
+* ``run_scorer``: prepared chunks -> matcher -> ``Scorer``. With ``workers`` > 1 the rules are
+  split between matching processes that score their own firings (``parallel.score_parallel``).
+* ``sorting_if_needed``: a file not in date order is read again through an external sort.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from riskengine.core.errors import InputError
+from riskengine.core.events import Event
+from riskengine.ingest.event_files import ReadReport, stream_events
+from riskengine.rules.ir import CompiledRuleSet
+from riskengine.rules.loader import RulePack
+from riskengine.scoring.facts import row_projector, share_identical_rules
+from riskengine.scoring.reader import (
+    Bounds,
+    Prepared,
+    collecting,
+    collector_paused,
+    external_sort,
+    is_out_of_order,
+    prepare,
+    read_and_prepare,
+)
+from riskengine.scoring.scorer import Scorer, rule_scores
+
+# events read, events matched, firings scored, the last day matched
+StreamProgress = Callable[[int, int, int, "dt.date | None"], None]
+T = TypeVar("T")
+
+
+def scorer_for(pack: RulePack, compiled: CompiledRuleSet, chosen: Sequence[str], bounds: Bounds) -> tuple[CompiledRuleSet, Scorer]:
+    """The rules to match (identical rules of different packs once) and the scorer that scores
+    each firing of a shared rule for every rule it stands for."""
+    rules = rule_scores(pack, compiled, chosen)
+    shared, fanout = share_identical_rules(compiled)
+    groups = {rule.id: tuple(rules[i] for i in fanout.get(rule.id, (rule.id,))) for rule in shared.rules}
+    return shared, Scorer(groups, bounds.first_period, bounds.reach_back, bounds.per_fields)
+
+
+@dataclass
+class StreamRun:
+    """What a run saw besides the totals: counts, and the events a brief's watchlist reads."""
+
+    read: int = 0
+    matched: int = 0
+    last_day: dt.date | None = None
+    watched: list[tuple[str | None, int, Event | bytes]] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+def run_scorer(
+    prepared: Iterable[Prepared],
+    shared: CompiledRuleSet,
+    scorer: Scorer,
+    bounds: Bounds,
+    *,
+    engine: str = "durable",
+    workers: int = 1,
+    progress: StreamProgress | None = None,
+    observer: Callable[[str, tuple[str, ...]], None] | None = None,
+) -> StreamRun:
+    """Match every prepared chunk and score its firings into ``scorer`` (and its ``detail``)."""
+    if workers > 1 and (observer is not None or scorer.detail is not None):
+        raise ValueError("firings are seen in one matching process only: use workers=1")
+    run = StreamRun()
+    names = row_projector(bounds.fields)[0]
+    detail = scorer.detail
+
+    def counted(items: Iterable[Prepared]) -> Iterator[Prepared]:
+        events = scorer.totals.events
+        for item in collecting(items):
+            for period, count in item.periods.items():
+                events[period] += count
+            run.matched += len(item.records)
+            run.last_day = item.last_day
+            run.read = max(run.read, item.read)
+            if detail is not None:
+                detail.keep(item.kept, item.packed)
+            run.watched.extend(item.watched)
+            yield item
+
+    def report(fired: int) -> None:
+        if progress is not None:
+            progress(run.read, run.matched, fired, run.last_day)
+
+    with collector_paused():
+        if workers > 1:
+            from riskengine.scoring.parallel import score_parallel
+
+            run.stats = score_parallel(
+                ((item.rows, item.records) for item in counted(prepared) if item.rows),
+                shared,
+                scorer,
+                engine=engine,
+                workers=workers,
+                batch_size=bounds.chunk_size,
+                progress=report,
+                names=names,
+            )
+        else:
+            from riskengine.engine.matching import open_matcher
+
+            with open_matcher(shared, engine=engine, batch_size=bounds.chunk_size) as matcher:  # type: ignore[arg-type]
+                for item in counted(prepared):
+                    if not item.rows:
+                        continue
+                    scorer.add(item.records)  # before matching: a firing's legs must have records
+                    scorer.score(matcher.feed_rows_by_rule(names, item.rows), observer)
+                    scorer.evict(item.last_day.toordinal())
+                    report(scorer.fired)
+            run.stats = {"records_retained": len(scorer.records)}
+    return run
+
+
+def prepared_from_files(
+    paths: Sequence[str | os.PathLike[str]],
+    bounds: Bounds,
+    *,
+    processes: int,
+    skip_invalid: bool,
+    rejects: str | os.PathLike[str] | None,
+    report: ReadReport,
+    counters: dict[str, int],
+    sort: bool = False,
+) -> Iterator[Prepared]:
+    """The files' events as prepared chunks, read in this process or (``processes`` = 2) in a
+    reader process of its own (see "When two processes pay" in docs/BENCHMARKS.md)."""
+    if processes < 2:
+        chunks: Iterable[Sequence[Event]] = stream_events(
+            paths, chunk_size=bounds.chunk_size, skip_invalid=skip_invalid, rejects_path=rejects, report=report
+        )
+        if sort:
+            chunks = external_sort(chunks, bounds.chunk_size)
+        yield from prepare(chunks, bounds, counters)
+        return
+    from riskengine.scoring.parallel import produced_elsewhere
+
+    for item in produced_elsewhere(read_and_prepare, (paths, bounds, skip_invalid, rejects, sort)):
+        if isinstance(item, Prepared):
+            yield item
+            continue
+        their_report, counters["read"] = item
+        copy_report(their_report, report)
+
+
+def copy_report(source: ReadReport, target: ReadReport) -> None:
+    for name in ReadReport.__dataclass_fields__:
+        setattr(target, name, getattr(source, name))
+
+
+def sorting_if_needed(run: Callable[[bool], T]) -> T:
+    """``run(False)``; if its input turns out not to be in date order (E410), ``run(True)``,
+    which reads it again through an external sort. In-order input pays nothing for this, and
+    input in reverse order is found out within its first days."""
+    try:
+        return run(False)
+    except InputError as error:
+        if not is_out_of_order(error):
+            raise
+    return run(True)
+
+
+__all__ = ["StreamRun", "copy_report", "prepared_from_files", "run_scorer", "scorer_for", "sorting_if_needed"]
