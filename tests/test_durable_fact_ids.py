@@ -106,11 +106,13 @@ def test_fact_ids_match_durables_hash_for_every_number_they_build_incrementally(
     with pytest.raises(EngineError, match="ran out"):
         while True:
             taken.append(ids.take())
-    hashes = [id_hash(n) for n in taken]
+    hashes = [id_hash(str(n)) for n in taken]  # hashed as text, byte by byte, as durable does
     assert len(set(hashes)) == len(taken) == len(ids)  # pairwise distinct, by durable's hash
     assert A in taken and B not in taken and 10**15 + 7 in taken
     # a number is left out only for a hash already taken (or reserved)
-    assert all(id_hash(n) in set(hashes) | session.RESERVED for n in set(numbers) - set(taken))
+    assert all(id_hash(str(n)) in set(hashes) | session.RESERVED for n in set(numbers) - set(taken))
+    # numbers are hashed digit by digit on a cached prefix: the same hash as their text
+    assert all(id_hash(n) == id_hash(str(n)) for n in itertools.chain(range(-20, 30000), numbers, [2**63 - 1]))
 
 
 def _pair_rules() -> CompiledRuleSet:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from riskengine.core.errors import EngineError, EngineLimitError
+from riskengine.core.errors import EngineLimitError
 from riskengine.engine.durable import fallback
 from riskengine.engine.durable.layout import FALSE, MAX_EXPRESSIONS, MAX_LEGS, Const, Layout, Lit, Node, as_layout_node, expression_count
 from riskengine.engine.durable.patterns import PatternRule, compile_pattern, leg_conditions

@@ -14,6 +14,7 @@ in (a collision there is a bug in the adapter, raised as EngineError, never a lo
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -64,11 +65,25 @@ _FNV_PRIME = 16777619
 def id_hash(fact_id: int | str) -> int:
     """The hash durable keys a fact by: FNV over the id's JSON text (unquoted for a string),
     xor then multiply, each byte sign-extended as a C ``char`` (state.c, fnv1Hash32)."""
-    text = str(fact_id).encode()
+    if fact_id.__class__ is int and fact_id >= 0:  # type: ignore[operator]
+        return _number_hash(fact_id)  # type: ignore[arg-type]
     h = _FNV_OFFSET
-    for byte in text:
+    for byte in str(fact_id).encode():
         h = ((h ^ (byte | 0xFFFFFF00 if byte & 0x80 else byte)) * _FNV_PRIME) & 0xFFFFFFFF
     return h
+
+
+def _number_hash(number: int) -> int:
+    # n's text is n // 10's and one digit more: ids come mostly in order, so the hash of the
+    # prefix is usually cached, and the rest is one FNV step
+    if number < 10:
+        return _DIGITS[number]
+    prefix, digit = divmod(number, 10)
+    return ((_prefix_hash(prefix) ^ (48 + digit)) * _FNV_PRIME) & 0xFFFFFFFF
+
+
+_prefix_hash = functools.lru_cache(maxsize=4096)(_number_hash)
+_DIGITS = [((_FNV_OFFSET ^ (48 + d)) * _FNV_PRIME) & 0xFFFFFFFF for d in range(10)]
 
 
 MARKER_ID = -1
@@ -85,32 +100,21 @@ class FactIds:
     def __init__(self, numbers: Iterable[int] | None = None) -> None:
         self._numbers: Iterator[int] = iter(itertools.count() if numbers is None else numbers)
         self._held: dict[int, int] = {}  # hash -> id
-        # The hash of n's text extends the hash of n // 10's by its last digit, and ids come
-        # mostly in order: keep the last prefix's hash.
-        self._prefix, self._prefix_hash = 0, id_hash("")
 
     def take(self) -> int:
         held = self._held
         for number in self._numbers:
-            h = self._hash(number)
+            h = id_hash(number)
             if h not in held and h not in RESERVED:
                 held[h] = number
                 return number
         raise EngineError("durable-rules fact ids ran out")  # only a finite ``numbers`` ends
 
     def release(self, number: int) -> None:
-        del self._held[self._hash(number)]
+        del self._held[id_hash(number)]
 
     def __len__(self) -> int:
         return len(self._held)
-
-    def _hash(self, number: int) -> int:
-        if number < 10:
-            return id_hash(number)
-        prefix, digit = divmod(number, 10)
-        if prefix != self._prefix:
-            self._prefix, self._prefix_hash = prefix, id_hash(prefix)
-        return ((self._prefix_hash ^ (48 + digit)) * _FNV_PRIME) & 0xFFFFFFFF
 
 
 class Ruleset:
