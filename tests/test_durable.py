@@ -1,7 +1,7 @@
 """The durable-rules adapter: one test per engine trap it works around, compared with the reference.
 
 The traps (measured on durable-rules 2.0.28 and read in its C source) are listed in the
-riskengine/durable.py docstring; each test here fails if the adapter stops handling one.
+riskengine/engine/durable/__init__.py docstring; each test here fails if the adapter stops handling one.
 """
 
 from __future__ import annotations
@@ -132,18 +132,18 @@ def test_sessions_are_deleted_after_each_batch_and_rulesets_on_close():
     matcher = open_matcher(rules)
     matcher.feed(facts_of({"x": 1}, {"x": 1}))
     owned = list(matcher._owned)  # type: ignore[attr-defined]
-    assert not any(r.open_session for r in matcher._single)  # type: ignore[attr-defined]
-    assert all(r.open_session for r in matcher._pattern)  # type: ignore[attr-defined]
-    assert all(durable._engine.start_action(r.handle) is None for r in owned)  # nothing pending
+    assert not any(r.open_session for r in matcher.single.rulesets)  # type: ignore[attr-defined]
+    assert all(r.open_session for r in matcher.patterns.rulesets)  # type: ignore[attr-defined]
+    assert all(durable.session._engine.start_action(r.handle) is None for r in owned)  # nothing pending
     matcher.close()
     for ruleset in owned:
-        with pytest.raises(durable._engine.error):
-            durable._engine.get_facts(ruleset.handle, "0")
+        with pytest.raises(durable.session._engine.error):
+            durable.session._engine.get_facts(ruleset.handle, "0")
     matcher.close()  # twice is fine
 
 
 def test_pattern_candidates_are_dropped_once_their_window_has_passed(monkeypatch):
-    monkeypatch.setattr(durable, "ROTATE_MIN", 10)
+    monkeypatch.setattr(durable.patterns, "ROTATE_MIN", 10)
     rule = pair(T("x", "eq", 1), T("x", "eq", 2), *within(3), window=3)
     facts = facts_of(*({"x": 1 + n % 2} for n in range(400)))
     _, matcher = matched(CompiledRuleSet((rule,)), facts, chunk=40)
@@ -154,7 +154,7 @@ def test_pattern_candidates_are_dropped_once_their_window_has_passed(monkeypatch
 
 
 def test_facts_older_than_the_retention_horizon_are_counted_late(monkeypatch):
-    monkeypatch.setattr(durable, "ROTATE_MIN", 4)  # release expired facts early
+    monkeypatch.setattr(durable.patterns, "ROTATE_MIN", 4)  # release expired facts early
     rule = pair(T("x", "eq", 1), T("x", "eq", 2), *within(3), window=3)
     facts = facts_of(*({"x": 1} for _ in range(20)))
     late = {"event_id": "late", "event_date": facts[0]["event_date"] + 1, "x": 2}
@@ -294,14 +294,14 @@ def test_action_messages_are_decoded_whatever_the_strings_hold():
     assert durable.decode('{"r1":[{"a1":{"id": 2},"a0":{"id": 1}},{"a0":{"id": 3},"a1":{"id": 4}}]}', [1, 2]) == ("r", 1, [(1, 2), (3, 4)])
 
 
-def test_only_riskengine_durable_imports_durable_rules():
-    package = pathlib.Path(durable.__file__).parent
+def test_only_the_durable_package_imports_durable_rules():
+    package = pathlib.Path(durable.__file__).parents[2]  # riskengine/
     importers = sorted(
         p.relative_to(package).as_posix()
         for p in package.rglob("*.py")
         if re.search(r"^\s*(import|from)\s+(durable\b|durable_rules_engine)", p.read_text(encoding="utf-8"), re.MULTILINE)
     )
-    assert importers == ["durable.py"]
+    assert importers == ["engine/durable/session.py"]
 
 
 def test_a_date_range_becomes_one_durable_rule_per_day():
@@ -319,9 +319,9 @@ def test_day_numbers_that_are_not_whole_are_refused_when_joined_by_day():
 
 
 def test_a_batch_with_more_distinct_facts_than_the_cache_holds(monkeypatch):
-    monkeypatch.setattr(durable, "CACHE_SIZE", 8)
+    monkeypatch.setattr(durable.single, "CACHE_SIZE", 8)
     _, matcher = matched(single(*(T("x", "eq", n) for n in range(40)), T("x", "gte", 20)), facts_of(*({"x": n % 50} for n in range(200))), chunk=200)
-    assert matcher.stats.evaluated > 8 and len(matcher._cache) <= 8  # type: ignore[attr-defined]
+    assert matcher.stats.evaluated > 8 and len(matcher.single.cache) <= 8
 
 
 @pytest.mark.parametrize("engine", ["durable", "reference"])
@@ -349,7 +349,7 @@ def test_a_leg_that_only_comes_later_is_let_go_once_a_later_day_is_seen():
     assert found
     # still joinable at the end: the talks of the last 14 days and the strikes of the last day
     # (with the rule's window for every leg: also every strike of the last 14 days, 45 facts)
-    live = matcher.live_docs(0)
+    live = matcher.patterns.live_docs(0)
     assert len(live) <= 6
 
 

@@ -154,7 +154,6 @@ def test_only_the_durable_adapter_imports_durable_rules() -> None:
     assert all(name == ONLY_MODULE_IMPORTING_DURABLE or name.startswith(ONLY_MODULE_IMPORTING_DURABLE + ".") for name in importers), importers
 
 
-@pytest.mark.xfail(strict=True, reason="the durable adapter still borrows the reference's condition code")
 def test_the_reference_evaluator_shares_no_code_with_the_durable_adapter() -> None:
     durable = {name for name in GRAPH if name == ONLY_MODULE_IMPORTING_DURABLE or name.startswith(ONLY_MODULE_IMPORTING_DURABLE + ".")}
     reference = "riskengine.engine.reference"

@@ -1,0 +1,158 @@
+"""``DurableMatcher``: batches of facts through the single-event stage, then the candidates
+among them through the pattern stage, in slices, in stream order."""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import operator
+import weakref
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Self
+
+from riskengine.core.errors import EngineError
+from riskengine.engine.base import MatchStats, event_id_of
+from riskengine.engine.durable.patterns import PATTERN_SLICE, PatternStage
+from riskengine.engine.durable.plan import Plan
+from riskengine.engine.durable.session import Ruleset, release
+from riskengine.engine.durable.single import SingleStage, event_ids_of_rows
+from riskengine.rules.ir import DATE_FIELD, CompiledRuleSet, Firing
+
+
+class DurableMatcher:
+    """``riskengine.engine.matching.Matcher`` on durable-rules (see the package docstring)."""
+
+    def __init__(self, ruleset: CompiledRuleSet, batch_size: int = 5000) -> None:
+        self.plan = plan = Plan(ruleset)
+        self.batch_size = batch_size
+        self.stats = MatchStats()
+        self._owned: list[Ruleset] = []
+        self._finalizer = weakref.finalize(self, release, self._owned)
+        single = [self._add(definition, keys) for definition, keys in SingleStage.definitions(plan)]
+        pattern: list[Ruleset] = []
+        rule_of: list[int] = []  # durable pattern rule number -> plan.patterns index
+        for definition, keys, patterns in PatternStage.definitions(plan):
+            pattern.append(self._add(definition, keys))
+            rule_of += patterns
+        self.single = SingleStage(plan, batch_size, self.stats, single)
+        self.patterns = PatternStage(plan, self.stats, pattern, rule_of)
+        self.stats.rulesets = len(single) + len(pattern)
+        self._closed = False
+
+    def _add(self, definition: Mapping[str, Any], keys: set[str]) -> Ruleset:
+        ruleset = Ruleset(definition, keys)
+        self._owned.append(ruleset)
+        return ruleset
+
+    # -- streaming -------------------------------------------------------------------------------
+
+    def feed(self, facts: Sequence[Mapping[str, Any]]) -> list[Firing]:
+        found = self.feed_by_rule(facts)
+        firings: list[Firing] = []
+        for rule_id in sorted(found):
+            ids = found[rule_id]
+            ids.sort()
+            firings.extend(map(Firing, itertools.repeat(rule_id), ids))
+        return firings
+
+    def feed_by_rule(self, facts: Sequence[Mapping[str, Any]]) -> dict[str, list[tuple[str, ...]]]:
+        return self._feed(facts, None)
+
+    def feed_rows_by_rule(self, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str, list[tuple[str, ...]]]:
+        return self._feed(rows, tuple(names))
+
+    def _feed(self, items: Sequence[Any], names: tuple[str, ...] | None) -> dict[str, list[tuple[str, ...]]]:
+        if self._closed:
+            raise EngineError("this matcher is closed")
+        # A chunk can make a million small tuples; each few hundred allocations would start a
+        # collection that walks the caller's whole heap (3x the cost of building them). Nothing
+        # here makes reference cycles, so collection waits until the chunk is done.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            found: defaultdict[str, list[tuple[str, ...]]] = defaultdict(list)  # rule id -> event ids
+            for start in range(0, len(items), self.batch_size):
+                batch = items[start : start + self.batch_size]
+                if names is None:
+                    self._batch(batch, found)
+                else:
+                    self._batch_rows(names, batch, found)
+            self.stats.firings += sum(map(len, found.values()))
+            return found
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _batch(self, facts: Sequence[Mapping[str, Any]], found: defaultdict[str, list[tuple[str, ...]]]) -> None:
+        keys, fallback = self.single.keys_of_facts(facts)
+        ids = [event_id_of(fact) for fact in facts]
+        dates = [fact.get(DATE_FIELD) for fact in facts]
+        self._match(keys, fallback, ids, dates, facts.__getitem__, found)
+
+    def _batch_rows(self, names: tuple[str, ...], rows: Sequence[Sequence[Any]], found: defaultdict[str, list[tuple[str, ...]]]) -> None:
+        """``_batch`` of facts given as rows of values in the order of ``names`` (None: absent):
+        a dict is made only of the rows patterns keep, or that need one to be judged."""
+
+        def fact_at(n: int) -> dict[str, Any]:
+            return {name: value for name, value in zip(names, rows[n]) if value is not None}
+
+        keys, fallback = self.single.keys_of_rows(names, rows, fact_at)
+        ids = event_ids_of_rows(names, rows, fact_at)
+        dates = list(map(operator.itemgetter(names.index(DATE_FIELD)), rows)) if DATE_FIELD in names else [None] * len(rows)
+        self._match(keys, fallback, ids, dates, fact_at, found)
+
+    def _match(
+        self,
+        keys: Sequence[tuple[Any, ...] | None],
+        fallback: Mapping[int, tuple[tuple[str, ...], tuple[int, ...]]],
+        ids: Sequence[str],
+        dates: Sequence[Any],
+        fact_at: Callable[[int], Mapping[str, Any]],
+        found: defaultdict[str, list[tuple[str, ...]]],
+    ) -> None:
+        """One batch: its facts' keys (None: judged in Python, answer in ``fallback``), event
+        ids and dates; ``fact_at(n)`` gives fact n, asked only of the pattern candidates."""
+        stats = self.stats
+        stats.batches += 1
+        stats.facts += len(keys)
+        stats.fallback += len(fallback)
+        known = self.single.answers(keys, ids)
+        candidates: list[tuple[Mapping[str, Any], str, tuple[int, ...]]] = []
+        # Facts with the same answer fire the same rules: collect their ids per answer and hand
+        # them to each rule once, instead of once per fact and rule.
+        by_rules: defaultdict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+        patterns = bool(self.patterns.rulesets)
+        add = self.patterns.add
+        for n, key in enumerate(keys):
+            rules, flags = fallback[n] if key is None else known[key]
+            if rules:
+                by_rules[rules].append((ids[n],))
+            if flags:
+                candidates.append((fact_at(n), ids[n], flags))
+            if patterns and (n + 1) % PATTERN_SLICE == 0:
+                add(dates[n + 1 - PATTERN_SLICE : n + 1], candidates, found)
+                candidates = []
+        if patterns and len(keys) % PATTERN_SLICE:
+            add(dates[len(keys) - len(keys) % PATTERN_SLICE :], candidates, found)
+        for rules, ids_of_rules in by_rules.items():
+            for rule_id in rules:
+                found[rule_id].extend(ids_of_rules)
+
+    # -- lifetime --------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._finalizer()
+            self.patterns.close()
+            self.single.cache.clear()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+__all__ = ["DurableMatcher"]
