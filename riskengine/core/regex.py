@@ -5,9 +5,9 @@ hours: ``score``, ``rules test`` and ``rules lint`` hung on one event. RE2 (goog
 time linear in the text whatever the pattern, at the price of the few constructs that need
 backtracking (back-references, look-around), which ``pattern_problem`` names at ``rules check``.
 
-``compile_pattern`` is what every evaluator should search with (case-insensitively, as the rule
-language says). Until all of them do, ``pattern_problem`` also refuses nested unbounded
-repeats such as ``(a+)+`` or ``(\\w*)*``: harmless under RE2, catastrophic under ``re``.
+``compile_pattern`` is what every evaluator searches with (case-insensitively, as the rule
+language says): the reference evaluator and the durable adapter's Python fallback both do, so a
+nested repeat such as ``(a+)+`` is an ordinary pattern here.
 """
 
 from __future__ import annotations
@@ -18,15 +18,9 @@ from typing import Any, Protocol
 
 import re2
 
-try:  # the parser re itself uses; private, so checked rather than trusted
-    from re import _constants as _sre_constants  # type: ignore[attr-defined]
-    from re import _parser as _sre_parser  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - Python < 3.11 is not supported anyway
-    _sre_parser = _sre_constants = None
-
 
 class PatternError(ValueError):
-    """A pattern RE2 cannot compile, or one that would backtrack without end under ``re``."""
+    """A pattern RE2 cannot compile (back-references, look-around) or that is not valid syntax."""
 
 
 class Pattern(Protocol):
@@ -67,45 +61,7 @@ def pattern_problem(pattern: str) -> str | None:
         return f"not supported by the linear-time matcher (RE2): {reason}"
     except (TypeError, ValueError) as error:
         return str(error)
-    nested = _nested_repeat(pattern)
-    if nested:
-        return f"a repeat inside a repeat ({nested}) can take exponential time to fail"
     return None
-
-
-def _nested_repeat(pattern: str) -> str | None:
-    if _sre_parser is None:
-        return None
-    try:
-        parsed = _sre_parser.parse(pattern)
-    except Exception:  # noqa: BLE001 - a pattern re cannot parse is not nested; RE2 judged it
-        return None
-    repeats = (_sre_constants.MAX_REPEAT, _sre_constants.MIN_REPEAT, getattr(_sre_constants, "POSSESSIVE_REPEAT", None))
-
-    maxrepeat = _sre_constants.MAXREPEAT
-
-    # enclosing: the largest count of the repeats around this point (0: none). A repeat that can
-    # run more than once inside another is a problem when either of them is unbounded.
-    def walk(items: Any, enclosing: int) -> bool:
-        for op, value in items:
-            children: list[Any] = []
-            inner = enclosing
-            if op in repeats:
-                count = value[1]
-                if count > 1 and enclosing > 1 and (count == maxrepeat or enclosing == maxrepeat):
-                    return True
-                children, inner = [value[2]], max(enclosing, count)
-            elif op == _sre_constants.SUBPATTERN:
-                children = [value[-1]]
-            elif op == _sre_constants.BRANCH:
-                children = list(value[1])
-            elif op in (_sre_constants.ASSERT, _sre_constants.ASSERT_NOT):
-                children = [value[1]]
-            if any(walk(child, inner) for child in children):
-                return True
-        return False
-
-    return "e.g. (a+)+" if walk(parsed, 0) else None
 
 
 __all__ = ["Pattern", "PatternError", "compile_pattern", "pattern_problem"]

@@ -25,11 +25,12 @@ import bisect
 import functools
 import math
 import operator
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Self
 
 from riskengine.core.errors import EngineError, Issue, RuleError
+from riskengine.core.regex import Pattern, PatternError, compile_pattern
+from riskengine.engine.base import MatchStats, event_id_of, facts_of_rows
 from riskengine.rules.ir import (
     ID_FIELD,
     And,
@@ -42,7 +43,6 @@ from riskengine.rules.ir import (
     Or,
     Test,
 )
-from riskengine.engine.base import MatchStats, event_id_of, facts_of_rows
 
 Fact = Mapping[str, Any]
 Predicate = Callable[[Fact], bool]
@@ -96,11 +96,11 @@ def compare(op: str, a: Any, b: Any) -> bool:
     raise EngineError(f"unknown comparison operator {op!r}")
 
 
-@functools.lru_cache(maxsize=4096)
-def regex(pattern: str) -> re.Pattern[str]:
+def regex(pattern: str) -> Pattern:
+    # RE2, not re: a rule author's pattern must not be able to backtrack without end on a note.
     try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error as error:
+        return compile_pattern(pattern)
+    except PatternError as error:
         raise RuleError([Issue("E304", f"bad regular expression {pattern!r}: {error}")]) from None
 
 

@@ -12,13 +12,12 @@ both sides.
 
 from __future__ import annotations
 
-import functools
 import operator
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from riskengine.core.errors import EngineError, Issue, RuleError
+from riskengine.core.regex import Pattern, PatternError, compile_pattern
 from riskengine.rules.ir import And, Cond, Join, Not, Or, Test
 
 Fact = Mapping[str, Any]
@@ -65,11 +64,11 @@ def _relation(op: str) -> Callable[[Any, Any], bool]:
     return lambda a, b: (k := kind(a)) in _ORDERABLE and k == kind(b) and bool(order(a, b))
 
 
-@functools.lru_cache(maxsize=1024)
-def _pattern(text: str) -> re.Pattern[str]:
+def _pattern(text: str) -> Pattern:
+    # Linear-time RE2 (riskengine.core.regex), as everywhere a rule's pattern meets event text.
     try:
-        return re.compile(text, re.IGNORECASE)
-    except re.error as error:
+        return compile_pattern(text)
+    except PatternError as error:
         raise RuleError([Issue("E304", f"bad regular expression {text!r}: {error}")]) from None
 
 
