@@ -24,13 +24,15 @@ from typing import IO, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from riskengine import __version__, api
 from riskengine.briefs.render import build_context, render_brief
+from riskengine.core.events import Event
 from riskengine.core.errors import EventError, InputError, Issue, Location, RiskEngineError
 from riskengine.core.windows import Window, parse_range, parse_week
 from riskengine.ingest.event_files import stream_events
@@ -47,6 +49,9 @@ from riskengine.store.ingest import ingest_events
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
 REQUEST_SOURCE = "request"  # the file name located messages give a request body
+# Weeks 01-53; whether a year has a week 53 is checked by the scorer (E401, with the CLI's message).
+WEEK_PATTERN = r"^(19|20)[0-9]{2}-W(0[1-9]|[1-4][0-9]|5[0-3])$"
+DATE_PATTERN = r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 MEDIA = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8", "json": "application/json"}
 
 Stakeholder = Literal["investor", "government", "ngo", "analyst"]
@@ -150,21 +155,29 @@ class Service:
         self.cache = EventCache(self.store)
         self.tokens = [t for t in config.tokens if t]
         self.deliverer = Deliverer(self.store, config.webhooks, config.webhook_secret, policy=config.retry, log=self.log) if config.webhooks else None
-        self.pollers = [Poller("rules_reload", config.reload_interval, self.rules.poll, self.log)]
-        if self.deliverer is not None:
-            self.pollers.append(Poller("alerts", config.alert_interval, self.deliver_alerts, self.log))
+        self.pollers: list[Poller] = []
 
     def start(self) -> None:
+        # New threads on every start: an ASGI server (or a test client) may run the lifespan
+        # more than once for one application.
+        self.stop_pollers()
+        self.pollers = [Poller("rules_reload", self.config.reload_interval, self.rules.poll, self.log)]
+        if self.deliverer is not None:
+            self.pollers.append(Poller("alerts", self.config.alert_interval, self.deliver_alerts, self.log))
         for poller in self.pollers:
             poller.start()
 
-    def stop(self) -> None:
+    def stop_pollers(self) -> None:
         for poller in self.pollers:
             poller.stop()
         for poller in self.pollers:
             if poller.is_alive():
                 poller.join(timeout=5)
-        self.store.close()
+        self.pollers = []
+
+    def stop(self) -> None:
+        self.stop_pollers()
+        self.store.close()  # connections reopen on demand if the application is started again
 
     def token_ok(self, token: str | None) -> bool:
         if not token:
@@ -190,9 +203,9 @@ class Service:
 
 def _window(week: str | None, date_from: str | None, date_to: str | None) -> Window | None:
     if week and (date_from or date_to):
-        raise InputError([Issue("E403", "week cannot be combined with from/to", hint="give week, or from and to")])
+        raise InputError([Issue("E805", "week cannot be combined with from/to", hint="give week, or from and to")])
     if bool(date_from) != bool(date_to):
-        raise InputError([Issue("E403", "from and to go together", hint="give both dates, like from=2025-06-30&to=2025-07-06")])
+        raise InputError([Issue("E805", "from and to go together", hint="give both dates, like from=2025-06-30&to=2025-07-06")])
     if week:
         return parse_week(week)
     if date_from and date_to:
@@ -217,6 +230,8 @@ def parse_events_body(body: bytes, content_type: str) -> list[Any]:
     """Validate a request body of events with the event file reader, so a client gets the very
     messages ``riskengine score`` prints for the same records. Returns chunks of events."""
     jsonl = "ndjson" in content_type or "jsonl" in content_type
+    if not body.strip():  # the file reader takes an empty file as no events; a request means to send some
+        raise EventError([Issue("E806", "the request body is empty", Location(REQUEST_SOURCE), hint="send an event, a list of events or {\"events\": [...]}")])
     line_shift = 0
     if not jsonl:
         try:
@@ -287,7 +302,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         issues = []
         for e in exc.errors():
             where = ".".join(str(p) for p in e.get("loc", ()))
-            issues.append(Issue("E410", str(e.get("msg", "invalid")), Location(REQUEST_SOURCE, 0, 0, where)))
+            issues.append(Issue("E806", str(e.get("msg", "invalid")), Location(REQUEST_SOURCE, 0, 0, where)))
         return _error(422, f"{len(issues)} problem(s) in the request", issues)
 
     @app.middleware("http")
@@ -338,7 +353,15 @@ def create_app(config: ServiceConfig) -> FastAPI:
             "requestBody": {
                 "required": True,
                 "content": {
-                    "application/json": {"schema": {"oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]}},
+                    "application/json": {
+                        "schema": {
+                            "anyOf": [
+                                {"$ref": "#/components/schemas/Event"},
+                                {"type": "array", "items": {"$ref": "#/components/schemas/Event"}},
+                                {"type": "object", "properties": {"events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}}, "required": ["events"]},
+                            ]
+                        }
+                    },
                     "application/x-ndjson": {"schema": {"type": "string"}},
                 },
             }
@@ -374,9 +397,9 @@ def create_app(config: ServiceConfig) -> FastAPI:
     @app.get("/scores", tags=["scores"], dependencies=guarded, response_model=None, responses={**ERRORS, 200: {"description": "A ScoreReport (riskengine schema output)"}})
     def scores(
         request: Request,
-        week: str | None = Query(None, description="ISO week, e.g. 2025-W27 (default: the week of the latest event)"),
-        date_from: str | None = Query(None, alias="from", description="first day, with to"),
-        date_to: str | None = Query(None, alias="to", description="last day, with from"),
+        week: str | None = Query(None, pattern=WEEK_PATTERN, description="ISO week, e.g. 2025-W27 (default: the week of the latest event)"),
+        date_from: str | None = Query(None, alias="from", pattern=DATE_PATTERN, description="first day, with to"),
+        date_to: str | None = Query(None, alias="to", pattern=DATE_PATTERN, description="last day, with from"),
         stakeholder: Stakeholder | None = Query(None, description="one stakeholder (default: all)"),
     ) -> Any:
         report = service.report(_window(week, date_from, date_to), [stakeholder] if stakeholder else None)
@@ -387,7 +410,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     def explain(
         request: Request,
         stakeholder: Stakeholder,
-        week: str | None = Query(None, description="ISO week (default: the week of the latest event)"),
+        week: str | None = Query(None, pattern=WEEK_PATTERN, description="ISO week (default: the week of the latest event)"),
         event: str | None = Query(None, description="only contributions involving this event id"),
     ) -> Any:
         report = service.report(_window(week, None, None), [stakeholder])
@@ -402,11 +425,17 @@ def create_app(config: ServiceConfig) -> FastAPI:
             }
         )
 
-    @app.get("/briefs/{stakeholder}", tags=["briefs"], dependencies=guarded, response_class=PlainTextResponse, responses=ERRORS)
+    @app.get(
+        "/briefs/{stakeholder}",
+        tags=["briefs"],
+        dependencies=guarded,
+        response_model=None,
+        responses={**ERRORS, 200: {"description": "The brief", "content": {"text/markdown": {}, "text/html": {}, "application/json": {}}}},
+    )
     def brief(
         request: Request,
         stakeholder: Stakeholder,
-        week: str | None = Query(None, description="ISO week (default: the week of the latest event)"),
+        week: str | None = Query(None, pattern=WEEK_PATTERN, description="ISO week (default: the week of the latest event)"),
         format: Literal["md", "html", "json"] = Query("md"),
         publish: bool = Query(False, description="record the brief as published (riskengine history)"),
     ) -> Response:
@@ -426,7 +455,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         dependencies=guarded,
         response_model=RulesCheckOut,
         responses=ERRORS,
-        openapi_extra={"requestBody": {"required": True, "content": {"text/plain": {"schema": {"type": "string"}}, "application/yaml": {"schema": {"type": "string"}}}}},
+        openapi_extra={"requestBody": {"required": True, "content": {"text/plain": {"schema": {"type": "string", "pattern": "\\S"}}, "application/yaml": {"schema": {"type": "string", "pattern": "\\S"}}}}},
     )
     async def rules_check(request: Request) -> RulesCheckOut:
         """Check one rule file given as YAML text, as `riskengine rules check` does; the issues
@@ -435,6 +464,8 @@ def create_app(config: ServiceConfig) -> FastAPI:
         if len(body) > MAX_BODY_BYTES:
             return _error(413, f"request body over {MAX_BODY_BYTES} bytes")  # type: ignore[return-value]
         request.state.input_sha256 = hashlib.sha256(body).hexdigest()
+        if not body.strip():
+            raise InputError([Issue("E806", "the request body is empty", Location(REQUEST_SOURCE), hint="send the YAML text of one rule file")])
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -458,7 +489,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         return service.rules.status()
 
     @app.get("/alerts", tags=["alerts"], dependencies=guarded, response_model=AlertsOut, responses=ERRORS)
-    def alerts(request: Request, week: str | None = Query(None, description="ISO week (default: the week of the latest event)")) -> AlertsOut:
+    def alerts(request: Request, week: str | None = Query(None, pattern=WEEK_PATTERN, description="ISO week (default: the week of the latest event)")) -> AlertsOut:
         """Stakeholders whose overall score crossed into a higher class than the week before."""
         report = service.report(_window(week, None, None), None)
         found = alerts_of(report, service.rules.current.pack)
@@ -466,10 +497,22 @@ def create_app(config: ServiceConfig) -> FastAPI:
         return AlertsOut(week=report.window.label, alerts=[AlertOut(**a.as_dict()) for a in found])
 
     @app.get("/history", tags=["briefs"], dependencies=guarded, responses=ERRORS)
-    def history(stakeholder: Stakeholder | None = None, week: str | None = None) -> list[dict[str, Any]]:
+    def history(stakeholder: Stakeholder | None = None, week: str | None = Query(None, pattern=WEEK_PATTERN)) -> list[dict[str, Any]]:
         """Briefs published (recorded by `riskengine brief --store` or GET /briefs?publish=true)."""
         return [b.as_dict() for b in service.store.briefs(stakeholder=stakeholder, week=week)]
 
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            # The event model, as `riskengine schema events` gives it, for the request body of POST /events.
+            event_schema = Event.model_json_schema(ref_template="#/components/schemas/{model}")
+            components = document.setdefault("components", {}).setdefault("schemas", {})
+            components.update(event_schema.pop("$defs", {}))
+            components["Event"] = event_schema
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 
