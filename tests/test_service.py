@@ -77,10 +77,11 @@ def test_scores_match_the_cli_and_bad_windows_are_located_4xx(served: tuple[Test
     assert answer.status_code == 200
     expected = api.score(api.read_events([SAMPLE]), window="2025-W27", stakeholders=["ngo"])
     assert answer.json()["stakeholders"][0]["score"] == expected.stakeholders[0].score
-    bad = client.get("/scores?week=2025-W99", headers=AUTH)
+    bad = client.get("/scores?week=2025-W53", headers=AUTH)
     assert bad.status_code == 400
-    assert bad.json()["issues"][0]["rendered"].endswith("error[E401] 2025 has no week 99 (ISO years have 52 or 53 weeks)")
+    assert bad.json()["issues"][0]["rendered"].endswith("error[E401] 2025 has no week 53 (ISO years have 52 or 53 weeks)")
     assert client.get("/scores?from=2025-07-01", headers=AUTH).status_code == 400
+    assert client.get("/scores?week=2025-W99", headers=AUTH).status_code == 422  # outside the documented pattern
     assert client.get("/scores?stakeholder=nobody", headers=AUTH).status_code == 422
     assert client.get("/explain?stakeholder=ngo&week=2025-W27", headers=AUTH).json()["contributions"]
 
