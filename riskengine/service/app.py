@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ from riskengine.store.db import Store, sha256_text, utc_now
 from riskengine.store.ingest import ingest_events
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
+REPORT_CACHE_SIZE = 32
 REQUEST_SOURCE = "request"  # the file name located messages give a request body
 # Weeks 01-53; whether a year has a week 53 is checked by the scorer (E401, with the CLI's message).
 WEEK_PATTERN = r"^(19|20)[0-9]{2}-W(0[1-9]|[1-4][0-9]|5[0-3])$"
@@ -156,6 +158,8 @@ class Service:
         self.tokens = [t for t in config.tokens if t]
         self.deliverer = Deliverer(self.store, config.webhooks, config.webhook_secret, policy=config.retry, log=self.log) if config.webhooks else None
         self.pollers: list[Poller] = []
+        self._reports: OrderedDict[tuple[Any, ...], ScoreReport] = OrderedDict()
+        self._reports_lock = threading.Lock()
 
     def start(self) -> None:
         # New threads on every start: an ASGI server (or a test client) may run the lifespan
@@ -188,8 +192,23 @@ class Service:
         return any([hmac.compare_digest(given, t.encode("utf-8")) for t in self.tokens])
 
     def report(self, window: Window | None, stakeholders: Sequence[str] | None) -> ScoreReport:
+        """The score report, computed once per store state, rule pack, window and stakeholders:
+        scoring a week over a large store takes seconds (the scorer is being reworked), and
+        dashboards ask the same question many times between two ingests."""
         loaded = self.rules.current
-        return api.score(self.cache.events(), rules=loaded.pack, window=window, stakeholders=stakeholders)
+        seq, events = self.cache.snapshot()
+        key = (seq, loaded.pack.version, (window.start, window.end, window.label) if window else None, tuple(stakeholders or ()))
+        with self._reports_lock:
+            hit = self._reports.get(key)
+            if hit is not None:
+                self._reports.move_to_end(key)
+                return hit
+        report = api.score(events, rules=loaded.pack, window=window, stakeholders=stakeholders)
+        with self._reports_lock:
+            self._reports[key] = report
+            while len(self._reports) > REPORT_CACHE_SIZE:
+                self._reports.popitem(last=False)
+        return report
 
     def deliver_alerts(self) -> dict[str, int]:
         if self.deliverer is None:

@@ -130,9 +130,13 @@ class EventCache:
                     self._seq = max(self._seq, seq)
 
     def events(self) -> list[Event]:
+        return self.snapshot()[1]
+
+    def snapshot(self) -> tuple[int, list[Event]]:
+        """The events and the store sequence number they are current to."""
         self.refresh()
         with self._lock:
-            return list(self._by_id.values())
+            return self._seq, list(self._by_id.values())
 
 
 class Poller(threading.Thread):
