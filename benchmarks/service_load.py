@@ -144,7 +144,7 @@ def latencies(url: str, count: int, deadline: float, query: str) -> list[float]:
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def summary(values: list[float]) -> dict[str, Any]:
@@ -188,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # so most of these requests score afresh
             live = batches(live_lines, args.batch, prefix="LIVE-")
             outcome: dict[str, Any] = {}
-            ingest = threading.Thread(target=lambda: outcome.update(zip(("events", "errors", "seconds"), post_all(server.url, live, 1, time.monotonic() + args.max_seconds))))
+            ingest = threading.Thread(target=lambda: outcome.update(zip(("events", "errors", "seconds"), post_all(server.url, live, 1, time.monotonic() + args.max_seconds), strict=True)))
             ingest.start()
             during = latencies(server.url, args.score_requests, time.monotonic() + args.max_seconds, query)
             ingest.join()

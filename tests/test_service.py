@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("fastapi", reason="the [serve] extra is not installed")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from riskengine.core.resources import default_rules_dir  # noqa: E402
-from riskengine.service.alerts import Alert  # noqa: E402
-from riskengine.service.app import ServiceConfig, create_app  # noqa: E402
-from riskengine.service.webhooks import SIGNATURE_HEADER, Deliverer, RetryPolicy  # noqa: E402
-from riskengine.store import ingest_file, open_store  # noqa: E402
+from riskengine.core.resources import default_rules_dir
+from riskengine.service.alerts import Alert
+from riskengine.service.app import ServiceConfig, create_app
+from riskengine.service.webhooks import SIGNATURE_HEADER, Deliverer, RetryPolicy
+from riskengine.store import ingest_file, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample_events.yaml"

@@ -18,6 +18,7 @@ from riskengine.scoring.backtest import BacktestResult, Progress, run_backtest
 from riskengine.service.records import brief_record
 from riskengine.store.db import STORE_ENV, Store, open_store, read_store_events, store_location
 
+
 def location_of(args: argparse.Namespace) -> str | None:
     return store_location(getattr(args, "store", None), getattr(args, "events", None))
 

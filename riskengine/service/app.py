@@ -33,8 +33,8 @@ from starlette.concurrency import run_in_threadpool
 
 from riskengine import __version__, api
 from riskengine.briefs.render import build_context, render_brief
-from riskengine.core.events import Event
 from riskengine.core.errors import EventError, InputError, Issue, Location, RiskEngineError
+from riskengine.core.events import Event
 from riskengine.core.windows import Window, parse_range, parse_week
 from riskengine.ingest.event_files import stream_events
 from riskengine.rules.compiler import compile_rules
@@ -42,9 +42,9 @@ from riskengine.rules.loader import load_rules_text
 from riskengine.rules.models import STAKEHOLDERS
 from riskengine.scoring.scores import ScoreReport
 from riskengine.service.alerts import alerts_of
+from riskengine.service.records import brief_record
 from riskengine.service.state import EventCache, Poller, RulesHolder, issue_json
 from riskengine.service.webhooks import Deliverer, RetryPolicy
-from riskengine.service.records import brief_record
 from riskengine.store.db import Store, sha256_text, utc_now
 from riskengine.store.ingest import ingest_events
 
@@ -189,7 +189,7 @@ class Service:
         given = token.encode("utf-8")
         # Compare with every token, always: how long a refusal takes says nothing about which
         # token came close.
-        return any([hmac.compare_digest(given, t.encode("utf-8")) for t in self.tokens])
+        return any([hmac.compare_digest(given, t.encode("utf-8")) for t in self.tokens])  # noqa: C419 - a list on purpose: no short cut
 
     def report(self, window: Window | None, stakeholders: Sequence[str] | None) -> ScoreReport:
         """The score report, computed once per store state, rule pack, window and stakeholders:
@@ -291,7 +291,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     app.state.service = service
     bearer = HTTPBearer(auto_error=False, description="One of the tokens in the file given to `riskengine serve --tokens`")
 
-    def authorised(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
+    def authorised(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:  # noqa: B008 - FastAPI's idiom
         token = credentials.credentials if credentials else None
         if not service.token_ok(token):
             raise _Unauthorised()
@@ -419,7 +419,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         week: str | None = Query(None, pattern=WEEK_PATTERN, description="ISO week, e.g. 2025-W27 (default: the week of the latest event)"),
         date_from: str | None = Query(None, alias="from", pattern=DATE_PATTERN, description="first day, with to"),
         date_to: str | None = Query(None, alias="to", pattern=DATE_PATTERN, description="last day, with from"),
-        stakeholder: Stakeholder | None = Query(None, description="one stakeholder (default: all)"),
+        stakeholder: Stakeholder | None = Query(None, description="one stakeholder (default: all)"),  # noqa: B008 - FastAPI's idiom
     ) -> Any:
         report = service.report(_window(week, date_from, date_to), [stakeholder] if stakeholder else None)
         request.state.summary = {"window": report.window.label, "scores": {s.stakeholder: s.score for s in report.stakeholders}}

@@ -8,7 +8,7 @@ import json
 import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -212,10 +212,8 @@ class Store:
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
-                try:
+                with suppress(Exception):  # closing at shutdown: nothing left to do about a failure
                     conn.close()
-                except Exception:  # noqa: BLE001 - closing at shutdown: nothing left to do about it
-                    pass
             self._all.clear()
         self._local = threading.local()
 
@@ -298,12 +296,12 @@ class Store:
             (event_id,),
         )
         names = ("revision", "arrived_at", "source_path", "source_sha256", "payload_sha256", "payload")
-        return [dict(zip(names, row)) for row in rows]
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def ingests(self) -> list[dict[str, Any]]:
         rows = self.query("SELECT id, source_path, source_sha256, arrived_at, new_events, revised, unchanged, rejected FROM ingests ORDER BY id")
         names = ("id", "source_path", "source_sha256", "arrived_at", "new", "revised", "unchanged", "rejected")
-        return [dict(zip(names, row)) for row in rows]
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     # -- briefs
 
@@ -366,7 +364,7 @@ class Store:
     def deliveries(self) -> list[dict[str, Any]]:
         rows = self.query("SELECT alert_id, webhook, state, attempts, last_error, claimed_at, finished_at FROM alert_deliveries ORDER BY claimed_at, alert_id")
         names = ("alert_id", "webhook", "state", "attempts", "last_error", "claimed_at", "finished_at")
-        return [dict(zip(names, row)) for row in rows]
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def open_store(location: str | os.PathLike[str]) -> Store:
