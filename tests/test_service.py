@@ -195,3 +195,33 @@ def test_webhook_retries_are_bounded(tmp_path: Path) -> None:
         assert Deliverer(store, ["http://127.0.0.1:9/"], b"k", policy=policy, post=down, sleep=sleeps.append).deliver([_alert("a")])["failed"] == 1
         assert sleeps == [1.0, 2.0, 3.0]
         assert store.deliveries()[0]["state"] == "failed" and "refused" in store.deliveries()[0]["last_error"]
+
+
+def test_the_service_delivers_the_alerts_of_the_latest_week_once(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    with open_store(db) as store:
+        ingest_file(store, SAMPLE)
+    sent: list[str] = []
+
+    def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
+        sent.append(json.loads(body)["alert"]["id"])
+        return 204
+
+    config = ServiceConfig(store=str(db), tokens=[TOKEN], webhooks=["http://127.0.0.1:9/hook"], webhook_secret=b"k", log_stream=io.StringIO(), reload_interval=3600, alert_interval=3600)
+    app = create_app(config)
+    service = app.state.service
+    service.deliverer.post = post
+    assert service.deliver_alerts() == {"delivered": 3, "failed": 0, "skipped": 0}
+    assert "2025-W27:ngo:high" in sent
+    assert service.deliver_alerts() == {"delivered": 0, "failed": 0, "skipped": 3}
+    service.stop()
+
+
+def test_repeated_questions_are_answered_from_the_report_cache_until_the_store_changes(served: tuple[TestClient, io.StringIO, Path]) -> None:
+    client, _log, _db = served
+    service = client.app.state.service  # type: ignore[attr-defined]
+    first = service.report(None, None)
+    assert service.report(None, None) is first
+    client.post("/events", json=event("CACHE-1", fatalities=3), headers=AUTH)
+    again = service.report(None, None)
+    assert again is not first and again.events_in_window == first.events_in_window + 1
