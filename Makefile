@@ -46,6 +46,7 @@ test: test-suite
 
 test-suite: $(STAMP)
 	@bash scripts/ensure_chromium.sh || true
+	@bash scripts/ensure_postgres.sh || true
 	$(BIN)/python -m pytest
 
 same-bytes: $(STAMP)

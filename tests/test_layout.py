@@ -23,8 +23,10 @@ STAGES: dict[str, int] = {
     "scoring": 3,
     "checks": 4,
     "briefs": 4,
+    "store": 2,  # keeps events, briefs sent and alert deliveries; does not score
     "": 5,  # the facades at the top: riskengine/__init__.py, api.py, schemas.py
-    "cli": 6,
+    "service": 6,  # the HTTP service, on the facades and the store
+    "cli": 7,
 }
 # Stages of one rank stay independent of each other (ingest does not read rules, nor the reverse).
 ONLY_WITHIN_RANK = True

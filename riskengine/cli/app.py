@@ -35,6 +35,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "riskengine.cli.extract",
     "riskengine.cli.importer",
     "riskengine.cli.backtest",
+    "riskengine.cli.ingest",
+    "riskengine.cli.history",
+    "riskengine.cli.alerts",
+    "riskengine.cli.serve",
 )
 
 

@@ -15,6 +15,7 @@ from typing import TextIO
 from riskengine import api
 from riskengine.scoring.backtest import DEFAULT_CHUNK_SIZE, DEFAULT_REORDER_DAYS, BacktestProgress, backtest_files, to_csv_rows, to_json_data
 from riskengine.cli.common import UsageError
+from riskengine.cli.stored import backtest_from_store, location_of
 from riskengine.cli.common import add_input_options, report_read, stakeholder_choices, stakeholders_from
 from riskengine.ingest.event_files import ReadReport
 from riskengine.core.fileio import write_atomic
@@ -91,22 +92,25 @@ def run(args: argparse.Namespace) -> int:
     report = ReadReport()
     pack = api.load_rules(args.rules)
     try:
-        result = backtest_files(
-            args.events or None,
-            pack=pack,
-            compiled=api.compile_pack(pack),
-            first=first,
-            last=last,
-            stakeholders=stakeholders_from(args.stakeholder),
-            engine=args.engine,
-            chunk_size=args.chunk_size,
-            reorder_days=args.reorder_days,
-            workers=args.workers or None,
-            skip_invalid=args.skip_invalid,
-            rejects=args.rejects if args.skip_invalid else None,
-            progress=bar,
-            report=report,
-        )
+        if location_of(args):  # the event store (riskengine/cli/stored.py) instead of files
+            result = backtest_from_store(args, first=first, last=last, stakeholders=stakeholders_from(args.stakeholder), progress=bar)
+        else:
+            result = backtest_files(
+                args.events or None,
+                pack=pack,
+                compiled=api.compile_pack(pack),
+                first=first,
+                last=last,
+                stakeholders=stakeholders_from(args.stakeholder),
+                engine=args.engine,
+                chunk_size=args.chunk_size,
+                reorder_days=args.reorder_days,
+                workers=args.workers or None,
+                skip_invalid=args.skip_invalid,
+                rejects=args.rejects if args.skip_invalid else None,
+                progress=bar,
+                report=report,
+            )
     finally:
         if bar is not None:
             bar.close()

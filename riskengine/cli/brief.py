@@ -9,6 +9,7 @@ from pathlib import Path
 
 from riskengine import api
 from riskengine.briefs.render import FORMATS, RenderedBrief, render_briefs, signed
+from riskengine.cli.stored import record_published
 from riskengine.cli.common import (
     add_input_options,
     add_window_options,
@@ -125,7 +126,9 @@ def run(args: argparse.Namespace) -> int:
         raise TemplateError(f"--templates {args.templates}: not a folder")
     if args.watch and args.out == "-":
         raise InputError([Issue("E406", "--watch writes files; give --out DIR rather than '-'")])
-    write(build(args), args.out)
+    briefs = build(args)
+    write(briefs, args.out)
+    record_published(args, briefs)  # in the event store, when there is one (riskengine/cli/stored.py)
     if not args.watch:
         return 0
     return _watch(args)

@@ -12,6 +12,7 @@ from riskengine.core.events import Event
 from riskengine.rules.loader import RulePack
 from riskengine.rules.models import STAKEHOLDERS
 from riskengine.core.windows import Window, parse_range, parse_week
+from riskengine.store import read_store_events, store_location
 
 
 class UsageError(Exception):
@@ -23,6 +24,7 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", action="append", metavar="PATH", help="rule file or folder (repeatable); default: the bundled packs")
     parser.add_argument("--skip-invalid", action="store_true", help="write invalid events to the rejects file instead of failing")
     parser.add_argument("--rejects", metavar="FILE", default="rejects.jsonl", help="where --skip-invalid writes rejected events (default: %(default)s)")
+    parser.add_argument("--store", metavar="PATH|URL", help="read events from this store (SQLite file or postgresql:// URL); default: $RISKENGINE_STORE when no EVENTS")
 
 
 def add_window_options(parser: argparse.ArgumentParser) -> None:
@@ -51,6 +53,9 @@ def window_from(args: argparse.Namespace) -> Window | None:
 
 def load_inputs(args: argparse.Namespace) -> tuple[RulePack, list[Event]]:
     pack = api.load_rules(args.rules)
+    location = store_location(args.store, args.events)
+    if location:  # the event store (riskengine/store): the latest revision of each event id
+        return pack, read_store_events(location)
     read = api.read_events_report(
         args.events or None, skip_invalid=args.skip_invalid, rejects=args.rejects if args.skip_invalid else None
     )

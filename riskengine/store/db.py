@@ -1,0 +1,401 @@
+"""The store's tables and the operations on them; SQL written once for both dialects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from riskengine.core.events import Event
+from riskengine.store.dialect import Dialect, StoreError, dialect_for
+
+SCHEMA_VERSION = "1"
+_LOOKUP_BATCH = 500  # ids per "IN (...)": well under SQLite's 999 host parameters
+
+
+def _schema(serial: str) -> list[str]:
+    return [
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        # Every revision of every event, never updated or deleted: what arrived, when, from where.
+        f"""CREATE TABLE IF NOT EXISTS event_revisions (
+            seq {serial},
+            event_id TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            payload TEXT NOT NULL,
+            payload_sha256 TEXT NOT NULL,
+            event_date TEXT NOT NULL,
+            arrived_at TEXT NOT NULL,
+            source_path TEXT NOT NULL,
+            source_sha256 TEXT NOT NULL,
+            UNIQUE (event_id, revision))""",
+        # The latest revision of each id: what scoring reads. ``seq`` lets a reader fetch only
+        # what changed since it last looked.
+        """CREATE TABLE IF NOT EXISTS events_latest (
+            event_id TEXT PRIMARY KEY,
+            revision INTEGER NOT NULL,
+            seq BIGINT NOT NULL,
+            payload_sha256 TEXT NOT NULL,
+            event_date TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS events_latest_seq ON events_latest (seq)",
+        "CREATE INDEX IF NOT EXISTS events_latest_date ON events_latest (event_date, event_id)",
+        f"""CREATE TABLE IF NOT EXISTS ingests (
+            id {serial},
+            source_path TEXT NOT NULL,
+            source_sha256 TEXT NOT NULL,
+            arrived_at TEXT NOT NULL,
+            new_events INTEGER NOT NULL,
+            revised INTEGER NOT NULL,
+            unchanged INTEGER NOT NULL,
+            rejected INTEGER NOT NULL)""",
+        f"""CREATE TABLE IF NOT EXISTS briefs (
+            id {serial},
+            week TEXT NOT NULL,
+            stakeholder TEXT NOT NULL,
+            rule_pack TEXT NOT NULL,
+            score DOUBLE PRECISION NOT NULL,
+            score_class TEXT NOT NULL,
+            scores TEXT NOT NULL,
+            format TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            destination TEXT NOT NULL,
+            published_at TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS briefs_week ON briefs (stakeholder, week)",
+        # One row per alert and webhook, written before the first attempt: at most once.
+        """CREATE TABLE IF NOT EXISTS alert_deliveries (
+            alert_id TEXT NOT NULL,
+            webhook TEXT NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            last_error TEXT,
+            payload TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            finished_at TEXT,
+            PRIMARY KEY (alert_id, webhook))""",
+    ]
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def canonical_payload(event: Event) -> str:
+    """The bytes a revision is compared and kept by: the same event always gives the same text."""
+    return event.model_dump_json(exclude_none=True)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class IngestCounts:
+    new: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+    def add(self, other: IngestCounts) -> None:
+        for name in ("new", "revised", "unchanged", "rejected"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class BriefRecord:
+    week: str
+    stakeholder: str
+    rule_pack: str
+    score: float
+    score_class: str
+    scores: dict[str, Any]
+    format: str
+    sha256: str
+    size: int
+    destination: str
+    published_at: str
+    id: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Writer:
+    """One open write transaction (see ``Store.write``)."""
+
+    conn: Any
+    dialect: Dialect
+    seen: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.conn.execute(self.dialect.sql(sql), tuple(params))
+
+    def _current(self, ids: Sequence[str]) -> None:
+        """Load the latest (revision, hash) of ``ids`` not already known to this transaction."""
+        wanted = [i for i in dict.fromkeys(ids) if i not in self.seen]
+        for start in range(0, len(wanted), _LOOKUP_BATCH):
+            part = wanted[start : start + _LOOKUP_BATCH]
+            marks = ",".join("?" * len(part))
+            rows = self.execute(f"SELECT event_id, revision, payload_sha256 FROM events_latest WHERE event_id IN ({marks})", part).fetchall()
+            for event_id, revision, digest in rows:
+                self.seen[event_id] = (int(revision), digest)
+
+    def upsert(self, events: Sequence[Event], *, arrived_at: str, source_path: str, source_sha256: str) -> IngestCounts:
+        """Add ``events`` as new revisions where they differ from the latest one; a later event in
+        the same call with an id already given supersedes the earlier one, as in ACLED exports."""
+        counts = IngestCounts()
+        self._current([e.event_id for e in events])
+        for event in events:
+            payload = canonical_payload(event)
+            digest = sha256_text(payload)
+            known = self.seen.get(event.event_id)
+            if known is not None and known[1] == digest:
+                counts.unchanged += 1
+                continue
+            revision = 1 if known is None else known[0] + 1
+            if known is None:
+                counts.new += 1
+            else:
+                counts.revised += 1
+            seq = self.execute(
+                "INSERT INTO event_revisions (event_id, revision, payload, payload_sha256, event_date, arrived_at, source_path, source_sha256)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+                (event.event_id, revision, payload, digest, event.event_date.isoformat(), arrived_at, source_path, source_sha256),
+            ).fetchone()[0]
+            self.execute(
+                "INSERT INTO events_latest (event_id, revision, seq, payload_sha256, event_date) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (event_id) DO UPDATE SET revision = excluded.revision, seq = excluded.seq,"
+                " payload_sha256 = excluded.payload_sha256, event_date = excluded.event_date",
+                (event.event_id, revision, seq, digest, event.event_date.isoformat()),
+            )
+            self.seen[event.event_id] = (revision, digest)
+        return counts
+
+    def record_ingest(self, source_path: str, source_sha256: str, arrived_at: str, counts: IngestCounts) -> None:
+        self.execute(
+            "INSERT INTO ingests (source_path, source_sha256, arrived_at, new_events, revised, unchanged, rejected) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (source_path, source_sha256, arrived_at, counts.new, counts.revised, counts.unchanged, counts.rejected),
+        )
+
+
+class Store:
+    """An open store. Thread-safe: each thread gets its own connection."""
+
+    def __init__(self, location: str | os.PathLike[str]) -> None:
+        self.dialect = dialect_for(location)
+        self.location = self.dialect.location
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+        self._create()
+
+    # -- connections and transactions
+
+    def _conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self.dialect.connect()
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                with suppress(Exception):  # closing at shutdown: nothing left to do about a failure
+                    conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Writer]:
+        """One transaction: everything inside is committed together, or not at all."""
+        conn = self._conn()
+        self.dialect.begin_write(conn)
+        try:
+            yield Writer(conn, self.dialect)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        return list(self._conn().execute(self.dialect.sql(sql), tuple(params)).fetchall())
+
+    def _create(self) -> None:
+        try:
+            with self.write() as w:
+                for statement in _schema(self.dialect.serial):
+                    w.execute(statement)
+                found = w.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+                if found is None:
+                    w.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+                elif found[0] != SCHEMA_VERSION:
+                    raise StoreError(f"store {self.location} has schema version {found[0]}; this riskengine reads version {SCHEMA_VERSION}")
+        except StoreError:
+            raise
+        except Exception as error:  # noqa: BLE001 - sqlite3/psycopg errors: not a store riskengine can use
+            raise StoreError(f"cannot use {self.location} as a store: {error}") from None
+
+    # -- events
+
+    def event_count(self) -> int:
+        return int(self.query("SELECT count(*) FROM events_latest")[0][0])
+
+    def revision_count(self) -> int:
+        return int(self.query("SELECT count(*) FROM event_revisions")[0][0])
+
+    def last_seq(self) -> int:
+        return int(self.query("SELECT coalesce(max(seq), 0) FROM events_latest")[0][0])
+
+    def latest_payloads(self, since_seq: int = 0, *, by_date: bool = False, chunk_size: int = 5000) -> Iterator[list[tuple[int, str]]]:
+        """(seq, payload) of the latest revision of each id changed after ``since_seq``, in
+        chunks; by event date (then id) for scoring in order, else by arrival."""
+        order = "l.event_date, l.event_id" if by_date else "l.seq"
+        conn = self.dialect.connect()  # its own connection: a long read must not hold this thread's
+        try:
+            cursor = conn.cursor()
+            cursor.execute(
+                self.dialect.sql(
+                    f"SELECT l.seq, r.payload FROM events_latest l JOIN event_revisions r ON r.seq = l.seq WHERE l.seq > ? ORDER BY {order}"
+                ),
+                (since_seq,),
+            )
+            while True:
+                rows = cursor.fetchmany(chunk_size)
+                if not rows:
+                    break
+                yield [(int(seq), payload) for seq, payload in rows]
+        finally:
+            conn.close()
+
+    def latest_events(self, *, by_date: bool = True, chunk_size: int = 5000) -> Iterator[list[Event]]:
+        """The latest revision of every event, in chunks (by date unless ``by_date=False``)."""
+        for rows in self.latest_payloads(0, by_date=by_date, chunk_size=chunk_size):
+            yield [Event.model_validate_json(payload) for _seq, payload in rows]
+
+    def revisions(self, event_id: str) -> list[dict[str, Any]]:
+        rows = self.query(
+            "SELECT revision, arrived_at, source_path, source_sha256, payload_sha256, payload FROM event_revisions WHERE event_id = ? ORDER BY revision",
+            (event_id,),
+        )
+        names = ("revision", "arrived_at", "source_path", "source_sha256", "payload_sha256", "payload")
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def ingests(self) -> list[dict[str, Any]]:
+        rows = self.query("SELECT id, source_path, source_sha256, arrived_at, new_events, revised, unchanged, rejected FROM ingests ORDER BY id")
+        names = ("id", "source_path", "source_sha256", "arrived_at", "new", "revised", "unchanged", "rejected")
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    # -- briefs
+
+    def record_briefs(self, records: Iterable[BriefRecord]) -> None:
+        with self.write() as w:
+            for r in records:
+                w.execute(
+                    "INSERT INTO briefs (week, stakeholder, rule_pack, score, score_class, scores, format, sha256, size, destination, published_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (r.week, r.stakeholder, r.rule_pack, r.score, r.score_class, json.dumps(r.scores, sort_keys=True), r.format, r.sha256, r.size,
+                     r.destination, r.published_at),
+                )  # fmt: skip
+
+    def briefs(self, *, stakeholder: str | None = None, week: str | None = None) -> list[BriefRecord]:
+        sql = "SELECT id, week, stakeholder, rule_pack, score, score_class, scores, format, sha256, size, destination, published_at FROM briefs"
+        where, params = [], []
+        if stakeholder:
+            where.append("stakeholder = ?")
+            params.append(stakeholder)
+        if week:
+            where.append("week = ?")
+            params.append(week)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self.query(sql + " ORDER BY id", params)
+        return [
+            BriefRecord(week=w, stakeholder=s, rule_pack=p, score=float(sc), score_class=c, scores=json.loads(js), format=f, sha256=h, size=int(n),
+                        destination=d, published_at=at, id=int(i))
+            for i, w, s, p, sc, c, js, f, h, n, d, at in rows
+        ]  # fmt: skip
+
+    def last_sent(self, stakeholder: str, before_week: str) -> BriefRecord | None:
+        """The brief most recently published for ``stakeholder`` for a week before ``before_week``:
+        what "since last week" compares with when the question is what readers were told."""
+        earlier = [b for b in self.briefs(stakeholder=stakeholder) if b.week < before_week]
+        return max(earlier, key=lambda b: (b.week, b.id)) if earlier else None
+
+    # -- alert deliveries
+
+    def claim_delivery(self, alert_id: str, webhook: str, payload: str, now: str) -> bool:
+        """Record that ``alert_id`` is about to go to ``webhook``; False when it already was
+        (claimed before, by this or another process): the claim is what makes it at most once."""
+        with self.write() as w:
+            row = w.execute("SELECT 1 FROM alert_deliveries WHERE alert_id = ? AND webhook = ?", (alert_id, webhook)).fetchone()
+            if row is not None:
+                return False
+            w.execute(
+                "INSERT INTO alert_deliveries (alert_id, webhook, state, attempts, payload, claimed_at) VALUES (?, ?, 'sending', 0, ?, ?)",
+                (alert_id, webhook, payload, now),
+            )
+        return True
+
+    def finish_delivery(self, alert_id: str, webhook: str, *, state: str, attempts: int, error: str | None, now: str) -> None:
+        with self.write() as w:
+            w.execute(
+                "UPDATE alert_deliveries SET state = ?, attempts = ?, last_error = ?, finished_at = ? WHERE alert_id = ? AND webhook = ?",
+                (state, attempts, error, now, alert_id, webhook),
+            )
+
+    def deliveries(self) -> list[dict[str, Any]]:
+        rows = self.query("SELECT alert_id, webhook, state, attempts, last_error, claimed_at, finished_at FROM alert_deliveries ORDER BY claimed_at, alert_id")
+        names = ("alert_id", "webhook", "state", "attempts", "last_error", "claimed_at", "finished_at")
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def open_store(location: str | os.PathLike[str]) -> Store:
+    """Open (creating if needed) the store at a file path or a ``postgresql://`` URL."""
+    return Store(location)
+
+
+
+
+STORE_ENV = "RISKENGINE_STORE"
+
+
+def store_location(given: str | None, event_files: Sequence[str] | None = None) -> str | None:
+    """The store a command reads: ``--store``, else RISKENGINE_STORE unless event files are named
+    (files on the command line win over a variable set in a shell profile); None: read files."""
+    if given:
+        if event_files:
+            raise StoreError("give event files or --store, not both")
+        return given
+    if event_files:
+        return None
+    return os.environ.get(STORE_ENV) or None
+
+
+def read_store_events(location: str) -> list[Event]:
+    """The latest revision of every event in the store at ``location``, by date."""
+    with open_store(location) as store:
+        return [event for chunk in store.latest_events() for event in chunk]
+
+
+__all__ = [
+    "STORE_ENV", "BriefRecord", "IngestCounts", "Store", "StoreError", "Writer", "canonical_payload", "open_store", "read_store_events",
+    "sha256_text", "store_location", "utc_now",
+]  # fmt: skip

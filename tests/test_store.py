@@ -1,0 +1,202 @@
+"""The event store: revisions, counts, atomic files (also under kill -9), the same code on SQLite
+and PostgreSQL, and the CLI reading the store where it read files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from riskengine.cli.app import main
+from riskengine.core.errors import EventError
+from riskengine.store import Store, ingest_file, open_store
+from riskengine.store.dialect import StoreError
+from tests.pg_server import postgres_url
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample_events.yaml"
+ACLED = ROOT / "tests" / "extract" / "acled_sample.csv"
+
+
+def event(event_id: str, day: str = "2025-07-01", fatalities: int = 0) -> dict[str, object]:
+    return {
+        "event_id": event_id,
+        "event_date": day,
+        "event_type": "Battles",
+        "country": "UKR",
+        "fatalities": fatalities,
+        "sources": [{"name": "Reuters", "reliability": "B", "credibility": 2}],
+    }
+
+
+def write_jsonl(path: Path, records: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from postgres_url(tmp_path_factory.mktemp("pg"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        s = open_store(tmp_path / "store.db")
+    else:
+        url = request.getfixturevalue("pg_url")
+        s = open_store(url)
+        with s.write() as w:  # each test starts empty: the server is shared by the module
+            for table in ("event_revisions", "events_latest", "ingests", "briefs", "alert_deliveries"):
+                w.execute(f"DELETE FROM {table}")
+    yield s
+    s.close()
+
+
+def test_new_revised_unchanged_with_every_revision_kept(store: Store, tmp_path: Path) -> None:
+    first = write_jsonl(tmp_path / "w1.jsonl", [event("A"), event("B")])
+    r1 = ingest_file(store, first, now="2025-07-07T06:00:00Z")
+    assert r1.counts.as_dict() == {"new": 2, "revised": 0, "unchanged": 0, "rejected": 0}
+    second = write_jsonl(tmp_path / "w2.jsonl", [event("A"), event("B", fatalities=3), event("C")])
+    r2 = ingest_file(store, second, now="2025-07-14T06:00:00Z")
+    assert r2.counts.as_dict() == {"new": 1, "revised": 1, "unchanged": 1, "rejected": 0}
+    assert store.event_count() == 3 and store.revision_count() == 4
+    revisions = store.revisions("B")
+    assert [(r["revision"], r["arrived_at"], r["source_path"]) for r in revisions] == [
+        (1, "2025-07-07T06:00:00Z", str(first)),
+        (2, "2025-07-14T06:00:00Z", str(second)),
+    ]
+    assert revisions[1]["source_sha256"] == r2.sha256
+    latest = {e.event_id: e for chunk in store.latest_events() for e in chunk}
+    assert latest["B"].fatalities == 3
+    assert [i["new"] for i in store.ingests()] == [2, 1]
+
+
+def test_a_later_row_with_the_same_id_in_one_file_supersedes_the_earlier(store: Store, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "dup.jsonl", [event("A"), event("A", fatalities=5)])
+    result = ingest_file(store, path)
+    assert (result.counts.new, result.counts.revised) == (1, 1)
+    assert next(store.latest_events())[0].fatalities == 5
+
+
+def test_a_file_with_an_invalid_event_is_stored_not_at_all_or_without_it(store: Store, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "bad.jsonl", [event("A"), {**event("B"), "fatalities": "many"}, event("C")])
+    with pytest.raises(EventError) as caught:
+        ingest_file(store, path)
+    assert f"{path}:2:1: error[E204] events[event_id=B].fatalities" in caught.value.render()
+    assert store.event_count() == 0 and store.ingests() == []
+    result = ingest_file(store, path, skip_invalid=True)
+    assert result.counts.as_dict() == {"new": 2, "revised": 0, "unchanged": 0, "rejected": 1}
+
+
+def test_acled_exports_go_through_the_importer(store: Store) -> None:
+    result = ingest_file(store, ACLED, skip_invalid=True)
+    assert result.counts.new > 0 and store.event_count() == result.counts.new
+    assert ingest_file(store, ACLED, skip_invalid=True).counts.unchanged == result.counts.new
+
+
+def test_unsupported_urls_and_missing_folders_are_store_errors(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="unsupported store URL"):
+        open_store("mysql://x/y")
+    with pytest.raises(StoreError, match="does not exist"):
+        open_store(tmp_path / "no" / "such" / "store.db")
+
+
+def test_kill_9_in_the_middle_of_a_file_leaves_the_store_as_before_it(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    base = [sys.executable, "-m", "riskengine", "ingest", "--store", str(db)]
+    subprocess.run([*base, str(SAMPLE)], check=True, capture_output=True, timeout=120)
+    before = open_store(db)
+    counts = (before.event_count(), before.revision_count(), len(before.ingests()))
+    before.close()
+    big = write_jsonl(tmp_path / "big.jsonl", [event(f"K{i}", fatalities=i % 7) for i in range(3000)])
+    proc = subprocess.Popen([*base, str(big), "--chunk-size", "500", "--test-pause-after", "2000"], stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        deadline = time.monotonic() + 120
+        line = ""
+        while "paused" not in line and time.monotonic() < deadline:
+            line = proc.stderr.readline()
+        assert "paused after 2000 events" in line  # 2,000 rows written, transaction still open
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    after = open_store(db)
+    try:
+        assert (after.event_count(), after.revision_count(), len(after.ingests())) == counts
+        result = ingest_file(after, big)  # and the store takes the file again afterwards
+        assert result.counts.new == 3000
+    finally:
+        after.close()
+
+
+def test_cli_ingest_reports_counts_and_fails_only_the_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "s.db")
+    bad = write_jsonl(tmp_path / "bad.jsonl", [{**event("B"), "event_type": "Nope"}])
+    code = main(["ingest", "--store", db, str(SAMPLE), str(bad), "--now", "2025-07-07T06:00:00Z", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    payload = json.loads(out)
+    assert payload["total"] == {"new": 27, "revised": 0, "unchanged": 0, "rejected": 0}
+    assert payload["failed"] == [str(bad)] and payload["arrived_at"] == "2025-07-07T06:00:00Z"
+    assert f"{bad}:1:1: error[E2" in err and "not stored" in err
+    assert main(["ingest", str(SAMPLE)]) == 2  # no store given
+    assert "no store" in capsys.readouterr().err
+
+
+def test_score_from_the_store_equals_score_from_the_files(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    db = str(tmp_path / "s.db")
+    assert main(["ingest", "--store", db, str(SAMPLE)]) == 0
+    capsys.readouterr()
+    common = ["--week", "2025-W27", "--now", "2025-07-07T06:00:00Z"]
+    assert main(["score", str(SAMPLE), *common]) == 0
+    from_files = capsys.readouterr().out
+    assert main(["score", "--store", db, *common]) == 0
+    assert capsys.readouterr().out == from_files
+    monkeypatch.setenv("RISKENGINE_STORE", db)  # the variable, when no files are named
+    assert main(["explain", "--stakeholder", "ngo", *common, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["contributions"]
+    assert main(["score", "--store", db, str(SAMPLE)]) == 1  # both: which one was meant?
+    assert "not both" in capsys.readouterr().err
+
+
+def test_briefs_are_recorded_and_history_compares_with_what_was_sent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "s.db")
+    assert main(["ingest", "--store", db, str(SAMPLE)]) == 0
+    out = tmp_path / "briefs"
+    for week, now in (("2025-W26", "2025-06-30T06:00:00Z"), ("2025-W27", "2025-07-07T06:00:00Z")):
+        assert main(["brief", "--store", db, "--week", week, "--stakeholder", "ngo", "--format", "md", "--out", str(out), "--now", now]) == 0
+    capsys.readouterr()
+    assert main(["history", "--store", db, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["week"], r["stakeholder"], r["format"]) for r in rows] == [("2025-W26", "ngo", "md"), ("2025-W27", "ngo", "md")]
+    import hashlib
+
+    assert rows[1]["sha256"] == hashlib.sha256((out / "2025-W27-ngo.md").read_bytes()).hexdigest()
+    assert rows[1]["published_at"] == "2025-07-07T06:00:00Z" and len(rows[1]["rule_pack"]) == 12
+    assert rows[0]["previous_sent"] is None
+    assert rows[1]["previous_sent"] == {"week": "2025-W26", "score": rows[0]["score"], "change": round(rows[1]["score"] - rows[0]["score"], 2)}
+    assert main(["history", "--store", db]) == 0
+    table = capsys.readouterr().out
+    assert "2025-W27" in table and "vs 2025-W26" in table
+
+
+def test_backtest_and_alerts_read_the_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "s.db")
+    assert main(["ingest", "--store", db, str(SAMPLE)]) == 0
+    capsys.readouterr()
+    assert main(["backtest", str(SAMPLE), "--from", "2025-W20", "--to", "2025-W27"]) == 0
+    from_files = capsys.readouterr().out
+    assert main(["backtest", "--store", db, "--from", "2025-W20", "--to", "2025-W27"]) == 0
+    assert capsys.readouterr().out == from_files
+    assert main(["alerts", "--store", db, "--week", "2025-W27", "--format", "json"]) == 0
+    alerts = json.loads(capsys.readouterr().out)["alerts"]
+    assert "2025-W27:ngo:high" in [a["id"] for a in alerts]
