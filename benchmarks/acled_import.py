@@ -32,7 +32,7 @@ def main(argv: list[str]) -> int:
         return 2
     folder = Path(argv[0])
     files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".csv", ".json") and p.is_file())
-    print(f"| file | rows read | imported | merged actor rows | revisions replaced | rejected | % of rows kept | seconds | rejected for / notes |")
+    print("| file | rows read | imported | merged actor rows | revisions replaced | rejected | % of rows kept | seconds | rejected for / notes |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     totals = [0, 0, 0, 0, 0]
     for path in files:

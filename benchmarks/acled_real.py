@@ -24,10 +24,8 @@ points P before saturation (the data behind the saturation proposal in docs/RULE
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import math
-import os
 import statistics
 import subprocess
 import sys
@@ -38,8 +36,7 @@ from pathlib import Path
 
 from riskengine import api
 from riskengine.core.events import Event
-from riskengine.core.windows import Window, week_of
-from riskengine.rules.models import STAKEHOLDERS
+from riskengine.core.windows import week_of
 from riskengine.scoring.backtest import run_backtest
 from riskengine.scoring.scores import rule_points, source_weight
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from riskengine.core.events import FIELDS, FieldKind
-from riskengine.rules.ir import And, CompiledRuleSet, Cond, Firing, Join, Not, Or, Test
+from riskengine.rules.ir import And, CompiledRuleSet, Cond, Firing, Join, Not, Test
 
 _names = itertools.count()
 
@@ -197,7 +197,7 @@ class NaiveDurable:
                     # Anchored on event_id: a leg made only of "field absent" tests would also
                     # match durable's own session state, and fire forever. Joins come first:
                     # durable drops the terms that follow an $or inside an $and.
-                    expr = +getattr(m, "event_id")
+                    expr = +m.event_id
                     for join in pattern.joins:
                         expr = expr & _join(m, c, join, aliases)
                     for name in sorted(needed[i]):

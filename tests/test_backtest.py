@@ -14,6 +14,11 @@ from pathlib import Path
 import pytest
 
 from riskengine import api
+from riskengine.cli.app import main
+from riskengine.core.errors import InputError
+from riskengine.core.events import Event
+from riskengine.core.windows import parse_week, week_of
+from riskengine.ingest.event_files import write_events_jsonl
 from riskengine.scoring.backtest import (
     CSV_HEADER,
     BacktestResult,
@@ -23,11 +28,6 @@ from riskengine.scoring.backtest import (
     to_csv_rows,
     to_json_data,
 )
-from riskengine.cli.app import main
-from riskengine.core.errors import InputError
-from riskengine.ingest.event_files import write_events_jsonl
-from riskengine.core.events import Event
-from riskengine.core.windows import parse_week, week_of
 
 
 @pytest.fixture(scope="module")

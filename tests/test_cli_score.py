@@ -120,9 +120,9 @@ def test_unbounded_pattern_rules_look_back_over_all_history():
     # dropped the earlier legs of such rules.
     import datetime as dt
 
+    from riskengine.core.windows import parse_week
     from riskengine.rules.ir import CompiledRule, CompiledRuleSet, Pattern, Test
     from riskengine.scoring.pipeline import plan_windows
-    from riskengine.core.windows import parse_week
 
     leg = Pattern("a", Test("event_type", "exists"))
     compiled = CompiledRuleSet(rules=(CompiledRule("p", (leg, Pattern("b", Test("event_type", "exists"))), None),))

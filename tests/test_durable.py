@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 from ir_strategies import random_facts, random_ruleset
 
-from riskengine.engine import durable
 from riskengine.core.errors import EngineLimitError
+from riskengine.engine import durable
+from riskengine.engine.matching import open_matcher
+from riskengine.engine.reference import evaluate
 from riskengine.rules.ir import (
     And,
     CompiledRule,
@@ -29,8 +31,6 @@ from riskengine.rules.ir import (
     Pattern,
 )
 from riskengine.rules.ir import Test as T  # "Test" would look like a test class to pytest
-from riskengine.engine.matching import open_matcher
-from riskengine.engine.reference import evaluate
 
 
 def single(*conds: Cond) -> CompiledRuleSet:

@@ -10,9 +10,9 @@ import pytest
 
 from riskengine.api import read_events
 from riskengine.core.events import FIELDS, Event
+from riskengine.core.resources import sample_data_dir
 from riskengine.rules.ir import project
 from riskengine.scoring.pipeline import fact_of, projector, row_projector
-from riskengine.core.resources import sample_data_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import generate

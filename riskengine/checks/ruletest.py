@@ -37,15 +37,15 @@ from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from riskengine.rules import ir
 from riskengine.core.errors import Issue, Location, TemplateError, did_you_mean
 from riskengine.core.events import FIELDS, Event, FieldKind
-from riskengine.engine.matching import match_all
-from riskengine.scoring.pipeline import fact_of
-from riskengine.engine.reference import holds, join_holds
-from riskengine.rules.models import Rule, Stakeholder
 from riskengine.core.sandbox import render_text
 from riskengine.core.source import document_locator, load_yaml_file, validation_issues
+from riskengine.engine.matching import match_all
+from riskengine.engine.reference import holds, join_holds
+from riskengine.rules import ir
+from riskengine.rules.models import Rule, Stakeholder
+from riskengine.scoring.pipeline import fact_of
 
 ScoreClass = Literal["very low", "low", "medium", "high", "very high"]
 
@@ -440,8 +440,8 @@ def _check_classes(loaded: LoadedCase, pack: Any, compiled: ir.CompiledRuleSet, 
         fail("E713", "classes need the loaded rule pack with profiles")
         return
     try:
-        from riskengine.scoring.pipeline import score_events
         from riskengine.core.windows import parse_week, week_of
+        from riskengine.scoring.pipeline import score_events
     except ImportError as error:  # the scoring pipeline is not installed in this build
         fail("E713", f"cannot check classes: {error}")
         return

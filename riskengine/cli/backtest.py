@@ -13,12 +13,11 @@ import time
 from typing import TextIO
 
 from riskengine import api
-from riskengine.scoring.backtest import DEFAULT_CHUNK_SIZE, DEFAULT_REORDER_DAYS, BacktestProgress, backtest_files, to_csv_rows, to_json_data
-from riskengine.cli.common import UsageError
-from riskengine.cli.common import add_input_options, report_read, stakeholder_choices, stakeholders_from
-from riskengine.ingest.event_files import ReadReport
+from riskengine.cli.common import UsageError, add_input_options, report_read, stakeholder_choices, stakeholders_from
 from riskengine.core.fileio import write_atomic
 from riskengine.core.windows import parse_week
+from riskengine.ingest.event_files import ReadReport
+from riskengine.scoring.backtest import DEFAULT_CHUNK_SIZE, DEFAULT_REORDER_DAYS, BacktestProgress, backtest_files, to_csv_rows, to_json_data
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -8,8 +8,8 @@ import json
 import sys
 
 from riskengine import api
-from riskengine.core.events import Derivation, Event
 from riskengine.cli.common import add_input_options, add_window_options, load_inputs, window_from
+from riskengine.core.events import Derivation, Event
 from riskengine.core.text import neutralise
 from riskengine.rules.models import STAKEHOLDERS
 from riskengine.scoring.scores import Contribution

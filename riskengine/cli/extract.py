@@ -11,10 +11,10 @@ import json
 import sys
 from pathlib import Path
 
+from riskengine.core.fileio import atomic_writer
 from riskengine.ingest.extract.articles import extract_articles
 from riskengine.ingest.extract.dedup import deduplicate
 from riskengine.ingest.extract.evaluate import evaluate, load_metadata
-from riskengine.core.fileio import atomic_writer
 
 
 def _days(text: str) -> int:

@@ -7,9 +7,9 @@ import contextlib
 import sys
 from pathlib import Path
 
-from riskengine.ingest.acled import import_acled
 from riskengine.core.errors import EventError
 from riskengine.core.fileio import atomic_writer
+from riskengine.ingest.acled import import_acled
 from riskengine.ingest.history import add_history_context_file
 
 

@@ -8,10 +8,10 @@ import importlib
 import sys
 from pathlib import Path
 
-from riskengine.rules.compiler import compile_rules
 from riskengine.core.errors import Issue, RuleError
-from riskengine.rules.loader import load_rules
 from riskengine.core.resources import default_rules_dir, display_path
+from riskengine.rules.compiler import compile_rules
+from riskengine.rules.loader import load_rules
 
 QUALITY_MODULE = "riskengine.cli.rules_quality"
 

@@ -25,7 +25,6 @@ TemplateError). ``unsafe_template_problems`` finds, without rendering, what is s
 from __future__ import annotations
 
 import contextlib
-import math
 import operator
 import os
 import re
@@ -188,7 +187,7 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         return _guarded_binop(operator, left, right)
 
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # __self: Jinja's signature
         if getattr(__obj, "__self__", None).__class__ is str:
             for value in (*args, *kwargs.values()):
                 _check_width(value)

@@ -476,9 +476,7 @@ def _walk(root: Any, data: Any, loc: Sequence[Any]) -> _Walk:
             continue  # a label of a leaf type (e.g. 'str' in a scalar union)
         walk.path += (item,)
         here = walk.data
-        if isinstance(here, dict) and item in here:
-            walk.data = here[item]
-        elif isinstance(here, list) and isinstance(item, int) and 0 <= item < len(here):
+        if (isinstance(here, dict) and item in here) or (isinstance(here, list) and isinstance(item, int) and 0 <= item < len(here)):
             walk.data = here[item]
         else:
             walk.data = _UNKNOWN

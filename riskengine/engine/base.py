@@ -10,7 +10,8 @@ from dataclasses import dataclass, fields
 from typing import Any, Protocol, Self, runtime_checkable
 
 from riskengine.core.errors import EventError, Issue
-from riskengine.rules.ir import ID_FIELD, CompiledRuleSet, Firing
+from riskengine.rules.ir import ID_FIELD, Firing
+
 
 @dataclass
 class MatchStats:

@@ -39,9 +39,8 @@ from riskengine.ingest.acled.countries import countries_for
 from riskengine.ingest.acled.dates import DateSurvey
 from riskengine.ingest.acled.reader import _MARKS, Export, Row
 from riskengine.ingest.acled.rows import RowContext, RowError, row_to_event
-from riskengine.ingest.extract.gazetteer import Gazetteer, default_gazetteer
-
 from riskengine.ingest.derive import enrich_event
+from riskengine.ingest.extract.gazetteer import Gazetteer, default_gazetteer
 
 REQUIRED_COLUMNS = ("event_date", "event_type")
 MAX_ISSUES = 1000

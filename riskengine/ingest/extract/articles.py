@@ -602,7 +602,7 @@ class Extractor:
                 rest = [b for b in self.p.belligerents if b != initiator]
                 target = rest[0] if len(rest) == 1 else None
         # Country.
-        if place is not None and place.place.level != "country" or (place is not None and kind.group != "diplomacy"):
+        if (place is not None and place.place.level != "country") or (place is not None and kind.group != "diplomacy"):
             country = place.place.country  # type: ignore[union-attr]
         elif kind.name == "sanctions" and target and self.g.iso3_of_side(target):
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
@@ -680,7 +680,7 @@ class Extractor:
             values["target_category"] = target_category
         if target_name:
             values["target_name"] = target_name
-        if target_category == "residential" or re.search(r"\bcivilians?\b", joined) and kind.group == "strike" and chosen.get("fatalities") is not None:
+        if target_category == "residential" or (re.search(r"\bcivilians?\b", joined) and kind.group == "strike" and chosen.get("fatalities") is not None):
             values["civilian_targeting"] = target_category == "residential"
         tags = {kind.name}
         for tag, rx in self.p.tags:
@@ -796,7 +796,7 @@ def _reference(text: str, start: int, level: str = "country") -> bool:
 def _accepts(m: Mention, f: Figure) -> bool:
     group = m.kind.group
     if f.field in PERSON_FIELDS:
-        return group in ("strike", "report", "unrest") and m.kind.name != "interception" or (group == "strike")
+        return (group in ("strike", "report", "unrest") and m.kind.name != "interception") or (group == "strike")
     if f.field == "troops":
         return group == "troops"
     return group == "strike"

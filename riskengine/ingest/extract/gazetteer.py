@@ -373,7 +373,7 @@ class Gazetteer:
             return PlaceMention(start, stop, text[start:stop], self._regions[name][0])
         if name in self._actor_capitals:
             locative = bool(LOCATIVE.search(text[max(0, start - 40) : start]))
-            if not locative and _ACTOR_VERB_AFTER.match(after) or name in self._never_place_actors:
+            if (not locative and _ACTOR_VERB_AFTER.match(after)) or name in self._never_place_actors:
                 return PlaceMention(start, end, name, Place(None, self._actor_capitals[name], "country"), side_adjective=True)
             town = self._curated.get(name) or self._best_town(name, set(), None)
             if town is not None:
