@@ -400,10 +400,10 @@ def _paths(node: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, 
     found = [prefix]
     if isinstance(node, dict):
         for key, value in node.items():
-            found += _paths(value, prefix + (key,))
+            found += _paths(value, (*prefix, key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            found += _paths(value, prefix + (index,))
+            found += _paths(value, (*prefix, index))
     return found
 
 

@@ -110,10 +110,7 @@ def run(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     report_read(report)
-    if args.format == "json":
-        text = json.dumps(to_json_data(result), indent=2) + "\n"
-    else:
-        text = render_csv(to_csv_rows(result))
+    text = json.dumps(to_json_data(result), indent=2) + "\n" if args.format == "json" else render_csv(to_csv_rows(result))
     if args.out:
         write_atomic(os.fspath(args.out), text)
         print(f"wrote {args.out}", file=sys.stderr)

@@ -63,9 +63,8 @@ def _size(value: Any) -> int | None:
 def _check_repeat(left: Any, right: Any) -> None:
     for seq, count in ((left, right), (right, left)):
         size = _size(seq)
-        if size is not None and isinstance(count, (int, float)) and not isinstance(count, bool):
-            if count > 0 and size * count > MAX_TEXT:
-                raise _limit(f"a text or list of {size} x {count:g} items is longer than {MAX_TEXT}")
+        if size is not None and isinstance(count, (int, float)) and not isinstance(count, bool) and count > 0 and size * count > MAX_TEXT:
+            raise _limit(f"a text or list of {size} x {count:g} items is longer than {MAX_TEXT}")
 
 
 def _check_power(base: Any, exponent: Any) -> None:

@@ -155,8 +155,8 @@ def _surrogate_path(value: Any, path: YamlPath) -> YamlPath | None:
         return None
     for key, item in items:
         if isinstance(key, str) and _LONE_SURROGATE.search(key):
-            return path + (key,)
-        found = _surrogate_path(item, path + (key,))
+            return (*path, key)
+        found = _surrogate_path(item, (*path, key))
         if found is not None:
             return found
     return None
@@ -183,9 +183,9 @@ def _yaml_records(path: Path, shown: str) -> Iterator[_Record | Issue]:
             by_record.setdefault(index, []).append(issue)
     yield from top_issues
     for index, data in enumerate(items):
-        mark = doc.mark(base + (index,))
+        mark = doc.mark((*base, index))
 
-        def locate(path: YamlPath, key: bool, _at: YamlPath = base + (index,), _doc: Document = doc) -> Location:
+        def locate(path: YamlPath, key: bool, _at: YamlPath = (*base, index), _doc: Document = doc) -> Location:
             return _doc.location(_at + tuple(path), key=key, yaml_path="")
 
         yield _Record(shown, index, mark.line, mark.col, data, locate, by_record.get(index, []))

@@ -102,10 +102,8 @@ def _serve(conn: Connection, setup: Callable[[contextlib.ExitStack], Callable[[A
     except (EOFError, KeyboardInterrupt, BrokenPipeError):
         return
     except BaseException as error:  # noqa: BLE001 - every failure goes back to the main process
-        try:
+        with contextlib.suppress(OSError, pickle.PicklingError):
             conn.send_bytes(pickle.dumps(("error", _error_payload(error)), pickle.HIGHEST_PROTOCOL))
-        except (OSError, pickle.PicklingError):
-            pass
     finally:
         conn.close()
 
@@ -325,10 +323,8 @@ def _produce(conn: Connection, produce: Callable[..., Iterable[Any]], args: tupl
     except KeyboardInterrupt:
         return
     except BaseException as error:  # noqa: BLE001 - every failure goes back to the caller
-        try:
+        with contextlib.suppress(pickle.PicklingError):
             put(pickle.dumps(("error", _error_payload(error)), pickle.HIGHEST_PROTOCOL))
-        except pickle.PicklingError:
-            pass
     finally:
         put(None)
         sender.join()

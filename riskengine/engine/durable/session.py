@@ -14,6 +14,7 @@ in (a collision there is a bug in the adapter, raised as EngineError, never a lo
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import json
@@ -214,14 +215,10 @@ def release(rulesets: list[Ruleset]) -> None:
     """Delete sessions, then rulesets: deleting a ruleset alone leaks its sessions' memory."""
     while rulesets:
         ruleset = rulesets.pop()
-        try:
+        with contextlib.suppress(EngineError):  # the ruleset goes anyway; nothing else can be freed
             ruleset.delete_session()
-        except EngineError:
-            pass  # the ruleset goes anyway; nothing else can be freed
-        try:
+        with contextlib.suppress(_engine.error):
             _engine.delete_ruleset(ruleset.handle)
-        except _engine.error:
-            pass
 
 
 __all__ = ["RESERVED", "FactIds", "Ruleset", "fail", "id_hash", "release"]

@@ -382,10 +382,7 @@ class SingleStage:
             docs.append(doc)
         matched: list[set[int]] = [set(self._constant) for _ in entries]
         for ruleset in self.rulesets:
-            if len(self.rulesets) > 1:
-                sent = [{k: v for k, v in doc.items() if k == "id" or k in ruleset.keys} for doc in docs]
-            else:
-                sent = docs
+            sent = [{k: v for k, v in doc.items() if k == "id" or k in ruleset.keys} for doc in docs] if len(self.rulesets) > 1 else docs
             for start in range(0, len(sent), self.batch_size):
                 for message in ruleset.assert_facts(sent[start : start + self.batch_size], stats):
                     letter, c, results = decode(message, 1)

@@ -118,7 +118,7 @@ def countries_for(gazetteer: Gazetteer) -> Countries:
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
-    return int(math.floor(lat / _CELL)), int(math.floor(lon / _CELL))
+    return math.floor(lat / _CELL), math.floor(lon / _CELL)
 
 
 def _wrap(j: int) -> int:

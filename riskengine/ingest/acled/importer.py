@@ -224,7 +224,7 @@ def import_acled(
         if result.rows_read == 0:
             raise EventError([Issue("E609", "the export has no rows", Location(shown, export.header_line or 1, 1))], f"nothing to import from {shown}")
         if not events:
-            raise EventError(issues[:20] + [Issue("E609", f"every row of the file was rejected ({result.rejected} row(s)); nothing imported", Location(shown))], f"nothing imported from {shown}")
+            raise EventError([*issues[:20], Issue("E609", f"every row of the file was rejected ({result.rejected} row(s)); nothing imported", Location(shown))], f"nothing imported from {shown}")
         _write(events, spool, ctx, out, result, existing)
     return result
 

@@ -142,7 +142,7 @@ class Extractor:
 
     def _sentence(self, article: Article, sentence: Sentence, countries: set[str], recent: list[Mention]) -> list[Mention]:
         text = article.work
-        places = [pm for pm in self.g.scan(text[sentence.start : sentence.end], countries)]
+        places = list(self.g.scan(text[sentence.start : sentence.end], countries))
         places = [PlaceMention(pm.start + sentence.start, pm.end + sentence.start, pm.text, pm.place, pm.side_adjective) for pm in places]
         mentions: list[Mention] = []
         for clause in clauses(text, sentence.start, sentence.end):
@@ -427,7 +427,7 @@ class Extractor:
             # else the last one of the sentences before, never one named after the figure.
             earlier = [m for m in fits if m.clause[1] <= f.start][-1:]
             pool = same_clause or earlier
-            if not pool and f.field in PERSON_FIELDS + ("drones_intercepted", "missiles_intercepted", "distance_from_border_km", "distance_from_front_km"):
+            if not pool and f.field in (*PERSON_FIELDS, "drones_intercepted", "missiles_intercepted", "distance_from_border_km", "distance_from_front_km"):
                 pool = [m for m in recent if _accepts(m, f)][-1:]
             if not pool:
                 continue
