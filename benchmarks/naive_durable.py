@@ -217,7 +217,7 @@ class NaiveDurable:
 
         def action(c: Any) -> None:
             legs = [getattr(c, alias) for alias in aliases]
-            for leg, cond in zip(legs, leftovers):
+            for leg, cond in zip(legs, leftovers, strict=False):
                 if cond is not None and not _py_cond(leg._d, cond):
                     return
             firings.add(Firing(rule_id, tuple(leg.event_id for leg in legs)))

@@ -333,7 +333,7 @@ def test_bad_inputs_never_raise_out_of_the_cli(tmp_path: Path, only_my_verbs: No
         "binary.yaml": b"\x00\x01\x02\xff",
         "deep.yaml": b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n",
         "bomb.yaml": b"a: &a [x, x, x, x, x, x, x, x, x, x]\n"
-        + b"".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n".encode() for p, c in zip("abcdefgh", "bcdefghi")),
+        + b"".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n".encode() for p, c in zip("abcdefgh", "bcdefghi", strict=True)),
         "tabs.yaml": b"rules:\n\t- id: x\n",
     }
     for name, data in nasty.items():

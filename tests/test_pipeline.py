@@ -54,7 +54,7 @@ def test_a_row_holds_the_values_of_the_projected_fact(fields: tuple[str, ...]) -
     for event in events():
         values = row(event)
         assert len(values) == len(names)
-        fact = {name: value for name, value in zip(names, values) if value is not None}
+        fact = {name: value for name, value in zip(names, values, strict=True) if value is not None}
         expected = slow_fact(event, fields)
         assert fact == expected and json.dumps(fact, sort_keys=True) == json.dumps(expected, sort_keys=True), event.event_id
 

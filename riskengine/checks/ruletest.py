@@ -281,10 +281,10 @@ def explain_pattern(
         if len(wanted) != len(rule.patterns):
             return f"the case names {len(wanted)} event(s) but the pattern has {len(rule.patterns)} legs ({', '.join(aliases)})"
         legs = [by_id.get(i) for i in wanted]
-        missing = [i for i, f in zip(wanted, legs) if f is None]
+        missing = [i for i, f in zip(wanted, legs, strict=True) if f is None]
         if missing:
             return f"event(s) {', '.join(missing)} are not in the case"
-        for alias, pattern, f in zip(aliases, rule.patterns, legs):
+        for alias, pattern, f in zip(aliases, rule.patterns, legs, strict=True):
             reasons = why_not(pattern.condition, f)  # type: ignore[arg-type]
             if reasons:
                 return f"leg '{alias}' does not match event {f[ir.ID_FIELD]}: {'; '.join(reasons)}"  # type: ignore[index]
@@ -294,7 +294,7 @@ def explain_pattern(
                     return _join_text(join, aliases, aliases[i], legs[i], legs[join.other_leg])  # type: ignore[arg-type]
         return "the named events match every leg and join"
     candidates = [[f for f in facts if holds(p.condition, f)] for p in rule.patterns]
-    for alias, pattern, found in zip(aliases, rule.patterns, candidates):
+    for alias, pattern, found in zip(aliases, rule.patterns, candidates, strict=True):
         if not found:
             detail = "; ".join(
                 f"{f[ir.ID_FIELD]}: {'; '.join(why_not(pattern.condition, f))}" for f in facts
@@ -341,7 +341,7 @@ def recommendation_for(rule: Rule, legs: Sequence[Event]) -> str | None:
         return None
     context: dict[str, Any] = {"event": legs[-1].model_dump(mode="json")}
     if rule.sequence is not None:
-        for leg, event in zip(rule.sequence, legs):
+        for leg, event in zip(rule.sequence, legs, strict=False):
             context[leg.as_] = event.model_dump(mode="json")
     return render_text(rule.recommendation, context)
 

@@ -77,7 +77,7 @@ class DayContext:
     armed_groups_30d: int
 
     def as_fields(self) -> dict[str, int]:
-        return dict(zip(HISTORY_FIELDS, (self.fatalities_30d, self.peak_365d, self.highest_in_days, self.admin1_hit_30d, self.armed_groups_30d)))
+        return dict(zip(HISTORY_FIELDS, (self.fatalities_30d, self.peak_365d, self.highest_in_days, self.admin1_hit_30d, self.armed_groups_30d), strict=True))
 
 
 class HistoryIndex:

@@ -37,7 +37,7 @@ def template_view(event: Event) -> dict[str, Any]:
 def _leg_context(rule: Rule, legs: Sequence[Event]) -> dict[str, Any]:
     context: dict[str, Any] = {"event": template_view(legs[-1])}
     if rule.sequence is not None:
-        for leg, event in zip(rule.sequence, legs):
+        for leg, event in zip(rule.sequence, legs, strict=False):
             context[leg.as_] = template_view(event)
     return context
 

@@ -89,7 +89,7 @@ class Boundaries:
         names = [f[0] for f in self._reader.fields[1:]]
         out: dict[str, list[int]] = {}
         for i, record in enumerate(self._reader.iterRecords()):
-            row = dict(zip(names, record))
+            row = dict(zip(names, record, strict=False))
             code = next((str(row[k]) for k in ("ISO_A3_EH", "ISO_A3", "ADM0_A3") if str(row.get(k, "-99")) not in ("-99", "")), None)
             if code:
                 out.setdefault(code, []).append(i)
