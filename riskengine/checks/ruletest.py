@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -63,7 +63,7 @@ class FiringSpec(_Strict):
     recommendation_contains: str | None = None
 
 
-FiringRef = Union[str, FiringSpec]
+FiringRef = str | FiringSpec
 
 
 class Case(_Strict):

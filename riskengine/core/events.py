@@ -253,7 +253,7 @@ class Event(BaseModel):
 # rule may apply to it, and how the value reaches the engine (dates as ordinal days).
 
 
-class FieldKind(str, Enum):
+class FieldKind(str, Enum):  # noqa: UP042 - StrEnum would change what str() and f-strings print for a kind
     STRING = "string"
     NUMBER = "number"
     DATE = "date"

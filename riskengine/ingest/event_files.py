@@ -195,9 +195,9 @@ def _record_of(doc: Document, base: YamlPath, issue: Issue) -> int | None:
     """The index of the record whose lines hold ``issue`` (records are in line order)."""
     found = None
     for path, span in doc.marks.items():
-        if len(path) == len(base) + 1 and path[: len(base)] == base and isinstance(path[-1], int):
-            if span.value.line <= issue.location.line and (found is None or path[-1] > found):
-                found = path[-1]
+        at_record = len(path) == len(base) + 1 and path[: len(base)] == base and isinstance(path[-1], int)
+        if at_record and span.value.line <= issue.location.line and (found is None or path[-1] > found):
+            found = path[-1]
     return found
 
 
@@ -405,7 +405,7 @@ def _fast_event(raw: bytes) -> Event | None:
 def _jsonl_records(path: Path, shown: str) -> Iterator[_Record | Issue | Event]:
     """Records of a JSON Lines file; a line that is a valid event comes as the Event itself."""
     try:
-        handle: IO[bytes] = open(path, "rb")
+        handle: IO[bytes] = open(path, "rb")  # noqa: SIM115 - a failure to open is an Issue, not a read error; closed by the with below
     except IsADirectoryError:
         yield Issue("E104", "is a directory, expected a file", Location(shown))
         return
