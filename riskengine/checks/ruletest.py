@@ -285,9 +285,9 @@ def explain_pattern(
         if missing:
             return f"event(s) {', '.join(missing)} are not in the case"
         for alias, pattern, f in zip(aliases, rule.patterns, legs, strict=True):
-            reasons = why_not(pattern.condition, f)  # type: ignore[arg-type]
-            if reasons:
-                return f"leg '{alias}' does not match event {f[ir.ID_FIELD]}: {'; '.join(reasons)}"  # type: ignore[index]
+            why = why_not(pattern.condition, f)  # type: ignore[arg-type]
+            if why:
+                return f"leg '{alias}' does not match event {f[ir.ID_FIELD]}: {'; '.join(why)}"  # type: ignore[index]
         for i, pattern in enumerate(rule.patterns):
             for join in pattern.joins:
                 if not join_holds(join, legs[i], legs[join.other_leg]):  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from riskengine.ingest.event_files import ReadReport
 from riskengine.scoring.backtest import DEFAULT_CHUNK_SIZE, DEFAULT_REORDER_DAYS, BacktestProgress, backtest_files, to_csv_rows, to_json_data
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "backtest", help="weekly score series over a span of history (streams, constant memory)", description=__doc__
     )

@@ -15,7 +15,7 @@ from riskengine.rules.models import STAKEHOLDERS
 from riskengine.scoring.scores import Contribution
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("explain", help="show the rules, events and weights behind a score", description=__doc__)
     add_input_options(parser)
     add_window_options(parser)

@@ -25,7 +25,7 @@ def _days(text: str) -> int:
     return value
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("extract", help="extract events from articles", description=__doc__)
     parser.add_argument("articles", nargs="+", metavar="ARTICLE", help="article files (.txt, .md)")
     parser.add_argument("-o", "--out", metavar="FILE", help="write events as JSON Lines to FILE (atomically) instead of standard output")

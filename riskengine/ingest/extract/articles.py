@@ -603,11 +603,11 @@ class Extractor:
                 target = rest[0] if len(rest) == 1 else None
         # Country.
         if (place is not None and place.place.level != "country") or (place is not None and kind.group != "diplomacy"):
-            country = place.place.country  # type: ignore[union-attr]
+            country = place.place.country
         elif kind.name == "sanctions" and target and self.g.iso3_of_side(target):
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
         elif kind.group == "troops" and any(m.beneficiary for m in c.mentions):
-            country = self.g.iso3_of_side(next(m.beneficiary for m in c.mentions if m.beneficiary)) or self.p.default_country  # type: ignore[arg-type]
+            country = self.g.iso3_of_side(next(m.beneficiary for m in c.mentions if m.beneficiary)) or self.p.default_country
         elif kind.group in ("strike", "territory") and target and self.g.iso3_of_side(target):
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
         else:
@@ -740,7 +740,7 @@ class Extractor:
             name=name,
             url=meta.get("url"),
             date=article.published,
-            reliability=str(meta.get("reliability", "F")),  # type: ignore[arg-type]
+            reliability=str(meta.get("reliability", "F")),
             credibility=int(meta.get("credibility", 6)),
             document=str(meta.get("document")) if meta.get("document") else (seed.group(1) if seed else None),
         )
