@@ -18,7 +18,7 @@ NEWEST_VENV := .venv-newest
 # same, about a fifth faster). No cache: a cached wheel may have been built without them.
 DURABLE_CPPFLAGS := -O2 -DPyEval_CallObject=PyObject_CallObject
 
-.PHONY: brief score test test-suite same-bytes bench clean
+.PHONY: brief score lint test test-suite same-bytes bench clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 to 3.14 is needed (none found on PATH or in pyenv)"; exit 1; }
@@ -44,7 +44,11 @@ test: test-suite
 		&& $(MAKE) --no-print-directory same-bytes; \
 	else echo "make test: only one supported Python on this machine; the cross-version check is skipped"; fi
 
-test-suite: $(STAMP)
+# ruff and mypy, configured in pyproject.toml: any finding fails the build.
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/mypy
+
+test-suite: $(STAMP) lint
 	@bash scripts/ensure_chromium.sh || true
 	@bash scripts/ensure_postgres.sh || true
 	$(BIN)/python -m pytest

@@ -32,7 +32,7 @@ def main(argv: list[str]) -> int:
         return 2
     folder = Path(argv[0])
     files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".csv", ".json") and p.is_file())
-    print(f"| file | rows read | imported | merged actor rows | revisions replaced | rejected | % of rows kept | seconds | rejected for / notes |")
+    print("| file | rows read | imported | merged actor rows | revisions replaced | rejected | % of rows kept | seconds | rejected for / notes |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     totals = [0, 0, 0, 0, 0]
     for path in files:
@@ -45,7 +45,7 @@ def main(argv: list[str]) -> int:
             continue
         seconds = time.perf_counter() - start
         figures = [result.rows_read, result.imported, result.merged, result.replaced_in_file, result.rejected]
-        totals = [a + b for a, b in zip(totals, figures)]
+        totals = [a + b for a, b in zip(totals, figures, strict=True)]
         assert result.imported + result.merged + result.replaced_in_file + result.rejected == result.rows_read
         kept = 100 * (result.rows_read - result.rejected) / result.rows_read if result.rows_read else 0.0
         why = "; ".join(f"{n}x {r}" for r, n in result.reasons.most_common(3))

@@ -24,10 +24,8 @@ points P before saturation (the data behind the saturation proposal in docs/RULE
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import math
-import os
 import statistics
 import subprocess
 import sys
@@ -38,8 +36,7 @@ from pathlib import Path
 
 from riskengine import api
 from riskengine.core.events import Event
-from riskengine.core.windows import Window, week_of
-from riskengine.rules.models import STAKEHOLDERS
+from riskengine.core.windows import week_of
 from riskengine.scoring.backtest import run_backtest
 from riskengine.scoring.scores import rule_points, source_weight
 
@@ -65,7 +62,7 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> float | None:
         return None
     rx, ry = ranks(x), ranks(y)
     mx, my = statistics.fmean(rx), statistics.fmean(ry)
-    sxy = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
+    sxy = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
     sxx = sum((a - mx) ** 2 for a in rx)
     syy = sum((b - my) ** 2 for b in ry)
     if sxx == 0 or syy == 0:
@@ -154,7 +151,7 @@ def evaluate(csv_path: Path, pack, workdir: Path, top_rules: int = 4) -> dict:
         s = series.stakeholder
         scores = [w.score for w in series.weeks]
         median = statistics.median(scores)
-        by_week = dict(zip(weeks, scores))
+        by_week = dict(zip(weeks, scores, strict=False))
         total = sum(rule_share[s].values()) or 1.0
         points_by_dim: dict[str, list[float]] = defaultdict(list)
         for w in series.weeks:

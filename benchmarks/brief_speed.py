@@ -73,7 +73,7 @@ def week_of_events(n: int, folder: Path) -> Path:
 
 
 def report(label: str, median: float, times: list[float], target: float | None = None) -> None:
-    verdict = "" if target is None else ("  (target < %.0f s: %s)" % (target, "met" if median < target else "MISSED"))
+    verdict = "" if target is None else ("  (target < {:.0f} s: {})".format(target, "met" if median < target else "MISSED"))
     runs = ", ".join(f"{t:.2f}" for t in times)
     print(f"{label:<52} median {median:6.2f} s   runs: {runs}{verdict}")
 

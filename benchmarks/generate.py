@@ -349,7 +349,7 @@ def _strike(rng: random.Random, day: dt.date, ids: _Ids, targets: _Targets, on_r
 
 
 def _clash(rng: random.Random, day: dt.date, ids: _Ids) -> dict[str, Any]:
-    place = rng.choice(UKRAINE_FRONT + (RUSSIA[1],))
+    place = rng.choice((*UKRAINE_FRONT, RUSSIA[1]))
     russian_first = rng.random() < 0.7
     event = {
         "event_id": ids(place[0]),
@@ -412,7 +412,7 @@ def _civilians(rng: random.Random, day: dt.date, ids: _Ids) -> dict[str, Any]:
 
 
 def _protest(rng: random.Random, day: dt.date, ids: _Ids, targets: _Targets, riot: bool) -> dict[str, Any]:
-    place = rng.choice(ABROAD[:6] + (UKRAINE_REAR[0], RUSSIA[5]))
+    place = rng.choice((*ABROAD[:6], UKRAINE_REAR[0], RUSSIA[5]))
     event: dict[str, Any] = {
         "event_id": ids(place[0]),
         "event_date": day.isoformat(),
@@ -446,7 +446,7 @@ _DIPLOMATIC: tuple[tuple[str, str], ...] = (
 
 
 def _diplomatic(rng: random.Random, day: dt.date, ids: _Ids) -> dict[str, Any]:
-    place = rng.choice(ABROAD[4:] + (UKRAINE_REAR[0], RUSSIA[5]))
+    place = rng.choice((*ABROAD[4:], UKRAINE_REAR[0], RUSSIA[5]))
     kind, status = rng.choice(_DIPLOMATIC)
     event: dict[str, Any] = {
         "event_id": ids(place[0]),
@@ -631,10 +631,7 @@ def generate(
         day = first_day + dt.timedelta(days=i * span // n)
         if rng.random() < 0.02:  # a revised row that arrives late
             day = max(first_day, day - dt.timedelta(days=rng.randint(1, 2)))
-        if rng.random() < ukraine_share:
-            event = _one(rng, _weighted(rng, _MIX_KINDS, _MIX_CUM), day, ids, targets)
-        else:
-            event = _world(rng, day, ids)
+        event = _one(rng, _weighted(rng, _MIX_KINDS, _MIX_CUM), day, ids, targets) if rng.random() < ukraine_share else _world(rng, day, ids)
         event.setdefault("verification", rng.choices(verifications, [0.5, 0.42, 0.08])[0])
         yield {key: value for key, value in event.items() if value is not None and value != []}
 

@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate
 
-from riskengine.scoring.backtest import BacktestProgress, backtest_files
 from riskengine.core.windows import parse_week
+from riskengine.scoring.backtest import BacktestProgress, backtest_files
 
 STEP = 100_000
 

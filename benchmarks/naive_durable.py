@@ -16,13 +16,14 @@ falls back to that check too.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from riskengine.core.events import FIELDS, FieldKind
-from riskengine.rules.ir import And, CompiledRuleSet, Cond, Firing, Join, Not, Or, Test
+from riskengine.rules.ir import And, CompiledRuleSet, Cond, Firing, Join, Not, Test
 
 _names = itertools.count()
 
@@ -197,7 +198,7 @@ class NaiveDurable:
                     # Anchored on event_id: a leg made only of "field absent" tests would also
                     # match durable's own session state, and fire forever. Joins come first:
                     # durable drops the terms that follow an $or inside an $and.
-                    expr = +getattr(m, "event_id")
+                    expr = +m.event_id
                     for join in pattern.joins:
                         expr = expr & _join(m, c, join, aliases)
                     for name in sorted(needed[i]):
@@ -216,7 +217,7 @@ class NaiveDurable:
 
         def action(c: Any) -> None:
             legs = [getattr(c, alias) for alias in aliases]
-            for leg, cond in zip(legs, leftovers):
+            for leg, cond in zip(legs, leftovers, strict=False):
                 if cond is not None and not _py_cond(leg._d, cond):
                     return
             firings.add(Firing(rule_id, tuple(leg.event_id for leg in legs)))
@@ -231,10 +232,8 @@ class NaiveDurable:
             # Without an "id", durable names a fact by a hash of its content, and on the 100k
             # feed two different events collide ("Message has already been observed").
             message = dict(fact, id=fact["event_id"])
-            try:
+            with contextlib.suppress(MessageNotHandledException):  # the README's way: a fact no rule wants is reported as an exception
                 assert_fact(self.name, message)
-            except MessageNotHandledException:
-                pass  # the README's way: a fact no rule wants is reported as an exception
 
 
 def naive_firings(compiled: CompiledRuleSet, facts: Iterable[Mapping[str, Any]]) -> list[Firing]:

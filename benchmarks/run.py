@@ -34,10 +34,9 @@ import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,8 +89,8 @@ def _peak_mb() -> tuple[float, float]:
 
 def child_pipeline(path: Path, engine: str, workers: int, check: bool, rules: str | None) -> dict[str, Any]:
     from riskengine import api
-    from riskengine.scoring.backtest import backtest_files, run_backtest
     from riskengine.ingest.event_files import stream_events
+    from riskengine.scoring.backtest import backtest_files, run_backtest
 
     digest = Digest()
     first, last = _full_range()

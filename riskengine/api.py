@@ -14,16 +14,17 @@ from collections.abc import Iterable, Sequence
 from os import PathLike
 from pathlib import Path
 
+from riskengine.core.events import Event
+from riskengine.core.resources import default_rules_dir, sample_data_dir
+from riskengine.core.windows import Window, parse_week
 from riskengine.ingest import event_files as event_io
 from riskengine.rules import loader
 from riskengine.rules.compiler import compile_rules
-from riskengine.core.events import Event
 from riskengine.rules.ir import CompiledRuleSet
 from riskengine.rules.loader import RulePack
-from riskengine.scoring.pipeline import Scored, contributions_by_event, score_events, score_files as _score_files
-from riskengine.core.resources import default_rules_dir, sample_data_dir
+from riskengine.scoring.pipeline import Scored, contributions_by_event, score_events
+from riskengine.scoring.pipeline import score_files as _score_files
 from riskengine.scoring.scores import Contribution, ScoreReport
-from riskengine.core.windows import Window, parse_week
 
 StrPath = str | PathLike[str]
 

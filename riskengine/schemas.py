@@ -13,8 +13,8 @@ import copy
 import importlib
 from typing import Any
 
-from riskengine.rules.compiler import OPERATORS_BY_KIND
 from riskengine.core.events import FIELDS, Event, FieldKind
+from riskengine.rules.compiler import OPERATORS_BY_KIND
 from riskengine.rules.models import RuleFile
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

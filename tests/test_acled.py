@@ -241,7 +241,7 @@ def test_a_revision_with_an_older_timestamp_does_not_win(tmp_path: Path) -> None
 
 
 def test_api_json_without_ids_or_countries(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    got, result = _run(SHAPES / "api.json")
+    got, _result = _run(SHAPES / "api.json")
     assert len(got) == 2 and all(re.fullmatch(r"ACLED-[0-9a-f]{12}", k) for k in got)
     assert {e["country"] for e in got.values()} == {"UKR"}
     again, _ = _run(SHAPES / "api.json")

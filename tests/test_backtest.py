@@ -14,6 +14,11 @@ from pathlib import Path
 import pytest
 
 from riskengine import api
+from riskengine.cli.app import main
+from riskengine.core.errors import InputError
+from riskengine.core.events import Event
+from riskengine.core.windows import parse_week, week_of
+from riskengine.ingest.event_files import write_events_jsonl
 from riskengine.scoring.backtest import (
     CSV_HEADER,
     BacktestResult,
@@ -23,11 +28,6 @@ from riskengine.scoring.backtest import (
     to_csv_rows,
     to_json_data,
 )
-from riskengine.cli.app import main
-from riskengine.core.errors import InputError
-from riskengine.ingest.event_files import write_events_jsonl
-from riskengine.core.events import Event
-from riskengine.core.windows import parse_week, week_of
 
 
 @pytest.fixture(scope="module")
@@ -320,17 +320,17 @@ def test_errors_of_the_reader_are_the_same_in_two_processes(tmp_path, workers):
     lines = feed.read_text().splitlines()
     late = lines.pop(5)
     bad = tmp_path / "late.jsonl"
-    bad.write_text("\n".join(lines + [late]) + "\n")
+    bad.write_text("\n".join([*lines, late]) + "\n")
     # a file out of order is sorted rather than refused (issue #13), in one process or two
     got = backtest_files([bad], first=parse_week("2022-W10"), last=parse_week("2025-W27"), workers=workers, reorder_days=3, chunk_size=50)
     assert got.stats["sorted"] == 1
     broken = tmp_path / "broken.jsonl"
-    broken.write_text("\n".join(lines[:3] + ['{"event_id": 5}'] + lines[3:]) + "\n")
+    broken.write_text("\n".join([*lines[:3], '{"event_id": 5}', *lines[3:]]) + "\n")
     with pytest.raises(InputError) as caught:
         backtest_files([broken], first=parse_week("2022-W10"), last=parse_week("2025-W27"), workers=workers)
     assert str(caught.value.issues[0].location).startswith(f"{broken}:4:1") or caught.value.issues[0].location.line == 4
     twice = tmp_path / "twice.jsonl"
-    twice.write_text("\n".join(lines[:40] + [lines[37]] + lines[40:]) + "\n")
+    twice.write_text("\n".join([*lines[:40], lines[37], *lines[40:]]) + "\n")
     with pytest.raises(InputError) as caught:
         backtest_files([twice], first=parse_week("2022-W10"), last=parse_week("2025-W27"), workers=workers, chunk_size=50)
     assert [i.code for i in caught.value.issues] == ["E411"]

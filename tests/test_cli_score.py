@@ -83,7 +83,7 @@ BAD_EVENTS = """\
 def test_bad_events_exit_1_with_located_reason_and_no_traceback(tmp_path, capsys):
     path = tmp_path / "events.yaml"
     path.write_text(BAD_EVENTS, encoding="utf-8")
-    code, out, err = run(capsys, "score", str(path), "--week", "2025-W27")
+    code, _out, err = run(capsys, "score", str(path), "--week", "2025-W27")
     assert code == 1
     assert "Traceback" not in err
     assert f"{path}:" in err and "fatalities" in err
@@ -93,7 +93,7 @@ def test_skip_invalid_quarantines_with_reasons(tmp_path, capsys):
     path = tmp_path / "events.yaml"
     path.write_text(BAD_EVENTS, encoding="utf-8")
     rejects = tmp_path / "rejects.jsonl"
-    code, out, err = run(capsys, "score", str(path), "--week", "2025-W27", "--skip-invalid", "--rejects", str(rejects))
+    code, _out, err = run(capsys, "score", str(path), "--week", "2025-W27", "--skip-invalid", "--rejects", str(rejects))
     assert code == 0, err
     assert "1 invalid event(s) rejected" in err
     lines = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
@@ -120,9 +120,9 @@ def test_unbounded_pattern_rules_look_back_over_all_history():
     # dropped the earlier legs of such rules.
     import datetime as dt
 
+    from riskengine.core.windows import parse_week
     from riskengine.rules.ir import CompiledRule, CompiledRuleSet, Pattern, Test
     from riskengine.scoring.pipeline import plan_windows
-    from riskengine.core.windows import parse_week
 
     leg = Pattern("a", Test("event_type", "exists"))
     compiled = CompiledRuleSet(rules=(CompiledRule("p", (leg, Pattern("b", Test("event_type", "exists"))), None),))

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
+from riskengine.core.errors import RuleError
+from riskengine.core.events import FIELDS, FieldKind
 from riskengine.rules import ir
 from riskengine.rules.compiler import (
     OPERATORS_BY_KIND,
@@ -19,8 +21,6 @@ from riskengine.rules.compiler import (
     operand_problems,
     window_days,
 )
-from riskengine.core.errors import RuleError
-from riskengine.core.events import FIELDS, FieldKind
 from riskengine.rules.loader import load_rules_text
 from riskengine.rules.models import OPERATORS, Condition, Rule
 

@@ -26,9 +26,9 @@ from ir_strategies import (
 )
 
 from riskengine.core.errors import EventError
-from riskengine.rules.ir import CompiledRuleSet, Firing
 from riskengine.engine.matching import open_matcher
 from riskengine.engine.reference import evaluate
+from riskengine.rules.ir import CompiledRuleSet, Firing
 
 SETTINGS = settings(
     max_examples=400,

@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 from ir_strategies import random_facts, random_ruleset
 
-from riskengine.engine import durable
 from riskengine.core.errors import EngineLimitError
+from riskengine.engine import durable
+from riskengine.engine.matching import open_matcher
+from riskengine.engine.reference import evaluate
 from riskengine.rules.ir import (
     And,
     CompiledRule,
@@ -29,8 +31,6 @@ from riskengine.rules.ir import (
     Pattern,
 )
 from riskengine.rules.ir import Test as T  # "Test" would look like a test class to pytest
-from riskengine.engine.matching import open_matcher
-from riskengine.engine.reference import evaluate
 
 
 def single(*conds: Cond) -> CompiledRuleSet:
@@ -85,7 +85,7 @@ def test_a_fact_with_too_many_properties_is_refused_before_it_is_asserted():
     assert len(found) == durable.MAX_FACT_KEYS - 1
     too_many = {"event_id": "wide", **{f"x{i}": 1 for i in range(255)}}
     with open_matcher(rules) as matcher:
-        with pytest.raises(EngineLimitError, match="'wide'.*256 properties"):
+        with pytest.raises(EngineLimitError, match=r"'wide'.*256 properties"):
             matcher.feed([too_many])
         assert matcher.stats.sessions_opened == 0
 
@@ -100,7 +100,7 @@ def _legs(n: int) -> CompiledRuleSet:
 def test_16_legs_match_and_17_are_refused_when_the_matcher_opens():
     found, _ = matched(_legs(16), facts_of(*({"k": k} for k in range(16))))
     assert found == [Firing("long", tuple(f"E{k}" for k in range(16)))]
-    with pytest.raises(EngineLimitError, match="17 events.*at most 16"):
+    with pytest.raises(EngineLimitError, match=r"17 events.*at most 16"):
         open_matcher(_legs(17))
 
 

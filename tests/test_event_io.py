@@ -286,7 +286,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(list(_event("x")) + ["fatalities", "tags", "zz"]), inner, max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from([*list(_event("x")), "fatalities", "tags", "zz"]), inner, max_size=6),
     max_leaves=20,
 )
 

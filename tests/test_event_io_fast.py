@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from riskengine.core.errors import EventError
-from riskengine.ingest.event_files import _fast_event, read_events, stream_events
 from riskengine.core.events import Event
+from riskengine.ingest.event_files import _fast_event, read_events, stream_events
 
 BASE: dict[str, Any] = {
     "event_id": "UKR1",

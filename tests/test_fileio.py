@@ -22,10 +22,9 @@ def test_write_atomic_text_and_bytes(tmp_path: Path, data: str | bytes) -> None:
 def test_failure_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path) -> None:
     target = tmp_path / "out"
     target.write_text("old", encoding="utf-8")
-    with pytest.raises(RuntimeError):
-        with atomic_writer(target) as handle:
-            handle.write("half of the new")
-            raise RuntimeError("disk full")
+    with pytest.raises(RuntimeError), atomic_writer(target) as handle:
+        handle.write("half of the new")
+        raise RuntimeError("disk full")
     assert target.read_text(encoding="utf-8") == "old"
     assert os.listdir(tmp_path) == ["out"]
 
@@ -45,6 +44,5 @@ def test_text_is_utf8_with_unix_newlines(tmp_path: Path) -> None:
 
 
 def test_bad_mode_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError):
-        with atomic_writer(tmp_path / "x", "a"):
-            pass
+    with pytest.raises(ValueError), atomic_writer(tmp_path / "x", "a"):
+        pass

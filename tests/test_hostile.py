@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))
-import corpus  # noqa: E402
+import corpus
 
-from riskengine.cli.app import main  # noqa: E402
-from riskengine.core.text import neutralise  # noqa: E402
+from riskengine.cli.app import main
+from riskengine.core.text import neutralise
 
 CASES = corpus.load_cases()
 

@@ -60,7 +60,7 @@ def imports_of(path: Path) -> set[str]:
             for alias in node.names:
                 candidate = f"{node.module}.{alias.name}"
                 found.add(candidate if _is_module(candidate) else node.module)
-    return {name for name in found if name == "riskengine" or name.startswith("riskengine.") or name.startswith("durable")}
+    return {name for name in found if name == "riskengine" or name.startswith(("riskengine.", "durable"))}
 
 
 def _is_module(name: str) -> bool:
@@ -133,7 +133,7 @@ def test_no_import_circles() -> None:
         for target in sorted(modules[node]):
             if state.get(target) == 1:
                 if not _is_package_init_pair(node, target):
-                    circles.append(stack[stack.index(target) :] + [target])
+                    circles.append([*stack[stack.index(target):], target])
             elif target not in state:
                 visit(target)
         stack.pop()

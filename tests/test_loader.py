@@ -333,14 +333,14 @@ def test_bad_inputs_never_raise_out_of_the_cli(tmp_path: Path, only_my_verbs: No
         "binary.yaml": b"\x00\x01\x02\xff",
         "deep.yaml": b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n",
         "bomb.yaml": b"a: &a [x, x, x, x, x, x, x, x, x, x]\n"
-        + b"".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n".encode() for p, c in zip("abcdefgh", "bcdefghi")),
+        + b"".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n".encode() for p, c in zip("abcdefgh", "bcdefghi", strict=True)),
         "tabs.yaml": b"rules:\n\t- id: x\n",
     }
     for name, data in nasty.items():
         (tmp_path / name).write_bytes(data)
     try:
         code = cli.main(["rules", "check", str(tmp_path)])
-    except Exception:  # pragma: no cover - the assertion below says what went wrong
+    except Exception:  # noqa: BLE001  # pragma: no cover - any exception is the failure this test looks for; fail with its traceback
         pytest.fail(traceback.format_exc())
     err = capsys.readouterr().err
     assert code == 1
@@ -400,10 +400,10 @@ def _paths(node: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, 
     found = [prefix]
     if isinstance(node, dict):
         for key, value in node.items():
-            found += _paths(value, prefix + (key,))
+            found += _paths(value, (*prefix, key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            found += _paths(value, prefix + (index,))
+            found += _paths(value, (*prefix, index))
     return found
 
 

@@ -17,17 +17,16 @@ from pathlib import Path
 import pytest
 
 from riskengine import api
-from riskengine.scoring.backtest import run_backtest
 from riskengine.core.events import Event
-from riskengine.rules.ir import Firing
-from riskengine.scoring.parallel import match_parallel, share_identical_rules, split_rules
-from riskengine.scoring.pipeline import match_stream
-from riskengine.scoring.pipeline import fact_of, match_stream
-from riskengine.engine.reference import evaluate
 from riskengine.core.windows import week_of
+from riskengine.engine.reference import evaluate
+from riskengine.rules.ir import Firing
+from riskengine.scoring.backtest import run_backtest
+from riskengine.scoring.parallel import match_parallel, share_identical_rules, split_rules
+from riskengine.scoring.pipeline import fact_of, match_stream
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import generate  # noqa: E402  (the benchmark generator: realistic, seeded)
+import generate  # the benchmark generator: realistic, seeded
 
 KUPOL = "Kupol Electromechanical Plant"
 

@@ -10,9 +10,9 @@ import pytest
 
 from riskengine.api import read_events
 from riskengine.core.events import FIELDS, Event
+from riskengine.core.resources import sample_data_dir
 from riskengine.rules.ir import project
 from riskengine.scoring.pipeline import fact_of, projector, row_projector
-from riskengine.core.resources import sample_data_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import generate
@@ -54,7 +54,7 @@ def test_a_row_holds_the_values_of_the_projected_fact(fields: tuple[str, ...]) -
     for event in events():
         values = row(event)
         assert len(values) == len(names)
-        fact = {name: value for name, value in zip(names, values) if value is not None}
+        fact = {name: value for name, value in zip(names, values, strict=True) if value is not None}
         expected = slow_fact(event, fields)
         assert fact == expected and json.dumps(fact, sort_keys=True) == json.dumps(expected, sort_keys=True), event.event_id
 

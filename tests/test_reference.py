@@ -18,6 +18,14 @@ from ir_strategies import (
 )
 
 from riskengine.core.errors import EngineError, EventError, RuleError
+from riskengine.engine.matching import Matcher, MatchStats, match_all, open_matcher
+from riskengine.engine.reference import (
+    ConditionIndex,
+    compile_condition,
+    evaluate,
+    holds,
+    join_holds,
+)
 from riskengine.rules.ir import (
     And,
     CompiledRule,
@@ -29,14 +37,6 @@ from riskengine.rules.ir import (
     Pattern,
 )
 from riskengine.rules.ir import Test as T  # "Test" would look like a test class to pytest
-from riskengine.engine.matching import Matcher, MatchStats, match_all, open_matcher
-from riskengine.engine.reference import (
-    ConditionIndex,
-    compile_condition,
-    evaluate,
-    holds,
-    join_holds,
-)
 
 SETTINGS = settings(max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from riskengine.rules import ir
 from riskengine.checks import ruletest
-from riskengine.rules.compiler import compile_rules
 from riskengine.core.events import Event
+from riskengine.rules import ir
+from riskengine.rules.compiler import compile_rules
 from riskengine.rules.loader import load_rules, load_rules_text
 from riskengine.rules.models import DIMENSIONS, STAKEHOLDERS
 

@@ -12,11 +12,11 @@ from collections.abc import Callable
 
 import pytest
 
-from riskengine.ingest import event_files as event_io
-from riskengine.rules import loader
 from riskengine.core.events import Event
 from riskengine.core.resources import default_rules_dir, sample_data_dir
 from riskengine.core.windows import week_of
+from riskengine.ingest import event_files as event_io
+from riskengine.rules import loader
 
 EVENTS = event_io.read_events([sample_data_dir() / "sample_events.yaml"]).events
 BY_ID = {e.event_id: e for e in EVENTS}

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from riskengine.cli import app as cli
 from riskengine import schemas
+from riskengine.cli import app as cli
 from riskengine.core.events import FIELDS, FieldKind
 from riskengine.core.source import load_yaml_file
 
@@ -36,7 +36,7 @@ profiles:
 """
 
 
-def _validator(schema: dict) -> "jsonschema.Draft202012Validator":
+def _validator(schema: dict) -> jsonschema.Draft202012Validator:
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
 

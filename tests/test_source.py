@@ -121,7 +121,7 @@ def test_complex_keys_are_refused() -> None:
 
 def test_alias_bombs_and_recursive_aliases_stop_early() -> None:
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
-    lines += [f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]" for p, c in zip("abcdefgh", "bcdefghi")]
+    lines += [f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]" for p, c in zip("abcdefgh", "bcdefghi", strict=True)]
     bomb = _issues("\n".join(lines))
     assert len(bomb) == 1 and f"aliases expand to more than {MAX_ALIAS_EXPANSION} values" in bomb[0]
     assert "E105" in _issues("a: &a [*a]")[0]

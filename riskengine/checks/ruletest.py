@@ -33,19 +33,19 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from riskengine.rules import ir
 from riskengine.core.errors import Issue, Location, TemplateError, did_you_mean
 from riskengine.core.events import FIELDS, Event, FieldKind
-from riskengine.engine.matching import match_all
-from riskengine.scoring.pipeline import fact_of
-from riskengine.engine.reference import holds, join_holds
-from riskengine.rules.models import Rule, Stakeholder
 from riskengine.core.sandbox import render_text
 from riskengine.core.source import document_locator, load_yaml_file, validation_issues
+from riskengine.engine.matching import match_all
+from riskengine.engine.reference import holds, join_holds
+from riskengine.rules import ir
+from riskengine.rules.models import Rule, Stakeholder
+from riskengine.scoring.pipeline import fact_of
 
 ScoreClass = Literal["very low", "low", "medium", "high", "very high"]
 
@@ -63,7 +63,7 @@ class FiringSpec(_Strict):
     recommendation_contains: str | None = None
 
 
-FiringRef = Union[str, FiringSpec]
+FiringRef = str | FiringSpec
 
 
 class Case(_Strict):
@@ -281,20 +281,20 @@ def explain_pattern(
         if len(wanted) != len(rule.patterns):
             return f"the case names {len(wanted)} event(s) but the pattern has {len(rule.patterns)} legs ({', '.join(aliases)})"
         legs = [by_id.get(i) for i in wanted]
-        missing = [i for i, f in zip(wanted, legs) if f is None]
+        missing = [i for i, f in zip(wanted, legs, strict=True) if f is None]
         if missing:
             return f"event(s) {', '.join(missing)} are not in the case"
-        for alias, pattern, f in zip(aliases, rule.patterns, legs):
-            reasons = why_not(pattern.condition, f)  # type: ignore[arg-type]
-            if reasons:
-                return f"leg '{alias}' does not match event {f[ir.ID_FIELD]}: {'; '.join(reasons)}"  # type: ignore[index]
+        for alias, pattern, f in zip(aliases, rule.patterns, legs, strict=True):
+            why = why_not(pattern.condition, f)  # type: ignore[arg-type]
+            if why:
+                return f"leg '{alias}' does not match event {f[ir.ID_FIELD]}: {'; '.join(why)}"  # type: ignore[index]
         for i, pattern in enumerate(rule.patterns):
             for join in pattern.joins:
                 if not join_holds(join, legs[i], legs[join.other_leg]):  # type: ignore[arg-type]
                     return _join_text(join, aliases, aliases[i], legs[i], legs[join.other_leg])  # type: ignore[arg-type]
         return "the named events match every leg and join"
     candidates = [[f for f in facts if holds(p.condition, f)] for p in rule.patterns]
-    for alias, pattern, found in zip(aliases, rule.patterns, candidates):
+    for alias, pattern, found in zip(aliases, rule.patterns, candidates, strict=True):
         if not found:
             detail = "; ".join(
                 f"{f[ir.ID_FIELD]}: {'; '.join(why_not(pattern.condition, f))}" for f in facts
@@ -341,7 +341,7 @@ def recommendation_for(rule: Rule, legs: Sequence[Event]) -> str | None:
         return None
     context: dict[str, Any] = {"event": legs[-1].model_dump(mode="json")}
     if rule.sequence is not None:
-        for leg, event in zip(rule.sequence, legs):
+        for leg, event in zip(rule.sequence, legs, strict=False):
             context[leg.as_] = event.model_dump(mode="json")
     return render_text(rule.recommendation, context)
 
@@ -440,8 +440,8 @@ def _check_classes(loaded: LoadedCase, pack: Any, compiled: ir.CompiledRuleSet, 
         fail("E713", "classes need the loaded rule pack with profiles")
         return
     try:
-        from riskengine.scoring.pipeline import score_events
         from riskengine.core.windows import parse_week, week_of
+        from riskengine.scoring.pipeline import score_events
     except ImportError as error:  # the scoring pipeline is not installed in this build
         fail("E713", f"cannot check classes: {error}")
         return

@@ -13,16 +13,17 @@ import time
 from typing import TextIO
 
 from riskengine import api
-from riskengine.scoring.backtest import DEFAULT_CHUNK_SIZE, DEFAULT_REORDER_DAYS, BacktestProgress, backtest_files, to_csv_rows, to_json_data
-from riskengine.cli.common import UsageError
+from riskengine.cli.common import UsageError, add_input_options, report_read, stakeholder_choices, stakeholders_from
 from riskengine.cli.stored import backtest_from_store, location_of
-from riskengine.cli.common import add_input_options, report_read, stakeholder_choices, stakeholders_from
 from riskengine.ingest.event_files import ReadReport
+from riskengine.scoring.backtest import DEFAULT_CHUNK_SIZE, DEFAULT_REORDER_DAYS, BacktestProgress, backtest_files, to_csv_rows, to_json_data
 from riskengine.core.fileio import write_atomic
 from riskengine.core.windows import parse_week
+from riskengine.ingest.event_files import ReadReport
+from riskengine.scoring.backtest import DEFAULT_CHUNK_SIZE, DEFAULT_REORDER_DAYS, BacktestProgress, backtest_files, to_csv_rows, to_json_data
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "backtest", help="weekly score series over a span of history (streams, constant memory)", description=__doc__
     )
@@ -115,10 +116,7 @@ def run(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     report_read(report)
-    if args.format == "json":
-        text = json.dumps(to_json_data(result), indent=2) + "\n"
-    else:
-        text = render_csv(to_csv_rows(result))
+    text = json.dumps(to_json_data(result), indent=2) + "\n" if args.format == "json" else render_csv(to_csv_rows(result))
     if args.out:
         write_atomic(os.fspath(args.out), text)
         print(f"wrote {args.out}", file=sys.stderr)

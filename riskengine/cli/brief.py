@@ -23,7 +23,7 @@ from riskengine.core.fileio import write_atomic
 from riskengine.core.resources import default_rules_dir, default_templates_dir
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "brief",
         help="write the weekly brief for each stakeholder",

@@ -8,14 +8,14 @@ import json
 import sys
 
 from riskengine import api
-from riskengine.core.events import Derivation, Event
 from riskengine.cli.common import add_input_options, add_window_options, load_inputs, window_from
+from riskengine.core.events import Derivation, Event
 from riskengine.core.text import neutralise
 from riskengine.rules.models import STAKEHOLDERS
 from riskengine.scoring.scores import Contribution
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("explain", help="show the rules, events and weights behind a score", description=__doc__)
     add_input_options(parser)
     add_window_options(parser)

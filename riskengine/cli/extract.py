@@ -11,10 +11,10 @@ import json
 import sys
 from pathlib import Path
 
+from riskengine.core.fileio import atomic_writer
 from riskengine.ingest.extract.articles import extract_articles
 from riskengine.ingest.extract.dedup import deduplicate
 from riskengine.ingest.extract.evaluate import evaluate, load_metadata
-from riskengine.core.fileio import atomic_writer
 
 
 def _days(text: str) -> int:
@@ -25,7 +25,7 @@ def _days(text: str) -> int:
     return value
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("extract", help="extract events from articles", description=__doc__)
     parser.add_argument("articles", nargs="+", metavar="ARTICLE", help="article files (.txt, .md)")
     parser.add_argument("-o", "--out", metavar="FILE", help="write events as JSON Lines to FILE (atomically) instead of standard output")

@@ -7,13 +7,13 @@ import contextlib
 import sys
 from pathlib import Path
 
-from riskengine.ingest.acled import import_acled
 from riskengine.core.errors import EventError
 from riskengine.core.fileio import atomic_writer
+from riskengine.ingest.acled import import_acled
 from riskengine.ingest.history import add_history_context_file
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("import", help="import events from other datasets", description=__doc__)
     sources = parser.add_subparsers(dest="dataset", metavar="DATASET", parser_class=type(parser))
     sources.required = True

@@ -8,15 +8,15 @@ import importlib
 import sys
 from pathlib import Path
 
-from riskengine.rules.compiler import compile_rules
 from riskengine.core.errors import Issue, RuleError
-from riskengine.rules.loader import load_rules
 from riskengine.core.resources import default_rules_dir, display_path
+from riskengine.rules.compiler import compile_rules
+from riskengine.rules.loader import load_rules
 
 QUALITY_MODULE = "riskengine.cli.rules_quality"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("rules", help="check rule files", description=__doc__)
     rules_subparsers = parser.add_subparsers(dest="rules_command", metavar="SUBCOMMAND", parser_class=type(parser))
     check = rules_subparsers.add_parser(

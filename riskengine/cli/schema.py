@@ -12,7 +12,7 @@ from riskengine.core.errors import RiskEngineError
 from riskengine.core.fileio import write_atomic
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     kinds = ["events", "rules"]
     # The output schema comes from riskengine.scoring.scores; without it the choice is not offered.
     if importlib.util.find_spec("riskengine.scoring.scores") is not None:

@@ -17,7 +17,7 @@ from riskengine.core.fileio import write_atomic
 from riskengine.scoring.scores import ScoreReport
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("score", help="score events for each stakeholder", description=__doc__)
     add_input_options(parser)
     add_window_options(parser)

@@ -253,7 +253,7 @@ class Event(BaseModel):
 # rule may apply to it, and how the value reaches the engine (dates as ordinal days).
 
 
-class FieldKind(str, Enum):
+class FieldKind(str, Enum):  # noqa: UP042 - StrEnum would change what str() and f-strings print for a kind
     STRING = "string"
     NUMBER = "number"
     DATE = "date"
@@ -297,7 +297,7 @@ def _launched_total(event: Event) -> int | None:
 class FieldSpec:
     """A field rules may name: where its value comes from and what kind it is."""
 
-    __slots__ = ("name", "kind", "description", "derive", "choices")
+    __slots__ = ("choices", "derive", "description", "kind", "name")
 
     def __init__(
         self,
@@ -388,9 +388,9 @@ __all__ = [
     "EVENT_TYPES",
     "FIELDS",
     "SUB_EVENT_TYPES",
+    "Derivation",
     "Event",
     "FieldKind",
-    "Derivation",
     "FieldSpec",
     "FigureClaim",
     "Source",

@@ -110,7 +110,7 @@ def _streaming(target: str, mode: str) -> Iterator[IO[Any]]:
         fd = os.open(target, os.O_WRONLY | os.O_APPEND)
     except OSError as error:
         raise _cannot_write(target, _reason(error)) from None
-    handle: IO[Any] = open(fd, "w", encoding="utf-8", newline="\n") if mode == "w" else open(fd, "wb")
+    handle: IO[Any] = open(fd, "w", encoding="utf-8", newline="\n") if mode == "w" else open(fd, "wb")  # noqa: SIM115 - closed by the with below
     try:
         with handle:
             yield handle
@@ -144,8 +144,8 @@ def atomic_writer(
     if os.path.isdir(shown):
         raise _cannot_write(shown, "it is a folder", "name a file")
     if _is_stream(shown):
-        with _streaming(shown, mode) as handle:
-            yield handle
+        with _streaming(shown, mode) as stream:
+            yield stream
         return
     # A symlink is written through: the file it points to is replaced, the link stays.
     target = Path(os.path.realpath(shown))
@@ -160,10 +160,11 @@ def atomic_writer(
     try:
         with contextlib.suppress(FileNotFoundError):
             os.chmod(temp, stat.S_IMODE(os.stat(target).st_mode))  # keep an existing file's mode
+        # opened here, used in the with below: a failure to open must close fd and remove temp
         if mode == "w":
-            handle: IO[Any] = open(fd, "w", encoding="utf-8", newline="\n")
+            handle: IO[Any] = open(fd, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - see above
         else:
-            handle = open(fd, "wb")
+            handle = open(fd, "wb")  # noqa: SIM115 - see above
     except BaseException:
         os.close(fd)
         temp.unlink(missing_ok=True)

@@ -44,7 +44,7 @@ def compile_pattern(pattern: str) -> Pattern:
 
 
 @functools.lru_cache(maxsize=4096)
-def pattern_problem(pattern: str) -> str | None:
+def pattern_problem(pattern: object) -> str | None:
     """Why ``pattern`` cannot be used in a rule, or None."""
     if not isinstance(pattern, str):
         return f"expected a string, got {type(pattern).__name__}"

@@ -25,7 +25,6 @@ TemplateError). ``unsafe_template_problems`` finds, without rendering, what is s
 from __future__ import annotations
 
 import contextlib
-import math
 import operator
 import os
 import re
@@ -36,7 +35,8 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError, UndefinedError, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from riskengine.core.errors import Issue, Location, TemplateError
 
@@ -64,9 +64,8 @@ def _size(value: Any) -> int | None:
 def _check_repeat(left: Any, right: Any) -> None:
     for seq, count in ((left, right), (right, left)):
         size = _size(seq)
-        if size is not None and isinstance(count, (int, float)) and not isinstance(count, bool):
-            if count > 0 and size * count > MAX_TEXT:
-                raise _limit(f"a text or list of {size} x {count:g} items is longer than {MAX_TEXT}")
+        if size is not None and isinstance(count, (int, float)) and not isinstance(count, bool) and count > 0 and size * count > MAX_TEXT:
+            raise _limit(f"a text or list of {size} x {count:g} items is longer than {MAX_TEXT}")
 
 
 def _check_power(base: Any, exponent: Any) -> None:
@@ -188,7 +187,7 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         return _guarded_binop(operator, left, right)
 
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # __self: Jinja's signature
         if getattr(__obj, "__self__", None).__class__ is str:
             for value in (*args, *kwargs.values()):
                 _check_width(value)
@@ -200,7 +199,7 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
             _check_format(value.__self__)
         return super().wrap_str_format(value)
 
-    def concat(self, chunks: Iterable[str]) -> str:  # type: ignore[override]
+    def concat(self, chunks: Iterable[str]) -> str:
         with _render_guard():
             parts: list[str] = []
             total = 0
@@ -236,7 +235,7 @@ class ConfinedLoader(FileSystemLoader):
     """A FileSystemLoader that keeps to its folders: a symlink pointing out of one (a template
     that pulled /etc/passwd into a brief) and a file that is not UTF-8 are refused (E318)."""
 
-    def get_source(self, environment: Any, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
         for root in self.searchpath:
             candidate = os.path.join(root, *template.split("/"))
             if not os.path.lexists(candidate):

@@ -164,8 +164,8 @@ class _Builder:
                 raise _Reject(self._bad_tag(node))
             items = []
             for index, child in enumerate(node.value):
-                self.marks[path + (index,)] = Span(_mark(child))
-                items.append(self.build(child, path + (index,), depth + 1, aliased))
+                self.marks[(*path, index)] = Span(_mark(child))
+                items.append(self.build(child, (*path, index), depth + 1, aliased))
             return items
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path, depth, aliased)
@@ -233,8 +233,8 @@ class _Builder:
                 )
                 continue
             first_seen[key] = key_node
-            self.marks[path + (key,)] = Span(_mark(value_node), _mark(key_node))
-            result[key] = self.build(value_node, path + (key,), depth + 1, aliased)
+            self.marks[(*path, key)] = Span(_mark(value_node), _mark(key_node))
+            result[key] = self.build(value_node, (*path, key), depth + 1, aliased)
         # YAML merge keys (<<: *defaults): explicit keys win, earlier merged mappings win.
         for merge_node in merges:
             sources = merge_node.value if isinstance(merge_node, yaml.SequenceNode) else [merge_node]
@@ -243,7 +243,7 @@ class _Builder:
                     raise _Reject(self.issue("E103", "'<<' merges mappings only", source))
                 # Built under a scratch path, so that the marks of keys this mapping sets itself
                 # are not overwritten; the marks of the keys taken are moved under ``path``.
-                scratch = path + (_MERGE,)
+                scratch = (*path, _MERGE)
                 merged = self.mapping(source, scratch, depth + 1, True)
                 taken = {key for key in merged if key not in result}
                 for key in taken:
@@ -476,9 +476,7 @@ def _walk(root: Any, data: Any, loc: Sequence[Any]) -> _Walk:
             continue  # a label of a leaf type (e.g. 'str' in a scalar union)
         walk.path += (item,)
         here = walk.data
-        if isinstance(here, dict) and item in here:
-            walk.data = here[item]
-        elif isinstance(here, list) and isinstance(item, int) and 0 <= item < len(here):
+        if (isinstance(here, dict) and item in here) or (isinstance(here, list) and isinstance(item, int) and 0 <= item < len(here)):
             walk.data = here[item]
         else:
             walk.data = _UNKNOWN
@@ -582,7 +580,7 @@ def validation_issues(
             ):
                 close = difflib.get_close_matches(str(path[-1]), model_keys(walk.container), n=1, cutoff=0.6)
                 if close:
-                    suggested.add(path[:-1] + (close[0],))
+                    suggested.add((*path[:-1], close[0]))
     issues: list[Issue] = []
     for (path, on_key), found in groups.items():
         found = [(e, w) for e, w in found if not (e["type"] == "missing" and path in suggested)]

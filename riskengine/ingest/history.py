@@ -77,7 +77,7 @@ class DayContext:
     armed_groups_30d: int
 
     def as_fields(self) -> dict[str, int]:
-        return dict(zip(HISTORY_FIELDS, (self.fatalities_30d, self.peak_365d, self.highest_in_days, self.admin1_hit_30d, self.armed_groups_30d)))
+        return dict(zip(HISTORY_FIELDS, (self.fatalities_30d, self.peak_365d, self.highest_in_days, self.admin1_hit_30d, self.armed_groups_30d), strict=True))
 
 
 class HistoryIndex:
@@ -137,10 +137,7 @@ def _country_contexts(days: dict[int, _Day]) -> dict[int, DayContext]:
         peak_before = peak[0][1] if peak else 0
         while higher and higher[-1][1] <= running:
             higher.pop()
-        if higher:
-            back = d - higher[-1][0]
-        else:
-            back = d - first
+        back = d - higher[-1][0] if higher else d - first
         if today:
             out[d] = DayContext(running, peak_before, min(back, MAX_HIGHEST_IN_DAYS), len(admin1), len(actors))
         higher.append((d, running))

@@ -23,14 +23,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from riskengine.rules import ir
 from riskengine.core.errors import Issue, Location, RuleError, did_you_mean
 from riskengine.core.events import FIELDS, FieldKind, FieldSpec
-from riskengine.rules.models import OPERATORS, AllOf, AnyOf, Comparison, Condition, Leg, NotOf, Rule, Where
 from riskengine.core.regex import pattern_problem
 from riskengine.core.source import describe_value
+from riskengine.rules import ir
+from riskengine.rules.models import OPERATORS, AllOf, AnyOf, Comparison, Condition, Leg, NotOf, Rule, Where
 from riskengine.rules.pack import RulePack
-
 
 # Which operators each kind of field takes.
 OPERATORS_BY_KIND: dict[FieldKind, tuple[str, ...]] = {

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 TestOp = Literal["eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "contains", "matches", "exists", "not_exists"]
 JoinOp = Literal["eq", "ne", "gt", "gte", "lt", "lte"]
@@ -60,7 +60,7 @@ class Not:
     term: Cond
 
 
-Cond = Union[Test, And, Or, Not]
+Cond = Test | And | Or | Not
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ def template_view(event: Event) -> dict[str, Any]:
 def _leg_context(rule: Rule, legs: Sequence[Event]) -> dict[str, Any]:
     context: dict[str, Any] = {"event": template_view(legs[-1])}
     if rule.sequence is not None:
-        for leg, event in zip(rule.sequence, legs):
+        for leg, event in zip(rule.sequence, legs, strict=False):
             context[leg.as_] = template_view(event)
     return context
 
@@ -99,7 +99,7 @@ def contributions_for(firing: Firing, legs: Sequence[Event], pack: RulePack, sta
 def default_profile(stakeholder: str) -> Profile:
     from riskengine.rules.models import DIMENSIONS
 
-    return Profile(title=STAKEHOLDER_TITLES[stakeholder], dimension_weights={d: 1.0 for d in DIMENSIONS})  # type: ignore[misc]
+    return Profile(title=STAKEHOLDER_TITLES[stakeholder], dimension_weights=dict.fromkeys(DIMENSIONS, 1.0))
 
 
 def check_stakeholders(names: Iterable[str] | None) -> list[str]:

@@ -17,6 +17,7 @@ from typing import Any
 from riskengine.core.events import FIELDS, Event, FieldKind
 from riskengine.rules.ir import CompiledRule, CompiledRuleSet, Firing, encode_value
 
+
 def fact_of(event: Event, fields: Sequence[str]) -> dict[str, Any]:
     """The engine fact for one event: only the fields the rules read."""
     return projector(tuple(fields))(event)

@@ -102,10 +102,8 @@ def _serve(conn: Connection, setup: Callable[[contextlib.ExitStack], Callable[[A
     except (EOFError, KeyboardInterrupt, BrokenPipeError):
         return
     except BaseException as error:  # noqa: BLE001 - every failure goes back to the main process
-        try:
+        with contextlib.suppress(OSError, pickle.PicklingError):
             conn.send_bytes(pickle.dumps(("error", _error_payload(error)), pickle.HIGHEST_PROTOCOL))
-        except (OSError, pickle.PicklingError):
-            pass
     finally:
         conn.close()
 
@@ -325,10 +323,8 @@ def _produce(conn: Connection, produce: Callable[..., Iterable[Any]], args: tupl
     except KeyboardInterrupt:
         return
     except BaseException as error:  # noqa: BLE001 - every failure goes back to the caller
-        try:
+        with contextlib.suppress(pickle.PicklingError):
             put(pickle.dumps(("error", _error_payload(error)), pickle.HIGHEST_PROTOCOL))
-        except pickle.PicklingError:
-            pass
     finally:
         put(None)
         sender.join()
@@ -361,7 +357,7 @@ def match_parallel(
     pool = _Pool(_match_worker, [(part, engine, batch_size) for part in parts])
     pending: deque[Sequence[Event]] = deque()
 
-    def firings() -> list[Firing]:
+    def gathered() -> list[Firing]:
         found = sorted((rule_id, tuple(ids)) for reply in pool.receive() for rule_id, ids in reply)
         out = [Firing(rule_id, ids) for rule_id, ids in found]
         return fan_out(out, fanout) if fanout else out
@@ -373,9 +369,9 @@ def match_parallel(
             pool.send([fact(event) for event in chunk])
             pending.append(chunk)
             if len(pending) >= IN_FLIGHT:
-                yield pending.popleft(), firings()
+                yield pending.popleft(), gathered()
         while pending:
-            yield pending.popleft(), firings()
+            yield pending.popleft(), gathered()
     finally:
         pool.close()
 

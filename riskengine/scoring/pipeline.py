@@ -112,8 +112,8 @@ def _score_prepared(
         profile = pack.profiles.get(stakeholder) or default_profile(stakeholder)
         weights = profile.dimension_weights
 
-        def points(w: Window, stakeholder: str = stakeholder) -> dict[str, float]:
-            return _points(totals, w, stakeholder, weights)
+        def points(w: Window, stakeholder: str = stakeholder, dimensions: Iterable[str] = weights) -> dict[str, float]:
+            return _points(totals, w, stakeholder, dimensions)
 
         results.append(
             stakeholder_score(
@@ -156,9 +156,9 @@ def _watched(watched: Iterable[tuple[str | None, int, Event | bytes]], window: W
     return out
 
 
-def _points(totals: Totals, window: Window, stakeholder: str, weights: Mapping[str, float]) -> dict[str, float]:
+def _points(totals: Totals, window: Window, stakeholder: str, dimensions: Iterable[str]) -> dict[str, float]:
     start = window.start.toordinal()
-    return {d: totals.points.get((start, stakeholder, d), 0) / SCALE for d in weights}
+    return {d: totals.points.get((start, stakeholder, d), 0) / SCALE for d in dimensions}
 
 
 def score_events(

@@ -177,7 +177,7 @@ def external_sort(chunks: Iterable[Sequence[Event]], chunk_size: int, run_size: 
             runs.append(_spill(buffer, folder, len(runs)))
         del buffer
         with contextlib.ExitStack() as stack:
-            files = [stack.enter_context(open(path, "rb")) for path in runs]  # noqa: SIM115 - closed by the stack
+            files = [stack.enter_context(open(path, "rb")) for path in runs]  # closed by the stack
             merged = heapq.merge(*(_read_run(f) for f in files), key=_sort_key)
             yield from _batches((event for _, _, event in merged), chunk_size)
 
@@ -202,7 +202,7 @@ def _spill(buffer: list[tuple[int, int, Event]], folder: str, n: int) -> str:
 def _read_run(file: IO[bytes]) -> Iterator[tuple[int, int, Event]]:
     while True:
         try:
-            batch = pickle.load(file)  # noqa: S301 - a file this process wrote a moment ago
+            batch = pickle.load(file)  # a file this process wrote a moment ago
         except EOFError:
             return
         yield from batch

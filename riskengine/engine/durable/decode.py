@@ -44,7 +44,7 @@ def decode(message: str, legs: int | Sequence[int]) -> tuple[str, int, list[tupl
         if n >= 1 and ids and len(ids) % n == 0:
             results = len(ids) // n
             if all(message.count(opening) == results for opening in _openings(n)):
-                return letter, rule, list(zip(*[map(int, ids)] * n))  # consecutive groups of n
+                return letter, rule, list(zip(*[map(int, ids)] * n, strict=True))  # consecutive groups of n
     return _decode_json(message)
 
 

@@ -95,7 +95,7 @@ class DurableMatcher:
         a dict is made only of the rows patterns keep, or that need one to be judged."""
 
         def fact_at(n: int) -> dict[str, Any]:
-            return {name: value for name, value in zip(names, rows[n]) if value is not None}
+            return {name: value for name, value in zip(names, rows[n], strict=False) if value is not None}
 
         keys, fallback = self.single.keys_of_rows(names, rows, fact_at)
         ids = event_ids_of_rows(names, rows, fact_at)

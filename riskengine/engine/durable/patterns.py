@@ -227,7 +227,7 @@ class PatternStage:
                 reach = leg_reach(pattern.rule.patterns) if limit is not None else (None,) * len(pattern.flags)
             except ContradictionError:  # hand-made IR the compiler would refuse: it never fires
                 reach = (limit,) * len(pattern.flags)
-            for c, leg_days in zip(pattern.flags, reach):
+            for c, leg_days in zip(pattern.flags, reach, strict=False):
                 window = None if limit is None or leg_days is None else min(limit, leg_days)
                 if c in listens:
                     old = listens[c]
@@ -363,7 +363,7 @@ class PatternStage:
                 sent = [waiting.pop(seq)[0] for seq in due]
             else:
                 sent = []
-            for doc, mine in zip(docs, flags_of[s]):
+            for doc, mine in zip(docs, flags_of[s], strict=False):
                 if needed.isdisjoint(mine):
                     waiting[doc["id"]] = (doc, mine)
                 else:

@@ -55,7 +55,7 @@ class Plan:
             plan = self.fields[name]
             py = [t for t in tests[name] if not plan.is_native(t)]
             keys = [f"p{len(self.python_keys) + i}" for i in range(len(py))]
-            self.python_keys.update(zip(py, keys))
+            self.python_keys.update(zip(py, keys, strict=True))
             if py:
                 groups.append(PythonGroup(name, py, keys))
         self.groups = groups

@@ -14,6 +14,7 @@ in (a collision there is a bug in the adapter, raised as EngineError, never a lo
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import json
@@ -21,7 +22,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-import durable_rules_engine as _engine  # type: ignore[import-not-found]  # no stubs
+import durable_rules_engine as _engine  # no stubs
 
 from riskengine.core.errors import EngineError
 from riskengine.engine.base import MatchStats
@@ -65,8 +66,8 @@ _FNV_PRIME = 16777619
 def id_hash(fact_id: int | str) -> int:
     """The hash durable keys a fact by: FNV over the id's JSON text (unquoted for a string),
     xor then multiply, each byte sign-extended as a C ``char`` (state.c, fnv1Hash32)."""
-    if fact_id.__class__ is int and fact_id >= 0:  # type: ignore[operator]
-        return _number_hash(fact_id)  # type: ignore[arg-type]
+    if fact_id.__class__ is int and fact_id >= 0:
+        return _number_hash(fact_id)
     h = _FNV_OFFSET
     for byte in str(fact_id).encode():
         h = ((h ^ (byte | 0xFFFFFF00 if byte & 0x80 else byte)) * _FNV_PRIME) & 0xFFFFFFFF
@@ -214,14 +215,10 @@ def release(rulesets: list[Ruleset]) -> None:
     """Delete sessions, then rulesets: deleting a ruleset alone leaks its sessions' memory."""
     while rulesets:
         ruleset = rulesets.pop()
-        try:
+        with contextlib.suppress(EngineError):  # the ruleset goes anyway; nothing else can be freed
             ruleset.delete_session()
-        except EngineError:
-            pass  # the ruleset goes anyway; nothing else can be freed
-        try:
+        with contextlib.suppress(_engine.error):
             _engine.delete_ruleset(ruleset.handle)
-        except _engine.error:
-            pass
 
 
 __all__ = ["RESERVED", "FactIds", "Ruleset", "fail", "id_hash", "release"]

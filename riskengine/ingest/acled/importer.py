@@ -39,9 +39,8 @@ from riskengine.ingest.acled.countries import countries_for
 from riskengine.ingest.acled.dates import DateSurvey
 from riskengine.ingest.acled.reader import _MARKS, Export, Row
 from riskengine.ingest.acled.rows import RowContext, RowError, row_to_event
-from riskengine.ingest.extract.gazetteer import Gazetteer, default_gazetteer
-
 from riskengine.ingest.derive import enrich_event
+from riskengine.ingest.extract.gazetteer import Gazetteer, default_gazetteer
 
 REQUIRED_COLUMNS = ("event_date", "event_type")
 MAX_ISSUES = 1000
@@ -225,7 +224,7 @@ def import_acled(
         if result.rows_read == 0:
             raise EventError([Issue("E609", "the export has no rows", Location(shown, export.header_line or 1, 1))], f"nothing to import from {shown}")
         if not events:
-            raise EventError(issues[:20] + [Issue("E609", f"every row of the file was rejected ({result.rejected} row(s)); nothing imported", Location(shown))], f"nothing imported from {shown}")
+            raise EventError([*issues[:20], Issue("E609", f"every row of the file was rejected ({result.rejected} row(s)); nothing imported", Location(shown))], f"nothing imported from {shown}")
         _write(events, spool, ctx, out, result, existing)
     return result
 

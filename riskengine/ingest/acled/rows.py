@@ -78,7 +78,7 @@ def _sources(row: dict[str, str], date: Any) -> list[Source]:
     grades = [g for key, g in SCALE_RELIABILITY.items() if key in scale]
     reliability = min(grades) if grades else "F"
     names = [n.strip() for n in (row.get("source") or "").split(";") if n.strip()] or ["ACLED"]
-    return [Source(name=n, date=date, reliability=reliability, credibility=ACLED_CREDIBILITY) for n in sorted(set(names))]  # type: ignore[arg-type]
+    return [Source(name=n, date=date, reliability=reliability, credibility=ACLED_CREDIBILITY) for n in sorted(set(names))]
 
 
 def whole_number(value: str, name: str) -> int:

