@@ -119,7 +119,7 @@ class Extractor:
     def extract(self, article: Article) -> list[ExtractedEvent]:
         if article.published is None:
             raise InputError(
-                [Issue("E109", "the article has no date: give 'date: YYYY-MM-DD' in its front matter or a metadata file", Location(article.path, 1, 1))],
+                [Issue("E109", "the article has no date: none in its front matter, in --meta, or as a full date (with the year) in its first sentences", Location(article.path, 1, 1), "give 'date: YYYY-MM-DD' in its front matter or a --meta file")],
                 f"no date for {article.path}",
             )
         countries = {p.place.country for p in self.g.scan(article.work)}
@@ -259,7 +259,8 @@ class Extractor:
 
     def _sides(self, article: Article, m: Mention, places: list[PlaceMention]) -> None:
         text = article.work
-        named = [(p, self._side_of_mention(p)) for p in places if m.clause[0] <= p.start < m.clause[1]]
+        # "Iranian-made", "Soviet-era" name where a weapon comes from, not a side of the event.
+        named = [(p, self._side_of_mention(p)) for p in places if m.clause[0] <= p.start < m.clause[1] and not re.match(r"-(?:made|built|designed|supplied|produced|era)\b", text[p.end : p.end + 12])]
         sides = [(p, side) for p, side in named if side is not None]
         # "Russia and Ukraine have engaged in..." names both sides: an exchange, no one initiator.
         for (p1, s1), (p2, s2) in itertools.pairwise(sides):
@@ -307,11 +308,24 @@ class Extractor:
             other = self.p.other_event.search(c_text)
             if other:
                 blocked_from = clause[0] + other.start()
-            for q in find_quantities(c_text, self.p.vague):
+            quantities = find_quantities(c_text, self.p.vague)
+            skip: set[int] = set()
+            for qi, q in enumerate(quantities):
                 start, _end = clause[0] + q.start, clause[0] + q.end
-                if blocked_from is not None and start > blocked_from:
+                if qi in skip or (blocked_from is not None and start > blocked_from):
                     continue
                 if re.search(r"\b(?:including|of whom|among them)\s+(?:\w+\s+)?$", c_text[max(0, q.start - 25) : q.start]):
+                    continue
+                # "brought down 22 of them", "shot down 17 of 18", "destroyed 49 of 52 drones and
+                # missiles": the first number was intercepted, the second (if any) launched.
+                share = self._share(c_text, q, quantities[qi + 1] if qi + 1 < len(quantities) else None, last_weapon, clause[0])
+                if share:
+                    if len(share) == 2:
+                        skip.add(qi + 1)
+                    for figure in share:
+                        figure.claimed_by = self._claimant(c_text)
+                        out.append(figure)
+                    last_weapon = share[0].field.split("_")[0]
                     continue
                 if re.match(r"\s+of\s+(?:them|whom)\b", c_text[q.end :]):
                     continue
@@ -364,6 +378,8 @@ class Extractor:
                     return Figure("aircraft_destroyed", q.value, offset + q.start, offset + q.end, q.qualifier)
                 return None
             role = self._weapon_role(c_text, q)
+            if role is None and re.search(r"\bwith\s+(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?$", before, re.IGNORECASE):
+                role = "launched"  # "attacked Dnipro with more than 40 drones"
             if role is None:
                 return None
             return Figure(f"{weapon}s_{role}", q.value, offset + q.start, offset + q.end, q.qualifier, weapon_side=weapon_side)
@@ -394,6 +410,35 @@ class Extractor:
             fld = "fatalities" if word in ("fatalities", "deaths", "dead") else "injured"
             return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         return None
+
+    def _share(self, c_text: str, q: Quantity, nxt: Quantity | None, last_weapon: str | None, offset: int) -> list[Figure]:
+        """Interceptions given as a share: "N of them/those", "N of M [weapons]", after an
+        intercept verb ("air defences brought down 22 of them") or before one ("17 of 18 drones
+        were shot down")."""
+        after = c_text[q.end :]
+        of = re.match(r"\s+(?:out\s+)?of\s+(?:the\s+|those\s+|these\s+)?", after)
+        if not of:
+            return []
+        before = c_text[max(0, q.start - 60) : q.start]
+        verb_before = bool(re.search(rf"(?:{self.p.intercept.pattern})\s+(?:(?:a\s+total\s+of|all\s+but|only)\s+)?$", before, re.IGNORECASE))
+        total: Quantity | None = nxt if nxt is not None and nxt.start == q.end + of.end() - 0 and nxt.qualifier != "vague" else None
+        rest = c_text[(total.end if total else q.end + of.end()) :]
+        pronoun = re.match(r"\s+(?:out\s+)?of\s+(?:them|those|these)\b", after)
+        if total is None and not pronoun:
+            return []
+        weapon_m = self.p.weapons.match(rest.lstrip()[:60]) or (self.p.weapons.search(rest[:40]) if total else None)
+        verb_after = bool(re.match(r"\s*(?:[\w-]+\s+){0,4}?(?:(?:were|was|have\s+been|had\s+been)\s+)?(?:\w+\s+)?(?:" + self.p.intercept.pattern + ")", rest, re.IGNORECASE))
+        if not (verb_before or verb_after):
+            return []
+        weapon = self.p.weapon_of.get(weapon_m.group(0).lower()) if weapon_m else None
+        if weapon in (None, "aircraft"):
+            weapon = last_weapon or "drone"
+        if weapon.endswith("s"):
+            weapon = weapon[:-1]
+        out = [Figure(f"{weapon}s_intercepted", q.value, offset + q.start, offset + q.end, q.qualifier)]
+        if total is not None:
+            out.append(Figure(f"{weapon}s_launched", total.value, offset + total.start, offset + total.end, total.qualifier))
+        return out
 
     def _weapon_role(self, c_text: str, q: Quantity) -> str | None:
         before = c_text[max(0, q.start - 80) : q.start]
@@ -454,13 +499,13 @@ class Extractor:
     def _fold_interceptions(mentions: list[Mention]) -> list[Mention]:
         """An interception reported with the strike it stopped is part of that strike."""
         out: list[Mention] = []
+        # The strike may be named before or after the interception in the sentence ("destroyed
+        # 49 of 52 drones and missiles fired at Kyiv"): an earlier strike first, else a later one.
+        strikes = [o for o in mentions if o.kind.group == "strike" and o.kind.name != "interception" and not o.anaphoric]
         for m in mentions:
             if m.kind.name == "interception":
-                host = next(
-                    (o for o in out if o.kind.group == "strike" and o.kind.name != "interception" and not o.anaphoric
-                     and (m.weapon_side is None or o.initiator is None or m.weapon_side == o.initiator)),
-                    None,
-                )  # fmt: skip
+                fits = [o for o in strikes if m.weapon_side is None or o.initiator is None or m.weapon_side == o.initiator]
+                host = next((o for o in fits if o.start < m.start), None) or next((o for o in fits if o.start > m.start), None)
                 if host is not None and not (m.weapon_side and m.weapon_side != host.initiator):
                     host.figures.extend(m.figures)
                     continue
@@ -821,8 +866,19 @@ def _place_match(clusters: list[Cluster], m: Mention) -> Cluster | None:
     return None
 
 
-def extract_articles(paths: list[Path], metadata: dict[str, dict[str, Any]] | None = None) -> list[ExtractedEvent]:
-    """Events from several articles (not deduplicated), collecting every bad article's issues."""
+def extract_articles(paths: list[Path], metadata: dict[str, dict[str, Any]] | None = None, skip_invalid: bool = False) -> list[ExtractedEvent]:
+    """Events from several articles (not deduplicated), collecting every bad article's issues.
+
+    A bad article (no date, bad front matter) is a problem of that article only: every other
+    article is still extracted. Unless ``skip_invalid``, the problems are raised together at the
+    end; ``extract_articles_report`` returns both."""
+    out, issues = extract_articles_report(paths, metadata)
+    if issues and not skip_invalid:
+        raise InputError(issues, f"{len(issues)} problem(s) in the articles")
+    return out
+
+
+def extract_articles_report(paths: list[Path], metadata: dict[str, dict[str, Any]] | None = None) -> tuple[list[ExtractedEvent], list[Issue]]:
     extractor = Extractor()
     out: list[ExtractedEvent] = []
     issues: list[Issue] = []
@@ -830,8 +886,6 @@ def extract_articles(paths: list[Path], metadata: dict[str, dict[str, Any]] | No
         meta = (metadata or {}).get(path.name)
         try:
             out.extend(extractor.extract_file(path, meta))
-        except InputError as error:
+        except (InputError, EventError) as error:
             issues.extend(error.issues)
-    if issues:
-        raise InputError(issues, f"{len(issues)} problem(s) in the articles")
-    return out
+    return out, issues
