@@ -10,6 +10,7 @@ keeps the sentence it came from (provenance).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import itertools
@@ -21,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from riskengine.core.errors import EventError, InputError, Issue, Location
-from riskengine.core.events import Event, FigureClaim, Source
+from riskengine.core.events import Event, FigureClaim, Source, Span
 from riskengine.ingest.derive.enrich import enrich_event
 from riskengine.ingest.extract.dates import DatePhrase, find_dates
 from riskengine.ingest.extract.gazetteer import Gazetteer, PlaceMention, default_gazetteer
@@ -107,6 +108,7 @@ class Extractor:
     def __init__(self, patterns: Patterns | None = None, gazetteer: Gazetteer | None = None) -> None:
         self.p = patterns or load_patterns()
         self.g = gazetteer or default_gazetteer()
+        self._last_weapon: tuple[int, str | None] = (-1, None)
 
     # -- public ------------------------------------------------------------------------------
 
@@ -122,6 +124,8 @@ class Extractor:
                 [Issue("E109", "the article has no date: none in its front matter, in --meta, or as a full date (with the year) in its first sentences", Location(article.path, 1, 1), "give 'date: YYYY-MM-DD' in its front matter or a --meta file")],
                 f"no date for {article.path}",
             )
+        self._last_weapon: tuple[int, str | None] = (-1, None)
+        self._starts = [x.start for x in article.sentences]
         countries = {p.place.country for p in self.g.scan(article.work)}
         mentions: list[Mention] = []
         last_mentions: list[Mention] = []
@@ -249,12 +253,21 @@ class Extractor:
     def _paragraph_place(self, article: Article, m: Mention) -> PlaceMention | None:
         """A mention without a place in its sentence: the last town or region named earlier in its paragraph."""
         best: PlaceMention | None = None
-        for s in article.sentences:
-            if s.paragraph != m.sentence.paragraph or s.start >= m.sentence.start:
+        # "the region", "the city": the last town or region named before, in any paragraph.
+        back_reference = re.search(r"\b(?:the|that|this)\s+(?:same\s+)?(?:city|town|region|oblast|province|village|area)\b", article.work[m.clause[0] : m.clause[1]])
+        # Backwards from the mention, a bounded look-back (12 sentences) so that extraction stays
+        # linear in the article's size.
+        for index in range(m.sentence.index - 1, max(-1, m.sentence.index - 13), -1):
+            s = article.sentences[index]
+            if s.paragraph != m.sentence.paragraph and not back_reference:
+                break
+            if s.heading:
                 continue
             for p in self.g.scan(article.work[s.start : s.end]):
                 if p.place.level != "country" and not p.side_adjective:
                     best = PlaceMention(p.start + s.start, p.end + s.start, p.text, p.place)
+            if best is not None:
+                return best
         return best
 
     def _sides(self, article: Article, m: Mention, places: list[PlaceMention]) -> None:
@@ -301,7 +314,9 @@ class Extractor:
     def _figures(self, article: Article, sentence: Sentence, places: list[PlaceMention]) -> list[Figure]:
         text = article.work
         out: list[Figure] = []
-        last_weapon: str | None = None
+        # The weapon last counted, also from the sentence before ("... with more than 40 drones.
+        # The air force says 35 were shot down."); a new paragraph forgets it.
+        last_weapon = self._last_weapon[1] if self._last_weapon[0] == sentence.paragraph else None
         for clause in clauses(text, sentence.start, sentence.end):
             c_text = text[clause[0] : clause[1]]
             blocked_from = None
@@ -337,7 +352,7 @@ class Extractor:
                 figure.claimed_by = self._claimant(c_text)
                 out.append(figure)
             # "injuring a 64-year-old man", "a child was killed": one person.
-            for m in re.finditer(r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|child|boy|girl|person|civilian|resident|soldier|teenager|pensioner)\b(?:\s+(?:was|has been)\s+(killed|injured|wounded|hurt|hospitali[sz]ed))?", c_text):
+            for m in re.finditer(r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|child|boy|girl|person|civilian|resident|soldier|teenager|pensioner)\b(?:\s+(?:was|has been)\s+(killed|injured|wounded|hurt|hospitali[sz]ed))?", c_text):
                 verb = (m.group(1) or m.group(2) or "").lower()
                 if not verb or re.search(r"\b(?:including|among them)\s+$", c_text[max(0, m.start() - 12) : m.start()]):
                     continue
@@ -350,10 +365,13 @@ class Extractor:
                         continue
                     for fld in fields:
                         out.append(Figure(fld, 0, clause[0] + m.start(), clause[0] + m.end(), "negated"))
+        self._last_weapon = (sentence.paragraph, last_weapon)
         return out
 
     def _classify(self, c_text: str, q: Quantity, offset: int, last_weapon: str | None) -> Figure | None:
         after = c_text[q.end : q.end + 60]
+        if q.qualifier == "vague":
+            after = re.sub(r"^\s+of\s+", " ", after)  # "dozens of drones"
         before = c_text[max(0, q.start - 40) : q.start]
         # Noun after the number, past up to three modifiers ("12 ballistic and cruise missiles").
         words_after = after.strip().split()
@@ -516,9 +534,12 @@ class Extractor:
 
     def _cluster(self, mentions: list[Mention]) -> list[Cluster]:
         clusters: list[Cluster] = []
+        by_group: dict[str, list[Cluster]] = {}
         for m in mentions:
             group = m.kind.group
-            same_group = [c for c in clusters if c.kind.group == group and (group not in ("diplomacy", "troops", "unrest") or c.kind.name == m.kind.name)]
+            # Only the group's latest clusters are candidates (bounded, so a long article stays
+            # linear): a report's events are told near each other.
+            same_group = [c for c in by_group.get(group, [])[-64:] if group not in ("diplomacy", "troops", "unrest") or c.kind.name == m.kind.name]
             recent = [c for c in same_group if group != "strike" or m.sentence.index - c.mentions[-1].sentence.index <= 4]
             date = m.date.date if m.date and not m.date.future else None
             if m.anaphoric:
@@ -535,13 +556,22 @@ class Extractor:
                     continue
                 if group == "strike" and m.kind.name == "interception" and c.kind.name != "interception" and m.weapon_side and m.weapon_side != c.first.initiator:
                     continue
+                # "Russia's air defences shot down 40 Ukrainian drones" in its own sentence is the
+                # defender's claim, its own event (the documented convention), not the strike's.
+                if group == "strike" and m.kind.name == "interception" and c.kind.name != "interception" and m.weapon_side and m.sentence.index != c.mentions[-1].sentence.index:
+                    continue
+                # Artillery, air raids and long-range drone/missile strikes are different events.
+                if group == "strike" and _family(m.kind.name) != _family(c.kind.name) and "interception" not in (m.kind.name, c.kind.name):
+                    continue
                 cp = c.place()
                 if m.place is not None and m.place.place.level != "country" and not m.inherited_place:
                     if cp is not None and _compatible(cp, m.place):
                         host = c
                         break
                     continue
-                own_figures = any(f.field.endswith(("_launched",)) for f in m.figures)
+                # A strike with its own launch count is another strike; an interception's share
+                # ("17 of 18 drones") counts the strike it stopped.
+                own_figures = m.kind.name != "interception" and any(f.field.endswith(("_launched",)) for f in m.figures)
                 if own_figures and cp is not None and cp.place.level != "country":
                     continue
                 if m.place is not None and m.place.place.level == "country" and cp is not None and cp.place.level == "country" and cp.place.country != m.place.place.country:
@@ -554,6 +584,7 @@ class Extractor:
                 break
             if host is None:
                 clusters.append(Cluster(m.kind, [m]))
+                by_group.setdefault(group, []).append(clusters[-1])
             else:
                 host.mentions.append(m)
                 if host.kind.name == "interception" and m.kind.name != "interception":
@@ -575,9 +606,11 @@ class Extractor:
         meta = article.meta
         published: dt.date = article.published  # type: ignore[assignment]
         prov: dict[str, list[dict[str, Any]]] = {}
+        starts = self._starts
 
         def cite(fld: str, start: int, end: int) -> None:
-            s = next((s for s in article.sentences if s.start <= start < s.end + 1), None)
+            i = bisect.bisect_right(starts, start) - 1
+            s = article.sentences[i] if i >= 0 and start < article.sentences[i].end + 1 else None
             a, b = (s.start, s.end) if s else (start, end)
             entry = {"start": a, "end": b, "text": article.text[a:b]}
             if entry not in prov.setdefault(fld, []):
@@ -619,8 +652,11 @@ class Extractor:
                 kind = self.p.kinds["drone_strike" if d.value >= mi.value else "missile_strike"]
             elif not d and mi and kind.name == "drone_strike":
                 kind = self.p.kinds["missile_strike"]
-        if kind.name == "interception" and any(f.field.endswith("_launched") for f in chosen.values()) and not any(f.field.endswith("_intercepted") for f in chosen.values()):
-            kind = self.p.kinds["drone_strike"]
+        if kind.name == "interception" and any(f.field.endswith("_launched") for f in chosen.values()):
+            # "shot down 17 of 18 drones launched at Odesa": a count of what was launched makes
+            # it the strike, with its interceptions.
+            launched = {f.field: f.value for f in chosen.values() if f.field.endswith("_launched")}
+            kind = self.p.kinds["missile_strike" if launched.get("missiles_launched", -1) > launched.get("drones_launched", -1) else "drone_strike"]
         # Place.
         place = c.place()
         if place is not None:
@@ -738,6 +774,10 @@ class Extractor:
         values["notes"] = (kind.notes_prefix + first_text)[:500]
         key = "|".join([kind.name, str(values.get("location") or values.get("admin1") or ""), country, event_date.isoformat(), source.name, str(first.start)])
         values["event_id"] = f"{country}-X{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+        values["spans"] = sorted(
+            {Span(field=fld, article=article.path, start=e["start"], end=e["end"], text=e["text"]) for fld, entries in prov.items() for e in entries},
+            key=lambda x: (x.start, x.field),
+        )
         try:
             event = Event(**values)
             # The same derivation as ACLED imports: the rule packs' tags (fires, power-outage...),
@@ -788,6 +828,7 @@ class Extractor:
             reliability=str(meta.get("reliability", "F")),  # type: ignore[arg-type]
             credibility=int(meta.get("credibility", 6)),
             document=str(meta.get("document")) if meta.get("document") else (seed.group(1) if seed else None),
+            title=str(meta["title"]).strip() or None if meta.get("title") else None,
         )
 
     @staticmethod
@@ -820,6 +861,10 @@ def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: 
         if best is None or d < best[0]:
             best = (d, (m.start(), m.end()))
     return best[1] if best else None
+
+
+def _family(kind: str) -> str:
+    return {"shelling": "artillery", "air_strike": "air"}.get(kind, "remote")
 
 
 def _distance(a0: int, a1: int, b0: int, b1: int) -> int:

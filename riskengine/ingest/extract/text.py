@@ -180,7 +180,7 @@ def _segment(work: str, text: str | None = None) -> list[Sentence]:
     """Sentences of the article, whole across hard-wrapped lines.
 
     Lines are grouped into blocks (between blank lines). In a block, a line that does not end a
-    sentence continues on the next line when it is a wrapped line (at least 60% of the block's
+    sentence continues on the next line when it is a wrapped line (at least 45% of the block's
     longest line) or the next line starts lower-case: so "Russia launched 25\nShahed drones" is
     one sentence. A line that ends a sentence starts a new paragraph unless the block is hard
     wrapped (it then goes on in the same paragraph). List items and Markdown headings always
@@ -210,7 +210,7 @@ def _segment(work: str, text: str | None = None) -> list[Sentence]:
             if units and not marker:
                 pa, pb = units[-1][-1]
                 prev = work[pa:pb].strip()
-                long_line = (pb - pa) >= 0.6 * longest and longest >= 40
+                long_line = (pb - pa) >= 0.45 * longest and longest >= 40
                 if not _TERMINAL.search(prev) and (long_line or stripped[:1].islower()):
                     units[-1].append((a, b))
                     continue
