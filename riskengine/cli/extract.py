@@ -11,8 +11,10 @@ import json
 import sys
 from pathlib import Path
 
+from riskengine.cli.app import report_input_error
+from riskengine.core.errors import InputError
 from riskengine.core.fileio import atomic_writer
-from riskengine.ingest.extract.articles import extract_articles
+from riskengine.ingest.extract.articles import extract_articles_report
 from riskengine.ingest.extract.dedup import deduplicate
 from riskengine.ingest.extract.evaluate import evaluate, load_metadata
 
@@ -33,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--meta", metavar="FILE", help="YAML mapping article file name -> front matter, for articles without their own")
     parser.add_argument("--no-dedup", action="store_true", help="keep one event per article report instead of merging reports of the same event")
     parser.add_argument("--window-days", type=_days, default=2, metavar="N", help="reports up to N days apart can be the same event (default: %(default)s)")
+    parser.add_argument("--skip-invalid", action="store_true", help="write the events of the good articles and exit 0 when some articles cannot be read (each problem is still listed)")
     parser.add_argument("--evaluate", metavar="GOLD", help="score the extraction against the gold annotations in GOLD (YAML) and print P/R/F1")
     parser.set_defaults(func=run)
 
@@ -44,7 +47,17 @@ def run(args: argparse.Namespace) -> int:
         report = evaluate(Path(args.evaluate), paths, metadata)
         sys.stdout.write(report.render())
         return 0
-    items = extract_articles(paths, metadata)
+    items, issues = extract_articles_report(paths, metadata)
+    if issues:
+        # One bad article (no date, bad front matter) does not stop the others: every article
+        # is extracted and every problem listed; without --skip-invalid nothing is written.
+        bad = len({i.location.file for i in issues if i.location})
+        error = InputError(issues, f"{bad} of {len(paths)} article(s) could not be extracted")
+        if not args.skip_invalid:
+            report_input_error(error)
+            print(f"nothing written: {len(items)} event(s) from the other {len(paths) - bad} article(s) were extracted; --skip-invalid writes them", file=sys.stderr)
+            return 1
+        report_input_error(error)
     if not args.no_dedup:
         items = deduplicate(items, args.window_days)
     events = "".join(i.event.model_dump_json(exclude_none=True) + "\n" for i in items)
@@ -58,5 +71,6 @@ def run(args: argparse.Namespace) -> int:
     if prov_path:
         with atomic_writer(prov_path) as handle:
             handle.write(provenance)
-    print(f"{len(items)} event(s) from {len(paths)} article(s)", file=sys.stderr)
+    skipped = len({i.location.file for i in issues if i.location})
+    print(f"{len(items)} event(s) from {len(paths) - skipped} article(s)" + (f"; {skipped} article(s) skipped" if skipped else ""), file=sys.stderr)
     return 0

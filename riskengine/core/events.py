@@ -115,10 +115,23 @@ class Source(BaseModel):
     reliability: Reliability = Field("F", description="Source reliability A (completely reliable) .. F (cannot be judged)")
     credibility: int = Field(6, ge=1, le=6, description="Information credibility 1 (confirmed) .. 6 (cannot be judged)")
     document: str | None = Field(None, description="Seed document id, e.g. '000', when the source is one of ours")
+    title: str | None = Field(None, description="Title of the article or report, when known")
 
     @property
     def grade(self) -> str:
         return f"{self.reliability}{self.credibility}"
+
+
+class Span(BaseModel):
+    """Where a value of an extracted event was read: a whole sentence of one article."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: str = Field(min_length=1, description="Event field the sentence gave, e.g. 'fatalities'")
+    article: str = Field(min_length=1, description="The article file as given to extract")
+    start: int = Field(ge=0, description="Character offset of the sentence in the file as read")
+    end: int = Field(ge=0)
+    text: str = Field(description="The sentence")
 
 
 class FigureClaim(BaseModel):
@@ -212,6 +225,7 @@ class Event(BaseModel):
     figures: list[FigureClaim] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     derived: list[Derivation] = Field(default_factory=list, description="Fields filled by derivation, and from what (not a rule field)")
+    spans: list[Span] | None = Field(None, description="Extracted events: the sentences each value was read from (not a rule field)")
 
     @field_validator("tags")
     @classmethod

@@ -10,6 +10,7 @@ keeps the sentence it came from (provenance).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import itertools
@@ -21,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from riskengine.core.errors import EventError, InputError, Issue, Location
-from riskengine.core.events import Event, FigureClaim, Source
+from riskengine.core.events import Event, FigureClaim, Source, Span
 from riskengine.ingest.derive.enrich import enrich_event
 from riskengine.ingest.extract.dates import DatePhrase, find_dates
 from riskengine.ingest.extract.gazetteer import Gazetteer, PlaceMention, default_gazetteer
@@ -107,6 +108,7 @@ class Extractor:
     def __init__(self, patterns: Patterns | None = None, gazetteer: Gazetteer | None = None) -> None:
         self.p = patterns or load_patterns()
         self.g = gazetteer or default_gazetteer()
+        self._last_weapon: tuple[int, str | None] = (-1, None)
 
     # -- public ------------------------------------------------------------------------------
 
@@ -119,9 +121,11 @@ class Extractor:
     def extract(self, article: Article) -> list[ExtractedEvent]:
         if article.published is None:
             raise InputError(
-                [Issue("E109", "the article has no date: give 'date: YYYY-MM-DD' in its front matter or a metadata file", Location(article.path, 1, 1))],
+                [Issue("E109", "the article has no date: none in its front matter, in --meta, or as a full date (with the year) in its first sentences", Location(article.path, 1, 1), "give 'date: YYYY-MM-DD' in its front matter or a --meta file")],
                 f"no date for {article.path}",
             )
+        self._last_weapon: tuple[int, str | None] = (-1, None)
+        self._starts = [x.start for x in article.sentences]
         countries = {p.place.country for p in self.g.scan(article.work)}
         mentions: list[Mention] = []
         last_mentions: list[Mention] = []
@@ -249,17 +253,27 @@ class Extractor:
     def _paragraph_place(self, article: Article, m: Mention) -> PlaceMention | None:
         """A mention without a place in its sentence: the last town or region named earlier in its paragraph."""
         best: PlaceMention | None = None
-        for s in article.sentences:
-            if s.paragraph != m.sentence.paragraph or s.start >= m.sentence.start:
+        # "the region", "the city": the last town or region named before, in any paragraph.
+        back_reference = re.search(r"\b(?:the|that|this)\s+(?:same\s+)?(?:city|town|region|oblast|province|village|area)\b", article.work[m.clause[0] : m.clause[1]])
+        # Backwards from the mention, a bounded look-back (12 sentences) so that extraction stays
+        # linear in the article's size.
+        for index in range(m.sentence.index - 1, max(-1, m.sentence.index - 13), -1):
+            s = article.sentences[index]
+            if s.paragraph != m.sentence.paragraph and not back_reference:
+                break
+            if s.heading:
                 continue
             for p in self.g.scan(article.work[s.start : s.end]):
                 if p.place.level != "country" and not p.side_adjective:
                     best = PlaceMention(p.start + s.start, p.end + s.start, p.text, p.place)
+            if best is not None:
+                return best
         return best
 
     def _sides(self, article: Article, m: Mention, places: list[PlaceMention]) -> None:
         text = article.work
-        named = [(p, self._side_of_mention(p)) for p in places if m.clause[0] <= p.start < m.clause[1]]
+        # "Iranian-made", "Soviet-era" name where a weapon comes from, not a side of the event.
+        named = [(p, self._side_of_mention(p)) for p in places if m.clause[0] <= p.start < m.clause[1] and not re.match(r"-(?:made|built|designed|supplied|produced|era)\b", text[p.end : p.end + 12])]
         sides = [(p, side) for p, side in named if side is not None]
         # "Russia and Ukraine have engaged in..." names both sides: an exchange, no one initiator.
         for (p1, s1), (p2, s2) in itertools.pairwise(sides):
@@ -300,18 +314,33 @@ class Extractor:
     def _figures(self, article: Article, sentence: Sentence, places: list[PlaceMention]) -> list[Figure]:
         text = article.work
         out: list[Figure] = []
-        last_weapon: str | None = None
+        # The weapon last counted, also from the sentence before ("... with more than 40 drones.
+        # The air force says 35 were shot down."); a new paragraph forgets it.
+        last_weapon = self._last_weapon[1] if self._last_weapon[0] == sentence.paragraph else None
         for clause in clauses(text, sentence.start, sentence.end):
             c_text = text[clause[0] : clause[1]]
             blocked_from = None
             other = self.p.other_event.search(c_text)
             if other:
                 blocked_from = clause[0] + other.start()
-            for q in find_quantities(c_text, self.p.vague):
+            quantities = find_quantities(c_text, self.p.vague)
+            skip: set[int] = set()
+            for qi, q in enumerate(quantities):
                 start, _end = clause[0] + q.start, clause[0] + q.end
-                if blocked_from is not None and start > blocked_from:
+                if qi in skip or (blocked_from is not None and start > blocked_from):
                     continue
                 if re.search(r"\b(?:including|of whom|among them)\s+(?:\w+\s+)?$", c_text[max(0, q.start - 25) : q.start]):
+                    continue
+                # "brought down 22 of them", "shot down 17 of 18", "destroyed 49 of 52 drones and
+                # missiles": the first number was intercepted, the second (if any) launched.
+                share = self._share(c_text, q, quantities[qi + 1] if qi + 1 < len(quantities) else None, last_weapon, clause[0])
+                if share:
+                    if len(share) == 2:
+                        skip.add(qi + 1)
+                    for figure in share:
+                        figure.claimed_by = self._claimant(c_text)
+                        out.append(figure)
+                    last_weapon = share[0].field.split("_")[0]
                     continue
                 if re.match(r"\s+of\s+(?:them|whom)\b", c_text[q.end :]):
                     continue
@@ -323,7 +352,7 @@ class Extractor:
                 figure.claimed_by = self._claimant(c_text)
                 out.append(figure)
             # "injuring a 64-year-old man", "a child was killed": one person.
-            for m in re.finditer(r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|child|boy|girl|person|civilian|resident|soldier|teenager|pensioner)\b(?:\s+(?:was|has been)\s+(killed|injured|wounded|hurt|hospitali[sz]ed))?", c_text):
+            for m in re.finditer(r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|child|boy|girl|person|civilian|resident|soldier|teenager|pensioner)\b(?:\s+(?:was|has been)\s+(killed|injured|wounded|hurt|hospitali[sz]ed))?", c_text):
                 verb = (m.group(1) or m.group(2) or "").lower()
                 if not verb or re.search(r"\b(?:including|among them)\s+$", c_text[max(0, m.start() - 12) : m.start()]):
                     continue
@@ -336,10 +365,13 @@ class Extractor:
                         continue
                     for fld in fields:
                         out.append(Figure(fld, 0, clause[0] + m.start(), clause[0] + m.end(), "negated"))
+        self._last_weapon = (sentence.paragraph, last_weapon)
         return out
 
     def _classify(self, c_text: str, q: Quantity, offset: int, last_weapon: str | None) -> Figure | None:
         after = c_text[q.end : q.end + 60]
+        if q.qualifier == "vague":
+            after = re.sub(r"^\s+of\s+", " ", after)  # "dozens of drones"
         before = c_text[max(0, q.start - 40) : q.start]
         # Noun after the number, past up to three modifiers ("12 ballistic and cruise missiles").
         words_after = after.strip().split()
@@ -364,6 +396,8 @@ class Extractor:
                     return Figure("aircraft_destroyed", q.value, offset + q.start, offset + q.end, q.qualifier)
                 return None
             role = self._weapon_role(c_text, q)
+            if role is None and re.search(r"\bwith\s+(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?$", before, re.IGNORECASE):
+                role = "launched"  # "attacked Dnipro with more than 40 drones"
             if role is None:
                 return None
             return Figure(f"{weapon}s_{role}", q.value, offset + q.start, offset + q.end, q.qualifier, weapon_side=weapon_side)
@@ -394,6 +428,35 @@ class Extractor:
             fld = "fatalities" if word in ("fatalities", "deaths", "dead") else "injured"
             return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         return None
+
+    def _share(self, c_text: str, q: Quantity, nxt: Quantity | None, last_weapon: str | None, offset: int) -> list[Figure]:
+        """Interceptions given as a share: "N of them/those", "N of M [weapons]", after an
+        intercept verb ("air defences brought down 22 of them") or before one ("17 of 18 drones
+        were shot down")."""
+        after = c_text[q.end :]
+        of = re.match(r"\s+(?:out\s+)?of\s+(?:the\s+|those\s+|these\s+)?", after)
+        if not of:
+            return []
+        before = c_text[max(0, q.start - 60) : q.start]
+        verb_before = bool(re.search(rf"(?:{self.p.intercept.pattern})\s+(?:(?:a\s+total\s+of|all\s+but|only)\s+)?$", before, re.IGNORECASE))
+        total: Quantity | None = nxt if nxt is not None and nxt.start == q.end + of.end() - 0 and nxt.qualifier != "vague" else None
+        rest = c_text[(total.end if total else q.end + of.end()) :]
+        pronoun = re.match(r"\s+(?:out\s+)?of\s+(?:them|those|these)\b", after)
+        if total is None and not pronoun:
+            return []
+        weapon_m = self.p.weapons.match(rest.lstrip()[:60]) or (self.p.weapons.search(rest[:40]) if total else None)
+        verb_after = bool(re.match(r"\s*(?:[\w-]+\s+){0,4}?(?:(?:were|was|have\s+been|had\s+been)\s+)?(?:\w+\s+)?(?:" + self.p.intercept.pattern + ")", rest, re.IGNORECASE))
+        if not (verb_before or verb_after):
+            return []
+        weapon = self.p.weapon_of.get(weapon_m.group(0).lower()) if weapon_m else None
+        if weapon in (None, "aircraft"):
+            weapon = last_weapon or "drone"
+        if weapon.endswith("s"):
+            weapon = weapon[:-1]
+        out = [Figure(f"{weapon}s_intercepted", q.value, offset + q.start, offset + q.end, q.qualifier)]
+        if total is not None:
+            out.append(Figure(f"{weapon}s_launched", total.value, offset + total.start, offset + total.end, total.qualifier))
+        return out
 
     def _weapon_role(self, c_text: str, q: Quantity) -> str | None:
         before = c_text[max(0, q.start - 80) : q.start]
@@ -454,13 +517,13 @@ class Extractor:
     def _fold_interceptions(mentions: list[Mention]) -> list[Mention]:
         """An interception reported with the strike it stopped is part of that strike."""
         out: list[Mention] = []
+        # The strike may be named before or after the interception in the sentence ("destroyed
+        # 49 of 52 drones and missiles fired at Kyiv"): an earlier strike first, else a later one.
+        strikes = [o for o in mentions if o.kind.group == "strike" and o.kind.name != "interception" and not o.anaphoric]
         for m in mentions:
             if m.kind.name == "interception":
-                host = next(
-                    (o for o in out if o.kind.group == "strike" and o.kind.name != "interception" and not o.anaphoric
-                     and (m.weapon_side is None or o.initiator is None or m.weapon_side == o.initiator)),
-                    None,
-                )  # fmt: skip
+                fits = [o for o in strikes if m.weapon_side is None or o.initiator is None or m.weapon_side == o.initiator]
+                host = next((o for o in fits if o.start < m.start), None) or next((o for o in fits if o.start > m.start), None)
                 if host is not None and not (m.weapon_side and m.weapon_side != host.initiator):
                     host.figures.extend(m.figures)
                     continue
@@ -471,9 +534,12 @@ class Extractor:
 
     def _cluster(self, mentions: list[Mention]) -> list[Cluster]:
         clusters: list[Cluster] = []
+        by_group: dict[str, list[Cluster]] = {}
         for m in mentions:
             group = m.kind.group
-            same_group = [c for c in clusters if c.kind.group == group and (group not in ("diplomacy", "troops", "unrest") or c.kind.name == m.kind.name)]
+            # Only the group's latest clusters are candidates (bounded, so a long article stays
+            # linear): a report's events are told near each other.
+            same_group = [c for c in by_group.get(group, [])[-64:] if group not in ("diplomacy", "troops", "unrest") or c.kind.name == m.kind.name]
             recent = [c for c in same_group if group != "strike" or m.sentence.index - c.mentions[-1].sentence.index <= 4]
             date = m.date.date if m.date and not m.date.future else None
             if m.anaphoric:
@@ -490,13 +556,22 @@ class Extractor:
                     continue
                 if group == "strike" and m.kind.name == "interception" and c.kind.name != "interception" and m.weapon_side and m.weapon_side != c.first.initiator:
                     continue
+                # "Russia's air defences shot down 40 Ukrainian drones" in its own sentence is the
+                # defender's claim, its own event (the documented convention), not the strike's.
+                if group == "strike" and m.kind.name == "interception" and c.kind.name != "interception" and m.weapon_side and m.sentence.index != c.mentions[-1].sentence.index:
+                    continue
+                # Artillery, air raids and long-range drone/missile strikes are different events.
+                if group == "strike" and _family(m.kind.name) != _family(c.kind.name) and "interception" not in (m.kind.name, c.kind.name):
+                    continue
                 cp = c.place()
                 if m.place is not None and m.place.place.level != "country" and not m.inherited_place:
                     if cp is not None and _compatible(cp, m.place):
                         host = c
                         break
                     continue
-                own_figures = any(f.field.endswith(("_launched",)) for f in m.figures)
+                # A strike with its own launch count is another strike; an interception's share
+                # ("17 of 18 drones") counts the strike it stopped.
+                own_figures = m.kind.name != "interception" and any(f.field.endswith(("_launched",)) for f in m.figures)
                 if own_figures and cp is not None and cp.place.level != "country":
                     continue
                 if m.place is not None and m.place.place.level == "country" and cp is not None and cp.place.level == "country" and cp.place.country != m.place.place.country:
@@ -509,6 +584,7 @@ class Extractor:
                 break
             if host is None:
                 clusters.append(Cluster(m.kind, [m]))
+                by_group.setdefault(group, []).append(clusters[-1])
             else:
                 host.mentions.append(m)
                 if host.kind.name == "interception" and m.kind.name != "interception":
@@ -530,9 +606,11 @@ class Extractor:
         meta = article.meta
         published: dt.date = article.published  # type: ignore[assignment]
         prov: dict[str, list[dict[str, Any]]] = {}
+        starts = self._starts
 
         def cite(fld: str, start: int, end: int) -> None:
-            s = next((s for s in article.sentences if s.start <= start < s.end + 1), None)
+            i = bisect.bisect_right(starts, start) - 1
+            s = article.sentences[i] if i >= 0 and start < article.sentences[i].end + 1 else None
             a, b = (s.start, s.end) if s else (start, end)
             entry = {"start": a, "end": b, "text": article.text[a:b]}
             if entry not in prov.setdefault(fld, []):
@@ -574,8 +652,11 @@ class Extractor:
                 kind = self.p.kinds["drone_strike" if d.value >= mi.value else "missile_strike"]
             elif not d and mi and kind.name == "drone_strike":
                 kind = self.p.kinds["missile_strike"]
-        if kind.name == "interception" and any(f.field.endswith("_launched") for f in chosen.values()) and not any(f.field.endswith("_intercepted") for f in chosen.values()):
-            kind = self.p.kinds["drone_strike"]
+        if kind.name == "interception" and any(f.field.endswith("_launched") for f in chosen.values()):
+            # "shot down 17 of 18 drones launched at Odesa": a count of what was launched makes
+            # it the strike, with its interceptions.
+            launched = {f.field: f.value for f in chosen.values() if f.field.endswith("_launched")}
+            kind = self.p.kinds["missile_strike" if launched.get("missiles_launched", -1) > launched.get("drones_launched", -1) else "drone_strike"]
         # Place.
         place = c.place()
         if place is not None:
@@ -693,6 +774,10 @@ class Extractor:
         values["notes"] = (kind.notes_prefix + first_text)[:500]
         key = "|".join([kind.name, str(values.get("location") or values.get("admin1") or ""), country, event_date.isoformat(), source.name, str(first.start)])
         values["event_id"] = f"{country}-X{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+        values["spans"] = sorted(
+            {Span(field=fld, article=article.path, start=e["start"], end=e["end"], text=e["text"]) for fld, entries in prov.items() for e in entries},
+            key=lambda x: (x.start, x.field),
+        )
         try:
             event = Event(**values)
             # The same derivation as ACLED imports: the rule packs' tags (fires, power-outage...),
@@ -743,6 +828,7 @@ class Extractor:
             reliability=str(meta.get("reliability", "F")),
             credibility=int(meta.get("credibility", 6)),
             document=str(meta.get("document")) if meta.get("document") else (seed.group(1) if seed else None),
+            title=str(meta["title"]).strip() or None if meta.get("title") else None,
         )
 
     @staticmethod
@@ -775,6 +861,10 @@ def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: 
         if best is None or d < best[0]:
             best = (d, (m.start(), m.end()))
     return best[1] if best else None
+
+
+def _family(kind: str) -> str:
+    return {"shelling": "artillery", "air_strike": "air"}.get(kind, "remote")
 
 
 def _distance(a0: int, a1: int, b0: int, b1: int) -> int:
@@ -821,8 +911,19 @@ def _place_match(clusters: list[Cluster], m: Mention) -> Cluster | None:
     return None
 
 
-def extract_articles(paths: list[Path], metadata: dict[str, dict[str, Any]] | None = None) -> list[ExtractedEvent]:
-    """Events from several articles (not deduplicated), collecting every bad article's issues."""
+def extract_articles(paths: list[Path], metadata: dict[str, dict[str, Any]] | None = None, skip_invalid: bool = False) -> list[ExtractedEvent]:
+    """Events from several articles (not deduplicated), collecting every bad article's issues.
+
+    A bad article (no date, bad front matter) is a problem of that article only: every other
+    article is still extracted. Unless ``skip_invalid``, the problems are raised together at the
+    end; ``extract_articles_report`` returns both."""
+    out, issues = extract_articles_report(paths, metadata)
+    if issues and not skip_invalid:
+        raise InputError(issues, f"{len(issues)} problem(s) in the articles")
+    return out
+
+
+def extract_articles_report(paths: list[Path], metadata: dict[str, dict[str, Any]] | None = None) -> tuple[list[ExtractedEvent], list[Issue]]:
     extractor = Extractor()
     out: list[ExtractedEvent] = []
     issues: list[Issue] = []
@@ -830,8 +931,6 @@ def extract_articles(paths: list[Path], metadata: dict[str, dict[str, Any]] | No
         meta = (metadata or {}).get(path.name)
         try:
             out.extend(extractor.extract_file(path, meta))
-        except InputError as error:
+        except (InputError, EventError) as error:
             issues.extend(error.issues)
-    if issues:
-        raise InputError(issues, f"{len(issues)} problem(s) in the articles")
-    return out
+    return out, issues

@@ -119,6 +119,8 @@ def merge(group: list[ExtractedEvent]) -> ExtractedEvent:
     values["sources"] = sources
     values["figures"] = sorted(figures, key=lambda f: (f.field, f.source, str(f.value)))
     values["tags"] = sorted({t for i in group for t in i.event.tags})
+    spans = sorted({s for i in group for s in (i.event.spans or [])}, key=lambda s: (s.article, s.start, s.field))
+    values["spans"] = spans or None
     event = Event(**values)
     provenance = {
         "event_id": event.event_id,

@@ -18,7 +18,7 @@ from riskengine.core.source import parse_yaml, read_text
 
 FRONT_MATTER_KEYS = ("title", "url", "publisher", "date", "reliability", "credibility", "country", "document")
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
-_ABBREVIATIONS = re.compile(r"(?:\b(?:U\.S|U\.N|E\.U|U\.K|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|St|Sgt|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec|No|vs|approx|est)|\b[A-Z])\.$")
+_ABBREVIATIONS = re.compile(r"(?:\b(?:U\.S|U\.N|E\.U|U\.K|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Adm|Brig|Cmdr|Sen|Rep|Gov|Pres|Prof|Rev|St|Sgt|Jr|Sr|Inc|Corp|Co|Ltd|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec|Nos?|vs|approx|est|etc|e\.g|i\.e|a\.m|p\.m)|\b[A-Z])\.$")
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|[.!?][\"”’]?(?=[A-Z][a-z])")
 
 
@@ -38,6 +38,8 @@ class Article:
     work: str  # same length, markup and front matter blanked
     meta: dict[str, Any] = field(default_factory=dict)
     sentences: list[Sentence] = field(default_factory=list)
+
+    date_source: str = "metadata"  # "metadata" (front matter or --meta) or "text" (a dateline)
 
     @property
     def published(self) -> dt.date | None:
@@ -78,8 +80,53 @@ def parse_article(text: str, name: str = "<article>", meta: dict[str, Any] | Non
     merged = _check_meta(merged, name)
     _mask_markdown(text, work)
     article = Article(name, text, "".join(work), merged)
-    article.sentences = _segment(article.work)
+    article.sentences = _segment(article.work, text)
+    # Line breaks inside a sentence are spaces for every pattern ("shot\ndown" is "shot down");
+    # same length, so offsets stay true.
+    if any("\n" in article.work[x.start : x.end] for x in article.sentences):
+        chars = list(article.work)
+        for x in article.sentences:
+            for i in range(x.start, x.end):
+                if chars[i] == "\n":
+                    chars[i] = " "
+        article.work = "".join(chars)
+    if "date" not in merged:
+        found = date_in_text(article)
+        if found is not None:
+            article.meta["date"] = found
+            article.date_source = "text"
     return article
+
+
+_TEXT_DATE_DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Z][a-z]{2,8})\.?,?\s+(?P<year>(?:19|20)\d\d)\b")
+_TEXT_DATE_MD = re.compile(r"\b(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b")
+_TEXT_DATE_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
+
+
+def date_in_text(article: Article, sentences: int = 3) -> dt.date | None:
+    """The article's date when no metadata gives one: the first full date (with its year) in its
+    first ``sentences`` sentences ("On Sunday, 1 June 2025", "June 1, 2025", "2025-06-01"), the
+    dateline or lead of a news report. A date without a year ("1 June") cannot date an article."""
+    from riskengine.ingest.extract.dates import MONTHS
+
+    best: tuple[int, dt.date] | None = None
+    for s in [s for s in article.sentences if not s.heading][:sentences] + [s for s in article.sentences if s.heading][:2]:
+        chunk = article.work[s.start : s.end]
+        for rx in (_TEXT_DATE_DM, _TEXT_DATE_MD, _TEXT_DATE_ISO):
+            for m in rx.finditer(chunk):
+                month_text = m.group("month")
+                month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text.lower())
+                if not month:
+                    continue
+                try:
+                    day = dt.date(int(m.group("year")), month, int(m.group("day")))
+                except ValueError:
+                    continue
+                if best is None or s.start + m.start() < best[0]:
+                    best = (s.start + m.start(), day)
+        if best is not None:
+            return best[1]
+    return best[1] if best else None
 
 
 def _check_meta(meta: dict[str, Any], name: str) -> dict[str, Any]:
@@ -124,27 +171,74 @@ def _mask_markdown(text: str, work: list[str]) -> None:
         blank(m.start(), m.end())
 
 
-def _segment(work: str) -> list[Sentence]:
-    sentences: list[Sentence] = []
-    paragraph = -1
-    previous_line_open = False
+_TERMINAL = re.compile(r"[.!?:][\"”’)\]]*\s*$")
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
+_MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+")
+
+
+def _segment(work: str, text: str | None = None) -> list[Sentence]:
+    """Sentences of the article, whole across hard-wrapped lines.
+
+    Lines are grouped into blocks (between blank lines). In a block, a line that does not end a
+    sentence continues on the next line when it is a wrapped line (at least 45% of the block's
+    longest line) or the next line starts lower-case: so "Russia launched 25\nShahed drones" is
+    one sentence. A line that ends a sentence starts a new paragraph unless the block is hard
+    wrapped (it then goes on in the same paragraph). List items and Markdown headings always
+    start a new unit; a unit of one short line without final punctuation is a heading.
+    Linear in the text: each line is looked at a constant number of times.
+    """
+    original = text if text is not None else work
+    lines: list[tuple[int, int]] = []
     pos = 0
     for line in work.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
-        stripped = line.strip()
-        if not stripped:
-            previous_line_open = False
+        lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    sentences: list[Sentence] = []
+    paragraph = -1
+    block: list[tuple[int, int]] = []
+
+    def flush() -> None:
+        nonlocal paragraph
+        if not block:
+            return
+        longest = max(b - a for a, b in block)
+        units: list[list[tuple[int, int]]] = []
+        new_paragraph: list[bool] = []
+        for i, (a, b) in enumerate(block):
+            stripped = work[a:b].strip()
+            marker = bool(_LIST_ITEM.match(original[a:b]) or _MD_HEADING.match(original[a:b]))
+            if units and not marker:
+                pa, pb = units[-1][-1]
+                prev = work[pa:pb].strip()
+                long_line = (pb - pa) >= 0.45 * longest and longest >= 40
+                if not _TERMINAL.search(prev) and (long_line or stripped[:1].islower()):
+                    units[-1].append((a, b))
+                    continue
+                if _TERMINAL.search(prev) and long_line and prev[-1:] != ":":
+                    # a hard-wrapped paragraph goes on: a new unit, the same paragraph
+                    units.append([(a, b)])
+                    new_paragraph.append(False)
+                    continue
+            units.append([(a, b)])
+            new_paragraph.append(True)
+        for unit, fresh in zip(units, new_paragraph, strict=True):
+            if fresh or paragraph < 0:
+                paragraph += 1
+            a, b = unit[0][0], unit[-1][1]
+            chunk = work[a:b]
+            lead = len(chunk) - len(chunk.lstrip())
+            body = chunk.strip()
+            heading = len(unit) == 1 and not re.search(r"[.!?\"”]\s*$", body) and len(body.split()) <= 14
+            for sa, sb in _split_sentences(body):
+                sentences.append(Sentence(a + lead + sa, a + lead + sb, paragraph, len(sentences), heading))
+        block.clear()
+
+    for a, b in lines:
+        if not work[a:b].strip():
+            flush()
             continue
-        # A wrapped line (previous line did not end a sentence, this one starts lower-case)
-        # continues its paragraph.
-        if not (previous_line_open and stripped[0].islower()):
-            paragraph += 1
-        previous_line_open = not re.search(r"[.!?:\"”)]\s*$", stripped)
-        heading = not re.search(r"[.!?\"”]\s*$", stripped) and len(stripped.split()) <= 14
-        offset = start + (len(line) - len(line.lstrip()))
-        for a, b in _split_sentences(stripped):
-            sentences.append(Sentence(offset + a, offset + b, paragraph, len(sentences), heading))
+        block.append((a, b))
+    flush()
     return sentences
 
 
