@@ -64,8 +64,14 @@ def load_inputs(args: argparse.Namespace) -> tuple[RulePack, list[Event]]:
 
 
 def score_inputs(args: argparse.Namespace, stakeholders: list[str] | None) -> api.Scored:
-    """The report of the chosen window, streamed from the event files (score and brief)."""
+    """The report of the chosen window, streamed from the event files (score and brief), or
+    scored from the event store when one is given."""
     pack = api.load_rules(args.rules)
+    location = store_location(args.store, args.events)
+    if location:  # the store hands over the latest revision of each event id, in memory
+        events = read_store_events(location)
+        report = api.score(events, rules=pack, window=window_from(args), stakeholders=stakeholders, engine=args.engine, now=args.now)
+        return api.Scored(report, events)
     scored = api.score_files(
         args.events or None,
         rules=pack,
