@@ -31,6 +31,7 @@ from riskengine.briefs.render import (
 )
 from riskengine.core.errors import TemplateError
 from riskengine.core.events import Event
+from riskengine.core.windows import parse_week
 from riskengine.scoring.scores import (
     Contribution,
     RulePackInfo,
@@ -40,7 +41,6 @@ from riskengine.scoring.scores import (
     stakeholder_score,
     window_out,
 )
-from riskengine.core.windows import parse_week
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -377,7 +377,7 @@ def test_changes_since_last_week(contexts: dict[str, BriefContext]) -> None:
 def test_method_footnote(contexts: dict[str, BriefContext]) -> None:
     m = contexts["investor"].method
     assert "higher is riskier" in m.scale
-    assert [(c.name, c.lower, c.upper) for c in m.classes][0] == ("very low", 0.0, 2.0)
+    assert next((c.name, c.lower, c.upper) for c in m.classes) == ("very low", 0.0, 2.0)
     assert m.rule_pack_version == "sha256:0123abcd"
     assert m.generated_at == "2025-07-07T06:00:00Z"
     no_now = build_context(make_report(now=None), "investor", make_events())
@@ -639,7 +639,7 @@ def test_cli_all_formats_and_stdout(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_cli_empty_week_warns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, stdout, stderr = _run(capsys, "brief", "--week", "2020-W01", "--stakeholder", "investor", "--out", str(tmp_path))
+    code, _stdout, stderr = _run(capsys, "brief", "--week", "2020-W01", "--stakeholder", "investor", "--out", str(tmp_path))
     assert code == 0, stderr
     assert "warning: investor brief: drivers: no events drove the score this week" in stderr
     assert "Warning:" in (tmp_path / "2020-W01-investor.md").read_text(encoding="utf-8")

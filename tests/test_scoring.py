@@ -9,13 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from riskengine.core.events import Event, Source
+from riskengine.core.windows import parse_range, parse_week, week_of
 from riskengine.scoring.scores import (
     classify,
     overall_score,
     saturate,
     source_weight,
 )
-from riskengine.core.windows import parse_range, parse_week, week_of
 
 
 def _event(*grades: tuple[str, str, int]) -> Event:

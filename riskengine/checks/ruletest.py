@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -533,8 +533,8 @@ def implies(b: ir.Cond, a: ir.Cond) -> bool:
         return (b.op == "eq" and y in x) or (b.op == "in" and set(y) <= set(x))
     if not (_number(x) and _number(y)):
         return False
-    lower = {"gte": lambda: (b.op in ("gte", "gt", "eq") and y >= x), "gt": lambda: (b.op == "gt" and y >= x) or (b.op in ("gte", "eq") and y > x)}
-    upper = {"lte": lambda: (b.op in ("lte", "lt", "eq") and y <= x), "lt": lambda: (b.op == "lt" and y <= x) or (b.op in ("lte", "eq") and y < x)}
+    lower: dict[str, Callable[[], bool]] = {"gte": lambda: (b.op in ("gte", "gt", "eq") and y >= x), "gt": lambda: (b.op == "gt" and y >= x) or (b.op in ("gte", "eq") and y > x)}
+    upper: dict[str, Callable[[], bool]] = {"lte": lambda: (b.op in ("lte", "lt", "eq") and y <= x), "lt": lambda: (b.op == "lt" and y <= x) or (b.op in ("lte", "eq") and y < x)}
     check = {**lower, **upper}.get(a.op)
     return bool(check and check())
 
@@ -657,10 +657,10 @@ def lint(
                 issues.append(
                     Issue("W727", f"rule '{rule.id}': the recommendation shows 'unknown' for a missing field {on}: \"{text}\"", where, severity="warning")
                 )
-    for rule in sorted(compiled.rules, key=lambda r: r.id):
-        if rule.id not in fired:
-            where = origins.get(rule.id, Location(yaml_path=f"rules[id={rule.id}]"))
-            issues.append(Issue("E720", f"rule '{rule.id}' never fires on the sample events or the test cases", where))
+    for compiled_rule in sorted(compiled.rules, key=lambda r: r.id):
+        if compiled_rule.id not in fired:
+            where = origins.get(compiled_rule.id, Location(yaml_path=f"rules[id={compiled_rule.id}]"))
+            issues.append(Issue("E720", f"rule '{compiled_rule.id}' never fires on the sample events or the test cases", where))
     issues.extend(overlap_issues(rules, compiled, origins))
     issues.extend(source_issues(rules, origins, seeds or {}))
     if cases:

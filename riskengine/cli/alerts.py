@@ -11,7 +11,7 @@ from riskengine.cli.common import add_input_options, add_window_options, load_in
 from riskengine.service.alerts import alerts_of
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("alerts", help="list class crossings (a stakeholder's score rising into a higher class)", description=__doc__)
     add_input_options(parser)
     add_window_options(parser)

@@ -15,8 +15,6 @@ from typing import TextIO
 from riskengine import api
 from riskengine.cli.common import UsageError, add_input_options, report_read, stakeholder_choices, stakeholders_from
 from riskengine.cli.stored import backtest_from_store, location_of
-from riskengine.ingest.event_files import ReadReport
-from riskengine.scoring.backtest import DEFAULT_CHUNK_SIZE, DEFAULT_REORDER_DAYS, BacktestProgress, backtest_files, to_csv_rows, to_json_data
 from riskengine.core.fileio import write_atomic
 from riskengine.core.windows import parse_week
 from riskengine.ingest.event_files import ReadReport

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from riskengine import api
 from riskengine.briefs.render import FORMATS, RenderedBrief, render_briefs, signed
-from riskengine.cli.stored import record_published
 from riskengine.cli.common import (
     add_input_options,
     add_window_options,
@@ -18,6 +17,7 @@ from riskengine.cli.common import (
     stakeholders_from,
     window_from,
 )
+from riskengine.cli.stored import record_published
 from riskengine.core.errors import InputError, Issue, RiskEngineError, TemplateError
 from riskengine.core.fileio import write_atomic
 from riskengine.core.resources import default_rules_dir, default_templates_dir

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 from riskengine import api
-from riskengine.ingest.event_files import ReadReport
 from riskengine.core.events import Event
+from riskengine.core.windows import Window, parse_range, parse_week
+from riskengine.ingest.event_files import ReadReport
 from riskengine.rules.loader import RulePack
 from riskengine.rules.models import STAKEHOLDERS
-from riskengine.core.windows import Window, parse_range, parse_week
 from riskengine.store import read_store_events, store_location
 
 

@@ -13,7 +13,7 @@ from riskengine.rules.models import STAKEHOLDERS
 from riskengine.store.db import BriefRecord
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("history", help="list the briefs published from the event store", description=__doc__)
     add_store_option(parser)
     parser.add_argument("--stakeholder", choices=STAKEHOLDERS)

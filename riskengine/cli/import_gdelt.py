@@ -23,7 +23,7 @@ DESCRIPTION = (
 )
 
 
-def register_dataset(datasets: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register_dataset(datasets: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     gdelt = datasets.add_parser("gdelt", help="GDELT 2.0 event exports (*.export.CSV[.zip])", description=DESCRIPTION)
     gdelt.add_argument("files", nargs="+", metavar="FILE", help="export files, zipped or not")
     gdelt.add_argument("-o", "--out", metavar="FILE", help="events file to write (atomically); default: standard output")

@@ -14,7 +14,7 @@ from riskengine.store.db import IngestCounts, utc_now
 from riskengine.store.ingest import IngestResult, ingest_file
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "ingest",
         help="add event files (JSON, JSONL, YAML) and ACLED exports (.csv) to the event store",

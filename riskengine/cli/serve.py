@@ -16,7 +16,7 @@ from riskengine.cli.stored import add_store_option, location_of
 from riskengine.core.errors import Issue, Location, RiskEngineError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("serve", help="serve scores, briefs, alerts and event ingest over HTTP", description=__doc__)
     add_store_option(parser)
     parser.add_argument("--rules", action="append", metavar="PATH", help="rule file or folder (repeatable; reloaded when changed); default: the bundled packs")

@@ -305,32 +305,38 @@ def unsafe_template_problems(tree: nodes.Template) -> list[str]:
     rendering it: attributes beginning with '_', operations on constants beyond the limits,
     ``range`` of more than MAX_RANGE items, over-wide constant widths and formats."""
     problems: list[str] = []
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-        attr = node.attr if isinstance(node, nodes.Getattr) else (node.arg.value if isinstance(node.arg, nodes.Const) else None)
+    for access in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        attr: object = None
+        if isinstance(access, nodes.Getattr):
+            attr = access.attr
+        elif isinstance(access, nodes.Getitem) and isinstance(access.arg, nodes.Const):
+            attr = access.arg.value
         if isinstance(attr, str) and attr.startswith("_"):
             problems.append(f"'{attr}' reaches into Python internals")
-    for node in tree.find_all(nodes.BinExpr):
+    for binary in tree.find_all(nodes.BinExpr):
         with contextlib.suppress(LookupError, TypeError, ValueError, ZeroDivisionError, ArithmeticError):
             try:
-                _constant(node)
+                _constant(binary)
             except TemplateLimit as limit:
                 problems.append(str(limit).removeprefix("error[E317] "))
-    for node in tree.find_all((nodes.Call, nodes.Filter)):
-        name = node.node.name if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) else getattr(node, "name", None)
-        args = list(node.args) + [kw.value for kw in node.kwargs]
+    for call in tree.find_all((nodes.Call, nodes.Filter)):
+        if not isinstance(call, (nodes.Call, nodes.Filter)):  # find_all is typed as any Node
+            continue
+        name = call.node.name if isinstance(call, nodes.Call) and isinstance(call.node, nodes.Name) else getattr(call, "name", None)
+        args = list(call.args) + [kw.value for kw in call.kwargs]
         values: list[Any] = []
         for arg in args:
             with contextlib.suppress(LookupError, TypeError, ValueError, ArithmeticError, TemplateLimit):
                 values.append(_constant(arg))
         try:
-            if name == "range" and isinstance(node, nodes.Call) and values and len(values) == len(args):
+            if name == "range" and isinstance(call, nodes.Call) and values and len(values) == len(args):
                 _range(*values)
             elif name in ("center", "indent", "wordwrap", "truncate"):
                 for value in values:
                     _check_width(value)
-            elif name == "format" and isinstance(node, nodes.Filter) and node.node is not None:
+            elif name == "format" and isinstance(call, nodes.Filter) and call.node is not None:
                 with contextlib.suppress(LookupError, TypeError, ValueError, ArithmeticError):
-                    _check_format(_constant(node.node))
+                    _check_format(_constant(call.node))
         except TemplateLimit as limit:
             problems.append(str(limit).removeprefix("error[E317] "))
         except (TypeError, ValueError):

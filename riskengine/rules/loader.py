@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,10 +25,20 @@ import jinja2
 from jinja2 import meta, nodes
 from pydantic import TypeAdapter, ValidationError
 
-from riskengine.rules.compiler import ContradictionError, Problem, compile_rule, operand_problems, where_problems
 from riskengine.core.errors import Issue, Location, RuleError, did_you_mean
 from riskengine.core.events import FIELDS, Event, FieldKind
-from riskengine.rules.pack import RulePack
+from riskengine.core.sandbox import text_environment, unsafe_template_problems
+from riskengine.core.source import (
+    Document,
+    YamlPath,
+    describe_value,
+    document_locator,
+    load_yaml_file,
+    parse_yaml,
+    render_path,
+    validation_issues,
+)
+from riskengine.rules.compiler import ContradictionError, Problem, compile_rule, operand_problems, where_problems
 from riskengine.rules.models import (
     STAKEHOLDERS,
     AllOf,
@@ -42,17 +52,7 @@ from riskengine.rules.models import (
     RuleFile,
     ScaledPoints,
 )
-from riskengine.core.sandbox import text_environment, unsafe_template_problems
-from riskengine.core.source import (
-    Document,
-    YamlPath,
-    describe_value,
-    document_locator,
-    load_yaml_file,
-    parse_yaml,
-    render_path,
-    validation_issues,
-)
+from riskengine.rules.pack import RulePack
 
 # Names a recommendation template may use: ``event`` (for a pattern rule, the last leg's event)
 # and, in pattern rules, each leg by its ``as`` name; their attributes are the stored Event

@@ -142,12 +142,7 @@ def _condition_kind(value: Any) -> str | None:
 
 
 Condition = Annotated[
-    Union[
-        Annotated[Comparison, Tag("Comparison")],
-        Annotated[AllOf, Tag("AllOf")],
-        Annotated[AnyOf, Tag("AnyOf")],
-        Annotated[NotOf, Tag("NotOf")],
-    ],
+    Annotated[Comparison, Tag("Comparison")] | Annotated[AllOf, Tag("AllOf")] | Annotated[AnyOf, Tag("AnyOf")] | Annotated[NotOf, Tag("NotOf")],
     Discriminator(
         _condition_kind,
         custom_error_type="condition_type",
@@ -266,7 +261,7 @@ def _points_kind(value: Any) -> str:
 
 
 Points = Annotated[
-    Union[Annotated[float, Tag("fixed")], Annotated[ScaledPoints, Tag("ScaledPoints")]],
+    Annotated[float, Tag("fixed")] | Annotated[ScaledPoints, Tag("ScaledPoints")],
     Discriminator(_points_kind),
 ]
 

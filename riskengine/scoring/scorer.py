@@ -203,7 +203,7 @@ class Scorer:
                     first, second = records[first_id], records[second_id]
                     first_day, second_day = first[_DAY], second[_DAY]
                     completing = second if second_day > first_day or (second_day == first_day and second_id > first_id) else first
-                    weight = first[_WEIGHT] if first[_WEIGHT] < second[_WEIGHT] else second[_WEIGHT]  # noqa: FURB136 - no call on the hot path
+                    weight = first[_WEIGHT] if first[_WEIGHT] < second[_WEIGHT] else second[_WEIGHT]
                 elif len(event_ids) == 1:
                     completing = records[event_ids[0]]
                     weight = completing[_WEIGHT]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import shapely
@@ -142,7 +143,7 @@ class Boundaries:
             # Even-odd over all rings: a point in a hole is inside two rings, so outside.
             sizes = np.array([len(r) for r in kept])
             polygons = shapely.polygons(shapely.linearrings(np.concatenate(kept), indices=np.repeat(np.arange(len(kept)), sizes)))
-            prepared = shapely.STRtree(polygons)
+            prepared = shapely.STRtree(cast("np.ndarray[Any, Any]", polygons))  # an array of polygons here; typed as one
         all_centres = np.concatenate(centres) if centres else np.empty((0, 3))
         all_radii = np.concatenate(radii) if radii else np.empty(0)
         # Consecutive chunks follow a ring, so a block of them is compact: its cap holds every

@@ -124,7 +124,7 @@ class Extractor:
                 [Issue("E109", "the article has no date: none in its front matter, in --meta, or as a full date (with the year) in its first sentences", Location(article.path, 1, 1), "give 'date: YYYY-MM-DD' in its front matter or a --meta file")],
                 f"no date for {article.path}",
             )
-        self._last_weapon: tuple[int, str | None] = (-1, None)
+        self._last_weapon = (-1, None)
         self._starts = [x.start for x in article.sentences]
         countries = {p.place.country for p in self.g.scan(article.work)}
         mentions: list[Mention] = []
@@ -344,13 +344,13 @@ class Extractor:
                     continue
                 if re.match(r"\s+of\s+(?:them|whom)\b", c_text[q.end :]):
                     continue
-                figure = self._classify(c_text, q, clause[0], last_weapon)
-                if figure is None:
+                classified = self._classify(c_text, q, clause[0], last_weapon)
+                if classified is None:
                     continue
-                if figure.field.endswith(("_launched", "_intercepted")):
-                    last_weapon = figure.field.split("_")[0]
-                figure.claimed_by = self._claimant(c_text)
-                out.append(figure)
+                if classified.field.endswith(("_launched", "_intercepted")):
+                    last_weapon = classified.field.split("_")[0]
+                classified.claimed_by = self._claimant(c_text)
+                out.append(classified)
             # "injuring a 64-year-old man", "a child was killed": one person.
             for m in re.finditer(r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|child|boy|girl|person|civilian|resident|soldier|teenager|pensioner)\b(?:\s+(?:was|has been)\s+(killed|injured|wounded|hurt|hospitali[sz]ed))?", c_text):
                 verb = (m.group(1) or m.group(2) or "").lower()
@@ -655,8 +655,8 @@ class Extractor:
         if kind.name == "interception" and any(f.field.endswith("_launched") for f in chosen.values()):
             # "shot down 17 of 18 drones launched at Odesa": a count of what was launched makes
             # it the strike, with its interceptions.
-            launched = {f.field: f.value for f in chosen.values() if f.field.endswith("_launched")}
-            kind = self.p.kinds["missile_strike" if launched.get("missiles_launched", -1) > launched.get("drones_launched", -1) else "drone_strike"]
+            launched_counts = {f.field: f.value for f in chosen.values() if f.field.endswith("_launched")}
+            kind = self.p.kinds["missile_strike" if launched_counts.get("missiles_launched", -1) > launched_counts.get("drones_launched", -1) else "drone_strike"]
         # Place.
         place = c.place()
         if place is not None:

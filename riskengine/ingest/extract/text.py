@@ -204,7 +204,7 @@ def _segment(work: str, text: str | None = None) -> list[Sentence]:
         longest = max(b - a for a, b in block)
         units: list[list[tuple[int, int]]] = []
         new_paragraph: list[bool] = []
-        for i, (a, b) in enumerate(block):
+        for _i, (a, b) in enumerate(block):
             stripped = work[a:b].strip()
             marker = bool(_LIST_ITEM.match(original[a:b]) or _MD_HEADING.match(original[a:b]))
             if units and not marker:
