@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -142,6 +142,27 @@ def _validate(record: _Record) -> Event | list[Issue]:
     except ValidationError as error:
         return issues + validation_issues(error, Event, record.data, record.locate, record.render)
     return issues or event
+
+
+def events_from_mappings(items: Iterable[Any], source: str = "<events>") -> list[Event]:
+    """Events given as Python data (dicts, or Events as they are), validated as event files
+    are: EventError listing every problem, placed as ``<events>:N:1 events[N-1].field`` (N
+    counts the items from 1)."""
+    events: list[Event] = []
+    issues: list[Issue] = []
+    for index, item in enumerate(items):
+        if isinstance(item, Event):
+            events.append(item)
+            continue
+        data = dict(item) if isinstance(item, Mapping) else item
+        checked = _validate(_Record(source, index, index + 1, 1, data, _fixed(source, index + 1, 1)))
+        if isinstance(checked, Event):
+            events.append(checked)
+        else:
+            issues.extend(checked)
+    if issues:
+        raise EventError(issues)
+    return events
 
 
 def _surrogate_path(value: Any, path: YamlPath) -> YamlPath | None:
