@@ -205,7 +205,8 @@ def saturate(points: float, saturation: float) -> float:
     (``math.sqrt`` is correctly rounded, so every Python gives the same bytes.)"""
     if points <= 0:
         return 0.0
-    return round(10.0 * (1.0 - 1.0 / math.sqrt(1.0 + points / saturation)), 2)
+    # 9.99 at most: rounding would print 10.0 beyond about four million s, outside 0 <= s < 10
+    return min(round(10.0 * (1.0 - 1.0 / math.sqrt(1.0 + points / saturation)), 2), 9.99)
 
 
 def net_points(raising: float, lowering: float, max_relief: float) -> float:
