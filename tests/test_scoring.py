@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
 from hypothesis import given, settings
@@ -222,3 +223,96 @@ def test_a_profile_with_per_dimension_saturation_scores_each_dimension_by_its_ow
     point = series.series[0].weeks[0]
     assert point.score == got.score
     assert [(d.dimension, d.score) for d in point.dimensions] == [(d.dimension, d.score) for d in got.dimensions]
+
+
+# Evidence that lowers risk (issue #13, part 4)
+
+
+def _ceasefire(event_id: str = "TUR-CF1", day: int = 5) -> Event:
+    return Event(
+        event_id=event_id,
+        event_date=dt.date(2025, 7, day),
+        event_type="Strategic developments",
+        sub_event_type="Agreement",
+        country="TUR",
+        location="Istanbul",
+        diplomatic_kind="ceasefire_proposal",
+        diplomatic_status="agreed",
+        sources=[Source(name="wire", reliability="B", credibility=2), Source(name="second", reliability="B", credibility=2)],
+    )
+
+
+def test_a_ceasefire_agreed_lowers_escalation_by_at_most_max_relief_in_score_and_backtest():
+    from riskengine import api
+    from riskengine.scoring.backtest import run_backtest
+
+    events = api.read_events()
+    before = api.score(events, window="2025-W27", stakeholders=["government"]).stakeholders[0]
+    with_one = events + [_ceasefire()]
+    with_many = events + [_ceasefire(f"TUR-CF{i}", 5) for i in range(1, 6)]
+    one = api.score(with_one, window="2025-W27", stakeholders=["government"]).stakeholders[0]
+    many = api.score(list(reversed(with_many)), window="2025-W27", stakeholders=["government"]).stakeholders[0]
+    r = {d.dimension: d for d in before.dimensions}["escalation"].weighted_points
+    assert r > 0
+    # one agreement (4 x 0.8704 = 3.48 points) would take off more than half of R = 5.115: capped
+    half = r - math.floor(0.5 * r * 10_000) / 10_000
+    assert {d.dimension: d for d in one.dimensions}["escalation"].weighted_points == half
+    # and five agreements take off no more
+    assert {d.dimension: d for d in many.dimensions}["escalation"].weighted_points == half
+    assert one.score < before.score
+    # (five calls for a ceasefire still add diplomatic points: gov-ceasefire-proposal raises)
+    esc = [{d.dimension: d.score for d in x.dimensions}["escalation"] for x in (before, one, many)]
+    assert esc[2] == esc[1] < esc[0]
+    # other dimensions are untouched
+    assert {d.dimension: d.weighted_points for d in one.dimensions}["security"] == {d.dimension: d.weighted_points for d in before.dimensions}["security"]
+    lowering = [c for c in one.contributions if c.rule_id == "gov-ceasefire-agreed"]
+    assert [c.weighted_points for c in lowering] == [-3.4816]
+    week = parse_week("2025-W27")
+    pack = api.load_rules()
+    series = run_backtest([sorted(with_one, key=lambda e: (e.event_date, e.event_id))], pack, api.compile_pack(pack), first=week, last=week, stakeholders=["government"])
+    assert series.series[0].weeks[0].score == one.score
+
+
+def test_a_ceasefire_agreed_in_a_week_without_risk_lowers_nothing():
+    from riskengine import api
+
+    report = api.score([_ceasefire()], window="2025-W27", stakeholders=["government", "ngo"])
+    assert [s.score for s in report.stakeholders][1] == 0.0
+    ngo = report.stakeholders[1]
+    assert {d.dimension: d.weighted_points for d in ngo.dimensions}["humanitarian"] == 0.0
+
+
+@pytest.mark.parametrize("bad", [{"effect": "reduces"}, {"effect": ""}])
+def test_effect_is_raises_or_lowers(bad):
+    from pydantic import ValidationError
+
+    from riskengine.rules.models import Rule
+
+    base = {"id": "r", "title": "t", "stakeholders": ["ngo"], "dimension": "humanitarian",
+            "when": {"field": "country", "equals": "UKR"}, "points": 1, "source": {"document": "000", "section": "s"}}
+    assert Rule.model_validate(base).effect == "raises"
+    assert Rule.model_validate({**base, "effect": "lowers"}).lowers
+    with pytest.raises(ValidationError):
+        Rule.model_validate({**base, **bad})
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, float("nan"), float("inf")])
+def test_max_relief_is_a_share_between_0_and_1(bad):
+    from pydantic import ValidationError
+
+    from riskengine.rules.models import Profile
+
+    assert Profile(title="t", dimension_weights={"security": 1.0}).max_relief == 0.5
+    with pytest.raises(ValidationError):
+        Profile(title="t", dimension_weights={"security": 1.0}, max_relief=bad)
+
+
+def test_scaled_points_never_go_below_zero():
+    from riskengine.rules.models import ScaledPoints
+    from riskengine.scoring.scores import rule_points
+
+    class Leg:
+        def facts(self):
+            return {"goldstein": -10}
+
+    assert rule_points(ScaledPoints(base=1, per="goldstein", factor=0.5, cap=3), [Leg()], ["event"]) == 0.0
