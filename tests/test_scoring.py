@@ -170,7 +170,21 @@ def test_saturation_is_one_number_or_a_mapping_with_a_default():
     points = {"humanitarian": 40.0, "security": 10.0}
     # each dimension at its own saturation reaches 2.93; the mean of the two is 2.93 too
     assert overall_score(points, weights, per.saturation) == saturate(40.0, 40.0) == saturate(10.0, 10.0) == 2.93
-    assert overall_score(points, weights, one.saturation) == round((saturate(40.0, 10.0) + 2.93) / 2, 2)
+    # the overall score is the curve over the weighted mean of P/s: (40/10 + 10/10) / 2 = 2.5
+    assert overall_score(points, weights, one.saturation) == saturate(2.5, 1.0) == saturate(25.0, 10.0)
+    # never below the weighted mean of the dimension scores (the curve is concave)
+    assert overall_score(points, weights, one.saturation) >= (saturate(40.0, 10.0) + saturate(10.0, 10.0)) / 2
+
+
+def test_overall_score_ranks_weeks_by_their_weighted_points():
+    """A dimension with a few points low on its curve does not outrank the week-to-week change of
+    a dimension far up its curve: weeks rank as their weighted points in units of s."""
+    weights = {"diplomatic": 0.35, "security": 0.15}
+    saturation = {"default": 2.0, "security": 4.5}
+    quiet_diplomacy = {"security": 52.0}  # a deadlier week, no protest crackdown
+    crackdown = {"security": 34.0, "diplomatic": 1.6}  # a less deadly week with one crackdown
+    assert overall_score(quiet_diplomacy, weights, saturation) > overall_score(crackdown, weights, saturation)
+    assert overall_score({}, weights, saturation) == 0.0
 
 
 @pytest.mark.parametrize("bad", [0, -1, {"default": 0}, {"humanitarian": -5}, {"nonsense": 3}, float("inf"), float("nan"), {"default": float("inf")}])

@@ -18,8 +18,10 @@ The formula (also in the README):
   ``default``: ``saturation_for``): P = s gives 2.93, 3s 5.0, 10s 6.98, 100s 9.0, 1000s 9.68,
   so weeks three orders of magnitude apart still score apart (an exponential curve sat at 10).
   R and L are summed exactly (integers in units of 1e-4), so no sum depends on order.
-* The overall score is the profile-weighted mean of the dimension scores; a region's score is the
-  same computation over the contributions from events in that region (country).
+* The overall score is the same curve over the profile-weighted mean of the dimensions' points,
+  each in units of its saturation: ``10 * (1 - (1 + sum(w_d P_d / s_d) / sum(w_d)) ** -0.5)``
+  (``overall_score``); a region's score is the same computation over the contributions from
+  events in that region (country).
 * Classes come from the profile's four thresholds: very low, low, medium, high, very high.
 
 Every step is a sum or a monotone map of a sum, so the score is bounded (0 <= s < 10), monotone in
@@ -304,9 +306,19 @@ def added_in_order(values: Iterable[float]) -> float:
 
 
 def overall_score(points_by_dimension: Mapping[str, float], weights: Mapping[str, float], saturation: Saturation) -> float:
+    """The same power law applied to the profile-weighted mean of the dimensions' points, each in
+    units of its own saturation: ``saturate(sum(w_d * P_d / s_d) / sum(w_d), 1)``.
+
+    Not the mean of the dimension scores: that mean lets a dimension with a few points low on
+    its curve (one protest crackdown in diplomatic) outweigh the week-to-week changes of a
+    dimension far up its curve (a war's security points), so the ranking of weeks stopped
+    following the points (Spearman with weekly fatalities on Somalia 2025-26, government, fell
+    from 0.75 to 0.14). Weighting the points keeps the ranking of weeks that of their weighted
+    points; the curve keeps the score bounded, and it is never below the weighted mean of the
+    dimension scores (the curve is concave)."""
     total_weight = added_in_order(weights.values())
-    value = added_in_order(w * saturate(points_by_dimension.get(d, 0.0), saturation_for(saturation, d)) for d, w in weights.items())
-    return round(value / total_weight, 2)
+    units = added_in_order(w * (points_by_dimension.get(d, 0.0) / saturation_for(saturation, d)) for d, w in weights.items())
+    return saturate(units / total_weight, 1.0)
 
 
 def stakeholder_score(
