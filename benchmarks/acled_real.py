@@ -146,7 +146,10 @@ def evaluate(csv_path: Path, pack, workdir: Path, top_rules: int = 4) -> dict:
 
     deadliest = sorted(weeks, key=lambda w: (-fat[w], w))[:10]
     report: dict = {"file": str(csv_path), "events": len(events), "weeks": len(weeks), "first": first.label, "last": last.label,
-                    "fatalities": sum(fat.values()), "stakeholders": {}}
+                    "fatalities": sum(fat.values()), "stakeholders": {},
+                    # the weekly series the correlations use, to try saturation values offline
+                    "weekly": {"week": weeks, "fatalities": [fat[w] for w in weeks], "civilian_targeting": [civ[w] for w in weeks],
+                               "strikes_battles": [sb[w] for w in weeks]}}
     for series in result.series:
         s = series.stakeholder
         scores = [w.score for w in series.weeks]

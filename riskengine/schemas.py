@@ -50,6 +50,7 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "when": "Condition on one event. A rule has either 'when' or 'sequence'.",
         "sequence": "Pattern rules: two or more legs, each matching one distinct event, in order.",
         "points": "Points per firing: a number, or {base, per, factor, cap} to scale with an event field.",
+        "effect": "raises (default): the points add risk; lowers: evidence that lowers risk, taking off at most max_relief of the dimension's raising points.",
         "recommendation": "Jinja2 text for briefs; may use {{ event.<field> }} and, in pattern rules, each leg by name.",
         "source": "The source document and section this rule encodes.",
         "tags": "Free tags for filtering rules.",
@@ -101,7 +102,8 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "dimension_weights": "Weight of each dimension in the overall score.",
         "regions_of_interest": "ISO3 country codes this stakeholder watches.",
         "thresholds": "Four increasing scores (0-10) that separate the five classes very low .. very high.",
-        "saturation": "Weighted points at which a dimension reaches 6.3 of 10.",
+        "saturation": "Weighted points at which a dimension reaches 2.93 of 10 (a notable week).",
+        "max_relief": "Largest share (0-1) of a dimension's raising points that lowering rules may take off; default 0.5.",
     },
 }
 

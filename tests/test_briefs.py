@@ -156,7 +156,7 @@ def make_report(events: list[Event] | None = None, *, now: str | None = "2025-07
                 title=f"{sh.capitalize()} readers",
                 weights={"economic": 2.0, "escalation": 1.0, "humanitarian": 0.0, "military": 1.0, "security": 1.0},
                 thresholds=[2.0, 4.0, 6.0, 8.0],
-                saturation=10.0,
+                saturation=5.0,
                 regions_of_interest=["UKR"],
                 current=current,
                 previous=previous,
@@ -293,7 +293,9 @@ def test_judgment_numbers(contexts: dict[str, BriefContext]) -> None:
     assert set(by_subject) == {"overall", "economic", "escalation", "military", "security"}
     economic = by_subject["economic"]
     assert economic.score_class == "low" and economic.target_class == "low" and economic.floor == 2.0
-    assert economic.index == pytest.approx(round(economic.score + 0.5 * 2.0 - 2.0, 2), abs=0.02)
+    investor = next(s for s in make_report().stakeholders if s.stakeholder == "investor")
+    change = {d.dimension: d.change for d in investor.dimensions}["economic"]
+    assert economic.index == pytest.approx(round(economic.score + 0.5 * change - 2.0, 2), abs=0.02)
     assert economic.probability == pytest.approx(NormalDist(0, 2.0).cdf(economic.index), abs=1e-3)
     military = by_subject["military"]  # very low: the judgment is about rising to low
     assert military.target_class == "low" and "rises to the low class" in military.statement

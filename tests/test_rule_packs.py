@@ -129,7 +129,9 @@ def test_sample_fires_every_rule_from_the_documents() -> None:
     """Rules citing a seed document fire on the sample; rules on ACLED indicators (riots,
     protests, history context the sample does not carry) fire in tests/rules/acled.yaml."""
     fired = {f.rule_id for f in ruletest.find_firings(COMPILED, _sample_events(), _engine())}
-    from_documents = {r.id for r in PACK.rules if r.source.document is not None}
+    # Rules that lower risk encode what the documents say would ease it (a ceasefire agreed);
+    # the sample holds what happened, and none of that did: tests/rules/diplomacy.yaml has them.
+    from_documents = {r.id for r in PACK.rules if r.source.document is not None and not r.lowers}
     assert sorted({r.id for r in COMPILED.rules} & from_documents - fired) == []
 
 

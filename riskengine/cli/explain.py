@@ -38,7 +38,12 @@ def render_text(contributions: list[Contribution], derived: dict[str, list[Deriv
         sources = "; ".join(f"{s.name} [{s.grade}]" for s in c.sources)
         lines += [
             f"{c.rule_id} ({c.dimension}) on {', '.join(c.event_ids)} [{c.event_date}, {c.region}]",
-            f"  points {c.points:g} x source weight {c.source_weight:.2f} = {c.weighted_points:.2f}",
+            (
+                f"  lowers: -(points {c.points:g} x source weight {c.source_weight:.2f}) = {c.weighted_points:.2f}"
+                " (takes off at most the profile's max_relief share of the dimension's points)"
+                if c.weighted_points < 0
+                else f"  points {c.points:g} x source weight {c.source_weight:.2f} = {c.weighted_points:.2f}"
+            ),
             f"  rule {c.rule_file}:{c.rule_line}, encodes {c.rule_source}",
             f"  sources: {sources}",
         ]

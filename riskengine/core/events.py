@@ -86,6 +86,7 @@ DiplomaticStatus = Literal[
     "threatened",
     "imposed",
     "aligned",
+    "agreed",
 ]
 
 Verification = Literal["confirmed", "claimed", "disputed"]

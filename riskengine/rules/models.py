@@ -274,6 +274,13 @@ class Rule(_Strict):
     when: Condition | None = None
     sequence: list[Leg] | None = Field(None, min_length=2, max_length=16)
     points: Points
+    effect: Literal["raises", "lowers"] = Field(
+        "raises",
+        description=(
+            "raises: the rule's points add to its dimension; lowers: evidence that lowers risk, whose "
+            "points take off at most the profile's max_relief share of the dimension's raising points"
+        ),
+    )
     recommendation: str | None = None
     source: SourceRef
     tags: list[str] = Field(default_factory=list)
@@ -291,6 +298,10 @@ class Rule(_Strict):
     def is_pattern(self) -> bool:
         return self.sequence is not None
 
+    @property
+    def lowers(self) -> bool:
+        return self.effect == "lowers"
+
 
 class Profile(_Strict):
     """How one stakeholder reads the scores."""
@@ -303,9 +314,15 @@ class Profile(_Strict):
     saturation: float | dict[Literal["default"] | Dimension, float] = Field(
         10.0,
         description=(
-            "Weighted points at which a dimension reaches 6.3 of 10: one number for every dimension, "
+            "Weighted points at which a dimension reaches 2.93 of 10 (a notable week): one number for every dimension, "
             "or a mapping dimension -> number whose 'default' (10 when left out) covers the others"
         ),
+    )
+    max_relief: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="The largest share of a dimension's raising points that lowering rules may take off (0-1)",
     )
 
     @model_validator(mode="after")

@@ -46,7 +46,7 @@ from riskengine.scoring.reader import (
     prepare,
 )
 from riskengine.scoring.scorer import Totals, per_fields_of
-from riskengine.scoring.scores import CLASSES, SCALE, Saturation, classify, overall_score, saturate, saturation_for
+from riskengine.scoring.scores import CLASSES, Saturation, classify, overall_score, saturate, saturation_for
 from riskengine.scoring.stream import StreamRun, copy_report, prepared_from_files, run_scorer, scorer_for, sorting_if_needed
 
 _ordered_chunks = ordered_chunks  # the name tests/test_backtest.py knows
@@ -256,7 +256,7 @@ def _series(pack: RulePack, stakeholder: str, totals: Totals, first: Window, las
     window = first
     while window.start <= last.start:
         week = window.start.toordinal()
-        points = {d: totals.points.get((week, stakeholder, d), 0) / SCALE for d in weights}
+        points = totals.net(week, stakeholder, weights, profile.max_relief)
         score = overall_score(points, weights, profile.saturation)
         weeks.append(
             WeekPoint(

@@ -62,6 +62,9 @@ def contributions_for(firing: Firing, legs: Sequence[Event], pack: RulePack, sta
     leg_names = [leg.as_ for leg in rule.sequence] if rule.sequence else ["event"]
     points = rule_points(rule.points, legs, leg_names)
     weight = min(source_weight(event) for event in legs)
+    # A lowering rule's contribution is shown (and summed by scores.dimension_points) as negative
+    # weighted points; ``points`` stays the rule's points.
+    sign = -1 if rule.lowers else 1
     recommendation = render_text(rule.recommendation, _leg_context(rule, legs)) if rule.recommendation else None
     completing = max(legs, key=lambda e: (e.event_date, e.event_id))
     sources = sorted(
@@ -84,7 +87,7 @@ def contributions_for(firing: Firing, legs: Sequence[Event], pack: RulePack, sta
             region=completing.region,
             points=points,
             source_weight=weight,
-            weighted_points=round(points * weight, 4),
+            weighted_points=(sign * round(points * weight, 4)) or 0.0,
             recommendation=recommendation,
             rule_source=source_text,
             rule_file=display_path(origin.file),

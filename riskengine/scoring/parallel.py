@@ -142,7 +142,7 @@ def _score_worker(
             kind, payload = message
             if kind == "finish":
                 totals = scorer.totals_now()
-                return dict(totals.points), dict(totals.firings), scorer.fired, len(scorer.records)
+                return dict(totals.points), dict(totals.relief), dict(totals.firings), scorer.fired, len(scorer.records)
             facts, records = payload
             scorer.add(records)
             fired = scorer.score(matcher.feed_by_rule(facts) if names is None else matcher.feed_rows_by_rule(names, facts))
@@ -418,9 +418,10 @@ def score_parallel(
             pending -= 1
         pool.send(("finish", None))
         retained = 0
-        for points, firings, worker_fired, held in pool.receive():
+        for points, relief, firings, worker_fired, held in pool.receive():
             totals = type(scorer.totals)()
             totals.points.update(points)
+            totals.relief.update(relief)
             totals.firings.update(firings)
             scorer.merge(totals, worker_fired)
             retained = max(retained, held)

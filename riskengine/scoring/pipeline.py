@@ -38,8 +38,8 @@ from riskengine.scoring.contributions import (
 )
 from riskengine.scoring.facts import fact_of, fan_out, match_stream, projector, row_projector, share_identical_rules
 from riskengine.scoring.reader import DEFAULT_REORDER_DAYS, Bounds, Prepared, choose_workers, make_bounds, prepare
-from riskengine.scoring.scorer import Detail, Totals, per_fields_of
-from riskengine.scoring.scores import SCALE, Contribution, RulePackInfo, ScoreReport, stakeholder_score, window_out
+from riskengine.scoring.scorer import Detail, per_fields_of
+from riskengine.scoring.scores import Contribution, RulePackInfo, ScoreReport, stakeholder_score, window_out
 from riskengine.scoring.stream import copy_report, prepared_from_files, run_scorer, scorer_for, sorting_if_needed
 
 
@@ -112,8 +112,9 @@ def _score_prepared(
         profile = pack.profiles.get(stakeholder) or default_profile(stakeholder)
         weights = profile.dimension_weights
 
-        def points(w: Window, stakeholder: str = stakeholder, dimensions: Iterable[str] = weights) -> dict[str, float]:
-            return _points(totals, w, stakeholder, dimensions)
+        # Defaults bind this iteration's stakeholder, weights and relief (called within it anyway).
+        def points(w: Window, stakeholder: str = stakeholder, weights: Mapping[str, float] = weights, relief: float = profile.max_relief) -> dict[str, float]:
+            return totals.net(w.start.toordinal(), stakeholder, weights, relief)
 
         results.append(
             stakeholder_score(
@@ -128,6 +129,7 @@ def _score_prepared(
                 history=[(w.label, points(w)) for w in plan.history],
                 now_points=points(window),
                 before_points=points(previous),
+                max_relief=profile.max_relief,
             )
         )
     report = ScoreReport(
@@ -154,11 +156,6 @@ def _watched(watched: Iterable[tuple[str | None, int, Event | bytes]], window: W
             event = item if isinstance(item, Event) else Event.model_validate_json(item)
             out[event.event_id] = event
     return out
-
-
-def _points(totals: Totals, window: Window, stakeholder: str, dimensions: Iterable[str]) -> dict[str, float]:
-    start = window.start.toordinal()
-    return {d: totals.points.get((start, stakeholder, d), 0) / SCALE for d in dimensions}
 
 
 def score_events(

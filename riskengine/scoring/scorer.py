@@ -28,7 +28,7 @@ from riskengine.rules.ir import CompiledRuleSet, Firing
 from riskengine.rules.loader import RulePack
 from riskengine.rules.models import Rule, ScaledPoints
 from riskengine.scoring.contributions import contributions_for
-from riskengine.scoring.scores import SCALE, Contribution, rule_points, source_weight
+from riskengine.scoring.scores import SCALE, Contribution, net_points, rule_points, source_weight
 
 # What is kept of an event after it has been matched: enough to score any firing it is a leg of.
 
@@ -70,6 +70,7 @@ class _RuleScore:
     stakeholders: tuple[str, ...]
     leg_names: tuple[str, ...]
     fixed: float | None
+    lowers: bool = False  # effect: lowers - its points go to Totals.relief
 
 
 def rule_scores(pack: RulePack, compiled: CompiledRuleSet, chosen: Sequence[str]) -> dict[str, _RuleScore]:
@@ -83,6 +84,7 @@ def rule_scores(pack: RulePack, compiled: CompiledRuleSet, chosen: Sequence[str]
             stakeholders=tuple(s for s in sorted(rule.stakeholders) if s in chosen),
             leg_names=tuple(leg.as_ for leg in rule.sequence) if rule.sequence else ("event",),
             fixed=float(rule.points) if isinstance(rule.points, (int, float)) else None,
+            lowers=rule.lowers,
         )
     return out
 
@@ -113,13 +115,22 @@ def per_fields_of(pack: RulePack) -> tuple[str, ...]:
 
 
 class Totals:
-    """Weighted points per (period start, stakeholder, dimension), summed exactly; events per
-    period; firings per (period, stakeholder)."""
+    """Weighted points per (period start, stakeholder, dimension), summed exactly: of the rules
+    that raise risk in ``points``, of those that lower it (``effect: lowers``) in ``relief``;
+    events per period; firings per (period, stakeholder). ``net`` combines the two."""
 
     def __init__(self) -> None:
         self.points: dict[tuple[int, str, str], int] = defaultdict(int)
+        self.relief: dict[tuple[int, str, str], int] = defaultdict(int)
         self.events: dict[int, int] = defaultdict(int)
         self.firings: dict[tuple[int, str], int] = defaultdict(int)
+
+    def net(self, period: int, stakeholder: str, dimensions: Iterable[str], max_relief: float) -> dict[str, float]:
+        """P per dimension for one period and stakeholder: ``scores.net_points`` of R and L."""
+        return {
+            d: net_points(self.points.get((period, stakeholder, d), 0) / SCALE, self.relief.get((period, stakeholder, d), 0) / SCALE, max_relief)
+            for d in dimensions
+        }
 
 
 class Scorer:
@@ -220,9 +231,9 @@ class Scorer:
         return fired
 
     def _add_points(self, period: int, weight: float, legs: Sequence[_RecordTuple], group: Sequence[_RuleScore], times: int) -> None:
-        points_by_period = self.totals.points
         firings_by_period = self.totals.firings
         for rule in group:
+            points_by_period = self.totals.relief if rule.lowers else self.totals.points
             if rule.fixed is not None:
                 points = rule.fixed
             else:
@@ -256,6 +267,8 @@ class Scorer:
     def merge(self, other: Totals, fired: int) -> None:
         for key, units in other.points.items():
             self.totals.points[key] += units
+        for key, units in other.relief.items():
+            self.totals.relief[key] += units
         for key, count in other.firings.items():
             self.totals.firings[key] += count
         self.fired += fired

@@ -9,16 +9,24 @@ The formula (also in the README):
   ``q = R[reliability] * C[credibility]``, and independent sources corroborate each other:
   ``weight = 1 - prod(1 - q)`` (noisy-or; two B2 reports give 0.87, one gives 0.64). A pattern
   firing is as strong as its weakest event: the minimum over its events.
-* Per stakeholder and dimension, the weighted points P of the window's contributions saturate onto
-  0-10: ``score = 10 * (1 - exp(-P / saturation))``, with the profile's saturation of that
-  dimension (one number for all, or per dimension with a ``default``: ``saturation_for``).
-  P is summed exactly (integers in units of 1e-4), so no sum depends on order.
-* The overall score is the profile-weighted mean of the dimension scores; a region's score is the
-  same computation over the contributions from events in that region (country).
+* Per stakeholder and dimension, the raising rules' weighted points R and the lowering rules'
+  (``effect: lowers``) weighted points L of the window combine into
+  ``P = R - min(L, max_relief * R)``: evidence that lowers risk takes off at most the profile's
+  ``max_relief`` share (default 0.5) of what raises it, never more, and nothing without it.
+* P saturates onto 0-10 with a power law, ``score = 10 * (1 - (1 + P / s) ** -0.5)``, with the
+  profile's saturation s of that dimension (one number for all, or per dimension with a
+  ``default``: ``saturation_for``): P = s gives 2.93, 3s 5.0, 10s 6.98, 100s 9.0, 1000s 9.68,
+  so weeks three orders of magnitude apart still score apart (an exponential curve sat at 10).
+  R and L are summed exactly (integers in units of 1e-4), so no sum depends on order.
+* The overall score is the same curve over the profile-weighted mean of the dimensions' points,
+  each in units of its saturation: ``10 * (1 - (1 + sum(w_d P_d / s_d) / sum(w_d)) ** -0.5)``
+  (``overall_score``); a region's score is the same computation over the contributions from
+  events in that region (country).
 * Classes come from the profile's four thresholds: very low, low, medium, high, very high.
 
 Every step is a sum or a monotone map of a sum, so the score is bounded (0 <= s < 10), monotone in
-the evidence (another firing or another source never lowers it) and independent of event order.
+the raising evidence (another raising firing or another source never lowers it), lowered by at
+most ``max_relief`` of a dimension's points, and independent of event order.
 """
 
 from __future__ import annotations
@@ -41,6 +49,7 @@ DEFAULT_THRESHOLDS: tuple[float, ...] = (2.0, 4.0, 6.0, 8.0)
 # decimals), so a sum is exact and the same in any order, on any Python.
 SCALE = 10_000
 DEFAULT_SATURATION = 10.0
+DEFAULT_MAX_RELIEF = 0.5
 
 RELIABILITY_WEIGHT: dict[str, float] = {"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4, "E": 0.2, "F": 0.5}
 CREDIBILITY_WEIGHT: dict[int, float] = {1: 1.0, 2: 0.8, 3: 0.6, 4: 0.4, 5: 0.2, 6: 0.5}
@@ -86,7 +95,7 @@ class Contribution(_Out):
     region: str
     points: float = Field(description="The rule's points before source weighting")
     source_weight: float = Field(description="0-1, from the events' Admiralty grades")
-    weighted_points: float
+    weighted_points: float = Field(description="points x source_weight; negative for a rule that lowers risk (effect: lowers)")
     recommendation: str | None
     rule_source: str = Field(description="Document and section the rule encodes")
     rule_file: str
@@ -192,8 +201,23 @@ def classify(score: float, thresholds: Sequence[float]) -> str:
 
 
 def saturate(points: float, saturation: float) -> float:
-    """Weighted points onto 0-10; ``saturation`` points give 6.32."""
-    return round(10.0 * (1.0 - math.exp(-points / saturation)), 2)
+    """Weighted points onto 0-10 by a power law: ``10 * (1 - (1 + P/s) ** -0.5)``; ``saturation``
+    points give 2.93, ten times as many 6.98, a hundred times 9.0. Bounded below 10 and monotone,
+    and unlike ``1 - exp(-P/s)`` it separates weeks whose points differ by orders of magnitude.
+    (``math.sqrt`` is correctly rounded, so every Python gives the same bytes.)"""
+    if points <= 0:
+        return 0.0
+    # 9.99 at most: rounding would print 10.0 beyond about four million s, outside 0 <= s < 10
+    return min(round(10.0 * (1.0 - 1.0 / math.sqrt(1.0 + points / saturation)), 2), 9.99)
+
+
+def net_points(raising: float, lowering: float, max_relief: float) -> float:
+    """A dimension's points P from its raising points R and lowering points L:
+    ``R - min(L, max_relief * R)``, worked out in units of 1e-4 as every sum of points is (the
+    relief rounded down, so P never falls below ``(1 - max_relief) * R``)."""
+    r, low = round(raising * SCALE), round(lowering * SCALE)
+    relief = min(low, math.floor(max_relief * r))
+    return (r - relief) / SCALE if relief > 0 else raising
 
 
 class HasFacts(Protocol):
@@ -208,7 +232,8 @@ def rule_points(points: Any, legs: Sequence[HasFacts], leg_names: Sequence[str])
         return float(points)
     leg_index = leg_names.index(points.leg) if points.leg else len(legs) - 1
     value = legs[leg_index].facts().get(points.per) or 0
-    return round(min(points.cap, points.base + points.factor * float(value)), 4)
+    # never below 0: a negative value must not turn a raising rule into a lowering one (or back)
+    return round(max(0.0, min(points.cap, points.base + points.factor * float(value))), 4)
 
 
 def trend_of(change: float, previous: float, current: float) -> str:
@@ -222,6 +247,8 @@ def trend_of(change: float, previous: float, current: float) -> str:
 
 
 def driver_status(now: float, before: float) -> str:
+    # by magnitude: a lowering rule's points are negative
+    now, before = abs(now), abs(before)
     if before == 0:
         return "new"
     if now == 0:
@@ -250,11 +277,21 @@ def exact_sum(values: Iterable[float]) -> float:
     return sum(round(v * SCALE) for v in values) / SCALE
 
 
-def dimension_points(contributions: Iterable[Contribution]) -> dict[str, float]:
-    units: dict[str, int] = defaultdict(int)
+def dimension_points(contributions: Iterable[Contribution], max_relief: float = DEFAULT_MAX_RELIEF) -> dict[str, float]:
+    """P per dimension: raising contributions (weighted points >= 0) sum to R, lowering ones
+    (negative) to L, and ``net_points`` combines them."""
+    raising: dict[str, int] = defaultdict(int)
+    lowering: dict[str, int] = defaultdict(int)
     for c in contributions:
-        units[c.dimension] += round(c.weighted_points * SCALE)
-    return {d: u / SCALE for d, u in units.items()}
+        units = round(c.weighted_points * SCALE)
+        if units < 0:
+            lowering[c.dimension] -= units
+        else:
+            raising[c.dimension] += units
+    return {
+        d: net_points(raising.get(d, 0) / SCALE, lowering.get(d, 0) / SCALE, max_relief)
+        for d in sorted(set(raising) | set(lowering))
+    }
 
 
 def added_in_order(values: Iterable[float]) -> float:
@@ -269,9 +306,19 @@ def added_in_order(values: Iterable[float]) -> float:
 
 
 def overall_score(points_by_dimension: Mapping[str, float], weights: Mapping[str, float], saturation: Saturation) -> float:
+    """The same power law applied to the profile-weighted mean of the dimensions' points, each in
+    units of its own saturation: ``saturate(sum(w_d * P_d / s_d) / sum(w_d), 1)``.
+
+    Not the mean of the dimension scores: that mean lets a dimension with a few points low on
+    its curve (one protest crackdown in diplomatic) outweigh the week-to-week changes of a
+    dimension far up its curve (a war's security points), so the ranking of weeks stopped
+    following the points (Spearman with weekly fatalities on Somalia 2025-26, government, fell
+    from 0.75 to 0.14). Weighting the points keeps the ranking of weeks that of their weighted
+    points; the curve keeps the score bounded, and it is never below the weighted mean of the
+    dimension scores (the curve is concave)."""
     total_weight = added_in_order(weights.values())
-    value = added_in_order(w * saturate(points_by_dimension.get(d, 0.0), saturation_for(saturation, d)) for d, w in weights.items())
-    return round(value / total_weight, 2)
+    units = added_in_order(w * (points_by_dimension.get(d, 0.0) / saturation_for(saturation, d)) for d, w in weights.items())
+    return saturate(units / total_weight, 1.0)
 
 
 def stakeholder_score(
@@ -287,13 +334,14 @@ def stakeholder_score(
     history: Sequence[tuple[str, Mapping[str, float] | Sequence[Contribution]]],
     now_points: Mapping[str, float] | None = None,
     before_points: Mapping[str, float] | None = None,
+    max_relief: float = DEFAULT_MAX_RELIEF,
 ) -> StakeholderScore:
     """One stakeholder's scores: ``history`` holds each history window's points per dimension
     (or its contributions);
     ``now_points``/``before_points`` the window's and the previous one's (by default summed from
     ``current``/``previous``, which give regions, drivers and the contributions listed)."""
-    now_points = dimension_points(current) if now_points is None else now_points
-    before_points = dimension_points(previous) if before_points is None else before_points
+    now_points = dimension_points(current, max_relief) if now_points is None else now_points
+    before_points = dimension_points(previous, max_relief) if before_points is None else before_points
     score = overall_score(now_points, weights, saturation)
     before = overall_score(before_points, weights, saturation)
     change = round(score - before, 2)
@@ -322,8 +370,8 @@ def stakeholder_score(
         by_region_before[c.region].append(c)
     regions = []
     for region in sorted(set(by_region_now) | set(by_region_before) | set(regions_of_interest)):
-        r_now = overall_score(dimension_points(by_region_now.get(region, [])), weights, saturation)
-        r_before = overall_score(dimension_points(by_region_before.get(region, [])), weights, saturation)
+        r_now = overall_score(dimension_points(by_region_now.get(region, []), max_relief), weights, saturation)
+        r_before = overall_score(dimension_points(by_region_before.get(region, []), max_relief), weights, saturation)
         regions.append(
             RegionScore(
                 region=region,
@@ -350,15 +398,15 @@ def stakeholder_score(
         regions=regions,
         drivers=drivers,
         history=[
-            HistoryPoint(window=label, score=overall_score(_as_points(points), weights, saturation)) for label, points in history
+            HistoryPoint(window=label, score=overall_score(_as_points(points, max_relief), weights, saturation)) for label, points in history
         ],
         contributions=sorted(current, key=contribution_order),
     )
 
 
-def _as_points(points: Mapping[str, float] | Sequence[Contribution]) -> Mapping[str, float]:
+def _as_points(points: Mapping[str, float] | Sequence[Contribution], max_relief: float = DEFAULT_MAX_RELIEF) -> Mapping[str, float]:
     # a window's points, or (as callers before the streaming scorer gave them) its contributions
-    return points if isinstance(points, Mapping) else dimension_points(points)
+    return points if isinstance(points, Mapping) else dimension_points(points, max_relief)
 
 
 def contribution_order(c: Contribution) -> tuple[Any, ...]:
