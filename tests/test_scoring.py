@@ -123,12 +123,12 @@ def test_overall_is_bounded_monotone_and_order_independent(points, extra, w, dat
             out[d] = out.get(d, 0.0) + p
         return out
 
-    pairs = list(zip(assignment, points))
+    pairs = list(zip(assignment, points, strict=False))
     base = overall_score(totals(pairs), w, 10.0)
     assert 0.0 <= base <= 10.0
     shuffled = data.draw(st.permutations(pairs))
     assert overall_score(totals(shuffled), w, 10.0) == pytest.approx(base, abs=0.011)
-    more = pairs + [(data.draw(st.sampled_from(dims)), extra)]
+    more = [*pairs, (data.draw(st.sampled_from(dims)), extra)]
     assert overall_score(totals(more), w, 10.0) >= base - 0.011
 
 
@@ -262,7 +262,7 @@ def test_a_ceasefire_agreed_lowers_escalation_by_at_most_max_relief_in_score_and
 
     events = api.read_events()
     before = api.score(events, window="2025-W27", stakeholders=["government"]).stakeholders[0]
-    with_one = events + [_ceasefire()]
+    with_one = [*events, _ceasefire()]
     with_many = events + [_ceasefire(f"TUR-CF{i}", 5) for i in range(1, 6)]
     one = api.score(with_one, window="2025-W27", stakeholders=["government"]).stakeholders[0]
     many = api.score(list(reversed(with_many)), window="2025-W27", stakeholders=["government"]).stakeholders[0]

@@ -13,6 +13,7 @@ rule that fails the models still has its conditions, legs and template checked o
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -142,8 +143,8 @@ def _assemble(loaded: list[_FileResult], issues: list[Issue], files: tuple[str, 
                 origins[rule.id] = origin
         for name, profile, origin in result.profiles:
             if name in profile_origins:
-                first = profile_origins[name]
-                issues.append(Issue("E312", f"profile for '{name}' is already defined at {_place(first, origin)}", origin))
+                defined_at = profile_origins[name]
+                issues.append(Issue("E312", f"profile for '{name}' is already defined at {_place(defined_at, origin)}", origin))
             else:
                 profiles[name] = profile
                 profile_origins[name] = origin
@@ -211,10 +212,8 @@ def _salvage_profiles(raw: Any) -> dict[str, Profile]:
     if isinstance(raw, dict):
         for name, value in raw.items():
             if name in STAKEHOLDERS:
-                try:
+                with contextlib.suppress(ValidationError):
                     kept[name] = Profile.model_validate(value)
-                except ValidationError:
-                    pass
     return kept
 
 
@@ -222,7 +221,7 @@ def _check_rule(doc: Document, base: YamlPath, raw: Any, result: _FileResult) ->
     locate, render = document_locator(doc, base)
     checker = _Checker(doc, base)
     if isinstance(raw, dict) and isinstance(raw.get("id"), str):
-        result.ids.append((raw["id"], doc.location(base + ("id",))))
+        result.ids.append((raw["id"], doc.location((*base, "id"))))
     try:
         rule = Rule.model_validate(raw)
     except ValidationError as error:
@@ -293,10 +292,8 @@ class _Checker:
                     continue
                 self.leg(leg, index, aliases)
         if isinstance(raw.get("points"), dict):
-            try:
+            with contextlib.suppress(ValidationError):
                 self.points(ScaledPoints.model_validate(raw["points"]), aliases)
-            except ValidationError:
-                pass
         if isinstance(raw.get("recommendation"), str):
             self.recommendation(raw["recommendation"], aliases or [])
 
@@ -311,9 +308,9 @@ class _Checker:
                 for key in ("all", "any"):
                     if isinstance(raw.get(key), list):
                         for index, term in enumerate(raw[key]):
-                            self.partial_condition(term, path + (key, index))
+                            self.partial_condition(term, (*path, key, index))
                 if "not" in raw:
-                    self.partial_condition(raw["not"], path + ("not",))
+                    self.partial_condition(raw["not"], (*path, "not"))
             return
         self.condition(cond, path)
 
@@ -322,19 +319,19 @@ class _Checker:
             op = cond.operator
             for problem in operand_problems(cond.field, op, cond.value):
                 if problem.code == "E201":
-                    self.problem(problem, path + ("field",))
+                    self.problem(problem, (*path, "field"))
                 elif problem.item is not None:
-                    self.problem(problem, path + (op, problem.item))
+                    self.problem(problem, (*path, op, problem.item))
                 else:
-                    self.problem(problem, path + (op,))
+                    self.problem(problem, (*path, op))
         elif isinstance(cond, AllOf):
             for index, term in enumerate(cond.all):
-                self.condition(term, path + ("all", index))
+                self.condition(term, (*path, "all", index))
         elif isinstance(cond, AnyOf):
             for index, term in enumerate(cond.any):
-                self.condition(term, path + ("any", index))
+                self.condition(term, (*path, "any", index))
         elif isinstance(cond, NotOf):
-            self.condition(cond.not_, path + ("not",))
+            self.condition(cond.not_, (*path, "not"))
 
     # -- pattern rules
 
@@ -347,10 +344,10 @@ class _Checker:
 
     def leg(self, leg: Leg, index: int, aliases: list[str]) -> None:
         at: YamlPath = ("sequence", index)
-        self.condition(leg.when, at + ("when",))
+        self.condition(leg.when, (*at, "when"))
         earlier = aliases[:index]
         for w_index, where in enumerate(leg.where):
-            path = at + ("where", w_index, where.relation)
+            path = (*at, "where", w_index, where.relation)
             text: str = getattr(where, where.relation)
             name, dot, other_field = text.partition(".")
             if not dot or not name or not other_field:
@@ -372,7 +369,7 @@ class _Checker:
                 continue
             for problem in where_problems(where, other_field):
                 if problem.code == "E201" and problem.item is None:
-                    self.problem(problem, at + ("where", w_index, "field"))
+                    self.problem(problem, (*at, "where", w_index, "field"))
                 else:
                     self.problem(problem, path)
 

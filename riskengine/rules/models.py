@@ -30,7 +30,7 @@ Pattern rules relate two or more events:
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
@@ -55,10 +55,10 @@ OPERATORS: dict[str, str] = {
     "exists": "exists",
 }
 
-Scalar = Union[str, int, float, bool]
+Scalar = str | int | float | bool
 # Ordering bounds are numbers, or ISO dates ('2025-07-01') for date fields; the loader checks
 # which one a field takes, with the line and column of the value.
-Bound = Union[float, str]
+Bound = float | str
 
 
 class _Strict(BaseModel):

@@ -21,6 +21,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from riskengine.core.errors import InputError, Issue
 from riskengine.core.events import Event
@@ -113,7 +114,7 @@ def _score_prepared(
         weights = profile.dimension_weights
 
         # Defaults bind this iteration's stakeholder, weights and relief (called within it anyway).
-        def points(w: Window, stakeholder: str = stakeholder, weights: Mapping[str, float] = weights, relief: float = profile.max_relief) -> dict[str, float]:
+        def points(w: Window, stakeholder: str = stakeholder, weights: Mapping[Any, float] = weights, relief: float = profile.max_relief) -> dict[str, float]:
             return totals.net(w.start.toordinal(), stakeholder, weights, relief)
 
         results.append(

@@ -58,7 +58,7 @@ class _Values:
         self.values = values
 
     def facts(self) -> Mapping[str, Any]:
-        return {name: value for name, value in zip(self.names, self.values) if value is not None}
+        return {name: value for name, value in zip(self.names, self.values, strict=False) if value is not None}
 
 
 @dataclass(frozen=True)
@@ -269,8 +269,8 @@ class Scorer:
             self.totals.points[key] += units
         for key, units in other.relief.items():
             self.totals.relief[key] += units
-        for key, count in other.firings.items():
-            self.totals.firings[key] += count
+        for fired_key, count in other.firings.items():
+            self.totals.firings[fired_key] += count
         self.fired += fired
 
 

@@ -194,7 +194,7 @@ def source_weight(event: Event) -> float:
 
 
 def classify(score: float, thresholds: Sequence[float]) -> str:
-    for name, limit in zip(CLASSES, thresholds):
+    for name, limit in zip(CLASSES, thresholds, strict=False):
         if score < limit:
             return name
     return CLASSES[-1]
@@ -233,7 +233,7 @@ def rule_points(points: Any, legs: Sequence[HasFacts], leg_names: Sequence[str])
     leg_index = leg_names.index(points.leg) if points.leg else len(legs) - 1
     value = legs[leg_index].facts().get(points.per) or 0
     # never below 0: a negative value must not turn a raising rule into a lowering one (or back)
-    return round(max(0.0, min(points.cap, points.base + points.factor * float(value))), 4)
+    return float(round(max(0.0, min(points.cap, points.base + points.factor * float(value))), 4))
 
 
 def trend_of(change: float, previous: float, current: float) -> str:
@@ -260,7 +260,10 @@ def driver_status(now: float, before: float) -> str:
     return "steady"
 
 
-Saturation = float | Mapping[str, float]
+# Keys are dimension names: profiles key them by the Dimension literal, computed points by
+# plain strings, and a Mapping is invariant in its key type, so the key is left open here.
+Weights = Mapping[Any, float]
+Saturation = float | Mapping[Any, float]
 
 
 def saturation_for(saturation: Saturation, dimension: str) -> float:
@@ -305,7 +308,7 @@ def added_in_order(values: Iterable[float]) -> float:
     return total
 
 
-def overall_score(points_by_dimension: Mapping[str, float], weights: Mapping[str, float], saturation: Saturation) -> float:
+def overall_score(points_by_dimension: Mapping[str, float], weights: Weights, saturation: Saturation) -> float:
     """The same power law applied to the profile-weighted mean of the dimensions' points, each in
     units of its own saturation: ``saturate(sum(w_d * P_d / s_d) / sum(w_d), 1)``.
 
@@ -325,7 +328,7 @@ def stakeholder_score(
     *,
     stakeholder: str,
     title: str,
-    weights: Mapping[str, float],
+    weights: Weights,
     thresholds: Sequence[float],
     saturation: Saturation,
     regions_of_interest: Sequence[str],
@@ -355,7 +358,7 @@ def stakeholder_score(
                 dimension=dimension,
                 weight=weights[dimension],
                 score=s_now,
-                score_class=classify(s_now, thresholds),  # type: ignore[arg-type]
+                score_class=classify(s_now, thresholds),
                 weighted_points=round(now_points.get(dimension, 0.0), 4),
                 previous_score=s_before,
                 change=round(s_now - s_before, 2),
@@ -377,7 +380,7 @@ def stakeholder_score(
                 region=region,
                 of_interest=region in regions_of_interest,
                 score=r_now,
-                score_class=classify(r_now, thresholds),  # type: ignore[arg-type]
+                score_class=classify(r_now, thresholds),
                 previous_score=r_before,
                 change=round(r_now - r_before, 2),
             )
@@ -389,10 +392,10 @@ def stakeholder_score(
         stakeholder=stakeholder,
         title=title,
         score=score,
-        score_class=classify(score, thresholds),  # type: ignore[arg-type]
+        score_class=classify(score, thresholds),
         previous_score=before,
         change=change,
-        trend=trend_of(change, before, score),  # type: ignore[arg-type]
+        trend=trend_of(change, before, score),
         thresholds=list(thresholds),
         dimensions=dimensions,
         regions=regions,
@@ -433,7 +436,7 @@ def _drivers(current: Sequence[Contribution], previous: Sequence[Contribution]) 
                 dimension=sample.dimension,
                 weighted_points=p_now,
                 previous_weighted_points=p_before,
-                status=driver_status(p_now, p_before),  # type: ignore[arg-type]
+                status=driver_status(p_now, p_before),
                 event_ids=event_ids,
             )
         )
