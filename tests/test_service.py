@@ -212,7 +212,7 @@ def test_the_service_delivers_the_alerts_of_the_latest_week_once(tmp_path: Path)
     service = app.state.service
     service.deliverer.post = post
     assert service.deliver_alerts() == {"delivered": 3, "failed": 0, "skipped": 0}
-    assert "2025-W27:ngo:high" in sent
+    assert "2025-W27:ngo:medium" in sent
     assert service.deliver_alerts() == {"delivered": 0, "failed": 0, "skipped": 3}
     service.stop()
 

@@ -199,4 +199,4 @@ def test_backtest_and_alerts_read_the_store(tmp_path: Path, capsys: pytest.Captu
     assert capsys.readouterr().out == from_files
     assert main(["alerts", "--store", db, "--week", "2025-W27", "--format", "json"]) == 0
     alerts = json.loads(capsys.readouterr().out)["alerts"]
-    assert "2025-W27:ngo:high" in [a["id"] for a in alerts]
+    assert "2025-W27:ngo:medium" in [a["id"] for a in alerts]
