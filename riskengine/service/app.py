@@ -41,7 +41,7 @@ from riskengine.rules.compiler import compile_rules
 from riskengine.rules.loader import load_rules_text
 from riskengine.rules.models import STAKEHOLDERS
 from riskengine.scoring.scores import ScoreReport
-from riskengine.service.alerts import alerts_of
+from riskengine.service.alerts import Alert, alerts_of
 from riskengine.service.records import brief_record
 from riskengine.service.state import EventCache, Poller, RulesHolder, issue_json
 from riskengine.service.webhooks import Deliverer, RetryPolicy
@@ -121,22 +121,9 @@ class RulesCheckOut(BaseModel):
     issues: list[IssueOut]
 
 
-class AlertOut(BaseModel):
-    id: str
-    week: str
-    stakeholder: str
-    score: float
-    score_class: str
-    previous_week: str
-    previous_score: float
-    previous_class: str
-    change: float
-    rule_pack: str
-
-
 class AlertsOut(BaseModel):
     week: str
-    alerts: list[AlertOut]
+    alerts: list[Alert]  # the dataclass the alert rules make, as the response schema too
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 422: {"model": ErrorOut}}
@@ -513,7 +500,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         report = service.report(_window(week, None, None), None)
         found = alerts_of(report, service.rules.current.pack)
         request.state.summary = {"window": report.window.label, "alerts": [a.id for a in found]}
-        return AlertsOut(week=report.window.label, alerts=[AlertOut(**a.as_dict()) for a in found])
+        return AlertsOut(week=report.window.label, alerts=list(found))
 
     @app.get("/history", tags=["briefs"], dependencies=guarded, responses=ERRORS)
     def history(stakeholder: Stakeholder | None = None, week: str | None = Query(None, pattern=WEEK_PATTERN)) -> list[dict[str, Any]]:
