@@ -100,13 +100,9 @@ def test_fuzz_rule_yaml(key: str, value: object, raw: str, tmp_path_factory: pyt
         assert code in (0, 1), err
 
 
-# riskengine/ingest/acled.py (being rewritten by another engineer) decodes the CSV without catching
-# UnicodeDecodeError: a stray byte 0x80 ends in exit 3. Not strict: it passes once that lands.
-_ACLED_DECODE_BUG = pytest.mark.xfail(reason="acled reader: invalid UTF-8 -> UnicodeDecodeError (issue #19)", strict=False)
 _ACLED = (Path(__file__).parent / "extract" / "acled_sample.csv").read_text("utf-8").splitlines()
 
 
-@_ACLED_DECODE_BUG
 @_FUZZ
 @given(row=st.integers(0, 3), column=st.integers(0, 40), value=st.text(max_size=30), junk=st.binary(max_size=80))
 def test_fuzz_acled_import(row: int, column: int, value: str, junk: bytes, tmp_path_factory: pytest.TempPathFactory) -> None:
