@@ -155,7 +155,7 @@ class Boundaries:
             norm = np.linalg.norm(centre)
             centre = centre / norm if norm > 1e-9 else c[0]
             block_centres.append(centre)
-            block_radii.append(float((np.arccos(np.clip(c @ centre, -1.0, 1.0)) + r).max()))
+            block_radii.append(float(np.max(np.arccos(np.clip(c @ centre, -1.0, 1.0)) + r)))
         rings = _Rings(
             all_centres,
             all_radii,
