@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from riskengine.briefs.render import render_briefs
-from riskengine.core.errors import EventError, InputError, Issue
+from riskengine.core.errors import InputError, Issue
 from riskengine.core.events import Event
 from riskengine.core.resources import default_rules_dir, sample_data_dir
 from riskengine.core.windows import Window, parse_week
@@ -184,21 +184,14 @@ def render_brief(
     templates_dir: StrPath | None = None,
 ) -> str:
     """The brief of one stakeholder of ``report`` as text (md, html or json). ``events`` must
-    hold every event the report's contributions name (the ones it was scored from): a brief
-    built without them would name no drivers, so their absence is an EventError."""
+    hold every event the report's contributions name (the ones it was scored from): without
+    them ``build_context`` raises EventError rather than give a brief with no drivers."""
     if not isinstance(report, ScoreReport):
         raise TypeError(f"report: expected the ScoreReport that score() returns, got {type(report).__name__}")
     checked = _events(events)
-    known = {e.event_id for e in checked}
     wanted = {s.stakeholder for s in report.stakeholders}
     if stakeholder not in wanted:
         raise InputError([Issue("E404", f"stakeholder '{stakeholder}' is not in the report", hint=f"one of: {', '.join(sorted(wanted))}")])
-    missing = sorted(
-        {i for s in report.stakeholders if s.stakeholder == stakeholder for c in s.contributions for i in c.event_ids} - known
-    )
-    if missing:
-        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-        raise EventError([Issue("E203", f"the events the report was scored from are needed for its brief; missing: {shown}")])
     chosen = report.model_copy(update={"stakeholders": [s for s in report.stakeholders if s.stakeholder == stakeholder]})
     (brief,) = render_briefs(chosen, checked, formats=(fmt,), templates_dir=Path(templates_dir) if templates_dir is not None else None)
     return brief.text

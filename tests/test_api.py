@@ -69,3 +69,12 @@ def test_a_brief_without_the_events_it_was_scored_from_is_refused(events: list) 
     report = api.score(events, window="2025-W27")
     with pytest.raises(EventError, match="the events the report was scored from are needed"):
         api.render_brief(report, "ngo", [])
+
+
+def test_build_context_itself_refuses_a_report_without_its_events(events: list) -> None:
+    # The check sits where every caller builds a brief (CLI, API, service), not only in the API.
+    from riskengine.briefs.render import build_context
+
+    report = api.score(events, window="2025-W27")
+    with pytest.raises(EventError, match="missing: "):
+        build_context(report, "ngo", [])

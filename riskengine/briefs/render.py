@@ -20,11 +20,11 @@ import datetime as dt
 import json
 import math
 import re
-from statistics import NormalDist
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import NormalDist
 from typing import Any
 
 from jinja2 import (
@@ -32,17 +32,19 @@ from jinja2 import (
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
-    TemplateError as JinjaTemplateError,
     TemplateNotFound,
     TemplatesNotFound,
     TemplateSyntaxError,
     select_autoescape,
 )
+from jinja2 import (
+    TemplateError as JinjaTemplateError,
+)
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field
 
-from riskengine.core.errors import TemplateError
+from riskengine.core.errors import EventError, Issue, TemplateError
 from riskengine.core.events import Event
 from riskengine.core.resources import default_templates_dir
 from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
@@ -404,7 +406,7 @@ class _Evidence:
         corroborated_points = 0.0
         for c in contributions:
             flags = [_corroborated(event_id, c, events_by_id) for event_id in c.event_ids]
-            events.update(zip(c.event_ids, flags))
+            events.update(zip(c.event_ids, flags, strict=True))
             # Like its source weight, a pattern firing is only as corroborated as its weakest event.
             corroborated_points += c.points if all(flags) else 0.0
         self.events = len(events)
@@ -877,6 +879,12 @@ def build_context(report: ScoreReport, stakeholder: str, events: Iterable[Event]
     s = found[0]
     event_list = sorted(events, key=lambda e: (e.event_date, e.event_id))
     index = {e.event_id: e for e in event_list}
+    # Without the events its contributions name, a brief would list no drivers and still read
+    # as complete: refuse it here, where every caller (CLI, API, service) builds one.
+    missing = sorted({i for c in s.contributions for i in c.event_ids} - index.keys())
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        raise EventError([Issue("E203", f"the events the report was scored from are needed for its brief; missing: {shown}")])
     parts: dict[str, Any] = {
         "dimensions": [
             _row(d.dimension, d.weight, False, d.score, d.score_class, d.previous_score, d.change)
