@@ -38,7 +38,7 @@ def rule_paths(contributions: list[Contribution], pack: RulePack) -> dict[str, s
     """Where to open each cited rule's file, by rule id. A contribution names bundled files as
     reports do (rules/ngo.yaml), which an installed package does not have below the working
     directory; the terminal gets a path that opens."""
-    return {c.rule_id: openable_path(pack.origin(c.rule_id).file) for c in contributions}
+    return {rule_id: openable_path(pack.origin(rule_id).file) for rule_id in sorted({c.rule_id for c in contributions})}
 
 
 def render_text(
