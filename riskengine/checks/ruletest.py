@@ -1,6 +1,7 @@
 """Rule tests written as data, and the linter for rule packs.
 
-A case file (``tests/rules/*.yaml``) holds events and what the rules must do with them:
+A case file (``tests/rules/*.yaml``, shipped in the package as ``riskengine/_rule_tests``: see
+riskengine.core.resources.default_cases_dir) holds events and what the rules must do with them:
 
     defaults:                       # merged into every event of the file
       country: UKR

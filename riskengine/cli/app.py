@@ -88,7 +88,8 @@ def _paths(value: object) -> list[str]:
 
 
 def guard_outputs(args: argparse.Namespace) -> None:
-    """Declare the run's inputs to fileio, and refuse two outputs naming one file."""
+    """Declare the run's inputs to fileio, refuse two outputs naming one file, and refuse an
+    output that cannot be written before any work is done or any other output written."""
     fileio.reset_protection()
     fileio.protect(p for name in INPUT_OPTIONS for p in _paths(getattr(args, name, None)))
     outputs: dict[str, str] = {}
@@ -104,6 +105,7 @@ def guard_outputs(args: argparse.Namespace) -> None:
                     [Issue("E407", f"--{name} {path} names the file --{outputs[real]} writes too", Location(path), "give each output its own file")]
                 )
             outputs[real] = name
+            fileio.check_writable(path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

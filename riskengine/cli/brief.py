@@ -18,8 +18,8 @@ from riskengine.cli.common import (
     window_from,
 )
 from riskengine.cli.stored import record_published
-from riskengine.core.errors import InputError, Issue, RiskEngineError, TemplateError
-from riskengine.core.fileio import write_atomic
+from riskengine.core.errors import InputError, Issue, Location, RiskEngineError, TemplateError
+from riskengine.core.fileio import write_all
 from riskengine.core.resources import default_rules_dir, default_templates_dir
 
 
@@ -84,13 +84,14 @@ def write(briefs: list[RenderedBrief], out: str) -> None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise InputError([Issue("E406", f"cannot create output folder: {exc.strerror}", hint=f"--out {out}")]) from None
-        for brief in briefs:
-            target = folder / brief.filename
-            try:
-                write_atomic(target, brief.text)
-            except OSError as exc:
-                raise InputError([Issue("E406", f"cannot write {target}: {exc.strerror}")]) from None
+            raise InputError([Issue("E406", f"cannot create output folder: {exc.strerror}", Location(out), hint=f"--out {out}")]) from None
+        targets = [folder / brief.filename for brief in briefs]
+        # all or none: a brief set half this week's and half last week's would read as one
+        try:
+            write_all([(target, brief.text) for target, brief in zip(targets, briefs, strict=True)])
+        except OSError as exc:
+            raise InputError([Issue("E406", f"cannot write {exc.filename or out}: {exc.strerror}", Location(str(exc.filename or out)))]) from None
+        for target in targets:
             print(f"wrote {target}")
     seen: set[str] = set()
     stream = sys.stderr if out == "-" else sys.stdout

@@ -6,12 +6,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 
 from riskengine import api
 from riskengine.cli.common import add_input_options, add_window_options, load_inputs, window_from
 from riskengine.core.events import Derivation, Event
+from riskengine.core.resources import openable_path
 from riskengine.core.text import neutralise
 from riskengine.rules.models import STAKEHOLDERS
+from riskengine.rules.pack import RulePack
 from riskengine.scoring.scores import Contribution
 
 
@@ -31,9 +34,19 @@ def derivations(contributions: list[Contribution], events: list[Event]) -> dict[
     return {e.event_id: list(e.derived) for e in events if e.event_id in cited and e.derived}
 
 
-def render_text(contributions: list[Contribution], derived: dict[str, list[Derivation]] | None = None) -> str:
+def rule_paths(contributions: list[Contribution], pack: RulePack) -> dict[str, str]:
+    """Where to open each cited rule's file, by rule id. A contribution names bundled files as
+    reports do (rules/ngo.yaml), which an installed package does not have below the working
+    directory; the terminal gets a path that opens."""
+    return {rule_id: openable_path(pack.origin(rule_id).file) for rule_id in sorted({c.rule_id for c in contributions})}
+
+
+def render_text(
+    contributions: list[Contribution], derived: dict[str, list[Derivation]] | None = None, paths: Mapping[str, str] | None = None
+) -> str:
     lines = []
     derived = derived or {}
+    paths = paths or {}
     for c in contributions:
         sources = "; ".join(f"{s.name} [{s.grade}]" for s in c.sources)
         lines += [
@@ -44,7 +57,7 @@ def render_text(contributions: list[Contribution], derived: dict[str, list[Deriv
                 if c.weighted_points < 0
                 else f"  points {c.points:g} x source weight {c.source_weight:.2f} = {c.weighted_points:.2f}"
             ),
-            f"  rule {c.rule_file}:{c.rule_line}, encodes {c.rule_source}",
+            f"  rule {paths.get(c.rule_id, c.rule_file)}:{c.rule_line}, encodes {c.rule_source}",
             f"  sources: {sources}",
         ]
         if c.recommendation:
@@ -78,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         header = f"{args.stakeholder}, {report.window.label}: {len(contributions)} contribution(s), {total:.2f} weighted points"
         if args.event:
             header += f" involving {args.event}"
-        sys.stdout.write(neutralise(header + "\n" + render_text(contributions, derivations(contributions, events))))  # event text reaches a terminal
+        sys.stdout.write(neutralise(header + "\n" + render_text(contributions, derivations(contributions, events), rule_paths(contributions, pack))))  # event text reaches a terminal
         if not contributions:
             print(f"no rule fired{' on ' + args.event if args.event else ''} for {args.stakeholder} in {report.window.label}", file=sys.stderr)
     return 0

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from riskengine.cli.app import report_input_error
 from riskengine.core.errors import InputError
-from riskengine.core.fileio import atomic_writer
+from riskengine.core.fileio import write_all
 from riskengine.ingest.extract.articles import extract_articles_report
 from riskengine.ingest.extract.dedup import deduplicate
 from riskengine.ingest.extract.evaluate import evaluate, load_metadata
@@ -62,15 +62,11 @@ def run(args: argparse.Namespace) -> int:
         items = deduplicate(items, args.window_days)
     events = "".join(i.event.model_dump_json(exclude_none=True) + "\n" for i in items)
     provenance = "".join(json.dumps(i.provenance, ensure_ascii=False, sort_keys=True) + "\n" for i in items)
-    if args.out:
-        with atomic_writer(args.out) as handle:
-            handle.write(events)
-    else:
-        sys.stdout.write(events)
     prov_path = args.provenance or (f"{args.out}.provenance.jsonl" if args.out else None)
-    if prov_path:
-        with atomic_writer(prov_path) as handle:
-            handle.write(provenance)
+    if not args.out:
+        sys.stdout.write(events)
+    # both or neither: events without their provenance (or a stale one beside them) mislead
+    write_all([(path, text) for path, text in ((args.out, events), (prov_path, provenance)) if path])
     skipped = len({i.location.file for i in issues if i.location})
     print(f"{len(items)} event(s) from {len(paths) - skipped} article(s)" + (f"; {skipped} article(s) skipped" if skipped else ""), file=sys.stderr)
     return 0

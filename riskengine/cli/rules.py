@@ -1,15 +1,18 @@
-"""riskengine rules: check rule files (and, when installed, test and lint them)."""
+"""riskengine rules: check rule files (and, when installed, test and lint them), and say where the
+bundled files that reports and briefs name (``rules/ngo.yaml:25``) are in this installation."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import importlib
+import re
 import sys
 from pathlib import Path
 
+from riskengine.cli.common import UsageError
 from riskengine.core.errors import Issue, RuleError
-from riskengine.core.resources import default_rules_dir, display_path
+from riskengine.core.resources import bundled_dirs, bundled_file, default_rules_dir, openable_path
 from riskengine.rules.compiler import compile_rules
 from riskengine.rules.loader import load_rules
 
@@ -26,6 +29,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="rule files or folders (default: the bundled rules)")
     check.set_defaults(func=run_check)
+    where = rules_subparsers.add_parser(
+        "where",
+        help="where the bundled rules, templates, sample data and rule tests are",
+        description=(
+            "Reports and briefs name bundled files the same on every machine (rules/ngo.yaml:25); this prints where "
+            "this installation keeps them, to open or to copy: with NAMEs, each one's path (keeping :LINE); "
+            "without, every bundled folder."
+        ),
+    )
+    where.add_argument("names", nargs="*", metavar="NAME", help="a name from a report or brief, e.g. rules/ngo.yaml:25 or rules_gdelt")
+    where.set_defaults(func=run_where)
     parser.set_defaults(func=lambda _args: _help(parser))
     # `rules test` and `rules lint` live in their own module, added here when it exists.
     try:
@@ -45,7 +59,7 @@ def _help(parser: argparse.ArgumentParser) -> int:
 def _shown(issue: Issue) -> Issue:
     if not issue.location.file:
         return issue
-    return dataclasses.replace(issue, location=dataclasses.replace(issue.location, file=display_path(issue.location.file)))
+    return dataclasses.replace(issue, location=dataclasses.replace(issue.location, file=openable_path(issue.location.file)))
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -62,4 +76,24 @@ def run_check(args: argparse.Namespace) -> int:
         f"rules ok: {len(pack.rules)} rules ({pack.pattern_count} pattern{extra}) in {files} file{'s' if files != 1 else ''}, "
         f"pack {pack.version}; {len(compiled.rules)} compiled, {len(pack.profiles)} profiles"
     )
+    return 0
+
+
+# ``rules/ngo.yaml:25`` or ``rules/ngo.yaml:25:5``: the position is kept as given.
+_POSITION = re.compile(r"(:\d+){1,2}$")
+
+
+def run_where(args: argparse.Namespace) -> int:
+    if not args.names:
+        for name, folder in bundled_dirs().items():
+            print(f"{name}\t{folder}")
+        return 0
+    found = []
+    for name in args.names:
+        position = _POSITION.search(name)
+        file = bundled_file(name[: position.start()] if position else name)
+        if file is None:
+            raise UsageError(f"no bundled file is named '{name}' (bundled folders: {', '.join(bundled_dirs())})")
+        found.append(f"{file}{position.group(0) if position else ''}")
+    print("\n".join(found))
     return 0

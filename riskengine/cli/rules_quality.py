@@ -12,9 +12,8 @@ from pathlib import Path
 from riskengine.checks import ruletest
 from riskengine.core.errors import EventError, Issue, Location
 from riskengine.core.events import Event
-from riskengine.core.resources import default_rules_dir, display_path, sample_data_dir
+from riskengine.core.resources import default_cases_dir, default_rules_dir, gdelt_cases_dir, gdelt_rules_dir, openable_path, sample_data_dir
 
-_CHECKOUT_CASES = Path(__file__).resolve().parents[2] / "tests" / "rules"
 ENGINES = ("durable", "reference", "builtin")
 
 
@@ -24,7 +23,7 @@ def register(rules_subparsers: argparse._SubParsersAction) -> None:  # type: ign
         help="run the rule test cases (events -> expected firings)",
         description="Run rule test cases written as data. Exit 1 when a case fails.",
     )
-    test.add_argument("cases", nargs="*", metavar="DIR", help="case files or folders (default: tests/rules)")
+    test.add_argument("cases", nargs="*", metavar="DIR", help="case files or folders (default: the cases the bundled packs ship with; with other --rules, ./tests/rules)")
     _add_common(test)
     test.set_defaults(func=run_test)
 
@@ -38,7 +37,7 @@ def register(rules_subparsers: argparse._SubParsersAction) -> None:  # type: ign
         ),
     )
     lint.add_argument("--events", action="append", metavar="FILE", help="events to fire the rules on (default: the bundled sample)")
-    lint.add_argument("--cases", action="append", metavar="DIR", help="test cases (default: tests/rules)")
+    lint.add_argument("--cases", action="append", metavar="DIR", help="test cases (default: the cases the bundled packs ship with; with other --rules, ./tests/rules)")
     lint.add_argument("--seeds", metavar="DIR", help="folder of the source documents, 000_*.txt (default: ../shared/seeds beside the checkout)")
     _add_common(lint)
     lint.set_defaults(func=run_lint)
@@ -49,18 +48,27 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=ENGINES, default="durable", help=argparse.SUPPRESS)
 
 
-def _case_paths(given: list[str] | None) -> list[Path]:
+def _case_paths(given: list[str] | None, rules: list[str] | None) -> list[Path]:
+    """The cases to run: those given; else the ones the packs under test ship with (the bundled
+    packs' own, installed or in a checkout); for packs of one's own, ./tests/rules."""
     if given:
         return [Path(p) for p in given]
+    if not rules:
+        return [default_cases_dir()]
+    resolved = {Path(p).resolve() for p in rules}
+    if resolved == {gdelt_rules_dir().resolve()}:
+        return [gdelt_cases_dir()]
+    if resolved == {default_rules_dir().resolve()}:
+        return [default_cases_dir()]
     local = Path("tests") / "rules"
-    return [local if local.is_dir() else _CHECKOUT_CASES]
+    return [local if local.is_dir() else default_cases_dir()]
 
 
 def _shown(issue: Issue) -> str:
     loc = issue.location
     if not loc.file:
         return issue.render()
-    return Issue(issue.code, issue.message, Location(display_path(loc.file), loc.line, loc.col, loc.yaml_path), issue.hint, issue.severity).render()
+    return Issue(issue.code, issue.message, Location(openable_path(loc.file), loc.line, loc.col, loc.yaml_path), issue.hint, issue.severity).render()
 
 
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -73,7 +81,7 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def run_test(args: argparse.Namespace) -> int:
     pack, compiled = _load(args)
-    cases, problems = ruletest.load_cases(_case_paths(args.cases))
+    cases, problems = ruletest.load_cases(_case_paths(args.cases, args.rules))
     for issue in problems:
         print(_shown(issue), file=sys.stderr)
     results = ruletest.run_cases(cases, pack.rules, compiled, engine=args.engine, pack=pack)
@@ -126,7 +134,7 @@ def _read_yaml_events(paths: list[Path]) -> list[Event]:
 def run_lint(args: argparse.Namespace) -> int:
     pack, compiled = _load(args)
     events = _read_events(args.events)
-    cases, problems = ruletest.load_cases(_case_paths(args.cases))
+    cases, problems = ruletest.load_cases(_case_paths(args.cases, args.rules))
     seeds_dir = Path(args.seeds) if args.seeds else ruletest.default_seeds_dir()
     if args.seeds and not seeds_dir.is_dir():  # type: ignore[union-attr]
         problems.append(Issue("E701", "no such folder of source documents", Location(args.seeds)))

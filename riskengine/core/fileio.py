@@ -15,7 +15,11 @@ Besides:
 * a FIFO, a character device or a ``/dev/stdout``-like path is streamed to, never replaced (as
   root, replacing ``/dev/null`` with a file breaks the machine);
 * failing to write (missing or read-only folder, a folder as target, full disk, file-size limit)
-  is an InputError E406 naming the target, and the old file is left as it was.
+  is an InputError E406 naming the target, and the old file is left as it was;
+* a file one may not write (read-only, or another user's) is refused too, although replacing it
+  needs only its folder's permission: a shell's ``>`` or ``cp`` refuse it, and so do we;
+* ``check_writable`` says so before any work is done (the CLI checks every output it was given),
+  and ``write_all`` writes several files all or none.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import errno
 import os
 import secrets
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -103,6 +107,43 @@ def _is_stream(path: str) -> bool:
     return real.startswith(("/dev/", "/proc/")) or os.path.abspath(path).startswith(("/dev/", "/proc/"))
 
 
+def _may_write(path: str | os.PathLike[str]) -> bool:
+    # effective ids: what this process may do (root without CAP_DAC_OVERRIDE may not write another
+    # user's read-only file), which is what open() and rename() will check
+    return os.access(path, os.W_OK, effective_ids=os.access in os.supports_effective_ids)
+
+
+def _not_writable(path: str | os.PathLike[str]) -> str:
+    try:
+        read_only = bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only = False
+    return "read-only file system" if read_only else "permission denied"
+
+
+def _folder_not_writable(shown: str, folder: str) -> str:
+    # the folder as the user named it, unless a symlink led elsewhere
+    given = os.path.dirname(shown) or "."
+    named = given if os.path.realpath(given) == os.path.realpath(folder) else folder
+    return f"folder {named} is not writable ({_not_writable(folder)})"
+
+
+def check_writable(path: str | os.PathLike[str]) -> None:
+    """Raise the E406 that writing ``path`` would raise, where that is known without writing: a
+    file or a folder one may not write, a read-only file system. A missing folder, a folder as
+    target and streams are left to the writer, which says what it makes of them."""
+    shown = os.fspath(path)
+    if _is_stream(shown) or os.path.isdir(shown):
+        return
+    target = os.path.realpath(shown)
+    if os.path.lexists(target) and not _may_write(target):
+        raise _cannot_write(shown, f"the file is not writable ({_not_writable(target)})")
+    folder = os.path.dirname(target) or "."
+    # the folder too when the file exists: it is replaced, not rewritten in place
+    if os.path.isdir(folder) and not _may_write(folder):
+        raise _cannot_write(shown, _folder_not_writable(shown, folder))
+
+
 @contextlib.contextmanager
 def _streaming(target: str, mode: str) -> Iterator[IO[Any]]:
     # O_APPEND: /dev/stdout redirected to a file must not start over at offset 0 (the shell truncated it).
@@ -147,6 +188,7 @@ def atomic_writer(
         with _streaming(shown, mode) as stream:
             yield stream
         return
+    check_writable(shown)
     # A symlink is written through: the file it points to is replaced, the link stays.
     target = Path(os.path.realpath(shown))
     temp = _temp_path(target)
@@ -198,4 +240,15 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, protect: It
             text.write(data)
 
 
-__all__ = ["atomic_writer", "protect", "reset_protection", "write_atomic"]
+def write_all(outputs: Sequence[tuple[str | os.PathLike[str], str | bytes]], *, protect: Iterable[str | os.PathLike[str]] = ()) -> None:
+    """Write several files, all or none: every one is written to its temporary file first, and
+    they replace their targets only once all are written. A target that cannot be written (folder
+    or file not writable, no such folder, full disk) fails the call with none of them replaced.
+    Only a failure of the final renames themselves could leave some replaced."""
+    with contextlib.ExitStack() as stack:
+        for path, data in outputs:
+            handle = stack.enter_context(atomic_writer(path, "wb" if isinstance(data, bytes) else "w", protect=protect))
+            handle.write(data)
+
+
+__all__ = ["atomic_writer", "check_writable", "protect", "reset_protection", "write_all", "write_atomic"]

@@ -38,10 +38,32 @@ def sample_data_dir() -> Path:
     return _bundled("data", "_data")
 
 
+def default_cases_dir() -> Path:
+    """The rule test cases the default packs ship with (``riskengine rules test`` and ``lint``)."""
+    return _bundled("tests/rules", "_rule_tests")
+
+
+def gdelt_cases_dir() -> Path:
+    """The GDELT pack's cases, run against that pack alone."""
+    return _bundled("tests/rules_gdelt", "_rule_tests_gdelt")
+
+
+def bundled_dirs() -> dict[str, Path]:
+    """Each bundled folder by the name output gives it (``rules``, ``tests/rules`` ...)."""
+    return {
+        "rules": default_rules_dir(),
+        "rules_gdelt": gdelt_rules_dir(),
+        "templates": default_templates_dir(),
+        "data": sample_data_dir(),
+        "tests/rules": default_cases_dir(),
+        "tests/rules_gdelt": gdelt_cases_dir(),
+    }
+
+
 def display_path(path: str) -> str:
-    """How a file is named in output: bundled files as ``rules/x.yaml`` wherever they are
-    installed, others relative to the working directory when below it, so output is the same
-    on every machine."""
+    """How a file is named in reports and briefs: bundled files as ``rules/x.yaml`` wherever they
+    are installed, others relative to the working directory when below it, so output is the same
+    on every machine. ``bundled_file`` turns such a name back into the file."""
     # Every contribution names its rule file: resolving the same few paths again for each of
     # them took half of scoring 10,000 events. The working directory is part of the answer.
     return _display_path(path, os.getcwd())
@@ -50,7 +72,7 @@ def display_path(path: str) -> str:
 @functools.lru_cache(maxsize=1024)
 def _display_path(path: str, cwd: str) -> str:
     resolved = Path(path).resolve()
-    for label, root in (("rules", default_rules_dir()), ("rules_gdelt", gdelt_rules_dir()), ("templates", default_templates_dir()), ("data", sample_data_dir())):
+    for label, root in bundled_dirs().items():
         try:
             return f"{label}/{resolved.relative_to(root.resolve()).as_posix()}"
         except ValueError:
@@ -59,3 +81,25 @@ def _display_path(path: str, cwd: str) -> str:
         return resolved.relative_to(Path(cwd).resolve()).as_posix()
     except ValueError:
         return path
+
+
+def bundled_file(name: str) -> Path | None:
+    """The bundled file or folder that output names ``name`` (``rules/ngo.yaml``, ``rules_gdelt``),
+    where this installation keeps it; None when no bundled one has that name."""
+    parts = Path(name).as_posix().strip("/").split("/")
+    # tests/rules before rules: the longest name that matches is the folder meant.
+    for label, root in sorted(bundled_dirs().items(), key=lambda item: -len(item[0])):
+        depth = label.count("/") + 1
+        if parts[:depth] == label.split("/") and ".." not in parts[depth:]:
+            candidate = root.joinpath(*parts[depth:])
+            return candidate if candidate.exists() else None
+    return None
+
+
+def openable_path(path: str) -> str:
+    """How a file is named on a terminal: as in reports (display_path) when that name opens it
+    from the working directory, as a checkout run from its root does; otherwise (a package
+    installed elsewhere) by its absolute path."""
+    shown = display_path(path)
+    resolved = Path(path).resolve()
+    return shown if Path(shown).resolve() == resolved else str(resolved)

@@ -80,7 +80,9 @@ def _sqlite_connect(path: str) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA busy_timeout=60000")
     except sqlite3.Error as error:
-        raise StoreError(f"cannot open store {path}: {error}") from None
+        # SQLite's own words ("unable to open database file") do not say why
+        why = f"; folder {folder} is not writable, and SQLite keeps its journal beside the database" if not os.access(folder, os.W_OK) else ""
+        raise StoreError(f"cannot open store {path}: {error}{why}") from None
     return conn
 
 
