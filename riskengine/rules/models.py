@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 STAKEHOLDERS: tuple[str, ...] = ("investor", "government", "ngo", "analyst")
 DIMENSIONS: tuple[str, ...] = ("escalation", "security", "economic", "diplomatic", "humanitarian", "military")
@@ -303,6 +303,46 @@ class Rule(_Strict):
         return self.effect == "lowers"
 
 
+AlertFloorClass = Literal["low", "medium", "high", "very high"]
+
+
+class AlertSettings(_Strict):
+    """When a stakeholder's weekly scores raise an alert (``riskengine alerts``, the brief's first
+    lines; docs/ALERTS.md). The defaults follow OCHA's HDX Signals: a level not seen in a year,
+    above a minimum, not announced again within about six months."""
+
+    floor: AlertFloorClass | float = Field(
+        "medium",
+        description=(
+            "The least a score must reach to alert, as a class (its lower threshold in this profile) or a score "
+            "between 0 and 10: a score that rose into 'low', or whose yearly high is still low, is not news"
+        ),
+    )
+    peak_weeks: int = Field(
+        52,
+        ge=4,
+        le=260,
+        description="N: a score alerts when it is above each of the N weeks before it ('its highest in N weeks'); 4 to 260",
+    )
+    cooldown_weeks: int = Field(
+        26,
+        ge=0,
+        le=104,
+        description=(
+            "K: an alert is not raised again while its condition held in any of the K weeks before (a crossing into "
+            "a higher class than those still is); 0 turns the cool-down off; at most 104"
+        ),
+    )
+
+    @field_validator("floor", mode="before")
+    @classmethod
+    def _floor_in_range(cls, value: Any) -> Any:
+        # bool is an int to Python: 'floor: yes' must not read as a floor of 1.0
+        if isinstance(value, bool) or (isinstance(value, (int, float)) and not 0 < value < 10):
+            raise ValueError("floor is a class (low, medium, high, very high) or a score between 0 and 10")
+        return value
+
+
 class Profile(_Strict):
     """How one stakeholder reads the scores."""
 
@@ -324,6 +364,7 @@ class Profile(_Strict):
         le=1,
         description="The largest share of a dimension's raising points that lowering rules may take off (0-1)",
     )
+    alerts: AlertSettings = Field(default_factory=AlertSettings, description="When the scores raise an alert (floor, peak_weeks, cooldown_weeks)")
 
     @model_validator(mode="after")
     def _check(self) -> Profile:
@@ -357,6 +398,7 @@ __all__ = [
     "METHODS",
     "OPERATORS",
     "STAKEHOLDERS",
+    "AlertSettings",
     "AllOf",
     "AnyOf",
     "Comparison",
