@@ -30,6 +30,7 @@ from riskengine.core.windows import Window, week_of
 from riskengine.ingest.event_files import ReadReport, read_events, stream_events
 from riskengine.rules.ir import CompiledRuleSet
 from riskengine.rules.loader import RulePack
+from riskengine.scoring import alerts
 from riskengine.scoring.contributions import (
     STAKEHOLDER_TITLES,
     check_stakeholders,
@@ -49,15 +50,24 @@ class ScoringPlan:
     window: Window
     history: list[Window]
     earliest: dt.date
+    # The weeks the window's alerts read (scoring.alerts: N + K + 1, longer than the trend's
+    # history); none when the window is not an ISO week, as alerts are weekly.
+    alert_history: list[Window] = field(default_factory=list)
+
+    @property
+    def first_window(self) -> Window:
+        return self.alert_history[0] if len(self.alert_history) > len(self.history) else self.history[0]
 
 
-def plan_windows(window: Window, history_weeks: int, compiled: CompiledRuleSet) -> ScoringPlan:
+def plan_windows(window: Window, history_weeks: int, compiled: CompiledRuleSet, alert_weeks: int = 0) -> ScoringPlan:
     history = window.history(max(history_weeks, 2))
+    alert_history = window.history(alert_weeks) if alert_weeks and alerts.is_iso_week(window) else []
+    first = alert_history[0] if len(alert_history) > len(history) else history[0]
     if any(r.window_days is None for r in compiled.pattern_rules):
         # A pattern rule whose joins do not bound its span may pair with any earlier event.
-        return ScoringPlan(window, history, dt.date.min)
+        return ScoringPlan(window, history, dt.date.min, alert_history)
     reach_back = max((r.window_days or 0 for r in compiled.pattern_rules), default=0)
-    return ScoringPlan(window, history, history[0].start - dt.timedelta(days=reach_back))
+    return ScoringPlan(window, history, first.start - dt.timedelta(days=reach_back), alert_history)
 
 
 def resolve_window(window: Window | None, events: Sequence[Event]) -> Window:
@@ -83,7 +93,7 @@ def _bounds(plan: ScoringPlan, pack: RulePack, compiled: CompiledRuleSet, batch_
     return make_bounds(
         compiled,
         per_fields_of(pack),
-        first_period=plan.history[0].start,
+        first_period=plan.first_window.start,
         last_day=plan.window.end,
         period_days=plan.window.days,
         chunk_size=batch_size,
@@ -117,22 +127,26 @@ def _score_prepared(
         def points(w: Window, stakeholder: str = stakeholder, weights: Mapping[Any, float] = weights, relief: float = profile.max_relief) -> dict[str, float]:
             return totals.net(w.start.toordinal(), stakeholder, weights, relief)
 
-        results.append(
-            stakeholder_score(
-                stakeholder=stakeholder,
-                title=profile.title,
-                weights=weights,
-                thresholds=profile.thresholds,
-                saturation=profile.saturation,
-                regions_of_interest=profile.regions_of_interest,
-                current=[c for c in detail.contributions.get(window.start.toordinal(), []) if c.stakeholder == stakeholder],
-                previous=[c for c in detail.contributions.get(previous.start.toordinal(), []) if c.stakeholder == stakeholder],
-                history=[(w.label, points(w)) for w in plan.history],
-                now_points=points(window),
-                before_points=points(previous),
-                max_relief=profile.max_relief,
-            )
+        current = [c for c in detail.contributions.get(window.start.toordinal(), []) if c.stakeholder == stakeholder]
+        score = stakeholder_score(
+            stakeholder=stakeholder,
+            title=profile.title,
+            weights=weights,
+            thresholds=profile.thresholds,
+            saturation=profile.saturation,
+            regions_of_interest=profile.regions_of_interest,
+            current=current,
+            previous=[c for c in detail.contributions.get(previous.start.toordinal(), []) if c.stakeholder == stakeholder],
+            history=[(w.label, points(w)) for w in plan.history],
+            now_points=points(window),
+            before_points=points(previous),
+            max_relief=profile.max_relief,
         )
+        if plan.alert_history:  # the alerts read the profile's last N + K + 1 weeks of these totals
+            needed = plan.alert_history[-alerts.rules_of(profile).weeks_needed :]
+            weeks = alerts.weekly_scores(profile, ((w.label, points(w), totals.events.get(w.start.toordinal(), 0)) for w in needed))
+            score = score.model_copy(update={"alerts": alerts.week_alerts(profile, stakeholder, weeks, current, pack.version)})
+        results.append(score)
     report = ScoreReport(
         generated_at=now,
         window=window_out(window),
@@ -174,7 +188,7 @@ def score_events(
     """The report of ``window`` (default: the week of the latest event) over events in memory."""
     chosen = check_stakeholders(stakeholders)
     window = resolve_window(window, events)
-    plan = plan_windows(window, history_weeks, compiled)
+    plan = plan_windows(window, history_weeks, compiled, alerts.weeks_needed(pack, chosen))
     # No look-ahead: what happens after the window cannot raise its score.
     relevant = sorted((e for e in events if plan.earliest <= e.event_date <= window.end), key=lambda e: (e.event_date, e.event_id))
     bounds = _bounds(plan, pack, compiled, batch_size, watch=False)
@@ -204,7 +218,7 @@ def score_files(
     files = [Path(p) for p in paths] if paths else [sample_data_dir() / "sample_events.yaml"]
     if window is None:
         window = _latest_week(files, skip_invalid)
-    plan = plan_windows(window, history_weeks, compiled)
+    plan = plan_windows(window, history_weeks, compiled, alerts.weeks_needed(pack, chosen))
     bounds = _bounds(plan, pack, compiled, batch_size, watch=True)
     processes = choose_workers(files, workers)
 

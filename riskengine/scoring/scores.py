@@ -35,9 +35,11 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal, Protocol
+from dataclasses import asdict
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from riskengine.core.events import Event
 from riskengine.core.windows import Window
@@ -139,6 +141,66 @@ class HistoryPoint(_Out):
     score: float
 
 
+# Alerts: the models only; the rules that raise them are riskengine.scoring.alerts (docs/ALERTS.md).
+# Dataclasses rather than models, so that ``Alert(id, week, ...)`` keeps taking its first ten
+# fields by position as it did when it was the service's own type.
+
+
+@pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+class AlertDriver:
+    """One rule firing behind an alert: what drove the score that crossed or peaked."""
+
+    rule_id: str
+    rule_title: str
+    dimension: str
+    weighted_points: Annotated[float, Field(description="The firing's weighted points")]
+    share: Annotated[float, Field(description="Its share (0-1) of the subject's raising points this week (overall: points weighted as the overall score weighs them)")]
+    event_ids: tuple[str, ...]
+    rule_source: Annotated[str, Field(description="Document and section the rule encodes")]
+    rule_file: str
+    rule_line: int
+
+
+AlertKind = Literal["class_crossing", "highest_in_weeks"]
+
+
+@pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+class Alert:
+    """A stakeholder's score (overall or one dimension) that rose into a higher class than the
+    week before, or reached its highest in ``highest_in_weeks`` weeks, at or above the floor."""
+
+    id: Annotated[str, Field(description="Stable: week:stakeholder[:dimension]:class for a crossing, week:stakeholder[:dimension]:highest-Nw for a peak")]
+    week: str
+    stakeholder: str
+    score: float
+    score_class: str
+    previous_week: str
+    previous_score: Annotated[float, Field(description="The score the week before")]
+    previous_class: str
+    change: Annotated[float, Field(description="score - previous_score")]
+    rule_pack: Annotated[str, Field(description="Content hash of the rule pack")]
+    kind: Annotated[AlertKind, Field(description="class_crossing, or highest_in_weeks when only the peak is new")] = "class_crossing"
+    subject: Annotated[str, Field(description="overall, or the dimension that crossed or peaked")] = "overall"
+    highest_in_weeks: Annotated[int | None, Field(description="N when the score is above each of the N weeks before it, else null")] = None
+    beat_score: Annotated[float | None, Field(description="With highest_in_weeks: the highest of those N weeks")] = None
+    beat_week: Annotated[str | None, Field(description="With highest_in_weeks: the latest week that scored beat_score")] = None
+    headline: Annotated[str, Field(description="The alert in one sentence")] = ""
+    drivers: Annotated[tuple[AlertDriver, ...], Field(description="The firings that drove the score most this week, heaviest first")] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class WeekAlerts(_Out):
+    """A week's alerts for one stakeholder, with the rules they were raised by."""
+
+    floor: float = Field(description="The least score that alerts")
+    floor_class: str = Field(description="The class of the floor")
+    peak_weeks: int = Field(description="N of 'highest in N weeks'")
+    cooldown_weeks: int = Field(description="K: weeks in which the same alert is not raised again")
+    raised: list[Alert] = Field(description="The alerts, overall first, then dimensions by score")
+
+
 class StakeholderScore(_Out):
     stakeholder: str
     title: str
@@ -153,6 +215,7 @@ class StakeholderScore(_Out):
     drivers: list[Driver]
     history: list[HistoryPoint]
     contributions: list[Contribution]
+    alerts: WeekAlerts | None = Field(None, description="The week's alerts (riskengine.scoring.alerts); null when the window is not an ISO week")
 
 
 class RulePackInfo(_Out):
@@ -451,6 +514,8 @@ def window_out(window: Window) -> WindowOut:
 __all__ = [
     "CLASSES",
     "SCHEMA_VERSION",
+    "Alert",
+    "AlertDriver",
     "Contribution",
     "DimensionScore",
     "Driver",
@@ -461,6 +526,7 @@ __all__ = [
     "ScoreReport",
     "SourceOut",
     "StakeholderScore",
+    "WeekAlerts",
     "WindowOut",
     "classify",
     "saturate",
