@@ -17,7 +17,7 @@ pytest.importorskip("fastapi", reason="the [serve] extra is not installed")
 from fastapi.testclient import TestClient
 
 from riskengine.core.resources import default_rules_dir
-from riskengine.service.alerts import Alert
+from riskengine.scoring.alerts import Alert
 from riskengine.service.app import ServiceConfig, create_app
 from riskengine.service.webhooks import SIGNATURE_HEADER, Deliverer, RetryPolicy
 from riskengine.store import ingest_file, open_store
@@ -211,9 +211,11 @@ def test_the_service_delivers_the_alerts_of_the_latest_week_once(tmp_path: Path)
     app = create_app(config)
     service = app.state.service
     service.deliverer.post = post
-    assert service.deliver_alerts() == {"delivered": 3, "failed": 0, "skipped": 0}
-    assert "2025-W27:ngo:medium" in sent
-    assert service.deliver_alerts() == {"delivered": 0, "failed": 0, "skipped": 3}
+    # 2025-W27 raises 7 alerts (riskengine/scoring/alerts.py): overall crossings for investor,
+    # government and ngo (under the ids the service always gave them), dimension crossings too
+    assert service.deliver_alerts() == {"delivered": 7, "failed": 0, "skipped": 0}
+    assert "2025-W27:ngo:medium" in sent and "2025-W27:ngo:humanitarian:medium" in sent
+    assert service.deliver_alerts() == {"delivered": 0, "failed": 0, "skipped": 7}
     service.stop()
 
 

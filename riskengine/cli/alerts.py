@@ -1,34 +1,109 @@
-"""riskengine alerts: stakeholders whose overall score crossed into a higher class than the
-week before (from event files, or the store with --store)."""
+"""riskengine alerts: the week's alerts per stakeholder, in the style of OCHA's HDX Signals: a
+score (overall or a dimension) rising into a higher class than the week before, or at its highest
+in N weeks, at or above a floor, and not raised again within a cool-down (docs/ALERTS.md). From
+event files, or the event store with --store."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 
-from riskengine import api
-from riskengine.cli.common import add_input_options, add_window_options, load_inputs, window_from
-from riskengine.service.alerts import alerts_of
+from riskengine.briefs.render import md_escape
+from riskengine.cli.common import (
+    UsageError,
+    add_input_options,
+    add_window_options,
+    score_inputs,
+    stakeholder_choices,
+    stakeholders_from,
+    window_from,
+)
+from riskengine.core.fileio import write_atomic
+from riskengine.scoring.alerts import OVERALL, AlertCheck, AlertsReport, alerts_report
+from riskengine.scoring.scores import Alert
+
+FORMATS = ("table", "json", "md")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("alerts", help="list class crossings (a stakeholder's score rising into a higher class)", description=__doc__)
+    parser = subparsers.add_parser(
+        "alerts",
+        help="list the week's alerts: scores rising into a higher class, or at their highest in N weeks",
+        description=__doc__,
+        epilog="Example: riskengine alerts --week 2025-W27 --format md. The rules per stakeholder are 'alerts:' in rules/profiles.yaml.",
+    )
     add_input_options(parser)
     add_window_options(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--stakeholder", choices=stakeholder_choices(), default="all")
+    # "text" is what --format took before "table" and "md"; kept so scripts keep working
+    parser.add_argument("--format", choices=(*FORMATS, "text"), default="table", help="table, json or md (default: %(default)s)")
+    parser.add_argument("-o", "--out", metavar="FILE", help="write to FILE (atomically) instead of standard output")
     parser.set_defaults(func=run)
 
 
+def render_json(found: AlertsReport) -> str:
+    return json.dumps(found.model_dump(mode="json", exclude_none=False), indent=2, ensure_ascii=False) + "\n"
+
+
+def _rules(check: AlertCheck) -> str:
+    return f"floor {check.floor_class} ({check.floor:.2f}), highest in {check.peak_weeks} weeks, cool-down {check.cooldown_weeks} weeks"
+
+
+def render_table(found: AlertsReport) -> str:
+    lines = [f"{found.week}: {len(found.alerts)} alert(s), against {found.previous_week}; rule pack {found.rule_pack}"]
+    for check in found.checked:
+        mine = [a for a in found.alerts if a.stakeholder == check.stakeholder]
+        lines.append("")
+        lines.append(f"{check.stakeholder}: {len(mine) or 'no'} alert(s) ({_rules(check)})")
+        for a in mine:
+            lines.append(f"  {a.id}: {a.headline}")
+            for d in a.drivers:
+                lines.append(f"    {d.share:>4.0%} {d.rule_id} ({d.dimension}, {d.weighted_points:.2f}): {', '.join(d.event_ids)}")
+    return "\n".join(lines) + "\n"
+
+
+def _md_alert(a: Alert) -> list[str]:
+    lines = [f"- **{md_escape(a.headline)}**"]
+    if a.drivers:
+        shown = "; ".join(
+            f"`{d.rule_id}` {md_escape(d.rule_title)} ({d.dimension}, {d.share:.0%}{'' if a.subject != OVERALL else ' of the weighted points'}: "
+            f"{md_escape(', '.join(d.event_ids))})"
+            for d in a.drivers
+        )
+        lines.append(f"  - Driven most by {shown}")
+    lines.append(f"  - Alert `{a.id}`")
+    return lines
+
+
+def render_md(found: AlertsReport) -> str:
+    lines = [
+        f"# Alerts, {found.week}",
+        "",
+        f"Compared with {found.previous_week}; rule pack {found.rule_pack}; {len(found.alerts)} alert{'s' if len(found.alerts) != 1 else ''}.",
+        "An alert is a score, overall or in one dimension, that rose into a higher class than the week before or is at its "
+        "highest in N weeks, at or above the floor; the same alert is not raised again within the cool-down.",
+    ]
+    for check in found.checked:
+        mine = [a for a in found.alerts if a.stakeholder == check.stakeholder]
+        lines += ["", f"## {md_escape(check.title)} ({check.stakeholder})", "", f"Rules: {_rules(check)}.", ""]
+        if not mine:
+            lines.append("No alerts this week.")
+        for a in mine:
+            lines += _md_alert(a)
+    return "\n".join(lines) + "\n"
+
+
 def run(args: argparse.Namespace) -> int:
-    window = window_from(args)
-    pack, events = load_inputs(args)
-    report = api.score(events, rules=pack, window=window, engine=args.engine, now=args.now)
-    found = alerts_of(report, pack)
-    if args.format == "json":
-        print(json.dumps({"week": report.window.label, "alerts": [a.as_dict() for a in found]}, indent=2, sort_keys=True))
-        return 0
-    if not found:
-        print(f"{report.window.label}: no stakeholder crossed into a higher class")
-    for a in found:
-        print(f"{a.id}: {a.stakeholder} {a.previous_class} {a.previous_score:.2f} ({a.previous_week}) -> {a.score_class} {a.score:.2f} ({a.week}), {a.change:+.2f}")
+    if args.date_from or args.date_to:
+        raise UsageError("alerts are weekly: give --week (or nothing, for the week of the latest event), not --from/--to")
+    window_from(args)  # a bad week is a usage error before any reading
+    found = alerts_report(score_inputs(args, stakeholders_from(args.stakeholder)).report)
+    render = {"json": render_json, "md": render_md}.get(args.format, render_table)
+    text = render(found)
+    if args.out:
+        write_atomic(args.out, text)
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
     return 0

@@ -40,8 +40,8 @@ from riskengine.ingest.event_files import stream_events
 from riskengine.rules.compiler import compile_rules
 from riskengine.rules.loader import load_rules_text
 from riskengine.rules.models import STAKEHOLDERS
+from riskengine.scoring.alerts import Alert, alerts_of
 from riskengine.scoring.scores import ScoreReport
-from riskengine.service.alerts import Alert, alerts_of
 from riskengine.service.records import brief_record
 from riskengine.service.state import EventCache, Poller, RulesHolder, issue_json
 from riskengine.service.webhooks import Deliverer, RetryPolicy
@@ -204,7 +204,7 @@ class Service:
         if not events:
             return {}
         report = api.score(events, rules=self.rules.current.pack)
-        return self.deliverer.deliver(alerts_of(report, self.rules.current.pack))
+        return self.deliverer.deliver(alerts_of(report))
 
 
 def _window(week: str | None, date_from: str | None, date_to: str | None) -> Window | None:
@@ -498,7 +498,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     def alerts(request: Request, week: str | None = Query(None, pattern=WEEK_PATTERN, description="ISO week (default: the week of the latest event)")) -> AlertsOut:
         """Stakeholders whose overall score crossed into a higher class than the week before."""
         report = service.report(_window(week, None, None), None)
-        found = alerts_of(report, service.rules.current.pack)
+        found = alerts_of(report)
         request.state.summary = {"window": report.window.label, "alerts": [a.id for a in found]}
         return AlertsOut(week=report.window.label, alerts=list(found))
 

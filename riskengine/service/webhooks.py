@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from riskengine.service.alerts import Alert
+from riskengine.scoring.alerts import Alert
 from riskengine.store.db import Store, utc_now
 
 SIGNATURE_HEADER = "X-Riskengine-Signature"
