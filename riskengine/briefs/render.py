@@ -312,6 +312,85 @@ class SectionWarning(_Ctx):
     message: str = Field(description="What is missing and why")
 
 
+# ---------------------------------------------------------------------------------------------
+# Alerts, shown before the bottom line (templates/_alerts.*.j2). The rules that raise them are
+# riskengine.scoring.alerts; scoring puts a week's alerts in the report, so every brief of that
+# report shows the same ones as `riskengine alerts` and the service.
+
+
+class AlertDriverRow(_Ctx):
+    rule_id: str = Field(description="The rule that fired")
+    rule_title: str = Field(description="Its title")
+    dimension: str = Field(description="Its dimension")
+    weighted_points: float = Field(description="The firing's weighted points")
+    share_percent: int = Field(description="Its share of the alerting score's raising points this week, in percent")
+    event_ids: list[str] = Field(description="The events of the firing")
+    rule_source: str = Field(description="Document and section the rule encodes")
+
+
+class AlertItem(_Ctx):
+    id: str = Field(description="Stable alert id, as `riskengine alerts` and the service's webhooks give it")
+    kind: str = Field(description="class_crossing or highest_in_weeks")
+    subject: str = Field(description="'overall' or a dimension name")
+    headline: str = Field(description="The alert in one sentence: what crossed or peaked, the value, the previous value or the N-week high it beat")
+    score: float = Field(description="The score that alerted, 0-10")
+    score_class: str = Field(description="Its class")
+    previous_score: float = Field(description="The score the week before")
+    previous_class: str = Field(description="Its class the week before")
+    highest_in_weeks: int | None = Field(description="N when the score is the highest in N weeks, or null")
+    drivers: list[AlertDriverRow] = Field(description="The firings that drove the score most, heaviest first")
+
+
+class AlertSection(_Ctx):
+    raised: list[AlertItem] = Field(description="The week's alerts, overall first; empty when there are none")
+    floor: float = Field(description="The least score that alerts")
+    floor_class: str = Field(description="The class of the floor")
+    peak_weeks: int = Field(description="N of 'highest in N weeks'")
+    cooldown_weeks: int = Field(description="Weeks in which the same alert is not raised again")
+
+
+def _alerts(s: StakeholderScore) -> AlertSection | None:
+    """The stakeholder's alerts of the week; None when they were not computed (a window that is
+    not an ISO week), so the brief says nothing rather than "no alerts"."""
+    if s.alerts is None:
+        return None
+    return AlertSection(
+        raised=[
+            AlertItem(
+                id=a.id,
+                kind=a.kind,
+                subject=a.subject,
+                headline=a.headline,
+                score=a.score,
+                score_class=a.score_class,
+                previous_score=a.previous_score,
+                previous_class=a.previous_class,
+                highest_in_weeks=a.highest_in_weeks,
+                drivers=[
+                    AlertDriverRow(
+                        rule_id=d.rule_id,
+                        rule_title=d.rule_title,
+                        dimension=d.dimension,
+                        weighted_points=d.weighted_points,
+                        share_percent=round(d.share * 100),
+                        event_ids=list(d.event_ids),
+                        rule_source=d.rule_source,
+                    )
+                    for d in a.drivers
+                ],
+            )
+            for a in s.alerts.raised
+        ],
+        floor=s.alerts.floor,
+        floor_class=s.alerts.floor_class,
+        peak_weeks=s.alerts.peak_weeks,
+        cooldown_weeks=s.alerts.cooldown_weeks,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+
+
 class BriefContext(_Ctx):
     """Everything a brief template sees, for one stakeholder and one week."""
 
@@ -320,6 +399,7 @@ class BriefContext(_Ctx):
     title: str = Field(description="The stakeholder profile's title")
     window: WindowInfo = Field(description="The week of the brief")
     previous_window: WindowInfo = Field(description="The week before")
+    alerts: AlertSection | None = Field(None, description="The week's alerts, shown first; null when the window is not an ISO week")
     bluf: Bluf = Field(description="Bottom line up front")
     judgments: list[Judgment] = Field(description="Key judgments: overall first, then dimensions by score")
     dimensions: list[ScoreRow] = Field(description="Scores by dimension, highest first")
@@ -905,6 +985,7 @@ def build_context(report: ScoreReport, stakeholder: str, events: Iterable[Event]
         previous_window=WindowInfo(
             label=report.previous_window.label, start=report.previous_window.start, end=report.previous_window.end
         ),
+        alerts=_alerts(s),
         bluf=_bluf(s, report),
         judgments=_judgments(s, index),
         trend=_trend(s, report),
