@@ -20,7 +20,7 @@ from riskengine.cli.common import (
     window_from,
 )
 from riskengine.core.fileio import write_atomic
-from riskengine.scoring.alerts import OVERALL, AlertCheck, AlertsReport, alerts_report
+from riskengine.scoring.alerts import AlertCheck, AlertsReport, alerts_report
 from riskengine.scoring.scores import Alert
 
 FORMATS = ("table", "json", "md")
@@ -46,6 +46,10 @@ def render_json(found: AlertsReport) -> str:
     return json.dumps(found.model_dump(mode="json", exclude_none=False), indent=2, ensure_ascii=False) + "\n"
 
 
+def _percent(share: float) -> str:
+    return f"{round(share * 100)} %"  # as the briefs write percentages
+
+
 def _rules(check: AlertCheck) -> str:
     return f"floor {check.floor_class} ({check.floor:.2f}), highest in {check.peak_weeks} weeks, cool-down {check.cooldown_weeks} weeks"
 
@@ -59,7 +63,7 @@ def render_table(found: AlertsReport) -> str:
         for a in mine:
             lines.append(f"  {a.id}: {a.headline}")
             for d in a.drivers:
-                lines.append(f"    {d.share:>4.0%} {d.rule_id} ({d.dimension}, {d.weighted_points:.2f}): {', '.join(d.event_ids)}")
+                lines.append(f"    {_percent(d.share):>5} {d.rule_id} ({d.dimension}, {d.weighted_points:.2f}): {', '.join(d.event_ids)}")
     return "\n".join(lines) + "\n"
 
 
@@ -67,9 +71,7 @@ def _md_alert(a: Alert) -> list[str]:
     lines = [f"- **{md_escape(a.headline)}**"]
     if a.drivers:
         shown = "; ".join(
-            f"`{d.rule_id}` {md_escape(d.rule_title)} ({d.dimension}, {d.share:.0%}{'' if a.subject != OVERALL else ' of the weighted points'}: "
-            f"{md_escape(', '.join(d.event_ids))})"
-            for d in a.drivers
+            f"`{d.rule_id}` {md_escape(d.rule_title)} ({d.dimension}, {_percent(d.share)}: {md_escape(', '.join(d.event_ids))})" for d in a.drivers
         )
         lines.append(f"  - Driven most by {shown}")
     lines.append(f"  - Alert `{a.id}`")
@@ -82,7 +84,8 @@ def render_md(found: AlertsReport) -> str:
         "",
         f"Compared with {found.previous_week}; rule pack {found.rule_pack}; {len(found.alerts)} alert{'s' if len(found.alerts) != 1 else ''}.",
         "An alert is a score, overall or in one dimension, that rose into a higher class than the week before or is at its "
-        "highest in N weeks, at or above the floor; the same alert is not raised again within the cool-down.",
+        "highest in N weeks, at or above the floor; the same alert is not raised again within the cool-down. "
+        "Each names the firings that added most to that score this week, with their share of it.",
     ]
     for check in found.checked:
         mine = [a for a in found.alerts if a.stakeholder == check.stakeholder]

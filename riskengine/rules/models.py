@@ -30,6 +30,7 @@ Pattern rules relate two or more events:
 
 from __future__ import annotations
 
+import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
@@ -337,9 +338,11 @@ class AlertSettings(_Strict):
     @field_validator("floor", mode="before")
     @classmethod
     def _floor_in_range(cls, value: Any) -> Any:
-        # bool is an int to Python: 'floor: yes' must not read as a floor of 1.0
-        if isinstance(value, bool) or (isinstance(value, (int, float)) and not 0 < value < 10):
-            raise ValueError("floor is a class (low, medium, high, very high) or a score between 0 and 10")
+        # One message for both readings (a union reports one error per member). bool is an int
+        # to Python: 'floor: yes' must not read as a floor of 1.0.
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if (number and not 0 < value < 10) or not (number or value in typing.get_args(AlertFloorClass)):
+            raise ValueError(f"floor {value!r} is neither a class (low, medium, high, very high) nor a score between 0 and 10")
         return value
 
 
