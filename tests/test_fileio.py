@@ -46,3 +46,17 @@ def test_text_is_utf8_with_unix_newlines(tmp_path: Path) -> None:
 def test_bad_mode_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError), atomic_writer(tmp_path / "x", "a"):
         pass
+
+
+@pytest.mark.parametrize("verb", [["alerts"], ["score"]])
+def test_no_command_writes_over_the_bundled_sample(verb: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    # Regression: `riskengine alerts -o data/sample_events.yaml` replaced the bundled sample,
+    # the default input of every run, because only files named on the command line were guarded.
+    from riskengine.cli.app import main
+    from riskengine.core.resources import sample_data_dir
+
+    sample = sample_data_dir() / "sample_events.yaml"
+    before = sample.read_bytes()
+    assert main([*verb, "-o", str(sample)]) == 1
+    assert "error[E407]" in capsys.readouterr().err
+    assert sample.read_bytes() == before

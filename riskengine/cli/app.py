@@ -16,7 +16,7 @@ import threading
 from collections.abc import Sequence
 
 from riskengine.cli.common import UsageError
-from riskengine.core import fileio
+from riskengine.core import fileio, resources
 from riskengine.core.errors import InputError, Issue, Location, RiskEngineError
 
 EXIT_OK = 0
@@ -92,6 +92,9 @@ def guard_outputs(args: argparse.Namespace) -> None:
     output that cannot be written before any work is done or any other output written."""
     fileio.reset_protection()
     fileio.protect(p for name in INPUT_OPTIONS for p in _paths(getattr(args, name, None)))
+    # The bundled sample, packs and templates are inputs whenever no file is named, and never an
+    # output: `alerts -o data/sample_events.yaml` replaced the sample every default run reads.
+    fileio.protect(resources.bundled_dirs().values())
     outputs: dict[str, str] = {}
     for name in OUTPUT_OPTIONS:
         if name == "rejects" and not getattr(args, "skip_invalid", False):

@@ -57,15 +57,20 @@ def protect(paths: Iterable[str | os.PathLike[str]]) -> None:
             continue
         _protected[ident] = os.fspath(path)
         if os.path.isdir(path):
-            seen = 0
-            for root, _dirs, files in os.walk(path):
-                for name in files:
-                    seen += 1
-                    if seen > _MAX_WALK:
-                        return
-                    inner = _identity(os.path.join(root, name))
-                    if inner is not None:
-                        _protected.setdefault(inner, os.path.join(root, name))
+            _protect_files_under(path)
+
+
+def _protect_files_under(folder: str | os.PathLike[str]) -> None:
+    # Bounded per folder, so that one huge folder does not leave the paths after it unprotected.
+    seen = 0
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            seen += 1
+            if seen > _MAX_WALK:
+                return
+            inner = _identity(os.path.join(root, name))
+            if inner is not None:
+                _protected.setdefault(inner, os.path.join(root, name))
 
 
 def reset_protection() -> None:
