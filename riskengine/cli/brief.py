@@ -1,4 +1,4 @@
-"""riskengine brief: the weekly brief for each stakeholder, as Markdown, HTML or JSON files."""
+"""riskengine brief: the weekly brief for each stakeholder, as Markdown, HTML, JSON or PDF files."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from riskengine import api
-from riskengine.briefs.render import FORMATS, RenderedBrief, render_briefs, signed
+from riskengine.briefs.render import FORMATS, RenderedBrief, brief_filename, render_briefs, signed
+from riskengine.briefs.visuals import brief_images
 from riskengine.cli.common import (
     add_input_options,
     add_window_options,
@@ -34,7 +35,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_window_options(parser)
     parser.add_argument("--stakeholder", choices=stakeholder_choices(), default="all")
     parser.add_argument(
-        "--format", choices=(*FORMATS, "all"), default="md", help="md, html, json, or all three (default: %(default)s)"
+        "--format",
+        choices=(*FORMATS, "pdf", "all"),
+        default="md",
+        help="md, html, json, all three, or pdf (printed from the HTML by headless Chromium) (default: %(default)s)",
     )
     parser.add_argument("--out", metavar="DIR", default="briefs", help="folder for the briefs, '-' for standard output (default: %(default)s)")
     parser.add_argument("--templates", metavar="DIR", help="templates that override the built-in ones of the same name")
@@ -56,7 +60,8 @@ def check_now(value: str | None) -> None:
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    return FORMATS if value == "all" else (value,)
+    # A PDF is its HTML brief, printed: `all` stays md, html and json, which need no browser.
+    return FORMATS if value == "all" else ("html",) if value == "pdf" else (value,)
 
 
 def build(args: argparse.Namespace) -> list[RenderedBrief]:
@@ -92,6 +97,18 @@ def write(briefs: list[RenderedBrief], out: str) -> None:
             except OSError as exc:
                 raise InputError([Issue("E406", f"cannot write {target}: {exc.strerror}")]) from None
             print(f"wrote {target}")
+            if brief.fmt == "md":  # the map and charts it links, beside it (riskengine/briefs/visuals.py)
+                for image in brief_images(brief.context.event_map, brief.context.trend_charts, linked_from=brief.text):
+                    try:
+                        write_atomic(folder / image.filename, image.png)
+                    except OSError as exc:
+                        raise InputError([Issue("E406", f"cannot write {folder / image.filename}: {exc.strerror}")]) from None
+                    print(f"wrote {folder / image.filename}")
+    report(briefs, out)
+
+
+def report(briefs: list[RenderedBrief], out: str) -> None:
+    """How each brief reads, then its warnings on stderr."""
     seen: set[str] = set()
     stream = sys.stderr if out == "-" else sys.stdout
     for brief in briefs:
@@ -111,6 +128,28 @@ def write(briefs: list[RenderedBrief], out: str) -> None:
             )
 
 
+def publish(args: argparse.Namespace, briefs: list[RenderedBrief]) -> None:
+    """Write the briefs; for --format pdf, print their HTML to PDF files (one browser for all)."""
+    if args.format != "pdf":
+        write(briefs, args.out)
+        return
+    from riskengine.briefs.pdf import print_pdfs
+
+    folder = Path(args.out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError([Issue("E406", f"cannot create output folder: {exc.strerror}", hint=f"--out {args.out}")]) from None
+    printed = print_pdfs([(brief_filename(b.context, "pdf"), b.text) for b in briefs], args.now)
+    for pdf in printed:
+        try:
+            write_atomic(folder / pdf.filename, pdf.pdf)
+        except OSError as exc:
+            raise InputError([Issue("E406", f"cannot write {folder / pdf.filename}: {exc.strerror}")]) from None
+        print(f"wrote {folder / pdf.filename}")
+    report([RenderedBrief(b.context, "pdf", p.filename, "", b.leftovers) for b, p in zip(briefs, printed, strict=True)], args.out)
+
+
 def watched_paths(args: argparse.Namespace) -> list[Path]:
     paths = [Path(p) for p in (args.rules or [default_rules_dir()])]
     paths += [Path(p) for p in (args.events or [api.sample_events_path()])]
@@ -126,8 +165,10 @@ def run(args: argparse.Namespace) -> int:
         raise TemplateError(f"--templates {args.templates}: not a folder")
     if args.watch and args.out == "-":
         raise InputError([Issue("E406", "--watch writes files; give --out DIR rather than '-'")])
+    if args.format == "pdf" and args.out == "-":
+        raise InputError([Issue("E406", "--format pdf writes files; give --out DIR rather than '-'")])
     briefs = build(args)
-    write(briefs, args.out)
+    publish(args, briefs)
     record_published(args, briefs)  # in the event store, when there is one (riskengine/cli/stored.py)
     if not args.watch:
         return 0
@@ -141,7 +182,7 @@ def _watch(args: argparse.Namespace) -> int:
         shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
         print(f"changed: {shown}; rendering again", file=sys.stderr)
         try:
-            write(build(args), args.out)
+            publish(args, build(args))
         except InputError as error:  # half-saved files are normal while editing: report, keep watching
             for issue in error.issues:
                 print(issue.render(), file=sys.stderr)
