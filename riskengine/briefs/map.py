@@ -280,7 +280,7 @@ class _Projection:
 
 def _ring_path(ring: Sequence[tuple[float, float]], projection: _Projection, width: int, height: int) -> str:
     west, north, kx, ky = projection.west, projection.north, projection.kx * _UNIT, projection.ky * _UNIT
-    near = _TOLERANCE * _TOLERANCE
+    near = (2 * _TOLERANCE) ** 2
     points: list[Point] = []
     last_x = last_y = -(10**9)
     # Points within the tolerance of the last one kept are dropped on the way (a 1:10m coast
@@ -311,10 +311,17 @@ def _fmt(units: int) -> str:
 
 def _country_paths(m: EventMap) -> list[tuple[str, str]]:
     """(ISO3, SVG path data) of every country with territory in the view, in record order."""
-    projection = _projection_of(m)
+    return _paths_in_view(m.west, m.south, m.east, m.north, m.true_scale_latitude, m.width, m.height)
+
+
+@lru_cache(maxsize=8)
+def _paths_in_view(west: float, south: float, east: float, north: float, middle: float, width: int, height: int) -> list[tuple[str, str]]:
+    # Cached by view: briefs whose maps cover the same ground (same places and regions) share it.
+    ky = height / (north - south)
+    projection = _Projection(west, north, ky * math.cos(math.radians(middle)), ky)
     margin_lon = _CLIP_MARGIN / _UNIT / projection.kx
     margin_lat = _CLIP_MARGIN / _UNIT / projection.ky
-    view = (m.west - margin_lon, m.south - margin_lat, m.east + margin_lon, m.north + margin_lat)
+    view = (west - margin_lon, south - margin_lat, east + margin_lon, north + margin_lat)
     atlas = _atlas()
     out: dict[str, list[str]] = defaultdict(list)
     for i, code in enumerate(atlas.codes):
@@ -325,7 +332,7 @@ def _country_paths(m: EventMap) -> list[tuple[str, str]]:
             box = _bbox(ring)
             if box[2] < view[0] or box[0] > view[2] or box[3] < view[1] or box[1] > view[3]:
                 continue
-            path = _ring_path(ring, projection, m.width, m.height)
+            path = _ring_path(ring, projection, width, height)
             if path:
                 out[code or f"#{i}"].append(path)
     return [(code, "".join(paths)) for code, paths in out.items()]
