@@ -262,6 +262,20 @@ def test_missing_chromium_is_a_located_error_with_a_hint(tmp_path: Path, monkeyp
     assert not list((tmp_path / "out").glob("*.pdf"))
 
 
+def test_a_browser_that_dies_or_stdout_for_a_pdf_is_a_located_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from riskengine.cli.app import main
+
+    false = shutil.which("false")
+    assert false
+    monkeypatch.setenv("RISKENGINE_CHROMIUM", false)  # starts, and exits at once
+    code = main(["brief", "--week", "2025-W27", "--stakeholder", "ngo", "--format", "pdf", "--out", str(tmp_path), "--now", NOW])
+    err = capsys.readouterr().err
+    assert code == 1 and f"{false}: error[E409]" in err and "Traceback" not in err, err
+    code = main(["brief", "--week", "2025-W27", "--stakeholder", "ngo", "--format", "pdf", "--out", "-"])
+    err = capsys.readouterr().err
+    assert code == 1 and "error[E406] --format pdf writes files" in err, err
+
+
 def test_cli_writes_pdf_briefs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from riskengine.cli.app import main
 

@@ -65,7 +65,7 @@ class ChromiumError(InputError):
     """Chromium could not start, stopped, timed out or refused a command (E409)."""
 
     def __init__(self, message: str, where: str = "chromium") -> None:
-        super().__init__([Issue("E409", message, Location(where), "run it by hand to see why: chromium --headless --no-sandbox --version")], "Chromium failed")
+        super().__init__([Issue("E409", message, Location(where), f"run it by hand to see why: {where} --headless --no-sandbox --version")], "Chromium failed")
 
 
 def find_chromium() -> str:
@@ -177,13 +177,13 @@ class Chromium:
         while b"\0" not in self._buffer:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise ChromiumError(f"Chromium did not answer within {self.timeout:g} s")
+                raise ChromiumError(f"Chromium did not answer within {self.timeout:g} s", self.executable)
             ready, _, _ = select.select([self._from_browser], [], [], left)
             if not ready:
                 continue
             chunk = os.read(self._from_browser, 1 << 20)
             if not chunk:
-                raise ChromiumError("Chromium closed the connection (it may have crashed)")
+                raise ChromiumError("Chromium closed the connection (it may have crashed)", self.executable)
             self._buffer += chunk
         message, self._buffer = self._buffer.split(b"\0", 1)
         found: dict[str, Any] = json.loads(message)
@@ -201,7 +201,7 @@ class Chromium:
             answer = self._receive(deadline)
             if answer.get("id") == ident:
                 if "error" in answer:
-                    raise ChromiumError(f"{method}: {answer['error'].get('message', answer['error'])}")
+                    raise ChromiumError(f"{method}: {answer['error'].get('message', answer['error'])}", self.executable)
                 result: dict[str, Any] = answer.get("result", {})
                 return result
             if "method" in answer:
@@ -257,7 +257,7 @@ class Page:
         its own scripts, not the inspector's)."""
         found = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True})
         if "exceptionDetails" in found:
-            raise ChromiumError(f"evaluate: {found['exceptionDetails'].get('text', 'exception')}")
+            raise ChromiumError(f"evaluate: {found['exceptionDetails'].get('text', 'exception')}", self.browser.executable)
         return found["result"].get("value")
 
     def console(self) -> list[str]:
