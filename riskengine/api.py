@@ -29,7 +29,7 @@ from riskengine.rules import loader
 from riskengine.rules.compiler import compile_rules
 from riskengine.rules.ir import CompiledRuleSet
 from riskengine.rules.loader import RulePack
-from riskengine.scoring.pipeline import Scored, contributions_by_event, score_events
+from riskengine.scoring.pipeline import HISTORY_WEEKS, Scored, contributions_by_event, score_events
 from riskengine.scoring.pipeline import score_files as _score_files
 from riskengine.scoring.scores import Contribution, ScoreReport
 
@@ -106,7 +106,7 @@ def score(
     rules: RulePack | None = None,
     window: Window | str | None = None,
     stakeholders: Sequence[str] | None = None,
-    history_weeks: int = 8,
+    history_weeks: int = HISTORY_WEEKS,
     engine: str = "durable",
     now: str | None = None,
 ) -> ScoreReport:
@@ -134,7 +134,7 @@ def score_files(
     rules: RulePack | None = None,
     window: Window | str | None = None,
     stakeholders: Sequence[str] | None = None,
-    history_weeks: int = 8,
+    history_weeks: int = HISTORY_WEEKS,
     engine: str = "durable",
     now: str | None = None,
     skip_invalid: bool = False,

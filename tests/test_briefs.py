@@ -460,7 +460,9 @@ def test_event_text_cannot_inject_markup_or_template_code(field: str) -> None:
     html = render_brief(context, "html")
     js = render_brief(context, "json")
     for text in (md, html, js):
-        assert "{{" not in text and "{%" not in text and "49" not in text
+        assert "{{" not in text and "{%" not in text
+        # "49" would be 7*7 evaluated; the map's and charts' coordinates hold any digits
+        assert "49" not in re.sub(r"<svg .*?</svg>", "", text, flags=re.S)
         assert leftover_placeholders(text) == []
     assert "<script" not in html and "<script" not in js
     assert not re.search(r"(?<!\\)<", md), "an unescaped < in Markdown"
@@ -575,7 +577,7 @@ def sample() -> tuple[ScoreReport, list[Event]]:
     return api.score(events, rules=api.load_rules(), window="2025-W27", now=NOW), events
 
 
-@pytest.mark.parametrize("fmt", ["md", "html"])
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
 @pytest.mark.parametrize("stakeholder", STAKEHOLDERS)
 def test_golden_brief(sample: tuple[ScoreReport, list[Event]], stakeholder: str, fmt: str, update_golden: bool) -> None:
     import difflib
@@ -619,7 +621,9 @@ def test_cli_writes_every_brief_and_a_summary(tmp_path: Path, capsys: pytest.Cap
     code, stdout, stderr = _run(capsys, "brief", "--week", "2025-W27", "--stakeholder", "all", "--format", "md", "--out", str(out), "--now", NOW)
     assert code == 0, stderr
     written = sorted(p.name for p in out.iterdir())
-    assert written == sorted(f"2025-W27-{sh}.md" for sh in STAKEHOLDERS)
+    # each Markdown brief with the pictures it links beside it (riskengine/briefs/visuals.py)
+    pictures = ("md", "map.png", "dimensions.png", "regions.png")
+    assert written == sorted(f"2025-W27-{sh}{'.' if kind == 'md' else '-'}{kind}" for sh in STAKEHOLDERS for kind in pictures)
     for sh in STAKEHOLDERS:
         assert f"wrote {out / f'2025-W27-{sh}.md'}" in stdout
         assert re.search(rf"^{sh}: [a-z ]+ \d+\.\d \([+-±]\d+\.\d since 2025-W26\); \d+ drivers, \d+ actions, \d+ warnings$", stdout, re.M)
@@ -632,7 +636,7 @@ def test_cli_writes_every_brief_and_a_summary(tmp_path: Path, capsys: pytest.Cap
 def test_cli_all_formats_and_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, stderr = _run(capsys, "brief", "--week", "2025-W27", "--format", "all", "--out", str(tmp_path), "--now", NOW)
     assert code == 0, stderr
-    assert len(list(tmp_path.iterdir())) == 12
+    assert len(list(tmp_path.iterdir())) == 12 + 12  # md, html, json and the md's three pictures
     code, stdout, stderr = _run(capsys, "brief", "--week", "2025-W27", "--stakeholder", "ngo", "--format", "json", "--out", "-")
     assert code == 0, stderr
     data = json.loads(stdout)

@@ -133,7 +133,7 @@ def _assert_rule_at(path: Path, line: int, rule_id: str) -> None:
 def test_score_brief_and_explain_cite_rule_files_that_exist_there(installed: Installed) -> None:
     brief = installed.run("brief", *WEEK, "--stakeholder", "all", "--format", "all", "--out", "out", *NOW)
     assert brief.returncode == 0, brief.stderr
-    for golden in sorted(GOLDEN.glob("2025-W27-*")):
+    for golden in sorted(g for g in GOLDEN.glob("2025-W27-*") if g.suffix in {".md", ".html", ".json"}):
         assert (installed.cwd / "out" / golden.name).read_bytes() == golden.read_bytes(), f"the installed tool's {golden.name} differs from the golden one"
     score = installed.run("score", *WEEK, *NOW)
     assert score.returncode == 0, score.stderr

@@ -44,6 +44,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field
 
+from riskengine.briefs import visuals  # map and trend charts: riskengine/briefs/{map,charts,visuals}.py
+from riskengine.briefs.charts import TrendCharts, build_trend_charts
+from riskengine.briefs.map import EventMap, build_event_map
 from riskengine.core.errors import EventError, Issue, TemplateError
 from riskengine.core.events import Event
 from riskengine.core.resources import default_templates_dir
@@ -411,6 +414,9 @@ class BriefContext(_Ctx):
     changes: Changes = Field(description="Drivers that are new, intensified, eased or faded since last week")
     method: Method = Field(description="Method footnote")
     warnings: list[SectionWarning] = Field(description="Empty sections, in section order")
+    # --- pictures (riskengine/briefs/map.py, charts.py) ---
+    event_map: EventMap = Field(description="This week's events on a map of country boundaries")
+    trend_charts: TrendCharts = Field(description="Each dimension's and region's score over the history weeks")
 
 
 SECTIONS: tuple[str, ...] = ("judgments", "dimensions", "regions", "trend", "drivers", "actions", "watchlist", "changes")
@@ -991,6 +997,11 @@ def build_context(report: ScoreReport, stakeholder: str, events: Iterable[Event]
         trend=_trend(s, report),
         method=_method(s, report),
         warnings=_warnings(parts, s),
+        # --- pictures (riskengine/briefs/map.py, charts.py) ---
+        event_map=build_event_map(s.contributions, index, [r.region for r in s.regions if r.of_interest], f"{report.window.label}-{s.stakeholder}-map.png"),
+        trend_charts=build_trend_charts(
+            s, [d.name for d in parts["dimensions"]], [(r.name, r.of_interest) for r in parts["regions"]], f"{report.window.label}-{s.stakeholder}"
+        ),
         **parts,
     )
 
@@ -1077,6 +1088,7 @@ def make_environment(fmt: str, templates_dir: str | Path | None = None) -> Sandb
     env.filters["num"] = _num
     env.filters["signed"] = signed
     env.filters["md"] = md_escape
+    visuals.install(env)  # map_svg(), trend_svg(): riskengine/briefs/visuals.py
     return env
 
 

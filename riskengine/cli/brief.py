@@ -1,4 +1,4 @@
-"""riskengine brief: the weekly brief for each stakeholder, as Markdown, HTML or JSON files."""
+"""riskengine brief: the weekly brief for each stakeholder, as Markdown, HTML, JSON or PDF files."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from riskengine import api
-from riskengine.briefs.render import FORMATS, RenderedBrief, render_briefs, signed
+from riskengine.briefs.render import FORMATS, RenderedBrief, brief_filename, render_briefs, signed
+from riskengine.briefs.visuals import brief_images
 from riskengine.cli.common import (
     add_input_options,
     add_window_options,
@@ -34,7 +35,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_window_options(parser)
     parser.add_argument("--stakeholder", choices=stakeholder_choices(), default="all")
     parser.add_argument(
-        "--format", choices=(*FORMATS, "all"), default="md", help="md, html, json, or all three (default: %(default)s)"
+        "--format",
+        choices=(*FORMATS, "pdf", "all"),
+        default="md",
+        help="md, html, json, all three, or pdf (printed from the HTML by headless Chromium) (default: %(default)s)",
     )
     parser.add_argument("--out", metavar="DIR", default="briefs", help="folder for the briefs, '-' for standard output (default: %(default)s)")
     parser.add_argument("--templates", metavar="DIR", help="templates that override the built-in ones of the same name")
@@ -56,7 +60,8 @@ def check_now(value: str | None) -> None:
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    return FORMATS if value == "all" else (value,)
+    # A PDF is its HTML brief, printed: `all` stays md, html and json, which need no browser.
+    return FORMATS if value == "all" else ("html",) if value == "pdf" else (value,)
 
 
 def build(args: argparse.Namespace) -> list[RenderedBrief]:
@@ -85,14 +90,27 @@ def write(briefs: list[RenderedBrief], out: str) -> None:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError([Issue("E406", f"cannot create output folder: {exc.strerror}", Location(out), hint=f"--out {out}")]) from None
-        targets = [folder / brief.filename for brief in briefs]
-        # all or none: a brief set half this week's and half last week's would read as one
-        try:
-            write_all([(target, brief.text) for target, brief in zip(targets, briefs, strict=True)])
-        except OSError as exc:
-            raise InputError([Issue("E406", f"cannot write {exc.filename or out}: {exc.strerror}", Location(str(exc.filename or out)))]) from None
-        for target in targets:
-            print(f"wrote {target}")
+        outputs: list[tuple[Path, str | bytes]] = []
+        for brief in briefs:
+            outputs.append((folder / brief.filename, brief.text))
+            if brief.fmt == "md":  # the map and charts it links, beside it (riskengine/briefs/visuals.py)
+                outputs += [(folder / image.filename, image.png) for image in brief_images(brief.context.event_map, brief.context.trend_charts, linked_from=brief.text)]
+        write_outputs(outputs, out)
+    report(briefs, out)
+
+
+def write_outputs(outputs: list[tuple[Path, str | bytes]], out: str) -> None:
+    """All or none: a brief set half this week's and half last week's would read as one."""
+    try:
+        write_all(outputs)
+    except OSError as exc:
+        raise InputError([Issue("E406", f"cannot write {exc.filename or out}: {exc.strerror}", Location(str(exc.filename or out)))]) from None
+    for target, _ in outputs:
+        print(f"wrote {target}")
+
+
+def report(briefs: list[RenderedBrief], out: str) -> None:
+    """How each brief reads, then its warnings on stderr."""
     seen: set[str] = set()
     stream = sys.stderr if out == "-" else sys.stdout
     for brief in briefs:
@@ -112,6 +130,23 @@ def write(briefs: list[RenderedBrief], out: str) -> None:
             )
 
 
+def publish(args: argparse.Namespace, briefs: list[RenderedBrief]) -> None:
+    """Write the briefs; for --format pdf, print their HTML to PDF files (one browser for all)."""
+    if args.format != "pdf":
+        write(briefs, args.out)
+        return
+    from riskengine.briefs.pdf import print_pdfs
+
+    folder = Path(args.out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError([Issue("E406", f"cannot create output folder: {exc.strerror}", hint=f"--out {args.out}")]) from None
+    printed = print_pdfs([(brief_filename(b.context, "pdf"), b.text) for b in briefs], args.now)
+    write_outputs([(folder / pdf.filename, pdf.pdf) for pdf in printed], args.out)
+    report([RenderedBrief(b.context, "pdf", p.filename, "", b.leftovers) for b, p in zip(briefs, printed, strict=True)], args.out)
+
+
 def watched_paths(args: argparse.Namespace) -> list[Path]:
     paths = [Path(p) for p in (args.rules or [default_rules_dir()])]
     paths += [Path(p) for p in (args.events or [api.sample_events_path()])]
@@ -127,8 +162,10 @@ def run(args: argparse.Namespace) -> int:
         raise TemplateError(f"--templates {args.templates}: not a folder")
     if args.watch and args.out == "-":
         raise InputError([Issue("E406", "--watch writes files; give --out DIR rather than '-'")])
+    if args.format == "pdf" and args.out == "-":
+        raise InputError([Issue("E406", "--format pdf writes files; give --out DIR rather than '-'")])
     briefs = build(args)
-    write(briefs, args.out)
+    publish(args, briefs)
     record_published(args, briefs)  # in the event store, when there is one (riskengine/cli/stored.py)
     if not args.watch:
         return 0
@@ -142,7 +179,7 @@ def _watch(args: argparse.Namespace) -> int:
         shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
         print(f"changed: {shown}; rendering again", file=sys.stderr)
         try:
-            write(build(args), args.out)
+            publish(args, build(args))
         except InputError as error:  # half-saved files are normal while editing: report, keep watching
             for issue in error.issues:
                 print(issue.render(), file=sys.stderr)

@@ -44,6 +44,9 @@ from riskengine.scoring.scorer import Detail, per_fields_of
 from riskengine.scoring.scores import Contribution, RulePackInfo, ScoreReport, stakeholder_score, window_out
 from riskengine.scoring.stream import copy_report, prepared_from_files, run_scorer, scorer_for, sorting_if_needed
 
+# Weeks of history a report scores: the brief's trend charts cover this many, this week included.
+HISTORY_WEEKS = 12
+
 
 @dataclass(frozen=True)
 class ScoringPlan:
@@ -98,7 +101,9 @@ def _bounds(plan: ScoringPlan, pack: RulePack, compiled: CompiledRuleSet, batch_
         period_days=plan.window.days,
         chunk_size=batch_size,
         reorder_days=DEFAULT_REORDER_DAYS,
-        keep_from=plan.history[-2].start,
+        # From the first history window on, events are kept whole: a firing's region (the
+        # trend per region) is its completing event's, which the totals do not keep.
+        keep_from=plan.history[0].start,
         watch_after=plan.window.end if watch else None,
     )
 
@@ -115,7 +120,9 @@ def _score_prepared(
 ) -> Scored:
     window, previous = plan.window, plan.history[-2]
     shared, scorer = scorer_for(pack, compiled, chosen, bounds)
-    detail = scorer.detail = Detail(pack, (window.start.toordinal(), previous.start.toordinal()), bounds.keep_from or 0)
+    detail = scorer.detail = Detail(
+        pack, (window.start.toordinal(), previous.start.toordinal()), bounds.keep_from or 0, [w.start.toordinal() for w in plan.history]
+    )
     run = run_scorer(items, shared, scorer, bounds, engine=engine)
     totals = scorer.totals_now()
     results = []
@@ -141,6 +148,7 @@ def _score_prepared(
             now_points=points(window),
             before_points=points(previous),
             max_relief=profile.max_relief,
+            region_history=[detail.region_points(w.start.toordinal(), stakeholder, weights, profile.max_relief) for w in plan.history],
         )
         if plan.alert_history:  # the alerts read the profile's last N + K + 1 weeks of these totals
             needed = plan.alert_history[-alerts.rules_of(profile).weeks_needed :]
@@ -180,7 +188,7 @@ def score_events(
     *,
     window: Window | None = None,
     stakeholders: Iterable[str] | None = None,
-    history_weeks: int = 8,
+    history_weeks: int = HISTORY_WEEKS,
     engine: str = "durable",
     now: str | None = None,
     batch_size: int = 5000,
@@ -203,7 +211,7 @@ def score_files(
     *,
     window: Window | None = None,
     stakeholders: Iterable[str] | None = None,
-    history_weeks: int = 8,
+    history_weeks: int = HISTORY_WEEKS,
     engine: str = "durable",
     now: str | None = None,
     skip_invalid: bool = False,
@@ -287,6 +295,7 @@ def index_events(events: Iterable[Event]) -> Mapping[str, Event]:
 
 
 __all__ = [
+    "HISTORY_WEEKS",
     "STAKEHOLDER_TITLES",
     "Scored",
     "ScoringPlan",

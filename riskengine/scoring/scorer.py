@@ -189,7 +189,7 @@ class Scorer:
             tuples = found[rule_id]
             group = self.groups[rule_id]
             if detail is not None:
-                detail.capture(group, tuples, records)
+                detail.capture(group, tuples, records, self.per_fields)
             fired += len(group) * len(tuples)
             if observer is not None:
                 for event_ids in tuples:
@@ -234,11 +234,7 @@ class Scorer:
         firings_by_period = self.totals.firings
         for rule in group:
             points_by_period = self.totals.relief if rule.lowers else self.totals.points
-            if rule.fixed is not None:
-                points = rule.fixed
-            else:
-                points = rule_points(rule.rule.points, [_Values(self.per_fields, leg[_VALUES]) for leg in legs], rule.leg_names)
-            units = round(round(points * weight, 4) * SCALE) * times
+            units = firing_units(rule, weight, legs, self.per_fields) * times
             for stakeholder in rule.stakeholders:
                 points_by_period[(period, stakeholder, rule.dimension)] += units
                 firings_by_period[(period, stakeholder)] += times
@@ -274,6 +270,14 @@ class Scorer:
         self.fired += fired
 
 
+def firing_units(rule: _RuleScore, weight: float, legs: Sequence[_RecordTuple], per_fields: Sequence[str]) -> int:
+    """A firing's weighted points in units of 1e-4: the rule's points (fixed, or scaled by its
+    legs' values) times the weakest leg's source weight, rounded as a Contribution is."""
+    fixed = rule.fixed
+    points = fixed if fixed is not None else rule_points(rule.rule.points, [_Values(per_fields, leg[_VALUES]) for leg in legs], rule.leg_names)
+    return round(round(points * weight, 4) * SCALE)
+
+
 def _completion_order(record: _RecordTuple) -> tuple[int, str]:
     return (record[_DAY], record[_ID])
 
@@ -293,9 +297,13 @@ class Detail:
     the window before the report's) are handed to ``keep`` whole, with the earlier ones that may
     still be legs of a long pattern as JSON (``reader.make_bounds``). The scorer asks for
     contributions only once some events have come whole (``active``), so the long history
-    before is scored by totals alone at full speed."""
+    before is scored by totals alone at full speed.
 
-    def __init__(self, pack: RulePack, periods: Iterable[int], keep_from: int) -> None:
+    For ``region_periods`` (a report's history windows) it also sums each firing's weighted
+    points by the region of its completing event, which the totals do not keep: so ``keep_from``
+    is the first of those windows when a report wants scores per region over its history."""
+
+    def __init__(self, pack: RulePack, periods: Iterable[int], keep_from: int, region_periods: Iterable[int] = ()) -> None:
         self.pack = pack
         self.periods = frozenset(periods)
         self.keep_from = keep_from
@@ -304,6 +312,12 @@ class Detail:
         self.legs: dict[str, Event] = {}  # the events of the firings captured
         self.contributions: dict[int, list[Contribution]] = defaultdict(list)
         self.active = False
+        # Weighted points per region for the history windows (the brief's trend per region):
+        # (period, stakeholder) -> (region, dimension) -> units, raising and lowering apart as in
+        # Totals. A firing's region is its completing event's, kept whole from keep_from on.
+        self.region_periods = frozenset(region_periods)
+        self.region_raising: dict[tuple[int, str], dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+        self.region_lowering: dict[tuple[int, str], dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
 
     def keep(self, events: Iterable[Event], packed: Iterable[tuple[str, bytes]] = ()) -> None:
         self.packed.update(packed)
@@ -317,9 +331,14 @@ class Detail:
             event = self.events[event_id] = Event.model_validate_json(self.packed.pop(event_id))
         return event
 
-    def capture(self, group: Sequence[_RuleScore], tuples: Sequence[tuple[str, ...]], records: Mapping[str, _RecordTuple]) -> None:
+    def capture(
+        self, group: Sequence[_RuleScore], tuples: Sequence[tuple[str, ...]], records: Mapping[str, _RecordTuple], per_fields: Sequence[str] = ()
+    ) -> None:
         for event_ids in tuples:
-            period = max((records[event_id] for event_id in event_ids), key=_completion_order)[_PERIOD]
+            completing = max((records[event_id] for event_id in event_ids), key=_completion_order)
+            period = completing[_PERIOD]
+            if period in self.region_periods:
+                self._add_region_points(period, completing[_ID], [records[event_id] for event_id in event_ids], group, per_fields)
             if period not in self.periods:
                 continue
             try:
@@ -331,3 +350,27 @@ class Detail:
             for rule in group:
                 found = contributions_for(Firing(rule.rule.id, event_ids), legs, self.pack, rule.stakeholders)
                 self.contributions[period].extend(found)
+
+    def _add_region_points(
+        self, period: int, completing_id: str, legs: Sequence[_RecordTuple], group: Sequence[_RuleScore], per_fields: Sequence[str]
+    ) -> None:
+        try:
+            region = self._event(completing_id).region
+        except KeyError:  # pipeline keeps events whole from the first history window: a bug there
+            raise RuntimeError(f"event {completing_id}, completing a firing in a history window, was not kept whole") from None
+        weight = min(leg[_WEIGHT] for leg in legs)
+        for rule in group:
+            units = firing_units(rule, weight, legs, per_fields)
+            for stakeholder in rule.stakeholders:
+                totals = (self.region_lowering if rule.lowers else self.region_raising)[(period, stakeholder)]
+                totals[(region, rule.dimension)] += units
+
+    def region_points(self, period: int, stakeholder: str, dimensions: Iterable[str], max_relief: float) -> dict[str, dict[str, float]]:
+        """P per region and dimension for one period and stakeholder (``scores.net_points``)."""
+        raising = self.region_raising.get((period, stakeholder), {})
+        lowering = self.region_lowering.get((period, stakeholder), {})
+        chosen = list(dimensions)
+        return {
+            region: {d: net_points(raising.get((region, d), 0) / SCALE, lowering.get((region, d), 0) / SCALE, max_relief) for d in chosen}
+            for region in sorted({region for region, _ in (*raising, *lowering)})
+        }

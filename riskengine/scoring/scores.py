@@ -201,6 +201,13 @@ class WeekAlerts(_Out):
     raised: list[Alert] = Field(description="The alerts, overall first, then dimensions by score")
 
 
+class Series(_Out):
+    """One dimension's or one region's score over the history windows, oldest first."""
+
+    name: str = Field(description="Dimension name or region code (ISO 3166-1 alpha-3)")
+    points: list[HistoryPoint]
+
+
 class StakeholderScore(_Out):
     stakeholder: str
     title: str
@@ -214,6 +221,13 @@ class StakeholderScore(_Out):
     regions: list[RegionScore]
     drivers: list[Driver]
     history: list[HistoryPoint]
+    dimension_history: list[Series] = Field(
+        default_factory=list, description="Each weighted dimension's score over the history windows, in the order of dimensions"
+    )
+    region_history: list[Series] = Field(
+        default_factory=list,
+        description="Each region's score over the history windows, in the order of regions (empty when the caller gave no region points)",
+    )
     contributions: list[Contribution]
     alerts: WeekAlerts | None = Field(None, description="The week's alerts (riskengine.scoring.alerts); null when the window is not an ISO week")
 
@@ -401,11 +415,15 @@ def stakeholder_score(
     now_points: Mapping[str, float] | None = None,
     before_points: Mapping[str, float] | None = None,
     max_relief: float = DEFAULT_MAX_RELIEF,
+    region_history: Sequence[Mapping[str, Mapping[str, float]]] | None = None,
 ) -> StakeholderScore:
     """One stakeholder's scores: ``history`` holds each history window's points per dimension
     (or its contributions);
     ``now_points``/``before_points`` the window's and the previous one's (by default summed from
-    ``current``/``previous``, which give regions, drivers and the contributions listed)."""
+    ``current``/``previous``, which give regions, drivers and the contributions listed).
+    ``region_history`` holds, for each history window in the same order, the points per region
+    and dimension; by default they are summed from the history's contributions, and when the
+    history gives points only, there is no region history."""
     now_points = dimension_points(current, max_relief) if now_points is None else now_points
     before_points = dimension_points(previous, max_relief) if before_points is None else before_points
     score = overall_score(now_points, weights, saturation)
@@ -451,6 +469,7 @@ def stakeholder_score(
     regions.sort(key=lambda r: (not r.of_interest, -r.score, r.region))
 
     drivers = _drivers(current, previous)
+    window_points = [(label, _as_points(points, max_relief)) for label, points in history]
     return StakeholderScore(
         stakeholder=stakeholder,
         title=title,
@@ -463,11 +482,55 @@ def stakeholder_score(
         dimensions=dimensions,
         regions=regions,
         drivers=drivers,
-        history=[
-            HistoryPoint(window=label, score=overall_score(_as_points(points, max_relief), weights, saturation)) for label, points in history
+        history=[HistoryPoint(window=label, score=overall_score(points, weights, saturation)) for label, points in window_points],
+        dimension_history=[
+            Series(
+                name=d.dimension,
+                points=[
+                    HistoryPoint(window=label, score=saturate(points.get(d.dimension, 0.0), saturation_for(saturation, d.dimension)))
+                    for label, points in window_points
+                ],
+            )
+            for d in dimensions
         ],
+        region_history=_region_history(history, region_history, [r.region for r in regions], weights, saturation, max_relief),
         contributions=sorted(current, key=contribution_order),
     )
+
+
+def _region_history(
+    history: Sequence[tuple[str, Mapping[str, float] | Sequence[Contribution]]],
+    region_points: Sequence[Mapping[str, Mapping[str, float]]] | None,
+    regions: Sequence[str],
+    weights: Weights,
+    saturation: Saturation,
+    max_relief: float,
+) -> list[Series]:
+    """The regions' scores over the history windows: the overall score's curve over each
+    region's points, as a region's score this week is."""
+    if region_points is None:
+        if any(isinstance(points, Mapping) for _, points in history):
+            return []  # points per dimension only: which region they came from is not known
+        region_points = [_points_by_region(points, max_relief) for _, points in history]  # type: ignore[arg-type]
+    if len(region_points) != len(history):
+        raise ValueError(f"region_history has {len(region_points)} windows, history {len(history)}")
+    return [
+        Series(
+            name=region,
+            points=[
+                HistoryPoint(window=label, score=overall_score(by_region.get(region, {}), weights, saturation))
+                for (label, _), by_region in zip(history, region_points, strict=True)
+            ],
+        )
+        for region in regions
+    ]
+
+
+def _points_by_region(contributions: Sequence[Contribution], max_relief: float) -> dict[str, dict[str, float]]:
+    by_region: dict[str, list[Contribution]] = defaultdict(list)
+    for c in contributions:
+        by_region[c.region].append(c)
+    return {region: dimension_points(found, max_relief) for region, found in sorted(by_region.items())}
 
 
 def _as_points(points: Mapping[str, float] | Sequence[Contribution], max_relief: float = DEFAULT_MAX_RELIEF) -> Mapping[str, float]:
@@ -524,6 +587,7 @@ __all__ = [
     "RulePackInfo",
     "Scale",
     "ScoreReport",
+    "Series",
     "SourceOut",
     "StakeholderScore",
     "WeekAlerts",
