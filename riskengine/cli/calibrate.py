@@ -100,8 +100,8 @@ def render_table(data: dict[str, Any]) -> str:
     the cells a brief of the last week would use. ``data`` is ``calibration.to_json_data``."""
     h, m, oos = data["history"], data["method"], data["out_of_sample"]
     out: list[str] = ["Likelihood words calibrated on history", ""]
-    empty = f", {h['weeks_without_events']} without events" if h["weeks_without_events"] else ""
-    out.append(f"History:     {h['source']}, {h['from']} to {h['to']} ({h['weeks']} weeks, {h['events']:,} events{empty})")
+    spread = f"{h['weeks'] - h['weeks_without_events']} of its {h['weeks']} weeks" if h["weeks_without_events"] else f"all {h['weeks']} weeks"
+    out.append(f"History:     {h['source']}, {h['from']} to {h['to']} ({h['events']:,} events in {spread})")
     out.append(f"Rule pack:   {h['rule_pack']['version']} ({h['rule_pack']['rules']} rules)")
     out.append(f"Cases:       {h['cases']:,}, pooled over {', '.join(h['stakeholders']) or 'no stakeholder'}; overall and dimension scores together")
     out.append(f"Judged:      {m['judged_outcome']}")

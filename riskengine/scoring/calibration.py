@@ -191,10 +191,10 @@ class History:
         return sum(t.cases for cells in self.counts.values() for t in cells.values())
 
     def describe(self) -> str:
-        """``the events given, 2024-W46 to 2025-W27 (33 weeks, 27 events, 25 weeks without events)``"""
-        weeks = f"{self.weeks} week{'s' if self.weeks != 1 else ''}"
-        empty = f", {self.empty_weeks} without events" if self.empty_weeks else ""
-        return f"{self.source}, {self.first.label} to {self.last.label} ({weeks}, {self.events:,} events{empty})"
+        """``the bundled sample, 2024-W46 to 2025-W27 (27 events in 7 of its 34 weeks)``"""
+        with_events = self.weeks - self.empty_weeks
+        spread = f"all {self.weeks} weeks" if not self.empty_weeks else f"{with_events} of its {_plural(self.weeks, 'week')}"
+        return f"{self.source}, {self.first.label} to {self.last.label} ({_plural(self.events, 'event')} in {spread})"
 
 
 def history_from_backtest(result: BacktestResult, source: str) -> History:
@@ -263,7 +263,7 @@ def _label(ordinal: int) -> str:
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def is_iso_week(window: Window) -> bool:
