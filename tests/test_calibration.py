@@ -210,8 +210,9 @@ def test_thin_cell_says_how_many_cases_and_weeks_it_has() -> None:
         "in the 52 weeks before 2024-W22 (events in 20 of them); a likelihood word needs 30 comparable cases from 10 different weeks."
     )
     crowded = make_history({HELD: [(1, 1)] * 20, ROSE: [(8, 8)] * 5})
-    assert "the 40 comparable cases (scores that had just risen into the medium class) in the 52 weeks before 2024-W22 (events in 20 of them) come from only 5 weeks" in (
-        cal.table_at(crowded, week(21)).judge(ROSE).basis
+    assert (
+        "the 40 comparable cases (scores that had just risen into the medium class) in the 52 weeks before 2024-W22 (events in 20 of them) come from only 5 weeks"
+        in (cal.table_at(crowded, week(21)).judge(ROSE).basis)
     )
     assert cal.table_at(history, week(21)).judge(Cell("high", "fell")).basis.startswith("Uncalibrated: only 0 comparable cases")
 

@@ -301,7 +301,9 @@ class Table:
             n = len(self.case_weeks)
             which = f"only {n} of" if n else "none of"
             span = f" ({_label(self.case_weeks[0])} to {_label(self.case_weeks[-1])})" if n > 1 else f" ({_label(self.case_weeks[0])})" if n else ""
-            return _uncalibrated(THIN, f"Uncalibrated: the history given has events in {which} the {WINDOW_WEEKS} weeks before {self.judged.label}{span}; {need}.")
+            return _uncalibrated(
+                THIN, f"Uncalibrated: the history given has events in {which} the {WINDOW_WEEKS} weeks before {self.judged.label}{span}; {need}."
+            )
         cases, true, weeks = self.cells.get(cell, (0, 0, 0))
         if cases < MIN_CASES or weeks < MIN_WEEKS:
             found = (
@@ -464,24 +466,18 @@ def calibrate_files(
     report: ReadReport | None = None,
 ) -> History:
     """The history of event files over ``first`` to ``last`` (backtest_files, every stakeholder)."""
-    result = backtest_files(
-        paths, pack=pack, compiled=compiled, first=first, last=last, skip_invalid=skip_invalid, workers=workers, report=report
-    )
+    result = backtest_files(paths, pack=pack, compiled=compiled, first=first, last=last, skip_invalid=skip_invalid, workers=workers, report=report)
     return history_from_backtest(result, source)
 
 
-def calibrate_events(
-    events: Sequence[Event], *, pack: RulePack, compiled: CompiledRuleSet, first: Window, last: Window, source: str
-) -> History:
+def calibrate_events(events: Sequence[Event], *, pack: RulePack, compiled: CompiledRuleSet, first: Window, last: Window, source: str) -> History:
     """The history of events in memory over ``first`` to ``last`` (run_backtest, every stakeholder)."""
     ordered = sorted(events, key=lambda e: (e.event_date, e.event_id))
     result = run_backtest([ordered], pack, compiled, first=first, last=last)
     return history_from_backtest(result, source)
 
 
-def history_for_week(
-    events: Sequence[Event], judged: Window, *, pack: RulePack, compiled: CompiledRuleSet, source: str = "the events given"
-) -> History | None:
+def history_for_week(events: Sequence[Event], judged: Window, *, pack: RulePack, compiled: CompiledRuleSet, source: str = "the events given") -> History | None:
     """The history a brief of ``judged`` calibrates itself on: the events given, up to the
     ``WINDOW_WEEKS`` weeks before it. None when the window is not an ISO week or no event comes
     before it (the brief then says so)."""
@@ -508,9 +504,7 @@ def method_data() -> dict[str, Any]:
         "window_weeks": WINDOW_WEEKS,
         "min_cases": MIN_CASES,
         "min_weeks": MIN_WEEKS,
-        "out_of_sample": (
-            f"each week is judged from the cases of the {WINDOW_WEEKS} weeks before it only, as a brief of that week would be"
-        ),
+        "out_of_sample": (f"each week is judged from the cases of the {WINDOW_WEEKS} weeks before it only, as a brief of that week would be"),
         "bands": [{"word": b.word, "probability_range": b.probability_range, "low": b.low, "high": b.high} for b in ICD203_BANDS],
     }
 
@@ -594,9 +588,7 @@ def to_json_data(history: History, evaluation: Evaluation | None = None) -> dict
 
 
 def _bad(path: str, message: str) -> InputError:
-    return InputError(
-        [Issue("E420", message, Location(path), hint="give a file that riskengine calibrate wrote (--format json -o FILE)")]
-    )
+    return InputError([Issue("E420", message, Location(path), hint="give a file that riskengine calibrate wrote (--format json -o FILE)")])
 
 
 def _need(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: str, where: str) -> Any:
@@ -609,7 +601,7 @@ def _need(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path
 def history_from_json(data: Any, path: str = "<calibration>") -> History:
     """The history a calibration file holds (E420 when it is not one ``to_json_data`` wrote)."""
     if not isinstance(data, Mapping) or data.get("kind") != CALIBRATION_KIND:
-        raise _bad(path, "not a calibration file (no \"kind\": \"riskengine calibration\")")
+        raise _bad(path, 'not a calibration file (no "kind": "riskengine calibration")')
     if data.get("schema_version") != CALIBRATION_SCHEMA_VERSION:
         raise _bad(path, f"calibration schema version {data.get('schema_version')!r}; this riskengine reads {CALIBRATION_SCHEMA_VERSION}")
     info = _need(data, "history", Mapping, path, "")
