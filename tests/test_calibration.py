@@ -67,6 +67,7 @@ def test_percent_never_rounds_into_another_band() -> None:
     assert cal.percent(0.78) == "78 %"
     assert cal.percent(145 / 153) == "94.8 %"  # "95 %" would read as almost certain beside "very likely"
     assert cal.percent(0.0) == "0 %" and cal.percent(1.0) == "100 %" and cal.percent(0.003) == "0.3 %"
+    assert cal.percent(0.5548) == "55.5 %" and cal.percent(0.55) == "55 %"  # on an edge: which side it is on
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,7 @@ import json
 import math
 import os
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -197,26 +197,51 @@ class History:
         return f"{self.source}, {self.first.label} to {self.last.label} ({_plural(self.events, 'event')} in {spread})"
 
 
-def history_from_backtest(result: BacktestResult, source: str) -> History:
-    """The cases of a backtest's weekly series, every stakeholder in it pooled."""
-    counts: dict[int, dict[Cell, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+@dataclass(frozen=True)
+class Case:
+    """One judged score: its stakeholder and subject ('overall' or a dimension), the week judged,
+    the scores the week before, that week and the week after, and its cell and outcome."""
+
+    stakeholder: str
+    subject: str
+    week: int
+    previous: float
+    score: float
+    following: float
+    thresholds: tuple[float, ...]
+    cell: Cell
+    came_true: bool
+
+
+def cases_of(result: BacktestResult) -> Iterator[Case]:
+    """Every case of a backtest's weekly series, as the brief would judge them."""
     for series in result.series:
         weeks = series.weeks
-        subjects: list[tuple[bool, list[float]]] = [(True, [p.score for p in weeks])]
+        subjects: list[tuple[str, list[float]]] = [("overall", [p.score for p in weeks])]
         by_week = [{d.dimension: d.score for d in p.dimensions} for p in weeks]
         for name in sorted({name for scores in by_week for name in scores}):
-            subjects.append((False, [scores.get(name, 0.0) for scores in by_week]))
-        for overall, scores in subjects:
+            subjects.append((name, [scores.get(name, 0.0) for scores in by_week]))
+        for subject, scores in subjects:
             for t in range(1, len(weeks) - 1):
                 if weeks[t].events == 0:
                     continue  # calm, or a gap in the feed's coverage: nothing tells them apart
                 before, now, after = scores[t - 1], scores[t], scores[t + 1]
-                if not overall and now == 0 and before == 0:
+                if subject != "overall" and now == 0 and before == 0:
                     continue  # the brief judges only dimensions active this week or last
                 cell = cell_of(now, before, series.thresholds)
-                tally = counts[weeks[t].start.toordinal()][cell]
-                tally[0] += 1
-                tally[1] += came_true(cell, after, series.thresholds)
+                yield Case(
+                    series.stakeholder, subject, weeks[t].start.toordinal(), before, now, after,
+                    series.thresholds, cell, came_true(cell, after, series.thresholds),
+                )  # fmt: skip
+
+
+def history_from_backtest(result: BacktestResult, source: str) -> History:
+    """The cases of a backtest's weekly series, every stakeholder in it pooled."""
+    counts: dict[int, dict[Cell, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for case in cases_of(result):
+        tally = counts[case.week][case.cell]
+        tally[0] += 1
+        tally[1] += case.came_true
     points = result.series[0].weeks if result.series else ()
     return History(
         source=source,
@@ -250,10 +275,14 @@ class Likelihood:
     basis: str
 
 
+_EDGES = frozenset(round(b.low * 100) for b in ICD203_BANDS) | {0, 99, 100}
+
+
 def percent(frequency: float) -> str:
-    """``78 %``; one decimal where rounding would move it into another band (94.8 %, not 95 %)."""
+    """``78 %``; one decimal where the whole number would sit on a band's edge or across it
+    (94.8 %, not 95 %; 55.5 %, not 55 %), so a reader never sees a frequency in the wrong band."""
     whole = round(frequency * 100)
-    if band_of(whole / 100) is not band_of(frequency) or (whole in (0, 100) and 0 < frequency < 1):
+    if band_of(whole / 100) is not band_of(frequency) or (whole in _EDGES and abs(whole - frequency * 100) > 1e-9):
         return f"{frequency * 100:.1f} %"
     return f"{whole} %"
 
@@ -659,6 +688,7 @@ __all__ = [
     "MIN_WEEKS",
     "WINDOW_WEEKS",
     "Band",
+    "Case",
     "Cell",
     "Evaluation",
     "History",
@@ -667,6 +697,7 @@ __all__ = [
     "band_of",
     "calibrate_events",
     "calibrate_files",
+    "cases_of",
     "cell_of",
     "evaluate",
     "event_span",
