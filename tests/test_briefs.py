@@ -569,7 +569,7 @@ def sample_history(sample: tuple[ScoreReport, list[Event]]) -> History | None:
     from riskengine.scoring.calibration import history_for_week
 
     pack = api.load_rules()
-    return history_for_week(sample[1], WEEK, pack=pack, compiled=api.compile_pack(pack), source="the bundled sample")
+    return history_for_week(sample[1], WEEK, pack=pack, compiled=api.compile_pack(pack))
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])

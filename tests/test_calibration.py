@@ -441,7 +441,7 @@ def test_brief_calibrates_itself_on_the_events_given_and_ignores_later_ones(tmp_
         "Calibrated on history: in the 52 weeks before 2024-W42 (events in 40 of them), scores in the medium class two weeks "
         "running were in medium or above the next week in 20 of 40 cases, from 20 weeks (50 %; roughly even chance means 45-55 %)."
     ) in judgments
-    assert "History: feed-0-42.jsonl, 2024-W01 to 2024-W42 (74 events in all 42 weeks)." in text
+    assert "History: the events given, 2024-W01 to 2024-W42 (74 events in all 42 weeks)." in text
     # Ten more weeks of another rhythm after the week judged change nothing in its judgments.
     later = write_feed(tmp_path, 10, rhythm=(0, 5, 0, 5), start=42)
     code, with_later, err = run_cli(capsys, "brief", str(feed), str(later), *args)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from riskengine import api
 from riskengine.briefs.render import FORMATS, RenderedBrief, render_briefs, signed
-from riskengine.cli.calibrate import describe_files
 from riskengine.cli.common import (
     add_input_options,
     add_window_options,
@@ -93,14 +92,15 @@ def calibration_for(args: argparse.Namespace, report: ScoreReport, events: list[
     pack = api.load_rules(args.rules)
     compiled = api.compile_pack(pack)
     if location_of(args):  # the store handed over every event already
-        return calibration.history_for_week(events, window, pack=pack, compiled=compiled, source="the event store")
+        return calibration.history_for_week(events, window, pack=pack, compiled=compiled)
     paths = [str(p) for p in args.events] or [str(api.sample_events_path())]
     span = calibration.event_span(paths, skip_invalid=args.skip_invalid)
     weeks = calibration.weeks_for(window, span[0]) if span else None
     if weeks is None:
         return None
+    # Named as the API names it, so a brief reads the same from either
     return calibration.calibrate_files(
-        paths, pack=pack, compiled=compiled, first=weeks[0], last=weeks[1], source=describe_files(list(args.events)), skip_invalid=args.skip_invalid
+        paths, pack=pack, compiled=compiled, first=weeks[0], last=weeks[1], source="the events given", skip_invalid=args.skip_invalid
     )
 
 
