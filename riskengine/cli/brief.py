@@ -22,6 +22,7 @@ from riskengine.core.errors import InputError, Issue, RiskEngineError, TemplateE
 from riskengine.core.events import Event
 from riskengine.core.fileio import write_atomic
 from riskengine.core.resources import default_rules_dir, default_templates_dir
+from riskengine.core.text import neutralise
 from riskengine.core.windows import Window
 from riskengine.scoring import calibration
 from riskengine.scoring.scores import ScoreReport
@@ -81,7 +82,7 @@ def calibration_for(args: argparse.Namespace, report: ScoreReport, events: list[
         history = calibration.read_calibration(args.calibration)
         if history.rule_pack_version != report.rule_pack.version:
             print(
-                f"warning: {args.calibration} was made with rule pack {history.rule_pack_version}, these briefs use "
+                f"warning: {args.calibration} was made with rule pack {neutralise(history.rule_pack_version)}, these briefs use "
                 f"{report.rule_pack.version}: its likelihoods describe the other pack's scores (run riskengine calibrate again)",
                 file=sys.stderr,
             )

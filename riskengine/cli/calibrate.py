@@ -16,6 +16,7 @@ from riskengine.cli.common import UsageError, add_input_options, report_read
 from riskengine.cli.stored import events_from_store, location_of
 from riskengine.core.errors import InputError, Issue
 from riskengine.core.fileio import write_atomic
+from riskengine.core.text import neutralise
 from riskengine.core.windows import Window, parse_week, week_of
 from riskengine.ingest.event_files import ReadReport
 from riskengine.scoring import calibration
@@ -162,7 +163,7 @@ def render_table(data: dict[str, Any]) -> str:
         )
     if not table["cells"]:
         out.append("(no case in those weeks)")
-    return "\n".join(out) + "\n"
+    return neutralise("\n".join(out)) + "\n"  # file names come from the command line: no terminal escapes
 
 
 def run(args: argparse.Namespace) -> int:

@@ -639,6 +639,8 @@ def history_from_json(data: Any, path: str = "<calibration>") -> History:
         first, last = parse_week(_need(info, "from", str, path, "history.")), parse_week(_need(info, "to", str, path, "history."))
     except InputError as error:
         raise _bad(path, f"history: {error.issues[0].message}") from None
+    if last.start < first.start:
+        raise _bad(path, f"history: to {last.label} is before from {first.label}")
     counts: dict[int, dict[Cell, Tally]] = defaultdict(dict)
     for i, row in enumerate(_need(data, "cases", list, path, "")):
         where = f"cases[{i}]."
