@@ -12,7 +12,6 @@ import json
 import re
 import typing
 from pathlib import Path
-from statistics import NormalDist
 
 import pytest
 from pydantic import BaseModel
@@ -23,7 +22,6 @@ from riskengine.briefs.render import (
     BriefContext,
     build_context,
     leftover_placeholders,
-    likelihood_word,
     md_escape,
     render_brief,
     render_briefs,
@@ -32,6 +30,7 @@ from riskengine.briefs.render import (
 from riskengine.core.errors import TemplateError
 from riskengine.core.events import Event
 from riskengine.core.windows import parse_week
+from riskengine.scoring.calibration import CLASSES, REACHED, WINDOW_WEEKS, Cell, History, Tally
 from riskengine.scoring.scores import (
     Contribution,
     RulePackInfo,
@@ -174,10 +173,23 @@ def make_report(events: list[Event] | None = None, *, now: str | None = "2025-07
     )
 
 
+def make_calibration(weeks: int = WINDOW_WEEKS) -> History:
+    """A history in which every cell has one case a week before WEEK, true 3 weeks in 4: every
+    judgment is calibrated and "likely" (75 %)."""
+    counts = {
+        (WEEK.start - dt.timedelta(days=7 * k)).toordinal(): {Cell(c, r): Tally(1, 0 if k % 4 == 0 else 1) for c in CLASSES for r in REACHED}
+        for k in range(1, weeks + 1)
+    }
+    return History(
+        source="history.jsonl", first=WEEK.history(weeks + 2)[0], last=WEEK, events=1000, empty_weeks=0,
+        stakeholders=STAKEHOLDERS, rule_pack_version="sha256:0123abcd", rules=12, counts=counts,
+    )  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def contexts() -> dict[str, BriefContext]:
     report = make_report()
-    return {sh: build_context(report, sh, make_events()) for sh in STAKEHOLDERS}
+    return {sh: build_context(report, sh, make_events(), calibration=make_calibration()) for sh in STAKEHOLDERS}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -234,34 +246,6 @@ def test_rendered_keys_are_the_documented_ones(contexts: dict[str, BriefContext]
 # Judgments
 
 
-@pytest.mark.parametrize(
-    ("index", "word"),
-    [
-        (-9.0, "almost no chance"),
-        (-3.3, "almost no chance"),
-        (-3.28, "very unlikely"),
-        (-1.7, "very unlikely"),
-        (-1.6, "unlikely"),
-        (-0.26, "unlikely"),
-        (-0.25, "roughly even chance"),
-        (0.0, "roughly even chance"),
-        (0.25, "roughly even chance"),
-        (0.26, "likely"),
-        (1.68, "likely"),
-        (1.7, "very likely"),
-        (3.28, "very likely"),
-        (3.3, "almost certain"),
-        (12.0, "almost certain"),
-    ],
-)
-def test_likelihood_word_bands(index: float, word: str) -> None:
-    found, probability_range, probability = likelihood_word(index)
-    assert found == word
-    low, high = (int(x) / 100 for x in probability_range.rstrip(" %").split("-"))
-    # The bands tile 0-1; the outer words stand for everything beyond 5 % and 95 %.
-    assert (low <= probability or low == 0.01) and (probability <= high or high == 0.99)
-
-
 WORDS = sorted((band[0] for band in LIKELIHOOD_BANDS), key=len, reverse=True)
 
 
@@ -279,6 +263,7 @@ def test_judgments_keep_likelihood_and_confidence_in_separate_sentences(contexts
     for context in contexts.values():
         assert context.judgments[0].subject == "overall"
         for j in context.judgments:
+            assert j.likelihood is not None and j.basis.calibrated
             assert _likelihood_words_in(j.statement) == [j.likelihood]
             assert "confidence" not in j.statement
             assert not re.search(r"\b(high|moderate|low) confidence\b", j.statement)
@@ -294,9 +279,11 @@ def test_judgment_numbers(contexts: dict[str, BriefContext]) -> None:
     economic = by_subject["economic"]
     assert economic.score_class == "low" and economic.target_class == "low" and economic.floor == 2.0
     investor = next(s for s in make_report().stakeholders if s.stakeholder == "investor")
-    change = {d.dimension: d.change for d in investor.dimensions}["economic"]
-    assert economic.index == pytest.approx(round(economic.score + 0.5 * change - 2.0, 2), abs=0.02)
-    assert economic.probability == pytest.approx(NormalDist(0, 2.0).cdf(economic.index), abs=1e-3)
+    assert {d.dimension: d.score_class for d in investor.dimensions}["economic"] == "low"
+    # The word is the band of the history's frequency: 39 of 52 comparable cases (75 %).
+    assert economic.likelihood == "likely" and economic.probability_range == "55-80 %"
+    assert (economic.basis.cases, economic.basis.came_true, economic.basis.weeks, economic.basis.frequency) == (52, 39, 52, 0.75)
+    assert "39 of 52 cases" in economic.basis.statement and "75 %" in economic.basis.statement
     military = by_subject["military"]  # very low: the judgment is about rising to low
     assert military.target_class == "low" and "rises to the low class" in military.statement
     security = by_subject["security"]  # faded to 0: nothing supports it
@@ -394,7 +381,7 @@ def test_sparkline_uses_a_fixed_scale() -> None:
 
 def test_empty_week_warns_for_every_empty_section_and_still_renders() -> None:
     report = make_report(empty=True)
-    context = build_context(report, "ngo", make_events())
+    context = build_context(report, "ngo", make_events(), calibration=make_calibration())
     sections = [w.section for w in context.warnings]
     # UKR is a region of interest so it keeps a row; the talks keep the watchlist filled.
     assert sections == ["judgments", "dimensions", "drivers", "actions", "changes"]
@@ -577,13 +564,23 @@ def sample() -> tuple[ScoreReport, list[Event]]:
     return api.score(events, rules=api.load_rules(), window="2025-W27", now=NOW), events
 
 
+@pytest.fixture(scope="module")
+def sample_history(sample: tuple[ScoreReport, list[Event]]) -> History | None:
+    """What `riskengine brief` calibrates the sample's words on: the sample itself."""
+    from riskengine import api
+    from riskengine.scoring.calibration import history_for_week
+
+    pack = api.load_rules()
+    return history_for_week(sample[1], WEEK, pack=pack, compiled=api.compile_pack(pack))
+
+
 @pytest.mark.parametrize("fmt", ["md", "html", "json"])
 @pytest.mark.parametrize("stakeholder", STAKEHOLDERS)
-def test_golden_brief(sample: tuple[ScoreReport, list[Event]], stakeholder: str, fmt: str, update_golden: bool) -> None:
+def test_golden_brief(sample: tuple[ScoreReport, list[Event]], sample_history: History | None, stakeholder: str, fmt: str, update_golden: bool) -> None:
     import difflib
 
     report, events = sample
-    text = render_brief(build_context(report, stakeholder, events), fmt)
+    text = render_brief(build_context(report, stakeholder, events, calibration=sample_history), fmt)
     golden = GOLDEN / f"2025-W27-{stakeholder}.{fmt}"
     if update_golden:
         golden.parent.mkdir(exist_ok=True)

@@ -24,7 +24,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from statistics import NormalDist
 from typing import Any
 
 from jinja2 import (
@@ -52,33 +51,23 @@ from riskengine.core.events import Event
 from riskengine.core.resources import default_templates_dir
 from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
 from riskengine.core.text import neutralise
+from riskengine.core.windows import Window
+from riskengine.scoring.calibration import ICD203_BANDS, MIN_CASES, MIN_WEEKS, WINDOW_WEEKS, History, Likelihood, Table, cell_of, is_iso_week, table_at
 from riskengine.scoring.scores import CLASSES, Contribution, ScoreReport, StakeholderScore, classify
 
-BRIEF_SCHEMA_VERSION = "1.0"
+BRIEF_SCHEMA_VERSION = "2.0"  # 2.0: likelihoods from history (Judgment.basis); the rule-of-thumb fields went
 FORMATS: tuple[str, ...] = ("md", "html", "json")
 
 # ICD 203 words of estimative probability, with their ranges: the only likelihood words a brief
-# uses. A judgment's word comes from a probability (see likelihood_word and docs/BRIEF_CONTEXT.md).
-LIKELIHOOD_BANDS: tuple[tuple[str, str, float], ...] = (
-    # (word, probability range, lowest probability that earns it)
-    ("almost no chance", "1-5 %", 0.0),
-    ("very unlikely", "5-20 %", 0.05),
-    ("unlikely", "20-45 %", 0.20),
-    ("roughly even chance", "45-55 %", 0.45),
-    ("likely", "55-80 %", 0.55),
-    ("very likely", "80-95 %", 0.80),
-    ("almost certain", "95-99 %", 0.95),
+# uses. A judgment's word comes from history (judged_likelihood, riskengine/scoring/calibration.py).
+LIKELIHOOD_BANDS: tuple[tuple[str, str, float], ...] = tuple(
+    # (word, probability range, lowest frequency that earns it)
+    (b.word, b.probability_range, 0.0 if i == 0 else b.low) for i, b in enumerate(ICD203_BANDS)
 )
 # The two noun phrases read "There is (a) ... that"; the adjectives read "It is ... that".
 _LIKELIHOOD_LEAD: dict[str, str] = {"almost no chance": "There is almost no chance", "roughly even chance": "There is a roughly even chance"}
 CONFIDENCE_LEVELS: tuple[str, ...] = ("high", "moderate", "low")
 
-# Half of last week's change is assumed to carry into next week: scores are weekly sums that
-# fall back unless the activity goes on, so a trend neither vanishes nor fully persists.
-TREND_CARRY = 0.5
-# Next week's score is read as normally distributed around that projection with this spread:
-# one class width, about the typical week-to-week swing of the scores in the sample history.
-NEXT_WEEK_SD = 2.0
 NEAR_THRESHOLD = 0.5
 TOP_DRIVERS = 5
 # Lists that grow with the data are cut for reading; each says how many it left out.
@@ -117,12 +106,22 @@ class Bluf(_Ctx):
     arrow: str = Field(description="↑, ↓ or → for the change")
 
 
+class LikelihoodBasis(_Ctx):
+    calibrated: bool = Field(description="The word comes from enough comparable cases in history")
+    statement: str = Field(description="Where the word came from (cases, weeks, frequency), or why there is none")
+    reason: str | None = Field(description="Why the judgment is uncalibrated, in a few words (none when calibrated)")
+    cases: int = Field(description="Comparable cases counted in history")
+    came_true: int = Field(description="Of those, cases whose outcome came true the next week")
+    weeks: int = Field(description="Different weeks those cases come from")
+    frequency: float | None = Field(description="came_true / cases when calibrated, 0-1 (the word's band holds it)")
+
+
 class Judgment(_Ctx):
     subject: str = Field(description="'overall' or a dimension name")
-    statement: str = Field(description="The judgment with its likelihood word; never names a confidence level")
-    likelihood: str = Field(description="ICD 203 word, e.g. likely")
-    probability_range: str = Field(description="The word's range, e.g. 55-80 %")
-    probability: float = Field(description="The model's probability behind the word, 0-1 (not printed: false precision)")
+    statement: str = Field(description="The judgment with its likelihood word, or saying no likelihood is stated and why; never names a confidence level")
+    likelihood: str | None = Field(description="ICD 203 word, e.g. likely; none when uncalibrated")
+    probability_range: str | None = Field(description="The word's range, e.g. 55-80 %; none when uncalibrated")
+    basis: LikelihoodBasis = Field(description="The history behind the likelihood word")
     confidence: str = Field(description="high, moderate or low")
     confidence_statement: str = Field(description="Why that confidence; never uses a likelihood word")
     since_last_week: str = Field(description="How the class behind the judgment moved since last week")
@@ -130,7 +129,6 @@ class Judgment(_Ctx):
     score_class: str = Field(description="Its class now")
     target_class: str = Field(description="The class the judgment is about staying in (or rising to)")
     floor: float = Field(description="Lower threshold of target_class")
-    index: float = Field(description="score + 0.5 * change - floor: how far the projection is above the floor")
     events: int = Field(description="Events behind the evidence")
     corroborated_events: int = Field(description="Of those, events reported by two or more independent sources")
     mean_source_weight: float = Field(description="Points-weighted mean Admiralty source weight, 0-1")
@@ -293,7 +291,6 @@ class ClassBand(_Ctx):
 class LikelihoodBand(_Ctx):
     word: str = Field(description="ICD 203 word")
     probability_range: str = Field(description="Its range")
-    lowest_index: float | None = Field(description="Lowest judgment index that earns it (none for the first)")
 
 
 class Method(_Ctx):
@@ -301,8 +298,8 @@ class Method(_Ctx):
     minimum: float = Field(description="Lowest score")
     maximum: float = Field(description="Highest score")
     classes: list[ClassBand] = Field(description="Classes and their score ranges")
-    likelihoods: list[LikelihoodBand] = Field(description="The likelihood words and the index that earns each")
-    next_week_sd: float = Field(description="Spread (standard deviation, score points) assumed for next week's score")
+    likelihoods: list[LikelihoodBand] = Field(description="The likelihood words and their ranges")
+    likelihood_basis: str = Field(description="Where the likelihood words come from: the history, its size, the pooling")
     rule_pack_version: str = Field(description="Content hash of the rule pack")
     rules: int = Field(description="Rules in the pack")
     events_in_window: int = Field(description="Events in the window")
@@ -448,19 +445,36 @@ def sparkline(values: Sequence[float], maximum: float = 10.0) -> str:
     return "".join(SPARK_BLOCKS[min(top, max(0, round(v / maximum * top)))] for v in values)
 
 
-def likelihood_word(index: float) -> tuple[str, str, float]:
-    """``(word, range, probability)`` that a score ``index`` points above a floor stays above it."""
-    probability = NormalDist(0.0, NEXT_WEEK_SD).cdf(index)
-    chosen = LIKELIHOOD_BANDS[0]
-    for band in LIKELIHOOD_BANDS:
-        if probability >= band[2]:
-            chosen = band
-    return chosen[0], chosen[1], round(probability, 3)
+def judged_likelihood(table: Table, score: float, previous_score: float, thresholds: Sequence[float]) -> Likelihood:
+    """The likelihood word of a judgment, from history only: the ICD 203 band holding the share
+    of comparable cases that came true the next week, counted in the weeks before this one
+    (``scoring.calibration``: cases are comparable when the score is in the same class, reached
+    the same way). Too few cases, no history or a window that is not an ISO week give no word
+    but the reason, which the brief prints instead."""
+    return table.judge(cell_of(score, previous_score, thresholds))
 
 
-def lowest_index(probability: float) -> float | None:
-    """The index at which a likelihood band starts (None for the first band)."""
-    return None if probability <= 0 else round(NormalDist(0.0, NEXT_WEEK_SD).inv_cdf(probability), 2)
+def likelihood_basis(table: Table, rule_pack_version: str) -> str:
+    """The method note on the likelihood words: where they come from, the history and its size."""
+    history = table.history
+    if not is_iso_week(table.judged):
+        return "Likelihood words are calibrated on ISO weeks; this window is not one, so no judgment carries one."
+    if history is None:
+        return "Likelihood words come only from calibration on history (riskengine calibrate); none was given, so no judgment carries one."
+    pooled = len(history.stakeholders)
+    text = (
+        "Likelihood words come from history, not from a rule of thumb: each is the ICD 203 band holding the share of "
+        "comparable cases that came true the next week (the same class, reached the same way: risen into it, held, or "
+        f"fallen into it), counted in the {WINDOW_WEEKS} weeks before this one and pooled over {pooled} stakeholder"
+        f"{'s' if pooled != 1 else ''} and over overall and dimension scores. History: {history.describe()}. A word needs "
+        f"{MIN_CASES} comparable cases from {MIN_WEEKS} different weeks; short of that, the judgment says it is uncalibrated."
+    )
+    if history.rule_pack_version != rule_pack_version:
+        text += (
+            f" The history was scored with rule pack {history.rule_pack_version}, not this brief's {rule_pack_version}: "
+            "its cases describe that pack's scores."
+        )
+    return text
 
 
 def _class_floor(score_class: str, thresholds: Sequence[float]) -> float:
@@ -511,16 +525,16 @@ class _Evidence:
             return "moderate"
         return "low"
 
-    def statement(self) -> str:
+    def statement(self, about: str = "this judgment") -> str:
         level = self.confidence
         if self.events == 0:
-            return f"We have {level} confidence in this judgment: no reporting this week supports it."
+            return f"We have {level} confidence in {about}: no reporting this week supports it."
         if self.events == 1:
             corroboration = "1 event, " + ("corroborated" if self.corroborated else "not corroborated")
         else:
             corroboration = f"{self.events} events, {self.corroborated} of them corroborated"
         return (
-            f"We have {level} confidence in this judgment: it rests on {corroboration} by "
+            f"We have {level} confidence in {about}: it rests on {corroboration} by "
             f"independent sources, with a mean source weight of {self.mean_weight:.2f} on the Admiralty code."
         )
 
@@ -534,19 +548,22 @@ def _judgment(
     thresholds: Sequence[float],
     contributions: Sequence[Contribution],
     events_by_id: Mapping[str, Event],
+    table: Table,
 ) -> Judgment:
     score_class = classify(score, thresholds)
     previous_class = classify(previous_score, thresholds)
     # In the lowest class "stays at or above" is certain and says nothing: judge the rise instead.
     target = score_class if score_class != CLASSES[0] else CLASSES[1]
     floor = _class_floor(target, thresholds)
-    index = round(score + TREND_CARRY * change - floor, 2)
-    word, probability_range, probability = likelihood_word(index)
-    verb = f"stays in the {target} class or above" if target == score_class else f"rises to the {target} class or above"
-    statement = (
-        f"{_LIKELIHOOD_LEAD.get(word, f'It is {word}')} that {label} {verb} next week "
-        f"(now {score:.1f}, {_change_words(change)})."
-    )
+    likelihood = judged_likelihood(table, score, previous_score, thresholds)
+    word = likelihood.word
+    now = f"(now {score:.1f}, {_change_words(change)})"
+    if word is not None:
+        verb = f"stays in the {target} class or above" if target == score_class else f"rises to the {target} class or above"
+        statement = f"{_LIKELIHOOD_LEAD.get(word, f'It is {word}')} that {label} {verb} next week {now}."
+    else:  # ICD 203 asks for honesty about uncertainty: no word rather than an uncalibrated one
+        verb = f"staying in the {target} class or above" if target == score_class else f"rising to the {target} class or above"
+        statement = f"No likelihood is stated for {label} {verb} next week {now}: {likelihood.reason}."
     if previous_class == score_class:
         since = f"Class unchanged since last week ({score_class})."
     else:
@@ -557,23 +574,30 @@ def _judgment(
         subject=subject,
         statement=statement,
         likelihood=word,
-        probability_range=probability_range,
-        probability=probability,
+        probability_range=likelihood.probability_range,
+        basis=LikelihoodBasis(
+            calibrated=likelihood.calibrated,
+            statement=likelihood.basis,
+            reason=likelihood.reason,
+            cases=likelihood.cases,
+            came_true=likelihood.came_true,
+            weeks=likelihood.weeks,
+            frequency=likelihood.frequency,
+        ),
         confidence=evidence.confidence,
-        confidence_statement=evidence.statement(),
+        confidence_statement=evidence.statement("this judgment" if word is not None else "the current assessment"),
         since_last_week=since,
         score=score,
         score_class=score_class,
         target_class=target,
         floor=floor,
-        index=index,
         events=evidence.events,
         corroborated_events=evidence.corroborated,
         mean_source_weight=evidence.mean_weight,
     )
 
 
-def _judgments(s: StakeholderScore, events_by_id: Mapping[str, Event]) -> list[Judgment]:
+def _judgments(s: StakeholderScore, events_by_id: Mapping[str, Event], table: Table) -> list[Judgment]:
     judgments = [
         _judgment(
             "overall",
@@ -584,6 +608,7 @@ def _judgments(s: StakeholderScore, events_by_id: Mapping[str, Event]) -> list[J
             s.thresholds,
             s.contributions,
             events_by_id,
+            table,
         )
     ]
     by_dimension: dict[str, list[Contribution]] = defaultdict(list)
@@ -603,6 +628,7 @@ def _judgments(s: StakeholderScore, events_by_id: Mapping[str, Event]) -> list[J
                 s.thresholds,
                 by_dimension.get(d.dimension, []),
                 events_by_id,
+                table,
             )
         )
     return judgments
@@ -894,7 +920,7 @@ def _changes(s: StakeholderScore) -> Changes:
     return Changes(**groups)
 
 
-def _method(s: StakeholderScore, report: ScoreReport) -> Method:
+def _method(s: StakeholderScore, report: ScoreReport, table: Table) -> Method:
     bounds = [0.0, *[float(t) for t in s.thresholds], report.scale.maximum]
     return Method(
         scale=(
@@ -904,10 +930,8 @@ def _method(s: StakeholderScore, report: ScoreReport) -> Method:
         minimum=report.scale.minimum,
         maximum=report.scale.maximum,
         classes=[ClassBand(name=name, lower=bounds[i], upper=bounds[i + 1]) for i, name in enumerate(CLASSES)],
-        likelihoods=[
-            LikelihoodBand(word=w, probability_range=r, lowest_index=lowest_index(low)) for w, r, low in LIKELIHOOD_BANDS
-        ],
-        next_week_sd=NEXT_WEEK_SD,
+        likelihoods=[LikelihoodBand(word=w, probability_range=r) for w, r, _ in LIKELIHOOD_BANDS],
+        likelihood_basis=likelihood_basis(table, report.rule_pack.version),
         rule_pack_version=report.rule_pack.version,
         rules=report.rule_pack.rules,
         events_in_window=report.events_in_window,
@@ -924,6 +948,9 @@ def _warnings(ctx: dict[str, Any], s: StakeholderScore) -> list[SectionWarning]:
 
     if not s.contributions:
         warn("judgments", "no rule fired this week, so the judgments rest on no reporting")
+    judgments: list[Judgment] = ctx["judgments"]
+    if judgments and all(j.likelihood is None for j in judgments):
+        warn("judgments", f"no judgment carries a likelihood word: {judgments[0].basis.reason} (each judgment says what it lacks)")
     if all(d.score == 0 for d in ctx["dimensions"]):
         warn("dimensions", "every dimension scores 0 this week")
     if not ctx["regions"]:
@@ -956,8 +983,10 @@ def _row(name: str, weight: float, of_interest: bool, score: float, score_class:
     )
 
 
-def build_context(report: ScoreReport, stakeholder: str, events: Iterable[Event]) -> BriefContext:
-    """The brief for one stakeholder of ``report``; ``events`` are those the report was scored on."""
+def build_context(report: ScoreReport, stakeholder: str, events: Iterable[Event], *, calibration: History | None = None) -> BriefContext:
+    """The brief for one stakeholder of ``report``; ``events`` are those the report was scored on.
+    ``calibration`` is the history the likelihood words come from (``scoring.calibration``);
+    without it every judgment says it is uncalibrated instead of giving a word."""
     found = [s for s in report.stakeholders if s.stakeholder == stakeholder]
     if not found:
         known = ", ".join(s.stakeholder for s in report.stakeholders) or "none"
@@ -984,6 +1013,8 @@ def build_context(report: ScoreReport, stakeholder: str, events: Iterable[Event]
         "watchlist": _watchlist(s, report, event_list),
         "changes": _changes(s),
     }
+    table = table_at(calibration, Window(report.window.start, report.window.end, report.window.label))
+    judgments = _judgments(s, index, table)
     return BriefContext(
         stakeholder=s.stakeholder,
         title=s.title,
@@ -993,10 +1024,10 @@ def build_context(report: ScoreReport, stakeholder: str, events: Iterable[Event]
         ),
         alerts=_alerts(s),
         bluf=_bluf(s, report),
-        judgments=_judgments(s, index),
+        judgments=judgments,
         trend=_trend(s, report),
-        method=_method(s, report),
-        warnings=_warnings(parts, s),
+        method=_method(s, report, table),
+        warnings=_warnings({**parts, "judgments": judgments}, s),
         # --- pictures (riskengine/briefs/map.py, charts.py) ---
         event_map=build_event_map(s.contributions, index, [r.region for r in s.regions if r.of_interest], f"{report.window.label}-{s.stakeholder}-map.png"),
         trend_charts=build_trend_charts(
@@ -1194,8 +1225,10 @@ def render_briefs(
     *,
     formats: Sequence[str] = ("md",),
     templates_dir: str | Path | None = None,
+    calibration: History | None = None,
 ) -> list[RenderedBrief]:
-    """Every stakeholder of ``report`` in every format, in the report's stakeholder order."""
+    """Every stakeholder of ``report`` in every format, in the report's stakeholder order;
+    ``calibration`` as for ``build_context``."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise TemplateError(f"unknown brief format '{unknown[0]}' (one of: {', '.join(FORMATS)})")
@@ -1205,7 +1238,7 @@ def render_briefs(
     environments = {fmt: make_environment(fmt, templates_dir) for fmt in formats if fmt != "json"}
     rendered = []
     for s in report.stakeholders:
-        context = build_context(report, s.stakeholder, event_list)
+        context = build_context(report, s.stakeholder, event_list, calibration=calibration)
         for fmt in formats:
             text = render_brief(context, fmt, templates_dir, environment=environments.get(fmt))
             rendered.append(
@@ -1224,8 +1257,9 @@ __all__ = [
     "RenderedBrief",
     "brief_filename",
     "build_context",
+    "judged_likelihood",
     "leftover_placeholders",
-    "likelihood_word",
+    "likelihood_basis",
     "make_environment",
     "md_escape",
     "render_brief",

@@ -35,6 +35,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "riskengine.cli.extract",
     "riskengine.cli.importer",
     "riskengine.cli.backtest",
+    "riskengine.cli.calibrate",
     "riskengine.cli.ingest",
     "riskengine.cli.history",
     "riskengine.cli.alerts",
@@ -75,7 +76,7 @@ def report_input_error(error: InputError) -> None:
 # Options that name files a command reads, and those naming files it writes. Every reader's path
 # is protected from every writer of the same run (fileio.protect): an -o or --rejects naming an
 # input once replaced it.
-INPUT_OPTIONS: tuple[str, ...] = ("events", "rules", "csv", "articles", "meta", "evaluate", "templates", "paths", "cases", "seeds")
+INPUT_OPTIONS: tuple[str, ...] = ("events", "rules", "csv", "articles", "meta", "evaluate", "templates", "paths", "cases", "seeds", "calibration")
 OUTPUT_OPTIONS: tuple[str, ...] = ("out", "rejects", "provenance")
 
 

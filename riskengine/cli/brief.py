@@ -18,10 +18,15 @@ from riskengine.cli.common import (
     stakeholders_from,
     window_from,
 )
-from riskengine.cli.stored import record_published
+from riskengine.cli.stored import location_of, record_published
 from riskengine.core.errors import InputError, Issue, Location, RiskEngineError, TemplateError
+from riskengine.core.events import Event
 from riskengine.core.fileio import write_all
 from riskengine.core.resources import default_rules_dir, default_templates_dir
+from riskengine.core.text import neutralise
+from riskengine.core.windows import Window
+from riskengine.scoring import calibration
+from riskengine.scoring.scores import ScoreReport
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,6 +47,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--out", metavar="DIR", default="briefs", help="folder for the briefs, '-' for standard output (default: %(default)s)")
     parser.add_argument("--templates", metavar="DIR", help="templates that override the built-in ones of the same name")
+    parser.add_argument(
+        "--calibration", metavar="FILE",
+        help="take the likelihood words from this history (riskengine calibrate --format json); default: calibrate on the events given",
+    )  # fmt: skip
     parser.add_argument("--watch", action="store_true", help="re-render whenever a rule, template or event file changes (Ctrl-C stops)")
     parser.add_argument("--watch-interval", type=float, default=0.5, help=argparse.SUPPRESS)
     parser.add_argument("--watch-max-polls", type=int, default=None, help=argparse.SUPPRESS)
@@ -67,7 +76,38 @@ def _formats(value: str) -> tuple[str, ...]:
 def build(args: argparse.Namespace) -> list[RenderedBrief]:
     window_from(args)  # a bad window is a usage error before any reading
     scored = score_inputs(args, stakeholders_from(args.stakeholder))
-    return render_briefs(scored.report, scored.events, formats=_formats(args.format), templates_dir=args.templates)
+    history = calibration_for(args, scored.report, scored.events)
+    return render_briefs(scored.report, scored.events, formats=_formats(args.format), templates_dir=args.templates, calibration=history)
+
+
+def calibration_for(args: argparse.Namespace, report: ScoreReport, events: list[Event]) -> calibration.History | None:
+    """The history the likelihood words come from: --calibration FILE, or the events given, in
+    the weeks before the brief's (none when the window is not an ISO week or no event is older)."""
+    if args.calibration:
+        history = calibration.read_calibration(args.calibration)
+        if history.rule_pack_version != report.rule_pack.version:
+            print(
+                f"warning: {args.calibration} was made with rule pack {neutralise(history.rule_pack_version)}, these briefs use "
+                f"{report.rule_pack.version}: its likelihoods describe the other pack's scores (run riskengine calibrate again)",
+                file=sys.stderr,
+            )
+        return history
+    window = Window(report.window.start, report.window.end, report.window.label)
+    if not calibration.is_iso_week(window):
+        return None
+    pack = api.load_rules(args.rules)
+    compiled = api.compile_pack(pack)
+    if location_of(args):  # the store handed over every event already
+        return calibration.history_for_week(events, window, pack=pack, compiled=compiled)
+    paths = [str(p) for p in args.events] or [str(api.sample_events_path())]
+    span = calibration.event_span(paths, skip_invalid=args.skip_invalid)
+    weeks = calibration.weeks_for(window, span[0]) if span else None
+    if weeks is None:
+        return None
+    # Named as the API names it, so a brief reads the same from either
+    return calibration.calibrate_files(
+        paths, pack=pack, compiled=compiled, first=weeks[0], last=weeks[1], source="the events given", skip_invalid=args.skip_invalid
+    )
 
 
 def summary_line(brief: RenderedBrief) -> str:
@@ -153,6 +193,8 @@ def watched_paths(args: argparse.Namespace) -> list[Path]:
     paths.append(default_templates_dir())
     if args.templates:
         paths.append(Path(args.templates))
+    if args.calibration:
+        paths.append(Path(args.calibration))
     return paths
 
 

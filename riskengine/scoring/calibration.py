@@ -1,0 +1,713 @@
+"""Likelihood words calibrated on history: how often did what a brief judges come true?
+
+A brief judges, for the overall score and each active dimension, whether the score is in its
+current class or above next week (in the lowest class, whether it rises to "low" or above). Its
+likelihood word is the ICD 203 band that holds the observed frequency of that outcome among
+comparable cases in backtested history (``scoring.backtest``), never a rule of thumb:
+
+* A *case* is one score (a stakeholder's overall score, or one of its dimensions that scored
+  above 0 that week or the week before, as the brief judges them) in one week ``t`` with a
+  known week before and after: judged at ``t``, it came true if the score at ``t + 1`` is in
+  the judged class or above. Weeks in which the history has no event at all are not judged:
+  a feed cannot tell a calm week from a gap in its coverage (the bundled sample has one event
+  in 2024 and the rest from May 2025), and the week a brief judges has its events.
+* Cases are *comparable* when they share a cell: the class at ``t`` and how the score reached it
+  (``rose`` into it from a lower class, ``held`` it, ``fell`` into it from a higher one). Cells
+  pool the stakeholders and the overall and dimension scores: they share one 0-10 scale and the
+  same classes, and pooling is what gives a year of history enough cases.
+* A judgment of week ``W`` counts the cases of the ``WINDOW_WEEKS`` weeks before ``W`` (judged at
+  ``W - 52`` to ``W - 1``, so every outcome is known by ``W``): never a week from ``W`` on (no
+  look-ahead), and not older history either, because conflicts change over years and a word
+  should describe the present one.
+* With fewer than ``MIN_CASES`` cases in the cell, or cases from fewer than ``MIN_WEEKS``
+  different weeks (the cases of one week move together: one salvo lifts every score), the
+  judgment is *uncalibrated* and says why instead of giving a word. 30 cases put a sampling
+  error of at most 9 points on a frequency, the width of the narrow bands.
+
+``evaluate`` scores the same procedure out of sample: every week of a history is judged from the
+weeks before it only, as a brief would have been, and the words are compared with what happened
+(reliability per band) and with persistence ("next week's class = this week's").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from riskengine.core.errors import InputError, Issue, Location
+from riskengine.core.events import Event
+from riskengine.core.windows import Window, parse_week, week_of
+from riskengine.ingest.event_files import ReadReport, stream_events
+from riskengine.rules.ir import CompiledRuleSet
+from riskengine.rules.loader import RulePack
+from riskengine.scoring.backtest import BacktestResult, backtest_files, run_backtest
+from riskengine.scoring.scores import CLASSES, classify
+
+CALIBRATION_SCHEMA_VERSION = "1.0"
+CALIBRATION_KIND = "riskengine calibration"
+
+WINDOW_WEEKS = 52
+MIN_CASES = 30
+MIN_WEEKS = 10
+REACHED: tuple[str, ...] = ("rose", "held", "fell")
+_WEEK_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Band:
+    """One ICD 203 word of estimative probability and its range."""
+
+    word: str
+    low: float
+    high: float
+    probability_range: str
+
+
+# ICD 203's words, its only likelihood scale. A frequency earns the band whose lower end it
+# reaches; the outer words also stand for below 1 % and above 99 %, which ICD 203 leaves unnamed
+# (an analyst never writes "certain"), so 0/40 is "almost no chance" and 40/40 "almost certain".
+ICD203_BANDS: tuple[Band, ...] = (
+    Band("almost no chance", 0.01, 0.05, "1-5 %"),
+    Band("very unlikely", 0.05, 0.20, "5-20 %"),
+    Band("unlikely", 0.20, 0.45, "20-45 %"),
+    Band("roughly even chance", 0.45, 0.55, "45-55 %"),
+    Band("likely", 0.55, 0.80, "55-80 %"),
+    Band("very likely", 0.80, 0.95, "80-95 %"),
+    Band("almost certain", 0.95, 0.99, "95-99 %"),
+)
+
+
+def band_of(frequency: float) -> Band:
+    """The band a frequency earns: the last whose lower end it reaches (the first below 5 %)."""
+    chosen = ICD203_BANDS[0]
+    for band in ICD203_BANDS[1:]:
+        if frequency >= band.low:
+            chosen = band
+    return chosen
+
+
+def inside(band: Band, frequency: float) -> bool:
+    """Whether an observed frequency lies in a band (ends included; the outer bands reach 0 and 1)."""
+    low = 0.0 if band is ICD203_BANDS[0] else band.low
+    high = 1.0 if band is ICD203_BANDS[-1] else band.high
+    return low <= frequency <= high
+
+
+def wilson(came_true: int, cases: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson 95 % interval of a frequency: how far sampling alone may move it."""
+    if cases <= 0:
+        return 0.0, 1.0
+    p = came_true / cases
+    centre = (p + z * z / (2 * cases)) / (1 + z * z / cases)
+    spread = z * math.sqrt(p * (1 - p) / cases + z * z / (4 * cases * cases)) / (1 + z * z / cases)
+    return max(0.0, centre - spread), min(1.0, centre + spread)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells: what makes cases comparable
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Cases judged in class ``score_class``, reached as ``reached`` (rose, held or fell)."""
+
+    score_class: str
+    reached: str
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return CLASSES.index(self.score_class), REACHED.index(self.reached)
+
+    @property
+    def rises(self) -> bool:
+        """In the lowest class "stays at or above" is certain: the judgment is the rise instead."""
+        return self.score_class == CLASSES[0]
+
+    @property
+    def target(self) -> str:
+        return CLASSES[1] if self.rises else self.score_class
+
+    def comparable(self) -> str:
+        if self.reached == "rose":
+            return f"scores that had just risen into the {self.score_class} class"
+        if self.reached == "fell":
+            return f"scores that had just fallen into the {self.score_class} class"
+        return f"scores in the {self.score_class} class two weeks running"
+
+    def outcome(self) -> str:
+        if self.rises:
+            return f"rose to {self.target} or above the next week"
+        return f"were in {self.target} or above the next week"
+
+
+def cell_of(score: float, previous: float, thresholds: Sequence[float]) -> Cell:
+    now, before = CLASSES.index(classify(score, thresholds)), CLASSES.index(classify(previous, thresholds))
+    reached = "rose" if now > before else "fell" if now < before else "held"
+    return Cell(CLASSES[now], reached)
+
+
+def came_true(cell: Cell, next_score: float, thresholds: Sequence[float]) -> bool:
+    return CLASSES.index(classify(next_score, thresholds)) >= CLASSES.index(cell.target)
+
+
+@dataclass(frozen=True)
+class Tally:
+    cases: int
+    came_true: int
+
+
+# ---------------------------------------------------------------------------------------------
+# The history: cases per judged week and cell
+
+
+@dataclass(frozen=True)
+class History:
+    """Cases from a backtest: per judged week (start ordinal; only weeks with events) and cell,
+    how many and how many came true; with what the history was made of, for the reader."""
+
+    source: str
+    first: Window
+    last: Window
+    events: int
+    empty_weeks: int
+    stakeholders: tuple[str, ...]
+    rule_pack_version: str
+    rules: int
+    counts: Mapping[int, Mapping[Cell, Tally]] = field(default_factory=dict)
+
+    @property
+    def weeks(self) -> int:
+        return (self.last.start - self.first.start).days // _WEEK_DAYS + 1
+
+    @property
+    def cases(self) -> int:
+        return sum(t.cases for cells in self.counts.values() for t in cells.values())
+
+    def describe(self) -> str:
+        """``the bundled sample, 2024-W46 to 2025-W27 (27 events in 7 of its 34 weeks)``"""
+        with_events = self.weeks - self.empty_weeks
+        spread = f"all {self.weeks} weeks" if not self.empty_weeks else f"{with_events} of its {_plural(self.weeks, 'week')}"
+        return f"{self.source}, {self.first.label} to {self.last.label} ({_plural(self.events, 'event')} in {spread})"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One judged score: its stakeholder and subject ('overall' or a dimension), the week judged,
+    the scores the week before, that week and the week after, and its cell and outcome."""
+
+    stakeholder: str
+    subject: str
+    week: int
+    previous: float
+    score: float
+    following: float
+    thresholds: tuple[float, ...]
+    cell: Cell
+    came_true: bool
+
+
+def cases_of(result: BacktestResult) -> Iterator[Case]:
+    """Every case of a backtest's weekly series, as the brief would judge them."""
+    for series in result.series:
+        weeks = series.weeks
+        subjects: list[tuple[str, list[float]]] = [("overall", [p.score for p in weeks])]
+        by_week = [{d.dimension: d.score for d in p.dimensions} for p in weeks]
+        for name in sorted({name for scores in by_week for name in scores}):
+            subjects.append((name, [scores.get(name, 0.0) for scores in by_week]))
+        for subject, scores in subjects:
+            for t in range(1, len(weeks) - 1):
+                if weeks[t].events == 0:
+                    continue  # calm, or a gap in the feed's coverage: nothing tells them apart
+                before, now, after = scores[t - 1], scores[t], scores[t + 1]
+                if subject != "overall" and now == 0 and before == 0:
+                    continue  # the brief judges only dimensions active this week or last
+                cell = cell_of(now, before, series.thresholds)
+                yield Case(
+                    series.stakeholder, subject, weeks[t].start.toordinal(), before, now, after,
+                    series.thresholds, cell, came_true(cell, after, series.thresholds),
+                )  # fmt: skip
+
+
+def history_from_backtest(result: BacktestResult, source: str) -> History:
+    """The cases of a backtest's weekly series, every stakeholder in it pooled."""
+    counts: dict[int, dict[Cell, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for case in cases_of(result):
+        tally = counts[case.week][case.cell]
+        tally[0] += 1
+        tally[1] += case.came_true
+    points = result.series[0].weeks if result.series else ()
+    return History(
+        source=source,
+        first=parse_week(result.first_week),
+        last=parse_week(result.last_week),
+        events=sum(p.events for p in points),
+        empty_weeks=sum(1 for p in points if p.events == 0),
+        stakeholders=tuple(s.stakeholder for s in result.series),
+        rule_pack_version=result.rule_pack_version,
+        rules=result.rules,
+        counts={week: {cell: Tally(*t) for cell, t in cells.items()} for week, cells in counts.items()},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Judging one week from the weeks before it
+
+
+@dataclass(frozen=True)
+class Likelihood:
+    """The likelihood of one judgment: a word from history, or why there is none."""
+
+    calibrated: bool
+    word: str | None
+    probability_range: str | None
+    frequency: float | None
+    cases: int
+    came_true: int
+    weeks: int
+    reason: str | None
+    basis: str
+
+
+_EDGES = frozenset(round(b.low * 100) for b in ICD203_BANDS) | {0, 99, 100}
+
+
+def percent(frequency: float) -> str:
+    """``78 %``; one decimal where the whole number would sit on a band's edge or across it
+    (94.8 %, not 95 %; 55.5 %, not 55 %), so a reader never sees a frequency in the wrong band."""
+    whole = round(frequency * 100)
+    if band_of(whole / 100) is not band_of(frequency) or (whole in _EDGES and abs(whole - frequency * 100) > 1e-9):
+        return f"{frequency * 100:.1f} %"
+    return f"{whole} %"
+
+
+def _label(ordinal: int) -> str:
+    return week_of(dt.date.fromordinal(ordinal)).label
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def is_iso_week(window: Window) -> bool:
+    return week_of(window.start) == window
+
+
+NO_HISTORY = "no event history was given to calibrate one"
+NOT_A_WEEK = "likelihoods are calibrated on ISO weeks and this window is not one"
+THIN = "too little comparable history"
+
+
+@dataclass(frozen=True)
+class Table:
+    """What the history says about each cell when judging ``judged``: the cases of the
+    ``WINDOW_WEEKS`` weeks before it."""
+
+    judged: Window
+    history: History | None
+    case_weeks: tuple[int, ...]
+    cells: Mapping[Cell, tuple[int, int, int]]  # cases, came true, weeks with a case
+
+    @property
+    def period(self) -> str:
+        n = len(self.case_weeks)
+        events = "" if n == WINDOW_WEEKS else f" (events in {'only ' if n < MIN_WEEKS else ''}{n} of them)"
+        return f"the {WINDOW_WEEKS} weeks before {self.judged.label}{events}"
+
+    def judge(self, cell: Cell) -> Likelihood:
+        if not is_iso_week(self.judged):
+            return _uncalibrated(NOT_A_WEEK, f"Uncalibrated: {NOT_A_WEEK} ({self.judged.label}).")
+        if self.history is None:
+            return _uncalibrated(NO_HISTORY, f"Uncalibrated: {NO_HISTORY}.")
+        need = f"a likelihood word needs {MIN_CASES} comparable cases from {MIN_WEEKS} different weeks"
+        if len(self.case_weeks) < MIN_WEEKS:
+            n = len(self.case_weeks)
+            which = f"only {n} of" if n else "none of"
+            span = f" ({_label(self.case_weeks[0])} to {_label(self.case_weeks[-1])})" if n > 1 else f" ({_label(self.case_weeks[0])})" if n else ""
+            return _uncalibrated(
+                THIN, f"Uncalibrated: the history given has events in {which} the {WINDOW_WEEKS} weeks before {self.judged.label}{span}; {need}."
+            )
+        cases, true, weeks = self.cells.get(cell, (0, 0, 0))
+        if cases < MIN_CASES or weeks < MIN_WEEKS:
+            found = (
+                f"only {_plural(cases, 'comparable case')} ({cell.comparable()}), from {_plural(weeks, 'week')}, in {self.period}"
+                if cases < MIN_CASES
+                else f"the {cases} comparable cases ({cell.comparable()}) in {self.period} come from only {_plural(weeks, 'week')}"
+            )
+            return Likelihood(False, None, None, None, cases, true, weeks, THIN, f"Uncalibrated: {found}; {need}.")
+        frequency = true / cases
+        band = band_of(frequency)
+        basis = (
+            f"Calibrated on history: in {self.period}, {cell.comparable()} {cell.outcome()} in {true} of "
+            f"{cases} cases, from {weeks} weeks ({percent(frequency)}; {band.word} means {band.probability_range})."
+        )
+        return Likelihood(True, band.word, band.probability_range, round(frequency, 4), cases, true, weeks, None, basis)
+
+
+def _uncalibrated(reason: str, basis: str) -> Likelihood:
+    return Likelihood(False, None, None, None, 0, 0, 0, reason, basis)
+
+
+def table_at(history: History | None, judged: Window) -> Table:
+    """The cells as a brief of ``judged`` sees them: cases judged in the ``WINDOW_WEEKS`` weeks
+    before it, and none from ``judged`` on."""
+    if history is None or not is_iso_week(judged):
+        return Table(judged, history, (), {})
+    week = judged.start.toordinal()
+    earliest, latest = week - WINDOW_WEEKS * _WEEK_DAYS, week - _WEEK_DAYS
+    case_weeks = tuple(sorted(w for w in history.counts if earliest <= w <= latest))
+    totals: dict[Cell, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for w in case_weeks:
+        for cell, tally in history.counts.get(w, {}).items():
+            total = totals[cell]
+            total[0] += tally.cases
+            total[1] += tally.came_true
+            total[2] += 1 if tally.cases else 0
+    return Table(judged, history, case_weeks, {cell: (t[0], t[1], t[2]) for cell, t in totals.items()})
+
+
+# ---------------------------------------------------------------------------------------------
+# Out of sample: every week judged from the weeks before it, as a brief would have been
+
+
+@dataclass(frozen=True)
+class BandRow:
+    band: Band
+    cases: int
+    came_true: int
+
+    @property
+    def observed(self) -> float | None:
+        return self.came_true / self.cases if self.cases else None
+
+    @property
+    def inside(self) -> bool | None:
+        return None if self.observed is None else inside(self.band, self.observed)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The words a brief would have printed each week, against what happened next."""
+
+    judged_from: str | None
+    judged_to: str | None
+    cases: int
+    calibrated_cases: int
+    uncalibrated_came_true: int
+    rows: tuple[BandRow, ...]
+    brier_calibrated: float | None
+    brier_persistence: float | None
+
+    @property
+    def uncalibrated_cases(self) -> int:
+        return self.cases - self.calibrated_cases
+
+    @property
+    def skill(self) -> float | None:
+        """1 - calibrated / persistence: above 0 when the words beat persistence."""
+        if self.brier_calibrated is None or not self.brier_persistence:
+            return None
+        return 1.0 - self.brier_calibrated / self.brier_persistence
+
+
+def evaluate(history: History) -> Evaluation:
+    """Judge every case of ``history`` from the weeks before its own (``table_at``), then count,
+    per band stated, how many came true, and the Brier score of the frequencies behind the
+    words against persistence (probability 1 that a score stays in its class or above, 0 that
+    it rises out of the lowest class: "next week = this week")."""
+    rows = {band.word: [0, 0] for band in ICD203_BANDS}
+    total = calibrated = uncalibrated_true = 0
+    brier_cal = brier_per = 0.0
+    weeks = sorted(w for w, cells in history.counts.items() if any(t.cases for t in cells.values()))
+    for week in weeks:
+        table = table_at(history, week_of(dt.date.fromordinal(week)))
+        for cell, tally in sorted(history.counts[week].items(), key=lambda item: item[0].key):
+            total += tally.cases
+            likelihood = table.judge(cell)
+            if not likelihood.calibrated or likelihood.word is None:
+                uncalibrated_true += tally.came_true
+                continue
+            cases, true, _ = table.cells[cell]
+            p = true / cases  # unrounded: the frequency behind the word
+            persistence = 0.0 if cell.rises else 1.0
+            missed = tally.cases - tally.came_true
+            calibrated += tally.cases
+            brier_cal += tally.came_true * (1 - p) ** 2 + missed * p**2
+            brier_per += tally.came_true * (1 - persistence) ** 2 + missed * persistence**2
+            rows[likelihood.word][0] += tally.cases
+            rows[likelihood.word][1] += tally.came_true
+    return Evaluation(
+        judged_from=_label(weeks[0]) if weeks else None,
+        judged_to=_label(weeks[-1]) if weeks else None,
+        cases=total,
+        calibrated_cases=calibrated,
+        uncalibrated_came_true=uncalibrated_true,
+        rows=tuple(BandRow(band, *rows[band.word]) for band in ICD203_BANDS),
+        brier_calibrated=brier_cal / calibrated if calibrated else None,
+        brier_persistence=brier_per / calibrated if calibrated else None,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Making a history: backtest event files or events over a span of weeks
+
+
+def event_span(paths: Sequence[str | os.PathLike[str]], *, skip_invalid: bool = False) -> tuple[dt.date, dt.date] | None:
+    """First and last event date in the files (one streaming pass), or None without events."""
+    first: dt.date | None = None
+    last: dt.date | None = None
+    for chunk in stream_events(paths, skip_invalid=skip_invalid):
+        for event in chunk:
+            if first is None or event.event_date < first:
+                first = event.event_date
+            if last is None or event.event_date > last:
+                last = event.event_date
+    return (first, last) if first is not None and last is not None else None
+
+
+def weeks_for(judged: Window, first_event: dt.date) -> tuple[Window, Window] | None:
+    """The weeks to backtest for judging ``judged``: from the week before the window (each case
+    needs its week before) or the first event's week if later, to ``judged``; None when no
+    event comes before it."""
+    earliest = week_of(judged.start - dt.timedelta(days=_WEEK_DAYS * (WINDOW_WEEKS + 1)))
+    start = max(earliest, week_of(first_event), key=lambda w: w.start)
+    if start.start > judged.start:
+        return None
+    return start, judged
+
+
+def calibrate_files(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    pack: RulePack,
+    compiled: CompiledRuleSet,
+    first: Window,
+    last: Window,
+    source: str,
+    skip_invalid: bool = False,
+    workers: int | None = None,
+    report: ReadReport | None = None,
+) -> History:
+    """The history of event files over ``first`` to ``last`` (backtest_files, every stakeholder)."""
+    result = backtest_files(paths, pack=pack, compiled=compiled, first=first, last=last, skip_invalid=skip_invalid, workers=workers, report=report)
+    return history_from_backtest(result, source)
+
+
+def calibrate_events(events: Sequence[Event], *, pack: RulePack, compiled: CompiledRuleSet, first: Window, last: Window, source: str) -> History:
+    """The history of events in memory over ``first`` to ``last`` (run_backtest, every stakeholder)."""
+    ordered = sorted(events, key=lambda e: (e.event_date, e.event_id))
+    result = run_backtest([ordered], pack, compiled, first=first, last=last)
+    return history_from_backtest(result, source)
+
+
+def history_for_week(events: Sequence[Event], judged: Window, *, pack: RulePack, compiled: CompiledRuleSet, source: str = "the events given") -> History | None:
+    """The history a brief of ``judged`` calibrates itself on: the events given, up to the
+    ``WINDOW_WEEKS`` weeks before it. None when the window is not an ISO week or no event comes
+    before it (the brief then says so)."""
+    if not events or not is_iso_week(judged):
+        return None
+    span = weeks_for(judged, min(e.event_date for e in events))
+    if span is None:
+        return None
+    return calibrate_events(events, pack=pack, compiled=compiled, first=span[0], last=span[1], source=source)
+
+
+# ---------------------------------------------------------------------------------------------
+# The calibration file: JSON that `riskengine calibrate` writes and `brief --calibration` reads
+
+
+def method_data() -> dict[str, Any]:
+    return {
+        "judged_outcome": (
+            "a score (a stakeholder's overall score, or a dimension active that week or the week before) is in "
+            "its current class or above the next week; in the lowest class, that it rises to low or above"
+        ),
+        "comparable": "the same class, reached the same way: rose into it, held it, or fell into it",
+        "pooling": "every stakeholder of the history, overall and dimension scores together",
+        "window_weeks": WINDOW_WEEKS,
+        "min_cases": MIN_CASES,
+        "min_weeks": MIN_WEEKS,
+        "out_of_sample": (f"each week is judged from the cases of the {WINDOW_WEEKS} weeks before it only, as a brief of that week would be"),
+        "bands": [{"word": b.word, "probability_range": b.probability_range, "low": b.low, "high": b.high} for b in ICD203_BANDS],
+    }
+
+
+def _ratio(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def table_rows(table: Table) -> list[dict[str, Any]]:
+    """Every cell with cases in the table, in class order, with its word or why not."""
+    rows = []
+    for cell in sorted(table.cells, key=lambda c: c.key):
+        likelihood = table.judge(cell)
+        cases, true, weeks = table.cells[cell]
+        rows.append(
+            {
+                "class": cell.score_class,
+                "reached": cell.reached,
+                "judged": ("rises to " if cell.rises else "stays in ") + f"{cell.target} or above",
+                "cases": cases,
+                "came_true": true,
+                "weeks": weeks,
+                "frequency": _ratio(true / cases) if cases else None,
+                "likelihood": likelihood.word,
+                "probability_range": likelihood.probability_range,
+            }
+        )
+    return rows
+
+
+def to_json_data(history: History, evaluation: Evaluation | None = None) -> dict[str, Any]:
+    evaluation = evaluation if evaluation is not None else evaluate(history)
+    current = table_at(history, history.last)
+    return {
+        "schema_version": CALIBRATION_SCHEMA_VERSION,
+        "kind": CALIBRATION_KIND,
+        "history": {
+            "source": history.source,
+            "from": history.first.label,
+            "to": history.last.label,
+            "weeks": history.weeks,
+            "events": history.events,
+            "weeks_without_events": history.empty_weeks,
+            "stakeholders": list(history.stakeholders),
+            "rule_pack": {"version": history.rule_pack_version, "rules": history.rules},
+            "cases": history.cases,
+        },
+        "method": method_data(),
+        "out_of_sample": {
+            "judged_from": evaluation.judged_from,
+            "judged_to": evaluation.judged_to,
+            "cases": evaluation.cases,
+            "calibrated_cases": evaluation.calibrated_cases,
+            "uncalibrated_cases": evaluation.uncalibrated_cases,
+            "uncalibrated_came_true": evaluation.uncalibrated_came_true,
+            "reliability": [
+                {
+                    "likelihood": row.band.word,
+                    "probability_range": row.band.probability_range,
+                    "cases": row.cases,
+                    "came_true": row.came_true,
+                    "observed": _ratio(row.observed),
+                    "interval_95": [_ratio(x) for x in wilson(row.came_true, row.cases)] if row.cases else None,
+                    "inside": row.inside,
+                }
+                for row in evaluation.rows
+            ],
+            "brier": {
+                "calibrated": _ratio(evaluation.brier_calibrated),
+                "persistence": _ratio(evaluation.brier_persistence),
+                "skill_vs_persistence": _ratio(evaluation.skill),
+            },
+        },
+        "table": {"for_week": history.last.label, "cells": table_rows(current)},
+        "cases": [
+            {"week": _label(week), "class": cell.score_class, "reached": cell.reached, "cases": tally.cases, "came_true": tally.came_true}
+            for week in sorted(history.counts)
+            for cell, tally in sorted(history.counts[week].items(), key=lambda item: item[0].key)
+        ],
+    }
+
+
+def _bad(path: str, message: str) -> InputError:
+    return InputError([Issue("E420", message, Location(path), hint="give a file that riskengine calibrate wrote (--format json -o FILE)")])
+
+
+def _need(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: str, where: str) -> Any:
+    value = data.get(key) if isinstance(data, Mapping) else None
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
+        raise _bad(path, f"{where}{key}: missing or not a {getattr(kind, '__name__', 'value')}")
+    return value
+
+
+def history_from_json(data: Any, path: str = "<calibration>") -> History:
+    """The history a calibration file holds (E420 when it is not one ``to_json_data`` wrote)."""
+    if not isinstance(data, Mapping) or data.get("kind") != CALIBRATION_KIND:
+        raise _bad(path, 'not a calibration file (no "kind": "riskengine calibration")')
+    if data.get("schema_version") != CALIBRATION_SCHEMA_VERSION:
+        raise _bad(path, f"calibration schema version {data.get('schema_version')!r}; this riskengine reads {CALIBRATION_SCHEMA_VERSION}")
+    info = _need(data, "history", Mapping, path, "")
+    pack = _need(info, "rule_pack", Mapping, path, "history.")
+    try:
+        first, last = parse_week(_need(info, "from", str, path, "history.")), parse_week(_need(info, "to", str, path, "history."))
+    except InputError as error:
+        raise _bad(path, f"history: {error.issues[0].message}") from None
+    if last.start < first.start:
+        raise _bad(path, f"history: to {last.label} is before from {first.label}")
+    counts: dict[int, dict[Cell, Tally]] = defaultdict(dict)
+    for i, row in enumerate(_need(data, "cases", list, path, "")):
+        where = f"cases[{i}]."
+        label, score_class, reached = (_need(row, k, str, path, where) for k in ("week", "class", "reached"))
+        cases, true = _need(row, "cases", int, path, where), _need(row, "came_true", int, path, where)
+        if score_class not in CLASSES or reached not in REACHED or not 0 <= true <= cases:
+            raise _bad(path, f"{where[:-1]}: not a case row ({score_class!r}, {reached!r}, {true} of {cases})")
+        try:
+            week = parse_week(label).start.toordinal()
+        except InputError:
+            raise _bad(path, f"{where}week: {label!r} is not an ISO week") from None
+        cell = Cell(score_class, reached)
+        if cell in counts[week]:
+            raise _bad(path, f"{where[:-1]}: {label} {score_class}/{reached} appears twice")
+        counts[week][cell] = Tally(cases, true)
+    return History(
+        source=str(_need(info, "source", str, path, "history.")),
+        first=first,
+        last=last,
+        events=_need(info, "events", int, path, "history."),
+        empty_weeks=_need(info, "weeks_without_events", int, path, "history."),
+        stakeholders=tuple(str(s) for s in _need(info, "stakeholders", list, path, "history.")),
+        rule_pack_version=_need(pack, "version", str, path, "history.rule_pack."),
+        rules=_need(pack, "rules", int, path, "history.rule_pack."),
+        counts=dict(counts),
+    )
+
+
+def read_calibration(path: str | os.PathLike[str]) -> History:
+    shown = os.fspath(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _bad(shown, f"cannot read the calibration file: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise _bad(shown, f"not JSON: {exc}") from None
+    return history_from_json(data, shown)
+
+
+__all__ = [
+    "CALIBRATION_KIND",
+    "CALIBRATION_SCHEMA_VERSION",
+    "ICD203_BANDS",
+    "MIN_CASES",
+    "MIN_WEEKS",
+    "WINDOW_WEEKS",
+    "Band",
+    "Case",
+    "Cell",
+    "Evaluation",
+    "History",
+    "Likelihood",
+    "Table",
+    "band_of",
+    "calibrate_events",
+    "calibrate_files",
+    "cases_of",
+    "cell_of",
+    "evaluate",
+    "event_span",
+    "history_for_week",
+    "history_from_backtest",
+    "history_from_json",
+    "read_calibration",
+    "table_at",
+    "to_json_data",
+    "weeks_for",
+]

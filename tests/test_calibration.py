@@ -1,0 +1,478 @@
+"""Likelihood words calibrated on history: cases and cells from weekly series with known
+frequencies, the words and statements a brief gets, no look-ahead, the out-of-sample reliability
+and Brier scores, the calibration file, and the calibrate verb and brief --calibration.
+
+The end-to-end tests use a one-rule pack written here (each Battles event adds one point to the
+investor's security score, saturation 1), so every frequency below follows from the weekly
+event counts: 2 events score 4.23 (medium), 1 scores 2.93 (low), none 0 (very low).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from riskengine.cli.app import main
+from riskengine.core.errors import InputError
+from riskengine.core.events import Event
+from riskengine.core.windows import Window, parse_week, week_of
+from riskengine.ingest.event_files import write_events_jsonl
+from riskengine.scoring import calibration as cal
+from riskengine.scoring.backtest import BacktestResult, DimensionPoint, StakeholderSeries, WeekPoint
+from riskengine.scoring.calibration import Cell, History, Tally
+
+THRESHOLDS = (2.0, 4.0, 6.0, 8.0)
+FIRST = parse_week("2024-W01")
+
+
+def week(k: int) -> Window:
+    """The k-th week from 2024-W01."""
+    return week_of(FIRST.start + dt.timedelta(days=7 * k))
+
+
+def ordinal(k: int) -> int:
+    return week(k).start.toordinal()
+
+
+# ---------------------------------------------------------------------------------------------
+# Bands, cells, outcomes
+
+
+@pytest.mark.parametrize(
+    ("frequency", "word"),
+    [
+        (0.0, "almost no chance"), (0.0499, "almost no chance"), (0.05, "very unlikely"), (0.1999, "very unlikely"),
+        (0.2, "unlikely"), (0.4499, "unlikely"), (0.45, "roughly even chance"), (0.5499, "roughly even chance"),
+        (0.55, "likely"), (0.7999, "likely"), (0.8, "very likely"), (0.9499, "very likely"), (0.95, "almost certain"),
+        (1.0, "almost certain"),
+    ],
+)  # fmt: skip
+def test_a_frequency_earns_the_icd203_band_that_holds_it(frequency: float, word: str) -> None:
+    band = cal.band_of(frequency)
+    assert band.word == word
+    assert cal.inside(band, frequency)
+
+
+def test_inside_a_band_includes_its_ends_and_the_outer_bands_reach_0_and_1() -> None:
+    likely = cal.band_of(0.6)
+    assert cal.inside(likely, 0.55) and cal.inside(likely, 0.80) and not cal.inside(likely, 0.81)
+    assert cal.inside(cal.ICD203_BANDS[0], 0.0) and cal.inside(cal.ICD203_BANDS[-1], 1.0)
+    assert not cal.inside(cal.ICD203_BANDS[-1], 0.94)
+
+
+def test_percent_never_rounds_into_another_band() -> None:
+    assert cal.percent(0.78) == "78 %"
+    assert cal.percent(145 / 153) == "94.8 %"  # "95 %" would read as almost certain beside "very likely"
+    assert cal.percent(0.0) == "0 %" and cal.percent(1.0) == "100 %" and cal.percent(0.003) == "0.3 %"
+    assert cal.percent(0.5548) == "55.5 %" and cal.percent(0.55) == "55 %"  # on an edge: which side it is on
+
+
+@pytest.mark.parametrize(
+    ("score", "previous", "cell"),
+    [
+        (4.3, 2.0, Cell("medium", "rose")),
+        (4.3, 5.9, Cell("medium", "held")),
+        (4.3, 6.0, Cell("medium", "fell")),
+        (0.0, 0.0, Cell("very low", "held")),
+        (1.9, 8.5, Cell("very low", "fell")),
+        (9.9, 8.0, Cell("very high", "held")),
+    ],
+)
+def test_cell_is_the_class_and_how_it_was_reached(score: float, previous: float, cell: Cell) -> None:
+    assert cal.cell_of(score, previous, THRESHOLDS) == cell
+
+
+def test_outcome_is_the_class_or_above_next_week_and_from_very_low_the_rise() -> None:
+    medium = Cell("medium", "held")
+    assert cal.came_true(medium, 4.0, THRESHOLDS) and cal.came_true(medium, 9.0, THRESHOLDS)
+    assert not cal.came_true(medium, 3.99, THRESHOLDS)
+    very_low = Cell("very low", "held")
+    assert very_low.rises and very_low.target == "low"
+    assert cal.came_true(very_low, 2.0, THRESHOLDS) and not cal.came_true(very_low, 1.99, THRESHOLDS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cases from a weekly series
+
+
+def series(stakeholder: str, overall: list[float], dims: dict[str, list[float]] | None = None, events: list[int] | None = None) -> StakeholderSeries:
+    dims = dims or {}
+    points = []
+    for k, score in enumerate(overall):
+        points.append(
+            WeekPoint(
+                week=week(k).label, start=week(k).start, events=(events[k] if events else 1), firings=0, score=score,
+                score_class="", dimensions=tuple(DimensionPoint(d, 1.0, 0.0, values[k]) for d, values in sorted(dims.items())),
+            )
+        )  # fmt: skip
+    return StakeholderSeries(stakeholder, stakeholder, 1.0, THRESHOLDS, tuple(points))
+
+
+def backtest(*all_series: StakeholderSeries) -> BacktestResult:
+    weeks = all_series[0].weeks
+    return BacktestResult(weeks[0].week, weeks[-1].week, "v1", 1, 10, 10, 0, tuple(all_series))
+
+
+def test_cases_of_a_series_are_counted_per_week_and_cell_exactly() -> None:
+    # overall: medium, medium, low, medium, high; security: 0, 0, 3, 0, 0 (active only around week 2)
+    result = backtest(series("investor", [5.0, 5.0, 3.0, 5.0, 7.0], {"security": [0.0, 0.0, 3.0, 0.0, 0.0]}))
+    history = cal.history_from_backtest(result, "test")
+    assert history.counts == {
+        ordinal(1): {Cell("medium", "held"): Tally(1, 0)},  # week 2 is low: not medium or above
+        ordinal(2): {Cell("low", "fell"): Tally(1, 1), Cell("low", "rose"): Tally(1, 0)},  # security falls to 0
+        ordinal(3): {Cell("medium", "rose"): Tally(1, 1), Cell("very low", "fell"): Tally(1, 0)},
+    }
+    assert history.cases == 5
+    assert (history.first.label, history.last.label, history.weeks) == ("2024-W01", "2024-W05", 5)
+
+
+def test_weeks_without_events_are_not_judged() -> None:
+    # A feed cannot tell a calm week from a gap in its coverage; the outcome week may be empty.
+    result = backtest(series("ngo", [0.0, 0.0, 0.0, 3.0, 0.0], events=[1, 1, 0, 1, 0]))
+    history = cal.history_from_backtest(result, "test")
+    assert sorted(history.counts) == [ordinal(1), ordinal(3)]
+    assert history.counts[ordinal(1)] == {Cell("very low", "held"): Tally(1, 0)}
+    assert history.counts[ordinal(3)] == {Cell("low", "rose"): Tally(1, 0)}
+    assert history.empty_weeks == 2 and history.describe() == "test, 2024-W01 to 2024-W05 (3 events in 3 of its 5 weeks)"
+
+
+def test_stakeholders_are_pooled() -> None:
+    result = backtest(series("investor", [5.0, 5.0, 5.0]), series("analyst", [5.0, 5.0, 3.0]))
+    history = cal.history_from_backtest(result, "test")
+    assert history.counts == {ordinal(1): {Cell("medium", "held"): Tally(2, 1)}}
+    assert history.stakeholders == ("investor", "analyst")
+
+
+# ---------------------------------------------------------------------------------------------
+# Judging a week from the weeks before it
+
+
+def make_history(cells: dict[Cell, list[tuple[int, int]]], weeks: int = 60) -> History:
+    """Weeks 0..weeks-1; ``cells`` gives, per cell, (cases, came true) for weeks 1, 2, ..."""
+    counts: dict[int, dict[Cell, Tally]] = {}
+    for cell, tallies in cells.items():
+        for k, (cases, true) in enumerate(tallies, start=1):
+            counts.setdefault(ordinal(k), {})[cell] = Tally(cases, true)
+    return History("history.jsonl", week(0), week(weeks - 1), 1000, 0, ("investor", "ngo"), "v1", 12, counts)
+
+
+HELD = Cell("medium", "held")
+ROSE = Cell("medium", "rose")
+
+
+def test_the_word_is_the_band_of_the_frequency_in_the_52_weeks_before() -> None:
+    # 58 weeks with one case each, true 3 weeks in 4 (k % 4 != 0): week 58 sees weeks 6..57.
+    history = make_history({HELD: [(1, int(k % 4 != 0)) for k in range(1, 59)]})
+    likelihood = cal.table_at(history, week(58)).judge(HELD)
+    assert (likelihood.word, likelihood.probability_range, likelihood.cases, likelihood.came_true, likelihood.weeks) == ("likely", "55-80 %", 52, 39, 52)
+    assert likelihood.frequency == 0.75 and likelihood.calibrated
+    assert likelihood.basis == (
+        "Calibrated on history: in the 52 weeks before 2025-W07, scores in the medium class two weeks running "
+        "were in medium or above the next week in 39 of 52 cases, from 52 weeks (75 %; likely means 55-80 %)."
+    )
+
+
+def test_no_look_ahead_and_no_older_history() -> None:
+    base = {HELD: [(1, 1)] * 58}
+    history = make_history(base, weeks=70)
+    judged = week(40)
+    before = cal.table_at(history, judged).judge(HELD)
+    # The week judged, the weeks after it, and weeks more than 52 before it change nothing.
+    changed = dict(history.counts)
+    for k in (40, 41, 55):
+        changed[ordinal(k)] = {HELD: Tally(50, 0)}
+    assert cal.table_at(History(**{**history.__dict__, "counts": changed}), judged).judge(HELD) == before
+    assert (before.cases, before.came_true) == (39, 39)  # weeks 1..39 only
+    older = make_history({HELD: [(5, 0)] * 3 + [(1, 1)] * 60}, weeks=70)
+    assert cal.table_at(older, week(60)).judge(HELD).came_true == cal.table_at(older, week(60)).judge(HELD).cases == 52
+
+
+def test_short_history_says_how_much_there_is() -> None:
+    history = make_history({HELD: [(10, 9)] * 5}, weeks=7)
+    likelihood = cal.table_at(history, week(6)).judge(HELD)
+    assert not likelihood.calibrated and likelihood.word is None and likelihood.reason == cal.THIN
+    assert likelihood.basis == (
+        "Uncalibrated: the history given has events in only 5 of the 52 weeks before 2024-W07 (2024-W02 to 2024-W06); "
+        "a likelihood word needs 30 comparable cases from 10 different weeks."
+    )
+    later = cal.table_at(history, week(100)).judge(HELD)
+    assert later.basis.startswith("Uncalibrated: the history given has events in none of the 52 weeks before 2025-W49;")
+
+
+def test_thin_cell_says_how_many_cases_and_weeks_it_has() -> None:
+    history = make_history({HELD: [(1, 1)] * 20, ROSE: [(3, 2)] + [(0, 0)] * 3 + [(4, 4)] * 3})
+    likelihood = cal.table_at(history, week(21)).judge(ROSE)
+    assert (likelihood.cases, likelihood.came_true, likelihood.weeks) == (15, 14, 4)
+    assert likelihood.basis == (
+        "Uncalibrated: only 15 comparable cases (scores that had just risen into the medium class), from 4 weeks, "
+        "in the 52 weeks before 2024-W22 (events in 20 of them); a likelihood word needs 30 comparable cases from 10 different weeks."
+    )
+    crowded = make_history({HELD: [(1, 1)] * 20, ROSE: [(8, 8)] * 5})
+    assert (
+        "the 40 comparable cases (scores that had just risen into the medium class) in the 52 weeks before 2024-W22 (events in 20 of them) come from only 5 weeks"
+        in (cal.table_at(crowded, week(21)).judge(ROSE).basis)
+    )
+    assert cal.table_at(history, week(21)).judge(Cell("high", "fell")).basis.startswith("Uncalibrated: only 0 comparable cases")
+
+
+def test_no_history_and_windows_that_are_not_weeks() -> None:
+    assert cal.table_at(None, week(3)).judge(HELD).basis == "Uncalibrated: no event history was given to calibrate one."
+    days = Window(dt.date(2025, 6, 1), dt.date(2025, 6, 20), "2025-06-01..2025-06-20")
+    history = make_history({HELD: [(1, 1)] * 58})
+    assert cal.table_at(history, days).judge(HELD).reason == cal.NOT_A_WEEK
+
+
+# ---------------------------------------------------------------------------------------------
+# Out of sample
+
+
+def test_reliability_and_brier_out_of_sample_exactly() -> None:
+    # Every week: 4 medium cases of which 3 came true, and 1 very-low case that never rose.
+    # Medium gets a word from week 11 (40 cases from 10 weeks); very low from week 31.
+    n = 60
+    history = make_history({HELD: [(4, 3)] * n, Cell("very low", "held"): [(1, 0)] * n}, weeks=n + 2)
+    evaluation = cal.evaluate(history)
+    rows = {row.band.word: row for row in evaluation.rows}
+    assert (rows["likely"].cases, rows["likely"].came_true, rows["likely"].inside) == (4 * 50, 3 * 50, True)
+    assert (rows["almost no chance"].cases, rows["almost no chance"].came_true, rows["almost no chance"].inside) == (30, 0, True)
+    assert all(row.cases == 0 for word, row in rows.items() if word not in ("likely", "almost no chance"))
+    assert (evaluation.cases, evaluation.calibrated_cases, evaluation.uncalibrated_cases, evaluation.uncalibrated_came_true) == (300, 230, 70, 30)
+    # Medium: p = 0.75, (3 * 0.25^2 + 0.75^2) / 4 = 0.1875 a case; persistence (p = 1) misses 1 in 4.
+    # Very low: p = 0 and persistence (rise: 0) are both right every time.
+    assert evaluation.brier_calibrated == pytest.approx(200 * 0.1875 / 230)
+    assert evaluation.brier_persistence == pytest.approx(200 * 0.25 / 230)
+    assert evaluation.skill == pytest.approx(0.25)
+    assert (evaluation.judged_from, evaluation.judged_to) == (week(1).label, week(n).label)
+
+
+# ---------------------------------------------------------------------------------------------
+# The calibration file
+
+
+def test_calibration_file_round_trips_and_is_deterministic() -> None:
+    history = make_history({HELD: [(4, 3)] * 40, ROSE: [(2, 1)] * 40}, weeks=42)
+    data = cal.to_json_data(history)
+    again = cal.history_from_json(json.loads(json.dumps(data)))
+    assert again == history
+    assert json.dumps(data) == json.dumps(cal.to_json_data(again))
+    assert data["table"]["for_week"] == week(41).label
+    assert [(c["class"], c["reached"], c["cases"], c["likelihood"]) for c in data["table"]["cells"]] == [
+        ("medium", "rose", 80, "roughly even chance"),
+        ("medium", "held", 160, "likely"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not json", "not JSON"),
+        ('{"kind": "backtest"}', "not a calibration file"),
+        ('{"kind": "riskengine calibration", "schema_version": "9"}', "calibration schema version '9'"),
+        ("CASES", "cases[0]: not a case row"),
+        ("DUPLICATE", "appears twice"),
+    ],
+)
+def test_a_bad_calibration_file_is_e420(tmp_path: Path, text: str, message: str) -> None:
+    data = cal.to_json_data(make_history({HELD: [(1, 1)] * 3}, weeks=5))
+    if text == "CASES":
+        data["cases"][0]["came_true"] = 5
+        text = json.dumps(data)
+    elif text == "DUPLICATE":
+        data["cases"].append(data["cases"][0])
+        text = json.dumps(data)
+    path = tmp_path / "calibration.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        cal.read_calibration(path)
+    assert caught.value.issues[0].code == "E420" and message in caught.value.issues[0].message
+
+
+# ---------------------------------------------------------------------------------------------
+# End to end: a one-rule pack and a feed with a known rhythm
+
+PACK = """\
+rules:
+  - id: battle
+    title: A battle
+    stakeholders: [investor]
+    dimension: security
+    when: {field: event_type, equals: Battles}
+    points: 1
+    source: {document: "000", section: "Test"}
+profiles:
+  investor:
+    title: Investors
+    dimension_weights: {security: 1}
+    saturation: 1
+"""
+# Events a week, repeating: medium, medium, medium, low. The investor's overall and security
+# scores are equal; the other stakeholders have no rule and stay at 0 (very low, held, never rising).
+RHYTHM = (2, 2, 2, 1)
+
+
+def write_feed(folder: Path, weeks: int, rhythm: tuple[int, ...] = RHYTHM, start: int = 0) -> Path:
+    events = []
+    for k in range(start, start + weeks):
+        for i in range(rhythm[k % len(rhythm)]):
+            events.append(
+                Event.model_validate(
+                    {
+                        "event_id": f"B{k}-{i}", "event_date": week(k).start + dt.timedelta(days=1), "event_type": "Battles",
+                        "country": "UKR", "sources": [{"name": "wire", "reliability": "A", "credibility": 1}],
+                    }
+                )
+            )  # fmt: skip
+    path = folder / f"feed-{start}-{weeks}.jsonl"
+    write_events_jsonl(path, events)
+    return path
+
+
+@pytest.fixture
+def rules(tmp_path: Path) -> Path:
+    path = tmp_path / "rules.yaml"
+    path.write_text(PACK, encoding="utf-8")
+    return path
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# Checked by hand: cases are weeks 1-40 (each needs the week before and after), 5 a week (the
+# investor's overall and security scores, the others' overall). Very low, held: 3 a week, never
+# rising; it has a word from week 11 (30 cases from 10 weeks): 30 weeks x 3 = 90 cases. Medium,
+# held (weeks 1, 2, 5, 6, ...: k % 4 in 1, 2, true for k % 4 == 1) needs 15 weeks of 2 cases:
+# from week 30, so weeks 30, 33, 34, 37, 38 are judged, at 8/15, 8/16, 9/17, 9/18 and 10/19
+# (all roughly even), 4 of the 10 true. Brier: (2(8/15)^2 + 2(1/2)^2 + 2(9/17)^2 + 2(1/2)^2 +
+# 2(10/19)^2) / 100 = 0.0268; persistence misses the 6 false medium cases: 0.06.
+EXPECTED_TABLE = """\
+Likelihood words calibrated on history
+
+History:     feed-0-42.jsonl, 2024-W01 to 2024-W42 (74 events in all 42 weeks)
+Rule pack:   VERSION (1 rules)
+Cases:       200, pooled over investor, government, ngo, analyst; overall and dimension scores together
+Judged:      a score (a stakeholder's overall score, or a dimension active that week or the week before) is in its current class or above the next week; in the lowest class, that it rises to low or above
+Comparable:  the same class, reached the same way: rose into it, held it, or fell into it
+Counted:     in the 52 weeks before the week judged; a word needs 30 comparable cases from 10 different weeks
+
+Reliability, out of sample (2024-W02 to 2024-W41: each week is judged from the cases of the 52 weeks before it only, as a brief of that week would be):
+
+likelihood             stated   cases came true observed 95 % interval  inside
+------------------------------------------------------------------------------
+almost no chance        1-5 %      90         0      0 %         0-4 %  yes
+very unlikely          5-20 %       0         0        -             -  -
+unlikely              20-45 %       0         0        -             -  -
+roughly even chance   45-55 %      10         4     40 %       17-69 %  no*
+likely                55-80 %       0         0        -             -  -
+very likely           80-95 %       0         0        -             -  -
+almost certain        95-99 %       0         0        -             -  -
+(uncalibrated)              -     100        56     56 %             -  -
+* fewer than 30 cases: too few to test the band
+
+Brier score over the 100 cases given a word (0 is perfect; lower is better):
+  calibrated words      0.0268
+  persistence           0.0600  (next week's class = this week's)
+  skill vs persistence  +55.3 %
+
+Cells a brief of 2024-W42 would use (cases of the 52 weeks before it):
+
+class     reached judged                       cases  weeks came true frequency  likelihood
+-------------------------------------------------------------------------------------------
+very low  held    rises to low or above          120     40         0       0 %  almost no chance
+low       fell    stays in low or above           20     10        20     100 %  uncalibrated
+medium    rose    stays in medium or above        20     10        20     100 %  uncalibrated
+medium    held    stays in medium or above        40     20        20      50 %  roughly even chance
+"""
+
+
+def test_calibrate_table_on_a_known_rhythm(tmp_path: Path, rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    feed = write_feed(tmp_path, 42)
+    code, out, err = run_cli(capsys, "calibrate", str(feed), "--rules", str(rules))
+    assert code == 0, err
+    version = out.split("Rule pack:   ", 1)[1].split(" ", 1)[0]
+    assert out == EXPECTED_TABLE.replace("VERSION", version)
+
+
+def test_calibrate_json_is_the_file_a_brief_reads_and_the_same_bytes_twice(tmp_path: Path, rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    feed = write_feed(tmp_path, 42)
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    for target in (first, second):
+        code, _, err = run_cli(capsys, "calibrate", str(feed), "--rules", str(rules), "--format", "json", "-o", str(target))
+        assert code == 0 and f"wrote {target}" in err
+    assert first.read_bytes() == second.read_bytes()
+    data = json.loads(first.read_text(encoding="utf-8"))
+    assert data["kind"] == "riskengine calibration" and data["history"]["cases"] == 200
+    # Worked out in EXPECTED_TABLE's comment: 5 weeks of medium-held cases judged "roughly even".
+    assert data["out_of_sample"]["brier"] == {"calibrated": 0.0268, "persistence": 0.06, "skill_vs_persistence": 0.5528}
+    history = cal.read_calibration(first)
+    assert history.cases == 200 and history.source == "feed-0-42.jsonl"
+
+
+def test_calibrate_errors(tmp_path: Path, rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    feed = write_feed(tmp_path, 6)
+    code, _, err = run_cli(capsys, "calibrate", str(feed), "--rules", str(rules), "--from", "2024-W05", "--to", "2024-W02")
+    assert code == 2 and "--to 2024-W02 is before --from 2024-W05" in err
+    code, _, err = run_cli(capsys, "calibrate", str(feed), "--rules", str(rules), "--from", "2024-W99")
+    assert code == 1 and "2024 has no week 99" in err
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    code, _, err = run_cli(capsys, "calibrate", str(empty), "--rules", str(rules))
+    assert code == 1 and "E403" in err and "nothing to calibrate" in err
+
+
+def _judgments(text: str) -> str:
+    return text.split("## Key judgments", 1)[1].split("\n## ", 1)[0]
+
+
+def test_brief_calibrates_itself_on_the_events_given_and_ignores_later_ones(tmp_path: Path, rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    feed = write_feed(tmp_path, 42)
+    args = ["--rules", str(rules), "--week", "2024-W42", "--stakeholder", "investor", "--out", "-", "--now", "2024-10-21T06:00:00Z"]
+    code, text, err = run_cli(capsys, "brief", str(feed), *args)
+    assert code == 0, err
+    judgments = _judgments(text)
+    # 2024-W42 is the 42nd week: medium, held (k % 4 == 1); 20 of 40 such cases stayed medium.
+    assert "1. There is a roughly even chance that the overall investor risk stays in the medium class or above next week" in judgments
+    assert (
+        "Calibrated on history: in the 52 weeks before 2024-W42 (events in 40 of them), scores in the medium class two weeks "
+        "running were in medium or above the next week in 20 of 40 cases, from 20 weeks (50 %; roughly even chance means 45-55 %)."
+    ) in judgments
+    assert "History: the events given, 2024-W01 to 2024-W42 (74 events in all 42 weeks)." in text
+    # Ten more weeks of another rhythm after the week judged change nothing in its judgments.
+    later = write_feed(tmp_path, 10, rhythm=(0, 5, 0, 5), start=42)
+    code, with_later, err = run_cli(capsys, "brief", str(feed), str(later), *args)
+    assert code == 0, err
+    assert _judgments(with_later) == judgments
+
+
+def test_brief_takes_its_words_from_a_calibration_file(tmp_path: Path, rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    feed = write_feed(tmp_path, 42)
+    calibration = tmp_path / "calibration.json"
+    assert run_cli(capsys, "calibrate", str(feed), "--rules", str(rules), "--format", "json", "-o", str(calibration))[0] == 0
+    args = ["--rules", str(rules), "--week", "2024-W42", "--stakeholder", "investor", "--out", "-"]
+    _, itself, _ = run_cli(capsys, "brief", str(feed), *args)
+    code, from_file, err = run_cli(capsys, "brief", str(feed), *args, "--calibration", str(calibration))
+    assert code == 0, err
+    assert _judgments(from_file) == _judgments(itself)
+    # A calibration made with another rule pack is used, and said to be from it.
+    code, _, err = run_cli(capsys, "brief", str(feed), "--week", "2024-W42", "--stakeholder", "investor", "--out", "-", "--calibration", str(calibration))
+    assert code == 0 and "was made with rule pack" in err
+    calibration.write_text("{}", encoding="utf-8")
+    code, _, err = run_cli(capsys, "brief", str(feed), *args, "--calibration", str(calibration))
+    assert code == 1 and "error[E420]" in err
+
+
+def test_brief_without_enough_history_states_no_likelihood(tmp_path: Path, rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    feed = write_feed(tmp_path, 6)
+    code, text, err = run_cli(capsys, "brief", str(feed), "--rules", str(rules), "--week", "2024-W06", "--stakeholder", "investor", "--out", "-")
+    assert code == 0
+    judgments = _judgments(text)
+    assert "1. No likelihood is stated for the overall investor risk staying in the medium class or above next week" in judgments
+    assert "Uncalibrated: the history given has events in only 4 of the 52 weeks before 2024-W06 (2024-W02 to 2024-W05)" in judgments
+    assert "confidence in the current assessment: it rests on 2 events" in judgments
+    assert "likely" not in judgments.replace("likelihood", "")
+    assert "warning: investor brief: judgments: no judgment carries a likelihood word: too little comparable history" in err
