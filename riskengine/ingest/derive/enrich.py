@@ -12,6 +12,7 @@ from typing import Any
 
 from riskengine.core.events import Derivation, Event
 from riskengine.ingest.derive.actors import ActorRules, ActorSide, load_actor_rules
+from riskengine.ingest.derive.diplomacy import DiplomacyVocabulary, load_diplomacy_vocabulary
 from riskengine.ingest.derive.geo import Boundaries, default_boundaries
 from riskengine.ingest.derive.notes import NotesVocabulary, load_notes_vocabulary
 from riskengine.ingest.extract.gazetteer import Gazetteer, default_gazetteer
@@ -77,6 +78,7 @@ def enrich_event(
     boundaries: Boundaries | None = None,
     parts: frozenset[str] | set[str] = PARTS,
     notes_fields: frozenset[str] | set[str] | None = None,
+    diplomacy: DiplomacyVocabulary | None = None,
 ) -> Event:
     """A copy of ``event`` with derived fields filled where it has none, each one recorded in
     ``derived``. ``inter1``/``inter2`` are ACLED's actor type codes (7 = civilians) when the
@@ -99,6 +101,7 @@ def enrich_event(
             if notes_fields is not None and finding.field not in notes_fields:
                 continue
             fill.give(finding.field, finding.value, finding.method, f"notes: {finding.evidence}")
+        _diplomacy(fill, diplomacy or load_diplomacy_vocabulary(), notes_fields)
     if "sides" in parts:
         _sides(fill, rules, inter2, no_target)
     if "admin1" in parts:
@@ -107,6 +110,20 @@ def enrich_event(
         _distances(fill, gaz, rules, boundaries)
     _keep_consistent(fill)
     return fill.result()
+
+
+def _diplomacy(fill: _Filler, vocabulary: DiplomacyVocabulary, notes_fields: frozenset[str] | set[str] | None) -> None:
+    # Kind and status come together from one phrase, or not at all: a status read beside a kind
+    # the source gave could describe another event of the same note.
+    event = fill.event
+    if not event.notes or fill.has("diplomatic_kind") or fill.has("diplomatic_status"):
+        return
+    if notes_fields is not None and not {"diplomatic_kind", "diplomatic_status"} <= set(notes_fields):
+        return
+    if not vocabulary.applies(event.event_type, event.sub_event_type):
+        return
+    for finding in vocabulary.read(event.notes, event.sub_event_type):
+        fill.give(finding.field, finding.value, finding.method, f"notes: {finding.evidence}")
 
 
 def _sides(fill: _Filler, rules: ActorRules, inter2: str | int | None, no_target: bool) -> None:
