@@ -43,6 +43,7 @@ def test_notes_cases(case: dict) -> None:
         else:
             assert getattr(event, field) == expected, (field, getattr(event, field), event.derived)
             assert field in derived
+    assert not set(case.get("absent_tags") or []) & set(event.tags), event.tags
     for field in case.get("absent") or []:
         if field == "tags":
             assert not event.tags, event.tags
@@ -203,3 +204,14 @@ def test_diplomacy_vocabulary_is_validated_with_every_problem(tmp_path: Path) ->
         DiplomacyVocabulary(bad, tmp_path / "diplomacy.yaml")
     where = [i.location.yaml_path for i in caught.value.issues if i.location]
     assert sorted(where) == sorted(["sub_event_types", "vocabularies.empty", "entries[0].kind", "entries[1].status", "entries[2].pattern", "entries[3].pattern", "entries[4]"])
+
+
+def test_border_depth_only_for_a_neighbours_strike() -> None:
+    # Regression (issue #13): a United States airstrike in Somalia read as a strike 12,000 km
+    # "behind the border" and took the analyst's deep-strike points; Kenya's, next door, is depth.
+    us = enrich_event(make_event(country="SOM", actor1="Military Forces of the United States", latitude=2.0469, longitude=45.3182))
+    assert us.initiator_side is not None and us.distance_from_border_km is None
+    kenya = enrich_event(make_event(country="SOM", actor1="Military Forces of Kenya (2022-)", latitude=-0.3556, longitude=42.5453))
+    assert kenya.distance_from_border_km == pytest.approx(173, abs=10)  # Kismayo
+    bounds = default_boundaries()
+    assert bounds.neighbours("UKR", "RUS") and bounds.neighbours("TUR", "SYR") and not bounds.neighbours("YEM", "SOM")

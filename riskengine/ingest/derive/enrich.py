@@ -23,6 +23,10 @@ PARTS = frozenset(["notes", "sides", "admin1", "distances"])
 # an agreement or a change of group is a partner, not a target (checked on ACLED notes by reading).
 _NO_TARGET_TYPES = frozenset(["Protests"])
 _NO_TARGET_SUB_TYPES = frozenset(["Agreement", "Change to group/activity", "Headquarters or base established", "Non-violent transfer of territory"])
+# Tags of what an event did (a fire, a blackout, damage): in a protest's notes they are its
+# grievance ("protested against power cuts"), not its effect.
+_NO_EFFECT_TYPES = frozenset(["Protests"])
+_EFFECT_TAGS = frozenset(["fires", "power-outage", "structural-damage"])
 
 
 class _Filler:
@@ -97,6 +101,8 @@ def enrich_event(
     if event.notes and "notes" in parts:
         for finding in vocab.read(event.notes):
             if no_target and finding.field in ("target_category", "target_name"):
+                continue
+            if event.event_type in _NO_EFFECT_TYPES and finding.field == "tags" and finding.value in _EFFECT_TAGS:
                 continue
             if notes_fields is not None and finding.field not in notes_fields:
                 continue
@@ -190,6 +196,12 @@ def _distances(fill: _Filler, gaz: Gazetteer, rules: ActorRules, boundaries: Bou
             km = bounds.distance_km(members, lat, lon, north_of=rules.nato_north_of)
             if km is not None:
                 fill.give("distance_to_nato_km", round(km, 1), "boundary distance to NATO members on the event date", f"{where} vs {bounds.source}")
+    # "Behind the border" is depth into a neighbour's territory (seed 000: drones launched from
+    # Ukraine 1,000 km into Russia). An expeditionary force's strike (the United States' in
+    # Somalia) has no border of its own to be measured from: the launch point is unknown, and its
+    # distance from home would read as the deepest strike of any war.
+    if wanted_border and side_iso is not None and not bounds.neighbours(side_iso, event.country):
+        wanted_border = False
     if wanted_border and side_iso is not None:
         km = bounds.distance_km([side_iso], lat, lon)
         if km is not None:
