@@ -418,3 +418,43 @@ def test_branch_actors_reach_the_shared_derivation_layer(tmp_path: Path) -> None
     assert kharkiv["initiator_side"] == "Russia"
     assert 20 <= kharkiv["distance_from_border_km"] <= 45  # Kharkiv is about 30 km from Russia
     assert any(d["field"] == "initiator_side" for d in kharkiv["derived"])
+
+
+def test_diplomacy_is_derived_from_strategic_developments_and_scores_by_its_status() -> None:
+    # Issue #13: ACLED has no diplomatic field; its Strategic developments notes say which. An
+    # agreed ceasefire lowers escalation and is no call for a ceasefire; a call is one.
+    got, result = _run(SHAPES / "diplomacy.csv")
+    assert result.rejected == 0  # type: ignore[attr-defined]
+    kinds = {i: (e.get("diplomatic_kind"), e.get("diplomatic_status")) for i, e in got.items()}
+    assert kinds == {
+        "SDN900001": ("ceasefire_proposal", "agreed"),
+        "SDN900002": ("ceasefire_proposal", "proposed"),
+        "SDN900003": (None, None),  # a ceasefire violated
+        "SDN900004": (None, None),  # a battle "despite the ceasefire"
+        "SOM900005": ("talks", "held"),
+        "SOM900006": ("talks", "stalled"),
+        "SOM900007": ("talks", "agreed"),
+        "SOM900008": (None, None),  # "held talks" to recruit: a change to a group, not diplomacy
+        "SOM900009": (None, None),  # a surrender
+        "SDN900010": ("sanctions", "imposed"),
+        "KEN900011": ("high_level_call", "held"),
+        "SDN900012": ("ceasefire_proposal", "agreed"),  # no sub-event type, as in older exports
+    }
+    provenance = [d for d in got["SDN900001"]["derived"] if d["field"] == "diplomatic_status"]
+    assert provenance and "ceasefire agreed" in provenance[0]["method"] and "agreed to a seven-day humanitarian ceasefire" in provenance[0]["evidence"]
+
+    from riskengine import api
+
+    report = api.score(list(got.values()), window="2025-W27", stakeholders=["government", "ngo"])
+    fired: dict[str, set[str]] = {}
+    for stakeholder in ("government", "ngo"):
+        for c in api.explain(report, stakeholder):
+            fired.setdefault(c.rule_id, set()).update(c.event_ids)
+    assert fired["gov-ceasefire-agreed"] == {"SDN900001", "SDN900012"}
+    assert fired["ngo-ceasefire-agreed"] == {"SDN900001", "SDN900012"}
+    assert fired["gov-ceasefire-proposal"] == {"SDN900002"}
+    assert fired["gov-talks-progress"] == {"SOM900007"}
+    assert fired["gov-talks-held"] == {"SOM900005"}
+    assert fired["gov-talks-stalled"] == {"SOM900006"}
+    assert fired["gov-sanctions-aligned"] == {"SDN900010"}
+    assert fired["gov-high-level-call"] == {"KEN900011"}

@@ -303,7 +303,7 @@ def test_the_sample_weeks_alerts_are_in_its_report(events: list) -> None:
     humanitarian = ngo.alerts.raised[1]
     assert humanitarian.drivers[0] == AlertDriver(
         rule_id="ngo-hospitalisations", rule_title="Ten or more people hospitalised", dimension="humanitarian", weighted_points=3.41,
-        share=0.15, event_ids=("RUS-S007",), rule_source="001 Opening paragraphs", rule_file="rules/ngo.yaml", rule_line=33,
+        share=0.16, event_ids=("RUS-S007",), rule_source="001 Opening paragraphs", rule_file="rules/ngo.yaml", rule_line=33,
     )  # fmt: skip
     # the trend keeps its own length: the alerts' 79 weeks are read, not shown
     assert len(ngo.history) == 12  # the 12 weeks the trend charts draw
@@ -386,7 +386,7 @@ def test_cli_markdown_lists_alerts_per_stakeholder_and_says_when_there_are_none(
     text = capsys.readouterr().out
     assert text.startswith("# Alerts, 2025-W27\n")
     assert "## Humanitarian organisations (ngo)" in text and "## International investors" not in text
-    assert "- **Humanitarian score rose into medium: 5.09, from 1.66 (very low) in 2025-W26.**" in text
+    assert "- **Humanitarian score rose into medium: 5.06, from 1.51 (very low) in 2025-W26.**" in text
     assert "`ngo-hospitalisations` Ten or more people hospitalised (humanitarian, 15 %: RUS-S007)" in text
     assert "  - Alert `2025-W27:ngo:humanitarian:medium`" in text
     assert main(["alerts", "--week", "2025-W28", "--format", "md"]) == 0
@@ -433,7 +433,7 @@ def test_the_brief_shows_the_weeks_alerts_before_the_bottom_line(events: list) -
     for fmt in ("md", "html"):
         text = render_brief(context, fmt)
         assert text.index("Alerts") < text.index("Bottom line up front")
-        assert "Humanitarian score rose into medium: 5.09" in text and "No alerts this week" not in text
+        assert "Humanitarian score rose into medium: 5.06" in text and "No alerts this week" not in text
     assert re.findall(r"^## (.+)$", render_brief(context, "md"), flags=re.M)[:2] == ["Alerts", "Bottom line up front"]
     assert json.loads(render_brief(context, "json"))["alerts"]["raised"][0]["drivers"][0]["share_percent"] == 15
 

@@ -43,6 +43,7 @@ def test_notes_cases(case: dict) -> None:
         else:
             assert getattr(event, field) == expected, (field, getattr(event, field), event.derived)
             assert field in derived
+    assert not set(case.get("absent_tags") or []) & set(event.tags), event.tags
     for field in case.get("absent") or []:
         if field == "tags":
             assert not event.tags, event.tags
@@ -157,3 +158,60 @@ def test_article_extraction_shares_tags_sides_and_distances() -> None:
     event = event.event
     assert "power-outage" in event.tags and event.distance_from_border_km == pytest.approx(30.0, abs=5.0)
     assert {"tags", "distance_to_nato_km", "distance_from_border_km"} <= {d.field for d in event.derived}
+
+
+DIPLOMACY_CASES = yaml.safe_load((CASES / "diplomacy_cases.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", DIPLOMACY_CASES, ids=[f"{c['sub']}: {c['notes'][14:70]}" for c in DIPLOMACY_CASES])
+def test_diplomacy_cases(case: dict) -> None:
+    event = enrich_event(make_event(notes=case["notes"], event_type=case.get("event_type", "Strategic developments"), sub_event_type=case["sub"]))
+    got = [event.diplomatic_kind, event.diplomatic_status] if event.diplomatic_kind else None
+    assert got == case["expect"], (got, event.derived)
+    if got:
+        kind = next(d for d in event.derived if d.field == "diplomatic_kind")
+        assert kind.method.startswith("notes pattern diplomacy.entries[") and kind.evidence.startswith("notes: ")
+        assert kind.evidence[len("notes: ") :].lower() in case["notes"].lower()
+
+
+def test_diplomacy_never_overwrites_and_stays_out_of_article_extraction() -> None:
+    given = make_event(event_type="Strategic developments", sub_event_type="Other", diplomatic_kind="talks",
+                       notes="On 4 July 2025, the two forces agreed to a ceasefire.")  # fmt: skip
+    kept = enrich_event(given)
+    # The source's kind stays, and no status is read for it from a phrase about something else.
+    assert (kept.diplomatic_kind, kept.diplomatic_status) == ("talks", None)
+    # Article extraction takes only tags from the shared layer; it reads diplomacy itself.
+    only_tags = enrich_event(make_event(event_type="Strategic developments", sub_event_type="Other",
+                                        notes="On 4 July 2025, the two forces agreed to a ceasefire."), notes_fields={"tags"})  # fmt: skip
+    assert only_tags.diplomatic_kind is None
+
+
+def test_diplomacy_vocabulary_is_validated_with_every_problem(tmp_path: Path) -> None:
+    from riskengine.ingest.derive.diplomacy import DiplomacyVocabulary
+
+    bad = {
+        "sub_event_types": "Agreement",
+        "vocabularies": {"truce": ["truce"], "empty": []},
+        "entries": [
+            {"name": "a", "kind": "peace", "status": "agreed", "pattern": "{truce}"},
+            {"name": "b", "kind": "talks", "pattern": "{truce}"},
+            {"name": "c", "kind": "talks", "status": "held", "pattern": "{nothing}"},
+            {"name": "d", "kind": "talks", "status": "held", "pattern": "(unclosed"},
+            {"pattern": "{truce}"},
+        ],
+    }
+    with pytest.raises(InputError) as caught:
+        DiplomacyVocabulary(bad, tmp_path / "diplomacy.yaml")
+    where = [i.location.yaml_path for i in caught.value.issues if i.location]
+    assert sorted(where) == sorted(["sub_event_types", "vocabularies.empty", "entries[0].kind", "entries[1].status", "entries[2].pattern", "entries[3].pattern", "entries[4]"])
+
+
+def test_border_depth_only_for_a_neighbours_strike() -> None:
+    # Regression (issue #13): a United States airstrike in Somalia read as a strike 12,000 km
+    # "behind the border" and took the analyst's deep-strike points; Kenya's, next door, is depth.
+    us = enrich_event(make_event(country="SOM", actor1="Military Forces of the United States", latitude=2.0469, longitude=45.3182))
+    assert us.initiator_side is not None and us.distance_from_border_km is None
+    kenya = enrich_event(make_event(country="SOM", actor1="Military Forces of Kenya (2022-)", latitude=-0.3556, longitude=42.5453))
+    assert kenya.distance_from_border_km == pytest.approx(173, abs=10)  # Kismayo
+    bounds = default_boundaries()
+    assert bounds.neighbours("UKR", "RUS") and bounds.neighbours("TUR", "SYR") and not bounds.neighbours("YEM", "SOM")

@@ -12,6 +12,7 @@ from typing import Any
 
 from riskengine.core.events import Derivation, Event
 from riskengine.ingest.derive.actors import ActorRules, ActorSide, load_actor_rules
+from riskengine.ingest.derive.diplomacy import DiplomacyVocabulary, load_diplomacy_vocabulary
 from riskengine.ingest.derive.geo import Boundaries, default_boundaries
 from riskengine.ingest.derive.notes import NotesVocabulary, load_notes_vocabulary
 from riskengine.ingest.extract.gazetteer import Gazetteer, default_gazetteer
@@ -22,6 +23,10 @@ PARTS = frozenset(["notes", "sides", "admin1", "distances"])
 # an agreement or a change of group is a partner, not a target (checked on ACLED notes by reading).
 _NO_TARGET_TYPES = frozenset(["Protests"])
 _NO_TARGET_SUB_TYPES = frozenset(["Agreement", "Change to group/activity", "Headquarters or base established", "Non-violent transfer of territory"])
+# Tags of what an event did (a fire, a blackout, damage): in a protest's notes they are its
+# grievance ("protested against power cuts"), not its effect.
+_NO_EFFECT_TYPES = frozenset(["Protests"])
+_EFFECT_TAGS = frozenset(["fires", "power-outage", "structural-damage"])
 
 
 class _Filler:
@@ -77,6 +82,7 @@ def enrich_event(
     boundaries: Boundaries | None = None,
     parts: frozenset[str] | set[str] = PARTS,
     notes_fields: frozenset[str] | set[str] | None = None,
+    diplomacy: DiplomacyVocabulary | None = None,
 ) -> Event:
     """A copy of ``event`` with derived fields filled where it has none, each one recorded in
     ``derived``. ``inter1``/``inter2`` are ACLED's actor type codes (7 = civilians) when the
@@ -96,9 +102,12 @@ def enrich_event(
         for finding in vocab.read(event.notes):
             if no_target and finding.field in ("target_category", "target_name"):
                 continue
+            if event.event_type in _NO_EFFECT_TYPES and finding.field == "tags" and finding.value in _EFFECT_TAGS:
+                continue
             if notes_fields is not None and finding.field not in notes_fields:
                 continue
             fill.give(finding.field, finding.value, finding.method, f"notes: {finding.evidence}")
+        _diplomacy(fill, diplomacy or load_diplomacy_vocabulary(), notes_fields)
     if "sides" in parts:
         _sides(fill, rules, inter2, no_target)
     if "admin1" in parts:
@@ -107,6 +116,20 @@ def enrich_event(
         _distances(fill, gaz, rules, boundaries)
     _keep_consistent(fill)
     return fill.result()
+
+
+def _diplomacy(fill: _Filler, vocabulary: DiplomacyVocabulary, notes_fields: frozenset[str] | set[str] | None) -> None:
+    # Kind and status come together from one phrase, or not at all: a status read beside a kind
+    # the source gave could describe another event of the same note.
+    event = fill.event
+    if not event.notes or fill.has("diplomatic_kind") or fill.has("diplomatic_status"):
+        return
+    if notes_fields is not None and not {"diplomatic_kind", "diplomatic_status"} <= set(notes_fields):
+        return
+    if not vocabulary.applies(event.event_type, event.sub_event_type):
+        return
+    for finding in vocabulary.read(event.notes, event.sub_event_type):
+        fill.give(finding.field, finding.value, finding.method, f"notes: {finding.evidence}")
 
 
 def _sides(fill: _Filler, rules: ActorRules, inter2: str | int | None, no_target: bool) -> None:
@@ -173,6 +196,12 @@ def _distances(fill: _Filler, gaz: Gazetteer, rules: ActorRules, boundaries: Bou
             km = bounds.distance_km(members, lat, lon, north_of=rules.nato_north_of)
             if km is not None:
                 fill.give("distance_to_nato_km", round(km, 1), "boundary distance to NATO members on the event date", f"{where} vs {bounds.source}")
+    # "Behind the border" is depth into a neighbour's territory (seed 000: drones launched from
+    # Ukraine 1,000 km into Russia). An expeditionary force's strike (the United States' in
+    # Somalia) has no border of its own to be measured from: the launch point is unknown, and its
+    # distance from home would read as the deepest strike of any war.
+    if wanted_border and side_iso is not None and not bounds.neighbours(side_iso, event.country):
+        wanted_border = False
     if wanted_border and side_iso is not None:
         km = bounds.distance_km([side_iso], lat, lon)
         if km is not None:

@@ -59,6 +59,7 @@ class Boundaries:
         self._path = shapefile
         self._sets: dict[tuple[frozenset[str], float | None], _Rings] = {}
         self._cache: dict[tuple[frozenset[str], float | None, float, float], float] = {}
+        self._neighbours: dict[frozenset[str], bool] = {}
 
     @cached_property
     def path(self) -> Path:
@@ -172,6 +173,20 @@ class Boundaries:
         if rings.prepared is None:
             return False
         return len(rings.prepared.query(shapely.Point(lon, lat), predicate="within")) % 2 == 1
+
+    def neighbours(self, a: str, b: str) -> bool:
+        """Whether two countries share a land border: their boundaries come within 0.01 degree
+        (about 1 km; neighbours in Natural Earth share their border's vertices). A sea between
+        them (Yemen and Somalia) or an ocean (the United States and Somalia) is no border."""
+        key = frozenset((a, b))
+        found = self._neighbours.get(key)
+        if found is None:
+            first, second = self._rings(frozenset([a])).prepared, self._rings(frozenset([b])).prepared
+            found = False
+            if a != b and first is not None and second is not None:
+                found = bool(np.any(shapely.dwithin(first.geometries[:, None], second.geometries[None, :], 0.01)))
+            self._neighbours[key] = found
+        return found
 
     def contains(self, codes: Iterable[str], lat: float, lon: float, north_of: float | None = None) -> bool:
         return self._inside(self._rings(frozenset(codes), north_of), lat, lon)

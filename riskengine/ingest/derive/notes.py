@@ -34,6 +34,8 @@ _TAG = re.compile(r"^[a-z0-9][a-z0-9_:-]*$")
 
 
 _TOKEN = re.compile(r"[\w'’-]+")
+# Words before a category word that make it where the event happened, not what it hit.
+_PLACE_ONLY = re.compile(r"\b(?:near(?:by)?|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|next\s+to)(?:\s+(?:the|a|an|its|their))?\s+$", re.IGNORECASE)
 
 
 class PhraseIndex:
@@ -281,6 +283,9 @@ class NotesVocabulary:
 
     def target_category(self, text: str, tokens: list[tuple[str, int, int]] | None = None) -> Finding | None:
         found = self.category_words.find(tokens if tokens is not None else tokens_of(text))
+        # "near the air base" places the event; it does not say what was hit (Ukrainian forces shot
+        # down two jets near an air base: no strike on an airfield).
+        found = [hit for hit in found if not _PLACE_ONLY.search(text, max(0, hit[0] - 40), hit[0])]
         if not found:
             return None
         start, end, category = found[0]
