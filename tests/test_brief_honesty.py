@@ -418,3 +418,26 @@ def test_hostile_source_urls_are_not_linked() -> None:
     assert "- Evil (B2): RUS1 (its URL is not an http or https link and is not shown)\n" in md
     assert "[Odd](https://example.org/a\\_%28b%29%3Cc%3E)" in md
     assert '<a href="https://example.org/a_%28b%29%3Cc%3E" rel="noopener noreferrer nofollow">Odd</a>' in page
+
+
+def test_a_rule_firing_thousands_of_times_names_a_few_and_counts_the_rest() -> None:
+    # A busy week: one rule fires on 30 places; the action names the 5 largest and counts 25.
+    events = make_events()
+    places = [
+        make_event(f"K{i:02d}", dt.date(2025, 7, 2), country="UKR", location=f"Town {i:02d}", fatalities=i + 1, sources=[{"name": f"Outlet {i:02d}", "reliability": "B", "credibility": 2}])
+        for i in range(30)
+    ]
+    events += places
+    by_id = {e.event_id: e for e in events}
+    current = [
+        contribution(by_id, "ngo", "deadly", "humanitarian", [e.event_id], float(e.fatalities), f"{e.fatalities} killed in {e.location}: check casualty care.")
+        for e in places
+    ]
+    context = build_context(scored(events, current, weights={"humanitarian": 1.0}, saturation=5.0, regions=["UKR"]), "ngo", events)
+    (action,) = context.actions
+    assert action.text == "30 killed in Town 29; 29 killed in Town 28; 28 killed in Town 27; 27 killed in Town 26; 26 killed in Town 25; and 25 more: check casualty care."
+    assert (len(action.parts), action.more_parts, action.firings, len(action.event_ids)) == (10, 20, 30, 30)
+    assert "Built from 30 firings, largest first: Town 29 (K29); " in render_brief(context, "md")
+    assert "; and 20 more.\n" in render_brief(context, "md")
+    # The source list covers the events the brief names (the listed firings), not all 30.
+    assert sorted(s.name for s in context.sources if s.name.startswith("Outlet")) == [f"Outlet {i}" for i in range(20, 30)]

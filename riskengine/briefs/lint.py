@@ -81,15 +81,17 @@ class LintFinding:
         return f"{name}:{self.line}: {self.check}: {self.message}"
 
 
-def _words_in(sentence: str, words: tuple[str, ...]) -> list[str]:
-    found = []
-    lowered = sentence.lower()
-    for word in words:  # longest first: a found word is blanked so its parts are not found again
-        pattern = re.compile(rf"\b{re.escape(word)}\b")
-        if pattern.search(lowered):
-            found.append(word)
-            lowered = pattern.sub(" ", lowered)
-    return found
+def _alternation(words: tuple[str, ...]) -> re.Pattern[str]:
+    # Longest first, so "unlikely" is one match and not also "likely", "highly likely" not "likely".
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
+
+
+_ICD203 = _alternation(ICD203_WORDS)
+_OTHER_SCALES = _alternation(OTHER_SCALE_WORDS)
+
+
+def _words_in(sentence: str, pattern: re.Pattern[str]) -> list[str]:
+    return list(dict.fromkeys(m.group(1) for m in pattern.finditer(sentence.lower())))
 
 
 def _text_lines(text: str, fmt: str) -> list[str]:
@@ -154,7 +156,7 @@ def lint_brief(text: str, fmt: str) -> list[LintFinding]:
     seen_scales: set[str] = set()
     for number, line in enumerate(_text_lines(text, fmt), start=1):
         for sentence in _sentences(line):
-            likelihoods = _words_in(sentence, ICD203_WORDS)
+            likelihoods = _words_in(sentence, _ICD203)
             if likelihoods and _CONFIDENCE.search(sentence):
                 found.append(
                     LintFinding(
@@ -163,7 +165,7 @@ def lint_brief(text: str, fmt: str) -> list[LintFinding]:
                         f"'{likelihoods[0]}' and a confidence level in one sentence: {sentence.strip()[:120]}",
                     )
                 )
-            for word in _words_in(sentence, OTHER_SCALE_WORDS):
+            for word in _words_in(sentence, _OTHER_SCALES):
                 if word not in seen_scales:
                     seen_scales.add(word)
                     found.append(

@@ -17,6 +17,7 @@ docs/BRIEF_CONTEXT.md documents every field of the context; tests keep the two i
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 import math
 import re
@@ -275,7 +276,8 @@ class ActionPart(_Ctx):
     """One firing (or several with the same text) behind an action."""
 
     text: str = Field(description="The recommendation as this firing words it")
-    event_ids: list[str] = Field(description="Events of the firing(s)")
+    event_ids: list[str] = Field(description="Events of the firing(s), at most 5")
+    more_events: int = Field(0, description="Events beyond those listed")
     region: str = Field(description="Region (ISO 3166-1 alpha-3) the firing is scored under")
     place: str = Field(description="Where: location of the completing event, or the region")
     points: float = Field(description="The rule's points before source weighting: the firing's size")
@@ -288,7 +290,8 @@ class Action(_Ctx):
     firings: int = Field(description="How many firings recommend it")
     event_ids: list[str] = Field(description="Events behind those firings")
     rules: list[RuleCite] = Field(description="Rules recommending it")
-    parts: list[ActionPart] = Field(default_factory=list, description="Its firings, largest first (size: points before source weighting)")
+    parts: list[ActionPart] = Field(default_factory=list, description="Its firings, largest first (size: points before source weighting), at most 10")
+    more_parts: int = Field(0, description="Firings (with their own wording or region) beyond those listed")
     regions: list[str] = Field(default_factory=list, description="Regions of its firings")
     in_regions_of_interest: bool = Field(True, description="False for an action listed apart: none of its firings is in a region of interest")
     duty: str | None = Field(None, description="The stakeholder's duty it serves (e.g. 'staff safety'), which orders it first; or null")
@@ -382,7 +385,8 @@ class CitedSource(_Ctx):
     link_withheld: bool = Field(description="A URL was given but is not an http(s) link, so it is not shown")
     document: str | None = Field(description="Seed document id, when the report is one of ours")
     relays: str | None = Field(description="Claimant it passes on, when it only relays a claim")
-    event_ids: list[str] = Field(description="Events of the brief it reports")
+    event_ids: list[str] = Field(description="Events of the brief it reports, at most 10")
+    more_events: int = Field(description="Events beyond those listed")
 
 
 class CitedDocument(_Ctx):
@@ -424,7 +428,8 @@ class BriefContext(_Ctx):
     actions_outside: list[Action] = Field(description="Actions whose firings all fall outside the regions of interest, heaviest first")
     watchlist: Watchlist = Field(description="What to watch next week")
     changes: Changes = Field(description="Drivers that are new, intensified, eased or faded since last week")
-    sources: list[CitedSource] = Field(description="Reports behind the events the brief cites, with links and grades")
+    sources: list[CitedSource] = Field(description="Reports behind the events the brief cites, with links and grades; those of the top drivers (and the partner events of their rules) first, at most 40")
+    more_sources: int = Field(description="Reports beyond those listed")
     documents: list[CitedDocument] = Field(description="Documents and methods cited, by name and title")
     method: Method = Field(description="Method footnote")
     warnings: list[SectionWarning] = Field(description="Empty sections, in section order")
@@ -488,10 +493,30 @@ def _change_words(change: float) -> str:
 
 def _corroborated(event_id: str, c: Contribution, events_by_id: Mapping[str, Event]) -> bool:
     """Two or more independent origins reported the event: sources relaying one claimant count once."""
+    if isinstance(events_by_id, _EventIndex):
+        return events_by_id.corroborated(event_id, c)
     event = events_by_id.get(event_id)
     if event is None:
         return len({s.name.casefold() for s in c.sources}) >= 2
     return len(source_origins(event)) >= 2
+
+
+class _EventIndex(dict[str, Event]):
+    """Events by id, remembering which are corroborated: every judgment of a brief asks about
+    the same events, thousands of them in a busy week."""
+
+    def __init__(self, events: Iterable[Event]) -> None:
+        super().__init__((e.event_id, e) for e in events)
+        self._corroborated: dict[str, bool] = {}
+
+    def corroborated(self, event_id: str, c: Contribution) -> bool:
+        found = self._corroborated.get(event_id)
+        if found is None:
+            event = self.get(event_id)
+            found = len(source_origins(event) if event is not None else {s.name.casefold() for s in c.sources}) >= 2
+            if event is not None:
+                self._corroborated[event_id] = found
+        return found
 
 
 def source_origins(event: Event) -> set[str]:
@@ -499,9 +524,14 @@ def source_origins(event: Event) -> set[str]:
     claimant (``Source.relays``, or every figure it gave on the event claimed by one side) counts as
     that claimant; any other source as its outlet. Three outlets repeating one governor's figures
     are one origin, not three corroborating reports."""
+    if not event.figures and not any(s.relays for s in event.sources):  # the usual case, kept cheap
+        return {"outlet:" + s.name.casefold() for s in event.sources}
+    claimed: dict[str, set[str | None]] = defaultdict(set)
+    for f in event.figures:
+        claimed[f.source.casefold()].add(f.claimed_by)
     origins: set[str] = set()
     for source in event.sources:
-        claimants = {f.claimed_by for f in event.figures if f.source.casefold() == source.name.casefold()}
+        claimants = claimed.get(source.name.casefold(), set())
         if source.relays:
             origins.add("relays:" + source.relays.casefold())
         elif len(claimants) == 1 and None not in claimants:
@@ -1036,10 +1066,13 @@ def merge_action_texts(texts: Sequence[str]) -> str:
     unique = list(dict.fromkeys(texts))
     if len(unique) == 1:
         return unique[0]
+    # A busy week fires one rule thousands of times: name the largest few and count the rest.
+    shown, rest = unique[:MAX_RELATED], len(unique) - MAX_RELATED
     split = [t.split(": ", 1) for t in unique]
     if all(len(p) == 2 for p in split) and len({p[1] for p in split}) == 1:
-        return "; ".join(p[0] for p in split) + ": " + split[0][1]
-    return unique[0] + " Also: " + " ".join(unique[1:])
+        named = "; ".join(p[0] for p in split[:MAX_RELATED]) + (f"; and {rest:,} more" if rest > 0 else "")
+        return named + ": " + split[0][1]
+    return shown[0] + " Also: " + " ".join(shown[1:]) + (f" And {rest:,} more." if rest > 0 else "")
 
 
 def _action_parts(firings: Sequence[Contribution], events: Mapping[str, Event]) -> list[ActionPart]:
@@ -1048,14 +1081,16 @@ def _action_parts(firings: Sequence[Contribution], events: Mapping[str, Event]) 
         by_text[(c.recommendation or "", c.region)].append(c)
     parts = []
     for (text, region), group in by_text.items():
-        completing = [events[_completing_event(c, events)] for c in group if _completing_event(c, events) in events]
-        places = sorted({e.location or e.country for e in completing}) or [region]
+        completing = [events.get(c.event_ids[0] if len(c.event_ids) == 1 else _completing_event(c, events)) for c in group]
+        places = sorted({e.location or e.country for e in completing if e is not None}) or [region]
+        event_ids = {i for c in group for i in c.event_ids}
         parts.append(
             ActionPart(
                 text=text,
-                event_ids=sorted({i for c in group for i in c.event_ids}),
+                event_ids=heapq.nsmallest(MAX_RELATED, event_ids),
+                more_events=max(0, len(event_ids) - MAX_RELATED),
                 region=region,
-                place=", ".join(places),
+                place=", ".join(places[:MAX_RELATED]) + (f" and {len(places) - MAX_RELATED} more" if len(places) > MAX_RELATED else ""),
                 points=round(max(c.points for c in group), 4),
                 weighted_points=round(sum(c.weighted_points for c in group), 4),
             )
@@ -1071,7 +1106,8 @@ def _merge_parts(parts: Iterable[ActionPart]) -> list[ActionPart]:
     merged = [
         ActionPart(
             text=text,
-            event_ids=sorted({i for p in group for i in p.event_ids}),
+            event_ids=sorted({i for p in group for i in p.event_ids})[:MAX_RELATED],
+            more_events=max(p.more_events for p in group),
             region=region,
             place=group[0].place,
             points=max(p.points for p in group),
@@ -1109,26 +1145,30 @@ def _actions(s: StakeholderScore, events: Mapping[str, Event]) -> tuple[list[Act
         firings = by_rule[(rule_id, inside)]
         parts = _action_parts(firings, events)
         text = merge_action_texts([p.text for p in parts])
-        entry = merged.setdefault((text, inside), {"parts": [], "rules": {}, "firings": 0})
+        entry = merged.setdefault((text, inside), {"parts": [], "rules": {}, "firings": 0, "events": set()})
         entry["parts"].extend(parts)
         entry["firings"] += len(firings)
+        entry["events"].update(i for c in firings for i in c.event_ids)
         entry["rules"][rule_id] = _rule_cite(min(firings, key=lambda c: (-c.weighted_points, c.recommendation or "")))
     inside_actions: list[tuple[tuple[Any, ...], Action]] = []
     outside_actions: list[tuple[tuple[Any, ...], Action]] = []
     for (text, inside), entry in merged.items():
         parts = _merge_parts(entry["parts"])
-        event_ids = sorted({i for p in parts for i in p.event_ids})
+        event_ids = sorted(entry["events"])
         weight = round(sum(p.weighted_points for p in parts), 4)
-        targets = [events[i].target_name or "" for i in event_ids if i in events]
+        # The events the action's text can name: those of the parts it lists.
+        named = sorted({i for p in parts[:MAX_LISTED] for i in p.event_ids})
+        targets = [events[i].target_name or "" for i in named if i in events]
         rank, duty = _duty(s.stakeholder, text, targets)
-        disputes = [d for i in event_ids if i in events for d in disputed_figures(events[i])]
+        disputes = [d for i in named if i in events for d in disputed_figures(events[i])]
         action = Action(
             text=text,
             weight=weight,
             firings=entry["firings"],
             event_ids=event_ids,
             rules=[entry["rules"][r] for r in sorted(entry["rules"])],
-            parts=parts,
+            parts=parts[:MAX_LISTED],
+            more_parts=max(0, len(parts) - MAX_LISTED),
             regions=sorted({p.region for p in parts}),
             in_regions_of_interest=inside,
             duty=duty if inside else None,
@@ -1152,33 +1192,47 @@ def _cited_event_ids(parts: Mapping[str, Any]) -> list[str]:
         cited.add(d.event_id)
         cited.update(i for r in d.rules for i in r.related_event_ids)
     for a in [*parts["actions"], *parts["actions_outside"]]:
-        cited.update(a.event_ids)
+        cited.update(i for p in a.parts for i in p.event_ids)  # the events its listed firings name
     w: Watchlist = parts["watchlist"]
     cited.update(t.event_id for t in w.talks)
     cited.update(i for r in w.repeat_targets for i in r.recent_event_ids)
     return sorted(cited)
 
 
-def _cited_sources(event_ids: Iterable[str], events: Mapping[str, Event]) -> list[CitedSource]:
+MAX_SOURCES = 40
+
+
+def _cited_sources(event_ids: Iterable[str], events: Mapping[str, Event], first: Iterable[str]) -> tuple[list[CitedSource], int]:
+    """One row per report (outlet, grade, date, link, document, claimant relayed) with the cited
+    events it reports; the reports of the ``first`` events (the top drivers) lead, the rest by
+    name, at most MAX_SOURCES rows; and how many rows were left out."""
     rows: dict[tuple[str, str, dt.date | None, str | None, str | None, str | None], set[str]] = defaultdict(set)
     for event_id in event_ids:
         event = events.get(event_id)
         for src in event.sources if event is not None else ():
             rows[(src.name, src.grade, src.date, src.url, src.document, src.relays)].add(event_id)
-    ordered = sorted(rows, key=lambda k: (k[0].casefold(), k[0], k[2] or dt.date.min, k[1], k[3] or "", k[4] or "", k[5] or ""))
-    return [
-        CitedSource(
-            name=name,
-            grade=grade,
-            date=day,
-            link=safe_link(url),
-            link_withheld=bool(url) and safe_link(url) is None,
-            document=document,
-            relays=relays,
-            event_ids=sorted(rows[(name, grade, day, url, document, relays)]),
+    leading = set(first)
+    ordered = sorted(
+        rows,
+        key=lambda k: (not rows[k] & leading, k[0].casefold(), k[0], k[2] or dt.date.min, k[1], k[3] or "", k[4] or "", k[5] or ""),
+    )
+    listed = []
+    for name, grade, day, url, document, relays in ordered[:MAX_SOURCES]:
+        reported = sorted(rows[(name, grade, day, url, document, relays)])
+        listed.append(
+            CitedSource(
+                name=name,
+                grade=grade,
+                date=day,
+                link=safe_link(url),
+                link_withheld=bool(url) and safe_link(url) is None,
+                document=document,
+                relays=relays,
+                event_ids=reported[:MAX_LISTED],
+                more_events=max(0, len(reported) - MAX_LISTED),
+            )
         )
-        for name, grade, day, url, document, relays in ordered
-    ]
+    return listed, max(0, len(ordered) - MAX_SOURCES)
 
 
 def _cited_documents(parts: Mapping[str, Any], sources: Sequence[CitedSource]) -> list[CitedDocument]:
@@ -1383,7 +1437,7 @@ def build_context(report: ScoreReport, stakeholder: str, events: Iterable[Event]
         raise TemplateError(f"stakeholder '{stakeholder}' is not in the score report (it has: {known})")
     s = found[0]
     event_list = sorted(events, key=lambda e: (e.event_date, e.event_id))
-    index = {e.event_id: e for e in event_list}
+    index = _EventIndex(event_list)
     # Without the events its contributions name, a brief would list no drivers and still read
     # as complete: refuse it here, where every caller (CLI, API, service) builds one.
     missing = sorted({i for c in s.contributions for i in c.event_ids} - index.keys())
@@ -1404,7 +1458,8 @@ def build_context(report: ScoreReport, stakeholder: str, events: Iterable[Event]
         "watchlist": _watchlist(s, report, event_list),
         "changes": _changes(s),
     }
-    parts["sources"] = _cited_sources(_cited_event_ids(parts), index)
+    driver_events = [i for d in parts["drivers"] for i in (d.event_id, *(x for r in d.rules for x in r.related_event_ids))]
+    parts["sources"], parts["more_sources"] = _cited_sources(_cited_event_ids(parts), index, driver_events)
     parts["documents"] = _cited_documents(parts, parts["sources"])
     return BriefContext(
         stakeholder=s.stakeholder,
