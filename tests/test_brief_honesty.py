@@ -166,6 +166,9 @@ def test_merge_action_texts() -> None:
     assert merge_action_texts([f"Armed groups fought in Somalia: map the routes to {p}." for p in ("Gumare", "Moqokori", "Mogadishu - Gubadley")]) == (
         "Armed groups fought in Somalia: map the routes to Gumare, Moqokori and Mogadishu - Gubadley."
     )
+    assert merge_action_texts([f"Casualties in {p} were reported without figures: verify needs." for p in ("Balade", "Xagar")]) == (
+        "Casualties in Balade and Xagar were reported without figures: verify needs."
+    )
     assert merge_action_texts([f"Civilians were the target in T{i}: document it." for i in range(8)]) == (
         "Civilians were the target in T0, T1, T2, T3, T4 and 3 more: document it."
     )

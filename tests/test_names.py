@@ -17,6 +17,7 @@ from riskengine.core.sandbox import render_text
         ("Government of Russia", "the government of Russia"),
         ("Military Forces of Russia (2000-)", "the military forces of Russia"),  # the period dropped
         ("Police Forces of Kenya (2013-2022)", "the police forces of Kenya"),
+        ("Military Forces of Somalia (2022-) Special Forces", "the military forces of Somalia (Special Forces)"),
         # names whose head is a common noun take "the"
         ("European Union", "the European Union"),
         ("United Nations", "the United Nations"),

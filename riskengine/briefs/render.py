@@ -1081,12 +1081,16 @@ def _common_words(phrases: Sequence[str], *, from_end: bool = False) -> int:
 
 
 def _named_list(phrases: Sequence[str], rest: int) -> str:
-    """Phrases that differ only after their common leading words name the differences once:
-    "Rioting in Agabar, Carmo and Hargeysa"; others are joined with semicolons."""
-    common = _common_words(phrases)
-    tails = [" ".join(p.split()[common:]) for p in phrases]
-    if len(phrases) > 1 and common >= 2 and all(tails):
-        return " ".join(phrases[0].split()[:common]) + " " + _listed(tails, rest)
+    """Phrases that differ only between common leading words and common trailing words name the
+    differences once: "Rioting in Agabar, Carmo and Hargeysa", "Casualties in Balade and Xagar were
+    reported without figures"; others are joined with semicolons."""
+    lead = _common_words(phrases)
+    trail = min(_common_words(phrases, from_end=True), min(len(p.split()) for p in phrases) - lead)
+    words = [p.split() for p in phrases]
+    middles = [" ".join(w[lead : len(w) - trail]) for w in words]
+    if len(phrases) > 1 and lead >= 2 and all(middles):
+        ending = " ".join(words[0][len(words[0]) - trail :]) if trail else ""
+        return " ".join(words[0][:lead]) + " " + _listed(middles, rest) + (" " + ending if ending else "")
     return _listed(list(phrases), rest, "; ")
 
 

@@ -91,9 +91,16 @@ def _takes_the(name: str) -> bool:
     return bool(words) and words[-1] in _THE_LAST
 
 
+# ... also inside a unit's name: "Military Forces of Somalia (2022-) Special Forces".
+_YEARS_INSIDE = re.compile(r"^(.*?)\s*\(\s*\d{4}\s*-\s*(?:\d{4})?\s*\)\s+(\S.*)$")
+
+
 def _plain(name: str) -> str:
     name = " ".join(name.split())
     name = _YEARS.sub("", name)
+    unit = _YEARS_INSIDE.match(name)
+    if unit:  # a unit of a dated actor: "Military Forces of Somalia (Special Forces)"
+        name = f"{unit.group(1)} ({unit.group(2)})"
     return _ACRONYM_FIRST.sub("", name)
 
 
