@@ -328,13 +328,14 @@ def test_drivers_group_by_completing_event_with_sources_and_rules(contexts: dict
     assert [r.rule_id for r in kupol.rules] == ["deep-strike", "repeat-target"]
     assert kupol.rules[1].related_event_ids == ["RUS0"]
     assert [(s.name, s.grade) for s in kupol.sources] == [("seed 001", "B2"), ("seed 000", "C3")]
-    assert kupol.summary == "2025-07-01, Izhevsk, Udmurtia (RUS): Air/drone strike on Kupol Electromechanical Plant; 3 killed"
+    assert kupol.summary == "2025-07-01, Izhevsk, Udmurtia (RUS): Air/drone strike on the Kupol Electromechanical Plant; 3 killed"
 
 
 def test_actions_are_deduplicated_ordered_by_weight_and_cite_rules(contexts: dict[str, BriefContext]) -> None:
     actions = contexts["ngo"].actions
-    assert [a.text for a in actions] == [
-        "Plan for power outages in Kyiv.",
+    # UKR is the region of interest: the Izhevsk actions are listed apart, heaviest first.
+    assert [a.text for a in actions] == ["Plan for power outages in Kyiv."]
+    assert [a.text for a in contexts["ngo"].actions_outside] == [
         "Reassess exposure near Izhevsk.",
         "Track strikes on Kupol Electromechanical Plant.",
     ]
@@ -703,7 +704,7 @@ def test_cli_watch_renders_again_after_a_template_change(tmp_path: Path, capsys:
     assert (out / "2025-W27-ngo.md").read_text(encoding="utf-8") == "second 2025-W27, edited\n"
 
 
-def test_one_action_per_rule_worded_by_its_heaviest_firing() -> None:
+def test_firings_of_one_rule_split_by_region_of_interest() -> None:
     events = make_events()
     by_id = {e.event_id: e for e in events}
     report = make_report(events)
@@ -713,8 +714,12 @@ def test_one_action_per_rule_worded_by_its_heaviest_firing() -> None:
     ]
     ngo = report.stakeholders[2].model_copy(update={"contributions": [*report.stakeholders[2].contributions, *extra]})
     report = report.model_copy(update={"stakeholders": [*report.stakeholders[:2], ngo, report.stakeholders[3]]})
-    actions = [a for a in build_context(report, "ngo", events).actions if a.rules[0].rule_id == "tit-for-tat"]
-    assert [(a.text, a.firings, a.event_ids) for a in actions] == [("Strikes (Izhevsk, then Kyiv).", 2, ["RUS1", "UKR0", "UKR1"])]
+    context = build_context(report, "ngo", events)
+    inside = [(a.text, a.firings, a.event_ids) for a in context.actions if a.rules[0].rule_id == "tit-for-tat"]
+    outside = [(a.text, a.firings, a.event_ids) for a in context.actions_outside if a.rules[0].rule_id == "tit-for-tat"]
+    # The firing completed in Kyiv (UKR, of interest) leads; the one completed in Izhevsk is apart.
+    assert inside == [("Strikes (Izhevsk, then Kyiv).", 1, ["RUS1", "UKR1"])]
+    assert outside == [("Strikes (Kyiv, then Izhevsk).", 1, ["RUS1", "UKR0"])]
 
 
 def test_busy_week_lists_are_cut_and_say_how_much_they_left_out() -> None:

@@ -17,6 +17,7 @@ docs/BRIEF_CONTEXT.md documents every field of the context; tests keep the two i
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 import math
 import re
@@ -45,9 +46,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from riskengine.briefs import visuals  # map and trend charts: riskengine/briefs/{map,charts,visuals}.py
 from riskengine.briefs.charts import TrendCharts, build_trend_charts
+from riskengine.briefs.citations import SEED_DOCUMENTS, document_name, parse_rule_source, safe_link
+from riskengine.briefs.lint import LintFinding, lint_brief
 from riskengine.briefs.map import EventMap, build_event_map
 from riskengine.core.errors import EventError, Issue, TemplateError
 from riskengine.core.events import Event
+from riskengine.core.names import country_name, display_name, display_names
 from riskengine.core.resources import default_templates_dir
 from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
 from riskengine.core.text import neutralise
@@ -145,6 +149,24 @@ class ScoreRow(_Ctx):
     arrow: str = Field(description="↑, ↓ or →")
 
 
+class DimensionRow(ScoreRow):
+    """A dimension's row: the numbers the overall score is computed from, as they are used."""
+
+    points: float = Field(description="Net weighted points P of the dimension this week")
+    saturation: float = Field(description="The profile's saturation s of the dimension (score = 10 (1 - (1 + P/s)^-1/2))")
+    share: float = Field(description="Its part of X: weight * P / s / (sum of the weights), rounded to 3 decimals so the shares add up to X as printed")
+    share_percent: float = Field(description="share as a percentage of X (what 'led by' ranks)")
+
+
+class OverallSum(_Ctx):
+    """How the overall score comes from the dimension rows (scoring.scores.overall_score)."""
+
+    weight_total: float = Field(description="Sum of the profile's dimension weights")
+    x: float = Field(description="X = sum of the shares: the weighted mean of P/s, 3 decimals")
+    score: float = Field(description="Overall score = 10 (1 - (1 + X)^-1/2), as scored (2 decimals)")
+    sentence: str = Field(description="The computation in words, with the shares and X, so a reader can redo it")
+
+
 class ChartPoint(_Ctx):
     window: str = Field(description="Week label")
     score: float = Field(description="Overall score that week")
@@ -177,6 +199,30 @@ class SourceRow(_Ctx):
     grade: str = Field(description="Admiralty grade, e.g. B2")
     url: str | None = Field(description="Link, when known")
     document: str | None = Field(description="Seed document id, when the source is one of ours")
+    date: dt.date | None = Field(None, description="Day of the report, when known")
+    link: str | None = Field(None, description="url when it is safe to link (http or https with a host), percent-encoded; else null")
+    relays: str | None = Field(None, description="Claimant whose account the source passes on, when it only relays a claim")
+
+
+class FigureSource(_Ctx):
+    value: str = Field(description="The figure as the source gave it")
+    source: str = Field(description="Source that gave it, or 'event record' for the value the event was coded with")
+    claimed_by: str | None = Field(description="Side that claims the figure, when it is a claim")
+
+
+class DisputedFigure(_Ctx):
+    """A figure the sources of one event give differently: shown as a range with its sources."""
+
+    event_id: str = Field(description="Event the figure belongs to")
+    place: str = Field(description="Where the event happened (location, or the country)")
+    field: str = Field(description="Event field, e.g. hospitalised")
+    label: str = Field(description="The field in words, e.g. 'hospitalised'")
+    low: float = Field(description="Lowest figure given")
+    high: float = Field(description="Highest figure given")
+    range: str = Field(description="low-high as printed, e.g. 30-35")
+    coded: str | None = Field(description="The value the event was coded with (what the rules used), or null")
+    claims: list[FigureSource] = Field(description="Each figure with its source, lowest first")
+    sentence: str = Field(description="One line for the brief: range, place, each source's figure, and the value used")
 
 
 class FiredRule(_Ctx):
@@ -215,20 +261,42 @@ class DriverEvent(_Ctx):
     sources: list[SourceRow] = Field(description="Its sources with Admiralty grades")
     rules: list[FiredRule] = Field(description="Rules that fired on it, heaviest first")
     derived: list[DerivedValue] = Field(default_factory=list, description="Its values the source did not give, and from what")
+    disputed: list[DisputedFigure] = Field(default_factory=list, description="Its figures that sources give differently, as ranges")
 
 
 class RuleCite(_Ctx):
     rule_id: str = Field(description="Rule id")
     rule_title: str = Field(description="Rule title")
-    rule_source: str = Field(description="Source document and section")
+    rule_source: str = Field(description="Source document and section, as the rule file gives them (e.g. '001 Opening paragraphs')")
+    source_name: str = Field("", description="The document by name ('seed 001') or the public method's name; documents lists its title")
+    section: str = Field("", description="Section of the document or method the rule encodes")
+    document: str | None = Field(None, description="Seed document id, when the rule cites one")
+
+
+class ActionPart(_Ctx):
+    """One firing (or several with the same text) behind an action."""
+
+    text: str = Field(description="The recommendation as this firing words it")
+    event_ids: list[str] = Field(description="Events of the firing(s), at most 5")
+    more_events: int = Field(0, description="Events beyond those listed")
+    region: str = Field(description="Region (ISO 3166-1 alpha-3) the firing is scored under")
+    place: str = Field(description="Where: location of the completing event, or the region")
+    points: float = Field(description="The rule's points before source weighting: the firing's size")
+    weighted_points: float = Field(description="Points after source weighting")
 
 
 class Action(_Ctx):
-    text: str = Field(description="The recommendation, as the rule's heaviest firing this week words it")
+    text: str = Field(description="The recommendation; built from several firings it names each, largest first")
     weight: float = Field(description="Weighted points of all the firings of its rules this week")
     firings: int = Field(description="How many firings recommend it")
     event_ids: list[str] = Field(description="Events behind those firings")
     rules: list[RuleCite] = Field(description="Rules recommending it")
+    parts: list[ActionPart] = Field(default_factory=list, description="Its firings, largest first (size: points before source weighting), at most 10")
+    more_parts: int = Field(0, description="Firings (with their own wording or region) beyond those listed")
+    regions: list[str] = Field(default_factory=list, description="Regions of its firings")
+    in_regions_of_interest: bool = Field(True, description="False for an action listed apart: none of its firings is in a region of interest")
+    duty: str | None = Field(None, description="The stakeholder's duty it serves (e.g. 'staff safety'), which orders it first; or null")
+    disputed: list[DisputedFigure] = Field(default_factory=list, description="Disputed figures its text relies on, as ranges with sources")
 
 
 class Talks(_Ctx):
@@ -307,8 +375,37 @@ class Method(_Ctx):
     generated_at: str = Field(description="From --now, or 'not given'")
 
 
+class CitedSource(_Ctx):
+    """A report the brief relies on: one row per outlet, date and link."""
+
+    name: str = Field(description="Outlet or document")
+    grade: str = Field(description="Admiralty grade")
+    date: dt.date | None = Field(description="Day of the report, when known")
+    link: str | None = Field(description="http(s) link, percent-encoded; null when none is known or it is not http(s)")
+    link_withheld: bool = Field(description="A URL was given but is not an http(s) link, so it is not shown")
+    document: str | None = Field(description="Seed document id, when the report is one of ours")
+    relays: str | None = Field(description="Claimant it passes on, when it only relays a claim")
+    event_ids: list[str] = Field(description="Events of the brief it reports, at most 10")
+    more_events: int = Field(description="Events beyond those listed")
+
+
+class CitedDocument(_Ctx):
+    """A document or public method the brief's rules or sources cite, by name and title."""
+
+    name: str = Field(description="'seed 001', 'document 042' or the method's name")
+    document: str | None = Field(description="Seed document id; null for a method")
+    title: str | None = Field(description="Title; null when unknown")
+    title_supplied: bool = Field(description="The document has no headline: the title is its subject, printed in brackets")
+    file: str | None = Field(description="File of the document")
+    kind: str | None = Field(description="news report, analysis or method")
+    date: str | None = Field(description="Publication date as reported (may be approximate)")
+    sections: list[str] = Field(description="Sections the brief's rules cite")
+    rule_ids: list[str] = Field(description="Rules of the brief citing it")
+    event_ids: list[str] = Field(description="Events of the brief it reports")
+
+
 class SectionWarning(_Ctx):
-    section: str = Field(description="judgments, dimensions, regions, trend, drivers, actions, watchlist or changes")
+    section: str = Field(description="judgments, dimensions, regions, trend, drivers, actions, watchlist, changes or sources")
     message: str = Field(description="What is missing and why")
 
 
@@ -402,13 +499,18 @@ class BriefContext(_Ctx):
     alerts: AlertSection | None = Field(None, description="The week's alerts, shown first; null when the window is not an ISO week")
     bluf: Bluf = Field(description="Bottom line up front")
     judgments: list[Judgment] = Field(description="Key judgments: overall first, then dimensions by score")
-    dimensions: list[ScoreRow] = Field(description="Scores by dimension, highest first")
+    dimensions: list[DimensionRow] = Field(description="Scores by dimension, largest share of the overall first")
+    overall: OverallSum = Field(description="How the overall score is computed from the dimension rows")
     regions: list[ScoreRow] = Field(description="Scores by region: regions of interest first, then by score")
     trend: Trend = Field(description="Overall score over the history weeks")
     drivers: list[DriverEvent] = Field(description="Top events by weighted points, with sources and rules")
-    actions: list[Action] = Field(description="Recommended actions, deduplicated, heaviest first")
+    actions: list[Action] = Field(description="Recommended actions in the regions of interest: the stakeholder's duty first, then heaviest first")
+    actions_outside: list[Action] = Field(description="Actions whose firings all fall outside the regions of interest, heaviest first")
     watchlist: Watchlist = Field(description="What to watch next week")
     changes: Changes = Field(description="Drivers that are new, intensified, eased or faded since last week")
+    sources: list[CitedSource] = Field(description="Reports behind the events the brief cites, with links and grades; those of the top drivers (and the partner events of their rules) first, at most 40")
+    more_sources: int = Field(description="Reports beyond those listed")
+    documents: list[CitedDocument] = Field(description="Documents and methods cited, by name and title")
     method: Method = Field(description="Method footnote")
     warnings: list[SectionWarning] = Field(description="Empty sections, in section order")
     # --- pictures (riskengine/briefs/map.py, charts.py) ---
@@ -416,7 +518,7 @@ class BriefContext(_Ctx):
     trend_charts: TrendCharts = Field(description="Each dimension's and region's score over the history weeks")
 
 
-SECTIONS: tuple[str, ...] = ("judgments", "dimensions", "regions", "trend", "drivers", "actions", "watchlist", "changes")
+SECTIONS: tuple[str, ...] = ("judgments", "dimensions", "regions", "trend", "drivers", "actions", "watchlist", "changes", "sources")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -490,10 +592,53 @@ def _change_words(change: float) -> str:
 
 
 def _corroborated(event_id: str, c: Contribution, events_by_id: Mapping[str, Event]) -> bool:
-    """Two or more independent outlets (counted as scoring counts them) reported the event."""
+    """Two or more independent origins reported the event: sources relaying one claimant count once."""
+    if isinstance(events_by_id, _EventIndex):
+        return events_by_id.corroborated(event_id, c)
     event = events_by_id.get(event_id)
-    names = {s.name.casefold() for s in (event.sources if event is not None else c.sources)}
-    return len(names) >= 2
+    if event is None:
+        return len({s.name.casefold() for s in c.sources}) >= 2
+    return len(source_origins(event)) >= 2
+
+
+class _EventIndex(dict[str, Event]):
+    """Events by id, remembering which are corroborated: every judgment of a brief asks about
+    the same events, thousands of them in a busy week."""
+
+    def __init__(self, events: Iterable[Event]) -> None:
+        super().__init__((e.event_id, e) for e in events)
+        self._corroborated: dict[str, bool] = {}
+
+    def corroborated(self, event_id: str, c: Contribution) -> bool:
+        found = self._corroborated.get(event_id)
+        if found is None:
+            event = self.get(event_id)
+            found = len(source_origins(event) if event is not None else {s.name.casefold() for s in c.sources}) >= 2
+            if event is not None:
+                self._corroborated[event_id] = found
+        return found
+
+
+def source_origins(event: Event) -> set[str]:
+    """Where an event's reports come from, independently of each other. A source that relays a
+    claimant (``Source.relays``, or every figure it gave on the event claimed by one side) counts as
+    that claimant; any other source as its outlet. Three outlets repeating one governor's figures
+    are one origin, not three corroborating reports."""
+    if not event.figures and not any(s.relays for s in event.sources):  # the usual case, kept cheap
+        return {"outlet:" + s.name.casefold() for s in event.sources}
+    claimed: dict[str, set[str | None]] = defaultdict(set)
+    for f in event.figures:
+        claimed[f.source.casefold()].add(f.claimed_by)
+    origins: set[str] = set()
+    for source in event.sources:
+        claimants = claimed.get(source.name.casefold(), set())
+        if source.relays:
+            origins.add("relays:" + source.relays.casefold())
+        elif len(claimants) == 1 and None not in claimants:
+            origins.add("relays:" + str(next(iter(claimants))).casefold())
+        else:
+            origins.add("outlet:" + source.name.casefold())
+    return origins
 
 
 class _Evidence:
@@ -634,6 +779,78 @@ def _judgments(s: StakeholderScore, events_by_id: Mapping[str, Event], table: Ta
     return judgments
 
 
+# ---------------------------------------------------------------------------------------------
+# The score table: every number as the overall score uses it (issue #15, section 1)
+
+
+def _exact_shares(s: StakeholderScore) -> dict[str, float]:
+    """Each dimension's part of X = sum(w P/s) / sum(w), the quantity the overall score saturates
+    (scoring.scores.overall_score). A dimension leads the overall by this, not by its own score."""
+    total = sum(d.weight for d in s.dimensions)
+    if total <= 0:
+        return {d.dimension: 0.0 for d in s.dimensions}
+    return {d.dimension: d.weight * d.weighted_points / d.saturation / total for d in s.dimensions}
+
+
+def _round_to_total(values: Mapping[str, float], digits: int, total: float | None = None) -> dict[str, float]:
+    """Values rounded to ``digits`` decimals so that they add up to ``total`` (default: their sum)
+    rounded the same way: largest remainders get the last units, ties by name."""
+    scale = 10**digits
+    target = round((sum(values.values()) if total is None else total) * scale)
+    floors = {k: math.floor(v * scale) for k, v in values.items()}
+    left = target - sum(floors.values())
+    order = sorted(values, key=lambda k: (-(values[k] * scale - floors[k]), k))
+    for k in order[: max(0, left)]:
+        floors[k] += 1
+    return {k: floors[k] / scale for k in values}
+
+
+def _led_by(s: StakeholderScore) -> str:
+    shares = _exact_shares(s)
+    top = [d for d in sorted(shares, key=lambda d: (-shares[d], d)) if shares[d] > 0][:2]
+    return f", led by {' and '.join(top)}" if top else ""
+
+
+def _dimension_rows(s: StakeholderScore) -> list[DimensionRow]:
+    shares = _exact_shares(s)
+    shown = _round_to_total(shares, 3)
+    x = sum(shares.values())
+    percents = _round_to_total({d: v / x * 100 for d, v in shares.items()}, 0, 100.0) if x > 0 else dict.fromkeys(shares, 0.0)
+    rows = [
+        DimensionRow(
+            name=d.dimension,
+            weight=d.weight,
+            of_interest=False,
+            score=d.score,
+            score_class=d.score_class,
+            previous_score=d.previous_score,
+            change=d.change,
+            arrow=arrow(d.change),
+            points=d.weighted_points,
+            saturation=d.saturation,
+            share=shown[d.dimension],
+            share_percent=percents[d.dimension],
+        )
+        for d in s.dimensions
+    ]
+    return sorted(rows, key=lambda r: (-shares[r.name], -r.weight, r.name))
+
+
+def _overall_sum(s: StakeholderScore, rows: Sequence[DimensionRow]) -> OverallSum:
+    total = sum(r.weight for r in rows)
+    x = round(sum(_exact_shares(s).values()), 3)
+    if x == 0:
+        sentence = f"No dimension has points this week, so X = 0 and the overall score is {s.score:.2f}."
+    else:
+        terms = " + ".join(f"{r.share:.3f}" for r in rows if r.share > 0)
+        sentence = (
+            f"Overall = 10 × (1 − (1 + X)^−½) = {s.score:.2f}, where X = {terms} = {x:.3f}: "
+            f"each dimension's share is its weight w times its points P over its saturation s, "
+            f"divided by the sum of the weights ({total:g}). The overall is not a mean of the dimension scores."
+        )
+    return OverallSum(weight_total=total, x=x, score=s.score, sentence=sentence)
+
+
 def _display(stakeholder: str) -> str:
     return "NGO" if stakeholder == "ngo" else stakeholder
 
@@ -647,8 +864,7 @@ def _bluf(s: StakeholderScore, report: ScoreReport) -> Bluf:
     else:
         direction = "up" if s.change > 0 else "down"
         movement = f"{direction} {abs(s.change):.1f} from {s.previous_score:.1f} ({previous_class}) in {report.previous_window.label}"
-    top = [d for d in sorted(s.dimensions, key=lambda d: (-d.score, d.dimension)) if d.score > 0 and d.weight > 0][:2]
-    led = f", led by {' and '.join(d.dimension for d in top)}" if top else ""
+    led = _led_by(s)
     sentence = (
         f"Overall {_display(s.stakeholder)} risk for {report.window.label} is {s.score_class} at "
         f"{s.score:.1f} of 10, {movement}{led}."
@@ -706,33 +922,135 @@ def _target(event: Event) -> str | None:
     if event.target_name:
         return event.target_name
     if event.target_category:
-        return event.target_category.replace("_", " ")
+        return _TARGET_WORDS.get(event.target_category, event.target_category.replace("_", " "))
     return None
+
+
+# Target categories as a phrase reads them ("a strike on residential buildings", not "on residential").
+_TARGET_WORDS: dict[str, str] = {
+    "military": "military targets",
+    "military_industry": "military industry",
+    "residential": "residential buildings",
+    "government": "government buildings",
+    "commercial": "commercial sites",
+    "other": "other targets",
+}
 
 
 def _summary(event: Event) -> str:
     if event.diplomatic_kind:
         # "Other" (the usual sub-event type of diplomacy) says nothing; the kind and status do.
         what = " ".join(p for p in (event.diplomatic_kind.replace("_", " "), event.diplomatic_status) if p)
-        parties = " and ".join(a for a in (event.actor1, event.actor2) if a)
-        on = f" ({parties})" if parties else ""
+        on = _parties_phrase(event)
     else:
         # ACLED's "Other" sub-event type says less than the event type it belongs to.
         what = event.sub_event_type if event.sub_event_type not in (None, "Other") else event.event_type
         target = _target(event)
-        on = f" on {target}" if target else ""
+        if target is None:
+            on = ""
+        elif event.event_type == "Strategic developments":  # not an attack "on" anything
+            on = f" ({display_name(target, article=False)})"
+        else:
+            on = f" on {display_name(target) if event.target_name else target}"
     dead = f"; {event.fatalities} killed" if event.fatalities else ""
     return f"{event.event_date.isoformat()}, {_place(event)}: {what}{on}{dead}"
 
 
+def _parties_phrase(event: Event) -> str:
+    # "talks stalled between the governments of Russia and Ukraine"; one party in parentheses.
+    actors = [a for a in (event.actor1, event.actor2) if a]
+    if len(actors) > 1:
+        return " between " + display_names(actors)
+    return f" ({display_name(actors[0])})" if actors else ""
+
+
 def _sources(event: Event | None, contributions: Sequence[Contribution]) -> list[SourceRow]:
     if event is not None:
-        rows = {(s.name, s.grade, s.url, s.document) for s in event.sources}
+        rows = {(s.name, s.grade, s.url, s.document, s.date, s.relays) for s in event.sources}
     else:
-        rows = {(s.name, s.grade, s.url, s.document) for c in contributions for s in c.sources}
+        rows = {(s.name, s.grade, s.url, s.document, None, None) for c in contributions for s in c.sources}
     # Best grade first: readers weigh a driver by its strongest report.
-    ordered = sorted(rows, key=lambda r: (r[1], r[0], r[2] or "", r[3] or ""))
-    return [SourceRow(name=n, grade=g, url=u, document=d) for n, g, u, d in ordered]
+    ordered = sorted(rows, key=lambda r: (r[1], r[0], r[2] or "", r[3] or "", r[4] or dt.date.min, r[5] or ""))
+    return [
+        SourceRow(name=n, grade=g, url=u, document=d, date=day, link=safe_link(u), relays=relays)
+        for n, g, u, d, day, relays in ordered
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures the sources dispute: shown as ranges with their sources (issue #15, section 1)
+
+# Words by which an action's text shows that it rests on a figure ("35 people were hospitalised").
+_FIGURE_WORDS: dict[str, str] = {
+    "fatalities": r"\bkill|\bdead\b|\bdeaths?\b|fatalit",
+    "injured": r"\binjur|\bwounded",
+    "hospitalised": r"\bhospitali[sz]",
+    "drones_launched": r"\bdrones\b",
+    "drones_intercepted": r"\bintercept|\bnot stopped\b|\bshot down\b|\bdowned\b",
+    "missiles_launched": r"\bmissiles\b",
+    "missiles_intercepted": r"\bintercept|\bnot stopped\b|\bshot down\b|\bgot through\b",
+    "aircraft_destroyed": r"\baircraft\b",
+    "troops": r"\btroops\b",
+    "distance_from_border_km": r"\bkm\b",
+    "distance_from_front_km": r"\bkm\b",
+    "distance_to_nato_km": r"\bkm\b",
+}
+
+
+def _figure(value: float | int) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def disputed_figures(event: Event) -> list[DisputedFigure]:
+    """The event's figures that its sources give differently (its ``figures`` and the value it was
+    coded with), each as a range with every source's figure. Figures claimed by sides are never
+    summed (DOMAIN.md): the range only shows how far the reports are apart."""
+    place = event.location or event.country
+    by_field: dict[str, list[tuple[float, FigureSource]]] = defaultdict(list)
+    for f in event.figures:
+        by_field[f.field].append((float(f.value), FigureSource(value=_figure(f.value), source=f.source, claimed_by=f.claimed_by)))
+    found = []
+    for field in sorted(by_field):
+        coded = getattr(event, field, None)
+        coded_value = float(coded) if isinstance(coded, (int, float)) and not isinstance(coded, bool) else None
+        claims = list(by_field[field])
+        if coded_value is not None and coded_value not in {v for v, _ in claims}:
+            claims.append((coded_value, FigureSource(value=_figure(coded_value), source="event record", claimed_by=None)))
+        given = {v for v, _ in claims}
+        if len(given) < 2:
+            continue
+        claims.sort(key=lambda vc: (vc[0], vc[1].source.casefold()))
+        low, high = min(given), max(given)
+        label = field.replace("_", " ")
+        printed = f"{_figure(low)}-{_figure(high)}"
+        each = "; ".join(
+            f"{c.source}: {c.value}" + (f", claimed by {display_name(c.claimed_by)}" if c.claimed_by else "") for _, c in claims
+        )
+        used = f"; the rules used {_figure(coded_value)}" if coded_value is not None else ""
+        found.append(
+            DisputedFigure(
+                event_id=event.event_id,
+                place=place,
+                field=field,
+                label=label,
+                low=low,
+                high=high,
+                range=printed,
+                coded=_figure(coded_value) if coded_value is not None else None,
+                claims=[c for _, c in claims],
+                sentence=f"{label} in {place}: {printed} ({each}){used}",
+            )
+        )
+    return found
+
+
+def _disputes_in_text(text: str, disputes: Iterable[DisputedFigure]) -> list[DisputedFigure]:
+    """The disputed figures an action's text relies on: those whose field its words name."""
+    return [
+        d
+        for d in disputes
+        if re.search(_FIGURE_WORDS.get(d.field, re.escape(d.label)), text, re.IGNORECASE) and d.place.casefold() in text.casefold()
+    ]
 
 
 def _completing_event(c: Contribution, events: Mapping[str, Event]) -> str:
@@ -796,39 +1114,324 @@ def _drivers(s: StakeholderScore, events: Mapping[str, Event]) -> list[DriverEve
                 sources=_sources(event, contributions),
                 rules=rules,
                 derived=[DerivedValue(field=d.field, value=str(d.value), method=d.method, evidence=d.evidence) for d in event.derived] if event else [],
+                disputed=disputed_figures(event) if event else [],
             )
         )
     return drivers
 
 
-def _actions(s: StakeholderScore) -> list[Action]:
-    by_rule: dict[str, list[Contribution]] = defaultdict(list)
+# ---------------------------------------------------------------------------------------------
+# Actions: several firings said as such, largest first; regions of interest and duty first
+# (issue #15, section 1)
+
+# What each stakeholder's duty puts first among the actions in its regions of interest, in order:
+# (label, pattern its text matches). Actions that match none follow, heaviest first.
+DUTIES: dict[str, tuple[tuple[str, str], ...]] = {
+    "ngo": (
+        (
+            "staff safety",
+            r"\b(staff (?:safety|security|shelter|movements?|travel|and convoys|and vehicles|away|working)|rehearse staff"
+            r"|(?:safe|safety) (?:for|of) (?:staff|personnel)|shelter plans for staff|keep staff|movement rules|duty of care"
+            r"|shelter procedures|security plans?|deconfliction|access routes?|relocation plans?|evacuat\w*)\b",
+        ),
+    ),
+    # Named assets: a site the action names (a target of its events); operations: how the
+    # business runs (sites, staff, logistics, supply chains). Markets and diplomacy follow.
+    "investor": (
+        ("named assets", r"(?!)"),  # matched by the target names of the action's events only
+        (
+            "operations",
+            r"\b(business-continuity|operations|sites?|offices|warehouses|data centres|staff|contractors|travel|logistics"
+            r"|supply chains?|suppliers|cargo|routings?|shipments?|deliveries)\b",
+        ),
+    ),
+}
+_LEADING_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _duty(stakeholder: str, text: str, target_names: Iterable[str]) -> tuple[int, str | None]:
+    duties = DUTIES.get(stakeholder, ())
+    for rank, (label, pattern) in enumerate(duties):
+        # Investors' named assets: the targets named in the action's own events count too.
+        named = label == "named assets" and any(n and n.casefold() in text.casefold() for n in target_names)
+        if named or re.search(pattern, text, re.IGNORECASE):
+            return rank, label
+    return len(duties), None
+
+
+def _first_number(text: str) -> float:
+    found = _LEADING_NUMBER.search(text.split(": ", 1)[0])
+    return float(found.group().replace(",", "")) if found else 0.0
+
+
+def _part_size(part: ActionPart) -> tuple[float, float, float, str]:
+    # Size first: the rule's points before source weighting (they grow with the figure for scaled
+    # rules), then the figure the text leads with; the source weight only breaks ties.
+    return (-part.points, -_first_number(part.text), -part.weighted_points, part.text)
+
+
+def _listed(items: Sequence[str], rest: int, separator: str = ", ") -> str:
+    # "A, B and C"; "A, B, C and 12 more" (with separator "; ": "A; B; C; and 12 more")
+    if rest > 0:
+        return separator.join(items) + (f"; and {rest:,} more" if separator == "; " else f" and {rest:,} more")
+    if len(items) == 1:
+        return items[0]
+    return separator.join(items[:-1]) + ("; " if separator == "; " else " and ") + items[-1]
+
+
+def _common_words(phrases: Sequence[str], *, from_end: bool = False) -> int:
+    """How many leading (or trailing) words all ``phrases`` share."""
+    split = [p.split() for p in phrases]
+    if from_end:
+        split = [list(reversed(w)) for w in split]
+    count = 0
+    for words in zip(*split, strict=False):
+        if len(set(words)) != 1:
+            break
+        count += 1
+    return count
+
+
+def _named_list(phrases: Sequence[str], rest: int) -> str:
+    """Phrases that differ only between common leading words and common trailing words name the
+    differences once: "Rioting in Agabar, Carmo and Hargeysa", "Casualties in Balade and Xagar were
+    reported without figures"; others are joined with semicolons."""
+    lead = _common_words(phrases)
+    trail = min(_common_words(phrases, from_end=True), min(len(p.split()) for p in phrases) - lead)
+    words = [p.split() for p in phrases]
+    middles = [" ".join(w[lead : len(w) - trail]) for w in words]
+    if len(phrases) > 1 and lead >= 2 and all(middles):
+        ending = " ".join(words[0][len(words[0]) - trail :]) if trail else ""
+        return " ".join(words[0][:lead]) + " " + _listed(middles, rest) + (" " + ending if ending else "")
+    return _listed(list(phrases), rest, "; ")
+
+
+def merge_action_texts(texts: Sequence[str]) -> str:
+    """One recommendation from several firings' texts, given largest first, naming each:
+
+    - texts that differ only before their first ': ' become one sentence ("35 people were
+      hospitalised in Izhevsk; 14 people were hospitalised in Kyiv: check that hospitals there
+      ..."), sharing their common leading words ("Rioting in Agabar and Carmo: keep staff ...");
+    - texts that differ only in their last few words name those once ("... map who controls the
+      routes to Gumare, Moqokori and Dhabad.");
+    - otherwise the largest leads and the others follow after "Also:".
+
+    A busy week fires one rule thousands of times: the five largest are named, the rest counted."""
+    unique = list(dict.fromkeys(texts))
+    if len(unique) == 1:
+        return unique[0]
+    shown, rest = unique[:MAX_RELATED], len(unique) - MAX_RELATED
+    split = [t.split(": ", 1) for t in unique]
+    if all(len(p) == 2 for p in split) and len({p[1] for p in split}) == 1:
+        return _named_list([p[0] for p in split[:MAX_RELATED]], rest) + ": " + split[0][1]
+    end = unique[0][-1] if unique[0][-1] in ".!?" else ""
+    bodies = [t[: len(t) - len(end)] if end and t.endswith(end) else None for t in unique]
+    if all(b is not None for b in bodies):
+        words = [str(b).split() for b in bodies]
+        common = _common_words([str(b) for b in bodies])
+        tails = [" ".join(w[common:]) for w in words]
+        if common >= 3 and all(tails) and all(len(w) - common <= 6 for w in words):
+            return " ".join(words[0][:common]) + " " + _listed(tails[:MAX_RELATED], rest) + end
+    return shown[0] + " Also: " + " ".join(shown[1:]) + (f" And {rest:,} more." if rest > 0 else "")
+
+
+def _action_parts(firings: Sequence[Contribution], events: Mapping[str, Event]) -> list[ActionPart]:
+    by_text: dict[tuple[str, str], list[Contribution]] = defaultdict(list)
+    for c in firings:
+        by_text[(c.recommendation or "", c.region)].append(c)
+    parts = []
+    for (text, region), group in by_text.items():
+        completing = [events.get(c.event_ids[0] if len(c.event_ids) == 1 else _completing_event(c, events)) for c in group]
+        places = sorted({e.location or e.country for e in completing if e is not None}) or [region]
+        event_ids = {i for c in group for i in c.event_ids}
+        parts.append(
+            ActionPart(
+                text=text,
+                event_ids=heapq.nsmallest(MAX_RELATED, event_ids),
+                more_events=max(0, len(event_ids) - MAX_RELATED),
+                region=region,
+                place=", ".join(places[:MAX_RELATED]) + (f" and {len(places) - MAX_RELATED} more" if len(places) > MAX_RELATED else ""),
+                points=round(max(c.points for c in group), 4),
+                weighted_points=round(sum(c.weighted_points for c in group), 4),
+            )
+        )
+    return sorted(parts, key=_part_size)
+
+
+def _merge_parts(parts: Iterable[ActionPart]) -> list[ActionPart]:
+    # Two rules wording a firing alike give one part, not the same place twice.
+    grouped: dict[tuple[str, str], list[ActionPart]] = defaultdict(list)
+    for p in parts:
+        grouped[(p.text, p.region)].append(p)
+    merged = [
+        ActionPart(
+            text=text,
+            event_ids=sorted({i for p in group for i in p.event_ids})[:MAX_RELATED],
+            more_events=max(p.more_events for p in group),
+            region=region,
+            place=group[0].place,
+            points=max(p.points for p in group),
+            weighted_points=round(sum(p.weighted_points for p in group), 4),
+        )
+        for (text, region), group in grouped.items()
+    ]
+    return sorted(merged, key=_part_size)
+
+
+def _rule_cite(c: Contribution) -> RuleCite:
+    source = parse_rule_source(c.rule_source)
+    return RuleCite(
+        rule_id=c.rule_id,
+        rule_title=c.rule_title,
+        rule_source=c.rule_source,
+        source_name=source.name,
+        section=source.section,
+        document=source.document,
+    )
+
+
+def _actions(s: StakeholderScore, events: Mapping[str, Event]) -> tuple[list[Action], list[Action]]:
+    """Actions in the regions of interest (duty first, then heaviest) and those outside them."""
+    interest = {r.region for r in s.regions if r.of_interest}
+    by_rule: dict[tuple[str, bool], list[Contribution]] = defaultdict(list)
     for c in s.contributions:
         if c.recommendation:
-            by_rule[c.rule_id].append(c)
-    # One action per rule: a rule's firings differ in wording only through the events they name,
-    # so the heaviest firing speaks for all of them. Rules that give the same text merge.
-    merged: dict[str, dict[str, Any]] = {}
-    for rule_id in sorted(by_rule):
-        firings = by_rule[rule_id]
-        lead = min(firings, key=lambda c: (-c.weighted_points, c.recommendation or ""))
-        text = lead.recommendation or ""
-        entry = merged.setdefault(text, {"weight": 0.0, "firings": 0, "rules": {}, "events": set()})
-        entry["weight"] += sum(c.weighted_points for c in firings)
+            # Without regions of interest every action is of interest; otherwise a rule's firings
+            # split by region, so a hospital in Kyiv is not hidden behind one in Izhevsk.
+            by_rule[(c.rule_id, not interest or c.region in interest)].append(c)
+    # Rules whose firings say the same thing merge into one action citing each of them.
+    merged: dict[tuple[str, bool], dict[str, Any]] = {}
+    for rule_id, inside in sorted(by_rule):
+        firings = by_rule[(rule_id, inside)]
+        parts = _action_parts(firings, events)
+        text = merge_action_texts([p.text for p in parts])
+        entry = merged.setdefault((text, inside), {"parts": [], "rules": {}, "firings": 0, "events": set()})
+        entry["parts"].extend(parts)
         entry["firings"] += len(firings)
-        entry["rules"][rule_id] = RuleCite(rule_id=rule_id, rule_title=lead.rule_title, rule_source=lead.rule_source)
-        entry["events"].update(e for c in firings for e in c.event_ids)
-    ordered = sorted(merged, key=lambda text: (-merged[text]["weight"], text))
-    return [
-        Action(
+        entry["events"].update(i for c in firings for i in c.event_ids)
+        entry["rules"][rule_id] = _rule_cite(min(firings, key=lambda c: (-c.weighted_points, c.recommendation or "")))
+    inside_actions: list[tuple[tuple[Any, ...], Action]] = []
+    outside_actions: list[tuple[tuple[Any, ...], Action]] = []
+    for (text, inside), entry in merged.items():
+        parts = _merge_parts(entry["parts"])
+        event_ids = sorted(entry["events"])
+        weight = round(sum(p.weighted_points for p in parts), 4)
+        # The events the action's text can name: those of the parts it lists.
+        named = sorted({i for p in parts[:MAX_LISTED] for i in p.event_ids})
+        targets = [events[i].target_name or "" for i in named if i in events]
+        rank, duty = _duty(s.stakeholder, text, targets)
+        disputes = [d for i in named if i in events for d in disputed_figures(events[i])]
+        action = Action(
             text=text,
-            weight=round(merged[text]["weight"], 4),
-            firings=merged[text]["firings"],
-            event_ids=sorted(merged[text]["events"]),
-            rules=[merged[text]["rules"][r] for r in sorted(merged[text]["rules"])],
+            weight=weight,
+            firings=entry["firings"],
+            event_ids=event_ids,
+            rules=[entry["rules"][r] for r in sorted(entry["rules"])],
+            parts=parts[:MAX_LISTED],
+            more_parts=max(0, len(parts) - MAX_LISTED),
+            regions=sorted({p.region for p in parts}),
+            in_regions_of_interest=inside,
+            duty=duty if inside else None,
+            disputed=_disputes_in_text(text, disputes),
         )
-        for text in ordered
+        if inside:
+            inside_actions.append(((rank, -weight, text), action))
+        else:
+            outside_actions.append(((-weight, text), action))
+    return [a for _, a in sorted(inside_actions, key=lambda x: x[0])], [a for _, a in sorted(outside_actions, key=lambda x: x[0])]
+
+
+# ---------------------------------------------------------------------------------------------
+# The source list: every report behind the events the brief cites, and the documents by name and
+# title (issue #15, section 3)
+
+
+def _cited_event_ids(parts: Mapping[str, Any]) -> list[str]:
+    cited: set[str] = set()
+    for d in parts["drivers"]:
+        cited.add(d.event_id)
+        cited.update(i for r in d.rules for i in r.related_event_ids)
+    for a in [*parts["actions"], *parts["actions_outside"]]:
+        cited.update(i for p in a.parts for i in p.event_ids)  # the events its listed firings name
+    w: Watchlist = parts["watchlist"]
+    cited.update(t.event_id for t in w.talks)
+    cited.update(i for r in w.repeat_targets for i in r.recent_event_ids)
+    return sorted(cited)
+
+
+MAX_SOURCES = 40
+
+
+def _cited_sources(event_ids: Iterable[str], events: Mapping[str, Event], first: Iterable[str]) -> tuple[list[CitedSource], int]:
+    """One row per report (outlet, grade, date, link, document, claimant relayed) with the cited
+    events it reports; the reports of the ``first`` events (the top drivers) lead, the rest by
+    name, at most MAX_SOURCES rows; and how many rows were left out."""
+    rows: dict[tuple[str, str, dt.date | None, str | None, str | None, str | None], set[str]] = defaultdict(set)
+    for event_id in event_ids:
+        event = events.get(event_id)
+        for src in event.sources if event is not None else ():
+            rows[(src.name, src.grade, src.date, src.url, src.document, src.relays)].add(event_id)
+    leading = set(first)
+    ordered = sorted(
+        rows,
+        key=lambda k: (not rows[k] & leading, k[0].casefold(), k[0], k[2] or dt.date.min, k[1], k[3] or "", k[4] or "", k[5] or ""),
+    )
+    listed = []
+    for name, grade, day, url, document, relays in ordered[:MAX_SOURCES]:
+        reported = sorted(rows[(name, grade, day, url, document, relays)])
+        listed.append(
+            CitedSource(
+                name=name,
+                grade=grade,
+                date=day,
+                link=safe_link(url),
+                link_withheld=bool(url) and safe_link(url) is None,
+                document=document,
+                relays=relays,
+                event_ids=reported[:MAX_LISTED],
+                more_events=max(0, len(reported) - MAX_LISTED),
+            )
+        )
+    return listed, max(0, len(ordered) - MAX_SOURCES)
+
+
+def _cited_documents(parts: Mapping[str, Any], sources: Sequence[CitedSource]) -> list[CitedDocument]:
+    cites: list[RuleCite] = [r for a in [*parts["actions"], *parts["actions_outside"]] for r in a.rules]
+    cites += [
+        RuleCite(rule_id=r.rule_id, rule_title=r.rule_title, rule_source=r.rule_source)
+        for d in parts["drivers"]
+        for r in d.rules
     ]
+    found: dict[str, dict[str, Any]] = {}
+    for cite in cites:
+        source = parse_rule_source(cite.rule_source)
+        entry = found.setdefault(source.name, {"document": source.document, "sections": set(), "rules": set(), "events": set()})
+        entry["sections"].add(source.section)
+        entry["rules"].add(cite.rule_id)
+    for src in sources:
+        if src.document:
+            name = document_name(src.document)
+            entry = found.setdefault(name, {"document": src.document, "sections": set(), "rules": set(), "events": set()})
+            entry["events"].update(src.event_ids)
+    documents = []
+    for name, entry in found.items():
+        seed = SEED_DOCUMENTS.get(entry["document"] or "")
+        documents.append(
+            CitedDocument(
+                name=name,
+                document=entry["document"],
+                title=seed.title if seed else None,
+                title_supplied=seed.title_supplied if seed else False,
+                file=seed.file if seed else None,
+                kind=seed.kind if seed else ("method" if entry["document"] is None else None),
+                date=seed.date if seed else None,
+                sections=sorted(entry["sections"]),
+                rule_ids=sorted(entry["rules"]),
+                event_ids=sorted(entry["events"]),
+            )
+        )
+    # Seed documents first, in their order, then other documents and methods by name.
+    return sorted(documents, key=lambda d: (d.document is None, d.document not in SEED_DOCUMENTS, d.document or "", d.name))
 
 
 def _watchlist(s: StakeholderScore, report: ScoreReport, events: Sequence[Event]) -> Watchlist:
@@ -841,7 +1444,7 @@ def _watchlist(s: StakeholderScore, report: ScoreReport, events: Sequence[Event]
             scheduled_date=e.scheduled_date,
             days_after_window=(e.scheduled_date - end).days,
             place=_place(e),
-            parties=" and ".join(a for a in (e.actor1, e.actor2) if a) or "parties not named",
+            parties=display_names([e.actor1, e.actor2]) or "parties not named",
             status=e.diplomatic_status or "unknown",
         )
         for e in known
@@ -959,7 +1562,9 @@ def _warnings(ctx: dict[str, Any], s: StakeholderScore) -> list[SectionWarning]:
         warn("trend", "fewer than two weeks of history to draw a trend")
     if not ctx["drivers"]:
         warn("drivers", "no events drove the score this week")
-    if not ctx["actions"]:
+    if not ctx["actions"] and ctx["actions_outside"]:
+        warn("actions", f"no action concerns the regions of interest this week; {len(ctx['actions_outside'])} outside them are listed apart")
+    elif not ctx["actions"]:
         warn("actions", "no rule that fired this week recommends an action")
     w: Watchlist = ctx["watchlist"]
     if not (w.talks or w.repeat_targets or w.near_thresholds):
@@ -967,6 +1572,8 @@ def _warnings(ctx: dict[str, Any], s: StakeholderScore) -> list[SectionWarning]:
     c: Changes = ctx["changes"]
     if not (c.new or c.intensified or c.eased or c.faded):
         warn("changes", "no driver is new, intensified, eased or faded since last week")
+    if not ctx["sources"]:
+        warn("sources", "no event the brief cites names a source")
     return sorted(found, key=lambda x: SECTIONS.index(x.section))
 
 
@@ -993,26 +1600,30 @@ def build_context(report: ScoreReport, stakeholder: str, events: Iterable[Event]
         raise TemplateError(f"stakeholder '{stakeholder}' is not in the score report (it has: {known})")
     s = found[0]
     event_list = sorted(events, key=lambda e: (e.event_date, e.event_id))
-    index = {e.event_id: e for e in event_list}
+    index = _EventIndex(event_list)
     # Without the events its contributions name, a brief would list no drivers and still read
     # as complete: refuse it here, where every caller (CLI, API, service) builds one.
     missing = sorted({i for c in s.contributions for i in c.event_ids} - index.keys())
     if missing:
         shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
         raise EventError([Issue("E203", f"the events the report was scored from are needed for its brief; missing: {shown}")])
+    dimension_rows = _dimension_rows(s)
+    actions, actions_outside = _actions(s, index)
     parts: dict[str, Any] = {
-        "dimensions": [
-            _row(d.dimension, d.weight, False, d.score, d.score_class, d.previous_score, d.change)
-            for d in sorted(s.dimensions, key=lambda d: (-d.score, -d.weight, d.dimension))
-        ],
+        "dimensions": dimension_rows,
+        "overall": _overall_sum(s, dimension_rows),
         "regions": [
             _row(r.region, 1.0, r.of_interest, r.score, r.score_class, r.previous_score, r.change) for r in s.regions
         ],
         "drivers": _drivers(s, index),
-        "actions": _actions(s),
+        "actions": actions,
+        "actions_outside": actions_outside,
         "watchlist": _watchlist(s, report, event_list),
         "changes": _changes(s),
     }
+    driver_events = [i for d in parts["drivers"] for i in (d.event_id, *(x for r in d.rules for x in r.related_event_ids))]
+    parts["sources"], parts["more_sources"] = _cited_sources(_cited_event_ids(parts), index, driver_events)
+    parts["documents"] = _cited_documents(parts, parts["sources"])
     table = table_at(calibration, Window(report.window.start, report.window.end, report.window.label))
     judgments = _judgments(s, index, table)
     return BriefContext(
@@ -1090,6 +1701,12 @@ def _num(value: float, digits: int = 1) -> str:
     return f"{value:.{digits}f}"
 
 
+def _plain_number(value: float) -> str:
+    """A number as written, no fixed decimals: profile weights 0.35 and 0.05 stay 0.35 and 0.05."""
+    _refuse_missing(value)
+    return f"{value:g}"
+
+
 def _template_roots(templates_dir: str | Path | None) -> list[Path]:
     roots = [Path(templates_dir)] if templates_dir is not None else []
     return [*roots, default_templates_dir()]
@@ -1117,6 +1734,10 @@ def make_environment(fmt: str, templates_dir: str | Path | None = None) -> Sandb
         keep_trailing_newline=True,
     )
     env.filters["num"] = _num
+    env.filters["plain"] = _plain_number
+    env.filters["name"] = display_name
+    env.filters["names"] = display_names
+    env.filters["country"] = country_name
     env.filters["signed"] = signed
     env.filters["md"] = md_escape
     visuals.install(env)  # map_svg(), trend_svg(): riskengine/briefs/visuals.py
@@ -1217,6 +1838,7 @@ class RenderedBrief:
     filename: str
     text: str
     leftovers: tuple[str, ...]
+    lint: tuple[LintFinding, ...] = ()  # what briefs.lint finds in a Markdown or HTML brief
 
 
 def render_briefs(
@@ -1241,8 +1863,9 @@ def render_briefs(
         context = build_context(report, s.stakeholder, event_list, calibration=calibration)
         for fmt in formats:
             text = render_brief(context, fmt, templates_dir, environment=environments.get(fmt))
+            findings = tuple(lint_brief(text, fmt)) if fmt in ("md", "html") else ()
             rendered.append(
-                RenderedBrief(context, fmt, brief_filename(context, fmt), text, tuple(leftover_placeholders(text)))
+                RenderedBrief(context, fmt, brief_filename(context, fmt), text, tuple(leftover_placeholders(text)), findings)
             )
     return rendered
 
@@ -1250,6 +1873,7 @@ def render_briefs(
 __all__ = [
     "BRIEF_SCHEMA_VERSION",
     "CONFIDENCE_LEVELS",
+    "DUTIES",
     "FORMATS",
     "LIKELIHOOD_BANDS",
     "SECTIONS",
@@ -1257,14 +1881,17 @@ __all__ = [
     "RenderedBrief",
     "brief_filename",
     "build_context",
+    "disputed_figures",
     "judged_likelihood",
     "leftover_placeholders",
     "likelihood_basis",
     "make_environment",
     "md_escape",
+    "merge_action_texts",
     "render_brief",
     "render_briefs",
     "signed",
+    "source_origins",
     "sparkline",
     "template_names",
 ]

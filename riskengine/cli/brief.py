@@ -51,6 +51,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--calibration", metavar="FILE",
         help="take the likelihood words from this history (riskengine calibrate --format json); default: calibrate on the events given",
     )  # fmt: skip
+    parser.add_argument(
+        "--lint",
+        action="store_true",
+        help="fail (exit 1) when a Markdown or HTML brief has a placeholder, a likelihood and a confidence in one "
+        "sentence, a second likelihood scale or an empty section (found problems are always printed as warnings)",
+    )
     parser.add_argument("--watch", action="store_true", help="re-render whenever a rule, template or event file changes (Ctrl-C stops)")
     parser.add_argument("--watch-interval", type=float, default=0.5, help=argparse.SUPPRESS)
     parser.add_argument("--watch-max-polls", type=int, default=None, help=argparse.SUPPRESS)
@@ -168,6 +174,8 @@ def report(briefs: list[RenderedBrief], out: str) -> None:
                 f"warning: {stakeholder} {brief.fmt} brief contains {', '.join(repr(x) for x in brief.leftovers)}; check the templates",
                 file=sys.stderr,
             )
+        for finding in brief.lint:
+            print(f"warning: {finding.render(brief.filename)}", file=sys.stderr)
 
 
 def publish(args: argparse.Namespace, briefs: list[RenderedBrief]) -> None:
@@ -209,6 +217,10 @@ def run(args: argparse.Namespace) -> int:
     briefs = build(args)
     publish(args, briefs)
     record_published(args, briefs)  # in the event store, when there is one (riskengine/cli/stored.py)
+    findings = sum(len(b.lint) for b in briefs)
+    if args.lint and findings:
+        print(f"error: the brief lint found {findings} problem{'s' if findings != 1 else ''} (warnings above)", file=sys.stderr)
+        return 1
     if not args.watch:
         return 0
     return _watch(args)

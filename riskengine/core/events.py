@@ -117,6 +117,14 @@ class Source(BaseModel):
     credibility: int = Field(6, ge=1, le=6, description="Information credibility 1 (confirmed) .. 6 (cannot be judged)")
     document: str | None = Field(None, description="Seed document id, e.g. '000', when the source is one of ours")
     title: str | None = Field(None, description="Title of the article or report, when known")
+    relays: str | None = Field(
+        None,
+        description=(
+            "Claimant whose account the source passes on, named as FigureClaim.claimed_by names sides (e.g. 'Russia'), "
+            "when it reports a claim rather than what it saw or checked itself; sources relaying one claimant count as "
+            "one in corroboration"
+        ),
+    )
 
     @property
     def grade(self) -> str:

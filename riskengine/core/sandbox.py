@@ -39,6 +39,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from riskengine.core.errors import Issue, Location, TemplateError
+from riskengine.core.names import country_name, display_name, display_names
 
 MAX_TEXT = 100_000
 MAX_POWER_BITS = 4_096
@@ -266,6 +267,10 @@ class _TextSandbox(LimitedSandbox):
 def text_environment() -> LimitedSandbox:
     env = _TextSandbox(undefined=StrictUndefined, autoescape=False, finalize=_finalize, keep_trailing_newline=False)
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, (int, float)) else _finalize(n)
+    # Actor and site names as prose reads them ("the European Union"): riskengine/core/names.py
+    env.filters["name"] = display_name
+    env.filters["names"] = display_names
+    env.filters["country"] = country_name
     return env
 
 

@@ -111,6 +111,7 @@ class DimensionScore(_Out):
     score: float
     score_class: ScoreClass
     weighted_points: float
+    saturation: float = Field(description="The profile's saturation s of the dimension: score = 10 (1 - (1 + P/s)^-1/2)")
     previous_score: float
     change: float
 
@@ -441,6 +442,7 @@ def stakeholder_score(
                 score=s_now,
                 score_class=classify(s_now, thresholds),
                 weighted_points=round(now_points.get(dimension, 0.0), 4),
+                saturation=saturation_for(saturation, dimension),
                 previous_score=s_before,
                 change=round(s_now - s_before, 2),
             )

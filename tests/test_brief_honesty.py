@@ -1,0 +1,456 @@
+"""Briefs a demanding reader trusts (issue #15, section 1 and the source list of section 3): every
+number shown is the number used, several firings said as such and ordered by size, disputed
+figures as ranges, corroboration by independent origins, wording the events support, regions of
+interest and duty first, prose, and a source list with safe links.
+
+Where output is the product the expected strings are exact; most come from the bundled sample
+(the golden briefs' week), the rest from small hand-made reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import typing
+
+import pytest
+from test_briefs import PREVIOUS, STAKEHOLDERS, WEEK, contribution, make_event, make_events
+
+from riskengine.briefs.citations import SEED_DOCUMENTS, parse_rule_source, safe_link
+from riskengine.briefs.render import (
+    BriefContext,
+    build_context,
+    disputed_figures,
+    merge_action_texts,
+    render_brief,
+    source_origins,
+)
+from riskengine.core.events import Event
+from riskengine.scoring.scores import (
+    RulePackInfo,
+    ScoreReport,
+    StakeholderScore,
+    saturate,
+    stakeholder_score,
+    window_out,
+)
+
+NOW = "2025-07-07T06:00:00Z"
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[ScoreReport, list[Event]]:
+    from riskengine import api
+
+    events = api.read_events()
+    return api.score(events, rules=api.load_rules(), window="2025-W27", now=NOW), events
+
+
+@pytest.fixture(scope="module")
+def briefs(sample: tuple[ScoreReport, list[Event]]) -> dict[str, BriefContext]:
+    report, events = sample
+    return {sh: build_context(report, sh, events) for sh in STAKEHOLDERS}
+
+
+@pytest.fixture(scope="module")
+def markdown(briefs: dict[str, BriefContext]) -> dict[str, str]:
+    return {sh: render_brief(c, "md") for sh, c in briefs.items()}
+
+
+@pytest.fixture(scope="module")
+def html(briefs: dict[str, BriefContext]) -> dict[str, str]:
+    return {sh: render_brief(c, "html") for sh, c in briefs.items()}
+
+
+def one_stakeholder_report(score: StakeholderScore) -> ScoreReport:
+    return ScoreReport(
+        generated_at=NOW,
+        window=window_out(WEEK),
+        previous_window=window_out(PREVIOUS),
+        rule_pack=RulePackInfo(version="sha256:0123abcd", rules=3, files=["rules/ngo.yaml"]),
+        events_in_window=4,
+        events_in_previous_window=0,
+        stakeholders=[score],
+    )
+
+
+def scored(events: list[Event], current: list[typing.Any], *, weights: dict[str, float], saturation: typing.Any, regions: list[str], stakeholder: str = "ngo") -> ScoreReport:
+    return one_stakeholder_report(
+        stakeholder_score(
+            stakeholder=stakeholder,
+            title="Readers",
+            weights=weights,
+            thresholds=[2.0, 4.0, 6.0, 8.0],
+            saturation=saturation,
+            regions_of_interest=regions,
+            current=current,
+            previous=[],
+            history=[(WEEK.label, current)],
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Every number shown is the number used
+
+
+def test_weights_are_printed_as_the_profile_writes_them(markdown: dict[str, str], html: dict[str, str]) -> None:
+    # 0.35 and 0.05 used to print as 0.3 and 0.1, so the table did not add up.
+    assert "| diplomatic | 0.35 | 8.20 | 2 | 1.434 | 52 % | 5.57 | medium | ↑ +3.6 |" in markdown["government"]
+    assert "| economic | 0.05 | 0.00 | 2 | 0.000 | 0 % | 0.00 | very low | → ±0.0 |" in markdown["government"]
+    assert '<td>diplomatic</td><td class="num">0.35</td><td class="num">8.20</td><td class="num">2</td><td class="num">1.434</td>' in html["government"]
+
+
+def test_the_score_table_adds_up_to_the_overall_score(briefs: dict[str, BriefContext]) -> None:
+    for context in briefs.values():
+        rows, overall = context.dimensions, context.overall
+        total = sum(r.weight for r in rows)
+        assert overall.weight_total == pytest.approx(total)
+        for r in rows:
+            assert r.share == pytest.approx(r.weight * r.points / r.saturation / total, abs=6e-4), r.name
+            assert r.score == pytest.approx(saturate(r.points, r.saturation), abs=0.011), r.name
+        # The printed shares add up to the printed X, and X gives the overall score.
+        assert round(sum(r.share for r in rows), 3) == overall.x
+        assert saturate(overall.x, 1.0) == pytest.approx(context.bluf.score, abs=0.011)
+        assert sum(r.share_percent for r in rows) == 100
+        assert [r.share for r in rows] == sorted((r.share for r in rows), reverse=True)
+
+
+def test_the_overall_is_explained_as_computed(briefs: dict[str, BriefContext], markdown: dict[str, str]) -> None:
+    sentence = (
+        "Overall = 10 × (1 − (1 + X)^−½) = 4.28, where X = 1.314 + 0.368 + 0.294 + 0.077 = 2.053: each dimension's "
+        "share is its weight w times its points P over its saturation s, divided by the sum of the weights (1). "
+        "The overall is not a mean of the dimension scores."
+    )
+    assert briefs["investor"].overall.sentence == sentence
+    assert sentence in markdown["investor"]
+    # 10 * (1 - (1 + 2.053) ** -0.5), the reader's own arithmetic
+    assert round(10 * (1 - 1 / math.sqrt(1 + 2.053)), 2) == 4.28
+
+
+def test_led_by_ranks_by_contribution_not_by_dimension_score() -> None:
+    events = make_events()
+    by_id = {e.event_id: e for e in events}
+    current = [
+        contribution(by_id, "ngo", "energy", "economic", ["UKR1"], 3.0, "Plan for power outages in Kyiv."),
+        contribution(by_id, "ngo", "strike", "security", ["RUS1"], 8.0, "Reassess exposure near Izhevsk."),
+    ]
+    report = scored(events, current, weights={"economic": 0.1, "security": 0.9}, saturation={"economic": 1.0, "security": 10.0}, regions=["UKR", "RUS"])
+    context = build_context(report, "ngo", events)
+    scores = {d.name: d.score for d in context.dimensions}
+    assert scores["economic"] > scores["security"]  # economic scores higher on its own curve ...
+    assert context.bluf.sentence.endswith(", led by security and economic.")  # ... security contributes more
+    assert [d.name for d in context.dimensions] == ["security", "economic"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Actions: several firings named, largest first; regions of interest and duty first
+
+
+def test_merge_action_texts() -> None:
+    assert merge_action_texts(
+        [
+            "35 people were hospitalised in Izhevsk: check that hospitals there have trauma supplies.",
+            "14 people were hospitalised in Kyiv: check that hospitals there have trauma supplies.",
+        ]
+    ) == "35 people were hospitalised in Izhevsk; 14 people were hospitalised in Kyiv: check that hospitals there have trauma supplies."
+    assert merge_action_texts(["Strikes (Izhevsk, then Kyiv).", "Strikes (Kyiv, then Izhevsk)."]) == (
+        "Strikes (Izhevsk, then Kyiv). Also: Strikes (Kyiv, then Izhevsk)."
+    )
+    assert merge_action_texts(["Same text.", "Same text."]) == "Same text."
+    # Common leading words are said once; common leading words of the advice too.
+    assert merge_action_texts(["Rioting in Agabar: keep staff away.", "Rioting in Carmo: keep staff away.", "Rioting in Hargeysa: keep staff away."]) == (
+        "Rioting in Agabar, Carmo and Hargeysa: keep staff away."
+    )
+    assert merge_action_texts([f"Armed groups fought in Somalia: map the routes to {p}." for p in ("Gumare", "Moqokori", "Mogadishu - Gubadley")]) == (
+        "Armed groups fought in Somalia: map the routes to Gumare, Moqokori and Mogadishu - Gubadley."
+    )
+    assert merge_action_texts([f"Casualties in {p} were reported without figures: verify needs." for p in ("Balade", "Xagar")]) == (
+        "Casualties in Balade and Xagar were reported without figures: verify needs."
+    )
+    assert merge_action_texts([f"Civilians were the target in T{i}: document it." for i in range(8)]) == (
+        "Civilians were the target in T0, T1, T2, T3, T4 and 3 more: document it."
+    )
+
+
+def test_an_action_from_several_firings_names_each_largest_first_not_by_source_weight() -> None:
+    # Izhevsk: the larger figure, one weak source; Kyiv: the smaller figure, two strong sources,
+    # so Kyiv's firing carries more weighted points. Size decides the order, not source weight.
+    weak = [{"name": "news.by", "reliability": "C", "credibility": 3}]
+    strong = [{"name": "Reuters", "reliability": "B", "credibility": 2}, {"name": "AP", "reliability": "B", "credibility": 2}]
+    events = [e for e in make_events(sources=weak) if e.event_id != "UKR1"]
+    events.append(make_event("UKR1", dt.date(2025, 7, 4), country="UKR", location="Kyiv", target_category="energy", sources=strong))
+    by_id = {e.event_id: e for e in events}
+    advice = "check that hospitals there have trauma and burns supplies."
+    current = [
+        contribution(by_id, "ngo", "hosp", "humanitarian", ["UKR1"], 2.4, f"14 people were hospitalised in Kyiv: {advice}"),
+        contribution(by_id, "ngo", "hosp", "humanitarian", ["RUS1"], 4.5, f"35 people were hospitalised in Izhevsk: {advice}"),
+    ]
+    assert current[0].weighted_points > current[1].weighted_points
+    report = scored(events, current, weights={"humanitarian": 1.0}, saturation=5.0, regions=["UKR", "RUS"])
+    context = build_context(report, "ngo", events)
+    (action,) = context.actions
+    assert action.text == f"35 people were hospitalised in Izhevsk; 14 people were hospitalised in Kyiv: {advice}"
+    assert [(p.place, p.event_ids) for p in action.parts] == [("Izhevsk", ["RUS1"]), ("Kyiv", ["UKR1"])]
+    text = render_brief(context, "md")
+    assert f"1. 35 people were hospitalised in Izhevsk; 14 people were hospitalised in Kyiv: {advice}\n" in text
+    assert "   - Built from 2 firings, largest first: Izhevsk (RUS1); Kyiv (UKR1).\n" in text
+
+
+def test_sample_multi_firing_actions_say_so(briefs: dict[str, BriefContext]) -> None:
+    investor = {a.rules[0].rule_id: a for a in briefs["investor"].actions}
+    assert investor["inv-deadly-violence"].text == (
+        "3 killed in Izhevsk; 1 killed in Kyiv: check duty of care for staff and contractors and the security of sites nearby."
+    )
+    government = {a.rules[0].rule_id: a for a in briefs["government"].actions}
+    assert government["gov-deadly-violence"].text.startswith("3 killed in Izhevsk (air/drone strike); 1 killed in Kyiv (air/drone strike): ")
+
+
+def test_actions_outside_the_regions_of_interest_are_listed_apart_not_dropped(
+    sample: tuple[ScoreReport, list[Event]], briefs: dict[str, BriefContext], markdown: dict[str, str]
+) -> None:
+    ngo = briefs["ngo"]  # regions of interest: UKR, ROU, MDA
+    assert all(a.regions == ["UKR"] and a.in_regions_of_interest for a in ngo.actions)
+    assert [a.text for a in ngo.actions_outside] == [
+        "35 people were hospitalised in Izhevsk: check that hospitals there have trauma and burns supplies and blood stocks, and offer surge staff.",
+        "35 people were injured in Izhevsk: support first aid, rehabilitation and replacement of lost documents and belongings for the injured.",
+        "3 killed in Izhevsk (air/drone strike): check casualty-care capacity and the needs of the families there, and that staff working in the area are safe.",
+    ]
+    assert all(not a.in_regions_of_interest and a.regions == ["RUS"] for a in ngo.actions_outside)
+    # Nothing dropped: every firing with a recommendation is in one list or the other.
+    scored_ngo = next(x for x in sample[0].stakeholders if x.stakeholder == "ngo")
+    assert sum(a.firings for a in [*ngo.actions, *ngo.actions_outside]) == sum(1 for c in scored_ngo.contributions if c.recommendation)
+    text = markdown["ngo"]
+    assert text.index("## Recommended actions") < text.index("### Outside the regions of interest") < text.index("## Scores")
+    # The NGO's first action is no longer about hospitals in Russia.
+    assert "Izhevsk" not in ngo.actions[0].text
+
+
+def test_duty_orders_the_actions(briefs: dict[str, BriefContext]) -> None:
+    ngo = briefs["ngo"].actions
+    assert ngo[0].text == (
+        "550 drones and missiles in one night: rehearse staff shelter procedures and keep stocks for a surge of casualties in the cities hit."
+    )
+    duties = [a.duty for a in ngo]
+    assert duties[:4] == ["staff safety"] * 4 and set(duties[4:]) == {None}
+    investor = briefs["investor"].actions
+    assert [a.duty for a in investor[:3]] == ["named assets"] * 3
+    assert [a.rules[0].rule_id for a in investor[:3]] == ["inv-deep-strike-industry", "inv-repeat-strike-facility", "inv-airport-restriction-after-strike"]
+    # Government and analyst profiles name no duty: heaviest first.
+    weights = [a.weight for a in briefs["government"].actions]
+    assert weights == sorted(weights, reverse=True)
+
+
+def test_all_actions_outside_the_regions_of_interest_warn() -> None:
+    events = make_events()
+    by_id = {e.event_id: e for e in events}
+    current = [contribution(by_id, "ngo", "deep-strike", "escalation", ["RUS1"], 4.0, "Reassess exposure near Izhevsk.")]
+    context = build_context(scored(events, current, weights={"escalation": 1.0}, saturation=5.0, regions=["UKR"]), "ngo", events)
+    assert context.actions == [] and [a.text for a in context.actions_outside] == ["Reassess exposure near Izhevsk."]
+    assert "no action concerns the regions of interest this week; 1 outside them are listed apart" in [w.message for w in context.warnings]
+
+
+# ---------------------------------------------------------------------------------------------
+# Disputed figures and corroboration
+
+
+def test_disputed_figures_are_ranges_with_their_sources(briefs: dict[str, BriefContext], markdown: dict[str, str]) -> None:
+    izhevsk = next(d for d in briefs["ngo"].drivers if d.event_id == "RUS-S007")
+    assert [d.sentence for d in izhevsk.disputed] == [
+        "hospitalised in Izhevsk: 30-35 (seed 000 (analysis): 30, claimed by Russia; seed 001 (news report): 35, claimed by Russia); the rules used 35",
+        "injured in Izhevsk: 24-35 (news.by: 24, claimed by Russia; event record: 35); the rules used 35",
+    ]
+    hospitals = briefs["ngo"].actions_outside[0]
+    assert [d.field for d in hospitals.disputed] == ["hospitalised"]  # not the injured figure
+    assert (
+        "   - Disputed figure: hospitalised in Izhevsk: 30-35 (seed 000 (analysis): 30, claimed by Russia; "
+        "seed 001 (news report): 35, claimed by Russia); the rules used 35.\n"
+    ) in markdown["ngo"]
+
+
+def test_figures_that_agree_are_not_disputed() -> None:
+    event = make_event("A", dt.date(2025, 7, 1), injured=12, figures=[{"field": "injured", "value": 12, "source": "Reuters"}])
+    assert disputed_figures(event) == []
+    assert disputed_figures(make_event("B", dt.date(2025, 7, 1))) == []
+
+
+def test_sources_relaying_one_claimant_are_one_origin(sample: tuple[ScoreReport, list[Event]]) -> None:
+    _, events = sample
+    by_id = {e.event_id: e for e in events}
+    assert source_origins(by_id["RUS-S007"]) == {"relays:russia"}  # three outlets, one governor
+    assert len(source_origins(by_id["UKR-S011"])) == 3
+    # Without `relays`, a source whose every figure on the event is one side's claim relays it.
+    event = make_event(
+        "C",
+        dt.date(2025, 7, 1),
+        sources=[{"name": "Outlet A", "reliability": "B", "credibility": 2}, {"name": "Outlet B", "reliability": "B", "credibility": 2}],
+        figures=[
+            {"field": "drones_intercepted", "value": 40, "source": "Outlet A", "claimed_by": "Ukraine"},
+            {"field": "drones_intercepted", "value": 42, "source": "Outlet B", "claimed_by": "Ukraine"},
+        ],
+    )
+    assert source_origins(event) == {"relays:ukraine"}
+
+
+def test_corroboration_counts_independent_origins(briefs: dict[str, BriefContext]) -> None:
+    # Izhevsk's three outlets all relay Russian officials: not corroborated any more.
+    assert briefs["ngo"].judgments[0].confidence_statement == (
+        "We have high confidence in this judgment: it rests on 5 events, 2 of them corroborated by independent sources, "
+        "with a mean source weight of 0.84 on the Admiralty code."
+    )
+    relayed = [{**s, "relays": "Russia"} for s in ({"name": "seed 000", "reliability": "C", "credibility": 3}, {"name": "seed 001", "reliability": "B", "credibility": 2})]
+    events = make_events(sources=relayed)
+    by_id = {e.event_id: e for e in events}
+    current = [contribution(by_id, "analyst", "deep-strike", "escalation", ["RUS1"], 4.0, "Reassess.")]
+    context = build_context(scored(events, current, weights={"escalation": 1.0}, saturation=5.0, regions=["RUS"], stakeholder="analyst"), "analyst", events)
+    escalation = next(j for j in context.judgments if j.subject == "escalation")
+    assert (escalation.events, escalation.corroborated_events) == (1, 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Wording the events support, and prose
+
+
+def test_a_pattern_says_followed_unless_a_source_says_response(briefs: dict[str, BriefContext], markdown: dict[str, str]) -> None:
+    assert (
+        "3. Ukraine struck Izhevsk and, within days, Russia struck Kyiv: press both sides not to let strikes turn into a "
+        "cycle of retaliation that hardens positions for the next round of talks.\n"
+    ) in markdown["government"]
+    for context in briefs.values():
+        for a in [*context.actions, *context.actions_outside]:
+            assert not re.search(r"\banswered\b|\btit-for-tat\b", a.text), a.text
+
+
+def test_national_totals_are_not_attributed_to_a_city(markdown: dict[str, str]) -> None:
+    text = markdown["analyst"]
+    assert (
+        "63 of 539 drones and 9 of 11 missiles were not stopped in the attack that hit Kyiv (counts for the whole attack "
+        "as reported, which may reach beyond Kyiv): look for saturation"
+    ) in text
+    assert "not stopped over Kyiv" not in text
+
+
+def test_actor_names_read_as_prose(markdown: dict[str, str]) -> None:
+    assert "against the sanctions the European Union has threatened" in markdown["investor"]
+    government = markdown["government"]
+    assert "Seek a read-out of the 2025-07-03 call between the governments of the United States and Russia and" in government
+    assert "9. The European Union threatens new sanctions on Russia:" in government
+    assert "10. The United Nations calls for a ceasefire:" in government
+    assert "talks stalled between the governments of Russia and Ukraine" in government
+    for text in markdown.values():
+        assert not re.search(r"Government of|Military Forces of|\(Explosions/Remote violence\)", text)
+
+
+# ---------------------------------------------------------------------------------------------
+# The source list
+
+
+def test_sources_are_listed_with_links_grades_and_dates(markdown: dict[str, str], html: dict[str, str], briefs: dict[str, BriefContext]) -> None:
+    text = markdown["investor"]
+    section = text[text.index("## Sources") : text.index("**Method.**")]
+    assert (
+        "- [Kyiv Independent](https://kyivindependent.com/russian-plant-producing-air-defenses-allegedly-hit-by-drones/)"
+        " (B2, 2024-11-17): RUS-S001\n"
+    ) in section
+    assert "- news.by (C3, relaying claims by Russia): RUS-S007\n" in section
+    assert (
+        '<a href="https://kyivindependent.com/russian-plant-producing-air-defenses-allegedly-hit-by-drones/" '
+        'rel="noopener noreferrer nofollow">Kyiv Independent</a>'
+    ) in html["investor"]
+    # Every event the brief cites has its reports listed.
+    context = briefs["investor"]
+    listed = {i for s in context.sources for i in s.event_ids}
+    assert {d.event_id for d in context.drivers} <= listed
+    assert {i for a in context.actions for i in a.event_ids} <= listed
+
+
+def test_documents_are_cited_by_name_and_title(markdown: dict[str, str], html: dict[str, str], briefs: dict[str, BriefContext]) -> None:
+    ngo = markdown["ngo"]
+    assert (
+        "- seed 001: [News report of the Izhevsk strike (3 dead, 35 hospitalised, 10 serious), Guliaipole shelling, "
+        "Luhansk control claim, stalled talks] (news report, 2025-07-01, file 001\\_abadb6bfc1eeddde.txt); sections cited: "
+        "“Kyiv Ramps Up Long-Range Counterattacks”, “Opening paragraphs”, “Stalled Peace Talks and International Involvement”\n"
+    ) in ngo
+    assert "- seed 000: “Heightened Tensions: The Geopolitical Fallout of Ukraine’s Drone Attack on Russia” (analysis, 2025-07-01" in ngo
+    assert "   - Cites `ngo-hospitalisations` (seed 001, “Opening paragraphs”). 1 firing, weight 3.41.\n" in ngo
+    assert '<li id="doc-001"><strong>seed 001</strong>: [News report of the Izhevsk strike' in html["ngo"]
+    assert '(<a href="#doc-001">seed 001</a>, “Opening paragraphs”)' in html["ngo"]
+    # No rule source is cited by number alone any more ("001 Opening paragraphs").
+    for text in markdown.values():
+        assert not re.search(r"\(\d{3} [A-Z]", text)
+    for context in briefs.values():
+        names = {d.name for d in context.documents}
+        assert {r.source_name for a in context.actions for r in a.rules} <= names
+
+
+def test_rule_sources_parse() -> None:
+    assert parse_rule_source("001 Opening paragraphs").name == "seed 001"
+    assert parse_rule_source("001 Opening paragraphs").section == "Opening paragraphs"
+    method = parse_rule_source("ACLED Conflict Index: Deadliness")
+    assert (method.name, method.section, method.document) == ("ACLED Conflict Index", "Deadliness", None)
+    assert parse_rule_source("042 Annex").name == "document 042"
+    assert sorted(SEED_DOCUMENTS) == ["000", "001", "002", "003", "004"]
+
+
+@pytest.mark.parametrize(
+    ("url", "link"),
+    [
+        ("https://example.org/a?q=1&r=2#frag", "https://example.org/a?q=1&r=2#frag"),
+        ("http://example.org/a_(b)<c>\"d'", "http://example.org/a_%28b%29%3Cc%3E%22d%27"),
+        ("https://example.org/ü", "https://example.org/%C3%BC"),
+        ("javascript:alert(1)", None),
+        ("JavaScript:alert(1)", None),
+        (" javascript:alert(1)", None),
+        ("data:text/html,<script>alert(1)</script>", None),
+        ("file:///etc/passwd", None),
+        ("ftp://example.org/x", None),
+        ("https:///no-host", None),
+        ("https://exa mple.org/", None),
+        ("https://example.org/\u202egnp.exe", "https://example.org/%E2%80%AEgnp.exe"),  # encoded: cannot reorder text
+        ("", None),
+        (None, None),
+    ],
+)
+def test_only_http_links_are_linked_and_they_are_encoded(url: str | None, link: str | None) -> None:
+    assert safe_link(url) == link
+
+
+def test_hostile_source_urls_are_not_linked() -> None:
+    sources = [
+        {"name": "Evil", "url": "javascript:alert(1)", "reliability": "B", "credibility": 2},
+        {"name": "Odd", "url": "https://example.org/a_(b)<c>", "reliability": "B", "credibility": 2},
+    ]
+    events = make_events(sources=sources)
+    by_id = {e.event_id: e for e in events}
+    current = [contribution(by_id, "analyst", "deep-strike", "escalation", ["RUS1"], 4.0, "Reassess exposure near Izhevsk.")]
+    context = build_context(scored(events, current, weights={"escalation": 1.0}, saturation=5.0, regions=["RUS"], stakeholder="analyst"), "analyst", events)
+    md, page = render_brief(context, "md"), render_brief(context, "html")
+    for text in (md, page):
+        assert "javascript:" not in text.lower()
+    assert "- Evil (B2): RUS1 (its URL is not an http or https link and is not shown)\n" in md
+    assert "[Odd](https://example.org/a\\_%28b%29%3Cc%3E)" in md
+    assert '<a href="https://example.org/a_%28b%29%3Cc%3E" rel="noopener noreferrer nofollow">Odd</a>' in page
+
+
+def test_a_rule_firing_thousands_of_times_names_a_few_and_counts_the_rest() -> None:
+    # A busy week: one rule fires on 30 places; the action names the 5 largest and counts 25.
+    events = make_events()
+    places = [
+        make_event(f"K{i:02d}", dt.date(2025, 7, 2), country="UKR", location=f"Town {i:02d}", fatalities=i + 1, sources=[{"name": f"Outlet {i:02d}", "reliability": "B", "credibility": 2}])
+        for i in range(30)
+    ]
+    events += places
+    by_id = {e.event_id: e for e in events}
+    current = [
+        contribution(by_id, "ngo", "deadly", "humanitarian", [e.event_id], float(e.fatalities), f"{e.fatalities} killed in {e.location}: check casualty care.")
+        for e in places
+    ]
+    context = build_context(scored(events, current, weights={"humanitarian": 1.0}, saturation=5.0, regions=["UKR"]), "ngo", events)
+    (action,) = context.actions
+    assert action.text == "30 killed in Town 29; 29 killed in Town 28; 28 killed in Town 27; 27 killed in Town 26; 26 killed in Town 25; and 25 more: check casualty care."
+    assert (len(action.parts), action.more_parts, action.firings, len(action.event_ids)) == (10, 20, 30, 30)
+    assert "Built from 30 firings, largest first: Town 29 (K29); " in render_brief(context, "md")
+    assert "; and 20 more.\n" in render_brief(context, "md")
+    # The source list covers the events the brief names (the listed firings), not all 30.
+    assert sorted(s.name for s in context.sources if s.name.startswith("Outlet")) == [f"Outlet {i}" for i in range(20, 30)]

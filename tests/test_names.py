@@ -1,0 +1,83 @@
+"""Actor and site names as prose reads them (riskengine/core/names.py), and the filters that put
+them in rule recommendations."""
+
+from __future__ import annotations
+
+import pytest
+
+from riskengine.core.names import country_name, display_name, display_names, indefinite_article
+from riskengine.core.sandbox import render_text
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        # ACLED's "Institution of Country": a common noun in prose, with "the"
+        ("Government of the United States", "the government of the United States"),
+        ("Government of Russia", "the government of Russia"),
+        ("Military Forces of Russia (2000-)", "the military forces of Russia"),  # the period dropped
+        ("Police Forces of Kenya (2013-2022)", "the police forces of Kenya"),
+        ("Military Forces of Somalia (2022-) Special Forces", "the military forces of Somalia (Special Forces)"),
+        # names whose head is a common noun take "the"
+        ("European Union", "the European Union"),
+        ("United Nations", "the United Nations"),
+        ("Udmurt Republic", "the Udmurt Republic"),
+        ("Kupol Electromechanical Plant", "the Kupol Electromechanical Plant"),
+        ("Bank of Russia", "the Bank of Russia"),
+        ("Federal Air Transport Agency of Russia (Rosaviatsia)", "the Federal Air Transport Agency of Russia (Rosaviatsia)"),
+        ("NATO: North Atlantic Treaty Organization", "the North Atlantic Treaty Organization"),
+        ("EU", "the EU"),
+        # ... and people, countries, cities and acronyms said as words do not
+        ("NATO", "NATO"),
+        ("Russia", "Russia"),
+        ("Donald Trump", "Donald Trump"),
+        ("Izhevsk airport", "Izhevsk airport"),
+        ("The Hague", "The Hague"),
+        # ACLED's generic groups filed under a country
+        ("Protesters (Ukraine)", "protesters in Ukraine"),
+        ("Civilians (Sudan)", "civilians in Sudan"),
+        ("Unidentified Armed Group (Ukraine)", "an unidentified armed group in Ukraine"),
+        ("Refugees/IDPs (Sudan)", "refugees/IDPs in Sudan"),
+        ("  European   Union ", "the European Union"),
+    ],
+)
+def test_display_name(name: str, shown: str) -> None:
+    assert display_name(name) == shown
+
+
+def test_display_name_options() -> None:
+    assert display_name("European Union", capital=True) == "The European Union"
+    assert display_name("Government of Russia", article=False) == "government of Russia"
+    assert display_name("Russia", capital=True) == "Russia"
+    assert display_name(None) is None  # unset: the template's fallback decides
+
+
+def test_display_names_share_an_institution() -> None:
+    assert display_names(["Government of the United States", "Government of Russia"]) == "the governments of the United States and Russia"
+    assert display_names(["Government of Russia", "Government of Ukraine"], capital=True) == "The governments of Russia and Ukraine"
+    assert display_names(["European Union", "Government of Russia", None]) == "the European Union and the government of Russia"
+    assert display_names(["Russia", "Ukraine", "Belarus"]) == "Russia, Ukraine and Belarus"
+    assert display_names(["Russia", "Russia"]) == "Russia"
+    assert display_names([None, ""]) == ""
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [("UKR", "Ukraine"), ("SOM", "Somalia"), ("USA", "the United States"), ("NLD", "the Netherlands"), ("COD", "the Democratic Republic of the Congo"), ("XKX", "Kosovo"), ("ZZZ", "ZZZ")],
+)
+def test_country_name(code: str, shown: str) -> None:
+    assert country_name(code) == shown
+    assert render_text("{{ event.country|country }}", {"event": {"country": code}}) == shown
+
+
+@pytest.mark.parametrize(("noun", "article"), [("air strike", "an"), ("unit", "a"), ("unidentified group", "an"), ("union", "a"), ("hour", "an"), ("drone", "a")])
+def test_indefinite_article(noun: str, article: str) -> None:
+    assert indefinite_article(noun) == article
+
+
+def test_rule_texts_use_the_filters() -> None:
+    # The regression of issue #15: "the sanctions European Union has threatened".
+    text = "the sanctions {{ event.actor1|name }} has threatened; a call between {{ [event.actor1, event.actor2]|names }}"
+    shown = render_text(text, {"event": {"actor1": "European Union", "actor2": "Government of Russia"}})
+    assert shown == "the sanctions the European Union has threatened; a call between the European Union and the government of Russia"
+    assert render_text("{{ event.actor1|name(capital=true) }} calls", {"event": {"actor1": "United Nations"}}) == "The United Nations calls"
