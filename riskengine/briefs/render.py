@@ -1553,7 +1553,7 @@ def _warnings(ctx: dict[str, Any], s: StakeholderScore) -> list[SectionWarning]:
         warn("judgments", "no rule fired this week, so the judgments rest on no reporting")
     judgments: list[Judgment] = ctx["judgments"]
     if judgments and all(j.likelihood is None for j in judgments):
-        warn("judgments", f"no judgment carries a likelihood word: {judgments[0].basis.reason} (each judgment says what it lacks)")
+        warn("judgments", f"no judgment carries a likelihood word: {judgments[0].basis.reason}")
     if all(d.score == 0 for d in ctx["dimensions"]):
         warn("dimensions", "every dimension scores 0 this week")
     if not ctx["regions"]:
