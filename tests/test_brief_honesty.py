@@ -296,8 +296,8 @@ def test_sources_relaying_one_claimant_are_one_origin(sample: tuple[ScoreReport,
 def test_corroboration_counts_independent_origins(briefs: dict[str, BriefContext]) -> None:
     # Izhevsk's three outlets all relay Russian officials: not corroborated any more.
     assert briefs["ngo"].judgments[0].confidence_statement == (
-        "We have high confidence in this judgment: it rests on 5 events, 2 of them corroborated by independent sources, "
-        "with a mean source weight of 0.84 on the Admiralty code."
+        "We have high confidence in the current assessment: it rests on 5 events, 2 of them corroborated by independent sources, "
+        "with a mean source weight of 0.85 on the Admiralty code."
     )
     relayed = [{**s, "relays": "Russia"} for s in ({"name": "seed 000", "reliability": "C", "credibility": 3}, {"name": "seed 001", "reliability": "B", "credibility": 2})]
     events = make_events(sources=relayed)
