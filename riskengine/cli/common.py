@@ -68,10 +68,10 @@ def score_inputs(args: argparse.Namespace, stakeholders: list[str] | None) -> ap
     scored from the event store when one is given."""
     pack = api.load_rules(args.rules)
     location = store_location(args.store, args.events)
-    if location:  # the store hands over the latest revision of each event id, in memory
-        events = read_store_events(location)
-        report = api.score(events, rules=pack, window=window_from(args), stakeholders=stakeholders, engine=args.engine, now=args.now)
-        return api.Scored(report, events)
+    if location:  # the store: only the window's look-back is read, streamed (riskengine/cli/stored.py)
+        from riskengine.cli.stored import scored_from_store
+
+        return scored_from_store(location, pack, window_from(args), stakeholders, engine=args.engine, now=args.now)
     scored = api.score_files(
         args.events or None,
         rules=pack,

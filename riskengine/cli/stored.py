@@ -14,7 +14,9 @@ from riskengine.briefs.render import RenderedBrief
 from riskengine.cli.common import UsageError
 from riskengine.core.events import Event
 from riskengine.core.windows import Window
+from riskengine.rules.loader import RulePack
 from riskengine.scoring.backtest import BacktestResult, Progress, run_backtest
+from riskengine.scoring.pipeline import score_dated
 from riskengine.service.records import brief_record
 from riskengine.store.db import STORE_ENV, Store, open_store, read_store_events, store_location
 
@@ -40,6 +42,15 @@ def events_from_store(args: argparse.Namespace) -> list[Event]:
     if not location:
         raise UsageError(f"no store: give --store PATH or set {STORE_ENV}")
     return read_store_events(location)
+
+
+def scored_from_store(
+    location: str, pack: RulePack, window: Window | None, stakeholders: Sequence[str] | None, *, engine: str = "durable", now: str | None = None
+) -> api.Scored:
+    """The report of ``window`` (default: the week of the latest stored event) and the events a
+    brief of it reads, from one state of the store: only the window's look-back is read."""
+    with open_store(location) as store, store.snapshot() as snapshot:
+        return score_dated(snapshot, pack, api.compile_pack(pack), window=window, stakeholders=stakeholders, engine=engine, now=now)
 
 
 def backtest_from_store(
@@ -78,4 +89,4 @@ def record_published(args: argparse.Namespace, briefs: Sequence[RenderedBrief]) 
     print(f"recorded {len(briefs)} brief(s) as published in {location}", file=sys.stderr)
 
 
-__all__ = ["add_store_option", "backtest_from_store", "events_from_store", "location_of", "record_published", "require_store"]
+__all__ = ["add_store_option", "backtest_from_store", "events_from_store", "location_of", "record_published", "require_store", "scored_from_store"]

@@ -21,7 +21,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from riskengine.core.errors import InputError, Issue
 from riskengine.core.events import Event
@@ -254,6 +254,52 @@ def score_files(
     return Scored(report, loaded.events, loaded.report)
 
 
+class DatedEvents(Protocol):
+    """Events that can be read by date without reading the rest (the event store's ``Snapshot``)."""
+
+    def latest_day(self) -> dt.date | None: ...
+
+    def between(self, first: dt.date, last: dt.date) -> Iterable[Sequence[Event]]:
+        """The events dated ``first`` to ``last``, in (date, id) order, in chunks."""
+        ...
+
+    def watched(self, window: Window) -> Iterable[Event]:
+        """The events a brief's watchlist reads over all history (see ``reader.watched_event``)."""
+        ...
+
+
+def score_dated(
+    source: DatedEvents,
+    pack: RulePack,
+    compiled: CompiledRuleSet,
+    *,
+    window: Window | None = None,
+    stakeholders: Iterable[str] | None = None,
+    history_weeks: int = 8,
+    engine: str = "durable",
+    now: str | None = None,
+    batch_size: int = 5000,
+) -> Scored:
+    """``score_events`` over a source that reads by date: only the window's look-back (the
+    history windows, or the alerts' if longer, less the longest pattern window: ``plan_windows``)
+    is read, streamed through the scorer the files go through, so the same events give the same
+    report. With it come the events a brief of it reads, as from ``score_files``."""
+    chosen = check_stakeholders(stakeholders)
+    if window is None:
+        latest = source.latest_day()
+        if latest is None:
+            raise InputError([Issue("E403", "no events to score and no window given", hint="give --week or ingest events")])
+        window = week_of(latest)
+    plan = plan_windows(window, history_weeks, compiled, alerts.weeks_needed(pack, chosen))
+    bounds = _bounds(plan, pack, compiled, batch_size, watch=False)
+    chunks = source.between(plan.earliest, window.end)
+    scored = _score_prepared(prepare(chunks, bounds, {"read": 0}), bounds, plan, pack, compiled, chosen, engine, now)
+    events = {e.event_id: e for e in scored.events}
+    events.update((e.event_id, e) for e in source.watched(window))
+    scored.events = sorted(events.values(), key=lambda e: (e.event_date, e.event_id))
+    return scored
+
+
 _REVISED = "E412"
 
 
@@ -297,6 +343,7 @@ def index_events(events: Iterable[Event]) -> Mapping[str, Event]:
 __all__ = [
     "HISTORY_WEEKS",
     "STAKEHOLDER_TITLES",
+    "DatedEvents",
     "Scored",
     "ScoringPlan",
     "check_stakeholders",
@@ -310,6 +357,7 @@ __all__ = [
     "plan_windows",
     "projector",
     "row_projector",
+    "score_dated",
     "score_events",
     "score_files",
     "share_identical_rules",

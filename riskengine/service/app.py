@@ -41,9 +41,10 @@ from riskengine.rules.compiler import compile_rules
 from riskengine.rules.loader import load_rules_text
 from riskengine.rules.models import STAKEHOLDERS
 from riskengine.scoring.alerts import Alert, alerts_of
+from riskengine.scoring.pipeline import Scored, score_dated
 from riskengine.scoring.scores import ScoreReport
 from riskengine.service.records import brief_record
-from riskengine.service.state import EventCache, Poller, RulesHolder, issue_json
+from riskengine.service.state import Poller, RulesHolder, issue_json
 from riskengine.service.webhooks import Deliverer, RetryPolicy
 from riskengine.store.db import Store, sha256_text, utc_now
 from riskengine.store.ingest import ingest_events
@@ -141,11 +142,10 @@ class Service:
         self.log = DecisionLog(config.log_stream)
         self.store = Store(config.store)
         self.rules = RulesHolder(config.rules, self.log)
-        self.cache = EventCache(self.store)
         self.tokens = [t for t in config.tokens if t]
         self.deliverer = Deliverer(self.store, config.webhooks, config.webhook_secret, policy=config.retry, log=self.log) if config.webhooks else None
         self.pollers: list[Poller] = []
-        self._reports: OrderedDict[tuple[Any, ...], ScoreReport] = OrderedDict()
+        self._reports: OrderedDict[tuple[Any, ...], Scored] = OrderedDict()
         self._reports_lock = threading.Lock()
 
     def start(self) -> None:
@@ -179,31 +179,40 @@ class Service:
         return any([hmac.compare_digest(given, t.encode("utf-8")) for t in self.tokens])  # noqa: C419 - a list on purpose: no short cut
 
     def report(self, window: Window | None, stakeholders: Sequence[str] | None) -> ScoreReport:
-        """The score report, computed once per store state, rule pack, window and stakeholders:
-        scoring a week over a large store takes seconds (the scorer is being reworked), and
-        dashboards ask the same question many times between two ingests."""
+        return self.scored(window, stakeholders).report
+
+    def scored(self, window: Window | None, stakeholders: Sequence[str] | None) -> Scored:
+        """The score report and the events a brief of it reads, computed once per store state,
+        rule pack, window and stakeholders: dashboards ask the same question many times between
+        two ingests. A miss reads only the window's look-back from the store (``score_dated``)."""
         loaded = self.rules.current
-        seq, events = self.cache.snapshot()
-        key = (seq, loaded.pack.version, (window.start, window.end, window.label) if window else None, tuple(stakeholders or ()))
+        shape = (loaded.pack.version, (window.start, window.end, window.label) if window else None, tuple(stakeholders or ()))
+        hit = self._cached((self.store.last_seq(), *shape))
+        if hit is not None:
+            return hit
+        with self.store.snapshot() as snapshot:
+            key = (snapshot.seq, *shape)  # the state actually read, should an ingest have committed since
+            scored = self._cached(key) or score_dated(snapshot, loaded.pack, loaded.compiled, window=window, stakeholders=stakeholders)
+        with self._reports_lock:
+            self._reports[key] = scored
+            self._reports.move_to_end(key)
+            while len(self._reports) > REPORT_CACHE_SIZE:
+                self._reports.popitem(last=False)
+        return scored
+
+    def _cached(self, key: tuple[Any, ...]) -> Scored | None:
         with self._reports_lock:
             hit = self._reports.get(key)
             if hit is not None:
                 self._reports.move_to_end(key)
-                return hit
-        report = api.score(events, rules=loaded.pack, window=window, stakeholders=stakeholders)
-        with self._reports_lock:
-            self._reports[key] = report
-            while len(self._reports) > REPORT_CACHE_SIZE:
-                self._reports.popitem(last=False)
-        return report
+            return hit
 
     def deliver_alerts(self) -> dict[str, int]:
         if self.deliverer is None:
             return {}
-        events = self.cache.events()
-        if not events:
+        if self.store.event_count() == 0:
             return {}
-        report = api.score(events, rules=self.rules.current.pack)
+        report = self.report(None, None)  # the latest week, from the report cache when it has it
         return self.deliverer.deliver(alerts_of(report))
 
 
@@ -445,8 +454,9 @@ def create_app(config: ServiceConfig) -> FastAPI:
         format: Literal["md", "html", "json"] = Query("md"),
         publish: bool = Query(False, description="record the brief as published (riskengine history)"),
     ) -> Response:
-        report = service.report(_window(week, None, None), [stakeholder])
-        context = build_context(report, stakeholder, service.cache.events())
+        scored = service.scored(_window(week, None, None), [stakeholder])
+        report = scored.report
+        context = build_context(report, stakeholder, scored.events)
         text = render_brief(context, format)
         data = text.encode("utf-8")
         digest = hashlib.sha256(data).hexdigest()

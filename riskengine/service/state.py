@@ -1,5 +1,5 @@
-"""What the service keeps in memory: the running rule pack (reloaded when its files change) and
-the latest events of the store (refreshed incrementally, by the store's sequence number)."""
+"""What the service keeps in memory besides its report cache: the running rule pack, reloaded
+when its files change. Events stay in the store: a score reads only its window's look-back."""
 
 from __future__ import annotations
 
@@ -13,12 +13,11 @@ from typing import Any
 
 from riskengine import api
 from riskengine.core.errors import Issue, RuleError
-from riskengine.core.events import Event
 from riskengine.core.resources import default_rules_dir
 from riskengine.rules.compiler import compile_rules
 from riskengine.rules.ir import CompiledRuleSet
 from riskengine.rules.loader import RulePack, rule_files
-from riskengine.store.db import Store, utc_now
+from riskengine.store.db import utc_now
 
 Snapshot = dict[str, tuple[int, int]]
 
@@ -109,36 +108,6 @@ class RulesHolder:
         }
 
 
-class EventCache:
-    """The latest revision of every event, kept up to date by fetching only rows with a higher
-    ``seq`` than already seen: a score request over 100,000 stored events does not re-read them."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self._lock = threading.Lock()
-        self._by_id: dict[str, Event] = {}
-        self._seq = 0
-
-    def refresh(self) -> None:
-        with self._lock:
-            if self.store.last_seq() == self._seq:
-                return
-            for rows in self.store.latest_payloads(self._seq):
-                for seq, payload in rows:
-                    event = Event.model_validate_json(payload)
-                    self._by_id[event.event_id] = event
-                    self._seq = max(self._seq, seq)
-
-    def events(self) -> list[Event]:
-        return self.snapshot()[1]
-
-    def snapshot(self) -> tuple[int, list[Event]]:
-        """The events and the store sequence number they are current to."""
-        self.refresh()
-        with self._lock:
-            return self._seq, list(self._by_id.values())
-
-
 class Poller(threading.Thread):
     """Calls ``step`` every ``interval`` seconds until stopped; a failing step is logged, not fatal."""
 
@@ -167,4 +136,4 @@ class Poller(threading.Thread):
         self.wake.set()
 
 
-__all__ = ["EventCache", "LoadedPack", "Poller", "RulesHolder", "issue_json"]
+__all__ = ["LoadedPack", "Poller", "RulesHolder", "issue_json"]

@@ -54,6 +54,19 @@ class Dialect:
             # seen seq N has seen everything below it.
             conn.execute("SELECT pg_advisory_xact_lock(727274)")
 
+    def begin_read(self, conn: Any) -> None:
+        """Start a transaction that sees one state of the store to its end."""
+        if self.name == "sqlite":
+            conn.execute("BEGIN")  # deferred: the snapshot is taken at the first read, kept to the end
+        else:
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def stream_cursor(self, conn: Any) -> Any:
+        """A cursor whose ``fetchmany`` streams rows (inside ``begin_read``'s transaction)."""
+        if self.name == "sqlite":
+            return conn.cursor()  # SQLite steps through the result as it is fetched
+        return conn.cursor(name="riskengine_stream")  # server-side: psycopg would otherwise fetch everything at once
+
 
 def dialect_for(location: str | os.PathLike[str]) -> Dialect:
     text = os.fspath(location)
