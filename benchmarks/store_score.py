@@ -34,9 +34,11 @@ import generate  # noqa: E402
 NOW = "2025-07-07T06:00:00Z"
 
 
-def run_timed(cmd: Sequence[str], env: dict[str, str]) -> dict[str, float]:
+def run_timed(cmd: Sequence[str], checkout: Path) -> dict[str, float]:
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # In the checkout's folder: ``python -m`` puts the current folder first on sys.path, before PYTHONPATH.
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    proc = subprocess.Popen(cmd, env=env, cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
     err = proc.stderr.read()
     _pid, status, usage = os.wait4(proc.pid, 0)
@@ -45,10 +47,6 @@ def run_timed(cmd: Sequence[str], env: dict[str, str]) -> dict[str, float]:
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode(errors='replace')}")
     return {"cpu_s": usage.ru_utime + usage.ru_stime, "wall_s": wall, "peak_mb": usage.ru_maxrss / 1024}
-
-
-def environment(checkout: Path) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(checkout)}
 
 
 def make_postgres_database(url: str, name: str) -> str:
@@ -78,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     checkouts = {"after": HERE.parent}
     if args.before:
         checkouts = {"before": args.before.resolve(), **checkouts}
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="riskengine-store-score-"))
+    folder = (args.keep or Path(tempfile.mkdtemp(prefix="riskengine-store-score-"))).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     stores: dict[tuple[str, str], str] = {}
     ingest: dict[str, Any] = {}
@@ -91,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             marker = folder / f"{label}-{kind}-{n}.ingested"
             if not marker.exists():
                 cmd = [sys.executable, "-m", "riskengine", "ingest", "--store", location, str(feed), "--now", NOW]
-                ingest[f"{label}/{kind}"] = run_timed(cmd, environment(checkout))
+                ingest[f"{label}/{kind}"] = run_timed(cmd, checkout)
                 marker.write_text("done\n")
     results: dict[tuple[str, str], list[dict[str, float]]] = {key: [] for key in stores}
     reports: dict[tuple[str, str], bytes] = {}
@@ -99,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for (label, kind), location in stores.items():  # in turn, so load on the machine hits both alike
             out = folder / f"report-{label}-{kind}.json"
             cmd = [sys.executable, "-m", "riskengine", "score", "--store", location, "--week", args.week, "--now", NOW, "-o", str(out)]
-            results[(label, kind)].append(run_timed(cmd, environment(checkouts[label])))
+            results[(label, kind)].append(run_timed(cmd, checkouts[label]))
             reports[(label, kind)] = out.read_bytes()
     identical = len(set(reports.values())) == 1
     summary: dict[str, Any] = {

@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import (
     ChoiceLoader,
@@ -58,6 +58,9 @@ from riskengine.core.text import neutralise
 from riskengine.core.windows import Window
 from riskengine.scoring.calibration import ICD203_BANDS, MIN_CASES, MIN_WEEKS, WINDOW_WEEKS, History, Likelihood, Table, cell_of, is_iso_week, table_at
 from riskengine.scoring.scores import CLASSES, Contribution, ScoreReport, StakeholderScore, classify
+
+if TYPE_CHECKING:  # build_context's hook; riskengine/briefs/baseline.py imports this module
+    from riskengine.briefs.baseline import SinceLastWeek
 
 BRIEF_SCHEMA_VERSION = "2.0"  # 2.0: likelihoods from history (Judgment.basis); the rule-of-thumb fields went
 FORMATS: tuple[str, ...] = ("md", "html", "json")
@@ -1590,10 +1593,17 @@ def _row(name: str, weight: float, of_interest: bool, score: float, score_class:
     )
 
 
-def build_context(report: ScoreReport, stakeholder: str, events: Iterable[Event], *, calibration: History | None = None) -> BriefContext:
+def build_context(
+    report: ScoreReport, stakeholder: str, events: Iterable[Event], *, calibration: History | None = None, since: SinceLastWeek | None = None
+) -> BriefContext:
     """The brief for one stakeholder of ``report``; ``events`` are those the report was scored on.
     ``calibration`` is the history the likelihood words come from (``scoring.calibration``);
     without it every judgment says it is uncalibrated instead of giving a word."""
+    # --- hook (riskengine/briefs/baseline.py): with a store, "since last week" compares with the
+    # brief published for the previous week, and the bottom line says what it compared with.
+    if since is not None:
+        return since.annotate(build_context(since.adjust(report, stakeholder), stakeholder, events, calibration=calibration), report)
+    # --- end of hook
     found = [s for s in report.stakeholders if s.stakeholder == stakeholder]
     if not found:
         known = ", ".join(s.stakeholder for s in report.stakeholders) or "none"
@@ -1848,6 +1858,7 @@ def render_briefs(
     formats: Sequence[str] = ("md",),
     templates_dir: str | Path | None = None,
     calibration: History | None = None,
+    since: Mapping[str, SinceLastWeek] | None = None,  # per stakeholder: see build_context's hook
 ) -> list[RenderedBrief]:
     """Every stakeholder of ``report`` in every format, in the report's stakeholder order;
     ``calibration`` as for ``build_context``."""
@@ -1860,7 +1871,7 @@ def render_briefs(
     environments = {fmt: make_environment(fmt, templates_dir) for fmt in formats if fmt != "json"}
     rendered = []
     for s in report.stakeholders:
-        context = build_context(report, s.stakeholder, event_list, calibration=calibration)
+        context = build_context(report, s.stakeholder, event_list, calibration=calibration, since=(since or {}).get(s.stakeholder))
         for fmt in formats:
             text = render_brief(context, fmt, templates_dir, environment=environments.get(fmt))
             findings = tuple(lint_brief(text, fmt)) if fmt in ("md", "html") else ()

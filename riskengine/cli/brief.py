@@ -18,7 +18,7 @@ from riskengine.cli.common import (
     stakeholders_from,
     window_from,
 )
-from riskengine.cli.stored import location_of, record_published
+from riskengine.cli.stored import calibration_from_store, location_of, published_before, record_published
 from riskengine.core.errors import InputError, Issue, Location, RiskEngineError, TemplateError
 from riskengine.core.events import Event
 from riskengine.core.fileio import write_all
@@ -83,7 +83,8 @@ def build(args: argparse.Namespace) -> list[RenderedBrief]:
     window_from(args)  # a bad window is a usage error before any reading
     scored = score_inputs(args, stakeholders_from(args.stakeholder))
     history = calibration_for(args, scored.report, scored.events)
-    return render_briefs(scored.report, scored.events, formats=_formats(args.format), templates_dir=args.templates, calibration=history)
+    since = published_before(args, scored.report)  # with a store: against the briefs sent (riskengine/cli/stored.py)
+    return render_briefs(scored.report, scored.events, formats=_formats(args.format), templates_dir=args.templates, calibration=history, since=since)
 
 
 def calibration_for(args: argparse.Namespace, report: ScoreReport, events: list[Event]) -> calibration.History | None:
@@ -103,8 +104,8 @@ def calibration_for(args: argparse.Namespace, report: ScoreReport, events: list[
         return None
     pack = api.load_rules(args.rules)
     compiled = api.compile_pack(pack)
-    if location_of(args):  # the store handed over every event already
-        return calibration.history_for_week(events, window, pack=pack, compiled=compiled)
+    if location_of(args):  # the weeks the history needs, streamed from the store (riskengine/cli/stored.py)
+        return calibration_from_store(args, window, pack, compiled)
     paths = [str(p) for p in args.events] or [str(api.sample_events_path())]
     span = calibration.event_span(paths, skip_invalid=args.skip_invalid)
     weeks = calibration.weeks_for(window, span[0]) if span else None

@@ -12,7 +12,8 @@ from riskengine.core.windows import Window, parse_range, parse_week
 from riskengine.ingest.event_files import ReadReport
 from riskengine.rules.loader import RulePack
 from riskengine.rules.models import STAKEHOLDERS
-from riskengine.store import read_store_events, store_location
+from riskengine.scoring.pipeline import score_dated
+from riskengine.store import open_store, read_store_events, store_location
 
 
 class UsageError(Exception):
@@ -68,10 +69,9 @@ def score_inputs(args: argparse.Namespace, stakeholders: list[str] | None) -> ap
     scored from the event store when one is given."""
     pack = api.load_rules(args.rules)
     location = store_location(args.store, args.events)
-    if location:  # the store: only the window's look-back is read, streamed (riskengine/cli/stored.py)
-        from riskengine.cli.stored import scored_from_store
-
-        return scored_from_store(location, pack, window_from(args), stakeholders, engine=args.engine, now=args.now)
+    if location:  # the store: one state of it, of which only the window's look-back is read, streamed
+        with open_store(location) as store, store.snapshot() as snapshot:
+            return score_dated(snapshot, pack, api.compile_pack(pack), window=window_from(args), stakeholders=stakeholders, engine=args.engine, now=args.now)
     scored = api.score_files(
         args.events or None,
         rules=pack,

@@ -10,14 +10,18 @@ import sys
 from collections.abc import Sequence
 
 from riskengine import api
+from riskengine.briefs.baseline import SinceLastWeek
 from riskengine.briefs.render import RenderedBrief
 from riskengine.cli.common import UsageError
 from riskengine.core.events import Event
 from riskengine.core.windows import Window
+from riskengine.rules.ir import CompiledRuleSet
 from riskengine.rules.loader import RulePack
+from riskengine.scoring import calibration
 from riskengine.scoring.backtest import BacktestResult, Progress, run_backtest
-from riskengine.scoring.pipeline import score_dated
-from riskengine.service.records import brief_record
+from riskengine.scoring.pipeline import plan_windows
+from riskengine.scoring.scores import ScoreReport
+from riskengine.service.records import brief_record, since_last_week
 from riskengine.store.db import STORE_ENV, Store, open_store, read_store_events, store_location
 
 
@@ -44,15 +48,6 @@ def events_from_store(args: argparse.Namespace) -> list[Event]:
     return read_store_events(location)
 
 
-def scored_from_store(
-    location: str, pack: RulePack, window: Window | None, stakeholders: Sequence[str] | None, *, engine: str = "durable", now: str | None = None
-) -> api.Scored:
-    """The report of ``window`` (default: the week of the latest stored event) and the events a
-    brief of it reads, from one state of the store: only the window's look-back is read."""
-    with open_store(location) as store, store.snapshot() as snapshot:
-        return score_dated(snapshot, pack, api.compile_pack(pack), window=window, stakeholders=stakeholders, engine=engine, now=now)
-
-
 def backtest_from_store(
     args: argparse.Namespace, *, first: Window, last: Window, stakeholders: Sequence[str] | None, progress: Progress | None
 ) -> BacktestResult:
@@ -75,6 +70,32 @@ def backtest_from_store(
         store.close()
 
 
+def calibration_from_store(args: argparse.Namespace, judged: Window, pack: RulePack, compiled: CompiledRuleSet) -> calibration.History | None:
+    """What ``calibration.history_for_week`` gives over every stored event, from one state of
+    the store, reading only the events its backtest uses (a pattern window before its first week)."""
+    location = location_of(args)
+    if not location:
+        raise UsageError(f"no store: give --store PATH or set {STORE_ENV}")
+    with open_store(location) as store, store.snapshot() as snapshot:
+        earliest = snapshot.earliest_day()
+        span = calibration.weeks_for(judged, earliest) if earliest is not None else None
+        if span is None:
+            return None
+        first, last = span
+        chunks = snapshot.between(plan_windows(first, 2, compiled).earliest, last.end)
+        return calibration.history_from_backtest(run_backtest(chunks, pack, compiled, first=first, last=last), "the events given")
+
+
+def published_before(args: argparse.Namespace, report: ScoreReport) -> dict[str, SinceLastWeek] | None:
+    """What each brief's "since last week" compares with: with a store, the brief published for
+    the previous week (or, if none was, that week as scored now, saying so); None without one."""
+    location = location_of(args)
+    if not location:
+        return None
+    with open_store(location) as store:
+        return since_last_week(store, report)
+
+
 def record_published(args: argparse.Namespace, briefs: Sequence[RenderedBrief]) -> None:
     """Record the briefs just written in the store, when there is one (``riskengine history``)."""
     location = location_of(args)
@@ -89,4 +110,4 @@ def record_published(args: argparse.Namespace, briefs: Sequence[RenderedBrief]) 
     print(f"recorded {len(briefs)} brief(s) as published in {location}", file=sys.stderr)
 
 
-__all__ = ["add_store_option", "backtest_from_store", "events_from_store", "location_of", "record_published", "require_store", "scored_from_store"]
+__all__ = ["add_store_option", "backtest_from_store", "calibration_from_store", "events_from_store", "location_of", "published_before", "record_published", "require_store"]

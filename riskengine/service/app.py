@@ -43,7 +43,7 @@ from riskengine.rules.models import STAKEHOLDERS
 from riskengine.scoring.alerts import Alert, alerts_of
 from riskengine.scoring.pipeline import Scored, score_dated
 from riskengine.scoring.scores import ScoreReport
-from riskengine.service.records import brief_record
+from riskengine.service.records import brief_record, since_last_week
 from riskengine.service.state import Poller, RulesHolder, issue_json
 from riskengine.service.webhooks import Deliverer, RetryPolicy
 from riskengine.store.db import Store, sha256_text, utc_now
@@ -456,7 +456,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     ) -> Response:
         scored = service.scored(_window(week, None, None), [stakeholder])
         report = scored.report
-        context = build_context(report, stakeholder, scored.events)
+        context = build_context(report, stakeholder, scored.events, since=since_last_week(service.store, report)[stakeholder])
         text = render_brief(context, format)
         data = text.encode("utf-8")
         digest = hashlib.sha256(data).hexdigest()

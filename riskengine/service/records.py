@@ -1,10 +1,12 @@
 """What the store keeps of a published brief, taken from the brief's own context, so the CLI
-and the service record the same fields."""
+and the service record the same fields; and what a new brief's "since last week" compares with."""
 
 from __future__ import annotations
 
+from riskengine.briefs.baseline import PublishedScores, SinceLastWeek
 from riskengine.briefs.render import BriefContext
-from riskengine.store.db import BriefRecord, utc_now
+from riskengine.scoring.scores import ScoreReport
+from riskengine.store.db import BriefRecord, Store, utc_now
 
 
 def brief_record(context: BriefContext, fmt: str, digest: str, size: int, destination: str, now: str | None = None) -> BriefRecord:
@@ -28,4 +30,20 @@ def brief_record(context: BriefContext, fmt: str, digest: str, size: int, destin
     )
 
 
-__all__ = ["brief_record"]
+def since_last_week(store: Store, report: ScoreReport) -> dict[str, SinceLastWeek]:
+    """Per stakeholder of ``report``: the brief last published for the previous week, if any
+    (several formats, or a week published again: the latest is what readers saw last)."""
+    week = report.previous_window.label
+    out = {}
+    for s in report.stakeholders:
+        sent = store.briefs(stakeholder=s.stakeholder, week=week)
+        last = max(sent, key=lambda b: b.id) if sent else None
+        published = None
+        if last is not None:
+            dimensions = {str(k): float(v) for k, v in dict(last.scores.get("dimensions") or {}).items()}
+            published = PublishedScores(score=last.score, rule_pack=last.rule_pack, published_at=last.published_at, dimensions=dimensions)
+        out[s.stakeholder] = SinceLastWeek(week, published)
+    return out
+
+
+__all__ = ["brief_record", "since_last_week"]

@@ -250,6 +250,11 @@ class Snapshot:
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self.conn.execute(self.dialect.sql(sql), tuple(params)).fetchone()[0]
 
+    def earliest_day(self) -> dt.date | None:
+        """The date of the earliest event stored (where a calibration history can start)."""
+        found = self._one("SELECT min(event_date) FROM events_latest")
+        return dt.date.fromisoformat(found) if found else None
+
     def latest_day(self) -> dt.date | None:
         """The date of the latest event stored (a score with no window scores its week)."""
         found = self._one("SELECT max(event_date) FROM events_latest")
