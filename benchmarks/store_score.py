@@ -2,7 +2,7 @@
 memory, optionally against another checkout of riskengine, run by run in turn, in one run.
 
     python benchmarks/store_score.py                               # 100k events, 3 runs
-    python benchmarks/store_score.py --before /work/main --runs 5  # the same, against main
+    python benchmarks/store_score.py --before ../main --runs 5     # the same, against another checkout
     python benchmarks/store_score.py --postgres postgresql://postgres@/postgres?host=/tmp/pgsock
 
 Each checkout ingests the events into a store of its own (in a temporary folder, or --keep DIR
@@ -67,13 +67,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--week", default="2025-W27")
     parser.add_argument("--runs", type=int, default=3, help="score runs per checkout and store (default: %(default)s)")
     parser.add_argument("--before", type=Path, help="another checkout of riskengine to compare with (e.g. the main branch)")
+    parser.add_argument("--after", type=Path, default=HERE.parent, help="the checkout measured (default: this one; give a frozen copy, e.g. from git archive, to edit this one meanwhile)")
     parser.add_argument("--postgres", metavar="URL", help="also a PostgreSQL server (a database per checkout is created on it)")
     parser.add_argument("--keep", type=Path, help="keep the stores in this folder and reuse them")
     parser.add_argument("--json", type=Path, help="write the figures here too")
     args = parser.parse_args(argv)
     n = generate.parse_size(args.events)
     feed = generate.cached(n)
-    checkouts = {"after": HERE.parent}
+    checkouts = {"after": args.after.resolve()}
     if args.before:
         checkouts = {"before": args.before.resolve(), **checkouts}
     folder = (args.keep or Path(tempfile.mkdtemp(prefix="riskengine-store-score-"))).resolve()

@@ -227,3 +227,19 @@ def test_repeated_questions_are_answered_from_the_report_cache_until_the_store_c
     client.post("/events", json=event("CACHE-1", fatalities=3), headers=AUTH)
     again = service.report(None, None)
     assert again is not first and again.events_in_window == first.events_in_window + 1
+
+
+def test_a_brief_compares_with_the_one_published_for_the_week_before(served: tuple[TestClient, io.StringIO, Path]) -> None:
+    client, _log, _db = served
+    unsent = client.get("/briefs/ngo?week=2025-W27&format=json", headers=AUTH).json()["bluf"]
+    assert unsent["sentence"].endswith("Changes are against 2025-W26 as scored now (no 2025-W26 brief was published).")
+    client.get("/briefs/ngo?week=2025-W26&format=md&publish=true", headers=AUTH)
+    [sent] = client.get("/history?week=2025-W26", headers=AUTH).json()
+    # an event added to 2025-W26 after it was sent moves the week as scored now, not what readers were told
+    late = event("LATE-1", event_date="2025-06-25", event_type="Violence against civilians", sub_event_type="Attack", civilian_targeting=True, fatalities=40)
+    assert client.post("/events", json=late, headers=AUTH).status_code == 200
+    bluf = client.get("/briefs/ngo?week=2025-W27&format=json", headers=AUTH).json()["bluf"]
+    assert bluf["previous_score"] == sent["score"] and bluf["change"] == round(bluf["score"] - sent["score"], 2)
+    assert "Changes are against the 2025-W26 brief as sent on " in bluf["sentence"] and "revised or added to since" in bluf["sentence"]
+    scores = client.get("/scores?week=2025-W27&stakeholder=ngo", headers=AUTH).json()["stakeholders"][0]
+    assert scores["previous_score"] != sent["score"]  # /scores stays the rescored comparison

@@ -3,14 +3,18 @@ and PostgreSQL, and the CLI reading the store where it read files."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -200,3 +204,118 @@ def test_backtest_and_alerts_read_the_store(tmp_path: Path, capsys: pytest.Captu
     assert main(["alerts", "--store", db, "--week", "2025-W27", "--format", "json"]) == 0
     alerts = json.loads(capsys.readouterr().out)["alerts"]
     assert "2025-W27:ngo:medium" in [a["id"] for a in alerts]
+
+
+def _far_from_the_window() -> list[dict[str, object]]:
+    """Events a score of 2025-W27 must not read (years before the pattern rules' reach, or after
+    the window), and two it must, for the brief's watchlist, however old they are."""
+    days = [f"20{year}-{month:02d}-{day:02d}" for year in (19, 20, 21, 22) for month in range(1, 13) for day in (3, 17)]
+    before = [event(f"OLD-{n:03d}", days[n % len(days)], fatalities=n % 5) for n in range(300)]
+    after = [event(f"NEW-{n:03d}", f"2026-0{1 + n % 9}-0{1 + n % 9}", fatalities=2) for n in range(100)]
+    struck = {**event("OLD-TARGET", "2021-03-01"), "event_type": "Explosions/Remote violence", "sub_event_type": "Air/drone strike",
+              "country": "RUS", "target_name": "KUPOL Electromechanical Plant"}  # fmt: skip
+    talks = {**event("OLD-TALKS", "2021-06-01"), "event_type": "Strategic developments", "sub_event_type": "Agreement",
+             "diplomatic_kind": "talks", "scheduled_date": "2025-07-10"}  # fmt: skip
+    return [*before, struck, talks, *after]
+
+
+def test_a_week_reads_only_its_look_back_and_gives_what_the_files_give(store: Store, tmp_path: Path) -> None:
+    from riskengine import api
+    from riskengine.briefs.render import build_context, render_briefs
+    from riskengine.core.windows import parse_week
+    from riskengine.scoring.pipeline import score_dated
+
+    sample = [e.model_dump(mode="json", exclude_none=True) for e in api.read_events([SAMPLE])]
+    everything = sorted([*sample, *_far_from_the_window()], key=lambda e: (str(e["event_date"]), str(e["event_id"])))
+    path = write_jsonl(tmp_path / "all.jsonl", everything)
+    ingest_file(store, path)
+    pack = api.load_rules()
+    week = parse_week("2025-W27")
+    with store.snapshot(chunk_size=7) as snapshot:  # small chunks: several of them cross the scorer
+        stored = score_dated(snapshot, pack, api.compile_pack(pack), window=week, now="2025-07-07T06:00:00Z")
+        read = snapshot.rows_read
+    files = api.score_files([path], rules=pack, window=week, now="2025-07-07T06:00:00Z")
+    assert stored.report.model_dump_json() == files.report.model_dump_json()
+    # The sample's 27 events, the two old ones the watchlist needs, and the in-window hits on
+    # their target once more: not the 400 outside the window and its look-back.
+    assert len(everything) == 429 and read <= 27 + 2 + 3
+    briefs = [b.text for b in render_briefs(stored.report, stored.events, formats=("md", "json"))]
+    assert briefs == [b.text for b in render_briefs(files.report, files.events, formats=("md", "json"))]
+    watchlist = build_context(stored.report, "ngo", stored.events).watchlist
+    assert [t.event_id for t in watchlist.talks] == ["OLD-TALKS"]
+    assert [(r.hits, r.recent_event_ids) for r in watchlist.repeat_targets] == [(3, ["OLD-TARGET", "RUS-S001", "RUS-S007"])]
+
+
+def _brief_json(db: str, week: str, *extra: str) -> dict[str, object]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["brief", "--store", db, "--week", week, "--stakeholder", "ngo", "--format", "json", "--out", "-", "--now", "2025-07-07T06:00:00Z", *extra]) == 0
+    return dict(json.loads(out.getvalue()))
+
+
+def test_since_last_week_is_against_the_brief_sent_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "s.db")
+    assert main(["ingest", "--store", db, str(SAMPLE)]) == 0
+    first = _brief_json(db, "2025-W27")["bluf"]
+    assert isinstance(first, dict) and first["sentence"].endswith("Changes are against 2025-W26 as scored now (no 2025-W26 brief was published).")
+    rescored_before = first["previous_score"]
+    # publish 2025-W26, then add an event to that week: the brief of 2025-W27 compares with what was sent
+    assert main(["brief", "--store", db, "--week", "2025-W26", "--stakeholder", "ngo", "--format", "md", "--out", str(tmp_path / "b"), "--now", "2025-06-30T06:00:00Z"]) == 0
+    with open_store(db) as store:
+        [sent] = store.briefs(stakeholder="ngo", week="2025-W26")
+    shelling = {**event("LATE-1", "2025-06-25", fatalities=40), "event_type": "Violence against civilians", "sub_event_type": "Attack", "civilian_targeting": True}
+    assert main(["ingest", "--store", db, str(write_jsonl(tmp_path / "late.jsonl", [shelling]))]) == 0
+    capsys.readouterr()
+    brief = _brief_json(db, "2025-W27")
+    bluf, dimensions = brief["bluf"], brief["dimensions"]
+    assert isinstance(bluf, dict) and isinstance(dimensions, list)
+    assert bluf["previous_score"] == sent.score and bluf["change"] == round(bluf["score"] - sent.score, 2)
+    assert {d["name"]: d["previous_score"] for d in dimensions} == sent.scores["dimensions"]
+    assert "Changes are against the 2025-W26 brief as sent on 2025-06-30T06:00:00Z" in bluf["sentence"]
+    rescored = api_score(db, "2025-W27").previous_score
+    assert rescored != rescored_before  # the added event counts in 2025-W26 as scored now ...
+    assert f"2025-W26 scores {rescored:.1f} now: its events were revised or added to since." in bluf["sentence"]
+    # ... and a rule edit since is told apart from a change in the world
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    text = (rules / "ngo.yaml").read_text(encoding="utf-8")
+    (rules / "ngo.yaml").write_text(text.replace("    points: 2\n", "    points: 6\n", 1), encoding="utf-8")
+    edited = _brief_json(db, "2025-W27", "--rules", str(rules))["bluf"]
+    assert isinstance(edited, dict) and edited["previous_score"] == sent.score
+    assert f"The rule pack has changed since ({sent.rule_pack} then, " in edited["sentence"] and "comes from the new rules" in edited["sentence"]
+    # without a store nothing changes: the golden briefs hold that in tests/test_briefs.py
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["brief", str(SAMPLE), "--week", "2025-W27", "--stakeholder", "ngo", "--format", "json", "--out", "-"]) == 0
+    assert "Changes are against" not in out.getvalue()
+
+
+def api_score(db: str, week: str) -> Any:
+    from riskengine import api
+    from riskengine.core.windows import parse_week
+    from riskengine.scoring.pipeline import score_dated
+
+    pack = api.load_rules()
+    with open_store(db) as store, store.snapshot() as snapshot:
+        return score_dated(snapshot, pack, api.compile_pack(pack), window=parse_week(week), stakeholders=["ngo"]).report.stakeholders[0]
+
+
+def test_a_store_of_schema_1_gets_the_watchlist_columns_when_opened(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    with open_store(db) as store:
+        ingest_file(store, SAMPLE)
+    with sqlite3.connect(db) as conn:  # make it what riskengine wrote before schema 2
+        for statement in ("DROP INDEX events_latest_target", "DROP INDEX events_latest_talks", "ALTER TABLE events_latest DROP COLUMN target_key",
+                          "ALTER TABLE events_latest DROP COLUMN talks_on", "UPDATE meta SET value = '1' WHERE key = 'schema_version'"):  # fmt: skip
+            conn.execute(statement)
+    with open_store(db) as store:
+        assert store.query("SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
+        keys = dict(store.query("SELECT event_id, target_key FROM events_latest WHERE target_key IS NOT NULL"))
+        assert keys["RUS-S007"] == keys["RUS-S001"] == "kupol electromechanical plant"
+        assert store.query("SELECT event_id, talks_on FROM events_latest WHERE talks_on IS NOT NULL") == [("TUR-S002", "2025-06-02")]
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match="schema version 7"):
+        open_store(db)
