@@ -236,7 +236,7 @@ class Snapshot:
     a stored payload is ``model_dump_json`` of a validated Event, so it cannot fail, but pydantic's
     validator (Rust) is still the cheapest way to build the model: building it without
     validation (``model_construct``, with the nested sources and dates converted by hand) was
-    measured at twice the time (2.1 s against 1.0 s for 34,000 events), and would silently leave
+    measured at nearly twice the time (2.1 s against 1.2 s for 34,000 events), and would silently leave
     a field added to the model later unconverted.
     """
 
