@@ -216,7 +216,9 @@ def _far_from_the_window() -> list[dict[str, object]]:
               "country": "RUS", "target_name": "KUPOL Electromechanical Plant"}  # fmt: skip
     talks = {**event("OLD-TALKS", "2021-06-01"), "event_type": "Strategic developments", "sub_event_type": "Agreement",
              "diplomatic_kind": "talks", "scheduled_date": "2025-07-10"}  # fmt: skip
-    return [*before, struck, talks, *after]
+    # in the alerts' look-back (79 weeks and 365 days before the week), not in the trend's
+    middle = [event(f"MID-{n:03d}", f"2023-{3 + n % 9:02d}-{1 + n % 28:02d}", fatalities=n % 3) for n in range(40)]
+    return [*before, struck, talks, *middle, *after]
 
 
 def test_a_week_reads_only_its_look_back_and_gives_what_the_files_give(store: Store, tmp_path: Path) -> None:
@@ -236,9 +238,9 @@ def test_a_week_reads_only_its_look_back_and_gives_what_the_files_give(store: St
         read = snapshot.rows_read
     files = api.score_files([path], rules=pack, window=week, now="2025-07-07T06:00:00Z")
     assert stored.report.model_dump_json() == files.report.model_dump_json()
-    # The sample's 27 events, the two old ones the watchlist needs, and the in-window hits on
-    # their target once more: not the 400 outside the window and its look-back.
-    assert len(everything) == 429 and read <= 27 + 2 + 3
+    # The sample's 27 events, the 40 of the alerts' look-back, the two old ones the watchlist
+    # needs, and the in-window hits on their target once more: not the 400 outside.
+    assert len(everything) == 469 and read <= 27 + 40 + 2 + 3
     briefs = [b.text for b in render_briefs(stored.report, stored.events, formats=("md", "json"))]
     assert briefs == [b.text for b in render_briefs(files.report, files.events, formats=("md", "json"))]
     watchlist = build_context(stored.report, "ngo", stored.events).watchlist
@@ -319,3 +321,50 @@ def test_a_store_of_schema_1_gets_the_watchlist_columns_when_opened(tmp_path: Pa
         conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="schema version 7"):
         open_store(db)
+
+
+def test_weekly_totals_kept_in_the_store_stand_in_for_weeks_no_event_changed(store: Store, tmp_path: Path) -> None:
+    from riskengine import api
+    from riskengine.core.windows import parse_week
+    from riskengine.scoring.pipeline import score_dated
+
+    sample = [e.model_dump(mode="json", exclude_none=True) for e in api.read_events([SAMPLE])]
+    feed = sorted([*sample, *_far_from_the_window()], key=lambda e: (str(e["event_date"]), str(e["event_id"])))
+    ingest_file(store, write_jsonl(tmp_path / "all.jsonl", feed))
+    pack = api.load_rules()
+    week = parse_week("2025-W27")
+
+    def stored(rules: Any = pack) -> tuple[str, int]:
+        with store.snapshot() as snapshot:
+            report = score_dated(snapshot, rules, api.compile_pack(rules), window=week, now="x", periods=snapshot).report
+            return report.model_dump_json(), snapshot.rows_read
+
+    def from_files(rules: Any = pack) -> str:
+        return api.score_files([tmp_path / "all.jsonl"], rules=rules, window=week, now="x").report.model_dump_json()
+
+    cold, read_cold = stored()
+    assert cold == from_files()
+    warm, read_warm = stored()  # every week kept: scoring starts at 2025-W27, a year of look-back
+    assert warm == cold and read_warm <= read_cold - 40
+    # a revised event of 2025-05-30 changes the trend from its week on: those weeks are scored again
+    feed = [{**e, "fatalities": 30} if e["event_id"] == "UKR-S001" else e for e in feed]
+    ingest_file(store, write_jsonl(tmp_path / "all.jsonl", feed))
+    revised, read_revised = stored()
+    assert revised == from_files() and revised != cold and read_warm <= read_revised < read_cold
+    # one of 2023 may change every week after it (as a leg of a year-long pattern): all again
+    feed = [{**e, "fatalities": 9} if e["event_id"] == "MID-007" else e for e in feed]
+    ingest_file(store, write_jsonl(tmp_path / "all.jsonl", feed))
+    assert stored() == (from_files(), read_cold)
+    # an event added to the window leaves the weeks before it as they were
+    late = {**event("LATE-1", "2025-07-02", fatalities=12), "event_type": "Violence against civilians", "sub_event_type": "Attack"}
+    feed = sorted([*feed, late], key=lambda e: (str(e["event_date"]), str(e["event_id"])))
+    ingest_file(store, write_jsonl(tmp_path / "all.jsonl", feed))
+    added, read_added = stored()
+    assert added == from_files() and read_added == read_warm + 1
+    # another rule pack (or riskengine version) does not use these totals
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    (rules / "ngo.yaml").write_text((rules / "ngo.yaml").read_text(encoding="utf-8").replace("    points: 2\n", "    points: 6\n", 1), encoding="utf-8")
+    edited = api.load_rules([rules])
+    other, read_other = stored(edited)
+    assert other == from_files(edited) and read_other == read_cold + 1

@@ -71,7 +71,8 @@ def score_inputs(args: argparse.Namespace, stakeholders: list[str] | None) -> ap
     location = store_location(args.store, args.events)
     if location:  # the store: one state of it, of which only the window's look-back is read, streamed
         with open_store(location) as store, store.snapshot() as snapshot:
-            return score_dated(snapshot, pack, api.compile_pack(pack), window=window_from(args), stakeholders=stakeholders, engine=args.engine, now=args.now)
+            compiled = api.compile_pack(pack)
+            return score_dated(snapshot, pack, compiled, window=window_from(args), stakeholders=stakeholders, engine=args.engine, now=args.now, periods=snapshot)
     scored = api.score_files(
         args.events or None,
         rules=pack,

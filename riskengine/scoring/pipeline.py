@@ -39,8 +39,9 @@ from riskengine.scoring.contributions import (
     template_view,
 )
 from riskengine.scoring.facts import fact_of, fan_out, match_stream, projector, row_projector, share_identical_rules
+from riskengine.scoring.periods import PeriodSource, cache_key, computed, seeded
 from riskengine.scoring.reader import DEFAULT_REORDER_DAYS, Bounds, Prepared, choose_workers, make_bounds, prepare
-from riskengine.scoring.scorer import Detail, per_fields_of
+from riskengine.scoring.scorer import Detail, Totals, per_fields_of
 from riskengine.scoring.scores import Contribution, RulePackInfo, ScoreReport, stakeholder_score, window_out
 from riskengine.scoring.stream import copy_report, prepared_from_files, run_scorer, scorer_for, sorting_if_needed
 
@@ -91,12 +92,12 @@ class Scored:
     read: ReadReport = field(default_factory=ReadReport)
 
 
-def _bounds(plan: ScoringPlan, pack: RulePack, compiled: CompiledRuleSet, batch_size: int, watch: bool) -> Bounds:
+def _bounds(plan: ScoringPlan, pack: RulePack, compiled: CompiledRuleSet, batch_size: int, watch: bool, first_period: dt.date | None = None) -> Bounds:
     # Windows are contiguous and of one length, so the scorer's periods are the history windows.
     return make_bounds(
         compiled,
         per_fields_of(pack),
-        first_period=plan.first_window.start,
+        first_period=first_period or plan.first_window.start,
         last_day=plan.window.end,
         period_days=plan.window.days,
         chunk_size=batch_size,
@@ -117,9 +118,12 @@ def _score_prepared(
     chosen: Sequence[str],
     engine: str,
     now: str | None,
+    totals: Totals | None = None,
 ) -> Scored:
     window, previous = plan.window, plan.history[-2]
     shared, scorer = scorer_for(pack, compiled, chosen, bounds)
+    if totals is not None:  # the periods before bounds.first_period, kept from an earlier score (score_dated)
+        scorer.totals = totals
     detail = scorer.detail = Detail(
         pack, (window.start.toordinal(), previous.start.toordinal()), bounds.keep_from or 0, [w.start.toordinal() for w in plan.history]
     )
@@ -279,11 +283,16 @@ def score_dated(
     engine: str = "durable",
     now: str | None = None,
     batch_size: int = 5000,
+    periods: PeriodSource | None = None,
 ) -> Scored:
     """``score_events`` over a source that reads by date: only the window's look-back (the
     history windows, or the alerts' if longer, less the longest pattern window: ``plan_windows``)
     is read, streamed through the scorer the files go through, so the same events give the same
-    report. With it come the events a brief of it reads, as from ``score_files``."""
+    report. With it come the events a brief of it reads, as from ``score_files``.
+
+    With ``periods``, weekly totals kept from earlier scores stand in for the weeks they hold,
+    and scoring starts at the first week they do not (at the latest the window's); the weeks it
+    scores are handed back to be kept (``riskengine.scoring.periods``)."""
     chosen = check_stakeholders(stakeholders)
     if window is None:
         latest = source.latest_day()
@@ -291,9 +300,20 @@ def score_dated(
             raise InputError([Issue("E403", "no events to score and no window given", hint="give --week or ingest events")])
         window = week_of(latest)
     plan = plan_windows(window, history_weeks, compiled, alerts.weeks_needed(pack, chosen))
-    bounds = _bounds(plan, pack, compiled, batch_size, watch=False)
-    chunks = source.between(plan.earliest, window.end)
-    scored = _score_prepared(prepare(chunks, bounds, {"read": 0}), bounds, plan, pack, compiled, chosen, engine, now)
+    first = plan.first_window.start
+    weeks = [first + dt.timedelta(weeks=n) for n in range((window.start - first).days // 7 + 1)]
+    totals, key = None, cache_key(pack.version)
+    if periods is not None and key is not None and engine == "durable" and plan.earliest != dt.date.min and alerts.is_iso_week(window):
+        known = periods.known_periods(key, chosen, weeks[0], weeks[-1])
+        # The window is scored again whatever is kept: its run (from a pattern window before it)
+        # also finds the firings of the week before, whose contributions the report lists.
+        first = min([w for w in weeks if w not in known] + [window.start])
+        totals = seeded({w: known[w] for w in weeks if w < first})
+    bounds = _bounds(plan, pack, compiled, batch_size, watch=False, first_period=first)
+    chunks = source.between(bounds.first_day, window.end)
+    scored = _score_prepared(prepare(chunks, bounds, {"read": 0}), bounds, plan, pack, compiled, chosen, engine, now, totals)
+    if periods is not None and key is not None and totals is not None:
+        periods.keep_periods(key, computed(totals, [w for w in weeks if w >= first], chosen))
     events = {e.event_id: e for e in scored.events}
     events.update((e.event_id, e) for e in source.watched(window))
     scored.events = sorted(events.values(), key=lambda e: (e.event_date, e.event_id))

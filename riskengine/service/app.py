@@ -192,7 +192,7 @@ class Service:
             return hit
         with self.store.snapshot() as snapshot:
             key = (snapshot.seq, *shape)  # the state actually read, should an ingest have committed since
-            scored = self._cached(key) or score_dated(snapshot, loaded.pack, loaded.compiled, window=window, stakeholders=stakeholders)
+            scored = self._cached(key) or score_dated(snapshot, loaded.pack, loaded.compiled, window=window, stakeholders=stakeholders, periods=snapshot)
         with self._reports_lock:
             self._reports[key] = scored
             self._reports.move_to_end(key)

@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -18,6 +18,7 @@ from riskengine.store.dialect import Dialect, StoreError, dialect_for
 
 SCHEMA_VERSION = "2"
 _LOOKUP_BATCH = 500  # ids per "IN (...)": well under SQLite's 999 host parameters
+PERIOD_CACHE_KEYS = 8  # rule packs (and code versions) whose weekly totals are kept
 
 
 def _schema(serial: str) -> list[str]:
@@ -74,6 +75,16 @@ def _schema(serial: str) -> list[str]:
             destination TEXT NOT NULL,
             published_at TEXT NOT NULL)""",
         "CREATE INDEX IF NOT EXISTS briefs_week ON briefs (stakeholder, week)",
+        # Weekly score totals of a rule pack, per stakeholder, as of the store state (seq) they
+        # were computed at: a later score takes the weeks no event has changed since
+        # (riskengine.scoring.periods). A cache: deleting the rows loses nothing but time.
+        """CREATE TABLE IF NOT EXISTS period_totals (
+            cache_key TEXT NOT NULL,
+            period_start TEXT NOT NULL,
+            stakeholder TEXT NOT NULL,
+            as_of_seq BIGINT NOT NULL,
+            totals TEXT NOT NULL,
+            PRIMARY KEY (cache_key, period_start, stakeholder))""",
         # One row per alert and webhook, written before the first attempt: at most once.
         """CREATE TABLE IF NOT EXISTS alert_deliveries (
             alert_id TEXT NOT NULL,
@@ -240,10 +251,11 @@ class Snapshot:
     a field added to the model later unconverted.
     """
 
-    def __init__(self, conn: Any, dialect: Dialect, chunk_size: int) -> None:
+    def __init__(self, conn: Any, dialect: Dialect, chunk_size: int, store: Store | None = None) -> None:
         self.conn = conn
         self.dialect = dialect
         self.chunk_size = chunk_size
+        self.store = store  # where keep_periods writes (this snapshot only reads)
         self.rows_read = 0  # payloads turned into events: what a test of "reads only its window" counts
         self.seq = int(self._one("SELECT coalesce(max(seq), 0) FROM events_latest"))
 
@@ -293,6 +305,60 @@ class Snapshot:
         ).fetchall()
         self.rows_read += len(rows)
         return [Event.model_validate_json(payload) for _day, _id, payload in rows]
+
+
+    def known_periods(self, key: str, stakeholders: Sequence[str], first: dt.date, last: dt.date) -> dict[dt.date, dict[str, str]]:
+        """Weekly totals kept for ``key`` for the weeks starting ``first`` .. ``last`` that no
+        event has changed since (``riskengine.scoring.periods``), for every one of ``stakeholders``.
+
+        A week's totals hold until an event dated in it, or in the pattern reach before it, is
+        added or revised; counted here, more cautiously, as long as every event added or revised
+        since (every revision of it, old dates included) is dated after the week."""
+        rows = self.conn.execute(
+            self.dialect.sql("SELECT period_start, stakeholder, as_of_seq, totals FROM period_totals WHERE cache_key = ? AND period_start >= ? AND period_start <= ?"),
+            (key, first.isoformat(), last.isoformat()),
+        ).fetchall()
+        changed_from: dict[int, str | None] = {}
+        found: dict[dt.date, dict[str, str]] = {}
+        for start, stakeholder, as_of, totals in rows:
+            as_of = int(as_of)
+            if as_of > self.seq:
+                continue  # computed from a state this snapshot does not see
+            if as_of not in changed_from:
+                changed_from[as_of] = self._one(
+                    "SELECT min(event_date) FROM event_revisions WHERE event_id IN (SELECT event_id FROM event_revisions WHERE seq > ? AND seq <= ?)",
+                    (as_of, self.seq),
+                )
+            day = dt.date.fromisoformat(start)
+            since = changed_from[as_of]
+            if since is None or since > (day + dt.timedelta(days=6)).isoformat():
+                found.setdefault(day, {})[stakeholder] = totals
+        wanted = set(stakeholders)
+        return {day: kept for day, kept in found.items() if wanted <= kept.keys()}
+
+    def keep_periods(self, key: str, periods: Mapping[dt.date, Mapping[str, str]]) -> None:
+        """Keep weekly totals computed from this snapshot's state, replacing older ones; only the
+        last ``PERIOD_CACHE_KEYS`` rule packs' are kept. A store that cannot be written to
+        (a read-only file, a read-only role) is left as it is: the next score is only slower."""
+        if self.store is None or not periods:
+            return
+        try:
+            with self.store.write() as w:
+                for start, by_stakeholder in sorted(periods.items()):
+                    for stakeholder, totals in sorted(by_stakeholder.items()):
+                        w.execute(
+                            "INSERT INTO period_totals (cache_key, period_start, stakeholder, as_of_seq, totals) VALUES (?, ?, ?, ?, ?)"
+                            " ON CONFLICT (cache_key, period_start, stakeholder) DO UPDATE SET as_of_seq = excluded.as_of_seq,"
+                            " totals = excluded.totals WHERE period_totals.as_of_seq <= excluded.as_of_seq",
+                            (key, start.isoformat(), stakeholder, self.seq, totals),
+                        )
+                w.execute(
+                    "DELETE FROM period_totals WHERE cache_key NOT IN (SELECT cache_key FROM"
+                    " (SELECT cache_key, max(as_of_seq) AS newest FROM period_totals GROUP BY cache_key ORDER BY newest DESC, cache_key LIMIT ?) AS recent)",
+                    (PERIOD_CACHE_KEYS,),
+                )
+        except Exception:  # noqa: BLE001 - sqlite3/psycopg refusing a write: the cache is an optimisation
+            pass
 
 
 class Store:
@@ -349,7 +415,7 @@ class Store:
         conn = self.dialect.connect()
         try:
             self.dialect.begin_read(conn)
-            yield Snapshot(conn, self.dialect, chunk_size)
+            yield Snapshot(conn, self.dialect, chunk_size, self)
         finally:
             with suppress(Exception):  # a read-only transaction: nothing to keep if ending it fails
                 conn.execute("ROLLBACK")
