@@ -218,7 +218,11 @@ def _far_from_the_window() -> list[dict[str, object]]:
              "diplomatic_kind": "talks", "scheduled_date": "2025-07-10"}  # fmt: skip
     # in the alerts' look-back (79 weeks and 365 days before the week), not in the trend's
     middle = [event(f"MID-{n:03d}", f"2023-{3 + n % 9:02d}-{1 + n % 28:02d}", fatalities=n % 3) for n in range(40)]
-    return [*before, struck, talks, *middle, *after]
+    # a site struck in 2025-W26 and 364 days before: the first strike is a year before the week
+    # before the window, and 359 days before the window (a score of the week must reach it)
+    edge = [{**event(f"EDGE-{n}", day), "event_type": "Explosions/Remote violence", "sub_event_type": "Air/drone strike",
+             "country": "RUS", "target_name": "Edge Works"} for n, day in ((1, "2024-06-26"), (2, "2025-06-25"))]  # fmt: skip
+    return [*before, struck, talks, *middle, *edge, *after]
 
 
 def test_a_week_reads_only_its_look_back_and_gives_what_the_files_give(store: Store, tmp_path: Path) -> None:
@@ -239,8 +243,9 @@ def test_a_week_reads_only_its_look_back_and_gives_what_the_files_give(store: St
     files = api.score_files([path], rules=pack, window=week, now="2025-07-07T06:00:00Z")
     assert stored.report.model_dump_json() == files.report.model_dump_json()
     # The sample's 27 events, the 40 of the alerts' look-back, the two old ones the watchlist
-    # needs, and the in-window hits on their target once more: not the 400 outside.
-    assert len(everything) == 469 and read <= 27 + 40 + 2 + 3
+    # needs, the two strikes of 'Edge Works', and the in-window hits on their target once more:
+    # not the 400 outside.
+    assert len(everything) == 471 and read <= 27 + 40 + 2 + 2 + 3
     briefs = [b.text for b in render_briefs(stored.report, stored.events, formats=("md", "json"))]
     assert briefs == [b.text for b in render_briefs(files.report, files.events, formats=("md", "json"))]
     watchlist = build_context(stored.report, "ngo", stored.events).watchlist
@@ -344,7 +349,7 @@ def test_weekly_totals_kept_in_the_store_stand_in_for_weeks_no_event_changed(sto
 
     cold, read_cold = stored()
     assert cold == from_files()
-    warm, read_warm = stored()  # every week kept: scoring starts at 2025-W27, a year of look-back
+    warm, read_warm = stored()  # every week kept: scoring starts at 2025-W26, a year of look-back
     assert warm == cold and read_warm <= read_cold - 40
     # a revised event of 2025-05-30 changes the trend from its week on: those weeks are scored again
     feed = [{**e, "fatalities": 30} if e["event_id"] == "UKR-S001" else e for e in feed]

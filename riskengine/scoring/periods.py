@@ -8,8 +8,8 @@ depend only on the rules and on the events dated from its first day less the lon
 window to its last day, so once computed they hold until an event of that span is added or
 revised. The store keeps them per rule pack, week and stakeholder with the store state they were
 computed at (``PeriodSource``); ``pipeline.score_dated`` takes the weeks still valid from it and
-scores only from the first week that is not (at the latest the window's own, whose run also
-finds the contributions of the week before), then hands back the weeks it computed. After a
+scores only from the first week that is not (at the latest the week before the window, whose
+contributions the report lists), then hands back the weeks it computed. After a
 weekly ingest that is a year of events (the pattern reach) instead of the alerts' 79 weeks and
 a year.
 

@@ -291,8 +291,8 @@ def score_dated(
     report. With it come the events a brief of it reads, as from ``score_files``.
 
     With ``periods``, weekly totals kept from earlier scores stand in for the weeks they hold,
-    and scoring starts at the first week they do not (at the latest the window's); the weeks it
-    scores are handed back to be kept (``riskengine.scoring.periods``)."""
+    and scoring starts at the first week they do not (at the latest the week before the
+    window's); the weeks it scores are handed back to be kept (``riskengine.scoring.periods``)."""
     chosen = check_stakeholders(stakeholders)
     if window is None:
         latest = source.latest_day()
@@ -305,9 +305,10 @@ def score_dated(
     totals, key = None, cache_key(pack.version)
     if periods is not None and key is not None and engine == "durable" and plan.earliest != dt.date.min and alerts.is_iso_week(window):
         known = periods.known_periods(key, chosen, weeks[0], weeks[-1])
-        # The window is scored again whatever is kept: its run (from a pattern window before it)
-        # also finds the firings of the week before, whose contributions the report lists.
-        first = min([w for w in weeks if w not in known] + [window.start])
+        # At the latest from the week before the window, whatever is kept: the report lists the
+        # contributions of both, and a firing of that week may have a leg a whole pattern window
+        # before it (a run from the window's own week would start a week too late for it).
+        first = min([w for w in weeks if w not in known] + [plan.history[-2].start])
         totals = seeded({w: known[w] for w in weeks if w < first})
     bounds = _bounds(plan, pack, compiled, batch_size, watch=False, first_period=first)
     chunks = source.between(bounds.first_day, window.end)
