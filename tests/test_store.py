@@ -263,9 +263,17 @@ def _brief_json(db: str, week: str, *extra: str) -> dict[str, object]:
 def test_since_last_week_is_against_the_brief_sent_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "s.db")
     assert main(["ingest", "--store", db, str(SAMPLE)]) == 0
-    first = _brief_json(db, "2025-W27")["bluf"]
+    unsent = _brief_json(db, "2025-W27")
+    first = unsent["bluf"]
     assert isinstance(first, dict) and first["sentence"].endswith("Changes are against 2025-W26 as scored now (no 2025-W26 brief was published).")
     rescored_before = first["previous_score"]
+    # the rest is the brief the files give, calibration (likelihood words from the weeks before) included
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["brief", str(SAMPLE), "--week", "2025-W27", "--stakeholder", "ngo", "--format", "json", "--out", "-", "--now", "2025-07-07T06:00:00Z"]) == 0
+    from_files = json.loads(out.getvalue())
+    assert first["sentence"] == from_files["bluf"]["sentence"] + " Changes are against 2025-W26 as scored now (no 2025-W26 brief was published)."
+    assert {**unsent, "bluf": from_files["bluf"]} == from_files
     # publish 2025-W26, then add an event to that week: the brief of 2025-W27 compares with what was sent
     assert main(["brief", "--store", db, "--week", "2025-W26", "--stakeholder", "ngo", "--format", "md", "--out", str(tmp_path / "b"), "--now", "2025-06-30T06:00:00Z"]) == 0
     with open_store(db) as store:
@@ -349,7 +357,7 @@ def test_weekly_totals_kept_in_the_store_stand_in_for_weeks_no_event_changed(sto
 
     cold, read_cold = stored()
     assert cold == from_files()
-    warm, read_warm = stored()  # every week kept: scoring starts at 2025-W26, a year of look-back
+    warm, read_warm = stored()  # every week kept: scoring starts at the trend's first week, a year of look-back
     assert warm == cold and read_warm <= read_cold - 40
     # a revised event of 2025-05-30 changes the trend from its week on: those weeks are scored again
     feed = [{**e, "fatalities": 30} if e["event_id"] == "UKR-S001" else e for e in feed]

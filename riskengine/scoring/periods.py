@@ -8,10 +8,10 @@ depend only on the rules and on the events dated from its first day less the lon
 window to its last day, so once computed they hold until an event of that span is added or
 revised. The store keeps them per rule pack, week and stakeholder with the store state they were
 computed at (``PeriodSource``); ``pipeline.score_dated`` takes the weeks still valid from it and
-scores only from the first week that is not (at the latest the week before the window, whose
-contributions the report lists), then hands back the weeks it computed. After a
-weekly ingest that is a year of events (the pattern reach) instead of the alerts' 79 weeks and
-a year.
+scores only from the first week that is not (at the latest the first week of the trend, whose
+points per region, and the contributions of the window and the week before, the report lists
+and the totals do not hold), then hands back the weeks it computed. After a weekly ingest that
+is the trend's 12 weeks and a year (the pattern reach) instead of the alerts' 79 weeks and a year.
 
 Only ISO weeks are kept (any other window length would cut periods elsewhere), only with
 bounded pattern windows, and only for the durable engine. Totals are kept under the rule pack's

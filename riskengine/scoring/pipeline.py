@@ -279,7 +279,7 @@ def score_dated(
     *,
     window: Window | None = None,
     stakeholders: Iterable[str] | None = None,
-    history_weeks: int = 8,
+    history_weeks: int = HISTORY_WEEKS,
     engine: str = "durable",
     now: str | None = None,
     batch_size: int = 5000,
@@ -291,8 +291,8 @@ def score_dated(
     report. With it come the events a brief of it reads, as from ``score_files``.
 
     With ``periods``, weekly totals kept from earlier scores stand in for the weeks they hold,
-    and scoring starts at the first week they do not (at the latest the week before the
-    window's); the weeks it scores are handed back to be kept (``riskengine.scoring.periods``)."""
+    and scoring starts at the first week they do not (at the latest the first of the trend's
+    weeks); the weeks it scores are handed back to be kept (``riskengine.scoring.periods``)."""
     chosen = check_stakeholders(stakeholders)
     if window is None:
         latest = source.latest_day()
@@ -305,10 +305,11 @@ def score_dated(
     totals, key = None, cache_key(pack.version)
     if periods is not None and key is not None and engine == "durable" and plan.earliest != dt.date.min and alerts.is_iso_week(window):
         known = periods.known_periods(key, chosen, weeks[0], weeks[-1])
-        # At the latest from the week before the window, whatever is kept: the report lists the
-        # contributions of both, and a firing of that week may have a leg a whole pattern window
-        # before it (a run from the window's own week would start a week too late for it).
-        first = min([w for w in weeks if w not in known] + [plan.history[-2].start])
+        # At the latest from the first trend week, whatever is kept: the report lists the
+        # contributions of the window and the week before, and the trend's points per region,
+        # which the kept totals do not hold; and a firing of each may have a leg a whole pattern
+        # window before it.
+        first = min([w for w in weeks if w not in known] + [plan.history[0].start])
         totals = seeded({w: known[w] for w in weeks if w < first})
     bounds = _bounds(plan, pack, compiled, batch_size, watch=False, first_period=first)
     chunks = source.between(bounds.first_day, window.end)
