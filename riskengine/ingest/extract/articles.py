@@ -26,7 +26,7 @@ from riskengine.core.events import Event, FigureClaim, Source, Span
 from riskengine.ingest.derive.enrich import enrich_event
 from riskengine.ingest.extract.dates import DatePhrase, find_dates
 from riskengine.ingest.extract.gazetteer import Gazetteer, PlaceMention, default_gazetteer
-from riskengine.ingest.extract.numbers import Quantity, find_quantities
+from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities
 from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns
 from riskengine.ingest.extract.text import (
     Article,
@@ -75,22 +75,41 @@ class Mention:
     mutual: bool = False
 
 
+_LEVEL_ORDER = {"place": 0, "region": 1, "country": 2}
+
+
 @dataclass
 class Cluster:
+    """Mentions of one event. Its place (the most specific, the first of equals) and date (the
+    first past date) are kept up to date as mentions are added: clustering asks for them once per
+    candidate cluster and mention, so recomputing them made a long article slow."""
+
     kind: Kind
     mentions: list[Mention] = field(default_factory=list)
+    _place: PlaceMention | None = None
+    _date: DatePhrase | None = None
+
+    def __post_init__(self) -> None:
+        initial, self.mentions = self.mentions, []
+        for m in initial:
+            self.add(m)
+
+    def add(self, m: Mention) -> None:
+        self.mentions.append(m)
+        if m.place is not None and (self._place is None or _LEVEL_ORDER[m.place.place.level] < _LEVEL_ORDER[self._place.place.level]):
+            self._place = m.place
+        if self._date is None and m.date is not None and not m.date.future:
+            self._date = m.date
 
     @property
     def first(self) -> Mention:
         return self.mentions[0]
 
     def place(self) -> PlaceMention | None:
-        ranked = [m.place for m in self.mentions if m.place is not None]
-        order = {"place": 0, "region": 1, "country": 2}
-        return min(ranked, key=lambda p: order[p.place.level]) if ranked else None
+        return self._place
 
     def date(self) -> DatePhrase | None:
-        return next((m.date for m in self.mentions if m.date is not None and not m.date.future), None)
+        return self._date
 
     def figures(self) -> list[Figure]:
         return [f for m in self.mentions for f in m.figures]
@@ -125,8 +144,12 @@ class Extractor:
                 f"no date for {article.path}",
             )
         self._last_weapon = (-1, None)
+        self._dates: dict[tuple[int, int], list[DatePhrase]] = {}
         self._starts = [x.start for x in article.sentences]
-        countries = {p.place.country for p in self.g.scan(article.work)}
+        # Each sentence's places, read once without the article's countries (which are these
+        # places' countries); a sentence is read again with them only where they could matter.
+        self._places = [self.g.scan_detail(article.work[x.start : x.end]) for x in article.sentences]
+        countries = {p.place.country for places, _ in self._places for p in places}
         mentions: list[Mention] = []
         last_mentions: list[Mention] = []
         for sentence in article.sentences:
@@ -146,12 +169,19 @@ class Extractor:
 
     def _sentence(self, article: Article, sentence: Sentence, countries: set[str], recent: list[Mention]) -> list[Mention]:
         text = article.work
-        places = list(self.g.scan(text[sentence.start : sentence.end], countries))
-        places = [PlaceMention(pm.start + sentence.start, pm.end + sentence.start, pm.text, pm.place, pm.side_adjective) for pm in places]
         mentions: list[Mention] = []
-        for clause in clauses(text, sentence.start, sentence.end):
-            mentions.extend(self._cues(article, sentence, clause))
-        mentions = self._merge_overlaps(mentions)
+        # Most sentences of a long article name no event: one search for any cue word skips them.
+        if self.p.any_cue_lower.search(text[sentence.start : sentence.end].lower()):
+            for clause in clauses(text, sentence.start, sentence.end):
+                mentions.extend(self._cues(article, sentence, clause))
+            mentions = self._merge_overlaps(mentions)
+        places: list[PlaceMention] = []
+        if mentions:  # places matter only to mentions (figures attach by position)
+            found, looked_up = self._places[sentence.index]
+            if looked_up and countries and not self.g.same_towns(looked_up, countries):
+                found = self.g.scan(text[sentence.start : sentence.end], countries)
+            shift = sentence.start
+            places = [PlaceMention(pm.start + shift, pm.end + shift, pm.text, pm.place, pm.side_adjective, pm.side) for pm in found]
         for m in mentions:
             self._fill(article, m, places, recent)
         # Two events in one clause ("spoke by phone ... and offered talks in Istanbul"): a
@@ -170,12 +200,17 @@ class Extractor:
     def _cues(self, article: Article, sentence: Sentence, clause: tuple[int, int]) -> list[Mention]:
         text = article.work[clause[0] : clause[1]]
         found: list[Mention] = []
+        present = self.p.cue_words_in(text)
+        tokens: tuple[list[int], list[int]] | None = None
         for kind in self.p.kinds.values():
             for cue in kind.cues:
+                if cue.keys.isdisjoint(present):
+                    continue
                 for m in cue.words.finditer(text):
                     start, end = m.start(), m.end()
                     if cue.near is not None:
-                        near = _within_words(text, start, end, cue.near, cue.window)
+                        tokens = tokens or _tokens(text)
+                        near = _within_words(text, start, end, cue.near, cue.window, tokens)
                         if near is None:
                             continue
                         # "attack drones", "strike drones" name a kind of weapon, not an attack.
@@ -238,7 +273,7 @@ class Extractor:
         published = article.published
         assert published is not None
         # A wire dateline ("KYIV, Feb 10 - ...") dates the report, not the event.
-        dates = [d for d in find_dates(clause_text, published, m.clause[0]) if not re.match(r"\s*(?:\(|[-–—]\s)", text[d.end : d.end + 3])]
+        dates = [d for d in self._clause_dates(clause_text, published, m.clause[0]) if not re.match(r"\s*(?:\(|[-–—]\s)", text[d.end : d.end + 3])]
         if dates:
             m.date = min(dates, key=lambda d: _distance(d.start, d.end, m.start, m.end))
         # Status of a diplomatic event.
@@ -249,6 +284,13 @@ class Extractor:
                     break
         if m.status is None:
             m.status = m.kind.default_status
+
+    def _clause_dates(self, clause_text: str, published: dt.date, offset: int) -> list[DatePhrase]:
+        """The date phrases of a clause, read once for all its mentions."""
+        key = (offset, len(clause_text))
+        if key not in self._dates:
+            self._dates[key] = find_dates(clause_text, published, offset)
+        return self._dates[key]
 
     def _paragraph_place(self, article: Article, m: Mention) -> PlaceMention | None:
         """A mention without a place in its sentence: the last town or region named earlier in its paragraph."""
@@ -263,7 +305,7 @@ class Extractor:
                 break
             if s.heading:
                 continue
-            for p in self.g.scan(article.work[s.start : s.end]):
+            for p in self._places[index][0]:
                 if p.place.level != "country" and not p.side_adjective:
                     best = PlaceMention(p.start + s.start, p.end + s.start, p.text, p.place)
             if best is not None:
@@ -317,6 +359,10 @@ class Extractor:
         # The weapon last counted, also from the sentence before ("... with more than 40 drones.
         # The air force says 35 were shot down."); a new paragraph forgets it.
         last_weapon = self._last_weapon[1] if self._last_weapon[0] == sentence.paragraph else None
+        whole = text[sentence.start : sentence.end]
+        if not (may_have_quantities(whole, self.p.vague) or _PERSON_NOUN.search(whole) or self.p.any_negation.search(whole)):
+            self._last_weapon = (sentence.paragraph, last_weapon)
+            return out  # no number, vague quantity, person or negation: no figure (one cheap test)
         for clause in clauses(text, sentence.start, sentence.end):
             c_text = text[clause[0] : clause[1]]
             blocked_from = None
@@ -352,13 +398,13 @@ class Extractor:
                 classified.claimed_by = self._claimant(c_text)
                 out.append(classified)
             # "injuring a 64-year-old man", "a child was killed": one person.
-            for m in re.finditer(r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|child|boy|girl|person|civilian|resident|soldier|teenager|pensioner)\b(?:\s+(?:was|has been)\s+(killed|injured|wounded|hurt|hospitali[sz]ed))?", c_text):
+            for m in _ONE_PERSON.finditer(c_text) if _PERSON_NOUN.search(c_text) else ():
                 verb = (m.group(1) or m.group(2) or "").lower()
                 if not verb or re.search(r"\b(?:including|among them)\s+$", c_text[max(0, m.start() - 12) : m.start()]):
                     continue
                 fld = "fatalities" if verb.startswith("kill") else "hospitalised" if verb.startswith("hosp") else "injured"
                 out.append(Figure(fld, 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=self._claimant(c_text)))
-            for rx, fields in self.p.negations:
+            for rx, fields in self.p.negations if self.p.any_negation.search(c_text) else ():
                 for m in rx.finditer(c_text):
                     after = c_text[m.end() : m.end() + 20]
                     if self.p.negation_scope.match(after.strip()) or (blocked_from is not None and clause[0] + m.start() > blocked_from):
@@ -406,18 +452,14 @@ class Extractor:
         # Role words right after: "40 were shot down", "three people dead", "35 people were hospitalised".
         if re.match(r"\s*(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:reportedly|successfully|all)\s+)?(?:shot\s+down|intercepted|downed|destroyed|neutrali[sz]ed|jammed)", after) and last_weapon:
             return Figure(f"{last_weapon}_intercepted", q.value, offset + q.start, offset + q.end, q.qualifier)
-        people_after = bool(re.match(r"\s*(?:[\w-]+\s+)?(?:" + self.p.people.pattern + r")", after, re.IGNORECASE))
-        gap = re.match(
-            r"\s*(?:(?:[\w-]+\s+)?(?:" + self.p.people.pattern + r")\s+)?(?:(?:were|was|have\s+been|had\s+been|are|being|got)\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly)\s+)?",
-            after,
-            re.IGNORECASE,
-        )
+        people_after = bool(self.p.people_after.match(after))
+        gap = self.p.casualty_gap.match(after)
         for fld in PERSON_FIELDS:
             if self.p.casualty[fld].match(after, gap.end() if gap else 0):
                 return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         # Verb right before: "killing two people", "killed nine", "wounding seven".
         for fld in PERSON_FIELDS:
-            if re.search(rf"(?:{self.p.casualty[fld].pattern})\s+(?:(?:at\s+least|about|some|nearly|around|over|more\s+than)\s+)?$", before, re.IGNORECASE):
+            if self.p.casualty_before[fld].search(before):
                 nxt = words_after[0].lower().strip(".,;") if words_after else ""
                 if not nxt or people_after or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during") or not nxt.isalpha():
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
@@ -438,14 +480,14 @@ class Extractor:
         if not of:
             return []
         before = c_text[max(0, q.start - 60) : q.start]
-        verb_before = bool(re.search(rf"(?:{self.p.intercept.pattern})\s+(?:(?:a\s+total\s+of|all\s+but|only)\s+)?$", before, re.IGNORECASE))
+        verb_before = bool(self.p.intercept_before.search(before))
         total: Quantity | None = nxt if nxt is not None and nxt.start == q.end + of.end() - 0 and nxt.qualifier != "vague" else None
         rest = c_text[(total.end if total else q.end + of.end()) :]
         pronoun = re.match(r"\s+(?:out\s+)?of\s+(?:them|those|these)\b", after)
         if total is None and not pronoun:
             return []
         weapon_m = self.p.weapons.match(rest.lstrip()[:60]) or (self.p.weapons.search(rest[:40]) if total else None)
-        verb_after = bool(re.match(r"\s*(?:[\w-]+\s+){0,4}?(?:(?:were|was|have\s+been|had\s+been)\s+)?(?:\w+\s+)?(?:" + self.p.intercept.pattern + ")", rest, re.IGNORECASE))
+        verb_after = bool(self.p.intercept_after.match(rest))
         if not (verb_before or verb_after):
             return []
         weapon = self.p.weapon_of.get(weapon_m.group(0).lower()) if weapon_m else None
@@ -535,60 +577,94 @@ class Extractor:
     def _cluster(self, mentions: list[Mention]) -> list[Cluster]:
         clusters: list[Cluster] = []
         by_group: dict[str, list[Cluster]] = {}
+        # Clusters by (group, country, admin1) of their place: a mention with a town or region of
+        # its own can only join one of these (_compatible), so it need not try the others.
+        by_place: dict[tuple[str, str, str | None], list[Cluster]] = {}
+        ordinal: dict[int, int] = {}  # id(cluster) -> its position in by_group[group]
+
+        def index_place(c: Cluster) -> None:
+            cp = c.place()
+            if cp is not None and cp.place.level != "country":
+                same = by_place.setdefault((c.kind.group, cp.place.country, cp.place.admin1), [])
+                if not same or same[-1] is not c:
+                    same.append(c)
+
         for m in mentions:
             group = m.kind.group
+            name = m.kind.name
+            members = by_group.get(group, [])
+            window = len(members) - 64
             # Only the group's latest clusters are candidates (bounded, so a long article stays
             # linear): a report's events are told near each other.
-            same_group = [c for c in by_group.get(group, [])[-64:] if group not in ("diplomacy", "troops", "unrest") or c.kind.name == m.kind.name]
-            recent = [c for c in same_group if group != "strike" or m.sentence.index - c.mentions[-1].sentence.index <= 4]
+            own_place = m.place is not None and m.place.place.level != "country" and not m.inherited_place and not m.anaphoric
+            if own_place:
+                key = (group, m.place.place.country, m.place.place.admin1)  # type: ignore[union-attr]
+                pool = sorted({id(c): c for c in by_place.get(key, []) if ordinal[id(c)] >= window}.values(), key=lambda c: ordinal[id(c)])
+            else:
+                pool = members[-64:]
+            same_group = [c for c in pool if group not in ("diplomacy", "troops", "unrest") or c.kind.name == name]
+            index = m.sentence.index
+
+            def is_recent(c: Cluster, index: int = index, group: str = group) -> bool:
+                return group != "strike" or index - c.mentions[-1].sentence.index <= 4
+
             date = m.date.date if m.date and not m.date.future else None
             if m.anaphoric:
                 host = _place_match(same_group, m) if m.place and m.place.place.level != "country" else None
-                if host is None and (m.place is None or m.place.place.level == "country") and recent:
-                    host = recent[-1]
+                if host is None and (m.place is None or m.place.place.level == "country"):
+                    host = next((c for c in reversed(same_group) if is_recent(c)), None)
                 if host is not None:
-                    host.mentions.append(m)
+                    host.add(m)
+                    index_place(host)
                 continue
             host = None
+            strike = group == "strike"
+            interception = name == "interception"
+            family = _family(name)
+            # A strike with its own launch count is another strike; an interception's share
+            # ("17 of 18 drones") counts the strike it stopped.
+            own_figures = not interception and any(f.field.endswith("_launched") for f in m.figures)
             for c in reversed(same_group):
                 c_date = c.date()
                 if date is not None and c_date is not None and c_date.date != date:
                     continue
-                if group == "strike" and m.kind.name == "interception" and c.kind.name != "interception" and m.weapon_side and m.weapon_side != c.first.initiator:
-                    continue
-                # "Russia's air defences shot down 40 Ukrainian drones" in its own sentence is the
-                # defender's claim, its own event (the documented convention), not the strike's.
-                if group == "strike" and m.kind.name == "interception" and c.kind.name != "interception" and m.weapon_side and m.sentence.index != c.mentions[-1].sentence.index:
-                    continue
+                c_name = c.kind.name
+                if strike and interception and c_name != "interception" and m.weapon_side:
+                    if m.weapon_side != c.first.initiator:
+                        continue
+                    # "Russia's air defences shot down 40 Ukrainian drones" in its own sentence is
+                    # the defender's claim, its own event (the documented convention), not the strike's.
+                    if index != c.mentions[-1].sentence.index:
+                        continue
                 # Artillery, air raids and long-range drone/missile strikes are different events.
-                if group == "strike" and _family(m.kind.name) != _family(c.kind.name) and "interception" not in (m.kind.name, c.kind.name):
+                if strike and not interception and c_name != "interception" and family != _family(c_name):
                     continue
                 cp = c.place()
-                if m.place is not None and m.place.place.level != "country" and not m.inherited_place:
-                    if cp is not None and _compatible(cp, m.place):
+                if own_place:
+                    if cp is not None and _compatible(cp, m.place):  # type: ignore[arg-type]
                         host = c
                         break
                     continue
-                # A strike with its own launch count is another strike; an interception's share
-                # ("17 of 18 drones") counts the strike it stopped.
-                own_figures = m.kind.name != "interception" and any(f.field.endswith(("_launched",)) for f in m.figures)
                 if own_figures and cp is not None and cp.place.level != "country":
                     continue
                 if m.place is not None and m.place.place.level == "country" and cp is not None and cp.place.level == "country" and cp.place.country != m.place.place.country:
                     continue
                 if m.inherited_place and cp is not None and not _compatible(cp, m.place):  # type: ignore[arg-type]
                     continue
-                if m.place is None and c not in recent:
+                if m.place is None and not is_recent(c):
                     continue
                 host = c
                 break
             if host is None:
-                clusters.append(Cluster(m.kind, [m]))
-                by_group.setdefault(group, []).append(clusters[-1])
+                host = Cluster(m.kind, [m])
+                clusters.append(host)
+                ordinal[id(host)] = len(members)
+                by_group.setdefault(group, []).append(host)
             else:
-                host.mentions.append(m)
-                if host.kind.name == "interception" and m.kind.name != "interception":
+                host.add(m)
+                if host.kind.name == "interception" and not interception:
                     host.kind = m.kind
+            index_place(host)
         return clusters
 
     def _anchored(self, c: Cluster) -> bool:
@@ -795,6 +871,8 @@ class Extractor:
             if m.anaphoric and best is not None:
                 continue
             text = article.work[m.clause[0] : m.clause[1]]
+            if not self.p.any_target_category.search(text.lower()):
+                continue
             for category, rx in self.p.target_categories:
                 for hit in rx.finditer(text):
                     d = _distance(m.clause[0] + hit.start(), m.clause[0] + hit.end(), m.start, m.end)
@@ -809,7 +887,7 @@ class Extractor:
             return None
         for m in c.mentions:
             text = article.work[m.clause[0] : m.clause[1]]
-            hit = self.p.target_name.search(text)
+            hit = self.p.target_name.search(text) if self.p.target_name_head.search(text) else None
             if hit:
                 head = hit.group(2)
                 name = hit.group(1).strip()
@@ -845,14 +923,14 @@ class Extractor:
 # -- helpers -----------------------------------------------------------------------------------
 
 
-def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: int) -> tuple[int, int] | None:
-    left = text[:start]
-    right = text[end:]
-    left_words = re.finditer(r"\S+", left)
-    spans = [w.start() for w in left_words]
-    lo = spans[-window] if len(spans) >= window else 0
-    right_spans = [w.end() for w in re.finditer(r"\S+", right)]
-    hi = end + (right_spans[window - 1] if len(right_spans) >= window else len(right))
+def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: int, tokens: tuple[list[int], list[int]] | None = None) -> tuple[int, int] | None:
+    """The match of ``rx`` nearest the span, within ``window`` words either side of it (tokens:
+    the starts and ends of the text's words, when the caller has them)."""
+    starts, ends = tokens or _tokens(text)
+    before = bisect.bisect_left(starts, start)  # words starting before the span
+    lo = starts[before - window] if before >= window else 0
+    after = bisect.bisect_right(ends, end)  # words ending after it
+    hi = ends[after + window - 1] if len(ends) - after >= window else len(text)
     best = None
     for m in rx.finditer(text, lo, hi):
         if m.start() < end and m.end() > start:
@@ -863,8 +941,23 @@ def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: 
     return best[1] if best else None
 
 
+_WORD = re.compile(r"\S+")
+
+
+def _tokens(text: str) -> tuple[list[int], list[int]]:
+    spans = [m.span() for m in _WORD.finditer(text)]
+    return [a for a, _ in spans], [b for _, b in spans]
+
+
+_PERSON_NOUN = re.compile(r"\b(?:man|woman|child|boy|girl|person|civilian|resident|soldier|teenager|pensioner)\b")
+_ONE_PERSON = re.compile(
+    r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|child|boy|girl|person|civilian|resident|soldier|teenager|pensioner)\b(?:\s+(?:was|has been)\s+(killed|injured|wounded|hurt|hospitali[sz]ed))?"
+)
+_FAMILIES = {"shelling": "artillery", "air_strike": "air"}
+
+
 def _family(kind: str) -> str:
-    return {"shelling": "artillery", "air_strike": "air"}.get(kind, "remote")
+    return _FAMILIES.get(kind, "remote")
 
 
 def _distance(a0: int, a1: int, b0: int, b1: int) -> int:

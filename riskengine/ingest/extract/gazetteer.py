@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from riskengine.ingest.extract.config import DEFAULT_GAZETTEER, config_error, load_mapping
+from riskengine.ingest.extract.patterns import trie_alternation
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -43,6 +44,7 @@ _ACTOR_VERB_AFTER = re.compile(
     r"insist\w*|maintain\w*|ramps?|respond\w*|warn\w*|threaten\w*|launch\w*|mass\w*|stepp?\w*|"
     r"achiev\w*|agree\w*|reject\w*|offer\w*|blam\w*|demand\w*|hopes?|sees?|seeks?|expects?|thank\w*))\b"
 )
+_TITLE_BEFORE = re.compile(r"\b(?:President|Minister|Governor|Mayor|Mr|Mrs|Ms|General|Spokesman|spokesman)\.?\s+$")
 _CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s|-)(?:[A-Z][\w'’.-]*|na|on|upon|am|de|del|la)(?=[\s,.;:!?)]|$))*")
 
 
@@ -95,6 +97,9 @@ class Gazetteer:
     path: Path
     data: dict[str, Any]
     _iso2_to_iso3: dict[str, str] = field(default_factory=dict)
+    # Lookups already made (a long article names the same towns again and again); bounded by the
+    # names and country sets met, cleared when it grows large.
+    _town_memo: dict[tuple[str, frozenset[str], str | None], Place | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Gazetteer:
@@ -219,8 +224,7 @@ class Gazetteer:
     @cached_property
     def _curated_regex(self) -> re.Pattern[str]:
         names = set(self._curated) | set(self.country_names) | set(self.side_words) | set(self._regions)
-        alternation = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
-        return re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])")
+        return re.compile(rf"(?<![\w.])(?:{trie_alternation(names, space=False)})(?![\w])")
 
     # -- GeoNames towns ----------------------------------------------------------------------
 
@@ -286,12 +290,20 @@ class Gazetteer:
         return found[0]
 
     def _best_town(self, name: str, countries_in_text: set[str], region_hint: str | None) -> Place | None:
+        key = (name, frozenset(countries_in_text), region_hint)
+        if key not in self._town_memo:
+            if len(self._town_memo) > 100_000:
+                self._town_memo.clear()
+            self._town_memo[key] = self._find_town(name, countries_in_text, region_hint)
+        return self._town_memo[key]
+
+    def _find_town(self, name: str, countries_in_text: set[str], region_hint: str | None) -> Place | None:
         if name in _NEVER_TOWNS:
             return None
         candidates = self.town_names.get(name)
         if not candidates:
             return None
-        theatre = {self.iso2_to_iso3.get(c, c) for c in self.data.get("theatre", [])}
+        theatre = self._theatre
         world_min = int(self.data.get("world_min_population", 150000))
 
         def score(town: _Town) -> float:
@@ -316,47 +328,63 @@ class Gazetteer:
         best = max(acceptable, key=lambda t: (score(t), t.name, t.country))
         return Place(best.name, best.country, "place", best.admin1, best.lat, best.lon)
 
+    @cached_property
+    def _theatre(self) -> frozenset[str]:
+        return frozenset(self.iso2_to_iso3.get(c, c) for c in self.data.get("theatre", []))
+
     # -- scanning text -----------------------------------------------------------------------
 
     def scan(self, text: str, countries_in_text: Iterable[str] = ()) -> list[PlaceMention]:
         """Every place (and side adjective) mentioned in ``text``, in order, without overlaps."""
+        return self.scan_detail(text, countries_in_text)[0]
+
+    def scan_detail(self, text: str, countries_in_text: Iterable[str] = ()) -> tuple[list[PlaceMention], list[str]]:
+        """``scan``, and the GeoNames names looked up on the way: only their lookups depend on
+        the countries given (the countries of the article decide between namesakes), so a caller
+        may scan once without countries and again only where ``same_towns`` says a lookup differs."""
         countries = {c for c in countries_in_text if c}
+        looked_up: list[str] = []
         found: list[PlaceMention] = []
-        taken: list[tuple[int, int]] = []
+        # Characters already taken by a curated name: a mask, so that the check costs the
+        # name's length, not the number of names found before (a 1 MB article names thousands).
+        taken = bytearray(len(text))
         for m in self._curated_regex.finditer(text):
             mention = self._curated_mention(text, m.start(), m.end(), m.group(0))
             if mention is not None:
                 found.append(mention)
-                taken.append((mention.start, mention.end))
+                taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
         for m in _CAPITALISED.finditer(text):
             start, end, words = m.start(), m.end(), m.group(0).rstrip(".")
             end = start + len(words)
-            if any(a < end and start < b for a, b in taken):
+            if taken.find(1, start, end) != -1:
                 continue
             if not LOCATIVE.search(text[max(0, start - 40) : start]):
                 # A large town of the theatre needs no "in": "Explosions rocked Lviv".
                 big = self._big_theatre_town(text, start, words)
                 if big is not None:
                     found.append(PlaceMention(start, start + len(big.name if big.name == words else words), words, big))
-                    taken.append((start, start + len(words)))
                 continue
+            looked_up.append(words)
             place = self._best_town(words, countries, None)
             if place is None and " " in words:  # "Kupiansk Ukrainian" -> try the first word alone
                 first = words.split(" ")[0]
+                looked_up.append(first)
                 place = self._best_town(first, countries, None)
                 end = start + len(first)
             if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
                 found.append(PlaceMention(start, end, text[start:end], place))
-                taken.append((start, end))
         found.sort(key=lambda p: p.start)
-        return found
+        return found, looked_up
+
+    def same_towns(self, names: Iterable[str], countries: set[str]) -> bool:
+        """Whether each name resolves to the same town with and without ``countries``."""
+        return all(self._best_town(n, countries, None) == self._best_town(n, set(), None) for n in names)
 
     def _big_theatre_town(self, text: str, start: int, name: str) -> Place | None:
-        if " " in name or re.search(r"\b(?:President|Minister|Governor|Mayor|Mr|Mrs|Ms|General|Spokesman|spokesman)\.?\s+$", text[max(0, start - 20) : start]):
+        if " " in name or _TITLE_BEFORE.search(text[max(0, start - 20) : start]):
             return None
-        theatre = {self.iso2_to_iso3.get(c, c) for c in self.data.get("theatre", [])}
         place = self._best_town(name, set(), None)
-        if place is None or place.country not in theatre:
+        if place is None or place.country not in self._theatre:
             return None
         towns = [t for t in self.town_names.get(name, []) if t.country == place.country and t.name == place.name]
         if not towns or max(t.population for t in towns) < int(self.data.get("big_town_population", 100000)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,40 @@ REQUIRED = ("theatre", "kinds", "weapons", "casualty_words", "people", "troops")
 
 
 def words_regex(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
-    """One case-insensitive regex for a word list; longest phrases first, whole words only."""
-    alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=lambda w: (-len(w), w)))
-    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+    """One case-insensitive regex for a word list; longest phrase first, whole words only."""
+    return re.compile(rf"(?<![\w-])(?:{trie_alternation(words, fold=True)})(?![\w-])", re.IGNORECASE)
+
+
+def trie_alternation(words: Iterable[str], *, fold: bool = False, space: bool = True) -> str:
+    """A regex alternation of literal phrases (a space matches any whitespace), as a prefix tree.
+
+    Matches what the flat alternation ``longest|...|shortest`` matches (at a position, the
+    longest phrase the text allows, the trailing context included), but the regex engine tries
+    one branch per character instead of every phrase at every position: a gazetteer of hundreds
+    of names costs about as much as one name (issue #14: the place scan dominated a 1 MB article).
+    ``fold`` merges phrases that differ only in case, for case-insensitive patterns; with
+    ``space`` false a space matches one space only."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        if not word:
+            continue
+        node = trie
+        for ch in word.lower() if fold else word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_regex(trie, space) or "(?!)"
+
+
+def _trie_regex(node: dict[str, Any], space: bool) -> str:
+    branches = []
+    for ch in sorted(k for k in node if k):
+        atom = r"\s+" if ch == " " and space else re.escape(ch)
+        branches.append(atom + _trie_regex(node[ch], space))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    # Longer phrases first (greedy ?): a phrase that ends here is tried only when none longer fits.
+    return f"(?:{body})?" if "" in node else body
 
 
 @dataclass(frozen=True)
@@ -24,6 +56,16 @@ class Cue:
     words: re.Pattern[str]
     near: re.Pattern[str] | None
     window: int
+    keys: frozenset[str] = frozenset()  # its words, lower case, single-spaced (see cue_words_in)
+
+
+# Where a shorter cue word may end inside a longer one: before a character that is neither a
+# word character nor a hyphen (the end of the phrase included).
+_PREFIX_ENDS = re.compile(r"(?=[^\w-]|$)")
+
+
+def phrase_key(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
 
 
 @dataclass(frozen=True)
@@ -63,6 +105,8 @@ class Patterns:
         self.other_event = words_regex(data.get("other_event", []))
         self.negated = words_regex(data.get("negated", []))
         self.negations = [(re.compile(n["pattern"], re.IGNORECASE), tuple(n["fields"])) for n in data.get("negations", [])]
+        # Any negation at all, in one pass: most clauses have none.
+        self.any_negation = re.compile("|".join(f"(?:{n['pattern']})" for n in data.get("negations", [])) or "(?!)", re.IGNORECASE)
         self.negation_scope = words_regex(data.get("negation_scope", ["aboard"]))
         self.people = words_regex(data["people"])
         self.troops = words_regex(data["troops"])
@@ -81,7 +125,43 @@ class Patterns:
             self.target_categories.append((category, words_regex(words)))
         heads = "|".join(re.escape(h) for h in data.get("target_name_heads", []))
         self.target_name = re.compile(rf"(?:the\s+)?((?:[A-Z][\w'’-]+\s+){{1,4}})({heads})\b") if heads else None
+        # Cheap tests that a clause can hold a target at all (most clauses of a long event do not).
+        self.target_name_head = re.compile(rf"\s(?:{heads})\b" if heads else "(?!)")
+        self.any_target_category = re.compile(
+            rf"(?<![\w-])(?:{trie_alternation([w for words in (data.get('target_categories') or {}).values() for w in words], fold=True)})(?![\w-])"
+        )
         self.tags = [(tag, words_regex(words)) for tag, words in (data.get("tags") or {}).items()]
+        # Compiled once here, not per figure: the figure readers' contexts built from the lists.
+        people = self.people.pattern
+        self.people_after = re.compile(rf"\s*(?:[\w-]+\s+)?(?:{people})", re.IGNORECASE)
+        self.casualty_gap = re.compile(
+            rf"\s*(?:(?:[\w-]+\s+)?(?:{people})\s+)?(?:(?:were|was|have\s+been|had\s+been|are|being|got)\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly)\s+)?",
+            re.IGNORECASE,
+        )
+        self.casualty_before = {
+            fld: re.compile(rf"(?:{rx.pattern})\s+(?:(?:at\s+least|about|some|nearly|around|over|more\s+than)\s+)?$", re.IGNORECASE)
+            for fld, rx in self.casualty.items()
+        }
+        self.intercept_before = re.compile(rf"(?:{self.intercept.pattern})\s+(?:(?:a\s+total\s+of|all\s+but|only)\s+)?$", re.IGNORECASE)
+        self.intercept_after = re.compile(rf"\s*(?:[\w-]+\s+){{0,4}}?(?:(?:were|was|have\s+been|had\s+been)\s+)?(?:\w+\s+)?(?:{self.intercept.pattern})", re.IGNORECASE)
+        cue_words = [w for spec in data["kinds"].values() for cue in spec.get("cues") or [] for w in cue.get("words") or []]
+        # Any cue word or anaphora at all, in lower-cased text (case-sensitive patterns are much
+        # cheaper): a sentence without one has no mention to look for.
+        self.any_cue_lower = re.compile(rf"(?<![\w-])(?:{trie_alternation([*cue_words, *data.get('anaphora', [])], fold=True)})(?![\w-])")
+        # Every cue word in a clause, overlapping ones too, in one pass (cue_words_in).
+        self._cue_words = re.compile(rf"(?<![\w-])(?=({trie_alternation(cue_words, fold=True)})(?![\w-]))")
+
+    def cue_words_in(self, text: str) -> set[str]:
+        """The cue words in ``text`` (keys as in Cue.keys), so that only the cues that can match
+        are run. At one position the pattern gives the longest word; the shorter words it begins
+        with ("sanctions" in "sanctions package", "U.N" in "U.N.") are added, as a cue's own
+        pattern finds them."""
+        present: set[str] = set()
+        for m in self._cue_words.finditer(text.lower()):
+            phrase = m.group(1)
+            for cut in _PREFIX_ENDS.finditer(phrase):
+                present.add(phrase_key(phrase[: cut.start()]))
+        return present
 
     def _kind(self, name: str, spec: dict[str, Any]) -> Kind:
         where = f"kinds.{name}"
@@ -98,7 +178,8 @@ class Patterns:
         for i, cue in enumerate(spec.get("cues") or []):
             if not cue.get("words"):
                 raise config_error(self.path, f"{where}.cues[{i}]", "a cue needs 'words'")
-            cues.append(Cue(words_regex(cue["words"]), words_regex(cue["near"]) if cue.get("near") else None, int(cue.get("window", 6))))
+            keys = frozenset(phrase_key(w) for w in cue["words"])
+            cues.append(Cue(words_regex(cue["words"]), words_regex(cue["near"]) if cue.get("near") else None, int(cue.get("window", 6)), keys))
         if not cues:
             raise config_error(self.path, where, "a kind needs at least one cue")
         status = tuple((s, words_regex(words)) for s, words in (spec.get("status") or {}).items())
