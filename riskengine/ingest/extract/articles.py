@@ -52,6 +52,7 @@ class Figure:
     qualifier: str
     weapon_side: str | None = None
     claimed_by: str | None = None
+    item: bool = False  # an item of a list ("..., 15 over the Oryol region"): its place follows it
 
 
 @dataclass
@@ -161,7 +162,7 @@ class Extractor:
                 last_mentions = found
             elif last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and sentence.index - last_mentions[-1].sentence.index > 3:
                 last_mentions = []
-        clusters = self._cluster(mentions)
+        clusters = self._drop_totals(self._cluster(mentions), article.published)
         events = [self._event(article, c) for c in clusters if self._anchored(c)]
         return self._unique(events)
 
@@ -195,7 +196,44 @@ class Extractor:
         figures = self._figures(article, sentence, places)
         self._attach(figures, mentions, recent, sentence, places)
         mentions = [m for m in mentions if not self._blocked(article, m)]
-        return self._fold_interceptions(mentions)
+        return self._fold_interceptions(self._split_lists(mentions, places))
+
+    @staticmethod
+    def _split_lists(mentions: list[Mention], places: list[PlaceMention]) -> list[Mention]:
+        """A count given place by place ("31 UAVs were destroyed over the Bryansk region, 15 over
+        the Oryol region and 12 over the Kaluga region") is one event per place, as ACLED codes
+        them: each count with the place that follows it becomes a mention of its own. A count of
+        the same field without a place of its own that is the sum of the items (the total of
+        "46 drones: 19 over ..., 14 over ...") is dropped."""
+        out: list[Mention] = []
+        for m in mentions:
+            out.append(m)
+            if m.kind.group != "strike":
+                continue
+            by_field: dict[str, list[Figure]] = {}
+            for f in m.figures:
+                if f.field.endswith(("_launched", "_intercepted")):
+                    by_field.setdefault(f.field, []).append(f)
+            for fld, figs in by_field.items():
+                figs.sort(key=lambda f: f.start)
+                items: list[tuple[Figure, PlaceMention]] = []
+                for i, f in enumerate(figs):
+                    stop = figs[i + 1].start if i + 1 < len(figs) else m.clause[1]
+                    place = next((p for p in places if f.end <= p.start < min(stop, f.end + 80) and not p.side_adjective and p.place.level != "country"), None)
+                    if place is not None and (f.item or (i + 1 < len(figs) and figs[i + 1].item)):
+                        items.append((f, place))
+                if len(items) < 2 or len({(p.place.name, p.place.admin1) for _, p in items}) < 2:
+                    continue
+                listed = {id(f) for f, _ in items}
+                total = sum(f.value for f, _ in items)
+                first_figure, first_place = items[0]
+                m.figures = [f for f in m.figures if f.field != fld or f is first_figure or (id(f) not in listed and f.value != total)]
+                m.place, m.inherited_place = first_place, False
+                for f, place in items[1:]:
+                    item = Mention(m.kind, f.start, f.end, m.sentence, m.clause, place=place, date=m.date, status=m.status, figures=[f])
+                    item.initiator, item.target, item.weapons, item.weapon_side = m.initiator, m.target, list(m.weapons), m.weapon_side
+                    out.append(item)
+        return out
 
     def _cues(self, article: Article, sentence: Sentence, clause: tuple[int, int]) -> list[Mention]:
         text = article.work[clause[0] : clause[1]]
@@ -217,6 +255,8 @@ class Extractor:
                         if near[1] <= start and re.fullmatch(r"(?:attack|strike)\s+", text[near[0] : start], re.IGNORECASE):
                             continue
                         start, end = min(start, near[0]), max(end, near[1])
+                    if cue.refers_back and not self._weapons_before(article, sentence, clause[0] + start):
+                        continue
                     mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause)
                     if kind.group == "strike" and kind.name != "interception":
                         mention.weapons = [self.p.weapon_of.get(w.group(0).lower(), "") for w in self.p.weapons.finditer(text[start:end])]
@@ -228,6 +268,13 @@ class Extractor:
                 if strike_kind and not any(f.start <= s < f.end or s <= f.start < e for f in found):
                     found.append(Mention(strike_kind, s, e, sentence, clause, anaphoric=True))
         return found
+
+    def _weapons_before(self, article: Article, sentence: Sentence, at: int) -> bool:
+        """Whether drones or missiles were named before ``at``: earlier in its sentence, or
+        counted in the sentence before in the same paragraph."""
+        if any(self.p.weapon_of.get(w.group(0).lower()) in ("drone", "missile") for w in self.p.weapons.finditer(article.work, sentence.start, at)):
+            return True
+        return self._last_weapon[0] == sentence.paragraph and self._last_weapon[1] is not None
 
     @staticmethod
     def _merge_overlaps(mentions: list[Mention]) -> list[Mention]:
@@ -260,7 +307,8 @@ class Extractor:
         candidates = [p for p in candidates if not (p.place.level == "country" and (m.mutual or self.g.side_of(p.place.country) == m.initiator))]
         if m.kind.group == "diplomacy":
             # Talks and calls happen "in Istanbul"; sanctions are placed by their target.
-            candidates = [p for p in candidates if m.kind.name != "sanctions" and re.search(r"\b(?:in|at)\s+(?:the\s+)?$", text[max(0, p.start - 12) : p.start])]
+            # Also where a delegation goes: "would travel to Istanbul for direct talks".
+            candidates = [p for p in candidates if m.kind.name != "sanctions" and _MEETING_PLACE_BEFORE.search(text[max(0, p.start - 30) : p.start])]
         elif not candidates:
             candidates = [p for p in places if not p.side_adjective and p.place.level != "country" and not _reference(text, p.start, p.place.level)]
         if candidates:
@@ -363,6 +411,7 @@ class Extractor:
         if not (may_have_quantities(whole, self.p.vague) or _PERSON_NOUN.search(whole) or self.p.any_negation.search(whole)):
             self._last_weapon = (sentence.paragraph, last_weapon)
             return out  # no number, vague quantity, person or negation: no figure (one cheap test)
+        item_field: str | None = None  # the sentence's last launch or interception count
         for clause in clauses(text, sentence.start, sentence.end):
             c_text = text[clause[0] : clause[1]]
             blocked_from = None
@@ -387,14 +436,25 @@ class Extractor:
                         figure.claimed_by = self._claimant(c_text)
                         out.append(figure)
                     last_weapon = share[0].field.split("_")[0]
+                    item_field = share[0].field
                     continue
                 if re.match(r"\s+of\s+(?:them|whom)\b", c_text[q.end :]):
                     continue
                 classified = self._classify(c_text, q, clause[0], last_weapon)
+                if classified is None and item_field and _LIST_ITEM_AFTER.match(c_text, q.end):
+                    # "31 UAVs were destroyed over the Bryansk region, 15 over the Oryol region":
+                    # a bare number with a place counts what the list's first number counted.
+                    classified = Figure(item_field, q.value, clause[0] + q.start, clause[0] + q.end, q.qualifier, item=True)
                 if classified is None:
+                    # "19 drones entered Polish airspace ... four of them were shot down": the
+                    # weapon counted is what a later "of them" refers to.
+                    named = self._weapon_after(c_text[q.end :].lstrip())
+                    if named and self.p.weapon_of.get(named.group(0).lower()) in ("drone", "missile"):
+                        last_weapon = self.p.weapon_of[named.group(0).lower()] + "s"
                     continue
                 if classified.field.endswith(("_launched", "_intercepted")):
                     last_weapon = classified.field.split("_")[0]
+                    item_field = classified.field
                 classified.claimed_by = self._claimant(c_text)
                 out.append(classified)
             # "injuring a 64-year-old man", "a child was killed": one person.
@@ -421,7 +481,7 @@ class Extractor:
         before = c_text[max(0, q.start - 40) : q.start]
         # Noun after the number, past up to three modifiers ("12 ballistic and cruise missiles").
         words_after = after.strip().split()
-        head = re.match(r"(?:\s*(?!(?:in|on|at|by|with|from|after|during|of|were|was|people|civilians|persons)\b)[\w'’-]+){1,4}", after, re.IGNORECASE)
+        head = re.match(r"(?:\s*(?!(?:in|on|at|by|with|from|after|during|of|were|was|people|civilians|persons)\b)[\w'’-]+){1,5}", after, re.IGNORECASE)
         head_span = head.group(0) if head else ""
         unit = re.match(r"\s*(km|kilometres|kilometers|kilometre|kilometer|miles|mile)\b", after, re.IGNORECASE)
         if unit:
@@ -480,13 +540,18 @@ class Extractor:
         if not of:
             return []
         before = c_text[max(0, q.start - 60) : q.start]
-        verb_before = bool(self.p.intercept_before.search(before))
+        # "shot down 442 of the drones and 41 of the missiles": the verb governs both shares.
+        verb_before = bool(self.p.intercept_before.search(before)) or bool(_SHARE_BEFORE.search(before) and self.p.intercept.search(before))
         total: Quantity | None = nxt if nxt is not None and nxt.start == q.end + of.end() - 0 and nxt.qualifier != "vague" else None
         rest = c_text[(total.end if total else q.end + of.end()) :]
         pronoun = re.match(r"\s+(?:out\s+)?of\s+(?:them|those|these)\b", after)
-        if total is None and not pronoun:
+        # "442 of the drones", "41 of those missiles": the weapons named again, with the article.
+        named = None
+        if total is None and not pronoun and of.group(0).rstrip().endswith(("the", "those", "these")):
+            named = self._weapon_after(rest)
+        if total is None and not pronoun and not named:
             return []
-        weapon_m = self.p.weapons.match(rest.lstrip()[:60]) or (self.p.weapons.search(rest[:40]) if total else None)
+        weapon_m = named or self.p.weapons.match(rest.lstrip()[:60]) or (self.p.weapons.search(rest[:40]) if total else None)
         verb_after = bool(self.p.intercept_after.match(rest))
         if not (verb_before or verb_after):
             return []
@@ -499,6 +564,19 @@ class Extractor:
         if total is not None:
             out.append(Figure(f"{weapon}s_launched", total.value, offset + total.start, offset + total.end, total.qualifier))
         return out
+
+    def _weapon_after(self, text: str, words: int = 2) -> re.Match[str] | None:
+        """A weapon named at the start of ``text``, past up to ``words`` modifiers ("Russian attack drones")."""
+        at = 0
+        for _ in range(words + 1):
+            found = self.p.weapons.match(text, at)
+            if found:
+                return found
+            step = _NEXT_WORD.match(text, at)
+            if step is None or step.group(0).strip().lower() in ("and", "or", "of", "were", "was"):
+                return None
+            at = step.end()
+        return None
 
     def _weapon_role(self, c_text: str, q: Quantity) -> str | None:
         before = c_text[max(0, q.start - 80) : q.start]
@@ -533,7 +611,9 @@ class Extractor:
             earlier = [m for m in fits if m.clause[1] <= f.start][-1:]
             pool = same_clause or earlier
             if not pool and f.field in (*PERSON_FIELDS, "drones_intercepted", "missiles_intercepted", "distance_from_border_km", "distance_from_front_km"):
-                pool = [m for m in recent if _accepts(m, f)][-1:]
+                # Casualties told in a later sentence are a strike's: an interception claimed
+                # ("four of them were shot down") does not take the next item's "no one was hurt".
+                pool = [m for m in recent if _accepts(m, f) and not (f.field in PERSON_FIELDS and m.kind.name == "interception")][-1:]
             if not pool:
                 continue
             inside = [m for m in pool if m.start <= f.start < m.end]
@@ -544,7 +624,11 @@ class Extractor:
         text = article.work
         lead = text[m.clause[0] : m.start]
         lead_words = lead.split()[-6:]
-        if self.p.hypothetical.search(" ".join(lead_words)) or re.search(r"\bif\b", lead, re.IGNORECASE):
+        hypothetical = [h.group(0).lower() for h in self.p.hypothetical.finditer(" ".join(lead_words))]
+        # "The Kremlin said that a delegation would travel to Istanbul": a future reported, not
+        # a hypothesis, for a diplomatic event announced.
+        reported = m.kind.group == "diplomacy" and hypothetical == ["would"] and bool(self.p.claim.search(lead))
+        if (hypothetical and not reported) or re.search(r"\bif\b", lead, re.IGNORECASE):
             return True
         clause_text = text[m.clause[0] : m.clause[1]]
         if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not m.figures and (m.place is None or m.place.place.level == "country"):
@@ -646,7 +730,14 @@ class Extractor:
                         break
                     continue
                 if own_figures and cp is not None and cp.place.level != "country":
-                    continue
+                    # The night's tally ("Russia launched 476 drones and 48 missiles at targets
+                    # across the country") belongs to the strike just reported, unless that one
+                    # has its own count or another attacker; a count with a place of its own is
+                    # another strike (handled above).
+                    if not is_recent(c) or any(f.field.endswith("_launched") for f in c.figures()):
+                        continue
+                    if m.initiator and c.first.initiator and m.initiator != c.first.initiator:
+                        continue
                 if m.place is not None and m.place.place.level == "country" and cp is not None and cp.place.level == "country" and cp.place.country != m.place.place.country:
                     continue
                 if m.inherited_place and cp is not None and not _compatible(cp, m.place):  # type: ignore[arg-type]
@@ -666,6 +757,29 @@ class Extractor:
                     host.kind = m.kind
             index_place(host)
         return clusters
+
+    @staticmethod
+    def _drop_totals(clusters: list[Cluster], published: dt.date) -> list[Cluster]:
+        """An interception count for a whole country that the article then breaks down place by
+        place ("destroyed 58 drones over the territory of the Russian Federation. 31 ... over the
+        Bryansk region, 15 over ... and 12 over ...") is the sum of those events, not another one."""
+
+        def count(c: Cluster, fld: str) -> int | float | None:
+            values = [f.value for f in c.figures() if f.field == fld and f.qualifier != "negated"]
+            return max(values) if values else None
+
+        placed = [c for c in clusters if c.kind.name == "interception" and c.place() is not None and c.place().place.level != "country"]  # type: ignore[union-attr]
+        out = []
+        for c in clusters:
+            cp = c.place()
+            if c.kind.name == "interception" and (cp is None or cp.place.level == "country") and len(placed) >= 2:
+                date = c.date().date if c.date() else published  # type: ignore[union-attr]
+                parts = [o for o in placed if (o.date().date if o.date() else published) == date]  # type: ignore[union-attr]
+                totals = [(fld, count(c, fld)) for fld in ("drones_intercepted", "missiles_intercepted")]
+                if len(parts) >= 2 and any(v is not None and v == sum(count(o, fld) or 0 for o in parts) for fld, v in totals):
+                    continue
+            out.append(c)
+        return out
 
     def _anchored(self, c: Cluster) -> bool:
         if c.kind.group not in ("strike", "troops"):
@@ -722,7 +836,12 @@ class Extractor:
             weapons = [w for m in c.mentions for w in m.weapons] + [f.field.split("_")[0] for f in chosen.values() if f.field.startswith(("drones_", "missiles_"))]
             if weapons:
                 kind = self.p.kinds["drone_strike" if weapons[0].startswith("drone") else "missile_strike"]
-        if kind.group == "strike" and kind.name not in ("interception", "remote_strike"):
+        # The weapon that hit the place names the strike ("Russian missiles slammed into ...
+        # Ternopil" is a missile strike, whatever the night's tally of drones); the larger count
+        # decides when the strike's own words give the count or name both weapons or none.
+        own_counts = any(f.field.endswith("_launched") for f in first.figures)
+        one_weapon = len({w for w in first.weapons if w in ("drone", "missile")}) == 1
+        if kind.group == "strike" and kind.name not in ("interception", "remote_strike") and (own_counts or not one_weapon):
             d, mi = chosen.get("drones_launched"), chosen.get("missiles_launched")
             if d and mi:
                 kind = self.p.kinds["drone_strike" if d.value >= mi.value else "missile_strike"]
@@ -954,6 +1073,12 @@ _ONE_PERSON = re.compile(
     r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|child|boy|girl|person|civilian|resident|soldier|teenager|pensioner)\b(?:\s+(?:was|has been)\s+(killed|injured|wounded|hurt|hospitali[sz]ed))?"
 )
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
+_NEXT_WORD = re.compile(r"[\w-]+\s+")
+_MEETING_PLACE_BEFORE = re.compile(r"(?:\b(?:in|at)|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|go(?:es|ing)?|went|c[oa]me|coming)\s+to)\s+(?:the\s+)?$")
+_LIST_ITEM_AFTER = re.compile(
+    r"\s+(?:more\s+)?(?:over|in|above|across|near|around)\s+(?:the\s+)?(?:(?:territory|territories|skies|airspace|area)\s+(?:of|over)\s+)?(?:the\s+)?[A-Z]"
+)
+_SHARE_BEFORE = re.compile(r"\b\d[\d,]*\s+(?:out\s+)?of\s+(?:the\s+|those\s+|these\s+)?(?:[\w-]+\s+){0,2}?[\w-]+\s*(?:,\s*|\s+)(?:and\s+)?$")
 
 
 def _family(kind: str) -> str:

@@ -25,7 +25,15 @@ MONTHS = {
 # As a prefix tree (same matches as the flat alternation, longest first): far cheaper to try
 # case-insensitively at every word of a long article.
 _MONTH = trie_alternation(MONTHS)
-FUTURE = re.compile(r"\b(?:scheduled|due|expected|will|set to|planned|next|upcoming|preparing|to be held|is to)\b", re.IGNORECASE)
+FUTURE = re.compile(
+    r"\b(?:scheduled|due|expected|will|set to|planned|next|upcoming|preparing|to be held|is to"
+    # reported future: "the Kremlin said a delegation would travel to Istanbul on Thursday"
+    r"|would\s+(?:\w+\s+)?(?:travel|fly|meet|hold|host|visit|attend|sit|resume|begin|start|take\s+place))\b",
+    re.IGNORECASE,
+)
+# A day named right after a verb of saying dates the statement, not what it announces: "said on
+# Wednesday that the delegation would travel ... on Thursday" (Wednesday is past, Thursday ahead).
+_SAID_BEFORE = re.compile(r"\b(?:said|says|announced|confirmed|stated|reported|added|wrote|told\s+\w+)\s+(?:(?:late|early)\s+)?(?:on\s+)?$")
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "the night of December 1 to 2": the morning it ended, as for "overnight".
@@ -82,7 +90,7 @@ def find_dates(clause: str, published: dt.date, offset: int = 0) -> list[DatePhr
         for m in pattern.finditer(subject):
             if any(p.start - offset <= m.start() < p.end - offset for p in found):
                 continue
-            resolved = _resolve(kind, m, published, future)
+            resolved = _resolve(kind, m, published, future and not _SAID_BEFORE.search(subject, 0, m.start()))
             if resolved is not None:
                 day, is_future, precision = resolved
                 found.append(DatePhrase(m.start() + offset, m.end() + offset, clause[m.start() : m.end()], day, is_future, precision))

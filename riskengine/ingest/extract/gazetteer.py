@@ -31,12 +31,21 @@ LOCATIVE = re.compile(
     r"(?:\b(?:in|near|outside|around|at|on|over|into|of|towards?|across|hit|struck|targeted|"
     r"targeting|bombarded|shelled|attacked|liberated|captured|seized|took|taken|control\s+of|rocked|shook|pounded|"
     r"residents\s+of|strike\s+on|attack\s+on)"
-    r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts)\s+of)\s+(?:the\s+)?$",
+    r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts)\s+of"
+    r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*)\s+to)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction)s?\b", re.IGNORECASE)
 _REGION_LIST_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*,?\s+and\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
-_NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry)\b")
+_NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry|time)\b")
+# A city district ("the Kyivskyi district of Kharkiv", "Kyiv's Obolonskyi district", "the city's
+# Saltivskyi district") is not a place an analyst codes: the city is. GeoNames lists many districts
+# as towns, and several cities have a district of the same name. A district named after its town
+# ("the Pokrovsk district", a raion) still places the event at the town.
+_DISTRICT_AFTER = re.compile(r"\s+(?:city\s+)?(?:district|neighbourhood|neighborhood|microdistrict|quarter|borough)s?\b", re.IGNORECASE)
+_DISTRICT_OF = re.compile(r"\s+(?:city\s+)?(?:district|neighbourhood|neighborhood|microdistrict|quarter|borough)\s+of\s+(?:the\s+)?(?:city\s+of\s+)?[A-Z]", re.IGNORECASE)
+_POSSESSIVE_BEFORE = re.compile(r"(?:['’]s|\bcity['’]|\btown['’]s)\s+$")
+_ADJECTIVAL = re.compile(r"(?:sk(?:yi|yy|iy|y|a|e)|n(?:yi|yy|iy)|[yi]i|iy)$")
 # A capital followed by one of these is the government acting ("Moscow has massed", "Kyiv said").
 _ACTOR_VERB_AFTER = re.compile(
     r"(?:['’]s\s+\w+|\s+(?:also\s+|has\s+|had\s+|have\s+|will\s+|would\s+)?"
@@ -247,7 +256,7 @@ class Gazetteer:
             if iso3 is None:
                 continue
             town = _Town(
-                city["name"],
+                display_name(city["name"], iso3),
                 iso3,
                 self._admin1_by_code.get((iso2, str(city.get("admin1code") or ""))),
                 float(city["latitude"]),
@@ -350,18 +359,20 @@ class Gazetteer:
         taken = bytearray(len(text))
         for m in self._curated_regex.finditer(text):
             mention = self._curated_mention(text, m.start(), m.end(), m.group(0))
+            if mention is not None and mention.place.level == "place" and _city_district(text, m.start(), m.end(), m.group(0)):
+                continue
             if mention is not None:
                 found.append(mention)
                 taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
         for m in _CAPITALISED.finditer(text):
             start, end, words = m.start(), m.end(), m.group(0).rstrip(".")
             end = start + len(words)
-            if taken.find(1, start, end) != -1:
+            if taken.find(1, start, end) != -1 or _city_district(text, start, end, words):
                 continue
             if not LOCATIVE.search(text[max(0, start - 40) : start]):
                 # A large town of the theatre needs no "in": "Explosions rocked Lviv".
                 big = self._big_theatre_town(text, start, words)
-                if big is not None:
+                if big is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
                     found.append(PlaceMention(start, start + len(big.name if big.name == words else words), words, big))
                 continue
             looked_up.append(words)
@@ -451,6 +462,30 @@ class Gazetteer:
 
 # Country "names" in our table that are really adjectives or abbreviations to read as a side.
 _ADJECTIVE_LIKE = frozenset({"U.S.", "US", "UK"})
+
+
+# GeoNames transliterates the Russian and Ukrainian soft sign as a prime ("Ryazan’", "Kam'yanets'-
+# Podil's'kyy") and Ukrainian -ий as -yy ("Kryvyy Rih"); the press and ACLED write "Ryazan",
+# "Kryvyi Rih". Names of these countries are shown without the marks and with -yi.
+_SOFT_SIGN = re.compile(r"['’ʹʼ`]")
+_UKRAINIAN_YY = re.compile(r"yy\b")
+_SOFT_SIGN_COUNTRIES = frozenset({"RUS", "UKR", "BLR"})
+
+
+def display_name(name: str, iso3: str) -> str:
+    """A GeoNames town name as the conflict press spells it (see _SOFT_SIGN)."""
+    if iso3 not in _SOFT_SIGN_COUNTRIES:
+        return name
+    name = _SOFT_SIGN.sub("", name)
+    return _UKRAINIAN_YY.sub("yi", name) if iso3 == "UKR" else name
+
+
+def _city_district(text: str, start: int, end: int, name: str) -> bool:
+    """Whether the name at text[start:end] names a district of a city (see _DISTRICT_AFTER)."""
+    after = text[end : end + 60]
+    if not _DISTRICT_AFTER.match(after):
+        return False
+    return bool(_DISTRICT_OF.match(after) or _POSSESSIVE_BEFORE.search(text[max(0, start - 12) : start]) or _ADJECTIVAL.search(name))
 
 
 def _usable_town_name(name: str) -> bool:

@@ -57,6 +57,7 @@ class Cue:
     near: re.Pattern[str] | None
     window: int
     keys: frozenset[str] = frozenset()  # its words, lower case, single-spaced (see cue_words_in)
+    refers_back: bool = False  # a mention only where weapons were named before ("of them")
 
 
 # Where a shorter cue word may end inside a longer one: before a character that is neither a
@@ -133,9 +134,10 @@ class Patterns:
         self.tags = [(tag, words_regex(words)) for tag, words in (data.get("tags") or {}).items()]
         # Compiled once here, not per figure: the figure readers' contexts built from the lists.
         people = self.people.pattern
+        auxiliaries = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(data.get("casualty_auxiliaries") or ["were", "was"], key=lambda w: (-len(w), w)))
         self.people_after = re.compile(rf"\s*(?:[\w-]+\s+)?(?:{people})", re.IGNORECASE)
         self.casualty_gap = re.compile(
-            rf"\s*(?:(?:[\w-]+\s+)?(?:{people})\s+)?(?:(?:were|was|have\s+been|had\s+been|are|being|got)\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly)\s+)?",
+            rf"\s*(?:(?:[\w-]+\s+)?(?:{people})\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly)\s+)?",
             re.IGNORECASE,
         )
         self.casualty_before = {
@@ -179,7 +181,7 @@ class Patterns:
             if not cue.get("words"):
                 raise config_error(self.path, f"{where}.cues[{i}]", "a cue needs 'words'")
             keys = frozenset(phrase_key(w) for w in cue["words"])
-            cues.append(Cue(words_regex(cue["words"]), words_regex(cue["near"]) if cue.get("near") else None, int(cue.get("window", 6)), keys))
+            cues.append(Cue(words_regex(cue["words"]), words_regex(cue["near"]) if cue.get("near") else None, int(cue.get("window", 6)), keys, bool(cue.get("refers_back"))))
         if not cues:
             raise config_error(self.path, where, "a kind needs at least one cue")
         status = tuple((s, words_regex(words)) for s, words in (spec.get("status") or {}).items())

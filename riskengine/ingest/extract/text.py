@@ -216,7 +216,10 @@ def _segment(work: str, text: str | None = None) -> list[Sentence]:
                 pa, pb = units[-1][-1]
                 prev = work[pa:pb].strip()
                 long_line = (pb - pa) >= 0.45 * longest and longest >= 40
-                if not _TERMINAL.search(prev) and (long_line or stripped[:1].islower()):
+                # A colon at the end of a wrapped line goes on ("destroyed 46 drones:\n19 over the
+                # Belgorod region, ..."); before a list item it ends the line (items are markers).
+                ends = bool(_TERMINAL.search(prev)) and not (prev.endswith(":") and long_line)
+                if not ends and (long_line or stripped[:1].islower()):
                     units[-1].append((a, b))
                     continue
                 if _TERMINAL.search(prev) and long_line and prev[-1:] != ":":
