@@ -162,7 +162,7 @@ class Extractor:
                 last_mentions = found
             elif last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and sentence.index - last_mentions[-1].sentence.index > 3:
                 last_mentions = []
-        clusters = self._drop_totals(self._cluster(mentions), article.published)
+        clusters = self._drop_totals(self._cluster(mentions, article.published), article.published)
         events = [self._event(article, c) for c in clusters if self._anchored(c)]
         return self._unique(events)
 
@@ -305,12 +305,16 @@ class Extractor:
         candidates = [p for p in places if m.clause[0] <= p.start < m.clause[1] and not p.side_adjective]
         candidates = [p for p in candidates if not _reference(text, p.start, p.place.level)]
         candidates = [p for p in candidates if not (p.place.level == "country" and (m.mutual or self.g.side_of(p.place.country) == m.initiator))]
+        # "56 drones over eight regions, including 11 over the Saratov region": the place of a
+        # part is not the event's.
+        candidates = [p for p in candidates if not (p.start >= m.end and _PART_BEFORE.search(text, m.end, p.start))]
         if m.kind.group == "diplomacy":
             # Talks and calls happen "in Istanbul"; sanctions are placed by their target.
             # Also where a delegation goes: "would travel to Istanbul for direct talks".
             candidates = [p for p in candidates if m.kind.name != "sanctions" and _MEETING_PLACE_BEFORE.search(text[max(0, p.start - 30) : p.start])]
         elif not candidates:
             candidates = [p for p in places if not p.side_adjective and p.place.level != "country" and not _reference(text, p.start, p.place.level)]
+            candidates = [p for p in candidates if not (p.start >= m.end and _PART_BEFORE.search(text, m.end, p.start))]
         if candidates:
             order = {"place": 0, "region": 1, "country": 2}
             m.place = min(candidates, key=lambda p: (order[p.place.level], _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
@@ -386,7 +390,7 @@ class Extractor:
                 if re.search(r"\b(?:support of|to support|to help|to aid|to reinforce)\s+$", lead):
                     m.beneficiary = side
         if m.weapons or m.kind.name == "interception":
-            w = re.search(r"\b(Russian|Ukrainian|Iranian|Belarusian|North Korean)\s+(?:\w+\s+)?(?:drones?|UAVs?|unmanned|missiles?)", text[m.clause[0] : m.clause[1]])
+            w = re.search(r"\b(Russian|Ukrainian|Iranian|Belarusian|North Korean)\s+(?:[\w-]+\s+){0,2}?(?:drones?|UAVs?|unmanned|missiles?)", text[m.clause[0] : m.clause[1]])
             if w:
                 m.weapon_side = self.g.side_words.get(w.group(1))
 
@@ -516,6 +520,10 @@ class Extractor:
         gap = self.p.casualty_gap.match(after)
         for fld in PERSON_FIELDS:
             if self.p.casualty[fld].match(after, gap.end() if gap else 0):
+                return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
+        # "The death toll from Thursday's strike has risen to nine".
+        for fld, rx in self.p.toll_before.items():
+            if rx.search(c_text[max(0, q.start - 120) : q.start]):
                 return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         # Verb right before: "killing two people", "killed nine", "wounding seven".
         for fld in PERSON_FIELDS:
@@ -658,7 +666,7 @@ class Extractor:
 
     # -- events ------------------------------------------------------------------------------
 
-    def _cluster(self, mentions: list[Mention]) -> list[Cluster]:
+    def _cluster(self, mentions: list[Mention], published: dt.date | None = None) -> list[Cluster]:
         clusters: list[Cluster] = []
         by_group: dict[str, list[Cluster]] = {}
         # Clusters by (group, country, admin1) of their place: a mention with a town or region of
@@ -708,7 +716,9 @@ class Extractor:
             # A strike with its own launch count is another strike; an interception's share
             # ("17 of 18 drones") counts the strike it stopped.
             own_figures = not interception and any(f.field.endswith("_launched") for f in m.figures)
-            for c in reversed(same_group):
+            if own_figures and strike and not own_place:
+                host = self._night_strike(m, same_group, date or published, published)
+            for c in reversed(same_group) if host is None else ():
                 c_date = c.date()
                 if date is not None and c_date is not None and c_date.date != date:
                     continue
@@ -730,14 +740,7 @@ class Extractor:
                         break
                     continue
                 if own_figures and cp is not None and cp.place.level != "country":
-                    # The night's tally ("Russia launched 476 drones and 48 missiles at targets
-                    # across the country") belongs to the strike just reported, unless that one
-                    # has its own count or another attacker; a count with a place of its own is
-                    # another strike (handled above).
-                    if not is_recent(c) or any(f.field.endswith("_launched") for f in c.figures()):
-                        continue
-                    if m.initiator and c.first.initiator and m.initiator != c.first.initiator:
-                        continue
+                    continue  # another strike with its own count (the night's tally: _night_strike)
                 if m.place is not None and m.place.place.level == "country" and cp is not None and cp.place.level == "country" and cp.place.country != m.place.place.country:
                     continue
                 if m.inherited_place and cp is not None and not _compatible(cp, m.place):  # type: ignore[arg-type]
@@ -757,6 +760,27 @@ class Extractor:
                     host.kind = m.kind
             index_place(host)
         return clusters
+
+    @staticmethod
+    def _night_strike(m: Mention, candidates: list[Cluster], night: dt.date | None, published: dt.date | None) -> Cluster | None:
+        """The strike a night's tally belongs to ("Russia launched 476 drones and 48 missiles at
+        targets across the country"): the first strike of that night the article placed, by the
+        same attacker and of the same family, without a count of its own. The lead strike, also
+        when another town is told before the tally (a live blog's entries)."""
+        for c in candidates:
+            cp = c.place()
+            if c.kind.name == "interception" or _family(c.kind.name) != _family(m.kind.name) or cp is None or cp.place.level == "country":
+                continue
+            if (c.date().date if c.date() else published) != night:  # type: ignore[union-attr]
+                continue
+            if any(f.field.endswith("_launched") for f in c.figures()):
+                continue
+            if m.initiator and c.first.initiator and m.initiator != c.first.initiator:
+                continue
+            if m.inherited_place and m.place is not None and not _compatible(cp, m.place):
+                continue
+            return c
+        return None
 
     @staticmethod
     def _drop_totals(clusters: list[Cluster], published: dt.date) -> list[Cluster]:
@@ -1074,11 +1098,13 @@ _ONE_PERSON = re.compile(
 )
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
 _NEXT_WORD = re.compile(r"[\w-]+\s+")
+_PART_BEFORE = re.compile(r"\b(?:including|among them|of which|of whom)\b")
 _MEETING_PLACE_BEFORE = re.compile(r"(?:\b(?:in|at)|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|go(?:es|ing)?|went|c[oa]me|coming)\s+to)\s+(?:the\s+)?$")
 _LIST_ITEM_AFTER = re.compile(
     r"\s+(?:more\s+)?(?:over|in|above|across|near|around)\s+(?:the\s+)?(?:(?:territory|territories|skies|airspace|area)\s+(?:of|over)\s+)?(?:the\s+)?[A-Z]"
 )
-_SHARE_BEFORE = re.compile(r"\b\d[\d,]*\s+(?:out\s+)?of\s+(?:the\s+|those\s+|these\s+)?(?:[\w-]+\s+){0,2}?[\w-]+\s*(?:,\s*|\s+)(?:and\s+)?$")
+# "shot down 288 drones and three of the missiles", "442 of the drones and 41 of the missiles".
+_SHARE_BEFORE = re.compile(r"\b\d[\d,]*\s+(?:(?:out\s+)?of\s+(?:the\s+|those\s+|these\s+)?)?(?:[\w-]+\s+){0,2}?[\w-]+\s*(?:,\s*|\s+)(?:and\s+)?$")
 
 
 def _family(kind: str) -> str:

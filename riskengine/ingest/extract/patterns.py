@@ -137,12 +137,18 @@ class Patterns:
         auxiliaries = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(data.get("casualty_auxiliaries") or ["were", "was"], key=lambda w: (-len(w), w)))
         self.people_after = re.compile(rf"\s*(?:[\w-]+\s+)?(?:{people})", re.IGNORECASE)
         self.casualty_gap = re.compile(
-            rf"\s*(?:(?:[\w-]+\s+)?(?:{people})\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly)\s+)?",
+            rf"\s*(?:(?:[\w-]+\s+)?(?:{people})\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly)\s+)?",
             re.IGNORECASE,
         )
         self.casualty_before = {
             fld: re.compile(rf"(?:{rx.pattern})\s+(?:(?:at\s+least|about|some|nearly|around|over|more\s+than)\s+)?$", re.IGNORECASE)
             for fld, rx in self.casualty.items()
+        }
+        # "the death toll ... has risen to": the text before a count that makes it the field's.
+        toll_verbs = trie_alternation(data.get("toll_verbs") or [], fold=True)
+        self.toll_before = {
+            fld: re.compile(rf"(?<![\w-])(?:{trie_alternation(words, fold=True)})(?![\w-])(?:[^.;]{{0,60}}?\s)?(?:{toll_verbs})\s+(?:(?:at\s+least|about|some|nearly|around|over|more\s+than)\s+)?$", re.IGNORECASE)
+            for fld, words in (data.get("tolls") or {}).items()
         }
         self.intercept_before = re.compile(rf"(?:{self.intercept.pattern})\s+(?:(?:a\s+total\s+of|all\s+but|only)\s+)?$", re.IGNORECASE)
         self.intercept_after = re.compile(rf"\s*(?:[\w-]+\s+){{0,4}}?(?:(?:were|was|have\s+been|had\s+been)\s+)?(?:\w+\s+)?(?:{self.intercept.pattern})", re.IGNORECASE)
