@@ -259,7 +259,10 @@ class Extractor:
                         continue
                     mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause)
                     if kind.group == "strike" and kind.name != "interception":
-                        mention.weapons = [self.p.weapon_of.get(w.group(0).lower(), "") for w in self.p.weapons.finditer(text[start:end])]
+                        # A strike without a weapon in its words takes one named in its clause
+                        # ("struck the Saky air base ... with Neptune missiles").
+                        span = text[start:end] if kind.name != "remote_strike" else text[start:]
+                        mention.weapons = [self.p.weapon_of.get(w.group(0).lower(), "") for w in self.p.weapons.finditer(span)]
                     found.append(mention)
         if self.p.anaphora.pattern:
             strike_kind = self.p.kinds.get("drone_strike")
@@ -325,9 +328,13 @@ class Extractor:
         published = article.published
         assert published is not None
         # A wire dateline ("KYIV, Feb 10 - ...") dates the report, not the event.
-        dates = [d for d in self._clause_dates(clause_text, published, m.clause[0]) if not re.match(r"\s*(?:\(|[-–—]\s)", text[d.end : d.end + 3])]
+        dates = [d for d in self._clause_dates(clause_text, published, m.clause[0]) if not _dateline(text, m.sentence.start, d)]
+        # A date in brackets qualifies another ("On the night of 12 July (from 18:00 on 11 July)").
+        dates = [d for d in dates if not _in_brackets(text, d.start, m.clause[0])] or dates
         if dates:
-            m.date = min(dates, key=lambda d: _distance(d.start, d.end, m.start, m.end))
+            # Nearest the cue, but not across "after"/"before" ("died in hospital on Monday after
+            # a missile hit the terminal on Sunday night": Sunday is the strike's day).
+            m.date = min(dates, key=lambda d: _distance(d.start, d.end, m.start, m.end) + (1000 if _SUBORDINATE.search(text, min(d.end, m.end), max(d.start, m.start)) else 0))
         # Status of a diplomatic event.
         if m.kind.status:
             for status, rx in m.kind.status:
@@ -412,7 +419,7 @@ class Extractor:
         # The air force says 35 were shot down."); a new paragraph forgets it.
         last_weapon = self._last_weapon[1] if self._last_weapon[0] == sentence.paragraph else None
         whole = text[sentence.start : sentence.end]
-        if not (may_have_quantities(whole, self.p.vague) or _PERSON_NOUN.search(whole) or self.p.any_negation.search(whole)):
+        if not (may_have_quantities(whole, self.p.vague) or self.p.person_noun.search(whole) or self.p.any_negation.search(whole)):
             self._last_weapon = (sentence.paragraph, last_weapon)
             return out  # no number, vague quantity, person or negation: no figure (one cheap test)
         item_field: str | None = None  # the sentence's last launch or interception count
@@ -462,7 +469,7 @@ class Extractor:
                 classified.claimed_by = self._claimant(c_text)
                 out.append(classified)
             # "injuring a 64-year-old man", "a child was killed": one person.
-            for m in _ONE_PERSON.finditer(c_text) if _PERSON_NOUN.search(c_text) else ():
+            for m in self.p.one_person.finditer(c_text) if self.p.person_noun.search(c_text) else ():
                 verb = (m.group(1) or m.group(2) or "").lower()
                 if not verb or re.search(r"\b(?:including|among them)\s+$", c_text[max(0, m.start() - 12) : m.start()]):
                     continue
@@ -596,6 +603,9 @@ class Extractor:
             m2 = rx.search(after)
             if m2:
                 cands.append((m2.start() + 5, role))
+        subject = self.p.launch_subject.match(after)
+        if subject:  # "more than a dozen Shahed drones attacked the city"
+            cands.append((subject.end() - subject.start(3) + 5, "launched"))
         if not cands:
             return None
         return min(cands)[1]
@@ -705,6 +715,13 @@ class Extractor:
                 host = _place_match(same_group, m) if m.place and m.place.place.level != "country" else None
                 if host is None and (m.place is None or m.place.place.level == "country"):
                     host = next((c for c in reversed(same_group) if is_recent(c)), None)
+                elif host is None and m.place is not None and m.place.place.level == "place":
+                    # "The main target of the attack was Chernivtsi": the town of the event just
+                    # told without one (a region is where effects were felt: "the strikes damaged
+                    # energy infrastructure in Chernihiv Oblast" does not place the whole wave).
+                    latest = next((c for c in reversed(same_group) if is_recent(c)), None)
+                    if latest is not None and (latest.place() is None or latest.place().place.level == "country"):  # type: ignore[union-attr]
+                        host = latest
                 if host is not None:
                     host.add(m)
                     index_place(host)
@@ -1092,12 +1109,9 @@ def _tokens(text: str) -> tuple[list[int], list[int]]:
     return [a for a, _ in spans], [b for _, b in spans]
 
 
-_PERSON_NOUN = re.compile(r"\b(?:man|woman|child|boy|girl|person|civilian|resident|soldier|teenager|pensioner)\b")
-_ONE_PERSON = re.compile(
-    r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|child|boy|girl|person|civilian|resident|soldier|teenager|pensioner)\b(?:\s+(?:was|has been)\s+(killed|injured|wounded|hurt|hospitali[sz]ed))?"
-)
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
 _NEXT_WORD = re.compile(r"[\w-]+\s+")
+_SUBORDINATE = re.compile(r"\b(?:after|before|since|following)\b")
 _PART_BEFORE = re.compile(r"\b(?:including|among them|of which|of whom)\b")
 _MEETING_PLACE_BEFORE = re.compile(r"(?:\b(?:in|at)|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|go(?:es|ing)?|went|c[oa]me|coming)\s+to)\s+(?:the\s+)?$")
 _LIST_ITEM_AFTER = re.compile(
@@ -1109,6 +1123,22 @@ _SHARE_BEFORE = re.compile(r"\b\d[\d,]*\s+(?:(?:out\s+)?of\s+(?:the\s+|those\s+|
 
 def _family(kind: str) -> str:
     return _FAMILIES.get(kind, "remote")
+
+
+_DATELINE_LEAD = re.compile(r"\s*[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?,\s*$")
+
+
+def _dateline(text: str, sentence_start: int, d: DatePhrase) -> bool:
+    """A wire dateline ("KYIV, Feb 10 (Wire) - ..."), which dates the report, not the event: a
+    date after only a city (and country) in capitals at the start of its sentence, followed by
+    a bracket or a dash."""
+    return bool(re.match(r"\s*(?:\(|[-–—]\s)", text[d.end : d.end + 3]) and _DATELINE_LEAD.fullmatch(text, sentence_start, d.start))
+
+
+def _in_brackets(text: str, at: int, floor: int) -> bool:
+    """Whether an opening bracket before ``at`` (back to ``floor``) is still open."""
+    opened = text.rfind("(", floor, at)
+    return opened != -1 and text.rfind(")", opened, at) == -1
 
 
 def _distance(a0: int, a1: int, b0: int, b1: int) -> int:

@@ -47,8 +47,9 @@ _WORD_NUMBER_TRIE = rf"(?:(?:{_WORD_TRIE})(?:[-\s](?:{_WORD_TRIE}))?(?:\s+(?:hun
 # spares most clauses the full pattern.
 _MAYBE_NUMBER = re.compile(rf"\d|\b(?:{_WORD_TRIE})", re.IGNORECASE)
 
+# Not a part of a time of day ("11:40") or of a decimal or grouped number.
 NUMBER_RE = re.compile(
-    rf"(?<![\w$£€.,-])(?:(?:{_QUALIFIER})\s+)?(?P<num>{_DIGITS}|{_WORD_NUMBER_TRIE})(?![\d.,]\d)(?!\d)(?P<plus>\+)?(?![\w-]*(?:st|nd|rd|th)\b)(?!-year)(?!\s*(?:%|per\s?cent))",
+    rf"(?<![\w$£€.,:-])(?:(?:{_QUALIFIER})\s+)?(?P<num>{_DIGITS}|{_WORD_NUMBER_TRIE})(?![\d.,:]\d)(?!\d)(?P<plus>\+)?(?![\w-]*(?:st|nd|rd|th)\b)(?!-year)(?!\s*(?:%|per\s?cent))",
     re.IGNORECASE,
 )
 

@@ -113,7 +113,17 @@ class Patterns:
         self.troops = words_regex(data["troops"])
         self.distance_units = {k.lower(): float(v) for k, v in (data.get("distance_units") or {}).items()}
         self.casualty = {field: words_regex(words) for field, words in data["casualty_words"].items()}
+        nouns = trie_alternation(data.get("one_person") or ["person"])
+        self.person_noun = re.compile(rf"\b(?:{nouns})\b")
+        self.one_person = re.compile(
+            r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne|the|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
+            rf"(?:{nouns})\b(?!-)(?:\s+(?:was|has been)\s+(killed|injured|wounded|hurt|hospitali[sz]ed))?"
+        )
         self.launch = words_regex(data.get("launch_words", []))
+        # The weapons as the subject of a strike verb: "a dozen Shahed drones attacked the city".
+        self.launch_subject = re.compile(
+            rf"(\s+(?:[\w-]+\s+){{0,2}}?)({self.weapons.pattern})\s+(?:(?:also|then|again)\s+)?({words_regex(data.get('launch_subject_verbs') or ['attacked']).pattern})", re.IGNORECASE
+        )
         self.intercept = words_regex(data.get("intercept_words", []))
         self.destroy = words_regex(data.get("destroy_words", []))
         self.claim = words_regex(data.get("claim_words", []))
@@ -137,7 +147,8 @@ class Patterns:
         auxiliaries = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(data.get("casualty_auxiliaries") or ["were", "was"], key=lambda w: (-len(w), w)))
         self.people_after = re.compile(rf"\s*(?:[\w-]+\s+)?(?:{people})", re.IGNORECASE)
         self.casualty_gap = re.compile(
-            rf"\s*(?:(?:[\w-]+\s+)?(?:{people})\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly)\s+)?",
+            # ", including a child," between the people and their verb is skipped
+            rf"\s*(?:(?:[\w-]+\s+)?(?:{people})\s*(?:,\s*(?:including|among\s+them)\s+[^,.;]{{1,40}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly)\s+)?",
             re.IGNORECASE,
         )
         self.casualty_before = {
