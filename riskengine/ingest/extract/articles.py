@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import re
@@ -27,7 +28,7 @@ from riskengine.ingest.derive.enrich import enrich_event
 from riskengine.ingest.extract.dates import DatePhrase, find_dates
 from riskengine.ingest.extract.gazetteer import Gazetteer, PlaceMention, default_gazetteer
 from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities
-from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns
+from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns, lower
 from riskengine.ingest.extract.text import (
     Article,
     Sentence,
@@ -239,34 +240,35 @@ class Extractor:
         text = article.work[clause[0] : clause[1]]
         found: list[Mention] = []
         present = self.p.cue_words_in(text)
-        tokens: tuple[list[int], list[int]] | None = None
-        for kind in self.p.kinds.values():
-            for cue in kind.cues:
-                if cue.keys.isdisjoint(present):
-                    continue
-                for m in cue.words.finditer(text):
-                    start, end = m.start(), m.end()
-                    if cue.near is not None:
-                        tokens = tokens or _tokens(text)
-                        near = _within_words(text, start, end, cue.near, cue.window, tokens)
-                        if near is None:
-                            continue
-                        # "attack drones", "strike drones" name a kind of weapon, not an attack.
-                        if near[1] <= start and re.fullmatch(r"(?:attack|strike)\s+", text[near[0] : start], re.IGNORECASE):
-                            continue
-                        start, end = min(start, near[0]), max(end, near[1])
-                    if cue.refers_back and not self._weapons_before(article, sentence, clause[0] + start):
+        # Word lists matched case-sensitively on the lower-cased clause: the same matches, faster.
+        low = text.lower()
+        folded = len(low) == len(text)
+        subject = low if folded else text
+        # Only the cues one of whose words is in the clause, in the order of patterns.yaml.
+        candidates = {id(entry[2]): entry for word in present for entry in self.p.cues_by_word.get(word, ())}
+        for _, kind, cue in sorted(candidates.values(), key=lambda entry: entry[0]):
+            for m in (lower(cue.words) if folded else cue.words).finditer(subject):
+                start, end = m.start(), m.end()
+                if cue.near is not None:
+                    near = _within_words(subject, start, end, lower(cue.near) if folded else cue.near, cue.window)
+                    if near is None:
                         continue
-                    mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause)
-                    if kind.group == "strike" and kind.name != "interception":
-                        # A strike without a weapon in its words takes one named in its clause
-                        # ("struck the Saky air base ... with Neptune missiles").
-                        span = text[start:end] if kind.name != "remote_strike" else text[start:]
-                        mention.weapons = [self.p.weapon_of.get(w.group(0).lower(), "") for w in self.p.weapons.finditer(span)]
-                    found.append(mention)
+                    # "attack drones", "strike drones" name a kind of weapon, not an attack.
+                    if near[1] <= start and re.fullmatch(r"(?:attack|strike)\s+", text[near[0] : start], re.IGNORECASE):
+                        continue
+                    start, end = min(start, near[0]), max(end, near[1])
+                if cue.refers_back and not self._weapons_before(article, sentence, clause[0] + start):
+                    continue
+                mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause)
+                if kind.group == "strike" and kind.name != "interception":
+                    # A strike without a weapon in its words takes one named in its clause
+                    # ("struck the Saky air base ... with Neptune missiles").
+                    span = text[start:end] if kind.name != "remote_strike" else text[start:]
+                    mention.weapons = [self.p.weapon_of.get(w.group(0).lower(), "") for w in self.p.weapons.finditer(span)]
+                found.append(mention)
         if self.p.anaphora.pattern:
             strike_kind = self.p.kinds.get("drone_strike")
-            for m in self.p.anaphora.finditer(text):
+            for m in (lower(self.p.anaphora) if folded else self.p.anaphora).finditer(subject):
                 s, e = clause[0] + m.start(), clause[0] + m.end()
                 if strike_kind and not any(f.start <= s < f.end or s <= f.start < e for f in found):
                     found.append(Mention(strike_kind, s, e, sentence, clause, anaphoric=True))
@@ -425,6 +427,13 @@ class Extractor:
         item_field: str | None = None  # the sentence's last launch or interception count
         for clause in clauses(text, sentence.start, sentence.end):
             c_text = text[clause[0] : clause[1]]
+            claimed: list[str | None] = []
+
+            def claimant(c_text: str = c_text, claimed: list[str | None] = claimed) -> str | None:
+                if not claimed:  # the clause's claimant, read once for all its figures
+                    claimed.append(self._claimant(c_text))
+                return claimed[0]
+
             blocked_from = None
             other = self.p.other_event.search(c_text)
             if other:
@@ -444,7 +453,7 @@ class Extractor:
                     if len(share) == 2:
                         skip.add(qi + 1)
                     for figure in share:
-                        figure.claimed_by = self._claimant(c_text)
+                        figure.claimed_by = claimant()
                         out.append(figure)
                     last_weapon = share[0].field.split("_")[0]
                     item_field = share[0].field
@@ -466,7 +475,7 @@ class Extractor:
                 if classified.field.endswith(("_launched", "_intercepted")):
                     last_weapon = classified.field.split("_")[0]
                     item_field = classified.field
-                classified.claimed_by = self._claimant(c_text)
+                classified.claimed_by = claimant()
                 out.append(classified)
             # "injuring a 64-year-old man", "a child was killed": one person.
             for m in self.p.one_person.finditer(c_text) if self.p.person_noun.search(c_text) else ():
@@ -474,7 +483,7 @@ class Extractor:
                 if not verb or re.search(r"\b(?:including|among them)\s+$", c_text[max(0, m.start() - 12) : m.start()]):
                     continue
                 fld = "fatalities" if verb.startswith("kill") else "hospitalised" if verb.startswith("hosp") else "injured"
-                out.append(Figure(fld, 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=self._claimant(c_text)))
+                out.append(Figure(fld, 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
             for rx, fields in self.p.negations if self.p.any_negation.search(c_text) else ():
                 for m in rx.finditer(c_text):
                     after = c_text[m.end() : m.end() + 20]
@@ -946,9 +955,16 @@ class Extractor:
         # Verification.
         sentences = sorted({m.sentence.index: m.sentence for m in c.mentions}.values(), key=lambda s: s.index)
         joined = " ".join(article.work[s.start : s.end] for s in sentences)
-        if self.p.dispute.search(joined):
+        # The word lists are matched case-sensitively on the lower-cased text (the same matches,
+        # several times faster than case-insensitively: an event of a long article spans many sentences).
+        lowered = joined.lower()
+
+        def said(rx: re.Pattern[str]) -> bool:
+            return bool(lower(rx).search(lowered) if len(lowered) == len(joined) else rx.search(joined))
+
+        if said(self.p.dispute):
             verification = "disputed"
-        elif self.p.confirm.search(joined) and not re.search(r"\b(?:not|un)\s*confirmed\b", joined, re.IGNORECASE):
+        elif said(self.p.confirm) and not re.search(r"\b(?:not|un)\s*confirmed\b", lowered):
             verification = "confirmed"
         else:
             verification = "claimed"
@@ -1001,7 +1017,7 @@ class Extractor:
             values["civilian_targeting"] = target_category == "residential"
         tags = {kind.name}
         for tag, rx in self.p.tags:
-            if rx.search(joined):
+            if said(rx):
                 tags.add(tag)
         if re.search(r"\bcasualties\b", joined) and "fatalities" not in chosen and "injured" not in chosen:
             tags.add("casualties_unquantified")
@@ -1083,14 +1099,13 @@ class Extractor:
 # -- helpers -----------------------------------------------------------------------------------
 
 
-def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: int, tokens: tuple[list[int], list[int]] | None = None) -> tuple[int, int] | None:
-    """The match of ``rx`` nearest the span, within ``window`` words either side of it (tokens:
-    the starts and ends of the text's words, when the caller has them)."""
-    starts, ends = tokens or _tokens(text)
-    before = bisect.bisect_left(starts, start)  # words starting before the span
-    lo = starts[before - window] if before >= window else 0
-    after = bisect.bisect_right(ends, end)  # words ending after it
-    hi = ends[after + window - 1] if len(ends) - after >= window else len(text)
+def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: int) -> tuple[int, int] | None:
+    """The match of ``rx`` nearest the span, within ``window`` words either side of it."""
+    words = _words(window)
+    left = words.match(text[:start][::-1])
+    lo = start - left.end() if left else start
+    right = words.match(text, end)
+    hi = right.end() if right else end
     best = None
     for m in rx.finditer(text, lo, hi):
         if m.start() < end and m.end() > start:
@@ -1101,12 +1116,10 @@ def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: 
     return best[1] if best else None
 
 
-_WORD = re.compile(r"\S+")
-
-
-def _tokens(text: str) -> tuple[list[int], list[int]]:
-    spans = [m.span() for m in _WORD.finditer(text)]
-    return [a for a, _ in spans], [b for _, b in spans]
+@functools.lru_cache(maxsize=32)
+def _words(n: int) -> re.Pattern[str]:
+    """Up to ``n`` words (with the spaces before them)."""
+    return re.compile(rf"(?:\s*\S+){{1,{n}}}")
 
 
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}

@@ -69,6 +69,8 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "yesterday": ("yesterday", "day before", "previous day"), "weeks_ago": ("week",), "month_ago": ("month",),
 }  # fmt: skip
 _ANY_MONTH = re.compile(rf"\b(?:{_MONTH})\b")
+# Every word of _NEEDS in one pass (substrings, as the per-word test `word in low`).
+_NEED_WORDS = re.compile("|".join(sorted({re.escape(w) for words in _NEEDS.values() for w in words}, key=lambda w: (-len(w), w))))
 # The patterns are all lower case: matched case-sensitively on the lower-cased clause, which the
 # regex engine does several times faster than case-insensitively (the same matches).
 _LOWER_PATTERNS = [(kind, re.compile(rx.pattern)) for kind, rx in _PATTERNS]
@@ -83,9 +85,10 @@ def find_dates(clause: str, published: dt.date, offset: int = 0) -> list[DatePhr
     has_month = bool(_ANY_MONTH.search(low))
     future = bool((_LOWER_FUTURE if lowered else FUTURE).search(subject))
     found: list[DatePhrase] = []
+    present = _needed_words_in(low)
     for kind, pattern in patterns:
         needs = _NEEDS[kind]
-        if (not needs and not has_month) or (needs and not any(word in low for word in needs)):
+        if (not needs and not has_month) or (needs and present.isdisjoint(needs)):
             continue
         for m in pattern.finditer(subject):
             if any(p.start - offset <= m.start() < p.end - offset for p in found):
@@ -96,6 +99,20 @@ def find_dates(clause: str, published: dt.date, offset: int = 0) -> list[DatePhr
                 found.append(DatePhrase(m.start() + offset, m.end() + offset, clause[m.start() : m.end()], day, is_future, precision))
     found.sort(key=lambda p: p.start)
     return found
+
+
+def _needed_words_in(low: str) -> set[str]:
+    """The _NEEDS words that occur in ``low`` (overlapping ones too: "yesterday" holds "day")."""
+    present = set()
+    for m in _NEED_WORDS.finditer(low):
+        present.add(m.group(0))
+    # A longer word found hides the shorter ones inside it at the same place; add those.
+    for word in list(present):
+        present.update(w for w in _ALL_NEEDS if w != word and w in word)
+    return present
+
+
+_ALL_NEEDS = frozenset(w for words in _NEEDS.values() for w in words)
 
 
 def _resolve(kind: str, m: re.Match[str], published: dt.date, future: bool) -> tuple[dt.date, bool, int] | None:
