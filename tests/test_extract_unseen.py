@@ -206,6 +206,9 @@ def test_casualties_in_officialese_and_tolls(extractor: Extractor, text: str, ki
         ("Russian drones also struck Zaporizhzhia's Komunarskyi district overnight, injuring two people.", "Zaporizhzhia"),
         ("Russian forces dropped two guided bombs on the village of Cherkaska Lozova on the outskirts of Kharkiv.", "Cherkaska Lozova"),
         ("Ukrainian forces struck the Saky air base in Crimea with Neptune missiles overnight.", "Saky"),
+        ("A Russian FPV drone struck a civilian car in the village of Velyka Pysarivka on Wednesday morning.", "Velyka Pysarivka"),
+        ("Within hours, Russian drones hit a hospital in the city of Sloviansk.", "Sloviansk"),  # GeoNames: Slov'yans'k
+        ("In the Kupiansk district, artillery fire killed a 71-year-old man in the village of Kivsharivka.", "Kivsharivka"),
     ],
 )
 def test_places_as_analysts_code_them(extractor: Extractor, text: str, place: str) -> None:
@@ -283,3 +286,15 @@ def test_former_blind_sets_hold(gold: str, folder: str) -> None:
     # then used for the fixes of issue #14: no longer honest estimates, now regression floors.
     report = evaluate(HERE / gold, sorted((HERE / folder).iterdir()))
     assert report.overall.f1 >= 0.95
+
+
+def test_a_strike_told_as_a_habit_is_no_event(extractor: Extractor) -> None:
+    text = "The village, two kilometres from the Russian border, is shelled almost every day.\n"
+    assert events(extractor, text) == []
+    (e,) = events(extractor, "Russian artillery shelled Nikopol on Tuesday, killing two people; the town is shelled almost every day.\n")
+    assert (e.location, e.fatalities) == ("Nikopol", 2)
+
+
+def test_talks_begun_in_a_possessive_place(extractor: Extractor) -> None:
+    (e,) = events(extractor, "Ukrainian and Russian delegations have started talks in Istanbul's Dolmabahce Palace, Turkey's foreign ministry says.\n")
+    assert (e.diplomatic_kind, e.diplomatic_status, e.location, e.country) == ("talks", "held", "Istanbul", "TUR")

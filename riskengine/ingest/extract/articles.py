@@ -183,7 +183,7 @@ class Extractor:
             if looked_up and countries and not self.g.same_towns(looked_up, countries):
                 found = self.g.scan(text[sentence.start : sentence.end], countries)
             shift = sentence.start
-            places = [PlaceMention(pm.start + shift, pm.end + shift, pm.text, pm.place, pm.side_adjective, pm.side) for pm in found]
+            places = [PlaceMention(pm.start + shift, pm.end + shift, pm.text, pm.place, pm.side_adjective, pm.side, pm.district) for pm in found]
         for m in mentions:
             self._fill(article, m, places, recent)
         # Two events in one clause ("spoke by phone ... and offered talks in Istanbul"): a
@@ -321,8 +321,9 @@ class Extractor:
             candidates = [p for p in places if not p.side_adjective and p.place.level != "country" and not _reference(text, p.start, p.place.level)]
             candidates = [p for p in candidates if not (p.start >= m.end and _PART_BEFORE.search(text, m.end, p.start))]
         if candidates:
+            # A town named for its district ("in the Kupiansk district") ranks after a town itself.
             order = {"place": 0, "region": 1, "country": 2}
-            m.place = min(candidates, key=lambda p: (order[p.place.level], _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
+            m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
         elif m.kind.group in ("strike", "troops", "territory") and not m.anaphoric:
             m.place = self._paragraph_place(article, m)
             m.inherited_place = m.place is not None
@@ -659,6 +660,8 @@ class Extractor:
             return True
         clause_text = text[m.clause[0] : m.clause[1]]
         if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not m.figures and (m.place is None or m.place.place.level == "country"):
+            return True
+        if m.kind.group == "strike" and self.p.habitual.search(clause_text) and not any(f.field in PERSON_FIELDS for f in m.figures):
             return True
         if m.kind.group == "territory" and self.p.negated.search(" ".join(lead_words)):
             return True

@@ -9,6 +9,7 @@ that a person or a month is not taken for a town.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -57,6 +58,10 @@ _ACTOR_VERB_AFTER = re.compile(
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 _VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community)\b")
+# The lower-case joints _CAPITALISED allows inside a name ("Rostov-on-Don") and what follows
+# them: "Velyka Pysarivka on Wednesday" is the village, then a day.
+_CONNECTOR_TAIL = re.compile(r"\s(?:na|on|upon|am|de|del|la)\b.*$")
+_POSSESSIVE = re.compile(r"['’]s\b.*$")
 _TITLE_BEFORE = re.compile(r"\b(?:President|Minister|Governor|Mayor|Mr|Mrs|Ms|General|Spokesman|spokesman)\.?\s+$")
 _CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s|-)(?:[A-Z][\w'’.-]*|na|on|upon|am|de|del|la)(?=[\s,.;:!?)]|$))*")
 
@@ -86,6 +91,7 @@ class PlaceMention:
     place: Place
     side_adjective: bool = False  # "Ukrainian" names a side, not a place
     side: str | None = None  # the side named, for organisations ("E.U.") that have no country
+    district: bool = False  # a town named for its district ("the Kupiansk district"): less precise
 
     @property
     def span(self) -> tuple[int, int]:
@@ -410,6 +416,8 @@ class Gazetteer:
             mention = self._curated_mention(text, m.start(), m.end(), m.group(0))
             if mention is not None and mention.place.level == "place" and _city_district(text, m.start(), m.end(), m.group(0)):
                 continue
+            if mention is not None and mention.place.level == "place" and _DISTRICT_AFTER.match(text, mention.end):
+                mention = dataclasses.replace(mention, district=True)
             if mention is not None:
                 found.append(mention)
                 taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
@@ -426,6 +434,14 @@ class Gazetteer:
                 continue
             looked_up.append(words)
             place = self._best_town(words, countries, None)
+            if place is None and _POSSESSIVE.search(words):  # "Istanbul's Dolmabahce Palace" -> "Istanbul"
+                looked_up.append(_POSSESSIVE.sub("", words))
+                place = self._best_town(looked_up[-1], countries, None)
+                end = start + len(looked_up[-1]) if place is not None else end
+            if place is None and _CONNECTOR_TAIL.search(words):  # "Sumy on Wednesday" -> "Sumy"
+                looked_up.append(_CONNECTOR_TAIL.sub("", words))
+                place = self._best_town(looked_up[-1], countries, None)
+                end = start + len(looked_up[-1]) if place is not None else end
             if place is None and " " in words:  # "Kupiansk Ukrainian" -> try the first word alone
                 first = words.split(" ")[0]
                 looked_up.append(first)
@@ -435,11 +451,11 @@ class Gazetteer:
                 # "the village of Cherkaska Lozova": a place the 5,000+ index may lack; its region
                 # is the one named nearest in the text ("on the outskirts of Kharkiv").
                 hints = sorted((abs(p.start - start), p.place.admin1) for p in found if p.place.admin1 and p.place.country in self._theatre)
-                name = re.sub(r"(?:\s(?:na|on|upon|am|de|del|la))+$", "", words)  # "Lozova on the outskirts"
+                name = _CONNECTOR_TAIL.sub("", words)  # "Lozova on the outskirts", "Pysarivka on Wednesday"
                 place = self.village(name, hints[0][1] if hints else None)
                 end = start + len(name)
             if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
-                found.append(PlaceMention(start, end, text[start:end], place))
+                found.append(PlaceMention(start, end, text[start:end], place, district=bool(_DISTRICT_AFTER.match(text, end))))
         found.sort(key=lambda p: p.start)
         return found, looked_up
 
@@ -525,6 +541,9 @@ _ADJECTIVE_LIKE = frozenset({"U.S.", "US", "UK"})
 # "Kryvyi Rih". Names of these countries are shown without the marks and with -yi.
 _SOFT_SIGN = re.compile(r"['’ʹʼ`]")
 _UKRAINIAN_YY = re.compile(r"yy\b")
+# я, ю, є after a consonant: "ia", "iu", "ie" in the national system (Sloviansk, Kupiansk,
+# Kostiantynivka); GeoNames writes "ya", "yu", "ye" (Slovyansk).
+_UKRAINIAN_IOTATED = re.compile(r"(?<=[bcdfghklmnprstvzBCDFGHKLMNPRSTVZ])y(?=[aeu])")
 _SOFT_SIGN_COUNTRIES = frozenset({"RUS", "UKR", "BLR"})
 
 
@@ -533,7 +552,7 @@ def display_name(name: str, iso3: str) -> str:
     if iso3 not in _SOFT_SIGN_COUNTRIES:
         return name
     name = _SOFT_SIGN.sub("", name)
-    return _UKRAINIAN_YY.sub("yi", name) if iso3 == "UKR" else name
+    return _UKRAINIAN_IOTATED.sub("i", _UKRAINIAN_YY.sub("yi", name)) if iso3 == "UKR" else name
 
 
 def _city_district(text: str, start: int, end: int, name: str) -> bool:

@@ -120,6 +120,7 @@ class Patterns:
         self.anaphora = words_regex(data.get("anaphora", []))
         self.hypothetical = words_regex(data.get("hypothetical", []))
         self.aggregate = words_regex(data.get("aggregate", []))
+        self.habitual = words_regex(data.get("habitual") or ["every day"])
         self.other_event = words_regex(data.get("other_event", []))
         self.negated = words_regex(data.get("negated", []))
         self.negations = [(re.compile(n["pattern"], re.IGNORECASE), tuple(n["fields"])) for n in data.get("negations", [])]
