@@ -997,11 +997,11 @@ class Extractor:
             values["target_side"] = target
         actor_prefix = {"strike": "Military Forces of", "troops": "Military Forces of", "territory": "Military Forces of", "diplomacy": "Government of"}.get(kind.group)
         if initiator and actor_prefix and initiator in self.g.side_words.values():
-            values["actor1"] = f"{actor_prefix} {initiator}" if initiator in {self.g.side_of(i) for i in self.g.data['countries']} else initiator
+            values["actor1"] = f"{actor_prefix} {initiator}" if initiator in self.g.country_sides else initiator
         elif kind.name == "protest":
             values["actor1"] = f"Protesters ({self.g.country_display.get(country, country)})"
         if target and actor_prefix:
-            values["actor2"] = f"{actor_prefix} {target}" if target in {self.g.side_of(i) for i in self.g.data['countries']} else target
+            values["actor2"] = f"{actor_prefix} {target}" if target in self.g.country_sides else target
         for fld, f in chosen.items():
             if f.qualifier == "negated" and fld not in PERSON_FIELDS:
                 continue

@@ -172,6 +172,11 @@ class Gazetteer:
         return self.country_display.get(iso3, iso3)
 
     @cached_property
+    def country_sides(self) -> frozenset[str]:
+        """The sides that are countries of gazetteer.yaml (their forces are "Military Forces of X")."""
+        return frozenset(self.side_of(iso3) for iso3 in self.data["countries"])
+
+    @cached_property
     def side_words(self) -> dict[str, str]:
         """Surface word -> side name: country names, adjectives, capitals used as actors, organisations."""
         words: dict[str, str] = {}
