@@ -75,6 +75,7 @@ class Mention:
     weapons: list[str] = field(default_factory=list)
     weapon_side: str | None = None
     mutual: bool = False
+    needs_place: bool = False  # from a cue that makes an event only with a place of its own
 
 
 _LEVEL_ORDER = {"place": 0, "region": 1, "country": 2}
@@ -186,6 +187,8 @@ class Extractor:
             places = [PlaceMention(pm.start + shift, pm.end + shift, pm.text, pm.place, pm.side_adjective, pm.side, pm.district) for pm in found]
         for m in mentions:
             self._fill(article, m, places, recent)
+            if m.needs_place and (m.place is None or m.inherited_place or m.place.place.level == "country"):
+                m.anaphoric = True  # "The strike on the plant was reported ...": a reference back
         # Two events in one clause ("spoke by phone ... and offered talks in Istanbul"): a
         # place belongs to the nearer one.
         for m in mentions:
@@ -259,7 +262,7 @@ class Extractor:
                     start, end = min(start, near[0]), max(end, near[1])
                 if cue.refers_back and not self._weapons_before(article, sentence, clause[0] + start):
                     continue
-                mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause)
+                mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause, needs_place=cue.needs_place)
                 if kind.group == "strike" and kind.name != "interception":
                     # A strike without a weapon in its words takes one named in its clause
                     # ("struck the Saky air base ... with Neptune missiles").
@@ -569,7 +572,7 @@ class Extractor:
         verb_before = bool(self.p.intercept_before.search(before)) or bool(_SHARE_BEFORE.search(before) and self.p.intercept.search(before))
         total: Quantity | None = nxt if nxt is not None and nxt.start == q.end + of.end() - 0 and nxt.qualifier != "vague" else None
         rest = c_text[(total.end if total else q.end + of.end()) :]
-        pronoun = re.match(r"\s+(?:out\s+)?of\s+(?:them|those|these)\b", after)
+        pronoun = re.match(r"\s+(?:out\s+)?of\s+(?:them|those|these|which)\b", after)
         # "442 of the drones", "41 of those missiles": the weapons named again, with the article.
         named = None
         if total is None and not pronoun and of.group(0).rstrip().endswith(("the", "those", "these")):

@@ -280,9 +280,8 @@ class Gazetteer:
                 (iso2, city["name"]) in capitals,
             )
             towns.append(town)
-            for name in {city["name"], *city.get("alternatenames", [])}:
-                if _usable_town_name(name):
-                    self._town_names.setdefault(name, []).append(town)
+            for name in _spellings(city, iso3):
+                self._town_names.setdefault(name, []).append(town)
         return towns
 
     @cached_property
@@ -314,9 +313,8 @@ class Gazetteer:
                     display_name(city["name"], iso3), iso3, self._admin1_by_code.get((iso2, str(city.get("admin1code") or ""))),
                     float(city["latitude"]), float(city["longitude"]), int(city.get("population") or 0),
                 )  # fmt: skip
-                for name in {city["name"], *city.get("alternatenames", [])}:
-                    if _usable_town_name(name):
-                        villages.setdefault(name, []).append(town)
+                for name in _spellings(city, iso3):
+                    villages.setdefault(name, []).append(town)
         return villages
 
     def village(self, name: str, region_hint: str | None = None) -> Place | None:
@@ -566,6 +564,14 @@ def _city_district(text: str, start: int, end: int, name: str) -> bool:
     if not _DISTRICT_AFTER.match(after):
         return False
     return bool(_DISTRICT_OF.match(after) or _POSSESSIVE_BEFORE.search(text[max(0, start - 12) : start]) or _ADJECTIVAL.search(name))
+
+
+def _spellings(city: dict[str, Any], iso3: str) -> list[str]:
+    """The names a GeoNames entry is found by: its own and alternate names that can be a town in
+    English text, and the same as the press spells them ("Seltso" for "Sel'tso", see display_name)."""
+    names = {n for n in (city["name"], *city.get("alternatenames", [])) if _usable_town_name(n)}
+    names |= {display_name(n, iso3) for n in names}
+    return sorted(names)
 
 
 def _usable_town_name(name: str) -> bool:

@@ -67,6 +67,7 @@ class Cue:
     window: int
     keys: frozenset[str] = frozenset()  # its words, lower case, single-spaced (see cue_words_in)
     refers_back: bool = False  # a mention only where weapons were named before ("of them")
+    needs_place: bool = False  # an event only with a town or region in its clause, else anaphoric
 
 
 # Where a shorter cue word may end inside a longer one: before a character that is neither a
@@ -216,7 +217,9 @@ class Patterns:
             if not cue.get("words"):
                 raise config_error(self.path, f"{where}.cues[{i}]", "a cue needs 'words'")
             keys = frozenset(phrase_key(w) for w in cue["words"])
-            cues.append(Cue(words_regex(cue["words"]), words_regex(cue["near"]) if cue.get("near") else None, int(cue.get("window", 6)), keys, bool(cue.get("refers_back"))))
+            cues.append(
+                Cue(words_regex(cue["words"]), words_regex(cue["near"]) if cue.get("near") else None, int(cue.get("window", 6)), keys, bool(cue.get("refers_back")), bool(cue.get("needs_place")))
+            )
         if not cues:
             raise config_error(self.path, where, "a kind needs at least one cue")
         status = tuple((s, words_regex(words)) for s, words in (spec.get("status") or {}).items())
