@@ -344,3 +344,12 @@ def test_final_blind_set_holds() -> None:
     # change that loses what it found shows.
     report = evaluate(HERE / "final_gold.yaml", sorted((HERE / "final").iterdir()))
     assert report.overall.f1 >= 0.9
+
+
+def test_third_blind_set_is_kept_as_scored() -> None:
+    # Written by another author than the fixes' (the lead), before the fixes of issue #14 and kept
+    # away from them, scored once at e36fb4d (blind3_first_run.txt: 0.780 / 0.661 / 0.716): the
+    # honest figure that the final set's 0.925 overstated. A floor under it, so that a change that
+    # loses what it found shows; raise it when its misses are fixed (it is then no longer blind).
+    report = evaluate(HERE / "blind3_gold.yaml", sorted((HERE / "blind3").iterdir()))
+    assert report.overall.f1 >= 0.7
