@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )  # fmt: skip
     parser.add_argument("--scheduler", metavar="ADDRESS", help="run on the Dask cluster of this scheduler, e.g. tcp://10.0.0.5:8786")
     parser.add_argument("--partitions", type=int, default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--block-mb", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--block-kb", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE, help=argparse.SUPPRESS)
     parser.add_argument("--engine", choices=("durable", "reference"), default="durable", help=argparse.SUPPRESS)
     parser.set_defaults(func=run)
@@ -101,8 +101,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--reorder-days must be 0 or more")
     if args.workers < 0 or args.chunk_size < 1:
         raise UsageError("--workers must be 0 or more and --chunk-size at least 1")
-    if (args.partitions is not None and args.partitions < 1) or (args.block_mb is not None and args.block_mb < 1):
-        raise UsageError("--partitions and --block-mb must be at least 1")
+    if (args.partitions is not None and args.partitions < 1) or (args.block_kb is not None and args.block_kb < 1):
+        raise UsageError("--partitions and --block-kb must be at least 1")
     if (args.scheduler or args.workers > 1) and not distributed_available():
         raise UsageError("--workers above 1 and --scheduler run on Dask, which is not installed (pip install 'riskengine[dask]')")
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
                 report=report,
                 scheduler=args.scheduler,
                 partitions=args.partitions,
-                block_bytes=args.block_mb << 20 if args.block_mb else None,
+                block_bytes=args.block_kb << 10 if args.block_kb else None,
             )
     finally:
         if bar is not None:

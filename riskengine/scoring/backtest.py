@@ -290,6 +290,31 @@ def backtest_files(
     return sorting_if_needed(attempt)
 
 
+def backtest_partitioned_here(
+    blocks: Sequence[Any],
+    pack: RulePack,
+    compiled: CompiledRuleSet,
+    *,
+    first: Window,
+    last: Window,
+    stakeholders: Iterable[str] | None = None,
+    engine: str = "durable",
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    reorder_days: int = DEFAULT_REORDER_DAYS,
+    partitions: int | None = None,
+    edges: Sequence[int] | None = None,
+) -> BacktestResult:
+    """The backtest of ``blocks`` (``partition.split_input``, ``partition.blocks_of_chunks``)
+    cut into time partitions as a cluster runs it, task by task in this process: for checking
+    that a cut changes nothing (``edges``: the partitions' first days, ordinals of Mondays)."""
+    from riskengine.scoring.partition import Job, run_here
+
+    bounds = _bounds(compiled, pack, first, last, chunk_size, reorder_days)
+    chosen = check_stakeholders(stakeholders)
+    outcome = run_here(blocks, Job(pack, compiled, bounds, tuple(chosen), engine), partitions=partitions, edges=edges)
+    return _result(pack, compiled, chosen, outcome.totals, first, last, outcome.events_read, outcome.fired, outcome.stats)
+
+
 def _on_dask(
     blocks: Sequence[Any],
     pack: RulePack,
@@ -428,7 +453,9 @@ __all__ = [
     "StakeholderSeries",
     "WeekPoint",
     "backtest_files",
+    "backtest_partitioned_here",
     "choose_workers",
+    "distributed_available",
     "run_backtest",
     "to_csv_rows",
     "to_json_data",

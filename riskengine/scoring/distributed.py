@@ -33,8 +33,8 @@ from riskengine.scoring.partition import (
     Job,
     NeedsOneProcess,
     Outcome,
+    Packed,
     PartResult,
-    Piece,
     Plan,
     assumed_ranges,
     error_payload,
@@ -104,6 +104,29 @@ def _main_module_hidden() -> Iterator[None]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Sizes: Dask places a task where most of its input already is, by the sizes it estimates; a
+# block's pieces estimated at a few bytes (an object's own size) went to whichever worker was
+# free and took their whole block with them.
+
+def _packed_size(piece: Packed) -> int:
+    return 64 + len(piece.data)
+
+
+def _block_size(out: BlockOut) -> int:
+    return 64 + sum(_packed_size(piece) for piece in out.pieces.values())
+
+
+def _register_sizes() -> None:
+    from dask.sizeof import sizeof
+
+    sizeof.register(Packed)(_packed_size)  # type: ignore[no-untyped-call]
+    sizeof.register(BlockOut)(_block_size)  # type: ignore[no-untyped-call]
+
+
+_register_sizes()
+
+
+# ---------------------------------------------------------------------------------------------
 # Tasks: typed errors come back as payloads (their pickling would lose the issues)
 
 
@@ -125,11 +148,11 @@ def _info(out: BlockOut | tuple[Any, ...]) -> BlockInfo | tuple[Any, ...]:
     return out.info if isinstance(out, BlockOut) else out
 
 
-def _piece(out: BlockOut | tuple[Any, ...], partition: int) -> Piece:
-    return out.pieces.get(partition, Piece()) if isinstance(out, BlockOut) else Piece()
+def _piece(out: BlockOut | tuple[Any, ...], partition: int) -> Packed:
+    return out.pieces.get(partition, Packed()) if isinstance(out, BlockOut) else Packed()
 
 
-def _score(partition: int, job: Job, plan: Plan, *pieces: Piece) -> PartResult | tuple[Any, ...]:
+def _score(partition: int, job: Job, plan: Plan, *pieces: Packed) -> PartResult | tuple[Any, ...]:
     try:
         return score_partition(partition, pieces, job, plan)
     except Exception as error:  # noqa: BLE001 - every failure goes back to the caller
@@ -186,7 +209,11 @@ def _usage() -> tuple[float, float, int]:
 
 
 class _Run:
-    """One attempt at a plan: blocks read in order, a few ahead of the partitions scored."""
+    """One attempt at a plan: blocks read in order, a few ahead of the partitions scored.
+
+    Tasks run where Dask finds them cheapest: a block's pieces are bytes (``partition.Packed``),
+    so taking one out of a block on a worker that did not read it moves a few megabytes, not
+    the objects."""
 
     def __init__(self, client: Any, blocks: Sequence[Block], job: Any, plan: Plan, workers: int, progress: DistributedProgress | None) -> None:
         self.client = client
@@ -194,7 +221,7 @@ class _Run:
         self.job = job
         self.plan = plan
         self.plan_future = client.scatter(plan, broadcast=True, hash=False)
-        self.ahead = 2 * workers + 2
+        self.ahead = workers + 2
         self.progress = progress
         self.infos: dict[int, BlockInfo] = {}
         self.results: dict[int, PartResult] = {}
@@ -203,7 +230,8 @@ class _Run:
         self.submitted_parts: set[int] = set()
         self.next_block = 0
         self.measure_only = False
-        # the last partition that needs each block's own days: the block is "ahead" until it is scored
+        # the last partition owning days a block holds: the block counts as read ahead until
+        # that partition is scored
         self.main = [max((p for p in feeds if _owns(plan, p, plan.ranges[b])), default=-1) for b, feeds in enumerate(plan.feeds)]
 
     def ordered_infos(self) -> list[BlockInfo]:
@@ -261,7 +289,8 @@ class _Run:
             if any(b >= self.next_block for b in sources):
                 continue
             pieces = [self.pieces.pop((b, p)) for b in sources]
-            self.pending[client.submit(_score, p, self.job, self.plan_future, *pieces, pure=False, priority=1_000_000 - p)] = ("partition", p)
+            future = client.submit(_score, p, self.job, self.plan_future, *pieces, pure=False, priority=1_000_000 - p)
+            self.pending[future] = ("partition", p)
             self.submitted_parts.add(p)
 
     def _block_done(self, b: int, info: BlockInfo) -> None:
@@ -276,7 +305,6 @@ class _Run:
                 del self.pending[f]
             self.client.cancel(parts + list(self.pieces.values()))
             self.pieces.clear()
-            self.results.clear()
             self.submitted_parts = set(range(self.plan.partitions))
             self.results = dict.fromkeys(range(self.plan.partitions), _EMPTY)
 
