@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from riskengine.core.errors import EngineError
+from riskengine.scoring.parallel import error_payload, raise_payload
 from riskengine.scoring.partition import (
     Block,
     BlockInfo,
@@ -37,11 +38,9 @@ from riskengine.scoring.partition import (
     PartResult,
     Plan,
     assumed_ranges,
-    error_payload,
     first_day_of,
     make_plan,
     merge,
-    raise_payload,
     read_block,
     replan,
     score_partition,

@@ -51,8 +51,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from riskengine.core import errors
-from riskengine.core.errors import EngineError, EventError, InputError
+from riskengine.core.errors import EngineError, EventError
 from riskengine.core.events import Event
 from riskengine.ingest.event_files import JSONL_SUFFIXES, ReadReport, stream_events
 from riskengine.rules.ir import DATE_FIELD, And, CompiledRuleSet, Cond, Or, Test
@@ -754,29 +753,6 @@ def _with_edges(plan: Plan, bounds: Bounds, outs: Sequence[BlockOut], edges: Seq
     return make_plan(bounds, ranges, edges=edges)
 
 
-# ---------------------------------------------------------------------------------------------
-# Errors across processes: the typed errors' constructors take their issues, which the
-# exception's default pickling would not pass back.
-
-
-def error_payload(error: BaseException) -> tuple[Any, ...]:
-    if isinstance(error, errors.InputError):
-        return ("input", type(error).__name__, error.issues, error.summary)
-    if isinstance(error, errors.RiskEngineError):
-        return ("engine", type(error).__name__, str(error))
-    return ("bug", type(error).__name__, str(error))
-
-
-def raise_payload(payload: tuple[Any, ...], where: str) -> None:
-    kind, name = payload[0], payload[1]
-    cls = getattr(errors, name, None)
-    if kind == "input" and isinstance(cls, type) and issubclass(cls, InputError):
-        raise cls(payload[2], payload[3])
-    if kind == "engine" and isinstance(cls, type) and issubclass(cls, errors.RiskEngineError) and not issubclass(cls, InputError):
-        raise cls(payload[2])
-    raise EngineError(f"{where} failed: {name}: {payload[2]}")
-
-
 __all__ = [
     "DEFAULT_BLOCK_BYTES",
     "Block",
@@ -793,11 +769,9 @@ __all__ = [
     "assumed_ranges",
     "blocks_of_chunks",
     "check_infos",
-    "error_payload",
     "first_day_of",
     "make_plan",
     "merge",
-    "raise_payload",
     "read_block",
     "replan",
     "run_here",
