@@ -370,3 +370,17 @@ def test_backtest_files_reports_what_it_read_on_the_cluster(tmp_path: Path, sche
     assert (report.files, report.records, report.accepted, report.rejected) == (1, 500, 500, 0)
     assert (tmp_path / "rejects.jsonl").read_text() == ""
 
+
+
+def test_only_the_distributed_module_imports_dask() -> None:
+    """Dask is an optional extra: everything but ``scoring/distributed.py`` works without it."""
+    import ast
+
+    package = Path(__file__).resolve().parents[1] / "riskengine"
+    importers = set()
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            if any(name.split(".")[0] in ("dask", "distributed") for name in names):
+                importers.add(path.relative_to(package).as_posix())
+    assert importers == {"scoring/distributed.py"}
