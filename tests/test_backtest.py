@@ -272,7 +272,17 @@ def test_a_progress_bar_on_a_terminal(monkeypatch, capsys, events):
 
 
 # ---------------------------------------------------------------------------------------------
-# Two processes: a reader process prepares chunks while this one matches and scores.
+# On Dask: time partitions on worker processes (riskengine.scoring.partition), here on a local
+# cluster started once for the module; the same bytes as one process.
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    pytest.importorskip("distributed")
+    from riskengine.scoring.distributed import client_for
+
+    with client_for(2, None) as client:
+        yield client.scheduler.address
 
 
 def _feed(tmp_path: Path, n: int, seed: int) -> Path:
@@ -284,55 +294,61 @@ def _feed(tmp_path: Path, n: int, seed: int) -> Path:
     return generate.write_jsonl(tmp_path / f"feed-{n}-{seed}.jsonl", n, seed=seed)
 
 
+def _where(how: str, scheduler: str) -> dict:
+    """One process, or the cluster with blocks small enough that a small feed has several."""
+    return {"workers": 1} if how == "one" else {"scheduler": scheduler, "block_bytes": 40_000}
+
+
 @pytest.mark.parametrize("chunk_size", [5000, 97])
-def test_two_processes_give_the_one_process_series(tmp_path, chunk_size):
+def test_dask_gives_the_one_process_series(tmp_path, scheduler, chunk_size):
     feed = _feed(tmp_path, 4000, seed=3)
     first, last = parse_week("2022-W10"), parse_week("2025-W27")
     one = backtest_files([feed], first=first, last=last, workers=1, chunk_size=chunk_size)
-    two = backtest_files([feed], first=first, last=last, workers=2, chunk_size=chunk_size)
-    assert two.stats["processes"] == 2 and "processes" not in one.stats
+    two = backtest_files([feed], first=first, last=last, scheduler=scheduler, chunk_size=chunk_size, block_bytes=300_000)
+    assert two.stats["partitions"] > 3 and "partitions" not in one.stats
     assert one.firings > 4000  # the feed makes the pattern rules fire across chunk edges
     assert (two.events_read, two.events_scored, two.firings) == (one.events_read, one.events_scored, one.firings)
     assert list(to_csv_rows(two)) == list(to_csv_rows(one))
 
 
-def test_two_processes_report_what_was_rejected(tmp_path):
+def test_dask_reports_what_was_rejected_as_one_process_does(tmp_path, scheduler):
     feed = _feed(tmp_path, 300, seed=4)
     lines = feed.read_text().splitlines()
     lines[10] = lines[10].replace('"country":"', '"country":"x')
     feed.write_text("\n".join(lines) + "\n")
     first, last = parse_week("2022-W10"), parse_week("2025-W27")
     reports = []
-    for workers in (1, 2):
+    for how in ("one", "dask"):
         from riskengine.ingest.event_files import ReadReport
 
         report = ReadReport()
-        rejects = tmp_path / f"rejects-{workers}.jsonl"
-        backtest_files([feed], first=first, last=last, workers=workers, skip_invalid=True, rejects=rejects, report=report)
+        rejects = tmp_path / f"rejects-{how}.jsonl"
+        backtest_files([feed], first=first, last=last, skip_invalid=True, rejects=rejects, report=report, **_where(how, scheduler))
         reports.append((report.records, report.accepted, report.rejected, [str(i) for i in report.issues], rejects.read_text()))
     assert reports[0] == reports[1]
     assert reports[0][2] == 1
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_errors_of_the_reader_are_the_same_in_two_processes(tmp_path, workers):
+@pytest.mark.parametrize("how", ["one", "dask"])
+def test_errors_of_the_reader_are_the_same_on_dask(tmp_path, scheduler, how):
     feed = _feed(tmp_path, 300, seed=5)
     lines = feed.read_text().splitlines()
     late = lines.pop(5)
     bad = tmp_path / "late.jsonl"
     bad.write_text("\n".join([*lines, late]) + "\n")
-    # a file out of order is sorted rather than refused (issue #13), in one process or two
-    got = backtest_files([bad], first=parse_week("2022-W10"), last=parse_week("2025-W27"), workers=workers, reorder_days=3, chunk_size=50)
-    assert got.stats["sorted"] == 1
+    # a file out of order is sorted rather than refused (issue #13); on Dask, the partitions
+    # are planned again from the days each block was found to hold
+    got = backtest_files([bad], first=parse_week("2022-W10"), last=parse_week("2025-W27"), reorder_days=3, chunk_size=50, **_where(how, scheduler))
+    assert got.stats["sorted" if how == "one" else "replanned"] == 1
     broken = tmp_path / "broken.jsonl"
     broken.write_text("\n".join([*lines[:3], '{"event_id": 5}', *lines[3:]]) + "\n")
     with pytest.raises(InputError) as caught:
-        backtest_files([broken], first=parse_week("2022-W10"), last=parse_week("2025-W27"), workers=workers)
+        backtest_files([broken], first=parse_week("2022-W10"), last=parse_week("2025-W27"), **_where(how, scheduler))
     assert str(caught.value.issues[0].location).startswith(f"{broken}:4:1") or caught.value.issues[0].location.line == 4
     twice = tmp_path / "twice.jsonl"
     twice.write_text("\n".join([*lines[:40], lines[37], *lines[40:]]) + "\n")
     with pytest.raises(InputError) as caught:
-        backtest_files([twice], first=parse_week("2022-W10"), last=parse_week("2025-W27"), workers=workers, chunk_size=50)
+        backtest_files([twice], first=parse_week("2022-W10"), last=parse_week("2025-W27"), chunk_size=50, **_where(how, scheduler))
     assert [i.code for i in caught.value.issues] == ["E411"]
 
 
@@ -390,10 +406,11 @@ def test_ordered_chunks_are_full_day_groups_in_date_order_cut_anywhere():
     assert counters["read"] == 12
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_a_file_newest_first_is_sorted_to_the_same_series(tmp_path, workers, monkeypatch):
+@pytest.mark.parametrize("how", ["one", "dask"])
+def test_a_file_newest_first_is_sorted_to_the_same_series(tmp_path, scheduler, how, monkeypatch):
     """Issue #13: an ACLED export comes newest first. The backtest sorts it itself, spilling
-    sorted runs to temporary files (small runs here, so that several are merged)."""
+    sorted runs to temporary files (small runs here, so that several are merged); on Dask the
+    partitions are planned again from the days the blocks hold."""
     from riskengine.scoring import reader
 
     monkeypatch.setattr(reader, "SORT_RUN_SIZE", 170)
@@ -403,9 +420,9 @@ def test_a_file_newest_first_is_sorted_to_the_same_series(tmp_path, workers, mon
     backward = tmp_path / "newest-first.jsonl"
     backward.write_text("\n".join(reversed(lines)) + "\n")
     first, last = parse_week("2022-W10"), parse_week("2025-W27")
-    forward = backtest_files([feed], first=first, last=last, workers=workers, chunk_size=64)
-    got = backtest_files([backward], first=first, last=last, workers=workers, chunk_size=64)
-    assert "sorted" not in forward.stats and got.stats["sorted"] == 1
+    forward = backtest_files([feed], first=first, last=last, workers=1, chunk_size=64)
+    got = backtest_files([backward], first=first, last=last, chunk_size=64, **_where(how, scheduler))
+    assert "sorted" not in forward.stats and got.stats["sorted" if how == "one" else "replanned"] == 1
     assert (got.firings, got.events_read, list(to_csv_rows(got))) == (forward.firings, forward.events_read, list(to_csv_rows(forward)))
 
 

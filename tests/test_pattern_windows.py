@@ -22,7 +22,7 @@ from riskengine.core.windows import week_of
 from riskengine.engine.reference import evaluate
 from riskengine.rules.ir import Firing
 from riskengine.scoring.backtest import run_backtest
-from riskengine.scoring.parallel import match_parallel, share_identical_rules, split_rules
+from riskengine.scoring.facts import share_identical_rules
 from riskengine.scoring.pipeline import fact_of, match_stream
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -144,27 +144,12 @@ def test_chunks_cut_at_week_and_window_edges(compiled, events, expected, cut):
     assert _stream(chunks, compiled) == expected
 
 
-def test_two_processes_give_the_reference_firings(compiled, events, expected):
-    found = sorted(f for _, firings in match_parallel(_by_size(events, 97), compiled, workers=2) for f in firings)
-    assert found == expected
-
-
 def test_identical_rules_matched_once_give_the_reference_firings(compiled, events, expected):
     shared, fanout = share_identical_rules(compiled)
     assert len(shared.rules) < len(compiled.rules)  # the shipped packs repeat rules across stakeholders
     assert sorted(i for ids in fanout.values() for i in ids) == sorted(r.id for r in compiled.rules)
     found = sorted(f for _, firings in match_stream(_by_size(events, 200), compiled) for f in firings)
     assert found == expected
-
-
-def test_rules_are_split_whole_and_deterministically(compiled):
-    parts = split_rules(compiled, 2)
-    assert len(parts) == 2
-    ids = [r.id for p in parts for r in p.rules]
-    assert sorted(ids) == sorted(r.id for r in compiled.rules)  # every rule exactly once
-    assert all(p.fields == compiled.fields for p in parts)
-    assert all(p.pattern_rules for p in parts)  # the costly rules are shared out
-    assert [[r.id for r in p.rules] for p in split_rules(compiled, 2)] == [[r.id for r in p.rules] for p in parts]
 
 
 def _week_totals(result) -> dict[tuple[str, str], tuple]:

@@ -18,7 +18,15 @@ from riskengine.cli.stored import backtest_from_store, location_of
 from riskengine.core.fileio import write_atomic
 from riskengine.core.windows import parse_week
 from riskengine.ingest.event_files import ReadReport
-from riskengine.scoring.backtest import DEFAULT_CHUNK_SIZE, DEFAULT_REORDER_DAYS, BacktestProgress, backtest_files, to_csv_rows, to_json_data
+from riskengine.scoring.backtest import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_REORDER_DAYS,
+    BacktestProgress,
+    backtest_files,
+    distributed_available,
+    to_csv_rows,
+    to_json_data,
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,7 +43,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--reorder-days", type=int, default=DEFAULT_REORDER_DAYS, metavar="N",
         help="events may arrive up to N days out of date order (default: %(default)s)",
     )  # fmt: skip
-    parser.add_argument("--workers", type=int, default=0, metavar="N", help="processes to match with (default: 2 when it pays, else 1)")
+    parser.add_argument(
+        "--workers", type=int, default=0, metavar="N",
+        help="worker processes of a local Dask cluster; 1 runs in this process (default: 2 when it pays, else 1)",
+    )  # fmt: skip
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="run on the Dask cluster of this scheduler, e.g. tcp://10.0.0.5:8786")
+    parser.add_argument("--partitions", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--block-kb", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE, help=argparse.SUPPRESS)
     parser.add_argument("--engine", choices=("durable", "reference"), default="durable", help=argparse.SUPPRESS)
     parser.set_defaults(func=run)
@@ -87,6 +101,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--reorder-days must be 0 or more")
     if args.workers < 0 or args.chunk_size < 1:
         raise UsageError("--workers must be 0 or more and --chunk-size at least 1")
+    if (args.partitions is not None and args.partitions < 1) or (args.block_kb is not None and args.block_kb < 1):
+        raise UsageError("--partitions and --block-kb must be at least 1")
+    if (args.scheduler or args.workers > 1) and not distributed_available():
+        raise UsageError("--workers above 1 and --scheduler run on Dask, which is not installed (pip install 'riskengine[dask]')")
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     report = ReadReport()
     pack = api.load_rules(args.rules)
@@ -109,6 +127,9 @@ def run(args: argparse.Namespace) -> int:
                 rejects=args.rejects if args.skip_invalid else None,
                 progress=bar,
                 report=report,
+                scheduler=args.scheduler,
+                partitions=args.partitions,
+                block_bytes=args.block_kb << 10 if args.block_kb else None,
             )
     finally:
         if bar is not None:

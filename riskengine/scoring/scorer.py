@@ -155,6 +155,7 @@ class Scorer:
         self.totals = Totals()
         self.fired = 0
         self.tally: dict[tuple[int, str, float], int] = {}
+        self.scaled: dict[tuple[int, str, float, tuple[tuple[Any, ...], ...]], int] = {}
         self._fixed = {rule_id: all(r.fixed is not None for r in group) for rule_id, group in groups.items()}
         self.detail: Detail | None = None  # set by a report that lists contributions
 
@@ -196,11 +197,17 @@ class Scorer:
                     for rule in group:
                         observer(rule.rule.id, event_ids)
             if not self._fixed[rule_id]:
+                # Scaled points depend on the legs' scaling values only: such firings are
+                # counted by period, weakest source weight and the legs' values, and turned
+                # into points once per distinct count in ``totals_now`` (integer units, so the
+                # totals are the same as firing by firing).
+                scaled = self.scaled
                 for event_ids in tuples:
                     legs = [records[event_id] for event_id in event_ids]
                     completing = max(legs, key=_completion_order)
                     if completing[_PERIOD] >= first_period:
-                        self._add_points(completing[_PERIOD], min(leg[_WEIGHT] for leg in legs), legs, group, 1)
+                        counted_as = (completing[_PERIOD], rule_id, min(leg[_WEIGHT] for leg in legs), tuple(leg[_VALUES] for leg in legs))
+                        scaled[counted_as] = scaled.get(counted_as, 0) + 1
                 continue
             # Fixed points: count firings by period and source weight (see the class docstring).
             # A firing belongs to the period of the leg that completed it, and counts with its
@@ -240,10 +247,13 @@ class Scorer:
                 firings_by_period[(period, stakeholder)] += times
 
     def totals_now(self) -> Totals:
-        """The totals, with the counted firings of fixed-point rules added in."""
+        """The totals, with the counted firings added in."""
         tally, self.tally = self.tally, {}
         for (period, rule_id, weight), times in sorted(tally.items()):
             self._add_points(period, weight, (), self.groups[rule_id], times)
+        scaled, self.scaled = self.scaled, {}
+        for (period, rule_id, weight, values), times in scaled.items():  # integer sums: any order
+            self._add_points(period, weight, [("", 0, 0, weight, leg) for leg in values], self.groups[rule_id], times)
         return self.totals
 
     def evict(self, last_day: int) -> None:

@@ -1,11 +1,11 @@
-"""Driving the one scorer over a stream of events: in this process, beside a reader process, or
-with the rules split between matching processes. Backtests and window reports both run here.
+"""Driving the one scorer over a stream of events: in this process, or beside a reader process.
+Backtests in one process and window reports both run here.
 
 * ``prepared_from_files``: files -> prepared chunks, read here or in a reader process
   (``parallel.produced_elsewhere``) that reads, validates, orders and projects the next chunk
   while this one matches and scores; only facts and small records cross the pipe.
-* ``run_scorer``: prepared chunks -> matcher -> ``Scorer``. With ``workers`` > 1 the rules are
-  split between matching processes that score their own firings (``parallel.score_parallel``).
+* ``run_scorer``: prepared chunks -> matcher -> ``Scorer``, in this process (backtests on more
+  than one worker run on Dask: ``distributed``).
 * ``sorting_if_needed``: a file not in date order is read again through an external sort.
 """
 
@@ -71,9 +71,10 @@ def run_scorer(
     progress: StreamProgress | None = None,
     observer: Callable[[str, tuple[str, ...]], None] | None = None,
 ) -> StreamRun:
-    """Match every prepared chunk and score its firings into ``scorer`` (and its ``detail``)."""
-    if workers > 1 and (observer is not None or scorer.detail is not None):
-        raise ValueError("firings are seen in one matching process only: use workers=1")
+    """Match every prepared chunk and score its firings into ``scorer`` (and its ``detail``),
+    in this process. ``workers`` is kept for callers of the former pool of matching processes:
+    a backtest on several workers runs on Dask (``riskengine.scoring.distributed``)."""
+    del workers
     run = StreamRun()
     names = row_projector(bounds.fields)[0]
     detail = scorer.detail
@@ -96,31 +97,17 @@ def run_scorer(
             progress(run.read, run.matched, fired, run.last_day)
 
     with collector_paused():
-        if workers > 1:
-            from riskengine.scoring.parallel import score_parallel
+        from riskengine.engine.matching import open_matcher
 
-            run.stats = score_parallel(
-                ((item.rows, item.records) for item in counted(prepared) if item.rows),
-                shared,
-                scorer,
-                engine=engine,
-                workers=workers,
-                batch_size=bounds.chunk_size,
-                progress=report,
-                names=names,
-            )
-        else:
-            from riskengine.engine.matching import open_matcher
-
-            with open_matcher(shared, engine=engine, batch_size=bounds.chunk_size) as matcher:  # type: ignore[arg-type]
-                for item in counted(prepared):
-                    if not item.rows:
-                        continue
-                    scorer.add(item.records)  # before matching: a firing's legs must have records
-                    scorer.score(matcher.feed_rows_by_rule(names, item.rows), observer)
-                    scorer.evict(item.last_day.toordinal())
-                    report(scorer.fired)
-            run.stats = {"records_retained": len(scorer.records)}
+        with open_matcher(shared, engine=engine, batch_size=bounds.chunk_size) as matcher:  # type: ignore[arg-type]
+            for item in counted(prepared):
+                if not item.rows:
+                    continue
+                scorer.add(item.records)  # before matching: a firing's legs must have records
+                scorer.score(matcher.feed_rows_by_rule(names, item.rows), observer)
+                scorer.evict(item.last_day.toordinal())
+                report(scorer.fired)
+        run.stats = {"records_retained": len(scorer.records)}
     return run
 
 

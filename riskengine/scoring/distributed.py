@@ -1,0 +1,335 @@
+"""Backtests on Dask (dask.distributed): a local cluster of worker processes, or an existing
+cluster by its scheduler's address. The only module that imports Dask (``pip install
+'riskengine[dask]'``).
+
+The tasks and why the cut is exact are in ``riskengine.scoring.partition``; this module plans
+the run, hands the tasks to the cluster and adds up the partitions' totals. What crosses the
+network: the job (rule pack, compiled rules, bounds) once per worker; each block's pieces (fact
+rows and 50-byte scoring records) from the worker that read the block to the one that scores
+the partition, usually the same one; each partition's totals (a few integers per week) back to
+the caller. Workers read the input files where they lie: every worker must see the paths given
+(a shared or replicated file system). See docs/DISTRIBUTED.md.
+
+Memory stays bounded whatever the input's length: blocks are read in input order and at most
+``2 x workers + 2`` blocks are read ahead of the partitions scored, so a worker holds the pieces
+of a few blocks and the matcher state of the partition it scores.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from riskengine.core.errors import EngineError
+from riskengine.scoring.parallel import error_payload, raise_payload
+from riskengine.scoring.partition import (
+    Block,
+    BlockInfo,
+    BlockOut,
+    Job,
+    NeedsOneProcess,
+    Outcome,
+    Packed,
+    PartResult,
+    Plan,
+    assumed_ranges,
+    first_day_of,
+    make_plan,
+    merge,
+    read_block,
+    replan,
+    score_partition,
+)
+
+# events read, firings scored, the last day scored
+DistributedProgress = Callable[[int, int, "dt.date | None"], None]
+
+
+def available() -> bool:
+    """Whether dask.distributed is installed (the ``dask`` extra)."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def client_for(workers: int | None, scheduler: str | None) -> Iterator[Any]:
+    """A Dask client: to the scheduler at ``scheduler``, or to a local cluster of ``workers``
+    single-threaded worker processes (durable-rules' engine is one per process), closed after."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+            yield client
+        return
+    # The workers' sampling profiler (a stack sample every 10 ms, for the dashboard) cost a
+    # few percent of a backtest's CPU; nothing here reads it.
+    with _main_module_hidden(), dask.config.set({"distributed.worker.profile.enabled": False}):
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=max(1, workers or 1), threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+        )
+    with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
+        yield client
+
+
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start worker processes without the caller's script in them.
+
+    Dask spawns its worker processes, and a spawned process runs the parent's main script
+    again (to find what it defines) unless the script is a module's ``__main__``: a script
+    calling ``backtest_files`` without an ``if __name__ == "__main__"`` guard would start a
+    cluster in every worker. The tasks are riskengine's functions and need nothing from it."""
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved: dict[str, Any] = {name: main.__dict__[name] for name in ("__spec__", "__file__") if name in main.__dict__}
+    main.__dict__["__spec__"] = None
+    main.__dict__.pop("__file__", None)
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sizes: Dask places a task where most of its input already is, by the sizes it estimates; a
+# block's pieces estimated at a few bytes (an object's own size) went to whichever worker was
+# free and took their whole block with them.
+
+def _packed_size(piece: Packed) -> int:
+    return 64 + len(piece.data)
+
+
+def _block_size(out: BlockOut) -> int:
+    return 64 + sum(_packed_size(piece) for piece in out.pieces.values())
+
+
+def _register_sizes() -> None:
+    from dask.sizeof import sizeof
+
+    sizeof.register(Packed)(_packed_size)  # type: ignore[no-untyped-call]
+    sizeof.register(BlockOut)(_block_size)  # type: ignore[no-untyped-call]
+
+
+_register_sizes()
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks: typed errors come back as payloads (their pickling would lose the issues)
+
+
+def _first_day(block: Block) -> int | None:
+    return first_day_of(block)
+
+
+def _read(block: Block, job: Job, plan: Plan, measure_only: bool) -> BlockOut | tuple[Any, ...]:
+    try:
+        out = read_block(block, job, plan)
+    except Exception as error:  # noqa: BLE001 - every failure goes back to the caller
+        return ("error", error_payload(error))
+    if measure_only:
+        out.pieces = {}
+    return out
+
+
+def _info(out: BlockOut | tuple[Any, ...]) -> BlockInfo | tuple[Any, ...]:
+    return out.info if isinstance(out, BlockOut) else out
+
+
+def _piece(out: BlockOut | tuple[Any, ...], partition: int) -> Packed:
+    return out.pieces.get(partition, Packed()) if isinstance(out, BlockOut) else Packed()
+
+
+def _score(partition: int, job: Job, plan: Plan, *pieces: Packed) -> PartResult | tuple[Any, ...]:
+    try:
+        return score_partition(partition, pieces, job, plan)
+    except Exception as error:  # noqa: BLE001 - every failure goes back to the caller
+        return ("error", error_payload(error))
+
+
+def _checked(value: Any, where: str) -> Any:
+    if isinstance(value, tuple) and value and value[0] == "error":
+        raise_payload(value[1], where)
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# The run
+
+
+def run_on_dask(
+    blocks: Sequence[Block],
+    job: Job,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    partitions: int | None = None,
+    progress: DistributedProgress | None = None,
+) -> Outcome:
+    """The partitioned backtest of ``blocks`` on a cluster (see the module docstring).
+    Raises NeedsOneProcess when the input has an invalid record or file."""
+    with client_for(workers, scheduler) as client:
+        count = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
+        job_future = client.scatter(job, broadcast=True, hash=False)
+        starts = client.gather(client.map(_first_day, blocks, pure=False))
+        bounds = job.bounds
+        plan = make_plan(bounds, assumed_ranges(starts, bounds.reorder_days), starts=starts, partitions=partitions or max(len(blocks), count))
+        run = _Run(client, blocks, job_future, plan, count, progress)
+        replanned = not run.go()
+        if replanned:
+            # Some block holds days outside its planned range (input out of order beyond the
+            # slack): plan again from the days every block was found to hold, and read again.
+            plan = replan(plan, bounds, run.ordered_infos())
+            run = _Run(client, blocks, job_future, plan, count, progress)
+            if not run.go():
+                raise EngineError("a block held days outside the range measured when it was first read")
+        outcome = merge(list(run.results.values()), run.ordered_infos(), plan, replanned)
+        outcome.usage = sorted((str(name), *usage) for name, usage in client.run(_usage).items())
+        return outcome
+
+
+def _usage() -> tuple[float, float, int]:
+    """This process's CPU seconds (user, system) and peak resident memory (KB)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime, usage.ru_stime, usage.ru_maxrss
+
+
+class _Run:
+    """One attempt at a plan: blocks read in order, a few ahead of the partitions scored.
+
+    Tasks run where Dask finds them cheapest: a block's pieces are bytes (``partition.Packed``),
+    so taking one out of a block on a worker that did not read it moves a few megabytes, not
+    the objects."""
+
+    def __init__(self, client: Any, blocks: Sequence[Block], job: Any, plan: Plan, workers: int, progress: DistributedProgress | None) -> None:
+        self.client = client
+        self.blocks = blocks
+        self.job = job
+        self.plan = plan
+        self.plan_future = client.scatter(plan, broadcast=True, hash=False)
+        self.ahead = workers + 2
+        self.progress = progress
+        self.infos: dict[int, BlockInfo] = {}
+        self.results: dict[int, PartResult] = {}
+        self.pieces: dict[tuple[int, int], Any] = {}  # (block, partition) -> future
+        self.pending: dict[Any, tuple[str, int]] = {}  # future -> (kind, block or partition)
+        self.submitted_parts: set[int] = set()
+        self.next_block = 0
+        self.measure_only = False
+        # the last partition owning days a block holds: the block counts as read ahead until
+        # that partition is scored
+        self.main = [max((p for p in feeds if _owns(plan, p, plan.ranges[b])), default=-1) for b, feeds in enumerate(plan.feeds)]
+
+    def ordered_infos(self) -> list[BlockInfo]:
+        return [self.infos[b] for b in range(len(self.blocks))]
+
+    def go(self) -> bool:
+        """Run to the end; False if the plan did not hold (then every block's days are known)."""
+        from distributed import wait
+
+        client, plan = self.client, self.plan
+        try:
+            while len(self.results) < plan.partitions or len(self.infos) < len(self.blocks):
+                self._submit_blocks()
+                self._submit_parts()
+                if not self.pending:
+                    raise EngineError("the distributed backtest has nothing to wait for")  # a bug in the plan
+                done = wait(list(self.pending), return_when="FIRST_COMPLETED").done  # type: ignore[no-untyped-call]
+                for future in done:
+                    kind, n = self.pending.pop(future)
+                    value = _checked(future.result(), f"{kind} {n}")
+                    if kind == "block":
+                        self._block_done(n, value)
+                    else:
+                        self._part_done(n, value)
+            return not self.measure_only
+        finally:
+            pending = list(self.pending) + list(self.pieces.values())
+            self.pending.clear()
+            self.pieces.clear()
+            if pending:
+                client.cancel(pending)
+
+    def _live(self) -> int:
+        return sum(1 for b in range(self.next_block) if self.main[b] >= 0 and self.main[b] not in self.results)
+
+    def _submit_blocks(self) -> None:
+        client, plan = self.client, self.plan
+        while self.next_block < len(self.blocks) and (self._live() < self.ahead or not self.pending or self.measure_only):
+            b = self.next_block
+            self.next_block += 1
+            out = client.submit(_read, self.blocks[b], self.job, self.plan_future, self.measure_only, pure=False, priority=-b)
+            self.pending[client.submit(_info, out, pure=False, priority=-b)] = ("block", b)
+            if not self.measure_only:
+                for p in plan.feeds[b]:
+                    self.pieces[(b, p)] = client.submit(_piece, out, p, pure=False, priority=-b)
+
+    def _submit_parts(self) -> None:
+        if self.measure_only:
+            return
+        client, plan = self.client, self.plan
+        for p in range(plan.partitions):
+            if p in self.submitted_parts:
+                continue
+            sources = plan.sources(p)
+            if any(b >= self.next_block for b in sources):
+                continue
+            pieces = [self.pieces.pop((b, p)) for b in sources]
+            future = client.submit(_score, p, self.job, self.plan_future, *pieces, pure=False, priority=1_000_000 - p)
+            self.pending[future] = ("partition", p)
+            self.submitted_parts.add(p)
+
+    def _block_done(self, b: int, info: BlockInfo) -> None:
+        self.infos[b] = info
+        if info.invalid:
+            raise NeedsOneProcess
+        if info.outside and not self.measure_only:
+            # the plan does not hold: what is under way is wasted; read the rest for its days only
+            self.measure_only = True
+            parts = [f for f, (kind, _) in self.pending.items() if kind == "partition"]
+            for f in parts:
+                del self.pending[f]
+            self.client.cancel(parts + list(self.pieces.values()))
+            self.pieces.clear()
+            self.submitted_parts = set(range(self.plan.partitions))
+            self.results = dict.fromkeys(range(self.plan.partitions), _EMPTY)
+
+    def _part_done(self, p: int, result: PartResult) -> None:
+        self.results[p] = result
+        if self.progress is not None:
+            done = 0
+            while done in self.results:
+                done += 1
+            _, last = self.plan.needs(done - 1) if done else (0, 0)
+            read = sum(info.accepted for info in self.infos.values())
+            fired = sum(r.fired for r in self.results.values())
+            self.progress(read, fired, dt.date.fromordinal(last) if done else None)
+
+
+_EMPTY = PartResult(-1, {}, {}, {}, {}, 0, 0, 0, 0)
+
+
+def _owns(plan: Plan, partition: int, days: tuple[float, float]) -> bool:
+    lo = plan.edges[partition]
+    hi = plan.edges[partition + 1] - 1 if partition + 1 < plan.partitions else plan.last_day
+    return days[0] <= hi and lo <= days[1]
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 2))
+
+
+__all__ = ["DistributedProgress", "available", "client_for", "default_workers", "run_on_dask"]

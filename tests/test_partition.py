@@ -1,0 +1,386 @@
+"""A backtest cut into time partitions gives the bytes of one process, however it is cut.
+
+Random rule sets (pattern windows of 0 to 60 days, legs dated before or after each other, joins
+on names and sides, now and then a rule without a window) score random feeds cut at random
+week edges and into random blocks; the CSV and JSON of the partitioned run must equal one
+process's. The tasks run here, one after the other (``backtest_partitioned_here``): the cluster
+only decides where they run. One test at the end runs them on a real local Dask cluster.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import random
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ir_strategies import Chooser
+
+from riskengine.cli.app import main
+from riskengine.cli.backtest import render_csv
+from riskengine.core.errors import InputError
+from riskengine.core.events import Event
+from riskengine.core.windows import week_of
+from riskengine.ingest.event_files import write_events_jsonl
+from riskengine.rules.compiler import ContradictionError, window_days
+from riskengine.rules.ir import And, CompiledRule, CompiledRuleSet, Cond, Join, Not, Or, Pattern, Test
+from riskengine.rules.models import Rule
+from riskengine.rules.pack import RulePack
+from riskengine.scoring.backtest import BacktestResult, backtest_files, backtest_partitioned_here, run_backtest, to_csv_rows, to_json_data
+from riskengine.scoring.partition import CarryTest, blocks_of_chunks, split_input
+
+START = dt.date(2024, 1, 1)  # a Monday
+SIDES = ["Russia", "Ukraine"]
+NAMES = ["Kupol", "Azot", "Port"]
+TYPES = [("Explosions/Remote violence", "Air/drone strike"), ("Battles", "Armed clash"), ("Strategic developments", "Agreement")]
+
+
+# -- random rules -----------------------------------------------------------------------------
+
+
+def _test(c: Chooser) -> Cond:
+    kind = c.integer(0, 7)
+    if kind == 0:
+        return Test("event_type", "eq", c.pick(TYPES)[0])
+    if kind == 1:
+        return Test("event_type", "in", tuple({c.pick(TYPES)[0] for _ in range(2)}))
+    if kind == 2:
+        return Test(c.pick(["initiator_side", "target_side"]), c.pick(["eq", "ne"]), c.pick(SIDES))
+    if kind == 3:
+        return Test("target_name", c.pick(["exists", "not_exists"]))
+    if kind == 4:
+        return Test("target_name", "eq", c.pick(NAMES))
+    if kind == 5:
+        return Test("fatalities", c.pick(["gt", "gte", "lt", "eq"]), c.integer(0, 3))
+    if kind == 6:
+        return Test("civilian_targeting", "eq", c.chance(50))
+    return Test("diplomatic_kind", "eq", "talks")
+
+
+def _condition(c: Chooser, depth: int = 2) -> Cond:
+    if depth == 0 or c.chance(55):
+        return _test(c)
+    shape = c.pick(["and", "or", "not"])
+    if shape == "not":
+        return Not(_condition(c, depth - 1))
+    terms = tuple(_condition(c, depth - 1) for _ in range(c.integer(1, 3)))
+    return And(terms) if shape == "and" else Or(terms)
+
+
+def _pattern_rule(c: Chooser, rule_id: str) -> CompiledRule | None:
+    n = c.integer(2, 3)
+    bounded = not c.chance(8)
+    legs = []
+    for k in range(n):
+        joins: list[Join] = []
+        if k > 0 and bounded:
+            other = c.integer(0, k - 1)
+            # the leg may be dated before the other one (gte with a negative offset)
+            joins.append(Join("event_date", "gte", other, "event_date", c.pick([0, 0, -1, -4])))
+            joins.append(Join("event_date", "lte", other, "event_date", c.pick([0, 1, 3, 9, 20, 60])))
+        if k > 0 and c.chance(50):
+            this, that = c.pick([("target_name", "target_name"), ("initiator_side", "target_side"), ("target_side", "target_side")])
+            joins.append(Join(this, c.pick(["eq", "ne"]), c.integer(0, k - 1), that))
+        legs.append(Pattern(f"l{k}", _condition(c, 1), tuple(joins)))
+    try:
+        window = window_days(tuple(legs))
+    except ContradictionError:
+        return None
+    return CompiledRule(rule_id, tuple(legs), window)
+
+
+def _rules(c: Chooser) -> CompiledRuleSet:
+    rules: list[CompiledRule] = []
+    for i in range(c.integer(1, 5)):
+        rule_id = f"r{i:03d}"
+        found = _pattern_rule(c, rule_id) if c.chance(60) else None
+        rules.append(found or CompiledRule(rule_id, (Pattern("event", _condition(c)),)))
+    if c.chance(40):  # the same rule twice (packs repeat rules per stakeholder): matched once
+        rules.append(dataclasses.replace(rules[0], id="r900"))
+    return CompiledRuleSet(tuple(rules))
+
+
+def _pack(c: Chooser, compiled: CompiledRuleSet) -> RulePack:
+    """Rules for scoring the compiled ones: stakeholders, dimension, points (some scaled by a
+    leg's fatalities), some lowering risk."""
+    rules = []
+    for rule in compiled.rules:
+        legs = [{"as": p.alias, "when": {"field": "event_type", "exists": True}} for p in rule.patterns]
+        body: dict[str, Any] = {"sequence": legs} if rule.is_pattern else {"when": legs[0]["when"]}
+        points: Any = c.pick([1, 2.5, 0.3333])
+        if c.chance(30):
+            points = {"base": c.pick([0, 1]), "per": "fatalities", "factor": c.pick([0.5, 1.25]), "cap": 4}
+            if rule.is_pattern and c.chance(50):
+                points["leg"] = rule.patterns[0].alias
+        stakeholders = sorted({c.pick(["investor", "government", "ngo", "analyst"]) for _ in range(2)})
+        rules.append(
+            Rule.model_validate(
+                {
+                    "id": rule.id,
+                    "title": rule.id,
+                    "stakeholders": stakeholders,
+                    "dimension": c.pick(["escalation", "security", "military", "diplomatic"]),
+                    "points": points,
+                    "effect": "lowers" if c.chance(15) else "raises",
+                    "source": {"document": "000", "section": "test"},
+                    **body,
+                }
+            )
+        )
+    return RulePack(rules=tuple(rules), origins={}, profiles={}, version="test")
+
+
+# -- random feeds -----------------------------------------------------------------------------
+
+
+def _events(c: Chooser, n: int, days: int) -> list[Event]:
+    """``n`` events over ``days`` days from START, in date order, a few on the same day."""
+    day = 0
+    out = []
+    for i in range(n):
+        if c.chance(40):
+            day = min(days - 1, day + c.integer(1, 6))
+        event_type, sub = c.pick(TYPES)
+        out.append(
+            Event(
+                event_id=f"E{i:04d}",
+                event_date=START + dt.timedelta(days=day),
+                event_type=event_type,
+                sub_event_type=sub,
+                country="UKR",
+                initiator_side=c.pick([*SIDES, None]),
+                target_side=c.pick([*SIDES, None]),
+                target_name=c.pick([*NAMES, None, None]),
+                fatalities=c.integer(0, 4),
+                civilian_targeting=c.chance(30),
+                diplomatic_kind="talks" if c.chance(10) else None,
+                sources=[{"name": c.pick(["Reuters", "TASS"]), "reliability": c.pick(["A", "C", "E"]), "credibility": c.integer(1, 5)}],
+            )
+        )
+    return out
+
+
+def _csv(result: BacktestResult) -> str:
+    return render_csv(to_csv_rows(result))
+
+
+def _json(result: BacktestResult) -> str:
+    return json.dumps(to_json_data(result), indent=2)
+
+
+def _mondays(c: Chooser, first: dt.date, last: dt.date) -> list[int]:
+    weeks = (last - first).days // 7 + 1
+    return sorted({(first + dt.timedelta(weeks=c.integer(1, max(1, weeks)))).toordinal() for _ in range(c.integer(0, 5))})
+
+
+def _one_process(events: Sequence[Event], pack: RulePack, compiled: CompiledRuleSet, first: dt.date, last: dt.date) -> BacktestResult:
+    ordered = sorted(events, key=lambda e: e.event_date)
+    return run_backtest([ordered[i : i + 7] for i in range(0, len(ordered), 7)], pack, compiled, first=week_of(first), last=week_of(last), workers=1, chunk_size=11)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_random_cuts_of_random_rules_give_the_bytes_of_one_process(data: st.DataObject) -> None:
+    c = Chooser.drawing(data.draw)
+    compiled = _rules(c)
+    pack = _pack(c, compiled)
+    events = _events(c, c.integer(0, 70), 120)
+    first = START + dt.timedelta(weeks=c.integer(0, 6))
+    last = first + dt.timedelta(weeks=c.integer(0, 12))
+    want = _one_process(events, pack, compiled, first, last)
+    blocks = blocks_of_chunks([events], events_per_block=c.integer(1, 40))
+    edges = _mondays(c, week_of(first).start, week_of(last).start)
+    got = backtest_partitioned_here(blocks, pack, compiled, first=week_of(first), last=week_of(last), edges=edges, chunk_size=c.integer(1, 20))
+    assert _csv(got) == _csv(want)
+    assert _json(got) == _json(want)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_files_cut_into_random_blocks_even_out_of_order_give_the_same_bytes(data: st.DataObject) -> None:
+    """JSON Lines read in byte ranges (a line is read by the block it starts in), the plan made
+    from each block's first line; events later than the slack force the plan to be made again
+    from the days the blocks hold."""
+    c = Chooser.drawing(data.draw)
+    compiled = _rules(c)
+    pack = _pack(c, compiled)
+    events = _events(c, c.integer(1, 60), 100)
+    if c.chance(50):  # out of order, far beyond the 14 days of slack
+        rng = random.Random(c.integer(0, 1000))
+        rng.shuffle(events)
+    first, last = week_of(START + dt.timedelta(weeks=3)), week_of(START + dt.timedelta(weeks=13))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "feed.jsonl"
+        write_events_jsonl(path, events)
+        want = _one_process(events, pack, compiled, first.start, last.start)
+        blocks = split_input([path], block_bytes=c.integer(50, 3000))
+        got = backtest_partitioned_here(blocks, pack, compiled, first=first, last=last, partitions=c.integer(1, 6))
+    assert _csv(got) == _csv(want)
+    assert _json(got) == _json(want)
+
+
+def _event(event_id: str, day: dt.date, event_type: str) -> Event:
+    sub = dict(TYPES)[event_type]
+    return Event(event_id=event_id, event_date=day, event_type=event_type, sub_event_type=sub, country="UKR", sources=[{"name": "Reuters"}])
+
+
+@pytest.mark.parametrize("earlier", [0, 1])
+def test_a_pair_exactly_a_window_apart_across_an_edge_is_found(earlier: int) -> None:
+    """Legs exactly 3 days apart on either side of a partition edge (Friday, then Monday) are
+    a firing; 4 days apart are not. ``earlier``: which leg the joins date first."""
+    battle, strike = "Battles", "Explosions/Remote violence"
+    legs = (Pattern("a", Test("event_type", "eq", battle)), Pattern("b", Test("event_type", "eq", strike)))
+    dated = Join("event_date", "gte", 0, "event_date") if earlier == 0 else Join("event_date", "gte", 0, "event_date", -3)
+    bound = Join("event_date", "lte", 0, "event_date", 3) if earlier == 0 else Join("event_date", "lte", 0, "event_date")
+    rule = CompiledRule("pair", (legs[0], Pattern("b", legs[1].condition, (dated, bound))), 3)
+    compiled = CompiledRuleSet((rule,))
+    pack = _pack(Chooser.seeded(random.Random(1)), compiled)
+    first, second, third = dt.date(2024, 1, 5), dt.date(2024, 1, 8), dt.date(2024, 1, 15)
+    if earlier == 0:  # the battle first, the strike three days later
+        events = [_event("A1", first, battle), _event("B1", second, strike), _event("A2", dt.date(2024, 1, 11), battle), _event("B2", third, strike)]
+    else:  # the strike first
+        events = [_event("B1", first, strike), _event("A1", second, battle), _event("B2", dt.date(2024, 1, 11), strike), _event("A2", third, battle)]
+    want = _one_process(events, pack, compiled, START, third)
+    assert want.firings == 1
+    got = backtest_partitioned_here(blocks_of_chunks([events], 1), pack, compiled, first=week_of(START), last=week_of(third), edges=[second.toordinal(), third.toordinal()])
+    assert got.stats["partitions"] == 3 and got.stats["carried"] == 1  # the leg 3 days before an edge, not the one 4 days before
+    assert _json(got) == _json(want)
+
+
+def test_a_long_window_carries_only_the_legs_that_reach_the_next_partition() -> None:
+    """A repeat strike within 365 days: the first strike on a named site travels to the
+    partitions of the next year; the second leg (reach 0) and unnamed strikes do not."""
+    first = Pattern("first", And((Test("event_type", "eq", "Explosions/Remote violence"), Test("target_name", "exists"))))
+    repeat = Pattern(
+        "repeat",
+        Test("event_type", "eq", "Explosions/Remote violence"),
+        (Join("target_name", "eq", 0, "target_name"), Join("event_date", "gt", 0, "event_date"), Join("event_date", "lte", 0, "event_date", 365)),
+    )
+    compiled = CompiledRuleSet((CompiledRule("repeat", (first, repeat), 365),))
+    names = ("event_date", "event_type", "event_id", "target_name")
+    carry = CarryTest(compiled, names)
+    assert carry.longest == 365
+    strike = (1, "Explosions/Remote violence", "a", "Kupol")
+    assert carry.reach(strike, carry.reaching(365)) == 365
+    assert carry.reach(strike, carry.reaching(366)) == -1
+    assert carry.reach((1, "Explosions/Remote violence", "b", None), carry.reaching(1)) == -1
+    assert carry.reach((1, "Battles", "c", "Kupol"), carry.reaching(1)) == -1
+
+
+def test_a_leg_is_tried_on_rows_that_may_meet_it() -> None:
+    """Only a field every way of meeting the leg needs may rule a row out: either side of an
+    ``or``, none inside a ``not``."""
+    names = ("event_date", "event_id", "fatalities", "target_name")
+    either = Or((Test("target_name", "eq", "Kupol"), Test("fatalities", "gt", 1)))
+    for condition, row, reach in [
+        (either, (1, "a", 3, None), 5),
+        (either, (1, "a", 0, "Kupol"), 5),
+        (either, (1, "a", 0, None), -1),
+        (Not(Test("target_name", "exists")), (1, "a", 0, None), 5),
+        (And((Test("fatalities", "gt", 1), Test("target_name", "exists"))), (1, "a", 3, None), -1),
+    ]:
+        first = Pattern("first", condition)
+        later = Pattern("later", Test("fatalities", "exists"), (Join("event_date", "gt", 0, "event_date"), Join("event_date", "lte", 0, "event_date", 5)))
+        carry = CarryTest(CompiledRuleSet((CompiledRule("r", (first, later), 5),)), names)
+        assert carry.reach(row, carry.reaching(1)) == reach, (condition, row)
+
+
+def test_a_repeated_event_in_one_partition_is_still_an_error() -> None:
+    c = Chooser.seeded(random.Random(3))
+    compiled = CompiledRuleSet((CompiledRule("one", (Pattern("event", Test("event_type", "exists")),)),))
+    pack = _pack(c, compiled)
+    events = _events(c, 30, 40)
+    twice = [*events, events[-1]]
+    with pytest.raises(InputError, match="appears twice"):
+        backtest_partitioned_here(blocks_of_chunks([twice], 10), pack, compiled, first=week_of(START), last=week_of(START + dt.timedelta(days=40)))
+
+
+# -- the shipped packs, on a real local cluster ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Any:
+    """A local Dask cluster of two worker processes, started once (about two seconds)."""
+    pytest.importorskip("distributed")
+    from riskengine.scoring.distributed import client_for
+
+    with client_for(2, None) as client:
+        yield client.scheduler.address
+
+
+def _feed(tmp_path: Path, n: int, seed: int, shuffle: bool = False) -> Path:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import generate  # the benchmark's realistic feed
+
+    path = generate.write_jsonl(tmp_path / f"feed-{n}-{seed}-{int(shuffle)}.jsonl", n, seed=seed)
+    if shuffle:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        lines.reverse()  # newest first: every block is out of its planned range
+        path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def _cli(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_on_a_local_dask_cluster_the_bytes_of_one_process(tmp_path: Path, capsys: pytest.CaptureFixture[str], scheduler: str) -> None:
+    feed = _feed(tmp_path, 1200, 5)
+    weeks = ["--from", "2022-W10", "--to", "2025-W27"]
+    code, one, _ = _cli(capsys, ["backtest", str(feed), *weeks, "--workers", "1"])
+    assert code == 0
+    code, two, _ = _cli(capsys, ["backtest", str(feed), *weeks, "--scheduler", scheduler, "--block-kb", "200", "--partitions", "4"])
+    assert code == 0
+    assert two == one
+    # newest first: the plan from the blocks' first lines fails, and is made again from the days found
+    backwards = _feed(tmp_path, 1200, 5, shuffle=True)
+    code, again, _ = _cli(capsys, ["backtest", str(backwards), *weeks, "--scheduler", scheduler, "--block-kb", "200"])
+    assert (code, again) == (0, one)
+    # a typed error raised on a worker comes back as itself
+    lines = feed.read_text(encoding="utf-8").splitlines(keepends=True)
+    (tmp_path / "twice.jsonl").write_text("".join([*lines, lines[-1]]), encoding="utf-8")
+    code, _, err = _cli(capsys, ["backtest", str(tmp_path / "twice.jsonl"), *weeks, "--scheduler", scheduler])
+    assert code == 1 and "E411" in err
+    # an invalid record: read in one process, which says where it is
+    (tmp_path / "bad.jsonl").write_text("".join([*lines[:10], '{"event_id": "X"}\n', *lines[10:]]), encoding="utf-8")
+    code, _, err = _cli(capsys, ["backtest", str(tmp_path / "bad.jsonl"), *weeks, "--scheduler", scheduler])
+    assert code == 1 and "bad.jsonl:11:" in err
+
+
+def test_backtest_files_reports_what_it_read_on_the_cluster(tmp_path: Path, scheduler: str) -> None:
+    from riskengine.ingest.event_files import ReadReport
+
+    feed = _feed(tmp_path, 500, 2)
+    first, last = week_of(dt.date(2022, 3, 7)), week_of(dt.date(2025, 6, 30))
+    report = ReadReport()
+    got = backtest_files([feed], first=first, last=last, scheduler=scheduler, report=report, skip_invalid=True, rejects=tmp_path / "rejects.jsonl")
+    one = backtest_files([feed], first=first, last=last, workers=1)
+    assert _json(got) == _json(one)
+    assert (report.files, report.records, report.accepted, report.rejected) == (1, 500, 500, 0)
+    assert (tmp_path / "rejects.jsonl").read_text() == ""
+
+
+
+def test_only_the_distributed_module_imports_dask() -> None:
+    """Dask is an optional extra: everything but ``scoring/distributed.py`` works without it."""
+    import ast
+
+    package = Path(__file__).resolve().parents[1] / "riskengine"
+    importers = set()
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            if any(name.split(".")[0] in ("dask", "distributed") for name in names):
+                importers.add(path.relative_to(package).as_posix())
+    assert importers == {"scoring/distributed.py"}
