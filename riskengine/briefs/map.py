@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from riskengine.briefs.palette import DIMENSION_COLOURS, OTHER_COLOUR, ROI_COLOUR, svg_text
 from riskengine.core.events import Event
 from riskengine.core.text import neutralise
-from riskengine.scoring.scores import Contribution
+from riskengine.scoring.scores import Contribution, added_in_order
 
 MAP_WIDTH = 900
 MIN_MAP_HEIGHT = 300
@@ -440,7 +440,7 @@ def build_event_map(
     raw = []
     for (lat, lon), ids in spots.items():
         ids.sort(key=lambda i: (-abs(points[i]), i))
-        total = round(sum(points[i] for i in ids), 4)
+        total = round(added_in_order(points[i] for i in ids), 4)
         dims: dict[str, float] = defaultdict(float)
         for i in ids:
             for d, p in by_dimension[i].items():

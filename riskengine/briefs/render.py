@@ -57,7 +57,7 @@ from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
 from riskengine.core.text import neutralise
 from riskengine.core.windows import Window
 from riskengine.scoring.calibration import ICD203_BANDS, MIN_CASES, MIN_WEEKS, WINDOW_WEEKS, History, Likelihood, Table, cell_of, is_iso_week, table_at
-from riskengine.scoring.scores import CLASSES, Contribution, ScoreReport, StakeholderScore, classify
+from riskengine.scoring.scores import CLASSES, Contribution, ScoreReport, StakeholderScore, added_in_order, classify, exact_sum
 
 if TYPE_CHECKING:  # build_context's hook; riskengine/briefs/baseline.py imports this module
     from riskengine.briefs.baseline import SinceLastWeek
@@ -648,8 +648,8 @@ class _Evidence:
     """What a judgment rests on: the events behind some contributions and their sources."""
 
     def __init__(self, contributions: Sequence[Contribution], events_by_id: Mapping[str, Event]) -> None:
-        points = sum(c.points for c in contributions)
-        self.mean_weight = round(sum(c.source_weight * c.points for c in contributions) / points, 2) if points > 0 else 0.0
+        points = added_in_order(c.points for c in contributions)
+        self.mean_weight = round(added_in_order(c.source_weight * c.points for c in contributions) / points, 2) if points > 0 else 0.0
         events: dict[str, bool] = {}
         corroborated_points = 0.0
         for c in contributions:
@@ -789,7 +789,7 @@ def _judgments(s: StakeholderScore, events_by_id: Mapping[str, Event], table: Ta
 def _exact_shares(s: StakeholderScore) -> dict[str, float]:
     """Each dimension's part of X = sum(w P/s) / sum(w), the quantity the overall score saturates
     (scoring.scores.overall_score). A dimension leads the overall by this, not by its own score."""
-    total = sum(d.weight for d in s.dimensions)
+    total = added_in_order(d.weight for d in s.dimensions)
     if total <= 0:
         return {d.dimension: 0.0 for d in s.dimensions}
     return {d.dimension: d.weight * d.weighted_points / d.saturation / total for d in s.dimensions}
@@ -799,7 +799,7 @@ def _round_to_total(values: Mapping[str, float], digits: int, total: float | Non
     """Values rounded to ``digits`` decimals so that they add up to ``total`` (default: their sum)
     rounded the same way: largest remainders get the last units, ties by name."""
     scale = 10**digits
-    target = round((sum(values.values()) if total is None else total) * scale)
+    target = round((added_in_order(values.values()) if total is None else total) * scale)
     floors = {k: math.floor(v * scale) for k, v in values.items()}
     left = target - sum(floors.values())
     order = sorted(values, key=lambda k: (-(values[k] * scale - floors[k]), k))
@@ -817,7 +817,7 @@ def _led_by(s: StakeholderScore) -> str:
 def _dimension_rows(s: StakeholderScore) -> list[DimensionRow]:
     shares = _exact_shares(s)
     shown = _round_to_total(shares, 3)
-    x = sum(shares.values())
+    x = added_in_order(shares.values())
     percents = _round_to_total({d: v / x * 100 for d, v in shares.items()}, 0, 100.0) if x > 0 else dict.fromkeys(shares, 0.0)
     rows = [
         DimensionRow(
@@ -840,8 +840,8 @@ def _dimension_rows(s: StakeholderScore) -> list[DimensionRow]:
 
 
 def _overall_sum(s: StakeholderScore, rows: Sequence[DimensionRow]) -> OverallSum:
-    total = sum(r.weight for r in rows)
-    x = round(sum(_exact_shares(s).values()), 3)
+    total = exact_sum(r.weight for r in rows)  # weights as written, to 4 decimals: 1, not 0.9999999999999999
+    x = round(added_in_order(_exact_shares(s).values()), 3)
     if x == 0:
         sentence = f"No dimension has points this week, so X = 0 and the overall score is {s.score:.2f}."
     else:
@@ -1078,7 +1078,7 @@ def _fired_rules(event_id: str, contributions: Sequence[Contribution]) -> list[F
                 rule_id=rule_id,
                 rule_title=first.rule_title,
                 dimension=first.dimension,
-                weighted_points=round(sum(c.weighted_points for c in firings), 4),
+                weighted_points=round(added_in_order(c.weighted_points for c in firings), 4),
                 firings=len(firings),
                 rule_source=first.rule_source,
                 rule_file=first.rule_file,
@@ -1094,7 +1094,7 @@ def _drivers(s: StakeholderScore, events: Mapping[str, Event]) -> list[DriverEve
     by_event: dict[str, list[Contribution]] = defaultdict(list)
     for c in s.contributions:
         by_event[_completing_event(c, events)].append(c)
-    ranked = sorted(by_event.items(), key=lambda item: (-sum(c.weighted_points for c in item[1]), item[0]))
+    ranked = sorted(by_event.items(), key=lambda item: (-added_in_order(c.weighted_points for c in item[1]), item[0]))
     drivers = []
     for event_id, contributions in ranked[:TOP_DRIVERS]:
         event = events.get(event_id)
@@ -1113,7 +1113,7 @@ def _drivers(s: StakeholderScore, events: Mapping[str, Event]) -> list[DriverEve
                 notes=event.notes if event else None,
                 fatalities=event.fatalities if event else 0,
                 verification=event.verification if event else "claimed",
-                weighted_points=round(sum(c.weighted_points for c in contributions), 4),
+                weighted_points=round(added_in_order(c.weighted_points for c in contributions), 4),
                 sources=_sources(event, contributions),
                 rules=rules,
                 derived=[DerivedValue(field=d.field, value=str(d.value), method=d.method, evidence=d.evidence) for d in event.derived] if event else [],
@@ -1255,7 +1255,7 @@ def _action_parts(firings: Sequence[Contribution], events: Mapping[str, Event]) 
                 region=region,
                 place=", ".join(places[:MAX_RELATED]) + (f" and {len(places) - MAX_RELATED} more" if len(places) > MAX_RELATED else ""),
                 points=round(max(c.points for c in group), 4),
-                weighted_points=round(sum(c.weighted_points for c in group), 4),
+                weighted_points=round(added_in_order(c.weighted_points for c in group), 4),
             )
         )
     return sorted(parts, key=_part_size)
@@ -1274,7 +1274,7 @@ def _merge_parts(parts: Iterable[ActionPart]) -> list[ActionPart]:
             region=region,
             place=group[0].place,
             points=max(p.points for p in group),
-            weighted_points=round(sum(p.weighted_points for p in group), 4),
+            weighted_points=round(added_in_order(p.weighted_points for p in group), 4),
         )
         for (text, region), group in grouped.items()
     ]
@@ -1318,7 +1318,7 @@ def _actions(s: StakeholderScore, events: Mapping[str, Event]) -> tuple[list[Act
     for (text, inside), entry in merged.items():
         parts = _merge_parts(entry["parts"])
         event_ids = sorted(entry["events"])
-        weight = round(sum(p.weighted_points for p in parts), 4)
+        weight = round(added_in_order(p.weighted_points for p in parts), 4)
         # The events the action's text can name: those of the parts it lists.
         named = sorted({i for p in parts[:MAX_LISTED] for i in p.event_ids})
         targets = [events[i].target_name or "" for i in named if i in events]
