@@ -157,6 +157,8 @@ class Scorer:
         self.tally: dict[tuple[int, str, float], int] = {}
         self.scaled: dict[tuple[int, str, float, tuple[tuple[Any, ...], ...]], int] = {}
         self._fixed = {rule_id: all(r.fixed is not None for r in group) for rule_id, group in groups.items()}
+        # per rule of scaled points: the (leg, value position) pairs its points read
+        self._scales = {rule_id: _scaled_values(group, self.per_fields) for rule_id, group in groups.items() if not self._fixed[rule_id]}
         self.detail: Detail | None = None  # set by a report that lists contributions
 
     def add(self, records: Iterable[_RecordTuple]) -> None:
@@ -201,12 +203,13 @@ class Scorer:
                 # counted by period, weakest source weight and the legs' values, and turned
                 # into points once per distinct count in ``totals_now`` (integer units, so the
                 # totals are the same as firing by firing).
-                scaled = self.scaled
+                scaled, scales = self.scaled, self._scales[rule_id]
                 for event_ids in tuples:
                     legs = [records[event_id] for event_id in event_ids]
                     completing = max(legs, key=_completion_order)
                     if completing[_PERIOD] >= first_period:
-                        counted_as = (completing[_PERIOD], rule_id, min(leg[_WEIGHT] for leg in legs), tuple(leg[_VALUES] for leg in legs))
+                        values = tuple([legs[leg][_VALUES][at] for leg, at in scales])
+                        counted_as = (completing[_PERIOD], rule_id, min(leg[_WEIGHT] for leg in legs), values)
                         scaled[counted_as] = scaled.get(counted_as, 0) + 1
                 continue
             # Fixed points: count firings by period and source weight (see the class docstring).
@@ -256,8 +259,13 @@ class Scorer:
         for (period, rule_id, weight), times in sorted(tally.items()):
             self._add_points(period, weight, (), self.groups[rule_id], times)
         scaled, self.scaled = self.scaled, {}
+        width = len(self.per_fields)
         for (period, rule_id, weight, values), times in scaled.items():  # integer sums: any order
-            self._add_points(period, weight, [("", 0, 0, weight, leg) for leg in values], self.groups[rule_id], times)
+            group = self.groups[rule_id]
+            legs: list[list[Any]] = [[None] * width for _ in group[0].leg_names]
+            for (leg, at), value in zip(self._scales[rule_id], values, strict=True):
+                legs[leg][at] = value
+            self._add_points(period, weight, [("", 0, period, weight, tuple(leg)) for leg in legs], group, times)
         return self.totals
 
     def evict(self, last_day: int) -> None:
@@ -282,6 +290,20 @@ class Scorer:
         for fired_key, count in other.firings.items():
             self.totals.firings[fired_key] += count
         self.fired += fired
+
+
+def _scaled_values(group: Sequence[_RuleScore], per_fields: Sequence[str]) -> tuple[tuple[int, int], ...]:
+    """The (leg index, position in a record's values) of every value the group's scaled points
+    read (``scores.rule_points``: the ``per`` field of the ``leg`` named, by default the last)."""
+    found: list[tuple[int, int]] = []
+    for rule in group:
+        points = rule.rule.points
+        if isinstance(points, ScaledPoints):
+            leg = rule.leg_names.index(points.leg) if points.leg else len(rule.leg_names) - 1
+            pair = (leg, list(per_fields).index(points.per))
+            if pair not in found:
+                found.append(pair)
+    return tuple(found)
 
 
 def _completion_order(record: _RecordTuple) -> tuple[int, str]:
