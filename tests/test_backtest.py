@@ -357,9 +357,14 @@ def test_errors_of_the_reader_are_the_same_on_dask(tmp_path, scheduler, how):
 def test_a_caller_that_stops_early_stops_the_reader():
     from riskengine.scoring.parallel import produced_elsewhere
 
+    import time
+
     items = produced_elsewhere(_count_forever, (3,))
     assert [next(items) for _ in range(3)] == [3, 4, 5]
+    started = time.monotonic()
     items.close()  # closes the pipe: the child's next send fails and it exits
+    # at once: a child that kept the caller's end of the pipe open blocked until killed after 5 s
+    assert time.monotonic() - started < 3
 
 
 def _count_forever(start: int):
