@@ -355,9 +355,9 @@ def test_errors_of_the_reader_are_the_same_on_dask(tmp_path, scheduler, how):
 
 
 def test_a_caller_that_stops_early_stops_the_reader():
-    from riskengine.scoring.parallel import produced_elsewhere
-
     import time
+
+    from riskengine.scoring.parallel import produced_elsewhere
 
     items = produced_elsewhere(_count_forever, (3,))
     assert [next(items) for _ in range(3)] == [3, 4, 5]
