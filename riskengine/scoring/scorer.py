@@ -28,7 +28,7 @@ from riskengine.rules.ir import CompiledRuleSet, Firing
 from riskengine.rules.loader import RulePack
 from riskengine.rules.models import Rule, ScaledPoints
 from riskengine.scoring.contributions import contributions_for
-from riskengine.scoring.scores import SCALE, Contribution, net_points, rule_points, source_weight
+from riskengine.scoring.scores import SCALE, Contribution, net_points, rule_points, scaled_points, source_weight
 
 # What is kept of an event after it has been matched: enough to score any firing it is a leg of.
 
@@ -157,8 +157,10 @@ class Scorer:
         self.tally: dict[tuple[int, str, float], int] = {}
         self.scaled: dict[tuple[int, str, float, tuple[tuple[Any, ...], ...]], int] = {}
         self._fixed = {rule_id: all(r.fixed is not None for r in group) for rule_id, group in groups.items()}
-        # per rule of scaled points: the (leg, value position) pairs its points read
+        # per rule of scaled points: the (leg, value position) pairs its points read, and for
+        # each rule it stands for, which of those pairs (-1: fixed points)
         self._scales = {rule_id: _scaled_values(group, self.per_fields) for rule_id, group in groups.items() if not self._fixed[rule_id]}
+        self._picks = {rule_id: _picks(groups[rule_id], scales, self.per_fields) for rule_id, scales in self._scales.items()}
         self.detail: Detail | None = None  # set by a report that lists contributions
 
     def add(self, records: Iterable[_RecordTuple]) -> None:
@@ -259,13 +261,16 @@ class Scorer:
         for (period, rule_id, weight), times in sorted(tally.items()):
             self._add_points(period, weight, (), self.groups[rule_id], times)
         scaled, self.scaled = self.scaled, {}
-        width = len(self.per_fields)
+        points_by_period, relief_by_period, firings_by_period = self.totals.points, self.totals.relief, self.totals.firings
         for (period, rule_id, weight, values), times in scaled.items():  # integer sums: any order
-            group = self.groups[rule_id]
-            legs: list[list[Any]] = [[None] * width for _ in group[0].leg_names]
-            for (leg, at), value in zip(self._scales[rule_id], values, strict=True):
-                legs[leg][at] = value
-            self._add_points(period, weight, [("", 0, period, weight, tuple(leg)) for leg in legs], group, times)
+            for rule, pick in zip(self.groups[rule_id], self._picks[rule_id], strict=True):
+                # what _add_points works out, without building each leg's facts
+                points = rule.fixed if rule.fixed is not None else scaled_points(rule.rule.points, values[pick])
+                units = round(round(points * weight, 4) * SCALE) * times
+                target = relief_by_period if rule.lowers else points_by_period
+                for stakeholder in rule.stakeholders:
+                    target[(period, stakeholder, rule.dimension)] += units
+                    firings_by_period[(period, stakeholder)] += times
         return self.totals
 
     def evict(self, last_day: int) -> None:
@@ -304,6 +309,20 @@ def _scaled_values(group: Sequence[_RuleScore], per_fields: Sequence[str]) -> tu
             if pair not in found:
                 found.append(pair)
     return tuple(found)
+
+
+def _picks(group: Sequence[_RuleScore], scales: Sequence[tuple[int, int]], per_fields: Sequence[str]) -> tuple[int, ...]:
+    """For each rule of ``group``, the index in ``scales`` of the value its points read (-1:
+    fixed points)."""
+    picks = []
+    for rule in group:
+        points = rule.rule.points
+        if not isinstance(points, ScaledPoints):
+            picks.append(-1)
+            continue
+        leg = rule.leg_names.index(points.leg) if points.leg else len(rule.leg_names) - 1
+        picks.append(list(scales).index((leg, list(per_fields).index(points.per))))
+    return tuple(picks)
 
 
 def _completion_order(record: _RecordTuple) -> tuple[int, str]:
