@@ -11,7 +11,7 @@ Each configuration runs in a fresh Python process (``--child``), one after the o
 * ``clusterN``: a simulated cluster: a ``dask scheduler`` and N ``dask worker`` processes on
   127.0.0.1, started here as separate programs, the backtest given ``--scheduler``;
 * ``baseline`` (with ``--baseline-path``): ``--workers 2`` of another riskengine checkout, e.g.
-  the two-process reader/matcher pipeline before Dask.
+  the two-process reader/matcher pipeline before Dask; ``baseline1``: its ``--workers 1``.
 
 Printed per configuration (medians of ``--repeat`` runs): wall seconds, events per second of
 wall time, CPU seconds of every process involved (the caller, its workers, and for a simulated
@@ -46,6 +46,14 @@ REPO = Path(__file__).resolve().parent.parent
 FIRST, LAST = "2022-W08", "2025-W27"
 
 
+def _workers(config: str) -> int:
+    if config in ("one", "baseline1"):
+        return 1
+    if config == "baseline":
+        return 2
+    return int(config.removeprefix("local").removeprefix("cluster"))
+
+
 def child(config: str, feed: str, out: str, scheduler: str | None, root: str) -> dict[str, Any]:
     """One run in this (fresh) process; what it measured, as JSON-ready data."""
     sys.path.insert(0, root)
@@ -67,7 +75,7 @@ def child(config: str, feed: str, out: str, scheduler: str | None, root: str) ->
         distributed.run_on_dask = spy  # type: ignore[assignment]
     except ImportError:  # a checkout from before Dask
         pass
-    workers = 1 if config == "one" else 2 if config == "baseline" else int(config.removeprefix("local").removeprefix("cluster"))
+    workers = _workers(config)
     started, self0, kids0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     if config.startswith("local"):
         # the local cluster backtest_files starts for --workers N, started here so that N = 1
@@ -168,7 +176,7 @@ def run(config: str, feed: Path, root: Path, repeat: int) -> list[dict[str, Any]
 
 def summary(config: str, runs: list[dict[str, Any]], one_wall: float | None) -> dict[str, Any]:
     wall = statistics.median(r["wall"] for r in runs)
-    n = 1 if config == "one" else 2 if config == "baseline" else int(config.removeprefix("local").removeprefix("cluster"))
+    n = _workers(config)
     peaks = [max(w["peak_kb"] for w in r["workers"]) for r in runs if r["workers"]] or [max(r["peak_self_kb"], r["peak_children_kb"]) for r in runs]
     return {
         "config": config,
@@ -193,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="1m", help="feed size (benchmarks/generate.py): 100k, 1m, 10m or a number")
     parser.add_argument("--feed", help="a JSON Lines feed instead of a generated one")
     parser.add_argument("--configs", default="one,local1,local2,local4,cluster3")
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each configuration, the configurations taking turns")
     parser.add_argument("--baseline-path", help="a riskengine checkout to run as 'baseline' (--workers 2)")
     parser.add_argument("--json", help="write the figures here too")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -209,11 +217,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.baseline_path and "baseline" not in configs:
         configs.append("baseline")
     print(f"feed {feed} ({feed.stat().st_size / 2**20:.0f} MB), {FIRST}..{LAST}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
+    runs: dict[str, list[dict[str, Any]]] = {config: [] for config in configs}
+    for _ in range(args.repeat):  # configurations take turns, so that a change of load hits them all
+        for config in configs:
+            root = Path(args.baseline_path) if config.startswith("baseline") else REPO
+            runs[config] += run(config, feed, root, 1)
     results = []
     one_wall = None
     for config in configs:
-        root = Path(args.baseline_path) if config == "baseline" else REPO
-        found = summary(config, run(config, feed, root, args.repeat), one_wall)
+        found = summary(config, runs[config], one_wall)
         one_wall = found["wall"] if config == "one" else one_wall
         results.append(found)
         eff = f"{found['efficiency']:.0%}" if found["efficiency"] is not None else "-"

@@ -19,6 +19,7 @@ from riskengine.core.errors import InputError
 from riskengine.core.events import Event
 from riskengine.core.windows import parse_week, week_of
 from riskengine.ingest.event_files import write_events_jsonl
+from riskengine.scoring import backtest as backtest_module
 from riskengine.scoring.backtest import (
     CSV_HEADER,
     BacktestResult,
@@ -28,6 +29,7 @@ from riskengine.scoring.backtest import (
     to_csv_rows,
     to_json_data,
 )
+from riskengine.scoring.contributions import check_stakeholders
 
 
 @pytest.fixture(scope="module")
@@ -353,11 +355,16 @@ def test_errors_of_the_reader_are_the_same_on_dask(tmp_path, scheduler, how):
 
 
 def test_a_caller_that_stops_early_stops_the_reader():
+    import time
+
     from riskengine.scoring.parallel import produced_elsewhere
 
     items = produced_elsewhere(_count_forever, (3,))
     assert [next(items) for _ in range(3)] == [3, 4, 5]
+    started = time.monotonic()
     items.close()  # closes the pipe: the child's next send fails and it exits
+    # at once: a child that kept the caller's end of the pipe open blocked until killed after 5 s
+    assert time.monotonic() - started < 3
 
 
 def _count_forever(start: int):
@@ -441,3 +448,45 @@ def test_external_sort_orders_by_date_keeping_input_order_within_a_day(tmp_path)
         chunks = list(external_sort([feed[i : i + 33] for i in range(0, len(feed), 33)], chunk_size=50, run_size=run_size))
         assert all(len(c) <= 50 for c in chunks)
         assert [e.event_id for c in chunks for e in c] == [e.event_id for e in expected]
+
+
+def test_the_scorers_totals_are_the_sum_of_the_contributions(tmp_path, pack, compiled):
+    """Every firing's weighted points, worked out as ``explain`` lists them (the reference
+    evaluator's firings, ``contributions_for`` on the whole events), summed per week,
+    stakeholder and dimension, are the totals the scorer keeps by counting: fixed and scaled
+    points (fatalities, distances, salvo sizes), raising and lowering."""
+    from collections import defaultdict
+
+    from riskengine.engine.matching import match_all
+    from riskengine.scoring.contributions import contributions_for
+    from riskengine.scoring.facts import fact_of
+    from riskengine.scoring.reader import prepare
+    from riskengine.scoring.scorer import per_fields_of
+    from riskengine.scoring.scores import SCALE
+    from riskengine.scoring.stream import run_scorer, scorer_for
+
+    feed = _feed(tmp_path, 2500, seed=9)
+    events = api.read_events([feed])
+    first, last = parse_week("2022-W08"), parse_week("2025-W27")
+    bounds = backtest_module._bounds(compiled, pack, first, last, 500, 14)
+    shared, scorer = scorer_for(pack, compiled, check_stakeholders(None), bounds)
+    run_scorer(prepare(_chunks(sorted(events, key=lambda e: e.event_date), 300), bounds, {"read": 0}), shared, scorer, bounds)
+    totals = scorer.totals_now()
+    by_id = {e.event_id: e for e in events}
+    expected: dict[tuple[int, str, str], int] = defaultdict(int)
+    relief: dict[tuple[int, str, str], int] = defaultdict(int)
+    scaled = 0
+    for firing in match_all(compiled, [fact_of(e, compiled.fields) for e in events], engine="reference"):
+        legs = [by_id[i] for i in firing.event_ids]
+        done = max(legs, key=lambda e: (e.event_date, e.event_id)).event_date
+        week = week_of(done).start.toordinal()
+        if week < first.start.toordinal():
+            continue
+        for c in contributions_for(firing, legs, pack):
+            target = relief if c.weighted_points < 0 else expected
+            target[(week, c.stakeholder, c.dimension)] += round(abs(c.weighted_points) * SCALE)
+            scaled += not float(c.points).is_integer()
+    assert scaled > 100  # scaled points, not only fixed ones
+    assert dict(totals.points) == {k: v for k, v in expected.items() if v}
+    assert {k: v for k, v in totals.relief.items() if v} == {k: v for k, v in relief.items() if v}
+    assert per_fields_of(pack)

@@ -69,7 +69,7 @@ def produced_elsewhere(produce: Callable[..., Iterable[Any]], args: tuple[Any, .
     """
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
-    proc = context.Process(target=_produce, args=(sender, produce, args), daemon=True)
+    proc = context.Process(target=_produce, args=(sender, produce, args, receiver), daemon=True)
     proc.start()
     sender.close()
     try:
@@ -99,9 +99,14 @@ def produced_elsewhere(produce: Callable[..., Iterable[Any]], args: tuple[Any, .
 PRODUCE_AHEAD = 4
 
 
-def _produce(conn: Connection, produce: Callable[..., Iterable[Any]], args: tuple[Any, ...]) -> None:
+def _produce(conn: Connection, produce: Callable[..., Iterable[Any]], args: tuple[Any, ...], their_end: Connection | None = None) -> None:
     """Run in the child: pickle each item and leave it to a sender thread, so making the next
-    item goes on while the caller has not yet taken the last ones."""
+    item goes on while the caller has not yet taken the last ones. ``their_end`` is the
+    caller's end of the pipe, closed here at once: a forked child holding it open kept the
+    pipe readable after the caller stopped, so the child blocked on a full pipe instead of
+    failing to write and stopping (the caller waited five seconds, then killed it)."""
+    if their_end is not None:
+        their_end.close()
     outbox: queue.Queue[bytes | None] = queue.Queue(maxsize=PRODUCE_AHEAD)
     broken = threading.Event()
 

@@ -89,16 +89,17 @@ def split_input(paths: Sequence[str | os.PathLike[str]], block_bytes: int = DEFA
         raise ValueError("block_bytes must be at least 1")
     blocks: list[Block] = []
     for entry in paths:
-        shown = os.fspath(entry)
+        # absolute: a worker of a cluster does not run in the caller's folder
+        path = os.path.abspath(os.fspath(entry))
         try:
-            size = os.path.getsize(shown) if Path(shown).suffix.lower() in JSONL_SUFFIXES and os.path.isfile(shown) else None
+            size = os.path.getsize(path) if Path(path).suffix.lower() in JSONL_SUFFIXES and os.path.isfile(path) else None
         except OSError:
             size = None
         if size is None:
-            blocks.append(Block(len(blocks), shown))
+            blocks.append(Block(len(blocks), path))
             continue
         for start in range(0, max(size, 1), block_bytes):
-            blocks.append(Block(len(blocks), shown, start, min(start + block_bytes, size)))
+            blocks.append(Block(len(blocks), path, start, min(start + block_bytes, size)))
     return blocks
 
 

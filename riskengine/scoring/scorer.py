@@ -28,7 +28,7 @@ from riskengine.rules.ir import CompiledRuleSet, Firing
 from riskengine.rules.loader import RulePack
 from riskengine.rules.models import Rule, ScaledPoints
 from riskengine.scoring.contributions import contributions_for
-from riskengine.scoring.scores import SCALE, Contribution, net_points, rule_points, source_weight
+from riskengine.scoring.scores import SCALE, Contribution, net_points, rule_points, scaled_points, source_weight
 
 # What is kept of an event after it has been matched: enough to score any firing it is a leg of.
 
@@ -157,6 +157,10 @@ class Scorer:
         self.tally: dict[tuple[int, str, float], int] = {}
         self.scaled: dict[tuple[int, str, float, tuple[tuple[Any, ...], ...]], int] = {}
         self._fixed = {rule_id: all(r.fixed is not None for r in group) for rule_id, group in groups.items()}
+        # per rule of scaled points: the (leg, value position) pairs its points read, and for
+        # each rule it stands for, which of those pairs (-1: fixed points)
+        self._scales = {rule_id: _scaled_values(group, self.per_fields) for rule_id, group in groups.items() if not self._fixed[rule_id]}
+        self._picks = {rule_id: _picks(groups[rule_id], scales, self.per_fields) for rule_id, scales in self._scales.items()}
         self.detail: Detail | None = None  # set by a report that lists contributions
 
     def add(self, records: Iterable[_RecordTuple]) -> None:
@@ -201,12 +205,13 @@ class Scorer:
                 # counted by period, weakest source weight and the legs' values, and turned
                 # into points once per distinct count in ``totals_now`` (integer units, so the
                 # totals are the same as firing by firing).
-                scaled = self.scaled
+                scaled, scales = self.scaled, self._scales[rule_id]
                 for event_ids in tuples:
                     legs = [records[event_id] for event_id in event_ids]
                     completing = max(legs, key=_completion_order)
                     if completing[_PERIOD] >= first_period:
-                        counted_as = (completing[_PERIOD], rule_id, min(leg[_WEIGHT] for leg in legs), tuple(leg[_VALUES] for leg in legs))
+                        values = tuple([legs[leg][_VALUES][at] for leg, at in scales])
+                        counted_as = (completing[_PERIOD], rule_id, min(leg[_WEIGHT] for leg in legs), values)
                         scaled[counted_as] = scaled.get(counted_as, 0) + 1
                 continue
             # Fixed points: count firings by period and source weight (see the class docstring).
@@ -252,8 +257,16 @@ class Scorer:
         for (period, rule_id, weight), times in sorted(tally.items()):
             self._add_points(period, weight, (), self.groups[rule_id], times)
         scaled, self.scaled = self.scaled, {}
+        points_by_period, relief_by_period, firings_by_period = self.totals.points, self.totals.relief, self.totals.firings
         for (period, rule_id, weight, values), times in scaled.items():  # integer sums: any order
-            self._add_points(period, weight, [("", 0, 0, weight, leg) for leg in values], self.groups[rule_id], times)
+            for rule, pick in zip(self.groups[rule_id], self._picks[rule_id], strict=True):
+                # what _add_points works out, without building each leg's facts
+                points = rule.fixed if rule.fixed is not None else scaled_points(rule.rule.points, values[pick])
+                units = round(round(points * weight, 4) * SCALE) * times
+                target = relief_by_period if rule.lowers else points_by_period
+                for stakeholder in rule.stakeholders:
+                    target[(period, stakeholder, rule.dimension)] += units
+                    firings_by_period[(period, stakeholder)] += times
         return self.totals
 
     def evict(self, last_day: int) -> None:
@@ -286,6 +299,34 @@ def firing_units(rule: _RuleScore, weight: float, legs: Sequence[_RecordTuple], 
     fixed = rule.fixed
     points = fixed if fixed is not None else rule_points(rule.rule.points, [_Values(per_fields, leg[_VALUES]) for leg in legs], rule.leg_names)
     return round(round(points * weight, 4) * SCALE)
+
+
+def _scaled_values(group: Sequence[_RuleScore], per_fields: Sequence[str]) -> tuple[tuple[int, int], ...]:
+    """The (leg index, position in a record's values) of every value the group's scaled points
+    read (``scores.rule_points``: the ``per`` field of the ``leg`` named, by default the last)."""
+    found: list[tuple[int, int]] = []
+    for rule in group:
+        points = rule.rule.points
+        if isinstance(points, ScaledPoints):
+            leg = rule.leg_names.index(points.leg) if points.leg else len(rule.leg_names) - 1
+            pair = (leg, list(per_fields).index(points.per))
+            if pair not in found:
+                found.append(pair)
+    return tuple(found)
+
+
+def _picks(group: Sequence[_RuleScore], scales: Sequence[tuple[int, int]], per_fields: Sequence[str]) -> tuple[int, ...]:
+    """For each rule of ``group``, the index in ``scales`` of the value its points read (-1:
+    fixed points)."""
+    picks = []
+    for rule in group:
+        points = rule.rule.points
+        if not isinstance(points, ScaledPoints):
+            picks.append(-1)
+            continue
+        leg = rule.leg_names.index(points.leg) if points.leg else len(rule.leg_names) - 1
+        picks.append(list(scales).index((leg, list(per_fields).index(points.per))))
+    return tuple(picks)
 
 
 def _completion_order(record: _RecordTuple) -> tuple[int, str]:

@@ -309,9 +309,13 @@ def rule_points(points: Any, legs: Sequence[HasFacts], leg_names: Sequence[str])
     if isinstance(points, (int, float)):
         return float(points)
     leg_index = leg_names.index(points.leg) if points.leg else len(legs) - 1
-    value = legs[leg_index].facts().get(points.per) or 0
+    return scaled_points(points, legs[leg_index].facts().get(points.per))
+
+
+def scaled_points(points: Any, value: Any) -> float:
+    """``ScaledPoints`` for the scaling field's value (absent: 0), rounded to 4 decimals."""
     # never below 0: a negative value must not turn a raising rule into a lowering one (or back)
-    return float(round(max(0.0, min(points.cap, points.base + points.factor * float(value))), 4))
+    return float(round(max(0.0, min(points.cap, points.base + points.factor * float(value or 0))), 4))
 
 
 def trend_of(change: float, previous: float, current: float) -> str:
