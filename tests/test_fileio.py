@@ -60,3 +60,21 @@ def test_no_command_writes_over_the_bundled_sample(verb: list[str], capsys: pyte
     assert main([*verb, "-o", str(sample)]) == 1
     assert "error[E407]" in capsys.readouterr().err
     assert sample.read_bytes() == before
+
+
+def test_an_output_naming_an_input_is_refused_before_any_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # Regression: `extract article.txt -o article.txt` extracted everything (seconds of CPU,
+    # which under load outran the hostile corpus's time limit) before refusing the write.
+    import riskengine.cli.extract as extract_cli
+    from riskengine.cli.app import main
+
+    article = tmp_path / "article.txt"
+    article.write_text("---\ndate: 2025-01-01\n---\nDrones hit Kyiv.\n", encoding="utf-8")
+
+    def must_not_run(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the articles were extracted before the output was checked")
+
+    monkeypatch.setattr(extract_cli, "extract_articles_report", must_not_run)
+    assert main(["extract", str(article), "-o", str(article)]) == 1
+    assert f"error[E407] refusing to write {article}: it is an input of this run" in capsys.readouterr().err
+    assert article.read_text(encoding="utf-8").endswith("Drones hit Kyiv.\n")
