@@ -120,7 +120,10 @@ class LikelihoodBasis(_Ctx):
     cases: int = Field(description="Comparable cases counted in history")
     came_true: int = Field(description="Of those, cases whose outcome came true the next week")
     weeks: int = Field(description="Different weeks those cases come from")
-    frequency: float | None = Field(description="came_true / cases when calibrated, 0-1 (the word's band holds it)")
+    frequency: float | None = Field(description="came_true / cases when calibrated, 0-1: the comparable cases' record, shown beside the probability")
+    probability: float | None = Field(
+        default=None, description="The probability behind the word when calibrated, 0-1 (the word's band holds it): the model's for this score"
+    )
 
 
 class Judgment(_Ctx):
@@ -732,6 +735,7 @@ def _judgment(
             came_true=likelihood.came_true,
             weeks=likelihood.weeks,
             frequency=likelihood.frequency,
+            probability=likelihood.probability if likelihood.calibrated else None,
         ),
         confidence=evidence.confidence,
         confidence_statement=evidence.statement("this judgment" if word is not None else "the current assessment"),
