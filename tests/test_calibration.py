@@ -585,3 +585,8 @@ def test_a_bad_profile_row_is_e420(change: dict[str, object], message: str) -> N
     with pytest.raises(InputError) as caught:
         cal.history_from_json(data, "calibration.json")
     assert caught.value.issues[0].code == "E420" and message in caught.value.issues[0].message
+
+
+@pytest.mark.parametrize(("number", "read"), [("71 %", "a 71 %"), ("88 %", "an 88 %"), ("8 %", "an 8 %"), ("11 %", "an 11 %"), ("18.5 %", "an 18.5 %"), ("1.5 %", "a 1.5 %")])
+def test_the_probability_takes_the_article_it_is_read_with(number: str, read: str) -> None:
+    assert cal._article(number) == read

@@ -470,10 +470,16 @@ class Table:
         band = band_of(probability)
         basis = (
             f"Calibrated on history: fitted on the {model.cases:,} cases of {self.period}, a score {judged.describe()} "
-            f"has a {percent(probability)} chance ({band.word} means {band.probability_range}); {cell.comparable()} "
+            f"has {_article(percent(probability))} chance ({band.word} means {band.probability_range}); {cell.comparable()} "
             f"{cell.outcome()} in {true} of {cases} cases, from {weeks} weeks ({percent(frequency)})."
         )
         return Likelihood(True, band.word, band.probability_range, round(frequency, 4), cases, true, weeks, None, basis, probability)
+
+
+def _article(number: str) -> str:
+    """``a 71 %``, ``an 88 %``, ``an 11 %``: the article as the number is read aloud."""
+    whole = number.split(" ")[0].split(".")[0]
+    return f"{'an' if whole.startswith('8') or whole in ('11', '18') else 'a'} {number}"
 
 
 def _uncalibrated(reason: str, basis: str) -> Likelihood:
