@@ -1,7 +1,7 @@
 """Are the briefs' likelihood words calibrated? Reliability and Brier score on long histories.
 
     python benchmarks/calibration.py                        # generated feeds + /work/acled-real
-    python benchmarks/calibration.py --sizes 10k,100k --seeds 7,1 --acled FILE.csv ...
+    python benchmarks/calibration.py --sizes 10k,100k --seeds 7,1 --acled FILE.csv ...   # seeds 1-3 count as development
     python benchmarks/calibration.py --json figures.json
 
 For each history (a generated feed from ``generate.py``, or a real ACLED export imported with
@@ -19,7 +19,9 @@ every week from the 52 weeks before it only, as its brief would have been
   ``score + 0.5 * change`` with a spread of 2 points): its reliability and Brier score on every
   case, and on the cases the calibrated words covered.
 
-A summary table closes the run. CPU time is the process's own (import subprocesses counted
+Summary tables close the run, one for the development histories (the method was chosen on
+them) and one for the check histories (run once it was fixed), each with the coverage: the share
+of judgments that got a word. CPU time is the process's own (import subprocesses counted
 apart). ACLED's terms forbid redistribution: imported files live in a temporary folder only.
 """
 
