@@ -348,8 +348,10 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
 # rising; it has a word from week 11 (30 cases from 10 weeks): 30 weeks x 3 = 90 cases. Medium,
 # held (weeks 1, 2, 5, 6, ...: k % 4 in 1, 2, true for k % 4 == 1) needs 15 weeks of 2 cases:
 # from week 30, so weeks 30, 33, 34, 37, 38 are judged, at 8/15, 8/16, 9/17, 9/18 and 10/19
-# (all roughly even), 4 of the 10 true. Brier: (2(8/15)^2 + 2(1/2)^2 + 2(9/17)^2 + 2(1/2)^2 +
-# 2(10/19)^2) / 100 = 0.0268; persistence misses the 6 false medium cases: 0.06.
+# (all roughly even), 4 of the 10 true. Brier with those frequencies: (2(8/15)^2 + 2(1/2)^2 +
+# 2(9/17)^2 + 2(1/2)^2 + 2(10/19)^2) / 100 = 0.0268; the model's probabilities (the ridge
+# penalty keeps 0 of 90 rises a little above 0, and medium near its cell's frequency) give
+# 0.0274, the same words; persistence misses the 6 false medium cases: 0.06.
 EXPECTED_TABLE = """\
 Likelihood words calibrated on history
 
@@ -358,6 +360,7 @@ Rule pack:   VERSION (1 rules)
 Cases:       200, pooled over investor, government, ngo, analyst; overall and dimension scores together
 Judged:      a score (a stakeholder's overall score, or a dimension active that week or the week before) is in its current class or above the next week; in the lowest class, that it rises to low or above
 Comparable:  the same class, reached the same way: rose into it, held it, or fell into it
+Model:       MODEL
 Counted:     in the 52 weeks before the week judged; a word needs 30 comparable cases from 10 different weeks
 
 Reliability, out of sample (2024-W02 to 2024-W41: each week is judged from the cases of the 52 weeks before it only, as a brief of that week would be):
@@ -372,14 +375,16 @@ likely                55-80 %       0         0        -             -  -
 very likely           80-95 %       0         0        -             -  -
 almost certain        95-99 %       0         0        -             -  -
 (uncalibrated)              -     100        56     56 %             -  -
+Coverage: 100 of 200 judgments given a word (50 %)
 * fewer than 30 cases: too few to test the band
 
 Brier score over the 100 cases given a word (0 is perfect; lower is better):
-  calibrated words      0.0268
+  calibrated words      0.0274
   persistence           0.0600  (next week's class = this week's)
-  skill vs persistence  +55.3 %
+  skill vs persistence  +54.3 %
 
-Cells a brief of 2024-W42 would use (cases of the 52 weeks before it):
+Cells a brief of 2024-W42 would use (cases of the 52 weeks before it; a brief's word
+comes from the model at its score's profile, the word here from the cell's frequency):
 
 class     reached judged                       cases  weeks came true frequency  likelihood
 -------------------------------------------------------------------------------------------
@@ -395,7 +400,7 @@ def test_calibrate_table_on_a_known_rhythm(tmp_path: Path, rules: Path, capsys: 
     code, out, err = run_cli(capsys, "calibrate", str(feed), "--rules", str(rules))
     assert code == 0, err
     version = out.split("Rule pack:   ", 1)[1].split(" ", 1)[0]
-    assert out == EXPECTED_TABLE.replace("VERSION", version)
+    assert out == EXPECTED_TABLE.replace("VERSION", version).replace("MODEL", cal.method_data()["model"])
 
 
 def test_calibrate_json_is_the_file_a_brief_reads_and_the_same_bytes_twice(tmp_path: Path, rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -408,7 +413,7 @@ def test_calibrate_json_is_the_file_a_brief_reads_and_the_same_bytes_twice(tmp_p
     data = json.loads(first.read_text(encoding="utf-8"))
     assert data["kind"] == "riskengine calibration" and data["history"]["cases"] == 200
     # Worked out in EXPECTED_TABLE's comment: 5 weeks of medium-held cases judged "roughly even".
-    assert data["out_of_sample"]["brier"] == {"calibrated": 0.0268, "persistence": 0.06, "skill_vs_persistence": 0.5528}
+    assert data["out_of_sample"]["brier"] == {"calibrated": 0.0274, "persistence": 0.06, "skill_vs_persistence": 0.5426}
     history = cal.read_calibration(first)
     assert history.cases == 200 and history.source == "feed-0-42.jsonl"
 
@@ -438,8 +443,9 @@ def test_brief_calibrates_itself_on_the_events_given_and_ignores_later_ones(tmp_
     # 2024-W42 is the 42nd week: medium, held (k % 4 == 1); 20 of 40 such cases stayed medium.
     assert "1. There is a roughly even chance that the overall investor risk stays in the medium class or above next week" in judgments
     assert (
-        "Calibrated on history: in the 52 weeks before 2024-W42 (events in 40 of them), scores in the medium class two weeks "
-        "running were in medium or above the next week in 20 of 40 cases, from 20 weeks (50 %; roughly even chance means 45-55 %)."
+        "Calibrated on history: fitted on the 200 cases of the 52 weeks before 2024-W42 (events in 40 of them), a score 0.2 points "
+        "above the medium floor and unchanged since last week has a 50 % chance (roughly even chance means 45-55 %); scores in the "
+        "medium class two weeks running were in medium or above the next week in 20 of 40 cases, from 20 weeks (50 %)."
     ) in judgments
     assert "History: the events given, 2024-W01 to 2024-W42 (74 events in all 42 weeks)." in text
     # Ten more weeks of another rhythm after the week judged change nothing in its judgments.
@@ -476,3 +482,111 @@ def test_brief_without_enough_history_states_no_likelihood(tmp_path: Path, rules
     assert "confidence in the current assessment: it rests on 2 events" in judgments
     assert "likely" not in judgments.replace("likelihood", "")
     assert "warning: investor brief: judgments: no judgment carries a likelihood word: too little comparable history" in err
+
+
+# ---------------------------------------------------------------------------------------------
+# The model: profiles (where the score sits, how it moved) and the out-of-sample guarantee
+
+
+def _wavy_history(weeks: int = 70) -> History:
+    """An investor whose overall score walks through the classes in a fixed, irregular pattern."""
+    pattern = [4.1, 5.8, 4.4, 3.6, 4.9, 5.5, 4.0, 6.2, 4.6, 3.9, 5.1, 4.3, 5.9]
+    overall = [pattern[(k * 7) % len(pattern)] + (k % 3) * 0.05 for k in range(weeks)]
+    return cal.history_from_backtest(backtest(series("investor", overall)), "wavy")
+
+
+def test_profile_is_the_distance_from_the_judged_edge_and_the_change_clipped() -> None:
+    assert cal.profile_of(4.23, 4.1, THRESHOLDS) == cal.Profile(HELD, 0.2, 0.1)
+    assert cal.profile_of(0.4, 0.0, THRESHOLDS) == cal.Profile(Cell("very low", "held"), 1.6, 0.4)  # 1.6 below the rise to low
+    assert cal.profile_of(9.9, 2.0, THRESHOLDS) == cal.Profile(Cell("very high", "rose"), 1.9, 2.0)  # a jump of 7.9 is capped at 2
+    assert cal.profile_of(3.9, 7.0, THRESHOLDS) == cal.Profile(Cell("low", "fell"), 1.9, -2.0)
+    assert str(cal.profile_of(4.0, 4.04, THRESHOLDS).change) == "0.0"  # no "-0.0" in files or briefs
+
+
+def test_evaluation_never_sees_the_week_it_judges() -> None:
+    # Computed in sample, rewriting the outcomes of week t (and after) would change week t's
+    # words; out of sample, every judgment up to week t stays the same.
+    history = _wavy_history()
+    before = list(cal.judgments(history))
+    assert any(likelihood.calibrated for *_, likelihood in before)
+    cut = sorted(history.profiles)[45]
+    flipped = {
+        week: {p: Tally(t.cases, t.cases - t.came_true) for p, t in rows.items()} if week >= cut else rows
+        for week, rows in history.profiles.items()
+    }
+    flipped_counts = {
+        week: {c: Tally(t.cases, t.cases - t.came_true) for c, t in cells.items()} if week >= cut else cells
+        for week, cells in history.counts.items()
+    }
+    changed = list(cal.judgments(History(**{**history.__dict__, "profiles": flipped, "counts": flipped_counts})))
+    assert [j[3] for j in changed if j[0] <= cut] == [j[3] for j in before if j[0] <= cut]
+    assert [j[3] for j in changed if j[0] > cut] != [j[3] for j in before if j[0] > cut]
+
+
+def _profiled(rows: dict[cal.Profile, list[tuple[int, int]]], weeks: int = 60) -> History:
+    counts: dict[int, dict[Cell, Tally]] = {}
+    profiles: dict[int, dict[cal.Profile, Tally]] = {}
+    for profile, tallies in rows.items():
+        for k, (cases, true) in enumerate(tallies, start=1):
+            profiles.setdefault(ordinal(k), {})[profile] = Tally(cases, true)
+            old = counts.setdefault(ordinal(k), {}).get(profile.cell, Tally(0, 0))
+            counts[ordinal(k)][profile.cell] = Tally(old.cases + cases, old.came_true + true)
+    return History("history.jsonl", week(0), week(weeks - 1), 1000, 0, ("investor",), "v1", 12, counts, profiles)
+
+
+def test_the_word_follows_where_the_score_sits_not_only_its_cell() -> None:
+    # Medium, held: just above the floor it stayed medium 1 time in 4, deep inside 4 times in 4.
+    # The cell as a whole (5 of 8) is "likely"; the model tells the two apart.
+    near, deep = cal.Profile(HELD, 0.1, 0.0), cal.Profile(HELD, 1.9, 0.0)
+    history = _profiled({near: [(4, 1)] * 58, deep: [(4, 4)] * 58})
+    table = cal.table_at(history, week(58))
+    assert table.judge(HELD).word == "likely"  # the cell's frequency, 0.625
+    low, high = table.judge(near), table.judge(deep)
+    assert low.probability is not None and high.probability is not None
+    assert low.probability < 0.45 < 0.8 < high.probability
+    assert (low.cases, low.came_true, high.cases, high.came_true) == (416, 260, 416, 260)  # the cell's record, shown beside
+    assert "a score 0.1 points above the medium floor and unchanged since last week has a" in low.basis
+    assert "in 260 of 416 cases, from 52 weeks (62 %)" in low.basis
+
+
+def test_a_thin_cell_gets_no_word_from_the_model_either() -> None:
+    rich, thin = cal.Profile(HELD, 1.0, 0.0), cal.Profile(ROSE, 1.0, 1.0)
+    history = _profiled({rich: [(4, 3)] * 58, thin: [(1, 1)] * 5})
+    table = cal.table_at(history, week(58))
+    assert table.model is not None and not table.judge(thin).calibrated and table.judge(thin).reason == cal.THIN
+
+
+def test_a_1_0_file_is_still_read_and_its_words_come_from_the_cell_frequencies() -> None:
+    history = _wavy_history()
+    data = cal.to_json_data(history)
+    assert data["schema_version"] == "1.1" and data["out_of_sample"]["coverage"] is not None
+    assert cal.history_from_json(json.loads(json.dumps(data))) == history
+    old = {**data, "schema_version": "1.0"}
+    del old["profiles"]
+    read = cal.history_from_json(old)
+    assert read.profiles == {} and read.counts == history.counts
+    likelihood = cal.table_at(read, history.last).judge(cal.profile_of(4.2, 4.1, THRESHOLDS))
+    assert likelihood.probability == likelihood.frequency or not likelihood.calibrated
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"margin": 2.5}, "profiles[0]: not a profile row"),
+        ({"margin": "near"}, "profiles[0].margin: missing or not a"),
+        ({"cases": 999}, "cases in its profiles and a different number in cases"),
+    ],
+)
+def test_a_bad_profile_row_is_e420(change: dict[str, object], message: str) -> None:
+    data = json.loads(json.dumps(cal.to_json_data(_wavy_history())))
+    data["profiles"][0].update(change)
+    if "cases" in change:
+        data["profiles"][0]["came_true"] = 0
+    with pytest.raises(InputError) as caught:
+        cal.history_from_json(data, "calibration.json")
+    assert caught.value.issues[0].code == "E420" and message in caught.value.issues[0].message
+
+
+@pytest.mark.parametrize(("number", "read"), [("71 %", "a 71 %"), ("88 %", "an 88 %"), ("8 %", "an 8 %"), ("11 %", "an 11 %"), ("18.5 %", "an 18.5 %"), ("1.5 %", "a 1.5 %")])
+def test_the_probability_takes_the_article_it_is_read_with(number: str, read: str) -> None:
+    assert cal._article(number) == read

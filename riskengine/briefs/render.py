@@ -56,7 +56,7 @@ from riskengine.core.resources import default_templates_dir
 from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
 from riskengine.core.text import neutralise
 from riskengine.core.windows import Window
-from riskengine.scoring.calibration import ICD203_BANDS, MIN_CASES, MIN_WEEKS, WINDOW_WEEKS, History, Likelihood, Table, cell_of, is_iso_week, table_at
+from riskengine.scoring.calibration import ICD203_BANDS, MIN_CASES, MIN_WEEKS, WINDOW_WEEKS, History, Likelihood, Table, is_iso_week, profile_of, table_at
 from riskengine.scoring.scores import CLASSES, Contribution, ScoreReport, StakeholderScore, added_in_order, classify, exact_sum
 
 if TYPE_CHECKING:  # build_context's hook; riskengine/briefs/baseline.py imports this module
@@ -120,7 +120,10 @@ class LikelihoodBasis(_Ctx):
     cases: int = Field(description="Comparable cases counted in history")
     came_true: int = Field(description="Of those, cases whose outcome came true the next week")
     weeks: int = Field(description="Different weeks those cases come from")
-    frequency: float | None = Field(description="came_true / cases when calibrated, 0-1 (the word's band holds it)")
+    frequency: float | None = Field(description="came_true / cases when calibrated, 0-1: the comparable cases' record, shown beside the probability")
+    probability: float | None = Field(
+        default=None, description="The probability behind the word when calibrated, 0-1 (the word's band holds it): the model's for this score"
+    )
 
 
 class Judgment(_Ctx):
@@ -551,12 +554,12 @@ def sparkline(values: Sequence[float], maximum: float = 10.0) -> str:
 
 
 def judged_likelihood(table: Table, score: float, previous_score: float, thresholds: Sequence[float]) -> Likelihood:
-    """The likelihood word of a judgment, from history only: the ICD 203 band holding the share
-    of comparable cases that came true the next week, counted in the weeks before this one
-    (``scoring.calibration``: cases are comparable when the score is in the same class, reached
-    the same way). Too few cases, no history or a window that is not an ISO week give no word
-    but the reason, which the brief prints instead."""
-    return table.judge(cell_of(score, previous_score, thresholds))
+    """The likelihood word of a judgment, from history only: the ICD 203 band holding the
+    probability a model fitted on the weeks before this one gives the score (its class, how it
+    got there, how far from the class edge, how much it moved; ``scoring.calibration``). Too few
+    comparable cases, no history or a window that is not an ISO week give no word but the
+    reason, which the brief prints instead."""
+    return table.judge(profile_of(score, previous_score, thresholds))
 
 
 def likelihood_basis(table: Table, rule_pack_version: str) -> str:
@@ -568,9 +571,10 @@ def likelihood_basis(table: Table, rule_pack_version: str) -> str:
         return "Likelihood words come only from calibration on history (riskengine calibrate); none was given, so no judgment carries one."
     pooled = len(history.stakeholders)
     text = (
-        "Likelihood words come from history, not from a rule of thumb: each is the ICD 203 band holding the share of "
-        "comparable cases that came true the next week (the same class, reached the same way: risen into it, held, or "
-        f"fallen into it), counted in the {WINDOW_WEEKS} weeks before this one and pooled over {pooled} stakeholder"
+        "Likelihood words come from history, not from a rule of thumb: each is the ICD 203 band holding the chance, "
+        "fitted on the cases of the same class reached the same way (risen into it, held, or fallen into it) and on how "
+        f"far the score sits from the class edge and how much it moved, of the {WINDOW_WEEKS} weeks before this one, "
+        f"pooled over {pooled} stakeholder"
         f"{'s' if pooled != 1 else ''} and over overall and dimension scores. History: {history.describe()}. A word needs "
         f"{MIN_CASES} comparable cases from {MIN_WEEKS} different weeks; short of that, the judgment says it is uncalibrated."
     )
@@ -731,6 +735,7 @@ def _judgment(
             came_true=likelihood.came_true,
             weeks=likelihood.weeks,
             frequency=likelihood.frequency,
+            probability=likelihood.probability if likelihood.calibrated else None,
         ),
         confidence=evidence.confidence,
         confidence_statement=evidence.statement("this judgment" if word is not None else "the current assessment"),

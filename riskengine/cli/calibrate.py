@@ -107,6 +107,7 @@ def render_table(data: dict[str, Any]) -> str:
     out.append(f"Cases:       {h['cases']:,}, pooled over {', '.join(h['stakeholders']) or 'no stakeholder'}; overall and dimension scores together")
     out.append(f"Judged:      {m['judged_outcome']}")
     out.append(f"Comparable:  {m['comparable']}")
+    out.append(f"Model:       {m['model']}")
     out.append(
         f"Counted:     in the {m['window_weeks']} weeks before the week judged; a word needs {m['min_cases']} "
         f"comparable cases from {m['min_weeks']} different weeks"
@@ -136,6 +137,10 @@ def render_table(data: dict[str, Any]) -> str:
         )
     unc, unc_true = oos["uncalibrated_cases"], oos["uncalibrated_came_true"]
     out.append(f"{'(uncalibrated)':<20} {'-':>8} {unc:>7,} {unc_true:>9,} {_pct(unc_true / unc if unc else None):>8} {'-':>13}  -")
+    if oos["cases"]:
+        # Coverage: the share of judgments that got a word, so that a table inside every band
+        # cannot hide that most judgments were left without one.
+        out.append(f"Coverage: {oos['calibrated_cases']:,} of {oos['cases']:,} judgments given a word ({oos['calibrated_cases'] / oos['cases'] * 100:.0f} %)")
     if few:
         out.append(f"* fewer than {m['min_cases']} cases: too few to test the band")
     out.append("")
@@ -150,7 +155,8 @@ def render_table(data: dict[str, Any]) -> str:
             out.append(f"  skill vs persistence  {brier['skill_vs_persistence'] * 100:+.1f} %")
     out.append("")
     table = data["table"]
-    out.append(f"Cells a brief of {table['for_week']} would use (cases of the {m['window_weeks']} weeks before it):")
+    out.append(f"Cells a brief of {table['for_week']} would use (cases of the {m['window_weeks']} weeks before it; a brief's word")
+    out.append("comes from the model at its score's profile, the word here from the cell's frequency):")
     out.append("")
     header = f"{'class':<9} {'reached':<7} {'judged':<27} {'cases':>6} {'weeks':>6} {'came true':>9} {'frequency':>9}  likelihood"
     out.append(header)

@@ -38,8 +38,11 @@ import os
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from riskengine.core.errors import InputError, Issue, Location
 from riskengine.core.events import Event
@@ -50,13 +53,23 @@ from riskengine.rules.loader import RulePack
 from riskengine.scoring.backtest import BacktestResult, backtest_files, run_backtest
 from riskengine.scoring.scores import CLASSES, classify
 
-CALIBRATION_SCHEMA_VERSION = "1.0"
+CALIBRATION_SCHEMA_VERSION = "1.1"
+# 1.0 files (no score profiles) are still read: their words come from the cell frequencies.
+READABLE_SCHEMA_VERSIONS = ("1.0", "1.1")
 CALIBRATION_KIND = "riskengine calibration"
 
 WINDOW_WEEKS = 52
 MIN_CASES = 30
 MIN_WEEKS = 10
 REACHED: tuple[str, ...] = ("rose", "held", "fell")
+# Where a score sits is told in points, clipped: from 2 points (a whole class) on, distance no
+# longer tells cases apart, and a change of 2 points or more is a jump whatever its size.
+MAX_MARGIN = 2.0
+MAX_CHANGE = 2.0
+# Ridge penalty of the logistic model: with 19 coefficients and a few hundred cases a year it
+# keeps a cell seen rarely from an extreme fit. Chosen on the development histories only
+# (docs/CALIBRATION.md): 5 and 20 pulled the words toward even chance and missed more bands.
+RIDGE = 1.0
 _WEEK_DAYS = 7
 
 
@@ -158,6 +171,44 @@ def came_true(cell: Cell, next_score: float, thresholds: Sequence[float]) -> boo
 
 
 @dataclass(frozen=True)
+class Profile:
+    """A case's cell and where its score sat: ``margin`` points from the edge the judgment is
+    about (above the class floor; in the lowest class, below the rise to low) and ``change``
+    points since last week, clipped to MAX_MARGIN and MAX_CHANGE and rounded to 0.1 point as a
+    brief shows scores. A score just above its floor falls out of its class more often than one
+    deep inside it, which the cell alone cannot tell."""
+
+    cell: Cell
+    margin: float
+    change: float
+
+    @property
+    def key(self) -> tuple[int, int, float, float]:
+        return (*self.cell.key, self.margin, self.change)
+
+    def describe(self) -> str:
+        change = "unchanged since last week" if self.change == 0 else f"{'up' if self.change > 0 else 'down'} {abs(self.change):.1f} since last week"
+        capped = " or more" if self.margin >= MAX_MARGIN else ""
+        where = (
+            f"{self.margin:.1f} points{capped} below the rise to {self.cell.target}"
+            if self.cell.rises
+            else f"{self.margin:.1f} points{capped} above the {self.cell.score_class} floor"
+        )
+        return f"{where} and {change}"
+
+
+def _clipped(value: float, limit: float) -> float:
+    return round(min(max(value, -limit), limit), 1) + 0.0  # + 0.0: no "-0.0"
+
+
+def profile_of(score: float, previous: float, thresholds: Sequence[float]) -> Profile:
+    cell = cell_of(score, previous, thresholds)
+    position = CLASSES.index(cell.score_class)
+    margin = thresholds[0] - score if cell.rises else score - (0.0 if position == 0 else thresholds[position - 1])
+    return Profile(cell, _clipped(max(margin, 0.0), MAX_MARGIN), _clipped(score - previous, MAX_CHANGE))
+
+
+@dataclass(frozen=True)
 class Tally:
     cases: int
     came_true: int
@@ -181,6 +232,9 @@ class History:
     rule_pack_version: str
     rules: int
     counts: Mapping[int, Mapping[Cell, Tally]] = field(default_factory=dict)
+    # The same cases per week and profile (cell, margin, change): what the model is fitted on.
+    # Empty in a 1.0 calibration file, whose words then come from the cell frequencies.
+    profiles: Mapping[int, Mapping[Profile, Tally]] = field(default_factory=dict)
 
     @property
     def weeks(self) -> int:
@@ -238,10 +292,11 @@ def cases_of(result: BacktestResult) -> Iterator[Case]:
 def history_from_backtest(result: BacktestResult, source: str) -> History:
     """The cases of a backtest's weekly series, every stakeholder in it pooled."""
     counts: dict[int, dict[Cell, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    profiles: dict[int, dict[Profile, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for case in cases_of(result):
-        tally = counts[case.week][case.cell]
-        tally[0] += 1
-        tally[1] += case.came_true
+        for tally in (counts[case.week][case.cell], profiles[case.week][profile_of(case.score, case.previous, case.thresholds)]):
+            tally[0] += 1
+            tally[1] += case.came_true
     points = result.series[0].weeks if result.series else ()
     return History(
         source=source,
@@ -253,7 +308,57 @@ def history_from_backtest(result: BacktestResult, source: str) -> History:
         rule_pack_version=result.rule_pack_version,
         rules=result.rules,
         counts={week: {cell: Tally(*t) for cell, t in cells.items()} for week, cells in counts.items()},
+        profiles={week: {profile: Tally(*t) for profile, t in rows.items()} for week, rows in profiles.items()},
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The model: a ridge logistic regression on the cases of the window
+
+
+def _features(profile: Profile) -> list[float]:
+    """One intercept per cell, then margin and change (as shares of their caps), apart for the
+    rise out of the lowest class and for staying in a class: they pull in opposite directions."""
+    row = [0.0] * (len(CLASSES) * len(REACHED))
+    position, reached = profile.cell.key
+    row[position * len(REACHED) + reached] = 1.0
+    margin, change = profile.margin / MAX_MARGIN, profile.change / MAX_CHANGE
+    return row + ([0.0, margin, 0.0, change] if profile.cell.rises else [margin, 0.0, change, 0.0])
+
+
+@dataclass(frozen=True)
+class Model:
+    """P(the judged outcome) = logistic(features . coefficients), fitted on ``cases`` cases."""
+
+    coefficients: tuple[float, ...]
+    cases: int
+
+    def probability(self, profile: Profile) -> float:
+        z = sum(c * x for c, x in zip(self.coefficients, _features(profile), strict=True))
+        # Rounded so that the band never hangs on the last bits of a floating-point solve.
+        return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), 4)
+
+
+def fit_model(rows: Mapping[Profile, Tally]) -> Model | None:
+    """Newton's method on the penalised binomial likelihood, profiles in a fixed order (the same
+    bytes on every run); None without cases."""
+    ordered = sorted((item for item in rows.items() if item[1].cases), key=lambda item: item[0].key)
+    if not ordered:
+        return None
+    x = np.array([_features(profile) for profile, _ in ordered], dtype=np.float64)
+    n = np.array([t.cases for _, t in ordered], dtype=np.float64)
+    k = np.array([t.came_true for _, t in ordered], dtype=np.float64)
+    beta = np.zeros(x.shape[1])
+    penalty = RIDGE * np.eye(x.shape[1])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ beta, -30.0, 30.0)))
+        gradient = x.T @ (k - n * p) - RIDGE * beta
+        hessian = (x * (n * p * (1.0 - p))[:, None]).T @ x + penalty
+        step = np.linalg.solve(hessian, gradient)
+        beta = beta + step
+        if float(np.abs(step).max()) < 1e-9:
+            break
+    return Model(tuple(float(b) for b in beta), int(n.sum()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,6 +378,9 @@ class Likelihood:
     weeks: int
     reason: str | None
     basis: str
+    # The probability behind the word: the model's for the score's profile, or the cell's
+    # frequency when the history holds no profiles (a 1.0 file).
+    probability: float | None = None
 
 
 _EDGES = frozenset(round(b.low * 100) for b in ICD203_BANDS) | {0, 99, 100}
@@ -313,6 +421,11 @@ class Table:
     history: History | None
     case_weeks: tuple[int, ...]
     cells: Mapping[Cell, tuple[int, int, int]]  # cases, came true, weeks with a case
+    profiles: Mapping[Profile, Tally] = field(default_factory=dict)
+
+    @cached_property
+    def model(self) -> Model | None:
+        return fit_model(self.profiles) if self.profiles else None
 
     @property
     def period(self) -> str:
@@ -320,7 +433,10 @@ class Table:
         events = "" if n == WINDOW_WEEKS else f" (events in {'only ' if n < MIN_WEEKS else ''}{n} of them)"
         return f"the {WINDOW_WEEKS} weeks before {self.judged.label}{events}"
 
-    def judge(self, cell: Cell) -> Likelihood:
+    def judge(self, judged: Cell | Profile) -> Likelihood:
+        """The word for a cell, or for a score's profile: from the model fitted on the window
+        when the history holds profiles, else from the cell's frequency."""
+        cell = judged.cell if isinstance(judged, Profile) else judged
         if not is_iso_week(self.judged):
             return _uncalibrated(NOT_A_WEEK, f"Uncalibrated: {NOT_A_WEEK} ({self.judged.label}).")
         if self.history is None:
@@ -342,12 +458,28 @@ class Table:
             )
             return Likelihood(False, None, None, None, cases, true, weeks, THIN, f"Uncalibrated: {found}; {need}.")
         frequency = true / cases
-        band = band_of(frequency)
+        model = self.model if isinstance(judged, Profile) else None
+        if model is None or not isinstance(judged, Profile):
+            band = band_of(frequency)
+            basis = (
+                f"Calibrated on history: in {self.period}, {cell.comparable()} {cell.outcome()} in {true} of "
+                f"{cases} cases, from {weeks} weeks ({percent(frequency)}; {band.word} means {band.probability_range})."
+            )
+            return Likelihood(True, band.word, band.probability_range, round(frequency, 4), cases, true, weeks, None, basis, round(frequency, 4))
+        probability = model.probability(judged)
+        band = band_of(probability)
         basis = (
-            f"Calibrated on history: in {self.period}, {cell.comparable()} {cell.outcome()} in {true} of "
-            f"{cases} cases, from {weeks} weeks ({percent(frequency)}; {band.word} means {band.probability_range})."
+            f"Calibrated on history: fitted on the {model.cases:,} cases of {self.period}, a score {judged.describe()} "
+            f"has {_article(percent(probability))} chance ({band.word} means {band.probability_range}); {cell.comparable()} "
+            f"{cell.outcome()} in {true} of {cases} cases, from {weeks} weeks ({percent(frequency)})."
         )
-        return Likelihood(True, band.word, band.probability_range, round(frequency, 4), cases, true, weeks, None, basis)
+        return Likelihood(True, band.word, band.probability_range, round(frequency, 4), cases, true, weeks, None, basis, probability)
+
+
+def _article(number: str) -> str:
+    """``a 71 %``, ``an 88 %``, ``an 11 %``: the article as the number is read aloud."""
+    whole = number.split(" ")[0].split(".")[0]
+    return f"{'an' if whole.startswith('8') or whole in ('11', '18') else 'a'} {number}"
 
 
 def _uncalibrated(reason: str, basis: str) -> Likelihood:
@@ -363,13 +495,20 @@ def table_at(history: History | None, judged: Window) -> Table:
     earliest, latest = week - WINDOW_WEEKS * _WEEK_DAYS, week - _WEEK_DAYS
     case_weeks = tuple(sorted(w for w in history.counts if earliest <= w <= latest))
     totals: dict[Cell, list[int]] = defaultdict(lambda: [0, 0, 0])
+    rows: dict[Profile, list[int]] = defaultdict(lambda: [0, 0])
     for w in case_weeks:
         for cell, tally in history.counts.get(w, {}).items():
             total = totals[cell]
             total[0] += tally.cases
             total[1] += tally.came_true
             total[2] += 1 if tally.cases else 0
-    return Table(judged, history, case_weeks, {cell: (t[0], t[1], t[2]) for cell, t in totals.items()})
+        for profile, tally in history.profiles.get(w, {}).items():
+            row = rows[profile]
+            row[0] += tally.cases
+            row[1] += tally.came_true
+    return Table(
+        judged, history, case_weeks, {cell: (t[0], t[1], t[2]) for cell, t in totals.items()}, {p: Tally(t[0], t[1]) for p, t in rows.items()}
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -416,6 +555,19 @@ class Evaluation:
         return 1.0 - self.brier_calibrated / self.brier_persistence
 
 
+def judgments(history: History) -> Iterator[tuple[int, Cell, Tally, Likelihood]]:
+    """Every week's cases as its brief would have judged them, from the weeks before it only:
+    per week (start ordinal), cell, the cases of that cell or profile, and the likelihood."""
+    for week in sorted(w for w, cells in history.counts.items() if any(t.cases for t in cells.values())):
+        table = table_at(history, week_of(dt.date.fromordinal(week)))
+        if history.profiles:
+            for profile, tally in sorted(history.profiles.get(week, {}).items(), key=lambda item: item[0].key):
+                yield week, profile.cell, tally, table.judge(profile)
+        else:
+            for cell, tally in sorted(history.counts[week].items(), key=lambda item: item[0].key):
+                yield week, cell, tally, table.judge(cell)
+
+
 def evaluate(history: History) -> Evaluation:
     """Judge every case of ``history`` from the weeks before its own (``table_at``), then count,
     per band stated, how many came true, and the Brier score of the frequencies behind the
@@ -425,23 +577,19 @@ def evaluate(history: History) -> Evaluation:
     total = calibrated = uncalibrated_true = 0
     brier_cal = brier_per = 0.0
     weeks = sorted(w for w, cells in history.counts.items() if any(t.cases for t in cells.values()))
-    for week in weeks:
-        table = table_at(history, week_of(dt.date.fromordinal(week)))
-        for cell, tally in sorted(history.counts[week].items(), key=lambda item: item[0].key):
-            total += tally.cases
-            likelihood = table.judge(cell)
-            if not likelihood.calibrated or likelihood.word is None:
-                uncalibrated_true += tally.came_true
-                continue
-            cases, true, _ = table.cells[cell]
-            p = true / cases  # unrounded: the frequency behind the word
-            persistence = 0.0 if cell.rises else 1.0
-            missed = tally.cases - tally.came_true
-            calibrated += tally.cases
-            brier_cal += tally.came_true * (1 - p) ** 2 + missed * p**2
-            brier_per += tally.came_true * (1 - persistence) ** 2 + missed * persistence**2
-            rows[likelihood.word][0] += tally.cases
-            rows[likelihood.word][1] += tally.came_true
+    for _week, cell, tally, likelihood in judgments(history):
+        total += tally.cases
+        if not likelihood.calibrated or likelihood.word is None or likelihood.probability is None:
+            uncalibrated_true += tally.came_true
+            continue
+        p = likelihood.probability
+        persistence = 0.0 if cell.rises else 1.0
+        missed = tally.cases - tally.came_true
+        calibrated += tally.cases
+        brier_cal += tally.came_true * (1 - p) ** 2 + missed * p**2
+        brier_per += tally.came_true * (1 - persistence) ** 2 + missed * persistence**2
+        rows[likelihood.word][0] += tally.cases
+        rows[likelihood.word][1] += tally.came_true
     return Evaluation(
         judged_from=_label(weeks[0]) if weeks else None,
         judged_to=_label(weeks[-1]) if weeks else None,
@@ -529,6 +677,13 @@ def method_data() -> dict[str, Any]:
             "its current class or above the next week; in the lowest class, that it rises to low or above"
         ),
         "comparable": "the same class, reached the same way: rose into it, held it, or fell into it",
+        "model": (
+            "the probability is a ridge logistic regression (penalty "
+            f"{RIDGE:g}) fitted on the window's cases: one intercept per class and way of reaching it, plus the points "
+            f"from the judged edge (capped at {MAX_MARGIN:g}) and the change since last week (capped at {MAX_CHANGE:g}), "
+            "apart for rises out of the lowest class; the word is the band holding it. A cell still needs the minimum "
+            "of cases and weeks below before any of its scores gets a word"
+        ),
         "pooling": "every stakeholder of the history, overall and dimension scores together",
         "window_weeks": WINDOW_WEEKS,
         "min_cases": MIN_CASES,
@@ -589,6 +744,7 @@ def to_json_data(history: History, evaluation: Evaluation | None = None) -> dict
             "calibrated_cases": evaluation.calibrated_cases,
             "uncalibrated_cases": evaluation.uncalibrated_cases,
             "uncalibrated_came_true": evaluation.uncalibrated_came_true,
+            "coverage": _ratio(evaluation.calibrated_cases / evaluation.cases) if evaluation.cases else None,
             "reliability": [
                 {
                     "likelihood": row.band.word,
@@ -613,6 +769,19 @@ def to_json_data(history: History, evaluation: Evaluation | None = None) -> dict
             for week in sorted(history.counts)
             for cell, tally in sorted(history.counts[week].items(), key=lambda item: item[0].key)
         ],
+        "profiles": [
+            {
+                "week": _label(week),
+                "class": profile.cell.score_class,
+                "reached": profile.cell.reached,
+                "margin": profile.margin,
+                "change": profile.change,
+                "cases": tally.cases,
+                "came_true": tally.came_true,
+            }
+            for week in sorted(history.profiles)
+            for profile, tally in sorted(history.profiles[week].items(), key=lambda item: item[0].key)
+        ],
     }
 
 
@@ -631,8 +800,8 @@ def history_from_json(data: Any, path: str = "<calibration>") -> History:
     """The history a calibration file holds (E420 when it is not one ``to_json_data`` wrote)."""
     if not isinstance(data, Mapping) or data.get("kind") != CALIBRATION_KIND:
         raise _bad(path, 'not a calibration file (no "kind": "riskengine calibration")')
-    if data.get("schema_version") != CALIBRATION_SCHEMA_VERSION:
-        raise _bad(path, f"calibration schema version {data.get('schema_version')!r}; this riskengine reads {CALIBRATION_SCHEMA_VERSION}")
+    if data.get("schema_version") not in READABLE_SCHEMA_VERSIONS:
+        raise _bad(path, f"calibration schema version {data.get('schema_version')!r}; this riskengine reads {' and '.join(READABLE_SCHEMA_VERSIONS)}")
     info = _need(data, "history", Mapping, path, "")
     pack = _need(info, "rule_pack", Mapping, path, "history.")
     try:
@@ -656,6 +825,16 @@ def history_from_json(data: Any, path: str = "<calibration>") -> History:
         if cell in counts[week]:
             raise _bad(path, f"{where[:-1]}: {label} {score_class}/{reached} appears twice")
         counts[week][cell] = Tally(cases, true)
+    profiles: dict[int, dict[Profile, Tally]] = defaultdict(dict)
+    for i, row in enumerate(data.get("profiles", []) if data.get("schema_version") != "1.0" else []):
+        week, profile, tally = _profile_row(row, f"profiles[{i}].", path)
+        if profile in profiles[week]:
+            raise _bad(path, f"profiles[{i}]: {_label(week)} {profile.cell.score_class}/{profile.cell.reached} margin {profile.margin} change {profile.change} appears twice")
+        profiles[week][profile] = tally
+    for week, rows in profiles.items():
+        cases = sum(t.cases for t in rows.values())
+        if cases != sum(t.cases for t in counts.get(week, {}).values()):
+            raise _bad(path, f"profiles: {_label(week)} has {cases} cases in its profiles and a different number in cases")
     return History(
         source=str(_need(info, "source", str, path, "history.")),
         first=first,
@@ -666,7 +845,25 @@ def history_from_json(data: Any, path: str = "<calibration>") -> History:
         rule_pack_version=_need(pack, "version", str, path, "history.rule_pack."),
         rules=_need(pack, "rules", int, path, "history.rule_pack."),
         counts=dict(counts),
+        profiles=dict(profiles),
     )
+
+
+def _profile_row(row: Any, where: str, path: str) -> tuple[int, Profile, Tally]:
+    label, score_class, reached = (_need(row, k, str, path, where) for k in ("week", "class", "reached"))
+    margin, change = (_need(row, k, (int, float), path, where) for k in ("margin", "change"))
+    cases, true = _need(row, "cases", int, path, where), _need(row, "came_true", int, path, where)
+    if (
+        score_class not in CLASSES or reached not in REACHED or not 0 <= true <= cases
+        or isinstance(margin, bool) or isinstance(change, bool)
+        or not 0 <= margin <= MAX_MARGIN or not -MAX_CHANGE <= change <= MAX_CHANGE
+    ):  # fmt: skip
+        raise _bad(path, f"{where[:-1]}: not a profile row ({score_class!r}, {reached!r}, margin {margin}, change {change}, {true} of {cases})")
+    try:
+        week = parse_week(label).start.toordinal()
+    except InputError:
+        raise _bad(path, f"{where}week: {label!r} is not an ISO week") from None
+    return week, Profile(Cell(score_class, reached), float(margin), float(change)), Tally(cases, true)
 
 
 def read_calibration(path: str | os.PathLike[str]) -> History:
@@ -695,6 +892,8 @@ __all__ = [
     "Evaluation",
     "History",
     "Likelihood",
+    "Model",
+    "Profile",
     "Table",
     "band_of",
     "calibrate_events",
@@ -703,9 +902,12 @@ __all__ = [
     "cell_of",
     "evaluate",
     "event_span",
+    "fit_model",
     "history_for_week",
     "history_from_backtest",
     "history_from_json",
+    "judgments",
+    "profile_of",
     "read_calibration",
     "table_at",
     "to_json_data",
