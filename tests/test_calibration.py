@@ -590,3 +590,29 @@ def test_a_bad_profile_row_is_e420(change: dict[str, object], message: str) -> N
 @pytest.mark.parametrize(("number", "read"), [("71 %", "a 71 %"), ("88 %", "an 88 %"), ("8 %", "an 8 %"), ("11 %", "an 11 %"), ("18.5 %", "an 18.5 %"), ("1.5 %", "a 1.5 %")])
 def test_the_probability_takes_the_article_it_is_read_with(number: str, read: str) -> None:
     assert cal._article(number) == read
+
+
+def test_the_service_briefs_take_their_words_from_serve_calibration(tmp_path: Path, rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The service's briefs stated no likelihood at all: calibrating per request is too heavy, so
+    # `serve --calibration FILE` gives them the file `brief --calibration` reads, with the same words.
+    pytest.importorskip("fastapi", reason="the [serve] extra is not installed")
+    from fastapi.testclient import TestClient
+
+    from riskengine.service.app import ServiceConfig, create_app
+    from riskengine.store import ingest_file, open_store
+
+    feed = write_feed(tmp_path, 42)
+    calibration = tmp_path / "calibration.json"
+    assert run_cli(capsys, "calibrate", str(feed), "--rules", str(rules), "--format", "json", "-o", str(calibration))[0] == 0
+    code, cli, err = run_cli(capsys, "brief", str(feed), "--rules", str(rules), "--week", "2024-W42", "--stakeholder", "investor", "--out", "-", "--calibration", str(calibration))
+    assert code == 0, err
+    db = tmp_path / "store.db"
+    with open_store(db) as store:
+        ingest_file(store, feed)
+    config = ServiceConfig(store=str(db), tokens=["t"], rules=[str(rules)], reload_interval=3600, alert_interval=3600, calibration=cal.read_calibration(calibration))
+    with TestClient(create_app(config)) as client:
+        answer = client.get("/briefs/investor?week=2024-W42&format=md", headers={"Authorization": "Bearer t"})
+    assert answer.status_code == 200
+    served = _judgments(answer.text)
+    assert "There is a roughly even chance that the overall investor risk stays in the medium class or above next week" in served
+    assert served == _judgments(cli)

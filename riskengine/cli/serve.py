@@ -27,6 +27,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--webhook-secret-file", metavar="FILE", help="key for the X-Riskengine-Signature HMAC-SHA256 header (required with --webhook)")
     parser.add_argument("--log", metavar="FILE", help="append decision logs here instead of standard error")
     parser.add_argument("--reload-interval", type=float, default=2.0, help="seconds between checks of the rule files (default: %(default)s)")
+    parser.add_argument(
+        "--calibration", metavar="FILE",
+        help="the history the briefs' likelihood words come from (riskengine calibrate --format json -o FILE); without it they state none",
+    )
     parser.add_argument("--alert-interval", type=float, default=30.0, help="seconds between alert rounds (default: %(default)s); an ingest also starts one")
     parser.set_defaults(func=run)
 
@@ -58,6 +62,11 @@ def run(args: argparse.Namespace) -> int:
         if not args.webhook_secret_file:
             raise UsageError("--webhook needs --webhook-secret-file (alerts are signed)")
         secret = _read(args.webhook_secret_file, "webhook secret file").strip().encode("utf-8")
+    history = None
+    if args.calibration:
+        from riskengine.scoring.calibration import read_calibration
+
+        history = read_calibration(args.calibration)  # read once, before serving: a bad file is exit 1, not a 500 per brief
     log_stream = open(args.log, "a", encoding="utf-8") if args.log else sys.stderr  # noqa: SIM115 - open for the server's lifetime
     config = ServiceConfig(
         store=location,
@@ -68,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
         reload_interval=args.reload_interval,
         alert_interval=args.alert_interval,
         log_stream=log_stream,
+        calibration=history,
     )
     app = create_app(config)
     print(f"serving {location} on http://{args.host}:{args.port} (pid {os.getpid()}); OpenAPI at /openapi.json", file=sys.stderr, flush=True)

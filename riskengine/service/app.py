@@ -41,6 +41,7 @@ from riskengine.rules.compiler import compile_rules
 from riskengine.rules.loader import load_rules_text
 from riskengine.rules.models import STAKEHOLDERS
 from riskengine.scoring.alerts import Alert, alerts_of
+from riskengine.scoring.calibration import History
 from riskengine.scoring.pipeline import Scored, score_dated
 from riskengine.scoring.scores import ScoreReport
 from riskengine.service.records import brief_record, since_last_week
@@ -72,6 +73,9 @@ class ServiceConfig:
     alert_interval: float = 30.0
     log_stream: IO[str] = field(default_factory=lambda: sys.stderr)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    # the history the briefs' likelihood words come from (`riskengine calibrate -o FILE`); none:
+    # every judgment says it is uncalibrated (calibrating per request costs tens of CPU-seconds)
+    calibration: History | None = None
 
 
 class DecisionLog:
@@ -456,7 +460,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     ) -> Response:
         scored = service.scored(_window(week, None, None), [stakeholder])
         report = scored.report
-        context = build_context(report, stakeholder, scored.events, since=since_last_week(service.store, report)[stakeholder])
+        context = build_context(report, stakeholder, scored.events, calibration=config.calibration, since=since_last_week(service.store, report)[stakeholder])
         text = render_brief(context, format)
         data = text.encode("utf-8")
         digest = hashlib.sha256(data).hexdigest()
