@@ -259,6 +259,8 @@ class Extractor:
                     # "attack drones", "strike drones" name a kind of weapon, not an attack.
                     if near[1] <= start and re.fullmatch(r"(?:attack|strike)\s+", text[near[0] : start], re.IGNORECASE):
                         continue
+                    if cue.object_only and near[1] <= start and self._active_weapon_subject(subject, near, start, end, cue):
+                        continue
                     start, end = min(start, near[0]), max(end, near[1])
                 if cue.refers_back and not self._weapons_before(article, sentence, clause[0] + start):
                     continue
@@ -268,6 +270,11 @@ class Extractor:
                     # ("struck the Saky air base ... with Neptune missiles").
                     span = text[start:end] if kind.name != "remote_strike" else text[start:]
                     mention.weapons = [self.p.weapon_of.get(w.group(0).lower(), "") for w in self.p.weapons.finditer(span)]
+                    if kind.name == "remote_strike" and not mention.weapons:
+                        # "Using long-range drones, the Defence Forces struck ...", "units of the
+                        # Unmanned Systems Forces struck ...": the weapon named before the verb.
+                        mention.weapons = [self.p.weapon_of.get(w.group(0).lower(), "") for w in self.p.weapons.finditer(text, 0, start)]
+                        mention.weapons = mention.weapons or [self.p.unit_weapon[u.group(0).lower()] for u in self.p.weapon_units.finditer(text)]
                 found.append(mention)
         if self.p.anaphora.pattern:
             strike_kind = self.p.kinds.get("drone_strike")
@@ -276,6 +283,17 @@ class Extractor:
                 if strike_kind and not any(f.start <= s < f.end or s <= f.start < e for f in found):
                     found.append(Mention(strike_kind, s, e, sentence, clause, anaphoric=True))
         return found
+
+    def _active_weapon_subject(self, subject: str, near: tuple[int, int], start: int, end: int, cue: Any) -> bool:
+        """Whether the weapon before an interception verb is its active subject ("a cruise missile
+        brought down a section of the building"), with no weapon or air defence after the verb."""
+        between = subject[near[1] : start]
+        if self.p.passive.search(between) or re.match(r"\s+by\b", subject[end:]) or self.p.defenders.search(subject[near[0] : near[1]]):
+            return False
+        if self.p.defenders.search(subject, max(0, near[0] - 40), near[0]):
+            return False  # "air defences ... drones ... destroyed": the defender is the subject
+        after = _words(cue.window).match(subject, end)
+        return not (after and (cue.near or self.p.weapons).search(subject, end, after.end()))
 
     def _weapons_before(self, article: Article, sentence: Sentence, at: int) -> bool:
         """Whether drones or missiles were named before ``at``: earlier in its sentence, or

@@ -68,6 +68,10 @@ class Cue:
     keys: frozenset[str] = frozenset()  # its words, lower case, single-spaced (see cue_words_in)
     refers_back: bool = False  # a mention only where weapons were named before ("of them")
     needs_place: bool = False  # an event only with a town or region in its clause, else anaphoric
+    # The near word must be the verb's object or its passive subject ("shot down 22 drones",
+    # "22 drones were shot down"): a weapon as the active subject ("a cruise missile brought
+    # down a section of the building") is the strike, not an interception.
+    object_only: bool = False
 
 
 # Where a shorter cue word may end inside a longer one: before a character that is neither a
@@ -118,6 +122,10 @@ class Patterns:
             for w in words:
                 self.weapon_of[w.lower()] = weapon
         self.weapons = words_regex(list(self.weapon_of))
+        # Units named for their weapon ("units of the Unmanned Systems Forces struck ..."): what
+        # a strike without a weapon word was carried out with.
+        self.unit_weapon: dict[str, str] = {w.lower(): weapon for weapon, words in (data.get("weapon_units") or {}).items() for w in words}
+        self.weapon_units = words_regex(list(self.unit_weapon) or ["(?!)"])
         self.anaphora = words_regex(data.get("anaphora", []))
         self.hypothetical = words_regex(data.get("hypothetical", []))
         self.aggregate = words_regex(data.get("aggregate", []))
@@ -139,6 +147,9 @@ class Patterns:
             rf"(?:{nouns})\b(?!-)(?:\s+(?:was|has been)\s+(killed|injured|wounded|hurt|hospitali[sz]ed))?"
         )
         self.launch = words_regex(data.get("launch_words", []))
+        # Between a weapon and its verb, these make the weapon the passive subject.
+        self.passive = words_regex(data.get("passive_markers") or ["were", "was", "been"])
+        self.defenders = words_regex(data.get("defenders") or ["air defence"])
         # The weapons as the subject of a strike verb: "a dozen Shahed drones attacked the city".
         self.launch_subject = re.compile(
             rf"(\s+(?:[\w-]+\s+){{0,2}}?)({self.weapons.pattern})\s+(?:(?:also|then|again)\s+)?({words_regex(data.get('launch_subject_verbs') or ['attacked']).pattern})", re.IGNORECASE
@@ -218,7 +229,7 @@ class Patterns:
                 raise config_error(self.path, f"{where}.cues[{i}]", "a cue needs 'words'")
             keys = frozenset(phrase_key(w) for w in cue["words"])
             cues.append(
-                Cue(words_regex(cue["words"]), words_regex(cue["near"]) if cue.get("near") else None, int(cue.get("window", 6)), keys, bool(cue.get("refers_back")), bool(cue.get("needs_place")))
+                Cue(words_regex(cue["words"]), words_regex(cue["near"]) if cue.get("near") else None, int(cue.get("window", 6)), keys, bool(cue.get("refers_back")), bool(cue.get("needs_place")), bool(cue.get("object_only")))
             )
         if not cues:
             raise config_error(self.path, where, "a kind needs at least one cue")
