@@ -504,7 +504,10 @@ class Extractor:
                 verb = (m.group(1) or m.group(2) or "").lower()
                 if not verb or re.search(r"\b(?:including|among them)\s+$", c_text[max(0, m.start() - 12) : m.start()]):
                     continue
-                fld = "fatalities" if verb.startswith("kill") else "hospitalised" if verb.startswith("hosp") else "injured"
+                if m.group(2):
+                    fld = next(f for f, rx in self.p.one_person_fields.items() if rx.fullmatch(m.group(2)))
+                else:
+                    fld = "fatalities" if verb.startswith("kill") else "hospitalised" if verb.startswith("hosp") else "injured"
                 out.append(Figure(fld, 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
             for rx, fields in self.p.negations if self.p.any_negation.search(c_text) else ():
                 for m in rx.finditer(c_text):
@@ -554,10 +557,12 @@ class Extractor:
         # Role words right after: "40 were shot down", "three people dead", "35 people were hospitalised".
         if re.match(r"\s*(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:reportedly|successfully|all)\s+)?(?:shot\s+down|intercepted|downed|destroyed|neutrali[sz]ed|jammed)", after) and last_weapon:
             return Figure(f"{last_weapon}_intercepted", q.value, offset + q.start, offset + q.end, q.qualifier)
-        people_after = bool(self.p.people_after.match(after))
+        people_m = self.p.people_after.match(after)
+        people_after = bool(people_m)
         gap = self.p.casualty_gap.match(after)
         for fld in PERSON_FIELDS:
-            if self.p.casualty[fld].match(after, gap.end() if gap else 0):
+            # "four passengers sustained shrapnel wounds": the verb is part of the phrase.
+            if self.p.casualty[fld].match(after, gap.end() if gap else 0) or (people_m and self.p.casualty[fld].match(after, people_m.end() + 1)):
                 return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         # "The death toll from Thursday's strike has risen to nine".
         for fld, rx in self.p.toll_before.items():

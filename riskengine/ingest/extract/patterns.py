@@ -20,6 +20,18 @@ def words_regex(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{trie_alternation(words, fold=True)})(?![\w-])", re.IGNORECASE)
 
 
+GAP = "..."
+
+
+def phrases_regex(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
+    """As ``words_regex``, where "..." in a phrase stands for up to three words ("taken to ...
+    hospital": "taken to the central district hospital", "sustained ... injuries")."""
+    literal = [w for w in words if GAP not in w]
+    gapped = [r"\s+(?:[\w'’-]+\s+){0,3}?".join(r"\s+".join(map(re.escape, part.split())) for part in w.lower().split(GAP)) for w in words if GAP in w]
+    body = "|".join([trie_alternation(literal, fold=True), *gapped])
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=512)
 def lower(rx: re.Pattern[str]) -> re.Pattern[str]:
     """A ``words_regex`` pattern for lower-cased text: the same pattern, case-sensitive (its words
@@ -139,12 +151,16 @@ class Patterns:
         self.people = words_regex(data["people"])
         self.troops = words_regex(data["troops"])
         self.distance_units = {k.lower(): float(v) for k, v in (data.get("distance_units") or {}).items()}
-        self.casualty = {field: words_regex(words) for field, words in data["casualty_words"].items()}
+        self.casualty = {field: phrases_regex(words) for field, words in data["casualty_words"].items()}
         nouns = trie_alternation(data.get("one_person") or ["person"])
         self.person_noun = re.compile(rf"\b(?:{nouns})\b")
+        # What happened to one person, after it: "a child was killed", "one civilian died", "a
+        # passenger was taken to the district hospital", "the driver sustained shrapnel injuries".
+        self.one_person_fields = {fld: phrases_regex(words) for fld, words in (data.get("one_person_verbs") or {"fatalities": ["killed"], "injured": ["injured", "wounded", "hurt"], "hospitalised": ["hospitalised"]}).items()}
+        single = "|".join(rx.pattern for rx in self.one_person_fields.values())
         self.one_person = re.compile(
-            r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne|the|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
-            rf"(?:{nouns})\b(?!-)(?:\s+(?:was|has been)\s+(killed|injured|wounded|hurt|hospitali[sz]ed))?"
+            r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne|[tT]he|[hH]is|[hH]er|[tT]heir|[aA]nother)\s+(?:[\w-]+\s+){0,2}?"
+            rf"(?:{nouns})\b(?!-)(?:\s+(?:(?:was|has\s+been|had\s+been|got)\s+)?(?:(?:later|also|reportedly|seriously|critically|badly|lightly|slightly)\s+)?((?i:{single})))?"
         )
         self.launch = words_regex(data.get("launch_words", []))
         # Between a weapon and its verb, these make the weapon the passive subject.
