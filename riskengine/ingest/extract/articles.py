@@ -410,13 +410,17 @@ class Extractor:
                 m.initiator = side
         if m.initiator is None and not m.mutual:
             preceding = [(p, side) for p, side in sides if p.start < m.end]
-            subject = [(p, side) for p, side in preceding if not re.search(r"\b(?:on|against|at|into|of|in|with|between)\s+(?:the\s+)?$", text[max(0, p.start - 15) : p.start])]
+            subject = [
+                (p, side)
+                for p, side in preceding
+                if not re.search(r"\b(?:on|against|at|into|of|in|with|between)\s+(?:the\s+)?$", text[max(0, p.start - 15) : p.start]) and not self.p.object_before.search(text, max(0, p.start - 25), p.start)
+            ]
             if subject:
                 m.initiator = subject[-1][1]
         for p, side in sides:
-            if p.start >= m.start and side != m.initiator and (p.start >= m.end or re.search(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?$", text[max(0, p.start - 15) : p.start])):
+            if p.start >= m.start and side != m.initiator and (p.start >= m.end or re.search(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?$", text[max(0, p.start - 15) : p.start]) or self.p.object_before.search(text, max(0, p.start - 25), p.start)):
                 lead = text[max(m.clause[0], p.start - 20) : p.start]
-                if re.search(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?(?:\w+\s+)?$", lead) or p.start < m.end:
+                if re.search(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?(?:\w+\s+)?$", lead) or p.start < m.end or self.p.object_before.search(lead):
                     m.target = m.target or side
                 if re.search(r"\b(?:support of|to support|to help|to aid|to reinforce)\s+$", lead):
                     m.beneficiary = side
@@ -547,8 +551,11 @@ class Extractor:
                     return Figure("aircraft_destroyed", q.value, offset + q.start, offset + q.end, q.qualifier)
                 return None
             role = self._weapon_role(c_text, q)
-            if role is None and re.search(r"\bwith\s+(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?$", before, re.IGNORECASE):
-                role = "launched"  # "attacked Dnipro with more than 40 drones"
+            if role is None and (
+                re.search(r"\bwith\s+(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?$", before, re.IGNORECASE)
+                or self._with_list(c_text[max(0, q.start - 90) : q.start])
+            ):
+                role = "launched"  # "attacked Dnipro with more than 40 drones", "... with 728 drones and 13 missiles"
             if role is None:
                 return None
             return Figure(f"{weapon}s_{role}", q.value, offset + q.start, offset + q.end, q.qualifier, weapon_side=weapon_side)
@@ -582,6 +589,17 @@ class Extractor:
             return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         return None
 
+    def _with_list(self, before: str) -> bool:
+        """The second weapon of "with N drones and M missiles": the list after "with" goes on."""
+        w = before.rfind("with ")
+        if w == -1:
+            return False
+        listed = before[w:]
+        last = None
+        for last in self.p.weapons.finditer(listed):
+            pass
+        return last is not None and bool(re.fullmatch(r"\s*(?:,\s*|\s+)(?:and\s+)?(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?", listed[last.end() :])) and not re.search(r"[.;:]", listed)
+
     def _share(self, c_text: str, q: Quantity, nxt: Quantity | None, last_weapon: str | None, offset: int) -> list[Figure]:
         """Interceptions given as a share: "N of them/those", "N of M [weapons]", after an
         intercept verb ("air defences brought down 22 of them") or before one ("17 of 18 drones
@@ -604,6 +622,10 @@ class Extractor:
             return []
         weapon_m = named or self.p.weapons.match(rest.lstrip()[:60]) or (self.p.weapons.search(rest[:40]) if total else None)
         verb_after = bool(self.p.intercept_after.match(rest))
+        if not verb_after:
+            # "718 of the drones and seven of the missiles were shot down": the verb after the list.
+            also = re.compile(rf"\s*,?\s*and\s+[\w\s,-]{{1,60}}?\s+of\s+(?:the\s+|those\s+|these\s+)?(?:[\w-]+\s+)?(?:{self.p.weapons.pattern})", re.IGNORECASE).match(rest, named.end() if named else 0)
+            verb_after = bool(also and self.p.intercept_after.match(rest, also.end()))
         if not (verb_before or verb_after):
             return []
         weapon = self.p.weapon_of.get(weapon_m.group(0).lower()) if weapon_m else None
@@ -804,6 +826,10 @@ class Extractor:
                     continue
                 host = c
                 break
+            if host is None and own_place and strike and not interception and not own_figures:
+                # The night's tally told first ("Overnight Russia attacked Ukraine with 728 drones
+                # ... In Lutsk, drones hit ..."): the first placed strike of that night is its event.
+                host = self._tally_before(m, members[-64:], date or published, published)
             if host is None:
                 host = Cluster(m.kind, [m])
                 clusters.append(host)
@@ -833,6 +859,26 @@ class Extractor:
             if m.initiator and c.first.initiator and m.initiator != c.first.initiator:
                 continue
             if m.inherited_place and m.place is not None and not _compatible(cp, m.place):
+                continue
+            return c
+        return None
+
+    @staticmethod
+    def _tally_before(m: Mention, candidates: list[Cluster], night: dt.date | None, published: dt.date | None) -> Cluster | None:
+        """A place-less tally of the same night, attacker and family, told before this strike."""
+        for c in reversed(candidates):
+            cp = c.place()
+            if cp is not None and cp.place.level != "country":
+                continue
+            if _family(c.kind.name) != _family(m.kind.name) and c.kind.name != "interception":
+                continue
+            if (c.date().date if c.date() else published) != night:  # type: ignore[union-attr]
+                continue
+            if not any(f.field.endswith("_launched") for f in c.figures()):
+                continue
+            if m.initiator and c.first.initiator and m.initiator != c.first.initiator:
+                continue
+            if cp is not None and cp.place.country != m.place.place.country:  # type: ignore[union-attr]
                 continue
             return c
         return None

@@ -37,6 +37,8 @@ LOCATIVE = re.compile(
     r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*)\s+to)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# A capitalised preposition starting a sentence, taken into a run of capitalised words ("In Lutsk").
+_CAPITAL_PREPOSITION = re.compile(r"(?:In|Near|Outside|Around|At|Over|Across|Inside)\s+(?=[A-Z])")
 _REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction)s?\b", re.IGNORECASE)
 _REGION_LIST_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*,?\s+and\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
 _NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry|time)\b")
@@ -426,6 +428,9 @@ class Gazetteer:
                 taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
         for m in _CAPITALISED.finditer(text):
             start, end, words = m.start(), m.end(), m.group(0).rstrip(".")
+            lead = _CAPITAL_PREPOSITION.match(words)
+            if lead:  # "In Lutsk, drones hit ...": a sentence that starts with the preposition
+                start, words = start + lead.end(), words[lead.end() :]
             end = start + len(words)
             if taken.find(1, start, end) != -1 or _city_district(text, start, end, words):
                 continue

@@ -170,6 +170,8 @@ class Patterns:
         self.launch_subject = re.compile(
             rf"(\s+(?:[\w-]+\s+){{0,2}}?)({self.weapons.pattern})\s+(?:(?:also|then|again)\s+)?({words_regex(data.get('launch_subject_verbs') or ['attacked']).pattern})", re.IGNORECASE
         )
+        # A side right after one of these verbs is their object, the target ("Russia attacked Ukraine with ...").
+        self.object_before = re.compile(rf"(?<![\w-])(?:{trie_alternation(data.get('launch_subject_verbs') or ['attacked'], fold=True)})\s+(?:the\s+)?$", re.IGNORECASE)
         self.intercept = words_regex(data.get("intercept_words", []))
         self.destroy = words_regex(data.get("destroy_words", []))
         self.claim = words_regex(data.get("claim_words", []))
