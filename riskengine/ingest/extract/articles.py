@@ -131,6 +131,7 @@ class Extractor:
         self.p = patterns or load_patterns()
         self.g = gazetteer or default_gazetteer()
         self._last_weapon: tuple[int, str | None] = (-1, None)
+        self._last_told: DatePhrase | None = None
 
     # -- public ------------------------------------------------------------------------------
 
@@ -147,6 +148,7 @@ class Extractor:
                 f"no date for {article.path}",
             )
         self._last_weapon = (-1, None)
+        self._last_told: DatePhrase | None = None
         self._dates: dict[tuple[int, int], list[DatePhrase]] = {}
         self._starts = [x.start for x in article.sentences]
         # Each sentence's places, read once without the article's countries (which are these
@@ -355,10 +357,19 @@ class Extractor:
         dates = [d for d in self._clause_dates(clause_text, published, m.clause[0]) if not _dateline(text, m.sentence.start, d)]
         # A date in brackets qualifies another ("On the night of 12 July (from 18:00 on 11 July)").
         dates = [d for d in dates if not _in_brackets(text, d.start, m.clause[0])] or dates
+        if not dates and self._last_told is not None and self.p.relative_to_told.search(clause_text):
+            # "Hours before the delegations sat down, glide bombs struck ...": the day of the
+            # event told before (a later sentence's own date wins).
+            rel = self.p.relative_to_told.search(clause_text)
+            assert rel is not None
+            days = self.p.told_offsets[" ".join(rel.group(0).lower().split())]
+            dates = [DatePhrase(m.clause[0] + rel.start(), m.clause[0] + rel.end(), rel.group(0), self._last_told.date + dt.timedelta(days=days))]
         if dates:
             # Nearest the cue, but not across "after"/"before" ("died in hospital on Monday after
             # a missile hit the terminal on Sunday night": Sunday is the strike's day).
             m.date = min(dates, key=lambda d: _distance(d.start, d.end, m.start, m.end) + (1000 if _SUBORDINATE.search(text, min(d.end, m.end), max(d.start, m.start)) else 0))
+        if m.date is not None and not m.date.future and not m.anaphoric:
+            self._last_told = m.date
         # Status of a diplomatic event.
         if m.kind.status:
             for status, rx in m.kind.status:

@@ -173,6 +173,10 @@ class Patterns:
         # A side right after one of these verbs is their object, the target ("Russia attacked Ukraine with ...").
         self.object_before = re.compile(rf"(?<![\w-])(?:{trie_alternation(data.get('launch_subject_verbs') or ['attacked'], fold=True)})\s+(?:the\s+)?$", re.IGNORECASE)
         self.intercept = words_regex(data.get("intercept_words", []))
+        # Days told relative to the event told before ("hours before the delegations sat down"):
+        # phrase -> days after that event's date.
+        self.told_offsets: dict[str, int] = {w.lower(): int(days) for days, words in (data.get("relative_to_told") or {}).items() for w in words}
+        self.relative_to_told = words_regex(list(self.told_offsets) or ["(?!)"])
         self.destroy = words_regex(data.get("destroy_words", []))
         self.claim = words_regex(data.get("claim_words", []))
         self.confirm = words_regex(data.get("confirm_words", []))
