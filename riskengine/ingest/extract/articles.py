@@ -26,7 +26,7 @@ from riskengine.core.errors import EventError, InputError, Issue, Location
 from riskengine.core.events import Event, FigureClaim, Source, Span
 from riskengine.ingest.derive.enrich import enrich_event
 from riskengine.ingest.extract.dates import DatePhrase, find_dates
-from riskengine.ingest.extract.gazetteer import Gazetteer, PlaceMention, default_gazetteer
+from riskengine.ingest.extract.gazetteer import Gazetteer, Place, PlaceMention, default_gazetteer
 from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities
 from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns, lower
 from riskengine.ingest.extract.text import (
@@ -330,9 +330,14 @@ class Extractor:
         # Place: the most specific place in the clause, nearest the cue; country names after
         # "from"/"near" are reference points ("mere miles from NATO member Romania"), and the
         # acting side's own name is not where the event happened.
-        candidates = [p for p in places if m.clause[0] <= p.start < m.clause[1] and not p.side_adjective]
+        # "on Belarusian territory", "on Russian soil": the country itself.
+        candidates = [
+            p if not p.side_adjective else PlaceMention(p.start, p.end, p.text, Place(None, p.place.country, "country"))
+            for p in places
+            if m.clause[0] <= p.start < m.clause[1] and (not p.side_adjective or (p.place.country and _TERRITORY_AFTER.match(text, p.end)))
+        ]
         candidates = [p for p in candidates if not _reference(text, p.start, p.place.level)]
-        candidates = [p for p in candidates if not (p.place.level == "country" and (m.mutual or self.g.side_of(p.place.country) == m.initiator))]
+        candidates = [p for p in candidates if not (p.place.level == "country" and (m.mutual or self.g.side_of(p.place.country) == m.initiator) and not _TERRITORY_AFTER.match(text, p.end))]
         # "56 drones over eight regions, including 11 over the Saratov region": the place of a
         # part is not the event's.
         candidates = [p for p in candidates if not (p.start >= m.end and _PART_BEFORE.search(text, m.end, p.start))]
@@ -1208,6 +1213,7 @@ def _words(n: int) -> re.Pattern[str]:
     return re.compile(rf"(?:\s*\S+){{1,{n}}}")
 
 
+_TERRITORY_AFTER = re.compile(r"\s+(?:territory|soil|airspace|land)\b")
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
 _NEXT_WORD = re.compile(r"[\w-]+\s+")
 _SUBORDINATE = re.compile(r"\b(?:after|before|since|following)\b")
