@@ -251,9 +251,12 @@ class Extractor:
         subject = low if folded else text
         # Only the cues one of whose words is in the clause, in the order of patterns.yaml.
         candidates = {id(entry[2]): entry for word in present for entry in self.p.cues_by_word.get(word, ())}
+        blocked = [(b.start(), b.end()) for b in (lower(self.p.not_cues) if folded else self.p.not_cues).finditer(subject)] if candidates else []
         for _, kind, cue in sorted(candidates.values(), key=lambda entry: entry[0]):
             for m in (lower(cue.words) if folded else cue.words).finditer(subject):
                 start, end = m.start(), m.end()
+                if any(b0 <= start < b1 for b0, b1 in blocked):
+                    continue
                 if cue.near is not None:
                     near = _within_words(subject, start, end, lower(cue.near) if folded else cue.near, cue.window)
                     if near is None:
@@ -1093,7 +1096,7 @@ class Extractor:
         if target and actor_prefix:
             values["actor2"] = f"{actor_prefix} {target}" if target in self.g.country_sides else target
         for fld, f in chosen.items():
-            if f.qualifier == "negated" and fld not in PERSON_FIELDS:
+            if f.qualifier == "negated" and fld not in PERSON_FIELDS and not fld.endswith("_intercepted"):
                 continue
             values[fld] = int(f.value) if fld != "distance_from_border_km" and fld != "distance_from_front_km" else f.value
         if kind.diplomatic_kind:

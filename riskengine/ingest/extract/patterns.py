@@ -142,6 +142,8 @@ class Patterns:
         self.unit_weapon: dict[str, str] = {w.lower(): weapon for weapon, words in (data.get("weapon_units") or {}).items() for w in words}
         self.weapon_units = words_regex(list(self.unit_weapon) or ["(?!)"])
         self.anaphora = words_regex(data.get("anaphora", []))
+        # Phrases holding a cue word that name no event ("air raid sirens"): a cue inside one is no mention.
+        self.not_cues = words_regex(data.get("not_cues") or ["(?!)"])
         self.hypothetical = words_regex(data.get("hypothetical", []))
         self.aggregate = words_regex(data.get("aggregate", []))
         self.habitual = words_regex(data.get("habitual") or ["every day"])
@@ -163,7 +165,7 @@ class Patterns:
         single = "|".join(rx.pattern for rx in self.one_person_fields.values())
         self.one_person = re.compile(
             r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne|[tT]he|[hH]is|[hH]er|[tT]heir|[aA]nother)\s+(?:[\w-]+\s+){0,2}?"
-            rf"(?:{nouns})\b(?!-)(?:\s+(?:(?:was|has\s+been|had\s+been|got)\s+)?(?:(?:later|also|reportedly|seriously|critically|badly|lightly|slightly)\s+)?((?i:{single})))?"
+            rf"(?:{nouns})\b(?!-)(?:,\s*(?:aged\s+)?\d{{1,3}},)?(?:\s+(?:(?:was|has\s+been|had\s+been|got)\s+)?(?:(?:later|also|reportedly|seriously|critically|badly|lightly|slightly)\s+)?((?i:{single})))?"
         )
         self.launch = words_regex(data.get("launch_words", []))
         # Between a weapon and its verb, these make the weapon the passive subject.
