@@ -410,7 +410,7 @@ class Extractor:
             if s.heading:
                 continue
             for p in self._places[index][0]:
-                if p.place.level != "country" and not p.side_adjective:
+                if p.place.level != "country" and not p.side_adjective and not _reference(article.work, p.start + s.start, p.place.level):
                     best = PlaceMention(p.start + s.start, p.end + s.start, p.text, p.place)
             if best is not None:
                 return best
@@ -736,6 +736,8 @@ class Extractor:
             return True
         if m.kind.group == "report" and re.search(r"\bno\b", " ".join(lead_words[-4:]) + " " + text[m.start : m.end], re.IGNORECASE):
             return True
+        if m.kind.group == "diplomacy" and self.p.diplomacy_negated.search(" ".join([*lead_words[-4:], text[m.start : m.end]])):
+            return True  # "Putin and Trump will not meet in the near future"
         return bool(m.kind.group == "diplomacy" and m.kind.status and m.status is None)
 
     @staticmethod
@@ -748,6 +750,9 @@ class Extractor:
         for m in mentions:
             if m.kind.name == "interception":
                 fits = [o for o in strikes if m.weapon_side is None or o.initiator is None or m.weapon_side == o.initiator]
+                # "downed 66 drones; 14 drones struck seven locations": the strike that got
+                # through (fewer launched than intercepted) is not what was intercepted.
+                fits = [o for o in fits if not _fewer_launched(o, m)]
                 host = next((o for o in fits if o.start < m.start), None) or next((o for o in fits if o.start > m.start), None)
                 if host is not None and not (m.weapon_side and m.weapon_side != host.initiator):
                     host.figures.extend(m.figures)
@@ -816,6 +821,19 @@ class Extractor:
             own_figures = not interception and any(f.field.endswith("_launched") for f in m.figures)
             if own_figures and strike and not own_place:
                 host = self._night_strike(m, same_group, date or published, published)
+            if interception and not own_place and m.place is None:
+                # "In total, the enemy used 117 drones ... Of these, 91 drones were neutralised":
+                # the interceptions of a tally told just before go with that tally's event.
+                host = next(
+                    (
+                        c
+                        for c in reversed(same_group)
+                        if any(f.field.endswith("_launched") and f.start >= c.mentions[-1].sentence.start for f in c.mentions[-1].figures)
+                        and 0 < index - c.mentions[-1].sentence.index <= 2
+                        and (date is None or c.date() is None or c.date().date == date)  # type: ignore[union-attr]
+                    ),
+                    None,
+                )
             for c in reversed(same_group) if host is None else ():
                 c_date = c.date()
                 if date is not None and c_date is not None and c_date.date != date:
@@ -1261,10 +1279,21 @@ def _distance(a0: int, a1: int, b0: int, b1: int) -> int:
 
 def _reference(text: str, start: int, level: str = "country") -> bool:
     """A place named as a reference point or an origin, not where the event happened."""
-    lead = text[max(0, start - 40) : start]
-    if re.search(r"\b(?:from|toward|towards|bordering|border\s+with)\s+(?:the\s+)?(?:\w+\s+and\s+)?$", lead) and not re.search(r"\bkm|kilomet|miles\b", lead):
+    lead = text[max(0, start - 80) : start]
+    # "launched from the directions of Kursk, Oryol and Millerovo": every place of the list.
+    if re.search(r"\b(?:from|toward|towards|bordering|border\s+with)\s+(?:the\s+)?(?:(?:directions?|areas?|regions?|side)\s+of\s+(?:the\s+)?)?(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?(?:,\s+|\s+and\s+|,\s+and\s+))*$", lead) and not re.search(r"\bkm|kilomet|miles\b", lead):
         return True
     return level == "country" and bool(re.search(r"\b(?:from|near|close to|next to|member)\s+(?:NATO\s+member\s+)?(?:the\s+)?$", lead))
+
+
+def _fewer_launched(strike: Mention, interception: Mention) -> bool:
+    """Whether the strike counts fewer launched than the interception shot down, of one weapon."""
+    for f in interception.figures:
+        if f.field.endswith("_intercepted"):
+            launched = f.field.replace("_intercepted", "_launched")
+            if any(g.field == launched and g.value < f.value for g in strike.figures):
+                return True
+    return False
 
 
 def _accepts(m: Mention, f: Figure) -> bool:

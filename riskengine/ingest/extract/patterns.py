@@ -149,6 +149,7 @@ class Patterns:
         self.habitual = words_regex(data.get("habitual") or ["every day"])
         self.other_event = words_regex(data.get("other_event", []))
         self.negated = words_regex(data.get("negated", []))
+        self.diplomacy_negated = re.compile("|".join(f"(?:{rx})" for rx in data.get("diplomacy_negated") or ["(?!)"]), re.IGNORECASE)
         self.negations = [(re.compile(n["pattern"], re.IGNORECASE), tuple(n["fields"])) for n in data.get("negations", [])]
         # Any negation at all, in one pass: most clauses have none.
         self.any_negation = re.compile("|".join(f"(?:{n['pattern']})" for n in data.get("negations", [])) or "(?!)", re.IGNORECASE)
