@@ -367,12 +367,17 @@ class Extractor:
         dates = [d for d in self._clause_dates(clause_text, published, m.clause[0]) if not _dateline(text, m.sentence.start, d)]
         # A date in brackets qualifies another ("On the night of 12 July (from 18:00 on 11 July)").
         dates = [d for d in dates if not _in_brackets(text, d.start, m.clause[0])] or dates
-        if not dates and self._last_told is not None and self.p.relative_to_told.search(clause_text):
-            # "Hours before the delegations sat down, glide bombs struck ...": the day of the
-            # event told before (a later sentence's own date wins).
-            rel = self.p.relative_to_told.search(clause_text)
-            assert rel is not None
-            days = self.p.told_offsets[" ".join(rel.group(0).lower().split())]
+        rel = self.p.relative_to_told.search(clause_text) if self._last_told is not None and self._last_told.start < m.sentence.start else None
+        if rel is not None and all(d.start <= m.clause[0] + rel.start() < d.end or not d.text for d in dates):
+            # "Hours before the delegations sat down, glide bombs struck ...", "The day before,
+            # drones hit a substation", "Two days later, Russia hit Poltava": counted from the
+            # day of the event told in an earlier sentence, not from the report's.
+            assert self._last_told is not None
+            phrase = " ".join(rel.group(0).lower().split())
+            days = self.p.told_offsets.get(phrase)
+            if days is None:  # "two days later": the number of days, the direction
+                n, later = _DAYS_RELATIVE.fullmatch(phrase).group(1, 2)  # type: ignore[union-attr]
+                days = (_SMALL_NUMBERS.get(n) or int(n)) * (1 if later in ("later", "after") else -1)
             dates = [DatePhrase(m.clause[0] + rel.start(), m.clause[0] + rel.end(), rel.group(0), self._last_told.date + dt.timedelta(days=days))]
         if dates:
             # Nearest the cue, but not across "after"/"before" ("died in hospital on Monday after
@@ -400,7 +405,13 @@ class Extractor:
         """A mention without a place in its sentence: the last town or region named earlier in its paragraph."""
         best: PlaceMention | None = None
         # "the region", "the city": the last town or region named before, in any paragraph.
-        back_reference = re.search(r"\b(?:the|that|this)\s+(?:same\s+)?(?:city|town|region|oblast|province|village|area)\b", article.work[m.clause[0] : m.clause[1]])
+        clause_text = article.work[m.clause[0] : m.clause[1]]
+        back_reference = re.search(r"\b(?:the|that|this)\s+(?:same\s+)?(city|town|region|oblast|province|village|area)\b", clause_text)
+        # "dropped two guided bombs on the Industrialnyi district": a city's district, the city
+        # named before (a broadcast's lead: "We begin in Kharkiv").
+        district = _CITY_DISTRICT.search(clause_text)
+        towns_only = bool(district) or bool(back_reference and back_reference.group(1) in ("city", "town", "village"))
+        back_reference = back_reference or district
         # Backwards from the mention, a bounded look-back (12 sentences) so that extraction stays
         # linear in the article's size.
         for index in range(m.sentence.index - 1, max(-1, m.sentence.index - 13), -1):
@@ -411,6 +422,8 @@ class Extractor:
                 continue
             for p in self._places[index][0]:
                 if p.place.level != "country" and not p.side_adjective and not _reference(article.work, p.start + s.start, p.place.level):
+                    if (towns_only and p.place.level != "place") or _AUTHORITY_AFTER.match(article.work, p.end + s.start):
+                        continue  # "the town" is no region; "the Sumy regional military administration" speaks, it is not hit
                     best = PlaceMention(p.start + s.start, p.end + s.start, p.text, p.place)
             if best is not None:
                 return best
@@ -1011,6 +1024,11 @@ class Extractor:
                 kind = self.p.kinds["drone_strike" if d.value >= mi.value else "missile_strike"]
             elif not d and mi and kind.name == "drone_strike":
                 kind = self.p.kinds["missile_strike"]
+            elif not d and not mi and kind.name in ("drone_strike", "missile_strike"):
+                # "hit Poltava with a missile and several drones": no count, the weapon named first
+                named = [w for w in first.weapons if w in ("drone", "missile")]
+                if named:
+                    kind = self.p.kinds[f"{named[0]}_strike"]
         if kind.name == "interception" and any(f.field.endswith("_launched") for f in chosen.values()):
             # "shot down 17 of 18 drones launched at Odesa": a count of what was launched makes
             # it the strike, with its interceptions.
@@ -1236,6 +1254,10 @@ def _words(n: int) -> re.Pattern[str]:
     return re.compile(rf"(?:\s*\S+){{1,{n}}}")
 
 
+_DAYS_RELATIVE = re.compile(r"(a|one|two|three|four|five|six|\d)\s+days?\s+(later|after|earlier|before)")
+_SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_CITY_DISTRICT = re.compile(r"\b[A-Z][a-z]+(?:skyi|skyy|sky|skiy|ivskyi|nyi|yi)\s+district\b")
+_AUTHORITY_AFTER = re.compile(r"\s+(?:regional|city|oblast|district)?\s*(?:state\s+|military\s+)?(?:administration|council|police|prosecutor|governor|mayor|authorities)\b", re.IGNORECASE)
 _TERRITORY_AFTER = re.compile(r"\s+(?:territory|soil|airspace|land)\b")
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
 _NEXT_WORD = re.compile(r"[\w-]+\s+")

@@ -182,7 +182,9 @@ class Patterns:
         # Days told relative to the event told before ("hours before the delegations sat down"):
         # phrase -> days after that event's date.
         self.told_offsets: dict[str, int] = {w.lower(): int(days) for days, words in (data.get("relative_to_told") or {}).items() for w in words}
-        self.relative_to_told = words_regex(list(self.told_offsets) or ["(?!)"])
+        told = words_regex(list(self.told_offsets) or ["(?!)"]).pattern
+        # ... and "two days later", "three days earlier": counted.
+        self.relative_to_told = re.compile(rf"{told}|\b(?:a|one|two|three|four|five|six|\d)\s+days?\s+(?:later|after|earlier|before)\b", re.IGNORECASE)
         self.destroy = words_regex(data.get("destroy_words", []))
         self.claim = words_regex(data.get("claim_words", []))
         self.confirm = words_regex(data.get("confirm_words", []))
@@ -206,7 +208,8 @@ class Patterns:
         self.people_after = re.compile(rf"\s*(?:[\w-]+\s+)?(?:{people})", re.IGNORECASE)
         self.casualty_gap = re.compile(
             # ", including a child," between the people and their verb is skipped
-            rf"\s*(?:(?:[\w-]+\s+)?(?:{people})\s*(?:,\s*(?:including|among\s+them)\s+[^,.;]{{1,40}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly)\s+)?",
+            # "two residents of Shostka died": where the people are from is skipped too
+            rf"\s*(?:(?:[\w-]+\s+)?(?:{people})(?:\s+(?:of|from|in)\s+(?:the\s+)?(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?)?\s*(?:,\s*(?:including|among\s+them)\s+[^,.;]{{1,40}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly)\s+)?",
             re.IGNORECASE,
         )
         self.casualty_before = {
