@@ -553,6 +553,11 @@ _UKRAINIAN_YY = re.compile(r"yy\b")
 # Kostiantynivka); GeoNames writes "ya", "yu", "ye" (Slovyansk).
 _UKRAINIAN_IOTATED = re.compile(r"(?<=[bcdfghklmnprstvzBCDFGHKLMNPRSTVZ])y(?=[aeu])")
 _SOFT_SIGN_COUNTRIES = frozenset({"RUS", "UKR", "BLR"})
+# ї after a vowel is "i" in the national system (Chuhuiv); GeoNames writes "yi" (Chuhuyiv).
+_UKRAINIAN_YI = re.compile(r"(?<=[aeiou])yi(?=[a-z])")
+# Russian -ий/-ый endings: the English press writes "-y" (Afipsky, Krasny Sulin), GeoNames
+# "-iy"/"-yy" (Afipskiy, Krasnyy Sulin).
+_RUSSIAN_IY = re.compile(r"(?<=[a-z])(?:iy|yy)\b")
 
 
 def display_name(name: str, iso3: str) -> str:
@@ -560,7 +565,9 @@ def display_name(name: str, iso3: str) -> str:
     if iso3 not in _SOFT_SIGN_COUNTRIES:
         return name
     name = _SOFT_SIGN.sub("", name)
-    return _UKRAINIAN_IOTATED.sub("i", _UKRAINIAN_YY.sub("yi", name)) if iso3 == "UKR" else name
+    if iso3 == "UKR":
+        return _UKRAINIAN_YI.sub("i", _UKRAINIAN_IOTATED.sub("i", _UKRAINIAN_YY.sub("yi", name)))
+    return _RUSSIAN_IY.sub("y", name) if iso3 == "RUS" else name
 
 
 def _city_district(text: str, start: int, end: int, name: str) -> bool:
