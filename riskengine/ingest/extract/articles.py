@@ -196,6 +196,7 @@ class Extractor:
         for m in mentions:
             if m.place is not None and not m.inherited_place and m.place.place.level != "country":
                 rivals = [o for o in mentions if o is not m and not o.anaphoric and o.clause == m.clause and o.kind.name != m.kind.name]
+                rivals = [o for o in rivals if not (o.kind.group == "troops" and self._blocked(article, o))]  # a strike's target is no rival
                 mine = _distance(m.place.start, m.place.end, m.start, m.end)
                 if any(_distance(m.place.start, m.place.end, o.start, o.end) < mine for o in rivals):
                     m.place = None
@@ -747,6 +748,8 @@ class Extractor:
             return True
         if m.kind.group == "territory" and self.p.negated.search(" ".join(lead_words)):
             return True
+        if m.kind.group == "troops" and re.search(r"\b(?:hit|struck|targeted|strikes?\s+on|attacks?\s+on|destroyed)\s+(?:a|an|the)?\s*$", lead, re.IGNORECASE):
+            return True  # "hit a concentration of enemy personnel": the strike's target, no troop event
         if m.kind.group == "report" and re.search(r"\bno\b", " ".join(lead_words[-4:]) + " " + text[m.start : m.end], re.IGNORECASE):
             return True
         if m.kind.group == "diplomacy" and self.p.diplomacy_negated.search(" ".join([*lead_words[-4:], text[m.start : m.end]])):

@@ -143,7 +143,8 @@ class Patterns:
         self.weapon_units = words_regex(list(self.unit_weapon) or ["(?!)"])
         self.anaphora = words_regex(data.get("anaphora", []))
         # Phrases holding a cue word that name no event ("air raid sirens"): a cue inside one is no mention.
-        self.not_cues = words_regex(data.get("not_cues") or ["(?!)"])
+        # Units named for a weapon ("the Missile Forces") are no weapon word either.
+        self.not_cues = words_regex([*(data.get("not_cues") or []), *[w for words in (data.get("weapon_units") or {}).values() for w in words]] or ["(?!)"])
         self.hypothetical = words_regex(data.get("hypothetical", []))
         self.aggregate = words_regex(data.get("aggregate", []))
         self.habitual = words_regex(data.get("habitual") or ["every day"])
