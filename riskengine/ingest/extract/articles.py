@@ -76,6 +76,7 @@ class Mention:
     weapon_side: str | None = None
     mutual: bool = False
     needs_place: bool = False  # from a cue that makes an event only with a place of its own
+    national: bool = False  # its clause counts for a whole country ("a total of ... over Russian regions")
 
 
 _LEVEL_ORDER = {"place": 0, "region": 1, "country": 2}
@@ -157,14 +158,20 @@ class Extractor:
         countries = {p.place.country for places, _ in self._places for p in places}
         mentions: list[Mention] = []
         last_mentions: list[Mention] = []
+        since = 0  # sentences of substance since the last mention
         for sentence in article.sentences:
             if sentence.heading:
                 continue
             found = self._sentence(article, sentence, countries, last_mentions)
             mentions.extend(found)
             if found:
-                last_mentions = found
-            elif last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and sentence.index - last_mentions[-1].sentence.index > 3:
+                last_mentions, since = found, 0
+                continue
+            # A transcript's short turns ("Were there casualties?" "Unfortunately, yes.") do not
+            # separate the casualties from the strike they answer about.
+            if len(article.work[sentence.start : sentence.end].split()) > 5:
+                since += 1
+            if last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and since > 3:
                 last_mentions = []
         clusters = self._drop_totals(self._cluster(mentions, article.published), article.published)
         events = [self._event(article, c) for c in clusters if self._anchored(c)]
@@ -189,6 +196,7 @@ class Extractor:
             places = [PlaceMention(pm.start + shift, pm.end + shift, pm.text, pm.place, pm.side_adjective, pm.side, pm.district) for pm in found]
         for m in mentions:
             self._fill(article, m, places, recent)
+            m.national = m.kind.name == "interception" and bool(_NATIONAL.search(text, m.clause[0], m.clause[1]))
             if m.needs_place and (m.place is None or m.inherited_place or m.place.place.level == "country"):
                 m.anaphoric = True  # "The strike on the plant was reported ...": a reference back
         # Two events in one clause ("spoke by phone ... and offered talks in Istanbul"): a
@@ -342,7 +350,9 @@ class Extractor:
             for p in places
             if m.clause[0] <= p.start < m.clause[1] and (not p.side_adjective or (p.place.country and _TERRITORY_AFTER.match(text, p.end)))
         ]
-        candidates = [p for p in candidates if not _reference(text, p.start, p.place.level)]
+        # Drones shot down "flying towards Moscow", "approaching the city": that city, for an
+        # interception (elsewhere "towards" names a reference point).
+        candidates = [p for p in candidates if not _reference(text, p.start, p.place.level) or (m.kind.name == "interception" and _HEADING_FOR.search(text, max(0, p.start - 30), p.start))]
         candidates = [p for p in candidates if not (p.place.level == "country" and (m.mutual or self.g.side_of(p.place.country) == m.initiator) and not _TERRITORY_AFTER.match(text, p.end))]
         # "56 drones over eight regions, including 11 over the Saratov region": the place of a
         # part is not the event's.
@@ -735,7 +745,8 @@ class Extractor:
         text = article.work
         lead = text[m.clause[0] : m.start]
         lead_words = lead.split()[-6:]
-        hypothetical = [h.group(0).lower() for h in self.p.hypothetical.finditer(" ".join(lead_words))]
+        # "MOSCOW, May 14 (NWS) - Air defences shot down ...": the month is no "may".
+        hypothetical = [h.group(0).lower() for h in self.p.hypothetical.finditer(_MONTH_MAY.sub(" ", " ".join(lead_words)))]
         # "The Kremlin said that a delegation would travel to Istanbul": a future reported, not
         # a hypothesis, for a diplomatic event announced.
         reported = m.kind.group == "diplomacy" and hypothetical == ["would"] and bool(self.p.claim.search(lead))
@@ -877,6 +888,8 @@ class Extractor:
                     continue
                 if m.inherited_place and cp is not None and not _compatible(cp, m.place):  # type: ignore[arg-type]
                     continue
+                if interception and c_name == "interception" and cp is not None and cp.place.level != "country" and m.national:
+                    continue  # "a total of 65 drones ... over Russian regions": the country's count, not the city's
                 if m.place is None and not is_recent(c):
                     continue
                 host = c
@@ -1261,6 +1274,10 @@ _DAYS_RELATIVE = re.compile(r"(a|one|two|three|four|five|six|\d)\s+days?\s+(late
 _SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _CITY_DISTRICT = re.compile(r"\b[A-Z][a-z]+(?:skyi|skyy|sky|skiy|ivskyi|nyi|yi)\s+district\b")
 _AUTHORITY_AFTER = re.compile(r"\s+(?:regional|city|oblast|district)?\s*(?:state\s+|military\s+)?(?:administration|council|police|prosecutor|governor|mayor|authorities)\b", re.IGNORECASE)
+_HEADING_FOR = re.compile(r"\b(?:flying|flew|heading|headed|approaching|on\s+their\s+way|en\s+route)\s+(?:towards?|to|for)?\s*(?:the\s+)?$", re.IGNORECASE)
+_MONTH_MAY = re.compile(r"\bMay\b(?=\s*\d)|(?<=\d\s)May\b|\bMay\b(?=\s+(?:of\s+)?\d{4})")
+# A count for a whole country ("a total of 65 drones were destroyed over Russian regions").
+_NATIONAL = re.compile(r"\b(?:a total of|in total|in all|across the country|nationwide|over (?:the )?(?:Russian |Ukrainian )?regions|over the territory of|over several regions|over \w+ regions)\b")
 _TERRITORY_AFTER = re.compile(r"\s+(?:territory|soil|airspace|land)\b")
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
 _NEXT_WORD = re.compile(r"[\w-]+\s+")
