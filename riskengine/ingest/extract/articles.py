@@ -706,6 +706,9 @@ class Extractor:
             m2 = rx.search(after)
             if m2:
                 cands.append((m2.start() + 5, role))
+        listed = self.p.intercept_after_list.match(after)
+        if listed:  # "18 missiles and 226 drones were neutralised": the verb after governs the list
+            cands.append((0, "intercepted"))
         subject = self.p.launch_subject.match(after)
         if subject:  # "more than a dozen Shahed drones attacked the city"
             cands.append((subject.end() - subject.start(3) + 5, "launched"))

@@ -59,7 +59,7 @@ _ACTOR_VERB_AFTER = re.compile(
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 _VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
-_VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community)\b")
+_VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community|hromada|territorial\s+community)\b")
 # The lower-case joints _CAPITALISED allows inside a name ("Rostov-on-Don") and what follows
 # them: "Velyka Pysarivka on Wednesday" is the village, then a day.
 _CONNECTOR_TAIL = re.compile(r"\s(?:na|on|upon|am|de|del|la)\b.*$")
@@ -434,7 +434,8 @@ class Gazetteer:
             end = start + len(words)
             if taken.find(1, start, end) != -1 or _city_district(text, start, end, words):
                 continue
-            if not LOCATIVE.search(text[max(0, start - 40) : start]):
+            # "Shostka community: a drone attack on a car": a name said to be a place needs no "in".
+            if not LOCATIVE.search(text[max(0, start - 40) : start]) and not _VILLAGE_AFTER.match(text, end):
                 # A large town of the theatre needs no "in": "Explosions rocked Lviv".
                 big = self._big_theatre_town(text, start, words)
                 if big is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):

@@ -224,6 +224,11 @@ class Patterns:
             for fld, words in (data.get("tolls") or {}).items()
         }
         self.intercept_before = re.compile(rf"(?:{self.intercept.pattern})\s+(?:(?:a\s+total\s+of|all\s+but|only)\s+)?$", re.IGNORECASE)
+        # "18 missiles and 226 drones were neutralised": the first count of a list the verb governs.
+        self.intercept_after_list = re.compile(
+            rf"\s*(?:[\w-]+\s+){{0,2}}?(?:{self.weapons.pattern})\s*(?:,\s*|\s+)(?:and\s+)?(?:[\w,-]+\s+){{1,5}}?(?:were|was|have\s+been|had\s+been)\s+(?:\w+\s+)?(?:{self.intercept.pattern})",
+            re.IGNORECASE,
+        )
         self.intercept_after = re.compile(rf"\s*(?:[\w-]+\s+){{0,4}}?(?:(?:were|was|have\s+been|had\s+been)\s+)?(?:\w+\s+)?(?:{self.intercept.pattern})", re.IGNORECASE)
         cue_words = [w for spec in data["kinds"].values() for cue in spec.get("cues") or [] for w in cue.get("words") or []]
         # Any cue word or anaphora at all, in lower-cased text (case-sensitive patterns are much
