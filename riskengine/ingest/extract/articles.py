@@ -152,6 +152,7 @@ class Extractor:
         self._last_told: DatePhrase | None = None
         self._dates: dict[tuple[int, int], list[DatePhrase]] = {}
         self._starts = [x.start for x in article.sentences]
+        self._article_sentences = article.sentences
         # Each sentence's places, read once without the article's countries (which are these
         # places' countries); a sentence is read again with them only where they could matter.
         self._places = [self.g.scan_detail(article.work[x.start : x.end]) for x in article.sentences]
@@ -738,11 +739,31 @@ class Extractor:
                 # Casualties told in a later sentence are a strike's: an interception claimed
                 # ("four of them were shot down") does not take the next item's "no one was hurt".
                 pool = [m for m in recent if _accepts(m, f) and not (f.field in PERSON_FIELDS and m.kind.name == "interception")][-1:]
+                if pool and f.qualifier == "negated" and pool[0].sentence.paragraph != sentence.paragraph and any(self._other_town(s, pool[0]) for s in self._paragraph_so_far(sentence)):
+                    continue  # a live blog's next entry: "Moldova says a drone crashed near Tudora. No one was hurt."
             if not pool:
                 continue
             inside = [m for m in pool if m.start <= f.start < m.end]
             target = inside[0] if inside else min(pool, key=lambda m: _distance(m.start, m.end, f.start, f.end) + (0 if m.start <= f.start else 10))
             target.figures.append(f)
+
+    def _paragraph_so_far(self, sentence: Sentence) -> list[Sentence]:
+        """The sentence and up to two before it in its paragraph."""
+        out = [sentence]
+        for index in range(sentence.index - 1, max(-1, sentence.index - 3), -1):
+            s = self._article_sentences[index]
+            if s.paragraph != sentence.paragraph:
+                break
+            out.append(s)
+        return out
+
+    def _other_town(self, sentence: Sentence, m: Mention) -> bool:
+        """Whether the sentence names a town other than the mention's."""
+        own = m.place.place if m.place is not None else None
+        return any(
+            not p.side_adjective and ((p.place.level == "place" and (own is None or p.place.name != own.name)) or (p.place.level == "country" and own is not None and p.place.country != own.country))
+            for p in self._places[sentence.index][0]
+        )
 
     def _blocked(self, article: Article, m: Mention) -> bool:
         text = article.work

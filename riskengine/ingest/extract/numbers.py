@@ -55,6 +55,7 @@ NUMBER_RE = re.compile(
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_NO_BEFORE = re.compile(r"\b(?:no|not|No|Not)\s+$")
 
 _NUMBER_LOWER = re.compile(NUMBER_RE.pattern)
 
@@ -106,6 +107,9 @@ def find_quantities(text: str, vague: Mapping[str, int] | None = None) -> list[Q
             continue
         # A year ("since November 2023") or a time ("at 10") is not a count.
         if _YEAR.fullmatch(m.group("num")) and value >= 1900:
+            continue
+        # "No one was hurt", "not one person": no count of one.
+        if _NO_BEFORE.search(subject, max(0, m.start() - 4), m.start()) and m.group("num").lower() == "one":
             continue
         qualifier = "min" if m.group("min") or m.group("plus") else "approx" if m.group("approx") else "exact"
         found.append(Quantity(value, m.start(), m.end(), text[m.start() : m.end()], qualifier))
