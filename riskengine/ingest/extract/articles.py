@@ -149,7 +149,7 @@ class Extractor:
                 f"no date for {article.path}",
             )
         self._last_weapon = (-1, None)
-        self._last_told: DatePhrase | None = None
+        self._last_told = None
         self._dates: dict[tuple[int, int], list[DatePhrase]] = {}
         self._starts = [x.start for x in article.sentences]
         self._article_sentences = article.sentences
@@ -641,9 +641,8 @@ class Extractor:
         if w == -1:
             return False
         listed = before[w:]
-        last = None
-        for last in self.p.weapons.finditer(listed):
-            pass
+        named = list(self.p.weapons.finditer(listed))
+        last = named[-1] if named else None
         return last is not None and bool(re.fullmatch(r"\s*(?:,\s*|\s+)(?:and\s+)?(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?", listed[last.end() :])) and not re.search(r"[.;:]", listed)
 
     def _share(self, c_text: str, q: Quantity, nxt: Quantity | None, last_weapon: str | None, offset: int) -> list[Figure]:
