@@ -107,3 +107,116 @@ def test_exercises_of_troops_on_a_country_s_territory(extractor: Extractor) -> N
     text = "Belarus and Russia started joint drills on Monday, with some 3,000 soldiers deployed on Belarusian territory."
     ((kind, e),) = found(extractor, text)
     assert (kind, e.country, e.troops) == ("troop_concentration", "BLR", 3000)
+
+
+# -- the sixth development round's misses (dev6_first_run.txt, 0.608), fixed as classes -------
+
+
+def test_a_range_counts_its_lower_bound(extractor: Extractor) -> None:
+    ((_, e),) = found(extractor, "Russia attacked Kharkiv with between 15 and 20 Shahed drones overnight. A man, 70, was killed.")
+    assert (e.drones_launched, e.fatalities) == (15, 1)
+
+
+def test_the_night_tally_of_a_live_blog_and_its_interceptions(extractor: Extractor) -> None:
+    text = (
+        "**07:40** Air raid sirens sounded across the south for hours.\n\n"
+        "**08:05** A Russian drone hit a school in Mykolaiv. Two people lost their lives.\n\n"
+        "**08:50** In Kherson, Russian artillery fire hit a bus stop. A man was hospitalised.\n\n"
+        "**09:30** In total, the enemy used 80 drones and three missiles overnight. Of these, 64 drones were neutralised; "
+        "none of the missiles was intercepted."
+    )
+    got = {e.location: (kind, e) for kind, e in found(extractor, text)}
+    assert sorted(got) == ["Kherson", "Mykolaiv"]
+    kind, e = got["Mykolaiv"]
+    assert (kind, e.fatalities, e.drones_launched, e.missiles_launched, e.drones_intercepted, e.missiles_intercepted) == ("drone_strike", 2, 80, 3, 64, 0)
+    assert got["Kherson"][1].drones_intercepted is None
+
+
+def test_origins_in_a_list_and_the_part_that_got_through(extractor: Extractor) -> None:
+    text = (
+        "Russian forces launched 70 drones and two missiles from the directions of Bryansk, Kursk and Millerovo overnight. "
+        "Ukrainian forces downed 52 drones; 11 drones struck five locations."
+    )
+    strikes = [e for _, e in found(extractor, text) if e.drones_launched == 70]
+    assert [(e.country, e.location, e.drones_intercepted) for e in strikes] == [("UKR", None, 52)]
+
+
+def test_meetings_said_not_to_happen_are_no_event(extractor: Extractor) -> None:
+    assert found(extractor, "Putin and Trump will not meet in the near future, the Kremlin said on Monday.") == []
+    assert found(extractor, "The Kremlin ruled out talks in Geneva next week.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "day"),
+    [
+        # 2025-06-03 is a Tuesday.
+        ("Two residents of Sumy died when a Russian guided bomb fell next to a school on Monday afternoon.", "Sumy", dt.date(2025, 6, 2)),
+        ("Russian drones hit Kramatorsk on Friday. Three days later, Russia hit the centre of Sloviansk with a missile and several drones.", "Sloviansk", dt.date(2025, 6, 2)),
+    ],
+)
+def test_dates_next_to_and_counted_from_the_event_before(extractor: Extractor, text: str, place: str, day: dt.date) -> None:
+    dates = {e.location: (kind, e.event_date) for kind, e in found(extractor, text)}
+    assert dates[place][1] == day
+    if place == "Sloviansk":
+        assert dates[place][0] == "missile_strike"  # the weapon named first, no counts
+
+
+def test_the_town_and_a_city_district_take_the_town_named_before(extractor: Extractor) -> None:
+    text = (
+        "A guided bomb hit Shostka on Tuesday, according to the Sumy regional military administration.\n\n"
+        "The day before, Russian drones hit a substation on the outskirts of the town."
+    )
+    assert {(e.location, e.event_date) for _, e in found(extractor, text)} == {("Shostka", dt.date(2025, 6, 3)), ("Shostka", dt.date(2025, 6, 2))}
+    text = "We begin in Kharkiv tonight.\n\nRussian forces dropped two guided bombs on the Shevchenkivskyi district. Five people were injured."
+    ((_, e),) = found(extractor, text)
+    assert (e.location, e.injured) == ("Kharkiv", 5)
+
+
+def test_casualties_after_a_transcript_s_short_turns(extractor: Extractor) -> None:
+    text = (
+        "MAYOR: The enemy sent around forty drones toward Zaporizhzhia overnight, and thirty of those were destroyed.\n\n"
+        "HOST: Were there casualties?\n\nMAYOR: Sadly, yes. Two people lost their lives and seven were wounded."
+    )
+    ((_, e),) = found(extractor, text)
+    assert (e.location, e.drones_launched, e.drones_intercepted, e.fatalities, e.injured) == ("Zaporizhzhia", 40, 30, 2, 7)
+
+
+def test_interceptions_over_a_city_and_over_the_country(extractor: Extractor) -> None:
+    text = (
+        "MOSCOW, May 14 (NWS) - Air defences shot down nine Ukrainian drones flying towards Moscow overnight, the mayor said.\n\n"
+        "The defence ministry said a total of 48 Ukrainian drones had been destroyed over Russian regions."
+    )
+    got = sorted(((e.location or "", e.drones_intercepted) for _, e in found(extractor, text, "2025-05-14")))
+    assert got == [("", 48), ("Moscow", 9)]
+
+
+def test_strikes_on_civilian_targets_and_troops_and_by_named_units(extractor: Extractor) -> None:
+    ((kind, e),) = found(extractor, "On 1 June, an attack on a minibus in Nikopol killed two passengers and wounded five.")
+    assert (kind, e.location, e.fatalities, e.injured) == ("remote_strike", "Nikopol", 2, 5)
+    got = found(extractor, "Units of the Missile Forces and Artillery hit a concentration of enemy personnel near Pokrovsk.")
+    assert [kind for kind, _ in got] == ["missile_strike"]
+
+
+def test_names_as_the_press_writes_them(extractor: Extractor) -> None:
+    ((_, e),) = found(extractor, "Ukrainian drones struck the Afipsky oil refinery in the Krasnodar Krai overnight.")
+    assert (e.location, e.country) == ("Afipsky", "RUS")
+    ((_, e),) = found(extractor, "Chuhuiv community: an enemy drone attack on a car, 2 people were injured.")
+    assert (e.location, e.injured) == ("Chuhuiv", 2)
+
+
+def test_a_negation_in_the_next_live_blog_entry_about_another_country(extractor: Extractor) -> None:
+    text = (
+        "**07:30** A Russian drone struck a building in Odesa overnight. Three people were injured.\n\n"
+        "**09:10** Moldova says a drone crashed in a field. No one was hurt."
+    )
+    ((_, e),) = found(extractor, text)
+    assert (e.location, e.injured, e.fatalities) == ("Odesa", 3, 0)
+    assert not [s for s in e.spans or [] if s.field == "fatalities"]
+
+
+def test_sixth_round_holds() -> None:
+    # Scored once before its fixes (dev6_first_run.txt: 0.696 / 0.539 / 0.608), then used for them.
+    from riskengine.ingest.extract.evaluate import evaluate
+
+    report = evaluate(HERE / "dev6_gold.yaml", sorted((HERE / "dev6").iterdir()))
+    assert report.overall.f1 >= 0.95, report.render()

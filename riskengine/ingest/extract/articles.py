@@ -353,7 +353,14 @@ class Extractor:
         ]
         # Drones shot down "flying towards Moscow", "approaching the city": that city, for an
         # interception (elsewhere "towards" names a reference point).
-        candidates = [p for p in candidates if not _reference(text, p.start, p.place.level) or (m.kind.name == "interception" and _HEADING_FOR.search(text, max(0, p.start - 30), p.start))]
+        candidates = [
+            p
+            for p in candidates
+            if not _reference(text, p.start, p.place.level)
+            or (m.kind.name == "interception" and _HEADING_FOR.search(text, max(0, p.start - 30), p.start))
+            # "sent around forty drones toward Zaporizhzhia": the town a strike was sent at
+            or (m.kind.group == "strike" and p.place.level == "place" and _SENT_TOWARDS.search(text, m.clause[0], p.start))
+        ]
         candidates = [p for p in candidates if not (p.place.level == "country" and (m.mutual or self.g.side_of(p.place.country) == m.initiator) and not _TERRITORY_AFTER.match(text, p.end))]
         # "56 drones over eight regions, including 11 over the Saratov region": the place of a
         # part is not the event's.
@@ -878,8 +885,7 @@ class Extractor:
                     (
                         c
                         for c in reversed(same_group)
-                        if any(f.field.endswith("_launched") and f.start >= c.mentions[-1].sentence.start for f in c.mentions[-1].figures)
-                        and 0 < index - c.mentions[-1].sentence.index <= 2
+                        if any(0 <= index - o.sentence.index <= 2 and any(f.field.endswith("_launched") for f in o.figures) for o in c.mentions[-3:])
                         and (date is None or c.date() is None or c.date().date == date)  # type: ignore[union-attr]
                     ),
                     None,
@@ -1301,6 +1307,7 @@ _HEADING_FOR = re.compile(r"\b(?:flying|flew|heading|headed|approaching|on\s+the
 _MONTH_MAY = re.compile(r"\bMay\b(?=\s*\d)|(?<=\d\s)May\b|\bMay\b(?=\s+(?:of\s+)?\d{4})")
 # A count for a whole country ("a total of 65 drones were destroyed over Russian regions").
 _NATIONAL = re.compile(r"\b(?:a total of|in total|in all|across the country|nationwide|over (?:the )?(?:Russian |Ukrainian )?regions|over the territory of|over several regions|over \w+ regions)\b")
+_SENT_TOWARDS = re.compile(r"\b(?:sent|launched|fired|directed|aimed)\b[^.;]{0,60}\btowards?\s+(?:the\s+)?$", re.IGNORECASE)
 _TERRITORY_AFTER = re.compile(r"\s+(?:territory|soil|airspace|land)\b")
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
 _NEXT_WORD = re.compile(r"[\w-]+\s+")
