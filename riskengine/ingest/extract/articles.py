@@ -150,6 +150,7 @@ class Extractor:
             )
         self._last_weapon = (-1, None)
         self._last_told = None
+        self._told: dict[tuple[int, int], re.Match[str] | None] = {}
         self._dates: dict[tuple[int, int], list[DatePhrase]] = {}
         self._starts = [x.start for x in article.sentences]
         self._article_sentences = article.sentences
@@ -386,7 +387,7 @@ class Extractor:
         dates = [d for d in self._clause_dates(clause_text, published, m.clause[0]) if not _dateline(text, m.sentence.start, d)]
         # A date in brackets qualifies another ("On the night of 12 July (from 18:00 on 11 July)").
         dates = [d for d in dates if not _in_brackets(text, d.start, m.clause[0])] or dates
-        rel = self.p.relative_to_told.search(clause_text) if self._last_told is not None and self._last_told.start < m.sentence.start else None
+        rel = self._relative_to_told(clause_text, m.clause[0]) if self._last_told is not None and self._last_told.start < m.sentence.start else None
         if rel is not None and all(d.start <= m.clause[0] + rel.start() < d.end or not d.text for d in dates):
             # "Hours before the delegations sat down, glide bombs struck ...", "The day before,
             # drones hit a substation", "Two days later, Russia hit Poltava": counted from the
@@ -412,6 +413,13 @@ class Extractor:
                     break
         if m.status is None:
             m.status = m.kind.default_status
+
+    def _relative_to_told(self, clause_text: str, offset: int) -> re.Match[str] | None:
+        """The clause's day told relative to the event before ("the day before"), read once per clause."""
+        key = (offset, -len(clause_text))
+        if key not in self._told:
+            self._told[key] = self.p.relative_to_told.search(clause_text)
+        return self._told[key]
 
     def _clause_dates(self, clause_text: str, published: dt.date, offset: int) -> list[DatePhrase]:
         """The date phrases of a clause, read once for all its mentions."""
@@ -676,7 +684,7 @@ class Extractor:
         verb_after = bool(self.p.intercept_after.match(rest))
         if not verb_after:
             # "718 of the drones and seven of the missiles were shot down": the verb after the list.
-            also = re.compile(rf"\s*,?\s*and\s+[\w\s,-]{{1,60}}?\s+of\s+(?:the\s+|those\s+|these\s+)?(?:[\w-]+\s+)?(?:{self.p.weapons.pattern})", re.IGNORECASE).match(rest, named.end() if named else 0)
+            also = self.p.share_list_after.match(rest, named.end() if named else 0)
             verb_after = bool(also and self.p.intercept_after.match(rest, also.end()))
         if not (verb_before or verb_after):
             return []
