@@ -447,11 +447,14 @@ class Extractor:
                 break
             if s.heading:
                 continue
-            for p in self._places[index][0]:
-                if p.place.level != "country" and not p.side_adjective and not _reference(article.work, p.start + s.start, p.place.level):
-                    if (towns_only and p.place.level != "place") or _AUTHORITY_AFTER.match(article.work, p.end + s.start):
-                        continue  # "the town" is no region; "the Sumy regional military administration" speaks, it is not hit
-                    best = PlaceMention(p.start + s.start, p.end + s.start, p.text, p.place)
+            # The last qualifying place of the sentence (checked from its end: most fail early).
+            for p in reversed(self._places[index][0]):
+                if p.place.level == "country" or p.side_adjective or (towns_only and p.place.level != "place"):
+                    continue
+                if _reference(article.work, p.start + s.start, p.place.level) or _AUTHORITY_AFTER.match(article.work, p.end + s.start):
+                    continue  # an origin; "the Sumy regional military administration" speaks, it is not hit
+                best = PlaceMention(p.start + s.start, p.end + s.start, p.text, p.place)
+                break
             if best is not None:
                 return best
         return best
@@ -643,10 +646,10 @@ class Extractor:
                 if not nxt or people_after or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during") or not nxt.isalpha():
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         # "we have three fatalities"
-        m = re.match(r"\s*(fatalities|deaths|dead|injuries|wounded|injured)\b", after, re.IGNORECASE)
+        m = re.match(r"\s*(fatalities|deaths|dead|bodies|injuries|wounded|injured)\b", after, re.IGNORECASE)
         if m:
             word = m.group(1).lower()
-            fld = "fatalities" if word in ("fatalities", "deaths", "dead") else "injured"
+            fld = "fatalities" if word in ("fatalities", "deaths", "dead", "bodies") else "injured"
             return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         return None
 
@@ -979,11 +982,11 @@ class Extractor:
                 continue
             if (c.date().date if c.date() else published) != night:  # type: ignore[union-attr]
                 continue
-            if not any(f.field.endswith("_launched") for f in c.figures()):
-                continue
             if m.initiator and c.first.initiator and m.initiator != c.first.initiator:
                 continue
             if cp is not None and cp.place.country != m.place.place.country:  # type: ignore[union-attr]
+                continue
+            if not any(f.field.endswith("_launched") for o in c.mentions for f in o.figures):
                 continue
             return c
         return None

@@ -210,11 +210,12 @@ class Patterns:
         self.casualty_gap = re.compile(
             # ", including a child," between the people and their verb is skipped
             # "two residents of Shostka died": where the people are from is skipped too
-            rf"\s*(?:(?:[\w-]+\s+)?(?:{people})(?:\s+(?:of|from|in)\s+(?:the\s+)?(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?)?\s*(?:,\s*(?:including|among\s+them)\s+[^,.;]{{1,40}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly)\s+)?",
+            rf"\s*(?:(?:[\w-]+\s+)?(?:{people})(?:\s+(?:of|from|in)\s+(?:the\s+)?(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?)?\s*(?:,\s*(?:(?:including|among\s+them)\s+)?[^,.;]{{1,40}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly)\s+)?",
             re.IGNORECASE,
         )
         self.casualty_before = {
-            fld: re.compile(rf"(?:{rx.pattern})\s+(?:(?:at\s+least|about|some|nearly|around|over|more\s+than)\s+)?$", re.IGNORECASE)
+            # "killed a family of four", "claimed the lives of two people"
+            fld: re.compile(rf"(?:{rx.pattern})\s+(?:(?:a|an|the)\s+(?:family|group)\s+of\s+)?(?:(?:at\s+least|about|some|nearly|around|over|more\s+than)\s+)?$", re.IGNORECASE)
             for fld, rx in self.casualty.items()
         }
         # "the death toll ... has risen to": the text before a count that makes it the field's.
