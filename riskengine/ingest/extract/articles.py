@@ -262,11 +262,13 @@ class Extractor:
         subject = low if folded else text
         # Only the cues one of whose words is in the clause, in the order of patterns.yaml.
         candidates = {id(entry[2]): entry for word in present for entry in self.p.cues_by_word.get(word, ())}
-        blocked = [(b.start(), b.end()) for b in (lower(self.p.not_cues) if folded else self.p.not_cues).finditer(subject)] if candidates else []
+        blocked: list[tuple[int, int]] | None = None  # phrases that name no event, read at the first cue found
         for _, kind, cue in sorted(candidates.values(), key=lambda entry: entry[0]):
             for m in (lower(cue.words) if folded else cue.words).finditer(subject):
                 start, end = m.start(), m.end()
-                if any(b0 <= start < b1 for b0, b1 in blocked):
+                if blocked is None:
+                    blocked = [(b.start(), b.end()) for b in (lower(self.p.not_cues) if folded else self.p.not_cues).finditer(subject)]
+                if blocked and any(b0 <= start < b1 for b0, b1 in blocked):
                     continue
                 if cue.near is not None:
                     near = _within_words(subject, start, end, lower(cue.near) if folded else cue.near, cue.window)
@@ -1319,6 +1321,11 @@ _MONTH_MAY = re.compile(r"\bMay\b(?=\s*\d)|(?<=\d\s)May\b|\bMay\b(?=\s+(?:of\s+)
 # A count for a whole country ("a total of 65 drones were destroyed over Russian regions").
 _NATIONAL = re.compile(r"\b(?:a total of|in total|in all|across the country|nationwide|over (?:the )?(?:Russian |Ukrainian )?regions|over the territory of|over several regions|over \w+ regions)\b")
 _SENT_TOWARDS = re.compile(r"\b(?:sent|launched|fired|directed|aimed)\b[^.;]{0,60}\btowards?\s+(?:the\s+)?$", re.IGNORECASE)
+_ORIGIN_BEFORE = re.compile(
+    r"\b(?:from|toward|towards|bordering|border\s+with)\s+(?:the\s+)?(?:(?:directions?|areas?|regions?|side)\s+of\s+(?:the\s+)?)?(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?(?:,\s+|\s+and\s+|,\s+and\s+))*$"
+)
+_REFERENCE_BEFORE = re.compile(r"\b(?:from|near|close to|next to|member)\s+(?:NATO\s+member\s+)?(?:the\s+)?$")
+_REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member")
 _TERRITORY_AFTER = re.compile(r"\s+(?:territory|soil|airspace|land)\b")
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
 _NEXT_WORD = re.compile(r"[\w-]+\s+")
@@ -1363,10 +1370,12 @@ def _distance(a0: int, a1: int, b0: int, b1: int) -> int:
 def _reference(text: str, start: int, level: str = "country") -> bool:
     """A place named as a reference point or an origin, not where the event happened."""
     lead = text[max(0, start - 80) : start]
+    if not _REFERENCE_WORD.search(lead):
+        return False  # most places have no origin or reference word before them (one cheap test)
     # "launched from the directions of Kursk, Oryol and Millerovo": every place of the list.
-    if re.search(r"\b(?:from|toward|towards|bordering|border\s+with)\s+(?:the\s+)?(?:(?:directions?|areas?|regions?|side)\s+of\s+(?:the\s+)?)?(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?(?:,\s+|\s+and\s+|,\s+and\s+))*$", lead) and not re.search(r"\bkm|kilomet|miles\b", lead):
+    if _ORIGIN_BEFORE.search(lead) and not re.search(r"\bkm|kilomet|miles\b", lead[-40:]):
         return True
-    return level == "country" and bool(re.search(r"\b(?:from|near|close to|next to|member)\s+(?:NATO\s+member\s+)?(?:the\s+)?$", lead))
+    return level == "country" and bool(_REFERENCE_BEFORE.search(lead))
 
 
 def _fewer_launched(strike: Mention, interception: Mention) -> bool:
