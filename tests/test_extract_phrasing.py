@@ -220,3 +220,29 @@ def test_sixth_round_holds() -> None:
 
     report = evaluate(HERE / "dev6_gold.yaml", sorted((HERE / "dev6").iterdir()))
     assert report.overall.f1 >= 0.95, report.render()
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("Russia had attacked with 112 drones overnight, 87 of which were shot down, the air force said.", (112, 87)),
+        ("The air force said 36 missiles and 242 drones had been launched, of which 18 missiles and 226 drones were neutralised.", (242, 226)),
+    ],
+)
+def test_launched_then_intercepted_of_which(extractor: Extractor, text: str, counts: tuple[int, int]) -> None:
+    ((_, e),) = found(extractor, text)
+    assert (e.drones_launched, e.drones_intercepted) == counts
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("A Russian drone attack on Kherson claimed the lives of two people on Monday.", "fatalities", 2),
+        ("Rescuers recovered three bodies from the rubble after a Russian missile hit a building in Dnipro.", "fatalities", 3),
+        ("Two people, a man and a woman, were killed when Russian drones hit Kharkiv.", "fatalities", 2),
+        ("A Russian glide bomb attack on Kostiantynivka killed a family of four on Monday.", "fatalities", 4),
+    ],
+)
+def test_deaths_as_reporters_tell_them(extractor: Extractor, text: str, field: str, value: int) -> None:
+    ((_, e),) = found(extractor, text)
+    assert getattr(e, field) == value

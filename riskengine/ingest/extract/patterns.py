@@ -227,7 +227,7 @@ class Patterns:
         self.intercept_before = re.compile(rf"(?:{self.intercept.pattern})\s+(?:(?:a\s+total\s+of|all\s+but|only)\s+)?$", re.IGNORECASE)
         # "18 missiles and 226 drones were neutralised": the first count of a list the verb governs.
         self.intercept_after_list = re.compile(
-            rf"\s*(?:[\w-]+\s+){{0,2}}?(?:{self.weapons.pattern})\s*(?:,\s*|\s+)(?:and\s+)?(?:[\w,-]+\s+){{1,5}}?(?:were|was|have\s+been|had\s+been)\s+(?:\w+\s+)?(?:{self.intercept.pattern})",
+            rf"\s*(?:[\w-]+\s+){{0,2}}?(?:{self.weapons.pattern})\s*,?\s+and\s+(?:[\w-]+\s+){{1,4}}?(?:{self.weapons.pattern})\s+(?:were|was|have\s+been|had\s+been)\s+(?:\w+\s+)?(?:{self.intercept.pattern})",
             re.IGNORECASE,
         )
         # "718 of the drones and seven of the missiles were shot down": the list's next share.
