@@ -246,3 +246,19 @@ def test_launched_then_intercepted_of_which(extractor: Extractor, text: str, cou
 def test_deaths_as_reporters_tell_them(extractor: Extractor, text: str, field: str, value: int) -> None:
     ((_, e),) = found(extractor, text)
     assert getattr(e, field) == value
+
+
+def test_sides_and_an_indefinite_attack(extractor: Extractor) -> None:
+    ((kind, e),) = found(extractor, "A Russian attack on Kharkiv on the evening of June 1 injured seven people.")
+    assert (kind, e.location, e.injured, e.initiator_side, e.event_date) == ("remote_strike", "Kharkiv", 7, "Russia", dt.date(2025, 6, 1))
+    ((_, e),) = found(extractor, "In the early hours, a swarm of Russian drones descended on Kremenchuk, setting an oil refinery ablaze.")
+    assert (e.initiator_side, e.target_side) == ("Russia", "Ukraine")
+    ((_, e),) = found(extractor, "Ukrainian forces hit a Russian ammunition depot in occupied Donetsk, the General Staff said.")
+    assert (e.initiator_side, e.target_side) == ("Ukraine", "Russia")
+    # A definite "the attack" still only refers back.
+    ((_, e),) = found(extractor, "Russian drones struck Odesa overnight. The attack injured three people.")
+    assert (e.location, e.injured) == ("Odesa", 3)
+    # "came a day after" counts back from the talks, not forward (2025-11-24 is a Monday).
+    text = "Delegations held talks in Geneva on Sunday.\n\nThe talks came a day after a Russian drone hit a building in Dnipro, killing four people."
+    dates = {e.location: e.event_date for _, e in found(extractor, text, "2025-11-24")}
+    assert dates == {"Geneva": dt.date(2025, 11, 23), "Dnipro": dt.date(2025, 11, 22)}

@@ -301,7 +301,12 @@ class Extractor:
             for m in (lower(self.p.anaphora) if folded else self.p.anaphora).finditer(subject):
                 s, e = clause[0] + m.start(), clause[0] + m.end()
                 if strike_kind and not any(f.start <= s < f.end or s <= f.start < e for f in found):
-                    found.append(Mention(strike_kind, s, e, sentence, clause, anaphoric=True))
+                    # "A Russian attack on Kharkiv ... injured seven": an indefinite strike word
+                    # with a place of its own is a new strike whose weapon is not named.
+                    if _INDEFINITE_BEFORE.search(subject, max(0, m.start() - 40), m.start()) and "remote_strike" in self.p.kinds and m.group(0).lower() in ("attack", "strike", "raid", "assault", "bombardment"):
+                        found.append(Mention(self.p.kinds["remote_strike"], s, e, sentence, clause, needs_place=True))
+                    else:
+                        found.append(Mention(strike_kind, s, e, sentence, clause, anaphoric=True))
         return found
 
     def _active_weapon_subject(self, subject: str, near: tuple[int, int], start: int, end: int, cue: Any) -> bool:
@@ -390,6 +395,10 @@ class Extractor:
         # A date in brackets qualifies another ("On the night of 12 July (from 18:00 on 11 July)").
         dates = [d for d in dates if not _in_brackets(text, d.start, m.clause[0])] or dates
         rel = self._relative_to_told(clause_text, m.clause[0]) if self._last_told is not None and self._last_told.start < m.sentence.start else None
+        if rel is not None and not _CLAUSE_OPENING.fullmatch(clause_text, 0, rel.start()):
+            # Only as the clause's opening ("Two days later, Russia hit ..."): "the talks came a
+            # day after a Russian drone hit ..." counts the other way.
+            rel = None
         if rel is not None and all(d.start <= m.clause[0] + rel.start() < d.end or not d.text for d in dates):
             # "Hours before the delegations sat down, glide bombs struck ...", "The day before,
             # drones hit a substation", "Two days later, Russia hit Poltava": counted from the
@@ -481,9 +490,16 @@ class Extractor:
                 for p, side in preceding
                 if not re.search(r"\b(?:on|against|at|into|of|in|with|between)\s+(?:the\s+)?$", text[max(0, p.start - 15) : p.start]) and not self.p.object_before.search(text, max(0, p.start - 25), p.start)
             ]
+            # The side before the verb ("Ukrainian forces hit a Russian ammunition depot").
+            before_verb = [x for x in subject if x[0].end <= m.start] if m.kind.name == "remote_strike" else []
             if subject:
-                m.initiator = subject[-1][1]
+                m.initiator = (before_verb or subject)[-1][1]
+        weapon_adjective = _WEAPON_SIDE.search(text, m.clause[0], m.clause[1]) if m.kind.group == "strike" else None
+        if m.initiator is None and not m.mutual and m.kind.name != "interception" and weapon_adjective:
+            m.initiator = self.g.side_words.get(weapon_adjective.group(1))  # "a swarm of Russian drones descended on ..."
         for p, side in sides:
+            if weapon_adjective is not None and p.start == weapon_adjective.start():
+                continue  # the weapons' side is not the target
             if p.start >= m.start and side != m.initiator and (p.start >= m.end or re.search(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?$", text[max(0, p.start - 15) : p.start]) or self.p.object_before.search(text, max(0, p.start - 25), p.start)):
                 lead = text[max(m.clause[0], p.start - 20) : p.start]
                 if re.search(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?(?:\w+\s+)?$", lead) or p.start < m.end or self.p.object_before.search(lead):
@@ -491,7 +507,7 @@ class Extractor:
                 if re.search(r"\b(?:support of|to support|to help|to aid|to reinforce)\s+$", lead):
                     m.beneficiary = side
         if m.weapons or m.kind.name == "interception":
-            w = re.search(r"\b(Russian|Ukrainian|Iranian|Belarusian|North Korean)\s+(?:[\w-]+\s+){0,2}?(?:drones?|UAVs?|unmanned|missiles?)", text[m.clause[0] : m.clause[1]])
+            w = _WEAPON_SIDE.search(text, m.clause[0], m.clause[1])
             if w:
                 m.weapon_side = self.g.side_words.get(w.group(1))
 
@@ -1325,6 +1341,9 @@ _ORIGIN_BEFORE = re.compile(
     r"\b(?:from|toward|towards|bordering|border\s+with)\s+(?:the\s+)?(?:(?:directions?|areas?|regions?|side)\s+of\s+(?:the\s+)?)?(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?(?:,\s+|\s+and\s+|,\s+and\s+))*$"
 )
 _REFERENCE_BEFORE = re.compile(r"\b(?:from|near|close to|next to|member)\s+(?:NATO\s+member\s+)?(?:the\s+)?$")
+_WEAPON_SIDE = re.compile(r"\b(Russian|Ukrainian|Iranian|Belarusian|North Korean)\s+(?:[\w-]+\s+){0,2}?(?:drones?|UAVs?|unmanned|missiles?)")
+_INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s+(?:(?:new|fresh|massive|major|large-scale|combined|deadly|overnight|russian|ukrainian|enemy)\s+){0,3}$")
+_CLAUSE_OPENING = re.compile(r"\W*(?:(?:and|but|then|also|only|just|meanwhile|yet)\W+)?", re.IGNORECASE)
 _REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member")
 _TERRITORY_AFTER = re.compile(r"\s+(?:territory|soil|airspace|land)\b")
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
