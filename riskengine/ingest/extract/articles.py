@@ -395,10 +395,10 @@ class Extractor:
         # A date in brackets qualifies another ("On the night of 12 July (from 18:00 on 11 July)").
         dates = [d for d in dates if not _in_brackets(text, d.start, m.clause[0])] or dates
         rel = self._relative_to_told(clause_text, m.clause[0]) if self._last_told is not None and self._last_told.start < m.sentence.start else None
-        if rel is not None and not _CLAUSE_OPENING.fullmatch(clause_text, 0, rel.start()):
-            # Only as the clause's opening ("Two days later, Russia hit ..."): "the talks came a
-            # day after a Russian drone hit ..." counts the other way.
-            rel = None
+        # "Two days later, Russia hit ..." and "drones hit Dnipro a day after the talks" count
+        # from the event before; "the talks came a day after a Russian drone hit ..." the other
+        # way (the strike follows the phrase, in its subordinate clause).
+        backwards = rel is not None and not _CLAUSE_OPENING.fullmatch(clause_text, 0, rel.start()) and m.start >= m.clause[0] + rel.end()
         if rel is not None and all(d.start <= m.clause[0] + rel.start() < d.end or not d.text for d in dates):
             # "Hours before the delegations sat down, glide bombs struck ...", "The day before,
             # drones hit a substation", "Two days later, Russia hit Poltava": counted from the
@@ -409,6 +409,7 @@ class Extractor:
             if days is None:  # "two days later": the number of days, the direction
                 n, later = _DAYS_RELATIVE.fullmatch(phrase).group(1, 2)  # type: ignore[union-attr]
                 days = (_SMALL_NUMBERS.get(n) or int(n)) * (1 if later in ("later", "after") else -1)
+            days = -days if backwards else days
             dates = [DatePhrase(m.clause[0] + rel.start(), m.clause[0] + rel.end(), rel.group(0), self._last_told.date + dt.timedelta(days=days))]
         if dates:
             # Nearest the cue, but not across "after"/"before" ("died in hospital on Monday after
