@@ -277,7 +277,11 @@ class Extractor:
                     # "attack drones", "strike drones" name a kind of weapon, not an attack.
                     if near[1] <= start and re.fullmatch(r"(?:attack|strike)\s+", text[near[0] : start], re.IGNORECASE):
                         continue
-                    if cue.active_only and (near[0] < end or self.p.passive.search(subject, end, near[0]) or re.match(r"\s+by\b", subject[near[1] :])):
+                    if (
+                        cue.active_near is not None
+                        and cue.active_near.fullmatch(subject, near[0], near[1])
+                        and (near[0] < end or self.p.passive.search(subject, end, near[0]) or re.match(r"\s+by\b", subject[near[1] :]))
+                    ):
                         continue
                     if cue.object_only and near[1] <= start and self._active_weapon_subject(subject, near, start, end, cue):
                         continue

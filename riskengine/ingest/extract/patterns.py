@@ -84,9 +84,9 @@ class Cue:
     # "22 drones were shot down"): a weapon as the active subject ("a cruise missile brought
     # down a section of the building") is the strike, not an interception.
     object_only: bool = False
-    # The near word must follow the cue word in the active voice ("a drone brought down the
-    # roof"), not "12 drones were brought down".
-    active_only: bool = False
+    # Near words that count only after the cue word in the active voice ("a drone brought down
+    # the roof"), not "12 drones were brought down".
+    active_near: re.Pattern[str] | None = None
 
 
 # Where a shorter cue word may end inside a longer one: before a character that is neither a
@@ -269,7 +269,7 @@ class Patterns:
                 raise config_error(self.path, f"{where}.cues[{i}]", "a cue needs 'words'")
             keys = frozenset(phrase_key(w) for w in cue["words"])
             cues.append(
-                Cue(words_regex(cue["words"]), words_regex(cue["near"]) if cue.get("near") else None, int(cue.get("window", 6)), keys, bool(cue.get("refers_back")), bool(cue.get("needs_place")), bool(cue.get("object_only")), bool(cue.get("active_only")))
+                Cue(words_regex(cue["words"]), words_regex(cue["near"]) if cue.get("near") else None, int(cue.get("window", 6)), keys, bool(cue.get("refers_back")), bool(cue.get("needs_place")), bool(cue.get("object_only")), words_regex(cue["active_near"]) if cue.get("active_near") else None)
             )
         if not cues:
             raise config_error(self.path, where, "a kind needs at least one cue")
