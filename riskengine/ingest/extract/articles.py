@@ -361,7 +361,7 @@ class Extractor:
         candidates = [
             p if not p.side_adjective else PlaceMention(p.start, p.end, p.text, Place(None, p.place.country, "country"))
             for p in places
-            if m.clause[0] <= p.start < m.clause[1] and (not p.side_adjective or (p.place.country and _TERRITORY_AFTER.match(text, p.end)))
+            if m.clause[0] <= p.start < m.clause[1] and (not p.side_adjective or (p.place.country and text.startswith(_TERRITORY_WORDS, p.end + 1) and _TERRITORY_AFTER.match(text, p.end)))
         ]
         # Drones shot down "flying towards Moscow", "approaching the city": that city, for an
         # interception (elsewhere "towards" names a reference point).
@@ -373,7 +373,7 @@ class Extractor:
             # "sent around forty drones toward Zaporizhzhia": the town a strike was sent at
             or (m.kind.group == "strike" and p.place.level == "place" and _SENT_TOWARDS.search(text, m.clause[0], p.start))
         ]
-        candidates = [p for p in candidates if not (p.place.level == "country" and (m.mutual or self.g.side_of(p.place.country) == m.initiator) and not _TERRITORY_AFTER.match(text, p.end))]
+        candidates = [p for p in candidates if not (p.place.level == "country" and (m.mutual or self.g.side_of(p.place.country) == m.initiator) and not (text.startswith(_TERRITORY_WORDS, p.end + 1) and _TERRITORY_AFTER.match(text, p.end)))]
         # "56 drones over eight regions, including 11 over the Saratov region": the place of a
         # part is not the event's.
         candidates = [p for p in candidates if not (p.start >= m.end and _PART_BEFORE.search(text, m.end, p.start))]
@@ -499,7 +499,7 @@ class Extractor:
             before_verb = [x for x in subject if x[0].end <= m.start] if m.kind.name == "remote_strike" else []
             if subject:
                 m.initiator = (before_verb or subject)[-1][1]
-        weapon_adjective = _WEAPON_SIDE.search(text, m.clause[0], m.clause[1]) if m.kind.group == "strike" else None
+        weapon_adjective = _WEAPON_SIDE.search(text, m.clause[0], m.clause[1]) if m.kind.group == "strike" and (m.initiator is None or m.weapons or m.kind.name == "interception") else None
         if m.initiator is None and not m.mutual and m.kind.name != "interception" and weapon_adjective:
             m.initiator = self.g.side_words.get(weapon_adjective.group(1))  # "a swarm of Russian drones descended on ..."
         for p, side in sides:
@@ -512,7 +512,7 @@ class Extractor:
                 if re.search(r"\b(?:support of|to support|to help|to aid|to reinforce)\s+$", lead):
                     m.beneficiary = side
         if m.weapons or m.kind.name == "interception":
-            w = _WEAPON_SIDE.search(text, m.clause[0], m.clause[1])
+            w = weapon_adjective if m.kind.group == "strike" else _WEAPON_SIDE.search(text, m.clause[0], m.clause[1])
             if w:
                 m.weapon_side = self.g.side_words.get(w.group(1))
 
@@ -810,7 +810,8 @@ class Extractor:
         lead = text[m.clause[0] : m.start]
         lead_words = lead.split()[-6:]
         # "MOSCOW, May 14 (NWS) - Air defences shot down ...": the month is no "may".
-        hypothetical = [h.group(0).lower() for h in self.p.hypothetical.finditer(_MONTH_MAY.sub(" ", " ".join(lead_words)))]
+        joined = " ".join(lead_words)
+        hypothetical = [h.group(0).lower() for h in self.p.hypothetical.finditer(_MONTH_MAY.sub(" ", joined) if "May" in joined else joined)]
         # "The Kremlin said that a delegation would travel to Istanbul": a future reported, not
         # a hypothesis, for a diplomatic event announced.
         reported = m.kind.group == "diplomacy" and hypothetical == ["would"] and bool(self.p.claim.search(lead))
@@ -1350,6 +1351,7 @@ _WEAPON_SIDE = re.compile(r"\b(Russian|Ukrainian|Iranian|Belarusian|North Korean
 _INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s+(?:(?:new|fresh|massive|major|large-scale|combined|deadly|overnight|russian|ukrainian|enemy)\s+){0,3}$")
 _CLAUSE_OPENING = re.compile(r"\W*(?:(?:and|but|then|also|only|just|meanwhile|yet)\W+)?", re.IGNORECASE)
 _REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member")
+_TERRITORY_WORDS = ("territory", "soil", "airspace", "land")
 _TERRITORY_AFTER = re.compile(r"\s+(?:territory|soil|airspace|land)\b")
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
 _NEXT_WORD = re.compile(r"[\w-]+\s+")

@@ -38,7 +38,8 @@ LOCATIVE = re.compile(
     re.IGNORECASE,
 )
 # A capitalised preposition starting a sentence, taken into a run of capitalised words ("In Lutsk").
-_CAPITAL_PREPOSITION = re.compile(r"(?:In|Near|Outside|Around|At|Over|Across|Inside)\s+(?=[A-Z])")
+_CAPITAL_PREPOSITIONS = frozenset(["In", "Near", "Outside", "Around", "At", "Over", "Across", "Inside"])
+_VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial")
 _REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction)s?\b", re.IGNORECASE)
 _REGION_LIST_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*,?\s+and\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
 _NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry|time)\b")
@@ -428,14 +429,15 @@ class Gazetteer:
                 taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
         for m in _CAPITALISED.finditer(text):
             start, end, words = m.start(), m.end(), m.group(0).rstrip(".")
-            lead = _CAPITAL_PREPOSITION.match(words)
-            if lead:  # "In Lutsk, drones hit ...": a sentence that starts with the preposition
-                start, words = start + lead.end(), words[lead.end() :]
+            first, space, rest = words.partition(" ")
+            if space and first in _CAPITAL_PREPOSITIONS and rest[:1].isupper():
+                # "In Lutsk, drones hit ...": a sentence that starts with the preposition
+                start, words = start + len(first) + 1, rest
             end = start + len(words)
             if taken.find(1, start, end) != -1 or _city_district(text, start, end, words):
                 continue
             # "Shostka community: a drone attack on a car": a name said to be a place needs no "in".
-            if not LOCATIVE.search(text[max(0, start - 40) : start]) and not _VILLAGE_AFTER.match(text, end):
+            if not LOCATIVE.search(text[max(0, start - 40) : start]) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)):
                 # A large town of the theatre needs no "in": "Explosions rocked Lviv".
                 big = self._big_theatre_town(text, start, words)
                 if big is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):

@@ -109,11 +109,12 @@ def find_quantities(text: str, vague: Mapping[str, int] | None = None) -> list[Q
         if _YEAR.fullmatch(m.group("num")) and value >= 1900:
             continue
         # "No one was hurt", "not one person": no count of one.
-        if _NO_BEFORE.search(subject, max(0, m.start() - 4), m.start()) and m.group("num").lower() == "one":
+        if m.group("num").lower() == "one" and _NO_BEFORE.search(subject, max(0, m.start() - 4), m.start()):
             continue
         qualifier = "min" if m.group("min") or m.group("plus") else "approx" if m.group("approx") else "exact"
         found.append(Quantity(value, m.start(), m.end(), text[m.start() : m.end()], qualifier))
-    found = _ranges(text, found)
+    if len(found) > 1:
+        found = _ranges(text, found)
     if vague:
         for m in _vague_regex(tuple(sorted(vague))).finditer(text):
             if any(q.start <= m.start() < q.end for q in found):
