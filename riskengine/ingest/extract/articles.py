@@ -37,6 +37,41 @@ from riskengine.ingest.extract.text import (
     read_article,
 )
 
+# Inline patterns of the hot paths, compiled once (re's cache lookup per call cost a few percent).
+_RX0 = re.compile(r"(?:attack|strike)\s+", re.IGNORECASE)
+_RX1 = re.compile(r"\s+by\b")
+_RX2 = re.compile(r"\b(?:the|that|this)\s+(?:same\s+)?(city|town|region|oblast|province|village|area)\b")
+_RX3 = re.compile(r"-(?:made|built|designed|supplied|produced|era)\b")
+_RX4 = re.compile(r"\s+and\s+")
+_RX5 = re.compile(r"\bby\s+(?:the\s+)?$")
+_RX6 = re.compile(r"\b(?:on|against|at|into|of|in|with|between)\s+(?:the\s+)?$")
+_RX7 = re.compile(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?$")
+_RX8 = re.compile(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?(?:\w+\s+)?$")
+_RX9 = re.compile(r"\b(?:support of|to support|to help|to aid|to reinforce)\s+$")
+_RX10 = re.compile(r"\b(?:including|of whom|among them)\s+(?:\w+\s+)?$")
+_RX11 = re.compile(r"\s+of\s+(?:them|whom)\b")
+_RX12 = re.compile(r"\b(?:including|among them)\s+$")
+_RX13 = re.compile(r"(?:\s*(?!(?:in|on|at|by|with|from|after|during|of|were|was|people|civilians|persons)\b)[\w'’-]+){1,5}", re.IGNORECASE)
+_RX14 = re.compile(r"\s*(km|kilometres|kilometers|kilometre|kilometer|miles|mile)\b", re.IGNORECASE)
+_RX15 = re.compile(r"\s+(?:\w+\s+){0,1}from\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(border|front line|frontline|front)\b")
+_RX16 = re.compile(r"\b(Russian|Ukrainian|Iranian)\b")
+_RX17 = re.compile(r"\bwith\s+(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?$", re.IGNORECASE)
+_RX18 = re.compile(r"\s*(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:reportedly|successfully|all)\s+)?(?:shot\s+down|intercepted|downed|destroyed|neutrali[sz]ed|jammed)")
+_RX19 = re.compile(r"\s*(fatalities|deaths|dead|bodies|injuries|wounded|injured)\b", re.IGNORECASE)
+_RX20 = re.compile(r"\s*(?:,\s*|\s+)(?:and\s+)?(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?")
+_RX21 = re.compile(r"[.;:]")
+_RX22 = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|those\s+|these\s+)?")
+_RX23 = re.compile(r"\s+(?:out\s+)?of\s+(?:them|those|these|which)\b")
+_RX24 = re.compile(r"\b(Russia|Russian|Ukraine|Ukrainian|Moscow|Kyiv|Kremlin)(?:['’]s)?\s+(?:(?:\w+\s+){0,2}?(?:ministry|military|army|forces|intelligence|air\s+force|general\s+staff|officials?|command|governor|authorities|defen[cs]e|security\s+services)|(?:countered|claims|claimed|said|says))", re.IGNORECASE)
+_RX25 = re.compile(r"\bif\b", re.IGNORECASE)
+_RX26 = re.compile(r"\b(?:hit|struck|targeted|strikes?\s+on|attacks?\s+on|destroyed)\s+(?:a|an|the)?\s*$", re.IGNORECASE)
+_RX27 = re.compile(r"\bno\b", re.IGNORECASE)
+_RX28 = re.compile(r"\b(?:not|un)\s*confirmed\b")
+_RX29 = re.compile(r"\bcivilians?\b")
+_RX30 = re.compile(r"\bcasualties\b")
+_RX31 = re.compile(r"\s*(?:\(|[-–—]\s)")
+_RX32 = re.compile(r"\bkm|kilomet|miles\b")
+
 _DERIVED_PARTS = frozenset(["notes", "sides", "distances"])
 
 VIOLENT_GROUPS = ("strike",)
@@ -275,12 +310,12 @@ class Extractor:
                     if near is None:
                         continue
                     # "attack drones", "strike drones" name a kind of weapon, not an attack.
-                    if near[1] <= start and re.fullmatch(r"(?:attack|strike)\s+", text[near[0] : start], re.IGNORECASE):
+                    if near[1] <= start and _RX0.fullmatch(text[near[0] : start]):
                         continue
                     if (
                         cue.active_near is not None
                         and cue.active_near.fullmatch(subject, near[0], near[1])
-                        and (near[0] < end or self.p.passive.search(subject, end, near[0]) or re.match(r"\s+by\b", subject[near[1] :]))
+                        and (near[0] < end or self.p.passive.search(subject, end, near[0]) or _RX1.match(subject[near[1] :]))
                     ):
                         continue
                     if cue.object_only and near[1] <= start and self._active_weapon_subject(subject, near, start, end, cue):
@@ -317,7 +352,7 @@ class Extractor:
         """Whether the weapon before an interception verb is its active subject ("a cruise missile
         brought down a section of the building"), with no weapon or air defence after the verb."""
         between = subject[near[1] : start]
-        if self.p.passive.search(between) or re.match(r"\s+by\b", subject[end:]) or self.p.defenders.search(subject[near[0] : near[1]]):
+        if self.p.passive.search(between) or _RX1.match(subject[end:]) or self.p.defenders.search(subject[near[0] : near[1]]):
             return False
         if self.p.defenders.search(subject, max(0, near[0] - 40), near[0]):
             return False  # "air defences ... drones ... destroyed": the defender is the subject
@@ -449,7 +484,7 @@ class Extractor:
         best: PlaceMention | None = None
         # "the region", "the city": the last town or region named before, in any paragraph.
         clause_text = article.work[m.clause[0] : m.clause[1]]
-        back_reference = re.search(r"\b(?:the|that|this)\s+(?:same\s+)?(city|town|region|oblast|province|village|area)\b", clause_text)
+        back_reference = _RX2.search(clause_text)
         # "dropped two guided bombs on the Industrialnyi district": a city's district, the city
         # named before (a broadcast's lead: "We begin in Kharkiv").
         district = _CITY_DISTRICT.search(clause_text)
@@ -478,22 +513,22 @@ class Extractor:
     def _sides(self, article: Article, m: Mention, places: list[PlaceMention]) -> None:
         text = article.work
         # "Iranian-made", "Soviet-era" name where a weapon comes from, not a side of the event.
-        named = [(p, self._side_of_mention(p)) for p in places if m.clause[0] <= p.start < m.clause[1] and not re.match(r"-(?:made|built|designed|supplied|produced|era)\b", text[p.end : p.end + 12])]
+        named = [(p, self._side_of_mention(p)) for p in places if m.clause[0] <= p.start < m.clause[1] and not _RX3.match(text[p.end : p.end + 12])]
         sides = [(p, side) for p, side in named if side is not None]
         # "Russia and Ukraine have engaged in..." names both sides: an exchange, no one initiator.
         for (p1, s1), (p2, s2) in itertools.pairwise(sides):
-            if s1 != s2 and p2.end <= m.start and re.fullmatch(r"\s+and\s+", text[p1.end : p2.start]):
+            if s1 != s2 and p2.end <= m.start and _RX4.fullmatch(text[p1.end : p2.start]):
                 m.mutual = True
         for p, side in sides:
             before = text[max(m.clause[0], p.start - 25) : p.start]
-            if p.start >= m.end and re.search(r"\bby\s+(?:the\s+)?$", before):
+            if p.start >= m.end and _RX5.search(before):
                 m.initiator = side
         if m.initiator is None and not m.mutual:
             preceding = [(p, side) for p, side in sides if p.start < m.end]
             subject = [
                 (p, side)
                 for p, side in preceding
-                if not re.search(r"\b(?:on|against|at|into|of|in|with|between)\s+(?:the\s+)?$", text[max(0, p.start - 15) : p.start]) and not self.p.object_before.search(text, max(0, p.start - 25), p.start)
+                if not _RX6.search(text[max(0, p.start - 15) : p.start]) and not self.p.object_before.search(text, max(0, p.start - 25), p.start)
             ]
             # The side before the verb ("Ukrainian forces hit a Russian ammunition depot").
             before_verb = [x for x in subject if x[0].end <= m.start] if m.kind.name == "remote_strike" else []
@@ -505,11 +540,11 @@ class Extractor:
         for p, side in sides:
             if weapon_adjective is not None and p.start == weapon_adjective.start():
                 continue  # the weapons' side is not the target
-            if p.start >= m.start and side != m.initiator and (p.start >= m.end or re.search(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?$", text[max(0, p.start - 15) : p.start]) or self.p.object_before.search(text, max(0, p.start - 25), p.start)):
+            if p.start >= m.start and side != m.initiator and (p.start >= m.end or _RX7.search(text[max(0, p.start - 15) : p.start]) or self.p.object_before.search(text, max(0, p.start - 25), p.start)):
                 lead = text[max(m.clause[0], p.start - 20) : p.start]
-                if re.search(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?(?:\w+\s+)?$", lead) or p.start < m.end or self.p.object_before.search(lead):
+                if _RX8.search(lead) or p.start < m.end or self.p.object_before.search(lead):
                     m.target = m.target or side
-                if re.search(r"\b(?:support of|to support|to help|to aid|to reinforce)\s+$", lead):
+                if _RX9.search(lead):
                     m.beneficiary = side
         if m.weapons or m.kind.name == "interception":
             w = weapon_adjective if m.kind.group == "strike" else _WEAPON_SIDE.search(text, m.clause[0], m.clause[1])
@@ -557,7 +592,7 @@ class Extractor:
                 start, _end = clause[0] + q.start, clause[0] + q.end
                 if qi in skip or (blocked_from is not None and start > blocked_from):
                     continue
-                if re.search(r"\b(?:including|of whom|among them)\s+(?:\w+\s+)?$", c_text[max(0, q.start - 25) : q.start]):
+                if _RX10.search(c_text[max(0, q.start - 25) : q.start]):
                     continue
                 # "brought down 22 of them", "shot down 17 of 18", "destroyed 49 of 52 drones and
                 # missiles": the first number was intercepted, the second (if any) launched.
@@ -571,7 +606,7 @@ class Extractor:
                     last_weapon = share[0].field.split("_")[0]
                     item_field = share[0].field
                     continue
-                if re.match(r"\s+of\s+(?:them|whom)\b", c_text[q.end :]):
+                if _RX11.match(c_text[q.end :]):
                     continue
                 classified = self._classify(c_text, q, clause[0], last_weapon)
                 if classified is None and item_field and _LIST_ITEM_AFTER.match(c_text, q.end):
@@ -593,7 +628,7 @@ class Extractor:
             # "injuring a 64-year-old man", "a child was killed": one person.
             for m in self.p.one_person.finditer(c_text) if self.p.person_noun.search(c_text) else ():
                 verb = (m.group(1) or m.group(2) or "").lower()
-                if not verb or re.search(r"\b(?:including|among them)\s+$", c_text[max(0, m.start() - 12) : m.start()]):
+                if not verb or _RX12.search(c_text[max(0, m.start() - 12) : m.start()]):
                     continue
                 if m.group(2):
                     fld = next(f for f, rx in self.p.one_person_fields.items() if rx.fullmatch(m.group(2)))
@@ -617,12 +652,12 @@ class Extractor:
         before = c_text[max(0, q.start - 40) : q.start]
         # Noun after the number, past up to three modifiers ("12 ballistic and cruise missiles").
         words_after = after.strip().split()
-        head = re.match(r"(?:\s*(?!(?:in|on|at|by|with|from|after|during|of|were|was|people|civilians|persons)\b)[\w'’-]+){1,5}", after, re.IGNORECASE)
+        head = _RX13.match(after)
         head_span = head.group(0) if head else ""
-        unit = re.match(r"\s*(km|kilometres|kilometers|kilometre|kilometer|miles|mile)\b", after, re.IGNORECASE)
+        unit = _RX14.match(after)
         if unit:
             tail = after[unit.end() :]
-            where = re.match(r"\s+(?:\w+\s+){0,1}from\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(border|front line|frontline|front)\b", tail)
+            where = _RX15.match(tail)
             if where:
                 fld = "distance_from_border_km" if where.group(1) == "border" else "distance_from_front_km"
                 return Figure(fld, round(q.value * self.p.distance_units[unit.group(1).lower()], 1), offset + q.start, offset + q.end, q.qualifier)
@@ -630,7 +665,7 @@ class Extractor:
         weapon_m = self.p.weapons.search(head_span) if head_span else None
         if weapon_m:
             weapon = self.p.weapon_of[weapon_m.group(0).lower()]
-            side = re.search(r"\b(Russian|Ukrainian|Iranian)\b", head_span)
+            side = _RX16.search(head_span)
             weapon_side = side.group(1) if side else None
             if weapon == "aircraft":
                 near = c_text[max(0, q.start - 40) : q.end + 60]
@@ -639,7 +674,7 @@ class Extractor:
                 return None
             role = self._weapon_role(c_text, q)
             if role is None and (
-                re.search(r"\bwith\s+(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?$", before, re.IGNORECASE)
+                _RX17.search(before)
                 or self._with_list(c_text[max(0, q.start - 90) : q.start])
             ):
                 role = "launched"  # "attacked Dnipro with more than 40 drones", "... with 728 drones and 13 missiles"
@@ -649,7 +684,7 @@ class Extractor:
         if any(self.p.troops.fullmatch(w.strip(".,;")) for w in words_after[:3]):
             return Figure("troops", q.value, offset + q.start, offset + q.end, q.qualifier)
         # Role words right after: "40 were shot down", "three people dead", "35 people were hospitalised".
-        if re.match(r"\s*(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:reportedly|successfully|all)\s+)?(?:shot\s+down|intercepted|downed|destroyed|neutrali[sz]ed|jammed)", after) and last_weapon:
+        if _RX18.match(after) and last_weapon:
             return Figure(f"{last_weapon}_intercepted", q.value, offset + q.start, offset + q.end, q.qualifier)
         people_m = self.p.people_after.match(after)
         people_after = bool(people_m)
@@ -669,7 +704,7 @@ class Extractor:
                 if not nxt or people_after or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during") or not nxt.isalpha():
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         # "we have three fatalities"
-        m = re.match(r"\s*(fatalities|deaths|dead|bodies|injuries|wounded|injured)\b", after, re.IGNORECASE)
+        m = _RX19.match(after)
         if m:
             word = m.group(1).lower()
             fld = "fatalities" if word in ("fatalities", "deaths", "dead", "bodies") else "injured"
@@ -684,14 +719,14 @@ class Extractor:
         listed = before[w:]
         named = list(self.p.weapons.finditer(listed))
         last = named[-1] if named else None
-        return last is not None and bool(re.fullmatch(r"\s*(?:,\s*|\s+)(?:and\s+)?(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?", listed[last.end() :])) and not re.search(r"[.;:]", listed)
+        return last is not None and bool(_RX20.fullmatch(listed[last.end() :])) and not _RX21.search(listed)
 
     def _share(self, c_text: str, q: Quantity, nxt: Quantity | None, last_weapon: str | None, offset: int) -> list[Figure]:
         """Interceptions given as a share: "N of them/those", "N of M [weapons]", after an
         intercept verb ("air defences brought down 22 of them") or before one ("17 of 18 drones
         were shot down")."""
         after = c_text[q.end :]
-        of = re.match(r"\s+(?:out\s+)?of\s+(?:the\s+|those\s+|these\s+)?", after)
+        of = _RX22.match(after)
         if not of:
             return []
         before = c_text[max(0, q.start - 60) : q.start]
@@ -699,7 +734,7 @@ class Extractor:
         verb_before = bool(self.p.intercept_before.search(before)) or bool(_SHARE_BEFORE.search(before) and self.p.intercept.search(before))
         total: Quantity | None = nxt if nxt is not None and nxt.start == q.end + of.end() - 0 and nxt.qualifier != "vague" else None
         rest = c_text[(total.end if total else q.end + of.end()) :]
-        pronoun = re.match(r"\s+(?:out\s+)?of\s+(?:them|those|these|which)\b", after)
+        pronoun = _RX23.match(after)
         # "442 of the drones", "41 of those missiles": the weapons named again, with the article.
         named = None
         if total is None and not pronoun and of.group(0).rstrip().endswith(("the", "those", "these")):
@@ -762,7 +797,7 @@ class Extractor:
         if not claim:
             return None
         window = c_text[max(0, claim.start() - 60) : claim.end() + 60]
-        m = re.search(r"\b(Russia|Russian|Ukraine|Ukrainian|Moscow|Kyiv|Kremlin)(?:['’]s)?\s+(?:(?:\w+\s+){0,2}?(?:ministry|military|army|forces|intelligence|air\s+force|general\s+staff|officials?|command|governor|authorities|defen[cs]e|security\s+services)|(?:countered|claims|claimed|said|says))", window, re.IGNORECASE)
+        m = _RX24.search(window)
         if not m:
             return None
         return self.g.side_words.get(m.group(1)) or self.g.side_words.get(m.group(1).capitalize())
@@ -815,7 +850,7 @@ class Extractor:
         # "The Kremlin said that a delegation would travel to Istanbul": a future reported, not
         # a hypothesis, for a diplomatic event announced.
         reported = m.kind.group == "diplomacy" and hypothetical == ["would"] and bool(self.p.claim.search(lead))
-        if (hypothetical and not reported) or re.search(r"\bif\b", lead, re.IGNORECASE):
+        if (hypothetical and not reported) or _RX25.search(lead):
             return True
         clause_text = text[m.clause[0] : m.clause[1]]
         if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not m.figures and (m.place is None or m.place.place.level == "country"):
@@ -824,9 +859,9 @@ class Extractor:
             return True
         if m.kind.group == "territory" and self.p.negated.search(" ".join(lead_words)):
             return True
-        if m.kind.group == "troops" and re.search(r"\b(?:hit|struck|targeted|strikes?\s+on|attacks?\s+on|destroyed)\s+(?:a|an|the)?\s*$", lead, re.IGNORECASE):
+        if m.kind.group == "troops" and _RX26.search(lead):
             return True  # "hit a concentration of enemy personnel": the strike's target, no troop event
-        if m.kind.group == "report" and re.search(r"\bno\b", " ".join(lead_words[-4:]) + " " + text[m.start : m.end], re.IGNORECASE):
+        if m.kind.group == "report" and _RX27.search(" ".join(lead_words[-4:]) + " " + text[m.start : m.end]):
             return True
         if m.kind.group == "diplomacy" and self.p.diplomacy_negated.search(" ".join([*lead_words[-4:], text[m.start : m.end]])):
             return True  # "Putin and Trump will not meet in the near future"
@@ -1176,7 +1211,7 @@ class Extractor:
 
         if said(self.p.dispute):
             verification = "disputed"
-        elif said(self.p.confirm) and not re.search(r"\b(?:not|un)\s*confirmed\b", lowered):
+        elif said(self.p.confirm) and not _RX28.search(lowered):
             verification = "confirmed"
         else:
             verification = "claimed"
@@ -1225,13 +1260,13 @@ class Extractor:
             values["target_category"] = target_category
         if target_name:
             values["target_name"] = target_name
-        if target_category == "residential" or (re.search(r"\bcivilians?\b", joined) and kind.group == "strike" and chosen.get("fatalities") is not None):
+        if target_category == "residential" or (_RX29.search(joined) and kind.group == "strike" and chosen.get("fatalities") is not None):
             values["civilian_targeting"] = target_category == "residential"
         tags = {kind.name}
         for tag, rx in self.p.tags:
             if said(rx):
                 tags.add(tag)
-        if re.search(r"\bcasualties\b", joined) and "fatalities" not in chosen and "injured" not in chosen:
+        if _RX30.search(joined) and "fatalities" not in chosen and "injured" not in chosen:
             tags.add("casualties_unquantified")
         values["tags"] = sorted(tags)
         first_text = " ".join(article.work[first.sentence.start : first.sentence.end].split())
@@ -1376,7 +1411,7 @@ def _dateline(text: str, sentence_start: int, d: DatePhrase) -> bool:
     """A wire dateline ("KYIV, Feb 10 (Wire) - ..."), which dates the report, not the event: a
     date after only a city (and country) in capitals at the start of its sentence, followed by
     a bracket or a dash."""
-    return bool(re.match(r"\s*(?:\(|[-–—]\s)", text[d.end : d.end + 3]) and _DATELINE_LEAD.fullmatch(text, sentence_start, d.start))
+    return bool(_RX31.match(text[d.end : d.end + 3]) and _DATELINE_LEAD.fullmatch(text, sentence_start, d.start))
 
 
 def _in_brackets(text: str, at: int, floor: int) -> bool:
@@ -1399,7 +1434,7 @@ def _reference(text: str, start: int, level: str = "country") -> bool:
     if not _REFERENCE_WORD.search(lead):
         return False  # most places have no origin or reference word before them (one cheap test)
     # "launched from the directions of Kursk, Oryol and Millerovo": every place of the list.
-    if _ORIGIN_BEFORE.search(lead) and not re.search(r"\bkm|kilomet|miles\b", lead[-40:]):
+    if _ORIGIN_BEFORE.search(lead) and not _RX32.search(lead[-40:]):
         return True
     return level == "country" and bool(_REFERENCE_BEFORE.search(lead))
 
