@@ -469,7 +469,9 @@ class Extractor:
         """The clause's day told relative to the event before ("the day before"), read once per clause."""
         key = (offset, -len(clause_text))
         if key not in self._told:
-            self._told[key] = self.p.relative_to_told.search(clause_text)
+            low = clause_text.lower()
+            # Lower-cased and matched case-sensitively: the same matches, several times faster.
+            self._told[key] = self.p.relative_to_told_lower.search(low) if len(low) == len(clause_text) else self.p.relative_to_told.search(clause_text)
         return self._told[key]
 
     def _clause_dates(self, clause_text: str, published: dt.date, offset: int) -> list[DatePhrase]:

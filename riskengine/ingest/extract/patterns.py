@@ -186,6 +186,7 @@ class Patterns:
         told = words_regex(list(self.told_offsets) or ["(?!)"]).pattern
         # ... and "two days later", "three days earlier": counted.
         self.relative_to_told = re.compile(rf"{told}|\b(?:a|one|two|three|four|five|six|\d)\s+days?\s+(?:later|after|earlier|before)\b", re.IGNORECASE)
+        self.relative_to_told_lower = re.compile(self.relative_to_told.pattern)
         self.destroy = words_regex(data.get("destroy_words", []))
         self.claim = words_regex(data.get("claim_words", []))
         self.confirm = words_regex(data.get("confirm_words", []))
