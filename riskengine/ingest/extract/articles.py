@@ -1351,7 +1351,8 @@ class Extractor:
 def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: int) -> tuple[int, int] | None:
     """The match of ``rx`` nearest the span, within ``window`` words either side of it."""
     words = _words(window)
-    left = words.match(text[:start][::-1])
+    # Only the text the window can reach is reversed (a long clause's whole prefix was).
+    left = words.match(text[max(0, start - 64 * window) : start][::-1])
     lo = start - left.end() if left else start
     right = words.match(text, end)
     hi = right.end() if right else end

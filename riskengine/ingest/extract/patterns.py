@@ -239,6 +239,7 @@ class Patterns:
         # cheaper): a sentence without one has no mention to look for.
         self.any_cue_lower = re.compile(rf"(?<![\w-])(?:{trie_alternation([*cue_words, *data.get('anaphora', [])], fold=True)})(?![\w-])")
         # Every cue word in a clause, overlapping ones too, in one pass (cue_words_in).
+        self._prefix_keys: dict[str, tuple[str, ...]] = {}
         self._cue_words = re.compile(rf"(?<![\w-])(?=({trie_alternation(cue_words, fold=True)})(?![\w-]))")
 
     def cue_words_in(self, text: str) -> set[str]:
@@ -247,10 +248,15 @@ class Patterns:
         with ("sanctions" in "sanctions package", "U.N" in "U.N.") are added, as a cue's own
         pattern finds them."""
         present: set[str] = set()
+        memo = self._prefix_keys
         for m in self._cue_words.finditer(text.lower()):
             phrase = m.group(1)
-            for cut in _PREFIX_ENDS.finditer(phrase):
-                present.add(phrase_key(phrase[: cut.start()]))
+            keys = memo.get(phrase)
+            if keys is None:  # the phrase's keys, worked out once per distinct phrase
+                keys = memo[phrase] = tuple(phrase_key(phrase[: cut.start()]) for cut in _PREFIX_ENDS.finditer(phrase))
+                if len(memo) > 10_000:
+                    memo.clear()
+            present.update(keys)
         return present
 
     def _kind(self, name: str, spec: dict[str, Any]) -> Kind:
