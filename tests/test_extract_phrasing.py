@@ -262,3 +262,8 @@ def test_sides_and_an_indefinite_attack(extractor: Extractor) -> None:
     text = "Delegations held talks in Geneva on Sunday.\n\nThe talks came a day after a Russian drone hit a building in Dnipro, killing four people."
     dates = {e.location: e.event_date for _, e in found(extractor, text, "2025-11-24")}
     assert dates == {"Geneva": dt.date(2025, 11, 23), "Dnipro": dt.date(2025, 11, 22)}
+
+
+def test_the_defender_named_in_a_tally_is_the_target(extractor: Extractor) -> None:
+    ((_, e),) = found(extractor, "Ukrainian air defences downed 48 of 61 drones, the air force said.")
+    assert (e.drones_launched, e.drones_intercepted, e.initiator_side, e.target_side) == (61, 48, "Russia", "Ukraine")

@@ -1159,7 +1159,9 @@ class Extractor:
         initiator = next((m.initiator for m in c.mentions if m.initiator and not m.anaphoric), None) or next((m.initiator for m in c.mentions if m.initiator), None)
         target = next((m.target for m in c.mentions if m.target and m.target != initiator), None)
         weapon_side = next((m.weapon_side for m in c.mentions if m.weapon_side), None)
-        if kind.name == "interception":
+        # Also for interceptions that became the strike by a launch count ("Ukrainian air
+        # defences downed 48 of 61 drones"): the side named shot the weapons down.
+        if kind.name == "interception" or (all(m.kind.name == "interception" for m in real) and self._defender_named(article, first, initiator)):
             # The side named as subject shot the weapons down: it is the target, not the attacker.
             defender = initiator if weapon_side is None or weapon_side != initiator else None
             initiator = weapon_side
@@ -1290,6 +1292,13 @@ class Extractor:
         provenance = {"event_id": event.event_id, "article": article.path, "kind": kind.name, "fields": prov}
         return ExtractedEvent(event, provenance)
 
+    def _defender_named(self, article: Article, m: Mention, side: str | None) -> bool:
+        """Whether ``side`` is named as the defender in the mention's clause ("Ukrainian air defences")."""
+        if side is None:
+            return False
+        clause = article.work[m.clause[0] : m.clause[1]]
+        return any(self.g.side_words.get(d.group(1)) == side for d in _SIDE_DEFENDERS.finditer(clause))
+
     def _target_category(self, article: Article, c: Cluster) -> str | None:
         best: tuple[int, str] | None = None
         for m in c.mentions:
@@ -1389,6 +1398,7 @@ _WEAPON_SIDE = re.compile(r"\b(Russian|Ukrainian|Iranian|Belarusian|North Korean
 _INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s+(?:(?:new|fresh|massive|major|large-scale|combined|deadly|overnight|russian|ukrainian|enemy)\s+){0,3}$")
 _CLAUSE_OPENING = re.compile(r"\W*(?:(?:and|but|then|also|only|just|meanwhile|yet)\W+)?", re.IGNORECASE)
 _REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member")
+_SIDE_DEFENDERS = re.compile(r"\b(Ukrainian|Russian|Ukraine['’]s|Russia['’]s|Belarusian|Polish|Romanian)\s+(?:[\w-]+\s+)?(?:air\s+defen[cs]es?|air\s+force|anti-aircraft|defen[cs]e\s+forces)")
 _TERRITORY_WORDS = ("territory", "soil", "airspace", "land")
 _TERRITORY_AFTER = re.compile(r"\s+(?:territory|soil|airspace|land)\b")
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
