@@ -267,3 +267,15 @@ def test_sides_and_an_indefinite_attack(extractor: Extractor) -> None:
 def test_the_defender_named_in_a_tally_is_the_target(extractor: Extractor) -> None:
     ((_, e),) = found(extractor, "Ukrainian air defences downed 48 of 61 drones, the air force said.")
     assert (e.drones_launched, e.drones_intercepted, e.initiator_side, e.target_side) == (61, 48, "Russia", "Ukraine")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia launched 550 drones and 40 missiles at Kyiv overnight, of which 500 and 35 respectively were intercepted.",
+        "Russia launched 550 drones and 40 missiles at Kyiv overnight. Of these, 500 and 35 respectively were shot down.",
+    ],
+)
+def test_intercepted_respectively(extractor: Extractor, text: str) -> None:
+    ((_, e),) = found(extractor, text)
+    assert (e.drones_launched, e.missiles_launched, e.drones_intercepted, e.missiles_intercepted) == (550, 40, 500, 35)

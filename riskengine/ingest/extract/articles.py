@@ -185,6 +185,7 @@ class Extractor:
             )
         self._last_weapon = (-1, None)
         self._last_told = None
+        self._launch_order: tuple[int, list[str]] = (-1, [])
         self._told: dict[tuple[int, int], re.Match[str] | None] = {}
         self._dates: dict[tuple[int, int], list[DatePhrase]] = {}
         self._starts = [x.start for x in article.sentences]
@@ -596,6 +597,18 @@ class Extractor:
                     continue
                 if _RX10.search(c_text[max(0, q.start - 25) : q.start]):
                     continue
+                # "550 drones and 40 missiles, of which 500 and 35 respectively were intercepted":
+                # the counts in the order of the weapons launched before them.
+                nxt_q = quantities[qi + 1] if qi + 1 < len(quantities) else None
+                if nxt_q is not None and _RX_AND.fullmatch(c_text, q.end, nxt_q.start) and self.p.respectively_after.match(c_text, nxt_q.end):
+                    order = [f.field.split("_")[0] for f in out if f.field.endswith("_launched")]
+                    if len(order) < 2 and self._launch_order[0] == sentence.paragraph:
+                        order = self._launch_order[1]  # "... 550 drones and 40 missiles. Of these, 500 and 35 respectively ..."
+                    if len(order) >= 2:
+                        for weapon, quantity in zip(order[-2:], (q, nxt_q), strict=True):
+                            out.append(Figure(f"{weapon}_intercepted", quantity.value, clause[0] + quantity.start, clause[0] + quantity.end, quantity.qualifier, claimed_by=claimant()))
+                        skip.add(qi + 1)
+                        continue
                 # "brought down 22 of them", "shot down 17 of 18", "destroyed 49 of 52 drones and
                 # missiles": the first number was intercepted, the second (if any) launched.
                 share = self._share(c_text, q, quantities[qi + 1] if qi + 1 < len(quantities) else None, last_weapon, clause[0])
@@ -645,6 +658,9 @@ class Extractor:
                     for fld in fields:
                         out.append(Figure(fld, 0, clause[0] + m.start(), clause[0] + m.end(), "negated"))
         self._last_weapon = (sentence.paragraph, last_weapon)
+        launched = [f.field.split("_")[0] for f in out if f.field.endswith("_launched")]
+        if len(launched) >= 2:
+            self._launch_order = (sentence.paragraph, launched)
         return out
 
     def _classify(self, c_text: str, q: Quantity, offset: int, last_weapon: str | None) -> Figure | None:
@@ -1399,6 +1415,7 @@ _INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s+(?:(?:new|fresh|massive|major|lar
 _CLAUSE_OPENING = re.compile(r"\W*(?:(?:and|but|then|also|only|just|meanwhile|yet)\W+)?", re.IGNORECASE)
 _REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member")
 _SIDE_DEFENDERS = re.compile(r"\b(Ukrainian|Russian|Ukraine['’]s|Russia['’]s|Belarusian|Polish|Romanian)\s+(?:[\w-]+\s+)?(?:air\s+defen[cs]es?|air\s+force|anti-aircraft|defen[cs]e\s+forces)")
+_RX_AND = re.compile(r"\s*,?\s+and\s+")
 _TERRITORY_WORDS = ("territory", "soil", "airspace", "land")
 _TERRITORY_AFTER = re.compile(r"\s+(?:territory|soil|airspace|land)\b")
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}

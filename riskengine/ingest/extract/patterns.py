@@ -233,6 +233,7 @@ class Patterns:
         )
         # "718 of the drones and seven of the missiles were shot down": the list's next share.
         self.share_list_after = re.compile(rf"\s*,?\s*and\s+[\w\s,-]{{1,60}}?\s+of\s+(?:the\s+|those\s+|these\s+)?(?:[\w-]+\s+)?(?:{self.weapons.pattern})", re.IGNORECASE)
+        self.respectively_after = re.compile(rf"\s+respectively\s+(?:(?:were|was|have\s+been|had\s+been)\s+)?(?:\w+\s+)?(?:{self.intercept.pattern})", re.IGNORECASE)
         self.intercept_after = re.compile(rf"\s*(?:[\w-]+\s+){{0,4}}?(?:(?:were|was|have\s+been|had\s+been)\s+)?(?:\w+\s+)?(?:{self.intercept.pattern})", re.IGNORECASE)
         cue_words = [w for spec in data["kinds"].values() for cue in spec.get("cues") or [] for w in cue.get("words") or []]
         # Any cue word or anaphora at all, in lower-cased text (case-sensitive patterns are much
