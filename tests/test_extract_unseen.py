@@ -351,5 +351,6 @@ def test_third_blind_set_is_kept_as_scored() -> None:
     # away from them, scored once at e36fb4d (blind3_first_run.txt: 0.780 / 0.661 / 0.716): the
     # honest figure that the final set's 0.925 overstated. A floor under it, so that a change that
     # loses what it found shows; raise it when its misses are fixed (it is then no longer blind).
+    # Its misses were fixed as classes of phrasing (tests/test_extract_phrasing.py): 1.0 since.
     report = evaluate(HERE / "blind3_gold.yaml", sorted((HERE / "blind3").iterdir()))
-    assert report.overall.f1 >= 0.7
+    assert report.overall.f1 >= 0.97, report.render()

@@ -26,7 +26,7 @@ from riskengine.core.errors import EventError, InputError, Issue, Location
 from riskengine.core.events import Event, FigureClaim, Source, Span
 from riskengine.ingest.derive.enrich import enrich_event
 from riskengine.ingest.extract.dates import DatePhrase, find_dates
-from riskengine.ingest.extract.gazetteer import Gazetteer, PlaceMention, default_gazetteer
+from riskengine.ingest.extract.gazetteer import Gazetteer, Place, PlaceMention, default_gazetteer
 from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities
 from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns, lower
 from riskengine.ingest.extract.text import (
@@ -36,6 +36,41 @@ from riskengine.ingest.extract.text import (
     parse_article,
     read_article,
 )
+
+# Inline patterns of the hot paths, compiled once (re's cache lookup per call cost a few percent).
+_RX0 = re.compile(r"(?:attack|strike)\s+", re.IGNORECASE)
+_RX1 = re.compile(r"\s+by\b")
+_RX2 = re.compile(r"\b(?:the|that|this)\s+(?:same\s+)?(city|town|region|oblast|province|village|area)\b")
+_RX3 = re.compile(r"-(?:made|built|designed|supplied|produced|era)\b")
+_RX4 = re.compile(r"\s+and\s+")
+_RX5 = re.compile(r"\bby\s+(?:the\s+)?$")
+_RX6 = re.compile(r"\b(?:on|against|at|into|of|in|with|between)\s+(?:the\s+)?$")
+_RX7 = re.compile(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?$")
+_RX8 = re.compile(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?(?:\w+\s+)?$")
+_RX9 = re.compile(r"\b(?:support of|to support|to help|to aid|to reinforce)\s+$")
+_RX10 = re.compile(r"\b(?:including|of whom|among them)\s+(?:\w+\s+)?$")
+_RX11 = re.compile(r"\s+of\s+(?:them|whom)\b")
+_RX12 = re.compile(r"\b(?:including|among them)\s+$")
+_RX13 = re.compile(r"(?:\s*(?!(?:in|on|at|by|with|from|after|during|of|were|was|people|civilians|persons)\b)[\w'’-]+){1,5}", re.IGNORECASE)
+_RX14 = re.compile(r"\s*(km|kilometres|kilometers|kilometre|kilometer|miles|mile)\b", re.IGNORECASE)
+_RX15 = re.compile(r"\s+(?:\w+\s+){0,1}from\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(border|front line|frontline|front)\b")
+_RX16 = re.compile(r"\b(Russian|Ukrainian|Iranian)\b")
+_RX17 = re.compile(r"\bwith\s+(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?$", re.IGNORECASE)
+_RX18 = re.compile(r"\s*(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:reportedly|successfully|all)\s+)?(?:shot\s+down|intercepted|downed|destroyed|neutrali[sz]ed|jammed)")
+_RX19 = re.compile(r"\s*(fatalities|deaths|dead|bodies|injuries|wounded|injured)\b", re.IGNORECASE)
+_RX20 = re.compile(r"\s*(?:,\s*|\s+)(?:and\s+)?(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?")
+_RX21 = re.compile(r"[.;:]")
+_RX22 = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|those\s+|these\s+)?")
+_RX23 = re.compile(r"\s+(?:out\s+)?of\s+(?:them|those|these|which)\b")
+_RX24 = re.compile(r"\b(Russia|Russian|Ukraine|Ukrainian|Moscow|Kyiv|Kremlin)(?:['’]s)?\s+(?:(?:\w+\s+){0,2}?(?:ministry|military|army|forces|intelligence|air\s+force|general\s+staff|officials?|command|governor|authorities|defen[cs]e|security\s+services)|(?:countered|claims|claimed|said|says))", re.IGNORECASE)
+_RX25 = re.compile(r"\bif\b", re.IGNORECASE)
+_RX26 = re.compile(r"\b(?:hit|struck|targeted|strikes?\s+on|attacks?\s+on|destroyed)\s+(?:a|an|the)?\s*$", re.IGNORECASE)
+_RX27 = re.compile(r"\bno\b", re.IGNORECASE)
+_RX28 = re.compile(r"\b(?:not|un)\s*confirmed\b")
+_RX29 = re.compile(r"\bcivilians?\b")
+_RX30 = re.compile(r"\bcasualties\b")
+_RX31 = re.compile(r"\s*(?:\(|[-–—]\s)")
+_RX32 = re.compile(r"\bkm|kilomet|miles\b")
 
 _DERIVED_PARTS = frozenset(["notes", "sides", "distances"])
 
@@ -76,6 +111,7 @@ class Mention:
     weapon_side: str | None = None
     mutual: bool = False
     needs_place: bool = False  # from a cue that makes an event only with a place of its own
+    national: bool = False  # its clause counts for a whole country ("a total of ... over Russian regions")
 
 
 _LEVEL_ORDER = {"place": 0, "region": 1, "country": 2}
@@ -131,6 +167,7 @@ class Extractor:
         self.p = patterns or load_patterns()
         self.g = gazetteer or default_gazetteer()
         self._last_weapon: tuple[int, str | None] = (-1, None)
+        self._last_told: DatePhrase | None = None
 
     # -- public ------------------------------------------------------------------------------
 
@@ -147,22 +184,32 @@ class Extractor:
                 f"no date for {article.path}",
             )
         self._last_weapon = (-1, None)
+        self._last_told = None
+        self._launch_order: tuple[int, list[str]] = (-1, [])
+        self._told: dict[tuple[int, int], re.Match[str] | None] = {}
         self._dates: dict[tuple[int, int], list[DatePhrase]] = {}
         self._starts = [x.start for x in article.sentences]
+        self._article_sentences = article.sentences
         # Each sentence's places, read once without the article's countries (which are these
         # places' countries); a sentence is read again with them only where they could matter.
         self._places = [self.g.scan_detail(article.work[x.start : x.end]) for x in article.sentences]
         countries = {p.place.country for places, _ in self._places for p in places}
         mentions: list[Mention] = []
         last_mentions: list[Mention] = []
+        since = 0  # sentences of substance since the last mention
         for sentence in article.sentences:
             if sentence.heading:
                 continue
             found = self._sentence(article, sentence, countries, last_mentions)
             mentions.extend(found)
             if found:
-                last_mentions = found
-            elif last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and sentence.index - last_mentions[-1].sentence.index > 3:
+                last_mentions, since = found, 0
+                continue
+            # A transcript's short turns ("Were there casualties?" "Unfortunately, yes.") do not
+            # separate the casualties from the strike they answer about.
+            if len(article.work[sentence.start : sentence.end].split()) > 5:
+                since += 1
+            if last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and since > 3:
                 last_mentions = []
         clusters = self._drop_totals(self._cluster(mentions, article.published), article.published)
         events = [self._event(article, c) for c in clusters if self._anchored(c)]
@@ -187,6 +234,7 @@ class Extractor:
             places = [PlaceMention(pm.start + shift, pm.end + shift, pm.text, pm.place, pm.side_adjective, pm.side, pm.district) for pm in found]
         for m in mentions:
             self._fill(article, m, places, recent)
+            m.national = m.kind.name == "interception" and bool(_NATIONAL.search(text, m.clause[0], m.clause[1]))
             if m.needs_place and (m.place is None or m.inherited_place or m.place.place.level == "country"):
                 m.anaphoric = True  # "The strike on the plant was reported ...": a reference back
         # Two events in one clause ("spoke by phone ... and offered talks in Istanbul"): a
@@ -194,6 +242,7 @@ class Extractor:
         for m in mentions:
             if m.place is not None and not m.inherited_place and m.place.place.level != "country":
                 rivals = [o for o in mentions if o is not m and not o.anaphoric and o.clause == m.clause and o.kind.name != m.kind.name]
+                rivals = [o for o in rivals if not (o.kind.group == "troops" and self._blocked(article, o))]  # a strike's target is no rival
                 mine = _distance(m.place.start, m.place.end, m.start, m.end)
                 if any(_distance(m.place.start, m.place.end, o.start, o.end) < mine for o in rivals):
                     m.place = None
@@ -249,15 +298,28 @@ class Extractor:
         subject = low if folded else text
         # Only the cues one of whose words is in the clause, in the order of patterns.yaml.
         candidates = {id(entry[2]): entry for word in present for entry in self.p.cues_by_word.get(word, ())}
+        blocked: list[tuple[int, int]] | None = None  # phrases that name no event, read at the first cue found
         for _, kind, cue in sorted(candidates.values(), key=lambda entry: entry[0]):
             for m in (lower(cue.words) if folded else cue.words).finditer(subject):
                 start, end = m.start(), m.end()
+                if blocked is None:
+                    blocked = [(b.start(), b.end()) for b in (lower(self.p.not_cues) if folded else self.p.not_cues).finditer(subject)]
+                if blocked and any(b0 <= start < b1 for b0, b1 in blocked):
+                    continue
                 if cue.near is not None:
                     near = _within_words(subject, start, end, lower(cue.near) if folded else cue.near, cue.window)
                     if near is None:
                         continue
                     # "attack drones", "strike drones" name a kind of weapon, not an attack.
-                    if near[1] <= start and re.fullmatch(r"(?:attack|strike)\s+", text[near[0] : start], re.IGNORECASE):
+                    if near[1] <= start and _RX0.fullmatch(text[near[0] : start]):
+                        continue
+                    if (
+                        cue.active_near is not None
+                        and cue.active_near.fullmatch(subject, near[0], near[1])
+                        and (near[0] < end or self.p.passive.search(subject, end, near[0]) or _RX1.match(subject[near[1] :]))
+                    ):
+                        continue
+                    if cue.object_only and near[1] <= start and self._active_weapon_subject(subject, near, start, end, cue):
                         continue
                     start, end = min(start, near[0]), max(end, near[1])
                 if cue.refers_back and not self._weapons_before(article, sentence, clause[0] + start):
@@ -268,14 +330,35 @@ class Extractor:
                     # ("struck the Saky air base ... with Neptune missiles").
                     span = text[start:end] if kind.name != "remote_strike" else text[start:]
                     mention.weapons = [self.p.weapon_of.get(w.group(0).lower(), "") for w in self.p.weapons.finditer(span)]
+                    if kind.name == "remote_strike" and not mention.weapons:
+                        # "Using long-range drones, the Defence Forces struck ...", "units of the
+                        # Unmanned Systems Forces struck ...": the weapon named before the verb.
+                        mention.weapons = [self.p.weapon_of.get(w.group(0).lower(), "") for w in self.p.weapons.finditer(text, 0, start)]
+                        mention.weapons = mention.weapons or [self.p.unit_weapon[u.group(0).lower()] for u in self.p.weapon_units.finditer(text)]
                 found.append(mention)
         if self.p.anaphora.pattern:
             strike_kind = self.p.kinds.get("drone_strike")
             for m in (lower(self.p.anaphora) if folded else self.p.anaphora).finditer(subject):
                 s, e = clause[0] + m.start(), clause[0] + m.end()
                 if strike_kind and not any(f.start <= s < f.end or s <= f.start < e for f in found):
-                    found.append(Mention(strike_kind, s, e, sentence, clause, anaphoric=True))
+                    # "A Russian attack on Kharkiv ... injured seven": an indefinite strike word
+                    # with a place of its own is a new strike whose weapon is not named.
+                    if _INDEFINITE_BEFORE.search(subject, max(0, m.start() - 40), m.start()) and "remote_strike" in self.p.kinds and m.group(0).lower() in ("attack", "strike", "raid", "assault", "bombardment"):
+                        found.append(Mention(self.p.kinds["remote_strike"], s, e, sentence, clause, needs_place=True))
+                    else:
+                        found.append(Mention(strike_kind, s, e, sentence, clause, anaphoric=True))
         return found
+
+    def _active_weapon_subject(self, subject: str, near: tuple[int, int], start: int, end: int, cue: Any) -> bool:
+        """Whether the weapon before an interception verb is its active subject ("a cruise missile
+        brought down a section of the building"), with no weapon or air defence after the verb."""
+        between = subject[near[1] : start]
+        if self.p.passive.search(between) or _RX1.match(subject[end:]) or self.p.defenders.search(subject[near[0] : near[1]]):
+            return False
+        if self.p.defenders.search(subject, max(0, near[0] - 40), near[0]):
+            return False  # "air defences ... drones ... destroyed": the defender is the subject
+        after = _words(cue.window).match(subject, end)
+        return not (after and (cue.near or self.p.weapons).search(subject, end, after.end()))
 
     def _weapons_before(self, article: Article, sentence: Sentence, at: int) -> bool:
         """Whether drones or missiles were named before ``at``: earlier in its sentence, or
@@ -310,9 +393,23 @@ class Extractor:
         # Place: the most specific place in the clause, nearest the cue; country names after
         # "from"/"near" are reference points ("mere miles from NATO member Romania"), and the
         # acting side's own name is not where the event happened.
-        candidates = [p for p in places if m.clause[0] <= p.start < m.clause[1] and not p.side_adjective]
-        candidates = [p for p in candidates if not _reference(text, p.start, p.place.level)]
-        candidates = [p for p in candidates if not (p.place.level == "country" and (m.mutual or self.g.side_of(p.place.country) == m.initiator))]
+        # "on Belarusian territory", "on Russian soil": the country itself.
+        candidates = [
+            p if not p.side_adjective else PlaceMention(p.start, p.end, p.text, Place(None, p.place.country, "country"))
+            for p in places
+            if m.clause[0] <= p.start < m.clause[1] and (not p.side_adjective or (p.place.country and text.startswith(_TERRITORY_WORDS, p.end + 1) and _TERRITORY_AFTER.match(text, p.end)))
+        ]
+        # Drones shot down "flying towards Moscow", "approaching the city": that city, for an
+        # interception (elsewhere "towards" names a reference point).
+        candidates = [
+            p
+            for p in candidates
+            if not _reference(text, p.start, p.place.level)
+            or (m.kind.name == "interception" and _HEADING_FOR.search(text, max(0, p.start - 30), p.start))
+            # "sent around forty drones toward Zaporizhzhia": the town a strike was sent at
+            or (m.kind.group == "strike" and p.place.level == "place" and _SENT_TOWARDS.search(text, m.clause[0], p.start))
+        ]
+        candidates = [p for p in candidates if not (p.place.level == "country" and (m.mutual or self.g.side_of(p.place.country) == m.initiator) and not (text.startswith(_TERRITORY_WORDS, p.end + 1) and _TERRITORY_AFTER.match(text, p.end)))]
         # "56 drones over eight regions, including 11 over the Saratov region": the place of a
         # part is not the event's.
         candidates = [p for p in candidates if not (p.start >= m.end and _PART_BEFORE.search(text, m.end, p.start))]
@@ -337,10 +434,29 @@ class Extractor:
         dates = [d for d in self._clause_dates(clause_text, published, m.clause[0]) if not _dateline(text, m.sentence.start, d)]
         # A date in brackets qualifies another ("On the night of 12 July (from 18:00 on 11 July)").
         dates = [d for d in dates if not _in_brackets(text, d.start, m.clause[0])] or dates
+        rel = self._relative_to_told(clause_text, m.clause[0]) if self._last_told is not None and self._last_told.start < m.sentence.start else None
+        # "Two days later, Russia hit ..." and "drones hit Dnipro a day after the talks" count
+        # from the event before; "the talks came a day after a Russian drone hit ..." the other
+        # way (the strike follows the phrase, in its subordinate clause).
+        backwards = rel is not None and not _CLAUSE_OPENING.fullmatch(clause_text, 0, rel.start()) and m.start >= m.clause[0] + rel.end()
+        if rel is not None and all(d.start <= m.clause[0] + rel.start() < d.end or not d.text for d in dates):
+            # "Hours before the delegations sat down, glide bombs struck ...", "The day before,
+            # drones hit a substation", "Two days later, Russia hit Poltava": counted from the
+            # day of the event told in an earlier sentence, not from the report's.
+            assert self._last_told is not None
+            phrase = " ".join(rel.group(0).lower().split())
+            days = self.p.told_offsets.get(phrase)
+            if days is None:  # "two days later": the number of days, the direction
+                n, later = _DAYS_RELATIVE.fullmatch(phrase).group(1, 2)  # type: ignore[union-attr]
+                days = (_SMALL_NUMBERS.get(n) or int(n)) * (1 if later in ("later", "after") else -1)
+            days = -days if backwards else days
+            dates = [DatePhrase(m.clause[0] + rel.start(), m.clause[0] + rel.end(), rel.group(0), self._last_told.date + dt.timedelta(days=days))]
         if dates:
             # Nearest the cue, but not across "after"/"before" ("died in hospital on Monday after
             # a missile hit the terminal on Sunday night": Sunday is the strike's day).
             m.date = min(dates, key=lambda d: _distance(d.start, d.end, m.start, m.end) + (1000 if _SUBORDINATE.search(text, min(d.end, m.end), max(d.start, m.start)) else 0))
+        if m.date is not None and not m.date.future and not m.anaphoric:
+            self._last_told = m.date
         # Status of a diplomatic event.
         if m.kind.status:
             for status, rx in m.kind.status:
@@ -349,6 +465,15 @@ class Extractor:
                     break
         if m.status is None:
             m.status = m.kind.default_status
+
+    def _relative_to_told(self, clause_text: str, offset: int) -> re.Match[str] | None:
+        """The clause's day told relative to the event before ("the day before"), read once per clause."""
+        key = (offset, -len(clause_text))
+        if key not in self._told:
+            low = clause_text.lower()
+            # Lower-cased and matched case-sensitively: the same matches, several times faster.
+            self._told[key] = self.p.relative_to_told_lower.search(low) if len(low) == len(clause_text) else self.p.relative_to_told.search(clause_text)
+        return self._told[key]
 
     def _clause_dates(self, clause_text: str, published: dt.date, offset: int) -> list[DatePhrase]:
         """The date phrases of a clause, read once for all its mentions."""
@@ -361,7 +486,13 @@ class Extractor:
         """A mention without a place in its sentence: the last town or region named earlier in its paragraph."""
         best: PlaceMention | None = None
         # "the region", "the city": the last town or region named before, in any paragraph.
-        back_reference = re.search(r"\b(?:the|that|this)\s+(?:same\s+)?(?:city|town|region|oblast|province|village|area)\b", article.work[m.clause[0] : m.clause[1]])
+        clause_text = article.work[m.clause[0] : m.clause[1]]
+        back_reference = _RX2.search(clause_text)
+        # "dropped two guided bombs on the Industrialnyi district": a city's district, the city
+        # named before (a broadcast's lead: "We begin in Kharkiv").
+        district = _CITY_DISTRICT.search(clause_text)
+        towns_only = bool(district) or bool(back_reference and back_reference.group(1) in ("city", "town", "village"))
+        back_reference = back_reference or district
         # Backwards from the mention, a bounded look-back (12 sentences) so that extraction stays
         # linear in the article's size.
         for index in range(m.sentence.index - 1, max(-1, m.sentence.index - 13), -1):
@@ -370,9 +501,14 @@ class Extractor:
                 break
             if s.heading:
                 continue
-            for p in self._places[index][0]:
-                if p.place.level != "country" and not p.side_adjective:
-                    best = PlaceMention(p.start + s.start, p.end + s.start, p.text, p.place)
+            # The last qualifying place of the sentence (checked from its end: most fail early).
+            for p in reversed(self._places[index][0]):
+                if p.place.level == "country" or p.side_adjective or (towns_only and p.place.level != "place"):
+                    continue
+                if _reference(article.work, p.start + s.start, p.place.level) or _AUTHORITY_AFTER.match(article.work, p.end + s.start):
+                    continue  # an origin; "the Sumy regional military administration" speaks, it is not hit
+                best = PlaceMention(p.start + s.start, p.end + s.start, p.text, p.place)
+                break
             if best is not None:
                 return best
         return best
@@ -380,30 +516,41 @@ class Extractor:
     def _sides(self, article: Article, m: Mention, places: list[PlaceMention]) -> None:
         text = article.work
         # "Iranian-made", "Soviet-era" name where a weapon comes from, not a side of the event.
-        named = [(p, self._side_of_mention(p)) for p in places if m.clause[0] <= p.start < m.clause[1] and not re.match(r"-(?:made|built|designed|supplied|produced|era)\b", text[p.end : p.end + 12])]
+        named = [(p, self._side_of_mention(p)) for p in places if m.clause[0] <= p.start < m.clause[1] and not _RX3.match(text[p.end : p.end + 12])]
         sides = [(p, side) for p, side in named if side is not None]
         # "Russia and Ukraine have engaged in..." names both sides: an exchange, no one initiator.
         for (p1, s1), (p2, s2) in itertools.pairwise(sides):
-            if s1 != s2 and p2.end <= m.start and re.fullmatch(r"\s+and\s+", text[p1.end : p2.start]):
+            if s1 != s2 and p2.end <= m.start and _RX4.fullmatch(text[p1.end : p2.start]):
                 m.mutual = True
         for p, side in sides:
             before = text[max(m.clause[0], p.start - 25) : p.start]
-            if p.start >= m.end and re.search(r"\bby\s+(?:the\s+)?$", before):
+            if p.start >= m.end and _RX5.search(before):
                 m.initiator = side
         if m.initiator is None and not m.mutual:
             preceding = [(p, side) for p, side in sides if p.start < m.end]
-            subject = [(p, side) for p, side in preceding if not re.search(r"\b(?:on|against|at|into|of|in|with|between)\s+(?:the\s+)?$", text[max(0, p.start - 15) : p.start])]
+            subject = [
+                (p, side)
+                for p, side in preceding
+                if not _RX6.search(text[max(0, p.start - 15) : p.start]) and not self.p.object_before.search(text, max(0, p.start - 25), p.start)
+            ]
+            # The side before the verb ("Ukrainian forces hit a Russian ammunition depot").
+            before_verb = [x for x in subject if x[0].end <= m.start] if m.kind.name == "remote_strike" else []
             if subject:
-                m.initiator = subject[-1][1]
+                m.initiator = (before_verb or subject)[-1][1]
+        weapon_adjective = _WEAPON_SIDE.search(text, m.clause[0], m.clause[1]) if m.kind.group == "strike" and (m.initiator is None or m.weapons or m.kind.name == "interception") else None
+        if m.initiator is None and not m.mutual and m.kind.name != "interception" and weapon_adjective:
+            m.initiator = self.g.side_words.get(weapon_adjective.group(1))  # "a swarm of Russian drones descended on ..."
         for p, side in sides:
-            if p.start >= m.start and side != m.initiator and (p.start >= m.end or re.search(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?$", text[max(0, p.start - 15) : p.start])):
+            if weapon_adjective is not None and p.start == weapon_adjective.start():
+                continue  # the weapons' side is not the target
+            if p.start >= m.start and side != m.initiator and (p.start >= m.end or _RX7.search(text[max(0, p.start - 15) : p.start]) or self.p.object_before.search(text, max(0, p.start - 25), p.start)):
                 lead = text[max(m.clause[0], p.start - 20) : p.start]
-                if re.search(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?(?:\w+\s+)?$", lead) or p.start < m.end:
+                if _RX8.search(lead) or p.start < m.end or self.p.object_before.search(lead):
                     m.target = m.target or side
-                if re.search(r"\b(?:support of|to support|to help|to aid|to reinforce)\s+$", lead):
+                if _RX9.search(lead):
                     m.beneficiary = side
         if m.weapons or m.kind.name == "interception":
-            w = re.search(r"\b(Russian|Ukrainian|Iranian|Belarusian|North Korean)\s+(?:[\w-]+\s+){0,2}?(?:drones?|UAVs?|unmanned|missiles?)", text[m.clause[0] : m.clause[1]])
+            w = weapon_adjective if m.kind.group == "strike" else _WEAPON_SIDE.search(text, m.clause[0], m.clause[1])
             if w:
                 m.weapon_side = self.g.side_words.get(w.group(1))
 
@@ -448,8 +595,20 @@ class Extractor:
                 start, _end = clause[0] + q.start, clause[0] + q.end
                 if qi in skip or (blocked_from is not None and start > blocked_from):
                     continue
-                if re.search(r"\b(?:including|of whom|among them)\s+(?:\w+\s+)?$", c_text[max(0, q.start - 25) : q.start]):
+                if _RX10.search(c_text[max(0, q.start - 25) : q.start]):
                     continue
+                # "550 drones and 40 missiles, of which 500 and 35 respectively were intercepted":
+                # the counts in the order of the weapons launched before them.
+                nxt_q = quantities[qi + 1] if qi + 1 < len(quantities) else None
+                if nxt_q is not None and _RX_AND.fullmatch(c_text, q.end, nxt_q.start) and self.p.respectively_after.match(c_text, nxt_q.end):
+                    order = [f.field.split("_")[0] for f in out if f.field.endswith("_launched")]
+                    if len(order) < 2 and self._launch_order[0] == sentence.paragraph:
+                        order = self._launch_order[1]  # "... 550 drones and 40 missiles. Of these, 500 and 35 respectively ..."
+                    if len(order) >= 2:
+                        for weapon, quantity in zip(order[-2:], (q, nxt_q), strict=True):
+                            out.append(Figure(f"{weapon}_intercepted", quantity.value, clause[0] + quantity.start, clause[0] + quantity.end, quantity.qualifier, claimed_by=claimant()))
+                        skip.add(qi + 1)
+                        continue
                 # "brought down 22 of them", "shot down 17 of 18", "destroyed 49 of 52 drones and
                 # missiles": the first number was intercepted, the second (if any) launched.
                 share = self._share(c_text, q, quantities[qi + 1] if qi + 1 < len(quantities) else None, last_weapon, clause[0])
@@ -462,7 +621,7 @@ class Extractor:
                     last_weapon = share[0].field.split("_")[0]
                     item_field = share[0].field
                     continue
-                if re.match(r"\s+of\s+(?:them|whom)\b", c_text[q.end :]):
+                if _RX11.match(c_text[q.end :]):
                     continue
                 classified = self._classify(c_text, q, clause[0], last_weapon)
                 if classified is None and item_field and _LIST_ITEM_AFTER.match(c_text, q.end):
@@ -484,9 +643,12 @@ class Extractor:
             # "injuring a 64-year-old man", "a child was killed": one person.
             for m in self.p.one_person.finditer(c_text) if self.p.person_noun.search(c_text) else ():
                 verb = (m.group(1) or m.group(2) or "").lower()
-                if not verb or re.search(r"\b(?:including|among them)\s+$", c_text[max(0, m.start() - 12) : m.start()]):
+                if not verb or _RX12.search(c_text[max(0, m.start() - 12) : m.start()]):
                     continue
-                fld = "fatalities" if verb.startswith("kill") else "hospitalised" if verb.startswith("hosp") else "injured"
+                if m.group(2):
+                    fld = next(f for f, rx in self.p.one_person_fields.items() if rx.fullmatch(m.group(2)))
+                else:
+                    fld = "fatalities" if verb.startswith("kill") else "hospitalised" if verb.startswith("hosp") else "injured"
                 out.append(Figure(fld, 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
             for rx, fields in self.p.negations if self.p.any_negation.search(c_text) else ():
                 for m in rx.finditer(c_text):
@@ -496,6 +658,9 @@ class Extractor:
                     for fld in fields:
                         out.append(Figure(fld, 0, clause[0] + m.start(), clause[0] + m.end(), "negated"))
         self._last_weapon = (sentence.paragraph, last_weapon)
+        launched = [f.field.split("_")[0] for f in out if f.field.endswith("_launched")]
+        if len(launched) >= 2:
+            self._launch_order = (sentence.paragraph, launched)
         return out
 
     def _classify(self, c_text: str, q: Quantity, offset: int, last_weapon: str | None) -> Figure | None:
@@ -505,12 +670,12 @@ class Extractor:
         before = c_text[max(0, q.start - 40) : q.start]
         # Noun after the number, past up to three modifiers ("12 ballistic and cruise missiles").
         words_after = after.strip().split()
-        head = re.match(r"(?:\s*(?!(?:in|on|at|by|with|from|after|during|of|were|was|people|civilians|persons)\b)[\w'’-]+){1,5}", after, re.IGNORECASE)
+        head = _RX13.match(after)
         head_span = head.group(0) if head else ""
-        unit = re.match(r"\s*(km|kilometres|kilometers|kilometre|kilometer|miles|mile)\b", after, re.IGNORECASE)
+        unit = _RX14.match(after)
         if unit:
             tail = after[unit.end() :]
-            where = re.match(r"\s+(?:\w+\s+){0,1}from\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(border|front line|frontline|front)\b", tail)
+            where = _RX15.match(tail)
             if where:
                 fld = "distance_from_border_km" if where.group(1) == "border" else "distance_from_front_km"
                 return Figure(fld, round(q.value * self.p.distance_units[unit.group(1).lower()], 1), offset + q.start, offset + q.end, q.qualifier)
@@ -518,7 +683,7 @@ class Extractor:
         weapon_m = self.p.weapons.search(head_span) if head_span else None
         if weapon_m:
             weapon = self.p.weapon_of[weapon_m.group(0).lower()]
-            side = re.search(r"\b(Russian|Ukrainian|Iranian)\b", head_span)
+            side = _RX16.search(head_span)
             weapon_side = side.group(1) if side else None
             if weapon == "aircraft":
                 near = c_text[max(0, q.start - 40) : q.end + 60]
@@ -526,20 +691,25 @@ class Extractor:
                     return Figure("aircraft_destroyed", q.value, offset + q.start, offset + q.end, q.qualifier)
                 return None
             role = self._weapon_role(c_text, q)
-            if role is None and re.search(r"\bwith\s+(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?$", before, re.IGNORECASE):
-                role = "launched"  # "attacked Dnipro with more than 40 drones"
+            if role is None and (
+                _RX17.search(before)
+                or self._with_list(c_text[max(0, q.start - 90) : q.start])
+            ):
+                role = "launched"  # "attacked Dnipro with more than 40 drones", "... with 728 drones and 13 missiles"
             if role is None:
                 return None
             return Figure(f"{weapon}s_{role}", q.value, offset + q.start, offset + q.end, q.qualifier, weapon_side=weapon_side)
         if any(self.p.troops.fullmatch(w.strip(".,;")) for w in words_after[:3]):
             return Figure("troops", q.value, offset + q.start, offset + q.end, q.qualifier)
         # Role words right after: "40 were shot down", "three people dead", "35 people were hospitalised".
-        if re.match(r"\s*(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:reportedly|successfully|all)\s+)?(?:shot\s+down|intercepted|downed|destroyed|neutrali[sz]ed|jammed)", after) and last_weapon:
+        if _RX18.match(after) and last_weapon:
             return Figure(f"{last_weapon}_intercepted", q.value, offset + q.start, offset + q.end, q.qualifier)
-        people_after = bool(self.p.people_after.match(after))
+        people_m = self.p.people_after.match(after)
+        people_after = bool(people_m)
         gap = self.p.casualty_gap.match(after)
         for fld in PERSON_FIELDS:
-            if self.p.casualty[fld].match(after, gap.end() if gap else 0):
+            # "four passengers sustained shrapnel wounds": the verb is part of the phrase.
+            if self.p.casualty[fld].match(after, gap.end() if gap else 0) or (people_m and self.p.casualty[fld].match(after, people_m.end() + 1)):
                 return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         # "The death toll from Thursday's strike has risen to nine".
         for fld, rx in self.p.toll_before.items():
@@ -552,19 +722,29 @@ class Extractor:
                 if not nxt or people_after or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during") or not nxt.isalpha():
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         # "we have three fatalities"
-        m = re.match(r"\s*(fatalities|deaths|dead|injuries|wounded|injured)\b", after, re.IGNORECASE)
+        m = _RX19.match(after)
         if m:
             word = m.group(1).lower()
-            fld = "fatalities" if word in ("fatalities", "deaths", "dead") else "injured"
+            fld = "fatalities" if word in ("fatalities", "deaths", "dead", "bodies") else "injured"
             return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         return None
+
+    def _with_list(self, before: str) -> bool:
+        """The second weapon of "with N drones and M missiles": the list after "with" goes on."""
+        w = before.rfind("with ")
+        if w == -1:
+            return False
+        listed = before[w:]
+        named = list(self.p.weapons.finditer(listed))
+        last = named[-1] if named else None
+        return last is not None and bool(_RX20.fullmatch(listed[last.end() :])) and not _RX21.search(listed)
 
     def _share(self, c_text: str, q: Quantity, nxt: Quantity | None, last_weapon: str | None, offset: int) -> list[Figure]:
         """Interceptions given as a share: "N of them/those", "N of M [weapons]", after an
         intercept verb ("air defences brought down 22 of them") or before one ("17 of 18 drones
         were shot down")."""
         after = c_text[q.end :]
-        of = re.match(r"\s+(?:out\s+)?of\s+(?:the\s+|those\s+|these\s+)?", after)
+        of = _RX22.match(after)
         if not of:
             return []
         before = c_text[max(0, q.start - 60) : q.start]
@@ -572,7 +752,7 @@ class Extractor:
         verb_before = bool(self.p.intercept_before.search(before)) or bool(_SHARE_BEFORE.search(before) and self.p.intercept.search(before))
         total: Quantity | None = nxt if nxt is not None and nxt.start == q.end + of.end() - 0 and nxt.qualifier != "vague" else None
         rest = c_text[(total.end if total else q.end + of.end()) :]
-        pronoun = re.match(r"\s+(?:out\s+)?of\s+(?:them|those|these|which)\b", after)
+        pronoun = _RX23.match(after)
         # "442 of the drones", "41 of those missiles": the weapons named again, with the article.
         named = None
         if total is None and not pronoun and of.group(0).rstrip().endswith(("the", "those", "these")):
@@ -581,6 +761,10 @@ class Extractor:
             return []
         weapon_m = named or self.p.weapons.match(rest.lstrip()[:60]) or (self.p.weapons.search(rest[:40]) if total else None)
         verb_after = bool(self.p.intercept_after.match(rest))
+        if not verb_after:
+            # "718 of the drones and seven of the missiles were shot down": the verb after the list.
+            also = self.p.share_list_after.match(rest, named.end() if named else 0)
+            verb_after = bool(also and self.p.intercept_after.match(rest, also.end()))
         if not (verb_before or verb_after):
             return []
         weapon = self.p.weapon_of.get(weapon_m.group(0).lower()) if weapon_m else None
@@ -616,6 +800,9 @@ class Extractor:
             m2 = rx.search(after)
             if m2:
                 cands.append((m2.start() + 5, role))
+        listed = self.p.intercept_after_list.match(after)
+        if listed:  # "18 missiles and 226 drones were neutralised": the verb after governs the list
+            cands.append((0, "intercepted"))
         subject = self.p.launch_subject.match(after)
         if subject:  # "more than a dozen Shahed drones attacked the city"
             cands.append((subject.end() - subject.start(3) + 5, "launched"))
@@ -628,7 +815,7 @@ class Extractor:
         if not claim:
             return None
         window = c_text[max(0, claim.start() - 60) : claim.end() + 60]
-        m = re.search(r"\b(Russia|Russian|Ukraine|Ukrainian|Moscow|Kyiv|Kremlin)(?:['’]s)?\s+(?:(?:\w+\s+){0,2}?(?:ministry|military|army|forces|intelligence|air\s+force|general\s+staff|officials?|command|governor|authorities|defen[cs]e|security\s+services)|(?:countered|claims|claimed|said|says))", window, re.IGNORECASE)
+        m = _RX24.search(window)
         if not m:
             return None
         return self.g.side_words.get(m.group(1)) or self.g.side_words.get(m.group(1).capitalize())
@@ -645,21 +832,43 @@ class Extractor:
                 # Casualties told in a later sentence are a strike's: an interception claimed
                 # ("four of them were shot down") does not take the next item's "no one was hurt".
                 pool = [m for m in recent if _accepts(m, f) and not (f.field in PERSON_FIELDS and m.kind.name == "interception")][-1:]
+                if pool and f.qualifier == "negated" and pool[0].sentence.paragraph != sentence.paragraph and any(self._other_town(s, pool[0]) for s in self._paragraph_so_far(sentence)):
+                    continue  # a live blog's next entry: "Moldova says a drone crashed near Tudora. No one was hurt."
             if not pool:
                 continue
             inside = [m for m in pool if m.start <= f.start < m.end]
             target = inside[0] if inside else min(pool, key=lambda m: _distance(m.start, m.end, f.start, f.end) + (0 if m.start <= f.start else 10))
             target.figures.append(f)
 
+    def _paragraph_so_far(self, sentence: Sentence) -> list[Sentence]:
+        """The sentence and up to two before it in its paragraph."""
+        out = [sentence]
+        for index in range(sentence.index - 1, max(-1, sentence.index - 3), -1):
+            s = self._article_sentences[index]
+            if s.paragraph != sentence.paragraph:
+                break
+            out.append(s)
+        return out
+
+    def _other_town(self, sentence: Sentence, m: Mention) -> bool:
+        """Whether the sentence names a town other than the mention's."""
+        own = m.place.place if m.place is not None else None
+        return any(
+            not p.side_adjective and ((p.place.level == "place" and (own is None or p.place.name != own.name)) or (p.place.level == "country" and own is not None and p.place.country != own.country))
+            for p in self._places[sentence.index][0]
+        )
+
     def _blocked(self, article: Article, m: Mention) -> bool:
         text = article.work
         lead = text[m.clause[0] : m.start]
         lead_words = lead.split()[-6:]
-        hypothetical = [h.group(0).lower() for h in self.p.hypothetical.finditer(" ".join(lead_words))]
+        # "MOSCOW, May 14 (NWS) - Air defences shot down ...": the month is no "may".
+        joined = " ".join(lead_words)
+        hypothetical = [h.group(0).lower() for h in self.p.hypothetical.finditer(_MONTH_MAY.sub(" ", joined) if "May" in joined else joined)]
         # "The Kremlin said that a delegation would travel to Istanbul": a future reported, not
         # a hypothesis, for a diplomatic event announced.
         reported = m.kind.group == "diplomacy" and hypothetical == ["would"] and bool(self.p.claim.search(lead))
-        if (hypothetical and not reported) or re.search(r"\bif\b", lead, re.IGNORECASE):
+        if (hypothetical and not reported) or _RX25.search(lead):
             return True
         clause_text = text[m.clause[0] : m.clause[1]]
         if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not m.figures and (m.place is None or m.place.place.level == "country"):
@@ -668,8 +877,12 @@ class Extractor:
             return True
         if m.kind.group == "territory" and self.p.negated.search(" ".join(lead_words)):
             return True
-        if m.kind.group == "report" and re.search(r"\bno\b", " ".join(lead_words[-4:]) + " " + text[m.start : m.end], re.IGNORECASE):
+        if m.kind.group == "troops" and _RX26.search(lead):
+            return True  # "hit a concentration of enemy personnel": the strike's target, no troop event
+        if m.kind.group == "report" and _RX27.search(" ".join(lead_words[-4:]) + " " + text[m.start : m.end]):
             return True
+        if m.kind.group == "diplomacy" and self.p.diplomacy_negated.search(" ".join([*lead_words[-4:], text[m.start : m.end]])):
+            return True  # "Putin and Trump will not meet in the near future"
         return bool(m.kind.group == "diplomacy" and m.kind.status and m.status is None)
 
     @staticmethod
@@ -682,6 +895,9 @@ class Extractor:
         for m in mentions:
             if m.kind.name == "interception":
                 fits = [o for o in strikes if m.weapon_side is None or o.initiator is None or m.weapon_side == o.initiator]
+                # "downed 66 drones; 14 drones struck seven locations": the strike that got
+                # through (fewer launched than intercepted) is not what was intercepted.
+                fits = [o for o in fits if not _fewer_launched(o, m)]
                 host = next((o for o in fits if o.start < m.start), None) or next((o for o in fits if o.start > m.start), None)
                 if host is not None and not (m.weapon_side and m.weapon_side != host.initiator):
                     host.figures.extend(m.figures)
@@ -750,6 +966,18 @@ class Extractor:
             own_figures = not interception and any(f.field.endswith("_launched") for f in m.figures)
             if own_figures and strike and not own_place:
                 host = self._night_strike(m, same_group, date or published, published)
+            if interception and not own_place and m.place is None:
+                # "In total, the enemy used 117 drones ... Of these, 91 drones were neutralised":
+                # the interceptions of a tally told just before go with that tally's event.
+                host = next(
+                    (
+                        c
+                        for c in reversed(same_group)
+                        if any(0 <= index - o.sentence.index <= 2 and any(f.field.endswith("_launched") for f in o.figures) for o in c.mentions[-3:])
+                        and (date is None or c.date() is None or c.date().date == date)  # type: ignore[union-attr]
+                    ),
+                    None,
+                )
             for c in reversed(same_group) if host is None else ():
                 c_date = c.date()
                 if date is not None and c_date is not None and c_date.date != date:
@@ -777,10 +1005,16 @@ class Extractor:
                     continue
                 if m.inherited_place and cp is not None and not _compatible(cp, m.place):  # type: ignore[arg-type]
                     continue
+                if interception and c_name == "interception" and cp is not None and cp.place.level != "country" and m.national:
+                    continue  # "a total of 65 drones ... over Russian regions": the country's count, not the city's
                 if m.place is None and not is_recent(c):
                     continue
                 host = c
                 break
+            if host is None and own_place and strike and not interception and not own_figures:
+                # The night's tally told first ("Overnight Russia attacked Ukraine with 728 drones
+                # ... In Lutsk, drones hit ..."): the first placed strike of that night is its event.
+                host = self._tally_before(m, members[-64:], date or published, published)
             if host is None:
                 host = Cluster(m.kind, [m])
                 clusters.append(host)
@@ -810,6 +1044,26 @@ class Extractor:
             if m.initiator and c.first.initiator and m.initiator != c.first.initiator:
                 continue
             if m.inherited_place and m.place is not None and not _compatible(cp, m.place):
+                continue
+            return c
+        return None
+
+    @staticmethod
+    def _tally_before(m: Mention, candidates: list[Cluster], night: dt.date | None, published: dt.date | None) -> Cluster | None:
+        """A place-less tally of the same night, attacker and family, told before this strike."""
+        for c in reversed(candidates):
+            cp = c.place()
+            if cp is not None and cp.place.level != "country":
+                continue
+            if _family(c.kind.name) != _family(m.kind.name) and c.kind.name != "interception":
+                continue
+            if (c.date().date if c.date() else published) != night:  # type: ignore[union-attr]
+                continue
+            if m.initiator and c.first.initiator and m.initiator != c.first.initiator:
+                continue
+            if cp is not None and cp.place.country != m.place.place.country:  # type: ignore[union-attr]
+                continue
+            if not any(f.field.endswith("_launched") for o in c.mentions for f in o.figures):
                 continue
             return c
         return None
@@ -903,6 +1157,11 @@ class Extractor:
                 kind = self.p.kinds["drone_strike" if d.value >= mi.value else "missile_strike"]
             elif not d and mi and kind.name == "drone_strike":
                 kind = self.p.kinds["missile_strike"]
+            elif not d and not mi and kind.name in ("drone_strike", "missile_strike"):
+                # "hit Poltava with a missile and several drones": no count, the weapon named first
+                named = [w for w in first.weapons if w in ("drone", "missile")]
+                if named:
+                    kind = self.p.kinds[f"{named[0]}_strike"]
         if kind.name == "interception" and any(f.field.endswith("_launched") for f in chosen.values()):
             # "shot down 17 of 18 drones launched at Odesa": a count of what was launched makes
             # it the strike, with its interceptions.
@@ -916,7 +1175,9 @@ class Extractor:
         initiator = next((m.initiator for m in c.mentions if m.initiator and not m.anaphoric), None) or next((m.initiator for m in c.mentions if m.initiator), None)
         target = next((m.target for m in c.mentions if m.target and m.target != initiator), None)
         weapon_side = next((m.weapon_side for m in c.mentions if m.weapon_side), None)
-        if kind.name == "interception":
+        # Also for interceptions that became the strike by a launch count ("Ukrainian air
+        # defences downed 48 of 61 drones"): the side named shot the weapons down.
+        if kind.name == "interception" or (all(m.kind.name == "interception" for m in real) and self._defender_named(article, first, initiator)):
             # The side named as subject shot the weapons down: it is the target, not the attacker.
             defender = initiator if weapon_side is None or weapon_side != initiator else None
             initiator = weapon_side
@@ -970,7 +1231,7 @@ class Extractor:
 
         if said(self.p.dispute):
             verification = "disputed"
-        elif said(self.p.confirm) and not re.search(r"\b(?:not|un)\s*confirmed\b", lowered):
+        elif said(self.p.confirm) and not _RX28.search(lowered):
             verification = "confirmed"
         else:
             verification = "claimed"
@@ -1006,7 +1267,7 @@ class Extractor:
         if target and actor_prefix:
             values["actor2"] = f"{actor_prefix} {target}" if target in self.g.country_sides else target
         for fld, f in chosen.items():
-            if f.qualifier == "negated" and fld not in PERSON_FIELDS:
+            if f.qualifier == "negated" and fld not in PERSON_FIELDS and not fld.endswith("_intercepted"):
                 continue
             values[fld] = int(f.value) if fld != "distance_from_border_km" and fld != "distance_from_front_km" else f.value
         if kind.diplomatic_kind:
@@ -1019,13 +1280,13 @@ class Extractor:
             values["target_category"] = target_category
         if target_name:
             values["target_name"] = target_name
-        if target_category == "residential" or (re.search(r"\bcivilians?\b", joined) and kind.group == "strike" and chosen.get("fatalities") is not None):
+        if target_category == "residential" or (_RX29.search(joined) and kind.group == "strike" and chosen.get("fatalities") is not None):
             values["civilian_targeting"] = target_category == "residential"
         tags = {kind.name}
         for tag, rx in self.p.tags:
             if said(rx):
                 tags.add(tag)
-        if re.search(r"\bcasualties\b", joined) and "fatalities" not in chosen and "injured" not in chosen:
+        if _RX30.search(joined) and "fatalities" not in chosen and "injured" not in chosen:
             tags.add("casualties_unquantified")
         values["tags"] = sorted(tags)
         first_text = " ".join(article.work[first.sentence.start : first.sentence.end].split())
@@ -1046,6 +1307,13 @@ class Extractor:
             raise EventError([Issue("E401", f"extracted event is invalid: {e['msg']}", Location(article.path, 0, 0, ".".join(map(str, e["loc"])))) for e in error.errors()]) from None
         provenance = {"event_id": event.event_id, "article": article.path, "kind": kind.name, "fields": prov}
         return ExtractedEvent(event, provenance)
+
+    def _defender_named(self, article: Article, m: Mention, side: str | None) -> bool:
+        """Whether ``side`` is named as the defender in the mention's clause ("Ukrainian air defences")."""
+        if side is None:
+            return False
+        clause = article.work[m.clause[0] : m.clause[1]]
+        return any(self.g.side_words.get(d.group(1)) == side for d in _SIDE_DEFENDERS.finditer(clause))
 
     def _target_category(self, article: Article, c: Cluster) -> str | None:
         best: tuple[int, str] | None = None
@@ -1108,7 +1376,8 @@ class Extractor:
 def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: int) -> tuple[int, int] | None:
     """The match of ``rx`` nearest the span, within ``window`` words either side of it."""
     words = _words(window)
-    left = words.match(text[:start][::-1])
+    # Only the text the window can reach is reversed (a long clause's whole prefix was).
+    left = words.match(text[max(0, start - 64 * window) : start][::-1])
     lo = start - left.end() if left else start
     right = words.match(text, end)
     hi = right.end() if right else end
@@ -1128,6 +1397,27 @@ def _words(n: int) -> re.Pattern[str]:
     return re.compile(rf"(?:\s*\S+){{1,{n}}}")
 
 
+_DAYS_RELATIVE = re.compile(r"(a|one|two|three|four|five|six|\d)\s+days?\s+(later|after|earlier|before)")
+_SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_CITY_DISTRICT = re.compile(r"\b[A-Z][a-z]+(?:skyi|skyy|sky|skiy|ivskyi|nyi|yi)\s+district\b")
+_AUTHORITY_AFTER = re.compile(r"\s+(?:regional|city|oblast|district)?\s*(?:state\s+|military\s+)?(?:administration|council|police|prosecutor|governor|mayor|authorities)\b", re.IGNORECASE)
+_HEADING_FOR = re.compile(r"\b(?:flying|flew|heading|headed|approaching|on\s+their\s+way|en\s+route)\s+(?:towards?|to|for)?\s*(?:the\s+)?$", re.IGNORECASE)
+_MONTH_MAY = re.compile(r"\bMay\b(?=\s*\d)|(?<=\d\s)May\b|\bMay\b(?=\s+(?:of\s+)?\d{4})")
+# A count for a whole country ("a total of 65 drones were destroyed over Russian regions").
+_NATIONAL = re.compile(r"\b(?:a total of|in total|in all|across the country|nationwide|over (?:the )?(?:Russian |Ukrainian )?regions|over the territory of|over several regions|over \w+ regions)\b")
+_SENT_TOWARDS = re.compile(r"\b(?:sent|launched|fired|directed|aimed)\b[^.;]{0,60}\btowards?\s+(?:the\s+)?$", re.IGNORECASE)
+_ORIGIN_BEFORE = re.compile(
+    r"\b(?:from|toward|towards|bordering|border\s+with)\s+(?:the\s+)?(?:(?:directions?|areas?|regions?|side)\s+of\s+(?:the\s+)?)?(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?(?:,\s+|\s+and\s+|,\s+and\s+))*$"
+)
+_REFERENCE_BEFORE = re.compile(r"\b(?:from|near|close to|next to|member)\s+(?:NATO\s+member\s+)?(?:the\s+)?$")
+_WEAPON_SIDE = re.compile(r"\b(Russian|Ukrainian|Iranian|Belarusian|North Korean)\s+(?:[\w-]+\s+){0,2}?(?:drones?|UAVs?|unmanned|missiles?)")
+_INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s+(?:(?:new|fresh|massive|major|large-scale|combined|deadly|overnight|russian|ukrainian|enemy)\s+){0,3}$")
+_CLAUSE_OPENING = re.compile(r"\W*(?:(?:and|but|then|also|only|just|meanwhile|yet)\W+)?", re.IGNORECASE)
+_REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member")
+_SIDE_DEFENDERS = re.compile(r"\b(Ukrainian|Russian|Ukraine['’]s|Russia['’]s|Belarusian|Polish|Romanian)\s+(?:[\w-]+\s+)?(?:air\s+defen[cs]es?|air\s+force|anti-aircraft|defen[cs]e\s+forces)")
+_RX_AND = re.compile(r"\s*,?\s+and\s+")
+_TERRITORY_WORDS = ("territory", "soil", "airspace", "land")
+_TERRITORY_AFTER = re.compile(r"\s+(?:territory|soil|airspace|land)\b")
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
 _NEXT_WORD = re.compile(r"[\w-]+\s+")
 _SUBORDINATE = re.compile(r"\b(?:after|before|since|following)\b")
@@ -1151,7 +1441,7 @@ def _dateline(text: str, sentence_start: int, d: DatePhrase) -> bool:
     """A wire dateline ("KYIV, Feb 10 (Wire) - ..."), which dates the report, not the event: a
     date after only a city (and country) in capitals at the start of its sentence, followed by
     a bracket or a dash."""
-    return bool(re.match(r"\s*(?:\(|[-–—]\s)", text[d.end : d.end + 3]) and _DATELINE_LEAD.fullmatch(text, sentence_start, d.start))
+    return bool(_RX31.match(text[d.end : d.end + 3]) and _DATELINE_LEAD.fullmatch(text, sentence_start, d.start))
 
 
 def _in_brackets(text: str, at: int, floor: int) -> bool:
@@ -1170,10 +1460,23 @@ def _distance(a0: int, a1: int, b0: int, b1: int) -> int:
 
 def _reference(text: str, start: int, level: str = "country") -> bool:
     """A place named as a reference point or an origin, not where the event happened."""
-    lead = text[max(0, start - 40) : start]
-    if re.search(r"\b(?:from|toward|towards|bordering|border\s+with)\s+(?:the\s+)?(?:\w+\s+and\s+)?$", lead) and not re.search(r"\bkm|kilomet|miles\b", lead):
+    lead = text[max(0, start - 80) : start]
+    if not _REFERENCE_WORD.search(lead):
+        return False  # most places have no origin or reference word before them (one cheap test)
+    # "launched from the directions of Kursk, Oryol and Millerovo": every place of the list.
+    if _ORIGIN_BEFORE.search(lead) and not _RX32.search(lead[-40:]):
         return True
-    return level == "country" and bool(re.search(r"\b(?:from|near|close to|next to|member)\s+(?:NATO\s+member\s+)?(?:the\s+)?$", lead))
+    return level == "country" and bool(_REFERENCE_BEFORE.search(lead))
+
+
+def _fewer_launched(strike: Mention, interception: Mention) -> bool:
+    """Whether the strike counts fewer launched than the interception shot down, of one weapon."""
+    for f in interception.figures:
+        if f.field.endswith("_intercepted"):
+            launched = f.field.replace("_intercepted", "_launched")
+            if any(g.field == launched and g.value < f.value for g in strike.figures):
+                return True
+    return False
 
 
 def _accepts(m: Mention, f: Figure) -> bool:

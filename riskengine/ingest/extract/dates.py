@@ -26,7 +26,8 @@ MONTHS = {
 # case-insensitively at every word of a long article.
 _MONTH = trie_alternation(MONTHS)
 FUTURE = re.compile(
-    r"\b(?:scheduled|due|expected|will|set to|planned|next|upcoming|preparing|to be held|is to"
+    # "next to a school", "next door" are places, not the future.
+    r"\b(?:scheduled|due|expected|will|set to|planned|next(?!\s+(?:to|door)\b)|upcoming|preparing|to be held|is to"
     # reported future: "the Kremlin said a delegation would travel to Istanbul on Thursday"
     r"|would\s+(?:\w+\s+)?(?:travel|fly|meet|hold|host|visit|attend|sit|resume|begin|start|take\s+place))\b",
     re.IGNORECASE,

@@ -37,6 +37,9 @@ LOCATIVE = re.compile(
     r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*)\s+to)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# A capitalised preposition starting a sentence, taken into a run of capitalised words ("In Lutsk").
+_CAPITAL_PREPOSITIONS = frozenset(["In", "Near", "Outside", "Around", "At", "Over", "Across", "Inside"])
+_VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial")
 _REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction)s?\b", re.IGNORECASE)
 _REGION_LIST_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*,?\s+and\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
 _NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry|time)\b")
@@ -57,7 +60,7 @@ _ACTOR_VERB_AFTER = re.compile(
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 _VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
-_VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community)\b")
+_VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community|hromada|territorial\s+community)\b")
 # The lower-case joints _CAPITALISED allows inside a name ("Rostov-on-Don") and what follows
 # them: "Velyka Pysarivka on Wednesday" is the village, then a day.
 _CONNECTOR_TAIL = re.compile(r"\s(?:na|on|upon|am|de|del|la)\b.*$")
@@ -426,10 +429,15 @@ class Gazetteer:
                 taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
         for m in _CAPITALISED.finditer(text):
             start, end, words = m.start(), m.end(), m.group(0).rstrip(".")
+            first, space, rest = words.partition(" ")
+            if space and first in _CAPITAL_PREPOSITIONS and rest[:1].isupper():
+                # "In Lutsk, drones hit ...": a sentence that starts with the preposition
+                start, words = start + len(first) + 1, rest
             end = start + len(words)
             if taken.find(1, start, end) != -1 or _city_district(text, start, end, words):
                 continue
-            if not LOCATIVE.search(text[max(0, start - 40) : start]):
+            # "Shostka community: a drone attack on a car": a name said to be a place needs no "in".
+            if not LOCATIVE.search(text[max(0, start - 40) : start]) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)):
                 # A large town of the theatre needs no "in": "Explosions rocked Lviv".
                 big = self._big_theatre_town(text, start, words)
                 if big is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
@@ -548,6 +556,11 @@ _UKRAINIAN_YY = re.compile(r"yy\b")
 # Kostiantynivka); GeoNames writes "ya", "yu", "ye" (Slovyansk).
 _UKRAINIAN_IOTATED = re.compile(r"(?<=[bcdfghklmnprstvzBCDFGHKLMNPRSTVZ])y(?=[aeu])")
 _SOFT_SIGN_COUNTRIES = frozenset({"RUS", "UKR", "BLR"})
+# ї after a vowel is "i" in the national system (Chuhuiv); GeoNames writes "yi" (Chuhuyiv).
+_UKRAINIAN_YI = re.compile(r"(?<=[aeiou])yi(?=[a-z])")
+# Russian -ий/-ый endings: the English press writes "-y" (Afipsky, Krasny Sulin), GeoNames
+# "-iy"/"-yy" (Afipskiy, Krasnyy Sulin).
+_RUSSIAN_IY = re.compile(r"(?<=[a-z])(?:iy|yy)\b")
 
 
 def display_name(name: str, iso3: str) -> str:
@@ -555,7 +568,9 @@ def display_name(name: str, iso3: str) -> str:
     if iso3 not in _SOFT_SIGN_COUNTRIES:
         return name
     name = _SOFT_SIGN.sub("", name)
-    return _UKRAINIAN_IOTATED.sub("i", _UKRAINIAN_YY.sub("yi", name)) if iso3 == "UKR" else name
+    if iso3 == "UKR":
+        return _UKRAINIAN_YI.sub("i", _UKRAINIAN_IOTATED.sub("i", _UKRAINIAN_YY.sub("yi", name)))
+    return _RUSSIAN_IY.sub("y", name) if iso3 == "RUS" else name
 
 
 def _city_district(text: str, start: int, end: int, name: str) -> bool:

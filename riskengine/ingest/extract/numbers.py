@@ -55,6 +55,7 @@ NUMBER_RE = re.compile(
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_NO_BEFORE = re.compile(r"\b(?:no|not|No|Not)\s+$")
 
 _NUMBER_LOWER = re.compile(NUMBER_RE.pattern)
 
@@ -107,8 +108,13 @@ def find_quantities(text: str, vague: Mapping[str, int] | None = None) -> list[Q
         # A year ("since November 2023") or a time ("at 10") is not a count.
         if _YEAR.fullmatch(m.group("num")) and value >= 1900:
             continue
+        # "No one was hurt", "not one person": no count of one.
+        if m.group("num").lower() == "one" and _NO_BEFORE.search(subject, max(0, m.start() - 4), m.start()):
+            continue
         qualifier = "min" if m.group("min") or m.group("plus") else "approx" if m.group("approx") else "exact"
         found.append(Quantity(value, m.start(), m.end(), text[m.start() : m.end()], qualifier))
+    if len(found) > 1:
+        found = _ranges(text, found)
     if vague:
         for m in _vague_regex(tuple(sorted(vague))).finditer(text):
             if any(q.start <= m.start() < q.end for q in found):
@@ -116,6 +122,32 @@ def find_quantities(text: str, vague: Mapping[str, int] | None = None) -> list[Q
             found.append(Quantity(int(vague[m.group(0).lower()]), m.start(), m.end(), m.group(0), "vague"))
         found.sort(key=lambda q: q.start)
     return found
+
+
+# "between 20 and 25", "from 20 to 25", "20 to 25", "20-25", "20 or 25": a range.
+_RANGE_GAP = re.compile(r"\s*(?:-|–|—|\s(?:to|and|or)\s)\s*")
+_RANGE_LEAD = re.compile(r"(?:between|from)\s+$", re.IGNORECASE)
+
+
+def _ranges(text: str, found: list[Quantity]) -> list[Quantity]:
+    """A range is one quantity, valued at its lower bound as "at least" (the conservative
+    figure), spanning from "between"/"from" to the upper bound. "20 and 25" needs the "between"."""
+    out: list[Quantity] = []
+    i = 0
+    while i < len(found):
+        q = found[i]
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        if nxt is not None and q.qualifier == "exact" and nxt.qualifier == "exact" and q.value < nxt.value:
+            gap = _RANGE_GAP.fullmatch(text, q.end, nxt.start)
+            lead = _RANGE_LEAD.search(text, max(0, q.start - 9), q.start)
+            if gap and (lead or gap.group(0).strip() in ("-", "–", "—", "to")):
+                start = lead.start() if lead else q.start
+                out.append(Quantity(q.value, start, nxt.end, text[start : nxt.end], "min"))
+                i += 2
+                continue
+        out.append(q)
+        i += 1
+    return out
 
 
 @functools.lru_cache(maxsize=16)

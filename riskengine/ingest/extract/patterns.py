@@ -20,6 +20,18 @@ def words_regex(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{trie_alternation(words, fold=True)})(?![\w-])", re.IGNORECASE)
 
 
+GAP = "..."
+
+
+def phrases_regex(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
+    """As ``words_regex``, where "..." in a phrase stands for up to three words ("taken to ...
+    hospital": "taken to the central district hospital", "sustained ... injuries")."""
+    literal = [w for w in words if GAP not in w]
+    gapped = [r"\s+(?:[\w'’-]+\s+){0,3}?".join(r"\s+".join(map(re.escape, part.split())) for part in w.lower().split(GAP)) for w in words if GAP in w]
+    body = "|".join([trie_alternation(literal, fold=True), *gapped])
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=512)
 def lower(rx: re.Pattern[str]) -> re.Pattern[str]:
     """A ``words_regex`` pattern for lower-cased text: the same pattern, case-sensitive (its words
@@ -68,6 +80,13 @@ class Cue:
     keys: frozenset[str] = frozenset()  # its words, lower case, single-spaced (see cue_words_in)
     refers_back: bool = False  # a mention only where weapons were named before ("of them")
     needs_place: bool = False  # an event only with a town or region in its clause, else anaphoric
+    # The near word must be the verb's object or its passive subject ("shot down 22 drones",
+    # "22 drones were shot down"): a weapon as the active subject ("a cruise missile brought
+    # down a section of the building") is the strike, not an interception.
+    object_only: bool = False
+    # Near words that count only after the cue word in the active voice ("a drone brought down
+    # the roof"), not "12 drones were brought down".
+    active_near: re.Pattern[str] | None = None
 
 
 # Where a shorter cue word may end inside a longer one: before a character that is neither a
@@ -118,12 +137,20 @@ class Patterns:
             for w in words:
                 self.weapon_of[w.lower()] = weapon
         self.weapons = words_regex(list(self.weapon_of))
+        # Units named for their weapon ("units of the Unmanned Systems Forces struck ..."): what
+        # a strike without a weapon word was carried out with.
+        self.unit_weapon: dict[str, str] = {w.lower(): weapon for weapon, words in (data.get("weapon_units") or {}).items() for w in words}
+        self.weapon_units = words_regex(list(self.unit_weapon) or ["(?!)"])
         self.anaphora = words_regex(data.get("anaphora", []))
+        # Phrases holding a cue word that name no event ("air raid sirens"): a cue inside one is no mention.
+        # Units named for a weapon ("the Missile Forces") are no weapon word either.
+        self.not_cues = words_regex([*(data.get("not_cues") or []), *[w for words in (data.get("weapon_units") or {}).values() for w in words]] or ["(?!)"])
         self.hypothetical = words_regex(data.get("hypothetical", []))
         self.aggregate = words_regex(data.get("aggregate", []))
         self.habitual = words_regex(data.get("habitual") or ["every day"])
         self.other_event = words_regex(data.get("other_event", []))
         self.negated = words_regex(data.get("negated", []))
+        self.diplomacy_negated = re.compile("|".join(f"(?:{rx})" for rx in data.get("diplomacy_negated") or ["(?!)"]), re.IGNORECASE)
         self.negations = [(re.compile(n["pattern"], re.IGNORECASE), tuple(n["fields"])) for n in data.get("negations", [])]
         # Any negation at all, in one pass: most clauses have none.
         self.any_negation = re.compile("|".join(f"(?:{n['pattern']})" for n in data.get("negations", [])) or "(?!)", re.IGNORECASE)
@@ -131,19 +158,35 @@ class Patterns:
         self.people = words_regex(data["people"])
         self.troops = words_regex(data["troops"])
         self.distance_units = {k.lower(): float(v) for k, v in (data.get("distance_units") or {}).items()}
-        self.casualty = {field: words_regex(words) for field, words in data["casualty_words"].items()}
+        self.casualty = {field: phrases_regex(words) for field, words in data["casualty_words"].items()}
         nouns = trie_alternation(data.get("one_person") or ["person"])
         self.person_noun = re.compile(rf"\b(?:{nouns})\b")
+        # What happened to one person, after it: "a child was killed", "one civilian died", "a
+        # passenger was taken to the district hospital", "the driver sustained shrapnel injuries".
+        self.one_person_fields = {fld: phrases_regex(words) for fld, words in (data.get("one_person_verbs") or {"fatalities": ["killed"], "injured": ["injured", "wounded", "hurt"], "hospitalised": ["hospitalised"]}).items()}
+        single = "|".join(rx.pattern for rx in self.one_person_fields.values())
         self.one_person = re.compile(
-            r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne|the|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
-            rf"(?:{nouns})\b(?!-)(?:\s+(?:was|has been)\s+(killed|injured|wounded|hurt|hospitali[sz]ed))?"
+            r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne|[tT]he|[hH]is|[hH]er|[tT]heir|[aA]nother)\s+(?:[\w-]+\s+){0,2}?"
+            rf"(?:{nouns})\b(?!-)(?:,\s*(?:aged\s+)?\d{{1,3}},)?(?:\s+(?:(?:was|has\s+been|had\s+been|got)\s+)?(?:(?:later|also|reportedly|seriously|critically|badly|lightly|slightly)\s+)?((?i:{single})))?"
         )
         self.launch = words_regex(data.get("launch_words", []))
+        # Between a weapon and its verb, these make the weapon the passive subject.
+        self.passive = words_regex(data.get("passive_markers") or ["were", "was", "been"])
+        self.defenders = words_regex(data.get("defenders") or ["air defence"])
         # The weapons as the subject of a strike verb: "a dozen Shahed drones attacked the city".
         self.launch_subject = re.compile(
             rf"(\s+(?:[\w-]+\s+){{0,2}}?)({self.weapons.pattern})\s+(?:(?:also|then|again)\s+)?({words_regex(data.get('launch_subject_verbs') or ['attacked']).pattern})", re.IGNORECASE
         )
+        # A side right after one of these verbs is their object, the target ("Russia attacked Ukraine with ...").
+        self.object_before = re.compile(rf"(?<![\w-])(?:{trie_alternation(data.get('launch_subject_verbs') or ['attacked'], fold=True)})\s+(?:the\s+)?$", re.IGNORECASE)
         self.intercept = words_regex(data.get("intercept_words", []))
+        # Days told relative to the event told before ("hours before the delegations sat down"):
+        # phrase -> days after that event's date.
+        self.told_offsets: dict[str, int] = {w.lower(): int(days) for days, words in (data.get("relative_to_told") or {}).items() for w in words}
+        told = words_regex(list(self.told_offsets) or ["(?!)"]).pattern
+        # ... and "two days later", "three days earlier": counted.
+        self.relative_to_told = re.compile(rf"{told}|\b(?:a|one|two|three|four|five|six|\d)\s+days?\s+(?:later|after|earlier|before)\b", re.IGNORECASE)
+        self.relative_to_told_lower = re.compile(self.relative_to_told.pattern)
         self.destroy = words_regex(data.get("destroy_words", []))
         self.claim = words_regex(data.get("claim_words", []))
         self.confirm = words_regex(data.get("confirm_words", []))
@@ -167,11 +210,13 @@ class Patterns:
         self.people_after = re.compile(rf"\s*(?:[\w-]+\s+)?(?:{people})", re.IGNORECASE)
         self.casualty_gap = re.compile(
             # ", including a child," between the people and their verb is skipped
-            rf"\s*(?:(?:[\w-]+\s+)?(?:{people})\s*(?:,\s*(?:including|among\s+them)\s+[^,.;]{{1,40}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly)\s+)?",
+            # "two residents of Shostka died": where the people are from is skipped too
+            rf"\s*(?:(?:[\w-]+\s+)?(?:{people})(?:\s+(?:of|from|in)\s+(?:the\s+)?(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?)?\s*(?:,\s*(?:(?:including|among\s+them)\s+)?[^,.;]{{1,40}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly)\s+)?",
             re.IGNORECASE,
         )
         self.casualty_before = {
-            fld: re.compile(rf"(?:{rx.pattern})\s+(?:(?:at\s+least|about|some|nearly|around|over|more\s+than)\s+)?$", re.IGNORECASE)
+            # "killed a family of four", "claimed the lives of two people"
+            fld: re.compile(rf"(?:{rx.pattern})\s+(?:(?:a|an|the)\s+(?:family|group)\s+of\s+)?(?:(?:at\s+least|about|some|nearly|around|over|more\s+than)\s+)?$", re.IGNORECASE)
             for fld, rx in self.casualty.items()
         }
         # "the death toll ... has risen to": the text before a count that makes it the field's.
@@ -181,12 +226,21 @@ class Patterns:
             for fld, words in (data.get("tolls") or {}).items()
         }
         self.intercept_before = re.compile(rf"(?:{self.intercept.pattern})\s+(?:(?:a\s+total\s+of|all\s+but|only)\s+)?$", re.IGNORECASE)
+        # "18 missiles and 226 drones were neutralised": the first count of a list the verb governs.
+        self.intercept_after_list = re.compile(
+            rf"\s*(?:[\w-]+\s+){{0,2}}?(?:{self.weapons.pattern})\s*,?\s+and\s+(?:[\w-]+\s+){{1,4}}?(?:{self.weapons.pattern})\s+(?:were|was|have\s+been|had\s+been)\s+(?:\w+\s+)?(?:{self.intercept.pattern})",
+            re.IGNORECASE,
+        )
+        # "718 of the drones and seven of the missiles were shot down": the list's next share.
+        self.share_list_after = re.compile(rf"\s*,?\s*and\s+[\w\s,-]{{1,60}}?\s+of\s+(?:the\s+|those\s+|these\s+)?(?:[\w-]+\s+)?(?:{self.weapons.pattern})", re.IGNORECASE)
+        self.respectively_after = re.compile(rf"\s+respectively\s+(?:(?:were|was|have\s+been|had\s+been)\s+)?(?:\w+\s+)?(?:{self.intercept.pattern})", re.IGNORECASE)
         self.intercept_after = re.compile(rf"\s*(?:[\w-]+\s+){{0,4}}?(?:(?:were|was|have\s+been|had\s+been)\s+)?(?:\w+\s+)?(?:{self.intercept.pattern})", re.IGNORECASE)
         cue_words = [w for spec in data["kinds"].values() for cue in spec.get("cues") or [] for w in cue.get("words") or []]
         # Any cue word or anaphora at all, in lower-cased text (case-sensitive patterns are much
         # cheaper): a sentence without one has no mention to look for.
         self.any_cue_lower = re.compile(rf"(?<![\w-])(?:{trie_alternation([*cue_words, *data.get('anaphora', [])], fold=True)})(?![\w-])")
         # Every cue word in a clause, overlapping ones too, in one pass (cue_words_in).
+        self._prefix_keys: dict[str, tuple[str, ...]] = {}
         self._cue_words = re.compile(rf"(?<![\w-])(?=({trie_alternation(cue_words, fold=True)})(?![\w-]))")
 
     def cue_words_in(self, text: str) -> set[str]:
@@ -195,10 +249,15 @@ class Patterns:
         with ("sanctions" in "sanctions package", "U.N" in "U.N.") are added, as a cue's own
         pattern finds them."""
         present: set[str] = set()
+        memo = self._prefix_keys
         for m in self._cue_words.finditer(text.lower()):
             phrase = m.group(1)
-            for cut in _PREFIX_ENDS.finditer(phrase):
-                present.add(phrase_key(phrase[: cut.start()]))
+            keys = memo.get(phrase)
+            if keys is None:  # the phrase's keys, worked out once per distinct phrase
+                keys = memo[phrase] = tuple(phrase_key(phrase[: cut.start()]) for cut in _PREFIX_ENDS.finditer(phrase))
+                if len(memo) > 10_000:
+                    memo.clear()
+            present.update(keys)
         return present
 
     def _kind(self, name: str, spec: dict[str, Any]) -> Kind:
@@ -218,7 +277,7 @@ class Patterns:
                 raise config_error(self.path, f"{where}.cues[{i}]", "a cue needs 'words'")
             keys = frozenset(phrase_key(w) for w in cue["words"])
             cues.append(
-                Cue(words_regex(cue["words"]), words_regex(cue["near"]) if cue.get("near") else None, int(cue.get("window", 6)), keys, bool(cue.get("refers_back")), bool(cue.get("needs_place")))
+                Cue(words_regex(cue["words"]), words_regex(cue["near"]) if cue.get("near") else None, int(cue.get("window", 6)), keys, bool(cue.get("refers_back")), bool(cue.get("needs_place")), bool(cue.get("object_only")), words_regex(cue["active_near"]) if cue.get("active_near") else None)
             )
         if not cues:
             raise config_error(self.path, where, "a kind needs at least one cue")
