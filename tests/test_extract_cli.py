@@ -55,3 +55,16 @@ def test_missing_article_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_article_without_gold_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["extract", "--evaluate", str(HERE / "unseen_gold.yaml"), str(HERE / "heldout" / "broadcast.txt")]) == 1
     assert "no gold annotations" in capsys.readouterr().err
+
+
+def test_evaluate_counts_an_unreadable_article_as_extracting_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Regression: one article without a date stopped the evaluation with E109, leaving the set
+    # without a figure; its gold events are misses, and the table says why.
+    undated = tmp_path / "undated.txt"
+    undated.write_text("Drones hit Kyiv overnight, injuring two people.\n", encoding="utf-8")
+    gold = tmp_path / "gold.yaml"
+    gold.write_text("documents:\n  undated.txt:\n    - {kind: drone_strike, event_date: 2025-07-01, location: Kyiv, country: UKR, injured: 2}\n", encoding="utf-8")
+    assert main(["extract", "--evaluate", str(gold), str(undated)]) == 0
+    out = capsys.readouterr().out
+    assert "overall       1.000  0.000  0.000     0    0    5" in out  # nothing predicted: precision 1 by convention
+    assert "  undated.txt: nothing extracted: the article has no date" in out

@@ -214,7 +214,13 @@ def evaluate(gold_path: Path, articles: list[Path], metadata: dict[str, dict[str
         if path.name not in gold:
             issues.append(Issue("E504", "no gold annotations for this article", Location(str(path)), f"documents in {gold_path.name}: {', '.join(sorted(gold))}"))
             continue
-        predicted = [predicted_view(e) for e in extractor.extract_file(path, meta.get(path.name))]
+        try:
+            predicted = [predicted_view(e) for e in extractor.extract_file(path, meta.get(path.name))]
+        except InputError as error:
+            # An article the extractor cannot read (no date found, say) extracted nothing: its gold
+            # events count as missed. Stopping the evaluation there left a set without a figure.
+            predicted = []
+            report.mistakes.extend(f"{path.name}: nothing extracted: {issue.message}" for issue in error.issues)
         score_document(path.name, predicted, gold[path.name], report)
         report.documents += 1
     if issues:
