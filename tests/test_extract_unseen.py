@@ -354,3 +354,12 @@ def test_third_blind_set_is_kept_as_scored() -> None:
     # Its misses were fixed as classes of phrasing (tests/test_extract_phrasing.py): 1.0 since.
     report = evaluate(HERE / "blind3_gold.yaml", sorted((HERE / "blind3").iterdir()))
     assert report.overall.f1 >= 0.97, report.render()
+
+
+def test_the_fourth_blind_set_holds_its_first_run() -> None:
+    # Written by a helper who saw neither the extractor nor its runs, kept outside the repository
+    # until the extractor was frozen at 99b90d3, and scored once there (blind4_first_run.txt):
+    # P 0.750, R 0.476, F1 0.583, the honest figure of issue #14 in session 8. A floor only: a
+    # later fix that breaks what already worked on it shows here.
+    report = evaluate(HERE / "blind4_gold.yaml", sorted((HERE / "blind4").iterdir()))
+    assert report.overall.f1 >= 0.58
