@@ -3,6 +3,7 @@
     python benchmarks/dask_backtest.py                      # the cached 1M feed, 1/2/4 workers, a 3-worker cluster
     python benchmarks/dask_backtest.py --size 100k --repeat 3
     python benchmarks/dask_backtest.py --configs one,local2 --baseline-path /tmp/old-checkout
+    python benchmarks/dask_backtest.py --feed /data/events-100k.jsonl --block-mb 8   # 9 blocks, not 2
 
 Each configuration runs in a fresh Python process (``--child``), one after the other:
 
