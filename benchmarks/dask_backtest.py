@@ -3,6 +3,7 @@
     python benchmarks/dask_backtest.py                      # the cached 1M feed, 1/2/4 workers, a 3-worker cluster
     python benchmarks/dask_backtest.py --size 100k --repeat 3
     python benchmarks/dask_backtest.py --configs one,local2 --baseline-path /tmp/old-checkout
+    python benchmarks/dask_backtest.py --feed /data/events-100k.jsonl --block-mb 8   # 9 blocks, not 2
 
 Each configuration runs in a fresh Python process (``--child``), one after the other:
 
@@ -54,7 +55,7 @@ def _workers(config: str) -> int:
     return int(config.removeprefix("local").removeprefix("cluster"))
 
 
-def child(config: str, feed: str, out: str, scheduler: str | None, root: str) -> dict[str, Any]:
+def child(config: str, feed: str, out: str, scheduler: str | None, root: str, block_bytes: int | None = None) -> dict[str, Any]:
     """One run in this (fresh) process; what it measured, as JSON-ready data."""
     sys.path.insert(0, root)
     from riskengine.cli.backtest import render_csv
@@ -76,6 +77,9 @@ def child(config: str, feed: str, out: str, scheduler: str | None, root: str) ->
     except ImportError:  # a checkout from before Dask
         pass
     workers = _workers(config)
+    # one process (and another checkout) reads the file whole: only Dask runs are cut
+    sized: dict[str, Any] = {"block_bytes": block_bytes} if block_bytes and config.startswith(("local", "cluster")) else {}
+    load0 = os.getloadavg()[0]
     started, self0, kids0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     if config.startswith("local"):
         # the local cluster backtest_files starts for --workers N, started here so that N = 1
@@ -83,9 +87,9 @@ def child(config: str, feed: str, out: str, scheduler: str | None, root: str) ->
         from riskengine.scoring.distributed import client_for
 
         with client_for(workers, None) as client:
-            result = bt.backtest_files([feed], first=parse_week(FIRST), last=parse_week(LAST), scheduler=client.scheduler.address)
+            result = bt.backtest_files([feed], first=parse_week(FIRST), last=parse_week(LAST), scheduler=client.scheduler.address, **sized)
     else:
-        result = bt.backtest_files([feed], first=parse_week(FIRST), last=parse_week(LAST), **({"scheduler": scheduler} if scheduler else {"workers": workers}))
+        result = bt.backtest_files([feed], first=parse_week(FIRST), last=parse_week(LAST), **({"scheduler": scheduler} if scheduler else {"workers": workers}), **sized)
     text = render_csv(bt.to_csv_rows(result))
     wall = time.perf_counter() - started
     self1, kids1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -104,6 +108,7 @@ def child(config: str, feed: str, out: str, scheduler: str | None, root: str) ->
         "stats": dict(result.stats),
         "md5": hashlib.md5(text.encode()).hexdigest(),
         "events": result.events_read,
+        "load": [round(load0, 2), round(os.getloadavg()[0], 2)],  # 1-minute load average at start and end
     }
 
 
@@ -150,7 +155,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def run(config: str, feed: Path, root: Path, repeat: int) -> list[dict[str, Any]]:
+def run(config: str, feed: Path, root: Path, repeat: int, block_bytes: int | None = None) -> list[dict[str, Any]]:
     env = {**os.environ, "PYTHONPATH": str(root)}
     runs = []
     for _ in range(repeat):
@@ -161,6 +166,8 @@ def run(config: str, feed: Path, root: Path, repeat: int) -> list[dict[str, Any]
                 command = [sys.executable, __file__, "--child", config, "--feed", str(feed), "--out", f"{folder}/out.csv", "--root", str(root)]
                 if cluster:
                     command += ["--scheduler", cluster.address]
+                if block_bytes:
+                    command += ["--block-bytes", str(block_bytes)]
                 done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
                 if done.returncode:
                     raise SystemExit(f"{config} failed:\n{done.stderr[-3000:]}")
@@ -193,6 +200,7 @@ def summary(config: str, runs: list[dict[str, Any]], one_wall: float | None) -> 
         "efficiency": (one_wall / (n * wall)) if one_wall else None,
         "md5": sorted({r["md5"] for r in runs}),
         "stats": runs[-1]["stats"],
+        "loads": [r.get("load") for r in runs],
     }
 
 
@@ -204,13 +212,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each configuration, the configurations taking turns")
     parser.add_argument("--baseline-path", help="a riskengine checkout to run as 'baseline' (--workers 2)")
     parser.add_argument("--json", help="write the figures here too")
+    parser.add_argument("--block-mb", type=float, help="cut the input into blocks of this many MB (default 64): a 100k feed is one or two 64 MB blocks, too few for 4 workers")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--scheduler", help=argparse.SUPPRESS)
     parser.add_argument("--root", default=str(REPO), help=argparse.SUPPRESS)
+    parser.add_argument("--block-bytes", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child, args.feed, args.out, args.scheduler, args.root)))
+        print(json.dumps(child(args.child, args.feed, args.out, args.scheduler, args.root, args.block_bytes)))
         return 0
     feed = Path(args.feed) if args.feed else generate.cached(generate.parse_size(args.size))
     configs = args.configs.split(",")
@@ -221,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(args.repeat):  # configurations take turns, so that a change of load hits them all
         for config in configs:
             root = Path(args.baseline_path) if config.startswith("baseline") else REPO
-            runs[config] += run(config, feed, root, 1)
+            runs[config] += run(config, feed, root, 1, int(args.block_mb * 2**20) if args.block_mb else None)
     results = []
     one_wall = None
     for config in configs:
@@ -232,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{config:>9}: {found['wall']:7.1f} s wall {found['events_per_s']:9,.0f} ev/s  cpu {found['cpu']:6.1f} s"
             f" (tasks {found['task_cpu']:5.1f})  worker peak {found['worker_peak_mb']:5.0f} MB {found['worker_peaks_mb']}"
-            f"  caller {found['caller_peak_mb']:4.0f} MB  efficiency {eff}  runs {found['walls']} cpu {found['cpus']}  md5 {found['md5'][0][:8]}",
+            f"  caller {found['caller_peak_mb']:4.0f} MB  efficiency {eff}  runs {found['walls']} cpu {found['cpus']}  load {found['loads']}  md5 {found['md5'][0][:8]}",
             flush=True,
         )
     if len({r["md5"][0] for r in results}) > 1 or any(len(r["md5"]) > 1 for r in results):

@@ -77,6 +77,10 @@ CREDIBILITY_BY_SOURCES: tuple[tuple[int, int], ...] = ((10, 3), (3, 4), (0, 5))
 _GEO_PRECISION = {"1": 3, "2": 2, "3": 1, "4": 1, "5": 2}
 _CITY_TYPES = frozenset({"3", "4"})
 _MAX_MERGED_IDS_IN_NOTES = 20
+# Where GDELT's gazetteer has no name for a place's first-order division, the full name holds a
+# stand-in: "Paris, France (general), France" or the ADM1 code, "Warsaw, (PL67), Poland" (both
+# seen in real exports: 6 % of city rows in one 15-minute file). Neither is a region's name.
+_NO_ADMIN1_NAME = re.compile(r".* \(general\)|\([A-Z]{2}[0-9A-Z]{2}\)")
 _DOMAIN = re.compile(r"^[a-z][a-z0-9+.-]*://(?:www\.)?([^/:?#]+)", re.IGNORECASE)
 
 
@@ -319,8 +323,8 @@ def map_row(fields: Sequence[str], tables: Tables, distance: NatoDistance | None
     location = admin1 = None
     if geo_type in _CITY_TYPES and parts:
         location = parts[0]
-        admin1 = ", ".join(parts[1:-1]) or None
-    elif geo_type in ("2", "5") and parts:
+        admin1 = ", ".join(p for p in parts[1:-1] if not _NO_ADMIN1_NAME.fullmatch(p)) or None
+    elif geo_type in ("2", "5") and parts and not _NO_ADMIN1_NAME.fullmatch(parts[0]):
         admin1 = parts[0]
 
     diplomatic_kind = entry.diplomatic_kind

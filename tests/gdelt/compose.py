@@ -26,6 +26,10 @@ PLACES: dict[str, tuple[str, ...]] = {
     "washington": ("3", "Washington, District of Columbia, United States", "US", "USDC", "DC001", "38.8951", "-77.0364", "531871"),
     "brussels": ("4", "Brussels, Bruxelles-Capitale, Belgium", "BE", "BE11", "3976", "50.8333", "4.3333", "-1955538"),
     "gaza": ("4", "Gaza, Gaza Strip, Gaza Strip", "GZ", "GZ00", "", "31.5", "34.4667", "-797156"),
+    # GDELT's stand-ins where its gazetteer has no ADM1 name (both shapes seen in real exports)
+    "lutsk_general": ("4", "Lutsk, Ukraine (general), Ukraine", "UP", "UP00", "", "50.7472", "25.3254", "-1046711"),
+    "rzeszow_code": ("4", "Rzeszow, (PL80), Poland", "PL", "PL80", "", "50.0413", "21.999", "-530932"),
+    "region_general": ("5", "Ukraine (general), Ukraine", "UP", "UP00", "", "49", "32", "UP00"),
     "nowhere": ("0", "", "", "", "", "", "", ""),
     "atlantis": ("1", "Atlantis", "ZZ", "ZZ", "", "10", "10", "ZZ"),
 }
