@@ -38,39 +38,48 @@ from riskengine.ingest.extract.text import (
 )
 
 # Inline patterns of the hot paths, compiled once (re's cache lookup per call cost a few percent).
-_RX0 = re.compile(r"(?:attack|strike)\s+", re.IGNORECASE)
-_RX1 = re.compile(r"\s+by\b")
-_RX2 = re.compile(r"\b(?:the|that|this)\s+(?:same\s+)?(city|town|region|oblast|province|village|area)\b")
-_RX3 = re.compile(r"-(?:made|built|designed|supplied|produced|era)\b")
-_RX4 = re.compile(r"\s+and\s+")
-_RX5 = re.compile(r"\bby\s+(?:the\s+)?$")
-_RX6 = re.compile(r"\b(?:on|against|at|into|of|in|with|between)\s+(?:the\s+)?$")
-_RX7 = re.compile(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?$")
-_RX8 = re.compile(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?(?:\w+\s+)?$")
-_RX9 = re.compile(r"\b(?:support of|to support|to help|to aid|to reinforce)\s+$")
-_RX10 = re.compile(r"\b(?:including|of whom|among them)\s+(?:\w+\s+)?$")
-_RX11 = re.compile(r"\s+of\s+(?:them|whom)\b")
-_RX12 = re.compile(r"\b(?:including|among them)\s+$")
-_RX13 = re.compile(r"(?:\s*(?!(?:in|on|at|by|with|from|after|during|of|were|was|people|civilians|persons)\b)[\w'’-]+){1,5}", re.IGNORECASE)
-_RX14 = re.compile(r"\s*(km|kilometres|kilometers|kilometre|kilometer|miles|mile)\b", re.IGNORECASE)
-_RX15 = re.compile(r"\s+(?:\w+\s+){0,1}from\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(border|front line|frontline|front)\b")
-_RX16 = re.compile(r"\b(Russian|Ukrainian|Iranian)\b")
-_RX17 = re.compile(r"\bwith\s+(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?$", re.IGNORECASE)
-_RX18 = re.compile(r"\s*(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:reportedly|successfully|all)\s+)?(?:shot\s+down|intercepted|downed|destroyed|neutrali[sz]ed|jammed)")
-_RX19 = re.compile(r"\s*(fatalities|deaths|dead|bodies|injuries|wounded|injured)\b", re.IGNORECASE)
-_RX20 = re.compile(r"\s*(?:,\s*|\s+)(?:and\s+)?(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?")
-_RX21 = re.compile(r"[.;:]")
-_RX22 = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|those\s+|these\s+)?")
-_RX23 = re.compile(r"\s+(?:out\s+)?of\s+(?:them|those|these|which)\b")
-_RX24 = re.compile(r"\b(Russia|Russian|Ukraine|Ukrainian|Moscow|Kyiv|Kremlin)(?:['’]s)?\s+(?:(?:\w+\s+){0,2}?(?:ministry|military|army|forces|intelligence|air\s+force|general\s+staff|officials?|command|governor|authorities|defen[cs]e|security\s+services)|(?:countered|claims|claimed|said|says))", re.IGNORECASE)
-_RX25 = re.compile(r"\bif\b", re.IGNORECASE)
-_RX26 = re.compile(r"\b(?:hit|struck|targeted|strikes?\s+on|attacks?\s+on|destroyed)\s+(?:a|an|the)?\s*$", re.IGNORECASE)
-_RX27 = re.compile(r"\bno\b", re.IGNORECASE)
-_RX28 = re.compile(r"\b(?:not|un)\s*confirmed\b")
-_RX29 = re.compile(r"\bcivilians?\b")
-_RX30 = re.compile(r"\bcasualties\b")
-_RX31 = re.compile(r"\s*(?:\(|[-–—]\s)")
-_RX32 = re.compile(r"\bkm|kilomet|miles\b")
+_ATTACK_OR_STRIKE_MODIFIER = re.compile(r"(?:attack|strike)\s+", re.IGNORECASE)
+_BY_AGENT = re.compile(r"\s+by\b")
+_PLACE_BACK_REFERENCE = re.compile(r"\b(?:the|that|this)\s+(?:same\s+)?(city|town|region|oblast|province|village|area)\b")
+_WEAPON_ORIGIN_SUFFIX = re.compile(r"-(?:made|built|designed|supplied|produced|era)\b")
+_AND_BETWEEN_SIDES = re.compile(r"\s+and\s+")
+_BY_AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
+# A place after a preposition is not the one acting, so it names no initiator.
+_NOT_SUBJECT_PREPOSITION_BEFORE = re.compile(r"\b(?:on|against|at|into|of|in|with|between)\s+(?:the\s+)?$")
+_TARGET_PREPOSITION_BEFORE = re.compile(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?$")
+# As above, with one word between ("strikes on occupied Crimea").
+_TARGET_PREPOSITION_WORD_BEFORE = re.compile(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?(?:\w+\s+)?$")
+_SUPPORT_BEFORE = re.compile(r"\b(?:support of|to support|to help|to aid|to reinforce)\s+$")
+# "including 12 children", "among them two": a part of a count already given, not a count.
+_SUBSET_BEFORE_NUMBER = re.compile(r"\b(?:including|of whom|among them)\s+(?:\w+\s+)?$")
+_OF_THEM_AFTER = re.compile(r"\s+of\s+(?:them|whom)\b")
+# "including a child": the one person is part of a count already given.
+_SUBSET_BEFORE_PERSON = re.compile(r"\b(?:including|among them)\s+$")
+# Up to five words after a number; a preposition, verb or person noun ends them, so that
+# "five people in a drone strike" counts no drones.
+_COUNTED_WORDS_AFTER = re.compile(r"(?:\s*(?!(?:in|on|at|by|with|from|after|during|of|were|was|people|civilians|persons)\b)[\w'’-]+){1,5}", re.IGNORECASE)
+_DISTANCE_UNIT = re.compile(r"\s*(km|kilometres|kilometers|kilometre|kilometer|miles|mile)\b", re.IGNORECASE)
+_FROM_BORDER_OR_FRONT = re.compile(r"\s+(?:\w+\s+){0,1}from\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(border|front line|frontline|front)\b")
+_SIDE_ADJECTIVE = re.compile(r"\b(Russian|Ukrainian|Iranian)\b")
+_WITH_BEFORE = re.compile(r"\bwith\s+(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?$", re.IGNORECASE)
+_INTERCEPTION_VERB_AFTER = re.compile(r"\s*(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:reportedly|successfully|all)\s+)?(?:shot\s+down|intercepted|downed|destroyed|neutrali[sz]ed|jammed)")
+_CASUALTY_NOUN_AFTER = re.compile(r"\s*(fatalities|deaths|dead|bodies|injuries|wounded|injured)\b", re.IGNORECASE)
+# Between one weapon of a "with" list and the next number: ", and more than ".
+_LIST_SEPARATOR = re.compile(r"\s*(?:,\s*|\s+)(?:and\s+)?(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?")
+_CLAUSE_PUNCTUATION = re.compile(r"[.;:]")
+_SHARE_OF_AFTER = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|those\s+|these\s+)?")
+_SHARE_OF_PRONOUN_AFTER = re.compile(r"\s+(?:out\s+)?of\s+(?:them|those|these|which)\b")
+_CLAIMANT_SIDE = re.compile(r"\b(Russia|Russian|Ukraine|Ukrainian|Moscow|Kyiv|Kremlin)(?:['’]s)?\s+(?:(?:\w+\s+){0,2}?(?:ministry|military|army|forces|intelligence|air\s+force|general\s+staff|officials?|command|governor|authorities|defen[cs]e|security\s+services)|(?:countered|claims|claimed|said|says))", re.IGNORECASE)
+_IF_WORD = re.compile(r"\bif\b", re.IGNORECASE)
+_STRIKE_VERB_BEFORE = re.compile(r"\b(?:hit|struck|targeted|strikes?\s+on|attacks?\s+on|destroyed)\s+(?:a|an|the)?\s*$", re.IGNORECASE)
+_NO_WORD = re.compile(r"\bno\b", re.IGNORECASE)
+_NOT_CONFIRMED = re.compile(r"\b(?:not|un)\s*confirmed\b")
+_CIVILIAN_WORD = re.compile(r"\bcivilians?\b")
+_CASUALTIES_WORD = re.compile(r"\bcasualties\b")
+_DATELINE_SEPARATOR = re.compile(r"\s*(?:\(|[-–—]\s)")
+# "20 km from Kharkiv" measures from a place, it names no origin. \b binds only to "km" and
+# "miles" (alternation binds loosest); "kilomet" stands for kilometre(s) and kilometer(s).
+_DISTANCE_WORD = re.compile(r"\bkm|kilomet|miles\b")
 
 _DERIVED_PARTS = frozenset(["notes", "sides", "distances"])
 
@@ -311,12 +320,12 @@ class Extractor:
                     if near is None:
                         continue
                     # "attack drones", "strike drones" name a kind of weapon, not an attack.
-                    if near[1] <= start and _RX0.fullmatch(text[near[0] : start]):
+                    if near[1] <= start and _ATTACK_OR_STRIKE_MODIFIER.fullmatch(text[near[0] : start]):
                         continue
                     if (
                         cue.active_near is not None
                         and cue.active_near.fullmatch(subject, near[0], near[1])
-                        and (near[0] < end or self.p.passive.search(subject, end, near[0]) or _RX1.match(subject[near[1] :]))
+                        and (near[0] < end or self.p.passive.search(subject, end, near[0]) or _BY_AGENT.match(subject[near[1] :]))
                     ):
                         continue
                     if cue.object_only and near[1] <= start and self._active_weapon_subject(subject, near, start, end, cue):
@@ -353,7 +362,7 @@ class Extractor:
         """Whether the weapon before an interception verb is its active subject ("a cruise missile
         brought down a section of the building"), with no weapon or air defence after the verb."""
         between = subject[near[1] : start]
-        if self.p.passive.search(between) or _RX1.match(subject[end:]) or self.p.defenders.search(subject[near[0] : near[1]]):
+        if self.p.passive.search(between) or _BY_AGENT.match(subject[end:]) or self.p.defenders.search(subject[near[0] : near[1]]):
             return False
         if self.p.defenders.search(subject, max(0, near[0] - 40), near[0]):
             return False  # "air defences ... drones ... destroyed": the defender is the subject
@@ -487,7 +496,7 @@ class Extractor:
         best: PlaceMention | None = None
         # "the region", "the city": the last town or region named before, in any paragraph.
         clause_text = article.work[m.clause[0] : m.clause[1]]
-        back_reference = _RX2.search(clause_text)
+        back_reference = _PLACE_BACK_REFERENCE.search(clause_text)
         # "dropped two guided bombs on the Industrialnyi district": a city's district, the city
         # named before (a broadcast's lead: "We begin in Kharkiv").
         district = _CITY_DISTRICT.search(clause_text)
@@ -516,22 +525,22 @@ class Extractor:
     def _sides(self, article: Article, m: Mention, places: list[PlaceMention]) -> None:
         text = article.work
         # "Iranian-made", "Soviet-era" name where a weapon comes from, not a side of the event.
-        named = [(p, self._side_of_mention(p)) for p in places if m.clause[0] <= p.start < m.clause[1] and not _RX3.match(text[p.end : p.end + 12])]
+        named = [(p, self._side_of_mention(p)) for p in places if m.clause[0] <= p.start < m.clause[1] and not _WEAPON_ORIGIN_SUFFIX.match(text[p.end : p.end + 12])]
         sides = [(p, side) for p, side in named if side is not None]
         # "Russia and Ukraine have engaged in..." names both sides: an exchange, no one initiator.
         for (p1, s1), (p2, s2) in itertools.pairwise(sides):
-            if s1 != s2 and p2.end <= m.start and _RX4.fullmatch(text[p1.end : p2.start]):
+            if s1 != s2 and p2.end <= m.start and _AND_BETWEEN_SIDES.fullmatch(text[p1.end : p2.start]):
                 m.mutual = True
         for p, side in sides:
             before = text[max(m.clause[0], p.start - 25) : p.start]
-            if p.start >= m.end and _RX5.search(before):
+            if p.start >= m.end and _BY_AGENT_BEFORE.search(before):
                 m.initiator = side
         if m.initiator is None and not m.mutual:
             preceding = [(p, side) for p, side in sides if p.start < m.end]
             subject = [
                 (p, side)
                 for p, side in preceding
-                if not _RX6.search(text[max(0, p.start - 15) : p.start]) and not self.p.object_before.search(text, max(0, p.start - 25), p.start)
+                if not _NOT_SUBJECT_PREPOSITION_BEFORE.search(text[max(0, p.start - 15) : p.start]) and not self.p.object_before.search(text, max(0, p.start - 25), p.start)
             ]
             # The side before the verb ("Ukrainian forces hit a Russian ammunition depot").
             before_verb = [x for x in subject if x[0].end <= m.start] if m.kind.name == "remote_strike" else []
@@ -543,11 +552,11 @@ class Extractor:
         for p, side in sides:
             if weapon_adjective is not None and p.start == weapon_adjective.start():
                 continue  # the weapons' side is not the target
-            if p.start >= m.start and side != m.initiator and (p.start >= m.end or _RX7.search(text[max(0, p.start - 15) : p.start]) or self.p.object_before.search(text, max(0, p.start - 25), p.start)):
+            if p.start >= m.start and side != m.initiator and (p.start >= m.end or _TARGET_PREPOSITION_BEFORE.search(text[max(0, p.start - 15) : p.start]) or self.p.object_before.search(text, max(0, p.start - 25), p.start)):
                 lead = text[max(m.clause[0], p.start - 20) : p.start]
-                if _RX8.search(lead) or p.start < m.end or self.p.object_before.search(lead):
+                if _TARGET_PREPOSITION_WORD_BEFORE.search(lead) or p.start < m.end or self.p.object_before.search(lead):
                     m.target = m.target or side
-                if _RX9.search(lead):
+                if _SUPPORT_BEFORE.search(lead):
                     m.beneficiary = side
         if m.weapons or m.kind.name == "interception":
             w = weapon_adjective if m.kind.group == "strike" else _WEAPON_SIDE.search(text, m.clause[0], m.clause[1])
@@ -595,12 +604,12 @@ class Extractor:
                 start, _end = clause[0] + q.start, clause[0] + q.end
                 if qi in skip or (blocked_from is not None and start > blocked_from):
                     continue
-                if _RX10.search(c_text[max(0, q.start - 25) : q.start]):
+                if _SUBSET_BEFORE_NUMBER.search(c_text[max(0, q.start - 25) : q.start]):
                     continue
                 # "550 drones and 40 missiles, of which 500 and 35 respectively were intercepted":
                 # the counts in the order of the weapons launched before them.
                 nxt_q = quantities[qi + 1] if qi + 1 < len(quantities) else None
-                if nxt_q is not None and _RX_AND.fullmatch(c_text, q.end, nxt_q.start) and self.p.respectively_after.match(c_text, nxt_q.end):
+                if nxt_q is not None and _AND_BETWEEN_COUNTS.fullmatch(c_text, q.end, nxt_q.start) and self.p.respectively_after.match(c_text, nxt_q.end):
                     order = [f.field.split("_")[0] for f in out if f.field.endswith("_launched")]
                     if len(order) < 2 and self._launch_order[0] == sentence.paragraph:
                         order = self._launch_order[1]  # "... 550 drones and 40 missiles. Of these, 500 and 35 respectively ..."
@@ -621,7 +630,7 @@ class Extractor:
                     last_weapon = share[0].field.split("_")[0]
                     item_field = share[0].field
                     continue
-                if _RX11.match(c_text[q.end :]):
+                if _OF_THEM_AFTER.match(c_text[q.end :]):
                     continue
                 classified = self._classify(c_text, q, clause[0], last_weapon)
                 if classified is None and item_field and _LIST_ITEM_AFTER.match(c_text, q.end):
@@ -643,7 +652,7 @@ class Extractor:
             # "injuring a 64-year-old man", "a child was killed": one person.
             for m in self.p.one_person.finditer(c_text) if self.p.person_noun.search(c_text) else ():
                 verb = (m.group(1) or m.group(2) or "").lower()
-                if not verb or _RX12.search(c_text[max(0, m.start() - 12) : m.start()]):
+                if not verb or _SUBSET_BEFORE_PERSON.search(c_text[max(0, m.start() - 12) : m.start()]):
                     continue
                 if m.group(2):
                     fld = next(f for f, rx in self.p.one_person_fields.items() if rx.fullmatch(m.group(2)))
@@ -670,12 +679,12 @@ class Extractor:
         before = c_text[max(0, q.start - 40) : q.start]
         # Noun after the number, past up to three modifiers ("12 ballistic and cruise missiles").
         words_after = after.strip().split()
-        head = _RX13.match(after)
+        head = _COUNTED_WORDS_AFTER.match(after)
         head_span = head.group(0) if head else ""
-        unit = _RX14.match(after)
+        unit = _DISTANCE_UNIT.match(after)
         if unit:
             tail = after[unit.end() :]
-            where = _RX15.match(tail)
+            where = _FROM_BORDER_OR_FRONT.match(tail)
             if where:
                 fld = "distance_from_border_km" if where.group(1) == "border" else "distance_from_front_km"
                 return Figure(fld, round(q.value * self.p.distance_units[unit.group(1).lower()], 1), offset + q.start, offset + q.end, q.qualifier)
@@ -683,7 +692,7 @@ class Extractor:
         weapon_m = self.p.weapons.search(head_span) if head_span else None
         if weapon_m:
             weapon = self.p.weapon_of[weapon_m.group(0).lower()]
-            side = _RX16.search(head_span)
+            side = _SIDE_ADJECTIVE.search(head_span)
             weapon_side = side.group(1) if side else None
             if weapon == "aircraft":
                 near = c_text[max(0, q.start - 40) : q.end + 60]
@@ -692,7 +701,7 @@ class Extractor:
                 return None
             role = self._weapon_role(c_text, q)
             if role is None and (
-                _RX17.search(before)
+                _WITH_BEFORE.search(before)
                 or self._with_list(c_text[max(0, q.start - 90) : q.start])
             ):
                 role = "launched"  # "attacked Dnipro with more than 40 drones", "... with 728 drones and 13 missiles"
@@ -702,7 +711,7 @@ class Extractor:
         if any(self.p.troops.fullmatch(w.strip(".,;")) for w in words_after[:3]):
             return Figure("troops", q.value, offset + q.start, offset + q.end, q.qualifier)
         # Role words right after: "40 were shot down", "three people dead", "35 people were hospitalised".
-        if _RX18.match(after) and last_weapon:
+        if _INTERCEPTION_VERB_AFTER.match(after) and last_weapon:
             return Figure(f"{last_weapon}_intercepted", q.value, offset + q.start, offset + q.end, q.qualifier)
         people_m = self.p.people_after.match(after)
         people_after = bool(people_m)
@@ -722,7 +731,7 @@ class Extractor:
                 if not nxt or people_after or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during") or not nxt.isalpha():
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         # "we have three fatalities"
-        m = _RX19.match(after)
+        m = _CASUALTY_NOUN_AFTER.match(after)
         if m:
             word = m.group(1).lower()
             fld = "fatalities" if word in ("fatalities", "deaths", "dead", "bodies") else "injured"
@@ -737,14 +746,14 @@ class Extractor:
         listed = before[w:]
         named = list(self.p.weapons.finditer(listed))
         last = named[-1] if named else None
-        return last is not None and bool(_RX20.fullmatch(listed[last.end() :])) and not _RX21.search(listed)
+        return last is not None and bool(_LIST_SEPARATOR.fullmatch(listed[last.end() :])) and not _CLAUSE_PUNCTUATION.search(listed)
 
     def _share(self, c_text: str, q: Quantity, nxt: Quantity | None, last_weapon: str | None, offset: int) -> list[Figure]:
         """Interceptions given as a share: "N of them/those", "N of M [weapons]", after an
         intercept verb ("air defences brought down 22 of them") or before one ("17 of 18 drones
         were shot down")."""
         after = c_text[q.end :]
-        of = _RX22.match(after)
+        of = _SHARE_OF_AFTER.match(after)
         if not of:
             return []
         before = c_text[max(0, q.start - 60) : q.start]
@@ -752,7 +761,7 @@ class Extractor:
         verb_before = bool(self.p.intercept_before.search(before)) or bool(_SHARE_BEFORE.search(before) and self.p.intercept.search(before))
         total: Quantity | None = nxt if nxt is not None and nxt.start == q.end + of.end() - 0 and nxt.qualifier != "vague" else None
         rest = c_text[(total.end if total else q.end + of.end()) :]
-        pronoun = _RX23.match(after)
+        pronoun = _SHARE_OF_PRONOUN_AFTER.match(after)
         # "442 of the drones", "41 of those missiles": the weapons named again, with the article.
         named = None
         if total is None and not pronoun and of.group(0).rstrip().endswith(("the", "those", "these")):
@@ -815,7 +824,7 @@ class Extractor:
         if not claim:
             return None
         window = c_text[max(0, claim.start() - 60) : claim.end() + 60]
-        m = _RX24.search(window)
+        m = _CLAIMANT_SIDE.search(window)
         if not m:
             return None
         return self.g.side_words.get(m.group(1)) or self.g.side_words.get(m.group(1).capitalize())
@@ -868,7 +877,7 @@ class Extractor:
         # "The Kremlin said that a delegation would travel to Istanbul": a future reported, not
         # a hypothesis, for a diplomatic event announced.
         reported = m.kind.group == "diplomacy" and hypothetical == ["would"] and bool(self.p.claim.search(lead))
-        if (hypothetical and not reported) or _RX25.search(lead):
+        if (hypothetical and not reported) or _IF_WORD.search(lead):
             return True
         clause_text = text[m.clause[0] : m.clause[1]]
         if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not m.figures and (m.place is None or m.place.place.level == "country"):
@@ -877,9 +886,9 @@ class Extractor:
             return True
         if m.kind.group == "territory" and self.p.negated.search(" ".join(lead_words)):
             return True
-        if m.kind.group == "troops" and _RX26.search(lead):
+        if m.kind.group == "troops" and _STRIKE_VERB_BEFORE.search(lead):
             return True  # "hit a concentration of enemy personnel": the strike's target, no troop event
-        if m.kind.group == "report" and _RX27.search(" ".join(lead_words[-4:]) + " " + text[m.start : m.end]):
+        if m.kind.group == "report" and _NO_WORD.search(" ".join(lead_words[-4:]) + " " + text[m.start : m.end]):
             return True
         if m.kind.group == "diplomacy" and self.p.diplomacy_negated.search(" ".join([*lead_words[-4:], text[m.start : m.end]])):
             return True  # "Putin and Trump will not meet in the near future"
@@ -1231,7 +1240,7 @@ class Extractor:
 
         if said(self.p.dispute):
             verification = "disputed"
-        elif said(self.p.confirm) and not _RX28.search(lowered):
+        elif said(self.p.confirm) and not _NOT_CONFIRMED.search(lowered):
             verification = "confirmed"
         else:
             verification = "claimed"
@@ -1280,13 +1289,13 @@ class Extractor:
             values["target_category"] = target_category
         if target_name:
             values["target_name"] = target_name
-        if target_category == "residential" or (_RX29.search(joined) and kind.group == "strike" and chosen.get("fatalities") is not None):
+        if target_category == "residential" or (_CIVILIAN_WORD.search(joined) and kind.group == "strike" and chosen.get("fatalities") is not None):
             values["civilian_targeting"] = target_category == "residential"
         tags = {kind.name}
         for tag, rx in self.p.tags:
             if said(rx):
                 tags.add(tag)
-        if _RX30.search(joined) and "fatalities" not in chosen and "injured" not in chosen:
+        if _CASUALTIES_WORD.search(joined) and "fatalities" not in chosen and "injured" not in chosen:
             tags.add("casualties_unquantified")
         values["tags"] = sorted(tags)
         first_text = " ".join(article.work[first.sentence.start : first.sentence.end].split())
@@ -1415,7 +1424,7 @@ _INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s+(?:(?:new|fresh|massive|major|lar
 _CLAUSE_OPENING = re.compile(r"\W*(?:(?:and|but|then|also|only|just|meanwhile|yet)\W+)?", re.IGNORECASE)
 _REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member")
 _SIDE_DEFENDERS = re.compile(r"\b(Ukrainian|Russian|Ukraine['’]s|Russia['’]s|Belarusian|Polish|Romanian)\s+(?:[\w-]+\s+)?(?:air\s+defen[cs]es?|air\s+force|anti-aircraft|defen[cs]e\s+forces)")
-_RX_AND = re.compile(r"\s*,?\s+and\s+")
+_AND_BETWEEN_COUNTS = re.compile(r"\s*,?\s+and\s+")
 _TERRITORY_WORDS = ("territory", "soil", "airspace", "land")
 _TERRITORY_AFTER = re.compile(r"\s+(?:territory|soil|airspace|land)\b")
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
@@ -1441,7 +1450,7 @@ def _dateline(text: str, sentence_start: int, d: DatePhrase) -> bool:
     """A wire dateline ("KYIV, Feb 10 (Wire) - ..."), which dates the report, not the event: a
     date after only a city (and country) in capitals at the start of its sentence, followed by
     a bracket or a dash."""
-    return bool(_RX31.match(text[d.end : d.end + 3]) and _DATELINE_LEAD.fullmatch(text, sentence_start, d.start))
+    return bool(_DATELINE_SEPARATOR.match(text[d.end : d.end + 3]) and _DATELINE_LEAD.fullmatch(text, sentence_start, d.start))
 
 
 def _in_brackets(text: str, at: int, floor: int) -> bool:
@@ -1464,7 +1473,7 @@ def _reference(text: str, start: int, level: str = "country") -> bool:
     if not _REFERENCE_WORD.search(lead):
         return False  # most places have no origin or reference word before them (one cheap test)
     # "launched from the directions of Kursk, Oryol and Millerovo": every place of the list.
-    if _ORIGIN_BEFORE.search(lead) and not _RX32.search(lead[-40:]):
+    if _ORIGIN_BEFORE.search(lead) and not _DISTANCE_WORD.search(lead[-40:]):
         return True
     return level == "country" and bool(_REFERENCE_BEFORE.search(lead))
 
