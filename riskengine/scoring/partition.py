@@ -61,9 +61,12 @@ from riskengine.scoring.reader import Bounds, collector_paused
 from riskengine.scoring.scorer import Totals, _RecordTuple, cached_source_weight
 from riskengine.scoring.stream import scorer_for
 
-# About 110,000 generated events: big enough that a task's start costs little, small enough
-# that a worker holds a few blocks' facts at once.
-DEFAULT_BLOCK_BYTES = 64 << 20
+# About 40,000 generated events: big enough that a task's start costs little, small enough that
+# a worker holds a few blocks' facts at once. Measured on 1M events with two local workers
+# (benchmarks/dask_backtest.py --block-mb, side by side): 64 MB blocks peaked at 262-287 MB a
+# worker, 617-656 MB with the caller, over issue 17's 500 MB; 24 MB at 187-191 MB a worker,
+# about 465 MB in all, for a few per cent more CPU (more partitions, more carry-in).
+DEFAULT_BLOCK_BYTES = 24 << 20
 
 # ---------------------------------------------------------------------------------------------
 # Blocks
