@@ -9,6 +9,7 @@ only decides where they run. One test at the end runs them on a real local Dask 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -384,3 +385,26 @@ def test_only_the_distributed_module_imports_dask() -> None:
             if any(name.split(".")[0] in ("dask", "distributed") for name in names):
                 importers.add(path.relative_to(package).as_posix())
     assert importers == {"scoring/distributed.py"}
+
+
+def test_a_local_cluster_takes_a_free_port_on_loopback() -> None:
+    # Regression: with no dashboard, Dask still started the scheduler's HTTP endpoints on the
+    # fixed port 8787, so two backtests at once (or the suite's parallel workers) fought over it
+    # and Dask warned "Port 8787 is already in use".
+    pytest.importorskip("distributed")
+    import socket
+    import warnings
+
+    from riskengine.scoring.distributed import client_for
+
+    with socket.socket() as taken:
+        with contextlib.suppress(OSError):  # already taken by someone else: the same situation
+            taken.bind(("127.0.0.1", 8787))
+            taken.listen()
+        with warnings.catch_warnings(record=True) as caught, client_for(1, None) as client:
+            warnings.simplefilter("always")
+            scheduler = client.cluster.scheduler
+            # tornado's HTTPServer keeps its listening sockets in _sockets (no public accessor)
+            bound = {sock.getsockname()[:2] for sock in scheduler.http_server._sockets.values()}
+    assert not [w for w in caught if "8787" in str(w.message)]
+    assert {host for host, _port in bound} == {"127.0.0.1"} and 8787 not in {port for _host, port in bound}

@@ -73,8 +73,16 @@ def client_for(workers: int | None, scheduler: str | None) -> Iterator[Any]:
     # The workers' sampling profiler (a stack sample every 10 ms, for the dashboard) cost a
     # few percent of a backtest's CPU; nothing here reads it.
     with _main_module_hidden(), dask.config.set({"distributed.worker.profile.enabled": False}):
+        # No dashboard; the scheduler's HTTP endpoints (health, metrics) still start, by default
+        # on the fixed port 8787: a free port instead, so that two backtests at once do not
+        # fight over it.
         cluster = LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=max(1, workers or 1), threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+            n_workers=max(1, workers or 1),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+            silence_logs=logging.ERROR,
         )
     with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
         yield client
