@@ -301,32 +301,26 @@ def firing_units(rule: _RuleScore, weight: float, legs: Sequence[_RecordTuple], 
     return round(round(points * weight, 4) * SCALE)
 
 
+def _value_read(rule: _RuleScore, per_fields: Sequence[str]) -> tuple[int, int] | None:
+    """The (leg index, position in a record's values) of the value a rule's scaled points read
+    (``scores.rule_points``: the ``per`` field of the ``leg`` named, by default the last); None
+    for fixed points."""
+    points = rule.rule.points
+    if not isinstance(points, ScaledPoints):
+        return None
+    leg = rule.leg_names.index(points.leg) if points.leg else len(rule.leg_names) - 1
+    return (leg, list(per_fields).index(points.per))
+
+
 def _scaled_values(group: Sequence[_RuleScore], per_fields: Sequence[str]) -> tuple[tuple[int, int], ...]:
-    """The (leg index, position in a record's values) of every value the group's scaled points
-    read (``scores.rule_points``: the ``per`` field of the ``leg`` named, by default the last)."""
-    found: list[tuple[int, int]] = []
-    for rule in group:
-        points = rule.rule.points
-        if isinstance(points, ScaledPoints):
-            leg = rule.leg_names.index(points.leg) if points.leg else len(rule.leg_names) - 1
-            pair = (leg, list(per_fields).index(points.per))
-            if pair not in found:
-                found.append(pair)
-    return tuple(found)
+    """Every value the group's scaled points read, each once, in the group's order."""
+    return tuple(dict.fromkeys(pair for rule in group if (pair := _value_read(rule, per_fields)) is not None))
 
 
 def _picks(group: Sequence[_RuleScore], scales: Sequence[tuple[int, int]], per_fields: Sequence[str]) -> tuple[int, ...]:
     """For each rule of ``group``, the index in ``scales`` of the value its points read (-1:
     fixed points)."""
-    picks = []
-    for rule in group:
-        points = rule.rule.points
-        if not isinstance(points, ScaledPoints):
-            picks.append(-1)
-            continue
-        leg = rule.leg_names.index(points.leg) if points.leg else len(rule.leg_names) - 1
-        picks.append(list(scales).index((leg, list(per_fields).index(points.per))))
-    return tuple(picks)
+    return tuple(-1 if (pair := _value_read(rule, per_fields)) is None else scales.index(pair) for rule in group)
 
 
 def _completion_order(record: _RecordTuple) -> tuple[int, str]:
