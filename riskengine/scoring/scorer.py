@@ -44,6 +44,8 @@ _VALUES: Final = 4
 # What scoring a firing reads of an event: its id, day, period (its first day), source weight and the
 # values points scale by (in ``Scorer.per_fields`` order, None where absent); built by ``reader.prepare``.
 _RecordTuple = tuple[str, int, int, float, tuple[Any, ...]]
+_PERIOD_AND_WEIGHT: Final = operator.itemgetter(_PERIOD, _WEIGHT)
+_FIRST: Final = operator.itemgetter(0)
 
 
 
@@ -218,6 +220,15 @@ class Scorer:
             # A firing belongs to the period of the leg that completed it, and counts with its
             # weakest leg's source weight. Pairs, most of a dense feed's firings, are worked
             # out inline and counted by Counter in C.
+            if tuples and len(tuples[0]) == 1:
+                # single-event rules (every tuple of a rule has one id per leg): the records'
+                # (period, weight) pairs counted without a line of Python per firing
+                counts = Counter(map(_PERIOD_AND_WEIGHT, map(records.__getitem__, map(_FIRST, tuples))))
+                for (period, weight), times in counts.items():
+                    if period >= first_period:
+                        key = (period, rule_id, weight)
+                        tally[key] = tally.get(key, 0) + times
+                continue
             counted: list[tuple[int, float]] = []
             add = counted.append
             for event_ids in tuples:
@@ -227,9 +238,6 @@ class Scorer:
                     first_day, second_day = first[_DAY], second[_DAY]
                     completing = second if second_day > first_day or (second_day == first_day and second_id > first_id) else first
                     weight = first[_WEIGHT] if first[_WEIGHT] < second[_WEIGHT] else second[_WEIGHT]
-                elif len(event_ids) == 1:
-                    completing = records[event_ids[0]]
-                    weight = completing[_WEIGHT]
                 else:
                     legs = [records[event_id] for event_id in event_ids]
                     completing = max(legs, key=_completion_order)
