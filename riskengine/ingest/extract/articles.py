@@ -16,6 +16,7 @@ import functools
 import hashlib
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from riskengine.ingest.derive.enrich import enrich_event
 from riskengine.ingest.extract.dates import DatePhrase, find_dates
 from riskengine.ingest.extract.gazetteer import Gazetteer, Place, PlaceMention, default_gazetteer
 from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities
-from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns, lower
+from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns, lower, trie_alternation
 from riskengine.ingest.extract.text import (
     Article,
     Sentence,
@@ -60,7 +61,6 @@ _SUBSET_BEFORE_PERSON = re.compile(r"\b(?:including|among them)\s+$")
 _COUNTED_WORDS_AFTER = re.compile(r"(?:\s*(?!(?:in|on|at|by|with|from|after|during|of|were|was|people|civilians|persons)\b)[\w'’-]+){1,5}", re.IGNORECASE)
 _DISTANCE_UNIT = re.compile(r"\s*(km|kilometres|kilometers|kilometre|kilometer|miles|mile)\b", re.IGNORECASE)
 _FROM_BORDER_OR_FRONT = re.compile(r"\s+(?:\w+\s+){0,1}from\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(border|front line|frontline|front)\b")
-_SIDE_ADJECTIVE = re.compile(r"\b(Russian|Ukrainian|Iranian)\b")
 _WITH_BEFORE = re.compile(r"\bwith\s+(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?$", re.IGNORECASE)
 _INTERCEPTION_VERB_AFTER = re.compile(r"\s*(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:reportedly|successfully|all)\s+)?(?:shot\s+down|intercepted|downed|destroyed|neutrali[sz]ed|jammed)")
 _CASUALTY_NOUN_AFTER = re.compile(r"\s*(fatalities|deaths|dead|bodies|injuries|wounded|injured)\b", re.IGNORECASE)
@@ -69,7 +69,6 @@ _LIST_SEPARATOR = re.compile(r"\s*(?:,\s*|\s+)(?:and\s+)?(?:(?:at\s+least|more\s
 _CLAUSE_PUNCTUATION = re.compile(r"[.;:]")
 _SHARE_OF_AFTER = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|those\s+|these\s+)?")
 _SHARE_OF_PRONOUN_AFTER = re.compile(r"\s+(?:out\s+)?of\s+(?:them|those|these|which)\b")
-_CLAIMANT_SIDE = re.compile(r"\b(Russia|Russian|Ukraine|Ukrainian|Moscow|Kyiv|Kremlin)(?:['’]s)?\s+(?:(?:\w+\s+){0,2}?(?:ministry|military|army|forces|intelligence|air\s+force|general\s+staff|officials?|command|governor|authorities|defen[cs]e|security\s+services)|(?:countered|claims|claimed|said|says))", re.IGNORECASE)
 _IF_WORD = re.compile(r"\bif\b", re.IGNORECASE)
 _STRIKE_VERB_BEFORE = re.compile(r"\b(?:hit|struck|targeted|strikes?\s+on|attacks?\s+on|destroyed)\s+(?:a|an|the)?\s*$", re.IGNORECASE)
 _NO_WORD = re.compile(r"\bno\b", re.IGNORECASE)
@@ -171,10 +170,39 @@ class ExtractedEvent:
     provenance: dict[str, Any]
 
 
+
+class SidePatterns:
+    """The patterns that name a side, built from gazetteer.yaml's sides so that a side an analyst
+    adds there ("Sudanese", "Israeli") is read like the ones the extractor was developed on."""
+
+    def __init__(self, g: Gazetteer) -> None:
+        def alternation(words: Iterable[str]) -> str:
+            # news prose writes possessives with either apostrophe
+            spelled = {v for w in words for v in (w, w.replace("'", "\u2019"))}
+            return trie_alternation(spelled)
+
+        adjectives = alternation(g.side_adjectives)
+        self.adjective = re.compile(rf"(?<!\w)({adjectives})(?!\w)")  # "Iranian-made"
+        self.weapon = re.compile(rf"(?<!\w)({adjectives})\s+(?:[\w-]+\s+){{0,2}}?(?:drones?|UAVs?|unmanned|missiles?)")
+        self.defenders = re.compile(rf"(?<!\w)({adjectives})\s+(?:[\w-]+\s+)?(?:air\s+defen[cs]es?|air\s+force|anti-aircraft|defen[cs]e\s+forces)")
+        # The side's words are matched as written ("US officials said", never "us"); the rest in
+        # any case.
+        self.claimant = re.compile(
+            rf"(?<!\w)(?-i:({alternation(g.claimant_words)}))(?:['’]s)?\s+(?:(?:\w+\s+){{0,2}}?(?:ministry|military|army|forces|intelligence|"
+            r"air\s+force|general\s+staff|officials?|command|governor|authorities|defen[cs]e|security\s+services)|(?:countered|claims|claimed|said|says))",
+            re.IGNORECASE,
+        )
+        self._side_words = g.side_words
+
+    def side_of(self, word: str) -> str | None:
+        return self._side_words.get(word.replace("\u2019", "'"))
+
+
 class Extractor:
     def __init__(self, patterns: Patterns | None = None, gazetteer: Gazetteer | None = None) -> None:
         self.p = patterns or load_patterns()
         self.g = gazetteer or default_gazetteer()
+        self.sides = SidePatterns(self.g)
         self._last_weapon: tuple[int, str | None] = (-1, None)
         self._last_told: DatePhrase | None = None
 
@@ -546,9 +574,9 @@ class Extractor:
             before_verb = [x for x in subject if x[0].end <= m.start] if m.kind.name == "remote_strike" else []
             if subject:
                 m.initiator = (before_verb or subject)[-1][1]
-        weapon_adjective = _WEAPON_SIDE.search(text, m.clause[0], m.clause[1]) if m.kind.group == "strike" and (m.initiator is None or m.weapons or m.kind.name == "interception") else None
+        weapon_adjective = self.sides.weapon.search(text, m.clause[0], m.clause[1]) if m.kind.group == "strike" and (m.initiator is None or m.weapons or m.kind.name == "interception") else None
         if m.initiator is None and not m.mutual and m.kind.name != "interception" and weapon_adjective:
-            m.initiator = self.g.side_words.get(weapon_adjective.group(1))  # "a swarm of Russian drones descended on ..."
+            m.initiator = self.sides.side_of(weapon_adjective.group(1))  # "a swarm of Russian drones descended on ..."
         for p, side in sides:
             if weapon_adjective is not None and p.start == weapon_adjective.start():
                 continue  # the weapons' side is not the target
@@ -559,9 +587,9 @@ class Extractor:
                 if _SUPPORT_BEFORE.search(lead):
                     m.beneficiary = side
         if m.weapons or m.kind.name == "interception":
-            w = weapon_adjective if m.kind.group == "strike" else _WEAPON_SIDE.search(text, m.clause[0], m.clause[1])
+            w = weapon_adjective if m.kind.group == "strike" else self.sides.weapon.search(text, m.clause[0], m.clause[1])
             if w:
-                m.weapon_side = self.g.side_words.get(w.group(1))
+                m.weapon_side = self.sides.side_of(w.group(1))
 
     def _side_of_mention(self, p: PlaceMention) -> str | None:
         if p.side:
@@ -692,7 +720,7 @@ class Extractor:
         weapon_m = self.p.weapons.search(head_span) if head_span else None
         if weapon_m:
             weapon = self.p.weapon_of[weapon_m.group(0).lower()]
-            side = _SIDE_ADJECTIVE.search(head_span)
+            side = self.sides.adjective.search(head_span)
             weapon_side = side.group(1) if side else None
             if weapon == "aircraft":
                 near = c_text[max(0, q.start - 40) : q.end + 60]
@@ -824,10 +852,10 @@ class Extractor:
         if not claim:
             return None
         window = c_text[max(0, claim.start() - 60) : claim.end() + 60]
-        m = _CLAIMANT_SIDE.search(window)
+        m = self.sides.claimant.search(window)
         if not m:
             return None
-        return self.g.side_words.get(m.group(1)) or self.g.side_words.get(m.group(1).capitalize())
+        return self.sides.side_of(m.group(1))
 
     def _attach(self, figures: list[Figure], mentions: list[Mention], recent: list[Mention], sentence: Sentence, places: list[PlaceMention]) -> None:
         for f in figures:
@@ -1322,7 +1350,7 @@ class Extractor:
         if side is None:
             return False
         clause = article.work[m.clause[0] : m.clause[1]]
-        return any(self.g.side_words.get(d.group(1)) == side for d in _SIDE_DEFENDERS.finditer(clause))
+        return any(self.sides.side_of(d.group(1)) == side for d in self.sides.defenders.finditer(clause))
 
     def _target_category(self, article: Article, c: Cluster) -> str | None:
         best: tuple[int, str] | None = None
@@ -1419,11 +1447,9 @@ _ORIGIN_BEFORE = re.compile(
     r"\b(?:from|toward|towards|bordering|border\s+with)\s+(?:the\s+)?(?:(?:directions?|areas?|regions?|side)\s+of\s+(?:the\s+)?)?(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?(?:,\s+|\s+and\s+|,\s+and\s+))*$"
 )
 _REFERENCE_BEFORE = re.compile(r"\b(?:from|near|close to|next to|member)\s+(?:NATO\s+member\s+)?(?:the\s+)?$")
-_WEAPON_SIDE = re.compile(r"\b(Russian|Ukrainian|Iranian|Belarusian|North Korean)\s+(?:[\w-]+\s+){0,2}?(?:drones?|UAVs?|unmanned|missiles?)")
 _INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s+(?:(?:new|fresh|massive|major|large-scale|combined|deadly|overnight|russian|ukrainian|enemy)\s+){0,3}$")
 _CLAUSE_OPENING = re.compile(r"\W*(?:(?:and|but|then|also|only|just|meanwhile|yet)\W+)?", re.IGNORECASE)
 _REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member")
-_SIDE_DEFENDERS = re.compile(r"\b(Ukrainian|Russian|Ukraine['’]s|Russia['’]s|Belarusian|Polish|Romanian)\s+(?:[\w-]+\s+)?(?:air\s+defen[cs]es?|air\s+force|anti-aircraft|defen[cs]e\s+forces)")
 _AND_BETWEEN_COUNTS = re.compile(r"\s*,?\s+and\s+")
 _TERRITORY_WORDS = ("territory", "soil", "airspace", "land")
 _TERRITORY_AFTER = re.compile(r"\s+(?:territory|soil|airspace|land)\b")

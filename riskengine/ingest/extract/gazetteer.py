@@ -195,6 +195,19 @@ class Gazetteer:
         return words
 
     @cached_property
+    def side_adjectives(self) -> tuple[str, ...]:
+        """The adjectives and possessives gazetteer.yaml gives its sides ("Russian", "Ukraine's",
+        "North Korean"), which name a side in "Iranian drones" or "Polish air defences"."""
+        return tuple(sorted({w for spec in self.data["countries"].values() for w in spec.get("adjectives", [])}))
+
+    @cached_property
+    def claimant_words(self) -> tuple[str, ...]:
+        """Words that name the side making a claim ("Sudan's army said", "the Kremlin claimed"):
+        every country name, the sides' adjectives, and capitals used for governments."""
+        capitals = (w for spec in self.data["countries"].values() for w in spec.get("capital_as_actor", []))
+        return tuple(sorted({*self.country_names, *self.side_adjectives, *capitals}))
+
+    @cached_property
     def _actor_capitals(self) -> dict[str, str]:
         """Capitals news prose uses for governments ("Moscow said"): a place only after "in", "on"..."""
         return {w: iso3 for iso3, spec in self.data["countries"].items() for w in spec.get("capital_as_actor", [])}
