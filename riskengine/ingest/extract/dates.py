@@ -40,7 +40,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "the night of December 1 to 2": the morning it ended, as for "overnight".
     ("night_md", re.compile(rf"\bnight\s+of\s+(?P<month>{_MONTH})\.?\s+\d{{1,2}}\s*(?:to|-|–|into)\s*(?P<day>\d{{1,2}})\b", re.IGNORECASE)),
     ("night_dm", re.compile(rf"\bnight\s+of\s+\d{{1,2}}\s*(?:to|-|–|into)\s*(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\b", re.IGNORECASE)),
-    ("explicit_dm", re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\.?(?:\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE)),
+    ("explicit_dm", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})\.?(?:,?\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE)),
     ("explicit_md", re.compile(rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE)),
     ("weekday", re.compile(r"\b(?P<next>next\s+|last\s+|this\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)),
     ("same_day", re.compile(r"\b(?:overnight|over the past night|last night|this morning|pre-dawn|predawn|early today|earlier today|today|shortly after midnight|tonight)\b", re.IGNORECASE)),

@@ -100,21 +100,25 @@ def parse_article(text: str, name: str = "<article>", meta: dict[str, Any] | Non
     return article
 
 
-_TEXT_DATE_DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Z][a-z]{2,8})\.?,?\s+(?P<year>(?:19|20)\d\d)\b")
+_TEXT_DATE_DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>[A-Z][a-z]{2,8})\.?,?\s+(?P<year>(?:19|20)\d\d)\b")
 _TEXT_DATE_MD = re.compile(r"\b(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b")
 _TEXT_DATE_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
+# "08.10.2024": day first, as statements translated from Ukrainian, Russian or Arabic write it
+# (a slash is left alone: 08/10 is August in American prose)
+_TEXT_DATE_DOTTED = re.compile(r"\b(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>(?:19|20)\d\d)\b")
 
 
 def date_in_text(article: Article, sentences: int = 3) -> dt.date | None:
     """The article's date when no metadata gives one: the first full date (with its year) in its
-    first ``sentences`` sentences ("On Sunday, 1 June 2025", "June 1, 2025", "2025-06-01"), the
+    first ``sentences`` sentences ("On Sunday, 1 June 2025", "the 1st of June 2025", "June 1, 2025",
+    "2025-06-01", "01.06.2025"), the
     dateline or lead of a news report. A date without a year ("1 June") cannot date an article."""
     from riskengine.ingest.extract.dates import MONTHS
 
     best: tuple[int, dt.date] | None = None
     for s in [s for s in article.sentences if not s.heading][:sentences] + [s for s in article.sentences if s.heading][:2]:
         chunk = article.work[s.start : s.end]
-        for rx in (_TEXT_DATE_DM, _TEXT_DATE_MD, _TEXT_DATE_ISO):
+        for rx in (_TEXT_DATE_DM, _TEXT_DATE_MD, _TEXT_DATE_ISO, _TEXT_DATE_DOTTED):
             for m in rx.finditer(chunk):
                 month_text = m.group("month")
                 month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text.lower())
