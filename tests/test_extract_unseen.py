@@ -360,6 +360,7 @@ def test_the_fourth_blind_set_holds_its_first_run() -> None:
     # Written by a helper who saw neither the extractor nor its runs, kept outside the repository
     # until the extractor was frozen at 99b90d3, and scored once there (blind4_first_run.txt):
     # P 0.750, R 0.476, F1 0.583, the honest figure of issue #14 in session 8. A floor only: a
-    # later fix that breaks what already worked on it shows here.
+    # later fix that breaks what already worked on it shows here. Session 9 fixed three of its
+    # classes (ordinal and dotted dates, zeros in any tense): 0.708, and no longer blind.
     report = evaluate(HERE / "blind4_gold.yaml", sorted((HERE / "blind4").iterdir()))
-    assert report.overall.f1 >= 0.58
+    assert report.overall.f1 >= 0.70, report.render()
