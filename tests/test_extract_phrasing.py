@@ -320,3 +320,12 @@ def test_zero_casualties_in_any_tense(extractor: Extractor, sentence: str, fatal
     (extracted,) = extractor.extract_text(f"---\ndate: 2024-10-20\n---\nRussian drones struck Kharkiv overnight. {sentence}\n", "t.txt")
     stated = extracted.provenance["fields"]
     assert (extracted.event.fatalities if "fatalities" in stated else None, extracted.event.injured if "injured" in stated else None) == (fatalities, injured)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Six civilians were martyred in the attack.", "Six people perished.", "The strike caused the deaths of six civilians.", "It killed six citizens."],
+)
+def test_deaths_told_as_translated_statements_tell_them(extractor: Extractor, sentence: str) -> None:
+    (extracted,) = extractor.extract_text(f"---\ndate: 2024-10-20\n---\nRussian drones struck Kharkiv overnight. {sentence}\n", "t.txt")
+    assert extracted.event.fatalities == 6 and "fatalities" in extracted.provenance["fields"]
