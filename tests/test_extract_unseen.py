@@ -364,3 +364,13 @@ def test_the_fourth_blind_set_holds_its_first_run() -> None:
     # classes (ordinal and dotted dates, zeros in any tense): 0.708, and no longer blind.
     report = evaluate(HERE / "blind4_gold.yaml", sorted((HERE / "blind4").iterdir()))
     assert report.overall.f1 >= 0.70, report.render()
+
+
+def test_the_fifth_blind_set_holds_its_first_run() -> None:
+    # Written by a helper who read only the coding conventions (never the extractor, its
+    # vocabularies, tests or runs), kept outside the repository until the extractor was frozen at
+    # 28d54ca (session 9, after its general fixes: sides from the gazetteer, ordinal and dotted
+    # dates, zeros in any tense), and scored once there (blind5_first_run.txt): P 0.705, R 0.446,
+    # F1 0.546, the honest figure of issue #14 in session 9. A floor only.
+    report = evaluate(HERE / "blind5_gold.yaml", sorted((HERE / "blind5").iterdir()))
+    assert report.overall.f1 >= 0.54, report.render()
