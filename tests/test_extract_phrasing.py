@@ -329,3 +329,29 @@ def test_zero_casualties_in_any_tense(extractor: Extractor, sentence: str, fatal
 def test_deaths_told_as_translated_statements_tell_them(extractor: Extractor, sentence: str) -> None:
     (extracted,) = extractor.extract_text(f"---\ndate: 2024-10-20\n---\nRussian drones struck Kharkiv overnight. {sentence}\n", "t.txt")
     assert extracted.event.fatalities == 6 and "fatalities" in extracted.provenance["fields"]
+
+
+def test_front_matter_with_a_colon_in_its_title_is_read(extractor: Extractor) -> None:
+    text = "---\ntitle: Night drone attack on Sumy: one dead\npublisher: Sumy Today\ndate: 2026-01-27\ncredibility: 2\n---\nRussian drones struck Sumy overnight, killing one person.\n"
+    (extracted,) = extractor.extract_text(text, "t.txt")
+    assert extracted.event.event_date == dt.date(2026, 1, 27)
+    assert (extracted.event.sources[0].title, extracted.event.sources[0].credibility) == ("Night drone attack on Sumy: one dead", 2)
+
+
+def test_front_matter_that_is_not_key_value_lines_is_still_an_error(extractor: Extractor) -> None:
+    from riskengine.core.errors import InputError
+
+    with pytest.raises(InputError, match="YAML syntax error"):
+        extractor.extract_text("---\ntitle: [unclosed\nnotes: a: b\n---\nRussian drones struck Sumy overnight.\n", "t.txt")
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "TRANSCRIPT - MORNING REPORT, THURSDAY 9 OCTOBER 2025, 07:00 GMT EDITION\n\n[MUSIC]\n\nPRESENTER: Good morning.",
+        "[Unofficial translation.]\n\nARMED FORCES OF THE REPUBLIC\n\nGENERAL STAFF\n\nPRESS RELEASE No. 011/2025\n\nKinshasa, this 9 October 2025\n\n1. The General Staff informs the public of the following.",
+    ],
+)
+def test_a_dated_header_line_dates_the_article(extractor: Extractor, head: str) -> None:
+    (extracted,) = extractor.extract_text(f"{head}\n\nRussian drones struck Odesa overnight, killing two people.\n", "t.txt")
+    assert extracted.event.event_date == dt.date(2025, 10, 9)

@@ -67,12 +67,16 @@ def parse_article(text: str, name: str = "<article>", meta: dict[str, Any] | Non
     if m:
         doc, issues = parse_yaml(m.group(1), name)
         errors = [i for i in issues if i.severity == "error"]
-        if errors or doc is None:
+        lenient = _plain_front_matter(m.group(1), name) if errors or doc is None else None
+        if lenient is not None:
+            front = lenient
+        elif errors or doc is None:
             shifted = [Issue(i.code, i.message, Location(name, i.location.line + 1 if i.location.line else 0, i.location.col), i.hint) for i in errors]
             raise InputError(shifted, f"invalid front matter in {name}")
-        if doc.data is not None and not isinstance(doc.data, dict):
+        elif doc.data is not None and not isinstance(doc.data, dict):
             raise InputError([Issue("E106", "front matter must be a mapping", Location(name, 2, 1))])
-        front = dict(doc.data or {})
+        else:
+            front = dict(doc.data or {})
         for i in range(m.end()):
             if work[i] != "\n":
                 work[i] = " "
@@ -100,38 +104,87 @@ def parse_article(text: str, name: str = "<article>", meta: dict[str, Any] | Non
     return article
 
 
-_TEXT_DATE_DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>[A-Z][a-z]{2,8})\.?,?\s+(?P<year>(?:19|20)\d\d)\b")
-_TEXT_DATE_MD = re.compile(r"\b(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b")
+_FRONT_LINE = re.compile(r"(?P<key>[a-z_]+):[ \t]*(?P<value>.*)")
+
+
+def _plain_front_matter(block: str, name: str) -> dict[str, Any] | None:
+    """Front matter that is not YAML only because a value holds ": " ("title: Night attack on
+    Sumy: one dead", as a newsroom writes it): each line a known key and the rest of the line
+    its value, read as YAML where it is YAML on its own (dates, numbers) and as text where not.
+    None when any line is something else: then the YAML error stands."""
+    front: dict[str, Any] = {}
+    for line in block.splitlines():
+        if not line.strip():
+            continue
+        m = _FRONT_LINE.fullmatch(line.rstrip())
+        if m is None or m.group("key") not in FRONT_MATTER_KEYS or m.group("key") in front:
+            return None
+        raw = m.group("value").strip()
+        doc, issues = parse_yaml(f"v: {raw}\n", name)
+        if doc is not None and isinstance(doc.data, dict) and not [i for i in issues if i.severity == "error"]:
+            value = doc.data.get("v")
+            front[m.group("key")] = value if value is None or isinstance(value, (str, int, float, dt.date)) else raw
+        elif ": " in raw:
+            front[m.group("key")] = raw
+        else:  # broken for another reason than a colon ("[unclosed"): the YAML error says which
+            return None
+    return front
+
+
+# Month names as written, capitals included ("THURSDAY 9 OCTOBER 2025" in a transcript's header)
+_TEXT_DATE_DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?,?\s+(?P<year>(?:19|20)\d\d)\b")
+_TEXT_DATE_MD = re.compile(r"\b(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b")
 _TEXT_DATE_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
 # "08.10.2024": day first, as statements translated from Ukrainian, Russian or Arabic write it
 # (a slash is left alone: 08/10 is August in American prose)
 _TEXT_DATE_DOTTED = re.compile(r"\b(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>(?:19|20)\d\d)\b")
 
 
-def date_in_text(article: Article, sentences: int = 3) -> dt.date | None:
+def date_in_text(article: Article, sentences: int = 3, header_lines: int = 15) -> dt.date | None:
     """The article's date when no metadata gives one: the first full date (with its year) in its
-    first ``sentences`` sentences ("On Sunday, 1 June 2025", "the 1st of June 2025", "June 1, 2025",
-    "2025-06-01", "01.06.2025"), the
-    dateline or lead of a news report. A date without a year ("1 June") cannot date an article."""
+    first ``sentences`` sentences ("On Sunday, 1 June 2025", "the 1st of June 2025", "June 1,
+    2025", "2025-06-01", "01.06.2025"), the dateline or lead of a news report; else in a short line
+    among its first ``header_lines`` (a press release's "Kinshasa, this 23 January 2025" under its
+    letterhead, a transcript's "MORNING REPORT, THURSDAY 9 OCTOBER 2025"). A date without a year
+    ("1 June") cannot date an article."""
+    opening = [s for s in article.sentences if not s.heading][:sentences] + [s for s in article.sentences if s.heading][:2]
+    for sentence in opening:
+        found = _first_full_date(article.work[sentence.start : sentence.end])
+        if found is not None:
+            return found
+    seen = 0
+    for line in article.work.split("\n"):
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > header_lines:
+            break
+        if len(line.strip()) <= _HEADER_LINE_CHARS:
+            found = _first_full_date(line)
+            if found is not None:
+                return found
+    return None
+
+
+_HEADER_LINE_CHARS = 90
+
+
+def _first_full_date(chunk: str) -> dt.date | None:
     from riskengine.ingest.extract.dates import MONTHS
 
     best: tuple[int, dt.date] | None = None
-    for s in [s for s in article.sentences if not s.heading][:sentences] + [s for s in article.sentences if s.heading][:2]:
-        chunk = article.work[s.start : s.end]
-        for rx in (_TEXT_DATE_DM, _TEXT_DATE_MD, _TEXT_DATE_ISO, _TEXT_DATE_DOTTED):
-            for m in rx.finditer(chunk):
-                month_text = m.group("month")
-                month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text.lower())
-                if not month:
-                    continue
-                try:
-                    day = dt.date(int(m.group("year")), month, int(m.group("day")))
-                except ValueError:
-                    continue
-                if best is None or s.start + m.start() < best[0]:
-                    best = (s.start + m.start(), day)
-        if best is not None:
-            return best[1]
+    for rx in (_TEXT_DATE_DM, _TEXT_DATE_MD, _TEXT_DATE_ISO, _TEXT_DATE_DOTTED):
+        for m in rx.finditer(chunk):
+            month_text = m.group("month")
+            month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text.lower())
+            if not month:
+                continue
+            try:
+                day = dt.date(int(m.group("year")), month, int(m.group("day")))
+            except ValueError:
+                continue
+            if best is None or m.start() < best[0]:
+                best = (m.start(), day)
     return best[1] if best else None
 
 
