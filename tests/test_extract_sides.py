@@ -55,3 +55,9 @@ def test_us_is_not_the_united_states() -> None:
     assert claims(Extractor(), said_by_us)["drones_intercepted"] is None
     said_by_the_us = "Russia launched 15 drones at Kharkiv overnight; US officials said 12 of them were shot down.\n"
     assert claims(Extractor(), said_by_the_us)["drones_intercepted"] == "United States"
+
+
+@pytest.mark.parametrize(("sentence", "place"), [("Drones struck Port Sudan on Tuesday.", ("Port Sudan", "SDN")), ("A drone hit a depot in Kuwait City on Tuesday.", ("Kuwait City", "KWT"))])
+def test_a_town_named_for_its_country_is_the_town(sentence: str, place: tuple[str, str]) -> None:
+    (extracted,) = Extractor().extract_text(HEAD + sentence + "\n", "t.txt")
+    assert (extracted.event.location, extracted.event.country) == place

@@ -66,6 +66,8 @@ _VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community|hromada|territo
 _CONNECTOR_TAIL = re.compile(r"\s(?:na|on|upon|am|de|del|la)\b.*$")
 _POSSESSIVE = re.compile(r"['’]s\b.*$")
 _TITLE_BEFORE = re.compile(r"\b(?:President|Minister|Governor|Mayor|Mr|Mrs|Ms|General|Spokesman|spokesman)\.?\s+$")
+_WORD_BEFORE = re.compile(r"\b([A-Z][\w'’-]*)[ \t]+$")
+_WORD_AFTER = re.compile(r"[ \t]+([A-Z][\w'’-]*)\b")
 _CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s|-)(?:[A-Z][\w'’.-]*|na|on|upon|am|de|del|la)(?=[\s,.;:!?)]|$))*")
 
 
@@ -433,6 +435,8 @@ class Gazetteer:
         taken = bytearray(len(text))
         for m in self._curated_regex.finditer(text):
             mention = self._curated_mention(text, m.start(), m.end(), m.group(0))
+            if mention is not None and mention.place.level == "country" and not mention.side_adjective:
+                mention = self._town_named_for_country(text, mention, countries) or mention
             if mention is not None and mention.place.level == "place" and _city_district(text, m.start(), m.end(), m.group(0)):
                 continue
             if mention is not None and mention.place.level == "place" and _DISTRICT_AFTER.match(text, mention.end):
@@ -497,6 +501,16 @@ class Gazetteer:
         if not towns or max(t.population for t in towns) < int(self.data.get("big_town_population", 100000)):
             return None
         return place
+
+    def _town_named_for_country(self, text: str, mention: PlaceMention, countries: set[str]) -> PlaceMention | None:
+        """The town when a country's name is part of one: "Port Sudan", "Kuwait City"."""
+        before = _WORD_BEFORE.search(text, max(0, mention.start - 30), mention.start)
+        if before is not None and (town := self._best_town(f"{before.group(1)} {mention.text}", countries, None)) is not None:
+            return PlaceMention(before.start(1), mention.end, text[before.start(1) : mention.end], town)
+        after = _WORD_AFTER.match(text, mention.end)
+        if after is not None and (town := self._best_town(f"{mention.text} {after.group(1)}", countries, None)) is not None:
+            return PlaceMention(mention.start, after.end(1), text[mention.start : after.end(1)], town)
+        return None
 
     def _curated_mention(self, text: str, start: int, end: int, name: str) -> PlaceMention | None:
         after = text[end : end + 60]
