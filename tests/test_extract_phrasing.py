@@ -349,6 +349,7 @@ def test_front_matter_that_is_not_key_value_lines_is_still_an_error(extractor: E
     "head",
     [
         "TRANSCRIPT - MORNING REPORT, THURSDAY 9 OCTOBER 2025, 07:00 GMT EDITION\n\n[MUSIC]\n\nPRESENTER: Good morning.",
+        "09.10.2025, 08:41 | Odesa | Incidents",
         "[Unofficial translation.]\n\nARMED FORCES OF THE REPUBLIC\n\nGENERAL STAFF\n\nPRESS RELEASE No. 011/2025\n\nKinshasa, this 9 October 2025\n\n1. The General Staff informs the public of the following.",
     ],
 )

@@ -40,6 +40,7 @@ class Article:
     sentences: list[Sentence] = field(default_factory=list)
 
     date_source: str = "metadata"  # "metadata" (front matter or --meta) or "text" (a dateline)
+    body_start: int = 0  # where the text after the front matter begins
 
     @property
     def published(self) -> dt.date | None:
@@ -83,7 +84,7 @@ def parse_article(text: str, name: str = "<article>", meta: dict[str, Any] | Non
     merged = {**(meta or {}), **{k: v for k, v in front.items() if v is not None}}
     merged = _check_meta(merged, name)
     _mask_markdown(text, work)
-    article = Article(name, text, "".join(work), merged)
+    article = Article(name, text, "".join(work), merged, body_start=m.end() if m else 0)
     article.sentences = _segment(article.work, text)
     # Line breaks inside a sentence are spaces for every pattern ("shot\ndown" is "shot down");
     # same length, so offsets stay true.
@@ -153,7 +154,9 @@ def date_in_text(article: Article, sentences: int = 3, header_lines: int = 15) -
         if found is not None:
             return found
     seen = 0
-    for line in article.work.split("\n"):
+    # the text as written: a dated line set as a table row ("27.01.2026, 08:41 | Sumy |
+    # Incidents") is masked out of the working text
+    for line in article.text[article.body_start :].split("\n"):
         if not line.strip():
             continue
         seen += 1
