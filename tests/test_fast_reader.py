@@ -7,6 +7,7 @@ did before (same events, issues, counts and rejects file), because it then takes
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -407,3 +408,28 @@ def test_prepare_gives_the_same_rows_and_records_from_either_reader(tmp_path: Pa
     assert outs[0] == outs[2] and outs[1] == outs[3]
     light = [e for chunk in stream_light_events([path]) for e in chunk]
     assert all(isinstance(e, FastEvent) for e in light)  # the generated feed is all plain lines
+
+
+def test_whole_events_are_read_where_something_keeps_them(tmp_path: Path) -> None:
+    """A brief's history and watchlist hand on whole Events, and the external sort pickles them:
+    only a plain backtest reads FastEvents."""
+    from riskengine.scoring.reader import read_chunks, rows_suffice
+
+    path = tmp_path / "one.jsonl"
+    path.write_bytes(line() + b"\n")
+    plain = Bounds(dt.date(2020, 1, 1), dt.date(2030, 1, 1), 1, 7, 60, 500, 14, ALL_FIELDS, ())
+    kinds = {}
+    for name, bounds, sort in [
+        ("backtest", plain, False),
+        ("sorted", plain, True),
+        ("history", dataclasses.replace(plain, keep_from=738000), False),
+        ("watchlist", dataclasses.replace(plain, watch_after=dt.date(2025, 1, 1)), False),
+    ]:
+        chunks = read_chunks([path], bounds, skip_invalid=False, rejects=None, report=ReadReport(), sort=sort)
+        kinds[name] = (rows_suffice(bounds, sort), [type(e).__name__ for chunk in chunks for e in chunk])
+    assert kinds == {
+        "backtest": (True, ["FastEvent"]),
+        "sorted": (False, ["Event"]),
+        "history": (False, ["Event"]),
+        "watchlist": (False, ["Event"]),
+    }

@@ -315,7 +315,7 @@ def watched_event(event: Event, after: dt.date) -> bool:
     )
 
 
-def light(bounds: Bounds, sort: bool = False) -> bool:
+def rows_suffice(bounds: Bounds, sort: bool = False) -> bool:
     """Whether ``prepare`` needs of each event only its row and record, so that it may be given
     FastEvents (``stream_light_events``): not when it hands on whole events (a brief's history
     and watchlist) nor when they are sorted first (``external_sort`` pickles Events)."""
@@ -331,8 +331,8 @@ def read_chunks(
     report: ReadReport,
     sort: bool = False,
 ) -> Iterable[Sequence[Event | FastEvent]]:
-    """The files' events as ``prepare`` takes them: FastEvents where it may (``light``)."""
-    if light(bounds, sort):
+    """The files' events as ``prepare`` takes them: FastEvents where it may (``rows_suffice``)."""
+    if rows_suffice(bounds, sort):
         return stream_light_events(paths, chunk_size=bounds.chunk_size, skip_invalid=skip_invalid, rejects_path=rejects, report=report)
     chunks: Iterable[Sequence[Event]] = stream_events(
         paths, chunk_size=bounds.chunk_size, skip_invalid=skip_invalid, rejects_path=rejects, report=report
@@ -360,7 +360,7 @@ def scaled_values(names: Sequence[str], per_fields: tuple[str, ...]) -> Callable
 
 def prepare(chunks: Iterable[Sequence[Event | FastEvent]], bounds: Bounds, counters: dict[str, int]) -> Iterator[Prepared]:
     """Events in date order, each reduced to its fact and its record (``Scorer.add`` checks
-    for repeats). FastEvents only where ``light(bounds)``: the rest hands on whole Events."""
+    for repeats). FastEvents only where ``rows_suffice(bounds)``: the rest hands on whole Events."""
     names, row_of = row_projector(bounds.fields)
     values_of = scaled_values(names, bounds.per_fields)
 
