@@ -38,6 +38,7 @@ from riskengine.core.errors import EventError, Issue, Location
 from riskengine.core.events import Event
 from riskengine.core.fileio import atomic_writer
 from riskengine.core.source import Document, YamlPath, describe_value, load_yaml_file, read_text, render_path, validation_issues
+from riskengine.ingest.fast_events import FastEvent, decode_fast
 
 DEFAULT_CHUNK_SIZE = 5_000
 # An event is a few KiB; a longer line is not one (and is never held whole).
@@ -423,8 +424,9 @@ def _fast_event(raw: bytes) -> Event | None:
     return event
 
 
-def _jsonl_records(path: Path, shown: str) -> Iterator[_Record | Issue | Event]:
-    """Records of a JSON Lines file; a line that is a valid event comes as the Event itself."""
+def _jsonl_records(path: Path, shown: str, light: bool = False) -> Iterator[_Record | Issue | Event | FastEvent]:
+    """Records of a JSON Lines file; a line that is a valid event comes as the Event itself, or
+    with ``light`` as a FastEvent where ``decode_fast`` is sure of it."""
     try:
         handle: IO[bytes] = open(path, "rb")  # noqa: SIM115 - a failure to open is an Issue, not a read error; closed by the with below
     except IsADirectoryError:
@@ -451,8 +453,11 @@ def _jsonl_records(path: Path, shown: str) -> Iterator[_Record | Issue | Event]:
                 raw = raw[3:]
             if raw.isspace() or not raw:  # isspace stops at the first other byte; strip() copied the line
                 continue
-            # an escaped surrogate may be a lone one, which the careful path refuses
-            event = _fast_event(raw) if b"\\u" not in raw or not _ESCAPED_SURROGATE.search(raw) else None
+            # msgspec refuses lone surrogates, escaped or not; pydantic-core lets an escaped one
+            # through, which the careful path refuses
+            event: Event | FastEvent | None = decode_fast(raw) if light else None
+            if event is None and (b"\\u" not in raw or not _ESCAPED_SURROGATE.search(raw)):
+                event = _fast_event(raw)
             if event is not None:
                 yield event
                 index += 1
@@ -477,10 +482,10 @@ def _jsonl_records(path: Path, shown: str) -> Iterator[_Record | Issue | Event]:
             index += 1
 
 
-def _records(path: Path, shown: str) -> Iterator[_Record | Issue | Event]:
+def _records(path: Path, shown: str, light: bool = False) -> Iterator[_Record | Issue | Event | FastEvent]:
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        return _jsonl_records(path, shown)
+        return _jsonl_records(path, shown, light)
     if suffix in JSON_SUFFIXES:
         # A JSON file is parsed whole anyway: when it is broken, say so once rather than also
         # judging the records before the break.
@@ -521,6 +526,32 @@ def stream_events(
     raises EventError at the end; with it, each is counted in ``report``, written to
     ``rejects_path`` if given, and reading goes on.
     """
+    return _stream(paths, chunk_size, skip_invalid, rejects_path, report, light=False)  # type: ignore[return-value]  # no FastEvent without light
+
+
+def stream_light_events(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    skip_invalid: bool = False,
+    rejects_path: str | os.PathLike[str] | None = None,
+    report: ReadReport | None = None,
+) -> Iterator[list[Event | FastEvent]]:
+    """``stream_events`` for a reader that needs only what rows and scoring records read of an
+    event (a backtest): a JSON Lines line ``decode_fast`` is sure of comes as a FastEvent, three
+    times cheaper than an Event; any other line, and any other format, as ``stream_events``
+    gives it, with the same errors, counts and rejects."""
+    return _stream(paths, chunk_size, skip_invalid, rejects_path, report, light=True)
+
+
+def _stream(
+    paths: Sequence[str | os.PathLike[str]],
+    chunk_size: int,
+    skip_invalid: bool,
+    rejects_path: str | os.PathLike[str] | None,
+    report: ReadReport | None,
+    light: bool,
+) -> Iterator[list[Event | FastEvent]]:
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
     report = report if report is not None else ReadReport()
@@ -532,17 +563,17 @@ def stream_events(
     if rejects_path is not None and writer is not None:
         report.rejects_path = Path(rejects_path)
     try:
-        chunk: list[Event] = []
+        chunk: list[Event | FastEvent] = []
         for entry in paths:
             path = Path(entry)
             report.files += 1
-            for item in _records(path, str(entry)):
+            for item in _records(path, str(entry), light):
                 if isinstance(item, Issue):
                     file_issues.append(item)
                     continue
                 report.records += 1
-                result = item if isinstance(item, Event) else _validate(item)
-                if isinstance(result, Event):
+                result = _validate(item) if isinstance(item, _Record) else item
+                if not isinstance(result, list):
                     report.accepted += 1
                     if not failed:
                         chunk.append(result)
@@ -611,5 +642,6 @@ __all__ = [
     "ReadReport",
     "read_events",
     "stream_events",
+    "stream_light_events",
     "write_events_jsonl",
 ]

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from riskengine.core.events import FIELDS, Event, FieldKind
+from riskengine.ingest.fast_events import FastEvent
 from riskengine.rules.ir import CompiledRule, CompiledRuleSet, Firing, encode_value
 
 
@@ -62,13 +63,15 @@ def projector(fields: tuple[str, ...]) -> Callable[[Event], dict[str, Any]]:
 
 
 @functools.lru_cache(maxsize=32)
-def row_projector(fields: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[[Event], tuple[Any, ...]]]:
+def row_projector(fields: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[[Event | FastEvent], tuple[Any, ...]]]:
     """The facts of ``projector`` as rows: the field names in row order, and the function that
     gives an event's values in that order, None where the fact leaves a field out.
 
     A backtest sends a million facts from its reader process to the matching one: a row is
     built with one C call for the fields stored as they are, pickles without keys, and the
     matcher makes a dict only of the few facts patterns keep (``Matcher.feed_rows_by_rule``).
+    An ``Event``'s stored fields are read from its ``__dict__``, a FastEvent's (which has none)
+    as attributes; the rest, derived fields included, the same way for both.
     """
     plain = tuple(
         name for name in fields for spec in (FIELDS.get(name),) if spec is not None and spec.derive is None and spec.kind in _AS_STORED
@@ -78,16 +81,19 @@ def row_projector(fields: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[[E
     date = dt.date
     if len(plain) > 1:
         plain_values: Callable[[dict[str, Any]], tuple[Any, ...]] = operator.itemgetter(*plain)
+        plain_attributes: Callable[[FastEvent], tuple[Any, ...]] = operator.attrgetter(*plain)
     else:  # itemgetter of one name gives the value, not a tuple
 
         def plain_values(stored: dict[str, Any]) -> tuple[Any, ...]:
             return tuple(map(stored.get, plain))
 
-    def row(event: Event) -> tuple[Any, ...]:
-        stored = event.__dict__
+        def plain_attributes(event: FastEvent) -> tuple[Any, ...]:
+            return tuple(getattr(event, name) for name in plain)
+
+    def row(event: Event | FastEvent) -> tuple[Any, ...]:
         rest = []
         for name, derive in steps:
-            value = stored.get(name) if derive is None else derive(event)
+            value = getattr(event, name, None) if derive is None else derive(event)
             if value is not None:
                 kind = value.__class__
                 if kind is date:
@@ -95,7 +101,9 @@ def row_projector(fields: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[[E
                 elif kind is list or kind is tuple:
                     value = encode_value(value) if value else []  # most events have no tags
             rest.append(value)
-        return (*plain_values(stored), *rest)
+        if type(event) is FastEvent:
+            return (*plain_attributes(event), *rest)
+        return (*plain_values(event.__dict__), *rest)
 
     return names, row
 

@@ -47,17 +47,18 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
 from riskengine.core.errors import EngineError, EventError
 from riskengine.core.events import Event
-from riskengine.ingest.event_files import JSONL_SUFFIXES, ReadReport, stream_events
+from riskengine.ingest.event_files import JSONL_SUFFIXES, ReadReport, stream_light_events
+from riskengine.ingest.fast_events import FastEvent, decode_fast
 from riskengine.rules.ir import DATE_FIELD, And, CompiledRuleSet, Cond, Or, Test
 from riskengine.rules.loader import RulePack
-from riskengine.scoring.facts import projector, row_projector, share_identical_rules
-from riskengine.scoring.reader import Bounds, collector_paused
+from riskengine.scoring.facts import row_projector, share_identical_rules
+from riskengine.scoring.reader import Bounds, collector_paused, scaled_values
 from riskengine.scoring.scorer import Totals, _RecordTuple, cached_source_weight
 from riskengine.scoring.stream import scorer_for
 
@@ -361,11 +362,11 @@ class NeedsOneProcess(Exception):
 # Reading a block
 
 
-def _jsonl_events(block: Block) -> Iterator[Event | None]:
+def _jsonl_events(block: Block) -> Iterator[Event | FastEvent | None]:
     """The events of a JSON Lines block; None for a record that is not a valid event.
 
-    The same checks as ``event_files.stream_events``, line for line (its fast path, then its
-    careful one), without the located messages: a block that meets an invalid record is read
+    The same checks as ``event_files.stream_light_events``, line for line (its fast paths, then
+    its careful one), without the located messages: a block that meets an invalid record is read
     again in one process, which gives them."""
     from riskengine.ingest import event_files as ef
 
@@ -387,7 +388,9 @@ def _jsonl_events(block: Block) -> Iterator[Event | None]:
                 return
             if raw.isspace() or not raw:
                 continue
-            event = ef._fast_event(raw) if b"\\u" not in raw or not ef._ESCAPED_SURROGATE.search(raw) else None
+            event: Event | FastEvent | None = decode_fast(raw)
+            if event is None and (b"\\u" not in raw or not ef._ESCAPED_SURROGATE.search(raw)):
+                event = ef._fast_event(raw)
             if event is None:
                 try:
                     value = decoder.decode(raw.decode("utf-8"))
@@ -402,7 +405,7 @@ def _jsonl_events(block: Block) -> Iterator[Event | None]:
 _MAX_LINE_BYTES = 16 << 20  # event_files.MAX_LINE_BYTES: a longer line is refused there
 
 
-def _block_events(block: Block, counts: dict[str, int]) -> Iterator[Event | None]:
+def _block_events(block: Block, counts: dict[str, int]) -> Iterator[Event | FastEvent | None]:
     if block.path is None:
         counts["records"] += len(block.events)
         yield from block.events
@@ -414,7 +417,7 @@ def _block_events(block: Block, counts: dict[str, int]) -> Iterator[Event | None
         return
     report = ReadReport()
     try:
-        for chunk in stream_events([block.path], report=report):
+        for chunk in stream_light_events([block.path], report=report):
             yield from chunk
     except (EventError, ValidationError, OSError):
         yield None
@@ -499,11 +502,7 @@ def read_block(block: Block, job: Job, plan: Plan) -> BlockOut:
     started = time.process_time()
     bounds = job.bounds
     names, row_of = row_projector(bounds.fields)
-    per_fields = bounds.per_fields
-    copied: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None
-    if len(per_fields) >= 2 and set(per_fields) <= set(names):
-        copied = operator.itemgetter(*(names.index(name) for name in per_fields))
-    project_values = projector(per_fields)
+    values_of = scaled_values(names, bounds.per_fields)
     first_day, last_day = bounds.first_day.toordinal(), bounds.last_day.toordinal()
     first_period, length = bounds.first_period, bounds.period_days
     lo, hi = plan.ranges[block.index]
@@ -530,8 +529,8 @@ def read_block(block: Block, job: Job, plan: Plan) -> BlockOut:
                 outside += 1
                 continue  # the plan is made again: only the days are needed now
             row = row_of(event)
-            values = copied(row) if copied is not None else tuple(map(project_values(event).get, per_fields))
-            record = (event.event_id, day, day - (day - first_period) % length, cached_source_weight(event), values)
+            # a FastEvent has the attributes the source weight reads
+            record = (event.event_id, day, day - (day - first_period) % length, cached_source_weight(cast(Event, event)), values_of(row, event))
             rows = rows_by_day.get(day)
             if rows is None:
                 rows_by_day[day] = [row]

@@ -22,11 +22,12 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from riskengine.core.errors import InputError, Issue
 from riskengine.core.events import Event
-from riskengine.ingest.event_files import ReadReport, stream_events
+from riskengine.ingest.event_files import ReadReport, stream_events, stream_light_events
+from riskengine.ingest.fast_events import FastEvent
 from riskengine.rules.ir import CompiledRuleSet
 from riskengine.scoring.facts import projector, row_projector
 from riskengine.scoring.scorer import _RecordTuple, cached_source_weight
@@ -57,11 +58,11 @@ class _Reorder:
         self.slack = slack_days
         self.first_day = first_day
         self.last_day = last_day
-        self._days: dict[int, list[Event]] = {}
+        self._days: dict[int, list[Event | FastEvent]] = {}
         self._newest: float = -math.inf
         self._released: float = -math.inf  # the latest date handed on
 
-    def extend(self, events: Iterable[Event]) -> None:
+    def extend(self, events: Iterable[Event | FastEvent]) -> None:
         days, released, newest = self._days, self._released, self._newest
         first_day, last_day = self.first_day, self.last_day
         try:
@@ -81,7 +82,7 @@ class _Reorder:
         finally:
             self._newest = newest
 
-    def _too_late(self, event: Event, day: int, newest: float) -> None:
+    def _too_late(self, event: Event | FastEvent, day: int, newest: float) -> None:
         latest = dt.date.fromordinal(int(newest))
         raise InputError(
             [
@@ -95,7 +96,7 @@ class _Reorder:
             "events are not in date order",
         )
 
-    def ready(self, final: bool = False) -> list[tuple[int, list[Event]]]:
+    def ready(self, final: bool = False) -> list[tuple[int, list[Event | FastEvent]]]:
         limit = math.inf if final else self._newest - self.slack
         due = sorted(day for day in self._days if day < limit)
         if due:
@@ -103,11 +104,11 @@ class _Reorder:
         return [(day, self._days.pop(day)) for day in due]
 
 
-_DayGroups = list[tuple[int, list[Event]]]
+_DayGroups = list[tuple[int, list[Event | FastEvent]]]
 
 
 def ordered_chunks(
-    chunks: Iterable[Sequence[Event]],
+    chunks: Iterable[Sequence[Event | FastEvent]],
     first_day: dt.date,
     last_day: dt.date,
     chunk_size: int,
@@ -314,26 +315,60 @@ def watched_event(event: Event, after: dt.date) -> bool:
     )
 
 
-def prepare(chunks: Iterable[Sequence[Event]], bounds: Bounds, counters: dict[str, int]) -> Iterator[Prepared]:
-    """Events in date order, each reduced to its fact and its record (``Scorer.add`` checks
-    for repeats)."""
-    names, row_of = row_projector(bounds.fields)
-    per_fields = bounds.per_fields
-    # the values points scale by: copied from the row when it has them (itemgetter of two or
-    # more positions gives a tuple in one call), else projected
-    copied: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None
-    if len(per_fields) >= 2 and set(per_fields) <= set(names):
-        copied = operator.itemgetter(*(names.index(name) for name in per_fields))
-    project_values = projector(per_fields)
+def rows_suffice(bounds: Bounds, sort: bool = False) -> bool:
+    """Whether ``prepare`` needs of each event only its row and record, so that it may be given
+    FastEvents (``stream_light_events``): not when it hands on whole events (a brief's history
+    and watchlist) nor when they are sorted first (``external_sort`` pickles Events)."""
+    return not sort and bounds.keep_from is None and bounds.watch_after is None
 
-    def values_of(event: Event) -> tuple[Any, ...]:
-        return tuple(map(project_values(event).get, per_fields))
+
+def read_chunks(
+    paths: Sequence[str | os.PathLike[str]],
+    bounds: Bounds,
+    *,
+    skip_invalid: bool,
+    rejects: str | os.PathLike[str] | None,
+    report: ReadReport,
+    sort: bool = False,
+) -> Iterable[Sequence[Event | FastEvent]]:
+    """The files' events as ``prepare`` takes them: FastEvents where it may (``rows_suffice``)."""
+    if rows_suffice(bounds, sort):
+        return stream_light_events(paths, chunk_size=bounds.chunk_size, skip_invalid=skip_invalid, rejects_path=rejects, report=report)
+    chunks: Iterable[Sequence[Event]] = stream_events(
+        paths, chunk_size=bounds.chunk_size, skip_invalid=skip_invalid, rejects_path=rejects, report=report
+    )
+    return external_sort(chunks, bounds.chunk_size) if sort else chunks
+
+
+def scaled_values(names: Sequence[str], per_fields: tuple[str, ...]) -> Callable[[tuple[Any, ...], Event | FastEvent], tuple[Any, ...]]:
+    """What a record keeps of an event for scaled points: the value of each of ``per_fields``,
+    None where the fact leaves it out, from the event's row (of ``names``) and the event."""
+    if len(per_fields) >= 2 and set(per_fields) <= set(names):
+        # copied from the row (itemgetter of two or more positions gives a tuple in one call)
+        copied = operator.itemgetter(*(names.index(name) for name in per_fields))
+        return lambda row, event: copied(row)
+    # else a row of their own, in their order: a row holds what the fact holds, None for the rest
+    own_names, own_row = row_projector(per_fields)
+    order = [own_names.index(name) for name in per_fields]
+
+    def values(row: tuple[Any, ...], event: Event | FastEvent) -> tuple[Any, ...]:
+        own = own_row(event)
+        return tuple(own[n] for n in order)
+
+    return values
+
+
+def prepare(chunks: Iterable[Sequence[Event | FastEvent]], bounds: Bounds, counters: dict[str, int]) -> Iterator[Prepared]:
+    """Events in date order, each reduced to its fact and its record (``Scorer.add`` checks
+    for repeats). FastEvents only where ``rows_suffice(bounds)``: the rest hands on whole Events."""
+    names, row_of = row_projector(bounds.fields)
+    values_of = scaled_values(names, bounds.per_fields)
 
     first_period, length = bounds.first_period, bounds.period_days
     keep_from = math.inf if bounds.keep_from is None else bounds.keep_from
     watched: list[tuple[str | None, int, Event | bytes]] = []
     if bounds.watch_after is not None:
-        chunks = _watching(chunks, bounds.watch_after, watched)
+        chunks = _watching(cast(Iterable[Sequence[Event]], chunks), bounds.watch_after, watched)
     last_day = bounds.first_day
     may_be_leg = _leg_tests(bounds)
     for groups in ordered_chunks(chunks, bounds.first_day, bounds.last_day, bounds.chunk_size, bounds.reorder_days, counters):
@@ -347,16 +382,16 @@ def prepare(chunks: Iterable[Sequence[Event]], bounds: Bounds, counters: dict[st
             if period >= first_period:
                 periods[period] += len(events)
             if day >= keep_from:
-                kept.extend(events)
+                kept.extend(cast(list[Event], events))  # not light: whole Events
             elif may_be_leg is not None:
                 # a year of them, whole, would be the bulk of memory; as JSON, a fifth of it
-                packed.extend((event.event_id, event.model_dump_json().encode()) for event in events if may_be_leg(day, event))
+                packed.extend((event.event_id, event.model_dump_json().encode()) for event in cast(list[Event], events) if may_be_leg(day, event))
             for event in events:
                 row = row_of(event)
                 rows.append(row)
-                values = copied(row) if copied is not None else values_of(event)
-                # the record: what scoring a firing reads of an event (see scorer._RecordTuple)
-                records.append((event.event_id, day, period, cached_source_weight(event), values))
+                # the record: what scoring a firing reads of an event (see scorer._RecordTuple);
+                # a FastEvent has the attributes the source weight reads
+                records.append((event.event_id, day, period, cached_source_weight(cast(Event, event)), values_of(row, event)))
         last_day = dt.date.fromordinal(groups[-1][0])
         yield Prepared(rows, records, periods, counters["read"], last_day, kept, packed, watched[:])
         watched.clear()
@@ -440,11 +475,7 @@ def read_and_prepare(
     them first (``external_sort``)."""
     report = ReadReport()
     counters = {"read": 0}
-    chunks: Iterable[Sequence[Event]] = stream_events(
-        paths, chunk_size=bounds.chunk_size, skip_invalid=skip_invalid, rejects_path=rejects, report=report
-    )
-    if sort:
-        chunks = external_sort(chunks, bounds.chunk_size)
+    chunks = read_chunks(paths, bounds, skip_invalid=skip_invalid, rejects=rejects, report=report, sort=sort)
     with collector_paused():
         yield from collecting(prepare(chunks, bounds, counters))
     yield report, counters["read"]

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from riskengine.core.errors import InputError
 from riskengine.core.events import Event
-from riskengine.ingest.event_files import ReadReport, stream_events
+from riskengine.ingest.event_files import ReadReport
 from riskengine.rules.ir import CompiledRuleSet
 from riskengine.rules.loader import RulePack
 from riskengine.scoring.facts import row_projector, share_identical_rules
@@ -28,10 +28,10 @@ from riskengine.scoring.reader import (
     Prepared,
     collecting,
     collector_paused,
-    external_sort,
     is_out_of_order,
     prepare,
     read_and_prepare,
+    read_chunks,
 )
 from riskengine.scoring.scorer import Scorer, rule_scores
 
@@ -125,12 +125,7 @@ def prepared_from_files(
     """The files' events as prepared chunks, read in this process or (``processes`` = 2) in a
     reader process of its own (see "When two processes pay" in docs/BENCHMARKS.md)."""
     if processes < 2:
-        chunks: Iterable[Sequence[Event]] = stream_events(
-            paths, chunk_size=bounds.chunk_size, skip_invalid=skip_invalid, rejects_path=rejects, report=report
-        )
-        if sort:
-            chunks = external_sort(chunks, bounds.chunk_size)
-        yield from prepare(chunks, bounds, counters)
+        yield from prepare(read_chunks(paths, bounds, skip_invalid=skip_invalid, rejects=rejects, report=report, sort=sort), bounds, counters)
         return
     from riskengine.scoring.parallel import produced_elsewhere
 
