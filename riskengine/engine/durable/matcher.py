@@ -118,26 +118,41 @@ class DurableMatcher:
         stats.facts += len(keys)
         stats.fallback += len(fallback)
         known = self.single.answers(keys, ids)
-        candidates: list[tuple[Mapping[str, Any], str, tuple[int, ...]]] = []
-        # Facts with the same answer fire the same rules: collect their ids per answer and hand
-        # them to each rule once, instead of once per fact and rule.
-        by_rules: defaultdict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
-        patterns = bool(self.patterns.rulesets)
-        add = self.patterns.add
-        for n, key in enumerate(keys):
-            rules, flags = fallback[n] if key is None else known[key]
-            if rules:
-                by_rules[rules].append((ids[n],))
+        # Facts with the same answer fire the same rules: collect their positions per answer
+        # and hand their ids to each rule once, instead of once per fact and rule. Each
+        # distinct key's answer becomes where its facts go (the list of their rules' answer, or
+        # None) and its leg conditions, read for every fact by one C-level map.
+        by_rules: dict[tuple[str, ...], list[int]] = {}
+        route: dict[Any, tuple[list[int] | None, tuple[int, ...]]] = {}
+        for key, (rules, flags) in known.items():
+            route[key] = (by_rules.setdefault(rules, []) if rules else None, flags)
+        routes: list[Any] = list(map(route.get, keys))
+        for n, (rules, flags) in fallback.items():
+            routes[n] = (by_rules.setdefault(rules, []) if rules else None, flags)
+        candidates: list[int] = []  # positions of the facts that are pattern candidates
+        add_candidate = candidates.append
+        for n, (positions, flags) in enumerate(routes):
+            if positions is not None:
+                positions.append(n)
             if flags:
-                candidates.append((fact_at(n), ids[n], flags))
-            if patterns and (n + 1) % PATTERN_SLICE == 0:
-                add(dates[n + 1 - PATTERN_SLICE : n + 1], candidates, found)
-                candidates = []
-        if patterns and len(keys) % PATTERN_SLICE:
-            add(dates[len(keys) - len(keys) % PATTERN_SLICE :], candidates, found)
-        for rules, ids_of_rules in by_rules.items():
+                add_candidate(n)
+        if self.patterns.rulesets:
+            add = self.patterns.add
+            count = len(keys)
+            c = 0
+            for start in range(0, count, PATTERN_SLICE):
+                end = min(start + PATTERN_SLICE, count)
+                sliced = []
+                while c < len(candidates) and candidates[c] < end:
+                    n = candidates[c]
+                    sliced.append((fact_at(n), ids[n], routes[n][1]))
+                    c += 1
+                add(dates[start:end], sliced, found)
+        event_id = ids.__getitem__
+        for rules, positions in by_rules.items():
+            firing_ids = list(zip(map(event_id, positions)))
             for rule_id in rules:
-                found[rule_id].extend(ids_of_rules)
+                found[rule_id].extend(firing_ids)
 
     # -- lifetime --------------------------------------------------------------------------------
 
