@@ -420,3 +420,18 @@ def test_a_column_with_more_new_values_than_the_field_cache_holds(monkeypatch):
     facts = facts_of(*({"x": n % 50 + 0.5 * (n % 3), "s": f"v{n % 13}"} for n in range(300)))
     _, matcher = matched(rules, facts, chunk=100)
     assert all(len(plan.cache) <= 8 and len(plan.bool_cache) <= 8 for plan in matcher.plan.fields.values())
+
+
+@pytest.mark.parametrize("chunk", [3, 1000])
+def test_a_python_tested_column_of_mixed_kinds(chunk):
+    # strings, lists (with and without absent values around them), tuples, lists of lists:
+    # each read from a cache of its kind, or a value at a time; [True] after [1] (E7 after E6)
+    # was once answered by [1]'s cached results, (True,) == (1,) as a key
+    rules = single(T("t", "contains", "a"), T("t", "matches", "^b"), T("t", "eq", ("a",)), T("t", "contains", 1))
+    values: list[Any] = [["a"], ["b", "a"], [], "ab", "b", ("a",), [1], [True], [["a"]], None, ["a"], "a", ["a"], [1.0]]
+    facts = facts_of(*({"t": v} if v is not None else {} for v in values))
+    found, _ = matched(rules, facts, chunk=chunk)
+    assert found
+    only_lists = facts_of(*({"t": v} for v in (["a"], ["b"], [1], [True], ["bx", "a"])))
+    found, _ = matched(rules, only_lists)
+    assert len(found) == 6

@@ -58,6 +58,7 @@ class _Bad:
 
 BAD: Any = _Bad()  # the representative of a value durable cannot be given (``Unrepresentable``)
 _ONLY_BOOLS = frozenset({bool, type(None)})
+_ONLY_STR = frozenset({str})
 
 
 VALUE_OPS = frozenset({"eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte"})
@@ -210,13 +211,19 @@ class PythonGroup:
         self.tests = tuple(tests)
         self._checks = tuple(fallback.value_test(t) for t in tests)
         self.keys = tuple(keys)
-        self.cache: dict[Any, tuple[bool, ...]] = {}
+        self.cache: dict[Any, tuple[bool, ...]] = {}  # by (class, value), lists as (list, tuple(value))
+        self._str_cache: dict[str, tuple[bool, ...]] = {}  # strings' (a column of strings)
+        self._list_cache: dict[tuple[Any, ...], tuple[bool, ...]] = {}  # lists of strings' by their items (a column of them)
 
     def results(self, value: Any) -> tuple[bool, ...] | None:
         """The tests' results on a value; None when it is absent."""
         if value is None:
             return None
-        frozen: Any = (list, tuple(value)) if isinstance(value, list) else (value.__class__, value)
+        frozen: Any = (value.__class__, value)
+        if kind(value) == "seq":
+            # cached by their items only when all are strings: (1,) == (True,) as a key, and
+            # [1] contains 1 where [True] does not
+            frozen = (value.__class__, tuple(value)) if all(item.__class__ is str for item in value) else None
         try:
             found = self.cache.get(frozen)
         except TypeError:
@@ -230,7 +237,37 @@ class PythonGroup:
         return found
 
     def column(self, values: list[Any]) -> tuple[list[tuple[bool, ...] | None], bool]:
-        return list(map(self.results, values)), False
+        """``results`` of each value of a column. A column of strings, or of lists, is read a
+        column at a time (its distinct values' results filled first, as ``FieldPlan.column``),
+        each kind from a cache of its own; any other column a value at a time."""
+        types = set(map(type, values))
+        absent = type(None) in types
+        types.discard(type(None))
+        cache: dict[Any, tuple[bool, ...]]
+        lists = types == {list}
+        if types == {str}:
+            cache, keys = self._str_cache, values
+        elif lists and not absent and _ONLY_STR.issuperset(map(type, itertools.chain.from_iterable(values))):
+            cache, keys = self._list_cache, list(map(tuple, values))  # lists of strings (see ``results``)
+        else:
+            return list(map(self.results, values)), False
+        try:
+            distinct = set(keys)
+        except TypeError:  # a list in a list
+            return list(map(self.results, values)), False
+        distinct.discard(None)
+        new = distinct.difference(cache)
+        if new:
+            if len(distinct) > CACHE_SIZE:
+                return list(map(self.results, values)), False
+            if len(cache) + len(new) > CACHE_SIZE:
+                cache.clear()
+                new = distinct
+            checks = self._checks
+            for key in new:
+                value = list(key) if lists else key
+                cache[key] = tuple([check(value) for check in checks])
+        return list(map(cache.get, keys)), False
 
 
 def translate(cond: Cond, fields: Mapping[str, FieldPlan], python_keys: Mapping[Test, str], negate: bool = False) -> Node:
@@ -310,17 +347,12 @@ class SingleStage:
 
     # -- keys ------------------------------------------------------------------------------------
 
-    def keys_of_facts(self, facts: Sequence[Mapping[str, Any]]) -> tuple[list[tuple[Any, ...] | None], dict[int, tuple[tuple[str, ...], tuple[int, ...]]]]:
-        """Each fact's key (None: judged in Python, its answer in the second result)."""
-        names = self._names
-        rows = [tuple(map(fact.get, names)) for fact in facts]
-        return self.keys_of_rows(names, rows, facts.__getitem__)
-
     def keys_of_rows(
         self, names: tuple[str, ...], rows: Sequence[Sequence[Any]], fact_at: Callable[[int], Mapping[str, Any]]
     ) -> tuple[list[tuple[Any, ...] | None], dict[int, tuple[tuple[str, ...], tuple[int, ...]]]]:
-        """``keys_of_facts`` of facts given as rows of values in the order of ``names``; a
-        dict (``fact_at``) is made only of the rows that need one to be judged."""
+        """Each fact's key (None: judged in Python, its answer in the second result), of facts
+        given as rows of values in the order of ``names``; a dict (``fact_at``) is made only of
+        the rows that need one to be judged."""
         columns, bad = self.columns(names, rows)
         count = len(rows)
         whole = self.plan.whole
