@@ -300,9 +300,11 @@ class PatternStage:
         # Nothing is lost: when a rule is armed, its waiting candidates are asserted with the
         # slice that armed it, and no tuple among them alone can complete then that did not
         # complete before (it would have armed the rule earlier). Kept per ruleset: the waiting
-        # docs in the order they came with their flags, the live candidates per set of flags
-        # (in all and per filing date), and each rule's flags.
+        # docs in the order they came with their flags (and their ids per set of flags, so that
+        # arming a rule looks at the few sets of flags, not every waiting candidate), the live
+        # candidates per set of flags (in all and per filing date), and each rule's flags.
         self._waiting: list[dict[int, tuple[dict[str, Any], tuple[int, ...]]]] = [{} for _ in rulesets]
+        self._waiting_by: list[dict[tuple[int, ...], dict[int, None]]] = [{} for _ in rulesets]
         self._live_flags: list[Counter[tuple[int, ...]]] = [Counter() for _ in rulesets]
         self._filed_flags: list[dict[float, Counter[tuple[int, ...]]]] = [{} for _ in rulesets]
         self._rule_flags: list[list[frozenset[int]]] = [[] for _ in rulesets]
@@ -416,22 +418,29 @@ class PatternStage:
             if not docs:
                 continue
             waiting = self._waiting[s]
+            waiting_by = self._waiting_by[s]
             needed = self._armed(s)
+            sent = []
             if waiting and needed:
-                due = [seq for seq, (_, mine) in waiting.items() if not needed.isdisjoint(mine)]
+                due: list[int] = []
+                for mine in [mine for mine in waiting_by if not needed.isdisjoint(mine)]:
+                    due += waiting_by.pop(mine)
+                due.sort()  # the order they came in (ids are taken in increasing order)
                 sent = [waiting.pop(seq)[0] for seq in due]
-            else:
-                sent = []
             for doc, mine in zip(docs, flags_of[s], strict=False):
                 if needed.isdisjoint(mine):
                     waiting[doc["id"]] = (doc, mine)
+                    group = waiting_by.get(mine)
+                    if group is None:
+                        group = waiting_by[mine] = {}
+                    group[doc["id"]] = None
                 else:
                     sent.append(doc)
             if not sent:
                 continue
             docs = sent
             # Legs hold no $or, so durable fires each tuple once: no de-duplication needed.
-            for message in self.rulesets[s].assert_facts(docs, stats):
+            for message in self.rulesets[s].assert_facts(docs, stats, self.ids.hashes):
                 letter, number, results = decode(message, self._legs)
                 if letter != "r":
                     continue  # the marker
@@ -503,10 +512,16 @@ class PatternStage:
                 self._live_flags[s] -= self._filed_flags[s].pop(expires)
                 waiting = self._waiting[s]
                 if waiting:
+                    waiting_by = self._waiting_by[s]
                     for seq in expired:
-                        if waiting.pop(seq, None) is None:
+                        entry = waiting.pop(seq, None)
+                        if entry is None:
                             dead.append(seq)
                         else:  # never reached durable: let it go now
+                            group = waiting_by[entry[1]]
+                            del group[seq]
+                            if not group:
+                                del waiting_by[entry[1]]
                             self.stats.held += 1
                             self._release_candidate(seq)
                 else:
@@ -528,7 +543,7 @@ class PatternStage:
         ruleset.delete_session()
         docs = self.live_docs(s)
         for start in range(0, len(docs), PATTERN_SLICE):
-            ruleset.assert_facts(docs[start : start + PATTERN_SLICE], self.stats)
+            ruleset.assert_facts(docs[start : start + PATTERN_SLICE], self.stats, self.ids.hashes)
         for seq in self._dead[s]:
             self._release_candidate(seq)
         self._dead[s] = []

@@ -458,7 +458,7 @@ class SingleStage:
         for ruleset in self.rulesets:
             sent = [{k: v for k, v in doc.items() if k == "id" or k in ruleset.keys} for doc in docs] if len(self.rulesets) > 1 else docs
             for start in range(0, len(sent), self.batch_size):
-                for message in ruleset.assert_facts(sent[start : start + self.batch_size], stats):
+                for message in ruleset.assert_facts(sent[start : start + self.batch_size], stats, fact_ids.hashes):
                     letter, c, results = decode(message, 1)
                     if letter != "c":
                         continue  # the marker
