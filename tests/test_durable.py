@@ -435,3 +435,12 @@ def test_a_python_tested_column_of_mixed_kinds(chunk):
     only_lists = facts_of(*({"t": v} for v in (["a"], ["b"], [1], [True], ["bx", "a"])))
     found, _ = matched(rules, only_lists)
     assert len(found) == 6
+
+
+def test_a_short_row_leaves_its_last_fields_out():
+    rules = CompiledRuleSet((*single(T("x", "eq", 1), T("y", "not_exists")).rules, pair(T("x", "eq", 1), T("x", "eq", 1), *within(0))))
+    names = ("event_id", "event_date", "x", "y")
+    rows: list[tuple[Any, ...]] = [("E0", 738000, 1), ("E1", 738000, 1, None), ("E2", 738000, 1, 5), ("E3", 738000)]
+    with open_matcher(rules) as matcher:
+        got = sorted(Firing(rule_id, ids) for rule_id, tuples in matcher.feed_rows_by_rule(names, rows).items() for ids in tuples)
+    assert got == evaluate(rules, facts_of_rows(names, rows)) and len(got) > 4

@@ -109,7 +109,7 @@ class DurableMatcher:
         """One batch of facts given as rows of values in the order of ``names`` (None:
         absent); a dict is made only of a row that needs one to be judged."""
         width = len(names)
-        if any(len(row) < width for row in rows):  # a short row leaves its last fields out
+        if rows and min(map(len, rows)) < width:  # a short row leaves its last fields out
             rows = [(*row, *(None,) * (width - len(row))) for row in rows]
         if fact_at is None:
 
