@@ -17,6 +17,7 @@ from ir_strategies import random_facts, random_ruleset
 
 from riskengine.core.errors import EngineLimitError
 from riskengine.engine import durable
+from riskengine.engine.base import facts_of_rows
 from riskengine.engine.matching import open_matcher
 from riskengine.engine.reference import evaluate
 from riskengine.rules.ir import (
@@ -385,3 +386,61 @@ def test_a_cached_number_never_answers_for_a_boolean_nor_the_reverse():
     values = [{"fatalities": 1, "civilian_targeting": True}, {"fatalities": True, "civilian_targeting": 1}]
     found, _ = matched(rules, facts_of(*values, *values, *reversed(values)), chunk=2)
     assert [f.event_ids for f in found if f.rule_id == "s0000"] == [("E0",), ("E2",), ("E5",)]
+
+
+# A batch's keys are resolved a field (column) at a time, each column through one cache read
+# in C: these values must not be answered by a cache entry of an equal value of another kind.
+_MIXED_NUMBERS: list[Any] = [0, 1, True, False, 1.0, 0.0, None, [1], math.nan, "1", 2.5, -3, 1, True, 0]
+_MIXED_FLAGS: list[Any] = [True, False, 1, 0, None, 1.0, "True", True, [True], False]
+
+
+@pytest.mark.parametrize("order", [1, -1])
+@pytest.mark.parametrize("chunk", [1, 4, 1000])
+def test_a_column_of_mixed_kinds_is_judged_value_by_value(order, chunk):
+    rules = single(T("n", "eq", 1), T("n", "gte", 1), T("n", "lt", 1), T("n", "in", (0, 2.5)), T("f", "eq", True), T("f", "ne", False), T("t", "exists"))
+    values = [{"n": n, "f": f, "t": n} for n, f in zip(_MIXED_NUMBERS[::order], _MIXED_FLAGS * 2, strict=False)]
+    facts = facts_of(*({k: v for k, v in value.items() if v is not None} for value in values))
+    found, matcher = matched(rules, facts, chunk=chunk)
+    assert found and matcher.stats.fallback >= 6  # True, False, [1], nan, "1"; 1, 0, 1.0, "True", [True] as flags
+
+
+def test_rows_give_the_firings_of_facts_with_mixed_kinds():
+    rules = single(T("n", "eq", 1), T("n", "gt", 0), T("f", "eq", True), T("t", "exists"), T("t", "contains", "a"))
+    names = ("event_id", "event_date", "n", "f", "t")
+    rows = [(f"E{k}", 738000 + k, n, f, t) for k, (n, f, t) in enumerate(zip(_MIXED_NUMBERS, _MIXED_FLAGS * 2, ["a", None, ["a"], "b", 3] * 3, strict=False))]
+    facts = facts_of_rows(names, rows)
+    with open_matcher(rules) as matcher:
+        got = sorted(Firing(rule_id, ids) for rule_id, tuples in matcher.feed_rows_by_rule(names, rows).items() for ids in tuples)
+    assert got == evaluate(rules, facts) and got
+
+
+def test_a_column_with_more_new_values_than_the_field_cache_holds(monkeypatch):
+    monkeypatch.setattr(durable.single, "CACHE_SIZE", 8)
+    rules = single(T("x", "gte", 20), T("x", "eq", 3), T("s", "eq", "v3"))
+    facts = facts_of(*({"x": n % 50 + 0.5 * (n % 3), "s": f"v{n % 13}"} for n in range(300)))
+    _, matcher = matched(rules, facts, chunk=100)
+    assert all(len(plan.cache) <= 8 and len(plan.bool_cache) <= 8 for plan in matcher.plan.fields.values())
+
+
+@pytest.mark.parametrize("chunk", [3, 1000])
+def test_a_python_tested_column_of_mixed_kinds(chunk):
+    # strings, lists (with and without absent values around them), tuples, lists of lists:
+    # each read from a cache of its kind, or a value at a time; [True] after [1] (E7 after E6)
+    # was once answered by [1]'s cached results, (True,) == (1,) as a key
+    rules = single(T("t", "contains", "a"), T("t", "matches", "^b"), T("t", "eq", ("a",)), T("t", "contains", 1))
+    values: list[Any] = [["a"], ["b", "a"], [], "ab", "b", ("a",), [1], [True], [["a"]], None, ["a"], "a", ["a"], [1.0]]
+    facts = facts_of(*({"t": v} if v is not None else {} for v in values))
+    found, _ = matched(rules, facts, chunk=chunk)
+    assert found
+    only_lists = facts_of(*({"t": v} for v in (["a"], ["b"], [1], [True], ["bx", "a"])))
+    found, _ = matched(rules, only_lists)
+    assert len(found) == 6
+
+
+def test_a_short_row_leaves_its_last_fields_out():
+    rules = CompiledRuleSet((*single(T("x", "eq", 1), T("y", "not_exists")).rules, pair(T("x", "eq", 1), T("x", "eq", 1), *within(0))))
+    names = ("event_id", "event_date", "x", "y")
+    rows: list[tuple[Any, ...]] = [("E0", 738000, 1), ("E1", 738000, 1, None), ("E2", 738000, 1, 5), ("E3", 738000)]
+    with open_matcher(rules) as matcher:
+        got = sorted(Firing(rule_id, ids) for rule_id, tuples in matcher.feed_rows_by_rule(names, rows).items() for ids in tuples)
+    assert got == evaluate(rules, facts_of_rows(names, rows)) and len(got) > 4

@@ -126,10 +126,10 @@ def _through_python(ruleset: CompiledRuleSet, facts: Sequence[Mapping[str, Any]]
     ``fallback.join_test``; and how many facts took the Python path."""
     with pytest.MonkeyPatch.context() as patch:
 
-        def unrepresentable(*_: Any) -> Any:
-            raise single.Unrepresentable("forced")
+        def unrepresentable(self: Any, names: Any, rows: Sequence[Any]) -> tuple[list[list[Any]], set[int]]:
+            return [], set(range(len(rows)))  # every row holds a value durable cannot be given
 
-        patch.setattr(single.SingleStage, "key", unrepresentable)
+        patch.setattr(single.SingleStage, "columns", unrepresentable)
         patch.setattr(patterns, "_native_join", lambda join: False)
         with open_matcher(ruleset, batch_size=7) as matcher:
             found = [f for a, b in itertools.pairwise(cuts) for f in matcher.feed(facts[a:b])]

@@ -12,12 +12,16 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Self
 
 from riskengine.core.errors import EngineError
-from riskengine.engine.base import MatchStats, event_id_of
+from riskengine.engine.base import MatchStats
 from riskengine.engine.durable.patterns import PATTERN_SLICE, PatternStage
 from riskengine.engine.durable.plan import Plan
 from riskengine.engine.durable.session import Ruleset, release
-from riskengine.engine.durable.single import SingleStage, event_ids_of_rows
-from riskengine.rules.ir import DATE_FIELD, CompiledRuleSet, Firing
+from riskengine.engine.durable.single import SingleStage, event_ids_of_rows, tests_in
+from riskengine.rules.ir import DATE_FIELD, ID_FIELD, CompiledRuleSet, Cond, Firing
+
+
+def _fields_of(cond: Cond) -> set[str]:
+    return {test.field for test in tests_in(cond)}
 
 
 class DurableMatcher:
@@ -36,6 +40,10 @@ class DurableMatcher:
             pattern.append(self._add(definition, keys))
             rule_of += patterns
         self.single = SingleStage(plan, batch_size, self.stats, single)
+        # the fields a fact given as a dict is read for: what the rules test or join, its id and date
+        tested = {name for rule in ruleset.rules for pattern in rule.patterns for name in _fields_of(pattern.condition)}
+        joined = {name for rule in ruleset.rules for pattern in rule.patterns for j in pattern.joins for name in (j.field, j.other_field)}
+        self._fact_names = tuple(sorted(tested | joined | {ID_FIELD, DATE_FIELD}))
         self.patterns = PatternStage(plan, self.stats, pattern, rule_of)
         self.stats.rulesets = len(single) + len(pattern)
         self._closed = False
@@ -85,22 +93,33 @@ class DurableMatcher:
                 gc.enable()
 
     def _batch(self, facts: Sequence[Mapping[str, Any]], found: defaultdict[str, list[tuple[str, ...]]]) -> None:
-        keys, fallback = self.single.keys_of_facts(facts)
-        ids = [event_id_of(fact) for fact in facts]
-        dates = [fact.get(DATE_FIELD) for fact in facts]
-        self._match(keys, fallback, ids, dates, facts.__getitem__, found)
+        """``_batch_rows`` of facts given as dicts: rows of the fields any rule reads, with each
+        dict itself at hand for what judges a whole fact."""
+        names = self._fact_names
+        rows = [tuple(map(fact.get, names)) for fact in facts]
+        self._batch_rows(names, rows, found, facts.__getitem__)
 
-    def _batch_rows(self, names: tuple[str, ...], rows: Sequence[Sequence[Any]], found: defaultdict[str, list[tuple[str, ...]]]) -> None:
-        """``_batch`` of facts given as rows of values in the order of ``names`` (None: absent):
-        a dict is made only of the rows patterns keep, or that need one to be judged."""
+    def _batch_rows(
+        self,
+        names: tuple[str, ...],
+        rows: Sequence[Sequence[Any]],
+        found: defaultdict[str, list[tuple[str, ...]]],
+        fact_at: Callable[[int], Mapping[str, Any]] | None = None,
+    ) -> None:
+        """One batch of facts given as rows of values in the order of ``names`` (None:
+        absent); a dict is made only of a row that needs one to be judged."""
+        width = len(names)
+        if rows and min(map(len, rows)) < width:  # a short row leaves its last fields out
+            rows = [(*row, *(None,) * (width - len(row))) for row in rows]
+        if fact_at is None:
 
-        def fact_at(n: int) -> dict[str, Any]:
-            return {name: value for name, value in zip(names, rows[n], strict=False) if value is not None}
+            def fact_at(n: int) -> dict[str, Any]:
+                return {name: value for name, value in zip(names, rows[n], strict=False) if value is not None}
 
         keys, fallback = self.single.keys_of_rows(names, rows, fact_at)
         ids = event_ids_of_rows(names, rows, fact_at)
         dates = list(map(operator.itemgetter(names.index(DATE_FIELD)), rows)) if DATE_FIELD in names else [None] * len(rows)
-        self._match(keys, fallback, ids, dates, fact_at, found)
+        self._match(keys, fallback, ids, dates, names, rows, found)
 
     def _match(
         self,
@@ -108,36 +127,53 @@ class DurableMatcher:
         fallback: Mapping[int, tuple[tuple[str, ...], tuple[int, ...]]],
         ids: Sequence[str],
         dates: Sequence[Any],
-        fact_at: Callable[[int], Mapping[str, Any]],
+        names: tuple[str, ...],
+        rows: Sequence[Sequence[Any]],
         found: defaultdict[str, list[tuple[str, ...]]],
     ) -> None:
         """One batch: its facts' keys (None: judged in Python, answer in ``fallback``), event
-        ids and dates; ``fact_at(n)`` gives fact n, asked only of the pattern candidates."""
+        ids, dates and rows; the pattern candidates go to the pattern stage as their rows."""
         stats = self.stats
         stats.batches += 1
         stats.facts += len(keys)
         stats.fallback += len(fallback)
         known = self.single.answers(keys, ids)
-        candidates: list[tuple[Mapping[str, Any], str, tuple[int, ...]]] = []
-        # Facts with the same answer fire the same rules: collect their ids per answer and hand
-        # them to each rule once, instead of once per fact and rule.
-        by_rules: defaultdict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
-        patterns = bool(self.patterns.rulesets)
-        add = self.patterns.add
-        for n, key in enumerate(keys):
-            rules, flags = fallback[n] if key is None else known[key]
-            if rules:
-                by_rules[rules].append((ids[n],))
+        # Facts with the same answer fire the same rules: collect their positions per answer
+        # and hand their ids to each rule once, instead of once per fact and rule. Each
+        # distinct key's answer becomes where its facts go (the list of their rules' answer, or
+        # None) and its leg conditions, read for every fact by one C-level map.
+        by_rules: dict[tuple[str, ...], list[int]] = {}
+        route: dict[Any, tuple[list[int] | None, tuple[int, ...]]] = {}
+        for key, (rules, flags) in known.items():
+            route[key] = (by_rules.setdefault(rules, []) if rules else None, flags)
+        routes: list[Any] = list(map(route.get, keys))
+        for n, (rules, flags) in fallback.items():
+            routes[n] = (by_rules.setdefault(rules, []) if rules else None, flags)
+        candidates: list[int] = []  # positions of the facts that are pattern candidates
+        add_candidate = candidates.append
+        for n, (positions, flags) in enumerate(routes):
+            if positions is not None:
+                positions.append(n)
             if flags:
-                candidates.append((fact_at(n), ids[n], flags))
-            if patterns and (n + 1) % PATTERN_SLICE == 0:
-                add(dates[n + 1 - PATTERN_SLICE : n + 1], candidates, found)
-                candidates = []
-        if patterns and len(keys) % PATTERN_SLICE:
-            add(dates[len(keys) - len(keys) % PATTERN_SLICE :], candidates, found)
-        for rules, ids_of_rules in by_rules.items():
+                add_candidate(n)
+        if self.patterns.rulesets:
+            add = self.patterns.add
+            layout = self.patterns.layout(names)
+            count = len(keys)
+            c = 0
+            for start in range(0, count, PATTERN_SLICE):
+                end = min(start + PATTERN_SLICE, count)
+                sliced = []
+                while c < len(candidates) and candidates[c] < end:
+                    n = candidates[c]
+                    sliced.append((rows[n], ids[n], routes[n][1], dates[n]))
+                    c += 1
+                add(dates[start:end], sliced, found, layout)
+        event_id = ids.__getitem__
+        for rules, positions in by_rules.items():
+            firing_ids = list(zip(map(event_id, positions)))
             for rule_id in rules:
-                found[rule_id].extend(ids_of_rules)
+                found[rule_id].extend(firing_ids)
 
     # -- lifetime --------------------------------------------------------------------------------
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import heapq
 import math
+import operator
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +31,7 @@ from riskengine.engine.durable.layout import EXACT_INT, MAX_EXPRESSIONS, MAX_FAC
 from riskengine.engine.durable.session import FactIds, Ruleset
 from riskengine.engine.durable.single import number
 from riskengine.rules.compiler import ContradictionError, leg_reach
-from riskengine.rules.ir import DATE_FIELD, And, CompiledRule, Cond, Join, Test
+from riskengine.rules.ir import And, CompiledRule, Cond, Join, Test
 
 if TYPE_CHECKING:
     from riskengine.engine.durable.plan import Plan
@@ -206,6 +207,48 @@ def leg_conditions(rule: CompiledRule) -> list[Cond]:
 
 
 
+def _pick(at: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """``itemgetter(*at)`` for at most one position (itemgetter of one gives no tuple)."""
+
+    def pick(row: Sequence[Any]) -> tuple[Any, ...]:
+        return tuple([row[n] for n in at])
+
+    return pick
+
+
+class RowFact(Mapping[str, Any]):
+    """A candidate's row read as its fact (absent fields None), for the joins Python checks:
+    only firings are checked, so a dict is never made of the many candidates that wait."""
+
+    __slots__ = ("_positions", "_row")
+
+    def __init__(self, positions: Mapping[str, int], row: Sequence[Any]) -> None:
+        self._positions = positions
+        self._row = row
+
+    def __getitem__(self, name: str) -> Any:
+        value = self._row[self._positions[name]]
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, n in self._positions.items() if self._row[n] is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+@dataclass
+class RowLayout:
+    """Where a batch's rows (all as long as their names) hold each field, and which join
+    fields (``PatternStage._join_kinds``, those the names hold) ``read`` gives of a row."""
+
+    positions: dict[str, int]
+    kinds: list[tuple[str, str, str | None, bool]]
+    read: Callable[[Sequence[Any]], Sequence[Any]]
+
+
 class PatternStage:
     """The pattern rulesets of one matcher and the candidates they hold."""
 
@@ -237,6 +280,7 @@ class PatternStage:
         self._legs = [len(plan.patterns[r].flags) for r in rule_of]
         self._join_kinds = [(name, plan.join_key(name), field_kind(name), is_date(name)) for name in plan.join_fields]
         self._routes: dict[tuple[int, ...], list[tuple[int, dict[str, bool], int | None, tuple[str, ...], tuple[int, ...]]]] = {}
+        self._layouts: dict[tuple[str, ...], RowLayout] = {}
         # Each candidate's durable id, unique by id hash among all held (see session.FactIds):
         # a candidate may sit in several sessions, and held ones are a superset of each's facts.
         self.ids = FactIds()
@@ -256,9 +300,11 @@ class PatternStage:
         # Nothing is lost: when a rule is armed, its waiting candidates are asserted with the
         # slice that armed it, and no tuple among them alone can complete then that did not
         # complete before (it would have armed the rule earlier). Kept per ruleset: the waiting
-        # docs in the order they came with their flags, the live candidates per set of flags
-        # (in all and per filing date), and each rule's flags.
+        # docs in the order they came with their flags (and their ids per set of flags, so that
+        # arming a rule looks at the few sets of flags, not every waiting candidate), the live
+        # candidates per set of flags (in all and per filing date), and each rule's flags.
         self._waiting: list[dict[int, tuple[dict[str, Any], tuple[int, ...]]]] = [{} for _ in rulesets]
+        self._waiting_by: list[dict[tuple[int, ...], dict[int, None]]] = [{} for _ in rulesets]
         self._live_flags: list[Counter[tuple[int, ...]]] = [Counter() for _ in rulesets]
         self._filed_flags: list[dict[float, Counter[tuple[int, ...]]]] = [{} for _ in rulesets]
         self._rule_flags: list[list[frozenset[int]]] = [[] for _ in rulesets]
@@ -282,16 +328,29 @@ class PatternStage:
                     patterns.append(r)
             yield definition, {k for r in members for k in plan.patterns[r].keys}, patterns
 
+    def layout(self, names: tuple[str, ...]) -> RowLayout:
+        """How to read the join fields out of rows of ``names`` (worked out once per names)."""
+        found = self._layouts.get(names)
+        if found is None:
+            positions = {name: n for n, name in enumerate(names)}
+            kinds = [k for k in self._join_kinds if k[0] in positions]
+            at = [positions[k[0]] for k in kinds]
+            read: Callable[[Sequence[Any]], Sequence[Any]] = operator.itemgetter(*at) if len(at) > 1 else _pick(at)
+            found = self._layouts[names] = RowLayout(positions, kinds, read)
+        return found
+
     def add(
         self,
         dates: Sequence[Any],
-        candidates: Sequence[tuple[Mapping[str, Any], str, tuple[int, ...]]],
+        candidates: Sequence[tuple[Sequence[Any], str, tuple[int, ...], Any]],
         found: defaultdict[str, list[tuple[str, ...]]],
+        layout: RowLayout,
     ) -> None:
-        """Assert one slice of the stream's candidates, collect the tuples they complete, and
-        expire what no later fact can join. Slices are short because durable compares a new
-        fact with every stored one that no equality join separates it from: expiring between
-        slices keeps that near the window's worth instead of the whole batch."""
+        """Assert one slice of the stream's candidates (each its row, event id, leg conditions
+        and date), collect the tuples they complete, and expire what no later fact can join.
+        Slices are short because durable compares a new fact with every stored one that no
+        equality join separates it from: expiring between slices keeps that near the window's
+        worth instead of the whole batch."""
         stats = self.stats
         horizon_before = max_date = self._max_date
         date: Any
@@ -309,15 +368,17 @@ class PatternStage:
         live = self._live
         live_flags = self._live_flags
         filed_flags = self._filed_flags
-        for fact, event_id, flags in candidates:
+        join_values = self._join_values
+        read = layout.read
+        kinds = layout.kinds
+        for row, event_id, flags, date in candidates:
             route = routes.get(flags)
             if route is None:
                 route = routes[flags] = self._route(flags)
             if not route:
                 continue
             seq = self.ids.take()
-            values = self._join_values(fact, event_id)
-            date = fact.get(DATE_FIELD)
+            values = join_values(kinds, read(row), event_id)
             dated = date.__class__ is int or (kind(date) == "num" and not (isinstance(date, float) and math.isnan(date)))
             is_late = False
             for s, flag_items, window, join_keys, mine in route:
@@ -348,7 +409,7 @@ class PatternStage:
                 filed_flags[s][expires][mine] += 1
             stats.candidates += 1
             late += is_late
-            retained[seq] = [event_id, fact, len(route)]
+            retained[seq] = [event_id, row, len(route), layout.positions]
             event_of[seq] = event_id
         stats.late += late
         patterns = self.plan.patterns
@@ -357,22 +418,29 @@ class PatternStage:
             if not docs:
                 continue
             waiting = self._waiting[s]
+            waiting_by = self._waiting_by[s]
             needed = self._armed(s)
+            sent = []
             if waiting and needed:
-                due = [seq for seq, (_, mine) in waiting.items() if not needed.isdisjoint(mine)]
+                due: list[int] = []
+                for mine in [mine for mine in waiting_by if not needed.isdisjoint(mine)]:
+                    due += waiting_by.pop(mine)
+                due.sort()  # the order they came in (ids are taken in increasing order)
                 sent = [waiting.pop(seq)[0] for seq in due]
-            else:
-                sent = []
             for doc, mine in zip(docs, flags_of[s], strict=False):
                 if needed.isdisjoint(mine):
                     waiting[doc["id"]] = (doc, mine)
+                    group = waiting_by.get(mine)
+                    if group is None:
+                        group = waiting_by[mine] = {}
+                    group[doc["id"]] = None
                 else:
                     sent.append(doc)
             if not sent:
                 continue
             docs = sent
             # Legs hold no $or, so durable fires each tuple once: no de-duplication needed.
-            for message in self.rulesets[s].assert_facts(docs, stats):
+            for message in self.rulesets[s].assert_facts(docs, stats, self.ids.hashes):
                 letter, number, results = decode(message, self._legs)
                 if letter != "r":
                     continue  # the marker
@@ -407,14 +475,20 @@ class PatternStage:
         return frozenset(c for legs in self._rule_flags[s] if legs <= present for c in legs)
 
     def _python_joins_hold(self, checks: Sequence[tuple[int, int, fallback.JoinTest]], seqs: Sequence[int]) -> bool:
-        legs = [self._retained[q][1] for q in seqs]
+        legs = [RowFact(entry[3], entry[1]) for entry in map(self._retained.__getitem__, seqs)]
         return all(holds(legs[leg], legs[other]) for leg, other, holds in checks)
 
-    def _join_values(self, fact: Mapping[str, Any], event_id: str) -> dict[str, Any]:
+    @staticmethod
+    def _join_values(kinds: Sequence[tuple[str, str, str | None, bool]], row_values: Sequence[Any], event_id: str) -> dict[str, Any]:
+        """The join properties of a candidate from its join fields' values (in the order of
+        ``kinds``): an int or a string of the expected kind as it is, anything else checked."""
         values: dict[str, Any] = {}
-        for name, key, expected, dated in self._join_kinds:
-            value = fact.get(name)
+        for (name, key, expected, dated), value in zip(kinds, row_values, strict=True):
             if value is None:
+                continue
+            cls = value.__class__
+            if (cls is int and expected == "num" and -EXACT_INT < value < EXACT_INT) or (cls is str and expected == "str"):
+                values[key] = value
                 continue
             held = kind(value)
             exact = held == "num" and math.isfinite(value) and abs(value) < EXACT_INT
@@ -438,10 +512,16 @@ class PatternStage:
                 self._live_flags[s] -= self._filed_flags[s].pop(expires)
                 waiting = self._waiting[s]
                 if waiting:
+                    waiting_by = self._waiting_by[s]
                     for seq in expired:
-                        if waiting.pop(seq, None) is None:
+                        entry = waiting.pop(seq, None)
+                        if entry is None:
                             dead.append(seq)
                         else:  # never reached durable: let it go now
+                            group = waiting_by[entry[1]]
+                            del group[seq]
+                            if not group:
+                                del waiting_by[entry[1]]
                             self.stats.held += 1
                             self._release_candidate(seq)
                 else:
@@ -463,7 +543,7 @@ class PatternStage:
         ruleset.delete_session()
         docs = self.live_docs(s)
         for start in range(0, len(docs), PATTERN_SLICE):
-            ruleset.assert_facts(docs[start : start + PATTERN_SLICE], self.stats)
+            ruleset.assert_facts(docs[start : start + PATTERN_SLICE], self.stats, self.ids.hashes)
         for seq in self._dead[s]:
             self._release_candidate(seq)
         self._dead[s] = []

@@ -101,6 +101,7 @@ class FactIds:
     def __init__(self, numbers: Iterable[int] | None = None) -> None:
         self._numbers: Iterator[int] = iter(itertools.count() if numbers is None else numbers)
         self._held: dict[int, int] = {}  # hash -> id
+        self.hashes: dict[int, int] = {}  # id -> hash, of the held ids (worked out once each)
 
     def take(self) -> int:
         held = self._held
@@ -108,11 +109,12 @@ class FactIds:
             h = id_hash(number)
             if h not in held and h not in RESERVED:
                 held[h] = number
+                self.hashes[number] = h
                 return number
         raise EngineError("durable-rules fact ids ran out")  # only a finite ``numbers`` ends
 
     def release(self, number: int) -> None:
-        del self._held[id_hash(number)]
+        del self._held[self.hashes.pop(number)]
 
     def __len__(self) -> int:
         return len(self._held)
@@ -146,19 +148,22 @@ class Ruleset:
         self.open_session = False
         self._held: dict[int, Any] = {}  # id hash -> id, of every fact in the open session
 
-    def assert_facts(self, facts: Sequence[Mapping[str, Any]], stats: MatchStats) -> list[str]:
+    def assert_facts(self, facts: Sequence[Mapping[str, Any]], stats: MatchStats, hashes: Mapping[Any, int] | None = None) -> list[str]:
         """Assert into the session, then drain every pending action; returns the action
-        messages (JSON text)."""
+        messages (JSON text). ``hashes``: the ids' hashes where already known (``FactIds``)."""
         if not self.open_session:
             self.open_session = True
             stats.sessions_opened += 1
-        return self._assert(facts)
+        return self._assert(facts, hashes)
 
-    def _assert(self, facts: Sequence[Mapping[str, Any]]) -> list[str]:
+    def _assert(self, facts: Sequence[Mapping[str, Any]], hashes: Mapping[Any, int] | None = None) -> list[str]:
         held = self._held
+        known = (hashes or {}).get
         for fact in facts:
             fact_id = fact["id"]
-            h = id_hash(fact_id)
+            h = known(fact_id)
+            if h is None:
+                h = id_hash(fact_id)
             if h in held:
                 raise EngineError(
                     f"fact id {fact_id} has the same durable-rules hash as {held[h]}, held in the same session: durable would drop it"

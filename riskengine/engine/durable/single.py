@@ -51,6 +51,16 @@ class Unrepresentable(Exception):
     """A fact value durable cannot be given faithfully; the fact is evaluated in Python."""
 
 
+class _Bad:
+    def __repr__(self) -> str:
+        return "BAD"
+
+
+BAD: Any = _Bad()  # the representative of a value durable cannot be given (``Unrepresentable``)
+_ONLY_BOOLS = frozenset({bool, type(None)})
+_ONLY_STR = frozenset({str})
+
+
 VALUE_OPS = frozenset({"eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte"})
 ORDER_OPS = frozenset({"gt", "gte", "lt", "lte"})
 _NEGATED_ORDER = {"gt": "lte", "gte": "lt", "lt": "gte", "lte": "gt"}
@@ -90,26 +100,70 @@ class FieldPlan:
         while self._sentinel in self._names:
             self._sentinel += "\u0000"
         self.presence_only = self.sent and self.kind is None
-        self.slot = -1  # position in a matcher's fact key
-        # value -> (slot, representative), apart for booleans: True == 1 as a dict key, and
-        # a cached number must never answer for a boolean nor the other way round
-        self.cache: dict[Any, tuple[int, Any]] = {}
-        self.bool_cache: dict[Any, tuple[int, Any]] = {}
+        # value -> representative, apart for booleans: True == 1 as a dict key, and a cached
+        # number must never answer for a boolean nor the other way round. Only values of the
+        # field's kind are ever cached (``representative`` refuses the rest).
+        self.cache: dict[Any, Any] = {}
+        self.bool_cache: dict[Any, Any] = {}
 
-    def key_part(self, value: Any) -> tuple[int, Any]:
-        """``(slot, representative)`` for a fact's key; Unrepresentable when durable cannot
-        be given the value."""
+    def rep(self, value: Any) -> Any:
+        """The value's representative: None when absent, ``BAD`` when durable cannot be given it."""
+        if value is None:
+            return None
         cache = self.bool_cache if value.__class__ is bool else self.cache
         try:
             found = cache.get(value)
         except TypeError:  # a list: only its presence can be tested natively
-            return (self.slot, self.representative(value))
+            try:
+                return self.representative(value)
+            except Unrepresentable:
+                return BAD
         if found is None:
-            found = (self.slot, self.representative(value))
+            try:
+                found = self.representative(value)
+            except Unrepresentable:
+                return BAD
             if len(cache) >= CACHE_SIZE:
                 cache.clear()
             cache[value] = found
         return found
+
+    def column(self, values: list[Any]) -> tuple[list[Any], bool]:
+        """``rep`` of each value of a column (one field of a batch's rows), resolved a column
+        at a time: the distinct values missing from the cache are filled first, so that one
+        C-level ``map`` of the cache reads every row (absent values read None from it). The
+        second result says whether some value may be ``BAD`` (a value at a time, only then)."""
+        if self.presence_only:
+            return list(map(operator.is_not, values, itertools.repeat(None))), False
+        try:
+            distinct = set(values)
+        except TypeError:  # a list
+            return list(map(self.rep, values)), True
+        distinct.discard(None)
+        if self.kind == "bool":
+            # True == 1: a number must not be read from the booleans' cache
+            if not _ONLY_BOOLS.issuperset(map(type, values)):
+                return list(map(self.rep, values)), True
+            cache = self.bool_cache
+        else:
+            # ... nor a boolean from the numbers' (only a value equal to 0 or 1 can be one)
+            if (True in distinct or False in distinct) and bool in set(map(type, values)):
+                return list(map(self.rep, values)), True
+            cache = self.cache
+        new = distinct.difference(cache)
+        if new:
+            if len(distinct) > CACHE_SIZE:
+                return list(map(self.rep, values)), True
+            if len(cache) + len(new) > CACHE_SIZE:
+                cache.clear()
+                new = distinct
+            representative = self.representative
+            try:
+                for value in new:
+                    cache[value] = representative(value)
+            except Unrepresentable:
+                return list(map(self.rep, values)), True
+        return list(map(cache.get, values)), False
 
     def is_native(self, test: Test) -> bool:
         return test in self.native_tests
@@ -157,23 +211,63 @@ class PythonGroup:
         self.tests = tuple(tests)
         self._checks = tuple(fallback.value_test(t) for t in tests)
         self.keys = tuple(keys)
-        self.slot = -1  # position in a matcher's fact key
-        self.cache: dict[Any, tuple[int, tuple[bool, ...]]] = {}
+        self.cache: dict[Any, tuple[bool, ...]] = {}  # by (class, value), lists as (list, tuple(value))
+        self._str_cache: dict[str, tuple[bool, ...]] = {}  # strings' (a column of strings)
+        self._list_cache: dict[tuple[Any, ...], tuple[bool, ...]] = {}  # lists of strings' by their items (a column of them)
 
-    def key_part(self, value: Any) -> tuple[int, tuple[bool, ...]]:
-        """``(slot, the tests' results)`` for a fact's key."""
-        frozen: Any = (list, tuple(value)) if isinstance(value, list) else (value.__class__, value)
+    def results(self, value: Any) -> tuple[bool, ...] | None:
+        """The tests' results on a value; None when it is absent."""
+        if value is None:
+            return None
+        frozen: Any = (value.__class__, value)
+        if kind(value) == "seq":
+            # cached by their items only when all are strings: (1,) == (True,) as a key, and
+            # [1] contains 1 where [True] does not
+            frozen = (value.__class__, tuple(value)) if all(item.__class__ is str for item in value) else None
         try:
             found = self.cache.get(frozen)
         except TypeError:
             frozen, found = None, None
         if found is None:
-            found = (self.slot, tuple([check(value) for check in self._checks]))
+            found = tuple([check(value) for check in self._checks])
             if frozen is not None:
                 if len(self.cache) >= CACHE_SIZE:
                     self.cache.clear()
                 self.cache[frozen] = found
         return found
+
+    def column(self, values: list[Any]) -> tuple[list[tuple[bool, ...] | None], bool]:
+        """``results`` of each value of a column. A column of strings, or of lists, is read a
+        column at a time (its distinct values' results filled first, as ``FieldPlan.column``),
+        each kind from a cache of its own; any other column a value at a time."""
+        types = set(map(type, values))
+        absent = type(None) in types
+        types.discard(type(None))
+        cache: dict[Any, tuple[bool, ...]]
+        lists = types == {list}
+        if types == {str}:
+            cache, keys = self._str_cache, values
+        elif lists and not absent and _ONLY_STR.issuperset(map(type, itertools.chain.from_iterable(values))):
+            cache, keys = self._list_cache, list(map(tuple, values))  # lists of strings (see ``results``)
+        else:
+            return list(map(self.results, values)), False
+        try:
+            distinct = set(keys)
+        except TypeError:  # a list in a list
+            return list(map(self.results, values)), False
+        distinct.discard(None)
+        new = distinct.difference(cache)
+        if new:
+            if len(distinct) > CACHE_SIZE:
+                return list(map(self.results, values)), False
+            if len(cache) + len(new) > CACHE_SIZE:
+                cache.clear()
+                new = distinct
+            checks = self._checks
+            for key in new:
+                value = list(key) if lists else key
+                cache[key] = tuple([check(value) for check in checks])
+        return list(map(cache.get, keys)), False
 
 
 def translate(cond: Cond, fields: Mapping[str, FieldPlan], python_keys: Mapping[Test, str], negate: bool = False) -> Node:
@@ -236,19 +330,12 @@ class SingleStage:
         # Where the ids of one evaluation's facts come from (FactIds skips colliding hashes).
         self.numbers: Callable[[], Iterable[int]] = itertools.count
         self._constant = [c for c, cond in enumerate(plan.conditions) if cond.node == TRUE]
+        # A fact's key has one entry per slot: each field durable tests (its representative;
+        # for a presence test, whether present), then each field tested in Python (the tests'
+        # results), then, when there are any, the whole-condition tests' results. None: absent.
         self._slots: list[FieldPlan | PythonGroup] = [*plan.sent_fields, *plan.groups]
-        for slot, target in enumerate(self._slots):
-            target.slot = slot
-        # field name -> (its key part when only its presence is tested; the FieldPlan's two
-        # caches and the FieldPlan when durable tests its value; its PythonGroup when Python does)
-        self._handlers: dict[str, tuple[Any, ...]] = {}
-        for field_plan in plan.sent_fields:
-            constant = (field_plan.slot, field_plan.representative(None)) if field_plan.presence_only else None
-            self._handlers[field_plan.name] = (constant, field_plan.cache, field_plan.bool_cache, field_plan, None)
-        for group in plan.groups:
-            constant, cache, bool_cache, field_plan, _ = self._handlers.get(group.name, (None, None, None, None, None))
-            self._handlers[group.name] = (constant, cache, bool_cache, field_plan, group)
-        self._row_handlers: dict[tuple[str, ...], list[tuple[Any, ...] | None]] = {}
+        self._names = tuple(dict.fromkeys(target.name for target in self._slots))  # each field once
+        self._layouts: dict[tuple[str, ...], list[tuple[Callable[[list[Any]], tuple[list[Any], bool]], Callable[[Any], Any] | None]]] = {}
         self.cache: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}
 
     @staticmethod
@@ -260,63 +347,45 @@ class SingleStage:
 
     # -- keys ------------------------------------------------------------------------------------
 
-    def keys_of_facts(self, facts: Sequence[Mapping[str, Any]]) -> tuple[list[tuple[Any, ...] | None], dict[int, tuple[tuple[str, ...], tuple[int, ...]]]]:
-        """Each fact's key (None: judged in Python, its answer in the second result)."""
-        keys: list[tuple[Any, ...] | None] = []
-        fallback_answers: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
-        handlers = self._handlers
-        for n, fact in enumerate(facts):
-            try:
-                keys.append(self.key(zip(map(handlers.get, fact), fact.values(), strict=True), fact))
-            except Unrepresentable:
-                fallback_answers[n] = self.in_python(fact)
-                keys.append(None)
-        return keys, fallback_answers
-
     def keys_of_rows(
         self, names: tuple[str, ...], rows: Sequence[Sequence[Any]], fact_at: Callable[[int], Mapping[str, Any]]
     ) -> tuple[list[tuple[Any, ...] | None], dict[int, tuple[tuple[str, ...], tuple[int, ...]]]]:
-        """``keys_of_facts`` of facts given as rows of values in the order of ``names``; a
-        dict (``fact_at``) is made only of the rows that need one to be judged."""
-        handlers = self._row_handlers.get(names)
-        if handlers is None:
-            handlers = self._row_handlers[names] = [self._handlers.get(name) for name in names]
-        whole = bool(self.plan.whole)
-        keys: list[tuple[Any, ...] | None] = []
+        """Each fact's key (None: judged in Python, its answer in the second result), of facts
+        given as rows of values in the order of ``names``; a dict (``fact_at``) is made only of
+        the rows that need one to be judged."""
+        columns, bad = self.columns(names, rows)
+        count = len(rows)
+        whole = self.plan.whole
+        if whole:
+            columns.append([None if n in bad else tuple([test(fact_at(n)) for test in whole]) for n in range(count)])
+        keys: list[tuple[Any, ...] | None] = list(zip(*columns, strict=True)) if columns else [()] * count
         fallback_answers: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
-        for n, row in enumerate(rows):
-            try:
-                keys.append(self.key(zip(handlers, row, strict=False), fact_at(n) if whole else None))
-            except Unrepresentable:
-                fallback_answers[n] = self.in_python(fact_at(n))
-                keys.append(None)
+        for n in sorted(bad):
+            fallback_answers[n] = self.in_python(fact_at(n))
+            keys[n] = None
         return keys, fallback_answers
 
-    def key(self, items: Iterable[tuple[tuple[Any, ...] | None, Any]], fact: Mapping[str, Any] | None) -> tuple[Any, ...]:
-        """What the single-event stage needs to know of a fact: for each field present that
-        durable tests, its slot and representative; for each field tested in Python, its slot
-        and test results; then the whole-condition tests. ``items`` pairs each of the fact's
-        values with its field's handler (None: no rule tests it); ``fact`` is needed only for
-        the whole-condition tests. Absent fields (None) are passed over."""
-        parts: list[tuple[int, Any]] = []
-        append = parts.append
-        for handler, value in items:
-            if handler is None or value is None:
+    def columns(self, names: tuple[str, ...], rows: Sequence[Sequence[Any]]) -> tuple[list[list[Any]], set[int]]:
+        """The key's entries a slot at a time, each a column over the rows (C-level ``map``s
+        instead of a Python loop over every row's fields), and the rows holding a value durable
+        cannot be given (``Unrepresentable``): those are judged in Python."""
+        layout = self._layouts.get(names)
+        if layout is None:
+            layout = self._layouts[names] = [
+                (target.column, operator.itemgetter(names.index(target.name)) if target.name in names else None) for target in self._slots
+            ]
+        absent: list[Any] = [None] * len(rows)
+        columns: list[list[Any]] = []
+        bad: set[int] = set()
+        for resolve, getter in layout:
+            if getter is None:
+                columns.append(absent)
                 continue
-            constant, cache, bool_cache, plan, group = handler
-            if constant is not None:  # only presence is tested: every value is the same
-                append(constant)
-            elif plan is not None:
-                try:  # FieldPlan.key_part, its cache read here: the call cost as much as the rest
-                    append((bool_cache if value.__class__ is bool else cache)[value])
-                except (KeyError, TypeError):
-                    append(plan.key_part(value))
-            if group is not None:
-                append(group.key_part(value))
-        if self.plan.whole:
-            assert fact is not None
-            append((-1, tuple([test(fact) for test in self.plan.whole])))
-        return tuple(parts)
+            column, checked = resolve(list(map(getter, rows)))
+            if checked and BAD in column:
+                bad.update(n for n, value in enumerate(column) if value is BAD)
+            columns.append(column)
+        return columns, bad
 
     def in_python(self, fact: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[int, ...]]:
         """``(rules fired, leg conditions held)`` of a fact durable cannot be given."""
@@ -331,30 +400,31 @@ class SingleStage:
 
     # -- answers ---------------------------------------------------------------------------------
 
-    def answers(self, keys: Sequence[tuple[Any, ...] | None], ids: Sequence[str]) -> dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]]:
+    def answers(self, keys: Sequence[tuple[Any, ...] | None], ids: Sequence[str]) -> dict[tuple[Any, ...] | None, tuple[tuple[str, ...], tuple[int, ...]]]:
         """``(rules fired, leg conditions held)`` per distinct key of one batch, from the cache
-        or from durable."""
-        stats = self.stats
-        missing: dict[tuple[Any, ...], int] = {}
+        or from durable. Each row's key is hashed once, in C (``dict.fromkeys``); the cache is
+        read per distinct key."""
         cache = self.cache
-        known: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}  # this batch's
-        for n, key in enumerate(keys):
-            if key is None:
-                continue
-            if key in known:
-                stats.cache_hits += 1
-                continue
+        known: dict[Any, Any] = dict.fromkeys(keys)  # this batch's, in the order of first appearance
+        facts = len(keys)
+        if None in known:
+            del known[None]
+            facts -= keys.count(None)
+        missing: list[tuple[Any, ...]] = []
+        for key in known:
             hit = cache.pop(key, None)
             if hit is None:
-                missing.setdefault(key, n)
+                missing.append(key)
             else:
-                stats.cache_hits += 1
                 known[key] = cache[key] = hit  # most recently used last
+        self.stats.cache_hits += facts - len(missing)
         if missing:
-            known.update(self._evaluate({key: ids[n] for key, n in missing.items()}))
+            known.update(self._evaluate(missing, keys, ids))
         return known
 
-    def _evaluate(self, missing: Mapping[tuple[Any, ...], str]) -> dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]]:
+    def _evaluate(
+        self, missing: Sequence[tuple[Any, ...]], keys: Sequence[tuple[Any, ...] | None], event_ids: Sequence[str]
+    ) -> dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]]:
         """Send each distinct representative fact through the single-event rulesets once."""
         plan = self.plan
         stats = self.stats
@@ -366,25 +436,29 @@ class SingleStage:
         slots = self._slots
         for fact_id, key in zip(ids, entries, strict=True):
             doc: dict[str, Any] = {"id": fact_id}
-            for slot, value in key:
-                if slot < 0:
-                    doc.update((f"w{w}", True) for w, truth in enumerate(value) if truth)
+            for target, value in zip(slots, key, strict=False):
+                if value is None:
                     continue
-                target = slots[slot]
                 if isinstance(target, FieldPlan):
-                    doc[target.key] = value
+                    if target.presence_only:
+                        if value:
+                            doc[target.key] = 1
+                    else:
+                        doc[target.key] = value
                 else:
                     doc.update((name, True) for name, truth in zip(target.keys, value, strict=False) if truth)
+            if plan.whole:
+                doc.update((f"w{w}", True) for w, truth in enumerate(key[-1]) if truth)
             if len(doc) > MAX_FACT_KEYS:
                 raise EngineLimitError(
-                    f"event '{missing[key]}' would reach durable-rules with {len(doc)} properties; it holds at most {MAX_FACT_KEYS}"
+                    f"event '{event_ids[keys.index(key)]}' would reach durable-rules with {len(doc)} properties; it holds at most {MAX_FACT_KEYS}"
                 )
             docs.append(doc)
         matched: list[set[int]] = [set(self._constant) for _ in entries]
         for ruleset in self.rulesets:
             sent = [{k: v for k, v in doc.items() if k == "id" or k in ruleset.keys} for doc in docs] if len(self.rulesets) > 1 else docs
             for start in range(0, len(sent), self.batch_size):
-                for message in ruleset.assert_facts(sent[start : start + self.batch_size], stats):
+                for message in ruleset.assert_facts(sent[start : start + self.batch_size], stats, fact_ids.hashes):
                     letter, c, results = decode(message, 1)
                     if letter != "c":
                         continue  # the marker
