@@ -31,8 +31,9 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
+from collections.abc import Callable
 from itertools import pairwise
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
@@ -262,4 +263,24 @@ def decode_fast(raw: bytes) -> FastEvent | None:
     return event
 
 
-__all__ = ["FastEvent", "FastSource", "decode_fast"]
+def share_names(event: FastEvent) -> FastEvent:
+    """The event with one object per distinct name (admin1, location, ...), as pydantic-core's
+    string cache gives the Event path. For rows that are kept and pickled by the ten thousand (a
+    Dask block's): with a copy of each name per row, 40,000 world-feed rows took 31.5 MB and
+    pickled to 5.0 MB, against 19.2 and 2.8 MB shared. It costs about 6,700 instructions a line
+    (a seventh of decoding), which one process, whose rows go straight to the matcher, does not pay."""
+    if len(_SHARED) >= _SHARED_MAX:
+        _SHARED.clear()
+    names = _ROW_NAMES(event)
+    event.sub_event_type, event.admin1, event.location, event.country = map(_share, names, names)
+    return event
+
+
+_SHARED: dict[Any, Any] = {}  # name -> the one object for it
+_share: Callable[[Any, Any], Any] = _SHARED.setdefault
+_SHARED_MAX = 100_000
+# the free-text names a fact row holds (the rules' fields); actors and sides stay on the event
+_ROW_NAMES = operator.attrgetter("sub_event_type", "admin1", "location", "country")
+
+
+__all__ = ["FastEvent", "FastSource", "decode_fast", "share_names"]

@@ -54,7 +54,7 @@ from pydantic import ValidationError
 from riskengine.core.errors import EngineError, EventError
 from riskengine.core.events import Event
 from riskengine.ingest.event_files import JSONL_SUFFIXES, ReadReport, stream_light_events
-from riskengine.ingest.fast_events import FastEvent, decode_fast
+from riskengine.ingest.fast_events import FastEvent, decode_fast, share_names
 from riskengine.rules.ir import DATE_FIELD, And, CompiledRuleSet, Cond, Or, Test
 from riskengine.rules.loader import RulePack
 from riskengine.scoring.facts import row_projector, share_identical_rules
@@ -388,7 +388,8 @@ def _jsonl_events(block: Block) -> Iterator[Event | FastEvent | None]:
                 return
             if raw.isspace() or not raw:
                 continue
-            event: Event | FastEvent | None = decode_fast(raw)
+            fast = decode_fast(raw)
+            event: Event | FastEvent | None = share_names(fast) if fast is not None else None  # a block's rows are kept and pickled
             if event is None and (b"\\u" not in raw or not ef._ESCAPED_SURROGATE.search(raw)):
                 event = ef._fast_event(raw)
             if event is None:
