@@ -33,12 +33,12 @@ import operator
 import re
 from collections.abc import Callable
 from itertools import pairwise
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from riskengine.core.events import SUB_EVENT_TYPES
+from riskengine.core.events import SUB_EVENT_TYPES, DiplomaticKind, DiplomaticStatus, EventType, Reliability, TargetCategory, Verification
 
 # The constraints of riskengine.core.events, as msgspec spells them. Patterns: Python's ``$``
 # also matches before a final newline, pydantic's (Rust) does not, so ``\Z``.
@@ -47,34 +47,6 @@ _Count = Annotated[int, Meta(ge=0, le=999_999_999)]
 _NonNegative = Annotated[int, Meta(ge=0)]
 # pydantic takes 1e400 as inf, which no bound here stops: such a number is left to it
 _Distance = Annotated[float, Meta(ge=0, le=1e300)]
-_Reliability = Literal["A", "B", "C", "D", "E", "F"]
-_EventType = Literal[
-    "Battles",
-    "Explosions/Remote violence",
-    "Violence against civilians",
-    "Protests",
-    "Riots",
-    "Strategic developments",
-]
-_TargetCategory = Literal[
-    "military",
-    "military_industry",
-    "airfield",
-    "airport",
-    "port",
-    "energy",
-    "residential",
-    "transport",
-    "government",
-    "civilian_infrastructure",
-    "commercial",
-    "logistics",
-    "territory",
-    "other",
-]
-_DiplomaticKind = Literal["talks", "high_level_call", "sanctions", "ceasefire_proposal", "statement", "aid"]
-_DiplomaticStatus = Literal["scheduled", "held", "stalled", "proposed", "threatened", "imposed", "aligned", "agreed"]
-_Verification = Literal["confirmed", "claimed", "disputed"]
 _NonEmpty = Annotated[str, Meta(min_length=1)]
 
 # Fields whose default is not None default to UNSET here, so that a key written with the
@@ -85,7 +57,7 @@ class FastSource(Struct, forbid_unknown_fields=True, gc=False):
     name: _NonEmpty
     url: str | None = None
     date: dt.date | None = None
-    reliability: _Reliability | UnsetType = UNSET
+    reliability: Reliability | UnsetType = UNSET
     credibility: Annotated[int, Meta(ge=1, le=6)] | UnsetType = UNSET
     document: str | None = None
     title: str | None = None
@@ -119,7 +91,7 @@ class FastEvent(Struct, forbid_unknown_fields=True, gc=False):
 
     event_id: Annotated[str, Meta(min_length=1, max_length=200)]
     event_date: dt.date
-    event_type: _EventType
+    event_type: EventType
     country: _ISO3
     sources: Annotated[list[FastSource], Meta(min_length=1)]
     sub_event_type: str | None = None
@@ -135,7 +107,7 @@ class FastEvent(Struct, forbid_unknown_fields=True, gc=False):
     civilian_targeting: bool | UnsetType = UNSET
     initiator_side: str | None = None
     target_side: str | None = None
-    target_category: _TargetCategory | None = None
+    target_category: TargetCategory | None = None
     target_name: str | None = None
     injured: _Count | None = None
     hospitalised: _Count | None = None
@@ -148,8 +120,8 @@ class FastEvent(Struct, forbid_unknown_fields=True, gc=False):
     distance_from_border_km: _Distance | None = None
     distance_from_front_km: _Distance | None = None
     distance_to_nato_km: _Distance | None = None
-    diplomatic_kind: _DiplomaticKind | None = None
-    diplomatic_status: _DiplomaticStatus | None = None
+    diplomatic_kind: DiplomaticKind | None = None
+    diplomatic_status: DiplomaticStatus | None = None
     scheduled_date: dt.date | None = None
     goldstein: Annotated[float, Meta(ge=-10, le=10)] | None = None
     avg_tone: Annotated[float, Meta(ge=-100, le=100)] | None = None
@@ -161,7 +133,7 @@ class FastEvent(Struct, forbid_unknown_fields=True, gc=False):
     country_fatalities_30d_highest_in_days: Annotated[int, Meta(ge=0, le=1095)] | None = None
     country_admin1_hit_30d: _NonNegative | None = None
     country_armed_groups_30d: _NonNegative | None = None
-    verification: _Verification | UnsetType = UNSET
+    verification: Verification | UnsetType = UNSET
     figures: list[FastFigure] | UnsetType = UNSET
     tags: list[str] | UnsetType = UNSET
     derived: list[FastDerivation] | UnsetType = UNSET
