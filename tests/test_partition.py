@@ -425,3 +425,38 @@ def test_a_local_clusters_workers_keep_house_less_often(scheduler: str) -> None:
     with Client(scheduler) as client:
         seen = set(client.run(_housekeeping).values())
     assert seen == {(False, "1s", "1s")}
+
+
+def test_a_replan_that_drops_a_partition_done_at_the_same_moment(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Regression (CI, session 9): a block found out of its planned range drops the partitions
+    # under way; when one of them was done in the same wait, the loop looked it up after it was
+    # dropped (KeyError) instead of planning again.
+    pytest.importorskip("distributed")
+    import distributed
+
+    from riskengine.scoring import distributed as on_dask
+    from riskengine.scoring.partition import BlockInfo
+
+    class Done:
+        def __init__(self, value: Any) -> None:
+            self.value = value
+
+        def result(self) -> Any:
+            return self.value
+
+    class Waited:
+        def __init__(self, done: list[Done]) -> None:
+            self.done = done
+
+    run = object.__new__(on_dask._Run)
+    block, part = Done(BlockInfo(0, records=3, accepted=3, first=1, last=9, outside=1)), Done(None)
+    run.client = type("Client", (), {"cancel": lambda self, futures: None})()
+    run.blocks = [object()]
+    run.plan = type("Plan", (), {"partitions": 1})()
+    run.pending = {block: ("block", 0), part: ("partition", 0)}
+    run.pieces, run.infos, run.results, run.submitted_parts = {}, {}, {}, set()
+    run.measure_only, run.progress = False, None
+    monkeypatch.setattr(run, "_submit_blocks", lambda: None)
+    monkeypatch.setattr(run, "_submit_parts", lambda: None)
+    monkeypatch.setattr(distributed, "wait", lambda futures, return_when: Waited([block, part]))
+    assert run.go() is False  # the plan must be made again, nothing raised

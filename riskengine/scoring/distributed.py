@@ -271,7 +271,12 @@ class _Run:
                     raise EngineError("the distributed backtest has nothing to wait for")  # a bug in the plan
                 done = wait(list(self.pending), return_when="FIRST_COMPLETED").done  # type: ignore[no-untyped-call]
                 for future in done:
-                    kind, n = self.pending.pop(future)
+                    # a block found out of its planned range drops the partitions under way
+                    # (_block_done), which may be among the futures done with it
+                    entry = self.pending.pop(future, None)
+                    if entry is None:
+                        continue
+                    kind, n = entry
                     value = _checked(future.result(), f"{kind} {n}")
                     if kind == "block":
                         self._block_done(n, value)
