@@ -316,6 +316,23 @@ def scheduler() -> Any:
         yield client.scheduler.address
 
 
+def _imported_at_start() -> list[str]:
+    import sys
+
+    return sorted(name for name in ("riskengine.engine.durable", "riskengine.scoring.partition") if name in sys.modules)
+
+
+def test_local_workers_are_forked_with_the_tasks_code_already_imported() -> None:
+    """A spawned worker imported Dask and riskengine itself (0.7 CPU-s each); forked from a
+    server that preloads them it does not."""
+    pytest.importorskip("distributed")
+    from riskengine.scoring.distributed import client_for
+
+    with client_for(1, None) as client:
+        found = client.run(_imported_at_start)  # before any task has run there
+    assert list(found.values()) == [["riskengine.engine.durable", "riskengine.scoring.partition"]]
+
+
 def _feed(tmp_path: Path, n: int, seed: int, shuffle: bool = False) -> Path:
     import sys
 
