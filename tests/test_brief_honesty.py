@@ -454,3 +454,33 @@ def test_a_rule_firing_thousands_of_times_names_a_few_and_counts_the_rest() -> N
     assert "; and 20 more.\n" in render_brief(context, "md")
     # The source list covers the events the brief names (the listed firings), not all 30.
     assert sorted(s.name for s in context.sources if s.name.startswith("Outlet")) == [f"Outlet {i}" for i in range(20, 30)]
+
+
+def test_regions_given_on_the_command_line_replace_every_profiles_own(tmp_path: typing.Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """An NGO working in Russia's regions (or in Sudan) reads the bundled packs with --regions
+    instead of editing profiles.yaml: the Izhevsk actions come in, Ukraine's go apart."""
+    from riskengine.cli.app import main
+
+    code = main(["brief", "--week", "2025-W27", "--stakeholder", "ngo", "--now", NOW, "--regions", "rus", "--out", str(tmp_path)])
+    assert code == 0
+    text = (tmp_path / "2025-W27-ngo.md").read_text(encoding="utf-8")
+    inside = text[text.index("## Recommended actions") : text.index("### Outside the regions of interest")]
+    outside = text[text.index("### Outside the regions of interest") : text.index("## Scores")]
+    assert "1. **Staff safety.** 3 killed in Izhevsk (air/drone strike)" in inside and "35 people were hospitalised in Izhevsk" in inside
+    assert "Kyiv" not in inside and "14 people were hospitalised in Kyiv" in outside
+    assert "| RUS (of interest) |" in text and "UKR (of interest)" not in text
+    assert "outlined: regions of interest (RUS)." in text
+
+    capsys.readouterr()
+    code = main(["score", "--week", "2025-W27", "--regions", "RUS,SDN", "--format", "json"])
+    report = ScoreReport.model_validate_json(capsys.readouterr().out)
+    assert code == 0
+    assert {s.stakeholder: sorted(r.region for r in s.regions if r.of_interest) for s in report.stakeholders} == {key: ["RUS", "SDN"] for key in STAKEHOLDERS}
+
+
+@pytest.mark.parametrize("value", ["UK", "SDN,12X", ",", "SUDAN"])
+def test_regions_that_are_not_iso3_codes_are_a_usage_error(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from riskengine.cli.app import main
+
+    assert main(["brief", "--regions", value, "--out", "-"]) == 2
+    assert f"argument --regions: {value!r}: regions are ISO 3166 alpha-3 country codes separated by commas, e.g. SDN,TCD" in capsys.readouterr().err

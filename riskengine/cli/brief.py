@@ -12,6 +12,7 @@ from riskengine.briefs.render import FORMATS, RenderedBrief, brief_filename, ren
 from riskengine.briefs.visuals import brief_images
 from riskengine.cli.common import (
     add_input_options,
+    add_regions_option,
     add_window_options,
     score_inputs,
     stakeholder_choices,
@@ -38,6 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_input_options(parser)
     add_window_options(parser)
+    add_regions_option(parser)
     parser.add_argument("--stakeholder", choices=stakeholder_choices(), default="all")
     parser.add_argument(
         "--format",

@@ -28,6 +28,24 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", metavar="PATH|URL", help="read events from this store (SQLite file or postgresql:// URL); default: $RISKENGINE_STORE when no EVENTS")
 
 
+def add_regions_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--regions",
+        metavar="ISO3[,ISO3...]",
+        type=_regions,
+        help="the countries every profile watches, instead of its regions_of_interest (e.g. SDN,TCD): "
+        "actions there are listed first, the others apart, and the map outlines them",
+    )
+
+
+def _regions(value: str) -> list[str]:
+    codes = [code.strip().upper() for code in value.split(",") if code.strip()]
+    bad = [code for code in codes if not (len(code) == 3 and code.isascii() and code.isalpha())]
+    if bad or not codes:
+        raise argparse.ArgumentTypeError(f"{value!r}: regions are ISO 3166 alpha-3 country codes separated by commas, e.g. SDN,TCD")
+    return codes
+
+
 def add_window_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--week", metavar="YYYY-Www", help="ISO week to score, e.g. 2025-W27 (default: the week of the latest event)")
     parser.add_argument("--from", dest="date_from", metavar="DATE", help="first day of the window (with --to)")
@@ -52,8 +70,15 @@ def window_from(args: argparse.Namespace) -> Window | None:
     return None
 
 
-def load_inputs(args: argparse.Namespace) -> tuple[RulePack, list[Event]]:
+def load_pack(args: argparse.Namespace) -> RulePack:
+    """The rule pack of --rules, its profiles watching --regions where the command has it."""
     pack = api.load_rules(args.rules)
+    regions = getattr(args, "regions", None)
+    return pack.with_regions_of_interest(regions) if regions else pack
+
+
+def load_inputs(args: argparse.Namespace) -> tuple[RulePack, list[Event]]:
+    pack = load_pack(args)
     location = store_location(args.store, args.events)
     if location:  # the event store (riskengine/store): the latest revision of each event id
         return pack, read_store_events(location)
@@ -67,7 +92,7 @@ def load_inputs(args: argparse.Namespace) -> tuple[RulePack, list[Event]]:
 def score_inputs(args: argparse.Namespace, stakeholders: list[str] | None) -> api.Scored:
     """The report of the chosen window, streamed from the event files (score and brief), or
     scored from the event store when one is given."""
-    pack = api.load_rules(args.rules)
+    pack = load_pack(args)
     location = store_location(args.store, args.events)
     if location:  # the store: one state of it, of which only the window's look-back is read, streamed
         with open_store(location) as store, store.snapshot() as snapshot:

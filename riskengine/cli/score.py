@@ -7,6 +7,7 @@ import sys
 
 from riskengine.cli.common import (
     add_input_options,
+    add_regions_option,
     add_window_options,
     score_inputs,
     stakeholder_choices,
@@ -21,6 +22,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser("score", help="score events for each stakeholder", description=__doc__)
     add_input_options(parser)
     add_window_options(parser)
+    add_regions_option(parser)
     parser.add_argument("--stakeholder", choices=stakeholder_choices(), default="all")
     parser.add_argument("--format", choices=("json", "table"), default="json")
     parser.add_argument("-o", "--out", metavar="FILE", help="write to FILE (atomically) instead of standard output")

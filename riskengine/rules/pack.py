@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from riskengine.core.errors import Location
 from riskengine.rules.models import Profile, Rule
@@ -34,6 +34,15 @@ class RulePack:
     @property
     def pattern_count(self) -> int:
         return sum(1 for rule in self.rules if rule.is_pattern)
+
+    def with_regions_of_interest(self, regions: Sequence[str]) -> RulePack:
+        """The pack with every profile watching ``regions`` (ISO3 codes) instead of its own: an
+        NGO in Sudan reads the bundled packs without editing profiles.yaml. Scores do not depend
+        on the regions (only which actions a brief lists first, and what its map outlines), so
+        the version, which calibration files are checked against, stays."""
+        chosen = sorted(set(regions))
+        profiles = {name: profile.model_copy(update={"regions_of_interest": chosen}) for name, profile in self.profiles.items()}
+        return replace(self, profiles=profiles)
 
 
 __all__ = ["RulePack"]
