@@ -243,3 +243,17 @@ def test_a_brief_compares_with_the_one_published_for_the_week_before(served: tup
     assert "Changes are against the 2025-W26 brief as sent on " in bluf["sentence"] and "revised or added to since" in bluf["sentence"]
     scores = client.get("/scores?week=2025-W27&stakeholder=ngo", headers=AUTH).json()["stakeholders"][0]
     assert scores["previous_score"] != sent["score"]  # /scores stays the rescored comparison
+
+
+def test_served_briefs_watch_the_regions_given_to_serve_across_reloads(tmp_path: Path, rules_dir: Path) -> None:
+    db = tmp_path / "store.db"
+    with open_store(db) as store:
+        ingest_file(store, SAMPLE)
+    config = ServiceConfig(store=str(db), tokens=[TOKEN], rules=[str(rules_dir)], log_stream=io.StringIO(), reload_interval=3600, regions=["RUS"])
+    app = create_app(config)
+    with TestClient(app) as client:
+        text = client.get("/briefs/ngo?week=2025-W27&format=md", headers=AUTH).text
+        assert "| RUS (of interest) |" in text and "(of interest)" not in text.replace("| RUS (of interest) |", "")
+        (rules_dir / "profiles.yaml").write_text((rules_dir / "profiles.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        assert app.state.service.rules.poll()  # a reloaded pack keeps the regions
+        assert "| RUS (of interest) |" in client.get("/briefs/ngo?week=2025-W27&format=md", headers=AUTH).text

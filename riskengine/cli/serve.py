@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from riskengine.cli.common import UsageError
+from riskengine.cli.common import UsageError, add_regions_option
 from riskengine.cli.stored import add_store_option, location_of
 from riskengine.core.errors import Issue, Location, RiskEngineError
 
@@ -32,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="the history the briefs' likelihood words come from (riskengine calibrate --format json -o FILE); without it they state none",
     )
     parser.add_argument("--alert-interval", type=float, default=30.0, help="seconds between alert rounds (default: %(default)s); an ingest also starts one")
+    add_regions_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -78,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         alert_interval=args.alert_interval,
         log_stream=log_stream,
         calibration=history,
+        regions=args.regions,
     )
     app = create_app(config)
     print(f"serving {location} on http://{args.host}:{args.port} (pid {os.getpid()}); OpenAPI at /openapi.json", file=sys.stderr, flush=True)

@@ -76,6 +76,8 @@ class ServiceConfig:
     # the history the briefs' likelihood words come from (`riskengine calibrate -o FILE`); none:
     # every judgment says it is uncalibrated (calibrating per request costs tens of CPU-seconds)
     calibration: History | None = None
+    # the countries every profile watches instead of its own (`serve --regions`)
+    regions: Sequence[str] | None = None
 
 
 class DecisionLog:
@@ -145,7 +147,7 @@ class Service:
         self.config = config
         self.log = DecisionLog(config.log_stream)
         self.store = Store(config.store)
-        self.rules = RulesHolder(config.rules, self.log)
+        self.rules = RulesHolder(config.rules, self.log, config.regions)
         self.tokens = [t for t in config.tokens if t]
         self.deliverer = Deliverer(self.store, config.webhooks, config.webhook_secret, policy=config.retry, log=self.log) if config.webhooks else None
         self.pollers: list[Poller] = []

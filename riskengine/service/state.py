@@ -62,9 +62,12 @@ class RulesHolder:
     """The running pack. A changed pack replaces it only if it passes what ``rules check`` checks
     (load and compile); otherwise the running one stays and the error is kept for /rules/status."""
 
-    def __init__(self, paths: Sequence[str | os.PathLike[str]] | None, log: Callable[[dict[str, Any]], None]) -> None:
+    def __init__(
+        self, paths: Sequence[str | os.PathLike[str]] | None, log: Callable[[dict[str, Any]], None], regions: Sequence[str] | None = None
+    ) -> None:
         self.paths = [Path(p) for p in paths] if paths else [default_rules_dir()]
         self._given = [str(p) for p in paths] if paths else None
+        self._regions = list(regions) if regions else None  # serve --regions: kept across reloads
         self.log = log
         self._lock = threading.Lock()
         self._seen = _snapshot(self.paths)
@@ -74,6 +77,8 @@ class RulesHolder:
 
     def _load(self) -> LoadedPack:
         pack = api.load_rules(self._given)
+        if self._regions:
+            pack = pack.with_regions_of_interest(self._regions)
         return LoadedPack(pack, compile_rules(pack), utc_now())
 
     def poll(self) -> bool:
