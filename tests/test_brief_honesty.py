@@ -172,6 +172,14 @@ def test_merge_action_texts() -> None:
     assert merge_action_texts([f"Civilians were the target in T{i}: document it." for i in range(8)]) == (
         "Civilians were the target in T0, T1, T2, T3, T4 and 3 more: document it."
     )
+    # One count taken on different days of the week is a range, over every firing, not "8 and 7
+    # regions" (seen on a real Mali export)
+    assert merge_action_texts([f"Violence has reached {n} regions of Mali in 30 days: check the sites." for n in (8, 7)]) == (
+        "Violence has reached 7 to 8 regions of Mali in 30 days: check the sites."
+    )
+    assert merge_action_texts([f"{n:,} armed groups fought in Sudan in 30 days: map them." for n in (1500, 15, 16, 14, 13, 12, 11)]) == (
+        "11 to 1,500 armed groups fought in Sudan in 30 days: map them."
+    )
 
 
 def test_an_action_from_several_firings_names_each_largest_first_not_by_source_weight() -> None:

@@ -1200,17 +1200,31 @@ def _common_words(phrases: Sequence[str], *, from_end: bool = False) -> int:
     return count
 
 
-def _named_list(phrases: Sequence[str], rest: int) -> str:
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})*|[0-9]+")
+
+
+def _named_list(every: Sequence[str]) -> str:
     """Phrases that differ only between common leading words and common trailing words name the
     differences once: "Rioting in Agabar, Carmo and Hargeysa", "Casualties in Balade and Xagar were
-    reported without figures"; others are joined with semicolons."""
+    reported without figures", a count as its range ("reached 7 to 8 regions"); others are joined
+    with semicolons. The first MAX_RELATED are named, the rest counted."""
+    phrases, rest = every[:MAX_RELATED], len(every) - MAX_RELATED
     lead = _common_words(phrases)
     trail = min(_common_words(phrases, from_end=True), min(len(p.split()) for p in phrases) - lead)
     words = [p.split() for p in phrases]
     middles = [" ".join(w[lead : len(w) - trail]) for w in words]
-    if len(phrases) > 1 and lead >= 2 and all(middles):
-        ending = " ".join(words[0][len(words[0]) - trail :]) if trail else ""
-        return " ".join(words[0][:lead]) + " " + _listed(middles, rest) + (" " + ending if ending else "")
+    if len(phrases) < 2 or not all(middles):
+        return _listed(list(phrases), rest, "; ")
+    start = " ".join(words[0][:lead]) + " " if lead else ""
+    ending = " " + " ".join(words[0][len(words[0]) - trail :]) if trail else ""
+    # one count taken on different days ("reached 8 regions", "reached 7 regions"): a range over
+    # every firing, not "8 and 7 regions", which reads as two sets
+    every_middle = [" ".join(w[lead : len(w) - trail]) for w in (p.split() for p in every)]
+    counts = [int(m.replace(",", "")) for m in every_middle if _WHOLE_NUMBER.fullmatch(m)]
+    if len(counts) == len(every) and lead + trail >= 2:
+        return f"{start}{min(counts):,} to {max(counts):,}{ending}"
+    if lead >= 2:
+        return start + _listed(middles, rest) + ending
     return _listed(list(phrases), rest, "; ")
 
 
@@ -1231,7 +1245,7 @@ def merge_action_texts(texts: Sequence[str]) -> str:
     shown, rest = unique[:MAX_RELATED], len(unique) - MAX_RELATED
     split = [t.split(": ", 1) for t in unique]
     if all(len(p) == 2 for p in split) and len({p[1] for p in split}) == 1:
-        return _named_list([p[0] for p in split[:MAX_RELATED]], rest) + ": " + split[0][1]
+        return _named_list([p[0] for p in split]) + ": " + split[0][1]
     end = unique[0][-1] if unique[0][-1] in ".!?" else ""
     bodies = [t[: len(t) - len(end)] if end and t.endswith(end) else None for t in unique]
     if all(b is not None for b in bodies):
