@@ -474,6 +474,20 @@ def test_brief_takes_its_words_from_a_calibration_file(tmp_path: Path, rules: Pa
     assert code == 1 and "error[E420]" in err
 
 
+def test_a_brief_calibrating_itself_sees_each_case_phase_as_a_calibration_file_does(tmp_path: Path, rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 80 weeks: the brief of week 79 backtests from 11 weeks before its window, so the window's
+    # first cases know their weeks in the class and their range, as in a history backtested whole.
+    feed = write_feed(tmp_path, 80, rhythm=(2,) * 9 + (1, 1, 3, 1))
+    calibration = tmp_path / "calibration.json"
+    assert run_cli(capsys, "calibrate", str(feed), "--rules", str(rules), "--format", "json", "-o", str(calibration))[0] == 0
+    args = ["--rules", str(rules), "--week", week(79).label, "--stakeholder", "investor", "--out", "-"]
+    _, itself, _ = run_cli(capsys, "brief", str(feed), *args)
+    _, from_file, _ = run_cli(capsys, "brief", str(feed), *args, "--calibration", str(calibration))
+    assert "Calibrated on history" in _judgments(itself)
+    assert _judgments(from_file) == _judgments(itself)
+    assert cal.weeks_for(week(79), week(0).start) == (week(79 - 52 - cal.RUN_WEEKS + 1), week(79))
+
+
 def test_brief_without_enough_history_states_no_likelihood(tmp_path: Path, rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
     feed = write_feed(tmp_path, 6)
     code, text, err = run_cli(capsys, "brief", str(feed), "--rules", str(rules), "--week", "2024-W06", "--stakeholder", "investor", "--out", "-")

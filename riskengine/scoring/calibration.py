@@ -698,10 +698,11 @@ def event_span(paths: Sequence[str | os.PathLike[str]], *, skip_invalid: bool = 
 
 
 def weeks_for(judged: Window, first_event: dt.date) -> tuple[Window, Window] | None:
-    """The weeks to backtest for judging ``judged``: from the week before the window (each case
-    needs its week before) or the first event's week if later, to ``judged``; None when no
-    event comes before it."""
-    earliest = week_of(judged.start - dt.timedelta(days=_WEEK_DAYS * (WINDOW_WEEKS + 1)))
+    """The weeks to backtest for judging ``judged``: from RUN_WEEKS - 1 weeks before the window
+    (each case needs its weeks before for its phase, as in a history backtested whole, so a
+    brief calibrating itself and one reading a calibration file give the same words) or the
+    first event's week if later, to ``judged``; None when no event comes before it."""
+    earliest = week_of(judged.start - dt.timedelta(days=_WEEK_DAYS * (WINDOW_WEEKS + RUN_WEEKS - 1)))
     start = max(earliest, week_of(first_event), key=lambda w: w.start)
     if start.start > judged.start:
         return None
