@@ -130,7 +130,7 @@ def measure(name: str, paths: list[Path], pack: Any, compiled: Any, group: str) 
         table = cal.table_at(history, week_of(dt.date.fromordinal(week)))
         covered.update((week, profile) for profile in history.profiles.get(week, {}) if table.judge(profile).calibrated)
     old_all = [(rule_of_thumb(c), c.came_true) for c in cases]
-    old_covered = [(rule_of_thumb(c), c.came_true) for c in cases if (c.week, cal.profile_of(c.score, c.previous, c.thresholds)) in covered]
+    old_covered = [(rule_of_thumb(c), c.came_true) for c in cases if (c.week, c.profile) in covered]
     persistence_all = [(0.0 if c.cell.rises else 1.0, c.came_true) for c in cases]
     rows = [_row(r.band, r.cases, r.came_true) for r in evaluation.rows]
     tested = [r for r in rows if r["tested"]]

@@ -553,13 +553,16 @@ def sparkline(values: Sequence[float], maximum: float = 10.0) -> str:
     return "".join(SPARK_BLOCKS[min(top, max(0, round(v / maximum * top)))] for v in values)
 
 
-def judged_likelihood(table: Table, score: float, previous_score: float, thresholds: Sequence[float]) -> Likelihood:
+def judged_likelihood(
+    table: Table, score: float, previous_score: float, thresholds: Sequence[float], earlier: Sequence[float] | None = None
+) -> Likelihood:
     """The likelihood word of a judgment, from history only: the ICD 203 band holding the
     probability a model fitted on the weeks before this one gives the score (its class, how it
-    got there, how far from the class edge, how much it moved; ``scoring.calibration``). Too few
+    got there, how far from the class edge, how much it moved, and from ``earlier``, its scores
+    of the weeks before, how long it has held its class; ``scoring.calibration``). Too few
     comparable cases, no history or a window that is not an ISO week give no word but the
     reason, which the brief prints instead."""
-    return table.judge(profile_of(score, previous_score, thresholds))
+    return table.judge(profile_of(score, previous_score, thresholds, earlier))
 
 
 def likelihood_basis(table: Table, rule_pack_version: str) -> str:
@@ -701,13 +704,14 @@ def _judgment(
     contributions: Sequence[Contribution],
     events_by_id: Mapping[str, Event],
     table: Table,
+    earlier: Sequence[float] | None = None,
 ) -> Judgment:
     score_class = classify(score, thresholds)
     previous_class = classify(previous_score, thresholds)
     # In the lowest class "stays at or above" is certain and says nothing: judge the rise instead.
     target = score_class if score_class != CLASSES[0] else CLASSES[1]
     floor = _class_floor(target, thresholds)
-    likelihood = judged_likelihood(table, score, previous_score, thresholds)
+    likelihood = judged_likelihood(table, score, previous_score, thresholds, earlier)
     word = likelihood.word
     now = f"(now {score:.1f}, {_change_words(change)})"
     if word is not None:
@@ -762,6 +766,7 @@ def _judgments(s: StakeholderScore, events_by_id: Mapping[str, Event], table: Ta
             s.contributions,
             events_by_id,
             table,
+            _earlier([h.score for h in s.history], s.previous_score),
         )
     ]
     by_dimension: dict[str, list[Contribution]] = defaultdict(list)
@@ -770,6 +775,7 @@ def _judgments(s: StakeholderScore, events_by_id: Mapping[str, Event], table: Ta
     # Only dimensions that carry weight and show activity: judging every silent dimension would
     # bury the judgments that matter under "almost no chance".
     active = [d for d in s.dimensions if d.weight > 0 and (d.score > 0 or d.previous_score > 0)]
+    dimension_history = {series.name: [p.score for p in series.points] for series in s.dimension_history}
     for d in sorted(active, key=lambda d: (-d.score, d.dimension)):
         judgments.append(
             _judgment(
@@ -782,9 +788,18 @@ def _judgments(s: StakeholderScore, events_by_id: Mapping[str, Event], table: Ta
                 by_dimension.get(d.dimension, []),
                 events_by_id,
                 table,
+                _earlier(dimension_history.get(d.dimension, []), d.previous_score),
             )
         )
     return judgments
+
+
+def _earlier(history: Sequence[float], previous_score: float) -> list[float] | None:
+    """A score's weeks before this one, from the report's history (which ends with this week),
+    for how long it has held its class; None when the history does not reach last week."""
+    if len(history) < 2:
+        return None
+    return [*history[:-2], previous_score]
 
 
 # ---------------------------------------------------------------------------------------------

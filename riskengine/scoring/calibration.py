@@ -53,9 +53,10 @@ from riskengine.rules.loader import RulePack
 from riskengine.scoring.backtest import BacktestResult, backtest_files, run_backtest
 from riskengine.scoring.scores import CLASSES, classify
 
-CALIBRATION_SCHEMA_VERSION = "1.1"
-# 1.0 files (no score profiles) are still read: their words come from the cell frequencies.
-READABLE_SCHEMA_VERSIONS = ("1.0", "1.1")
+CALIBRATION_SCHEMA_VERSION = "1.2"
+# 1.0 files (no score profiles) are still read: their words come from the cell frequencies;
+# 1.1 files (profiles without the score's phase) from the model on margin and change alone.
+READABLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2")
 CALIBRATION_KIND = "riskengine calibration"
 
 WINDOW_WEEKS = 52
@@ -70,6 +71,13 @@ MAX_CHANGE = 2.0
 # keeps a cell seen rarely from an extreme fit. Chosen on the development histories only
 # (docs/CALIBRATION.md): 5 and 20 pulled the words toward even chance and missed more bands.
 RIDGE = 1.0
+# The score's phase, from its recent weeks: how many weeks running it has been in its class
+# (counted up to RUN_WEEKS, a brief's default trend) and where it sits in the range of its last
+# RANGE_WEEKS weeks. A score deep in a high class for months leaves it when the conflict's phase
+# turns, which the last two weeks cannot see; chosen on the development histories only
+# (docs/CALIBRATION.md: bands inside 44 of 54 -> 50 of 60, Brier lower on all twelve).
+RUN_WEEKS = 12
+RANGE_WEEKS = 8
 _WEEK_DAYS = 7
 
 
@@ -176,15 +184,28 @@ class Profile:
     about (above the class floor; in the lowest class, below the rise to low) and ``change``
     points since last week, clipped to MAX_MARGIN and MAX_CHANGE and rounded to 0.1 point as a
     brief shows scores. A score just above its floor falls out of its class more often than one
-    deep inside it, which the cell alone cannot tell."""
+    deep inside it, which the cell alone cannot tell. Then its phase: ``weeks_in_class``, the
+    weeks running it has been in its class (1 to RUN_WEEKS, this week included), and
+    ``range_position``, where it sits between the lowest (0) and highest (1) score of its last
+    RANGE_WEEKS weeks, rounded to 0.1 (0.5 when they were all equal). 0 and None: not known (a
+    1.1 calibration file, or a caller that gave no earlier weeks)."""
 
     cell: Cell
     margin: float
     change: float
+    weeks_in_class: int = 0
+    range_position: float | None = None
 
     @property
-    def key(self) -> tuple[int, int, float, float]:
-        return (*self.cell.key, self.margin, self.change)
+    def key(self) -> tuple[int, int, float, float, int, float]:
+        return (*self.cell.key, self.margin, self.change, self.weeks_in_class, -1.0 if self.range_position is None else self.range_position)
+
+    @property
+    def has_phase(self) -> bool:
+        return self.weeks_in_class > 0 and self.range_position is not None
+
+    def without_phase(self) -> Profile:
+        return Profile(self.cell, self.margin, self.change)
 
     def describe(self) -> str:
         change = "unchanged since last week" if self.change == 0 else f"{'up' if self.change > 0 else 'down'} {abs(self.change):.1f} since last week"
@@ -194,18 +215,44 @@ class Profile:
             if self.cell.rises
             else f"{self.margin:.1f} points{capped} above the {self.cell.score_class} floor"
         )
-        return f"{where} and {change}"
+        if not self.has_phase:
+            return f"{where} and {change}"
+        running = f"{self.weeks_in_class} {'week' if self.weeks_in_class == 1 else 'weeks'}{' or more' if self.weeks_in_class >= RUN_WEEKS else ''}"
+        return f"{where}, {change}, in the {self.cell.score_class} class for {running} and at {self._position()} of its last {RANGE_WEEKS} weeks"
+
+    def _position(self) -> str:
+        position = self.range_position if self.range_position is not None else 0.5
+        if position >= 1.0:
+            return "the top of the range"
+        if position <= 0.0:
+            return "the bottom of the range"
+        return f"{round(position * 100)} % of the range"
 
 
 def _clipped(value: float, limit: float) -> float:
     return round(min(max(value, -limit), limit), 1) + 0.0  # + 0.0: no "-0.0"
 
 
-def profile_of(score: float, previous: float, thresholds: Sequence[float]) -> Profile:
+def profile_of(score: float, previous: float, thresholds: Sequence[float], earlier: Sequence[float] | None = None) -> Profile:
+    """The profile of a score. ``earlier``: its scores of the weeks before, oldest first, ending
+    with ``previous`` (the last RUN_WEEKS - 1 are enough); without it the phase is not known.
+    A series shorter than RUN_WEEKS counts the weeks it has."""
     cell = cell_of(score, previous, thresholds)
     position = CLASSES.index(cell.score_class)
     margin = thresholds[0] - score if cell.rises else score - (0.0 if position == 0 else thresholds[position - 1])
-    return Profile(cell, _clipped(max(margin, 0.0), MAX_MARGIN), _clipped(score - previous, MAX_CHANGE))
+    profile = Profile(cell, _clipped(max(margin, 0.0), MAX_MARGIN), _clipped(score - previous, MAX_CHANGE))
+    if earlier is None:
+        return profile
+    recent = [*earlier[-(RUN_WEEKS - 1) :], score] if RUN_WEEKS > 1 else [score]
+    running = 0
+    for value in reversed(recent):
+        if classify(value, thresholds) != cell.score_class:
+            break
+        running += 1
+    window = recent[-RANGE_WEEKS:]
+    low, high = min(window), max(window)
+    where = 0.5 if high <= low else (score - low) / (high - low)
+    return Profile(profile.cell, profile.margin, profile.change, running, round(where, 1) + 0.0)
 
 
 @dataclass(frozen=True)
@@ -254,7 +301,9 @@ class History:
 @dataclass(frozen=True)
 class Case:
     """One judged score: its stakeholder and subject ('overall' or a dimension), the week judged,
-    the scores the week before, that week and the week after, and its cell and outcome."""
+    the scores the week before, that week and the week after, and its cell and outcome;
+    ``earlier``, its scores of the RUN_WEEKS - 1 weeks before (fewer at the history's start),
+    oldest first, for the profile's phase."""
 
     stakeholder: str
     subject: str
@@ -265,6 +314,11 @@ class Case:
     thresholds: tuple[float, ...]
     cell: Cell
     came_true: bool
+    earlier: tuple[float, ...] = ()
+
+    @property
+    def profile(self) -> Profile:
+        return profile_of(self.score, self.previous, self.thresholds, self.earlier)
 
 
 def cases_of(result: BacktestResult) -> Iterator[Case]:
@@ -286,6 +340,7 @@ def cases_of(result: BacktestResult) -> Iterator[Case]:
                 yield Case(
                     series.stakeholder, subject, weeks[t].start.toordinal(), before, now, after,
                     series.thresholds, cell, came_true(cell, after, series.thresholds),
+                    tuple(scores[max(0, t - RUN_WEEKS + 1) : t]),
                 )  # fmt: skip
 
 
@@ -294,7 +349,7 @@ def history_from_backtest(result: BacktestResult, source: str) -> History:
     counts: dict[int, dict[Cell, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     profiles: dict[int, dict[Profile, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for case in cases_of(result):
-        for tally in (counts[case.week][case.cell], profiles[case.week][profile_of(case.score, case.previous, case.thresholds)]):
+        for tally in (counts[case.week][case.cell], profiles[case.week][case.profile]):
             tally[0] += 1
             tally[1] += case.came_true
     points = result.series[0].weeks if result.series else ()
@@ -316,36 +371,48 @@ def history_from_backtest(result: BacktestResult, source: str) -> History:
 # The model: a ridge logistic regression on the cases of the window
 
 
-def _features(profile: Profile) -> list[float]:
+def _features(profile: Profile, phase: bool = False) -> list[float]:
     """One intercept per cell, then margin and change (as shares of their caps), apart for the
-    rise out of the lowest class and for staying in a class: they pull in opposite directions."""
+    rise out of the lowest class and for staying in a class: they pull in opposite directions.
+    With ``phase``, then the weeks in the class (0 for one week, 1 for RUN_WEEKS or more) and
+    the position in the recent range (centred on 0), apart the same way."""
     row = [0.0] * (len(CLASSES) * len(REACHED))
     position, reached = profile.cell.key
     row[position * len(REACHED) + reached] = 1.0
-    margin, change = profile.margin / MAX_MARGIN, profile.change / MAX_CHANGE
-    return row + ([0.0, margin, 0.0, change] if profile.cell.rises else [margin, 0.0, change, 0.0])
+    values = [profile.margin / MAX_MARGIN, profile.change / MAX_CHANGE]
+    if phase:
+        weeks = (min(profile.weeks_in_class, RUN_WEEKS) - 1) / (RUN_WEEKS - 1)
+        values += [weeks, (profile.range_position if profile.range_position is not None else 0.5) - 0.5]
+    for value in values:
+        row += [0.0, value] if profile.cell.rises else [value, 0.0]
+    return row
 
 
 @dataclass(frozen=True)
 class Model:
-    """P(the judged outcome) = logistic(features . coefficients), fitted on ``cases`` cases."""
+    """P(the judged outcome) = logistic(features . coefficients), fitted on ``cases`` cases;
+    ``phase``: whether the features include the score's phase."""
 
     coefficients: tuple[float, ...]
     cases: int
+    phase: bool = False
 
     def probability(self, profile: Profile) -> float:
-        z = sum(c * x for c, x in zip(self.coefficients, _features(profile), strict=True))
+        z = sum(c * x for c, x in zip(self.coefficients, _features(profile, self.phase), strict=True))
         # Rounded so that the band never hangs on the last bits of a floating-point solve.
         return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), 4)
 
 
-def fit_model(rows: Mapping[Profile, Tally]) -> Model | None:
+def fit_model(rows: Mapping[Profile, Tally], phase: bool | None = None) -> Model | None:
     """Newton's method on the penalised binomial likelihood, profiles in a fixed order (the same
-    bytes on every run); None without cases."""
+    bytes on every run); None without cases. ``phase``: fit on the score's phase too (by
+    default when every profile has it)."""
     ordered = sorted((item for item in rows.items() if item[1].cases), key=lambda item: item[0].key)
     if not ordered:
         return None
-    x = np.array([_features(profile) for profile, _ in ordered], dtype=np.float64)
+    if phase is None:
+        phase = all(profile.has_phase for profile, _ in ordered)
+    x = np.array([_features(profile, phase) for profile, _ in ordered], dtype=np.float64)
     n = np.array([t.cases for _, t in ordered], dtype=np.float64)
     k = np.array([t.came_true for _, t in ordered], dtype=np.float64)
     beta = np.zeros(x.shape[1])
@@ -358,7 +425,7 @@ def fit_model(rows: Mapping[Profile, Tally]) -> Model | None:
         beta = beta + step
         if float(np.abs(step).max()) < 1e-9:
             break
-    return Model(tuple(float(b) for b in beta), int(n.sum()))
+    return Model(tuple(float(b) for b in beta), int(n.sum()), phase)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -425,7 +492,17 @@ class Table:
 
     @cached_property
     def model(self) -> Model | None:
+        """Fitted on the score's phase too when the history's profiles have it (a 1.2 file)."""
         return fit_model(self.profiles) if self.profiles else None
+
+    @cached_property
+    def model_without_phase(self) -> Model | None:
+        """For a score whose earlier weeks were not given: margin and change alone."""
+        model = self.model
+        return model if model is None or not model.phase else fit_model(self.profiles, phase=False)
+
+    def model_for(self, profile: Profile) -> Model | None:
+        return self.model if profile.has_phase else self.model_without_phase
 
     @property
     def period(self) -> str:
@@ -458,7 +535,7 @@ class Table:
             )
             return Likelihood(False, None, None, None, cases, true, weeks, THIN, f"Uncalibrated: {found}; {need}.")
         frequency = true / cases
-        model = self.model if isinstance(judged, Profile) else None
+        model = self.model_for(judged) if isinstance(judged, Profile) else None
         if model is None or not isinstance(judged, Profile):
             band = band_of(frequency)
             basis = (
@@ -469,7 +546,8 @@ class Table:
         probability = model.probability(judged)
         band = band_of(probability)
         basis = (
-            f"Calibrated on history: fitted on the {model.cases:,} cases of {self.period}, a score {judged.describe()} "
+            f"Calibrated on history: fitted on the {model.cases:,} cases of {self.period}, a score "
+            f"{(judged if model.phase else judged.without_phase()).describe()} "
             f"has {_article(percent(probability))} chance ({band.word} means {band.probability_range}); {cell.comparable()} "
             f"{cell.outcome()} in {true} of {cases} cases, from {weeks} weeks ({percent(frequency)})."
         )
@@ -620,10 +698,11 @@ def event_span(paths: Sequence[str | os.PathLike[str]], *, skip_invalid: bool = 
 
 
 def weeks_for(judged: Window, first_event: dt.date) -> tuple[Window, Window] | None:
-    """The weeks to backtest for judging ``judged``: from the week before the window (each case
-    needs its week before) or the first event's week if later, to ``judged``; None when no
-    event comes before it."""
-    earliest = week_of(judged.start - dt.timedelta(days=_WEEK_DAYS * (WINDOW_WEEKS + 1)))
+    """The weeks to backtest for judging ``judged``: from RUN_WEEKS - 1 weeks before the window
+    (each case needs its weeks before for its phase, as in a history backtested whole, so a
+    brief calibrating itself and one reading a calibration file give the same words) or the
+    first event's week if later, to ``judged``; None when no event comes before it."""
+    earliest = week_of(judged.start - dt.timedelta(days=_WEEK_DAYS * (WINDOW_WEEKS + RUN_WEEKS - 1)))
     start = max(earliest, week_of(first_event), key=lambda w: w.start)
     if start.start > judged.start:
         return None
@@ -680,8 +759,9 @@ def method_data() -> dict[str, Any]:
         "model": (
             "the probability is a ridge logistic regression (penalty "
             f"{RIDGE:g}) fitted on the window's cases: one intercept per class and way of reaching it, plus the points "
-            f"from the judged edge (capped at {MAX_MARGIN:g}) and the change since last week (capped at {MAX_CHANGE:g}), "
-            "apart for rises out of the lowest class; the word is the band holding it. A cell still needs the minimum "
+            f"from the judged edge (capped at {MAX_MARGIN:g}), the change since last week (capped at {MAX_CHANGE:g}), "
+            f"the weeks running in the class (counted up to {RUN_WEEKS}) and the position in the range of the last "
+            f"{RANGE_WEEKS} weeks, apart for rises out of the lowest class; the word is the band holding it. A cell still needs the minimum "
             "of cases and weeks below before any of its scores gets a word"
         ),
         "pooling": "every stakeholder of the history, overall and dimension scores together",
@@ -722,8 +802,10 @@ def table_rows(table: Table) -> list[dict[str, Any]]:
 def to_json_data(history: History, evaluation: Evaluation | None = None) -> dict[str, Any]:
     evaluation = evaluation if evaluation is not None else evaluate(history)
     current = table_at(history, history.last)
+    # A history read from a 1.1 file has profiles without the phase: written back as it was.
+    phase = all(profile.has_phase for rows in history.profiles.values() for profile in rows)
     return {
-        "schema_version": CALIBRATION_SCHEMA_VERSION,
+        "schema_version": CALIBRATION_SCHEMA_VERSION if phase else "1.1",
         "kind": CALIBRATION_KIND,
         "history": {
             "source": history.source,
@@ -776,6 +858,7 @@ def to_json_data(history: History, evaluation: Evaluation | None = None) -> dict
                 "reached": profile.cell.reached,
                 "margin": profile.margin,
                 "change": profile.change,
+                **({"weeks_in_class": profile.weeks_in_class, "range_position": profile.range_position} if phase else {}),
                 "cases": tally.cases,
                 "came_true": tally.came_true,
             }
@@ -826,10 +909,15 @@ def history_from_json(data: Any, path: str = "<calibration>") -> History:
             raise _bad(path, f"{where[:-1]}: {label} {score_class}/{reached} appears twice")
         counts[week][cell] = Tally(cases, true)
     profiles: dict[int, dict[Profile, Tally]] = defaultdict(dict)
-    for i, row in enumerate(data.get("profiles", []) if data.get("schema_version") != "1.0" else []):
-        week, profile, tally = _profile_row(row, f"profiles[{i}].", path)
+    version = data.get("schema_version")
+    for i, row in enumerate(data.get("profiles", []) if version != "1.0" else []):
+        week, profile, tally = _profile_row(row, f"profiles[{i}].", path, phase=version != "1.1")
         if profile in profiles[week]:
-            raise _bad(path, f"profiles[{i}]: {_label(week)} {profile.cell.score_class}/{profile.cell.reached} margin {profile.margin} change {profile.change} appears twice")
+            phase = f" weeks {profile.weeks_in_class} position {profile.range_position}" if profile.has_phase else ""
+            raise _bad(
+                path,
+                f"profiles[{i}]: {_label(week)} {profile.cell.score_class}/{profile.cell.reached} margin {profile.margin} change {profile.change}{phase} appears twice",
+            )
         profiles[week][profile] = tally
     for week, rows in profiles.items():
         cases = sum(t.cases for t in rows.values())
@@ -849,21 +937,26 @@ def history_from_json(data: Any, path: str = "<calibration>") -> History:
     )
 
 
-def _profile_row(row: Any, where: str, path: str) -> tuple[int, Profile, Tally]:
+def _profile_row(row: Any, where: str, path: str, *, phase: bool) -> tuple[int, Profile, Tally]:
+    """A profile row; with ``phase`` (a 1.2 file) it must give the score's phase too."""
     label, score_class, reached = (_need(row, k, str, path, where) for k in ("week", "class", "reached"))
     margin, change = (_need(row, k, (int, float), path, where) for k in ("margin", "change"))
     cases, true = _need(row, "cases", int, path, where), _need(row, "came_true", int, path, where)
+    running, position = (_need(row, "weeks_in_class", int, path, where), _need(row, "range_position", (int, float), path, where)) if phase else (0, None)
     if (
         score_class not in CLASSES or reached not in REACHED or not 0 <= true <= cases
-        or isinstance(margin, bool) or isinstance(change, bool)
+        or isinstance(margin, bool) or isinstance(change, bool) or isinstance(position, bool)
         or not 0 <= margin <= MAX_MARGIN or not -MAX_CHANGE <= change <= MAX_CHANGE
+        or (phase and not (1 <= running <= RUN_WEEKS and position is not None and 0 <= position <= 1))
     ):  # fmt: skip
-        raise _bad(path, f"{where[:-1]}: not a profile row ({score_class!r}, {reached!r}, margin {margin}, change {change}, {true} of {cases})")
+        shown = f", weeks in class {running}, range position {position}" if phase else ""
+        raise _bad(path, f"{where[:-1]}: not a profile row ({score_class!r}, {reached!r}, margin {margin}, change {change}{shown}, {true} of {cases})")
     try:
         week = parse_week(label).start.toordinal()
     except InputError:
         raise _bad(path, f"{where}week: {label!r} is not an ISO week") from None
-    return week, Profile(Cell(score_class, reached), float(margin), float(change)), Tally(cases, true)
+    profile = Profile(Cell(score_class, reached), float(margin), float(change), running, None if position is None else float(position))
+    return week, profile, Tally(cases, true)
 
 
 def read_calibration(path: str | os.PathLike[str]) -> History:
@@ -885,6 +978,8 @@ __all__ = [
     "ICD203_BANDS",
     "MIN_CASES",
     "MIN_WEEKS",
+    "RANGE_WEEKS",
+    "RUN_WEEKS",
     "WINDOW_WEEKS",
     "Band",
     "Case",
