@@ -483,7 +483,10 @@ class Gazetteer:
                 place = self.village(name, hints[0][1] if hints else None)
                 end = start + len(name)
             if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
-                found.append(PlaceMention(start, end, text[start:end], place, district=bool(_DISTRICT_AFTER.match(text, end))))
+                written = text[start:end]
+                if place.name != written and _as_written(place, written):
+                    place = dataclasses.replace(place, name=written)
+                found.append(PlaceMention(start, end, written, place, district=bool(_DISTRICT_AFTER.match(text, end))))
         found.sort(key=lambda p: p.start)
         return found, looked_up
 
@@ -588,6 +591,18 @@ _UKRAINIAN_YI = re.compile(r"(?<=[aeiou])yi(?=[a-z])")
 # Russian -ий/-ый endings: the English press writes "-y" (Afipsky, Krasny Sulin), GeoNames
 # "-iy"/"-yy" (Afipskiy, Krasnyy Sulin).
 _RUSSIAN_IY = re.compile(r"(?<=[a-z])(?:iy|yy)\b")
+
+
+def _as_written(place: Place, written: str) -> bool:
+    """Whether a town found by another of its spellings is shown as the article writes it: the
+    press spells towns outside Ukraine its own way ("Novokuibyshevsk", "Gomel", "Naqoura"), not as
+    GeoNames does ("Novokuybyshevsk", "Homyel", "En Nâqoûra"); Ukrainian towns keep the national
+    transliteration whatever the text's ("Stepnogorsk" is Stepnohirsk), as ACLED and the gold
+    conventions write them."""
+    return place.level == "place" and place.country not in _NATIONAL_SPELLING and written[:1].isupper() and not written.isupper()
+
+
+_NATIONAL_SPELLING = frozenset({"UKR"})
 
 
 def display_name(name: str, iso3: str) -> str:
