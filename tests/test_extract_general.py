@@ -4,12 +4,14 @@ and the further classes below."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from riskengine.core.events import Event
 from riskengine.ingest.extract.articles import Extractor
+from riskengine.ingest.extract.dates import find_dates
 from riskengine.ingest.extract.dedup import deduplicate
 
 HERE = Path(__file__).parent / "extract"
@@ -45,3 +47,42 @@ def test_one_town_in_two_spellings_is_one_event_across_articles(extractor: Extra
     b = extractor.extract_text("---\ndate: 2025-06-03\n---\nUkrainian drones hit the refinery in Novokuybyshevsk on Sunday.\n", "b.txt")
     assert [x.event.location for x in a + b] == ["Novokuibyshevsk", "Novokuybyshevsk"]
     assert len(deduplicate(a + b)) == 1
+
+
+@pytest.mark.parametrize(
+    ("phrase", "day"),
+    [
+        # published on Thursday 5 June 2025: weeks start on Monday
+        ("on Monday last week", dt.date(2025, 5, 26)),
+        ("on Thursday last week", dt.date(2025, 5, 29)),
+        ("Friday of last week", dt.date(2025, 5, 30)),
+        ("on Wednesday next week", dt.date(2025, 6, 11)),
+        ("last Monday", dt.date(2025, 6, 2)),
+    ],
+)
+def test_a_weekday_of_last_or_next_week(phrase: str, day: dt.date) -> None:
+    (found_date,) = find_dates(f"The depot was hit {phrase}.", dt.date(2025, 6, 5))
+    assert found_date.date == day
+
+
+def test_a_future_word_far_from_a_date_does_not_move_it_ahead() -> None:
+    clause = "On Monday the ministry froze the accounts of four trading houses that act for the state shipping line, and officials said more firms will follow."
+    (d,) = find_dates(clause, dt.date(2025, 6, 5))
+    assert (d.date, d.future) == (dt.date(2025, 6, 2), False)
+    # a future word next to the day still makes it the coming one
+    (d,) = find_dates("The envoys are expected to meet on Monday.", dt.date(2025, 6, 5))
+    assert (d.date, d.future) == (dt.date(2025, 6, 9), True)
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "date"),
+    [
+        ("On Monday the British government added two Russian shipping firms to its sanctions list.", "RUS", dt.date(2025, 6, 2)),
+        ("The European Union blacklisted three Belarusian banks on Tuesday.", "BLR", dt.date(2025, 6, 3)),
+        # the sanctioned side named before the cue, in a clause about the firms
+        ("On Monday Canada placed two firms that ship much of Iran's oil exports on its sanctions list, warning others they may be next.", "IRN", dt.date(2025, 6, 2)),
+    ],
+)
+def test_sanctions_told_as_a_list_or_a_blacklisting(extractor: Extractor, text: str, country: str, date: dt.date) -> None:
+    ((kind, e),) = found(extractor, text, date="2025-06-04")
+    assert (kind, e.country, e.event_date) == ("sanctions", country, date)

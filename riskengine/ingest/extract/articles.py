@@ -586,6 +586,14 @@ class Extractor:
                     m.target = m.target or side
                 if _SUPPORT_BEFORE.search(lead):
                     m.beneficiary = side
+        if m.kind.name == "sanctions" and m.target is None and sides and not m.mutual:
+            # Sanctions "against Russia" name their target; else whoever imposes them is the
+            # subject, named first ("the US Treasury put two Russian oil majors on its sanctions
+            # list"), and another side named is the sanctioned one, before or after the cue
+            # ("...which pump half of Russia's crude, on its sanctions list").
+            first, imposer = sides[0]
+            m.initiator = imposer if first.start < m.start else None
+            m.target = next((side for _, side in sides if side != m.initiator), None)
         if m.weapons or m.kind.name == "interception":
             w = weapon_adjective if m.kind.group == "strike" else self.sides.weapon.search(text, m.clause[0], m.clause[1])
             if w:

@@ -42,13 +42,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("night_dm", re.compile(rf"\bnight\s+of\s+\d{{1,2}}\s*(?:to|-|–|into)\s*(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\b", re.IGNORECASE)),
     ("explicit_dm", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})\.?(?:,?\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE)),
     ("explicit_md", re.compile(rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE)),
-    ("weekday", re.compile(r"\b(?P<next>next\s+|last\s+|this\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)),
+    # "on Tuesday last week", "Thursday of next week": that day of the week named (weeks start on Monday)
+    ("weekday", re.compile(r"\b(?P<next>next\s+|last\s+|this\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:of\s+)?(?P<week>last|next|this)\s+week)?\b", re.IGNORECASE)),
     ("same_day", re.compile(r"\b(?:overnight|over the past night|last night|this morning|pre-dawn|predawn|early today|earlier today|today|shortly after midnight|tonight)\b", re.IGNORECASE)),
     ("days_ago", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|\d)\s+days?\s+(?:earlier|ago|before)\b", re.IGNORECASE)),
     ("yesterday", re.compile(r"\b(?:yesterday|the day before|the previous day)\b", re.IGNORECASE)),
     ("weeks_ago", re.compile(r"\b(?:(?:nearly|almost|about|some)\s+)?(?P<n>a|one|two|three)\s+weeks?\s+ago\b|\blast week\b", re.IGNORECASE)),
     ("month_ago", re.compile(r"\b(?:(?:nearly|almost|about|some)\s+)?a month ago\b|\blast month\b", re.IGNORECASE)),
 ]
+# How far (characters) a future word reaches to a date: about a dozen words.
+_FUTURE_REACH = 80
 _SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
@@ -84,7 +87,9 @@ def find_dates(clause: str, published: dt.date, offset: int = 0) -> list[DatePhr
     lowered = len(low) == len(clause)  # lower() keeps offsets but for a few non-Latin letters
     subject, patterns = (low, _LOWER_PATTERNS) if lowered else (clause, _PATTERNS)
     has_month = bool(_ANY_MONTH.search(low))
-    future = bool((_LOWER_FUTURE if lowered else FUTURE).search(subject))
+    # A future word speaks of the dates near it: "On Wednesday the Treasury put two firms on its
+    # sanctions list, warning banks ... that they could be next" is last Wednesday.
+    futures = [(f.start(), f.end()) for f in (_LOWER_FUTURE if lowered else FUTURE).finditer(subject)]
     found: list[DatePhrase] = []
     present = _needed_words_in(low)
     for kind, pattern in patterns:
@@ -94,6 +99,7 @@ def find_dates(clause: str, published: dt.date, offset: int = 0) -> list[DatePhr
         for m in pattern.finditer(subject):
             if any(p.start - offset <= m.start() < p.end - offset for p in found):
                 continue
+            future = any(f0 - _FUTURE_REACH <= m.start() and m.end() <= f1 + _FUTURE_REACH for f0, f1 in futures)
             resolved = _resolve(kind, m, published, future and not _SAID_BEFORE.search(subject, 0, m.start()))
             if resolved is not None:
                 day, is_future, precision = resolved
@@ -131,6 +137,11 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date, future: bool) -> t
     if kind == "weekday":
         target = WEEKDAYS.index(m.group("weekday").lower())
         qualifier = (m.group("next") or "").strip().lower()
+        week = (m.group("week") or "").lower()
+        if week:
+            monday = published - dt.timedelta(days=published.weekday())
+            day = monday + dt.timedelta(days=target + {"last": -7, "this": 0, "next": 7}[week])
+            return day, day > published, 1
         if qualifier == "next" or (future and qualifier != "last"):
             ahead = (target - published.weekday()) % 7 or 7
             return published + dt.timedelta(days=ahead), True, 1
