@@ -86,3 +86,37 @@ def test_a_future_word_far_from_a_date_does_not_move_it_ahead() -> None:
 def test_sanctions_told_as_a_list_or_a_blacklisting(extractor: Extractor, text: str, country: str, date: dt.date) -> None:
     ((kind, e),) = found(extractor, text, date="2025-06-04")
     assert (kind, e.country, e.event_date) == ("sanctions", country, date)
+
+
+@pytest.mark.parametrize(
+    ("text", "location", "country"),
+    [
+        ("The army said its jets hit targets in Sanaa on Tuesday.", "Sanaa", "YEM"),
+        ("Israeli warplanes bombed a depot outside Sidon on Tuesday, killing three workers.", "Sidon", "LBN"),
+        # GeoNames has "El-Hodeidah", "Al Hudaydah": the press drops the article
+        ("Residents said fighter jets struck the port of Hodeidah overnight.", "Hodeidah", "YEM"),
+    ],
+)
+def test_aircraft_as_the_subject_of_a_strike_verb_is_an_air_strike(extractor: Extractor, text: str, location: str, country: str) -> None:
+    ((kind, e),) = found(extractor, text)
+    assert (kind, e.location, e.country) == ("air_strike", location, country)
+
+
+def test_bombers_launching_missiles_stay_a_missile_strike(extractor: Extractor) -> None:
+    ((kind, _),) = found(extractor, "Russian Tu-95 bombers launched cruise missiles at Odesa overnight.")
+    assert kind == "missile_strike"
+
+
+def test_a_town_before_a_country_in_one_capitalised_run_is_read(extractor: Extractor) -> None:
+    # "Sanaa" runs into "Yemen's Red Sea": the country took the run, the town was lost
+    ((_, e),) = found(extractor, "The army said its jets hit targets at Mukalla on Yemen's southern coast on Tuesday.")
+    assert (e.location, e.country) == ("Mukalla", "YEM")
+
+
+def test_a_strike_of_unnamed_weapon_takes_the_kind_another_report_of_it_gives(extractor: Extractor) -> None:
+    text = (
+        "Health officials said four people were killed in the Israeli strikes on Hodeidah port.\n\n"
+        "Earlier, the military said its fighter jets struck fuel tanks at the port of Hodeidah."
+    )
+    ((kind, e),) = found(extractor, text)
+    assert (kind, e.location, e.fatalities) == ("air_strike", "Hodeidah", 4)

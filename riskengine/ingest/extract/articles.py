@@ -1036,7 +1036,8 @@ class Extractor:
                     if index != c.mentions[-1].sentence.index:
                         continue
                 # Artillery, air raids and long-range drone/missile strikes are different events.
-                if strike and not interception and c_name != "interception" and family != _family(c_name):
+                # A strike whose weapon is not named ("the strikes on the port") may be any of them.
+                if strike and not interception and c_name != "interception" and family != _family(c_name) and "remote_strike" not in (name, c_name):
                     continue
                 cp = c.place()
                 if own_place:
@@ -1188,9 +1189,14 @@ class Extractor:
             if launched and intercepted and intercepted.value > launched.value:
                 del chosen[f"{fld}_intercepted"]
         if kind.name == "remote_strike":
-            weapons = [w for m in c.mentions for w in m.weapons] + [f.field.split("_")[0] for f in chosen.values() if f.field.startswith(("drones_", "missiles_"))]
+            weapons = [w for m in c.mentions for w in m.weapons if w != "aircraft"] + [f.field.split("_")[0] for f in chosen.values() if f.field.startswith(("drones_", "missiles_"))]
+            # Another report of the same strike that names how it was made ("the Israeli strikes
+            # on the port ... its fighter jets struck the port") types it.
+            told = next((m.kind for m in real if m.kind.group == "strike" and m.kind.name not in ("interception", "remote_strike")), None)
             if weapons:
                 kind = self.p.kinds["drone_strike" if weapons[0].startswith("drone") else "missile_strike"]
+            elif told is not None:
+                kind = told
         # The weapon that hit the place names the strike ("Russian missiles slammed into ...
         # Ternopil" is a missile strike, whatever the night's tally of drones); the larger count
         # decides when the strike's own words give the count or name both weapons or none.

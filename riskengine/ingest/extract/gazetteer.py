@@ -451,7 +451,15 @@ class Gazetteer:
                 # "In Lutsk, drones hit ...": a sentence that starts with the preposition
                 start, words = start + len(first) + 1, rest
             end = start + len(words)
-            if taken.find(1, start, end) != -1 or _city_district(text, start, end, words):
+            cut = taken.find(1, start, end)
+            if cut != -1:
+                # "Hodeidah on Yemen's Red Sea coast": the name before a curated one (the country)
+                # is still read.
+                words = _CONNECTOR_TAIL.sub("", text[start:cut].rstrip()).rstrip(" -")
+                end = start + len(words)
+                if not words or words.split()[-1][:1].islower():
+                    continue
+            if not words or _city_district(text, start, end, words):
                 continue
             # "Shostka community: a drone attack on a car": a name said to be a place needs no "in".
             if not LOCATIVE.search(text[max(0, start - 40) : start]) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)):
@@ -628,7 +636,13 @@ def _spellings(city: dict[str, Any], iso3: str) -> list[str]:
     English text, and the same as the press spells them ("Seltso" for "Sel'tso", see display_name)."""
     names = {n for n in (city["name"], *city.get("alternatenames", [])) if _usable_town_name(n)}
     names |= {display_name(n, iso3) for n in names}
+    # Arabic names are written with and without their article ("El-Hodeidah", "Hodeidah"; "Al
+    # Fashir", "Fashir"): the press mostly drops it, GeoNames mostly keeps it.
+    names |= {n for n in (_ARABIC_ARTICLE.sub("", n) for n in names) if _usable_town_name(n)}
     return sorted(names)
+
+
+_ARABIC_ARTICLE = re.compile(r"^(?:Al|El|Ad|Ar|As|An|Ash|Az|At)[- ](?=[A-Z])")
 
 
 def _usable_town_name(name: str) -> bool:
