@@ -120,3 +120,30 @@ def test_a_strike_of_unnamed_weapon_takes_the_kind_another_report_of_it_gives(ex
     )
     ((kind, e),) = found(extractor, text)
     assert (kind, e.location, e.fatalities) == ("air_strike", "Hodeidah", 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("Russian artillery shelled Nikopol on Tuesday. A 70-year-old woman who was walking to the market died at the scene.", "fatalities", 1),
+        ("A Russian drone hit a car in Kherson on Tuesday. The driver and a passenger were wounded.", "injured", 2),
+        ("A Russian drone hit a car in Kherson on Tuesday. The driver and one passenger sustained injuries.", "injured", 2),
+        ("A Russian drone hit a car in Kherson on Tuesday. The driver was wounded.", "injured", 1),
+    ],
+)
+def test_one_person_told_with_a_relative_clause_or_two_joined_by_and(extractor: Extractor, text: str, field: str, value: int) -> None:
+    ((_, e),) = found(extractor, text)
+    assert getattr(e, field) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A Russian drone dropped explosives on a minibus at the entrance to Snihurivka on Tuesday.",
+        "A Russian drone dropped explosives on a minibus on the approaches to Snihurivka on Tuesday.",
+        "A Russian drone dropped explosives on a minibus 5 km west of Snihurivka on Tuesday.",
+    ],
+)
+def test_a_town_after_entrance_approaches_or_a_bearing_is_the_place(extractor: Extractor, text: str) -> None:
+    ((_, e),) = found(extractor, text)
+    assert e.location == "Snihurivka"

@@ -694,7 +694,8 @@ class Extractor:
                     fld = next(f for f, rx in self.p.one_person_fields.items() if rx.fullmatch(m.group(2)))
                 else:
                     fld = "fatalities" if verb.startswith("kill") else "hospitalised" if verb.startswith("hosp") else "injured"
-                out.append(Figure(fld, 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
+                both = m.group(2) is not None and bool(self.p.one_person_and.search(c_text, max(0, m.start() - 40), m.start()))
+                out.append(Figure(fld, 2 if both else 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
             for rx, fields in self.p.negations if self.p.any_negation.search(c_text) else ():
                 for m in rx.finditer(c_text):
                     after = c_text[m.end() : m.end() + 20]

@@ -33,7 +33,9 @@ LOCATIVE = re.compile(
     r"(?:\b(?:in|near|outside|around|at|on|over|into|of|towards?|across|hit|struck|targeted|"
     r"targeting|bombarded|shelled|attacked|liberated|captured|seized|took|taken|control\s+of|rocked|shook|pounded|"
     r"residents\s+of|strike\s+on|attack\s+on)"
-    r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts)\s+of"
+    r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts|edge|vicinity|centre|center|heart)\s+of"
+    # "at the entrance to Bilozerka", "on the approaches to Pokrovsk", "12 km west of Izium"
+    r"|\b(?:entrance|approach(?:es)?|close|next|road)\s+to|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of"
     r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*)\s+to)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )

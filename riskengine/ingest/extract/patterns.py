@@ -167,8 +167,13 @@ class Patterns:
         single = "|".join(rx.pattern for rx in self.one_person_fields.values())
         self.one_person = re.compile(
             r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne|[tT]he|[hH]is|[hH]er|[tT]heir|[aA]nother)\s+(?:[\w-]+\s+){0,2}?"
-            rf"(?:{nouns})\b(?!-)(?:,\s*(?:aged\s+)?\d{{1,3}},)?(?:\s+(?:(?:was|has\s+been|had\s+been|got)\s+)?(?:(?:later|also|reportedly|seriously|critically|badly|lightly|slightly)\s+)?((?i:{single})))?"
+            rf"(?:{nouns})\b(?!-)(?:,\s*(?:aged\s+)?\d{{1,3}},)?"
+            # "a man who was standing at a bus stop died": a short relative clause before the verb
+            r"(?:,?\s+(?:who|that)(?:\s+[\w'’-]+){1,8}?,?(?=\s+(?:(?:was|were|has\s+been|have\s+been|had\s+been|got)\s+)?(?:(?:later|also|reportedly|seriously|critically|badly|lightly|slightly)\s+)?(?i:" + single + r")))?"
+            rf"(?:\s+(?:(?:was|were|has\s+been|have\s+been|had\s+been|got)\s+)?(?:(?:later|also|reportedly|seriously|critically|badly|lightly|slightly)\s+)?((?i:{single})))?"
         )
+        # "the driver and one passenger were injured": two people.
+        self.one_person_and = re.compile(rf"\b(?:[aA]n?|[oO]ne|[tT]he|[hH]is|[hH]er|[tT]heir)\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\s+and\s+$")
         self.launch = words_regex(data.get("launch_words", []))
         # Between a weapon and its verb, these make the weapon the passive subject.
         self.passive = words_regex(data.get("passive_markers") or ["were", "was", "been"])
