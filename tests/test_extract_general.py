@@ -147,3 +147,24 @@ def test_one_person_told_with_a_relative_clause_or_two_joined_by_and(extractor: 
 def test_a_town_after_entrance_approaches_or_a_bearing_is_the_place(extractor: Extractor, text: str) -> None:
     ((_, e),) = found(extractor, text)
     assert e.location == "Snihurivka"
+
+
+def test_the_weapon_told_in_a_later_sentence_about_the_strike_types_it(extractor: Extractor) -> None:
+    text = (
+        "Overnight the Defence Forces struck the Millerovo airfield in the Rostov region.\n\n"
+        "Attack drones of the Unmanned Systems Forces took part in the strike. A fire broke out."
+    )
+    ((kind, e),) = found(extractor, text)
+    assert (kind, e.location) == ("drone_strike", "Millerovo")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ukrainian forces hit a fuel and lubricants depot near Dzhankoi on Tuesday.",
+        "Ukrainian forces struck a Russian landing ship near Sevastopol on Tuesday.",
+    ],
+)
+def test_a_strike_on_a_depot_or_a_vessel_without_a_weapon_is_a_strike(extractor: Extractor, text: str) -> None:
+    ((kind, _),) = found(extractor, text)
+    assert kind == "remote_strike"

@@ -383,7 +383,11 @@ class Extractor:
                     if _INDEFINITE_BEFORE.search(subject, max(0, m.start() - 40), m.start()) and "remote_strike" in self.p.kinds and m.group(0).lower() in ("attack", "strike", "raid", "assault", "bombardment"):
                         found.append(Mention(self.p.kinds["remote_strike"], s, e, sentence, clause, needs_place=True))
                     else:
-                        found.append(Mention(strike_kind, s, e, sentence, clause, anaphoric=True))
+                        back = Mention(strike_kind, s, e, sentence, clause, anaphoric=True)
+                        # "Long-range drones of the Unmanned Systems Forces took part in the
+                        # strike": the weapon of a strike told before without one.
+                        back.weapons = [w for w in (self.p.weapon_of.get(x.group(0).lower(), "") for x in self.p.weapons.finditer(text)) if w in ("drone", "missile")]
+                        found.append(back)
         return found
 
     def _active_weapon_subject(self, subject: str, near: tuple[int, int], start: int, end: int, cue: Any) -> bool:
