@@ -168,3 +168,18 @@ def test_the_weapon_told_in_a_later_sentence_about_the_strike_types_it(extractor
 def test_a_strike_on_a_depot_or_a_vessel_without_a_weapon_is_a_strike(extractor: Extractor, text: str) -> None:
     ((kind, _),) = found(extractor, text)
     assert kind == "remote_strike"
+
+
+def test_artillery_as_the_means_of_a_strike_and_translated_casualty_nouns(extractor: Extractor) -> None:
+    text = "On Tuesday the militia targeted the market of Kadugli in Sudan with heavy artillery, leading to the killing of four civilians and the injury of nine others."
+    ((kind, e),) = found(extractor, text, date="2025-06-04")
+    assert (kind, e.location, e.fatalities, e.injured) == ("shelling", "Kadugli", 4, 9)
+
+
+def test_shoot_down_in_the_infinitive_and_no_human_losses(extractor: Extractor) -> None:
+    text = (
+        "Rebel suicide drones targeted the fuel depots in Port Sudan on Tuesday. "
+        "Air defences managed to shoot down seven of them, and there were no human losses."
+    )
+    ((kind, e),) = found(extractor, text, date="2025-06-04")
+    assert (kind, e.location, e.drones_intercepted, e.fatalities) == ("drone_strike", "Port Sudan", 7, 0)
