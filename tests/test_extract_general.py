@@ -183,3 +183,43 @@ def test_shoot_down_in_the_infinitive_and_no_human_losses(extractor: Extractor) 
     )
     ((kind, e),) = found(extractor, text, date="2025-06-04")
     assert (kind, e.location, e.drones_intercepted, e.fatalities) == ("drone_strike", "Port Sudan", 7, 0)
+
+
+def test_a_snap_readiness_inspection_with_troops_is_a_troop_concentration(extractor: Extractor) -> None:
+    text = "The Belarusian defence ministry said on Tuesday it had begun a snap combat readiness inspection of units near Brest, involving about 3,000 personnel."
+    ((kind, e),) = found(extractor, text)
+    assert (kind, e.location, e.country) == ("troop_concentration", "Brest", "BLR")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a total over a period, counted
+        "Over the past week, Russia launched more than 900 drones and 40 missiles against Ukraine, the president said.",
+        # a region's tally of many strikes
+        "In total, the occupiers carried out 57 attacks on 12 settlements of the region, the governor said.",
+        # a vague count over a period
+        "Russia has sent dozens of drones at the Black Sea ports since the start of the month.",
+        # casualties said not to be reported
+        "Regional officials did not report casualties.",
+    ],
+)
+def test_totals_over_a_period_and_unreported_casualties_are_no_event(extractor: Extractor, text: str) -> None:
+    assert found(extractor, text) == []
+
+
+def test_the_debris_of_a_drone_where_it_fell_is_a_drone_strike(extractor: Extractor) -> None:
+    text = "In Voronezh, debris from a drone fell on a private house on Tuesday night, the governor said. One woman was injured."
+    ((kind, e),) = found(extractor, text)
+    assert (kind, e.location, e.injured) == ("drone_strike", "Voronezh", 1)
+
+
+def test_a_list_of_what_was_shot_down(extractor: Extractor) -> None:
+    # bombs shot down are no air strike; where a missile was made is no place; the list's later
+    # weapons take its verb; a number starts the next item
+    text = "Air defences shot down three cruise missiles made in France, four guided aerial bombs and 95 fixed-wing unmanned aerial vehicles over the past day."
+    ((kind, e),) = found(extractor, text)
+    assert (kind, e.location, e.country != "FRA") == ("interception", None, True)
+    assert (e.missiles_intercepted, e.drones_intercepted) == (3, 95)
+    ((_, e),) = found(extractor, "Air defences shot down 12 cruise missiles, three guided bombs and 40 drones over the Kursk region.")
+    assert (e.missiles_intercepted, e.drones_intercepted) == (12, 40)

@@ -58,7 +58,8 @@ _OF_THEM_AFTER = re.compile(r"\s+of\s+(?:them|whom)\b")
 _SUBSET_BEFORE_PERSON = re.compile(r"\b(?:including|among them)\s+$")
 # Up to five words after a number; a preposition, verb or person noun ends them, so that
 # "five people in a drone strike" counts no drones.
-_COUNTED_WORDS_AFTER = re.compile(r"(?:\s*(?!(?:in|on|at|by|with|from|after|during|of|were|was|people|civilians|persons)\b)[\w'’-]+){1,5}", re.IGNORECASE)
+# (a number starts the next count: "three guided bombs and 40 drones" counts no drones)
+_COUNTED_WORDS_AFTER = re.compile(r"(?:\s*(?!(?:in|on|at|by|with|from|after|during|of|were|was|people|civilians|persons)\b|\d)[\w'’-]+){1,5}", re.IGNORECASE)
 _DISTANCE_UNIT = re.compile(r"\s*(km|kilometres|kilometers|kilometre|kilometer|miles|mile)\b", re.IGNORECASE)
 _FROM_BORDER_OR_FRONT = re.compile(r"\s+(?:\w+\s+){0,1}from\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(border|front line|frontline|front)\b")
 _WITH_BEFORE = re.compile(r"\bwith\s+(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?$", re.IGNORECASE)
@@ -72,6 +73,8 @@ _SHARE_OF_PRONOUN_AFTER = re.compile(r"\s+(?:out\s+)?of\s+(?:them|those|these|wh
 _IF_WORD = re.compile(r"\bif\b", re.IGNORECASE)
 _STRIKE_VERB_BEFORE = re.compile(r"\b(?:hit|struck|targeted|strikes?\s+on|attacks?\s+on|destroyed)\s+(?:a|an|the)?\s*$", re.IGNORECASE)
 _NO_WORD = re.compile(r"\bno\b", re.IGNORECASE)
+# "Officials did not report casualties": no report of any.
+_NOT_REPORTED = re.compile(r"\b(?:did\s+not|didn't|have\s+not|haven't|has\s+not|hasn't|had\s+not)\s+(?:yet\s+)?(?:report|reported|give|given|disclose|disclosed|provide|provided)\b", re.IGNORECASE)
 _NOT_CONFIRMED = re.compile(r"\b(?:not|un)\s*confirmed\b")
 _CIVILIAN_WORD = re.compile(r"\bcivilians?\b")
 _CASUALTIES_WORD = re.compile(r"\bcasualties\b")
@@ -361,6 +364,8 @@ class Extractor:
                     start, end = min(start, near[0]), max(end, near[1])
                 if cue.refers_back and not self._weapons_before(article, sentence, clause[0] + start):
                     continue
+                if kind.name == "air_strike" and cue.near is None and self.p.intercept.search(text, 0, start):
+                    continue  # "air defences shot down two missiles, five guided aerial bombs and ...": what was shot down
                 mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause, needs_place=cue.needs_place)
                 if kind.group == "strike" and kind.name != "interception":
                     # A strike without a weapon in its words takes one named in its clause
@@ -673,6 +678,15 @@ class Extractor:
                 if _OF_THEM_AFTER.match(c_text[q.end :]):
                     continue
                 classified = self._classify(c_text, q, clause[0], last_weapon)
+                if classified is None and out and out[-1].field.endswith(("_launched", "_intercepted")) and clause[0] <= out[-1].start:
+                    # "shot down two cruise missiles made in Britain, five guided bombs and 183
+                    # fixed-wing drones": a weapon further down the list has the list's verb.
+                    named = self._weapon_after(c_text[q.end :].lstrip(), 3)
+                    weapon = self.p.weapon_of.get(named.group(0).lower()) if named else None
+                    gap = c_text[out[-1].end - clause[0] : q.start]
+                    if weapon in ("drone", "missile") and len(gap) < 120 and _LIST_GAP.fullmatch(gap):
+                        role = out[-1].field.split("_")[1]
+                        classified = Figure(f"{weapon}s_{role}", q.value, clause[0] + q.start, clause[0] + q.end, q.qualifier)
                 if classified is None and item_field and _LIST_ITEM_AFTER.match(c_text, q.end):
                     # "31 UAVs were destroyed over the Bryansk region, 15 over the Oryol region":
                     # a bare number with a place counts what the list's first number counted.
@@ -921,7 +935,14 @@ class Extractor:
         if (hypothetical and not reported) or _IF_WORD.search(lead):
             return True
         clause_text = text[m.clause[0] : m.clause[1]]
-        if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not m.figures and (m.place is None or m.place.place.level == "country"):
+        # "dozens of drones since the start of the month": a vague count is no count of one event
+        counted = any(f.qualifier != "vague" for f in m.figures)
+        placeless = m.place is None or m.place.place.level == "country"
+        if m.kind.group == "strike" and placeless and self.p.period_totals.pattern and self.p.period_totals.search(clause_text):
+            return True  # "Over the past week, Russia launched more than 1,200 drones": a total, counted or not
+        if m.kind.group == "strike" and placeless and self.p.strike_tallies.search(clause_text):
+            return True  # "carried out 94 attacks on 31 settlements": a region's tally of many strikes
+        if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not counted and placeless:
             return True
         if m.kind.group == "strike" and self.p.habitual.search(clause_text) and not any(f.field in PERSON_FIELDS for f in m.figures):
             return True
@@ -929,7 +950,7 @@ class Extractor:
             return True
         if m.kind.group == "troops" and _STRIKE_VERB_BEFORE.search(lead):
             return True  # "hit a concentration of enemy personnel": the strike's target, no troop event
-        if m.kind.group == "report" and _NO_WORD.search(" ".join(lead_words[-4:]) + " " + text[m.start : m.end]):
+        if m.kind.group == "report" and (_NO_WORD.search(" ".join(lead_words[-4:]) + " " + text[m.start : m.end]) or _NOT_REPORTED.search(text, m.clause[0], m.end)):
             return True
         if m.kind.group == "diplomacy" and self.p.diplomacy_negated.search(" ".join([*lead_words[-4:], text[m.start : m.end]])):
             return True  # "Putin and Trump will not meet in the near future"
@@ -1468,8 +1489,12 @@ _ORIGIN_BEFORE = re.compile(
 _REFERENCE_BEFORE = re.compile(r"\b(?:from|near|close to|next to|member)\s+(?:NATO\s+member\s+)?(?:the\s+)?$")
 _INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s+(?:(?:new|fresh|massive|major|large-scale|combined|deadly|overnight|russian|ukrainian|enemy)\s+){0,3}$")
 _CLAUSE_OPENING = re.compile(r"\W*(?:(?:and|but|then|also|only|just|meanwhile|yet)\W+)?", re.IGNORECASE)
-_REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member")
+_REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member|made|manufactured|produced|built|supplied")
+# "two Storm Shadow missiles made in the United Kingdom": where a weapon comes from, not where it was used.
+_MADE_IN_BEFORE = re.compile(r"\b(?:made|manufactured|produced|built|supplied)\s+(?:in|by)\s+(?:the\s+)?$")
 _AND_BETWEEN_COUNTS = re.compile(r"\s*,?\s+and\s+")
+# Between two items of one list: no sentence break and no verb of its own, then ", " or "and".
+_LIST_GAP = re.compile(r"[^.;:!?]*?(?:,\s+|\s+and\s+)(?:(?:nearly|about|around|some|more\s+than|over|up\s+to|at\s+least)\s+)?", re.IGNORECASE)
 _TERRITORY_WORDS = ("territory", "soil", "airspace", "land")
 _TERRITORY_AFTER = re.compile(r"\s+(?:territory|soil|airspace|land)\b")
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
@@ -1519,6 +1544,8 @@ def _reference(text: str, start: int, level: str = "country") -> bool:
         return False  # most places have no origin or reference word before them (one cheap test)
     # "launched from the directions of Kursk, Oryol and Millerovo": every place of the list.
     if _ORIGIN_BEFORE.search(lead) and not _DISTANCE_WORD.search(lead[-40:]):
+        return True
+    if _MADE_IN_BEFORE.search(lead):
         return True
     return level == "country" and bool(_REFERENCE_BEFORE.search(lead))
 

@@ -147,6 +147,8 @@ class Patterns:
         self.not_cues = words_regex([*(data.get("not_cues") or []), *[w for words in (data.get("weapon_units") or {}).values() for w in words]] or ["(?!)"])
         self.hypothetical = words_regex(data.get("hypothetical", []))
         self.aggregate = words_regex(data.get("aggregate", []))
+        self.period_totals = words_regex(data.get("period_totals", []))
+        self.strike_tallies = re.compile("|".join(f"(?:{rx})" for rx in data.get("strike_tallies", [])) or "(?!)", re.IGNORECASE)
         self.habitual = words_regex(data.get("habitual") or ["every day"])
         self.other_event = words_regex(data.get("other_event", []))
         self.negated = words_regex(data.get("negated", []))
