@@ -364,6 +364,8 @@ class Extractor:
                     start, end = min(start, near[0]), max(end, near[1])
                 if cue.refers_back and not self._weapons_before(article, sentence, clause[0] + start):
                     continue
+                if kind.name == "shelling" and cue.near is not None and text[m.start()].isupper() and text[: m.start()].strip():
+                    continue  # "Units of the Missile Forces and Artillery hit ...": a unit's name, not the means
                 if kind.name == "air_strike" and cue.near is None and self.p.intercept.search(text, 0, start):
                     continue  # "air defences shot down two missiles, five guided aerial bombs and ...": what was shot down
                 mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause, needs_place=cue.needs_place)
@@ -682,11 +684,11 @@ class Extractor:
                     # "shot down two cruise missiles made in Britain, five guided bombs and 183
                     # fixed-wing drones": a weapon further down the list has the list's verb.
                     named = self._weapon_after(c_text[q.end :].lstrip(), 3)
-                    weapon = self.p.weapon_of.get(named.group(0).lower()) if named else None
+                    listed_weapon = self.p.weapon_of.get(named.group(0).lower()) if named else None
                     gap = c_text[out[-1].end - clause[0] : q.start]
-                    if weapon in ("drone", "missile") and len(gap) < 120 and _LIST_GAP.fullmatch(gap):
-                        role = out[-1].field.split("_")[1]
-                        classified = Figure(f"{weapon}s_{role}", q.value, clause[0] + q.start, clause[0] + q.end, q.qualifier)
+                    if listed_weapon in ("drone", "missile") and len(gap) < 120 and _LIST_GAP.fullmatch(gap):
+                        list_role = out[-1].field.split("_")[1]
+                        classified = Figure(f"{listed_weapon}s_{list_role}", q.value, clause[0] + q.start, clause[0] + q.end, q.qualifier)
                 if classified is None and item_field and _LIST_ITEM_AFTER.match(c_text, q.end):
                     # "31 UAVs were destroyed over the Bryansk region, 15 over the Oryol region":
                     # a bare number with a place counts what the list's first number counted.

@@ -140,8 +140,8 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date, future: bool) -> t
         week = (m.group("week") or "").lower()
         if week:
             monday = published - dt.timedelta(days=published.weekday())
-            day = monday + dt.timedelta(days=target + {"last": -7, "this": 0, "next": 7}[week])
-            return day, day > published, 1
+            when = monday + dt.timedelta(days=target + {"last": -7, "this": 0, "next": 7}[week])
+            return when, when > published, 1
         if qualifier == "next" or (future and qualifier != "last"):
             ahead = (target - published.weekday()) % 7 or 7
             return published + dt.timedelta(days=ahead), True, 1
