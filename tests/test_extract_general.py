@@ -223,3 +223,17 @@ def test_a_list_of_what_was_shot_down(extractor: Extractor) -> None:
     assert (e.missiles_intercepted, e.drones_intercepted) == (3, 95)
     ((_, e),) = found(extractor, "Air defences shot down 12 cruise missiles, three guided bombs and 40 drones over the Kursk region.")
     assert (e.missiles_intercepted, e.drones_intercepted) == (12, 40)
+
+
+def test_numbers_restated_in_digits_and_rockets_fired_with_mortars(extractor: Extractor) -> None:
+    text = (
+        "On Monday 2 June 2025 the rebels fired heavy mortar bombs and rockets on the town of Goma. "
+        "This cowardly bombardment left eleven (11) civilians killed, among whom two (2) children, and thirty (30) others wounded."
+    )
+    ((kind, e),) = found(extractor, text)
+    assert (kind, e.location, e.country, e.fatalities, e.injured) == ("shelling", "Goma", "COD", 11, 30)
+
+
+def test_rockets_alone_stay_a_missile_strike(extractor: Extractor) -> None:
+    ((kind, _),) = found(extractor, "Russian forces fired rockets at Kharkiv on Monday, wounding three people.")
+    assert kind == "missile_strike"

@@ -264,7 +264,7 @@ class Extractor:
         if self.p.any_cue_lower.search(text[sentence.start : sentence.end].lower()):
             for clause in clauses(text, sentence.start, sentence.end):
                 mentions.extend(self._cues(article, sentence, clause))
-            mentions = self._merge_overlaps(mentions)
+            mentions = self._merge_overlaps(mentions, text)
         places: list[PlaceMention] = []
         if mentions:  # places matter only to mentions (figures attach by position)
             found, looked_up = self._places[sentence.index]
@@ -416,7 +416,7 @@ class Extractor:
         return self._last_weapon[0] == sentence.paragraph and self._last_weapon[1] is not None
 
     @staticmethod
-    def _merge_overlaps(mentions: list[Mention]) -> list[Mention]:
+    def _merge_overlaps(mentions: list[Mention], text: str = "") -> list[Mention]:
         """One mention per stretch of text and kind group: "drone and missile strikes" is one."""
         mentions.sort(key=lambda m: (m.start, -m.end))
         out: list[Mention] = []
@@ -425,6 +425,10 @@ class Extractor:
             if prev is not None and m.start <= prev.end + 1:
                 if prev.anaphoric and not m.anaphoric:
                     prev.kind, prev.anaphoric = m.kind, False
+                if {prev.kind.name, m.kind.name} == {"missile_strike", "shelling"} and "missile" not in text[min(prev.start, m.start) : max(prev.end, m.end)].lower():
+                    # "fired heavy mortar bombs and rockets on the town": rockets fired with
+                    # artillery are the artillery's (multiple rocket launchers), not missiles
+                    prev.kind = next(k for k in (prev.kind, m.kind) if k.name == "shelling")
                 if m.kind.name == "interception" and prev.kind.name != "interception" and m.end > prev.end:
                     out.append(m)
                     continue
