@@ -237,3 +237,22 @@ def test_numbers_restated_in_digits_and_rockets_fired_with_mortars(extractor: Ex
 def test_rockets_alone_stay_a_missile_strike(extractor: Extractor) -> None:
     ((kind, _),) = found(extractor, "Russian forces fired rockets at Kharkiv on Monday, wounding three people.")
     assert kind == "missile_strike"
+
+
+@pytest.mark.parametrize(
+    ("text", "location", "country"),
+    [
+        # no index holds these: the text says they are a town or village
+        ("An Israeli drone struck a car in the southern town of Kfar Dounine, near Tyre in Lebanon, on Wednesday.", "Kfar Dounine", "LBN"),
+        ("On 3 June, an airstrike hit Htan Taw Gyi village near Mandalay in Myanmar, killing four civilians.", "Htan Taw Gyi", "MMR"),
+    ],
+)
+def test_a_town_or_village_no_index_holds_is_kept_as_written(extractor: Extractor, text: str, location: str, country: str) -> None:
+    ((_, e),) = found(extractor, text, date="2025-06-05")
+    assert (e.location, e.country) == (location, country)
+
+
+def test_a_town_named_in_the_article_is_not_given_the_country_of_a_side_named_near_it(extractor: Extractor) -> None:
+    text = "On 2 June 2025 the rebels, supported by Rwanda, fired mortar bombs on the town of Sake in North Kivu, in the Democratic Republic of the Congo."
+    ((_, e),) = found(extractor, text)
+    assert (e.location, e.country) == ("Sake", "COD")

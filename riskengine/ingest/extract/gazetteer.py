@@ -61,7 +61,7 @@ _ACTOR_VERB_AFTER = re.compile(
     r"achiev\w*|agree\w*|reject\w*|offer\w*|blam\w*|demand\w*|hopes?|sees?|seeks?|expects?|thank\w*))\b"
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
-_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community|hromada|territorial\s+community)\b")
 # The lower-case joints _CAPITALISED allows inside a name ("Rostov-on-Don") and what follows
 # them: "Velyka Pysarivka on Wednesday" is the village, then a day.
@@ -432,6 +432,7 @@ class Gazetteer:
         countries = {c for c in countries_in_text if c}
         looked_up: list[str] = []
         found: list[PlaceMention] = []
+        unnamed: list[tuple[int, int, str]] = []  # towns and villages no index holds
         # Characters already taken by a curated name: a mask, so that the check costs the
         # name's length, not the number of names found before (a 1 MB article names thousands).
         taken = bytearray(len(text))
@@ -480,23 +481,40 @@ class Gazetteer:
                 looked_up.append(_CONNECTOR_TAIL.sub("", words))
                 place = self._best_town(looked_up[-1], countries, None)
                 end = start + len(looked_up[-1]) if place is not None else end
-            if place is None and " " in words:  # "Kupiansk Ukrainian" -> try the first word alone
+            said_village = bool(_VILLAGE_BEFORE.search(text[max(0, start - 40) : start]) or _VILLAGE_AFTER.match(text, end))
+            if place is None and " " in words and not said_village:  # "Kupiansk Ukrainian" -> try the first word alone
                 first = words.split(" ")[0]
                 looked_up.append(first)
                 place = self._best_town(first, countries, None)
                 end = start + len(first)
-            if place is None and (_VILLAGE_BEFORE.search(text[max(0, start - 40) : start]) or _VILLAGE_AFTER.match(text, end)):
+            if place is None and said_village:
                 # "the village of Cherkaska Lozova": a place the 5,000+ index may lack; its region
                 # is the one named nearest in the text ("on the outskirts of Kharkiv").
                 hints = sorted((abs(p.start - start), p.place.admin1) for p in found if p.place.admin1 and p.place.country in self._theatre)
                 name = _CONNECTOR_TAIL.sub("", words)  # "Lozova on the outskirts", "Pysarivka on Wednesday"
                 place = self.village(name, hints[0][1] if hints else None)
                 end = start + len(name)
+                if place is None and name not in _NEVER_TOWNS and name not in self.country_names and name not in self.town_names:
+                    unnamed.append((start, end, name))
+                    looked_up.append(name.split(" ")[0])  # its country may come from the first word's town
+                    continue
             if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
                 written = text[start:end]
                 if place.name != written and _as_written(place, written):
                     place = dataclasses.replace(place, name=written)
                 found.append(PlaceMention(start, end, written, place, district=bool(_DISTRICT_AFTER.match(text, end))))
+        for start, end, name in unnamed:
+            # "the southern town of Kfar Roummane, just outside Nabatieh", "Nyaung Pin Thar village
+            # in Kani Township, Sagaing Region": a place the text says is a town or village but
+            # no index holds, as written, in the country of the nearest place named with it.
+            near = [p for p in found if not p.side_adjective and abs(p.start - start) <= 150]
+            # a town or region near it before a country ("Sake ... supported by Rwanda"); else a
+            # town its first word names ("Nyaung Pin Thar village": Nyaung, in the same country)
+            country = min(near, key=lambda p: (p.place.level == "country", abs(p.start - start))).place.country if near else None
+            if country is None and " " in name and (first_town := self._best_town(name.split(" ")[0], countries, None)) is not None:
+                country = first_town.country
+            if country is not None:
+                found.append(PlaceMention(start, end, name, Place(name, country, "place")))
         found.sort(key=lambda p: p.start)
         return found, looked_up
 
