@@ -256,3 +256,9 @@ def test_a_town_named_in_the_article_is_not_given_the_country_of_a_side_named_ne
     text = "On 2 June 2025 the rebels, supported by Rwanda, fired mortar bombs on the town of Sake in North Kivu, in the Democratic Republic of the Congo."
     ((_, e),) = found(extractor, text)
     assert (e.location, e.country) == ("Sake", "COD")
+
+
+def test_warplanes_carrying_out_a_series_of_strikes(extractor: Extractor) -> None:
+    text = "Early on Thursday, Israeli warplanes carried out a series of strikes on the outskirts of Sidon, causing no casualties."
+    ((kind, e),) = found(extractor, text, date="2025-06-05")
+    assert (kind, e.location, e.fatalities, e.injured) == ("air_strike", "Sidon", 0, 0)
