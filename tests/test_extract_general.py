@@ -262,3 +262,13 @@ def test_warplanes_carrying_out_a_series_of_strikes(extractor: Extractor) -> Non
     text = "Early on Thursday, Israeli warplanes carried out a series of strikes on the outskirts of Sidon, causing no casualties."
     ((kind, e),) = found(extractor, text, date="2025-06-05")
     assert (kind, e.location, e.fatalities, e.injured) == ("air_strike", "Sidon", 0, 0)
+
+
+def test_a_strike_told_again_without_weapon_or_place_in_a_later_answer_is_the_same(extractor: Extractor) -> None:
+    text = (
+        "HOST: Our top story: the city of Mykolaiv was hit by Russian drones overnight. Anna, what do we know?\n\n"
+        "REPORTER: Good morning. The sirens started at one. It went on for hours. People sheltered in corridors. "
+        "The drones came from the south. Then came the explosions. The governor says an energy facility was hit and three people were injured."
+    )
+    ((kind, e),) = found(extractor, text)
+    assert (kind, e.location, e.injured) == ("drone_strike", "Mykolaiv", 3)

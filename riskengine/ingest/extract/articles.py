@@ -1015,8 +1015,12 @@ class Extractor:
             same_group = [c for c in pool if group not in ("diplomacy", "troops", "unrest") or c.kind.name == name]
             index = m.sentence.index
 
-            def is_recent(c: Cluster, index: int = index, group: str = group) -> bool:
-                return group != "strike" or index - c.mentions[-1].sentence.index <= 4
+            # A strike told without weapon or place ("port infrastructure was hit") describes the
+            # strike told before, further back too (a correspondent's answer after the question).
+            reach = 8 if name == "remote_strike" and not m.weapons and m.place is None else 4
+
+            def is_recent(c: Cluster, index: int = index, group: str = group, reach: int = reach) -> bool:
+                return group != "strike" or index - c.mentions[-1].sentence.index <= reach
 
             date = m.date.date if m.date and not m.date.future else None
             if m.anaphoric:
