@@ -272,3 +272,13 @@ def test_a_strike_told_again_without_weapon_or_place_in_a_later_answer_is_the_sa
     )
     ((kind, e),) = found(extractor, text)
     assert (kind, e.location, e.injured) == ("drone_strike", "Mykolaiv", 3)
+
+
+def test_the_day_of_a_sentence_that_tells_no_event_dates_the_next(extractor: Extractor) -> None:
+    text = (
+        "The first wave came on Sunday and hit a warehouse in Kramatorsk, without casualties.\n\n"
+        "The heaviest blow fell on Tuesday. Drones struck the fuel depot in Kramatorsk, and air defences shot down 9 drones over the city that morning. "
+        "Two workers were injured."
+    )
+    got = sorted((e.event_date, e.injured, e.drones_intercepted) for _, e in found(extractor, text, date="2025-06-05"))
+    assert got == [(dt.date(2025, 6, 1), 0, None), (dt.date(2025, 6, 3), 2, 9)]

@@ -225,6 +225,7 @@ class Extractor:
             )
         self._last_weapon = (-1, None)
         self._last_told = None
+        self._scene: tuple[int, int, DatePhrase] | None = None  # the day told by the sentence before, if it told no event
         self._launch_order: tuple[int, list[str]] = (-1, [])
         self._told: dict[tuple[int, int], re.Match[str] | None] = {}
         self._dates: dict[tuple[int, int], list[DatePhrase]] = {}
@@ -242,6 +243,11 @@ class Extractor:
                 continue
             found = self._sentence(article, sentence, countries, last_mentions)
             mentions.extend(found)
+            self._scene = None
+            if not found and article.published is not None:
+                said = [d for d in self._clause_dates(article.work[sentence.start : sentence.end], article.published, sentence.start) if not d.future]
+                if len(said) == 1 and not _dateline(article.work, sentence.start, said[0]):
+                    self._scene = (sentence.index, sentence.paragraph, said[0])
             if found:
                 last_mentions, since = found, 0
                 continue
@@ -486,6 +492,10 @@ class Extractor:
         dates = [d for d in self._clause_dates(clause_text, published, m.clause[0]) if not _dateline(text, m.sentence.start, d)]
         # A date in brackets qualifies another ("On the night of 12 July (from 18:00 on 11 July)").
         dates = [d for d in dates if not _in_brackets(text, d.start, m.clause[0])] or dates
+        if not dates and self._scene is not None and self._scene[0] == m.sentence.index - 1 and self._scene[1] == m.sentence.paragraph:
+            # "The escalation came on Tuesday. Drones struck the main fuel depot ...": the day of
+            # a sentence that tells no event of its own is the next sentence's.
+            dates = [self._scene[2]]
         rel = self._relative_to_told(clause_text, m.clause[0]) if self._last_told is not None and self._last_told.start < m.sentence.start else None
         # "Two days later, Russia hit ..." and "drones hit Dnipro a day after the talks" count
         # from the event before; "the talks came a day after a Russian drone hit ..." the other
