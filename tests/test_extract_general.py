@@ -282,3 +282,13 @@ def test_the_day_of_a_sentence_that_tells_no_event_dates_the_next(extractor: Ext
     )
     got = sorted((e.event_date, e.injured, e.drones_intercepted) for _, e in found(extractor, text, date="2025-06-05"))
     assert got == [(dt.date(2025, 6, 1), 0, None), (dt.date(2025, 6, 3), 2, 9)]
+
+
+def test_a_city_of_a_country_the_article_names_needs_no_preposition(extractor: Extractor) -> None:
+    text = (
+        "Drones hit the port of Port Sudan on Sunday.\n\n"
+        "In North Kordofan, El Obeid, the state capital held by the army, remains under siege. "
+        "Rebel artillery shelled the city on Monday, killing five people."
+    )
+    got = {(kind, e.location) for kind, e in found(extractor, text)}
+    assert ("shelling", "El Obeid") in got

@@ -235,6 +235,12 @@ class Extractor:
         # places' countries); a sentence is read again with them only where they could matter.
         self._places = [self.g.scan_detail(article.work[x.start : x.end]) for x in article.sentences]
         countries = {p.place.country for places, _ in self._places for p in places}
+        # Read again with those countries where a name's town depends on them ("El Fasher" in an
+        # article on Sudan), so that "the city" later finds it too.
+        for i, (_, looked_up) in enumerate(self._places):
+            if looked_up and countries and not self.g.same_towns(looked_up, countries):
+                x = article.sentences[i]
+                self._places[i] = (self.g.scan(article.work[x.start : x.end], countries), looked_up)
         mentions: list[Mention] = []
         last_mentions: list[Mention] = []
         since = 0  # sentences of substance since the last mention
@@ -273,9 +279,7 @@ class Extractor:
             mentions = self._merge_overlaps(mentions, text)
         places: list[PlaceMention] = []
         if mentions:  # places matter only to mentions (figures attach by position)
-            found, looked_up = self._places[sentence.index]
-            if looked_up and countries and not self.g.same_towns(looked_up, countries):
-                found = self.g.scan(text[sentence.start : sentence.end], countries)
+            found = self._places[sentence.index][0]  # read with the article's countries where they matter (extract)
             shift = sentence.start
             places = [PlaceMention(pm.start + shift, pm.end + shift, pm.text, pm.place, pm.side_adjective, pm.side, pm.district) for pm in found]
         for m in mentions:

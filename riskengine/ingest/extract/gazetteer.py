@@ -468,6 +468,11 @@ class Gazetteer:
             if not LOCATIVE.search(text[max(0, start - 40) : start]) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)):
                 # A large town of the theatre needs no "in": "Explosions rocked Lviv".
                 big = self._big_theatre_town(text, start, words)
+                if big is None and words in self.town_names and not _TITLE_BEFORE.search(text[max(0, start - 20) : start]):
+                    # "In North Darfur, El Fasher, the last state capital ...": a city of a country
+                    # the article names needs no "in" either (read again with the article's countries).
+                    looked_up.append(_NEEDS_COUNTRIES + words)
+                    big = self._big_town_of(words, countries)
                 if big is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
                     found.append(PlaceMention(start, start + len(big.name if big.name == words else words), words, big))
                 continue
@@ -520,13 +525,28 @@ class Gazetteer:
 
     def same_towns(self, names: Iterable[str], countries: set[str]) -> bool:
         """Whether each name resolves to the same town with and without ``countries``."""
-        return all(self._best_town(n, countries, None) == self._best_town(n, set(), None) for n in names)
+        return all(
+            self._big_town_of(n[1:], countries) is None if n.startswith(_NEEDS_COUNTRIES) else self._best_town(n, countries, None) == self._best_town(n, set(), None)
+            for n in names
+        )
 
     def _big_theatre_town(self, text: str, start: int, name: str) -> Place | None:
         if " " in name or _TITLE_BEFORE.search(text[max(0, start - 20) : start]):
             return None
         place = self._best_town(name, set(), None)
         if place is None or place.country not in self._theatre:
+            return None
+        towns = [t for t in self.town_names.get(name, []) if t.country == place.country and t.name == place.name]
+        if not towns or max(t.population for t in towns) < int(self.data.get("big_town_population", 100000)):
+            return None
+        return place
+
+    def _big_town_of(self, name: str, countries: set[str]) -> Place | None:
+        """A city of 100,000+ people (``big_town_population``) of one of ``countries``, by name."""
+        if not countries:
+            return None
+        place = self._best_town(name, countries, None)
+        if place is None or place.country not in countries:
             return None
         towns = [t for t in self.town_names.get(name, []) if t.country == place.country and t.name == place.name]
         if not towns or max(t.population for t in towns) < int(self.data.get("big_town_population", 100000)):
@@ -619,6 +639,10 @@ _UKRAINIAN_YI = re.compile(r"(?<=[aeiou])yi(?=[a-z])")
 # Russian -ий/-ый endings: the English press writes "-y" (Afipsky, Krasny Sulin), GeoNames
 # "-iy"/"-yy" (Afipskiy, Krasnyy Sulin).
 _RUSSIAN_IY = re.compile(r"(?<=[a-z])(?:iy|yy)\b")
+
+
+# Marks a name in scan_detail's lookups that is a place only with the article's countries.
+_NEEDS_COUNTRIES = "\x00"
 
 
 def _as_written(place: Place, written: str) -> bool:
