@@ -292,3 +292,22 @@ def test_a_city_of_a_country_the_article_names_needs_no_preposition(extractor: E
     )
     got = {(kind, e.location) for kind, e in found(extractor, text)}
     assert ("shelling", "El Obeid") in got
+
+
+def test_casualties_of_a_flood_told_after_a_strike_are_not_the_strikes(extractor: Extractor) -> None:
+    text = (
+        "On 2 June, an airstrike hit Lashio in northern Myanmar, killing 6 civilians.\n\n"
+        "Heavy rains have affected more than 80,000 people in the region. At least 41 people died, the authorities said."
+    )
+    ((_, e),) = found(extractor, text)
+    assert (e.location, e.fatalities) == ("Lashio", 6)
+
+
+def test_strikes_that_continue_to_kill_are_a_pattern_not_an_event(extractor: Extractor) -> None:
+    assert found(extractor, "- Airstrikes and shelling continue to kill civilians in Rakhine and northern Shan.") == []
+
+
+@pytest.mark.parametrize("verb", ["recovered the control of", "regained control of", "retook", "recaptured"])
+def test_a_place_taken_back_is_a_territorial_claim(extractor: Extractor, verb: str) -> None:
+    ((kind, e),) = found(extractor, f"On Monday, Ukrainian forces {verb} the village of Andriivka, the General Staff said.")
+    assert (kind, e.country) == ("territorial_claim", "UKR")

@@ -231,6 +231,7 @@ class Extractor:
         self._dates: dict[tuple[int, int], list[DatePhrase]] = {}
         self._starts = [x.start for x in article.sentences]
         self._article_sentences = article.sentences
+        self._article_work = article.work
         # Each sentence's places, read once without the article's countries (which are these
         # places' countries); a sentence is read again with them only where they could matter.
         self._places = [self.g.scan_detail(article.work[x.start : x.end]) for x in article.sentences]
@@ -916,6 +917,8 @@ class Extractor:
                 # Casualties told in a later sentence are a strike's: an interception claimed
                 # ("four of them were shot down") does not take the next item's "no one was hurt".
                 pool = [m for m in recent if _accepts(m, f) and not (f.field in PERSON_FIELDS and m.kind.name == "interception")][-1:]
+                if pool and f.field in PERSON_FIELDS and self._not_conflict(sentence):
+                    continue  # "Heavy rains and floods ... At least 226 people died": no strike's toll
                 if pool and f.qualifier == "negated" and pool[0].sentence.paragraph != sentence.paragraph and any(self._other_town(s, pool[0]) for s in self._paragraph_so_far(sentence)):
                     continue  # a live blog's next entry: "Moldova says a drone crashed near Tudora. No one was hurt."
             if not pool:
@@ -923,6 +926,12 @@ class Extractor:
             inside = [m for m in pool if m.start <= f.start < m.end]
             target = inside[0] if inside else min(pool, key=lambda m: _distance(m.start, m.end, f.start, f.end) + (0 if m.start <= f.start else 10))
             target.figures.append(f)
+
+    def _not_conflict(self, sentence: Sentence) -> bool:
+        """Whether the sentence or the one before it in its paragraph speaks of a disaster."""
+        if not self.p.not_conflict.pattern:
+            return False
+        return any(self.p.not_conflict.search(self._article_work, s.start, s.end) for s in self._paragraph_so_far(sentence)[:2])
 
     def _paragraph_so_far(self, sentence: Sentence) -> list[Sentence]:
         """The sentence and up to two before it in its paragraph."""
