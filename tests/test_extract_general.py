@@ -311,3 +311,20 @@ def test_strikes_that_continue_to_kill_are_a_pattern_not_an_event(extractor: Ext
 def test_a_place_taken_back_is_a_territorial_claim(extractor: Extractor, verb: str) -> None:
     ((kind, e),) = found(extractor, f"On Monday, Ukrainian forces {verb} the village of Andriivka, the General Staff said.")
     assert (kind, e.country) == ("territorial_claim", "UKR")
+
+
+def test_a_casualty_word_right_after_the_number_before_a_weapon_named_later(extractor: Extractor) -> None:
+    ((_, e),) = found(extractor, "Two people were killed and 17 wounded when Russian missiles struck Zaporizhzhia on Monday.")
+    assert (e.fatalities, e.injured) == (2, 17)
+
+
+@pytest.mark.parametrize(
+    ("text", "launched", "intercepted"),
+    [
+        ("Out of 40 drones fired at Odesa overnight, air defences brought down 31, the navy said.", 40, 31),
+        ("Russian drones attacked Odesa overnight. Of the 40 drones that crossed the coast, 31 were shot down.", 40, 31),
+    ],
+)
+def test_a_whole_told_first_and_the_share_brought_down(extractor: Extractor, text: str, launched: int, intercepted: int) -> None:
+    ((_, e),) = found(extractor, text)
+    assert (e.location, e.drones_launched, e.drones_intercepted) == ("Odesa", launched, intercepted)

@@ -765,6 +765,12 @@ class Extractor:
                 fld = "distance_from_border_km" if where.group(1) == "border" else "distance_from_front_km"
                 return Figure(fld, round(q.value * self.p.distance_units[unit.group(1).lower()], 1), offset + q.start, offset + q.end, q.qualifier)
             return None
+        lead = len(after) - len(after.lstrip())
+        for fld in PERSON_FIELDS:
+            # "three people were killed and 21 wounded when Russian missiles struck": a casualty
+            # word right after the number, before any weapon named further on
+            if self.p.casualty[fld].match(after, lead) and not self.p.weapons.match(after, lead):
+                return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         weapon_m = self.p.weapons.search(head_span) if head_span else None
         if weapon_m:
             weapon = self.p.weapon_of[weapon_m.group(0).lower()]
@@ -775,7 +781,9 @@ class Extractor:
                 if self.p.destroy.search(near):
                     return Figure("aircraft_destroyed", q.value, offset + q.start, offset + q.end, q.qualifier)
                 return None
-            role = self._weapon_role(c_text, q)
+            # "Of the 19 drones that entered Poland, at least four were downed": the whole is
+            # what came (launched); the share after it was intercepted.
+            role = "launched" if _FRONTED_WHOLE_BEFORE.search(before) else self._weapon_role(c_text, q)
             if role is None and (
                 _WITH_BEFORE.search(before)
                 or self._with_list(c_text[max(0, q.start - 90) : q.start])
@@ -786,8 +794,10 @@ class Extractor:
             return Figure(f"{weapon}s_{role}", q.value, offset + q.start, offset + q.end, q.qualifier, weapon_side=weapon_side)
         if any(self.p.troops.fullmatch(w.strip(".,;")) for w in words_after[:3]):
             return Figure("troops", q.value, offset + q.start, offset + q.end, q.qualifier)
-        # Role words right after: "40 were shot down", "three people dead", "35 people were hospitalised".
-        if _INTERCEPTION_VERB_AFTER.match(after) and last_weapon:
+        # Role words right after: "40 were shot down", "three people dead", "35 people were hospitalised";
+        # or right before a bare count: "air defences brought down 49".
+        bare = not words_after or not words_after[0][:1].isalpha() or words_after[0].lower() in ("of", "and", "over", "in", "on", "near", "overnight", "by")
+        if last_weapon and (_INTERCEPTION_VERB_AFTER.match(after) or (bare and self.p.intercept_before.search(before))):
             return Figure(f"{last_weapon}_intercepted", q.value, offset + q.start, offset + q.end, q.qualifier)
         people_m = self.p.people_after.match(after)
         people_after = bool(people_m)
@@ -913,7 +923,8 @@ class Extractor:
             # else the last one of the sentences before, never one named after the figure.
             earlier = [m for m in fits if m.clause[1] <= f.start][-1:]
             pool = same_clause or earlier
-            if not pool and f.field in (*PERSON_FIELDS, "drones_intercepted", "missiles_intercepted", "distance_from_border_km", "distance_from_front_km"):
+            launch_fields = ("drones_launched", "missiles_launched") if f.item is False and _FRONTED_WHOLE_BEFORE.search(self._article_work, max(0, f.start - 30), f.start) else ()
+            if not pool and f.field in (*PERSON_FIELDS, *launch_fields, "drones_intercepted", "missiles_intercepted", "distance_from_border_km", "distance_from_front_km"):
                 # Casualties told in a later sentence are a strike's: an interception claimed
                 # ("four of them were shot down") does not take the next item's "no one was hurt".
                 pool = [m for m in recent if _accepts(m, f) and not (f.field in PERSON_FIELDS and m.kind.name == "interception")][-1:]
@@ -1526,6 +1537,7 @@ _REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member|m
 # "two Storm Shadow missiles made in the United Kingdom": where a weapon comes from, not where it was used.
 _MADE_IN_BEFORE = re.compile(r"\b(?:made|manufactured|produced|built|supplied)\s+(?:in|by)\s+(?:the\s+)?$")
 _AND_BETWEEN_COUNTS = re.compile(r"\s*,?\s+and\s+")
+_FRONTED_WHOLE_BEFORE = re.compile(r"(?:^|[.;:]\s*|,\s*)(?:[Oo]f|[Oo]ut\s+of)\s+(?:the|those|these|all)?\s*(?:(?:more\s+than|over|some|about|nearly|around|at\s+least)\s+)?$")
 # Between two items of one list: no sentence break and no verb of its own, then ", " or "and".
 _LIST_GAP = re.compile(r"[^.;:!?]*?(?:,\s+|\s+and\s+)(?:(?:nearly|about|around|some|more\s+than|over|up\s+to|at\s+least)\s+)?", re.IGNORECASE)
 _TERRITORY_WORDS = ("territory", "soil", "airspace", "land")

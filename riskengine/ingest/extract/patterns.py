@@ -188,6 +188,8 @@ class Patterns:
         # A side right after one of these verbs is their object, the target ("Russia attacked Ukraine with ...").
         self.object_before = re.compile(rf"(?<![\w-])(?:{trie_alternation(data.get('launch_subject_verbs') or ['attacked'], fold=True)})\s+(?:the\s+)?$", re.IGNORECASE)
         self.intercept = words_regex(data.get("intercept_words", []))
+        # "air defences brought down 49": a bare count right after the verb
+        self.intercept_before = re.compile(rf"(?:{self.intercept.pattern})\s+(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|all)\s+)?$", re.IGNORECASE)
         # Days told relative to the event told before ("hours before the delegations sat down"):
         # phrase -> days after that event's date.
         self.told_offsets: dict[str, int] = {w.lower(): int(days) for days, words in (data.get("relative_to_told") or {}).items() for w in words}
