@@ -328,3 +328,32 @@ def test_a_casualty_word_right_after_the_number_before_a_weapon_named_later(extr
 def test_a_whole_told_first_and_the_share_brought_down(extractor: Extractor, text: str, launched: int, intercepted: int) -> None:
     ((_, e),) = found(extractor, text)
     assert (e.location, e.drones_launched, e.drones_intercepted) == ("Odesa", launched, intercepted)
+
+
+def test_talks_a_party_will_hold(extractor: Extractor) -> None:
+    text = "The two delegations will hold a third round of direct talks in Geneva on Thursday, the Swiss foreign ministry said on Tuesday."
+    ((kind, e),) = found(extractor, text)
+    assert (kind, e.location, e.diplomatic_status, e.scheduled_date) == ("talks", "Geneva", "scheduled", dt.date(2025, 6, 5))
+
+
+def test_troops_a_country_will_deploy(extractor: Extractor) -> None:
+    ((kind, e),) = found(extractor, "Germany will deploy 500 more troops to Lithuania next month, the defence ministry announced.")
+    assert (kind, e.country, e.troops) == ("troop_deployment", "LTU", 500)
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Israeli air strikes on Khan Younis in the Gaza Strip killed at least 31 Palestinians on Monday, the health ministry said.", 31),
+        ("A strike on a house in Khan Younis in the Gaza Strip on Monday killed nine members of one family, medics said.", 9),
+        ("Gunmen attacked an army post in Khan Younis in the Gaza Strip on Monday, killing at least 14 soldiers.", 14),
+    ],
+)
+def test_people_counted_by_nationality_family_or_as_soldiers_killed(extractor: Extractor, text: str, killed: int) -> None:
+    ((_, e),) = found(extractor, text)
+    assert e.fatalities == killed
+
+
+def test_a_strike_named_as_background_after_a_day_after_is_no_event(extractor: Extractor) -> None:
+    text = "Air strikes killed 20 people in Khan Younis in the Gaza Strip on Monday, a day after Israel resumed its bombardment."
+    assert [(kind, e.location) for kind, e in found(extractor, text)] == [("air_strike", "Khan Younis")]

@@ -793,6 +793,9 @@ class Extractor:
                 return None
             return Figure(f"{weapon}s_{role}", q.value, offset + q.start, offset + q.end, q.qualifier, weapon_side=weapon_side)
         if any(self.p.troops.fullmatch(w.strip(".,;")) for w in words_after[:3]):
+            for fld in PERSON_FIELDS:
+                if self.p.casualty_before[fld].search(before):
+                    return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)  # "killing at least 25 soldiers"
             return Figure("troops", q.value, offset + q.start, offset + q.end, q.qualifier)
         # Role words right after: "40 were shot down", "three people dead", "35 people were hospitalised";
         # or right before a bare count: "air defences brought down 49".
@@ -978,6 +981,8 @@ class Extractor:
         # "dozens of drones since the start of the month": a vague count is no count of one event
         counted = any(f.qualifier != "vague" for f in m.figures)
         placeless = m.place is None or m.place.place.level == "country"
+        if m.kind.group == "strike" and placeless and not m.figures and _BACKGROUND_BEFORE.search(lead):
+            return True  # "..., a day after Israel resumed its bombardment": background, not this report's event
         if m.kind.group == "strike" and placeless and self.p.period_totals.pattern and self.p.period_totals.search(clause_text):
             return True  # "Over the past week, Russia launched more than 1,200 drones": a total, counted or not
         if m.kind.group == "strike" and placeless and self.p.strike_tallies.search(clause_text):
@@ -1537,6 +1542,7 @@ _REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member|m
 # "two Storm Shadow missiles made in the United Kingdom": where a weapon comes from, not where it was used.
 _MADE_IN_BEFORE = re.compile(r"\b(?:made|manufactured|produced|built|supplied)\s+(?:in|by)\s+(?:the\s+)?$")
 _AND_BETWEEN_COUNTS = re.compile(r"\s*,?\s+and\s+")
+_BACKGROUND_BEFORE = re.compile(r"\b(?:a\s+day|two\s+days|days|a\s+week|weeks|months)\s+(?:after|since)\s+(?:[\w'’-]+\s+){0,4}$", re.IGNORECASE)
 _FRONTED_WHOLE_BEFORE = re.compile(r"(?:^|[.;:]\s*|,\s*)(?:[Oo]f|[Oo]ut\s+of)\s+(?:the|those|these|all)?\s*(?:(?:more\s+than|over|some|about|nearly|around|at\s+least)\s+)?$")
 # Between two items of one list: no sentence break and no verb of its own, then ", " or "and".
 _LIST_GAP = re.compile(r"[^.;:!?]*?(?:,\s+|\s+and\s+)(?:(?:nearly|about|around|some|more\s+than|over|up\s+to|at\s+least)\s+)?", re.IGNORECASE)

@@ -498,6 +498,10 @@ class Gazetteer:
                 hints = sorted((abs(p.start - start), p.place.admin1) for p in found if p.place.admin1 and p.place.country in self._theatre)
                 name = _CONNECTOR_TAIL.sub("", words)  # "Lozova on the outskirts", "Pysarivka on Wednesday"
                 place = self.village(name, hints[0][1] if hints else None)
+                if place is None and name in self.town_names:
+                    # "near the town of Gao": the text says it is a town, so the index's town of
+                    # that name is taken even where its country goes unnamed
+                    place = self._any_town(name, countries)
                 end = start + len(name)
                 if place is None and name not in _NEVER_TOWNS and name not in self.country_names and name not in self.town_names:
                     unnamed.append((start, end, name))
@@ -540,6 +544,14 @@ class Gazetteer:
         if not towns or max(t.population for t in towns) < int(self.data.get("big_town_population", 100000)):
             return None
         return place
+
+    def _any_town(self, name: str, countries: set[str]) -> Place | None:
+        """The index's best town of that name, whatever its country and size."""
+        towns = self.town_names.get(name) or []
+        if not towns or name in _NEVER_TOWNS:
+            return None
+        best = max(towns, key=lambda t: (t.country in self._theatre, t.country in countries, t.population, t.name, t.country))
+        return Place(best.name, best.country, "place", best.admin1, best.lat, best.lon)
 
     def _big_town_of(self, name: str, countries: set[str]) -> Place | None:
         """A city of 100,000+ people (``big_town_population``) of one of ``countries``, by name."""
