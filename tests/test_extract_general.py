@@ -357,3 +357,14 @@ def test_people_counted_by_nationality_family_or_as_soldiers_killed(extractor: E
 def test_a_strike_named_as_background_after_a_day_after_is_no_event(extractor: Extractor) -> None:
     text = "Air strikes killed 20 people in Khan Younis in the Gaza Strip on Monday, a day after Israel resumed its bombardment."
     assert [(kind, e.location) for kind, e in found(extractor, text)] == [("air_strike", "Khan Younis")]
+
+
+def test_people_known_or_reported_to_have_died(extractor: Extractor) -> None:
+    text = "On Sunday two ballistic missiles struck the centre of Chernihiv. As of Monday, 21 people are known to have died and 40 have been injured."
+    ((_, e),) = found(extractor, text)
+    assert (e.location, e.fatalities, e.injured) == ("Chernihiv", 21, 40)
+
+
+def test_talks_set_for_a_day(extractor: Extractor) -> None:
+    ((kind, e),) = found(extractor, "Talks between the two defence ministers are set for Friday in Brussels, officials said.")
+    assert (kind, e.location, e.scheduled_date) == ("talks", "Brussels", dt.date(2025, 6, 6))
