@@ -368,3 +368,17 @@ def test_people_known_or_reported_to_have_died(extractor: Extractor) -> None:
 def test_talks_set_for_a_day(extractor: Extractor) -> None:
     ((kind, e),) = found(extractor, "Talks between the two defence ministers are set for Friday in Brussels, officials said.")
     assert (kind, e.location, e.scheduled_date) == ("talks", "Brussels", dt.date(2025, 6, 6))
+
+
+def test_water_named_after_a_town_is_no_place(extractor: Extractor) -> None:
+    got = found(extractor, "Rebels fired an anti-ship missile at a cargo ship in the Gulf of Aden on Wednesday, killing two crew members.")
+    assert [e.location for _, e in got] == [None]
+
+
+def test_an_event_without_place_or_side_takes_the_country_of_the_place_told_before(extractor: Extractor) -> None:
+    text = (
+        "An airstrike hit a school in Sagaing in Myanmar on Monday, killing 17 people.\n\n"
+        "Separately, military aircraft bombed a market on Sunday; four people were killed."
+    )
+    got = sorted((e.event_date, e.country, e.fatalities) for _, e in found(extractor, text))
+    assert got == [(dt.date(2025, 6, 1), "MMR", 4), (dt.date(2025, 6, 2), "MMR", 17)]

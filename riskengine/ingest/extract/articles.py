@@ -549,6 +549,15 @@ class Extractor:
             self._dates[key] = find_dates(clause_text, published, offset)
         return self._dates[key]
 
+    def _country_before(self, m: Mention) -> str | None:
+        """The country of the last town or region named up to the mention, in any sentence before."""
+        for index in range(m.sentence.index, -1, -1):
+            shift = self._article_sentences[index].start
+            named = [p for p in self._places[index][0] if p.place.level != "country" and not p.side_adjective and p.place.country and p.start + shift < m.end]
+            if named:
+                return named[-1].place.country
+        return None
+
     def _paragraph_place(self, article: Article, m: Mention) -> PlaceMention | None:
         """A mention without a place in its sentence: the last town or region named earlier in its paragraph."""
         best: PlaceMention | None = None
@@ -1329,6 +1338,11 @@ class Extractor:
             country = self.g.iso3_of_side(next(m.beneficiary for m in c.mentions if m.beneficiary)) or self.p.default_country
         elif kind.group in ("strike", "territory") and target and self.g.iso3_of_side(target):
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
+        elif kind.group in ("strike", "territory", "troops", "unrest") and not meta.get("country") and (before := self._country_before(c.first)) is not None:
+            # No place and no side of the war: the country of the town or region named last
+            # before it ("Separately, the junta's aircraft bombed a market in Myaung township"
+            # after a strike in Sagaing), not the theatre's default.
+            country = before
         else:
             country = str(meta.get("country") or self.p.default_country)
         # Date.

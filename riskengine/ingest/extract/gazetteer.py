@@ -41,7 +41,8 @@ LOCATIVE = re.compile(
 )
 # A capitalised preposition starting a sentence, taken into a run of capitalised words ("In Lutsk").
 _CAPITAL_PREPOSITIONS = frozenset(["In", "Near", "Outside", "Around", "At", "Over", "Across", "Inside"])
-_VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial")
+_WATER_BEFORE = re.compile(r"\b(?:Gulf|Sea|Bay|Strait|Straits|Lake)\s+of\s+$")
+_VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial", "township")
 _REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction)s?\b", re.IGNORECASE)
 _REGION_LIST_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*,?\s+and\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
 _NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry|time)\b")
@@ -62,7 +63,7 @@ _ACTOR_VERB_AFTER = re.compile(
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 _VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
-_VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community|hromada|territorial\s+community)\b")
+_VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community|hromada|territorial\s+community|township)\b")
 # The lower-case joints _CAPITALISED allows inside a name ("Rostov-on-Don") and what follows
 # them: "Velyka Pysarivka on Wednesday" is the village, then a day.
 _CONNECTOR_TAIL = re.compile(r"\s(?:na|on|upon|am|de|del|la)\b.*$")
@@ -465,6 +466,8 @@ class Gazetteer:
             if not words or _city_district(text, start, end, words):
                 continue
             # "Shostka community: a drone attack on a car": a name said to be a place needs no "in".
+            if _WATER_BEFORE.search(text, max(0, start - 20), start):
+                continue  # "the Gulf of Aden", "the Sea of Azov": water, not the town
             if not LOCATIVE.search(text[max(0, start - 40) : start]) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)):
                 # A large town of the theatre needs no "in": "Explosions rocked Lviv".
                 big = self._big_theatre_town(text, start, words)
@@ -604,6 +607,8 @@ class Gazetteer:
             # as a first name ("President Vladimir Putin").
             if re.match(r"\s+[A-Z][a-z]", after):
                 return None
+            if _WATER_BEFORE.search(text, max(0, start - 20), start):
+                return None  # "the Sea of Azov": water, not the region
             if not LOCATIVE.search(text[max(0, start - 40) : start]):
                 big = self._big_theatre_town(text, start, name)
                 return PlaceMention(start, end, name, big) if big is not None else None
