@@ -382,3 +382,9 @@ def test_an_event_without_place_or_side_takes_the_country_of_the_place_told_befo
     )
     got = sorted((e.event_date, e.country, e.fatalities) for _, e in found(extractor, text))
     assert got == [(dt.date(2025, 6, 1), "MMR", 4), (dt.date(2025, 6, 2), "MMR", 17)]
+
+
+def test_a_village_forces_captured_is_the_claims_place(extractor: Extractor) -> None:
+    text = "The Russian defence ministry claimed on Monday that its forces had captured Novoocheretuvate, northwest of Huliaipole."
+    ((kind, e),) = found(extractor, text)
+    assert (kind, e.location) == ("territorial_claim", "Novoocheretuvate")
