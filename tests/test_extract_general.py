@@ -388,3 +388,9 @@ def test_a_village_forces_captured_is_the_claims_place(extractor: Extractor) -> 
     text = "The Russian defence ministry claimed on Monday that its forces had captured Novoocheretuvate, northwest of Huliaipole."
     ((kind, e),) = found(extractor, text)
     assert (kind, e.location) == ("territorial_claim", "Novoocheretuvate")
+
+
+@pytest.mark.parametrize(("phrase", "day"), [("on 02.06.2025", dt.date(2025, 6, 2)), ("on 2025-06-01", dt.date(2025, 6, 1))])
+def test_numeric_dates_in_the_text(extractor: Extractor, phrase: str, day: dt.date) -> None:
+    ((_, e),) = found(extractor, f"Russian drones struck an energy facility in Sumy {phrase}, the regional administration said.", date="2025-06-04")
+    assert e.event_date == day
