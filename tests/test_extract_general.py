@@ -394,3 +394,16 @@ def test_a_village_forces_captured_is_the_claims_place(extractor: Extractor) -> 
 def test_numeric_dates_in_the_text(extractor: Extractor, phrase: str, day: dt.date) -> None:
     ((_, e),) = found(extractor, f"Russian drones struck an energy facility in Sumy {phrase}, the regional administration said.", date="2025-06-04")
     assert e.event_date == day
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The two delegations are scheduled to hold talks in Istanbul the next day, the Turkish foreign ministry said.",
+        # an event told before: the next day is still counted ahead and announced
+        "Russian drones struck Odesa overnight, injuring three people.\n\nThe delegations are due to meet in Istanbul the next day, after the Kremlin proposed direct talks.",
+    ],
+)
+def test_talks_announced_for_the_next_day(extractor: Extractor, text: str) -> None:
+    talks = [e for kind, e in found(extractor, text) if kind == "talks"]
+    assert [(e.event_date, e.scheduled_date, e.location) for e in talks] == [(dt.date(2025, 6, 3), dt.date(2025, 6, 4), "Istanbul")]

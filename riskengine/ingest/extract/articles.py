@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from riskengine.core.errors import EventError, InputError, Issue, Location
 from riskengine.core.events import Event, FigureClaim, Source, Span
 from riskengine.ingest.derive.enrich import enrich_event
-from riskengine.ingest.extract.dates import DatePhrase, find_dates
+from riskengine.ingest.extract.dates import FUTURE, DatePhrase, find_dates
 from riskengine.ingest.extract.gazetteer import Gazetteer, Place, PlaceMention, default_gazetteer
 from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities
 from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns, lower, trie_alternation
@@ -501,23 +501,29 @@ class Extractor:
             # "The escalation came on Tuesday. Drones struck the main fuel depot ...": the day of
             # a sentence that tells no event of its own is the next sentence's.
             dates = [self._scene[2]]
-        rel = self._relative_to_told(clause_text, m.clause[0]) if self._last_told is not None and self._last_told.start < m.sentence.start else None
+        told = self._last_told is not None and self._last_told.start < m.sentence.start
+        rel = self._relative_to_told(clause_text, m.clause[0]) if told or FUTURE.search(clause_text) else None
         # "Two days later, Russia hit ..." and "drones hit Dnipro a day after the talks" count
         # from the event before; "the talks came a day after a Russian drone hit ..." the other
         # way (the strike follows the phrase, in its subordinate clause).
-        backwards = rel is not None and not _CLAUSE_OPENING.fullmatch(clause_text, 0, rel.start()) and m.start >= m.clause[0] + rel.end()
+        # (only a phrase that subordinates what follows: "a day after", not "the next day")
+        backwards = rel is not None and not _CLAUSE_OPENING.fullmatch(clause_text, 0, rel.start()) and m.start >= m.clause[0] + rel.end() and bool(_SUBORDINATE.search(rel.group(0)))
         if rel is not None and all(d.start <= m.clause[0] + rel.start() < d.end or not d.text for d in dates):
             # "Hours before the delegations sat down, glide bombs struck ...", "The day before,
             # drones hit a substation", "Two days later, Russia hit Poltava": counted from the
             # day of the event told in an earlier sentence, not from the report's.
-            assert self._last_told is not None
+            # with no event told before, a day ahead counts from the report ("talks are
+            # scheduled for the next day")
+            anchor = self._last_told.date if told and self._last_told is not None else published
             phrase = " ".join(rel.group(0).lower().split())
             days = self.p.told_offsets.get(phrase)
             if days is None:  # "two days later": the number of days, the direction
                 n, later = _DAYS_RELATIVE.fullmatch(phrase).group(1, 2)  # type: ignore[union-attr]
                 days = (_SMALL_NUMBERS.get(n) or int(n)) * (1 if later in ("later", "after") else -1)
             days = -days if backwards else days
-            dates = [DatePhrase(m.clause[0] + rel.start(), m.clause[0] + rel.end(), rel.group(0), self._last_told.date + dt.timedelta(days=days))]
+            # "are due to meet in Istanbul the next day": a day ahead, announced (scheduled_date)
+            ahead = days > 0 and bool(FUTURE.search(clause_text))
+            dates = [DatePhrase(m.clause[0] + rel.start(), m.clause[0] + rel.end(), rel.group(0), anchor + dt.timedelta(days=days), ahead)]
         if dates:
             # Nearest the cue, but not across "after"/"before" ("died in hospital on Monday after
             # a missile hit the terminal on Sunday night": Sunday is the strike's day).
