@@ -407,3 +407,8 @@ def test_numeric_dates_in_the_text(extractor: Extractor, phrase: str, day: dt.da
 def test_talks_announced_for_the_next_day(extractor: Extractor, text: str) -> None:
     talks = [e for kind, e in found(extractor, text) if kind == "talks"]
     assert [(e.event_date, e.scheduled_date, e.location) for e in talks] == [(dt.date(2025, 6, 3), dt.date(2025, 6, 4), "Istanbul")]
+
+
+def test_an_attack_on_a_region_with_missiles_is_one_strike(extractor: Extractor) -> None:
+    text = "On the night of 2 June the occupiers carried out a combined attack on the Volyn region with cruise missiles and attack drones. In Lutsk, a warehouse was damaged."
+    assert [kind for kind, _ in found(extractor, text)] == ["missile_strike"]

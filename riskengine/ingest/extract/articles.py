@@ -297,6 +297,8 @@ class Extractor:
                 mine = _distance(m.place.start, m.place.end, m.start, m.end)
                 if any(_distance(m.place.start, m.place.end, o.start, o.end) < mine for o in rivals):
                     m.place = None
+                    if m.needs_place:
+                        m.anaphoric = True  # "a combined attack on the Lviv region with cruise missiles": the missiles' strike
         figures = self._figures(article, sentence, places)
         self._attach(figures, mentions, recent, sentence, places)
         mentions = [m for m in mentions if not self._blocked(article, m)]
