@@ -412,3 +412,10 @@ def test_talks_announced_for_the_next_day(extractor: Extractor, text: str) -> No
 def test_an_attack_on_a_region_with_missiles_is_one_strike(extractor: Extractor) -> None:
     text = "On the night of 2 June the occupiers carried out a combined attack on the Volyn region with cruise missiles and attack drones. In Lutsk, a warehouse was damaged."
     assert [kind for kind, _ in found(extractor, text)] == ["missile_strike"]
+
+
+def test_a_leader_arriving_for_talks_and_battalions_moved(extractor: Extractor) -> None:
+    ((kind, e),) = found(extractor, "French President Emmanuel Macron arrived in Kyiv on Tuesday for talks with President Zelensky.")
+    assert (kind, e.location, e.diplomatic_status) == ("talks", "Kyiv", "held")
+    ((kind, _),) = found(extractor, "Russia has moved two battalions of paratroopers to Kaliningrad, Lithuanian intelligence said on Tuesday.")
+    assert kind == "troop_deployment"
