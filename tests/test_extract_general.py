@@ -419,3 +419,12 @@ def test_a_leader_arriving_for_talks_and_battalions_moved(extractor: Extractor) 
     assert (kind, e.location, e.diplomatic_status) == ("talks", "Kyiv", "held")
     ((kind, _),) = found(extractor, "Russia has moved two battalions of paratroopers to Kaliningrad, Lithuanian intelligence said on Tuesday.")
     assert kind == "troop_deployment"
+
+
+def test_a_strike_its_attackers_possessive_names_with_its_own_town_and_day(extractor: Extractor) -> None:
+    text = (
+        "Iran fired about 90 ballistic missiles at Israel overnight. Most were intercepted, but missiles hit Haifa, injuring 12 people.\n\n"
+        "Israel's strikes on Sunday killed several senior officers in Tehran, state media said."
+    )
+    got = sorted((kind, e.location, e.event_date) for kind, e in found(extractor, text))
+    assert got == [("missile_strike", "Haifa", dt.date(2025, 6, 3)), ("remote_strike", "Tehran", dt.date(2025, 6, 1))]

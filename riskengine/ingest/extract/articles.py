@@ -374,6 +374,8 @@ class Extractor:
                         continue
                     if cue.object_only and near[1] <= start and self._active_weapon_subject(subject, near, start, end, cue):
                         continue
+                    if cue.object_only and near[0] >= end and _NEW_STATEMENT.search(subject, end, near[0]):
+                        continue  # "Most were intercepted, but missiles hit Tel Aviv": the weapons of the next statement
                     start, end = min(start, near[0]), max(end, near[1])
                 if cue.refers_back and not self._weapons_before(article, sentence, clause[0] + start):
                     continue
@@ -556,6 +558,13 @@ class Extractor:
         if key not in self._dates:
             self._dates[key] = find_dates(clause_text, published, offset)
         return self._dates[key]
+
+    def _tells_harm(self, m: Mention) -> bool:
+        """Whether the mention's clause gives casualties, counted or not ("killed several commanders")."""
+        if any(f.field in PERSON_FIELDS for f in m.figures):
+            return True
+        clause = self._article_work[m.clause[0] : m.clause[1]]
+        return any(self.p.casualty[fld].search(clause) for fld in ("fatalities", "injured"))
 
     def _country_before(self, m: Mention) -> str | None:
         """The country of the last town or region named up to the mention, in any sentence before."""
@@ -1093,6 +1102,16 @@ class Extractor:
                 if host is not None:
                     host.add(m)
                     index_place(host)
+                elif m.place is not None and m.place.place.level == "place" and not m.inherited_place and m.date is not None and not m.date.future and "remote_strike" in self.p.kinds and self._tells_harm(m) and _SIDE_POSSESSIVE_BEFORE.search(self._article_work, max(0, m.start - 30), m.start):
+                    # "Israel's strikes on Friday killed several commanders in Tehran": a strike an
+                    # attacker's possessive names, with its own town, day and toll that no event
+                    # told before has, is a new one
+                    m.anaphoric, m.kind = False, self.p.kinds["remote_strike"]
+                    fresh = Cluster(m.kind, [m])
+                    clusters.append(fresh)
+                    ordinal[id(fresh)] = len(members)
+                    by_group.setdefault(group, []).append(fresh)
+                    index_place(fresh)
                 continue
             host = None
             strike = group == "strike"
@@ -1564,6 +1583,9 @@ _REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member|m
 # "two Storm Shadow missiles made in the United Kingdom": where a weapon comes from, not where it was used.
 _MADE_IN_BEFORE = re.compile(r"\b(?:made|manufactured|produced|built|supplied)\s+(?:in|by)\s+(?:the\s+)?$")
 _AND_BETWEEN_COUNTS = re.compile(r"\s*,?\s+and\s+")
+# "Israel's strikes", "Russia's latest attack": a strike its attacker's possessive names
+_SIDE_POSSESSIVE_BEFORE = re.compile(r"\b[A-Z][a-z]+['’]s\s+(?:[a-z-]+\s+)?$")
+_NEW_STATEMENT = re.compile(r",\s*(?:but|yet|while|whereas)\b")
 _BACKGROUND_BEFORE = re.compile(r"\b(?:a\s+day|two\s+days|days|a\s+week|weeks|months)\s+(?:after|since)\s+(?:[\w'’-]+\s+){0,4}$", re.IGNORECASE)
 _FRONTED_WHOLE_BEFORE = re.compile(r"(?:^|[.;:]\s*|,\s*)(?:[Oo]f|[Oo]ut\s+of)\s+(?:the|those|these|all)?\s*(?:(?:more\s+than|over|some|about|nearly|around|at\s+least)\s+)?$")
 # Between two items of one list: no sentence break and no verb of its own, then ", " or "and".
