@@ -428,3 +428,8 @@ def test_a_strike_its_attackers_possessive_names_with_its_own_town_and_day(extra
     )
     got = sorted((kind, e.location, e.event_date) for kind, e in found(extractor, text))
     assert got == [("missile_strike", "Haifa", dt.date(2025, 6, 3)), ("remote_strike", "Tehran", dt.date(2025, 6, 1))]
+
+
+def test_one_person_with_an_appositive_before_the_verb(extractor: Extractor) -> None:
+    ((_, e),) = found(extractor, "A Russian drone attacked a car in Nikopol on Monday; the driver, a 52-year-old man, sustained shrapnel wounds.")
+    assert e.injured == 1
