@@ -433,3 +433,9 @@ def test_a_strike_its_attackers_possessive_names_with_its_own_town_and_day(extra
 def test_one_person_with_an_appositive_before_the_verb(extractor: Extractor) -> None:
     ((_, e),) = found(extractor, "A Russian drone attacked a car in Nikopol on Monday; the driver, a 52-year-old man, sustained shrapnel wounds.")
     assert e.injured == 1
+
+
+def test_a_nationality_adjective_is_no_town(extractor: Extractor) -> None:
+    # GeoNames has a town "Thai" (Malaysia): the adjective is a side, not a place
+    ((_, e),) = found(extractor, "On Friday Cambodian rocket fire hit the Thai province of Sisaket, killing a civilian at a petrol station.")
+    assert (e.location, e.country) == ("Sisaket", "THA")
