@@ -439,3 +439,14 @@ def test_a_nationality_adjective_is_no_town(extractor: Extractor) -> None:
     # GeoNames has a town "Thai" (Malaysia): the adjective is a side, not a place
     ((_, e),) = found(extractor, "On Friday Cambodian rocket fire hit the Thai province of Sisaket, killing a civilian at a petrol station.")
     assert (e.location, e.country) == ("Sisaket", "THA")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In July alone Russia launched more than 6,000 drones at Ukraine, according to Ukrainian data.",
+        "A strike on the Saratov refinery in August halted a fifth of its capacity for weeks.",
+    ],
+)
+def test_a_months_count_and_a_strike_dated_by_its_month_are_background(extractor: Extractor, text: str) -> None:
+    assert found(extractor, text, date="2025-09-30") == []

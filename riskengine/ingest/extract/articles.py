@@ -1011,6 +1011,8 @@ class Extractor:
             return True  # "..., a day after Israel resumed its bombardment": background, not this report's event
         if m.kind.group == "strike" and placeless and self.p.period_totals.pattern and self.p.period_totals.search(clause_text):
             return True  # "Over the past week, Russia launched more than 1,200 drones": a total, counted or not
+        if m.kind.group == "strike" and (m.date is None or m.date.precision > 1) and _MONTH_ONLY.search(clause_text) and not self._tells_harm(m):
+            return True  # "a strike on the Ryazan refinery in August halted ...": background, dated by no day
         if m.kind.group == "strike" and placeless and self.p.strike_tallies.search(clause_text):
             return True  # "carried out 94 attacks on 31 settlements": a region's tally of many strikes
         if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not counted and placeless:
@@ -1583,6 +1585,8 @@ _REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member|m
 # "two Storm Shadow missiles made in the United Kingdom": where a weapon comes from, not where it was used.
 _MADE_IN_BEFORE = re.compile(r"\b(?:made|manufactured|produced|built|supplied)\s+(?:in|by)\s+(?:the\s+)?$")
 _AND_BETWEEN_COUNTS = re.compile(r"\s*,?\s+and\s+")
+# "in August", "in early March 2024", "since January": a month with no day
+_MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)")
 # "Israel's strikes", "Russia's latest attack": a strike its attacker's possessive names
 _SIDE_POSSESSIVE_BEFORE = re.compile(r"\b[A-Z][a-z]+['’]s\s+(?:[a-z-]+\s+)?$")
 _NEW_STATEMENT = re.compile(r",\s*(?:but|yet|while|whereas)\b")
