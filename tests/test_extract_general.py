@@ -450,3 +450,12 @@ def test_a_nationality_adjective_is_no_town(extractor: Extractor) -> None:
 )
 def test_a_months_count_and_a_strike_dated_by_its_month_are_background(extractor: Extractor, text: str) -> None:
     assert found(extractor, text, date="2025-09-30") == []
+
+
+def test_a_count_over_a_range_of_days_is_not_the_strike_told_before(extractor: Extractor) -> None:
+    text = (
+        "A Russian strike on a school in Sumy on Tuesday killed two teachers.\n\n"
+        "Between 1 and 7 June, at least 40 civilians were killed and 200 injured across Ukraine, the UN monitoring mission said."
+    )
+    ((_, e),) = found(extractor, text, date="2025-06-12")
+    assert (e.location, e.fatalities) == ("Sumy", 2)
