@@ -844,7 +844,9 @@ class Extractor:
         for fld in PERSON_FIELDS:
             if self.p.casualty_before[fld].search(before):
                 nxt = words_after[0].lower().strip(".,;") if words_after else ""
-                if not nxt or people_after or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during") or not nxt.isalpha():
+                # "killing two teachers": a plural noun after a casualty verb counts people
+                plural = nxt.isalpha() and nxt.endswith("s") and not nxt.endswith("ss") and words_after[0][:1].islower() and not self.p.weapons.fullmatch(nxt)
+                if not nxt or people_after or plural or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during") or not nxt.isalpha():
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         # "we have three fatalities"
         m = _CASUALTY_NOUN_AFTER.match(after)
