@@ -459,3 +459,8 @@ def test_a_count_over_a_range_of_days_is_not_the_strike_told_before(extractor: E
     )
     ((_, e),) = found(extractor, text, date="2025-06-12")
     assert (e.location, e.fatalities) == ("Sumy", 2)
+
+
+def test_people_named_by_any_plural_noun_before_their_fate(extractor: Extractor) -> None:
+    ((_, e),) = found(extractor, "A Russian missile struck a school in Odesa on Monday. Two teachers were killed and five pupils were injured.")
+    assert (e.fatalities, e.injured) == (2, 5)
