@@ -464,3 +464,15 @@ def test_a_count_over_a_range_of_days_is_not_the_strike_told_before(extractor: E
 def test_people_named_by_any_plural_noun_before_their_fate(extractor: Extractor) -> None:
     ((_, e),) = found(extractor, "A Russian missile struck a school in Odesa on Monday. Two teachers were killed and five pupils were injured.")
     assert (e.fatalities, e.injured) == (2, 5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russian forces have taken the village of Andriivka in the Donetsk region, the Russian defence ministry said on Monday.",
+        "Ukrainian troops pushed Russian units out of Andriivka, the brigade said on Monday.",
+    ],
+)
+def test_a_village_taken_or_cleared_is_a_territorial_claim(extractor: Extractor, text: str) -> None:
+    ((kind, e),) = found(extractor, text)
+    assert (kind, e.location, e.country) == ("territorial_claim", "Andriivka", "UKR")

@@ -35,14 +35,14 @@ LOCATIVE = re.compile(
     r"residents\s+of|strike\s+on|attack\s+on)"
     r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts|edge|vicinity|centre|center|heart)\s+of"
     # "at the entrance to Bilozerka", "on the approaches to Pokrovsk", "12 km west of Izium"
-    r"|\b(?:entrance|approach(?:es)?|close|next|road)\s+to|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of"
+    r"|\b(?:entrance|approach(?:es)?|close|next|road)\s+to|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of|\bout\s+of"
     r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*)\s+to)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 # A capitalised preposition starting a sentence, taken into a run of capitalised words ("In Lutsk").
 _CAPITAL_PREPOSITIONS = frozenset(["In", "Near", "Outside", "Around", "At", "Over", "Across", "Inside"])
 # What forces capture or enter is a settlement, often a village ("seized Vremivka, northwest of ...").
-_TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|took\s+control\s+of|taken\s+control\s+of|regained\s+control\s+of|entered|occupied)\s+(?:the\s+)?$")
+_TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|took\s+control\s+of|taken\s+control\s+of|regained\s+control\s+of|entered|occupied|out\s+of)\s+(?:the\s+)?$")
 _WATER_BEFORE = re.compile(r"\b(?:Gulf|Sea|Bay|Strait|Straits|Lake)\s+of\s+$")
 _VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial", "township")
 _REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction)s?\b", re.IGNORECASE)
@@ -503,6 +503,8 @@ class Gazetteer:
                 hints = sorted((abs(p.start - start), p.place.admin1) for p in found if p.place.admin1 and p.place.country in self._theatre)
                 name = _CONNECTOR_TAIL.sub("", words)  # "Lozova on the outskirts", "Pysarivka on Wednesday"
                 place = self.village(name, hints[0][1] if hints else None)
+                if place is not None and place.name != name and _as_written(place, name):
+                    place = dataclasses.replace(place, name=name)  # as towns outside Ukraine are
                 if place is None and name in self.town_names:
                     # "near the town of Gao": the text says it is a town, so the index's town of
                     # that name is taken even where its country goes unnamed
