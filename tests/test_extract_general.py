@@ -476,3 +476,14 @@ def test_people_named_by_any_plural_noun_before_their_fate(extractor: Extractor)
 def test_a_village_taken_or_cleared_is_a_territorial_claim(extractor: Extractor, text: str) -> None:
     ((kind, e),) = found(extractor, text)
     assert (kind, e.location, e.country) == ("territorial_claim", "Andriivka", "UKR")
+
+
+def test_a_house_destroyed_by_a_drone_is_the_drones_strike(extractor: Extractor) -> None:
+    ((kind, e),) = found(extractor, "In the village of Borova on Monday, a private house was destroyed by an FPV drone; no one was injured.")
+    assert (kind, e.location, e.injured) == ("drone_strike", "Borova", 0)
+
+
+def test_targets_hit_told_in_the_passive_far_from_the_verb(extractor: Extractor) -> None:
+    text = "On Monday, thermal power plants in the Kharkiv and Poltava regions were hit, the energy ministry said. Two workers were injured."
+    ((kind, e),) = found(extractor, text)
+    assert (kind, e.injured) == ("remote_strike", 2)

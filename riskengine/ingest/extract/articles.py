@@ -369,11 +369,17 @@ class Extractor:
                     if (
                         cue.active_near is not None
                         and cue.active_near.fullmatch(subject, near[0], near[1])
-                        and (near[0] < end or self.p.passive.search(subject, end, near[0]) or _BY_AGENT.match(subject[near[1] :]))
+                        and (
+                            (near[0] < end and not _BY_AGENT_GAP.fullmatch(subject, near[1], start))
+                            or self.p.passive.search(subject, end, near[0])
+                            or (near[0] >= end and _BY_AGENT.match(subject[near[1] :]))
+                        )
                     ):
                         continue
                     if cue.object_only and near[1] <= start and self._active_weapon_subject(subject, near, start, end, cue):
                         continue
+                    if cue.object_only and near[0] >= end and _BY_AGENT_GAP.fullmatch(subject, end, near[0]):
+                        continue  # "a house was destroyed by an FPV drone": the drone's strike, not an interception
                     if cue.object_only and near[0] >= end and _NEW_STATEMENT.search(subject, end, near[0]):
                         continue  # "Most were intercepted, but missiles hit Tel Aviv": the weapons of the next statement
                     start, end = min(start, near[0]), max(end, near[1])
@@ -1593,6 +1599,7 @@ _DAY_RANGE = re.compile(r"\b(?:[Bb]etween|[Ff]rom)\s+\d{1,2}(?:\s+[A-Z][a-z]+)?\
 _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)")
 # "Israel's strikes", "Russia's latest attack": a strike its attacker's possessive names
 _SIDE_POSSESSIVE_BEFORE = re.compile(r"\b[A-Z][a-z]+['’]s\s+(?:[a-z-]+\s+)?$")
+_BY_AGENT_GAP = re.compile(r"\s+by\s+(?:(?:a|an|the|enemy|russian|ukrainian)\s+)?(?:[\w-]+\s+){0,2}")
 _NEW_STATEMENT = re.compile(r",\s*(?:but|yet|while|whereas)\b")
 _BACKGROUND_BEFORE = re.compile(r"\b(?:a\s+day|two\s+days|days|a\s+week|weeks|months)\s+(?:after|since)\s+(?:[\w'’-]+\s+){0,4}$", re.IGNORECASE)
 _FRONTED_WHOLE_BEFORE = re.compile(r"(?:^|[.;:]\s*|,\s*)(?:[Oo]f|[Oo]ut\s+of)\s+(?:the|those|these|all)?\s*(?:(?:more\s+than|over|some|about|nearly|around|at\s+least)\s+)?$")
