@@ -378,7 +378,7 @@ class Extractor:
                         continue
                     if cue.object_only and near[1] <= start and self._active_weapon_subject(subject, near, start, end, cue):
                         continue
-                    if cue.object_only and near[0] >= end and _BY_AGENT_GAP.fullmatch(subject, end, near[0]):
+                    if cue.object_only and near[0] >= end and _BY_AGENT_GAP.fullmatch(subject, end, near[0]) and not self.p.defenders.match(text, near[0]):
                         continue  # "a house was destroyed by an FPV drone": the drone's strike, not an interception
                     if cue.object_only and near[0] >= end and _NEW_STATEMENT.search(subject, end, near[0]):
                         continue  # "Most were intercepted, but missiles hit Tel Aviv": the weapons of the next statement
