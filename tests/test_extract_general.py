@@ -487,3 +487,13 @@ def test_targets_hit_told_in_the_passive_far_from_the_verb(extractor: Extractor)
     text = "On Monday, thermal power plants in the Kharkiv and Poltava regions were hit, the energy ministry said. Two workers were injured."
     ((kind, e),) = found(extractor, text)
     assert (kind, e.injured) == ("remote_strike", 2)
+
+
+def test_a_toll_told_before_the_strike_it_refers_to(extractor: Extractor) -> None:
+    # a live blog, newest entry first
+    text = (
+        "**18:20** The governor says the death toll from this morning's strike has risen to four. Another 9 people are in hospital.\n\n"
+        "**09:40** Russian guided bombs hit a residential area of Kramatorsk shortly after 8am, the governor says. Two people are confirmed dead."
+    )
+    ((kind, e),) = found(extractor, text)
+    assert (kind, e.location, e.fatalities, e.injured) == ("air_strike", "Kramatorsk", 4, 9)

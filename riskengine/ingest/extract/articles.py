@@ -1075,6 +1075,7 @@ class Extractor:
                 if not same or same[-1] is not c:
                     same.append(c)
 
+        orphans: list[Mention] = []  # references with figures that precede any strike
         for m in mentions:
             group = m.kind.group
             name = m.kind.name
@@ -1123,6 +1124,8 @@ class Extractor:
                     ordinal[id(fresh)] = len(members)
                     by_group.setdefault(group, []).append(fresh)
                     index_place(fresh)
+                elif group == "strike" and m.figures and not same_group:
+                    orphans.append(m)  # told before the strike it refers to (below)
                 continue
             host = None
             strike = group == "strike"
@@ -1193,6 +1196,18 @@ class Extractor:
                 if host.kind.name == "interception" and not interception:
                     host.kind = m.kind
             index_place(host)
+        for m in orphans:
+            # "The death toll from this morning's strike has risen to five" at the top of a live
+            # blog whose strike is told in an earlier entry further down (or a lead's "The attack
+            # killed five" before the sentence that names it): the first strike told after it.
+            later = [
+                c
+                for c in clusters
+                if c.kind.group == "strike" and c.kind.name != "interception" and 0 < c.first.sentence.index - m.sentence.index <= 12
+                and (m.place is None or c.place() is None or _compatible(c.place(), m.place))  # type: ignore[arg-type]
+            ]
+            if later:
+                min(later, key=lambda c: c.first.sentence.index).add(m)
         return clusters
 
     @staticmethod
