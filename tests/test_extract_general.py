@@ -497,3 +497,13 @@ def test_a_toll_told_before_the_strike_it_refers_to(extractor: Extractor) -> Non
     )
     ((kind, e),) = found(extractor, text)
     assert (kind, e.location, e.fatalities, e.injured) == ("air_strike", "Kramatorsk", 4, 9)
+
+
+def test_central_district_adjectives_clashes_and_a_roundups_next_story(extractor: Extractor) -> None:
+    text = (
+        "DAMASCUS - Israeli aircraft struck a military headquarters in central Damascus on Wednesday, wounding 34 people. "
+        "Clashes in the south have killed more than 250 people since Sunday.\n\n"
+        "PORT-AU-PRINCE - Gang members attacked the town of Mirebalais overnight, killing at least 15 people."
+    )
+    ((kind, e),) = found(extractor, text)
+    assert (kind, e.location, e.injured, e.fatalities) == ("air_strike", "Damascus", 34, 0)

@@ -248,6 +248,8 @@ class Extractor:
         for sentence in article.sentences:
             if sentence.heading:
                 continue
+            if _ROUNDUP_DATELINE.match(article.work, sentence.start):
+                last_mentions = []  # "PORT-AU-PRINCE - ...": a roundup's next story tells its own casualties
             found = self._sentence(article, sentence, countries, last_mentions)
             mentions.extend(found)
             self._scene = None
@@ -968,6 +970,8 @@ class Extractor:
                 pool = [m for m in recent if _accepts(m, f) and not (f.field in PERSON_FIELDS and m.kind.name == "interception")][-1:]
                 if pool and f.field in PERSON_FIELDS and self._not_conflict(sentence):
                     continue  # "Heavy rains and floods ... At least 226 people died": no strike's toll
+                if pool and f.field in PERSON_FIELDS and self.p.other_violence.pattern and self.p.other_violence.search(self._article_work, sentence.start, sentence.end):
+                    continue  # "... where clashes have killed more than 250 people": another fight's
                 if pool and f.qualifier == "negated" and pool[0].sentence.paragraph != sentence.paragraph and any(self._other_town(s, pool[0]) for s in self._paragraph_so_far(sentence)):
                     continue  # a live blog's next entry: "Moldova says a drone crashed near Tudora. No one was hurt."
             if not pool:
@@ -1615,6 +1619,7 @@ _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|la
 # "Israel's strikes", "Russia's latest attack": a strike its attacker's possessive names
 _SIDE_POSSESSIVE_BEFORE = re.compile(r"\b[A-Z][a-z]+['’]s\s+(?:[a-z-]+\s+)?$")
 _BY_AGENT_GAP = re.compile(r"\s+by\s+(?:(?:a|an|the|enemy|russian|ukrainian)\s+)?(?:[\w-]+\s+){0,2}")
+_ROUNDUP_DATELINE = re.compile(r"[A-Z][A-Z'’.-]+(?:[ -][A-Z][A-Z'’.-]+)*\s*(?:\([^)]{1,30}\)\s*)?[-—–]\s")
 _NEW_STATEMENT = re.compile(r",\s*(?:but|yet|while|whereas)\b")
 _BACKGROUND_BEFORE = re.compile(r"\b(?:a\s+day|two\s+days|days|a\s+week|weeks|months)\s+(?:after|since)\s+(?:[\w'’-]+\s+){0,4}$", re.IGNORECASE)
 _FRONTED_WHOLE_BEFORE = re.compile(r"(?:^|[.;:]\s*|,\s*)(?:[Oo]f|[Oo]ut\s+of)\s+(?:the|those|these|all)?\s*(?:(?:more\s+than|over|some|about|nearly|around|at\s+least)\s+)?$")

@@ -36,7 +36,9 @@ LOCATIVE = re.compile(
     r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts|edge|vicinity|centre|center|heart)\s+of"
     # "at the entrance to Bilozerka", "on the approaches to Pokrovsk", "12 km west of Izium"
     r"|\b(?:entrance|approach(?:es)?|close|next|road)\s+to|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of|\bout\s+of"
-    r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*)\s+to)\s+(?:the\s+)?$",
+    r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*)\s+to)\s+(?:the\s+)?"
+    # "in central Damascus", "in northern Gaza", "in the besieged city's ..."
+    r"(?:(?:central|northern|southern|eastern|western|north-eastern|north-western|south-eastern|south-western|northeastern|northwestern|southeastern|southwestern|downtown|greater|occupied|besieged|embattled|frontline|front-line)\s+)?$",
     re.IGNORECASE,
 )
 # A capitalised preposition starting a sentence, taken into a run of capitalised words ("In Lutsk").

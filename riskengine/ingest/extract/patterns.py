@@ -149,6 +149,7 @@ class Patterns:
         self.aggregate = words_regex(data.get("aggregate", []))
         self.period_totals = words_regex(data.get("period_totals", []))
         self.not_conflict = words_regex(data.get("not_conflict", []))
+        self.other_violence = words_regex(data.get("other_violence", []))
         self.strike_tallies = re.compile("|".join(f"(?:{rx})" for rx in data.get("strike_tallies", [])) or "(?!)", re.IGNORECASE)
         self.habitual = words_regex(data.get("habitual") or ["every day"])
         self.other_event = words_regex(data.get("other_event", []))
