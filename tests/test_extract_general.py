@@ -507,3 +507,13 @@ def test_central_district_adjectives_clashes_and_a_roundups_next_story(extractor
     )
     ((kind, e),) = found(extractor, text)
     assert (kind, e.location, e.injured, e.fatalities) == ("air_strike", "Damascus", 34, 0)
+
+
+def test_one_weapon_that_hit_is_no_launch_count_and_the_nights_tally_joins_the_strike(extractor: Extractor) -> None:
+    text = (
+        "Russian missiles struck Kyiv overnight, killing nine people. One ballistic missile hit a residential building.\n\n"
+        "The air force says Russia used 70 missiles in total. Air defences destroyed 112 of them."
+    )
+    ((_, e),) = found(extractor, text)
+    assert (e.location, e.missiles_launched, e.missiles_intercepted, e.fatalities) == ("Kyiv", 70, None, 9)
+    assert not [s for s in e.spans if s.field == "missiles_intercepted"]  # a share larger than the whole is not stated

@@ -938,8 +938,8 @@ class Extractor:
         listed = self.p.intercept_after_list.match(after)
         if listed:  # "18 missiles and 226 drones were neutralised": the verb after governs the list
             cands.append((0, "intercepted"))
-        subject = self.p.launch_subject.match(after)
-        if subject:  # "more than a dozen Shahed drones attacked the city"
+        subject = self.p.launch_subject.match(after) if q.value != 1 else None
+        if subject:  # ("one ballistic missile hit a building" is what hit it, not the night's launch)  # "more than a dozen Shahed drones attacked the city"
             cands.append((subject.end() - subject.start(3) + 5, "launched"))
         if not cands:
             return None
@@ -1329,6 +1329,7 @@ class Extractor:
             launched, intercepted = chosen.get(f"{fld}_launched"), chosen.get(f"{fld}_intercepted")
             if launched and intercepted and intercepted.value > launched.value:
                 del chosen[f"{fld}_intercepted"]
+                prov.pop(f"{fld}_intercepted", None)  # not stated after all: no value to cite
         if kind.name == "remote_strike":
             weapons = [w for m in c.mentions for w in m.weapons if w != "aircraft"] + [f.field.split("_")[0] for f in chosen.values() if f.field.startswith(("drones_", "missiles_"))]
             # Another report of the same strike that names how it was made ("the Israeli strikes
