@@ -517,3 +517,9 @@ def test_one_weapon_that_hit_is_no_launch_count_and_the_nights_tally_joins_the_s
     ((_, e),) = found(extractor, text)
     assert (e.location, e.missiles_launched, e.missiles_intercepted, e.fatalities) == ("Kyiv", 70, None, 9)
     assert not [s for s in e.spans if s.field == "missiles_intercepted"]  # a share larger than the whole is not stated
+
+
+def test_what_follows_on_is_where_an_attack_struck(extractor: Extractor) -> None:
+    text = "Moldovan authorities said drone debris was found near the village of Ceadir-Lunga after a Russian attack on Ukraine's Odesa region."
+    ((_, e),) = found(extractor, text)
+    assert (e.location, e.admin1, e.country) == (None, "Odesa", "UKR")
