@@ -362,8 +362,9 @@ def test_the_fourth_blind_set_holds_its_first_run() -> None:
     # P 0.750, R 0.476, F1 0.583, the honest figure of issue #14 in session 8. A floor only: a
     # later fix that breaks what already worked on it shows here. Session 9 fixed three of its
     # classes (ordinal and dotted dates, zeros in any tense): 0.708, and no longer blind.
+    # Session 10 fixed the classes of its remaining misses (test_extract_general.py): 0.938.
     report = evaluate(HERE / "blind4_gold.yaml", sorted((HERE / "blind4").iterdir()))
-    assert report.overall.f1 >= 0.70, report.render()
+    assert report.overall.f1 >= 0.92, report.render()
 
 
 def test_the_fifth_blind_set_holds_its_first_run() -> None:
@@ -371,6 +372,8 @@ def test_the_fifth_blind_set_holds_its_first_run() -> None:
     # vocabularies, tests or runs), kept outside the repository until the extractor was frozen at
     # 28d54ca (session 9, after its general fixes: sides from the gazetteer, ordinal and dotted
     # dates, zeros in any tense), and scored once there (blind5_first_run.txt): P 0.705, R 0.446,
-    # F1 0.546, the honest figure of issue #14 in session 9. A floor only.
+    # F1 0.546, the honest figure of issue #14 in session 9. A floor only. Session 9's fixes took
+    # it to 0.699, session 10's (the classes of its remaining misses, test_extract_general.py) to
+    # 0.916: development figures, no longer blind.
     report = evaluate(HERE / "blind5_gold.yaml", sorted((HERE / "blind5").iterdir()))
-    assert report.overall.f1 >= 0.54, report.render()
+    assert report.overall.f1 >= 0.90, report.render()

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from riskengine.core.errors import EventError, InputError, Issue, Location
 from riskengine.core.events import Event, FigureClaim, Source, Span
 from riskengine.ingest.derive.enrich import enrich_event
-from riskengine.ingest.extract.dates import DatePhrase, find_dates
+from riskengine.ingest.extract.dates import FUTURE, DatePhrase, find_dates
 from riskengine.ingest.extract.gazetteer import Gazetteer, Place, PlaceMention, default_gazetteer
 from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities
 from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns, lower, trie_alternation
@@ -58,7 +58,8 @@ _OF_THEM_AFTER = re.compile(r"\s+of\s+(?:them|whom)\b")
 _SUBSET_BEFORE_PERSON = re.compile(r"\b(?:including|among them)\s+$")
 # Up to five words after a number; a preposition, verb or person noun ends them, so that
 # "five people in a drone strike" counts no drones.
-_COUNTED_WORDS_AFTER = re.compile(r"(?:\s*(?!(?:in|on|at|by|with|from|after|during|of|were|was|people|civilians|persons)\b)[\w'’-]+){1,5}", re.IGNORECASE)
+# (a number starts the next count: "three guided bombs and 40 drones" counts no drones)
+_COUNTED_WORDS_AFTER = re.compile(r"(?:\s*(?!(?:in|on|at|by|with|from|after|during|of|were|was|people|civilians|persons)\b|\d)[\w'’-]+){1,5}", re.IGNORECASE)
 _DISTANCE_UNIT = re.compile(r"\s*(km|kilometres|kilometers|kilometre|kilometer|miles|mile)\b", re.IGNORECASE)
 _FROM_BORDER_OR_FRONT = re.compile(r"\s+(?:\w+\s+){0,1}from\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(border|front line|frontline|front)\b")
 _WITH_BEFORE = re.compile(r"\bwith\s+(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?$", re.IGNORECASE)
@@ -72,6 +73,8 @@ _SHARE_OF_PRONOUN_AFTER = re.compile(r"\s+(?:out\s+)?of\s+(?:them|those|these|wh
 _IF_WORD = re.compile(r"\bif\b", re.IGNORECASE)
 _STRIKE_VERB_BEFORE = re.compile(r"\b(?:hit|struck|targeted|strikes?\s+on|attacks?\s+on|destroyed)\s+(?:a|an|the)?\s*$", re.IGNORECASE)
 _NO_WORD = re.compile(r"\bno\b", re.IGNORECASE)
+# "Officials did not report casualties": no report of any.
+_NOT_REPORTED = re.compile(r"\b(?:did\s+not|didn't|have\s+not|haven't|has\s+not|hasn't|had\s+not)\s+(?:yet\s+)?(?:report|reported|give|given|disclose|disclosed|provide|provided)\b", re.IGNORECASE)
 _NOT_CONFIRMED = re.compile(r"\b(?:not|un)\s*confirmed\b")
 _CIVILIAN_WORD = re.compile(r"\bcivilians?\b")
 _CASUALTIES_WORD = re.compile(r"\bcasualties\b")
@@ -222,23 +225,38 @@ class Extractor:
             )
         self._last_weapon = (-1, None)
         self._last_told = None
+        self._scene: tuple[int, int, DatePhrase] | None = None  # the day told by the sentence before, if it told no event
         self._launch_order: tuple[int, list[str]] = (-1, [])
         self._told: dict[tuple[int, int], re.Match[str] | None] = {}
         self._dates: dict[tuple[int, int], list[DatePhrase]] = {}
         self._starts = [x.start for x in article.sentences]
         self._article_sentences = article.sentences
+        self._article_work = article.work
         # Each sentence's places, read once without the article's countries (which are these
         # places' countries); a sentence is read again with them only where they could matter.
         self._places = [self.g.scan_detail(article.work[x.start : x.end]) for x in article.sentences]
         countries = {p.place.country for places, _ in self._places for p in places}
+        # Read again with those countries where a name's town depends on them ("El Fasher" in an
+        # article on Sudan), so that "the city" later finds it too.
+        for i, (_, looked_up) in enumerate(self._places):
+            if looked_up and countries and not self.g.same_towns(looked_up, countries):
+                x = article.sentences[i]
+                self._places[i] = (self.g.scan(article.work[x.start : x.end], countries), looked_up)
         mentions: list[Mention] = []
         last_mentions: list[Mention] = []
         since = 0  # sentences of substance since the last mention
         for sentence in article.sentences:
             if sentence.heading:
                 continue
+            if _ROUNDUP_DATELINE.match(article.work, sentence.start):
+                last_mentions = []  # "PORT-AU-PRINCE - ...": a roundup's next story tells its own casualties
             found = self._sentence(article, sentence, countries, last_mentions)
             mentions.extend(found)
+            self._scene = None
+            if not found and article.published is not None:
+                said = [d for d in self._clause_dates(article.work[sentence.start : sentence.end], article.published, sentence.start) if not d.future]
+                if len(said) == 1 and not _dateline(article.work, sentence.start, said[0]):
+                    self._scene = (sentence.index, sentence.paragraph, said[0])
             if found:
                 last_mentions, since = found, 0
                 continue
@@ -261,12 +279,10 @@ class Extractor:
         if self.p.any_cue_lower.search(text[sentence.start : sentence.end].lower()):
             for clause in clauses(text, sentence.start, sentence.end):
                 mentions.extend(self._cues(article, sentence, clause))
-            mentions = self._merge_overlaps(mentions)
+            mentions = self._merge_overlaps(mentions, text)
         places: list[PlaceMention] = []
         if mentions:  # places matter only to mentions (figures attach by position)
-            found, looked_up = self._places[sentence.index]
-            if looked_up and countries and not self.g.same_towns(looked_up, countries):
-                found = self.g.scan(text[sentence.start : sentence.end], countries)
+            found = self._places[sentence.index][0]  # read with the article's countries where they matter (extract)
             shift = sentence.start
             places = [PlaceMention(pm.start + shift, pm.end + shift, pm.text, pm.place, pm.side_adjective, pm.side, pm.district) for pm in found]
         for m in mentions:
@@ -283,6 +299,8 @@ class Extractor:
                 mine = _distance(m.place.start, m.place.end, m.start, m.end)
                 if any(_distance(m.place.start, m.place.end, o.start, o.end) < mine for o in rivals):
                     m.place = None
+                    if m.needs_place:
+                        m.anaphoric = True  # "a combined attack on the Lviv region with cruise missiles": the missiles' strike
         figures = self._figures(article, sentence, places)
         self._attach(figures, mentions, recent, sentence, places)
         mentions = [m for m in mentions if not self._blocked(article, m)]
@@ -353,14 +371,26 @@ class Extractor:
                     if (
                         cue.active_near is not None
                         and cue.active_near.fullmatch(subject, near[0], near[1])
-                        and (near[0] < end or self.p.passive.search(subject, end, near[0]) or _BY_AGENT.match(subject[near[1] :]))
+                        and (
+                            (near[0] < end and not _BY_AGENT_GAP.fullmatch(subject, near[1], start))
+                            or self.p.passive.search(subject, end, near[0])
+                            or (near[0] >= end and _BY_AGENT.match(subject[near[1] :]))
+                        )
                     ):
                         continue
                     if cue.object_only and near[1] <= start and self._active_weapon_subject(subject, near, start, end, cue):
                         continue
+                    if cue.object_only and near[0] >= end and _BY_AGENT_GAP.fullmatch(subject, end, near[0]) and not self.p.defenders.match(text, near[0]):
+                        continue  # "a house was destroyed by an FPV drone": the drone's strike, not an interception
+                    if cue.object_only and near[0] >= end and _NEW_STATEMENT.search(subject, end, near[0]):
+                        continue  # "Most were intercepted, but missiles hit Tel Aviv": the weapons of the next statement
                     start, end = min(start, near[0]), max(end, near[1])
                 if cue.refers_back and not self._weapons_before(article, sentence, clause[0] + start):
                     continue
+                if kind.name == "shelling" and cue.near is not None and text[m.start()].isupper() and text[: m.start()].strip():
+                    continue  # "Units of the Missile Forces and Artillery hit ...": a unit's name, not the means
+                if kind.name == "air_strike" and cue.near is None and self.p.intercept.search(text, 0, start):
+                    continue  # "air defences shot down two missiles, five guided aerial bombs and ...": what was shot down
                 mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause, needs_place=cue.needs_place)
                 if kind.group == "strike" and kind.name != "interception":
                     # A strike without a weapon in its words takes one named in its clause
@@ -383,7 +413,11 @@ class Extractor:
                     if _INDEFINITE_BEFORE.search(subject, max(0, m.start() - 40), m.start()) and "remote_strike" in self.p.kinds and m.group(0).lower() in ("attack", "strike", "raid", "assault", "bombardment"):
                         found.append(Mention(self.p.kinds["remote_strike"], s, e, sentence, clause, needs_place=True))
                     else:
-                        found.append(Mention(strike_kind, s, e, sentence, clause, anaphoric=True))
+                        back = Mention(strike_kind, s, e, sentence, clause, anaphoric=True)
+                        # "Long-range drones of the Unmanned Systems Forces took part in the
+                        # strike": the weapon of a strike told before without one.
+                        back.weapons = [w for w in (self.p.weapon_of.get(x.group(0).lower(), "") for x in self.p.weapons.finditer(text)) if w in ("drone", "missile")]
+                        found.append(back)
         return found
 
     def _active_weapon_subject(self, subject: str, near: tuple[int, int], start: int, end: int, cue: Any) -> bool:
@@ -405,7 +439,7 @@ class Extractor:
         return self._last_weapon[0] == sentence.paragraph and self._last_weapon[1] is not None
 
     @staticmethod
-    def _merge_overlaps(mentions: list[Mention]) -> list[Mention]:
+    def _merge_overlaps(mentions: list[Mention], text: str = "") -> list[Mention]:
         """One mention per stretch of text and kind group: "drone and missile strikes" is one."""
         mentions.sort(key=lambda m: (m.start, -m.end))
         out: list[Mention] = []
@@ -414,6 +448,10 @@ class Extractor:
             if prev is not None and m.start <= prev.end + 1:
                 if prev.anaphoric and not m.anaphoric:
                     prev.kind, prev.anaphoric = m.kind, False
+                if {prev.kind.name, m.kind.name} == {"missile_strike", "shelling"} and "missile" not in text[min(prev.start, m.start) : max(prev.end, m.end)].lower():
+                    # "fired heavy mortar bombs and rockets on the town": rockets fired with
+                    # artillery are the artillery's (multiple rocket launchers), not missiles
+                    prev.kind = next(k for k in (prev.kind, m.kind) if k.name == "shelling")
                 if m.kind.name == "interception" and prev.kind.name != "interception" and m.end > prev.end:
                     out.append(m)
                     continue
@@ -457,6 +495,11 @@ class Extractor:
         elif not candidates:
             candidates = [p for p in places if not p.side_adjective and p.place.level != "country" and not _reference(text, p.start, p.place.level)]
             candidates = [p for p in candidates if not (p.start >= m.end and _PART_BEFORE.search(text, m.end, p.start))]
+        if candidates and m.kind.group == "strike" and _ON_TARGET_AFTER.match(text, m.end):
+            # "a Russian attack on Ukraine's Odesa region": what follows "on" is where it struck,
+            # before a town named elsewhere in the clause ("debris found near the village of ...")
+            right = [p for p in candidates if 0 <= p.start - m.end <= 30 and p.place.level != "country"]
+            candidates = right or candidates
         if candidates:
             # A town named for its district ("in the Kupiansk district") ranks after a town itself.
             order = {"place": 0, "region": 1, "country": 2}
@@ -471,23 +514,33 @@ class Extractor:
         dates = [d for d in self._clause_dates(clause_text, published, m.clause[0]) if not _dateline(text, m.sentence.start, d)]
         # A date in brackets qualifies another ("On the night of 12 July (from 18:00 on 11 July)").
         dates = [d for d in dates if not _in_brackets(text, d.start, m.clause[0])] or dates
-        rel = self._relative_to_told(clause_text, m.clause[0]) if self._last_told is not None and self._last_told.start < m.sentence.start else None
+        if not dates and self._scene is not None and self._scene[0] == m.sentence.index - 1 and self._scene[1] == m.sentence.paragraph:
+            # "The escalation came on Tuesday. Drones struck the main fuel depot ...": the day of
+            # a sentence that tells no event of its own is the next sentence's.
+            dates = [self._scene[2]]
+        told = self._last_told is not None and self._last_told.start < m.sentence.start
+        rel = self._relative_to_told(clause_text, m.clause[0]) if told or FUTURE.search(clause_text) else None
         # "Two days later, Russia hit ..." and "drones hit Dnipro a day after the talks" count
         # from the event before; "the talks came a day after a Russian drone hit ..." the other
         # way (the strike follows the phrase, in its subordinate clause).
-        backwards = rel is not None and not _CLAUSE_OPENING.fullmatch(clause_text, 0, rel.start()) and m.start >= m.clause[0] + rel.end()
+        # (only a phrase that subordinates what follows: "a day after", not "the next day")
+        backwards = rel is not None and not _CLAUSE_OPENING.fullmatch(clause_text, 0, rel.start()) and m.start >= m.clause[0] + rel.end() and bool(_SUBORDINATE.search(rel.group(0)))
         if rel is not None and all(d.start <= m.clause[0] + rel.start() < d.end or not d.text for d in dates):
             # "Hours before the delegations sat down, glide bombs struck ...", "The day before,
             # drones hit a substation", "Two days later, Russia hit Poltava": counted from the
             # day of the event told in an earlier sentence, not from the report's.
-            assert self._last_told is not None
+            # with no event told before, a day ahead counts from the report ("talks are
+            # scheduled for the next day")
+            anchor = self._last_told.date if told and self._last_told is not None else published
             phrase = " ".join(rel.group(0).lower().split())
             days = self.p.told_offsets.get(phrase)
             if days is None:  # "two days later": the number of days, the direction
                 n, later = _DAYS_RELATIVE.fullmatch(phrase).group(1, 2)  # type: ignore[union-attr]
                 days = (_SMALL_NUMBERS.get(n) or int(n)) * (1 if later in ("later", "after") else -1)
             days = -days if backwards else days
-            dates = [DatePhrase(m.clause[0] + rel.start(), m.clause[0] + rel.end(), rel.group(0), self._last_told.date + dt.timedelta(days=days))]
+            # "are due to meet in Istanbul the next day": a day ahead, announced (scheduled_date)
+            ahead = days > 0 and bool(FUTURE.search(clause_text))
+            dates = [DatePhrase(m.clause[0] + rel.start(), m.clause[0] + rel.end(), rel.group(0), anchor + dt.timedelta(days=days), ahead)]
         if dates:
             # Nearest the cue, but not across "after"/"before" ("died in hospital on Monday after
             # a missile hit the terminal on Sunday night": Sunday is the strike's day).
@@ -518,6 +571,22 @@ class Extractor:
         if key not in self._dates:
             self._dates[key] = find_dates(clause_text, published, offset)
         return self._dates[key]
+
+    def _tells_harm(self, m: Mention) -> bool:
+        """Whether the mention's clause gives casualties, counted or not ("killed several commanders")."""
+        if any(f.field in PERSON_FIELDS for f in m.figures):
+            return True
+        clause = self._article_work[m.clause[0] : m.clause[1]]
+        return any(self.p.casualty[fld].search(clause) for fld in ("fatalities", "injured"))
+
+    def _country_before(self, m: Mention) -> str | None:
+        """The country of the last town or region named up to the mention, in any sentence before."""
+        for index in range(m.sentence.index, -1, -1):
+            shift = self._article_sentences[index].start
+            named = [p for p in self._places[index][0] if p.place.level != "country" and not p.side_adjective and p.place.country and p.start + shift < m.end]
+            if named:
+                return named[-1].place.country
+        return None
 
     def _paragraph_place(self, article: Article, m: Mention) -> PlaceMention | None:
         """A mention without a place in its sentence: the last town or region named earlier in its paragraph."""
@@ -586,6 +655,14 @@ class Extractor:
                     m.target = m.target or side
                 if _SUPPORT_BEFORE.search(lead):
                     m.beneficiary = side
+        if m.kind.name == "sanctions" and m.target is None and sides and not m.mutual:
+            # Sanctions "against Russia" name their target; else whoever imposes them is the
+            # subject, named first ("the US Treasury put two Russian oil majors on its sanctions
+            # list"), and another side named is the sanctioned one, before or after the cue
+            # ("...which pump half of Russia's crude, on its sanctions list").
+            first, imposer = sides[0]
+            m.initiator = imposer if first.start < m.start else None
+            m.target = next((side for _, side in sides if side != m.initiator), None)
         if m.weapons or m.kind.name == "interception":
             w = weapon_adjective if m.kind.group == "strike" else self.sides.weapon.search(text, m.clause[0], m.clause[1])
             if w:
@@ -623,7 +700,8 @@ class Extractor:
                 return claimed[0]
 
             blocked_from = None
-            other = self.p.other_event.search(c_text)
+            # "Between 1 and 7 June, at least 37 civilians were killed": a period's count
+            other = self.p.other_event.search(c_text) or _DAY_RANGE.search(c_text)
             if other:
                 blocked_from = clause[0] + other.start()
             quantities = find_quantities(c_text, self.p.vague)
@@ -661,6 +739,15 @@ class Extractor:
                 if _OF_THEM_AFTER.match(c_text[q.end :]):
                     continue
                 classified = self._classify(c_text, q, clause[0], last_weapon)
+                if classified is None and out and out[-1].field.endswith(("_launched", "_intercepted")) and clause[0] <= out[-1].start:
+                    # "shot down two cruise missiles made in Britain, five guided bombs and 183
+                    # fixed-wing drones": a weapon further down the list has the list's verb.
+                    named = self._weapon_after(c_text[q.end :].lstrip(), 3)
+                    listed_weapon = self.p.weapon_of.get(named.group(0).lower()) if named else None
+                    gap = c_text[out[-1].end - clause[0] : q.start]
+                    if listed_weapon in ("drone", "missile") and len(gap) < 120 and _LIST_GAP.fullmatch(gap):
+                        list_role = out[-1].field.split("_")[1]
+                        classified = Figure(f"{listed_weapon}s_{list_role}", q.value, clause[0] + q.start, clause[0] + q.end, q.qualifier)
                 if classified is None and item_field and _LIST_ITEM_AFTER.match(c_text, q.end):
                     # "31 UAVs were destroyed over the Bryansk region, 15 over the Oryol region":
                     # a bare number with a place counts what the list's first number counted.
@@ -686,7 +773,8 @@ class Extractor:
                     fld = next(f for f, rx in self.p.one_person_fields.items() if rx.fullmatch(m.group(2)))
                 else:
                     fld = "fatalities" if verb.startswith("kill") else "hospitalised" if verb.startswith("hosp") else "injured"
-                out.append(Figure(fld, 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
+                both = m.group(2) is not None and bool(self.p.one_person_and.search(c_text, max(0, m.start() - 40), m.start()))
+                out.append(Figure(fld, 2 if both else 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
             for rx, fields in self.p.negations if self.p.any_negation.search(c_text) else ():
                 for m in rx.finditer(c_text):
                     after = c_text[m.end() : m.end() + 20]
@@ -717,6 +805,12 @@ class Extractor:
                 fld = "distance_from_border_km" if where.group(1) == "border" else "distance_from_front_km"
                 return Figure(fld, round(q.value * self.p.distance_units[unit.group(1).lower()], 1), offset + q.start, offset + q.end, q.qualifier)
             return None
+        lead = len(after) - len(after.lstrip())
+        for fld in PERSON_FIELDS:
+            # "three people were killed and 21 wounded when Russian missiles struck": a casualty
+            # word right after the number, before any weapon named further on
+            if self.p.casualty[fld].match(after, lead) and not self.p.weapons.match(after, lead):
+                return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         weapon_m = self.p.weapons.search(head_span) if head_span else None
         if weapon_m:
             weapon = self.p.weapon_of[weapon_m.group(0).lower()]
@@ -727,7 +821,9 @@ class Extractor:
                 if self.p.destroy.search(near):
                     return Figure("aircraft_destroyed", q.value, offset + q.start, offset + q.end, q.qualifier)
                 return None
-            role = self._weapon_role(c_text, q)
+            # "Of the 19 drones that entered Poland, at least four were downed": the whole is
+            # what came (launched); the share after it was intercepted.
+            role = "launched" if _FRONTED_WHOLE_BEFORE.search(before) else self._weapon_role(c_text, q)
             if role is None and (
                 _WITH_BEFORE.search(before)
                 or self._with_list(c_text[max(0, q.start - 90) : q.start])
@@ -737,9 +833,14 @@ class Extractor:
                 return None
             return Figure(f"{weapon}s_{role}", q.value, offset + q.start, offset + q.end, q.qualifier, weapon_side=weapon_side)
         if any(self.p.troops.fullmatch(w.strip(".,;")) for w in words_after[:3]):
+            for fld in PERSON_FIELDS:
+                if self.p.casualty_before[fld].search(before):
+                    return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)  # "killing at least 25 soldiers"
             return Figure("troops", q.value, offset + q.start, offset + q.end, q.qualifier)
-        # Role words right after: "40 were shot down", "three people dead", "35 people were hospitalised".
-        if _INTERCEPTION_VERB_AFTER.match(after) and last_weapon:
+        # Role words right after: "40 were shot down", "three people dead", "35 people were hospitalised";
+        # or right before a bare count: "air defences brought down 49".
+        bare = not words_after or not words_after[0][:1].isalpha() or words_after[0].lower() in ("of", "and", "over", "in", "on", "near", "overnight", "by")
+        if last_weapon and (_INTERCEPTION_VERB_AFTER.match(after) or (bare and self.p.intercept_before.search(before))):
             return Figure(f"{last_weapon}_intercepted", q.value, offset + q.start, offset + q.end, q.qualifier)
         people_m = self.p.people_after.match(after)
         people_after = bool(people_m)
@@ -756,7 +857,9 @@ class Extractor:
         for fld in PERSON_FIELDS:
             if self.p.casualty_before[fld].search(before):
                 nxt = words_after[0].lower().strip(".,;") if words_after else ""
-                if not nxt or people_after or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during") or not nxt.isalpha():
+                # "killing two teachers": a plural noun after a casualty verb counts people
+                plural = nxt.isalpha() and nxt.endswith("s") and not nxt.endswith("ss") and words_after[0][:1].islower() and not self.p.weapons.fullmatch(nxt)
+                if not nxt or people_after or plural or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during") or not nxt.isalpha():
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         # "we have three fatalities"
         m = _CASUALTY_NOUN_AFTER.match(after)
@@ -840,8 +943,8 @@ class Extractor:
         listed = self.p.intercept_after_list.match(after)
         if listed:  # "18 missiles and 226 drones were neutralised": the verb after governs the list
             cands.append((0, "intercepted"))
-        subject = self.p.launch_subject.match(after)
-        if subject:  # "more than a dozen Shahed drones attacked the city"
+        subject = self.p.launch_subject.match(after) if q.value != 1 else None
+        if subject:  # ("one ballistic missile hit a building" is what hit it, not the night's launch)  # "more than a dozen Shahed drones attacked the city"
             cands.append((subject.end() - subject.start(3) + 5, "launched"))
         if not cands:
             return None
@@ -865,10 +968,15 @@ class Extractor:
             # else the last one of the sentences before, never one named after the figure.
             earlier = [m for m in fits if m.clause[1] <= f.start][-1:]
             pool = same_clause or earlier
-            if not pool and f.field in (*PERSON_FIELDS, "drones_intercepted", "missiles_intercepted", "distance_from_border_km", "distance_from_front_km"):
+            launch_fields = ("drones_launched", "missiles_launched") if f.item is False and _FRONTED_WHOLE_BEFORE.search(self._article_work, max(0, f.start - 30), f.start) else ()
+            if not pool and f.field in (*PERSON_FIELDS, *launch_fields, "drones_intercepted", "missiles_intercepted", "distance_from_border_km", "distance_from_front_km"):
                 # Casualties told in a later sentence are a strike's: an interception claimed
                 # ("four of them were shot down") does not take the next item's "no one was hurt".
                 pool = [m for m in recent if _accepts(m, f) and not (f.field in PERSON_FIELDS and m.kind.name == "interception")][-1:]
+                if pool and f.field in PERSON_FIELDS and self._not_conflict(sentence):
+                    continue  # "Heavy rains and floods ... At least 226 people died": no strike's toll
+                if pool and f.field in PERSON_FIELDS and self.p.other_violence.pattern and self.p.other_violence.search(self._article_work, sentence.start, sentence.end):
+                    continue  # "... where clashes have killed more than 250 people": another fight's
                 if pool and f.qualifier == "negated" and pool[0].sentence.paragraph != sentence.paragraph and any(self._other_town(s, pool[0]) for s in self._paragraph_so_far(sentence)):
                     continue  # a live blog's next entry: "Moldova says a drone crashed near Tudora. No one was hurt."
             if not pool:
@@ -876,6 +984,12 @@ class Extractor:
             inside = [m for m in pool if m.start <= f.start < m.end]
             target = inside[0] if inside else min(pool, key=lambda m: _distance(m.start, m.end, f.start, f.end) + (0 if m.start <= f.start else 10))
             target.figures.append(f)
+
+    def _not_conflict(self, sentence: Sentence) -> bool:
+        """Whether the sentence or the one before it in its paragraph speaks of a disaster."""
+        if not self.p.not_conflict.pattern:
+            return False
+        return any(self.p.not_conflict.search(self._article_work, s.start, s.end) for s in self._paragraph_so_far(sentence)[:2])
 
     def _paragraph_so_far(self, sentence: Sentence) -> list[Sentence]:
         """The sentence and up to two before it in its paragraph."""
@@ -908,7 +1022,18 @@ class Extractor:
         if (hypothetical and not reported) or _IF_WORD.search(lead):
             return True
         clause_text = text[m.clause[0] : m.clause[1]]
-        if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not m.figures and (m.place is None or m.place.place.level == "country"):
+        # "dozens of drones since the start of the month": a vague count is no count of one event
+        counted = any(f.qualifier != "vague" for f in m.figures)
+        placeless = m.place is None or m.place.place.level == "country"
+        if m.kind.group == "strike" and placeless and not m.figures and _BACKGROUND_BEFORE.search(lead):
+            return True  # "..., a day after Israel resumed its bombardment": background, not this report's event
+        if m.kind.group == "strike" and placeless and self.p.period_totals.pattern and self.p.period_totals.search(clause_text):
+            return True  # "Over the past week, Russia launched more than 1,200 drones": a total, counted or not
+        if m.kind.group == "strike" and (m.date is None or m.date.precision > 1) and _MONTH_ONLY.search(clause_text) and not self._tells_harm(m):
+            return True  # "a strike on the Ryazan refinery in August halted ...": background, dated by no day
+        if m.kind.group == "strike" and placeless and self.p.strike_tallies.search(clause_text):
+            return True  # "carried out 94 attacks on 31 settlements": a region's tally of many strikes
+        if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not counted and placeless:
             return True
         if m.kind.group == "strike" and self.p.habitual.search(clause_text) and not any(f.field in PERSON_FIELDS for f in m.figures):
             return True
@@ -916,7 +1041,7 @@ class Extractor:
             return True
         if m.kind.group == "troops" and _STRIKE_VERB_BEFORE.search(lead):
             return True  # "hit a concentration of enemy personnel": the strike's target, no troop event
-        if m.kind.group == "report" and _NO_WORD.search(" ".join(lead_words[-4:]) + " " + text[m.start : m.end]):
+        if m.kind.group == "report" and (_NO_WORD.search(" ".join(lead_words[-4:]) + " " + text[m.start : m.end]) or _NOT_REPORTED.search(text, m.clause[0], m.end)):
             return True
         if m.kind.group == "diplomacy" and self.p.diplomacy_negated.search(" ".join([*lead_words[-4:], text[m.start : m.end]])):
             return True  # "Putin and Trump will not meet in the near future"
@@ -959,6 +1084,7 @@ class Extractor:
                 if not same or same[-1] is not c:
                     same.append(c)
 
+        orphans: list[Mention] = []  # references with figures that precede any strike
         for m in mentions:
             group = m.kind.group
             name = m.kind.name
@@ -975,8 +1101,12 @@ class Extractor:
             same_group = [c for c in pool if group not in ("diplomacy", "troops", "unrest") or c.kind.name == name]
             index = m.sentence.index
 
-            def is_recent(c: Cluster, index: int = index, group: str = group) -> bool:
-                return group != "strike" or index - c.mentions[-1].sentence.index <= 4
+            # A strike told without weapon or place ("port infrastructure was hit") describes the
+            # strike told before, further back too (a correspondent's answer after the question).
+            reach = 8 if name == "remote_strike" and not m.weapons and m.place is None else 4
+
+            def is_recent(c: Cluster, index: int = index, group: str = group, reach: int = reach) -> bool:
+                return group != "strike" or index - c.mentions[-1].sentence.index <= reach
 
             date = m.date.date if m.date and not m.date.future else None
             if m.anaphoric:
@@ -993,6 +1123,18 @@ class Extractor:
                 if host is not None:
                     host.add(m)
                     index_place(host)
+                elif m.place is not None and m.place.place.level == "place" and not m.inherited_place and m.date is not None and not m.date.future and "remote_strike" in self.p.kinds and self._tells_harm(m) and _SIDE_POSSESSIVE_BEFORE.search(self._article_work, max(0, m.start - 30), m.start):
+                    # "Israel's strikes on Friday killed several commanders in Tehran": a strike an
+                    # attacker's possessive names, with its own town, day and toll that no event
+                    # told before has, is a new one
+                    m.anaphoric, m.kind = False, self.p.kinds["remote_strike"]
+                    fresh = Cluster(m.kind, [m])
+                    clusters.append(fresh)
+                    ordinal[id(fresh)] = len(members)
+                    by_group.setdefault(group, []).append(fresh)
+                    index_place(fresh)
+                elif group == "strike" and m.figures and not same_group:
+                    orphans.append(m)  # told before the strike it refers to (below)
                 continue
             host = None
             strike = group == "strike"
@@ -1028,7 +1170,8 @@ class Extractor:
                     if index != c.mentions[-1].sentence.index:
                         continue
                 # Artillery, air raids and long-range drone/missile strikes are different events.
-                if strike and not interception and c_name != "interception" and family != _family(c_name):
+                # A strike whose weapon is not named ("the strikes on the port") may be any of them.
+                if strike and not interception and c_name != "interception" and family != _family(c_name) and "remote_strike" not in (name, c_name):
                     continue
                 cp = c.place()
                 if own_place:
@@ -1062,6 +1205,18 @@ class Extractor:
                 if host.kind.name == "interception" and not interception:
                     host.kind = m.kind
             index_place(host)
+        for m in orphans:
+            # "The death toll from this morning's strike has risen to five" at the top of a live
+            # blog whose strike is told in an earlier entry further down (or a lead's "The attack
+            # killed five" before the sentence that names it): the first strike told after it.
+            later = [
+                c
+                for c in clusters
+                if c.kind.group == "strike" and c.kind.name != "interception" and 0 < c.first.sentence.index - m.sentence.index <= 12
+                and (m.place is None or c.place() is None or _compatible(c.place(), m.place))  # type: ignore[arg-type]
+            ]
+            if later:
+                min(later, key=lambda c: c.first.sentence.index).add(m)
         return clusters
 
     @staticmethod
@@ -1179,10 +1334,16 @@ class Extractor:
             launched, intercepted = chosen.get(f"{fld}_launched"), chosen.get(f"{fld}_intercepted")
             if launched and intercepted and intercepted.value > launched.value:
                 del chosen[f"{fld}_intercepted"]
+                prov.pop(f"{fld}_intercepted", None)  # not stated after all: no value to cite
         if kind.name == "remote_strike":
-            weapons = [w for m in c.mentions for w in m.weapons] + [f.field.split("_")[0] for f in chosen.values() if f.field.startswith(("drones_", "missiles_"))]
+            weapons = [w for m in c.mentions for w in m.weapons if w != "aircraft"] + [f.field.split("_")[0] for f in chosen.values() if f.field.startswith(("drones_", "missiles_"))]
+            # Another report of the same strike that names how it was made ("the Israeli strikes
+            # on the port ... its fighter jets struck the port") types it.
+            told = next((m.kind for m in real if m.kind.group == "strike" and m.kind.name not in ("interception", "remote_strike")), None)
             if weapons:
                 kind = self.p.kinds["drone_strike" if weapons[0].startswith("drone") else "missile_strike"]
+            elif told is not None:
+                kind = told
         # The weapon that hit the place names the strike ("Russian missiles slammed into ...
         # Ternopil" is a missile strike, whatever the night's tally of drones); the larger count
         # decides when the strike's own words give the count or name both weapons or none.
@@ -1240,6 +1401,11 @@ class Extractor:
             country = self.g.iso3_of_side(next(m.beneficiary for m in c.mentions if m.beneficiary)) or self.p.default_country
         elif kind.group in ("strike", "territory") and target and self.g.iso3_of_side(target):
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
+        elif kind.group in ("strike", "territory", "troops", "unrest") and not meta.get("country") and (before := self._country_before(c.first)) is not None:
+            # No place and no side of the war: the country of the town or region named last
+            # before it ("Separately, the junta's aircraft bombed a market in Myaung township"
+            # after a strike in Sagaing), not the theatre's default.
+            country = before
         else:
             country = str(meta.get("country") or self.p.default_country)
         # Date.
@@ -1449,8 +1615,23 @@ _ORIGIN_BEFORE = re.compile(
 _REFERENCE_BEFORE = re.compile(r"\b(?:from|near|close to|next to|member)\s+(?:NATO\s+member\s+)?(?:the\s+)?$")
 _INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s+(?:(?:new|fresh|massive|major|large-scale|combined|deadly|overnight|russian|ukrainian|enemy)\s+){0,3}$")
 _CLAUSE_OPENING = re.compile(r"\W*(?:(?:and|but|then|also|only|just|meanwhile|yet)\W+)?", re.IGNORECASE)
-_REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member")
+_REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member|made|manufactured|produced|built|supplied")
+# "two Storm Shadow missiles made in the United Kingdom": where a weapon comes from, not where it was used.
+_MADE_IN_BEFORE = re.compile(r"\b(?:made|manufactured|produced|built|supplied)\s+(?:in|by)\s+(?:the\s+)?$")
 _AND_BETWEEN_COUNTS = re.compile(r"\s*,?\s+and\s+")
+_DAY_RANGE = re.compile(r"\b(?:[Bb]etween|[Ff]rom)\s+\d{1,2}(?:\s+[A-Z][a-z]+)?\s+(?:and|to|until)\s+\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
+# "in August", "in early March 2024", "since January": a month with no day
+_MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)")
+# "Israel's strikes", "Russia's latest attack": a strike its attacker's possessive names
+_SIDE_POSSESSIVE_BEFORE = re.compile(r"\b[A-Z][a-z]+['’]s\s+(?:[a-z-]+\s+)?$")
+_BY_AGENT_GAP = re.compile(r"\s+by\s+(?:(?:a|an|the|enemy|russian|ukrainian)\s+)?(?:[\w-]+\s+){0,2}")
+_ROUNDUP_DATELINE = re.compile(r"[A-Z][A-Z'’.-]+(?:[ -][A-Z][A-Z'’.-]+)*\s*(?:\([^)]{1,30}\)\s*)?[-—–]\s")
+_ON_TARGET_AFTER = re.compile(r"\s+on\s")
+_NEW_STATEMENT = re.compile(r",\s*(?:but|yet|while|whereas)\b")
+_BACKGROUND_BEFORE = re.compile(r"\b(?:a\s+day|two\s+days|days|a\s+week|weeks|months)\s+(?:after|since)\s+(?:[\w'’-]+\s+){0,4}$", re.IGNORECASE)
+_FRONTED_WHOLE_BEFORE = re.compile(r"(?:^|[.;:]\s*|,\s*)(?:[Oo]f|[Oo]ut\s+of)\s+(?:the|those|these|all)?\s*(?:(?:more\s+than|over|some|about|nearly|around|at\s+least)\s+)?$")
+# Between two items of one list: no sentence break and no verb of its own, then ", " or "and".
+_LIST_GAP = re.compile(r"[^.;:!?]*?(?:,\s+|\s+and\s+)(?:(?:nearly|about|around|some|more\s+than|over|up\s+to|at\s+least)\s+)?", re.IGNORECASE)
 _TERRITORY_WORDS = ("territory", "soil", "airspace", "land")
 _TERRITORY_AFTER = re.compile(r"\s+(?:territory|soil|airspace|land)\b")
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
@@ -1500,6 +1681,8 @@ def _reference(text: str, start: int, level: str = "country") -> bool:
         return False  # most places have no origin or reference word before them (one cheap test)
     # "launched from the directions of Kursk, Oryol and Millerovo": every place of the list.
     if _ORIGIN_BEFORE.search(lead) and not _DISTANCE_WORD.search(lead[-40:]):
+        return True
+    if _MADE_IN_BEFORE.search(lead):
         return True
     return level == "country" and bool(_REFERENCE_BEFORE.search(lead))
 

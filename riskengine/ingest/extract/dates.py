@@ -27,7 +27,7 @@ MONTHS = {
 _MONTH = trie_alternation(MONTHS)
 FUTURE = re.compile(
     # "next to a school", "next door" are places, not the future.
-    r"\b(?:scheduled|due|expected|will|set to|planned|next(?!\s+(?:to|door)\b)|upcoming|preparing|to be held|is to"
+    r"\b(?:scheduled|due|expected|will|set to|set for|planned|next(?!\s+(?:to|door)\b)|upcoming|preparing|to be held|is to"
     # reported future: "the Kremlin said a delegation would travel to Istanbul on Thursday"
     r"|would\s+(?:\w+\s+)?(?:travel|fly|meet|hold|host|visit|attend|sit|resume|begin|start|take\s+place))\b",
     re.IGNORECASE,
@@ -42,13 +42,19 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("night_dm", re.compile(rf"\bnight\s+of\s+\d{{1,2}}\s*(?:to|-|–|into)\s*(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\b", re.IGNORECASE)),
     ("explicit_dm", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})\.?(?:,?\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE)),
     ("explicit_md", re.compile(rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE)),
-    ("weekday", re.compile(r"\b(?P<next>next\s+|last\s+|this\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)),
+    # "on Tuesday last week", "Thursday of next week": that day of the week named (weeks start on Monday)
+    # "on 05.06.2025" (day first, as Ukrainian and Russian sources write it), "2025-06-05"
+    ("numeric_dmy", re.compile(r"(?<![\d.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?![\d.]*\d)")),
+    ("numeric_iso", re.compile(r"(?<![\d-])(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?![\d-])")),
+    ("weekday", re.compile(r"\b(?P<next>next\s+|last\s+|this\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:of\s+)?(?P<week>last|next|this)\s+week)?\b", re.IGNORECASE)),
     ("same_day", re.compile(r"\b(?:overnight|over the past night|last night|this morning|pre-dawn|predawn|early today|earlier today|today|shortly after midnight|tonight)\b", re.IGNORECASE)),
     ("days_ago", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|\d)\s+days?\s+(?:earlier|ago|before)\b", re.IGNORECASE)),
     ("yesterday", re.compile(r"\b(?:yesterday|the day before|the previous day)\b", re.IGNORECASE)),
     ("weeks_ago", re.compile(r"\b(?:(?:nearly|almost|about|some)\s+)?(?P<n>a|one|two|three)\s+weeks?\s+ago\b|\blast week\b", re.IGNORECASE)),
     ("month_ago", re.compile(r"\b(?:(?:nearly|almost|about|some)\s+)?a month ago\b|\blast month\b", re.IGNORECASE)),
 ]
+# How far (characters) a future word reaches to a date: about a dozen words.
+_FUTURE_REACH = 80
 _SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
@@ -65,11 +71,12 @@ class DatePhrase:
 # Words one of which a clause must contain for a pattern to be tried (lower case): most clauses
 # have no date phrase, and trying every pattern on each made long articles slow.
 _NEEDS: dict[str, tuple[str, ...]] = {
-    "night_md": ("night",), "night_dm": ("night",), "explicit_dm": (), "explicit_md": (), "weekday": tuple(WEEKDAYS),
+    "night_md": ("night",), "night_dm": ("night",), "explicit_dm": (), "explicit_md": (), "numeric_dmy": (), "numeric_iso": (), "weekday": tuple(WEEKDAYS),
     "same_day": ("night", "morning", "dawn", "today", "midnight"), "days_ago": ("ago", "earlier", "before"),
     "yesterday": ("yesterday", "day before", "previous day"), "weeks_ago": ("week",), "month_ago": ("month",),
 }  # fmt: skip
 _ANY_MONTH = re.compile(rf"\b(?:{_MONTH})\b")
+_NUMERIC_HINT = re.compile(r"\d\.\d{1,2}\.\d{4}|\d{4}-\d\d-\d\d")
 # Every word of _NEEDS in one pass (substrings, as the per-word test `word in low`).
 _NEED_WORDS = re.compile("|".join(sorted({re.escape(w) for words in _NEEDS.values() for w in words}, key=lambda w: (-len(w), w))))
 # The patterns are all lower case: matched case-sensitively on the lower-cased clause, which the
@@ -84,16 +91,23 @@ def find_dates(clause: str, published: dt.date, offset: int = 0) -> list[DatePhr
     lowered = len(low) == len(clause)  # lower() keeps offsets but for a few non-Latin letters
     subject, patterns = (low, _LOWER_PATTERNS) if lowered else (clause, _PATTERNS)
     has_month = bool(_ANY_MONTH.search(low))
-    future = bool((_LOWER_FUTURE if lowered else FUTURE).search(subject))
+    has_numeric = bool(_NUMERIC_HINT.search(low))
+    # A future word speaks of the dates near it: "On Wednesday the Treasury put two firms on its
+    # sanctions list, warning banks ... that they could be next" is last Wednesday.
+    futures = [(f.start(), f.end()) for f in (_LOWER_FUTURE if lowered else FUTURE).finditer(subject)]
     found: list[DatePhrase] = []
     present = _needed_words_in(low)
     for kind, pattern in patterns:
         needs = _NEEDS[kind]
-        if (not needs and not has_month) or (needs and present.isdisjoint(needs)):
+        if kind.startswith("numeric"):
+            if not has_numeric:
+                continue
+        elif (not needs and not has_month) or (needs and present.isdisjoint(needs)):
             continue
         for m in pattern.finditer(subject):
             if any(p.start - offset <= m.start() < p.end - offset for p in found):
                 continue
+            future = any(f0 - _FUTURE_REACH <= m.start() and m.end() <= f1 + _FUTURE_REACH for f0, f1 in futures)
             resolved = _resolve(kind, m, published, future and not _SAID_BEFORE.search(subject, 0, m.start()))
             if resolved is not None:
                 day, is_future, precision = resolved
@@ -117,6 +131,12 @@ _ALL_NEEDS = frozenset(w for words in _NEEDS.values() for w in words)
 
 
 def _resolve(kind: str, m: re.Match[str], published: dt.date, future: bool) -> tuple[dt.date, bool, int] | None:
+    if kind in ("numeric_dmy", "numeric_iso"):
+        try:
+            date = dt.date(int(m.group("year")), int(m.group("month")), int(m.group("day")))
+        except ValueError:
+            return None
+        return date, date > published, 1
     if kind in ("explicit_dm", "explicit_md", "night_md", "night_dm"):
         month = MONTHS[m.group("month").lower()]
         day = int(m.group("day"))
@@ -131,6 +151,11 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date, future: bool) -> t
     if kind == "weekday":
         target = WEEKDAYS.index(m.group("weekday").lower())
         qualifier = (m.group("next") or "").strip().lower()
+        week = (m.group("week") or "").lower()
+        if week:
+            monday = published - dt.timedelta(days=published.weekday())
+            when = monday + dt.timedelta(days=target + {"last": -7, "this": 0, "next": 7}[week])
+            return when, when > published, 1
         if qualifier == "next" or (future and qualifier != "last"):
             ahead = (target - published.weekday()) % 7 or 7
             return published + dt.timedelta(days=ahead), True, 1

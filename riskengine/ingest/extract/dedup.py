@@ -48,7 +48,10 @@ def same_event(a: ExtractedEvent, b: ExtractedEvent, window_days: int = 2) -> bo
     if abs((ea.event_date - eb.event_date).days) > window_days:
         return False
     if ea.location and eb.location:
-        return ea.location.casefold() == eb.location.casefold()
+        # One town in two spellings ("Gomel", "Homel": towns are shown as each article writes
+        # them) has the same coordinates.
+        same_point = ea.latitude is not None and (ea.latitude, ea.longitude) == (eb.latitude, eb.longitude)
+        return ea.location.casefold() == eb.location.casefold() or same_point
     if ea.location or eb.location:
         return bool(ea.admin1 and eb.admin1 and ea.admin1 == eb.admin1) and not (ea.location and eb.location)
     return (ea.admin1 or "") == (eb.admin1 or "")

@@ -33,13 +33,20 @@ LOCATIVE = re.compile(
     r"(?:\b(?:in|near|outside|around|at|on|over|into|of|towards?|across|hit|struck|targeted|"
     r"targeting|bombarded|shelled|attacked|liberated|captured|seized|took|taken|control\s+of|rocked|shook|pounded|"
     r"residents\s+of|strike\s+on|attack\s+on)"
-    r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts)\s+of"
-    r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*)\s+to)\s+(?:the\s+)?$",
+    r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts|edge|vicinity|centre|center|heart)\s+of"
+    # "at the entrance to Bilozerka", "on the approaches to Pokrovsk", "12 km west of Izium"
+    r"|\b(?:entrance|approach(?:es)?|close|next|road)\s+to|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of|\bout\s+of"
+    r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*)\s+to)\s+(?:the\s+)?"
+    # "in central Damascus", "in northern Gaza", "in the besieged city's ..."
+    r"(?:(?:central|northern|southern|eastern|western|north-eastern|north-western|south-eastern|south-western|northeastern|northwestern|southeastern|southwestern|downtown|greater|occupied|besieged|embattled|frontline|front-line)\s+)?$",
     re.IGNORECASE,
 )
 # A capitalised preposition starting a sentence, taken into a run of capitalised words ("In Lutsk").
 _CAPITAL_PREPOSITIONS = frozenset(["In", "Near", "Outside", "Around", "At", "Over", "Across", "Inside"])
-_VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial")
+# What forces capture or enter is a settlement, often a village ("seized Vremivka, northwest of ...").
+_TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|took\s+control\s+of|taken\s+control\s+of|regained\s+control\s+of|entered|occupied|out\s+of)\s+(?:the\s+)?$")
+_WATER_BEFORE = re.compile(r"\b(?:Gulf|Sea|Bay|Strait|Straits|Lake)\s+of\s+$")
+_VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial", "township")
 _REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction)s?\b", re.IGNORECASE)
 _REGION_LIST_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*,?\s+and\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
 _NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry|time)\b")
@@ -59,8 +66,8 @@ _ACTOR_VERB_AFTER = re.compile(
     r"achiev\w*|agree\w*|reject\w*|offer\w*|blam\w*|demand\w*|hopes?|sees?|seeks?|expects?|thank\w*))\b"
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
-_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
-_VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community|hromada|territorial\s+community)\b")
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community|hromada|territorial\s+community|township)\b")
 # The lower-case joints _CAPITALISED allows inside a name ("Rostov-on-Don") and what follows
 # them: "Velyka Pysarivka on Wednesday" is the village, then a day.
 _CONNECTOR_TAIL = re.compile(r"\s(?:na|on|upon|am|de|del|la)\b.*$")
@@ -430,6 +437,7 @@ class Gazetteer:
         countries = {c for c in countries_in_text if c}
         looked_up: list[str] = []
         found: list[PlaceMention] = []
+        unnamed: list[tuple[int, int, str]] = []  # towns and villages no index holds
         # Characters already taken by a curated name: a mask, so that the check costs the
         # name's length, not the number of names found before (a 1 MB article names thousands).
         taken = bytearray(len(text))
@@ -451,12 +459,27 @@ class Gazetteer:
                 # "In Lutsk, drones hit ...": a sentence that starts with the preposition
                 start, words = start + len(first) + 1, rest
             end = start + len(words)
-            if taken.find(1, start, end) != -1 or _city_district(text, start, end, words):
+            cut = taken.find(1, start, end)
+            if cut != -1:
+                # "Hodeidah on Yemen's Red Sea coast": the name before a curated one (the country)
+                # is still read.
+                words = _CONNECTOR_TAIL.sub("", text[start:cut].rstrip()).rstrip(" -")
+                end = start + len(words)
+                if not words or words.split()[-1][:1].islower():
+                    continue
+            if not words or _city_district(text, start, end, words):
                 continue
             # "Shostka community: a drone attack on a car": a name said to be a place needs no "in".
+            if _WATER_BEFORE.search(text, max(0, start - 20), start):
+                continue  # "the Gulf of Aden", "the Sea of Azov": water, not the town
             if not LOCATIVE.search(text[max(0, start - 40) : start]) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)):
                 # A large town of the theatre needs no "in": "Explosions rocked Lviv".
                 big = self._big_theatre_town(text, start, words)
+                if big is None and words in self.town_names and not _TITLE_BEFORE.search(text[max(0, start - 20) : start]):
+                    # "In North Darfur, El Fasher, the last state capital ...": a city of a country
+                    # the article names needs no "in" either (read again with the article's countries).
+                    looked_up.append(_NEEDS_COUNTRIES + words)
+                    big = self._big_town_of(words, countries)
                 if big is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
                     found.append(PlaceMention(start, start + len(big.name if big.name == words else words), words, big))
                 continue
@@ -470,32 +493,81 @@ class Gazetteer:
                 looked_up.append(_CONNECTOR_TAIL.sub("", words))
                 place = self._best_town(looked_up[-1], countries, None)
                 end = start + len(looked_up[-1]) if place is not None else end
-            if place is None and " " in words:  # "Kupiansk Ukrainian" -> try the first word alone
+            said_village = bool(_VILLAGE_BEFORE.search(text[max(0, start - 40) : start]) or _VILLAGE_AFTER.match(text, end) or _TAKEN_BEFORE.search(text, max(0, start - 40), start))
+            if place is None and " " in words and not said_village:  # "Kupiansk Ukrainian" -> try the first word alone
                 first = words.split(" ")[0]
                 looked_up.append(first)
                 place = self._best_town(first, countries, None)
                 end = start + len(first)
-            if place is None and (_VILLAGE_BEFORE.search(text[max(0, start - 40) : start]) or _VILLAGE_AFTER.match(text, end)):
+            if place is None and said_village:
                 # "the village of Cherkaska Lozova": a place the 5,000+ index may lack; its region
                 # is the one named nearest in the text ("on the outskirts of Kharkiv").
                 hints = sorted((abs(p.start - start), p.place.admin1) for p in found if p.place.admin1 and p.place.country in self._theatre)
                 name = _CONNECTOR_TAIL.sub("", words)  # "Lozova on the outskirts", "Pysarivka on Wednesday"
                 place = self.village(name, hints[0][1] if hints else None)
+                if place is not None and place.name != name and _as_written(place, name):
+                    place = dataclasses.replace(place, name=name)  # as towns outside Ukraine are
+                if place is None and name in self.town_names:
+                    # "near the town of Gao": the text says it is a town, so the index's town of
+                    # that name is taken even where its country goes unnamed
+                    place = self._any_town(name, countries)
                 end = start + len(name)
+                if place is None and name not in _NEVER_TOWNS and name not in self.country_names and name not in self.town_names:
+                    unnamed.append((start, end, name))
+                    looked_up.append(name.split(" ")[0])  # its country may come from the first word's town
+                    continue
             if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
-                found.append(PlaceMention(start, end, text[start:end], place, district=bool(_DISTRICT_AFTER.match(text, end))))
+                written = text[start:end]
+                if place.name != written and _as_written(place, written):
+                    place = dataclasses.replace(place, name=written)
+                found.append(PlaceMention(start, end, written, place, district=bool(_DISTRICT_AFTER.match(text, end))))
+        for start, end, name in unnamed:
+            # "the southern town of Kfar Roummane, just outside Nabatieh", "Nyaung Pin Thar village
+            # in Kani Township, Sagaing Region": a place the text says is a town or village but
+            # no index holds, as written, in the country of the nearest place named with it.
+            near = [p for p in found if not p.side_adjective and abs(p.start - start) <= 150]
+            # a town or region near it before a country ("Sake ... supported by Rwanda"); else a
+            # town its first word names ("Nyaung Pin Thar village": Nyaung, in the same country)
+            country = min(near, key=lambda p: (p.place.level == "country", abs(p.start - start))).place.country if near else None
+            if country is None and " " in name and (first_town := self._best_town(name.split(" ")[0], countries, None)) is not None:
+                country = first_town.country
+            if country is not None:
+                found.append(PlaceMention(start, end, name, Place(name, country, "place")))
         found.sort(key=lambda p: p.start)
         return found, looked_up
 
     def same_towns(self, names: Iterable[str], countries: set[str]) -> bool:
         """Whether each name resolves to the same town with and without ``countries``."""
-        return all(self._best_town(n, countries, None) == self._best_town(n, set(), None) for n in names)
+        return all(
+            self._big_town_of(n[1:], countries) is None if n.startswith(_NEEDS_COUNTRIES) else self._best_town(n, countries, None) == self._best_town(n, set(), None)
+            for n in names
+        )
 
     def _big_theatre_town(self, text: str, start: int, name: str) -> Place | None:
         if " " in name or _TITLE_BEFORE.search(text[max(0, start - 20) : start]):
             return None
         place = self._best_town(name, set(), None)
         if place is None or place.country not in self._theatre:
+            return None
+        towns = [t for t in self.town_names.get(name, []) if t.country == place.country and t.name == place.name]
+        if not towns or max(t.population for t in towns) < int(self.data.get("big_town_population", 100000)):
+            return None
+        return place
+
+    def _any_town(self, name: str, countries: set[str]) -> Place | None:
+        """The index's best town of that name, whatever its country and size."""
+        towns = self.town_names.get(name) or []
+        if not towns or name in _NEVER_TOWNS:
+            return None
+        best = max(towns, key=lambda t: (t.country in self._theatre, t.country in countries, t.population, t.name, t.country))
+        return Place(best.name, best.country, "place", best.admin1, best.lat, best.lon)
+
+    def _big_town_of(self, name: str, countries: set[str]) -> Place | None:
+        """A city of 100,000+ people (``big_town_population``) of one of ``countries``, by name."""
+        if not countries:
+            return None
+        place = self._best_town(name, countries, None)
+        if place is None or place.country not in countries:
             return None
         towns = [t for t in self.town_names.get(name, []) if t.country == place.country and t.name == place.name]
         if not towns or max(t.population for t in towns) < int(self.data.get("big_town_population", 100000)):
@@ -541,6 +613,8 @@ class Gazetteer:
             # as a first name ("President Vladimir Putin").
             if re.match(r"\s+[A-Z][a-z]", after):
                 return None
+            if _WATER_BEFORE.search(text, max(0, start - 20), start):
+                return None  # "the Sea of Azov": water, not the region
             if not LOCATIVE.search(text[max(0, start - 40) : start]):
                 big = self._big_theatre_town(text, start, name)
                 return PlaceMention(start, end, name, big) if big is not None else None
@@ -590,6 +664,22 @@ _UKRAINIAN_YI = re.compile(r"(?<=[aeiou])yi(?=[a-z])")
 _RUSSIAN_IY = re.compile(r"(?<=[a-z])(?:iy|yy)\b")
 
 
+# Marks a name in scan_detail's lookups that is a place only with the article's countries.
+_NEEDS_COUNTRIES = "\x00"
+
+
+def _as_written(place: Place, written: str) -> bool:
+    """Whether a town found by another of its spellings is shown as the article writes it: the
+    press spells towns outside Ukraine its own way ("Novokuibyshevsk", "Gomel", "Naqoura"), not as
+    GeoNames does ("Novokuybyshevsk", "Homyel", "En Nâqoûra"); Ukrainian towns keep the national
+    transliteration whatever the text's ("Stepnogorsk" is Stepnohirsk), as ACLED and the gold
+    conventions write them."""
+    return place.level == "place" and place.country not in _NATIONAL_SPELLING and written[:1].isupper() and not written.isupper()
+
+
+_NATIONAL_SPELLING = frozenset({"UKR"})
+
+
 def display_name(name: str, iso3: str) -> str:
     """A GeoNames town name as the conflict press spells it (see _SOFT_SIGN)."""
     if iso3 not in _SOFT_SIGN_COUNTRIES:
@@ -613,7 +703,13 @@ def _spellings(city: dict[str, Any], iso3: str) -> list[str]:
     English text, and the same as the press spells them ("Seltso" for "Sel'tso", see display_name)."""
     names = {n for n in (city["name"], *city.get("alternatenames", [])) if _usable_town_name(n)}
     names |= {display_name(n, iso3) for n in names}
+    # Arabic names are written with and without their article ("El-Hodeidah", "Hodeidah"; "Al
+    # Fashir", "Fashir"): the press mostly drops it, GeoNames mostly keeps it.
+    names |= {n for n in (_ARABIC_ARTICLE.sub("", n) for n in names) if _usable_town_name(n)}
     return sorted(names)
+
+
+_ARABIC_ARTICLE = re.compile(r"^(?:Al|El|Ad|Ar|As|An|Ash|Az|At)[- ](?=[A-Z])")
 
 
 def _usable_town_name(name: str) -> bool:

@@ -114,7 +114,7 @@ def find_quantities(text: str, vague: Mapping[str, int] | None = None) -> list[Q
         qualifier = "min" if m.group("min") or m.group("plus") else "approx" if m.group("approx") else "exact"
         found.append(Quantity(value, m.start(), m.end(), text[m.start() : m.end()], qualifier))
     if len(found) > 1:
-        found = _ranges(text, found)
+        found = _ranges(text, _restated(text, found))
     if vague:
         for m in _vague_regex(tuple(sorted(vague))).finditer(text):
             if any(q.start <= m.start() < q.end for q in found):
@@ -122,6 +122,27 @@ def find_quantities(text: str, vague: Mapping[str, int] | None = None) -> list[Q
             found.append(Quantity(int(vague[m.group(0).lower()]), m.start(), m.end(), m.group(0), "vague"))
         found.sort(key=lambda q: q.start)
     return found
+
+
+_BRACKETED_DIGITS = re.compile(r"\s*\(\s*[\d,]+\s*\)")
+
+
+def _restated(text: str, found: list[Quantity]) -> list[Quantity]:
+    """A number in words restated in digits, as official statements write them ("nine (9)
+    civilians killed", "twenty-six (26) others"), is one quantity spanning both."""
+    out: list[Quantity] = []
+    skip = -1
+    for i, q in enumerate(found):
+        if i == skip:
+            continue
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        bracket = _BRACKETED_DIGITS.match(text, q.end)
+        if nxt is not None and bracket is not None and nxt.value == q.value and nxt.end <= bracket.end() and not q.text[:1].isdigit():
+            out.append(Quantity(q.value, q.start, bracket.end(), text[q.start : bracket.end()], q.qualifier))
+            skip = i + 1
+            continue
+        out.append(q)
+    return out
 
 
 # "between 20 and 25", "from 20 to 25", "20 to 25", "20-25", "20 or 25": a range.

@@ -147,6 +147,10 @@ class Patterns:
         self.not_cues = words_regex([*(data.get("not_cues") or []), *[w for words in (data.get("weapon_units") or {}).values() for w in words]] or ["(?!)"])
         self.hypothetical = words_regex(data.get("hypothetical", []))
         self.aggregate = words_regex(data.get("aggregate", []))
+        self.period_totals = words_regex(data.get("period_totals", []))
+        self.not_conflict = words_regex(data.get("not_conflict", []))
+        self.other_violence = words_regex(data.get("other_violence", []))
+        self.strike_tallies = re.compile("|".join(f"(?:{rx})" for rx in data.get("strike_tallies", [])) or "(?!)", re.IGNORECASE)
         self.habitual = words_regex(data.get("habitual") or ["every day"])
         self.other_event = words_regex(data.get("other_event", []))
         self.negated = words_regex(data.get("negated", []))
@@ -167,8 +171,14 @@ class Patterns:
         single = "|".join(rx.pattern for rx in self.one_person_fields.values())
         self.one_person = re.compile(
             r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne|[tT]he|[hH]is|[hH]er|[tT]heir|[aA]nother)\s+(?:[\w-]+\s+){0,2}?"
-            rf"(?:{nouns})\b(?!-)(?:,\s*(?:aged\s+)?\d{{1,3}},)?(?:\s+(?:(?:was|has\s+been|had\s+been|got)\s+)?(?:(?:later|also|reportedly|seriously|critically|badly|lightly|slightly)\s+)?((?i:{single})))?"
+            # ", aged 54,", ", a 52-year-old man," between the person and the verb
+            rf"(?:{nouns})\b(?!-)(?:,\s*(?:aged\s+)?\d{{1,3}},|,\s+(?:[aA]n?\s+)?[\w-]+(?:\s+[\w-]+){{0,2}},)?"
+            # "a man who was standing at a bus stop died": a short relative clause before the verb
+            r"(?:,?\s+(?:who|that)(?:\s+[\w'’-]+){1,8}?,?(?=\s+(?:(?:was|were|has\s+been|have\s+been|had\s+been|got)\s+)?(?:(?:later|also|reportedly|seriously|critically|badly|lightly|slightly)\s+)?(?i:" + single + r")))?"
+            rf"(?:\s+(?:(?:was|were|has\s+been|have\s+been|had\s+been|got)\s+)?(?:(?:later|also|reportedly|seriously|critically|badly|lightly|slightly)\s+)?((?i:{single})))?"
         )
+        # "the driver and one passenger were injured": two people.
+        self.one_person_and = re.compile(rf"\b(?:[aA]n?|[oO]ne|[tT]he|[hH]is|[hH]er|[tT]heir)\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\s+and\s+$")
         self.launch = words_regex(data.get("launch_words", []))
         # Between a weapon and its verb, these make the weapon the passive subject.
         self.passive = words_regex(data.get("passive_markers") or ["were", "was", "been"])
@@ -180,6 +190,8 @@ class Patterns:
         # A side right after one of these verbs is their object, the target ("Russia attacked Ukraine with ...").
         self.object_before = re.compile(rf"(?<![\w-])(?:{trie_alternation(data.get('launch_subject_verbs') or ['attacked'], fold=True)})\s+(?:the\s+)?$", re.IGNORECASE)
         self.intercept = words_regex(data.get("intercept_words", []))
+        # "air defences brought down 49": a bare count right after the verb
+        self.intercept_before = re.compile(rf"(?:{self.intercept.pattern})\s+(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|all)\s+)?$", re.IGNORECASE)
         # Days told relative to the event told before ("hours before the delegations sat down"):
         # phrase -> days after that event's date.
         self.told_offsets: dict[str, int] = {w.lower(): int(days) for days, words in (data.get("relative_to_told") or {}).items() for w in words}
@@ -211,7 +223,8 @@ class Patterns:
         self.casualty_gap = re.compile(
             # ", including a child," between the people and their verb is skipped
             # "two residents of Shostka died": where the people are from is skipped too
-            rf"\s*(?:(?:[\w-]+\s+)?(?:{people})(?:\s+(?:of|from|in)\s+(?:the\s+)?(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?)?\s*(?:,\s*(?:(?:including|among\s+them)\s+)?[^,.;]{{1,40}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly)\s+)?",
+            # "two teachers were killed": any plural noun that an auxiliary follows
+            rf"\s*(?:(?:[\w-]+\s+)?(?:{people}|(?-i:[a-z]+[^s\W]s)(?=\s+(?:{auxiliaries})\s))(?:\s+(?:of|from|in)\s+(?:the\s+)?(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?)?\s*(?:,\s*(?:(?:including|among\s+them)\s+)?[^,.;]{{1,40}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly|confirmed|now)\s+)?",
             re.IGNORECASE,
         )
         self.casualty_before = {
