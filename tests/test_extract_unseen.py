@@ -377,3 +377,16 @@ def test_the_fifth_blind_set_holds_its_first_run() -> None:
     # 0.916: development figures, no longer blind.
     report = evaluate(HERE / "blind5_gold.yaml", sorted((HERE / "blind5").iterdir()))
     assert report.overall.f1 >= 0.90, report.render()
+
+
+def test_the_sixth_blind_set_holds_its_first_run() -> None:
+    # Written by a helper who read only the coding conventions, kept outside the repository until
+    # the extractor was frozen at bfc3645 (session 10) and scored once there (blind6_first_run.txt):
+    # F1 0.148 as written, because 9 of its 10 articles carried front matter keys the extractor
+    # refused ('author', 'outlet', 'section', 'tags'), so nothing was extracted from them. With
+    # the front matter normalised mechanically and no other change, the same extractor scored
+    # 0.601 (P 0.631, R 0.575; the session's starting extractor 0.544): the honest prose figure of
+    # issue #14 in session 10. Unused keys are now warnings (W107) and aliases are read, which
+    # gives the 0.601 on the articles as written. A floor only.
+    report = evaluate(HERE / "blind6_gold.yaml", sorted((HERE / "blind6").iterdir()))
+    assert report.overall.f1 >= 0.60, report.render()

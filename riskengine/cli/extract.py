@@ -47,7 +47,10 @@ def run(args: argparse.Namespace) -> int:
         report = evaluate(Path(args.evaluate), paths, metadata)
         sys.stdout.write(report.render())
         return 0
-    items, issues = extract_articles_report(paths, metadata)
+    items, found = extract_articles_report(paths, metadata)
+    for warning in (i for i in found if i.severity != "error"):
+        print(warning.render(), file=sys.stderr)
+    issues = [i for i in found if i.severity == "error"]
     if issues:
         # One bad article (no date, bad front matter) does not stop the others: every article
         # is extracted and every problem listed; without --skip-invalid nothing is written.

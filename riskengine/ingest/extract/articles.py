@@ -1731,20 +1731,25 @@ def extract_articles(paths: list[Path], metadata: dict[str, dict[str, Any]] | No
     A bad article (no date, bad front matter) is a problem of that article only: every other
     article is still extracted. Unless ``skip_invalid``, the problems are raised together at the
     end; ``extract_articles_report`` returns both."""
-    out, issues = extract_articles_report(paths, metadata)
+    out, found = extract_articles_report(paths, metadata)
+    issues = [i for i in found if i.severity == "error"]  # warnings (W107) do not stop a run
     if issues and not skip_invalid:
         raise InputError(issues, f"{len(issues)} problem(s) in the articles")
     return out
 
 
 def extract_articles_report(paths: list[Path], metadata: dict[str, dict[str, Any]] | None = None) -> tuple[list[ExtractedEvent], list[Issue]]:
+    """Events from several articles, and every problem found: errors (the article gave no
+    events) and warnings (metadata not used; the article was extracted)."""
     extractor = Extractor()
     out: list[ExtractedEvent] = []
     issues: list[Issue] = []
     for path in paths:
         meta = (metadata or {}).get(path.name)
         try:
-            out.extend(extractor.extract_file(path, meta))
+            article = read_article(path, meta)
+            issues.extend(article.notes)  # warnings: the article is still extracted
+            out.extend(extractor.extract(article))
         except (InputError, EventError) as error:
             issues.extend(error.issues)
     return out, issues

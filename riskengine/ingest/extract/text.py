@@ -8,6 +8,7 @@ of the same length in a working copy, never removed.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,24 @@ from riskengine.core.errors import InputError, Issue, Location
 from riskengine.core.source import parse_yaml, read_text
 
 FRONT_MATTER_KEYS = ("title", "url", "publisher", "date", "reliability", "credibility", "country", "document")
+# What newsrooms, feeds and archives call the same things: read as the key they stand for when
+# that key is not given too
+FRONT_MATTER_ALIASES = {
+    "outlet": "publisher",
+    "source": "publisher",
+    "publication": "publisher",
+    "organisation": "publisher",
+    "organization": "publisher",
+    "agency": "publisher",
+    "network": "publisher",
+    "site": "publisher",
+    "headline": "title",
+    "link": "url",
+    "published": "date",
+    "pubdate": "date",
+    "published_at": "date",
+    "date_published": "date",
+}
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
 _ABBREVIATIONS = re.compile(r"(?:\b(?:U\.S|U\.N|E\.U|U\.K|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Adm|Brig|Cmdr|Sen|Rep|Gov|Pres|Prof|Rev|St|Sgt|Jr|Sr|Inc|Corp|Co|Ltd|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec|Nos?|vs|approx|est|etc|e\.g|i\.e|a\.m|p\.m)|\b[A-Z])\.$")
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|[.!?][\"”’]?(?=[A-Z][a-z])")
@@ -41,6 +60,7 @@ class Article:
 
     date_source: str = "metadata"  # "metadata" (front matter or --meta) or "text" (a dateline)
     body_start: int = 0  # where the text after the front matter begins
+    notes: list[Issue] = field(default_factory=list)  # warnings: metadata read under another name, or not used
 
     @property
     def published(self) -> dt.date | None:
@@ -81,10 +101,12 @@ def parse_article(text: str, name: str = "<article>", meta: dict[str, Any] | Non
         for i in range(m.end()):
             if work[i] != "\n":
                 work[i] = " "
-    merged = {**(meta or {}), **{k: v for k, v in front.items() if v is not None}}
+    notes: list[Issue] = []
+    given = _known_keys(meta or {}, name, notes)
+    merged = {**given, **{k: v for k, v in _known_keys(front, name, notes).items() if v is not None}}
     merged = _check_meta(merged, name)
     _mask_markdown(text, work)
-    article = Article(name, text, "".join(work), merged, body_start=m.end() if m else 0)
+    article = Article(name, text, "".join(work), merged, body_start=m.end() if m else 0, notes=notes)
     article.sentences = _segment(article.work, text)
     # Line breaks inside a sentence are spaces for every pattern ("shot\ndown" is "shot down");
     # same length, so offsets stay true.
@@ -118,7 +140,7 @@ def _plain_front_matter(block: str, name: str) -> dict[str, Any] | None:
         if not line.strip():
             continue
         m = _FRONT_LINE.fullmatch(line.rstrip())
-        if m is None or m.group("key") not in FRONT_MATTER_KEYS or m.group("key") in front:
+        if m is None or m.group("key") in front:
             return None
         raw = m.group("value").strip()
         doc, issues = parse_yaml(f"v: {raw}\n", name)
@@ -191,11 +213,38 @@ def _first_full_date(chunk: str) -> dt.date | None:
     return best[1] if best else None
 
 
+def _known_keys(meta: dict[Any, Any], name: str, notes: list[Issue]) -> dict[str, Any]:
+    """The metadata under the keys the extractor reads. An alias ('outlet', 'source') stands for
+    its key when that key is not given; a key the extractor does not use ('author', 'tags',
+    'section', as archives write them) is left out with a warning, so that one article's
+    metadata does not cost it its events; a key that looks like a misspelt one ('dat', 'titel')
+    is kept for ``_check_meta`` to refuse, since its value would otherwise be lost unseen."""
+    out: dict[str, Any] = {}
+    for key in sorted(meta, key=str):
+        text = str(key)
+        if text in FRONT_MATTER_KEYS:
+            out[text] = meta[key]
+            continue
+        canonical = FRONT_MATTER_ALIASES.get(text.lower())
+        if canonical is None:
+            if difflib.get_close_matches(text.lower(), FRONT_MATTER_KEYS, n=1, cutoff=0.75):
+                out[text] = meta[key]
+            else:
+                notes.append(Issue("W107", f"front matter key '{text}' is not used", Location(name, 1, 1), f"the keys read are: {', '.join(FRONT_MATTER_KEYS)}", severity="warning"))
+        elif canonical in meta or canonical in out:
+            notes.append(Issue("W107", f"front matter key '{text}' is not used: '{canonical}' is given", Location(name, 1, 1), severity="warning"))
+        else:
+            out[canonical] = meta[key]
+    return out
+
+
 def _check_meta(meta: dict[str, Any], name: str) -> dict[str, Any]:
     issues: list[Issue] = []
     unknown = sorted(set(meta) - set(FRONT_MATTER_KEYS))
     for key in unknown:
-        issues.append(Issue("E107", f"unknown front matter key '{key}'", Location(name, 1, 1), f"expected one of: {', '.join(FRONT_MATTER_KEYS)}"))
+        close = difflib.get_close_matches(key.lower(), FRONT_MATTER_KEYS, n=1, cutoff=0.75)
+        hint = f"did you mean '{close[0]}'? the keys read are: {', '.join(FRONT_MATTER_KEYS)}" if close else f"expected one of: {', '.join(FRONT_MATTER_KEYS)}"
+        issues.append(Issue("E107", f"unknown front matter key '{key}'", Location(name, 1, 1), hint))
     out = dict(meta)
     if "date" in out and not isinstance(out["date"], dt.date):
         try:
