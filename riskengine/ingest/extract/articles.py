@@ -220,7 +220,7 @@ class Extractor:
     def extract(self, article: Article) -> list[ExtractedEvent]:
         if article.published is None:
             raise InputError(
-                [Issue("E109", "the article has no date: none in its front matter, in --meta, or as a full date (with the year) in its first sentences", Location(article.path, 1, 1), "give 'date: YYYY-MM-DD' in its front matter or a --meta file")],
+                [Issue("E109", "the article has no date: none in its front matter, in --meta, as a full date (with the year) in its first sentences, or in its url", Location(article.path, 1, 1), "give 'date: YYYY-MM-DD' in its front matter or a --meta file")],
                 f"no date for {article.path}",
             )
         self._last_weapon = (-1, None)

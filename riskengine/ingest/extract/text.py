@@ -58,7 +58,7 @@ class Article:
     meta: dict[str, Any] = field(default_factory=dict)
     sentences: list[Sentence] = field(default_factory=list)
 
-    date_source: str = "metadata"  # "metadata" (front matter or --meta) or "text" (a dateline)
+    date_source: str = "metadata"  # "metadata" (front matter or --meta), "text" (a dateline) or "url"
     body_start: int = 0  # where the text after the front matter begins
     notes: list[Issue] = field(default_factory=list)  # warnings: metadata read under another name, or not used
 
@@ -124,7 +124,29 @@ def parse_article(text: str, name: str = "<article>", meta: dict[str, Any] | Non
         if found is not None:
             article.meta["date"] = found
             article.date_source = "text"
+        elif (from_url := date_in_url(merged.get("url"))) is not None:
+            article.meta["date"] = from_url
+            article.date_source = "url"
     return article
+
+
+# "/2025/11/14/", "-2025-11-14", "20251114": how news sites date their article addresses
+_URL_DATE = re.compile(r"(?<![0-9])(?P<year>20[0-9]{2})(?P<sep>[-/_]?)(?P<month>[01][0-9])(?P=sep)(?P<day>[0-3][0-9])(?![0-9])")
+
+
+def date_in_url(url: Any) -> dt.date | None:
+    """The date in an article's address, when neither its metadata nor its opening gives one with
+    its year (a wire dateline is "KYIV, Nov 14 (Meridian) -"): the last valid one in the path."""
+    if not isinstance(url, str):
+        return None
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    found = None
+    for m in _URL_DATE.finditer(path):
+        try:
+            found = dt.date(int(m.group("year")), int(m.group("month")), int(m.group("day")))
+        except ValueError:
+            continue
+    return found
 
 
 _FRONT_LINE = re.compile(r"(?P<key>[a-z_]+):[ \t]*(?P<value>.*)")
