@@ -523,3 +523,12 @@ def test_what_follows_on_is_where_an_attack_struck(extractor: Extractor) -> None
     text = "Moldovan authorities said drone debris was found near the village of Ceadir-Lunga after a Russian attack on Ukraine's Odesa region."
     ((_, e),) = found(extractor, text)
     assert (e.location, e.admin1, e.country) == (None, "Odesa", "UKR")
+
+
+def test_a_campaigns_running_total_is_not_the_nights_toll(extractor: Extractor) -> None:
+    # found on the sixth blind set (after its blind run), written again in our own words
+    text = (
+        "American warplanes pounded Sanaa overnight, killing at least six people. The command said its forces had hit "
+        "more than 900 targets since the campaign began in March, killing hundreds of fighters."
+    )
+    assert [(kind, e.location, e.fatalities) for kind, e in found(extractor, text)] == [("air_strike", "Sanaa", 6)]
