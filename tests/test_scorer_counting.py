@@ -114,3 +114,24 @@ def test_an_event_added_twice_is_named_whether_in_one_batch_or_across_two():
     repeated = [*first, ("X", FIRST_PERIOD, FIRST_PERIOD, 1.0, (None, None)), first[2]]
     with pytest.raises(InputError, match="event 'E2' appears twice"):
         scorer.add(repeated)
+
+
+def test_source_weights_of_a_batch_are_each_events_weight():
+    import json
+    import sys
+    from pathlib import Path
+
+    from riskengine.core.events import Event
+    from riskengine.ingest.fast_events import decode_fast
+    from riskengine.scoring import scorer as scorer_module
+    from riskengine.scoring.scores import source_weight
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import generate
+
+    records = list(generate.generate(600, seed=11))
+    events = [Event.model_validate(r) for r in records[:300]]
+    events += [e for e in (decode_fast(json.dumps(r).encode()) for r in records[300:]) if e is not None]
+    scorer_module._WEIGHTS.clear()  # misses first, then hits
+    for _ in range(2):
+        assert scorer_module.source_weights(events) == [source_weight(e) for e in events]  # type: ignore[arg-type]

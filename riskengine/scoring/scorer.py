@@ -123,6 +123,21 @@ def cached_source_weight(event: Event) -> float:
     return weight
 
 
+_SOURCES = operator.attrgetter("sources")
+
+
+def source_weights(events: Sequence[Event]) -> list[float]:
+    """``cached_source_weight`` of each event, the cache keys made and read by C-level maps
+    (an event's key: its sources' names and grades)."""
+    keys = list(map(tuple, map(map, itertools.repeat(_SOURCE_GRADE), map(_SOURCES, events))))
+    weights: list[Any] = list(map(_WEIGHTS.get, keys))
+    if None in weights:
+        for n, weight in enumerate(weights):
+            if weight is None:
+                weights[n] = cached_source_weight(events[n])
+    return weights
+
+
 def per_fields_of(pack: RulePack) -> tuple[str, ...]:
     return tuple(sorted({r.points.per for r in pack.rules if isinstance(r.points, ScaledPoints)}))
 
