@@ -37,6 +37,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import math
 import operator
@@ -57,9 +58,9 @@ from riskengine.ingest.event_files import JSONL_SUFFIXES, ReadReport, stream_lig
 from riskengine.ingest.fast_events import FastEvent, decode_fast, share_names
 from riskengine.rules.ir import DATE_FIELD, And, CompiledRuleSet, Cond, Or, Test
 from riskengine.rules.loader import RulePack
-from riskengine.scoring.facts import row_projector, share_identical_rules
-from riskengine.scoring.reader import Bounds, collector_paused, scaled_values
-from riskengine.scoring.scorer import Totals, _RecordTuple, cached_source_weight
+from riskengine.scoring.facts import row_projector, rows_projector, share_identical_rules
+from riskengine.scoring.reader import Bounds, collector_paused, scaled_columns
+from riskengine.scoring.scorer import Totals, _RecordTuple, source_weights
 from riskengine.scoring.stream import scorer_for
 
 # About 40,000 generated events: big enough that a task's start costs little, small enough that
@@ -502,8 +503,10 @@ def read_block(block: Block, job: Job, plan: Plan) -> BlockOut:
     """Read, validate and project one block: its pieces for every partition it feeds."""
     started = time.process_time()
     bounds = job.bounds
-    names, row_of = row_projector(bounds.fields)
-    values_of = scaled_values(names, bounds.per_fields)
+    names, _ = row_projector(bounds.fields)
+    rows_of = rows_projector(bounds.fields)
+    values_of = scaled_columns(names, bounds.per_fields)
+    repeat = itertools.repeat
     first_day, last_day = bounds.first_day.toordinal(), bounds.last_day.toordinal()
     first_period, length = bounds.first_period, bounds.period_days
     lo, hi = plan.ranges[block.index]
@@ -511,6 +514,7 @@ def read_block(block: Block, job: Job, plan: Plan) -> BlockOut:
     accepted = outside = 0
     earliest, latest = math.inf, -math.inf
     invalid = False
+    events_by_day: dict[int, list[Event | FastEvent]] = {}
     rows_by_day: dict[int, list[tuple[Any, ...]]] = {}
     records_by_day: dict[int, list[_RecordTuple]] = {}
     with collector_paused():
@@ -529,16 +533,11 @@ def read_block(block: Block, job: Job, plan: Plan) -> BlockOut:
             if day < lo or day > hi:
                 outside += 1
                 continue  # the plan is made again: only the days are needed now
-            row = row_of(event)
-            # a FastEvent has the attributes the source weight reads
-            record = (event.event_id, day, day - (day - first_period) % length, cached_source_weight(cast(Event, event)), values_of(row, event))
-            rows = rows_by_day.get(day)
-            if rows is None:
-                rows_by_day[day] = [row]
-                records_by_day[day] = [record]
+            held = events_by_day.get(day)
+            if held is None:
+                events_by_day[day] = [event]
             else:
-                rows.append(row)
-                records_by_day[day].append(record)
+                held.append(event)
         info = BlockInfo(
             block.index,
             counts["records"],
@@ -550,6 +549,13 @@ def read_block(block: Block, job: Job, plan: Plan) -> BlockOut:
         )
         if invalid or outside:
             return BlockOut(dataclasses.replace(info, cpu=time.process_time() - started), {})
+        # a day's rows and records a field at a time, as reader.prepare makes them
+        for day, events in events_by_day.items():
+            rows_by_day[day] = day_rows = rows_of(events, day)
+            # a FastEvent has the attributes the source weight reads
+            weights = source_weights(cast(list[Event], events))
+            period = day - (day - first_period) % length
+            records_by_day[day] = list(zip(map(operator.attrgetter("event_id"), events), repeat(day), repeat(period), weights, values_of(day_rows, events), strict=False))
         pieces = _pieces(rows_by_day, records_by_day, plan, block.index, CarryTest(share_identical_rules(job.compiled)[0], names))
         return BlockOut(dataclasses.replace(info, cpu=time.process_time() - started), pieces)
 
