@@ -135,3 +135,23 @@ def test_source_weights_of_a_batch_are_each_events_weight():
     scorer_module._WEIGHTS.clear()  # misses first, then hits
     for _ in range(2):
         assert scorer_module.source_weights(events) == [source_weight(e) for e in events]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_evict_lets_go_the_leading_records_older_than_any_pattern_can_reach(seed):
+    rng = random.Random(seed)
+    scorer = Scorer({}, FIRST_PERIOD, 10, PER_FIELDS)
+    days = sorted(rng.randint(FIRST_PERIOD, FIRST_PERIOD + 60) for _ in range(200))
+    if seed % 2:  # a record out of order stops the eviction where it stands, as before
+        days[50], days[120] = days[120], days[50]
+    records = [(f"E{n}", day, FIRST_PERIOD, 1.0, (None, None)) for n, day in enumerate(days)]
+    scorer.add(records)
+    for last_day in (FIRST_PERIOD + 5, FIRST_PERIOD + 30, FIRST_PERIOD + 40, FIRST_PERIOD + 80):
+        horizon = last_day - 10 - 1
+        expected = list(records)
+        while expected and expected[0][1] < horizon:
+            expected.pop(0)
+        scorer.evict(last_day)
+        assert list(scorer.by_age) == expected
+        assert list(scorer.records) == [r[0] for r in expected]
+        records = expected
