@@ -499,6 +499,10 @@ def _present(positions: Sequence[int]) -> Callable[[Sequence[Any]], bool]:
 _FOREVER = 1 << 30  # the reach of a leg of a rule without a window (such a pack runs in one partition)
 
 
+_PROJECT_EVERY = 5_000  # events read_block holds before making their rows and records
+_EVENT_ID = operator.attrgetter("event_id")
+
+
 def read_block(block: Block, job: Job, plan: Plan) -> BlockOut:
     """Read, validate and project one block: its pieces for every partition it feeds."""
     started = time.process_time()
@@ -515,8 +519,27 @@ def read_block(block: Block, job: Job, plan: Plan) -> BlockOut:
     earliest, latest = math.inf, -math.inf
     invalid = False
     events_by_day: dict[int, list[Event | FastEvent]] = {}
+    pending = 0
     rows_by_day: dict[int, list[tuple[Any, ...]]] = {}
     records_by_day: dict[int, list[_RecordTuple]] = {}
+
+    def project() -> None:
+        """The held events' rows and records, a day's events at a time (as reader.prepare), every
+        few thousand events: a whole block of FastEvents held at once raised a worker's peak."""
+        for day, events in events_by_day.items():
+            day_rows = rows_of(events, day)
+            # a FastEvent has the attributes the source weight reads
+            weights = source_weights(cast(list[Event], events))
+            period = day - (day - first_period) % length
+            day_records = zip(map(_EVENT_ID, events), repeat(day), repeat(period), weights, values_of(day_rows, events), strict=False)
+            if day in rows_by_day:
+                rows_by_day[day] += day_rows
+                records_by_day[day] += day_records
+            else:
+                rows_by_day[day] = day_rows
+                records_by_day[day] = list(day_records)
+        events_by_day.clear()
+
     with collector_paused():
         for event in _block_events(block, counts):
             if event is None:
@@ -538,6 +561,10 @@ def read_block(block: Block, job: Job, plan: Plan) -> BlockOut:
                 events_by_day[day] = [event]
             else:
                 held.append(event)
+            pending += 1
+            if pending >= _PROJECT_EVERY:
+                project()
+                pending = 0
         info = BlockInfo(
             block.index,
             counts["records"],
@@ -549,13 +576,7 @@ def read_block(block: Block, job: Job, plan: Plan) -> BlockOut:
         )
         if invalid or outside:
             return BlockOut(dataclasses.replace(info, cpu=time.process_time() - started), {})
-        # a day's rows and records a field at a time, as reader.prepare makes them
-        for day, events in events_by_day.items():
-            rows_by_day[day] = day_rows = rows_of(events, day)
-            # a FastEvent has the attributes the source weight reads
-            weights = source_weights(cast(list[Event], events))
-            period = day - (day - first_period) % length
-            records_by_day[day] = list(zip(map(operator.attrgetter("event_id"), events), repeat(day), repeat(period), weights, values_of(day_rows, events), strict=False))
+        project()
         pieces = _pieces(rows_by_day, records_by_day, plan, block.index, CarryTest(share_identical_rules(job.compiled)[0], names))
         return BlockOut(dataclasses.replace(info, cpu=time.process_time() - started), pieces)
 
