@@ -295,6 +295,19 @@ def test_action_messages_are_decoded_whatever_the_strings_hold():
     assert durable.decode('{"r1":[{"a1":{"id": 2},"a0":{"id": 1}},{"a0":{"id": 3},"a1":{"id": 4}}]}', [1, 2]) == ("r", 1, [(1, 2), (3, 4)])
 
 
+def test_action_messages_decoded_with_their_ids_mapped_give_the_same_results_mapped():
+    from riskengine.engine.durable.decode import decode, decode_mapped
+
+    names = {n: f"E{n}" for n in range(-1, 10)}
+    for message, legs in [
+        ('{"r1":[{"a0":{"id": 1, "t": "\\"a1\\":{\\"id\\": 7"},"a1":{"id": 2}},{"a0":{"id": 5},"a1":{"id": 6}}]}', [1, 2]),  # by pattern
+        ('{"r1":[{"a1":{"id": 2},"a0":{"id": 1}},{"a0":{"id": 3},"a1":{"id": 4}}]}', [1, 2]),  # as JSON
+        ('{"c3":[{"m":{"id": 4}},{"m":{ "sid":"0", "id":"sid-0", "$s":1}}]}', 1),
+    ]:
+        letter, rule, found = decode(message, legs)
+        assert decode_mapped(message, legs, names.__getitem__) == (letter, rule, [tuple(names[i] for i in ids) for ids in found])
+
+
 def test_only_the_durable_package_imports_durable_rules():
     package = pathlib.Path(durable.__file__).parents[2]  # riskengine/
     importers = sorted(

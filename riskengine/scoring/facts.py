@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from riskengine.core.events import FIELDS, Event, FieldKind
+import msgspec
+
+from riskengine.core.events import FIELDS, Event, FieldKind, FieldSpec
 from riskengine.ingest.fast_events import FastEvent
-from riskengine.rules.ir import CompiledRule, CompiledRuleSet, Firing, encode_value
+from riskengine.rules.ir import DATE_FIELD, CompiledRule, CompiledRuleSet, Firing, encode_value
 
 
 def fact_of(event: Event, fields: Sequence[str]) -> dict[str, Any]:
@@ -106,6 +109,78 @@ def row_projector(fields: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[[E
         return (*plain_values(event.__dict__), *rest)
 
     return names, row
+
+
+_FAST_ONLY = {FastEvent}
+_astuple = msgspec.structs.astuple
+_ENCODED_KINDS = frozenset({dt.date, list, tuple})  # what a row does not hold as stored
+
+
+def _encoded(value: Any) -> Any:
+    """A value of a derived field, or a date or list, as ``row_projector``'s rows hold it."""
+    if value is not None:
+        kind = value.__class__
+        if kind is dt.date:
+            return value.toordinal()
+        if kind is list or kind is tuple:
+            return encode_value(value) if value else []  # most events have no tags
+    return value
+
+
+def _encoded_column(column: list[Any]) -> list[Any]:
+    """``_encoded`` of each value: the column itself when it holds no date and no list (one
+    C-level pass over the values' types), else a value at a time."""
+    if _ENCODED_KINDS.isdisjoint(set(map(type, column))):
+        return column
+    return list(map(_encoded, column))
+
+
+@functools.lru_cache(maxsize=32)
+def rows_projector(fields: tuple[str, ...]) -> Callable[[Sequence[Event | FastEvent], int | None], list[tuple[Any, ...]]]:
+    """``row_projector``'s rows of a batch of events, built a field (a column) at a time: the
+    stored fields of every event by one C-level map, each other field as a column, the rows
+    joined by ``zip``, so no line of Python runs per event for the common fields. ``day``: the
+    date (ordinal) every event of the batch has (a reader's day group), or None; a date is
+    otherwise read from each event. The same rows as ``row_projector`` (tests/test_pipeline.py)."""
+    names, _ = row_projector(fields)
+    plain = tuple(
+        name for name in fields for spec in (FIELDS.get(name),) if spec is not None and spec.derive is None and spec.kind in _AS_STORED
+    )
+    steps = [(name, spec) for name in fields if name not in plain for spec in (FIELDS.get(name),)]
+    if tuple(name for name, _ in steps) != names[len(plain) :]:
+        raise AssertionError("rows_projector must give row_projector's order")
+    if len(plain) > 1:
+        plain_values: Callable[[Any], tuple[Any, ...]] = operator.attrgetter(*plain)
+    else:
+
+        def plain_values(event: Any) -> tuple[Any, ...]:
+            return tuple(getattr(event, name) for name in plain)
+
+    # A FastEvent's stored values: all its fields as a tuple in one call, then those of the row
+    # by one itemgetter (a fifth cheaper than getting 27 attributes by name)
+    struct_fields = FastEvent.__struct_fields__
+    fast_values = (
+        operator.itemgetter(*(struct_fields.index(name) for name in plain)) if len(plain) > 1 and set(plain) <= set(struct_fields) else None
+    )
+
+    def column(name: str, spec: FieldSpec | None, events: Sequence[Event | FastEvent], day: int | None) -> Iterable[Any]:
+        if spec is None:  # not a field: whatever the event has under that name
+            return _encoded_column([getattr(event, name, None) for event in events])
+        if spec.derive is not None:
+            return _encoded_column(list(map(spec.derive, events)))
+        if name == DATE_FIELD and day is not None:
+            return itertools.repeat(day, len(events))
+        return _encoded_column(list(map(operator.attrgetter(name), events)))
+
+    def rows(events: Sequence[Event | FastEvent], day: int | None = None) -> list[tuple[Any, ...]]:
+        fast = fast_values is not None and set(map(type, events)) == _FAST_ONLY
+        heads = map(fast_values, map(_astuple, events)) if fast else map(plain_values, events)  # type: ignore[arg-type]
+        if not steps:
+            return list(heads)
+        rest = zip(*(column(name, spec, events, day) for name, spec in steps), strict=True)
+        return list(map(operator.add, heads, rest))
+
+    return rows
 
 
 def share_identical_rules(compiled: CompiledRuleSet) -> tuple[CompiledRuleSet, dict[str, tuple[str, ...]]]:

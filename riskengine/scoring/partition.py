@@ -37,6 +37,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import math
 import operator
@@ -57,9 +58,9 @@ from riskengine.ingest.event_files import JSONL_SUFFIXES, ReadReport, stream_lig
 from riskengine.ingest.fast_events import FastEvent, decode_fast, share_names
 from riskengine.rules.ir import DATE_FIELD, And, CompiledRuleSet, Cond, Or, Test
 from riskengine.rules.loader import RulePack
-from riskengine.scoring.facts import row_projector, share_identical_rules
-from riskengine.scoring.reader import Bounds, collector_paused, scaled_values
-from riskengine.scoring.scorer import Totals, _RecordTuple, cached_source_weight
+from riskengine.scoring.facts import row_projector, rows_projector, share_identical_rules
+from riskengine.scoring.reader import Bounds, collector_paused, scaled_columns
+from riskengine.scoring.scorer import Totals, _RecordTuple, source_weights
 from riskengine.scoring.stream import scorer_for
 
 # About 40,000 generated events: big enough that a task's start costs little, small enough that
@@ -498,12 +499,18 @@ def _present(positions: Sequence[int]) -> Callable[[Sequence[Any]], bool]:
 _FOREVER = 1 << 30  # the reach of a leg of a rule without a window (such a pack runs in one partition)
 
 
+_PROJECT_EVERY = 5_000  # events read_block holds before making their rows and records
+_EVENT_ID = operator.attrgetter("event_id")
+
+
 def read_block(block: Block, job: Job, plan: Plan) -> BlockOut:
     """Read, validate and project one block: its pieces for every partition it feeds."""
     started = time.process_time()
     bounds = job.bounds
-    names, row_of = row_projector(bounds.fields)
-    values_of = scaled_values(names, bounds.per_fields)
+    names, _ = row_projector(bounds.fields)
+    rows_of = rows_projector(bounds.fields)
+    values_of = scaled_columns(names, bounds.per_fields)
+    repeat = itertools.repeat
     first_day, last_day = bounds.first_day.toordinal(), bounds.last_day.toordinal()
     first_period, length = bounds.first_period, bounds.period_days
     lo, hi = plan.ranges[block.index]
@@ -511,8 +518,28 @@ def read_block(block: Block, job: Job, plan: Plan) -> BlockOut:
     accepted = outside = 0
     earliest, latest = math.inf, -math.inf
     invalid = False
+    events_by_day: dict[int, list[Event | FastEvent]] = {}
+    pending = 0
     rows_by_day: dict[int, list[tuple[Any, ...]]] = {}
     records_by_day: dict[int, list[_RecordTuple]] = {}
+
+    def project() -> None:
+        """The held events' rows and records, a day's events at a time (as reader.prepare), every
+        few thousand events: a whole block of FastEvents held at once raised a worker's peak."""
+        for day, events in events_by_day.items():
+            day_rows = rows_of(events, day)
+            # a FastEvent has the attributes the source weight reads
+            weights = source_weights(cast(list[Event], events))
+            period = day - (day - first_period) % length
+            day_records = zip(map(_EVENT_ID, events), repeat(day), repeat(period), weights, values_of(day_rows, events), strict=False)
+            if day in rows_by_day:
+                rows_by_day[day] += day_rows
+                records_by_day[day] += day_records
+            else:
+                rows_by_day[day] = day_rows
+                records_by_day[day] = list(day_records)
+        events_by_day.clear()
+
     with collector_paused():
         for event in _block_events(block, counts):
             if event is None:
@@ -529,16 +556,15 @@ def read_block(block: Block, job: Job, plan: Plan) -> BlockOut:
             if day < lo or day > hi:
                 outside += 1
                 continue  # the plan is made again: only the days are needed now
-            row = row_of(event)
-            # a FastEvent has the attributes the source weight reads
-            record = (event.event_id, day, day - (day - first_period) % length, cached_source_weight(cast(Event, event)), values_of(row, event))
-            rows = rows_by_day.get(day)
-            if rows is None:
-                rows_by_day[day] = [row]
-                records_by_day[day] = [record]
+            held = events_by_day.get(day)
+            if held is None:
+                events_by_day[day] = [event]
             else:
-                rows.append(row)
-                records_by_day[day].append(record)
+                held.append(event)
+            pending += 1
+            if pending >= _PROJECT_EVERY:
+                project()
+                pending = 0
         info = BlockInfo(
             block.index,
             counts["records"],
@@ -550,6 +576,7 @@ def read_block(block: Block, job: Job, plan: Plan) -> BlockOut:
         )
         if invalid or outside:
             return BlockOut(dataclasses.replace(info, cpu=time.process_time() - started), {})
+        project()
         pieces = _pieces(rows_by_day, records_by_day, plan, block.index, CarryTest(share_identical_rules(job.compiled)[0], names))
         return BlockOut(dataclasses.replace(info, cpu=time.process_time() - started), pieces)
 

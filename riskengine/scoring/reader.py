@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import gc
 import heapq
+import itertools
 import math
 import operator
 import os
@@ -29,8 +30,8 @@ from riskengine.core.events import Event
 from riskengine.ingest.event_files import ReadReport, stream_events, stream_light_events
 from riskengine.ingest.fast_events import FastEvent
 from riskengine.rules.ir import CompiledRuleSet
-from riskengine.scoring.facts import projector, row_projector
-from riskengine.scoring.scorer import _RecordTuple, cached_source_weight
+from riskengine.scoring.facts import projector, row_projector, rows_projector
+from riskengine.scoring.scorer import _RecordTuple, source_weights
 
 DEFAULT_CHUNK_SIZE = 5_000
 DEFAULT_REORDER_DAYS = 14
@@ -343,9 +344,8 @@ def read_chunks(
 def scaled_values(names: Sequence[str], per_fields: tuple[str, ...]) -> Callable[[tuple[Any, ...], Event | FastEvent], tuple[Any, ...]]:
     """What a record keeps of an event for scaled points: the value of each of ``per_fields``,
     None where the fact leaves it out, from the event's row (of ``names``) and the event."""
-    if len(per_fields) >= 2 and set(per_fields) <= set(names):
-        # copied from the row (itemgetter of two or more positions gives a tuple in one call)
-        copied = operator.itemgetter(*(names.index(name) for name in per_fields))
+    copied = _copied_values(names, per_fields)
+    if copied is not None:
         return lambda row, event: copied(row)
     # else a row of their own, in their order: a row holds what the fact holds, None for the rest
     own_names, own_row = row_projector(per_fields)
@@ -358,11 +358,35 @@ def scaled_values(names: Sequence[str], per_fields: tuple[str, ...]) -> Callable
     return values
 
 
+def _copied_values(names: Sequence[str], per_fields: tuple[str, ...]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]] | None:
+    """The values of ``per_fields`` read from a row of ``names`` in one call, where a row holds
+    them all and they are two or more (itemgetter of one position gives no tuple)."""
+    if len(per_fields) >= 2 and set(per_fields) <= set(names):
+        return operator.itemgetter(*(names.index(name) for name in per_fields))
+    return None
+
+
+def scaled_columns(
+    names: Sequence[str], per_fields: tuple[str, ...]
+) -> Callable[[list[tuple[Any, ...]], Sequence[Event | FastEvent]], Iterable[tuple[Any, ...]]]:
+    """``scaled_values`` of a batch: its events' rows and the events, in the same order."""
+    copied = _copied_values(names, per_fields)
+    if copied is not None:
+        return lambda rows, events: map(copied, rows)
+    values = scaled_values(names, per_fields)
+    return lambda rows, events: map(values, rows, events)
+
+
+_EVENT_ID = operator.attrgetter("event_id")
+
+
 def prepare(chunks: Iterable[Sequence[Event | FastEvent]], bounds: Bounds, counters: dict[str, int]) -> Iterator[Prepared]:
     """Events in date order, each reduced to its fact and its record (``Scorer.add`` checks
     for repeats). FastEvents only where ``rows_suffice(bounds)``: the rest hands on whole Events."""
-    names, row_of = row_projector(bounds.fields)
-    values_of = scaled_values(names, bounds.per_fields)
+    names, _ = row_projector(bounds.fields)
+    rows_of = rows_projector(bounds.fields)
+    values_of = scaled_columns(names, bounds.per_fields)
+    repeat = itertools.repeat
 
     first_period, length = bounds.first_period, bounds.period_days
     keep_from = math.inf if bounds.keep_from is None else bounds.keep_from
@@ -372,8 +396,8 @@ def prepare(chunks: Iterable[Sequence[Event | FastEvent]], bounds: Bounds, count
     last_day = bounds.first_day
     may_be_leg = _leg_tests(bounds)
     for groups in ordered_chunks(chunks, bounds.first_day, bounds.last_day, bounds.chunk_size, bounds.reorder_days, counters):
-        rows = []
-        records = []
+        rows: list[tuple[Any, ...]] = []
+        records: list[_RecordTuple] = []
         kept: list[Event] = []
         packed: list[tuple[str, bytes]] = []
         periods: dict[int, int] = defaultdict(int)
@@ -386,12 +410,13 @@ def prepare(chunks: Iterable[Sequence[Event | FastEvent]], bounds: Bounds, count
             elif may_be_leg is not None:
                 # a year of them, whole, would be the bulk of memory; as JSON, a fifth of it
                 packed.extend((event.event_id, event.model_dump_json().encode()) for event in cast(list[Event], events) if may_be_leg(day, event))
-            for event in events:
-                row = row_of(event)
-                rows.append(row)
-                # the record: what scoring a firing reads of an event (see scorer._RecordTuple);
-                # a FastEvent has the attributes the source weight reads
-                records.append((event.event_id, day, period, cached_source_weight(cast(Event, event)), values_of(row, event)))
+            # a day's rows and records a field at a time (see facts.rows_projector). The record:
+            # what scoring a firing reads of an event (see scorer._RecordTuple); a FastEvent has
+            # the attributes the source weight reads
+            day_rows = rows_of(events, day)
+            rows += day_rows
+            weights = source_weights(cast(list[Event], events))
+            records += zip(map(_EVENT_ID, events), repeat(day), repeat(period), weights, values_of(day_rows, events), strict=False)  # repeat() is endless
         last_day = dt.date.fromordinal(groups[-1][0])
         yield Prepared(rows, records, periods, counters["read"], last_day, kept, packed, watched[:])
         watched.clear()

@@ -16,6 +16,7 @@ in, or on how the rules are split between processes.
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -44,8 +45,23 @@ _VALUES: Final = 4
 # What scoring a firing reads of an event: its id, day, period (its first day), source weight and the
 # values points scale by (in ``Scorer.per_fields`` order, None where absent); built by ``reader.prepare``.
 _RecordTuple = tuple[str, int, int, float, tuple[Any, ...]]
-_PERIOD_AND_WEIGHT: Final = operator.itemgetter(_PERIOD, _WEIGHT)
 _FIRST: Final = operator.itemgetter(0)
+_ID_OF: Final = operator.itemgetter(_ID)
+_PERIOD_OF: Final = operator.itemgetter(_PERIOD)
+_WEIGHT_OF: Final = operator.itemgetter(_WEIGHT)
+_VALUES_OF: Final = operator.itemgetter(_VALUES)
+# A firing completes with its leg of the latest day, then the highest id (``_completion_order``):
+# the larger of the legs' (day, id, period) triples, whose last item is then its period.
+_COMPLETION: Final = operator.itemgetter(_DAY, _ID, _PERIOD)
+_PERIOD_OF_COMPLETION: Final = operator.itemgetter(2)
+
+
+def _leg_records(records: Mapping[str, _RecordTuple], tuples: Sequence[tuple[str, ...]]) -> list[list[_RecordTuple]]:
+    """The records of the firings' legs, a leg at a time: the n-th list holds each firing's
+    n-th leg (every firing of a rule has one id per leg)."""
+    if len(tuples[0]) == 1:
+        return [list(map(records.__getitem__, map(_FIRST, tuples)))]
+    return [list(map(records.__getitem__, column)) for column in zip(*tuples, strict=True)]
 
 
 
@@ -105,6 +121,21 @@ def cached_source_weight(event: Event) -> float:
             _WEIGHTS.clear()
         weight = _WEIGHTS[key] = source_weight(event)
     return weight
+
+
+_SOURCES = operator.attrgetter("sources")
+
+
+def source_weights(events: Sequence[Event]) -> list[float]:
+    """``cached_source_weight`` of each event, the cache keys made and read by C-level maps
+    (an event's key: its sources' names and grades)."""
+    keys = list(map(tuple, map(map, itertools.repeat(_SOURCE_GRADE), map(_SOURCES, events))))
+    weights: list[Any] = list(map(_WEIGHTS.get, keys))
+    if None in weights:
+        for n, weight in enumerate(weights):
+            if weight is None:
+                weights[n] = cached_source_weight(events[n])
+    return weights
 
 
 def per_fields_of(pack: RulePack) -> tuple[str, ...]:
@@ -169,12 +200,19 @@ class Scorer:
         """Keep the records; an event id already kept is a second record of one event (E411).
 
         The records kept are those of the longest pattern window, which is as far back as a
-        repeat could change the scores: the check costs one look-up here, where a set of its
-        own in the reader process cost two microseconds an event."""
+        repeat could change the scores: the check is the dict's own growth (a batch at a time,
+        in C), where a set of its own in the reader process cost two microseconds an event."""
         kept, by_age = self.records, self.by_age
-        for record in records:
-            event_id = record[_ID]
-            if event_id in kept:
+        records = records if isinstance(records, list) else list(records)
+        ids = list(map(_ID_OF, records))
+        before = len(kept)
+        kept.update(zip(ids, records, strict=True))  # a batch at a time, in C
+        if len(kept) - before == len(ids):
+            by_age.extend(records)
+            return
+        seen = set(map(_ID_OF, by_age))  # what was kept before: which id is the first repeat
+        for event_id in ids:
+            if event_id in seen:
                 raise InputError(
                     [
                         Issue(
@@ -184,8 +222,8 @@ class Scorer:
                         )
                     ]
                 )
-            kept[event_id] = record
-            by_age.append(record)
+            seen.add(event_id)
+        by_age.extend(records)  # not reached: a batch that does not grow the dict repeats an id
 
     def score(self, found: Mapping[str, Sequence[tuple[str, ...]]], observer: Callable[[str, tuple[str, ...]], None] | None = None) -> int:
         """Score firings given as event-id tuples per rule id (``Matcher.feed_by_rule``)."""
@@ -202,51 +240,38 @@ class Scorer:
                 for event_ids in tuples:
                     for rule in group:
                         observer(rule.rule.id, event_ids)
-            if not self._fixed[rule_id]:
-                # Scaled points depend on the legs' scaling values only: such firings are
-                # counted by period, weakest source weight and the legs' values, and turned
-                # into points once per distinct count in ``totals_now`` (integer units, so the
-                # totals are the same as firing by firing).
-                scaled, scales = self.scaled, self._scales[rule_id]
-                for event_ids in tuples:
-                    legs = [records[event_id] for event_id in event_ids]
-                    completing = max(legs, key=_completion_order)
-                    if completing[_PERIOD] >= first_period:
-                        values = tuple([legs[leg][_VALUES][at] for leg, at in scales])
-                        counted_as = (completing[_PERIOD], rule_id, min(leg[_WEIGHT] for leg in legs), values)
-                        scaled[counted_as] = scaled.get(counted_as, 0) + 1
+            if not tuples:
                 continue
-            # Fixed points: count firings by period and source weight (see the class docstring).
-            # A firing belongs to the period of the leg that completed it, and counts with its
-            # weakest leg's source weight. Pairs, most of a dense feed's firings, are worked
-            # out inline and counted by Counter in C.
-            if tuples and len(tuples[0]) == 1:
-                # single-event rules (every tuple of a rule has one id per leg): the records'
-                # (period, weight) pairs counted without a line of Python per firing
-                counts = Counter(map(_PERIOD_AND_WEIGHT, map(records.__getitem__, map(_FIRST, tuples))))
-                for (period, weight), times in counts.items():
-                    if period >= first_period:
+            # Every firing of a rule has one id per leg. Its legs' records are read a leg (a
+            # column) at a time, and what it counts by (the period of the leg that completes it,
+            # the weakest leg's source weight, for scaled points the values they read) worked out
+            # by C-level maps and counted by Counter: no line of Python per firing.
+            legs = _leg_records(records, tuples)
+            if len(legs) == 1:
+                periods: Iterable[int] = map(_PERIOD_OF, legs[0])
+                weights: Iterable[float] = map(_WEIGHT_OF, legs[0])
+            else:
+                # a firing belongs to the period of the leg that completed it: latest day, then
+                # highest id (max of (day, id, period) triples; ids differ, so period never decides)
+                periods = map(_PERIOD_OF_COMPLETION, map(max, *(map(_COMPLETION, leg) for leg in legs)))
+                weights = map(min, *(map(_WEIGHT_OF, leg) for leg in legs))
+            if self._fixed[rule_id]:
+                # Fixed points: counted by period and source weight (see the class docstring).
+                for (period, weight), times in Counter(zip(periods, weights, strict=True)).items():
+                    if period >= first_period:  # earlier: history the pattern windows needed
                         key = (period, rule_id, weight)
                         tally[key] = tally.get(key, 0) + times
                 continue
-            counted: list[tuple[int, float]] = []
-            add = counted.append
-            for event_ids in tuples:
-                if len(event_ids) == 2:
-                    first_id, second_id = event_ids
-                    first, second = records[first_id], records[second_id]
-                    first_day, second_day = first[_DAY], second[_DAY]
-                    completing = second if second_day > first_day or (second_day == first_day and second_id > first_id) else first
-                    weight = first[_WEIGHT] if first[_WEIGHT] < second[_WEIGHT] else second[_WEIGHT]
-                else:
-                    legs = [records[event_id] for event_id in event_ids]
-                    completing = max(legs, key=_completion_order)
-                    weight = min(leg[_WEIGHT] for leg in legs)
-                add((completing[_PERIOD], weight))
-            for (period, weight), times in Counter(counted).items():
-                if period >= first_period:  # earlier: history the pattern windows needed
-                    key = (period, rule_id, weight)
-                    tally[key] = tally.get(key, 0) + times
+            # Scaled points depend on the legs' scaling values only: such firings are counted by
+            # period, weakest source weight and the legs' values, and turned into points once
+            # per distinct count in ``totals_now`` (integer units, so the totals are the same as
+            # firing by firing).
+            scaled, scales = self.scaled, self._scales[rule_id]
+            values = zip(*(map(operator.itemgetter(at), map(_VALUES_OF, legs[leg])) for leg, at in scales), strict=True) if scales else itertools.repeat(())
+            for (period, weight, read), times in Counter(zip(periods, weights, values, strict=False)).items():  # values may be repeat(())
+                if period >= first_period:
+                    counted_as = (period, rule_id, weight, read)
+                    scaled[counted_as] = scaled.get(counted_as, 0) + times
         self.fired += fired
         return fired
 

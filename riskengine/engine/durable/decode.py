@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from riskengine.engine.durable.layout import MAX_LEGS
 
@@ -36,6 +37,13 @@ def decode(message: str, legs: int | Sequence[int]) -> tuple[str, int, list[tupl
     """``(rule letter, rule number, fact ids of each result)`` of one action message. ``legs``
     is the number of facts per result, or a list giving it per rule number. Results on facts
     that are not ours (the session's own state object) are left out."""
+    letter, rule, found = decode_mapped(message, legs, int)
+    return letter, rule, found
+
+
+def decode_mapped(message: str, legs: int | Sequence[int], to: Callable[[int], Any]) -> tuple[str, int, list[tuple[Any, ...]]]:
+    """``decode``, each fact id given as ``to(id)`` (what the caller files it under), each
+    id mapped by one C-level ``map`` instead of a tuple of ids mapped per result."""
     head = _HEAD.match(message)
     if head is not None:
         letter, rule = head.group(1), int(head.group(2))
@@ -44,8 +52,10 @@ def decode(message: str, legs: int | Sequence[int]) -> tuple[str, int, list[tupl
         if n >= 1 and ids and len(ids) % n == 0:
             results = len(ids) // n
             if all(message.count(opening) == results for opening in _openings(n)):
-                return letter, rule, list(zip(*[map(int, ids)] * n, strict=True))  # consecutive groups of n
-    return _decode_json(message)
+                mapped = map(int, ids) if to is int else map(to, map(int, ids))
+                return letter, rule, list(zip(*[mapped] * n, strict=True))  # consecutive groups of n
+    letter, rule, found = _decode_json(message)
+    return letter, rule, found if to is int else [tuple(map(to, ids)) for ids in found]
 
 
 @functools.lru_cache(maxsize=MAX_LEGS + 1)
@@ -56,4 +66,4 @@ def _openings(n: int) -> tuple[str, ...]:
     return ('{"a0":{"id": ', *(f'}},"a{k}":{{"id": ' for k in range(1, n)))
 
 
-__all__ = ["CAP", "decode"]
+__all__ = ["CAP", "decode", "decode_mapped"]

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from riskengine.core.errors import EngineLimitError
 from riskengine.engine.base import MatchStats
 from riskengine.engine.durable import fallback
-from riskengine.engine.durable.decode import CAP, decode
+from riskengine.engine.durable.decode import CAP, decode, decode_mapped
 from riskengine.engine.durable.fallback import kind
 from riskengine.engine.durable.layout import EXACT_INT, MAX_EXPRESSIONS, MAX_FACT_KEYS
 from riskengine.engine.durable.session import FactIds, Ruleset
@@ -279,6 +279,8 @@ class PatternStage:
                     listens[c] = window
         self._legs = [len(plan.patterns[r].flags) for r in rule_of]
         self._join_kinds = [(name, plan.join_key(name), field_kind(name), is_date(name)) for name in plan.join_fields]
+        # whether some rule's joins are checked in Python (on the results' fact ids, not events')
+        self._python_joins = any(pattern.python_joins for pattern in plan.patterns)
         self._routes: dict[tuple[int, ...], list[tuple[int, dict[str, bool], int | None, tuple[str, ...], tuple[int, ...]]]] = {}
         self._layouts: dict[tuple[str, ...], RowLayout] = {}
         # Each candidate's durable id, unique by id hash among all held (see session.FactIds):
@@ -414,6 +416,7 @@ class PatternStage:
         stats.late += late
         patterns = self.plan.patterns
         id_of = event_of.__getitem__
+        python_joins = self._python_joins
         for s, docs in enumerate(per_set):
             if not docs:
                 continue
@@ -441,13 +444,19 @@ class PatternStage:
             docs = sent
             # Legs hold no $or, so durable fires each tuple once: no de-duplication needed.
             for message in self.rulesets[s].assert_facts(docs, stats, self.ids.hashes):
-                letter, number, results = decode(message, self._legs)
-                if letter != "r":
-                    continue  # the marker
-                pattern = patterns[self._rule_of[number]]
-                if pattern.python_joins:
-                    results = [seqs for seqs in results if self._python_joins_hold(pattern.python_checks, seqs)]
-                ids = [tuple(map(id_of, seqs)) for seqs in results]
+                if not python_joins:  # the event ids of each result straight from the message
+                    letter, number, ids = decode_mapped(message, self._legs, id_of)
+                    if letter != "r":
+                        continue  # the marker
+                    pattern = patterns[self._rule_of[number]]
+                else:
+                    letter, number, results = decode(message, self._legs)
+                    if letter != "r":
+                        continue
+                    pattern = patterns[self._rule_of[number]]
+                    if pattern.python_joins:
+                        results = [seqs for seqs in results if self._python_joins_hold(pattern.python_checks, seqs)]
+                    ids = [tuple(map(id_of, seqs)) for seqs in results]
                 for rule_id in pattern.rule_ids:
                     found[rule_id].extend(ids)
         self._forget()
