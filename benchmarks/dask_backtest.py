@@ -26,7 +26,6 @@ as much about the neighbours as about the code.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import json
 import os
@@ -43,6 +42,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate
+from process_tree import adopt_orphans, reap_orphans, tree_cpu
 
 REPO = Path(__file__).resolve().parent.parent
 FIRST, LAST = "2022-W08", "2025-W27"
@@ -156,46 +156,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _become_subreaper() -> bool:
-    """Make this process adopt its orphaned descendants (Linux), so that their CPU time reaches
-    RUSAGE_CHILDREN: local workers forked by multiprocessing's fork server are children of that
-    server, not of the run's process, and the server is not reaped before the run ends."""
-    try:
-        import ctypes
-
-        return bool(ctypes.CDLL(None).prctl(36, 1, 0, 0, 0) == 0)  # PR_SET_CHILD_SUBREAPER
-    except (OSError, AttributeError):
-        return False
-
-
-def _reap_orphans(keep: set[int]) -> None:
-    """Wait for every adopted descendant (a fork server ends soon after its parent)."""
-    import psutil
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        orphans = [p.pid for p in psutil.Process().children() if p.pid not in keep]
-        if not orphans:
-            return
-        for pid in orphans:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
-
-
-def _tree_cpu() -> float:
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
-
-
 def run(config: str, feed: Path, root: Path, repeat: int, block_bytes: int | None = None) -> list[dict[str, Any]]:
     env = {**os.environ, "PYTHONPATH": str(root)}
     runs = []
-    adopting = _become_subreaper()
+    adopting = adopt_orphans()
     for _ in range(repeat):
         cluster = SimulatedCluster(int(config.removeprefix("cluster")), env) if config.startswith("cluster") else None
         try:
             before = cluster.cpu() if cluster else 0.0
-            tree_before = _tree_cpu()
+            tree_before = tree_cpu()
             with tempfile.TemporaryDirectory() as folder:
                 command = [sys.executable, __file__, "--child", config, "--feed", str(feed), "--out", f"{folder}/out.csv", "--root", str(root)]
                 if cluster:
@@ -207,8 +176,8 @@ def run(config: str, feed: Path, root: Path, repeat: int, block_bytes: int | Non
                     raise SystemExit(f"{config} failed:\n{done.stderr[-3000:]}")
                 measured = json.loads(done.stdout.strip().splitlines()[-1])
             if adopting:
-                _reap_orphans({p.pid for p in cluster.procs} if cluster else set())
-            measured["cpu_tree"] = _tree_cpu() - tree_before  # the run's process and all it started
+                reap_orphans({p.pid for p in cluster.procs} if cluster else set())
+            measured["cpu_tree"] = tree_cpu() - tree_before  # the run's process and all it started
             measured["cpu_cluster"] = cluster.cpu() - before if cluster else 0.0
         finally:
             if cluster:
