@@ -180,6 +180,20 @@ def test_merge_action_texts() -> None:
     assert merge_action_texts([f"{n:,} armed groups fought in Sudan in 30 days: map them." for n in (1500, 15, 16, 14, 13, 12, 11)]) == (
         "11 to 1,500 armed groups fought in Sudan in 30 days: map them."
     )
+    # Read on a real Somalia export (2026-W13): the advice differs in its place, the facts in a
+    # count or not at all; a place in the middle of the advice; a list whose phrases share their
+    # first words in groups. Each had read as whole sentences repeated after "Also:" or ";".
+    armed = [(61, "Kunyo Barrow"), (61, "Waajid"), (60, "Awdheegle"), (60, "Mubaarak"), (61, "Shaw"), (60, "Doon")]
+    assert merge_action_texts([f"{n} armed groups fought in Somalia in 30 days: more parties; map who holds {p}." for n, p in armed]) == (
+        "60 to 61 armed groups fought in Somalia in 30 days: more parties; map who holds Kunyo Barrow, Waajid, Awdheegle, Mubaarak, Shaw and 1 more."
+    )
+    assert merge_action_texts([f"Check backup power in {p}; plan for outages lasting days." for p in ("Sheebaab", "Baidoa")]) == (
+        "Check backup power in Sheebaab and Baidoa; plan for outages lasting days."
+    )
+    attackers = ["Al Shabaab", "Al Shabaab", "Pirates (Somalia)", "Al Shabaab"]
+    assert merge_action_texts([f"{a} attacked civilians at {p}: track it." for a, p in zip(attackers, ("Shaw", "Tugaarrey", "Eyl", "Moqokori"), strict=True)]) == (
+        "Al Shabaab attacked civilians at Shaw, Tugaarrey and Moqokori; Pirates (Somalia) attacked civilians at Eyl: track it."
+    )
 
 
 def test_an_action_from_several_firings_names_each_largest_first_not_by_source_weight() -> None:

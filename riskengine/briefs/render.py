@@ -1218,29 +1218,81 @@ def _common_words(phrases: Sequence[str], *, from_end: bool = False) -> int:
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})*|[0-9]+")
 
 
-def _named_list(every: Sequence[str]) -> str:
+def _named_list(every: Sequence[str], *, group: bool = True) -> str:
     """Phrases that differ only between common leading words and common trailing words name the
     differences once: "Rioting in Agabar, Carmo and Hargeysa", "Casualties in Balade and Xagar were
     reported without figures", a count as its range ("reached 7 to 8 regions"); others are joined
-    with semicolons. The first MAX_RELATED are named, the rest counted."""
+    with semicolons, those that share their first three words named together ("Al Shabaab
+    attacked civilians at Shaw and Tugaarrey; Pirates attacked civilians at ..."). The first
+    MAX_RELATED are named, the rest counted."""
+    counted = _count_range(every)
+    if counted is not None:
+        return counted
     phrases, rest = every[:MAX_RELATED], len(every) - MAX_RELATED
     lead = _common_words(phrases)
     trail = min(_common_words(phrases, from_end=True), min(len(p.split()) for p in phrases) - lead)
     words = [p.split() for p in phrases]
     middles = [" ".join(w[lead : len(w) - trail]) for w in words]
-    if len(phrases) < 2 or not all(middles):
-        return _listed(list(phrases), rest, "; ")
+    if len(phrases) > 1 and lead >= 2 and all(middles):
+        ending = " " + " ".join(words[0][len(words[0]) - trail :]) if trail else ""
+        return " ".join(words[0][:lead]) + " " + _listed(middles, rest) + ending
+    if group and len(phrases) > 2:
+        groups: list[list[str]] = []
+        for phrase in phrases:
+            home = next((g for g in groups if _common_words([g[0], phrase]) >= 3), None)
+            if home is None:
+                groups.append([phrase])
+            else:
+                home.append(phrase)
+        if len(groups) < len(phrases):
+            return _listed([g[0] if len(g) == 1 else _named_list(g, group=False) for g in groups], rest, "; ")
+    return _listed(list(phrases), rest, "; ")
+
+
+def _count_range(every: Sequence[str]) -> str | None:
+    """Phrases that differ only in one whole number ("reached 8 regions", "reached 7 regions": one
+    count taken on different days) as that number's range over all of them, not "8 and 7
+    regions", which reads as two sets; None for other phrases."""
+    if len(every) < 2:
+        return None
+    lead = _common_words(every)
+    trail = min(_common_words(every, from_end=True), min(len(p.split()) for p in every) - lead)
+    words = [p.split() for p in every]
+    middles = [" ".join(w[lead : len(w) - trail]) for w in words]
+    if lead + trail < 2 or not all(_WHOLE_NUMBER.fullmatch(m) for m in middles):
+        return None
+    counts = [int(m.replace(",", "")) for m in middles]
     start = " ".join(words[0][:lead]) + " " if lead else ""
     ending = " " + " ".join(words[0][len(words[0]) - trail :]) if trail else ""
-    # one count taken on different days ("reached 8 regions", "reached 7 regions"): a range over
-    # every firing, not "8 and 7 regions", which reads as two sets
-    every_middle = [" ".join(w[lead : len(w) - trail]) for w in (p.split() for p in every)]
-    counts = [int(m.replace(",", "")) for m in every_middle if _WHOLE_NUMBER.fullmatch(m)]
-    if len(counts) == len(every) and lead + trail >= 2:
-        return f"{start}{min(counts):,} to {max(counts):,}{ending}"
-    if lead >= 2:
-        return start + _listed(middles, rest) + ending
-    return _listed(list(phrases), rest, "; ")
+    return f"{start}{min(counts):,} to {max(counts):,}{ending}"
+
+
+_TRAILING_MARKS = ",;:"
+
+
+def _merged_ends(texts: Sequence[str]) -> str | None:
+    """Texts that share at least three leading words, their trailing words and their final mark,
+    and differ in a few words between (a place): the differences listed once ("check backup power
+    ... in Sheebaab and Baidoa; plan for outages lasting days."); None for other texts."""
+    end = texts[0][-1] if texts[0][-1] in ".!?" else ""
+    if end and not all(t.endswith(end) for t in texts):
+        return None
+    bodies = [t[: len(t) - len(end)] for t in texts]
+    lead = _common_words(bodies)
+    trail = min(_common_words(bodies, from_end=True), min(len(b.split()) for b in bodies) - lead)
+    words = [b.split() for b in bodies]
+    middles = [w[lead : len(w) - trail] for w in words]
+    if lead < 3 or not all(middles) or any(len(m) > 6 for m in middles):
+        return None
+    named = [" ".join(m) for m in middles]
+    # a mark every middle ends with belongs after the list ("in Sheebaab;" / "in Baidoa;")
+    mark = named[0][-1] if named[0][-1] in _TRAILING_MARKS and all(n.endswith(named[0][-1]) for n in named) else ""
+    if mark:
+        named = [n[:-1] for n in named]
+        if not all(named):
+            return None
+    ending = mark + (" " + " ".join(words[0][len(words[0]) - trail :]) if trail else "")
+    return " ".join(words[0][:lead]) + " " + _listed(named[:MAX_RELATED], len(named) - MAX_RELATED) + ending + end
 
 
 def merge_action_texts(texts: Sequence[str]) -> str:
@@ -1249,8 +1301,11 @@ def merge_action_texts(texts: Sequence[str]) -> str:
     - texts that differ only before their first ': ' become one sentence ("35 people were
       hospitalised in Izhevsk; 14 people were hospitalised in Kyiv: check that hospitals there
       ..."), sharing their common leading words ("Rioting in Agabar and Carmo: keep staff ...");
-    - texts that differ only in their last few words name those once ("... map who controls the
-      routes to Gumare, Moqokori and Dhabad.");
+    - texts whose facts (before ': ') are alike or differ only in a count, and whose advice differs
+      in a few words, name those once ("60 to 61 armed groups fought in Somalia in 30 days: ...;
+      map who holds Kunyo Barrow, Waajid and Mubaarak.");
+    - texts that differ only in a few words between common leading and trailing words name
+      those once ("... map who controls the routes to Gumare, Moqokori and Dhabad.");
     - otherwise the largest leads and the others follow after "Also:".
 
     A busy week fires one rule thousands of times: the five largest are named, the rest counted."""
@@ -1259,16 +1314,17 @@ def merge_action_texts(texts: Sequence[str]) -> str:
         return unique[0]
     shown, rest = unique[:MAX_RELATED], len(unique) - MAX_RELATED
     split = [t.split(": ", 1) for t in unique]
-    if all(len(p) == 2 for p in split) and len({p[1] for p in split}) == 1:
-        return _named_list([p[0] for p in split]) + ": " + split[0][1]
-    end = unique[0][-1] if unique[0][-1] in ".!?" else ""
-    bodies = [t[: len(t) - len(end)] if end and t.endswith(end) else None for t in unique]
-    if all(b is not None for b in bodies):
-        words = [str(b).split() for b in bodies]
-        common = _common_words([str(b) for b in bodies])
-        tails = [" ".join(w[common:]) for w in words]
-        if common >= 3 and all(tails) and all(len(w) - common <= 6 for w in words):
-            return " ".join(words[0][:common]) + " " + _listed(tails[:MAX_RELATED], rest) + end
+    if all(len(p) == 2 for p in split):
+        facts, advice = [p[0] for p in split], [p[1] for p in split]
+        if len(set(advice)) == 1:
+            return _named_list(facts) + ": " + advice[0]
+        fact = facts[0] if len(set(facts)) == 1 else _count_range(facts)
+        said = _merged_ends(list(dict.fromkeys(advice))) if fact is not None else None
+        if fact is not None and said is not None:
+            return fact + ": " + said
+    merged = _merged_ends(unique)
+    if merged is not None:
+        return merged
     return shown[0] + " Also: " + " ".join(shown[1:]) + (f" And {rest:,} more." if rest > 0 else "")
 
 
