@@ -194,6 +194,11 @@ def test_merge_action_texts() -> None:
     assert merge_action_texts([f"{a} attacked civilians at {p}: track it." for a, p in zip(attackers, ("Shaw", "Tugaarrey", "Eyl", "Moqokori"), strict=True)]) == (
         "Al Shabaab attacked civilians at Shaw, Tugaarrey and Moqokori; Pirates (Somalia) attacked civilians at Eyl: track it."
     )
+    # a count the phrases share is said each time: "4 killed in Kunyo Barrow and Shaw" reads as 4 in all
+    assert merge_action_texts([f"4 killed in {p}: check care." for p in ("Kunyo Barrow", "Shaw")]) == "4 killed in Kunyo Barrow; 4 killed in Shaw: check care."
+    assert merge_action_texts([f"{n} killed in {p}: check care." for n, p in ((8, "Waqdariya"), (4, "Kunyo Barrow"), (4, "Shaw"))]) == (
+        "8 killed in Waqdariya; 4 killed in Kunyo Barrow; 4 killed in Shaw: check care."
+    )
 
 
 def test_an_action_from_several_firings_names_each_largest_first_not_by_source_weight() -> None:

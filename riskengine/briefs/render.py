@@ -1233,13 +1233,14 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
     trail = min(_common_words(phrases, from_end=True), min(len(p.split()) for p in phrases) - lead)
     words = [p.split() for p in phrases]
     middles = [" ".join(w[lead : len(w) - trail]) for w in words]
-    if len(phrases) > 1 and lead >= 2 and all(middles):
+    # "4 killed in Kunyo Barrow and Shaw" would read as 4 in all: a count shared is said each time
+    if len(phrases) > 1 and lead >= 2 and all(middles) and not _has_count(words[0][:lead]):
         ending = " " + " ".join(words[0][len(words[0]) - trail :]) if trail else ""
         return " ".join(words[0][:lead]) + " " + _listed(middles, rest) + ending
     if group and len(phrases) > 2:
         groups: list[list[str]] = []
         for phrase in phrases:
-            home = next((g for g in groups if _common_words([g[0], phrase]) >= 3), None)
+            home = next((g for g in groups if (n := _common_words([g[0], phrase])) >= 3 and not _has_count(phrase.split()[:n])), None)
             if home is None:
                 groups.append([phrase])
             else:
@@ -1247,6 +1248,10 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
         if len(groups) < len(phrases):
             return _listed([g[0] if len(g) == 1 else _named_list(g, group=False) for g in groups], rest, "; ")
     return _listed(list(phrases), rest, "; ")
+
+
+def _has_count(words: Sequence[str]) -> bool:
+    return any(_WHOLE_NUMBER.fullmatch(w.strip(",;:()")) for w in words)
 
 
 def _count_range(every: Sequence[str]) -> str | None:
