@@ -1218,6 +1218,33 @@ def _common_words(phrases: Sequence[str], *, from_end: bool = False) -> int:
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})*|[0-9]+")
 
 
+@dataclass(frozen=True)
+class _Aligned:
+    """Phrases split into the leading and trailing words they all share and what differs between."""
+
+    words: list[list[str]]
+    lead: int
+    trail: int
+
+    @property
+    def middles(self) -> list[str]:
+        return [" ".join(w[self.lead : len(w) - self.trail]) for w in self.words]
+
+    @property
+    def start(self) -> str:  # the shared leading words and a space, or nothing
+        return " ".join(self.words[0][: self.lead]) + " " if self.lead else ""
+
+    @property
+    def ending(self) -> str:  # a space and the shared trailing words, or nothing
+        return " " + " ".join(self.words[0][len(self.words[0]) - self.trail :]) if self.trail else ""
+
+
+def _aligned(phrases: Sequence[str]) -> _Aligned:
+    lead = _common_words(phrases)
+    trail = min(_common_words(phrases, from_end=True), min(len(p.split()) for p in phrases) - lead)
+    return _Aligned([p.split() for p in phrases], lead, trail)
+
+
 def _named_list(every: Sequence[str], *, group: bool = True) -> str:
     """Phrases that differ only between common leading words and common trailing words name the
     differences once: "Rioting in Agabar, Carmo and Hargeysa", "Casualties in Balade and Xagar were
@@ -1229,14 +1256,11 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
     if counted is not None:
         return counted
     phrases, rest = every[:MAX_RELATED], len(every) - MAX_RELATED
-    lead = _common_words(phrases)
-    trail = min(_common_words(phrases, from_end=True), min(len(p.split()) for p in phrases) - lead)
-    words = [p.split() for p in phrases]
-    middles = [" ".join(w[lead : len(w) - trail]) for w in words]
+    shared = _aligned(phrases)
+    middles = shared.middles
     # "4 killed in Kunyo Barrow and Shaw" would read as 4 in all: a count shared is said each time
-    if len(phrases) > 1 and lead >= 2 and all(middles) and not _has_count(words[0][:lead]):
-        ending = " " + " ".join(words[0][len(words[0]) - trail :]) if trail else ""
-        return " ".join(words[0][:lead]) + " " + _listed(middles, rest) + ending
+    if len(phrases) > 1 and shared.lead >= 2 and all(middles) and not _has_count(shared.words[0][: shared.lead]):
+        return shared.start + _listed(middles, rest) + shared.ending
     if group and len(phrases) > 2:
         groups: list[list[str]] = []
         for phrase in phrases:
@@ -1260,16 +1284,12 @@ def _count_range(every: Sequence[str]) -> str | None:
     regions", which reads as two sets; None for other phrases."""
     if len(every) < 2:
         return None
-    lead = _common_words(every)
-    trail = min(_common_words(every, from_end=True), min(len(p.split()) for p in every) - lead)
-    words = [p.split() for p in every]
-    middles = [" ".join(w[lead : len(w) - trail]) for w in words]
-    if lead + trail < 2 or not all(_WHOLE_NUMBER.fullmatch(m) for m in middles):
+    shared = _aligned(every)
+    middles = shared.middles
+    if shared.lead + shared.trail < 2 or not all(_WHOLE_NUMBER.fullmatch(m) for m in middles):
         return None
     counts = [int(m.replace(",", "")) for m in middles]
-    start = " ".join(words[0][:lead]) + " " if lead else ""
-    ending = " " + " ".join(words[0][len(words[0]) - trail :]) if trail else ""
-    return f"{start}{min(counts):,} to {max(counts):,}{ending}"
+    return f"{shared.start}{min(counts):,} to {max(counts):,}{shared.ending}"
 
 
 _TRAILING_MARKS = ",;:"
@@ -1279,25 +1299,22 @@ def _merged_ends(texts: Sequence[str]) -> str | None:
     """Texts that share at least three leading words, their trailing words and their final mark,
     and differ in a few words between (a place): the differences listed once ("check backup power
     ... in Sheebaab and Baidoa; plan for outages lasting days."); None for other texts."""
+    if not all(texts):  # an empty advice ("Fact: ") has no end to share
+        return None
     end = texts[0][-1] if texts[0][-1] in ".!?" else ""
     if end and not all(t.endswith(end) for t in texts):
         return None
-    bodies = [t[: len(t) - len(end)] for t in texts]
-    lead = _common_words(bodies)
-    trail = min(_common_words(bodies, from_end=True), min(len(b.split()) for b in bodies) - lead)
-    words = [b.split() for b in bodies]
-    middles = [w[lead : len(w) - trail] for w in words]
-    if lead < 3 or not all(middles) or any(len(m) > 6 for m in middles):
+    shared = _aligned([t[: len(t) - len(end)] for t in texts])
+    if shared.lead < 3 or any(not 0 < len(w) - shared.lead - shared.trail <= 6 for w in shared.words):
         return None
-    named = [" ".join(m) for m in middles]
+    named = shared.middles
     # a mark every middle ends with belongs after the list ("in Sheebaab;" / "in Baidoa;")
     mark = named[0][-1] if named[0][-1] in _TRAILING_MARKS and all(n.endswith(named[0][-1]) for n in named) else ""
     if mark:
         named = [n[:-1] for n in named]
         if not all(named):
             return None
-    ending = mark + (" " + " ".join(words[0][len(words[0]) - trail :]) if trail else "")
-    return " ".join(words[0][:lead]) + " " + _listed(named[:MAX_RELATED], len(named) - MAX_RELATED) + ending + end
+    return shared.start + _listed(named[:MAX_RELATED], len(named) - MAX_RELATED) + mark + shared.ending + end
 
 
 def merge_action_texts(texts: Sequence[str]) -> str:
