@@ -194,11 +194,24 @@ def test_merge_action_texts() -> None:
     assert merge_action_texts([f"{a} attacked civilians at {p}: track it." for a, p in zip(attackers, ("Shaw", "Tugaarrey", "Eyl", "Moqokori"), strict=True)]) == (
         "Al Shabaab attacked civilians at Shaw, Tugaarrey and Moqokori; Pirates (Somalia) attacked civilians at Eyl: track it."
     )
-    # a count the phrases share is said each time: "4 killed in Kunyo Barrow and Shaw" reads as 4 in all
-    assert merge_action_texts([f"4 killed in {p}: check care." for p in ("Kunyo Barrow", "Shaw")]) == "4 killed in Kunyo Barrow; 4 killed in Shaw: check care."
+    # a count the phrases share is said for each place: "4 killed in Kunyo Barrow and Shaw" reads as
+    # 4 in all, and "1 killed in Omdurman; 1 killed in El Geneina; 1 killed in Katur" (a real Sudan
+    # export, 2023-W06) as a list of sentences
+    assert merge_action_texts([f"4 killed in {p}: check care." for p in ("Kunyo Barrow", "Shaw")]) == "4 killed in each of Kunyo Barrow and Shaw: check care."
     assert merge_action_texts([f"{n} killed in {p}: check care." for n, p in ((8, "Waqdariya"), (4, "Kunyo Barrow"), (4, "Shaw"))]) == (
-        "8 killed in Waqdariya; 4 killed in Kunyo Barrow; 4 killed in Shaw: check care."
+        "8 killed in Waqdariya; 4 killed in each of Kunyo Barrow and Shaw: check care."
     )
+    assert merge_action_texts([f"1 killed in {p} ({k}): care." for p, k in (("Omdurman", "excessive force"), ("Katur", "attack"), ("Nertiti", "attack"))]) == (
+        "1 killed in each of Omdurman (excessive force), Katur (attack) and Nertiti (attack): care."
+    )
+    # ... but not where the count is not a count of that place's
+    assert merge_action_texts([f"4 drones hit {p}: check." for p in ("Kyiv", "Lviv")]) == "4 drones hit Kyiv; 4 drones hit Lviv: check."
+    # an event noun before a list of places is plural (a real Sudan export: "Protest in Khartoum,
+    # Omdurman, Um Badda ..."); a noun that is not an event's, or a mass noun, is left as it is
+    assert merge_action_texts([f"Protest in {p}: allow for delays." for p in ("Khartoum", "Omdurman", "Aqiq")]) == "Protests in Khartoum, Omdurman and Aqiq: allow for delays."
+    assert merge_action_texts([f"Armed clash near {p}: x." for p in ("Guldo", "Nyala")]) == "Armed clashes near Guldo and Nyala: x."
+    assert merge_action_texts([f"Air/drone strike at {p}: x." for p in ("Izhevsk", "Kyiv")]) == "Air/drone strikes at Izhevsk and Kyiv: x."
+    assert merge_action_texts([f"Rioting in {p}: x." for p in ("Agabar", "Carmo")]) == "Rioting in Agabar and Carmo: x."
 
 
 def test_an_action_from_several_firings_names_each_largest_first_not_by_source_weight() -> None:

@@ -38,6 +38,14 @@ from riskengine.core.sandbox import render_text
         ("Civilians (Sudan)", "civilians in Sudan"),
         ("Unidentified Armed Group (Ukraine)", "an unidentified armed group in Ukraine"),
         ("Refugees/IDPs (Sudan)", "refugees/IDPs in Sudan"),
+        ("Pirates (Somalia)", "pirates in Somalia"),
+        ("Sole Perpetrator (Kenya)", "a sole perpetrator in Kenya"),
+        # militias named by their community (a real Sudan export: "The Darfur Communal Militia (Sudan) attacked")
+        ("Darfur Communal Militia (Sudan)", "a Darfur communal militia in Sudan"),
+        ("Fulani Ethnic Militia (Nigeria)", "a Fulani ethnic militia in Nigeria"),
+        ("Abgaal Clan Militia (Somalia)", "an Abgaal clan militia in Somalia"),
+        ("Unidentified Communal Militia (Sudan)", "an unidentified communal militia in Sudan"),
+        ("Communal Militia (Sudan)", "a communal militia in Sudan"),
         ("  European   Union ", "the European Union"),
     ],
 )

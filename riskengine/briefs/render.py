@@ -1258,13 +1258,17 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
     phrases, rest = every[:MAX_RELATED], len(every) - MAX_RELATED
     shared = _aligned(phrases)
     middles = shared.middles
-    # "4 killed in Kunyo Barrow and Shaw" would read as 4 in all: a count shared is said each time
-    if len(phrases) > 1 and shared.lead >= 2 and all(middles) and not _has_count(shared.words[0][: shared.lead]):
-        return shared.start + _listed(middles, rest) + shared.ending
+    if len(phrases) > 1 and shared.lead >= 2 and all(middles):
+        lead = shared.words[0][: shared.lead]
+        if not _has_count(lead):
+            return _plural_start(lead) + _listed(middles, rest) + shared.ending
+        # "4 killed in Kunyo Barrow and Shaw" would read as 4 in all: "in each of" says otherwise
+        if lead[-1] in _PLACE_PREPOSITIONS:
+            return shared.start + "each of " + _listed(middles, rest) + shared.ending
     if group and len(phrases) > 2:
         groups: list[list[str]] = []
         for phrase in phrases:
-            home = next((g for g in groups if (n := _common_words([g[0], phrase])) >= 3 and not _has_count(phrase.split()[:n])), None)
+            home = next((g for g in groups if (n := _common_words([g[0], phrase])) >= 3 and _can_share(phrase.split()[:n])), None)
             if home is None:
                 groups.append([phrase])
             else:
@@ -1276,6 +1280,29 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
 
 def _has_count(words: Sequence[str]) -> bool:
     return any(_WHOLE_NUMBER.fullmatch(w.strip(",;:()")) for w in words)
+
+
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "on", "around"})
+
+
+def _can_share(lead: Sequence[str]) -> bool:
+    # Phrases whose shared words hold a count are named together only as "N killed in each of".
+    return not _has_count(lead) or lead[-1] in _PLACE_PREPOSITIONS
+
+
+# Event nouns that a list of places makes plural: "Protests in Khartoum, Omdurman and Aqiq".
+_PLURAL_EVENT_NOUNS = re.compile(
+    r"(?i)(?:protest|strike|attack|clash|explosion|riot|demonstration|raid|ambush|battle|abduction|arrest|bombing)"
+)
+
+
+def _plural_start(lead: Sequence[str]) -> str:
+    """The shared leading words of a list of places ("Protest in"), their event noun made plural
+    when it comes right before the place's preposition ("Protests in"); others unchanged."""
+    words = list(lead)
+    if len(words) >= 2 and words[-1] in _PLACE_PREPOSITIONS and _PLURAL_EVENT_NOUNS.fullmatch(words[-2]):
+        words[-2] += "es" if words[-2].endswith(("sh", "ch", "s", "x")) else "s"
+    return " ".join(words) + " "
 
 
 def _count_range(every: Sequence[str]) -> str | None:

@@ -47,9 +47,13 @@ _PLURAL_HEADS: dict[str, str] = {
 # Generic groups ACLED files under a country in parentheses: "Protesters (Ukraine)".
 _GROUP = re.compile(
     r"^(Protesters|Rioters|Civilians|Refugees/IDPs|Prisoners|Journalists|Students|Farmers|Teachers|Health Workers"
-    r"|Labou?r Group|Unidentified Armed Group|Unidentified Military Forces|Private Security Forces|Communal Militia)"
+    r"|Labou?r Group|Unidentified Armed Group|Unidentified Military Forces|Private Security Forces|Communal Militia"
+    r"|Pirates|Sole Perpetrator|Women|Lawyers|Fishers|Traders|Local Administrators|Unidentified Gang)"
     r" \(([^()]+)\)$"
 )
+# ... and militias ACLED names by the community they draw on: "Darfur Communal Militia (Sudan)",
+# "Fulani Ethnic Militia (Nigeria)"; the community's name keeps its capitals.
+_COMMUNITY_MILITIA = re.compile(r"^((?:[A-Z][\w'’/-]*\s)+)(Communal|Ethnic|Clan|Tribal) Militia \(([^()]+)\)$")
 # Last words that make a name take "the": its head is a common noun (the European Union, the
 # Udmurt Republic, the Kupol Electromechanical Plant).
 _THE_LAST = frozenset(
@@ -121,6 +125,14 @@ def display_name(name: object, *, article: bool = True, capital: bool = False) -
     if institution:
         phrase = f"{institution.group(1).lower()} of {institution.group(2)}"
         return _capital(f"the {phrase}" if article else phrase, capital)
+    militia = _COMMUNITY_MILITIA.match(plain)
+    if militia:
+        community = militia.group(1).strip()
+        if community == "Unidentified":
+            community = "unidentified"
+        noun = f"{community} {militia.group(2).lower()} militia"
+        phrase = f"{noun} in {militia.group(3)}"
+        return _capital(f"{indefinite_article(noun)} {phrase}" if article else phrase, capital)
     group = _GROUP.match(plain)
     if group:
         noun = group.group(1)
