@@ -194,6 +194,18 @@ def test_merge_action_texts() -> None:
     assert merge_action_texts([f"{a} attacked civilians at {p}: track it." for a, p in zip(attackers, ("Shaw", "Tugaarrey", "Eyl", "Moqokori"), strict=True)]) == (
         "Al Shabaab attacked civilians at Shaw, Tugaarrey and Moqokori; Pirates (Somalia) attacked civilians at Eyl: track it."
     )
+    # ... and per place: counts over a window in several countries (a real South Asia 2015 export
+    # read "18 regions of India, 17 regions of India and 7 regions of Pakistan", and the armed
+    # groups' action as four sentences after "Also:")
+    assert merge_action_texts([f"Violence has reached {n} regions of {c} in 30 days: check." for n, c in ((18, "India"), (17, "India"), (7, "Pakistan"))]) == (
+        "Violence has reached 17 to 18 regions of India and 7 regions of Pakistan in 30 days: check."
+    )
+    groups = [(27, "India", "Pulwama"), (26, "India", "Bahraich"), (11, "Pakistan", "Lahore")]
+    assert merge_action_texts([f"{n} armed groups fought in {c} in 30 days: map who holds {p}." for n, c, p in groups]) == (
+        "26 to 27 armed groups fought in India in 30 days; 11 armed groups fought in Pakistan in 30 days: map who holds Pulwama, Bahraich and Lahore."
+    )
+    # counts of events are not a range: two attacks in one place are two figures
+    assert merge_action_texts([f"{n} killed in Lahore: check care." for n in (5, 3)]) == "5 killed in Lahore; 3 killed in Lahore: check care."
     # a count the phrases share is said for each place: "4 killed in Kunyo Barrow and Shaw" reads as
     # 4 in all, and "1 killed in Omdurman; 1 killed in El Geneina; 1 killed in Katur" (a real Sudan
     # export, 2023-W06) as a list of sentences

@@ -1252,9 +1252,9 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
     with semicolons, those that share their first three words named together ("Al Shabaab
     attacked civilians at Shaw and Tugaarrey; Pirates attacked civilians at ..."). The first
     MAX_RELATED are named, the rest counted."""
-    counted = _count_range(every)
-    if counted is not None:
-        return counted
+    every = _window_counts(every)
+    if len(every) == 1:
+        return every[0]
     phrases, rest = every[:MAX_RELATED], len(every) - MAX_RELATED
     shared = _aligned(phrases)
     middles = shared.middles
@@ -1305,11 +1305,32 @@ def _plural_start(lead: Sequence[str]) -> str:
     return " ".join(words) + " "
 
 
+# A count taken over a window ("reached 8 regions of Mali in 30 days"), so firings on different
+# days give the same count again, not counts of different things.
+_WINDOW_COUNT = re.compile(r"\b(?:in|over|within|during) (?:the (?:last|past) )?[0-9]+ (?:days|weeks|months)\b")
+
+
+def _window_counts(every: Sequence[str]) -> list[str]:
+    """The phrases, those that take a count over a window and differ only in that count each said
+    once as its range ("Violence has reached 17 to 18 regions of India", then "7 regions of
+    Pakistan"); a range is placed where the first of its phrases was. Counts of events ("3 killed
+    in Lahore", "5 killed in Lahore": two attacks) are not ranges."""
+    groups: dict[str, list[str]] = {}
+    for phrase in every:
+        key = _WHOLE_NUMBER.sub("#", phrase) if _WINDOW_COUNT.search(phrase) else phrase
+        groups.setdefault(key, []).append(phrase)
+    said: list[str] = []
+    for group in groups.values():
+        ranged = _count_range(group)
+        said.extend([ranged] if ranged is not None else list(dict.fromkeys(group)))
+    return said
+
+
 def _count_range(every: Sequence[str]) -> str | None:
     """Phrases that differ only in one whole number ("reached 8 regions", "reached 7 regions": one
     count taken on different days) as that number's range over all of them, not "8 and 7
     regions", which reads as two sets; None for other phrases."""
-    if len(every) < 2:
+    if len(set(every)) < 2:
         return None
     shared = _aligned(every)
     middles = shared.middles
@@ -1350,9 +1371,9 @@ def merge_action_texts(texts: Sequence[str]) -> str:
     - texts that differ only before their first ': ' become one sentence ("35 people were
       hospitalised in Izhevsk; 14 people were hospitalised in Kyiv: check that hospitals there
       ..."), sharing their common leading words ("Rioting in Agabar and Carmo: keep staff ...");
-    - texts whose facts (before ': ') are alike or differ only in a count, and whose advice differs
-      in a few words, name those once ("60 to 61 armed groups fought in Somalia in 30 days: ...;
-      map who holds Kunyo Barrow, Waajid and Mubaarak.");
+    - texts whose facts (before ': ') are alike or differ only in a count over a window (and in
+      its place), and whose advice differs in a few words, name those once ("60 to 61 armed groups
+      fought in Somalia in 30 days: ...; map who holds Kunyo Barrow, Waajid and Mubaarak.");
     - texts that differ only in a few words between common leading and trailing words name
       those once ("... map who controls the routes to Gumare, Moqokori and Dhabad.");
     - otherwise the largest leads and the others follow after "Also:".
@@ -1367,7 +1388,8 @@ def merge_action_texts(texts: Sequence[str]) -> str:
         facts, advice = [p[0] for p in split], [p[1] for p in split]
         if len(set(advice)) == 1:
             return _named_list(facts) + ": " + advice[0]
-        fact = facts[0] if len(set(facts)) == 1 else _count_range(facts)
+        counted = _window_counts(facts)
+        fact = counted[0] if len(counted) == 1 else _named_list(counted) if _WINDOW_COUNT.search(facts[0]) else None
         said = _merged_ends(list(dict.fromkeys(advice))) if fact is not None else None
         if fact is not None and said is not None:
             return fact + ": " + said
