@@ -46,6 +46,13 @@ from riskengine.core.sandbox import render_text
         ("Abgaal Clan Militia (Somalia)", "an Abgaal clan militia in Somalia"),
         ("Unidentified Communal Militia (Sudan)", "an unidentified communal militia in Sudan"),
         ("Communal Militia (Sudan)", "a communal militia in Sudan"),
+        ("Ghagha Communal Militia", "a Ghagha communal militia"),  # older exports name no country
+        # acronyms as said, in mixed case or hyphenated (a real South Asia 2015 export); the colon
+        # had also split the action's fact from its advice
+        ("JeM: Jaish-e-Mohammad", "Jaish-e-Mohammad"),
+        ("LeJ: Lashkar-e-Jabbar", "Lashkar-e-Jabbar"),
+        ("SSA-S: Shan State Army-South", "the Shan State Army-South"),
+        ("Kyiv: Notes", "Kyiv: Notes"),  # not an acronym
         ("  European   Union ", "the European Union"),
     ],
 )

@@ -25,7 +25,8 @@ from functools import lru_cache
 # ACLED's actor catalogue dates actors by period: "Military Forces of Russia (2000-)".
 _YEARS = re.compile(r"\s*\(\s*(?:\d{4})?\s*-\s*(?:\d{4})?\s*\)\s*$")
 # "NATO: North Atlantic Treaty Organization": the full name reads in any sentence.
-_ACRONYM_FIRST = re.compile(r"^[A-Z][A-Z0-9&.]{1,9}:\s+(?=\S)")
+# Acronyms are written as they are said: "JeM: Jaish-e-Mohammad", "SSA-S: Shan State Army-South".
+_ACRONYM_FIRST = re.compile(r"^(?=[^:]*[A-Z][^:]*[A-Z])[A-Z][A-Za-z0-9&.-]{1,9}:\s+(?=\S)")
 # State institutions as ACLED writes them, "Head of Country"; the head is a common noun in prose.
 _INSTITUTION = re.compile(
     r"^(Government|Military Forces|Police Forces|Armed Forces|Air Force|Navy|Army|Presidency|Parliament|Security Services?)"
@@ -53,7 +54,7 @@ _GROUP = re.compile(
 )
 # ... and militias ACLED names by the community they draw on: "Darfur Communal Militia (Sudan)",
 # "Fulani Ethnic Militia (Nigeria)"; the community's name keeps its capitals.
-_COMMUNITY_MILITIA = re.compile(r"^((?:[A-Z][\w'’/-]*\s)+)(Communal|Ethnic|Clan|Tribal) Militia \(([^()]+)\)$")
+_COMMUNITY_MILITIA = re.compile(r"^((?:[A-Z][\w'’/-]*\s)+)(Communal|Ethnic|Clan|Tribal) Militia(?: \(([^()]+)\))?$")
 # Last words that make a name take "the": its head is a common noun (the European Union, the
 # Udmurt Republic, the Kupol Electromechanical Plant).
 _THE_LAST = frozenset(
@@ -92,7 +93,7 @@ def _takes_the(name: str) -> bool:
     if head is not None and head.split()[-1] in _THE_HEAD:
         return True
     words = re.sub(r"\s*\([^()]*\)$", "", name).split()  # "Agency of Russia (Rosaviatsia)": the alias is not the head
-    return bool(words) and words[-1] in _THE_LAST
+    return bool(words) and (words[-1] in _THE_LAST or words[-1].split("-")[0] in _THE_LAST)  # "Shan State Army-South"
 
 
 # ... also inside a unit's name: "Military Forces of Somalia (2022-) Special Forces".
@@ -131,7 +132,7 @@ def display_name(name: object, *, article: bool = True, capital: bool = False) -
         if community == "Unidentified":
             community = "unidentified"
         noun = f"{community} {militia.group(2).lower()} militia"
-        phrase = f"{noun} in {militia.group(3)}"
+        phrase = f"{noun} in {militia.group(3)}" if militia.group(3) else noun  # older exports name no country
         return _capital(f"{indefinite_article(noun)} {phrase}" if article else phrase, capital)
     group = _GROUP.match(plain)
     if group:
