@@ -53,6 +53,16 @@ from riskengine.core.sandbox import render_text
         ("LeJ: Lashkar-e-Jabbar", "Lashkar-e-Jabbar"),
         ("SSA-S: Shan State Army-South", "the Shan State Army-South"),
         ("Kyiv: Notes", "Kyiv: Notes"),  # not an acronym
+        ("CPI (Maoist): Communist Party of India (Maoist)", "the Communist Party of India (Maoist)"),
+        # more of ACLED's shapes, from real Somalia, Mali, Bangladesh and South Asia exports
+        ("Hawiye-Abgal Sub-Clan Militia (Somalia)", "a Hawiye-Abgal sub-clan militia in Somalia"),
+        ("Islamist Militia (Mali)", "an Islamist militia in Mali"),
+        ("Vigilante Group (Bangladesh)", "a vigilante group in Bangladesh"),
+        ("Baloch Separatists (Pakistan)", "Baloch separatists in Pakistan"),
+        ("Southern Muslim Separatists (Thailand)", "Southern Muslim separatists in Thailand"),
+        ("AUSSOM: Africa Union Support and Stabilisation Mission in Somalia (2025-) (Uganda)", "the Africa Union Support and Stabilisation Mission in Somalia (Uganda)"),
+        ("Wagner Group", "the Wagner Group"),
+        ("Muslim Militia (Kenya)", "a Muslim militia in Kenya"),
         ("  European   Union ", "the European Union"),
     ],
 )

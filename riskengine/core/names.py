@@ -26,7 +26,8 @@ from functools import lru_cache
 _YEARS = re.compile(r"\s*\(\s*(?:\d{4})?\s*-\s*(?:\d{4})?\s*\)\s*$")
 # "NATO: North Atlantic Treaty Organization": the full name reads in any sentence.
 # Acronyms are written as they are said: "JeM: Jaish-e-Mohammad", "SSA-S: Shan State Army-South".
-_ACRONYM_FIRST = re.compile(r"^(?=[^:]*[A-Z][^:]*[A-Z])[A-Z][A-Za-z0-9&.-]{1,9}:\s+(?=\S)")
+# ... or with a qualifier, "CPI (Maoist): Communist Party of India (Maoist)".
+_ACRONYM_FIRST = re.compile(r"^(?=[^:]*[A-Z][^:]*[A-Z])[A-Z][A-Za-z0-9&.-]{1,9}(?: \([A-Za-z-]+\))?:\s+(?=\S)")
 # State institutions as ACLED writes them, "Head of Country"; the head is a common noun in prose.
 _INSTITUTION = re.compile(
     r"^(Government|Military Forces|Police Forces|Armed Forces|Air Force|Navy|Army|Presidency|Parliament|Security Services?)"
@@ -54,7 +55,10 @@ _GROUP = re.compile(
 )
 # ... and militias ACLED names by the community they draw on: "Darfur Communal Militia (Sudan)",
 # "Fulani Ethnic Militia (Nigeria)"; the community's name keeps its capitals.
-_COMMUNITY_MILITIA = re.compile(r"^((?:[A-Z][\w'’/-]*\s)+)(Communal|Ethnic|Clan|Tribal) Militia(?: \(([^()]+)\))?$")
+_COMMUNITY_MILITIA = re.compile(
+    r"^((?:[A-Z][\w'’/-]*\s)+)(Communal|Ethnic|Clan|Sub-Clan|Tribal|Islamist|Muslim|Christian|Vigilante) (Militia|Group|Separatists)(?: \(([^()]+)\))?$"
+)
+_SEPARATISTS = re.compile(r"^((?:[A-Z][\w'’/-]*\s)+?)Separatists(?: \(([^()]+)\))?$")
 # Last words that make a name take "the": its head is a common noun (the European Union, the
 # Udmurt Republic, the Kupol Electromechanical Plant).
 _THE_LAST = frozenset(
@@ -89,7 +93,7 @@ def _capital(text: str, capital: bool) -> str:
 def _takes_the(name: str) -> bool:
     if _ACRONYM.match(name):
         return name not in _BARE_ACRONYMS
-    head = name.split(" of ", 1)[0] if " of " in name else None
+    head = re.split(r" (?:of|in|for) ", name, maxsplit=1)[0] if re.search(r" (?:of|in|for) ", name) else None
     if head is not None and head.split()[-1] in _THE_HEAD:
         return True
     words = re.sub(r"\s*\([^()]*\)$", "", name).split()  # "Agency of Russia (Rosaviatsia)": the alias is not the head
@@ -105,7 +109,8 @@ def _plain(name: str) -> str:
     name = _YEARS.sub("", name)
     unit = _YEARS_INSIDE.match(name)
     if unit:  # a unit of a dated actor: "Military Forces of Somalia (Special Forces)"
-        name = f"{unit.group(1)} ({unit.group(2)})"
+        rest = unit.group(2)  # "... in Somalia (2025-) (Uganda)": the contingent is already bracketed
+        name = f"{unit.group(1)} {rest}" if rest.startswith("(") and rest.endswith(")") else f"{unit.group(1)} ({rest})"
     return _ACRONYM_FIRST.sub("", name)
 
 
@@ -126,14 +131,20 @@ def display_name(name: object, *, article: bool = True, capital: bool = False) -
     if institution:
         phrase = f"{institution.group(1).lower()} of {institution.group(2)}"
         return _capital(f"the {phrase}" if article else phrase, capital)
-    militia = _COMMUNITY_MILITIA.match(plain)
+    militia = _COMMUNITY_MILITIA.match(plain) or _COMMUNITY_MILITIA.match("X " + plain)
     if militia:
         community = militia.group(1).strip()
-        if community == "Unidentified":
-            community = "unidentified"
-        noun = f"{community} {militia.group(2).lower()} militia"
-        phrase = f"{noun} in {militia.group(3)}" if militia.group(3) else noun  # older exports name no country
+        community = "" if community == "X" else "unidentified " if community == "Unidentified" else community + " "
+        kind = militia.group(2) if militia.group(2) in ("Islamist", "Muslim", "Christian") else militia.group(2).lower()
+        noun = f"{community}{kind} {militia.group(3).lower()}"
+        phrase = f"{noun} in {militia.group(4)}" if militia.group(4) else noun  # older exports name no country
+        if noun.endswith("s"):  # "Baloch separatists in Pakistan"
+            return _capital(phrase, capital)
         return _capital(f"{indefinite_article(noun)} {phrase}" if article else phrase, capital)
+    separatists = _SEPARATISTS.match(plain)
+    if separatists:
+        phrase = f"{separatists.group(1)}separatists" + (f" in {separatists.group(2)}" if separatists.group(2) else "")
+        return _capital(phrase, capital)
     group = _GROUP.match(plain)
     if group:
         noun = group.group(1)
