@@ -204,6 +204,19 @@ def test_merge_action_texts() -> None:
     assert merge_action_texts([f"{n} armed groups fought in {c} in 30 days: map who holds {p}." for n, c, p in groups]) == (
         "26 to 27 armed groups fought in India in 30 days; 11 armed groups fought in Pakistan in 30 days: map who holds Pulwama, Bahraich and Lahore."
     )
+    # Shared words end where the list starts, never inside a name or a bracket (a real Kenya
+    # export, 2017-W32: "The police forces of Kenya attacked civilians at Nyalenda, attacked
+    # civilians at Mathare, (General Service Unit) attacked ..." and "(... the police forces of,
+    # Hola (...) and Lamu (...)")
+    kenya = ["The police forces of Kenya attacked civilians at Nyalenda", "The police forces of Kenya (General Service Unit) attacked civilians at Mathare"]
+    kenya += ["The police forces of Kenya attacked civilians at Mathare"]
+    assert merge_action_texts([f"{k}: track it." for k in kenya]) == (
+        "The police forces of Kenya attacked civilians at Nyalenda and Mathare; the police forces of Kenya (General Service Unit) attacked civilians at Mathare: track it."
+    )
+    sides = [("Galole", "a group in Kenya against the police of Kenya"), ("Hola", "the police of Kenya against a group in Kenya"), ("Lamu", "Al Shabaab against the police of Kenya")]
+    assert merge_action_texts([f"Fighting at {p} ({s}): track it." for p, s in sides]) == (
+        "Fighting at Galole (a group in Kenya against the police of Kenya), Hola (the police of Kenya against a group in Kenya) and Lamu (Al Shabaab against the police of Kenya): track it."
+    )
     # counts of events are not a range: two attacks in one place are two figures
     assert merge_action_texts([f"{n} killed in Lahore: check care." for n in (5, 3)]) == "5 killed in Lahore; 3 killed in Lahore: check care."
     # a count the phrases share is said for each place: "4 killed in Kunyo Barrow and Shaw" reads as

@@ -1193,8 +1193,14 @@ def _part_size(part: ActionPart) -> tuple[float, float, float, str]:
     return (-part.points, -_first_number(part.text), -part.weighted_points, part.text)
 
 
+_ARTICLE_FIRST = re.compile(r"^(The|An?) (?=[a-z])")
+
+
 def _listed(items: Sequence[str], rest: int, separator: str = ", ") -> str:
-    # "A, B and C"; "A, B, C and 12 more" (with separator "; ": "A; B; C; and 12 more")
+    # "A, B and C"; "A, B, C and 12 more" (with separator "; ": "A; B; C; and 12 more", an article
+    # that began a sentence now inside one: "...; the police forces of Kenya attacked ...")
+    if separator == "; ":
+        items = [items[0], *(_ARTICLE_FIRST.sub(lambda m: m.group(1).lower() + " ", i) for i in items[1:])] if items else []
     if rest > 0:
         return separator.join(items) + (f"; and {rest:,} more" if separator == "; " else f" and {rest:,} more")
     if len(items) == 1:
@@ -1239,10 +1245,22 @@ class _Aligned:
         return " " + " ".join(self.words[0][len(self.words[0]) - self.trail :]) if self.trail else ""
 
 
+def _balanced(words: Sequence[str]) -> bool:
+    text = " ".join(words)
+    return text.count("(") == text.count(")")
+
+
 def _aligned(phrases: Sequence[str]) -> _Aligned:
+    words = [p.split() for p in phrases]
     lead = _common_words(phrases)
-    trail = min(_common_words(phrases, from_end=True), min(len(p.split()) for p in phrases) - lead)
-    return _Aligned([p.split() for p in phrases], lead, trail)
+    trail = min(_common_words(phrases, from_end=True), min(len(w) for w in words) - lead)
+    # Shared words never end or start inside brackets: "(... the police forces of Kenya)" and
+    # "(... an unidentified armed group in Kenya)" share "Kenya)", not a word to say once.
+    while trail and not all(_balanced(w[lead : len(w) - trail]) for w in words):
+        trail -= 1
+    while lead and not all(_balanced(w[lead : len(w) - trail]) for w in words):
+        lead -= 1
+    return _Aligned(words, lead, trail)
 
 
 def _named_list(every: Sequence[str], *, group: bool = True) -> str:
@@ -1258,7 +1276,9 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
     phrases, rest = every[:MAX_RELATED], len(every) - MAX_RELATED
     shared = _aligned(phrases)
     middles = shared.middles
-    if len(phrases) > 1 and shared.lead >= 2 and all(middles):
+    # The shared words lead into the list ("Rioting in", "Violence has reached"); a name they end
+    # with ("The police forces of Kenya") would take the differences for a list of its own.
+    if len(phrases) > 1 and shared.lead >= 2 and all(middles) and shared.words[0][shared.lead - 1].islower():
         lead = shared.words[0][: shared.lead]
         if not _has_count(lead):
             return _plural_start(lead) + _listed(middles, rest) + shared.ending
@@ -1268,7 +1288,7 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
     if group and len(phrases) > 2:
         groups: list[list[str]] = []
         for phrase in phrases:
-            home = next((g for g in groups if (n := _common_words([g[0], phrase])) >= 3 and _can_share(phrase.split()[:n])), None)
+            home = next((g for g in groups if (n := _common_words([g[0], phrase])) >= 3 and _can_share(phrase.split()[:n]) and phrase.split()[n - 1].islower()), None)
             if home is None:
                 groups.append([phrase])
             else:
