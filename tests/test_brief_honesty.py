@@ -217,6 +217,13 @@ def test_merge_action_texts() -> None:
     assert merge_action_texts([f"Fighting at {p} ({s}): track it." for p, s in sides]) == (
         "Fighting at Galole (a group in Kenya against the police of Kenya), Hola (the police of Kenya against a group in Kenya) and Lamu (Al Shabaab against the police of Kenya): track it."
     )
+    # ... also in brackets, and a sentence's "The" inside a list is lower case (a real Kenya export, 2007-W52)
+    assert merge_action_texts([f"The 30-day death toll in Kenya ({n}) is the highest in 1095 days: look." for n in (241, 335)]) == (
+        "The 30-day death toll in Kenya (241 to 335) is the highest in 1095 days: look."
+    )
+    assert merge_action_texts(["A group attacked civilians at Kiambaa: track.", "The Mungiki Militia attacked civilians at Kiambu: track."]) == (
+        "A group attacked civilians at Kiambaa; the Mungiki Militia attacked civilians at Kiambu: track."
+    )
     # counts of events are not a range: two attacks in one place are two figures
     assert merge_action_texts([f"{n} killed in Lahore: check care." for n in (5, 3)]) == "5 killed in Lahore; 3 killed in Lahore: check care."
     # a count the phrases share is said for each place: "4 killed in Kunyo Barrow and Shaw" reads as

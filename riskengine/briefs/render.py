@@ -1193,7 +1193,7 @@ def _part_size(part: ActionPart) -> tuple[float, float, float, str]:
     return (-part.points, -_first_number(part.text), -part.weighted_points, part.text)
 
 
-_ARTICLE_FIRST = re.compile(r"^(The|An?) (?=[a-z])")
+_ARTICLE_FIRST = re.compile(r"^(The|An?) (?!Hague\b|Gambia\b|Bahamas\b)")  # names whose "The" is capital anywhere
 
 
 def _listed(items: Sequence[str], rest: int, separator: str = ", ") -> str:
@@ -1354,10 +1354,14 @@ def _count_range(every: Sequence[str]) -> str | None:
         return None
     shared = _aligned(every)
     middles = shared.middles
+    bracketed = all(m.startswith("(") and m.endswith(")") for m in middles)  # "death toll in Kenya (241)"
+    if bracketed:
+        middles = [m[1:-1] for m in middles]
     if shared.lead + shared.trail < 2 or not all(_WHOLE_NUMBER.fullmatch(m) for m in middles):
         return None
     counts = [int(m.replace(",", "")) for m in middles]
-    return f"{shared.start}{min(counts):,} to {max(counts):,}{shared.ending}"
+    counted = f"{min(counts):,} to {max(counts):,}"
+    return shared.start + (f"({counted})" if bracketed else counted) + shared.ending
 
 
 _TRAILING_MARKS = ",;:"
