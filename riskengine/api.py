@@ -30,7 +30,7 @@ from riskengine.rules.compiler import compile_rules
 from riskengine.rules.ir import CompiledRuleSet
 from riskengine.rules.loader import RulePack
 from riskengine.scoring.calibration import History, history_for_week
-from riskengine.scoring.pipeline import HISTORY_WEEKS, Scored, contributions_by_event, score_events
+from riskengine.scoring.pipeline import HISTORY_WEEKS, Scored, contributions_by_event, fields_read_by, score_events
 from riskengine.scoring.pipeline import score_files as _score_files
 from riskengine.scoring.scores import Contribution, ScoreReport
 
@@ -190,7 +190,10 @@ def render_brief(
     hold every event the report's contributions name (the ones it was scored from): without
     them ``build_context`` raises EventError rather than give a brief with no drivers. The
     likelihood words come from ``calibration`` (``scoring.calibration.read_calibration``), or
-    else, as in ``riskengine brief``, from the events themselves scored with ``rules``."""
+    else, as in ``riskengine brief``, from the events themselves scored with ``rules``, which
+    should be the pack the report was scored with (default: the bundled packs): a driver shows a
+    derived distance (to NATO territory, to the border, to the front) only when a rule that fired
+    on it reads that field."""
     if not isinstance(report, ScoreReport):
         raise TypeError(f"report: expected the ScoreReport that score() returns, got {type(report).__name__}")
     checked = _events(events)
@@ -198,12 +201,18 @@ def render_brief(
     if stakeholder not in wanted:
         raise InputError([Issue("E404", f"stakeholder '{stakeholder}' is not in the report", hint=f"one of: {', '.join(sorted(wanted))}")])
     chosen = report.model_copy(update={"stakeholders": [s for s in report.stakeholders if s.stakeholder == stakeholder]})
+    pack = _pack(rules)
+    compiled = compile_pack(pack)
     if calibration is None:
-        pack = _pack(rules)
         window = Window(report.window.start, report.window.end, report.window.label)
-        calibration = history_for_week(checked, window, pack=pack, compiled=compile_pack(pack))
+        calibration = history_for_week(checked, window, pack=pack, compiled=compiled)
     (brief,) = render_briefs(
-        chosen, checked, formats=(fmt,), templates_dir=Path(templates_dir) if templates_dir is not None else None, calibration=calibration
+        chosen,
+        checked,
+        formats=(fmt,),
+        templates_dir=Path(templates_dir) if templates_dir is not None else None,
+        calibration=calibration,
+        fields_read=fields_read_by(compiled),
     )
     return brief.text
 

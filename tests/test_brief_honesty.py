@@ -556,3 +556,33 @@ def test_regions_that_are_not_iso3_codes_are_a_usage_error(value: str, capsys: p
 
     assert main(["brief", "--regions", value, "--out", "-"]) == 2
     assert f"argument --regions: {value!r}: regions are ISO 3166 alpha-3 country codes separated by commas, e.g. SDN,TCD" in capsys.readouterr().err
+
+
+def test_a_derived_distance_shows_only_where_a_fired_rule_read_it() -> None:
+    # A real Mali export's NGO brief showed "distance_to_nato_km 1851.4 (...)" on every driver,
+    # though no rule that fired there reads it; what describes the event itself (an injured
+    # figure read from the notes) is always shown.
+    derived = [
+        {"field": "distance_to_nato_km", "value": 1851.4, "method": "boundary distance", "evidence": "latitude/longitude"},
+        {"field": "injured", "value": 2, "method": "notes pattern", "evidence": "notes: wounding two"},
+    ]
+    events = [make_event("MLI1", dt.date(2025, 7, 1), country="MLI", location="Siby", injured=2, distance_to_nato_km=1851.4, derived=derived)]
+    by_id = {e.event_id: e for e in events}
+    current = [contribution(by_id, "ngo", "deadly", "humanitarian", ["MLI1"], 2.0)]
+    report = scored(events, current, weights={"humanitarian": 1.0}, saturation=5.0, regions=["MLI"])
+
+    def shown(fields_read: dict[str, frozenset[str]] | None) -> list[str]:
+        (driver,) = build_context(report, "ngo", events, fields_read=fields_read).drivers
+        return [d.field for d in driver.derived]
+
+    assert shown({"deadly": frozenset({"fatalities", "country"})}) == ["injured"]
+    assert shown({"deadly": frozenset({"distance_to_nato_km"})}) == ["distance_to_nato_km", "injured"]
+    assert shown(None) == ["distance_to_nato_km", "injured"]  # no rule fields given: all, as before
+
+
+def test_scoring_files_says_which_fields_each_rule_reads() -> None:
+    from riskengine import api
+
+    scored_files = api.score_files(stakeholders=["government"])
+    assert "distance_to_nato_km" in scored_files.fields_read["gov-strike-near-nato"]
+    assert "distance_to_nato_km" not in scored_files.fields_read["gov-deadly-violence"]

@@ -1110,7 +1110,21 @@ def _fired_rules(event_id: str, contributions: Sequence[Contribution]) -> list[F
     return sorted(rules, key=lambda r: (-r.weighted_points, r.rule_id))
 
 
-def _drivers(s: StakeholderScore, events: Mapping[str, Event]) -> list[DriverEvent]:
+# Derived values that place an event in its surroundings rather than describe it: shown only
+# where a rule that fired on the event read them (a strike in Mali is not "1,851 km from NATO").
+CONTEXT_FIELDS = frozenset({"distance_to_nato_km", "distance_from_border_km", "distance_from_front_km"})
+
+
+def _shown_derived(event: Event, rules: Sequence[FiredRule], fields_read: Mapping[str, frozenset[str]] | None) -> list[DerivedValue]:
+    read = set().union(*(fields_read.get(r.rule_id, frozenset()) for r in rules)) if fields_read is not None else None
+    return [
+        DerivedValue(field=d.field, value=str(d.value), method=d.method, evidence=d.evidence)
+        for d in event.derived
+        if read is None or d.field not in CONTEXT_FIELDS or d.field in read
+    ]
+
+
+def _drivers(s: StakeholderScore, events: Mapping[str, Event], fields_read: Mapping[str, frozenset[str]] | None = None) -> list[DriverEvent]:
     by_event: dict[str, list[Contribution]] = defaultdict(list)
     for c in s.contributions:
         by_event[_completing_event(c, events)].append(c)
@@ -1136,7 +1150,7 @@ def _drivers(s: StakeholderScore, events: Mapping[str, Event]) -> list[DriverEve
                 weighted_points=round(added_in_order(c.weighted_points for c in contributions), 4),
                 sources=_sources(event, contributions),
                 rules=rules,
-                derived=[DerivedValue(field=d.field, value=str(d.value), method=d.method, evidence=d.evidence) for d in event.derived] if event else [],
+                derived=_shown_derived(event, rules, fields_read) if event else [],
                 disputed=disputed_figures(event) if event else [],
             )
         )
@@ -1779,15 +1793,24 @@ def _row(name: str, weight: float, of_interest: bool, score: float, score_class:
 
 
 def build_context(
-    report: ScoreReport, stakeholder: str, events: Iterable[Event], *, calibration: History | None = None, since: SinceLastWeek | None = None
+    report: ScoreReport,
+    stakeholder: str,
+    events: Iterable[Event],
+    *,
+    calibration: History | None = None,
+    since: SinceLastWeek | None = None,
+    fields_read: Mapping[str, frozenset[str]] | None = None,
 ) -> BriefContext:
     """The brief for one stakeholder of ``report``; ``events`` are those the report was scored on.
     ``calibration`` is the history the likelihood words come from (``scoring.calibration``);
-    without it every judgment says it is uncalibrated instead of giving a word."""
+    without it every judgment says it is uncalibrated instead of giving a word. ``fields_read``
+    (``Scored.fields_read``: the fields each rule reads) limits a driver's derived context values
+    (CONTEXT_FIELDS) to those its firings read; without it every derived value is shown."""
     # --- hook (riskengine/briefs/baseline.py): with a store, "since last week" compares with the
     # brief published for the previous week, and the bottom line says what it compared with.
     if since is not None:
-        return since.annotate(build_context(since.adjust(report, stakeholder), stakeholder, events, calibration=calibration), report)
+        adjusted = since.adjust(report, stakeholder)
+        return since.annotate(build_context(adjusted, stakeholder, events, calibration=calibration, fields_read=fields_read), report)
     # --- end of hook
     found = [s for s in report.stakeholders if s.stakeholder == stakeholder]
     if not found:
@@ -1810,7 +1833,7 @@ def build_context(
         "regions": [
             _row(r.region, 1.0, r.of_interest, r.score, r.score_class, r.previous_score, r.change) for r in s.regions
         ],
-        "drivers": _drivers(s, index),
+        "drivers": _drivers(s, index, fields_read),
         "actions": actions,
         "actions_outside": actions_outside,
         "watchlist": _watchlist(s, report, event_list),
@@ -2044,9 +2067,10 @@ def render_briefs(
     templates_dir: str | Path | None = None,
     calibration: History | None = None,
     since: Mapping[str, SinceLastWeek] | None = None,  # per stakeholder: see build_context's hook
+    fields_read: Mapping[str, frozenset[str]] | None = None,
 ) -> list[RenderedBrief]:
     """Every stakeholder of ``report`` in every format, in the report's stakeholder order;
-    ``calibration`` as for ``build_context``."""
+    ``calibration`` and ``fields_read`` as for ``build_context``."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise TemplateError(f"unknown brief format '{unknown[0]}' (one of: {', '.join(FORMATS)})")
@@ -2056,7 +2080,7 @@ def render_briefs(
     environments = {fmt: make_environment(fmt, templates_dir) for fmt in formats if fmt != "json"}
     rendered = []
     for s in report.stakeholders:
-        context = build_context(report, s.stakeholder, event_list, calibration=calibration, since=(since or {}).get(s.stakeholder))
+        context = build_context(report, s.stakeholder, event_list, calibration=calibration, since=(since or {}).get(s.stakeholder), fields_read=fields_read)
         for fmt in formats:
             text = render_brief(context, fmt, templates_dir, environment=environments.get(fmt))
             findings = tuple(lint_brief(text, fmt)) if fmt in ("md", "html") else ()

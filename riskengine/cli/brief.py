@@ -86,7 +86,9 @@ def build(args: argparse.Namespace) -> list[RenderedBrief]:
     scored = score_inputs(args, stakeholders_from(args.stakeholder))
     history = calibration_for(args, scored.report, scored.events)
     since = published_before(args, scored.report)  # with a store: against the briefs sent (riskengine/cli/stored.py)
-    return render_briefs(scored.report, scored.events, formats=_formats(args.format), templates_dir=args.templates, calibration=history, since=since)
+    return render_briefs(
+        scored.report, scored.events, formats=_formats(args.format), templates_dir=args.templates, calibration=history, since=since, fields_read=scored.fields_read
+    )
 
 
 def calibration_for(args: argparse.Namespace, report: ScoreReport, events: list[Event]) -> calibration.History | None:

@@ -28,7 +28,7 @@ from riskengine.core.events import Event
 from riskengine.core.resources import display_path, sample_data_dir
 from riskengine.core.windows import Window, week_of
 from riskengine.ingest.event_files import ReadReport, read_events, stream_events
-from riskengine.rules.ir import CompiledRuleSet
+from riskengine.rules.ir import CompiledRuleSet, referenced_fields
 from riskengine.rules.loader import RulePack
 from riskengine.scoring import alerts
 from riskengine.scoring.contributions import (
@@ -90,6 +90,13 @@ class Scored:
     report: ScoreReport
     events: list[Event]
     read: ReadReport = field(default_factory=ReadReport)
+    # Per rule id, the event fields its conditions and joins read: a brief shows a derived context
+    # value (a distance to NATO territory) only on events whose firings read it.
+    fields_read: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
+def fields_read_by(compiled: CompiledRuleSet) -> dict[str, frozenset[str]]:
+    return {rule.id: frozenset(referenced_fields([rule])) for rule in compiled.rules}
 
 
 def _bounds(plan: ScoringPlan, pack: RulePack, compiled: CompiledRuleSet, batch_size: int, watch: bool, first_period: dt.date | None = None) -> Bounds:
@@ -170,7 +177,7 @@ def _score_prepared(
     )
     events = _watched(run.watched, window)
     events.update(detail.legs)
-    return Scored(report, sorted(events.values(), key=lambda e: (e.event_date, e.event_id)))
+    return Scored(report, sorted(events.values(), key=lambda e: (e.event_date, e.event_id)), fields_read=fields_read_by(compiled))
 
 
 def _watched(watched: Iterable[tuple[str | None, int, Event | bytes]], window: Window) -> dict[str, Event]:
@@ -255,7 +262,7 @@ def score_files(
     # files, so read them whole, as read_events does (the later record wins).
     loaded = read_events(files, skip_invalid=skip_invalid, rejects_path=rejects)
     report = score_events(loaded.events, pack, compiled, window=window, stakeholders=chosen, history_weeks=history_weeks, engine=engine, now=now)
-    return Scored(report, loaded.events, loaded.report)
+    return Scored(report, loaded.events, loaded.report, fields_read_by(compiled))
 
 
 class DatedEvents(Protocol):

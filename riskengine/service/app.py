@@ -462,7 +462,8 @@ def create_app(config: ServiceConfig) -> FastAPI:
     ) -> Response:
         scored = service.scored(_window(week, None, None), [stakeholder])
         report = scored.report
-        context = build_context(report, stakeholder, scored.events, calibration=config.calibration, since=since_last_week(service.store, report)[stakeholder])
+        since = since_last_week(service.store, report)[stakeholder]
+        context = build_context(report, stakeholder, scored.events, calibration=config.calibration, since=since, fields_read=scored.fields_read)
         text = render_brief(context, format)
         data = text.encode("utf-8")
         digest = hashlib.sha256(data).hexdigest()
