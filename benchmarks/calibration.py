@@ -73,6 +73,9 @@ ACLED_CHECK = (
     "katehara_asia2015.csv",
     "pnf_ACLED.csv",
     "egm/Data/ACLED/UkraineACLED.csv",
+    # Afghanistan, March 2020 (3 weeks): added as a check nobody had used, after the zero-rise
+    # estimate was fixed; too short for a word, it checks that none is stated.
+    "dkoban_ACLED.csv",
 )
 ACLED_DEFAULT = ACLED_DEVELOPMENT + ACLED_CHECK
 SEEDS_DEVELOPMENT = (1, 2, 3)

@@ -349,10 +349,11 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
 # held (weeks 1, 2, 5, 6, ...: k % 4 in 1, 2, true for k % 4 == 1) needs 15 weeks of 2 cases:
 # from week 30, so weeks 30, 33, 34, 37, 38 are judged, at 8/15, 8/16, 9/17, 9/18 and 10/19
 # (all roughly even), 4 of the 10 true. Brier with those frequencies: (2(8/15)^2 + 2(1/2)^2 +
-# 2(9/17)^2 + 2(1/2)^2 + 2(10/19)^2) / 100 = 0.0268; the model's probabilities (the ridge
-# penalty keeps 0 of 90 rises a little above 0, and medium near its cell's frequency, a little
-# above it for the true cases, whose scores had been medium two weeks, not three) give 0.0262,
-# the same words; persistence misses the 6 false medium cases: 0.06.
+# 2(9/17)^2 + 2(1/2)^2 + 2(10/19)^2) / 100 = 0.0268; the probabilities stated (very low never
+# rose: half a case in its cases plus one, 0.5 / 31 = 1.6 % at week 11 down to 0.5 / 118 = 0.4 %
+# at week 40, sum 3 p^2 over weeks 11-40 = 0.0064; medium from the model, near its cell's
+# frequency, a little above it for the true cases, whose scores had been medium two weeks, not
+# three) give 0.0259, the same words; persistence misses the 6 false medium cases: 0.06.
 EXPECTED_TABLE = """\
 Likelihood words calibrated on history
 
@@ -380,9 +381,9 @@ Coverage: 100 of 200 judgments given a word (50 %)
 * fewer than 30 cases: too few to test the band
 
 Brier score over the 100 cases given a word (0 is perfect; lower is better):
-  calibrated words      0.0262
+  calibrated words      0.0259
   persistence           0.0600  (next week's class = this week's)
-  skill vs persistence  +56.4 %
+  skill vs persistence  +56.8 %
 
 Cells a brief of 2024-W42 would use (cases of the 52 weeks before it; a brief's word
 comes from the model at its score's profile, the word here from the cell's frequency):
@@ -414,7 +415,7 @@ def test_calibrate_json_is_the_file_a_brief_reads_and_the_same_bytes_twice(tmp_p
     data = json.loads(first.read_text(encoding="utf-8"))
     assert data["kind"] == "riskengine calibration" and data["history"]["cases"] == 200
     # Worked out in EXPECTED_TABLE's comment: 5 weeks of medium-held cases judged "roughly even".
-    assert data["out_of_sample"]["brier"] == {"calibrated": 0.0262, "persistence": 0.06, "skill_vs_persistence": 0.5635}
+    assert data["out_of_sample"]["brier"] == {"calibrated": 0.0259, "persistence": 0.06, "skill_vs_persistence": 0.5678}
     history = cal.read_calibration(first)
     assert history.cases == 200 and history.source == "feed-0-42.jsonl"
 
@@ -629,6 +630,31 @@ def test_the_word_follows_where_the_score_sits_not_only_its_cell() -> None:
     assert (low.cases, low.came_true, high.cases, high.came_true) == (416, 260, 416, 260)  # the cell's record, shown beside
     assert "a score 0.1 points above the medium floor and unchanged since last week has a" in low.basis
     assert "in 260 of 416 cases, from 52 weeks (62 %)" in low.basis
+
+
+def test_a_lowest_class_cell_that_never_rose_gets_half_a_case_in_its_cases_plus_one() -> None:
+    # 52 quiet cases in the window, none rose: the ridge penalty alone would hold the model's
+    # probability at several per cent; the judgment states 0.5 / 53 instead.
+    quiet = cal.Profile(Cell("very low", "held"), 2.0, 0.0, 12, 0.5)
+    deep = cal.Profile(HELD, 1.9, 0.0, 12, 0.5)
+    history = _profiled({quiet: [(1, 0)] * 58, deep: [(4, 4)] * 58})
+    table = cal.table_at(history, week(58))
+    likelihood = table.judge(quiet)
+    assert table.model is not None and table.model.probability(quiet) > 0.02
+    assert likelihood.probability == cal.unseen_rise(52) == 0.0094 and likelihood.word == "almost no chance"
+    assert likelihood.basis == (
+        "Calibrated on history: in the 52 weeks before 2025-W07, none of the 52 scores in the very low class two weeks running "
+        "rose to low or above the next week, from 52 weeks; with no rise seen, the chance is put at half a case in 53 "
+        "(0.9 %; almost no chance means 1-5 %)."
+    )
+    # A cell that never fell out of a higher class keeps the model's probability: there the
+    # phase ends unseen, and stating 1 - 0.5 / (n + 1) would be surer than history allows.
+    stays = table.judge(deep)
+    assert stays.probability == table.model.probability(deep) and stays.basis.startswith("Calibrated on history: fitted on")
+    # One rise in the window: the model again.
+    once = _profiled({quiet: [(1, 0)] * 30 + [(1, 1)] + [(1, 0)] * 27, deep: [(4, 4)] * 58})
+    model = cal.table_at(once, week(58)).model
+    assert model is not None and cal.table_at(once, week(58)).judge(quiet).probability == model.probability(quiet)
 
 
 def test_a_thin_cell_gets_no_word_from_the_model_either() -> None:

@@ -403,6 +403,18 @@ class Model:
         return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), 4)
 
 
+def unseen_rise(cases: int) -> float:
+    """The chance of a rise out of the lowest class for a cell that saw none in its ``cases``:
+    half a case in ``cases + 1`` (Jeffreys' estimate of a frequency with no success). There the
+    model's probability says nothing about the data: with no rise to fit, only the ridge penalty
+    holds the cell's intercept back (for an intercept alone: 8 % with 30 cases, 3.4 % with 100,
+    1.1 % with 400), so a long-quiet window would state its penalty as a chance. Only rises: a cell in a
+    higher class that never fell in the window is the one whose phase ends unseen (the almost
+    certain misses in docs/CALIBRATION.md), and the same estimate there raised the Brier score
+    of a development history; for rises it changed no development history for the worse."""
+    return round(0.5 / (cases + 1), 4)
+
+
 def fit_model(rows: Mapping[Profile, Tally], phase: bool | None = None) -> Model | None:
     """Newton's method on the penalised binomial likelihood, profiles in a fixed order (the same
     bytes on every run); None without cases. ``phase``: fit on the score's phase too (by
@@ -543,6 +555,15 @@ class Table:
                 f"{cases} cases, from {weeks} weeks ({percent(frequency)}; {band.word} means {band.probability_range})."
             )
             return Likelihood(True, band.word, band.probability_range, round(frequency, 4), cases, true, weeks, None, basis, round(frequency, 4))
+        if cell.rises and true == 0:
+            probability = unseen_rise(cases)
+            band = band_of(probability)
+            basis = (
+                f"Calibrated on history: in {self.period}, none of the {cases} {cell.comparable()} {cell.outcome()}, "
+                f"from {weeks} weeks; with no rise seen, the chance is put at half a case in {cases + 1} "
+                f"({percent(probability)}; {band.word} means {band.probability_range})."
+            )
+            return Likelihood(True, band.word, band.probability_range, round(frequency, 4), cases, true, weeks, None, basis, probability)
         probability = model.probability(judged)
         band = band_of(probability)
         basis = (
@@ -762,7 +783,8 @@ def method_data() -> dict[str, Any]:
             f"from the judged edge (capped at {MAX_MARGIN:g}), the change since last week (capped at {MAX_CHANGE:g}), "
             f"the weeks running in the class (counted up to {RUN_WEEKS}) and the position in the range of the last "
             f"{RANGE_WEEKS} weeks, apart for rises out of the lowest class; the word is the band holding it. A cell still needs the minimum "
-            "of cases and weeks below before any of its scores gets a word"
+            "of cases and weeks below before any of its scores gets a word; a cell of the lowest class that saw no rise in the window "
+            "gets half a case in its cases plus one (Jeffreys' estimate) instead of the model, whose figure there is its penalty alone"
         ),
         "pooling": "every stakeholder of the history, overall and dimension scores together",
         "window_weeks": WINDOW_WEEKS,
@@ -1006,5 +1028,6 @@ __all__ = [
     "read_calibration",
     "table_at",
     "to_json_data",
+    "unseen_rise",
     "weeks_for",
 ]
