@@ -25,7 +25,9 @@ riskengine.engine.reference states: ``contains`` and ``matches`` (durable's rege
 small and case-sensitive), order tests on strings (durable compares raw JSON bytes and past the
 end of the shorter string), tests on lists, fields whose rule constants mix kinds, and joins
 between fields whose kind is not known to be the same. Python tests reach durable as boolean
-keys (``"p4": true``); Python joins filter durable's firings.
+keys (``"p4": true``); Python joins filter durable's firings. A rule of two legs whose joins are
+only a date span is matched by the pattern stage without durable (``patterns.DateJoin``): durable
+indexes equalities only, and one durable rule per day of the span cost more than a table by day.
 
 Limits and bugs of durable 2.0.28, measured and read in its C source (src/rules/*.c), and what
 this package does about each (the tests in tests/test_durable.py fail if one comes back):

@@ -156,7 +156,7 @@ class DurableMatcher:
                 positions.append(n)
             if flags:
                 add_candidate(n)
-        if self.patterns.rulesets:
+        if self.patterns.active:
             add = self.patterns.add
             layout = self.patterns.layout(names)
             count = len(keys)

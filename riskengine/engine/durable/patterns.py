@@ -10,11 +10,18 @@ durable only once one of its rules has a live candidate for every leg (before th
 the rule can complete); until then it waits in Python, and most such wait and expire unseen.
 Joins durable cannot be trusted with (fields whose kind is not known to be the same, more than
 fit in a leg) filter durable's firings in Python (``fallback.join_test``).
+
+A rule of two legs whose only joins bound one date of its second leg by dates of its first
+(``strike within the week before talks.scheduled_date and on or after talks.event_date``) is
+matched here, not by durable (``DateJoin``): durable cannot index a date range, so such a rule
+was split into one durable rule per day (``_date_variants``) and every candidate asserted into
+each, where a table of live candidates by day gives the same pairs directly.
 """
 
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import operator
 from collections import Counter, defaultdict
@@ -52,6 +59,9 @@ class PatternRule:
     variants: tuple[tuple[dict[str, Any], ...], ...]
     keys: frozenset[str]
     ruleset: int = -1
+    # When the rule's joins are only a date span (see _date_join): matched by the pattern stage
+    # in Python instead of durable
+    date_join: DateJoin | None = None
     # Rule packs repeat one pattern for several stakeholders: durable matches it once and the
     # firing goes to every rule with the same legs and joins.
     rule_ids: list[str] = field(default_factory=list)
@@ -91,6 +101,37 @@ def field_kind(name: str) -> str | None:
 
 
 MAX_VARIANTS = 16  # durable rules one pattern rule may be split into
+MAX_SPAN_DAYS = 31  # widest span of days a rule matched by date alone files a candidate under
+
+# A rule of two legs whose joins are all ``b.<key> op a.<other key> + offset`` on date fields,
+# with one key of leg 1 throughout: that key and, per key of leg 0, the lowest and highest
+# offset it allows (leg 1's value lies within [leg 0's value + lowest, + highest] for each).
+DateJoin = tuple[str, tuple[tuple[str, float, float], ...]]
+
+
+def _date_join(native: Sequence[Sequence[Join]], python: Sequence[tuple[int, Join]], join_key: Callable[[str], str]) -> DateJoin | None:
+    """The rule's joins as a DateJoin, when that is all they are and some date of leg 0 bounds
+    the span on both sides within MAX_SPAN_DAYS days (so a candidate is filed under a few days);
+    None otherwise. ``native``: the joins as compile_pattern states them for durable (each from
+    the later leg), ``python``: those it leaves to Python."""
+    if len(native) != 2 or python or native[0] or not native[1]:
+        return None
+    names = {j.field for j in native[1]}
+    if len(names) != 1:
+        return None
+    bounds: dict[str, list[float]] = {}
+    for j in native[1]:
+        if j.other_leg != 0 or j.op == "ne" or not (is_date(j.field) and is_date(j.other_field)) or not isinstance(j.offset, int):
+            return None
+        low, high = bounds.setdefault(j.other_field, [-math.inf, math.inf])
+        if j.op in ("gt", "gte", "eq"):
+            low = max(low, j.offset + (j.op == "gt"))
+        if j.op in ("lt", "lte", "eq"):
+            high = min(high, j.offset - (j.op == "lt"))
+        bounds[j.other_field] = [low, high]
+    if min(high - low for low, high in bounds.values()) >= MAX_SPAN_DAYS:
+        return None
+    return join_key(names.pop()), tuple((join_key(other), low, high) for other, (low, high) in sorted(bounds.items()))
 
 
 def _date_variants(native: Sequence[Sequence[Join]]) -> list[dict[int, list[Join]]]:
@@ -167,7 +208,7 @@ def compile_pattern(rule: CompiledRule, flags: tuple[int, ...], join_key: Callab
         tuple(_leg_json(flags, native, leg, replaced, join_key) for leg in range(n)) for replaced in _date_variants(native)
     ]
     checks = tuple((leg, join.other_leg, fallback.join_test(join)) for leg, join in python)
-    return PatternRule(rule, flags, tuple(python), checks, tuple(variants), frozenset(keys))
+    return PatternRule(rule, flags, tuple(python), checks, tuple(variants), frozenset(keys), date_join=_date_join(native, python, join_key))
 
 
 def _leg_json(
@@ -214,6 +255,35 @@ def _pick(at: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
         return tuple([row[n] for n in at])
 
     return pick
+
+
+class _Joined:
+    """A rule matched by its date span (PatternRule.date_join): its live candidates of each leg
+    filed by the days of leg 1's date they can pair with (leg 0: every day of its span; leg 1:
+    its date), as {token: event id} per day, a token per candidate and leg."""
+
+    __slots__ = ("at", "bounds", "covered", "first", "key", "rule_ids", "second", "windows")
+
+    def __init__(self, pattern: PatternRule, windows: Sequence[int | None]) -> None:
+        assert pattern.date_join is not None
+        self.first, self.second = pattern.flags
+        self.key, self.bounds = pattern.date_join
+        self.rule_ids = pattern.rule_ids
+        self.windows = windows  # days a candidate of each leg is kept after its date (None: always)
+        self.covered: dict[int, dict[int, str]] = {}  # leg 0
+        self.at: dict[int, dict[int, str]] = {}  # leg 1
+
+    def span(self, values: Mapping[str, Any]) -> range:
+        """The days of leg 1's date a leg-0 candidate with these join values pairs with (none
+        when it lacks a date the joins read: the rule's leg conditions require them)."""
+        low, high = -math.inf, math.inf
+        for key, lowest, highest in self.bounds:
+            value = values.get(key)
+            if value is None:
+                return range(0)
+            low = max(low, value + lowest)
+            high = min(high, value + highest)
+        return range(int(low), int(high) + 1) if low <= high else range(0)
 
 
 class RowFact(Mapping[str, Any]):
@@ -265,13 +335,7 @@ class PatternStage:
             if pattern.ruleset < 0:
                 continue
             listens = self._listens[pattern.ruleset]
-            limit = pattern.rule.window_days
-            try:
-                reach = leg_reach(pattern.rule.patterns) if limit is not None else (None,) * len(pattern.flags)
-            except ContradictionError:  # hand-made IR the compiler would refuse: it never fires
-                reach = (limit,) * len(pattern.flags)
-            for c, leg_days in zip(pattern.flags, reach, strict=False):
-                window = None if limit is None or leg_days is None else min(limit, leg_days)
+            for c, window in zip(pattern.flags, _keep_days(pattern), strict=False):
                 if c in listens:
                     old = listens[c]
                     listens[c] = None if old is None or window is None else max(old, window)
@@ -314,6 +378,20 @@ class PatternStage:
             if pattern.ruleset >= 0:
                 self._rule_flags[pattern.ruleset].append(frozenset(pattern.flags))
         self._max_date: float = -math.inf
+        # rules matched by their date span (see _Joined), each keeping its candidates as long as
+        # a pattern ruleset keeps a candidate of the same leg; their filings by expiry date
+        self._joined: list[_Joined] = []
+        for r in plan.joined:
+            self._joined.append(_Joined(plan.patterns[r], _keep_days(plan.patterns[r])))
+        self._joined_routes: dict[tuple[int, ...], list[tuple[_Joined, bool, bool]]] = {}
+        self._joined_filed: dict[float, list[tuple[dict[int, dict[int, str]], int, int]]] = {}
+        self._joined_expiry: list[float] = []
+        self._tokens = itertools.count()
+
+    @property
+    def active(self) -> bool:
+        """Whether any pattern rule is matched here (by durable or by date span)."""
+        return bool(self.rulesets or self._joined)
 
     @staticmethod
     def definitions(plan: Plan) -> Iterable[tuple[dict[str, Any], set[str], list[int]]]:
@@ -373,16 +451,26 @@ class PatternStage:
         join_values = self._join_values
         read = layout.read
         kinds = layout.kinds
+        joined_routes = self._joined_routes
         for row, event_id, flags, date in candidates:
             route = routes.get(flags)
             if route is None:
                 route = routes[flags] = self._route(flags)
-            if not route:
+            joined = joined_routes.get(flags)
+            if joined is None:
+                joined = joined_routes[flags] = [(j, j.first in flags, j.second in flags) for j in self._joined if j.first in flags or j.second in flags]
+            if not route and not joined:
                 continue
-            seq = self.ids.take()
             values = join_values(kinds, read(row), event_id)
             dated = date.__class__ is int or (kind(date) == "num" and not (isinstance(date, float) and math.isnan(date)))
             is_late = False
+            if joined:
+                is_late = self._join(joined, values, event_id, date, dated, horizon_before, found)
+                if not route:
+                    stats.candidates += 1
+                    late += is_late
+                    continue
+            seq = self.ids.take()
             for s, flag_items, window, join_keys, mine in route:
                 doc = {"id": seq, SEQ: seq, **flag_items}
                 for key in join_keys:
@@ -461,6 +549,60 @@ class PatternStage:
                     found[rule_id].extend(ids)
         self._forget()
 
+    def _join(
+        self,
+        joined: Sequence[tuple[_Joined, bool, bool]],
+        values: Mapping[str, Any],
+        event_id: str,
+        date: Any,
+        dated: bool,
+        horizon: float,
+        found: defaultdict[str, list[tuple[str, ...]]],
+    ) -> bool:
+        """Pair a candidate with the live candidates of the other leg of each rule matched by
+        date span that it may play a leg of, then file it as live. Returns whether it came
+        after its own expiry (late, as PatternStage.add counts it)."""
+        late = False
+        for j, first, second in joined:
+            pairs: list[tuple[str, ...]] = []
+            span = j.span(values) if first else range(0)
+            if span:
+                at = j.at
+                for one in span:
+                    others = at.get(one)
+                    if others:
+                        pairs += [(event_id, other) for other in others.values()]
+            day: int | None = values.get(j.key) if second else None
+            if day is not None:
+                others = j.covered.get(day)
+                if others:
+                    pairs += [(other, event_id) for other in others.values()]
+            if pairs:
+                for rule_id in j.rule_ids:
+                    found[rule_id].extend(pairs)
+            # filed after pairing: a candidate of both legs never pairs with itself
+            for tables, days, window in ((j.covered, span, j.windows[0]), (j.at, () if day is None else (day,), j.windows[1])):
+                if not days:
+                    continue
+                if window is None:
+                    expires = math.inf
+                else:
+                    expires = date + window if dated else -math.inf
+                    late = late or (dated and expires < horizon)
+                token = next(self._tokens)
+                filed = self._joined_filed.get(expires)
+                if filed is None:
+                    filed = self._joined_filed[expires] = []
+                    if window is not None:
+                        heapq.heappush(self._joined_expiry, expires)
+                for filed_day in days:
+                    table = tables.get(filed_day)
+                    if table is None:
+                        table = tables[filed_day] = {}
+                    table[token] = event_id
+                    filed.append((tables, filed_day, token))
+        return late
+
     def _route(self, flags: tuple[int, ...]) -> list[tuple[int, dict[str, bool], int | None, tuple[str, ...], tuple[int, ...]]]:
         """Where a candidate with these flags goes: per pattern ruleset that listens to any of
         them, the flag properties it gets there, how long it is kept (None: for ever) and the
@@ -513,6 +655,13 @@ class PatternStage:
         """Mark expired the candidates no later fact can join (the stream is roughly in date
         order), and release them once they outnumber the live ones (see ``rotate``)."""
         stats = self.stats
+        heap = self._joined_expiry
+        while heap and heap[0] < self._max_date:
+            for tables, day, token in self._joined_filed.pop(heapq.heappop(heap)):
+                table = tables[day]
+                del table[token]
+                if not table:
+                    del tables[day]
         for s, heap in enumerate(self._expiry):
             live, dead = self._live[s], self._dead[s]
             while heap and heap[0] < self._max_date:
@@ -577,6 +726,22 @@ class PatternStage:
     def close(self) -> None:
         self._retained.clear()
         self._event_of.clear()
+        self._joined_filed.clear()
+        for j in self._joined:
+            j.covered.clear()
+            j.at.clear()
 
 
-__all__ = ["PATTERN_SLICE", "ROTATE_FACTOR", "ROTATE_MIN", "PatternRule", "PatternStage", "compile_pattern", "leg_conditions"]
+def _keep_days(pattern: PatternRule) -> tuple[int | None, ...]:
+    """Per leg, for how many days after its date a candidate is kept: as long as a later-dated
+    partner could still come for it (compiler.leg_reach), never longer than the rule's window
+    (None: for ever)."""
+    limit = pattern.rule.window_days
+    try:
+        reach = leg_reach(pattern.rule.patterns) if limit is not None else (None,) * len(pattern.flags)
+    except ContradictionError:  # hand-made IR the compiler would refuse: it never fires
+        reach = (limit,) * len(pattern.flags)
+    return tuple(None if limit is None or days is None else min(limit, days) for days in reach)
+
+
+__all__ = ["PATTERN_SLICE", "ROTATE_FACTOR", "ROTATE_MIN", "DateJoin", "PatternRule", "PatternStage", "compile_pattern", "leg_conditions"]

@@ -145,6 +145,7 @@ class Plan:
         fact for a date range, so a rule must not see candidates kept for a longer window."""
         layouts: list[Layout] = []
         self.pattern_sets: list[list[int]] = []
+        self.joined: list[int] = []  # rules the pattern stage matches by their date span
         windows: list[int | None] = []
         order = sorted(
             range(len(self.patterns)),
@@ -154,6 +155,9 @@ class Plan:
             pattern = self.patterns[r]
             if any(self.conditions[c].node == FALSE for c in pattern.flags):
                 continue  # a leg no fact can satisfy: the rule never fires
+            if pattern.date_join is not None:
+                self.joined.append(r)
+                continue
             rules = [[as_layout_node(leg) for leg in variant] for variant in pattern.variants]
             window = pattern.rule.window_days
             placed = bool(layouts) and windows[-1] == window and layouts[-1].add_rules(rules)
