@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from riskengine.core.errors import EventError, InputError, Issue, Location
 from riskengine.core.events import Event, FigureClaim, Source, Span
 from riskengine.ingest.derive.enrich import enrich_event
-from riskengine.ingest.extract.dates import FUTURE, DatePhrase, find_dates
+from riskengine.ingest.extract.dates import FUTURE, MONTHS as MONTH_NUMBERS, DatePhrase, find_dates
 from riskengine.ingest.extract.gazetteer import Gazetteer, Place, PlaceMention, default_gazetteer
 from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities
 from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns, lower, trie_alternation
@@ -1022,6 +1022,8 @@ class Extractor:
         if (hypothetical and not reported) or _IF_WORD.search(lead):
             return True
         clause_text = text[m.clause[0] : m.clause[1]]
+        if self._background(article, m, clause_text):
+            return True
         # "dozens of drones since the start of the month": a vague count is no count of one event
         counted = any(f.qualifier != "vague" for f in m.figures)
         placeless = m.place is None or m.place.place.level == "country"
@@ -1046,6 +1048,27 @@ class Extractor:
         if m.kind.group == "diplomacy" and self.p.diplomacy_negated.search(" ".join([*lead_words[-4:], text[m.start : m.end]])):
             return True  # "Putin and Trump will not meet in the near future"
         return bool(m.kind.group == "diplomacy" and m.kind.status and m.status is None)
+
+    def _background(self, article: Article, m: Mention, clause_text: str) -> bool:
+        """Whether the mention tells a past event as background ("in April a missile attack on
+        Sumy killed 35", "the army retook Khartoum in March", "a strike on a convoy in September
+        2022 killed 30"): dated more than ``background_days`` before the report, or by a month or
+        year before the report's month and by no nearer day. A report's own events are days old."""
+        published = article.published
+        assert published is not None
+        limit = dt.timedelta(days=self.p.background_days)
+        if m.date is not None and not m.date.future and published - m.date.date > limit:
+            return True
+        for period in _PAST_PERIOD.finditer(clause_text):
+            month = MONTH_NUMBERS.get((period.group("month") or "").lower())
+            year = int(period.group("year") or period.group("yearonly") or published.year)
+            if year > published.year or (year == published.year and (month is None or month >= published.month)):
+                continue
+            at = m.clause[0] + period.start()
+            near = _distance(at, at + len(period.group(0)), m.start, m.end)
+            if m.date is None or _distance(m.date.start, m.date.end, m.start, m.end) > near:
+                return True
+        return False
 
     @staticmethod
     def _fold_interceptions(mentions: list[Mention]) -> list[Mention]:
@@ -1621,6 +1644,12 @@ _MADE_IN_BEFORE = re.compile(r"\b(?:made|manufactured|produced|built|supplied)\s
 _AND_BETWEEN_COUNTS = re.compile(r"\s*,?\s+and\s+")
 _DAY_RANGE = re.compile(r"\b(?:[Bb]etween|[Ff]rom)\s+\d{1,2}(?:\s+[A-Z][a-z]+)?\s+(?:and|to|until)\s+\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 # "in August", "in early March 2024", "since January": a month with no day
+# A month or year a past event is told in ("in April", "in September 2022", "in mid-March", "in
+# 2024", "at the end of January"); "since March" compares ("the largest attack since March").
+_PAST_PERIOD = re.compile(
+    r"\b(?:in|during|throughout|by|until|(?:at|by|towards?)\s+the\s+(?:end|start|beginning|middle)\s+of)\s+(?:(?:early|mid|late)[\s-]+|the\s+(?:spring|summer|autumn|fall|winter)\s+of\s+)?"
+    r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)(?!\s+\d{1,2}\b)(?:,?\s+(?P<year>(?:19|20)\d\d))?|(?P<yearonly>(?:19|20)\d\d))\b(?![\d-])"
+)
 _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)")
 # "Israel's strikes", "Russia's latest attack": a strike its attacker's possessive names
 _SIDE_POSSESSIVE_BEFORE = re.compile(r"\b[A-Z][a-z]+['’]s\s+(?:[a-z-]+\s+)?$")
