@@ -27,7 +27,7 @@ from riskengine.core.errors import EventError, InputError, Issue, Location
 from riskengine.core.events import Event, FigureClaim, Source, Span
 from riskengine.ingest.derive.enrich import enrich_event
 from riskengine.ingest.extract.dates import FUTURE, MONTHS as MONTH_NUMBERS, DatePhrase, find_dates
-from riskengine.ingest.extract.gazetteer import Gazetteer, Place, PlaceMention, default_gazetteer
+from riskengine.ingest.extract.gazetteer import UNPLACED, Gazetteer, Place, PlaceMention, default_gazetteer
 from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities
 from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns, lower, trie_alternation
 from riskengine.ingest.extract.text import (
@@ -208,6 +208,7 @@ class Extractor:
         self.sides = SidePatterns(self.g)
         self._last_weapon: tuple[int, str | None] = (-1, None)
         self._last_told: DatePhrase | None = None
+        self._home = self.p.default_country
 
     # -- public ------------------------------------------------------------------------------
 
@@ -242,6 +243,21 @@ class Extractor:
             if looked_up and countries and not self.g.same_towns(looked_up, countries):
                 x = article.sentences[i]
                 self._places[i] = (self.g.scan(article.work[x.start : x.end], countries), looked_up)
+        self._home = self._home_country(article)
+        for i, (_, looked_up) in enumerate(self._places):
+            if UNPLACED in looked_up:  # a town no index holds, placed by nothing near it
+                x = article.sentences[i]
+                self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._home), looked_up)
+        # A town no index holds, once the article has said it is one ("in Bint Jbeil, southern
+        # Lebanon"), is a place wherever else the article names it.
+        learned = {p.text: p.place for places, _ in self._places for p in places if p.place.unindexed}
+        if learned:
+            names = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(learned, key=lambda n: (-len(n), n))) + r")\b")
+            for i, (places, looked_up) in enumerate(self._places):
+                x = article.sentences[i]
+                known = {(p.start, p.text) for p in places}
+                if any((n.start() - x.start, n.group(0)) not in known for n in names.finditer(article.work, x.start, x.end)):
+                    self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._home, learned), looked_up)
         mentions: list[Mention] = []
         last_mentions: list[Mention] = []
         since = 0  # sentences of substance since the last mention
@@ -269,6 +285,22 @@ class Extractor:
         clusters = self._drop_totals(self._cluster(mentions, article.published), article.published)
         events = [self._event(article, c) for c in clusters if self._anchored(c)]
         return self._unique(events)
+
+    def _home_country(self, article: Article) -> str:
+        """Where an event with no place of its own goes: the front matter's country, else the
+        theatre's default where the article names any place of it, else the country the article
+        names most (a report on Lebanon puts a strike "in the northern Bekaa Valley" in Lebanon,
+        not in the theatre's default country); first named wins a tie."""
+        if article.meta.get("country"):
+            return str(article.meta["country"])
+        counts: dict[str, int] = {}
+        for places, _ in self._places:
+            for p in places:
+                if not p.side_adjective and p.place.country:
+                    counts[p.place.country] = counts.get(p.place.country, 0) + 1
+        if not counts or self.p.default_country in counts:
+            return self.p.default_country
+        return max(counts, key=lambda c: counts[c])
 
     # -- one sentence ------------------------------------------------------------------------
 
@@ -1421,7 +1453,7 @@ class Extractor:
         elif kind.name == "sanctions" and target and self.g.iso3_of_side(target):
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
         elif kind.group == "troops" and any(m.beneficiary for m in c.mentions):
-            country = self.g.iso3_of_side(next(m.beneficiary for m in c.mentions if m.beneficiary)) or self.p.default_country
+            country = self.g.iso3_of_side(next(m.beneficiary for m in c.mentions if m.beneficiary)) or self._home
         elif kind.group in ("strike", "territory") and target and self.g.iso3_of_side(target):
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
         elif kind.group in ("strike", "territory", "troops", "unrest") and not meta.get("country") and (before := self._country_before(c.first)) is not None:
@@ -1429,8 +1461,11 @@ class Extractor:
             # before it ("Separately, the junta's aircraft bombed a market in Myaung township"
             # after a strike in Sagaing), not the theatre's default.
             country = before
-        else:
+        elif kind.group == "diplomacy":
+            # a call or talks with no place: the theatre's (as the evaluation sets code them)
             country = str(meta.get("country") or self.p.default_country)
+        else:
+            country = self._home
         # Date.
         date_phrase = c.date()
         event_date = date_phrase.date if date_phrase else published

@@ -13,7 +13,7 @@ import dataclasses
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -46,7 +46,7 @@ _CAPITAL_PREPOSITIONS = frozenset(["In", "Near", "Outside", "Around", "At", "Ove
 # What forces capture or enter is a settlement, often a village ("seized Vremivka, northwest of ...").
 _TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|took\s+control\s+of|taken\s+control\s+of|regained\s+control\s+of|entered|occupied|out\s+of)\s+(?:the\s+)?$")
 _WATER_BEFORE = re.compile(r"\b(?:Gulf|Sea|Bay|Strait|Straits|Lake)\s+of\s+$")
-_VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial", "township")
+_VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial", "township", "town")
 _REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction)s?\b", re.IGNORECASE)
 _REGION_LIST_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*,?\s+and\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
 _NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry|time)\b")
@@ -67,7 +67,12 @@ _ACTOR_VERB_AFTER = re.compile(
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 _VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
-_VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community|hromada|territorial\s+community|township)\b")
+_PLACE_APPOSITION = re.compile(
+    r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
+    r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)(\s+(?:Province|province|State|Region|Governorate|governorate|Township|District|Department|County|Prefecture|Oblast|oblast|region))?\b"
+)
+# "Mindat town", "Kyauktaw town" (not "the town hall")
+_VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community|hromada|territorial\s+community|township|town(?!\s+(?:hall|council|centre|center|square|house)))\b")
 # The lower-case joints _CAPITALISED allows inside a name ("Rostov-on-Don") and what follows
 # them: "Velyka Pysarivka on Wednesday" is the village, then a day.
 _CONNECTOR_TAIL = re.compile(r"\s(?:na|on|upon|am|de|del|la)\b.*$")
@@ -89,6 +94,7 @@ class Place:
     lat: float | None = None
     lon: float | None = None
     category: str | None = None
+    unindexed: bool = False  # a town or village the text says is one, in no index: as written
 
     @property
     def geo_precision(self) -> int:
@@ -426,11 +432,12 @@ class Gazetteer:
 
     # -- scanning text -----------------------------------------------------------------------
 
-    def scan(self, text: str, countries_in_text: Iterable[str] = ()) -> list[PlaceMention]:
-        """Every place (and side adjective) mentioned in ``text``, in order, without overlaps."""
-        return self.scan_detail(text, countries_in_text)[0]
+    def scan(self, text: str, countries_in_text: Iterable[str] = (), home: str | None = None, learned: Mapping[str, Place] | None = None) -> list[PlaceMention]:
+        """Every place (and side adjective) mentioned in ``text``, in order, without overlaps.
+        ``learned``: places no index holds that the article said were places elsewhere."""
+        return self.scan_detail(text, countries_in_text, home, learned)[0]
 
-    def scan_detail(self, text: str, countries_in_text: Iterable[str] = ()) -> tuple[list[PlaceMention], list[str]]:
+    def scan_detail(self, text: str, countries_in_text: Iterable[str] = (), home: str | None = None, learned: Mapping[str, Place] | None = None) -> tuple[list[PlaceMention], list[str]]:
         """``scan``, and the GeoNames names looked up on the way: only their lookups depend on
         the countries given (the countries of the article decide between namesakes), so a caller
         may scan once without countries and again only where ``same_towns`` says a lookup differs."""
@@ -493,7 +500,14 @@ class Gazetteer:
                 looked_up.append(_CONNECTOR_TAIL.sub("", words))
                 place = self._best_town(looked_up[-1], countries, None)
                 end = start + len(looked_up[-1]) if place is not None else end
+            if place is None and learned and (known := learned.get(_CONNECTOR_TAIL.sub("", words))) is not None:
+                # "a drone strike in Bint Jbeil on August 26" after "in Bint Jbeil, southern Lebanon"
+                place, end = known, start + len(_CONNECTOR_TAIL.sub("", words))
             said_village = bool(_VILLAGE_BEFORE.search(text[max(0, start - 40) : start]) or _VILLAGE_AFTER.match(text, end) or _TAKEN_BEFORE.search(text, max(0, start - 40), start))
+            if not said_village and (apposition := _PLACE_APPOSITION.match(text, end)) is not None:
+                # "in Bint Jbeil, southern Lebanon", "near Beit Jinn, Quneitra Province": a name
+                # placed by the country or region written after it is a place
+                said_village = apposition.group(1) in self.country_names or apposition.group(1) in self._regions or bool(apposition.group(2))
             if place is None and " " in words and not said_village:  # "Kupiansk Ukrainian" -> try the first word alone
                 first = words.split(" ")[0]
                 looked_up.append(first)
@@ -531,8 +545,13 @@ class Gazetteer:
             country = min(near, key=lambda p: (p.place.level == "country", abs(p.start - start))).place.country if near else None
             if country is None and " " in name and (first_town := self._best_town(name.split(" ")[0], countries, None)) is not None:
                 country = first_town.country
+            if country is None:
+                # "near the locality of Mondoro" with no place near it: the article's country,
+                # once known (the caller reads the sentence again with it)
+                country = home
+                looked_up.append(UNPLACED)
             if country is not None:
-                found.append(PlaceMention(start, end, name, Place(name, country, "place")))
+                found.append(PlaceMention(start, end, name, Place(name, country, "place", unindexed=True)))
         found.sort(key=lambda p: p.start)
         return found, looked_up
 
@@ -664,6 +683,9 @@ _UKRAINIAN_YI = re.compile(r"(?<=[aeiou])yi(?=[a-z])")
 _RUSSIAN_IY = re.compile(r"(?<=[a-z])(?:iy|yy)\b")
 
 
+# Marks scan_detail's lookups of a text naming a town or village no index holds and nothing near
+# it places: its country is the article's (``home``).
+UNPLACED = "\x00unplaced"
 # Marks a name in scan_detail's lookups that is a place only with the article's countries.
 _NEEDS_COUNTRIES = "\x00"
 
