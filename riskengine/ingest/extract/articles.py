@@ -419,7 +419,7 @@ class Extractor:
                     start, end = min(start, near[0]), max(end, near[1])
                 if cue.refers_back and not self._weapons_before(article, sentence, clause[0] + start):
                     continue
-                if kind.name == "shelling" and cue.near is not None and text[m.start()].isupper() and text[: m.start()].strip():
+                if kind.name == "shelling" and cue.near is not None and text[m.start()].isupper() and not text[m.start() : m.end()].isupper() and text[: m.start()].strip():
                     continue  # "Units of the Missile Forces and Artillery hit ...": a unit's name, not the means
                 if kind.name == "air_strike" and cue.near is None and self.p.intercept.search(text, 0, start):
                     continue  # "air defences shot down two missiles, five guided aerial bombs and ...": what was shot down
@@ -480,6 +480,8 @@ class Extractor:
             if prev is not None and m.start <= prev.end + 1:
                 if prev.anaphoric and not m.anaphoric:
                     prev.kind, prev.anaphoric = m.kind, False
+                elif prev.kind.name == "remote_strike" and m.kind.group == "strike" and m.kind.name not in ("remote_strike", "interception") and not m.anaphoric:
+                    prev.kind = m.kind  # "a depot was hit with HIMARS": the weapon named makes the kind
                 if {prev.kind.name, m.kind.name} == {"missile_strike", "shelling"} and "missile" not in text[min(prev.start, m.start) : max(prev.end, m.end)].lower():
                     # "fired heavy mortar bombs and rockets on the town": rockets fired with
                     # artillery are the artillery's (multiple rocket launchers), not missiles
@@ -881,6 +883,8 @@ class Extractor:
             # "four passengers sustained shrapnel wounds": the verb is part of the phrase.
             if self.p.casualty[fld].match(after, gap.end() if gap else 0) or (people_m and self.p.casualty[fld].match(after, people_m.end() + 1)):
                 return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
+            if people_m and fld in self.p.people_casualty and self.p.people_casualty[fld].match(after, people_m.end()):
+                return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)  # "14 terrorists were neutralised"
         # "The death toll from Thursday's strike has risen to nine".
         for fld, rx in self.p.toll_before.items():
             if rx.search(c_text[max(0, q.start - 120) : q.start]):

@@ -156,6 +156,7 @@ class Patterns:
         self.negated = words_regex(data.get("negated", []))
         # An event dated more than this many days before its report is background, not news.
         self.background_days = int(data.get("background_days", 31))
+        self.people_casualty = {fld: re.compile(rf"\s*(?:{words_regex(words).pattern})", re.IGNORECASE) for fld, words in (data.get("people_casualty_words") or {}).items()}
         self.diplomacy_negated = re.compile("|".join(f"(?:{rx})" for rx in data.get("diplomacy_negated") or ["(?!)"]), re.IGNORECASE)
         self.negations = [(re.compile(n["pattern"], re.IGNORECASE), tuple(n["fields"])) for n in data.get("negations", [])]
         # Any negation at all, in one pass: most clauses have none.
