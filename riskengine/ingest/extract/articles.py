@@ -26,7 +26,8 @@ from pydantic import ValidationError
 from riskengine.core.errors import EventError, InputError, Issue, Location
 from riskengine.core.events import Event, FigureClaim, Source, Span
 from riskengine.ingest.derive.enrich import enrich_event
-from riskengine.ingest.extract.dates import FUTURE, MONTHS as MONTH_NUMBERS, DatePhrase, find_dates
+from riskengine.ingest.extract.dates import FUTURE, DatePhrase, find_dates
+from riskengine.ingest.extract.dates import MONTHS as MONTH_NUMBERS
 from riskengine.ingest.extract.gazetteer import UNPLACED, Gazetteer, Place, PlaceMention, default_gazetteer
 from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities
 from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns, lower, trie_alternation
@@ -867,6 +868,10 @@ class Extractor:
                 return None
             return Figure(f"{weapon}s_{role}", q.value, offset + q.start, offset + q.end, q.qualifier, weapon_side=weapon_side)
         if any(self.p.troops.fullmatch(w.strip(".,;")) for w in words_after[:3]):
+            troop_word = _FIRST_WORD.match(after)
+            for fld, rx in self.p.people_casualty.items():
+                if troop_word is not None and rx.match(after, troop_word.end()):
+                    return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)  # "4 soldiers fallen to the field of honour"
             for fld in PERSON_FIELDS:
                 if self.p.casualty_before[fld].search(before):
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)  # "killing at least 25 soldiers"
@@ -1098,6 +1103,10 @@ class Extractor:
         for period in _PAST_PERIOD.finditer(clause_text):
             month = MONTH_NUMBERS.get((period.group("month") or "").lower())
             year = int(period.group("year") or period.group("yearonly") or published.year)
+            if month is not None and not period.group("year") and month > published.month:
+                if FUTURE.search(clause_text):
+                    continue  # "talks are planned in September"
+                year -= 1  # "in December", told in June: last December
             if year > published.year or (year == published.year and (month is None or month >= published.month)):
                 continue
             at = m.clause[0] + period.start()
@@ -1683,10 +1692,11 @@ _MADE_IN_BEFORE = re.compile(r"\b(?:made|manufactured|produced|built|supplied)\s
 _AND_BETWEEN_COUNTS = re.compile(r"\s*,?\s+and\s+")
 _DAY_RANGE = re.compile(r"\b(?:[Bb]etween|[Ff]rom)\s+\d{1,2}(?:\s+[A-Z][a-z]+)?\s+(?:and|to|until)\s+\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 # "in August", "in early March 2024", "since January": a month with no day
+_FIRST_WORD = re.compile(r"\s*[\w-]+")
 # A month or year a past event is told in ("in April", "in September 2022", "in mid-March", "in
 # 2024", "at the end of January"); "since March" compares ("the largest attack since March").
 _PAST_PERIOD = re.compile(
-    r"\b(?:in|during|throughout|by|until|(?:at|by|towards?)\s+the\s+(?:end|start|beginning|middle)\s+of)\s+(?:(?:early|mid|late)[\s-]+|the\s+(?:spring|summer|autumn|fall|winter)\s+of\s+)?"
+    r"\b(?i:in|during|throughout|by|until|(?:at|by|towards?)\s+the\s+(?:end|start|beginning|middle)\s+of)\s+(?:(?:early|mid|late)[\s-]+|the\s+(?:spring|summer|autumn|fall|winter)\s+of\s+)?"
     r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)(?!\s+\d{1,2}\b)(?:,?\s+(?P<year>(?:19|20)\d\d))?|(?P<yearonly>(?:19|20)\d\d))\b(?![\d-])"
 )
 _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)")
