@@ -289,15 +289,16 @@ class Extractor:
 
     def _home_country(self, article: Article) -> str:
         """Where an event with no place of its own goes: the front matter's country, else the
-        theatre's default where the article names any place of it, else the country the article
-        names most (a report on Lebanon puts a strike "in the northern Bekaa Valley" in Lebanon,
+        theatre's default where the article names any place of it, else the country whose towns
+        and regions the article names most (a report on Lebanon puts a strike "in the northern Bekaa Valley" in Lebanon,
         not in the theatre's default country); first named wins a tie."""
         if article.meta.get("country"):
             return str(article.meta["country"])
         counts: dict[str, int] = {}
         for places, _ in self._places:
             for p in places:
-                if not p.side_adjective and p.place.country:
+                # towns and regions only: a country is also named as a weapon's maker or an ally
+                if not p.side_adjective and p.place.country and p.place.level != "country":
                     counts[p.place.country] = counts.get(p.place.country, 0) + 1
         if not counts or self.p.default_country in counts:
             return self.p.default_country
