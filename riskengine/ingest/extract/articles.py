@@ -543,6 +543,10 @@ class Extractor:
         elif m.kind.group in ("strike", "troops", "territory") and not m.anaphoric:
             m.place = self._paragraph_place(article, m)
             m.inherited_place = m.place is not None
+        elif m.kind.group == "diplomacy" and m.kind.name != "sanctions" and _THERE_AFTER.search(text, m.start, m.clause[1]):
+            # "were expected to meet there on Sunday": the town named before in the paragraph
+            m.place = self._paragraph_place(article, m)
+            m.inherited_place = m.place is not None
         # Date: the nearest date phrase in the clause.
         published = article.published
         assert published is not None
@@ -1165,6 +1169,8 @@ class Extractor:
             if own_place:
                 key = (group, m.place.place.country, m.place.place.admin1)  # type: ignore[union-attr]
                 pool = sorted({id(c): c for c in by_place.get(key, []) if ordinal[id(c)] >= window}.values(), key=lambda c: ordinal[id(c)])
+                if group == "diplomacy":  # and meetings placed in its country only (see "widened")
+                    pool = sorted([*pool, *(c for c in members[-64:] if (cp := c.place()) is not None and cp.place.level == "country")], key=lambda c: ordinal[id(c)])
             else:
                 pool = members[-64:]
             same_group = [c for c in pool if group not in ("diplomacy", "troops", "unrest") or c.kind.name == name]
@@ -1244,7 +1250,10 @@ class Extractor:
                     continue
                 cp = c.place()
                 if own_place:
-                    if cp is not None and _compatible(cp, m.place):  # type: ignore[arg-type]
+                    # talks "in Switzerland", then "in Geneva": one meeting (a strike "in Russia" is not
+                    # one in Bryansk: a country names a side there)
+                    widened = group == "diplomacy" and cp is not None and cp.place.level == "country" and cp.place.country == m.place.place.country  # type: ignore[union-attr]
+                    if cp is not None and (_compatible(cp, m.place) or widened):  # type: ignore[arg-type]
                         host = c
                         break
                     continue
@@ -1464,6 +1473,8 @@ class Extractor:
         # Country.
         if (place is not None and place.place.level != "country") or (place is not None and kind.group != "diplomacy"):
             country = place.place.country
+        elif place is not None and kind.name in ("talks", "high_level_call") and not place.side_adjective:
+            country = place.place.country  # "talks with U.S. officials in Switzerland"
         elif kind.name == "sanctions" and target and self.g.iso3_of_side(target):
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
         elif kind.group == "troops" and any(m.beneficiary for m in c.mentions):
@@ -1693,6 +1704,7 @@ _MADE_IN_BEFORE = re.compile(r"\b(?:made|manufactured|produced|built|supplied)\s
 _AND_BETWEEN_COUNTS = re.compile(r"\s*,?\s+and\s+")
 _DAY_RANGE = re.compile(r"\b(?:[Bb]etween|[Ff]rom)\s+\d{1,2}(?:\s+[A-Z][a-z]+)?\s+(?:and|to|until)\s+\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 # "in August", "in early March 2024", "since January": a month with no day
+_THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")
 _FIRST_WORD = re.compile(r"\s*[\w-]+")
 # A month or year a past event is told in ("in April", "in September 2022", "in mid-March", "in
 # 2024", "at the end of January"); "since March" compares ("the largest attack since March").
@@ -1717,7 +1729,7 @@ _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
 _NEXT_WORD = re.compile(r"[\w-]+\s+")
 _SUBORDINATE = re.compile(r"\b(?:after|before|since|following)\b")
 _PART_BEFORE = re.compile(r"\b(?:including|among them|of which|of whom)\b")
-_MEETING_PLACE_BEFORE = re.compile(r"(?:\b(?:in|at)|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|go(?:es|ing)?|went|c[oa]me|coming)\s+to)\s+(?:the\s+)?$")
+_MEETING_PLACE_BEFORE = re.compile(r"(?:\b(?:in|at)|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|go(?:es|ing)?|went|c[oa]me|coming|return(?:s|ed|ing)?|visit(?:s|ed|ing)?\s+to|trip)\s+to)\s+(?:the\s+)?$")
 _LIST_ITEM_AFTER = re.compile(
     r"\s+(?:more\s+)?(?:over|in|above|across|near|around)\s+(?:the\s+)?(?:(?:territory|territories|skies|airspace|area)\s+(?:of|over)\s+)?(?:the\s+)?[A-Z]"
 )
