@@ -123,6 +123,7 @@ class Mention:
     weapon_side: str | None = None
     mutual: bool = False
     needs_place: bool = False  # from a cue that makes an event only with a place of its own
+    said: DatePhrase | None = None  # an announcement's day ("said on Thursday that ... would meet on Sunday")
     national: bool = False  # its clause counts for a whole country ("a total of ... over Russian regions")
 
 
@@ -151,6 +152,8 @@ class Cluster:
             self._place = m.place
         if self._date is None and m.date is not None and not m.date.future:
             self._date = m.date
+        elif self._date is None and m.said is not None:
+            self._date = m.said  # talks announced for a later day: dated by the announcement
 
     @property
     def first(self) -> Mention:
@@ -330,8 +333,8 @@ class Extractor:
             if m.place is not None and not m.inherited_place and m.place.place.level != "country":
                 rivals = [o for o in mentions if o is not m and not o.anaphoric and o.clause == m.clause and o.kind.name != m.kind.name]
                 rivals = [o for o in rivals if not (o.kind.group == "troops" and self._blocked(article, o))]  # a strike's target is no rival
-                mine = _distance(m.place.start, m.place.end, m.start, m.end)
-                if any(_distance(m.place.start, m.place.end, o.start, o.end) < mine for o in rivals):
+                mine = _distance(m.place.start, m.place.end, m.start, m.end) + _coordinated(text, m.place.start, m.start)
+                if any(_distance(m.place.start, m.place.end, o.start, o.end) + _coordinated(text, m.place.start, o.start) < mine for o in rivals):
                     m.place = None
                     if m.needs_place:
                         m.anaphoric = True  # "a combined attack on the Lviv region with cruise missiles": the missiles' strike
@@ -585,6 +588,10 @@ class Extractor:
             # Nearest the cue, but not across "after"/"before" ("died in hospital on Monday after
             # a missile hit the terminal on Sunday night": Sunday is the strike's day).
             m.date = min(dates, key=lambda d: _distance(d.start, d.end, m.start, m.end) + (1000 if _SUBORDINATE.search(text, min(d.end, m.end), max(d.start, m.start)) else 0))
+        if m.kind.group == "diplomacy" and m.date is not None and m.date.future:
+            # "said on Thursday that the two sides would meet there on Sunday", "a Lebanese
+            # official told Lebanese media on August 26": the day of saying dates the announcement
+            m.said = next((d for d in dates if not d.future and _SAID_ON_BEFORE.search(text, max(0, d.start - 60), d.start)), None)
         if m.date is not None and not m.date.future and not m.anaphoric:
             self._last_told = m.date
         # Status of a diplomatic event.
@@ -1704,6 +1711,8 @@ _MADE_IN_BEFORE = re.compile(r"\b(?:made|manufactured|produced|built|supplied)\s
 _AND_BETWEEN_COUNTS = re.compile(r"\s*,?\s+and\s+")
 _DAY_RANGE = re.compile(r"\b(?:[Bb]etween|[Ff]rom)\s+\d{1,2}(?:\s+[A-Z][a-z]+)?\s+(?:and|to|until)\s+\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 # "in August", "in early March 2024", "since January": a month with no day
+_SAID_ON_BEFORE = re.compile(r"\b(?:said|says|announced|confirmed|stated|reported|added|wrote|told\s+(?:[\w-]+\s+){1,3}?)\s*(?:(?:late|early)\s+)?(?:on\s+)?$")
+_COORDINATION = re.compile(r",\s+(?:and|but|while|whereas)\s+(?:the\s+|an?\s+)?[A-Z]|;\s")
 _THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")
 _FIRST_WORD = re.compile(r"\s*[\w-]+")
 # A month or year a past event is told in ("in April", "in September 2022", "in mid-March", "in
@@ -1795,6 +1804,14 @@ def _accepts(m: Mention, f: Figure) -> bool:
     if f.field == "troops":
         return group == "troops"
     return group == "strike"
+
+
+def _coordinated(text: str, place: int, cue: int) -> int:
+    """A distance penalty for a place told in another coordinated clause than its cue's: "a drone
+    strike killed a man in Bint Jbeil on Monday, and Israeli aircraft struck ..." (Bint Jbeil is
+    the drone strike's, though nearer the aircraft)."""
+    a, b = (place, cue) if place < cue else (cue, place)
+    return 200 if _COORDINATION.search(text, a, b) else 0
 
 
 def _compatible(a: PlaceMention, b: PlaceMention) -> bool:
