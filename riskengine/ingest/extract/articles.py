@@ -539,11 +539,17 @@ class Extractor:
             # before a town named elsewhere in the clause ("debris found near the village of ...")
             right = [p for p in candidates if 0 <= p.start - m.end <= 30 and p.place.level != "country"]
             candidates = right or candidates
+        # "..., the Sumy regional military administration reported": who speaks, not where it
+        # happened; the place told before in the paragraph is more precise, when there is one
+        speakers = [p for p in candidates if m.kind.group != "diplomacy" and _AUTHORITY_AFTER.match(text, p.end) and p.start > m.end]
+        if speakers and len(speakers) == len(candidates) and not m.anaphoric and (told := self._paragraph_place(article, m)) is not None:
+            candidates = []
+            m.place, m.inherited_place = told, True
         if candidates:
             # A town named for its district ("in the Kupiansk district") ranks after a town itself.
             order = {"place": 0, "region": 1, "country": 2}
             m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
-        elif m.kind.group in ("strike", "troops", "territory") and not m.anaphoric:
+        elif m.kind.group in ("strike", "troops", "territory") and not m.anaphoric and m.place is None:
             m.place = self._paragraph_place(article, m)
             m.inherited_place = m.place is not None
         elif m.kind.group == "diplomacy" and m.kind.name != "sanctions" and _THERE_AFTER.search(text, m.start, m.clause[1]):
