@@ -739,7 +739,7 @@ class Extractor:
         # The air force says 35 were shot down."); a new paragraph forgets it.
         last_weapon = self._last_weapon[1] if self._last_weapon[0] == sentence.paragraph else None
         whole = text[sentence.start : sentence.end]
-        if not (may_have_quantities(whole, self.p.vague) or self.p.person_noun.search(whole) or self.p.any_negation.search(whole)):
+        if not (may_have_quantities(whole, self.p.vague) or self.p.person_noun.search(whole) or self.p.any_negation.search(whole) or _SINGLE_WEAPON.search(whole)):
             self._last_weapon = (sentence.paragraph, last_weapon)
             return out  # no number, vague quantity, person or negation: no figure (one cheap test)
         item_field: str | None = None  # the sentence's last launch or interception count
@@ -828,6 +828,19 @@ class Extractor:
                     fld = "fatalities" if verb.startswith("kill") else "hospitalised" if verb.startswith("hosp") else "injured"
                 both = m.group(2) is not None and bool(self.p.one_person_and.search(c_text, max(0, m.start() - 40), m.start()))
                 out.append(Figure(fld, 2 if both else 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
+            # One weapon named in the singular with a verb of launching or shooting down: "fired a
+            # 'hypersonic' ballistic missile at", "shot down an American MQ-9 Reaper drone" ("the
+            # missile was intercepted" is left: it often refers to a missile counted already)
+            for m in _SINGLE_WEAPON.finditer(c_text) if _SINGLE_WEAPON_HINT.search(c_text) else ():
+                weapon = self.p.weapon_of.get(m.group("weapon").lower())
+                if weapon not in ("drone", "missile") or (blocked_from is not None and clause[0] + m.start() > blocked_from):
+                    continue
+                role = "launched" if m.group("verb").lower() in ("fired", "launched") else "intercepted"
+                if role == "intercepted" and weapon == "missile":
+                    continue  # "intercepted a ballistic missile": told with the strike it stopped, whose kind decides (blind5's live blog)
+                fld = f"{weapon}s_{role}"
+                if not any(f.field == fld and clause[0] <= f.start < clause[1] for f in out):
+                    out.append(Figure(fld, 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
             for rx, fields in self.p.negations if self.p.any_negation.search(c_text) else ():
                 for m in rx.finditer(c_text):
                     after = c_text[m.end() : m.end() + 20]
@@ -1719,6 +1732,10 @@ _DAY_RANGE = re.compile(r"\b(?:[Bb]etween|[Ff]rom)\s+\d{1,2}(?:\s+[A-Z][a-z]+)?\
 # "in August", "in early March 2024", "since January": a month with no day
 _SAID_ON_BEFORE = re.compile(r"\b(?:said|says|announced|confirmed|stated|reported|added|wrote|told\s+(?:[\w-]+\s+){1,3}?)\s*(?:(?:late|early)\s+)?(?:on\s+)?$")
 _COORDINATION = re.compile(r",\s+(?:and|but|while|whereas)\s+(?:the\s+|an?\s+)?[A-Z]|;\s")
+_SINGLE_WEAPON = re.compile(
+    r"\b(?P<verb>fired|launched|shot\s+down|downed|intercepted)\s+(?:a|an|one|a\s+single)\s+(?!of\b)(?:[\"“']?[\w-]+[\"”']?\s+){0,4}?(?P<weapon>missile|drone|UAV)\b(?![\w-])(?!\s+(?:strikes?|attacks?|raids?)\b)",
+)
+_SINGLE_WEAPON_HINT = re.compile(r"\b(?:missile|drone|UAV)\b")
 _THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")
 _FIRST_WORD = re.compile(r"\s*[\w-]+")
 # A month or year a past event is told in ("in April", "in September 2022", "in mid-March", "in
