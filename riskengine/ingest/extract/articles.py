@@ -271,6 +271,8 @@ class Extractor:
             if _ROUNDUP_DATELINE.match(article.work, sentence.start):
                 last_mentions = []  # "PORT-AU-PRINCE - ...": a roundup's next story tells its own casualties
             found = self._sentence(article, sentence, countries, last_mentions)
+            if not found and last_mentions:
+                self._main_target(article, sentence, mentions[-12:])
             mentions.extend(found)
             self._scene = None
             if not found and article.published is not None:
@@ -306,6 +308,19 @@ class Extractor:
         if not counts or self.p.default_country in counts:
             return self.p.default_country
         return max(counts, key=lambda c: counts[c])
+
+    def _main_target(self, article: Article, sentence: Sentence, recent: list[Mention]) -> None:
+        """"The main target was Lutsk, in the north-west": the town of the strikes just told in
+        the paragraph without one of their own (a night's tally, told before the town's own report)."""
+        if not _MAIN_TARGET.search(article.work, sentence.start, sentence.end):
+            return
+        town = next((p for p in self._places[sentence.index][0] if not p.side_adjective and p.place.level != "country"), None)
+        if town is None:
+            return
+        shift = sentence.start
+        for m in recent:
+            if m.kind.group == "strike" and m.sentence.paragraph == sentence.paragraph and (m.place is None or m.inherited_place or m.place.place.level == "country"):
+                m.place, m.inherited_place = PlaceMention(town.start + shift, town.end + shift, town.text, town.place), False
 
     # -- one sentence ------------------------------------------------------------------------
 
@@ -485,6 +500,8 @@ class Extractor:
             if prev is not None and m.start <= prev.end + 1:
                 if prev.anaphoric and not m.anaphoric:
                     prev.kind, prev.anaphoric = m.kind, False
+                elif prev.kind.name == "interception" and m.kind.group == "strike" and m.kind.name != "interception" and _DEBRIS_BEFORE.search(text, max(0, prev.start - 30), prev.start):
+                    prev.kind = m.kind  # "debris from a downed drone fell on a car park": where it fell is struck, as ACLED codes it
                 elif prev.kind.name == "remote_strike" and m.kind.group == "strike" and m.kind.name not in ("remote_strike", "interception") and not m.anaphoric:
                     prev.kind = m.kind  # "a depot was hit with HIMARS": the weapon named makes the kind
                 if {prev.kind.name, m.kind.name} == {"missile_strike", "shelling"} and "missile" not in text[min(prev.start, m.start) : max(prev.end, m.end)].lower():
@@ -1739,6 +1756,8 @@ _SINGLE_WEAPON = re.compile(
     r"\b(?P<verb>fired|launched|shot\s+down|downed|intercepted)\s+(?:a|an|one|a\s+single)\s+(?!of\b)(?:[\"“']?[\w-]+[\"”']?\s+){0,4}?(?P<weapon>missile|drone|UAV)\b(?![\w-])(?!\s+(?:strikes?|attacks?|raids?)\b)",
 )
 _SINGLE_WEAPON_HINT = re.compile(r"\b(?:missile|drone|UAV)\b")
+_DEBRIS_BEFORE = re.compile(r"\b(?:debris|fragments|wreckage|parts)\s+(?:from|of)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
+_MAIN_TARGET = re.compile(r"\b(?:[Tt]he\s+)?(?:main|primary|principal|chief)\s+targets?\s+(?:of\s+(?:the|this|that)\s+(?:attack|strike|strikes|raid|barrage)\s+)?(?:was|were)\b")
 _THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")
 _FIRST_WORD = re.compile(r"\s*[\w-]+")
 # A month or year a past event is told in ("in April", "in September 2022", "in mid-March", "in
