@@ -1229,6 +1229,9 @@ class Extractor:
             date = m.date.date if m.date and not m.date.future else None
             if m.anaphoric:
                 host = _place_match(same_group, m) if m.place and m.place.place.level != "country" else None
+                if _DEMONSTRATIVE_BEFORE.search(self._article_work, max(0, m.start - 12), m.start):
+                    # "killed in Kyiv in that attack": the event just told, whatever town it names
+                    host = next((c for c in reversed(same_group) if is_recent(c)), None) or host
                 if host is None and (m.place is None or m.place.place.level == "country"):
                     host = next((c for c in reversed(same_group) if is_recent(c)), None)
                 elif host is None and m.place is not None and m.place.place.level == "place":
@@ -1758,6 +1761,7 @@ _SINGLE_WEAPON = re.compile(
 _SINGLE_WEAPON_HINT = re.compile(r"\b(?:missile|drone|UAV)\b")
 _DEBRIS_BEFORE = re.compile(r"\b(?:debris|fragments|wreckage|parts)\s+(?:from|of)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
 _MAIN_TARGET = re.compile(r"\b(?:[Tt]he\s+)?(?:main|primary|principal|chief)\s+targets?\s+(?:of\s+(?:the|this|that)\s+(?:attack|strike|strikes|raid|barrage)\s+)?(?:was|were)\b")
+_DEMONSTRATIVE_BEFORE = re.compile(r"\b(?:[Tt]hat|[Tt]his|[Tt]he\s+same)\s+$")
 _THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")
 _FIRST_WORD = re.compile(r"\s*[\w-]+")
 # A month or year a past event is told in ("in April", "in September 2022", "in mid-March", "in
