@@ -265,8 +265,12 @@ class Extractor:
         mentions: list[Mention] = []
         last_mentions: list[Mention] = []
         since = 0  # sentences of substance since the last mention
+        background = False  # under a heading such as "Recap: what happened last week"
         for sentence in article.sentences:
             if sentence.heading:
+                background = bool(self.p.background_headings.search(article.work, sentence.start, sentence.end))
+                continue
+            if background:
                 continue
             if _ROUNDUP_DATELINE.match(article.work, sentence.start):
                 last_mentions = []  # "PORT-AU-PRINCE - ...": a roundup's next story tells its own casualties
@@ -559,9 +563,9 @@ class Extractor:
         # "..., the Sumy regional military administration reported": who speaks, not where it
         # happened; the place told before in the paragraph is more precise, when there is one
         speakers = [p for p in candidates if m.kind.group != "diplomacy" and _AUTHORITY_AFTER.match(text, p.end) and p.start > m.end]
-        if speakers and len(speakers) == len(candidates) and not m.anaphoric and (told := self._paragraph_place(article, m)) is not None:
+        if speakers and len(speakers) == len(candidates) and not m.anaphoric and (earlier_town := self._paragraph_place(article, m)) is not None:
             candidates = []
-            m.place, m.inherited_place = told, True
+            m.place, m.inherited_place = earlier_town, True
         if candidates:
             # A town named for its district ("in the Kupiansk district") ranks after a town itself.
             order = {"place": 0, "region": 1, "country": 2}
@@ -849,13 +853,13 @@ class Extractor:
             # 'hypersonic' ballistic missile at", "shot down an American MQ-9 Reaper drone" ("the
             # missile was intercepted" is left: it often refers to a missile counted already)
             for m in _SINGLE_WEAPON.finditer(c_text) if _SINGLE_WEAPON_HINT.search(c_text) else ():
-                weapon = self.p.weapon_of.get(m.group("weapon").lower())
-                if weapon not in ("drone", "missile") or (blocked_from is not None and clause[0] + m.start() > blocked_from):
+                single = self.p.weapon_of.get(m.group("weapon").lower())
+                if single not in ("drone", "missile") or (blocked_from is not None and clause[0] + m.start() > blocked_from):
                     continue
                 role = "launched" if m.group("verb").lower() in ("fired", "launched") else "intercepted"
-                if role == "intercepted" and weapon == "missile":
+                if role == "intercepted" and single == "missile":
                     continue  # "intercepted a ballistic missile": told with the strike it stopped, whose kind decides (blind5's live blog)
-                fld = f"{weapon}s_{role}"
+                fld = f"{single}s_{role}"
                 if not any(f.field == fld and clause[0] <= f.start < clause[1] for f in out):
                     out.append(Figure(fld, 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
             for rx, fields in self.p.negations if self.p.any_negation.search(c_text) else ():
