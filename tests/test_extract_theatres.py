@@ -175,3 +175,118 @@ def test_army_jargon_for_deaths_counts_people(extractor: Extractor, text: str, k
 def test_neutralised_targets_are_no_deaths(extractor: Extractor) -> None:
     events = found(extractor, "Russia attacked Kyiv with drones overnight; 312 air targets were neutralised, the air force said.")
     assert all(e.fatalities in (0, None) for _, e in events)
+
+
+# -- meetings in other words ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "location"),
+    [
+        ("Armenian and Azerbaijani officials met in Abu Dhabi on Monday for a third round of EU-backed border delimitation talks.", "Abu Dhabi"),
+        ("Qatar's Foreign Minister met Rwandan Foreign Affairs Minister Olivier Nduhungirehe in Doha on Monday.", "Doha"),
+        ("The AU envoy is expected in Khartoum on Friday to meet army chief Abdel Fattah al-Burhan.", "Khartoum"),
+        ("The two delegations prepared for talks in Jeddah, officials said on Monday.", "Jeddah"),
+    ],
+)
+def test_meetings_told_in_other_words(extractor: Extractor, text: str, location: str) -> None:
+    assert [(k, e.location) for k, e in found(extractor, text)] == [("talks", location)]
+
+
+def test_announced_talks_are_dated_by_the_day_of_saying(extractor: Extractor) -> None:
+    # published Tuesday 3 June 2025: said on Monday (2 June), meeting on Thursday (5 June)
+    text = "A Sudanese official told reporters on Monday that the envoy is expected in Port Sudan on Thursday to meet the prime minister."
+    ((_, e),) = found(extractor, text)
+    assert (e.event_date.isoformat(), e.location) == ("2025-06-02", "Port Sudan")
+
+
+def test_a_meeting_in_a_country_then_in_its_city_is_one_meeting(extractor: Extractor) -> None:
+    text = "Negotiators were due to leave for talks in Qatar on Tuesday.\n\nThe delegations prepared for talks in Doha, a diplomat said."
+    assert [(k, e.location, e.country) for k, e in found(extractor, text)] == [("talks", "Doha", "QAT")]
+
+
+# -- dates of night attacks ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Israeli aircraft struck targets near Tyre overnight on June 1 to 2, killing two people.",
+        "Russia attacked Odesa with drones from the evening of 1 June, killing two people.",
+    ],
+)
+def test_a_night_attack_is_dated_by_the_morning_it_ended(extractor: Extractor, text: str) -> None:
+    ((_, e),) = found(extractor, text, extra="country: UKR\n")
+    assert e.event_date.isoformat() == "2025-06-02"
+
+
+# -- whose figure and whose place -------------------------------------------------------------------
+
+
+def test_a_figure_of_another_strike_told_last_week_is_not_this_ones(extractor: Extractor) -> None:
+    text = "Coalition jets bombed Hodeidah overnight, killing four people, including in the strike on the port last week, which medics say killed 35."
+    events = found(extractor, text)
+    assert [e.fatalities for _, e in events] == [4]
+
+
+def test_a_place_in_another_coordinated_clause_is_that_clauses(extractor: Extractor) -> None:
+    # Nabatieh is nearer the aircraft's verb than the drone strike's, across ", and Israeli"
+    text = "On Monday an Israeli drone strike killed a Hezbollah official in Nabatieh, Lebanon, and Israeli aircraft struck weapons depots in the Bekaa Valley."
+    events = {k: e.location for k, e in found(extractor, text)}
+    assert events == {"drone_strike": "Nabatieh", "air_strike": None}
+
+
+def test_an_authority_named_for_a_region_speaks_it_is_not_the_place(extractor: Extractor) -> None:
+    text = "Yesterday Russian aircraft dropped guided bombs on Vovchansk.\nTwo guided bombs hit the market; three people were hurt, the Kharkiv regional military administration said."
+    assert [(e.location, e.injured) for _, e in found(extractor, text)] == [("Vovchansk", 3)]
+
+
+def test_an_official_launch_list_names_origins(extractor: Extractor) -> None:
+    text = "On the night of 2 to 3 June the enemy attacked with 90 strike UAVs. Directions of launch of the UAVs: Bryansk, Kursk, Millerovo."
+    assert [e.location for _, e in found(extractor, text, extra="country: UKR\n")] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("The rebels said they shot down an army Bayraktar TB2 drone over Kidal on Monday.", "drones_intercepted", 1),
+        ("The militia said it fired a ballistic missile at the port of Eilat on Monday.", "missiles_launched", 1),
+    ],
+)
+def test_one_weapon_in_the_singular_counts_one(extractor: Extractor, text: str, field: str, value: int) -> None:
+    ((_, e),) = found(extractor, text)
+    assert getattr(e, field) == value
+
+
+def test_one_of_the_largest_strikes_is_no_count(extractor: Extractor) -> None:
+    ((_, e),) = found(extractor, "Ukraine launched one of its largest drone strikes on Kursk overnight.")
+    assert e.drones_launched is None
+
+
+def test_debris_of_a_downed_drone_that_hurt_people_is_a_strike(extractor: Extractor) -> None:
+    ((kind, e),) = found(extractor, "Debris from a downed drone fell on a school in Brovary overnight, injuring three people.")
+    assert (kind, e.location, e.injured) == ("drone_strike", "Brovary", 3)
+
+
+def test_the_main_target_places_a_nights_tally(extractor: Extractor) -> None:
+    text = "Russia launched 120 drones and 6 missiles overnight, the air force said. Air defences shot down 98 of the drones. The main target was Rivne, officials said."
+    ((_, e),) = found(extractor, text, extra="country: UKR\n")
+    assert (e.location, e.drones_launched, e.drones_intercepted) == ("Rivne", 120, 98)
+
+
+def test_that_attack_is_the_event_just_told(extractor: Extractor) -> None:
+    text = (
+        "Russian drones hit Kyiv overnight, injuring four people.\n\n"
+        "On 30 May Russia fired 40 missiles at Ukraine. At least five people were killed in Kyiv in that attack.\n"
+    )
+    kyiv = [e for _, e in found(extractor, text) if e.event_date.isoformat() == "2025-06-03"]
+    assert [(e.location, e.injured, e.fatalities) for e in kyiv] == [("Kyiv", 4, 0)]
+
+
+def test_a_recap_section_is_read_for_no_events(extractor: Extractor) -> None:
+    text = (
+        "Russian drones hit Kharkiv overnight, injuring four people.\n\n"
+        "Recap: what happened last week\n\n"
+        "On 30 May Russia launched 400 drones at Ukraine, killing six people in Dnipro.\n"
+    )
+    assert [e.location for _, e in found(extractor, text)] == ["Kharkiv"]
