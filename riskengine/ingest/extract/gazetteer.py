@@ -542,7 +542,10 @@ class Gazetteer:
             near = [p for p in found if not p.side_adjective and abs(p.start - start) <= 150]
             # a town or region near it before a country ("Sake ... supported by Rwanda"); else a
             # town its first word names ("Nyaung Pin Thar village": Nyaung, in the same country)
-            country = min(near, key=lambda p: (p.place.level == "country", abs(p.start - start))).place.country if near else None
+            nearest = min(near, key=lambda p: (p.place.level == "country", abs(p.start - start))) if near else None
+            country = nearest.place.country if nearest is not None else None
+            # "Lin Ta Lu village, Sagaing Township": in the region of the place named with it
+            admin1 = nearest.place.admin1 if nearest is not None and nearest.place.level != "country" else None
             if country is None and " " in name and (first_town := self._best_town(name.split(" ")[0], countries, None)) is not None:
                 country = first_town.country
             if country is None:
@@ -551,7 +554,7 @@ class Gazetteer:
                 country = home
                 looked_up.append(UNPLACED)
             if country is not None:
-                found.append(PlaceMention(start, end, name, Place(name, country, "place", unindexed=True)))
+                found.append(PlaceMention(start, end, name, Place(name, country, "place", admin1 if country == (nearest.place.country if nearest else None) else None, unindexed=True)))
         found.sort(key=lambda p: p.start)
         return found, looked_up
 
