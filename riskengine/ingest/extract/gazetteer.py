@@ -67,6 +67,7 @@ _ACTOR_VERB_AFTER = re.compile(
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 _VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
     r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)(\s+(?:Province|province|State|Region|Governorate|governorate|Township|District|Department|County|Prefecture|Oblast|oblast|region))?\b"
@@ -504,6 +505,8 @@ class Gazetteer:
                 # "a drone strike in Bint Jbeil on August 26" after "in Bint Jbeil, southern Lebanon"
                 place, end = known, start + len(_CONNECTOR_TAIL.sub("", words))
             said_village = bool(_VILLAGE_BEFORE.search(text[max(0, start - 40) : start]) or _VILLAGE_AFTER.match(text, end) or _TAKEN_BEFORE.search(text, max(0, start - 40), start))
+            if not said_village and _TOWN_APPOSITION.match(text, end):
+                said_village = True  # "Kalembe, a town on the road towards Walikale"
             if not said_village and (apposition := _PLACE_APPOSITION.match(text, end)) is not None:
                 # "in Bint Jbeil, southern Lebanon", "near Beit Jinn, Quneitra Province": a name
                 # placed by the country or region written after it is a place
