@@ -254,7 +254,7 @@ class Extractor:
                 self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._home), looked_up)
         # A town no index holds, once the article has said it is one ("in Bint Jbeil, southern
         # Lebanon"), is a place wherever else the article names it.
-        learned = {p.text: p.place for places, _ in self._places for p in places if p.place.unindexed}
+        learned = {p.text: p.place for places, _ in self._places for p in places if p.place.unindexed and not p.place.guessed}
         if learned:
             names = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(learned, key=lambda n: (-len(n), n))) + r")\b")
             for i, (places, looked_up) in enumerate(self._places):
@@ -683,7 +683,7 @@ class Extractor:
                 continue
             # The last qualifying place of the sentence (checked from its end: most fail early).
             for p in reversed(self._places[index][0]):
-                if p.place.level == "country" or p.side_adjective or (towns_only and p.place.level != "place"):
+                if p.place.level == "country" or p.side_adjective or (towns_only and p.place.level != "place") or p.place.guessed:
                     continue
                 if _reference(article.work, p.start + s.start, p.place.level) or _AUTHORITY_AFTER.match(article.work, p.end + s.start):
                     continue  # an origin; "the Sumy regional military administration" speaks, it is not hit

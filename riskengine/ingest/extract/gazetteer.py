@@ -67,6 +67,18 @@ _ACTOR_VERB_AFTER = re.compile(
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 _VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_BARE_BEFORE = re.compile(r"\b(?:in|near|outside)\s+$")
+_BARE_AFTER = re.compile(r"\s*[,.;:]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp)\b")
+# Capitalised words that follow "in" and name no place.
+_NOT_BARE_PLACES = frozenset(
+    ["The", "English", "French", "Arabic", "Russian", "Ukrainian", "Spanish", "German", "Parliament", "Congress", "Senate", "Government", "Cabinet", "Telegram", "Facebook", "Twitter", "X", "Instagram", "TikTok", "WhatsApp", "YouTube",
+     "Geneva", "Brussels", "Court", "Islam", "Christianity", "Hebrew", "Persian", "Turkish", "Chinese", "Kremlin", "Pentagon", "Whitehall", "Downing", "Moscow", "Kyiv", "Washington", "Latin", "Greek", "Parliament's",
+     "Europe", "Africa", "Asia", "America", "Mr", "Mrs", "Ms", "Dr", "General", "Colonel", "Major", "Captain", "Lieutenant", "Sergeant", "President", "Prime", "Minister", "Foreign", "Defence", "Defense", "Interior", "Health",
+     "Ministry", "Army", "Navy", "Forces", "Force", "Police", "Guard", "Corps", "Command", "Operation", "Operations", "Group", "Brigade", "Battalion", "Division", "Regiment", "Unit", "Units", "Service", "Services", "Agency",
+     "Office", "Department", "Council", "Committee", "Commission", "Union", "Party", "Movement", "Front", "Alliance", "Coalition", "Organisation", "Organization", "Network", "News", "Radio", "Television", "TV", "Times", "Post",
+     "Press", "Agency", "Reuters", "Daily", "Weekly", "Review", "Journal", "Update", "Report", "Statement", "Summary", "Ramadan", "Easter", "Christmas", "Eid", "Lent", "Advent", "Spring", "Summer", "Autumn", "Winter", "Fall"]
+)
+_PLACE_TYPE_WORDS = frozenset(["Oblast", "Region", "Province", "State", "States", "Township", "City", "District", "County", "Governorate", "Valley", "Mountains", "Hills", "River", "Airport", "Camp", "Base", "Port", "Island", "Islands", "Strip", "Bank", "Heights", "Sea", "Gulf", "Bay", "Desert", "Plain", "Plateau", "Territory", "Territories", "Krai", "Republic", "Prefecture", "Department", "Division", "Municipality", "Raion", "Rayon", "Hromada", "Community"])
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
@@ -96,6 +108,7 @@ class Place:
     lon: float | None = None
     category: str | None = None
     unindexed: bool = False  # a town or village the text says is one, in no index: as written
+    guessed: bool = False  # unindexed and read as a town by "in X," alone: a place of its own clause only
 
     @property
     def geo_precision(self) -> int:
@@ -445,7 +458,7 @@ class Gazetteer:
         countries = {c for c in countries_in_text if c}
         looked_up: list[str] = []
         found: list[PlaceMention] = []
-        unnamed: list[tuple[int, int, str]] = []  # towns and villages no index holds
+        unnamed: list[tuple[int, int, str, bool]] = []  # towns and villages no index holds
         # Characters already taken by a curated name: a mask, so that the check costs the
         # name's length, not the number of names found before (a 1 MB article names thousands).
         taken = bytearray(len(text))
@@ -504,6 +517,7 @@ class Gazetteer:
             if place is None and learned and (known := learned.get(_CONNECTOR_TAIL.sub("", words))) is not None:
                 # "a drone strike in Bint Jbeil on August 26" after "in Bint Jbeil, southern Lebanon"
                 place, end = known, start + len(_CONNECTOR_TAIL.sub("", words))
+            guessed = False
             said_village = bool(_VILLAGE_BEFORE.search(text[max(0, start - 40) : start]) or _VILLAGE_AFTER.match(text, end) or _TAKEN_BEFORE.search(text, max(0, start - 40), start))
             if not said_village and _TOWN_APPOSITION.match(text, end):
                 said_village = True  # "Kalembe, a town on the road towards Walikale"
@@ -516,6 +530,10 @@ class Gazetteer:
                 looked_up.append(first)
                 place = self._best_town(first, countries, None)
                 end = start + len(first)
+                if place is None and _bare_place(text, start, start + len(words), words):
+                    said_village, guessed, end = True, True, start + len(words)  # "near Beit Jinn on Monday"
+            elif place is None and not said_village and _bare_place(text, start, end, words):
+                said_village = guessed = True  # "And in Masisi, Amina, there was shelling": a name after "in" no index holds
             if place is None and said_village:
                 # "the village of Cherkaska Lozova": a place the 5,000+ index may lack; its region
                 # is the one named nearest in the text ("on the outskirts of Kharkiv").
@@ -530,7 +548,7 @@ class Gazetteer:
                     place = self._any_town(name, countries)
                 end = start + len(name)
                 if place is None and name not in _NEVER_TOWNS and name not in self.country_names and name not in self.town_names:
-                    unnamed.append((start, end, name))
+                    unnamed.append((start, end, name, guessed))
                     looked_up.append(name.split(" ")[0])  # its country may come from the first word's town
                     continue
             if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
@@ -538,7 +556,7 @@ class Gazetteer:
                 if place.name != written and _as_written(place, written):
                     place = dataclasses.replace(place, name=written)
                 found.append(PlaceMention(start, end, written, place, district=bool(_DISTRICT_AFTER.match(text, end))))
-        for start, end, name in unnamed:
+        for start, end, name, guessed in unnamed:
             # "the southern town of Kfar Roummane, just outside Nabatieh", "Nyaung Pin Thar village
             # in Kani Township, Sagaing Region": a place the text says is a town or village but
             # no index holds, as written, in the country of the nearest place named with it.
@@ -557,7 +575,7 @@ class Gazetteer:
                 country = home
                 looked_up.append(UNPLACED)
             if country is not None:
-                found.append(PlaceMention(start, end, name, Place(name, country, "place", admin1 if country == (nearest.place.country if nearest else None) else None, unindexed=True)))
+                found.append(PlaceMention(start, end, name, Place(name, country, "place", admin1 if country == (nearest.place.country if nearest else None) else None, unindexed=True, guessed=guessed)))
         found.sort(key=lambda p: p.start)
         return found, looked_up
 
@@ -694,6 +712,21 @@ _RUSSIAN_IY = re.compile(r"(?<=[a-z])(?:iy|yy)\b")
 UNPLACED = "\x00unplaced"
 # Marks a name in scan_detail's lookups that is a place only with the article's countries.
 _NEEDS_COUNTRIES = "\x00"
+
+
+def _bare_place(text: str, start: int, end: int, words: str) -> bool:
+    """Whether a name no index holds reads as a town by its context alone: right after "in",
+    "near" or "outside", then a comma, a full stop, a day or a preposition ("in Masisi, Amina",
+    "near Kfar Kila on Monday"); one to three capitalised words, none a word that names no place
+    (months, titles, languages, institutions)."""
+    if not _BARE_BEFORE.search(text, max(0, start - 12), start) or not _BARE_AFTER.match(text, end):
+        return False
+    parts = words.split()
+    if not 1 <= len(parts) <= 3 or "'" in words or "’" in words:
+        return False
+    if parts[-1] in _PLACE_TYPE_WORDS:
+        return False  # "Gomel Oblast", "Ternopil City": a known place with its type, or a region
+    return all(p[:1].isupper() and not p.isupper() and p not in _NEVER_TOWNS and p not in _NOT_BARE_PLACES for p in parts)
 
 
 def _as_written(place: Place, written: str) -> bool:
