@@ -290,3 +290,45 @@ def test_a_recap_section_is_read_for_no_events(extractor: Extractor) -> None:
         "On 30 May Russia launched 400 drones at Ukraine, killing six people in Dnipro.\n"
     )
     assert [e.location for _, e in found(extractor, text)] == ["Kharkiv"]
+
+
+@pytest.mark.parametrize(
+    ("text", "location"),
+    [
+        # a name no index holds, right after "in"/"near" and before a comma, a day or a preposition
+        ("In Chad, jihadists shelled an army post in Ngouboua on Monday, killing three soldiers.", "Ngouboua"),
+        ("And in Rutshuru, as you know, there was shelling on Monday that killed four people.", "Rutshuru"),
+    ],
+)
+def test_a_name_after_in_that_no_index_holds_is_its_clauses_town(extractor: Extractor, text: str, location: str) -> None:
+    assert [e.location for _, e in found(extractor, text)] == [location]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a region's type word, an institution, a language: no town
+        "Shelling in Upper Nile State on Monday killed three people.",
+        "Jihadists shelled an army post on Monday, killing three soldiers, the army said in English.",
+    ],
+)
+def test_a_name_after_in_with_a_type_word_or_no_place_is_no_guessed_town(extractor: Extractor, text: str) -> None:
+    assert all(e.location in (None, "Upper Nile") for _, e in found(extractor, text))
+
+
+def test_a_guessed_town_is_not_inherited_by_the_next_sentence(extractor: Extractor) -> None:
+    text = (
+        "Heavy fighting continued in El Fasher, the last city held by the army in Darfur, officials said on Monday.\n"
+        "RSF artillery shelled the city on Monday, killing nine people."
+    )
+    assert [e.location for _, e in found(extractor, text, extra="country: SDN\n")] == ["El Fasher"]
+
+
+def test_a_place_taken_said_to_be_a_town(extractor: Extractor) -> None:
+    text = "The rebels said on Monday they had taken Kibirizi, a town on the road to the lake."
+    assert [(k, e.location, e.country) for k, e in found(extractor, text, extra="country: COD\n")] == [("territorial_claim", "Kibirizi", "COD")]
+
+
+def test_drones_that_carried_out_strikes(extractor: Extractor) -> None:
+    text = "In response, the army's armed drones on Monday carried out several strikes on fighters retreating near the locality of Tessit, killing 11 of them."
+    assert [(k, e.location) for k, e in found(extractor, text, extra="country: MLI\n")] == [("drone_strike", "Tessit")]

@@ -530,9 +530,10 @@ class Gazetteer:
                 looked_up.append(first)
                 place = self._best_town(first, countries, None)
                 end = start + len(first)
-                if place is None and _bare_place(text, start, start + len(words), words):
-                    said_village, guessed, end = True, True, start + len(words)  # "near Beit Jinn on Monday"
-            elif place is None and not said_village and _bare_place(text, start, end, words):
+                bare = _CONNECTOR_TAIL.sub("", words)
+                if place is None and _bare_place(text, start, start + len(bare), bare):
+                    said_village, guessed, end = True, True, start + len(bare)  # "near Beit Jinn on Monday"
+            elif place is None and not said_village and _bare_place(text, start, start + len(_CONNECTOR_TAIL.sub("", words)), _CONNECTOR_TAIL.sub("", words)):
                 said_village = guessed = True  # "And in Masisi, Amina, there was shelling": a name after "in" no index holds
             if place is None and said_village:
                 # "the village of Cherkaska Lozova": a place the 5,000+ index may lack; its region
