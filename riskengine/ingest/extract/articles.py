@@ -259,8 +259,8 @@ class Extractor:
             names = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(learned, key=lambda n: (-len(n), n))) + r")\b")
             for i, (places, looked_up) in enumerate(self._places):
                 x = article.sentences[i]
-                known = {(p.start, p.text) for p in places}
-                if any((n.start() - x.start, n.group(0)) not in known for n in names.finditer(article.work, x.start, x.end)):
+                known = {(p.start, p.text): p.place for p in places}
+                if any(known.get((n.start() - x.start, n.group(0))) != learned[n.group(0)] for n in names.finditer(article.work, x.start, x.end)):
                     self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._home, learned), looked_up)
         mentions: list[Mention] = []
         last_mentions: list[Mention] = []
@@ -1138,7 +1138,7 @@ class Extractor:
             return True  # "hit a concentration of enemy personnel": the strike's target, no troop event
         if m.kind.group == "report" and (_NO_WORD.search(" ".join(lead_words[-4:]) + " " + text[m.start : m.end]) or _NOT_REPORTED.search(text, m.clause[0], m.end)):
             return True
-        if m.kind.group == "diplomacy" and self.p.diplomacy_negated.search(" ".join([*lead_words[-4:], text[m.start : m.end]])):
+        if m.kind.group == "diplomacy" and self.p.diplomacy_negated.search(" ".join([*lead_words[-6:], text[m.start : m.end]])):
             return True  # "Putin and Trump will not meet in the near future"
         return bool(m.kind.group == "diplomacy" and m.kind.status and m.status is None)
 

@@ -557,7 +557,8 @@ class Gazetteer:
                 if place.name != written and _as_written(place, written):
                     place = dataclasses.replace(place, name=written)
                 found.append(PlaceMention(start, end, written, place, district=bool(_DISTRICT_AFTER.match(text, end))))
-        for start, end, name, guessed in unnamed:
+        # Regions first ("Quneitra Province"), so that a village named with one is placed in it.
+        for start, end, name, guessed in sorted(unnamed, key=lambda u: (u[2].split()[-1] not in _PLACE_TYPE_WORDS, u[0])):
             # "the southern town of Kfar Roummane, just outside Nabatieh", "Nyaung Pin Thar village
             # in Kani Township, Sagaing Region": a place the text says is a town or village but
             # no index holds, as written, in the country of the nearest place named with it.
@@ -568,6 +569,10 @@ class Gazetteer:
             country = nearest.place.country if nearest is not None else None
             # "Lin Ta Lu village, Sagaing Township": in the region of the place named with it
             admin1 = nearest.place.admin1 if nearest is not None and nearest.place.level != "country" else None
+            apposed = _PLACE_APPOSITION.match(text, end)
+            if apposed is not None and learned and (region := learned.get(apposed.group(1))) is not None:
+                # "near Beit Jinn, Quneitra Province": a region the article placed before
+                country, admin1, nearest = region.country, region.admin1, None
             if country is None and " " in name and (first_town := self._best_town(name.split(" ")[0], countries, None)) is not None:
                 country = first_town.country
             if country is None:
@@ -575,8 +580,11 @@ class Gazetteer:
                 # once known (the caller reads the sentence again with it)
                 country = home
                 looked_up.append(UNPLACED)
-            if country is not None:
-                found.append(PlaceMention(start, end, name, Place(name, country, "place", admin1 if country == (nearest.place.country if nearest else None) else None, unindexed=True, guessed=guessed)))
+            if country is not None and name.split()[-1] in _PLACE_TYPE_WORDS:
+                # "in Quneitra Province, southwestern Syria": a region no index holds, by its name
+                found.append(PlaceMention(start, end, name, Place(None, country, "region", name, unindexed=True)))
+            elif country is not None:
+                found.append(PlaceMention(start, end, name, Place(name, country, "place", admin1 if nearest is None or country == nearest.place.country else None, unindexed=True, guessed=guessed)))
         found.sort(key=lambda p: p.start)
         return found, looked_up
 
