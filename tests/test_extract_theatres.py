@@ -332,3 +332,35 @@ def test_a_place_taken_said_to_be_a_town(extractor: Extractor) -> None:
 def test_drones_that_carried_out_strikes(extractor: Extractor) -> None:
     text = "In response, the army's armed drones on Monday carried out several strikes on fighters retreating near the locality of Tessit, killing 11 of them."
     assert [(k, e.location) for k, e in found(extractor, text, extra="country: MLI\n")] == [("drone_strike", "Tessit")]
+
+
+def test_sanctions_still_being_prepared_are_no_event(extractor: Extractor) -> None:
+    text = "The bloc has been preparing a new package of sanctions against Khartoum's backers, diplomats say, but no date has been set."
+    assert [k for k, _ in found(extractor, text)] == []
+
+
+def test_a_fronts_daily_tally_is_no_strike(extractor: Extractor) -> None:
+    text = "Over the past day, 142 combat engagements took place. The enemy launched 3,900 kamikaze drones and carried out 4,200 shellings of the positions of our troops."
+    assert found(extractor, text, extra="country: UKR\n") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kigali accused of sabotage the mediation talks in Doha, the statement said on Monday.",
+        "The ministry sanctioned four officers over what it called a campaign of sabotage and arson in the Baltic states.",
+    ],
+)
+def test_an_accusation_is_no_act(extractor: Extractor, text: str) -> None:
+    assert "sabotage" not in [k for k, _ in found(extractor, text)]
+
+
+def test_a_ground_incursion_is_a_deployment_in_the_region_named_with_it(extractor: Extractor) -> None:
+    text = (
+        "KEY POINTS\n\n"
+        "- Turkish forces conducted a ground incursion in Duhok Governorate, northern Iraq.\n\n"
+        "DETAIL\n\n"
+        "Turkish troops conducted a ground incursion near Kani Masi, Duhok Governorate, on Monday, local officials said.\n"
+    )
+    events = found(extractor, text)
+    assert [(k, e.location, e.country) for k, e in events] == [("troop_deployment", "Kani Masi", "IRQ")]
