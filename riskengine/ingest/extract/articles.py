@@ -212,7 +212,7 @@ class Extractor:
         self.sides = SidePatterns(self.g)
         self._last_weapon: tuple[int, str | None] = (-1, None)
         self._last_told: DatePhrase | None = None
-        self._home = self.p.default_country
+        self._home = self._talks_home = self.p.default_country
 
     # -- public ------------------------------------------------------------------------------
 
@@ -248,6 +248,12 @@ class Extractor:
                 x = article.sentences[i]
                 self._places[i] = (self.g.scan(article.work[x.start : x.end], countries), looked_up)
         self._home = self._home_country(article)
+        # A call or talks with no place: the theatre's default (as the evaluation sets code them),
+        # unless the article names neither side of the theatre's war ("the foreign ministers of
+        # India and Pakistan spoke by phone" is no Ukrainian event).
+        sides = {self.g.iso3_of_side(b) for b in self.p.belligerents}
+        named_sides = any(p.place.country in sides for places, _ in self._places for p in places)
+        self._talks_home = str(article.meta.get("country") or (self.p.default_country if named_sides else self._home))
         for i, (_, looked_up) in enumerate(self._places):
             if UNPLACED in looked_up:  # a town no index holds, placed by nothing near it
                 x = article.sentences[i]
@@ -298,16 +304,18 @@ class Extractor:
 
     def _home_country(self, article: Article) -> str:
         """Where an event with no place of its own goes: the front matter's country, else the
-        theatre's default where the article names any place of it, else the country whose towns
-        and regions the article names most (a report on Lebanon puts a strike "in the northern Bekaa Valley" in Lebanon,
+        theatre's default where the article names it or any place of it, else the country whose
+        name, towns and regions the article names most (a report on Lebanon puts a strike "in the northern Bekaa Valley" in Lebanon,
         not in the theatre's default country); first named wins a tie."""
         if article.meta.get("country"):
             return str(article.meta["country"])
         counts: dict[str, int] = {}
-        for places, _ in self._places:
+        for index, (places, _) in enumerate(self._places):
+            shift = article.sentences[index].start
             for p in places:
-                # towns and regions only: a country is also named as a weapon's maker or an ally
-                if not p.side_adjective and p.place.country and p.place.level != "country":
+                # a country named as a weapon's maker or an origin ("made in France", "launched
+                # from Yemen") is not where the article is
+                if not p.side_adjective and p.place.country and not (p.place.level == "country" and _reference(article.work, p.start + shift)):
                     counts[p.place.country] = counts.get(p.place.country, 0) + 1
         if not counts or self.p.default_country in counts:
             return self.p.default_country
@@ -1537,8 +1545,7 @@ class Extractor:
             # after a strike in Sagaing), not the theatre's default.
             country = before
         elif kind.group == "diplomacy":
-            # a call or talks with no place: the theatre's (as the evaluation sets code them)
-            country = str(meta.get("country") or self.p.default_country)
+            country = self._talks_home
         else:
             country = self._home
         # Date.
@@ -1746,6 +1753,8 @@ _ORIGIN_BEFORE = re.compile(
     r"(?:\b(?:from|toward|towards|bordering|border\s+with)\s+(?:the\s+)?(?:(?:directions?|areas?|regions?|side)\s+of\s+(?:the\s+)?)?"
     # an official statement's list: "Directions of launch of the UAVs: Kursk, Oryol, Millerovo"
     r"|\b(?:[Dd]irections?|[Aa]reas?|[Pp]laces?|[Ss]ites?|[Pp]oints?)\s+of\s+(?:the\s+)?launch(?:es)?\b[^:.;]{0,40}:\s+|\b[Ll]aunch\s+(?:areas?|sites?|directions?|points?)\b[^:.;]{0,40}:\s+)"
+    # "from northern Gaza", "from the south of Lebanon"
+    r"(?:(?:northern|southern|eastern|western|central|north-eastern|north-western|south-eastern|south-western|northeastern|northwestern|southeastern|southwestern)\s+|the\s+(?:north|south|east|west)\s+of\s+)?"
     r"(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?(?:,\s+|\s+and\s+|,\s+and\s+))*$"
 )
 _REFERENCE_BEFORE = re.compile(r"\b(?:from|near|close to|next to|member)\s+(?:NATO\s+member\s+)?(?:the\s+)?$")

@@ -67,6 +67,7 @@ _ACTOR_VERB_AFTER = re.compile(
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 _VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_ANY_TOWN_MIN = 50000
 _BARE_BEFORE = re.compile(r"\b(?:in|near|outside)\s+$")
 _BARE_AFTER = re.compile(r"\s*[,.;:]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp)\b")
 # Capitalised words that follow "in" and name no place.
@@ -608,7 +609,9 @@ class Gazetteer:
 
     def _any_town(self, name: str, countries: set[str]) -> Place | None:
         """The index's best town of that name, whatever its country and size."""
-        towns = self.town_names.get(name) or []
+        # A small town of a country neither of the theatre nor named is a namesake: "the village
+        # of Zike" in an article on Nigeria is not the one in Germany.
+        towns = [t for t in self.town_names.get(name) or [] if t.country in self._theatre or t.country in countries or t.population >= _ANY_TOWN_MIN]
         if not towns or name in _NEVER_TOWNS:
             return None
         best = max(towns, key=lambda t: (t.country in self._theatre, t.country in countries, t.population, t.name, t.country))
