@@ -364,3 +364,24 @@ def test_a_ground_incursion_is_a_deployment_in_the_region_named_with_it(extracto
     )
     events = found(extractor, text)
     assert [(k, e.location, e.country) for k, e in events] == [("troop_deployment", "Kani Masi", "IRQ")]
+
+
+def test_a_village_is_no_small_namesake_in_a_country_the_article_does_not_name(extractor: Extractor) -> None:
+    text = "JOS, Nigeria - Gunmen attacked the village of Zike overnight. Hundreds of residents staged a protest in the village of Zike on Tuesday."
+    assert [(e.location, e.country) for _, e in found(extractor, text)] == [("Zike", "NGA")]
+
+
+def test_a_call_between_other_countries_is_not_the_theatres(extractor: Extractor) -> None:
+    text = "ISLAMABAD - Pakistani artillery shelled Poonch on Monday. The foreign ministers of India and Pakistan spoke by phone on Monday, a Pakistani official said."
+    calls = [e.country for k, e in found(extractor, text) if k == "high_level_call"]
+    assert calls and calls[0] != "UKR"
+
+
+def test_a_call_in_an_article_naming_the_theatres_side_keeps_its_default(extractor: Extractor) -> None:
+    text = "Chancellor Merz spoke by phone with President Zelensky on Monday about air defence for Ukraine."
+    assert [e.country for _, e in found(extractor, text)] == ["UKR"]
+
+
+def test_rockets_fired_from_a_region_toward_a_town_struck_the_town(extractor: Extractor) -> None:
+    text = "Militants fired two rockets from northern Gaza toward the Israeli town of Sderot on Monday; one was intercepted, the army said."
+    assert [(e.location, e.country) for _, e in found(extractor, text)] == [("Sderot", "ISR")]

@@ -549,7 +549,7 @@ class Gazetteer:
                     # that name is taken even where its country goes unnamed
                     place = self._any_town(name, countries)
                 end = start + len(name)
-                if place is None and name not in _NEVER_TOWNS and name not in self.country_names and name not in self.town_names:
+                if place is None and name not in _NEVER_TOWNS and name not in self.country_names:
                     unnamed.append((start, end, name, guessed))
                     looked_up.append(name.split(" ")[0])  # its country may come from the first word's town
                     continue
