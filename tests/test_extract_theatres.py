@@ -385,3 +385,20 @@ def test_a_call_in_an_article_naming_the_theatres_side_keeps_its_default(extract
 def test_rockets_fired_from_a_region_toward_a_town_struck_the_town(extractor: Extractor) -> None:
     text = "Militants fired two rockets from northern Gaza toward the Israeli town of Sderot on Monday; one was intercepted, the army said."
     assert [(e.location, e.country) for _, e in found(extractor, text)] == [("Sderot", "ISR")]
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("Israeli warplanes struck an airport near Hama on Monday. Four soldiers were killed at Hama, a war monitor said.", "fatalities", 4),
+        ("Jihadists shelled an army post near Gao on Monday; three servicemen were wounded, the army said.", "injured", 3),
+    ],
+)
+def test_soldiers_killed_or_wounded_are_casualties_not_troops(extractor: Extractor, text: str, field: str, value: int) -> None:
+    ((_, e),) = found(extractor, text, extra="country: SYR\n" if "Hama" in text else "country: MLI\n")
+    assert getattr(e, field) == value
+
+
+def test_reinforcements_sent_are_a_deployment(extractor: Extractor) -> None:
+    text = "The Kenyan-led mission said on Monday it had sent reinforcements to the town of Mirebalais."
+    assert [k for k, _ in found(extractor, text, extra="country: HTI\n")] == ["troop_deployment"]

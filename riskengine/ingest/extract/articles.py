@@ -932,6 +932,12 @@ class Extractor:
             for fld, rx in self.p.people_casualty.items():
                 if troop_word is not None and rx.match(after, troop_word.end()):
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)  # "4 soldiers fallen to the field of honour"
+            if troop_word is not None and self.p.troops.fullmatch(after[troop_word.start() :].strip().split()[0].strip(".,;")):
+                # "Four soldiers were killed at Hama": the soldiers' casualties, not a troop count
+                gap = self.p.casualty_gap.match(after, troop_word.end())
+                for fld in PERSON_FIELDS:
+                    if self.p.casualty[fld].match(after, gap.end() if gap else troop_word.end() + 1):
+                        return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
             for fld in PERSON_FIELDS:
                 if self.p.casualty_before[fld].search(before):
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)  # "killing at least 25 soldiers"
