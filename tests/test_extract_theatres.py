@@ -402,3 +402,22 @@ def test_soldiers_killed_or_wounded_are_casualties_not_troops(extractor: Extract
 def test_reinforcements_sent_are_a_deployment(extractor: Extractor) -> None:
     text = "The Kenyan-led mission said on Monday it had sent reinforcements to the town of Mirebalais."
     assert [k for k, _ in found(extractor, text, extra="country: HTI\n")] == ["troop_deployment"]
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("An Israeli strike on a tent in Khan Younis killed a woman and her three children on Monday, medics said.", "fatalities", 4),
+        ("Two men and a boy were wounded when a drone hit a car in Nikopol on Monday.", "injured", 3),
+        ("On Monday a glide bomb hit a shop in Kostiantynivka, killing a man and a woman.", "fatalities", 2),
+        ("A drone hit a bus in Kherson on Monday, injuring two women and three men.", "injured", 5),
+    ],
+)
+def test_people_listed_are_summed(extractor: Extractor, text: str, field: str, value: int) -> None:
+    ((_, e),) = found(extractor, text)
+    assert getattr(e, field) == value
+
+
+def test_a_strike_its_attackers_adjective_names_with_its_own_town_and_toll_is_an_event(extractor: Extractor) -> None:
+    text = "An Israeli strike on a tent in Khan Younis killed two people on Monday, medics said."
+    assert [(e.location, e.fatalities) for _, e in found(extractor, text)] == [("Khan Younis", 2)]

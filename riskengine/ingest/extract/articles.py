@@ -29,7 +29,7 @@ from riskengine.ingest.derive.enrich import enrich_event
 from riskengine.ingest.extract.dates import FUTURE, DatePhrase, find_dates
 from riskengine.ingest.extract.dates import MONTHS as MONTH_NUMBERS
 from riskengine.ingest.extract.gazetteer import UNPLACED, Gazetteer, Place, PlaceMention, default_gazetteer
-from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities
+from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities, words_to_int
 from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns, lower, trie_alternation
 from riskengine.ingest.extract.text import (
     Article,
@@ -320,6 +320,15 @@ class Extractor:
         if not counts or self.p.default_country in counts:
             return self.p.default_country
         return max(counts, key=lambda c: counts[c])
+
+    def _side_names_strike(self, m: Mention) -> bool:
+        """Whether the strike word is its attacker's: "Israel's strikes", "an Israeli strike on a
+        tent in Khan Younis", "a Russian attack on Kharkiv"."""
+        lead = self._article_work[max(0, m.start - 30) : m.start]
+        if _SIDE_POSSESSIVE_BEFORE.search(lead):
+            return True
+        adjective = _SIDE_ADJECTIVE_BEFORE.search(lead)
+        return adjective is not None and bool(self.sides.adjective.fullmatch(adjective.group(1)))
 
     def _main_target(self, article: Article, sentence: Sentence, recent: list[Mention]) -> None:
         """"The main target was Lutsk, in the north-west": the town of the strikes just told in
@@ -857,6 +866,16 @@ class Extractor:
                     fld = "fatalities" if verb.startswith("kill") else "hospitalised" if verb.startswith("hosp") else "injured"
                 both = m.group(2) is not None and bool(self.p.one_person_and.search(c_text, max(0, m.start() - 40), m.start()))
                 out.append(Figure(fld, 2 if both else 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
+            for m in self.p.enumeration.finditer(c_text) if " and " in c_text else ():
+                verb = (m.group("before") or m.group("after") or "").lower()
+                total = self._enumerated(m.group("items"))
+                if not verb or total is None or total < 2:
+                    continue
+                fld = "fatalities" if verb.startswith(("kill", "die")) else "injured"
+                a, b = clause[0] + m.start("items"), clause[0] + m.end("items")
+                # the list's sum replaces what its items counted one by one ("a boy were wounded": 1)
+                out = [f for f in out if not (f.field == fld and a <= f.start < b + 30)]
+                out.append(Figure(fld, total, a, b, "exact", claimed_by=claimant()))
             # One weapon named in the singular with a verb of launching or shooting down: "fired a
             # 'hypersonic' ballistic missile at", "shot down an American MQ-9 Reaper drone" ("the
             # missile was intercepted" is left: it often refers to a missile counted already)
@@ -882,6 +901,22 @@ class Extractor:
         if len(launched) >= 2:
             self._launch_order = (sentence.paragraph, launched)
         return out
+
+    def _enumerated(self, items: str) -> int | None:
+        """The number of people a list names ("a woman and her three children": 4), or None when
+        an item has no count ("a woman and her children")."""
+        total = 0
+        for item in self.p.enumeration_item.finditer(items):
+            if item.group("n"):
+                n = words_to_int(item.group("n"))
+                if n is None:
+                    return None
+                total += n
+            elif item.group("one"):
+                total += 1
+            else:
+                return None
+        return total
 
     def _classify(self, c_text: str, q: Quantity, offset: int, last_weapon: str | None) -> Figure | None:
         after = c_text[q.end : q.end + 60]
@@ -1262,9 +1297,9 @@ class Extractor:
                 if host is not None:
                     host.add(m)
                     index_place(host)
-                elif m.place is not None and m.place.place.level == "place" and not m.inherited_place and m.date is not None and not m.date.future and "remote_strike" in self.p.kinds and self._tells_harm(m) and _SIDE_POSSESSIVE_BEFORE.search(self._article_work, max(0, m.start - 30), m.start):
-                    # "Israel's strikes on Friday killed several commanders in Tehran": a strike an
-                    # attacker's possessive names, with its own town, day and toll that no event
+                elif m.place is not None and m.place.place.level == "place" and not m.inherited_place and m.date is not None and not m.date.future and "remote_strike" in self.p.kinds and self._tells_harm(m) and self._side_names_strike(m):
+                    # "Israel's strikes on Friday killed several commanders in Tehran", "an Israeli
+                    # strike on a tent in Khan Younis killed ...": a strike its attacker names, with its own town, day and toll that no event
                     # told before has, is a new one
                     m.anaphoric, m.kind = False, self.p.kinds["remote_strike"]
                     fresh = Cluster(m.kind, [m])
@@ -1791,6 +1826,7 @@ _PAST_PERIOD = re.compile(
 )
 _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)")
 # "Israel's strikes", "Russia's latest attack": a strike its attacker's possessive names
+_SIDE_ADJECTIVE_BEFORE = re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+([A-Z][\w-]+)\s+(?:[a-z-]+\s+)?$")
 _SIDE_POSSESSIVE_BEFORE = re.compile(r"\b[A-Z][a-z]+['’]s\s+(?:[a-z-]+\s+)?$")
 _BY_AGENT_GAP = re.compile(r"\s+by\s+(?:(?:a|an|the|enemy|russian|ukrainian)\s+)?(?:[\w-]+\s+){0,2}")
 _ROUNDUP_DATELINE = re.compile(r"[A-Z][A-Z'’.-]+(?:[ -][A-Z][A-Z'’.-]+)*\s*(?:\([^)]{1,30}\)\s*)?[-—–]\s")
