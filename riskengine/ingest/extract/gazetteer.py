@@ -70,16 +70,6 @@ _VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|haml
 _ANY_TOWN_MIN = 50000
 _BARE_BEFORE = re.compile(r"\b(?:in|near|outside)\s+$")
 _BARE_AFTER = re.compile(r"\s*[,.;:]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp)\b")
-# Capitalised words that follow "in" and name no place.
-_NOT_BARE_PLACES = frozenset(
-    ["The", "English", "French", "Arabic", "Russian", "Ukrainian", "Spanish", "German", "Parliament", "Congress", "Senate", "Government", "Cabinet", "Telegram", "Facebook", "Twitter", "X", "Instagram", "TikTok", "WhatsApp", "YouTube",
-     "Geneva", "Brussels", "Court", "Islam", "Christianity", "Hebrew", "Persian", "Turkish", "Chinese", "Kremlin", "Pentagon", "Whitehall", "Downing", "Moscow", "Kyiv", "Washington", "Latin", "Greek", "Parliament's",
-     "Europe", "Africa", "Asia", "America", "Mr", "Mrs", "Ms", "Dr", "General", "Colonel", "Major", "Captain", "Lieutenant", "Sergeant", "President", "Prime", "Minister", "Foreign", "Defence", "Defense", "Interior", "Health",
-     "Ministry", "Army", "Navy", "Forces", "Force", "Police", "Guard", "Corps", "Command", "Operation", "Operations", "Group", "Brigade", "Battalion", "Division", "Regiment", "Unit", "Units", "Service", "Services", "Agency",
-     "Office", "Department", "Council", "Committee", "Commission", "Union", "Party", "Movement", "Front", "Alliance", "Coalition", "Organisation", "Organization", "Network", "News", "Radio", "Television", "TV", "Times", "Post",
-     "Press", "Agency", "Reuters", "Daily", "Weekly", "Review", "Journal", "Update", "Report", "Statement", "Summary", "Ramadan", "Easter", "Christmas", "Eid", "Lent", "Advent", "Spring", "Summer", "Autumn", "Winter", "Fall"]
-)
-_PLACE_TYPE_WORDS = frozenset(["Oblast", "Region", "Province", "State", "States", "Township", "City", "District", "County", "Governorate", "Valley", "Mountains", "Hills", "River", "Airport", "Camp", "Base", "Port", "Island", "Islands", "Strip", "Bank", "Heights", "Sea", "Gulf", "Bay", "Desert", "Plain", "Plateau", "Territory", "Territories", "Krai", "Republic", "Prefecture", "Department", "Division", "Municipality", "Raion", "Rayon", "Hromada", "Community"])
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
@@ -532,9 +522,9 @@ class Gazetteer:
                 place = self._best_town(first, countries, None)
                 end = start + len(first)
                 bare = _CONNECTOR_TAIL.sub("", words)
-                if place is None and _bare_place(text, start, start + len(bare), bare):
+                if place is None and self._bare_place(text, start, start + len(bare), bare):
                     said_village, guessed, end = True, True, start + len(bare)  # "near Beit Jinn on Monday"
-            elif place is None and not said_village and _bare_place(text, start, start + len(_CONNECTOR_TAIL.sub("", words)), _CONNECTOR_TAIL.sub("", words)):
+            elif place is None and not said_village and self._bare_place(text, start, start + len(_CONNECTOR_TAIL.sub("", words)), _CONNECTOR_TAIL.sub("", words)):
                 said_village = guessed = True  # "And in Masisi, Amina, there was shelling": a name after "in" no index holds
             if place is None and said_village:
                 # "the village of Cherkaska Lozova": a place the 5,000+ index may lack; its region
@@ -559,7 +549,7 @@ class Gazetteer:
                     place = dataclasses.replace(place, name=written)
                 found.append(PlaceMention(start, end, written, place, district=bool(_DISTRICT_AFTER.match(text, end))))
         # Regions first ("Quneitra Province"), so that a village named with one is placed in it.
-        for start, end, name, guessed in sorted(unnamed, key=lambda u: (u[2].split()[-1] not in _PLACE_TYPE_WORDS, u[0])):
+        for start, end, name, guessed in sorted(unnamed, key=lambda u: (u[2].split()[-1] not in self._place_type_words, u[0])):
             # "the southern town of Kfar Roummane, just outside Nabatieh", "Nyaung Pin Thar village
             # in Kani Township, Sagaing Region": a place the text says is a town or village but
             # no index holds, as written, in the country of the nearest place named with it.
@@ -581,13 +571,34 @@ class Gazetteer:
                 # once known (the caller reads the sentence again with it)
                 country = home
                 looked_up.append(UNPLACED)
-            if country is not None and name.split()[-1] in _PLACE_TYPE_WORDS:
+            if country is not None and name.split()[-1] in self._place_type_words:
                 # "in Quneitra Province, southwestern Syria": a region no index holds, by its name
                 found.append(PlaceMention(start, end, name, Place(None, country, "region", name, unindexed=True)))
             elif country is not None:
                 found.append(PlaceMention(start, end, name, Place(name, country, "place", admin1 if nearest is None or country == nearest.place.country else None, unindexed=True, guessed=guessed)))
         found.sort(key=lambda p: p.start)
         return found, looked_up
+
+    @cached_property
+    def _place_type_words(self) -> frozenset[str]:
+        return frozenset(self.data.get("place_type_words") or ())
+
+    @cached_property
+    def _not_places_after_in(self) -> frozenset[str]:
+        return frozenset(self.data.get("not_places_after_in") or ())
+
+    def _bare_place(self, text: str, start: int, end: int, words: str) -> bool:
+        """Whether a name no index holds reads as a town by its context alone: right after "in",
+        "near" or "outside", then a comma, a full stop, a day or a preposition ("in Masisi, Amina",
+        "near Kfar Kila on Monday"); one to three capitalised words, none a word that names no
+        place (gazetteer.yaml not_places_after_in: months, titles, languages, institutions) and
+        not ending in a place type word ("Gomel Oblast", "Ternopil City": place_type_words)."""
+        if not _BARE_BEFORE.search(text, max(0, start - 12), start) or not _BARE_AFTER.match(text, end):
+            return False
+        parts = words.split()
+        if not 1 <= len(parts) <= 3 or "'" in words or "’" in words or parts[-1] in self._place_type_words:
+            return False
+        return all(p[:1].isupper() and not p.isupper() and p not in _NEVER_TOWNS and p not in self._not_places_after_in for p in parts)
 
     def same_towns(self, names: Iterable[str], countries: set[str]) -> bool:
         """Whether each name resolves to the same town with and without ``countries``."""
@@ -724,21 +735,6 @@ _RUSSIAN_IY = re.compile(r"(?<=[a-z])(?:iy|yy)\b")
 UNPLACED = "\x00unplaced"
 # Marks a name in scan_detail's lookups that is a place only with the article's countries.
 _NEEDS_COUNTRIES = "\x00"
-
-
-def _bare_place(text: str, start: int, end: int, words: str) -> bool:
-    """Whether a name no index holds reads as a town by its context alone: right after "in",
-    "near" or "outside", then a comma, a full stop, a day or a preposition ("in Masisi, Amina",
-    "near Kfar Kila on Monday"); one to three capitalised words, none a word that names no place
-    (months, titles, languages, institutions)."""
-    if not _BARE_BEFORE.search(text, max(0, start - 12), start) or not _BARE_AFTER.match(text, end):
-        return False
-    parts = words.split()
-    if not 1 <= len(parts) <= 3 or "'" in words or "’" in words:
-        return False
-    if parts[-1] in _PLACE_TYPE_WORDS:
-        return False  # "Gomel Oblast", "Ternopil City": a known place with its type, or a region
-    return all(p[:1].isupper() and not p.isupper() and p not in _NEVER_TOWNS and p not in _NOT_BARE_PLACES for p in parts)
 
 
 def _as_written(place: Place, written: str) -> bool:
