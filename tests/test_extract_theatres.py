@@ -421,3 +421,8 @@ def test_people_listed_are_summed(extractor: Extractor, text: str, field: str, v
 def test_a_strike_its_attackers_adjective_names_with_its_own_town_and_toll_is_an_event(extractor: Extractor) -> None:
     text = "An Israeli strike on a tent in Khan Younis killed two people on Monday, medics said."
     assert [(e.location, e.fatalities) for _, e in found(extractor, text)] == [("Khan Younis", 2)]
+
+
+def test_an_article_naming_no_place_takes_its_country_from_the_sides_it_names(extractor: Extractor) -> None:
+    text = "Myanmar's military junta carried out an airstrike on a festival in Chaung U township on Monday night, killing at least 24 people."
+    assert [(e.location, e.country) for _, e in found(extractor, text)] == [("Chaung U", "MMR")]

@@ -317,6 +317,13 @@ class Extractor:
                 # from Yemen") is not where the article is
                 if not p.side_adjective and p.place.country and not (p.place.level == "country" and _reference(article.work, p.start + shift)):
                     counts[p.place.country] = counts.get(p.place.country, 0) + 1
+        if not counts:
+            # no place named at all: the sides named ("Myanmar's military junta carried out an
+            # airstrike on a festival in Chaung U township")
+            for places, _ in self._places:
+                for p in places:
+                    if p.side_adjective and p.place.country:
+                        counts[p.place.country] = counts.get(p.place.country, 0) + 1
         if not counts or self.p.default_country in counts:
             return self.p.default_country
         return max(counts, key=lambda c: counts[c])
