@@ -426,3 +426,9 @@ def test_a_strike_its_attackers_adjective_names_with_its_own_town_and_toll_is_an
 def test_an_article_naming_no_place_takes_its_country_from_the_sides_it_names(extractor: Extractor) -> None:
     text = "Myanmar's military junta carried out an airstrike on a festival in Chaung U township on Monday night, killing at least 24 people."
     assert [(e.location, e.country) for _, e in found(extractor, text)] == [("Chaung U", "MMR")]
+
+
+def test_a_fire_a_strike_set_is_no_arson(extractor: Extractor) -> None:
+    text = "Early on Monday, a drone attack set fire to a fuel depot in Kherson, the governor said."
+    assert [k for k, _ in found(extractor, text)] == ["drone_strike"]
+    assert [k for k, _ in found(extractor, "Saboteurs set fire to a railway relay box near Kharkiv on Monday.")] == ["sabotage"]

@@ -360,6 +360,9 @@ class Extractor:
             for clause in clauses(text, sentence.start, sentence.end):
                 mentions.extend(self._cues(article, sentence, clause))
             mentions = self._merge_overlaps(mentions, text)
+            # "a Ukrainian drone attack set fire to the oil depot": the fire is the strike's, no arson
+            struck = {m.clause for m in mentions if m.kind.group == "strike" and m.kind.name not in ("interception", "remote_strike")}
+            mentions = [m for m in mentions if not (m.kind.name == "sabotage" and m.clause in struck)]
         places: list[PlaceMention] = []
         if mentions:  # places matter only to mentions (figures attach by position)
             found = self._places[sentence.index][0]  # read with the article's countries where they matter (extract)
