@@ -432,3 +432,11 @@ def test_a_fire_a_strike_set_is_no_arson(extractor: Extractor) -> None:
     text = "Early on Monday, a drone attack set fire to a fuel depot in Kherson, the governor said."
     assert [k for k, _ in found(extractor, text)] == ["drone_strike"]
     assert [k for k, _ in found(extractor, "Saboteurs set fire to a railway relay box near Kharkiv on Monday.")] == ["sabotage"]
+
+
+def test_a_vague_count_of_people_is_no_figure(extractor: Extractor) -> None:
+    # the gold conventions code no "dozens"/"hundreds" of people; "a dozen drones" stays 12
+    ((_, e),) = found(extractor, "Army drones struck a convoy near Djibo on Sunday, killing dozens of assailants, the army said.", extra="country: BFA\n")
+    assert e.fatalities in (0, None)
+    ((_, e),) = found(extractor, "Russia attacked Sumy with a dozen drones overnight.")
+    assert e.drones_launched == 12

@@ -840,6 +840,8 @@ class Extractor:
                 if _OF_THEM_AFTER.match(c_text[q.end :]):
                     continue
                 classified = self._classify(c_text, q, clause[0], last_weapon)
+                if classified is not None and q.qualifier == "vague" and classified.field in PERSON_FIELDS and c_text[q.start : q.end].lower().removeprefix("a ").strip() != "dozen":
+                    continue  # "killed dozens of assailants", "hundreds were hurt": no count of people
                 if classified is None and out and out[-1].field.endswith(("_launched", "_intercepted")) and clause[0] <= out[-1].start:
                     # "shot down two cruise missiles made in Britain, five guided bombs and 183
                     # fixed-wing drones": a weapon further down the list has the list's verb.
