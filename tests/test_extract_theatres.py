@@ -440,3 +440,10 @@ def test_a_vague_count_of_people_is_no_figure(extractor: Extractor) -> None:
     assert e.fatalities in (0, None)
     ((_, e),) = found(extractor, "Russia attacked Sumy with a dozen drones overnight.")
     assert e.drones_launched == 12
+
+
+def test_talks_that_could_take_place_somewhere_soon_are_proposed(extractor: Extractor) -> None:
+    text = "The mediator said the next round of talks could take place in Doha next week."
+    assert [(k, e.location) for k, e in found(extractor, text)] == [("talks", "Doha")]
+    # a hypothesis with no place and time is still none
+    assert found(extractor, "Analysts say talks could eventually resume if the fighting stops.") == []

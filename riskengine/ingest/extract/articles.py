@@ -1173,6 +1173,9 @@ class Extractor:
         # "The Kremlin said that a delegation would travel to Istanbul": a future reported, not
         # a hypothesis, for a diplomatic event announced.
         reported = m.kind.group == "diplomacy" and hypothetical == ["would"] and bool(self.p.claim.search(lead))
+        # "the next round of talks could take place in Istanbul next week": a proposal with a place
+        # and a time, not a hypothesis
+        reported = reported or (m.kind.group == "diplomacy" and hypothetical == ["could"] and bool(_PROPOSED_WHERE_WHEN.search(text, m.start, m.clause[1])))
         if (hypothetical and not reported) or _IF_WORD.search(lead):
             return True
         clause_text = text[m.clause[0] : m.clause[1]]
@@ -1828,6 +1831,7 @@ _SINGLE_WEAPON_HINT = re.compile(r"\b(?:missile|drone|UAV)\b")
 _DEBRIS_BEFORE = re.compile(r"\b(?:debris|fragments|wreckage|parts)\s+(?:from|of)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
 _MAIN_TARGET = re.compile(r"\b(?:[Tt]he\s+)?(?:main|primary|principal|chief)\s+targets?\s+(?:of\s+(?:the|this|that)\s+(?:attack|strike|strikes|raid|barrage)\s+)?(?:was|were)\b")
 _DEMONSTRATIVE_BEFORE = re.compile(r"\b(?:[Tt]hat|[Tt]his|[Tt]he\s+same)\s+$")
+_PROPOSED_WHERE_WHEN = re.compile(r"\b(?:take\s+place|be\s+held|meet|resume)\s+in\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+[\"“]?(?:next\s+(?:week|month)|this\s+week|(?:on|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
 _THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")
 _FIRST_WORD = re.compile(r"\s*[\w-]+")
 # A month or year a past event is told in ("in April", "in September 2022", "in mid-March", "in
