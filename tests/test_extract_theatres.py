@@ -447,3 +447,14 @@ def test_talks_that_could_take_place_somewhere_soon_are_proposed(extractor: Extr
     assert [(k, e.location) for k, e in found(extractor, text)] == [("talks", "Doha")]
     # a hypothesis with no place and time is still none
     assert found(extractor, "Analysts say talks could eventually resume if the fighting stops.") == []
+
+
+def test_a_place_across_a_border_is_a_reference(extractor: Extractor) -> None:
+    text = "BUKAVU - M23 rebels said on Monday they had captured the town of Kamanyola, a key border crossing with Rwanda, after fighting with the Congolese army in Uvira."
+    assert [(k, e.location, e.country) for k, e in found(extractor, text)] == [("territorial_claim", "Kamanyola", "COD")]
+
+
+def test_the_front_matter_country_names_its_towns(extractor: Extractor) -> None:
+    # Tyre is found only as a town of a country the article names: here the front matter's
+    text = "On 2 June, Israeli strikes hit Tyre, the ministry said."
+    assert [(e.location, e.country) for _, e in found(extractor, text, extra="country: LBN\n")] == [("Tyre", "LBN")]

@@ -241,6 +241,8 @@ class Extractor:
         # places' countries); a sentence is read again with them only where they could matter.
         self._places = [self.g.scan_detail(article.work[x.start : x.end]) for x in article.sentences]
         countries = {p.place.country for places, _ in self._places for p in places}
+        if article.meta.get("country"):
+            countries.add(str(article.meta["country"]))  # the front matter's country names its towns too
         # Read again with those countries where a name's town depends on them ("El Fasher" in an
         # article on Sudan), so that "the city" later finds it too.
         for i, (_, looked_up) in enumerate(self._places):
@@ -1312,7 +1314,7 @@ class Extractor:
                 if host is not None:
                     host.add(m)
                     index_place(host)
-                elif m.place is not None and m.place.place.level == "place" and not m.inherited_place and m.date is not None and not m.date.future and "remote_strike" in self.p.kinds and self._tells_harm(m) and self._side_names_strike(m):
+                elif m.place is not None and m.place.place.level == "place" and not m.inherited_place and m.date is not None and not m.date.future and "remote_strike" in self.p.kinds and (self._tells_harm(m) or any(c.isdigit() for c in m.date.text)) and self._side_names_strike(m):
                     # "Israel's strikes on Friday killed several commanders in Tehran", "an Israeli
                     # strike on a tent in Khan Younis killed ...": a strike its attacker names, with its own town, day and toll that no event
                     # told before has, is a new one
@@ -1806,7 +1808,7 @@ _MONTH_MAY = re.compile(r"\bMay\b(?=\s*\d)|(?<=\d\s)May\b|\bMay\b(?=\s+(?:of\s+)
 _NATIONAL = re.compile(r"\b(?:a total of|in total|in all|across the country|nationwide|over (?:the )?(?:Russian |Ukrainian )?regions|over the territory of|over several regions|over \w+ regions)\b")
 _SENT_TOWARDS = re.compile(r"\b(?:sent|launched|fired|directed|aimed)\b[^.;]{0,60}\btowards?\s+(?:the\s+)?$", re.IGNORECASE)
 _ORIGIN_BEFORE = re.compile(
-    r"(?:\b(?:from|toward|towards|bordering|border\s+with)\s+(?:the\s+)?(?:(?:directions?|areas?|regions?|side)\s+of\s+(?:the\s+)?)?"
+    r"(?:\b(?:from|toward|towards|bordering|border\s+(?:crossing\s+)?with)\s+(?:the\s+)?(?:(?:directions?|areas?|regions?|side)\s+of\s+(?:the\s+)?)?"
     # an official statement's list: "Directions of launch of the UAVs: Kursk, Oryol, Millerovo"
     r"|\b(?:[Dd]irections?|[Aa]reas?|[Pp]laces?|[Ss]ites?|[Pp]oints?)\s+of\s+(?:the\s+)?launch(?:es)?\b[^:.;]{0,40}:\s+|\b[Ll]aunch\s+(?:areas?|sites?|directions?|points?)\b[^:.;]{0,40}:\s+)"
     # "from northern Gaza", "from the south of Lebanon"
@@ -1842,7 +1844,7 @@ _PAST_PERIOD = re.compile(
 )
 _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)")
 # "Israel's strikes", "Russia's latest attack": a strike its attacker's possessive names
-_SIDE_ADJECTIVE_BEFORE = re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+([A-Z][\w-]+)\s+(?:[a-z-]+\s+)?$")
+_SIDE_ADJECTIVE_BEFORE = re.compile(r"(?:^|[\s,;(])(?:(?:[Aa]n?|[Tt]he)\s+)?([A-Z][\w-]+)\s+(?:[a-z-]+\s+)?$")
 _SIDE_POSSESSIVE_BEFORE = re.compile(r"\b[A-Z][a-z]+['’]s\s+(?:[a-z-]+\s+)?$")
 _BY_AGENT_GAP = re.compile(r"\s+by\s+(?:(?:a|an|the|enemy|russian|ukrainian)\s+)?(?:[\w-]+\s+){0,2}")
 _ROUNDUP_DATELINE = re.compile(r"[A-Z][A-Z'’.-]+(?:[ -][A-Z][A-Z'’.-]+)*\s*(?:\([^)]{1,30}\)\s*)?[-—–]\s")

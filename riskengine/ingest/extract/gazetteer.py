@@ -68,6 +68,7 @@ _ACTOR_VERB_AFTER = re.compile(
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 _VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _ANY_TOWN_MIN = 50000
+_BORDER_BEFORE = re.compile(r"\b(?:border(?:\s+crossing)?\s+with|bordering|from|towards?|near\s+the\s+border\s+with)\s+(?:the\s+)?$")
 _BARE_BEFORE = re.compile(r"\b(?:in|near|outside)\s+$")
 _BARE_AFTER = re.compile(r"\s*[,.;:]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp)\b")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
@@ -553,7 +554,8 @@ class Gazetteer:
             # "the southern town of Kfar Roummane, just outside Nabatieh", "Nyaung Pin Thar village
             # in Kani Township, Sagaing Region": a place the text says is a town or village but
             # no index holds, as written, in the country of the nearest place named with it.
-            near = [p for p in found if not p.side_adjective and abs(p.start - start) <= 150]
+            # not a reference point: "Kamanyola, a key border crossing with Rwanda" is not in Rwanda
+            near = [p for p in found if not p.side_adjective and abs(p.start - start) <= 150 and not (p.place.level == "country" and _BORDER_BEFORE.search(text, max(0, p.start - 40), p.start))]
             # a town or region near it before a country ("Sake ... supported by Rwanda"); else a
             # town its first word names ("Nyaung Pin Thar village": Nyaung, in the same country)
             nearest = min(near, key=lambda p: (p.place.level == "country", abs(p.start - start))) if near else None
