@@ -458,3 +458,8 @@ def test_the_front_matter_country_names_its_towns(extractor: Extractor) -> None:
     # Tyre is found only as a town of a country the article names: here the front matter's
     text = "On 2 June, Israeli strikes hit Tyre, the ministry said."
     assert [(e.location, e.country) for _, e in found(extractor, text, extra="country: LBN\n")] == [("Tyre", "LBN")]
+
+
+def test_a_capitals_district_is_the_city_not_its_government(extractor: Extractor) -> None:
+    ((_, e),) = found(extractor, "Kyiv's Darnytskyi district was hit by drone debris overnight, injuring two people.")
+    assert (e.location, e.country, e.injured) == ("Kyiv", "UKR", 2)

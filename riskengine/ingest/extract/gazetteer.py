@@ -68,6 +68,7 @@ _ACTOR_VERB_AFTER = re.compile(
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 _VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _ANY_TOWN_MIN = 50000
+_POSSESSIVE_DISTRICT_AFTER = re.compile(r"['’]s\s+(?:[A-Z][\w'’-]+\s+)?(?:district|neighbourhood|neighborhood|suburbs?|outskirts|centre|center|city\s+centre|airport|port)\b")
 _BORDER_BEFORE = re.compile(r"\b(?:border(?:\s+crossing)?\s+with|bordering|from|towards?|near\s+the\s+border\s+with)\s+(?:the\s+)?$")
 _BARE_BEFORE = re.compile(r"\b(?:in|near|outside)\s+$")
 _BARE_AFTER = re.compile(r"\s*[,.;:]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp)\b")
@@ -663,7 +664,9 @@ class Gazetteer:
             return PlaceMention(start, stop, text[start:stop], self._regions[name][0])
         if name in self._actor_capitals:
             locative = bool(LOCATIVE.search(text[max(0, start - 40) : start]))
-            if (not locative and _ACTOR_VERB_AFTER.match(after)) or name in self._never_place_actors:
+            # "Kyiv's Darnytskyi district was hit": the city's district, a place, not the government
+            district = bool(_POSSESSIVE_DISTRICT_AFTER.match(after))
+            if (not locative and not district and _ACTOR_VERB_AFTER.match(after)) or name in self._never_place_actors:
                 return PlaceMention(start, end, name, Place(None, self._actor_capitals[name], "country"), side_adjective=True)
             town = self._curated.get(name) or self._best_town(name, set(), None)
             if town is not None:
