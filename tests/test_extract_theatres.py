@@ -463,3 +463,8 @@ def test_the_front_matter_country_names_its_towns(extractor: Extractor) -> None:
 def test_a_capitals_district_is_the_city_not_its_government(extractor: Extractor) -> None:
     ((_, e),) = found(extractor, "Kyiv's Darnytskyi district was hit by drone debris overnight, injuring two people.")
     assert (e.location, e.country, e.injured) == ("Kyiv", "UKR", 2)
+
+
+def test_an_attackers_adjective_is_not_the_articles_country(extractor: Extractor) -> None:
+    text = "Three civilians were killed in Israeli shelling of the town of Khiam on Monday, Lebanese state media reported."
+    assert [(e.location, e.country) for _, e in found(extractor, text)] == [("Khiam", "LBN")]

@@ -322,10 +322,16 @@ class Extractor:
         if not counts:
             # no place named at all: the sides named ("Myanmar's military junta carried out an
             # airstrike on a festival in Chaung U township")
-            for places, _ in self._places:
-                for p in places:
-                    if p.side_adjective and p.place.country:
-                        counts[p.place.country] = counts.get(p.place.country, 0) + 1
+            # the sides that are not named as attackers first ("Israeli shelling of the town of
+            # Khiam, Lebanese state media reported"), else any ("Myanmar's military junta")
+            for attackers in (False, True):
+                for index, (places, _) in enumerate(self._places):
+                    shift = article.sentences[index].start
+                    for p in places:
+                        if p.side_adjective and p.place.country and (attackers or not _ATTACKER_AFTER.match(article.work, p.end + shift)):
+                            counts[p.place.country] = counts.get(p.place.country, 0) + 1
+                if counts:
+                    break
         if not counts or self.p.default_country in counts:
             return self.p.default_country
         return max(counts, key=lambda c: counts[c])
@@ -1834,6 +1840,7 @@ _DEBRIS_BEFORE = re.compile(r"\b(?:debris|fragments|wreckage|parts)\s+(?:from|of
 _MAIN_TARGET = re.compile(r"\b(?:[Tt]he\s+)?(?:main|primary|principal|chief)\s+targets?\s+(?:of\s+(?:the|this|that)\s+(?:attack|strike|strikes|raid|barrage)\s+)?(?:was|were)\b")
 _DEMONSTRATIVE_BEFORE = re.compile(r"\b(?:[Tt]hat|[Tt]his|[Tt]he\s+same)\s+$")
 _PROPOSED_WHERE_WHEN = re.compile(r"\b(?:take\s+place|be\s+held|meet|resume)\s+in\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+[\"“]?(?:next\s+(?:week|month)|this\s+week|(?:on|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
+_ATTACKER_AFTER = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+)?(?:shelling|strikes?|airstrikes?|air\s+strikes?|attacks?|drones?|missiles?|rockets?|jets|warplanes|aircraft|forces|troops|artillery|fire|raids?|bombardment|army|military|soldiers)\b")
 _THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")
 _FIRST_WORD = re.compile(r"\s*[\w-]+")
 # A month or year a past event is told in ("in April", "in September 2022", "in mid-March", "in
