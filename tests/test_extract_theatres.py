@@ -468,3 +468,8 @@ def test_a_capitals_district_is_the_city_not_its_government(extractor: Extractor
 def test_an_attackers_adjective_is_not_the_articles_country(extractor: Extractor) -> None:
     text = "Three civilians were killed in Israeli shelling of the town of Khiam on Monday, Lebanese state media reported."
     assert [(e.location, e.country) for _, e in found(extractor, text)] == [("Khiam", "LBN")]
+
+
+def test_a_town_recaptured_is_read_as_a_place(extractor: Extractor) -> None:
+    text = "The junta announced on Sunday that it had recaptured Léré, a town in the Timbuktu region, from JNIM fighters."
+    assert [(e.location, e.country) for _, e in found(extractor, text, extra="country: MLI\n")] == [("Léré", "MLI")]
