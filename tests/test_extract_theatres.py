@@ -473,3 +473,8 @@ def test_an_attackers_adjective_is_not_the_articles_country(extractor: Extractor
 def test_a_town_recaptured_is_read_as_a_place(extractor: Extractor) -> None:
     text = "The junta announced on Sunday that it had recaptured Léré, a town in the Timbuktu region, from JNIM fighters."
     assert [(e.location, e.country) for _, e in found(extractor, text, extra="country: MLI\n")] == [("Léré", "MLI")]
+
+
+def test_more_countries_are_named_by_their_adjectives(extractor: Extractor) -> None:
+    text = "Air defences intercepted 3 hostile drones over the Kuwaiti territory on Monday, the army said."
+    assert [e.country for _, e in found(extractor, text)] == ["KWT"]
