@@ -478,3 +478,8 @@ def test_a_town_recaptured_is_read_as_a_place(extractor: Extractor) -> None:
 def test_more_countries_are_named_by_their_adjectives(extractor: Extractor) -> None:
     text = "Air defences intercepted 3 hostile drones over the Kuwaiti territory on Monday, the army said."
     assert [e.country for _, e in found(extractor, text)] == ["KWT"]
+
+
+def test_a_strike_told_by_the_defenders_count_is_on_the_defender(extractor: Extractor) -> None:
+    ((_, e),) = found(extractor, "Ukrainian air defences shot down 45 of 60 drones launched overnight, the air force said.")
+    assert (e.country, e.target_side, e.drones_launched, e.drones_intercepted) == ("UKR", "Ukraine", 60, 45)

@@ -1575,7 +1575,10 @@ class Extractor:
         weapon_side = next((m.weapon_side for m in c.mentions if m.weapon_side), None)
         # Also for interceptions that became the strike by a launch count ("Ukrainian air
         # defences downed 48 of 61 drones"): the side named shot the weapons down.
-        if kind.name == "interception" or (all(m.kind.name == "interception" for m in real) and self._defender_named(article, first, initiator)):
+        # ("Ukrainian air defences shot down 45 of 60 drones launched overnight": a strike told by
+        # the defender's count, the interception folded into it, names the defender only)
+        told_by_defender = all(m.kind.name == "interception" for m in real) or (len(real) == 1 and weapon_side != initiator)
+        if kind.name == "interception" or (told_by_defender and self._defender_named(article, first, initiator)):
             # The side named as subject shot the weapons down: it is the target, not the attacker.
             defender = initiator if weapon_side is None or weapon_side != initiator else None
             initiator = weapon_side
