@@ -483,3 +483,8 @@ def test_more_countries_are_named_by_their_adjectives(extractor: Extractor) -> N
 def test_a_strike_told_by_the_defenders_count_is_on_the_defender(extractor: Extractor) -> None:
     ((_, e),) = found(extractor, "Ukrainian air defences shot down 45 of 60 drones launched overnight, the air force said.")
     assert (e.country, e.target_side, e.drones_launched, e.drones_intercepted) == ("UKR", "Ukraine", 60, 45)
+
+
+def test_a_dates_day_is_no_count(extractor: Extractor) -> None:
+    ((_, e),) = found(extractor, "Shelling of Kherson on Jun. 1 killed a woman.")
+    assert (e.event_date.isoformat(), e.fatalities) == ("2025-06-01", 1)

@@ -814,6 +814,10 @@ class Extractor:
             if other:
                 blocked_from = clause[0] + other.start()
             quantities = find_quantities(c_text, self.p.vague)
+            if quantities and article.published is not None and _DAY_NUMBER_HINT.search(c_text):
+                # "Shelling of Kherson on Nov. 9 killed a woman": a date's day is no count
+                days = [(d.start - clause[0], d.end - clause[0]) for d in self._clause_dates(c_text, article.published, clause[0])]
+                quantities = [q for q in quantities if not any(a <= q.start < b for a, b in days)]
             skip: set[int] = set()
             for qi, q in enumerate(quantities):
                 start, _end = clause[0] + q.start, clause[0] + q.end
@@ -1844,6 +1848,7 @@ _MAIN_TARGET = re.compile(r"\b(?:[Tt]he\s+)?(?:main|primary|principal|chief)\s+t
 _DEMONSTRATIVE_BEFORE = re.compile(r"\b(?:[Tt]hat|[Tt]his|[Tt]he\s+same)\s+$")
 _PROPOSED_WHERE_WHEN = re.compile(r"\b(?:take\s+place|be\s+held|meet|resume)\s+in\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+[\"“]?(?:next\s+(?:week|month)|this\s+week|(?:on|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
 _ATTACKER_AFTER = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+)?(?:shelling|strikes?|airstrikes?|air\s+strikes?|attacks?|drones?|missiles?|rockets?|jets|warplanes|aircraft|forces|troops|artillery|fire|raids?|bombardment|army|military|soldiers)\b")
+_DAY_NUMBER_HINT = re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d\s+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 _THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")
 _FIRST_WORD = re.compile(r"\s*[\w-]+")
 # A month or year a past event is told in ("in April", "in September 2022", "in mid-March", "in
