@@ -488,3 +488,8 @@ def test_a_strike_told_by_the_defenders_count_is_on_the_defender(extractor: Extr
 def test_a_dates_day_is_no_count(extractor: Extractor) -> None:
     ((_, e),) = found(extractor, "Shelling of Kherson on Jun. 1 killed a woman.")
     assert (e.event_date.isoformat(), e.fatalities) == ("2025-06-01", 1)
+
+
+def test_a_region_of_a_war_is_no_guessed_town(extractor: Extractor) -> None:
+    text = "Fighting continued in Darfur, where RSF artillery shelled positions on Monday, killing four soldiers."
+    assert [e.location for _, e in found(extractor, text, extra="country: SDN\n")] == [None]
