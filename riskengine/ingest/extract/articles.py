@@ -27,8 +27,9 @@ from riskengine.core.errors import EventError, InputError, Issue, Location
 from riskengine.core.events import Event, FigureClaim, Source, Span
 from riskengine.ingest.derive.enrich import enrich_event
 from riskengine.ingest.extract.dates import FUTURE, DatePhrase, find_dates
-from riskengine.ingest.extract.gazetteer import Gazetteer, Place, PlaceMention, default_gazetteer
-from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities
+from riskengine.ingest.extract.dates import MONTHS as MONTH_NUMBERS
+from riskengine.ingest.extract.gazetteer import UNPLACED, Gazetteer, Place, PlaceMention, default_gazetteer
+from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities, words_to_int
 from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns, lower, trie_alternation
 from riskengine.ingest.extract.text import (
     Article,
@@ -122,6 +123,7 @@ class Mention:
     weapon_side: str | None = None
     mutual: bool = False
     needs_place: bool = False  # from a cue that makes an event only with a place of its own
+    said: DatePhrase | None = None  # an announcement's day ("said on Thursday that ... would meet on Sunday")
     national: bool = False  # its clause counts for a whole country ("a total of ... over Russian regions")
 
 
@@ -150,6 +152,8 @@ class Cluster:
             self._place = m.place
         if self._date is None and m.date is not None and not m.date.future:
             self._date = m.date
+        elif self._date is None and m.said is not None:
+            self._date = m.said  # talks announced for a later day: dated by the announcement
 
     @property
     def first(self) -> Mention:
@@ -208,6 +212,7 @@ class Extractor:
         self.sides = SidePatterns(self.g)
         self._last_weapon: tuple[int, str | None] = (-1, None)
         self._last_told: DatePhrase | None = None
+        self._home = self._talks_home = self.p.default_country
 
     # -- public ------------------------------------------------------------------------------
 
@@ -236,21 +241,50 @@ class Extractor:
         # places' countries); a sentence is read again with them only where they could matter.
         self._places = [self.g.scan_detail(article.work[x.start : x.end]) for x in article.sentences]
         countries = {p.place.country for places, _ in self._places for p in places}
+        if article.meta.get("country"):
+            countries.add(str(article.meta["country"]))  # the front matter's country names its towns too
         # Read again with those countries where a name's town depends on them ("El Fasher" in an
         # article on Sudan), so that "the city" later finds it too.
         for i, (_, looked_up) in enumerate(self._places):
             if looked_up and countries and not self.g.same_towns(looked_up, countries):
                 x = article.sentences[i]
                 self._places[i] = (self.g.scan(article.work[x.start : x.end], countries), looked_up)
+        self._home = self._home_country(article)
+        # A call or talks with no place: the theatre's default (as the evaluation sets code them),
+        # unless the article names neither side of the theatre's war ("the foreign ministers of
+        # India and Pakistan spoke by phone" is no Ukrainian event).
+        sides = {self.g.iso3_of_side(b) for b in self.p.belligerents}
+        named_sides = any(p.place.country in sides for places, _ in self._places for p in places)
+        self._talks_home = str(article.meta.get("country") or (self.p.default_country if named_sides else self._home))
+        for i, (_, looked_up) in enumerate(self._places):
+            if UNPLACED in looked_up:  # a town no index holds, placed by nothing near it
+                x = article.sentences[i]
+                self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._home), looked_up)
+        # A town no index holds, once the article has said it is one ("in Bint Jbeil, southern
+        # Lebanon"), is a place wherever else the article names it.
+        learned = {p.text: p.place for places, _ in self._places for p in places if p.place.unindexed and not p.place.guessed}
+        if learned:
+            names = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(learned, key=lambda n: (-len(n), n))) + r")\b")
+            for i, (places, looked_up) in enumerate(self._places):
+                x = article.sentences[i]
+                known = {(p.start, p.text): p.place for p in places}
+                if any(known.get((n.start() - x.start, n.group(0))) != learned[n.group(0)] for n in names.finditer(article.work, x.start, x.end)):
+                    self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._home, learned), looked_up)
         mentions: list[Mention] = []
         last_mentions: list[Mention] = []
         since = 0  # sentences of substance since the last mention
+        background = False  # under a heading such as "Recap: what happened last week"
         for sentence in article.sentences:
             if sentence.heading:
+                background = bool(self.p.background_headings.search(article.work, sentence.start, sentence.end))
+                continue
+            if background:
                 continue
             if _ROUNDUP_DATELINE.match(article.work, sentence.start):
                 last_mentions = []  # "PORT-AU-PRINCE - ...": a roundup's next story tells its own casualties
             found = self._sentence(article, sentence, countries, last_mentions)
+            if not found and last_mentions:
+                self._main_target(article, sentence, mentions[-12:])
             mentions.extend(found)
             self._scene = None
             if not found and article.published is not None:
@@ -270,6 +304,60 @@ class Extractor:
         events = [self._event(article, c) for c in clusters if self._anchored(c)]
         return self._unique(events)
 
+    def _home_country(self, article: Article) -> str:
+        """Where an event with no place of its own goes: the front matter's country, else the
+        theatre's default where the article names it or any place of it, else the country whose
+        name, towns and regions the article names most (a report on Lebanon puts a strike "in the northern Bekaa Valley" in Lebanon,
+        not in the theatre's default country); first named wins a tie."""
+        if article.meta.get("country"):
+            return str(article.meta["country"])
+        counts: dict[str, int] = {}
+        for index, (places, _) in enumerate(self._places):
+            shift = article.sentences[index].start
+            for p in places:
+                # a country named as a weapon's maker or an origin ("made in France", "launched
+                # from Yemen") is not where the article is
+                if not p.side_adjective and p.place.country and not (p.place.level == "country" and _reference(article.work, p.start + shift)):
+                    counts[p.place.country] = counts.get(p.place.country, 0) + 1
+        if not counts:
+            # no place named at all: the sides named ("Myanmar's military junta carried out an
+            # airstrike on a festival in Chaung U township")
+            # the sides that are not named as attackers first ("Israeli shelling of the town of
+            # Khiam, Lebanese state media reported"), else any ("Myanmar's military junta")
+            for attackers in (False, True):
+                for index, (places, _) in enumerate(self._places):
+                    shift = article.sentences[index].start
+                    for p in places:
+                        if p.side_adjective and p.place.country and (attackers or not _ATTACKER_AFTER.match(article.work, p.end + shift)):
+                            counts[p.place.country] = counts.get(p.place.country, 0) + 1
+                if counts:
+                    break
+        if not counts or self.p.default_country in counts:
+            return self.p.default_country
+        return max(counts, key=lambda c: counts[c])
+
+    def _side_names_strike(self, m: Mention) -> bool:
+        """Whether the strike word is its attacker's: "Israel's strikes", "an Israeli strike on a
+        tent in Khan Younis", "a Russian attack on Kharkiv"."""
+        lead = self._article_work[max(0, m.start - 30) : m.start]
+        if _SIDE_POSSESSIVE_BEFORE.search(lead):
+            return True
+        adjective = _SIDE_ADJECTIVE_BEFORE.search(lead)
+        return adjective is not None and bool(self.sides.adjective.fullmatch(adjective.group(1)))
+
+    def _main_target(self, article: Article, sentence: Sentence, recent: list[Mention]) -> None:
+        """"The main target was Lutsk, in the north-west": the town of the strikes just told in
+        the paragraph without one of their own (a night's tally, told before the town's own report)."""
+        if not _MAIN_TARGET.search(article.work, sentence.start, sentence.end):
+            return
+        town = next((p for p in self._places[sentence.index][0] if not p.side_adjective and p.place.level != "country"), None)
+        if town is None:
+            return
+        shift = sentence.start
+        for m in recent:
+            if m.kind.group == "strike" and m.sentence.paragraph == sentence.paragraph and (m.place is None or m.inherited_place or m.place.place.level == "country"):
+                m.place, m.inherited_place = PlaceMention(town.start + shift, town.end + shift, town.text, town.place), False
+
     # -- one sentence ------------------------------------------------------------------------
 
     def _sentence(self, article: Article, sentence: Sentence, countries: set[str], recent: list[Mention]) -> list[Mention]:
@@ -280,6 +368,9 @@ class Extractor:
             for clause in clauses(text, sentence.start, sentence.end):
                 mentions.extend(self._cues(article, sentence, clause))
             mentions = self._merge_overlaps(mentions, text)
+            # "a Ukrainian drone attack set fire to the oil depot": the fire is the strike's, no arson
+            struck = {m.clause for m in mentions if m.kind.group == "strike" and m.kind.name not in ("interception", "remote_strike")}
+            mentions = [m for m in mentions if not (m.kind.name == "sabotage" and m.clause in struck)]
         places: list[PlaceMention] = []
         if mentions:  # places matter only to mentions (figures attach by position)
             found = self._places[sentence.index][0]  # read with the article's countries where they matter (extract)
@@ -296,8 +387,8 @@ class Extractor:
             if m.place is not None and not m.inherited_place and m.place.place.level != "country":
                 rivals = [o for o in mentions if o is not m and not o.anaphoric and o.clause == m.clause and o.kind.name != m.kind.name]
                 rivals = [o for o in rivals if not (o.kind.group == "troops" and self._blocked(article, o))]  # a strike's target is no rival
-                mine = _distance(m.place.start, m.place.end, m.start, m.end)
-                if any(_distance(m.place.start, m.place.end, o.start, o.end) < mine for o in rivals):
+                mine = _distance(m.place.start, m.place.end, m.start, m.end) + _coordinated(text, m.place.start, m.start)
+                if any(_distance(m.place.start, m.place.end, o.start, o.end) + _coordinated(text, m.place.start, o.start) < mine for o in rivals):
                     m.place = None
                     if m.needs_place:
                         m.anaphoric = True  # "a combined attack on the Lviv region with cruise missiles": the missiles' strike
@@ -387,7 +478,7 @@ class Extractor:
                     start, end = min(start, near[0]), max(end, near[1])
                 if cue.refers_back and not self._weapons_before(article, sentence, clause[0] + start):
                     continue
-                if kind.name == "shelling" and cue.near is not None and text[m.start()].isupper() and text[: m.start()].strip():
+                if kind.name == "shelling" and cue.near is not None and text[m.start()].isupper() and not text[m.start() : m.end()].isupper() and text[: m.start()].strip():
                     continue  # "Units of the Missile Forces and Artillery hit ...": a unit's name, not the means
                 if kind.name == "air_strike" and cue.near is None and self.p.intercept.search(text, 0, start):
                     continue  # "air defences shot down two missiles, five guided aerial bombs and ...": what was shot down
@@ -448,6 +539,10 @@ class Extractor:
             if prev is not None and m.start <= prev.end + 1:
                 if prev.anaphoric and not m.anaphoric:
                     prev.kind, prev.anaphoric = m.kind, False
+                elif prev.kind.name == "interception" and m.kind.group == "strike" and m.kind.name != "interception" and _DEBRIS_BEFORE.search(text, max(0, prev.start - 30), prev.start):
+                    prev.kind = m.kind  # "debris from a downed drone fell on a car park": where it fell is struck, as ACLED codes it
+                elif prev.kind.name == "remote_strike" and m.kind.group == "strike" and m.kind.name not in ("remote_strike", "interception") and not m.anaphoric:
+                    prev.kind = m.kind  # "a depot was hit with HIMARS": the weapon named makes the kind
                 if {prev.kind.name, m.kind.name} == {"missile_strike", "shelling"} and "missile" not in text[min(prev.start, m.start) : max(prev.end, m.end)].lower():
                     # "fired heavy mortar bombs and rockets on the town": rockets fired with
                     # artillery are the artillery's (multiple rocket launchers), not missiles
@@ -500,11 +595,21 @@ class Extractor:
             # before a town named elsewhere in the clause ("debris found near the village of ...")
             right = [p for p in candidates if 0 <= p.start - m.end <= 30 and p.place.level != "country"]
             candidates = right or candidates
+        # "..., the Sumy regional military administration reported": who speaks, not where it
+        # happened; the place told before in the paragraph is more precise, when there is one
+        speakers = [p for p in candidates if m.kind.group != "diplomacy" and _AUTHORITY_AFTER.match(text, p.end) and p.start > m.end]
+        if speakers and len(speakers) == len(candidates) and not m.anaphoric and (earlier_town := self._paragraph_place(article, m)) is not None:
+            candidates = []
+            m.place, m.inherited_place = earlier_town, True
         if candidates:
             # A town named for its district ("in the Kupiansk district") ranks after a town itself.
             order = {"place": 0, "region": 1, "country": 2}
             m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
-        elif m.kind.group in ("strike", "troops", "territory") and not m.anaphoric:
+        elif m.kind.group in ("strike", "troops", "territory") and not m.anaphoric and m.place is None:
+            m.place = self._paragraph_place(article, m)
+            m.inherited_place = m.place is not None
+        elif m.kind.group == "diplomacy" and m.kind.name != "sanctions" and _THERE_AFTER.search(text, m.start, m.clause[1]):
+            # "were expected to meet there on Sunday": the town named before in the paragraph
             m.place = self._paragraph_place(article, m)
             m.inherited_place = m.place is not None
         # Date: the nearest date phrase in the clause.
@@ -545,6 +650,10 @@ class Extractor:
             # Nearest the cue, but not across "after"/"before" ("died in hospital on Monday after
             # a missile hit the terminal on Sunday night": Sunday is the strike's day).
             m.date = min(dates, key=lambda d: _distance(d.start, d.end, m.start, m.end) + (1000 if _SUBORDINATE.search(text, min(d.end, m.end), max(d.start, m.start)) else 0))
+        if m.kind.group == "diplomacy" and m.date is not None and m.date.future:
+            # "said on Thursday that the two sides would meet there on Sunday", "a Lebanese
+            # official told Lebanese media on August 26": the day of saying dates the announcement
+            m.said = next((d for d in dates if not d.future and _SAID_ON_BEFORE.search(text, max(0, d.start - 60), d.start)), None)
         if m.date is not None and not m.date.future and not m.anaphoric:
             self._last_told = m.date
         # Status of a diplomatic event.
@@ -609,7 +718,7 @@ class Extractor:
                 continue
             # The last qualifying place of the sentence (checked from its end: most fail early).
             for p in reversed(self._places[index][0]):
-                if p.place.level == "country" or p.side_adjective or (towns_only and p.place.level != "place"):
+                if p.place.level == "country" or p.side_adjective or (towns_only and p.place.level != "place") or p.place.guessed:
                     continue
                 if _reference(article.work, p.start + s.start, p.place.level) or _AUTHORITY_AFTER.match(article.work, p.end + s.start):
                     continue  # an origin; "the Sumy regional military administration" speaks, it is not hit
@@ -686,7 +795,7 @@ class Extractor:
         # The air force says 35 were shot down."); a new paragraph forgets it.
         last_weapon = self._last_weapon[1] if self._last_weapon[0] == sentence.paragraph else None
         whole = text[sentence.start : sentence.end]
-        if not (may_have_quantities(whole, self.p.vague) or self.p.person_noun.search(whole) or self.p.any_negation.search(whole)):
+        if not (may_have_quantities(whole, self.p.vague) or self.p.person_noun.search(whole) or self.p.any_negation.search(whole) or _SINGLE_WEAPON.search(whole)):
             self._last_weapon = (sentence.paragraph, last_weapon)
             return out  # no number, vague quantity, person or negation: no figure (one cheap test)
         item_field: str | None = None  # the sentence's last launch or interception count
@@ -705,6 +814,10 @@ class Extractor:
             if other:
                 blocked_from = clause[0] + other.start()
             quantities = find_quantities(c_text, self.p.vague)
+            if quantities and article.published is not None and _DAY_NUMBER_HINT.search(c_text):
+                # "Shelling of Kherson on Nov. 9 killed a woman": a date's day is no count
+                days = [(d.start - clause[0], d.end - clause[0]) for d in self._clause_dates(c_text, article.published, clause[0])]
+                quantities = [q for q in quantities if not any(a <= q.start < b for a, b in days)]
             skip: set[int] = set()
             for qi, q in enumerate(quantities):
                 start, _end = clause[0] + q.start, clause[0] + q.end
@@ -739,6 +852,8 @@ class Extractor:
                 if _OF_THEM_AFTER.match(c_text[q.end :]):
                     continue
                 classified = self._classify(c_text, q, clause[0], last_weapon)
+                if classified is not None and q.qualifier == "vague" and classified.field in PERSON_FIELDS and c_text[q.start : q.end].lower().removeprefix("a ").strip() != "dozen":
+                    continue  # "killed dozens of assailants", "hundreds were hurt": no count of people
                 if classified is None and out and out[-1].field.endswith(("_launched", "_intercepted")) and clause[0] <= out[-1].start:
                     # "shot down two cruise missiles made in Britain, five guided bombs and 183
                     # fixed-wing drones": a weapon further down the list has the list's verb.
@@ -775,6 +890,29 @@ class Extractor:
                     fld = "fatalities" if verb.startswith("kill") else "hospitalised" if verb.startswith("hosp") else "injured"
                 both = m.group(2) is not None and bool(self.p.one_person_and.search(c_text, max(0, m.start() - 40), m.start()))
                 out.append(Figure(fld, 2 if both else 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
+            for m in self.p.enumeration.finditer(c_text) if " and " in c_text else ():
+                verb = (m.group("before") or m.group("after") or "").lower()
+                total = self._enumerated(m.group("items"))
+                if not verb or total is None or total < 2:
+                    continue
+                fld = "fatalities" if verb.startswith(("kill", "die")) else "injured"
+                a, b = clause[0] + m.start("items"), clause[0] + m.end("items")
+                # the list's sum replaces what its items counted one by one ("a boy were wounded": 1)
+                out = [f for f in out if not (f.field == fld and a <= f.start < b + 30)]
+                out.append(Figure(fld, total, a, b, "exact", claimed_by=claimant()))
+            # One weapon named in the singular with a verb of launching or shooting down: "fired a
+            # 'hypersonic' ballistic missile at", "shot down an American MQ-9 Reaper drone" ("the
+            # missile was intercepted" is left: it often refers to a missile counted already)
+            for m in _SINGLE_WEAPON.finditer(c_text) if _SINGLE_WEAPON_HINT.search(c_text) else ():
+                single = self.p.weapon_of.get(m.group("weapon").lower())
+                if single not in ("drone", "missile") or (blocked_from is not None and clause[0] + m.start() > blocked_from):
+                    continue
+                role = "launched" if m.group("verb").lower() in ("fired", "launched") else "intercepted"
+                if role == "intercepted" and single == "missile":
+                    continue  # "intercepted a ballistic missile": told with the strike it stopped, whose kind decides (blind5's live blog)
+                fld = f"{single}s_{role}"
+                if not any(f.field == fld and clause[0] <= f.start < clause[1] for f in out):
+                    out.append(Figure(fld, 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
             for rx, fields in self.p.negations if self.p.any_negation.search(c_text) else ():
                 for m in rx.finditer(c_text):
                     after = c_text[m.end() : m.end() + 20]
@@ -787,6 +925,22 @@ class Extractor:
         if len(launched) >= 2:
             self._launch_order = (sentence.paragraph, launched)
         return out
+
+    def _enumerated(self, items: str) -> int | None:
+        """The number of people a list names ("a woman and her three children": 4), or None when
+        an item has no count ("a woman and her children")."""
+        total = 0
+        for item in self.p.enumeration_item.finditer(items):
+            if item.group("n"):
+                n = words_to_int(item.group("n"))
+                if n is None:
+                    return None
+                total += n
+            elif item.group("one"):
+                total += 1
+            else:
+                return None
+        return total
 
     def _classify(self, c_text: str, q: Quantity, offset: int, last_weapon: str | None) -> Figure | None:
         after = c_text[q.end : q.end + 60]
@@ -833,6 +987,16 @@ class Extractor:
                 return None
             return Figure(f"{weapon}s_{role}", q.value, offset + q.start, offset + q.end, q.qualifier, weapon_side=weapon_side)
         if any(self.p.troops.fullmatch(w.strip(".,;")) for w in words_after[:3]):
+            troop_word = _FIRST_WORD.match(after)
+            for fld, rx in self.p.people_casualty.items():
+                if troop_word is not None and rx.match(after, troop_word.end()):
+                    return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)  # "4 soldiers fallen to the field of honour"
+            if troop_word is not None and self.p.troops.fullmatch(after[troop_word.start() :].strip().split()[0].strip(".,;")):
+                # "Four soldiers were killed at Hama": the soldiers' casualties, not a troop count
+                gap = self.p.casualty_gap.match(after, troop_word.end())
+                for fld in PERSON_FIELDS:
+                    if self.p.casualty[fld].match(after, gap.end() if gap else troop_word.end() + 1):
+                        return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
             for fld in PERSON_FIELDS:
                 if self.p.casualty_before[fld].search(before):
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)  # "killing at least 25 soldiers"
@@ -849,6 +1013,8 @@ class Extractor:
             # "four passengers sustained shrapnel wounds": the verb is part of the phrase.
             if self.p.casualty[fld].match(after, gap.end() if gap else 0) or (people_m and self.p.casualty[fld].match(after, people_m.end() + 1)):
                 return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
+            if people_m and fld in self.p.people_casualty and self.p.people_casualty[fld].match(after, people_m.end()):
+                return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)  # "14 terrorists were neutralised"
         # "The death toll from Thursday's strike has risen to nine".
         for fld, rx in self.p.toll_before.items():
             if rx.search(c_text[max(0, q.start - 120) : q.start]):
@@ -1019,9 +1185,14 @@ class Extractor:
         # "The Kremlin said that a delegation would travel to Istanbul": a future reported, not
         # a hypothesis, for a diplomatic event announced.
         reported = m.kind.group == "diplomacy" and hypothetical == ["would"] and bool(self.p.claim.search(lead))
+        # "the next round of talks could take place in Istanbul next week": a proposal with a place
+        # and a time, not a hypothesis
+        reported = reported or (m.kind.group == "diplomacy" and hypothetical == ["could"] and bool(_PROPOSED_WHERE_WHEN.search(text, m.start, m.clause[1])))
         if (hypothetical and not reported) or _IF_WORD.search(lead):
             return True
         clause_text = text[m.clause[0] : m.clause[1]]
+        if self._background(article, m, clause_text):
+            return True
         # "dozens of drones since the start of the month": a vague count is no count of one event
         counted = any(f.qualifier != "vague" for f in m.figures)
         placeless = m.place is None or m.place.place.level == "country"
@@ -1043,9 +1214,34 @@ class Extractor:
             return True  # "hit a concentration of enemy personnel": the strike's target, no troop event
         if m.kind.group == "report" and (_NO_WORD.search(" ".join(lead_words[-4:]) + " " + text[m.start : m.end]) or _NOT_REPORTED.search(text, m.clause[0], m.end)):
             return True
-        if m.kind.group == "diplomacy" and self.p.diplomacy_negated.search(" ".join([*lead_words[-4:], text[m.start : m.end]])):
+        if m.kind.group == "diplomacy" and self.p.diplomacy_negated.search(" ".join([*lead_words[-6:], text[m.start : m.end]])):
             return True  # "Putin and Trump will not meet in the near future"
         return bool(m.kind.group == "diplomacy" and m.kind.status and m.status is None)
+
+    def _background(self, article: Article, m: Mention, clause_text: str) -> bool:
+        """Whether the mention tells a past event as background ("in April a missile attack on
+        Sumy killed 35", "the army retook Khartoum in March", "a strike on a convoy in September
+        2022 killed 30"): dated more than ``background_days`` before the report, or by a month or
+        year before the report's month and by no nearer day. A report's own events are days old."""
+        published = article.published
+        assert published is not None
+        limit = dt.timedelta(days=self.p.background_days)
+        if m.date is not None and not m.date.future and published - m.date.date > limit:
+            return True
+        for period in _PAST_PERIOD.finditer(clause_text):
+            month = MONTH_NUMBERS.get((period.group("month") or "").lower())
+            year = int(period.group("year") or period.group("yearonly") or published.year)
+            if month is not None and not period.group("year") and month > published.month:
+                if FUTURE.search(clause_text):
+                    continue  # "talks are planned in September"
+                year -= 1  # "in December", told in June: last December
+            if year > published.year or (year == published.year and (month is None or month >= published.month)):
+                continue
+            at = m.clause[0] + period.start()
+            near = _distance(at, at + len(period.group(0)), m.start, m.end)
+            if m.date is None or _distance(m.date.start, m.date.end, m.start, m.end) > near:
+                return True
+        return False
 
     @staticmethod
     def _fold_interceptions(mentions: list[Mention]) -> list[Mention]:
@@ -1096,6 +1292,8 @@ class Extractor:
             if own_place:
                 key = (group, m.place.place.country, m.place.place.admin1)  # type: ignore[union-attr]
                 pool = sorted({id(c): c for c in by_place.get(key, []) if ordinal[id(c)] >= window}.values(), key=lambda c: ordinal[id(c)])
+                if group == "diplomacy":  # and meetings placed in its country only (see "widened")
+                    pool = sorted([*pool, *(c for c in members[-64:] if (cp := c.place()) is not None and cp.place.level == "country")], key=lambda c: ordinal[id(c)])
             else:
                 pool = members[-64:]
             same_group = [c for c in pool if group not in ("diplomacy", "troops", "unrest") or c.kind.name == name]
@@ -1111,6 +1309,9 @@ class Extractor:
             date = m.date.date if m.date and not m.date.future else None
             if m.anaphoric:
                 host = _place_match(same_group, m) if m.place and m.place.place.level != "country" else None
+                if _DEMONSTRATIVE_BEFORE.search(self._article_work, max(0, m.start - 12), m.start):
+                    # "killed in Kyiv in that attack": the event just told, whatever town it names
+                    host = next((c for c in reversed(same_group) if is_recent(c)), None) or host
                 if host is None and (m.place is None or m.place.place.level == "country"):
                     host = next((c for c in reversed(same_group) if is_recent(c)), None)
                 elif host is None and m.place is not None and m.place.place.level == "place":
@@ -1123,9 +1324,9 @@ class Extractor:
                 if host is not None:
                     host.add(m)
                     index_place(host)
-                elif m.place is not None and m.place.place.level == "place" and not m.inherited_place and m.date is not None and not m.date.future and "remote_strike" in self.p.kinds and self._tells_harm(m) and _SIDE_POSSESSIVE_BEFORE.search(self._article_work, max(0, m.start - 30), m.start):
-                    # "Israel's strikes on Friday killed several commanders in Tehran": a strike an
-                    # attacker's possessive names, with its own town, day and toll that no event
+                elif m.place is not None and m.place.place.level == "place" and not m.inherited_place and m.date is not None and not m.date.future and "remote_strike" in self.p.kinds and (self._tells_harm(m) or any(c.isdigit() for c in m.date.text)) and self._side_names_strike(m):
+                    # "Israel's strikes on Friday killed several commanders in Tehran", "an Israeli
+                    # strike on a tent in Khan Younis killed ...": a strike its attacker names, with its own town, day and toll that no event
                     # told before has, is a new one
                     m.anaphoric, m.kind = False, self.p.kinds["remote_strike"]
                     fresh = Cluster(m.kind, [m])
@@ -1175,7 +1376,10 @@ class Extractor:
                     continue
                 cp = c.place()
                 if own_place:
-                    if cp is not None and _compatible(cp, m.place):  # type: ignore[arg-type]
+                    # talks "in Switzerland", then "in Geneva": one meeting (a strike "in Russia" is not
+                    # one in Bryansk: a country names a side there)
+                    widened = group == "diplomacy" and cp is not None and cp.place.level == "country" and cp.place.country == m.place.place.country  # type: ignore[union-attr]
+                    if cp is not None and (_compatible(cp, m.place) or widened):  # type: ignore[arg-type]
                         host = c
                         break
                     continue
@@ -1375,7 +1579,10 @@ class Extractor:
         weapon_side = next((m.weapon_side for m in c.mentions if m.weapon_side), None)
         # Also for interceptions that became the strike by a launch count ("Ukrainian air
         # defences downed 48 of 61 drones"): the side named shot the weapons down.
-        if kind.name == "interception" or (all(m.kind.name == "interception" for m in real) and self._defender_named(article, first, initiator)):
+        # ("Ukrainian air defences shot down 45 of 60 drones launched overnight": a strike told by
+        # the defender's count, the interception folded into it, names the defender only)
+        told_by_defender = all(m.kind.name == "interception" for m in real) or (len(real) == 1 and weapon_side != initiator)
+        if kind.name == "interception" or (told_by_defender and self._defender_named(article, first, initiator)):
             # The side named as subject shot the weapons down: it is the target, not the attacker.
             defender = initiator if weapon_side is None or weapon_side != initiator else None
             initiator = weapon_side
@@ -1395,10 +1602,12 @@ class Extractor:
         # Country.
         if (place is not None and place.place.level != "country") or (place is not None and kind.group != "diplomacy"):
             country = place.place.country
+        elif place is not None and kind.name in ("talks", "high_level_call") and not place.side_adjective:
+            country = place.place.country  # "talks with U.S. officials in Switzerland"
         elif kind.name == "sanctions" and target and self.g.iso3_of_side(target):
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
         elif kind.group == "troops" and any(m.beneficiary for m in c.mentions):
-            country = self.g.iso3_of_side(next(m.beneficiary for m in c.mentions if m.beneficiary)) or self.p.default_country
+            country = self.g.iso3_of_side(next(m.beneficiary for m in c.mentions if m.beneficiary)) or self._home
         elif kind.group in ("strike", "territory") and target and self.g.iso3_of_side(target):
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
         elif kind.group in ("strike", "territory", "troops", "unrest") and not meta.get("country") and (before := self._country_before(c.first)) is not None:
@@ -1406,8 +1615,10 @@ class Extractor:
             # before it ("Separately, the junta's aircraft bombed a market in Myaung township"
             # after a strike in Sagaing), not the theatre's default.
             country = before
+        elif kind.group == "diplomacy":
+            country = self._talks_home
         else:
-            country = str(meta.get("country") or self.p.default_country)
+            country = self._home
         # Date.
         date_phrase = c.date()
         event_date = date_phrase.date if date_phrase else published
@@ -1610,19 +1821,45 @@ _MONTH_MAY = re.compile(r"\bMay\b(?=\s*\d)|(?<=\d\s)May\b|\bMay\b(?=\s+(?:of\s+)
 _NATIONAL = re.compile(r"\b(?:a total of|in total|in all|across the country|nationwide|over (?:the )?(?:Russian |Ukrainian )?regions|over the territory of|over several regions|over \w+ regions)\b")
 _SENT_TOWARDS = re.compile(r"\b(?:sent|launched|fired|directed|aimed)\b[^.;]{0,60}\btowards?\s+(?:the\s+)?$", re.IGNORECASE)
 _ORIGIN_BEFORE = re.compile(
-    r"\b(?:from|toward|towards|bordering|border\s+with)\s+(?:the\s+)?(?:(?:directions?|areas?|regions?|side)\s+of\s+(?:the\s+)?)?(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?(?:,\s+|\s+and\s+|,\s+and\s+))*$"
+    r"(?:\b(?:from|toward|towards|bordering|border\s+(?:crossing\s+)?with)\s+(?:the\s+)?(?:(?:directions?|areas?|regions?|side)\s+of\s+(?:the\s+)?)?"
+    # an official statement's list: "Directions of launch of the UAVs: Kursk, Oryol, Millerovo"
+    r"|\b(?:[Dd]irections?|[Aa]reas?|[Pp]laces?|[Ss]ites?|[Pp]oints?)\s+of\s+(?:the\s+)?launch(?:es)?\b[^:.;]{0,40}:\s+|\b[Ll]aunch\s+(?:areas?|sites?|directions?|points?)\b[^:.;]{0,40}:\s+)"
+    # "from northern Gaza", "from the south of Lebanon"
+    r"(?:(?:northern|southern|eastern|western|central|north-eastern|north-western|south-eastern|south-western|northeastern|northwestern|southeastern|southwestern)\s+|the\s+(?:north|south|east|west)\s+of\s+)?"
+    r"(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?(?:,\s+|\s+and\s+|,\s+and\s+))*$"
 )
 _REFERENCE_BEFORE = re.compile(r"\b(?:from|near|close to|next to|member)\s+(?:NATO\s+member\s+)?(?:the\s+)?$")
 _INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s+(?:(?:new|fresh|massive|major|large-scale|combined|deadly|overnight|russian|ukrainian|enemy)\s+){0,3}$")
 _CLAUSE_OPENING = re.compile(r"\W*(?:(?:and|but|then|also|only|just|meanwhile|yet)\W+)?", re.IGNORECASE)
-_REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member|made|manufactured|produced|built|supplied")
+_REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member|made|manufactured|produced|built|supplied|[Ll]aunch")
 # "two Storm Shadow missiles made in the United Kingdom": where a weapon comes from, not where it was used.
 _MADE_IN_BEFORE = re.compile(r"\b(?:made|manufactured|produced|built|supplied)\s+(?:in|by)\s+(?:the\s+)?$")
 _AND_BETWEEN_COUNTS = re.compile(r"\s*,?\s+and\s+")
 _DAY_RANGE = re.compile(r"\b(?:[Bb]etween|[Ff]rom)\s+\d{1,2}(?:\s+[A-Z][a-z]+)?\s+(?:and|to|until)\s+\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 # "in August", "in early March 2024", "since January": a month with no day
+_SAID_ON_BEFORE = re.compile(r"\b(?:said|says|announced|confirmed|stated|reported|added|wrote|told\s+(?:[\w-]+\s+){1,3}?)\s*(?:(?:late|early)\s+)?(?:on\s+)?$")
+_COORDINATION = re.compile(r",\s+(?:and|but|while|whereas)\s+(?:the\s+|an?\s+)?[A-Z]|;\s")
+_SINGLE_WEAPON = re.compile(
+    r"\b(?P<verb>fired|launched|shot\s+down|downed|intercepted)\s+(?:a|an|one|a\s+single)\s+(?!of\b)(?:[\"“']?[\w-]+[\"”']?\s+){0,4}?(?P<weapon>missile|drone|UAV)\b(?![\w-])(?!\s+(?:strikes?|attacks?|raids?)\b)",
+)
+_SINGLE_WEAPON_HINT = re.compile(r"\b(?:missile|drone|UAV)\b")
+_DEBRIS_BEFORE = re.compile(r"\b(?:debris|fragments|wreckage|parts)\s+(?:from|of)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
+_MAIN_TARGET = re.compile(r"\b(?:[Tt]he\s+)?(?:main|primary|principal|chief)\s+targets?\s+(?:of\s+(?:the|this|that)\s+(?:attack|strike|strikes|raid|barrage)\s+)?(?:was|were)\b")
+_DEMONSTRATIVE_BEFORE = re.compile(r"\b(?:[Tt]hat|[Tt]his|[Tt]he\s+same)\s+$")
+_PROPOSED_WHERE_WHEN = re.compile(r"\b(?:take\s+place|be\s+held|meet|resume)\s+in\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+[\"“]?(?:next\s+(?:week|month)|this\s+week|(?:on|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
+_ATTACKER_AFTER = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+)?(?:shelling|strikes?|airstrikes?|air\s+strikes?|attacks?|drones?|missiles?|rockets?|jets|warplanes|aircraft|forces|troops|artillery|fire|raids?|bombardment|army|military|soldiers)\b")
+_DAY_NUMBER_HINT = re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d\s+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")
+_FIRST_WORD = re.compile(r"\s*[\w-]+")
+# A month or year a past event is told in ("in April", "in September 2022", "in mid-March", "in
+# 2024", "at the end of January"); "since March" compares ("the largest attack since March").
+_PAST_PERIOD = re.compile(
+    r"\b(?i:in|during|throughout|by|until|(?:at|by|towards?)\s+the\s+(?:end|start|beginning|middle)\s+of)\s+(?:(?:early|mid|late)[\s-]+|the\s+(?:spring|summer|autumn|fall|winter)\s+of\s+)?"
+    r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)(?!\s+\d{1,2}\b)(?:,?\s+(?P<year>(?:19|20)\d\d))?|(?P<yearonly>(?:19|20)\d\d))\b(?![\d-])"
+)
 _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)")
 # "Israel's strikes", "Russia's latest attack": a strike its attacker's possessive names
+_SIDE_ADJECTIVE_BEFORE = re.compile(r"(?:^|[\s,;(])(?:(?:[Aa]n?|[Tt]he)\s+)?([A-Z][\w-]+)\s+(?:[a-z-]+\s+)?$")
 _SIDE_POSSESSIVE_BEFORE = re.compile(r"\b[A-Z][a-z]+['’]s\s+(?:[a-z-]+\s+)?$")
 _BY_AGENT_GAP = re.compile(r"\s+by\s+(?:(?:a|an|the|enemy|russian|ukrainian)\s+)?(?:[\w-]+\s+){0,2}")
 _ROUNDUP_DATELINE = re.compile(r"[A-Z][A-Z'’.-]+(?:[ -][A-Z][A-Z'’.-]+)*\s*(?:\([^)]{1,30}\)\s*)?[-—–]\s")
@@ -1638,7 +1875,7 @@ _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
 _NEXT_WORD = re.compile(r"[\w-]+\s+")
 _SUBORDINATE = re.compile(r"\b(?:after|before|since|following)\b")
 _PART_BEFORE = re.compile(r"\b(?:including|among them|of which|of whom)\b")
-_MEETING_PLACE_BEFORE = re.compile(r"(?:\b(?:in|at)|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|go(?:es|ing)?|went|c[oa]me|coming)\s+to)\s+(?:the\s+)?$")
+_MEETING_PLACE_BEFORE = re.compile(r"(?:\b(?:in|at)|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|go(?:es|ing)?|went|c[oa]me|coming|return(?:s|ed|ing)?|visit(?:s|ed|ing)?\s+to|trip)\s+to)\s+(?:the\s+)?$")
 _LIST_ITEM_AFTER = re.compile(
     r"\s+(?:more\s+)?(?:over|in|above|across|near|around)\s+(?:the\s+)?(?:(?:territory|territories|skies|airspace|area)\s+(?:of|over)\s+)?(?:the\s+)?[A-Z]"
 )
@@ -1704,6 +1941,14 @@ def _accepts(m: Mention, f: Figure) -> bool:
     if f.field == "troops":
         return group == "troops"
     return group == "strike"
+
+
+def _coordinated(text: str, place: int, cue: int) -> int:
+    """A distance penalty for a place told in another coordinated clause than its cue's: "a drone
+    strike killed a man in Bint Jbeil on Monday, and Israeli aircraft struck ..." (Bint Jbeil is
+    the drone strike's, though nearer the aircraft)."""
+    a, b = (place, cue) if place < cue else (cue, place)
+    return 200 if _COORDINATION.search(text, a, b) else 0
 
 
 def _compatible(a: PlaceMention, b: PlaceMention) -> bool:

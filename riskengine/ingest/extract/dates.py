@@ -38,8 +38,12 @@ _SAID_BEFORE = re.compile(r"\b(?:said|says|announced|confirmed|stated|reported|a
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "the night of December 1 to 2": the morning it ended, as for "overnight".
-    ("night_md", re.compile(rf"\bnight\s+of\s+(?P<month>{_MONTH})\.?\s+\d{{1,2}}\s*(?:to|-|–|into)\s*(?P<day>\d{{1,2}})\b", re.IGNORECASE)),
-    ("night_dm", re.compile(rf"\bnight\s+of\s+\d{{1,2}}\s*(?:to|-|–|into)\s*(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\b", re.IGNORECASE)),
+    # "overnight on August 26 to 27", "in the night of 3 to 4 June" too
+    ("night_md", re.compile(rf"\b(?:night\s+of|overnight(?:\s+(?:on|of|from))?)\s+(?P<month>{_MONTH})\.?\s+\d{{1,2}}\s*(?:to|-|–|into)\s*(?P<day>\d{{1,2}})\b", re.IGNORECASE)),
+    ("night_dm", re.compile(rf"\b(?:night\s+of|overnight(?:\s+(?:on|of|from))?)\s+\d{{1,2}}\s*(?:to|-|–|into)\s*(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\b", re.IGNORECASE)),
+    # "from the evening of 8 July", "since the evening of July 8": a night attack, the morning it ended
+    ("evening_dm", re.compile(rf"\b(?:from|since|starting)\s+(?:the\s+)?(?:evening|night)\s+of\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})\b", re.IGNORECASE)),
+    ("evening_md", re.compile(rf"\b(?:from|since|starting)\s+(?:the\s+)?(?:evening|night)\s+of\s+(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})\b", re.IGNORECASE)),
     ("explicit_dm", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})\.?(?:,?\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE)),
     ("explicit_md", re.compile(rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE)),
     # "on Tuesday last week", "Thursday of next week": that day of the week named (weeks start on Monday)
@@ -71,7 +75,7 @@ class DatePhrase:
 # Words one of which a clause must contain for a pattern to be tried (lower case): most clauses
 # have no date phrase, and trying every pattern on each made long articles slow.
 _NEEDS: dict[str, tuple[str, ...]] = {
-    "night_md": ("night",), "night_dm": ("night",), "explicit_dm": (), "explicit_md": (), "numeric_dmy": (), "numeric_iso": (), "weekday": tuple(WEEKDAYS),
+    "night_md": ("night",), "night_dm": ("night",), "evening_dm": ("evening", "night"), "evening_md": ("evening", "night"), "explicit_dm": (), "explicit_md": (), "numeric_dmy": (), "numeric_iso": (), "weekday": tuple(WEEKDAYS),
     "same_day": ("night", "morning", "dawn", "today", "midnight"), "days_ago": ("ago", "earlier", "before"),
     "yesterday": ("yesterday", "day before", "previous day"), "weeks_ago": ("week",), "month_ago": ("month",),
 }  # fmt: skip
@@ -137,6 +141,14 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date, future: bool) -> t
         except ValueError:
             return None
         return date, date > published, 1
+    if kind in ("evening_dm", "evening_md"):
+        try:
+            evening = dt.date(published.year, MONTHS[m.group("month").lower()], int(m.group("day")))
+        except ValueError:
+            return None
+        if evening > published:
+            evening = evening.replace(year=evening.year - 1)
+        return evening + dt.timedelta(days=1), False, 1
     if kind in ("explicit_dm", "explicit_md", "night_md", "night_dm"):
         month = MONTHS[m.group("month").lower()]
         day = int(m.group("day"))

@@ -13,7 +13,7 @@ import dataclasses
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -31,7 +31,7 @@ _NEVER_TOWNS = frozenset(
 
 LOCATIVE = re.compile(
     r"(?:\b(?:in|near|outside|around|at|on|over|into|of|towards?|across|hit|struck|targeted|"
-    r"targeting|bombarded|shelled|attacked|liberated|captured|seized|took|taken|control\s+of|rocked|shook|pounded|"
+    r"targeting|bombarded|shelled|bombed|attacked|liberated|captured|recaptured|retook|retaken|seized|took|taken|overran|entered|control\s+of|rocked|shook|pounded|"
     r"residents\s+of|strike\s+on|attack\s+on)"
     r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts|edge|vicinity|centre|center|heart)\s+of"
     # "at the entrance to Bilozerka", "on the approaches to Pokrovsk", "12 km west of Izium"
@@ -46,7 +46,7 @@ _CAPITAL_PREPOSITIONS = frozenset(["In", "Near", "Outside", "Around", "At", "Ove
 # What forces capture or enter is a settlement, often a village ("seized Vremivka, northwest of ...").
 _TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|took\s+control\s+of|taken\s+control\s+of|regained\s+control\s+of|entered|occupied|out\s+of)\s+(?:the\s+)?$")
 _WATER_BEFORE = re.compile(r"\b(?:Gulf|Sea|Bay|Strait|Straits|Lake)\s+of\s+$")
-_VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial", "township")
+_VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial", "township", "town")
 _REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction)s?\b", re.IGNORECASE)
 _REGION_LIST_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*,?\s+and\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
 _NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry|time)\b")
@@ -67,7 +67,18 @@ _ACTOR_VERB_AFTER = re.compile(
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 _VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
-_VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community|hromada|territorial\s+community|township)\b")
+_ANY_TOWN_MIN = 50000
+_POSSESSIVE_DISTRICT_AFTER = re.compile(r"['’]s\s+(?:[A-Z][\w'’-]+\s+)?(?:district|neighbourhood|neighborhood|suburbs?|outskirts|centre|center|city\s+centre|airport|port)\b")
+_BORDER_BEFORE = re.compile(r"\b(?:border(?:\s+crossing)?\s+with|bordering|from|towards?|near\s+the\s+border\s+with)\s+(?:the\s+)?$")
+_BARE_BEFORE = re.compile(r"\b(?:in|near|outside)\s+$")
+_BARE_AFTER = re.compile(r"\s*[,.;:]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp)\b")
+_TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
+_PLACE_APPOSITION = re.compile(
+    r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
+    r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)(\s+(?:Province|province|State|Region|Governorate|governorate|Township|District|Department|County|Prefecture|Oblast|oblast|region))?\b"
+)
+# "Mindat town", "Kyauktaw town" (not "the town hall")
+_VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community|hromada|territorial\s+community|township|town(?!\s+(?:hall|council|centre|center|square|house)))\b")
 # The lower-case joints _CAPITALISED allows inside a name ("Rostov-on-Don") and what follows
 # them: "Velyka Pysarivka on Wednesday" is the village, then a day.
 _CONNECTOR_TAIL = re.compile(r"\s(?:na|on|upon|am|de|del|la)\b.*$")
@@ -89,6 +100,8 @@ class Place:
     lat: float | None = None
     lon: float | None = None
     category: str | None = None
+    unindexed: bool = False  # a town or village the text says is one, in no index: as written
+    guessed: bool = False  # unindexed and read as a town by "in X," alone: a place of its own clause only
 
     @property
     def geo_precision(self) -> int:
@@ -426,18 +439,19 @@ class Gazetteer:
 
     # -- scanning text -----------------------------------------------------------------------
 
-    def scan(self, text: str, countries_in_text: Iterable[str] = ()) -> list[PlaceMention]:
-        """Every place (and side adjective) mentioned in ``text``, in order, without overlaps."""
-        return self.scan_detail(text, countries_in_text)[0]
+    def scan(self, text: str, countries_in_text: Iterable[str] = (), home: str | None = None, learned: Mapping[str, Place] | None = None) -> list[PlaceMention]:
+        """Every place (and side adjective) mentioned in ``text``, in order, without overlaps.
+        ``learned``: places no index holds that the article said were places elsewhere."""
+        return self.scan_detail(text, countries_in_text, home, learned)[0]
 
-    def scan_detail(self, text: str, countries_in_text: Iterable[str] = ()) -> tuple[list[PlaceMention], list[str]]:
+    def scan_detail(self, text: str, countries_in_text: Iterable[str] = (), home: str | None = None, learned: Mapping[str, Place] | None = None) -> tuple[list[PlaceMention], list[str]]:
         """``scan``, and the GeoNames names looked up on the way: only their lookups depend on
         the countries given (the countries of the article decide between namesakes), so a caller
         may scan once without countries and again only where ``same_towns`` says a lookup differs."""
         countries = {c for c in countries_in_text if c}
         looked_up: list[str] = []
         found: list[PlaceMention] = []
-        unnamed: list[tuple[int, int, str]] = []  # towns and villages no index holds
+        unnamed: list[tuple[int, int, str, bool]] = []  # towns and villages no index holds
         # Characters already taken by a curated name: a mask, so that the check costs the
         # name's length, not the number of names found before (a 1 MB article names thousands).
         taken = bytearray(len(text))
@@ -493,12 +507,27 @@ class Gazetteer:
                 looked_up.append(_CONNECTOR_TAIL.sub("", words))
                 place = self._best_town(looked_up[-1], countries, None)
                 end = start + len(looked_up[-1]) if place is not None else end
+            if place is None and learned and (known := learned.get(_CONNECTOR_TAIL.sub("", words))) is not None:
+                # "a drone strike in Bint Jbeil on August 26" after "in Bint Jbeil, southern Lebanon"
+                place, end = known, start + len(_CONNECTOR_TAIL.sub("", words))
+            guessed = False
             said_village = bool(_VILLAGE_BEFORE.search(text[max(0, start - 40) : start]) or _VILLAGE_AFTER.match(text, end) or _TAKEN_BEFORE.search(text, max(0, start - 40), start))
+            if not said_village and _TOWN_APPOSITION.match(text, end):
+                said_village = True  # "Kalembe, a town on the road towards Walikale"
+            if not said_village and (apposition := _PLACE_APPOSITION.match(text, end)) is not None:
+                # "in Bint Jbeil, southern Lebanon", "near Beit Jinn, Quneitra Province": a name
+                # placed by the country or region written after it is a place
+                said_village = apposition.group(1) in self.country_names or apposition.group(1) in self._regions or bool(apposition.group(2))
             if place is None and " " in words and not said_village:  # "Kupiansk Ukrainian" -> try the first word alone
                 first = words.split(" ")[0]
                 looked_up.append(first)
                 place = self._best_town(first, countries, None)
                 end = start + len(first)
+                bare = _CONNECTOR_TAIL.sub("", words)
+                if place is None and self._bare_place(text, start, start + len(bare), bare):
+                    said_village, guessed, end = True, True, start + len(bare)  # "near Beit Jinn on Monday"
+            elif place is None and not said_village and self._bare_place(text, start, start + len(_CONNECTOR_TAIL.sub("", words)), _CONNECTOR_TAIL.sub("", words)):
+                said_village = guessed = True  # "And in Masisi, Amina, there was shelling": a name after "in" no index holds
             if place is None and said_village:
                 # "the village of Cherkaska Lozova": a place the 5,000+ index may lack; its region
                 # is the one named nearest in the text ("on the outskirts of Kharkiv").
@@ -512,8 +541,8 @@ class Gazetteer:
                     # that name is taken even where its country goes unnamed
                     place = self._any_town(name, countries)
                 end = start + len(name)
-                if place is None and name not in _NEVER_TOWNS and name not in self.country_names and name not in self.town_names:
-                    unnamed.append((start, end, name))
+                if place is None and name not in _NEVER_TOWNS and name not in self.country_names:
+                    unnamed.append((start, end, name, guessed))
                     looked_up.append(name.split(" ")[0])  # its country may come from the first word's town
                     continue
             if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
@@ -521,20 +550,58 @@ class Gazetteer:
                 if place.name != written and _as_written(place, written):
                     place = dataclasses.replace(place, name=written)
                 found.append(PlaceMention(start, end, written, place, district=bool(_DISTRICT_AFTER.match(text, end))))
-        for start, end, name in unnamed:
+        # Regions first ("Quneitra Province"), so that a village named with one is placed in it.
+        for start, end, name, guessed in sorted(unnamed, key=lambda u: (u[2].split()[-1] not in self._place_type_words, u[0])):
             # "the southern town of Kfar Roummane, just outside Nabatieh", "Nyaung Pin Thar village
             # in Kani Township, Sagaing Region": a place the text says is a town or village but
             # no index holds, as written, in the country of the nearest place named with it.
-            near = [p for p in found if not p.side_adjective and abs(p.start - start) <= 150]
+            # not a reference point: "Kamanyola, a key border crossing with Rwanda" is not in Rwanda
+            near = [p for p in found if not p.side_adjective and abs(p.start - start) <= 150 and not (p.place.level == "country" and _BORDER_BEFORE.search(text, max(0, p.start - 40), p.start))]
             # a town or region near it before a country ("Sake ... supported by Rwanda"); else a
             # town its first word names ("Nyaung Pin Thar village": Nyaung, in the same country)
-            country = min(near, key=lambda p: (p.place.level == "country", abs(p.start - start))).place.country if near else None
+            nearest = min(near, key=lambda p: (p.place.level == "country", abs(p.start - start))) if near else None
+            country = nearest.place.country if nearest is not None else None
+            # "Lin Ta Lu village, Sagaing Township": in the region of the place named with it
+            admin1 = nearest.place.admin1 if nearest is not None and nearest.place.level != "country" else None
+            apposed = _PLACE_APPOSITION.match(text, end)
+            if apposed is not None and learned and (region := learned.get(apposed.group(1))) is not None:
+                # "near Beit Jinn, Quneitra Province": a region the article placed before
+                country, admin1, nearest = region.country, region.admin1, None
             if country is None and " " in name and (first_town := self._best_town(name.split(" ")[0], countries, None)) is not None:
                 country = first_town.country
-            if country is not None:
-                found.append(PlaceMention(start, end, name, Place(name, country, "place")))
+            if country is None:
+                # "near the locality of Mondoro" with no place near it: the article's country,
+                # once known (the caller reads the sentence again with it)
+                country = home
+                looked_up.append(UNPLACED)
+            if country is not None and name.split()[-1] in self._place_type_words:
+                # "in Quneitra Province, southwestern Syria": a region no index holds, by its name
+                found.append(PlaceMention(start, end, name, Place(None, country, "region", name, unindexed=True)))
+            elif country is not None:
+                found.append(PlaceMention(start, end, name, Place(name, country, "place", admin1 if nearest is None or country == nearest.place.country else None, unindexed=True, guessed=guessed)))
         found.sort(key=lambda p: p.start)
         return found, looked_up
+
+    @cached_property
+    def _place_type_words(self) -> frozenset[str]:
+        return frozenset(self.data.get("place_type_words") or ())
+
+    @cached_property
+    def _not_places_after_in(self) -> frozenset[str]:
+        return frozenset(self.data.get("not_places_after_in") or ())
+
+    def _bare_place(self, text: str, start: int, end: int, words: str) -> bool:
+        """Whether a name no index holds reads as a town by its context alone: right after "in",
+        "near" or "outside", then a comma, a full stop, a day or a preposition ("in Masisi, Amina",
+        "near Kfar Kila on Monday"); one to three capitalised words, none a word that names no
+        place (gazetteer.yaml not_places_after_in: months, titles, languages, institutions) and
+        not ending in a place type word ("Gomel Oblast", "Ternopil City": place_type_words)."""
+        if not _BARE_BEFORE.search(text, max(0, start - 12), start) or not _BARE_AFTER.match(text, end):
+            return False
+        parts = words.split()
+        if not 1 <= len(parts) <= 3 or "'" in words or "’" in words or parts[-1] in self._place_type_words:
+            return False
+        return all(p[:1].isupper() and not p.isupper() and p not in _NEVER_TOWNS and p not in self._not_places_after_in for p in parts)
 
     def same_towns(self, names: Iterable[str], countries: set[str]) -> bool:
         """Whether each name resolves to the same town with and without ``countries``."""
@@ -556,7 +623,9 @@ class Gazetteer:
 
     def _any_town(self, name: str, countries: set[str]) -> Place | None:
         """The index's best town of that name, whatever its country and size."""
-        towns = self.town_names.get(name) or []
+        # A small town of a country neither of the theatre nor named is a namesake: "the village
+        # of Zike" in an article on Nigeria is not the one in Germany.
+        towns = [t for t in self.town_names.get(name) or [] if t.country in self._theatre or t.country in countries or t.population >= _ANY_TOWN_MIN]
         if not towns or name in _NEVER_TOWNS:
             return None
         best = max(towns, key=lambda t: (t.country in self._theatre, t.country in countries, t.population, t.name, t.country))
@@ -595,7 +664,9 @@ class Gazetteer:
             return PlaceMention(start, stop, text[start:stop], self._regions[name][0])
         if name in self._actor_capitals:
             locative = bool(LOCATIVE.search(text[max(0, start - 40) : start]))
-            if (not locative and _ACTOR_VERB_AFTER.match(after)) or name in self._never_place_actors:
+            # "Kyiv's Darnytskyi district was hit": the city's district, a place, not the government
+            district = bool(_POSSESSIVE_DISTRICT_AFTER.match(after))
+            if (not locative and not district and _ACTOR_VERB_AFTER.match(after)) or name in self._never_place_actors:
                 return PlaceMention(start, end, name, Place(None, self._actor_capitals[name], "country"), side_adjective=True)
             town = self._curated.get(name) or self._best_town(name, set(), None)
             if town is not None:
@@ -664,6 +735,9 @@ _UKRAINIAN_YI = re.compile(r"(?<=[aeiou])yi(?=[a-z])")
 _RUSSIAN_IY = re.compile(r"(?<=[a-z])(?:iy|yy)\b")
 
 
+# Marks scan_detail's lookups of a text naming a town or village no index holds and nothing near
+# it places: its country is the article's (``home``).
+UNPLACED = "\x00unplaced"
 # Marks a name in scan_detail's lookups that is a place only with the article's countries.
 _NEEDS_COUNTRIES = "\x00"
 

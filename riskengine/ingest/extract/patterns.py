@@ -154,6 +154,11 @@ class Patterns:
         self.habitual = words_regex(data.get("habitual") or ["every day"])
         self.other_event = words_regex(data.get("other_event", []))
         self.negated = words_regex(data.get("negated", []))
+        # An event dated more than this many days before its report is background, not news.
+        self.background_days = int(data.get("background_days", 31))
+        self.people_casualty = {fld: re.compile(rf"\s*(?:{words_regex(words).pattern})", re.IGNORECASE) for fld, words in (data.get("people_casualty_words") or {}).items()}
+        # Headings under which an article retells older events ("Recap: what happened last week").
+        self.background_headings = words_regex(data["background_headings"]) if data.get("background_headings") else re.compile("(?!)")
         self.diplomacy_negated = re.compile("|".join(f"(?:{rx})" for rx in data.get("diplomacy_negated") or ["(?!)"]), re.IGNORECASE)
         self.negations = [(re.compile(n["pattern"], re.IGNORECASE), tuple(n["fields"])) for n in data.get("negations", [])]
         # Any negation at all, in one pass: most clauses have none.
@@ -177,6 +182,16 @@ class Patterns:
             r"(?:,?\s+(?:who|that)(?:\s+[\w'’-]+){1,8}?,?(?=\s+(?:(?:was|were|has\s+been|have\s+been|had\s+been|got)\s+)?(?:(?:later|also|reportedly|seriously|critically|badly|lightly|slightly)\s+)?(?i:" + single + r")))?"
             rf"(?:\s+(?:(?:was|were|has\s+been|have\s+been|had\s+been|got)\s+)?(?:(?:later|also|reportedly|seriously|critically|badly|lightly|slightly)\s+)?((?i:{single})))?"
         )
+        # "killing a man and a woman", "a woman and her three children were killed", "two men
+        # and a boy were wounded": the people of a list, summed (patterns.yaml enumeration_nouns).
+        plural = trie_alternation(data.get("enumeration_nouns") or ["people"])
+        number = r"(?i:\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+        item = rf"(?:(?:[aA]n?|[oO]ne|[hH]er|[hH]is|[tT]heir|[tT]he)\s+)?(?:{number}\s+)?(?:[\w-]+\s+)?(?:{nouns}|{plural})\b"
+        self.enumeration = re.compile(
+            rf"\b(?:(?P<before>killing|killed|injuring|injured|wounding|wounded)\s+)?(?P<items>{item}(?:,\s+{item})*,?\s+and\s+{item})"
+            rf"(?:\s+(?:(?:were|was|have\s+been|had\s+been)\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly|slightly)\s+)?(?P<after>killed|died|injured|wounded|hurt))?"
+        )
+        self.enumeration_item = re.compile(rf"(?:(?:[aA]n?|[oO]ne|[hH]er|[hH]is|[tT]heir|[tT]he)\s+)?(?:(?P<n>{number})\s+)?(?:[\w-]+\s+)?(?:(?P<one>{nouns})|(?P<many>{plural}))\b")
         # "the driver and one passenger were injured": two people.
         self.one_person_and = re.compile(rf"\b(?:[aA]n?|[oO]ne|[tT]he|[hH]is|[hH]er|[tT]heir)\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\s+and\s+$")
         self.launch = words_regex(data.get("launch_words", []))

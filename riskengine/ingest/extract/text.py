@@ -37,7 +37,7 @@ FRONT_MATTER_ALIASES = {
     "date_published": "date",
 }
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
-_ABBREVIATIONS = re.compile(r"(?:\b(?:U\.S|U\.N|E\.U|U\.K|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Adm|Brig|Cmdr|Sen|Rep|Gov|Pres|Prof|Rev|St|Sgt|Jr|Sr|Inc|Corp|Co|Ltd|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec|Nos?|vs|approx|est|etc|e\.g|i\.e|a\.m|p\.m)|\b[A-Z])\.$")
+_ABBREVIATIONS = re.compile(r"(?:\b(?:U\.S|U\.N|E\.U|U\.K|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Adm|Brig|Cmdr|Sen|Rep|Gov|Pres|Prof|Rev|St|Sgt|Jr|Sr|Inc|Corp|Co|Ltd|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec|Nos?|vs|approx|est|etc|e\.g|i\.e|a\.m|p\.m)|\b[A-Z])\.$")
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|[.!?][\"”’]?(?=[A-Z][a-z])")
 
 
