@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from riskengine.cli.app import main
+from riskengine.core.errors import InputError
 from riskengine.core.events import Event
 from riskengine.ingest.extract.articles import Extractor
 from riskengine.ingest.extract.evaluate import evaluate
@@ -410,3 +411,27 @@ def test_the_sixth_blind_set_holds_its_first_run() -> None:
     # gives the 0.601 on the articles as written. A floor only.
     report = evaluate(HERE / "blind6_gold.yaml", sorted((HERE / "blind6").iterdir()))
     assert report.overall.f1 >= 0.60, report.render()
+    # Session 11's fixes (test_extract_theatres.py) took it to 0.890, a development figure.
+    assert report.overall.f1 >= 0.88, report.render()
+
+
+def test_the_seventh_blind_set_holds_its_first_run() -> None:
+    # Written blind in session 11 (ten articles: Niger, Somalia, Nigeria, Pakistan/Afghanistan,
+    # Colombia in machine-translated Spanish, Haiti, Ethiopia, Mozambique, Yemen/Israel, Ukraine)
+    # and scored once on the extractor frozen at a157b3c (blind7_first_run.txt): F1 0.679 (P 0.852,
+    # R 0.564), the honest figure of issue #14 in session 11. One article, an NGO incident report
+    # dated only by 'report_date', gave nothing; such date keys are now read (0.703). A floor only.
+    report = evaluate(HERE / "blind7_gold.yaml", sorted((HERE / "blind7").iterdir()))
+    assert report.overall.f1 >= 0.70, report.render()
+
+
+def test_front_matter_dates_under_other_names() -> None:
+    # blind7's incident report had 'report_date' and no 'date': nothing was extracted from it.
+    extractor = Extractor()
+    body = "A drone struck a market in Mirebalais on Monday, killing 4 people."
+    for key in ("report_date", "issue_date", "Publication-Date", "date_posted", "pub_date"):
+        events = extractor.extract_text(f"---\n{key}: 2025-04-03\ntitle: Incident report\n---\n{body}\n", "r.txt")
+        assert events and all(e.event.event_date <= dt.date(2025, 4, 3) for e in events), key
+    # the day a clipping tool saved the page is not the article's
+    with pytest.raises(InputError):
+        extractor.extract_text(f"---\ncreated_date: 2025-04-03\n---\n{body}\n", "r.txt")

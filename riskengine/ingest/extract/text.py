@@ -26,6 +26,7 @@ FRONT_MATTER_ALIASES = {
     "publication": "publisher",
     "organisation": "publisher",
     "organization": "publisher",
+    "org": "publisher",
     "agency": "publisher",
     "network": "publisher",
     "site": "publisher",
@@ -36,6 +37,13 @@ FRONT_MATTER_ALIASES = {
     "published_at": "date",
     "date_published": "date",
 }
+# ... and the names archives and incident-report templates give the day of publication, beyond
+# those listed ('report_date', 'issue_date', 'publication-date', 'date_posted'); not the day a
+# clipping tool saved the page ('created', 'saved') or an edit ('updated', 'modified').
+_DATE_KEY = re.compile(
+    r"(?:report|issue|issued|release|released|publication|publish|published|pub|article|story|post|posted)[_ -]?date"
+    r"|date[_ -]?(?:published|issued|released|posted|of[_ -]publication)"
+)
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
 _ABBREVIATIONS = re.compile(r"(?:\b(?:U\.S|U\.N|E\.U|U\.K|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Adm|Brig|Cmdr|Sen|Rep|Gov|Pres|Prof|Rev|St|Sgt|Jr|Sr|Inc|Corp|Co|Ltd|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec|Nos?|vs|approx|est|etc|e\.g|i\.e|a\.m|p\.m)|\b[A-Z])\.$")
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|[.!?][\"”’]?(?=[A-Z][a-z])")
@@ -247,7 +255,7 @@ def _known_keys(meta: dict[Any, Any], name: str, notes: list[Issue]) -> dict[str
         if text in FRONT_MATTER_KEYS:
             out[text] = meta[key]
             continue
-        canonical = FRONT_MATTER_ALIASES.get(text.lower())
+        canonical = FRONT_MATTER_ALIASES.get(text.lower()) or ("date" if _DATE_KEY.fullmatch(text.lower()) else None)
         if canonical is None:
             if difflib.get_close_matches(text.lower(), FRONT_MATTER_KEYS, n=1, cutoff=0.75):
                 out[text] = meta[key]
