@@ -292,6 +292,18 @@ def test_a_recap_section_is_read_for_no_events(extractor: Extractor) -> None:
     assert [e.location for _, e in found(extractor, text)] == ["Kharkiv"]
 
 
+def test_a_heading_about_the_story_itself_is_not_a_recap(extractor: Extractor) -> None:
+    # seed 000's "### Background of the Incident" tells the incident; read as a recap heading it
+    # lost the strike's "over 1,000 km from the Ukrainian border" (test_dedup caught it)
+    text = (
+        "Drones struck Izhevsk on Tuesday, officials said.\n\n"
+        "### Background of the Incident\n\n"
+        "The strike on Izhevsk, over 1,000 km from the Ukrainian border, killed three people.\n"
+    )
+    events = [e for _, e in found(extractor, text)]
+    assert [(e.location, e.fatalities, e.distance_from_border_km) for e in events] == [("Izhevsk", 3, 1000.0)]
+
+
 @pytest.mark.parametrize(
     ("text", "location"),
     [

@@ -276,7 +276,7 @@ class Extractor:
         background = False  # under a heading such as "Recap: what happened last week"
         for sentence in article.sentences:
             if sentence.heading:
-                background = bool(self.p.background_headings.search(article.work, sentence.start, sentence.end))
+                background = bool(self.p.background_headings.fullmatch(article.work[sentence.start : sentence.end].strip()))
                 continue
             if background:
                 continue

@@ -157,8 +157,11 @@ class Patterns:
         # An event dated more than this many days before its report is background, not news.
         self.background_days = int(data.get("background_days", 31))
         self.people_casualty = {fld: re.compile(rf"\s*(?:{words_regex(words).pattern})", re.IGNORECASE) for fld, words in (data.get("people_casualty_words") or {}).items()}
-        # Headings under which an article retells older events ("Recap: what happened last week").
-        self.background_headings = words_regex(data["background_headings"]) if data.get("background_headings") else re.compile("(?!)")
+        # Headings under which an article retells older events ("Recap: what happened last week"):
+        # the phrase is the whole heading or comes before a colon or dash, so "Background of the
+        # Incident" (seed 000, whose section tells the incident itself) is not one.
+        phrases = "|".join(re.escape(w) for w in sorted(data.get("background_headings") or [], key=len, reverse=True)) or "(?!)"
+        self.background_headings = re.compile(rf"[#*\s]*(?:{phrases})\s*(?:[:\-—–].*)?", re.IGNORECASE | re.DOTALL)
         self.diplomacy_negated = re.compile("|".join(f"(?:{rx})" for rx in data.get("diplomacy_negated") or ["(?!)"]), re.IGNORECASE)
         self.negations = [(re.compile(n["pattern"], re.IGNORECASE), tuple(n["fields"])) for n in data.get("negations", [])]
         # Any negation at all, in one pass: most clauses have none.
