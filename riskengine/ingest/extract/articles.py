@@ -223,6 +223,13 @@ class Extractor:
         return self.extract(parse_article(text, name, meta))
 
     def extract(self, article: Article) -> list[ExtractedEvent]:
+        home_gazetteer = self.g
+        try:
+            return self._extract(article)
+        finally:
+            self.g = home_gazetteer
+
+    def _extract(self, article: Article) -> list[ExtractedEvent]:
         if article.published is None:
             raise InputError(
                 [Issue("E109", "the article has no date: none in its front matter, in --meta, as a full date (with the year) in its first sentences, or in its url", Location(article.path, 1, 1), "give 'date: YYYY-MM-DD' in its front matter or a --meta file")],
@@ -240,6 +247,12 @@ class Extractor:
         # Each sentence's places, read once without the article's countries (which are these
         # places' countries); a sentence is read again with them only where they could matter.
         self._places = [self.g.scan_detail(article.work[x.start : x.end]) for x in article.sentences]
+        focus = self._focus(article)
+        if focus:
+            # An article about a war outside the theatre: its towns are its own country's
+            # ("Cali" is Colombia's, not Dagestan's), so it is read again with that as the theatre.
+            self.g = self.g.refocused(focus)
+            self._places = [self.g.scan_detail(article.work[x.start : x.end]) for x in article.sentences]
         countries = {p.place.country for places, _ in self._places for p in places}
         if article.meta.get("country"):
             countries.add(str(article.meta["country"]))  # the front matter's country names its towns too
@@ -303,6 +316,28 @@ class Extractor:
         clusters = self._drop_totals(self._cluster(mentions, article.published), article.published)
         events = [self._event(article, c) for c in clusters if self._anchored(c)]
         return self._unique(events)
+
+    def _focus(self, article: Article) -> frozenset[str]:
+        """The countries an article outside the theatre is about, or nothing when it is (or may
+        be) about the theatre. Named countries, regions and sides decide ("Ethiopia's federal
+        government", "Mozambican forces"); where none is named, the country that holds the most
+        of the towns named ("Cali", "Santander": Colombia has both)."""
+        theatre = self.g.theatre
+        named = {p.place.country for places, _ in self._places for p in places if p.place.country and p.place.level != "place"}
+        if article.meta.get("country"):
+            named.add(str(article.meta["country"]))
+        if not named:
+            towns = {p.text for places, _ in self._places for p in places if p.place.level == "place" and not p.place.unindexed}
+            votes: dict[str, int] = {}
+            for name in sorted(towns):
+                for country in sorted({t.country for t in self.g.town_names.get(name, [])}):
+                    votes[country] = votes.get(country, 0) + 1
+            best = max(sorted(votes), key=lambda c: votes[c], default=None)
+            if best is not None and votes[best] >= 2 and sum(1 for v in votes.values() if v == votes[best]) == 1:
+                named = {best}
+        if not named or named & theatre:
+            return frozenset()
+        return frozenset(named)
 
     def _home_country(self, article: Article) -> str:
         """Where an event with no place of its own goes: the front matter's country, else the

@@ -437,6 +437,33 @@ class Gazetteer:
     def _theatre(self) -> frozenset[str]:
         return frozenset(self.iso2_to_iso3.get(c, c) for c in self.data.get("theatre", []))
 
+    @property
+    def theatre(self) -> frozenset[str]:
+        """The countries whose towns win over namesakes elsewhere (ISO3)."""
+        return self._theatre
+
+    def refocused(self, countries: frozenset[str]) -> Gazetteer:
+        """This gazetteer with ``countries`` as its theatre, for an article about a war elsewhere:
+        there "Cali" is Colombia's city and "outside Mota" Ethiopia's town, not the namesakes the
+        default theatre's bias would pick. The GeoNames index is shared; the theatre's villages
+        (500-4,999 people) are not read for other countries (a name no index holds is kept as
+        written, in the article's country). Cached per set of countries."""
+        if countries == self._theatre:
+            return self
+        cached = self._refocused.get(countries)
+        if cached is None:
+            _ = self.town_names, self._curated, self._regions  # build once, share with the copy
+            cached = dataclasses.replace(self, _town_memo={})
+            cached.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ("_town_memo", "_theatre", "_villages", "_refocused")})
+            cached.__dict__["_theatre"] = countries
+            cached.__dict__["_villages"] = {}
+            self._refocused[countries] = cached
+        return cached
+
+    @cached_property
+    def _refocused(self) -> dict[frozenset[str], Gazetteer]:
+        return {}
+
     # -- scanning text -----------------------------------------------------------------------
 
     def scan(self, text: str, countries_in_text: Iterable[str] = (), home: str | None = None, learned: Mapping[str, Place] | None = None) -> list[PlaceMention]:

@@ -1,0 +1,45 @@
+"""Classes of error the seventh blind set (Niger, Somalia, Nigeria, Pakistan, Colombia, Haiti,
+Ethiopia, Mozambique, Red Sea, Ukraine) showed, each tested on sentences of our own from other
+wars, not blind7's: the theatre's towns winning over an article's own (a namesake), towns named
+by the kind of administrative unit they are, and towns after "at"."""
+
+from __future__ import annotations
+
+import pytest
+
+from riskengine.core.events import Event
+from riskengine.ingest.extract.articles import Extractor
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def found(extractor: Extractor, text: str, date: str = "2025-06-03", extra: str = "") -> list[tuple[str, Event]]:
+    return [(x.provenance["kind"], x.event) for x in extractor.extract_text(f"---\ndate: {date}\n{extra}---\n{text}\n", "t.txt")]
+
+
+# -- namesakes: an article about a war elsewhere names its own country's towns ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "town", "country"),
+    [
+        # Egypt named: Alexandria is Egypt's, not the Ukrainian or Romanian namesake
+        ("Egyptian police said hundreds of protesters marched in Alexandria on Monday against price rises.", "Alexandria", "EGY"),
+        # Iraq named by its side: the town is Iraq's Amara, not Romania's
+        ("A drone struck an army checkpoint in Amara on Sunday, killing two soldiers, Iraqi security sources said.", "Amara", "IRQ"),
+        # no country named at all: Colombia holds both towns named, so both are Colombia's
+        ("In Pasto, hundreds of people marched on Monday to reject the violence. The mayor of Cali called for calm.", "Pasto", "COL"),
+    ],
+)
+def test_an_article_about_another_war_takes_its_own_countrys_town_over_a_theatre_namesake(extractor: Extractor, text: str, town: str, country: str) -> None:
+    events = [e for _, e in found(extractor, text)]
+    assert [(e.location, e.country) for e in events][:1] == [(town, country)]
+
+
+def test_an_article_about_the_theatre_keeps_the_theatres_namesake(extractor: Extractor) -> None:
+    # Russia named: "Varna" stays the Russian town, not Bulgaria's larger port
+    events = [e for _, e in found(extractor, "Ukrainian drones struck an oil depot in Varna on Monday, injuring three workers, Russian officials said.")]
+    assert [(e.location, e.country) for e in events] == [("Varna", "RUS")]
