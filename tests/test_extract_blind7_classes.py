@@ -43,3 +43,35 @@ def test_an_article_about_the_theatre_keeps_the_theatres_namesake(extractor: Ext
     # Russia named: "Varna" stays the Russian town, not Bulgaria's larger port
     events = [e for _, e in found(extractor, "Ukrainian drones struck an oil depot in Varna on Monday, injuring three workers, Russian officials said.")]
     assert [(e.location, e.country) for e in events] == [("Varna", "RUS")]
+
+
+# -- towns no index holds, said to be places by how they are named --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        # a municipality is a town: "the municipality of X" as "the village of X"
+        ("A drone loaded with explosives attacked the police station of the municipality of El Tarra on Monday, injuring two officers, Colombian police said.", "El Tarra"),
+        ("Artillery shelled the municipality of Ksar Hellal on Friday, injuring four guards, Tunisian officials said.", "Ksar Hellal"),
+        # "at X" before a comma or a preposition, as "in X" is read
+        ("Militants attacked an army checkpoint at Gadamayo on Friday, killing four soldiers, Ethiopian officials said.", "Gadamayo"),
+        ("Insurgents fired mortars at a military base at Kumshe, near the border, on Saturday, killing three soldiers, Nigerian army sources said.", "Kumshe"),
+        # the people of a place speak for it
+        ("Residents of Kunduma, about 80 km from the border, said an army drone had struck the town's market on Tuesday, killing five people.", "Kunduma"),
+    ],
+)
+def test_a_town_no_index_holds_is_read_from_how_it_is_named(extractor: Extractor, text: str, town: str) -> None:
+    assert town in [e.location for _, e in found(extractor, text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a day, a month or an outlet after "at" is no town
+        "Militants attacked an army checkpoint at Christmas, killing four soldiers, Ethiopian officials said.",
+        "Gunmen attacked a checkpoint on Friday, killing four soldiers, a source at Reuters said.",
+    ],
+)
+def test_words_after_at_that_name_no_place_are_not_towns(extractor: Extractor, text: str) -> None:
+    assert not {"Christmas", "Reuters"} & {e.location for _, e in found(extractor, text)}

@@ -66,11 +66,11 @@ _ACTOR_VERB_AFTER = re.compile(
     r"achiev\w*|agree\w*|reject\w*|offer\w*|blam\w*|demand\w*|hopes?|sees?|seeks?|expects?|thank\w*))\b"
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
-_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _ANY_TOWN_MIN = 50000
 _POSSESSIVE_DISTRICT_AFTER = re.compile(r"['’]s\s+(?:[A-Z][\w'’-]+\s+)?(?:district|neighbourhood|neighborhood|suburbs?|outskirts|centre|center|city\s+centre|airport|port)\b")
 _BORDER_BEFORE = re.compile(r"\b(?:border(?:\s+crossing)?\s+with|bordering|from|towards?|near\s+the\s+border\s+with)\s+(?:the\s+)?$")
-_BARE_BEFORE = re.compile(r"\b(?:in|near|outside)\s+$")
+_BARE_BEFORE = re.compile(r"\b(?:in|near|outside|at|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of)\s+$")
 _BARE_AFTER = re.compile(r"\s*[,.;:]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp)\b")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
@@ -623,7 +623,7 @@ class Gazetteer:
         "near Kfar Kila on Monday"); one to three capitalised words, none a word that names no
         place (gazetteer.yaml not_places_after_in: months, titles, languages, institutions) and
         not ending in a place type word ("Gomel Oblast", "Ternopil City": place_type_words)."""
-        if not _BARE_BEFORE.search(text, max(0, start - 12), start) or not _BARE_AFTER.match(text, end):
+        if not _BARE_BEFORE.search(text, max(0, start - 16), start) or not _BARE_AFTER.match(text, end):
             return False
         parts = words.split()
         if not 1 <= len(parts) <= 3 or "'" in words or "’" in words or parts[-1] in self._place_type_words:
