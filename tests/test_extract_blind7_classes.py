@@ -75,3 +75,29 @@ def test_a_town_no_index_holds_is_read_from_how_it_is_named(extractor: Extractor
 )
 def test_words_after_at_that_name_no_place_are_not_towns(extractor: Extractor, text: str) -> None:
     assert not {"Christmas", "Reuters"} & {e.location for _, e in found(extractor, text)}
+
+
+# -- a force that arrives is deployed ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        ("A contingent of 250 Burundian peacekeepers landed at Bangui airport on Monday to join the UN mission.", "Bangui"),
+        ("About 400 Kenyan police officers arrived in Port-au-Prince on Friday to reinforce the mission.", "Port-au-Prince"),
+        ("Fresh Chadian troops arrived in Ndjamena on Sunday, the army said.", None),
+    ],
+)
+def test_a_force_that_lands_or_arrives_is_a_deployment(extractor: Extractor, text: str, town: str | None) -> None:
+    kinds = found(extractor, text, date="2025-09-28")
+    assert [k for k, _ in kinds] == ["troop_deployment"]
+    if town is not None:
+        assert kinds[0][1].location == town
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A shell landed near soldiers in Gaza on Monday.", "A mortar round landed among troops at the checkpoint in Mogadishu on Monday."],
+)
+def test_a_munition_that_lands_near_soldiers_is_no_deployment(extractor: Extractor, text: str) -> None:
+    assert "troop_deployment" not in [k for k, _ in found(extractor, text, date="2025-09-28")]

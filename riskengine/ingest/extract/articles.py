@@ -76,6 +76,8 @@ _STRIKE_VERB_BEFORE = re.compile(r"\b(?:hit|struck|targeted|strikes?\s+on|attack
 _NO_WORD = re.compile(r"\bno\b", re.IGNORECASE)
 # "Officials did not report casualties": no report of any.
 _NOT_REPORTED = re.compile(r"\b(?:did\s+not|didn't|have\s+not|haven't|has\s+not|hasn't|had\s+not)\s+(?:yet\s+)?(?:report|reported|give|given|disclose|disclosed|provide|provided)\b", re.IGNORECASE)
+# Munitions that are not the weapons of a kind: "a shell landed near soldiers" is no arrival.
+_MUNITION = re.compile(r"\b(?:shells?|mortars?|mortar\s+rounds?|bombs?|grenades?|projectiles?|rounds?)\b", re.IGNORECASE)
 _NOT_CONFIRMED = re.compile(r"\b(?:not|un)\s*confirmed\b")
 _CIVILIAN_WORD = re.compile(r"\bcivilians?\b")
 _CASUALTIES_WORD = re.compile(r"\bcasualties\b")
@@ -1247,6 +1249,8 @@ class Extractor:
             return True
         if m.kind.group == "troops" and _STRIKE_VERB_BEFORE.search(lead):
             return True  # "hit a concentration of enemy personnel": the strike's target, no troop event
+        if m.kind.group == "troops" and (self.p.weapons.search(" ".join(lead_words[-3:])) or _MUNITION.search(" ".join(lead_words[-3:]))):
+            return True  # "a shell landed near soldiers": a weapon arrives, not a force
         if m.kind.group == "report" and (_NO_WORD.search(" ".join(lead_words[-4:]) + " " + text[m.start : m.end]) or _NOT_REPORTED.search(text, m.clause[0], m.end)):
             return True
         if m.kind.group == "diplomacy" and self.p.diplomacy_negated.search(" ".join([*lead_words[-6:], text[m.start : m.end]])):
