@@ -101,3 +101,17 @@ def test_a_force_that_lands_or_arrives_is_a_deployment(extractor: Extractor, tex
 )
 def test_a_munition_that_lands_near_soldiers_is_no_deployment(extractor: Extractor, text: str) -> None:
     assert "troop_deployment" not in [k for k, _ in found(extractor, text, date="2025-09-28")]
+
+
+# -- a lake named for a country is water, not the country -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("An air force jet struck insurgent camps on islands of Lake Chad on Sunday, killing nine fighters, Nigerian officials said.", "NGA"),
+        ("An army helicopter struck a camp on the shore of Lake Malawi on Sunday, killing three fighters, Mozambican officials said.", "MOZ"),
+    ],
+)
+def test_a_lake_named_for_a_country_does_not_place_the_event_there(extractor: Extractor, text: str, country: str) -> None:
+    assert [e.country for _, e in found(extractor, text)] == [country]

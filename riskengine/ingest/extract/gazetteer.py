@@ -45,6 +45,7 @@ LOCATIVE = re.compile(
 _CAPITAL_PREPOSITIONS = frozenset(["In", "Near", "Outside", "Around", "At", "Over", "Across", "Inside"])
 # What forces capture or enter is a settlement, often a village ("seized Vremivka, northwest of ...").
 _TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|took\s+control\s+of|taken\s+control\s+of|regained\s+control\s+of|entered|occupied|out\s+of)\s+(?:the\s+)?$")
+_LAKE_BEFORE = re.compile(r"\bLake\s+$")
 _WATER_BEFORE = re.compile(r"\b(?:Gulf|Sea|Bay|Strait|Straits|Lake)\s+of\s+$")
 _VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial", "township", "town")
 _REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction)s?\b", re.IGNORECASE)
@@ -483,6 +484,8 @@ class Gazetteer:
         # name's length, not the number of names found before (a 1 MB article names thousands).
         taken = bytearray(len(text))
         for m in self._curated_regex.finditer(text):
+            if _LAKE_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+                continue  # "the Lake Chad fringes", "Lake Malawi": a lake named for a country is water
             mention = self._curated_mention(text, m.start(), m.end(), m.group(0))
             if mention is not None and mention.place.level == "country" and not mention.side_adjective:
                 mention = self._town_named_for_country(text, mention, countries) or mention
