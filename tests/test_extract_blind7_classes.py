@@ -115,3 +115,27 @@ def test_a_munition_that_lands_near_soldiers_is_no_deployment(extractor: Extract
 )
 def test_a_lake_named_for_a_country_does_not_place_the_event_there(extractor: Extractor, text: str, country: str) -> None:
     assert [e.country for _, e in found(extractor, text)] == [country]
+
+
+# -- talks agreed, offered or attended ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "town", "scheduled"),
+    [
+        # a day after the report, in a meeting agreed or offered, is ahead, not last year's
+        ("The government and the ELN agreed to meet again in Caracas on June 20 to continue the dialogue.", "Caracas", "2025-06-20"),
+        ("Kenya said it was ready to host talks between the two sides in Nairobi on 30 June.", "Nairobi", "2025-06-30"),
+        # talks a delegation will attend
+        ("A Sudanese army delegation will attend talks with the RSF in Jeddah on Saturday.", "Jeddah", "2025-06-07"),
+    ],
+)
+def test_talks_agreed_offered_or_attended_are_scheduled_on_their_day(extractor: Extractor, text: str, town: str, scheduled: str) -> None:
+    events = [e for k, e in found(extractor, text, date="2025-06-03") if k == "talks"]
+    assert [(e.location, str(e.scheduled_date)) for e in events] == [(town, scheduled)]
+
+
+def test_a_meeting_agreed_after_talks_held_leaves_their_day_in_the_past(extractor: Extractor) -> None:
+    text = "Talks between the army and the RSF in Jeddah ended on Monday without a truce, but the sides agreed to meet again after Eid."
+    events = [e for k, e in found(extractor, text, date="2025-06-05") if k == "talks"]
+    assert [str(e.event_date) for e in events] == ["2025-06-02"]
