@@ -139,3 +139,23 @@ def test_a_meeting_agreed_after_talks_held_leaves_their_day_in_the_past(extracto
     text = "Talks between the army and the RSF in Jeddah ended on Monday without a truce, but the sides agreed to meet again after Eid."
     events = [e for k, e in found(extractor, text, date="2025-06-05") if k == "talks"]
     assert [str(e.event_date) for e in events] == ["2025-06-02"]
+
+
+# -- a protest against strikes is a protest, not a strike ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday several hundred people demonstrated in Kassala against the drone strikes on the city.",
+        "Thousands marched in Quetta on Sunday to protest recent air strikes.",
+        "Students rallied in Goma on Friday, condemning the shelling of the camps.",
+    ],
+)
+def test_a_protest_against_strikes_is_a_protest(extractor: Extractor, text: str) -> None:
+    assert [k for k, _ in found(extractor, text)] == ["protest"]
+
+
+def test_a_strike_against_a_place_stays_a_strike(extractor: Extractor) -> None:
+    text = "Drones struck a fuel depot in Kassala on Monday, killing two guards, Sudanese officials said."
+    assert [k for k, _ in found(extractor, text)] == ["drone_strike"]

@@ -72,6 +72,7 @@ _CLAUSE_PUNCTUATION = re.compile(r"[.;:]")
 _SHARE_OF_AFTER = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|those\s+|these\s+)?")
 _SHARE_OF_PRONOUN_AFTER = re.compile(r"\s+(?:out\s+)?of\s+(?:them|those|these|which)\b")
 _IF_WORD = re.compile(r"\bif\b", re.IGNORECASE)
+_AGAINST_BEFORE = re.compile(r"\b(?:against|over|protesting|to\s+protest|condemning|to\s+condemn)\s+(?:the\s+|a\s+|recent\s+|continued\s+|deadly\s+)*(?:[\w-]+\s+)?$", re.IGNORECASE)
 _STRIKE_VERB_BEFORE = re.compile(r"\b(?:hit|struck|targeted|strikes?\s+on|attacks?\s+on|destroyed)\s+(?:a|an|the)?\s*$", re.IGNORECASE)
 _NO_WORD = re.compile(r"\bno\b", re.IGNORECASE)
 # "Officials did not report casualties": no report of any.
@@ -1247,6 +1248,8 @@ class Extractor:
             return True
         if m.kind.group == "territory" and self.p.negated.search(" ".join(lead_words)):
             return True
+        if m.kind.group == "strike" and _AGAINST_BEFORE.search(lead) and self._protest_in(clause_text):
+            return True  # "hundreds demonstrated in Bahir Dar against the drone strikes": what they protest
         if m.kind.group == "troops" and _STRIKE_VERB_BEFORE.search(lead):
             return True  # "hit a concentration of enemy personnel": the strike's target, no troop event
         if m.kind.group == "troops" and (self.p.weapons.search(" ".join(lead_words[-3:])) or _MUNITION.search(" ".join(lead_words[-3:]))):
@@ -1256,6 +1259,10 @@ class Extractor:
         if m.kind.group == "diplomacy" and self.p.diplomacy_negated.search(" ".join([*lead_words[-6:], text[m.start : m.end]])):
             return True  # "Putin and Trump will not meet in the near future"
         return bool(m.kind.group == "diplomacy" and m.kind.status and m.status is None)
+
+    def _protest_in(self, clause_text: str) -> bool:
+        protest = self.p.kinds.get("protest")
+        return protest is not None and any(c.words.search(clause_text) for c in protest.cues)
 
     def _background(self, article: Article, m: Mention, clause_text: str) -> bool:
         """Whether the mention tells a past event as background ("in April a missile attack on
