@@ -159,3 +159,32 @@ def test_a_protest_against_strikes_is_a_protest(extractor: Extractor, text: str)
 def test_a_strike_against_a_place_stays_a_strike(extractor: Extractor) -> None:
     text = "Drones struck a fuel depot in Kassala on Monday, killing two guards, Sudanese officials said."
     assert [k for k, _ in found(extractor, text)] == ["drone_strike"]
+
+
+# -- an incident report's dated section headings -----------------------------------------------------
+
+_REPORT = """SECURITY UPDATE - EASTERN DRC
+
+1. INCIDENTS
+
+1.1 Kiwanja (Rutshuru) - 12 May
+Armed men overran the police post and took control of the market area. No casualties were reported.
+
+1.2 Goma (Mugunga) - 14 May
+Shells struck a displacement site in the Mugunga area, killing four people.
+
+2. CONTEXT
+Partners should avoid the Rutshuru road.
+"""
+
+
+def test_a_dated_section_heading_gives_its_place_and_day_to_the_events_under_it(extractor: Extractor) -> None:
+    events = sorted((str(e.event_date), e.location, k) for k, e in found(extractor, _REPORT, date="2025-05-16", extra="country: COD\n"))
+    assert events == [("2025-05-12", "Kiwanja", "territorial_claim"), ("2025-05-14", "Goma", "shelling")]
+
+
+def test_a_heading_whose_tail_is_more_than_a_day_is_no_dated_section(extractor: Extractor) -> None:
+    # a heading whose tail is more than a day dates nothing under it
+    text = "Izmail - what we know on Tuesday\n\nDrones struck a grain terminal, injuring two workers."
+    events = [e for _, e in found(extractor, text, date="2025-05-14")]
+    assert [str(e.event_date) for e in events] == ["2025-05-14"]

@@ -73,6 +73,9 @@ _SHARE_OF_AFTER = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|those\s+|these\s+)?"
 _SHARE_OF_PRONOUN_AFTER = re.compile(r"\s+(?:out\s+)?of\s+(?:them|those|these|which)\b")
 _IF_WORD = re.compile(r"\bif\b", re.IGNORECASE)
 _AGAINST_BEFORE = re.compile(r"\b(?:against|over|protesting|to\s+protest|condemning|to\s+condemn)\s+(?:the\s+|a\s+|recent\s+|continued\s+|deadly\s+)*(?:[\w-]+\s+)?$", re.IGNORECASE)
+# An incident report's section heading: "2.1 Mirebalais (Centre) - 31 March", "Port-au-Prince (Bel-Air) - 2 April".
+_DATED_HEADING = re.compile(r"\s*(?:\d+(?:\.\d+)*\.?\s+)?(?P<place>[A-Z][\w'’-]*(?:[ -][A-Z][\w'’-]*){0,3})\s*(?:\([^)]{1,40}\)\s*)?\s[-–—]\s+(?P<rest>.{1,40}?)\s*$")
+_NOT_HEADING_PLACES = frozenset({"summary", "incidents", "update", "context", "background", "advice", "overview", "outlook", "note", "politics", "security"})
 _STRIKE_VERB_BEFORE = re.compile(r"\b(?:hit|struck|targeted|strikes?\s+on|attacks?\s+on|destroyed)\s+(?:a|an|the)?\s*$", re.IGNORECASE)
 _NO_WORD = re.compile(r"\bno\b", re.IGNORECASE)
 # "Officials did not report casualties": no report of any.
@@ -290,9 +293,11 @@ class Extractor:
         last_mentions: list[Mention] = []
         since = 0  # sentences of substance since the last mention
         background = False  # under a heading such as "Recap: what happened last week"
+        self._section: tuple[DatePhrase | None, PlaceMention | None] | None = None
         for sentence in article.sentences:
             if sentence.heading:
                 background = bool(self.p.background_headings.search(article.work, sentence.start, sentence.end))
+                self._section = self._dated_heading(article, sentence)
                 continue
             if background:
                 continue
@@ -646,6 +651,8 @@ class Extractor:
         elif m.kind.group in ("strike", "troops", "territory") and not m.anaphoric and m.place is None:
             m.place = self._paragraph_place(article, m)
             m.inherited_place = m.place is not None
+        if m.place is None and m.kind.group in ("strike", "troops", "territory", "unrest") and self._section is not None and self._section[1] is not None:
+            m.place, m.inherited_place = self._section[1], True  # "2.3 Petion-Ville - 2 April": its section's place
         elif m.kind.group == "diplomacy" and m.kind.name != "sanctions" and _THERE_AFTER.search(text, m.start, m.clause[1]):
             # "were expected to meet there on Sunday": the town named before in the paragraph
             m.place = self._paragraph_place(article, m)
@@ -657,6 +664,8 @@ class Extractor:
         dates = [d for d in self._clause_dates(clause_text, published, m.clause[0]) if not _dateline(text, m.sentence.start, d)]
         # A date in brackets qualifies another ("On the night of 12 July (from 18:00 on 11 July)").
         dates = [d for d in dates if not _in_brackets(text, d.start, m.clause[0])] or dates
+        if not dates and self._section is not None and self._section[0] is not None:
+            dates = [self._section[0]]  # "2.2 Port-au-Prince (Bel-Air) - 2 April": its section's day
         if not dates and self._scene is not None and self._scene[0] == m.sentence.index - 1 and self._scene[1] == m.sentence.paragraph:
             # "The escalation came on Tuesday. Drones struck the main fuel depot ...": the day of
             # a sentence that tells no event of its own is the next sentence's.
@@ -1259,6 +1268,27 @@ class Extractor:
         if m.kind.group == "diplomacy" and self.p.diplomacy_negated.search(" ".join([*lead_words[-6:], text[m.start : m.end]])):
             return True  # "Putin and Trump will not meet in the near future"
         return bool(m.kind.group == "diplomacy" and m.kind.status and m.status is None)
+
+    def _dated_heading(self, article: Article, sentence: Sentence) -> tuple[DatePhrase | None, PlaceMention | None] | None:
+        """An incident report's section heading, "2.1 Mirebalais (Centre) - 31 March": the place
+        and day of the events told under it that name none of their own (None for any other)."""
+        assert article.published is not None
+        heading = _DATED_HEADING.match(article.work, sentence.start, sentence.end)
+        if heading is None:
+            return None
+        dates = [d for d in self._clause_dates(article.work[sentence.start : sentence.end], article.published, sentence.start) if not d.future and d.start >= heading.start("rest")]
+        # the heading's tail is the day and nothing else ("- 31 March"), not a live blog's title
+        if len(dates) != 1 or dates[0].start != heading.start("rest") or dates[0].end < heading.end("rest") - 1:
+            return None
+        name = heading.group("place")
+        places = [p for p in self._places[sentence.index][0] if p.place.level != "country" and not p.side_adjective and p.start + sentence.start >= heading.start("place")]
+        if places and places[0].start + sentence.start < heading.end("place"):
+            first = places[0]
+            return dates[0], PlaceMention(first.start + sentence.start, first.end + sentence.start, first.text, first.place)
+        if name.split()[0] in self.g.country_names or name.lower() in _NOT_HEADING_PLACES:
+            return dates[0], None
+        place = Place(name, self._home, "place", unindexed=True)  # a town no index holds, as written
+        return dates[0], PlaceMention(heading.start("place"), heading.end("place"), name, place)
 
     def _protest_in(self, clause_text: str) -> bool:
         protest = self.p.kinds.get("protest")
