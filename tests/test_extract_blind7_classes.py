@@ -188,3 +188,15 @@ def test_a_heading_whose_tail_is_more_than_a_day_is_no_dated_section(extractor: 
     text = "Izmail - what we know on Tuesday\n\nDrones struck a grain terminal, injuring two workers."
     events = [e for _, e in found(extractor, text, date="2025-05-14")]
     assert [str(e.event_date) for e in events] == ["2025-05-14"]
+
+
+# -- a report's context section tells the period's political events ---------------------------------
+
+
+def test_a_context_section_tells_this_weeks_events_and_not_old_ones(extractor: Extractor) -> None:
+    text = (
+        "2. POLITICAL / CONTEXT\n\n"
+        "- On 2 June, the European Union announced sanctions against three militia commanders in South Sudan.\n"
+        "- In March, an air strike on Nasir killed 20 people.\n"
+    )
+    assert [(k, str(e.event_date)) for k, e in found(extractor, text, date="2025-06-04")] == [("sanctions", "2025-06-02")]
