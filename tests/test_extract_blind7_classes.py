@@ -200,3 +200,23 @@ def test_a_context_section_tells_this_weeks_events_and_not_old_ones(extractor: E
         "- In March, an air strike on Nasir killed 20 people.\n"
     )
     assert [(k, str(e.event_date)) for k, e in found(extractor, text, date="2025-06-04")] == [("sanctions", "2025-06-02")]
+
+
+# -- official jargon for the dead, and the sector a place names ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Militants shelled border posts in Chaman on Sunday. In this cowardly act, 12 brave sons of soil embraced shahadat, while 4 were injured.", 12),
+        ("Insurgents fired mortars at a post in Chaman on Sunday; five soldiers laid down their lives.", 5),
+        ("Gunmen fired rockets at a checkpoint in Kidal on Sunday, and three soldiers made the supreme sacrifice, the army said.", 3),
+    ],
+)
+def test_official_words_for_soldiers_deaths_count_the_dead(extractor: Extractor, text: str, killed: int) -> None:
+    assert [e.fatalities for _, e in found(extractor, text)] == [killed]
+
+
+def test_a_named_sector_of_a_region_is_a_place(extractor: Extractor) -> None:
+    text = "Militants shelled border posts in the Tirah Maidan sector of Khyber district on Sunday, killing three soldiers, Pakistani officials said."
+    assert [e.location for _, e in found(extractor, text)] == ["Tirah Maidan"]

@@ -47,7 +47,7 @@ _CAPITAL_PREPOSITIONS = frozenset(["In", "Near", "Outside", "Around", "At", "Ove
 _TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|took\s+control\s+of|taken\s+control\s+of|regained\s+control\s+of|entered|occupied|out\s+of)\s+(?:the\s+)?$")
 _LAKE_BEFORE = re.compile(r"\bLake\s+$")
 _WATER_BEFORE = re.compile(r"\b(?:Gulf|Sea|Bay|Strait|Straits|Lake)\s+of\s+$")
-_VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial", "township", "town")
+_VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial", "township", "town", "sector")
 _REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction)s?\b", re.IGNORECASE)
 _REGION_LIST_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*,?\s+and\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
 _NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry|time)\b")
@@ -79,7 +79,7 @@ _PLACE_APPOSITION = re.compile(
     r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)(\s+(?:Province|province|State|Region|Governorate|governorate|Township|District|Department|County|Prefecture|Oblast|oblast|region))?\b"
 )
 # "Mindat town", "Kyauktaw town" (not "the town hall")
-_VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community|hromada|territorial\s+community|township|town(?!\s+(?:hall|council|centre|center|square|house)))\b")
+_VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community|hromada|territorial\s+community|township|sector(?=\s+of\b)|town(?!\s+(?:hall|council|centre|center|square|house)))\b")
 # The lower-case joints _CAPITALISED allows inside a name ("Rostov-on-Don") and what follows
 # them: "Velyka Pysarivka on Wednesday" is the village, then a day.
 _CONNECTOR_TAIL = re.compile(r"\s(?:na|on|upon|am|de|del|la)\b.*$")
