@@ -220,3 +220,14 @@ def test_official_words_for_soldiers_deaths_count_the_dead(extractor: Extractor,
 def test_a_named_sector_of_a_region_is_a_place(extractor: Extractor) -> None:
     text = "Militants shelled border posts in the Tirah Maidan sector of Khyber district on Sunday, killing three soldiers, Pakistani officials said."
     assert [e.location for _, e in found(extractor, text)] == ["Tirah Maidan"]
+
+
+def test_a_day_without_its_year_in_talks_to_come_is_ahead_however_far_from_the_verb(extractor: Extractor) -> None:
+    text = "Qatar says it is ready to host a new round of talks between the Sudanese army and the Rapid Support Forces delegations in Doha on 28 June."
+    events = [e for k, e in found(extractor, text, date="2025-06-03") if k == "talks"]
+    assert [(e.location, str(e.scheduled_date)) for e in events] == [("Doha", "2025-06-28")]
+
+
+def test_talks_held_on_a_day_before_the_report_stay_in_the_past(extractor: Extractor) -> None:
+    events = [e for k, e in found(extractor, "Talks between the two sides were held in Doha on 28 May.", date="2025-06-03") if k == "talks"]
+    assert [(str(e.event_date), e.scheduled_date) for e in events] == [("2025-05-28", None)]

@@ -11,6 +11,7 @@ keeps the sentence it came from (provenance).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -76,6 +77,7 @@ _AGAINST_BEFORE = re.compile(r"\b(?:against|over|protesting|to\s+protest|condemn
 # An incident report's section heading: "2.1 Mirebalais (Centre) - 31 March", "Port-au-Prince (Bel-Air) - 2 April".
 _DATED_HEADING = re.compile(r"\s*(?:\d+(?:\.\d+)*\.?\s+)?(?P<place>[A-Z][\w'’-]*(?:[ -][A-Z][\w'’-]*){0,3})\s*(?:\([^)]{1,40}\)\s*)?\s[-–—]\s+(?P<rest>.{1,40}?)\s*$")
 _NOT_HEADING_PLACES = frozenset({"summary", "incidents", "update", "context", "background", "advice", "overview", "outlook", "note", "politics", "security"})
+_YEAR_WRITTEN = re.compile(r"\b(?:19|20)\d\d\b")
 _STRIKE_VERB_BEFORE = re.compile(r"\b(?:hit|struck|targeted|strikes?\s+on|attacks?\s+on|destroyed)\s+(?:a|an|the)?\s*$", re.IGNORECASE)
 _NO_WORD = re.compile(r"\bno\b", re.IGNORECASE)
 # "Officials did not report casualties": no report of any.
@@ -711,6 +713,17 @@ class Extractor:
                     break
         if m.status is None:
             m.status = m.kind.default_status
+        if m.status == "scheduled" and m.date is not None and not m.date.future and m.date.precision == 1 and not _YEAR_WRITTEN.search(m.date.text):
+            # "is ready to host talks ... on 2 December" (said on 20 November): a day without its
+            # year in talks to come is this year's, ahead, not last year's
+            try:
+                ahead = m.date.date.replace(year=published.year)
+            except ValueError:
+                ahead = m.date.date
+            if m.date.date < published < ahead:
+                m.date = dataclasses.replace(m.date, date=ahead, future=True)
+                if self._last_told is not None and self._last_told.start == m.date.start:
+                    self._last_told = None
 
     def _relative_to_told(self, clause_text: str, offset: int) -> re.Match[str] | None:
         """The clause's day told relative to the event before ("the day before"), read once per clause."""
