@@ -717,11 +717,11 @@ class Extractor:
             # "is ready to host talks ... on 2 December" (said on 20 November): a day without its
             # year in talks to come is this year's, ahead, not last year's
             try:
-                ahead = m.date.date.replace(year=published.year)
+                this_year = m.date.date.replace(year=published.year)
             except ValueError:
-                ahead = m.date.date
-            if m.date.date < published < ahead:
-                m.date = dataclasses.replace(m.date, date=ahead, future=True)
+                this_year = m.date.date
+            if m.date.date < published < this_year:
+                m.date = dataclasses.replace(m.date, date=this_year, future=True)
                 if self._last_told is not None and self._last_told.start == m.date.start:
                     self._last_told = None
 
