@@ -231,3 +231,8 @@ def test_a_day_without_its_year_in_talks_to_come_is_ahead_however_far_from_the_v
 def test_talks_held_on_a_day_before_the_report_stay_in_the_past(extractor: Extractor) -> None:
     events = [e for k, e in found(extractor, "Talks between the two sides were held in Doha on 28 May.", date="2025-06-03") if k == "talks"]
     assert [(str(e.event_date), e.scheduled_date) for e in events] == [("2025-05-28", None)]
+
+
+def test_a_protest_without_a_place_is_in_the_town_its_paragraph_named(extractor: Extractor) -> None:
+    text = "In Kassala itself, anger is growing. On Friday, some 300 displaced people protested outside the state government offices."
+    assert [(k, e.location) for k, e in found(extractor, text)] == [("protest", "Kassala")]

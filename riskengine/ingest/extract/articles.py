@@ -650,7 +650,7 @@ class Extractor:
             # A town named for its district ("in the Kupiansk district") ranks after a town itself.
             order = {"place": 0, "region": 1, "country": 2}
             m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
-        elif m.kind.group in ("strike", "troops", "territory") and not m.anaphoric and m.place is None:
+        elif m.kind.group in ("strike", "troops", "territory", "unrest") and not m.anaphoric and m.place is None:
             m.place = self._paragraph_place(article, m)
             m.inherited_place = m.place is not None
         if m.place is None and m.kind.group in ("strike", "troops", "territory", "unrest") and self._section is not None and self._section[1] is not None:
