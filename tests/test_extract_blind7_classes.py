@@ -236,3 +236,11 @@ def test_talks_held_on_a_day_before_the_report_stay_in_the_past(extractor: Extra
 def test_a_protest_without_a_place_is_in_the_town_its_paragraph_named(extractor: Extractor) -> None:
     text = "In Kassala itself, anger is growing. On Friday, some 300 displaced people protested outside the state government offices."
     assert [(k, e.location) for k, e in found(extractor, text)] == [("protest", "Kassala")]
+
+
+# -- translated Latin American reporting ----------------------------------------------------------------
+
+
+def test_cylinder_bombs_are_shelling_and_a_town_before_its_region_in_brackets_is_a_place(extractor: Extractor) -> None:
+    text = "On Monday, in Toribío (Cauca), dissidents launched cylinder bombs against the police station, leaving two uniformed injured, Colombian police said."
+    assert [(k, e.location, e.injured) for k, e in found(extractor, text)] == [("shelling", "Toribío", 2)]
