@@ -244,3 +244,14 @@ def test_a_protest_without_a_place_is_in_the_town_its_paragraph_named(extractor:
 def test_cylinder_bombs_are_shelling_and_a_town_before_its_region_in_brackets_is_a_place(extractor: Extractor) -> None:
     text = "On Monday, in Toribío (Cauca), dissidents launched cylinder bombs against the police station, leaving two uniformed injured, Colombian police said."
     assert [(k, e.location, e.injured) for k, e in found(extractor, text)] == [("shelling", "Toribío", 2)]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("On Sunday Indian troops captured three Pakistani border posts along the frontier, the army said.", "PAK"),
+        ("On Sunday Rwandan-backed rebels seized two Burundian posts on the border, officials said.", "BDI"),
+    ],
+)
+def test_posts_taken_from_a_side_are_in_that_sides_country(extractor: Extractor, text: str, country: str) -> None:
+    assert [(k, e.country) for k, e in found(extractor, text)] == [("territorial_claim", country)]

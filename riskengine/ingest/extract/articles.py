@@ -1958,8 +1958,8 @@ _BACKGROUND_BEFORE = re.compile(r"\b(?:a\s+day|two\s+days|days|a\s+week|weeks|mo
 _FRONTED_WHOLE_BEFORE = re.compile(r"(?:^|[.;:]\s*|,\s*)(?:[Oo]f|[Oo]ut\s+of)\s+(?:the|those|these|all)?\s*(?:(?:more\s+than|over|some|about|nearly|around|at\s+least)\s+)?$")
 # Between two items of one list: no sentence break and no verb of its own, then ", " or "and".
 _LIST_GAP = re.compile(r"[^.;:!?]*?(?:,\s+|\s+and\s+)(?:(?:nearly|about|around|some|more\s+than|over|up\s+to|at\s+least)\s+)?", re.IGNORECASE)
-_TERRITORY_WORDS = ("territory", "soil", "airspace", "land")
-_TERRITORY_AFTER = re.compile(r"\s+(?:territory|soil|airspace|land)\b")
+_TERRITORY_WORDS = ("territory", "soil", "airspace", "land", "border", "post", "posts", "positions", "villages", "towns")
+_TERRITORY_AFTER = re.compile(r"\s+(?:territory|soil|airspace|land|border\s+posts?|posts?|positions|villages|towns)\b")
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
 _NEXT_WORD = re.compile(r"[\w-]+\s+")
 _SUBORDINATE = re.compile(r"\b(?:after|before|since|following)\b")
