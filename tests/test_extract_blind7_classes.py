@@ -255,3 +255,15 @@ def test_cylinder_bombs_are_shelling_and_a_town_before_its_region_in_brackets_is
 )
 def test_posts_taken_from_a_side_are_in_that_sides_country(extractor: Extractor, text: str, country: str) -> None:
     assert [(k, e.country) for k, e in found(extractor, text)] == [("territorial_claim", country)]
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "injured"),
+    [
+        ("Drones dropped explosives on an army base at Kumshe on Saturday night, wounding four soldiers, adding that no life was lost in the attack.", 0, 4),
+        ("On Monday drones attacked the army base in El Plateado, but no soldier resulted affected, the ministry said.", 0, 0),
+    ],
+)
+def test_no_life_lost_and_no_soldier_affected_are_zeros(extractor: Extractor, text: str, killed: int, injured: int) -> None:
+    events = [e for _, e in found(extractor, text)]
+    assert [(e.fatalities, e.injured) for e in events] == [(killed, injured)]
