@@ -423,6 +423,8 @@ def test_the_seventh_blind_set_holds_its_first_run() -> None:
     # dated only by 'report_date', gave nothing; such date keys are now read (0.703). A floor only.
     report = evaluate(HERE / "blind7_gold.yaml", sorted((HERE / "blind7").iterdir()))
     assert report.overall.f1 >= 0.70, report.render()
+    # Its classes fixed later in session 11 (test_extract_blind7_classes.py): 0.887, a development figure.
+    assert report.overall.f1 >= 0.88, report.render()
 
 
 def test_front_matter_dates_under_other_names() -> None:

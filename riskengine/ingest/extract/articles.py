@@ -11,6 +11,7 @@ keeps the sentence it came from (provenance).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -72,10 +73,17 @@ _CLAUSE_PUNCTUATION = re.compile(r"[.;:]")
 _SHARE_OF_AFTER = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|those\s+|these\s+)?")
 _SHARE_OF_PRONOUN_AFTER = re.compile(r"\s+(?:out\s+)?of\s+(?:them|those|these|which)\b")
 _IF_WORD = re.compile(r"\bif\b", re.IGNORECASE)
+_AGAINST_BEFORE = re.compile(r"\b(?:against|over|protesting|to\s+protest|condemning|to\s+condemn)\s+(?:the\s+|a\s+|recent\s+|continued\s+|deadly\s+)*(?:[\w-]+\s+)?$", re.IGNORECASE)
+# An incident report's section heading: "2.1 Mirebalais (Centre) - 31 March", "Port-au-Prince (Bel-Air) - 2 April".
+_DATED_HEADING = re.compile(r"\s*(?:\d+(?:\.\d+)*\.?\s+)?(?P<place>[A-Z][\w'’-]*(?:[ -][A-Z][\w'’-]*){0,3})\s*(?:\([^)]{1,40}\)\s*)?\s[-–—]\s+(?P<rest>.{1,40}?)\s*$")
+_NOT_HEADING_PLACES = frozenset({"summary", "incidents", "update", "context", "background", "advice", "overview", "outlook", "note", "politics", "security"})
+_YEAR_WRITTEN = re.compile(r"\b(?:19|20)\d\d\b")
 _STRIKE_VERB_BEFORE = re.compile(r"\b(?:hit|struck|targeted|strikes?\s+on|attacks?\s+on|destroyed)\s+(?:a|an|the)?\s*$", re.IGNORECASE)
 _NO_WORD = re.compile(r"\bno\b", re.IGNORECASE)
 # "Officials did not report casualties": no report of any.
 _NOT_REPORTED = re.compile(r"\b(?:did\s+not|didn't|have\s+not|haven't|has\s+not|hasn't|had\s+not)\s+(?:yet\s+)?(?:report|reported|give|given|disclose|disclosed|provide|provided)\b", re.IGNORECASE)
+# Munitions that are not the weapons of a kind: "a shell landed near soldiers" is no arrival.
+_MUNITION = re.compile(r"\b(?:shells?|mortars?|mortar\s+rounds?|bombs?|grenades?|projectiles?|rounds?)\b", re.IGNORECASE)
 _NOT_CONFIRMED = re.compile(r"\b(?:not|un)\s*confirmed\b")
 _CIVILIAN_WORD = re.compile(r"\bcivilians?\b")
 _CASUALTIES_WORD = re.compile(r"\bcasualties\b")
@@ -223,6 +231,13 @@ class Extractor:
         return self.extract(parse_article(text, name, meta))
 
     def extract(self, article: Article) -> list[ExtractedEvent]:
+        home_gazetteer = self.g
+        try:
+            return self._extract(article)
+        finally:
+            self.g = home_gazetteer
+
+    def _extract(self, article: Article) -> list[ExtractedEvent]:
         if article.published is None:
             raise InputError(
                 [Issue("E109", "the article has no date: none in its front matter, in --meta, as a full date (with the year) in its first sentences, or in its url", Location(article.path, 1, 1), "give 'date: YYYY-MM-DD' in its front matter or a --meta file")],
@@ -240,6 +255,12 @@ class Extractor:
         # Each sentence's places, read once without the article's countries (which are these
         # places' countries); a sentence is read again with them only where they could matter.
         self._places = [self.g.scan_detail(article.work[x.start : x.end]) for x in article.sentences]
+        focus = self._focus(article)
+        if focus:
+            # An article about a war outside the theatre: its towns are its own country's
+            # ("Cali" is Colombia's, not Dagestan's), so it is read again with that as the theatre.
+            self.g = self.g.refocused(focus)
+            self._places = [self.g.scan_detail(article.work[x.start : x.end]) for x in article.sentences]
         countries = {p.place.country for places, _ in self._places for p in places}
         if article.meta.get("country"):
             countries.add(str(article.meta["country"]))  # the front matter's country names its towns too
@@ -274,9 +295,11 @@ class Extractor:
         last_mentions: list[Mention] = []
         since = 0  # sentences of substance since the last mention
         background = False  # under a heading such as "Recap: what happened last week"
+        self._section: tuple[DatePhrase | None, PlaceMention | None] | None = None
         for sentence in article.sentences:
             if sentence.heading:
                 background = bool(self.p.background_headings.fullmatch(article.work[sentence.start : sentence.end].strip()))
+                self._section = self._dated_heading(article, sentence)
                 continue
             if background:
                 continue
@@ -303,6 +326,28 @@ class Extractor:
         clusters = self._drop_totals(self._cluster(mentions, article.published), article.published)
         events = [self._event(article, c) for c in clusters if self._anchored(c)]
         return self._unique(events)
+
+    def _focus(self, article: Article) -> frozenset[str]:
+        """The countries an article outside the theatre is about, or nothing when it is (or may
+        be) about the theatre. Named countries, regions and sides decide ("Ethiopia's federal
+        government", "Mozambican forces"); where none is named, the country that holds the most
+        of the towns named ("Cali", "Santander": Colombia has both)."""
+        theatre = self.g.theatre
+        named = {p.place.country for places, _ in self._places for p in places if p.place.country and p.place.level != "place"}
+        if article.meta.get("country"):
+            named.add(str(article.meta["country"]))
+        if not named:
+            towns = {p.text for places, _ in self._places for p in places if p.place.level == "place" and not p.place.unindexed}
+            votes: dict[str, int] = {}
+            for name in sorted(towns):
+                for country in sorted({t.country for t in self.g.town_names.get(name, [])}):
+                    votes[country] = votes.get(country, 0) + 1
+            best = max(sorted(votes), key=lambda c: votes[c], default=None)
+            if best is not None and votes[best] >= 2 and sum(1 for v in votes.values() if v == votes[best]) == 1:
+                named = {best}
+        if not named or named & theatre:
+            return frozenset()
+        return frozenset(named)
 
     def _home_country(self, article: Article) -> str:
         """Where an event with no place of its own goes: the front matter's country, else the
@@ -605,9 +650,11 @@ class Extractor:
             # A town named for its district ("in the Kupiansk district") ranks after a town itself.
             order = {"place": 0, "region": 1, "country": 2}
             m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
-        elif m.kind.group in ("strike", "troops", "territory") and not m.anaphoric and m.place is None:
+        elif m.kind.group in ("strike", "troops", "territory", "unrest") and not m.anaphoric and m.place is None:
             m.place = self._paragraph_place(article, m)
             m.inherited_place = m.place is not None
+        if m.place is None and m.kind.group in ("strike", "troops", "territory", "unrest") and self._section is not None and self._section[1] is not None:
+            m.place, m.inherited_place = self._section[1], True  # "2.3 Petion-Ville - 2 April": its section's place
         elif m.kind.group == "diplomacy" and m.kind.name != "sanctions" and _THERE_AFTER.search(text, m.start, m.clause[1]):
             # "were expected to meet there on Sunday": the town named before in the paragraph
             m.place = self._paragraph_place(article, m)
@@ -619,6 +666,8 @@ class Extractor:
         dates = [d for d in self._clause_dates(clause_text, published, m.clause[0]) if not _dateline(text, m.sentence.start, d)]
         # A date in brackets qualifies another ("On the night of 12 July (from 18:00 on 11 July)").
         dates = [d for d in dates if not _in_brackets(text, d.start, m.clause[0])] or dates
+        if not dates and self._section is not None and self._section[0] is not None:
+            dates = [self._section[0]]  # "2.2 Port-au-Prince (Bel-Air) - 2 April": its section's day
         if not dates and self._scene is not None and self._scene[0] == m.sentence.index - 1 and self._scene[1] == m.sentence.paragraph:
             # "The escalation came on Tuesday. Drones struck the main fuel depot ...": the day of
             # a sentence that tells no event of its own is the next sentence's.
@@ -664,6 +713,17 @@ class Extractor:
                     break
         if m.status is None:
             m.status = m.kind.default_status
+        if m.status == "scheduled" and m.date is not None and not m.date.future and m.date.precision == 1 and not _YEAR_WRITTEN.search(m.date.text):
+            # "is ready to host talks ... on 2 December" (said on 20 November): a day without its
+            # year in talks to come is this year's, ahead, not last year's
+            try:
+                this_year = m.date.date.replace(year=published.year)
+            except ValueError:
+                this_year = m.date.date
+            if m.date.date < published < this_year:
+                m.date = dataclasses.replace(m.date, date=this_year, future=True)
+                if self._last_told is not None and self._last_told.start == m.date.start:
+                    self._last_told = None
 
     def _relative_to_told(self, clause_text: str, offset: int) -> re.Match[str] | None:
         """The clause's day told relative to the event before ("the day before"), read once per clause."""
@@ -1210,13 +1270,42 @@ class Extractor:
             return True
         if m.kind.group == "territory" and self.p.negated.search(" ".join(lead_words)):
             return True
+        if m.kind.group == "strike" and _AGAINST_BEFORE.search(lead) and self._protest_in(clause_text):
+            return True  # "hundreds demonstrated in Bahir Dar against the drone strikes": what they protest
         if m.kind.group == "troops" and _STRIKE_VERB_BEFORE.search(lead):
             return True  # "hit a concentration of enemy personnel": the strike's target, no troop event
+        if m.kind.group == "troops" and (self.p.weapons.search(" ".join(lead_words[-3:])) or _MUNITION.search(" ".join(lead_words[-3:]))):
+            return True  # "a shell landed near soldiers": a weapon arrives, not a force
         if m.kind.group == "report" and (_NO_WORD.search(" ".join(lead_words[-4:]) + " " + text[m.start : m.end]) or _NOT_REPORTED.search(text, m.clause[0], m.end)):
             return True
         if m.kind.group == "diplomacy" and self.p.diplomacy_negated.search(" ".join([*lead_words[-6:], text[m.start : m.end]])):
             return True  # "Putin and Trump will not meet in the near future"
         return bool(m.kind.group == "diplomacy" and m.kind.status and m.status is None)
+
+    def _dated_heading(self, article: Article, sentence: Sentence) -> tuple[DatePhrase | None, PlaceMention | None] | None:
+        """An incident report's section heading, "2.1 Mirebalais (Centre) - 31 March": the place
+        and day of the events told under it that name none of their own (None for any other)."""
+        assert article.published is not None
+        heading = _DATED_HEADING.match(article.work, sentence.start, sentence.end)
+        if heading is None:
+            return None
+        dates = [d for d in self._clause_dates(article.work[sentence.start : sentence.end], article.published, sentence.start) if not d.future and d.start >= heading.start("rest")]
+        # the heading's tail is the day and nothing else ("- 31 March"), not a live blog's title
+        if len(dates) != 1 or dates[0].start != heading.start("rest") or dates[0].end < heading.end("rest") - 1:
+            return None
+        name = heading.group("place")
+        places = [p for p in self._places[sentence.index][0] if p.place.level != "country" and not p.side_adjective and p.start + sentence.start >= heading.start("place")]
+        if places and places[0].start + sentence.start < heading.end("place"):
+            first = places[0]
+            return dates[0], PlaceMention(first.start + sentence.start, first.end + sentence.start, first.text, first.place)
+        if name.split()[0] in self.g.country_names or name.lower() in _NOT_HEADING_PLACES:
+            return dates[0], None
+        place = Place(name, self._home, "place", unindexed=True)  # a town no index holds, as written
+        return dates[0], PlaceMention(heading.start("place"), heading.end("place"), name, place)
+
+    def _protest_in(self, clause_text: str) -> bool:
+        protest = self.p.kinds.get("protest")
+        return protest is not None and any(c.words.search(clause_text) for c in protest.cues)
 
     def _background(self, article: Article, m: Mention, clause_text: str) -> bool:
         """Whether the mention tells a past event as background ("in April a missile attack on
@@ -1869,8 +1958,8 @@ _BACKGROUND_BEFORE = re.compile(r"\b(?:a\s+day|two\s+days|days|a\s+week|weeks|mo
 _FRONTED_WHOLE_BEFORE = re.compile(r"(?:^|[.;:]\s*|,\s*)(?:[Oo]f|[Oo]ut\s+of)\s+(?:the|those|these|all)?\s*(?:(?:more\s+than|over|some|about|nearly|around|at\s+least)\s+)?$")
 # Between two items of one list: no sentence break and no verb of its own, then ", " or "and".
 _LIST_GAP = re.compile(r"[^.;:!?]*?(?:,\s+|\s+and\s+)(?:(?:nearly|about|around|some|more\s+than|over|up\s+to|at\s+least)\s+)?", re.IGNORECASE)
-_TERRITORY_WORDS = ("territory", "soil", "airspace", "land")
-_TERRITORY_AFTER = re.compile(r"\s+(?:territory|soil|airspace|land)\b")
+_TERRITORY_WORDS = ("territory", "soil", "airspace", "land", "border", "post", "posts", "positions", "villages", "towns")
+_TERRITORY_AFTER = re.compile(r"\s+(?:territory|soil|airspace|land|border\s+posts?|posts?|positions|villages|towns)\b")
 _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
 _NEXT_WORD = re.compile(r"[\w-]+\s+")
 _SUBORDINATE = re.compile(r"\b(?:after|before|since|following)\b")

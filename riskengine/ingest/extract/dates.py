@@ -87,6 +87,10 @@ _NEED_WORDS = re.compile("|".join(sorted({re.escape(w) for words in _NEEDS.value
 # regex engine does several times faster than case-insensitively (the same matches).
 _LOWER_PATTERNS = [(kind, re.compile(rx.pattern)) for kind, rx in _PATTERNS]
 _LOWER_FUTURE = re.compile(FUTURE.pattern)
+# A meeting agreed or offered speaks of the days after it only: "agreed to meet again in Tibu on
+# June 20", "is ready to host talks ... on 2 December"; not "talks ended on Thursday, but the
+# sides agreed to meet again".
+_AHEAD = re.compile(r"\b(?:agreed|ready|offered|invited|plans?)\s+to\s+(?:\w+\s+)?(?:travel|fly|meet|hold|host|visit|attend|sit|resume|reconvene)\b", re.IGNORECASE)
 
 
 def find_dates(clause: str, published: dt.date, offset: int = 0) -> list[DatePhrase]:
@@ -98,7 +102,8 @@ def find_dates(clause: str, published: dt.date, offset: int = 0) -> list[DatePhr
     has_numeric = bool(_NUMERIC_HINT.search(low))
     # A future word speaks of the dates near it: "On Wednesday the Treasury put two firms on its
     # sanctions list, warning banks ... that they could be next" is last Wednesday.
-    futures = [(f.start(), f.end()) for f in (_LOWER_FUTURE if lowered else FUTURE).finditer(subject)]
+    futures = [(f.start() - _FUTURE_REACH, f.end()) for f in (_LOWER_FUTURE if lowered else FUTURE).finditer(subject)]
+    futures += [(f.start(), f.end()) for f in _AHEAD.finditer(subject)]
     found: list[DatePhrase] = []
     present = _needed_words_in(low)
     for kind, pattern in patterns:
@@ -111,7 +116,7 @@ def find_dates(clause: str, published: dt.date, offset: int = 0) -> list[DatePhr
         for m in pattern.finditer(subject):
             if any(p.start - offset <= m.start() < p.end - offset for p in found):
                 continue
-            future = any(f0 - _FUTURE_REACH <= m.start() and m.end() <= f1 + _FUTURE_REACH for f0, f1 in futures)
+            future = any(f0 <= m.start() and m.end() <= f1 + _FUTURE_REACH for f0, f1 in futures)
             resolved = _resolve(kind, m, published, future and not _SAID_BEFORE.search(subject, 0, m.start()))
             if resolved is not None:
                 day, is_future, precision = resolved

@@ -45,8 +45,9 @@ LOCATIVE = re.compile(
 _CAPITAL_PREPOSITIONS = frozenset(["In", "Near", "Outside", "Around", "At", "Over", "Across", "Inside"])
 # What forces capture or enter is a settlement, often a village ("seized Vremivka, northwest of ...").
 _TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|took\s+control\s+of|taken\s+control\s+of|regained\s+control\s+of|entered|occupied|out\s+of)\s+(?:the\s+)?$")
+_LAKE_BEFORE = re.compile(r"\bLake\s+$")
 _WATER_BEFORE = re.compile(r"\b(?:Gulf|Sea|Bay|Strait|Straits|Lake)\s+of\s+$")
-_VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial", "township", "town")
+_VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial", "township", "town", "sector")
 _REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction)s?\b", re.IGNORECASE)
 _REGION_LIST_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*,?\s+and\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
 _NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry|time)\b")
@@ -66,19 +67,19 @@ _ACTOR_VERB_AFTER = re.compile(
     r"achiev\w*|agree\w*|reject\w*|offer\w*|blam\w*|demand\w*|hopes?|sees?|seeks?|expects?|thank\w*))\b"
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
-_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _ANY_TOWN_MIN = 50000
 _POSSESSIVE_DISTRICT_AFTER = re.compile(r"['’]s\s+(?:[A-Z][\w'’-]+\s+)?(?:district|neighbourhood|neighborhood|suburbs?|outskirts|centre|center|city\s+centre|airport|port)\b")
 _BORDER_BEFORE = re.compile(r"\b(?:border(?:\s+crossing)?\s+with|bordering|from|towards?|near\s+the\s+border\s+with)\s+(?:the\s+)?$")
-_BARE_BEFORE = re.compile(r"\b(?:in|near|outside)\s+$")
-_BARE_AFTER = re.compile(r"\s*[,.;:]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp)\b")
+_BARE_BEFORE = re.compile(r"\b(?:in|near|outside|at|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of)\s+$")
+_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp)\b")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
     r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)(\s+(?:Province|province|State|Region|Governorate|governorate|Township|District|Department|County|Prefecture|Oblast|oblast|region))?\b"
 )
 # "Mindat town", "Kyauktaw town" (not "the town hall")
-_VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community|hromada|territorial\s+community|township|town(?!\s+(?:hall|council|centre|center|square|house)))\b")
+_VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community|hromada|territorial\s+community|township|sector(?=\s+of\b)|town(?!\s+(?:hall|council|centre|center|square|house)))\b")
 # The lower-case joints _CAPITALISED allows inside a name ("Rostov-on-Don") and what follows
 # them: "Velyka Pysarivka on Wednesday" is the village, then a day.
 _CONNECTOR_TAIL = re.compile(r"\s(?:na|on|upon|am|de|del|la)\b.*$")
@@ -437,6 +438,33 @@ class Gazetteer:
     def _theatre(self) -> frozenset[str]:
         return frozenset(self.iso2_to_iso3.get(c, c) for c in self.data.get("theatre", []))
 
+    @property
+    def theatre(self) -> frozenset[str]:
+        """The countries whose towns win over namesakes elsewhere (ISO3)."""
+        return self._theatre
+
+    def refocused(self, countries: frozenset[str]) -> Gazetteer:
+        """This gazetteer with ``countries`` as its theatre, for an article about a war elsewhere:
+        there "Cali" is Colombia's city and "outside Mota" Ethiopia's town, not the namesakes the
+        default theatre's bias would pick. The GeoNames index is shared; the theatre's villages
+        (500-4,999 people) are not read for other countries (a name no index holds is kept as
+        written, in the article's country). Cached per set of countries."""
+        if countries == self._theatre:
+            return self
+        cached = self._refocused.get(countries)
+        if cached is None:
+            _ = self.town_names, self._curated, self._regions  # build once, share with the copy
+            cached = dataclasses.replace(self, _town_memo={})
+            cached.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ("_town_memo", "_theatre", "_villages", "_refocused")})
+            cached.__dict__["_theatre"] = countries
+            cached.__dict__["_villages"] = {}
+            self._refocused[countries] = cached
+        return cached
+
+    @cached_property
+    def _refocused(self) -> dict[frozenset[str], Gazetteer]:
+        return {}
+
     # -- scanning text -----------------------------------------------------------------------
 
     def scan(self, text: str, countries_in_text: Iterable[str] = (), home: str | None = None, learned: Mapping[str, Place] | None = None) -> list[PlaceMention]:
@@ -456,6 +484,8 @@ class Gazetteer:
         # name's length, not the number of names found before (a 1 MB article names thousands).
         taken = bytearray(len(text))
         for m in self._curated_regex.finditer(text):
+            if _LAKE_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+                continue  # "the Lake Chad fringes", "Lake Malawi": a lake named for a country is water
             mention = self._curated_mention(text, m.start(), m.end(), m.group(0))
             if mention is not None and mention.place.level == "country" and not mention.side_adjective:
                 mention = self._town_named_for_country(text, mention, countries) or mention
@@ -596,7 +626,7 @@ class Gazetteer:
         "near Kfar Kila on Monday"); one to three capitalised words, none a word that names no
         place (gazetteer.yaml not_places_after_in: months, titles, languages, institutions) and
         not ending in a place type word ("Gomel Oblast", "Ternopil City": place_type_words)."""
-        if not _BARE_BEFORE.search(text, max(0, start - 12), start) or not _BARE_AFTER.match(text, end):
+        if not _BARE_BEFORE.search(text, max(0, start - 16), start) or not _BARE_AFTER.match(text, end):
             return False
         parts = words.split()
         if not 1 <= len(parts) <= 3 or "'" in words or "’" in words or parts[-1] in self._place_type_words:
