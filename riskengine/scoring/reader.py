@@ -10,7 +10,6 @@ memory stays a run's worth of events whatever the file's size.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import datetime as dt
 import gc
@@ -65,8 +64,6 @@ class _Reorder:
         self._released: float = -math.inf  # the latest date handed on
 
     def extend(self, events: Iterable[Event | FastEvent]) -> None:
-        if isinstance(events, list) and events and self._extend_sorted(events):
-            return
         days, released, newest = self._days, self._released, self._newest
         first_day, last_day = self.first_day, self.last_day
         try:
@@ -85,31 +82,6 @@ class _Reorder:
                     held.append(event)
         finally:
             self._newest = newest
-
-    def _extend_sorted(self, events: list[Event | FastEvent]) -> bool:
-        """``extend`` for a batch none of whose events is out of range or too late (else
-        False, and nothing is done): the events ordered by day by one stable sort on the day
-        ordinals, so input order within a day, and filed a day's slice at a time."""
-        ordinals = list(map(_ORDINAL, map(_EVENT_DATE, events)))
-        first, last = min(ordinals), max(ordinals)
-        if first < self.first_day or last > self.last_day or first < self._released:
-            return False  # the event by event way leaves them out, or says which is too late
-        order = sorted(range(len(ordinals)), key=ordinals.__getitem__)
-        ordered = list(map(events.__getitem__, order))
-        ordered_days = list(map(ordinals.__getitem__, order))
-        days = self._days
-        start = 0
-        for day in sorted(set(ordinals)):
-            end = bisect.bisect_right(ordered_days, day, start)
-            held = days.get(day)
-            if held is None:
-                days[day] = ordered[start:end]
-            else:
-                held += ordered[start:end]
-            start = end
-        if last > self._newest:
-            self._newest = last
-        return True
 
     def _too_late(self, event: Event | FastEvent, day: int, newest: float) -> None:
         latest = dt.date.fromordinal(int(newest))
@@ -133,8 +105,6 @@ class _Reorder:
         return [(day, self._days.pop(day)) for day in due]
 
 
-_ORDINAL = dt.date.toordinal
-_EVENT_DATE = operator.attrgetter("event_date")
 _DayGroups = list[tuple[int, list[Event | FastEvent]]]
 
 
