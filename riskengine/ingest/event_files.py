@@ -531,9 +531,7 @@ def _line_batches(handle: IO[bytes]) -> Iterator[tuple[list[bytes], bool]]:
                 yield [b"".join(rest)[: MAX_LINE_BYTES + 1]], False
                 return
             continue
-        lines = block.split(b"\n")  # the block is not copied to join it to what came before
-        if rest:
-            lines[0] = b"".join((*rest, lines[0]))
+        lines = (b"".join(rest) + block if rest else block).split(b"\n")
         last = lines.pop()  # after the last line end: b"" or the start of a line
         rest, held = ([last], len(last)) if last else ([], 0)
         if max(map(len, lines)) > MAX_LINE_BYTES:

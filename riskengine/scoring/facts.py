@@ -129,18 +129,10 @@ def _encoded(value: Any) -> Any:
 
 def _encoded_column(column: list[Any]) -> list[Any]:
     """``_encoded`` of each value: the column itself when it holds no date and no list (one
-    C-level pass over the values' types); a copy of each list when all are lists (tags) of
-    values ``encode_value`` keeps as they are; else a value at a time."""
-    kinds = set(map(type, column))
-    if _ENCODED_KINDS.isdisjoint(kinds):
+    C-level pass over the values' types), else a value at a time."""
+    if _ENCODED_KINDS.isdisjoint(set(map(type, column))):
         return column
-    if kinds <= _SEQUENCES and not any(issubclass(kind, _NESTED) for kind in set(map(type, itertools.chain.from_iterable(column)))):
-        return list(map(list, column))  # encode_value's copy, and [] for an empty one
     return list(map(_encoded, column))
-
-
-_SEQUENCES = frozenset({list, tuple})
-_NESTED = (dt.date, list, tuple)  # what encode_value changes inside a list
 
 
 @functools.lru_cache(maxsize=32)
