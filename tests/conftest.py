@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from riskengine.ingest.extract.articles import Extractor
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -16,3 +20,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden")) or os.environ.get("REGENERATE_GOLDEN") == "1"
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    """A fresh article extractor for each test module; imported here, so that a run without
+    extraction tests does not load the extractor's gazetteer."""
+    from riskengine.ingest.extract.articles import Extractor
+
+    return Extractor()

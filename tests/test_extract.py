@@ -18,11 +18,6 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 META = {"date": dt.date(2025, 8, 12), "publisher": "Test Wire", "reliability": "B", "credibility": 2}
 
 
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
 def run(extractor: Extractor, text: str) -> list[dict]:
     out = []
     for item in extractor.extract_text(text, "t.txt", META):

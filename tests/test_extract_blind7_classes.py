@@ -6,19 +6,9 @@ by the kind of administrative unit they are, and towns after "at"."""
 from __future__ import annotations
 
 import pytest
+from extract_support import found
 
-from riskengine.core.events import Event
 from riskengine.ingest.extract.articles import Extractor
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
-def found(extractor: Extractor, text: str, date: str = "2025-06-03", extra: str = "") -> list[tuple[str, Event]]:
-    return [(x.provenance["kind"], x.event) for x in extractor.extract_text(f"---\ndate: {date}\n{extra}---\n{text}\n", "t.txt")]
-
 
 # -- namesakes: an article about a war elsewhere names its own country's towns ---------------------
 

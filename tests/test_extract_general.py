@@ -8,22 +8,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from extract_support import found
 
-from riskengine.core.events import Event
 from riskengine.ingest.extract.articles import Extractor
 from riskengine.ingest.extract.dates import find_dates
 from riskengine.ingest.extract.dedup import deduplicate
 
 HERE = Path(__file__).parent / "extract"
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
-def found(extractor: Extractor, text: str, date: str = "2025-06-03", name: str = "t.txt") -> list[tuple[str, Event]]:
-    return [(x.provenance["kind"], x.event) for x in extractor.extract_text(f"---\ndate: {date}\n---\n{text}\n", name)]
 
 
 @pytest.mark.parametrize(

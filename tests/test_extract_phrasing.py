@@ -10,20 +10,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from extract_support import found
 
-from riskengine.core.events import Event
 from riskengine.ingest.extract.articles import Extractor
 
 HERE = Path(__file__).parent / "extract"
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
-def found(extractor: Extractor, text: str, date: str = "2025-06-03") -> list[tuple[str, Event]]:
-    return [(x.provenance["kind"], x.event) for x in extractor.extract_text(f"---\ndate: {date}\n---\n{text}\n", "t.txt")]
 
 
 def test_a_weapon_that_brings_down_a_building_is_the_strike_not_an_interception(extractor: Extractor) -> None:

@@ -10,20 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from extract_support import found
 
-from riskengine.core.events import Event
 from riskengine.ingest.extract.articles import Extractor
 from riskengine.ingest.extract.patterns import Patterns
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
-def found(extractor: Extractor, text: str, date: str = "2025-06-03", extra: str = "") -> list[tuple[str, Event]]:
-    return [(x.provenance["kind"], x.event) for x in extractor.extract_text(f"---\ndate: {date}\n{extra}---\n{text}\n", "t.txt")]
-
 
 # -- background: a past event told in a month or year before the report's ----------------------
 

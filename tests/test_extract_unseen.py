@@ -20,11 +20,6 @@ HERE = Path(__file__).parent / "extract"
 DEV = sorted((HERE / "dev").iterdir())
 
 
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
 def events(extractor: Extractor, text: str, date: str | None = "2025-06-01") -> list[Event]:
     front = f"---\ndate: {date}\n---\n" if date else ""
     return [e.event for e in extractor.extract_text(front + text, "t.txt")]
