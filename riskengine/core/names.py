@@ -90,14 +90,18 @@ def _capital(text: str, capital: bool) -> str:
     return text[:1].upper() + text[1:] if capital and text else text
 
 
+# "Bank of Russia", "Mission in Somalia", "Ministry for Foreign Affairs": the head comes first
+_HEAD_OF = re.compile(r" (?:of|in|for) ")
+
+
 def _takes_the(name: str) -> bool:
     if _ACRONYM.match(name):
         return name not in _BARE_ACRONYMS
-    head = re.split(r" (?:of|in|for) ", name, maxsplit=1)[0] if re.search(r" (?:of|in|for) ", name) else None
-    if head is not None and head.split()[-1] in _THE_HEAD:
+    head, *qualified = _HEAD_OF.split(name, maxsplit=1)
+    if qualified and head.split() and head.split()[-1] in _THE_HEAD:
         return True
     words = re.sub(r"\s*\([^()]*\)$", "", name).split()  # "Agency of Russia (Rosaviatsia)": the alias is not the head
-    return bool(words) and (words[-1] in _THE_LAST or words[-1].split("-")[0] in _THE_LAST)  # "Shan State Army-South"
+    return bool(words) and words[-1].split("-")[0] in _THE_LAST  # "Shan State Army-South"
 
 
 # ... also inside a unit's name: "Military Forces of Somalia (2022-) Special Forces".
