@@ -11,8 +11,9 @@ on the development histories only (the same as ``calibration.py``'s), each week 
 where a variant refits). Whatever a variant learns across histories (a prior, a recalibration
 map) is learnt leaving out the judged history's group: the three generated feeds of one size
 are one group (they share a generator), each real export its own; ``--lenient`` leaves out the
-judged history only. ``--check`` judges the check histories with what was learnt on every
-development history. Printed per history: bands inside out of bands stated 30+ times, coverage,
+judged history only. The model fitted on recency-weighted cases (half-lives 13, 26 and 52
+weeks) learns nothing across histories. ``--check`` judges the check histories with what was
+learnt on every development history. Printed per history: bands inside out of bands stated 30+ times, coverage,
 the Brier score and its change against the method as it is, persistence's, the bands missed; then
 how the probabilities of rises out of the lowest class compare with what happened (the rise
 cases given a word, how many rose, the mean probability stated, the rise frequency of the
@@ -21,7 +22,8 @@ minimised the history's Brier score: beating persistence on those cases needs
 2 * sum(p over the rises) > sum(p^2)).
 
 The cases come from ``calibration.py``'s histories (ACLED exports imported into a temporary
-folder; never committed: ACLED's terms forbid redistribution, and so does a cache of them).
+folder). A ``--cache`` folder holds data derived from them: keep it outside the repository,
+since ACLED's terms forbid redistribution.
 """
 
 from __future__ import annotations
@@ -130,12 +132,17 @@ def fitted_by(fit: Callable[..., cal.Model | None] | None) -> Iterator[None]:
         cal.fit_model = ORIGINAL_FIT
 
 
-def judged(history: cal.History, fit: Callable[..., cal.Model | None] | None = None) -> list[Judged]:
-    """Every week's profiles judged from the 52 weeks before it (as calibration.judgments)."""
+def judged(history: cal.History, fit: Callable[..., cal.Model | None] | None = None, half_life: float | None = None) -> list[Judged]:
+    """Every week's profiles judged from the 52 weeks before it (as calibration.judgments).
+    ``half_life``: the model is fitted on the window's cases weighted 0.5 ** (age in weeks /
+    half_life), scaled so that the weights add up to the window's cases (the ridge keeps its
+    strength); a cell's minimum of cases still counts cases."""
     out = []
     with fitted_by(fit):
         for week in sorted(w for w, cells in history.counts.items() if any(t.cases for t in cells.values())):
             table = cal.table_at(history, week_of(dt.date.fromordinal(week)))
+            if half_life is not None:
+                table = _recency_weighted(history, table, week, half_life)
             kinds = {True: [0, 0], False: [0, 0]}
             for cell, (n, k, _) in table.cells.items():
                 kinds[cell.rises][0] += n
@@ -147,6 +154,23 @@ def judged(history: cal.History, fit: Callable[..., cal.Model | None] | None = N
                 kind_cases, kind_true = kinds[profile.cell.rises]
                 out.append(Judged(profile.cell.rises, tally.cases, tally.came_true, stated, n, k, kind_true / kind_cases if kind_cases else None))
     return out
+
+
+def _recency_weighted(history: cal.History, table: cal.Table, week: int, half_life: float) -> cal.Table:
+    rows: dict[cal.Profile, list[float]] = {}
+    cases = weighted = 0.0
+    for case_week in table.case_weeks:
+        weight = 0.5 ** ((week - case_week) / 7 / half_life)
+        for profile, tally in history.profiles.get(case_week, {}).items():
+            row = rows.setdefault(profile, [0.0, 0.0])
+            row[0] += weight * tally.cases
+            row[1] += weight * tally.came_true
+            cases += tally.cases
+            weighted += weight * tally.cases
+    scale = cases / weighted if weighted else 1.0
+    # Tally holds counts; the fit reads them as floats, so weighted counts pass through it.
+    profiles = {profile: cal.Tally(row[0] * scale, row[1] * scale) for profile, row in rows.items()}  # type: ignore[arg-type]
+    return cal.Table(table.judged, table.history, table.case_weeks, table.cells, profiles)
 
 
 def score(rows: list[Judged], probability: Callable[[Judged], float | None] = lambda j: j.probability) -> Result:
@@ -418,6 +442,9 @@ def run(
         results,
         baseline,
     )
+    for half_life in (13.0, 26.0, 52.0):
+        results = {name: score(judged(history, half_life=half_life)) for name, history in sources.items()}
+        show(f"{group}: the model fitted on recency-weighted cases, half-life {half_life:g} weeks", results, baseline)
     if not check:
         for n0 in (10.0, 30.0, 100.0):
             for rises_only in (True, False):

@@ -76,3 +76,8 @@ def test_the_isotonic_map_never_decreases_and_gives_pooled_frequencies() -> None
     # 10 % stated: 3 of 10 came true; 20 %: 1 of 10 (a violation, pooled: 4 of 20); 50 %: 6 of 10.
     mapping = variants.isotonic([(0.1, 10, 3), (0.2, 10, 1), (0.5, 10, 6)])
     assert [mapping(p) for p in (0.05, 0.1, 0.2, 0.3, 0.5, 0.9)] == pytest.approx([0.2, 0.2, 0.2, 0.2, 0.6, 0.6])
+
+
+def test_recency_weights_that_never_decay_give_the_methods_words(history: cal.History) -> None:
+    assert variants.score(variants.judged(history, half_life=1e12)) == variants.score(variants.judged(history))
+    assert variants.score(variants.judged(history, half_life=2.0)) != variants.score(variants.judged(history))
