@@ -34,6 +34,7 @@ import contextlib
 import datetime as dt
 import math
 import pickle
+import random
 import sys
 import tempfile
 import time
@@ -63,6 +64,7 @@ ORIGINAL_FIT = cal.fit_model
 class Judged:
     """One week's cases of one profile, as its brief would have judged them."""
 
+    week: int
     rises: bool
     cases: int
     came_true: int
@@ -152,7 +154,7 @@ def judged(history: cal.History, fit: Callable[..., cal.Model | None] | None = N
                 stated = likelihood.probability if likelihood.calibrated and likelihood.word is not None else None
                 n, k, _ = table.cells.get(profile.cell, (0, 0, 0))
                 kind_cases, kind_true = kinds[profile.cell.rises]
-                out.append(Judged(profile.cell.rises, tally.cases, tally.came_true, stated, n, k, kind_true / kind_cases if kind_cases else None))
+                out.append(Judged(week, profile.cell.rises, tally.cases, tally.came_true, stated, n, k, kind_true / kind_cases if kind_cases else None))
     return out
 
 
@@ -399,6 +401,42 @@ def rise_table(records: Mapping[str, list[Judged]]) -> None:
         )
 
 
+def gap_interval(rows: list[Judged], resamples: int = 5000) -> tuple[float, float, float, float] | None:
+    """The Brier score less persistence's over the cases given a word, its 95 % interval from
+    resampling the judged weeks with replacement (the cases of one week move together), and the
+    share of resamples in which the words lose; None without a word."""
+    weeks: dict[int, list[float]] = {}
+    for row in rows:
+        if row.probability is None:
+            continue
+        p = round(row.probability, 4)
+        persistence = 0.0 if row.rises else 1.0
+        missed = row.cases - row.came_true
+        gap = row.came_true * ((1 - p) ** 2 - (1 - persistence) ** 2) + missed * (p**2 - persistence**2)
+        total = weeks.setdefault(row.week, [0.0, 0.0])
+        total[0] += gap
+        total[1] += row.cases
+    if not weeks:
+        return None
+    values = list(weeks.values())
+    rng = random.Random(1)  # the same interval on every run
+    draws = []
+    for _ in range(resamples):
+        sample = [values[rng.randrange(len(values))] for _ in values]
+        draws.append(sum(g for g, _ in sample) / sum(n for _, n in sample))
+    draws.sort()
+    observed = sum(g for g, _ in values) / sum(n for _, n in values)
+    return observed, draws[int(0.025 * resamples)], draws[int(0.975 * resamples) - 1], sum(1 for d in draws if d > 0) / resamples
+
+
+def gap_table(records: Mapping[str, list[Judged]]) -> None:
+    print("\n   Brier score less persistence's, 95 % interval resampling the judged weeks (5,000 draws), share of draws the words lose:")
+    for name, rows in records.items():
+        found = gap_interval(rows)
+        if found is not None:
+            print(f"   {name[:36]:<36} {found[0]:+.6f} ({found[1]:+.6f} to {found[2]:+.6f}) {found[3]:.0%}")
+
+
 def run(
     group: str, sources: Mapping[str, cal.History], development: Mapping[str, cal.History], dev_records: Mapping[str, list[Judged]] | None, lenient: bool
 ) -> dict[str, list[Judged]]:
@@ -410,6 +448,7 @@ def run(
     baseline = {name: score(rows) for name, rows in records.items()}
     show(f"{group}: the method as it is", baseline, baseline)
     rise_table(records)
+    gap_table(records)
 
     def learnt_from(name: str) -> dict[str, list[Judged]]:
         return dict(dev) if check else {n: r for n, r in dev.items() if group_of(n, lenient) != group_of(name, lenient)}

@@ -81,3 +81,12 @@ def test_the_isotonic_map_never_decreases_and_gives_pooled_frequencies() -> None
 def test_recency_weights_that_never_decay_give_the_methods_words(history: cal.History) -> None:
     assert variants.score(variants.judged(history, half_life=1e12)) == variants.score(variants.judged(history))
     assert variants.score(variants.judged(history, half_life=2.0)) != variants.score(variants.judged(history))
+
+
+def test_the_gap_to_persistence_is_the_difference_of_the_two_scores(history: cal.History) -> None:
+    rows = variants.judged(history)
+    result = variants.score(rows)
+    gap = variants.gap_interval(rows, resamples=200)
+    assert gap is not None and result.brier is not None and result.persistence is not None
+    assert gap[0] == pytest.approx(result.brier - result.persistence, abs=1e-12)
+    assert gap[1] <= gap[0] <= gap[2] and 0.0 <= gap[3] <= 1.0
