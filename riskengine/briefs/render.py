@@ -56,8 +56,9 @@ from riskengine.core.resources import default_templates_dir
 from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
 from riskengine.core.text import neutralise
 from riskengine.core.windows import Window
+from riskengine.scoring.alerts import drivers_by_rule
 from riskengine.scoring.calibration import ICD203_BANDS, MIN_CASES, MIN_WEEKS, WINDOW_WEEKS, History, Likelihood, Table, is_iso_week, profile_of, table_at
-from riskengine.scoring.scores import CLASSES, Contribution, ScoreReport, StakeholderScore, added_in_order, classify, exact_sum
+from riskengine.scoring.scores import CLASSES, AlertDriver, Contribution, ScoreReport, StakeholderScore, added_in_order, classify, exact_sum
 
 if TYPE_CHECKING:  # build_context's hook; riskengine/briefs/baseline.py imports this module
     from riskengine.briefs.baseline import SinceLastWeek
@@ -431,6 +432,19 @@ class AlertDriverRow(_Ctx):
     rule_source: str = Field(description="Document and section the rule encodes")
 
 
+class AlertDriverFiring(_Ctx):
+    share_percent: int = Field(description="The firing's share of the alerting score's raising points this week, in percent")
+    event_ids: list[str] = Field(description="The events of the firing")
+
+
+class AlertDriverRule(_Ctx):
+    rule_id: str = Field(description="The rule that fired")
+    rule_title: str = Field(description="Its title")
+    dimension: str = Field(description="Its dimension")
+    share_percent: int = Field(description="The share of its firings below, together, in percent")
+    firings: list[AlertDriverFiring] = Field(description="Its firings among the drivers, heaviest first")
+
+
 class AlertItem(_Ctx):
     id: str = Field(description="Stable alert id, as `riskengine alerts` and the service's webhooks give it")
     kind: str = Field(description="class_crossing or highest_in_weeks")
@@ -442,6 +456,7 @@ class AlertItem(_Ctx):
     previous_class: str = Field(description="Its class the week before")
     highest_in_weeks: int | None = Field(description="N when the score is the highest in N weeks, or null")
     drivers: list[AlertDriverRow] = Field(description="The firings that drove the score most, heaviest first")
+    driver_rules: list[AlertDriverRule] = Field(description="The same firings by rule, a rule once however often it fired, the largest share first")
 
 
 class AlertSection(_Ctx):
@@ -450,6 +465,18 @@ class AlertSection(_Ctx):
     floor_class: str = Field(description="The class of the floor")
     peak_weeks: int = Field(description="N of 'highest in N weeks'")
     cooldown_weeks: int = Field(description="Weeks in which the same alert is not raised again")
+
+
+def _driver_rule(firings: Sequence[AlertDriver]) -> AlertDriverRule:
+    # Shares are whole percents already (rounded to 0.01), so the rule's share is their exact sum.
+    percents = [round(d.share * 100) for d in firings]
+    return AlertDriverRule(
+        rule_id=firings[0].rule_id,
+        rule_title=firings[0].rule_title,
+        dimension=firings[0].dimension,
+        share_percent=sum(percents),
+        firings=[AlertDriverFiring(share_percent=p, event_ids=list(d.event_ids)) for p, d in zip(percents, firings, strict=True)],
+    )
 
 
 def _alerts(s: StakeholderScore) -> AlertSection | None:
@@ -481,6 +508,7 @@ def _alerts(s: StakeholderScore) -> AlertSection | None:
                     )
                     for d in a.drivers
                 ],
+                driver_rules=[_driver_rule(group) for group in drivers_by_rule(a.drivers)],
             )
             for a in s.alerts.raised
         ],

@@ -281,6 +281,18 @@ def alert_drivers(subject: str, contributions: Sequence[Contribution], profile: 
     )
 
 
+def drivers_by_rule(drivers: Sequence[AlertDriver]) -> list[tuple[AlertDriver, ...]]:
+    """The drivers grouped by rule, each rule once, the largest share together first (ties: the
+    rule of the heavier firing): a rule that fired several times among the heaviest is one entry
+    listing its firings, not its title again ("Civilians killed (5 %, E1); People killed (3 %, E1);
+    Civilians killed (2 %, E2)")."""
+    groups: dict[str, list[AlertDriver]] = {}
+    for d in drivers:
+        groups.setdefault(d.rule_id, []).append(d)
+    # shares are whole percents (rounded to 0.01): summed as integers, the same on every Python
+    return sorted((tuple(g) for g in groups.values()), key=lambda g: -sum(round(d.share * 100) for d in g))
+
+
 # ---------------------------------------------------------------------------------------------
 # A week's alerts, and every week's of a series
 
@@ -431,6 +443,7 @@ __all__ = [
     "alerts_at",
     "alerts_of",
     "alerts_report",
+    "drivers_by_rule",
     "is_iso_week",
     "profile_of",
     "rules_of",
