@@ -20,6 +20,7 @@ from test_briefs import PREVIOUS, STAKEHOLDERS, WEEK, contribution, make_event, 
 from riskengine.briefs.citations import SEED_DOCUMENTS, parse_rule_source, safe_link
 from riskengine.briefs.render import (
     BriefContext,
+    _as_prose,
     build_context,
     disputed_figures,
     merge_action_texts,
@@ -154,7 +155,7 @@ def test_merge_action_texts() -> None:
             "35 people were hospitalised in Izhevsk: check that hospitals there have trauma supplies.",
             "14 people were hospitalised in Kyiv: check that hospitals there have trauma supplies.",
         ]
-    ) == "35 people were hospitalised in Izhevsk; 14 people were hospitalised in Kyiv: check that hospitals there have trauma supplies."
+    ) == "35 people were hospitalised in Izhevsk and 14 in Kyiv: check that hospitals there have trauma supplies."
     assert merge_action_texts(["Strikes (Izhevsk, then Kyiv).", "Strikes (Kyiv, then Izhevsk)."]) == (
         "Strikes (Izhevsk, then Kyiv). Also: Strikes (Kyiv, then Izhevsk)."
     )
@@ -202,7 +203,7 @@ def test_merge_action_texts() -> None:
     )
     groups = [(27, "India", "Pulwama"), (26, "India", "Bahraich"), (11, "Pakistan", "Lahore")]
     assert merge_action_texts([f"{n} armed groups fought in {c} in 30 days: map who holds {p}." for n, c, p in groups]) == (
-        "26 to 27 armed groups fought in India in 30 days; 11 armed groups fought in Pakistan in 30 days: map who holds Pulwama, Bahraich and Lahore."
+        "26 to 27 armed groups fought in India and 11 in Pakistan in 30 days: map who holds Pulwama, Bahraich and Lahore."
     )
     # Shared words end where the list starts, never inside a name or a bracket (a real Kenya
     # export, 2017-W32: "The police forces of Kenya attacked civilians at Nyalenda, attacked
@@ -225,13 +226,13 @@ def test_merge_action_texts() -> None:
         "A group attacked civilians at Kiambaa; the Mungiki Militia attacked civilians at Kiambu: track."
     )
     # counts of events are not a range: two attacks in one place are two figures
-    assert merge_action_texts([f"{n} killed in Lahore: check care." for n in (5, 3)]) == "5 killed in Lahore; 3 killed in Lahore: check care."
+    assert merge_action_texts([f"{n} killed in Lahore: check care." for n in (5, 3)]) == "5 killed in Lahore and 3 in Lahore: check care."
     # a count the phrases share is said for each place: "4 killed in Kunyo Barrow and Shaw" reads as
     # 4 in all, and "1 killed in Omdurman; 1 killed in El Geneina; 1 killed in Katur" (a real Sudan
     # export, 2023-W06) as a list of sentences
     assert merge_action_texts([f"4 killed in {p}: check care." for p in ("Kunyo Barrow", "Shaw")]) == "4 killed in each of Kunyo Barrow and Shaw: check care."
     assert merge_action_texts([f"{n} killed in {p}: check care." for n, p in ((8, "Waqdariya"), (4, "Kunyo Barrow"), (4, "Shaw"))]) == (
-        "8 killed in Waqdariya; 4 killed in each of Kunyo Barrow and Shaw: check care."
+        "8 killed in Waqdariya; 4 in each of Kunyo Barrow and Shaw: check care."
     )
     assert merge_action_texts([f"1 killed in {p} ({k}): care." for p, k in (("Omdurman", "excessive force"), ("Katur", "attack"), ("Nertiti", "attack"))]) == (
         "1 killed in each of Omdurman (excessive force), Katur (attack) and Nertiti (attack): care."
@@ -244,6 +245,59 @@ def test_merge_action_texts() -> None:
     assert merge_action_texts([f"Armed clash near {p}: x." for p in ("Guldo", "Nyala")]) == "Armed clashes near Guldo and Nyala: x."
     assert merge_action_texts([f"Air/drone strike at {p}: x." for p in ("Izhevsk", "Kyiv")]) == "Air/drone strikes at Izhevsk and Kyiv: x."
     assert merge_action_texts([f"Rioting in {p}: x." for p in ("Agabar", "Carmo")]) == "Rioting in Agabar and Carmo: x."
+
+
+def test_merged_actions_say_what_they_count_once_and_never_split_a_place_from_its_count() -> None:
+    """Read on real 2016 Africa, Afghanistan (2020-W10) and Caucasus (2020-W42) exports."""
+    # "60 killed in Ogigo (attack); 58 killed in QaSr al Qarahbull (armed clash); ...; and 27 more":
+    # the counted words once, and what is left over named, not a number to add to the last count
+    killed = [(60, "Ogigo", "attack"), (58, "QaSr al Qarahbull", "armed clash"), (48, "Sirte", "government regains territory"), (15, "Doro Naira", "remote violence"),
+              (14, "Sirte", "armed clash"), (10, "Igbo-Lomi", "attack"), (9, "Ugba", "attack")]  # fmt: skip
+    assert merge_action_texts([f"{n} killed in {p} ({k}): check care." for n, p, k in killed]) == (
+        "60 killed in Ogigo (attack), 58 in QaSr al Qarahbull (armed clash), 48 in Sirte (government regains territory), 15 in Doro Naira (remote violence), "
+        "14 in Sirte (armed clash) and 2 more events: check care."
+    )
+    # "8 to 16 armed groups fought in Libya in 30 days; 5 to 6 armed groups fought in Nigeria in 30 days"
+    fought = [(16, "Libya"), (8, "Libya"), (6, "Nigeria"), (5, "Nigeria")]
+    assert merge_action_texts([f"{n} armed groups fought in {c} in 30 days: map them." for n, c in fought]) == (
+        "8 to 16 armed groups fought in Libya and 5 to 6 in Nigeria in 30 days: map them."
+    )
+    countries = ["Somalia", "Sudan", "Chad", "Mali", "Niger", "Benin", "Togo"]
+    assert merge_action_texts([f"{n} armed groups fought in {c} in 30 days: map them." for n, c in zip(range(17, 10, -1), countries, strict=True)]) == (
+        "17 armed groups fought in Somalia, 16 in Sudan, 15 in Chad, 14 in Mali, 13 in Niger and 2 more places in 30 days: map them."
+    )
+    # "60 people were injured in Zlitan; 40 people were injured in Al Qawarishah"; singular and plural count alike
+    assert merge_action_texts([f"{n} people were injured in {p}: give first aid." for n, p in ((60, "Zlitan"), (40, "Al Qawarishah"))]) == (
+        "60 people were injured in Zlitan and 40 in Al Qawarishah: give first aid."
+    )
+    civilians = [(3, "civilians", "Nadir Shah Kot"), (2, "civilians", "Delak"), (2, "civilians", "Qalat"), (1, "civilian", "Obe")]
+    assert merge_action_texts([f"{n} {w} killed in {p}: document." for n, w, p in civilians]) == "3 civilians killed in Nadir Shah Kot; 2 in each of Delak and Qalat; 1 in Obe: document."
+    # different things counted stay whole
+    assert merge_action_texts(["3 killed in Obe: x.", "2 injured in Qalat: x."]) == "3 killed in Obe; 2 injured in Qalat: x."
+    # "Review shelter procedures ... for staff in Doro Naira: 15 and Ganfouda: 10 people were killed in one attack."
+    shelter = [(15, "Doro Naira"), (10, "Ganfouda")]
+    merged = merge_action_texts([f"Review shelter procedures for staff in {p}: {n} people were killed in one attack." for n, p in shelter])
+    assert "Doro Naira: 15 people were killed" in merged and "Ganfouda: 10 people were killed" in merged and "Naira: 15 and" not in merged
+    # clauses after shared words are not a list of names ("an unidentified armed group in Sudan
+    # attacked civilians at Thur and South Sudan attacked civilians at Ngong")
+    attackers = ["An unidentified armed group in Sudan", "An unidentified armed group in South Sudan", "Al Shabaab"]
+    assert merge_action_texts([f"{a} attacked civilians at {p}: track it." for a, p in zip(attackers, ("Thur", "Ngong", "Heliwa"), strict=True)]) == (
+        "An unidentified armed group in Sudan attacked civilians at Thur; an unidentified armed group in South Sudan attacked civilians at Ngong; "
+        "Al Shabaab attacked civilians at Heliwa: track it."
+    )
+    # an event type that began a firing's sentence is lower case inside the list, acronyms kept
+    # ("Remote violence at Doro Naira; Air/drone strikes at Ganfouda and Sirte; Remote explosive/landmine/IED at Benghazi")
+    weapons = ["Remote violence at Doro Naira", "Air/drone strike at Ganfouda", "Air/drone strike at Sirte", "Remote explosive/landmine/IED at Benghazi"]
+    assert merge_action_texts([f"{w}: track the weapons." for w in weapons]) == (
+        "Remote violence at Doro Naira; air/drone strikes at Ganfouda and Sirte; remote explosive/landmine/IED at Benghazi: track the weapons."
+    )
+    # a fact with a colon of its own still shares the advice (45 "Fighting at ..." firings had
+    # printed as sentences after "Also:" when one actor was "SPLA/M-In Opposition: ...")
+    sides = [("Rupchai", "the army against SPLA/M-In Opposition: Sudanese People's Liberation Army"), ("Wau", "the army against a militia"), ("Tur", "a militia against the army")]
+    assert merge_action_texts([f"Fighting at {p} ({s}): track where the clashes move." for p, s in sides]) == (
+        "Fighting at Rupchai (the army against SPLA/M-In Opposition: Sudanese People's Liberation Army), Wau (the army against a militia) and Tur (a militia against the army): "
+        "track where the clashes move."
+    )
 
 
 def test_an_action_from_several_firings_names_each_largest_first_not_by_source_weight() -> None:
@@ -263,20 +317,20 @@ def test_an_action_from_several_firings_names_each_largest_first_not_by_source_w
     report = scored(events, current, weights={"humanitarian": 1.0}, saturation=5.0, regions=["UKR", "RUS"])
     context = build_context(report, "ngo", events)
     (action,) = context.actions
-    assert action.text == f"35 people were hospitalised in Izhevsk; 14 people were hospitalised in Kyiv: {advice}"
+    assert action.text == f"35 people were hospitalised in Izhevsk and 14 in Kyiv: {advice}"
     assert [(p.place, p.event_ids) for p in action.parts] == [("Izhevsk", ["RUS1"]), ("Kyiv", ["UKR1"])]
     text = render_brief(context, "md")
-    assert f"1. 35 people were hospitalised in Izhevsk; 14 people were hospitalised in Kyiv: {advice}\n" in text
+    assert f"1. 35 people were hospitalised in Izhevsk and 14 in Kyiv: {advice}\n" in text
     assert "   - Built from 2 firings, largest first: Izhevsk (RUS1); Kyiv (UKR1).\n" in text
 
 
 def test_sample_multi_firing_actions_say_so(briefs: dict[str, BriefContext]) -> None:
     investor = {a.rules[0].rule_id: a for a in briefs["investor"].actions}
     assert investor["inv-deadly-violence"].text == (
-        "3 killed in Izhevsk; 1 killed in Kyiv: check duty of care for staff and contractors and the security of sites nearby."
+        "3 killed in Izhevsk and 1 in Kyiv: check duty of care for staff and contractors and the security of sites nearby."
     )
     government = {a.rules[0].rule_id: a for a in briefs["government"].actions}
-    assert government["gov-deadly-violence"].text.startswith("3 killed in Izhevsk (air/drone strike); 1 killed in Kyiv (air/drone strike): ")
+    assert government["gov-deadly-violence"].text.startswith("3 killed in Izhevsk (air/drone strike) and 1 in Kyiv (air/drone strike): ")
 
 
 def test_actions_outside_the_regions_of_interest_are_listed_apart_not_dropped(
@@ -520,7 +574,7 @@ def test_a_rule_firing_thousands_of_times_names_a_few_and_counts_the_rest() -> N
     ]
     context = build_context(scored(events, current, weights={"humanitarian": 1.0}, saturation=5.0, regions=["UKR"]), "ngo", events)
     (action,) = context.actions
-    assert action.text == "30 killed in Town 29; 29 killed in Town 28; 28 killed in Town 27; 27 killed in Town 26; 26 killed in Town 25; and 25 more: check casualty care."
+    assert action.text == "30 killed in Town 29, 29 in Town 28, 28 in Town 27, 27 in Town 26, 26 in Town 25 and 25 more events: check casualty care."
     assert (len(action.parts), action.more_parts, action.firings, len(action.event_ids)) == (10, 20, 30, 30)
     assert "Built from 30 firings, largest first: Town 29 (K29); " in render_brief(context, "md")
     assert "; and 20 more.\n" in render_brief(context, "md")
@@ -586,3 +640,18 @@ def test_scoring_files_says_which_fields_each_rule_reads() -> None:
     scored_files = api.score_files(stakeholders=["government"])
     assert "distance_to_nato_km" in scored_files.fields_read["gov-strike-near-nato"]
     assert "distance_to_nato_km" not in scored_files.fields_read["gov-deadly-violence"]
+
+
+def test_a_firing_text_reads_as_prose_about_its_events() -> None:
+    """Read on real Myanmar (2021-W36), Mali (2018-W30) and Caucasus (2020-W42) exports."""
+    ied = make_event("MMR1", dt.date(2021, 9, 6), country="MMR", location="Shwe Hlan", sub_event_type="Remote explosive/landmine/IED")
+    # a rule lower-cases the event type: "10 killed in Shwe Hlan (remote explosive/landmine/ied)"
+    assert _as_prose("10 killed in Shwe Hlan (remote explosive/landmine/ied): advise.", [ied]) == "10 killed in Shwe Hlan (remote explosive/landmine/IED): advise."
+    # an export of coordinates names no place: the country stands in, "in" it, not "at" it
+    bare = make_event("AZE1", dt.date(2020, 10, 12), country="AZE", event_type="Battles")
+    assert _as_prose("Fighting at Azerbaijan (unnamed forces): track.", [bare]) == "Fighting in Azerbaijan (unnamed forces): track."
+    car = make_event("CAF1", dt.date(2020, 10, 12), country="CAF", event_type="Battles")
+    assert _as_prose("An armed actor attacked civilians at the Central African Republic: track.", [car]) == "An armed actor attacked civilians in the Central African Republic: track."
+    # a named place keeps its "at", and text about other words is left as it is
+    named = make_event("AZE2", dt.date(2020, 10, 12), country="AZE", location="Tartar", event_type="Battles")
+    assert _as_prose("Fighting at Tartar (unnamed forces): track at Azerbaijan's border.", [named]) == "Fighting at Tartar (unnamed forces): track at Azerbaijan's border."
