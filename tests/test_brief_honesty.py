@@ -291,6 +291,18 @@ def test_merged_actions_say_what_they_count_once_and_never_split_a_place_from_it
     assert merge_action_texts([f"{w}: track the weapons." for w in weapons]) == (
         "Remote violence at Doro Naira; air/drone strikes at Ganfouda and Sirte; remote explosive/landmine/IED at Benghazi: track the weapons."
     )
+    # a generic group that began a firing's sentence is lower case inside the list ("...; Protesters in Nigeria attacked civilians at Aba")
+    groups = ["Boko Haram attacked civilians at Dikwa", "Protesters in Nigeria attacked civilians at Aba", "Rioters in Nigeria attacked civilians at Abi"]
+    assert merge_action_texts([f"{g}: track it." for g in groups]) == (
+        "Boko Haram attacked civilians at Dikwa; protesters in Nigeria attacked civilians at Aba; rioters in Nigeria attacked civilians at Abi: track it."
+    )
+    # places a bracket describes alike are named together before it (a real Sudan export, 2021-W46:
+    # "Fighting at Bara (a Dar Hamid ... against a Katoul ...), Sodari (a Dar Hamid ... against a Katoul ...), ...")
+    hamid, rizeigat = "(a Dar Hamid militia against a Katoul militia in Sudan)", "(a Rizeigat militia against a Misseriya militia in Sudan)"
+    fights = [("Bara", hamid), ("Sodari", hamid), ("Jebel Moon", rizeigat), ("Dar Marra", rizeigat), ("Wau", "(the army against the Islamic State (Tripoli))")]
+    assert merge_action_texts([f"Fighting at {p} {b}: track it." for p, b in fights]) == (
+        f"Fighting at Bara and Sodari {hamid}; Jebel Moon and Dar Marra {rizeigat}; Wau (the army against the Islamic State (Tripoli)): track it."
+    )
     # a fact with a colon of its own still shares the advice (45 "Fighting at ..." firings had
     # printed as sentences after "Also:" when one actor was "SPLA/M-In Opposition: ...")
     sides = [("Rupchai", "the army against SPLA/M-In Opposition: Sudanese People's Liberation Army"), ("Wau", "the army against a militia"), ("Tur", "a militia against the army")]
@@ -652,6 +664,17 @@ def test_a_firing_text_reads_as_prose_about_its_events() -> None:
     assert _as_prose("Fighting at Azerbaijan (unnamed forces): track.", [bare]) == "Fighting in Azerbaijan (unnamed forces): track."
     car = make_event("CAF1", dt.date(2020, 10, 12), country="CAF", event_type="Battles")
     assert _as_prose("An armed actor attacked civilians at the Central African Republic: track.", [car]) == "An armed actor attacked civilians in the Central African Republic: track."
-    # a named place keeps its "at", and text about other words is left as it is
     named = make_event("AZE2", dt.date(2020, 10, 12), country="AZE", location="Tartar", event_type="Battles")
+    # a place the event does not have, printed "unknown" by the sandbox ("duty of care for staff in unknown")
+    assert _as_prose("Review shelter procedures for staff in unknown: 14 people were killed.", [bare]) == "Review shelter procedures for staff in Azerbaijan: 14 people were killed."
+    # figures with thousands separators, years as they are ("The 30-day death toll in Azerbaijan (3481) is the highest in 1022 days")
+    assert _as_prose("The 30-day death toll in Azerbaijan (3481) is the highest in 1022 days since 2017: look.", [named]) == (
+        "The 30-day death toll in Azerbaijan (3,481) is the highest in 1,022 days since 2017: look."
+    )
+    # both sides in one country say it once (a real Sudan export)
+    assert _as_prose("Fighting at Bara (a Dar Hamid militia in Sudan against a Katoul militia in Sudan): track.", [named]) == (
+        "Fighting at Bara (a Dar Hamid militia against a Katoul militia in Sudan): track."
+    )
+    assert _as_prose("Fighting at Wau (a militia in Sudan against a militia in South Sudan): track.", [named]) == "Fighting at Wau (a militia in Sudan against a militia in South Sudan): track."
+    # a named place keeps its "at", and text about other words is left as it is
     assert _as_prose("Fighting at Tartar (unnamed forces): track at Azerbaijan's border.", [named]) == "Fighting at Tartar (unnamed forces): track at Azerbaijan's border."

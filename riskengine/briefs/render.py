@@ -51,7 +51,7 @@ from riskengine.briefs.lint import LintFinding, lint_brief
 from riskengine.briefs.map import EventMap, build_event_map
 from riskengine.core.errors import EventError, Issue, TemplateError
 from riskengine.core.events import EVENT_TYPES, SUB_EVENT_TYPES, Event
-from riskengine.core.names import country_name, display_name, display_names
+from riskengine.core.names import GENERIC_GROUPS, country_name, display_name, display_names
 from riskengine.core.resources import default_templates_dir
 from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
 from riskengine.core.text import neutralise
@@ -1246,6 +1246,13 @@ _TYPE_FIRST = re.compile(
 )
 
 
+# ... and ACLED's generic groups a rule began its sentence with ("Protesters in Nigeria attacked
+# civilians at Aba"), as names.py says them: "...; protesters in Nigeria attacked ...".
+_GROUP_FIRST = re.compile(
+    "^(?:" + "|".join(re.escape(display_name(f"{g} (X)", article=False, capital=True).removesuffix(" in X")) for g in GENERIC_GROUPS) + ")(?= in )"
+)
+
+
 def _lower_first(m: re.Match[str]) -> str:
     word = m.group()
     return word if sum(c.isupper() for c in word) > 1 else word.lower()
@@ -1255,7 +1262,7 @@ def _listed(items: Sequence[str], rest: int, separator: str = ", ") -> str:
     # "A, B and C"; "A, B, C and 12 more" (with separator "; ": "A; B; C; and 12 more", an article
     # that began a sentence now inside one: "...; the police forces of Kenya attacked ...")
     if separator == "; ":
-        items = [items[0], *(_TYPE_FIRST.sub(_lower_first, _ARTICLE_FIRST.sub(lambda m: m.group(1).lower() + " ", i)) for i in items[1:])] if items else []
+        items = [items[0], *(_GROUP_FIRST.sub(_lower_first, _TYPE_FIRST.sub(_lower_first, _ARTICLE_FIRST.sub(lambda m: m.group(1).lower() + " ", i))) for i in items[1:])] if items else []
     if rest > 0:
         return separator.join(items) + (f"; and {rest:,} more" if separator == "; " else f" and {rest:,} more")
     if len(items) == 1:
@@ -1336,6 +1343,9 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
     if len(phrases) > 1 and shared.lead >= 2 and all(middles) and shared.words[0][shared.lead - 1].islower() and not _said_in_each(middles):
         lead = shared.words[0][: shared.lead]
         if not _has_count(lead):
+            by_bracket = _by_bracket(middles)
+            if by_bracket is not None:
+                return _plural_start(lead) + _listed(by_bracket, rest, "; ") + shared.ending
             return _plural_start(lead) + _listed(middles, rest) + shared.ending
         # "4 killed in Kunyo Barrow and Shaw" would read as 4 in all: "in each of" says otherwise
         if lead[-1] in _PLACE_PREPOSITIONS:
@@ -1389,12 +1399,34 @@ def _said_once(items: Sequence[str], rest: int) -> str | None:
     return text + window
 
 
+_BRACKETED_END = re.compile(r"^(.*?) (\((?:[^()]|\([^()]*\))*\))$")
+
+
+def _by_bracket(middles: Sequence[str]) -> list[str] | None:
+    """Places that a bracket describes alike named together before it, in the order of their
+    first: "Bara and Sodari (a Dar Hamid ethnic militia against a Katoul ethnic militia in
+    Sudan); Jebel Moon (...)" (was the bracket said again for each place, a real Sudan export);
+    None when no bracket repeats."""
+    found = [_BRACKETED_END.match(m) for m in middles]
+    if not all(found):
+        return None
+    groups: dict[str, list[str]] = {}
+    for m in found:
+        if m:
+            groups.setdefault(m.group(2), []).append(m.group(1))
+    if len(groups) == len(middles):
+        return None
+    return [_listed(list(dict.fromkeys(places)), 0) + " " + bracket for bracket, places in groups.items()]
+
+
 def _said_in_each(middles: Sequence[str]) -> bool:
     """Whether every one of ``middles`` holds the same three words in a row: then they are
     clauses, not names to list after shared words ("an unidentified armed group in Sudan attacked
     civilians at Thur and South Sudan attacked civilians at Ngong", read on a real 2016 Africa
     export); "17 regions of India" and "7 regions of Pakistan" still are."""
-    triples = [set(zip(w, w[1:], w[2:], strict=False)) for w in (m.split() for m in middles)]
+    # what a bracket says of a place ("Bara (a Dar Hamid ethnic militia in Sudan against ...)") is no clause
+    bare = [re.sub(r"\([^()]*(?:\([^()]*\)[^()]*)*\)", " ", m) for m in middles]
+    triples = [set(zip(w, w[1:], w[2:], strict=False)) for w in (m.split() for m in bare)]
     return bool(set.intersection(*triples)) if triples else False
 
 
@@ -1552,15 +1584,27 @@ def _as_prose(text: str, known: Sequence[Event]) -> str:
     an event type it lower-cased keeps its acronyms ("(remote explosive/landmine/ied)" ->
     "(remote explosive/landmine/IED)"), and a country standing in for a place with no name is
     "in", not "at" ("Fighting at Azerbaijan" -> "Fighting in Azerbaijan", an export of
-    coordinates only)."""
+    coordinates only), nor "unknown"; figures have thousands separators."""
     for e in known:
         for label in (e.sub_event_type, e.event_type):
             if label and label.lower() != label and label.lower() in text and any(sum(c.isupper() for c in w) > 1 for w in _CAPITALS.findall(label)):
                 text = text.replace(label.lower(), _CAPITALS.sub(lambda m: m.group() if sum(c.isupper() for c in m.group()) > 1 else m.group().lower(), label))
-        if not e.location and not e.admin1 and e.country:
+        if not e.location and e.country:
             name = country_name(e.country)
-            text = re.sub(rf"\bat {re.escape(name)}\b", f"in {name}", text)
-    return text
+            # the sandbox prints a place the event does not have as "unknown": "staff in unknown"
+            text = re.sub(r"\b(?:in|at|near) unknown\b", f"in {name}", text)
+            if not e.admin1:
+                text = re.sub(rf"\bat {re.escape(name)}\b", f"in {name}", text)
+    # both sides in one country say it once: "a Dar Hamid ethnic militia in Sudan against a
+    # Katoul ethnic militia in Sudan" -> "a Dar Hamid ethnic militia against a Katoul ethnic militia in Sudan"
+    text = _SIDES_IN_ONE_COUNTRY.sub(r" against \2 in \1", text)
+    # a figure a rule printed as it is ("death toll in Azerbaijan (3481) ... in 1022 days") with
+    # the thousands separator every other figure of the brief has; years stay as they are
+    return _BARE_THOUSANDS.sub(lambda m: m.group() if 1800 <= int(m.group()) <= 2100 else f"{int(m.group()):,}", text)
+
+
+_SIDES_IN_ONE_COUNTRY = re.compile(r" in ((?:the )?[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*) against ([^()]*?) in \1(?![\w'’-])")
+_BARE_THOUSANDS = re.compile(r"(?<![\w.,/:#-])[1-9][0-9]{3,}(?![\w.,/:-]*\w)")
 
 
 def _action_parts(firings: Sequence[Contribution], events: Mapping[str, Event]) -> list[ActionPart]:

@@ -50,12 +50,13 @@ _PLURAL_HEADS: dict[str, str] = {
     "security services": "security services",
 }
 # Generic groups ACLED files under a country in parentheses: "Protesters (Ukraine)".
-_GROUP = re.compile(
-    r"^(Protesters|Rioters|Civilians|Refugees/IDPs|Prisoners|Journalists|Students|Farmers|Teachers|Health Workers"
-    r"|Labou?r Group|Unidentified Armed Group|Unidentified Military Forces|Private Security Forces|Communal Militia"
-    r"|Pirates|Sole Perpetrator|Women|Lawyers|Fishers|Traders|Local Administrators|Unidentified Gang)"
-    r" \(([^()]+)\)$"
-)
+GENERIC_GROUPS: tuple[str, ...] = (
+    "Protesters", "Rioters", "Civilians", "Refugees/IDPs", "Prisoners", "Journalists", "Students", "Farmers", "Teachers",
+    "Health Workers", "Labour Group", "Labor Group", "Unidentified Armed Group", "Unidentified Military Forces",
+    "Private Security Forces", "Communal Militia", "Pirates", "Sole Perpetrator", "Women", "Lawyers", "Fishers", "Traders",
+    "Local Administrators", "Unidentified Gang",
+)  # fmt: skip
+_GROUP = re.compile(r"^(" + "|".join(re.escape(g) for g in GENERIC_GROUPS) + r") \(([^()]+)\)$")
 # ... and militias ACLED names by the community they draw on: "Darfur Communal Militia (Sudan)",
 # "Fulani Ethnic Militia (Nigeria)"; the community's name keeps its capitals.
 _COMMUNITY_MILITIA = re.compile(
@@ -230,4 +231,4 @@ def indefinite_article(noun: str) -> str:
     return "an" if word[0] in "aeiou" else "a"
 
 
-__all__ = ["country_name", "display_name", "display_names", "indefinite_article"]
+__all__ = ["GENERIC_GROUPS", "country_name", "display_name", "display_names", "indefinite_article"]
