@@ -2207,7 +2207,7 @@ _LEFTOVERS = (
     ("{%", re.compile(r"\{%")),
     ("TODO", re.compile(r"TODO")),
     ("None", re.compile(r"\bNone\b")),
-    ("nan", re.compile(r"\bnan\b", re.IGNORECASE)),
+    ("nan", re.compile(r"\b(?:nan|NaN|NAN)\b")),  # not "Nan": a place (Nan Hpe, Myanmar; Nan, Thailand)
 )
 
 
