@@ -226,7 +226,7 @@ def test_merge_action_texts() -> None:
         "A group attacked civilians at Kiambaa; the Mungiki Militia attacked civilians at Kiambu: track."
     )
     # counts of events are not a range: two attacks in one place are two figures
-    assert merge_action_texts([f"{n} killed in Lahore: check care." for n in (5, 3)]) == "5 killed in Lahore and 3 in Lahore: check care."
+    assert merge_action_texts([f"{n} killed in Lahore: check care." for n in (5, 3)]) == "5 and 3 killed in separate events in Lahore: check care."
     # a count the phrases share is said for each place: "4 killed in Kunyo Barrow and Shaw" reads as
     # 4 in all, and "1 killed in Omdurman; 1 killed in El Geneina; 1 killed in Katur" (a real Sudan
     # export, 2023-W06) as a list of sentences
@@ -265,6 +265,13 @@ def test_merged_actions_say_what_they_count_once_and_never_split_a_place_from_it
     countries = ["Somalia", "Sudan", "Chad", "Mali", "Niger", "Benin", "Togo"]
     assert merge_action_texts([f"{n} armed groups fought in {c} in 30 days: map them." for n, c in zip(range(17, 10, -1), countries, strict=True)]) == (
         "17 armed groups fought in Somalia, 16 in Sudan, 15 in Chad, 14 in Mali, 13 in Niger and 2 more places in 30 days: map them."
+    )
+    # counts at one place said together ("416 killed in Azerbaijan (battles), 291 in Azerbaijan (battles), ...", a real Caucasus export)
+    assert merge_action_texts([f"{n} killed in Azerbaijan (battles): x." for n in (416, 291, 273, 247, 104, 90, 80)]) == (
+        "416, 291, 273, 247 and 104 killed in separate events in Azerbaijan (battles); and 2 more events: x."
+    )
+    assert merge_action_texts([f"{n} killed in {p} (armed clash): x." for n, p in ((31, "Beroroha"), (22, "Wau"), (21, "Wau"), (16, "Heliwa"))]) == (
+        "31 killed in Beroroha (armed clash); 22 and 21 in separate events in Wau (armed clash); 16 in Heliwa (armed clash): x."
     )
     # "60 people were injured in Zlitan; 40 people were injured in Al Qawarishah"; singular and plural count alike
     assert merge_action_texts([f"{n} people were injured in {p}: give first aid." for n, p in ((60, "Zlitan"), (40, "Al Qawarishah"))]) == (

@@ -1389,11 +1389,23 @@ def _said_once(items: Sequence[str], rest: int) -> str | None:
     counted = {(tuple(w.removesuffix("s") for w in m.group(2).split()), m.group(3)) if m else None for m in matches}
     if len(counted) != 1 or None in counted:
         return None
-    said = [bare[0], *(f"{m.group(1)} {m.group(3)} {m.group(4)}" for m in matches[1:] if m)]
+    # counts at one place are separate events, said together: "416, 291 and 273 killed in separate
+    # events in Azerbaijan (battles)" (an export of coordinates only named the country five times)
+    at_place: dict[str, list[str]] = {}
+    for m in matches:
+        if m:
+            at_place.setdefault(f"{m.group(3)} {m.group(4)}", []).append(m.group(1))
+    said = []
+    for place, counts in at_place.items():
+        verb = f"{matches[0].group(2)} " if not said and matches[0] else ""
+        apart = "in separate events " if len(counts) > 1 else ""
+        said.append(f"{_listed(counts, 0)} {verb}{apart}{place}")
     separator = "; " if any("," in x or " and " in x for x in said) else ", "
     if rest > 0:
         noun = ("place" if window else "event") + ("s" if rest > 1 else "")
         text = separator.join(said) + ("; and" if separator == "; " else " and") + f" {rest:,} more {noun}"
+    elif len(said) == 1:
+        text = said[0]
     else:
         text = separator.join(said[:-1]) + ("; " if separator == "; " else " and ") + said[-1]
     return text + window
