@@ -1395,7 +1395,7 @@ def _said_once(items: Sequence[str], rest: int) -> str | None:
     for m in matches:
         if m:
             at_place.setdefault(f"{m.group(3)} {m.group(4)}", []).append(m.group(1))
-    said = []
+    said: list[str] = []
     for place, counts in at_place.items():
         verb = f"{matches[0].group(2)} " if not said and matches[0] else ""
         apart = "in separate events " if len(counts) > 1 else ""
