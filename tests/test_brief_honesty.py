@@ -21,6 +21,7 @@ from riskengine.briefs.citations import SEED_DOCUMENTS, parse_rule_source, safe_
 from riskengine.briefs.render import (
     BriefContext,
     _as_prose,
+    _Evidence,
     build_context,
     disputed_figures,
     merge_action_texts,
@@ -685,3 +686,11 @@ def test_a_firing_text_reads_as_prose_about_its_events() -> None:
     assert _as_prose("Fighting at Wau (a militia in Sudan against a militia in South Sudan): track.", [named]) == "Fighting at Wau (a militia in Sudan against a militia in South Sudan): track."
     # a named place keeps its "at", and text about other words is left as it is
     assert _as_prose("Fighting at Tartar (unnamed forces): track at Azerbaijan's border.", [named]) == "Fighting at Tartar (unnamed forces): track at Azerbaijan's border."
+
+
+@pytest.mark.parametrize(("corroborated", "said"), [(0, "19 events, none of them corroborated"), (19, "19 events, all of them corroborated"), (4, "19 events, 4 of them corroborated")])
+def test_corroboration_says_none_and_all_in_words(corroborated: int, said: str) -> None:
+    # read on a real Caucasus export (2020-W42): "it rests on 19 events, 0 of them corroborated by independent sources"
+    evidence = _Evidence([], {})
+    evidence.events, evidence.corroborated, evidence.mean_weight = 19, corroborated, 0.4
+    assert f"it rests on {said} by independent sources" in evidence.statement()

@@ -715,7 +715,9 @@ class _Evidence:
         if self.events == 1:
             corroboration = "1 event, " + ("corroborated" if self.corroborated else "not corroborated")
         else:
-            corroboration = f"{self.events} events, {self.corroborated} of them corroborated"
+            # "19 events, 0 of them corroborated" read as a figure to check, not as "none"
+            said = "none" if self.corroborated == 0 else "all" if self.corroborated == self.events else str(self.corroborated)
+            corroboration = f"{self.events} events, {said} of them corroborated"
         return (
             f"We have {level} confidence in {about}: it rests on {corroboration} by "
             f"independent sources, with a mean source weight of {self.mean_weight:.2f} on the Admiralty code."
