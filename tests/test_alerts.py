@@ -73,6 +73,20 @@ def test_a_score_crossing_into_a_higher_class_alerts_with_the_week_before() -> N
     assert alert.headline == "Overall score rose into medium: 4.50, from 1.20 (very low) in 2024-W02."
 
 
+def test_a_crossing_where_the_record_starts_says_so() -> None:
+    # a real Afghanistan export begins on 2020-03-01, the last day of 2020-W09: every score "rose"
+    # in 2020-W10 from that one day ("Overall score rose into medium: 5.52, from 0.32 (very low)")
+    (alert,) = last_week(series([0.3, 5.5]), rules())
+    assert alert.headline == "Overall score rose into medium: 5.50, from 0.30 (very low) in 2024-W01; the events read begin in 2024-W01, so the rise may be the record starting."
+    (alert,) = last_week(series([0.0, 0.3, 5.5], events=[0, 1, 1]), rules())
+    assert alert.headline.endswith("; the events read begin in 2024-W02, so the rise may be the record starting.")
+    (alert,) = last_week(series([0.0, 5.5], events=[0, 1]), rules())
+    assert alert.headline.endswith("; the events read begin this week, so the rise may be the record starting.")
+    # a week of events before the one before: the record did not start there
+    (alert,) = last_week(series([1.0, 0.3, 5.5], events=[1, 1, 1]), rules())
+    assert alert.headline == "Overall score rose into medium: 5.50, from 0.30 (very low) in 2024-W02."
+
+
 def test_a_dimension_crossing_names_the_dimension_in_its_id() -> None:
     weeks = series([1.0, 1.0], dims={"security": [3.0, 6.5], "economic": [1.0, 1.0]})
     (alert,) = last_week(weeks, rules(), subjects=[OVERALL, "economic", "security"])
