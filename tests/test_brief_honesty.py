@@ -694,3 +694,17 @@ def test_corroboration_says_none_and_all_in_words(corroborated: int, said: str) 
     evidence = _Evidence([], {})
     evidence.events, evidence.corroborated, evidence.mean_weight = 19, corroborated, 0.4
     assert f"it rests on {said} by independent sources" in evidence.statement()
+
+
+def test_an_event_with_no_place_name_is_placed_by_its_coordinates() -> None:
+    # a real Caucasus export of coordinates only: "2020-10-17, AZE: Battles; 247 killed" and, on the
+    # map's list, "AZE (AZE): 12.80 weighted points" five times over
+    from riskengine.briefs.map import _place_name
+    from riskengine.briefs.render import _place
+
+    bare = make_event("AZE1", dt.date(2020, 10, 17), country="AZE", event_type="Battles", latitude=40.2089, longitude=46.8421)
+    assert _place(bare) == "40.21°N 46.84°E (AZE)" and _place_name(bare) == "40.21°N 46.84°E"
+    south_west = make_event("BRA1", dt.date(2020, 10, 17), country="BRA", latitude=-22.9, longitude=-43.2)
+    assert _place(south_west) == "22.90°S 43.20°W (BRA)"
+    assert _place(make_event("AZE2", dt.date(2020, 10, 17), country="AZE")) == "AZE"  # nothing better to say
+    assert _place(make_event("AZE3", dt.date(2020, 10, 17), country="AZE", location="Tartar", latitude=40.3, longitude=46.9)) == "Tartar (AZE)"

@@ -350,8 +350,17 @@ def _nice(value: float, steps: Sequence[float] = (1, 2, 2.5, 5)) -> float:
     return float(max(s * power for s in steps if s * power <= value * (1 + 1e-9)))
 
 
+def coordinates(event: Event) -> str | None:
+    """Where an event with no place name is, as a reader can look it up: "40.21°N 46.84°E" (an
+    export of coordinates only named every place by its country code: "AZE (AZE)" five times)."""
+    if event.latitude is None or event.longitude is None:
+        return None
+    lat, lon = event.latitude, event.longitude
+    return f"{abs(lat):.2f}°{'N' if lat >= 0 else 'S'} {abs(lon):.2f}°{'E' if lon >= 0 else 'W'}"
+
+
 def _place_name(event: Event) -> str:
-    name = event.location or event.admin1 or event.country
+    name = event.location or event.admin1 or coordinates(event) or event.country
     name = " ".join(neutralise(name).split())
     return name if len(name) <= MAX_LABEL_CHARS else name[: MAX_LABEL_CHARS - 1] + "…"
 

@@ -48,7 +48,7 @@ from riskengine.briefs import visuals  # map and trend charts: riskengine/briefs
 from riskengine.briefs.charts import TrendCharts, build_trend_charts
 from riskengine.briefs.citations import SEED_DOCUMENTS, document_name, parse_rule_source, safe_link
 from riskengine.briefs.lint import LintFinding, lint_brief
-from riskengine.briefs.map import EventMap, build_event_map
+from riskengine.briefs.map import EventMap, build_event_map, coordinates
 from riskengine.core.errors import EventError, Issue, TemplateError
 from riskengine.core.events import EVENT_TYPES, SUB_EVENT_TYPES, Event
 from riskengine.core.names import GENERIC_GROUPS, country_name, display_name, display_names
@@ -967,7 +967,7 @@ def _trend(s: StakeholderScore, report: ScoreReport) -> Trend:
 
 
 def _place(event: Event) -> str:
-    parts = [p for p in (event.location, event.admin1) if p]
+    parts = [p for p in (event.location, event.admin1) if p] or [p for p in (coordinates(event),) if p]
     return ", ".join(dict.fromkeys(parts)) + f" ({event.country})" if parts else event.country
 
 
