@@ -82,6 +82,15 @@ from riskengine.core.sandbox import render_text
         ("CPI(M): Communist Party of India (Marxist) Militia", "the Communist Party of India (Marxist) Militia"),
         ("JJD:Jatiyatabadi Juba Dal Militia", "the Jatiyatabadi Juba Dal Militia"),
         ("Ngan Net: Black Swan", "Black Swan"),
+        # other groups ACLED files under a country (2016 Africa, Afghanistan, Myanmar and Burkina
+        # Faso exports: "Fighting at Kabul (Islamic State (Afghanistan) against ...)")
+        ("Islamic State (Afghanistan)", "Islamic State in Afghanistan"),
+        ("Forest Guards (Burkina Faso)", "Forest Guards in Burkina Faso"),
+        ("Macawiisley Militia (Somalia)", "the Macawiisley Militia in Somalia"),
+        ("Unidentified Local Defense Forces (Myanmar)", "unidentified local defense forces in Myanmar"),
+        ("Gang Militia (Democratic Republic of Congo)", "the Gang Militia in the Democratic Republic of Congo"),
+        ("Islamic State (Tripoli)", "Islamic State (Tripoli)"),  # a city, not a country: left as it is
+        ("AMISOM: African Union Mission in Somalia (2007-) (Ethiopia)", "the African Union Mission in Somalia (Ethiopia)"),  # a contingent
         ("Hlaw Tet In Ahr Su 126: Rowing Force 126", "Rowing Force 126"),
         ("Police Forces of Afghanistan (2014-) National Directorate of Security", "the police forces of Afghanistan (National Directorate of Security)"),
     ],

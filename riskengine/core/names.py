@@ -171,9 +171,34 @@ def display_name(name: object, *, article: bool = True, capital: bool = False) -
         if article and singular:
             phrase = indefinite_article(noun) + " " + phrase
         return _capital(phrase, capital)
+    # ACLED files other groups under a country too: "Islamic State (Afghanistan)", "Forest Guards
+    # (Burkina Faso)"; a mission's bracket is its national contingent and stays one ("... (Uganda)").
+    filed = _FILED_UNDER.match(plain)
+    if filed and "Mission" not in filed.group(1).split() and _is_country(filed.group(2)):
+        head = filed.group(1)
+        if head.startswith("Unidentified "):  # "Unidentified Local Defense Forces (Myanmar)"
+            noun = _common_noun(head)
+            head = noun if noun.endswith("s") or not article else f"{indefinite_article(noun)} {noun}"
+        else:
+            head = display_name(head, article=article)
+        return _capital(f"{head} in {_country(filed.group(2))}", capital)
     if article and _takes_the(plain):
         return _capital("the " + plain, capital)
     return _capital(plain, capital)
+
+
+_FILED_UNDER = re.compile(r"^(.+?) \(([^()]+)\)$")
+# ACLED's names of countries where GeoNames has others
+_ACLED_COUNTRIES = frozenset({"Democratic Republic of Congo", "Republic of Congo", "Ivory Coast", "eSwatini", "Czech Republic", "Palestine", "Kosovo"})
+
+
+def _is_country(name: str) -> bool:
+    return name in _ACLED_COUNTRIES or name in _country_name_set()
+
+
+@lru_cache(maxsize=1)
+def _country_name_set() -> frozenset[str]:
+    return frozenset(_country_names().values())
 
 
 def display_names(names: Iterable[object], *, article: bool = True, capital: bool = False) -> str:
