@@ -283,9 +283,13 @@ def test_merged_actions_say_what_they_count_once_and_never_split_a_place_from_it
     # different things counted stay whole
     assert merge_action_texts(["3 killed in Obe: x.", "2 injured in Qalat: x."]) == "3 killed in Obe; 2 injured in Qalat: x."
     # "Review shelter procedures ... for staff in Doro Naira: 15 and Ganfouda: 10 people were killed in one attack."
+    # ... said as the places once, each count with its place (it had read as two whole sentences after "Also:")
     shelter = [(15, "Doro Naira"), (10, "Ganfouda")]
-    merged = merge_action_texts([f"Review shelter procedures for staff in {p}: {n} people were killed in one attack." for n, p in shelter])
-    assert "Doro Naira: 15 people were killed" in merged and "Ganfouda: 10 people were killed" in merged and "Naira: 15 and" not in merged
+    assert merge_action_texts([f"Review shelter procedures for staff in {p}: {n} people were killed in one attack." for n, p in shelter]) == (
+        "Review shelter procedures for staff in Doro Naira and Ganfouda: 15 people were killed in one attack in Doro Naira and 10 in one attack in Ganfouda."
+    )
+    unsaid = merge_action_texts([f"Review shelter procedures for staff in {p}: {w} were killed." for w, p in (("many", "Doro Naira"), ("some", "Ganfouda"))])
+    assert "Naira: many and" not in unsaid and "Doro Naira: many were killed." in unsaid and "Ganfouda: some were killed." in unsaid
     # clauses after shared words are not a list of names ("an unidentified armed group in Sudan
     # attacked civilians at Thur and South Sudan attacked civilians at Ngong")
     attackers = ["An unidentified armed group in Sudan", "An unidentified armed group in South Sudan", "Al Shabaab"]
