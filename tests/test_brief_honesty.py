@@ -712,3 +712,21 @@ def test_an_event_with_no_place_name_is_placed_by_its_coordinates() -> None:
     assert _place(south_west) == "22.90°S 43.20°W (BRA)"
     assert _place(make_event("AZE2", dt.date(2020, 10, 17), country="AZE")) == "AZE"  # nothing better to say
     assert _place(make_event("AZE3", dt.date(2020, 10, 17), country="AZE", location="Tartar", latitude=40.3, longitude=46.9)) == "Tartar (AZE)"
+
+
+
+def test_a_derived_value_is_said_without_pattern_or_file_names() -> None:
+    # read on real Sudan, Myanmar and Afghanistan exports: "target\\_side Myanmar (actor side
+    # (actors.yaml sides\\[8\\]); from actor2: Military Forces of Myanmar (2021-))" under every driver
+    from riskengine.briefs.render import _derivation_said
+
+    assert _derivation_said("target_side", "Myanmar", "actor side (actors.yaml sides[8])", "actor2: Military Forces of Myanmar (2021-)") == (
+        "target side Myanmar (from the side of the second actor: Military Forces of Myanmar (2021-))"
+    )
+    assert _derivation_said("target_category", "commercial", "notes word target_categories", "notes: ...Shops in Souk Jou were also looted...") == (
+        "target category commercial (from a word in the notes: ...Shops in Souk Jou were also looted...)"
+    )
+    assert _derivation_said("injured", "81", "notes pattern figures.injured", "notes: 81 were wounded") == "injured 81 (from a figure in the notes: 81 were wounded)"
+    assert _derivation_said("tags", "fires", "notes word tags.fires", "notes: ...set fire to the truck") == "tag fires (from a word in the notes: ...set fire to the truck)"
+    # a method it does not know loses its file references only
+    assert _derivation_said("admin1", "Kyiv", "gazetteer alias (gazetteer.yaml admin1)", "admin1: Kiev") == "region Kyiv (from the gazetteer: Kiev)"

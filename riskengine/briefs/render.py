@@ -250,6 +250,7 @@ class DerivedValue(_Ctx):
     value: str = Field(description="The value, as shown")
     method: str = Field(description="How it was derived")
     evidence: str = Field(description="What it was derived from")
+    said: str = Field(description="The same as a reader reads it: field in words, the value, and how, with no file or pattern names")
 
 
 class DriverEvent(_Ctx):
@@ -1145,10 +1146,38 @@ def _fired_rules(event_id: str, contributions: Sequence[Contribution]) -> list[F
 CONTEXT_FIELDS = frozenset({"distance_to_nato_km", "distance_from_border_km", "distance_from_front_km"})
 
 
+# How a value was derived, in a reader's words: the method names a pattern file or entry
+# ("notes word target_categories", "actor side (actors.yaml sides[8])"), which the JSON keeps.
+_DERIVATION_WORDS = (
+    ("notes word", "a word in the notes"),
+    ("notes pattern figures", "a figure in the notes"),
+    ("notes pattern", "a phrase in the notes"),
+    ("notes name", "a name in the notes"),
+    ("actor side", "the side of {actor}"),
+    ("actor type", "the type of {actor}"),
+    ("gazetteer", "the gazetteer"),
+)
+_EVIDENCE_FIELD = re.compile(r"^(notes|actor1|actor2|admin1|location|latitude/longitude)(?::\s*| vs )")
+_EVIDENCE_WORDS = {"notes": "the notes", "actor1": "the first actor", "actor2": "the second actor"}
+_FIELD_WORDS = {"tags": "tag", "admin1": "region"}
+
+
+def _derivation_said(field: str, value: str, method: str, evidence: str) -> str:
+    """'target_category commercial (notes word target_categories; from notes: ...shops looted...)'
+    as 'target category commercial (from a word in the notes: ...shops looted...)' (read on real
+    Sudan, Myanmar and Afghanistan exports, where every driver carried 'actors.yaml sides[8]')."""
+    how = next((said for start, said in _DERIVATION_WORDS if method.startswith(start)), re.sub(r"\s*\([^()]*\)", "", method).replace("_", " "))
+    source = _EVIDENCE_FIELD.match(evidence)
+    where = _EVIDENCE_WORDS.get(source.group(1), "") if source else ""
+    quoted = evidence[source.end() :] if source else evidence
+    how = how.format(actor=where or "the actor") if "{actor}" in how else how if not where or where in how else f"{how}, {where}"
+    return f"{_FIELD_WORDS.get(field, field.replace('_', ' '))} {value} (from {how}: {quoted})"
+
+
 def _shown_derived(event: Event, rules: Sequence[FiredRule], fields_read: Mapping[str, frozenset[str]] | None) -> list[DerivedValue]:
     read = set().union(*(fields_read.get(r.rule_id, frozenset()) for r in rules)) if fields_read is not None else None
     return [
-        DerivedValue(field=d.field, value=str(d.value), method=d.method, evidence=d.evidence)
+        DerivedValue(field=d.field, value=str(d.value), method=d.method, evidence=d.evidence, said=_derivation_said(d.field, str(d.value), d.method, d.evidence))
         for d in event.derived
         if read is None or d.field not in CONTEXT_FIELDS or d.field in read
     ]
