@@ -730,3 +730,10 @@ def test_a_derived_value_is_said_without_pattern_or_file_names() -> None:
     assert _derivation_said("tags", "fires", "notes word tags.fires", "notes: ...set fire to the truck") == "tag fires (from a word in the notes: ...set fire to the truck)"
     # a method it does not know loses its file references only
     assert _derivation_said("admin1", "Kyiv", "gazetteer alias (gazetteer.yaml admin1)", "admin1: Kiev") == "region Kyiv (from the gazetteer: Kiev)"
+
+
+def test_the_watchlist_names_the_class_a_score_is_close_to(markdown: dict[str, str]) -> None:
+    # "overall at 1.87 (very low) is 0.13 below low (2.0)" (a real Mali export, 2018-W30) read as a
+    # score below a low, not below the class
+    assert "- overall at 5.73 (medium) is 0.27 below the high class (6.0)\n" in markdown["analyst"]
+    assert not re.search(r"below (very )?(low|medium|high) \(", "".join(markdown.values()))
