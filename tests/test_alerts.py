@@ -502,11 +502,14 @@ def test_the_brief_and_the_cli_say_a_rule_that_fired_several_times_once(events: 
     report = report.model_copy(update={"stakeholders": [changed if s is ngo else s for s in report.stakeholders]})
     context = build_context(report, "ngo", events)
     md = render_brief(context, "md")
-    assert "Driven most by Civilians killed (7 %, 2 firings: 5 % 7711RTA; 2 % 7745RTA); People killed in political violence (3 %, 7711RTA)." in md
+    assert "Driven most by Civilians killed (7 %, 2 firings: 5 % 7711RTA; 2 % 7745RTA); People killed in political violence (3 %, 7711RTA): the largest of 15 firings." in md
     line = next(x for x in md.splitlines() if "Driven most by Civilians" in x)
     assert line.count("Civilians killed") == 1
     html = render_brief(context, "html")
-    assert "Civilians killed (7&nbsp;%, 2 firings: 5&nbsp;% 7711RTA; 2&nbsp;% 7745RTA); People killed in political violence (3&nbsp;%, 7711RTA)." in html
+    assert "Civilians killed (7&nbsp;%, 2 firings: 5&nbsp;% 7711RTA; 2&nbsp;% 7745RTA); People killed in political violence (3&nbsp;%, 7711RTA): the largest of 15 firings." in html
+    # how many firings the drivers were chosen from (a real Afghanistan export: 'Driven most by ... (9 %, ...)'
+    # said nothing of the 91 % from the 251 other firings; now ': the largest of 254 firings')
+    assert [a.raising_firings for a in context.alerts.raised] == [15, 13] if context.alerts else False
     # the JSON keeps every firing as it was, and the grouping beside it
     data = json.loads(render_brief(context, "json"))["alerts"]["raised"][0]
     assert [d["rule_id"] for d in data["drivers"]] == ["ngo-civilian-deaths", "ngo-deadly-violence", "ngo-civilian-deaths"]

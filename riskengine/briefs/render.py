@@ -56,7 +56,7 @@ from riskengine.core.resources import default_templates_dir
 from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
 from riskengine.core.text import neutralise
 from riskengine.core.windows import Window
-from riskengine.scoring.alerts import drivers_by_rule
+from riskengine.scoring.alerts import OVERALL, drivers_by_rule
 from riskengine.scoring.calibration import ICD203_BANDS, MIN_CASES, MIN_WEEKS, WINDOW_WEEKS, History, Likelihood, Table, is_iso_week, profile_of, table_at
 from riskengine.scoring.scores import CLASSES, AlertDriver, Contribution, ScoreReport, StakeholderScore, added_in_order, classify, exact_sum
 
@@ -458,6 +458,7 @@ class AlertItem(_Ctx):
     highest_in_weeks: int | None = Field(description="N when the score is the highest in N weeks, or null")
     drivers: list[AlertDriverRow] = Field(description="The firings that drove the score most, heaviest first")
     driver_rules: list[AlertDriverRule] = Field(description="The same firings by rule, a rule once however often it fired, the largest share first")
+    raising_firings: int = Field(description="How many firings raised the alerting score this week; the drivers are the largest of them")
 
 
 class AlertSection(_Ctx):
@@ -478,6 +479,12 @@ def _driver_rule(firings: Sequence[AlertDriver]) -> AlertDriverRule:
         share_percent=sum(percents),
         firings=[AlertDriverFiring(share_percent=p, event_ids=list(d.event_ids)) for p, d in zip(percents, firings, strict=True)],
     )
+
+
+def _raising_firings(s: StakeholderScore, subject: str) -> int:
+    # the firings alert_drivers ranks: those adding to the subject (overall: to a weighted dimension)
+    weighed = {d.dimension for d in s.dimensions if d.weight > 0} if subject == OVERALL else {subject}
+    return sum(1 for c in s.contributions if c.weighted_points > 0 and c.dimension in weighed)
 
 
 def _alerts(s: StakeholderScore) -> AlertSection | None:
@@ -510,6 +517,7 @@ def _alerts(s: StakeholderScore) -> AlertSection | None:
                     for d in a.drivers
                 ],
                 driver_rules=[_driver_rule(group) for group in drivers_by_rule(a.drivers)],
+                raising_firings=_raising_firings(s, a.subject),
             )
             for a in s.alerts.raised
         ],
