@@ -722,7 +722,7 @@ def test_a_derived_value_is_said_without_pattern_or_file_names() -> None:
     from riskengine.briefs.render import _derivation_said
 
     assert _derivation_said("target_side", "Myanmar", "actor side (actors.yaml sides[8])", "actor2: Military Forces of Myanmar (2021-)") == (
-        "target side Myanmar (from the side of the second actor: Military Forces of Myanmar (2021-))"
+        "target side Myanmar (from the side of the second actor: the military forces of Myanmar)"
     )
     assert _derivation_said("target_category", "commercial", "notes word target_categories", "notes: ...Shops in Souk Jou were also looted...") == (
         "target category commercial (from a word in the notes: ...Shops in Souk Jou were also looted...)"

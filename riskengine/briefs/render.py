@@ -1178,6 +1178,8 @@ def _derivation_said(field: str, value: str, method: str, evidence: str) -> str:
     source = _EVIDENCE_FIELD.match(evidence)
     where = _EVIDENCE_WORDS.get(source.group(1), "") if source else ""
     quoted = evidence[source.end() :] if source else evidence
+    if source and source.group(1).startswith("actor"):  # "Military Forces of Afghanistan (2014-)": a name, said as prose
+        quoted = display_name(quoted)
     how = how.format(actor=where or "the actor") if "{actor}" in how else how if not where or where in how else f"{how}, {where}"
     return f"{_FIELD_WORDS.get(field, field.replace('_', ' '))} {value} (from {how}: {quoted})"
 
