@@ -69,7 +69,7 @@ class _Ctx(BaseModel):
 
 
 class MapPlace(_Ctx):
-    name: str = Field(description="Location, else first administrative division, else country code")
+    name: str = Field(description="Location, else first administrative division, else coordinates (40.21°N 46.84°E), else country code")
     country: str = Field(description="ISO 3166-1 alpha-3")
     latitude: float = Field(description="Latitude, 4 decimals")
     longitude: float = Field(description="Longitude, 4 decimals")
@@ -486,7 +486,9 @@ def build_event_map(
     for rank, (lat, lon, ids, total, dimension) in enumerate(drawn):
         x, y = projection.xy(lon, lat)
         r = radius(total)
-        labelled = rank < MAX_LABELS and _free_label(x, y, r, _label_text(events[ids[0]], len(ids)), taken, MAP_WIDTH)
+        # a place with no name is not labelled: its coordinates are where the circle already is
+        named = bool(events[ids[0]].location or events[ids[0]].admin1)
+        labelled = named and rank < MAX_LABELS and _free_label(x, y, r, _label_text(events[ids[0]], len(ids)), taken, MAP_WIDTH)
         places.append(
             MapPlace(
                 name=_place_name(events[ids[0]]),
