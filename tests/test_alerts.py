@@ -73,6 +73,20 @@ def test_a_score_crossing_into_a_higher_class_alerts_with_the_week_before() -> N
     assert alert.headline == "Overall score rose into medium: 4.50, from 1.20 (very low) in 2024-W02."
 
 
+def test_a_crossing_where_the_record_starts_says_so() -> None:
+    # a real Afghanistan export begins on 2020-03-01, the last day of 2020-W09: every score "rose"
+    # in 2020-W10 from that one day ("Overall score rose into medium: 5.52, from 0.32 (very low)")
+    (alert,) = last_week(series([0.3, 5.5]), rules())
+    assert alert.headline == "Overall score rose into medium: 5.50, from 0.30 (very low) in 2024-W01; the events read begin in 2024-W01, so the rise may be the record starting."
+    (alert,) = last_week(series([0.0, 0.3, 5.5], events=[0, 1, 1]), rules())
+    assert alert.headline.endswith("; the events read begin in 2024-W02, so the rise may be the record starting.")
+    (alert,) = last_week(series([0.0, 5.5], events=[0, 1]), rules())
+    assert alert.headline.endswith("; the events read begin this week, so the rise may be the record starting.")
+    # a week of events before the one before: the record did not start there
+    (alert,) = last_week(series([1.0, 0.3, 5.5], events=[1, 1, 1]), rules())
+    assert alert.headline == "Overall score rose into medium: 5.50, from 0.30 (very low) in 2024-W02."
+
+
 def test_a_dimension_crossing_names_the_dimension_in_its_id() -> None:
     weeks = series([1.0, 1.0], dims={"security": [3.0, 6.5], "economic": [1.0, 1.0]})
     (alert,) = last_week(weeks, rules(), subjects=[OVERALL, "economic", "security"])
@@ -452,3 +466,54 @@ def test_a_brief_of_a_window_that_is_not_a_week_shows_no_alert_line(events: list
     assert context.alerts is None
     for fmt in ("md", "html"):
         assert "lerts" not in render_brief(context, fmt).split("Bottom line up front")[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# A rule that drove the score more than once is said once
+
+
+def _driver(rule_id: str, title: str, share: float, event_ids: tuple[str, ...]) -> AlertDriver:
+    return AlertDriver(rule_id, title, "humanitarian", share * 10, share, event_ids, "000 S", "rules/ngo.yaml", 1)
+
+
+# Seen on a real 2016 Africa export (2016-W25, NGO): "Driven most by Civilians killed (5 %, 7711RTA);
+# People killed in political violence (3 %, 7711RTA); Civilians killed (2 %, 7745RTA)."
+REPEATED = (
+    _driver("ngo-civilian-deaths", "Civilians killed", 0.05, ("7711RTA",)),
+    _driver("ngo-deadly-violence", "People killed in political violence", 0.03, ("7711RTA",)),
+    _driver("ngo-civilian-deaths", "Civilians killed", 0.02, ("7745RTA",)),
+)
+
+
+def test_drivers_by_rule_name_a_rule_once_with_its_firings_largest_share_first() -> None:
+    grouped = alerts.drivers_by_rule(REPEATED)
+    assert [[d.event_ids[0] for d in g] for g in grouped] == [["7711RTA", "7745RTA"], ["7711RTA"]]
+    # a rule whose firings together weigh more comes first, even after a heavier single firing
+    later = (_driver("a", "A", 0.04, ("E1",)), _driver("b", "B", 0.03, ("E2",)), _driver("b", "B", 0.03, ("E3",)))
+    assert [g[0].rule_id for g in alerts.drivers_by_rule(later)] == ["b", "a"]
+
+
+def test_the_brief_and_the_cli_say_a_rule_that_fired_several_times_once(events: list) -> None:
+    report = api.score(events, window="2025-W27", now=NOW)
+    ngo = next(s for s in report.stakeholders if s.stakeholder == "ngo")
+    assert ngo.alerts is not None
+    raised = [dataclasses.replace(ngo.alerts.raised[0], drivers=REPEATED), *ngo.alerts.raised[1:]]
+    changed = ngo.model_copy(update={"alerts": ngo.alerts.model_copy(update={"raised": raised})})
+    report = report.model_copy(update={"stakeholders": [changed if s is ngo else s for s in report.stakeholders]})
+    context = build_context(report, "ngo", events)
+    md = render_brief(context, "md")
+    assert "Driven most by Civilians killed (7 %, 2 firings: 5 % 7711RTA; 2 % 7745RTA); People killed in political violence (3 %, 7711RTA): the largest of 15 firings." in md
+    line = next(x for x in md.splitlines() if "Driven most by Civilians" in x)
+    assert line.count("Civilians killed") == 1
+    html = render_brief(context, "html")
+    assert "Civilians killed (7&nbsp;%, 2 firings: 5&nbsp;% 7711RTA; 2&nbsp;% 7745RTA); People killed in political violence (3&nbsp;%, 7711RTA): the largest of 15 firings." in html
+    # how many firings the drivers were chosen from (a real Afghanistan export: 'Driven most by ... (9 %, ...)'
+    # said nothing of the 91 % from the 251 other firings; now ': the largest of 254 firings')
+    assert [a.raising_firings for a in context.alerts.raised] == [15, 13] if context.alerts else False
+    # the JSON keeps every firing as it was, and the grouping beside it
+    data = json.loads(render_brief(context, "json"))["alerts"]["raised"][0]
+    assert [d["rule_id"] for d in data["drivers"]] == ["ngo-civilian-deaths", "ngo-deadly-violence", "ngo-civilian-deaths"]
+    assert [(r["rule_id"], r["share_percent"], len(r["firings"])) for r in data["driver_rules"]] == [("ngo-civilian-deaths", 7, 2), ("ngo-deadly-violence", 3, 1)]
+    check = alerts.AlertCheck(stakeholder="ngo", title="NGO", floor=4.0, floor_class="medium", peak_weeks=52, cooldown_weeks=26, raised=1)
+    text = render_md(alerts.AlertsReport(week="2025-W27", previous_week="2025-W26", rule_pack="abc", checked=[check], alerts=[raised[0]]))
+    assert "`ngo-civilian-deaths` Civilians killed (humanitarian, 7 %, 2 firings: 5 % 7711RTA; 2 % 7745RTA); `ngo-deadly-violence`" in text

@@ -20,6 +20,9 @@ from test_briefs import PREVIOUS, STAKEHOLDERS, WEEK, contribution, make_event, 
 from riskengine.briefs.citations import SEED_DOCUMENTS, parse_rule_source, safe_link
 from riskengine.briefs.render import (
     BriefContext,
+    _as_prose,
+    _Evidence,
+    _per_event,
     build_context,
     disputed_figures,
     merge_action_texts,
@@ -154,7 +157,7 @@ def test_merge_action_texts() -> None:
             "35 people were hospitalised in Izhevsk: check that hospitals there have trauma supplies.",
             "14 people were hospitalised in Kyiv: check that hospitals there have trauma supplies.",
         ]
-    ) == "35 people were hospitalised in Izhevsk; 14 people were hospitalised in Kyiv: check that hospitals there have trauma supplies."
+    ) == "35 people were hospitalised in Izhevsk and 14 in Kyiv: check that hospitals there have trauma supplies."
     assert merge_action_texts(["Strikes (Izhevsk, then Kyiv).", "Strikes (Kyiv, then Izhevsk)."]) == (
         "Strikes (Izhevsk, then Kyiv). Also: Strikes (Kyiv, then Izhevsk)."
     )
@@ -202,7 +205,7 @@ def test_merge_action_texts() -> None:
     )
     groups = [(27, "India", "Pulwama"), (26, "India", "Bahraich"), (11, "Pakistan", "Lahore")]
     assert merge_action_texts([f"{n} armed groups fought in {c} in 30 days: map who holds {p}." for n, c, p in groups]) == (
-        "26 to 27 armed groups fought in India in 30 days; 11 armed groups fought in Pakistan in 30 days: map who holds Pulwama, Bahraich and Lahore."
+        "26 to 27 armed groups fought in India and 11 in Pakistan in 30 days: map who holds Pulwama, Bahraich and Lahore."
     )
     # Shared words end where the list starts, never inside a name or a bracket (a real Kenya
     # export, 2017-W32: "The police forces of Kenya attacked civilians at Nyalenda, attacked
@@ -225,13 +228,13 @@ def test_merge_action_texts() -> None:
         "A group attacked civilians at Kiambaa; the Mungiki Militia attacked civilians at Kiambu: track."
     )
     # counts of events are not a range: two attacks in one place are two figures
-    assert merge_action_texts([f"{n} killed in Lahore: check care." for n in (5, 3)]) == "5 killed in Lahore; 3 killed in Lahore: check care."
+    assert merge_action_texts([f"{n} killed in Lahore: check care." for n in (5, 3)]) == "5 and 3 killed in separate events in Lahore: check care."
     # a count the phrases share is said for each place: "4 killed in Kunyo Barrow and Shaw" reads as
     # 4 in all, and "1 killed in Omdurman; 1 killed in El Geneina; 1 killed in Katur" (a real Sudan
     # export, 2023-W06) as a list of sentences
     assert merge_action_texts([f"4 killed in {p}: check care." for p in ("Kunyo Barrow", "Shaw")]) == "4 killed in each of Kunyo Barrow and Shaw: check care."
     assert merge_action_texts([f"{n} killed in {p}: check care." for n, p in ((8, "Waqdariya"), (4, "Kunyo Barrow"), (4, "Shaw"))]) == (
-        "8 killed in Waqdariya; 4 killed in each of Kunyo Barrow and Shaw: check care."
+        "8 killed in Waqdariya; 4 in each of Kunyo Barrow and Shaw: check care."
     )
     assert merge_action_texts([f"1 killed in {p} ({k}): care." for p, k in (("Omdurman", "excessive force"), ("Katur", "attack"), ("Nertiti", "attack"))]) == (
         "1 killed in each of Omdurman (excessive force), Katur (attack) and Nertiti (attack): care."
@@ -244,6 +247,82 @@ def test_merge_action_texts() -> None:
     assert merge_action_texts([f"Armed clash near {p}: x." for p in ("Guldo", "Nyala")]) == "Armed clashes near Guldo and Nyala: x."
     assert merge_action_texts([f"Air/drone strike at {p}: x." for p in ("Izhevsk", "Kyiv")]) == "Air/drone strikes at Izhevsk and Kyiv: x."
     assert merge_action_texts([f"Rioting in {p}: x." for p in ("Agabar", "Carmo")]) == "Rioting in Agabar and Carmo: x."
+
+
+def test_merged_actions_say_what_they_count_once_and_never_split_a_place_from_its_count() -> None:
+    """Read on real 2016 Africa, Afghanistan (2020-W10) and Caucasus (2020-W42) exports."""
+    # "60 killed in Ogigo (attack); 58 killed in QaSr al Qarahbull (armed clash); ...; and 27 more":
+    # the counted words once, and what is left over named, not a number to add to the last count
+    killed = [(60, "Ogigo", "attack"), (58, "QaSr al Qarahbull", "armed clash"), (48, "Sirte", "government regains territory"), (15, "Doro Naira", "remote violence"),
+              (14, "Sirte", "armed clash"), (10, "Igbo-Lomi", "attack"), (9, "Ugba", "attack")]  # fmt: skip
+    assert merge_action_texts([f"{n} killed in {p} ({k}): check care." for n, p, k in killed]) == (
+        "60 killed in Ogigo (attack), 58 in QaSr al Qarahbull (armed clash), 48 in Sirte (government regains territory), 15 in Doro Naira (remote violence), "
+        "14 in Sirte (armed clash) and 2 more events: check care."
+    )
+    # "8 to 16 armed groups fought in Libya in 30 days; 5 to 6 armed groups fought in Nigeria in 30 days"
+    fought = [(16, "Libya"), (8, "Libya"), (6, "Nigeria"), (5, "Nigeria")]
+    assert merge_action_texts([f"{n} armed groups fought in {c} in 30 days: map them." for n, c in fought]) == (
+        "8 to 16 armed groups fought in Libya and 5 to 6 in Nigeria in 30 days: map them."
+    )
+    countries = ["Somalia", "Sudan", "Chad", "Mali", "Niger", "Benin", "Togo"]
+    assert merge_action_texts([f"{n} armed groups fought in {c} in 30 days: map them." for n, c in zip(range(17, 10, -1), countries, strict=True)]) == (
+        "17 armed groups fought in Somalia, 16 in Sudan, 15 in Chad, 14 in Mali, 13 in Niger and 2 more places in 30 days: map them."
+    )
+    # counts at one place said together ("416 killed in Azerbaijan (battles), 291 in Azerbaijan (battles), ...", a real Caucasus export)
+    assert merge_action_texts([f"{n} killed in Azerbaijan (battles): x." for n in (416, 291, 273, 247, 104, 90, 80)]) == (
+        "416, 291, 273, 247 and 104 killed in separate events in Azerbaijan (battles); and 2 more events: x."
+    )
+    assert merge_action_texts([f"{n} killed in {p} (armed clash): x." for n, p in ((31, "Beroroha"), (22, "Wau"), (21, "Wau"), (16, "Heliwa"))]) == (
+        "31 killed in Beroroha (armed clash); 22 and 21 in separate events in Wau (armed clash); 16 in Heliwa (armed clash): x."
+    )
+    # "60 people were injured in Zlitan; 40 people were injured in Al Qawarishah"; singular and plural count alike
+    assert merge_action_texts([f"{n} people were injured in {p}: give first aid." for n, p in ((60, "Zlitan"), (40, "Al Qawarishah"))]) == (
+        "60 people were injured in Zlitan and 40 in Al Qawarishah: give first aid."
+    )
+    civilians = [(3, "civilians", "Nadir Shah Kot"), (2, "civilians", "Delak"), (2, "civilians", "Qalat"), (1, "civilian", "Obe")]
+    assert merge_action_texts([f"{n} {w} killed in {p}: document." for n, w, p in civilians]) == "3 civilians killed in Nadir Shah Kot; 2 in each of Delak and Qalat; 1 in Obe: document."
+    # different things counted stay whole
+    assert merge_action_texts(["3 killed in Obe: x.", "2 injured in Qalat: x."]) == "3 killed in Obe; 2 injured in Qalat: x."
+    # "Review shelter procedures ... for staff in Doro Naira: 15 and Ganfouda: 10 people were killed in one attack."
+    # ... said as the places once, each count with its place (it had read as two whole sentences after "Also:")
+    shelter = [(15, "Doro Naira"), (10, "Ganfouda")]
+    assert merge_action_texts([f"Review shelter procedures for staff in {p}: {n} people were killed in one attack." for n, p in shelter]) == (
+        "Review shelter procedures for staff in Doro Naira and Ganfouda: 15 people were killed in one attack in Doro Naira and 10 in one attack in Ganfouda."
+    )
+    unsaid = merge_action_texts([f"Review shelter procedures for staff in {p}: {w} were killed." for w, p in (("many", "Doro Naira"), ("some", "Ganfouda"))])
+    assert "Naira: many and" not in unsaid and "Doro Naira: many were killed." in unsaid and "Ganfouda: some were killed." in unsaid
+    # clauses after shared words are not a list of names ("an unidentified armed group in Sudan
+    # attacked civilians at Thur and South Sudan attacked civilians at Ngong")
+    attackers = ["An unidentified armed group in Sudan", "An unidentified armed group in South Sudan", "Al Shabaab"]
+    assert merge_action_texts([f"{a} attacked civilians at {p}: track it." for a, p in zip(attackers, ("Thur", "Ngong", "Heliwa"), strict=True)]) == (
+        "An unidentified armed group in Sudan attacked civilians at Thur; an unidentified armed group in South Sudan attacked civilians at Ngong; "
+        "Al Shabaab attacked civilians at Heliwa: track it."
+    )
+    # an event type that began a firing's sentence is lower case inside the list, acronyms kept
+    # ("Remote violence at Doro Naira; Air/drone strikes at Ganfouda and Sirte; Remote explosive/landmine/IED at Benghazi")
+    weapons = ["Remote violence at Doro Naira", "Air/drone strike at Ganfouda", "Air/drone strike at Sirte", "Remote explosive/landmine/IED at Benghazi"]
+    assert merge_action_texts([f"{w}: track the weapons." for w in weapons]) == (
+        "Remote violence at Doro Naira; air/drone strikes at Ganfouda and Sirte; remote explosive/landmine/IED at Benghazi: track the weapons."
+    )
+    # a generic group that began a firing's sentence is lower case inside the list ("...; Protesters in Nigeria attacked civilians at Aba")
+    groups = ["Boko Haram attacked civilians at Dikwa", "Protesters in Nigeria attacked civilians at Aba", "Rioters in Nigeria attacked civilians at Abi"]
+    assert merge_action_texts([f"{g}: track it." for g in groups]) == (
+        "Boko Haram attacked civilians at Dikwa; protesters in Nigeria attacked civilians at Aba; rioters in Nigeria attacked civilians at Abi: track it."
+    )
+    # places a bracket describes alike are named together before it (a real Sudan export, 2021-W46:
+    # "Fighting at Bara (a Dar Hamid ... against a Katoul ...), Sodari (a Dar Hamid ... against a Katoul ...), ...")
+    hamid, rizeigat = "(a Dar Hamid militia against a Katoul militia in Sudan)", "(a Rizeigat militia against a Misseriya militia in Sudan)"
+    fights = [("Bara", hamid), ("Sodari", hamid), ("Jebel Moon", rizeigat), ("Dar Marra", rizeigat), ("Wau", "(the army against the Islamic State (Tripoli))")]
+    assert merge_action_texts([f"Fighting at {p} {b}: track it." for p, b in fights]) == (
+        f"Fighting at Bara and Sodari {hamid}; Jebel Moon and Dar Marra {rizeigat}; Wau (the army against the Islamic State (Tripoli)): track it."
+    )
+    # a fact with a colon of its own still shares the advice (45 "Fighting at ..." firings had
+    # printed as sentences after "Also:" when one actor was "SPLA/M-In Opposition: ...")
+    sides = [("Rupchai", "the army against SPLA/M-In Opposition: Sudanese People's Liberation Army"), ("Wau", "the army against a militia"), ("Tur", "a militia against the army")]
+    assert merge_action_texts([f"Fighting at {p} ({s}): track where the clashes move." for p, s in sides]) == (
+        "Fighting at Rupchai (the army against SPLA/M-In Opposition: Sudanese People's Liberation Army), Wau (the army against a militia) and Tur (a militia against the army): "
+        "track where the clashes move."
+    )
 
 
 def test_an_action_from_several_firings_names_each_largest_first_not_by_source_weight() -> None:
@@ -263,20 +342,20 @@ def test_an_action_from_several_firings_names_each_largest_first_not_by_source_w
     report = scored(events, current, weights={"humanitarian": 1.0}, saturation=5.0, regions=["UKR", "RUS"])
     context = build_context(report, "ngo", events)
     (action,) = context.actions
-    assert action.text == f"35 people were hospitalised in Izhevsk; 14 people were hospitalised in Kyiv: {advice}"
+    assert action.text == f"35 people were hospitalised in Izhevsk and 14 in Kyiv: {advice}"
     assert [(p.place, p.event_ids) for p in action.parts] == [("Izhevsk", ["RUS1"]), ("Kyiv", ["UKR1"])]
     text = render_brief(context, "md")
-    assert f"1. 35 people were hospitalised in Izhevsk; 14 people were hospitalised in Kyiv: {advice}\n" in text
+    assert f"1. 35 people were hospitalised in Izhevsk and 14 in Kyiv: {advice}\n" in text
     assert "   - Built from 2 firings, largest first: Izhevsk (RUS1); Kyiv (UKR1).\n" in text
 
 
 def test_sample_multi_firing_actions_say_so(briefs: dict[str, BriefContext]) -> None:
     investor = {a.rules[0].rule_id: a for a in briefs["investor"].actions}
     assert investor["inv-deadly-violence"].text == (
-        "3 killed in Izhevsk; 1 killed in Kyiv: check duty of care for staff and contractors and the security of sites nearby."
+        "3 killed in Izhevsk and 1 in Kyiv: check duty of care for staff and contractors and the security of sites nearby."
     )
     government = {a.rules[0].rule_id: a for a in briefs["government"].actions}
-    assert government["gov-deadly-violence"].text.startswith("3 killed in Izhevsk (air/drone strike); 1 killed in Kyiv (air/drone strike): ")
+    assert government["gov-deadly-violence"].text.startswith("3 killed in Izhevsk (air/drone strike) and 1 in Kyiv (air/drone strike): ")
 
 
 def test_actions_outside_the_regions_of_interest_are_listed_apart_not_dropped(
@@ -520,7 +599,7 @@ def test_a_rule_firing_thousands_of_times_names_a_few_and_counts_the_rest() -> N
     ]
     context = build_context(scored(events, current, weights={"humanitarian": 1.0}, saturation=5.0, regions=["UKR"]), "ngo", events)
     (action,) = context.actions
-    assert action.text == "30 killed in Town 29; 29 killed in Town 28; 28 killed in Town 27; 27 killed in Town 26; 26 killed in Town 25; and 25 more: check casualty care."
+    assert action.text == "30 killed in Town 29, 29 in Town 28, 28 in Town 27, 27 in Town 26, 26 in Town 25 and 25 more events: check casualty care."
     assert (len(action.parts), action.more_parts, action.firings, len(action.event_ids)) == (10, 20, 30, 30)
     assert "Built from 30 firings, largest first: Town 29 (K29); " in render_brief(context, "md")
     assert "; and 20 more.\n" in render_brief(context, "md")
@@ -586,3 +665,92 @@ def test_scoring_files_says_which_fields_each_rule_reads() -> None:
     scored_files = api.score_files(stakeholders=["government"])
     assert "distance_to_nato_km" in scored_files.fields_read["gov-strike-near-nato"]
     assert "distance_to_nato_km" not in scored_files.fields_read["gov-deadly-violence"]
+
+
+def test_a_firing_text_reads_as_prose_about_its_events() -> None:
+    """Read on real Myanmar (2021-W36), Mali (2018-W30) and Caucasus (2020-W42) exports."""
+    ied = make_event("MMR1", dt.date(2021, 9, 6), country="MMR", location="Shwe Hlan", sub_event_type="Remote explosive/landmine/IED")
+    # a rule lower-cases the event type: "10 killed in Shwe Hlan (remote explosive/landmine/ied)"
+    assert _as_prose("10 killed in Shwe Hlan (remote explosive/landmine/ied): advise.", [ied]) == "10 killed in Shwe Hlan (remote explosive/landmine/IED): advise."
+    # an export of coordinates names no place: the country stands in, "in" it, not "at" it
+    bare = make_event("AZE1", dt.date(2020, 10, 12), country="AZE", event_type="Battles")
+    assert _as_prose("Fighting at Azerbaijan (unnamed forces): track.", [bare]) == "Fighting in Azerbaijan (unnamed forces): track."
+    car = make_event("CAF1", dt.date(2020, 10, 12), country="CAF", event_type="Battles")
+    assert _as_prose("An armed actor attacked civilians at the Central African Republic: track.", [car]) == "An armed actor attacked civilians in the Central African Republic: track."
+    named = make_event("AZE2", dt.date(2020, 10, 12), country="AZE", location="Tartar", event_type="Battles")
+    # a place the event does not have, printed "unknown" by the sandbox ("duty of care for staff in unknown")
+    assert _as_prose("Review shelter procedures for staff in unknown: 14 people were killed.", [bare]) == "Review shelter procedures for staff in Azerbaijan: 14 people were killed."
+    # figures with thousands separators, years as they are ("The 30-day death toll in Azerbaijan (3481) is the highest in 1022 days")
+    assert _as_prose("The 30-day death toll in Azerbaijan (3481) is the highest in 1022 days since 2017: look.", [named]) == (
+        "The 30-day death toll in Azerbaijan (3,481) is the highest in 1,022 days since 2017: look."
+    )
+    # both sides in one country say it once (a real Sudan export)
+    assert _as_prose("Fighting at Bara (a Dar Hamid militia in Sudan against a Katoul militia in Sudan): track.", [named]) == (
+        "Fighting at Bara (a Dar Hamid militia against a Katoul militia in Sudan): track."
+    )
+    assert _as_prose("Fighting at Wau (a militia in Sudan against a militia in South Sudan): track.", [named]) == "Fighting at Wau (a militia in Sudan against a militia in South Sudan): track."
+    # a named place keeps its "at", and text about other words is left as it is
+    assert _as_prose("Fighting at Tartar (unnamed forces): track at Azerbaijan's border.", [named]) == "Fighting at Tartar (unnamed forces): track at Azerbaijan's border."
+
+
+@pytest.mark.parametrize(("corroborated", "said"), [(0, "19 events, none of them corroborated"), (19, "19 events, all of them corroborated"), (4, "19 events, 4 of them corroborated")])
+def test_corroboration_says_none_and_all_in_words(corroborated: int, said: str) -> None:
+    # read on a real Caucasus export (2020-W42): "it rests on 19 events, 0 of them corroborated by independent sources"
+    evidence = _Evidence([], {})
+    evidence.events, evidence.corroborated, evidence.mean_weight = 19, corroborated, 0.4
+    assert f"it rests on {said} by independent sources" in evidence.statement()
+
+
+def test_an_event_with_no_place_name_is_placed_by_its_coordinates() -> None:
+    # a real Caucasus export of coordinates only: "2020-10-17, AZE: Battles; 247 killed" and, on the
+    # map's list, "AZE (AZE): 12.80 weighted points" five times over
+    from riskengine.briefs.map import _place_name
+    from riskengine.briefs.render import _place
+
+    bare = make_event("AZE1", dt.date(2020, 10, 17), country="AZE", event_type="Battles", latitude=40.2089, longitude=46.8421)
+    assert _place(bare) == "40.21°N 46.84°E (AZE)" and _place_name(bare) == "40.21°N 46.84°E"
+    south_west = make_event("BRA1", dt.date(2020, 10, 17), country="BRA", latitude=-22.9, longitude=-43.2)
+    assert _place(south_west) == "22.90°S 43.20°W (BRA)"
+    assert _place(make_event("AZE2", dt.date(2020, 10, 17), country="AZE")) == "AZE"  # nothing better to say
+    assert _place(make_event("AZE3", dt.date(2020, 10, 17), country="AZE", location="Tartar", latitude=40.3, longitude=46.9)) == "Tartar (AZE)"
+
+
+
+def test_a_derived_value_is_said_without_pattern_or_file_names() -> None:
+    # read on real Sudan, Myanmar and Afghanistan exports: "target\\_side Myanmar (actor side
+    # (actors.yaml sides\\[8\\]); from actor2: Military Forces of Myanmar (2021-))" under every driver
+    from riskengine.briefs.render import _derivation_said
+
+    assert _derivation_said("target_side", "Myanmar", "actor side (actors.yaml sides[8])", "actor2: Military Forces of Myanmar (2021-)") == (
+        "target side Myanmar (from the side of the second actor: the military forces of Myanmar)"
+    )
+    assert _derivation_said("target_category", "commercial", "notes word target_categories", "notes: ...Shops in Souk Jou were also looted...") == (
+        "target category commercial (from a word in the notes: ...Shops in Souk Jou were also looted...)"
+    )
+    assert _derivation_said("injured", "81", "notes pattern figures.injured", "notes: 81 were wounded") == "injured 81 (from a figure in the notes: 81 were wounded)"
+    assert _derivation_said("tags", "fires", "notes word tags.fires", "notes: ...set fire to the truck") == "tag fires (from a word in the notes: ...set fire to the truck)"
+    # a method it does not know loses its file references only
+    assert _derivation_said("admin1", "Kyiv", "gazetteer alias (gazetteer.yaml admin1)", "admin1: Kiev") == "region Kyiv (from the gazetteer: Kiev)"
+
+
+def test_the_watchlist_names_the_class_a_score_is_close_to(markdown: dict[str, str]) -> None:
+    # "overall at 1.87 (very low) is 0.13 below low (2.0)" (a real Mali export, 2018-W30) read as a
+    # score below a low, not below the class
+    assert "- overall at 5.73 (medium) is 0.27 below the high class (6.0)\n" in markdown["analyst"]
+    assert not re.search(r"below (very )?(low|medium|high) \(", "".join(markdown.values()))
+
+
+
+def test_a_count_one_text_gives_for_several_events_is_said_for_each() -> None:
+    # a real Afghanistan export, 2020-W10: two clashes in Kunduz with 15 killed each read
+    # "15 killed in Kunduz" (30 were killed); a Mali one, "1 killed in each of Dogofri and Pepa" (2 in Dogofri)
+    assert _per_event("15 killed in Kunduz (armed clash): update advice.", 2) == "15 killed in each of 2 events in Kunduz (armed clash): update advice."
+    assert _per_event("15 killed in Kunduz (armed clash): update advice.", 1) == "15 killed in Kunduz (armed clash): update advice."
+    # one count over a window, and text with no count, are the same whatever the events
+    assert _per_event("Violence has reached 12 regions of Afghanistan in 30 days: widen advice.", 3) == "Violence has reached 12 regions of Afghanistan in 30 days: widen advice."
+    assert _per_event("Civilians were attacked in Obe: review.", 3) == "Civilians were attacked in Obe: review."
+    texts = ["32 killed in Kabul (armed clash): x.", _per_event("15 killed in Kunduz (armed clash): x.", 2), "15 killed in Imam Sahib (armed clash): x.", "15 killed in Tarnak (attack): x."]
+    assert merge_action_texts(texts) == "32 killed in Kabul (armed clash); 15 in each of 2 events in Kunduz (armed clash); 15 in each of Imam Sahib (armed clash) and Tarnak (attack): x."
+    # what is left unnamed counts the events its phrases stand for
+    more = [f"{n} killed in T{n} (attack): x." for n in (40, 30, 20, 10, 9)] + [_per_event("8 killed in Obe (attack): x.", 3), "7 killed in Qalat (attack): x."]
+    assert merge_action_texts(more).endswith(" and 4 more events: x.")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from riskengine.briefs.lint import lint_brief
+from riskengine.briefs.render import leftover_placeholders
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 GOLDEN_BRIEFS = sorted(p for p in GOLDEN.iterdir() if p.suffix in (".md", ".html"))
@@ -34,6 +35,10 @@ def test_golden_briefs_pass_the_lint(path: Path) -> None:
         ("## A\n\nScore {{ score }}\n", [("placeholder", 3)]),
         ("## A\n\nThe score is None this week\n", [("placeholder", 3)]),
         ("## A\n\nNonetheless, all is well.\n", []),
+        ("## A\n\nThe score is nan this week\n", [("placeholder", 3)]),
+        ("## A\n\nFatalities: NaN\n", [("placeholder", 3)]),
+        # a place, not a missing value (a real Myanmar export, 2021-W36: --lint failed the NGO brief)
+        ("## A\n\n- Nan Hpe (MMR): 2.16 weighted points, mostly humanitarian\n", []),
     ],
 )
 def test_placeholders(text: str, expected: list[tuple[str, int]]) -> None:
@@ -81,3 +86,8 @@ def test_the_cli_fails_with_lint_and_says_where(tmp_path: Path, capsys: pytest.C
     assert "error: the brief lint found 2 problems" in err
     assert main(argv) == 0  # without --lint the findings are warnings
     assert main(["brief", "--week", "2025-W27", "--stakeholder", "ngo", "--format", "all", "--out", str(tmp_path / "clean"), "--lint"]) == 0
+
+
+def test_a_place_named_nan_is_no_missing_value() -> None:
+    assert leftover_placeholders("- Nan Hpe (MMR): 2.16 weighted points") == []
+    assert leftover_placeholders("fatalities nan") == ["nan"]

@@ -178,3 +178,12 @@ def test_a_template_asking_for_an_unknown_chart_gets_a_template_error(tmp_path: 
     (tmp_path / "analyst.html.j2").write_text('{{ trend_svg(trend_charts, "weather") }}', encoding="utf-8")
     with pytest.raises(TemplateError, match="weather"):
         render_brief(context, "html", tmp_path)
+
+
+def test_a_place_with_no_name_is_listed_by_its_coordinates_and_not_labelled() -> None:
+    # a real Caucasus export of coordinates only: places were listed as "AZE (AZE)" five times, and
+    # labelled on the map by coordinates that overlapped the circles of their neighbours
+    m = _map([_event("A", 39.3512, 46.9331, country="AZE", location=None), _event("B", 40.28, 44.5, country="ARM", location="Yerevan")], [3.0, 1.0])
+    unnamed = next(p for p in m.places if p.country == "AZE")
+    assert unnamed.name == "39.35°N 46.93°E" and not unnamed.labelled
+    assert next(p for p in m.places if p.country == "ARM").labelled

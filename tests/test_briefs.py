@@ -635,7 +635,8 @@ def test_cli_all_formats_and_stdout(tmp_path: Path, capsys: pytest.CaptureFixtur
     code, _, stderr = _run(capsys, "brief", "--week", "2025-W27", "--format", "all", "--out", str(tmp_path), "--now", NOW)
     assert code == 0, stderr
     assert len(list(tmp_path.iterdir())) == 12 + 12  # md, html, json and the md's three pictures
-    code, stdout, stderr = _run(capsys, "brief", "--week", "2025-W27", "--stakeholder", "ngo", "--format", "json", "--out", "-")
+    # "-o" as every other command takes it (a user typed "brief ... -o OUTDIR" and got a usage error)
+    code, stdout, stderr = _run(capsys, "brief", "--week", "2025-W27", "--stakeholder", "ngo", "--format", "json", "-o", "-")
     assert code == 0, stderr
     data = json.loads(stdout)
     assert data["stakeholder"] == "ngo" and data["method"]["generated_at"] == "not given"

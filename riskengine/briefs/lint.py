@@ -62,7 +62,7 @@ _PLACEHOLDERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("XXX", re.compile(r"\bXXX\b")),
     ("lorem ipsum", re.compile(r"\blorem ipsum\b", re.IGNORECASE)),
     ("None", re.compile(r"\bNone\b")),
-    ("nan", re.compile(r"\bnan\b", re.IGNORECASE)),
+    ("nan", re.compile(r"\b(?:nan|NaN|NAN)\b")),  # not "Nan": a place (Nan Hpe, Myanmar; Nan, Thailand)
     ("undefined", re.compile(r"\bundefined\b")),
 )
 _CONFIDENCE = re.compile(r"\bconfidence\b", re.IGNORECASE)

@@ -69,7 +69,7 @@ class _Ctx(BaseModel):
 
 
 class MapPlace(_Ctx):
-    name: str = Field(description="Location, else first administrative division, else country code")
+    name: str = Field(description="Location, else first administrative division, else coordinates (40.21°N 46.84°E), else country code")
     country: str = Field(description="ISO 3166-1 alpha-3")
     latitude: float = Field(description="Latitude, 4 decimals")
     longitude: float = Field(description="Longitude, 4 decimals")
@@ -350,8 +350,17 @@ def _nice(value: float, steps: Sequence[float] = (1, 2, 2.5, 5)) -> float:
     return float(max(s * power for s in steps if s * power <= value * (1 + 1e-9)))
 
 
+def coordinates(event: Event) -> str | None:
+    """Where an event with no place name is, as a reader can look it up: "40.21°N 46.84°E" (an
+    export of coordinates only named every place by its country code: "AZE (AZE)" five times)."""
+    if event.latitude is None or event.longitude is None:
+        return None
+    lat, lon = event.latitude, event.longitude
+    return f"{abs(lat):.2f}°{'N' if lat >= 0 else 'S'} {abs(lon):.2f}°{'E' if lon >= 0 else 'W'}"
+
+
 def _place_name(event: Event) -> str:
-    name = event.location or event.admin1 or event.country
+    name = event.location or event.admin1 or coordinates(event) or event.country
     name = " ".join(neutralise(name).split())
     return name if len(name) <= MAX_LABEL_CHARS else name[: MAX_LABEL_CHARS - 1] + "…"
 
@@ -477,7 +486,9 @@ def build_event_map(
     for rank, (lat, lon, ids, total, dimension) in enumerate(drawn):
         x, y = projection.xy(lon, lat)
         r = radius(total)
-        labelled = rank < MAX_LABELS and _free_label(x, y, r, _label_text(events[ids[0]], len(ids)), taken, MAP_WIDTH)
+        # a place with no name is not labelled: its coordinates are where the circle already is
+        named = bool(events[ids[0]].location or events[ids[0]].admin1)
+        labelled = named and rank < MAX_LABELS and _free_label(x, y, r, _label_text(events[ids[0]], len(ids)), taken, MAP_WIDTH)
         places.append(
             MapPlace(
                 name=_place_name(events[ids[0]]),

@@ -20,8 +20,8 @@ from riskengine.cli.common import (
     window_from,
 )
 from riskengine.core.fileio import write_atomic
-from riskengine.scoring.alerts import AlertCheck, AlertsReport, alerts_report
-from riskengine.scoring.scores import Alert
+from riskengine.scoring.alerts import AlertCheck, AlertsReport, alerts_report, drivers_by_rule
+from riskengine.scoring.scores import Alert, AlertDriver
 
 FORMATS = ("table", "json", "md")
 
@@ -67,12 +67,22 @@ def render_table(found: AlertsReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _md_driver_rule(firings: tuple[AlertDriver, ...]) -> str:
+    """One rule among an alert's drivers, once however often it fired: "`r` Title (dimension,
+    15 %: E1)", or with several firings "(dimension, 12 %, 3 firings: 4 % E1; 4 % E2; 4 % E3)"."""
+    first = firings[0]
+    total = _percent(sum(round(d.share * 100) for d in firings) / 100)
+    if len(firings) == 1:
+        said = f"{total}: {md_escape(', '.join(first.event_ids))}"
+    else:
+        said = f"{total}, {len(firings)} firings: " + "; ".join(f"{_percent(d.share)} {md_escape(', '.join(d.event_ids))}" for d in firings)
+    return f"`{first.rule_id}` {md_escape(first.rule_title)} ({first.dimension}, {said})"
+
+
 def _md_alert(a: Alert) -> list[str]:
     lines = [f"- **{md_escape(a.headline)}**"]
     if a.drivers:
-        shown = "; ".join(
-            f"`{d.rule_id}` {md_escape(d.rule_title)} ({d.dimension}, {_percent(d.share)}: {md_escape(', '.join(d.event_ids))})" for d in a.drivers
-        )
+        shown = "; ".join(_md_driver_rule(group) for group in drivers_by_rule(a.drivers))
         lines.append(f"  - Driven most by {shown}")
     lines.append(f"  - Alert `{a.id}`")
     return lines

@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default="md",
         help="md, html, json, all three, or pdf (printed from the HTML by headless Chromium) (default: %(default)s)",
     )
-    parser.add_argument("--out", metavar="DIR", default="briefs", help="folder for the briefs, '-' for standard output (default: %(default)s)")
+    parser.add_argument("-o", "--out", metavar="DIR", default="briefs", help="folder for the briefs, '-' for standard output (default: %(default)s)")
     parser.add_argument("--templates", metavar="DIR", help="templates that override the built-in ones of the same name")
     parser.add_argument(
         "--calibration", metavar="FILE",

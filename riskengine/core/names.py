@@ -26,8 +26,11 @@ from functools import lru_cache
 _YEARS = re.compile(r"\s*\(\s*(?:\d{4})?\s*-\s*(?:\d{4})?\s*\)\s*$")
 # "NATO: North Atlantic Treaty Organization": the full name reads in any sentence.
 # Acronyms are written as they are said: "JeM: Jaish-e-Mohammad", "SSA-S: Shan State Army-South".
-# ... or with a qualifier, "CPI (Maoist): Communist Party of India (Maoist)".
-_ACRONYM_FIRST = re.compile(r"^(?=[^:]*[A-Z][^:]*[A-Z])[A-Z][A-Za-z0-9&.-]{1,9}(?: \([A-Za-z-]+\))?:\s+(?=\S)")
+# ... or with a qualifier, "CPI (Maoist): Communist Party of India (Maoist)", with a slash or a
+# faction, "SPLA/M-In Opposition: Sudanese People's Liberation Army/Movement-In Opposition",
+# "SLM/A-Nur: ...", or a local name before its English one, "Ngan Net: Black Swan" (a real
+# 2016 Africa export and Myanmar's: the colon also split the action's fact from its advice).
+_ACRONYM_FIRST = re.compile(r"^(?=[^:]*[A-Z][^:]*[A-Z])[A-Za-z0-9][^:\s]*(?: [^:\s]+){0,5}:\s*(?=[A-Z0-9'‘’\"])")
 # State institutions as ACLED writes them, "Head of Country"; the head is a common noun in prose.
 _INSTITUTION = re.compile(
     r"^(Government|Military Forces|Police Forces|Armed Forces|Air Force|Navy|Army|Presidency|Parliament|Security Services?)"
@@ -47,12 +50,13 @@ _PLURAL_HEADS: dict[str, str] = {
     "security services": "security services",
 }
 # Generic groups ACLED files under a country in parentheses: "Protesters (Ukraine)".
-_GROUP = re.compile(
-    r"^(Protesters|Rioters|Civilians|Refugees/IDPs|Prisoners|Journalists|Students|Farmers|Teachers|Health Workers"
-    r"|Labou?r Group|Unidentified Armed Group|Unidentified Military Forces|Private Security Forces|Communal Militia"
-    r"|Pirates|Sole Perpetrator|Women|Lawyers|Fishers|Traders|Local Administrators|Unidentified Gang)"
-    r" \(([^()]+)\)$"
-)
+GENERIC_GROUPS: tuple[str, ...] = (
+    "Protesters", "Rioters", "Civilians", "Refugees/IDPs", "Prisoners", "Journalists", "Students", "Farmers", "Teachers",
+    "Health Workers", "Labour Group", "Labor Group", "Unidentified Armed Group", "Unidentified Military Forces",
+    "Private Security Forces", "Communal Militia", "Pirates", "Sole Perpetrator", "Women", "Lawyers", "Fishers", "Traders",
+    "Local Administrators", "Unidentified Gang",
+)  # fmt: skip
+_GROUP = re.compile(r"^(" + "|".join(re.escape(g) for g in GENERIC_GROUPS) + r") \(([^()]+)\)$")
 # ... and militias ACLED names by the community they draw on: "Darfur Communal Militia (Sudan)",
 # "Fulani Ethnic Militia (Nigeria)"; the community's name keeps its capitals.
 _COMMUNITY_MILITIA = re.compile(
@@ -101,7 +105,8 @@ def _takes_the(name: str) -> bool:
     if qualified and head.split() and head.split()[-1] in _THE_HEAD:
         return True
     words = re.sub(r"\s*\([^()]*\)$", "", name).split()  # "Agency of Russia (Rosaviatsia)": the alias is not the head
-    return bool(words) and words[-1].split("-")[0] in _THE_LAST  # "Shan State Army-South"
+    # "Shan State Army-South", "Sudan Liberation Movement/Army"
+    return bool(words) and re.split(r"/", words[-1])[-1].split("-")[0] in _THE_LAST
 
 
 # ... also inside a unit's name: "Military Forces of Somalia (2022-) Special Forces".
@@ -116,6 +121,14 @@ def _plain(name: str) -> str:
         rest = unit.group(2)  # "... in Somalia (2025-) (Uganda)": the contingent is already bracketed
         name = f"{unit.group(1)} {rest}" if rest.startswith("(") and rest.endswith(")") else f"{unit.group(1)} ({rest})"
     return _ACRONYM_FIRST.sub("", name)
+
+
+def _country(name: str) -> str:
+    # The country after "of" or "in" takes its own article: ACLED writes "Government of United
+    # States", "Military Forces of Democratic Republic of Congo", "(Central African Republic)".
+    # A unit in brackets after it is not the country: "Afghanistan (National Directorate of Security)".
+    country = re.sub(r"\s*\([^()]*\)$", "", name)
+    return name if name.lower().startswith("the ") or not _takes_the(country) else "the " + name
 
 
 def display_name(name: object, *, article: bool = True, capital: bool = False) -> str:
@@ -133,7 +146,7 @@ def display_name(name: object, *, article: bool = True, capital: bool = False) -
         return _capital(plain if article else plain[4:], capital)
     institution = _INSTITUTION.match(plain)
     if institution:
-        phrase = f"{institution.group(1).lower()} of {institution.group(2)}"
+        phrase = f"{institution.group(1).lower()} of {_country(institution.group(2))}"
         return _capital(f"the {phrase}" if article else phrase, capital)
     militia = _COMMUNITY_MILITIA.match(plain) or _COMMUNITY_MILITIA.match("X " + plain)
     if militia:
@@ -141,26 +154,51 @@ def display_name(name: object, *, article: bool = True, capital: bool = False) -
         community = "" if community == "X" else "unidentified " if community == "Unidentified" else community + " "
         kind = militia.group(2) if militia.group(2) in ("Islamist", "Muslim", "Christian") else militia.group(2).lower()
         noun = f"{community}{kind} {militia.group(3).lower()}"
-        phrase = f"{noun} in {militia.group(4)}" if militia.group(4) else noun  # older exports name no country
+        phrase = f"{noun} in {_country(militia.group(4))}" if militia.group(4) else noun  # older exports name no country
         if noun.endswith("s"):  # "Baloch separatists in Pakistan"
             return _capital(phrase, capital)
         return _capital(f"{indefinite_article(noun)} {phrase}" if article else phrase, capital)
     separatists = _SEPARATISTS.match(plain)
     if separatists:
-        phrase = f"{separatists.group(1)}separatists" + (f" in {separatists.group(2)}" if separatists.group(2) else "")
+        phrase = f"{separatists.group(1)}separatists" + (f" in {_country(separatists.group(2))}" if separatists.group(2) else "")
         return _capital(phrase, capital)
     group = _GROUP.match(plain)
     if group:
         noun = group.group(1)
         noun = _common_noun(noun)
         singular = not noun.endswith("s")
-        phrase = f"{noun} in {group.group(2)}"
+        phrase = f"{noun} in {_country(group.group(2))}"
         if article and singular:
             phrase = indefinite_article(noun) + " " + phrase
         return _capital(phrase, capital)
+    # ACLED files other groups under a country too: "Islamic State (Afghanistan)", "Forest Guards
+    # (Burkina Faso)"; a mission's bracket is its national contingent and stays one ("... (Uganda)").
+    filed = _FILED_UNDER.match(plain)
+    if filed and "Mission" not in filed.group(1).split() and _is_country(filed.group(2)):
+        head = filed.group(1)
+        if head.startswith("Unidentified "):  # "Unidentified Local Defense Forces (Myanmar)"
+            noun = _common_noun(head)
+            head = noun if noun.endswith("s") or not article else f"{indefinite_article(noun)} {noun}"
+        else:
+            head = display_name(head, article=article)
+        return _capital(f"{head} in {_country(filed.group(2))}", capital)
     if article and _takes_the(plain):
         return _capital("the " + plain, capital)
     return _capital(plain, capital)
+
+
+_FILED_UNDER = re.compile(r"^(.+?) \(([^()]+)\)$")
+# ACLED's names of countries where GeoNames has others
+_ACLED_COUNTRIES = frozenset({"Democratic Republic of Congo", "Republic of Congo", "Ivory Coast", "eSwatini", "Czech Republic", "Palestine", "Kosovo"})
+
+
+def _is_country(name: str) -> bool:
+    return name in _ACLED_COUNTRIES or name in _country_name_set()
+
+
+@lru_cache(maxsize=1)
+def _country_name_set() -> frozenset[str]:
+    return frozenset(_country_names().values())
 
 
 def display_names(names: Iterable[object], *, article: bool = True, capital: bool = False) -> str:
@@ -173,7 +211,7 @@ def display_names(names: Iterable[object], *, article: bool = True, capital: boo
     heads = {m.group(1).lower() for m in matches if m}
     if len(plain) > 1 and all(matches) and len(heads) == 1:
         head = _PLURAL_HEADS.get(next(iter(heads)), next(iter(heads)))
-        phrase = f"{head} of {_join([m.group(2) for m in matches if m])}"
+        phrase = f"{head} of {_join([_country(m.group(2)) for m in matches if m])}"
         return _capital(f"the {phrase}" if article else phrase, capital)
     shown = [display_name(n, article=article) for n in plain]
     return _capital(_join(shown), capital)
@@ -218,4 +256,4 @@ def indefinite_article(noun: str) -> str:
     return "an" if word[0] in "aeiou" else "a"
 
 
-__all__ = ["country_name", "display_name", "display_names", "indefinite_article"]
+__all__ = ["GENERIC_GROUPS", "country_name", "display_name", "display_names", "indefinite_article"]

@@ -184,14 +184,27 @@ def _subject_name(subject: str) -> str:
     return "Overall score" if subject == OVERALL else f"{subject.capitalize()} score"
 
 
-def _headline(kind: AlertKind, subject: str, week: WeekScores, before: float, before_class: str, previous_week: str, rules: AlertRules, peak: tuple[float, str] | None) -> str:
+def _record_start(weeks: Sequence[WeekScores], i: int) -> str:
+    """What a crossing in week ``i`` cannot tell from a rise: the events read begin in this week
+    or the one before (a real Afghanistan export begins on the last day of 2020-W09, and every
+    score "rose" in 2020-W10 from that one day); "" otherwise."""
+    if any(w.events for w in weeks[: max(0, i - 1)]):
+        return ""
+    if i >= 1 and weeks[i - 1].events:
+        return f"; the events read begin in {weeks[i - 1].week}, so the rise may be the record starting"
+    return "; the events read begin this week, so the rise may be the record starting"
+
+
+def _headline(
+    kind: AlertKind, subject: str, week: WeekScores, before: float, before_class: str, previous_week: str, rules: AlertRules, peak: tuple[float, str] | None, start: str = ""
+) -> str:
     score, score_class = week.score(subject), classify(week.score(subject), rules.thresholds)
     name = _subject_name(subject)
     if kind == "class_crossing":
         text = f"{name} rose into {score_class}: {score:.2f}, from {before:.2f} ({before_class}) in {previous_week}"
         if peak is not None:
             text += f"; its highest in {rules.peak_weeks} weeks (the highest before: {peak[0]:.2f}, in {peak[1]})"
-        return text + "."
+        return text + start + "."
     assert peak is not None
     return (
         f"{name} at its highest in {rules.peak_weeks} weeks: {score:.2f} ({score_class}), "
@@ -237,7 +250,7 @@ def _alert(
         highest_in_weeks=rules.peak_weeks if now.peak is not None else None,
         beat_score=now.peak[0] if now.peak is not None else None,
         beat_week=now.peak[1] if now.peak is not None else None,
-        headline=_headline(kind, subject, week, before, before_class, previous_week, rules, now.peak),
+        headline=_headline(kind, subject, week, before, before_class, previous_week, rules, now.peak, _record_start(weeks, i)),
         drivers=drivers,
     )
 
@@ -279,6 +292,18 @@ def alert_drivers(subject: str, contributions: Sequence[Contribution], profile: 
         )
         for u, c in ranked[:ALERT_DRIVERS]
     )
+
+
+def drivers_by_rule(drivers: Sequence[AlertDriver]) -> list[tuple[AlertDriver, ...]]:
+    """The drivers grouped by rule, each rule once, the largest share together first (ties: the
+    rule of the heavier firing): a rule that fired several times among the heaviest is one entry
+    listing its firings, not its title again ("Civilians killed (5 %, E1); People killed (3 %, E1);
+    Civilians killed (2 %, E2)")."""
+    groups: dict[str, list[AlertDriver]] = {}
+    for d in drivers:
+        groups.setdefault(d.rule_id, []).append(d)
+    # shares are whole percents (rounded to 0.01): summed as integers, the same on every Python
+    return sorted((tuple(g) for g in groups.values()), key=lambda g: -sum(round(d.share * 100) for d in g))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -431,6 +456,7 @@ __all__ = [
     "alerts_at",
     "alerts_of",
     "alerts_report",
+    "drivers_by_rule",
     "is_iso_week",
     "profile_of",
     "rules_of",
