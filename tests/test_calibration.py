@@ -195,11 +195,11 @@ def test_short_history_says_how_much_there_is() -> None:
     likelihood = cal.table_at(history, week(6)).judge(HELD)
     assert not likelihood.calibrated and likelihood.word is None and likelihood.reason == cal.THIN
     assert likelihood.basis == (
-        "Uncalibrated: the history given has events in only 5 of the 52 weeks before 2024-W07 (2024-W02 to 2024-W06); "
+        "Uncalibrated: the history given has cases in only 5 of the 52 weeks before 2024-W07 (2024-W02 to 2024-W06); "
         "a likelihood word needs 30 comparable cases from 10 different weeks."
     )
     later = cal.table_at(history, week(100)).judge(HELD)
-    assert later.basis.startswith("Uncalibrated: the history given has events in none of the 52 weeks before 2025-W49;")
+    assert later.basis.startswith("Uncalibrated: the history given has cases in none of the 52 weeks before 2025-W49;")
 
 
 def test_thin_cell_says_how_many_cases_and_weeks_it_has() -> None:
@@ -208,11 +208,11 @@ def test_thin_cell_says_how_many_cases_and_weeks_it_has() -> None:
     assert (likelihood.cases, likelihood.came_true, likelihood.weeks) == (15, 14, 4)
     assert likelihood.basis == (
         "Uncalibrated: only 15 comparable cases (scores that had just risen into the medium class), from 4 weeks, "
-        "in the 52 weeks before 2024-W22 (events in 20 of them); a likelihood word needs 30 comparable cases from 10 different weeks."
+        "in the 52 weeks before 2024-W22 (cases in 20 of them); a likelihood word needs 30 comparable cases from 10 different weeks."
     )
     crowded = make_history({HELD: [(1, 1)] * 20, ROSE: [(8, 8)] * 5})
     assert (
-        "the 40 comparable cases (scores that had just risen into the medium class) in the 52 weeks before 2024-W22 (events in 20 of them) come from only 5 weeks"
+        "the 40 comparable cases (scores that had just risen into the medium class) in the 52 weeks before 2024-W22 (cases in 20 of them) come from only 5 weeks"
         in (cal.table_at(crowded, week(21)).judge(ROSE).basis)
     )
     assert cal.table_at(history, week(21)).judge(Cell("high", "fell")).basis.startswith("Uncalibrated: only 0 comparable cases")
@@ -445,7 +445,7 @@ def test_brief_calibrates_itself_on_the_events_given_and_ignores_later_ones(tmp_
     # 2024-W42 is the 42nd week: medium, held (k % 4 == 1); 20 of 40 such cases stayed medium.
     assert "1. There is a roughly even chance that the overall investor risk stays in the medium class or above next week" in judgments
     assert (
-        "Calibrated on history: fitted on the 200 cases of the 52 weeks before 2024-W42 (events in 40 of them), a score 0.2 points "
+        "Calibrated on history: fitted on the 200 cases of the 52 weeks before 2024-W42 (cases in 40 of them), a score 0.2 points "
         "above the medium floor, unchanged since last week, in the medium class for 2 weeks and at the top of the range of its last "
         "8 weeks has a 51 % chance (roughly even chance means 45-55 %); scores in the "
         "medium class two weeks running were in medium or above the next week in 20 of 40 cases, from 20 weeks (50 %)."
@@ -495,7 +495,7 @@ def test_brief_without_enough_history_states_no_likelihood(tmp_path: Path, rules
     assert code == 0
     judgments = _judgments(text)
     assert "1. No likelihood is stated for the overall investor risk staying in the medium class or above next week" in judgments
-    assert "Uncalibrated: the history given has events in only 4 of the 52 weeks before 2024-W06 (2024-W02 to 2024-W05)" in judgments
+    assert "Uncalibrated: the history given has cases in only 4 of the 52 weeks before 2024-W06 (2024-W02 to 2024-W05)" in judgments
     assert "confidence in the current assessment: it rests on 2 events" in judgments
     assert "likely" not in judgments.replace("likelihood", "")
     assert "warning: investor brief: judgments: no judgment carries a likelihood word: too little comparable history" in err

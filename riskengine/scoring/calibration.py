@@ -519,7 +519,7 @@ class Table:
     @property
     def period(self) -> str:
         n = len(self.case_weeks)
-        events = "" if n == WINDOW_WEEKS else f" (events in {'only ' if n < MIN_WEEKS else ''}{n} of them)"
+        events = "" if n == WINDOW_WEEKS else f" (cases in {'only ' if n < MIN_WEEKS else ''}{n} of them)"
         return f"the {WINDOW_WEEKS} weeks before {self.judged.label}{events}"
 
     def judge(self, judged: Cell | Profile) -> Likelihood:
@@ -536,7 +536,7 @@ class Table:
             which = f"only {n} of" if n else "none of"
             span = f" ({_label(self.case_weeks[0])} to {_label(self.case_weeks[-1])})" if n > 1 else f" ({_label(self.case_weeks[0])})" if n else ""
             return _uncalibrated(
-                THIN, f"Uncalibrated: the history given has events in {which} the {WINDOW_WEEKS} weeks before {self.judged.label}{span}; {need}."
+                THIN, f"Uncalibrated: the history given has cases in {which} the {WINDOW_WEEKS} weeks before {self.judged.label}{span}; {need}."
             )
         cases, true, weeks = self.cells.get(cell, (0, 0, 0))
         if cases < MIN_CASES or weeks < MIN_WEEKS:
