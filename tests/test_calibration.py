@@ -520,6 +520,15 @@ def test_profile_is_the_distance_from_the_judged_edge_and_the_change_clipped() -
     assert str(cal.profile_of(4.0, 4.04, THRESHOLDS).change) == "0.0"  # no "-0.0" in files or briefs
 
 
+def test_a_capped_change_is_described_as_the_cap_or_more() -> None:
+    # Regression: a real Mali export's judgment read "now 5.1, up 3.2 since last week" above a
+    # basis saying "up 2.0 since last week" (the model's cap), as if they disagreed.
+    jump = cal.profile_of(5.1, 1.9, THRESHOLDS)
+    assert jump.describe() == "1.1 points above the medium floor and up 2.0 or more since last week"
+    assert cal.profile_of(3.9, 7.0, THRESHOLDS).describe().endswith("down 2.0 or more since last week")
+    assert cal.profile_of(4.23, 4.1, THRESHOLDS).describe().endswith("and up 0.1 since last week")
+
+
 def test_the_phase_is_the_weeks_in_the_class_and_the_place_in_the_recent_range() -> None:
     assert cal.profile_of(4.5, 4.3, THRESHOLDS, [2.0, 4.1, 4.2, 4.3]) == cal.Profile(HELD, 0.5, 0.2, 4, 1.0)
     assert cal.profile_of(5.0, 6.0, THRESHOLDS, [4.0, 6.0]) == cal.Profile(Cell("medium", "fell"), 1.0, -1.0, 1, 0.5)

@@ -208,7 +208,10 @@ class Profile:
         return Profile(self.cell, self.margin, self.change)
 
     def describe(self) -> str:
-        change = "unchanged since last week" if self.change == 0 else f"{'up' if self.change > 0 else 'down'} {abs(self.change):.1f} since last week"
+        # A change beyond the cap is fitted as the cap: say "or more", as for the margin, so the
+        # basis never contradicts the judgment's own "up 3.2 since last week".
+        beyond = " or more" if abs(self.change) >= MAX_CHANGE else ""
+        change = "unchanged since last week" if self.change == 0 else f"{'up' if self.change > 0 else 'down'} {abs(self.change):.1f}{beyond} since last week"
         capped = " or more" if self.margin >= MAX_MARGIN else ""
         where = (
             f"{self.margin:.1f} points{capped} below the rise to {self.cell.target}"
