@@ -66,6 +66,8 @@ _DISTANCE_UNIT = re.compile(r"\s*(km|kilometres|kilometers|kilometre|kilometer|m
 _FROM_BORDER_OR_FRONT = re.compile(r"\s+(?:\w+\s+){0,1}from\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(border|front line|frontline|front)\b")
 _WITH_BEFORE = re.compile(r"\bwith\s+(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?$", re.IGNORECASE)
 _INTERCEPTION_VERB_AFTER = re.compile(r"\s*(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:reportedly|successfully|all)\s+)?(?:shot\s+down|intercepted|downed|destroyed|neutrali[sz]ed|jammed)")
+_LIVES_AFTER = re.compile(r"\s*(?:(?:innocent|civilian|human)\s+)?lives\b(\s+(?:were|have\s+been|had\s+been)\s+lost)?", re.IGNORECASE)
+_LIVES_VERB_BEFORE = re.compile(r"\b(?:claim(?:ed|ing|s)?|took|tak(?:es|ing)|cost(?:s|ing)?)\s+(?:(?:at\s+least|about|some|nearly|around|over|more\s+than|up\s+to)\s+)?$", re.IGNORECASE)
 _CASUALTY_NOUN_AFTER = re.compile(r"\s*(fatalities|deaths|dead|bodies|injuries|wounded|injured)\b", re.IGNORECASE)
 # Between one weapon of a "with" list and the next number: ", and more than ".
 _LIST_SEPARATOR = re.compile(r"\s*(?:,\s*|\s+)(?:and\s+)?(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?")
@@ -128,6 +130,7 @@ class Mention:
     beneficiary: str | None = None
     figures: list[Figure] = field(default_factory=list)
     weapons: list[str] = field(default_factory=list)
+    restated: bool = False  # the strike just told, told again (its place and day inherited)
     weapon_side: str | None = None
     mutual: bool = False
     needs_place: bool = False  # from a cue that makes an event only with a place of its own
@@ -245,6 +248,7 @@ class Extractor:
             )
         self._last_weapon = (-1, None)
         self._last_told = None
+        self._last_told_where: tuple[int, int, str] = (-1, -1, "")  # the paragraph and place of that event
         self._scene: tuple[int, int, DatePhrase] | None = None  # the day told by the sentence before, if it told no event
         self._launch_order: tuple[int, list[str]] = (-1, [])
         self._told: dict[tuple[int, int], re.Match[str] | None] = {}
@@ -337,6 +341,10 @@ class Extractor:
         if article.meta.get("country"):
             named.add(str(article.meta["country"]))
         if not named:
+            # "Myanmar Conflict Monitor - week 23", "Mali - incident report": a body that names
+            # only its townships and armed groups is about the country its title names
+            named = self._title_countries(article)
+        if not named:
             towns = {p.text for places, _ in self._places for p in places if p.place.level == "place" and not p.place.unindexed}
             votes: dict[str, int] = {}
             for name in sorted(towns):
@@ -377,9 +385,32 @@ class Extractor:
                             counts[p.place.country] = counts.get(p.place.country, 0) + 1
                 if counts:
                     break
+        if not counts:
+            for country in sorted(self._title_countries(article) or self._dateline_countries(article)):
+                counts[country] = 1
         if not counts or self.p.default_country in counts:
             return self.p.default_country
         return max(counts, key=lambda c: counts[c])
+
+    def _dateline_countries(self, article: Article) -> set[str]:
+        """The country of the city an article is filed from ("Ouagadougou, 12 May 2025 - ...",
+        "GOMA (Wire) -"), a capital or a city of 50,000+: where a body naming only villages no
+        index holds is."""
+        for sentence in article.sentences[:4]:
+            lead = _DATELINE_CITY.match(article.work, sentence.start)
+            if lead is not None:
+                name = lead.group(1).title() if lead.group(1).isupper() else lead.group(1)
+                town = self.g.dateline_town(name)
+                return {town.country} if town is not None and town.country else set()
+        return set()
+
+    def _title_countries(self, article: Article) -> set[str]:
+        """The countries a front matter title names, by name, adjective or region ("Sudan: El
+        Fasher Flash Update", "Separatists attack town in Cameroon's Northwest")."""
+        title = article.meta.get("title")
+        if not isinstance(title, str) or not title.strip():
+            return set()
+        return {p.place.country for p in self.g.scan(title) if p.place.country and p.place.level != "place"}
 
     def _side_names_strike(self, m: Mention) -> bool:
         """Whether the strike word is its attacker's: "Israel's strikes", "an Israeli strike on a
@@ -668,6 +699,12 @@ class Extractor:
         dates = [d for d in dates if not _in_brackets(text, d.start, m.clause[0])] or dates
         if not dates and self._section is not None and self._section[0] is not None:
             dates = [self._section[0]]  # "2.2 Port-au-Prince (Bel-Air) - 2 April": its section's day
+        if not dates and m.inherited_place and m.kind.group == "strike" and self._last_told is not None and m.place is not None and self._last_told_where == (m.sentence.paragraph, m.place.start, m.place.text):
+            # "Witnesses said the aircraft struck twice.", a witness's "we heard the drone for an
+            # hour before it hit": a strike with neither a place nor a day of its own, told after
+            # one in the paragraph at the place it inherits, is that strike told again
+            dates = [self._last_told]
+            m.restated = m.place.place.level == "place" and not _ANOTHER.search(clause_text)
         if not dates and self._scene is not None and self._scene[0] == m.sentence.index - 1 and self._scene[1] == m.sentence.paragraph:
             # "The escalation came on Tuesday. Drones struck the main fuel depot ...": the day of
             # a sentence that tells no event of its own is the next sentence's.
@@ -705,6 +742,7 @@ class Extractor:
             m.said = next((d for d in dates if not d.future and _SAID_ON_BEFORE.search(text, max(0, d.start - 60), d.start)), None)
         if m.date is not None and not m.date.future and not m.anaphoric:
             self._last_told = m.date
+            self._last_told_where = (m.sentence.paragraph, m.place.start, m.place.text) if m.place is not None else (-1, -1, "")
         # Status of a diplomatic event.
         if m.kind.status:
             for status, rx in m.kind.status:
@@ -777,13 +815,20 @@ class Extractor:
             if s.heading:
                 continue
             # The last qualifying place of the sentence (checked from its end: most fail early).
+            bearing: PlaceMention | None = None
             for p in reversed(self._places[index][0]):
                 if p.place.level == "country" or p.side_adjective or (towns_only and p.place.level != "place") or p.place.guessed:
                     continue
                 if _reference(article.work, p.start + s.start, p.place.level) or _AUTHORITY_AFTER.match(article.work, p.end + s.start):
                     continue  # an origin; "the Sumy regional military administration" speaks, it is not hit
+                if bearing is None and _BEARING_BEFORE.search(article.work, max(0, p.start + s.start - 40), p.start + s.start):
+                    # "the village of Kafr Nouran, west of Aleppo": a bearing locates the town
+                    # named before it, which is where the event was
+                    bearing = PlaceMention(p.start + s.start, p.end + s.start, p.text, p.place)
+                    continue
                 best = PlaceMention(p.start + s.start, p.end + s.start, p.text, p.place)
                 break
+            best = best or bearing
             if best is not None:
                 return best
         return best
@@ -1048,6 +1093,9 @@ class Extractor:
             return Figure(f"{weapon}s_{role}", q.value, offset + q.start, offset + q.end, q.qualifier, weapon_side=weapon_side)
         if any(self.p.troops.fullmatch(w.strip(".,;")) for w in words_after[:3]):
             troop_word = _FIRST_WORD.match(after)
+            if troop_word is not None and not self.p.troops.fullmatch(troop_word.group(0).strip()) and troop_word.group(0).strip()[:1].isupper():
+                # "6 FARDC soldiers were killed", "12 SSPDF soldiers": the force's name between
+                troop_word = _FIRST_WORD.match(after, troop_word.end()) or troop_word
             for fld, rx in self.p.people_casualty.items():
                 if troop_word is not None and rx.match(after, troop_word.end()):
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)  # "4 soldiers fallen to the field of honour"
@@ -1087,6 +1135,10 @@ class Extractor:
                 plural = nxt.isalpha() and nxt.endswith("s") and not nxt.endswith("ss") and words_after[0][:1].islower() and not self.p.weapons.fullmatch(nxt)
                 if not nxt or people_after or plural or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during") or not nxt.isalpha():
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
+        # "the shelling claimed 14 lives", "cost at least 20 lives", "11 lives were lost"
+        lives = _LIVES_AFTER.match(after)
+        if lives is not None and (lives.group(1) or _LIVES_VERB_BEFORE.search(before)):
+            return Figure("fatalities", q.value, offset + q.start, offset + q.end, q.qualifier)
         # "we have three fatalities"
         m = _CASUALTY_NOUN_AFTER.match(after)
         if m:
@@ -1396,6 +1448,10 @@ class Extractor:
                 return group != "strike" or index - c.mentions[-1].sentence.index <= reach
 
             date = m.date.date if m.date and not m.date.future else None
+            if m.restated and (told := _place_match([c for c in same_group if is_recent(c)], m)) is not None and told.mentions[-1].date is not None and told.mentions[-1].date.date == date:
+                told.add(m)  # "Witnesses said the aircraft struck twice" after "a drone strike ... killed 17"
+                index_place(told)
+                continue
             if m.anaphoric:
                 host = _place_match(same_group, m) if m.place and m.place.place.level != "country" else None
                 if _DEMONSTRATIVE_BEFORE.search(self._article_work, max(0, m.start - 12), m.start):
@@ -1976,6 +2032,11 @@ def _family(kind: str) -> str:
     return _FAMILIES.get(kind, "remote")
 
 
+# A dateline's city: "Ouagadougou, 12 May 2025 -", "GOMA, Feb 20 (Wire) -", "BAMAKO -"
+_DATELINE_CITY = re.compile(r"\s*([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)\s*(?:,\s*(?:[A-Z][\w .'’-]*,\s*)?(?:\w+\s+)?\d{1,2}\b|,\s*\w+\s+\d{4}\b|\s*\([^)]{1,30}\)\s*[-—–]|\s+[-—–]\s)")
+# A strike told as another one: "Drones also hit the city", "struck again", "a second strike"
+_ANOTHER = re.compile(r"\b(?:also|again|another|second|third|further|new|later|separately|meanwhile|renewed|fresh)\b", re.IGNORECASE)
+_BEARING_BEFORE = re.compile(r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?|(?:km|kilometres|kilometers|miles))\s+(?:of|from)\s+(?:the\s+)?(?:(?:town|city)\s+of\s+)?$", re.IGNORECASE)
 _DATELINE_LEAD = re.compile(r"\s*[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?,\s*$")
 
 

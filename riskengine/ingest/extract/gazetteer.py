@@ -33,7 +33,7 @@ LOCATIVE = re.compile(
     r"(?:\b(?:in|near|outside|around|at|on|over|into|of|towards?|across|hit|struck|targeted|"
     r"targeting|bombarded|shelled|bombed|attacked|liberated|captured|recaptured|retook|retaken|seized|took|taken|overran|entered|control\s+of|rocked|shook|pounded|"
     r"residents\s+of|strike\s+on|attack\s+on)"
-    r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts|edge|vicinity|centre|center|heart)\s+of"
+    r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts|edge|vicinity|centre|center|heart|camp|base|garrison|market|locality|commune)\s+of"
     # "at the entrance to Bilozerka", "on the approaches to Pokrovsk", "12 km west of Izium"
     r"|\b(?:entrance|approach(?:es)?|close|next|road)\s+to|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of|\bout\s+of"
     r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*)\s+to)\s+(?:the\s+)?"
@@ -67,12 +67,24 @@ _ACTOR_VERB_AFTER = re.compile(
     r"achiev\w*|agree\w*|reject\w*|offer\w*|blam\w*|demand\w*|hopes?|sees?|seeks?|expects?|thank\w*))\b"
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
-_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+# ("the military camp of Djibo", "the market of Sollé": the site's town)
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities|camp|garrison|market)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _ANY_TOWN_MIN = 50000
 _POSSESSIVE_DISTRICT_AFTER = re.compile(r"['’]s\s+(?:[A-Z][\w'’-]+\s+)?(?:district|neighbourhood|neighborhood|suburbs?|outskirts|centre|center|city\s+centre|airport|port)\b")
 _BORDER_BEFORE = re.compile(r"\b(?:border(?:\s+crossing)?\s+with|bordering|from|towards?|near\s+the\s+border\s+with)\s+(?:the\s+)?$")
-_BARE_BEFORE = re.compile(r"\b(?:in|near|outside|at|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of)\s+$")
-_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp)\b")
+_BARE_BEFORE = re.compile(
+    r"\b(?:in|near|outside|at|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of"
+    # the place a strike or a capture names as its object: "an air strike on Mathiang in South
+    # Sudan", "the shelling of Nyabiondo on Monday", "has retaken Ulang from"
+    r"|(?:strikes?|airstrikes?|attacks?|raids?|assault)\s+on|(?:shelling|bombing|bombardment|capture|recapture)\s+of"
+    r"|shelled|bombed|captured|recaptured|retook|retaken|overran|overrun|control\s+of)\s+$"
+)
+_PARTY_BEFORE = re.compile(r"\b(?:(?:backed|supported|armed|aided|funded)\s+by|[Ff]orces\s+of|[Aa]rmy\s+of|[Mm]ilitary\s+of|[Gg]overnment\s+of)\s+(?:the\s+)?$")
+_PARTY_AFTER = re.compile(r"(?:-backed|-supported|\s+(?:Defen[cs]e\s+Forces?|Armed\s+Forces|[Aa]rmy|[Mm]ilitary|[Gg]overnment|[Pp]olice))\b")
+_HYPHENATED_AFTER = re.compile(r"-[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*")
+# (a name no index holds followed by a type of site is the town it is at: "positions at Kibati
+# hill", "targets at Ras Isa port" (not an airport: "Ben Gurion airport" is named for a man), "attacked positions at Nyabiondo with heavy artillery")
+_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|with|from|hill|port|market|junction|checkpoint|crossroads|axis)\b")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
@@ -486,6 +498,8 @@ class Gazetteer:
         for m in self._curated_regex.finditer(text):
             if _LAKE_BEFORE.search(text, max(0, m.start() - 6), m.start()):
                 continue  # "the Lake Chad fringes", "Lake Malawi": a lake named for a country is water
+            if (whole := _HYPHENATED_AFTER.match(text, m.end())) is not None and (_VILLAGE_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) or _VILLAGE_AFTER.match(text, whole.end())):
+                continue  # "the village of Kupiansk-Vuzlovyi": another place than Kupiansk, read whole below
             mention = self._curated_mention(text, m.start(), m.end(), m.group(0))
             if mention is not None and mention.place.level == "country" and not mention.side_adjective:
                 mention = self._town_named_for_country(text, mention, countries) or mention
@@ -586,7 +600,13 @@ class Gazetteer:
             # in Kani Township, Sagaing Region": a place the text says is a town or village but
             # no index holds, as written, in the country of the nearest place named with it.
             # not a reference point: "Kamanyola, a key border crossing with Rwanda" is not in Rwanda
-            near = [p for p in found if not p.side_adjective and abs(p.start - start) <= 150 and not (p.place.level == "country" and _BORDER_BEFORE.search(text, max(0, p.start - 40), p.start))]
+            # nor a country named as a party ("supported by the Rwanda Defence Force", "the Armed
+            # Forces of the Democratic Republic of the Congo" name who fights, not where)
+            near = [
+                p for p in found
+                if not p.side_adjective and abs(p.start - start) <= 150
+                and not (p.place.level == "country" and (_BORDER_BEFORE.search(text, max(0, p.start - 40), p.start) or _PARTY_BEFORE.search(text, max(0, p.start - 40), p.start) or _PARTY_AFTER.match(text, p.end)))
+            ]
             # a town or region near it before a country ("Sake ... supported by Rwanda"); else a
             # town its first word names ("Nyaung Pin Thar village": Nyaung, in the same country)
             nearest = min(near, key=lambda p: (p.place.level == "country", abs(p.start - start))) if near else None
@@ -659,6 +679,14 @@ class Gazetteer:
         if not towns or name in _NEVER_TOWNS:
             return None
         best = max(towns, key=lambda t: (t.country in self._theatre, t.country in countries, t.population, t.name, t.country))
+        return Place(best.name, best.country, "place", best.admin1, best.lat, best.lon)
+
+    def dateline_town(self, name: str) -> Place | None:
+        """The town a dateline names: a capital, else the largest town of that name of 50,000+."""
+        towns = [t for t in self.town_names.get(name) or [] if t.capital or t.population >= _ANY_TOWN_MIN]
+        if not towns or name in _NEVER_TOWNS:
+            return None
+        best = max(towns, key=lambda t: (t.capital, t.population, t.name, t.country))
         return Place(best.name, best.country, "place", best.admin1, best.lat, best.lon)
 
     def _big_town_of(self, name: str, countries: set[str]) -> Place | None:
