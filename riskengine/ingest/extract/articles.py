@@ -309,6 +309,8 @@ class Extractor:
                 continue
             if _ROUNDUP_DATELINE.match(article.work, sentence.start):
                 last_mentions = []  # "PORT-AU-PRINCE - ...": a roundup's next story tells its own casualties
+            elif last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and _LIST_ITEM_START.match(article.text, article.text.rfind("\n", 0, sentence.start) + 1):
+                last_mentions = []  # a monitor's next bullet is another incident: "- Daraa: A roadside bomb ...; two soldiers were wounded."
             found = self._sentence(article, sentence, countries, last_mentions)
             if not found and last_mentions:
                 self._main_target(article, sentence, mentions[-12:])
@@ -1466,7 +1468,28 @@ class Extractor:
                     latest = next((c for c in reversed(same_group) if is_recent(c)), None)
                     if latest is not None and (latest.place() is None or latest.place().place.level == "country"):  # type: ignore[union-attr]
                         host = latest
-                if host is not None:
+                another = (
+                    group == "strike" and m.place is not None and m.place.place.level == "place" and not m.inherited_place
+                    and bool(_ANOTHER_BEFORE.search(self._article_work, max(0, m.start - 20), m.start))
+                    # "In a separate attack on Friday, an FPV drone hit a car in Kupiansk": the
+                    # drone's own strike is the new event, the anaphor only introduces it
+                    and not any(o.sentence.index == m.sentence.index and o.kind.group == "strike" and not o.anaphoric for o in mentions if o is not m)
+                )
+                if another and host is not None and host.place() is not None and host.place().place.level == "place":  # type: ignore[union-attr]
+                    another = False  # "another strike on Kramatorsk" after one there: the same town's event
+                latest = next((c for c in reversed(same_group) if c.kind.name != "interception"), None)
+                if another and m.date is None and latest is not None:
+                    m.date = latest.mentions[0].date  # told with the strike before it, on its day unless it says another
+                if another and m.date is not None and not m.date.future and "remote_strike" in self.p.kinds:
+                    # "Another strike hit a bulldozer in Aitaroun, wounding one": a strike of the
+                    # kind just told, at a town of its own, is a new event
+                    m.anaphoric, m.kind = False, latest.kind if latest is not None else self.p.kinds["remote_strike"]
+                    fresh = Cluster(m.kind, [m])
+                    clusters.append(fresh)
+                    ordinal[id(fresh)] = len(members)
+                    by_group.setdefault(group, []).append(fresh)
+                    index_place(fresh)
+                elif host is not None:
                     host.add(m)
                     index_place(host)
                 elif m.place is not None and m.place.place.level == "place" and not m.inherited_place and m.date is not None and not m.date.future and "remote_strike" in self.p.kinds and (self._tells_harm(m) or any(c.isdigit() for c in m.date.text)) and self._side_names_strike(m):
@@ -2036,6 +2059,8 @@ def _family(kind: str) -> str:
 _DATELINE_CITY = re.compile(r"\s*([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)\s*(?:,\s*(?:[A-Z][\w .'’-]*,\s*)?(?:\w+\s+)?\d{1,2}\b|,\s*\w+\s+\d{4}\b|\s*\([^)]{1,30}\)\s*[-—–]|\s+[-—–]\s)")
 # A strike told as another one: "Drones also hit the city", "struck again", "a second strike"
 _ANOTHER = re.compile(r"\b(?:also|again|another|second|third|further|new|later|separately|meanwhile|renewed|fresh)\b", re.IGNORECASE)
+_ANOTHER_BEFORE = re.compile(r"\b(?:[Aa]nother|[Aa]\s+(?:second|third|further|separate|new)|[Oo]ne\s+more)\s+(?:[\w-]+\s+)?$")
+_LIST_ITEM_START = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 _BEARING_BEFORE = re.compile(r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?|(?:km|kilometres|kilometers|miles))\s+(?:of|from)\s+(?:the\s+)?(?:(?:town|city)\s+of\s+)?$", re.IGNORECASE)
 _DATELINE_LEAD = re.compile(r"\s*[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?,\s*$")
 
