@@ -208,3 +208,41 @@ def test_number_words_dozens_hundreds_and_a_further(extractor: Extractor, text: 
 def test_a_day_of_the_month_alone_dates_the_event(extractor: Extractor, text: str, day: dt.date) -> None:
     ((_, event),) = found(extractor, text)
     assert event.event_date == day
+
+
+# -- third round: sites, buildings hit, who was killed, a town opening a casualty sentence -------
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("Militants attacked the military post of Inates in Niger with drones on Monday, killing five soldiers.", "Inates"),
+        ("On Monday the air force struck a hideout in the cercle of Tessit in Niger.", "Tessit"),
+    ],
+)
+def test_a_post_or_cercle_of_a_place_no_index_holds(extractor: Extractor, text: str, place: str) -> None:
+    ((_, event),) = found(extractor, text)
+    assert (event.location, event.country) == (place, "NER")
+
+
+def test_a_building_hit_is_a_strike(extractor: Extractor) -> None:
+    ((kind, event),) = found(extractor, "A residential building in Kherson was hit on Monday, and three people were wounded.")
+    assert (kind, event.location, event.injured) == ("remote_strike", "Kherson", 3)
+
+
+@pytest.mark.parametrize(
+    "text, killed, injured",
+    [
+        ("Police said a drone strike on a gang base in Cabaret, Haiti, on Monday killed at least six gang members.", 6, None),
+        ("Air strikes on the Saada market in Yemen killed 12 people and wounded 40 overnight.", 12, 40),
+    ],
+)
+def test_who_was_killed_and_a_time_after_the_count(extractor: Extractor, text: str, killed: int, injured: int | None) -> None:
+    ((_, event),) = found(extractor, text)
+    assert (event.fatalities, event.injured) == (killed, injured)
+
+
+def test_a_town_opening_a_casualty_sentence_places_the_nights_strike(extractor: Extractor) -> None:
+    text = "Russia launched 120 drones at Ukraine overnight, the air force said. In Chernihiv, two people were killed and nine injured."
+    ((_, event),) = found(extractor, text)
+    assert (event.location, event.drones_launched, event.fatalities, event.injured) == ("Chernihiv", 120, 2, 9)

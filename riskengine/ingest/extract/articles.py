@@ -472,8 +472,20 @@ class Extractor:
                         m.anaphoric = True  # "a combined attack on the Lviv region with cruise missiles": the missiles' strike
         figures = self._figures(article, sentence, places)
         self._attach(figures, mentions, recent, sentence, places)
+        if not mentions and figures and (opening := _IN_TOWN_OPENING.match(text, sentence.start, sentence.end)) is not None:
+            self._town_of_casualties(sentence, opening.start(1), figures, recent)
         mentions = [m for m in mentions if not self._blocked(article, m)]
         return self._fold_interceptions(self._split_lists(mentions, places))
+
+    def _town_of_casualties(self, sentence: Sentence, at: int, figures: list[Figure], recent: list[Mention]) -> None:
+        """"Russia launched 595 drones overnight ... In Kyiv, four people were killed": the town
+        that opens a casualty sentence is where the strike just told without a town of its own hit."""
+        town = next((p for p in self._places[sentence.index][0] if p.start + sentence.start == at and not p.side_adjective and p.place.level == "place"), None)
+        if town is None:
+            return
+        for m in recent:
+            if m.kind.group == "strike" and m.kind.name != "interception" and (m.place is None or m.inherited_place or m.place.place.level == "country") and any(f is g for f in figures for g in m.figures):
+                m.place, m.inherited_place = PlaceMention(town.start + sentence.start, town.end + sentence.start, town.text, town.place), False
 
     @staticmethod
     def _split_lists(mentions: list[Mention], places: list[PlaceMention]) -> list[Mention]:
@@ -1135,7 +1147,8 @@ class Extractor:
                 nxt = words_after[0].lower().strip(".,;") if words_after else ""
                 # "killing two teachers": a plural noun after a casualty verb counts people
                 plural = nxt.isalpha() and nxt.endswith("s") and not nxt.endswith("ss") and words_after[0][:1].islower() and not self.p.weapons.fullmatch(nxt)
-                if not nxt or people_after or plural or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during") or not nxt.isalpha():
+                # ("killed 38 people and wounded 102 overnight": a time or place word after the count)
+                if not nxt or people_after or plural or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during", "overnight", "yesterday", "today", "across", "near", "around", "including", "among", "while", "following", "before", "since", "according") or not nxt.isalpha():
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         # "the shelling claimed 14 lives", "cost at least 20 lives", "11 lives were lost"
         lives = _LIVES_AFTER.match(after)
@@ -2060,6 +2073,7 @@ _DATELINE_CITY = re.compile(r"\s*([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)\s*(?:
 # A strike told as another one: "Drones also hit the city", "struck again", "a second strike"
 _ANOTHER = re.compile(r"\b(?:also|again|another|second|third|further|new|later|separately|meanwhile|renewed|fresh)\b", re.IGNORECASE)
 _ANOTHER_BEFORE = re.compile(r"\b(?:[Aa]nother|[Aa]\s+(?:second|third|further|separate|new)|[Oo]ne\s+more)\s+(?:[\w-]+\s+)?$")
+_IN_TOWN_OPENING = re.compile(r"\s*(?:(?:\*\*)?\d{1,2}[:.]\d{2}(?:\*\*)?\s*(?:[-—–:]\s*)?)?(?:In|At)\s+([A-Z])")
 _LIST_ITEM_START = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 _BEARING_BEFORE = re.compile(r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?|(?:km|kilometres|kilometers|miles))\s+(?:of|from)\s+(?:the\s+)?(?:(?:town|city)\s+of\s+)?$", re.IGNORECASE)
 _DATELINE_LEAD = re.compile(r"\s*[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?,\s*$")
