@@ -246,3 +246,21 @@ def test_a_town_opening_a_casualty_sentence_places_the_nights_strike(extractor: 
     text = "Russia launched 120 drones at Ukraine overnight, the air force said. In Chernihiv, two people were killed and nine injured."
     ((_, event),) = found(extractor, text)
     assert (event.location, event.drones_launched, event.fatalities, event.injured) == ("Chernihiv", 120, 2, 9)
+
+
+# -- strikes named by their attacker, without a weapon -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, place, killed",
+    [
+        # a town no index holds, then the casualty verb; no date words: the report's day
+        ("Turkish strikes on a farm in Tal Tamr, in Syria, killed four farmers, local officials said.", "Tal Tamr", 4),
+        ("Turkish strikes on a village in Derbasiyah killed four farmers on Monday, Syrian state media said.", "Derbasiyah", 4),
+        # a region, with a toll
+        ("Saudi strikes on Hajjah province killed 7 civilians on Monday.", "Hajjah", 7),
+    ],
+)
+def test_a_strike_its_attacker_names_at_a_place_with_a_toll_is_an_event(extractor: Extractor, text: str, place: str, killed: int) -> None:
+    ((kind, event),) = found(extractor, text)
+    assert (kind, event.location or event.admin1, event.fatalities) == ("remote_strike", place, killed)

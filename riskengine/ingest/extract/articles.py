@@ -1505,7 +1505,12 @@ class Extractor:
                 elif host is not None:
                     host.add(m)
                     index_place(host)
-                elif m.place is not None and m.place.place.level == "place" and not m.inherited_place and m.date is not None and not m.date.future and "remote_strike" in self.p.kinds and (self._tells_harm(m) or any(c.isdigit() for c in m.date.text)) and self._side_names_strike(m):
+                elif m.place is not None and (m.place.place.level == "place" or (m.place.place.level == "region" and any(f.field in PERSON_FIELDS for f in m.figures))) and not m.inherited_place and (
+                    (m.date is not None and not m.date.future and (self._tells_harm(m) or any(c.isdigit() for c in m.date.text)))
+                    # "Israeli strikes on a tent camp in Mawasi ... killed at least 11 people": its toll
+                    # makes it news of the report's day
+                    or (m.date is None and any(f.field in PERSON_FIELDS and f.value > 0 for f in m.figures))
+                ) and "remote_strike" in self.p.kinds and self._side_names_strike(m):
                     # "Israel's strikes on Friday killed several commanders in Tehran", "an Israeli
                     # strike on a tent in Khan Younis killed ...": a strike its attacker names, with its own town, day and toll that no event
                     # told before has, is a new one

@@ -88,7 +88,7 @@ _PARTY_AFTER = re.compile(r"(?:-backed|-supported|\s+(?:Defen[cs]e\s+Forces?|Arm
 _HYPHENATED_AFTER = re.compile(r"-[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*")
 # (a name no index holds followed by a type of site is the town it is at: "positions at Kibati
 # hill", "targets at Ras Isa port" (not an airport: "Ben Gurion airport" is named for a man), "attacked positions at Nyabiondo with heavy artillery")
-_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|with|from|hill|port|market|junction|checkpoint|crossroads|axis)\b")
+_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|with|from|hill|port|market|junction|checkpoint|crossroads|axis|killed|killing|wounded|wounding|injured|injuring)\b")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
