@@ -264,3 +264,15 @@ def test_a_town_opening_a_casualty_sentence_places_the_nights_strike(extractor: 
 def test_a_strike_its_attacker_names_at_a_place_with_a_toll_is_an_event(extractor: Extractor, text: str, place: str, killed: int) -> None:
     ((kind, event),) = found(extractor, text)
     assert (kind, event.location or event.admin1, event.fatalities) == ("remote_strike", place, killed)
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("Hundreds of traders on Monday staged peaceful protest at the main market in Bamenda, Cameroon, over insecurity.", "Bamenda"),
+        ("Farmers held a large protest in Garoua, Cameroon, on Monday.", "Garoua"),
+    ],
+)
+def test_a_protest_staged_or_held(extractor: Extractor, text: str, place: str) -> None:
+    assert [(k, e.location) for k, e in found(extractor, text)] == [("protest", place)]
+    assert found(extractor, "The ministry said it would protest to the UN on Monday.") == []
