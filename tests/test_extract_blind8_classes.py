@@ -276,3 +276,17 @@ def test_a_strike_its_attacker_names_at_a_place_with_a_toll_is_an_event(extracto
 def test_a_protest_staged_or_held(extractor: Extractor, text: str, place: str) -> None:
     assert [(k, e.location) for k, e in found(extractor, text)] == [("protest", place)]
     assert found(extractor, "The ministry said it would protest to the UN on Monday.") == []
+
+
+# -- an authority's tally of killings no strike caused ----------------------------------------
+
+
+def test_an_official_tally_of_killings_at_a_town_is_a_casualty_report(extractor: Extractor) -> None:
+    text = (
+        "On Monday, army jets struck rebel positions near Bunia in Congo, the army said.\n\n"
+        "Separately, provincial officials confirmed that twelve villagers were killed by militiamen on Saturday at Pimbo village in Djugu territory.\n"
+    )
+    events = [(k, e.location, e.event_date, e.fatalities) for k, e in found(extractor, text, date="2025-06-10")]
+    assert events == [("air_strike", "Bunia", dt.date(2025, 6, 9), 0), ("casualty_report", "Pimbo", dt.date(2025, 6, 7), 12)]
+    # no authority's word, no report
+    assert found(extractor, "Twelve villagers were killed by militiamen on Saturday at Pimbo village in Congo.") == []
