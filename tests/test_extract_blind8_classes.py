@@ -290,3 +290,4 @@ def test_an_official_tally_of_killings_at_a_town_is_a_casualty_report(extractor:
     assert events == [("air_strike", "Bunia", dt.date(2025, 6, 9), 0), ("casualty_report", "Pimbo", dt.date(2025, 6, 7), 12)]
     # no authority's word, no report
     assert found(extractor, "Twelve villagers were killed by militiamen on Saturday at Pimbo village in Congo.") == []
+    assert found(extractor, "Twelve villagers were killed by militiamen on Saturday at Pimbo village in Congo, residents said.") == []

@@ -489,7 +489,8 @@ class Extractor:
         kind = self.p.kinds.get("casualty_report")
         attached = {id(f) for m in recent for f in m.figures}
         dead = [f for f in figures if f.field == "fatalities" and f.value > 0 and id(f) not in attached]
-        if kind is None or not dead or not _OFFICIAL_SAID.search(article.work, sentence.start, sentence.end) or self._not_conflict(sentence):
+        said = article.work[sentence.start : sentence.end]
+        if kind is None or not dead or not _OFFICIAL_SAID.search(said) or not _AUTHORITY.search(said) or self._not_conflict(sentence):
             return []
         shift = sentence.start
         towns = [
@@ -2121,6 +2122,8 @@ _ANOTHER = re.compile(r"\b(?:also|again|another|second|third|further|new|later|s
 _ANOTHER_BEFORE = re.compile(r"\b(?:[Aa]nother|[Aa]\s+(?:second|third|further|separate|new)|[Oo]ne\s+more)\s+(?:[\w-]+\s+)?$")
 # An authority's word on a count: "has confirmed that", "the police commander said"
 _OFFICIAL_SAID = re.compile(r"\b(?:confirmed|said|says|reported|announced|stated|according\s+to)\b")
+# ... and who counts: an authority, not "residents said"
+_AUTHORITY = re.compile(r"\b(?:[Pp]olice|[Aa]rmy|[Mm]ilitary|[Oo]fficials?|[Aa]uthorit(?:y|ies)|[Mm]inistry|[Mm]inister|[Gg]overnor|[Aa]gency|[Ss]pokes(?:man|woman|person)|[Cc]ommander|[Aa]dministrat(?:or|ion)|[Mm]ayor|[Pp]refect|[Uu]nited\s+Nations|UN|OCHA|[Hh]ealth\s+(?:ministry|authorities|officials)|[Gg]overnment|[Ee]mergency)\b")
 _IN_TOWN_OPENING = re.compile(r"\s*(?:(?:\*\*)?\d{1,2}[:.]\d{2}(?:\*\*)?\s*(?:[-—–:]\s*)?)?(?:In|At)\s+([A-Z])")
 _LIST_ITEM_START = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 _BEARING_BEFORE = re.compile(r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?|(?:km|kilometres|kilometers|miles))\s+(?:of|from)\s+(?:the\s+)?(?:(?:town|city)\s+of\s+)?$", re.IGNORECASE)
