@@ -291,3 +291,24 @@ def test_an_official_tally_of_killings_at_a_town_is_a_casualty_report(extractor:
     # no authority's word, no report
     assert found(extractor, "Twelve villagers were killed by militiamen on Saturday at Pimbo village in Congo.") == []
     assert found(extractor, "Twelve villagers were killed by militiamen on Saturday at Pimbo village in Congo, residents said.") == []
+
+
+# -- armed groups, captures told with "had taken", contingents ---------------------------------
+
+
+def test_an_armed_group_names_the_country_of_an_article_that_names_no_place(extractor: Extractor) -> None:
+    ((kind, event),) = found(extractor, "The EU imposed sanctions on two M23 commanders on Monday.")
+    assert (kind, event.country) == ("sanctions", "COD")
+    ((_, event),) = found(extractor, "Houthi drones struck a fuel depot in the village of Bayt al-Faqih on Monday, killing three.")
+    assert (event.location, event.country, event.fatalities) == ("Bayt al-Faqih", "YEM", 3)
+
+
+def test_fighters_that_have_taken_a_place(extractor: Extractor) -> None:
+    ((kind, event),) = found(extractor, "The rebels said on Monday that their fighters had taken Nyabibwe after the army pulled out.")
+    assert (kind, event.location, event.event_date) == ("territorial_claim", "Nyabibwe", dt.date(2025, 6, 2))
+    assert found(extractor, "The minister has taken part in talks in Geneva on Monday.") == []
+
+
+def test_a_contingent_named_further_back_that_landed(extractor: Extractor) -> None:
+    ((kind, event),) = found(extractor, "The first contingent of Burundian soldiers for the African Union mission landed at Mogadishu on Thursday.")
+    assert (kind, event.location) == ("troop_deployment", "Mogadishu")

@@ -390,11 +390,24 @@ class Extractor:
                 if counts:
                     break
         if not counts:
-            for country in sorted(self._title_countries(article) or self._dateline_countries(article)):
+            for country in sorted(self._title_countries(article) or self._group_countries(article) or self._dateline_countries(article)):
                 counts[country] = 1
         if not counts or self.p.default_country in counts:
             return self.p.default_country
         return max(counts, key=lambda c: counts[c])
+
+    def _group_countries(self, article: Article) -> set[str]:
+        """The country whose armed groups the article names most ("RSF drones", "M23 rebels"):
+        gazetteer.yaml ``armed_groups``; none when two countries' groups tie."""
+        rx = self.g.armed_groups
+        if rx is None:
+            return set()
+        votes: dict[str, int] = {}
+        for m in rx.finditer(article.work):
+            country = self.g.armed_group_country[m.group(0)]
+            votes[country] = votes.get(country, 0) + 1
+        best = max(sorted(votes), key=lambda c: votes[c], default=None)
+        return {best} if best is not None and list(votes.values()).count(votes[best]) == 1 else set()
 
     def _dateline_countries(self, article: Article) -> set[str]:
         """The country of the city an article is filed from ("Ouagadougou, 12 May 2025 - ...",

@@ -44,7 +44,7 @@ LOCATIVE = re.compile(
 # A capitalised preposition starting a sentence, taken into a run of capitalised words ("In Lutsk").
 _CAPITAL_PREPOSITIONS = frozenset(["In", "Near", "Outside", "Around", "At", "Over", "Across", "Inside"])
 # What forces capture or enter is a settlement, often a village ("seized Vremivka, northwest of ...").
-_TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|took\s+control\s+of|taken\s+control\s+of|regained\s+control\s+of|entered|occupied|out\s+of)\s+(?:the\s+)?$")
+_TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|retaken|overran|took\s+control\s+of|taken\s+control\s+of|regained\s+control\s+of|entered|occupied|out\s+of|(?:had|have|has)\s+taken)\s+(?:the\s+)?$")
 _LAKE_BEFORE = re.compile(r"\bLake\s+$")
 _WATER_BEFORE = re.compile(r"\b(?:Gulf|Sea|Bay|Strait|Straits|Lake)\s+of\s+$")
 _VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial", "township", "town", "sector")
@@ -103,7 +103,8 @@ _POSSESSIVE = re.compile(r"['’]s\b.*$")
 _TITLE_BEFORE = re.compile(r"\b(?:President|Minister|Governor|Mayor|Mr|Mrs|Ms|General|Spokesman|spokesman)\.?\s+$")
 _WORD_BEFORE = re.compile(r"\b([A-Z][\w'’-]*)[ \t]+$")
 _WORD_AFTER = re.compile(r"[ \t]+([A-Z][\w'’-]*)\b")
-_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s|-)(?:[A-Z][\w'’.-]*|na|on|upon|am|de|del|la)(?=[\s,.;:!?)]|$))*")
+# (an Arabic article joined to the next word is part of a name: "Bayt al-Faqih", "Deir ez-Zor")
+_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s|-)(?:[A-Z][\w'’.-]*|(?:al|el|ad|ag|an|ar|as|ash|at|az|ez|es|ed|ul)-[A-Z][\w'’.-]*|na|on|upon|am|de|del|la)(?=[\s,.;:!?)]|$))*")
 
 
 @dataclass(frozen=True)
@@ -684,6 +685,16 @@ class Gazetteer:
             return None
         best = max(towns, key=lambda t: (t.country in self._theatre, t.country in countries, t.population, t.name, t.country))
         return Place(best.name, best.country, "place", best.admin1, best.lat, best.lon)
+
+    @cached_property
+    def armed_groups(self) -> re.Pattern[str] | None:
+        """gazetteer.yaml ``armed_groups`` as one pattern; ``armed_group_country`` maps a match."""
+        names = sorted(self.armed_group_country, key=lambda n: (-len(n), n))
+        return re.compile(r"(?<![\w/])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w/])") if names else None
+
+    @cached_property
+    def armed_group_country(self) -> dict[str, str]:
+        return {str(name): str(iso3) for iso3, names in (self.data.get("armed_groups") or {}).items() for name in names or ()}
 
     def dateline_town(self, name: str) -> Place | None:
         """The town a dateline names: a capital, else the largest town of that name of 50,000+."""
