@@ -312,3 +312,8 @@ def test_fighters_that_have_taken_a_place(extractor: Extractor) -> None:
 def test_a_contingent_named_further_back_that_landed(extractor: Extractor) -> None:
     ((kind, event),) = found(extractor, "The first contingent of Burundian soldiers for the African Union mission landed at Mogadishu on Thursday.")
     assert (kind, event.location) == ("troop_deployment", "Mogadishu")
+
+
+def test_a_village_opening_a_casualty_sentence_places_a_strike_told_by_its_region(extractor: Extractor) -> None:
+    ((_, event),) = found(extractor, "Overnight the enemy attacked the Sumy region with drones. In the village of Yunakivka a 60-year-old woman was killed.")
+    assert (event.location, event.fatalities) == ("Yunakivka", 1)
