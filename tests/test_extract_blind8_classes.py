@@ -317,3 +317,24 @@ def test_a_contingent_named_further_back_that_landed(extractor: Extractor) -> No
 def test_a_village_opening_a_casualty_sentence_places_a_strike_told_by_its_region(extractor: Extractor) -> None:
     ((_, event),) = found(extractor, "Overnight the enemy attacked the Sumy region with drones. In the village of Yunakivka a 60-year-old woman was killed.")
     assert (event.location, event.fatalities) == ("Yunakivka", 1)
+
+
+# -- shipping, vehicles, a region written after the town ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, place, country",
+    [
+        ("A bulk carrier was hit by a missile off Nishtun, Yemen, on Monday.", "Nishtun", "YEM"),
+        ("Nine people died when artillery shells hit the market in Kadugli-Tillo, South Kordofan, on Monday.", "Kadugli-Tillo", "SDN"),
+        ("The strike on the Gharyan camp of a militia in Libya on Monday killed four fighters.", "Gharyan", "LBY"),
+    ],
+)
+def test_where_a_ship_or_a_camp_was_hit(extractor: Extractor, text: str, place: str, country: str) -> None:
+    ((_, event),) = found(extractor, text)
+    assert (event.location, event.country) == (place, country)
+
+
+def test_a_groups_name_between_the_count_and_the_victims(extractor: Extractor) -> None:
+    ((_, event),) = found(extractor, "A Turkish drone targeted a car near Manbij in Syria on Monday, resulting in the death of three SDF members.")
+    assert event.fatalities == 3

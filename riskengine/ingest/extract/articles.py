@@ -1190,9 +1190,11 @@ class Extractor:
         # Verb right before: "killing two people", "killed nine", "wounding seven".
         for fld in PERSON_FIELDS:
             if self.p.casualty_before[fld].search(before):
-                nxt = words_after[0].lower().strip(".,;") if words_after else ""
+                # "the death of three SDF members": the group's name between
+                at = 1 if len(words_after) > 1 and len(words_after[0].strip(".,;")) > 1 and words_after[0].strip(".,;").isupper() else 0
+                nxt = words_after[at].lower().strip(".,;") if words_after else ""
                 # "killing two teachers": a plural noun after a casualty verb counts people
-                plural = nxt.isalpha() and nxt.endswith("s") and not nxt.endswith("ss") and words_after[0][:1].islower() and not self.p.weapons.fullmatch(nxt)
+                plural = nxt.isalpha() and nxt.endswith("s") and not nxt.endswith("ss") and words_after[at][:1].islower() and not self.p.weapons.fullmatch(nxt)
                 # ("killed 38 people and wounded 102 overnight": a time or place word after the count)
                 if not nxt or people_after or plural or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during", "overnight", "yesterday", "today", "across", "near", "around", "including", "among", "while", "following", "before", "since", "according") or not nxt.isalpha():
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)

@@ -30,7 +30,8 @@ _NEVER_TOWNS = frozenset(
 )
 
 LOCATIVE = re.compile(
-    r"(?:\b(?:in|near|outside|around|at|on|over|into|of|towards?|across|hit|struck|targeted|"
+    # ("off Mokha", "off the coast of Aden": where a ship was hit)
+    r"(?:\b(?:in|near|outside|around|at|on|over|into|of|off|towards?|across|hit|struck|targeted|"
     r"targeting|bombarded|shelled|bombed|attacked|liberated|captured|recaptured|retook|retaken|seized|took|taken|overran|entered|control\s+of|rocked|shook|pounded|"
     r"residents\s+of|strike\s+on|attack\s+on)"
     r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts|edge|vicinity|centre|center|heart|camp|base|garrison|market|locality|commune|post|outpost|zone|cercle|circle|prefecture|department)\s+of"
@@ -74,7 +75,7 @@ _ANY_TOWN_MIN = 50000
 _POSSESSIVE_DISTRICT_AFTER = re.compile(r"['’]s\s+(?:[A-Z][\w'’-]+\s+)?(?:district|neighbourhood|neighborhood|suburbs?|outskirts|centre|center|city\s+centre|airport|port)\b")
 _BORDER_BEFORE = re.compile(r"\b(?:border(?:\s+crossing)?\s+with|bordering|from|towards?|near\s+the\s+border\s+with)\s+(?:the\s+)?$")
 _BARE_BEFORE = re.compile(
-    r"\b(?:(?:in|near|outside|at|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of)\s+"
+    r"\b(?:(?:in|near|outside|at|off|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of)\s+"
     # the place a strike or a capture names as its object: "an air strike on Mathiang in South
     # Sudan", "the shelling of Nyabiondo on Monday", "has retaken Ulang from", "air strikes on the
     # Ras Isa port" (not "in the Mugunga area": a part of the town named before)
@@ -622,6 +623,9 @@ class Gazetteer:
             if apposed is not None and learned and (region := learned.get(apposed.group(1))) is not None:
                 # "near Beit Jinn, Quneitra Province": a region the article placed before
                 country, admin1, nearest = region.country, region.admin1, None
+            elif apposed is not None and (known := self._regions.get(apposed.group(1))) and len({r.country for r in known}) == 1:
+                # "in Kauda, South Kordofan": a region of the gazetteer, written bare after the town
+                country, admin1, nearest = known[0].country, known[0].admin1, None
             if country is None and " " in name and (first_town := self._best_town(name.split(" ")[0], countries, None)) is not None:
                 country = first_town.country
             if country is None:
