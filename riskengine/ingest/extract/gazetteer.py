@@ -623,9 +623,9 @@ class Gazetteer:
             if apposed is not None and learned and (region := learned.get(apposed.group(1))) is not None:
                 # "near Beit Jinn, Quneitra Province": a region the article placed before
                 country, admin1, nearest = region.country, region.admin1, None
-            elif apposed is not None and (known := self._regions.get(apposed.group(1))) and len({r.country for r in known}) == 1:
+            elif apposed is not None and (regions := self._regions.get(apposed.group(1))) and len({r.country for r in regions}) == 1:
                 # "in Kauda, South Kordofan": a region of the gazetteer, written bare after the town
-                country, admin1, nearest = known[0].country, known[0].admin1, None
+                country, admin1, nearest = regions[0].country, regions[0].admin1, None
             if country is None and " " in name and (first_town := self._best_town(name.split(" ")[0], countries, None)) is not None:
                 country = first_town.country
             if country is None:
