@@ -338,3 +338,16 @@ def test_where_a_ship_or_a_camp_was_hit(extractor: Extractor, text: str, place: 
 def test_a_groups_name_between_the_count_and_the_victims(extractor: Extractor) -> None:
     ((_, event),) = found(extractor, "A Turkish drone targeted a car near Manbij in Syria on Monday, resulting in the death of three SDF members.")
     assert event.fatalities == 3
+
+
+@pytest.mark.parametrize(
+    "header, day",
+    [
+        ("Published: 03/06/2025 14:22", dt.date(2025, 6, 3)),  # day first
+        ("Posted on 6/13/2025 by staff", dt.date(2025, 6, 13)),  # 13 cannot be a month
+        ('"datePublished": "2025-06-03T08:10:00Z"', dt.date(2025, 6, 3)),  # JSON-LD pasted with the page
+        ("Date: 2025.06.03", dt.date(2025, 6, 3)),
+    ],
+)
+def test_a_numeric_date_in_the_first_lines_dates_an_article_without_metadata(header: str, day: dt.date) -> None:
+    assert parse_article(f"{header}\n\nShelling hit Kadugli in Sudan on Monday, killing five.\n", "h.txt").published == day

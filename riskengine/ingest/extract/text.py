@@ -205,7 +205,11 @@ def _plain_front_matter(block: str, name: str) -> dict[str, Any] | None:
 # Month names as written, capitals included ("THURSDAY 9 OCTOBER 2025" in a transcript's header)
 _TEXT_DATE_DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?,?\s+(?P<year>(?:19|20)\d\d)\b")
 _TEXT_DATE_MD = re.compile(r"\b(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b")
-_TEXT_DATE_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
+# ("2025-06-03T08:10:00Z" as JSON-LD's datePublished writes it, "2025.06.03", "2025/06/03")
+_TEXT_DATE_ISO = re.compile(r"(?<!\d)(?<!\d\.)(?P<year>(?:19|20)\d\d)(?P<sep>[-./])(?P<month>\d\d?)(?P=sep)(?P<day>\d\d?)(?!\d)(?!\.\d)")
+# "03/06/2025", "03-06-2025", "6/3/2025": day first, as most of the world writes it, unless the
+# first number cannot be a month's day and the second can ("6/13/2025" is 13 June)
+_TEXT_DATE_SLASH = re.compile(r"(?<![\d/.-])(?P<first>\d{1,2})(?P<sep>[/-])(?P<second>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d\d)(?![\d/])")
 # "08.10.2024": day first, as statements translated from Ukrainian, Russian or Arabic write it
 # (a slash is left alone: 08/10 is August in American prose)
 _TEXT_DATE_DOTTED = re.compile(r"\b(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>(?:19|20)\d\d)\b")
@@ -246,6 +250,15 @@ def _first_full_date(chunk: str) -> dt.date | None:
     from riskengine.ingest.extract.dates import MONTHS
 
     best: tuple[int, dt.date] | None = None
+    for m in _TEXT_DATE_SLASH.finditer(chunk):
+        first, second = int(m.group("first")), int(m.group("second"))
+        day_month = (second, first) if second > 12 >= first else (first, second)
+        try:
+            found = dt.date(int(m.group("year")), day_month[1], day_month[0])
+        except ValueError:
+            continue
+        best = (m.start(), found)
+        break
     for rx in (_TEXT_DATE_DM, _TEXT_DATE_MD, _TEXT_DATE_ISO, _TEXT_DATE_DOTTED):
         for m in rx.finditer(chunk):
             month_text = m.group("month")
