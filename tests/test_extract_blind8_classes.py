@@ -351,3 +351,15 @@ def test_a_groups_name_between_the_count_and_the_victims(extractor: Extractor) -
 )
 def test_a_numeric_date_in_the_first_lines_dates_an_article_without_metadata(header: str, day: dt.date) -> None:
     assert parse_article(f"{header}\n\nShelling hit Kadugli in Sudan on Monday, killing five.\n", "h.txt").published == day
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("Shelling on the night of Saturday to Sunday hit Kauri in Nigeria, killing three.", dt.date(2025, 6, 1)),
+        ("Overnight from Friday into Saturday, drones struck Kauri in Nigeria, killing six.", dt.date(2025, 5, 31)),
+    ],
+)
+def test_a_night_between_two_weekdays_is_the_later_day(extractor: Extractor, text: str, day: dt.date) -> None:
+    ((_, event),) = found(extractor, text)
+    assert event.event_date == day
