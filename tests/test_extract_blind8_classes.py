@@ -363,3 +363,8 @@ def test_a_numeric_date_in_the_first_lines_dates_an_article_without_metadata(hea
 def test_a_night_between_two_weekdays_is_the_later_day(extractor: Extractor, text: str, day: dt.date) -> None:
     ((_, event),) = found(extractor, text)
     assert event.event_date == day
+
+
+def test_a_capital_that_speaks_is_no_place(extractor: Extractor) -> None:
+    text = "Azerbaijani forces fired mortars at the village of Tegh in Armenia on Monday, wounding one soldier. Baku denied the report and said Armenian troops had shelled its positions."
+    assert [(e.location, e.country) for _, e in found(extractor, text)] == [("Tegh", "ARM")]

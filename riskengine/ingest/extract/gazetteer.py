@@ -86,6 +86,7 @@ _BARE_BEFORE = re.compile(
 )
 _PARTY_BEFORE = re.compile(r"\b(?:(?:backed|supported|armed|aided|funded)\s+by|[Ff]orces\s+of|[Aa]rmy\s+of|[Mm]ilitary\s+of|[Gg]overnment\s+of)\s+(?:the\s+)?$")
 _PARTY_AFTER = re.compile(r"(?:-backed|-supported|\s+(?:Defen[cs]e\s+Forces?|Armed\s+Forces|[Aa]rmy|[Mm]ilitary|[Gg]overnment|[Pp]olice))\b")
+_SPEAKING_CITY = re.compile(r"\s+(?:also\s+|has\s+|had\s+)?(?:said|says|claim(?:s|ed)?|announc\w+|accus\w+|den(?:y|ies|ied)|insist\w*|reject\w*|blam\w*|demand\w*|warn\w*|respond\w*)\b")
 _HYPHENATED_AFTER = re.compile(r"-[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*")
 # (a name no index holds followed by a type of site is the town it is at: "positions at Kibati
 # hill", "targets at Ras Isa port" (not an airport: "Ben Gurion airport" is named for a man), "attacked positions at Nyabiondo with heavy artillery")
@@ -544,7 +545,8 @@ class Gazetteer:
                     # the article names needs no "in" either (read again with the article's countries).
                     looked_up.append(_NEEDS_COUNTRIES + words)
                     big = self._big_town_of(words, countries)
-                if big is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
+                if big is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]) and not _SPEAKING_CITY.match(text, end):
+                    # (not "Baku denied the report", "Addis Ababa says": a capital that speaks is its government)
                     found.append(PlaceMention(start, start + len(big.name if big.name == words else words), words, big))
                 continue
             looked_up.append(words)
