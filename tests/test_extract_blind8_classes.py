@@ -368,3 +368,12 @@ def test_a_night_between_two_weekdays_is_the_later_day(extractor: Extractor, tex
 def test_a_capital_that_speaks_is_no_place(extractor: Extractor) -> None:
     text = "Azerbaijani forces fired mortars at the village of Tegh in Armenia on Monday, wounding one soldier. Baku denied the report and said Armenian troops had shelled its positions."
     assert [(e.location, e.country) for _, e in found(extractor, text)] == [("Tegh", "ARM")]
+
+
+def test_a_village_no_index_holds_is_in_the_country_of_the_towns_told_before_it(extractor: Extractor) -> None:
+    text = (
+        "Israeli strikes hit Tyre and Sidon in Lebanon on Sunday, Lebanese media said.\n\n"
+        "Army shelling hit Daraa in Syria on Monday, killing two. In the afternoon, shells landed in Ghariya village, wounding four.\n"
+    )
+    places = {e.location: e.country for _, e in found(extractor, text)}
+    assert places.get("Ghariya") == "SYR"

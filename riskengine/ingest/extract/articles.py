@@ -286,7 +286,9 @@ class Extractor:
         for i, (_, looked_up) in enumerate(self._places):
             if UNPLACED in looked_up:  # a town no index holds, placed by nothing near it
                 x = article.sentences[i]
-                self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._home), looked_up)
+                # in the country of the towns told before it in its paragraph ("...in Poonch
+                # district. In the Mendhar sector, shells landed in Mankote village."), else the article's
+                self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._paragraph_country(article, i) or self._home), looked_up)
         # A town no index holds, once the article has said it is one ("in Bint Jbeil, southern
         # Lebanon"), is a place wherever else the article names it.
         learned = {p.text: p.place for places, _ in self._places for p in places if p.place.unindexed and not p.place.guessed}
@@ -395,6 +397,18 @@ class Extractor:
         if not counts or self.p.default_country in counts:
             return self.p.default_country
         return max(counts, key=lambda c: counts[c])
+
+    def _paragraph_country(self, article: Article, index: int) -> str | None:
+        """The country of the last town or region named before sentence ``index`` in its paragraph."""
+        paragraph = article.sentences[index].paragraph
+        for j in range(index - 1, max(-1, index - 6), -1):
+            if article.sentences[j].paragraph != paragraph:
+                return None
+            shift = article.sentences[j].start
+            for p in reversed(self._places[j][0]):
+                if p.place.level != "country" and not p.side_adjective and p.place.country and not _reference(article.work, p.start + shift, p.place.level):
+                    return p.place.country
+        return None
 
     def _group_countries(self, article: Article) -> set[str]:
         """The country whose armed groups the article names most ("RSF drones", "M23 rebels"):
