@@ -377,3 +377,9 @@ def test_a_village_no_index_holds_is_in_the_country_of_the_towns_told_before_it(
     )
     places = {e.location: e.country for _, e in found(extractor, text)}
     assert places.get("Ghariya") == "SYR"
+
+
+def test_casualties_after_an_interception_are_the_strikes(extractor: Extractor) -> None:
+    text = "Overnight the enemy attacked with 310 strike UAVs and 12 missiles. Air defence neutralised 290 drones and 9 missiles. In Kremenchuk, two people were killed and 17 injured."
+    ((_, event),) = found(extractor, text)
+    assert (event.location, event.fatalities, event.injured, event.drones_launched) == ("Kremenchuk", 2, 17, 310)

@@ -325,7 +325,10 @@ class Extractor:
                 if len(said) == 1 and not _dateline(article.work, sentence.start, said[0]):
                     self._scene = (sentence.index, sentence.paragraph, said[0])
             if found:
-                last_mentions, since = found, 0
+                # "Air defence neutralised 623 drones and 45 missiles. In Zaporizhzhia, two people
+                # were killed": the strike told before the interception still takes the casualties
+                kept = [m for m in last_mentions if m.kind.group == "strike" and m.kind.name != "interception" and m.sentence.paragraph == sentence.paragraph] if all(m.kind.name == "interception" for m in found) else []
+                last_mentions, since = kept + found, 0
                 continue
             # A transcript's short turns ("Were there casualties?" "Unfortunately, yes.") do not
             # separate the casualties from the strike they answer about.
