@@ -383,3 +383,8 @@ def test_casualties_after_an_interception_are_the_strikes(extractor: Extractor) 
     text = "Overnight the enemy attacked with 310 strike UAVs and 12 missiles. Air defence neutralised 290 drones and 9 missiles. In Kremenchuk, two people were killed and 17 injured."
     ((_, event),) = found(extractor, text)
     assert (event.location, event.fatalities, event.injured, event.drones_launched) == ("Kremenchuk", 2, 17, 310)
+
+
+def test_the_first_town_of_a_road_between_two(extractor: Extractor) -> None:
+    ((_, event),) = found(extractor, "A drone struck a minibus on the road between Dhanaane and Jowhar in Somalia on Monday, killing four passengers.")
+    assert (event.location, event.country, event.fatalities) == ("Dhanaane", "SOM", 4)

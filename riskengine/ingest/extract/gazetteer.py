@@ -36,7 +36,7 @@ LOCATIVE = re.compile(
     r"residents\s+of|strike\s+on|attack\s+on)"
     r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts|edge|vicinity|centre|center|heart|camp|base|garrison|market|locality|commune|post|outpost|zone|cercle|circle|prefecture|department)\s+of"
     # "at the entrance to Bilozerka", "on the approaches to Pokrovsk", "12 km west of Izium"
-    r"|\b(?:entrance|approach(?:es)?|close|next|road)\s+to|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of|\bout\s+of"
+    r"|\b(?:road|highway|route)\s+(?:between|from)|\b(?:entrance|approach(?:es)?|close|next|road)\s+to|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of|\bout\s+of"
     r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*|moved|sent|deployed|dispatched|redeployed|transferred|rushed)\s+to)\s+(?:the\s+)?"
     # "in central Damascus", "in northern Gaza", "in the besieged city's ..."
     r"(?:(?:central|northern|southern|eastern|western|north-eastern|north-western|south-eastern|south-western|northeastern|northwestern|southeastern|southwestern|downtown|greater|occupied|besieged|embattled|frontline|front-line)\s+)?$",
@@ -82,7 +82,9 @@ _BARE_BEFORE = re.compile(
     r"|(?:(?:strikes?|airstrikes?|attacks?|raids?|assault)\s+on|(?:shelling|bombing|bombardment|capture|recapture)\s+of"
     r"|shelled|bombed|captured|recaptured|retook|retaken|overran|overrun|control\s+of"
     # where forces go: "troops have been moved to Parachinar in Kurram"
-    r"|(?:moved|sent|deployed|dispatched|redeployed|transferred|rushed)\s+to)\s+(?:the\s+)?)$"
+    r"|(?:moved|sent|deployed|dispatched|redeployed|transferred|rushed)\s+to)\s+(?:the\s+)?"
+    # "on the road between Yater and Majdal Zoun": the first town of a road
+    r"|(?:road|highway|route)\s+(?:between|from)\s+)$"
 )
 _PARTY_BEFORE = re.compile(r"\b(?:(?:backed|supported|armed|aided|funded)\s+by|[Ff]orces\s+of|[Aa]rmy\s+of|[Mm]ilitary\s+of|[Gg]overnment\s+of)\s+(?:the\s+)?$")
 _PARTY_AFTER = re.compile(r"(?:-backed|-supported|\s+(?:Defen[cs]e\s+Forces?|Armed\s+Forces|[Aa]rmy|[Mm]ilitary|[Gg]overnment|[Pp]olice))\b")
