@@ -388,3 +388,9 @@ def test_casualties_after_an_interception_are_the_strikes(extractor: Extractor) 
 def test_the_first_town_of_a_road_between_two(extractor: Extractor) -> None:
     ((_, event),) = found(extractor, "A drone struck a minibus on the road between Dhanaane and Jowhar in Somalia on Monday, killing four passengers.")
     assert (event.location, event.country, event.fatalities) == ("Dhanaane", "SOM", 4)
+
+
+def test_a_strike_on_two_towns_is_an_event_per_town(extractor: Extractor) -> None:
+    events = found(extractor, "Drone strikes hit Kassala and Atbara in Sudan on Sunday, killing three people.")
+    assert [(e.location, e.event_date) for _, e in events] == [("Kassala", dt.date(2025, 6, 1)), ("Atbara", dt.date(2025, 6, 1))]
+    assert events[0][1].fatalities == 3

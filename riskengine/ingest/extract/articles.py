@@ -509,7 +509,7 @@ class Extractor:
         if not mentions and figures:
             mentions = self._official_tally(article, sentence, figures, recent)
         mentions = [m for m in mentions if not self._blocked(article, m)]
-        return self._fold_interceptions(self._split_lists(mentions, places))
+        return self._fold_interceptions(self._split_lists(self._split_towns(mentions, places), places))
 
     def _official_tally(self, article: Article, sentence: Sentence, figures: list[Figure], recent: list[Mention]) -> list[Mention]:
         """"The State Emergency Management Agency has confirmed that eight farmers were killed by
@@ -549,6 +549,23 @@ class Extractor:
             # the village of Bilozerka a woman was killed")
             if m.kind.group == "strike" and m.kind.name != "interception" and (m.place is None or m.inherited_place or m.place.place.level in ("country", "region")) and any(f is g for f in figures for g in m.figures):
                 m.place, m.inherited_place = PlaceMention(town.start + sentence.start, town.end + sentence.start, town.text, town.place), False
+
+    def _split_towns(self, mentions: list[Mention], places: list[PlaceMention]) -> list[Mention]:
+        """"Drone strikes hit Kosti and Rabak on Sunday": one event per town, as ACLED codes
+        them; the sentence's figures stay with the first town (which of them were where is not told)."""
+        out: list[Mention] = []
+        for m in mentions:
+            out.append(m)
+            if m.kind.group != "strike" or m.kind.name == "interception" or m.anaphoric or m.inherited_place or m.place is None or m.place.place.level != "place":
+                continue
+            towns = [m.place]
+            for p in places:
+                if p.start > towns[-1].end and p.place.level == "place" and not p.side_adjective and _TOWN_AND.fullmatch(self._article_work, towns[-1].end, p.start):
+                    towns.append(p)
+            if len(towns) < 2 or any(o is not m and o.clause == m.clause and o.kind.group == "strike" for o in mentions):
+                continue
+            out.extend(dataclasses.replace(m, place=town, figures=[]) for town in towns[1:])
+        return out
 
     @staticmethod
     def _split_lists(mentions: list[Mention], places: list[PlaceMention]) -> list[Mention]:
@@ -2159,6 +2176,7 @@ _OFFICIAL_SAID = re.compile(r"\b(?:confirmed|said|says|reported|announced|stated
 # ... and who counts: an authority, not "residents said"
 _AUTHORITY = re.compile(r"\b(?:[Pp]olice|[Aa]rmy|[Mm]ilitary|[Oo]fficials?|[Aa]uthorit(?:y|ies)|[Mm]inistry|[Mm]inister|[Gg]overnor|[Aa]gency|[Ss]pokes(?:man|woman|person)|[Cc]ommander|[Aa]dministrat(?:or|ion)|[Mm]ayor|[Pp]refect|[Uu]nited\s+Nations|UN|OCHA|[Hh]ealth\s+(?:ministry|authorities|officials)|[Gg]overnment|[Ee]mergency)\b")
 _IN_TOWN_OPENING = re.compile(r"\s*(?:(?:\*\*)?\d{1,2}[:.]\d{2}(?:\*\*)?\s*(?:[-—–:]\s*)?)?(?:In|At)\s+(?:the\s+(?:village|town|city|settlement)\s+of\s+)?([A-Z])")
+_TOWN_AND = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _LIST_ITEM_START = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 _BEARING_BEFORE = re.compile(r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?|(?:km|kilometres|kilometers|miles))\s+(?:of|from)\s+(?:the\s+)?(?:(?:town|city)\s+of\s+)?$", re.IGNORECASE)
 _DATELINE_LEAD = re.compile(r"\s*[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?,\s*$")
