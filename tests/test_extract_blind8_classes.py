@@ -394,3 +394,8 @@ def test_a_strike_on_two_towns_is_an_event_per_town(extractor: Extractor) -> Non
     events = found(extractor, "Drone strikes hit Kassala and Atbara in Sudan on Sunday, killing three people.")
     assert [(e.location, e.event_date) for _, e in events] == [("Kassala", dt.date(2025, 6, 1)), ("Atbara", dt.date(2025, 6, 1))]
     assert events[0][1].fatalities == 3
+
+
+def test_the_unit_holding_a_village_does_not_place_the_next_sentence(extractor: Extractor) -> None:
+    text = "On Sunday, a drone strike in the village of Sokoura, in the circle of Bankass, killed 9 people. Witnesses said the aircraft struck twice. Ten others were wounded."
+    assert [(e.location, e.fatalities, e.injured) for _, e in found(extractor, text)] == [("Sokoura", 9, 10)]

@@ -2178,7 +2178,12 @@ _AUTHORITY = re.compile(r"\b(?:[Pp]olice|[Aa]rmy|[Mm]ilitary|[Oo]fficials?|[Aa]u
 _IN_TOWN_OPENING = re.compile(r"\s*(?:(?:\*\*)?\d{1,2}[:.]\d{2}(?:\*\*)?\s*(?:[-—–:]\s*)?)?(?:In|At)\s+(?:the\s+(?:village|town|city|settlement)\s+of\s+)?([A-Z])")
 _TOWN_AND = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _LIST_ITEM_START = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
-_BEARING_BEFORE = re.compile(r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?|(?:km|kilometres|kilometers|miles))\s+(?:of|from)\s+(?:the\s+)?(?:(?:town|city)\s+of\s+)?$", re.IGNORECASE)
+# ... or the unit that holds it: "the village of Douna, in the circle of Ségou"
+_BEARING_BEFORE = re.compile(
+    r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?|(?:km|kilometres|kilometers|miles))\s+(?:of|from)\s+(?:the\s+)?(?:(?:town|city)\s+of\s+)?$"
+    r"|\b(?:circle|cercle|district|prefecture|department|province|county|commune|municipality|territory)\s+of\s+$",
+    re.IGNORECASE,
+)
 _DATELINE_LEAD = re.compile(r"\s*[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?,\s*$")
 
 
