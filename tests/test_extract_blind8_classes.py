@@ -399,3 +399,8 @@ def test_a_strike_on_two_towns_is_an_event_per_town(extractor: Extractor) -> Non
 def test_the_unit_holding_a_village_does_not_place_the_next_sentence(extractor: Extractor) -> None:
     text = "On Sunday, a drone strike in the village of Sokoura, in the circle of Bankass, killed 9 people. Witnesses said the aircraft struck twice. Ten others were wounded."
     assert [(e.location, e.fatalities, e.injured) for _, e in found(extractor, text)] == [("Sokoura", 9, 10)]
+
+
+def test_a_strike_that_left_one_person_dead(extractor: Extractor) -> None:
+    ((_, event),) = found(extractor, "A drone strike on Kassala, Sudan, on Sunday left a child dead and three others injured.")
+    assert (event.fatalities, event.injured) == (1, 3)
