@@ -66,6 +66,8 @@ _DISTANCE_UNIT = re.compile(r"\s*(km|kilometres|kilometers|kilometre|kilometer|m
 _FROM_BORDER_OR_FRONT = re.compile(r"\s+(?:\w+\s+){0,1}from\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(border|front line|frontline|front)\b")
 _WITH_BEFORE = re.compile(r"\bwith\s+(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?$", re.IGNORECASE)
 _INTERCEPTION_VERB_AFTER = re.compile(r"\s*(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:(?:reportedly|successfully|all)\s+)?(?:shot\s+down|intercepted|downed|destroyed|neutrali[sz]ed|jammed)")
+_LIVES_AFTER = re.compile(r"\s*(?:(?:innocent|civilian|human)\s+)?lives\b(\s+(?:were|have\s+been|had\s+been)\s+lost)?", re.IGNORECASE)
+_LIVES_VERB_BEFORE = re.compile(r"\b(?:claim(?:ed|ing|s)?|took|tak(?:es|ing)|cost(?:s|ing)?)\s+(?:(?:at\s+least|about|some|nearly|around|over|more\s+than|up\s+to)\s+)?$", re.IGNORECASE)
 _CASUALTY_NOUN_AFTER = re.compile(r"\s*(fatalities|deaths|dead|bodies|injuries|wounded|injured)\b", re.IGNORECASE)
 # Between one weapon of a "with" list and the next number: ", and more than ".
 _LIST_SEPARATOR = re.compile(r"\s*(?:,\s*|\s+)(?:and\s+)?(?:(?:at\s+least|more\s+than|over|some|about|nearly|around|up\s+to)\s+)?")
@@ -128,6 +130,7 @@ class Mention:
     beneficiary: str | None = None
     figures: list[Figure] = field(default_factory=list)
     weapons: list[str] = field(default_factory=list)
+    restated: bool = False  # the strike just told, told again (its place and day inherited)
     weapon_side: str | None = None
     mutual: bool = False
     needs_place: bool = False  # from a cue that makes an event only with a place of its own
@@ -220,6 +223,7 @@ class Extractor:
         self.sides = SidePatterns(self.g)
         self._last_weapon: tuple[int, str | None] = (-1, None)
         self._last_told: DatePhrase | None = None
+        self._published: dt.date | None = None
         self._home = self._talks_home = self.p.default_country
 
     # -- public ------------------------------------------------------------------------------
@@ -245,6 +249,7 @@ class Extractor:
             )
         self._last_weapon = (-1, None)
         self._last_told = None
+        self._last_told_where: tuple[int, int, str] = (-1, -1, "")  # the paragraph and place of that event
         self._scene: tuple[int, int, DatePhrase] | None = None  # the day told by the sentence before, if it told no event
         self._launch_order: tuple[int, list[str]] = (-1, [])
         self._told: dict[tuple[int, int], re.Match[str] | None] = {}
@@ -252,6 +257,7 @@ class Extractor:
         self._starts = [x.start for x in article.sentences]
         self._article_sentences = article.sentences
         self._article_work = article.work
+        self._published = article.published
         # Each sentence's places, read once without the article's countries (which are these
         # places' countries); a sentence is read again with them only where they could matter.
         self._places = [self.g.scan_detail(article.work[x.start : x.end]) for x in article.sentences]
@@ -280,7 +286,9 @@ class Extractor:
         for i, (_, looked_up) in enumerate(self._places):
             if UNPLACED in looked_up:  # a town no index holds, placed by nothing near it
                 x = article.sentences[i]
-                self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._home), looked_up)
+                # in the country of the towns told before it in its paragraph ("...in Poonch
+                # district. In the Mendhar sector, shells landed in Mankote village."), else the article's
+                self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._paragraph_country(article, i) or self._home), looked_up)
         # A town no index holds, once the article has said it is one ("in Bint Jbeil, southern
         # Lebanon"), is a place wherever else the article names it.
         learned = {p.text: p.place for places, _ in self._places for p in places if p.place.unindexed and not p.place.guessed}
@@ -305,6 +313,8 @@ class Extractor:
                 continue
             if _ROUNDUP_DATELINE.match(article.work, sentence.start):
                 last_mentions = []  # "PORT-AU-PRINCE - ...": a roundup's next story tells its own casualties
+            elif last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and _LIST_ITEM_START.match(article.text, article.text.rfind("\n", 0, sentence.start) + 1):
+                last_mentions = []  # a monitor's next bullet is another incident: "- Daraa: A roadside bomb ...; two soldiers were wounded."
             found = self._sentence(article, sentence, countries, last_mentions)
             if not found and last_mentions:
                 self._main_target(article, sentence, mentions[-12:])
@@ -315,7 +325,10 @@ class Extractor:
                 if len(said) == 1 and not _dateline(article.work, sentence.start, said[0]):
                     self._scene = (sentence.index, sentence.paragraph, said[0])
             if found:
-                last_mentions, since = found, 0
+                # "Air defence neutralised 623 drones and 45 missiles. In Zaporizhzhia, two people
+                # were killed": the strike told before the interception still takes the casualties
+                kept = [m for m in last_mentions if m.kind.group == "strike" and m.kind.name != "interception" and m.sentence.paragraph == sentence.paragraph] if all(m.kind.name == "interception" for m in found) else []
+                last_mentions, since = kept + found, 0
                 continue
             # A transcript's short turns ("Were there casualties?" "Unfortunately, yes.") do not
             # separate the casualties from the strike they answer about.
@@ -336,6 +349,10 @@ class Extractor:
         named = {p.place.country for places, _ in self._places for p in places if p.place.country and p.place.level != "place"}
         if article.meta.get("country"):
             named.add(str(article.meta["country"]))
+        if not named:
+            # "Myanmar Conflict Monitor - week 23", "Mali - incident report": a body that names
+            # only its townships and armed groups is about the country its title names
+            named = self._title_countries(article)
         if not named:
             towns = {p.text for places, _ in self._places for p in places if p.place.level == "place" and not p.place.unindexed}
             votes: dict[str, int] = {}
@@ -377,9 +394,57 @@ class Extractor:
                             counts[p.place.country] = counts.get(p.place.country, 0) + 1
                 if counts:
                     break
+        if not counts:
+            for country in sorted(self._title_countries(article) or self._group_countries(article) or self._dateline_countries(article)):
+                counts[country] = 1
         if not counts or self.p.default_country in counts:
             return self.p.default_country
         return max(counts, key=lambda c: counts[c])
+
+    def _paragraph_country(self, article: Article, index: int) -> str | None:
+        """The country of the last town or region named before sentence ``index`` in its paragraph."""
+        paragraph = article.sentences[index].paragraph
+        for j in range(index - 1, max(-1, index - 6), -1):
+            if article.sentences[j].paragraph != paragraph:
+                return None
+            shift = article.sentences[j].start
+            for p in reversed(self._places[j][0]):
+                if p.place.level != "country" and not p.side_adjective and p.place.country and not _reference(article.work, p.start + shift, p.place.level):
+                    return p.place.country
+        return None
+
+    def _group_countries(self, article: Article) -> set[str]:
+        """The country whose armed groups the article names most ("RSF drones", "M23 rebels"):
+        gazetteer.yaml ``armed_groups``; none when two countries' groups tie."""
+        rx = self.g.armed_groups
+        if rx is None:
+            return set()
+        votes: dict[str, int] = {}
+        for m in rx.finditer(article.work):
+            country = self.g.armed_group_country[m.group(0)]
+            votes[country] = votes.get(country, 0) + 1
+        best = max(sorted(votes), key=lambda c: votes[c], default=None)
+        return {best} if best is not None and list(votes.values()).count(votes[best]) == 1 else set()
+
+    def _dateline_countries(self, article: Article) -> set[str]:
+        """The country of the city an article is filed from ("Ouagadougou, 12 May 2025 - ...",
+        "GOMA (Wire) -"), a capital or a city of 50,000+: where a body naming only villages no
+        index holds is."""
+        for sentence in article.sentences[:4]:
+            lead = _DATELINE_CITY.match(article.work, sentence.start)
+            if lead is not None:
+                name = lead.group(1).title() if lead.group(1).isupper() else lead.group(1)
+                town = self.g.dateline_town(name)
+                return {town.country} if town is not None and town.country else set()
+        return set()
+
+    def _title_countries(self, article: Article) -> set[str]:
+        """The countries a front matter title names, by name, adjective or region ("Sudan: El
+        Fasher Flash Update", "Separatists attack town in Cameroon's Northwest")."""
+        title = article.meta.get("title")
+        if not isinstance(title, str) or not title.strip():
+            return set()
+        return {p.place.country for p in self.g.scan(title) if p.place.country and p.place.level != "place"}
 
     def _side_names_strike(self, m: Mention) -> bool:
         """Whether the strike word is its attacker's: "Israel's strikes", "an Israeli strike on a
@@ -439,8 +504,68 @@ class Extractor:
                         m.anaphoric = True  # "a combined attack on the Lviv region with cruise missiles": the missiles' strike
         figures = self._figures(article, sentence, places)
         self._attach(figures, mentions, recent, sentence, places)
+        if not mentions and figures and (opening := _IN_TOWN_OPENING.match(text, sentence.start, sentence.end)) is not None:
+            self._town_of_casualties(sentence, opening.start(1), figures, recent)
+        if not mentions and figures:
+            mentions = self._official_tally(article, sentence, figures, recent)
         mentions = [m for m in mentions if not self._blocked(article, m)]
-        return self._fold_interceptions(self._split_lists(mentions, places))
+        return self._fold_interceptions(self._split_lists(self._split_towns(mentions, places), places))
+
+    def _official_tally(self, article: Article, sentence: Sentence, figures: list[Figure], recent: list[Mention]) -> list[Mention]:
+        """"The State Emergency Management Agency has confirmed that eight farmers were killed by
+        the insurgents on Friday at Dalwa village": deaths an authority counts at a town, told with
+        no strike and given to none told before, are a casualty report (a ground attack is no kind
+        of the vocabulary; its official tally is)."""
+        kind = self.p.kinds.get("casualty_report")
+        attached = {id(f) for m in recent for f in m.figures}
+        dead = [f for f in figures if f.field == "fatalities" and f.value > 0 and id(f) not in attached]
+        said = article.work[sentence.start : sentence.end]
+        if kind is None or not dead or not _OFFICIAL_SAID.search(said) or not _AUTHORITY.search(said) or self._not_conflict(sentence):
+            return []
+        shift = sentence.start
+        towns = [
+            PlaceMention(p.start + shift, p.end + shift, p.text, p.place)
+            for p in self._places[sentence.index][0]
+            if p.place.level == "place" and not p.side_adjective and not p.district and not _reference(article.work, p.start + shift, p.place.level)
+        ]
+        if not towns:
+            return []
+        clause = next((c for c in clauses(article.work, sentence.start, sentence.end) if c[0] <= dead[0].start < c[1]), (sentence.start, sentence.end))
+        m = Mention(kind, dead[0].start, dead[0].end, sentence, clause)
+        self._fill(article, m, towns, [])
+        if m.place is None or m.place.place.level != "place":
+            m.place, m.inherited_place = min(towns, key=lambda p: abs(p.start - m.start)), False
+        m.figures = [f for f in figures if f.field in PERSON_FIELDS and id(f) not in attached]
+        return [m]
+
+    def _town_of_casualties(self, sentence: Sentence, at: int, figures: list[Figure], recent: list[Mention]) -> None:
+        """"Russia launched 595 drones overnight ... In Kyiv, four people were killed": the town
+        that opens a casualty sentence is where the strike just told without a town of its own hit."""
+        town = next((p for p in self._places[sentence.index][0] if p.start + sentence.start == at and not p.side_adjective and p.place.level == "place"), None)
+        if town is None:
+            return
+        for m in recent:
+            # (a region told before is less precise: "attacked the Kherson region with drones. In
+            # the village of Bilozerka a woman was killed")
+            if m.kind.group == "strike" and m.kind.name != "interception" and (m.place is None or m.inherited_place or m.place.place.level in ("country", "region")) and any(f is g for f in figures for g in m.figures):
+                m.place, m.inherited_place = PlaceMention(town.start + sentence.start, town.end + sentence.start, town.text, town.place), False
+
+    def _split_towns(self, mentions: list[Mention], places: list[PlaceMention]) -> list[Mention]:
+        """"Drone strikes hit Kosti and Rabak on Sunday": one event per town, as ACLED codes
+        them; the sentence's figures stay with the first town (which of them were where is not told)."""
+        out: list[Mention] = []
+        for m in mentions:
+            out.append(m)
+            if m.kind.group != "strike" or m.kind.name == "interception" or m.anaphoric or m.inherited_place or m.place is None or m.place.place.level != "place":
+                continue
+            towns = [m.place]
+            for p in places:
+                if p.start > towns[-1].end and p.place.level == "place" and not p.side_adjective and _TOWN_AND.fullmatch(self._article_work, towns[-1].end, p.start):
+                    towns.append(p)
+            if len(towns) < 2 or any(o is not m and o.clause == m.clause and o.kind.group == "strike" for o in mentions):
+                continue
+            out.extend(dataclasses.replace(m, place=town, figures=[]) for town in towns[1:])
+        return out
 
     @staticmethod
     def _split_lists(mentions: list[Mention], places: list[PlaceMention]) -> list[Mention]:
@@ -668,6 +793,12 @@ class Extractor:
         dates = [d for d in dates if not _in_brackets(text, d.start, m.clause[0])] or dates
         if not dates and self._section is not None and self._section[0] is not None:
             dates = [self._section[0]]  # "2.2 Port-au-Prince (Bel-Air) - 2 April": its section's day
+        if not dates and m.inherited_place and m.kind.group == "strike" and self._last_told is not None and m.place is not None and self._last_told_where == (m.sentence.paragraph, m.place.start, m.place.text):
+            # "Witnesses said the aircraft struck twice.", a witness's "we heard the drone for an
+            # hour before it hit": a strike with neither a place nor a day of its own, told after
+            # one in the paragraph at the place it inherits, is that strike told again
+            dates = [self._last_told]
+            m.restated = m.place.place.level == "place" and not _ANOTHER.search(clause_text)
         if not dates and self._scene is not None and self._scene[0] == m.sentence.index - 1 and self._scene[1] == m.sentence.paragraph:
             # "The escalation came on Tuesday. Drones struck the main fuel depot ...": the day of
             # a sentence that tells no event of its own is the next sentence's.
@@ -705,6 +836,7 @@ class Extractor:
             m.said = next((d for d in dates if not d.future and _SAID_ON_BEFORE.search(text, max(0, d.start - 60), d.start)), None)
         if m.date is not None and not m.date.future and not m.anaphoric:
             self._last_told = m.date
+            self._last_told_where = (m.sentence.paragraph, m.place.start, m.place.text) if m.place is not None else (-1, -1, "")
         # Status of a diplomatic event.
         if m.kind.status:
             for status, rx in m.kind.status:
@@ -777,13 +909,20 @@ class Extractor:
             if s.heading:
                 continue
             # The last qualifying place of the sentence (checked from its end: most fail early).
+            bearing: PlaceMention | None = None
             for p in reversed(self._places[index][0]):
                 if p.place.level == "country" or p.side_adjective or (towns_only and p.place.level != "place") or p.place.guessed:
                     continue
                 if _reference(article.work, p.start + s.start, p.place.level) or _AUTHORITY_AFTER.match(article.work, p.end + s.start):
                     continue  # an origin; "the Sumy regional military administration" speaks, it is not hit
+                if bearing is None and _BEARING_BEFORE.search(article.work, max(0, p.start + s.start - 40), p.start + s.start):
+                    # "the village of Kafr Nouran, west of Aleppo": a bearing locates the town
+                    # named before it, which is where the event was
+                    bearing = PlaceMention(p.start + s.start, p.end + s.start, p.text, p.place)
+                    continue
                 best = PlaceMention(p.start + s.start, p.end + s.start, p.text, p.place)
                 break
+            best = best or bearing
             if best is not None:
                 return best
         return best
@@ -1048,6 +1187,9 @@ class Extractor:
             return Figure(f"{weapon}s_{role}", q.value, offset + q.start, offset + q.end, q.qualifier, weapon_side=weapon_side)
         if any(self.p.troops.fullmatch(w.strip(".,;")) for w in words_after[:3]):
             troop_word = _FIRST_WORD.match(after)
+            if troop_word is not None and not self.p.troops.fullmatch(troop_word.group(0).strip()) and troop_word.group(0).strip()[:1].isupper():
+                # "6 FARDC soldiers were killed", "12 SSPDF soldiers": the force's name between
+                troop_word = _FIRST_WORD.match(after, troop_word.end()) or troop_word
             for fld, rx in self.p.people_casualty.items():
                 if troop_word is not None and rx.match(after, troop_word.end()):
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)  # "4 soldiers fallen to the field of honour"
@@ -1082,11 +1224,18 @@ class Extractor:
         # Verb right before: "killing two people", "killed nine", "wounding seven".
         for fld in PERSON_FIELDS:
             if self.p.casualty_before[fld].search(before):
-                nxt = words_after[0].lower().strip(".,;") if words_after else ""
+                # "the death of three SDF members": the group's name between
+                at = 1 if len(words_after) > 1 and len(words_after[0].strip(".,;")) > 1 and words_after[0].strip(".,;").isupper() else 0
+                nxt = words_after[at].lower().strip(".,;") if words_after else ""
                 # "killing two teachers": a plural noun after a casualty verb counts people
-                plural = nxt.isalpha() and nxt.endswith("s") and not nxt.endswith("ss") and words_after[0][:1].islower() and not self.p.weapons.fullmatch(nxt)
-                if not nxt or people_after or plural or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during") or not nxt.isalpha():
+                plural = nxt.isalpha() and nxt.endswith("s") and not nxt.endswith("ss") and words_after[at][:1].islower() and not self.p.weapons.fullmatch(nxt)
+                # ("killed 38 people and wounded 102 overnight": a time or place word after the count)
+                if not nxt or people_after or plural or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during", "overnight", "yesterday", "today", "across", "near", "around", "including", "among", "while", "following", "before", "since", "according") or not nxt.isalpha():
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
+        # "the shelling claimed 14 lives", "cost at least 20 lives", "11 lives were lost"
+        lives = _LIVES_AFTER.match(after)
+        if lives is not None and (lives.group(1) or _LIVES_VERB_BEFORE.search(before)):
+            return Figure("fatalities", q.value, offset + q.start, offset + q.end, q.qualifier)
         # "we have three fatalities"
         m = _CASUALTY_NOUN_AFTER.match(after)
         if m:
@@ -1205,11 +1354,22 @@ class Extractor:
                     continue  # "... where clashes have killed more than 250 people": another fight's
                 if pool and f.qualifier == "negated" and pool[0].sentence.paragraph != sentence.paragraph and any(self._other_town(s, pool[0]) for s in self._paragraph_so_far(sentence)):
                     continue  # a live blog's next entry: "Moldova says a drone crashed near Tudora. No one was hurt."
+                if pool and f.field in PERSON_FIELDS and pool[0].sentence.paragraph != sentence.paragraph and self._other_town(sentence, pool[0]) and self._other_day(sentence, pool[0]):
+                    continue  # "eight farmers were killed by the insurgents on Friday at Dalwa village": another day, another town
             if not pool:
                 continue
             inside = [m for m in pool if m.start <= f.start < m.end]
             target = inside[0] if inside else min(pool, key=lambda m: _distance(m.start, m.end, f.start, f.end) + (0 if m.start <= f.start else 10))
             target.figures.append(f)
+
+    def _other_day(self, sentence: Sentence, m: Mention) -> bool:
+        """Whether the sentence names a day that is not the mention's."""
+        published = self._published
+        if published is None:
+            return False
+        own = m.date.date if m.date is not None else published
+        said = [d for d in self._clause_dates(self._article_work[sentence.start : sentence.end], published, sentence.start) if not d.future]
+        return bool(said) and all(d.date != own for d in said)
 
     def _not_conflict(self, sentence: Sentence) -> bool:
         """Whether the sentence or the one before it in its paragraph speaks of a disaster."""
@@ -1396,6 +1556,10 @@ class Extractor:
                 return group != "strike" or index - c.mentions[-1].sentence.index <= reach
 
             date = m.date.date if m.date and not m.date.future else None
+            if m.restated and (told := _place_match([c for c in same_group if is_recent(c)], m)) is not None and told.mentions[-1].date is not None and told.mentions[-1].date.date == date:
+                told.add(m)  # "Witnesses said the aircraft struck twice" after "a drone strike ... killed 17"
+                index_place(told)
+                continue
             if m.anaphoric:
                 host = _place_match(same_group, m) if m.place and m.place.place.level != "country" else None
                 if _DEMONSTRATIVE_BEFORE.search(self._article_work, max(0, m.start - 12), m.start):
@@ -1410,10 +1574,36 @@ class Extractor:
                     latest = next((c for c in reversed(same_group) if is_recent(c)), None)
                     if latest is not None and (latest.place() is None or latest.place().place.level == "country"):  # type: ignore[union-attr]
                         host = latest
-                if host is not None:
+                another = (
+                    group == "strike" and m.place is not None and m.place.place.level == "place" and not m.inherited_place
+                    and bool(_ANOTHER_BEFORE.search(self._article_work, max(0, m.start - 20), m.start))
+                    # "In a separate attack on Friday, an FPV drone hit a car in Kupiansk": the
+                    # drone's own strike is the new event, the anaphor only introduces it
+                    and not any(o.sentence.index == m.sentence.index and o.kind.group == "strike" and not o.anaphoric for o in mentions if o is not m)
+                )
+                if another and host is not None and host.place() is not None and host.place().place.level == "place":  # type: ignore[union-attr]
+                    another = False  # "another strike on Kramatorsk" after one there: the same town's event
+                latest = next((c for c in reversed(same_group) if c.kind.name != "interception"), None)
+                if another and m.date is None and latest is not None:
+                    m.date = latest.mentions[0].date  # told with the strike before it, on its day unless it says another
+                if another and m.date is not None and not m.date.future and "remote_strike" in self.p.kinds:
+                    # "Another strike hit a bulldozer in Aitaroun, wounding one": a strike of the
+                    # kind just told, at a town of its own, is a new event
+                    m.anaphoric, m.kind = False, latest.kind if latest is not None else self.p.kinds["remote_strike"]
+                    fresh = Cluster(m.kind, [m])
+                    clusters.append(fresh)
+                    ordinal[id(fresh)] = len(members)
+                    by_group.setdefault(group, []).append(fresh)
+                    index_place(fresh)
+                elif host is not None:
                     host.add(m)
                     index_place(host)
-                elif m.place is not None and m.place.place.level == "place" and not m.inherited_place and m.date is not None and not m.date.future and "remote_strike" in self.p.kinds and (self._tells_harm(m) or any(c.isdigit() for c in m.date.text)) and self._side_names_strike(m):
+                elif m.place is not None and (m.place.place.level == "place" or (m.place.place.level == "region" and any(f.field in PERSON_FIELDS for f in m.figures))) and not m.inherited_place and (
+                    (m.date is not None and not m.date.future and (self._tells_harm(m) or any(c.isdigit() for c in m.date.text)))
+                    # "Israeli strikes on a tent camp in Mawasi ... killed at least 11 people": its toll
+                    # makes it news of the report's day
+                    or (m.date is None and any(f.field in PERSON_FIELDS and f.value > 0 for f in m.figures))
+                ) and "remote_strike" in self.p.kinds and self._side_names_strike(m):
                     # "Israel's strikes on Friday killed several commanders in Tehran", "an Israeli
                     # strike on a tent in Khan Younis killed ...": a strike its attacker names, with its own town, day and toll that no event
                     # told before has, is a new one
@@ -1976,6 +2166,24 @@ def _family(kind: str) -> str:
     return _FAMILIES.get(kind, "remote")
 
 
+# A dateline's city: "Ouagadougou, 12 May 2025 -", "GOMA, Feb 20 (Wire) -", "BAMAKO -"
+_DATELINE_CITY = re.compile(r"\s*([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)\s*(?:,\s*(?:[A-Z][\w .'’-]*,\s*)?(?:\w+\s+)?\d{1,2}\b|,\s*\w+\s+\d{4}\b|\s*\([^)]{1,30}\)\s*[-—–]|\s+[-—–]\s)")
+# A strike told as another one: "Drones also hit the city", "struck again", "a second strike"
+_ANOTHER = re.compile(r"\b(?:also|again|another|second|third|further|new|later|separately|meanwhile|renewed|fresh)\b", re.IGNORECASE)
+_ANOTHER_BEFORE = re.compile(r"\b(?:[Aa]nother|[Aa]\s+(?:second|third|further|separate|new)|[Oo]ne\s+more)\s+(?:[\w-]+\s+)?$")
+# An authority's word on a count: "has confirmed that", "the police commander said"
+_OFFICIAL_SAID = re.compile(r"\b(?:confirmed|said|says|reported|announced|stated|according\s+to)\b")
+# ... and who counts: an authority, not "residents said"
+_AUTHORITY = re.compile(r"\b(?:[Pp]olice|[Aa]rmy|[Mm]ilitary|[Oo]fficials?|[Aa]uthorit(?:y|ies)|[Mm]inistry|[Mm]inister|[Gg]overnor|[Aa]gency|[Ss]pokes(?:man|woman|person)|[Cc]ommander|[Aa]dministrat(?:or|ion)|[Mm]ayor|[Pp]refect|[Uu]nited\s+Nations|UN|OCHA|[Hh]ealth\s+(?:ministry|authorities|officials)|[Gg]overnment|[Ee]mergency)\b")
+_IN_TOWN_OPENING = re.compile(r"\s*(?:(?:\*\*)?\d{1,2}[:.]\d{2}(?:\*\*)?\s*(?:[-—–:]\s*)?)?(?:In|At)\s+(?:the\s+(?:village|town|city|settlement)\s+of\s+)?([A-Z])")
+_TOWN_AND = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
+_LIST_ITEM_START = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
+# ... or the unit that holds it: "the village of Douna, in the circle of Ségou"
+_BEARING_BEFORE = re.compile(
+    r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?|(?:km|kilometres|kilometers|miles))\s+(?:of|from)\s+(?:the\s+)?(?:(?:town|city)\s+of\s+)?$"
+    r"|\b(?:circle|cercle|district|prefecture|department|province|county|commune|municipality|territory)\s+of\s+$",
+    re.IGNORECASE,
+)
 _DATELINE_LEAD = re.compile(r"\s*[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?,\s*$")
 
 

@@ -50,6 +50,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "on 05.06.2025" (day first, as Ukrainian and Russian sources write it), "2025-06-05"
     ("numeric_dmy", re.compile(r"(?<![\d.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?![\d.]*\d)")),
     ("numeric_iso", re.compile(r"(?<![\d-])(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?![\d-])")),
+    # "on the night of Saturday to Sunday", "overnight from Tuesday into Wednesday": the later day,
+    # as for a night between two dates
+    ("night_weekdays", re.compile(r"\b(?:night\s+(?:of|from)|overnight\s+(?:from|of)?)\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+(?:to|into|-|–)\s+(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)),
+    # "on the 5th": a day of the month alone, as later reports of a month's events write it
+    ("day_only", re.compile(r"\b(?:on|since|from)\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[a-z]*\s*(?:century|anniversary|floor|round|package|day|time|brigade|division|army|corps|battalion|regiment))", re.IGNORECASE)),
     ("weekday", re.compile(r"\b(?P<next>next\s+|last\s+|this\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:of\s+)?(?P<week>last|next|this)\s+week)?\b", re.IGNORECASE)),
     ("same_day", re.compile(r"\b(?:overnight|over the past night|last night|this morning|pre-dawn|predawn|early today|earlier today|today|shortly after midnight|tonight)\b", re.IGNORECASE)),
     ("days_ago", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|\d)\s+days?\s+(?:earlier|ago|before)\b", re.IGNORECASE)),
@@ -75,7 +80,7 @@ class DatePhrase:
 # Words one of which a clause must contain for a pattern to be tried (lower case): most clauses
 # have no date phrase, and trying every pattern on each made long articles slow.
 _NEEDS: dict[str, tuple[str, ...]] = {
-    "night_md": ("night",), "night_dm": ("night",), "evening_dm": ("evening", "night"), "evening_md": ("evening", "night"), "explicit_dm": (), "explicit_md": (), "numeric_dmy": (), "numeric_iso": (), "weekday": tuple(WEEKDAYS),
+    "night_md": ("night",), "night_dm": ("night",), "evening_dm": ("evening", "night"), "evening_md": ("evening", "night"), "explicit_dm": (), "explicit_md": (), "numeric_dmy": (), "numeric_iso": (), "day_only": ("on the", "since the", "from the"), "night_weekdays": ("night",), "weekday": tuple(WEEKDAYS),
     "same_day": ("night", "morning", "dawn", "today", "midnight"), "days_ago": ("ago", "earlier", "before"),
     "yesterday": ("yesterday", "day before", "previous day"), "weeks_ago": ("week",), "month_ago": ("month",),
 }  # fmt: skip
@@ -164,6 +169,19 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date, future: bool) -> t
             return None
         if not m.groupdict().get("year") and date > published + dt.timedelta(days=7) and not future:
             date = date.replace(year=year - 1)
+        return date, date > published, 1
+    if kind == "night_weekdays":
+        back = (published.weekday() - WEEKDAYS.index(m.group("weekday").lower())) % 7
+        return published - dt.timedelta(days=back), False, 1
+    if kind == "day_only":
+        day = int(m.group("day"))
+        year, month = published.year, published.month
+        if day > published.day and not future:
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)  # "on the 28th" in a report of the 3rd: last month's
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            return None
         return date, date > published, 1
     if kind == "weekday":
         target = WEEKDAYS.index(m.group("weekday").lower())

@@ -30,13 +30,14 @@ _NEVER_TOWNS = frozenset(
 )
 
 LOCATIVE = re.compile(
-    r"(?:\b(?:in|near|outside|around|at|on|over|into|of|towards?|across|hit|struck|targeted|"
+    # ("off Mokha", "off the coast of Aden": where a ship was hit)
+    r"(?:\b(?:in|near|outside|around|at|on|over|into|of|off|towards?|across|hit|struck|targeted|"
     r"targeting|bombarded|shelled|bombed|attacked|liberated|captured|recaptured|retook|retaken|seized|took|taken|overran|entered|control\s+of|rocked|shook|pounded|"
     r"residents\s+of|strike\s+on|attack\s+on)"
-    r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts|edge|vicinity|centre|center|heart)\s+of"
+    r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts|edge|vicinity|centre|center|heart|camp|base|garrison|market|locality|commune|post|outpost|zone|cercle|circle|prefecture|department)\s+of"
     # "at the entrance to Bilozerka", "on the approaches to Pokrovsk", "12 km west of Izium"
-    r"|\b(?:entrance|approach(?:es)?|close|next|road)\s+to|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of|\bout\s+of"
-    r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*)\s+to)\s+(?:the\s+)?"
+    r"|\b(?:road|highway|route)\s+(?:between|from)|\b(?:entrance|approach(?:es)?|close|next|road)\s+to|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of|\bout\s+of"
+    r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*|moved|sent|deployed|dispatched|redeployed|transferred|rushed)\s+to)\s+(?:the\s+)?"
     # "in central Damascus", "in northern Gaza", "in the besieged city's ..."
     r"(?:(?:central|northern|southern|eastern|western|north-eastern|north-western|south-eastern|south-western|northeastern|northwestern|southeastern|southwestern|downtown|greater|occupied|besieged|embattled|frontline|front-line)\s+)?$",
     re.IGNORECASE,
@@ -44,11 +45,12 @@ LOCATIVE = re.compile(
 # A capitalised preposition starting a sentence, taken into a run of capitalised words ("In Lutsk").
 _CAPITAL_PREPOSITIONS = frozenset(["In", "Near", "Outside", "Around", "At", "Over", "Across", "Inside"])
 # What forces capture or enter is a settlement, often a village ("seized Vremivka, northwest of ...").
-_TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|took\s+control\s+of|taken\s+control\s+of|regained\s+control\s+of|entered|occupied|out\s+of)\s+(?:the\s+)?$")
+_TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|retaken|overran|took\s+control\s+of|taken\s+control\s+of|regained\s+control\s+of|entered|occupied|out\s+of|(?:had|have|has)\s+taken)\s+(?:the\s+)?$")
 _LAKE_BEFORE = re.compile(r"\bLake\s+$")
 _WATER_BEFORE = re.compile(r"\b(?:Gulf|Sea|Bay|Strait|Straits|Lake)\s+of\s+$")
 _VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial", "township", "town", "sector")
-_REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction)s?\b", re.IGNORECASE)
+# ("Chin State", "Borno State", "Diyala Governorate": how other wars' regions are written)
+_REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction|state|governorate)s?\b", re.IGNORECASE)
 _REGION_LIST_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*,?\s+and\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
 _NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry|time)\b")
 # A city district ("the Kyivskyi district of Kharkiv", "Kyiv's Obolonskyi district", "the city's
@@ -67,12 +69,30 @@ _ACTOR_VERB_AFTER = re.compile(
     r"achiev\w*|agree\w*|reject\w*|offer\w*|blam\w*|demand\w*|hopes?|sees?|seeks?|expects?|thank\w*))\b"
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
-_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+# ("the military camp of Djibo", "the market of Sollé": the site's town)
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities|camp|garrison|market|post|outpost|zone|cercle|circle|prefecture|department)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _ANY_TOWN_MIN = 50000
 _POSSESSIVE_DISTRICT_AFTER = re.compile(r"['’]s\s+(?:[A-Z][\w'’-]+\s+)?(?:district|neighbourhood|neighborhood|suburbs?|outskirts|centre|center|city\s+centre|airport|port)\b")
 _BORDER_BEFORE = re.compile(r"\b(?:border(?:\s+crossing)?\s+with|bordering|from|towards?|near\s+the\s+border\s+with)\s+(?:the\s+)?$")
-_BARE_BEFORE = re.compile(r"\b(?:in|near|outside|at|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of)\s+$")
-_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp)\b")
+_BARE_BEFORE = re.compile(
+    r"\b(?:(?:in|near|outside|at|off|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of)\s+"
+    # the place a strike or a capture names as its object: "an air strike on Mathiang in South
+    # Sudan", "the shelling of Nyabiondo on Monday", "has retaken Ulang from", "air strikes on the
+    # Ras Isa port" (not "in the Mugunga area": a part of the town named before)
+    r"|(?:(?:strikes?|airstrikes?|attacks?|raids?|assault)\s+on|(?:shelling|bombing|bombardment|capture|recapture)\s+of"
+    r"|shelled|bombed|captured|recaptured|retook|retaken|overran|overrun|control\s+of"
+    # where forces go: "troops have been moved to Parachinar in Kurram"
+    r"|(?:moved|sent|deployed|dispatched|redeployed|transferred|rushed)\s+to)\s+(?:the\s+)?"
+    # "on the road between Yater and Majdal Zoun": the first town of a road
+    r"|(?:road|highway|route)\s+(?:between|from)\s+)$"
+)
+_PARTY_BEFORE = re.compile(r"\b(?:(?:backed|supported|armed|aided|funded)\s+by|[Ff]orces\s+of|[Aa]rmy\s+of|[Mm]ilitary\s+of|[Gg]overnment\s+of)\s+(?:the\s+)?$")
+_PARTY_AFTER = re.compile(r"(?:-backed|-supported|\s+(?:Defen[cs]e\s+Forces?|Armed\s+Forces|[Aa]rmy|[Mm]ilitary|[Gg]overnment|[Pp]olice))\b")
+_SPEAKING_CITY = re.compile(r"\s+(?:also\s+|has\s+|had\s+)?(?:said|says|claim(?:s|ed)?|announc\w+|accus\w+|den(?:y|ies|ied)|insist\w*|reject\w*|blam\w*|demand\w*|warn\w*|respond\w*)\b")
+_HYPHENATED_AFTER = re.compile(r"-[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*")
+# (a name no index holds followed by a type of site is the town it is at: "positions at Kibati
+# hill", "targets at Ras Isa port" (not an airport: "Ben Gurion airport" is named for a man), "attacked positions at Nyabiondo with heavy artillery")
+_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|with|from|hill|port|market|junction|checkpoint|crossroads|axis|killed|killing|wounded|wounding|injured|injuring)\b")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
@@ -87,7 +107,8 @@ _POSSESSIVE = re.compile(r"['’]s\b.*$")
 _TITLE_BEFORE = re.compile(r"\b(?:President|Minister|Governor|Mayor|Mr|Mrs|Ms|General|Spokesman|spokesman)\.?\s+$")
 _WORD_BEFORE = re.compile(r"\b([A-Z][\w'’-]*)[ \t]+$")
 _WORD_AFTER = re.compile(r"[ \t]+([A-Z][\w'’-]*)\b")
-_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s|-)(?:[A-Z][\w'’.-]*|na|on|upon|am|de|del|la)(?=[\s,.;:!?)]|$))*")
+# (an Arabic article joined to the next word is part of a name: "Bayt al-Faqih", "Deir ez-Zor")
+_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s|-)(?:[A-Z][\w'’.-]*|(?:al|el|ad|ag|an|ar|as|ash|at|az|ez|es|ed|ul)-[A-Z][\w'’.-]*|na|on|upon|am|de|del|la)(?=[\s,.;:!?)]|$))*")
 
 
 @dataclass(frozen=True)
@@ -486,6 +507,8 @@ class Gazetteer:
         for m in self._curated_regex.finditer(text):
             if _LAKE_BEFORE.search(text, max(0, m.start() - 6), m.start()):
                 continue  # "the Lake Chad fringes", "Lake Malawi": a lake named for a country is water
+            if (whole := _HYPHENATED_AFTER.match(text, m.end())) is not None and (_VILLAGE_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) or _VILLAGE_AFTER.match(text, whole.end())):
+                continue  # "the village of Kupiansk-Vuzlovyi": another place than Kupiansk, read whole below
             mention = self._curated_mention(text, m.start(), m.end(), m.group(0))
             if mention is not None and mention.place.level == "country" and not mention.side_adjective:
                 mention = self._town_named_for_country(text, mention, countries) or mention
@@ -524,7 +547,8 @@ class Gazetteer:
                     # the article names needs no "in" either (read again with the article's countries).
                     looked_up.append(_NEEDS_COUNTRIES + words)
                     big = self._big_town_of(words, countries)
-                if big is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
+                if big is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]) and not _SPEAKING_CITY.match(text, end):
+                    # (not "Baku denied the report", "Addis Ababa says": a capital that speaks is its government)
                     found.append(PlaceMention(start, start + len(big.name if big.name == words else words), words, big))
                 continue
             looked_up.append(words)
@@ -586,7 +610,13 @@ class Gazetteer:
             # in Kani Township, Sagaing Region": a place the text says is a town or village but
             # no index holds, as written, in the country of the nearest place named with it.
             # not a reference point: "Kamanyola, a key border crossing with Rwanda" is not in Rwanda
-            near = [p for p in found if not p.side_adjective and abs(p.start - start) <= 150 and not (p.place.level == "country" and _BORDER_BEFORE.search(text, max(0, p.start - 40), p.start))]
+            # nor a country named as a party ("supported by the Rwanda Defence Force", "the Armed
+            # Forces of the Democratic Republic of the Congo" name who fights, not where)
+            near = [
+                p for p in found
+                if not p.side_adjective and abs(p.start - start) <= 150
+                and not (p.place.level == "country" and (_BORDER_BEFORE.search(text, max(0, p.start - 40), p.start) or _PARTY_BEFORE.search(text, max(0, p.start - 40), p.start) or _PARTY_AFTER.match(text, p.end)))
+            ]
             # a town or region near it before a country ("Sake ... supported by Rwanda"); else a
             # town its first word names ("Nyaung Pin Thar village": Nyaung, in the same country)
             nearest = min(near, key=lambda p: (p.place.level == "country", abs(p.start - start))) if near else None
@@ -597,6 +627,9 @@ class Gazetteer:
             if apposed is not None and learned and (region := learned.get(apposed.group(1))) is not None:
                 # "near Beit Jinn, Quneitra Province": a region the article placed before
                 country, admin1, nearest = region.country, region.admin1, None
+            elif apposed is not None and (regions := self._regions.get(apposed.group(1))) and len({r.country for r in regions}) == 1:
+                # "in Kauda, South Kordofan": a region of the gazetteer, written bare after the town
+                country, admin1, nearest = regions[0].country, regions[0].admin1, None
             if country is None and " " in name and (first_town := self._best_town(name.split(" ")[0], countries, None)) is not None:
                 country = first_town.country
             if country is None:
@@ -659,6 +692,24 @@ class Gazetteer:
         if not towns or name in _NEVER_TOWNS:
             return None
         best = max(towns, key=lambda t: (t.country in self._theatre, t.country in countries, t.population, t.name, t.country))
+        return Place(best.name, best.country, "place", best.admin1, best.lat, best.lon)
+
+    @cached_property
+    def armed_groups(self) -> re.Pattern[str] | None:
+        """gazetteer.yaml ``armed_groups`` as one pattern; ``armed_group_country`` maps a match."""
+        names = sorted(self.armed_group_country, key=lambda n: (-len(n), n))
+        return re.compile(r"(?<![\w/])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w/])") if names else None
+
+    @cached_property
+    def armed_group_country(self) -> dict[str, str]:
+        return {str(name): str(iso3) for iso3, names in (self.data.get("armed_groups") or {}).items() for name in names or ()}
+
+    def dateline_town(self, name: str) -> Place | None:
+        """The town a dateline names: a capital, else the largest town of that name of 50,000+."""
+        towns = [t for t in self.town_names.get(name) or [] if t.capital or t.population >= _ANY_TOWN_MIN]
+        if not towns or name in _NEVER_TOWNS:
+            return None
+        best = max(towns, key=lambda t: (t.capital, t.population, t.name, t.country))
         return Place(best.name, best.country, "place", best.admin1, best.lat, best.lon)
 
     def _big_town_of(self, name: str, countries: set[str]) -> Place | None:

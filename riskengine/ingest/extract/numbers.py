@@ -21,13 +21,15 @@ UNITS = {
     "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
 }  # fmt: skip
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000, "dozen": 12}
 
 # "a" / "an" / "no" count only before a noun the extractor understands; they are matched by the
 # figure patterns, not here, so "a drone" is not a quantity on its own.
 _WORD_UNITS = {k: v for k, v in UNITS.items() if k not in ("a", "an", "no", "single")}
 _WORD = "|".join(sorted([*_WORD_UNITS, *TENS], key=len, reverse=True))
-_WORD_NUMBER = rf"(?:(?:{_WORD})(?:[-\s](?:{_WORD}))?(?:\s+(?:hundred|thousand|million)(?:\s+(?:and\s+)?(?:{_WORD})(?:[-\s](?:{_WORD}))?)?)*)"
+# "two dozen" is 24; "a hundred", "a thousand" are numbers ("more than a hundred people"), while
+# "a dozen" stays the vague quantity of patterns.yaml
+_WORD_NUMBER = rf"(?:a\s+(?:hundred|thousand)\b|(?:{_WORD})(?:[-\s](?:{_WORD}))?(?:\s+(?:hundred|thousand|million|dozen)(?:\s+(?:and\s+)?(?:{_WORD})(?:[-\s](?:{_WORD}))?)?)*)"
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:million|thousand|bn|m)\b)?"
 
 # The number alternatives alone, for patterns that embed a number (riskengine/ingest/derive).
@@ -42,10 +44,10 @@ _QUALIFIER = "|".join(f"(?P<{name}>{rx})" for name, rx in QUALIFIERS.items())
 
 # The same word numbers as a prefix tree (same matches; much cheaper to try at every word).
 _WORD_TRIE = trie_alternation([*_WORD_UNITS, *TENS], fold=True)
-_WORD_NUMBER_TRIE = rf"(?:(?:{_WORD_TRIE})(?:[-\s](?:{_WORD_TRIE}))?(?:\s+(?:hundred|thousand|million)(?:\s+(?:and\s+)?(?:{_WORD_TRIE})(?:[-\s](?:{_WORD_TRIE}))?)?)*)"
+_WORD_NUMBER_TRIE = rf"(?:a\s+(?:hundred|thousand)\b|(?:{_WORD_TRIE})(?:[-\s](?:{_WORD_TRIE}))?(?:\s+(?:hundred|thousand|million|dozen)(?:\s+(?:and\s+)?(?:{_WORD_TRIE})(?:[-\s](?:{_WORD_TRIE}))?)?)*)"
 # A clause without a digit or the start of a number word has no quantity: one cheap search
 # spares most clauses the full pattern.
-_MAYBE_NUMBER = re.compile(rf"\d|\b(?:{_WORD_TRIE})", re.IGNORECASE)
+_MAYBE_NUMBER = re.compile(rf"\d|\b(?:{_WORD_TRIE})|\ba\s+(?:hundred|thousand)\b", re.IGNORECASE)
 
 # Not a part of a time of day ("11:40") or of a decimal or grouped number.
 NUMBER_RE = re.compile(

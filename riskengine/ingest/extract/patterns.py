@@ -247,7 +247,8 @@ class Patterns:
         )
         self.casualty_before = {
             # "killed a family of four", "claimed the lives of two people"
-            fld: re.compile(rf"(?:{rx.pattern})\s+(?:(?:a|an|the)\s+(?:family|group)\s+of\s+)?(?:(?:at\s+least|about|some|nearly|around|over|more\s+than)\s+)?$", re.IGNORECASE)
+            # "injured a further 22", "wounding another five", "killing a total of 31"
+            fld: re.compile(rf"(?:{rx.pattern})\s+(?:(?:a|an|the)\s+(?:family|group)\s+of\s+|a\s+further\s+|another\s+|a\s+total\s+of\s+)?(?:(?:at\s+least|about|some|nearly|around|over|more\s+than)\s+)?$", re.IGNORECASE)
             for fld, rx in self.casualty.items()
         }
         # "the death toll ... has risen to": the text before a count that makes it the field's.

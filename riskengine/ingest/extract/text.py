@@ -135,6 +135,11 @@ def parse_article(text: str, name: str = "<article>", meta: dict[str, Any] | Non
         elif (from_url := date_in_url(merged.get("url"))) is not None:
             article.meta["date"] = from_url
             article.date_source = "url"
+        elif (edited := _edit_date(front)) is not None:
+            # only an edit's day ("updated: 2025-06-03T09:12Z"): a last resort, since an edit
+            # follows publication by hours more often than by days, and without it the article is lost
+            article.meta["date"] = edited
+            article.date_source = "metadata"
     return article
 
 
@@ -155,6 +160,19 @@ def date_in_url(url: Any) -> dt.date | None:
         except ValueError:
             continue
     return found
+
+
+# The day an article was last edited, by the names feeds and content systems give it
+_EDIT_KEYS = ("updated", "modified", "last_modified", "lastmod", "datemodified", "date_modified", "updated_at", "last_updated")
+
+
+def _edit_date(front: dict[str, Any]) -> dt.date | None:
+    for key in sorted(front, key=str):
+        if str(key).lower().replace("-", "_") in _EDIT_KEYS and front[key] is not None:
+            day = metadata_date(front[key])
+            if day is not None:
+                return day
+    return None
 
 
 _FRONT_LINE = re.compile(r"(?P<key>[a-z_]+):[ \t]*(?P<value>.*)")
@@ -187,7 +205,11 @@ def _plain_front_matter(block: str, name: str) -> dict[str, Any] | None:
 # Month names as written, capitals included ("THURSDAY 9 OCTOBER 2025" in a transcript's header)
 _TEXT_DATE_DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?,?\s+(?P<year>(?:19|20)\d\d)\b")
 _TEXT_DATE_MD = re.compile(r"\b(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b")
-_TEXT_DATE_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
+# ("2025-06-03T08:10:00Z" as JSON-LD's datePublished writes it, "2025.06.03", "2025/06/03")
+_TEXT_DATE_ISO = re.compile(r"(?<!\d)(?<!\d\.)(?P<year>(?:19|20)\d\d)(?P<sep>[-./])(?P<month>\d\d?)(?P=sep)(?P<day>\d\d?)(?!\d)(?!\.\d)")
+# "03/06/2025", "03-06-2025", "6/3/2025": day first, as most of the world writes it, unless the
+# first number cannot be a month's day and the second can ("6/13/2025" is 13 June)
+_TEXT_DATE_SLASH = re.compile(r"(?<![\d/.-])(?P<first>\d{1,2})(?P<sep>[/-])(?P<second>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d\d)(?![\d/])")
 # "08.10.2024": day first, as statements translated from Ukrainian, Russian or Arabic write it
 # (a slash is left alone: 08/10 is August in American prose)
 _TEXT_DATE_DOTTED = re.compile(r"\b(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>(?:19|20)\d\d)\b")
@@ -228,6 +250,15 @@ def _first_full_date(chunk: str) -> dt.date | None:
     from riskengine.ingest.extract.dates import MONTHS
 
     best: tuple[int, dt.date] | None = None
+    for m in _TEXT_DATE_SLASH.finditer(chunk):
+        first, second = int(m.group("first")), int(m.group("second"))
+        day_month = (second, first) if second > 12 >= first else (first, second)
+        try:
+            found = dt.date(int(m.group("year")), day_month[1], day_month[0])
+        except ValueError:
+            continue
+        best = (m.start(), found)
+        break
     for rx in (_TEXT_DATE_DM, _TEXT_DATE_MD, _TEXT_DATE_ISO, _TEXT_DATE_DOTTED):
         for m in rx.finditer(chunk):
             month_text = m.group("month")
@@ -268,6 +299,22 @@ def _known_keys(meta: dict[Any, Any], name: str, notes: list[Issue]) -> dict[str
     return out
 
 
+def metadata_date(value: Any) -> dt.date | None:
+    """A date as feeds and archives write it in metadata: ISO ("2025-06-03", with or without a
+    time), an RSS ``pubDate`` (RFC 2822: "Tue, 03 Jun 2025 08:10:00 GMT"), or a full date in words
+    or dots ("3 June 2025", "June 3, 2025", "03.06.2025"). A feed's date is the day as written in
+    it, not converted to another time zone (the wire's own day)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10].replace("/", "-"))
+    except ValueError:
+        return _first_full_date(text)
+
+
 def _check_meta(meta: dict[str, Any], name: str) -> dict[str, Any]:
     issues: list[Issue] = []
     unknown = sorted(set(meta) - set(FRONT_MATTER_KEYS))
@@ -276,11 +323,14 @@ def _check_meta(meta: dict[str, Any], name: str) -> dict[str, Any]:
         hint = f"did you mean '{close[0]}'? the keys read are: {', '.join(FRONT_MATTER_KEYS)}" if close else f"expected one of: {', '.join(FRONT_MATTER_KEYS)}"
         issues.append(Issue("E107", f"unknown front matter key '{key}'", Location(name, 1, 1), hint))
     out = dict(meta)
+    if isinstance(out.get("date"), dt.datetime):
+        out["date"] = out["date"].date()  # "datePublished: 2025-04-14T06:30:00+03:00": the day as written
     if "date" in out and not isinstance(out["date"], dt.date):
-        try:
-            out["date"] = dt.date.fromisoformat(str(out["date"]).strip()[:10])
-        except ValueError:
-            issues.append(Issue("E108", f"front matter date '{out['date']}' is not YYYY-MM-DD", Location(name, 1, 1)))
+        day = metadata_date(out["date"])
+        if day is None:
+            issues.append(Issue("E108", f"front matter date '{out['date']}' is not YYYY-MM-DD nor a full date ('Tue, 03 Jun 2025 08:10:00 GMT', '3 June 2025')", Location(name, 1, 1)))
+        else:
+            out["date"] = day
     if "reliability" in out and str(out["reliability"]) not in list("ABCDEF"):
         issues.append(Issue("E108", f"reliability '{out['reliability']}' is not one of A..F", Location(name, 1, 1)))
     if "credibility" in out:
