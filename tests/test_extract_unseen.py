@@ -418,8 +418,23 @@ def test_the_seventh_blind_set_holds_its_first_run() -> None:
     # dated only by 'report_date', gave nothing; such date keys are now read (0.703). A floor only.
     report = evaluate(HERE / "blind7_gold.yaml", sorted((HERE / "blind7").iterdir()))
     assert report.overall.f1 >= 0.70, report.render()
-    # Its classes fixed later in session 11 (test_extract_blind7_classes.py): 0.887, a development figure.
-    assert report.overall.f1 >= 0.88, report.render()
+    # Its classes fixed later in session 11 (test_extract_blind7_classes.py): 0.887, a development
+    # figure; session 12's classes (test_extract_blind8_classes.py) took it to 0.927.
+    assert report.overall.f1 >= 0.92, report.render()
+
+
+def test_the_eighth_and_ninth_blind_sets_hold_their_first_run() -> None:
+    # Written blind in session 12 by two helpers who never read the extractor (blind8: Sudan,
+    # Ukraine live blog, Burkina Faso in machine-translated French, India/Pakistan, Myanmar, DRC,
+    # Cameroon, Russia's regions from Telegram, Iraqi Kurdistan, Lebanon; blind9: South Sudan,
+    # Zaporizhzhia, Syria in machine-translated Arabic, Thailand/Cambodia, a Russian MoD update,
+    # Libya, Russian refineries, Gaza, the Black Sea, Mali) and scored once each on the extractor
+    # frozen at 76a271d (blind8_first_run.txt, blind9_first_run.txt): F1 0.678 and 0.582, the
+    # honest figures of issue #14 in session 12. Floors only.
+    blind8 = evaluate(HERE / "blind8_gold.yaml", sorted((HERE / "blind8").iterdir()))
+    assert blind8.overall.f1 >= 0.67, blind8.render()
+    blind9 = evaluate(HERE / "blind9_gold.yaml", sorted((HERE / "blind9").iterdir()))
+    assert blind9.overall.f1 >= 0.58, blind9.render()
 
 
 def test_front_matter_dates_under_other_names() -> None:
