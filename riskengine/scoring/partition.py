@@ -626,7 +626,7 @@ def score_partition(partition: int, packed: Sequence[Packed], job: Job, plan: Pl
     events = scorer.totals.events
     matched = carried = 0
     fired_before = 0
-    with _MATCHING, collector_paused(), open_matcher(shared, engine=job.engine, batch_size=bounds.chunk_size) as matcher:  # type: ignore[arg-type]
+    with _MATCHING, collector_paused(), open_matcher(shared, engine=job.engine, batch_size=bounds.chunk_size, share_answers=True) as matcher:  # type: ignore[arg-type]
         for rows, records, last, own in _chunks(runs, pieces, start, bounds.chunk_size):
             if own and partition > 0 and not matched:
                 fired_before = scorer.fired  # firings among the carry-in belong to earlier partitions
