@@ -4,6 +4,7 @@ loaded machine does not change, for comparing two checkouts side by side.
     python benchmarks/instructions.py                          # first 20,000 lines of the 100k feed, this checkout
     python benchmarks/instructions.py --root /tmp/old-checkout --root .   # two checkouts, one after the other
     python benchmarks/instructions.py --lines 10000 --feed my.jsonl
+    python benchmarks/instructions.py --root /tmp/old --root . --partitioned 3000000   # the Dask tasks, 3 MB blocks
 
 For each checkout two programs run under ``valgrind --tool=callgrind``: one that only imports
 riskengine and loads and compiles the shipped packs (start-up), and one that does the same and
@@ -44,7 +45,11 @@ except ImportError:  # a checkout from before the stage layout (session 5 and ea
     from riskengine import backtest as bt
 pack = api.load_rules()
 compiled = api.compile_pack(pack)
-if {run!r}:
+if {run!r} and {block_bytes!r}:
+    from riskengine.scoring.partition import split_input
+    result = bt.backtest_partitioned_here(split_input([{feed!r}], {block_bytes!r}), pack, compiled, first=parse_week({first!r}), last=parse_week({last!r}))
+    print(hashlib.md5(render_csv(bt.to_csv_rows(result)).encode()).hexdigest())
+elif {run!r}:
     try:
         result = bt.backtest_files([{feed!r}], first=parse_week({first!r}), last=parse_week({last!r}), workers=1, pack=pack, compiled=compiled)
     except TypeError:  # an older backtest_files loads the packs itself (counted in the backtest then)
@@ -53,10 +58,10 @@ if {run!r}:
 """
 
 
-def instructions(root: str, feed: str, run: bool, folder: str) -> tuple[int, str]:
+def instructions(root: str, feed: str, run: bool, folder: str, block_bytes: int | None = None) -> tuple[int, str]:
     """Instructions callgrind counted for the program, and what it printed."""
     out = os.path.join(folder, f"callgrind-{Path(root).name}-{hashlib.md5(root.encode()).hexdigest()[:8]}-{'backtest' if run else 'startup'}.out")
-    program = PROGRAM.format(root=root, run=run, feed=feed, first=FIRST, last=LAST)
+    program = PROGRAM.format(root=root, run=run, feed=feed, first=FIRST, last=LAST, block_bytes=block_bytes)
     env = {**os.environ, "PYTHONPATH": root, "PYTHONHASHSEED": "0"}
     command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, "-c", program]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
@@ -74,6 +79,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--feed", help="a JSON Lines feed (default: the cached 100k feed)")
     parser.add_argument("--lines", type=int, default=20_000)
     parser.add_argument("--root", action="append", help="a riskengine checkout (repeat for several; default this one)")
+    parser.add_argument(
+        "--partitioned",
+        type=int,
+        metavar="BLOCK_BYTES",
+        help="count the Dask backtest's tasks instead (read_block and score_partition run in this process, "
+        "partition.run_here), the input cut into blocks of BLOCK_BYTES: what two workers execute, without Dask",
+    )
     parser.add_argument("--keep", help="keep callgrind's output files in this folder (for callgrind_annotate)")
     args = parser.parse_args(argv)
     feed = Path(args.feed) if args.feed else generate.cached(generate.parse_size("100k"))
@@ -87,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"first {args.lines:,} lines of {feed.name}, instructions (callgrind Ir)")
         for root in roots:
             start, _ = instructions(root, sliced, False, folder)
-            total, digest = instructions(root, sliced, True, folder)
+            total, digest = instructions(root, sliced, True, folder, args.partitioned)
             backtest = total - start
             print(f"  {root}: start-up {start / 1e9:7.3f} G, backtest {backtest / 1e9:7.3f} G ({backtest / args.lines:,.0f} per event), csv md5 {digest}")
     return 0

@@ -32,8 +32,12 @@ Engine = Literal["durable", "reference"]
 ENGINES: tuple[str, ...] = ("durable", "reference")
 
 
-def open_matcher(ruleset: CompiledRuleSet, *, engine: Engine = "durable", batch_size: int = 5000) -> Matcher:
-    """A matcher for ``ruleset``; use it as a context manager so the engine state is released."""
+def open_matcher(ruleset: CompiledRuleSet, *, engine: Engine = "durable", batch_size: int = 5000, share_answers: bool = False) -> Matcher:
+    """A matcher for ``ruleset``; use it as a context manager so the engine state is released.
+
+    ``share_answers``: the durable matcher's answers for single events (a pure function of the
+    rule set) are kept for the next matcher of an equal rule set in this process, as a backtest's
+    partitions open one after another on a worker; without it each matcher starts empty."""
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     if engine == "durable":
@@ -41,7 +45,7 @@ def open_matcher(ruleset: CompiledRuleSet, *, engine: Engine = "durable", batch_
             DurableMatcher,  # durable-rules loads only when used
         )
 
-        return DurableMatcher(ruleset, batch_size=batch_size)
+        return DurableMatcher(ruleset, batch_size=batch_size, share_answers=share_answers)
     if engine == "reference":
         from riskengine.engine.reference import ReferenceMatcher
 

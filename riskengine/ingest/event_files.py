@@ -476,18 +476,24 @@ def _too_long(shown: str, line_no: int) -> Issue:
     return Issue("E110", f"line longer than {MAX_LINE_BYTES >> 20} MiB; the rest of the file is not read", Location(shown, line_no, 1), "one event per line")
 
 
-def _light_records(handle: IO[bytes], shown: str) -> Iterator[_Record | Issue | Event | tuple[Event | FastEvent, ...]]:
+def _light_records(
+    handle: IO[bytes], shown: str, stop: int | None = None, at_start: bool = True
+) -> Iterator[_Record | Issue | Event | tuple[Event | FastEvent, ...]]:
     """``_line_records`` for a light reader: the same records, issues and line numbers, with
-    the valid lines ``decode_lines`` is sure of as runs of FastEvents."""
+    the valid lines ``decode_lines`` is sure of as runs of FastEvents.
+
+    A backtest's block (``scoring.partition``) reads the lines that start within ``stop`` bytes
+    of where the handle is, which is the file's start (a byte order mark is dropped) only when
+    ``at_start``; its line numbers count from there."""
     line = _LineReader(shown)
     line_no = records = 0
-    for lines, ended in _line_batches(handle):
+    for lines, ended in _line_batches(handle, stop):
         first = line_no + 1
         line_no += len(lines)
         too_long = len(lines[-1]) > MAX_LINE_BYTES  # only ever the last (see _line_batches)
         if too_long:
             lines = lines[:-1]
-        if first == 1 and lines and lines[0].startswith(_BOM):
+        if first == 1 and at_start and lines and lines[0].startswith(_BOM):
             lines[0] = lines[0][3:]
         numbers: Sequence[int] = range(first, first + len(lines))
         if lines and (not min(map(len, lines)) or any(map(bytes.isspace, lines))):  # blank lines: left out
@@ -512,13 +518,17 @@ def _light_records(handle: IO[bytes], shown: str) -> Iterator[_Record | Issue | 
             return
 
 
-def _line_batches(handle: IO[bytes]) -> Iterator[tuple[list[bytes], bool]]:
+def _line_batches(handle: IO[bytes], stop: int | None = None) -> Iterator[tuple[list[bytes], bool]]:
     """The file's lines without their line ends, a block's worth at a time, and whether the
     batch's last line had one (only the file's last line may lack it). A line longer than
-    MAX_LINE_BYTES is cut to MAX_LINE_BYTES + 1 bytes, and is the last line given."""
+    MAX_LINE_BYTES is cut to MAX_LINE_BYTES + 1 bytes, and is the last line given. With
+    ``stop``, only the lines that start less than ``stop`` bytes after the handle's position
+    (a line that starts before and ends after is given whole)."""
     rest: list[bytes] = []  # the start of a line no block read so far has ended
     held = 0
-    while True:
+    begins = 0  # where the line ``rest`` starts (the next line), from the handle's position
+    limit = MAX_LINE_BYTES + 1 if stop is None else stop  # compared with ``begins`` only with a stop
+    while stop is None or begins < limit:
         block = handle.read(READ_BLOCK_BYTES)
         if not block:
             if rest:
@@ -531,9 +541,21 @@ def _line_batches(handle: IO[bytes]) -> Iterator[tuple[list[bytes], bool]]:
                 yield [b"".join(rest)[: MAX_LINE_BYTES + 1]], False
                 return
             continue
-        lines = (b"".join(rest) + block if rest else block).split(b"\n")
+        data = b"".join(rest) + block if rest else block
+        lines = data.split(b"\n")
         last = lines.pop()  # after the last line end: b"" or the start of a line
         rest, held = ([last], len(last)) if last else ([], 0)
+        after = begins + len(data) - len(last)
+        if stop is not None and after > limit:  # the lines from ``limit`` on are another block's
+            kept = 0
+            while begins < limit:
+                begins += len(lines[kept]) + 1
+                kept += 1
+            del lines[kept:]
+            rest, held, last = [], 0, b""
+            if not lines:
+                return
+        begins = after
         if max(map(len, lines)) > MAX_LINE_BYTES:
             n = next(n for n, raw in enumerate(lines) if len(raw) > MAX_LINE_BYTES)
             yield [*lines[:n], lines[n][: MAX_LINE_BYTES + 1]], False

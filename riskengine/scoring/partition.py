@@ -55,7 +55,7 @@ from pydantic import ValidationError
 from riskengine.core.errors import EngineError, EventError
 from riskengine.core.events import Event
 from riskengine.ingest.event_files import JSONL_SUFFIXES, ReadReport, stream_light_events
-from riskengine.ingest.fast_events import FastEvent, decode_fast, share_names
+from riskengine.ingest.fast_events import FastEvent, share_names
 from riskengine.rules.ir import DATE_FIELD, And, CompiledRuleSet, Cond, Or, Test
 from riskengine.rules.loader import RulePack
 from riskengine.scoring.facts import row_projector, rows_projector, share_identical_rules
@@ -366,42 +366,27 @@ class NeedsOneProcess(Exception):
 def _jsonl_events(block: Block) -> Iterator[Event | FastEvent | None]:
     """The events of a JSON Lines block; None for a record that is not a valid event.
 
-    The same checks as ``event_files.stream_light_events``, line for line (its fast paths, then
-    its careful one), without the located messages: a block that meets an invalid record is read
-    again in one process, which gives them."""
+    The lines ``stream_light_events`` reads, read by its own batch reader (``decode_lines`` a
+    64 KiB batch at a time, then its careful path for the lines that refuses), so a block
+    judges every line as one process does. Without the located messages: a block that meets an
+    invalid record is read again in one process, which gives them."""
     from riskengine.ingest import event_files as ef
 
     assert block.path is not None and block.end is not None
-    dups = ef._DuplicateKeys()
-    decoder = json.JSONDecoder(object_pairs_hook=dups)
     with open(block.path, "rb") as handle:
         position = _line_start(handle, block.start)
-        while position < block.end:
-            raw = handle.readline(_MAX_LINE_BYTES + 1)
-            if not raw:
-                return
-            at_start = position == 0
-            position += len(raw)
-            if at_start and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if len(raw) > _MAX_LINE_BYTES and not raw.endswith(b"\n"):
+        for item in ef._light_records(handle, "", stop=block.end - position, at_start=position == 0):
+            if type(item) is tuple:
+                # a block's rows are kept and pickled: one object per name (share_names)
+                yield from map(share_names, item)  # type: ignore[arg-type]  # runs hold FastEvents only
+            elif isinstance(item, Event):
+                yield item
+            elif isinstance(item, ef._Record):
+                checked = ef._validate(item)
+                yield checked if isinstance(checked, Event) else None
+            else:  # a line too long: the rest of the file is not read
                 yield None
                 return
-            if raw.isspace() or not raw:
-                continue
-            fast = decode_fast(raw)
-            event: Event | FastEvent | None = share_names(fast) if fast is not None else None  # a block's rows are kept and pickled
-            if event is None and (b"\\u" not in raw or not ef._ESCAPED_SURROGATE.search(raw)):
-                event = ef._fast_event(raw)
-            if event is None:
-                try:
-                    value = decoder.decode(raw.decode("utf-8"))
-                except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-                    yield None
-                    continue
-                checked = ef._validate(ef._Record("", 0, 0, 1, value, ef._fixed("", 0, 1), dups.issues("", 0, 1)))
-                event = checked if isinstance(checked, Event) else None
-            yield event
 
 
 _MAX_LINE_BYTES = 16 << 20  # event_files.MAX_LINE_BYTES: a longer line is refused there
@@ -641,7 +626,7 @@ def score_partition(partition: int, packed: Sequence[Packed], job: Job, plan: Pl
     events = scorer.totals.events
     matched = carried = 0
     fired_before = 0
-    with _MATCHING, collector_paused(), open_matcher(shared, engine=job.engine, batch_size=bounds.chunk_size) as matcher:  # type: ignore[arg-type]
+    with _MATCHING, collector_paused(), open_matcher(shared, engine=job.engine, batch_size=bounds.chunk_size, share_answers=True) as matcher:  # type: ignore[arg-type]
         for rows, records, last, own in _chunks(runs, pieces, start, bounds.chunk_size):
             if own and partition > 0 and not matched:
                 fired_before = scorer.fired  # firings among the carry-in belong to earlier partitions
