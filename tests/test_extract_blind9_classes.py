@@ -1,0 +1,46 @@
+"""Classes of failure found on the eighth and ninth blind sets (issue 14, session 13): each test
+is written on sentences of wars other than the ones the fixes were found on, so that it checks
+the class, not one article."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from riskengine.ingest.extract.articles import Extractor
+from riskengine.ingest.extract.text import parse_article
+from tests.extract_support import found
+
+BODY = "Unidentified drones bombed a market in Gwoza, Nigeria, on Monday, killing seven traders.\n"
+
+
+# -- front matter as people write it ---------------------------------------------------------
+
+
+def test_a_front_matter_value_yaml_reads_as_syntax_is_text(extractor: Extractor) -> None:
+    # a quoted name with words after it, as a show's or newsletter's name is written
+    text = f'---\nshow: "War & Peace Weekly" - a podcast on the Sahel\ndate: 2025-06-03\n---\n{BODY}'
+    ((kind, event),) = [(x.provenance["kind"], x.event) for x in extractor.extract_text(text, "pod.md")]
+    assert (kind, event.location, event.fatalities) == ("drone_strike", "Gwoza", 7)
+
+
+@pytest.mark.parametrize(
+    "line, day",
+    [
+        ("dateline: MAIDUGURI / ABUJA, 4 June 2025", dt.date(2025, 6, 4)),  # a long read's dateline as a field
+        ("created: 2025-06-04", dt.date(2025, 6, 4)),  # a transcript's day, when nothing else dates it
+    ],
+)
+def test_a_dateline_or_creation_field_dates_an_article_that_has_no_other(line: str, day: dt.date) -> None:
+    assert parse_article(f"---\n{line}\n---\nIt was a long week in Borno.\n", "l.md").published == day
+
+
+def test_a_timeline_heading_does_not_hide_its_recent_entries(extractor: Extractor) -> None:
+    text = (
+        "## What happened\n\n**Timeline**\n\n"
+        "- **1 June (Sunday)** - A drone strike hits a market at Gwoza in Borno, killing nine traders.\n"
+        "- **12 March** - Insurgents overrun the base at Marte.\n"
+    )
+    events = found(extractor, text, date="2025-06-03")
+    assert [(k, e.event_date, e.location, e.fatalities) for k, e in events] == [("drone_strike", dt.date(2025, 6, 1), "Gwoza", 9)]
