@@ -44,3 +44,48 @@ def test_a_timeline_heading_does_not_hide_its_recent_entries(extractor: Extracto
     )
     events = found(extractor, text, date="2025-06-03")
     assert [(k, e.event_date, e.location, e.fatalities) for k, e in events] == [("drone_strike", dt.date(2025, 6, 1), "Gwoza", 9)]
+
+
+# -- ground attacks with a toll ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, place, killed, injured",
+    [
+        ("On Sunday, gunmen attacked the village of Dogon Noma in Kaduna state, killing twelve people.", "Dogon Noma", 12, None),
+        # the toll in the next sentence
+        ("Bandits ambushed a police patrol near Tsafe in Zamfara on Sunday. Five officers were killed and three wounded, a police spokesman said.", "Tsafe", 5, 3),
+        ("Fighters clashed with soldiers near Kukawa on Sunday, leaving 14 dead.", "Kukawa", 14, None),
+    ],
+)
+def test_a_ground_attack_with_a_toll_is_a_casualty_report(extractor: Extractor, text: str, place: str, killed: int, injured: int | None) -> None:
+    ((kind, event),) = found(extractor, text, date="2025-06-03", extra="country: NGA\n")
+    assert (kind, event.event_date, event.location, event.fatalities) == ("casualty_report", dt.date(2025, 6, 1), place, killed)
+    assert event.injured == injured
+
+
+def test_a_ground_attack_without_a_toll_is_no_event(extractor: Extractor) -> None:
+    assert found(extractor, "Gunmen attacked the village of Dogon Noma in Kaduna state on Sunday and stole cattle.", extra="country: NGA\n") == []
+
+
+# -- killed figures in other phrasings ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, killed, injured",
+    [
+        ("A gunboat shelled Baga village on Saturday, killing three fishermen.", 3, None),  # a plural without an s
+        ("An aircraft bombed a wedding in Baga on Saturday. Officials put the death toll at between 22 and 26; more than 40 people were injured.", 22, 40),
+    ],
+)
+def test_killed_figures_in_other_phrasings(extractor: Extractor, text: str, killed: int, injured: int | None) -> None:
+    ((_, event),) = found(extractor, text, extra="country: NGA\n")
+    assert (event.location, event.fatalities, event.injured) == ("Baga", killed, injured)
+
+
+def test_a_ground_attack_is_one_event_and_a_named_weapon_makes_it_a_strike(extractor: Extractor) -> None:
+    # "the attack" refers to the shooting, not to a strike of its own
+    text = "The attack at the market in Maiduguri on Monday, when two gunmen opened fire on traders, killed six people."
+    assert [(k, e.location, e.fatalities) for k, e in found(extractor, text, extra="country: NGA\n")] == [("casualty_report", "Maiduguri", 6)]
+    text = "Drones attacked the village of Kukawa on Monday, killing four people."
+    assert [(k, e.location, e.fatalities) for k, e in found(extractor, text, extra="country: NGA\n")] == [("drone_strike", "Kukawa", 4)]

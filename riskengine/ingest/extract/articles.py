@@ -136,6 +136,7 @@ class Mention:
     needs_place: bool = False  # from a cue that makes an event only with a place of its own
     said: DatePhrase | None = None  # an announcement's day ("said on Thursday that ... would meet on Sunday")
     national: bool = False  # its clause counts for a whole country ("a total of ... over Russian regions")
+    needs_toll: bool = False  # from a cue that makes an event only with people killed or injured
 
 
 _LEVEL_ORDER = {"place": 0, "region": 1, "country": 2}
@@ -481,6 +482,7 @@ class Extractor:
             # "a Ukrainian drone attack set fire to the oil depot": the fire is the strike's, no arson
             struck = {m.clause for m in mentions if m.kind.group == "strike" and m.kind.name not in ("interception", "remote_strike")}
             mentions = [m for m in mentions if not (m.kind.name == "sabotage" and m.clause in struck)]
+            mentions = _ground_or_remote(mentions)
         places: list[PlaceMention] = []
         if mentions:  # places matter only to mentions (figures attach by position)
             found = self._places[sentence.index][0]  # read with the article's countries where they matter (extract)
@@ -652,7 +654,7 @@ class Extractor:
                     continue  # "Units of the Missile Forces and Artillery hit ...": a unit's name, not the means
                 if kind.name == "air_strike" and cue.near is None and self.p.intercept.search(text, 0, start):
                     continue  # "air defences shot down two missiles, five guided aerial bombs and ...": what was shot down
-                mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause, needs_place=cue.needs_place)
+                mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause, needs_place=cue.needs_place, needs_toll=cue.needs_toll)
                 if kind.group == "strike" and kind.name != "interception":
                     # A strike without a weapon in its words takes one named in its clause
                     # ("struck the Saky air base ... with Neptune missiles").
@@ -1228,7 +1230,8 @@ class Extractor:
                 at = 1 if len(words_after) > 1 and len(words_after[0].strip(".,;")) > 1 and words_after[0].strip(".,;").isupper() else 0
                 nxt = words_after[at].lower().strip(".,;") if words_after else ""
                 # "killing two teachers": a plural noun after a casualty verb counts people
-                plural = nxt.isalpha() and nxt.endswith("s") and not nxt.endswith("ss") and words_after[at][:1].islower() and not self.p.weapons.fullmatch(nxt)
+                # ("killing three fishermen", "tribesmen": plural without an s)
+                plural = nxt.isalpha() and ((nxt.endswith("s") and not nxt.endswith("ss")) or nxt.endswith("men")) and words_after[at][:1].islower() and not self.p.weapons.fullmatch(nxt)
                 # ("killed 38 people and wounded 102 overnight": a time or place word after the count)
                 if not nxt or people_after or plural or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during", "overnight", "yesterday", "today", "across", "near", "around", "including", "among", "while", "following", "before", "since", "according") or not nxt.isalpha():
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
@@ -1767,6 +1770,11 @@ class Extractor:
         return out
 
     def _anchored(self, c: Cluster) -> bool:
+        if all(m.needs_toll for m in c.mentions):
+            # a ground attack is an event with a toll and a place ("clashes in the south have
+            # killed more than 250 since Sunday" is a running total)
+            place = c.place()
+            return place is not None and place.place.level != "country" and any(f.field in ("fatalities", "injured") and f.value > 0 for f in c.figures())
         if c.kind.group not in ("strike", "troops"):
             return True
         place = c.place()
@@ -2238,6 +2246,23 @@ def _accepts(m: Mention, f: Figure) -> bool:
     if f.field == "troops":
         return group == "troops"
     return group == "strike"
+
+
+def _ground_or_remote(mentions: list[Mention]) -> list[Mention]:
+    """A ground attack's cue ("gunmen attacked", "ambushed") and a strike's in one clause: a
+    weapon named ("drones attacked the village") makes it that strike, not a ground attack; a
+    strike without a weapon ("gunmen attacked an army post") or a mere reference ("the attack
+    at the junction, when two gunmen opened fire") is the ground attack."""
+    drop: set[int] = set()
+    for g in mentions:
+        if not g.needs_toll:
+            continue
+        strikes = [o for o in mentions if o.clause == g.clause and o.kind.group == "strike" and o.kind.name != "interception" and not o.needs_toll]
+        if any(o.kind.name != "remote_strike" and not o.anaphoric for o in strikes):
+            drop.add(id(g))
+        else:
+            drop.update(id(o) for o in strikes)
+    return [m for m in mentions if id(m) not in drop]
 
 
 def _coordinated(text: str, place: int, cue: int) -> int:
