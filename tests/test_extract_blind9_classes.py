@@ -89,3 +89,21 @@ def test_a_ground_attack_is_one_event_and_a_named_weapon_makes_it_a_strike(extra
     assert [(k, e.location, e.fatalities) for k, e in found(extractor, text, extra="country: NGA\n")] == [("casualty_report", "Maiduguri", 6)]
     text = "Drones attacked the village of Kukawa on Monday, killing four people."
     assert [(k, e.location, e.fatalities) for k, e in found(extractor, text, extra="country: NGA\n")] == [("drone_strike", "Kukawa", 4)]
+
+
+# -- a village or site the text names, not its region --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("On Monday a drone struck a storage tank at the Rumeilan field in Hasakah governorate, causing a fire.", "Rumeilan"),
+        ("Israeli aircraft struck a car at the Wadi Jilo junction, north of Tyre, on Monday, wounding four people.", "Wadi Jilo"),
+        ("Mortar shells hit Kirawa in Borno state on Monday, killing two farmers.", "Kirawa"),
+        ("Clashes broke out near Tiyas military airport west of Homs on Monday, killing nine fighters.", "Tiyas"),
+    ],
+)
+def test_a_named_village_or_site_is_the_place_not_its_region(extractor: Extractor, text: str, place: str) -> None:
+    ((_, event),) = found(extractor, text)
+    assert event.location == place
+
