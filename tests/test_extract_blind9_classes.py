@@ -107,3 +107,16 @@ def test_a_named_village_or_site_is_the_place_not_its_region(extractor: Extracto
     ((_, event),) = found(extractor, text)
     assert event.location == place
 
+
+
+# -- a region's share of the night's interceptions is not a town's strike ----------------------------
+
+
+def test_a_towns_strike_told_after_a_regional_interception_list_is_its_own_event(extractor: Extractor) -> None:
+    # (the other side's night: Russian drones over Ukraine)
+    text = (
+        "Overnight, Ukraine's air force destroyed 40 Russian drones: 20 over the Kharkiv region, 12 over the Sumy region and 8 over the Poltava region. "
+        "Later the governor said the town of Balakliia was attacked by enemy drones. Two civilians were wounded."
+    )
+    strikes = [(k, e.location, e.injured, e.drones_intercepted) for k, e in found(extractor, text) if k != "interception"]
+    assert strikes == [("drone_strike", "Balakliya", 2, None)]

@@ -1656,6 +1656,11 @@ class Extractor:
                 # A strike whose weapon is not named ("the strikes on the port") may be any of them.
                 if strike and not interception and c_name != "interception" and family != _family(c_name) and "remote_strike" not in (name, c_name):
                     continue
+                if own_place and strike and not interception and c_name == "interception" and c.mentions[0].place is not None and c.mentions[0].place.place.level == "region" and index != c.mentions[-1].sentence.index:
+                    # "40 drones destroyed: 20 over the Bryansk region, ..." then "the village of
+                    # Klimovo was attacked by UAVs": a town's strike told after a region's share of
+                    # the night's interceptions is its own event, not that share's
+                    continue
                 cp = c.place()
                 if own_place:
                     # talks "in Switzerland", then "in Geneva": one meeting (a strike "in Russia" is not
