@@ -120,3 +120,20 @@ def test_a_towns_strike_told_after_a_regional_interception_list_is_its_own_event
     )
     strikes = [(k, e.location, e.injured, e.drones_intercepted) for k, e in found(extractor, text) if k != "interception"]
     assert strikes == [("drone_strike", "Balakliya", 2, None)]
+
+
+# -- a running total is not an event's toll --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, killed",
+    [
+        ("An air strike hit a market in Kosti on Monday, killing four people. The health ministry says more than 300 people have been killed in air strikes since then.", 4),
+        ("Artillery shelled Kadugli on Monday. Since 7 May, a total of 21 civilians have lost their lives in the shelling of Kadugli.", 0),
+        # a comparison is no running total
+        ("Drones hit Kosti on Monday, killing nine people, the deadliest attack since March.", 9),
+    ],
+)
+def test_a_running_total_since_a_day_is_not_the_events_toll(extractor: Extractor, text: str, killed: int) -> None:
+    ((_, event),) = found(extractor, text, date="2025-11-20", extra="country: SDN\n")
+    assert event.fatalities == killed

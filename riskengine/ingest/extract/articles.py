@@ -1055,6 +1055,8 @@ class Extractor:
                 classified = self._classify(c_text, q, clause[0], last_weapon)
                 if classified is not None and q.qualifier == "vague" and classified.field in PERSON_FIELDS and c_text[q.start : q.end].lower().removeprefix("a ").strip() != "dozen":
                     continue  # "killed dozens of assailants", "hundreds were hurt": no count of people
+                if classified is not None and classified.field in PERSON_FIELDS and _running_total(c_text):
+                    continue  # "more than 270 people have been killed in Israeli strikes since then": a running total
                 if classified is None and out and out[-1].field.endswith(("_launched", "_intercepted")) and clause[0] <= out[-1].start:
                     # "shot down two cruise missiles made in Britain, five guided bombs and 183
                     # fixed-wing drones": a weapon further down the list has the list's verb.
@@ -2127,6 +2129,21 @@ _REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member|m
 # "two Storm Shadow missiles made in the United Kingdom": where a weapon comes from, not where it was used.
 _MADE_IN_BEFORE = re.compile(r"\b(?:made|manufactured|produced|built|supplied)\s+(?:in|by)\s+(?:the\s+)?$")
 _AND_BETWEEN_COUNTS = re.compile(r"\s*,?\s+and\s+")
+# A count of people "since" a day, a month or an event is a running total, not one event's toll
+# ("Since 7 May, a total of 21 civilians have lost their lives"; "killed ... since then") - not
+# "the deadliest attack since March", which compares one event with others.
+_RUNNING_TOTAL = re.compile(
+    r"\b[Ss]ince\s+(?:then|\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    r"|(?:January|February|March|April|May|June|July|August|September|October|November|December)(?:\s+\d{1,2})?\b"
+    r"|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|the\s+(?:truce|ceasefire|start|beginning|outbreak|war|escalation|fighting|events)\b|last\s+(?:week|month|year)\b)"
+)
+_COMPARISON_BEFORE = re.compile(r"\b(?:deadliest|worst|largest|biggest|heaviest|bloodiest|first|most\s+\w+)\b[^,.;]{0,30}$", re.IGNORECASE)
+
+
+def _running_total(clause: str) -> bool:
+    return any(not _COMPARISON_BEFORE.search(clause, max(0, m.start() - 45), m.start()) for m in _RUNNING_TOTAL.finditer(clause))
+
+
 _DAY_RANGE = re.compile(r"\b(?:[Bb]etween|[Ff]rom)\s+\d{1,2}(?:\s+[A-Z][a-z]+)?\s+(?:and|to|until)\s+\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 # "in August", "in early March 2024", "since January": a month with no day
 _SAID_ON_BEFORE = re.compile(r"\b(?:said|says|announced|confirmed|stated|reported|added|wrote|told\s+(?:[\w-]+\s+){1,3}?)\s*(?:(?:late|early)\s+)?(?:on\s+)?$")
