@@ -137,3 +137,19 @@ def test_a_towns_strike_told_after_a_regional_interception_list_is_its_own_event
 def test_a_running_total_since_a_day_is_not_the_events_toll(extractor: Extractor, text: str, killed: int) -> None:
     ((_, event),) = found(extractor, text, date="2025-11-20", extra="country: SDN\n")
     assert event.fatalities == killed
+
+
+# -- talks announced in the forms of a transcript or a round-up ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("Delegations of the Ethiopian government and of the TPLF are expected in Nairobi on Thursday for a new round of talks under Kenyan mediation.", "Nairobi"),
+        ("The African Union announced yesterday that it would host talks between the two factions in Addis Ababa on Friday.", "Addis Ababa"),
+        ("What is on today: in Nairobi, the regional bloc is meeting, with both delegations there in person.", "Nairobi"),
+    ],
+)
+def test_talks_announced_in_other_forms_are_talks(extractor: Extractor, text: str, place: str) -> None:
+    kinds = [(k, e.location) for k, e in found(extractor, text, extra="country: ETH\n")]
+    assert ("talks", place) in kinds
