@@ -153,3 +153,18 @@ def test_a_running_total_since_a_day_is_not_the_events_toll(extractor: Extractor
 def test_talks_announced_in_other_forms_are_talks(extractor: Extractor, text: str, place: str) -> None:
     kinds = [(k, e.location) for k, e in found(extractor, text, extra="country: ETH\n")]
     assert ("talks", place) in kinds
+
+
+# -- the weapon of a strike told further from its verb; a side's accusation ----------------------------
+
+
+def test_one_drone_named_after_the_target_makes_a_drone_strike(extractor: Extractor) -> None:
+    text = "The rebels struck the town of Uvira with a drone on Sunday. In a statement, the army spokesman said three civilians were killed and six injured."
+    ((kind, event),) = found(extractor, text, extra="country: COD\n")
+    assert (kind, event.location, event.event_date, event.fatalities, event.injured) == ("drone_strike", "Uvira", dt.date(2025, 6, 1), 3, 6)
+
+
+def test_a_side_accusing_the_other_of_a_dated_strike_reports_it(extractor: Extractor) -> None:
+    text = "The army accuses the rebels of a drone strike on the town of Uvira on Sunday that killed three civilians."
+    ((kind, event),) = found(extractor, text, extra="country: COD\n")
+    assert (kind, event.location, event.event_date, event.fatalities) == ("drone_strike", "Uvira", dt.date(2025, 6, 1), 3)
