@@ -168,3 +168,18 @@ def test_a_side_accusing_the_other_of_a_dated_strike_reports_it(extractor: Extra
     text = "The army accuses the rebels of a drone strike on the town of Uvira on Sunday that killed three civilians."
     ((kind, event),) = found(extractor, text, extra="country: COD\n")
     assert (kind, event.location, event.event_date, event.fatalities) == ("drone_strike", "Uvira", dt.date(2025, 6, 1), 3)
+
+
+# -- zero injured in the words of shipping and press releases -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A drone struck a cargo ship off Hodeidah on Monday. All 25 crew were evacuated and none were hurt.",
+        "A drone struck a cargo ship off Hodeidah on Monday. Its 13 crew members were unhurt.",
+    ],
+)
+def test_none_hurt_or_unhurt_is_zero_injured(extractor: Extractor, text: str) -> None:
+    ((_, event),) = found(extractor, text)
+    assert (event.location, event.injured) == ("Hodeidah", 0)
