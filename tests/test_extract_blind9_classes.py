@@ -183,3 +183,9 @@ def test_a_side_accusing_the_other_of_a_dated_strike_reports_it(extractor: Extra
 def test_none_hurt_or_unhurt_is_zero_injured(extractor: Extractor, text: str) -> None:
     ((_, event),) = found(extractor, text)
     assert (event.location, event.injured) == ("Hodeidah", 0)
+
+
+def test_shot_dead_one_person_is_one_killed(extractor: Extractor) -> None:
+    text = "On Monday, soldiers returned to the area and shot dead a 70-year-old man in the neighbouring village of Dogon Noma."
+    ((kind, event),) = found(extractor, text, extra="country: NGA\n")
+    assert (kind, event.location, event.fatalities) == ("casualty_report", "Dogon Noma", 1)

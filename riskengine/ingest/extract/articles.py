@@ -1090,7 +1090,7 @@ class Extractor:
                 if m.group(2):
                     fld = next(f for f, rx in self.p.one_person_fields.items() if rx.fullmatch(m.group(2)))
                 else:
-                    fld = "fatalities" if verb.startswith("kill") else "hospitalised" if verb.startswith("hosp") else "injured"
+                    fld = "fatalities" if verb.startswith("kill") or verb.endswith(("dead", "death")) else "hospitalised" if verb.startswith("hosp") else "injured"
                 both = m.group(2) is not None and bool(self.p.one_person_and.search(c_text, max(0, m.start() - 40), m.start()))
                 out.append(Figure(fld, 2 if both else 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
             for m in self.p.enumeration.finditer(c_text) if " and " in c_text else ():

@@ -181,7 +181,8 @@ class Patterns:
         self.one_person_fields = {fld: phrases_regex(words) for fld, words in (data.get("one_person_verbs") or {"fatalities": ["killed"], "injured": ["injured", "wounded", "hurt"], "hospitalised": ["hospitalised"]}).items()}
         single = "|".join(rx.pattern for rx in self.one_person_fields.values())
         self.one_person = re.compile(
-            r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne|[tT]he|[hH]is|[hH]er|[tT]heir|[aA]nother)\s+(?:[\w-]+\s+){0,2}?"
+            # ("shot dead a 70-year-old man", "shooting dead the driver")
+            r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting|shot\s+dead|shooting\s+dead|stabbed\s+to\s+death|hacked\s+to\s+death|beat\s+to\s+death)\s+)?(?:[aA]|[aA]n|[oO]ne|[tT]he|[hH]is|[hH]er|[tT]heir|[aA]nother)\s+(?:[\w-]+\s+){0,2}?"
             # ", aged 54,", ", a 52-year-old man," between the person and the verb
             rf"(?:{nouns})\b(?!-)(?:,\s*(?:aged\s+)?\d{{1,3}},|,\s+(?:[aA]n?\s+)?[\w-]+(?:\s+[\w-]+){{0,2}},)?"
             # "a man who was standing at a bus stop died": a short relative clause before the verb
