@@ -1551,6 +1551,9 @@ class Extractor:
             else:
                 pool = members[-64:]
             same_group = [c for c in pool if group not in ("diplomacy", "troops", "unrest") or c.kind.name == name]
+            # a ground attack joins only a ground attack ("clashes ... on the Damascus - Sweida
+            # highway" on Sunday is not the ministry's toll of Wednesday's raids on Damascus)
+            same_group = [c for c in same_group if all(x.needs_toll for x in c.mentions) == m.needs_toll]
             index = m.sentence.index
 
             # A strike told without weapon or place ("port infrastructure was hit") describes the
