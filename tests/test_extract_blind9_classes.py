@@ -56,6 +56,8 @@ def test_a_timeline_heading_does_not_hide_its_recent_entries(extractor: Extracto
         # the toll in the next sentence
         ("Bandits ambushed a police patrol near Tsafe in Zamfara on Sunday. Five officers were killed and three wounded, a police spokesman said.", "Tsafe", 5, 3),
         ("Fighters clashed with soldiers near Kukawa on Sunday, leaving 14 dead.", "Kukawa", 14, None),
+        # armed men on motorcycles attacking "positions" is a ground assault, not a strike without a weapon
+        ("On Sunday, armed men on motorcycles attacked several army positions in Kukawa. At least 12 soldiers lost their lives.", "Kukawa", 12, None),
     ],
 )
 def test_a_ground_attack_with_a_toll_is_a_casualty_report(extractor: Extractor, text: str, place: str, killed: int, injured: int | None) -> None:
