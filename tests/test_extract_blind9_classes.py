@@ -191,3 +191,8 @@ def test_shot_dead_one_person_is_one_killed(extractor: Extractor) -> None:
     text = "On Monday, soldiers returned to the area and shot dead a 70-year-old man in the neighbouring village of Dogon Noma."
     ((kind, event),) = found(extractor, text, extra="country: NGA\n")
     assert (kind, event.location, event.fatalities) == ("casualty_report", "Dogon Noma", 1)
+
+
+def test_a_forces_initials_are_no_village(extractor: Extractor) -> None:
+    ((kind, event),) = found(extractor, "On Tuesday, armed youth overran the SAF barracks at Kadugli, the army said.", extra="country: SDN\n")
+    assert (kind, event.location) == ("territorial_claim", "Kadugli")

@@ -574,6 +574,8 @@ class Gazetteer:
                 place, end = known, start + len(_CONNECTOR_TAIL.sub("", words))
             guessed = False
             said_village = bool(_VILLAGE_BEFORE.search(text[max(0, start - 40) : start]) or _VILLAGE_AFTER.match(text, end) or _TAKEN_BEFORE.search(text, max(0, start - 40), start))
+            if said_village and place is None and words.replace(" ", "").replace("-", "").isupper():
+                said_village = False  # "overran the SSPDF barracks", "the camp of the UIS": a force's initials, no village
             if not said_village and _TOWN_APPOSITION.match(text, end):
                 said_village = True  # "Kalembe, a town on the road towards Walikale"
             if not said_village and (apposition := _PLACE_APPOSITION.match(text, end)) is not None:
