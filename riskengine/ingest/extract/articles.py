@@ -136,6 +136,7 @@ class Mention:
     needs_place: bool = False  # from a cue that makes an event only with a place of its own
     said: DatePhrase | None = None  # an announcement's day ("said on Thursday that ... would meet on Sunday")
     national: bool = False  # its clause counts for a whole country ("a total of ... over Russian regions")
+    needs_toll: bool = False  # from a cue that makes an event only with people killed or injured
 
 
 _LEVEL_ORDER = {"place": 0, "region": 1, "country": 2}
@@ -481,6 +482,7 @@ class Extractor:
             # "a Ukrainian drone attack set fire to the oil depot": the fire is the strike's, no arson
             struck = {m.clause for m in mentions if m.kind.group == "strike" and m.kind.name not in ("interception", "remote_strike")}
             mentions = [m for m in mentions if not (m.kind.name == "sabotage" and m.clause in struck)]
+            mentions = _ground_or_remote(mentions)
         places: list[PlaceMention] = []
         if mentions:  # places matter only to mentions (figures attach by position)
             found = self._places[sentence.index][0]  # read with the article's countries where they matter (extract)
@@ -652,7 +654,7 @@ class Extractor:
                     continue  # "Units of the Missile Forces and Artillery hit ...": a unit's name, not the means
                 if kind.name == "air_strike" and cue.near is None and self.p.intercept.search(text, 0, start):
                     continue  # "air defences shot down two missiles, five guided aerial bombs and ...": what was shot down
-                mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause, needs_place=cue.needs_place)
+                mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause, needs_place=cue.needs_place, needs_toll=cue.needs_toll)
                 if kind.group == "strike" and kind.name != "interception":
                     # A strike without a weapon in its words takes one named in its clause
                     # ("struck the Saky air base ... with Neptune missiles").
@@ -1053,6 +1055,8 @@ class Extractor:
                 classified = self._classify(c_text, q, clause[0], last_weapon)
                 if classified is not None and q.qualifier == "vague" and classified.field in PERSON_FIELDS and c_text[q.start : q.end].lower().removeprefix("a ").strip() != "dozen":
                     continue  # "killed dozens of assailants", "hundreds were hurt": no count of people
+                if classified is not None and classified.field in PERSON_FIELDS and _running_total(c_text):
+                    continue  # "more than 270 people have been killed in Israeli strikes since then": a running total
                 if classified is None and out and out[-1].field.endswith(("_launched", "_intercepted")) and clause[0] <= out[-1].start:
                     # "shot down two cruise missiles made in Britain, five guided bombs and 183
                     # fixed-wing drones": a weapon further down the list has the list's verb.
@@ -1086,7 +1090,7 @@ class Extractor:
                 if m.group(2):
                     fld = next(f for f, rx in self.p.one_person_fields.items() if rx.fullmatch(m.group(2)))
                 else:
-                    fld = "fatalities" if verb.startswith("kill") else "hospitalised" if verb.startswith("hosp") else "injured"
+                    fld = "fatalities" if verb.startswith("kill") or verb.endswith(("dead", "death")) else "hospitalised" if verb.startswith("hosp") else "injured"
                 both = m.group(2) is not None and bool(self.p.one_person_and.search(c_text, max(0, m.start() - 40), m.start()))
                 out.append(Figure(fld, 2 if both else 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
             for m in self.p.enumeration.finditer(c_text) if " and " in c_text else ():
@@ -1228,7 +1232,8 @@ class Extractor:
                 at = 1 if len(words_after) > 1 and len(words_after[0].strip(".,;")) > 1 and words_after[0].strip(".,;").isupper() else 0
                 nxt = words_after[at].lower().strip(".,;") if words_after else ""
                 # "killing two teachers": a plural noun after a casualty verb counts people
-                plural = nxt.isalpha() and nxt.endswith("s") and not nxt.endswith("ss") and words_after[at][:1].islower() and not self.p.weapons.fullmatch(nxt)
+                # ("killing three fishermen", "tribesmen": plural without an s)
+                plural = nxt.isalpha() and ((nxt.endswith("s") and not nxt.endswith("ss")) or nxt.endswith("men")) and words_after[at][:1].islower() and not self.p.weapons.fullmatch(nxt)
                 # ("killed 38 people and wounded 102 overnight": a time or place word after the count)
                 if not nxt or people_after or plural or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during", "overnight", "yesterday", "today", "across", "near", "around", "including", "among", "while", "following", "before", "since", "according") or not nxt.isalpha():
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
@@ -1546,6 +1551,9 @@ class Extractor:
             else:
                 pool = members[-64:]
             same_group = [c for c in pool if group not in ("diplomacy", "troops", "unrest") or c.kind.name == name]
+            # a ground attack joins only a ground attack ("clashes ... on the Damascus - Sweida
+            # highway" on Sunday is not the ministry's toll of Wednesday's raids on Damascus)
+            same_group = [c for c in same_group if all(x.needs_toll for x in c.mentions) == m.needs_toll]
             index = m.sentence.index
 
             # A strike told without weapon or place ("port infrastructure was hit") describes the
@@ -1652,6 +1660,11 @@ class Extractor:
                 # Artillery, air raids and long-range drone/missile strikes are different events.
                 # A strike whose weapon is not named ("the strikes on the port") may be any of them.
                 if strike and not interception and c_name != "interception" and family != _family(c_name) and "remote_strike" not in (name, c_name):
+                    continue
+                if own_place and strike and not interception and c_name == "interception" and c.mentions[0].place is not None and c.mentions[0].place.place.level == "region" and index != c.mentions[-1].sentence.index:
+                    # "40 drones destroyed: 20 over the Bryansk region, ..." then "the village of
+                    # Klimovo was attacked by UAVs": a town's strike told after a region's share of
+                    # the night's interceptions is its own event, not that share's
                     continue
                 cp = c.place()
                 if own_place:
@@ -1767,6 +1780,11 @@ class Extractor:
         return out
 
     def _anchored(self, c: Cluster) -> bool:
+        if all(m.needs_toll for m in c.mentions):
+            # a ground attack is an event with a toll and a place ("clashes in the south have
+            # killed more than 250 since Sunday" is a running total)
+            place = c.place()
+            return place is not None and place.place.level != "country" and any(f.field in ("fatalities", "injured") and f.value > 0 for f in c.figures())
         if c.kind.group not in ("strike", "troops"):
             return True
         place = c.place()
@@ -2114,6 +2132,21 @@ _REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member|m
 # "two Storm Shadow missiles made in the United Kingdom": where a weapon comes from, not where it was used.
 _MADE_IN_BEFORE = re.compile(r"\b(?:made|manufactured|produced|built|supplied)\s+(?:in|by)\s+(?:the\s+)?$")
 _AND_BETWEEN_COUNTS = re.compile(r"\s*,?\s+and\s+")
+# A count of people "since" a day, a month or an event is a running total, not one event's toll
+# ("Since 7 May, a total of 21 civilians have lost their lives"; "killed ... since then") - not
+# "the deadliest attack since March", which compares one event with others.
+_RUNNING_TOTAL = re.compile(
+    r"\b[Ss]ince\s+(?:then|\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    r"|(?:January|February|March|April|May|June|July|August|September|October|November|December)(?:\s+\d{1,2})?\b"
+    r"|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|the\s+(?:truce|ceasefire|start|beginning|outbreak|war|escalation|fighting|events)\b|last\s+(?:week|month|year)\b)"
+)
+_COMPARISON_BEFORE = re.compile(r"\b(?:deadliest|worst|largest|biggest|heaviest|bloodiest|first|most\s+\w+)\b[^,.;]{0,30}$", re.IGNORECASE)
+
+
+def _running_total(clause: str) -> bool:
+    return any(not _COMPARISON_BEFORE.search(clause, max(0, m.start() - 45), m.start()) for m in _RUNNING_TOTAL.finditer(clause))
+
+
 _DAY_RANGE = re.compile(r"\b(?:[Bb]etween|[Ff]rom)\s+\d{1,2}(?:\s+[A-Z][a-z]+)?\s+(?:and|to|until)\s+\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 # "in August", "in early March 2024", "since January": a month with no day
 _SAID_ON_BEFORE = re.compile(r"\b(?:said|says|announced|confirmed|stated|reported|added|wrote|told\s+(?:[\w-]+\s+){1,3}?)\s*(?:(?:late|early)\s+)?(?:on\s+)?$")
@@ -2238,6 +2271,23 @@ def _accepts(m: Mention, f: Figure) -> bool:
     if f.field == "troops":
         return group == "troops"
     return group == "strike"
+
+
+def _ground_or_remote(mentions: list[Mention]) -> list[Mention]:
+    """A ground attack's cue ("gunmen attacked", "ambushed") and a strike's in one clause: a
+    weapon named ("drones attacked the village") makes it that strike, not a ground attack; a
+    strike without a weapon ("gunmen attacked an army post") or a mere reference ("the attack
+    at the junction, when two gunmen opened fire") is the ground attack."""
+    drop: set[int] = set()
+    for g in mentions:
+        if not g.needs_toll:
+            continue
+        strikes = [o for o in mentions if o.clause == g.clause and o.kind.group == "strike" and o.kind.name != "interception" and not o.needs_toll]
+        if any(o.kind.name != "remote_strike" and not o.anaphoric for o in strikes):
+            drop.add(id(g))
+        else:
+            drop.update(id(o) for o in strikes)
+    return [m for m in mentions if id(m) not in drop]
 
 
 def _coordinated(text: str, place: int, cue: int) -> int:

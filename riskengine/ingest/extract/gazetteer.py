@@ -81,6 +81,8 @@ _BARE_BEFORE = re.compile(
     # Ras Isa port" (not "in the Mugunga area": a part of the town named before)
     r"|(?:(?:strikes?|airstrikes?|attacks?|raids?|assault)\s+on|(?:shelling|bombing|bombardment|capture|recapture)\s+of"
     r"|shelled|bombed|captured|recaptured|retook|retaken|overran|overrun|control\s+of"
+    # "artillery hit Prymorske in the Zaporizhzhia district": a strike's object
+    r"|hit|struck|targeted"
     # where forces go: "troops have been moved to Parachinar in Kurram"
     r"|(?:moved|sent|deployed|dispatched|redeployed|transferred|rushed)\s+to)\s+(?:the\s+)?"
     # "on the road between Yater and Majdal Zoun": the first town of a road
@@ -92,7 +94,13 @@ _SPEAKING_CITY = re.compile(r"\s+(?:also\s+|has\s+|had\s+)?(?:said|says|claim(?:
 _HYPHENATED_AFTER = re.compile(r"-[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*")
 # (a name no index holds followed by a type of site is the town it is at: "positions at Kibati
 # hill", "targets at Ras Isa port" (not an airport: "Ben Gurion airport" is named for a man), "attacked positions at Nyabiondo with heavy artillery")
-_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|with|from|hill|port|market|junction|checkpoint|crossroads|axis|killed|killing|wounded|wounding|injured|injuring)\b")
+_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|with|from|hill|port|market|junction|checkpoint|crossroads|axis|near|killed|killing|wounded|wounding|injured|injuring)\b")
+# "at the Sarsang field in Duhok governorate", "near Thaala military airport": a name no index
+# holds between "the" (or a locative) and the site it names is the place of that site (not an
+# air base or airport: "the Osman Digna air base", "Ben Gurion airport" are named for men; not
+# an area: "in the Mugunga area" is a part of the town named before)
+_SITE_BEFORE = re.compile(r"\b(?:(?:in|near|at|on|outside|hit|struck|targeted|targeting)\s+the|(?:vicinity|outskirts)\s+of(?:\s+the)?|near|at)\s+$")
+_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|terminal|junction|checkpoint|crossroads)\b")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
@@ -566,12 +574,16 @@ class Gazetteer:
                 place, end = known, start + len(_CONNECTOR_TAIL.sub("", words))
             guessed = False
             said_village = bool(_VILLAGE_BEFORE.search(text[max(0, start - 40) : start]) or _VILLAGE_AFTER.match(text, end) or _TAKEN_BEFORE.search(text, max(0, start - 40), start))
+            if said_village and place is None and words.replace(" ", "").replace("-", "").isupper():
+                said_village = False  # "overran the SSPDF barracks", "the camp of the UIS": a force's initials, no village
             if not said_village and _TOWN_APPOSITION.match(text, end):
                 said_village = True  # "Kalembe, a town on the road towards Walikale"
             if not said_village and (apposition := _PLACE_APPOSITION.match(text, end)) is not None:
                 # "in Bint Jbeil, southern Lebanon", "near Beit Jinn, Quneitra Province": a name
                 # placed by the country or region written after it is a place
                 said_village = apposition.group(1) in self.country_names or apposition.group(1) in self._regions or bool(apposition.group(2))
+            if place is None and not said_village and _SITE_BEFORE.search(text, max(0, start - 20), start) and _SITE_AFTER.match(text, end) and self._bare_place(text, start, end, words):
+                said_village = guessed = True  # "in the Wadi Jilo area": the whole name, not its first word's town
             if place is None and " " in words and not said_village:  # "Kupiansk Ukrainian" -> try the first word alone
                 first = words.split(" ")[0]
                 looked_up.append(first)
@@ -659,7 +671,8 @@ class Gazetteer:
         "near Kfar Kila on Monday"); one to three capitalised words, none a word that names no
         place (gazetteer.yaml not_places_after_in: months, titles, languages, institutions) and
         not ending in a place type word ("Gomel Oblast", "Ternopil City": place_type_words)."""
-        if not _BARE_BEFORE.search(text, max(0, start - 16), start) or not _BARE_AFTER.match(text, end):
+        site = bool(_SITE_BEFORE.search(text, max(0, start - 20), start) and _SITE_AFTER.match(text, end))
+        if not site and (not _BARE_BEFORE.search(text, max(0, start - 16), start) or not _BARE_AFTER.match(text, end)):
             return False
         parts = words.split()
         if not 1 <= len(parts) <= 3 or "'" in words or "’" in words or parts[-1] in self._place_type_words:

@@ -87,6 +87,9 @@ class Cue:
     # Near words that count only after the cue word in the active voice ("a drone brought down
     # the roof"), not "12 drones were brought down".
     active_near: re.Pattern[str] | None = None
+    # An event only with people killed or injured told of it: a ground attack ("gunmen attacked
+    # the village") has no kind of its own; with a toll it is a casualty report.
+    needs_toll: bool = False
 
 
 # Where a shorter cue word may end inside a longer one: before a character that is neither a
@@ -178,7 +181,8 @@ class Patterns:
         self.one_person_fields = {fld: phrases_regex(words) for fld, words in (data.get("one_person_verbs") or {"fatalities": ["killed"], "injured": ["injured", "wounded", "hurt"], "hospitalised": ["hospitalised"]}).items()}
         single = "|".join(rx.pattern for rx in self.one_person_fields.values())
         self.one_person = re.compile(
-            r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting)\s+)?(?:[aA]|[aA]n|[oO]ne|[tT]he|[hH]is|[hH]er|[tT]heir|[aA]nother)\s+(?:[\w-]+\s+){0,2}?"
+            # ("shot dead a 70-year-old man", "shooting dead the driver")
+            r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting|shot\s+dead|shooting\s+dead|stabbed\s+to\s+death|hacked\s+to\s+death|beat\s+to\s+death)\s+)?(?:[aA]|[aA]n|[oO]ne|[tT]he|[hH]is|[hH]er|[tT]heir|[aA]nother)\s+(?:[\w-]+\s+){0,2}?"
             # ", aged 54,", ", a 52-year-old man," between the person and the verb
             rf"(?:{nouns})\b(?!-)(?:,\s*(?:aged\s+)?\d{{1,3}},|,\s+(?:[aA]n?\s+)?[\w-]+(?:\s+[\w-]+){{0,2}},)?"
             # "a man who was standing at a bus stop died": a short relative clause before the verb
@@ -254,7 +258,7 @@ class Patterns:
         # "the death toll ... has risen to": the text before a count that makes it the field's.
         toll_verbs = trie_alternation(data.get("toll_verbs") or [], fold=True)
         self.toll_before = {
-            fld: re.compile(rf"(?<![\w-])(?:{trie_alternation(words, fold=True)})(?![\w-])(?:[^.;]{{0,60}}?\s)?(?:{toll_verbs})\s+(?:(?:at\s+least|about|some|nearly|around|over|more\s+than)\s+)?$", re.IGNORECASE)
+            fld: re.compile(rf"(?<![\w-])(?:{trie_alternation(words, fold=True)})(?![\w-])(?:[^.;]{{0,60}}?\s)?(?:{toll_verbs})\s+(?:(?:at\s+least|about|some|nearly|around|over|more\s+than|between)\s+)?$", re.IGNORECASE)
             for fld, words in (data.get("tolls") or {}).items()
         }
         self.intercept_before = re.compile(rf"(?:{self.intercept.pattern})\s+(?:(?:a\s+total\s+of|all\s+but|only)\s+)?$", re.IGNORECASE)
@@ -309,7 +313,7 @@ class Patterns:
                 raise config_error(self.path, f"{where}.cues[{i}]", "a cue needs 'words'")
             keys = frozenset(phrase_key(w) for w in cue["words"])
             cues.append(
-                Cue(words_regex(cue["words"]), words_regex(cue["near"]) if cue.get("near") else None, int(cue.get("window", 6)), keys, bool(cue.get("refers_back")), bool(cue.get("needs_place")), bool(cue.get("object_only")), words_regex(cue["active_near"]) if cue.get("active_near") else None)
+                Cue(words_regex(cue["words"]), words_regex(cue["near"]) if cue.get("near") else None, int(cue.get("window", 6)), keys, bool(cue.get("refers_back")), bool(cue.get("needs_place")), bool(cue.get("object_only")), words_regex(cue["active_near"]) if cue.get("active_near") else None, bool(cue.get("needs_toll")))
             )
         if not cues:
             raise config_error(self.path, where, "a kind needs at least one cue")

@@ -140,6 +140,12 @@ def parse_article(text: str, name: str = "<article>", meta: dict[str, Any] | Non
             # follows publication by hours more often than by days, and without it the article is lost
             article.meta["date"] = edited
             article.date_source = "metadata"
+        elif (other := _any_front_matter_date(front)) is not None:
+            # a dateline kept as its own field ("dateline: BAMAKO, 20 November 2025") or the day
+            # a transcript or clipping was made ("created: 2025-10-24"): the last resort, since
+            # without it the article is lost
+            article.meta["date"] = other
+            article.date_source = "metadata"
     return article
 
 
@@ -175,6 +181,18 @@ def _edit_date(front: dict[str, Any]) -> dt.date | None:
     return None
 
 
+# a dateline first (it is the day of publication), then the day a page was made or saved
+_LAST_RESORT_DATE_KEYS = ("dateline", "created", "created_at", "date_created", "recorded", "saved", "captured", "retrieved", "accessed")
+
+
+def _any_front_matter_date(front: dict[str, Any]) -> dt.date | None:
+    by_name = {str(k).lower().replace("-", "_"): v for k, v in sorted(front.items(), key=lambda kv: str(kv[0]))}
+    for key in _LAST_RESORT_DATE_KEYS:
+        if by_name.get(key) is not None and (day := metadata_date(by_name[key])) is not None:
+            return day
+    return None
+
+
 _FRONT_LINE = re.compile(r"(?P<key>[a-z_]+):[ \t]*(?P<value>.*)")
 
 
@@ -195,9 +213,11 @@ def _plain_front_matter(block: str, name: str) -> dict[str, Any] | None:
         if doc is not None and isinstance(doc.data, dict) and not [i for i in issues if i.severity == "error"]:
             value = doc.data.get("v")
             front[m.group("key")] = value if value is None or isinstance(value, (str, int, float, dt.date)) else raw
-        elif ": " in raw:
+        elif ": " in raw or not raw.startswith(("[", "{")):
+            # a colon, or prose YAML reads as syntax ('"Barrels & Borders" - a podcast', a quoted
+            # name with more words after it; "*Exclusive*"; "@handle")
             front[m.group("key")] = raw
-        else:  # broken for another reason than a colon ("[unclosed"): the YAML error says which
+        else:  # a list or mapping left open ("[unclosed"): the YAML error says which
             return None
     return front
 
