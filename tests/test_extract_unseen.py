@@ -435,6 +435,10 @@ def test_the_eighth_and_ninth_blind_sets_hold_their_first_run() -> None:
     assert blind8.overall.f1 >= 0.67, blind8.render()
     blind9 = evaluate(HERE / "blind9_gold.yaml", sorted((HERE / "blind9").iterdir()))
     assert blind9.overall.f1 >= 0.58, blind9.render()
+    # Their classes fixed later in session 12 (test_extract_blind9_classes.py): 0.739 and 0.755,
+    # development figures.
+    assert blind8.overall.f1 >= 0.73, blind8.render()
+    assert blind9.overall.f1 >= 0.75, blind9.render()
 
 
 def test_front_matter_dates_under_other_names() -> None:
