@@ -56,7 +56,7 @@ from riskengine.core.resources import default_templates_dir
 from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
 from riskengine.core.text import neutralise
 from riskengine.core.windows import Window
-from riskengine.scoring.alerts import OVERALL, drivers_by_rule
+from riskengine.scoring.alerts import driver_percent, drivers_by_rule, raising_firings
 from riskengine.scoring.calibration import ICD203_BANDS, MIN_CASES, MIN_WEEKS, WINDOW_WEEKS, History, Likelihood, Table, is_iso_week, profile_of, table_at
 from riskengine.scoring.scores import CLASSES, AlertDriver, Contribution, ScoreReport, StakeholderScore, added_in_order, classify, exact_sum
 
@@ -470,8 +470,7 @@ class AlertSection(_Ctx):
 
 
 def _driver_rule(firings: Sequence[AlertDriver]) -> AlertDriverRule:
-    # Shares are whole percents already (rounded to 0.01), so the rule's share is their exact sum.
-    percents = [round(d.share * 100) for d in firings]
+    percents = [driver_percent(d) for d in firings]
     return AlertDriverRule(
         rule_id=firings[0].rule_id,
         rule_title=firings[0].rule_title,
@@ -482,9 +481,7 @@ def _driver_rule(firings: Sequence[AlertDriver]) -> AlertDriverRule:
 
 
 def _raising_firings(s: StakeholderScore, subject: str) -> int:
-    # the firings alert_drivers ranks: those adding to the subject (overall: to a weighted dimension)
-    weighed = {d.dimension for d in s.dimensions if d.weight > 0} if subject == OVERALL else {subject}
-    return sum(1 for c in s.contributions if c.weighted_points > 0 and c.dimension in weighed)
+    return len(raising_firings(subject, s.contributions, {d.dimension for d in s.dimensions if d.weight > 0}))
 
 
 def _alerts(s: StakeholderScore) -> AlertSection | None:
@@ -510,7 +507,7 @@ def _alerts(s: StakeholderScore) -> AlertSection | None:
                         rule_title=d.rule_title,
                         dimension=d.dimension,
                         weighted_points=d.weighted_points,
-                        share_percent=round(d.share * 100),
+                        share_percent=driver_percent(d),
                         event_ids=list(d.event_ids),
                         rule_source=d.rule_source,
                     )

@@ -20,7 +20,7 @@ from riskengine.cli.common import (
     window_from,
 )
 from riskengine.core.fileio import write_atomic
-from riskengine.scoring.alerts import AlertCheck, AlertsReport, alerts_report, drivers_by_rule
+from riskengine.scoring.alerts import AlertCheck, AlertsReport, alerts_report, driver_percent, drivers_by_rule
 from riskengine.scoring.scores import Alert, AlertDriver
 
 FORMATS = ("table", "json", "md")
@@ -71,7 +71,7 @@ def _md_driver_rule(firings: tuple[AlertDriver, ...]) -> str:
     """One rule among an alert's drivers, once however often it fired: "`r` Title (dimension,
     15 %: E1)", or with several firings "(dimension, 12 %, 3 firings: 4 % E1; 4 % E2; 4 % E3)"."""
     first = firings[0]
-    total = _percent(sum(round(d.share * 100) for d in firings) / 100)
+    total = f"{sum(map(driver_percent, firings))} %"
     if len(firings) == 1:
         said = f"{total}: {md_escape(', '.join(first.event_ids))}"
     else:

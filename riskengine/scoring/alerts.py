@@ -31,7 +31,7 @@ also a peak). Each alert names the firings that drove the score most that week.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -263,6 +263,14 @@ def _previous_label(weeks: Sequence[WeekScores], i: int) -> str:
 # Drivers: the firings that moved the subject's score most
 
 
+def raising_firings(subject: str, contributions: Sequence[Contribution], weighted_dimensions: Collection[str]) -> list[Contribution]:
+    """The firings that add to ``subject``'s score this week, among which ``alert_drivers`` ranks:
+    positive points in that dimension, or for the overall score in a dimension it weighs."""
+    if subject == OVERALL:
+        return [c for c in contributions if c.weighted_points > 0 and c.dimension in weighted_dimensions]
+    return [c for c in contributions if c.weighted_points > 0 and c.dimension == subject]
+
+
 def alert_drivers(subject: str, contributions: Sequence[Contribution], profile: Profile) -> tuple[AlertDriver, ...]:
     """The heaviest raising firings of the week for ``subject``: for a dimension by weighted
     points, for the overall score by the points as the overall score weighs them (weight over
@@ -275,8 +283,8 @@ def alert_drivers(subject: str, contributions: Sequence[Contribution], profile: 
         weight = float(weights.get(c.dimension, 0.0))  # type: ignore[call-overload]
         return weight * c.weighted_points / saturation_for(profile.saturation, c.dimension) if weight > 0 else 0.0
 
-    ranked = sorted(((units(c), c) for c in contributions if c.weighted_points > 0), key=lambda uc: (-uc[0], uc[1].rule_id, uc[1].event_ids))
-    ranked = [(u, c) for u, c in ranked if u > 0]
+    weighted = {d for d, w in weights.items() if w > 0}
+    ranked = sorted(((units(c), c) for c in raising_firings(subject, contributions, weighted)), key=lambda uc: (-uc[0], uc[1].rule_id, uc[1].event_ids))
     total = math.fsum(u for u, _ in ranked)  # correctly rounded: the same on every Python
     return tuple(
         AlertDriver(
@@ -294,6 +302,12 @@ def alert_drivers(subject: str, contributions: Sequence[Contribution], profile: 
     )
 
 
+def driver_percent(driver: AlertDriver) -> int:
+    """A driver's share as the whole percent it is (shares are rounded to 0.01), so the shares of
+    several firings add up exactly, the same on every Python."""
+    return round(driver.share * 100)
+
+
 def drivers_by_rule(drivers: Sequence[AlertDriver]) -> list[tuple[AlertDriver, ...]]:
     """The drivers grouped by rule, each rule once, the largest share together first (ties: the
     rule of the heavier firing): a rule that fired several times among the heaviest is one entry
@@ -302,8 +316,7 @@ def drivers_by_rule(drivers: Sequence[AlertDriver]) -> list[tuple[AlertDriver, .
     groups: dict[str, list[AlertDriver]] = {}
     for d in drivers:
         groups.setdefault(d.rule_id, []).append(d)
-    # shares are whole percents (rounded to 0.01): summed as integers, the same on every Python
-    return sorted((tuple(g) for g in groups.values()), key=lambda g: -sum(round(d.share * 100) for d in g))
+    return sorted((tuple(g) for g in groups.values()), key=lambda g: -sum(map(driver_percent, g)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -456,9 +469,11 @@ __all__ = [
     "alerts_at",
     "alerts_of",
     "alerts_report",
+    "driver_percent",
     "drivers_by_rule",
     "is_iso_week",
     "profile_of",
+    "raising_firings",
     "rules_of",
     "scan",
     "subjects_of",

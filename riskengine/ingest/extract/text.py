@@ -135,12 +135,12 @@ def parse_article(text: str, name: str = "<article>", meta: dict[str, Any] | Non
         elif (from_url := date_in_url(merged.get("url"))) is not None:
             article.meta["date"] = from_url
             article.date_source = "url"
-        elif (edited := _edit_date(front)) is not None:
+        elif (edited := _first_date_under(front, _EDIT_KEYS)) is not None:
             # only an edit's day ("updated: 2025-06-03T09:12Z"): a last resort, since an edit
             # follows publication by hours more often than by days, and without it the article is lost
             article.meta["date"] = edited
             article.date_source = "metadata"
-        elif (other := _any_front_matter_date(front)) is not None:
+        elif (other := _first_date_under(front, _LAST_RESORT_DATE_KEYS)) is not None:
             # a dateline kept as its own field ("dateline: BAMAKO, 20 November 2025") or the day
             # a transcript or clipping was made ("created: 2025-10-24"): the last resort, since
             # without it the article is lost
@@ -168,26 +168,17 @@ def date_in_url(url: Any) -> dt.date | None:
     return found
 
 
-# The day an article was last edited, by the names feeds and content systems give it
-_EDIT_KEYS = ("updated", "modified", "last_modified", "lastmod", "datemodified", "date_modified", "updated_at", "last_updated")
-
-
-def _edit_date(front: dict[str, Any]) -> dt.date | None:
-    for key in sorted(front, key=str):
-        if str(key).lower().replace("-", "_") in _EDIT_KEYS and front[key] is not None:
-            day = metadata_date(front[key])
-            if day is not None:
-                return day
-    return None
-
-
+# The day an article was last edited, by the names feeds and content systems give it (in the
+# order of their names, so one of several is chosen the same way every time)
+_EDIT_KEYS = ("date_modified", "datemodified", "last_modified", "last_updated", "lastmod", "modified", "updated", "updated_at")
 # a dateline first (it is the day of publication), then the day a page was made or saved
 _LAST_RESORT_DATE_KEYS = ("dateline", "created", "created_at", "date_created", "recorded", "saved", "captured", "retrieved", "accessed")
 
 
-def _any_front_matter_date(front: dict[str, Any]) -> dt.date | None:
+def _first_date_under(front: dict[str, Any], keys: tuple[str, ...]) -> dt.date | None:
+    """The date of the first of ``keys`` (any case, "-" or "_") that holds one."""
     by_name = {str(k).lower().replace("-", "_"): v for k, v in sorted(front.items(), key=lambda kv: str(kv[0]))}
-    for key in _LAST_RESORT_DATE_KEYS:
+    for key in keys:
         if by_name.get(key) is not None and (day := metadata_date(by_name[key])) is not None:
             return day
     return None
@@ -343,9 +334,7 @@ def _check_meta(meta: dict[str, Any], name: str) -> dict[str, Any]:
         hint = f"did you mean '{close[0]}'? the keys read are: {', '.join(FRONT_MATTER_KEYS)}" if close else f"expected one of: {', '.join(FRONT_MATTER_KEYS)}"
         issues.append(Issue("E107", f"unknown front matter key '{key}'", Location(name, 1, 1), hint))
     out = dict(meta)
-    if isinstance(out.get("date"), dt.datetime):
-        out["date"] = out["date"].date()  # "datePublished: 2025-04-14T06:30:00+03:00": the day as written
-    if "date" in out and not isinstance(out["date"], dt.date):
+    if "date" in out:  # "datePublished: 2025-04-14T06:30:00+03:00": the day as written
         day = metadata_date(out["date"])
         if day is None:
             issues.append(Issue("E108", f"front matter date '{out['date']}' is not YYYY-MM-DD nor a full date ('Tue, 03 Jun 2025 08:10:00 GMT', '3 June 2025')", Location(name, 1, 1)))
