@@ -441,6 +441,20 @@ def test_the_eighth_and_ninth_blind_sets_hold_their_first_run() -> None:
     assert blind9.overall.f1 >= 0.75, blind9.render()
 
 
+def test_a_dateline_field_dates_an_article_before_its_edit_day(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Regression (session 12 review): an edit's day had been tried before a dateline kept as its
+    # own field, so an article published on the 20th and updated on the 21st was dated the 21st;
+    # and both keys were reported as "not used" although they dated it.
+    article = tmp_path / "g.txt"
+    article.write_text("---\ndateline: BAMAKO, 20 November 2025\nupdated: 2025-11-21\n---\nA drone hit Gao, killing 2.\n", encoding="utf-8")
+    out = tmp_path / "events.jsonl"
+    assert main(["extract", str(article), "-o", str(out)]) == 0
+    assert '"event_date":"2025-11-20"' in out.read_text(encoding="utf-8")
+    err = capsys.readouterr().err
+    assert f"{article}:1:1: warning[W107] front matter key 'dateline' is read only for the article's date, when nothing else gives one (give 'date' to say the day of publication)" in err
+    assert "'updated' is not used" not in err
+
+
 def test_front_matter_dates_under_other_names() -> None:
     # blind7's incident report had 'report_date' and no 'date': nothing was extracted from it.
     extractor = Extractor()

@@ -135,16 +135,12 @@ def parse_article(text: str, name: str = "<article>", meta: dict[str, Any] | Non
         elif (from_url := date_in_url(merged.get("url"))) is not None:
             article.meta["date"] = from_url
             article.date_source = "url"
-        elif (edited := _first_date_under(front, _EDIT_KEYS)) is not None:
-            # only an edit's day ("updated: 2025-06-03T09:12Z"): a last resort, since an edit
-            # follows publication by hours more often than by days, and without it the article is lost
-            article.meta["date"] = edited
-            article.date_source = "metadata"
-        elif (other := _first_date_under(front, _LAST_RESORT_DATE_KEYS)) is not None:
-            # a dateline kept as its own field ("dateline: BAMAKO, 20 November 2025") or the day
-            # a transcript or clipping was made ("created: 2025-10-24"): the last resort, since
-            # without it the article is lost
-            article.meta["date"] = other
+        elif (last_resort := _first_date_under(front, _LAST_RESORT_DATE_KEYS)) is not None:
+            # without it the article is lost: a dateline kept as its own field ("dateline: BAMAKO,
+            # 20 November 2025", the day of publication), then an edit's day ("updated:
+            # 2025-06-03T09:12Z", hours after publication more often than days), then the day a
+            # transcript or clipping was made ("created: 2025-10-24")
+            article.meta["date"] = last_resort
             article.date_source = "metadata"
     return article
 
@@ -168,11 +164,12 @@ def date_in_url(url: Any) -> dt.date | None:
     return found
 
 
-# The day an article was last edited, by the names feeds and content systems give it (in the
-# order of their names, so one of several is chosen the same way every time)
+# Dates read only when nothing else dates an article, in this order: a dateline (the day of
+# publication), the day it was last edited (the names feeds and content systems give it, in the
+# order of their names, so one of several is chosen the same way every time), then the day a page
+# was made or saved
 _EDIT_KEYS = ("date_modified", "datemodified", "last_modified", "last_updated", "lastmod", "modified", "updated", "updated_at")
-# a dateline first (it is the day of publication), then the day a page was made or saved
-_LAST_RESORT_DATE_KEYS = ("dateline", "created", "created_at", "date_created", "recorded", "saved", "captured", "retrieved", "accessed")
+_LAST_RESORT_DATE_KEYS = ("dateline", *_EDIT_KEYS, "created", "created_at", "date_created", "recorded", "saved", "captured", "retrieved", "accessed")
 
 
 def _first_date_under(front: dict[str, Any], keys: tuple[str, ...]) -> dt.date | None:
@@ -301,6 +298,8 @@ def _known_keys(meta: dict[Any, Any], name: str, notes: list[Issue]) -> dict[str
         if canonical is None:
             if difflib.get_close_matches(text.lower(), FRONT_MATTER_KEYS, n=1, cutoff=0.75):
                 out[text] = meta[key]
+            elif text.lower().replace("-", "_") in _LAST_RESORT_DATE_KEYS:
+                notes.append(Issue("W107", f"front matter key '{text}' is read only for the article's date, when nothing else gives one", Location(name, 1, 1), "give 'date' to say the day of publication", severity="warning"))
             else:
                 notes.append(Issue("W107", f"front matter key '{text}' is not used", Location(name, 1, 1), f"the keys read are: {', '.join(FRONT_MATTER_KEYS)}", severity="warning"))
         elif canonical in meta or canonical in out:
