@@ -1,0 +1,98 @@
+"""Classes of failure found on session 13's probe articles (tests/extract/probe13): each test is
+written on sentences of other wars than the probe article that showed the class, so that it checks
+the class, not one article."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from riskengine.ingest.extract.articles import Extractor
+from riskengine.ingest.extract.dates import find_dates
+from tests.extract_support import found
+
+# -- ground attacks and bombs with a toll -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, place, killed, injured",
+    [
+        # the attackers named as an armed group, the object a ground target (no strike without a weapon)
+        ("Insurgents attacked a police post near Gwoza on Sunday, killing four officers.", "Gwoza", 4, None),
+        ("An attack by Fano fighters on a military camp outside Gondar on Sunday left nine soldiers dead.", "Gondar", 9, None),
+        # bombs planted or carried: no weapon kind of the vocabulary
+        ("On Sunday, a roadside bomb struck a police van near Kirkuk, killing three officers.", "Kirkuk", 3, None),
+        ("A car bomb exploded outside a market in Mogadishu on Sunday, killing seven people and wounding 20.", "Mogadishu", 7, 20),
+        ("A suicide bomber blew himself up at a checkpoint in Quetta on Sunday, killing five.", "Quetta", 5, None),
+    ],
+)
+def test_a_ground_attack_or_a_bomb_with_a_toll_is_a_casualty_report(extractor: Extractor, text: str, place: str, killed: int, injured: int | None) -> None:
+    ((kind, event),) = found(extractor, text)
+    assert (kind, event.location, event.fatalities, event.injured) == ("casualty_report", place, killed, injured)
+
+
+def test_militants_attacking_with_a_toll_are_no_sabotage(extractor: Extractor) -> None:
+    ((kind, event),) = found(extractor, "Militants attacked a bus near Bannu on Sunday, killing eleven passengers.")
+    assert (kind, event.location, event.fatalities) == ("casualty_report", "Bannu", 11)
+
+
+def test_a_bomb_without_a_toll_is_no_event(extractor: Extractor) -> None:
+    assert found(extractor, "A roadside bomb was defused near Kirkuk on Sunday.") == []
+
+
+# -- tolls told in parts -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, killed",
+    [
+        ("Israeli shelling hit a house in Khiam on Sunday. Two people were killed at the scene and a third died later in hospital.", 3),
+        ("A drone struck a car near Goma on Sunday, killing two. A fourth passenger later died of wounds.", 4),
+        ("Shelling hit a bus in Kherson on Sunday, killing two people; a third victim succumbed to his injuries.", 3),
+    ],
+)
+def test_a_death_told_by_its_ordinal_is_the_toll_so_far(extractor: Extractor, text: str, killed: int) -> None:
+    ((_kind, event),) = found(extractor, text)
+    assert event.fatalities == killed
+
+
+def test_two_person_nouns_and_a_pronoun_tell_one_person_each(extractor: Extractor) -> None:
+    # translated prose: "a civilian man perished", "a woman suffered; she was hospitalised"
+    ((_kind, event),) = found(extractor, "A Ukrainian drone struck a car in Rylsk on Sunday; a civilian man perished.")
+    assert event.fatalities == 1
+    ((_kind, event),) = found(extractor, "An Israeli drone hit a motorbike in Bint Jbeil on Sunday; the rider fell and he was later taken to hospital.")
+    assert event.injured == 1
+
+
+# -- entries of logs, digests and live blogs ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "clause, day",
+    [
+        ("01/06/2025 - shelling reported", dt.date(2025, 6, 1)),  # day first
+        ("6/13/2025 - shelling reported", dt.date(2025, 6, 13)),  # only the second can be a day
+        ("02/06/2025 - shelling reported", dt.date(2025, 6, 2)),
+    ],
+)
+def test_a_slashed_date_in_the_text_is_read_day_first(clause: str, day: dt.date) -> None:
+    assert [d.date for d in find_dates(clause, dt.date(2025, 6, 20))] == [day]
+
+
+@pytest.mark.parametrize(
+    "text, place, day",
+    [
+        ("INCIDENT LOG\n\n01/06/2025 - Bentiu: a drone strike on a market killed six traders.\n", "Bentiu", dt.date(2025, 6, 1)),
+        ("- Kostiantynivka - a guided aerial bomb hit a school; two teachers were injured.\n", "Kostiantynivka", dt.date(2025, 6, 3)),
+        ("Nikopol district: 3 injured after Russian artillery shelling.\n", "Nikopol", dt.date(2025, 6, 3)),
+    ],
+)
+def test_an_entry_labelled_by_its_place_is_placed_there(extractor: Extractor, text: str, place: str, day: dt.date) -> None:
+    ((_kind, event),) = found(extractor, text)
+    assert (event.location, event.event_date) == (place, day)
+
+
+def test_a_label_that_is_no_place_places_nothing(extractor: Extractor) -> None:
+    ((_kind, event),) = found(extractor, "Update: a drone strike on a market killed six traders in Kostiantynivka.\n")
+    assert event.location == "Kostiantynivka"
