@@ -96,3 +96,50 @@ def test_an_entry_labelled_by_its_place_is_placed_there(extractor: Extractor, te
 def test_a_label_that_is_no_place_places_nothing(extractor: Extractor) -> None:
     ((_kind, event),) = found(extractor, "Update: a drone strike on a market killed six traders in Kostiantynivka.\n")
     assert event.location == "Kostiantynivka"
+
+
+# -- places --------------------------------------------------------------------------------------
+
+
+def test_a_province_named_by_its_capital_is_the_province_not_the_town(extractor: Extractor) -> None:
+    # "the province of X" names the region; the village or town told with it is the place
+    text = "In the eastern province of Deir ez-Zor, a drone struck a car near the town of Mayadin on Sunday, killing two."
+    ((_kind, event),) = found(extractor, text)
+    assert (event.location, event.country) == ("Mayadin", "SYR")
+
+
+def test_a_possessive_after_a_village_is_cut(extractor: Extractor) -> None:
+    ((kind, event),) = found(extractor, "The Arakan Army said its fighters had seized the town of Paletwa's airstrip on Sunday.")
+    assert (kind, event.location) == ("territorial_claim", "Paletwa")
+
+
+# -- talks ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        # a meeting told by its purpose
+        ("Sudanese army and RSF envoys met in Jeddah on Sunday to negotiate a humanitarian truce.", "Jeddah"),
+        # talks to be resumed
+        ("The government and the ELN will resume peace talks next week in Caracas, the mediators announced.", "Caracas"),
+    ],
+)
+def test_talks_told_by_their_purpose_or_resumption(extractor: Extractor, text: str, place: str) -> None:
+    ((kind, event),) = found(extractor, text)
+    assert (kind, event.location) == ("talks", place)
+
+
+def test_a_meeting_on_no_war_matter_is_no_talks(extractor: Extractor) -> None:
+    assert found(extractor, "The cabinet met on Sunday to discuss the budget.") == []
+
+
+def test_a_killing_told_as_beheading_or_execution_is_a_toll(extractor: Extractor) -> None:
+    ((kind, event),) = found(extractor, "Gunmen raided the village of Kiwanja on Sunday, beheading three farmers.")
+    assert (kind, event.location, event.fatalities) == ("casualty_report", "Kiwanja", 3)
+
+
+def test_a_name_joined_by_da_or_do_is_one_place(extractor: Extractor) -> None:
+    # Portuguese place names: "Vila do Conde", "Mocimboa da Praia"
+    ((_kind, event),) = found(extractor, "- Vila do Conde - clashes between two gangs near the port on Sunday left three dead.\n", extra="country: PRT\n")
+    assert event.location == "Vila do Conde"

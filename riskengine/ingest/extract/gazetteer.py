@@ -111,12 +111,13 @@ _VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community|hromada|territo
 # The lower-case joints _CAPITALISED allows inside a name ("Rostov-on-Don") and what follows
 # them: "Velyka Pysarivka on Wednesday" is the village, then a day.
 _CONNECTOR_TAIL = re.compile(r"\s(?:na|on|upon|am|de|del|la)\b.*$")
+_REGION_OF_BEFORE = re.compile(r"\b(?:province|governorate|region|oblast|state|prefecture)\s+of\s+$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s\b.*$")
 _TITLE_BEFORE = re.compile(r"\b(?:President|Minister|Governor|Mayor|Mr|Mrs|Ms|General|Spokesman|spokesman)\.?\s+$")
 _WORD_BEFORE = re.compile(r"\b([A-Z][\w'’-]*)[ \t]+$")
 _WORD_AFTER = re.compile(r"[ \t]+([A-Z][\w'’-]*)\b")
 # (an Arabic article joined to the next word is part of a name: "Bayt al-Faqih", "Deir ez-Zor")
-_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s|-)(?:[A-Z][\w'’.-]*|(?:al|el|ad|ag|an|ar|as|ash|at|az|ez|es|ed|ul)-[A-Z][\w'’.-]*|na|on|upon|am|de|del|la)(?=[\s,.;:!?)]|$))*")
+_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s|-)(?:[A-Z][\w'’.-]*|(?:al|el|ad|ag|an|ar|as|ash|at|az|ez|es|ed|ul)-[A-Z][\w'’.-]*|na|on|upon|am|de|del|la|da|do|dos|das)(?=[\s,.;:!?)]|$))*")
 
 
 @dataclass(frozen=True)
@@ -615,6 +616,10 @@ class Gazetteer:
                     unnamed.append((start, end, name, guessed))
                     looked_up.append(name.split(" ")[0])  # its country may come from the first word's town
                     continue
+            if place is not None and place.level == "place" and _REGION_OF_BEFORE.search(text, max(0, start - 30), start):
+                # "In the southern province of Sweida, clashes ... in the village of Thaala": the
+                # province, not its capital, so that the village is the most specific place
+                place = Place(None, place.country, "region", place.admin1 or text[start:end])
             if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
                 written = text[start:end]
                 if place.name != written and _as_written(place, written):
