@@ -143,3 +143,24 @@ def test_a_name_joined_by_da_or_do_is_one_place(extractor: Extractor) -> None:
     # Portuguese place names: "Vila do Conde", "Mocimboa da Praia"
     ((_kind, event),) = found(extractor, "- Vila do Conde - clashes between two gangs near the port on Sunday left three dead.\n", extra="country: PRT\n")
     assert event.location == "Vila do Conde"
+
+
+def test_sea_drones_make_a_drone_strike_and_a_crew_member_is_one_person(extractor: Extractor) -> None:
+    text = "Ukrainian naval drones struck a Russian patrol boat off Novorossiysk on Sunday; one crew member was killed."
+    ((kind, event),) = found(extractor, text)
+    assert (kind, event.location, event.fatalities) == ("drone_strike", "Novorossiysk", 1)
+
+
+def test_the_district_of_a_name_no_index_holds_places_a_claim(extractor: Extractor) -> None:
+    ((kind, event),) = found(extractor, "The army said on Sunday it had recaptured the district of Mueda after heavy fighting.", extra="country: MOZ\n")
+    assert (kind, event.location) == ("territorial_claim", "Mueda")
+
+
+def test_a_day_after_a_verb_of_saying_told_after_the_strike_does_not_date_it(extractor: Extractor) -> None:
+    # translated prose: the statement's day right after the verb; the strike's day told next
+    text = (
+        "Three police officers dead left an attack with drones against a station in Jamundi, informed this Monday the police. "
+        "The attack occurred in the early morning of this Sunday, when dissidents launched two drones against the station."
+    )
+    ((kind, event),) = found(extractor, text, date="2025-06-03", extra="country: COL\n")
+    assert (kind, event.event_date, event.fatalities) == ("drone_strike", dt.date(2025, 6, 1), 3)

@@ -829,6 +829,11 @@ class Extractor:
             # "are due to meet in Istanbul the next day": a day ahead, announced (scheduled_date)
             ahead = days > 0 and bool(FUTURE.search(clause_text))
             dates = [DatePhrase(m.clause[0] + rel.start(), m.clause[0] + rel.end(), rel.group(0), anchor + dt.timedelta(days=days), ahead)]
+        if dates and m.kind.group == "strike" and not m.anaphoric:
+            # "Two soldiers dead ... left an attack with drones against a base in Tibu, informed
+            # this Wednesday the Army": a day right after a verb of saying, told after the strike,
+            # dates the statement, not the strike (it is dated as one told without a day)
+            dates = [d for d in dates if not (d.start > m.end and _SAID_ON_BEFORE.search(text, max(0, d.start - 60), d.start))]
         if dates:
             # Nearest the cue, but not across "after"/"before" ("died in hospital on Monday after
             # a missile hit the terminal on Sunday night": Sunday is the strike's day).
@@ -2159,7 +2164,7 @@ def _running_total(clause: str) -> bool:
 
 _DAY_RANGE = re.compile(r"\b(?:[Bb]etween|[Ff]rom)\s+\d{1,2}(?:\s+[A-Z][a-z]+)?\s+(?:and|to|until)\s+\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 # "in August", "in early March 2024", "since January": a month with no day
-_SAID_ON_BEFORE = re.compile(r"\b(?:said|says|announced|confirmed|stated|reported|added|wrote|told\s+(?:[\w-]+\s+){1,3}?)\s*(?:(?:late|early)\s+)?(?:on\s+)?$")
+_SAID_ON_BEFORE = re.compile(r"\b(?:said|says|announced|confirmed|stated|reported|added|wrote|informed|told\s+(?:[\w-]+\s+){1,3}?)\s*(?:(?:late|early)\s+)?(?:on\s+|this\s+)?$")
 _COORDINATION = re.compile(r",\s+(?:and|but|while|whereas)\s+(?:the\s+|an?\s+)?[A-Z]|;\s")
 _SINGLE_WEAPON = re.compile(
     r"\b(?P<verb>fired|launched|shot\s+down|downed|intercepted)\s+(?:a|an|one|a\s+single)\s+(?!of\b)(?:[\"“']?[\w-]+[\"”']?\s+){0,4}?(?P<weapon>missile|drone|UAV)\b(?![\w-])(?!\s+(?:strikes?|attacks?|raids?)\b)",

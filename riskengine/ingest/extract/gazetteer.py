@@ -70,7 +70,7 @@ _ACTOR_VERB_AFTER = re.compile(
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 # ("the military camp of Djibo", "the market of Sollé": the site's town)
-_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities|camp|garrison|market|post|outpost|zone|cercle|circle|prefecture|department)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|district|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities|camp|garrison|market|post|outpost|zone|cercle|circle|prefecture|department)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _ANY_TOWN_MIN = 50000
 _POSSESSIVE_DISTRICT_AFTER = re.compile(r"['’]s\s+(?:[A-Z][\w'’-]+\s+)?(?:district|neighbourhood|neighborhood|suburbs?|outskirts|centre|center|city\s+centre|airport|port)\b")
 _BORDER_BEFORE = re.compile(r"\b(?:border(?:\s+crossing)?\s+with|bordering|from|towards?|near\s+the\s+border\s+with)\s+(?:the\s+)?$")
