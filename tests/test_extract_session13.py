@@ -164,3 +164,15 @@ def test_a_day_after_a_verb_of_saying_told_after_the_strike_does_not_date_it(ext
     )
     ((kind, event),) = found(extractor, text, date="2025-06-03", extra="country: COL\n")
     assert (kind, event.event_date, event.fatalities) == ("drone_strike", dt.date(2025, 6, 1), 3)
+
+
+@pytest.mark.parametrize(
+    "text, killed",
+    [
+        ("A drone struck an army convoy near Gao on Sunday, killing four of its soldiers.", 4),
+        ("Insurgents attacked a military post near Diffa on Sunday; three of our soldiers lost their lives, the army said.", 3),
+    ],
+)
+def test_people_counted_as_a_share_of_a_side_are_counted(extractor: Extractor, text: str, killed: int) -> None:
+    ((_kind, event),) = found(extractor, text)
+    assert event.fatalities == killed

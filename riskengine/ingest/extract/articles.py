@@ -55,6 +55,7 @@ _TARGET_PREPOSITION_WORD_BEFORE = re.compile(r"\b(?:on|against|at|into|over|targ
 _SUPPORT_BEFORE = re.compile(r"\b(?:support of|to support|to help|to aid|to reinforce)\s+$")
 # "including 12 children", "among them two": a part of a count already given, not a count.
 _SUBSET_BEFORE_NUMBER = re.compile(r"\b(?:including|of whom|among them)\s+(?:\w+\s+)?$")
+_OF_OURS = re.compile(r"^\s+of\s+(?:our|their|its|his|her)\s+(?=[a-z])(?![a-z]+est\b)")
 _OF_THEM_AFTER = re.compile(r"\s+of\s+(?:them|whom)\b")
 # "including a child": the one person is part of a count already given.
 _SUBSET_BEFORE_PERSON = re.compile(r"\b(?:including|among them)\s+$")
@@ -1164,6 +1165,8 @@ class Extractor:
         after = c_text[q.end : q.end + 60]
         if q.qualifier == "vague":
             after = re.sub(r"^\s+of\s+", " ", after)  # "dozens of drones"
+        elif q.value > 1 and _OF_OURS.match(after):  # (not "one of its deepest drone strikes")
+            after = _OF_OURS.sub(" ", after, count=1)  # "three of our soldiers lost their lives": the soldiers counted
         before = c_text[max(0, q.start - 40) : q.start]
         # Noun after the number, past up to three modifiers ("12 ballistic and cruise missiles").
         words_after = after.strip().split()
