@@ -172,7 +172,9 @@ def test_another_strike_at_a_town_of_its_own_is_a_new_event(extractor: Extractor
 def test_a_monitors_next_bullet_does_not_give_its_casualties_to_the_last_strike(extractor: Extractor) -> None:
     text = "Weekly notes:\n\n- Helmand: A drone struck a compound near Sangin on June 1, killing three people.\n- Kunar: A roadside bomb exploded near Asadabad on June 2; two policemen were wounded.\n"
     events = found(extractor, text)
-    assert [(e.location, e.fatalities, e.injured) for _, e in events] == [("Sangin", 3, None)]
+    # (the bomb with its own toll is an event of its own since session 13: a bombing with a toll
+    # is a casualty report, as a ground attack is)
+    assert [(e.location, e.fatalities, e.injured) for _, e in events if e.location != "Asadabad"] == [("Sangin", 3, None)]
 
 
 def test_a_town_troops_are_moved_to_is_the_deployments_place(extractor: Extractor) -> None:

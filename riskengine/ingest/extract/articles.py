@@ -55,6 +55,7 @@ _TARGET_PREPOSITION_WORD_BEFORE = re.compile(r"\b(?:on|against|at|into|over|targ
 _SUPPORT_BEFORE = re.compile(r"\b(?:support of|to support|to help|to aid|to reinforce)\s+$")
 # "including 12 children", "among them two": a part of a count already given, not a count.
 _SUBSET_BEFORE_NUMBER = re.compile(r"\b(?:including|of whom|among them)\s+(?:\w+\s+)?$")
+_OF_OURS = re.compile(r"^\s+of\s+(?:our|their|its|his|her)\s+(?=[a-z])(?![a-z]+est\b)")
 _OF_THEM_AFTER = re.compile(r"\s+of\s+(?:them|whom)\b")
 # "including a child": the one person is part of a count already given.
 _SUBSET_BEFORE_PERSON = re.compile(r"\b(?:including|among them)\s+$")
@@ -480,7 +481,8 @@ class Extractor:
                 mentions.extend(self._cues(article, sentence, clause))
             mentions = self._merge_overlaps(mentions, text)
             # "a Ukrainian drone attack set fire to the oil depot": the fire is the strike's, no arson
-            struck = {m.clause for m in mentions if m.kind.group == "strike" and m.kind.name not in ("interception", "remote_strike")}
+            # (and "militants attacked a passenger train ..., killing six" is a ground attack, no sabotage)
+            struck = {m.clause for m in mentions if (m.kind.group == "strike" and m.kind.name not in ("interception", "remote_strike")) or m.needs_toll}
             mentions = [m for m in mentions if not (m.kind.name == "sabotage" and m.clause in struck)]
             mentions = _ground_or_remote(mentions)
         places: list[PlaceMention] = []
@@ -828,6 +830,11 @@ class Extractor:
             # "are due to meet in Istanbul the next day": a day ahead, announced (scheduled_date)
             ahead = days > 0 and bool(FUTURE.search(clause_text))
             dates = [DatePhrase(m.clause[0] + rel.start(), m.clause[0] + rel.end(), rel.group(0), anchor + dt.timedelta(days=days), ahead)]
+        if dates and m.kind.group == "strike" and not m.anaphoric:
+            # "Two soldiers dead ... left an attack with drones against a base in Tibu, informed
+            # this Wednesday the Army": a day right after a verb of saying, told after the strike,
+            # dates the statement, not the strike (it is dated as one told without a day)
+            dates = [d for d in dates if not (d.start > m.end and _SAID_ON_BEFORE.search(text, max(0, d.start - 60), d.start))]
         if dates:
             # Nearest the cue, but not across "after"/"before" ("died in hospital on Monday after
             # a missile hit the terminal on Sunday night": Sunday is the strike's day).
@@ -996,7 +1003,7 @@ class Extractor:
         # The air force says 35 were shot down."); a new paragraph forgets it.
         last_weapon = self._last_weapon[1] if self._last_weapon[0] == sentence.paragraph else None
         whole = text[sentence.start : sentence.end]
-        if not (may_have_quantities(whole, self.p.vague) or self.p.person_noun.search(whole) or self.p.any_negation.search(whole) or _SINGLE_WEAPON.search(whole)):
+        if not (may_have_quantities(whole, self.p.vague) or self.p.person_noun.search(whole) or self.p.any_negation.search(whole) or _SINGLE_WEAPON.search(whole) or _PRONOUN_CASUALTY.search(whole)):
             self._last_weapon = (sentence.paragraph, last_weapon)
             return out  # no number, vague quantity, person or negation: no figure (one cheap test)
         item_field: str | None = None  # the sentence's last launch or interception count
@@ -1093,6 +1100,15 @@ class Extractor:
                     fld = "fatalities" if verb.startswith("kill") or verb.endswith(("dead", "death")) else "hospitalised" if verb.startswith("hosp") else "injured"
                 both = m.group(2) is not None and bool(self.p.one_person_and.search(c_text, max(0, m.start() - 40), m.start()))
                 out.append(Figure(fld, 2 if both else 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
+            # "a woman suffered; she was hospitalised with a shrapnel wound": one person told as a pronoun
+            for m in _PRONOUN_CASUALTY.finditer(c_text):
+                verb = (m.group(1) or m.group(2)).lower()
+                fld = "fatalities" if verb in ("killed", "died") else "hospitalised" if verb.startswith(("hosp", "taken")) else "injured"
+                out.append(Figure(fld, 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
+            # "Two soldiers were killed and a third died later in hospital": the ordinal is the
+            # toll so far (the largest figure of a field is the event's, so 3 here, not 2)
+            for m in _ORDINAL_DEATH.finditer(c_text) if _ORDINAL_HINT.search(c_text) else ():
+                out.append(Figure("fatalities", _ORDINALS[m.group(1).lower()], clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
             for m in self.p.enumeration.finditer(c_text) if " and " in c_text else ():
                 verb = (m.group("before") or m.group("after") or "").lower()
                 total = self._enumerated(m.group("items"))
@@ -1149,6 +1165,8 @@ class Extractor:
         after = c_text[q.end : q.end + 60]
         if q.qualifier == "vague":
             after = re.sub(r"^\s+of\s+", " ", after)  # "dozens of drones"
+        elif q.value > 1 and _OF_OURS.match(after):  # (not "one of its deepest drone strikes")
+            after = _OF_OURS.sub(" ", after, count=1)  # "three of our soldiers lost their lives": the soldiers counted
         before = c_text[max(0, q.start - 40) : q.start]
         # Noun after the number, past up to three modifiers ("12 ballistic and cruise missiles").
         words_after = after.strip().split()
@@ -2149,7 +2167,7 @@ def _running_total(clause: str) -> bool:
 
 _DAY_RANGE = re.compile(r"\b(?:[Bb]etween|[Ff]rom)\s+\d{1,2}(?:\s+[A-Z][a-z]+)?\s+(?:and|to|until)\s+\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 # "in August", "in early March 2024", "since January": a month with no day
-_SAID_ON_BEFORE = re.compile(r"\b(?:said|says|announced|confirmed|stated|reported|added|wrote|told\s+(?:[\w-]+\s+){1,3}?)\s*(?:(?:late|early)\s+)?(?:on\s+)?$")
+_SAID_ON_BEFORE = re.compile(r"\b(?:said|says|announced|confirmed|stated|reported|added|wrote|informed|told\s+(?:[\w-]+\s+){1,3}?)\s*(?:(?:late|early)\s+)?(?:on\s+|this\s+)?$")
 _COORDINATION = re.compile(r",\s+(?:and|but|while|whereas)\s+(?:the\s+|an?\s+)?[A-Z]|;\s")
 _SINGLE_WEAPON = re.compile(
     r"\b(?P<verb>fired|launched|shot\s+down|downed|intercepted)\s+(?:a|an|one|a\s+single)\s+(?!of\b)(?:[\"“']?[\w-]+[\"”']?\s+){0,4}?(?P<weapon>missile|drone|UAV)\b(?![\w-])(?!\s+(?:strikes?|attacks?|raids?)\b)",
@@ -2202,6 +2220,17 @@ def _family(kind: str) -> str:
 # A dateline's city: "Ouagadougou, 12 May 2025 -", "GOMA, Feb 20 (Wire) -", "BAMAKO -"
 _DATELINE_CITY = re.compile(r"\s*([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)\s*(?:,\s*(?:[A-Z][\w .'’-]*,\s*)?(?:\w+\s+)?\d{1,2}\b|,\s*\w+\s+\d{4}\b|\s*\([^)]{1,30}\)\s*[-—–]|\s+[-—–]\s)")
 # A strike told as another one: "Drones also hit the city", "struck again", "a second strike"
+_PRONOUN_CASUALTY = re.compile(
+    r"\b(?:[Ss]he|[Hh]e)\s+(?:(?:was|has\s+been|had\s+been)\s+(?:(?:later|also|seriously|critically|badly|lightly|slightly)\s+)?(killed|injured|wounded|hospitali[sz]ed|taken\s+to\s+(?:a\s+|the\s+)?hospital)|(?:later\s+)?(died))\b"
+)
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+_ORDINAL_HINT = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b", re.IGNORECASE)
+# "a third died later in hospital", "a fourth person succumbed to his wounds", "a third victim was found dead"
+_ORDINAL_DEATH = re.compile(
+    r"\b(?:a|the)\s+(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(?:\s+(?:man|woman|person|victim|soldier|civilian|officer|passenger|child|one))?"
+    r"(?:\s+(?:later|also|subsequently|then))?\s+(?:died|was\s+killed|has\s+died|succumbed|passed\s+away|was\s+found\s+dead|lost\s+(?:his|her)\s+life)\b",
+    re.IGNORECASE,
+)
 _ANOTHER = re.compile(r"\b(?:also|again|another|second|third|further|new|later|separately|meanwhile|renewed|fresh)\b", re.IGNORECASE)
 _ANOTHER_BEFORE = re.compile(r"\b(?:[Aa]nother|[Aa]\s+(?:second|third|further|separate|new)|[Oo]ne\s+more)\s+(?:[\w-]+\s+)?$")
 # An authority's word on a count: "has confirmed that", "the police commander said"

@@ -48,7 +48,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("explicit_md", re.compile(rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE)),
     # "on Tuesday last week", "Thursday of next week": that day of the week named (weeks start on Monday)
     # "on 05.06.2025" (day first, as Ukrainian and Russian sources write it), "2025-06-05"
-    ("numeric_dmy", re.compile(r"(?<![\d.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?![\d.]*\d)")),
+    # "06/09/2025 - Debre Markos: ..." (an incident log's entry): day first too, unless only the
+    # second number can be a day or only month first is not after publication
+    ("numeric_dmy", re.compile(r"(?<![\d./])(?P<day>\d{1,2})(?P<sep>[./])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})(?![\d./]*\d)")),
     ("numeric_iso", re.compile(r"(?<![\d-])(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?![\d-])")),
     # "on the night of Saturday to Sunday", "overnight from Tuesday into Wednesday": the later day,
     # as for a night between two dates
@@ -85,7 +87,7 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "yesterday": ("yesterday", "day before", "previous day"), "weeks_ago": ("week",), "month_ago": ("month",),
 }  # fmt: skip
 _ANY_MONTH = re.compile(rf"\b(?:{_MONTH})\b")
-_NUMERIC_HINT = re.compile(r"\d\.\d{1,2}\.\d{4}|\d{4}-\d\d-\d\d")
+_NUMERIC_HINT = re.compile(r"\d[./]\d{1,2}[./]\d{4}|\d{4}-\d\d-\d\d")
 # Every word of _NEEDS in one pass (substrings, as the per-word test `word in low`).
 _NEED_WORDS = re.compile("|".join(sorted({re.escape(w) for words in _NEEDS.values() for w in words}, key=lambda w: (-len(w), w))))
 # The patterns are all lower case: matched case-sensitively on the lower-cased clause, which the
@@ -144,8 +146,22 @@ def _needed_words_in(low: str) -> set[str]:
 _ALL_NEEDS = frozenset(w for words in _NEEDS.values() for w in words)
 
 
+def _day(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
 def _resolve(kind: str, m: re.Match[str], published: dt.date, future: bool) -> tuple[dt.date, bool, int] | None:
-    if kind in ("numeric_dmy", "numeric_iso"):
+    if kind == "numeric_dmy":
+        year, first, second = int(m.group("year")), int(m.group("day")), int(m.group("month"))
+        readings = [d for d in (_day(year, second, first), _day(year, first, second)) if d is not None]
+        if not readings:
+            return None
+        date = next((d for d in readings if d <= published), readings[0])
+        return date, date > published, 1
+    if kind == "numeric_iso":
         try:
             date = dt.date(int(m.group("year")), int(m.group("month")), int(m.group("day")))
         except ValueError:

@@ -70,7 +70,7 @@ _ACTOR_VERB_AFTER = re.compile(
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 # ("the military camp of Djibo", "the market of Sollé": the site's town)
-_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities|camp|garrison|market|post|outpost|zone|cercle|circle|prefecture|department)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|district|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities|camp|garrison|market|post|outpost|zone|cercle|circle|prefecture|department)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _ANY_TOWN_MIN = 50000
 _POSSESSIVE_DISTRICT_AFTER = re.compile(r"['’]s\s+(?:[A-Z][\w'’-]+\s+)?(?:district|neighbourhood|neighborhood|suburbs?|outskirts|centre|center|city\s+centre|airport|port)\b")
 _BORDER_BEFORE = re.compile(r"\b(?:border(?:\s+crossing)?\s+with|bordering|from|towards?|near\s+the\s+border\s+with)\s+(?:the\s+)?$")
@@ -111,12 +111,13 @@ _VILLAGE_AFTER = re.compile(r"\s+(?:village|settlement|community|hromada|territo
 # The lower-case joints _CAPITALISED allows inside a name ("Rostov-on-Don") and what follows
 # them: "Velyka Pysarivka on Wednesday" is the village, then a day.
 _CONNECTOR_TAIL = re.compile(r"\s(?:na|on|upon|am|de|del|la)\b.*$")
+_REGION_OF_BEFORE = re.compile(r"\b(?:province|governorate|region|oblast|state|prefecture)\s+of\s+$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s\b.*$")
 _TITLE_BEFORE = re.compile(r"\b(?:President|Minister|Governor|Mayor|Mr|Mrs|Ms|General|Spokesman|spokesman)\.?\s+$")
 _WORD_BEFORE = re.compile(r"\b([A-Z][\w'’-]*)[ \t]+$")
 _WORD_AFTER = re.compile(r"[ \t]+([A-Z][\w'’-]*)\b")
 # (an Arabic article joined to the next word is part of a name: "Bayt al-Faqih", "Deir ez-Zor")
-_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s|-)(?:[A-Z][\w'’.-]*|(?:al|el|ad|ag|an|ar|as|ash|at|az|ez|es|ed|ul)-[A-Z][\w'’.-]*|na|on|upon|am|de|del|la)(?=[\s,.;:!?)]|$))*")
+_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s|-)(?:[A-Z][\w'’.-]*|(?:al|el|ad|ag|an|ar|as|ash|at|az|ez|es|ed|ul)-[A-Z][\w'’.-]*|na|on|upon|am|de|del|la|da|do|dos|das)(?=[\s,.;:!?)]|$))*")
 
 
 @dataclass(frozen=True)
@@ -547,7 +548,7 @@ class Gazetteer:
             # "Shostka community: a drone attack on a car": a name said to be a place needs no "in".
             if _WATER_BEFORE.search(text, max(0, start - 20), start):
                 continue  # "the Gulf of Aden", "the Sea of Azov": water, not the town
-            if not LOCATIVE.search(text[max(0, start - 40) : start]) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)):
+            if not LOCATIVE.search(text[max(0, start - 40) : start]) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)) and not _entry_label(text, start, end):
                 # A large town of the theatre needs no "in": "Explosions rocked Lviv".
                 big = self._big_theatre_town(text, start, words)
                 if big is None and words in self.town_names and not _TITLE_BEFORE.search(text[max(0, start - 20) : start]):
@@ -576,6 +577,9 @@ class Gazetteer:
             said_village = bool(_VILLAGE_BEFORE.search(text[max(0, start - 40) : start]) or _VILLAGE_AFTER.match(text, end) or _TAKEN_BEFORE.search(text, max(0, start - 40), start))
             if said_village and place is None and words.replace(" ", "").replace("-", "").isupper():
                 said_village = False  # "overran the SSPDF barracks", "the camp of the UIS": a force's initials, no village
+            if place is None and not said_village and words not in _NOT_LABEL_PLACES and not words.replace(" ", "").isupper() and _entry_label(text, start, end):
+                # ("NEWSREADER: ...", "ANCHOR: ...": a speaker, no place)
+                said_village = guessed = True  # "06/09/2025 - Debre Markos: a drone strike ...": an entry's place
             if not said_village and _TOWN_APPOSITION.match(text, end):
                 said_village = True  # "Kalembe, a town on the road towards Walikale"
             if not said_village and (apposition := _PLACE_APPOSITION.match(text, end)) is not None:
@@ -598,7 +602,8 @@ class Gazetteer:
                 # "the village of Cherkaska Lozova": a place the 5,000+ index may lack; its region
                 # is the one named nearest in the text ("on the outskirts of Kharkiv").
                 hints = sorted((abs(p.start - start), p.place.admin1) for p in found if p.place.admin1 and p.place.country in self._theatre)
-                name = _CONNECTOR_TAIL.sub("", words)  # "Lozova on the outskirts", "Pysarivka on Wednesday"
+                # "Lozova on the outskirts", "Pysarivka on Wednesday"; "the town of Kyaukphyu's outer defences"
+                name = _POSSESSIVE.sub("", _CONNECTOR_TAIL.sub("", words))
                 place = self.village(name, hints[0][1] if hints else None)
                 if place is not None and place.name != name and _as_written(place, name):
                     place = dataclasses.replace(place, name=name)  # as towns outside Ukraine are
@@ -611,6 +616,10 @@ class Gazetteer:
                     unnamed.append((start, end, name, guessed))
                     looked_up.append(name.split(" ")[0])  # its country may come from the first word's town
                     continue
+            if place is not None and place.level == "place" and _REGION_OF_BEFORE.search(text, max(0, start - 30), start):
+                # "In the southern province of Sweida, clashes ... in the village of Thaala": the
+                # province, not its capital, so that the village is the most specific place
+                place = Place(None, place.country, "region", place.admin1 or text[start:end])
             if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
                 written = text[start:end]
                 if place.name != written and _as_written(place, written):
@@ -856,6 +865,26 @@ def display_name(name: str, iso3: str) -> str:
     if iso3 == "UKR":
         return _UKRAINIAN_YI.sub("i", _UKRAINIAN_IOTATED.sub("i", _UKRAINIAN_YY.sub("yi", name)))
     return _RUSSIAN_IY.sub("y", name) if iso3 == "RUS" else name
+
+
+# An entry of a log, digest or live blog labelled by its place: "06/09/2025 - Debre Markos: a
+# drone strike ...", "* Pemba - about 300 people protested", "10:45 - Bilozerka: 2 injured".
+_LABEL_BEFORE = re.compile(r"[ \t*•·>-]*(?:(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d|\d{1,2}[:.]\d{2}(?:\s*(?:hrs|h|UTC|GMT))?)\s*[-–—:|]?\s*)?")
+_LABEL_AFTER = re.compile(r"(?:\s+(?:district|community|hromada|municipality|county|township|town|city|village|area|sector))?\s*(?::\s|\s[-–—]\s)")
+
+
+# Labels of entries that are no place ("Update: ...", "ANCHOR: ...": initials are no village anyway).
+_NOT_LABEL_PLACES = frozenset(
+    ["Update", "Updates", "Note", "Notes", "Summary", "Background", "Context", "Source", "Sources", "Editor", "Correction", "Analysis", "Assessment", "Comment", "Key",
+     "Breaking", "Watch", "Read", "Advice", "Outlook", "Overview", "Politics", "Security", "Diplomacy", "Casualties", "Displacement", "Humanitarian", "Anchor",
+     "Correspondent", "Reporter", "Presenter", "Host", "Guest", "Q", "A", "Question", "Answer", "Timeline", "Statement", "Response", "Impact", "Details", "Location",
+     "Date", "Time", "Status", "Action", "Recommendation", "Recommendations", "Threat", "Risk", "Area", "Period", "Subject", "Reference", "Contact", "Advisory"]
+)  # fmt: skip
+
+
+def _entry_label(text: str, start: int, end: int) -> bool:
+    line = text.rfind("\n", 0, start) + 1
+    return bool(_LABEL_BEFORE.fullmatch(text, line, start) and _LABEL_AFTER.match(text, end))
 
 
 def _city_district(text: str, start: int, end: int, name: str) -> bool:

@@ -184,7 +184,8 @@ class Patterns:
             # ("shot dead a 70-year-old man", "shooting dead the driver")
             r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting|shot\s+dead|shooting\s+dead|stabbed\s+to\s+death|hacked\s+to\s+death|beat\s+to\s+death)\s+)?(?:[aA]|[aA]n|[oO]ne|[tT]he|[hH]is|[hH]er|[tT]heir|[aA]nother)\s+(?:[\w-]+\s+){0,2}?"
             # ", aged 54,", ", a 52-year-old man," between the person and the verb
-            rf"(?:{nouns})\b(?!-)(?:,\s*(?:aged\s+)?\d{{1,3}},|,\s+(?:[aA]n?\s+)?[\w-]+(?:\s+[\w-]+){{0,2}},)?"
+            # ("a civilian man perished": two person nouns, the second the person)
+            rf"(?:{nouns})\b(?:\s+(?:{nouns})\b)?(?!-)(?:,\s*(?:aged\s+)?\d{{1,3}},|,\s+(?:[aA]n?\s+)?[\w-]+(?:\s+[\w-]+){{0,2}},)?"
             # "a man who was standing at a bus stop died": a short relative clause before the verb
             r"(?:,?\s+(?:who|that)(?:\s+[\w'’-]+){1,8}?,?(?=\s+(?:(?:was|were|has\s+been|have\s+been|had\s+been|got)\s+)?(?:(?:later|also|reportedly|seriously|critically|badly|lightly|slightly)\s+)?(?i:" + single + r")))?"
             rf"(?:\s+(?:(?:was|were|has\s+been|have\s+been|had\s+been|got)\s+)?(?:(?:later|also|reportedly|seriously|critically|badly|lightly|slightly)\s+)?((?i:{single})))?"
