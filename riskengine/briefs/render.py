@@ -56,7 +56,7 @@ from riskengine.core.resources import default_templates_dir
 from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
 from riskengine.core.text import neutralise
 from riskengine.core.windows import Window
-from riskengine.scoring.alerts import driver_percent, drivers_by_rule, raising_firings
+from riskengine.scoring.alerts import driver_percent, drivers_by_rule, largest_of, raising_count
 from riskengine.scoring.calibration import ICD203_BANDS, MIN_CASES, MIN_WEEKS, WINDOW_WEEKS, History, Likelihood, Table, is_iso_week, profile_of, table_at
 from riskengine.scoring.scores import CLASSES, AlertDriver, Contribution, ScoreReport, StakeholderScore, added_in_order, classify, exact_sum
 
@@ -480,10 +480,6 @@ def _driver_rule(firings: Sequence[AlertDriver]) -> AlertDriverRule:
     )
 
 
-def _raising_firings(s: StakeholderScore, subject: str) -> int:
-    return len(raising_firings(subject, s.contributions, {d.dimension for d in s.dimensions if d.weight > 0}))
-
-
 def _alerts(s: StakeholderScore) -> AlertSection | None:
     """The stakeholder's alerts of the week; None when they were not computed (a window that is
     not an ISO week), so the brief says nothing rather than "no alerts"."""
@@ -514,7 +510,7 @@ def _alerts(s: StakeholderScore) -> AlertSection | None:
                     for d in a.drivers
                 ],
                 driver_rules=[_driver_rule(group) for group in drivers_by_rule(a.drivers)],
-                raising_firings=_raising_firings(s, a.subject),
+                raising_firings=raising_count(s, a.subject),
             )
             for a in s.alerts.raised
         ],
@@ -2219,6 +2215,7 @@ def make_environment(fmt: str, templates_dir: str | Path | None = None) -> Sandb
     env.filters["num"] = _num
     env.filters["plain"] = _plain_number
     env.filters["name"] = display_name
+    env.filters["largest_of"] = largest_of
     env.filters["names"] = display_names
     env.filters["country"] = country_name
     env.filters["signed"] = signed

@@ -48,6 +48,7 @@ from riskengine.scoring.scores import (
     AlertKind,
     Contribution,
     ScoreReport,
+    StakeholderScore,
     WeekAlerts,
     classify,
     overall_score,
@@ -302,6 +303,26 @@ def alert_drivers(subject: str, contributions: Sequence[Contribution], profile: 
     )
 
 
+def raising_count(score: StakeholderScore, subject: str) -> int:
+    """How many firings raised ``subject``'s score in the stakeholder's week: the drivers an alert
+    names are the largest of these."""
+    weighted = {d.dimension for d in score.dimensions if d.weight > 0}
+    return len(raising_firings(subject, score.contributions, weighted))
+
+
+def raising_counts(report: ScoreReport) -> dict[str, int]:
+    """``raising_count`` of every alert of a score report, by alert id (ids name the stakeholder)."""
+    return {a.id: raising_count(s, a.subject) for s in report.stakeholders if s.alerts is not None for a in s.alerts.raised}
+
+
+def largest_of(raising: int, shown: int) -> str:
+    """What an alert's list of drivers leaves out, as the brief and ``riskengine alerts`` both say
+    it: ": the largest of 254 firings" when more firings raised the score than are named (a real
+    export's "Driven most by X (9 %)" said nothing of the 91 % from 251 other firings); "" when
+    the drivers are all of them."""
+    return f": the largest of {raising} firings" if raising > shown else ""
+
+
 def driver_percent(driver: AlertDriver) -> int:
     """A driver's share as the whole percent it is (shares are rounded to 0.01), so the shares of
     several firings add up exactly, the same on every Python."""
@@ -472,7 +493,10 @@ __all__ = [
     "driver_percent",
     "drivers_by_rule",
     "is_iso_week",
+    "largest_of",
     "profile_of",
+    "raising_count",
+    "raising_counts",
     "raising_firings",
     "rules_of",
     "scan",
