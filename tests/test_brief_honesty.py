@@ -754,3 +754,35 @@ def test_a_count_one_text_gives_for_several_events_is_said_for_each() -> None:
     # what is left unnamed counts the events its phrases stand for
     more = [f"{n} killed in T{n} (attack): x." for n in (40, 30, 20, 10, 9)] + [_per_event("8 killed in Obe (attack): x.", 3), "7 killed in Qalat (attack): x."]
     assert merge_action_texts(more).endswith(" and 4 more events: x.")
+
+
+# ---------------------------------------------------------------------------------------------
+# A record that begins inside the brief's weeks
+
+
+def test_a_rise_from_the_week_the_record_begins_says_so_in_the_bottom_line_as_the_alerts_do(sample: tuple[ScoreReport, list[Event]]) -> None:
+    # An export that begins in the week before the brief's: the alerts said "the rise may be the
+    # record starting", the bottom line said "up 3.1 from 1.4" and nothing more.
+    from riskengine import api
+
+    _, events = sample
+    late = [e for e in events if e.event_date >= dt.date(2025, 6, 23)]  # from 2025-W26 on
+    context = build_context(api.score(late, window="2025-W27", now=NOW), "ngo", late)
+    note = "; the events read begin in 2025-W26, so the rise may be the record starting."
+    assert context.bluf.sentence.endswith("led by humanitarian and security" + note)
+    assert context.alerts is not None and all(a.headline.endswith(note) for a in context.alerts.raised)
+    # the 12-week trend's zeros before the record are no calm
+    assert [w.message for w in context.warnings if w.section == "trend"] == ["the events read begin in 2025-W26: the weeks before it score 0 for want of data, not for calm"]
+    # from this week on: "begin this week"
+    this_week = [e for e in events if e.event_date >= dt.date(2025, 6, 30)]
+    context = build_context(api.score(this_week, window="2025-W27", now=NOW), "ngo", this_week)
+    assert context.bluf.sentence.endswith("; the events read begin this week, so the rise may be the record starting.")
+    # a fall in the week after the record's first says nothing of it
+    context = build_context(api.score(late, window="2025-W28", now=NOW), "ngo", late)
+    assert context.bluf.trend != "up" and "record starting" not in context.bluf.sentence
+
+
+def test_a_record_begun_long_before_the_brief_adds_no_note(briefs: dict[str, BriefContext]) -> None:
+    for context in briefs.values():
+        assert "record starting" not in context.bluf.sentence
+        assert not [w for w in context.warnings if w.section == "trend"]

@@ -55,8 +55,8 @@ from riskengine.core.names import GENERIC_GROUPS, country_name, display_name, di
 from riskengine.core.resources import default_templates_dir
 from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
 from riskengine.core.text import neutralise
-from riskengine.core.windows import Window
-from riskengine.scoring.alerts import driver_percent, drivers_by_rule, largest_of, raising_count
+from riskengine.core.windows import Window, week_of
+from riskengine.scoring.alerts import driver_percent, drivers_by_rule, largest_of, raising_count, record_start
 from riskengine.scoring.calibration import ICD203_BANDS, MIN_CASES, MIN_WEEKS, WINDOW_WEEKS, History, Likelihood, Table, is_iso_week, profile_of, table_at
 from riskengine.scoring.scores import CLASSES, AlertDriver, Contribution, ScoreReport, StakeholderScore, added_in_order, classify, exact_sum
 
@@ -104,7 +104,7 @@ class WindowInfo(_Ctx):
 
 
 class Bluf(_Ctx):
-    sentence: str = Field(description="The bottom line in one sentence: class, score and change")
+    sentence: str = Field(description="The bottom line in one sentence: class, score and change; a rise from a week the events read begin in says it may be the record starting")
     score: float = Field(description="Overall score, 0-10")
     score_class: str = Field(description="Overall class: very low .. very high")
     previous_score: float = Field(description="Overall score in the previous window")
@@ -548,7 +548,7 @@ class BriefContext(_Ctx):
     more_sources: int = Field(description="Reports beyond those listed")
     documents: list[CitedDocument] = Field(description="Documents and methods cited, by name and title")
     method: Method = Field(description="Method footnote")
-    warnings: list[SectionWarning] = Field(description="Empty sections, in section order")
+    warnings: list[SectionWarning] = Field(description="Empty sections, and a trend whose events begin inside it, in section order")
     # --- pictures (riskengine/briefs/map.py, charts.py) ---
     event_map: EventMap = Field(description="This week's events on a map of country boundaries")
     trend_charts: TrendCharts = Field(description="Each dimension's and region's score over the history weeks")
@@ -910,7 +910,9 @@ def _display(stakeholder: str) -> str:
     return "NGO" if stakeholder == "ngo" else stakeholder
 
 
-def _bluf(s: StakeholderScore, report: ScoreReport) -> Bluf:
+def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> Bluf:
+    """The bottom line; ``first_week`` is the ISO week of the earliest event read: a rise from a
+    week the record begins in says it may be that start, as the alerts' headlines do."""
     previous_class = classify(s.previous_score, s.thresholds)
     if s.trend == "new":
         movement = f"up from no signal in {report.previous_window.label}"
@@ -920,9 +922,11 @@ def _bluf(s: StakeholderScore, report: ScoreReport) -> Bluf:
         direction = "up" if s.change > 0 else "down"
         movement = f"{direction} {abs(s.change):.1f} from {s.previous_score:.1f} ({previous_class}) in {report.previous_window.label}"
     led = _led_by(s)
+    rose = s.trend == "new" or round(s.change, 1) > 0
+    start = record_start(first_week, report.window.label, report.previous_window.label) if rose else ""
     sentence = (
         f"Overall {_display(s.stakeholder)} risk for {report.window.label} is {s.score_class} at "
-        f"{s.score:.1f} of 10, {movement}{led}."
+        f"{s.score:.1f} of 10, {movement}{led}{start}."
     )
     return Bluf(
         sentence=sentence,
@@ -2006,7 +2010,7 @@ def _method(s: StakeholderScore, report: ScoreReport, table: Table) -> Method:
     )
 
 
-def _warnings(ctx: dict[str, Any], s: StakeholderScore) -> list[SectionWarning]:
+def _warnings(ctx: dict[str, Any], s: StakeholderScore, first_week: str | None = None) -> list[SectionWarning]:
     found: list[SectionWarning] = []
 
     def warn(section: str, message: str) -> None:
@@ -2023,6 +2027,9 @@ def _warnings(ctx: dict[str, Any], s: StakeholderScore) -> list[SectionWarning]:
         warn("regions", "no region has a score this week or last week")
     if len(s.history) < 2:
         warn("trend", "fewer than two weeks of history to draw a trend")
+    elif first_week is not None and s.history[0].window < first_week <= s.history[-1].window:
+        # ISO week labels sort as the weeks do; zeros before a feed begins are no calm
+        warn("trend", f"the events read begin in {first_week}: the weeks before it score 0 for want of data, not for calm")
     if not ctx["drivers"]:
         warn("drivers", "no events drove the score this week")
     if not ctx["actions"] and ctx["actions_outside"]:
@@ -2105,6 +2112,8 @@ def build_context(
     parts["documents"] = _cited_documents(parts, parts["sources"])
     table = table_at(calibration, Window(report.window.start, report.window.end, report.window.label))
     judgments = _judgments(s, index, table)
+    # the week of the earliest event, for a brief of weeks (history windows are then weeks too)
+    first_week = week_of(event_list[0].event_date).label if event_list and week_of(report.window.start).label == report.window.label else None
     return BriefContext(
         stakeholder=s.stakeholder,
         title=s.title,
@@ -2113,11 +2122,11 @@ def build_context(
             label=report.previous_window.label, start=report.previous_window.start, end=report.previous_window.end
         ),
         alerts=_alerts(s),
-        bluf=_bluf(s, report),
+        bluf=_bluf(s, report, first_week),
         judgments=judgments,
         trend=_trend(s, report),
         method=_method(s, report, table),
-        warnings=_warnings({**parts, "judgments": judgments}, s),
+        warnings=_warnings({**parts, "judgments": judgments}, s, first_week),
         # --- pictures (riskengine/briefs/map.py, charts.py) ---
         event_map=build_event_map(s.contributions, index, [r.region for r in s.regions if r.of_interest], f"{report.window.label}-{s.stakeholder}-map.png"),
         trend_charts=build_trend_charts(

@@ -185,15 +185,21 @@ def _subject_name(subject: str) -> str:
     return "Overall score" if subject == OVERALL else f"{subject.capitalize()} score"
 
 
+def record_start(first_week: str | None, week: str, previous_week: str) -> str:
+    """What a rise into ``week`` cannot be told from: the events read begin (``first_week``, the
+    ISO week of the earliest) in this week or the one before (a real Afghanistan export begins on
+    the last day of 2020-W09, and every score "rose" in 2020-W10 from that one day); "" otherwise.
+    The alerts' headlines and the brief's bottom line both say it so."""
+    if first_week == previous_week:
+        return f"; the events read begin in {previous_week}, so the rise may be the record starting"
+    if first_week == week:
+        return "; the events read begin this week, so the rise may be the record starting"
+    return ""
+
+
 def _record_start(weeks: Sequence[WeekScores], i: int) -> str:
-    """What a crossing in week ``i`` cannot tell from a rise: the events read begin in this week
-    or the one before (a real Afghanistan export begins on the last day of 2020-W09, and every
-    score "rose" in 2020-W10 from that one day); "" otherwise."""
-    if any(w.events for w in weeks[: max(0, i - 1)]):
-        return ""
-    if i >= 1 and weeks[i - 1].events:
-        return f"; the events read begin in {weeks[i - 1].week}, so the rise may be the record starting"
-    return "; the events read begin this week, so the rise may be the record starting"
+    first = next((w.week for w in weeks[: i + 1] if w.events), weeks[i].week)
+    return record_start(first, weeks[i].week, _previous_label(weeks, i))
 
 
 def _headline(
@@ -498,6 +504,7 @@ __all__ = [
     "raising_count",
     "raising_counts",
     "raising_firings",
+    "record_start",
     "rules_of",
     "scan",
     "subjects_of",
