@@ -786,3 +786,16 @@ def test_a_record_begun_long_before_the_brief_adds_no_note(briefs: dict[str, Bri
     for context in briefs.values():
         assert "record starting" not in context.bluf.sentence
         assert not [w for w in context.warnings if w.section == "trend"]
+
+
+def test_talks_between_one_party_and_itself_are_not_said_between_one_party() -> None:
+    from riskengine.briefs.render import _summary
+
+    talks = {"country": "LBY", "event_type": "Strategic developments", "location": "Tripoli", "diplomatic_kind": "talks", "diplomatic_status": "held"}
+    same = make_event("LBY1", dt.date(2025, 7, 2), actor1="Unidentified Armed Group (Libya)", actor2="Unidentified Armed Group (Libya)", **talks)
+    assert _summary(same).endswith("talks held between two unidentified armed groups in Libya")
+    named = make_event("LBY2", dt.date(2025, 7, 2), actor1="Government of Libya (2021-)", actor2="Government of Libya (2021-)", **talks)
+    assert _summary(named).endswith("talks held (the government of Libya)")
+    # an affiliate filed under a town reads as prose
+    town = make_event("LBY3", dt.date(2025, 7, 2), actor1="Islamic State (Tripoli)", actor2="Government of Libya (2021-)", **talks)
+    assert _summary(town).endswith("talks held between Islamic State in Tripoli and the government of Libya")

@@ -1019,7 +1019,9 @@ def _parties_phrase(event: Event) -> str:
     # "talks stalled between the governments of Russia and Ukraine"; one party in parentheses.
     actors = [a for a in (event.actor1, event.actor2) if a]
     if len(actors) > 1:
-        return " between " + display_names(actors)
+        shown = display_names(actors)
+        # one named party on both sides is no "between"; two generic ones are ("two ... groups")
+        return f" ({shown})" if display_name(actors[0]) == display_name(actors[1]) and not shown.startswith("two ") else " between " + shown
     return f" ({display_name(actors[0])})" if actors else ""
 
 
