@@ -173,7 +173,7 @@ def test_merge_action_texts() -> None:
         "Casualties in Balade and Xagar were reported without figures: verify needs."
     )
     assert merge_action_texts([f"Civilians were the target in T{i}: document it." for i in range(8)]) == (
-        "Civilians were the target in T0, T1, T2, T3, T4 and 3 more: document it."
+        "Civilians were the target in T0, T1, T2, T3, T4 and 3 more places: document it."
     )
     # One count taken on different days of the week is a range, over every firing, not "8 and 7
     # regions" (seen on a real Mali export)
@@ -188,7 +188,7 @@ def test_merge_action_texts() -> None:
     # first words in groups. Each had read as whole sentences repeated after "Also:" or ";".
     armed = [(61, "Kunyo Barrow"), (61, "Waajid"), (60, "Awdheegle"), (60, "Mubaarak"), (61, "Shaw"), (60, "Doon")]
     assert merge_action_texts([f"{n} armed groups fought in Somalia in 30 days: more parties; map who holds {p}." for n, p in armed]) == (
-        "60 to 61 armed groups fought in Somalia in 30 days: more parties; map who holds Kunyo Barrow, Waajid, Awdheegle, Mubaarak, Shaw and 1 more."
+        "60 to 61 armed groups fought in Somalia in 30 days: more parties; map who holds Kunyo Barrow, Waajid, Awdheegle, Mubaarak, Shaw and 1 more place."
     )
     assert merge_action_texts([f"Check backup power in {p}; plan for outages lasting days." for p in ("Sheebaab", "Baidoa")]) == (
         "Check backup power in Sheebaab and Baidoa; plan for outages lasting days."
@@ -602,7 +602,7 @@ def test_a_rule_firing_thousands_of_times_names_a_few_and_counts_the_rest() -> N
     assert action.text == "30 killed in Town 29, 29 in Town 28, 28 in Town 27, 27 in Town 26, 26 in Town 25 and 25 more events: check casualty care."
     assert (len(action.parts), action.more_parts, action.firings, len(action.event_ids)) == (10, 20, 30, 30)
     assert "Built from 30 firings, largest first: Town 29 (K29); " in render_brief(context, "md")
-    assert "; and 20 more.\n" in render_brief(context, "md")
+    assert "; and 20 more places.\n" in render_brief(context, "md")
     # The source list covers the events the brief names (the listed firings), not all 30.
     assert sorted(s.name for s in context.sources if s.name.startswith("Outlet")) == [f"Outlet {i}" for i in range(20, 30)]
 

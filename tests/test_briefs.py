@@ -17,6 +17,7 @@ import pytest
 from pydantic import BaseModel
 
 from riskengine.briefs import render as briefs
+from riskengine.briefs.lint import lint_brief
 from riskengine.briefs.render import (
     LIKELIHOOD_BANDS,
     BriefContext,
@@ -745,5 +746,7 @@ def test_busy_week_lists_are_cut_and_say_how_much_they_left_out() -> None:
     assert (len(w.repeat_targets), w.more_repeat_targets) == (10, 6)  # 15 sites and the Kupol plant
     assert (len(w.talks), w.more_talks) == (10, 3)  # TUR1 and 12 more
     text = render_brief(context, "md")
-    assert "40 firings" in text and "and 35 more" in text and "- and 6 more" in text and "- and 3 more" in text
+    # each count says what it counts ("and 35 more" had not)
+    assert "40 firings" in text and "and 35 more events" in text and "- and 6 more targets hit again" in text and "- and 3 more rounds of talks" in text
+    assert not [f for f in lint_brief(text, "md") if f.check == "count-without-noun"]
     assert leftover_placeholders(render_brief(context, "html")) == []

@@ -1298,13 +1298,38 @@ def _lower_first(m: re.Match[str]) -> str:
     return word if sum(c.isupper() for c in word) > 1 else word.lower()
 
 
-def _listed(items: Sequence[str], rest: int, separator: str = ", ") -> str:
-    # "A, B and C"; "A, B, C and 12 more" (with separator "; ": "A; B; C; and 12 more", an article
-    # that began a sentence now inside one: "...; the police forces of Kenya attacked ...")
+def more(count: int, noun: str) -> str:
+    """``count`` more of ``noun`` (a plural), in the singular for one: "12 more places", "1 more
+    event". A list never ends in a bare "and 4 more": a reader is told 4 more of what."""
+    if noun == "others":  # what the list names is not known: "and 3 others", "and 1 other"
+        return f"{count:,} other" + ("s" if count != 1 else "")
+    said = noun if count != 1 else _SINGULAR.get(noun, noun.removesuffix("s"))
+    return f"{count:,} more {said}"
+
+
+_SINGULAR = {
+    "places": "place", "events": "event", "firings": "firing", "reports": "report", "regions": "region",
+    "rounds of talks": "round of talks", "targets hit again": "target hit again",
+}  # fmt: skip
+
+
+def _place_list(lead: Sequence[str]) -> str:
+    """What a list of the words that differ after ``lead``'s words names: places after "in", "at",
+    "holds", "the routes to"; otherwise "others" (a list of names the text does not say the kind of)."""
+    return "places" if lead and lead[-1] in _PLACE_WORDS_BEFORE else "others"
+
+
+_PLACE_WORDS_BEFORE = frozenset({"in", "at", "near", "on", "around", "to", "from", "towards", "toward", "holds", "controls", "reached"})
+
+
+def _listed(items: Sequence[str], rest: int, separator: str = ", ", noun: str = "firings") -> str:
+    # "A, B and C"; "A, B, C and 12 more places" (with separator "; ": "A; B; C; and 12 more
+    # firings", an article that began a sentence now inside one: "...; the police forces of Kenya
+    # attacked ...")
     if separator == "; ":
         items = [items[0], *(_GROUP_FIRST.sub(_lower_first, _TYPE_FIRST.sub(_lower_first, _ARTICLE_FIRST.sub(lambda m: m.group(1).lower() + " ", i))) for i in items[1:])] if items else []
     if rest > 0:
-        return separator.join(items) + (f"; and {rest:,} more" if separator == "; " else f" and {rest:,} more")
+        return separator.join(items) + ("; and " if separator == "; " else " and ") + more(rest, noun)
     if len(items) == 1:
         return items[0]
     return separator.join(items[:-1]) + ("; " if separator == "; " else " and ") + items[-1]
@@ -1385,12 +1410,12 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
         if not _has_count(lead):
             by_bracket = _by_bracket(middles)
             if by_bracket is not None:
-                return _plural_start(lead) + _listed(by_bracket, rest, "; ") + shared.ending
-            return _plural_start(lead) + _listed(middles, rest) + shared.ending
+                return _plural_start(lead) + _listed(by_bracket, rest, "; ", _place_list(lead)) + shared.ending
+            return _plural_start(lead) + _listed(middles, rest, noun=_place_list(lead)) + shared.ending
         # "4 killed in Kunyo Barrow and Shaw" would read as 4 in all: "in each of" says otherwise
         # (not over a phrase that says it already: "in each of 2 events in Kunduz")
         if lead[-1] in _PLACE_PREPOSITIONS and not any(m.startswith("each of ") for m in middles):
-            return shared.start + "each of " + _listed(middles, rest) + shared.ending
+            return shared.start + "each of " + _listed(middles, rest, noun="places") + shared.ending
     if group and len(phrases) > 2:
         groups: list[list[str]] = []
         for phrase in phrases:
@@ -1587,7 +1612,7 @@ def _merged_ends(texts: Sequence[str]) -> str | None:
         named = [n[:-1] for n in named]
         if not all(named):
             return None
-    return shared.start + _listed(named[:MAX_RELATED], len(named) - MAX_RELATED) + mark + shared.ending + end
+    return shared.start + _listed(named[:MAX_RELATED], len(named) - MAX_RELATED, noun=_place_list(shared.words[0][: shared.lead])) + mark + shared.ending + end
 
 
 def _fact_and_advice(texts: Sequence[str]) -> list[list[str]]:
@@ -1656,7 +1681,7 @@ def merge_action_texts(texts: Sequence[str]) -> str:
     merged = _merged_ends(unique)
     if merged is not None:
         return merged
-    return shown[0] + " Also: " + " ".join(shown[1:]) + (f" And {rest:,} more." if rest > 0 else "")
+    return shown[0] + " Also: " + " ".join(shown[1:]) + (f" And {more(rest, 'firings')} like these." if rest > 0 else "")
 
 
 _CAPITALS = re.compile(r"[A-Za-z]+")
@@ -1719,7 +1744,7 @@ def _action_parts(firings: Sequence[Contribution], events: Mapping[str, Event]) 
                 event_ids=heapq.nsmallest(MAX_RELATED, event_ids),
                 more_events=max(0, len(event_ids) - MAX_RELATED),
                 region=region,
-                place=", ".join(places[:MAX_RELATED]) + (f" and {len(places) - MAX_RELATED} more" if len(places) > MAX_RELATED else ""),
+                place=", ".join(places[:MAX_RELATED]) + (f" and {more(len(places) - MAX_RELATED, 'places')}" if len(places) > MAX_RELATED else ""),
                 points=round(max(c.points for c in group), 4),
                 weighted_points=round(added_in_order(c.weighted_points for c in group), 4),
             )
@@ -2093,7 +2118,7 @@ def build_context(
     # as complete: refuse it here, where every caller (CLI, API, service) builds one.
     missing = sorted({i for c in s.contributions for i in c.event_ids} - index.keys())
     if missing:
-        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        shown = ", ".join(missing[:5]) + (f" and {more(len(missing) - 5, 'events')}" if len(missing) > 5 else "")
         raise EventError([Issue("E203", f"the events the report was scored from are needed for its brief; missing: {shown}")])
     dimension_rows = _dimension_rows(s)
     actions, actions_outside = _actions(s, index)
@@ -2227,6 +2252,7 @@ def make_environment(fmt: str, templates_dir: str | Path | None = None) -> Sandb
     env.filters["plain"] = _plain_number
     env.filters["name"] = display_name
     env.filters["largest_of"] = largest_of
+    env.filters["more"] = more
     env.filters["names"] = display_names
     env.filters["country"] = country_name
     env.filters["signed"] = signed
