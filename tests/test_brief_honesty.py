@@ -799,3 +799,23 @@ def test_talks_between_one_party_and_itself_are_not_said_between_one_party() -> 
     # an affiliate filed under a town reads as prose
     town = make_event("LBY3", dt.date(2025, 7, 2), actor1="Islamic State (Tripoli)", actor2="Government of Libya (2021-)", **talks)
     assert _summary(town).endswith("talks held between Islamic State in Tripoli and the government of Libya")
+
+
+def test_the_cli_brief_reads_where_the_record_begins_from_every_event_read_not_those_it_names(tmp_path: typing.Any, capsys: pytest.CaptureFixture[str]) -> None:
+    # The CLI streams the files and keeps only the events a brief names: a real Somalia export of
+    # April 2025 to March 2026 was said to "begin in 2026-W05" (bottom line and trend) when the
+    # earliest event kept was taken for the record's start.
+    from riskengine import api
+    from riskengine.cli.app import main
+
+    early = make_event("EARLY1", dt.date(2025, 3, 5), country="UKR", event_type="Protests", sub_event_type="Peaceful protest", location="Lviv")
+    late = [e for e in api.read_events() if e.event_date >= dt.date(2025, 6, 23)]
+    events = tmp_path / "events.jsonl"
+    events.write_text("".join(e.model_dump_json(exclude_none=True) + "\n" for e in [early, *late]), encoding="utf-8")
+    assert main(["brief", str(events), "--week", "2025-W27", "--format", "md", "--stakeholder", "ngo", "--now", NOW, "-o", str(tmp_path)]) == 0
+    text = (tmp_path / "2025-W27-ngo.md").read_text(encoding="utf-8")
+    assert "events read begin" not in text and "events read begin" not in capsys.readouterr().err
+    # without the early event the record does begin in 2025-W26, and the brief says so
+    events.write_text("".join(e.model_dump_json(exclude_none=True) + "\n" for e in late), encoding="utf-8")
+    assert main(["brief", str(events), "--week", "2025-W27", "--format", "md", "--stakeholder", "ngo", "--now", NOW, "-o", str(tmp_path)]) == 0
+    assert "the events read begin in 2025-W26, so the rise may be the record starting" in (tmp_path / "2025-W27-ngo.md").read_text(encoding="utf-8")

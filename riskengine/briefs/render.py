@@ -55,7 +55,7 @@ from riskengine.core.names import GENERIC_GROUPS, country_name, display_name, di
 from riskengine.core.resources import default_templates_dir
 from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
 from riskengine.core.text import neutralise
-from riskengine.core.windows import Window, week_of
+from riskengine.core.windows import Window
 from riskengine.scoring.alerts import driver_percent, drivers_by_rule, largest_of, raising_count, record_start
 from riskengine.scoring.calibration import ICD203_BANDS, MIN_CASES, MIN_WEEKS, WINDOW_WEEKS, History, Likelihood, Table, is_iso_week, profile_of, table_at
 from riskengine.scoring.scores import CLASSES, AlertDriver, Contribution, ScoreReport, StakeholderScore, added_in_order, classify, exact_sum
@@ -2139,8 +2139,9 @@ def build_context(
     parts["documents"] = _cited_documents(parts, parts["sources"])
     table = table_at(calibration, Window(report.window.start, report.window.end, report.window.label))
     judgments = _judgments(s, index, table)
-    # the week of the earliest event, for a brief of weeks (history windows are then weeks too)
-    first_week = week_of(event_list[0].event_date).label if event_list and week_of(report.window.start).label == report.window.label else None
+    # the week the record begins in, when inside the weeks the alerts read (a brief of an ISO week):
+    # the events given here are only those the brief names, not every event read
+    first_week = s.alerts.record_begins if s.alerts is not None else None
     return BriefContext(
         stakeholder=s.stakeholder,
         title=s.title,

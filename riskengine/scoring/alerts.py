@@ -411,7 +411,17 @@ def week_alerts(profile: Profile, stakeholder: str, weeks: Sequence[WeekScores],
         rule_pack=rule_pack,
         drivers=lambda subject: alert_drivers(subject, contributions, profile),
     )
-    return WeekAlerts(floor=rules.floor, floor_class=rules.floor_class, peak_weeks=rules.peak_weeks, cooldown_weeks=rules.cooldown_weeks, raised=raised)
+    return WeekAlerts(
+        floor=rules.floor, floor_class=rules.floor_class, peak_weeks=rules.peak_weeks, cooldown_weeks=rules.cooldown_weeks, raised=raised, record_begins=record_begins(weeks)
+    )
+
+
+def record_begins(weeks: Sequence[WeekScores]) -> str | None:
+    """The week the events of ``weeks`` begin in, when an empty week comes before it (the record
+    starts inside them, and the brief's bottom line and trend say so); None when the first week
+    already has events (the record may begin earlier) or none has."""
+    first = next((i for i, w in enumerate(weeks) if w.events), None)
+    return weeks[first].week if first else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -504,6 +514,7 @@ __all__ = [
     "raising_count",
     "raising_counts",
     "raising_firings",
+    "record_begins",
     "record_start",
     "rules_of",
     "scan",
