@@ -819,3 +819,16 @@ def test_the_cli_brief_reads_where_the_record_begins_from_every_event_read_not_t
     events.write_text("".join(e.model_dump_json(exclude_none=True) + "\n" for e in late), encoding="utf-8")
     assert main(["brief", str(events), "--week", "2025-W27", "--format", "md", "--stakeholder", "ngo", "--now", NOW, "-o", str(tmp_path)]) == 0
     assert "the events read begin in 2025-W26, so the rise may be the record starting" in (tmp_path / "2025-W27-ngo.md").read_text(encoding="utf-8")
+
+
+def test_a_drivers_headline_states_the_target_the_source_gave_not_one_derived_from_its_notes() -> None:
+    from riskengine.briefs.render import _summary
+    from riskengine.core.events import Derivation
+
+    notes = "Government soldiers shot and killed a civilian taxi driver at a checkpoint in the town."
+    word = Derivation(field="target_category", value="military", method="notes word target_categories", evidence="...a taxi driver at a checkpoint in the town...")
+    shot = make_event("SOM1", dt.date(2026, 2, 8), country="SOM", event_type="Violence against civilians", sub_event_type="Attack", location="Baidoa", fatalities=1, notes=notes, target_category="military", derived=[word])
+    assert _summary(shot) == "2026-02-08, Baidoa (SOM): Attack; 1 killed"
+    # a target the source gave is said
+    given = shot.model_copy(update={"derived": []})
+    assert _summary(given) == "2026-02-08, Baidoa (SOM): Attack on military targets; 1 killed"

@@ -977,10 +977,15 @@ def _place(event: Event) -> str:
     return ", ".join(dict.fromkeys(parts)) + f" ({event.country})" if parts else event.country
 
 
-def _target(event: Event) -> str | None:
-    if event.target_name:
+def _target(event: Event, *, sourced: bool = False) -> str | None:
+    """The event's target in words; ``sourced``: only a target the source gave, not one derived
+    from a word of its notes (a driver's headline states what the source says, and its "Derived,
+    not in the source" line the rest: "Attack on military targets" was a soldier shooting a taxi
+    driver "at a checkpoint", a real Somalia export)."""
+    derived = {d.field for d in event.derived} if sourced else set()
+    if event.target_name and "target_name" not in derived:
         return event.target_name
-    if event.target_category:
+    if event.target_category and "target_category" not in derived:
         return _TARGET_WORDS.get(event.target_category, event.target_category.replace("_", " "))
     return None
 
@@ -1004,7 +1009,7 @@ def _summary(event: Event) -> str:
     else:
         # ACLED's "Other" sub-event type says less than the event type it belongs to.
         what = event.sub_event_type if event.sub_event_type not in (None, "Other") else event.event_type
-        target = _target(event)
+        target = _target(event, sourced=True)
         if target is None:
             on = ""
         elif event.event_type == "Strategic developments":  # not an attack "on" anything
