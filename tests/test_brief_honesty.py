@@ -602,7 +602,8 @@ def test_a_rule_firing_thousands_of_times_names_a_few_and_counts_the_rest() -> N
     assert action.text == "30 killed in Town 29, 29 in Town 28, 28 in Town 27, 27 in Town 26, 26 in Town 25 and 25 more events: check casualty care."
     assert (len(action.parts), action.more_parts, action.firings, len(action.event_ids)) == (10, 20, 30, 30)
     assert "Built from 30 firings, largest first: Town 29 (K29); " in render_brief(context, "md")
-    assert "; and 20 more places.\n" in render_brief(context, "md")
+    assert "; and 20 more firings.\n" in render_brief(context, "md")
+    assert action.more_firings == 20 and sum(p.firings for p in action.parts) + action.more_firings == action.firings
     # The source list covers the events the brief names (the listed firings), not all 30.
     assert sorted(s.name for s in context.sources if s.name.startswith("Outlet")) == [f"Outlet {i}" for i in range(20, 30)]
 
@@ -832,3 +833,19 @@ def test_a_drivers_headline_states_the_target_the_source_gave_not_one_derived_fr
     # a target the source gave is said
     given = shot.model_copy(update={"derived": []})
     assert _summary(given) == "2026-02-08, Baidoa (SOM): Attack on military targets; 1 killed"
+
+
+def test_the_firings_an_action_leaves_unlisted_are_counted_as_firings_not_places() -> None:
+    # A real Somalia export: "Arabow (SOM55278); ...; Arabow (SOM55341); and 16 more" counted
+    # parts, which name a place twice when its firings are worded apart; 24 firings in 12 parts of 2.
+    events = make_events()
+    towns = [make_event(f"K{i:02d}", dt.date(2025, 7, 2), country="UKR", location=f"Town {i // 2:02d}", fatalities=i // 2 + 1) for i in range(24)]
+    events += towns
+    by_id = {e.event_id: e for e in events}
+    current = [contribution(by_id, "ngo", "deadly", "humanitarian", [e.event_id], float(e.fatalities), f"{e.fatalities} killed in {e.location}: check care.") for e in towns]
+    context = build_context(scored(events, current, weights={"humanitarian": 1.0}, saturation=5.0, regions=["UKR"]), "ngo", events)
+    (action,) = context.actions
+    assert (action.firings, len(action.parts), action.more_parts, action.more_firings) == (24, 10, 2, 4)
+    assert [p.firings for p in action.parts] == [2] * 10
+    assert "Built from 24 firings, largest first: Town 11 (K22, K23); " in render_brief(context, "md")
+    assert "; and 4 more firings.\n" in render_brief(context, "md")

@@ -291,6 +291,7 @@ class ActionPart(_Ctx):
     place: str = Field(description="Where: location of the completing event, or the region")
     points: float = Field(description="The rule's points before source weighting: the firing's size")
     weighted_points: float = Field(description="Points after source weighting")
+    firings: int = Field(1, description="How many firings it stands for")
 
 
 class Action(_Ctx):
@@ -300,7 +301,8 @@ class Action(_Ctx):
     event_ids: list[str] = Field(description="Events behind those firings")
     rules: list[RuleCite] = Field(description="Rules recommending it")
     parts: list[ActionPart] = Field(default_factory=list, description="Its firings, largest first (size: points before source weighting), at most 10")
-    more_parts: int = Field(0, description="Firings (with their own wording or region) beyond those listed")
+    more_parts: int = Field(0, description="Parts (firings with their own wording or region) beyond those listed")
+    more_firings: int = Field(0, description="Firings in the parts beyond those listed")
     regions: list[str] = Field(default_factory=list, description="Regions of its firings")
     in_regions_of_interest: bool = Field(True, description="False for an action listed apart: none of its firings is in a region of interest")
     duty: str | None = Field(None, description="The stakeholder's duty it serves (e.g. 'staff safety'), which orders it first; or null")
@@ -1752,6 +1754,7 @@ def _action_parts(firings: Sequence[Contribution], events: Mapping[str, Event]) 
                 place=", ".join(places[:MAX_RELATED]) + (f" and {more(len(places) - MAX_RELATED, 'places')}" if len(places) > MAX_RELATED else ""),
                 points=round(max(c.points for c in group), 4),
                 weighted_points=round(added_in_order(c.weighted_points for c in group), 4),
+                firings=len(group),
             )
         )
     return sorted(parts, key=_part_size)
@@ -1771,6 +1774,7 @@ def _merge_parts(parts: Iterable[ActionPart]) -> list[ActionPart]:
             place=group[0].place,
             points=max(p.points for p in group),
             weighted_points=round(added_in_order(p.weighted_points for p in group), 4),
+            firings=sum(p.firings for p in group),
         )
         for (text, region), group in grouped.items()
     ]
@@ -1828,6 +1832,7 @@ def _actions(s: StakeholderScore, events: Mapping[str, Event]) -> tuple[list[Act
             rules=[entry["rules"][r] for r in sorted(entry["rules"])],
             parts=parts[:MAX_LISTED],
             more_parts=max(0, len(parts) - MAX_LISTED),
+            more_firings=sum(p.firings for p in parts[MAX_LISTED:]),
             regions=sorted({p.region for p in parts}),
             in_regions_of_interest=inside,
             duty=duty if inside else None,
