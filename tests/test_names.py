@@ -125,6 +125,12 @@ def test_display_names_share_an_institution() -> None:
     assert display_names(["European Union", "Government of Russia", None]) == "the European Union and the government of Russia"
     assert display_names(["Russia", "Ukraine", "Belarus"]) == "Russia, Ukraine and Belarus"
     assert display_names(["Russia", "Russia"]) == "Russia"
+    # groups filed under one country say it once (a real Somalia export's local agreement)
+    assert display_names(["Hawiye-Habar Gedir-Ayr Sub-Clan Militia (Somalia)", "Hawiye-Habar Gedir-Duduble Sub-Clan Militia (Somalia)"]) == (
+        "a Hawiye-Habar Gedir-Ayr sub-clan militia and a Hawiye-Habar Gedir-Duduble sub-clan militia in Somalia"
+    )
+    assert display_names(["Civilians (Sudan)", "Unidentified Armed Group (Chad)"]) == "civilians in Sudan and an unidentified armed group in Chad"
+    assert display_names(["Al Shabaab", "Unidentified Clan Militia (Somalia)"]) == "Al Shabaab and an unidentified clan militia in Somalia"
     # one generic actor on both sides is two of them ("between an unidentified armed group in Libya")
     assert display_names(["Unidentified Armed Group (Libya)", "Unidentified Armed Group (Libya)"]) == "two unidentified armed groups in Libya"
     assert display_names(["Fulani Ethnic Militia (Nigeria)"] * 2, capital=True) == "Two Fulani ethnic militias in Nigeria"

@@ -267,6 +267,11 @@ def display_names(names: Iterable[object], *, article: bool = True, capital: boo
         phrase = f"{head} of {_join([_country(m.group(2)) for m in matches if m])}"
         return _capital(f"the {phrase}" if article else phrase, capital)
     shown = [display_name(n, article=article) for n in plain]
+    # groups filed under one country say it once: "a Darfur communal militia and a Katoul
+    # ethnic militia in Sudan", not "... in Sudan and ... in Sudan"
+    tails = [m.group(1) for x in shown if (m := re.search(r"( in (?:the )?[A-Z][^()]*)$", x))]
+    if 1 < len(shown) == len(tails) and len(set(tails)) == 1:
+        shown = [x.removesuffix(tails[0]) for x in shown[:-1]] + shown[-1:]
     return _capital(_join(shown), capital)
 
 
