@@ -15,7 +15,7 @@ import re
 import typing
 
 import pytest
-from test_briefs import PREVIOUS, STAKEHOLDERS, WEEK, contribution, make_event, make_events
+from test_briefs import PREVIOUS, STAKEHOLDERS, WEEK, contribution, make_event, make_events, make_report
 
 from riskengine.briefs.citations import SEED_DOCUMENTS, parse_rule_source, safe_link
 from riskengine.briefs.render import (
@@ -849,3 +849,23 @@ def test_the_firings_an_action_leaves_unlisted_are_counted_as_firings_not_places
     assert [p.firings for p in action.parts] == [2] * 10
     assert "Built from 24 firings, largest first: Town 11 (K22, K23); " in render_brief(context, "md")
     assert "; and 4 more firings.\n" in render_brief(context, "md")
+
+
+def test_targets_of_one_name_in_different_places_are_not_one_target_hit_twice() -> None:
+    # A real Myanmar export: "Township Police Station: hit 2 times" for a bomb in Myawaddy in June
+    # and one in Yangon in October, two stations hundreds of kilometres apart.
+    events = make_events()
+    station = {"country": "MMR", "target_name": "Township Police Station", "event_type": "Explosions/Remote violence"}
+    events += [
+        make_event("M1", dt.date(2025, 3, 1), location="Myawaddy", **station),
+        make_event("M2", dt.date(2025, 7, 3), location="Thingangyun", **station),
+        make_event("M3", dt.date(2025, 7, 4), location="Thingangyun", **station),
+    ]
+    report = make_report(events)
+    context = build_context(report, "analyst", events)
+    stations = [r for r in context.watchlist.repeat_targets if r.target_name == "Township Police Station"]
+    assert [(r.place, r.hits, r.recent_event_ids) for r in stations] == [("Thingangyun", 2, ["M2", "M3"])]
+    assert "- Township Police Station in Thingangyun: hit 2 times (2025-07-03, 2025-07-04), 2 this week" in render_brief(context, "md")
+    # one place, or none named: one target, as before (the Kupol plant, once without a place)
+    kupol = [r for r in context.watchlist.repeat_targets if r.target_name == "Kupol Electromechanical Plant"]
+    assert [(r.place, r.hits) for r in kupol] == [(None, 2)]

@@ -320,6 +320,7 @@ class Talks(_Ctx):
 
 class RepeatTarget(_Ctx):
     target_name: str = Field(description="Named target")
+    place: str | None = Field(None, description="Its place, when targets of that name were hit in several places (each counted apart)")
     hits: int = Field(description="Times hit up to the end of the window")
     hits_this_week: int = Field(description="Times hit in the window")
     first_date: dt.date = Field(description="Day of the first known hit")
@@ -1938,6 +1939,21 @@ def _cited_documents(parts: Mapping[str, Any], sources: Sequence[CitedSource]) -
     return sorted(documents, key=lambda d: (d.document is None, d.document not in SEED_DOCUMENTS, d.document or "", d.name))
 
 
+def _by_place(group: list[Event]) -> list[tuple[str | None, list[Event]]]:
+    """Hits on targets of one name, one target per place when they were in several: "Township
+    Police Station" names one in every township (a real Myanmar export counted a bomb in Myawaddy
+    and one in Yangon as the same station hit twice). Hits without a place stay with the name's
+    only place, or apart."""
+    places: dict[str, list[Event]] = defaultdict(list)
+    for e in group:
+        places[(e.location or "").casefold()].append(e)
+    located = {k: v for k, v in places.items() if k}
+    if len(located) <= 1:
+        return [(None, group)]
+    found: list[tuple[str | None, list[Event]]] = [(v[0].location, v) for _, v in sorted(located.items())]
+    return found + ([(None, places[""])] if "" in places else [])
+
+
 def _watchlist(s: StakeholderScore, report: ScoreReport, events: Sequence[Event]) -> Watchlist:
     end = report.window.end
     known = [e for e in events if e.event_date <= end]
@@ -1961,21 +1977,23 @@ def _watchlist(s: StakeholderScore, report: ScoreReport, events: Sequence[Event]
         if e.target_name:
             hits[e.target_name.casefold()].append(e)
     repeats = []
-    for group in hits.values():
-        group.sort(key=lambda e: (e.event_date, e.event_id))
-        this_week = sum(1 for e in group if e.event_date >= report.window.start)
-        if len(group) > 1 and this_week:
-            repeats.append(
-                RepeatTarget(
-                    target_name=group[-1].target_name or "",
-                    hits=len(group),
-                    hits_this_week=this_week,
-                    first_date=group[0].event_date,
-                    recent_dates=[e.event_date for e in group[-MAX_RELATED:]],
-                    recent_event_ids=[e.event_id for e in group[-MAX_RELATED:]],
+    for name_group in hits.values():
+        for place, group in _by_place(name_group):
+            group.sort(key=lambda e: (e.event_date, e.event_id))
+            this_week = sum(1 for e in group if e.event_date >= report.window.start)
+            if len(group) > 1 and this_week:
+                repeats.append(
+                    RepeatTarget(
+                        target_name=group[-1].target_name or "",
+                        place=place,
+                        hits=len(group),
+                        hits_this_week=this_week,
+                        first_date=group[0].event_date,
+                        recent_dates=[e.event_date for e in group[-MAX_RELATED:]],
+                        recent_event_ids=[e.event_id for e in group[-MAX_RELATED:]],
+                    )
                 )
-            )
-    repeats.sort(key=lambda r: (-r.hits, r.target_name.casefold(), r.target_name))
+    repeats.sort(key=lambda r: (-r.hits, r.target_name.casefold(), r.target_name, r.place or ""))
 
     near = []
     subjects = [("overall", s.score, 1.0)] + [(d.dimension, d.score, d.weight) for d in s.dimensions]
