@@ -869,3 +869,24 @@ def test_targets_of_one_name_in_different_places_are_not_one_target_hit_twice() 
     # one place, or none named: one target, as before (the Kupol plant, once without a place)
     kupol = [r for r in context.watchlist.repeat_targets if r.target_name == "Kupol Electromechanical Plant"]
     assert [(r.place, r.hits) for r in kupol] == [(None, 2)]
+
+
+def test_a_total_the_notes_of_several_events_repeat_is_not_said_for_each() -> None:
+    # A real Sudan export: each day's clash around Kulbus noted "At least 126 people were killed
+    # during the clashes and 133 were wounded"; the NGO brief said "133 people were injured in
+    # each of 6 events in Kulbus".
+    from riskengine.core.events import Derivation
+
+    total = "At least 126 people were killed during the clashes and 133 were wounded."
+    wounded = Derivation(field="injured", value=133, method="notes pattern figures.injured", evidence="notes: 133 were wounded")
+    days = [
+        make_event(f"D{i}", dt.date(2025, 6, 30 + i) if i < 1 else dt.date(2025, 7, i), country="SDN", event_type="Battles", location="Kulbus", injured=133, notes=f"Day {i}. {total}", derived=[wounded])
+        for i in range(3)
+    ]
+    text = "133 people were injured in Kulbus: support first aid."
+    assert _per_event(text, 3, days) == "133 people were injured in Kulbus, one figure the notes of 3 events repeat: support first aid."
+    # figures of their own (given by the source, or read from different passages) are each event's
+    own = [d.model_copy(update={"derived": []}) for d in days]
+    assert _per_event(text, 3, own) == "133 people were injured in each of 3 events in Kulbus: support first aid."
+    apart = [d.model_copy(update={"derived": [wounded.model_copy(update={"evidence": f"notes: day {i}, 133 were wounded"})]}) for i, d in enumerate(days)]
+    assert _per_event(text, 3, apart) == "133 people were injured in each of 3 events in Kulbus: support first aid."

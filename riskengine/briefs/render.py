@@ -1723,16 +1723,37 @@ _SIDES_IN_ONE_COUNTRY = re.compile(r" in ((?:the )?[A-Z][\w'â€™-]*(?: [A-Z][\w'â
 _BARE_THOUSANDS = re.compile(r"(?<![\w.,/:#-])[1-9][0-9]{3,}(?![\w.,/:-]*\w)")
 
 
-def _per_event(text: str, events: int) -> str:
+def _per_event(text: str, events: int, known: Sequence[Event] = ()) -> str:
     """A count one text gives for several events is said for each: two clashes with 15 killed
     each in Kunduz read "15 killed in Kunduz" (a real Afghanistan export, 2020-W10: 30 killed);
     now "15 killed in each of 2 events in Kunduz". A count over a window is one count, however
-    many events gave it, and text with no leading count is left as it is."""
+    many events gave it, and text with no leading count is left as it is. A count every one of
+    the ``known`` events took from the same sentence of its notes is one figure they repeat,
+    not each one's (a real Sudan export: six days of clashes around Kulbus each noted "At least
+    126 people were killed during the clashes and 133 were wounded", read as 133 injured in each
+    of 6 events)."""
     fact, colon, advice = text.partition(": ")
     found = _COUNT_LED.match(fact) if events > 1 and not _WINDOW_COUNT.search(fact) else None
     if found is None:
         return text
+    if _repeated_figure(found.group(1), known):
+        return f"{found.group(1)} {found.group(2)} {found.group(3)} {found.group(4)}, one figure the notes of {events} events repeat{colon}{advice}"
     return f"{found.group(1)} {found.group(2)} in each of {events} events {found.group(3)} {found.group(4)}{colon}{advice}"
+
+
+def _repeated_figure(count: str, known: Sequence[Event]) -> bool:
+    """Whether every event of ``known`` (two or more) derived ``count`` from one and the same
+    passage of its notes: a total its notes repeat, not a figure of its own."""
+    if len(known) < 2 or not count.replace(",", "").isdigit():
+        return False
+    value = int(count.replace(",", ""))
+    passages = set()
+    for e in known:
+        passage = next((d.evidence for d in e.derived if not isinstance(d.value, bool) and d.value == value), None)
+        if passage is None:
+            return False
+        passages.add(passage)
+    return len(passages) == 1
 
 
 def _action_parts(firings: Sequence[Contribution], events: Mapping[str, Event]) -> list[ActionPart]:
@@ -1743,7 +1764,8 @@ def _action_parts(firings: Sequence[Contribution], events: Mapping[str, Event]) 
     parts = []
     for (said, region), group in by_text.items():
         completing = [events.get(c.event_ids[0] if len(c.event_ids) == 1 else _completing_event(c, events)) for c in group]
-        text = _per_event(said, len({e.event_id for e in completing if e is not None}))
+        distinct = list({e.event_id: e for e in completing if e is not None}.values())
+        text = _per_event(said, len(distinct), distinct)
         places = sorted({e.location or e.country for e in completing if e is not None}) or [region]
         event_ids = {i for c in group for i in c.event_ids}
         parts.append(
