@@ -890,3 +890,16 @@ def test_a_total_the_notes_of_several_events_repeat_is_not_said_for_each() -> No
     assert _per_event(text, 3, own) == "133 people were injured in each of 3 events in Kulbus: support first aid."
     apart = [d.model_copy(update={"derived": [wounded.model_copy(update={"evidence": f"notes: day {i}, 133 were wounded"})]}) for i, d in enumerate(days)]
     assert _per_event(text, 3, apart) == "133 people were injured in each of 3 events in Kulbus: support first aid."
+
+
+def test_a_steep_fall_in_the_events_recorded_is_said_to_be_perhaps_a_gap_in_reporting(sample: tuple[ScoreReport, list[Event]]) -> None:
+    # A real Bangladesh export: 179 events in 2024-W29, 9 in 2024-W30 (curfew, internet blackout),
+    # 228 in 2024-W31; the 2024-W30 briefs read "very low, down 7.4" and nothing more.
+    report, events = sample
+    gap = report.model_copy(update={"events_in_window": 9, "events_in_previous_window": 179})
+    sentence = build_context(gap, "ngo", events).bluf.sentence
+    assert sentence.endswith(". Only 9 events were recorded this week, against 179 the week before: so steep a fall may be a gap in reporting (a blackout, a coding lag), not calm.")
+    # a quarter and a bit, or a quiet week after a quiet week, is no gap
+    for now, before in ((45, 179), (1, 19)):
+        quiet = report.model_copy(update={"events_in_window": now, "events_in_previous_window": before})
+        assert "gap in reporting" not in build_context(quiet, "ngo", events).bluf.sentence

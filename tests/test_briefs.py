@@ -393,6 +393,18 @@ def test_empty_week_warns_for_every_empty_section_and_still_renders() -> None:
         assert text.count("Warning:") == len(sections)
 
 
+def test_a_brief_citing_no_source_has_no_empty_source_lists() -> None:
+    # A real Bangladesh export's analyst brief for a week where nothing fired: "Documents and
+    # methods" over an empty <ul>, which its own lint reported (empty-section)
+    context = build_context(make_report(empty=True), "analyst", make_events(), calibration=make_calibration())
+    unsourced = briefs.SectionWarning(section="sources", message="no event the brief cites names a source")
+    bare = context.model_copy(update={"sources": [], "more_sources": 0, "documents": [], "warnings": [*context.warnings, unsourced]})
+    for fmt in ("md", "html"):
+        text = render_brief(bare, fmt)
+        assert not [f for f in lint_brief(text, fmt) if f.check == "empty-section"], fmt
+        assert "Documents and methods" not in text and "Reports" not in text.split("Sources")[-1]
+
+
 def test_unknown_stakeholder_is_a_typed_error() -> None:
     with pytest.raises(TemplateError, match="not in the score report"):
         build_context(make_report(), "journalist", make_events())

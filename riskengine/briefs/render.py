@@ -104,7 +104,7 @@ class WindowInfo(_Ctx):
 
 
 class Bluf(_Ctx):
-    sentence: str = Field(description="The bottom line in one sentence: class, score and change; a rise from a week the events read begin in says it may be the record starting")
+    sentence: str = Field(description="The bottom line in one sentence: class, score and change; a rise from a week the events read begin in says it may be the record starting, and a week with a quarter or less of the week before's events (20 or more) that it may be a gap in reporting")
     score: float = Field(description="Overall score, 0-10")
     score_class: str = Field(description="Overall class: very low .. very high")
     previous_score: float = Field(description="Overall score in the previous window")
@@ -913,6 +913,23 @@ def _display(stakeholder: str) -> str:
     return "NGO" if stakeholder == "ngo" else stakeholder
 
 
+# A week with a quarter or less of the events of the week before (of at least this many) says so.
+GAP_PREVIOUS_EVENTS = 20
+
+
+def _reporting_gap(report: ScoreReport) -> str:
+    """A fall in the events recorded steep enough to be a gap in reporting, not calm: a real
+    Bangladesh export has 179 events in 2024-W29, 9 in 2024-W30 (the week of the curfew and the
+    internet blackout) and 228 in 2024-W31, and every brief of 2024-W30 read "very low"."""
+    now, before = report.events_in_window, report.events_in_previous_window
+    if before < GAP_PREVIOUS_EVENTS or now * 4 > before:
+        return ""
+    return (
+        f" Only {now:,} event{'s were' if now != 1 else ' was'} recorded this week, against {before:,} the week before: "
+        "so steep a fall may be a gap in reporting (a blackout, a coding lag), not calm."
+    )
+
+
 def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> Bluf:
     """The bottom line; ``first_week`` is the ISO week of the earliest event read: a rise from a
     week the record begins in says it may be that start, as the alerts' headlines do."""
@@ -929,7 +946,7 @@ def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> B
     start = record_start(first_week, report.window.label, report.previous_window.label) if rose else ""
     sentence = (
         f"Overall {_display(s.stakeholder)} risk for {report.window.label} is {s.score_class} at "
-        f"{s.score:.1f} of 10, {movement}{led}{start}."
+        f"{s.score:.1f} of 10, {movement}{led}{start}.{_reporting_gap(report)}"
     )
     return Bluf(
         sentence=sentence,
