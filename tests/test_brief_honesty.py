@@ -903,3 +903,14 @@ def test_a_steep_fall_in_the_events_recorded_is_said_to_be_perhaps_a_gap_in_repo
     for now, before in ((45, 179), (1, 19)):
         quiet = report.model_copy(update={"events_in_window": now, "events_in_previous_window": before})
         assert "gap in reporting" not in build_context(quiet, "ngo", events).bluf.sentence
+
+
+def test_a_running_window_count_read_on_several_days_is_one_range_per_number() -> None:
+    # A real Bangladesh export (2024-W29): four sentences "The 30-day death toll in Bangladesh (139)
+    # is the highest in 587 days; ... (55) ... 586 days; ..." for one toll read on four days.
+    texts = [f"The 30-day death toll in Bangladesh ({n}) is the highest in {d} days: review evacuation planning." for n, d in ((139, 587), (55, 586), (186, 588), (205, 589))]
+    assert merge_action_texts(texts) == "The 30-day death toll in Bangladesh (55 to 205) is the highest in 586 to 589 days: review evacuation planning."
+    # a number that does not move is said as it is; different words are not merged into a range
+    same_days = [f"Toll in Mali ({n}) is the highest in 90 days: x." for n in (4, 9)]
+    assert merge_action_texts(same_days) == "Toll in Mali (4 to 9) is the highest in 90 days: x."
+    assert "1,200" in merge_action_texts(["Toll in Mali (1,200) is the highest in 90 days: x.", "Toll in Chad (4) is the highest in 91 days: x."])
