@@ -123,6 +123,13 @@ def test_a_crossing_that_is_also_a_peak_is_one_alert_saying_both() -> None:
     assert alert.headline == "Overall score rose into high: 6.40, from 3.90 (low) in 2024-W04; its highest in 4 weeks (the highest before: 3.90, in 2024-W04)."
 
 
+def test_a_peak_over_weeks_all_at_zero_names_no_highest_week() -> None:
+    # A real Bangladesh export (2024-W29): "its highest in 52 weeks (the highest before: 0.00, in
+    # 2024-W28)" of an escalation score that had been 0 all year
+    (alert,) = last_week(series([0.0, 0.0, 0.0, 0.0, 6.4]), rules(peak_weeks=4))
+    assert alert.headline == "Overall score rose into high: 6.40, from 0.00 (very low) in 2024-W04; its highest in 4 weeks (the highest before: 0.00 in every one of them)."
+
+
 def test_no_peak_without_history_that_reaches_back_n_weeks() -> None:
     # N = 6: the last week is compared with weeks 4-9, and the feed starts in week 8, after the
     # first four of them: "highest in 6 weeks" of two weeks of data is not claimed

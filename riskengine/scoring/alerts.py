@@ -210,7 +210,10 @@ def _headline(
     if kind == "class_crossing":
         text = f"{name} rose into {score_class}: {score:.2f}, from {before:.2f} ({before_class}) in {previous_week}"
         if peak is not None:
-            text += f"; its highest in {rules.peak_weeks} weeks (the highest before: {peak[0]:.2f}, in {peak[1]})"
+            # a subject at 0 in every one of those weeks had no highest week to name ("the highest
+            # before: 0.00, in 2024-W28" of an escalation score that had been 0 for a year)
+            before_high = f"{peak[0]:.2f}, in {peak[1]}" if peak[0] > 0 else "0.00 in every one of them"
+            text += f"; its highest in {rules.peak_weeks} weeks (the highest before: {before_high})"
         return text + start + "."
     assert peak is not None
     return (
