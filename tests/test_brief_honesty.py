@@ -914,3 +914,6 @@ def test_a_running_window_count_read_on_several_days_is_one_range_per_number() -
     same_days = [f"Toll in Mali ({n}) is the highest in 90 days: x." for n in (4, 9)]
     assert merge_action_texts(same_days) == "Toll in Mali (4 to 9) is the highest in 90 days: x."
     assert "1,200" in merge_action_texts(["Toll in Mali (1,200) is the highest in 90 days: x.", "Toll in Chad (4) is the highest in 91 days: x."])
+    # ... also when the phrase begins with the count (the NGO's wording of the same toll)
+    ngo = [f"{n} killed in Bangladesh in 30 days, more than at any time in {d} days: scale up." for n, d in ((139, 587), (55, 586), (205, 589))]
+    assert merge_action_texts(ngo) == "55 to 205 killed in Bangladesh in 30 days, more than at any time in 586 to 589 days: scale up."

@@ -1604,9 +1604,7 @@ def _count_range(every: Sequence[str]) -> str | None:
     bracketed = all(m.startswith("(") and m.endswith(")") for m in middles)  # "death toll in Kenya (241)"
     if bracketed:
         middles = [m[1:-1] for m in middles]
-    if shared.lead + shared.trail < 2:
-        return None
-    if not all(_WHOLE_NUMBER.fullmatch(m) for m in middles):
+    if shared.lead + shared.trail < 2 or not all(_WHOLE_NUMBER.fullmatch(m) for m in middles):
         return _counts_range(every)
     counts = [int(m.replace(",", "")) for m in middles]
     counted = f"{min(counts):,} to {max(counts):,}"
