@@ -123,6 +123,13 @@ def test_a_crossing_that_is_also_a_peak_is_one_alert_saying_both() -> None:
     assert alert.headline == "Overall score rose into high: 6.40, from 3.90 (low) in 2024-W04; its highest in 4 weeks (the highest before: 3.90, in 2024-W04)."
 
 
+def test_a_peak_over_weeks_all_at_zero_names_no_highest_week() -> None:
+    # A real Bangladesh export (2024-W29): "its highest in 52 weeks (the highest before: 0.00, in
+    # 2024-W28)" of an escalation score that had been 0 all year
+    (alert,) = last_week(series([0.0, 0.0, 0.0, 0.0, 6.4]), rules(peak_weeks=4))
+    assert alert.headline == "Overall score rose into high: 6.40, from 0.00 (very low) in 2024-W04; its highest in 4 weeks (the highest before: 0.00 in every one of them)."
+
+
 def test_no_peak_without_history_that_reaches_back_n_weeks() -> None:
     # N = 6: the last week is compared with weeks 4-9, and the feed starts in week 8, after the
     # first four of them: "highest in 6 weeks" of two weeks of data is not claimed
@@ -517,3 +524,21 @@ def test_the_brief_and_the_cli_say_a_rule_that_fired_several_times_once(events: 
     check = alerts.AlertCheck(stakeholder="ngo", title="NGO", floor=4.0, floor_class="medium", peak_weeks=52, cooldown_weeks=26, raised=1)
     text = render_md(alerts.AlertsReport(week="2025-W27", previous_week="2025-W26", rule_pack="abc", checked=[check], alerts=[raised[0]]))
     assert "`ngo-civilian-deaths` Civilians killed (humanitarian, 7 %, 2 firings: 5 % 7711RTA; 2 % 7745RTA); `ngo-deadly-violence`" in text
+
+
+def test_the_cli_says_of_how_many_firings_the_drivers_are_the_largest_as_the_brief_does(events: list, capsys: pytest.CaptureFixture[str]) -> None:
+    # `riskengine alerts --format md` named the investor's three heaviest firings and nothing of
+    # the other nine, while the brief's alert said ': the largest of 12 firings'
+    report = api.score(events, window="2025-W27", now=NOW)
+    brief = render_brief(build_context(report, "investor", events), "md")
+    assert "the largest of 12 firings." in brief
+    assert main(["alerts", "--week", "2025-W27", "--format", "md", "--stakeholder", "investor"]) == 0
+    md = capsys.readouterr().out
+    overall = md.split("- **Overall score")[1].split("- **")[0]
+    assert overall.splitlines()[1].endswith("(escalation, 17 %: RUS-S007, UKR-S011): the largest of 12 firings")
+    # the escalation alert's three drivers are all its firings: nothing is said
+    assert "largest of" not in md.split("- **Escalation score")[1]
+    assert main(["alerts", "--week", "2025-W27", "--stakeholder", "investor"]) == 0
+    assert "    (the largest of 12 firings)\n" in capsys.readouterr().out
+    assert alerts.raising_counts(report)["2025-W27:investor:medium"] == 12
+    assert alerts.largest_of(3, 3) == "" and alerts.largest_of(4, 3) == ": the largest of 4 firings"

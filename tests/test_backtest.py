@@ -169,6 +169,7 @@ def test_memory_holds_only_the_pattern_horizon(pack, compiled, tmp_path):
             event_type="Explosions/Remote violence",
             country="UKR",
             target_name=f"Site {i % 5}",
+            location=f"Town {i % 5}",  # the repeat-strike rules pair a target at one place
             initiator_side="Russia",
             target_side="Ukraine",
             sources=[{"name": "Reuters", "reliability": "A", "credibility": 2}],

@@ -15,7 +15,7 @@ import re
 import typing
 
 import pytest
-from test_briefs import PREVIOUS, STAKEHOLDERS, WEEK, contribution, make_event, make_events
+from test_briefs import PREVIOUS, STAKEHOLDERS, WEEK, contribution, make_event, make_events, make_report
 
 from riskengine.briefs.citations import SEED_DOCUMENTS, parse_rule_source, safe_link
 from riskengine.briefs.render import (
@@ -173,7 +173,7 @@ def test_merge_action_texts() -> None:
         "Casualties in Balade and Xagar were reported without figures: verify needs."
     )
     assert merge_action_texts([f"Civilians were the target in T{i}: document it." for i in range(8)]) == (
-        "Civilians were the target in T0, T1, T2, T3, T4 and 3 more: document it."
+        "Civilians were the target in T0, T1, T2, T3, T4 and 3 more places: document it."
     )
     # One count taken on different days of the week is a range, over every firing, not "8 and 7
     # regions" (seen on a real Mali export)
@@ -188,7 +188,7 @@ def test_merge_action_texts() -> None:
     # first words in groups. Each had read as whole sentences repeated after "Also:" or ";".
     armed = [(61, "Kunyo Barrow"), (61, "Waajid"), (60, "Awdheegle"), (60, "Mubaarak"), (61, "Shaw"), (60, "Doon")]
     assert merge_action_texts([f"{n} armed groups fought in Somalia in 30 days: more parties; map who holds {p}." for n, p in armed]) == (
-        "60 to 61 armed groups fought in Somalia in 30 days: more parties; map who holds Kunyo Barrow, Waajid, Awdheegle, Mubaarak, Shaw and 1 more."
+        "60 to 61 armed groups fought in Somalia in 30 days: more parties; map who holds Kunyo Barrow, Waajid, Awdheegle, Mubaarak, Shaw and 1 more place."
     )
     assert merge_action_texts([f"Check backup power in {p}; plan for outages lasting days." for p in ("Sheebaab", "Baidoa")]) == (
         "Check backup power in Sheebaab and Baidoa; plan for outages lasting days."
@@ -602,7 +602,8 @@ def test_a_rule_firing_thousands_of_times_names_a_few_and_counts_the_rest() -> N
     assert action.text == "30 killed in Town 29, 29 in Town 28, 28 in Town 27, 27 in Town 26, 26 in Town 25 and 25 more events: check casualty care."
     assert (len(action.parts), action.more_parts, action.firings, len(action.event_ids)) == (10, 20, 30, 30)
     assert "Built from 30 firings, largest first: Town 29 (K29); " in render_brief(context, "md")
-    assert "; and 20 more.\n" in render_brief(context, "md")
+    assert "; and 20 more firings.\n" in render_brief(context, "md")
+    assert action.more_firings == 20 and sum(p.firings for p in action.parts) + action.more_firings == action.firings
     # The source list covers the events the brief names (the listed firings), not all 30.
     assert sorted(s.name for s in context.sources if s.name.startswith("Outlet")) == [f"Outlet {i}" for i in range(20, 30)]
 
@@ -754,3 +755,165 @@ def test_a_count_one_text_gives_for_several_events_is_said_for_each() -> None:
     # what is left unnamed counts the events its phrases stand for
     more = [f"{n} killed in T{n} (attack): x." for n in (40, 30, 20, 10, 9)] + [_per_event("8 killed in Obe (attack): x.", 3), "7 killed in Qalat (attack): x."]
     assert merge_action_texts(more).endswith(" and 4 more events: x.")
+
+
+# ---------------------------------------------------------------------------------------------
+# A record that begins inside the brief's weeks
+
+
+def test_a_rise_from_the_week_the_record_begins_says_so_in_the_bottom_line_as_the_alerts_do(sample: tuple[ScoreReport, list[Event]]) -> None:
+    # An export that begins in the week before the brief's: the alerts said "the rise may be the
+    # record starting", the bottom line said "up 3.1 from 1.4" and nothing more.
+    from riskengine import api
+
+    _, events = sample
+    late = [e for e in events if e.event_date >= dt.date(2025, 6, 23)]  # from 2025-W26 on
+    context = build_context(api.score(late, window="2025-W27", now=NOW), "ngo", late)
+    note = "; the events read begin in 2025-W26, so the rise may be the record starting."
+    assert context.bluf.sentence.endswith("led by humanitarian and security" + note)
+    assert context.alerts is not None and all(a.headline.endswith(note) for a in context.alerts.raised)
+    # the 12-week trend's zeros before the record are no calm
+    assert [w.message for w in context.warnings if w.section == "trend"] == ["the events read begin in 2025-W26: the weeks before it score 0 for want of data, not for calm"]
+    # from this week on: "begin this week"
+    this_week = [e for e in events if e.event_date >= dt.date(2025, 6, 30)]
+    context = build_context(api.score(this_week, window="2025-W27", now=NOW), "ngo", this_week)
+    assert context.bluf.sentence.endswith("; the events read begin this week, so the rise may be the record starting.")
+    # a fall in the week after the record's first says nothing of it
+    context = build_context(api.score(late, window="2025-W28", now=NOW), "ngo", late)
+    assert context.bluf.trend != "up" and "record starting" not in context.bluf.sentence
+
+
+def test_a_record_begun_long_before_the_brief_adds_no_note(briefs: dict[str, BriefContext]) -> None:
+    for context in briefs.values():
+        assert "record starting" not in context.bluf.sentence
+        assert not [w for w in context.warnings if w.section == "trend"]
+
+
+def test_talks_between_one_party_and_itself_are_not_said_between_one_party() -> None:
+    from riskengine.briefs.render import _summary
+
+    talks = {"country": "LBY", "event_type": "Strategic developments", "location": "Tripoli", "diplomatic_kind": "talks", "diplomatic_status": "held"}
+    same = make_event("LBY1", dt.date(2025, 7, 2), actor1="Unidentified Armed Group (Libya)", actor2="Unidentified Armed Group (Libya)", **talks)
+    assert _summary(same).endswith("talks held between two unidentified armed groups in Libya")
+    named = make_event("LBY2", dt.date(2025, 7, 2), actor1="Government of Libya (2021-)", actor2="Government of Libya (2021-)", **talks)
+    assert _summary(named).endswith("talks held (the government of Libya)")
+    # an affiliate filed under a town reads as prose
+    town = make_event("LBY3", dt.date(2025, 7, 2), actor1="Islamic State (Tripoli)", actor2="Government of Libya (2021-)", **talks)
+    assert _summary(town).endswith("talks held between Islamic State in Tripoli and the government of Libya")
+
+
+def test_the_cli_brief_reads_where_the_record_begins_from_every_event_read_not_those_it_names(tmp_path: typing.Any, capsys: pytest.CaptureFixture[str]) -> None:
+    # The CLI streams the files and keeps only the events a brief names: a real Somalia export of
+    # April 2025 to March 2026 was said to "begin in 2026-W05" (bottom line and trend) when the
+    # earliest event kept was taken for the record's start.
+    from riskengine import api
+    from riskengine.cli.app import main
+
+    early = make_event("EARLY1", dt.date(2025, 3, 5), country="UKR", event_type="Protests", sub_event_type="Peaceful protest", location="Lviv")
+    late = [e for e in api.read_events() if e.event_date >= dt.date(2025, 6, 23)]
+    events = tmp_path / "events.jsonl"
+    events.write_text("".join(e.model_dump_json(exclude_none=True) + "\n" for e in [early, *late]), encoding="utf-8")
+    assert main(["brief", str(events), "--week", "2025-W27", "--format", "md", "--stakeholder", "ngo", "--now", NOW, "-o", str(tmp_path)]) == 0
+    text = (tmp_path / "2025-W27-ngo.md").read_text(encoding="utf-8")
+    assert "events read begin" not in text and "events read begin" not in capsys.readouterr().err
+    # without the early event the record does begin in 2025-W26, and the brief says so
+    events.write_text("".join(e.model_dump_json(exclude_none=True) + "\n" for e in late), encoding="utf-8")
+    assert main(["brief", str(events), "--week", "2025-W27", "--format", "md", "--stakeholder", "ngo", "--now", NOW, "-o", str(tmp_path)]) == 0
+    assert "the events read begin in 2025-W26, so the rise may be the record starting" in (tmp_path / "2025-W27-ngo.md").read_text(encoding="utf-8")
+
+
+def test_a_drivers_headline_states_the_target_the_source_gave_not_one_derived_from_its_notes() -> None:
+    from riskengine.briefs.render import _summary
+    from riskengine.core.events import Derivation
+
+    notes = "Government soldiers shot and killed a civilian taxi driver at a checkpoint in the town."
+    word = Derivation(field="target_category", value="military", method="notes word target_categories", evidence="...a taxi driver at a checkpoint in the town...")
+    shot = make_event("SOM1", dt.date(2026, 2, 8), country="SOM", event_type="Violence against civilians", sub_event_type="Attack", location="Baidoa", fatalities=1, notes=notes, target_category="military", derived=[word])
+    assert _summary(shot) == "2026-02-08, Baidoa (SOM): Attack; 1 killed"
+    # a target the source gave is said
+    given = shot.model_copy(update={"derived": []})
+    assert _summary(given) == "2026-02-08, Baidoa (SOM): Attack on military targets; 1 killed"
+
+
+def test_the_firings_an_action_leaves_unlisted_are_counted_as_firings_not_places() -> None:
+    # A real Somalia export: "Arabow (SOM55278); ...; Arabow (SOM55341); and 16 more" counted
+    # parts, which name a place twice when its firings are worded apart; 24 firings in 12 parts of 2.
+    events = make_events()
+    towns = [make_event(f"K{i:02d}", dt.date(2025, 7, 2), country="UKR", location=f"Town {i // 2:02d}", fatalities=i // 2 + 1) for i in range(24)]
+    events += towns
+    by_id = {e.event_id: e for e in events}
+    current = [contribution(by_id, "ngo", "deadly", "humanitarian", [e.event_id], float(e.fatalities), f"{e.fatalities} killed in {e.location}: check care.") for e in towns]
+    context = build_context(scored(events, current, weights={"humanitarian": 1.0}, saturation=5.0, regions=["UKR"]), "ngo", events)
+    (action,) = context.actions
+    assert (action.firings, len(action.parts), action.more_parts, action.more_firings) == (24, 10, 2, 4)
+    assert [p.firings for p in action.parts] == [2] * 10
+    assert "Built from 24 firings, largest first: Town 11 (K22, K23); " in render_brief(context, "md")
+    assert "; and 4 more firings.\n" in render_brief(context, "md")
+
+
+def test_targets_of_one_name_in_different_places_are_not_one_target_hit_twice() -> None:
+    # A real Myanmar export: "Township Police Station: hit 2 times" for a bomb in Myawaddy in June
+    # and one in Yangon in October, two stations hundreds of kilometres apart.
+    events = make_events()
+    station = {"country": "MMR", "target_name": "Township Police Station", "event_type": "Explosions/Remote violence"}
+    events += [
+        make_event("M1", dt.date(2025, 3, 1), location="Myawaddy", **station),
+        make_event("M2", dt.date(2025, 7, 3), location="Thingangyun", **station),
+        make_event("M3", dt.date(2025, 7, 4), location="Thingangyun", **station),
+    ]
+    report = make_report(events)
+    context = build_context(report, "analyst", events)
+    stations = [r for r in context.watchlist.repeat_targets if r.target_name == "Township Police Station"]
+    assert [(r.place, r.hits, r.recent_event_ids) for r in stations] == [("Thingangyun", 2, ["M2", "M3"])]
+    assert "- Township Police Station in Thingangyun: hit 2 times (2025-07-03, 2025-07-04), 2 this week" in render_brief(context, "md")
+    # one place, or none named: one target, as before (the Kupol plant, once without a place)
+    kupol = [r for r in context.watchlist.repeat_targets if r.target_name == "Kupol Electromechanical Plant"]
+    assert [(r.place, r.hits) for r in kupol] == [(None, 2)]
+
+
+def test_a_total_the_notes_of_several_events_repeat_is_not_said_for_each() -> None:
+    # A real Sudan export: each day's clash around Kulbus noted "At least 126 people were killed
+    # during the clashes and 133 were wounded"; the NGO brief said "133 people were injured in
+    # each of 6 events in Kulbus".
+    from riskengine.core.events import Derivation
+
+    total = "At least 126 people were killed during the clashes and 133 were wounded."
+    wounded = Derivation(field="injured", value=133, method="notes pattern figures.injured", evidence="notes: 133 were wounded")
+    days = [
+        make_event(f"D{i}", dt.date(2025, 6, 30 + i) if i < 1 else dt.date(2025, 7, i), country="SDN", event_type="Battles", location="Kulbus", injured=133, notes=f"Day {i}. {total}", derived=[wounded])
+        for i in range(3)
+    ]
+    text = "133 people were injured in Kulbus: support first aid."
+    assert _per_event(text, 3, days) == "133 people were injured in Kulbus, one figure the notes of 3 events repeat: support first aid."
+    # figures of their own (given by the source, or read from different passages) are each event's
+    own = [d.model_copy(update={"derived": []}) for d in days]
+    assert _per_event(text, 3, own) == "133 people were injured in each of 3 events in Kulbus: support first aid."
+    apart = [d.model_copy(update={"derived": [wounded.model_copy(update={"evidence": f"notes: day {i}, 133 were wounded"})]}) for i, d in enumerate(days)]
+    assert _per_event(text, 3, apart) == "133 people were injured in each of 3 events in Kulbus: support first aid."
+
+
+def test_a_steep_fall_in_the_events_recorded_is_said_to_be_perhaps_a_gap_in_reporting(sample: tuple[ScoreReport, list[Event]]) -> None:
+    # A real Bangladesh export: 179 events in 2024-W29, 9 in 2024-W30 (curfew, internet blackout),
+    # 228 in 2024-W31; the 2024-W30 briefs read "very low, down 7.4" and nothing more.
+    report, events = sample
+    gap = report.model_copy(update={"events_in_window": 9, "events_in_previous_window": 179})
+    sentence = build_context(gap, "ngo", events).bluf.sentence
+    assert sentence.endswith(". Only 9 events were recorded this week, against 179 the week before: so steep a fall may be a gap in reporting (a blackout, a coding lag), not calm.")
+    # a quarter and a bit, or a quiet week after a quiet week, is no gap
+    for now, before in ((45, 179), (1, 19)):
+        quiet = report.model_copy(update={"events_in_window": now, "events_in_previous_window": before})
+        assert "gap in reporting" not in build_context(quiet, "ngo", events).bluf.sentence
+
+
+def test_a_running_window_count_read_on_several_days_is_one_range_per_number() -> None:
+    # A real Bangladesh export (2024-W29): four sentences "The 30-day death toll in Bangladesh (139)
+    # is the highest in 587 days; ... (55) ... 586 days; ..." for one toll read on four days.
+    texts = [f"The 30-day death toll in Bangladesh ({n}) is the highest in {d} days: review evacuation planning." for n, d in ((139, 587), (55, 586), (186, 588), (205, 589))]
+    assert merge_action_texts(texts) == "The 30-day death toll in Bangladesh (55 to 205) is the highest in 586 to 589 days: review evacuation planning."
+    # a number that does not move is said as it is; different words are not merged into a range
+    same_days = [f"Toll in Mali ({n}) is the highest in 90 days: x." for n in (4, 9)]
+    assert merge_action_texts(same_days) == "Toll in Mali (4 to 9) is the highest in 90 days: x."
+    assert "1,200" in merge_action_texts(["Toll in Mali (1,200) is the highest in 90 days: x.", "Toll in Chad (4) is the highest in 91 days: x."])
+    # ... also when the phrase begins with the count (the NGO's wording of the same toll)
+    ngo = [f"{n} killed in Bangladesh in 30 days, more than at any time in {d} days: scale up." for n, d in ((139, 587), (55, 586), (205, 589))]
+    assert merge_action_texts(ngo) == "55 to 205 killed in Bangladesh in 30 days, more than at any time in 586 to 589 days: scale up."

@@ -91,3 +91,24 @@ def test_the_cli_fails_with_lint_and_says_where(tmp_path: Path, capsys: pytest.C
 def test_a_place_named_nan_is_no_missing_value() -> None:
     assert leftover_placeholders("- Nan Hpe (MMR): 2.16 weighted points") == []
     assert leftover_placeholders("fatalities nan") == ["nan"]
+
+
+def test_a_count_that_does_not_say_what_it_counts() -> None:
+    # "Town 29 (K29); ...; and 20 more." and "E1, E2 and 4 more)": more of what?
+    assert found("## A\n\nBuilt from 30 firings: Town 29 (K29); and 20 more.\n") == [("count-without-noun", 3)]
+    assert found("## A\n\n- Sources: E1, E2 and 4 more\n") == [("count-without-noun", 3)]
+    assert found("<section><h2>A</h2><p>Kyiv (E1 and 4 more); done</p></section>", "html") == [("count-without-noun", 1)]
+    assert found("## A\n\nE1, E2 and 4 more events; and 1 more place. The 8 heaviest are drawn; 4 more are not. And 3 others.\n") == []
+
+
+def test_more_says_the_noun_in_the_number_it_counts() -> None:
+    from riskengine.briefs.render import more
+
+    assert [more(1, "events"), more(2, "events"), more(1, "rounds of talks"), more(1, "targets hit again"), more(1_200, "places")] == [
+        "1 more event",
+        "2 more events",
+        "1 more round of talks",
+        "1 more target hit again",
+        "1,200 more places",
+    ]
+    assert (more(1, "others"), more(3, "others")) == ("1 other", "3 others")

@@ -17,6 +17,7 @@ import pytest
 from pydantic import BaseModel
 
 from riskengine.briefs import render as briefs
+from riskengine.briefs.lint import lint_brief
 from riskengine.briefs.render import (
     LIKELIHOOD_BANDS,
     BriefContext,
@@ -392,6 +393,18 @@ def test_empty_week_warns_for_every_empty_section_and_still_renders() -> None:
         assert text.count("Warning:") == len(sections)
 
 
+def test_a_brief_citing_no_source_has_no_empty_source_lists() -> None:
+    # A real Bangladesh export's analyst brief for a week where nothing fired: "Documents and
+    # methods" over an empty <ul>, which its own lint reported (empty-section)
+    context = build_context(make_report(empty=True), "analyst", make_events(), calibration=make_calibration())
+    unsourced = briefs.SectionWarning(section="sources", message="no event the brief cites names a source")
+    bare = context.model_copy(update={"sources": [], "more_sources": 0, "documents": [], "warnings": [*context.warnings, unsourced]})
+    for fmt in ("md", "html"):
+        text = render_brief(bare, fmt)
+        assert not [f for f in lint_brief(text, fmt) if f.check == "empty-section"], fmt
+        assert "Documents and methods" not in text and "Reports" not in text.split("Sources")[-1]
+
+
 def test_unknown_stakeholder_is_a_typed_error() -> None:
     with pytest.raises(TemplateError, match="not in the score report"):
         build_context(make_report(), "journalist", make_events())
@@ -745,5 +758,7 @@ def test_busy_week_lists_are_cut_and_say_how_much_they_left_out() -> None:
     assert (len(w.repeat_targets), w.more_repeat_targets) == (10, 6)  # 15 sites and the Kupol plant
     assert (len(w.talks), w.more_talks) == (10, 3)  # TUR1 and 12 more
     text = render_brief(context, "md")
-    assert "40 firings" in text and "and 35 more" in text and "- and 6 more" in text and "- and 3 more" in text
+    # each count says what it counts ("and 35 more" had not)
+    assert "40 firings" in text and "and 35 more events" in text and "- and 6 more targets hit again" in text and "- and 3 more rounds of talks" in text
+    assert not [f for f in lint_brief(text, "md") if f.check == "count-without-noun"]
     assert leftover_placeholders(render_brief(context, "html")) == []

@@ -89,7 +89,19 @@ from riskengine.core.sandbox import render_text
         ("Macawiisley Militia (Somalia)", "the Macawiisley Militia in Somalia"),
         ("Unidentified Local Defense Forces (Myanmar)", "unidentified local defense forces in Myanmar"),
         ("Gang Militia (Democratic Republic of Congo)", "the Gang Militia in the Democratic Republic of Congo"),
-        ("Islamic State (Tripoli)", "Islamic State (Tripoli)"),  # a city, not a country: left as it is
+        # ... or under a town or region, and " - " before another name of the group or its faction
+        # (real Libya and Nigeria exports: "Islamic State (Tripoli)", "Boko Haram - Jamaatu Ahli
+        # is-Sunnah lid-Dawati wal-Jihad" in the prose as they are)
+        ("Islamic State (Tripoli)", "Islamic State in Tripoli"),
+        ("Islamic State (West Africa)", "Islamic State in West Africa"),
+        ("Islamic State (Greater Sahara)", "Islamic State in the Greater Sahara"),
+        ("Islamic State (Sahel)", "Islamic State in the Sahel"),
+        ("Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad", "Boko Haram"),
+        ("Islamic State (West Africa) - Lake Chad Faction", "the Lake Chad faction of Islamic State in West Africa"),
+        ("HTS - Hayat Tahrir al-Sham", "Hayat Tahrir al-Sham"),  # an acronym first: the name after it
+        ("Militia (Pro-Government)", "a pro-government militia"),
+        ("Militia (Pro-Russia)", "a pro-Russia militia"),
+        ("Militia (Students)", "the Militia (Students)"),  # no place, no side: left as it is
         ("AMISOM: African Union Mission in Somalia (2007-) (Ethiopia)", "the African Union Mission in Somalia (Ethiopia)"),  # a contingent
         ("Hlaw Tet In Ahr Su 126: Rowing Force 126", "Rowing Force 126"),
         ("Police Forces of Afghanistan (2014-) National Directorate of Security", "the police forces of Afghanistan (National Directorate of Security)"),
@@ -113,6 +125,17 @@ def test_display_names_share_an_institution() -> None:
     assert display_names(["European Union", "Government of Russia", None]) == "the European Union and the government of Russia"
     assert display_names(["Russia", "Ukraine", "Belarus"]) == "Russia, Ukraine and Belarus"
     assert display_names(["Russia", "Russia"]) == "Russia"
+    # groups filed under one country say it once (a real Somalia export's local agreement)
+    assert display_names(["Hawiye-Habar Gedir-Ayr Sub-Clan Militia (Somalia)", "Hawiye-Habar Gedir-Duduble Sub-Clan Militia (Somalia)"]) == (
+        "a Hawiye-Habar Gedir-Ayr sub-clan militia and a Hawiye-Habar Gedir-Duduble sub-clan militia in Somalia"
+    )
+    assert display_names(["Civilians (Sudan)", "Unidentified Armed Group (Chad)"]) == "civilians in Sudan and an unidentified armed group in Chad"
+    assert display_names(["Al Shabaab", "Unidentified Clan Militia (Somalia)"]) == "Al Shabaab and an unidentified clan militia in Somalia"
+    # one generic actor on both sides is two of them ("between an unidentified armed group in Libya")
+    assert display_names(["Unidentified Armed Group (Libya)", "Unidentified Armed Group (Libya)"]) == "two unidentified armed groups in Libya"
+    assert display_names(["Fulani Ethnic Militia (Nigeria)"] * 2, capital=True) == "Two Fulani ethnic militias in Nigeria"
+    assert display_names(["Civilians (Sudan)", "Civilians (Sudan)"]) == "civilians in Sudan"
+    assert display_names(["Military Forces of Sudan (2019-)", "Military Forces of Sudan (2019-)"]) == "the military forces of Sudan"
     assert display_names([None, ""]) == ""
 
 

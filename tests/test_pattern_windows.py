@@ -53,10 +53,10 @@ def _edge_cases() -> list[Event]:
     sunday = dt.date(2023, 1, 1)
     d = dt.timedelta
     return [
-        # repeat strike on a facility within 365 days: 365 joins, 366 does not
-        _strike("EDGE-K1", sunday, by="Ukraine", on="Russia", name=KUPOL),
-        _strike("EDGE-K2", sunday + d(365), by="Ukraine", on="Russia", name=KUPOL),
-        _strike("EDGE-K3", sunday + d(365 + 366), by="Ukraine", on="Russia", name=KUPOL),
+        # repeat strike on a facility (at one place) within 365 days: 365 joins, 366 does not
+        _strike("EDGE-K1", sunday, by="Ukraine", on="Russia", name=KUPOL, location="Izhevsk"),
+        _strike("EDGE-K2", sunday + d(365), by="Ukraine", on="Russia", name=KUPOL, location="Izhevsk"),
+        _strike("EDGE-K3", sunday + d(365 + 366), by="Ukraine", on="Russia", name=KUPOL, location="Izhevsk"),
         # retaliation (deep strikes both ways) within 3 days: across a week edge, and one day too late
         _strike("EDGE-R1", sunday + d(800), by="Russia", on="Ukraine", distance_from_border_km=300),
         _strike("EDGE-R2", sunday + d(803), by="Ukraine", on="Russia", distance_from_border_km=300),

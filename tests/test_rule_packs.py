@@ -201,8 +201,8 @@ def test_a_pattern_that_misses_names_the_failing_join(tmp_path: Path) -> None:
 cases:
   - name: repeat after two years
     events:
-      - {event_id: A, event_date: 2023-07-01, target_name: Plant}
-      - {event_id: B, event_date: 2025-07-01, target_name: Plant}
+      - {event_id: A, event_date: 2023-07-01, target_name: Plant, location: Izhevsk}
+      - {event_id: B, event_date: 2025-07-01, target_name: Plant, location: Izhevsk}
     fires: [{rule: ana-repeat-strike-facility, events: [A, B]}]
 """,
     )

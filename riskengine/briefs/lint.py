@@ -10,7 +10,9 @@ user's) for:
 * ``mixed-likelihood-scale``: a word of estimative probability from another scale (probably,
   highly likely, realistic possibility, remote chance, ...) beside the ICD 203 words the brief
   uses, so a reader cannot tell which scale a word belongs to;
-* ``empty-section``: a heading with nothing under it, or an empty list.
+* ``empty-section``: a heading with nothing under it, or an empty list;
+* ``count-without-noun``: a list ending in "and 4 more" that does not say 4 more of what
+  ("and 4 more events", "and 4 more places").
 
 ``riskengine brief`` prints what it finds as warnings, and ``riskengine brief --lint`` fails
 (exit 1) when it finds anything; tests run it over the golden briefs.
@@ -66,6 +68,8 @@ _PLACEHOLDERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("undefined", re.compile(r"\bundefined\b")),
 )
 _CONFIDENCE = re.compile(r"\bconfidence\b", re.IGNORECASE)
+# "and 4 more" before a mark, a bracket or the end of the line: no noun after the count
+_BARE_MORE = re.compile(r"\band [0-9][0-9,]* more(?=\s*(?:[.;:,)\]]|$))", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])|\u2029")
 _BLOCK_TAG = re.compile(r"</?(?:p|li|ol|ul|h[1-6]|section|article|header|footer|div|tr|td|th|table|figure|figcaption|br)\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
@@ -165,6 +169,8 @@ def lint_brief(text: str, fmt: str) -> list[LintFinding]:
                         f"'{likelihoods[0]}' and a confidence level in one sentence: {sentence.strip()[:120]}",
                     )
                 )
+            for bare in _BARE_MORE.finditer(sentence):
+                found.append(LintFinding("count-without-noun", number, f"'{bare.group()}' does not say more of what: {sentence.strip()[:120]}"))
             for word in _words_in(sentence, _OTHER_SCALES):
                 if word not in seen_scales:
                     seen_scales.add(word)

@@ -56,7 +56,7 @@ from riskengine.core.resources import default_templates_dir
 from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
 from riskengine.core.text import neutralise
 from riskengine.core.windows import Window
-from riskengine.scoring.alerts import driver_percent, drivers_by_rule, raising_firings
+from riskengine.scoring.alerts import driver_percent, drivers_by_rule, largest_of, raising_count, record_start
 from riskengine.scoring.calibration import ICD203_BANDS, MIN_CASES, MIN_WEEKS, WINDOW_WEEKS, History, Likelihood, Table, is_iso_week, profile_of, table_at
 from riskengine.scoring.scores import CLASSES, AlertDriver, Contribution, ScoreReport, StakeholderScore, added_in_order, classify, exact_sum
 
@@ -104,7 +104,7 @@ class WindowInfo(_Ctx):
 
 
 class Bluf(_Ctx):
-    sentence: str = Field(description="The bottom line in one sentence: class, score and change")
+    sentence: str = Field(description="The bottom line in one sentence: class, score and change; a rise from a week the events read begin in says it may be the record starting, and a week with a quarter or less of the week before's events (20 or more) that it may be a gap in reporting")
     score: float = Field(description="Overall score, 0-10")
     score_class: str = Field(description="Overall class: very low .. very high")
     previous_score: float = Field(description="Overall score in the previous window")
@@ -291,6 +291,7 @@ class ActionPart(_Ctx):
     place: str = Field(description="Where: location of the completing event, or the region")
     points: float = Field(description="The rule's points before source weighting: the firing's size")
     weighted_points: float = Field(description="Points after source weighting")
+    firings: int = Field(1, description="How many firings it stands for")
 
 
 class Action(_Ctx):
@@ -300,7 +301,8 @@ class Action(_Ctx):
     event_ids: list[str] = Field(description="Events behind those firings")
     rules: list[RuleCite] = Field(description="Rules recommending it")
     parts: list[ActionPart] = Field(default_factory=list, description="Its firings, largest first (size: points before source weighting), at most 10")
-    more_parts: int = Field(0, description="Firings (with their own wording or region) beyond those listed")
+    more_parts: int = Field(0, description="Parts (firings with their own wording or region) beyond those listed")
+    more_firings: int = Field(0, description="Firings in the parts beyond those listed")
     regions: list[str] = Field(default_factory=list, description="Regions of its firings")
     in_regions_of_interest: bool = Field(True, description="False for an action listed apart: none of its firings is in a region of interest")
     duty: str | None = Field(None, description="The stakeholder's duty it serves (e.g. 'staff safety'), which orders it first; or null")
@@ -318,6 +320,7 @@ class Talks(_Ctx):
 
 class RepeatTarget(_Ctx):
     target_name: str = Field(description="Named target")
+    place: str | None = Field(None, description="Its place, when targets of that name were hit in several places (each counted apart)")
     hits: int = Field(description="Times hit up to the end of the window")
     hits_this_week: int = Field(description="Times hit in the window")
     first_date: dt.date = Field(description="Day of the first known hit")
@@ -480,10 +483,6 @@ def _driver_rule(firings: Sequence[AlertDriver]) -> AlertDriverRule:
     )
 
 
-def _raising_firings(s: StakeholderScore, subject: str) -> int:
-    return len(raising_firings(subject, s.contributions, {d.dimension for d in s.dimensions if d.weight > 0}))
-
-
 def _alerts(s: StakeholderScore) -> AlertSection | None:
     """The stakeholder's alerts of the week; None when they were not computed (a window that is
     not an ISO week), so the brief says nothing rather than "no alerts"."""
@@ -514,7 +513,7 @@ def _alerts(s: StakeholderScore) -> AlertSection | None:
                     for d in a.drivers
                 ],
                 driver_rules=[_driver_rule(group) for group in drivers_by_rule(a.drivers)],
-                raising_firings=_raising_firings(s, a.subject),
+                raising_firings=raising_count(s, a.subject),
             )
             for a in s.alerts.raised
         ],
@@ -552,7 +551,7 @@ class BriefContext(_Ctx):
     more_sources: int = Field(description="Reports beyond those listed")
     documents: list[CitedDocument] = Field(description="Documents and methods cited, by name and title")
     method: Method = Field(description="Method footnote")
-    warnings: list[SectionWarning] = Field(description="Empty sections, in section order")
+    warnings: list[SectionWarning] = Field(description="Empty sections, and a trend whose events begin inside it, in section order")
     # --- pictures (riskengine/briefs/map.py, charts.py) ---
     event_map: EventMap = Field(description="This week's events on a map of country boundaries")
     trend_charts: TrendCharts = Field(description="Each dimension's and region's score over the history weeks")
@@ -914,7 +913,26 @@ def _display(stakeholder: str) -> str:
     return "NGO" if stakeholder == "ngo" else stakeholder
 
 
-def _bluf(s: StakeholderScore, report: ScoreReport) -> Bluf:
+# A week with a quarter or less of the events of the week before (of at least this many) says so.
+GAP_PREVIOUS_EVENTS = 20
+
+
+def _reporting_gap(report: ScoreReport) -> str:
+    """A fall in the events recorded steep enough to be a gap in reporting, not calm: a real
+    Bangladesh export has 179 events in 2024-W29, 9 in 2024-W30 (the week of the curfew and the
+    internet blackout) and 228 in 2024-W31, and every brief of 2024-W30 read "very low"."""
+    now, before = report.events_in_window, report.events_in_previous_window
+    if before < GAP_PREVIOUS_EVENTS or now * 4 > before:
+        return ""
+    return (
+        f" Only {now:,} event{'s were' if now != 1 else ' was'} recorded this week, against {before:,} the week before: "
+        "so steep a fall may be a gap in reporting (a blackout, a coding lag), not calm."
+    )
+
+
+def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> Bluf:
+    """The bottom line; ``first_week`` is the ISO week of the earliest event read: a rise from a
+    week the record begins in says it may be that start, as the alerts' headlines do."""
     previous_class = classify(s.previous_score, s.thresholds)
     if s.trend == "new":
         movement = f"up from no signal in {report.previous_window.label}"
@@ -924,9 +942,11 @@ def _bluf(s: StakeholderScore, report: ScoreReport) -> Bluf:
         direction = "up" if s.change > 0 else "down"
         movement = f"{direction} {abs(s.change):.1f} from {s.previous_score:.1f} ({previous_class}) in {report.previous_window.label}"
     led = _led_by(s)
+    rose = s.trend == "new" or round(s.change, 1) > 0
+    start = record_start(first_week, report.window.label, report.previous_window.label) if rose else ""
     sentence = (
         f"Overall {_display(s.stakeholder)} risk for {report.window.label} is {s.score_class} at "
-        f"{s.score:.1f} of 10, {movement}{led}."
+        f"{s.score:.1f} of 10, {movement}{led}{start}.{_reporting_gap(report)}"
     )
     return Bluf(
         sentence=sentence,
@@ -977,10 +997,15 @@ def _place(event: Event) -> str:
     return ", ".join(dict.fromkeys(parts)) + f" ({event.country})" if parts else event.country
 
 
-def _target(event: Event) -> str | None:
-    if event.target_name:
+def _target(event: Event, *, sourced: bool = False) -> str | None:
+    """The event's target in words; ``sourced``: only a target the source gave, not one derived
+    from a word of its notes (a driver's headline states what the source says, and its "Derived,
+    not in the source" line the rest: "Attack on military targets" was a soldier shooting a taxi
+    driver "at a checkpoint", a real Somalia export)."""
+    derived = {d.field for d in event.derived} if sourced else set()
+    if event.target_name and "target_name" not in derived:
         return event.target_name
-    if event.target_category:
+    if event.target_category and "target_category" not in derived:
         return _TARGET_WORDS.get(event.target_category, event.target_category.replace("_", " "))
     return None
 
@@ -1004,7 +1029,7 @@ def _summary(event: Event) -> str:
     else:
         # ACLED's "Other" sub-event type says less than the event type it belongs to.
         what = event.sub_event_type if event.sub_event_type not in (None, "Other") else event.event_type
-        target = _target(event)
+        target = _target(event, sourced=True)
         if target is None:
             on = ""
         elif event.event_type == "Strategic developments":  # not an attack "on" anything
@@ -1019,7 +1044,9 @@ def _parties_phrase(event: Event) -> str:
     # "talks stalled between the governments of Russia and Ukraine"; one party in parentheses.
     actors = [a for a in (event.actor1, event.actor2) if a]
     if len(actors) > 1:
-        return " between " + display_names(actors)
+        shown = display_names(actors)
+        # one named party on both sides is no "between"; two generic ones are ("two ... groups")
+        return f" ({shown})" if display_name(actors[0]) == display_name(actors[1]) and not shown.startswith("two ") else " between " + shown
     return f" ({display_name(actors[0])})" if actors else ""
 
 
@@ -1296,13 +1323,38 @@ def _lower_first(m: re.Match[str]) -> str:
     return word if sum(c.isupper() for c in word) > 1 else word.lower()
 
 
-def _listed(items: Sequence[str], rest: int, separator: str = ", ") -> str:
-    # "A, B and C"; "A, B, C and 12 more" (with separator "; ": "A; B; C; and 12 more", an article
-    # that began a sentence now inside one: "...; the police forces of Kenya attacked ...")
+def more(count: int, noun: str) -> str:
+    """``count`` more of ``noun`` (a plural), in the singular for one: "12 more places", "1 more
+    event". A list never ends in a bare "and 4 more": a reader is told 4 more of what."""
+    if noun == "others":  # what the list names is not known: "and 3 others", "and 1 other"
+        return f"{count:,} other" + ("s" if count != 1 else "")
+    said = noun if count != 1 else _SINGULAR.get(noun, noun.removesuffix("s"))
+    return f"{count:,} more {said}"
+
+
+_SINGULAR = {
+    "places": "place", "events": "event", "firings": "firing", "reports": "report", "regions": "region",
+    "rounds of talks": "round of talks", "targets hit again": "target hit again",
+}  # fmt: skip
+
+
+def _place_list(lead: Sequence[str]) -> str:
+    """What a list of the words that differ after ``lead``'s words names: places after "in", "at",
+    "holds", "the routes to"; otherwise "others" (a list of names the text does not say the kind of)."""
+    return "places" if lead and lead[-1] in _PLACE_WORDS_BEFORE else "others"
+
+
+_PLACE_WORDS_BEFORE = frozenset({"in", "at", "near", "on", "around", "to", "from", "towards", "toward", "holds", "controls", "reached"})
+
+
+def _listed(items: Sequence[str], rest: int, separator: str = ", ", noun: str = "firings") -> str:
+    # "A, B and C"; "A, B, C and 12 more places" (with separator "; ": "A; B; C; and 12 more
+    # firings", an article that began a sentence now inside one: "...; the police forces of Kenya
+    # attacked ...")
     if separator == "; ":
         items = [items[0], *(_GROUP_FIRST.sub(_lower_first, _TYPE_FIRST.sub(_lower_first, _ARTICLE_FIRST.sub(lambda m: m.group(1).lower() + " ", i))) for i in items[1:])] if items else []
     if rest > 0:
-        return separator.join(items) + (f"; and {rest:,} more" if separator == "; " else f" and {rest:,} more")
+        return separator.join(items) + ("; and " if separator == "; " else " and ") + more(rest, noun)
     if len(items) == 1:
         return items[0]
     return separator.join(items[:-1]) + ("; " if separator == "; " else " and ") + items[-1]
@@ -1383,12 +1435,12 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
         if not _has_count(lead):
             by_bracket = _by_bracket(middles)
             if by_bracket is not None:
-                return _plural_start(lead) + _listed(by_bracket, rest, "; ") + shared.ending
-            return _plural_start(lead) + _listed(middles, rest) + shared.ending
+                return _plural_start(lead) + _listed(by_bracket, rest, "; ", _place_list(lead)) + shared.ending
+            return _plural_start(lead) + _listed(middles, rest, noun=_place_list(lead)) + shared.ending
         # "4 killed in Kunyo Barrow and Shaw" would read as 4 in all: "in each of" says otherwise
         # (not over a phrase that says it already: "in each of 2 events in Kunduz")
         if lead[-1] in _PLACE_PREPOSITIONS and not any(m.startswith("each of ") for m in middles):
-            return shared.start + "each of " + _listed(middles, rest) + shared.ending
+            return shared.start + "each of " + _listed(middles, rest, noun="places") + shared.ending
     if group and len(phrases) > 2:
         groups: list[list[str]] = []
         for phrase in phrases:
@@ -1553,10 +1605,28 @@ def _count_range(every: Sequence[str]) -> str | None:
     if bracketed:
         middles = [m[1:-1] for m in middles]
     if shared.lead + shared.trail < 2 or not all(_WHOLE_NUMBER.fullmatch(m) for m in middles):
-        return None
+        return _counts_range(every)
     counts = [int(m.replace(",", "")) for m in middles]
     counted = f"{min(counts):,} to {max(counts):,}"
     return shared.start + (f"({counted})" if bracketed else counted) + shared.ending
+
+
+def _counts_range(every: Sequence[str]) -> str | None:
+    """Phrases alike but for several whole numbers, each said as its range: a running toll read on
+    four days of a week ("The 30-day death toll in Bangladesh (139) is the highest in 587 days;
+    ... (55) ... 586 days; ... (186) ... 588 days; ... (205) ... 589 days", a real Bangladesh
+    export) is "(55 to 205) is the highest in 586 to 589 days"; None when more than the numbers differ."""
+    words = {tuple(_WHOLE_NUMBER.split(p)) for p in every}
+    if len(words) != 1:
+        return None
+    between = next(iter(words))
+    numbers = [[int(n.replace(",", "")) for n in _WHOLE_NUMBER.findall(p)] for p in every]
+    said = [between[0]]
+    for i, text in enumerate(between[1:]):
+        values = [n[i] for n in numbers]
+        said.append(f"{min(values):,}" if min(values) == max(values) else f"{min(values):,} to {max(values):,}")
+        said.append(text)
+    return "".join(said)
 
 
 _TRAILING_MARKS = ",;:"
@@ -1585,7 +1655,7 @@ def _merged_ends(texts: Sequence[str]) -> str | None:
         named = [n[:-1] for n in named]
         if not all(named):
             return None
-    return shared.start + _listed(named[:MAX_RELATED], len(named) - MAX_RELATED) + mark + shared.ending + end
+    return shared.start + _listed(named[:MAX_RELATED], len(named) - MAX_RELATED, noun=_place_list(shared.words[0][: shared.lead])) + mark + shared.ending + end
 
 
 def _fact_and_advice(texts: Sequence[str]) -> list[list[str]]:
@@ -1654,7 +1724,7 @@ def merge_action_texts(texts: Sequence[str]) -> str:
     merged = _merged_ends(unique)
     if merged is not None:
         return merged
-    return shown[0] + " Also: " + " ".join(shown[1:]) + (f" And {rest:,} more." if rest > 0 else "")
+    return shown[0] + " Also: " + " ".join(shown[1:]) + (f" And {more(rest, 'firings')} like these." if rest > 0 else "")
 
 
 _CAPITALS = re.compile(r"[A-Za-z]+")
@@ -1688,16 +1758,37 @@ _SIDES_IN_ONE_COUNTRY = re.compile(r" in ((?:the )?[A-Z][\w'â€™-]*(?: [A-Z][\w'â
 _BARE_THOUSANDS = re.compile(r"(?<![\w.,/:#-])[1-9][0-9]{3,}(?![\w.,/:-]*\w)")
 
 
-def _per_event(text: str, events: int) -> str:
+def _per_event(text: str, events: int, known: Sequence[Event] = ()) -> str:
     """A count one text gives for several events is said for each: two clashes with 15 killed
     each in Kunduz read "15 killed in Kunduz" (a real Afghanistan export, 2020-W10: 30 killed);
     now "15 killed in each of 2 events in Kunduz". A count over a window is one count, however
-    many events gave it, and text with no leading count is left as it is."""
+    many events gave it, and text with no leading count is left as it is. A count every one of
+    the ``known`` events took from the same sentence of its notes is one figure they repeat,
+    not each one's (a real Sudan export: six days of clashes around Kulbus each noted "At least
+    126 people were killed during the clashes and 133 were wounded", read as 133 injured in each
+    of 6 events)."""
     fact, colon, advice = text.partition(": ")
     found = _COUNT_LED.match(fact) if events > 1 and not _WINDOW_COUNT.search(fact) else None
     if found is None:
         return text
+    if _repeated_figure(found.group(1), known):
+        return f"{found.group(1)} {found.group(2)} {found.group(3)} {found.group(4)}, one figure the notes of {events} events repeat{colon}{advice}"
     return f"{found.group(1)} {found.group(2)} in each of {events} events {found.group(3)} {found.group(4)}{colon}{advice}"
+
+
+def _repeated_figure(count: str, known: Sequence[Event]) -> bool:
+    """Whether every event of ``known`` (two or more) derived ``count`` from one and the same
+    passage of its notes: a total its notes repeat, not a figure of its own."""
+    if len(known) < 2 or not count.replace(",", "").isdigit():
+        return False
+    value = int(count.replace(",", ""))
+    passages = set()
+    for e in known:
+        passage = next((d.evidence for d in e.derived if not isinstance(d.value, bool) and d.value == value), None)
+        if passage is None:
+            return False
+        passages.add(passage)
+    return len(passages) == 1
 
 
 def _action_parts(firings: Sequence[Contribution], events: Mapping[str, Event]) -> list[ActionPart]:
@@ -1708,7 +1799,8 @@ def _action_parts(firings: Sequence[Contribution], events: Mapping[str, Event]) 
     parts = []
     for (said, region), group in by_text.items():
         completing = [events.get(c.event_ids[0] if len(c.event_ids) == 1 else _completing_event(c, events)) for c in group]
-        text = _per_event(said, len({e.event_id for e in completing if e is not None}))
+        distinct = list({e.event_id: e for e in completing if e is not None}.values())
+        text = _per_event(said, len(distinct), distinct)
         places = sorted({e.location or e.country for e in completing if e is not None}) or [region]
         event_ids = {i for c in group for i in c.event_ids}
         parts.append(
@@ -1717,9 +1809,10 @@ def _action_parts(firings: Sequence[Contribution], events: Mapping[str, Event]) 
                 event_ids=heapq.nsmallest(MAX_RELATED, event_ids),
                 more_events=max(0, len(event_ids) - MAX_RELATED),
                 region=region,
-                place=", ".join(places[:MAX_RELATED]) + (f" and {len(places) - MAX_RELATED} more" if len(places) > MAX_RELATED else ""),
+                place=", ".join(places[:MAX_RELATED]) + (f" and {more(len(places) - MAX_RELATED, 'places')}" if len(places) > MAX_RELATED else ""),
                 points=round(max(c.points for c in group), 4),
                 weighted_points=round(added_in_order(c.weighted_points for c in group), 4),
+                firings=len(group),
             )
         )
     return sorted(parts, key=_part_size)
@@ -1739,6 +1832,7 @@ def _merge_parts(parts: Iterable[ActionPart]) -> list[ActionPart]:
             place=group[0].place,
             points=max(p.points for p in group),
             weighted_points=round(added_in_order(p.weighted_points for p in group), 4),
+            firings=sum(p.firings for p in group),
         )
         for (text, region), group in grouped.items()
     ]
@@ -1796,6 +1890,7 @@ def _actions(s: StakeholderScore, events: Mapping[str, Event]) -> tuple[list[Act
             rules=[entry["rules"][r] for r in sorted(entry["rules"])],
             parts=parts[:MAX_LISTED],
             more_parts=max(0, len(parts) - MAX_LISTED),
+            more_firings=sum(p.firings for p in parts[MAX_LISTED:]),
             regions=sorted({p.region for p in parts}),
             in_regions_of_interest=inside,
             duty=duty if inside else None,
@@ -1901,6 +1996,21 @@ def _cited_documents(parts: Mapping[str, Any], sources: Sequence[CitedSource]) -
     return sorted(documents, key=lambda d: (d.document is None, d.document not in SEED_DOCUMENTS, d.document or "", d.name))
 
 
+def _by_place(group: list[Event]) -> list[tuple[str | None, list[Event]]]:
+    """Hits on targets of one name, one target per place when they were in several: "Township
+    Police Station" names one in every township (a real Myanmar export counted a bomb in Myawaddy
+    and one in Yangon as the same station hit twice). Hits without a place stay with the name's
+    only place, or apart."""
+    places: dict[str, list[Event]] = defaultdict(list)
+    for e in group:
+        places[(e.location or "").casefold()].append(e)
+    located = {k: v for k, v in places.items() if k}
+    if len(located) <= 1:
+        return [(None, group)]
+    found: list[tuple[str | None, list[Event]]] = [(v[0].location, v) for _, v in sorted(located.items())]
+    return found + ([(None, places[""])] if "" in places else [])
+
+
 def _watchlist(s: StakeholderScore, report: ScoreReport, events: Sequence[Event]) -> Watchlist:
     end = report.window.end
     known = [e for e in events if e.event_date <= end]
@@ -1924,21 +2034,23 @@ def _watchlist(s: StakeholderScore, report: ScoreReport, events: Sequence[Event]
         if e.target_name:
             hits[e.target_name.casefold()].append(e)
     repeats = []
-    for group in hits.values():
-        group.sort(key=lambda e: (e.event_date, e.event_id))
-        this_week = sum(1 for e in group if e.event_date >= report.window.start)
-        if len(group) > 1 and this_week:
-            repeats.append(
-                RepeatTarget(
-                    target_name=group[-1].target_name or "",
-                    hits=len(group),
-                    hits_this_week=this_week,
-                    first_date=group[0].event_date,
-                    recent_dates=[e.event_date for e in group[-MAX_RELATED:]],
-                    recent_event_ids=[e.event_id for e in group[-MAX_RELATED:]],
+    for name_group in hits.values():
+        for place, group in _by_place(name_group):
+            group.sort(key=lambda e: (e.event_date, e.event_id))
+            this_week = sum(1 for e in group if e.event_date >= report.window.start)
+            if len(group) > 1 and this_week:
+                repeats.append(
+                    RepeatTarget(
+                        target_name=group[-1].target_name or "",
+                        place=place,
+                        hits=len(group),
+                        hits_this_week=this_week,
+                        first_date=group[0].event_date,
+                        recent_dates=[e.event_date for e in group[-MAX_RELATED:]],
+                        recent_event_ids=[e.event_id for e in group[-MAX_RELATED:]],
+                    )
                 )
-            )
-    repeats.sort(key=lambda r: (-r.hits, r.target_name.casefold(), r.target_name))
+    repeats.sort(key=lambda r: (-r.hits, r.target_name.casefold(), r.target_name, r.place or ""))
 
     near = []
     subjects = [("overall", s.score, 1.0)] + [(d.dimension, d.score, d.weight) for d in s.dimensions]
@@ -2010,7 +2122,7 @@ def _method(s: StakeholderScore, report: ScoreReport, table: Table) -> Method:
     )
 
 
-def _warnings(ctx: dict[str, Any], s: StakeholderScore) -> list[SectionWarning]:
+def _warnings(ctx: dict[str, Any], s: StakeholderScore, first_week: str | None = None) -> list[SectionWarning]:
     found: list[SectionWarning] = []
 
     def warn(section: str, message: str) -> None:
@@ -2027,6 +2139,9 @@ def _warnings(ctx: dict[str, Any], s: StakeholderScore) -> list[SectionWarning]:
         warn("regions", "no region has a score this week or last week")
     if len(s.history) < 2:
         warn("trend", "fewer than two weeks of history to draw a trend")
+    elif first_week is not None and s.history[0].window < first_week <= s.history[-1].window:
+        # ISO week labels sort as the weeks do; zeros before a feed begins are no calm
+        warn("trend", f"the events read begin in {first_week}: the weeks before it score 0 for want of data, not for calm")
     if not ctx["drivers"]:
         warn("drivers", "no events drove the score this week")
     if not ctx["actions"] and ctx["actions_outside"]:
@@ -2088,7 +2203,7 @@ def build_context(
     # as complete: refuse it here, where every caller (CLI, API, service) builds one.
     missing = sorted({i for c in s.contributions for i in c.event_ids} - index.keys())
     if missing:
-        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        shown = ", ".join(missing[:5]) + (f" and {more(len(missing) - 5, 'events')}" if len(missing) > 5 else "")
         raise EventError([Issue("E203", f"the events the report was scored from are needed for its brief; missing: {shown}")])
     dimension_rows = _dimension_rows(s)
     actions, actions_outside = _actions(s, index)
@@ -2109,6 +2224,9 @@ def build_context(
     parts["documents"] = _cited_documents(parts, parts["sources"])
     table = table_at(calibration, Window(report.window.start, report.window.end, report.window.label))
     judgments = _judgments(s, index, table)
+    # the week the record begins in, when inside the weeks the alerts read (a brief of an ISO week):
+    # the events given here are only those the brief names, not every event read
+    first_week = s.alerts.record_begins if s.alerts is not None else None
     return BriefContext(
         stakeholder=s.stakeholder,
         title=s.title,
@@ -2117,11 +2235,11 @@ def build_context(
             label=report.previous_window.label, start=report.previous_window.start, end=report.previous_window.end
         ),
         alerts=_alerts(s),
-        bluf=_bluf(s, report),
+        bluf=_bluf(s, report, first_week),
         judgments=judgments,
         trend=_trend(s, report),
         method=_method(s, report, table),
-        warnings=_warnings({**parts, "judgments": judgments}, s),
+        warnings=_warnings({**parts, "judgments": judgments}, s, first_week),
         # --- pictures (riskengine/briefs/map.py, charts.py) ---
         event_map=build_event_map(s.contributions, index, [r.region for r in s.regions if r.of_interest], f"{report.window.label}-{s.stakeholder}-map.png"),
         trend_charts=build_trend_charts(
@@ -2219,6 +2337,8 @@ def make_environment(fmt: str, templates_dir: str | Path | None = None) -> Sandb
     env.filters["num"] = _num
     env.filters["plain"] = _plain_number
     env.filters["name"] = display_name
+    env.filters["largest_of"] = largest_of
+    env.filters["more"] = more
     env.filters["names"] = display_names
     env.filters["country"] = country_name
     env.filters["signed"] = signed

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 
 from riskengine.briefs.render import md_escape
 from riskengine.cli.common import (
@@ -20,7 +21,7 @@ from riskengine.cli.common import (
     window_from,
 )
 from riskengine.core.fileio import write_atomic
-from riskengine.scoring.alerts import AlertCheck, AlertsReport, alerts_report, driver_percent, drivers_by_rule
+from riskengine.scoring.alerts import AlertCheck, AlertsReport, alerts_report, driver_percent, drivers_by_rule, largest_of, raising_counts
 from riskengine.scoring.scores import Alert, AlertDriver
 
 FORMATS = ("table", "json", "md")
@@ -54,7 +55,7 @@ def _rules(check: AlertCheck) -> str:
     return f"floor {check.floor_class} ({check.floor:.2f}), highest in {check.peak_weeks} weeks, cool-down {check.cooldown_weeks} weeks"
 
 
-def render_table(found: AlertsReport) -> str:
+def render_table(found: AlertsReport, raising: Mapping[str, int] | None = None) -> str:
     lines = [f"{found.week}: {len(found.alerts)} alert(s), against {found.previous_week}; rule pack {found.rule_pack}"]
     for check in found.checked:
         mine = [a for a in found.alerts if a.stakeholder == check.stakeholder]
@@ -64,6 +65,9 @@ def render_table(found: AlertsReport) -> str:
             lines.append(f"  {a.id}: {a.headline}")
             for d in a.drivers:
                 lines.append(f"    {_percent(d.share):>5} {d.rule_id} ({d.dimension}, {d.weighted_points:.2f}): {', '.join(d.event_ids)}")
+            left_out = largest_of((raising or {}).get(a.id, 0), len(a.drivers))
+            if left_out:
+                lines.append(f"    ({left_out.removeprefix(': ')})")
     return "\n".join(lines) + "\n"
 
 
@@ -79,16 +83,18 @@ def _md_driver_rule(firings: tuple[AlertDriver, ...]) -> str:
     return f"`{first.rule_id}` {md_escape(first.rule_title)} ({first.dimension}, {said})"
 
 
-def _md_alert(a: Alert) -> list[str]:
+def _md_alert(a: Alert, raising: int) -> list[str]:
     lines = [f"- **{md_escape(a.headline)}**"]
     if a.drivers:
         shown = "; ".join(_md_driver_rule(group) for group in drivers_by_rule(a.drivers))
-        lines.append(f"  - Driven most by {shown}")
+        lines.append(f"  - Driven most by {shown}{largest_of(raising, len(a.drivers))}")
     lines.append(f"  - Alert `{a.id}`")
     return lines
 
 
-def render_md(found: AlertsReport) -> str:
+def render_md(found: AlertsReport, raising: Mapping[str, int] | None = None) -> str:
+    """The alerts as Markdown; ``raising`` (``raising_counts`` of the score report) says of how many
+    firings each alert's drivers are the largest, as the brief does."""
     lines = [
         f"# Alerts, {found.week}",
         "",
@@ -103,7 +109,7 @@ def render_md(found: AlertsReport) -> str:
         if not mine:
             lines.append("No alerts this week.")
         for a in mine:
-            lines += _md_alert(a)
+            lines += _md_alert(a, (raising or {}).get(a.id, 0))
     return "\n".join(lines) + "\n"
 
 
@@ -111,9 +117,15 @@ def run(args: argparse.Namespace) -> int:
     if args.date_from or args.date_to:
         raise UsageError("alerts are weekly: give --week (or nothing, for the week of the latest event), not --from/--to")
     window_from(args)  # a bad week is a usage error before any reading
-    found = alerts_report(score_inputs(args, stakeholders_from(args.stakeholder)).report)
-    render = {"json": render_json, "md": render_md}.get(args.format, render_table)
-    text = render(found)
+    report = score_inputs(args, stakeholders_from(args.stakeholder)).report
+    found = alerts_report(report)
+    raising = raising_counts(report)
+    if args.format == "json":
+        text = render_json(found)
+    elif args.format == "md":
+        text = render_md(found, raising)
+    else:
+        text = render_table(found, raising)
     if args.out:
         write_atomic(args.out, text)
         print(f"wrote {args.out}", file=sys.stderr)

