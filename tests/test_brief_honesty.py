@@ -448,7 +448,7 @@ def test_corroboration_counts_independent_origins(briefs: dict[str, BriefContext
     # Izhevsk's three outlets all relay Russian officials: not corroborated any more.
     assert briefs["ngo"].judgments[0].confidence_statement == (
         "We have high confidence in the current assessment: it rests on 5 events, 2 of them corroborated by independent sources, "
-        "with a mean source weight of 0.85 on the Admiralty code."
+        "with a source weight of 0.85 on the Admiralty code (each event's outlets combined, averaged over the points they carry)."
     )
     relayed = [{**s, "relays": "Russia"} for s in ({"name": "seed 000", "reliability": "C", "credibility": 3}, {"name": "seed 001", "reliability": "B", "credibility": 2})]
     events = make_events(sources=relayed)
@@ -917,3 +917,19 @@ def test_a_running_window_count_read_on_several_days_is_one_range_per_number() -
     # ... also when the phrase begins with the count (the NGO's wording of the same toll)
     ngo = [f"{n} killed in Bangladesh in 30 days, more than at any time in {d} days: scale up." for n, d in ((139, 587), (55, 586), (205, 589))]
     assert merge_action_texts(ngo) == "55 to 205 killed in Bangladesh in 30 days, more than at any time in 586 to 589 days: scale up."
+
+
+def test_two_measures_from_one_outlet_are_not_a_dispute() -> None:
+    # Regression (session 13 tour): the sample's Kyiv night gave "drones intercepted in Kyiv:
+    # 268-476 (Novaya Gazeta Europe: 268; Novaya Gazeta Europe: 476)": one outlet's figures for
+    # drones shot down and for drones shot down or jammed, shown as sources disagreeing.
+    one_outlet = [
+        {"field": "drones_intercepted", "value": 268, "source": "Outlet A", "claimed_by": "Ukraine"},
+        {"field": "drones_intercepted", "value": 476, "source": "Outlet A", "claimed_by": "Ukraine"},
+    ]
+    assert disputed_figures(make_event("A", dt.date(2025, 7, 1), drones_intercepted=476, figures=one_outlet)) == []
+    repeated = [*one_outlet, {"field": "drones_intercepted", "value": 476, "source": "Outlet B"}]
+    assert disputed_figures(make_event("B", dt.date(2025, 7, 1), drones_intercepted=476, figures=repeated)) == []
+    disagreeing = [*one_outlet, {"field": "drones_intercepted", "value": 300, "source": "Outlet B"}]
+    (dispute,) = disputed_figures(make_event("C", dt.date(2025, 7, 1), drones_intercepted=476, figures=disagreeing))
+    assert (dispute.low, dispute.high) == (268, 476)

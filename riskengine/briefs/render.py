@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import itertools
 import json
 import math
 import re
@@ -725,7 +726,8 @@ class _Evidence:
             corroboration = f"{self.events} events, {said} of them corroborated"
         return (
             f"We have {level} confidence in {about}: it rests on {corroboration} by "
-            f"independent sources, with a mean source weight of {self.mean_weight:.2f} on the Admiralty code."
+            f"independent sources, with a source weight of {self.mean_weight:.2f} on the Admiralty code "
+            "(each event's outlets combined, averaged over the points they carry)."
         )
 
 
@@ -1103,7 +1105,9 @@ def disputed_figures(event: Event) -> list[DisputedFigure]:
         if coded_value is not None and coded_value not in {v for v, _ in claims}:
             claims.append((coded_value, FigureSource(value=_figure(coded_value), source="event record", claimed_by=None)))
         given = {v for v, _ in claims}
-        if len(given) < 2:
+        # Two figures from one outlet are two measures it reports (shot down, and shot down or
+        # jammed), not a dispute: a range needs sources that disagree with each other.
+        if len(given) < 2 or not _sources_disagree(claims):
             continue
         claims.sort(key=lambda vc: (vc[0], vc[1].source.casefold()))
         low, high = min(given), max(given)
@@ -1128,6 +1132,15 @@ def disputed_figures(event: Event) -> list[DisputedFigure]:
             )
         )
     return found
+
+
+def _sources_disagree(claims: Sequence[tuple[float, FigureSource]]) -> bool:
+    values_by_source: dict[str, set[float]] = defaultdict(set)
+    for value, claim in claims:
+        values_by_source[claim.source.casefold()].add(value)
+    # Sources disagree when one gives no figure the other gives; an outlet reporting two measures,
+    # one of which a second outlet repeats, is no dispute between them.
+    return any(a.isdisjoint(b) for a, b in itertools.combinations(list(values_by_source.values()), 2))
 
 
 def _disputes_in_text(text: str, disputes: Iterable[DisputedFigure]) -> list[DisputedFigure]:
