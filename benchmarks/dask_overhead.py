@@ -147,7 +147,9 @@ def run_child(feed: str, workers: int, root: str, timeout: float) -> dict[str, A
         "-c",
         f"import faulthandler, sys; faulthandler.dump_traceback_later({timeout - 10:.0f}, exit=True); sys.argv = {['x', '--child', feed, str(workers), root]!r}; sys.path.insert(0, {str(Path(__file__).parent)!r}); import dask_overhead; dask_overhead.main()",
     ]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, check=False, start_new_session=True)
+    # run in the checkout: ``-c`` puts the current folder first on the path, and the fork server
+    # (which imports riskengine for the workers) starts with the caller's path
+    done = subprocess.run(command, env=env, cwd=root, capture_output=True, text=True, timeout=timeout, check=False, start_new_session=True)
     if done.returncode:
         raise SystemExit(f"run failed ({done.returncode}):\n{done.stderr[-4000:]}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -193,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write every run's figures here")
     args = parser.parse_args(argv)
     roots = [str(Path(r).resolve()) for r in (args.root or [str(REPO)])]
+    args.feed = str(Path(args.feed).resolve())
     counts = [int(n) for n in args.workers.split(",")]
     runs: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
     print(f"feed {args.feed}, load {os.getloadavg()[0]:.2f}", flush=True)
