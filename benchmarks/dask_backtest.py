@@ -166,12 +166,16 @@ def run(config: str, feed: Path, root: Path, repeat: int, block_bytes: int | Non
             before = cluster.cpu() if cluster else 0.0
             tree_before = tree_cpu()
             with tempfile.TemporaryDirectory() as folder:
-                command = [sys.executable, __file__, "--child", config, "--feed", str(feed), "--out", f"{folder}/out.csv", "--root", str(root)]
+                command = [sys.executable, str(Path(__file__).resolve()), "--child", config, "--feed", str(feed.resolve()), "--out", f"{folder}/out.csv", "--root", str(root)]
                 if cluster:
                     command += ["--scheduler", cluster.address]
                 if block_bytes:
                     command += ["--block-bytes", str(block_bytes)]
-                done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+                # in the checkout measured: the fork server that local workers are forked from
+                # starts as ``python -c``, with the current folder first on its path (Python 3.11
+                # does not give it the caller's), so run from elsewhere its workers imported that
+                # folder's riskengine, not the checkout's
+                done = subprocess.run(command, env=env, cwd=root, capture_output=True, text=True, check=False)
                 if done.returncode:
                     raise SystemExit(f"{config} failed:\n{done.stderr[-3000:]}")
                 measured = json.loads(done.stdout.strip().splitlines()[-1])
