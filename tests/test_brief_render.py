@@ -217,7 +217,9 @@ def test_pdf_brief_pages_fonts_and_text(pdfs: dict[str, bytes], tmp_path: Path, 
     pages = _pdf_text(path)
     assert len(rendered) == len(pages) >= 3
     for image in rendered:
-        assert _pgm_ink(image.read_bytes()) > 0.002, f"{image.name} of the {stakeholder} PDF is blank"
+        # A page with only its running footer inks about 0.0002 at this resolution; a last page
+        # of four short lines about 0.002 (the NGO brief's method note), which is not blank.
+        assert _pgm_ink(image.read_bytes()) > 0.0006, f"{image.name} of the {stakeholder} PDF is blank"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     subprocess.run([_tool_or_skip("pdftoppm"), "-r", "40", "-png", str(path), str(SCREENSHOTS / f"2025-W27-{stakeholder}-pdf")], check=True, timeout=120)
 
