@@ -129,3 +129,25 @@ def test_unbounded_pattern_rules_look_back_over_all_history():
     assert plan_windows(parse_week("2025-W27"), 8, compiled).earliest == dt.date.min
     bounded = CompiledRuleSet(rules=(CompiledRule("p", (leg, Pattern("b", Test("event_type", "exists"))), 60),))
     assert plan_windows(parse_week("2025-W27"), 8, bounded).earliest == dt.date(2025, 5, 12) - dt.timedelta(days=60)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        # A window whose previous window of the same length starts before year 1 was an internal
+        # error (OverflowError: date value out of range, exit 3)
+        (
+            ["--from", "1000-01-01", "--to", "2025-07-06"],
+            "--from: error[E402] no window before 1000-01-01..2025-07-06: a window of 374561 days before it starts before year 1",
+        ),
+        # Option values name their option, not '<input>'
+        (["--week", "2025-W99"], "--week: error[E401] 2025 has no week 99 (ISO years have 52 or 53 weeks)"),
+        (["--from", "2025-07-06", "--to", "2025-07-01"], "--to: error[E402] --to 2025-07-01 is before --from 2025-07-06"),
+        (["--from", "0999-12-31", "--to", "2025-07-01"], "--from: error[E402] 0999-12-31..2025-07-01: dates must be within the years 1000 to 9000"),
+        (["--from", "2025-02-30", "--to", "2025-07-01"], "--from: error[E402] bad date: day is out of range for month (write dates like 2025-06-30)"),
+    ],
+)
+def test_window_errors_are_bad_input_naming_the_option(capsys, argv, message):
+    code, _, err = run(capsys, "score", *argv)
+    assert code == 1
+    assert err.splitlines()[0] == message

@@ -64,9 +64,9 @@ def window_from(args: argparse.Namespace) -> Window | None:
     if bool(args.date_from) != bool(args.date_to):
         raise UsageError("--from and --to go together")
     if args.week:
-        return parse_week(args.week)
+        return parse_week(args.week, "--week")
     if args.date_from:
-        return parse_range(args.date_from, args.date_to)
+        return parse_range(args.date_from, args.date_to, ("--from", "--to"))
     return None
 
 
