@@ -95,7 +95,7 @@ def score_inputs(args: argparse.Namespace, stakeholders: list[str] | None) -> ap
     pack = load_pack(args)
     location = store_location(args.store, args.events)
     if location:  # the store: one state of it, of which only the window's look-back is read, streamed
-        with open_store(location) as store, store.snapshot() as snapshot:
+        with open_store(location, create=False) as store, store.snapshot() as snapshot:
             compiled = api.compile_pack(pack)
             return score_dated(snapshot, pack, compiled, window=window_from(args), stakeholders=stakeholders, engine=args.engine, now=args.now, periods=snapshot)
     scored = api.score_files(
