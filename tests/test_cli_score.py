@@ -151,3 +151,18 @@ def test_window_errors_are_bad_input_naming_the_option(capsys, argv, message):
     code, _, err = run(capsys, "score", *argv)
     assert code == 1
     assert err.splitlines()[0] == message
+
+
+def test_a_window_without_events_says_so_instead_of_reading_as_very_low_risk(tmp_path, capsys):
+    # An empty events file, or a week after the data ends, scored 0 ('very low') with no word
+    # that there was no data; now a warning on stderr and a note in the report.
+    empty = tmp_path / "e0.jsonl"
+    empty.write_text("", encoding="utf-8")
+    code, out, err = run(capsys, "score", str(empty), "--week", "2025-W27")
+    note = "no events at all in the data: the scores of 2025-W27 are 0 for lack of data, not for lack of risk"
+    assert code == 0 and err == f"warning: {note}\n" and json.loads(out)["notes"] == [note]
+    code, out, err = run(capsys, "score", "--week", "2025-W40", "--format", "table")
+    note = "no events in 2025-W40: the data ends on 2025-07-04, before the window; its scores are 0 for lack of data, not for lack of risk"
+    assert code == 0 and err == f"warning: {note}\n" and f"Note: {note}\n" in out
+    code, out, err = run(capsys, "score", "--week", "2025-W27")
+    assert code == 0 and err == "" and json.loads(out)["notes"] == []
