@@ -63,6 +63,17 @@ def test_explain_one_event(capsys):
     payload = json.loads(out)
     assert payload["contributions"]
     assert all("RUS-S007" in c["event_ids"] for c in payload["contributions"])
+    # schema_version first, as in score's report (the keys were sorted)
+    assert list(payload)[:4] == ["schema_version", "window", "stakeholder", "contributions"]
+
+
+def test_explain_an_event_that_is_not_in_the_input_is_bad_input(capsys):
+    # 'no rule fired on NOPE' and exit 0 read as if NOPE were a quiet event
+    code, out, err = run(capsys, "explain", "--stakeholder", "ngo", "--week", "2025-W27", "--event", "NOPE")
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0] == "--event: error[E409] no event NOPE in the input"
+    code, _, err = run(capsys, "explain", "--stakeholder", "ngo", "--week", "2025-W27", "--event", "RUS-S0077")
+    assert code == 1 and err.splitlines()[0] == "--event: error[E409] no event RUS-S0077 in the input (did you mean 'RUS-S007'?)"
 
 
 BAD_EVENTS = """\
