@@ -177,3 +177,42 @@ def test_a_window_without_events_says_so_instead_of_reading_as_very_low_risk(tmp
     assert code == 0 and err == f"warning: {note}\n" and f"Note: {note}\n" in out
     code, out, err = run(capsys, "score", "--week", "2025-W27")
     assert code == 0 and err == "" and json.loads(out)["notes"] == []
+
+
+DIVIDES_BY_ZERO = """\
+rules:
+  - id: per-death
+    title: Deaths per death
+    stakeholders: [ngo]
+    dimension: humanitarian
+    when: {field: fatalities, at_least: 1}
+    points: 1
+    recommendation: "{{ event.fatalities / (event.fatalities - event.fatalities) }}"
+    source: {document: "000", section: "Analysis"}
+"""
+
+
+def test_a_recommendation_that_fails_on_an_event_is_located(tmp_path, capsys, monkeypatch):
+    # It stopped score with 'error: error[E317] cannot render ...': no file, line or rule id,
+    # and 'error' twice.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "div.yaml").write_text(DIVIDES_BY_ZERO, encoding="utf-8")
+    code, out, err = run(capsys, "score", "--rules", "div.yaml", "--week", "2025-W27")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "div.yaml:2:5: error[E317] rules[id=per-death].recommendation: cannot render "
+        "'{{ event.fatalities / (event.fatalities - event.fatalities) }}': division by zero (on event RUS-S007)"
+    ]
+
+
+def test_a_json_lines_syntax_error_is_at_the_decoders_column(tmp_path, capsys):
+    # A record cut short was reported at column 1: the decoder had read the line ending and
+    # put the error on the next line's first column.
+    path = tmp_path / "cut.jsonl"
+    path.write_text('{"event_id": "X1", "event_date": "2025-07-01"\n{"event_id": "X2",, }\n', encoding="utf-8")
+    code, _, err = run(capsys, "score", str(path), "--week", "2025-W27")
+    assert code == 1
+    assert err.splitlines()[:2] == [
+        f"{path}:1:46: error[E101] JSON syntax error: Expecting ',' delimiter",
+        f"{path}:2:19: error[E101] JSON syntax error: Expecting property name enclosed in double quotes",
+    ]
