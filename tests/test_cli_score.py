@@ -153,6 +153,8 @@ def test_unbounded_pattern_rules_look_back_over_all_history():
         ),
         # Option values name their option, not '<input>'
         (["--week", "2025-W99"], "--week: error[E401] 2025 has no week 99 (ISO years have 52 or 53 weeks)"),
+        # score printed 'generated_at: yesterday'; only brief checked --now
+        (["--week", "2025-W27", "--now", "yesterday"], "--now: error[E405] --now 'yesterday' is not an ISO timestamp (write it like 2025-07-07T06:00:00Z)"),
         (["--from", "2025-07-06", "--to", "2025-07-01"], "--to: error[E402] --to 2025-07-01 is before --from 2025-07-06"),
         (["--from", "0999-12-31", "--to", "2025-07-01"], "--from: error[E402] 0999-12-31..2025-07-01: dates must be within the years 1000 to 9000"),
         (["--from", "2025-02-30", "--to", "2025-07-01"], "--from: error[E402] bad date: day is out of range for month (write dates like 2025-06-30)"),

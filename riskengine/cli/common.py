@@ -9,6 +9,7 @@ from pathlib import Path
 
 from riskengine import api
 from riskengine.core import resources
+from riskengine.core.errors import InputError, Issue, Location
 from riskengine.core.events import Event
 from riskengine.core.windows import Window, parse_range, parse_week
 from riskengine.ingest.event_files import ReadReport, stream_events
@@ -61,7 +62,20 @@ def stakeholder_choices() -> list[str]:
     return [*STAKEHOLDERS, "all"]
 
 
+def check_now(value: str | None) -> None:
+    """--now is printed as the generation time: 'yesterday' was printed as it was by score."""
+    if value is None:
+        return
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            [Issue("E405", f"--now '{value}' is not an ISO timestamp", Location("--now"), "write it like 2025-07-07T06:00:00Z")]
+        ) from None
+
+
 def window_from(args: argparse.Namespace) -> Window | None:
+    check_now(getattr(args, "now", None))  # every command with a window has --now
     if args.week and (args.date_from or args.date_to):
         raise UsageError("--week cannot be combined with --from/--to")
     if bool(args.date_from) != bool(args.date_to):
