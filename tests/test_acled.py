@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from pathlib import Path
@@ -458,3 +459,61 @@ def test_diplomacy_is_derived_from_strategic_developments_and_scores_by_its_stat
     assert fired["gov-talks-stalled"] == {"SOM900006"}
     assert fired["gov-sanctions-aligned"] == {"SDN900010"}
     assert fired["gov-high-level-call"] == {"KEN900011"}
+
+
+def _without(column: str, tmp_path: Path) -> Path:
+    """The sample export with one column taken out of the header and every row."""
+    lines = (HERE / "acled_sample.csv").read_text(encoding="utf-8").splitlines()
+    rows = list(csv.reader(lines))
+    at = rows[0].index(column)
+    path = tmp_path / f"no_{column}.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([r[:at] + r[at + 1 :] for r in rows])
+    return path
+
+
+@pytest.mark.parametrize("column", ["fatalities", "latitude", "longitude"])
+def test_a_column_the_rules_read_is_required_not_defaulted(tmp_path: Path, column: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # An export without 'fatalities' imported every event with 0 deaths (and an ingest stored
+    # those zeros as new revisions); without 'latitude' no distance was derived, silently.
+    path = _without(column, tmp_path)
+    assert main(["import", "acled", str(path), "-o", str(tmp_path / "e.jsonl"), "--skip-invalid"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{path}:1:1: error[E602] missing column(s) {column}: the rules and scores read it, and a missing column is "
+        "neither 0 nor blank (export with ACLED's standard columns; a blank cell is fine, a missing column is not)"
+    )
+    assert not (tmp_path / "e.jsonl").exists()
+
+
+def test_optional_columns_may_be_missing(tmp_path: Path) -> None:
+    out = io.StringIO()
+    result = import_acled(_without("sub_event_type", tmp_path), out)
+    assert result.imported == 3
+
+
+def test_a_json_record_without_a_required_field_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "e.json"
+    record = {"event_id_cnty": "KEN1", "event_date": "2024-02-16", "event_type": "Battles", "sub_event_type": "Armed clash",
+              "country": "Kenya", "latitude": "-1.28", "longitude": "36.82"}  # fmt: skip
+    path.write_text(json.dumps({"data": [record]}), encoding="utf-8")
+    with pytest.raises(EventError) as info:
+        import_acled(path, io.StringIO())
+    assert info.value.issues[0].render() == (
+        f"{path}:1:11: error[E602] row KEN1: missing field(s) fatalities: the rules and scores read it, and a missing field is neither 0 nor blank"
+    )
+
+
+def test_ingest_of_an_export_without_fatalities_keeps_the_stored_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "project.db"
+    assert main(["ingest", "--store", str(db), str(HERE / "acled_sample.csv")]) == 0
+    capsys.readouterr()
+    assert main(["ingest", "--store", str(db), str(_without("fatalities", tmp_path))]) == 1
+    assert "error[E602] missing column(s) fatalities" in capsys.readouterr().err
+    from riskengine.store import open_store
+
+    store = open_store(db)
+    try:
+        assert store.revision_count() == 3
+        assert {e.event_id: e.fatalities for chunk in store.latest_events() for e in chunk}["UKR900001"] == 3
+    finally:
+        store.close()

@@ -224,9 +224,12 @@ def test_cli_json_to_a_file_from_a_jsonl_feed(tmp_path, capsys, events):
 @pytest.mark.parametrize(
     "argv, code, message",
     [
-        (["--from", "2025-W27", "--to", "2025-W20"], 2, "before --from"),
-        (["--from", "2025-W99", "--to", "2025-W27"], 1, "has no week 99"),
-        (["--from", "last week", "--to", "2025-W27"], 1, "is not an ISO week"),
+        # bad input, exit 1 and E402 as score says it (it was a usage error here, exit 2)
+        (["--from", "2025-W27", "--to", "2025-W20"], 1, "--to: error[E402] --to 2025-W20 is before --from 2025-W27\n"),
+        (["--from", "2025-W99", "--to", "2025-W27"], 1, "--from: error[E401] 2025 has no week 99 (ISO years have 52 or 53 weeks)\n"),
+        (["--from", "last week", "--to", "2025-W27"], 1, "--from: error[E401] 'last week' is not an ISO week"),
+        # 0 was the default's sentinel: an explicit 0 was taken silently as "choose for me"
+        (["--from", "2025-W20", "--to", "2025-W27", "--workers", "0"], 2, "--workers must be at least 1"),
         (["--from", "2025-W20"], 2, "--to"),
         (["--from", "2025-W20", "--to", "2025-W27", "--reorder-days", "-1"], 2, "--reorder-days"),
     ],

@@ -423,7 +423,9 @@ def test_calibrate_json_is_the_file_a_brief_reads_and_the_same_bytes_twice(tmp_p
 def test_calibrate_errors(tmp_path: Path, rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
     feed = write_feed(tmp_path, 6)
     code, _, err = run_cli(capsys, "calibrate", str(feed), "--rules", str(rules), "--from", "2024-W05", "--to", "2024-W02")
-    assert code == 2 and "--to 2024-W02 is before --from 2024-W05" in err
+    assert code == 1 and "--to: error[E402] --to 2024-W02 is before --from 2024-W05\n" in err  # as score and backtest
+    code, _, err = run_cli(capsys, "calibrate", str(feed), "--rules", str(rules), "--workers", "0")
+    assert code == 2 and "--workers must be at least 1" in err
     code, _, err = run_cli(capsys, "calibrate", str(feed), "--rules", str(rules), "--from", "2024-W99")
     assert code == 1 and "2024 has no week 99" in err
     empty = tmp_path / "empty.jsonl"

@@ -63,6 +63,17 @@ def test_explain_one_event(capsys):
     payload = json.loads(out)
     assert payload["contributions"]
     assert all("RUS-S007" in c["event_ids"] for c in payload["contributions"])
+    # schema_version first, as in score's report (the keys were sorted)
+    assert list(payload)[:4] == ["schema_version", "window", "stakeholder", "contributions"]
+
+
+def test_explain_an_event_that_is_not_in_the_input_is_bad_input(capsys):
+    # 'no rule fired on NOPE' and exit 0 read as if NOPE were a quiet event
+    code, out, err = run(capsys, "explain", "--stakeholder", "ngo", "--week", "2025-W27", "--event", "NOPE")
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0] == "--event: error[E409] no event NOPE in the input"
+    code, _, err = run(capsys, "explain", "--stakeholder", "ngo", "--week", "2025-W27", "--event", "RUS-S0077")
+    assert code == 1 and err.splitlines()[0] == "--event: error[E409] no event RUS-S0077 in the input (did you mean 'RUS-S007'?)"
 
 
 BAD_EVENTS = """\
@@ -129,3 +140,81 @@ def test_unbounded_pattern_rules_look_back_over_all_history():
     assert plan_windows(parse_week("2025-W27"), 8, compiled).earliest == dt.date.min
     bounded = CompiledRuleSet(rules=(CompiledRule("p", (leg, Pattern("b", Test("event_type", "exists"))), 60),))
     assert plan_windows(parse_week("2025-W27"), 8, bounded).earliest == dt.date(2025, 5, 12) - dt.timedelta(days=60)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        # A window whose previous window of the same length starts before year 1 was an internal
+        # error (OverflowError: date value out of range, exit 3)
+        (
+            ["--from", "1000-01-01", "--to", "2025-07-06"],
+            "--from: error[E402] no window before 1000-01-01..2025-07-06: a window of 374561 days before it starts before year 1",
+        ),
+        # Option values name their option, not '<input>'
+        (["--week", "2025-W99"], "--week: error[E401] 2025 has no week 99 (ISO years have 52 or 53 weeks)"),
+        # score printed 'generated_at: yesterday'; only brief checked --now
+        (["--week", "2025-W27", "--now", "yesterday"], "--now: error[E405] --now 'yesterday' is not an ISO timestamp (write it like 2025-07-07T06:00:00Z)"),
+        (["--from", "2025-07-06", "--to", "2025-07-01"], "--to: error[E402] --to 2025-07-01 is before --from 2025-07-06"),
+        (["--from", "0999-12-31", "--to", "2025-07-01"], "--from: error[E402] 0999-12-31..2025-07-01: dates must be within the years 1000 to 9000"),
+        (["--from", "2025-02-30", "--to", "2025-07-01"], "--from: error[E402] bad date: day is out of range for month (write dates like 2025-06-30)"),
+    ],
+)
+def test_window_errors_are_bad_input_naming_the_option(capsys, argv, message):
+    code, _, err = run(capsys, "score", *argv)
+    assert code == 1
+    assert err.splitlines()[0] == message
+
+
+def test_a_window_without_events_says_so_instead_of_reading_as_very_low_risk(tmp_path, capsys):
+    # An empty events file, or a week after the data ends, scored 0 ('very low') with no word
+    # that there was no data; now a warning on stderr and a note in the report.
+    empty = tmp_path / "e0.jsonl"
+    empty.write_text("", encoding="utf-8")
+    code, out, err = run(capsys, "score", str(empty), "--week", "2025-W27")
+    note = "no events at all in the data: the scores of 2025-W27 are 0 for lack of data, not for lack of risk"
+    assert code == 0 and err == f"warning: {note}\n" and json.loads(out)["notes"] == [note]
+    code, out, err = run(capsys, "score", "--week", "2025-W40", "--format", "table")
+    note = "no events in 2025-W40: the data ends on 2025-07-04, before the window; its scores are 0 for lack of data, not for lack of risk"
+    assert code == 0 and err == f"warning: {note}\n" and f"Note: {note}\n" in out
+    code, out, err = run(capsys, "score", "--week", "2025-W27")
+    assert code == 0 and err == "" and json.loads(out)["notes"] == []
+
+
+DIVIDES_BY_ZERO = """\
+rules:
+  - id: per-death
+    title: Deaths per death
+    stakeholders: [ngo]
+    dimension: humanitarian
+    when: {field: fatalities, at_least: 1}
+    points: 1
+    recommendation: "{{ event.fatalities / (event.fatalities - event.fatalities) }}"
+    source: {document: "000", section: "Analysis"}
+"""
+
+
+def test_a_recommendation_that_fails_on_an_event_is_located(tmp_path, capsys, monkeypatch):
+    # It stopped score with 'error: error[E317] cannot render ...': no file, line or rule id,
+    # and 'error' twice.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "div.yaml").write_text(DIVIDES_BY_ZERO, encoding="utf-8")
+    code, out, err = run(capsys, "score", "--rules", "div.yaml", "--week", "2025-W27")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "div.yaml:2:5: error[E317] rules[id=per-death].recommendation: cannot render "
+        "'{{ event.fatalities / (event.fatalities - event.fatalities) }}': division by zero (on event RUS-S007)"
+    ]
+
+
+def test_a_json_lines_syntax_error_is_at_the_decoders_column(tmp_path, capsys):
+    # A record cut short was reported at column 1: the decoder had read the line ending and
+    # put the error on the next line's first column.
+    path = tmp_path / "cut.jsonl"
+    path.write_text('{"event_id": "X1", "event_date": "2025-07-01"\n{"event_id": "X2",, }\n', encoding="utf-8")
+    code, _, err = run(capsys, "score", str(path), "--week", "2025-W27")
+    assert code == 1
+    assert err.splitlines()[:2] == [
+        f"{path}:1:46: error[E101] JSON syntax error: Expecting ',' delimiter",
+        f"{path}:2:19: error[E101] JSON syntax error: Expecting property name enclosed in double quotes",
+    ]

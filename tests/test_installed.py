@@ -187,6 +187,19 @@ def test_where_names_bundled_files_and_refuses_others(capsys: pytest.CaptureFixt
         assert f"no bundled file is named '{name}'" in capsys.readouterr().err
     assert app.main(["rules", "where"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == f"rules\t{resources.default_rules_dir()}"
+    # a line the file does not have was printed as if it were there
+    lines = len((resources.default_rules_dir() / "ngo.yaml").read_bytes().splitlines())
+    for position in (f"{lines + 1}", "0", "9999:3"):
+        assert app.main(["rules", "where", f"rules/ngo.yaml:{position}"]) == 2
+        line = position.split(":")[0]
+        assert capsys.readouterr().err.splitlines()[-1] == f"riskengine: error: rules/ngo.yaml:{position}: ngo.yaml has {lines} lines, no line {line}"
+    assert app.main(["rules", "where", f"rules/ngo.yaml:{lines}"]) == 0
+
+
+def test_rules_help_shows_no_raw_markup(capsys: pytest.CaptureFixture[str]) -> None:
+    assert app.main(["rules", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "``" not in out and "('rules/ngo.yaml:25')" in out
 
 
 def test_explain_gives_a_path_that_opens_from_any_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -252,6 +252,61 @@ def test_invalid_events_in_a_case_are_located(tmp_path: Path) -> None:
     assert [(i.location.line, i.location.yaml_path) for i in problems] == [(9, "cases[0].events[event_id=A].event_date")]
 
 
+CASES_WITH_MISTAKES = """\
+defaults:
+  country: KEN
+  event_type: Battles
+  sources: [{name: test report, reliability: B, credibility: 2}]
+cases:
+  - name: misspelt rule
+    events:
+      - {event_id: A1, event_date: 2024-05-01, sub_event_type: Armed clash, fatalities: 12}
+    fires: [ngo-deadly-violens]
+  - name: bad event
+    events:
+      - {event_id: A1, event_date: 2024-05-41}
+  - name: unknown key
+    events:
+      - {event_id: A1, event_date: 2024-05-01, sub_event_type: Armed clash}
+    colour: red
+  - name: no events
+    events: []
+"""
+
+
+def test_one_broken_case_hides_no_other_and_every_case_is_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # One case's unknown key or empty events made the whole file invalid: the other cases'
+    # problems were not reported and 'rules test' counted 0 passed, 2 failed for 4 cases.
+    from riskengine.cli.app import main
+
+    monkeypatch.chdir(tmp_path)
+    Path("c.yaml").write_text(CASES_WITH_MISTAKES, encoding="utf-8")
+    assert main(["rules", "test", "c.yaml"]) == 1
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [
+        "c.yaml:12:36: error[E204] cases[1].events[event_id=A1].event_date: expected a date (YYYY-MM-DD), got '2024-05-41'",
+        "c.yaml:16:5: error[E202] cases[2].colour: unknown key 'colour' (allowed keys: name, note, events, fires, does_not_fire, classes, week)",
+        "c.yaml:18:13: error[E205] cases[3].events: needs at least 1 item",
+    ]
+    assert out.splitlines() == [
+        "c.yaml:6:5: error[E714] cases[0]: case 'misspelt rule': no rule 'ngo-deadly-violens' in the rule pack (did you mean 'ngo-deadly-violence'?)",
+        "0 passed, 4 failed",
+    ]
+
+
+def test_a_pack_of_ones_own_without_tests_rules_runs_no_bundled_cases(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without ./tests/rules the bundled cases ran against the user's pack (failing for rules it
+    # does not have), where the help says ./tests/rules.
+    from riskengine.cli.app import main
+    from riskengine.core.resources import default_rules_dir
+
+    monkeypatch.chdir(tmp_path)
+    Path("mine.yaml").write_text((default_rules_dir() / "ngo.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["rules", "test", "--rules", "mine.yaml"]) == 1
+    out, err = capsys.readouterr()
+    assert (out, err) == ("0 passed, 0 failed\n", "tests/rules: error[E701] no such case file or folder\n")
+
+
 # --- the linter finds what it promises -------------------------------------------------------
 
 LINT_PACK = """

@@ -113,6 +113,31 @@ def test_unsupported_urls_and_missing_folders_are_store_errors(tmp_path: Path) -
         open_store(tmp_path / "no" / "such" / "store.db")
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["score", "--week", "2025-W27"],
+        ["explain", "--stakeholder", "ngo", "--week", "2025-W27"],
+        ["brief", "--week", "2025-W27", "--now", "2025-07-07T06:00:00Z"],
+        ["backtest", "--from", "2025-W20", "--to", "2025-W27"],
+        ["alerts", "--week", "2025-W27"],
+        ["calibrate"],
+        ["history"],
+    ],
+)
+def test_a_command_that_reads_a_store_that_does_not_exist_fails_without_creating_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    # A mistyped --store made an empty store: score printed zeros ("very low") and exited 0,
+    # brief recorded a brief as published in it. Only ingest creates a store.
+    nope = tmp_path / "nope.db"
+    extra = ["-o", str(tmp_path / "briefs")] if argv[0] == "brief" else []
+    assert main([*argv, "--store", str(nope), *extra]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == f"error: no such store: {nope} (create it with: riskengine ingest --store PATH EVENTS...)"
+    assert not nope.exists() and not (tmp_path / "briefs").exists()
+    assert main(["ingest", "--store", str(nope), str(SAMPLE)]) == 0 and nope.exists()
+
+
 def test_kill_9_in_the_middle_of_a_file_leaves_the_store_as_before_it(tmp_path: Path) -> None:
     db = tmp_path / "store.db"
     base = [sys.executable, "-m", "riskengine", "ingest", "--store", str(db)]

@@ -100,8 +100,18 @@ class LoadedCase:
 
 def load_cases(paths: Sequence[Path]) -> tuple[list[LoadedCase], list[Issue]]:
     """Every case in the given files and folders (``*.yaml`` under a folder), and every problem."""
+    loaded, issues, _broken = load_cases_counted(paths)
+    return loaded, issues
+
+
+def load_cases_counted(paths: Sequence[Path]) -> tuple[list[LoadedCase], list[Issue], int]:
+    """``load_cases`` and how many cases could not be loaded (each counts once as failed).
+
+    Each case is validated on its own: one case's unknown key or empty ``events`` made the whole
+    file invalid, hiding every other case's problems and leaving them out of the count."""
     files: list[Path] = []
     issues: list[Issue] = []
+    broken = 0
     for path in paths:
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*.yaml") if p.is_file()))
@@ -116,21 +126,38 @@ def load_cases(paths: Sequence[Path]) -> tuple[list[LoadedCase], list[Issue]]:
         if doc is None:
             continue
         locate, render = document_locator(doc)
+        data = doc.data if doc.data is not None else {}
+        raw_cases = data.get("cases") if isinstance(data, dict) else None
+        top = {**data, "cases": []} if isinstance(data, dict) and isinstance(raw_cases, list) else data
         try:
-            case_file = CaseFile.model_validate(doc.data if doc.data is not None else {})
+            case_file = CaseFile.model_validate(top)
         except ValidationError as error:
-            issues.extend(validation_issues(error, CaseFile, doc.data, locate, render))
-            continue
+            issues.extend(validation_issues(error, CaseFile, top, locate, render))
+            if not (isinstance(data, dict) and isinstance(raw_cases, list)):
+                continue
+            given = data.get("defaults")
+            defaults: dict[str, Any] = given if isinstance(given, dict) else {}
+        else:
+            defaults = case_file.defaults
         names: dict[str, int] = {}
-        for i, case in enumerate(case_file.cases):
+        for i, raw_case in enumerate(raw_cases or []):
             where = doc.location(("cases", i), yaml_path=render(("cases", i)))
-            if case.name in names:
-                issues.append(Issue("E701", f"case name '{case.name}' is used twice in this file", where))
-            names[case.name] = i
+            name = raw_case.get("name") if isinstance(raw_case, dict) else None
+            if isinstance(name, str):
+                if name in names:
+                    issues.append(Issue("E701", f"case name '{name}' is used twice in this file", where))
+                names[name] = i
+            try:
+                case = Case.model_validate(raw_case)
+            except ValidationError as error:
+                case_locate, case_render = document_locator(doc, ("cases", i))
+                issues.extend(validation_issues(error, Case, raw_case, case_locate, case_render))
+                broken += 1
+                continue
             events: list[Event] = []
             bad = False
             for j, raw in enumerate(case.events):
-                merged = {**case_file.defaults, **raw}
+                merged = {**defaults, **raw}
                 try:
                     events.append(Event.model_validate(merged))
                 except ValidationError as error:
@@ -141,9 +168,11 @@ def load_cases(paths: Sequence[Path]) -> tuple[list[LoadedCase], list[Issue]]:
             if len(set(ids)) != len(ids):
                 bad = True
                 issues.append(Issue("E701", "event ids repeat within the case", where))
-            if not bad:
+            if bad:
+                broken += 1
+            else:
                 loaded.append(LoadedCase(case, tuple(events), where))
-    return loaded, issues
+    return loaded, issues, broken
 
 
 # ---------------------------------------------------------------------------------------------

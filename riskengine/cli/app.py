@@ -10,6 +10,7 @@ import argparse
 import errno
 import importlib
 import os
+import re
 import signal
 import sys
 import threading
@@ -23,6 +24,8 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+
+_LOCATED = re.compile(r"^\S[^\n]*?: (error|warning)\[[EW]\d{3}\] ")
 
 # Each command module defines ``register(subparsers)`` which adds its parser(s) and sets
 # ``func`` (args -> exit code) as the parser default. A new verb is one module and one line here.
@@ -136,7 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         report_input_error(error)
         return EXIT_BAD_INPUT
     except RiskEngineError as error:
-        print(f"error: {error}", file=sys.stderr)
+        text = str(error)
+        # a message that is already a located line ('file:line:col: error[E317] ...') is printed
+        # as it is: 'error: error[E317] ...' said error twice and put the place second
+        print(text if _LOCATED.match(text) else f"error: {text}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130

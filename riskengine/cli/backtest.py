@@ -16,7 +16,7 @@ from riskengine import api
 from riskengine.cli.common import UsageError, add_input_options, report_read, stakeholder_choices, stakeholders_from
 from riskengine.cli.stored import backtest_from_store, location_of
 from riskengine.core.fileio import write_atomic
-from riskengine.core.windows import parse_week
+from riskengine.core.windows import check_order, parse_week
 from riskengine.ingest.event_files import ReadReport
 from riskengine.scoring.backtest import (
     DEFAULT_CHUNK_SIZE,
@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="events may arrive up to N days out of date order (default: %(default)s)",
     )  # fmt: skip
     parser.add_argument(
-        "--workers", type=int, default=0, metavar="N",
+        "--workers", type=int, default=None, metavar="N",
         help="worker processes of a local Dask cluster; 1 runs in this process (default: 2 when it pays, else 1)",
     )  # fmt: skip
     parser.add_argument("--scheduler", metavar="ADDRESS", help="run on the Dask cluster of this scheduler, e.g. tcp://10.0.0.5:8786")
@@ -94,16 +94,16 @@ def render_csv(rows: object) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    first, last = parse_week(args.first), parse_week(args.last)
-    if last.start < first.start:
-        raise UsageError(f"--to {last.label} is before --from {first.label}")
+    first, last = parse_week(args.first, "--from"), parse_week(args.last, "--to")
+    check_order(first, last)  # E402, exit 1, as score says of --from/--to
     if args.reorder_days < 0:
         raise UsageError("--reorder-days must be 0 or more")
-    if args.workers < 0 or args.chunk_size < 1:
-        raise UsageError("--workers must be 0 or more and --chunk-size at least 1")
+    if (args.workers is not None and args.workers < 1) or args.chunk_size < 1:
+        # 0 was the default's sentinel, so '--workers 0' passed silently as "choose for me"
+        raise UsageError("--workers must be at least 1 (leave it out to choose) and --chunk-size at least 1")
     if (args.partitions is not None and args.partitions < 1) or (args.block_kb is not None and args.block_kb < 1):
         raise UsageError("--partitions and --block-kb must be at least 1")
-    if (args.scheduler or args.workers > 1) and not distributed_available():
+    if (args.scheduler or (args.workers or 0) > 1) and not distributed_available():
         raise UsageError("--workers above 1 and --scheduler run on Dask, which is not installed (pip install 'riskengine[dask]')")
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     report = ReadReport()

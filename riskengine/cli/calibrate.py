@@ -17,7 +17,7 @@ from riskengine.cli.stored import events_from_store, location_of
 from riskengine.core.errors import InputError, Issue
 from riskengine.core.fileio import write_atomic
 from riskengine.core.text import neutralise
-from riskengine.core.windows import Window, parse_week, week_of
+from riskengine.core.windows import Window, check_order, parse_week, week_of
 from riskengine.ingest.event_files import ReadReport
 from riskengine.scoring import calibration
 from riskengine.scoring.calibration import History
@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--to", dest="last", metavar="YYYY-Www", help="last ISO week of the history (default: the week of the last event)")
     parser.add_argument("--format", choices=("table", "json"), default="table", help="table (for reading) or json (for brief --calibration)")
     parser.add_argument("-o", "--out", metavar="FILE", help="write to FILE (atomically) instead of standard output")
-    parser.add_argument("--workers", type=int, default=0, metavar="N", help="processes to match with (default: 2 when it pays, else 1)")
+    parser.add_argument("--workers", type=int, default=None, metavar="N", help="processes to match with (default: 2 when it pays, else 1)")
     parser.set_defaults(func=run)
 
 
@@ -56,16 +56,15 @@ def describe_files(paths: list[str]) -> str:
 def _weeks(args: argparse.Namespace, span: tuple[Any, Any] | None) -> tuple[Window, Window]:
     if span is None and not (args.first and args.last):
         raise InputError([Issue("E403", "nothing to calibrate: no events", hint="give event files, or --from and --to")])
-    first = parse_week(args.first) if args.first else week_of(span[0])  # type: ignore[index]
-    last = parse_week(args.last) if args.last else week_of(span[1])  # type: ignore[index]
-    if last.start < first.start:
-        raise UsageError(f"--to {last.label} is before --from {first.label}")
+    first = parse_week(args.first, "--from") if args.first else week_of(span[0])  # type: ignore[index]
+    last = parse_week(args.last, "--to") if args.last else week_of(span[1])  # type: ignore[index]
+    check_order(first, last)  # E402, exit 1, as score and backtest say it
     return first, last
 
 
 def build(args: argparse.Namespace) -> History:
-    if args.workers < 0:
-        raise UsageError("--workers must be 0 or more")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be at least 1 (leave it out to choose)")
     pack = api.load_rules(args.rules)
     compiled = api.compile_pack(pack)
     if location_of(args):  # the event store: the latest revision of every event, in memory

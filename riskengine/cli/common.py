@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
 from riskengine import api
+from riskengine.core import resources
+from riskengine.core.errors import InputError, Issue, Location
 from riskengine.core.events import Event
 from riskengine.core.windows import Window, parse_range, parse_week
-from riskengine.ingest.event_files import ReadReport
+from riskengine.ingest.event_files import ReadReport, stream_events
 from riskengine.rules.loader import RulePack
 from riskengine.rules.models import STAKEHOLDERS
 from riskengine.scoring.pipeline import score_dated
+from riskengine.scoring.scores import ScoreReport
 from riskengine.store import open_store, read_store_events, store_location
 
 
@@ -58,15 +62,28 @@ def stakeholder_choices() -> list[str]:
     return [*STAKEHOLDERS, "all"]
 
 
+def check_now(value: str | None) -> None:
+    """--now is printed as the generation time: 'yesterday' was printed as it was by score."""
+    if value is None:
+        return
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            [Issue("E405", f"--now '{value}' is not an ISO timestamp", Location("--now"), "write it like 2025-07-07T06:00:00Z")]
+        ) from None
+
+
 def window_from(args: argparse.Namespace) -> Window | None:
+    check_now(getattr(args, "now", None))  # every command with a window has --now
     if args.week and (args.date_from or args.date_to):
         raise UsageError("--week cannot be combined with --from/--to")
     if bool(args.date_from) != bool(args.date_to):
         raise UsageError("--from and --to go together")
     if args.week:
-        return parse_week(args.week)
+        return parse_week(args.week, "--week")
     if args.date_from:
-        return parse_range(args.date_from, args.date_to)
+        return parse_range(args.date_from, args.date_to, ("--from", "--to"))
     return None
 
 
@@ -95,7 +112,7 @@ def score_inputs(args: argparse.Namespace, stakeholders: list[str] | None) -> ap
     pack = load_pack(args)
     location = store_location(args.store, args.events)
     if location:  # the store: one state of it, of which only the window's look-back is read, streamed
-        with open_store(location) as store, store.snapshot() as snapshot:
+        with open_store(location, create=False) as store, store.snapshot() as snapshot:
             compiled = api.compile_pack(pack)
             return score_dated(snapshot, pack, compiled, window=window_from(args), stakeholders=stakeholders, engine=args.engine, now=args.now, periods=snapshot)
     scored = api.score_files(
@@ -110,6 +127,44 @@ def score_inputs(args: argparse.Namespace, stakeholders: list[str] | None) -> ap
     )
     report_read(scored.read)
     return scored
+
+
+def data_notes(args: argparse.Namespace, report: ScoreReport) -> ScoreReport:
+    """The report with ``notes`` saying, when its window has no events, that its zeros are no
+    data, not low risk, and where the data ends; each note is also a warning on stderr. A week
+    after the data ends scored 0 ('very low') with only 'no rule fired' to go by."""
+    if report.events_in_window:
+        return report
+    first, last = _data_span(args)
+    label = report.window.label
+    if last is None or first is None:
+        note = f"no events at all in the data: the scores of {label} are 0 for lack of data, not for lack of risk"
+    elif report.window.start > last:
+        note = f"no events in {label}: the data ends on {last.isoformat()}, before the window; its scores are 0 for lack of data, not for lack of risk"
+    elif report.window.end < first:
+        note = f"no events in {label}: the data begins on {first.isoformat()}, after the window; its scores are 0 for lack of data, not for lack of risk"
+    else:
+        note = f"no events in {label} (the data runs from {first.isoformat()} to {last.isoformat()})"
+    print(f"warning: {note}", file=sys.stderr)
+    return report.model_copy(update={"notes": [*report.notes, note]})
+
+
+def _data_span(args: argparse.Namespace) -> tuple[dt.date | None, dt.date | None]:
+    """The dates of the earliest and the latest event of the run's input (read again: only when
+    the window is empty, so a normal run pays nothing for it)."""
+    location = store_location(args.store, args.events)
+    if location:
+        with open_store(location, create=False) as store, store.snapshot() as snapshot:
+            return snapshot.earliest_day(), snapshot.latest_day()
+    first: dt.date | None = None
+    last: dt.date | None = None
+    files = args.events or [str(resources.sample_data_dir() / "sample_events.yaml")]
+    for chunk in stream_events(files, skip_invalid=True):
+        days = [e.event_date for e in chunk]
+        if days:
+            first = min(days) if first is None else min(first, *days)
+            last = max(days) if last is None else max(last, *days)
+    return first, last
 
 
 def report_read(report: ReadReport) -> None:

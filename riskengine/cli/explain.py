@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from riskengine import api
 from riskengine.cli.common import add_input_options, add_window_options, load_inputs, window_from
+from riskengine.core.errors import InputError, Issue, Location, did_you_mean
 from riskengine.core.events import Derivation, Event
 from riskengine.core.resources import openable_path
 from riskengine.core.text import neutralise
@@ -74,6 +75,10 @@ def run(args: argparse.Namespace) -> int:
     window = window_from(args)
     pack, events = load_inputs(args)
     report = api.score(events, rules=pack, window=window, stakeholders=[args.stakeholder], engine=args.engine, now=args.now)
+    if args.event is not None and not any(e.event_id == args.event for e in events):
+        # 'no rule fired on NOPE' (exit 0) read as if NOPE were a quiet event
+        hint = did_you_mean(args.event, (e.event_id for e in events))
+        raise InputError([Issue("E409", f"no event {args.event} in the input", Location("--event"), hint)])
     contributions = api.explain(report, args.stakeholder, args.event)
     if args.format == "json":
         payload = {
@@ -85,7 +90,9 @@ def run(args: argparse.Namespace) -> int:
         derived = derivations(contributions, events)
         if derived:
             payload["derived"] = {k: [d.model_dump(mode="json") for d in v] for k, v in sorted(derived.items())}
-        sys.stdout.write(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+        # in the order written, schema_version first as in score's report (each part is already
+        # in a fixed order: the models' fields, the derivations by event id)
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     else:
         total = sum(c.weighted_points for c in contributions)
         header = f"{args.stakeholder}, {report.window.label}: {len(contributions)} contribution(s), {total:.2f} weighted points"

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     total = IngestCounts()
     results: list[IngestResult] = []
     failed: list[str] = []
-    with require_store(args) as store:
+    with require_store(args, create=True) as store:
         for path in args.files:
             try:
                 result = ingest_file(store, path, now=arrived, skip_invalid=args.skip_invalid, chunk_size=args.chunk_size, on_chunk=_pause_after(args.test_pause_after))

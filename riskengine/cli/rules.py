@@ -20,7 +20,8 @@ QUALITY_MODULE = "riskengine.cli.rules_quality"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("rules", help="check rule files", description=__doc__)
+    # the module's docstring without its reStructuredText quotes: --help prints it as it is
+    parser = subparsers.add_parser("rules", help="check rule files", description=(__doc__ or "").replace("``", "'"))
     rules_subparsers = parser.add_subparsers(dest="rules_command", metavar="SUBCOMMAND", parser_class=type(parser))
     check = rules_subparsers.add_parser(
         "check",
@@ -94,6 +95,13 @@ def run_where(args: argparse.Namespace) -> int:
         file = bundled_file(name[: position.start()] if position else name)
         if file is None:
             raise UsageError(f"no bundled file is named '{name}' (bundled folders: {', '.join(bundled_dirs())})")
+        if position and file.is_file():
+            line = int(position.group(0).split(":")[1])
+            with file.open("rb") as handle:
+                lines = sum(1 for _ in handle)
+            if not 1 <= line <= lines:
+                # a line a report could never have named: an old report or a typo
+                raise UsageError(f"{name}: {file.name} has {lines} lines, no line {line}")
         found.append(f"{file}{position.group(0) if position else ''}")
     print("\n".join(found))
     return 0

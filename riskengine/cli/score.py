@@ -9,6 +9,7 @@ from riskengine.cli.common import (
     add_input_options,
     add_regions_option,
     add_window_options,
+    data_notes,
     score_inputs,
     stakeholder_choices,
     stakeholders_from,
@@ -34,6 +35,7 @@ def render_table(report: ScoreReport) -> str:
         f"Window {report.window.label} ({report.window.start} to {report.window.end}), "
         f"against {report.previous_window.label}; scale 0-10, higher is riskier; rule pack {report.rule_pack.version}",
         f"Events: {report.events_in_window} in window, {report.events_in_previous_window} in the previous one",
+        *(f"Note: {note}" for note in report.notes),
         "",
         f"{'stakeholder':<12} {'score':>5} {'class':<10} {'prev':>5} {'change':>6}  top dimension",
     ]
@@ -60,7 +62,7 @@ def render_json(report: ScoreReport) -> str:
 
 def run(args: argparse.Namespace) -> int:
     window_from(args)  # a bad window is a usage error before any reading
-    report = score_inputs(args, stakeholders_from(args.stakeholder)).report
+    report = data_notes(args, score_inputs(args, stakeholders_from(args.stakeholder)).report)
     text = render_json(report) if args.format == "json" else render_table(report)
     if args.out:
         write_atomic(args.out, text)

@@ -33,11 +33,12 @@ def add_store_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", metavar="PATH|URL", help=f"event store: a SQLite file or a postgresql:// URL (default: ${STORE_ENV})")
 
 
-def require_store(args: argparse.Namespace) -> Store:
+def require_store(args: argparse.Namespace, *, create: bool = False) -> Store:
+    """The store of --store; only a command that writes (ingest) says ``create``."""
     location = location_of(args)
     if not location:
         raise UsageError(f"no store: give --store PATH or set {STORE_ENV}")
-    return open_store(location)
+    return open_store(location, create=create)
 
 
 def events_from_store(args: argparse.Namespace) -> list[Event]:
@@ -76,7 +77,7 @@ def calibration_from_store(args: argparse.Namespace, judged: Window, pack: RuleP
     location = location_of(args)
     if not location:
         raise UsageError(f"no store: give --store PATH or set {STORE_ENV}")
-    with open_store(location) as store, store.snapshot() as snapshot:
+    with open_store(location, create=False) as store, store.snapshot() as snapshot:
         earliest = snapshot.earliest_day()
         span = calibration.weeks_for(judged, earliest) if earliest is not None else None
         if span is None:
@@ -92,7 +93,7 @@ def published_before(args: argparse.Namespace, report: ScoreReport) -> dict[str,
     location = location_of(args)
     if not location:
         return None
-    with open_store(location) as store:
+    with open_store(location, create=False) as store:
         return since_last_week(store, report)
 
 
@@ -102,7 +103,7 @@ def record_published(args: argparse.Namespace, briefs: Sequence[RenderedBrief]) 
     if not location or not briefs:
         return
     destination = "-" if args.out == "-" else os.fspath(args.out)
-    with open_store(location) as store:
+    with open_store(location, create=False) as store:
         store.record_briefs(
             brief_record(b.context, b.fmt, hashlib.sha256(b.text.encode("utf-8")).hexdigest(), len(b.text.encode("utf-8")), destination, args.now)
             for b in briefs

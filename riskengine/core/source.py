@@ -540,6 +540,7 @@ PATTERN_MESSAGES: dict[tuple[str, str], str] = {
     ("Rule", "id"): "a rule id is lowercase letters, digits and dashes, e.g. 'port-strike'",
     ("Leg", "as"): "a leg name is lowercase letters, digits and underscores, starting with a letter",
     ("Leg", "as_"): "a leg name is lowercase letters, digits and underscores, starting with a letter",
+    ("[]", "regions_of_interest"): "not an ISO 3166-1 alpha-3 country code in capitals, e.g. 'UKR'",
 }
 
 # Literal values found at a mapping key, by the key's mapping, get their own code (see ERRORS.md).
@@ -586,6 +587,11 @@ def validation_issues(
         found = [(e, w) for e, w in found if not (e["type"] == "missing" and path in suggested)]
         if not found:
             continue
+        # '.nan' or '.inf' where a number or a text may go: it is a number, just not a finite one;
+        # the text member's 'expected a string, got nan' only misleads
+        finite = [(e, w) for e, w in found if e["type"] == "finite_number"]
+        if finite:
+            found = finite
         typed = [(e, w) for e, w in found if _expected(e["type"])]
         if len(found) > 1 and len(typed) == len(found):
             words = [_expected(e["type"]) or "" for e, _ in found]
@@ -636,12 +642,17 @@ def _one_issue(err: dict[str, Any], walk: _Walk, locate: Locate, render: Callabl
     if kind == "string_pattern_mismatch":
         model = walk.container.__name__ if isinstance(walk.container, type) else ""
         plain = PATTERN_MESSAGES.get((model, str(path[-1]) if path else ""))
+        if plain is None and len(path) >= 2 and isinstance(path[-1], int):
+            # a list item's pattern is said by its list's key: regions_of_interest[1]
+            plain = PATTERN_MESSAGES.get(("[]", str(path[-2])))
         if plain:
             return Issue("E205", f"{describe_value(value)}: {plain}", loc)
         return Issue("E205", f"{describe_value(value)} does not match the pattern {ctx.get('pattern')}", loc)
     if kind in ("value_error", "assertion_error"):
         message = str(ctx.get("error", err["msg"]))
         return Issue("E206", message, loc)
+    if kind == "finite_number":
+        return Issue("E205", f"must be a finite number, got {describe_value(value)}", loc)
     if kind == "condition_type":
         return Issue("E204", f"{err['msg']}, got {describe_value(value)}", loc)
     expected = _expected(kind)

@@ -592,7 +592,11 @@ class _LineReader:
         try:
             value = self.decoder.decode(line)
         except json.JSONDecodeError as error:
-            issue = Issue("E101", f"JSON syntax error: {error.msg}", Location(shown, line_no, error.colno))
+            # the decoder read the line ending too: an error at its end ('Expecting ,' after a
+            # cut record) came as line 2, column 1 of the line, shown as column 1. Place it on
+            # this line, at most one past its last character.
+            text = line.rstrip("\r\n")
+            issue = Issue("E101", f"JSON syntax error: {error.msg}", Location(shown, line_no, min(error.pos, len(text)) + 1))
             return _Record(shown, index, line_no, 1, line.rstrip("\r\n"), _fixed(shown, line_no, 1), [issue])
         except RecursionError:
             issue = Issue("E105", "the JSON nests too deeply", Location(shown, line_no, 1))

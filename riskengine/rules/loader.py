@@ -52,6 +52,7 @@ from riskengine.rules.models import (
     Rule,
     RuleFile,
     ScaledPoints,
+    Where,
 )
 from riskengine.rules.pack import RulePack
 
@@ -289,6 +290,12 @@ class _Checker:
                 except ValidationError:
                     if isinstance(raw_leg, dict) and "when" in raw_leg:
                         self.partial_condition(raw_leg["when"], ("sequence", index, "when"))
+                    # the where-clauses that are valid on their own still get their legs and
+                    # kinds checked: an unknown leg came only once a sibling clause was fixed
+                    if isinstance(raw_leg, dict) and isinstance(raw_leg.get("where"), list):
+                        for w_index, raw_where in enumerate(raw_leg["where"]):
+                            with contextlib.suppress(ValidationError):
+                                self.where(Where.model_validate(raw_where), index, w_index, aliases)
                     continue
                 self.leg(leg, index, aliases)
         if isinstance(raw.get("points"), dict):
@@ -343,35 +350,38 @@ class _Checker:
             seen.add(alias)
 
     def leg(self, leg: Leg, index: int, aliases: list[str]) -> None:
-        at: YamlPath = ("sequence", index)
-        self.condition(leg.when, (*at, "when"))
-        earlier = aliases[:index]
+        self.condition(leg.when, ("sequence", index, "when"))
         for w_index, where in enumerate(leg.where):
-            path = (*at, "where", w_index, where.relation)
-            text: str = getattr(where, where.relation)
-            name, dot, other_field = text.partition(".")
-            if not dot or not name or not other_field:
-                self.add("E305", f"expected <leg>.<field>, got '{text}'", path, "e.g. first.event_date")
-                continue
-            if name not in earlier:
-                if name in aliases:
-                    self.add(
-                        "E306",
-                        f"leg '{name}' is referenced before it is defined",
-                        path,
-                        "a where-clause may only refer to earlier legs" + (f": {', '.join(earlier)}" if earlier else ""),
-                    )
-                else:
-                    hint = did_you_mean(name, earlier) or (
-                        f"earlier legs: {', '.join(earlier)}" if earlier else "the first leg has no earlier leg to refer to"
-                    )
-                    self.add("E305", f"unknown leg '{name}'", path, hint)
-                continue
-            for problem in where_problems(where, other_field):
-                if problem.code == "E201" and problem.item is None:
-                    self.problem(problem, (*at, "where", w_index, "field"))
-                else:
-                    self.problem(problem, path)
+            self.where(where, index, w_index, aliases)
+
+    def where(self, where: Where, index: int, w_index: int, aliases: list[str]) -> None:
+        at: YamlPath = ("sequence", index)
+        earlier = aliases[:index]
+        path = (*at, "where", w_index, where.relation)
+        text: str = getattr(where, where.relation)
+        name, dot, other_field = text.partition(".")
+        if not dot or not name or not other_field:
+            self.add("E305", f"expected <leg>.<field>, got '{text}'", path, "e.g. first.event_date")
+            return
+        if name not in earlier:
+            if name in aliases:
+                self.add(
+                    "E306",
+                    f"leg '{name}' is referenced before it is defined",
+                    path,
+                    "a where-clause may only refer to earlier legs" + (f": {', '.join(earlier)}" if earlier else ""),
+                )
+            else:
+                hint = did_you_mean(name, earlier) or (
+                    f"earlier legs: {', '.join(earlier)}" if earlier else "the first leg has no earlier leg to refer to"
+                )
+                self.add("E305", f"unknown leg '{name}'", path, hint)
+            return
+        for problem in where_problems(where, other_field):
+            if problem.code == "E201" and problem.item is None:
+                self.problem(problem, (*at, "where", w_index, "field"))
+            else:
+                self.problem(problem, path)
 
     def points(self, points: ScaledPoints, aliases: list[str] | None) -> None:
         spec = FIELDS.get(points.per)

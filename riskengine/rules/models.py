@@ -56,6 +56,14 @@ OPERATORS: dict[str, str] = {
     "exists": "exists",
 }
 
+# The largest points a rule may give, weight a profile may set or saturation it may name. Scores
+# sum points over every firing of a window and multiply them by weights: 'points: 1e308' passed
+# the models and then overflowed to infinity mid-score (an internal error), so every number that is
+# summed has a finite bound, far above anything a pack needs (the bundled ones stay under 10).
+MAX_POINTS = 1000
+MAX_WEIGHT = 1000
+MAX_SATURATION = 1_000_000
+
 Scalar = str | int | float | bool
 # Ordering bounds are numbers, or ISO dates ('2025-07-01') for date fields; the loader checks
 # which one a field takes, with the line and column of the value.
@@ -159,10 +167,10 @@ NotOf.model_rebuild()
 class ScaledPoints(_Strict):
     """``base + factor * event[per]``, capped: points that grow with fatalities or drones."""
 
-    base: float = Field(0, ge=0)
+    base: float = Field(0, ge=0, le=MAX_POINTS)
     per: str
-    factor: float = Field(gt=0)
-    cap: float = Field(gt=0)
+    factor: float = Field(gt=0, le=MAX_POINTS)
+    cap: float = Field(gt=0, le=MAX_POINTS)
     leg: str | None = Field(None, description="Pattern rules: the leg whose field scales the points (default: the last)")
 
 
@@ -262,7 +270,7 @@ def _points_kind(value: Any) -> str:
 
 
 Points = Annotated[
-    Annotated[float, Tag("fixed")] | Annotated[ScaledPoints, Tag("ScaledPoints")],
+    Annotated[float, Field(ge=0, le=MAX_POINTS), Tag("fixed")] | Annotated[ScaledPoints, Tag("ScaledPoints")],
     Discriminator(_points_kind),
 ]
 
@@ -289,10 +297,10 @@ class Rule(_Strict):
 
     @model_validator(mode="after")
     def _when_or_sequence(self) -> Rule:
-        if (self.when is None) == (self.sequence is None):
+        if self.when is not None and self.sequence is not None:
             raise ValueError("a rule has either 'when' (one event) or 'sequence' (a pattern over events), not both")
-        if isinstance(self.points, (int, float)) and self.points < 0:
-            raise ValueError("points must be zero or more")
+        if self.when is None and self.sequence is None:
+            raise ValueError("a rule needs 'when' (one event) or 'sequence' (a pattern over events)")
         return self
 
     @property
@@ -351,8 +359,10 @@ class Profile(_Strict):
 
     title: str
     audience: str | None = None
-    dimension_weights: dict[Dimension, float]
-    regions_of_interest: list[str] = Field(default_factory=list)
+    dimension_weights: dict[Dimension, Annotated[float, Field(ge=0, le=MAX_WEIGHT)]]
+    regions_of_interest: list[Annotated[str, Field(pattern=r"^[A-Z]{3}$")]] = Field(
+        default_factory=list, description="ISO 3166-1 alpha-3 country codes, e.g. UKR"
+    )
     thresholds: list[float] = Field(default=[2.0, 4.0, 6.0, 8.0], min_length=4, max_length=4)
     saturation: float | dict[Literal["default"] | Dimension, float] = Field(
         10.0,
@@ -369,16 +379,29 @@ class Profile(_Strict):
     )
     alerts: AlertSettings = Field(default_factory=AlertSettings, description="When the scores raise an alert (floor, peak_weeks, cooldown_weeks)")
 
-    @model_validator(mode="after")
-    def _check(self) -> Profile:
-        if any(w < 0 for w in self.dimension_weights.values()) or sum(self.dimension_weights.values()) <= 0:
-            raise ValueError("dimension_weights must be non-negative and not all zero")
-        values = self.saturation.values() if isinstance(self.saturation, dict) else [self.saturation]
-        if not all(v > 0 for v in values):
-            raise ValueError("saturation must be greater than 0")
-        if sorted(self.thresholds) != list(self.thresholds) or not all(0 < t < 10 for t in self.thresholds):
+    # Field validators, not one model validator: each problem is reported at its own key, and all
+    # of them in one run (a model validator runs only once every field is valid).
+    @field_validator("dimension_weights")
+    @classmethod
+    def _some_weight(cls, value: dict[str, float]) -> dict[str, float]:
+        if sum(value.values()) <= 0:
+            raise ValueError("dimension_weights must not be all zero")
+        return value
+
+    @field_validator("saturation")
+    @classmethod
+    def _saturation_positive(cls, value: Any) -> Any:
+        values = value.values() if isinstance(value, dict) else [value]
+        if not all(0 < v <= MAX_SATURATION for v in values):
+            raise ValueError(f"saturation must be greater than 0 and at most {MAX_SATURATION}")
+        return value
+
+    @field_validator("thresholds")
+    @classmethod
+    def _thresholds_increase(cls, value: list[float]) -> list[float]:
+        if sorted(value) != list(value) or not all(0 < t < 10 for t in value):
             raise ValueError("thresholds must be four increasing numbers between 0 and 10")
-        return self
+        return value
 
     def saturation_for(self, dimension: str) -> float:
         """The saturation of one dimension (see ``saturation``)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from riskengine.core.errors import InputError, Issue
+from riskengine.core.errors import InputError, Issue, Location, TemplateError
 from riskengine.core.events import FIELDS, Event
 from riskengine.core.resources import display_path
 from riskengine.core.sandbox import render_text
@@ -55,6 +55,18 @@ def _rule_by_id(pack: RulePack) -> dict[str, Rule]:
     return index
 
 
+def _recommendation(rule: Rule, legs: Sequence[Event], origin: Location, firing: Firing) -> str:
+    """The rule's recommendation rendered on its legs; a template that fails on these values
+    (a division by a zero count) is named by its rule file, line and rule id, and the event."""
+    try:
+        return render_text(rule.recommendation or "", _leg_context(rule, legs))
+    except TemplateError as error:
+        reason = str(error).removeprefix("error[E317] ")
+        place = Location(display_path(origin.file), origin.line, origin.col, f"rules[id={rule.id}].recommendation")
+        # one rendered line (a TemplateError holds text, so it crosses to and from worker processes)
+        raise TemplateError(Issue("E317", reason, place, f"on event {', '.join(firing.event_ids)}").render()) from None
+
+
 def contributions_for(firing: Firing, legs: Sequence[Event], pack: RulePack, stakeholders: Iterable[str] | None = None) -> list[Contribution]:
     """One contribution per stakeholder of the rule that fired (restricted to ``stakeholders``)."""
     rule = _rule_by_id(pack)[firing.rule_id]
@@ -65,7 +77,7 @@ def contributions_for(firing: Firing, legs: Sequence[Event], pack: RulePack, sta
     # A lowering rule's contribution is shown (and summed by scores.dimension_points) as negative
     # weighted points; ``points`` stays the rule's points.
     sign = -1 if rule.lowers else 1
-    recommendation = render_text(rule.recommendation, _leg_context(rule, legs)) if rule.recommendation else None
+    recommendation = _recommendation(rule, legs, origin, firing) if rule.recommendation else None
     completing = max(legs, key=lambda e: (e.event_date, e.event_id))
     sources = sorted(
         {

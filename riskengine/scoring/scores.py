@@ -254,6 +254,13 @@ class ScoreReport(_Out):
     events_in_window: int
     events_in_previous_window: int
     stakeholders: list[StakeholderScore]
+    notes: list[str] = Field(
+        default_factory=list,
+        description=(
+            "What a reader must know before reading the scores: a window with no events scores 0 for lack of data, "
+            "not for lack of risk (and where the data ends or begins)"
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

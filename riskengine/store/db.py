@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from riskengine.core.events import Event
@@ -364,9 +365,13 @@ class Snapshot:
 class Store:
     """An open store. Thread-safe: each thread gets its own connection."""
 
-    def __init__(self, location: str | os.PathLike[str]) -> None:
+    def __init__(self, location: str | os.PathLike[str], *, create: bool = True) -> None:
         self.dialect = dialect_for(location)
         self.location = self.dialect.location
+        if not create and self.dialect.name == "sqlite" and self.location != ":memory:" and not Path(self.location).exists():
+            # A mistyped --store for a command that only reads made an empty store and scored
+            # zeros ("very low risk") from it; only commands that write (ingest) create one.
+            raise StoreError(f"no such store: {self.location}", "create it with: riskengine ingest --store PATH EVENTS...")
         self._local = threading.local()
         self._all: list[Any] = []
         self._lock = threading.Lock()
@@ -556,9 +561,10 @@ class Store:
         return [dict(zip(names, row, strict=True)) for row in rows]
 
 
-def open_store(location: str | os.PathLike[str]) -> Store:
-    """Open (creating if needed) the store at a file path or a ``postgresql://`` URL."""
-    return Store(location)
+def open_store(location: str | os.PathLike[str], *, create: bool = True) -> Store:
+    """Open the store at a file path or a ``postgresql://`` URL, creating it if needed unless
+    ``create`` is false (commands that only read: a SQLite file that does not exist is a StoreError)."""
+    return Store(location, create=create)
 
 
 
@@ -580,7 +586,7 @@ def store_location(given: str | None, event_files: Sequence[str] | None = None) 
 
 def read_store_events(location: str) -> list[Event]:
     """The latest revision of every event in the store at ``location``, by date."""
-    with open_store(location) as store:
+    with open_store(location, create=False) as store:
         return [event for chunk in store.latest_events() for event in chunk]
 
 

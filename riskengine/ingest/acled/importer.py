@@ -37,12 +37,18 @@ from riskengine.core.errors import EventError, Issue, Location
 from riskengine.core.events import Event
 from riskengine.ingest.acled.countries import countries_for
 from riskengine.ingest.acled.dates import DateSurvey
-from riskengine.ingest.acled.reader import _MARKS, Export, Row
+from riskengine.ingest.acled.reader import _MARKS, Export, Problem, Row
 from riskengine.ingest.acled.rows import RowContext, RowError, row_to_event
 from riskengine.ingest.derive import enrich_event
 from riskengine.ingest.extract.gazetteer import Gazetteer, default_gazetteer
 
-REQUIRED_COLUMNS = ("event_date", "event_type")
+# What makes a file an ACLED export at all, and the columns the rules and scores read whose
+# absence cannot be read as a value: without 'fatalities' every event imported with 0 deaths
+# (and an ingest replaced the stored counts with those zeros); without 'latitude'/'longitude' no
+# distance (to a border, to NATO) is derived. Other columns are optional: a missing sub_event_type,
+# actor or note is left out of the event, a country comes from iso, iso3 or the event id.
+HEADER_COLUMNS = ("event_date", "event_type")
+REQUIRED_COLUMNS = (*HEADER_COLUMNS, "fatalities", "latitude", "longitude")
 MAX_ISSUES = 1000
 # Columns that differ between the rows ACLED writes once per actor of one event.
 ACTOR_COLUMNS = frozenset({"data_id", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction"})
@@ -157,7 +163,7 @@ def import_acled(
     if export.kind == "csv":
         missing = [c for c in REQUIRED_COLUMNS if c not in export.header]
         if missing:
-            raise EventError([Issue("E602", f"not an ACLED export: missing column(s) {', '.join(missing)}", Location(shown, export.header_line, 1))])
+            raise EventError([Issue("E602", _missing_message(missing), Location(shown, export.header_line, 1), _MISSING_HINT)])
     result = ImportResult()
 
     survey = DateSurvey()
@@ -180,6 +186,11 @@ def import_acled(
             if not event_id and not row.problems:
                 event_id = content_id(row.values)
                 ctx.derived["id derived from content (no event_id_cnty)"] += 1
+            if export.kind == "json" and not row.problems:
+                # a JSON record names its own columns: each is checked as a CSV header is
+                absent = [c for c in REQUIRED_COLUMNS if c not in row.values]
+                if absent:
+                    row.problems.append(Problem("E602", _missing_message(absent, "field"), row.line, row.col))
             event, problems = _convert(row, ctx, event_id)
             if problems:
                 result.rejected += 1
@@ -227,6 +238,17 @@ def import_acled(
             raise EventError([*issues[:20], Issue("E609", f"every row of the file was rejected ({result.rejected} row(s)); nothing imported", Location(shown))], f"nothing imported from {shown}")
         _write(events, spool, ctx, out, result, existing)
     return result
+
+
+_MISSING_HINT = "export with ACLED's standard columns; a blank cell is fine, a missing column is not"
+
+
+def _missing_message(missing: list[str], what: str = "column") -> str:
+    names = ", ".join(missing)
+    if any(c in HEADER_COLUMNS for c in missing):
+        return f"not an ACLED export: missing {what}(s) {names}"
+    them = "it" if len(missing) == 1 else "them"
+    return f"missing {what}(s) {names}: the rules and scores read {them}, and a missing {what} is neither 0 nor blank"
 
 
 def _convert(row: Row, ctx: RowContext, event_id: str) -> tuple[Event | None, list[tuple[str, str, int, int]]]:
