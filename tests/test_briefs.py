@@ -666,7 +666,8 @@ def test_cli_empty_week_warns(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--now", "yesterday"], "error[E405] --now 'yesterday' is not an ISO timestamp"),
+        # located at the option, as every other command's --now (regression, session 13 tour)
+        (["--now", "yesterday"], "--now: error[E405] --now 'yesterday' is not an ISO timestamp"),
         (["--templates", "/nonexistent/templates"], "error: --templates /nonexistent/templates: not a folder"),
         (["--week", "2025-W99"], "2025 has no week 99"),
     ],
@@ -678,6 +679,16 @@ def test_cli_bad_input_is_a_message_and_exit_1(tmp_path: Path, capsys: pytest.Ca
     code, _, stderr = _run(capsys, *argv)
     assert code == 1
     assert message in stderr and "Traceback" not in stderr
+
+
+def test_cli_out_naming_a_file_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Regression (session 13 tour): "cannot create output folder: File exists", and the file untouched.
+    existing = tmp_path / "notes.txt"
+    existing.write_text("mine\n", encoding="utf-8")
+    code, _, stderr = _run(capsys, "brief", "--week", "2025-W27", "--stakeholder", "ngo", "--out", str(existing))
+    assert code == 1
+    assert f"{existing}: error[E406] is a file: --out names the folder the briefs are written to" in stderr
+    assert existing.read_text(encoding="utf-8") == "mine\n"
 
 
 def test_cli_broken_template_points_at_its_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

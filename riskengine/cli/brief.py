@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from riskengine.cli.common import (
     add_input_options,
     add_regions_option,
     add_window_options,
+    check_now,
     score_inputs,
     stakeholder_choices,
     stakeholders_from,
@@ -65,15 +65,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(func=run)
 
 
-def check_now(value: str | None) -> None:
-    if value is None:
-        return
+def _output_folder(out: str) -> Path:
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        # mkdir's "File exists" read as if the folder could not be made for another reason.
+        raise InputError([Issue("E406", "is a file: --out names the folder the briefs are written to", Location(out), hint="give a folder, or - for standard output")])
     try:
-        dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise InputError(
-            [Issue("E405", f"--now '{value}' is not an ISO timestamp", hint="write it like 2025-07-07T06:00:00Z")]
-        ) from None
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError([Issue("E406", f"cannot create output folder: {exc.strerror}", Location(out), hint=f"--out {out}")]) from None
+    return folder
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -136,11 +137,7 @@ def write(briefs: list[RenderedBrief], out: str) -> None:
         for brief in briefs:
             sys.stdout.write(brief.text)
     else:
-        folder = Path(out)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError([Issue("E406", f"cannot create output folder: {exc.strerror}", Location(out), hint=f"--out {out}")]) from None
+        folder = _output_folder(out)
         outputs: list[tuple[Path, str | bytes]] = []
         for brief in briefs:
             outputs.append((folder / brief.filename, brief.text))
@@ -190,11 +187,7 @@ def publish(args: argparse.Namespace, briefs: list[RenderedBrief]) -> None:
         return
     from riskengine.briefs.pdf import print_pdfs
 
-    folder = Path(args.out)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError([Issue("E406", f"cannot create output folder: {exc.strerror}", hint=f"--out {args.out}")]) from None
+    folder = _output_folder(args.out)
     printed = print_pdfs([(brief_filename(b.context, "pdf"), b.text) for b in briefs], args.now)
     write_outputs([(folder / pdf.filename, pdf.pdf) for pdf in printed], args.out)
     report([RenderedBrief(b.context, "pdf", p.filename, "", b.leftovers) for b, p in zip(briefs, printed, strict=True)], args.out)
