@@ -466,3 +466,14 @@ def test_a_short_row_leaves_its_last_fields_out():
     with open_matcher(rules) as matcher:
         got = sorted(Firing(rule_id, ids) for rule_id, tuples in matcher.feed_rows_by_rule(names, rows).items() for ids in tuples)
     assert got == evaluate(rules, facts_of_rows(names, rows)) and len(got) > 4
+
+
+def test_a_long_row_is_read_for_its_names_only():
+    # the single-event stage turns a batch's rows into columns by one zip: values past the
+    # names (rows of other lengths in the same batch) must neither shift nor drop a column
+    rules = CompiledRuleSet((*single(T("x", "eq", 1), T("y", "not_exists"), T("y", "gt", 2)).rules, pair(T("x", "eq", 1), T("y", "gt", 2), *within(0))))
+    names = ("event_id", "event_date", "x", "y")
+    rows: list[tuple[Any, ...]] = [("E0", 738000, 1, None, 9), ("E1", 738000, 1), ("E2", 738000, 2, 5, "z", "w"), ("E3", 738000, 1, 3)]
+    with open_matcher(rules) as matcher:
+        got = sorted(Firing(rule_id, ids) for rule_id, tuples in matcher.feed_rows_by_rule(names, rows).items() for ids in tuples)
+    assert got == evaluate(rules, facts_of_rows(names, [row[: len(names)] for row in rows])) and len(got) > 4

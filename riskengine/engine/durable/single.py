@@ -128,7 +128,7 @@ class FieldPlan:
             cache[value] = found
         return found
 
-    def column(self, values: list[Any]) -> tuple[list[Any], bool]:
+    def column(self, values: Sequence[Any]) -> tuple[list[Any], bool]:
         """``rep`` of each value of a column (one field of a batch's rows), resolved a column
         at a time: the distinct values missing from the cache are filled first, so that one
         C-level ``map`` of the cache reads every row (absent values read None from it). The
@@ -236,7 +236,7 @@ class PythonGroup:
                 self.cache[frozen] = found
         return found
 
-    def column(self, values: list[Any]) -> tuple[list[tuple[bool, ...] | None], bool]:
+    def column(self, values: Sequence[Any]) -> tuple[list[tuple[bool, ...] | None], bool]:
         """``results`` of each value of a column. A column of strings, or of lists, is read a
         column at a time (its distinct values' results filled first, as ``FieldPlan.column``),
         each kind from a cache of its own; any other column a value at a time."""
@@ -335,7 +335,7 @@ class SingleStage:
         # results), then, when there are any, the whole-condition tests' results. None: absent.
         self._slots: list[FieldPlan | PythonGroup] = [*plan.sent_fields, *plan.groups]
         self._names = tuple(dict.fromkeys(target.name for target in self._slots))  # each field once
-        self._layouts: dict[tuple[str, ...], list[tuple[Callable[[list[Any]], tuple[list[Any], bool]], Callable[[Any], Any] | None]]] = {}
+        self._layouts: dict[tuple[str, ...], list[tuple[Callable[[Sequence[Any]], tuple[list[Any], bool]], int | None]]] = {}
         self.cache: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}
 
     @staticmethod
@@ -368,20 +368,23 @@ class SingleStage:
     def columns(self, names: tuple[str, ...], rows: Sequence[Sequence[Any]]) -> tuple[list[list[Any]], set[int]]:
         """The key's entries a slot at a time, each a column over the rows (C-level ``map``s
         instead of a Python loop over every row's fields), and the rows holding a value durable
-        cannot be given (``Unrepresentable``): those are judged in Python."""
+        cannot be given (``Unrepresentable``): those are judged in Python.
+
+        The rows (all as long as ``names``) are turned into columns by one ``zip``, which reads
+        each row once: a ``map`` of an itemgetter per slot read every row 31 times and was the
+        largest line of the matcher's profile (5.7 % of a backtest's time on the world feed)."""
         layout = self._layouts.get(names)
         if layout is None:
-            layout = self._layouts[names] = [
-                (target.column, operator.itemgetter(names.index(target.name)) if target.name in names else None) for target in self._slots
-            ]
+            layout = self._layouts[names] = [(target.column, names.index(target.name) if target.name in names else None) for target in self._slots]
         absent: list[Any] = [None] * len(rows)
+        fields: list[tuple[Any, ...]] = list(zip(*rows, strict=False)) if rows else [()] * len(names)  # rows may be longer
         columns: list[list[Any]] = []
         bad: set[int] = set()
-        for resolve, getter in layout:
-            if getter is None:
+        for resolve, at in layout:
+            if at is None:
                 columns.append(absent)
                 continue
-            column, checked = resolve(list(map(getter, rows)))
+            column, checked = resolve(fields[at])
             if checked and BAD in column:
                 bad.update(n for n, value in enumerate(column) if value is BAD)
             columns.append(column)
