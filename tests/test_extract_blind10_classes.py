@@ -104,3 +104,23 @@ def test_a_table_date(cell: str, day: dt.date | None) -> None:
 def test_a_key_named_for_another_day_does_not_date_the_article(key: str) -> None:
     article = parse_article(f"---\n{key}: 2025-03-04\n---\nFighting resumed near Goma on Monday.\n", "e.txt")
     assert article.published is None
+
+
+# -- protests told by what the crowd did ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("On Tuesday, around three hundred residents of Kramatorsk blocked the road to Sloviansk for an hour, demanding repairs.", "Kramatorsk"),
+        ("On Saturday, villagers blocked the Jos-Bauchi road at Mangu in protest against the killings.", "Mangu"),
+        ("Yesterday, traders at Garissa stopped work in protest over the killing of two drivers.", "Garissa"),
+    ],
+)
+def test_a_blockade_or_a_stoppage_in_protest_is_a_protest(extractor: Extractor, text: str, place: str) -> None:
+    events = extractor.extract_text(f"---\ndate: 2025-06-04\n---\n{text}\n", "p.txt")
+    assert [(x.provenance["kind"], x.event.location) for x in events] == [("protest", place)]
+
+
+def test_a_road_blocked_by_the_police_is_no_protest(extractor: Extractor) -> None:
+    assert extractor.extract_text("---\ndate: 2025-06-04\n---\nPolice blocked the road to Kramatorsk after the strike on Tuesday.\n", "p.txt") == []
