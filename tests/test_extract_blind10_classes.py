@@ -124,3 +124,33 @@ def test_a_blockade_or_a_stoppage_in_protest_is_a_protest(extractor: Extractor, 
 
 def test_a_road_blocked_by_the_police_is_no_protest(extractor: Extractor) -> None:
     assert extractor.extract_text("---\ndate: 2025-06-04\n---\nPolice blocked the road to Kramatorsk after the strike on Tuesday.\n", "p.txt") == []
+
+
+# -- incident logs: a heading's day and place are the scene of the paragraph under it -------------
+
+_LOG = """---
+date: 2025-09-12
+title: Weekly security log, Borno
+---
+INCIDENT LOG
+
+08 Sep 2025, 06:10 — near Gwoza (Gwoza LGA) — AMBUSH
+Insurgents ambushed a military convoy on the main road. Three soldiers were killed and two wounded.
+
+10 Sep 2025 — Konduga — DEPLOYMENT
+An additional army battalion deployed to the town after the attack, according to the local council.
+"""
+
+
+def test_an_incident_log_entry_takes_its_headings_day_and_place(extractor: Extractor) -> None:
+    events = extractor.extract_text(_LOG, "log.txt")
+    got = {(x.provenance["kind"], x.event.location, x.event.event_date, x.event.fatalities) for x in events}
+    assert ("casualty_report", "Gwoza", dt.date(2025, 9, 8), 3) in got
+    assert ("troop_deployment", "Konduga", dt.date(2025, 9, 10)) in {g[:3] for g in got}
+    # each event cites its entry, heading and paragraph
+    assert all(s.text.startswith(("08 Sep 2025", "10 Sep 2025")) for x in events for s in x.event.spans)
+
+
+def test_a_labelled_day_of_issue_dates_a_log_before_its_first_entry() -> None:
+    text = "SECURITY DESK\nWeek 36 | Issued: Friday 12 September 2025, 08:00 WAT | Distribution: Operations, Logistics, Community Relations\n\n01 | 08 Sep 2025 | Gwoza | Road\nInsurgents ambushed a convoy.\n"
+    assert parse_article(text, "w.txt").published == dt.date(2025, 9, 12)

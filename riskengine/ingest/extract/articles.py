@@ -32,7 +32,7 @@ from riskengine.ingest.extract.dates import MONTHS as MONTH_NUMBERS
 from riskengine.ingest.extract.gazetteer import UNPLACED, Gazetteer, Place, PlaceMention, default_gazetteer
 from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities, words_to_int
 from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns, lower, trie_alternation
-from riskengine.ingest.extract.tables import TableRow, incident_tables
+from riskengine.ingest.extract.tables import LogEntry, TableRow, incident_tables, log_entries
 from riskengine.ingest.extract.text import (
     Article,
     Sentence,
@@ -243,10 +243,40 @@ class Extractor:
             events = self._extract(article)
         finally:
             self.g = home_gazetteer
+        home = self._home
         if "|" in article.text:
             # a row names a town, rarely its country: the article's country places it
-            events.extend(self._table_events(article, events, self._home))
+            events.extend(self._table_events(article, events, home))
+        entries = log_entries(article.text, article.published) if article.published else []
+        if entries:
+            events = self._log_events(article, events, entries, home)
         return events
+
+    def _log_events(self, article: Article, events: list[ExtractedEvent], entries: list[LogEntry], home: str) -> list[ExtractedEvent]:
+        """An incident log's entries read with their heading's day and place as the paragraph's
+        scene ("19 Aug 2026 — Macomia — DEPLOYMENT" over "An additional company deployed ..."):
+        the events read from the paragraph alone are replaced by those of the entry."""
+
+        def inside(x: ExtractedEvent, e: LogEntry) -> bool:
+            spans = x.event.spans or []
+            return bool(spans) and all(e.start <= s.start and s.end <= e.end for s in spans)
+
+        kept = [x for x in events if not any(inside(x, e) for e in entries)]
+        for e in entries:
+            home_gazetteer = self.g
+            try:
+                found = self._extract(parse_article(e.text(), article.path, {"country": home, **article.meta}))
+            except (InputError, EventError):
+                found = []
+            finally:
+                self.g = home_gazetteer
+            cited = {"start": e.start, "end": e.end, "text": article.text[e.start : e.end]}
+            for x in found:
+                fields = {fld: [cited] for fld in x.provenance["fields"]}
+                spans = sorted({Span(field=fld, article=article.path, start=e.start, end=e.end, text=cited["text"]) for fld in fields}, key=lambda s: s.field)
+                event_id = f"{x.event.country}-X{hashlib.sha1(f'{x.event.event_id}|entry{e.start}'.encode()).hexdigest()[:10]}"
+                kept.append(ExtractedEvent(x.event.model_copy(update={"spans": spans, "event_id": event_id}), {**x.provenance, "event_id": event_id, "fields": fields}))
+        return kept
 
     def _table_events(self, article: Article, told: list[ExtractedEvent], home: str) -> list[ExtractedEvent]:
         """The events of an incident table's rows (tables are masked out of the prose): each row

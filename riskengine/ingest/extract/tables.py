@@ -142,3 +142,50 @@ def incident_tables(text: str, published: dt.date) -> list[TableRow]:
             )
         )
     return rows
+
+
+# An incident log's entry heading: a day with its year first, then parts set off by dashes or
+# bars ("16 Aug 2026, ~14:30 — near Awasse (Mocímboa da Praia district) — AMBUSH",
+# "01 | 08 Jul 2025, 02:40 | Saravena (Arauca) | Pipeline, KM 112")
+_ENTRY_HEAD = re.compile(r"^[ \t]*(?:[0-9]{1,3}[ \t]*\|[ \t]*)?(?P<day>[0-3]?[0-9][ -](?:[A-Za-z]{3,9})\.?[ -][0-9]{4}|[0-9]{4}-[01][0-9]-[0-3][0-9])(?P<rest>(?:[^|—\n]*)(?:[ \t]+[—|][ \t]+.*)?)$")
+_TIME = re.compile(r"^[,\s~]*(?:[0-9]{1,2}[:.h]?[0-9]{2}(?:[–-][0-9]{1,2}[:.h]?[0-9]{2})?|night|morning|evening|afternoon|dawn)?[\s\w]{0,5}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    start: int  # the heading line
+    body_start: int
+    end: int  # the end of the paragraph under it
+    day: dt.date
+    place: str
+    body: str
+
+    def text(self) -> str:
+        where = f", in {self.place}" if self.place else ""
+        return f"On {self.day.day} {self.day.strftime('%B')} {self.day.year}{where}: {self.body}"
+
+
+def log_entries(text: str, published: dt.date) -> list[LogEntry]:
+    """Entries of an incident log: a heading line of a day and a place, the paragraph under it
+    telling what happened there and then without saying either."""
+    out: list[LogEntry] = []
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    for i, line in enumerate(lines[:-1]):
+        m = _ENTRY_HEAD.match(line)
+        if m is None or len(line) > 160 or not lines[i + 1].strip():
+            continue
+        day = table_date(m.group("day"), published)
+        parts = [p.strip() for p in re.split(r"[ \t]+[—|][ \t]+", m.group("rest"))]
+        if day is None or day > published or len(parts) < 2 or not _TIME.match(parts[0]):
+            continue
+        place = re.sub(r"^(?:near|outside|in|at)\s+", "", parts[1])
+        place = re.sub(r"\s*\(([^)]*)\)", r", \1", place).strip(" ,")
+        j = i + 1
+        while j < len(lines) and lines[j].strip() and not _ENTRY_HEAD.match(lines[j]):
+            j += 1
+        body = " ".join(x.strip() for x in lines[i + 1 : j])
+        out.append(LogEntry(starts[i], starts[i + 1], starts[j] - 1, day, place, body))
+    return out

@@ -289,11 +289,17 @@ def date_in_text(article: Article, sentences: int = 3, header_lines: int = 15) -
         seen += 1
         if seen > header_lines:
             break
-        if len(line.strip()) <= _HEADER_LINE_CHARS:
-            found = _first_full_date(line)
+        labelled = _ISSUED.search(line)
+        if labelled is not None or len(line.strip()) <= _HEADER_LINE_CHARS:
+            # a label says the day of issue in a line of any length ("Week 28 | Issued: Tuesday 15
+            # July 2025, 08:00 COT | Distribution: ..."), before a log's first dated entry
+            found = _first_full_date(line[labelled.end() :] if labelled else line)
             if found is not None:
                 return found
     return None
+
+
+_ISSUED = re.compile(r"\b(?:issued|published|date of issue|issue date|release date|released|posted)\s*(?::|on\b)\s*", re.IGNORECASE)
 
 
 _HEADER_LINE_CHARS = 90
