@@ -32,6 +32,7 @@ from riskengine.ingest.extract.dates import MONTHS as MONTH_NUMBERS
 from riskengine.ingest.extract.gazetteer import UNPLACED, Gazetteer, Place, PlaceMention, default_gazetteer
 from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities, words_to_int
 from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns, lower, trie_alternation
+from riskengine.ingest.extract.tables import LogEntry, TableRow, incident_tables, log_entries
 from riskengine.ingest.extract.text import (
     Article,
     Sentence,
@@ -239,9 +240,84 @@ class Extractor:
     def extract(self, article: Article) -> list[ExtractedEvent]:
         home_gazetteer = self.g
         try:
-            return self._extract(article)
+            events = self._extract(article)
         finally:
             self.g = home_gazetteer
+        home = self._home
+        if "|" in article.text:
+            # a row names a town, rarely its country: the article's country places it
+            events.extend(self._table_events(article, events, home))
+        entries = log_entries(article.text, article.published) if article.published else []
+        if entries:
+            events = self._log_events(article, events, entries, home)
+        return events
+
+    def _log_events(self, article: Article, events: list[ExtractedEvent], entries: list[LogEntry], home: str) -> list[ExtractedEvent]:
+        """An incident log's entries read with their heading's day and place as the paragraph's
+        scene ("19 Aug 2026 — Macomia — DEPLOYMENT" over "An additional company deployed ..."):
+        the events read from the paragraph alone are replaced by those of the entry."""
+
+        def inside(x: ExtractedEvent, e: LogEntry) -> bool:
+            spans = x.event.spans or []
+            return bool(spans) and all(e.start <= s.start and s.end <= e.end for s in spans)
+
+        kept = [x for x in events if not any(inside(x, e) for e in entries)]
+        for e in entries:
+            home_gazetteer = self.g
+            try:
+                found = self._extract(parse_article(e.text(), article.path, {"country": home, **article.meta}))
+            except (InputError, EventError):
+                found = []
+            finally:
+                self.g = home_gazetteer
+            cited = {"start": e.start, "end": e.end, "text": article.text[e.start : e.end]}
+            for x in found:
+                fields = {fld: [cited] for fld in x.provenance["fields"]}
+                spans = sorted({Span(field=fld, article=article.path, start=e.start, end=e.end, text=cited["text"]) for fld in fields}, key=lambda s: s.field)
+                event_id = f"{x.event.country}-X{hashlib.sha1(f'{x.event.event_id}|entry{e.start}'.encode()).hexdigest()[:10]}"
+                kept.append(ExtractedEvent(x.event.model_copy(update={"spans": spans, "event_id": event_id}), {**x.provenance, "event_id": event_id, "fields": fields}))
+        return kept
+
+    def _table_events(self, article: Article, told: list[ExtractedEvent], home: str) -> list[ExtractedEvent]:
+        """The events of an incident table's rows (tables are masked out of the prose): each row
+        read as the sentence it stands for, in an article of the same metadata; the event cites
+        the row as written. A row the prose already told (same kind, place and day) is left."""
+        published: dt.date = article.published  # type: ignore[assignment]
+        rows = incident_tables(article.text, published)
+        if not rows:
+            return []
+
+        def read(row: TableRow, meta: dict[str, Any]) -> list[ExtractedEvent]:
+            home_gazetteer = self.g
+            try:
+                return self._extract(parse_article(row.sentence(), article.path, meta))
+            except (InputError, EventError):
+                return []  # a row that does not make an event is not the article's problem
+            finally:
+                self.g = home_gazetteer
+
+        if not article.meta.get("country"):
+            # a row names a town, rarely its country: the country the rows and the prose place
+            # their events in most (a bulletin's prose may name no place), else the article's
+            votes: dict[str, int] = {}
+            for x in [*told, *(y for row in rows for y in read(row, dict(article.meta)))]:
+                if x.event.latitude is not None:  # a place the gazetteer holds, not one placed by default
+                    votes[x.event.country] = votes.get(x.event.country, 0) + 1
+            home = max(sorted(votes), key=lambda c: votes[c], default=home)
+        seen = {(x.provenance["kind"], x.event.location, x.event.event_date) for x in told}
+        out: list[ExtractedEvent] = []
+        for row in rows:
+            for x in read(row, {"country": home, **article.meta}):
+                key = (x.provenance["kind"], x.event.location, x.event.event_date)
+                if key in seen:
+                    continue
+                seen.add(key)
+                cited = {"start": row.start, "end": row.end, "text": article.text[row.start : row.end]}
+                fields = {fld: [cited] for fld in x.provenance["fields"]}
+                spans = sorted({Span(field=fld, article=article.path, start=row.start, end=row.end, text=cited["text"]) for fld in fields}, key=lambda s: s.field)
+                event_id = f"{x.event.country}-X{hashlib.sha1(f'{x.event.event_id}|row{row.start}'.encode()).hexdigest()[:10]}"
+                out.append(ExtractedEvent(x.event.model_copy(update={"spans": spans, "event_id": event_id}), {**x.provenance, "event_id": event_id, "fields": fields}))
+        return out
 
     def _extract(self, article: Article) -> list[ExtractedEvent]:
         if article.published is None:

@@ -43,6 +43,13 @@ FRONT_MATTER_ALIASES = {
 _DATE_KEY = re.compile(
     r"(?:report|issue|issued|release|released|publication|publish|published|pub|article|story|post|posted)[_ -]?date"
     r"|date[_ -]?(?:published|issued|released|posted|of[_ -]publication)"
+    # ... and as front matters written in other languages name it: Spanish and Portuguese
+    # ('fecha_publicacion', 'data_de_publicacao'), French ('date_de_publication'), Italian
+    # ('data_pubblicazione'), German ('datum', 'veroeffentlicht'), Dutch, Polish, Turkish,
+    # Indonesian, Russian and Ukrainian ('дата_публикации'), with or without accents
+    r"|fecha(?:[_ -]?(?:de[_ -]?)?publicaci[oó]n)?|publicad[oa]|data[_ -]?(?:de[_ -]?|di[_ -]?)?(?:publica[cç][aã]o|pubblicazione|publikacji)"
+    r"|date[_ -]?(?:de[_ -]?)?publication|publi[ée]|pubblicat[oa]|datum|ver[öo]e?ffentlicht(?:[_ -]?am)?|publicatiedatum"
+    r"|tarih|yay[ıi]n[_ -]?tarihi|tanggal|дата(?:[_ -]?(?:публикации|публікації))?"
 )
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
 _ABBREVIATIONS = re.compile(r"(?:\b(?:U\.S|U\.N|E\.U|U\.K|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Adm|Brig|Cmdr|Sen|Rep|Gov|Pres|Prof|Rev|St|Sgt|Jr|Sr|Inc|Corp|Co|Ltd|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec|Nos?|vs|approx|est|etc|e\.g|i\.e|a\.m|p\.m)|\b[A-Z])\.$")
@@ -142,7 +149,45 @@ def parse_article(text: str, name: str = "<article>", meta: dict[str, Any] | Non
             # transcript or clipping was made ("created: 2025-10-24")
             article.meta["date"] = last_resort
             article.date_source = "metadata"
+        elif (unknown := _full_date_under_any_key(front)) is not None:
+            # a key of no known name (a language or a template not listed) whose value is a full
+            # date, with its year, and nothing else: the day it names is the only day the
+            # article gives; said in a warning that replaces its "not used"
+            key, article.meta["date"] = unknown
+            article.date_source = "metadata"
+            article.notes = [n for n in article.notes if not n.message.startswith(f"front matter key '{key}' is not used")]
+            article.notes.append(Issue("W107", f"front matter key '{key}' was read for the article's date: no known key, dateline or url gave one", Location(name, 1, 1), "give 'date' to say the day of publication", severity="warning"))
     return article
+
+
+# A value that is a date and nothing else: "2024-10-22", "2024-10-22T14:05:00-05:00",
+# "2024-10-22 14:05", "22/10/2024", "22.10.2024"
+_WHOLE_DATE = re.compile(
+    r"[0-9]{4}-[01]?[0-9]-[0-3]?[0-9](?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+    r"|[0-3]?[0-9][./][01]?[0-9][./][0-9]{4}"
+)
+
+
+_OTHER_DAY_KEY = re.compile(
+    r"creat|sav|captur|retriev|access|clip|fetch|scrap|download|crawl|modif|updat|edit|revis|expir|valid|deadline"
+    r"|start|end|from|until|to$|period|event|incident|birth|born|died|death"
+)
+
+
+def _full_date_under_any_key(front: dict[str, Any]) -> tuple[str, dt.date] | None:
+    """The first key (in name order, so the same one every time) whose value is a full date,
+    unless its name says another day: the day a tool saved or fetched the page, an edit, an
+    expiry, the period or event a report covers."""
+    for key, value in sorted(front.items(), key=lambda kv: str(kv[0])):
+        if _OTHER_DAY_KEY.search(str(key).lower()):
+            continue
+        if isinstance(value, dt.datetime):
+            return str(key), value.date()
+        if isinstance(value, dt.date):
+            return str(key), value
+        if isinstance(value, str) and _WHOLE_DATE.fullmatch(value.strip()) and (day := metadata_date(value)) is not None:
+            return str(key), day
+    return None
 
 
 # "/2025/11/14/", "-2025-11-14", "20251114": how news sites date their article addresses
@@ -244,11 +289,17 @@ def date_in_text(article: Article, sentences: int = 3, header_lines: int = 15) -
         seen += 1
         if seen > header_lines:
             break
-        if len(line.strip()) <= _HEADER_LINE_CHARS:
-            found = _first_full_date(line)
+        labelled = _ISSUED.search(line)
+        if labelled is not None or len(line.strip()) <= _HEADER_LINE_CHARS:
+            # a label says the day of issue in a line of any length ("Week 28 | Issued: Tuesday 15
+            # July 2025, 08:00 COT | Distribution: ..."), before a log's first dated entry
+            found = _first_full_date(line[labelled.end() :] if labelled else line)
             if found is not None:
                 return found
     return None
+
+
+_ISSUED = re.compile(r"\b(?:issued|published|date of issue|issue date|release date|released|posted)\s*(?::|on\b)\s*", re.IGNORECASE)
 
 
 _HEADER_LINE_CHARS = 90
