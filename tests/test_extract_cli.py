@@ -68,3 +68,29 @@ def test_evaluate_counts_an_unreadable_article_as_extracting_nothing(tmp_path: P
     out = capsys.readouterr().out
     assert "overall       1.000  0.000  0.000     0    0    5" in out  # nothing predicted: precision 1 by convention
     assert "  undated.txt: nothing extracted: the article has no date" in out
+
+
+def test_evaluate_shows_dates_as_dates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Regression (session 13 tour): mistakes read "event_date predicted datetime.date(2025, 3, 4)".
+    article = tmp_path / "a.txt"
+    article.write_text("---\ndate: 2025-03-05\n---\nA drone strike hit Sumy on Wednesday, killing two people.\n", encoding="utf-8")
+    gold = tmp_path / "gold.yaml"
+    gold.write_text(
+        "documents:\n  a.txt:\n    - {kind: drone_strike, event_date: 2025-03-04, location: Sumy, country: UKR, fatalities: 2}\n",
+        encoding="utf-8",
+    )
+    assert main(["extract", "--evaluate", str(gold), str(article)]) == 0
+    out = capsys.readouterr().out
+    assert "a.txt: drone_strike Sumy: event_date predicted 2025-03-05, gold 2025-03-04" in out
+    assert "datetime" not in out
+
+
+def test_an_empty_article_is_reported_as_empty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Regression (session 13 tour): an empty file was "has no date", and the summary read
+    # "0 event(s) from the other 0 article(s)".
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n\n", encoding="utf-8")
+    assert main(["extract", str(empty)]) == 1
+    err = capsys.readouterr().err
+    assert f"{empty}:1:1: error[E110] the article is empty (an empty file has no events to extract)" in err
+    assert "E109" not in err and "the other 0 article(s)" not in err

@@ -58,7 +58,10 @@ def run(args: argparse.Namespace) -> int:
         error = InputError(issues, f"{bad} of {len(paths)} article(s) could not be extracted")
         if not args.skip_invalid:
             report_input_error(error)
-            print(f"nothing written: {len(items)} event(s) from the other {len(paths) - bad} article(s) were extracted; --skip-invalid writes them", file=sys.stderr)
+            if len(paths) > bad:  # "0 event(s) from the other 0 article(s)" when every article was bad
+                print(f"nothing written: {len(items)} event(s) from the other {len(paths) - bad} article(s) were extracted; --skip-invalid writes them", file=sys.stderr)
+            else:
+                print("nothing written", file=sys.stderr)
             return 1
         report_input_error(error)
     if not args.no_dedup:

@@ -320,6 +320,9 @@ class Extractor:
         return out
 
     def _extract(self, article: Article) -> list[ExtractedEvent]:
+        if not article.text.strip():
+            # An empty file was reported as having no date, which sent its author looking for one.
+            raise InputError([Issue("E110", "the article is empty", Location(article.path, 1, 1), "an empty file has no events to extract")], f"{article.path} is empty")
         if article.published is None:
             raise InputError(
                 [Issue("E109", "the article has no date: none in its front matter, in --meta, as a full date (with the year) in its first sentences, or in its url", Location(article.path, 1, 1), "give 'date: YYYY-MM-DD' in its front matter or a --meta file")],

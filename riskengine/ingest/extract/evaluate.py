@@ -79,6 +79,12 @@ class Report:
         return "\n".join(lines) + "\n"
 
 
+
+def _shown(value: object) -> str:
+    """A value in a mistake line: dates as an analyst writes them (2025-03-04, not
+    datetime.date(2025, 3, 4)), other values quoted as Python shows them."""
+    return value.isoformat() if isinstance(value, dt.date) else repr(value)
+
 def load_gold(path: Path) -> tuple[dict[str, list[dict[str, Any]]], dict[str, dict[str, Any]]]:
     """(documents -> gold events, documents -> metadata named by the gold file's ``metadata:``)."""
     data = load_mapping(path, "gold file")
@@ -185,7 +191,7 @@ def score_document(name: str, predicted: list[dict[str, Any]], gold: list[dict[s
                 if gv is not None:
                     c.fn += 1
                 if pv is not None or gv is not None:
-                    report.mistakes.append(f"{name}: {g['kind']} {g.get('location') or g['country']}: {a} predicted {p.get(a)!r}, gold {g.get(a)!r}")
+                    report.mistakes.append(f"{name}: {g['kind']} {g.get('location') or g['country']}: {a} predicted {_shown(p.get(a))}, gold {_shown(g.get(a))}")
     for i, p in enumerate(predicted):
         if i in used_p:
             continue
