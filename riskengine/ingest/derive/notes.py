@@ -271,7 +271,8 @@ class NotesVocabulary:
                 continue
             if not present.issuperset(pattern.needs):
                 continue
-            m = next((m for m in pattern.regex.finditer(body) if not _over_a_period(body, m)), None)
+            # No one hurt over a span is no one hurt on each of its days: only counts are totals.
+            m = next((m for m in pattern.regex.finditer(body) if pattern.value == 0 or not _over_a_period(body, m)), None)
             if m is None:
                 continue
             value = pattern.value if pattern.value is not None else _number(m, "n")
