@@ -174,6 +174,12 @@ class NotesVocabulary:
                     self._category_of.setdefault(re.sub(r"\s+", " ", str(w).lower()), category)
         self.category_words = PhraseIndex(self._category_of)
 
+        attacked_only = data.get("targets_only_when_attacked") or []
+        if not isinstance(attacked_only, list) or not all(isinstance(w, str) and w.strip() for w in attacked_only):
+            problem("targets_only_when_attacked", "expected a list of category words")
+            attacked_only = []
+        self.attacked_only = frozenset(" ".join(_TOKEN.findall(w.lower())) for w in attacked_only)
+
         heads = data.get("target_name_heads") or []
         if not isinstance(heads, list):
             problem("target_name_heads", "expected a list of words")
@@ -305,6 +311,8 @@ class NotesVocabulary:
         # "near the air base" places the event; it does not say what was hit (Ukrainian forces shot
         # down two jets near an air base: no strike on an airfield).
         found = [hit for hit in found if not _PLACE_ONLY.search(text, max(0, hit[0] - 40), hit[0])]
+        # "shot a taxi driver at a checkpoint": where it happened, unless the checkpoint was attacked.
+        found = [hit for hit in found if _words_of(text, hit) not in self.attacked_only or _attacked(text, hit[0], hit[1])]
         if not found:
             return None
         start, end, category = found[0]
@@ -362,6 +370,21 @@ def _over_a_period(text: str, m: re.Match[str]) -> bool:
         return True
     previous = text[max(text.rfind(c, 0, start - 1) for c in ".;!?") + 1 : start]
     return bool(_SPAN.search(previous) and not _OWN_DAY.search(sentence))
+
+
+_ATTACK = r"(?:attack|assault|storm|overr[au]n|shell|struck|strik|target|raid|ambush|bomb|seiz|captur|burn|destroy|hit|overwhelm|detonat|blew\s+(?:\w+\s+)?up|blow\s+(?:\w+\s+)?up)\w*"
+_ATTACKED_BEFORE = re.compile(
+    rf"\b{_ATTACK}\s+(?:(?:on|against|at)\s+)?(?:(?!(?:at|in|near|on|by|of|from|to|with|and|who|where)\b)[\w'’-]+\s+){{0,3}}$", re.IGNORECASE
+)
+_ATTACKED_AFTER = re.compile(rf"^\s+(?:was|were|had\s+been|has\s+been|have\s+been|came\s+under)\s+(?:\w+\s+)?{_ATTACK}", re.IGNORECASE)
+
+
+def _words_of(text: str, hit: tuple[int, int, str]) -> str:
+    return " ".join(_TOKEN.findall(text[hit[0] : hit[1]].lower()))
+
+
+def _attacked(text: str, start: int, end: int) -> bool:
+    return bool(_ATTACKED_BEFORE.search(text[max(0, start - 80) : start]) or _ATTACKED_AFTER.search(text[end : end + 60]))
 
 
 def _required_placeholders(pattern: str) -> set[str]:
