@@ -379,12 +379,24 @@ _ATTACKED_BEFORE = re.compile(
 _ATTACKED_AFTER = re.compile(rf"^\s+(?:was|were|had\s+been|has\s+been|have\s+been|came\s+under)\s+(?:\w+\s+)?{_ATTACK}", re.IGNORECASE)
 
 
+# "targeting security forces (SNA) at a checkpoint", "clashed with the army at a checkpoint": the
+# armed men manning it were attacked, so it is a military target; "shot a taxi driver at a
+# checkpoint" is not (no armed men are the object of an attack).
+_ARMED_AT = re.compile(
+    rf"(?:\b(?:{_ATTACK}|against)\b[^.;]{{0,80}}?\b(?:forces|soldiers?|troops|police(?:men)?|officers?|army|guards?|personnel|militia(?:men)?|militants|fighters)\b[^.;]{{0,40}}?"
+    r"|\b(?:clash\w*|fought|fighting|exchanged\s+fire)\b[^.;]{0,80}?)"
+    r"\b(?:at|near|on)\s+(?:(?:the|a|an)\s+)?(?:[\w'’-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
 def _words_of(text: str, hit: tuple[int, int, str]) -> str:
     return " ".join(_TOKEN.findall(text[hit[0] : hit[1]].lower()))
 
 
 def _attacked(text: str, start: int, end: int) -> bool:
-    return bool(_ATTACKED_BEFORE.search(text[max(0, start - 80) : start]) or _ATTACKED_AFTER.search(text[end : end + 60]))
+    before = text[max(0, start - 160) : start]
+    return bool(_ATTACKED_BEFORE.search(before) or _ARMED_AT.search(before) or _ATTACKED_AFTER.search(text[end : end + 60]))
 
 
 def _required_placeholders(pattern: str) -> set[str]:
