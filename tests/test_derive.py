@@ -140,11 +140,12 @@ def test_vocabulary_files_are_validated_with_every_problem() -> None:
         "figures": {"injured": [{"pattern": "{nope} {n}"}], "speed": [{"pattern": "{n}"}], "drones_launched": [{"pattern": "no number"}]},
         "target_categories": {"spaceport": ["spaceport"]},
         "tags": {"Bad Tag": ["x"]},
+        "targets_only_when_attacked": "checkpoint",
     }
     with pytest.raises(InputError) as info:
         NotesVocabulary(bad, Path("notes.yaml"))
     text = str(info.value) + " ".join(i.message for i in info.value.issues)
-    for needle in ("empty", "{nope}", "speed", "{n}", "spaceport", "Bad Tag"):
+    for needle in ("empty", "{nope}", "speed", "{n}", "spaceport", "Bad Tag", "targets_only_when_attacked"):
         assert needle in text or any(needle in (i.location.yaml_path or "") for i in info.value.issues), needle
     with pytest.raises(InputError):
         ActorRules({"sides": [{"pattern": "(", "side": "X"}], "nato_members": {"POL": "soon"}}, Path("actors.yaml"))

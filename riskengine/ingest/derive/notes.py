@@ -30,6 +30,24 @@ _ADJ = r"(?:[\w'’-]+\s+){0,2}[\w'’-]+"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # "On 16 February 2024," is the date, not a count.
 _DATE_PREFIX = re.compile(r"^\s*(?:[A-Z][\w ]{0,30}:\s*)?on\s+(?:\d{1,2}\s+\w+\s+\d{4}|\w+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\s*,?", re.IGNORECASE)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+# A figure stated as a total over a period, not the event's own: "over the six days", "since
+# 30 May", "so far", "in total", "bringing the total to", "cumulative", "during the week", "in the
+# past three days", "since the start of the protests".
+_PERIOD_TOTAL = re.compile(
+    r"\bover\s+the\s+(?:past\s+|last\s+|previous\s+|following\s+)?(?:[\w-]+\s+){0,2}(?:days|weeks|months|years|period|weekend|week|month)\b"
+    r"|\b(?:in|during|within|throughout)\s+the\s+(?:past|last|previous|preceding)\s+(?:[\w-]+\s+){0,2}(?:days|weeks|months|week|month)\b"
+    r"|\b(?:during|throughout)\s+the\s+(?:week|month|weekend|period|year)\b"
+    rf"|\bsince\s+(?:the\s+(?:start|beginning|onset|outbreak|end)\b|\d|{_MONTH}\b|{_WEEKDAY}\b|(?:early|mid|late|last|then|yesterday)\b)"
+    r"|\bover\s+(?:a|the)\s+(?:course|period|span)\s+of\b"
+    r"|\bso\s+far\b|\bto\s+date\b|\bin\s+total\b|\bbringing\s+the\s+(?:total|toll|number|tally)\b|\bcumulative\w*\b|\brunning\s+total\b",
+    re.IGNORECASE,
+)
+# A sentence that gives a span of days ("clashes took place in multiple locations for five days.")
+# makes the next sentence's figures the span's when that sentence names no day of its own.
+_SPAN = re.compile(r"\bfor\s+(?:[\w-]+\s+){0,2}(?:days|weeks|months)\b|\bover\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:days|weeks|months)\b", re.IGNORECASE)
+_OWN_DAY = re.compile(rf"\b(?:on|that)\s+(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}|{_WEEKDAY}|the\s+(?:same|first|second|third)\s+day|that\s+day)\b|\btoday\b", re.IGNORECASE)
 _TAG = re.compile(r"^[a-z0-9][a-z0-9_:-]*$")
 
 
@@ -156,6 +174,12 @@ class NotesVocabulary:
                     self._category_of.setdefault(re.sub(r"\s+", " ", str(w).lower()), category)
         self.category_words = PhraseIndex(self._category_of)
 
+        attacked_only = data.get("targets_only_when_attacked") or []
+        if not isinstance(attacked_only, list) or not all(isinstance(w, str) and w.strip() for w in attacked_only):
+            problem("targets_only_when_attacked", "expected a list of category words")
+            attacked_only = []
+        self.attacked_only = frozenset(" ".join(_TOKEN.findall(w.lower())) for w in attacked_only)
+
         heads = data.get("target_name_heads") or []
         if not isinstance(heads, list):
             problem("target_name_heads", "expected a list of words")
@@ -253,7 +277,8 @@ class NotesVocabulary:
                 continue
             if not present.issuperset(pattern.needs):
                 continue
-            m = pattern.regex.search(body)
+            # No one hurt over a span is no one hurt on each of its days: only counts are totals.
+            m = next((m for m in pattern.regex.finditer(body) if pattern.value == 0 or not _over_a_period(body, m)), None)
             if m is None:
                 continue
             value = pattern.value if pattern.value is not None else _number(m, "n")
@@ -286,6 +311,8 @@ class NotesVocabulary:
         # "near the air base" places the event; it does not say what was hit (Ukrainian forces shot
         # down two jets near an air base: no strike on an airfield).
         found = [hit for hit in found if not _PLACE_ONLY.search(text, max(0, hit[0] - 40), hit[0])]
+        # "shot a taxi driver at a checkpoint": where it happened, unless the checkpoint was attacked.
+        found = [hit for hit in found if _words_of(text, hit) not in self.attacked_only or _attacked(text, hit[0], hit[1])]
         if not found:
             return None
         start, end, category = found[0]
@@ -318,6 +345,58 @@ class NotesVocabulary:
         # In the order of the file, as before: the order tags are listed in is the analyst's.
         order = {tag: i for i, (tag, _) in enumerate(self.tags)}
         return sorted(out.values(), key=lambda f: order[f.value])
+
+
+def _over_a_period(text: str, m: re.Match[str]) -> bool:
+    """True when the matched figure is stated as a total over a period ("133 people were injured
+    over the six days", "Since 30 May, 45 ..."): notes of several daily events quote one running
+    total, and reading it as each event's own figure counts it once an event. The marker counts
+    in the figure's clause (between commas) or in its sentence's opening phrase; "injuring 4,
+    bringing the total since Monday to 31" keeps its 4."""
+    start = max(text.rfind(c, 0, m.start()) for c in ".;!?") + 1
+    ends = [i for i in (text.find(c, m.end()) for c in ".;!?") if i != -1]
+    end = min(ends) if ends else len(text)
+    sentence = text[start:end]
+    a, b = m.start() - start, m.end() - start
+    clause_start = max(sentence.rfind(c, 0, a) for c in ",(–—") + 1
+    clause_ends = [i for i in (sentence.find(c, b) for c in ",)–—") if i != -1]
+    clause = sentence[clause_start : min(clause_ends) if clause_ends else len(sentence)]
+    opening = sentence[: sentence.find(",")] if "," in sentence[:a] else ""
+    if _PERIOD_TOTAL.search(clause) or _PERIOD_TOTAL.search(opening):
+        return True
+    # A span stated before the figure ("clashes took place for nine days resulting in ... 414
+    # wounded") covers it; after it, it is a duration ("3 were hospitalised for two days").
+    if _SPAN.search(sentence, 0, a):
+        return True
+    previous = text[max(text.rfind(c, 0, start - 1) for c in ".;!?") + 1 : start]
+    return bool(_SPAN.search(previous) and not _OWN_DAY.search(sentence))
+
+
+_ATTACK = r"(?:attack|assault|storm|overr[au]n|shell|struck|strik|target|raid|ambush|bomb|seiz|captur|burn|destroy|hit|overwhelm|detonat|blew\s+(?:\w+\s+)?up|blow\s+(?:\w+\s+)?up)\w*"
+_ATTACKED_BEFORE = re.compile(
+    rf"\b{_ATTACK}\s+(?:(?:on|against|at)\s+)?(?:(?!(?:at|in|near|on|by|of|from|to|with|and|who|where)\b)[\w'’-]+\s+){{0,3}}$", re.IGNORECASE
+)
+_ATTACKED_AFTER = re.compile(rf"^\s+(?:was|were|had\s+been|has\s+been|have\s+been|came\s+under)\s+(?:\w+\s+)?{_ATTACK}", re.IGNORECASE)
+
+
+# "targeting security forces (SNA) at a checkpoint", "clashed with the army at a checkpoint": the
+# armed men manning it were attacked, so it is a military target; "shot a taxi driver at a
+# checkpoint" is not (no armed men are the object of an attack).
+_ARMED_AT = re.compile(
+    rf"(?:\b(?:{_ATTACK}|against)\b[^.;]{{0,80}}?\b(?:forces|soldiers?|troops|police(?:men)?|officers?|army|guards?|personnel|militia(?:men)?|militants|fighters)\b[^.;]{{0,40}}?"
+    r"|\b(?:clash\w*|fought|fighting|exchanged\s+fire)\b[^.;]{0,80}?)"
+    r"\b(?:at|near|on)\s+(?:(?:the|a|an)\s+)?(?:[\w'’-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _words_of(text: str, hit: tuple[int, int, str]) -> str:
+    return " ".join(_TOKEN.findall(text[hit[0] : hit[1]].lower()))
+
+
+def _attacked(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 160) : start]
+    return bool(_ATTACKED_BEFORE.search(before) or _ARMED_AT.search(before) or _ATTACKED_AFTER.search(text[end : end + 60]))
 
 
 def _required_placeholders(pattern: str) -> set[str]:
