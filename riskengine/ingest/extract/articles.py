@@ -183,6 +183,21 @@ class Cluster:
         return [f for m in self.mentions for f in m.figures]
 
 
+def _dominant_country(events: Iterable[ExtractedEvent], default: str) -> str:
+    """The country most of the events are placed in by a place the gazetteer holds (not by
+    default), else `default`; the first in alphabetical order wins a tie."""
+    votes: dict[str, int] = {}
+    for x in events:
+        if x.event.latitude is not None:
+            votes[x.event.country] = votes.get(x.event.country, 0) + 1
+    return max(sorted(votes), key=lambda c: votes[c], default=default)
+
+
+# "I can confirm that additional platoons have been deployed", "we can report that": a speaker
+# vouching for what follows, not the "can" of a capability ("drones can reach Kyiv").
+_CAN_SAY = re.compile(r"\bcan\s+(?:now\s+)?(?:confirm|say|tell\s+you|report)\b", re.IGNORECASE)
+
+
 @dataclass
 class ExtractedEvent:
     """An event plus where each of its values came from."""
@@ -261,15 +276,22 @@ class Extractor:
             spans = x.event.spans or []
             return bool(spans) and all(e.start <= s.start and s.end <= e.end for s in spans)
 
-        kept = [x for x in events if not any(inside(x, e) for e in entries)]
-        for e in entries:
+        def read(e: LogEntry, meta: dict[str, Any]) -> list[ExtractedEvent]:
             home_gazetteer = self.g
             try:
-                found = self._extract(parse_article(e.text(), article.path, {"country": home, **article.meta}))
+                return self._extract(parse_article(e.text(), article.path, meta))
             except (InputError, EventError):
-                found = []
+                return []
             finally:
                 self.g = home_gazetteer
+
+        kept = [x for x in events if not any(inside(x, e) for e in entries)]
+        if not article.meta.get("country"):
+            # an entry's town the gazetteer lacks ("Awasse"): the country the entries and the
+            # prose place their events in most, not the theatre's default
+            home = _dominant_country([*events, *(y for e in entries for y in read(e, dict(article.meta)))], home)
+        for e in entries:
+            found = read(e, {"country": home, **article.meta})
             cited = {"start": e.start, "end": e.end, "text": article.text[e.start : e.end]}
             for x in found:
                 fields = {fld: [cited] for fld in x.provenance["fields"]}
@@ -299,11 +321,7 @@ class Extractor:
         if not article.meta.get("country"):
             # a row names a town, rarely its country: the country the rows and the prose place
             # their events in most (a bulletin's prose may name no place), else the article's
-            votes: dict[str, int] = {}
-            for x in [*told, *(y for row in rows for y in read(row, dict(article.meta)))]:
-                if x.event.latitude is not None:  # a place the gazetteer holds, not one placed by default
-                    votes[x.event.country] = votes.get(x.event.country, 0) + 1
-            home = max(sorted(votes), key=lambda c: votes[c], default=home)
+            home = _dominant_country([*told, *(y for row in rows for y in read(row, dict(article.meta)))], home)
         seen = {(x.provenance["kind"], x.event.location, x.event.event_date) for x in told}
         out: list[ExtractedEvent] = []
         for row in rows:
@@ -1502,7 +1520,7 @@ class Extractor:
         lead = text[m.clause[0] : m.start]
         lead_words = lead.split()[-6:]
         # "MOSCOW, May 14 (NWS) - Air defences shot down ...": the month is no "may".
-        joined = " ".join(lead_words)
+        joined = _CAN_SAY.sub(" ", " ".join(lead_words))
         hypothetical = [h.group(0).lower() for h in self.p.hypothetical.finditer(_MONTH_MAY.sub(" ", joined) if "May" in joined else joined)]
         # "The Kremlin said that a delegation would travel to Istanbul": a future reported, not
         # a hypothesis, for a diplomatic event announced.
@@ -2284,7 +2302,8 @@ _FAMILIES = {"shelling": "artillery", "air_strike": "air"}
 _NEXT_WORD = re.compile(r"[\w-]+\s+")
 _SUBORDINATE = re.compile(r"\b(?:after|before|since|following)\b")
 _PART_BEFORE = re.compile(r"\b(?:including|among them|of which|of whom)\b")
-_MEETING_PLACE_BEFORE = re.compile(r"(?:\b(?:in|at)|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|go(?:es|ing)?|went|c[oa]me|coming|return(?:s|ed|ing)?|visit(?:s|ed|ing)?\s+to|trip)\s+to)\s+(?:the\s+)?$")
+# ("a delegation reached Parachinar by helicopter and held talks": where the delegation arrived)
+_MEETING_PLACE_BEFORE = re.compile(r"(?:\b(?:in|at|reached|reaching)|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|go(?:es|ing)?|went|c[oa]me|coming|return(?:s|ed|ing)?|visit(?:s|ed|ing)?\s+to|trip)\s+to)\s+(?:the\s+)?$")
 _LIST_ITEM_AFTER = re.compile(
     r"\s+(?:more\s+)?(?:over|in|above|across|near|around)\s+(?:the\s+)?(?:(?:territory|territories|skies|airspace|area)\s+(?:of|over)\s+)?(?:the\s+)?[A-Z]"
 )

@@ -32,7 +32,7 @@ _NEVER_TOWNS = frozenset(
 LOCATIVE = re.compile(
     # ("off Mokha", "off the coast of Aden": where a ship was hit)
     r"(?:\b(?:in|near|outside|around|at|on|over|into|of|off|towards?|across|hit|struck|targeted|"
-    r"targeting|bombarded|shelled|bombed|attacked|liberated|captured|recaptured|retook|retaken|seized|took|taken|overran|entered|control\s+of|rocked|shook|pounded|"
+    r"targeting|bombarded|shelled|bombed|attacked|liberated|captured|recaptured|retook|retaken|seized|took|taken|overran|entered|reached|control\s+of|rocked|shook|pounded|"
     r"residents\s+of|strike\s+on|attack\s+on)"
     r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts|edge|vicinity|centre|center|heart|camp|base|garrison|market|locality|commune|post|outpost|zone|cercle|circle|prefecture|department)\s+of"
     # "at the entrance to Bilozerka", "on the approaches to Pokrovsk", "12 km west of Izium"
@@ -42,6 +42,16 @@ LOCATIVE = re.compile(
     r"(?:(?:central|northern|southern|eastern|western|north-eastern|north-western|south-eastern|south-western|northeastern|northwestern|southeastern|southwestern|downtown|greater|occupied|besieged|embattled|frontline|front-line)\s+)?$",
     re.IGNORECASE,
 )
+# "the deployment of 300 additional soldiers of the Eighteenth Brigade to Tame", "the sending of
+# 1,200 additional military to Argelia": where a force is sent, said further back than LOCATIVE reads.
+_SENT_TO = re.compile(r"\b(?:deployment|redeployment|sending|dispatch|deploy(?:ed|ing|s)?|sen[dt]|sending|dispatched|redeployed|transferred|rushed)\b[^.;:!?\n]{0,90}?\bto\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _locative_before(text: str, start: int) -> bool:
+    """Whether the words before `start` say a place follows (LOCATIVE, or a force sent to it)."""
+    return bool(LOCATIVE.search(text[max(0, start - 40) : start]) or _SENT_TO.search(text[max(0, start - 130) : start]))
+
+
 # A capitalised preposition starting a sentence, taken into a run of capitalised words ("In Lutsk").
 _CAPITAL_PREPOSITIONS = frozenset(["In", "Near", "Outside", "Around", "At", "Over", "Across", "Inside"])
 # What forces capture or enter is a settlement, often a village ("seized Vremivka, northwest of ...").
@@ -117,7 +127,7 @@ _TITLE_BEFORE = re.compile(r"\b(?:President|Minister|Governor|Mayor|Mr|Mrs|Ms|Ge
 _WORD_BEFORE = re.compile(r"\b([A-Z][\w'’-]*)[ \t]+$")
 _WORD_AFTER = re.compile(r"[ \t]+([A-Z][\w'’-]*)\b")
 # (an Arabic article joined to the next word is part of a name: "Bayt al-Faqih", "Deir ez-Zor")
-_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s|-)(?:[A-Z][\w'’.-]*|(?:al|el|ad|ag|an|ar|as|ash|at|az|ez|es|ed|ul)-[A-Z][\w'’.-]*|na|on|upon|am|de|del|la|da|do|dos|das)(?=[\s,.;:!?)]|$))*")
+_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s|-)(?:[A-Z][\w'’.-]*|(?:al|el|ad|ag|an|ar|as|ash|at|az|ez|es|ed|ul)-[A-Z][\w'’.-]*|es|el|al|ed|na|on|upon|am|de|del|la|da|do|dos|das)(?=[\s,.;:!?)]|$))*")
 
 
 @dataclass(frozen=True)
@@ -548,7 +558,7 @@ class Gazetteer:
             # "Shostka community: a drone attack on a car": a name said to be a place needs no "in".
             if _WATER_BEFORE.search(text, max(0, start - 20), start):
                 continue  # "the Gulf of Aden", "the Sea of Azov": water, not the town
-            if not LOCATIVE.search(text[max(0, start - 40) : start]) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)) and not _entry_label(text, start, end):
+            if not _locative_before(text, start) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)) and not _entry_label(text, start, end):
                 # A large town of the theatre needs no "in": "Explosions rocked Lviv".
                 big = self._big_theatre_town(text, start, words)
                 if big is None and words in self.town_names and not _TITLE_BEFORE.search(text[max(0, start - 20) : start]):
@@ -766,7 +776,7 @@ class Gazetteer:
             stop = end + (region_word.end() if region_word else 0)
             return PlaceMention(start, stop, text[start:stop], self._regions[name][0])
         if name in self._actor_capitals:
-            locative = bool(LOCATIVE.search(text[max(0, start - 40) : start]))
+            locative = _locative_before(text, start)
             # "Kyiv's Darnytskyi district was hit": the city's district, a place, not the government
             district = bool(_POSSESSIVE_DISTRICT_AFTER.match(after))
             if (not locative and not district and _ACTOR_VERB_AFTER.match(after)) or name in self._never_place_actors:
@@ -789,7 +799,7 @@ class Gazetteer:
                 return None
             if _WATER_BEFORE.search(text, max(0, start - 20), start):
                 return None  # "the Sea of Azov": water, not the region
-            if not LOCATIVE.search(text[max(0, start - 40) : start]):
+            if not _locative_before(text, start):
                 big = self._big_theatre_town(text, start, name)
                 return PlaceMention(start, end, name, big) if big is not None else None
             # A bare region name that is also a town ("Kursk") is the town when GeoNames has it.
