@@ -460,10 +460,10 @@ def test_the_tenth_and_eleventh_blind_sets_hold_their_first_run() -> None:
     assert blind10.overall.f1 >= 0.62, blind10.render()
     blind11 = evaluate(HERE / "blind11_gold.yaml", sorted((HERE / "blind11").iterdir()))
     assert blind11.overall.f1 >= 0.67, blind11.render()
-    # Their classes fixed in session 13b (test_extract_blind10_classes.py): 0.741 and 0.720,
-    # development figures.
-    assert blind10.overall.f1 >= 0.73, blind10.render()
-    assert blind11.overall.f1 >= 0.71, blind11.render()
+    # Their classes fixed in session 13b (test_extract_blind10_classes.py): 0.741 and 0.720; in
+    # 13c (test_extract_session13c.py): 0.772 and 0.740, development figures.
+    assert blind10.overall.f1 >= 0.76, blind10.render()
+    assert blind11.overall.f1 >= 0.73, blind11.render()
 
 
 def test_a_dateline_field_dates_an_article_before_its_edit_day(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
