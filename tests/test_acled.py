@@ -472,17 +472,32 @@ def _without(column: str, tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("column", ["fatalities", "latitude", "longitude"])
-def test_a_column_the_rules_read_is_required_not_defaulted(tmp_path: Path, column: str, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(("column", "command"), [("fatalities", "import"), ("latitude", "ingest"), ("longitude", "ingest")])
+def test_a_column_the_rules_read_is_required_not_defaulted(tmp_path: Path, column: str, command: str, capsys: pytest.CaptureFixture[str]) -> None:
     # An export without 'fatalities' imported every event with 0 deaths (and an ingest stored
-    # those zeros as new revisions); without 'latitude' no distance was derived, silently.
+    # those zeros as new revisions). Into a store, an export without coordinates would unplace
+    # the events stored with them, so there they are required too.
     path = _without(column, tmp_path)
-    assert main(["import", "acled", str(path), "-o", str(tmp_path / "e.jsonl"), "--skip-invalid"]) == 1
+    argv = ["import", "acled", str(path), "-o", str(tmp_path / "e.jsonl"), "--skip-invalid"]
+    if command == "ingest":
+        argv = ["ingest", "--store", str(tmp_path / "project.db"), str(path)]
+    assert main(argv) == 1
     assert capsys.readouterr().err.splitlines()[0] == (
         f"{path}:1:1: error[E602] missing column(s) {column}: the rules and scores read it, and a missing column is "
         "neither 0 nor blank (export with ACLED's standard columns; a blank cell is fine, a missing column is not)"
     )
     assert not (tmp_path / "e.jsonl").exists()
+
+
+def test_an_export_without_coordinates_imports_its_events_unplaced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Regression (session 13): requiring latitude/longitude lost a real 15-column Burkina Faso
+    # extract whole (4,988 events), where a blank cell already means "not placed".
+    path = _without("latitude", tmp_path)
+    assert main(["import", "acled", str(path), "-o", str(tmp_path / "e.jsonl")]) == 0
+    err = capsys.readouterr().err
+    assert "no latitude column: every event is unplaced, as with blank cells, so no distance" in err
+    events = [json.loads(line) for line in (tmp_path / "e.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(events) == 3 and all(e.get("latitude") is None for e in events)
 
 
 def test_optional_columns_may_be_missing(tmp_path: Path) -> None:

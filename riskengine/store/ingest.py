@@ -45,7 +45,7 @@ def read_acled_file(path: Path, *, skip_invalid: bool = False) -> tuple[list[Eve
     from riskengine.ingest.acled import import_acled
 
     out = io.StringIO()
-    result = import_acled(path, out, skip_invalid=skip_invalid)
+    result = import_acled(path, out, skip_invalid=skip_invalid, require_coordinates=True)
     events = [Event.model_validate_json(line) for line in out.getvalue().splitlines() if line.strip()]
     return events, result.rejected
 

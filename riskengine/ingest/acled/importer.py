@@ -42,13 +42,16 @@ from riskengine.ingest.acled.rows import RowContext, RowError, row_to_event
 from riskengine.ingest.derive import enrich_event
 from riskengine.ingest.extract.gazetteer import Gazetteer, default_gazetteer
 
-# What makes a file an ACLED export at all, and the columns the rules and scores read whose
-# absence cannot be read as a value: without 'fatalities' every event imported with 0 deaths
-# (and an ingest replaced the stored counts with those zeros); without 'latitude'/'longitude' no
-# distance (to a border, to NATO) is derived. Other columns are optional: a missing sub_event_type,
-# actor or note is left out of the event, a country comes from iso, iso3 or the event id.
+# What makes a file an ACLED export at all, and the column the scores read whose absence cannot
+# be read as a value: without 'fatalities' every event imported with 0 deaths (and an ingest
+# replaced the stored counts with those zeros). Coordinates are different: a blank cell already
+# means "not placed", so an export without them (column extracts analysts make) imports with the
+# events unplaced and a note saying no distance could be derived, rather than losing the file.
+# Other columns are optional: a missing sub_event_type, actor or note is left out of the event,
+# a country comes from iso, iso3 or the event id.
 HEADER_COLUMNS = ("event_date", "event_type")
-REQUIRED_COLUMNS = (*HEADER_COLUMNS, "fatalities", "latitude", "longitude")
+REQUIRED_COLUMNS = (*HEADER_COLUMNS, "fatalities")
+COORDINATE_COLUMNS = ("latitude", "longitude")
 MAX_ISSUES = 1000
 # Columns that differ between the rows ACLED writes once per actor of one event.
 ACTOR_COLUMNS = frozenset({"data_id", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction"})
@@ -155,16 +158,25 @@ def import_acled(
     rejects: IO[str] | None = None,
     existing: Path | None = None,
     gazetteer: Gazetteer | None = None,
+    require_coordinates: bool = False,
 ) -> ImportResult:
-    """Convert the export at ``csv_path`` (CSV or JSON) to JSON Lines on ``out``, oldest first."""
+    """Convert the export at ``csv_path`` (CSV or JSON) to JSON Lines on ``out``, oldest first.
+    ``require_coordinates``: refuse an export without latitude/longitude columns (a store's ingest,
+    where its revisions would unplace events stored with coordinates)."""
     gaz = gazetteer or default_gazetteer()
     export = Export(csv_path)
     shown = export.shown
+    required = (*REQUIRED_COLUMNS, *COORDINATE_COLUMNS) if require_coordinates else REQUIRED_COLUMNS
     if export.kind == "csv":
-        missing = [c for c in REQUIRED_COLUMNS if c not in export.header]
+        missing = [c for c in required if c not in export.header]
         if missing:
             raise EventError([Issue("E602", _missing_message(missing), Location(shown, export.header_line, 1), _MISSING_HINT)])
     result = ImportResult()
+    if export.kind == "csv" and (unplaced := [c for c in COORDINATE_COLUMNS if c not in export.header]):
+        result.notes.append(
+            f"no {' or '.join(unplaced)} column: every event is unplaced, as with blank cells, so no distance "
+            "(to a border, the front or NATO) is derived and the map leaves them out"
+        )
 
     survey = DateSurvey()
     for row in export.rows():
@@ -188,7 +200,7 @@ def import_acled(
                 ctx.derived["id derived from content (no event_id_cnty)"] += 1
             if export.kind == "json" and not row.problems:
                 # a JSON record names its own columns: each is checked as a CSV header is
-                absent = [c for c in REQUIRED_COLUMNS if c not in row.values]
+                absent = [c for c in required if c not in row.values]
                 if absent:
                     row.problems.append(Problem("E602", _missing_message(absent, "field"), row.line, row.col))
             event, problems = _convert(row, ctx, event_id)
