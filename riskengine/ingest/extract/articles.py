@@ -1524,7 +1524,9 @@ class Extractor:
         hypothetical = [h.group(0).lower() for h in self.p.hypothetical.finditer(_MONTH_MAY.sub(" ", joined) if "May" in joined else joined)]
         # "The Kremlin said that a delegation would travel to Istanbul": a future reported, not
         # a hypothesis, for a diplomatic event announced.
-        reported = m.kind.group == "diplomacy" and hypothetical == ["would"] and bool(self.p.claim.search(lead))
+        # ("The UN mission said on Tuesday it would convene the parties in Tunis": the saying may
+        # be its own clause, before the one of the meeting)
+        reported = m.kind.group == "diplomacy" and hypothetical == ["would"] and bool(self.p.claim.search(text, m.sentence.start, m.start))
         # "the next round of talks could take place in Istanbul next week": a proposal with a place
         # and a time, not a hypothesis
         reported = reported or (m.kind.group == "diplomacy" and hypothetical == ["could"] and bool(_PROPOSED_WHERE_WHEN.search(text, m.start, m.clause[1])))

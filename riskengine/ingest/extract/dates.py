@@ -59,6 +59,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("day_only", re.compile(r"\b(?:on|since|from)\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[a-z]*\s*(?:century|anniversary|floor|round|package|day|time|brigade|division|army|corps|battalion|regiment))", re.IGNORECASE)),
     ("weekday", re.compile(r"\b(?P<next>next\s+|last\s+|this\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:of\s+)?(?P<week>last|next|this)\s+week)?\b", re.IGNORECASE)),
     ("same_day", re.compile(r"\b(?:overnight|over the past night|last night|this morning|pre-dawn|predawn|early today|earlier today|today|shortly after midnight|tonight)\b", re.IGNORECASE)),
+    # "over the weekend", "at the weekend": the weekend's Sunday, its later day as for a night
+    # between two dates (the publication day when the report is of that weekend)
+    ("weekend", re.compile(r"\b(?:over|during|at|on|this|last|the\s+past)\s+(?:the\s+)?weekend\b", re.IGNORECASE)),
     ("days_ago", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|\d)\s+days?\s+(?:earlier|ago|before)\b", re.IGNORECASE)),
     ("yesterday", re.compile(r"\b(?:yesterday|the day before|the previous day)\b", re.IGNORECASE)),
     ("weeks_ago", re.compile(r"\b(?:(?:nearly|almost|about|some)\s+)?(?P<n>a|one|two|three)\s+weeks?\s+ago\b|\blast week\b", re.IGNORECASE)),
@@ -83,7 +86,7 @@ class DatePhrase:
 # have no date phrase, and trying every pattern on each made long articles slow.
 _NEEDS: dict[str, tuple[str, ...]] = {
     "night_md": ("night",), "night_dm": ("night",), "evening_dm": ("evening", "night"), "evening_md": ("evening", "night"), "explicit_dm": (), "explicit_md": (), "numeric_dmy": (), "numeric_iso": (), "day_only": ("on the", "since the", "from the"), "night_weekdays": ("night",), "weekday": tuple(WEEKDAYS),
-    "same_day": ("night", "morning", "dawn", "today", "midnight"), "days_ago": ("ago", "earlier", "before"),
+    "same_day": ("night", "morning", "dawn", "today", "midnight"), "days_ago": ("ago", "earlier", "before"), "weekend": ("weekend",),
     "yesterday": ("yesterday", "day before", "previous day"), "weeks_ago": ("week",), "month_ago": ("month",),
 }  # fmt: skip
 _ANY_MONTH = re.compile(rf"\b(?:{_MONTH})\b")
@@ -216,6 +219,12 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date, future: bool) -> t
         return published - dt.timedelta(days=back), False, 1
     if kind == "same_day":
         return published, False, 1
+    if kind == "weekend":
+        if future:
+            return published + dt.timedelta(days=(5 - published.weekday()) % 7 or 7), True, 1
+        if published.weekday() >= 5:  # a report of Saturday or Sunday: that weekend, so far
+            return published, False, 1
+        return published - dt.timedelta(days=published.weekday() + 1), False, 1
     if kind == "yesterday":
         return published - dt.timedelta(days=1), False, 1
     if kind == "days_ago":
