@@ -70,8 +70,9 @@ Incidents recorded in the last 48 hours are listed below.
 def test_each_row_of_an_incident_table_is_an_event(extractor: Extractor) -> None:
     events = sorted(extractor.extract_text(_TABLE, "t.txt"), key=lambda x: x.event.event_date)
     got = [(x.provenance["kind"], x.event.location, x.event.event_date, x.event.fatalities, x.event.injured) for x in events]
-    assert ("casualty_report", "Gwoza", dt.date(2025, 6, 2), 12, None) in got  # "12+" is 12, "n/k" says nothing
-    assert ("casualty_report", "Konduga", dt.date(2025, 6, 3), 0, 3) in got  # 0 is a stated zero
+    # (bombs are remote strikes: the written convention and ACLED, session 14)
+    assert ("remote_strike", "Gwoza", dt.date(2025, 6, 2), 12, None) in got  # "12+" is 12, "n/k" says nothing
+    assert ("remote_strike", "Konduga", dt.date(2025, 6, 3), 0, 3) in got  # 0 is a stated zero
     assert ("protest", "Maiduguri", dt.date(2025, 6, 3)) in [g[:3] for g in got]  # "–" says nothing
     assert all(x.event.country == "NGA" for x in events)
     # the event cites the row as written
