@@ -620,8 +620,8 @@ def test_regions_given_on_the_command_line_replace_every_profiles_own(tmp_path: 
     outside = text[text.index("### Outside the regions of interest") : text.index("## Scores")]
     assert "1. **Staff safety.** 3 killed in Izhevsk (air/drone strike)" in inside and "35 people were hospitalised in Izhevsk" in inside
     assert "Kyiv" not in inside and "14 people were hospitalised in Kyiv" in outside
-    assert "| RUS (of interest) |" in text and "UKR (of interest)" not in text
-    assert "outlined: regions of interest (RUS)." in text
+    assert "| Russia (RUS) (of interest) |" in text and "Ukraine (UKR) (of interest)" not in text
+    assert "outlined: regions of interest (Russia)." in text
 
     capsys.readouterr()
     code = main(["score", "--week", "2025-W27", "--regions", "RUS,SDN", "--format", "json"])
@@ -709,11 +709,11 @@ def test_an_event_with_no_place_name_is_placed_by_its_coordinates() -> None:
     from riskengine.briefs.render import _place
 
     bare = make_event("AZE1", dt.date(2020, 10, 17), country="AZE", event_type="Battles", latitude=40.2089, longitude=46.8421)
-    assert _place(bare) == "40.21°N 46.84°E (AZE)" and _place_name(bare) == "40.21°N 46.84°E"
+    assert _place(bare) == "40.21°N 46.84°E, Azerbaijan" and _place_name(bare) == "40.21°N 46.84°E"
     south_west = make_event("BRA1", dt.date(2020, 10, 17), country="BRA", latitude=-22.9, longitude=-43.2)
-    assert _place(south_west) == "22.90°S 43.20°W (BRA)"
-    assert _place(make_event("AZE2", dt.date(2020, 10, 17), country="AZE")) == "AZE"  # nothing better to say
-    assert _place(make_event("AZE3", dt.date(2020, 10, 17), country="AZE", location="Tartar", latitude=40.3, longitude=46.9)) == "Tartar (AZE)"
+    assert _place(south_west) == "22.90°S 43.20°W, Brazil"
+    assert _place(make_event("AZE2", dt.date(2020, 10, 17), country="AZE")) == "Azerbaijan"  # nothing better to say
+    assert _place(make_event("AZE3", dt.date(2020, 10, 17), country="AZE", location="Tartar", latitude=40.3, longitude=46.9)) == "Tartar, Azerbaijan"
 
 
 
@@ -829,10 +829,10 @@ def test_a_drivers_headline_states_the_target_the_source_gave_not_one_derived_fr
     notes = "Government soldiers shot and killed a civilian taxi driver at a checkpoint in the town."
     word = Derivation(field="target_category", value="military", method="notes word target_categories", evidence="...a taxi driver at a checkpoint in the town...")
     shot = make_event("SOM1", dt.date(2026, 2, 8), country="SOM", event_type="Violence against civilians", sub_event_type="Attack", location="Baidoa", fatalities=1, notes=notes, target_category="military", derived=[word])
-    assert _summary(shot) == "2026-02-08, Baidoa (SOM): Attack; 1 killed"
+    assert _summary(shot) == "2026-02-08, Baidoa, Somalia: Attack; 1 killed"
     # a target the source gave is said
     given = shot.model_copy(update={"derived": []})
-    assert _summary(given) == "2026-02-08, Baidoa (SOM): Attack on military targets; 1 killed"
+    assert _summary(given) == "2026-02-08, Baidoa, Somalia: Attack on military targets; 1 killed"
 
 
 def test_the_firings_an_action_leaves_unlisted_are_counted_as_firings_not_places() -> None:
@@ -933,3 +933,17 @@ def test_two_measures_from_one_outlet_are_not_a_dispute() -> None:
     disagreeing = [*one_outlet, {"field": "drones_intercepted", "value": 300, "source": "Outlet B"}]
     (dispute,) = disputed_figures(make_event("C", dt.date(2025, 7, 1), drones_intercepted=476, figures=disagreeing))
     assert (dispute.low, dispute.high) == (268, 476)
+
+
+def test_countries_are_named_for_the_reader_and_kept_as_codes_in_the_json(briefs: dict[str, BriefContext], markdown: dict[str, str], html: dict[str, str]) -> None:
+    # A real Somalia export: the region table read "SOM (of interest)", the map's list
+    # "Arabow (SOM)", its outline "outlined: SOM" and the drivers "Baidoa, Bay (SOM)".
+    context, md, page = briefs["ngo"], markdown["ngo"], html["ngo"]
+    assert [r.name for r in context.regions][:1] == ["UKR"]  # the JSON keeps the codes
+    assert "| Ukraine (UKR) (of interest) |" in md and "<td>Ukraine (UKR) <abbr" in page
+    assert not re.search(r"\| (UKR|RUS|TUR)\b", md)
+    assert "- Kyiv (Ukraine): " in md and "outlined: regions of interest (Moldova, Romania, Ukraine)" in md
+    assert "(UKR)" not in md.replace("Ukraine (UKR)", "")
+    ukraine = next(c for c in context.trend_charts.regions if c.name == "UKR")
+    assert ukraine.label == "Ukraine" and "- Ukraine (region of interest) `" in md
+    assert "Kyiv, Ukraine" in md or "Kyiv (Ukraine)" in md

@@ -50,6 +50,7 @@ from riskengine.briefs.charts import TrendCharts, build_trend_charts
 from riskengine.briefs.citations import SEED_DOCUMENTS, document_name, parse_rule_source, safe_link
 from riskengine.briefs.lint import LintFinding, lint_brief
 from riskengine.briefs.map import EventMap, build_event_map, coordinates
+from riskengine.briefs.places import place_in, region_label, region_name
 from riskengine.core.errors import EventError, Issue, TemplateError
 from riskengine.core.events import EVENT_TYPES, SUB_EVENT_TYPES, Event
 from riskengine.core.names import GENERIC_GROUPS, country_name, display_name, display_names
@@ -289,7 +290,7 @@ class ActionPart(_Ctx):
     event_ids: list[str] = Field(description="Events of the firing(s), at most 5")
     more_events: int = Field(0, description="Events beyond those listed")
     region: str = Field(description="Region (ISO 3166-1 alpha-3) the firing is scored under")
-    place: str = Field(description="Where: location of the completing event, or the region")
+    place: str = Field(description="Where: location of the completing event, or the country's name")
     points: float = Field(description="The rule's points before source weighting: the firing's size")
     weighted_points: float = Field(description="Points after source weighting")
     firings: int = Field(1, description="How many firings it stands for")
@@ -996,7 +997,7 @@ def _trend(s: StakeholderScore, report: ScoreReport) -> Trend:
 
 def _place(event: Event) -> str:
     parts = [p for p in (event.location, event.admin1) if p] or [p for p in (coordinates(event),) if p]
-    return ", ".join(dict.fromkeys(parts)) + f" ({event.country})" if parts else event.country
+    return ", ".join(dict.fromkeys(parts)) + f", {region_name(event.country)}" if parts else place_in(None, event.country)
 
 
 def _target(event: Event, *, sourced: bool = False) -> str | None:
@@ -1093,7 +1094,7 @@ def disputed_figures(event: Event) -> list[DisputedFigure]:
     """The event's figures that its sources give differently (its ``figures`` and the value it was
     coded with), each as a range with every source's figure. Figures claimed by sides are never
     summed (DOMAIN.md): the range only shows how far the reports are apart."""
-    place = event.location or event.country
+    place = place_in(event.location, event.country)
     by_field: dict[str, list[tuple[float, FigureSource]]] = defaultdict(list)
     for f in event.figures:
         by_field[f.field].append((float(f.value), FigureSource(value=_figure(f.value), source=f.source, claimed_by=f.claimed_by)))
@@ -1814,7 +1815,7 @@ def _action_parts(firings: Sequence[Contribution], events: Mapping[str, Event]) 
         completing = [events.get(c.event_ids[0] if len(c.event_ids) == 1 else _completing_event(c, events)) for c in group]
         distinct = list({e.event_id: e for e in completing if e is not None}.values())
         text = _per_event(said, len(distinct), distinct)
-        places = sorted({e.location or e.country for e in completing if e is not None}) or [region]
+        places = sorted({place_in(e.location, e.country) for e in completing if e is not None}) or [place_in(None, region)]
         event_ids = {i for c in group for i in c.event_ids}
         parts.append(
             ActionPart(
@@ -2354,6 +2355,8 @@ def make_environment(fmt: str, templates_dir: str | Path | None = None) -> Sandb
     env.filters["more"] = more
     env.filters["names"] = display_names
     env.filters["country"] = country_name
+    env.filters["region_name"] = region_name
+    env.filters["region_label"] = region_label
     env.filters["signed"] = signed
     env.filters["md"] = md_escape
     visuals.install(env)  # map_svg(), trend_svg(): riskengine/briefs/visuals.py
