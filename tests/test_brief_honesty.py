@@ -524,9 +524,9 @@ def test_documents_are_cited_by_name_and_title(markdown: dict[str, str], html: d
         "“Kyiv Ramps Up Long-Range Counterattacks”, “Opening paragraphs”, “Stalled Peace Talks and International Involvement”\n"
     ) in ngo
     assert "- seed 000: “Heightened Tensions: The Geopolitical Fallout of Ukraine’s Drone Attack on Russia” (analysis, 2025-07-01" in ngo
-    assert "   - Cites `ngo-hospitalisations` (seed 001, “Opening paragraphs”). 1 firing, weight 3.41.\n" in ngo
+    assert "   - Cites `ngo-hospitalisations` (rules/ngo.yaml:33, drawn from seed 001, “Opening paragraphs”). 1 firing, weight 3.41.\n" in ngo
     assert '<li id="doc-001"><strong>seed 001</strong>: [News report of the Izhevsk strike' in html["ngo"]
-    assert '(<a href="#doc-001">seed 001</a>, “Opening paragraphs”)' in html["ngo"]
+    assert '(rules/ngo.yaml:33, drawn from <a href="#doc-001">seed 001</a>, “Opening paragraphs”)' in html["ngo"]
     # No rule source is cited by number alone any more ("001 Opening paragraphs").
     for text in markdown.values():
         assert not re.search(r"\(\d{3} [A-Z]", text)
@@ -947,3 +947,29 @@ def test_countries_are_named_for_the_reader_and_kept_as_codes_in_the_json(briefs
     ukraine = next(c for c in context.trend_charts.regions if c.name == "UKR")
     assert ukraine.label == "Ukraine" and "- Ukraine (region of interest) `" in md
     assert "Kyiv, Ukraine" in md or "Kyiv (Ukraine)" in md
+
+
+def test_a_rule_from_a_document_on_another_war_is_cited_as_a_general_rule_drawn_from_it() -> None:
+    # Real Somalia and Myanmar exports: "Cites `ngo-civilian-deaths` (seed 000, ...)" sent a reader
+    # in Somalia to an analysis of Ukraine's drone strike on Izhevsk as if it reported Somalia.
+    events = make_events()
+    events += [make_event("SOM1", dt.date(2025, 7, 2), country="SOM", location="Baidoa", fatalities=2)]
+    by_id = {e.event_id: e for e in events}
+    text = "Civilians were killed: support the families."
+    current = [contribution(by_id, "ngo", "deaths", "humanitarian", ["SOM1"], 2.0, text)]
+    context = build_context(scored(events, current, weights={"humanitarian": 1.0}, saturation=5.0, regions=["SOM"]), "ngo", events)
+    (cite,) = context.actions[0].rules
+    assert cite.general and (cite.rule_file, cite.rule_line, cite.document) == ("rules/investor.yaml", 12, "000")
+    md, page = render_brief(context, "md"), render_brief(context, "html")
+    said = "a general rule drawn from seed 000, “Recommendations for Stakeholders, 1”, an analysis about the war between Russia and Ukraine, not about these events"
+    assert f"- Cites `deaths` (rules/investor.yaml:12, {said})." in md
+    assert said.replace("seed 000", '<a href="#doc-000">seed 000</a>') in page
+    (seed,) = [d for d in context.documents if d.document == "000"]
+    assert seed.general and seed.about == "the war between Russia and Ukraine"
+    assert "It reports on the war between Russia and Ukraine, not on the events of this brief: the rules drawn from it (deaths) apply its recommendations as general rules" in md
+    # the same rule firing in the document's own theatre is drawn from it, nothing more
+    current = [contribution(by_id, "ngo", "deaths", "humanitarian", ["UKR1"], 2.0, text)]
+    context = build_context(scored(events, current, weights={"humanitarian": 1.0}, saturation=5.0, regions=["UKR"]), "ngo", events)
+    (cite,) = context.actions[0].rules
+    assert not cite.general and cite.cited_as == "rules/investor.yaml:12, drawn from seed 000, “Recommendations for Stakeholders, 1”"
+    assert not any(d.general for d in context.documents) and "general rule" not in render_brief(context, "md")

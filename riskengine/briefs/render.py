@@ -47,7 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from riskengine.briefs import visuals  # map and trend charts: riskengine/briefs/{map,charts,visuals}.py
 from riskengine.briefs.charts import TrendCharts, build_trend_charts
-from riskengine.briefs.citations import SEED_DOCUMENTS, document_name, parse_rule_source, safe_link
+from riskengine.briefs.citations import SEED_DOCUMENTS, cited_as, document_name, general_rule, parse_rule_source, safe_link
 from riskengine.briefs.lint import LintFinding, lint_brief
 from riskengine.briefs.map import EventMap, build_event_map, coordinates
 from riskengine.briefs.places import place_in, region_label, region_name
@@ -281,6 +281,10 @@ class RuleCite(_Ctx):
     source_name: str = Field("", description="The document by name ('seed 001') or the public method's name; documents lists its title")
     section: str = Field("", description="Section of the document or method the rule encodes")
     document: str | None = Field(None, description="Seed document id, when the rule cites one")
+    rule_file: str = Field("", description="Rule file")
+    rule_line: int = Field(0, description="Line of the rule in its file")
+    general: bool = Field(False, description="The rule fired here only outside the theatre of the document it was drawn from (a rule from a report on Ukraine firing in Somalia): a general rule, not a finding of that document")
+    cited_as: str = Field("", description="The citation as printed after the rule id: file and line, what the rule is and what it was drawn from ('a general rule drawn from seed 000, “...”, an analysis about ...')")
 
 
 class ActionPart(_Ctx):
@@ -415,6 +419,8 @@ class CitedDocument(_Ctx):
     sections: list[str] = Field(description="Sections the brief's rules cite")
     rule_ids: list[str] = Field(description="Rules of the brief citing it")
     event_ids: list[str] = Field(description="Events of the brief it reports")
+    about: str | None = Field(None, description="What a seed document reports on ('the war between Russia and Ukraine'); null for a method or an unknown document")
+    general: bool = Field(False, description="None of the brief's events is in the document's theatre: its rules are cited here as general rules drawn from it")
 
 
 class SectionWarning(_Ctx):
@@ -1853,8 +1859,10 @@ def _merge_parts(parts: Iterable[ActionPart]) -> list[ActionPart]:
     return sorted(merged, key=_part_size)
 
 
-def _rule_cite(c: Contribution) -> RuleCite:
+def _rule_cite(c: Contribution, regions: Iterable[str]) -> RuleCite:
+    """``c``'s rule as an action cites it; ``regions``: where the rule fired for the action."""
     source = parse_rule_source(c.rule_source)
+    general = general_rule(source.document, regions)
     return RuleCite(
         rule_id=c.rule_id,
         rule_title=c.rule_title,
@@ -1862,6 +1870,10 @@ def _rule_cite(c: Contribution) -> RuleCite:
         source_name=source.name,
         section=source.section,
         document=source.document,
+        rule_file=c.rule_file,
+        rule_line=c.rule_line,
+        general=general is not None,
+        cited_as=cited_as(source, c.rule_file, c.rule_line, general),
     )
 
 
@@ -1884,7 +1896,7 @@ def _actions(s: StakeholderScore, events: Mapping[str, Event]) -> tuple[list[Act
         entry["parts"].extend(parts)
         entry["firings"] += len(firings)
         entry["events"].update(i for c in firings for i in c.event_ids)
-        entry["rules"][rule_id] = _rule_cite(min(firings, key=lambda c: (-c.weighted_points, c.recommendation or "")))
+        entry["rules"][rule_id] = _rule_cite(min(firings, key=lambda c: (-c.weighted_points, c.recommendation or "")), {c.region for c in firings})
     inside_actions: list[tuple[tuple[Any, ...], Action]] = []
     outside_actions: list[tuple[tuple[Any, ...], Action]] = []
     for (text, inside), entry in merged.items():
@@ -1989,6 +2001,8 @@ def _cited_documents(parts: Mapping[str, Any], sources: Sequence[CitedSource]) -
             name = document_name(src.document)
             entry = found.setdefault(name, {"document": src.document, "sections": set(), "rules": set(), "events": set()})
             entry["events"].update(src.event_ids)
+    # Where the brief's cited events are: a document on another theatre gives general rules.
+    regions = {x for a in [*parts["actions"], *parts["actions_outside"]] for x in a.regions} | {d.country for d in parts["drivers"]}
     documents = []
     for name, entry in found.items():
         seed = SEED_DOCUMENTS.get(entry["document"] or "")
@@ -2004,6 +2018,8 @@ def _cited_documents(parts: Mapping[str, Any], sources: Sequence[CitedSource]) -
                 sections=sorted(entry["sections"]),
                 rule_ids=sorted(entry["rules"]),
                 event_ids=sorted(entry["events"]),
+                about=seed.about if seed else None,
+                general=seed is not None and bool(regions) and general_rule(seed.id, regions) is not None,
             )
         )
     # Seed documents first, in their order, then other documents and methods by name.
