@@ -973,3 +973,21 @@ def test_a_rule_from_a_document_on_another_war_is_cited_as_a_general_rule_drawn_
     (cite,) = context.actions[0].rules
     assert not cite.general and cite.cited_as == "rules/investor.yaml:12, drawn from seed 000, “Recommendations for Stakeholders, 1”"
     assert not any(d.general for d in context.documents) and "general rule" not in render_brief(context, "md")
+
+
+def test_a_figure_the_notes_give_as_a_total_is_said_to_be_read_and_not_used() -> None:
+    # A real Sudan export: notes of daily clashes quoting "133 were wounded" over six days; the
+    # total is not the event's, and the brief now says why the figure in its notes is not counted.
+    from riskengine.core.events import NOT_USED, Derivation
+
+    total = Derivation(field="injured", value=133, method=f"{NOT_USED}notes pattern figures.injured, a total over a period", evidence="notes: 133 people were injured over the six days.")
+    events = make_events()
+    events += [make_event("SDN1", dt.date(2025, 7, 2), country="SDN", location="Omdurman", fatalities=2, notes="Protesters were shot. 133 people were injured over the six days.", derived=[total])]
+    by_id = {e.event_id: e for e in events}
+    current = [contribution(by_id, "ngo", "deaths", "humanitarian", ["SDN1"], 2.0, "People were killed: support the families.")]
+    context = build_context(scored(events, current, weights={"humanitarian": 1.0}, saturation=5.0, regions=["SDN"]), "ngo", events)
+    (shown,) = context.drivers[0].derived
+    assert not shown.used and shown.said == "injured 133, a total over a period, not this event's own (“133 people were injured over the six days.”)"
+    md, page = render_brief(context, "md"), render_brief(context, "html")
+    assert "   - Read in the notes but not used: injured 133, a total over a period, not this event's own (“133 people were injured over the six days.”)\n" in md
+    assert "Derived, not in the source" not in md and "Read in the notes but not used: injured 133" in page

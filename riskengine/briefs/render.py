@@ -253,6 +253,7 @@ class DerivedValue(_Ctx):
     method: str = Field(description="How it was derived")
     evidence: str = Field(description="What it was derived from")
     said: str = Field(description="The same as a reader reads it: field in words, the value, and how, with no file or pattern names")
+    used: bool = Field(True, description="False for a figure read in the notes but not used (a total over a period): it filled no field, and said tells why")
 
 
 class DriverEvent(_Ctx):
@@ -1228,12 +1229,28 @@ def _derivation_said(field: str, value: str, method: str, evidence: str) -> str:
     return f"{_FIELD_WORDS.get(field, field.replace('_', ' '))} {value} (from {how}: {quoted})"
 
 
+def _unused_said(field: str, value: str, evidence: str) -> str:
+    """'injured 133, a total over a period (“133 people were injured over the six days.”)': why a
+    figure the notes give is not the event's."""
+    quoted = evidence.removeprefix("notes: ")
+    return f"{_FIELD_WORDS.get(field, field.replace('_', ' '))} {value}, a total over a period, not this event's own (“{quoted}”)"
+
+
 def _shown_derived(event: Event, rules: Sequence[FiredRule], fields_read: Mapping[str, frozenset[str]] | None) -> list[DerivedValue]:
+    """The values derived that the rules fired here read, and every figure of the notes left
+    unused: a reader sees the figure in the notes and asks why the brief does not count it."""
     read = set().union(*(fields_read.get(r.rule_id, frozenset()) for r in rules)) if fields_read is not None else None
     return [
-        DerivedValue(field=d.field, value=str(d.value), method=d.method, evidence=d.evidence, said=_derivation_said(d.field, str(d.value), d.method, d.evidence))
+        DerivedValue(
+            field=d.field,
+            value=str(d.value),
+            method=d.method,
+            evidence=d.evidence,
+            said=_derivation_said(d.field, str(d.value), d.method, d.evidence) if d.used else _unused_said(d.field, str(d.value), d.evidence),
+            used=d.used,
+        )
         for d in event.derived
-        if read is None or d.field not in CONTEXT_FIELDS or d.field in read
+        if not d.used or read is None or d.field not in CONTEXT_FIELDS or d.field in read
     ]
 
 
@@ -1804,7 +1821,7 @@ def _repeated_figure(count: str, known: Sequence[Event]) -> bool:
     value = int(count.replace(",", ""))
     passages = set()
     for e in known:
-        passage = next((d.evidence for d in e.derived if not isinstance(d.value, bool) and d.value == value), None)
+        passage = next((d.evidence for d in e.derived if d.used and not isinstance(d.value, bool) and d.value == value), None)
         if passage is None:
             return False
         passages.add(passage)

@@ -56,6 +56,12 @@ class _Filler:
         self.derived.append(Derivation(field=field, value=value, method=method, evidence=evidence))
         return True
 
+    def note(self, field: str, value: Any, method: str, evidence: str) -> None:
+        """Record a value read but not used (``Derivation.used`` is false), unless the field has a
+        value: a total the notes give beside a figure the source gave needs no explaining."""
+        if field != "tags" and not self.has(field):
+            self.derived.append(Derivation(field=field, value=value, method=method, evidence=evidence))
+
     def drop(self, field: str) -> None:
         self.updates.pop(field, None)
         self.derived = [d for d in self.derived if d.field != field or d in self.event.derived]
@@ -100,6 +106,9 @@ def enrich_event(
     no_target = event.event_type in _NO_TARGET_TYPES or event.sub_event_type in _NO_TARGET_SUB_TYPES
     if event.notes and "notes" in parts:
         for finding in vocab.read(event.notes):
+            if not finding.used:
+                fill.note(finding.field, finding.value, finding.method, f"notes: {finding.evidence}")
+                continue
             if no_target and finding.field in ("target_category", "target_name"):
                 continue
             if event.event_type in _NO_EFFECT_TYPES and finding.field == "tags" and finding.value in _EFFECT_TAGS:
