@@ -991,3 +991,28 @@ def test_a_figure_the_notes_give_as_a_total_is_said_to_be_read_and_not_used() ->
     md, page = render_brief(context, "md"), render_brief(context, "html")
     assert "   - Read in the notes but not used: injured 133, a total over a period, not this event's own (“133 people were injured over the six days.”)\n" in md
     assert "Derived, not in the source" not in md and "Read in the notes but not used: injured 133" in page
+
+
+def test_a_rule_worded_two_ways_names_the_places_of_each_wording_once() -> None:
+    # A real Ukraine 2022 export, investor brief: one rule worded for damage or for fire gave 55
+    # whole sentences after "Also:", each naming one town.
+    damage = [f"Check the offices and warehouses in {town}, where the strike damaged buildings." for town in ("Aton", "Bexa", "Cirn", "Dolo", "Emme", "Fara", "Gisk")]
+    fire = [f"Check fire safety for offices and warehouses in {town}." for town in ("Hove", "Irsk", "Jova")]
+    assert merge_action_texts(damage + fire) == (
+        "Check the offices and warehouses in Aton, Bexa, Cirn, Dolo, Emme and 2 more places, where the strike damaged buildings. "
+        "Also: Check fire safety for offices and warehouses in Hove, Irsk and Jova."
+    )
+
+
+def test_advice_first_texts_of_a_busy_week_give_each_count_with_its_place_largest_first() -> None:
+    # The same export: "Review shelter procedures ... in Yavoriv Combat Training Center: 35 people
+    # were killed in one attack. Also: ... in Kreminna: 56 people ..." for ten attacks, and the 35
+    # before the 56 (the size looked for a figure before the colon only).
+    from riskengine.briefs.render import _first_number
+
+    texts = [f"Review shelter for staff in {town}: {n} people were killed in one attack." for town, n in (("Aton", 56), ("Bexa", 35), ("Cirn", 22), ("Dolo", 13), ("Emme", 10), ("Fara", 10), ("Gisk", 10))]
+    assert _first_number(texts[0]) == 56 and _first_number("35 killed in Aton: check care.") == 35
+    assert merge_action_texts(texts) == (
+        "Review shelter for staff in Aton, Bexa, Cirn, Dolo and Emme: 56 people were killed in one attack in Aton, 35 in one attack in Bexa, "
+        "22 in one attack in Cirn, 13 in one attack in Dolo and 10 in one attack in Emme. And 2 more firings like these."
+    )
