@@ -1016,3 +1016,15 @@ def test_advice_first_texts_of_a_busy_week_give_each_count_with_its_place_larges
         "Review shelter for staff in Aton, Bexa, Cirn, Dolo and Emme: 56 people were killed in one attack in Aton, 35 in one attack in Bexa, "
         "22 in one attack in Cirn, 13 in one attack in Dolo and 10 in one attack in Emme. And 2 more firings like these."
     )
+
+
+def test_a_place_bracketed_by_its_own_name_is_named_once_and_a_shelled_list_counts_places() -> None:
+    # The real Ukraine 2022-W10 NGO brief: "Shelling of Zolote-5 and Severodonetsk (Luhansk);
+    # Kharkiv (Kharkiv); Sumy (Sumy); Mariupol (Donetsk); and 113 others threatens ...".
+    text = "Shelling of {} threatens access near the front: re-check routes."
+    towns = ["Zolote-5 (Luhansk)", "Kharkiv (Kharkiv)", "Sumy (Sumy)", "Severodonetsk (Luhansk)", "Mariupol (Donetsk)", "Izium (Kharkiv)", "Okhtyrka (Sumy)"]
+    assert merge_action_texts([_as_prose(text.format(t), []) for t in towns]) == (
+        "Shelling of Zolote-5 (Luhansk), Kharkiv, Sumy, Severodonetsk (Luhansk), Mariupol (Donetsk) and 2 more places threatens access near the front: re-check routes."
+    )
+    assert _as_prose("Shelling of Kyiv City (Kyiv City).", []) == "Shelling of Kyiv City."
+    assert _as_prose("Fighting in Izium (Kharkiv).", []) == "Fighting in Izium (Kharkiv)."

@@ -1381,7 +1381,12 @@ _SINGULAR = {
 def _place_list(lead: Sequence[str]) -> str:
     """What a list of the words that differ after ``lead``'s words names: places after "in", "at",
     "holds", "the routes to"; otherwise "others" (a list of names the text does not say the kind of)."""
+    if len(lead) >= 2 and lead[-1] == "of" and lead[-2].lower() in _STRIKES_ON:  # "Shelling of Kharkiv, Sumy and 113 more places"
+        return "places"
     return "places" if lead and lead[-1] in _PLACE_WORDS_BEFORE else "others"
+
+
+_STRIKES_ON = frozenset({"shelling", "bombing", "bombardment", "siege", "capture", "occupation", "evacuation", "blockade"})
 
 
 _PLACE_WORDS_BEFORE = frozenset({"in", "at", "near", "on", "around", "to", "from", "towards", "toward", "holds", "controls", "reached"})
@@ -1815,11 +1820,14 @@ def _as_prose(text: str, known: Sequence[Event]) -> str:
     # both sides in one country say it once: "a Dar Hamid ethnic militia in Sudan against a
     # Katoul ethnic militia in Sudan" -> "a Dar Hamid ethnic militia against a Katoul ethnic militia in Sudan"
     text = _SIDES_IN_ONE_COUNTRY.sub(r" against \2 in \1", text)
+    # a place bracketed by its own name, a city in the region named after it: "Kharkiv (Kharkiv)"
+    text = _SELF_BRACKETED.sub(r"\1", text)
     # a figure a rule printed as it is ("death toll in Azerbaijan (3481) ... in 1022 days") with
     # the thousands separator every other figure of the brief has; years stay as they are
     return _BARE_THOUSANDS.sub(lambda m: m.group() if 1800 <= int(m.group()) <= 2100 else f"{int(m.group()):,}", text)
 
 
+_SELF_BRACKETED = re.compile(r"(?<![\w'’-])([A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3}) \(\1\)")
 _SIDES_IN_ONE_COUNTRY = re.compile(r" in ((?:the )?[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*) against ([^()]*?) in \1(?![\w'’-])")
 _BARE_THOUSANDS = re.compile(r"(?<![\w.,/:#-])[1-9][0-9]{3,}(?![\w.,/:-]*\w)")
 
