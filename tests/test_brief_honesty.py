@@ -1028,3 +1028,13 @@ def test_a_place_bracketed_by_its_own_name_is_named_once_and_a_shelled_list_coun
     )
     assert _as_prose("Shelling of Kyiv City (Kyiv City).", []) == "Shelling of Kyiv City."
     assert _as_prose("Fighting in Izium (Kharkiv).", []) == "Fighting in Izium (Kharkiv)."
+
+
+def test_one_attacks_words_said_of_several_places_are_made_plural() -> None:
+    # The real Ukraine 2022-W10 government brief: "Condemn the attack on Kreminna (56 killed),
+    # Sumy (22 killed), ... and 1 more place, support the documentation of it, ...".
+    text = "Condemn the attack on {} ({} killed), support the documentation of it, and back calls for a ceasefire."
+    assert merge_action_texts([text.format(t, n) for t, n in (("Aton", 56), ("Bexa", 22))]) == (
+        "Condemn the attacks on Aton (56 killed) and Bexa (22 killed), support the documentation of them, and back calls for a ceasefire."
+    )
+    assert merge_action_texts([text.format("Aton", 56)]) == text.format("Aton", 56)

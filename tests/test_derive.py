@@ -247,3 +247,15 @@ def test_a_total_over_a_period_is_recorded_as_read_and_not_used() -> None:
     )
     text = render_text([contribution], {"TST1": list(event.derived)})
     assert "  not used on TST1: injured 133 (notes pattern figures.injured, a total over a period; from notes: 133 people were injured over the six days of demonstrations.)" in text
+
+
+def test_a_riots_own_police_is_not_its_target_side() -> None:
+    # A real Kenya 2017 export: "The demonstrators clashed with police and two died" read
+    # "target side Kenya (from the side of the second actor: the police forces of Kenya)".
+    riot = make_event(event_type="Riots", sub_event_type="Violent demonstration", country="KEN", actor1="Rioters (Kenya)", actor2="Police Forces of Kenya (2013-)")
+    assert enrich_event(riot).target_side is None
+    # another state's forces met in a riot, and the own forces struck in a war, are still targets
+    abroad = make_event(event_type="Riots", sub_event_type="Mob violence", country="UKR", actor1="Rioters (Ukraine)", actor2="Military Forces of Russia (2000-)")
+    assert enrich_event(abroad).target_side == "Russia"
+    strike = make_event(country="UKR", actor1="Military Forces of Russia (2000-)", actor2="Military Forces of Ukraine (2019-)")
+    assert enrich_event(strike).target_side == "Ukraine"

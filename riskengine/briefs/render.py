@@ -1700,7 +1700,18 @@ def _merged_ends(texts: Sequence[str]) -> str | None:
         named = [n[:-1] for n in named]
         if not all(named):
             return None
-    return shared.start + _listed(named[:MAX_RELATED], len(named) - MAX_RELATED, noun=_place_list(shared.words[0][: shared.lead])) + mark + shared.ending + end
+    start, ending = shared.start, shared.ending
+    # "Condemn the attack on Kreminna (56 killed), Sumy (22 killed) ..., support the documentation
+    # of it": one attack's words said of several (a real Ukraine 2022 export) are made plural.
+    singular = _ONE_ATTACK_ON.search(start)
+    if singular is not None:
+        start = start[: singular.start(1)] + singular.group(1) + "s" + start[singular.end(1) :]
+        ending = _OF_IT.sub(r"\1them", ending)
+    return start + _listed(named[:MAX_RELATED], len(named) - MAX_RELATED, noun=_place_list(shared.words[0][: shared.lead])) + mark + ending + end
+
+
+_ONE_ATTACK_ON = re.compile(r"\bthe (attack|strike|raid|assault|bombing|massacre) (?:on|in|at) $")
+_OF_IT = re.compile(r"\b(of |for |condemn |document )it\b")
 
 
 def _fact_and_advice(texts: Sequence[str]) -> list[list[str]]:
