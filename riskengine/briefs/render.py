@@ -1229,11 +1229,13 @@ def _derivation_said(field: str, value: str, method: str, evidence: str) -> str:
     return f"{_FIELD_WORDS.get(field, field.replace('_', ' '))} {value} (from {how}: {quoted})"
 
 
-def _unused_said(field: str, value: str, evidence: str) -> str:
-    """'injured 133, a total over a period (“133 people were injured over the six days.”)': why a
-    figure the notes give is not the event's."""
+def _unused_said(field: str, value: str, method: str, evidence: str) -> str:
+    """'injured 133, a total over a period, not this event's own (“133 people were injured over
+    the six days.”)': why a figure the notes give is not the event's (the method's last clause:
+    'a total over a period', 'another attack's figure')."""
     quoted = evidence.removeprefix("notes: ")
-    return f"{_FIELD_WORDS.get(field, field.replace('_', ' '))} {value}, a total over a period, not this event's own (“{quoted}”)"
+    why = method.rsplit(", ", 1)[-1] if ", " in method else "read but not used"
+    return f"{_FIELD_WORDS.get(field, field.replace('_', ' '))} {value}, {why}, not this event's own (“{quoted}”)"
 
 
 def _shown_derived(event: Event, rules: Sequence[FiredRule], fields_read: Mapping[str, frozenset[str]] | None) -> list[DerivedValue]:
@@ -1246,7 +1248,7 @@ def _shown_derived(event: Event, rules: Sequence[FiredRule], fields_read: Mappin
             value=str(d.value),
             method=d.method,
             evidence=d.evidence,
-            said=_derivation_said(d.field, str(d.value), d.method, d.evidence) if d.used else _unused_said(d.field, str(d.value), d.evidence),
+            said=_derivation_said(d.field, str(d.value), d.method, d.evidence) if d.used else _unused_said(d.field, str(d.value), d.method, d.evidence),
             used=d.used,
         )
         for d in event.derived

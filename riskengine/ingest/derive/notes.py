@@ -282,14 +282,16 @@ class NotesVocabulary:
             # No one hurt over a span is no one hurt on each of its days: only counts are totals.
             m = None
             for candidate in pattern.regex.finditer(body):
-                if pattern.value == 0 or not _over_a_period(body, candidate):
+                other = _another_event(body, candidate)
+                if not other and (pattern.value == 0 or not _over_a_period(body, candidate)):
                     m = candidate
                     break
                 if pattern.field not in totals and pattern.value is None and pattern.of is None:
                     total = _number(candidate, "n")
+                    why = "another attack's figure" if other else "a total over a period"
                     if total is not None:
                         totals[pattern.field] = Finding(
-                            pattern.field, total, f"{NOT_USED}notes pattern figures.{pattern.field}, a total over a period", _sentence_of(body, candidate), used=False
+                            pattern.field, total, f"{NOT_USED}notes pattern figures.{pattern.field}, {why}", _sentence_of(body, candidate), used=False
                         )
             if m is None:
                 continue
@@ -369,6 +371,18 @@ def _sentence_of(text: str, m: re.Match[str]) -> str:
     ends = [i for i in (text.find(c, m.end()) for c in ".;!?") if i != -1]
     sentence = " ".join(text[start : min(ends) + 1 if ends else len(text)].split())
     return sentence if len(sentence) <= 200 else sentence[:197] + "..."
+
+
+# A sentence about another event than the one coded: "In another attack, ... killing 17 soldiers
+# and injuring 3" (a real Afghanistan 2020 export: its 3 was read as the event's injured, where the
+# coded attack had 4).
+_ANOTHER_EVENT = re.compile(r"\s*(?:in|during)\s+(?:another|a\s+separate|a\s+second|a\s+different|an\s+unrelated)\s+(?:\w+\s+){0,2}(?:attack|incident|clash|clashes|strike|raid|ambush|event)\b", re.IGNORECASE)
+
+
+def _another_event(text: str, m: re.Match[str]) -> bool:
+    """True when the matched figure is in a sentence that opens on another event."""
+    start = max(text.rfind(c, 0, m.start()) for c in ".;!?") + 1
+    return bool(_ANOTHER_EVENT.match(text, start))
 
 
 def _over_a_period(text: str, m: re.Match[str]) -> bool:
