@@ -524,9 +524,9 @@ def test_documents_are_cited_by_name_and_title(markdown: dict[str, str], html: d
         "“Kyiv Ramps Up Long-Range Counterattacks”, “Opening paragraphs”, “Stalled Peace Talks and International Involvement”\n"
     ) in ngo
     assert "- seed 000: “Heightened Tensions: The Geopolitical Fallout of Ukraine’s Drone Attack on Russia” (analysis, 2025-07-01" in ngo
-    assert "   - Cites `ngo-hospitalisations` (seed 001, “Opening paragraphs”). 1 firing, weight 3.41.\n" in ngo
+    assert "   - Cites `ngo-hospitalisations` (rules/ngo.yaml:33, drawn from seed 001, “Opening paragraphs”). 1 firing, weight 3.41.\n" in ngo
     assert '<li id="doc-001"><strong>seed 001</strong>: [News report of the Izhevsk strike' in html["ngo"]
-    assert '(<a href="#doc-001">seed 001</a>, “Opening paragraphs”)' in html["ngo"]
+    assert '(rules/ngo.yaml:33, drawn from <a href="#doc-001">seed 001</a>, “Opening paragraphs”)' in html["ngo"]
     # No rule source is cited by number alone any more ("001 Opening paragraphs").
     for text in markdown.values():
         assert not re.search(r"\(\d{3} [A-Z]", text)
@@ -620,8 +620,8 @@ def test_regions_given_on_the_command_line_replace_every_profiles_own(tmp_path: 
     outside = text[text.index("### Outside the regions of interest") : text.index("## Scores")]
     assert "1. **Staff safety.** 3 killed in Izhevsk (air/drone strike)" in inside and "35 people were hospitalised in Izhevsk" in inside
     assert "Kyiv" not in inside and "14 people were hospitalised in Kyiv" in outside
-    assert "| RUS (of interest) |" in text and "UKR (of interest)" not in text
-    assert "outlined: regions of interest (RUS)." in text
+    assert "| Russia (RUS) (of interest) |" in text and "Ukraine (UKR) (of interest)" not in text
+    assert "outlined: regions of interest (Russia)." in text
 
     capsys.readouterr()
     code = main(["score", "--week", "2025-W27", "--regions", "RUS,SDN", "--format", "json"])
@@ -709,11 +709,11 @@ def test_an_event_with_no_place_name_is_placed_by_its_coordinates() -> None:
     from riskengine.briefs.render import _place
 
     bare = make_event("AZE1", dt.date(2020, 10, 17), country="AZE", event_type="Battles", latitude=40.2089, longitude=46.8421)
-    assert _place(bare) == "40.21°N 46.84°E (AZE)" and _place_name(bare) == "40.21°N 46.84°E"
+    assert _place(bare) == "40.21°N 46.84°E, Azerbaijan" and _place_name(bare) == "40.21°N 46.84°E"
     south_west = make_event("BRA1", dt.date(2020, 10, 17), country="BRA", latitude=-22.9, longitude=-43.2)
-    assert _place(south_west) == "22.90°S 43.20°W (BRA)"
-    assert _place(make_event("AZE2", dt.date(2020, 10, 17), country="AZE")) == "AZE"  # nothing better to say
-    assert _place(make_event("AZE3", dt.date(2020, 10, 17), country="AZE", location="Tartar", latitude=40.3, longitude=46.9)) == "Tartar (AZE)"
+    assert _place(south_west) == "22.90°S 43.20°W, Brazil"
+    assert _place(make_event("AZE2", dt.date(2020, 10, 17), country="AZE")) == "Azerbaijan"  # nothing better to say
+    assert _place(make_event("AZE3", dt.date(2020, 10, 17), country="AZE", location="Tartar", latitude=40.3, longitude=46.9)) == "Tartar, Azerbaijan"
 
 
 
@@ -829,10 +829,10 @@ def test_a_drivers_headline_states_the_target_the_source_gave_not_one_derived_fr
     notes = "Government soldiers shot and killed a civilian taxi driver at a checkpoint in the town."
     word = Derivation(field="target_category", value="military", method="notes word target_categories", evidence="...a taxi driver at a checkpoint in the town...")
     shot = make_event("SOM1", dt.date(2026, 2, 8), country="SOM", event_type="Violence against civilians", sub_event_type="Attack", location="Baidoa", fatalities=1, notes=notes, target_category="military", derived=[word])
-    assert _summary(shot) == "2026-02-08, Baidoa (SOM): Attack; 1 killed"
+    assert _summary(shot) == "2026-02-08, Baidoa, Somalia: Attack; 1 killed"
     # a target the source gave is said
     given = shot.model_copy(update={"derived": []})
-    assert _summary(given) == "2026-02-08, Baidoa (SOM): Attack on military targets; 1 killed"
+    assert _summary(given) == "2026-02-08, Baidoa, Somalia: Attack on military targets; 1 killed"
 
 
 def test_the_firings_an_action_leaves_unlisted_are_counted_as_firings_not_places() -> None:
@@ -933,3 +933,108 @@ def test_two_measures_from_one_outlet_are_not_a_dispute() -> None:
     disagreeing = [*one_outlet, {"field": "drones_intercepted", "value": 300, "source": "Outlet B"}]
     (dispute,) = disputed_figures(make_event("C", dt.date(2025, 7, 1), drones_intercepted=476, figures=disagreeing))
     assert (dispute.low, dispute.high) == (268, 476)
+
+
+def test_countries_are_named_for_the_reader_and_kept_as_codes_in_the_json(briefs: dict[str, BriefContext], markdown: dict[str, str], html: dict[str, str]) -> None:
+    # A real Somalia export: the region table read "SOM (of interest)", the map's list
+    # "Arabow (SOM)", its outline "outlined: SOM" and the drivers "Baidoa, Bay (SOM)".
+    context, md, page = briefs["ngo"], markdown["ngo"], html["ngo"]
+    assert [r.name for r in context.regions][:1] == ["UKR"]  # the JSON keeps the codes
+    assert "| Ukraine (UKR) (of interest) |" in md and "<td>Ukraine (UKR) <abbr" in page
+    assert not re.search(r"\| (UKR|RUS|TUR)\b", md)
+    assert "- Kyiv (Ukraine): " in md and "outlined: regions of interest (Moldova, Romania, Ukraine)" in md
+    assert "(UKR)" not in md.replace("Ukraine (UKR)", "")
+    ukraine = next(c for c in context.trend_charts.regions if c.name == "UKR")
+    assert ukraine.label == "Ukraine" and "- Ukraine (region of interest) `" in md
+    assert "Kyiv, Ukraine" in md or "Kyiv (Ukraine)" in md
+
+
+def test_a_rule_from_a_document_on_another_war_is_cited_as_a_general_rule_drawn_from_it() -> None:
+    # Real Somalia and Myanmar exports: "Cites `ngo-civilian-deaths` (seed 000, ...)" sent a reader
+    # in Somalia to an analysis of Ukraine's drone strike on Izhevsk as if it reported Somalia.
+    events = make_events()
+    events += [make_event("SOM1", dt.date(2025, 7, 2), country="SOM", location="Baidoa", fatalities=2)]
+    by_id = {e.event_id: e for e in events}
+    text = "Civilians were killed: support the families."
+    current = [contribution(by_id, "ngo", "deaths", "humanitarian", ["SOM1"], 2.0, text)]
+    context = build_context(scored(events, current, weights={"humanitarian": 1.0}, saturation=5.0, regions=["SOM"]), "ngo", events)
+    (cite,) = context.actions[0].rules
+    assert cite.general and (cite.rule_file, cite.rule_line, cite.document) == ("rules/investor.yaml", 12, "000")
+    md, page = render_brief(context, "md"), render_brief(context, "html")
+    said = "a general rule drawn from seed 000, “Recommendations for Stakeholders, 1”, an analysis about the war between Russia and Ukraine, not about these events"
+    assert f"- Cites `deaths` (rules/investor.yaml:12, {said})." in md
+    assert said.replace("seed 000", '<a href="#doc-000">seed 000</a>') in page
+    (seed,) = [d for d in context.documents if d.document == "000"]
+    assert seed.general and seed.about == "the war between Russia and Ukraine"
+    assert "It reports on the war between Russia and Ukraine, not on the events of this brief: the rules drawn from it (deaths) apply its recommendations as general rules" in md
+    # the same rule firing in the document's own theatre is drawn from it, nothing more
+    current = [contribution(by_id, "ngo", "deaths", "humanitarian", ["UKR1"], 2.0, text)]
+    context = build_context(scored(events, current, weights={"humanitarian": 1.0}, saturation=5.0, regions=["UKR"]), "ngo", events)
+    (cite,) = context.actions[0].rules
+    assert not cite.general and cite.cited_as == "rules/investor.yaml:12, drawn from seed 000, “Recommendations for Stakeholders, 1”"
+    assert not any(d.general for d in context.documents) and "general rule" not in render_brief(context, "md")
+
+
+def test_a_figure_the_notes_give_as_a_total_is_said_to_be_read_and_not_used() -> None:
+    # A real Sudan export: notes of daily clashes quoting "133 were wounded" over six days; the
+    # total is not the event's, and the brief now says why the figure in its notes is not counted.
+    from riskengine.core.events import NOT_USED, Derivation
+
+    total = Derivation(field="injured", value=133, method=f"{NOT_USED}notes pattern figures.injured, a total over a period", evidence="notes: 133 people were injured over the six days.")
+    events = make_events()
+    events += [make_event("SDN1", dt.date(2025, 7, 2), country="SDN", location="Omdurman", fatalities=2, notes="Protesters were shot. 133 people were injured over the six days.", derived=[total])]
+    by_id = {e.event_id: e for e in events}
+    current = [contribution(by_id, "ngo", "deaths", "humanitarian", ["SDN1"], 2.0, "People were killed: support the families.")]
+    context = build_context(scored(events, current, weights={"humanitarian": 1.0}, saturation=5.0, regions=["SDN"]), "ngo", events)
+    (shown,) = context.drivers[0].derived
+    assert not shown.used and shown.said == "injured 133, a total over a period, not this event's own (“133 people were injured over the six days.”)"
+    md, page = render_brief(context, "md"), render_brief(context, "html")
+    assert "   - Read in the notes but not used: injured 133, a total over a period, not this event's own (“133 people were injured over the six days.”)\n" in md
+    assert "Derived, not in the source" not in md and "Read in the notes but not used: injured 133" in page
+
+
+def test_a_rule_worded_two_ways_names_the_places_of_each_wording_once() -> None:
+    # A real Ukraine 2022 export, investor brief: one rule worded for damage or for fire gave 55
+    # whole sentences after "Also:", each naming one town.
+    damage = [f"Check the offices and warehouses in {town}, where the strike damaged buildings." for town in ("Aton", "Bexa", "Cirn", "Dolo", "Emme", "Fara", "Gisk")]
+    fire = [f"Check fire safety for offices and warehouses in {town}." for town in ("Hove", "Irsk", "Jova")]
+    assert merge_action_texts(damage + fire) == (
+        "Check the offices and warehouses in Aton, Bexa, Cirn, Dolo, Emme and 2 more places, where the strike damaged buildings. "
+        "Also: Check fire safety for offices and warehouses in Hove, Irsk and Jova."
+    )
+
+
+def test_advice_first_texts_of_a_busy_week_give_each_count_with_its_place_largest_first() -> None:
+    # The same export: "Review shelter procedures ... in Yavoriv Combat Training Center: 35 people
+    # were killed in one attack. Also: ... in Kreminna: 56 people ..." for ten attacks, and the 35
+    # before the 56 (the size looked for a figure before the colon only).
+    from riskengine.briefs.render import _first_number
+
+    texts = [f"Review shelter for staff in {town}: {n} people were killed in one attack." for town, n in (("Aton", 56), ("Bexa", 35), ("Cirn", 22), ("Dolo", 13), ("Emme", 10), ("Fara", 10), ("Gisk", 10))]
+    assert _first_number(texts[0]) == 56 and _first_number("35 killed in Aton: check care.") == 35
+    assert merge_action_texts(texts) == (
+        "Review shelter for staff in Aton, Bexa, Cirn, Dolo and Emme: 56 people were killed in one attack in Aton, 35 in one attack in Bexa, "
+        "22 in one attack in Cirn, 13 in one attack in Dolo and 10 in one attack in Emme. And 2 more firings like these."
+    )
+
+
+def test_a_place_bracketed_by_its_own_name_is_named_once_and_a_shelled_list_counts_places() -> None:
+    # The real Ukraine 2022-W10 NGO brief: "Shelling of Zolote-5 and Severodonetsk (Luhansk);
+    # Kharkiv (Kharkiv); Sumy (Sumy); Mariupol (Donetsk); and 113 others threatens ...".
+    text = "Shelling of {} threatens access near the front: re-check routes."
+    towns = ["Zolote-5 (Luhansk)", "Kharkiv (Kharkiv)", "Sumy (Sumy)", "Severodonetsk (Luhansk)", "Mariupol (Donetsk)", "Izium (Kharkiv)", "Okhtyrka (Sumy)"]
+    assert merge_action_texts([_as_prose(text.format(t), []) for t in towns]) == (
+        "Shelling of Zolote-5 (Luhansk), Kharkiv, Sumy, Severodonetsk (Luhansk), Mariupol (Donetsk) and 2 more places threatens access near the front: re-check routes."
+    )
+    assert _as_prose("Shelling of Kyiv City (Kyiv City).", []) == "Shelling of Kyiv City."
+    assert _as_prose("Fighting in Izium (Kharkiv).", []) == "Fighting in Izium (Kharkiv)."
+
+
+def test_one_attacks_words_said_of_several_places_are_made_plural() -> None:
+    # The real Ukraine 2022-W10 government brief: "Condemn the attack on Kreminna (56 killed),
+    # Sumy (22 killed), ... and 1 more place, support the documentation of it, ...".
+    text = "Condemn the attack on {} ({} killed), support the documentation of it, and back calls for a ceasefire."
+    assert merge_action_texts([text.format(t, n) for t, n in (("Aton", 56), ("Bexa", 22))]) == (
+        "Condemn the attacks on Aton (56 killed) and Bexa (22 killed), support the documentation of them, and back calls for a ceasefire."
+    )
+    assert merge_action_texts([text.format("Aton", 56)]) == text.format("Aton", 56)

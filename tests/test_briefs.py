@@ -329,7 +329,7 @@ def test_drivers_group_by_completing_event_with_sources_and_rules(contexts: dict
     assert [r.rule_id for r in kupol.rules] == ["deep-strike", "repeat-target"]
     assert kupol.rules[1].related_event_ids == ["RUS0"]
     assert [(s.name, s.grade) for s in kupol.sources] == [("seed 001", "B2"), ("seed 000", "C3")]
-    assert kupol.summary == "2025-07-01, Izhevsk, Udmurtia (RUS): Air/drone strike on the Kupol Electromechanical Plant; 3 killed"
+    assert kupol.summary == "2025-07-01, Izhevsk, Udmurtia, Russia: Air/drone strike on the Kupol Electromechanical Plant; 3 killed"
 
 
 def test_actions_are_deduplicated_ordered_by_weight_and_cite_rules(contexts: dict[str, BriefContext]) -> None:

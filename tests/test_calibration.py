@@ -447,10 +447,10 @@ def test_brief_calibrates_itself_on_the_events_given_and_ignores_later_ones(tmp_
     # 2024-W42 is the 42nd week: medium, held (k % 4 == 1); 20 of 40 such cases stayed medium.
     assert "1. There is a roughly even chance that the overall investor risk stays in the medium class or above next week" in judgments
     assert (
-        "Calibrated on history: fitted on the 200 cases of the 52 weeks before 2024-W42 (cases in 40 of them), a score 0.2 points "
-        "above the medium floor, unchanged since last week, in the medium class for 2 weeks and at the top of the range of its last "
-        "8 weeks has a 51 % chance (roughly even chance means 45-55 %); scores in the "
-        "medium class two weeks running were in medium or above the next week in 20 of 40 cases, from 20 weeks (50 %)."
+        "Calibrated on history: we judge the chance at 51 % (roughly even chance means 45-55 %), from a model fitted on the 200 "
+        "cases of the 52 weeks before 2024-W42 (cases in 40 of them) for a score 0.2 points above the medium floor, unchanged since "
+        "last week, in the medium class for 2 weeks and at the top of the range of its last 8 weeks. The raw count, for comparison: "
+        "scores in the medium class two weeks running were in medium or above the next week in 20 of 40 cases, from 20 weeks (50 %)."
     ) in judgments
     assert "History: the events given, 2024-W01 to 2024-W42 (74 events in all 42 weeks)." in text
     # Ten more weeks of another rhythm after the week judged change nothing in its judgments.
@@ -576,7 +576,7 @@ def test_the_word_follows_the_score_phase(fresh: cal.Profile, worn: cal.Profile,
     assert said in low.basis
     # A caller that gives no earlier weeks gets the model without the phase, and is told so.
     blind = table.judge(fresh.without_phase())
-    assert blind.probability is not None and 0.45 <= blind.probability <= 0.8 and "weeks" not in blind.basis.split("chance")[0].split("since last week")[1]
+    assert blind.probability is not None and 0.45 <= blind.probability <= 0.8 and "weeks" not in blind.basis.split("The raw count")[0].split("since last week")[1]
 
 
 def test_a_1_1_file_is_still_read_and_its_words_come_from_margin_and_change() -> None:
@@ -639,8 +639,27 @@ def test_the_word_follows_where_the_score_sits_not_only_its_cell() -> None:
     assert low.probability is not None and high.probability is not None
     assert low.probability < 0.45 < 0.8 < high.probability
     assert (low.cases, low.came_true, high.cases, high.came_true) == (416, 260, 416, 260)  # the cell's record, shown beside
-    assert "a score 0.1 points above the medium floor and unchanged since last week has a" in low.basis
+    assert "for a score 0.1 points above the medium floor and unchanged since last week. The raw count, for comparison: " in low.basis
     assert "in 260 of 416 cases, from 52 weeks (62 %)" in low.basis
+
+
+def test_the_basis_says_which_figure_is_the_judgment_and_why_the_raw_count_differs() -> None:
+    # A real Somalia brief: "... has a 95.0 % chance (almost certain means 95-99 %); scores in the
+    # medium class two weeks running were in medium or above the next week in 73 of 90 cases
+    # (81 %)": both true, read as a contradiction. The judgment is the model's; the count is a check.
+    near, deep = cal.Profile(HELD, 0.1, 0.0), cal.Profile(HELD, 1.9, 0.0)
+    table = cal.table_at(_profiled({near: [(4, 1)] * 58, deep: [(4, 4)] * 58}), week(58))
+    high = table.judge(deep)
+    assert high.word in ("very likely", "almost certain")
+    assert high.basis.startswith(f"Calibrated on history: we judge the chance at {cal.percent(high.probability or 0)} ({high.word} means {high.probability_range}), from a model fitted on ")
+    assert high.basis.endswith(
+        "The raw count, for comparison: scores in the medium class two weeks running were in medium or above the next week in 260 of 416 "
+        "cases, from 52 weeks (62 %); it falls outside that range because it does not weigh where in its class a score sits or how it "
+        "moved, as the model does."
+    )
+    # a count inside the judged band needs no explaining
+    even = cal.table_at(_profiled({near: [(4, 3)] * 58, deep: [(4, 3)] * 58}), week(58)).judge(deep)
+    assert even.word == "likely" and even.basis.endswith("(75 %).") and "falls outside" not in even.basis
 
 
 def test_a_lowest_class_cell_that_never_rose_gets_half_a_case_in_its_cases_plus_one() -> None:
@@ -661,7 +680,7 @@ def test_a_lowest_class_cell_that_never_rose_gets_half_a_case_in_its_cases_plus_
     # A cell that never fell out of a higher class keeps the model's probability: there the
     # phase ends unseen, and stating 1 - 0.5 / (n + 1) would be surer than history allows.
     stays = table.judge(deep)
-    assert stays.probability == table.model.probability(deep) and stays.basis.startswith("Calibrated on history: fitted on")
+    assert stays.probability == table.model.probability(deep) and stays.basis.startswith("Calibrated on history: we judge the chance at")
     # One rise in the window: the model again.
     once = _profiled({quiet: [(1, 0)] * 30 + [(1, 1)] + [(1, 0)] * 27, deep: [(4, 4)] * 58})
     model = cal.table_at(once, week(58)).model
@@ -705,10 +724,6 @@ def test_a_bad_profile_row_is_e420(change: dict[str, object], message: str) -> N
         cal.history_from_json(data, "calibration.json")
     assert caught.value.issues[0].code == "E420" and message in caught.value.issues[0].message
 
-
-@pytest.mark.parametrize(("number", "read"), [("71 %", "a 71 %"), ("88 %", "an 88 %"), ("8 %", "an 8 %"), ("11 %", "an 11 %"), ("18.5 %", "an 18.5 %"), ("1.5 %", "a 1.5 %")])
-def test_the_probability_takes_the_article_it_is_read_with(number: str, read: str) -> None:
-    assert cal._article(number) == read
 
 
 def test_the_service_briefs_take_their_words_from_serve_calibration(tmp_path: Path, rules: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -216,3 +216,46 @@ def test_border_depth_only_for_a_neighbours_strike() -> None:
     assert kenya.distance_from_border_km == pytest.approx(173, abs=10)  # Kismayo
     bounds = default_boundaries()
     assert bounds.neighbours("UKR", "RUS") and bounds.neighbours("TUR", "SYR") and not bounds.neighbours("YEM", "SOM")
+
+
+def test_a_total_over_a_period_is_recorded_as_read_and_not_used() -> None:
+    # A total the notes give for a period fills nothing (notes_cases.yaml); it was dropped without
+    # a trace, so `explain` and the briefs could not say why "133 people were injured" in the
+    # notes was not the event's figure. It is recorded, marked not used, in the existing schema.
+    from riskengine.cli.explain import render_text
+    from riskengine.core.events import NOT_USED, Derivation
+    from riskengine.scoring.scores import Contribution
+
+    notes = "On 14 March 2023, RSF members shot at protesters in Omdurman, Khartoum. 133 people were injured over the six days of demonstrations."
+    event = enrich_event(make_event(notes=notes, event_type="Protests", country="SDN"))
+    assert event.injured is None
+    (total,) = [d for d in event.derived if d.field == "injured"]
+    assert (total.value, total.used, total.method) == (133, False, f"{NOT_USED}notes pattern figures.injured, a total over a period")
+    assert total.evidence == "notes: 133 people were injured over the six days of demonstrations."
+    # the same schema: a reader of event files written before reads it, and it survives a round trip
+    assert set(Derivation.model_fields) == {"field", "value", "method", "evidence"}
+    assert Event.model_validate_json(event.model_dump_json()) == event
+    # a figure of the event's own beside the total, or one the source gave: nothing to explain
+    own = enrich_event(make_event(notes="On 11 April 2022, police dispersed a sit-in in Kassala, injuring 6 people. 60 people in total were injured during the week."))
+    assert own.injured == 6 and all(d.used for d in own.derived)
+    given = enrich_event(make_event(notes=notes, injured=4))
+    assert given.injured == 4 and all(d.used for d in given.derived)
+    # explain says what was read and why it was not used
+    contribution = Contribution(
+        rule_id="r", rule_title="R", stakeholder="ngo", dimension="humanitarian", event_ids=["TST1"], event_date=dt.date(2024, 6, 1),
+        region="SDN", points=1.0, source_weight=1.0, weighted_points=1.0, rule_source="000 X", rule_file="rules/ngo.yaml", rule_line=1, sources=[], recommendation=None,
+    )
+    text = render_text([contribution], {"TST1": list(event.derived)})
+    assert "  not used on TST1: injured 133 (notes pattern figures.injured, a total over a period; from notes: 133 people were injured over the six days of demonstrations.)" in text
+
+
+def test_a_riots_own_police_is_not_its_target_side() -> None:
+    # A real Kenya 2017 export: "The demonstrators clashed with police and two died" read
+    # "target side Kenya (from the side of the second actor: the police forces of Kenya)".
+    riot = make_event(event_type="Riots", sub_event_type="Violent demonstration", country="KEN", actor1="Rioters (Kenya)", actor2="Police Forces of Kenya (2013-)")
+    assert enrich_event(riot).target_side is None
+    # another state's forces met in a riot, and the own forces struck in a war, are still targets
+    abroad = make_event(event_type="Riots", sub_event_type="Mob violence", country="UKR", actor1="Rioters (Ukraine)", actor2="Military Forces of Russia (2000-)")
+    assert enrich_event(abroad).target_side == "Russia"
+    strike = make_event(country="UKR", actor1="Military Forces of Russia (2000-)", actor2="Military Forces of Ukraine (2019-)")
+    assert enrich_event(strike).target_side == "Ukraine"

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from riskengine.briefs.palette import DIMENSION_COLOURS, OTHER_COLOUR, ROI_COLOUR, svg_text
+from riskengine.briefs.places import region_name
 from riskengine.scoring.scores import Series, StakeholderScore
 
 MAX_REGION_CHARTS = 9
@@ -34,6 +35,7 @@ class _Ctx(BaseModel):
 
 class SeriesChart(_Ctx):
     name: str = Field(description="Dimension name or region code")
+    label: str = Field(description="The panel's title: the dimension, or the country's name ('Somalia' for SOM)")
     note: str = Field(description="What the panel title adds: the dimension's weight, or 'region of interest'")
     colour: str = Field(description="Line colour, #rrggbb (a dimension's colour is the map's)")
     scores: list[float] = Field(description="Score each week, oldest first (same weeks as TrendCharts.windows)")
@@ -59,10 +61,11 @@ def sparkline(values: Sequence[float], maximum: float = 10.0) -> str:
     return "".join(SPARK_BLOCKS[min(top, max(0, round(v / maximum * top)))] for v in values)
 
 
-def _chart(series: Series | None, name: str, note: str, colour: str, weeks: int) -> SeriesChart:
+def _chart(series: Series | None, name: str, note: str, colour: str, weeks: int, label: str | None = None) -> SeriesChart:
     scores = [p.score for p in series.points] if series is not None else [0.0] * weeks
     return SeriesChart(
         name=name,
+        label=label or name,
         note=note,
         colour=colour,
         scores=scores,
@@ -75,7 +78,7 @@ def _chart(series: Series | None, name: str, note: str, colour: str, weeks: int)
 def _describe(kind: str, charts: Sequence[SeriesChart], windows: Sequence[str]) -> str:
     if not charts or not windows:
         return f"No {kind} to chart."
-    parts = ", ".join(f"{c.name} {c.latest:.1f} (high {c.highest:.1f})" for c in charts)
+    parts = ", ".join(f"{c.label} {c.latest:.1f} (high {c.highest:.1f})" for c in charts)
     return f"Score by {kind[:-1]}, {windows[0]} to {windows[-1]}, this week and the highest of the weeks shown: {parts}."
 
 
@@ -93,7 +96,7 @@ def build_trend_charts(s: StakeholderScore, dimension_order: Sequence[str], regi
     # Without a region history (a report built from points only) there is nothing to chart.
     charted = [(name, roi) for name, roi in region_order if name in by_region]
     regions = [
-        _chart(by_region[name], name, "region of interest" if roi else "", ROI_COLOUR if roi else OTHER_COLOUR, len(windows))
+        _chart(by_region[name], name, "region of interest" if roi else "", ROI_COLOUR if roi else OTHER_COLOUR, len(windows), region_name(name))
         for name, roi in charted[:MAX_REGION_CHARTS]
     ]
     return TrendCharts(
@@ -159,7 +162,7 @@ def _panel(chart: SeriesChart, charts: TrendCharts, left: float, top: float, wid
     def xy(i: int, score: float) -> tuple[float, float]:
         return round(x0 + i * step if n > 1 else (x0 + x1) / 2, 1), round(y1 - score / 10 * (y1 - y0), 1)
 
-    title = f'<tspan class="title">{_x(chart.name)}</tspan>' + (f'<tspan class="note" dx="6">{_x(chart.note)}</tspan>' if chart.note else "")
+    title = f'<tspan class="title">{_x(chart.label)}</tspan>' + (f'<tspan class="note" dx="6">{_x(chart.note)}</tspan>' if chart.note else "")
     out = [
         f'<text x="{x0:.1f}" y="{top + 17:.1f}">{title}</text>',
         f'<text class="value" x="{x1:.1f}" y="{top + 17:.1f}" text-anchor="end">{chart.latest:.1f}</text>',

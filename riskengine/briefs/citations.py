@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from riskengine.rules.models import METHODS
@@ -31,6 +32,11 @@ class SeedDocument:
     title_supplied: bool  # the document has no headline; the title is its subject, from the seeds README
     kind: str
     date: str  # as public reporting dates it, which may be approximate ("early July 2025")
+    # The countries the document reports on and what it is about: a rule drawn from it fires on
+    # events anywhere, and a brief on Somalia says the rule is a general one taken from a report
+    # on another war, not a finding about Somalia.
+    theatre: tuple[str, ...] = ("RUS", "UKR")
+    about: str = "the war between Russia and Ukraine"
 
 
 SEED_DOCUMENTS: dict[str, SeedDocument] = {
@@ -69,6 +75,7 @@ SEED_DOCUMENTS: dict[str, SeedDocument] = {
             True,
             "analysis",
             "2025-05-30",
+            ("ROU", "RUS", "UKR"),
         ),
         SeedDocument(
             "004",
@@ -103,6 +110,32 @@ def document_name(document: str) -> str:
     return f"seed {document}" if document in SEED_DOCUMENTS else f"document {document}"
 
 
+def general_rule(document: str | None, regions: Iterable[str]) -> SeedDocument | None:
+    """The seed document a rule was drawn from when the rule fired only outside the document's
+    theatre (a rule from a report on Ukraine firing in Somalia): the brief then calls it a general
+    rule drawn from that document. None for a method, an unknown document or a firing inside it."""
+    seed = SEED_DOCUMENTS.get(document or "")
+    if seed is None or set(regions) & set(seed.theatre):
+        return None
+    return seed
+
+
+def cited_as(source: RuleSource, rule_file: str, rule_line: int, general: SeedDocument | None) -> str:
+    """A rule's citation as a brief prints it after its id: where the rule is, and what it is.
+    'rules/ngo.yaml:25, a general rule drawn from seed 000, “Recommendations for Stakeholders,
+    3”, an analysis about the war between Russia and Ukraine, not about these events'."""
+    where = f"{rule_file}:{rule_line}, " if rule_file and rule_line else f"{rule_file}, " if rule_file else ""
+    if source.method is not None:
+        return f"{where}{source.method}, “{source.section}”"
+    if general is not None:
+        return f"{where}a general rule drawn from {source.name}, “{source.section}”, {_kind_article(general.kind)} about {general.about}, not about these events"
+    return f"{where}drawn from {source.name}, “{source.section}”"
+
+
+def _kind_article(kind: str) -> str:
+    return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
+
+
 def parse_rule_source(label: str) -> RuleSource:
     """``SourceRef.label`` back into its parts: ``"001 Opening paragraphs"`` (document, section)
     or ``"ACLED Conflict Index: Deadliness"`` (method, section)."""
@@ -135,4 +168,4 @@ def safe_link(url: str | None) -> str | None:
     return urllib.parse.quote(text, safe=_LINK_SAFE)
 
 
-__all__ = ["SEED_DOCUMENTS", "RuleSource", "SeedDocument", "document_name", "parse_rule_source", "safe_link"]
+__all__ = ["SEED_DOCUMENTS", "RuleSource", "SeedDocument", "cited_as", "document_name", "general_rule", "parse_rule_source", "safe_link"]

@@ -34,6 +34,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from riskengine.briefs.palette import DIMENSION_COLOURS, OTHER_COLOUR, ROI_COLOUR, svg_text
+from riskengine.briefs.places import region_name
 from riskengine.core.events import Event
 from riskengine.core.text import neutralise
 from riskengine.scoring.scores import Contribution, added_in_order
@@ -549,11 +550,11 @@ def _describe(places: Sequence[MapPlace], more: int, unplaced: Sequence[Unplaced
     if not places:
         where = "No event this week has coordinates"
     else:
-        top = ", ".join(f"{p.name} ({p.country}, {p.weighted_points:.1f})" for p in places[:3])
+        top = ", ".join(f"{p.name} ({region_name(p.country)}, {p.weighted_points:.1f})" for p in places[:3])
         where = f"{sum(p.events for p in places)} events at {len(places)} places, heaviest {top}"
     extra = f"; {more} more places not drawn" if more else ""
     missing = f"; {len(unplaced)} events without coordinates not drawn" if unplaced else ""
-    outlined = f"; outlined: {', '.join(regions)}" if regions else ""
+    outlined = f"; outlined: {', '.join(region_name(r) for r in regions)}" if regions else ""
     return f"Map of this week's events by weighted points: {where}{extra}{missing}{outlined}."
 
 
@@ -593,7 +594,7 @@ def map_svg(m: EventMap) -> str:
     out.extend(f'<path d="{d}"/>' for code, d in paths if code in roi)
     out.append("</g>")
     for place in reversed(m.places):  # heaviest last: on top
-        title = f"{place.name} ({place.country}): {place.events} event{'s' if place.events != 1 else ''}, {place.weighted_points:.2f} weighted points, mostly {place.dimension}; {', '.join(place.event_ids)}"
+        title = f"{place.name} ({region_name(place.country)}): {place.events} event{'s' if place.events != 1 else ''}, {place.weighted_points:.2f} weighted points, mostly {place.dimension}; {', '.join(place.event_ids)}"
         if place.weighted_points >= 0:
             style = f'fill="{place.colour}" fill-opacity="0.8" stroke="#fff" stroke-width="1"'
         else:
@@ -633,7 +634,7 @@ def _graticule(m: EventMap) -> list[str]:
 
 
 def _roi_labels(m: EventMap, paths: Sequence[tuple[str, str]]) -> list[str]:
-    """Each outlined country's code at the middle of its largest visible ring."""
+    """Each outlined country's name at the middle of its largest visible ring."""
     out = []
     for code, d in paths:
         if code not in m.regions_of_interest:
@@ -650,7 +651,7 @@ def _roi_labels(m: EventMap, paths: Sequence[tuple[str, str]]) -> list[str]:
                 ys = [min(max(b, 0.0), m.height) for _, b in pts]
                 best = (area, (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
         if best is not None:
-            out.append(f'<text class="roi halo" x="{best[1]:.1f}" y="{best[2]:.1f}" text-anchor="middle">{_x(code)}</text>')
+            out.append(f'<text class="roi halo" x="{best[1]:.1f}" y="{best[2]:.1f}" text-anchor="middle">{_x(region_name(code))}</text>')
     return out
 
 

@@ -47,9 +47,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from riskengine.briefs import visuals  # map and trend charts: riskengine/briefs/{map,charts,visuals}.py
 from riskengine.briefs.charts import TrendCharts, build_trend_charts
-from riskengine.briefs.citations import SEED_DOCUMENTS, document_name, parse_rule_source, safe_link
+from riskengine.briefs.citations import SEED_DOCUMENTS, cited_as, document_name, general_rule, parse_rule_source, safe_link
 from riskengine.briefs.lint import LintFinding, lint_brief
 from riskengine.briefs.map import EventMap, build_event_map, coordinates
+from riskengine.briefs.places import place_in, region_label, region_name
 from riskengine.core.errors import EventError, Issue, TemplateError
 from riskengine.core.events import EVENT_TYPES, SUB_EVENT_TYPES, Event
 from riskengine.core.names import GENERIC_GROUPS, country_name, display_name, display_names
@@ -252,6 +253,7 @@ class DerivedValue(_Ctx):
     method: str = Field(description="How it was derived")
     evidence: str = Field(description="What it was derived from")
     said: str = Field(description="The same as a reader reads it: field in words, the value, and how, with no file or pattern names")
+    used: bool = Field(True, description="False for a figure read in the notes but not used (a total over a period): it filled no field, and said tells why")
 
 
 class DriverEvent(_Ctx):
@@ -280,6 +282,10 @@ class RuleCite(_Ctx):
     source_name: str = Field("", description="The document by name ('seed 001') or the public method's name; documents lists its title")
     section: str = Field("", description="Section of the document or method the rule encodes")
     document: str | None = Field(None, description="Seed document id, when the rule cites one")
+    rule_file: str = Field("", description="Rule file")
+    rule_line: int = Field(0, description="Line of the rule in its file")
+    general: bool = Field(False, description="The rule fired here only outside the theatre of the document it was drawn from (a rule from a report on Ukraine firing in Somalia): a general rule, not a finding of that document")
+    cited_as: str = Field("", description="The citation as printed after the rule id: file and line, what the rule is and what it was drawn from ('a general rule drawn from seed 000, “...”, an analysis about ...')")
 
 
 class ActionPart(_Ctx):
@@ -289,7 +295,7 @@ class ActionPart(_Ctx):
     event_ids: list[str] = Field(description="Events of the firing(s), at most 5")
     more_events: int = Field(0, description="Events beyond those listed")
     region: str = Field(description="Region (ISO 3166-1 alpha-3) the firing is scored under")
-    place: str = Field(description="Where: location of the completing event, or the region")
+    place: str = Field(description="Where: location of the completing event, or the country's name")
     points: float = Field(description="The rule's points before source weighting: the firing's size")
     weighted_points: float = Field(description="Points after source weighting")
     firings: int = Field(1, description="How many firings it stands for")
@@ -414,6 +420,8 @@ class CitedDocument(_Ctx):
     sections: list[str] = Field(description="Sections the brief's rules cite")
     rule_ids: list[str] = Field(description="Rules of the brief citing it")
     event_ids: list[str] = Field(description="Events of the brief it reports")
+    about: str | None = Field(None, description="What a seed document reports on ('the war between Russia and Ukraine'); null for a method or an unknown document")
+    general: bool = Field(False, description="None of the brief's events is in the document's theatre: its rules are cited here as general rules drawn from it")
 
 
 class SectionWarning(_Ctx):
@@ -996,7 +1004,7 @@ def _trend(s: StakeholderScore, report: ScoreReport) -> Trend:
 
 def _place(event: Event) -> str:
     parts = [p for p in (event.location, event.admin1) if p] or [p for p in (coordinates(event),) if p]
-    return ", ".join(dict.fromkeys(parts)) + f" ({event.country})" if parts else event.country
+    return ", ".join(dict.fromkeys(parts)) + f", {region_name(event.country)}" if parts else place_in(None, event.country)
 
 
 def _target(event: Event, *, sourced: bool = False) -> str | None:
@@ -1093,7 +1101,7 @@ def disputed_figures(event: Event) -> list[DisputedFigure]:
     """The event's figures that its sources give differently (its ``figures`` and the value it was
     coded with), each as a range with every source's figure. Figures claimed by sides are never
     summed (DOMAIN.md): the range only shows how far the reports are apart."""
-    place = event.location or event.country
+    place = place_in(event.location, event.country)
     by_field: dict[str, list[tuple[float, FigureSource]]] = defaultdict(list)
     for f in event.figures:
         by_field[f.field].append((float(f.value), FigureSource(value=_figure(f.value), source=f.source, claimed_by=f.claimed_by)))
@@ -1221,12 +1229,30 @@ def _derivation_said(field: str, value: str, method: str, evidence: str) -> str:
     return f"{_FIELD_WORDS.get(field, field.replace('_', ' '))} {value} (from {how}: {quoted})"
 
 
+def _unused_said(field: str, value: str, method: str, evidence: str) -> str:
+    """'injured 133, a total over a period, not this event's own (“133 people were injured over
+    the six days.”)': why a figure the notes give is not the event's (the method's last clause:
+    'a total over a period', 'another attack's figure')."""
+    quoted = evidence.removeprefix("notes: ")
+    why = method.rsplit(", ", 1)[-1] if ", " in method else "read but not used"
+    return f"{_FIELD_WORDS.get(field, field.replace('_', ' '))} {value}, {why}, not this event's own (“{quoted}”)"
+
+
 def _shown_derived(event: Event, rules: Sequence[FiredRule], fields_read: Mapping[str, frozenset[str]] | None) -> list[DerivedValue]:
+    """The values derived that the rules fired here read, and every figure of the notes left
+    unused: a reader sees the figure in the notes and asks why the brief does not count it."""
     read = set().union(*(fields_read.get(r.rule_id, frozenset()) for r in rules)) if fields_read is not None else None
     return [
-        DerivedValue(field=d.field, value=str(d.value), method=d.method, evidence=d.evidence, said=_derivation_said(d.field, str(d.value), d.method, d.evidence))
+        DerivedValue(
+            field=d.field,
+            value=str(d.value),
+            method=d.method,
+            evidence=d.evidence,
+            said=_derivation_said(d.field, str(d.value), d.method, d.evidence) if d.used else _unused_said(d.field, str(d.value), d.method, d.evidence),
+            used=d.used,
+        )
         for d in event.derived
-        if read is None or d.field not in CONTEXT_FIELDS or d.field in read
+        if not d.used or read is None or d.field not in CONTEXT_FIELDS or d.field in read
     ]
 
 
@@ -1303,7 +1329,10 @@ def _duty(stakeholder: str, text: str, target_names: Iterable[str]) -> tuple[int
 
 
 def _first_number(text: str) -> float:
-    found = _LEADING_NUMBER.search(text.split(": ", 1)[0])
+    fact, _, after = text.partition(": ")
+    # A text that gives its advice first ("Review shelter procedures ... in Kreminna: 56 people
+    # were killed in one attack") leads its second sentence with the figure.
+    found = _LEADING_NUMBER.search(fact) or _LEADING_NUMBER.match(after)
     return float(found.group().replace(",", "")) if found else 0.0
 
 
@@ -1354,7 +1383,12 @@ _SINGULAR = {
 def _place_list(lead: Sequence[str]) -> str:
     """What a list of the words that differ after ``lead``'s words names: places after "in", "at",
     "holds", "the routes to"; otherwise "others" (a list of names the text does not say the kind of)."""
+    if len(lead) >= 2 and lead[-1] == "of" and lead[-2].lower() in _STRIKES_ON:  # "Shelling of Kharkiv, Sumy and 113 more places"
+        return "places"
     return "places" if lead and lead[-1] in _PLACE_WORDS_BEFORE else "others"
+
+
+_STRIKES_ON = frozenset({"shelling", "bombing", "bombardment", "siege", "capture", "occupation", "evacuation", "blockade"})
 
 
 _PLACE_WORDS_BEFORE = frozenset({"in", "at", "near", "on", "around", "to", "from", "towards", "toward", "holds", "controls", "reached"})
@@ -1668,7 +1702,18 @@ def _merged_ends(texts: Sequence[str]) -> str | None:
         named = [n[:-1] for n in named]
         if not all(named):
             return None
-    return shared.start + _listed(named[:MAX_RELATED], len(named) - MAX_RELATED, noun=_place_list(shared.words[0][: shared.lead])) + mark + shared.ending + end
+    start, ending = shared.start, shared.ending
+    # "Condemn the attack on Kreminna (56 killed), Sumy (22 killed) ..., support the documentation
+    # of it": one attack's words said of several (a real Ukraine 2022 export) are made plural.
+    singular = _ONE_ATTACK_ON.search(start)
+    if singular is not None:
+        start = start[: singular.start(1)] + singular.group(1) + "s" + start[singular.end(1) :]
+        ending = _OF_IT.sub(r"\1them", ending)
+    return start + _listed(named[:MAX_RELATED], len(named) - MAX_RELATED, noun=_place_list(shared.words[0][: shared.lead])) + mark + ending + end
+
+
+_ONE_ATTACK_ON = re.compile(r"\bthe (attack|strike|raid|assault|bombing|massacre) (?:on|in|at) $")
+_OF_IT = re.compile(r"\b(of |for |condemn |document )it\b")
 
 
 def _fact_and_advice(texts: Sequence[str]) -> list[list[str]]:
@@ -1731,13 +1776,39 @@ def merge_action_texts(texts: Sequence[str]) -> str:
         said = _merged_ends(list(dict.fromkeys(advice))) if fact is not None else None
         if fact is not None and said is not None:
             return fact + ": " + said
-        counts = _counts_by_place(facts, advice) if rest <= 0 else None
+        # the five largest by place, the rest counted (a real Ukraine 2022 export: ten attacks
+        # were ten whole sentences after "Also:")
+        counts = _counts_by_place(facts[:MAX_RELATED], advice[:MAX_RELATED])
         if counts is not None:
-            return counts
+            return counts + (f" And {more(rest, 'firings')} like these." if rest > 0 else "")
     merged = _merged_ends(unique)
     if merged is not None:
         return merged
+    grouped = _merged_wordings(unique)
+    if grouped is not None:
+        return grouped
     return shown[0] + " Also: " + " ".join(shown[1:]) + (f" And {more(rest, 'firings')} like these." if rest > 0 else "")
+
+
+def _merged_wordings(texts: Sequence[str]) -> str | None:
+    """Texts in a few wordings, each wording differing only in a place: one sentence a wording,
+    largest first ("Check building resilience ... in Zolote-5, Kyiv, Severodonetsk, Okhtyrka,
+    Chuhuiv and 37 more places, where the strike damaged buildings or vehicles. Also: Check fire
+    safety ... in Kharkiv, ..."; a real Ukraine 2022 export had 55 sentences after "Also:", one
+    rule worded for damage or for fire). None unless every wording of two or more texts merges."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for t in texts:
+        words = t.split()
+        groups.setdefault(tuple(words[:3]), []).append(t)
+    if len(groups) == len(texts) or len(groups) > MAX_RELATED:
+        return None
+    said = []
+    for group in groups.values():
+        one = group[0] if len(group) == 1 else _merged_ends(group)
+        if one is None:
+            return None
+        said.append(one)
+    return said[0] + " Also: " + " ".join(said[1:])
 
 
 _CAPITALS = re.compile(r"[A-Za-z]+")
@@ -1762,11 +1833,14 @@ def _as_prose(text: str, known: Sequence[Event]) -> str:
     # both sides in one country say it once: "a Dar Hamid ethnic militia in Sudan against a
     # Katoul ethnic militia in Sudan" -> "a Dar Hamid ethnic militia against a Katoul ethnic militia in Sudan"
     text = _SIDES_IN_ONE_COUNTRY.sub(r" against \2 in \1", text)
+    # a place bracketed by its own name, a city in the region named after it: "Kharkiv (Kharkiv)"
+    text = _SELF_BRACKETED.sub(r"\1", text)
     # a figure a rule printed as it is ("death toll in Azerbaijan (3481) ... in 1022 days") with
     # the thousands separator every other figure of the brief has; years stay as they are
     return _BARE_THOUSANDS.sub(lambda m: m.group() if 1800 <= int(m.group()) <= 2100 else f"{int(m.group()):,}", text)
 
 
+_SELF_BRACKETED = re.compile(r"(?<![\w'’-])([A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3}) \(\1\)")
 _SIDES_IN_ONE_COUNTRY = re.compile(r" in ((?:the )?[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*) against ([^()]*?) in \1(?![\w'’-])")
 _BARE_THOUSANDS = re.compile(r"(?<![\w.,/:#-])[1-9][0-9]{3,}(?![\w.,/:-]*\w)")
 
@@ -1797,7 +1871,7 @@ def _repeated_figure(count: str, known: Sequence[Event]) -> bool:
     value = int(count.replace(",", ""))
     passages = set()
     for e in known:
-        passage = next((d.evidence for d in e.derived if not isinstance(d.value, bool) and d.value == value), None)
+        passage = next((d.evidence for d in e.derived if d.used and not isinstance(d.value, bool) and d.value == value), None)
         if passage is None:
             return False
         passages.add(passage)
@@ -1814,7 +1888,7 @@ def _action_parts(firings: Sequence[Contribution], events: Mapping[str, Event]) 
         completing = [events.get(c.event_ids[0] if len(c.event_ids) == 1 else _completing_event(c, events)) for c in group]
         distinct = list({e.event_id: e for e in completing if e is not None}.values())
         text = _per_event(said, len(distinct), distinct)
-        places = sorted({e.location or e.country for e in completing if e is not None}) or [region]
+        places = sorted({place_in(e.location, e.country) for e in completing if e is not None}) or [place_in(None, region)]
         event_ids = {i for c in group for i in c.event_ids}
         parts.append(
             ActionPart(
@@ -1852,8 +1926,10 @@ def _merge_parts(parts: Iterable[ActionPart]) -> list[ActionPart]:
     return sorted(merged, key=_part_size)
 
 
-def _rule_cite(c: Contribution) -> RuleCite:
+def _rule_cite(c: Contribution, regions: Iterable[str]) -> RuleCite:
+    """``c``'s rule as an action cites it; ``regions``: where the rule fired for the action."""
     source = parse_rule_source(c.rule_source)
+    general = general_rule(source.document, regions)
     return RuleCite(
         rule_id=c.rule_id,
         rule_title=c.rule_title,
@@ -1861,6 +1937,10 @@ def _rule_cite(c: Contribution) -> RuleCite:
         source_name=source.name,
         section=source.section,
         document=source.document,
+        rule_file=c.rule_file,
+        rule_line=c.rule_line,
+        general=general is not None,
+        cited_as=cited_as(source, c.rule_file, c.rule_line, general),
     )
 
 
@@ -1883,7 +1963,7 @@ def _actions(s: StakeholderScore, events: Mapping[str, Event]) -> tuple[list[Act
         entry["parts"].extend(parts)
         entry["firings"] += len(firings)
         entry["events"].update(i for c in firings for i in c.event_ids)
-        entry["rules"][rule_id] = _rule_cite(min(firings, key=lambda c: (-c.weighted_points, c.recommendation or "")))
+        entry["rules"][rule_id] = _rule_cite(min(firings, key=lambda c: (-c.weighted_points, c.recommendation or "")), {c.region for c in firings})
     inside_actions: list[tuple[tuple[Any, ...], Action]] = []
     outside_actions: list[tuple[tuple[Any, ...], Action]] = []
     for (text, inside), entry in merged.items():
@@ -1988,6 +2068,8 @@ def _cited_documents(parts: Mapping[str, Any], sources: Sequence[CitedSource]) -
             name = document_name(src.document)
             entry = found.setdefault(name, {"document": src.document, "sections": set(), "rules": set(), "events": set()})
             entry["events"].update(src.event_ids)
+    # Where the brief's cited events are: a document on another theatre gives general rules.
+    regions = {x for a in [*parts["actions"], *parts["actions_outside"]] for x in a.regions} | {d.country for d in parts["drivers"]}
     documents = []
     for name, entry in found.items():
         seed = SEED_DOCUMENTS.get(entry["document"] or "")
@@ -2003,6 +2085,8 @@ def _cited_documents(parts: Mapping[str, Any], sources: Sequence[CitedSource]) -
                 sections=sorted(entry["sections"]),
                 rule_ids=sorted(entry["rules"]),
                 event_ids=sorted(entry["events"]),
+                about=seed.about if seed else None,
+                general=seed is not None and bool(regions) and general_rule(seed.id, regions) is not None,
             )
         )
     # Seed documents first, in their order, then other documents and methods by name.
@@ -2354,6 +2438,8 @@ def make_environment(fmt: str, templates_dir: str | Path | None = None) -> Sandb
     env.filters["more"] = more
     env.filters["names"] = display_names
     env.filters["country"] = country_name
+    env.filters["region_name"] = region_name
+    env.filters["region_label"] = region_label
     env.filters["signed"] = signed
     env.filters["md"] = md_escape
     visuals.install(env)  # map_svg(), trend_svg(): riskengine/briefs/visuals.py

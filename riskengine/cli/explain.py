@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from riskengine import api
 from riskengine.cli.common import add_input_options, add_window_options, load_inputs, window_from
 from riskengine.core.errors import InputError, Issue, Location, did_you_mean
-from riskengine.core.events import Derivation, Event
+from riskengine.core.events import NOT_USED, Derivation, Event
 from riskengine.core.resources import openable_path
 from riskengine.core.text import neutralise
 from riskengine.rules.models import STAKEHOLDERS
@@ -67,7 +67,10 @@ def render_text(
         # differently from a reported figure.
         for event_id in c.event_ids:
             for d in derived.get(event_id, []):
-                lines.append(f"  derived on {event_id}: {d.field} = {d.value} ({d.method}; from {d.evidence})")
+                if d.used:
+                    lines.append(f"  derived on {event_id}: {d.field} = {d.value} ({d.method}; from {d.evidence})")
+                else:  # read but not used: why a figure in the notes is not the event's
+                    lines.append(f"  not used on {event_id}: {d.field} {d.value} ({d.method.removeprefix(NOT_USED)}; from {d.evidence})")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -166,6 +166,18 @@ class Derivation(BaseModel):
     method: str = Field(min_length=1, description="How, e.g. 'notes pattern injured', 'actor side', 'boundary distance'")
     evidence: str = Field(description="What from, e.g. the words of the notes, the actor name, 'latitude/longitude vs ...'")
 
+    @property
+    def used(self) -> bool:
+        """False for a value read but not used (its method begins with ``NOT_USED``): a figure
+        the notes give as a total over a period. It is recorded so ``explain`` and the briefs can
+        say why a figure in the notes is not the event's, and it fills no field. Saying so in the
+        method keeps the schema (a value is required, no field was added) readable by older code."""
+        return not self.method.startswith(NOT_USED)
+
+
+# The start of a Derivation's method when the value was read but not used (Derivation.used).
+NOT_USED = "not used: "
+
 
 class Event(BaseModel):
     """One conflict event, after ACLED, with what the rules need beyond it."""

@@ -569,19 +569,20 @@ class Table:
             return Likelihood(True, band.word, band.probability_range, round(frequency, 4), cases, true, weeks, None, basis, probability)
         probability = model.probability(judged)
         band = band_of(probability)
+        # Two figures side by side ("a 95 % chance"; "73 of 90 (81 %)") read as a contradiction:
+        # say which one is the judgment, and why the raw count may fall in another band.
+        apart = (
+            "; it falls outside that range because it does not weigh where in its class a score sits or how it moved, as the model does"
+            if band_of(frequency).word != band.word
+            else ""
+        )
         basis = (
-            f"Calibrated on history: fitted on the {model.cases:,} cases of {self.period}, a score "
-            f"{(judged if model.phase else judged.without_phase()).describe()} "
-            f"has {_article(percent(probability))} chance ({band.word} means {band.probability_range}); {cell.comparable()} "
-            f"{cell.outcome()} in {true} of {cases} cases, from {weeks} weeks ({percent(frequency)})."
+            f"Calibrated on history: we judge the chance at {percent(probability)} ({band.word} means {band.probability_range}), "
+            f"from a model fitted on the {model.cases:,} cases of {self.period} for a score "
+            f"{(judged if model.phase else judged.without_phase()).describe()}. The raw count, for comparison: "
+            f"{cell.comparable()} {cell.outcome()} in {true} of {cases} cases, from {weeks} weeks ({percent(frequency)}){apart}."
         )
         return Likelihood(True, band.word, band.probability_range, round(frequency, 4), cases, true, weeks, None, basis, probability)
-
-
-def _article(number: str) -> str:
-    """``a 71 %``, ``an 88 %``, ``an 11 %``: the article as the number is read aloud."""
-    whole = number.split(" ")[0].split(".")[0]
-    return f"{'an' if whole.startswith('8') or whole in ('11', '18') else 'a'} {number}"
 
 
 def _uncalibrated(reason: str, basis: str) -> Likelihood:

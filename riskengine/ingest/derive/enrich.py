@@ -56,6 +56,12 @@ class _Filler:
         self.derived.append(Derivation(field=field, value=value, method=method, evidence=evidence))
         return True
 
+    def note(self, field: str, value: Any, method: str, evidence: str) -> None:
+        """Record a value read but not used (``Derivation.used`` is false), unless the field has a
+        value: a total the notes give beside a figure the source gave needs no explaining."""
+        if field != "tags" and not self.has(field):
+            self.derived.append(Derivation(field=field, value=value, method=method, evidence=evidence))
+
     def drop(self, field: str) -> None:
         self.updates.pop(field, None)
         self.derived = [d for d in self.derived if d.field != field or d in self.event.derived]
@@ -100,6 +106,9 @@ def enrich_event(
     no_target = event.event_type in _NO_TARGET_TYPES or event.sub_event_type in _NO_TARGET_SUB_TYPES
     if event.notes and "notes" in parts:
         for finding in vocab.read(event.notes):
+            if not finding.used:
+                fill.note(finding.field, finding.value, finding.method, f"notes: {finding.evidence}")
+                continue
             if no_target and finding.field in ("target_category", "target_name"):
                 continue
             if event.event_type in _NO_EFFECT_TYPES and finding.field == "tags" and finding.value in _EFFECT_TAGS:
@@ -109,7 +118,7 @@ def enrich_event(
             fill.give(finding.field, finding.value, finding.method, f"notes: {finding.evidence}")
         _diplomacy(fill, diplomacy or load_diplomacy_vocabulary(), notes_fields)
     if "sides" in parts:
-        _sides(fill, rules, inter2, no_target)
+        _sides(fill, rules, inter2, no_target, gaz)
     if "admin1" in parts:
         _admin1(fill, gaz)
     if "distances" in parts:
@@ -132,7 +141,7 @@ def _diplomacy(fill: _Filler, vocabulary: DiplomacyVocabulary, notes_fields: fro
         fill.give(finding.field, finding.value, finding.method, f"notes: {finding.evidence}")
 
 
-def _sides(fill: _Filler, rules: ActorRules, inter2: str | int | None, no_target: bool) -> None:
+def _sides(fill: _Filler, rules: ActorRules, inter2: str | int | None, no_target: bool, gaz: Gazetteer) -> None:
     event = fill.event
     first, second = rules.side_of(event.actor1), rules.side_of(event.actor2)
     interception = event.sub_event_type == _INTERCEPTION
@@ -145,7 +154,11 @@ def _sides(fill: _Filler, rules: ActorRules, inter2: str | int | None, no_target
     # Civilians are a side's people only in a war between sides: Kenyan civilians attacked by
     # rioters are no "target side", Ukrainian civilians attacked by Russia's forces are.
     acting = fill.value("initiator_side")
-    if target is not None and not no_target and (not target.civilians or (acting is not None and target.side != acting)):
+    # A riot's second actor of the country's own forces is the police or army that met it, not a
+    # side it attacked (a real Kenya 2017 export: protesters shot by police read "target side
+    # Kenya (from the side of the second actor: the police forces of Kenya)").
+    own_forces = event.event_type == "Riots" and target is not None and not target.civilians and gaz.iso3_of_side(target.side) == event.country
+    if target is not None and not no_target and not own_forces and (not target.civilians or (acting is not None and target.side != acting)):
         fill.give("target_side", target.side, f"actor side (actors.yaml sides[{target.rule}])", f"{'actor1' if interception else 'actor2'}: {target_actor}")
     if not event.civilian_targeting:
         code = str(inter2).strip().casefold() if inter2 is not None else None

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from riskengine.core.errors import InputError, Issue, Location
-from riskengine.core.events import TargetCategory
+from riskengine.core.events import NOT_USED, TargetCategory
 from riskengine.ingest.extract.config import load_mapping
 from riskengine.ingest.extract.numbers import DIGITS_RX, WORD_NUMBER_RX, words_to_int
 from riskengine.ingest.extract.patterns import words_regex
@@ -92,6 +92,7 @@ class Finding:
     value: Any
     method: str
     evidence: str
+    used: bool = True  # False: read, but not the event's (a total over a period); fills nothing
 
 
 @dataclass(frozen=True)
@@ -272,13 +273,26 @@ class NotesVocabulary:
         # (the patterns backtrack over up to three words, which is most of the time spent here).
         tokens = tokens_of(body)
         present = {name for _, _, phrase in self.vocabulary_words.find(tokens) for name in self._vocabularies_of[phrase]}
+        totals: dict[str, Finding] = {}
         for pattern in self.figures:
             if pattern.field in found:
                 continue
             if not present.issuperset(pattern.needs):
                 continue
             # No one hurt over a span is no one hurt on each of its days: only counts are totals.
-            m = next((m for m in pattern.regex.finditer(body) if pattern.value == 0 or not _over_a_period(body, m)), None)
+            m = None
+            for candidate in pattern.regex.finditer(body):
+                other = _another_event(body, candidate)
+                if not other and (pattern.value == 0 or not _over_a_period(body, candidate)):
+                    m = candidate
+                    break
+                if pattern.field not in totals and pattern.value is None and pattern.of is None:
+                    total = _number(candidate, "n")
+                    why = "another attack's figure" if other else "a total over a period"
+                    if total is not None:
+                        totals[pattern.field] = Finding(
+                            pattern.field, total, f"{NOT_USED}notes pattern figures.{pattern.field}, {why}", _sentence_of(body, candidate), used=False
+                        )
             if m is None:
                 continue
             value = pattern.value if pattern.value is not None else _number(m, "n")
@@ -303,6 +317,9 @@ class NotesVocabulary:
         if name is not None:
             found["target_name"] = name
         findings = list(found.values())
+        # A total the notes give for a period, where no figure of the event's own was found: kept
+        # as a record of what was read and why it was not used (explain and the briefs show it).
+        findings.extend(t for field, t in totals.items() if field not in found)
         findings.extend(self.tag_findings(body, tokens))
         return findings
 
@@ -345,6 +362,27 @@ class NotesVocabulary:
         # In the order of the file, as before: the order tags are listed in is the analyst's.
         order = {tag: i for i, (tag, _) in enumerate(self.tags)}
         return sorted(out.values(), key=lambda f: order[f.value])
+
+
+def _sentence_of(text: str, m: re.Match[str]) -> str:
+    """The sentence holding ``m``, as a total's evidence: the words that make it a total ("over
+    the six days", "since 30 May") are in it or in its opening, rarely in the match itself."""
+    start = max(text.rfind(c, 0, m.start()) for c in ".;!?") + 1
+    ends = [i for i in (text.find(c, m.end()) for c in ".;!?") if i != -1]
+    sentence = " ".join(text[start : min(ends) + 1 if ends else len(text)].split())
+    return sentence if len(sentence) <= 200 else sentence[:197] + "..."
+
+
+# A sentence about another event than the one coded: "In another attack, ... killing 17 soldiers
+# and injuring 3" (a real Afghanistan 2020 export: its 3 was read as the event's injured, where the
+# coded attack had 4).
+_ANOTHER_EVENT = re.compile(r"\s*(?:in|during)\s+(?:another|a\s+separate|a\s+second|a\s+different|an\s+unrelated)\s+(?:\w+\s+){0,2}(?:attack|incident|clash|clashes|strike|raid|ambush|event)\b", re.IGNORECASE)
+
+
+def _another_event(text: str, m: re.Match[str]) -> bool:
+    """True when the matched figure is in a sentence that opens on another event."""
+    start = max(text.rfind(c, 0, m.start()) for c in ".;!?") + 1
+    return bool(_ANOTHER_EVENT.match(text, start))
 
 
 def _over_a_period(text: str, m: re.Match[str]) -> bool:
