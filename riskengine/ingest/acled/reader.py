@@ -112,6 +112,34 @@ def detect_encoding(head: bytes) -> str:
     return "utf-8"
 
 
+_AGGREGATED_HINT = "export the events themselves, one row per event, from ACLED's Data Export Tool or API, and import that file"
+_PERIODS = ("week", "month", "year")
+_PLACES = ("country", "admin1", "admin2", "region", "iso3", "iso")
+
+
+def _aggregated(names: list[str]) -> str:
+    """'country and month' when a header is ACLED's aggregated data (counts of events per place and
+    period: HDX's country-month files, the weekly admin1 files), else ''."""
+    if "event_date" in names or not ({"events", "event_count", "number_of_events"} & set(names)):
+        return ""
+    period = next((p for p in _PERIODS if p in names), "")
+    place = next((p for p in _PLACES if p in names), "")
+    return f"{place or 'place'} and {period}" if period else ""
+
+
+def _container(head: bytes) -> str:
+    """What the file is when it is a workbook or an archive rather than text, else ''."""
+    if head.startswith(b"PK\x03\x04"):
+        if b"xl/" in head[:4096] or b"[Content_Types].xml" in head[:4096]:
+            return "an Excel workbook (.xlsx): open it and save the sheet as CSV UTF-8 (ACLED's own downloads are CSV), then import the CSV"
+        return "a zip archive: extract the CSV export from it (ACLED's downloads come zipped) and import that"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "an Excel 97-2003 workbook (.xls): save the sheet as CSV UTF-8 and import the CSV"
+    if head.startswith(b"\x1f\x8b"):
+        return "a gzip-compressed file: decompress it (gunzip) and import the CSV or JSON inside"
+    return ""
+
+
 class Export:
     """An opened export: ``kind`` csv or json, its ``header``, ``notes`` for standard error."""
 
@@ -124,6 +152,9 @@ class Export:
                 head = handle.read(65536)
         except OSError as error:
             raise EventError([Issue("E601", f"cannot read: {error.strerror or error}", Location(self.shown))]) from None
+        container = _container(head)
+        if container:
+            raise EventError([Issue("E602", f"not an ACLED export: {container}", Location(self.shown, 1, 1))])
         self.encoding = detect_encoding(head)
         if self.encoding.startswith("utf-16"):
             self.notes.append(f"read as {self.encoding.upper().replace('-SIG', '')} (a byte order mark or NUL bytes say so)")
@@ -173,14 +204,20 @@ class Export:
                 yield start, cells, text
 
     def _find_header(self) -> None:
+        aggregated: tuple[int, str] | None = None
         with self._open() as handle:
             for n, (line, cells, _text) in enumerate(self._csv_rows(handle)):
                 names = [c.strip().lstrip("\ufeff").lower() for c in cells]
                 if "event_date" in names and "event_type" in names:
                     self.header, self.header_line = names, line
                     break
+                if aggregated is None and (period := _aggregated(names)):
+                    aggregated = (line, period)
                 if n >= PREAMBLE_MAX_ROWS:
                     break
+        if not self.header and aggregated:
+            line, period = aggregated
+            raise EventError([Issue("E602", f"not an ACLED event export: counts of events per {period} (ACLED's aggregated data), with no event_date; the rules score single events", Location(self.shown, line, 1), _AGGREGATED_HINT)])
         if not self.header:
             raise EventError([Issue("E602", "not an ACLED export: no header row with event_date and event_type", Location(self.shown, 1, 1))])
         if self.header_line > 1:
