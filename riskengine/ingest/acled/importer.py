@@ -167,12 +167,12 @@ def import_acled(
     export = Export(csv_path)
     shown = export.shown
     required = (*REQUIRED_COLUMNS, *COORDINATE_COLUMNS) if require_coordinates else REQUIRED_COLUMNS
-    if export.kind == "csv":
+    if export.kind != "json":  # a CSV or a sheet has one header for every row
         missing = [c for c in required if c not in export.header]
         if missing:
             raise EventError([Issue("E602", _missing_message(missing), Location(shown, export.header_line, 1), _MISSING_HINT)])
     result = ImportResult()
-    if export.kind == "csv" and (unplaced := [c for c in COORDINATE_COLUMNS if c not in export.header]):
+    if export.kind != "json" and (unplaced := [c for c in COORDINATE_COLUMNS if c not in export.header]):
         result.notes.append(
             f"no {' or '.join(unplaced)} column: every event is unplaced, as with blank cells, so no distance "
             "(to a border, the front or NATO) is derived and the map leaves them out"
