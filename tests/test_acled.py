@@ -201,6 +201,27 @@ def test_old_2016_export_maps_to_todays_taxonomy_and_acled_country_names() -> No
     assert "acled_type:remote_violence" in got["SYR1005"]["tags"]
 
 
+def test_first_versions_types_and_column_names(tmp_path: Path) -> None:
+    # ACLED's first versions (Africa to 2012, the Asia pilot of 2008-10, whose workbooks name
+    # ALLY_ACTOR1 without the second underscore): rows of invented events in their columns. Before,
+    # "Non-violent rebel activity" and "Battle-Rebels overtake territory" rows were rejected (127
+    # of 2,619 rows of a real 2008-10 Pakistan file) and the allied actors were dropped.
+    path = tmp_path / "asia_pilot.csv"
+    path.write_text(
+        "GWNO,EVENT_ID,EVENT_DATE,EVENT_TYPE,ACTOR1,ALLY_ACTOR1,ACTOR2,ALLY_ACTOR_2,COUNTRY,LOCATION,LATITUDE,LONGITUDE,SOURCE,NOTES,FATALITIES\n"
+        "770,1,39449,Non-violent rebel activity,Invented Militia,,,,Pakistan,Wana,32.30,69.57,Dawn,Invented: a militia set up a checkpoint.,0\n"
+        "770,2,39450,Battle-Rebels overtake territory,Invented Militia,Invented Tribe,Military Forces of Pakistan,,Pakistan,Wana,32.30,69.57,Dawn,Invented: the militia took the town.,4\n",
+        encoding="utf-8",
+    )
+    got, result = _run(path)
+    assert result.rejected == 0  # type: ignore[attr-defined]
+    kinds = sorted((e["event_date"], e["event_type"], e.get("sub_event_type"), "actor:Invented Tribe" in e["tags"]) for e in got.values())
+    assert kinds == [
+        ("2008-01-02", "Strategic developments", None, False),
+        ("2008-01-03", "Battles", "Non-state actor overtakes territory", True),
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "iso3"),
     [

@@ -84,8 +84,9 @@ class _Event:
 MISSING = frozenset({"NA", "N/A", "NaN", "nan", "NULL", "null", "None", "#N/A"})
 # Columns where some exports write 0 for "none" (no second actor, no admin3).
 _ZERO_IS_BLANK = frozenset({"actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "admin1", "admin2", "admin3", "location", "notes", "source"})
-# Names of ACLED's columns before 2019, for the ones that were renamed.
-OLD_NAMES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
+# Names of ACLED's columns before 2019, for the ones that were renamed (ALLY_ACTOR1 without the
+# second underscore: the Asia pilot's 2008-10 files).
+OLD_NAMES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2", "ally_actor1": "assoc_actor_1", "ally_actor2": "assoc_actor_2"}
 
 
 def clean(values: dict[str, str]) -> dict[str, str]:
