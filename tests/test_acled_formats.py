@@ -187,3 +187,37 @@ def test_a_workbook_cut_short_is_a_located_error_not_a_crash(tmp_path: Path, kee
     with pytest.raises(EventError) as info:
         import_acled(cut, io.StringIO())
     assert info.value.issues[0].code in ("E602", "E604")
+
+
+# -- JSON: where a record is, and what a file of other records is ------------------------------
+
+
+def test_a_json_record_is_located_at_its_own_line(tmp_path: Path) -> None:
+    # An API page as json.dump(indent=1) writes it: the bad record's "{" is on its line. Before,
+    # every record was placed as many lines further down as there were lines before the first
+    # (six for an API response: line 20 said for a record on line 14).
+    good = {"event_id_cnty": "UKR90011", "event_date": "2024-02-16", "event_type": "Battles", "sub_event_type": "Armed clash", "country": "Ukraine", "fatalities": "0"}
+    bad = {**good, "event_id_cnty": "UKR90012", "fatalities": "many"}
+    text = json.dumps({"status": 200, "success": True, "last_update": 1, "count": 2, "data": [good, bad]}, indent=1)
+    path = tmp_path / "page.json"
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    record_line = next(n for n, line in enumerate(lines) if "UKR90012" in line)  # 1-based: the "{" above it
+    assert lines[record_line - 1].strip() == "{"
+    with pytest.raises(EventError) as info:
+        import_acled(path, io.StringIO())
+    (issue,) = info.value.issues
+    assert (issue.location.line, "fatalities 'many'" in issue.message) == (record_line, True)
+
+
+def test_json_records_of_another_shape_are_refused_once_naming_their_keys(tmp_path: Path) -> None:
+    # ACLED events reshaped by an analyst's script (a list of actors, 'date' and 'type'): one
+    # located refusal, not a thousand "'actors' is a list" rejections
+    records = [{"date": "2024-06-21", "type": "Protests", "actors": ["Protesters (Cameroon)"], "region": ["Nord-Ouest"], "fatalities": "0"}] * 3
+    path = tmp_path / "reshaped.json"
+    path.write_text(json.dumps(records, indent=4), encoding="utf-8")
+    with pytest.raises(EventError) as info:
+        import_acled(path, io.StringIO(), skip_invalid=True)
+    (issue,) = info.value.issues
+    assert (issue.code, issue.location.line, issue.location.col) == ("E602", 2, 5)
+    assert "no event_date and no event_type (the first has actors, date, fatalities, region, type)" in issue.message

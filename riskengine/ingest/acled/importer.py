@@ -180,7 +180,12 @@ def import_acled(
         )
 
     survey = DateSurvey()
-    for row in export.rows():
+    for number, row in enumerate(export.rows()):
+        if number == 0 and export.kind == "json" and row.values and not any(c in row.values for c in HEADER_COLUMNS):
+            # The first record is the file's header: with neither column, the file is some other
+            # shape of events (renamed keys, lists of actors), not one rejection per record.
+            keys = ", ".join(sorted(row.values)[:12])
+            raise EventError([Issue("E602", f"not an ACLED export: its records have no event_date and no event_type (the first has {keys})", Location(shown, row.line, row.col), _MISSING_HINT)])
         if not row.problems:
             row.values = clean(row.values)
             survey.add(row.values.get("event_date") or "", row.values.get("year"))

@@ -355,7 +355,7 @@ class Export:
         decoder = json.JSONDecoder(object_pairs_hook=_Pairs)
         i = _skip(text, self._array_at + 1)
         line, line_start = 1 + text.count("\n", 0, i), text.rfind("\n", 0, i) + 1
-        last = 0
+        last = i  # newlines before the first record are in `line` already
         while True:
             if i >= len(text):
                 loc = _where(self.shown, text, i)
