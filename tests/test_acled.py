@@ -201,6 +201,23 @@ def test_old_2016_export_maps_to_todays_taxonomy_and_acled_country_names() -> No
     assert "acled_type:remote_violence" in got["SYR1005"]["tags"]
 
 
+def test_identical_rows_without_ids_stay_distinct_events(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A column extract (no event_id_cnty, no notes): two protests in one town on one day look
+    # alike. Before, the second was folded into the first as a "merged" row: 593 of 13,584 rows of a
+    # real five-column extract, 4 of 985 of a curated Middle East file, lost.
+    path = tmp_path / "extract.csv"
+    rows = ["2020-10-12,40.18,44.51,0,Protests"] * 3 + ["2020-10-12,40.18,44.51,1,Protests"]
+    path.write_text("event_date,latitude,longitude,fatalities,event_type\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    got, result = _run(path)
+    assert (result.imported, result.merged) == (4, 0)  # type: ignore[attr-defined]
+    first = next(i for i in got if not i.endswith(("-2", "-3")) and got[i]["fatalities"] == 0)
+    assert sorted(got) == sorted([first, f"{first}-2", f"{first}-3", next(i for i in got if got[i]["fatalities"] == 1)])
+    again, _ = _run(path)
+    assert sorted(again) == sorted(got)  # the same ids on every import
+    assert main(["import", "acled", str(path), "-o", str(tmp_path / "e.jsonl")]) == 0
+    assert "2 row(s): identical to an earlier row, with no event_id_cnty to tell them apart: kept as another event" in capsys.readouterr().err
+
+
 def test_first_versions_types_and_column_names(tmp_path: Path) -> None:
     # ACLED's first versions (Africa to 2012, the Asia pilot of 2008-10, whose workbooks name
     # ALLY_ACTOR1 without the second underscore): rows of invented events in their columns. Before,

@@ -9,7 +9,8 @@
    - rows with the same id and other content are revisions: the latest (by ``timestamp``, else
      the later row) replaces the others.
    Rows without ``event_id_cnty`` get ``ACLED-`` + the first 12 hex digits of the SHA-1 of their
-   content, so the same row imported twice has the same id.
+   content, so the same row imported twice has the same id; the second row identical to it in the
+   file gets that id + ``-2``, the third ``-3`` (another event whose telling columns were dropped).
 3. Write: the events (and, for an upsert, the kept events of the existing output) are sorted by
    date, same-date events in the order of the file, and written from the temporary file.
 
@@ -196,6 +197,7 @@ def import_acled(
 
     issues: list[Issue] = []
     events: dict[str, _Event] = {}
+    occurrences: Counter[str] = Counter()  # rows per content id, in a file without ids
     with tempfile.TemporaryFile("w+b") as spool:
         for row in export.rows():
             result.rows_read += 1
@@ -204,6 +206,14 @@ def import_acled(
             if not event_id and not row.problems:
                 event_id = content_id(row.values)
                 ctx.derived["id derived from content (no event_id_cnty)"] += 1
+                occurrences[event_id] += 1
+                if occurrences[event_id] > 1:
+                    # ACLED writes one row per event (per-actor rows share an id, and differ):
+                    # a row identical to an earlier one in a file without ids is another event
+                    # whose telling columns the extract left out (two killings at one prison on
+                    # one day, their notes and ids dropped), not a copy to fold into the first.
+                    event_id = f"{event_id}-{occurrences[event_id]}"
+                    ctx.derived["identical to an earlier row, with no event_id_cnty to tell them apart: kept as another event (id ending -2, -3, ...)"] += 1
             if export.kind == "json" and not row.problems:
                 # a JSON record names its own columns: each is checked as a CSV header is
                 absent = [c for c in required if c not in row.values]
@@ -235,8 +245,6 @@ def import_acled(
             elif known.digest == digest:
                 known.rows.append(place)
                 result.merged += 1
-                if "event_id_cnty" not in row.values:
-                    ctx.derived["the same as an earlier row; with no id to tell them apart, one event (counted as merged)"] += 1
             elif _newer(ts, row.line, known):
                 result.replaced_in_file += len(known.rows)
                 result.merged -= len(known.rows) - 1

@@ -86,7 +86,8 @@ def grade_sources(row: dict[str, str], date: dt.date | None) -> tuple[list[Sourc
     if parties:
         said.append(f"party channels, which do not corroborate: {', '.join(parties)}")
     evidence = f"source: {'; '.join(names) or '(none)'} ({'; '.join(said)})"
-    method = f"ACLED source column: {independent} independent outlet(s); {'two or more confirm' if independent >= 2 else 'one report is a claim'}"
+    counted = f"{independent} independent outlet{'' if independent == 1 else 's'}"
+    method = f"ACLED source column: {counted}; {'two or more confirm' if independent >= 2 else 'one report is a claim'}"
     return sources, verification, Derivation(field="verification", value=verification, method=method, evidence=evidence)
 
 
