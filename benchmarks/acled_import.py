@@ -1,4 +1,4 @@
-"""Import figures for every ACLED export (CSV or JSON) under a folder: ``python benchmarks/acled_import.py DIR``.
+"""Import figures for every ACLED export (CSV, JSON or .xlsx) under a folder: ``python benchmarks/acled_import.py DIR``.
 
 For each file: rows read, events imported, actor rows merged, revisions replaced, rows rejected,
 the share of rows that made it into an event (imported + merged + replaced), and the most common
@@ -31,7 +31,7 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     folder = Path(argv[0])
-    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".csv", ".json") and p.is_file())
+    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".csv", ".json", ".xlsx") and p.is_file())
     print("| file | rows read | imported | merged actor rows | revisions replaced | rejected | % of rows kept | seconds | rejected for / notes |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     totals = [0, 0, 0, 0, 0]

@@ -201,6 +201,44 @@ def test_old_2016_export_maps_to_todays_taxonomy_and_acled_country_names() -> No
     assert "acled_type:remote_violence" in got["SYR1005"]["tags"]
 
 
+def test_identical_rows_without_ids_stay_distinct_events(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A column extract (no event_id_cnty, no notes): two protests in one town on one day look
+    # alike. Before, the second was folded into the first as a "merged" row: 593 of 13,584 rows of a
+    # real five-column extract, 4 of 985 of a curated Middle East file, lost.
+    path = tmp_path / "extract.csv"
+    rows = ["2020-10-12,40.18,44.51,0,Protests"] * 3 + ["2020-10-12,40.18,44.51,1,Protests"]
+    path.write_text("event_date,latitude,longitude,fatalities,event_type\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    got, result = _run(path)
+    assert (result.imported, result.merged) == (4, 0)  # type: ignore[attr-defined]
+    first = next(i for i in got if not i.endswith(("-2", "-3")) and got[i]["fatalities"] == 0)
+    assert sorted(got) == sorted([first, f"{first}-2", f"{first}-3", next(i for i in got if got[i]["fatalities"] == 1)])
+    again, _ = _run(path)
+    assert sorted(again) == sorted(got)  # the same ids on every import
+    assert main(["import", "acled", str(path), "-o", str(tmp_path / "e.jsonl")]) == 0
+    assert "2 row(s): identical to an earlier row, with no event_id_cnty to tell them apart: kept as another event" in capsys.readouterr().err
+
+
+def test_first_versions_types_and_column_names(tmp_path: Path) -> None:
+    # ACLED's first versions (Africa to 2012, the Asia pilot of 2008-10, whose workbooks name
+    # ALLY_ACTOR1 without the second underscore): rows of invented events in their columns. Before,
+    # "Non-violent rebel activity" and "Battle-Rebels overtake territory" rows were rejected (127
+    # of 2,619 rows of a real 2008-10 Pakistan file) and the allied actors were dropped.
+    path = tmp_path / "asia_pilot.csv"
+    path.write_text(
+        "GWNO,EVENT_ID,EVENT_DATE,EVENT_TYPE,ACTOR1,ALLY_ACTOR1,ACTOR2,ALLY_ACTOR_2,COUNTRY,LOCATION,LATITUDE,LONGITUDE,SOURCE,NOTES,FATALITIES\n"
+        "770,1,39449,Non-violent rebel activity,Invented Militia,,,,Pakistan,Wana,32.30,69.57,Dawn,Invented: a militia set up a checkpoint.,0\n"
+        "770,2,39450,Battle-Rebels overtake territory,Invented Militia,Invented Tribe,Military Forces of Pakistan,,Pakistan,Wana,32.30,69.57,Dawn,Invented: the militia took the town.,4\n",
+        encoding="utf-8",
+    )
+    got, result = _run(path)
+    assert result.rejected == 0  # type: ignore[attr-defined]
+    kinds = sorted((e["event_date"], e["event_type"], e.get("sub_event_type"), "actor:Invented Tribe" in e["tags"]) for e in got.values())
+    assert kinds == [
+        ("2008-01-02", "Strategic developments", None, False),
+        ("2008-01-03", "Battles", "Non-state actor overtakes territory", True),
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "iso3"),
     [

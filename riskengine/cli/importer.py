@@ -22,8 +22,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     import_gdelt.register_dataset(sources)
     acled = sources.add_parser(
         "acled",
-        help="an ACLED export (CSV, API JSON or a JSON array)",
-        description="Convert an ACLED export (CSV, API JSON or a JSON array, any date form) to events (JSON Lines) in date order, upserting by event_id_cnty.",
+        help="an ACLED export (CSV, Excel .xlsx, API JSON or a JSON array)",
+        description="Convert an ACLED export (CSV, Excel .xlsx, API JSON or a JSON array, any date form) to events (JSON Lines) in date order, upserting by event_id_cnty.",
     )
     acled.add_argument("csv", metavar="FILE")
     acled.add_argument("-o", "--out", metavar="FILE", help="events file to create or update (upsert by id, atomically); default: standard output")

@@ -17,7 +17,7 @@ from riskengine.store.ingest import IngestResult, ingest_file
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "ingest",
-        help="add event files (JSON, JSONL, YAML) and ACLED exports (.csv) to the event store",
+        help="add event files (JSON, JSONL, YAML) and ACLED exports (.csv, .xlsx) to the event store",
         description=__doc__,
         epilog="Each file is stored whole or not at all. Example: riskengine ingest --store project.db week27.jsonl acled.csv",
     )

@@ -14,7 +14,7 @@ from riskengine.core.events import Event
 from riskengine.ingest.event_files import DEFAULT_CHUNK_SIZE, ReadReport, stream_events
 from riskengine.store.db import IngestCounts, Store, utc_now
 
-ACLED_SUFFIXES = (".csv",)
+ACLED_SUFFIXES = (".csv", ".xlsx")  # an .xlsx: ACLED's curated files and exports saved from Excel
 
 
 @dataclass

@@ -9,7 +9,8 @@
    - rows with the same id and other content are revisions: the latest (by ``timestamp``, else
      the later row) replaces the others.
    Rows without ``event_id_cnty`` get ``ACLED-`` + the first 12 hex digits of the SHA-1 of their
-   content, so the same row imported twice has the same id.
+   content, so the same row imported twice has the same id; the second row identical to it in the
+   file gets that id + ``-2``, the third ``-3`` (another event whose telling columns were dropped).
 3. Write: the events (and, for an upsert, the kept events of the existing output) are sorted by
    date, same-date events in the order of the file, and written from the temporary file.
 
@@ -84,8 +85,9 @@ class _Event:
 MISSING = frozenset({"NA", "N/A", "NaN", "nan", "NULL", "null", "None", "#N/A"})
 # Columns where some exports write 0 for "none" (no second actor, no admin3).
 _ZERO_IS_BLANK = frozenset({"actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "admin1", "admin2", "admin3", "location", "notes", "source"})
-# Names of ACLED's columns before 2019, for the ones that were renamed.
-OLD_NAMES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
+# Names of ACLED's columns before 2019, for the ones that were renamed (ALLY_ACTOR1 without the
+# second underscore: the Asia pilot's 2008-10 files).
+OLD_NAMES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2", "ally_actor1": "assoc_actor_1", "ally_actor2": "assoc_actor_2"}
 
 
 def clean(values: dict[str, str]) -> dict[str, str]:
@@ -167,19 +169,24 @@ def import_acled(
     export = Export(csv_path)
     shown = export.shown
     required = (*REQUIRED_COLUMNS, *COORDINATE_COLUMNS) if require_coordinates else REQUIRED_COLUMNS
-    if export.kind == "csv":
+    if export.kind != "json":  # a CSV or a sheet has one header for every row
         missing = [c for c in required if c not in export.header]
         if missing:
             raise EventError([Issue("E602", _missing_message(missing), Location(shown, export.header_line, 1), _MISSING_HINT)])
     result = ImportResult()
-    if export.kind == "csv" and (unplaced := [c for c in COORDINATE_COLUMNS if c not in export.header]):
+    if export.kind != "json" and (unplaced := [c for c in COORDINATE_COLUMNS if c not in export.header]):
         result.notes.append(
             f"no {' or '.join(unplaced)} column: every event is unplaced, as with blank cells, so no distance "
             "(to a border, the front or NATO) is derived and the map leaves them out"
         )
 
     survey = DateSurvey()
-    for row in export.rows():
+    for number, row in enumerate(export.rows()):
+        if number == 0 and export.kind == "json" and row.values and not any(c in row.values for c in HEADER_COLUMNS):
+            # The first record is the file's header: with neither column, the file is some other
+            # shape of events (renamed keys, lists of actors), not one rejection per record.
+            keys = ", ".join(sorted(row.values)[:12])
+            raise EventError([Issue("E602", f"not an ACLED export: its records have no event_date and no event_type (the first has {keys})", Location(shown, row.line, row.col), _MISSING_HINT)])
         if not row.problems:
             row.values = clean(row.values)
             survey.add(row.values.get("event_date") or "", row.values.get("year"))
@@ -190,6 +197,7 @@ def import_acled(
 
     issues: list[Issue] = []
     events: dict[str, _Event] = {}
+    occurrences: Counter[str] = Counter()  # rows per content id, in a file without ids
     with tempfile.TemporaryFile("w+b") as spool:
         for row in export.rows():
             result.rows_read += 1
@@ -198,6 +206,14 @@ def import_acled(
             if not event_id and not row.problems:
                 event_id = content_id(row.values)
                 ctx.derived["id derived from content (no event_id_cnty)"] += 1
+                occurrences[event_id] += 1
+                if occurrences[event_id] > 1:
+                    # ACLED writes one row per event (per-actor rows share an id, and differ):
+                    # a row identical to an earlier one in a file without ids is another event
+                    # whose telling columns the extract left out (two killings at one prison on
+                    # one day, their notes and ids dropped), not a copy to fold into the first.
+                    event_id = f"{event_id}-{occurrences[event_id]}"
+                    ctx.derived["identical to an earlier row, with no event_id_cnty to tell them apart: kept as another event (id ending -2, -3, ...)"] += 1
             if export.kind == "json" and not row.problems:
                 # a JSON record names its own columns: each is checked as a CSV header is
                 absent = [c for c in required if c not in row.values]
@@ -229,8 +245,6 @@ def import_acled(
             elif known.digest == digest:
                 known.rows.append(place)
                 result.merged += 1
-                if "event_id_cnty" not in row.values:
-                    ctx.derived["the same as an earlier row; with no id to tell them apart, one event (counted as merged)"] += 1
             elif _newer(ts, row.line, known):
                 result.replaced_in_file += len(known.rows)
                 result.merged -= len(known.rows) - 1

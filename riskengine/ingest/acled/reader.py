@@ -1,7 +1,7 @@
 """Any real ACLED export opened as numbered rows of text, or one located file-level error.
 
-Shapes: CSV (with or without a preamble before the header, "sep=," lines included), ACLED API
-JSON (``{"status": 200, "data": [...]}``) and bare JSON arrays of rows. Encodings: UTF-8 with or
+Shapes: CSV (with or without a preamble before the header, "sep=," lines included), Excel
+workbooks (.xlsx: the first sheet with a header, workbook.py), ACLED API JSON (``{"status": 200, "data": [...]}``) and bare JSON arrays of rows. Encodings: UTF-8 with or
 without a byte order mark, UTF-16 with one, or without one when the NUL bytes give the order.
 Bytes that are not valid in the encoding do not stop the reading: each becomes a marker
 character, and the row holding it is rejected (E606) at the line and column of the byte.
@@ -17,12 +17,13 @@ import codecs
 import csv
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from riskengine.core.errors import EventError, Issue, Location
+from riskengine.ingest.acled.workbook import Workbook, WorkbookError, is_workbook
 
 PREAMBLE_MAX_ROWS = 20
 _MARK_BASE = 0xDC00  # bad byte b -> chr(0xDC00 + b), as Python's surrogateescape does
@@ -63,11 +64,14 @@ class Row:
     problems: list[Problem] = field(default_factory=list)
     raw: str = ""  # the row's text as in the file (CSV only), to locate a column
     col: int = 1  # where the row starts on its line
-    header: list[str] = field(default_factory=list)  # the file's columns in order (CSV only)
+    header: list[str] = field(default_factory=list)  # the file's columns in order (CSV, workbook)
     delimiter: str = ","
 
     def col_of(self, name: str) -> tuple[int, int]:
-        """(line, column) where the value of column ``name`` starts; the row start if unknown."""
+        """(line, column) where the value of column ``name`` starts; the row start if unknown.
+        In a workbook, the sheet's row and column number (C is 3)."""
+        if not self.raw and self.header and name in self.header:
+            return self.line, self.header.index(name) + 1
         if not self.raw or name not in self.header:
             return self.line, self.col
         return _field_start(self.raw, self.header.index(name), self.line, self.delimiter)
@@ -112,8 +116,34 @@ def detect_encoding(head: bytes) -> str:
     return "utf-8"
 
 
+_AGGREGATED_HINT = "export the events themselves, one row per event, from ACLED's Data Export Tool or API, and import that file"
+_PERIODS = ("week", "month", "year")
+_PLACES = ("country", "admin1", "admin2", "region", "iso3", "iso")
+
+
+def _aggregated(names: list[str]) -> str:
+    """'country and month' when a header is ACLED's aggregated data (counts of events per place and
+    period: HDX's country-month files, the weekly admin1 files), else ''."""
+    if "event_date" in names or not ({"events", "event_count", "number_of_events"} & set(names)):
+        return ""
+    period = next((p for p in _PERIODS if p in names), "")
+    place = next((p for p in _PLACES if p in names), "")
+    return f"{place or 'place'} and {period}" if period else ""
+
+
+def _container(head: bytes) -> str:
+    """What the file is when it is a workbook or an archive rather than text, else ''."""
+    if head.startswith(b"PK\x03\x04"):  # a workbook (.xlsx) is read before this is asked
+        return "a zip archive: extract the CSV export from it (ACLED's downloads come zipped) and import that"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "an Excel 97-2003 workbook (.xls): save the sheet as CSV UTF-8 and import the CSV"
+    if head.startswith(b"\x1f\x8b"):
+        return "a gzip-compressed file: decompress it (gunzip) and import the CSV or JSON inside"
+    return ""
+
+
 class Export:
-    """An opened export: ``kind`` csv or json, its ``header``, ``notes`` for standard error."""
+    """An opened export: ``kind`` csv, xlsx or json, its ``header``, ``notes`` for standard error."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -124,6 +154,17 @@ class Export:
                 head = handle.read(65536)
         except OSError as error:
             raise EventError([Issue("E601", f"cannot read: {error.strerror or error}", Location(self.shown))]) from None
+        self.header: list[str] = []
+        self.header_line = 0
+        self._json_text: str | None = None
+        self._sheet = ""
+        if is_workbook(head):
+            self.kind, self.encoding, self.delimiter = "xlsx", "utf-8", ","
+            self._open_workbook()
+            return
+        container = _container(head)
+        if container:
+            raise EventError([Issue("E602", f"not an ACLED export: {container}", Location(self.shown, 1, 1))])
         self.encoding = detect_encoding(head)
         if self.encoding.startswith("utf-16"):
             self.notes.append(f"read as {self.encoding.upper().replace('-SIG', '')} (a byte order mark or NUL bytes say so)")
@@ -134,9 +175,6 @@ class Export:
         self.delimiter = _delimiter(text_head)
         if self.delimiter != ",":
             self.notes.append(f"columns separated by {'tabs' if self.delimiter == chr(9) else repr(self.delimiter)} (as spreadsheets in many locales save CSV)")
-        self.header: list[str] = []
-        self.header_line = 0
-        self._json_text: str | None = None
         if self.kind == "csv":
             self._find_header()
         else:
@@ -174,15 +212,29 @@ class Export:
 
     def _find_header(self) -> None:
         with self._open() as handle:
-            for n, (line, cells, _text) in enumerate(self._csv_rows(handle)):
-                names = [c.strip().lstrip("\ufeff").lower() for c in cells]
-                if "event_date" in names and "event_type" in names:
-                    self.header, self.header_line = names, line
-                    break
-                if n >= PREAMBLE_MAX_ROWS:
-                    break
+            self._header_of((line, cells) for line, cells, _text in self._csv_rows(handle))
         if not self.header:
             raise EventError([Issue("E602", "not an ACLED export: no header row with event_date and event_type", Location(self.shown, 1, 1))])
+        self._check_header()
+
+    def _header_of(self, rows: Iterable[tuple[int, list[str]]]) -> None:
+        """Takes the first row naming event_date and event_type among the first rows as the header;
+        refuses ACLED's aggregated counts, which have none."""
+        aggregated: tuple[int, str] | None = None
+        for n, (line, cells) in enumerate(rows):
+            names = [c.strip().lstrip("\ufeff").lower() for c in cells]
+            if "event_date" in names and "event_type" in names:
+                self.header, self.header_line = names, line
+                return
+            if aggregated is None and (period := _aggregated(names)):
+                aggregated = (line, period)
+            if n >= PREAMBLE_MAX_ROWS:
+                break
+        if aggregated:
+            line, period = aggregated
+            raise EventError([Issue("E602", f"not an ACLED event export: counts of events per {period} (ACLED's aggregated data), with no event_date; the rules score single events", Location(self.shown, line, 1), _AGGREGATED_HINT)])
+
+    def _check_header(self) -> None:
         if self.header_line > 1:
             self.notes.append(f"{self.header_line - 1} line(s) before the header skipped (the header is line {self.header_line})")
         seen: dict[str, int] = {}
@@ -224,6 +276,42 @@ class Export:
             row.problems = [Problem("E607", f"the file ends, without a line break, inside this row of {len(row.values)} of {width} fields: it is cut short", row.line)]
         elif not any(n.startswith("the file does not end with a line break") for n in self.notes):
             self.notes.append(f"the file does not end with a line break: its last row (line {row.line}) may be cut short inside its last column ('{self.header[-1]}'); check it")
+
+    # -- Workbook (.xlsx) -------------------------------------------------------------------
+
+    def _open_workbook(self) -> None:
+        try:
+            self._workbook = Workbook(self.path)
+            for name, part in self._workbook.sheets:
+                self._header_of((line, cells) for line, cells, _problems in self._workbook.rows(part))
+                if self.header:
+                    self._sheet, read = part, name
+                    break
+        except WorkbookError as error:
+            raise EventError([Issue("E604", str(error), Location(self.shown, error.line, 1))]) from None
+        if not self.header:
+            said = ", ".join(f"'{n}'" for n, _ in self._workbook.sheets)
+            raise EventError([Issue("E602", f"not an ACLED export: no sheet of the workbook ({said}) has a header row with event_date and event_type", Location(self.shown, 1, 1))])
+        others = [n for n, p in self._workbook.sheets if p != self._sheet]
+        self.notes.append(
+            f"read sheet '{read}' of the workbook: lines and columns below are its row and column numbers"
+            + (f" (other sheets not read: {', '.join(others)})" if others else "")
+        )
+        self._check_header()
+
+    def _rows_xlsx(self) -> Iterator[Row]:
+        width = len(self.header)
+        try:
+            for line, cells, problems in self._workbook.rows(self._sheet):
+                if line <= self.header_line:
+                    continue
+                row = Row(line, {n: c for n, c in zip(self.header, cells, strict=False) if n}, header=self.header)
+                row.problems.extend(Problem("E603", message, line, col) for col, message in problems)
+                if any(c.strip() for c in cells[width:]):
+                    row.problems.append(Problem("E603", f"row has {len(cells)} cells, the header has {width}", line, width + 1))
+                yield row
+        except WorkbookError as error:
+            raise EventError([Issue("E604", str(error), Location(self.shown, error.line, 1))]) from None
 
     # -- JSON --------------------------------------------------------------------------------
 
@@ -267,7 +355,7 @@ class Export:
         decoder = json.JSONDecoder(object_pairs_hook=_Pairs)
         i = _skip(text, self._array_at + 1)
         line, line_start = 1 + text.count("\n", 0, i), text.rfind("\n", 0, i) + 1
-        last = 0
+        last = i  # newlines before the first record are in `line` already
         while True:
             if i >= len(text):
                 loc = _where(self.shown, text, i)
@@ -294,6 +382,8 @@ class Export:
                 raise EventError([Issue("E604", "JSON error: expected ',' or ']' after a record", _where(self.shown, text, i))])
 
     def rows(self) -> Iterator[Row]:
+        if self.kind == "xlsx":
+            return self._rows_xlsx()
         return self._rows_csv() if self.kind == "csv" else self._rows_json()
 
 

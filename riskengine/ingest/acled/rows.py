@@ -2,9 +2,8 @@
 
 Accepted: numeric or text actor types (inter1/inter2), ISO numeric codes and ACLED's country
 names (checked against each other), pre-2019 event types (taxonomy.py), "Casualties unknown"
-notes (0 fatalities, tagged), any extra columns (ignored). Sources get the reliability their
-``source_scale`` implies (docs/EXTRACTION.md) and credibility 2, since ACLED reviews every event
-it codes. Every actor of the event (actor1, actor2, associated actors, and those of merged
+notes (0 fatalities, tagged), any extra columns (ignored). Sources and verification: sources.py
+(one named outlet is a claim, two independent ones confirm). Every actor of the event (actor1, actor2, associated actors, and those of merged
 per-actor rows) is also a tag ``actor:<name>``, so a rule can ask for any of them.
 """
 
@@ -19,9 +18,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from riskengine.core.events import EVENT_TYPES, Event, Source
+from riskengine.core.events import EVENT_TYPES, Event
 from riskengine.ingest.acled.countries import Countries
 from riskengine.ingest.acled.dates import DateReader
+from riskengine.ingest.acled.sources import grade_sources
 from riskengine.ingest.acled.taxonomy import map_event_type
 from riskengine.ingest.extract.gazetteer import Gazetteer
 
@@ -29,12 +29,6 @@ INTER_CODES = {
     "0": None, "1": "State forces", "2": "Rebel group", "3": "Political militia", "4": "Identity militia",
     "5": "Rioters", "6": "Protesters", "7": "Civilians", "8": "External/Other forces",
 }  # fmt: skip
-# Source reliability implied by ACLED's source_scale; a combination takes its best part.
-SCALE_RELIABILITY = {
-    "international": "B", "national": "B", "regional": "C", "subnational": "C", "local partner": "C",
-    "new media": "D", "other": "F",
-}  # fmt: skip
-ACLED_CREDIBILITY = 2
 # ACLED's largest single events count thousands of deaths; a bigger figure is a broken cell.
 MAX_FATALITIES = 100_000
 _CIVILIANS = re.compile(r"^Civilians(?:\s*\(.*\))?$")
@@ -71,14 +65,6 @@ def actor_type(value: str) -> str | None:
 
 def _tag(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
-
-
-def _sources(row: dict[str, str], date: Any) -> list[Source]:
-    scale = (row.get("source_scale") or "").lower()
-    grades = [g for key, g in SCALE_RELIABILITY.items() if key in scale]
-    reliability = min(grades) if grades else "F"
-    names = [n.strip() for n in (row.get("source") or "").split(";") if n.strip()] or ["ACLED"]
-    return [Source(name=n, date=date, reliability=reliability, credibility=ACLED_CREDIBILITY) for n in sorted(set(names))]
 
 
 def whole_number(value: str, name: str) -> int:
@@ -199,6 +185,7 @@ def row_to_event(row: dict[str, str], ctx: RowContext, *, event_id: str, extra_a
             tags.add(f"actor:{name.strip()}")
     if notes and re.search(r"casualties unknown", notes, re.IGNORECASE):
         tags.add("casualties_unknown")
+    sources, verification, how = grade_sources(row, date)
     values: dict[str, Any] = {
         "event_id": event_id,
         "event_date": date,
@@ -212,8 +199,9 @@ def row_to_event(row: dict[str, str], ctx: RowContext, *, event_id: str, extra_a
         "notes": notes,
         "fatalities": fatalities,
         "civilian_targeting": civilian_targeting(row),
-        "sources": _sources(row, date),
-        "verification": "confirmed",
+        "sources": sources,
+        "verification": verification,
+        "derived": [how],
         "tags": sorted(tags),
         "latitude": lat,
         "longitude": lon,

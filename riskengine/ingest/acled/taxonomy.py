@@ -2,7 +2,8 @@
 
 Until version 8 (2019) ACLED coded nine event types with no sub-types: three kinds of battle,
 "Remote violence", "Riots/Protests", "Violence against civilians", "Strategic development",
-"Non-violent transfer of territory" and "Headquarters or base established". ACLED's 2019
+"Non-violent transfer of territory" and "Headquarters or base established" (and before version 5,
+"Battle-Rebels overtake territory" and "Non-violent rebel activity", the later names' first ones). ACLED's 2019
 recoding maps them as below; where the new sub-type is not in the old row, it is taken from the
 actor types (rioters 5, protesters 6) or from the notes when one reading is clear, and left
 empty otherwise. The old type is kept as a tag (``acled_type:...``) so a mapping can be checked.
@@ -23,6 +24,11 @@ OLD_TYPES: dict[str, tuple[str, str | None] | None] = {
     "battle-non-state actor overtakes territory": ("Battles", "Non-state actor overtakes territory"),
     "battle-non-state actors overtake territory": ("Battles", "Non-state actor overtakes territory"),
     "battles-no change of territory": ("Battles", "Armed clash"),
+    # ACLED's first versions (Africa 1997-2012, the Asia pilot 2008-10), renamed in version 5
+    "battle-rebels overtake territory": ("Battles", "Non-state actor overtakes territory"),
+    "battle-rebels overtook territory": ("Battles", "Non-state actor overtakes territory"),
+    "non-violent rebel activity": ("Strategic developments", None),
+    "non-violent activity by a conflict actor": ("Strategic developments", None),
     "remote violence": None,
     "riots/protests": None,
     "violence against civilians": None,
