@@ -177,6 +177,25 @@ def test_a_workbook_goes_into_the_store_like_a_csv(tmp_path: Path, capsys: pytes
     assert "2 new" in capsys.readouterr().out
 
 
+def test_a_cell_past_excels_last_column_is_reported_not_filled(tmp_path: Path) -> None:
+    # A crafted reference ("ZZZZZZZ2", column 8,353,082,582) once made the reader pad the row with
+    # that many blanks: memory without bound from one cell.
+    path = tmp_path / "far.xlsx"
+    write_xlsx(path, _curated())
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet2.xml"].decode()
+    parts["xl/worksheets/sheet2.xml"] = sheet.replace('<c r="Q2"><v>2</v></c>', '<c r="Q2"><v>2</v></c><c r="ZZZZZZZ2"><v>1</v></c>').encode()
+    assert "ZZZZZZZ2" in parts["xl/worksheets/sheet2.xml"].decode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    with pytest.raises(EventError) as info:
+        import_acled(path, io.StringIO())
+    [issue] = info.value.issues
+    assert (issue.location.line, issue.code) == (2, "E603") and "past Excel's last column" in issue.message
+
+
 @pytest.mark.parametrize("keep", [0.3, 0.6, 0.9])
 def test_a_workbook_cut_short_is_a_located_error_not_a_crash(tmp_path: Path, keep: float) -> None:
     whole = tmp_path / "whole.xlsx"

@@ -22,6 +22,13 @@ from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError, iterparse
 
 _CELL_REF = re.compile(r"([A-Z]+)(\d*)$")
+# Excel's own limit (column XFD). A cell reference past it is no workbook Excel wrote; filling the
+# gap up to it would let one crafted cell ("ZZZZZZZ1") allocate billions of blanks.
+MAX_COLUMNS = 16_384
+# The shared strings are held whole (every row indexes into them), so their part's size is checked
+# before it is read: the zip's declared size bounds what zipfile will inflate, and a part past this
+# is a zip bomb or no ACLED file (the largest curated file's strings are a few hundred MB at most).
+MAX_SHARED_STRINGS_BYTES = 1 << 30
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
@@ -103,6 +110,13 @@ class Workbook:
     def _shared_strings(self, names: set[str]) -> list[str]:
         strings: list[str] = []
         if "xl/sharedStrings.xml" in names:
+            with zipfile.ZipFile(self.path) as archive:
+                size = archive.getinfo("xl/sharedStrings.xml").file_size
+            if size > MAX_SHARED_STRINGS_BYTES:
+                raise WorkbookError(
+                    f"the workbook's shared strings inflate to {size:,} bytes, more than the {MAX_SHARED_STRINGS_BYTES:,} read;"
+                    " save the sheet as CSV, which is read as a stream"
+                )
             for _event, element in self._parse("xl/sharedStrings.xml"):
                 if _local(element.tag) == "si":
                     strings.append(_text(element))
@@ -124,6 +138,9 @@ class Workbook:
                     if _local(cell.tag) != "c":
                         continue
                     col = column_number(cell.get("r", "")) or len(cells) + 1
+                    if col > MAX_COLUMNS:
+                        problems.append((MAX_COLUMNS, f"cell {cell.get('r', '')!r} lies past Excel's last column (XFD); it is not read"))
+                        continue
                     value = self._value(cell, problems, col)
                     cells.extend([""] * (col - 1 - len(cells)))
                     cells.append(value)
