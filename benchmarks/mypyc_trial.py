@@ -14,6 +14,9 @@ the modules left as they are. Compare with a copy made the same way without comp
 Not every module compiles to the same behaviour: ``riskengine/ingest/fast_events.py`` defines
 msgspec structs, and compiled, msgspec decoded no line into them, so every line took the
 pydantic path (same bytes, half again the instructions); such a module is refused here.
+``riskengine/scoring/reader.py`` compiles and gives the same bytes in one process, but its frozen
+dataclass ``Bounds`` then fails to unpickle on a Dask worker (``FrozenInstanceError``): leave
+it out to time two workers.
 """
 
 from __future__ import annotations
