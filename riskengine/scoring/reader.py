@@ -130,7 +130,7 @@ class _Reorder:
         limit = math.inf if final else self._newest - self.slack
         due = sorted(day for day in self._days if day < limit)
         if due:
-            self._released = due[-1]
+            self._released = float(due[-1])  # a float, as it starts at -inf (mypyc keeps floats unboxed: an int is refused)
         return [(day, self._days.pop(day)) for day in due]
 
 

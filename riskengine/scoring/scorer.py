@@ -188,7 +188,7 @@ class Scorer:
         self.totals = Totals()
         self.fired = 0
         self.tally: dict[tuple[int, str, float], int] = {}
-        self.scaled: dict[tuple[int, str, float, tuple[tuple[Any, ...], ...]], int] = {}
+        self.scaled: dict[tuple[int, str, float, tuple[Any, ...]], int] = {}  # (period, rule, weight, the legs' values read)
         self._fixed = {rule_id: all(r.fixed is not None for r in group) for rule_id, group in groups.items()}
         # per rule of scaled points: the (leg, value position) pairs its points read, and for
         # each rule it stands for, which of those pairs (-1: fixed points)

@@ -161,13 +161,13 @@ def _date_variants(native: Sequence[Sequence[Join]]) -> list[dict[int, list[Join
                 best = (int(days), leg, triple, int(low), int(high))
     if best is None:
         return [{}]
-    _, leg, (field_name, other_leg, other_field), low, high = best
+    _, leg, (field_name, other_leg, other_field), first, last = best  # whole days now
     kept = [
         j
         for j in native[leg]
         if not ((j.field, j.other_leg, j.other_field) == (field_name, other_leg, other_field) and j.op not in ("eq", "ne"))
     ]
-    return [{leg: [*kept, Join(field_name, "eq", other_leg, other_field, day)]} for day in range(low, high + 1)]
+    return [{leg: [*kept, Join(field_name, "eq", other_leg, other_field, day)]} for day in range(first, last + 1)]
 
 
 def is_date(name: str) -> bool:
