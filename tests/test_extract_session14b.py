@@ -8,7 +8,9 @@ import datetime as dt
 
 import pytest
 
+from riskengine.ingest.extract.articles import Extractor
 from riskengine.ingest.extract.text import parse_article
+from tests.extract_support import found
 
 # -- a full date in a header line dates the article; a reporting period's range does not ---------
 
@@ -38,3 +40,36 @@ def test_a_range_dates_the_article_only_when_nothing_else_does() -> None:
     # a dateline's dash is no range
     assert parse_article("MOGADISHU - 3 June 2025 - Gunmen attacked a village.\n").published == dt.date(2025, 6, 3)
     assert parse_article("Khartoum — 3 June 2025. Drones struck the city.\n").published == dt.date(2025, 6, 3)
+
+
+# -- a nationality word that names a language is no side and no country of the article ---------
+
+
+@pytest.mark.parametrize(
+    "text, place, country",
+    [
+        # blind13's Djugu voice notes ("translated from Swahili and French") went to France
+        ("Voice notes translated from Lingala and French by the newsroom.\n\nSuspected ADF rebels attacked farmers in the fields outside Mavivi on Friday, killing at least five people.", "Mavivi", "COD"),
+        ("A Russian-speaking listener called the station.\n\nRSF fighters attacked farmers in the fields outside Um Kadada on Friday, killing at least five people.", "Um Kadada", "SDN"),
+    ],
+)
+def test_a_language_is_not_the_article_country(extractor: Extractor, text: str, place: str, country: str) -> None:
+    ((_, event),) = found(extractor, text)
+    assert (event.location, event.country) == (place, country)
+
+
+# -- a sentence that opens with its place: "In X," as "in X" -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, place, country",
+    [
+        # blind13's Parachinar sit-in ("In Parachinar, traders staged a sit-in") went unplaced, to
+        # the country of the paragraph before (Afghanistan)
+        ("Militants attacked a checkpoint in Orakzai, Pakistan on Sunday, killing two soldiers.\n\nIn Kalaya, traders staged a sit-in outside the press club on Monday.", "Kalaya", "PAK"),
+        ("Gangs attacked Carrefour on Sunday in Haiti.\n\nIn Tabarre, residents staged a sit-in on Monday.", "Tabarre", "HTI"),
+    ],
+)
+def test_a_sentence_opening_with_its_place(extractor: Extractor, text: str, place: str, country: str) -> None:
+    events = [e for k, e in found(extractor, text) if k == "protest"]
+    assert [(e.location, e.country) for e in events] == [(place, country)]

@@ -489,7 +489,7 @@ class Extractor:
                 for index, (places, _) in enumerate(self._places):
                     shift = article.sentences[index].start
                     for p in places:
-                        if p.side_adjective and p.place.country and (attackers or not _ATTACKER_AFTER.match(article.work, p.end + shift)):
+                        if p.side_adjective and p.place.country and (attackers or not _ATTACKER_AFTER.match(article.work, p.end + shift)) and not _language(article.work, p.start + shift, p.end + shift):
                             counts[p.place.country] = counts.get(p.place.country, 0) + 1
                 if counts:
                     break
@@ -2368,6 +2368,16 @@ def _distance(a0: int, a1: int, b0: int, b1: int) -> int:
     if b1 <= a0:
         return a0 - b1
     return 0
+
+
+def _language(text: str, start: int, end: int) -> bool:
+    """Whether a nationality word names a language ("translated from Swahili and French",
+    "French-speaking", "in Arabic"): no side, and no country the article is about."""
+    return bool(_LANGUAGE_BEFORE.search(text, max(0, start - 60), start) or _LANGUAGE_AFTER.match(text, end))
+
+
+_LANGUAGE_BEFORE = re.compile(r"\b(?:translated|translation|translations|interpreted|speaking|spoken|speaks|speak|written|dubbed|subtitled|broadcast)\s+(?:(?:from|into|in)\s+)?(?:[A-Z][\w-]+\s*(?:,|\band\b|\bor\b)\s*)*$")
+_LANGUAGE_AFTER = re.compile(r"(?:-speaking|-language|\s+(?:speakers?|language|translation|original|subtitles)\b)")
 
 
 def _reference(text: str, start: int, level: str = "country") -> bool:
