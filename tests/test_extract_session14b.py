@@ -73,3 +73,21 @@ def test_a_language_is_not_the_article_country(extractor: Extractor, text: str, 
 def test_a_sentence_opening_with_its_place(extractor: Extractor, text: str, place: str, country: str) -> None:
     events = [e for k, e in found(extractor, text) if k == "protest"]
     assert [(e.location, e.country) for e in events] == [(place, country)]
+
+
+# -- a market or district named with "the" is its own place, unless "of" a town follows ----------
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        # blind13's "mortar rounds landed near the Bir Basha market in Taiz city" went to Taiz
+        ("Mortar rounds landed near the Souk Ghazl market in Mogadishu on Monday, killing two people.", "Souk Ghazl"),
+        ("Shells struck the Ain Zara district in Benghazi on Monday, killing two people.", "Ain Zara"),
+        # the part of the town named after it is the town (probe14's "the Keller area of Shopian")
+        ("Shells struck the Hay Nasr district of Tripoli on Monday, killing two people.", "Tripoli"),
+    ],
+)
+def test_a_named_market_or_district_is_the_place(extractor: Extractor, text: str, place: str) -> None:
+    ((_, event),) = found(extractor, text)
+    assert event.location == place

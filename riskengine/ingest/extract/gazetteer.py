@@ -109,9 +109,11 @@ _BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before
 # "at the Sarsang field in Duhok governorate", "near Thaala military airport": a name no index
 # holds between "the" (or a locative) and the site it names is the place of that site (not an
 # air base or airport: "the Osman Digna air base", "Ben Gurion airport" are named for men; not
-# an area: "in the Mugunga area" is a part of the town named before)
+# an area: "in the Mugunga area" is a part of the town named before). A market or district
+# named with "the" and no town after it is its own place ("near the Bir Basha market in Taiz
+# city"); "the Hay Nasr district of Tripoli" is the part of the town named after it.
 _SITE_BEFORE = re.compile(r"\b(?:(?:in|near|at|on|outside|hit|struck|targeted|targeting)\s+the|(?:vicinity|outskirts)\s+of(?:\s+the)?|near|at)\s+$")
-_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|terminal|junction|checkpoint|crossroads)\b")
+_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|terminal|junction|checkpoint|crossroads|(?:market|district|neighbou?rhood|quarter)(?!\s+of\s+[A-Z]))\b")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
