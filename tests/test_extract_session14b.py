@@ -91,3 +91,22 @@ def test_a_sentence_opening_with_its_place(extractor: Extractor, text: str, plac
 def test_a_named_market_or_district_is_the_place(extractor: Extractor, text: str, place: str) -> None:
     ((_, event),) = found(extractor, text)
     assert event.location == place
+
+
+# -- a meeting told by its body or its negotiator is talks in its city -----------------------------
+
+
+@pytest.mark.parametrize(
+    "text, date, place, country",
+    [
+        # blind13's Vilnius ministers, Ankara security mechanism, Muscat negotiator, on other wars
+        ("A trilateral meeting of the defence ministers of Kenya, Uganda and Tanzania is scheduled to be held in Arusha next week.", "2026-03-12", "Arusha", "TZA"),
+        ("The next meeting of the Joint Security Mechanism will be held in Juba next week with the participation of army chiefs.", "2026-03-12", "Juba", "SSD"),
+        ("On Monday the envoy was in Doha, where she met the M23 chief negotiator.", "2026-03-09", "Doha", "QAT"),
+        ("The envoy will convene the ceasefire committee in Addis Ababa next week.", "2026-03-12", "Addis Ababa", "ETH"),
+    ],
+)
+def test_a_meeting_told_by_its_body_or_negotiator_is_talks(extractor: Extractor, text: str, date: str, place: str, country: str) -> None:
+    ((kind, event),) = found(extractor, text, date="2026-03-12")
+    assert (kind, event.location, event.country, str(event.event_date)) == ("talks", place, country, date)
+
