@@ -110,3 +110,19 @@ def test_a_meeting_told_by_its_body_or_negotiator_is_talks(extractor: Extractor,
     ((kind, event),) = found(extractor, text, date="2026-03-12")
     assert (kind, event.location, event.country, str(event.event_date)) == ("talks", place, country, date)
 
+
+
+# -- a tally told after the strike it counts, with the region the strike's sentence named ---------
+
+
+def test_a_tally_after_its_strike_is_that_strike(extractor: Extractor) -> None:
+    # blind13's Kosti grid statement ("near Kosti in White Nile State. The militia launched 11
+    # drones at the station, 8 of which were shot down ... The remaining drones struck the
+    # transformer yard") gave a second strike in the region; here on another war
+    text = (
+        "At dawn today, Houthi forces launched an attack with drones on the power station near Mukalla in Hadramawt."
+        " They launched 9 drones at the station, 6 of which were shot down by the air defences."
+        " The remaining drones struck the fuel tanks, causing a large fire."
+    )
+    ((kind, event),) = found(extractor, text)
+    assert (kind, event.location, event.drones_launched, event.drones_intercepted) == ("drone_strike", "Mukalla", 9, 6)
