@@ -126,3 +126,23 @@ def test_a_tally_after_its_strike_is_that_strike(extractor: Extractor) -> None:
     )
     ((kind, event),) = found(extractor, text)
     assert (kind, event.location, event.drones_launched, event.drones_intercepted) == ("drone_strike", "Mukalla", 9, 6)
+
+
+# -- explicit zeros as translated text writes them; guardsmen and gendarmes are people -----------
+
+
+@pytest.mark.parametrize(
+    "text, killed, injured",
+    [
+        # blind13's Duhok report in machine-translated Turkish ("there was not any life loss or wounded")
+        ("Artillery shelled the village of Bamarni near Zakho on Tuesday. Some fields were burned and there was not any life loss or wounded.", 0, 0),
+        ("Drones struck a checkpoint near Kidal on Tuesday; there was no loss of life or injuries.", 0, 0),
+        # blind13's Michoacan fact-check ("Four guardsmen were injured")
+        ("Drones were dropped on a National Guard position near Tepalcatepec on Monday. Four guardsmen were injured.", None, 4),
+        ("A drone hit a post near Dori on Monday, wounding two gendarmes.", None, 2),
+    ],
+)
+def test_zeros_and_people_as_reporters_write_them(extractor: Extractor, text: str, killed: int | None, injured: int | None) -> None:
+    ((_, x),) = [(x.provenance["kind"], x) for x in extractor.extract_text(f"---\ndate: 2025-06-03\n---\n{text}\n", "t.txt")]
+    fields = x.provenance["fields"]
+    assert (x.event.fatalities if "fatalities" in fields else None, x.event.injured) == (killed, injured)
