@@ -146,3 +146,23 @@ def test_zeros_and_people_as_reporters_write_them(extractor: Extractor, text: st
     ((_, x),) = [(x.provenance["kind"], x) for x in extractor.extract_text(f"---\ndate: 2025-06-03\n---\n{text}\n", "t.txt")]
     fields = x.provenance["fields"]
     assert (x.event.fatalities if "fatalities" in fields else None, x.event.injured) == (killed, injured)
+
+
+# -- a line blown up where it runs is sabotage (blind11's and blind13's pipeline bombings) ---------
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("The gas pipeline was bombed on Saturday near Arish, in North Sinai.", "Arish"),
+        ("Saboteurs blew up a power pylon near Zaporizhzhia on Saturday.", "Zaporizhzhia"),
+    ],
+)
+def test_a_line_blown_up_is_sabotage(extractor: Extractor, text: str, place: str) -> None:
+    ((kind, event),) = found(extractor, text)
+    assert (kind, event.location) == ("sabotage", place)
+
+
+def test_a_line_struck_by_drones_stays_a_strike(extractor: Extractor) -> None:
+    ((kind, _),) = found(extractor, "Russian drones struck a gas pipeline near Sumy on Saturday.")
+    assert kind == "drone_strike"
