@@ -166,3 +166,18 @@ def test_a_line_blown_up_is_sabotage(extractor: Extractor, text: str, place: str
 def test_a_line_struck_by_drones_stays_a_strike(extractor: Extractor) -> None:
     ((kind, _),) = found(extractor, "Russian drones struck a gas pipeline near Sumy on Saturday.")
     assert kind == "drone_strike"
+
+
+# -- a labour stoppage is a protest (blind13's "held a 24-hour stoppage at the refinery") ---------
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("Dock workers went on strike in Mombasa on Monday over unpaid wages.", "Mombasa"),
+        ("The miners' union held a 48-hour stoppage at the Kamoto mine near Kolwezi on Monday.", "Kolwezi"),
+    ],
+)
+def test_a_labour_stoppage_is_a_protest(extractor: Extractor, text: str, place: str) -> None:
+    ((kind, event),) = found(extractor, text)
+    assert (kind, event.location) == ("protest", place)
