@@ -181,3 +181,23 @@ def test_a_line_struck_by_drones_stays_a_strike(extractor: Extractor) -> None:
 def test_a_labour_stoppage_is_a_protest(extractor: Extractor, text: str, place: str) -> None:
     ((kind, event),) = found(extractor, text)
     assert (kind, event.location) == ("protest", place)
+
+
+# -- strikes, protests and tolls in the words other outlets use -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, kind, place, killed",
+    [
+        # blind13's Zamfara forum ("air interdiction missions ... near Magami"), Duhok report ("hit
+        # by an armed unmanned aerial vehicle (SİHA). In the vehicle 3 persons lost their life"),
+        # Faskari road block ("to protest against insecurity"), on other wars
+        ("The Air Force conducted air interdiction missions against bandit enclaves in the forest near Birnin Gwari on Monday.", "air_strike", "Birnin Gwari", None),
+        ("On Wednesday evening near Qandil, a vehicle was hit by an armed unmanned aerial vehicle. In the vehicle 3 persons lost their life.", "drone_strike", "Qandil", 3),
+        ("Traders in Bunia closed their shops on Monday to protest against insecurity.", "protest", "Bunia", None),
+    ],
+)
+def test_strikes_protests_and_tolls_as_other_outlets_word_them(extractor: Extractor, text: str, kind: str, place: str, killed: int | None) -> None:
+    ((x),) = extractor.extract_text(f"---\ndate: 2025-06-03\n---\n{text}\n", "t.txt")
+    fatalities = x.event.fatalities if "fatalities" in x.provenance["fields"] else None
+    assert (x.provenance["kind"], x.event.location, fatalities) == (kind, place, killed)
