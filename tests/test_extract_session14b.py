@@ -201,3 +201,16 @@ def test_strikes_protests_and_tolls_as_other_outlets_word_them(extractor: Extrac
     ((x),) = extractor.extract_text(f"---\ndate: 2025-06-03\n---\n{text}\n", "t.txt")
     fatalities = x.event.fatalities if "fatalities" in x.provenance["fields"] else None
     assert (x.provenance["kind"], x.event.location, fatalities) == (kind, place, killed)
+
+
+# -- a town written with its country is in that country, wherever else the article names it -------
+
+
+def test_a_town_written_with_its_country_is_not_the_index_namesake(extractor: Extractor) -> None:
+    # blind12's "4. Manda, Niger (Saturday). Gunmen surrounded the mosque at Manda" went to Japan
+    # (the index spells Handa, Japan, also Manda); here a heading of another list
+    text = "2. Manda, Kenya (Sunday). Gunmen attacked the market at Manda during the day and opened fire, killing six traders."
+    ((_, event),) = found(extractor, text)
+    assert (event.location, event.country) == ("Manda", "KEN")
+    ((_, event),) = found(extractor, "Gunmen attacked Kramatorsk, Ukraine on Sunday, killing six people.")
+    assert (event.location, event.country) == ("Kramatorsk", "UKR")

@@ -561,7 +561,9 @@ class Gazetteer:
             # "Shostka community: a drone attack on a car": a name said to be a place needs no "in".
             if _WATER_BEFORE.search(text, max(0, start - 20), start):
                 continue  # "the Gulf of Aden", "the Sea of Azov": water, not the town
-            if not _locative_before(text, start) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)) and not _entry_label(text, start, end):
+            # ("4. Manda, Niger (Saturday)": a town's name written with its country is a place without "in")
+            apposed_country = (apposed := _PLACE_APPOSITION.match(text, end)) is not None and not apposed.group(2) and apposed.group(1) in self.country_names and words in self.town_names
+            if not apposed_country and not _locative_before(text, start) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)) and not _entry_label(text, start, end):
                 # A large town of the theatre needs no "in": "Explosions rocked Lviv".
                 big = self._big_theatre_town(text, start, words)
                 if big is None and words in self.town_names and not _TITLE_BEFORE.search(text[max(0, start - 20) : start]):
@@ -583,8 +585,9 @@ class Gazetteer:
                 looked_up.append(_CONNECTOR_TAIL.sub("", words))
                 place = self._best_town(looked_up[-1], countries, None)
                 end = start + len(looked_up[-1]) if place is not None else end
-            if place is None and learned and (known := learned.get(_CONNECTOR_TAIL.sub("", words))) is not None:
-                # "a drone strike in Bint Jbeil on August 26" after "in Bint Jbeil, southern Lebanon"
+            if learned and (known := learned.get(_CONNECTOR_TAIL.sub("", words))) is not None and (place is None or place.country != known.country):
+                # "a drone strike in Bint Jbeil on August 26" after "in Bint Jbeil, southern Lebanon";
+                # "the mosque at Manda" after "Manda, Niger" (not the index's namesake in Japan)
                 place, end = known, start + len(_CONNECTOR_TAIL.sub("", words))
             guessed = False
             said_village = bool(_VILLAGE_BEFORE.search(text[max(0, start - 40) : start]) or _VILLAGE_AFTER.match(text, end) or _TAKEN_BEFORE.search(text, max(0, start - 40), start))
@@ -633,6 +636,12 @@ class Gazetteer:
                 # "In the southern province of Sweida, clashes ... in the village of Thaala": the
                 # province, not its capital, so that the village is the most specific place
                 place = Place(None, place.country, "region", place.admin1 or text[start:end])
+            if place is not None and place.level == "place" and (apposed := _PLACE_APPOSITION.match(text, end)) is not None and not apposed.group(2):
+                # "Manda, Niger": a town written with its country is in it; the index's town of
+                # that name in another country (Handa, Japan, also spelt Manda) is a namesake
+                named = self.country_names.get(apposed.group(1))
+                if named is not None and named != place.country:
+                    place = Place(text[start:end], named, "place", None, unindexed=True)
             if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
                 written = text[start:end]
                 if place.name != written and _as_written(place, written):
