@@ -214,3 +214,20 @@ def test_a_town_written_with_its_country_is_not_the_index_namesake(extractor: Ex
     assert (event.location, event.country) == ("Manda", "KEN")
     ((_, event),) = found(extractor, "Gunmen attacked Kramatorsk, Ukraine on Sunday, killing six people.")
     assert (event.location, event.country) == ("Kramatorsk", "UKR")
+
+
+# -- a town's name opening a body's name is the body's ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        # blind13's "ambushed a patrol of the Katsina Community Watch Corps on the outskirts of
+        # Danmusa town" went to Katsina
+        ("Bandits remain active in north-west Nigeria. Gunmen ambushed a patrol of the Kaduna Community Watch Corps on the outskirts of Birnin Gwari town on Monday, killing seven members.", "Birnin Gwari"),
+        ("Bandits remain active in north-west Nigeria. Gunmen ambushed a patrol of the Kaduna State Vigilance Service near Kajuru town on Monday, killing seven members.", "Kajuru"),
+    ],
+)
+def test_a_town_opening_a_body_name_is_not_the_place(extractor: Extractor, text: str, place: str) -> None:
+    ((_, event),) = found(extractor, text)
+    assert (event.location, event.country) == (place, "NGA")

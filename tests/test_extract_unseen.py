@@ -522,4 +522,4 @@ def test_the_twelfth_and_thirteenth_blind_sets_hold_their_first_run() -> None:
     # test_extract_session14b.py): the sets are no longer unseen, so these floors are not honest
     # figures, only regression guards.
     assert blind12.overall.f1 >= 0.785, blind12.render()
-    assert blind13.overall.f1 >= 0.71, blind13.render()
+    assert blind13.overall.f1 >= 0.72, blind13.render()

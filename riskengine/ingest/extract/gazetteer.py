@@ -63,6 +63,9 @@ _VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial"
 _REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction|state|governorate)s?\b", re.IGNORECASE)
 _REGION_LIST_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*,?\s+and\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
 _NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry|time)\b")
+# A town's name opening the name of a body ("a patrol of the Katsina Community Watch Corps",
+# "the Kaduna State Vigilance Service"): the body's, not the place of the event
+_BODY_AFTER = re.compile(r"(?:\s+[A-Z][\w-]+){1,3}?\s+(?:Corps|Service|Vigilance|Watch)\b")
 # A city district ("the Kyivskyi district of Kharkiv", "Kyiv's Obolonskyi district", "the city's
 # Saltivskyi district") is not a place an analyst codes: the city is. GeoNames lists many districts
 # as towns, and several cities have a district of the same name. A district named after its town
@@ -571,7 +574,7 @@ class Gazetteer:
                     # the article names needs no "in" either (read again with the article's countries).
                     looked_up.append(_NEEDS_COUNTRIES + words)
                     big = self._big_town_of(words, countries)
-                if big is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]) and not _SPEAKING_CITY.match(text, end):
+                if big is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]) and not _BODY_AFTER.match(text[end : end + 60]) and not _SPEAKING_CITY.match(text, end):
                     # (not "Baku denied the report", "Addis Ababa says": a capital that speaks is its government)
                     found.append(PlaceMention(start, start + len(big.name if big.name == words else words), words, big))
                 continue
@@ -642,7 +645,7 @@ class Gazetteer:
                 named = self.country_names.get(apposed.group(1))
                 if named is not None and named != place.country:
                     place = Place(text[start:end], named, "place", None, unindexed=True)
-            if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
+            if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]) and not _BODY_AFTER.match(text[end : end + 60]):
                 written = text[start:end]
                 if place.name != written and _as_written(place, written):
                     place = dataclasses.replace(place, name=written)
@@ -780,7 +783,7 @@ class Gazetteer:
 
     def _curated_mention(self, text: str, start: int, end: int, name: str) -> PlaceMention | None:
         after = text[end : end + 60]
-        if _NOT_A_PLACE_AFTER.match(after):
+        if _NOT_A_PLACE_AFTER.match(after) or _BODY_AFTER.match(after):
             return None
         region_follows = bool(_REGION_WORD.match(after)) or bool(_REGION_LIST_TAIL.match(after))
         if region_follows and name in self._regions:
