@@ -231,3 +231,25 @@ def test_a_town_written_with_its_country_is_not_the_index_namesake(extractor: Ex
 def test_a_town_opening_a_body_name_is_not_the_place(extractor: Extractor, text: str, place: str) -> None:
     ((_, event),) = found(extractor, text)
     assert (event.location, event.country) == (place, "NGA")
+
+
+# -- towns written with their accents; a tactic "throughout the year" is no event -----------------
+
+
+@pytest.mark.parametrize(
+    "text, place, country",
+    [
+        # blind13's "600 special forces troops had been sent to Culiacán": the index held only
+        # "Culiacan"; here other towns the press writes with accents
+        ("Mexico's government said on Wednesday that 600 troops had been sent to Culiacán to reinforce the garrison.", "Culiacán", "MEX"),
+        ("Colombia's army said on Wednesday that 300 troops had been sent to Cúcuta to reinforce the garrison.", "Cúcuta", "COL"),
+    ],
+)
+def test_a_town_written_with_its_accents(extractor: Extractor, text: str, place: str, country: str) -> None:
+    ((kind, event),) = found(extractor, text)
+    assert (kind, event.location, event.country) == ("troop_deployment", place, country)
+
+
+def test_a_tactic_used_throughout_the_year_is_no_event(extractor: Extractor) -> None:
+    # blind13's "dissident factions have used modified commercial drones in Cauca throughout the year"
+    assert found(extractor, "Armed groups have used modified commercial drones in Zamfara throughout the year.") == []

@@ -13,6 +13,7 @@ import dataclasses
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -940,8 +941,14 @@ def _usable_town_name(name: str) -> bool:
         and name[0].isupper()
         and any(ch.islower() for ch in name)
         and all(ch.isalpha() or ch in " -'’." for ch in name)
-        and name.isascii()
+        # the Latin alphabet with its accents, as the press writes Spanish, Portuguese, French and
+        # Polish towns ("Culiacán", "Biała Podlaska", "Tillabéri"), not other scripts
+        and (name.isascii() or all(ch.isascii() or _latin(ch) for ch in name))
     )
+
+
+def _latin(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith("LATIN ")
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
