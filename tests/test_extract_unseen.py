@@ -518,3 +518,8 @@ def test_the_twelfth_and_thirteenth_blind_sets_hold_their_first_run() -> None:
     assert blind12.overall.f1 >= 0.73, blind12.render()
     blind13 = evaluate(HERE / "blind13_gold.yaml", sorted((HERE / "blind13").iterdir()))
     assert blind13.overall.f1 >= 0.52, blind13.render()
+    # Development figures since (session 14b, the classes their misses showed; tests in
+    # test_extract_session14b.py): the sets are no longer unseen, so these floors are not honest
+    # figures, only regression guards.
+    assert blind12.overall.f1 >= 0.785, blind12.render()
+    assert blind13.overall.f1 >= 0.72, blind13.render()

@@ -489,7 +489,7 @@ class Extractor:
                 for index, (places, _) in enumerate(self._places):
                     shift = article.sentences[index].start
                     for p in places:
-                        if p.side_adjective and p.place.country and (attackers or not _ATTACKER_AFTER.match(article.work, p.end + shift)):
+                        if p.side_adjective and p.place.country and (attackers or not _ATTACKER_AFTER.match(article.work, p.end + shift)) and not _language(article.work, p.start + shift, p.end + shift):
                             counts[p.place.country] = counts.get(p.place.country, 0) + 1
                 if counts:
                     break
@@ -1796,7 +1796,7 @@ class Extractor:
                     continue  # another strike with its own count (the night's tally: _night_strike)
                 if m.place is not None and m.place.place.level == "country" and cp is not None and cp.place.level == "country" and cp.place.country != m.place.place.country:
                     continue
-                if m.inherited_place and cp is not None and not _compatible(cp, m.place):  # type: ignore[arg-type]
+                if m.inherited_place and cp is not None and not _compatible(cp, m.place) and not _named_with(c, m.place):  # type: ignore[arg-type]
                     continue
                 if interception and c_name == "interception" and cp is not None and cp.place.level != "country" and m.national:
                     continue  # "a total of 65 drones ... over Russian regions": the country's count, not the city's
@@ -1848,7 +1848,7 @@ class Extractor:
                 continue
             if m.initiator and c.first.initiator and m.initiator != c.first.initiator:
                 continue
-            if m.inherited_place and m.place is not None and not _compatible(cp, m.place):
+            if m.inherited_place and m.place is not None and not _compatible(cp, m.place) and not _named_with(c, m.place):
                 continue
             return c
         return None
@@ -2370,6 +2370,16 @@ def _distance(a0: int, a1: int, b0: int, b1: int) -> int:
     return 0
 
 
+def _language(text: str, start: int, end: int) -> bool:
+    """Whether a nationality word names a language ("translated from Swahili and French",
+    "French-speaking", "in Arabic"): no side, and no country the article is about."""
+    return bool(_LANGUAGE_BEFORE.search(text, max(0, start - 60), start) or _LANGUAGE_AFTER.match(text, end))
+
+
+_LANGUAGE_BEFORE = re.compile(r"\b(?:translated|translation|translations|interpreted|speaking|spoken|speaks|speak|written|dubbed|subtitled|broadcast)\s+(?:(?:from|into|in)\s+)?(?:[A-Z][\w-]+\s*(?:,|\band\b|\bor\b)\s*)*$")
+_LANGUAGE_AFTER = re.compile(r"(?:-speaking|-language|\s+(?:speakers?|language|translation|original|subtitles)\b)")
+
+
 def _reference(text: str, start: int, level: str = "country") -> bool:
     """A place named as a reference point or an origin, not where the event happened."""
     lead = text[max(0, start - 80) : start]
@@ -2436,6 +2446,14 @@ def _compatible(a: PlaceMention, b: PlaceMention) -> bool:
     if "country" in (pa.level, pb.level):
         return False
     return pa.admin1 == pb.admin1
+
+
+def _named_with(c: Cluster, place: PlaceMention) -> bool:
+    """Whether a region was named in the sentence of the strike that a later tally inherits it
+    from ("drones on the power station near Kosti in White Nile State. The militia launched 11
+    drones at the station, 8 of which ..."): the tally is that strike's, whatever index holds the
+    town without its region."""
+    return place.place.level == "region" and any(o.sentence.start <= place.start < o.sentence.end for o in c.mentions)
 
 
 def _place_match(clusters: list[Cluster], m: Mention) -> Cluster | None:

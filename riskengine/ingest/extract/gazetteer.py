@@ -13,6 +13,7 @@ import dataclasses
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -63,6 +64,9 @@ _VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial"
 _REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction|state|governorate)s?\b", re.IGNORECASE)
 _REGION_LIST_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*,?\s+and\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
 _NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry|time)\b")
+# A town's name opening the name of a body ("a patrol of the Katsina Community Watch Corps",
+# "the Kaduna State Vigilance Service"): the body's, not the place of the event
+_BODY_AFTER = re.compile(r"(?:\s+[A-Z][\w-]+){1,3}?\s+(?:Corps|Service|Vigilance|Watch)\b")
 # A city district ("the Kyivskyi district of Kharkiv", "Kyiv's Obolonskyi district", "the city's
 # Saltivskyi district") is not a place an analyst codes: the city is. GeoNames lists many districts
 # as towns, and several cities have a district of the same name. A district named after its town
@@ -85,7 +89,8 @@ _ANY_TOWN_MIN = 50000
 _POSSESSIVE_DISTRICT_AFTER = re.compile(r"['’]s\s+(?:[A-Z][\w'’-]+\s+)?(?:district|neighbourhood|neighborhood|suburbs?|outskirts|centre|center|city\s+centre|airport|port)\b")
 _BORDER_BEFORE = re.compile(r"\b(?:border(?:\s+crossing)?\s+with|bordering|from|towards?|near\s+the\s+border\s+with)\s+(?:the\s+)?$")
 _BARE_BEFORE = re.compile(
-    r"\b(?:(?:in|near|outside|at|off|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of)\s+"
+    # ("In Parachinar, traders staged a sit-in": a sentence that opens with its place)
+    r"\b(?:(?:[Ii]n|[Nn]ear|[Oo]utside|at|off|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of)\s+"
     # the place a strike or a capture names as its object: "an air strike on Mathiang in South
     # Sudan", "the shelling of Nyabiondo on Monday", "has retaken Ulang from", "air strikes on the
     # Ras Isa port" (not "in the Mugunga area": a part of the town named before)
@@ -108,9 +113,11 @@ _BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before
 # "at the Sarsang field in Duhok governorate", "near Thaala military airport": a name no index
 # holds between "the" (or a locative) and the site it names is the place of that site (not an
 # air base or airport: "the Osman Digna air base", "Ben Gurion airport" are named for men; not
-# an area: "in the Mugunga area" is a part of the town named before)
+# an area: "in the Mugunga area" is a part of the town named before). A market or district
+# named with "the" and no town after it is its own place ("near the Bir Basha market in Taiz
+# city"); "the Hay Nasr district of Tripoli" is the part of the town named after it.
 _SITE_BEFORE = re.compile(r"\b(?:(?:in|near|at|on|outside|hit|struck|targeted|targeting)\s+the|(?:vicinity|outskirts)\s+of(?:\s+the)?|near|at)\s+$")
-_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|terminal|junction|checkpoint|crossroads)\b")
+_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|terminal|junction|checkpoint|crossroads|(?:market|district|neighbou?rhood|quarter)(?!\s+of\s+[A-Z]))\b")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
@@ -558,7 +565,9 @@ class Gazetteer:
             # "Shostka community: a drone attack on a car": a name said to be a place needs no "in".
             if _WATER_BEFORE.search(text, max(0, start - 20), start):
                 continue  # "the Gulf of Aden", "the Sea of Azov": water, not the town
-            if not _locative_before(text, start) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)) and not _entry_label(text, start, end):
+            # ("4. Manda, Niger (Saturday)": a town's name written with its country is a place without "in")
+            apposed_country = (apposed := _PLACE_APPOSITION.match(text, end)) is not None and not apposed.group(2) and apposed.group(1) in self.country_names and words in self.town_names
+            if not apposed_country and not _locative_before(text, start) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)) and not _entry_label(text, start, end):
                 # A large town of the theatre needs no "in": "Explosions rocked Lviv".
                 big = self._big_theatre_town(text, start, words)
                 if big is None and words in self.town_names and not _TITLE_BEFORE.search(text[max(0, start - 20) : start]):
@@ -566,7 +575,7 @@ class Gazetteer:
                     # the article names needs no "in" either (read again with the article's countries).
                     looked_up.append(_NEEDS_COUNTRIES + words)
                     big = self._big_town_of(words, countries)
-                if big is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]) and not _SPEAKING_CITY.match(text, end):
+                if big is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]) and not _BODY_AFTER.match(text[end : end + 60]) and not _SPEAKING_CITY.match(text, end):
                     # (not "Baku denied the report", "Addis Ababa says": a capital that speaks is its government)
                     found.append(PlaceMention(start, start + len(big.name if big.name == words else words), words, big))
                 continue
@@ -580,8 +589,9 @@ class Gazetteer:
                 looked_up.append(_CONNECTOR_TAIL.sub("", words))
                 place = self._best_town(looked_up[-1], countries, None)
                 end = start + len(looked_up[-1]) if place is not None else end
-            if place is None and learned and (known := learned.get(_CONNECTOR_TAIL.sub("", words))) is not None:
-                # "a drone strike in Bint Jbeil on August 26" after "in Bint Jbeil, southern Lebanon"
+            if learned and (known := learned.get(_CONNECTOR_TAIL.sub("", words))) is not None and (place is None or place.country != known.country):
+                # "a drone strike in Bint Jbeil on August 26" after "in Bint Jbeil, southern Lebanon";
+                # "the mosque at Manda" after "Manda, Niger" (not the index's namesake in Japan)
                 place, end = known, start + len(_CONNECTOR_TAIL.sub("", words))
             guessed = False
             said_village = bool(_VILLAGE_BEFORE.search(text[max(0, start - 40) : start]) or _VILLAGE_AFTER.match(text, end) or _TAKEN_BEFORE.search(text, max(0, start - 40), start))
@@ -630,7 +640,13 @@ class Gazetteer:
                 # "In the southern province of Sweida, clashes ... in the village of Thaala": the
                 # province, not its capital, so that the village is the most specific place
                 place = Place(None, place.country, "region", place.admin1 or text[start:end])
-            if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]):
+            if place is not None and place.level == "place" and (apposed := _PLACE_APPOSITION.match(text, end)) is not None and not apposed.group(2):
+                # "Manda, Niger": a town written with its country is in it; the index's town of
+                # that name in another country (Handa, Japan, also spelt Manda) is a namesake
+                named = self.country_names.get(apposed.group(1))
+                if named is not None and named != place.country:
+                    place = Place(text[start:end], named, "place", None, unindexed=True)
+            if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]) and not _BODY_AFTER.match(text[end : end + 60]):
                 written = text[start:end]
                 if place.name != written and _as_written(place, written):
                     place = dataclasses.replace(place, name=written)
@@ -768,7 +784,7 @@ class Gazetteer:
 
     def _curated_mention(self, text: str, start: int, end: int, name: str) -> PlaceMention | None:
         after = text[end : end + 60]
-        if _NOT_A_PLACE_AFTER.match(after):
+        if _NOT_A_PLACE_AFTER.match(after) or _BODY_AFTER.match(after):
             return None
         region_follows = bool(_REGION_WORD.match(after)) or bool(_REGION_LIST_TAIL.match(after))
         if region_follows and name in self._regions:
@@ -925,8 +941,14 @@ def _usable_town_name(name: str) -> bool:
         and name[0].isupper()
         and any(ch.islower() for ch in name)
         and all(ch.isalpha() or ch in " -'’." for ch in name)
-        and name.isascii()
+        # the Latin alphabet with its accents, as the press writes Spanish, Portuguese, French and
+        # Polish towns ("Culiacán", "Biała Podlaska", "Tillabéri"), not other scripts
+        and (name.isascii() or all(ch.isascii() or _latin(ch) for ch in name))
     )
+
+
+def _latin(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith("LATIN ")
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

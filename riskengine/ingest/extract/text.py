@@ -256,7 +256,8 @@ def _plain_front_matter(block: str, name: str) -> dict[str, Any] | None:
 
 
 # Month names as written, capitals included ("THURSDAY 9 OCTOBER 2025" in a transcript's header)
-_TEXT_DATE_DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?,?\s+(?P<year>(?:19|20)\d\d)\b")
+# "19-Nov-2024" and "19/Nov/2024", as dealers' and agencies' headers write it, with the words' hyphens
+_TEXT_DATE_DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|(?P<sep>[-/]))(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?(?(sep)(?P=sep)|,?\s+)(?P<year>(?:19|20)\d\d)\b")
 _TEXT_DATE_MD = re.compile(r"\b(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b")
 # ("2025-06-03T08:10:00Z" as JSON-LD's datePublished writes it, "2025.06.03", "2025/06/03")
 _TEXT_DATE_ISO = re.compile(r"(?<!\d)(?<!\d\.)(?P<year>(?:19|20)\d\d)(?P<sep>[-./])(?P<month>\d\d?)(?P=sep)(?P<day>\d\d?)(?!\d)(?!\.\d)")
@@ -275,9 +276,19 @@ def date_in_text(article: Article, sentences: int = 3, header_lines: int = 15) -
     among its first ``header_lines`` (a press release's "Kinshasa, this 23 January 2025" under its
     letterhead, a transcript's "MORNING REPORT, THURSDAY 9 OCTOBER 2025"). A date without a year
     ("1 June") cannot date an article."""
+    # a range's end ("Reporting week: 14-20 November 2026") is the period's, not the day of
+    # publication: a date not in a range first, a range's end only when nothing else dates it
+    return _date_in_text(article, sentences, header_lines, ranges=False) or _date_in_text(article, sentences, header_lines, ranges=True)
+
+
+def _date_in_text(article: Article, sentences: int, header_lines: int, ranges: bool) -> dt.date | None:
     opening = [s for s in article.sentences if not s.heading][:sentences] + [s for s in article.sentences if s.heading][:2]
     for sentence in opening:
-        found = _first_full_date(article.work[sentence.start : sentence.end])
+        chunk = article.work[sentence.start : sentence.end]
+        # a labelled day of issue before any other date in the sentence ("Period covered: 1-7
+        # June 2025 - Issued on Monday 9 June 2025")
+        labelled = _ISSUED.search(chunk)
+        found = (labelled and _first_full_date(chunk[labelled.end() :], ranges)) or _first_full_date(chunk, ranges)
         if found is not None:
             return found
     seen = 0
@@ -289,27 +300,44 @@ def date_in_text(article: Article, sentences: int = 3, header_lines: int = 15) -
         seen += 1
         if seen > header_lines:
             break
-        labelled = _ISSUED.search(line)
-        if labelled is not None or len(line.strip()) <= _HEADER_LINE_CHARS:
-            # a label says the day of issue in a line of any length ("Week 28 | Issued: Tuesday 15
-            # July 2025, 08:00 COT | Distribution: ..."), before a log's first dated entry
-            found = _first_full_date(line[labelled.end() :] if labelled else line)
-            if found is not None:
-                return found
+        # a header line of fields ("19-Nov-2024 | 07:42 Bogotá | For professional clients
+        # only"): each field is a short line of its own, and a labelled one says the day of issue
+        parts = [p for p in _HEADER_FIELD.split(line) if p.strip()] or [line]
+        for part in parts:
+            labelled = _ISSUED.search(part)
+            if labelled is not None:
+                found = _first_full_date(part[labelled.end() :], ranges)
+                if found is not None:
+                    return found
+        for part in parts:
+            if len(part.strip()) <= _HEADER_LINE_CHARS and not _PERIOD.search(part):
+                found = _first_full_date(part, ranges)
+                if found is not None:
+                    return found
     return None
 
 
-_ISSUED = re.compile(r"\b(?:issued|published|date of issue|issue date|release date|released|posted)\s*(?::|on\b)\s*", re.IGNORECASE)
+# "Issued: Tuesday 15 July 2025", "Published 20 Nov 2026", "Last updated on 3 June 2025"
+_ISSUED = re.compile(r"(?i:\b(?:issued|published|updated|date of issue|issue date|release date|released|posted|dated|date)\b)\s*(?::|\bon\b)?\s*(?=\d|(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))")
+# the fields of a header line: "|", "•", "·", or a dash between spaces
+_HEADER_FIELD = re.compile(r"\s*[|•·]\s*|\s+[–—]\s+")
+# a field naming the period covered, not the day of issue ("Reporting week: 9-15 June 2025",
+# "Period covered: 1 June 2025 to 7 June 2025", "Week of 9 June 2025")
+_PERIOD = re.compile(r"\b(?:reporting\s+(?:week|period)|period\s+covered|covering|coverage|week\s+of|period)\b", re.IGNORECASE)
+# the end of a range: "14-20 November 2026", "14 to 20 November", "1 June - 7 June 2025"
+_RANGE_BEFORE = re.compile(r"(?:\b\d{1,2}(?:st|nd|rd|th)?|(?i:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?)\s*(?:[-–—]|\bto\b|\buntil\b|\btill\b|\bthrough\b)\s*$")
 
 
 _HEADER_LINE_CHARS = 90
 
 
-def _first_full_date(chunk: str) -> dt.date | None:
+def _first_full_date(chunk: str, ranges: bool = True) -> dt.date | None:
     from riskengine.ingest.extract.dates import MONTHS
 
     best: tuple[int, dt.date] | None = None
     for m in _TEXT_DATE_SLASH.finditer(chunk):
+        if not ranges and _RANGE_BEFORE.search(chunk[max(0, m.start() - 24) : m.start()]):
+            continue
         first, second = int(m.group("first")), int(m.group("second"))
         day_month = (second, first) if second > 12 >= first else (first, second)
         try:
@@ -323,6 +351,8 @@ def _first_full_date(chunk: str) -> dt.date | None:
             month_text = m.group("month")
             month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text.lower())
             if not month:
+                continue
+            if not ranges and _RANGE_BEFORE.search(chunk[max(0, m.start() - 24) : m.start()]):
                 continue
             try:
                 day = dt.date(int(m.group("year")), month, int(m.group("day")))
