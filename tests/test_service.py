@@ -253,7 +253,7 @@ def test_served_briefs_watch_the_regions_given_to_serve_across_reloads(tmp_path:
     app = create_app(config)
     with TestClient(app) as client:
         text = client.get("/briefs/ngo?week=2025-W27&format=md", headers=AUTH).text
-        assert "| RUS (of interest) |" in text and "(of interest)" not in text.replace("| RUS (of interest) |", "")
+        assert "| Russia (RUS) (of interest) |" in text and "(of interest)" not in text.replace("| Russia (RUS) (of interest) |", "")
         (rules_dir / "profiles.yaml").write_text((rules_dir / "profiles.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
         assert app.state.service.rules.poll()  # a reloaded pack keeps the regions
-        assert "| RUS (of interest) |" in client.get("/briefs/ngo?week=2025-W27&format=md", headers=AUTH).text
+        assert "| Russia (RUS) (of interest) |" in client.get("/briefs/ngo?week=2025-W27&format=md", headers=AUTH).text
