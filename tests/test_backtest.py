@@ -494,31 +494,3 @@ def test_the_scorers_totals_are_the_sum_of_the_contributions(tmp_path, pack, com
     assert dict(totals.points) == {k: v for k, v in expected.items() if v}
     assert {k: v for k, v in totals.relief.items() if v} == {k: v for k, v in relief.items() if v}
     assert per_fields_of(pack)
-
-
-@pytest.mark.parametrize("seed", range(8))
-def test_a_feed_in_order_is_filed_in_day_runs_as_event_by_event(seed, monkeypatch):
-    # _Reorder files a chunk whose events are all within bounds and none too late a day's run
-    # at a time; the same groups (and the same E410) as filing each event on its own
-    from riskengine.scoring import reader
-    from riskengine.scoring.backtest import _ordered_chunks
-
-    rng = random.Random(seed)
-    day = 5
-    feed = []
-    for n in range(300):
-        day = max(1, day + rng.choice((0, 0, 0, 1, 1, 2, -1 if seed % 2 else 0, -20 if seed == 7 and n == 250 else 0)))
-        feed.append(Event.model_validate({"event_id": f"E{n}", "event_date": (dt.date(2024, 1, 1) + dt.timedelta(days=day)).isoformat(), "event_type": "Protests", "country": "UKR", "sources": [{"name": "s"}]}))
-    cuts = sorted(rng.sample(range(1, 300), 6))
-    chunks = [feed[a:b] for a, b in zip([0, *cuts], [*cuts, 300], strict=True)]
-    last = dt.date(2024, 1, 1) + dt.timedelta(days=rng.choice((60, 400)))  # some events past the last day
-
-    def run() -> object:
-        try:
-            return [[(d, [e.event_id for e in events]) for d, events in groups] for groups in _ordered_chunks(chunks, dt.date(2024, 1, 3), last, 17, 3, {"read": 0})]
-        except InputError as error:
-            return [issue.message for issue in error.issues]
-
-    in_runs = run()
-    monkeypatch.setattr(reader._Reorder, "_extend_in_runs", lambda self, events: False)
-    assert in_runs == run()

@@ -43,11 +43,6 @@ SORT_RUN_SIZE = 25_000
 
 
 
-_ORDINAL = dt.date.toordinal
-_EVENT_DATE = operator.attrgetter("event_date")
-_FIRST_ITEM, _SECOND_ITEM = operator.itemgetter(0), operator.itemgetter(1)
-
-
 class _Reorder:
     """Releases events from ``first_day`` to ``last_day`` (ordinals) in date order, once nothing
     earlier can still arrive, as (day, events of that day) groups; events of one day keep the
@@ -69,9 +64,6 @@ class _Reorder:
         self._released: float = -math.inf  # the latest date handed on
 
     def extend(self, events: Iterable[Event | FastEvent]) -> None:
-        events = events if isinstance(events, list) else list(events)
-        if self._extend_in_runs(events):
-            return
         days, released, newest = self._days, self._released, self._newest
         first_day, last_day = self.first_day, self.last_day
         try:
@@ -90,27 +82,6 @@ class _Reorder:
                     held.append(event)
         finally:
             self._newest = newest
-
-    def _extend_in_runs(self, events: list[Event | FastEvent]) -> bool:
-        """``extend``, when every event is within the bounds and none is too late (a feed in
-        date order): the events are filed a run of one day at a time (``groupby``, C-level), not
-        one at a time in Python. False, having filed nothing, when that is not so."""
-        if not events:
-            return True
-        days = list(map(_ORDINAL, map(_EVENT_DATE, events)))
-        lowest, highest = min(days), max(days)
-        if lowest < self.first_day or highest > self.last_day or lowest < self._released:
-            return False
-        held = self._days
-        for day, run in itertools.groupby(zip(days, events, strict=True), _FIRST_ITEM):
-            taken = list(map(_SECOND_ITEM, run))
-            filed = held.get(day)
-            if filed is None:
-                held[day] = taken
-            else:
-                filed += taken
-        self._newest = max(self._newest, highest)
-        return True
 
     def _too_late(self, event: Event | FastEvent, day: int, newest: float) -> None:
         latest = dt.date.fromordinal(int(newest))
