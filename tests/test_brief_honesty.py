@@ -1038,3 +1038,26 @@ def test_one_attacks_words_said_of_several_places_are_made_plural() -> None:
         "Condemn the attacks on Aton (56 killed) and Bexa (22 killed), support the documentation of them, and back calls for a ceasefire."
     )
     assert merge_action_texts([text.format("Aton", 56)]) == text.format("Aton", 56)
+
+
+def test_rule_wording_fits_several_places_and_what_the_rule_counts() -> None:
+    # "pre-position supplies in case the town is cut off" was printed after a list of several
+    # shelled places; "forces stretched across more fronts" under a count of political violence
+    # of every kind (attacks on civilians in an election's riots among them), which is what
+    # country_admin1_hit_30d counts. Text only: conditions and points are unchanged.
+    from riskengine import api
+    from riskengine.checks.ruletest import recommendation_for
+
+    rules = {r.id: r for r in api.load_rules().rules}
+    shelled = [
+        make_event(f"F{i}", WEEK.start, event_type="Explosions/Remote violence", country="UKR", location=place, admin1=region)
+        for i, (place, region) in enumerate([("Huliaipole", "Zaporizhzhia"), ("Kupiansk", "Kharkiv")])
+    ]
+    texts = [recommendation_for(rules["ngo-frontline-access"], [e]) or "" for e in shelled]
+    merged = merge_action_texts(texts)
+    assert "Huliaipole" in merged and "Kupiansk" in merged
+    assert "the town" not in merged, merged
+    spread = make_event("W1", WEEK.start, event_type="Battles", country="KEN", fatalities=2, country_admin1_hit_30d=7)
+    text = recommendation_for(rules["ana-front-widening"], [spread]) or ""
+    assert text.startswith("Political violence has hit 7 regions of Kenya in 30 days"), text
+    assert "fronts" not in text and "forces" not in text, text

@@ -259,3 +259,20 @@ def test_a_riots_own_police_is_not_its_target_side() -> None:
     assert enrich_event(abroad).target_side == "Russia"
     strike = make_event(country="UKR", actor1="Military Forces of Russia (2000-)", actor2="Military Forces of Ukraine (2019-)")
     assert enrich_event(strike).target_side == "Ukraine"
+
+
+def test_a_partys_claim_is_recorded_as_its_claim_and_not_used() -> None:
+    # A real Afghanistan 2020 export read "Taliban said 11 soldiers were killed and 5 were wounded"
+    # as the event's injured 5; a claim by a side is not a count, but it stays traceable.
+    from riskengine.core.events import NOT_USED
+
+    notes = "On 3 May 2021, Taliban militants attacked a police post in Arghandab district, Kandahar. The Taliban said 9 policemen were killed and 6 were wounded."
+    event = enrich_event(make_event(notes=notes, event_type="Battles", country="AFG"))
+    assert event.injured is None
+    (claim,) = [d for d in event.derived if d.field == "injured"]
+    assert (claim.value, claim.used) == (6, False)
+    assert claim.method == f"{NOT_USED}notes pattern figures.injured, a claim by a party to the fighting (The Taliban said)"
+    assert claim.evidence == "notes: The Taliban said 9 policemen were killed and 6 were wounded."
+    # the same figure from a hospital is the event's
+    hospital = enrich_event(make_event(notes=notes.replace("The Taliban said", "Hospital staff said"), event_type="Battles", country="AFG"))
+    assert hospital.injured == 6

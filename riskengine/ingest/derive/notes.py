@@ -210,6 +210,17 @@ class NotesVocabulary:
                 self.negations.append(re.compile(str(rx), re.IGNORECASE))
             except re.error as error:
                 problem(f"negations[{i}]", f"not a regular expression: {error}")
+        claims = data.get("party_claims") or {}
+        claim_fields = claims.get("fields") if isinstance(claims, dict) else None
+        parties = claims.get("parties") if isinstance(claims, dict) else None
+        if claims and not (isinstance(claim_fields, list) and set(claim_fields) <= FIGURE_FIELDS):
+            problem("party_claims.fields", f"expected a list of count fields ({', '.join(sorted(FIGURE_FIELDS))})")
+            claim_fields = []
+        if claims and not (isinstance(parties, list) and parties and all(isinstance(w, str) and w.strip() for w in parties)):
+            problem("party_claims.parties", "expected a non-empty list of words naming parties to the fighting")
+            parties = []
+        self.claim_fields = frozenset(claim_fields or ())
+        self.party_words = words_regex(parties) if parties else None
         if issues:
             raise InputError(issues, f"invalid {path.name}: {len(issues)} problem(s)")
         self.tag_words = PhraseIndex(tag_phrases)
@@ -283,12 +294,13 @@ class NotesVocabulary:
             m = None
             for candidate in pattern.regex.finditer(body):
                 other = _another_event(body, candidate)
-                if not other and (pattern.value == 0 or not _over_a_period(body, candidate)):
+                claimant = self._party_claim(body, candidate) if pattern.field in self.claim_fields and not other else None
+                if not other and not claimant and (pattern.value == 0 or not _over_a_period(body, candidate)):
                     m = candidate
                     break
-                if pattern.field not in totals and pattern.value is None and pattern.of is None:
-                    total = _number(candidate, "n")
-                    why = "another attack's figure" if other else "a total over a period"
+                if pattern.field not in totals and pattern.of is None and (pattern.value is None or claimant):
+                    total = pattern.value if pattern.value is not None else _number(candidate, "n")
+                    why = "another attack's figure" if other else f"a claim by a party to the fighting ({claimant})" if claimant else "a total over a period"
                     if total is not None:
                         totals[pattern.field] = Finding(
                             pattern.field, total, f"{NOT_USED}notes pattern figures.{pattern.field}, {why}", _sentence_of(body, candidate), used=False
@@ -322,6 +334,39 @@ class NotesVocabulary:
         findings.extend(t for field, t in totals.items() if field not in found)
         findings.extend(self.tag_findings(body, tokens))
         return findings
+
+    def _party_claim(self, text: str, m: re.Match[str]) -> str | None:
+        """The attribution ("Taliban said", "according to the army") when the matched figure is a
+        party's claim: a belligerent's count of the harm it did or suffered is not an independent
+        count, and ACLED codes its own figure apart ("Taliban said 11 soldiers were killed and 5
+        were wounded ... Fatalities coded as 6"). A hospital's, an official's or a witness's count
+        is not a party's: only `party_claims.parties` words make the claimant a party."""
+        if self.party_words is None:
+            return None
+        start = max(text.rfind(c, 0, m.start()) for c in ".;!?") + 1
+        ends = [i for i in (text.find(c, m.end()) for c in ".;!?") if i != -1]
+        sentence = text[start : min(ends) if ends else len(text)]
+        a, b = m.start() - start, m.end() - start
+        # "(6 according to Taliban sources)" qualifies the figure in its brackets only.
+        brackets = [(x.start(), x.end()) for x in re.finditer(r"\([^()]*\)", sentence)]
+        own = next(((x, y) for x, y in brackets if x <= a and b <= y), None)
+        for found in _ATTRIBUTION.finditer(sentence):
+            inside = next(((x, y) for x, y in brackets if x <= found.start() < y), None)
+            if inside != own:
+                continue
+            if _RESPONSIBILITY.match(sentence, found.end()):
+                continue  # "JNIM claimed the attack": a claim of the act, not of its toll
+            if found.group("who") is not None:
+                who = found.group("who")
+            elif found.start() >= b and not sentence[found.end() :].strip(" ,'\"”"):
+                who = _subject_before(sentence, found.start())  # "..., the army said."
+            elif found.end() <= a:
+                who = _subject_before(sentence, found.start())  # "the army said 5 were wounded"
+            else:
+                continue
+            if who and self.party_words.search(who):
+                return " ".join(sentence[found.start() - len(who) if found.group("who") is None else found.start() : found.end()].split()).strip(" ,")
+        return None
 
     def target_category(self, text: str, tokens: list[tuple[str, int, int]] | None = None) -> Finding | None:
         found = self.category_words.find(tokens if tokens is not None else tokens_of(text))
@@ -377,6 +422,27 @@ def _sentence_of(text: str, m: re.Match[str]) -> str:
 # and injuring 3" (a real Afghanistan 2020 export: its 3 was read as the event's injured, where the
 # coded attack had 4).
 _ANOTHER_EVENT = re.compile(r"\s*(?:in|during)\s+(?:another|a\s+separate|a\s+second|a\s+different|an\s+unrelated)\s+(?:\w+\s+){0,2}(?:attack|incident|clash|clashes|strike|raid|ambush|event)\b", re.IGNORECASE)
+
+
+# Who a figure is attributed to: "according to Taliban sources", or the words before "said",
+# "claimed" ... within the clause ("VoJ claimed that", "the Israeli army said").
+_ATTRIBUTION = re.compile(
+    r"\baccording\s+(?:to\s+)?(?P<who>(?:[^\W\d][\w'’.-]*\s*){1,6})|\b(?:said|says|claimed|claims|claiming|stated|alleged|announced)\b",
+    re.IGNORECASE,
+)
+_RESPONSIBILITY = re.compile(r"\s+(?:the\s+)?(?:responsibility|the\s+attack|attack|the\s+operation|the\s+ambush|the\s+bombing)\b", re.IGNORECASE)
+# Where a claimant's name starts, going back from its verb: a clause break or a word that joins
+# clauses ("attacked a post and officials said": the officials said it, not the attackers).
+_SUBJECT_STOP = re.compile(r"[,;:()]|\b(?:and|but|while|whereas|that|which|who|after|as|when)\b|\d", re.IGNORECASE)
+
+
+def _subject_before(sentence: str, verb: int) -> str:
+    """The words before a verb of saying, back to a clause break, at most four."""
+    before = sentence[:verb]
+    stops = [m.end() for m in _SUBJECT_STOP.finditer(before)]
+    words = before[stops[-1] if stops else 0 :]
+    tail = _TOKEN.findall(words)[-4:]
+    return words[words.rfind(tail[0]) :] if tail else ""
 
 
 def _another_event(text: str, m: re.Match[str]) -> bool:
