@@ -38,9 +38,9 @@ PARTY_CREDIBILITY = 3
 # A party's or a state body's own channel: ministries of defence and the interior, general staffs,
 # armed forces, militias' and commands' press services, police, border guards.
 _PARTY = re.compile(
-    r"\b(?:ministry of (?:defen[cs]e|interior|internal affairs)|mod|general staff|armed forces|defen[cs]e forces|"
+    r"\b(?:ministry of (?:defen[cs]e|(?:the )?interior|internal affairs)|mod|general staff|armed forces|defen[cs]e forces|"
     r"military|army|militia|press (?:service|centre|center|office)|operational command|joint forces operation|jfo|"
-    r"police|border guard|national guard|idf|ministry of (?:the )?interior)\b",
+    r"police|border guard|national guard|idf)\b",
     re.IGNORECASE,
 )
 # Names of a platform or of an anonymous source, not of an outlet.

@@ -343,9 +343,8 @@ class NotesVocabulary:
         is not a party's: only `party_claims.parties` words make the claimant a party."""
         if self.party_words is None:
             return None
-        start = max(text.rfind(c, 0, m.start()) for c in ".;!?") + 1
-        ends = [i for i in (text.find(c, m.end()) for c in ".;!?") if i != -1]
-        sentence = text[start : min(ends) if ends else len(text)]
+        start, end = _sentence_bounds(text, m)
+        sentence = text[start:end]
         a, b = m.start() - start, m.end() - start
         # "(6 according to Taliban sources)" qualifies the figure in its brackets only.
         brackets = [(x.start(), x.end()) for x in re.finditer(r"\([^()]*\)", sentence)]
@@ -409,12 +408,19 @@ class NotesVocabulary:
         return sorted(out.values(), key=lambda f: order[f.value])
 
 
+def _sentence_bounds(text: str, m: re.Match[str]) -> tuple[int, int]:
+    """Where the sentence holding ``m`` starts and where its closing mark is (the text's end when
+    it has none): ACLED's notes end sentences with '.', ';', '!' or '?'."""
+    start = max(text.rfind(c, 0, m.start()) for c in ".;!?") + 1
+    ends = [i for i in (text.find(c, m.end()) for c in ".;!?") if i != -1]
+    return start, min(ends) if ends else len(text)
+
+
 def _sentence_of(text: str, m: re.Match[str]) -> str:
     """The sentence holding ``m``, as a total's evidence: the words that make it a total ("over
     the six days", "since 30 May") are in it or in its opening, rarely in the match itself."""
-    start = max(text.rfind(c, 0, m.start()) for c in ".;!?") + 1
-    ends = [i for i in (text.find(c, m.end()) for c in ".;!?") if i != -1]
-    sentence = " ".join(text[start : min(ends) + 1 if ends else len(text)].split())
+    start, end = _sentence_bounds(text, m)
+    sentence = " ".join(text[start : end + 1].split())  # with its full stop
     return sentence if len(sentence) <= 200 else sentence[:197] + "..."
 
 
@@ -447,8 +453,7 @@ def _subject_before(sentence: str, verb: int) -> str:
 
 def _another_event(text: str, m: re.Match[str]) -> bool:
     """True when the matched figure is in a sentence that opens on another event."""
-    start = max(text.rfind(c, 0, m.start()) for c in ".;!?") + 1
-    return bool(_ANOTHER_EVENT.match(text, start))
+    return bool(_ANOTHER_EVENT.match(text, _sentence_bounds(text, m)[0]))
 
 
 def _over_a_period(text: str, m: re.Match[str]) -> bool:
@@ -457,9 +462,7 @@ def _over_a_period(text: str, m: re.Match[str]) -> bool:
     total, and reading it as each event's own figure counts it once an event. The marker counts
     in the figure's clause (between commas) or in its sentence's opening phrase; "injuring 4,
     bringing the total since Monday to 31" keeps its 4."""
-    start = max(text.rfind(c, 0, m.start()) for c in ".;!?") + 1
-    ends = [i for i in (text.find(c, m.end()) for c in ".;!?") if i != -1]
-    end = min(ends) if ends else len(text)
+    start, end = _sentence_bounds(text, m)
     sentence = text[start:end]
     a, b = m.start() - start, m.end() - start
     clause_start = max(sentence.rfind(c, 0, a) for c in ",(–—") + 1
