@@ -331,12 +331,17 @@ _RANGE_BEFORE = re.compile(r"(?:\b\d{1,2}(?:st|nd|rd|th)?|(?i:\b(?:jan|feb|mar|a
 _HEADER_LINE_CHARS = 90
 
 
+def _ends_range(chunk: str, start: int) -> bool:
+    """Whether the date starting at ``start`` closes a range ("14-20 November 2026")."""
+    return _RANGE_BEFORE.search(chunk[max(0, start - 24) : start]) is not None
+
+
 def _first_full_date(chunk: str, ranges: bool = True) -> dt.date | None:
     from riskengine.ingest.extract.dates import MONTHS
 
     best: tuple[int, dt.date] | None = None
     for m in _TEXT_DATE_SLASH.finditer(chunk):
-        if not ranges and _RANGE_BEFORE.search(chunk[max(0, m.start() - 24) : m.start()]):
+        if not ranges and _ends_range(chunk, m.start()):
             continue
         first, second = int(m.group("first")), int(m.group("second"))
         day_month = (second, first) if second > 12 >= first else (first, second)
@@ -352,7 +357,7 @@ def _first_full_date(chunk: str, ranges: bool = True) -> dt.date | None:
             month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text.lower())
             if not month:
                 continue
-            if not ranges and _RANGE_BEFORE.search(chunk[max(0, m.start() - 24) : m.start()]):
+            if not ranges and _ends_range(chunk, m.start()):
                 continue
             try:
                 day = dt.date(int(m.group("year")), month, int(m.group("day")))
