@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -194,6 +195,39 @@ def test_a_cell_past_excels_last_column_is_reported_not_filled(tmp_path: Path) -
         import_acled(path, io.StringIO())
     [issue] = info.value.issues
     assert (issue.location.line, issue.code) == (2, "E603") and "past Excel's last column" in issue.message
+
+
+def test_a_row_numbered_with_words_is_a_located_error_not_a_crash(tmp_path: Path) -> None:
+    # <row r="two"> made int() raise ValueError: exit 3, "a bug in riskengine", on a bad file.
+    path = tmp_path / "words.xlsx"
+    write_xlsx(path, _curated())
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/worksheets/sheet2.xml"] = parts["xl/worksheets/sheet2.xml"].replace(b'<row r="2">', b'<row r="two">')
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    with pytest.raises(EventError) as info:
+        import_acled(path, io.StringIO())
+    [issue] = info.value.issues
+    assert (issue.code, issue.location.line) == ("E604", 2) and "numbered 'two'" in issue.message
+
+
+def test_a_negative_shared_string_index_is_reported_not_read_from_the_end(tmp_path: Path) -> None:
+    # Python reads index -1 as the last string: a cell would have taken another cell's text.
+    path = tmp_path / "negative.xlsx"
+    write_xlsx(path, _curated())
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet2.xml"].decode()
+    parts["xl/worksheets/sheet2.xml"] = re.sub(r'(<c r="A2" t="s"><v>)\d+(</v>)', r"\g<1>-1\g<2>", sheet, count=1).encode()
+    assert b'<c r="A2" t="s"><v>-1</v>' in parts["xl/worksheets/sheet2.xml"]
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    with pytest.raises(EventError) as info:
+        import_acled(path, io.StringIO())
+    assert any(i.location.line == 2 and "shared string" in i.message for i in info.value.issues)
 
 
 @pytest.mark.parametrize("keep", [0.3, 0.6, 0.9])

@@ -131,7 +131,10 @@ class Workbook:
             for _event, element in self._parse(part):
                 if _local(element.tag) != "row":
                     continue
-                number = int(element.get("r") or number + 1)
+                ref = element.get("r") or str(number + 1)
+                if not ref.isdigit():  # isdigit, not int(): no ValueError from a crafted sheet
+                    raise WorkbookError(f"the sheet's row after row {number} is numbered {ref[:20]!r}, not a row number", number + 1)
+                number = int(ref)
                 cells: list[str] = []
                 problems: list[tuple[int, str]] = []
                 for cell in element:
@@ -158,6 +161,8 @@ class Workbook:
         raw = next((c.text or "" for c in cell if _local(c.tag) == "v"), "")
         if kind == "s":
             try:
+                if not raw.isdigit():  # "-1" would read the last string
+                    raise ValueError(raw)
                 return self._shared[int(raw)]
             except (ValueError, IndexError):
                 problems.append((col, f"shared string {raw!r} does not exist in the workbook"))
