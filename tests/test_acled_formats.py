@@ -213,6 +213,23 @@ def test_a_row_numbered_with_words_is_a_located_error_not_a_crash(tmp_path: Path
     assert (issue.code, issue.location.line) == ("E604", 2) and "numbered 'two'" in issue.message
 
 
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/sharedStrings.xml", "xl/workbook.xml"])
+def test_an_unknown_xml_encoding_is_a_located_error_not_a_crash(tmp_path: Path, part: str) -> None:
+    # <?xml encoding="UTF-r"?> made the parser raise LookupError: exit 3 (found by mutating parts).
+    path = tmp_path / "encoding.xlsx"
+    write_xlsx(path, _curated())
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    body = parts[part].split(b"?>", 1)[1]
+    parts[part] = b'<?xml version="1.0" encoding="UTF-r"?>' + body
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    with pytest.raises(EventError) as info:
+        import_acled(path, io.StringIO())
+    assert info.value.issues[0].code in ("E602", "E604")
+
+
 def test_a_negative_shared_string_index_is_reported_not_read_from_the_end(tmp_path: Path) -> None:
     # Python reads index -1 as the last string: a cell would have taken another cell's text.
     path = tmp_path / "negative.xlsx"

@@ -79,7 +79,7 @@ class Workbook:
                 names = set(archive.namelist())
             self.sheets = self._sheet_parts(names)
             self._shared = self._shared_strings(names)
-        except (zipfile.BadZipFile, OSError, KeyError, ParseError) as error:
+        except (zipfile.BadZipFile, OSError, KeyError, ParseError, LookupError) as error:
             raise WorkbookError(f"the workbook cannot be read: {error}") from None
         if not self.sheets:
             raise WorkbookError("the workbook has no worksheet")
@@ -150,7 +150,7 @@ class Workbook:
                 element.clear()
                 if any(c.strip() for c in cells) or problems:
                     yield number, cells, problems
-        except (ParseError, zipfile.BadZipFile, OSError, EOFError) as error:
+        except (ParseError, zipfile.BadZipFile, OSError, EOFError, LookupError) as error:
             raise WorkbookError(f"the sheet cannot be read after row {number}: {error}", number + 1) from None
 
     def _value(self, cell: Element, problems: list[tuple[int, str]], col: int) -> str:
