@@ -140,9 +140,13 @@ def _atlas() -> _Atlas:
     boundaries = default_boundaries()
     reader = shapefile.Reader(str(boundaries.path), encoding="utf-8")
     codes = []
-    # -99 is Natural Earth's "no code" (France's and Norway's ISO_A3): the same fallbacks as geo.
-    for record in reader.iterRecords(fields=["ISO_A3_EH", "ISO_A3", "ADM0_A3"]):
-        codes.append(next((str(v) for v in record if str(v) not in ("-99", "")), ""))
+    # -99 is Natural Earth's "no code" (France's and Norway's ISO_A3): the same fallbacks as geo,
+    # in this order. pyshp gives the fields asked for in the file's order (ADM0_A3 first), so
+    # they are read by name: Palestine is ADM0_A3 PSX but ISO PSE, South Sudan SDS but SSD.
+    order = ("ISO_A3_EH", "ISO_A3", "ADM0_A3")
+    for record in reader.iterRecords(fields=list(order)):
+        named = record.as_dict()
+        codes.append(next((str(named[k]) for k in order if str(named[k]) not in ("-99", "")), ""))
     return _Atlas(reader, tuple(codes), boundaries.source)
 
 
