@@ -1061,3 +1061,37 @@ def test_rule_wording_fits_several_places_and_what_the_rule_counts() -> None:
     text = recommendation_for(rules["ana-front-widening"], [spread]) or ""
     assert text.startswith("Political violence has hit 7 regions of Kenya in 30 days"), text
     assert "fronts" not in text and "forces" not in text, text
+
+
+def test_merged_actions_never_split_a_place_name_the_places_share_a_word_of() -> None:
+    # A real Gaza 2023 export: every place begins "Gaza - ", so the shared leading words ran into
+    # the names: "Civilians were the target in Gaza - Ash Shati' Camp; Civilians were the target in
+    # Gaza - Shujaiyya; ...", "Map cargo that moves through Gaza Port and - Tal el Hawa",
+    # "Condemn the attack on Gaza - Nasr (53 killed), - Shujaiyya (17 killed)".
+    places = ("Gaza - Ash Shati' Camp", "Gaza - Shujaiyya", "Gaza", "Gaza - Nasr")
+    assert merge_action_texts([f"Civilians were the target in {p}: document each attack." for p in places]) == (
+        "Civilians were the target in Gaza - Ash Shati' Camp, Gaza - Shujaiyya, Gaza and Gaza - Nasr: document each attack."
+    )
+    assert merge_action_texts([f"Map cargo that moves through {p} and the other ports." for p in ("Gaza Port", "Gaza - Tal el Hawa")]) == (
+        "Map cargo that moves through Gaza Port and Gaza - Tal el Hawa and the other ports."
+    )
+    condemned = merge_action_texts([f"Condemn the attack on {p} ({n} killed), support the documentation of it." for p, n in (("Gaza - Nasr", 53), ("Gaza - Shujaiyya", 17))])
+    assert "Gaza - Shujaiyya (17 killed)" in condemned and ", - " not in condemned
+
+
+def test_counts_at_one_place_from_one_attack_each_are_separate_attacks() -> None:
+    # A real Gaza 2023 export: "53 and 15 people were killed in separate events in one attack in
+    # Nasr", after "staff in Gaza - Nasr, Shujaiyya, Nasr, ..." naming Nasr twice.
+    shelter = ((53, "Gaza - Nasr"), (17, "Gaza - Shujaiyya"), (15, "Gaza - Nasr"))
+    said = merge_action_texts([f"Review shelter procedures for staff in {p}: {n} people were killed in one attack." for n, p in shelter])
+    assert "in separate events in one attack" not in said
+    assert "53 and 15 people were killed in separate attacks in Gaza - Nasr" in said
+    assert said.count("Gaza - Nasr,") + said.count("Gaza - Nasr and") == 1
+
+
+def test_places_with_their_own_clauses_are_not_listed_as_names() -> None:
+    # A real world export of 2020: "A strike at Maraanaz landed 8, Qazali landed 7, Haftanin landed
+    # 3 and 1 more place km from NATO territory" (the words between were clauses, not places).
+    texts = [f"A strike at {p} landed {k} km from NATO territory. Agree with the Allies how to respond." for p, k in (("Izmail", 1), ("Reni", 5), ("Kiliia", 8))]
+    said = merge_action_texts(texts)
+    assert "landed 1 km" in said and "landed 5 km" in said and "Reni landed 5, " not in said
