@@ -1095,3 +1095,20 @@ def test_places_with_their_own_clauses_are_not_listed_as_names() -> None:
     texts = [f"A strike at {p} landed {k} km from NATO territory. Agree with the Allies how to respond." for p, k in (("Izmail", 1), ("Reni", 5), ("Kiliia", 8))]
     said = merge_action_texts(texts)
     assert "landed 1 km" in said and "landed 5 km" in said and "Reni landed 5, " not in said
+
+
+def test_a_place_with_a_figure_after_a_comma_is_no_name_and_a_plural_drops_its_article() -> None:
+    # The 2020 world export: "A strikes at Qazali, 7, Quamishli, 2 and Tell Abiad, 0 km from NATO
+    # territory, puts spill-over into a NATO member on the table".
+    texts = [f"A strike at {p}, {k} km from NATO territory, puts spill-over on the table: review plans." for p, k in (("Qazali", 7), ("Quamishli", 2))]
+    said = merge_action_texts(texts)
+    assert "A strikes" not in said and "Qazali, 7 km from NATO territory" in said and "Quamishli, 2 km from NATO territory" in said
+    assert merge_action_texts([f"A protest in {p}: allow for delays." for p in ("Khartoum", "Omdurman")]) == "Protests in Khartoum and Omdurman: allow for delays."
+
+
+def test_condemned_attacks_at_long_place_names_are_named_once() -> None:
+    # Gaza 2023-W45: "Gaza - Ash Shati' Camp (15 killed)" is 7 words with its bracket, over the
+    # 6 a place may take, so five attacks became five whole sentences after "Also:".
+    places = (("Gaza - Nasr", 53), ("Gaza - Shujaiyya", 17), ("Gaza - Ash Shati' Camp", 15))
+    said = merge_action_texts([f"Condemn the attack on {p} ({n} killed), support the documentation of it." for p, n in places])
+    assert said == "Condemn the attacks on Gaza - Nasr (53 killed), Gaza - Shujaiyya (17 killed) and Gaza - Ash Shati' Camp (15 killed), support the documentation of them."

@@ -1490,7 +1490,15 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
     middles = shared.middles
     # The shared words lead into the list ("Rioting in", "Violence has reached"); a name they end
     # with ("The police forces of Kenya") would take the differences for a list of its own.
-    if len(phrases) > 1 and shared.lead >= 2 and all(middles) and shared.words[0][shared.lead - 1].islower() and not _said_in_each(middles):
+    # A figure after a comma is no part of a name: "Qazali, 7" before "km from NATO territory".
+    if (
+        len(phrases) > 1
+        and shared.lead >= 2
+        and all(middles)
+        and shared.words[0][shared.lead - 1].islower()
+        and not _said_in_each(middles)
+        and not any(_FIGURE_AFTER_COMMA.search(m) for m in middles)
+    ):
         lead = shared.words[0][: shared.lead]
         if not _has_count(lead):
             by_bracket = _by_bracket(middles)
@@ -1579,6 +1587,8 @@ def _said_once(items: Sequence[str], rest: int) -> str | None:
     return text + window
 
 
+_BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)")
+_FIGURE_AFTER_COMMA = re.compile(r", [0-9]")
 _ONE_EACH = re.compile(r"^(?:in|at|on) one (attack|strike|raid|clash|event|explosion|bombing) ((?:in|at|near|on|around) .+)$")
 
 
@@ -1637,6 +1647,10 @@ def _plural_start(lead: Sequence[str]) -> str:
     words = list(lead)
     if len(words) >= 2 and words[-1] in _PLACE_PREPOSITIONS and _PLURAL_EVENT_NOUNS.fullmatch(words[-2]):
         words[-2] += "es" if words[-2].endswith(("sh", "ch", "s", "x")) else "s"
+        # a plural takes no "a": "A protest in" -> "Protests in", not "A protests in"
+        if len(words) >= 3 and words[-3] in ("A", "An", "a", "an"):
+            del words[-3]
+            words[-2] = words[-2][:1].upper() + words[-2][1:] if not words[:-2] else words[-2]
     return " ".join(words) + " "
 
 
@@ -1710,13 +1724,15 @@ def _merged_ends(texts: Sequence[str]) -> str | None:
     if end and not all(t.endswith(end) for t in texts):
         return None
     shared = _aligned([t[: len(t) - len(end)] for t in texts])
-    if shared.lead < 3 or any(not 0 < len(w) - shared.lead - shared.trail <= 6 for w in shared.words):
+    # a few words: a place, what a bracket says of it not counted ("Gaza - Ash Shati' Camp (15
+    # killed)" is a place of five words, a real Gaza 2023 export)
+    if shared.lead < 3 or any(not 0 < len(_BRACKETS.sub(" ", m).split()) <= 6 for m in shared.middles):
         return None
     named = list(dict.fromkeys(shared.middles))  # a place hit twice is named once
     # middles that share a lower-case word are clauses ("Maraanaz landed 8", "Qazali landed 7"
     # before "km from NATO territory", a real 2020 world export), not names to list
     # (what a bracket says of a place, "Aton (56 killed)", is no clause)
-    bare = [re.sub(r"\([^()]*(?:\([^()]*\)[^()]*)*\)", " ", n) for n in named]
+    bare = [_BRACKETS.sub(" ", n) for n in named]
     if len(named) > 1 and set.intersection(*({w for w in b.split() if w.isalpha() and w.islower()} for b in bare)):
         return None
     # a middle across the fact and its advice would list "Doro Naira: 15 and Ganfouda: 10 people
