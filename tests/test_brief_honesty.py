@@ -1112,3 +1112,18 @@ def test_condemned_attacks_at_long_place_names_are_named_once() -> None:
     places = (("Gaza - Nasr", 53), ("Gaza - Shujaiyya", 17), ("Gaza - Ash Shati' Camp", 15))
     said = merge_action_texts([f"Condemn the attack on {p} ({n} killed), support the documentation of it." for p, n in places])
     assert said == "Condemn the attacks on Gaza - Nasr (53 killed), Gaza - Shujaiyya (17 killed) and Gaza - Ash Shati' Camp (15 killed), support the documentation of them."
+
+
+def test_firings_that_differ_only_in_dates_give_each_date_as_its_range() -> None:
+    # Gaza 2023-W45: a repeat-strike rule fires once per earlier strike, and the action read "Gaza
+    # Port was struck on 2023-10-14, 2023-11-04, 2023-11-05, 2023-10-07, 2023-10-08 and 156 more
+    # places and again on 2023-11-09" (dates out of order, counted as places, one repeat date for all).
+    firsts = [f"2023-10-{d:02d}" for d in (14, 7, 8, 21, 9)] + ["2023-11-04"]
+    repeats = ("2023-11-09", "2023-11-06")
+    texts = [f"Gaza Port was struck on {f} and again on {r}: treat sites near it as recurring targets." for r in repeats for f in firsts]
+    assert merge_action_texts(texts) == (
+        "Gaza Port was struck on 6 dates from 2023-10-07 to 2023-11-04 and again on 2023-11-06 and 2023-11-09: treat sites near it as recurring targets."
+    )
+    assert merge_action_texts([f"Kupol was hit on {f} and again on 2025-07-01: compare damage." for f in ("2025-03-02", "2024-11-17")]) == (
+        "Kupol was hit on 2024-11-17 and 2025-03-02 and again on 2025-07-01: compare damage."
+    )

@@ -1485,6 +1485,9 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
     every = _window_counts(every)
     if len(every) == 1:
         return every[0]
+    dated = _date_ranges(every)
+    if dated is not None:
+        return dated
     phrases, rest = every[:MAX_RELATED], len(every) - MAX_RELATED
     shared = _aligned(phrases)
     middles = shared.middles
@@ -1524,6 +1527,27 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
             items = [g[0] if len(g) == 1 else _named_list(g, group=False) for g in groups]
             return _said_once(items, _events_in(every[MAX_RELATED:])) or _listed(items, rest, "; ")
     return _said_once(phrases, _events_in(every[MAX_RELATED:])) or _listed(list(phrases), rest, "; ")
+
+
+_ISO_DATE = re.compile(r"\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b")
+
+
+def _date_ranges(every: Sequence[str]) -> str | None:
+    """Phrases alike but for their dates, each date said once over all of them, in order: up to
+    three listed, more as their count and range ("Gaza Port was struck on 23 dates from 2023-10-07
+    to 2023-11-08 and again on 2023-11-09", where a repeat-strike rule firing once per earlier
+    strike had listed five dates out of order and "156 more places", a real Gaza 2023 export);
+    None when more than the dates differ."""
+    if len({_ISO_DATE.sub("#", p) for p in every}) != 1 or not _ISO_DATE.search(every[0]):
+        return None
+    between = _ISO_DATE.split(every[0])
+    dates = [_ISO_DATE.findall(p) for p in every]
+    said = [between[0]]
+    for i, text in enumerate(between[1:]):
+        values = sorted({d[i] for d in dates})
+        said.append(_listed(values, 0) if len(values) <= 3 else f"{len(values)} dates from {values[0]} to {values[-1]}")
+        said.append(text)
+    return "".join(said)
 
 
 _EVENTS_SAID = re.compile(r" in each of ([0-9]+) events ")
