@@ -1127,3 +1127,13 @@ def test_firings_that_differ_only_in_dates_give_each_date_as_its_range() -> None
     assert merge_action_texts([f"Kupol was hit on {f} and again on 2025-07-01: compare damage." for f in ("2025-03-02", "2024-11-17")]) == (
         "Kupol was hit on 2024-11-17 and 2025-03-02 and again on 2025-07-01: compare damage."
     )
+
+
+def test_an_overall_from_one_dimension_does_not_print_its_sum_twice() -> None:
+    # A real Bangladesh 2024-W31 analyst brief: "where X = 7.040 = 7.040".
+    from riskengine.briefs.render import overall_sentence
+
+    one = overall_sentence(6.47, [("escalation", 7.04), ("military", 0.0), ("diplomatic", 0.0)], 7.04, 1.0)
+    assert "where X = 7.040, the escalation share alone:" in one and "= 7.040 =" not in one
+    two = overall_sentence(4.28, [("a", 1.314), ("b", 0.739)], 2.053, 1.0)
+    assert "where X = 1.314 + 0.739 = 2.053:" in two

@@ -907,16 +907,23 @@ def _dimension_rows(s: StakeholderScore) -> list[DimensionRow]:
 def _overall_sum(s: StakeholderScore, rows: Sequence[DimensionRow]) -> OverallSum:
     total = exact_sum(r.weight for r in rows)  # weights as written, to 4 decimals: 1, not 0.9999999999999999
     x = round(added_in_order(_exact_shares(s).values()), 3)
-    if x == 0:
-        sentence = f"No dimension has points this week, so X = 0 and the overall score is {s.score:.2f}."
-    else:
-        terms = " + ".join(f"{r.share:.3f}" for r in rows if r.share > 0)
-        sentence = (
-            f"Overall = 10 × (1 − (1 + X)^−½) = {s.score:.2f}, where X = {terms} = {x:.3f}: "
-            f"each dimension's share is its weight w times its points P over its saturation s, "
-            f"divided by the sum of the weights ({total:g}). The overall is not a mean of the dimension scores."
-        )
+    sentence = overall_sentence(s.score, [(r.name, r.share) for r in rows], x, total)
     return OverallSum(weight_total=total, x=x, score=s.score, sentence=sentence)
+
+
+def overall_sentence(score: float, shares: Sequence[tuple[str, float]], x: float, weight_total: float) -> str:
+    """How the overall score comes from the dimensions' shares of X, as a reader can redo it."""
+    if x == 0:
+        return f"No dimension has points this week, so X = 0 and the overall score is {score:.2f}."
+    terms = [(name, share) for name, share in shares if share > 0]
+    # one share is X itself: "X = 7.040, the escalation share alone", not "X = 7.040 = 7.040"
+    # (a real Bangladesh 2024-W31 analyst brief)
+    said = f"{x:.3f}, the {terms[0][0]} share alone" if len(terms) == 1 else " + ".join(f"{share:.3f}" for _, share in terms) + f" = {x:.3f}"
+    return (
+        f"Overall = 10 × (1 − (1 + X)^−½) = {score:.2f}, where X = {said}: "
+        f"each dimension's share is its weight w times its points P over its saturation s, "
+        f"divided by the sum of the weights ({weight_total:g}). The overall is not a mean of the dimension scores."
+    )
 
 
 def _display(stakeholder: str) -> str:
