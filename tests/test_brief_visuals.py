@@ -199,3 +199,13 @@ def test_regions_whose_natural_earth_admin_code_differs_from_iso_are_outlined() 
     assert "Not in view" not in _map_section(gaza)
     juba = _map([_event("B", 4.85, 31.58, country="SSD", location="Juba")], [5.0], ["SSD"])
     assert juba.outside_view == []
+
+
+def test_a_small_theatre_is_drawn_close_enough_to_tell_its_places_apart() -> None:
+    # Gaza 2023-W45: 16 places within 20 km were one circle on a map 6 degrees tall (a minimum
+    # span for context) reaching from Cyprus to Sinai; its places are now apart.
+    places = [("A", 31.52, 34.45), ("B", 31.50, 34.47), ("C", 31.42, 34.36), ("D", 31.28, 34.25)]
+    m = _map([_event(i, lat, lon, country="PSE", location=i) for i, lat, lon in places], [5.0, 4.0, 3.0, 2.0], ["PSE"])
+    assert m.north - m.south < 3.5
+    xs = sorted(p.x for p in m.places)
+    assert xs[-1] - xs[0] > 2 * 22  # the outermost places are two of the largest circles apart
