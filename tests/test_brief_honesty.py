@@ -1137,3 +1137,11 @@ def test_an_overall_from_one_dimension_does_not_print_its_sum_twice() -> None:
     assert "where X = 7.040, the escalation share alone:" in one and "= 7.040 =" not in one
     two = overall_sentence(4.28, [("a", 1.314), ("b", 0.739)], 2.053, 1.0)
     assert "where X = 1.314 + 0.739 = 2.053:" in two
+
+
+def test_condemned_attacks_left_over_are_counted_as_attacks() -> None:
+    # Gaza 2023-W45: "Condemn the attacks on Gaza - Nasr (53 killed), ..., Gaza - Nasr (15 killed),
+    # ... and 9 more places": Nasr was named twice, so what is left over is attacks.
+    text = "Condemn the attack on {} ({} killed), support the documentation of it."
+    said = merge_action_texts([text.format(p, n) for p, n in (("Nasr", 53), ("Shujaiyya", 17), ("Nasr", 15), ("Remal", 15), ("Tuffah", 14), ("Sabra", 12), ("Zaytun", 11))])
+    assert "and 2 more attacks, support the documentation of them." in said

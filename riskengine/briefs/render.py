@@ -1777,13 +1777,16 @@ def _merged_ends(texts: Sequence[str]) -> str | None:
         if not all(named):
             return None
     start, ending = shared.start, shared.ending
+    noun = _place_list(shared.words[0][: shared.lead])
     # "Condemn the attack on Kreminna (56 killed), Sumy (22 killed) ..., support the documentation
-    # of it": one attack's words said of several (a real Ukraine 2022 export) are made plural.
+    # of it": one attack's words said of several (a real Ukraine 2022 export) are made plural, and
+    # what is left over counted as attacks (a place can be named twice: Gaza 2023-W45's Nasr).
     singular = _ONE_ATTACK_ON.search(start)
     if singular is not None:
         start = start[: singular.start(1)] + singular.group(1) + "s" + start[singular.end(1) :]
         ending = _OF_IT.sub(r"\1them", ending)
-    return start + _listed(named[:MAX_RELATED], len(named) - MAX_RELATED, noun=_place_list(shared.words[0][: shared.lead])) + mark + ending + end
+        noun = singular.group(1) + "s"
+    return start + _listed(named[:MAX_RELATED], len(named) - MAX_RELATED, noun=noun) + mark + ending + end
 
 
 _ONE_ATTACK_ON = re.compile(r"\bthe (attack|strike|raid|assault|bombing|massacre) (?:on|in|at) $")
