@@ -1061,3 +1061,87 @@ def test_rule_wording_fits_several_places_and_what_the_rule_counts() -> None:
     text = recommendation_for(rules["ana-front-widening"], [spread]) or ""
     assert text.startswith("Political violence has hit 7 regions of Kenya in 30 days"), text
     assert "fronts" not in text and "forces" not in text, text
+
+
+def test_merged_actions_never_split_a_place_name_the_places_share_a_word_of() -> None:
+    # A real Gaza 2023 export: every place begins "Gaza - ", so the shared leading words ran into
+    # the names: "Civilians were the target in Gaza - Ash Shati' Camp; Civilians were the target in
+    # Gaza - Shujaiyya; ...", "Map cargo that moves through Gaza Port and - Tal el Hawa",
+    # "Condemn the attack on Gaza - Nasr (53 killed), - Shujaiyya (17 killed)".
+    places = ("Gaza - Ash Shati' Camp", "Gaza - Shujaiyya", "Gaza", "Gaza - Nasr")
+    assert merge_action_texts([f"Civilians were the target in {p}: document each attack." for p in places]) == (
+        "Civilians were the target in Gaza - Ash Shati' Camp, Gaza - Shujaiyya, Gaza and Gaza - Nasr: document each attack."
+    )
+    assert merge_action_texts([f"Map cargo that moves through {p} and the other ports." for p in ("Gaza Port", "Gaza - Tal el Hawa")]) == (
+        "Map cargo that moves through Gaza Port and Gaza - Tal el Hawa and the other ports."
+    )
+    condemned = merge_action_texts([f"Condemn the attack on {p} ({n} killed), support the documentation of it." for p, n in (("Gaza - Nasr", 53), ("Gaza - Shujaiyya", 17))])
+    assert "Gaza - Shujaiyya (17 killed)" in condemned and ", - " not in condemned
+
+
+def test_counts_at_one_place_from_one_attack_each_are_separate_attacks() -> None:
+    # A real Gaza 2023 export: "53 and 15 people were killed in separate events in one attack in
+    # Nasr", after "staff in Gaza - Nasr, Shujaiyya, Nasr, ..." naming Nasr twice.
+    shelter = ((53, "Gaza - Nasr"), (17, "Gaza - Shujaiyya"), (15, "Gaza - Nasr"))
+    said = merge_action_texts([f"Review shelter procedures for staff in {p}: {n} people were killed in one attack." for n, p in shelter])
+    assert "in separate events in one attack" not in said
+    assert "53 and 15 people were killed in separate attacks in Gaza - Nasr" in said
+    assert said.count("Gaza - Nasr,") + said.count("Gaza - Nasr and") == 1
+
+
+def test_places_with_their_own_clauses_are_not_listed_as_names() -> None:
+    # A real world export of 2020: "A strike at Maraanaz landed 8, Qazali landed 7, Haftanin landed
+    # 3 and 1 more place km from NATO territory" (the words between were clauses, not places).
+    texts = [f"A strike at {p} landed {k} km from NATO territory. Agree with the Allies how to respond." for p, k in (("Izmail", 1), ("Reni", 5), ("Kiliia", 8))]
+    said = merge_action_texts(texts)
+    assert "landed 1 km" in said and "landed 5 km" in said and "Reni landed 5, " not in said
+
+
+def test_a_place_with_a_figure_after_a_comma_is_no_name_and_a_plural_drops_its_article() -> None:
+    # The 2020 world export: "A strikes at Qazali, 7, Quamishli, 2 and Tell Abiad, 0 km from NATO
+    # territory, puts spill-over into a NATO member on the table".
+    texts = [f"A strike at {p}, {k} km from NATO territory, puts spill-over on the table: review plans." for p, k in (("Qazali", 7), ("Quamishli", 2))]
+    said = merge_action_texts(texts)
+    assert "A strikes" not in said and "Qazali, 7 km from NATO territory" in said and "Quamishli, 2 km from NATO territory" in said
+    assert merge_action_texts([f"A protest in {p}: allow for delays." for p in ("Khartoum", "Omdurman")]) == "Protests in Khartoum and Omdurman: allow for delays."
+
+
+def test_condemned_attacks_at_long_place_names_are_named_once() -> None:
+    # Gaza 2023-W45: "Gaza - Ash Shati' Camp (15 killed)" is 7 words with its bracket, over the
+    # 6 a place may take, so five attacks became five whole sentences after "Also:".
+    places = (("Gaza - Nasr", 53), ("Gaza - Shujaiyya", 17), ("Gaza - Ash Shati' Camp", 15))
+    said = merge_action_texts([f"Condemn the attack on {p} ({n} killed), support the documentation of it." for p, n in places])
+    assert said == "Condemn the attacks on Gaza - Nasr (53 killed), Gaza - Shujaiyya (17 killed) and Gaza - Ash Shati' Camp (15 killed), support the documentation of them."
+
+
+def test_firings_that_differ_only_in_dates_give_each_date_as_its_range() -> None:
+    # Gaza 2023-W45: a repeat-strike rule fires once per earlier strike, and the action read "Gaza
+    # Port was struck on 2023-10-14, 2023-11-04, 2023-11-05, 2023-10-07, 2023-10-08 and 156 more
+    # places and again on 2023-11-09" (dates out of order, counted as places, one repeat date for all).
+    firsts = [f"2023-10-{d:02d}" for d in (14, 7, 8, 21, 9)] + ["2023-11-04"]
+    repeats = ("2023-11-09", "2023-11-06")
+    texts = [f"Gaza Port was struck on {f} and again on {r}: treat sites near it as recurring targets." for r in repeats for f in firsts]
+    assert merge_action_texts(texts) == (
+        "Gaza Port was struck on 6 dates from 2023-10-07 to 2023-11-04 and again on 2023-11-06 and 2023-11-09: treat sites near it as recurring targets."
+    )
+    assert merge_action_texts([f"Kupol was hit on {f} and again on 2025-07-01: compare damage." for f in ("2025-03-02", "2024-11-17")]) == (
+        "Kupol was hit on 2024-11-17 and 2025-03-02 and again on 2025-07-01: compare damage."
+    )
+
+
+def test_an_overall_from_one_dimension_does_not_print_its_sum_twice() -> None:
+    # A real Bangladesh 2024-W31 analyst brief: "where X = 7.040 = 7.040".
+    from riskengine.briefs.render import overall_sentence
+
+    one = overall_sentence(6.47, [("escalation", 7.04), ("military", 0.0), ("diplomatic", 0.0)], 7.04, 1.0)
+    assert "where X = 7.040, the escalation share alone:" in one and "= 7.040 =" not in one
+    two = overall_sentence(4.28, [("a", 1.314), ("b", 0.739)], 2.053, 1.0)
+    assert "where X = 1.314 + 0.739 = 2.053:" in two
+
+
+def test_condemned_attacks_left_over_are_counted_as_attacks() -> None:
+    # Gaza 2023-W45: "Condemn the attacks on Gaza - Nasr (53 killed), ..., Gaza - Nasr (15 killed),
+    # ... and 9 more places": Nasr was named twice, so what is left over is attacks.
+    text = "Condemn the attack on {} ({} killed), support the documentation of it."
+    said = merge_action_texts([text.format(p, n) for p, n in (("Nasr", 53), ("Shujaiyya", 17), ("Nasr", 15), ("Remal", 15), ("Tuffah", 14), ("Sabra", 12), ("Zaytun", 11))])
+    assert "and 2 more attacks, support the documentation of them." in said

@@ -187,3 +187,25 @@ def test_a_place_with_no_name_is_listed_by_its_coordinates_and_not_labelled() ->
     unnamed = next(p for p in m.places if p.country == "AZE")
     assert unnamed.name == "39.35°N 46.93°E" and not unnamed.labelled
     assert next(p for p in m.places if p.country == "ARM").labelled
+
+
+def test_regions_whose_natural_earth_admin_code_differs_from_iso_are_outlined() -> None:
+    # A real Gaza 2023 export watched with --regions PSE: Natural Earth's Palestine is ADM0_A3
+    # PSX but ISO_A3 PSE (South Sudan SDS/SSD alike); the map read the admin code first, so the
+    # region was never outlined and the brief said "Not in view: Palestinian Territory" under a
+    # map of Gaza.
+    gaza = _map([_event("A", 31.52, 34.45, country="PSE", location="Gaza")], [5.0], ["PSE"])
+    assert gaza.outside_view == []
+    assert "Not in view" not in _map_section(gaza)
+    juba = _map([_event("B", 4.85, 31.58, country="SSD", location="Juba")], [5.0], ["SSD"])
+    assert juba.outside_view == []
+
+
+def test_a_small_theatre_is_drawn_close_enough_to_tell_its_places_apart() -> None:
+    # Gaza 2023-W45: 16 places within 20 km were one circle on a map 6 degrees tall (a minimum
+    # span for context) reaching from Cyprus to Sinai; its places are now apart.
+    places = [("A", 31.52, 34.45), ("B", 31.50, 34.47), ("C", 31.42, 34.36), ("D", 31.28, 34.25)]
+    m = _map([_event(i, lat, lon, country="PSE", location=i) for i, lat, lon in places], [5.0, 4.0, 3.0, 2.0], ["PSE"])
+    assert m.north - m.south < 3.5
+    xs = sorted(p.x for p in m.places)
+    assert xs[-1] - xs[0] > 2 * 22  # the outermost places are two of the largest circles apart

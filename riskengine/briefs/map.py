@@ -56,7 +56,10 @@ R_MIN = 3.0
 # map of Ukraine into a map of Eurasia.
 LARGE_REGION_LON = 30.0
 LARGE_REGION_LAT = 20.0
-MIN_SPAN_LAT = 6.0
+# The smallest extent drawn, in degrees of latitude: a city's week still shows its country's
+# shape around it, but Gaza's places (a real 2023 export) are not one circle on a map reaching
+# from Cyprus to Sinai, as at 6 degrees.
+MIN_SPAN_LAT = 2.0
 
 _UNIT = 10  # path coordinates are integers in tenths of a pixel
 _CLIP_MARGIN = 8 * _UNIT  # the clip window reaches past the view, so its edges are never seen
@@ -140,9 +143,13 @@ def _atlas() -> _Atlas:
     boundaries = default_boundaries()
     reader = shapefile.Reader(str(boundaries.path), encoding="utf-8")
     codes = []
-    # -99 is Natural Earth's "no code" (France's and Norway's ISO_A3): the same fallbacks as geo.
-    for record in reader.iterRecords(fields=["ISO_A3_EH", "ISO_A3", "ADM0_A3"]):
-        codes.append(next((str(v) for v in record if str(v) not in ("-99", "")), ""))
+    # -99 is Natural Earth's "no code" (France's and Norway's ISO_A3): the same fallbacks as geo,
+    # in this order. pyshp gives the fields asked for in the file's order (ADM0_A3 first), so
+    # they are read by name: Palestine is ADM0_A3 PSX but ISO PSE, South Sudan SDS but SSD.
+    order = ("ISO_A3_EH", "ISO_A3", "ADM0_A3")
+    for record in reader.iterRecords(fields=list(order)):
+        named = record.as_dict()
+        codes.append(next((str(named[k]) for k in order if str(named[k]) not in ("-99", "")), ""))
     return _Atlas(reader, tuple(codes), boundaries.source)
 
 
@@ -395,8 +402,8 @@ def _extent(points: Sequence[tuple[float, float]], regions: Sequence[str]) -> tu
     west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
     east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
     # Room for the largest circle (R_MAX) and a label around the outermost places.
-    pad_lon = max(1.5, (east - west) * 0.06)
-    pad_lat = max(1.5, (north - south) * 0.12)
+    pad_lon = max(0.4, (east - west) * 0.06)
+    pad_lat = max(0.4, (north - south) * 0.12)
     west, east, south, north = west - pad_lon, east + pad_lon, south - pad_lat, north + pad_lat
     if north - south < MIN_SPAN_LAT:
         middle = (north + south) / 2

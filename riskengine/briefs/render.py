@@ -907,16 +907,23 @@ def _dimension_rows(s: StakeholderScore) -> list[DimensionRow]:
 def _overall_sum(s: StakeholderScore, rows: Sequence[DimensionRow]) -> OverallSum:
     total = exact_sum(r.weight for r in rows)  # weights as written, to 4 decimals: 1, not 0.9999999999999999
     x = round(added_in_order(_exact_shares(s).values()), 3)
-    if x == 0:
-        sentence = f"No dimension has points this week, so X = 0 and the overall score is {s.score:.2f}."
-    else:
-        terms = " + ".join(f"{r.share:.3f}" for r in rows if r.share > 0)
-        sentence = (
-            f"Overall = 10 × (1 − (1 + X)^−½) = {s.score:.2f}, where X = {terms} = {x:.3f}: "
-            f"each dimension's share is its weight w times its points P over its saturation s, "
-            f"divided by the sum of the weights ({total:g}). The overall is not a mean of the dimension scores."
-        )
+    sentence = overall_sentence(s.score, [(r.name, r.share) for r in rows], x, total)
     return OverallSum(weight_total=total, x=x, score=s.score, sentence=sentence)
+
+
+def overall_sentence(score: float, shares: Sequence[tuple[str, float]], x: float, weight_total: float) -> str:
+    """How the overall score comes from the dimensions' shares of X, as a reader can redo it."""
+    if x == 0:
+        return f"No dimension has points this week, so X = 0 and the overall score is {score:.2f}."
+    terms = [(name, share) for name, share in shares if share > 0]
+    # one share is X itself: "X = 7.040, the escalation share alone", not "X = 7.040 = 7.040"
+    # (a real Bangladesh 2024-W31 analyst brief)
+    said = f"{x:.3f}, the {terms[0][0]} share alone" if len(terms) == 1 else " + ".join(f"{share:.3f}" for _, share in terms) + f" = {x:.3f}"
+    return (
+        f"Overall = 10 × (1 − (1 + X)^−½) = {score:.2f}, where X = {said}: "
+        f"each dimension's share is its weight w times its points P over its saturation s, "
+        f"divided by the sum of the weights ({weight_total:g}). The overall is not a mean of the dimension scores."
+    )
 
 
 def _display(stakeholder: str) -> str:
@@ -1449,9 +1456,22 @@ def _balanced(words: Sequence[str]) -> bool:
     return text.count("(") == text.count(")")
 
 
+def _name_word(word: str) -> bool:
+    """A word of a place's or actor's name: capitalised, or the dash of ACLED's "Gaza - Nasr"."""
+    return word in ("-", "–") or word[:1].isupper()
+
+
 def _aligned(phrases: Sequence[str]) -> _Aligned:
     words = [p.split() for p in phrases]
     lead = _common_words(phrases)
+    # Shared words never end inside a name: places that all begin "Gaza - " (a real Gaza 2023
+    # export) share "in Gaza -", which left "Gaza - Nasr, - Shujaiyya" or, with "Gaza" alone
+    # among them, no list at all. The shared words stop before the name.
+    if lead and _name_word(words[0][lead - 1]) and any(len(w) == lead or _name_word(w[lead]) for w in words):
+        back = lead
+        while back and _name_word(words[0][back - 1]):
+            back -= 1
+        lead = back or lead
     trail = min(_common_words(phrases, from_end=True), min(len(w) for w in words) - lead)
     # Shared words never end or start inside brackets: "(... the police forces of Kenya)" and
     # "(... an unidentified armed group in Kenya)" share "Kenya)", not a word to say once.
@@ -1472,12 +1492,23 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
     every = _window_counts(every)
     if len(every) == 1:
         return every[0]
+    dated = _date_ranges(every)
+    if dated is not None:
+        return dated
     phrases, rest = every[:MAX_RELATED], len(every) - MAX_RELATED
     shared = _aligned(phrases)
     middles = shared.middles
     # The shared words lead into the list ("Rioting in", "Violence has reached"); a name they end
     # with ("The police forces of Kenya") would take the differences for a list of its own.
-    if len(phrases) > 1 and shared.lead >= 2 and all(middles) and shared.words[0][shared.lead - 1].islower() and not _said_in_each(middles):
+    # A figure after a comma is no part of a name: "Qazali, 7" before "km from NATO territory".
+    if (
+        len(phrases) > 1
+        and shared.lead >= 2
+        and all(middles)
+        and shared.words[0][shared.lead - 1].islower()
+        and not _said_in_each(middles)
+        and not any(_FIGURE_AFTER_COMMA.search(m) for m in middles)
+    ):
         lead = shared.words[0][: shared.lead]
         if not _has_count(lead):
             by_bracket = _by_bracket(middles)
@@ -1503,6 +1534,27 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
             items = [g[0] if len(g) == 1 else _named_list(g, group=False) for g in groups]
             return _said_once(items, _events_in(every[MAX_RELATED:])) or _listed(items, rest, "; ")
     return _said_once(phrases, _events_in(every[MAX_RELATED:])) or _listed(list(phrases), rest, "; ")
+
+
+_ISO_DATE = re.compile(r"\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b")
+
+
+def _date_ranges(every: Sequence[str]) -> str | None:
+    """Phrases alike but for their dates, each date said once over all of them, in order: up to
+    three listed, more as their count and range ("Gaza Port was struck on 23 dates from 2023-10-07
+    to 2023-11-08 and again on 2023-11-09", where a repeat-strike rule firing once per earlier
+    strike had listed five dates out of order and "156 more places", a real Gaza 2023 export);
+    None when more than the dates differ."""
+    if len({_ISO_DATE.sub("#", p) for p in every}) != 1 or not _ISO_DATE.search(every[0]):
+        return None
+    between = _ISO_DATE.split(every[0])
+    dates = [_ISO_DATE.findall(p) for p in every]
+    said = [between[0]]
+    for i, text in enumerate(between[1:]):
+        values = sorted({d[i] for d in dates})
+        said.append(_listed(values, 0) if len(values) <= 3 else f"{len(values)} dates from {values[0]} to {values[-1]}")
+        said.append(text)
+    return "".join(said)
 
 
 _EVENTS_SAID = re.compile(r" in each of ([0-9]+) events ")
@@ -1549,6 +1601,11 @@ def _said_once(items: Sequence[str], rest: int) -> str | None:
     for place, counts in at_place.items():
         verb = f"{matches[0].group(2)} " if not said and matches[0] else ""
         apart = "in separate events " if len(counts) > 1 else ""
+        # each count from one attack there: "53 and 15 ... killed in separate attacks in Nasr", not
+        # "in separate events in one attack in Nasr" (a real Gaza 2023 export)
+        one = _ONE_EACH.match(place) if len(counts) > 1 else None
+        if one is not None:
+            apart, place = "", f"in separate {one.group(1)}s {one.group(2)}"
         said.append(f"{_listed(counts, 0)} {verb}{apart}{place}")
     separator = "; " if any("," in x or " and " in x for x in said) else ", "
     if rest > 0:
@@ -1559,6 +1616,11 @@ def _said_once(items: Sequence[str], rest: int) -> str | None:
     else:
         text = separator.join(said[:-1]) + ("; " if separator == "; " else " and ") + said[-1]
     return text + window
+
+
+_BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)")
+_FIGURE_AFTER_COMMA = re.compile(r", [0-9]")
+_ONE_EACH = re.compile(r"^(?:in|at|on) one (attack|strike|raid|clash|event|explosion|bombing) ((?:in|at|near|on|around) .+)$")
 
 
 _BRACKETED_END = re.compile(r"^(.*?) (\((?:[^()]|\([^()]*\))*\))$")
@@ -1616,6 +1678,10 @@ def _plural_start(lead: Sequence[str]) -> str:
     words = list(lead)
     if len(words) >= 2 and words[-1] in _PLACE_PREPOSITIONS and _PLURAL_EVENT_NOUNS.fullmatch(words[-2]):
         words[-2] += "es" if words[-2].endswith(("sh", "ch", "s", "x")) else "s"
+        # a plural takes no "a": "A protest in" -> "Protests in", not "A protests in"
+        if len(words) >= 3 and words[-3] in ("A", "An", "a", "an"):
+            del words[-3]
+            words[-2] = words[-2][:1].upper() + words[-2][1:] if not words[:-2] else words[-2]
     return " ".join(words) + " "
 
 
@@ -1689,9 +1755,17 @@ def _merged_ends(texts: Sequence[str]) -> str | None:
     if end and not all(t.endswith(end) for t in texts):
         return None
     shared = _aligned([t[: len(t) - len(end)] for t in texts])
-    if shared.lead < 3 or any(not 0 < len(w) - shared.lead - shared.trail <= 6 for w in shared.words):
+    # a few words: a place, what a bracket says of it not counted ("Gaza - Ash Shati' Camp (15
+    # killed)" is a place of five words, a real Gaza 2023 export)
+    if shared.lead < 3 or any(not 0 < len(_BRACKETS.sub(" ", m).split()) <= 6 for m in shared.middles):
         return None
-    named = shared.middles
+    named = list(dict.fromkeys(shared.middles))  # a place hit twice is named once
+    # middles that share a lower-case word are clauses ("Maraanaz landed 8", "Qazali landed 7"
+    # before "km from NATO territory", a real 2020 world export), not names to list
+    # (what a bracket says of a place, "Aton (56 killed)", is no clause)
+    bare = [_BRACKETS.sub(" ", n) for n in named]
+    if len(named) > 1 and set.intersection(*({w for w in b.split() if w.isalpha() and w.islower()} for b in bare)):
+        return None
     # a middle across the fact and its advice would list "Doro Naira: 15 and Ganfouda: 10 people
     # were killed" (a real 2016 Africa export): the place and its count belong to two sentences
     if any(": " in n for n in named):
@@ -1703,13 +1777,16 @@ def _merged_ends(texts: Sequence[str]) -> str | None:
         if not all(named):
             return None
     start, ending = shared.start, shared.ending
+    noun = _place_list(shared.words[0][: shared.lead])
     # "Condemn the attack on Kreminna (56 killed), Sumy (22 killed) ..., support the documentation
-    # of it": one attack's words said of several (a real Ukraine 2022 export) are made plural.
+    # of it": one attack's words said of several (a real Ukraine 2022 export) are made plural, and
+    # what is left over counted as attacks (a place can be named twice: Gaza 2023-W45's Nasr).
     singular = _ONE_ATTACK_ON.search(start)
     if singular is not None:
         start = start[: singular.start(1)] + singular.group(1) + "s" + start[singular.end(1) :]
         ending = _OF_IT.sub(r"\1them", ending)
-    return start + _listed(named[:MAX_RELATED], len(named) - MAX_RELATED, noun=_place_list(shared.words[0][: shared.lead])) + mark + ending + end
+        noun = singular.group(1) + "s"
+    return start + _listed(named[:MAX_RELATED], len(named) - MAX_RELATED, noun=noun) + mark + ending + end
 
 
 _ONE_ATTACK_ON = re.compile(r"\bthe (attack|strike|raid|assault|bombing|massacre) (?:on|in|at) $")
