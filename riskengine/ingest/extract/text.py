@@ -257,7 +257,8 @@ def _plain_front_matter(block: str, name: str) -> dict[str, Any] | None:
 
 # Month names as written, capitals included ("THURSDAY 9 OCTOBER 2025" in a transcript's header)
 # "19-Nov-2024" and "19/Nov/2024", as dealers' and agencies' headers write it, with the words' hyphens
-_TEXT_DATE_DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|(?P<sep>[-/]))(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?(?(sep)(?P=sep)|,?\s+)(?P<year>(?:19|20)\d\d)\b")
+# "this 23rd day of July, 2024", as a statement's signature writes it
+_TEXT_DATE_DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+(?:day\s+of\s+)?(?:of\s+)?|(?P<sep>[-/]))(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?(?(sep)(?P=sep)|,?\s+)(?P<year>(?:19|20)\d\d)\b")
 _TEXT_DATE_MD = re.compile(r"\b(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b")
 # ("2025-06-03T08:10:00Z" as JSON-LD's datePublished writes it, "2025.06.03", "2025/06/03")
 _TEXT_DATE_ISO = re.compile(r"(?<!\d)(?<!\d\.)(?P<year>(?:19|20)\d\d)(?P<sep>[-./])(?P<month>\d\d?)(?P=sep)(?P<day>\d\d?)(?!\d)(?!\.\d)")
@@ -314,6 +315,15 @@ def _date_in_text(article: Article, sentences: int, header_lines: int, ranges: b
                 found = _first_full_date(part, ranges)
                 if found is not None:
                     return found
+    # a statement dated only under its signature ("Issued at Garissa this 23rd day of July,
+    # 2024", "Done at Bamako, 4 March 2025"): a labelled short line among the last ones
+    lines = [line for line in article.text[article.body_start :].split("\n") if line.strip()]
+    for line in reversed(lines[-_FOOTER_LINES:]):
+        labelled = _SIGNED.match(line)
+        if labelled is not None and len(line.strip()) <= _HEADER_LINE_CHARS:
+            found = _first_full_date(line[labelled.end() :], ranges)
+            if found is not None:
+                return found
     return None
 
 
@@ -329,6 +339,10 @@ _RANGE_BEFORE = re.compile(r"(?:\b\d{1,2}(?:st|nd|rd|th)?|(?i:\b(?:jan|feb|mar|a
 
 
 _HEADER_LINE_CHARS = 90
+# a signature's day of issue: "Issued at Garissa this 23rd day of July, 2024", "Done at Bamako
+# on 4 March 2025", "Signed in Goma, 12 May 2025", "Dated: 3 June 2025"
+_SIGNED = re.compile(r"\s*(?i:issued|done|signed|dated|given|made|released|published)\b")
+_FOOTER_LINES = 6
 
 
 def _ends_range(chunk: str, start: int) -> bool:
