@@ -8,7 +8,9 @@ import datetime as dt
 
 import pytest
 
+from riskengine.ingest.extract.articles import Extractor
 from riskengine.ingest.extract.text import parse_article
+from tests.extract_support import found
 
 # -- a statement dated only under its signature ------------------------------------------------
 
@@ -36,3 +38,27 @@ def test_a_statement_dated_under_its_signature(footer: str, day: dt.date) -> Non
 def test_a_date_in_the_body_or_an_unlabelled_footer_is_not_a_signature() -> None:
     # a deadline told in the closing lines is no day of issue
     assert parse_article(BODY + "Applications close on 30 June 2025.\nSpokesperson of the Province\n").published is None
+
+
+# -- a roundup's paragraphs labelled by their town in capitals ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def test_a_roundups_town_labels_place_its_paragraphs(extractor: Extractor) -> None:
+    # blind14's police blotter ("URUAPAN - Three men were killed ...") lost six of its items
+    text = (
+        "Our look back at a violent weekend across the north.\n\n"
+        "GOMBE - Four people were killed and two wounded when gunmen opened fire at a busy market on Saturday night.\n\n"
+        "PORT-AU-PRINCE - Two drivers were killed when armed men attacked a bus on Sunday.\n"
+    )
+    got = sorted((e.location, e.fatalities) for _, e in found(extractor, text, date="2025-06-16"))
+    assert got == [("Gombe", 4), ("Port-au-Prince", 2)]
+
+
+def test_a_single_wire_dateline_is_where_the_reporter_filed(extractor: Extractor) -> None:
+    text = "MAIDUGURI - Gunmen opened fire at a market on Saturday, killing four people, police said.\n"
+    assert [e.location for _, e in found(extractor, text, date="2025-06-16")] in ([], [None])

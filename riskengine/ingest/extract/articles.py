@@ -366,6 +366,8 @@ class Extractor:
             # ("Cali" is Colombia's, not Dagestan's), so it is read again with that as the theatre.
             self.g = self.g.refocused(focus)
             self._places = [self.g.scan_detail(article.work[x.start : x.end]) for x in article.sentences]
+        labels = self._roundup_labels(article)
+        self._add_labels(labels, set())
         countries = {p.place.country for places, _ in self._places for p in places}
         if article.meta.get("country"):
             countries.add(str(article.meta["country"]))  # the front matter's country names its towns too
@@ -398,6 +400,7 @@ class Extractor:
                 known = {(p.start, p.text): p.place for p in places}
                 if any(known.get((n.start() - x.start, n.group(0))) != learned[n.group(0)] for n in names.finditer(article.work, x.start, x.end)):
                     self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._home, learned), looked_up)
+        self._add_labels(labels, countries)
         mentions: list[Mention] = []
         last_mentions: list[Mention] = []
         since = 0  # sentences of substance since the last mention
@@ -524,6 +527,28 @@ class Extractor:
             votes[country] = votes.get(country, 0) + 1
         best = max(sorted(votes), key=lambda c: votes[c], default=None)
         return {best} if best is not None and list(votes.values()).count(votes[best]) == 1 else set()
+
+    def _roundup_labels(self, article: Article) -> dict[int, str]:
+        """A roundup's paragraphs labelled by their town in capitals ("URUAPAN - Three men were
+        killed ...", "LA PIEDAD - On Saturday, police ..."): sentence index -> label. Two labelled
+        paragraphs at least: one is a wire dateline, where the reporter filed from."""
+        labels: dict[int, str] = {}
+        for i, x in enumerate(article.sentences):
+            m = _ROUNDUP_DATELINE.match(article.work, x.start)
+            if m is not None and (i == 0 or article.sentences[i - 1].paragraph != x.paragraph):
+                labels[i] = _LABEL_TAIL.sub("", m.group(0))
+        return labels if len(labels) > 1 else {}
+
+    def _add_labels(self, labels: dict[int, str], countries: set[str]) -> None:
+        """Each labelled paragraph's first sentence names its town, unless the sentence already
+        reads the label as a place."""
+        for i, label in labels.items():
+            places, looked_up = self._places[i]
+            if any(p.start == 0 for p in places):
+                continue
+            place = self.g.label_town(label, countries)
+            if place is not None:
+                self._places[i] = ([PlaceMention(0, len(label), label, place), *places], looked_up)
 
     def _dateline_countries(self, article: Article) -> set[str]:
         """The country of the city an article is filed from ("Ouagadougou, 12 May 2025 - ...",
@@ -2291,6 +2316,7 @@ _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|la
 _SIDE_ADJECTIVE_BEFORE = re.compile(r"(?:^|[\s,;(])(?:(?:[Aa]n?|[Tt]he)\s+)?([A-Z][\w-]+)\s+(?:[a-z-]+\s+)?$")
 _SIDE_POSSESSIVE_BEFORE = re.compile(r"\b[A-Z][a-z]+['’]s\s+(?:[a-z-]+\s+)?$")
 _BY_AGENT_GAP = re.compile(r"\s+by\s+(?:(?:a|an|the|enemy|russian|ukrainian)\s+)?(?:[\w-]+\s+){0,2}")
+_LABEL_TAIL = re.compile(r"\s*(?:\([^)]*\)\s*)?[-—–]\s$")
 _ROUNDUP_DATELINE = re.compile(r"[A-Z][A-Z'’.-]+(?:[ -][A-Z][A-Z'’.-]+)*\s*(?:\([^)]{1,30}\)\s*)?[-—–]\s")
 _ON_TARGET_AFTER = re.compile(r"\s+on\s")
 _NEW_STATEMENT = re.compile(r",\s*(?:but|yet|while|whereas)\b")

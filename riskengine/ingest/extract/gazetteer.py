@@ -752,6 +752,16 @@ class Gazetteer:
     def armed_group_country(self) -> dict[str, str]:
         return {str(name): str(iso3) for iso3, names in (self.data.get("armed_groups") or {}).items() for name in names or ()}
 
+    def label_town(self, label: str, countries_in_text: Iterable[str]) -> Place | None:
+        """The town a roundup labels a paragraph with, in capitals ("LA PIEDAD", "PORT-AU-PRINCE"),
+        as the index writes it."""
+        countries = set(countries_in_text)
+        for titled in dict.fromkeys((_titled(label, particles=True), label.title())):
+            place = self._best_town(titled, countries, None)
+            if place is not None:
+                return place
+        return None
+
     def dateline_town(self, name: str) -> Place | None:
         """The town a dateline names: a capital, else the largest town of that name of 50,000+."""
         towns = [t for t in self.town_names.get(name) or [] if t.capital or t.population >= _ANY_TOWN_MIN]
@@ -906,6 +916,15 @@ _NOT_LABEL_PLACES = frozenset(
      "Correspondent", "Reporter", "Presenter", "Host", "Guest", "Q", "A", "Question", "Answer", "Timeline", "Statement", "Response", "Impact", "Details", "Location",
      "Date", "Time", "Status", "Action", "Recommendation", "Recommendations", "Threat", "Risk", "Area", "Period", "Subject", "Reference", "Contact", "Advisory"]
 )  # fmt: skip
+
+
+_NAME_PARTICLES = frozenset(["al", "el", "ad", "an", "ar", "as", "ash", "at", "az", "de", "del", "la", "da", "do", "dos", "das", "au", "aux", "es", "les", "sur", "en"])
+
+
+def _titled(words: str, particles: bool) -> str:
+    """A name written in capitals as the index writes it: "PORT-AU-PRINCE" -> "Port-au-Prince"."""
+    parts = re.split(r"([ -])", words.lower())
+    return "".join(p if i and particles and p in _NAME_PARTICLES else p[:1].upper() + p[1:] for i, p in enumerate(parts))
 
 
 def _entry_label(text: str, start: int, end: int) -> bool:
