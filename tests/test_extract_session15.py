@@ -62,3 +62,39 @@ def test_a_roundups_town_labels_place_its_paragraphs(extractor: Extractor) -> No
 def test_a_single_wire_dateline_is_where_the_reporter_filed(extractor: Extractor) -> None:
     text = "MAIDUGURI - Gunmen opened fire at a market on Saturday, killing four people, police said.\n"
     assert [e.location for _, e in found(extractor, text, date="2025-06-16")] in ([], [None])
+
+
+# -- a ticker's timestamped lines, in the words security forces and tickers use ------------------
+
+TICKER = """RADIO GEDO 24 - ON-AIR CRAWL
+Desk: Mogadishu newsroom / Monday 2 June 2025 / all times EAT
+
+08:10  BREAKING — Quadcopter attack on Bulo Fulay police station, Bay region, overnight: two policemen martyred, three injured
+09:30  ARMY — Six khawarij killed in intelligence-based operation in Jilib, Middle Juba, on the night of 1-2 June
+10:45  Gedo — Two additional police platoons deployed in Garbaharey to secure the airport road, officials say
+12:05  PRESIDENCY — Somali and Kenyan delegations to meet in Nairobi on Friday; IGAD mediating
+12:40  President Hassan Sheikh speaks by phone to Emir of Qatar, thanks him for support
+14:00  Baidoway: mortar shells land in Daynunay bazaar; one child killed, 5 injured
+"""
+
+
+def test_a_tickers_lines_are_entries_in_the_words_tickers_use(extractor: Extractor) -> None:
+    # blind15's TV crawl (Lakki Marwat) and police statement (Mandera): lines run together,
+    # quadcopters, "martyred", an intelligence-based operation's toll, police platoons deployed,
+    # headline infinitives and present tenses
+    got = sorted((kind, e.location, e.country, e.event_date.isoformat(), e.fatalities, e.injured) for kind, e in found(extractor, TICKER, date="2025-06-02"))
+    assert got == [
+        ("casualty_report", "Jilib", "SOM", "2025-06-02", 6, None),
+        ("drone_strike", "Bulo Fulay", "SOM", "2025-06-02", 2, 3),
+        ("high_level_call", None, "SOM", "2025-06-02", 0, None),
+        ("shelling", "Daynunay", "SOM", "2025-06-02", 1, 5),
+        ("talks", "Nairobi", "KEN", "2025-06-02", 0, None),  # announced: dated by the report
+        ("troop_deployment", "Garbaharey", "SOM", "2025-06-02", 0, None),
+    ]
+
+
+def test_officers_deployed_and_tolls_succumbed_to(extractor: Extractor) -> None:
+    (kind, e), = found(extractor, "Sixty (60) officers of the Border Police Unit have today been deployed to Kolofata in Cameroon.")
+    assert (kind, e.location) == ("troop_deployment", "Kolofata")
+    (kind, e), = found(extractor, "A patrol vehicle hit a roadside bomb near Kidal in Mali. Four (4) soldiers succumbed to their injuries.")
+    assert (kind, e.location, e.fatalities) == ("remote_strike", "Kidal", 4)

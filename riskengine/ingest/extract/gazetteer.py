@@ -108,16 +108,18 @@ _PARTY_AFTER = re.compile(r"(?:-backed|-supported|\s+(?:Defen[cs]e\s+Forces?|Arm
 _SPEAKING_CITY = re.compile(r"\s+(?:also\s+|has\s+|had\s+)?(?:said|says|claim(?:s|ed)?|announc\w+|accus\w+|den(?:y|ies|ied)|insist\w*|reject\w*|blam\w*|demand\w*|warn\w*|respond\w*)\b")
 _HYPHENATED_AFTER = re.compile(r"-[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*")
 # (a name no index holds followed by a type of site is the town it is at: "positions at Kibati
-# hill", "targets at Ras Isa port" (not an airport: "Ben Gurion airport" is named for a man), "attacked positions at Nyabiondo with heavy artillery")
-_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|with|from|hill|port|market|junction|checkpoint|crossroads|axis|near|killed|killing|wounded|wounding|injured|injuring)\b")
+# hill", "shells land in Nawagai bazaar", "platoons deployed in Sadda to secure convoys",
+# "targets at Ras Isa port" (not an airport: "Ben Gurion airport" is named for a man), "attacked positions at Nyabiondo with heavy artillery")
+_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|with|from|hill|port|market|bazaar|junction|checkpoint|crossroads|axis|near|killed|killing|wounded|wounding|injured|injuring|to\s+(?:secure|protect|reinforce|guard|restore|strengthen))\b")
 # "at the Sarsang field in Duhok governorate", "near Thaala military airport": a name no index
 # holds between "the" (or a locative) and the site it names is the place of that site (not an
 # air base or airport: "the Osman Digna air base", "Ben Gurion airport" are named for men; not
-# an area: "in the Mugunga area" is a part of the town named before). A market or district
+# an area: "in the Mugunga area" is a part of the town named before; "an attack on Tajori police
+# station": the police station of that village). A market or district
 # named with "the" and no town after it is its own place ("near the Bir Basha market in Taiz
 # city"); "the Hay Nasr district of Tripoli" is the part of the town named after it.
-_SITE_BEFORE = re.compile(r"\b(?:(?:in|near|at|on|outside|hit|struck|targeted|targeting)\s+the|(?:vicinity|outskirts)\s+of(?:\s+the)?|near|at)\s+$")
-_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|terminal|junction|checkpoint|crossroads|(?:market|district|neighbou?rhood|quarter)(?!\s+of\s+[A-Z]))\b")
+_SITE_BEFORE = re.compile(r"\b(?:(?:in|near|at|on|outside|hit|struck|targeted|targeting)\s+the|(?:vicinity|outskirts)\s+of(?:\s+the)?|near|at|on)\s+$")
+_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|terminal|junction|checkpoint|crossroads|police\s+(?:station|post|checkpoint)|(?:market|district|neighbou?rhood|quarter)(?!\s+of\s+[A-Z]))\b")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"

@@ -476,6 +476,10 @@ def _mask_markdown(text: str, work: list[str]) -> None:
 _TERMINAL = re.compile(r"[.!?:][\"”’)\]]*\s*$")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 _MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+")
+# a ticker's or a log's timestamped line ("06:12  BREAKING — Quadcopter attack on ...", "14:05 |
+# Kramatorsk: ..."): an entry of its own, not the wrapped end of the line before (a live blog's
+# short "15:48 GMT - That's all from us today" stays a heading)
+_TIMESTAMPED = re.compile(r"^[ \t]*\d{1,2}[:.]\d{2}(?:\s*(?:hrs|h|UTC|GMT))?[ \t]+(?:[-–—|:][ \t]*)?[A-Z\"“]")
 
 
 def _segment(work: str, text: str | None = None) -> list[Sentence]:
@@ -504,11 +508,15 @@ def _segment(work: str, text: str | None = None) -> list[Sentence]:
         if not block:
             return
         longest = max(b - a for a, b in block)
+        # a ticker's lines, one under the other, are entries even when short ("14:00 Baidoa:
+        # mortar shells land in the bazaar; one child killed"); a live blog's lone timestamped
+        # line above its paragraph stays a heading
+        ticker = sum(1 for a, b in block if _TIMESTAMPED.match(original[a:b])) > 1
         units: list[list[tuple[int, int]]] = []
         new_paragraph: list[bool] = []
         for _i, (a, b) in enumerate(block):
             stripped = work[a:b].strip()
-            marker = bool(_LIST_ITEM.match(original[a:b]) or _MD_HEADING.match(original[a:b]))
+            marker = bool(_LIST_ITEM.match(original[a:b]) or _MD_HEADING.match(original[a:b]) or _TIMESTAMPED.match(original[a:b]))
             if units and not marker:
                 pa, pb = units[-1][-1]
                 prev = work[pa:pb].strip()
@@ -533,7 +541,7 @@ def _segment(work: str, text: str | None = None) -> list[Sentence]:
             chunk = work[a:b]
             lead = len(chunk) - len(chunk.lstrip())
             body = chunk.strip()
-            heading = len(unit) == 1 and not re.search(r"[.!?\"”]\s*$", body) and len(body.split()) <= 14
+            heading = len(unit) == 1 and not re.search(r"[.!?\"”]\s*$", body) and len(body.split()) <= 14 and not (ticker and _TIMESTAMPED.match(body))
             for sa, sb in _split_sentences(body):
                 sentences.append(Sentence(a + lead + sa, a + lead + sb, paragraph, len(sentences), heading))
         block.clear()
