@@ -98,3 +98,21 @@ def test_officers_deployed_and_tolls_succumbed_to(extractor: Extractor) -> None:
     assert (kind, e.location) == ("troop_deployment", "Kolofata")
     (kind, e), = found(extractor, "A patrol vehicle hit a roadside bomb near Kidal in Mali. Four (4) soldiers succumbed to their injuries.")
     assert (kind, e.location, e.fatalities) == ("remote_strike", "Kidal", 4)
+
+
+# -- a numbered paragraph labelled by its constituency with the town in brackets -----------------
+
+STATEMENT = """INDEPENDENT ELECTORAL COMMISSION
+
+The Commission has taken note of the following incidents in Kenya on polling day.
+
+1. Kisumu East (Kajulu): At around 10:00 on Tuesday, supporters of two candidates clashed with machetes outside a tallying centre. Two people were killed and six were injured.
+
+2. Mathare-3 (Kiamaiko): Two crude bombs exploded outside a primary school polling station shortly after voting began on Tuesday, injuring five voters.
+"""
+
+
+def test_a_numbered_paragraphs_bracketed_town_places_it(extractor: Extractor) -> None:
+    # blind15's election commission statement ("1. Gopalganj-2 (Kotalipara): ...") lost its five incidents
+    got = sorted((kind, e.location, e.country, e.fatalities, e.injured) for kind, e in found(extractor, STATEMENT, date="2027-08-11"))
+    assert got == [("casualty_report", "Kajulu", "KEN", 2, 6), ("remote_strike", "Kiamaiko", "KEN", 0, 5)]

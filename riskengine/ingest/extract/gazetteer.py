@@ -907,8 +907,13 @@ def display_name(name: str, iso3: str) -> str:
 
 # An entry of a log, digest or live blog labelled by its place: "06/09/2025 - Debre Markos: a
 # drone strike ...", "* Pemba - about 300 people protested", "10:45 - Bilozerka: 2 injured".
-_LABEL_BEFORE = re.compile(r"[ \t*•·>-]*(?:(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d|\d{1,2}[:.]\d{2}(?:\s*(?:hrs|h|UTC|GMT))?)\s*[-–—:|]?\s*)?")
-_LABEL_AFTER = re.compile(r"(?:\s+(?:district|community|hromada|municipality|county|township|town|city|village|area|sector))?\s*(?::\s|\s[-–—]\s)")
+# A numbered paragraph's label naming a constituency or district with its town in brackets ("1.
+# Gopalganj-2 (Kotalipara): At around 11:30 ...", "3. Cox's Bazar-4 (Ukhia): ...") is the town's.
+_LABEL_BEFORE = re.compile(
+    r"[ \t*•·>-]*(?:\d{1,3}[.)]\s+)?(?:(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d|\d{1,2}[:.]\d{2}(?:\s*(?:hrs|h|UTC|GMT))?)\s*[-–—:|]?\s*)?"
+    r"(?:[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*)*\s+\()?"
+)
+_LABEL_AFTER = re.compile(r"(?:\s+(?:district|community|hromada|municipality|county|township|town|city|village|area|sector|upazila|tehsil))?\)?\s*(?::\s|\s[-–—]\s)")
 
 
 # Labels of entries that are no place ("Update: ...", "ANCHOR: ...": initials are no village anyway).
