@@ -116,3 +116,21 @@ def test_a_numbered_paragraphs_bracketed_town_places_it(extractor: Extractor) ->
     # blind15's election commission statement ("1. Gopalganj-2 (Kotalipara): ...") lost its five incidents
     got = sorted((kind, e.location, e.country, e.fatalities, e.injured) for kind, e in found(extractor, STATEMENT, date="2027-08-11"))
     assert got == [("casualty_report", "Kajulu", "KEN", 2, 6), ("remote_strike", "Kiamaiko", "KEN", 0, 5)]
+
+
+# -- a figure said to be wrong is no figure ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # blind15's police statement ("... which erroneously indicated that four (4) officers lost
+        # their lives in the Kutulo incident") and election statement ("the figure of three deaths
+        # in Kotalipara given at yesterday evening's briefing was incorrect")
+        "This release replaces our release of yesterday, which erroneously indicated that nine (9) soldiers lost their lives in the Gao incident. "
+        "On Sunday an army convoy hit a landmine near Gao in Mali. Six (6) soldiers were killed.",
+        "On Sunday an army convoy hit a landmine near Gao in Mali, killing six soldiers. The figure of nine deaths in Gao given at the evening briefing was incorrect.",
+    ],
+)
+def test_a_retracted_figure_is_not_the_events(extractor: Extractor, text: str) -> None:
+    assert [(kind, e.location, e.fatalities) for kind, e in found(extractor, text)] == [("remote_strike", "Gao", 6)]

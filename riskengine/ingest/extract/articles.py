@@ -1144,6 +1144,9 @@ class Extractor:
             if other:
                 blocked_from = clause[0] + other.start()
             quantities = find_quantities(c_text, self.p.vague)
+            if quantities and self.p.retracted.search(c_text):
+                # a figure said to be wrong is none; "four, not 14 as shown earlier" keeps four
+                quantities = [q for q in quantities if _CORRECTED_TO.match(c_text, q.end)]
             if quantities and article.published is not None and _DAY_NUMBER_HINT.search(c_text):
                 # "Shelling of Kherson on Nov. 9 killed a woman": a date's day is no count
                 days = [(d.start - clause[0], d.end - clause[0]) for d in self._clause_dates(c_text, article.published, clause[0])]
@@ -2316,6 +2319,7 @@ _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|la
 _SIDE_ADJECTIVE_BEFORE = re.compile(r"(?:^|[\s,;(])(?:(?:[Aa]n?|[Tt]he)\s+)?([A-Z][\w-]+)\s+(?:[a-z-]+\s+)?$")
 _SIDE_POSSESSIVE_BEFORE = re.compile(r"\b[A-Z][a-z]+['’]s\s+(?:[a-z-]+\s+)?$")
 _BY_AGENT_GAP = re.compile(r"\s+by\s+(?:(?:a|an|the|enemy|russian|ukrainian)\s+)?(?:[\w-]+\s+){0,2}")
+_CORRECTED_TO = re.compile(r",?\s+(?:and\s+)?not\s+(?:\d|[a-z]+\b)")
 _LABEL_TAIL = re.compile(r"\s*(?:\([^)]*\)\s*)?[-—–]\s$")
 _ROUNDUP_DATELINE = re.compile(r"[A-Z][A-Z'’.-]+(?:[ -][A-Z][A-Z'’.-]+)*\s*(?:\([^)]{1,30}\)\s*)?[-—–]\s")
 _ON_TARGET_AFTER = re.compile(r"\s+on\s")

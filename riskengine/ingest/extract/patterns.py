@@ -156,6 +156,7 @@ class Patterns:
         self.strike_tallies = re.compile("|".join(f"(?:{rx})" for rx in data.get("strike_tallies", [])) or "(?!)", re.IGNORECASE)
         self.habitual = words_regex(data.get("habitual") or ["every day"])
         self.other_event = words_regex(data.get("other_event", []))
+        self.retracted = words_regex(data.get("retracted", []))
         self.negated = words_regex(data.get("negated", []))
         # An event dated more than this many days before its report is background, not news.
         self.background_days = int(data.get("background_days", 31))
