@@ -134,3 +134,20 @@ def test_a_numbered_paragraphs_bracketed_town_places_it(extractor: Extractor) ->
 )
 def test_a_retracted_figure_is_not_the_events(extractor: Extractor, text: str) -> None:
     assert [(kind, e.location, e.fatalities) for kind, e in found(extractor, text)] == [("remote_strike", "Gao", 6)]
+
+
+# -- "no casualties among the plant's technicians": the people of the place hit -------------------
+
+
+@pytest.mark.parametrize("among", ["among the plant's technicians", "among the staff", "among civilians"])
+def test_no_casualties_among_the_people_of_the_place_hit_is_a_zero(extractor: Extractor, among: str) -> None:
+    # blind13's grid statement (Kosti) and blind15's notes: gold codes 0, the extractor gave nothing
+    text = f"Drones struck the thermal power plant near Kassala in Sudan at dawn on Monday. There were no casualties {among}."
+    (item,) = extractor.extract_text(f"---\ndate: 2025-06-03\n---\n{text}\n", "t.txt")
+    assert {"fatalities", "injured"} <= set(item.provenance["fields"]) and (item.event.fatalities, item.event.injured) == (0, 0)
+
+
+def test_no_casualties_among_our_troops_speaks_of_some_people_only(extractor: Extractor) -> None:
+    text = "Drones struck a base near Kassala in Sudan on Monday. There were no casualties among our troops."
+    (item,) = extractor.extract_text(f"---\ndate: 2025-06-03\n---\n{text}\n", "t.txt")
+    assert "fatalities" not in item.provenance["fields"]

@@ -1259,8 +1259,8 @@ class Extractor:
                     out.append(Figure(fld, 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
             for rx, fields in self.p.negations if self.p.any_negation.search(c_text) else ():
                 for m in rx.finditer(c_text):
-                    after = c_text[m.end() : m.end() + 20]
-                    if self.p.negation_scope.match(after.strip()) or (blocked_from is not None and clause[0] + m.start() > blocked_from):
+                    after = c_text[m.end() : m.end() + 40].strip()
+                    if (self.p.negation_scope.match(after) and not self.p.negation_scope_whole.match(after) and not _SITES_OWN_PEOPLE.match(after)) or (blocked_from is not None and clause[0] + m.start() > blocked_from):
                         continue
                     for fld in fields:
                         out.append(Figure(fld, 0, clause[0] + m.start(), clause[0] + m.end(), "negated"))
@@ -2319,6 +2319,8 @@ _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|la
 _SIDE_ADJECTIVE_BEFORE = re.compile(r"(?:^|[\s,;(])(?:(?:[Aa]n?|[Tt]he)\s+)?([A-Z][\w-]+)\s+(?:[a-z-]+\s+)?$")
 _SIDE_POSSESSIVE_BEFORE = re.compile(r"\b[A-Z][a-z]+['’]s\s+(?:[a-z-]+\s+)?$")
 _BY_AGENT_GAP = re.compile(r"\s+by\s+(?:(?:a|an|the|enemy|russian|ukrainian)\s+)?(?:[\w-]+\s+){0,2}")
+# "no casualties among the station's engineers": the people of the place hit, all of them
+_SITES_OWN_PEOPLE = re.compile(r"among\s+the\s+[\w-]+['’]s?\s", re.IGNORECASE)
 _CORRECTED_TO = re.compile(r",?\s+(?:and\s+)?not\s+(?:\d|[a-z]+\b)")
 _LABEL_TAIL = re.compile(r"\s*(?:\([^)]*\)\s*)?[-—–]\s$")
 _ROUNDUP_DATELINE = re.compile(r"[A-Z][A-Z'’.-]+(?:[ -][A-Z][A-Z'’.-]+)*\s*(?:\([^)]{1,30}\)\s*)?[-—–]\s")

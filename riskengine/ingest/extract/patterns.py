@@ -171,6 +171,7 @@ class Patterns:
         # Any negation at all, in one pass: most clauses have none.
         self.any_negation = re.compile("|".join(f"(?:{n['pattern']})" for n in data.get("negations", [])) or "(?!)", re.IGNORECASE)
         self.negation_scope = words_regex(data.get("negation_scope", ["aboard"]))
+        self.negation_scope_whole = words_regex(data.get("negation_scope_whole", []))
         self.people = words_regex(data["people"])
         self.troops = words_regex(data["troops"])
         self.distance_units = {k.lower(): float(v) for k, v in (data.get("distance_units") or {}).items()}
