@@ -151,3 +151,28 @@ def test_no_casualties_among_our_troops_speaks_of_some_people_only(extractor: Ex
     text = "Drones struck a base near Kassala in Sudan on Monday. There were no casualties among our troops."
     (item,) = extractor.extract_text(f"---\ndate: 2025-06-03\n---\n{text}\n", "t.txt")
     assert "fatalities" not in item.provenance["fields"]
+
+
+# -- a timeline's entries dated by their label, told in the present tense ---------------------------
+
+TIMELINE = """The week in the east of DR Congo, day by day.
+
+TIMELINE: NORTH KIVU'S WEEK
+
+Sun, June 1 — Suspected rebels drop bombs from drones on Kibirizi, Rutshuru territory. A 40-year-old man is killed and six people are injured.
+
+Tue, June 3 — A second drone attack hits Kalembe, a few kilometres away; two injured.
+
+Thu, June 5 — A rocket fired from the hills lands in a market in Sake, killing a child and injuring four.
+"""
+
+
+def test_a_timelines_entries_take_their_labels_day(extractor: Extractor) -> None:
+    # blind15's think piece ended in a Manipur timeline ("Sun, Sept 1 — Suspected militants drop
+    # bombs from drones on Koutruk ..."): every entry was dated by the publication day
+    got = sorted((e.event_date.isoformat(), kind, e.location, e.fatalities, e.injured) for kind, e in found(extractor, TIMELINE, date="2025-06-06"))
+    assert got == [
+        ("2025-06-01", "drone_strike", "Kibirizi", 1, 6),
+        ("2025-06-03", "drone_strike", "Kalembe", 0, 2),
+        ("2025-06-05", "missile_strike", "Sake", 1, 4),
+    ]

@@ -406,6 +406,7 @@ class Extractor:
         since = 0  # sentences of substance since the last mention
         background = False  # under a heading such as "Recap: what happened last week"
         self._section: tuple[DatePhrase | None, PlaceMention | None] | None = None
+        self._entry_day: tuple[int, DatePhrase] | None = None
         for sentence in article.sentences:
             if sentence.heading:
                 background = bool(self.p.background_headings.fullmatch(article.work[sentence.start : sentence.end].strip()))
@@ -413,6 +414,8 @@ class Extractor:
                 continue
             if background:
                 continue
+            if sentence.index == 0 or article.sentences[sentence.index - 1].paragraph != sentence.paragraph:
+                self._entry_day = self._labelled_day(article, sentence)
             if _ROUNDUP_DATELINE.match(article.work, sentence.start):
                 last_mentions = []  # "PORT-AU-PRINCE - ...": a roundup's next story tells its own casualties
             elif last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and _LIST_ITEM_START.match(article.text, article.text.rfind("\n", 0, sentence.start) + 1):
@@ -919,6 +922,8 @@ class Extractor:
         dates = [d for d in dates if not _in_brackets(text, d.start, m.clause[0])] or dates
         if not dates and self._section is not None and self._section[0] is not None:
             dates = [self._section[0]]  # "2.2 Port-au-Prince (Bel-Air) - 2 April": its section's day
+        if not dates and self._entry_day is not None and self._entry_day[0] == m.sentence.paragraph:
+            dates = [self._entry_day[1]]  # "Sun, Sept 1 — Militants drop bombs ...": its entry's day
         if not dates and m.inherited_place and m.kind.group == "strike" and self._last_told is not None and m.place is not None and self._last_told_where == (m.sentence.paragraph, m.place.start, m.place.text):
             # "Witnesses said the aircraft struck twice.", a witness's "we heard the drone for an
             # hour before it hit": a strike with neither a place nor a day of its own, told after
@@ -1612,6 +1617,20 @@ class Extractor:
             return dates[0], None
         place = Place(name, self._home, "place", unindexed=True)  # a town no index holds, as written
         return dates[0], PlaceMention(heading.start("place"), heading.end("place"), name, place)
+
+    def _labelled_day(self, article: Article, sentence: Sentence) -> tuple[int, DatePhrase] | None:
+        """A timeline's or a diary's entry opened by its day ("Sun, Sept 1 — Suspected militants
+        drop bombs ...", "3 June: Gunmen attack ..."): the day of the paragraph's events that name
+        none of their own."""
+        if article.published is None:
+            return None
+        label = _DAY_LABEL.match(article.work, sentence.start, sentence.end)
+        if label is None:
+            return None
+        dates = [d for d in self._clause_dates(article.work[sentence.start : label.end()], article.published, sentence.start) if not d.future]
+        if len(dates) != 1 or dates[0].end < label.end(1) - 1:
+            return None
+        return sentence.paragraph, dates[0]
 
     def _protest_in(self, clause_text: str) -> bool:
         protest = self.p.kinds.get("protest")
@@ -2321,6 +2340,12 @@ _SIDE_POSSESSIVE_BEFORE = re.compile(r"\b[A-Z][a-z]+['’]s\s+(?:[a-z-]+\s+)?$")
 _BY_AGENT_GAP = re.compile(r"\s+by\s+(?:(?:a|an|the|enemy|russian|ukrainian)\s+)?(?:[\w-]+\s+){0,2}")
 # "no casualties among the station's engineers": the people of the place hit, all of them
 _SITES_OWN_PEOPLE = re.compile(r"among\s+the\s+[\w-]+['’]s?\s", re.IGNORECASE)
+# An entry's day as its label: "Sun, Sept 1 — ", "Tue 10 Sept: ", "3 June 2025 – ", "Friday, June 6 | "
+_DAY_LABEL = re.compile(
+    r"\s*((?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?\.?,?\s+)?"
+    r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?)"
+    r"(?:,?\s+\d{4})?)\s*(?:[-–—|]\s|:\s)"
+)
 _CORRECTED_TO = re.compile(r",?\s+(?:and\s+)?not\s+(?:\d|[a-z]+\b)")
 _LABEL_TAIL = re.compile(r"\s*(?:\([^)]*\)\s*)?[-—–]\s$")
 _ROUNDUP_DATELINE = re.compile(r"[A-Z][A-Z'’.-]+(?:[ -][A-Z][A-Z'’.-]+)*\s*(?:\([^)]{1,30}\)\s*)?[-—–]\s")

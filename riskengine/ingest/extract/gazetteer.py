@@ -32,7 +32,7 @@ _NEVER_TOWNS = frozenset(
 
 LOCATIVE = re.compile(
     # ("off Mokha", "off the coast of Aden": where a ship was hit)
-    r"(?:\b(?:in|near|outside|around|at|on|over|into|of|off|towards?|across|hit|struck|targeted|"
+    r"(?:\b(?:in|near|outside|around|at|on|over|into|of|off|towards?|across|hit|hits|struck|targeted|targets|"
     r"targeting|bombarded|shelled|bombed|attacked|liberated|captured|recaptured|retook|retaken|seized|took|taken|overran|entered|reached|control\s+of|rocked|shook|pounded|"
     r"residents\s+of|strike\s+on|attack\s+on)"
     r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts|edge|vicinity|centre|center|heart|camp|base|garrison|market|locality|commune|post|outpost|zone|cercle|circle|prefecture|department)\s+of"
@@ -97,7 +97,9 @@ _BARE_BEFORE = re.compile(
     r"|(?:(?:strikes?|airstrikes?|attacks?|raids?|assault)\s+on|(?:shelling|bombing|bombardment|capture|recapture)\s+of"
     r"|shelled|bombed|captured|recaptured|retook|retaken|overran|overrun|control\s+of"
     # "artillery hit Prymorske in the Zaporizhzhia district": a strike's object
-    r"|hit|struck|targeted"
+    r"|hit|hits|struck|targeted"
+    # a timeline's present tense: "militants drop bombs from drones on Koutruk", "shells land on Tiwi"
+    r"|(?:bombs?|shells?|explosives|grenades?)\s+(?:from\s+(?:a\s+)?drones?\s+)?(?:on|onto)"
     # where forces go: "troops have been moved to Parachinar in Kurram"
     r"|(?:moved|sent|deployed|dispatched|redeployed|transferred|rushed)\s+to)\s+(?:the\s+)?"
     # "on the road between Yater and Majdal Zoun": the first town of a road
@@ -709,7 +711,7 @@ class Gazetteer:
         place (gazetteer.yaml not_places_after_in: months, titles, languages, institutions) and
         not ending in a place type word ("Gomel Oblast", "Ternopil City": place_type_words)."""
         site = bool(_SITE_BEFORE.search(text, max(0, start - 20), start) and _SITE_AFTER.match(text, end))
-        if not site and (not _BARE_BEFORE.search(text, max(0, start - 16), start) or not _BARE_AFTER.match(text, end)):
+        if not site and (not _BARE_BEFORE.search(text, max(0, start - 24), start) or not _BARE_AFTER.match(text, end)):
             return False
         parts = words.split()
         if not 1 <= len(parts) <= 3 or "'" in words or "’" in words or parts[-1] in self._place_type_words:
