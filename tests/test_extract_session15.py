@@ -176,3 +176,29 @@ def test_a_timelines_entries_take_their_labels_day(extractor: Extractor) -> None
         ("2025-06-03", "drone_strike", "Kalembe", 0, 2),
         ("2025-06-05", "missile_strike", "Sake", 1, 4),
     ]
+
+
+# -- protests told by what the crowd did, victims by their trade ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        # blind14's blotter (lime growers blocking a highway "to protest" extortion), blind15's
+        # crawl (a "shutter-down strike") and timeline (students "march towards Raj Bhavan ... demanding")
+        ("Cocoa growers in Ivory Coast blocked the national highway near Soubré for six hours on Monday to protest the new levy.", "Soubré"),
+        ("Shopkeepers observe a shutter-down strike in Quetta, Pakistan, against the killing of a trader.", "Quetta"),
+        ("Thousands of students march towards the governor's house in Kano, Nigeria, demanding the release of their classmates.", "Kano"),
+    ],
+)
+def test_a_protest_told_by_what_the_crowd_did(extractor: Extractor, text: str, place: str) -> None:
+    assert [(kind, e.location) for kind, e in found(extractor, text)] == [("protest", place)]
+
+
+def test_urging_people_to_protest_is_no_protest(extractor: Extractor) -> None:
+    assert found(extractor, "The opposition urged supporters in Kano, Nigeria, to protest the new levy.") == []
+
+
+def test_victims_named_by_their_trade(extractor: Extractor) -> None:
+    text = "A farmworker died on Saturday when an explosive device went off under his tractor near Kidal, Mali."
+    assert [(kind, e.location, e.fatalities) for kind, e in found(extractor, text)] == [("remote_strike", "Kidal", 1)]
