@@ -202,3 +202,27 @@ def test_urging_people_to_protest_is_no_protest(extractor: Extractor) -> None:
 def test_victims_named_by_their_trade(extractor: Extractor) -> None:
     text = "A farmworker died on Saturday when an explosive device went off under his tractor near Kidal, Mali."
     assert [(kind, e.location, e.fatalities) for kind, e in found(extractor, text)] == [("remote_strike", "Kidal", 1)]
+
+
+# -- a front's claims, build-ups and calls in the words military bloggers and ministries use --------
+
+
+@pytest.mark.parametrize(
+    "text, kind, place",
+    [
+        # blind15's translated milblogger: "assault groups ... finally cleared Sukhetske", "the MoD
+        # announced the liberation of Poltavka", "pulling reserves toward Dobropillia", "The city was
+        # hit by HIMARS", "Trump picked up the phone and spoke to ..."
+        ("On Sunday the defence ministry announced the liberation of Kamianka in the Kharkiv region.", "territorial_claim", "Kamianka"),
+        ("Yesterday our assault units cleared the village of Zelene Pole and raised the flag over the school.", "territorial_claim", "Zelene Pole"),
+        ("The enemy is pulling reserves into Kupiansk, up to two brigades.", "troop_concentration", "Kupiansk"),
+        ("Donetsk was hit by HIMARS yesterday afternoon: two dead civilians.", "shelling", "Donetsk"),
+        ("Erdogan picked up the phone and spoke to Putin for forty minutes on Monday.", "high_level_call", None),
+    ],
+)
+def test_a_fronts_claims_in_bloggers_words(extractor: Extractor, text: str, kind: str, place: str | None) -> None:
+    assert [(k, e.location) for k, e in found(extractor, text)] == [(kind, place)]
+
+
+def test_clearing_an_area_is_no_claim(extractor: Extractor) -> None:
+    assert found(extractor, "Security forces later cleared the area near Sibi, police said.") == []
