@@ -226,3 +226,19 @@ def test_a_fronts_claims_in_bloggers_words(extractor: Extractor, text: str, kind
 
 def test_clearing_an_area_is_no_claim(extractor: Extractor) -> None:
     assert found(extractor, "Security forces later cleared the area near Sibi, police said.") == []
+
+
+# -- a road named by the towns it joins is at the first --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        # blind15's convoy report ("blocked the Bor–Juba road") and blind14's blotter ("blocked the
+        # Apatzingán-Cuatro Caminos highway ... to protest") put the protest at the road's far end or nowhere
+        ("On Monday some 300 traders blocked the Mopti–Timbuktu road in Mali demanding protection from bandits.", "Mopti"),
+        ("Truckers blocked the Kano-Zaria highway in Nigeria for five hours on Monday to protest extortion at checkpoints.", "Kano"),
+    ],
+)
+def test_a_road_named_by_its_towns_is_at_the_first(extractor: Extractor, text: str, place: str) -> None:
+    assert [(kind, e.location) for kind, e in found(extractor, text)] == [("protest", place)]

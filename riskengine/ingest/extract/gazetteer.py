@@ -556,6 +556,15 @@ class Gazetteer:
                 # "In Lutsk, drones hit ...": a sentence that starts with the preposition
                 start, words = start + len(first) + 1, rest
             end = start + len(words)
+            road_named = False
+            if _ROAD_AFTER.match(text, end):
+                # a road named by the towns it joins is at the first ("blocked the Bor–Juba road",
+                # "the Apatzingán-Cuatro Caminos highway"), as "the road between Yater and Majdal Zoun"
+                if _ROAD_START_BEFORE.search(text, max(0, start - 40), start):
+                    continue
+                if "-" in words:
+                    words, road_named = words.split("-")[0], True
+                    end = start + len(words)
             cut = taken.find(1, start, end)
             if cut != -1:
                 # "Hodeidah on Yemen's Red Sea coast": the name before a curated one (the country)
@@ -571,7 +580,8 @@ class Gazetteer:
                 continue  # "the Gulf of Aden", "the Sea of Azov": water, not the town
             # ("4. Manda, Niger (Saturday)": a town's name written with its country is a place without "in")
             apposed_country = (apposed := _PLACE_APPOSITION.match(text, end)) is not None and not apposed.group(2) and apposed.group(1) in self.country_names and words in self.town_names
-            if not apposed_country and not _locative_before(text, start) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)) and not _entry_label(text, start, end):
+            road_start = bool(_ROAD_END_AFTER.match(text, end)) or (road_named and end > start)
+            if not apposed_country and not road_start and not _locative_before(text, start) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)) and not _entry_label(text, start, end):
                 # A large town of the theatre needs no "in": "Explosions rocked Lviv".
                 big = self._big_theatre_town(text, start, words)
                 if big is None and words in self.town_names and not _TITLE_BEFORE.search(text[max(0, start - 20) : start]):
@@ -925,6 +935,11 @@ _NOT_LABEL_PLACES = frozenset(
      "Correspondent", "Reporter", "Presenter", "Host", "Guest", "Q", "A", "Question", "Answer", "Timeline", "Statement", "Response", "Impact", "Details", "Location",
      "Date", "Time", "Status", "Action", "Recommendation", "Recommendations", "Threat", "Risk", "Area", "Period", "Subject", "Reference", "Contact", "Advisory"]
 )  # fmt: skip
+
+
+_ROAD_AFTER = re.compile(r"\s+(?:road|highway|motorway|corridor|route|railway|supply\s+route|axis)\b")
+_ROAD_END_AFTER = re.compile(r"\s*[–—-]\s*[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*)?\s+(?:road|highway|motorway|corridor|route|railway|supply\s+route|axis)\b")
+_ROAD_START_BEFORE = re.compile(r"[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*)?\s*[–—-]\s*$")
 
 
 _NAME_PARTICLES = frozenset(["al", "el", "ad", "an", "ar", "as", "ash", "at", "az", "de", "del", "la", "da", "do", "dos", "das", "au", "aux", "es", "les", "sur", "en"])
