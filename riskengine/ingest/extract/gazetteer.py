@@ -93,7 +93,7 @@ _BARE_BEFORE = re.compile(
     r"\b(?:(?:[Ii]n|[Nn]ear|[Oo]utside|at|off|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of)\s+"
     # the place a strike or a capture names as its object: "an air strike on Mathiang in South
     # Sudan", "the shelling of Nyabiondo on Monday", "has retaken Ulang from", "air strikes on the
-    # Ras Isa port" (not "in the Mugunga area": a part of the town named before)
+    # Ras Isa port"
     r"|(?:(?:strikes?|airstrikes?|attacks?|raids?|assault)\s+on|(?:shelling|bombing|bombardment|capture|recapture)\s+of"
     r"|shelled|bombed|captured|recaptured|retook|retaken|overran|overrun|control\s+of"
     # "artillery hit Prymorske in the Zaporizhzhia district": a strike's object
@@ -115,13 +115,14 @@ _HYPHENATED_AFTER = re.compile(r"-[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*")
 _BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|with|from|hill|port|market|bazaar|junction|checkpoint|crossroads|axis|near|killed|killing|wounded|wounding|injured|injuring|to\s+(?:secure|protect|reinforce|guard|restore|strengthen))\b")
 # "at the Sarsang field in Duhok governorate", "near Thaala military airport": a name no index
 # holds between "the" (or a locative) and the site it names is the place of that site (not an
-# air base or airport: "the Osman Digna air base", "Ben Gurion airport" are named for men; not
-# an area: "in the Mugunga area" is a part of the town named before; "an attack on Tajori police
-# station": the police station of that village). A market or district
-# named with "the" and no town after it is its own place ("near the Bir Basha market in Taiz
-# city"); "the Hay Nasr district of Tripoli" is the part of the town named after it.
+# air base or airport: "the Osman Digna air base", "Ben Gurion airport" are named for men; "an
+# attack on Tajori police station": the police station of that village). A market, district,
+# neighbourhood or area named with "the" and no town after it is its own place ("near the Bir
+# Basha market in Taiz city", "in the Al-Kassara area, north-west of Marib city": a bearing is no
+# "of"); "the Hay Nasr district of Tripoli", "the Bel-Air neighbourhood of Port-au-Prince" are
+# the town named after them (docs/EXTRACTION.md, Conventions: named parts of a town).
 _SITE_BEFORE = re.compile(r"\b(?:(?:in|near|at|on|outside|hit|struck|targeted|targeting)\s+the|(?:vicinity|outskirts)\s+of(?:\s+the)?|near|at|on)\s+$")
-_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|terminal|junction|checkpoint|crossroads|police\s+(?:station|post|checkpoint)|(?:market|district|neighbou?rhood|quarter)(?!\s+of\s+[A-Z]))\b")
+_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|terminal|junction|checkpoint|crossroads|police\s+(?:station|post|checkpoint)|(?:market|district|neighbou?rhood|quarter|area)(?!\s+of\s+[A-Z]))\b")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
