@@ -5,6 +5,7 @@ sentences of other outlets, wars and places than the articles that showed the cl
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -258,3 +259,22 @@ def test_a_road_named_by_its_towns_is_at_the_first(extractor: Extractor, text: s
 )
 def test_a_named_area_is_its_own_place_unless_of_a_town(extractor: Extractor, text: str, place: str) -> None:
     assert [(kind, e.location) for kind, e in found(extractor, text, extra="country: YEM\n")] == [("casualty_report", place)]
+
+
+def test_the_labels_of_an_articles_day_are_read_from_patterns_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the header and signature labels live in patterns.yaml (article_dates), where an analyst
+    # adds a newsroom's or a ministry's own word
+    from riskengine.ingest.extract import text as text_module
+
+    footer = "For the Minister\nPromulgated at Niamey, 4 March 2025\n"
+    assert parse_article(BODY + footer).published is None
+    patterns = (text_module.DEFAULT_PATTERNS).read_text(encoding="utf-8")
+    custom = tmp_path / "patterns.yaml"
+    custom.write_text(patterns.replace("signature_labels: [issued,", "signature_labels: [promulgated, issued,"), encoding="utf-8")
+    monkeypatch.setattr(text_module, "DEFAULT_PATTERNS", custom)
+    text_module._labels.cache_clear()
+    try:
+        assert parse_article(BODY + footer).published == dt.date(2025, 3, 4)
+    finally:
+        monkeypatch.undo()
+        text_module._labels.cache_clear()

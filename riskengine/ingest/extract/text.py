@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 from riskengine.core.errors import InputError, Issue, Location
 from riskengine.core.source import parse_yaml, read_text
+from riskengine.ingest.extract.config import DEFAULT_PATTERNS, load_mapping
 
 FRONT_MATTER_KEYS = ("title", "url", "publisher", "date", "reliability", "credibility", "country", "document")
 # What newsrooms, feeds and archives call the same things: read as the key they stand for when
@@ -288,7 +290,7 @@ def _date_in_text(article: Article, sentences: int, header_lines: int, ranges: b
         chunk = article.work[sentence.start : sentence.end]
         # a labelled day of issue before any other date in the sentence ("Period covered: 1-7
         # June 2025 - Issued on Monday 9 June 2025")
-        labelled = _ISSUED.search(chunk)
+        labelled = _labels().issued.search(chunk)
         found = (labelled and _first_full_date(chunk[labelled.end() :], ranges)) or _first_full_date(chunk, ranges)
         if found is not None:
             return found
@@ -305,13 +307,13 @@ def _date_in_text(article: Article, sentences: int, header_lines: int, ranges: b
         # only"): each field is a short line of its own, and a labelled one says the day of issue
         parts = [p for p in _HEADER_FIELD.split(line) if p.strip()] or [line]
         for part in parts:
-            labelled = _ISSUED.search(part)
+            labelled = _labels().issued.search(part)
             if labelled is not None:
                 found = _first_full_date(part[labelled.end() :], ranges)
                 if found is not None:
                     return found
         for part in parts:
-            if len(part.strip()) <= _HEADER_LINE_CHARS and not _PERIOD.search(part):
+            if len(part.strip()) <= _HEADER_LINE_CHARS and not _labels().period.search(part):
                 found = _first_full_date(part, ranges)
                 if found is not None:
                     return found
@@ -319,7 +321,7 @@ def _date_in_text(article: Article, sentences: int, header_lines: int, ranges: b
     # 2024", "Done at Bamako, 4 March 2025"): a labelled short line among the last ones
     lines = [line for line in article.text[article.body_start :].split("\n") if line.strip()]
     for line in reversed(lines[-_FOOTER_LINES:]):
-        labelled = _SIGNED.match(line)
+        labelled = _labels().signed.match(line)
         if labelled is not None and len(line.strip()) <= _HEADER_LINE_CHARS:
             found = _first_full_date(line[labelled.end() :], ranges)
             if found is not None:
@@ -327,21 +329,44 @@ def _date_in_text(article: Article, sentences: int, header_lines: int, ranges: b
     return None
 
 
-# "Issued: Tuesday 15 July 2025", "Published 20 Nov 2026", "Last updated on 3 June 2025"
-_ISSUED = re.compile(r"(?i:\b(?:issued|published|updated|date of issue|issue date|release date|released|posted|dated|date)\b)\s*(?::|\bon\b)?\s*(?=\d|(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))")
 # the fields of a header line: "|", "•", "·", or a dash between spaces
 _HEADER_FIELD = re.compile(r"\s*[|•·]\s*|\s+[–—]\s+")
-# a field naming the period covered, not the day of issue ("Reporting week: 9-15 June 2025",
-# "Period covered: 1 June 2025 to 7 June 2025", "Week of 9 June 2025")
-_PERIOD = re.compile(r"\b(?:reporting\s+(?:week|period)|period\s+covered|covering|coverage|week\s+of|period)\b", re.IGNORECASE)
 # the end of a range: "14-20 November 2026", "14 to 20 November", "1 June - 7 June 2025"
 _RANGE_BEFORE = re.compile(r"(?:\b\d{1,2}(?:st|nd|rd|th)?|(?i:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?)\s*(?:[-–—]|\bto\b|\buntil\b|\btill\b|\bthrough\b)\s*$")
 
 
 _HEADER_LINE_CHARS = 90
-# a signature's day of issue: "Issued at Garissa this 23rd day of July, 2024", "Done at Bamako
-# on 4 March 2025", "Signed in Goma, 12 May 2025", "Dated: 3 June 2025"
-_SIGNED = re.compile(r"\s*(?i:issued|done|signed|dated|given|made|released|published)\b")
+_WEEKDAY_OR_MONTH = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+
+
+@dataclass(frozen=True)
+class _DateLabels:
+    issued: re.Pattern[str]
+    period: re.Pattern[str]
+    signed: re.Pattern[str]
+
+
+@functools.lru_cache(maxsize=1)
+def _labels() -> _DateLabels:
+    """The words that label an article's day of issue, as analysts extend them in patterns.yaml
+    (`article_dates`): a header's label ("Issued: Tuesday 15 July 2025", "Published 20 Nov 2026",
+    "Last updated on 3 June 2025") says the day of issue before any other date of its line; a
+    field naming the period covered ("Reporting week: 9-15 June 2025", "Week of 9 June 2025")
+    does not date the article; a signature's label ("Issued at Garissa this 23rd day of July,
+    2024", "Done at Bamako on 4 March 2025", "Dated: 3 June 2025") opens one of the last lines."""
+    data = load_mapping(DEFAULT_PATTERNS, "patterns").get("article_dates") or {}
+
+    def alternation(key: str) -> str:
+        words = sorted({str(w).lower() for w in data.get(key) or []}, key=lambda w: (-len(w), w))
+        return "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) or "(?!)"
+
+    return _DateLabels(
+        issued=re.compile(rf"(?i:\b(?:{alternation('issued_labels')})\b)\s*(?::|\bon\b)?\s*(?=\d|(?i:{_WEEKDAY_OR_MONTH}))"),
+        period=re.compile(rf"\b(?:{alternation('period_labels')})\b", re.IGNORECASE),
+        signed=re.compile(rf"\s*(?i:{alternation('signature_labels')})\b"),
+    )
+
+
 _FOOTER_LINES = 6
 
 
