@@ -278,3 +278,14 @@ def test_the_labels_of_an_articles_day_are_read_from_patterns_yaml(tmp_path: Pat
     finally:
         monkeypatch.undo()
         text_module._labels.cache_clear()
+
+
+# -- a town's own name over another town's alternate name ------------------------------------------
+
+
+def test_a_towns_own_name_wins_over_an_alternate_name_of_a_larger_town(extractor: Extractor) -> None:
+    # blind14's Cameroonian press release: "Mora" went to an alternate name of India's Bilimora
+    # (ten times its size), and with it the article's country
+    # (GeoNames gives "Toma" as another name of Ghana's Tema, ten times the size of Burkina's Toma)
+    text = "Gunmen attacked a checkpoint in Toma in Burkina Faso on Tuesday, killing three soldiers. Ghana condemned the attack."
+    assert [(e.location, e.country) for _, e in found(extractor, text)] == [("Toma", "BFA")]

@@ -473,7 +473,9 @@ class Gazetteer:
             if region_hint and town.admin1 == region_hint:
                 s += 5
             if town.name == name:
-                s += 0.5
+                # a town's own name over another's alternate one ("Mora" is Cameroon's Mora, not an
+                # alternate name of India's Bilimora, ten times its size)
+                s += 1.1
             return s
 
         acceptable = [
