@@ -289,3 +289,18 @@ def test_a_towns_own_name_wins_over_an_alternate_name_of_a_larger_town(extractor
     # (GeoNames gives "Toma" as another name of Ghana's Tema, ten times the size of Burkina's Toma)
     text = "Gunmen attacked a checkpoint in Toma in Burkina Faso on Tuesday, killing three soldiers. Ghana condemned the attack."
     assert [(e.location, e.country) for _, e in found(extractor, text)] == [("Toma", "BFA")]
+
+
+# -- machine-translated French: "found the death", "explosive engine", "the axis A-B" --------------
+
+
+def test_machine_translated_french_idioms(extractor: Extractor) -> None:
+    # blind14's translated Central African radio piece ("a motorcycle-taxi driver had found the
+    # death ... in the explosion of an explosive engine on the axis Bocaranga-Koui")
+    text = "On Sunday, a trader had found the death and two passengers had been wounded in the explosion of an explosive engine on the axis Téra-Gorouol, in Niger."
+    assert [(kind, e.location, e.fatalities, e.injured) for kind, e in found(extractor, text)] == [("remote_strike", "Téra", 1, 2)]
+
+
+def test_a_roads_own_name_is_no_town(extractor: Extractor) -> None:
+    text = "Farmers blocked the Trans-Sahara highway near Agadez in Niger on Monday to protest the new tax."
+    assert [(kind, e.location) for kind, e in found(extractor, text)] == [("protest", "Agadez")]

@@ -560,12 +560,16 @@ class Gazetteer:
                 start, words = start + len(first) + 1, rest
             end = start + len(words)
             road_named = False
-            if _ROAD_AFTER.match(text, end):
+            if "-" in words and words.split("-")[0] not in _ROAD_PREFIXES and _ROAD_BEFORE.search(text, max(0, start - 16), start):
+                # "on the axis Bocaranga-Koui", "the road Mora-Kolofata" (as French writes a road)
+                words, road_named = words.split("-")[0], True
+                end = start + len(words)
+            elif _ROAD_AFTER.match(text, end):
                 # a road named by the towns it joins is at the first ("blocked the Bor–Juba road",
                 # "the Apatzingán-Cuatro Caminos highway"), as "the road between Yater and Majdal Zoun"
                 if _ROAD_START_BEFORE.search(text, max(0, start - 40), start):
                     continue
-                if "-" in words:
+                if "-" in words and words.split("-")[0] not in _ROAD_PREFIXES:
                     words, road_named = words.split("-")[0], True
                     end = start + len(words)
             cut = taken.find(1, start, end)
@@ -614,6 +618,8 @@ class Gazetteer:
             said_village = bool(_VILLAGE_BEFORE.search(text[max(0, start - 40) : start]) or _VILLAGE_AFTER.match(text, end) or _TAKEN_BEFORE.search(text, max(0, start - 40), start))
             if said_village and place is None and words.replace(" ", "").replace("-", "").isupper():
                 said_village = False  # "overran the SSPDF barracks", "the camp of the UIS": a force's initials, no village
+            if place is None and not said_village and road_named and self._bare_name(words):
+                said_village = guessed = True  # "on the axis Bocaranga-Koui": the road's first town, as written
             if place is None and not said_village and words not in _NOT_LABEL_PLACES and not words.replace(" ", "").isupper() and _entry_label(text, start, end):
                 # ("NEWSREADER: ...", "ANCHOR: ...": a speaker, no place)
                 said_village = guessed = True  # "06/09/2025 - Debre Markos: a drone strike ...": an entry's place
@@ -726,6 +732,10 @@ class Gazetteer:
         site = bool(_SITE_BEFORE.search(text, max(0, start - 20), start) and _SITE_AFTER.match(text, end))
         if not site and (not _BARE_BEFORE.search(text, max(0, start - 24), start) or not _BARE_AFTER.match(text, end)):
             return False
+        return self._bare_name(words)
+
+    def _bare_name(self, words: str) -> bool:
+        """Whether words could be a town's name no index holds (see _bare_place)."""
         parts = words.split()
         if not 1 <= len(parts) <= 3 or "'" in words or "’" in words or parts[-1] in self._place_type_words:
             return False
@@ -941,6 +951,9 @@ _NOT_LABEL_PLACES = frozenset(
 
 
 _ROAD_AFTER = re.compile(r"\s+(?:road|highway|motorway|corridor|route|railway|supply\s+route|axis)\b")
+# "the Pan-American highway", "the Trans-Sahara route": a road's name, not the towns it joins
+_ROAD_PREFIXES = frozenset(["Pan", "Trans", "Inter", "Sub", "Anti", "Ex", "Pro", "North", "South", "East", "West", "Central"])
+_ROAD_BEFORE = re.compile(r"\b(?:axis|road|route|highway|corridor)\s+$")
 _ROAD_END_AFTER = re.compile(r"\s*[–—-]\s*[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*)?\s+(?:road|highway|motorway|corridor|route|railway|supply\s+route|axis)\b")
 _ROAD_START_BEFORE = re.compile(r"[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*)?\s*[–—-]\s*$")
 
