@@ -304,3 +304,13 @@ def test_machine_translated_french_idioms(extractor: Extractor) -> None:
 def test_a_roads_own_name_is_no_town(extractor: Extractor) -> None:
     text = "Farmers blocked the Trans-Sahara highway near Agadez in Niger on Monday to protest the new tax."
     assert [(kind, e.location) for kind, e in found(extractor, text)] == [("protest", "Agadez")]
+
+
+# -- a big town abroad under an unrelated alternate name is no candidate ------------------------------
+
+
+def test_an_unrelated_alternate_name_of_a_big_town_abroad_is_not_it(extractor: Extractor) -> None:
+    # blind14's mining news release: "the Tamboré camp" (GeoNames: an alternate name of Brazil's
+    # Barueri) put a Burkinabe convoy ambush in Brazil; "Koumoul" is one of China's Hami
+    text = "Gunmen attacked a fuel convoy on the road approaching Koumoul camp in Niger on Monday, killing five drivers."
+    assert [(e.location, e.country, e.fatalities) for _, e in found(extractor, text)] == [("Koumoul", "NER", 5)]

@@ -10,6 +10,7 @@ that a person or a month is not taken for a town.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import math
 import re
@@ -37,7 +38,7 @@ LOCATIVE = re.compile(
     r"residents\s+of|strike\s+on|attack\s+on)"
     r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts|edge|vicinity|centre|center|heart|camp|base|garrison|market|locality|commune|post|outpost|zone|cercle|circle|prefecture|department)\s+of"
     # "at the entrance to Bilozerka", "on the approaches to Pokrovsk", "12 km west of Izium"
-    r"|\b(?:road|highway|route)\s+(?:between|from)|\b(?:entrance|approach(?:es)?|close|next|road)\s+to|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of|\bout\s+of"
+    r"|\b(?:road|highway|route)\s+(?:between|from|approaching|leading\s+to)|\b(?:entrance|approach(?:es)?|close|next|road)\s+to|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of|\bout\s+of"
     r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*|moved|sent|deployed|dispatched|redeployed|transferred|rushed)\s+to)\s+(?:the\s+)?"
     # "in central Damascus", "in northern Gaza", "in the besieged city's ..."
     r"(?:(?:central|northern|southern|eastern|western|north-eastern|north-western|south-eastern|south-western|northeastern|northwestern|southeastern|southwestern|downtown|greater|occupied|besieged|embattled|frontline|front-line)\s+)?$",
@@ -103,7 +104,7 @@ _BARE_BEFORE = re.compile(
     # where forces go: "troops have been moved to Parachinar in Kurram"
     r"|(?:moved|sent|deployed|dispatched|redeployed|transferred|rushed)\s+to)\s+(?:the\s+)?"
     # "on the road between Yater and Majdal Zoun": the first town of a road
-    r"|(?:road|highway|route)\s+(?:between|from)\s+)$"
+    r"|(?:road|highway|route)\s+(?:between|from|approaching|leading\s+to)\s+)$"
 )
 _PARTY_BEFORE = re.compile(r"\b(?:(?:backed|supported|armed|aided|funded)\s+by|[Ff]orces\s+of|[Aa]rmy\s+of|[Mm]ilitary\s+of|[Gg]overnment\s+of)\s+(?:the\s+)?$")
 _PARTY_AFTER = re.compile(r"(?:-backed|-supported|\s+(?:Defen[cs]e\s+Forces?|Armed\s+Forces|[Aa]rmy|[Mm]ilitary|[Gg]overnment|[Pp]olice))\b")
@@ -481,7 +482,7 @@ class Gazetteer:
         acceptable = [
             t
             for t in candidates
-            if t.country in theatre or t.country in countries_in_text or t.capital or t.population >= world_min
+            if t.country in theatre or t.country in countries_in_text or ((t.capital or t.population >= world_min) and _spelt_alike(t.name, name))
         ]
         if not acceptable:
             return None
@@ -763,7 +764,7 @@ class Gazetteer:
         """The index's best town of that name, whatever its country and size."""
         # A small town of a country neither of the theatre nor named is a namesake: "the village
         # of Zike" in an article on Nigeria is not the one in Germany.
-        towns = [t for t in self.town_names.get(name) or [] if t.country in self._theatre or t.country in countries or t.population >= _ANY_TOWN_MIN]
+        towns = [t for t in self.town_names.get(name) or [] if t.country in self._theatre or t.country in countries or (t.population >= _ANY_TOWN_MIN and _spelt_alike(t.name, name))]
         if not towns or name in _NEVER_TOWNS:
             return None
         best = max(towns, key=lambda t: (t.country in self._theatre, t.country in countries, t.population, t.name, t.country))
@@ -948,6 +949,14 @@ _NOT_LABEL_PLACES = frozenset(
      "Correspondent", "Reporter", "Presenter", "Host", "Guest", "Q", "A", "Question", "Answer", "Timeline", "Statement", "Response", "Impact", "Details", "Location",
      "Date", "Time", "Status", "Action", "Recommendation", "Recommendations", "Threat", "Risk", "Area", "Period", "Subject", "Reference", "Contact", "Advisory"]
 )  # fmt: skip
+
+
+def _spelt_alike(indexed: str, written: str) -> bool:
+    """Whether a name is the town's own or a spelling of it ("Ta'izz" for Taiz, "Sana'a" for
+    Sanaa), not an unrelated alternate name: a big town abroad is no candidate under another
+    name unless its country is named ("Tamboré", a Burkinabe mining project, is an alternate name
+    of Brazil's Barueri)."""
+    return indexed == written or difflib.SequenceMatcher(None, indexed.lower(), written.lower()).ratio() >= 0.7
 
 
 _ROAD_AFTER = re.compile(r"\s+(?:road|highway|motorway|corridor|route|railway|supply\s+route|axis)\b")
