@@ -314,3 +314,9 @@ def test_an_unrelated_alternate_name_of_a_big_town_abroad_is_not_it(extractor: E
     # Barueri) put a Burkinabe convoy ambush in Brazil; "Koumoul" is one of China's Hami
     text = "Gunmen attacked a fuel convoy on the road approaching Koumoul camp in Niger on Monday, killing five drivers."
     assert [(e.location, e.country, e.fatalities) for _, e in found(extractor, text)] == [("Koumoul", "NER", 5)]
+
+
+def test_a_sentences_article_is_not_part_of_the_place(extractor: Extractor) -> None:
+    # blind14's governor's address: "The Yunakivka community was struck ..." gave "The Yunakivka"
+    text = "The Krasnopillia community was shelled on Monday. Two men were injured."
+    assert [e.location for _, e in found(extractor, text)] == ["Krasnopillia"]

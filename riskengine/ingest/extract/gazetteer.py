@@ -559,6 +559,10 @@ class Gazetteer:
             if space and first in _CAPITAL_PREPOSITIONS and rest[:1].isupper():
                 # "In Lutsk, drones hit ...": a sentence that starts with the preposition
                 start, words = start + len(first) + 1, rest
+            elif space and first == "The" and rest[:1].isupper() and words not in self.town_names:
+                # "The Yunakivka community was struck ...": the sentence's article, not the name's
+                # (not "The Hague")
+                start, words = start + len(first) + 1, rest
             end = start + len(words)
             road_named = False
             if "-" in words and words.split("-")[0] not in _ROAD_PREFIXES and _ROAD_BEFORE.search(text, max(0, start - 16), start):
