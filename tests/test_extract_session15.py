@@ -320,3 +320,14 @@ def test_a_sentences_article_is_not_part_of_the_place(extractor: Extractor) -> N
     # blind14's governor's address: "The Yunakivka community was struck ..." gave "The Yunakivka"
     text = "The Krasnopillia community was shelled on Monday. Two men were injured."
     assert [e.location for _, e in found(extractor, text)] == ["Krasnopillia"]
+
+
+def test_a_warning_strike_and_a_battery_deployed(extractor: Extractor) -> None:
+    # blind15's airport notice: ground staff's "two-hour warning strike", "a Dutch Patriot
+    # air-defence battery was deployed at the airport perimeter yesterday"
+    text = (
+        "This morning dock workers held a two-hour warning strike at the port of Constanta in Romania over pay. "
+        "A German Patriot air-defence battery was deployed near Constanta yesterday."
+    )
+    got = sorted((kind, e.event_date.isoformat()) for kind, e in found(extractor, text))
+    assert got == [("protest", "2025-06-03"), ("troop_deployment", "2025-06-02")]
