@@ -350,3 +350,22 @@ def test_a_letters_events_in_plain_words(extractor: Extractor) -> None:
     # helicopter ... fired on positions near Mazeze", "A correction: ... I wrote that twelve people died")
     got = sorted((kind, e.location, e.fatalities) for kind, e in found(extractor, LETTER, date="2025-06-04", extra="country: BFA\n"))
     assert got == [("air_strike", "Kongoussi", 0), ("casualty_report", "Bourzanga", 3)]
+
+
+# -- a newsletter's paragraphs labelled by their town in capitals and a full stop ---------------------
+
+NEWSLETTER = """Newsletter of the Sudanese Community Association of Leeds
+
+KASSALA. Several of our members have family in the east. This morning several hundred people marched toward the state government building, demanding protection from the militias.
+
+TAWILA. Relatives report that armed men attacked the camp on Monday, killing at least six people.
+
+DIPLOMACY. The association will write to our MP again this week.
+"""
+
+
+def test_a_newsletters_town_labels_place_its_paragraphs(extractor: Extractor) -> None:
+    # blind15's Haitian diaspora newsletter ("PÉTION-VILLE. This morning several hundred people
+    # marched ... demanding security") left its protest without a place
+    got = sorted((kind, e.location, e.country) for kind, e in found(extractor, NEWSLETTER, date="2025-06-04", extra="country: SDN\n"))
+    assert got == [("casualty_report", "Tawila", "SDN"), ("protest", "Kassala", "SDN")]

@@ -400,7 +400,7 @@ class Extractor:
                 known = {(p.start, p.text): p.place for p in places}
                 if any(known.get((n.start() - x.start, n.group(0))) != learned[n.group(0)] for n in names.finditer(article.work, x.start, x.end)):
                     self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._home, learned), looked_up)
-        self._add_labels(labels, countries)
+        self._add_labels(labels, countries, self._home)
         mentions: list[Mention] = []
         last_mentions: list[Mention] = []
         since = 0  # sentences of substance since the last mention
@@ -537,19 +537,26 @@ class Extractor:
         paragraphs at least: one is a wire dateline, where the reporter filed from."""
         labels: dict[int, str] = {}
         for i, x in enumerate(article.sentences):
+            if i and article.sentences[i - 1].paragraph == x.paragraph:
+                continue
             m = _ROUNDUP_DATELINE.match(article.work, x.start)
-            if m is not None and (i == 0 or article.sentences[i - 1].paragraph != x.paragraph):
+            if m is not None:
                 labels[i] = _LABEL_TAIL.sub("", m.group(0))
+            elif (m := _CAPS_LABEL.match(article.work, x.start)) is not None:
+                # "PÉTION-VILLE. This morning several hundred people marched ...": a sentence of its
+                # own, whose place is the next one's
+                alone = x.end <= m.end() and i + 1 < len(article.sentences) and article.sentences[i + 1].paragraph == x.paragraph
+                labels[i + 1 if alone else i] = m.group(1)
         return labels if len(labels) > 1 else {}
 
-    def _add_labels(self, labels: dict[int, str], countries: set[str]) -> None:
-        """Each labelled paragraph's first sentence names its town, unless the sentence already
-        reads the label as a place."""
+    def _add_labels(self, labels: dict[int, str], countries: set[str], home: str | None = None) -> None:
+        """Each labelled paragraph's first sentence names its town, unless the sentence names a
+        town or region of its own (the label's part: "in Bel-Air") or reads the label as one."""
         for i, label in labels.items():
             places, looked_up = self._places[i]
-            if any(p.start == 0 for p in places):
-                continue
-            place = self.g.label_town(label, countries)
+            if any(p.start == 0 or (p.place.level != "country" and not p.side_adjective) for p in places):
+                continue  # ("PORT-AU-PRINCE. ... a gang base in Bel-Air": the sentence's own place)
+            place = self.g.label_town(label, countries, home)
             if place is not None:
                 self._places[i] = ([PlaceMention(0, len(label), label, place), *places], looked_up)
 
@@ -2347,6 +2354,9 @@ _DAY_LABEL = re.compile(
     r"(?:,?\s+\d{4})?)\s*(?:[-–—|]\s|:\s)"
 )
 _CORRECTED_TO = re.compile(r",?\s+(?:and\s+)?not\s+(?:\d|[a-z]+\b)")
+# a newsletter's paragraph labelled by its town in capitals and a full stop ("MIREBALAIS. Many of
+# our members ...", "PÉTION-VILLE. This morning ..."); not initials ("U.S. officials")
+_CAPS_LABEL = re.compile(r"([A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’]{2,}(?:[ -][A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’]+)*)\.(?:\s+|$)")
 _LABEL_TAIL = re.compile(r"\s*(?:\([^)]*\)\s*)?[-—–]\s$")
 _ROUNDUP_DATELINE = re.compile(r"[A-Z][A-Z'’.-]+(?:[ -][A-Z][A-Z'’.-]+)*\s*(?:\([^)]{1,30}\)\s*)?[-—–]\s")
 _ON_TARGET_AFTER = re.compile(r"\s+on\s")

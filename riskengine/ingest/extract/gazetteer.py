@@ -113,7 +113,7 @@ _HYPHENATED_AFTER = re.compile(r"-[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*")
 # (a name no index holds followed by a type of site is the town it is at: "positions at Kibati
 # hill", "shells land in Nawagai bazaar", "platoons deployed in Sadda to secure convoys",
 # "targets at Ras Isa port" (not an airport: "Ben Gurion airport" is named for a man), "attacked positions at Nyabiondo with heavy artillery")
-_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|with|from|hill|port|market|bazaar|junction|checkpoint|crossroads|axis|near|killed|killing|wounded|wounding|injured|injuring|to\s+(?:secure|protect|reinforce|guard|restore|strengthen))\b")
+_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|with|from|hill|port|market|bazaar|junction|checkpoint|crossroads|axis|near|killed|killing|wounded|wounding|injured|injuring|said|say|says|told|reported|to\s+(?:secure|protect|reinforce|guard|restore|strengthen))\b")
 # "at the Sarsang field in Duhok governorate", "near Thaala military airport": a name no index
 # holds between "the" (or a locative) and the site it names is the place of that site (not an
 # air base or airport: "the Osman Digna air base", "Ben Gurion airport" are named for men; "an
@@ -784,15 +784,19 @@ class Gazetteer:
     def armed_group_country(self) -> dict[str, str]:
         return {str(name): str(iso3) for iso3, names in (self.data.get("armed_groups") or {}).items() for name in names or ()}
 
-    def label_town(self, label: str, countries_in_text: Iterable[str]) -> Place | None:
+    def label_town(self, label: str, countries_in_text: Iterable[str], home: str | None = None) -> Place | None:
         """The town a roundup labels a paragraph with, in capitals ("LA PIEDAD", "PORT-AU-PRINCE"),
-        as the index writes it."""
+        as the index writes it; with ``home``, a town no index holds is kept as written in that
+        country ("PÉTION-VILLE"), unless the label is a section's ("DIPLOMACY", "CORRECTION")."""
         countries = set(countries_in_text)
         for titled in dict.fromkeys((_titled(label, particles=True), label.title())):
             place = self._best_town(titled, countries, None)
             if place is not None:
                 return place
-        return None
+        name = _titled(label, particles=True)
+        if home is None or len(name.split()) > 2 or name in _NOT_LABEL_PLACES or not self._bare_name(name) or name in self.country_names:
+            return None
+        return Place(name, home, "place", unindexed=True, guessed=True)
 
     def dateline_town(self, name: str) -> Place | None:
         """The town a dateline names: a capital, else the largest town of that name of 50,000+."""
