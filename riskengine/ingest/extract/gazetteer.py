@@ -961,10 +961,13 @@ _NOT_LABEL_PLACES = frozenset(
 
 def _spelt_alike(indexed: str, written: str) -> bool:
     """Whether a name is the town's own or a spelling of it ("Ta'izz" for Taiz, "Sana'a" for
-    Sanaa), not an unrelated alternate name: a big town abroad is no candidate under another
+    Sanaa, "Hodeidah" for Al Hudaydah: half its letters in order at least), not an unrelated alternate name: a big town abroad is no candidate under another
     name unless its country is named ("Tamboré", a Burkinabe mining project, is an alternate name
     of Brazil's Barueri)."""
-    return indexed == written or difflib.SequenceMatcher(None, indexed.lower(), written.lower()).ratio() >= 0.7
+    if indexed == written:
+        return True
+    plain = [unicodedata.normalize("NFKD", n).encode("ascii", "ignore").decode().lower() for n in (indexed, written)]
+    return difflib.SequenceMatcher(None, *plain).ratio() >= 0.5
 
 
 _ROAD_AFTER = re.compile(r"\s+(?:road|highway|motorway|corridor|route|railway|supply\s+route|axis)\b")
