@@ -966,8 +966,8 @@ def _spelt_alike(indexed: str, written: str) -> bool:
     of Brazil's Barueri)."""
     if indexed == written:
         return True
-    plain = [unicodedata.normalize("NFKD", n).encode("ascii", "ignore").decode().lower() for n in (indexed, written)]
-    return difflib.SequenceMatcher(None, *plain).ratio() >= 0.5
+    a, b = (unicodedata.normalize("NFKD", n).encode("ascii", "ignore").decode().lower() for n in (indexed, written))
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.5
 
 
 _ROAD_AFTER = re.compile(r"\s+(?:road|highway|motorway|corridor|route|railway|supply\s+route|axis)\b")
