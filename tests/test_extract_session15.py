@@ -369,3 +369,11 @@ def test_a_newsletters_town_labels_place_its_paragraphs(extractor: Extractor) ->
     # marched ... demanding security") left its protest without a place
     got = sorted((kind, e.location, e.country) for kind, e in found(extractor, NEWSLETTER, date="2025-06-04", extra="country: SDN\n"))
     assert got == [("casualty_report", "Tawila", "SDN"), ("protest", "Kassala", "SDN")]
+
+
+def test_a_call_told_with_its_day_between(extractor: Extractor) -> None:
+    # blind14's UN briefing notes: "The Secretary-General spoke yesterday by phone with President
+    # Félix Tshisekedi"; a resident quoted "by phone" is no call
+    ((kind, _),) = found(extractor, "The AU chairperson spoke on Monday by telephone with President Salva Kiir about the fighting in Nasir.")
+    assert kind == "high_level_call"
+    assert found(extractor, "A resident of Nasir told reporters by phone that the town was quiet.") == []
