@@ -377,3 +377,9 @@ def test_a_call_told_with_its_day_between(extractor: Extractor) -> None:
     ((kind, _),) = found(extractor, "The AU chairperson spoke on Monday by telephone with President Salva Kiir about the fighting in Nasir.")
     assert kind == "high_level_call"
     assert found(extractor, "A resident of Nasir told reporters by phone that the town was quiet.") == []
+
+
+def test_people_named_by_two_nouns(extractor: Extractor) -> None:
+    # blind14's mining release: "six drivers and assistants were killed and three others were injured"
+    text = "Bandits ambushed a bus near Gusau in Nigeria on Monday; four traders and farmers were killed and two others were injured."
+    assert [(e.fatalities, e.injured) for _, e in found(extractor, text)] == [(4, 2)]

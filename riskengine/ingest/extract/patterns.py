@@ -249,7 +249,8 @@ class Patterns:
             # ", including a child," between the people and their verb is skipped
             # "two residents of Shostka died": where the people are from is skipped too
             # "two teachers were killed": any plural noun that an auxiliary follows
-            rf"\s*(?:(?:[\w-]+\s+)?(?:{people}|(?-i:[a-z]+[^s\W]s)(?=\s+(?:{auxiliaries})\s))(?:\s+(?:of|from|in)\s+(?:the\s+)?(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?)?\s*(?:,\s*(?:(?:including|among\s+them)\s+)?[^,.;]{{1,40}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly|confirmed|now)\s+)?",
+            # "six drivers and assistants were killed": two nouns of the same people
+            rf"\s*(?:(?:[\w-]+\s+)?(?:{people}|(?-i:[a-z]+[^s\W]s)(?=\s+(?:{auxiliaries})\s))(?:\s+and\s+(?:{people}|(?-i:[a-z]+[^s\W]s)(?=\s+(?:{auxiliaries})\s)))?(?:\s+(?:of|from|in)\s+(?:the\s+)?(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?)?\s*(?:,\s*(?:(?:including|among\s+them)\s+)?[^,.;]{{1,40}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly|confirmed|now)\s+)?",
             re.IGNORECASE,
         )
         self.casualty_before = {
