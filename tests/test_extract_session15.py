@@ -383,3 +383,10 @@ def test_people_named_by_two_nouns(extractor: Extractor) -> None:
     # blind14's mining release: "six drivers and assistants were killed and three others were injured"
     text = "Bandits ambushed a bus near Gusau in Nigeria on Monday; four traders and farmers were killed and two others were injured."
     assert [(e.fatalities, e.injured) for _, e in found(extractor, text)] == [(4, 2)]
+
+
+def test_a_force_named_with_its_service_deployed(extractor: Extractor) -> None:
+    # blind15's election statement: "Additional platoons of Border Guard Bangladesh were deployed to
+    # Kotalipara yesterday afternoon"
+    text = "Two companies of the Kenya Defence Forces were deployed to Lamu on Sunday after the attack."
+    assert [(kind, e.location) for kind, e in found(extractor, text)] == [("troop_deployment", "Lamu")]
