@@ -390,3 +390,10 @@ def test_a_force_named_with_its_service_deployed(extractor: Extractor) -> None:
     # Kotalipara yesterday afternoon"
     text = "Two companies of the Kenya Defence Forces were deployed to Lamu on Sunday after the attack."
     assert [(kind, e.location) for kind, e in found(extractor, text)] == [("troop_deployment", "Lamu")]
+
+
+def test_a_ground_attack_whose_toll_is_one_hospitalised(extractor: Extractor) -> None:
+    # blind15's election statement: "armed men stormed a polling station ... and assaulted the
+    # presiding officer, who was hospitalised" (injured counts the hospitalised)
+    text = "On Saturday armed men stormed a tallying centre in Kisii, Kenya, and beat the returning officer, who was hospitalised."
+    assert [(kind, e.location, e.injured) for kind, e in found(extractor, text)] == [("casualty_report", "Kisii", 1)]

@@ -1955,7 +1955,7 @@ class Extractor:
             # a ground attack is an event with a toll and a place ("clashes in the south have
             # killed more than 250 since Sunday" is a running total)
             place = c.place()
-            return place is not None and place.place.level != "country" and any(f.field in ("fatalities", "injured") and f.value > 0 for f in c.figures())
+            return place is not None and place.place.level != "country" and any(f.field in ("fatalities", "injured", "hospitalised") and f.value > 0 for f in c.figures())
         if c.kind.group not in ("strike", "troops"):
             return True
         place = c.place()
