@@ -397,3 +397,17 @@ def test_a_ground_attack_whose_toll_is_one_hospitalised(extractor: Extractor) ->
     # presiding officer, who was hospitalised" (injured counts the hospitalised)
     text = "On Saturday armed men stormed a tallying centre in Kisii, Kenya, and beat the returning officer, who was hospitalised."
     assert [(kind, e.location, e.injured) for kind, e in found(extractor, text)] == [("casualty_report", "Kisii", 1)]
+
+
+@pytest.mark.parametrize(
+    "second, killed, injured",
+    [
+        # blind15's police statement: "Two (2) of the attackers were neutralised ... One (1) officer
+        # sustained a gunshot wound to the leg"
+        ("Three (3) of the attackers were killed.", 3, None),
+        ("One (1) soldier sustained a gunshot wound to the arm.", 0, 1),
+    ],
+)
+def test_a_share_of_the_attackers_and_a_single_wound(extractor: Extractor, second: str, killed: int, injured: int | None) -> None:
+    text = f"Gunmen attacked a checkpoint near Kidal in Mali on Monday. {second}"
+    assert [(kind, e.fatalities, e.injured) for kind, e in found(extractor, text)] == [("casualty_report", killed, injured)]

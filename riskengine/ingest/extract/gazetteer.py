@@ -122,7 +122,7 @@ _BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before
 # Basha market in Taiz city", "in the Al-Kassara area, north-west of Marib city": a bearing is no
 # "of"); "the Hay Nasr district of Tripoli", "the Bel-Air neighbourhood of Port-au-Prince" are
 # the town named after them (docs/EXTRACTION.md, Conventions: named parts of a town).
-_SITE_BEFORE = re.compile(r"\b(?:(?:in|near|at|on|outside|hit|struck|targeted|targeting)\s+the|(?:vicinity|outskirts)\s+of(?:\s+the)?|near|at|on)\s+$")
+_SITE_BEFORE = re.compile(r"\b(?:(?:in|near|at|on|outside|hit|struck|targeted|targeting|attacked|raided|stormed|overran)\s+the|(?:vicinity|outskirts)\s+of(?:\s+the)?|near|at|on)\s+$")
 _SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|terminal|junction|checkpoint|crossroads|police\s+(?:station|post|checkpoint)|(?:market|district|neighbou?rhood|quarter|area)(?!\s+of\s+[A-Z]))\b")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
