@@ -161,7 +161,7 @@ _REPORT = """SECURITY UPDATE - EASTERN DRC
 Armed men overran the police post and took control of the market area. No casualties were reported.
 
 1.2 Goma (Mugunga) - 14 May
-Shells struck a displacement site in the Mugunga area, killing four people.
+Shells struck a displacement site, killing four people.
 
 2. CONTEXT
 Partners should avoid the Rutshuru road.

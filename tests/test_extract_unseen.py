@@ -539,3 +539,8 @@ def test_the_fourteenth_and_fifteenth_blind_sets_hold_their_first_run() -> None:
     assert blind14.overall.f1 >= 0.689, blind14.render()
     blind15 = evaluate(HERE / "blind15_gold.yaml", sorted((HERE / "blind15").iterdir()))
     assert blind15.overall.f1 >= 0.54, blind15.render()
+    # Development figures since (session 15, the classes their misses showed; tests in
+    # test_extract_session15.py): 0.784 and 0.828. The sets are no longer unseen: regression
+    # guards only, not honest figures.
+    assert blind14.overall.f1 >= 0.775, blind14.render()
+    assert blind15.overall.f1 >= 0.82, blind15.render()

@@ -366,6 +366,8 @@ class Extractor:
             # ("Cali" is Colombia's, not Dagestan's), so it is read again with that as the theatre.
             self.g = self.g.refocused(focus)
             self._places = [self.g.scan_detail(article.work[x.start : x.end]) for x in article.sentences]
+        labels = self._roundup_labels(article)
+        self._add_labels(labels, set())
         countries = {p.place.country for places, _ in self._places for p in places}
         if article.meta.get("country"):
             countries.add(str(article.meta["country"]))  # the front matter's country names its towns too
@@ -398,11 +400,13 @@ class Extractor:
                 known = {(p.start, p.text): p.place for p in places}
                 if any(known.get((n.start() - x.start, n.group(0))) != learned[n.group(0)] for n in names.finditer(article.work, x.start, x.end)):
                     self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._home, learned), looked_up)
+        self._add_labels(labels, countries, self._home)
         mentions: list[Mention] = []
         last_mentions: list[Mention] = []
         since = 0  # sentences of substance since the last mention
         background = False  # under a heading such as "Recap: what happened last week"
         self._section: tuple[DatePhrase | None, PlaceMention | None] | None = None
+        self._entry_day: tuple[int, DatePhrase] | None = None
         for sentence in article.sentences:
             if sentence.heading:
                 background = bool(self.p.background_headings.fullmatch(article.work[sentence.start : sentence.end].strip()))
@@ -410,6 +414,8 @@ class Extractor:
                 continue
             if background:
                 continue
+            if sentence.index == 0 or article.sentences[sentence.index - 1].paragraph != sentence.paragraph:
+                self._entry_day = self._labelled_day(article, sentence)
             if _ROUNDUP_DATELINE.match(article.work, sentence.start):
                 last_mentions = []  # "PORT-AU-PRINCE - ...": a roundup's next story tells its own casualties
             elif last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and _LIST_ITEM_START.match(article.text, article.text.rfind("\n", 0, sentence.start) + 1):
@@ -524,6 +530,35 @@ class Extractor:
             votes[country] = votes.get(country, 0) + 1
         best = max(sorted(votes), key=lambda c: votes[c], default=None)
         return {best} if best is not None and list(votes.values()).count(votes[best]) == 1 else set()
+
+    def _roundup_labels(self, article: Article) -> dict[int, str]:
+        """A roundup's paragraphs labelled by their town in capitals ("URUAPAN - Three men were
+        killed ...", "LA PIEDAD - On Saturday, police ..."): sentence index -> label. Two labelled
+        paragraphs at least: one is a wire dateline, where the reporter filed from."""
+        labels: dict[int, str] = {}
+        for i, x in enumerate(article.sentences):
+            if i and article.sentences[i - 1].paragraph == x.paragraph:
+                continue
+            m = _ROUNDUP_DATELINE.match(article.work, x.start)
+            if m is not None:
+                labels[i] = _LABEL_TAIL.sub("", m.group(0))
+            elif (m := _CAPS_LABEL.match(article.work, x.start)) is not None:
+                # "PÉTION-VILLE. This morning several hundred people marched ...": a sentence of its
+                # own, whose place is the next one's
+                alone = x.end <= m.end() and i + 1 < len(article.sentences) and article.sentences[i + 1].paragraph == x.paragraph
+                labels[i + 1 if alone else i] = m.group(1)
+        return labels if len(labels) > 1 else {}
+
+    def _add_labels(self, labels: dict[int, str], countries: set[str], home: str | None = None) -> None:
+        """Each labelled paragraph's first sentence names its town, unless the sentence names a
+        town or region of its own (the label's part: "in Bel-Air") or reads the label as one."""
+        for i, label in labels.items():
+            places, looked_up = self._places[i]
+            if any(p.start == 0 or (p.place.level != "country" and not p.side_adjective) for p in places):
+                continue  # ("PORT-AU-PRINCE. ... a gang base in Bel-Air": the sentence's own place)
+            place = self.g.label_town(label, countries, home)
+            if place is not None:
+                self._places[i] = ([PlaceMention(0, len(label), label, place), *places], looked_up)
 
     def _dateline_countries(self, article: Article) -> set[str]:
         """The country of the city an article is filed from ("Ouagadougou, 12 May 2025 - ...",
@@ -894,6 +929,8 @@ class Extractor:
         dates = [d for d in dates if not _in_brackets(text, d.start, m.clause[0])] or dates
         if not dates and self._section is not None and self._section[0] is not None:
             dates = [self._section[0]]  # "2.2 Port-au-Prince (Bel-Air) - 2 April": its section's day
+        if not dates and self._entry_day is not None and self._entry_day[0] == m.sentence.paragraph:
+            dates = [self._entry_day[1]]  # "Sun, Sept 1 — Militants drop bombs ...": its entry's day
         if not dates and m.inherited_place and m.kind.group == "strike" and self._last_told is not None and m.place is not None and self._last_told_where == (m.sentence.paragraph, m.place.start, m.place.text):
             # "Witnesses said the aircraft struck twice.", a witness's "we heard the drone for an
             # hour before it hit": a strike with neither a place nor a day of its own, told after
@@ -1119,6 +1156,9 @@ class Extractor:
             if other:
                 blocked_from = clause[0] + other.start()
             quantities = find_quantities(c_text, self.p.vague)
+            if quantities and self.p.retracted.search(c_text):
+                # a figure said to be wrong is none; "four, not 14 as shown earlier" keeps four
+                quantities = [q for q in quantities if _CORRECTED_TO.match(c_text, q.end)]
             if quantities and article.published is not None and _DAY_NUMBER_HINT.search(c_text):
                 # "Shelling of Kherson on Nov. 9 killed a woman": a date's day is no count
                 days = [(d.start - clause[0], d.end - clause[0]) for d in self._clause_dates(c_text, article.published, clause[0])]
@@ -1231,8 +1271,8 @@ class Extractor:
                     out.append(Figure(fld, 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
             for rx, fields in self.p.negations if self.p.any_negation.search(c_text) else ():
                 for m in rx.finditer(c_text):
-                    after = c_text[m.end() : m.end() + 20]
-                    if self.p.negation_scope.match(after.strip()) or (blocked_from is not None and clause[0] + m.start() > blocked_from):
+                    after = c_text[m.end() : m.end() + 40].strip()
+                    if (self.p.negation_scope.match(after) and not self.p.negation_scope_whole.match(after) and not _SITES_OWN_PEOPLE.match(after)) or (blocked_from is not None and clause[0] + m.start() > blocked_from):
                         continue
                     for fld in fields:
                         out.append(Figure(fld, 0, clause[0] + m.start(), clause[0] + m.end(), "negated"))
@@ -1585,6 +1625,20 @@ class Extractor:
         place = Place(name, self._home, "place", unindexed=True)  # a town no index holds, as written
         return dates[0], PlaceMention(heading.start("place"), heading.end("place"), name, place)
 
+    def _labelled_day(self, article: Article, sentence: Sentence) -> tuple[int, DatePhrase] | None:
+        """A timeline's or a diary's entry opened by its day ("Sun, Sept 1 — Suspected militants
+        drop bombs ...", "3 June: Gunmen attack ..."): the day of the paragraph's events that name
+        none of their own."""
+        if article.published is None:
+            return None
+        label = _DAY_LABEL.match(article.work, sentence.start, sentence.end)
+        if label is None:
+            return None
+        dates = [d for d in self._clause_dates(article.work[sentence.start : label.end()], article.published, sentence.start) if not d.future]
+        if len(dates) != 1 or dates[0].end < label.end(1) - 1:
+            return None
+        return sentence.paragraph, dates[0]
+
     def _protest_in(self, clause_text: str) -> bool:
         protest = self.p.kinds.get("protest")
         return protest is not None and any(c.words.search(clause_text) for c in protest.cues)
@@ -1901,7 +1955,7 @@ class Extractor:
             # a ground attack is an event with a toll and a place ("clashes in the south have
             # killed more than 250 since Sunday" is a running total)
             place = c.place()
-            return place is not None and place.place.level != "country" and any(f.field in ("fatalities", "injured") and f.value > 0 for f in c.figures())
+            return place is not None and place.place.level != "country" and any(f.field in ("fatalities", "injured", "hospitalised") and f.value > 0 for f in c.figures())
         if c.kind.group not in ("strike", "troops"):
             return True
         place = c.place()
@@ -2291,6 +2345,19 @@ _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|la
 _SIDE_ADJECTIVE_BEFORE = re.compile(r"(?:^|[\s,;(])(?:(?:[Aa]n?|[Tt]he)\s+)?([A-Z][\w-]+)\s+(?:[a-z-]+\s+)?$")
 _SIDE_POSSESSIVE_BEFORE = re.compile(r"\b[A-Z][a-z]+['’]s\s+(?:[a-z-]+\s+)?$")
 _BY_AGENT_GAP = re.compile(r"\s+by\s+(?:(?:a|an|the|enemy|russian|ukrainian)\s+)?(?:[\w-]+\s+){0,2}")
+# "no casualties among the station's engineers": the people of the place hit, all of them
+_SITES_OWN_PEOPLE = re.compile(r"among\s+the\s+[\w-]+['’]s?\s", re.IGNORECASE)
+# An entry's day as its label: "Sun, Sept 1 — ", "Tue 10 Sept: ", "3 June 2025 – ", "Friday, June 6 | "
+_DAY_LABEL = re.compile(
+    r"\s*((?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?\.?,?\s+)?"
+    r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?)"
+    r"(?:,?\s+\d{4})?)\s*(?:[-–—|]\s|:\s)"
+)
+_CORRECTED_TO = re.compile(r",?\s+(?:and\s+)?not\s+(?:\d|[a-z]+\b)")
+# a newsletter's paragraph labelled by its town in capitals and a full stop ("MIREBALAIS. Many of
+# our members ...", "PÉTION-VILLE. This morning ..."); not initials ("U.S. officials")
+_CAPS_LABEL = re.compile(r"([A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’]{2,}(?:[ -][A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’]+)*)\.(?:\s+|$)")
+_LABEL_TAIL = re.compile(r"\s*(?:\([^)]*\)\s*)?[-—–]\s$")
 _ROUNDUP_DATELINE = re.compile(r"[A-Z][A-Z'’.-]+(?:[ -][A-Z][A-Z'’.-]+)*\s*(?:\([^)]{1,30}\)\s*)?[-—–]\s")
 _ON_TARGET_AFTER = re.compile(r"\s+on\s")
 _NEW_STATEMENT = re.compile(r",\s*(?:but|yet|while|whereas)\b")

@@ -29,7 +29,9 @@ FUTURE = re.compile(
     # "next to a school", "next door" are places, not the future.
     r"\b(?:scheduled|due|expected|will|set to|set for|planned|next(?!\s+(?:to|door)\b)|upcoming|preparing|to be held|is to"
     # reported future: "the Kremlin said a delegation would travel to Istanbul on Thursday"
-    r"|would\s+(?:\w+\s+)?(?:travel|fly|meet|hold|host|visit|attend|sit|resume|begin|start|take\s+place))\b",
+    r"|would\s+(?:\w+\s+)?(?:travel|fly|meet|hold|host|visit|attend|sit|resume|begin|start|take\s+place)"
+    # a headline's or ticker's infinitive: "Pakistan and Afghan delegations to meet in Doha on Saturday"
+    r"|(?:delegations?|teams|sides|leaders|ministers|envoys|negotiators|parties)\s+to\s+(?:meet|hold|resume|sit))\b",
     re.IGNORECASE,
 )
 # A day named right after a verb of saying dates the statement, not what it announces: "said on

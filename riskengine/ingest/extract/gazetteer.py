@@ -10,6 +10,7 @@ that a person or a month is not taken for a town.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import math
 import re
@@ -32,12 +33,12 @@ _NEVER_TOWNS = frozenset(
 
 LOCATIVE = re.compile(
     # ("off Mokha", "off the coast of Aden": where a ship was hit)
-    r"(?:\b(?:in|near|outside|around|at|on|over|into|of|off|towards?|across|hit|struck|targeted|"
+    r"(?:\b(?:in|near|outside|around|at|on|over|into|of|off|towards?|across|hit|hits|struck|targeted|targets|"
     r"targeting|bombarded|shelled|bombed|attacked|liberated|captured|recaptured|retook|retaken|seized|took|taken|overran|entered|reached|control\s+of|rocked|shook|pounded|"
     r"residents\s+of|strike\s+on|attack\s+on)"
     r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts|edge|vicinity|centre|center|heart|camp|base|garrison|market|locality|commune|post|outpost|zone|cercle|circle|prefecture|department)\s+of"
     # "at the entrance to Bilozerka", "on the approaches to Pokrovsk", "12 km west of Izium"
-    r"|\b(?:road|highway|route)\s+(?:between|from)|\b(?:entrance|approach(?:es)?|close|next|road)\s+to|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of|\bout\s+of"
+    r"|\b(?:road|highway|route)\s+(?:between|from|approaching|leading\s+to)|\b(?:entrance|approach(?:es)?|close|next|road)\s+to|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of|\bout\s+of"
     r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*|moved|sent|deployed|dispatched|redeployed|transferred|rushed)\s+to)\s+(?:the\s+)?"
     # "in central Damascus", "in northern Gaza", "in the besieged city's ..."
     r"(?:(?:central|northern|southern|eastern|western|north-eastern|north-western|south-eastern|south-western|northeastern|northwestern|southeastern|southwestern|downtown|greater|occupied|besieged|embattled|frontline|front-line)\s+)?$",
@@ -93,31 +94,36 @@ _BARE_BEFORE = re.compile(
     r"\b(?:(?:[Ii]n|[Nn]ear|[Oo]utside|at|off|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of)\s+"
     # the place a strike or a capture names as its object: "an air strike on Mathiang in South
     # Sudan", "the shelling of Nyabiondo on Monday", "has retaken Ulang from", "air strikes on the
-    # Ras Isa port" (not "in the Mugunga area": a part of the town named before)
+    # Ras Isa port"
     r"|(?:(?:strikes?|airstrikes?|attacks?|raids?|assault)\s+on|(?:shelling|bombing|bombardment|capture|recapture)\s+of"
     r"|shelled|bombed|captured|recaptured|retook|retaken|overran|overrun|control\s+of"
     # "artillery hit Prymorske in the Zaporizhzhia district": a strike's object
-    r"|hit|struck|targeted"
+    r"|hit|hits|struck|targeted"
+    # a timeline's present tense: "militants drop bombs from drones on Koutruk", "shells land on Tiwi"
+    r"|(?:bombs?|shells?|explosives|grenades?)\s+(?:from\s+(?:a\s+)?drones?\s+)?(?:on|onto)"
     # where forces go: "troops have been moved to Parachinar in Kurram"
     r"|(?:moved|sent|deployed|dispatched|redeployed|transferred|rushed)\s+to)\s+(?:the\s+)?"
     # "on the road between Yater and Majdal Zoun": the first town of a road
-    r"|(?:road|highway|route)\s+(?:between|from)\s+)$"
+    r"|(?:road|highway|route)\s+(?:between|from|approaching|leading\s+to)\s+)$"
 )
 _PARTY_BEFORE = re.compile(r"\b(?:(?:backed|supported|armed|aided|funded)\s+by|[Ff]orces\s+of|[Aa]rmy\s+of|[Mm]ilitary\s+of|[Gg]overnment\s+of)\s+(?:the\s+)?$")
 _PARTY_AFTER = re.compile(r"(?:-backed|-supported|\s+(?:Defen[cs]e\s+Forces?|Armed\s+Forces|[Aa]rmy|[Mm]ilitary|[Gg]overnment|[Pp]olice))\b")
 _SPEAKING_CITY = re.compile(r"\s+(?:also\s+|has\s+|had\s+)?(?:said|says|claim(?:s|ed)?|announc\w+|accus\w+|den(?:y|ies|ied)|insist\w*|reject\w*|blam\w*|demand\w*|warn\w*|respond\w*)\b")
 _HYPHENATED_AFTER = re.compile(r"-[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*")
 # (a name no index holds followed by a type of site is the town it is at: "positions at Kibati
-# hill", "targets at Ras Isa port" (not an airport: "Ben Gurion airport" is named for a man), "attacked positions at Nyabiondo with heavy artillery")
-_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|with|from|hill|port|market|junction|checkpoint|crossroads|axis|near|killed|killing|wounded|wounding|injured|injuring)\b")
+# hill", "shells land in Nawagai bazaar", "platoons deployed in Sadda to secure convoys",
+# "targets at Ras Isa port" (not an airport: "Ben Gurion airport" is named for a man), "attacked positions at Nyabiondo with heavy artillery")
+_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|with|from|hill|port|market|bazaar|junction|checkpoint|crossroads|axis|near|killed|killing|wounded|wounding|injured|injuring|said|say|says|told|reported|to\s+(?:secure|protect|reinforce|guard|restore|strengthen))\b")
 # "at the Sarsang field in Duhok governorate", "near Thaala military airport": a name no index
 # holds between "the" (or a locative) and the site it names is the place of that site (not an
-# air base or airport: "the Osman Digna air base", "Ben Gurion airport" are named for men; not
-# an area: "in the Mugunga area" is a part of the town named before). A market or district
-# named with "the" and no town after it is its own place ("near the Bir Basha market in Taiz
-# city"); "the Hay Nasr district of Tripoli" is the part of the town named after it.
-_SITE_BEFORE = re.compile(r"\b(?:(?:in|near|at|on|outside|hit|struck|targeted|targeting)\s+the|(?:vicinity|outskirts)\s+of(?:\s+the)?|near|at)\s+$")
-_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|terminal|junction|checkpoint|crossroads|(?:market|district|neighbou?rhood|quarter)(?!\s+of\s+[A-Z]))\b")
+# air base or airport: "the Osman Digna air base", "Ben Gurion airport" are named for men; "an
+# attack on Tajori police station": the police station of that village). A market, district,
+# neighbourhood or area named with "the" and no town after it is its own place ("near the Bir
+# Basha market in Taiz city", "in the Al-Kassara area, north-west of Marib city": a bearing is no
+# "of"); "the Hay Nasr district of Tripoli", "the Bel-Air neighbourhood of Port-au-Prince" are
+# the town named after them (docs/EXTRACTION.md, Conventions: named parts of a town).
+_SITE_BEFORE = re.compile(r"\b(?:(?:in|near|at|on|outside|hit|struck|targeted|targeting|attacked|raided|stormed|overran)\s+the|(?:vicinity|outskirts)\s+of(?:\s+the)?|near|at|on)\s+$")
+_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|terminal|junction|checkpoint|crossroads|police\s+(?:station|post|checkpoint)|(?:market|district|neighbou?rhood|quarter|area)(?!\s+of\s+[A-Z]))\b")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
@@ -468,13 +474,15 @@ class Gazetteer:
             if region_hint and town.admin1 == region_hint:
                 s += 5
             if town.name == name:
-                s += 0.5
+                # a town's own name over another's alternate one ("Mora" is Cameroon's Mora, not an
+                # alternate name of India's Bilimora, ten times its size)
+                s += 1.1
             return s
 
         acceptable = [
             t
             for t in candidates
-            if t.country in theatre or t.country in countries_in_text or t.capital or t.population >= world_min
+            if t.country in theatre or t.country in countries_in_text or ((t.capital or t.population >= world_min) and _spelt_alike(t.name, name))
         ]
         if not acceptable:
             return None
@@ -551,7 +559,24 @@ class Gazetteer:
             if space and first in _CAPITAL_PREPOSITIONS and rest[:1].isupper():
                 # "In Lutsk, drones hit ...": a sentence that starts with the preposition
                 start, words = start + len(first) + 1, rest
+            elif space and first == "The" and rest[:1].isupper() and words not in self.town_names:
+                # "The Yunakivka community was struck ...": the sentence's article, not the name's
+                # (not "The Hague")
+                start, words = start + len(first) + 1, rest
             end = start + len(words)
+            road_named = False
+            if "-" in words and words.split("-")[0] not in _ROAD_PREFIXES and _ROAD_BEFORE.search(text, max(0, start - 16), start):
+                # "on the axis Bocaranga-Koui", "the road Mora-Kolofata" (as French writes a road)
+                words, road_named = words.split("-")[0], True
+                end = start + len(words)
+            elif _ROAD_AFTER.match(text, end):
+                # a road named by the towns it joins is at the first ("blocked the Bor–Juba road",
+                # "the Apatzingán-Cuatro Caminos highway"), as "the road between Yater and Majdal Zoun"
+                if _ROAD_START_BEFORE.search(text, max(0, start - 40), start):
+                    continue
+                if "-" in words and words.split("-")[0] not in _ROAD_PREFIXES:
+                    words, road_named = words.split("-")[0], True
+                    end = start + len(words)
             cut = taken.find(1, start, end)
             if cut != -1:
                 # "Hodeidah on Yemen's Red Sea coast": the name before a curated one (the country)
@@ -567,7 +592,8 @@ class Gazetteer:
                 continue  # "the Gulf of Aden", "the Sea of Azov": water, not the town
             # ("4. Manda, Niger (Saturday)": a town's name written with its country is a place without "in")
             apposed_country = (apposed := _PLACE_APPOSITION.match(text, end)) is not None and not apposed.group(2) and apposed.group(1) in self.country_names and words in self.town_names
-            if not apposed_country and not _locative_before(text, start) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)) and not _entry_label(text, start, end):
+            road_start = bool(_ROAD_END_AFTER.match(text, end)) or (road_named and end > start)
+            if not apposed_country and not road_start and not _locative_before(text, start) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)) and not _entry_label(text, start, end):
                 # A large town of the theatre needs no "in": "Explosions rocked Lviv".
                 big = self._big_theatre_town(text, start, words)
                 if big is None and words in self.town_names and not _TITLE_BEFORE.search(text[max(0, start - 20) : start]):
@@ -597,6 +623,8 @@ class Gazetteer:
             said_village = bool(_VILLAGE_BEFORE.search(text[max(0, start - 40) : start]) or _VILLAGE_AFTER.match(text, end) or _TAKEN_BEFORE.search(text, max(0, start - 40), start))
             if said_village and place is None and words.replace(" ", "").replace("-", "").isupper():
                 said_village = False  # "overran the SSPDF barracks", "the camp of the UIS": a force's initials, no village
+            if place is None and not said_village and road_named and self._bare_name(words):
+                said_village = guessed = True  # "on the axis Bocaranga-Koui": the road's first town, as written
             if place is None and not said_village and words not in _NOT_LABEL_PLACES and not words.replace(" ", "").isupper() and _entry_label(text, start, end):
                 # ("NEWSREADER: ...", "ANCHOR: ...": a speaker, no place)
                 said_village = guessed = True  # "06/09/2025 - Debre Markos: a drone strike ...": an entry's place
@@ -707,8 +735,12 @@ class Gazetteer:
         place (gazetteer.yaml not_places_after_in: months, titles, languages, institutions) and
         not ending in a place type word ("Gomel Oblast", "Ternopil City": place_type_words)."""
         site = bool(_SITE_BEFORE.search(text, max(0, start - 20), start) and _SITE_AFTER.match(text, end))
-        if not site and (not _BARE_BEFORE.search(text, max(0, start - 16), start) or not _BARE_AFTER.match(text, end)):
+        if not site and (not _BARE_BEFORE.search(text, max(0, start - 24), start) or not _BARE_AFTER.match(text, end)):
             return False
+        return self._bare_name(words)
+
+    def _bare_name(self, words: str) -> bool:
+        """Whether words could be a town's name no index holds (see _bare_place)."""
         parts = words.split()
         if not 1 <= len(parts) <= 3 or "'" in words or "’" in words or parts[-1] in self._place_type_words:
             return False
@@ -736,7 +768,7 @@ class Gazetteer:
         """The index's best town of that name, whatever its country and size."""
         # A small town of a country neither of the theatre nor named is a namesake: "the village
         # of Zike" in an article on Nigeria is not the one in Germany.
-        towns = [t for t in self.town_names.get(name) or [] if t.country in self._theatre or t.country in countries or t.population >= _ANY_TOWN_MIN]
+        towns = [t for t in self.town_names.get(name) or [] if t.country in self._theatre or t.country in countries or (t.population >= _ANY_TOWN_MIN and _spelt_alike(t.name, name))]
         if not towns or name in _NEVER_TOWNS:
             return None
         best = max(towns, key=lambda t: (t.country in self._theatre, t.country in countries, t.population, t.name, t.country))
@@ -751,6 +783,20 @@ class Gazetteer:
     @cached_property
     def armed_group_country(self) -> dict[str, str]:
         return {str(name): str(iso3) for iso3, names in (self.data.get("armed_groups") or {}).items() for name in names or ()}
+
+    def label_town(self, label: str, countries_in_text: Iterable[str], home: str | None = None) -> Place | None:
+        """The town a roundup labels a paragraph with, in capitals ("LA PIEDAD", "PORT-AU-PRINCE"),
+        as the index writes it; with ``home``, a town no index holds is kept as written in that
+        country ("PÉTION-VILLE"), unless the label is a section's ("DIPLOMACY", "CORRECTION")."""
+        countries = set(countries_in_text)
+        for titled in dict.fromkeys((_titled(label, particles=True), label.title())):
+            place = self._best_town(titled, countries, None)
+            if place is not None:
+                return place
+        name = _titled(label, particles=True)
+        if home is None or len(name.split()) > 2 or name in _NOT_LABEL_PLACES or not self._bare_name(name) or name in self.country_names:
+            return None
+        return Place(name, home, "place", unindexed=True, guessed=True)
 
     def dateline_town(self, name: str) -> Place | None:
         """The town a dateline names: a capital, else the largest town of that name of 50,000+."""
@@ -895,8 +941,13 @@ def display_name(name: str, iso3: str) -> str:
 
 # An entry of a log, digest or live blog labelled by its place: "06/09/2025 - Debre Markos: a
 # drone strike ...", "* Pemba - about 300 people protested", "10:45 - Bilozerka: 2 injured".
-_LABEL_BEFORE = re.compile(r"[ \t*•·>-]*(?:(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d|\d{1,2}[:.]\d{2}(?:\s*(?:hrs|h|UTC|GMT))?)\s*[-–—:|]?\s*)?")
-_LABEL_AFTER = re.compile(r"(?:\s+(?:district|community|hromada|municipality|county|township|town|city|village|area|sector))?\s*(?::\s|\s[-–—]\s)")
+# A numbered paragraph's label naming a constituency or district with its town in brackets ("1.
+# Gopalganj-2 (Kotalipara): At around 11:30 ...", "3. Cox's Bazar-4 (Ukhia): ...") is the town's.
+_LABEL_BEFORE = re.compile(
+    r"[ \t*•·>-]*(?:\d{1,3}[.)]\s+)?(?:(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d|\d{1,2}[:.]\d{2}(?:\s*(?:hrs|h|UTC|GMT))?)\s*[-–—:|]?\s*)?"
+    r"(?:[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*)*\s+\()?"
+)
+_LABEL_AFTER = re.compile(r"(?:\s+(?:district|community|hromada|municipality|county|township|town|city|village|area|sector|upazila|tehsil))?\)?\s*(?::\s|\s[-–—]\s)")
 
 
 # Labels of entries that are no place ("Update: ...", "ANCHOR: ...": initials are no village anyway).
@@ -906,6 +957,34 @@ _NOT_LABEL_PLACES = frozenset(
      "Correspondent", "Reporter", "Presenter", "Host", "Guest", "Q", "A", "Question", "Answer", "Timeline", "Statement", "Response", "Impact", "Details", "Location",
      "Date", "Time", "Status", "Action", "Recommendation", "Recommendations", "Threat", "Risk", "Area", "Period", "Subject", "Reference", "Contact", "Advisory"]
 )  # fmt: skip
+
+
+def _spelt_alike(indexed: str, written: str) -> bool:
+    """Whether a name is the town's own or a spelling of it ("Ta'izz" for Taiz, "Sana'a" for
+    Sanaa, "Hodeidah" for Al Hudaydah: half its letters in order at least), not an unrelated alternate name: a big town abroad is no candidate under another
+    name unless its country is named ("Tamboré", a Burkinabe mining project, is an alternate name
+    of Brazil's Barueri)."""
+    if indexed == written:
+        return True
+    a, b = (unicodedata.normalize("NFKD", n).encode("ascii", "ignore").decode().lower() for n in (indexed, written))
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.5
+
+
+_ROAD_AFTER = re.compile(r"\s+(?:road|highway|motorway|corridor|route|railway|supply\s+route|axis)\b")
+# "the Pan-American highway", "the Trans-Sahara route": a road's name, not the towns it joins
+_ROAD_PREFIXES = frozenset(["Pan", "Trans", "Inter", "Sub", "Anti", "Ex", "Pro", "North", "South", "East", "West", "Central"])
+_ROAD_BEFORE = re.compile(r"\b(?:axis|road|route|highway|corridor)\s+$")
+_ROAD_END_AFTER = re.compile(r"\s*[–—-]\s*[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*)?\s+(?:road|highway|motorway|corridor|route|railway|supply\s+route|axis)\b")
+_ROAD_START_BEFORE = re.compile(r"[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*)?\s*[–—-]\s*$")
+
+
+_NAME_PARTICLES = frozenset(["al", "el", "ad", "an", "ar", "as", "ash", "at", "az", "de", "del", "la", "da", "do", "dos", "das", "au", "aux", "es", "les", "sur", "en"])
+
+
+def _titled(words: str, particles: bool) -> str:
+    """A name written in capitals as the index writes it: "PORT-AU-PRINCE" -> "Port-au-Prince"."""
+    parts = re.split(r"([ -])", words.lower())
+    return "".join(p if i and particles and p in _NAME_PARTICLES else p[:1].upper() + p[1:] for i, p in enumerate(parts))
 
 
 def _entry_label(text: str, start: int, end: int) -> bool:

@@ -156,6 +156,7 @@ class Patterns:
         self.strike_tallies = re.compile("|".join(f"(?:{rx})" for rx in data.get("strike_tallies", [])) or "(?!)", re.IGNORECASE)
         self.habitual = words_regex(data.get("habitual") or ["every day"])
         self.other_event = words_regex(data.get("other_event", []))
+        self.retracted = words_regex(data.get("retracted", []))
         self.negated = words_regex(data.get("negated", []))
         # An event dated more than this many days before its report is background, not news.
         self.background_days = int(data.get("background_days", 31))
@@ -170,6 +171,7 @@ class Patterns:
         # Any negation at all, in one pass: most clauses have none.
         self.any_negation = re.compile("|".join(f"(?:{n['pattern']})" for n in data.get("negations", [])) or "(?!)", re.IGNORECASE)
         self.negation_scope = words_regex(data.get("negation_scope", ["aboard"]))
+        self.negation_scope_whole = words_regex(data.get("negation_scope_whole", []))
         self.people = words_regex(data["people"])
         self.troops = words_regex(data["troops"])
         self.distance_units = {k.lower(): float(v) for k, v in (data.get("distance_units") or {}).items()}
@@ -181,8 +183,8 @@ class Patterns:
         self.one_person_fields = {fld: phrases_regex(words) for fld, words in (data.get("one_person_verbs") or {"fatalities": ["killed"], "injured": ["injured", "wounded", "hurt"], "hospitalised": ["hospitalised"]}).items()}
         single = "|".join(rx.pattern for rx in self.one_person_fields.values())
         self.one_person = re.compile(
-            # ("shot dead a 70-year-old man", "shooting dead the driver")
-            r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting|shot\s+dead|shooting\s+dead|stabbed\s+to\s+death|hacked\s+to\s+death|beat\s+to\s+death)\s+)?(?:[aA]|[aA]n|[oO]ne|[tT]he|[hH]is|[hH]er|[tT]heir|[aA]nother)\s+(?:[\w-]+\s+){0,2}?"
+            # ("shot dead a 70-year-old man", "shooting dead the driver", "One (1) officer sustained")
+            r"\b(?:(killing|killed|injuring|injured|wounding|wounded|hurting|shot\s+dead|shooting\s+dead|stabbed\s+to\s+death|hacked\s+to\s+death|beat\s+to\s+death)\s+)?(?:[aA]|[aA]n|[oO]ne|[tT]he|[hH]is|[hH]er|[tT]heir|[aA]nother)\s+(?:\(1\)\s+)?(?:[\w-]+\s+){0,2}?"
             # ", aged 54,", ", a 52-year-old man," between the person and the verb
             # ("a civilian man perished": two person nouns, the second the person)
             rf"(?:{nouns})\b(?:\s+(?:{nouns})\b)?(?!-)(?:,\s*(?:aged\s+)?\d{{1,3}},|,\s+(?:[aA]n?\s+)?[\w-]+(?:\s+[\w-]+){{0,2}},)?"
@@ -247,7 +249,9 @@ class Patterns:
             # ", including a child," between the people and their verb is skipped
             # "two residents of Shostka died": where the people are from is skipped too
             # "two teachers were killed": any plural noun that an auxiliary follows
-            rf"\s*(?:(?:[\w-]+\s+)?(?:{people}|(?-i:[a-z]+[^s\W]s)(?=\s+(?:{auxiliaries})\s))(?:\s+(?:of|from|in)\s+(?:the\s+)?(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?)?\s*(?:,\s*(?:(?:including|among\s+them)\s+)?[^,.;]{{1,40}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly|confirmed|now)\s+)?",
+            # "six drivers and assistants were killed": two nouns of the same people
+            # "two (2) of the attackers were neutralised": a share of the people named
+            rf"\s*(?:(?:of\s+(?:the|its|their|our|his|her)\s+)?(?:[\w-]+\s+)?(?:{people}|(?-i:[a-z]+[^s\W]s)(?=\s+(?:{auxiliaries})\s))(?:\s+and\s+(?:{people}|(?-i:[a-z]+[^s\W]s)(?=\s+(?:{auxiliaries})\s)))?(?:\s+(?:of|from|in)\s+(?:the\s+)?(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?)?\s*(?:,\s*(?:(?:including|among\s+them)\s+)?[^,.;]{{1,40}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly|confirmed|now)\s+)?",
             re.IGNORECASE,
         )
         self.casualty_before = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 from riskengine.core.errors import InputError, Issue, Location
 from riskengine.core.source import parse_yaml, read_text
+from riskengine.ingest.extract.config import DEFAULT_PATTERNS, load_mapping
 
 FRONT_MATTER_KEYS = ("title", "url", "publisher", "date", "reliability", "credibility", "country", "document")
 # What newsrooms, feeds and archives call the same things: read as the key they stand for when
@@ -257,7 +259,8 @@ def _plain_front_matter(block: str, name: str) -> dict[str, Any] | None:
 
 # Month names as written, capitals included ("THURSDAY 9 OCTOBER 2025" in a transcript's header)
 # "19-Nov-2024" and "19/Nov/2024", as dealers' and agencies' headers write it, with the words' hyphens
-_TEXT_DATE_DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|(?P<sep>[-/]))(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?(?(sep)(?P=sep)|,?\s+)(?P<year>(?:19|20)\d\d)\b")
+# "this 23rd day of July, 2024", as a statement's signature writes it
+_TEXT_DATE_DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+(?:day\s+of\s+)?(?:of\s+)?|(?P<sep>[-/]))(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?(?(sep)(?P=sep)|,?\s+)(?P<year>(?:19|20)\d\d)\b")
 _TEXT_DATE_MD = re.compile(r"\b(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b")
 # ("2025-06-03T08:10:00Z" as JSON-LD's datePublished writes it, "2025.06.03", "2025/06/03")
 _TEXT_DATE_ISO = re.compile(r"(?<!\d)(?<!\d\.)(?P<year>(?:19|20)\d\d)(?P<sep>[-./])(?P<month>\d\d?)(?P=sep)(?P<day>\d\d?)(?!\d)(?!\.\d)")
@@ -287,7 +290,7 @@ def _date_in_text(article: Article, sentences: int, header_lines: int, ranges: b
         chunk = article.work[sentence.start : sentence.end]
         # a labelled day of issue before any other date in the sentence ("Period covered: 1-7
         # June 2025 - Issued on Monday 9 June 2025")
-        labelled = _ISSUED.search(chunk)
+        labelled = _labels().issued.search(chunk)
         found = (labelled and _first_full_date(chunk[labelled.end() :], ranges)) or _first_full_date(chunk, ranges)
         if found is not None:
             return found
@@ -304,31 +307,67 @@ def _date_in_text(article: Article, sentences: int, header_lines: int, ranges: b
         # only"): each field is a short line of its own, and a labelled one says the day of issue
         parts = [p for p in _HEADER_FIELD.split(line) if p.strip()] or [line]
         for part in parts:
-            labelled = _ISSUED.search(part)
+            labelled = _labels().issued.search(part)
             if labelled is not None:
                 found = _first_full_date(part[labelled.end() :], ranges)
                 if found is not None:
                     return found
         for part in parts:
-            if len(part.strip()) <= _HEADER_LINE_CHARS and not _PERIOD.search(part):
+            if len(part.strip()) <= _HEADER_LINE_CHARS and not _labels().period.search(part):
                 found = _first_full_date(part, ranges)
                 if found is not None:
                     return found
+    # a statement dated only under its signature ("Issued at Garissa this 23rd day of July,
+    # 2024", "Done at Bamako, 4 March 2025"): a labelled short line among the last ones
+    lines = [line for line in article.text[article.body_start :].split("\n") if line.strip()]
+    for line in reversed(lines[-_FOOTER_LINES:]):
+        labelled = _labels().signed.match(line)
+        if labelled is not None and len(line.strip()) <= _HEADER_LINE_CHARS:
+            found = _first_full_date(line[labelled.end() :], ranges)
+            if found is not None:
+                return found
     return None
 
 
-# "Issued: Tuesday 15 July 2025", "Published 20 Nov 2026", "Last updated on 3 June 2025"
-_ISSUED = re.compile(r"(?i:\b(?:issued|published|updated|date of issue|issue date|release date|released|posted|dated|date)\b)\s*(?::|\bon\b)?\s*(?=\d|(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))")
 # the fields of a header line: "|", "•", "·", or a dash between spaces
 _HEADER_FIELD = re.compile(r"\s*[|•·]\s*|\s+[–—]\s+")
-# a field naming the period covered, not the day of issue ("Reporting week: 9-15 June 2025",
-# "Period covered: 1 June 2025 to 7 June 2025", "Week of 9 June 2025")
-_PERIOD = re.compile(r"\b(?:reporting\s+(?:week|period)|period\s+covered|covering|coverage|week\s+of|period)\b", re.IGNORECASE)
 # the end of a range: "14-20 November 2026", "14 to 20 November", "1 June - 7 June 2025"
 _RANGE_BEFORE = re.compile(r"(?:\b\d{1,2}(?:st|nd|rd|th)?|(?i:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?)\s*(?:[-–—]|\bto\b|\buntil\b|\btill\b|\bthrough\b)\s*$")
 
 
 _HEADER_LINE_CHARS = 90
+_WEEKDAY_OR_MONTH = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+
+
+@dataclass(frozen=True)
+class _DateLabels:
+    issued: re.Pattern[str]
+    period: re.Pattern[str]
+    signed: re.Pattern[str]
+
+
+@functools.lru_cache(maxsize=1)
+def _labels() -> _DateLabels:
+    """The words that label an article's day of issue, as analysts extend them in patterns.yaml
+    (`article_dates`): a header's label ("Issued: Tuesday 15 July 2025", "Published 20 Nov 2026",
+    "Last updated on 3 June 2025") says the day of issue before any other date of its line; a
+    field naming the period covered ("Reporting week: 9-15 June 2025", "Week of 9 June 2025")
+    does not date the article; a signature's label ("Issued at Garissa this 23rd day of July,
+    2024", "Done at Bamako on 4 March 2025", "Dated: 3 June 2025") opens one of the last lines."""
+    data = load_mapping(DEFAULT_PATTERNS, "patterns").get("article_dates") or {}
+
+    def alternation(key: str) -> str:
+        words = sorted({str(w).lower() for w in data.get(key) or []}, key=lambda w: (-len(w), w))
+        return "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) or "(?!)"
+
+    return _DateLabels(
+        issued=re.compile(rf"(?i:\b(?:{alternation('issued_labels')})\b)\s*(?::|\bon\b)?\s*(?=\d|(?i:{_WEEKDAY_OR_MONTH}))"),
+        period=re.compile(rf"\b(?:{alternation('period_labels')})\b", re.IGNORECASE),
+        signed=re.compile(rf"\s*(?i:{alternation('signature_labels')})\b"),
+    )
+
+
+_FOOTER_LINES = 6
 
 
 def _ends_range(chunk: str, start: int) -> bool:
@@ -462,6 +501,10 @@ def _mask_markdown(text: str, work: list[str]) -> None:
 _TERMINAL = re.compile(r"[.!?:][\"”’)\]]*\s*$")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 _MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+")
+# a ticker's or a log's timestamped line ("06:12  BREAKING — Quadcopter attack on ...", "14:05 |
+# Kramatorsk: ..."): an entry of its own, not the wrapped end of the line before (a live blog's
+# short "15:48 GMT - That's all from us today" stays a heading)
+_TIMESTAMPED = re.compile(r"^[ \t]*\d{1,2}[:.]\d{2}(?:\s*(?:hrs|h|UTC|GMT))?[ \t]+(?:[-–—|:][ \t]*)?[A-Z\"“]")
 
 
 def _segment(work: str, text: str | None = None) -> list[Sentence]:
@@ -490,11 +533,15 @@ def _segment(work: str, text: str | None = None) -> list[Sentence]:
         if not block:
             return
         longest = max(b - a for a, b in block)
+        # a ticker's lines, one under the other, are entries even when short ("14:00 Baidoa:
+        # mortar shells land in the bazaar; one child killed"); a live blog's lone timestamped
+        # line above its paragraph stays a heading
+        ticker = sum(1 for a, b in block if _TIMESTAMPED.match(original[a:b])) > 1
         units: list[list[tuple[int, int]]] = []
         new_paragraph: list[bool] = []
         for _i, (a, b) in enumerate(block):
             stripped = work[a:b].strip()
-            marker = bool(_LIST_ITEM.match(original[a:b]) or _MD_HEADING.match(original[a:b]))
+            marker = bool(_LIST_ITEM.match(original[a:b]) or _MD_HEADING.match(original[a:b]) or _TIMESTAMPED.match(original[a:b]))
             if units and not marker:
                 pa, pb = units[-1][-1]
                 prev = work[pa:pb].strip()
@@ -519,7 +566,7 @@ def _segment(work: str, text: str | None = None) -> list[Sentence]:
             chunk = work[a:b]
             lead = len(chunk) - len(chunk.lstrip())
             body = chunk.strip()
-            heading = len(unit) == 1 and not re.search(r"[.!?\"”]\s*$", body) and len(body.split()) <= 14
+            heading = len(unit) == 1 and not re.search(r"[.!?\"”]\s*$", body) and len(body.split()) <= 14 and not (ticker and _TIMESTAMPED.match(body))
             for sa, sb in _split_sentences(body):
                 sentences.append(Sentence(a + lead + sa, a + lead + sb, paragraph, len(sentences), heading))
         block.clear()
