@@ -28,9 +28,10 @@ import re
 
 from riskengine.core.events import Derivation, Source
 
-# Source reliability implied by ACLED's source_scale; a combination takes its best part.
+# Source reliability implied by ACLED's source_scale; a combination takes its best part. "Local"
+# is an older export's word for local outlets (Mali 2017-19: 76 rows, graded F before as no key matched).
 SCALE_RELIABILITY = {
-    "international": "B", "national": "B", "regional": "C", "subnational": "C", "local partner": "C",
+    "international": "B", "national": "B", "regional": "C", "subnational": "C", "local partner": "C", "local": "C",
     "new media": "D", "other": "F",
 }  # fmt: skip
 REPORT_CREDIBILITY = 2
@@ -67,8 +68,10 @@ def is_party(name: str) -> bool:
 
 def grade_sources(row: dict[str, str], date: dt.date | None) -> tuple[list[Source], str, Derivation]:
     """The row's sources graded, its verification, and how that verification was derived."""
-    scale = (row.get("source_scale") or "").lower()
-    grades = [g for key, g in SCALE_RELIABILITY.items() if key in scale]
+    # Each part of "Subnational-National" whole: "national" is inside "subnational" and
+    # "international", so a search for it graded every subnational outlet as a national one.
+    parts = (" ".join(p.split()) for p in re.split(r"[-/;,]", (row.get("source_scale") or "").lower()))
+    grades = [SCALE_RELIABILITY[p] for p in parts if p in SCALE_RELIABILITY]
     reliability = min(grades) if grades else "F"
     names = report_names(row.get("source") or "")
     parties = [n for n in names if is_party(n)]
