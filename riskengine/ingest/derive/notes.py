@@ -52,6 +52,16 @@ _TAG = re.compile(r"^[a-z0-9][a-z0-9_:-]*$")
 
 
 _TOKEN = re.compile(r"[\w'’-]+")
+# Words before a place of care that make it where the wounded went ("was rushed to the district
+# hospital", "later died in hospital", "found at the hospital of Djibo"), not what was hit.
+_CARE_BEFORE = re.compile(
+    r"\b(?:admitted|taken|rushed|transported|evacuated|referred|brought|sent|airlifted|transferred|carried|driven|flown)\s+(?:\w+\s+){0,2}?(?:to|into)\s+"
+    r"(?:the\s+|a\s+|an\s+|nearby\s+|a\s+nearby\s+)?(?:[\w'’-]+\s+){0,2}$"
+    r"|\b(?:died|dies|die|treated|treatment|recovering|recovered|hospitali[sz]ed|admitted|succumbed|found|lying|deposited|kept|receiving|received|remain|remains|remained)"
+    r"\s+(?:\w+\s+){0,3}?(?:in|at)\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){0,2}$"
+    r"|\b(?:is|are|was|were)\s+(?:still\s+|now\s+)?in\s+$",  # "two are in hospital"; "was planted at the hospital" is not care
+    re.IGNORECASE,
+)
 # Words before a category word that make it where the event happened, not what it hit.
 _PLACE_ONLY = re.compile(r"\b(?:near(?:by)?|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|next\s+to)(?:\s+(?:the|a|an|its|their))?\s+$", re.IGNORECASE)
 
@@ -180,6 +190,11 @@ class NotesVocabulary:
             problem("targets_only_when_attacked", "expected a list of category words")
             attacked_only = []
         self.attacked_only = frozenset(" ".join(_TOKEN.findall(w.lower())) for w in attacked_only)
+        care = data.get("care_places") or []
+        if not isinstance(care, list) or not all(isinstance(w, str) and w.strip() for w in care):
+            problem("care_places", "expected a list of category words")
+            care = []
+        self.care_places = frozenset(" ".join(_TOKEN.findall(w.lower())) for w in care)
 
         heads = data.get("target_name_heads") or []
         if not isinstance(heads, list):
@@ -374,6 +389,8 @@ class NotesVocabulary:
         found = [hit for hit in found if not _PLACE_ONLY.search(text, max(0, hit[0] - 40), hit[0])]
         # "shot a taxi driver at a checkpoint": where it happened, unless the checkpoint was attacked.
         found = [hit for hit in found if _words_of(text, hit) not in self.attacked_only or _attacked(text, hit[0], hit[1])]
+        # "rushed to hospital", "died in hospital": where the wounded went, not what was hit.
+        found = [hit for hit in found if _words_of(text, hit) not in self.care_places or not _CARE_BEFORE.search(text, max(0, hit[0] - 80), hit[0])]
         if not found:
             return None
         start, end, category = found[0]
