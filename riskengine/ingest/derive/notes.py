@@ -62,6 +62,15 @@ _CARE_BEFORE = re.compile(
     r"|\b(?:is|are|was|were)\s+(?:still\s+|now\s+)?in\s+$",  # "two are in hospital"; "was planted at the hospital" is not care
     re.IGNORECASE,
 )
+# People named by the place they belong to: "students from Tamale Senior High School", "the
+# commander of the Kigulube police station" (a name's capitalised words may stand between), and
+# "a school student", "Rajshahi University unit" (a party's or a students' branch).
+_AFFILIATION_BEFORE = re.compile(
+    r"\b(?i:students?|pupils?|teachers?|lecturers?|professors?|head(?:master|teacher|mistress)?|principal|rector|dean|activists?|members?|leaders?|"
+    r"secretary|president|chairman|staff|employees?|graduates?|alumni|commander|officer[\s-]+in[\s-]+charge|OC)\s+(?i:of|from|at)\s+"
+    r"(?i:the\s+|a\s+|an\s+)?(?:[A-Z][\w.'’&-]*\s+){0,6}$"
+)
+_AFFILIATION_AFTER = re.compile(r"\s+(?:students?|pupils?|teachers?|lecturers?|unit|units|wing|chapter|branch\s+of|alumni|graduates?)\b", re.IGNORECASE)
 # Words before a category word that make it where the event happened, not what it hit.
 _PLACE_ONLY = re.compile(r"\b(?:near(?:by)?|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|next\s+to)(?:\s+(?:the|a|an|its|their))?\s+$", re.IGNORECASE)
 
@@ -389,6 +398,9 @@ class NotesVocabulary:
         found = [hit for hit in found if not _PLACE_ONLY.search(text, max(0, hit[0] - 40), hit[0])]
         # "shot a taxi driver at a checkpoint": where it happened, unless the checkpoint was attacked.
         found = [hit for hit in found if _words_of(text, hit) not in self.attacked_only or _attacked(text, hit[0], hit[1])]
+        # "students from X High School", "Rajshahi University unit", "the commander of the police
+        # station": whose people they are, not what was hit.
+        found = [hit for hit in found if not _AFFILIATION_BEFORE.search(text, max(0, hit[0] - 120), hit[0]) and not _AFFILIATION_AFTER.match(text, hit[1])]
         # "rushed to hospital", "died in hospital": where the wounded went, not what was hit.
         found = [hit for hit in found if _words_of(text, hit) not in self.care_places or not _CARE_BEFORE.search(text, max(0, hit[0] - 80), hit[0])]
         if not found:
