@@ -319,12 +319,18 @@ class NotesVocabulary:
             for candidate in pattern.regex.finditer(body):
                 other = _another_event(body, candidate)
                 claimant = self._party_claim(body, candidate) if pattern.field in self.claim_fields and not other else None
-                if not other and not claimant and (pattern.value == 0 or not _over_a_period(body, candidate)):
+                split = pattern.value is None and not other and not claimant and _split_across_events(body, candidate)
+                if not other and not claimant and not split and (pattern.value == 0 or not _over_a_period(body, candidate)):
                     m = candidate
                     break
                 if pattern.field not in totals and pattern.of is None and (pattern.value is None or claimant):
                     total = pattern.value if pattern.value is not None else _number(candidate, "n")
-                    why = "another attack's figure" if other else f"a claim by a party to the fighting ({claimant})" if claimant else "a total over a period"
+                    why = (
+                        "another attack's figure" if other
+                        else f"a claim by a party to the fighting ({claimant})" if claimant
+                        else "a total of several events (ACLED splits its fatalities across them)" if split
+                        else "a total over a period"
+                    )
                     if total is not None:
                         totals[pattern.field] = Finding(
                             pattern.field, total, f"{NOT_USED}notes pattern figures.{pattern.field}, {why}", _sentence_of(body, candidate), used=False
@@ -483,6 +489,24 @@ def _subject_before(sentence: str, verb: int) -> str:
 def _another_event(text: str, m: re.Match[str]) -> bool:
     """True when the matched figure is in a sentence that opens on another event."""
     return bool(_ANOTHER_EVENT.match(text, _sentence_bounds(text, m)[0]))
+
+
+# ACLED's own word that a report's figures cover several of its events: "(3 fatalities split
+# among 6 events)", "At least 115 fatalities split across 22 events."
+_SPLIT = re.compile(r"\b(?:split|divided|distributed|spread)\s+(?:\w+\s+){0,2}?(?:across|between|among|amongst|over|into)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:events|incidents)\b", re.IGNORECASE)
+
+
+def _split_across_events(text: str, m: re.Match[str]) -> bool:
+    """True when the figure's sentence, or the next one, says the fatalities it gives are split
+    across several events: the injured beside them are the same report's total (a real Haiti
+    2025 export read "115 gang members killed and 119 injured. At least 115 fatalities split
+    across 22 events." as 119 injured on each of 16 events). ACLED splits only the fatalities,
+    so the event's share of the injured is not known: the figure is read but not used."""
+    start, end = _sentence_bounds(text, m)
+    if _SPLIT.search(text, start, end):
+        return True
+    following = min((i for i in (text.find(c, end + 1) for c in ".;!?") if i != -1), default=len(text))
+    return bool(_SPLIT.search(text, end, following + 1))
 
 
 def _over_a_period(text: str, m: re.Match[str]) -> bool:
