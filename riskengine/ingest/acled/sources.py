@@ -29,7 +29,8 @@ import re
 from riskengine.core.events import Derivation, Source
 
 # Source reliability implied by ACLED's source_scale; a combination takes its best part. "Local"
-# is an older export's word for local outlets (Mali 2017-19: 76 rows, graded F before as no key matched).
+# is an older export's word for local outlets (Mali 2017-19: 211 rows, 'Local' or 'Other-Local', graded F
+# before as no key matched).
 SCALE_RELIABILITY = {
     "international": "B", "national": "B", "regional": "C", "subnational": "C", "local partner": "C", "local": "C",
     "new media": "D", "other": "F",
