@@ -45,6 +45,8 @@ _PARTY = re.compile(
     r"police|border guard|national guard|idf)\b",
     re.IGNORECASE,
 )
+# A platform (not an outlet): new media whatever else the row's source_scale names.
+_PLATFORM = re.compile(r"^(?:twitter|x|telegram|facebook|whatsapp|youtube|instagram|tiktok|vk|vkontakte|social media)$", re.IGNORECASE)
 # Names of a platform or of an anonymous source, not of an outlet.
 _UNNAMED = re.compile(
     r"^(?:twitter|x|telegram|facebook|whatsapp|youtube|instagram|tiktok|vk|vkontakte|social media|"
@@ -80,8 +82,16 @@ def grade_sources(row: dict[str, str], date: dt.date | None) -> tuple[list[Sourc
     outlets = [n for n in names if n not in parties and n not in unnamed]
     independent = len(outlets) + (1 if unnamed else 0)
     verification = "confirmed" if independent >= 2 else "claimed"
+    # The row's scale is its best part ("New media-National"); a platform it names is the new
+    # media part, never better (the Niger 2019-20 export graded Twitter and WhatsApp B beside RFI).
+    platform = max(reliability, SCALE_RELIABILITY["new media"])
     sources = [
-        Source(name=n, date=date, reliability=reliability, credibility=PARTY_CREDIBILITY if n in parties else REPORT_CREDIBILITY)
+        Source(
+            name=n,
+            date=date,
+            reliability=platform if _PLATFORM.match(n) else reliability,
+            credibility=PARTY_CREDIBILITY if n in parties else REPORT_CREDIBILITY,
+        )
         for n in sorted(names or ["ACLED"])
     ]
     said = [f"outlets: {', '.join(outlets)}" if outlets else "no named outlet"]
