@@ -55,3 +55,16 @@ def test_events_with_their_own_notes_keep_their_figures(tmp_path: Path) -> None:
         _row("ETH9102", "2020-05-07", "Government forces clashed with the OLA in Gida, wounding 2 soldiers."),
     )
     assert [got[i].get("injured") for i in ("ETH9101", "ETH9102")] == [2, 2]
+
+
+def test_an_event_coded_once_per_actor_and_sharing_notes_is_merged_then_lightened(tmp_path: Path) -> None:
+    # The later event has two actor rows (ACLED's monadic export): it is merged into one event,
+    # and the figure its notes share with the earlier event stays on the earlier one only.
+    shared = "Clashes in Ayana and Gida on 7 and 8 May wounded 30 soldiers."
+    first = _row("ETH9201", "2020-05-07", shared, location="Ayana")
+    later = _row("ETH9202", "2020-05-08", shared, location="Gida")
+    other_actor = later.replace("Military Forces of Ethiopia (2018-),1,OLA: Oromo Liberation Army,2", "OLA: Oromo Liberation Army,2,Military Forces of Ethiopia (2018-),1")
+    got, _ = _import(tmp_path, later, first, other_actor)
+    assert sorted(got) == ["ETH9201", "ETH9202"]
+    assert (got["ETH9201"].get("injured"), got["ETH9202"].get("injured")) == (30, None)
+    assert {t for t in got["ETH9202"]["tags"] if t.startswith("actor:")} == {"actor:Military Forces of Ethiopia (2018-)", "actor:OLA: Oromo Liberation Army"}
