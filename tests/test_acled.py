@@ -139,7 +139,7 @@ def _run(path: Path, **kwargs: object) -> tuple[dict[str, dict], object]:
 
 @pytest.mark.parametrize(
     "written",
-    ["16 February 2024", "2024-02-16", "16-Feb-24", "16-02-24", "2/16/2024", "16/02/2024", "16-February-2024", "February 16, 2024", "2024-02-16T00:00:00Z", "16 Feb 2024", "45338"],
+    ["16 February 2024", "2024-02-16", "16-Feb-24", "16-02-24", "2/16/2024", "16/02/2024", "16-February-2024", "February 16, 2024", "2024-02-16T00:00:00Z", "16 Feb 2024", "45338", "20240216"],
 )
 def test_every_date_form_of_real_exports(tmp_path: Path, written: str) -> None:
     got, _ = _run(_export(tmp_path, _row("KEN1", written)))
@@ -171,6 +171,15 @@ def test_nothing_decides_the_order_then_acleds_day_first_is_said(tmp_path: Path)
     survey.add("03-04-24")
     reader = survey.decide()
     assert reader.order == "dmy" and reader.note and "assumed" in reader.note
+
+
+@pytest.mark.parametrize("written", ["20241602", "19961231", "31122019"])
+def test_an_eight_digit_date_is_read_only_as_year_month_day_of_an_acled_year(written: str) -> None:
+    # 20201231 (year, month, day run together) is how exports saved through Stata or as integers
+    # come back; day-first "31122019" has no month 20 or 19 in its year-first reading, so reading
+    # year first only is never a guess, and a year before ACLED's first is no date of its
+    with pytest.raises(ValueError):
+        parse_date(written)
 
 
 def test_a_date_against_the_files_order_is_rejected_with_its_line(tmp_path: Path) -> None:

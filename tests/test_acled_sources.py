@@ -82,3 +82,36 @@ def test_corroboration_is_counted_once_in_the_weight(tmp_path: Path) -> None:
     one = Event.model_validate(_import(tmp_path, "Daily Nation (Kenya)"))
     two = Event.model_validate(_import(tmp_path, "Daily Nation (Kenya); Star (Kenya)"))
     assert (source_weight(one), source_weight(two)) == (0.64, 0.8704)
+
+
+@pytest.mark.parametrize(
+    ("scale", "reliability"),
+    [
+        # "national" is inside "subnational" (and "international"): a subnational outlet was graded
+        # as a national one, B for C, on every Subnational row of real exports (session 15: 672 of
+        # Ethiopia 1997-2020, 56 of DR Congo 2018)
+        ("Subnational", "C"),
+        ("Subnational-Regional", "C"),
+        ("Subnational-National", "B"),
+        ("International", "B"),
+        ("National ", "B"),
+        ("Local partner-Other", "C"),
+        ("New media-Subnational", "C"),
+        ("Other", "F"),
+        ("Local", "C"),  # an older export's word (Mali 2017-19); graded F before
+        ("Other-local", "C"),
+        ("", "F"),
+    ],
+)
+def test_each_part_of_the_source_scale_is_read_whole(tmp_path: Path, scale: str, reliability: str) -> None:
+    event = _import(tmp_path, "Radio Okapi", scale)
+    assert event["sources"][0]["reliability"] == reliability
+
+
+def test_a_platform_is_new_media_whatever_the_rows_best_part(tmp_path: Path) -> None:
+    # A row of "New media-National" names both kinds; the national outlet is B, Twitter and
+    # WhatsApp are new media, D. Every name took the row's best part, so the Niger 2019-20 export's
+    # briefs listed "Twitter (B2)" and "Whatsapp (B2)" beside RFI (session 15).
+    event = _import(tmp_path, "RFI; Twitter; Whatsapp; Local Source", "New media-National")
+    grades = {s["name"]: s["reliability"] for s in event["sources"]}
+    assert grades == {"RFI": "B", "Twitter": "D", "Whatsapp": "D", "Local Source": "B"}

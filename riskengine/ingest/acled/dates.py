@@ -1,8 +1,8 @@
 """Every date form found in real ACLED exports, with ambiguous forms decided per file.
 
 ACLED's own exports write "16 February 2024"; the API writes "2024-02-16"; files that went
-through a spreadsheet come back as "16-Feb-24", "16-02-24", "2/16/2024" or "31-12-19". A named
-month or a four-digit leading year reads one way only. A date of three numbers does not: "05-06-21"
+through a spreadsheet come back as "16-Feb-24", "16-02-24", "2/16/2024" or "31-12-19", and through
+Stata as "20240216". A named month or a four-digit leading year reads one way only. A date of three numbers does not: "05-06-21"
 is day-month-year, month-day-year or year-month-day. One spreadsheet writes one order for a
 whole column, so the order is decided per file: every numeric date votes for the orders under
 which it is a real date between ACLED's first year and next year (and agrees with the row's
@@ -38,6 +38,10 @@ _MONTH_NAME_DAY = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(
 _NUMERIC = re.compile(r"^(\d{1,4})([-/.])(\d{1,2})\2(\d{1,4})$")
 _EXCEL_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")  # days since 1899-12-30, as Excel stores dates
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Year, month and day run together ("20201231"), as exports saved through Stata or read as
+# integers come back. Only year first is read: a day-first or month-first date of eight digits
+# ends with its year, whose first two digits (19, 20) are no month, so nothing is guessed.
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
 def _year(text: str) -> int:
@@ -87,6 +91,9 @@ def parse_unambiguous(value: str) -> dt.date | None:
         return dt.date(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))
     if _EXCEL_SERIAL.match(text):
         return _EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
+    m = _COMPACT.match(text)
+    if m and int(m.group(1)) >= FIRST_YEAR:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     return None
 
 
@@ -150,6 +157,8 @@ def _form(text: str) -> str:
         return "month name"
     if _EXCEL_SERIAL.match(text):
         return "excel serial"
+    if _COMPACT.match(text):
+        return "year-month-day digits"
     return "other"
 
 

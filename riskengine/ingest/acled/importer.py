@@ -12,7 +12,9 @@
    content, so the same row imported twice has the same id; the second row identical to it in the
    file gets that id + ``-2``, the third ``-3`` (another event whose telling columns were dropped).
 3. Write: the events (and, for an upsert, the kept events of the existing output) are sorted by
-   date, same-date events in the order of the file, and written from the temporary file.
+   date, same-date events in the order of the file, and written from the temporary file. A
+   figure read into notes that several of the file's events share (ACLED's one report coded as
+   an event per place or day) is kept on the first of them only (``shared_notes_figures``).
 
 Memory: the temporary file holds the rows; memory holds, per distinct event id, its id, one
 date, one timestamp, a content digest and the offsets of its rows (about 200 bytes), and one
@@ -35,12 +37,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from riskengine.core.errors import EventError, Issue, Location
-from riskengine.core.events import Event
+from riskengine.core.events import NOT_USED, Derivation, Event
 from riskengine.ingest.acled.countries import countries_for
 from riskengine.ingest.acled.dates import DateSurvey
 from riskengine.ingest.acled.reader import _MARKS, Export, Problem, Row
 from riskengine.ingest.acled.rows import RowContext, RowError, row_to_event
 from riskengine.ingest.derive import enrich_event
+from riskengine.ingest.derive.notes import FIGURE_FIELDS
 from riskengine.ingest.extract.gazetteer import Gazetteer, default_gazetteer
 
 # What makes a file an ACLED export at all, and the column the scores read whose absence cannot
@@ -79,6 +82,7 @@ class _Event:
     line: int
     date: int
     rows: list[tuple[int, int, int]]  # (offset, length of the values, length of the event)
+    notes: bytes = b""  # digest of the notes, to find events that share them; empty: no notes
 
 
 # How R, pandas and spreadsheets write a missing value; ACLED writes nothing.
@@ -109,6 +113,33 @@ def _digest(values: dict[str, str]) -> bytes:
 def content_id(values: dict[str, str]) -> str:
     content = sorted((k, v.strip()) for k, v in values.items() if v.strip())
     return "ACLED-" + hashlib.sha1(json.dumps(content, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def _notes_key(values: dict[str, str]) -> bytes:
+    notes = " ".join((values.get("notes") or "").split())
+    return hashlib.sha1(notes.encode("utf-8", "surrogatepass")).digest()[:10] if notes else b""
+
+
+def shared_notes_figures(event: Event, first: str, sharing: int) -> Event:
+    """``event`` without the figures read into notes it shares with ``sharing`` events of the
+    file, the first of which (``first``) keeps them. ACLED codes one report of fighting in several
+    places or on several days as one event each, every one with the report's notes, and splits
+    the report's fatalities between them; a figure the notes give ("killed 12 soldiers and
+    wounded 30") is the report's, so read as each event's own it counted once an event (a real
+    Ethiopia 2000 export: 89 injured on 13 events). The figure stays in ``derived``, not used,
+    naming the event that carries it."""
+    derived = []
+    dropped: dict[str, None] = {}
+    for d in event.derived:
+        if d.field in FIGURE_FIELDS and d.used and d.method.startswith("notes pattern"):
+            why = f"{NOT_USED}{d.method}, a figure of notes {sharing} events share (one report coded as {sharing} events): counted once, on {first}"
+            derived.append(Derivation(field=d.field, value=d.value, method=why, evidence=d.evidence))
+            dropped[d.field] = None
+        else:
+            derived.append(d)
+    if not dropped:
+        return event
+    return event.model_copy(update={**dict.fromkeys(dropped), "derived": derived})
 
 
 def _timestamp(values: dict[str, str]) -> int | None:
@@ -241,14 +272,14 @@ def import_acled(
             date = dates.parse(row.values.get("event_date") or "", row.values.get("year")).toordinal()
             known = events.get(event_id)
             if known is None:
-                events[event_id] = _Event(digest, ts, row.line, date, [place])
+                events[event_id] = _Event(digest, ts, row.line, date, [place], _notes_key(row.values))
             elif known.digest == digest:
                 known.rows.append(place)
                 result.merged += 1
             elif _newer(ts, row.line, known):
                 result.replaced_in_file += len(known.rows)
                 result.merged -= len(known.rows) - 1
-                events[event_id] = _Event(digest, ts, row.line, date, [place])
+                events[event_id] = _Event(digest, ts, row.line, date, [place], _notes_key(row.values))
             else:
                 result.replaced_in_file += 1
 
@@ -314,6 +345,9 @@ def _write(events: dict[str, _Event], spool: IO[bytes], ctx: RowContext, out: IO
     for event_id, ev in events.items():
         order.append((ev.date, ev.line, event_id))
     order.sort(key=lambda t: (t[0], t[1]))
+    sharing = Counter(ev.notes for ev in events.values() if ev.notes)
+    first_of: dict[bytes, str] = {}  # notes shared by several events -> the first event written
+    unshared = 0
     for _date, _line, item in order:
         if isinstance(item, tuple):  # a kept line of the existing output, as it was
             spool.seek(item[0])
@@ -321,25 +355,38 @@ def _write(events: dict[str, _Event], spool: IO[bytes], ctx: RowContext, out: IO
             continue
         ev = events[item]
         result.imported += 1
-        if len(ev.rows) == 1:
+        first = first_of.setdefault(ev.notes, item) if sharing[ev.notes] > 1 else item
+        event: Event | None = None
+        if len(ev.rows) > 1:
+            rows = []
+            for offset, raw, _done in ev.rows:
+                spool.seek(offset)
+                rows.append(json.loads(spool.read(raw).decode("utf-8", "surrogatepass")))
+            values, extra = merge_rows(rows)
+            try:
+                event = _event(values, ctx, item, extra)
+            except RowError:
+                # Each row was an event, their merge is not (an actor pairing the model refuses):
+                # the first row's event stands, and the other actors are lost, which is said.
+                result.notes.append(f"event {item}: its actor rows could not be merged; the first row's event is kept")
+        if event is None:
             offset, raw, done = ev.rows[0]
             spool.seek(offset + raw)
-            out.write(spool.read(done).decode("utf-8", "surrogatepass"))
-            continue
-        rows = []
-        for offset, raw, _done in ev.rows:
-            spool.seek(offset)
-            rows.append(json.loads(spool.read(raw).decode("utf-8", "surrogatepass")))
-        values, extra = merge_rows(rows)
-        try:
-            out.write(_event(values, ctx, item, extra).model_dump_json(exclude_none=True) + "\n")
-        except RowError:
-            # Each row was an event, their merge is not (an actor pairing the model refuses):
-            # the first row's event stands, and the other actors are lost, which is said.
-            offset, raw, done = ev.rows[0]
-            spool.seek(offset + raw)
-            out.write(spool.read(done).decode("utf-8", "surrogatepass"))
-            result.notes.append(f"event {item}: its actor rows could not be merged; the first row's event is kept")
+            text = spool.read(done).decode("utf-8", "surrogatepass")
+            if first == item:
+                out.write(text)  # as converted: the usual case needs no second conversion
+                continue
+            event = Event.model_validate_json(text)
+        if first != item:
+            lighter = shared_notes_figures(event, first, sharing[ev.notes])
+            unshared += lighter is not event
+            event = lighter
+        out.write(event.model_dump_json(exclude_none=True) + "\n")
+    if unshared:
+        result.notes.append(
+            f"{unshared} event(s) share their notes with an earlier event of the file (one report coded as several events): "
+            "the figures read in those notes (injured, hospitalised, ...) are counted once, on the first"
+        )
     result.kept_existing = kept
 
 

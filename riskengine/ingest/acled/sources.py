@@ -28,9 +28,11 @@ import re
 
 from riskengine.core.events import Derivation, Source
 
-# Source reliability implied by ACLED's source_scale; a combination takes its best part.
+# Source reliability implied by ACLED's source_scale; a combination takes its best part. "Local"
+# is an older export's word for local outlets (Mali 2017-19: 211 rows, 'Local' or 'Other-Local', graded F
+# before as no key matched).
 SCALE_RELIABILITY = {
-    "international": "B", "national": "B", "regional": "C", "subnational": "C", "local partner": "C",
+    "international": "B", "national": "B", "regional": "C", "subnational": "C", "local partner": "C", "local": "C",
     "new media": "D", "other": "F",
 }  # fmt: skip
 REPORT_CREDIBILITY = 2
@@ -43,6 +45,8 @@ _PARTY = re.compile(
     r"police|border guard|national guard|idf)\b",
     re.IGNORECASE,
 )
+# A platform (not an outlet): new media whatever else the row's source_scale names.
+_PLATFORM = re.compile(r"^(?:twitter|x|telegram|facebook|whatsapp|youtube|instagram|tiktok|vk|vkontakte|social media)$", re.IGNORECASE)
 # Names of a platform or of an anonymous source, not of an outlet.
 _UNNAMED = re.compile(
     r"^(?:twitter|x|telegram|facebook|whatsapp|youtube|instagram|tiktok|vk|vkontakte|social media|"
@@ -67,8 +71,10 @@ def is_party(name: str) -> bool:
 
 def grade_sources(row: dict[str, str], date: dt.date | None) -> tuple[list[Source], str, Derivation]:
     """The row's sources graded, its verification, and how that verification was derived."""
-    scale = (row.get("source_scale") or "").lower()
-    grades = [g for key, g in SCALE_RELIABILITY.items() if key in scale]
+    # Each part of "Subnational-National" whole: "national" is inside "subnational" and
+    # "international", so a search for it graded every subnational outlet as a national one.
+    parts = (" ".join(p.split()) for p in re.split(r"[-/;,]", (row.get("source_scale") or "").lower()))
+    grades = [SCALE_RELIABILITY[p] for p in parts if p in SCALE_RELIABILITY]
     reliability = min(grades) if grades else "F"
     names = report_names(row.get("source") or "")
     parties = [n for n in names if is_party(n)]
@@ -76,8 +82,16 @@ def grade_sources(row: dict[str, str], date: dt.date | None) -> tuple[list[Sourc
     outlets = [n for n in names if n not in parties and n not in unnamed]
     independent = len(outlets) + (1 if unnamed else 0)
     verification = "confirmed" if independent >= 2 else "claimed"
+    # The row's scale is its best part ("New media-National"); a platform it names is the new
+    # media part, never better (the Niger 2019-20 export graded Twitter and WhatsApp B beside RFI).
+    platform = max(reliability, SCALE_RELIABILITY["new media"])
     sources = [
-        Source(name=n, date=date, reliability=reliability, credibility=PARTY_CREDIBILITY if n in parties else REPORT_CREDIBILITY)
+        Source(
+            name=n,
+            date=date,
+            reliability=platform if _PLATFORM.match(n) else reliability,
+            credibility=PARTY_CREDIBILITY if n in parties else REPORT_CREDIBILITY,
+        )
         for n in sorted(names or ["ACLED"])
     ]
     said = [f"outlets: {', '.join(outlets)}" if outlets else "no named outlet"]

@@ -52,6 +52,25 @@ _TAG = re.compile(r"^[a-z0-9][a-z0-9_:-]*$")
 
 
 _TOKEN = re.compile(r"[\w'’-]+")
+# Words before a place of care that make it where the wounded went ("was rushed to the district
+# hospital", "later died in hospital", "found at the hospital of Djibo"), not what was hit.
+_CARE_BEFORE = re.compile(
+    r"\b(?:admitted|taken|rushed|transported|evacuated|referred|brought|sent|airlifted|transferred|carried|driven|flown)\s+(?:\w+\s+){0,2}?(?:to|into)\s+"
+    r"(?:the\s+|a\s+|an\s+|nearby\s+|a\s+nearby\s+)?(?:[\w'’-]+\s+){0,2}$"
+    r"|\b(?:died|dies|die|treated|treatment|recovering|recovered|hospitali[sz]ed|admitted|succumbed|found|lying|deposited|kept|receiving|received|remain|remains|remained)"
+    r"\s+(?:\w+\s+){0,3}?(?:in|at)\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){0,2}$"
+    r"|\b(?:is|are|was|were)\s+(?:still\s+|now\s+)?in\s+$",  # "two are in hospital"; "was planted at the hospital" is not care
+    re.IGNORECASE,
+)
+# People named by the place they belong to: "students from Tamale Senior High School", "the
+# commander of the Kigulube police station" (a name's capitalised words may stand between), and
+# "a school student", "Rajshahi University unit" (a party's or a students' branch).
+_AFFILIATION_BEFORE = re.compile(
+    r"\b(?i:students?|pupils?|teachers?|lecturers?|professors?|head(?:master|teacher|mistress)?|principal|rector|dean|activists?|members?|leaders?|"
+    r"secretary|president|chairman|staff|employees?|graduates?|alumni|commander|officer[\s-]+in[\s-]+charge|OC)\s+(?i:of|from|at)\s+"
+    r"(?i:the\s+|a\s+|an\s+)?(?:[A-Z][\w.'’&-]*\s+){0,6}$"
+)
+_AFFILIATION_AFTER = re.compile(r"\s+(?:students?|pupils?|teachers?|lecturers?|unit|units|wing|chapter|branch\s+of|alumni|graduates?)\b", re.IGNORECASE)
 # Words before a category word that make it where the event happened, not what it hit.
 _PLACE_ONLY = re.compile(r"\b(?:near(?:by)?|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|next\s+to)(?:\s+(?:the|a|an|its|their))?\s+$", re.IGNORECASE)
 
@@ -180,6 +199,11 @@ class NotesVocabulary:
             problem("targets_only_when_attacked", "expected a list of category words")
             attacked_only = []
         self.attacked_only = frozenset(" ".join(_TOKEN.findall(w.lower())) for w in attacked_only)
+        care = data.get("care_places") or []
+        if not isinstance(care, list) or not all(isinstance(w, str) and w.strip() for w in care):
+            problem("care_places", "expected a list of category words")
+            care = []
+        self.care_places = frozenset(" ".join(_TOKEN.findall(w.lower())) for w in care)
 
         heads = data.get("target_name_heads") or []
         if not isinstance(heads, list):
@@ -295,12 +319,18 @@ class NotesVocabulary:
             for candidate in pattern.regex.finditer(body):
                 other = _another_event(body, candidate)
                 claimant = self._party_claim(body, candidate) if pattern.field in self.claim_fields and not other else None
-                if not other and not claimant and (pattern.value == 0 or not _over_a_period(body, candidate)):
+                split = pattern.value is None and not other and not claimant and _split_across_events(body, candidate)
+                if not other and not claimant and not split and (pattern.value == 0 or not _over_a_period(body, candidate)):
                     m = candidate
                     break
                 if pattern.field not in totals and pattern.of is None and (pattern.value is None or claimant):
                     total = pattern.value if pattern.value is not None else _number(candidate, "n")
-                    why = "another attack's figure" if other else f"a claim by a party to the fighting ({claimant})" if claimant else "a total over a period"
+                    why = (
+                        "another attack's figure" if other
+                        else f"a claim by a party to the fighting ({claimant})" if claimant
+                        else "a total of several events (ACLED splits its fatalities across them)" if split
+                        else "a total over a period"
+                    )
                     if total is not None:
                         totals[pattern.field] = Finding(
                             pattern.field, total, f"{NOT_USED}notes pattern figures.{pattern.field}, {why}", _sentence_of(body, candidate), used=False
@@ -374,6 +404,11 @@ class NotesVocabulary:
         found = [hit for hit in found if not _PLACE_ONLY.search(text, max(0, hit[0] - 40), hit[0])]
         # "shot a taxi driver at a checkpoint": where it happened, unless the checkpoint was attacked.
         found = [hit for hit in found if _words_of(text, hit) not in self.attacked_only or _attacked(text, hit[0], hit[1])]
+        # "students from X High School", "Rajshahi University unit", "the commander of the police
+        # station": whose people they are, not what was hit.
+        found = [hit for hit in found if not _AFFILIATION_BEFORE.search(text, max(0, hit[0] - 120), hit[0]) and not _AFFILIATION_AFTER.match(text, hit[1])]
+        # "rushed to hospital", "died in hospital": where the wounded went, not what was hit.
+        found = [hit for hit in found if _words_of(text, hit) not in self.care_places or not _CARE_BEFORE.search(text, max(0, hit[0] - 80), hit[0])]
         if not found:
             return None
         start, end, category = found[0]
@@ -454,6 +489,24 @@ def _subject_before(sentence: str, verb: int) -> str:
 def _another_event(text: str, m: re.Match[str]) -> bool:
     """True when the matched figure is in a sentence that opens on another event."""
     return bool(_ANOTHER_EVENT.match(text, _sentence_bounds(text, m)[0]))
+
+
+# ACLED's own word that a report's figures cover several of its events: "(3 fatalities split
+# among 6 events)", "At least 115 fatalities split across 22 events."
+_SPLIT = re.compile(r"\b(?:split|divided|distributed|spread)\s+(?:\w+\s+){0,2}?(?:across|between|among|amongst|over|into)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:events|incidents)\b", re.IGNORECASE)
+
+
+def _split_across_events(text: str, m: re.Match[str]) -> bool:
+    """True when the figure's sentence, or the next one, says the fatalities it gives are split
+    across several events: the injured beside them are the same report's total (a real Haiti
+    2025 export read "115 gang members killed and 119 injured. At least 115 fatalities split
+    across 22 events." as 119 injured on each of 16 events). ACLED splits only the fatalities,
+    so the event's share of the injured is not known: the figure is read but not used."""
+    start, end = _sentence_bounds(text, m)
+    if _SPLIT.search(text, start, end):
+        return True
+    following = min((i for i in (text.find(c, end + 1) for c in ".;!?") if i != -1), default=len(text))
+    return bool(_SPLIT.search(text, end, following + 1))
 
 
 def _over_a_period(text: str, m: re.Match[str]) -> bool:
