@@ -2,6 +2,7 @@
 not the backtest's code (docs/BENCHMARKS.md, "Session 15").
 
     pip install --target /tmp/arrow-site pyarrow          # pyarrow is not a dependency
+    pip install --target /tmp/simd-site pysimdjson        # for --only simd
     python benchmarks/columnar_trial.py --site /tmp/arrow-site --feed events-1m.jsonl --lines 10000
     valgrind --tool=callgrind python benchmarks/columnar_trial.py --site ... --only rows   # one side
 
@@ -78,6 +79,18 @@ def parse_only(lines: list[bytes]) -> None:
     for start in range(0, len(lines), BATCH):
         pj.read_json(io.BytesIO(b"\n".join(lines[start : start + BATCH])), read_options=read, parse_options=parse)
     print(f"parse:   {(time.process_time() - started) / len(lines) * 1e6:6.2f} us a line (CPU)")
+
+
+def simd_only(lines: list[bytes]) -> None:
+    """pysimdjson's parser alone (a lazy document per line, no Python object per field): the
+    order of magnitude a native core's own parsing would take."""
+    import simdjson
+
+    parser = simdjson.Parser()
+    started = time.process_time()
+    for line in lines:
+        parser.parse(line)  # the document is dropped before the next parse (the parser reuses it)
+    print(f"simd:    {(time.process_time() - started) / len(lines) * 1e6:6.2f} us a line (CPU)")
 
 
 def rows_side(lines: list[bytes]) -> list[list[int]]:
@@ -322,16 +335,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feed", required=True)
     parser.add_argument("--lines", type=int, default=10_000)
-    parser.add_argument("--site", help="where pyarrow is installed (pip install --target)")
+    parser.add_argument("--site", action="append", default=[], help="where pyarrow (or pysimdjson) is installed (pip install --target); repeatable")
     parser.add_argument(
         "--only",
-        choices=("rows", "columns", "decode", "parse", "none"),
-        help="one side only (for callgrind; decode: msgspec alone, parse: pyarrow's reader alone, none: start-up)",
+        choices=("rows", "columns", "decode", "parse", "simd", "none"),
+        help="one side only (for callgrind; decode: msgspec alone, parse: pyarrow's reader alone, simd: pysimdjson's parser alone, none: start-up)",
     )
     parser.add_argument("--repeat", type=int, default=1, help="run both sides this many times, taking turns (CPU figures)")
     args = parser.parse_args(argv)
-    if args.site:
-        sys.path.insert(0, args.site)
+    for site in args.site:
+        sys.path.insert(0, site)
     sys.path.insert(0, str(REPO))
     with open(args.feed, "rb") as source:
         lines = [line.rstrip(b"\n") for _, line in zip(range(args.lines), source, strict=False)]
@@ -346,6 +359,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.only == "parse":
         parse_only(lines)
+        return 0
+    if args.only == "simd":
+        simd_only(lines)
         return 0
     for _ in range(args.repeat):
         rows = rows_side(lines) if args.only != "columns" else None
