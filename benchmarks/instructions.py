@@ -5,6 +5,7 @@ loaded machine does not change, for comparing two checkouts side by side.
     python benchmarks/instructions.py --root /tmp/old-checkout --root .   # two checkouts, one after the other
     python benchmarks/instructions.py --lines 10000 --feed my.jsonl
     python benchmarks/instructions.py --root /tmp/old --root . --partitioned 3000000   # the Dask tasks, 3 MB blocks
+    python benchmarks/instructions.py --lines 10000 --stages   # also the reader alone, and the reader with prepare
 
 For each checkout two programs run under ``valgrind --tool=callgrind``: one that only imports
 riskengine and loads and compiles the shipped packs (start-up), and one that does the same and
@@ -49,6 +50,16 @@ if {run!r} and {block_bytes!r}:
     from riskengine.scoring.partition import split_input
     result = bt.backtest_partitioned_here(split_input([{feed!r}], {block_bytes!r}), pack, compiled, first=parse_week({first!r}), last=parse_week({last!r}))
     print(hashlib.md5(render_csv(bt.to_csv_rows(result)).encode()).hexdigest())
+elif {run!r} in ("read", "prepare"):
+    # a stage alone: the reader's events (read), or those ordered and made rows and records (prepare)
+    from riskengine.ingest.event_files import ReadReport
+    from riskengine.scoring.reader import prepare, read_chunks
+    bounds = bt._bounds(compiled, pack, parse_week({first!r}), parse_week({last!r}), bt.DEFAULT_CHUNK_SIZE, bt.DEFAULT_REORDER_DAYS)
+    chunks = read_chunks([{feed!r}], bounds, skip_invalid=False, rejects=None, report=ReadReport())
+    count = 0
+    for item in (chunks if {run!r} == "read" else prepare(chunks, bounds, {{"read": 0}})):
+        count += len(item) if {run!r} == "read" else len(item.records)
+    print(count)
 elif {run!r}:
     try:
         result = bt.backtest_files([{feed!r}], first=parse_week({first!r}), last=parse_week({last!r}), workers=1, pack=pack, compiled=compiled)
@@ -58,9 +69,9 @@ elif {run!r}:
 """
 
 
-def instructions(root: str, feed: str, run: bool, folder: str, block_bytes: int | None = None) -> tuple[int, str]:
+def instructions(root: str, feed: str, run: bool | str, folder: str, block_bytes: int | None = None) -> tuple[int, str]:
     """Instructions callgrind counted for the program, and what it printed."""
-    out = os.path.join(folder, f"callgrind-{Path(root).name}-{hashlib.md5(root.encode()).hexdigest()[:8]}-{'backtest' if run else 'startup'}.out")
+    out = os.path.join(folder, f"callgrind-{Path(root).name}-{hashlib.md5(root.encode()).hexdigest()[:8]}-{run if isinstance(run, str) else 'backtest' if run else 'startup'}.out")
     program = PROGRAM.format(root=root, run=run, feed=feed, first=FIRST, last=LAST, block_bytes=block_bytes)
     env = {**os.environ, "PYTHONPATH": root, "PYTHONHASHSEED": "0"}
     command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, "-c", program]
@@ -86,6 +97,12 @@ def main(argv: list[str] | None = None) -> int:
         help="count the Dask backtest's tasks instead (read_block and score_partition run in this process, "
         "partition.run_here), the input cut into blocks of BLOCK_BYTES: what two workers execute, without Dask",
     )
+    parser.add_argument(
+        "--stages",
+        action="store_true",
+        help="also count the reader alone (read: stream_light_events) and the reader with reader.prepare (prepare), "
+        "each less start-up: match and score is the backtest less prepare",
+    )
     parser.add_argument("--keep", help="keep callgrind's output files in this folder (for callgrind_annotate)")
     args = parser.parse_args(argv)
     feed = Path(args.feed) if args.feed else generate.cached(generate.parse_size("100k"))
@@ -102,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
             total, digest = instructions(root, sliced, True, folder, args.partitioned)
             backtest = total - start
             print(f"  {root}: start-up {start / 1e9:7.3f} G, backtest {backtest / 1e9:7.3f} G ({backtest / args.lines:,.0f} per event), csv md5 {digest}")
+            if args.stages:
+                for stage in ("read", "prepare"):
+                    count, _ = instructions(root, sliced, stage, folder)
+                    print(f"    {stage:8s} {(count - start) / 1e9:7.3f} G ({(count - start) / args.lines:,.0f} per event)")
     return 0
 
 

@@ -75,14 +75,25 @@ def reference_totals(groups, records, found):
 
 @pytest.mark.parametrize("seed", range(6))
 def test_counted_totals_are_those_of_every_firing_scored_alone(base_rule, seed):
-    rng = random.Random(seed)
+    check_counted_totals(base_rule, random.Random(seed), (None, 0, 3, 12), (None, 150, 2000))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_counted_totals_with_values_equal_as_keys_but_not_alike(base_rule, seed):
+    """totals_now works a firing's units out once per (rule, weight, values): values a dict
+    takes for one key (1, 1.0 and True; 0, -0.0 and False) must give the same units, as they do
+    scored alone."""
+    check_counted_totals(base_rule, random.Random(seed), (None, 0, 0.0, -0.0, False, 1, 1.0, True, 3, 3.0, 12.5), (None, 150, 150.0, 2000))
+
+
+def check_counted_totals(base_rule, rng: random.Random, first_values: tuple, second_values: tuple) -> None:
     groups = groups_of(base_rule, rng)
     scorer = Scorer(groups, FIRST_PERIOD, None, PER_FIELDS)
     records = {}
     for n in range(300):
         day = FIRST_PERIOD - 20 + rng.randint(0, 60)  # some before the first period
         period = day - (day - FIRST_PERIOD) % 7
-        values = (rng.choice((None, 0, 3, 12)), rng.choice((None, 150, 2000)))
+        values = (rng.choice(first_values), rng.choice(second_values))
         records[f"E{n:03d}"] = (f"E{n:03d}", day, period, rng.choice((0.25, 0.5, 0.6875, 1.0)), values)
     ids = list(records)
     rng.shuffle(ids)

@@ -275,32 +275,52 @@ class Scorer:
         self.fired += fired
         return fired
 
-    def _add_points(self, period: int, weight: float, legs: Sequence[_RecordTuple], group: Sequence[_RuleScore], times: int) -> None:
-        firings_by_period = self.totals.firings
-        for rule in group:
-            points_by_period = self.totals.relief if rule.lowers else self.totals.points
-            units = firing_units(rule, weight, legs, self.per_fields) * times
-            for stakeholder in rule.stakeholders:
-                points_by_period[(period, stakeholder, rule.dimension)] += units
-                firings_by_period[(period, stakeholder)] += times
-
     def totals_now(self) -> Totals:
-        """The totals, with the counted firings added in."""
+        """The totals, with the counted firings added in: those of fixed points (sorted, as
+        they always were added), then those of scaled points."""
         tally, self.tally = self.tally, {}
-        for (period, rule_id, weight), times in sorted(tally.items()):
-            self._add_points(period, weight, (), self.groups[rule_id], times)
         scaled, self.scaled = self.scaled, {}
+        self._add_sums(self._sums(((period, rule_id, weight, ()), times) for (period, rule_id, weight), times in sorted(tally.items())))
+        self._add_sums(self._sums(scaled.items()))
+        return self.totals
+
+    def _sums(self, counts: Iterable[tuple[tuple[int, str, float, tuple[Any, ...]], int]]) -> dict[tuple[int, str], list[int]]:
+        """Counted firings ((period, rule id, weight, the legs' values read), times) as units
+        per (period, rule id): for each rule the group stands for, then the firings.
+
+        A firing's units depend on its rule, weight and values, not on its period: worked out
+        once per such triple (on 200,000 world events, 6,566 of them for 55,183 counts). Values
+        equal as keys (1, 1.0 and True; 0, -0.0 and False) give the same points: scaled_points
+        reads float(value or 0). Units are integers, so summing them first changes no total."""
+        units_of: dict[tuple[str, float, tuple[Any, ...]], list[int]] = {}
+        summed: dict[tuple[int, str], list[int]] = {}
+        for (period, rule_id, weight, values), times in counts:
+            each = units_of.get((rule_id, weight, values))
+            if each is None:
+                group = self.groups[rule_id]
+                picks = self._picks.get(rule_id, (-1,) * len(group))  # -1: fixed points, no value read
+                each = units_of[(rule_id, weight, values)] = [
+                    # firing_units, without building each leg's facts
+                    round(round((rule.fixed if rule.fixed is not None else scaled_points(rule.rule.points, values[pick])) * weight, 4) * SCALE)
+                    for rule, pick in zip(group, picks, strict=True)
+                ]
+            sums = summed.get((period, rule_id))
+            if sums is None:
+                sums = summed[(period, rule_id)] = [0] * (len(each) + 1)
+            for n, one in enumerate(each):
+                sums[n] += one * times
+            sums[-1] += times
+        return summed
+
+    def _add_sums(self, summed: Mapping[tuple[int, str], list[int]]) -> None:
         points_by_period, relief_by_period, firings_by_period = self.totals.points, self.totals.relief, self.totals.firings
-        for (period, rule_id, weight, values), times in scaled.items():  # integer sums: any order
-            for rule, pick in zip(self.groups[rule_id], self._picks[rule_id], strict=True):
-                # what _add_points works out, without building each leg's facts
-                points = rule.fixed if rule.fixed is not None else scaled_points(rule.rule.points, values[pick])
-                units = round(round(points * weight, 4) * SCALE) * times
+        for (period, rule_id), sums in summed.items():
+            times = sums[-1]
+            for rule, units in zip(self.groups[rule_id], sums, strict=False):  # sums ends with the firings
                 target = relief_by_period if rule.lowers else points_by_period
                 for stakeholder in rule.stakeholders:
                     target[(period, stakeholder, rule.dimension)] += units
                     firings_by_period[(period, stakeholder)] += times
-        return self.totals
 
     def evict(self, last_day: int) -> None:
         """Drop records older than any pattern completing on ``last_day`` or later can reach
