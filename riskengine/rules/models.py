@@ -26,6 +26,7 @@ Pattern rules relate two or more events:
             where:
               - {field: target_name, equals: first.target_name}
               - {field: event_date, after: first.event_date, within_days: 60}
+        once_per: repeat    # optional: once per repeat, with the latest first (docs/RULES.md)
 """
 
 from __future__ import annotations
