@@ -1,7 +1,7 @@
 """A backtest cut into time partitions gives the bytes of one process, however it is cut.
 
 Random rule sets (pattern windows of 0 to 60 days, legs dated before or after each other, joins
-on names and sides, now and then a rule without a window) score random feeds cut at random
+on names and sides, now and then a rule without a window or one counted ``once_per`` last event) score random feeds cut at random
 week edges and into random blocks; the CSV and JSON of the partitioned run must equal one
 process's. The tasks run here, one after the other (``backtest_partitioned_here``): the cluster
 only decides where they run. One test at the end runs them on a real local Dask cluster.
@@ -30,7 +30,7 @@ from riskengine.core.errors import InputError
 from riskengine.core.events import Event
 from riskengine.core.windows import week_of
 from riskengine.ingest.event_files import write_events_jsonl
-from riskengine.rules.compiler import ContradictionError, window_days
+from riskengine.rules.compiler import ContradictionError, last_leg_latest, window_days
 from riskengine.rules.ir import And, CompiledRule, CompiledRuleSet, Cond, Join, Not, Or, Pattern, Test
 from riskengine.rules.models import Rule
 from riskengine.rules.pack import RulePack
@@ -90,11 +90,19 @@ def _pattern_rule(c: Chooser, rule_id: str) -> CompiledRule | None:
             this, that = c.pick([("target_name", "target_name"), ("initiator_side", "target_side"), ("target_side", "target_side")])
             joins.append(Join(this, c.pick(["eq", "ne"]), c.integer(0, k - 1), that))
         legs.append(Pattern(f"l{k}", _condition(c, 1), tuple(joins)))
+    # once_per: the last leg dated after every other (what the loader asks), then one firing
+    # per last event, which must not depend on where a partition starts (its earlier legs
+    # come from the overlap)
+    once = bounded and c.chance(35)
+    if once:
+        last = legs[-1]
+        after = tuple(Join("event_date", "gt", k, "event_date", 0) for k in range(n - 1))
+        legs[-1] = Pattern(last.alias, last.condition, last.joins + after)
     try:
         window = window_days(tuple(legs))
     except ContradictionError:
         return None
-    return CompiledRule(rule_id, tuple(legs), window)
+    return CompiledRule(rule_id, tuple(legs), window, once_per_last=once and last_leg_latest(legs))
 
 
 def _rules(c: Chooser) -> CompiledRuleSet:
@@ -105,6 +113,9 @@ def _rules(c: Chooser) -> CompiledRuleSet:
         rules.append(found or CompiledRule(rule_id, (Pattern("event", _condition(c)),)))
     if c.chance(40):  # the same rule twice (packs repeat rules per stakeholder): matched once
         rules.append(dataclasses.replace(rules[0], id="r900"))
+    if rules[0].is_pattern and rules[0].window_days is not None and last_leg_latest(rules[0].patterns) and c.chance(50):
+        # the same pattern counted the other way (once per last event, or per tuple): not shared
+        rules.append(dataclasses.replace(rules[0], id="r901", once_per_last=not rules[0].once_per_last))
     return CompiledRuleSet(tuple(rules))
 
 
@@ -115,6 +126,8 @@ def _pack(c: Chooser, compiled: CompiledRuleSet) -> RulePack:
     for rule in compiled.rules:
         legs = [{"as": p.alias, "when": {"field": "event_type", "exists": True}} for p in rule.patterns]
         body: dict[str, Any] = {"sequence": legs} if rule.is_pattern else {"when": legs[0]["when"]}
+        if rule.once_per_last:
+            body["once_per"] = rule.patterns[-1].alias
         points: Any = c.pick([1, 2.5, 0.3333])
         if c.chance(30):
             points = {"base": c.pick([0, 1]), "per": "fatalities", "factor": c.pick([0.5, 1.25]), "cap": 4}

@@ -404,3 +404,23 @@ def test_builtin_evaluator_follows_ir_semantics() -> None:
     assert ruletest.holds(ir.Not(ir.Test("missing", "eq", 1)), fact)
     assert ruletest.holds(ir.Test("missing", "not_exists"), fact)
     assert not ruletest.holds(ir.Test("n", "in", (1, 2)), fact)
+
+
+def test_a_pair_dropped_by_once_per_names_the_pair_kept(tmp_path: Path) -> None:
+    messages = _run(
+        tmp_path,
+        """
+cases:
+  - name: struck three times
+    events:
+      - {event_id: T1, event_date: 2025-03-01, location: Izhevsk, target_name: Kupol}
+      - {event_id: T2, event_date: 2025-04-11, location: Izhevsk, target_name: Kupol}
+      - {event_id: T3, event_date: 2025-05-20, location: Izhevsk, target_name: Kupol}
+    fires:
+      - {rule: inv-repeat-strike-facility, events: [T1, T3]}
+""",
+    )
+    assert messages == [
+        "case 'struck three times': rule 'inv-repeat-strike-facility' fires once per event of its last leg (once_per), "
+        "and on T3 with T2, T3: the tuple whose earlier legs are latest"
+    ]

@@ -453,6 +453,14 @@ def _hint(name: str, known: Iterable[str]) -> str:
 
 def _did_not_fire(rule: ir.CompiledRule, spec: FiringSpec, facts: Sequence[Mapping[str, Any]], firings: Sequence[ir.Firing]) -> str:
     if rule.is_pattern:
+        if rule.once_per_last and spec.events:
+            # the named events may match, yet count as another tuple with the same last event
+            kept = next((f.event_ids for f in firings if f.rule_id == rule.id and f.event_ids[-1] == spec.events[-1]), None)
+            if kept is not None and tuple(spec.events) != kept:
+                return (
+                    f"rule '{rule.id}' fires once per event of its last leg (once_per), and on "
+                    f"{spec.events[-1]} with {', '.join(kept)}: the tuple whose earlier legs are latest"
+                )
         return f"rule '{rule.id}' did not fire: {explain_pattern(rule, facts, spec.events)}"
     if spec.events is not None and len(spec.events) == 1:
         fact = next((f for f in facts if f[ir.ID_FIELD] == spec.events[0]), None)

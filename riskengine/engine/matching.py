@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from riskengine.engine.base import Matcher, MatchStats, event_id_of, facts_of_rows
-from riskengine.rules.ir import CompiledRuleSet, Firing
+from riskengine.rules.ir import DATE_FIELD, CompiledRuleSet, Firing, latest_per_last
 
 Engine = Literal["durable", "reference"]
 ENGINES: tuple[str, ...] = ("durable", "reference")
@@ -54,9 +54,20 @@ def open_matcher(ruleset: CompiledRuleSet, *, engine: Engine = "durable", batch_
 
 
 def match_all(ruleset: CompiledRuleSet, facts: Sequence[Mapping[str, Any]], *, engine: Engine = "durable", batch_size: int = 5000) -> list[Firing]:
-    """All firings of one finite stream, sorted."""
+    """All firings of one finite stream, sorted; a rule with ``once_per`` once per event of its
+    last leg (``ir.latest_per_last``, as the scorer counts them)."""
     with open_matcher(ruleset, engine=engine, batch_size=batch_size) as matcher:
-        return sorted(matcher.feed(facts))
+        firings = matcher.feed(facts)
+    once = {rule.id for rule in ruleset.rules if rule.once_per_last}
+    if not once:
+        return sorted(firings)
+    # every leg of such a tuple is dated: the loader lets once_per on only where the joins date each leg
+    days: dict[str, int] = {event_id_of(fact): fact[DATE_FIELD] for fact in facts if DATE_FIELD in fact}
+    kept = [f for f in firings if f.rule_id not in once]
+    for rule_id in sorted(once):
+        tuples = [f.event_ids for f in firings if f.rule_id == rule_id]
+        kept.extend(Firing(rule_id, ids) for ids in latest_per_last(tuples, days.__getitem__))
+    return sorted(kept)
 
 
 __all__ = ["ENGINES", "Engine", "MatchStats", "Matcher", "event_id_of", "facts_of_rows", "match_all", "open_matcher"]

@@ -284,6 +284,17 @@ def leg_reach(patterns: Iterable[ir.Pattern]) -> tuple[int | None, ...]:
     return tuple(reach)
 
 
+def last_leg_latest(patterns: Iterable[ir.Pattern]) -> bool:
+    """Whether the joins date the last leg after every other leg (``once_per`` needs it).
+
+    Then, in a stream in date order, every tuple that shares a last event completes with it:
+    they come back from the matcher together and fall in one partition, so keeping one of
+    them does not depend on how the stream is cut."""
+    bound = _date_bounds(list(patterns))
+    last = len(bound) - 1
+    return all(bound[j][last] <= -1 for j in range(last))  # d_j - d_last <= -1
+
+
 def _date_bounds(pats: list[ir.Pattern]) -> list[list[float]]:
     """``bound[i][j]``: the largest ``d_i - d_j`` the date joins allow (inf: unbounded).
 
@@ -333,7 +344,10 @@ def compile_rule(rule: Rule) -> ir.CompiledRule:
     for index, leg in enumerate(rule.sequence):
         patterns.append(_compile_leg(leg, legs))
         legs[leg.as_] = index
-    return ir.CompiledRule(rule.id, tuple(patterns), window_days(patterns))
+    once = rule.once_per is not None
+    if once and (rule.once_per != rule.sequence[-1].as_ or not last_leg_latest(patterns)):
+        raise ValueError(f"once_per '{rule.once_per}' must name the last leg, dated after every earlier leg")
+    return ir.CompiledRule(rule.id, tuple(patterns), window_days(patterns), once_per_last=once)
 
 
 def _compile_leg(leg: Leg, earlier: Mapping[str, int]) -> ir.Pattern:
@@ -373,6 +387,7 @@ __all__ = [
     "compile_rule",
     "compile_rules",
     "encode_operand",
+    "last_leg_latest",
     "leg_reach",
     "operand_problems",
     "where_problems",

@@ -17,12 +17,16 @@ Semantics both evaluators must share (the differential tests pin them down):
 * A single-event rule fires once for every fact its condition holds on. A pattern rule fires once
   for every tuple of distinct facts, one per leg in order, on which each leg's condition and
   joins hold. A firing names the rule and the ``event_id`` of each leg.
+* A pattern rule with ``once_per_last`` (``once_per:`` in YAML) counts once per event of its last
+  leg: of the tuples sharing it, the one whose earlier legs are latest (``latest_per_last``).
+  Both evaluators return every tuple; the reduction is applied after matching, by
+  ``matching.match_all`` and by the scorer, so the engines cannot differ in it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -89,6 +93,10 @@ class CompiledRule:
     # the joins allow. Streaming keeps a fact only while a later fact could still join it. None
     # means the joins do not bound it, and the matcher must keep every candidate fact.
     window_days: int | None = None
+    # ``once_per``: fire once per event of the last leg (``latest_per_last``). The loader lets it
+    # on only where the last leg is dated after every other, so in a stream in date order every
+    # tuple sharing a last event completes with that event, in one chunk and one partition.
+    once_per_last: bool = False
 
     @property
     def is_pattern(self) -> bool:
@@ -117,6 +125,23 @@ class CompiledRuleSet:
 class Firing:
     rule_id: str
     event_ids: tuple[str, ...]
+
+
+def latest_per_last(tuples: Iterable[tuple[str, ...]], day: Callable[[str], int]) -> list[tuple[str, ...]]:
+    """One tuple per last event (``CompiledRule.once_per_last``), sorted: the one whose earlier
+    legs are latest, compared by their days from the last-but-one leg back to the first, then by
+    their ids the same way (the highest wins, as a firing completes with its highest id).
+
+    A place struck n times is matched by n(n-1)/2 pairs (first, repeat); it is news n - 1 times,
+    each repeat with the strike just before it: "struck on <that day> and again on <this>"."""
+    best: dict[str, tuple[tuple[tuple[int, ...], tuple[str, ...]], tuple[str, ...]]] = {}
+    for event_ids in tuples:
+        earlier = event_ids[-2::-1]
+        key = (tuple(map(day, earlier)), earlier)
+        kept = best.get(event_ids[-1])
+        if kept is None or key > kept[0]:
+            best[event_ids[-1]] = (key, event_ids)
+    return sorted(kept[1] for kept in best.values())
 
 
 def _cond_fields(cond: Cond, out: set[str]) -> None:
@@ -175,6 +200,7 @@ __all__ = [
     "Pattern",
     "Test",
     "encode_value",
+    "latest_per_last",
     "project",
     "referenced_fields",
 ]

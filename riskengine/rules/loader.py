@@ -39,7 +39,7 @@ from riskengine.core.source import (
     render_path,
     validation_issues,
 )
-from riskengine.rules.compiler import ContradictionError, Problem, compile_rule, operand_problems, where_problems
+from riskengine.rules.compiler import ContradictionError, Problem, compile_rule, last_leg_latest, operand_problems, where_problems
 from riskengine.rules.models import (
     STAKEHOLDERS,
     AllOf,
@@ -233,11 +233,21 @@ def _check_rule(doc: Document, base: YamlPath, raw: Any, result: _FileResult) ->
     checker.rule(rule)
     if not checker.issues:
         try:
-            compile_rule(rule)
+            # once_per is checked on the compiled dates below, with its own place and message
+            compiled = compile_rule(rule if rule.once_per is None else rule.model_copy(update={"once_per": None}))
         except ContradictionError as error:
             checker.add("E315", str(error), ("sequence",))
         except ValueError as error:  # pragma: no cover - the checks above should catch it all
             checker.add("E300", f"cannot compile: {error}", ())
+        else:
+            if rule.once_per is not None and not last_leg_latest(compiled.patterns):
+                checker.add(
+                    "E319",
+                    f"once_per '{rule.once_per}' needs the last leg dated after every earlier leg",
+                    ("once_per",),
+                    "with legs on the same day, which tuple to keep would depend on how the stream is cut; "
+                    f"write e.g. {{field: event_date, after: <leg>.event_date}} in '{rule.once_per}'",
+                )
     result.issues.extend(checker.issues)
     if not checker.issues:
         result.rules.append((rule, doc.location(base, yaml_path=render(()))))
@@ -271,8 +281,20 @@ class _Checker:
                 self.leg(leg, index, aliases)
         if isinstance(rule.points, ScaledPoints):
             self.points(rule.points, aliases)
+        if rule.once_per is not None:
+            self.once_per(rule.once_per, aliases)
         if rule.recommendation is not None:
             self.recommendation(rule.recommendation, aliases or [])
+
+    def once_per(self, alias: str, aliases: list[str] | None) -> None:
+        if aliases is None:
+            self.add("E305", "'once_per' is for pattern rules (with a sequence) only", ("once_per",), key=True)
+        elif alias != aliases[-1]:
+            last = aliases[-1]
+            if alias in aliases:
+                self.add("E305", f"once_per names the last leg ('{last}'), not '{alias}'", ("once_per",), f"once_per: {last}")
+            else:
+                self.add("E305", f"unknown leg '{alias}'", ("once_per",), did_you_mean(alias, aliases) or f"the last leg is '{last}'")
 
     def partial(self, raw: Any) -> None:
         if not isinstance(raw, dict):

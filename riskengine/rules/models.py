@@ -26,6 +26,7 @@ Pattern rules relate two or more events:
             where:
               - {field: target_name, equals: first.target_name}
               - {field: event_date, after: first.event_date, within_days: 60}
+        once_per: repeat    # optional: once per repeat, with the latest first (docs/RULES.md)
 """
 
 from __future__ import annotations
@@ -282,6 +283,15 @@ class Rule(_Strict):
     dimension: Dimension
     when: Condition | None = None
     sequence: list[Leg] | None = Field(None, min_length=2, max_length=16)
+    once_per: str | None = Field(
+        None,
+        min_length=1,
+        description=(
+            "Pattern rules: the alias of the last leg, to fire once per event of that leg rather than once per "
+            "matching tuple; of the tuples that share it, the one whose earlier legs are latest is kept (ties: "
+            "highest event id). The last leg must be dated after every earlier leg (docs/RULES.md)"
+        ),
+    )
     points: Points
     effect: Literal["raises", "lowers"] = Field(
         "raises",

@@ -25,7 +25,7 @@ from typing import Any, Final
 
 from riskengine.core.errors import InputError, Issue
 from riskengine.core.events import Event
-from riskengine.rules.ir import CompiledRuleSet, Firing
+from riskengine.rules.ir import CompiledRuleSet, Firing, latest_per_last
 from riskengine.rules.loader import RulePack
 from riskengine.rules.models import Rule, ScaledPoints
 from riskengine.scoring.contributions import contributions_for
@@ -190,6 +190,9 @@ class Scorer:
         self.tally: dict[tuple[int, str, float], int] = {}
         self.scaled: dict[tuple[int, str, float, tuple[Any, ...]], int] = {}  # (period, rule, weight, the legs' values read)
         self._fixed = {rule_id: all(r.fixed is not None for r in group) for rule_id, group in groups.items()}
+        # rules counted once per event of their last leg (``once_per``); a group shares one
+        # setting (``share_by_counting``)
+        self._once = {rule_id: any(r.rule.once_per is not None for r in group) for rule_id, group in groups.items()}
         # per rule of scaled points: the (leg, value position) pairs its points read, and for
         # each rule it stands for, which of those pairs (-1: fixed points)
         self._scales = {rule_id: _scaled_values(group, self.per_fields) for rule_id, group in groups.items() if not self._fixed[rule_id]}
@@ -230,9 +233,14 @@ class Scorer:
         records, tally, first_period = self.records, self.tally, self.first_period
         detail = self.detail if self.detail is not None and self.detail.active else None
         fired = 0
+        once = self._once
         for rule_id in sorted(found):
             tuples = found[rule_id]
             group = self.groups[rule_id]
+            if once[rule_id] and tuples:
+                # once_per: one firing per event of the last leg. The loader dates that leg after
+                # every other, so all the tuples sharing it are in this call (see ir.CompiledRule).
+                tuples = latest_per_last(tuples, lambda event_id: records[event_id][_DAY])
             if detail is not None:
                 detail.capture(group, tuples, records, self.per_fields)
             fired += len(group) * len(tuples)

@@ -44,9 +44,22 @@ def scorer_for(pack: RulePack, compiled: CompiledRuleSet, chosen: Sequence[str],
     """The rules to match (identical rules of different packs once) and the scorer that scores
     each firing of a shared rule for every rule it stands for."""
     rules = rule_scores(pack, compiled, chosen)
-    shared, fanout = share_identical_rules(compiled)
+    shared, fanout = share_by_counting(compiled)
     groups = {rule.id: tuple(rules[i] for i in fanout.get(rule.id, (rule.id,))) for rule in shared.rules}
     return shared, Scorer(groups, bounds.first_period, bounds.reach_back, bounds.per_fields)
+
+
+def share_by_counting(compiled: CompiledRuleSet) -> tuple[CompiledRuleSet, dict[str, tuple[str, ...]]]:
+    """``share_identical_rules``, never folding a rule counted ``once_per`` its last event with
+    one counted per tuple: the same pattern then counts differently, and the scorer reduces a
+    shared rule's firings for every rule it stands for or for none."""
+    once = tuple(rule for rule in compiled.rules if rule.once_per_last)
+    if not once:
+        return share_identical_rules(compiled)
+    rest = tuple(rule for rule in compiled.rules if not rule.once_per_last)
+    parts = [share_identical_rules(CompiledRuleSet(part, fields=compiled.fields)) for part in (once, rest) if part]
+    rules = tuple(sorted((rule for shared, _ in parts for rule in shared.rules), key=lambda rule: rule.id))
+    return CompiledRuleSet(rules, fields=compiled.fields), {k: v for _, fanout in parts for k, v in fanout.items()}
 
 
 @dataclass
@@ -154,4 +167,4 @@ def sorting_if_needed(run: Callable[[bool], T]) -> T:
     return run(True)
 
 
-__all__ = ["StreamRun", "copy_report", "prepared_from_files", "run_scorer", "scorer_for", "sorting_if_needed"]
+__all__ = ["StreamRun", "copy_report", "prepared_from_files", "run_scorer", "scorer_for", "share_by_counting", "sorting_if_needed"]
