@@ -276,3 +276,21 @@ def test_a_partys_claim_is_recorded_as_its_claim_and_not_used() -> None:
     # the same figure from a hospital is the event's
     hospital = enrich_event(make_event(notes=notes.replace("The Taliban said", "Hospital staff said"), event_type="Battles", country="AFG"))
     assert hospital.injured == 6
+
+
+def test_a_range_is_read_as_its_lower_bound_and_said_to_be_one() -> None:
+    # "11-17 civilians were wounded" was read as 17, its upper bound; the convention for ranges is
+    # the lower bound (as for "at least N"), and the derivation says the figure was a range.
+    for notes, low in [
+        ("On 2 May 2022, gunmen attacked a market in Gao; 11-17 civilians were wounded.", 11),
+        ("On 8 March 2021, a bomb exploded in Mogadishu, leaving between 5 and 8 injured.", 5),
+        ("On 14 June 2023, police dispersed a crowd in Khartoum and 5 to 8 people were hurt.", 5),
+    ]:
+        event = enrich_event(make_event(notes=notes, event_type="Protests", country="SDN"))
+        (d,) = [d for d in event.derived if d.field == "injured"]
+        assert (event.injured, d.method) == (low, "notes pattern figures.injured, the lower bound of a range"), notes
+    # two figures joined by "and" are not a range; a single figure says nothing of one
+    two = enrich_event(make_event(notes="On 3 May 2022, gunmen killed 5 and 8 were injured in Gao."))
+    assert two.injured == 8
+    one = enrich_event(make_event(notes="On 3 May 2022, gunmen wounded 4 civilians in Gao."))
+    assert [d.method for d in one.derived if d.field == "injured"] == ["notes pattern figures.injured"]

@@ -25,6 +25,12 @@ FIGURE_FIELDS = frozenset(
 )
 _QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|about|around|some|approximately|nearly|up\s+to)\s+)?"
 _NUMBER = rf"{_QUALIFIER}(?:{DIGITS_RX}|{WORD_NUMBER_RX})"
+# A range of figures ("11-17", "between 5 and 8", "5 to 8"): read whole, so that its upper bound is
+# not read alone, and as its lower bound, the project's convention (as for "at least N"). "And"
+# joins a range only after "between": "killing 5 and 8 injured" is two figures.
+_BARE = rf"(?:{DIGITS_RX}|{WORD_NUMBER_RX})"
+_RANGE = rf"(?:between\s+{_BARE}\s+(?:and|to|-)\s+{_BARE}|{_BARE}\s*[-–]\s*{_BARE}(?![\w-])|{_BARE}\s+to\s+{_BARE})"
+_RANGE_PARTS = re.compile(rf"^(?:between\s+)?(?P<low>{_BARE})\s*(?:and|to|[-–])\s*(?P<high>{_BARE})$", re.IGNORECASE)
 _ONE = r"(?:a|an|one|single)"
 _ADJ = r"(?:[\w'’-]+\s+){0,2}[\w'’-]+"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -283,7 +289,7 @@ class NotesVocabulary:
             name = m.group(1)
             if name in ("n", "of"):
                 # "no one was hurt" is none, not one.
-                return f"(?<!no\\s)(?P<{name}>{_NUMBER})"
+                return f"(?<!no\\s)(?P<{name}>{_RANGE}|{_NUMBER})"
             if name == "one":
                 return f"(?P<one>{_ONE})"
             if name == "adj":
@@ -342,6 +348,8 @@ class NotesVocabulary:
                 continue
             evidence = m.group(0).strip()
             method = f"notes pattern figures.{pattern.field}"
+            if pattern.value is None and _is_range(m, "n"):
+                method += ", the lower bound of a range"
             if pattern.of is not None:
                 total = _number(m, "of")
                 if total is None or total < value or pattern.of in found:
@@ -590,8 +598,17 @@ def _number(m: re.Match[str], group: str) -> int | None:
     text = m.groupdict().get(group)
     if not text:
         return None
+    parts = _RANGE_PARTS.match(text.strip())
+    if parts is not None:
+        bounds = [words_to_int(parts.group("low")), words_to_int(parts.group("high"))]
+        return min((b for b in bounds if b is not None), default=None)
     digits = re.sub(r"^(?:at\s+least|more\s+than|over|about|around|some|approximately|nearly|up\s+to)\s+", "", text.strip(), flags=re.IGNORECASE)
     return words_to_int(digits)
+
+
+def _is_range(m: re.Match[str], group: str) -> bool:
+    text = m.groupdict().get(group)
+    return text is not None and _RANGE_PARTS.match(text.strip()) is not None
 
 
 def _around(text: str, start: int, end: int, width: int = 40) -> str:
