@@ -234,6 +234,28 @@ class NotesVocabulary:
             self.tags.append((str(tag), words_regex(words)))
             for w in words:
                 tag_phrases.setdefault(str(w), str(tag))
+        # ACLED's sub-event label opening a note ("Property destruction: ..."): not read for tags;
+        # it gives its tag only when the notes name one of its `needs`.
+        self.labels: dict[str, tuple[str, PhraseIndex]] = {}
+        labels = data.get("labels") or {}
+        if not isinstance(labels, dict):
+            problem("labels", "expected a mapping of label -> {tag, needs}")
+            labels = {}
+        for label, spec in labels.items():
+            where = f"labels.{label}"
+            if not (isinstance(spec, dict) and isinstance(spec.get("tag"), str) and _TAG.match(spec["tag"])):
+                problem(where, "expected {tag: a tag, needs: [words]}")
+                continue
+            needs = spec.get("needs")
+            if not (isinstance(needs, list) and needs and all(isinstance(w, str) and w.strip() for w in needs)):
+                problem(f"{where}.needs", "expected a non-empty list of words")
+                continue
+            self.labels[" ".join(str(label).lower().split())] = (spec["tag"], PhraseIndex({w: w for w in needs}))
+        self.label_prefix = (
+            re.compile(r"^\s*(" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(self.labels, key=len, reverse=True)) + r")\s*:", re.IGNORECASE)
+            if self.labels
+            else None
+        )
         self.negations: list[re.Pattern[str]] = []
         for i, rx in enumerate(data.get("negations") or []):
             try:
@@ -308,6 +330,9 @@ class NotesVocabulary:
 
     def read(self, notes: str) -> list[Finding]:
         """Figures, target category and name, and tags in ``notes``; at most one finding a field."""
+        label = self.label_prefix.match(notes) if self.label_prefix is not None else None
+        if label is not None:
+            notes = " " * label.end() + notes[label.end() :]
         body = _DATE_PREFIX.sub(lambda m: " " * len(m.group(0)), notes, count=1)
         found: dict[str, Finding] = {}
         # Most notes name no drone or missile: a pattern whose words are absent is not tried
@@ -370,7 +395,16 @@ class NotesVocabulary:
         # A total the notes give for a period, where no figure of the event's own was found: kept
         # as a record of what was read and why it was not used (explain and the briefs show it).
         findings.extend(t for field, t in totals.items() if field not in found)
-        findings.extend(self.tag_findings(body, tokens))
+        tags = self.tag_findings(body, tokens)
+        if label is not None:
+            tag, needs = self.labels[" ".join(label.group(1).lower().split())]
+            named = needs.find(tokens)
+            if named and tag not in {t.value for t in tags}:
+                start, end, _ = named[0]
+                tags.append(Finding("tags", tag, f"notes label labels.{label.group(1)} naming what was hit", _around(body, start, end)))
+                order = {t: i for i, (t, _) in enumerate(self.tags)}
+                tags.sort(key=lambda f: order.get(f.value, len(order)))
+        findings.extend(tags)
         return findings
 
     def _party_claim(self, text: str, m: re.Match[str]) -> str | None:
