@@ -294,3 +294,27 @@ def test_a_range_is_read_as_its_lower_bound_and_said_to_be_one() -> None:
     assert two.injured == 8
     one = enrich_event(make_event(notes="On 3 May 2022, gunmen wounded 4 civilians in Gao."))
     assert [d.method for d in one.derived if d.field == "injured"] == ["notes pattern figures.injured"]
+
+
+def test_state_media_relaying_a_belligerents_figures_is_its_claim() -> None:
+    # State media relay their government's figures, and that government is a party to the fighting:
+    # "state news agency SANA reported 4 civilians wounded by rebel shelling" was the event's
+    # injured 4. It is kept as read, not used, naming the claimant; medics and independent outlets
+    # stay the event's count.
+    from riskengine.core.events import NOT_USED
+
+    claims = [
+        ("On 5 May 2020, rebels shelled Aleppo city. Syrian state news agency SANA reported that 4 civilians were wounded.", "SANA reported"),
+        ("On 6 May 2020, Ukrainian forces shelled Shebekino, Belgorod. According to Russian state media, 7 people were injured.", "Russian state media"),
+        ("On 14 April 2019, LNA forces struck Tripoli; Libyan state TV said 12 people were wounded.", "Libyan state TV said"),
+        ("On 2 March 2024, state television said 3 people were hurt in a drone strike on Isfahan.", "state television said"),
+    ]
+    for notes, claimant in claims:
+        event = enrich_event(make_event(notes=notes, event_type="Explosions/Remote violence", country="SYR"))
+        assert event.injured is None, notes
+        (claim,) = [d for d in event.derived if d.field == "injured"]
+        assert not claim.used and claim.method.startswith(f"{NOT_USED}notes pattern figures.injured, a claim by a party to the fighting (")
+        assert claimant in claim.method, claim.method
+    for source in ("Medics said", "Al Jazeera reported that", "Hospital sources reported"):
+        notes = f"On 5 May 2020, rebels shelled Aleppo city. {source} 4 civilians were wounded."
+        assert enrich_event(make_event(notes=notes, country="SYR")).injured == 4, source
