@@ -27,10 +27,12 @@ _QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|about|around|some|approximately
 _NUMBER = rf"{_QUALIFIER}(?:{DIGITS_RX}|{WORD_NUMBER_RX})"
 # A range of figures ("11-17", "between 5 and 8", "5 to 8"): read whole, so that its upper bound is
 # not read alone, and as its lower bound, the project's convention (as for "at least N"). "And"
-# joins a range only after "between": "killing 5 and 8 injured" is two figures.
+# joins a range only after "between": "killing 5 and 8 injured" is two figures; a hyphen joins
+# digits only: "thirty-two wounded" is one number.
 _BARE = rf"(?:{DIGITS_RX}|{WORD_NUMBER_RX})"
-_RANGE = rf"(?:between\s+{_BARE}\s+(?:and|to|-)\s+{_BARE}|{_BARE}\s*[-–]\s*{_BARE}(?![\w-])|{_BARE}\s+to\s+{_BARE})"
-_RANGE_PARTS = re.compile(rf"^(?:between\s+)?(?P<low>{_BARE})\s*(?:and|to|[-–])\s*(?P<high>{_BARE})$", re.IGNORECASE)
+_RANGE = rf"(?:between\s+{_BARE}\s+(?:and|to|-)\s+{_BARE}|{DIGITS_RX}\s*[-–]\s*{DIGITS_RX}(?![\w-])|{_BARE}\s+to\s+{_BARE})"
+_RANGE_WHOLE = re.compile(_RANGE, re.IGNORECASE)
+_RANGE_SPLIT = re.compile(r"^between\s+|\s+(?:and|to)\s+|(?<=\d)\s*[-–]\s*(?=\d)", re.IGNORECASE)
 _ONE = r"(?:a|an|one|single)"
 _ADJ = r"(?:[\w'’-]+\s+){0,2}[\w'’-]+"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -510,7 +512,7 @@ _ANOTHER_EVENT = re.compile(r"\s*(?:in|during)\s+(?:another|a\s+separate|a\s+sec
 # Who a figure is attributed to: "according to Taliban sources", or the words before "said",
 # "claimed" ... within the clause ("VoJ claimed that", "the Israeli army said").
 _ATTRIBUTION = re.compile(
-    r"\baccording\s+(?:to\s+)?(?P<who>(?:[^\W\d][\w'’.-]*\s*){1,6})|\b(?:said|says|claimed|claims|claiming|stated|alleged|announced|reported)\b",
+    r"\baccording\s+(?:to\s+)?(?P<who>(?:[^\W\d][\w'’.-]*\s*){1,6})|\b(?:said|says|claimed|claims|claiming|stated|alleged|announced|reported(?!\s+(?:to\s+have\s+been\s+|as\s+)?(?:killed|dead|wounded|injured|hurt|missing|captured)))\b",
     re.IGNORECASE,
 )
 _RESPONSIBILITY = re.compile(r"\s+(?:the\s+)?(?:responsibility|the\s+attack|attack|the\s+operation|the\s+ambush|the\s+bombing)\b", re.IGNORECASE)
@@ -632,9 +634,8 @@ def _number(m: re.Match[str], group: str) -> int | None:
     text = m.groupdict().get(group)
     if not text:
         return None
-    parts = _RANGE_PARTS.match(text.strip())
-    if parts is not None:
-        bounds = [words_to_int(parts.group("low")), words_to_int(parts.group("high"))]
+    if _RANGE_WHOLE.fullmatch(text.strip()):
+        bounds = [words_to_int(part) for part in _RANGE_SPLIT.split(text.strip()) if part]
         return min((b for b in bounds if b is not None), default=None)
     digits = re.sub(r"^(?:at\s+least|more\s+than|over|about|around|some|approximately|nearly|up\s+to)\s+", "", text.strip(), flags=re.IGNORECASE)
     return words_to_int(digits)
@@ -642,7 +643,7 @@ def _number(m: re.Match[str], group: str) -> int | None:
 
 def _is_range(m: re.Match[str], group: str) -> bool:
     text = m.groupdict().get(group)
-    return text is not None and _RANGE_PARTS.match(text.strip()) is not None
+    return text is not None and _RANGE_WHOLE.fullmatch(text.strip()) is not None
 
 
 def _around(text: str, start: int, end: int, width: int = 40) -> str:
