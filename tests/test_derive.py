@@ -308,6 +308,7 @@ def test_state_media_relaying_a_belligerents_figures_is_its_claim() -> None:
         ("On 6 May 2020, Ukrainian forces shelled Shebekino, Belgorod. According to Russian state media, 7 people were injured.", "Russian state media"),
         ("On 14 April 2019, LNA forces struck Tripoli; Libyan state TV said 12 people were wounded.", "Libyan state TV said"),
         ("On 2 March 2024, state television said 3 people were hurt in a drone strike on Isfahan.", "state television said"),
+        ("On 20 March 2011, coalition aircraft struck Tripoli. Libyan state television report 9 civilians were killed and 40 wounded.", "state television report"),
     ]
     for notes, claimant in claims:
         event = enrich_event(make_event(notes=notes, event_type="Explosions/Remote violence", country="SYR"))

@@ -512,7 +512,7 @@ _ANOTHER_EVENT = re.compile(r"\s*(?:in|during)\s+(?:another|a\s+separate|a\s+sec
 # Who a figure is attributed to: "according to Taliban sources", or the words before "said",
 # "claimed" ... within the clause ("VoJ claimed that", "the Israeli army said").
 _ATTRIBUTION = re.compile(
-    r"\baccording\s+(?:to\s+)?(?P<who>(?:[^\W\d][\w'’.-]*\s*){1,6})|\b(?:said|says|claimed|claims|claiming|stated|alleged|announced|reported(?!\s+(?:to\s+have\s+been\s+|as\s+)?(?:killed|dead|wounded|injured|hurt|missing|captured)))\b",
+    r"\baccording\s+(?:to\s+)?(?P<who>(?:[^\W\d][\w'’.-]*\s*){1,6})|\b(?:said|says|claimed|claims|claiming|stated|alleged|announced|reports?|reported(?!\s+(?:to\s+have\s+been\s+|as\s+)?(?:killed|dead|wounded|injured|hurt|missing|captured)))\b",
     re.IGNORECASE,
 )
 _RESPONSIBILITY = re.compile(r"\s+(?:the\s+)?(?:responsibility|the\s+attack|attack|the\s+operation|the\s+ambush|the\s+bombing)\b", re.IGNORECASE)
