@@ -276,3 +276,46 @@ def test_a_partys_claim_is_recorded_as_its_claim_and_not_used() -> None:
     # the same figure from a hospital is the event's
     hospital = enrich_event(make_event(notes=notes.replace("The Taliban said", "Hospital staff said"), event_type="Battles", country="AFG"))
     assert hospital.injured == 6
+
+
+def test_a_range_is_read_as_its_lower_bound_and_said_to_be_one() -> None:
+    # "11-17 civilians were wounded" was read as 17, its upper bound; the convention for ranges is
+    # the lower bound (as for "at least N"), and the derivation says the figure was a range.
+    for notes, low in [
+        ("On 2 May 2022, gunmen attacked a market in Gao; 11-17 civilians were wounded.", 11),
+        ("On 8 March 2021, a bomb exploded in Mogadishu, leaving between 5 and 8 injured.", 5),
+        ("On 14 June 2023, police dispersed a crowd in Khartoum and 5 to 8 people were hurt.", 5),
+    ]:
+        event = enrich_event(make_event(notes=notes, event_type="Protests", country="SDN"))
+        (d,) = [d for d in event.derived if d.field == "injured"]
+        assert (event.injured, d.method) == (low, "notes pattern figures.injured, the lower bound of a range"), notes
+    # two figures joined by "and" are not a range; a single figure says nothing of one
+    two = enrich_event(make_event(notes="On 3 May 2022, gunmen killed 5 and 8 were injured in Gao."))
+    assert two.injured == 8
+    one = enrich_event(make_event(notes="On 3 May 2022, gunmen wounded 4 civilians in Gao."))
+    assert [d.method for d in one.derived if d.field == "injured"] == ["notes pattern figures.injured"]
+
+
+def test_state_media_relaying_a_belligerents_figures_is_its_claim() -> None:
+    # State media relay their government's figures, and that government is a party to the fighting:
+    # "state news agency SANA reported 4 civilians wounded by rebel shelling" was the event's
+    # injured 4. It is kept as read, not used, naming the claimant; medics and independent outlets
+    # stay the event's count.
+    from riskengine.core.events import NOT_USED
+
+    claims = [
+        ("On 5 May 2020, rebels shelled Aleppo city. Syrian state news agency SANA reported that 4 civilians were wounded.", "SANA reported"),
+        ("On 6 May 2020, Ukrainian forces shelled Shebekino, Belgorod. According to Russian state media, 7 people were injured.", "Russian state media"),
+        ("On 14 April 2019, LNA forces struck Tripoli; Libyan state TV said 12 people were wounded.", "Libyan state TV said"),
+        ("On 2 March 2024, state television said 3 people were hurt in a drone strike on Isfahan.", "state television said"),
+        ("On 20 March 2011, coalition aircraft struck Tripoli. Libyan state television report 9 civilians were killed and 40 wounded.", "state television report"),
+    ]
+    for notes, claimant in claims:
+        event = enrich_event(make_event(notes=notes, event_type="Explosions/Remote violence", country="SYR"))
+        assert event.injured is None, notes
+        (claim,) = [d for d in event.derived if d.field == "injured"]
+        assert not claim.used and claim.method.startswith(f"{NOT_USED}notes pattern figures.injured, a claim by a party to the fighting (")
+        assert claimant in claim.method, claim.method
+    for source in ("Medics said", "Al Jazeera reported that", "Hospital sources reported"):
+        notes = f"On 5 May 2020, rebels shelled Aleppo city. {source} 4 civilians were wounded."
+        assert enrich_event(make_event(notes=notes, country="SYR")).injured == 4, source

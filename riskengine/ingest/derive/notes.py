@@ -25,6 +25,14 @@ FIGURE_FIELDS = frozenset(
 )
 _QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|about|around|some|approximately|nearly|up\s+to)\s+)?"
 _NUMBER = rf"{_QUALIFIER}(?:{DIGITS_RX}|{WORD_NUMBER_RX})"
+# A range of figures ("11-17", "between 5 and 8", "5 to 8"): read whole, so that its upper bound is
+# not read alone, and as its lower bound, the project's convention (as for "at least N"). "And"
+# joins a range only after "between": "killing 5 and 8 injured" is two figures; a hyphen joins
+# digits only: "thirty-two wounded" is one number.
+_BARE = rf"(?:{DIGITS_RX}|{WORD_NUMBER_RX})"
+_RANGE = rf"(?:between\s+{_BARE}\s+(?:and|to|-)\s+{_BARE}|{DIGITS_RX}\s*[-–]\s*{DIGITS_RX}(?![\w-])|{_BARE}\s+to\s+{_BARE})"
+_RANGE_WHOLE = re.compile(_RANGE, re.IGNORECASE)
+_RANGE_SPLIT = re.compile(r"^between\s+|\s+(?:and|to)\s+|(?<=\d)\s*[-–]\s*(?=\d)", re.IGNORECASE)
 _ONE = r"(?:a|an|one|single)"
 _ADJ = r"(?:[\w'’-]+\s+){0,2}[\w'’-]+"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -228,6 +236,28 @@ class NotesVocabulary:
             self.tags.append((str(tag), words_regex(words)))
             for w in words:
                 tag_phrases.setdefault(str(w), str(tag))
+        # ACLED's sub-event label opening a note ("Property destruction: ..."): not read for tags;
+        # it gives its tag only when the notes name one of its `needs`.
+        self.labels: dict[str, tuple[str, PhraseIndex]] = {}
+        labels = data.get("labels") or {}
+        if not isinstance(labels, dict):
+            problem("labels", "expected a mapping of label -> {tag, needs}")
+            labels = {}
+        for label, spec in labels.items():
+            where = f"labels.{label}"
+            if not (isinstance(spec, dict) and isinstance(spec.get("tag"), str) and _TAG.match(spec["tag"])):
+                problem(where, "expected {tag: a tag, needs: [words]}")
+                continue
+            needs = spec.get("needs")
+            if not (isinstance(needs, list) and needs and all(isinstance(w, str) and w.strip() for w in needs)):
+                problem(f"{where}.needs", "expected a non-empty list of words")
+                continue
+            self.labels[" ".join(str(label).lower().split())] = (spec["tag"], PhraseIndex({w: w for w in needs}))
+        self.label_prefix = (
+            re.compile(r"^\s*(" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(self.labels, key=len, reverse=True)) + r")\s*:", re.IGNORECASE)
+            if self.labels
+            else None
+        )
         self.negations: list[re.Pattern[str]] = []
         for i, rx in enumerate(data.get("negations") or []):
             try:
@@ -283,7 +313,7 @@ class NotesVocabulary:
             name = m.group(1)
             if name in ("n", "of"):
                 # "no one was hurt" is none, not one.
-                return f"(?<!no\\s)(?P<{name}>{_NUMBER})"
+                return f"(?<!no\\s)(?P<{name}>{_RANGE}|{_NUMBER})"
             if name == "one":
                 return f"(?P<one>{_ONE})"
             if name == "adj":
@@ -302,6 +332,9 @@ class NotesVocabulary:
 
     def read(self, notes: str) -> list[Finding]:
         """Figures, target category and name, and tags in ``notes``; at most one finding a field."""
+        label = self.label_prefix.match(notes) if self.label_prefix is not None else None
+        if label is not None:
+            notes = " " * label.end() + notes[label.end() :]
         body = _DATE_PREFIX.sub(lambda m: " " * len(m.group(0)), notes, count=1)
         found: dict[str, Finding] = {}
         # Most notes name no drone or missile: a pattern whose words are absent is not tried
@@ -342,6 +375,8 @@ class NotesVocabulary:
                 continue
             evidence = m.group(0).strip()
             method = f"notes pattern figures.{pattern.field}"
+            if pattern.value is None and _is_range(m, "n"):
+                method += ", the lower bound of a range"
             if pattern.of is not None:
                 total = _number(m, "of")
                 if total is None or total < value or pattern.of in found:
@@ -362,7 +397,16 @@ class NotesVocabulary:
         # A total the notes give for a period, where no figure of the event's own was found: kept
         # as a record of what was read and why it was not used (explain and the briefs show it).
         findings.extend(t for field, t in totals.items() if field not in found)
-        findings.extend(self.tag_findings(body, tokens))
+        tags = self.tag_findings(body, tokens)
+        if label is not None:
+            tag, needs = self.labels[" ".join(label.group(1).lower().split())]
+            named = needs.find(tokens)
+            if named and tag not in {t.value for t in tags}:
+                start, end, _ = named[0]
+                tags.append(Finding("tags", tag, f"notes label labels.{label.group(1)} naming what was hit", _around(body, start, end)))
+                order = {t: i for i, (t, _) in enumerate(self.tags)}
+                tags.sort(key=lambda f: order.get(f.value, len(order)))
+        findings.extend(tags)
         return findings
 
     def _party_claim(self, text: str, m: re.Match[str]) -> str | None:
@@ -468,7 +512,7 @@ _ANOTHER_EVENT = re.compile(r"\s*(?:in|during)\s+(?:another|a\s+separate|a\s+sec
 # Who a figure is attributed to: "according to Taliban sources", or the words before "said",
 # "claimed" ... within the clause ("VoJ claimed that", "the Israeli army said").
 _ATTRIBUTION = re.compile(
-    r"\baccording\s+(?:to\s+)?(?P<who>(?:[^\W\d][\w'’.-]*\s*){1,6})|\b(?:said|says|claimed|claims|claiming|stated|alleged|announced)\b",
+    r"\baccording\s+(?:to\s+)?(?P<who>(?:[^\W\d][\w'’.-]*\s*){1,6})|\b(?:said|says|claimed|claims|claiming|stated|alleged|announced|reports?|reported(?!\s+(?:to\s+have\s+been\s+|as\s+)?(?:killed|dead|wounded|injured|hurt|missing|captured)))\b",
     re.IGNORECASE,
 )
 _RESPONSIBILITY = re.compile(r"\s+(?:the\s+)?(?:responsibility|the\s+attack|attack|the\s+operation|the\s+ambush|the\s+bombing)\b", re.IGNORECASE)
@@ -590,8 +634,16 @@ def _number(m: re.Match[str], group: str) -> int | None:
     text = m.groupdict().get(group)
     if not text:
         return None
+    if _RANGE_WHOLE.fullmatch(text.strip()):
+        bounds = [words_to_int(part) for part in _RANGE_SPLIT.split(text.strip()) if part]
+        return min((b for b in bounds if b is not None), default=None)
     digits = re.sub(r"^(?:at\s+least|more\s+than|over|about|around|some|approximately|nearly|up\s+to)\s+", "", text.strip(), flags=re.IGNORECASE)
     return words_to_int(digits)
+
+
+def _is_range(m: re.Match[str], group: str) -> bool:
+    text = m.groupdict().get(group)
+    return text is not None and _RANGE_WHOLE.fullmatch(text.strip()) is not None
 
 
 def _around(text: str, start: int, end: int, width: int = 40) -> str:
