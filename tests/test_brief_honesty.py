@@ -10,6 +10,7 @@ Where output is the product the expected strings are exact; most come from the b
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 import typing
@@ -1127,6 +1128,20 @@ def test_firings_that_differ_only_in_dates_give_each_date_as_its_range() -> None
     assert merge_action_texts([f"Kupol was hit on {f} and again on 2025-07-01: compare damage." for f in ("2025-03-02", "2024-11-17")]) == (
         "Kupol was hit on 2024-11-17 and 2025-03-02 and again on 2025-07-01: compare damage."
     )
+
+
+def test_repeats_counted_once_per_strike_are_told_as_one_run_of_dates() -> None:
+    # Gaza 2023-W45 after once_per: each firing pairs a strike with the one before it, and the
+    # merged action read "Gaza Port was hit on 7 dates from 2023-11-05 to 2023-11-11 and again on
+    # 7 dates from 2023-11-06 to 2023-11-12", as if fourteen strikes.
+    days = [f"2023-11-{d:02d}" for d in range(5, 13)]
+    texts = [f"Gaza Port was hit on {a} and again on {b}: compare damage between strikes." for a, b in itertools.pairwise(days)]
+    assert merge_action_texts(texts) == (
+        "Gaza Port was hit on 2023-11-05 and again on 7 dates from 2023-11-06 to 2023-11-12: compare damage between strikes."
+    )
+    # a gap breaks the run: pairs that do not link keep every date of each slot
+    gapped = [f"Kupol was hit on {a} and again on {b}: compare damage." for a, b in (("2025-03-02", "2025-03-09"), ("2025-04-01", "2025-04-05"))]
+    assert merge_action_texts(gapped) == "Kupol was hit on 2025-03-02 and 2025-04-01 and again on 2025-03-09 and 2025-04-05: compare damage."
 
 
 def test_an_overall_from_one_dimension_does_not_print_its_sum_twice() -> None:

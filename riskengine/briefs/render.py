@@ -1544,17 +1544,31 @@ def _date_ranges(every: Sequence[str]) -> str | None:
     three listed, more as their count and range ("Gaza Port was struck on 23 dates from 2023-10-07
     to 2023-11-08 and again on 2023-11-09", where a repeat-strike rule firing once per earlier
     strike had listed five dates out of order and "156 more places", a real Gaza 2023 export);
-    None when more than the dates differ."""
+    None when more than the dates differ. Pairs that link into one run of strikes (once_per) give
+    the run's first date, then the rest."""
     if len({_ISO_DATE.sub("#", p) for p in every}) != 1 or not _ISO_DATE.search(every[0]):
         return None
     between = _ISO_DATE.split(every[0])
     dates = [_ISO_DATE.findall(p) for p in every]
+    slots = [sorted({d[i] for d in dates}) for i in range(len(between) - 1)]
+    if len(slots) == 2 and _one_chain(dates):
+        # Each firing pairs a strike with the one just before it (a rule counted once_per its
+        # last leg): the pairs are one run of dates, so the earlier slot is the run's first date
+        # alone, not every date but the last again ("hit on 7 dates from 2023-11-05 to
+        # 2023-11-11 and again on 7 dates from 2023-11-06 to 2023-11-12", Gaza 2023-W45)
+        slots[0] = slots[0][:1]
     said = [between[0]]
-    for i, text in enumerate(between[1:]):
-        values = sorted({d[i] for d in dates})
+    for text, values in zip(between[1:], slots, strict=True):
         said.append(_listed(values, 0) if len(values) <= 3 else f"{len(values)} dates from {values[0]} to {values[-1]}")
         said.append(text)
     return "".join(said)
+
+
+def _one_chain(dates: Sequence[Sequence[str]]) -> bool:
+    """Whether (earlier, later) date pairs link into one run, each pair's earlier date the later
+    date of the pair before it."""
+    pairs = sorted({(d[1], d[0]) for d in dates})
+    return len(pairs) > 1 and all(earlier == previous for (previous, _), (_, earlier) in itertools.pairwise(pairs))
 
 
 _EVENTS_SAID = re.compile(r" in each of ([0-9]+) events ")
