@@ -212,6 +212,11 @@ class NotesVocabulary:
             problem("care_places", "expected a list of category words")
             care = []
         self.care_places = frozenset(" ".join(_TOKEN.findall(w.lower())) for w in care)
+        seized = data.get("seized_items") or []
+        if not isinstance(seized, list) or not all(isinstance(w, str) and w.strip() for w in seized):
+            problem("seized_items", "expected a list of category words")
+            seized = []
+        self.seized_items = frozenset(" ".join(_TOKEN.findall(w.lower())) for w in seized)
 
         heads = data.get("target_name_heads") or []
         if not isinstance(heads, list):
@@ -453,6 +458,9 @@ class NotesVocabulary:
         found = [hit for hit in found if not _AFFILIATION_BEFORE.search(text, max(0, hit[0] - 120), hit[0]) and not _AFFILIATION_AFTER.match(text, hit[1])]
         # "rushed to hospital", "died in hospital": where the wounded went, not what was hit.
         found = [hit for hit in found if _words_of(text, hit) not in self.care_places or not _CARE_BEFORE.search(text, max(0, hit[0] - 80), hit[0])]
+        # "seized arms and ammunition", "weapons and ammunition were recovered": the haul of a
+        # raid or a search, not what was hit.
+        found = [hit for hit in found if _words_of(text, hit) not in self.seized_items or not _seized(text, hit[0], hit[1])]
         if not found:
             return None
         start, end, category = found[0]
@@ -596,6 +604,24 @@ _ARMED_AT = re.compile(
 
 def _words_of(text: str, hit: tuple[int, int, str]) -> str:
     return " ".join(_TOKEN.findall(text[hit[0] : hit[1]].lower()))
+
+
+# Words that make the item after them (in the same clause) a haul taken, not a target: "seized
+# weapons, ammunition and two motorbikes", "recovered military equipment", "found ammunition".
+_SEIZED_BEFORE = re.compile(
+    r"\b(?:seiz\w*|confiscat\w*|recover\w*|captur\w*|impound\w*|stole|stolen|steal\w*|loot\w*|took|taken|taking|made\s+off\s+with|"
+    r"carried\s+(?:off|away)|carted\s+off|found|discovered|handed\s+over|surrender\w*|hidden|hid|stockpiled)\b[^.;:]{0,100}$",
+    re.IGNORECASE,
+)
+# ... or after it: "6 vehicles, arms and ammunition seized", "ammunition were recovered".
+_SEIZED_AFTER = re.compile(
+    r"^[^.;:]{0,80}?\b(?:(?:were|was|had\s+been|have\s+been|being)\s+)?(?:seized|confiscated|recovered|captured|impounded|stolen|looted|found|discovered|handed\s+over)\b",
+    re.IGNORECASE,
+)
+
+
+def _seized(text: str, start: int, end: int) -> bool:
+    return bool(_SEIZED_BEFORE.search(text[max(0, start - 140) : start]) or _SEIZED_AFTER.search(text[end : end + 100]))
 
 
 def _attacked(text: str, start: int, end: int) -> bool:
