@@ -80,7 +80,13 @@ _AFFILIATION_BEFORE = re.compile(
 )
 _AFFILIATION_AFTER = re.compile(r"\s+(?:students?|pupils?|teachers?|lecturers?|unit|units|wing|chapter|branch\s+of|alumni|graduates?)\b", re.IGNORECASE)
 # Words before a category word that make it where the event happened, not what it hit.
-_PLACE_ONLY = re.compile(r"\b(?:near(?:by)?|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|next\s+to)(?:\s+(?:the|a|an|its|their))?\s+$", re.IGNORECASE)
+# "Outside", "in front of", "opposite" place it too ("shot dead outside the police post", "a clash
+# outside X Primary School", "protested in front of the town hall"), and a name's capitalised words
+# may stand between.
+_PLACE_ONLY = re.compile(
+    r"\b(?i:near(?:by)?|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|next\s+to|outside(?:\s+of)?|in\s+front\s+of|opposite|just\s+off)"
+    r"(?:\s+(?i:the|a|an|its|their|his|her))?(?:\s+[A-Z][\w.'’&-]*){0,4}\s+$"
+)
 
 
 class PhraseIndex:
