@@ -464,6 +464,8 @@ class NotesVocabulary:
         found = [hit for hit in found if not _AFFILIATION_BEFORE.search(text, max(0, hit[0] - 120), hit[0]) and not _AFFILIATION_AFTER.match(text, hit[1])]
         # "rushed to hospital", "died in hospital": where the wounded went, not what was hit.
         found = [hit for hit in found if _words_of(text, hit) not in self.care_places or not _CARE_BEFORE.search(text, max(0, hit[0] - 80), hit[0])]
+        # "Hodeidah Red Sea port city", "a market town": the kind of place, not what was hit.
+        found = [hit for hit in found if not _KIND_OF_PLACE.match(text, hit[1])]
         # "seized arms and ammunition", "weapons and ammunition were recovered": the haul of a
         # raid or a search, not what was hit.
         found = [hit for hit in found if _words_of(text, hit) not in self.seized_items or not _seized(text, hit[0], hit[1])]
@@ -612,6 +614,10 @@ def _words_of(text: str, hit: tuple[int, int, str]) -> str:
     return " ".join(_TOKEN.findall(text[hit[0] : hit[1]].lower()))
 
 
+# A category word before one of these names a kind of place: "the Red Sea port city of Hodeidah"
+# (real Yemen 2020 notes: "in the east of Hodeidah Red Sea port city", shelling of its
+# neighbourhoods, read as a strike on a port), "a market town", "a railway town".
+_KIND_OF_PLACE = re.compile(r"\s+(?:city|cities|town|towns|village|villages|district|districts)\b", re.IGNORECASE)
 # Words that make the item after them (in the same clause) a haul taken, not a target: "seized
 # weapons, ammunition and two motorbikes", "recovered military equipment", "found ammunition".
 _SEIZED_BEFORE = re.compile(
