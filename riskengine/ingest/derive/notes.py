@@ -85,6 +85,17 @@ _AFFILIATION_AFTER = re.compile(
     r"workers?|employees?|staff|labou?rers?|owners?|traders?|vendors?|guards?|watchm[ae]n|directors?|managers?)\b",
     re.IGNORECASE,
 )
+# Going home is not an attack on a house: "on his way home from a rally", "walking home",
+# "returning home", "sent home", "demanding to return to their homes", "told to stay home" (real
+# exports of session 16: 90 events in 10 files read as residential: migrant workers' protests of
+# 2020 in India, people attacked on their way home, villagers who fled their homes). "Came to his
+# home and searched it" keeps its target.
+_GOING_HOME = re.compile(
+    r"\b(?:return(?:ed|ing|s)?|go(?:ing|es)?|went|gone|sent|send(?:ing)?|stay(?:ed|ing|s)?|head(?:ed|ing)?|travel(?:l?ed|l?ing|s)?|"
+    r"way|walk(?:ed|ing|s)?|driv(?:e|es|ing)|drove|rid(?:e|es|ing)|rode|back|fled|flee(?:ing)?|left|leave|leaving|evacuated|allowed)"
+    r"\s+(?:back\s+)?(?:to\s+)?(?:their\s+|his\s+|her\s+|its\s+)?$",
+    re.IGNORECASE,
+)
 # Words before a category word that make it where the event happened, not what it hit.
 # "Outside", "in front of", "opposite" place it too ("shot dead outside the police post", "a clash
 # outside X Primary School", "protested in front of the town hall"), and a name's capitalised words
@@ -468,6 +479,7 @@ class NotesVocabulary:
         # "students from X High School", "Rajshahi University unit", "the commander of the police
         # station": whose people they are, not what was hit.
         found = [hit for hit in found if not _AFFILIATION_BEFORE.search(text, max(0, hit[0] - 120), hit[0]) and not _AFFILIATION_AFTER.match(text, hit[1])]
+        found = [hit for hit in found if _words_of(text, hit) not in ("home", "homes") or not _GOING_HOME.search(text, max(0, hit[0] - 40), hit[0])]
         # "rushed to hospital", "died in hospital": where the wounded went, not what was hit.
         found = [hit for hit in found if _words_of(text, hit) not in self.care_places or not _CARE_BEFORE.search(text, max(0, hit[0] - 80), hit[0])]
         # "Hodeidah Red Sea port city", "a market town": the kind of place, not what was hit.
