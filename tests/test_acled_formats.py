@@ -40,6 +40,36 @@ def test_aggregated_counts_are_refused_as_not_events(tmp_path: Path, name: str) 
     assert "one row per event" in (issue.hint or "")
 
 
+# Events summed per day: event_date is there, but a column counts the events of each row (a real
+# Ukraine 2022-23 file of session 16 had "incidents" per day, admin1 and event type). With a
+# country column such rows import as single events, one battle where there were fifteen.
+SUMMED = {
+    "summed.csv": "event_date,country,admin1,event_type,incidents,fatalities\n2022-03-01,Ukraine,Kharkiv,Battles,15,9\n",
+    "summed.json": json.dumps([{"EVENT_DATE": "2022-03-01", "COUNTRY": "Ukraine", "ADMIN1": "Kharkiv", "EVENT_TYPE": "Battles", "events": 15, "fatalities": 9}]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SUMMED))
+def test_events_summed_per_day_are_refused_as_not_events(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text(SUMMED[name], encoding="utf-8")
+    with pytest.raises(EventError) as info:
+        import_acled(path, io.StringIO())
+    (issue,) = info.value.issues
+    assert (issue.code, issue.location.line) == ("E602", 1)
+    assert "counts the events of each row" in issue.message
+    assert "one row per event" in (issue.hint or "")
+
+
+def test_an_export_with_an_events_column_and_ids_is_read(tmp_path: Path) -> None:
+    # A column named like a count beside ACLED's own ids is some addition of the analyst's: the rows
+    # are still events.
+    path = tmp_path / "with_ids.csv"
+    path.write_text("event_id_cnty,event_date,country,event_type,fatalities,events\nUKR1,2022-03-01,Ukraine,Battles,2,1\n", encoding="utf-8")
+    out = io.StringIO()
+    assert import_acled(path, out).imported == 1
+
+
 def _zip(path: Path) -> None:
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("2024-01-01-2024-03-31-Haiti.csv", "event_id_cnty,event_date,event_type,fatalities\n")

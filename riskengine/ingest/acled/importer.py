@@ -40,7 +40,7 @@ from riskengine.core.errors import EventError, Issue, Location
 from riskengine.core.events import NOT_USED, Derivation, Event
 from riskengine.ingest.acled.countries import countries_for
 from riskengine.ingest.acled.dates import DateSurvey
-from riskengine.ingest.acled.reader import _MARKS, Export, Problem, Row
+from riskengine.ingest.acled.reader import _MARKS, AGGREGATED_HINT, Export, Problem, Row, summed_message, summed_per_day
 from riskengine.ingest.acled.rows import RowContext, RowError, row_to_event
 from riskengine.ingest.derive import enrich_event
 from riskengine.ingest.derive.notes import FIGURE_FIELDS
@@ -218,6 +218,8 @@ def import_acled(
             # shape of events (renamed keys, lists of actors), not one rejection per record.
             keys = ", ".join(sorted(row.values)[:12])
             raise EventError([Issue("E602", f"not an ACLED export: its records have no event_date and no event_type (the first has {keys})", Location(shown, row.line, row.col), _MISSING_HINT)])
+        if number == 0 and export.kind == "json" and (column := summed_per_day(row.values)):
+            raise EventError([Issue("E602", summed_message(column), Location(shown, row.line, row.col), AGGREGATED_HINT)])
         if not row.problems:
             row.values = clean(row.values)
             survey.add(row.values.get("event_date") or "", row.values.get("year"))

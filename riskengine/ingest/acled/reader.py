@@ -116,7 +116,7 @@ def detect_encoding(head: bytes) -> str:
     return "utf-8"
 
 
-_AGGREGATED_HINT = "export the events themselves, one row per event, from ACLED's Data Export Tool or API, and import that file"
+AGGREGATED_HINT = "export the events themselves, one row per event, from ACLED's Data Export Tool or API, and import that file"
 _PERIODS = ("week", "month", "year")
 _PLACES = ("country", "admin1", "admin2", "region", "iso3", "iso")
 
@@ -129,6 +129,27 @@ def _aggregated(names: list[str]) -> str:
     period = next((p for p in _PERIODS if p in names), "")
     place = next((p for p in _PLACES if p in names), "")
     return f"{place or 'place'} and {period}" if period else ""
+
+
+# Columns that count events. An export of events has none; a file with one beside event_date is
+# events summed per day ("EVENT_DATE, ADMIN1, EVENT_TYPE, incidents, fatalities": a real Ukraine
+# 2022-23 file of session 16), each row many events, and reading a row as one event would score a
+# day of fifteen battles as one. Its rows name no event (no id, no notes), so none is taken for one.
+_COUNT_COLUMNS = ("events", "event_count", "number_of_events", "num_events", "n_events", "total_events", "incidents", "incident_count", "number_of_incidents")
+_ONE_EVENT_COLUMNS = ("event_id_cnty", "event_id_no_cnty", "data_id", "notes")
+
+
+def summed_per_day(names: Iterable[str]) -> str:
+    """The count column when a header (or a JSON record's keys) is events summed per date and place,
+    else ''."""
+    keys = {n.strip().lstrip("\ufeff").lower() for n in names}
+    if "event_date" not in keys or keys & set(_ONE_EVENT_COLUMNS):
+        return ""
+    return next((c for c in _COUNT_COLUMNS if c in keys), "")
+
+
+def summed_message(column: str) -> str:
+    return f"not an ACLED event export: column '{column}' counts the events of each row (events summed per day and place), so a row is not one event; the rules score single events"
 
 
 def _container(head: bytes) -> str:
@@ -224,6 +245,8 @@ class Export:
         for n, (line, cells) in enumerate(rows):
             names = [c.strip().lstrip("\ufeff").lower() for c in cells]
             if "event_date" in names and "event_type" in names:
+                if column := summed_per_day(names):
+                    raise EventError([Issue("E602", summed_message(column), Location(self.shown, line, 1), AGGREGATED_HINT)])
                 self.header, self.header_line = names, line
                 return
             if aggregated is None and (period := _aggregated(names)):
@@ -232,7 +255,7 @@ class Export:
                 break
         if aggregated:
             line, period = aggregated
-            raise EventError([Issue("E602", f"not an ACLED event export: counts of events per {period} (ACLED's aggregated data), with no event_date; the rules score single events", Location(self.shown, line, 1), _AGGREGATED_HINT)])
+            raise EventError([Issue("E602", f"not an ACLED event export: counts of events per {period} (ACLED's aggregated data), with no event_date; the rules score single events", Location(self.shown, line, 1), AGGREGATED_HINT)])
 
     def _check_header(self) -> None:
         if self.header_line > 1:
