@@ -792,6 +792,8 @@ def test_a_scores_own_record_moves_the_pooled_models_figure() -> None:
         in investor.basis
     )
     assert investor.basis.startswith(f"Calibrated on history: we judge the chance at {cal.percent(investor.probability)} (likely means 55-80 %)")
+    # The pooled count (40 of 80) is in another band: the line says what it leaves out.
+    assert investor.basis.endswith("(50 %); it falls outside that range because it does not weigh where in its class a score sits or how it moved, as the model does, nor this score's own record.")
     # A score with no case of its own in the window, or none named, gets the model's figure.
     assert table.judge(profile, ("government", "overall")) == pooled
     assert cal.with_own_record(0.37, None) == cal.with_own_record(0.37, Tally(0, 0)) == 0.37

@@ -611,6 +611,7 @@ class Table:
         # say which one is the judgment, and why the raw count may fall in another band.
         apart = (
             "; it falls outside that range because it does not weigh where in its class a score sits or how it moved, as the model does"
+            + ("" if own is None else ", nor this score's own record")
             if band_of(frequency).word != band.word
             else ""
         )
