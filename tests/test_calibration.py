@@ -386,7 +386,7 @@ Brier score over the 100 cases given a word (0 is perfect; lower is better):
   skill vs persistence  +56.3 %
 
 Cells a brief of 2024-W42 would use (cases of the 52 weeks before it; a brief's word
-comes from the model at its score's profile, the word here from the cell's frequency):
+comes from the model at its score's profile and the score's own record, the word here from the cell's frequency):
 
 class     reached judged                       cases  weeks came true frequency  likelihood
 -------------------------------------------------------------------------------------------

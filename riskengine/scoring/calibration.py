@@ -533,7 +533,7 @@ class Table:
 
     @cached_property
     def model(self) -> Model | None:
-        """Fitted on the score's phase too when the history's profiles have it (a 1.2 file)."""
+        """Fitted on the score's phase too when the history's profiles have it (a 1.2 or 1.3 file)."""
         return fit_model(self.profiles) if self.profiles else None
 
     @cached_property
@@ -1058,7 +1058,7 @@ def history_from_json(data: Any, path: str = "<calibration>") -> History:
 
 
 def _profile_row(row: Any, where: str, path: str, *, phase: bool) -> tuple[int, Profile, Tally]:
-    """A profile row; with ``phase`` (a 1.2 file) it must give the score's phase too."""
+    """A profile row; with ``phase`` (a 1.2 or 1.3 file) it must give the score's phase too."""
     label, score_class, reached = (_need(row, k, str, path, where) for k in ("week", "class", "reached"))
     margin, change = (_need(row, k, (int, float), path, where) for k in ("margin", "change"))
     cases, true = _need(row, "cases", int, path, where), _need(row, "came_true", int, path, where)
