@@ -98,6 +98,17 @@ def reliability(pairs: Sequence[tuple[float, bool]]) -> list[dict[str, Any]]:
     return [_row(b, *rows[b.word]) for b in cal.ICD203_BANDS]
 
 
+def within_error(band: cal.Band, cases: int, came_true: int) -> bool | None:
+    """Whether the Wilson 95 % interval of the observed frequency meets the band's range: the
+    target read with sampling error, printed beside the target as written, never instead."""
+    if not cases:
+        return None
+    low, high = cal.wilson(came_true, cases)
+    band_low = 0.0 if band is cal.ICD203_BANDS[0] else band.low
+    band_high = 1.0 if band is cal.ICD203_BANDS[-1] else band.high
+    return low <= band_high and high >= band_low
+
+
 def _row(band: cal.Band, cases: int, came_true: int) -> dict[str, Any]:
     observed = came_true / cases if cases else None
     low, high = cal.wilson(came_true, cases)
@@ -109,6 +120,7 @@ def _row(band: cal.Band, cases: int, came_true: int) -> dict[str, Any]:
         "observed": observed,
         "interval_95": [low, high] if cases else None,
         "inside": None if observed is None else cal.inside(band, observed),
+        "within_error": within_error(band, cases, came_true),
         "tested": cases >= MIN_TESTED,
     }
 
@@ -150,6 +162,7 @@ def measure(name: str, paths: list[Path], pack: Any, compiled: Any, group: str) 
         "reliability": rows,
         "bands_tested": len(tested),
         "bands_inside": sum(1 for r in tested if r["inside"]),
+        "bands_within_error": sum(1 for r in tested if r["within_error"]),
         "brier": {
             "calibrated": evaluation.brier_calibrated,
             "persistence": evaluation.brier_persistence,
@@ -178,7 +191,7 @@ def print_history(m: dict[str, Any]) -> None:
     print(f"   {'likelihood':<20} {'stated':>8} {'cases':>7} {'true':>6} {'observed':>9} {'95 % interval':>13}  inside   | rule of thumb: cases, observed, inside")
     for new, old in zip(m["reliability"], m["rule_of_thumb_reliability"], strict=True):
         interval = "-" if new["interval_95"] is None else f"{round(new['interval_95'][0] * 100)}-{round(new['interval_95'][1] * 100)} %"
-        verdict = "-" if new["inside"] is None else ("yes" if new["inside"] else "NO") + ("" if new["tested"] else " (<30)")
+        verdict = "-" if new["inside"] is None else ("yes" if new["inside"] else "no~" if new["within_error"] else "NO") + ("" if new["tested"] else " (<30)")
         old_verdict = "-" if old["inside"] is None else ("yes" if old["inside"] else "NO") + ("" if old["tested"] else " (<30)")
         print(
             f"   {new['likelihood']:<20} {new['probability_range']:>8} {new['cases']:>7,} {new['came_true']:>6,} {_pct(new['observed']):>9} "
@@ -190,7 +203,10 @@ def print_history(m: dict[str, Any]) -> None:
         f"rule of thumb {_f(b['rule_of_thumb_same_cases'])}; on every case: rule of thumb {_f(b['rule_of_thumb_all_cases'])}, "
         f"persistence {_f(b['persistence_all_cases'])}"
     )
-    print(f"   bands stated 30+ times with the observed frequency inside: {m['bands_inside']} of {m['bands_tested']}")
+    print(
+        f"   bands stated 30+ times with the observed frequency inside: {m['bands_inside']} of {m['bands_tested']}; "
+        f"within sampling error (its 95 % interval meets the band; no~ above): {m['bands_within_error']} of {m['bands_tested']}"
+    )
 
 
 def print_summary(all_results: list[dict[str, Any]]) -> None:
@@ -202,22 +218,24 @@ def print_summary(all_results: list[dict[str, Any]]) -> None:
 
 def _print_group(group: str, results: list[dict[str, Any]]) -> None:
     print(f"\n== Summary, {group} histories (out of sample; bands counted when stated 30+ times)")
-    print(f"{'history':<42} {'weeks':>5} {'cases':>7} {'worded':>7} {'cover':>5} {'inside':>7} {'Brier cal':>9} {'persist':>8} {'skill':>7} {'thumb':>7}")
+    print(f"{'history':<42} {'weeks':>5} {'cases':>7} {'worded':>7} {'cover':>5} {'inside':>7} {'in err':>7} {'Brier cal':>9} {'persist':>8} {'skill':>7} {'thumb':>7}")
     for m in results:
         b = m["brier"]
         skill = "-" if b["skill_vs_persistence"] is None else f"{b['skill_vs_persistence'] * 100:+.0f} %"
         print(
             f"{m['history'][:42]:<42} {m['weeks']:>5} {m['cases']:>7,} {m['calibrated_cases']:>7,} "
             f"{(m['calibrated_cases'] / m['cases'] if m['cases'] else 0):>5.0%} "
-            f"{str(m['bands_inside']) + '/' + str(m['bands_tested']):>7} {_f(b['calibrated']):>9} {_f(b['persistence']):>8} {skill:>7} "
+            f"{str(m['bands_inside']) + '/' + str(m['bands_tested']):>7} {str(m['bands_within_error']) + '/' + str(m['bands_tested']):>7} "
+            f"{_f(b['calibrated']):>9} {_f(b['persistence']):>8} {skill:>7} "
             f"{_f(b['rule_of_thumb_same_cases']):>7}"
         )
     tested = sum(m["bands_tested"] for m in results)
     inside = sum(m["bands_inside"] for m in results)
+    met = sum(m["bands_within_error"] for m in results)
     worse = [m["history"] for m in results if m["brier"]["calibrated"] is not None and m["brier"]["calibrated"] > m["brier"]["persistence"]]
     cases = sum(m["cases"] for m in results)
     worded = sum(m["calibrated_cases"] for m in results)
-    print(f"{group}: bands inside {inside} of {tested}; {worded:,} of {cases:,} cases given a word ({worded / cases if cases else 0:.0%}); Brier worse than persistence: {', '.join(worse) or 'none'}")
+    print(f"{group}: bands inside {inside} of {tested}, within sampling error {met} of {tested}; {worded:,} of {cases:,} cases given a word ({worded / cases if cases else 0:.0%}); Brier worse than persistence: {', '.join(worse) or 'none'}")
 
 
 def import_acled(csv: Path, folder: Path) -> tuple[Path, float]:

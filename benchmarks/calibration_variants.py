@@ -21,6 +21,10 @@ windows they were judged from, and c*, the factor on every rise probability that
 minimised the history's Brier score: beating persistence on those cases needs
 2 * sum(p over the rises) > sum(p^2)).
 
+Since session 16 the method weighs each score's own record in with the pooled model's figure;
+this harness judges the pooled model alone (its "method as it is" is the method before session
+16; ``calibration_variants16.py`` judges both).
+
 The cases come from ``calibration.py``'s histories (ACLED exports imported into a temporary
 folder). A ``--cache`` folder holds data derived from them: keep it outside the repository,
 since ACLED's terms forbid redistribution.

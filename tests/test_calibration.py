@@ -381,12 +381,12 @@ Coverage: 100 of 200 judgments given a word (50 %)
 * fewer than 30 cases: too few to test the band
 
 Brier score over the 100 cases given a word (0 is perfect; lower is better):
-  calibrated words      0.0259
+  calibrated words      0.0262
   persistence           0.0600  (next week's class = this week's)
-  skill vs persistence  +56.8 %
+  skill vs persistence  +56.3 %
 
 Cells a brief of 2024-W42 would use (cases of the 52 weeks before it; a brief's word
-comes from the model at its score's profile, the word here from the cell's frequency):
+comes from the model at its score's profile and the score's own record, the word here from the cell's frequency):
 
 class     reached judged                       cases  weeks came true frequency  likelihood
 -------------------------------------------------------------------------------------------
@@ -415,7 +415,7 @@ def test_calibrate_json_is_the_file_a_brief_reads_and_the_same_bytes_twice(tmp_p
     data = json.loads(first.read_text(encoding="utf-8"))
     assert data["kind"] == "riskengine calibration" and data["history"]["cases"] == 200
     # Worked out in EXPECTED_TABLE's comment: 5 weeks of medium-held cases judged "roughly even".
-    assert data["out_of_sample"]["brier"] == {"calibrated": 0.0259, "persistence": 0.06, "skill_vs_persistence": 0.5678}
+    assert data["out_of_sample"]["brier"] == {"calibrated": 0.0262, "persistence": 0.06, "skill_vs_persistence": 0.5626}
     history = cal.read_calibration(first)
     assert history.cases == 200 and history.source == "feed-0-42.jsonl"
 
@@ -449,7 +449,9 @@ def test_brief_calibrates_itself_on_the_events_given_and_ignores_later_ones(tmp_
     assert (
         "Calibrated on history: we judge the chance at 51 % (roughly even chance means 45-55 %), from a model fitted on the 200 "
         "cases of the 52 weeks before 2024-W42 (cases in 40 of them) for a score 0.2 points above the medium floor, unchanged since "
-        "last week, in the medium class for 2 weeks and at the top of the range of its last 8 weeks. The raw count, for comparison: "
+        "last week, in the medium class for 2 weeks and at the top of the range of its last 8 weeks: 51 %, counted as 30 cases beside "
+        "this score's own record in those weeks (the investor's overall score was in medium or above the next week in 10 of 20 cases). "
+        "The raw count, for comparison: "
         "scores in the medium class two weeks running were in medium or above the next week in 20 of 40 cases, from 20 weeks (50 %)."
     ) in judgments
     assert "History: the events given, 2024-W01 to 2024-W42 (74 events in all 42 weeks)." in text
@@ -612,7 +614,12 @@ def test_evaluation_never_sees_the_week_it_judges() -> None:
         week: {c: Tally(t.cases, t.cases - t.came_true) for c, t in cells.items()} if week >= cut else cells
         for week, cells in history.counts.items()
     }
-    changed = list(cal.judgments(History(**{**history.__dict__, "profiles": flipped, "counts": flipped_counts})))
+    # Each score's own record (session 16) flipped too: no judgment may see it from its week on.
+    flipped_subjects = {
+        week: {key: Tally(t.cases, t.cases - t.came_true) for key, t in rows.items()} if week >= cut else rows
+        for week, rows in history.subjects.items()
+    }
+    changed = list(cal.judgments(History(**{**history.__dict__, "profiles": flipped, "counts": flipped_counts, "subjects": flipped_subjects})))
     assert [j[3] for j in changed if j[0] <= cut] == [j[3] for j in before if j[0] <= cut]
     assert [j[3] for j in changed if j[0] > cut] != [j[3] for j in before if j[0] > cut]
 
@@ -697,7 +704,7 @@ def test_a_thin_cell_gets_no_word_from_the_model_either() -> None:
 def test_a_1_0_file_is_still_read_and_its_words_come_from_the_cell_frequencies() -> None:
     history = _wavy_history()
     data = cal.to_json_data(history)
-    assert data["schema_version"] == "1.2" and data["out_of_sample"]["coverage"] is not None
+    assert data["schema_version"] == "1.3" and data["out_of_sample"]["coverage"] is not None
     assert cal.history_from_json(json.loads(json.dumps(data))) == history
     old = {**data, "schema_version": "1.0"}
     del old["profiles"]
@@ -750,3 +757,85 @@ def test_the_service_briefs_take_their_words_from_serve_calibration(tmp_path: Pa
     served = _judgments(answer.text)
     assert "There is a roughly even chance that the overall investor risk stays in the medium class or above next week" in served
     assert served == _judgments(cli)
+
+
+# ---------------------------------------------------------------------------------------------
+# Session 16: the judged score's own record weighs in beside the pooled model
+
+
+def _two_records(weeks: int = 40) -> History:
+    """Each week the investor's and the ngo's overall scores sit at the same profile (medium,
+    held); the investor's always stayed medium or above, the ngo's never did."""
+    profile = cal.Profile(HELD, 1.0, 0.0, 5, 0.5)
+    counts = {ordinal(k): {HELD: Tally(2, 1)} for k in range(weeks)}
+    profiles = {ordinal(k): {profile: Tally(2, 1)} for k in range(weeks)}
+    subjects = {ordinal(k): {("investor", "overall", profile): Tally(1, 1), ("ngo", "overall", profile): Tally(1, 0)} for k in range(weeks)}
+    return History("two.jsonl", week(0), week(weeks - 1), 1000, 0, ("investor", "ngo"), "v1", 12, counts, profiles, subjects)
+
+
+def test_a_scores_own_record_moves_the_pooled_models_figure() -> None:
+    history = _two_records()
+    table = cal.table_at(history, week(40))
+    profile = cal.Profile(HELD, 1.0, 0.0, 5, 0.5)
+    pooled = table.judge(profile)
+    assert pooled.word == "roughly even chance"  # 40 of 80 pooled: the model alone cannot tell the two apart
+    model = table.model
+    assert model is not None
+    fitted = model.probability(profile)
+    investor, ngo = table.judge(profile, ("investor", "overall")), table.judge(profile, ("ngo", "overall"))
+    # The model's figure counts as OWN_WEIGHT (30) cases beside the score's own 40.
+    assert investor.probability == cal.with_own_record(fitted, Tally(40, 40)) == round((40 + 30 * fitted) / 70, 4)
+    assert ngo.probability == round((0 + 30 * fitted) / 70, 4)
+    assert (investor.word, ngo.word) == ("likely", "unlikely")
+    assert (
+        "counted as 30 cases beside this score's own record in those weeks (the investor's overall score was in medium or above the next week in 40 of 40 cases)"
+        in investor.basis
+    )
+    assert investor.basis.startswith(f"Calibrated on history: we judge the chance at {cal.percent(investor.probability)} (likely means 55-80 %)")
+    # The pooled count (40 of 80) is in another band: the line says what it leaves out.
+    assert investor.basis.endswith("(50 %); it falls outside that range because it does not weigh where in its class a score sits or how it moved, as the model does, nor this score's own record.")
+    # A score with no case of its own in the window, or none named, gets the model's figure.
+    assert table.judge(profile, ("government", "overall")) == pooled
+    assert cal.with_own_record(0.37, None) == cal.with_own_record(0.37, Tally(0, 0)) == 0.37
+
+
+def test_out_of_sample_each_score_is_judged_with_its_own_record() -> None:
+    history = _two_records()
+    with_own = cal.evaluate(history)
+    alone = cal.evaluate(History(**{**history.__dict__, "subjects": {}}))
+    assert with_own.calibrated_cases == alone.calibrated_cases  # the same judgments get a word
+    assert with_own.brier_calibrated is not None and alone.brier_calibrated is not None
+    assert with_own.brier_calibrated < alone.brier_calibrated  # the two records told apart
+
+
+def test_a_backtests_history_counts_each_scores_cases_and_they_add_up_to_the_pool() -> None:
+    result = backtest(series("investor", [5.0, 5.0, 3.0, 5.0, 7.0], {"security": [0.0, 0.0, 3.0, 0.0, 0.0]}), series("ngo", [5.0, 5.0, 5.0, 5.0, 5.0]))
+    history = cal.history_from_backtest(result, "test")
+    assert {key[:2] for rows in history.subjects.values() for key in rows} == {("investor", "overall"), ("investor", "security"), ("ngo", "overall")}
+    for week_start, rows in history.profiles.items():
+        for profile, tally in rows.items():
+            mine = [t for (_, _, p), t in history.subjects[week_start].items() if p == profile]
+            assert Tally(sum(t.cases for t in mine), sum(t.came_true for t in mine)) == tally
+
+
+def test_a_1_3_file_keeps_each_scores_record_and_a_1_2_file_is_still_read_without_it() -> None:
+    history = _wavy_history()
+    data = json.loads(json.dumps(cal.to_json_data(history)))
+    assert data["schema_version"] == "1.3" and all(row["stakeholder"] == "investor" and row["subject"] == "overall" for row in data["profiles"])
+    assert cal.history_from_json(data) == history
+    older = json.loads(json.dumps(cal.to_json_data(History(**{**history.__dict__, "subjects": {}}))))
+    assert older["schema_version"] == "1.2" and not any("stakeholder" in row for row in older["profiles"])
+    read = cal.history_from_json(older)
+    assert read.subjects == {} and read.profiles == history.profiles
+    judged, profile = history.last, cal.profile_of(4.2, 4.1, THRESHOLDS, [4.3, 4.0, 4.1])
+    # A 1.2 file's words are the model's alone, as before: no score's own record to weigh in.
+    assert cal.table_at(read, judged).judge(profile, ("investor", "overall")) == cal.table_at(history, judged).judge(profile)
+    assert cal.table_at(history, judged).judge(profile, ("investor", "overall")).probability != cal.table_at(read, judged).judge(profile).probability
+
+
+def test_a_1_3_profile_row_without_its_stakeholder_is_e420() -> None:
+    data = json.loads(json.dumps(cal.to_json_data(_wavy_history())))
+    del data["profiles"][0]["stakeholder"]
+    with pytest.raises(InputError) as caught:
+        cal.history_from_json(data, "c.json")
+    assert "profiles[0].stakeholder: missing" in caught.value.issues[0].message

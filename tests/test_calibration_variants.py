@@ -4,6 +4,7 @@ the method's own fit."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import sys
@@ -52,7 +53,9 @@ def history() -> cal.History:
 
 
 def test_the_method_as_it_is_scores_exactly_as_evaluate(history: cal.History) -> None:
-    evaluation = cal.evaluate(history)
+    # The session 12 harness pools every score, as the method did before session 16 weighed in
+    # each score's own record: its figures are evaluate's on a history that does not tell them apart.
+    evaluation = cal.evaluate(dataclasses.replace(history, subjects={}))
     result = variants.score(variants.judged(history))
     assert evaluation.calibrated_cases > 100  # the walk gives words to judge, in several bands
     assert sum(1 for row in evaluation.rows if row.cases) >= 3

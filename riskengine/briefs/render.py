@@ -596,15 +596,21 @@ def sparkline(values: Sequence[float], maximum: float = 10.0) -> str:
 
 
 def judged_likelihood(
-    table: Table, score: float, previous_score: float, thresholds: Sequence[float], earlier: Sequence[float] | None = None
+    table: Table,
+    score: float,
+    previous_score: float,
+    thresholds: Sequence[float],
+    earlier: Sequence[float] | None = None,
+    subject: tuple[str, str] | None = None,
 ) -> Likelihood:
     """The likelihood word of a judgment, from history only: the ICD 203 band holding the
     probability a model fitted on the weeks before this one gives the score (its class, how it
     got there, how far from the class edge, how much it moved, and from ``earlier``, its scores
-    of the weeks before, how long it has held its class; ``scoring.calibration``). Too few
-    comparable cases, no history or a window that is not an ISO week give no word but the
-    reason, which the brief prints instead."""
-    return table.judge(profile_of(score, previous_score, thresholds, earlier))
+    of the weeks before, how long it has held its class), weighed with the score's own record
+    in those weeks (``subject``: the stakeholder and 'overall' or the dimension;
+    ``scoring.calibration``). Too few comparable cases, no history or a window that is not an
+    ISO week give no word but the reason, which the brief prints instead."""
+    return table.judge(profile_of(score, previous_score, thresholds, earlier), subject)
 
 
 def likelihood_basis(table: Table, rule_pack_version: str) -> str:
@@ -750,13 +756,14 @@ def _judgment(
     events_by_id: Mapping[str, Event],
     table: Table,
     earlier: Sequence[float] | None = None,
+    stakeholder: str | None = None,
 ) -> Judgment:
     score_class = classify(score, thresholds)
     previous_class = classify(previous_score, thresholds)
     # In the lowest class "stays at or above" is certain and says nothing: judge the rise instead.
     target = score_class if score_class != CLASSES[0] else CLASSES[1]
     floor = _class_floor(target, thresholds)
-    likelihood = judged_likelihood(table, score, previous_score, thresholds, earlier)
+    likelihood = judged_likelihood(table, score, previous_score, thresholds, earlier, None if stakeholder is None else (stakeholder, subject))
     word = likelihood.word
     now = f"(now {score:.1f}, {_change_words(change)})"
     if word is not None:
@@ -812,6 +819,7 @@ def _judgments(s: StakeholderScore, events_by_id: Mapping[str, Event], table: Ta
             events_by_id,
             table,
             _earlier([h.score for h in s.history], s.previous_score),
+            s.stakeholder,
         )
     ]
     by_dimension: dict[str, list[Contribution]] = defaultdict(list)
@@ -834,6 +842,7 @@ def _judgments(s: StakeholderScore, events_by_id: Mapping[str, Event], table: Ta
                 events_by_id,
                 table,
                 _earlier(dimension_history.get(d.dimension, []), d.previous_score),
+                s.stakeholder,
             )
         )
     return judgments

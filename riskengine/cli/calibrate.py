@@ -155,7 +155,7 @@ def render_table(data: dict[str, Any]) -> str:
     out.append("")
     table = data["table"]
     out.append(f"Cells a brief of {table['for_week']} would use (cases of the {m['window_weeks']} weeks before it; a brief's word")
-    out.append("comes from the model at its score's profile, the word here from the cell's frequency):")
+    out.append("comes from the model at its score's profile and the score's own record, the word here from the cell's frequency):")
     out.append("")
     header = f"{'class':<9} {'reached':<7} {'judged':<27} {'cases':>6} {'weeks':>6} {'came true':>9} {'frequency':>9}  likelihood"
     out.append(header)

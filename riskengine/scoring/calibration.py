@@ -53,10 +53,12 @@ from riskengine.rules.loader import RulePack
 from riskengine.scoring.backtest import BacktestResult, backtest_files, run_backtest
 from riskengine.scoring.scores import CLASSES, classify
 
-CALIBRATION_SCHEMA_VERSION = "1.2"
+CALIBRATION_SCHEMA_VERSION = "1.3"
 # 1.0 files (no score profiles) are still read: their words come from the cell frequencies;
-# 1.1 files (profiles without the score's phase) from the model on margin and change alone.
-READABLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2")
+# 1.1 files (profiles without the score's phase) from the model on margin and change alone;
+# 1.2 files (profiles without the stakeholder and score they belong to) from the model alone,
+# without the judged score's own record.
+READABLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2", "1.3")
 CALIBRATION_KIND = "riskengine calibration"
 
 WINDOW_WEEKS = 52
@@ -78,6 +80,12 @@ RIDGE = 1.0
 # (docs/CALIBRATION.md: bands inside 44 of 54 -> 50 of 60, Brier lower on all twelve).
 RUN_WEEKS = 12
 RANGE_WEEKS = 8
+# The model pools every stakeholder and score; the judged score's own record in its cell over the
+# same weeks then moves its figure: (own came true + OWN_WEIGHT * model) / (own cases + OWN_WEIGHT),
+# the model counting as many cases as a word needs. Chosen on the development histories only
+# (docs/CALIBRATION.md, session 16: bands inside 52 of 60 -> 56 of 62, Brier lower on all twelve;
+# 50 gave the same bands, 100 fewer, 5-20 more misses).
+OWN_WEIGHT = 30
 _WEEK_DAYS = 7
 
 
@@ -285,6 +293,9 @@ class History:
     # The same cases per week and profile (cell, margin, change): what the model is fitted on.
     # Empty in a 1.0 calibration file, whose words then come from the cell frequencies.
     profiles: Mapping[int, Mapping[Profile, Tally]] = field(default_factory=dict)
+    # The same cases again per week, stakeholder, subject ('overall' or a dimension) and profile:
+    # each score's own record. Empty in a file before 1.3, whose words then come from the model alone.
+    subjects: Mapping[int, Mapping[tuple[str, str, Profile], Tally]] = field(default_factory=dict)
 
     @property
     def weeks(self) -> int:
@@ -351,8 +362,10 @@ def history_from_backtest(result: BacktestResult, source: str) -> History:
     """The cases of a backtest's weekly series, every stakeholder in it pooled."""
     counts: dict[int, dict[Cell, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     profiles: dict[int, dict[Profile, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    subjects: dict[int, dict[tuple[str, str, Profile], list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for case in cases_of(result):
-        for tally in (counts[case.week][case.cell], profiles[case.week][case.profile]):
+        profile = case.profile
+        for tally in (counts[case.week][case.cell], profiles[case.week][profile], subjects[case.week][(case.stakeholder, case.subject, profile)]):
             tally[0] += 1
             tally[1] += case.came_true
     points = result.series[0].weeks if result.series else ()
@@ -367,6 +380,7 @@ def history_from_backtest(result: BacktestResult, source: str) -> History:
         rules=result.rules,
         counts={week: {cell: Tally(*t) for cell, t in cells.items()} for week, cells in counts.items()},
         profiles={week: {profile: Tally(*t) for profile, t in rows.items()} for week, rows in profiles.items()},
+        subjects={week: {key: Tally(*t) for key, t in rows.items()} for week, rows in subjects.items()},
     )
 
 
@@ -416,6 +430,17 @@ def unseen_rise(cases: int) -> float:
     certain misses in docs/CALIBRATION.md), and the same estimate there raised the Brier score
     of a development history; for rises it changed no development history for the worse."""
     return round(0.5 / (cases + 1), 4)
+
+
+def with_own_record(probability: float, own: Tally | None) -> float:
+    """The pooled figure moved by the judged score's own record in its cell over the same weeks:
+    the model's probability counts as OWN_WEIGHT cases beside the score's own. The model pools
+    every stakeholder and score, and they differ: over the development histories, a score whose
+    own record in a cell ran above or below the pool's kept doing so (docs/CALIBRATION.md,
+    session 16)."""
+    if own is None or not own.cases:
+        return probability
+    return round((own.came_true + OWN_WEIGHT * probability) / (own.cases + OWN_WEIGHT), 4)
 
 
 def fit_model(rows: Mapping[Profile, Tally], phase: bool | None = None) -> Model | None:
@@ -504,10 +529,11 @@ class Table:
     case_weeks: tuple[int, ...]
     cells: Mapping[Cell, tuple[int, int, int]]  # cases, came true, weeks with a case
     profiles: Mapping[Profile, Tally] = field(default_factory=dict)
+    own: Mapping[tuple[str, str, Cell], Tally] = field(default_factory=dict)  # per stakeholder, subject and cell
 
     @cached_property
     def model(self) -> Model | None:
-        """Fitted on the score's phase too when the history's profiles have it (a 1.2 file)."""
+        """Fitted on the score's phase too when the history's profiles have it (a 1.2 or 1.3 file)."""
         return fit_model(self.profiles) if self.profiles else None
 
     @cached_property
@@ -525,9 +551,17 @@ class Table:
         events = "" if n == WINDOW_WEEKS else f" (cases in {'only ' if n < MIN_WEEKS else ''}{n} of them)"
         return f"the {WINDOW_WEEKS} weeks before {self.judged.label}{events}"
 
-    def judge(self, judged: Cell | Profile) -> Likelihood:
+    def own_record(self, cell: Cell, subject: tuple[str, str] | None) -> Tally | None:
+        """A score's own cases in a cell in the window (``subject``: its stakeholder and
+        'overall' or dimension); None when it has none or the history does not tell scores apart."""
+        tally = None if subject is None else self.own.get((subject[0], subject[1], cell))
+        return tally if tally is not None and tally.cases else None
+
+    def judge(self, judged: Cell | Profile, subject: tuple[str, str] | None = None) -> Likelihood:
         """The word for a cell, or for a score's profile: from the model fitted on the window
-        when the history holds profiles, else from the cell's frequency."""
+        when the history holds profiles, else from the cell's frequency. ``subject``: whose
+        score it is (stakeholder, 'overall' or a dimension), to weigh the model's figure with
+        that score's own record in the window (``with_own_record``)."""
         cell = judged.cell if isinstance(judged, Profile) else judged
         if not is_iso_week(self.judged):
             return _uncalibrated(NOT_A_WEEK, f"Uncalibrated: {NOT_A_WEEK} ({self.judged.label}).")
@@ -558,31 +592,48 @@ class Table:
                 f"{cases} cases, from {weeks} weeks ({percent(frequency)}; {band.word} means {band.probability_range})."
             )
             return Likelihood(True, band.word, band.probability_range, round(frequency, 4), cases, true, weeks, None, basis, round(frequency, 4))
+        own = self.own_record(cell, subject)
         if cell.rises and true == 0:
-            probability = unseen_rise(cases)
+            estimate = unseen_rise(cases)
+            probability = with_own_record(estimate, own)
             band = band_of(probability)
+            weighed = "" if own is None or subject is None else f", {_own_words(subject, own, cell)}: {percent(probability)}"
             basis = (
                 f"Calibrated on history: in {self.period}, none of the {cases} {cell.comparable()} {cell.outcome()}, "
                 f"from {weeks} weeks; with no rise seen, the chance is put at half a case in {cases + 1} "
-                f"({percent(probability)}; {band.word} means {band.probability_range})."
+                f"({percent(estimate)}{weighed}; {band.word} means {band.probability_range})."
             )
             return Likelihood(True, band.word, band.probability_range, round(frequency, 4), cases, true, weeks, None, basis, probability)
-        probability = model.probability(judged)
+        fitted = model.probability(judged)
+        probability = with_own_record(fitted, own)
         band = band_of(probability)
         # Two figures side by side ("a 95 % chance"; "73 of 90 (81 %)") read as a contradiction:
         # say which one is the judgment, and why the raw count may fall in another band.
         apart = (
             "; it falls outside that range because it does not weigh where in its class a score sits or how it moved, as the model does"
+            + ("" if own is None else ", nor this score's own record")
             if band_of(frequency).word != band.word
             else ""
         )
+        weighed = "" if own is None or subject is None else f": {percent(fitted)}, {_own_words(subject, own, cell)}"
         basis = (
             f"Calibrated on history: we judge the chance at {percent(probability)} ({band.word} means {band.probability_range}), "
             f"from a model fitted on the {model.cases:,} cases of {self.period} for a score "
-            f"{(judged if model.phase else judged.without_phase()).describe()}. The raw count, for comparison: "
+            f"{(judged if model.phase else judged.without_phase()).describe()}{weighed}. The raw count, for comparison: "
             f"{cell.comparable()} {cell.outcome()} in {true} of {cases} cases, from {weeks} weeks ({percent(frequency)}){apart}."
         )
         return Likelihood(True, band.word, band.probability_range, round(frequency, 4), cases, true, weeks, None, basis, probability)
+
+
+def _own_words(subject: tuple[str, str], own: Tally, cell: Cell) -> str:
+    """``counted as 30 cases beside this score's own record in those weeks (the investor's
+    overall score was in medium or above the next week in 10 of 20 cases)``"""
+    stakeholder, name = subject
+    outcome = f"rose to {cell.target} or above" if cell.rises else f"was in {cell.target} or above"
+    return (
+        f"counted as {OWN_WEIGHT} cases beside this score's own record in those weeks (the {stakeholder}'s {name} score "
+        f"{outcome} the next week in {own.came_true} of {_plural(own.cases, 'case')})"
+    )
 
 
 def _uncalibrated(reason: str, basis: str) -> Likelihood:
@@ -599,6 +650,7 @@ def table_at(history: History | None, judged: Window) -> Table:
     case_weeks = tuple(sorted(w for w in history.counts if earliest <= w <= latest))
     totals: dict[Cell, list[int]] = defaultdict(lambda: [0, 0, 0])
     rows: dict[Profile, list[int]] = defaultdict(lambda: [0, 0])
+    own: dict[tuple[str, str, Cell], list[int]] = defaultdict(lambda: [0, 0])
     for w in case_weeks:
         for cell, tally in history.counts.get(w, {}).items():
             total = totals[cell]
@@ -609,8 +661,17 @@ def table_at(history: History | None, judged: Window) -> Table:
             row = rows[profile]
             row[0] += tally.cases
             row[1] += tally.came_true
+        for (stakeholder, subject, profile), tally in history.subjects.get(w, {}).items():
+            mine = own[(stakeholder, subject, profile.cell)]
+            mine[0] += tally.cases
+            mine[1] += tally.came_true
     return Table(
-        judged, history, case_weeks, {cell: (t[0], t[1], t[2]) for cell, t in totals.items()}, {p: Tally(t[0], t[1]) for p, t in rows.items()}
+        judged,
+        history,
+        case_weeks,
+        {cell: (t[0], t[1], t[2]) for cell, t in totals.items()},
+        {p: Tally(t[0], t[1]) for p, t in rows.items()},
+        {key: Tally(t[0], t[1]) for key, t in own.items()},
     )
 
 
@@ -663,7 +724,13 @@ def judgments(history: History) -> Iterator[tuple[int, Cell, Tally, Likelihood]]
     per week (start ordinal), cell, the cases of that cell or profile, and the likelihood."""
     for week in sorted(w for w, cells in history.counts.items() if any(t.cases for t in cells.values())):
         table = table_at(history, week_of(dt.date.fromordinal(week)))
-        if history.profiles:
+        if history.subjects:
+            # Each score judged as its brief would judge it: with its own record in the window.
+            for (stakeholder, subject, profile), tally in sorted(
+                history.subjects.get(week, {}).items(), key=lambda item: (item[0][2].key, item[0][0], item[0][1])
+            ):
+                yield week, profile.cell, tally, table.judge(profile, (stakeholder, subject))
+        elif history.profiles:
             for profile, tally in sorted(history.profiles.get(week, {}).items(), key=lambda item: item[0].key):
                 yield week, profile.cell, tally, table.judge(profile)
         else:
@@ -788,7 +855,9 @@ def method_data() -> dict[str, Any]:
             f"the weeks running in the class (counted up to {RUN_WEEKS}) and the position in the range of the last "
             f"{RANGE_WEEKS} weeks, apart for rises out of the lowest class; the word is the band holding it. A cell still needs the minimum "
             "of cases and weeks below before any of its scores gets a word; a cell of the lowest class that saw no rise in the window "
-            "gets half a case in its cases plus one (Jeffreys' estimate) instead of the model, whose figure there is its penalty alone"
+            "gets half a case in its cases plus one (Jeffreys' estimate) instead of the model, whose figure there is its penalty alone; "
+            f"the figure then counts as {OWN_WEIGHT} cases beside the judged score's own cases in its cell in the window "
+            "(the same stakeholder and score), and the word is the band holding the result"
         ),
         "pooling": "every stakeholder of the history, overall and dimension scores together",
         "window_weeks": WINDOW_WEEKS,
@@ -828,10 +897,12 @@ def table_rows(table: Table) -> list[dict[str, Any]]:
 def to_json_data(history: History, evaluation: Evaluation | None = None) -> dict[str, Any]:
     evaluation = evaluation if evaluation is not None else evaluate(history)
     current = table_at(history, history.last)
-    # A history read from a 1.1 file has profiles without the phase: written back as it was.
+    # A history read from a 1.1 or 1.2 file (profiles without the phase, or without whose score
+    # they are) is written back as it was.
     phase = all(profile.has_phase for rows in history.profiles.values() for profile in rows)
+    version = CALIBRATION_SCHEMA_VERSION if history.subjects else "1.2" if phase else "1.1"
     return {
-        "schema_version": CALIBRATION_SCHEMA_VERSION if phase else "1.1",
+        "schema_version": version,
         "kind": CALIBRATION_KIND,
         "history": {
             "source": history.source,
@@ -880,6 +951,7 @@ def to_json_data(history: History, evaluation: Evaluation | None = None) -> dict
         "profiles": [
             {
                 "week": _label(week),
+                **({"stakeholder": who[0], "subject": who[1]} if who is not None else {}),
                 "class": profile.cell.score_class,
                 "reached": profile.cell.reached,
                 "margin": profile.margin,
@@ -888,10 +960,22 @@ def to_json_data(history: History, evaluation: Evaluation | None = None) -> dict
                 "cases": tally.cases,
                 "came_true": tally.came_true,
             }
-            for week in sorted(history.profiles)
-            for profile, tally in sorted(history.profiles[week].items(), key=lambda item: item[0].key)
+            for week, who, profile, tally in _profile_rows(history)
         ],
     }
+
+
+def _profile_rows(history: History) -> Iterator[tuple[int, tuple[str, str] | None, Profile, Tally]]:
+    """The profile rows a file holds, in a fixed order: per stakeholder and score when the
+    history tells them apart (1.3), else pooled."""
+    if history.subjects:
+        for week in sorted(history.subjects):
+            for (stakeholder, subject, profile), tally in sorted(history.subjects[week].items(), key=lambda item: (item[0][2].key, item[0][0], item[0][1])):
+                yield week, (stakeholder, subject), profile, tally
+        return
+    for week in sorted(history.profiles):
+        for profile, tally in sorted(history.profiles[week].items(), key=lambda item: item[0].key):
+            yield week, None, profile, tally
 
 
 def _bad(path: str, message: str) -> InputError:
@@ -935,15 +1019,24 @@ def history_from_json(data: Any, path: str = "<calibration>") -> History:
             raise _bad(path, f"{where[:-1]}: {label} {score_class}/{reached} appears twice")
         counts[week][cell] = Tally(cases, true)
     profiles: dict[int, dict[Profile, Tally]] = defaultdict(dict)
+    subjects: dict[int, dict[tuple[str, str, Profile], Tally]] = defaultdict(dict)
     version = data.get("schema_version")
     for i, row in enumerate(data.get("profiles", []) if version != "1.0" else []):
-        week, profile, tally = _profile_row(row, f"profiles[{i}].", path, phase=version != "1.1")
-        if profile in profiles[week]:
+        where = f"profiles[{i}]."
+        week, profile, tally = _profile_row(row, where, path, phase=version != "1.1")
+        # From 1.3 a row is one stakeholder's score; the model still pools them.
+        who = (_need(row, "stakeholder", str, path, where), _need(row, "subject", str, path, where)) if version == "1.3" else None
+        if (profile if who is None else (*who, profile)) in (profiles[week] if who is None else subjects[week]):
             phase = f" weeks {profile.weeks_in_class} position {profile.range_position}" if profile.has_phase else ""
+            whose = "" if who is None else f" {who[0]}/{who[1]}"
             raise _bad(
                 path,
-                f"profiles[{i}]: {_label(week)} {profile.cell.score_class}/{profile.cell.reached} margin {profile.margin} change {profile.change}{phase} appears twice",
+                f"profiles[{i}]: {_label(week)}{whose} {profile.cell.score_class}/{profile.cell.reached} margin {profile.margin} change {profile.change}{phase} appears twice",
             )
+        if who is not None:
+            subjects[week][(*who, profile)] = tally
+            pooled = profiles[week].get(profile)
+            tally = tally if pooled is None else Tally(pooled.cases + tally.cases, pooled.came_true + tally.came_true)
         profiles[week][profile] = tally
     for week, rows in profiles.items():
         cases = sum(t.cases for t in rows.values())
@@ -960,11 +1053,12 @@ def history_from_json(data: Any, path: str = "<calibration>") -> History:
         rules=_need(pack, "rules", int, path, "history.rule_pack."),
         counts=dict(counts),
         profiles=dict(profiles),
+        subjects=dict(subjects),
     )
 
 
 def _profile_row(row: Any, where: str, path: str, *, phase: bool) -> tuple[int, Profile, Tally]:
-    """A profile row; with ``phase`` (a 1.2 file) it must give the score's phase too."""
+    """A profile row; with ``phase`` (a 1.2 or 1.3 file) it must give the score's phase too."""
     label, score_class, reached = (_need(row, k, str, path, where) for k in ("week", "class", "reached"))
     margin, change = (_need(row, k, (int, float), path, where) for k in ("margin", "change"))
     cases, true = _need(row, "cases", int, path, where), _need(row, "came_true", int, path, where)
@@ -1004,6 +1098,7 @@ __all__ = [
     "ICD203_BANDS",
     "MIN_CASES",
     "MIN_WEEKS",
+    "OWN_WEIGHT",
     "RANGE_WEEKS",
     "RUN_WEEKS",
     "WINDOW_WEEKS",
@@ -1034,4 +1129,5 @@ __all__ = [
     "to_json_data",
     "unseen_rise",
     "weeks_for",
+    "with_own_record",
 ]
