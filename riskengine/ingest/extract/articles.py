@@ -139,6 +139,7 @@ class Mention:
     said: DatePhrase | None = None  # an announcement's day ("said on Thursday that ... would meet on Sunday")
     national: bool = False  # its clause counts for a whole country ("a total of ... over Russian regions")
     needs_toll: bool = False  # from a cue that makes an event only with people killed or injured
+    assault: bool = False  # a ground assault's cue: an event with its own town and day, toll or not
 
 
 _LEVEL_ORDER = {"place": 0, "region": 1, "country": 2}
@@ -788,7 +789,7 @@ class Extractor:
                     continue  # "Units of the Missile Forces and Artillery hit ...": a unit's name, not the means
                 if kind.name == "air_strike" and cue.near is None and self.p.intercept.search(text, 0, start):
                     continue  # "air defences shot down two missiles, five guided aerial bombs and ...": what was shot down
-                mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause, needs_place=cue.needs_place, needs_toll=cue.needs_toll)
+                mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause, needs_place=cue.needs_place, needs_toll=cue.needs_toll, assault=cue.assault)
                 if kind.group == "strike" and kind.name != "interception":
                     # A strike without a weapon in its words takes one named in its clause
                     # ("struck the Saky air base ... with Neptune missiles").
@@ -1955,7 +1956,18 @@ class Extractor:
             # a ground attack is an event with a toll and a place ("clashes in the south have
             # killed more than 250 since Sunday" is a running total)
             place = c.place()
-            return place is not None and place.place.level != "country" and any(f.field in ("fatalities", "injured", "hospitalised") and f.value > 0 for f in c.figures())
+            if place is None or place.place.level == "country":
+                return False
+            if any(f.field in ("fatalities", "injured", "hospitalised") and f.value > 0 for f in c.figures()):
+                return True
+            # an assault with its own town and a day of the past fortnight ("armed men attacked a
+            # detachment on the outskirts of Fada N'Gourma on Sunday"); not one recalled from
+            # months before ("since the August 2023 clashes")
+            published = self._published
+            return place.place.level == "place" and any(
+                m.assault and m.place is not None and not m.inherited_place and m.place.place.level == "place" and m.date is not None and not m.date.future and m.date.precision == 1 and published is not None and 0 <= (published - m.date.date).days <= 14
+                for m in c.mentions
+            )
         if c.kind.group not in ("strike", "troops"):
             return True
         place = c.place()
