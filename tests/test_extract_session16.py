@@ -179,3 +179,24 @@ def test_a_toll_with_its_town_is_a_casualty_report(extractor: Extractor, sentenc
 def test_a_toll_of_long_ago_or_a_retold_one_is_no_new_event(extractor: Extractor, text: str) -> None:
     kinds = [kind for kind, _ in found(extractor, text, date="2025-06-03")]
     assert "casualty_report" not in kinds
+
+
+# -- a crowd told by its size and what it did -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, place",
+    [
+        # blind9's Hansard ("tens of thousands of Israelis ... filled the streets of Tel Aviv"),
+        # blind17's letter ("the crowd that blocked the road at Kirants")
+        ("On Saturday, tens of thousands of Georgians filled the streets of Tbilisi to demand new elections.", "Tbilisi"),
+        ("On Sunday, a crowd of farmers blocked the road at Kupiansk for most of the day.", "Kupiansk"),
+    ],
+)
+def test_a_crowd_told_by_its_size_and_act_is_a_protest(extractor: Extractor, sentence: str, place: str) -> None:
+    assert [(kind, e.location) for kind, e in found(extractor, sentence, date="2025-06-03")] == [("protest", place)]
+
+
+def test_a_crowd_of_troops_or_a_full_hospital_is_no_protest(extractor: Extractor) -> None:
+    kinds = [kind for kind, _ in found(extractor, "On Sunday, the wounded filled the hospital in Sumy.", date="2025-06-03")]
+    assert "protest" not in kinds
