@@ -200,3 +200,21 @@ def test_a_crowd_told_by_its_size_and_act_is_a_protest(extractor: Extractor, sen
 def test_a_crowd_of_troops_or_a_full_hospital_is_no_protest(extractor: Extractor) -> None:
     kinds = [kind for kind, _ in found(extractor, "On Sunday, the wounded filled the hospital in Sumy.", date="2025-06-03")]
     assert "protest" not in kinds
+
+
+# -- a verb that kills only a person, with one person however named --------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, killed",
+    [
+        # blind16's digest ("Gunmen shot dead a village headman in Rueso"), blind17's bulletin
+        # ("They shot dead our night guard, Mr. ...")
+        ("On Monday, gunmen shot dead a ward councillor in Kajuru, Kaduna State.", 1),
+        ("On Monday, armed men entered a clinic in Kajuru, Kaduna State. They gunned down its night watchman, a father of four, and fled.", 1),
+        ("On Monday, gunmen shot dead three herders in Kajuru, Kaduna State.", 3),
+    ],
+)
+def test_one_person_shot_dead_however_named(extractor: Extractor, sentence: str, killed: int) -> None:
+    ((_, e),) = found(extractor, sentence, date="2025-06-03")
+    assert (e.location, e.fatalities) == ("Kajuru", killed)

@@ -117,6 +117,10 @@ class Figure:
 
 # people killed, wounded or unhurt, in any wording
 _HARM = re.compile(r"\b(?:killed|killing|dead|died|wounded|wounding|injured|injuring|injuries|hurt|unhurt|lost\s+(?:their|his|her)\s+li(?:fe|ves)|casualties|bodies|toll)\b", re.IGNORECASE)
+# a verb that kills only a person and the one person after it ("shot dead a village headman",
+# "gunned down our night guard"): words after the determiner up to the name's end
+_KILLED_ONE_HINT = re.compile(r"shot dead|shooting dead|gunned down|to death|murdered|beheaded", re.IGNORECASE)
+_KILLED_ONE = re.compile(r"\b(?:shot\s+dead|shooting\s+dead|gunned\s+down|stabbed\s+to\s+death|hacked\s+to\s+death|beat\s+to\s+death|beaten\s+to\s+death|murdered|beheaded)\s+(?:a|an|one|the|our|their|his|her|its)\s+(?:[\w'’-]+\s+){0,3}?(?P<noun>[a-z][\w'’-]*)(?=\s*(?:[,.;:]|$|\s+(?:in|at|on|near|and|outside|inside|as|while|who|from|,)\b))")
 # a year on its own ("in 2014", "the 2020 war"): a time before the report's
 _YEAR_ONLY = re.compile(r"\b(?:19|20)\d\d\b(?!\s*(?:hrs|hours|h)\b)")
 # A capitalised name where a place goes ("in Saraqib", "at Kabani", "near Al-Bara", "of Ariha")
@@ -1202,7 +1206,7 @@ class Extractor:
         # The air force says 35 were shot down."); a new paragraph forgets it.
         last_weapon = self._last_weapon[1] if self._last_weapon[0] == sentence.paragraph else None
         whole = text[sentence.start : sentence.end]
-        if not (may_have_quantities(whole, self.p.vague) or self.p.person_noun.search(whole) or self.p.any_negation.search(whole) or _SINGLE_WEAPON.search(whole) or _PRONOUN_CASUALTY.search(whole)):
+        if not (may_have_quantities(whole, self.p.vague) or self.p.person_noun.search(whole) or self.p.any_negation.search(whole) or _SINGLE_WEAPON.search(whole) or _PRONOUN_CASUALTY.search(whole) or _KILLED_ONE_HINT.search(whole)):
             self._last_weapon = (sentence.paragraph, last_weapon)
             return out  # no number, vague quantity, person or negation: no figure (one cheap test)
         item_field: str | None = None  # the sentence's last launch or interception count
@@ -1302,6 +1306,14 @@ class Extractor:
                     fld = "fatalities" if verb.startswith("kill") or verb.endswith(("dead", "death")) else "hospitalised" if verb.startswith("hosp") else "injured"
                 both = m.group(2) is not None and bool(self.p.one_person_and.search(c_text, max(0, m.start() - 40), m.start()))
                 out.append(Figure(fld, 2 if both else 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
+            # "Gunmen shot dead a village headman", "They shot dead our night guard": a verb that
+            # kills only a person, with one person after it however named
+            for m in _KILLED_ONE.finditer(c_text) if _KILLED_ONE_HINT.search(c_text) else ():
+                a = clause[0] + m.start()
+                if m.group("noun").lower().endswith("s") and not m.group("noun").lower().endswith("ss"):
+                    continue  # "shot dead the two brothers": a count of its own
+                if not any(f.field == "fatalities" and a <= f.start < clause[0] + m.end() for f in out):
+                    out.append(Figure("fatalities", 1, a, clause[0] + m.end(), "exact", claimed_by=claimant()))
             # "a woman suffered; she was hospitalised with a shrapnel wound": one person told as a pronoun
             for m in _PRONOUN_CASUALTY.finditer(c_text):
                 verb = (m.group(1) or m.group(2)).lower()
