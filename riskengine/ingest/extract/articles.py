@@ -121,6 +121,7 @@ _HARM = re.compile(r"\b(?:killed|killing|dead|died|wounded|wounding|injured|inju
 # "gunned down our night guard"): words after the determiner up to the name's end
 _KILLED_ONE_HINT = re.compile(r"shot dead|shooting dead|gunned down|to death|murdered|beheaded", re.IGNORECASE)
 _KILLED_ONE = re.compile(r"\b(?:shot\s+dead|shooting\s+dead|gunned\s+down|stabbed\s+to\s+death|hacked\s+to\s+death|beat\s+to\s+death|beaten\s+to\s+death|murdered|beheaded)\s+(?:a|an|one|the|our|their|his|her|its)\s+(?:[\w'’-]+\s+){0,3}?(?P<noun>[a-z][\w'’-]*)(?=\s*(?:[,.;:]|$|\s+(?:in|at|on|near|and|outside|inside|as|while|who|from|,)\b))")
+_RESTATED_COUNT = re.compile(r"^\s*\(\d{1,5}\)")
 # a year on its own ("in 2014", "the 2020 war"): a time before the report's
 _YEAR_ONLY = re.compile(r"\b(?:19|20)\d\d\b(?!\s*(?:hrs|hours|h)\b)")
 # A capitalised name where a place goes ("in Saraqib", "at Kabani", "near Al-Bara", "of Ariha")
@@ -1376,7 +1377,12 @@ class Extractor:
         return total
 
     def _classify(self, c_text: str, q: Quantity, offset: int, last_weapon: str | None) -> Figure | None:
-        after = c_text[q.end : q.end + 60]
+        # (90 characters: "Four civilians, including a trader and a moto-taxi driver, were killed")
+        after = c_text[q.end : q.end + 90]
+        if after.startswith((" (", "(")):
+            # "Four (4) civilians ... were killed": the count restated in figures, as police and
+            # military statements write it
+            after = _RESTATED_COUNT.sub(" ", after, count=1)
         if q.qualifier == "vague":
             after = re.sub(r"^\s+of\s+", " ", after)  # "dozens of drones"
         elif q.value > 1 and _OF_OURS.match(after):  # (not "one of its deepest drone strikes")

@@ -259,7 +259,7 @@ class Patterns:
             # "two (2) of the attackers were neutralised": a share of the people named
             # "30 soldiers and volunteer auxiliaries (VDP) were killed": the second noun with its
             # modifier, either with its abbreviation in brackets
-            rf"\s*(?:(?:of\s+(?:the|its|their|our|his|her)\s+)?(?:and\s+)?(?:[\w-]+\s+)?(?:{people}|(?-i:[a-z]+[^s\W]s)(?={bracket}\s+(?:{auxiliaries})\s)){bracket}(?:\s+and\s+(?:[\w-]+\s+){{0,2}}(?:{people}|(?-i:[a-z]+[^s\W]s)(?={bracket}\s+(?:{auxiliaries})\s)){bracket})?(?:\s+(?:of|from|in)\s+(?:the\s+)?(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?)?\s*(?:,\s*(?:(?:including|among\s+them)\s+)?[^,.;]{{1,40}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly|confirmed|now)\s+)?",
+            rf"\s*(?:(?:of\s+(?:the|its|their|our|his|her)\s+)?(?:and\s+)?(?:[\w-]+\s+)?(?:{people}|(?-i:[a-z]+[^s\W]s)(?={bracket}\s+(?:{auxiliaries})\s)){bracket}(?:\s+and\s+(?:[\w-]+\s+){{0,2}}(?:{people}|(?-i:[a-z]+[^s\W]s)(?={bracket}\s+(?:{auxiliaries})\s)){bracket})?(?:\s+(?:of|from|in)\s+(?:the\s+)?(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?)?\s*(?:,\s*(?:(?:including|among\s+them)\s+)?[^,.;]{{1,60}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly|confirmed|now)\s+)?",
             re.IGNORECASE,
         )
         self.casualty_before = {
