@@ -235,3 +235,26 @@ def test_one_person_shot_dead_however_named(extractor: Extractor, sentence: str,
 def test_a_toll_restated_in_figures_or_with_a_long_aside(extractor: Extractor, toll: str, killed: int) -> None:
     ((_, e),) = found(extractor, f"On Saturday, gunmen opened fire at the market in Kajuru, Kaduna State. {toll}", date="2025-06-03")
     assert e.fatalities == killed
+
+
+# -- armed men, fighters and their vehicles gathering --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, place",
+    [
+        # blind9's sitrep and e-mail advisory, blind11's logistics update, blind16's thread and
+        # embassy alert, blind17's monitoring report
+        ("This morning, residents reported dozens of armed men gathering near Kidal, Mali.", "Kidal"),
+        ("On Monday, observers noted a build-up of militia fighters and technicals near Kidal, Mali.", "Kidal"),
+        ("Convoys of armed vehicles were reported massing at Kidal, Mali, this morning.", "Kidal"),
+    ],
+)
+def test_armed_men_gathering_are_a_troop_concentration(extractor: Extractor, sentence: str, place: str) -> None:
+    assert [(kind, e.location) for kind, e in found(extractor, sentence, date="2025-06-03")] == [("troop_concentration", place)]
+
+
+def test_fighters_gathering_as_a_strikes_target_are_no_concentration(extractor: Extractor) -> None:
+    # blind12's data note: "aircraft struck a column of fighters gathering near Arbinda"
+    kinds = [kind for kind, _ in found(extractor, "On Monday, army aircraft struck a column of fighters gathering near Kidal, Mali.", date="2025-06-03")]
+    assert "troop_concentration" not in kinds

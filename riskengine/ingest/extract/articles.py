@@ -82,7 +82,9 @@ _AGAINST_BEFORE = re.compile(r"\b(?:against|over|protesting|to\s+protest|condemn
 _DATED_HEADING = re.compile(r"\s*(?:\d+(?:\.\d+)*\.?\s+)?(?P<place>[A-Z][\w'’-]*(?:[ -][A-Z][\w'’-]*){0,3})\s*(?:\([^)]{1,40}\)\s*)?\s[-–—]\s+(?P<rest>.{1,40}?)\s*$")
 _NOT_HEADING_PLACES = frozenset({"summary", "incidents", "update", "context", "background", "advice", "overview", "outlook", "note", "politics", "security"})
 _YEAR_WRITTEN = re.compile(r"\b(?:19|20)\d\d\b")
-_STRIKE_VERB_BEFORE = re.compile(r"\b(?:hit|struck|targeted|strikes?\s+on|attacks?\s+on|destroyed)\s+(?:a|an|the)?\s*$", re.IGNORECASE)
+# ("struck a column of fighters gathering", "neutralised dozens of terrorists gathering": the
+# strike's target, with its measure word or count between)
+_STRIKE_VERB_BEFORE = re.compile(r"\b(?:hit|struck|targeted|strikes?\s+on|attacks?\s+on|destroyed|neutralised|neutralized|killed)\s+(?:a|an|the)?\s*(?:(?:column|group|convoy|concentration|dozens|scores|hundreds)\s+of\s+(?:enemy\s+|the\s+)?|\S*\d\S*\s+)?[\"“]?$", re.IGNORECASE)
 _NO_WORD = re.compile(r"\bno\b", re.IGNORECASE)
 # "Officials did not report casualties": no report of any.
 _NOT_REPORTED = re.compile(r"\b(?:did\s+not|didn't|have\s+not|haven't|has\s+not|hasn't|had\s+not)\s+(?:yet\s+)?(?:report|reported|give|given|disclose|disclosed|provide|provided)\b", re.IGNORECASE)
