@@ -258,3 +258,21 @@ def test_fighters_gathering_as_a_strikes_target_are_no_concentration(extractor: 
     # blind12's data note: "aircraft struck a column of fighters gathering near Arbinda"
     kinds = [kind for kind, _ in found(extractor, "On Monday, army aircraft struck a column of fighters gathering near Kidal, Mali.", date="2025-06-03")]
     assert "troop_concentration" not in kinds
+
+
+# -- one unit sent, named by its kind -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, place",
+    [
+        # blind10's incident log and blind11's logistics update (a Rwandan company), blind14's
+        # translated radio (a detachment), blind9's timeline (an armoured column), blind13's
+        # parliamentary answer (a battery's redeployment)
+        ("On Monday, an additional Kenyan company deployed to Kidal, Mali.", "Kidal"),
+        ("On Monday, the mission deployed a detachment of rapid reaction to Kidal, Mali.", "Kidal"),
+        ("On Monday, an armoured column deploys to Kidal, Mali, to escort convoys.", "Kidal"),
+    ],
+)
+def test_one_unit_sent_is_a_deployment(extractor: Extractor, sentence: str, place: str) -> None:
+    assert [(kind, e.location) for kind, e in found(extractor, sentence, date="2025-06-03")] == [("troop_deployment", place)]
