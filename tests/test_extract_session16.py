@@ -272,7 +272,14 @@ def test_fighters_gathering_as_a_strikes_target_are_no_concentration(extractor: 
         ("On Monday, an additional Kenyan company deployed to Kidal, Mali.", "Kidal"),
         ("On Monday, the mission deployed a detachment of rapid reaction to Kidal, Mali.", "Kidal"),
         ("On Monday, an armoured column deploys to Kidal, Mali, to escort convoys.", "Kidal"),
+        ("On Monday, the commander ordered the redeployment of an additional air defence battery to Kidal, Mali.", "Kidal"),
     ],
 )
 def test_one_unit_sent_is_a_deployment(extractor: Extractor, sentence: str, place: str) -> None:
     assert [(kind, e.location) for kind, e in found(extractor, sentence, date="2025-06-03")] == [("troop_deployment", place)]
+
+
+def test_a_business_sending_people_is_no_deployment(extractor: Extractor) -> None:
+    # a business is "the company" (test_extract_session13c.py has its statement too)
+    kinds = [kind for kind, _ in found(extractor, "On Monday, the company sent engineers to Kidal, Mali.", date="2025-06-03")]
+    assert "troop_deployment" not in kinds
