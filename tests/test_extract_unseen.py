@@ -439,6 +439,10 @@ def test_the_eighth_and_ninth_blind_sets_hold_their_first_run() -> None:
     # development figures.
     assert blind8.overall.f1 >= 0.73, blind8.render()
     assert blind9.overall.f1 >= 0.75, blind9.render()
+    # Session 16 (test_extract_session16.py: assaults, tolls with their town, troops gathering,
+    # crowds, units sent): 0.751 and 0.798, development figures.
+    assert blind8.overall.f1 >= 0.745, blind8.render()
+    assert blind9.overall.f1 >= 0.79, blind9.render()
 
 
 def test_session_13s_probe_articles_hold_their_development_figure() -> None:
@@ -468,6 +472,9 @@ def test_the_tenth_and_eleventh_blind_sets_hold_their_first_run() -> None:
     # fights by their noun): 0.796 and 0.752, development figures.
     assert blind10.overall.f1 >= 0.79, blind10.render()
     assert blind11.overall.f1 >= 0.745, blind11.render()
+    # Session 16 (test_extract_session16.py): 0.833 and 0.811, development figures.
+    assert blind10.overall.f1 >= 0.825, blind10.render()
+    assert blind11.overall.f1 >= 0.805, blind11.render()
 
 
 def test_session_14s_probe_articles_hold_their_development_figure() -> None:
@@ -523,6 +530,9 @@ def test_the_twelfth_and_thirteenth_blind_sets_hold_their_first_run() -> None:
     # figures, only regression guards.
     assert blind12.overall.f1 >= 0.785, blind12.render()
     assert blind13.overall.f1 >= 0.72, blind13.render()
+    # Session 16 (test_extract_session16.py): 0.831 and 0.767, development figures.
+    assert blind12.overall.f1 >= 0.825, blind12.render()
+    assert blind13.overall.f1 >= 0.76, blind13.render()
 
 
 def test_the_fourteenth_and_fifteenth_blind_sets_hold_their_first_run() -> None:
@@ -544,6 +554,8 @@ def test_the_fourteenth_and_fifteenth_blind_sets_hold_their_first_run() -> None:
     # guards only, not honest figures.
     assert blind14.overall.f1 >= 0.775, blind14.render()
     assert blind15.overall.f1 >= 0.82, blind15.render()
+    # Session 16 (test_extract_session16.py): 0.797 and 0.830, development figures.
+    assert blind14.overall.f1 >= 0.79, blind14.render()
 
 
 def test_the_sixteenth_and_seventeenth_blind_sets_hold_their_first_run() -> None:
@@ -564,3 +576,8 @@ def test_the_sixteenth_and_seventeenth_blind_sets_hold_their_first_run() -> None
     assert blind16.overall.f1 >= 0.58, blind16.render()
     blind17 = evaluate(HERE / "blind17_gold.yaml", sorted((HERE / "blind17").iterdir()))
     assert blind17.overall.f1 >= 0.55, blind17.render()
+    # Development figures since (session 16, the classes their misses and the earlier sets' showed;
+    # tests in test_extract_session16.py): 0.700 and 0.600. The sets are no longer unseen:
+    # regression guards only, not honest figures.
+    assert blind16.overall.f1 >= 0.695, blind16.render()
+    assert blind17.overall.f1 >= 0.595, blind17.render()

@@ -29,7 +29,7 @@ from riskengine.core.events import Event, FigureClaim, Source, Span
 from riskengine.ingest.derive.enrich import enrich_event
 from riskengine.ingest.extract.dates import FUTURE, DatePhrase, find_dates
 from riskengine.ingest.extract.dates import MONTHS as MONTH_NUMBERS
-from riskengine.ingest.extract.gazetteer import UNPLACED, Gazetteer, Place, PlaceMention, default_gazetteer
+from riskengine.ingest.extract.gazetteer import UNPLACED, Gazetteer, Place, PlaceMention, default_gazetteer, spelt_alike
 from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities, words_to_int
 from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns, lower, trie_alternation
 from riskengine.ingest.extract.tables import LogEntry, TableRow, incident_tables, log_entries
@@ -82,7 +82,9 @@ _AGAINST_BEFORE = re.compile(r"\b(?:against|over|protesting|to\s+protest|condemn
 _DATED_HEADING = re.compile(r"\s*(?:\d+(?:\.\d+)*\.?\s+)?(?P<place>[A-Z][\w'’-]*(?:[ -][A-Z][\w'’-]*){0,3})\s*(?:\([^)]{1,40}\)\s*)?\s[-–—]\s+(?P<rest>.{1,40}?)\s*$")
 _NOT_HEADING_PLACES = frozenset({"summary", "incidents", "update", "context", "background", "advice", "overview", "outlook", "note", "politics", "security"})
 _YEAR_WRITTEN = re.compile(r"\b(?:19|20)\d\d\b")
-_STRIKE_VERB_BEFORE = re.compile(r"\b(?:hit|struck|targeted|strikes?\s+on|attacks?\s+on|destroyed)\s+(?:a|an|the)?\s*$", re.IGNORECASE)
+# ("struck a column of fighters gathering", "neutralised dozens of terrorists gathering": the
+# strike's target, with its measure word or count between)
+_STRIKE_VERB_BEFORE = re.compile(r"\b(?:hit|struck|targeted|strikes?\s+on|attacks?\s+on|destroyed|neutralised|neutralized|killed)\s+(?:a|an|the)?\s*(?:(?:column|group|convoy|concentration|dozens|scores|hundreds)\s+of\s+(?:enemy\s+|the\s+)?|\S*\d\S*\s+)?[\"“]?$", re.IGNORECASE)
 _NO_WORD = re.compile(r"\bno\b", re.IGNORECASE)
 # "Officials did not report casualties": no report of any.
 _NOT_REPORTED = re.compile(r"\b(?:did\s+not|didn't|have\s+not|haven't|has\s+not|hasn't|had\s+not)\s+(?:yet\s+)?(?:report|reported|give|given|disclose|disclosed|provide|provided)\b", re.IGNORECASE)
@@ -115,6 +117,18 @@ class Figure:
     item: bool = False  # an item of a list ("..., 15 over the Oryol region"): its place follows it
 
 
+# people killed, wounded or unhurt, in any wording
+_HARM = re.compile(r"\b(?:killed|killing|dead|died|wounded|wounding|injured|injuring|injuries|hurt|unhurt|lost\s+(?:their|his|her)\s+li(?:fe|ves)|casualties|bodies|toll)\b", re.IGNORECASE)
+# a verb that kills only a person and the one person after it ("shot dead a village headman",
+# "gunned down our night guard"): words after the determiner up to the name's end
+_KILLED_ONE_HINT = re.compile(r"shot dead|shooting dead|gunned down|to death|murdered|beheaded", re.IGNORECASE)
+_KILLED_ONE = re.compile(r"\b(?:shot\s+dead|shooting\s+dead|gunned\s+down|stabbed\s+to\s+death|hacked\s+to\s+death|beat\s+to\s+death|beaten\s+to\s+death|murdered|beheaded)\s+(?:a|an|one|the|our|their|his|her|its)\s+(?:[\w'’-]+\s+){0,3}?(?P<noun>[a-z][\w'’-]*)(?=\s*(?:[,.;:]|$|\s+(?:in|at|on|near|and|outside|inside|as|while|who|from|,)\b))")
+_RESTATED_COUNT = re.compile(r"^\s*\(\d{1,5}\)")
+# a year on its own ("in 2014", "the 2020 war"): a time before the report's
+_YEAR_ONLY = re.compile(r"\b(?:19|20)\d\d\b(?!\s*(?:hrs|hours|h)\b)")
+# A capitalised name where a place goes ("in Saraqib", "at Kabani", "near Al-Bara", "of Ariha")
+_LOCATIVE_NAME = re.compile(r"\b(?:in|at|near|outside|of|to|from)\s+((?:Al-|El-|As-|Ad-|Ar-)?[A-Z][a-z\u00e0-\u017f'’]+(?:[- ][A-Z][a-z\u00e0-\u017f'’]+)?)")
+
 @dataclass
 class Mention:
     kind: Kind
@@ -139,6 +153,9 @@ class Mention:
     said: DatePhrase | None = None  # an announcement's day ("said on Thursday that ... would meet on Sunday")
     national: bool = False  # its clause counts for a whole country ("a total of ... over Russian regions")
     needs_toll: bool = False  # from a cue that makes an event only with people killed or injured
+    assault: bool = False  # a ground assault's cue: an event with its own town and day, toll or not
+    toll_only: bool = False  # a toll told with its town and no event word: a retelling where another event is there
+    shares_clause: bool = False  # another kind's mention is in its clause ("Rebels overran Dolo": the capture)
 
 
 _LEVEL_ORDER = {"place": 0, "region": 1, "country": 2}
@@ -442,6 +459,7 @@ class Extractor:
             if last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and since > 3:
                 last_mentions = []
         clusters = self._drop_totals(self._cluster(mentions, article.published), article.published)
+        clusters = _drop_retold_tolls(clusters, article.published)
         events = [self._event(article, c) for c in clusters if self._anchored(c)]
         return self._unique(events)
 
@@ -467,9 +485,26 @@ class Extractor:
             best = max(sorted(votes), key=lambda c: votes[c], default=None)
             if best is not None and votes[best] >= 2 and sum(1 for v in votes.values() if v == votes[best]) == 1:
                 named = {best}
+        if not named:
+            named = self._locative_countries(article)
         if not named or named & theatre:
             return frozenset()
         return frozenset(named)
+
+    def _locative_countries(self, article: Article) -> set[str]:
+        """The country of most of the names the text puts where a place goes ("in Saraqib", "at
+        Kabani", "near Al-Bara"), however small their towns: a monitor's report that names no
+        country and only one capital ("the next round ... in Astana") is about the country of its
+        many small towns, not the capital's. Two names at least, and more than any other country."""
+        votes: dict[str, int] = {}
+        for name in sorted({m.group(1) for m in _LOCATIVE_NAME.finditer(article.work)}):
+            towns = self.g.town_names.get(name) or self.g.town_names.get(name.replace("-", " ")) or []
+            for country in sorted({t.country for t in towns if t.name == name or spelt_alike(t.name, name)}):
+                votes[country] = votes.get(country, 0) + 1
+        ranked = sorted(votes.values(), reverse=True)
+        if not ranked or ranked[0] < 2 or (len(ranked) > 1 and ranked[1] * 2 > ranked[0]):
+            return set()
+        return {max(sorted(votes), key=lambda c: votes[c])}
 
     def _home_country(self, article: Article) -> str:
         """Where an event with no place of its own goes: the front matter's country, else the
@@ -617,6 +652,8 @@ class Extractor:
             struck = {m.clause for m in mentions if (m.kind.group == "strike" and m.kind.name not in ("interception", "remote_strike")) or m.needs_toll}
             mentions = [m for m in mentions if not (m.kind.name == "sabotage" and m.clause in struck)]
             mentions = _ground_or_remote(mentions)
+            for m in mentions:
+                m.shares_clause = m.needs_toll and any(o.clause == m.clause and not o.needs_toll for o in mentions)
         places: list[PlaceMention] = []
         if mentions:  # places matter only to mentions (figures attach by position)
             found = self._places[sentence.index][0]  # read with the article's countries where they matter (extract)
@@ -656,7 +693,17 @@ class Extractor:
         attached = {id(f) for m in recent for f in m.figures}
         dead = [f for f in figures if f.field == "fatalities" and f.value > 0 and id(f) not in attached]
         said = article.work[sentence.start : sentence.end]
-        if kind is None or not dead or not _OFFICIAL_SAID.search(said) or not _AUTHORITY.search(said) or self._not_conflict(sentence):
+        official = bool(dead) and bool(_OFFICIAL_SAID.search(said)) and bool(_AUTHORITY.search(said))
+        if not official:
+            # A toll told with its town and no event word ("sniper fire killed one soldier at
+            # Kabani", "four farmers were killed on their farms at Tse-Akaa", "Gunmen shot dead a
+            # village headman in Rueso on Thursday"): the sentence is the report of a killing there,
+            # when it is of the past fortnight (not "the attack on the town in June 2014, in which
+            # around 60 people lost their lives") and gives no strike told before its casualties.
+            dead = [f for f in figures if f.field in ("fatalities", "injured") and f.value > 0 and f.qualifier != "vague" and id(f) not in attached]
+            if not dead or self._recalled(article, sentence) or any(not self._other_town(sentence, m) for m in recent):
+                return []
+        if kind is None or not dead or self._not_conflict(sentence):
             return []
         shift = sentence.start
         towns = [
@@ -672,7 +719,32 @@ class Extractor:
         if m.place is None or m.place.place.level != "place":
             m.place, m.inherited_place = min(towns, key=lambda p: abs(p.start - m.start)), False
         m.figures = [f for f in figures if f.field in PERSON_FIELDS and id(f) not in attached]
+        m.toll_only = not official
         return [m]
+
+    def _harm_told(self, m: Mention) -> bool:
+        """Whether the assault's sentence or the next two of its paragraph tell of people killed,
+        wounded or unhurt, however the figure is written ("Seven VDP were killed there", "They
+        shot dead our night guard", "nobody was injured"): the assault harmed or its harm was
+        told, not a raid of theft or a threat."""
+        sentences = self._article_sentences
+        for s in sentences[m.sentence.index : m.sentence.index + 3]:
+            if s.paragraph != m.sentence.paragraph:
+                break
+            if _HARM.search(self._article_work, s.start, s.end):
+                return True
+        return False
+
+    def _recalled(self, article: Article, sentence: Sentence) -> bool:
+        """Whether the sentence tells of a time before the past fortnight ("in June 2014", "since
+        the war began", "last year"): background, not the report's news."""
+        published = article.published
+        if published is None:
+            return True
+        said = article.work[sentence.start : sentence.end]
+        if self.p.aggregate.search(said) or _running_total(said) or _MONTH_ONLY.search(said) or _YEAR_ONLY.search(said):
+            return True
+        return any(d.future or not 0 <= (published - d.date).days <= 14 for d in self._clause_dates(said, published, sentence.start))
 
     def _town_of_casualties(self, sentence: Sentence, at: int, figures: list[Figure], recent: list[Mention]) -> None:
         """"Russia launched 595 drones overnight ... In Kyiv, four people were killed": the town
@@ -788,7 +860,7 @@ class Extractor:
                     continue  # "Units of the Missile Forces and Artillery hit ...": a unit's name, not the means
                 if kind.name == "air_strike" and cue.near is None and self.p.intercept.search(text, 0, start):
                     continue  # "air defences shot down two missiles, five guided aerial bombs and ...": what was shot down
-                mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause, needs_place=cue.needs_place, needs_toll=cue.needs_toll)
+                mention = Mention(kind, clause[0] + start, clause[0] + end, sentence, clause, needs_place=cue.needs_place, needs_toll=cue.needs_toll, assault=cue.assault)
                 if kind.group == "strike" and kind.name != "interception":
                     # A strike without a weapon in its words takes one named in its clause
                     # ("struck the Saky air base ... with Neptune missiles").
@@ -1137,7 +1209,7 @@ class Extractor:
         # The air force says 35 were shot down."); a new paragraph forgets it.
         last_weapon = self._last_weapon[1] if self._last_weapon[0] == sentence.paragraph else None
         whole = text[sentence.start : sentence.end]
-        if not (may_have_quantities(whole, self.p.vague) or self.p.person_noun.search(whole) or self.p.any_negation.search(whole) or _SINGLE_WEAPON.search(whole) or _PRONOUN_CASUALTY.search(whole)):
+        if not (may_have_quantities(whole, self.p.vague) or self.p.person_noun.search(whole) or self.p.any_negation.search(whole) or _SINGLE_WEAPON.search(whole) or _PRONOUN_CASUALTY.search(whole) or _KILLED_ONE_HINT.search(whole)):
             self._last_weapon = (sentence.paragraph, last_weapon)
             return out  # no number, vague quantity, person or negation: no figure (one cheap test)
         item_field: str | None = None  # the sentence's last launch or interception count
@@ -1237,6 +1309,14 @@ class Extractor:
                     fld = "fatalities" if verb.startswith("kill") or verb.endswith(("dead", "death")) else "hospitalised" if verb.startswith("hosp") else "injured"
                 both = m.group(2) is not None and bool(self.p.one_person_and.search(c_text, max(0, m.start() - 40), m.start()))
                 out.append(Figure(fld, 2 if both else 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
+            # "Gunmen shot dead a village headman", "They shot dead our night guard": a verb that
+            # kills only a person, with one person after it however named
+            for m in _KILLED_ONE.finditer(c_text) if _KILLED_ONE_HINT.search(c_text) else ():
+                a = clause[0] + m.start()
+                if m.group("noun").lower().endswith("s") and not m.group("noun").lower().endswith("ss"):
+                    continue  # "shot dead the two brothers": a count of its own
+                if not any(f.field == "fatalities" and a <= f.start < clause[0] + m.end() for f in out):
+                    out.append(Figure("fatalities", 1, a, clause[0] + m.end(), "exact", claimed_by=claimant()))
             # "a woman suffered; she was hospitalised with a shrapnel wound": one person told as a pronoun
             for m in _PRONOUN_CASUALTY.finditer(c_text):
                 verb = (m.group(1) or m.group(2)).lower()
@@ -1299,7 +1379,12 @@ class Extractor:
         return total
 
     def _classify(self, c_text: str, q: Quantity, offset: int, last_weapon: str | None) -> Figure | None:
-        after = c_text[q.end : q.end + 60]
+        # (90 characters: "Four civilians, including a trader and a moto-taxi driver, were killed")
+        after = c_text[q.end : q.end + 90]
+        if after.startswith((" (", "(")):
+            # "Four (4) civilians ... were killed": the count restated in figures, as police and
+            # military statements write it
+            after = _RESTATED_COUNT.sub(" ", after, count=1)
         if q.qualifier == "vague":
             after = re.sub(r"^\s+of\s+", " ", after)  # "dozens of drones"
         elif q.value > 1 and _OF_OURS.match(after):  # (not "one of its deepest drone strikes")
@@ -1955,7 +2040,18 @@ class Extractor:
             # a ground attack is an event with a toll and a place ("clashes in the south have
             # killed more than 250 since Sunday" is a running total)
             place = c.place()
-            return place is not None and place.place.level != "country" and any(f.field in ("fatalities", "injured", "hospitalised") and f.value > 0 for f in c.figures())
+            if place is None or place.place.level == "country":
+                return False
+            if any(f.field in ("fatalities", "injured", "hospitalised") and f.value > 0 for f in c.figures()):
+                return True
+            # an assault with its own town and a day of the past fortnight ("armed men attacked a
+            # detachment on the outskirts of Fada N'Gourma on Sunday"); not one recalled from
+            # months before ("since the August 2023 clashes")
+            published = self._published
+            return place.place.level == "place" and any(
+                m.assault and m.place is not None and not m.inherited_place and m.place.place.level == "place" and m.date is not None and not m.date.future and m.date.precision == 1 and published is not None and 0 <= (published - m.date.date).days <= 14 and not m.shares_clause and self._harm_told(m)
+                for m in c.mentions
+            )
         if c.kind.group not in ("strike", "troops"):
             return True
         place = c.place()
@@ -2477,6 +2573,22 @@ def _accepts(m: Mention, f: Figure) -> bool:
     if f.field == "troops":
         return group == "troops"
     return group == "strike"
+
+
+def _drop_retold_tolls(clusters: list[Cluster], published: dt.date | None) -> list[Cluster]:
+    """A toll told with its town and no event word is no event of its own where the article tells
+    an event at that town on that day (a live blog's headline "three killed in Kyiv as Russia
+    launches ..." over the strike it reports)."""
+
+    def key(c: Cluster) -> tuple[str | None, dt.date | None] | None:
+        place = c.place()
+        if place is None or place.place.level == "country":
+            return None
+        day = c.date()
+        return (place.place.name or place.text, day.date if day is not None else published)
+
+    told = {key(c) for c in clusters if not all(m.toll_only for m in c.mentions)}
+    return [c for c in clusters if not (c.mentions and all(m.toll_only for m in c.mentions) and key(c) in told)]
 
 
 def _ground_or_remote(mentions: list[Mention]) -> list[Mention]:

@@ -46,8 +46,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "from the evening of 8 July", "since the evening of July 8": a night attack, the morning it ended
     ("evening_dm", re.compile(rf"\b(?:from|since|starting)\s+(?:the\s+)?(?:evening|night)\s+of\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})\b", re.IGNORECASE)),
     ("evening_md", re.compile(rf"\b(?:from|since|starting)\s+(?:the\s+)?(?:evening|night)\s+of\s+(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})\b", re.IGNORECASE)),
-    ("explicit_dm", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})\.?(?:,?\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE)),
-    ("explicit_md", re.compile(rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE)),
+    # (a year is a year of this era, not a clock time: "14 Oct, 1120 hrs:", as monitors and
+    # police logs write the time of an incident, is 14 October at 11:20)
+    ("explicit_dm", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})\.?(?:,?\s+(?P<year>(?:19|20)\d\d)(?!\s*(?:hrs|hours|h|GMT|UTC|local)\b))?\b", re.IGNORECASE)),
+    ("explicit_md", re.compile(rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d\d)(?!\s*(?:hrs|hours|h|GMT|UTC|local)\b))?\b", re.IGNORECASE)),
     # "on Tuesday last week", "Thursday of next week": that day of the week named (weeks start on Monday)
     # "on 05.06.2025" (day first, as Ukrainian and Russian sources write it), "2025-06-05"
     # "06/09/2025 - Debre Markos: ..." (an incident log's entry): day first too, unless only the

@@ -63,6 +63,8 @@ _WATER_BEFORE = re.compile(r"\b(?:Gulf|Sea|Bay|Strait|Straits|Lake)\s+of\s+$")
 _VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial", "township", "town", "sector")
 # ("Chin State", "Borno State", "Diyala Governorate": how other wars' regions are written)
 _REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|republic|territory|area|direction|state|governorate)s?\b", re.IGNORECASE)
+_APPOSED_BEFORE = re.compile(r"[A-Z][\w'’-]+,\s+$")
+_PROVINCE_AFTER = re.compile(r"\s+(?:governorate|province|oblast|prefecture)\b", re.IGNORECASE)
 _REGION_LIST_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*,?\s+and\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
 _NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry|time)\b")
 # A town's name opening the name of a body ("a patrol of the Katsina Community Watch Corps",
@@ -482,7 +484,7 @@ class Gazetteer:
         acceptable = [
             t
             for t in candidates
-            if t.country in theatre or t.country in countries_in_text or ((t.capital or t.population >= world_min) and _spelt_alike(t.name, name))
+            if t.country in theatre or t.country in countries_in_text or ((t.capital or t.population >= world_min) and spelt_alike(t.name, name))
         ]
         if not acceptable:
             return None
@@ -603,6 +605,8 @@ class Gazetteer:
                     big = self._big_town_of(words, countries)
                 if big is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]) and not _BODY_AFTER.match(text[end : end + 60]) and not _SPEAKING_CITY.match(text, end):
                     # (not "Baku denied the report", "Addis Ababa says": a capital that speaks is its government)
+                    if _PROVINCE_AFTER.match(text, end) and _APPOSED_BEFORE.search(text, max(0, start - 40), start):
+                        big = Place(None, big.country, "region", big.admin1 or words)  # "Latakia governorate"
                     found.append(PlaceMention(start, start + len(big.name if big.name == words else words), words, big))
                 continue
             looked_up.append(words)
@@ -667,6 +671,11 @@ class Gazetteer:
             if place is not None and place.level == "place" and _REGION_OF_BEFORE.search(text, max(0, start - 30), start):
                 # "In the southern province of Sweida, clashes ... in the village of Thaala": the
                 # province, not its capital, so that the village is the most specific place
+                place = Place(None, place.country, "region", place.admin1 or text[start:end])
+            if place is not None and place.level == "place" and _PROVINCE_AFTER.match(text, end) and _APPOSED_BEFORE.search(text, max(0, start - 40), start):
+                # "at Kabani, Latakia governorate", "Kafr Nabl, Idlib province": the province named
+                # for its capital, written after a town in it, is not the capital, so that the town
+                # is the event's place ("over the Lublin province" alone still places at Lublin)
                 place = Place(None, place.country, "region", place.admin1 or text[start:end])
             if place is not None and place.level == "place" and (apposed := _PLACE_APPOSITION.match(text, end)) is not None and not apposed.group(2):
                 # "Manda, Niger": a town written with its country is in it; the index's town of
@@ -768,7 +777,7 @@ class Gazetteer:
         """The index's best town of that name, whatever its country and size."""
         # A small town of a country neither of the theatre nor named is a namesake: "the village
         # of Zike" in an article on Nigeria is not the one in Germany.
-        towns = [t for t in self.town_names.get(name) or [] if t.country in self._theatre or t.country in countries or (t.population >= _ANY_TOWN_MIN and _spelt_alike(t.name, name))]
+        towns = [t for t in self.town_names.get(name) or [] if t.country in self._theatre or t.country in countries or (t.population >= _ANY_TOWN_MIN and spelt_alike(t.name, name))]
         if not towns or name in _NEVER_TOWNS:
             return None
         best = max(towns, key=lambda t: (t.country in self._theatre, t.country in countries, t.population, t.name, t.country))
@@ -959,15 +968,20 @@ _NOT_LABEL_PLACES = frozenset(
 )  # fmt: skip
 
 
-def _spelt_alike(indexed: str, written: str) -> bool:
+def spelt_alike(indexed: str, written: str) -> bool:
     """Whether a name is the town's own or a spelling of it ("Ta'izz" for Taiz, "Sana'a" for
     Sanaa, "Hodeidah" for Al Hudaydah: half its letters in order at least), not an unrelated alternate name: a big town abroad is no candidate under another
     name unless its country is named ("Tamboré", a Burkinabe mining project, is an alternate name
     of Brazil's Barueri)."""
     if indexed == written:
         return True
-    a, b = (unicodedata.normalize("NFKD", n).encode("ascii", "ignore").decode().lower() for n in (indexed, written))
-    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.5
+    a, b = (_ARTICLE_PREFIX.sub("", unicodedata.normalize("NFKD", n).encode("ascii", "ignore").decode().lower()) for n in (indexed, written))
+    # A spelling keeps the name's first sound: "Bassa" (a Nigerian LGA) is not Germany's Passau,
+    # nor "Zike" its Syke, though most of their letters agree; the article ("Al Hudaydah") aside.
+    return a[:1] == b[:1] and difflib.SequenceMatcher(None, a, b).ratio() >= 0.5
+
+
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an)[-\s'’]+")
 
 
 _ROAD_AFTER = re.compile(r"\s+(?:road|highway|motorway|corridor|route|railway|supply\s+route|axis)\b")

@@ -90,6 +90,11 @@ class Cue:
     # An event only with people killed or injured told of it: a ground attack ("gunmen attacked
     # the village") has no kind of its own; with a toll it is a casualty report.
     needs_toll: bool = False
+    # A ground assault told by its attackers and their act ("armed men attacked a military
+    # detachment", "gunmen stormed the town", "ambushed a convoy"): an event without a toll too
+    # when its own clause names its town and its day (reports of such assaults often give the
+    # toll in another sentence, or none yet). Fights told by their noun ("clashes") still need one.
+    assault: bool = False
 
 
 # Where a shorter cue word may end inside a longer one: before a character that is neither a
@@ -245,13 +250,16 @@ class Patterns:
         people = self.people.pattern
         auxiliaries = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(data.get("casualty_auxiliaries") or ["were", "was"], key=lambda w: (-len(w), w)))
         self.people_after = re.compile(rf"\s*(?:[\w-]+\s+)?(?:{people})", re.IGNORECASE)
+        bracket = r"(?:\s*\([A-Za-z0-9 .-]{1,15}\))?"
         self.casualty_gap = re.compile(
             # ", including a child," between the people and their verb is skipped
             # "two residents of Shostka died": where the people are from is skipped too
             # "two teachers were killed": any plural noun that an auxiliary follows
             # "six drivers and assistants were killed": two nouns of the same people
             # "two (2) of the attackers were neutralised": a share of the people named
-            rf"\s*(?:(?:of\s+(?:the|its|their|our|his|her)\s+)?(?:[\w-]+\s+)?(?:{people}|(?-i:[a-z]+[^s\W]s)(?=\s+(?:{auxiliaries})\s))(?:\s+and\s+(?:{people}|(?-i:[a-z]+[^s\W]s)(?=\s+(?:{auxiliaries})\s)))?(?:\s+(?:of|from|in)\s+(?:the\s+)?(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?)?\s*(?:,\s*(?:(?:including|among\s+them)\s+)?[^,.;]{{1,40}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly|confirmed|now)\s+)?",
+            # "30 soldiers and volunteer auxiliaries (VDP) were killed": the second noun with its
+            # modifier, either with its abbreviation in brackets
+            rf"\s*(?:(?:of\s+(?:the|its|their|our|his|her)\s+)?(?:and\s+)?(?:[\w-]+\s+)?(?:{people}|(?-i:[a-z]+[^s\W]s)(?={bracket}\s+(?:{auxiliaries})\s)){bracket}(?:\s+and\s+(?:[\w-]+\s+){{0,2}}(?:{people}|(?-i:[a-z]+[^s\W]s)(?={bracket}\s+(?:{auxiliaries})\s)){bracket})?(?:\s+(?:of|from|in)\s+(?:the\s+)?(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?)?\s*(?:,\s*(?:(?:including|among\s+them)\s+)?[^,.;]{{1,60}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly|confirmed|now)\s+)?",
             re.IGNORECASE,
         )
         self.casualty_before = {
@@ -318,7 +326,7 @@ class Patterns:
                 raise config_error(self.path, f"{where}.cues[{i}]", "a cue needs 'words'")
             keys = frozenset(phrase_key(w) for w in cue["words"])
             cues.append(
-                Cue(words_regex(cue["words"]), words_regex(cue["near"]) if cue.get("near") else None, int(cue.get("window", 6)), keys, bool(cue.get("refers_back")), bool(cue.get("needs_place")), bool(cue.get("object_only")), words_regex(cue["active_near"]) if cue.get("active_near") else None, bool(cue.get("needs_toll")))
+                Cue(words_regex(cue["words"]), words_regex(cue["near"]) if cue.get("near") else None, int(cue.get("window", 6)), keys, bool(cue.get("refers_back")), bool(cue.get("needs_place")), bool(cue.get("object_only")), words_regex(cue["active_near"]) if cue.get("active_near") else None, bool(cue.get("needs_toll")), bool(cue.get("assault")))
             )
         if not cues:
             raise config_error(self.path, where, "a kind needs at least one cue")
