@@ -1,0 +1,56 @@
+"""Session 16's reading of the briefs on real exports: what several firings of one rule say
+together (issue 15). The texts are written for these tests, in the rules' present wording."""
+
+from riskengine.briefs.render import merge_action_texts
+
+_SITES = "check building resilience and the security of offices, warehouses and data centres there."
+
+
+def test_damage_at_several_places_is_one_list_not_one_strike() -> None:
+    # "in Sheebaab and Baidoa, where the strike damaged buildings or vehicles": a mortar round on
+    # a mast and an IED at a gate read as one strike (a real Somalia export, 2026-W13)
+    texts = [f"Property was damaged in {p}: {_SITES}" for p in ("Sheebaab", "Baidoa")]
+    assert merge_action_texts(texts) == f"Property was damaged in Sheebaab and Baidoa: {_SITES}"
+    many = [f"Property was damaged in P{i}: {_SITES}" for i in range(7)]
+    assert merge_action_texts(many) == f"Property was damaged in P0, P1, P2, P3, P4 and 2 more places: {_SITES}"
+
+
+def test_damage_and_fires_read_as_two_facts_of_one_sentence_each() -> None:
+    # was "... where the strike damaged buildings or vehicles. Also: Check fire safety ..." (a
+    # real Myanmar export, 2021-W36): a capital after "Also:" and the fire places after the advice
+    fire = "check fire safety and building resilience for offices, warehouses and data centres there."
+    texts = [f"Property was damaged in {p}: {_SITES}" for p in ("Ayadaw", "Pauk")] + [f"Fires were reported in {p}: {fire}" for p in ("Long Hkan", "Magway")]
+    merged = merge_action_texts(texts)
+    assert merged.startswith(f"Property was damaged in Ayadaw and Pauk: {_SITES}")
+    assert "Fires were reported in Long Hkan and Magway: check fire safety" in merged
+    assert "where the strike" not in merged
+
+
+def test_homes_damaged_and_fires_share_the_ngo_advice_once() -> None:
+    advice = "check whether families there need search and rescue, emergency shelter or repair kits."
+    texts = [f"Fires were reported in {p}: {advice}" for p in ("Gaza", "Sheikh Radwan")] + [f"Homes or civilian buildings were damaged in Nasr: {advice}"]
+    merged = merge_action_texts(texts)
+    assert merged.endswith(f": {advice}") and merged.count(advice) == 1
+    assert "Fires were reported in Gaza and Sheikh Radwan" in merged and "damaged in Nasr" in merged
+
+
+def test_a_running_count_read_on_several_days_is_never_a_span() -> None:
+    # "60 to 61 armed groups", "22 to 26 regions", "241 to 335 killed in Kenya in 30 days"
+    # (real Somalia 2026-W13 and Kenya 2007-W52 exports) read as counts nobody could settle
+    groups = [f"{n} armed groups were active in Somalia in 30 days: map who controls the routes to {p}." for n, p in ((60, "Waajid"), (61, "Shaw"), (60, "Mubaarak"))]
+    merged = merge_action_texts(groups)
+    assert merged == "61 armed groups were active in Somalia in 30 days: map who controls the routes to Waajid, Shaw and Mubaarak."
+    toll = [f"{n} killed in Kenya in 30 days, more than at any time in 1,095 days: scale up." for n in (241, 335)]
+    assert merge_action_texts(toll) == "335 killed in Kenya in 30 days, more than at any time in 1,095 days: scale up."
+
+
+def test_a_packs_own_sentence_inside_a_list_keeps_no_capital() -> None:
+    # "Fires were reported in Long Hkan; Homes or civilian buildings were damaged in Thantlang"
+    # (a real Myanmar export, 2021-W36)
+    advice = "check whether families there need repair kits."
+    texts = [f"Fires were reported in {p}: {advice}" for p in ("Long Hkan", "Pauk")] + [f"Homes or civilian buildings were damaged in {p}: {advice}" for p in ("Thantlang", "Magway")]
+    merged = merge_action_texts(texts)
+    assert "Fires were reported in Long Hkan and Pauk; homes or civilian buildings were damaged in Thantlang and Magway" in merged
+    # a name keeps its capital
+    named = merge_action_texts([f"Fires were reported in Aton: {advice}", f"Al Shabaab attacked civilians at Bexa: {advice}"])
+    assert "; Al Shabaab attacked" in named
