@@ -54,3 +54,26 @@ def test_a_packs_own_sentence_inside_a_list_keeps_no_capital() -> None:
     # a name keeps its capital
     named = merge_action_texts([f"Fires were reported in Aton: {advice}", f"Al Shabaab attacked civilians at Bexa: {advice}"])
     assert "; Al Shabaab attacked" in named
+
+
+def test_two_attacks_at_one_place_are_never_one_attack() -> None:
+    # "17 and 15 people were killed in one attack": two attacks, coded to the country alone (a
+    # real Caucasus export, 2020-W40)
+    texts = [f"Review shelter procedures for staff in Azerbaijan: {n} people were killed in one attack." for n in (17, 15)]
+    assert merge_action_texts(texts) == "Review shelter procedures for staff in Azerbaijan: 17 and 15 people were killed in separate attacks."
+    three = [f"Review shelter procedures for staff in Azerbaijan: {n} people were killed in one attack." for n in (17, 15, 9)]
+    assert merge_action_texts(three) == "Review shelter procedures for staff in Azerbaijan: 17, 15 and 9 people were killed in separate attacks."
+
+
+def test_actors_that_share_words_of_their_names_are_listed_each_with_its_places() -> None:
+    # four whole clauses, "an unidentified armed group in Bangladesh attacked civilians at
+    # Rajshahi; an unidentified armed group in Bangladesh attacked civilians at Sarishabari; ..."
+    # (a real South Asia export, 2015-W51)
+    said = [("Bangladesh", "Rajshahi"), ("Bangladesh", "Sarishabari"), ("India", "Mandya"), ("India", "Ramanagara")]
+    texts = [f"An unidentified armed group in {c} attacked civilians at {p}: track it." for c, p in said]
+    texts.append("The Maoists attacked civilians at Rajnandgaon: track it.")
+    assert merge_action_texts(texts) == (
+        "An unidentified armed group in Bangladesh attacked civilians at Rajshahi and Sarishabari; "
+        "an unidentified armed group in India attacked civilians at Mandya and Ramanagara; "
+        "the Maoists attacked civilians at Rajnandgaon: track it."
+    )
