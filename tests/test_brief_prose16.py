@@ -1,7 +1,11 @@
 """Session 16's reading of the briefs on real exports: what several firings of one rule say
 together (issue 15). The texts are written for these tests, in the rules' present wording."""
 
-from riskengine.briefs.render import merge_action_texts
+import datetime as dt
+
+from test_briefs import make_event, make_events, make_report
+
+from riskengine.briefs.render import build_context, merge_action_texts, render_brief
 
 _SITES = "check building resilience and the security of offices, warehouses and data centres there."
 
@@ -77,3 +81,21 @@ def test_actors_that_share_words_of_their_names_are_listed_each_with_its_places(
         "an unidentified armed group in India attacked civilians at Mandya and Ramanagara; "
         "the Maoists attacked civilians at Rajnandgaon: track it."
     )
+
+
+def test_a_site_named_after_its_place_is_not_said_in_itself() -> None:
+    # "Gaza Port in Gaza Port: hit 135 times" (a real Gaza export, 2024-W28): the port's hits
+    # were coded at two places, so each is named with its place, but not the place it is named for
+    events = make_events()
+    port = {"country": "PSE", "target_name": "Gaza Port", "event_type": "Explosions/Remote violence"}
+    events += [
+        make_event("G1", dt.date(2025, 3, 1), location="Gaza - Tal el Hawa", **port),
+        make_event("G2", dt.date(2025, 3, 2), location="Gaza - Tal el Hawa", **port),
+        make_event("G3", dt.date(2025, 7, 3), location="Gaza Port", **port),
+        make_event("G4", dt.date(2025, 7, 4), location="Gaza Port", **port),
+    ]
+    context = build_context(make_report(events), "analyst", events)
+    ports = [(r.place, r.hits) for r in context.watchlist.repeat_targets if r.target_name == "Gaza Port"]
+    assert ports == [(None, 2)]
+    md = render_brief(context, "md")
+    assert "- Gaza Port: hit 2 times" in md and "Gaza Port in Gaza Port" not in md

@@ -2233,7 +2233,9 @@ def _watchlist(s: StakeholderScore, report: ScoreReport, events: Sequence[Event]
                 repeats.append(
                     RepeatTarget(
                         target_name=group[-1].target_name or "",
-                        place=place,
+                        # "Gaza Port in Gaza Port" (a real Gaza export, 2024-W28): a site that
+                        # names its place needs no place after it
+                        place=None if place is not None and place.casefold() == (group[-1].target_name or "").casefold() else place,
                         hits=len(group),
                         hits_this_week=this_week,
                         first_date=group[0].event_date,
