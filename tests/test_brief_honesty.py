@@ -176,20 +176,20 @@ def test_merge_action_texts() -> None:
     assert merge_action_texts([f"Civilians were the target in T{i}: document it." for i in range(8)]) == (
         "Civilians were the target in T0, T1, T2, T3, T4 and 3 more places: document it."
     )
-    # One count taken on different days of the week is a range, over every firing, not "8 and 7
-    # regions" (seen on a real Mali export)
-    assert merge_action_texts([f"Violence has reached {n} regions of Mali in 30 days: check the sites." for n in (8, 7)]) == (
-        "Violence has reached 7 to 8 regions of Mali in 30 days: check the sites."
+    # One count taken on different days of the week is said once, as its highest reading: not
+    # "8 and 7 regions" (two sets, a real Mali export) nor "7 to 8 regions" (a count in doubt)
+    assert merge_action_texts([f"Violence has reached {n} regions of Mali in 30 days: check the sites." for n in (7, 8)]) == (
+        "Violence has reached 8 regions of Mali in 30 days: check the sites."
     )
-    assert merge_action_texts([f"{n:,} armed groups fought in Sudan in 30 days: map them." for n in (1500, 15, 16, 14, 13, 12, 11)]) == (
-        "11 to 1,500 armed groups fought in Sudan in 30 days: map them."
+    assert merge_action_texts([f"{n:,} armed groups fought in Sudan in 30 days: map them." for n in (15, 1500, 16, 14, 13, 12, 11)]) == (
+        "1,500 armed groups fought in Sudan in 30 days: map them."
     )
     # Read on a real Somalia export (2026-W13): the advice differs in its place, the facts in a
     # count or not at all; a place in the middle of the advice; a list whose phrases share their
     # first words in groups. Each had read as whole sentences repeated after "Also:" or ";".
     armed = [(61, "Kunyo Barrow"), (61, "Waajid"), (60, "Awdheegle"), (60, "Mubaarak"), (61, "Shaw"), (60, "Doon")]
     assert merge_action_texts([f"{n} armed groups fought in Somalia in 30 days: more parties; map who holds {p}." for n, p in armed]) == (
-        "60 to 61 armed groups fought in Somalia in 30 days: more parties; map who holds Kunyo Barrow, Waajid, Awdheegle, Mubaarak, Shaw and 1 more place."
+        "61 armed groups fought in Somalia in 30 days: more parties; map who holds Kunyo Barrow, Waajid, Awdheegle, Mubaarak, Shaw and 1 more place."
     )
     assert merge_action_texts([f"Check backup power in {p}; plan for outages lasting days." for p in ("Sheebaab", "Baidoa")]) == (
         "Check backup power in Sheebaab and Baidoa; plan for outages lasting days."
@@ -202,11 +202,11 @@ def test_merge_action_texts() -> None:
     # read "18 regions of India, 17 regions of India and 7 regions of Pakistan", and the armed
     # groups' action as four sentences after "Also:")
     assert merge_action_texts([f"Violence has reached {n} regions of {c} in 30 days: check." for n, c in ((18, "India"), (17, "India"), (7, "Pakistan"))]) == (
-        "Violence has reached 17 to 18 regions of India and 7 regions of Pakistan in 30 days: check."
+        "Violence has reached 18 regions of India and 7 regions of Pakistan in 30 days: check."
     )
     groups = [(27, "India", "Pulwama"), (26, "India", "Bahraich"), (11, "Pakistan", "Lahore")]
     assert merge_action_texts([f"{n} armed groups fought in {c} in 30 days: map who holds {p}." for n, c, p in groups]) == (
-        "26 to 27 armed groups fought in India and 11 in Pakistan in 30 days: map who holds Pulwama, Bahraich and Lahore."
+        "27 armed groups fought in India and 11 in Pakistan in 30 days: map who holds Pulwama, Bahraich and Lahore."
     )
     # Shared words end where the list starts, never inside a name or a bracket (a real Kenya
     # export, 2017-W32: "The police forces of Kenya attacked civilians at Nyalenda, attacked
@@ -223,7 +223,13 @@ def test_merge_action_texts() -> None:
     )
     # ... also in brackets, and a sentence's "The" inside a list is lower case (a real Kenya export, 2007-W52)
     assert merge_action_texts([f"The 30-day death toll in Kenya ({n}) is the highest in 1095 days: look." for n in (241, 335)]) == (
-        "The 30-day death toll in Kenya (241 to 335) is the highest in 1095 days: look."
+        "The 30-day death toll in Kenya (335) is the highest in 1095 days: look."
+    )
+    # ... and a window of more than 999 days, written with a comma, is a window too: a real Kenya
+    # export (2007-W52) said "The 30-day death toll in Kenya (241) is the highest in 1,095 days;
+    # the 30-day death toll in Kenya (335) is the highest in 1,095 days"
+    assert merge_action_texts([f"The 30-day death toll in Kenya ({n}) is the highest in 1,095 days: look." for n in (241, 335)]) == (
+        "The 30-day death toll in Kenya (335) is the highest in 1,095 days: look."
     )
     assert merge_action_texts(["A group attacked civilians at Kiambaa: track.", "The Mungiki Militia attacked civilians at Kiambu: track."]) == (
         "A group attacked civilians at Kiambaa; the Mungiki Militia attacked civilians at Kiambu: track."
@@ -260,10 +266,10 @@ def test_merged_actions_say_what_they_count_once_and_never_split_a_place_from_it
         "60 killed in Ogigo (attack), 58 in QaSr al Qarahbull (armed clash), 48 in Sirte (government regains territory), 15 in Doro Naira (remote violence), "
         "14 in Sirte (armed clash) and 2 more events: check care."
     )
-    # "8 to 16 armed groups fought in Libya in 30 days; 5 to 6 armed groups fought in Nigeria in 30 days"
+    # not "8 to 16 armed groups fought in Libya in 30 days; 5 to 6 armed groups fought in Nigeria in 30 days"
     fought = [(16, "Libya"), (8, "Libya"), (6, "Nigeria"), (5, "Nigeria")]
     assert merge_action_texts([f"{n} armed groups fought in {c} in 30 days: map them." for n, c in fought]) == (
-        "8 to 16 armed groups fought in Libya and 5 to 6 in Nigeria in 30 days: map them."
+        "16 armed groups fought in Libya and 6 in Nigeria in 30 days: map them."
     )
     countries = ["Somalia", "Sudan", "Chad", "Mali", "Niger", "Benin", "Togo"]
     assert merge_action_texts([f"{n} armed groups fought in {c} in 30 days: map them." for n, c in zip(range(17, 10, -1), countries, strict=True)]) == (
@@ -525,9 +531,9 @@ def test_documents_are_cited_by_name_and_title(markdown: dict[str, str], html: d
         "“Kyiv Ramps Up Long-Range Counterattacks”, “Opening paragraphs”, “Stalled Peace Talks and International Involvement”\n"
     ) in ngo
     assert "- seed 000: “Heightened Tensions: The Geopolitical Fallout of Ukraine’s Drone Attack on Russia” (analysis, 2025-07-01" in ngo
-    assert "   - Cites `ngo-hospitalisations` (rules/ngo.yaml:33, drawn from seed 001, “Opening paragraphs”). 1 firing, weight 3.41.\n" in ngo
+    assert "   - Cites `ngo-hospitalisations` (rules/ngo.yaml:37, drawn from seed 001, “Opening paragraphs”). 1 firing, weight 3.41.\n" in ngo
     assert '<li id="doc-001"><strong>seed 001</strong>: [News report of the Izhevsk strike' in html["ngo"]
-    assert '(rules/ngo.yaml:33, drawn from <a href="#doc-001">seed 001</a>, “Opening paragraphs”)' in html["ngo"]
+    assert '(rules/ngo.yaml:37, drawn from <a href="#doc-001">seed 001</a>, “Opening paragraphs”)' in html["ngo"]
     # No rule source is cited by number alone any more ("001 Opening paragraphs").
     for text in markdown.values():
         assert not re.search(r"\(\d{3} [A-Z]", text)
@@ -906,18 +912,20 @@ def test_a_steep_fall_in_the_events_recorded_is_said_to_be_perhaps_a_gap_in_repo
         assert "gap in reporting" not in build_context(quiet, "ngo", events).bluf.sentence
 
 
-def test_a_running_window_count_read_on_several_days_is_one_range_per_number() -> None:
+def test_a_running_window_count_read_on_several_days_is_its_highest_reading_whole() -> None:
     # A real Bangladesh export (2024-W29): four sentences "The 30-day death toll in Bangladesh (139)
     # is the highest in 587 days; ... (55) ... 586 days; ..." for one toll read on four days.
     texts = [f"The 30-day death toll in Bangladesh ({n}) is the highest in {d} days: review evacuation planning." for n, d in ((139, 587), (55, 586), (186, 588), (205, 589))]
-    assert merge_action_texts(texts) == "The 30-day death toll in Bangladesh (55 to 205) is the highest in 586 to 589 days: review evacuation planning."
-    # a number that does not move is said as it is; different words are not merged into a range
-    same_days = [f"Toll in Mali ({n}) is the highest in 90 days: x." for n in (4, 9)]
-    assert merge_action_texts(same_days) == "Toll in Mali (4 to 9) is the highest in 90 days: x."
+    # the toll and its record from one day, never a toll of one day beside another day's record
+    assert merge_action_texts(texts) == "The 30-day death toll in Bangladesh (205) is the highest in 589 days: review evacuation planning."
+    # the highest toll leads, not the longest record: a toll that fell keeps the record it had
+    fell = [f"Toll in Mali ({n}) is the highest in {d} days: x." for n, d in ((9, 90), (4, 95))]
+    assert merge_action_texts(fell) == "Toll in Mali (9) is the highest in 90 days: x."
+    # different words are not taken for readings of one count
     assert "1,200" in merge_action_texts(["Toll in Mali (1,200) is the highest in 90 days: x.", "Toll in Chad (4) is the highest in 91 days: x."])
     # ... also when the phrase begins with the count (the NGO's wording of the same toll)
     ngo = [f"{n} killed in Bangladesh in 30 days, more than at any time in {d} days: scale up." for n, d in ((139, 587), (55, 586), (205, 589))]
-    assert merge_action_texts(ngo) == "55 to 205 killed in Bangladesh in 30 days, more than at any time in 586 to 589 days: scale up."
+    assert merge_action_texts(ngo) == "205 killed in Bangladesh in 30 days, more than at any time in 589 days: scale up."
 
 
 def test_two_measures_from_one_outlet_are_not_a_dispute() -> None:

@@ -1376,6 +1376,12 @@ _GROUP_FIRST = re.compile(
 )
 
 
+# Common nouns that open the packs' own sentences ("Fires were reported in X", "Homes or civilian
+# buildings were damaged in Y"): lower case when a list joins them into one sentence ("Fires were
+# reported in Long Hkan; Homes or ..." read a real Myanmar export, 2021-W36); never a name.
+_NOUN_FIRST = re.compile(r"^(?:Homes|Fires|Property|Power|Civilians|Casualties|Violence|Political|Fighting|Rioting|Protests?)\b")
+
+
 def _lower_first(m: re.Match[str]) -> str:
     word = m.group()
     return word if sum(c.isupper() for c in word) > 1 else word.lower()
@@ -1415,7 +1421,7 @@ def _listed(items: Sequence[str], rest: int, separator: str = ", ", noun: str = 
     # firings", an article that began a sentence now inside one: "...; the police forces of Kenya
     # attacked ...")
     if separator == "; ":
-        items = [items[0], *(_GROUP_FIRST.sub(_lower_first, _TYPE_FIRST.sub(_lower_first, _ARTICLE_FIRST.sub(lambda m: m.group(1).lower() + " ", i))) for i in items[1:])] if items else []
+        items = [items[0], *(_NOUN_FIRST.sub(_lower_first, _GROUP_FIRST.sub(_lower_first, _TYPE_FIRST.sub(_lower_first, _ARTICLE_FIRST.sub(lambda m: m.group(1).lower() + " ", i)))) for i in items[1:])] if items else []
     if rest > 0:
         return separator.join(items) + ("; and " if separator == "; " else " and ") + more(rest, noun)
     if len(items) == 1:
@@ -1532,7 +1538,7 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
         groups: list[list[str]] = []
         for phrase in phrases:
             home = next(
-                (g for g in groups if (n := _common_words([g[0], phrase])) >= 3 and _can_share(phrase.split()[:n]) and phrase.split()[n - 1].islower() and " each of " not in g[0] + phrase),
+                (g for g in groups if (n := _common_words([g[0], phrase])) >= 3 and _can_share(phrase.split()[:n]) and phrase.split()[n - 1].islower() and " each of " not in g[0] + phrase and not _clauses_after(g[0], phrase, n)),
                 None,
             )
             if home is None:
@@ -1543,6 +1549,14 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
             items = [g[0] if len(g) == 1 else _named_list(g, group=False) for g in groups]
             return _said_once(items, _events_in(every[MAX_RELATED:])) or _listed(items, rest, "; ")
     return _said_once(phrases, _events_in(every[MAX_RELATED:])) or _listed(list(phrases), rest, "; ")
+
+
+def _clauses_after(first: str, phrase: str, shared: int) -> bool:
+    """Whether two phrases, past their ``shared`` leading words, are clauses of their own: "an
+    unidentified armed group in | Bangladesh attacked civilians at Rajshahi" and "... | India
+    attacked civilians at Mandya" share words inside the actor's name, and grouped there could
+    list nothing, so four phrases were said whole (a real South Asia export, 2015-W51)."""
+    return _said_in_each([" ".join(first.split()[shared:]), " ".join(phrase.split()[shared:])])
 
 
 _ISO_DATE = re.compile(r"\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b")
@@ -1590,7 +1604,7 @@ def _events_in(phrases: Sequence[str]) -> int:
 
 
 # A phrase that opens with a count and says what was counted before the place: "60 killed in
-# Ogigo (attack)", "8 to 16 armed groups fought in Libya in 30 days", "15 killed in each of ...".
+# Ogigo (attack)", "16 armed groups fought in Libya in 30 days", "15 killed in each of ...".
 _COUNT_LED = re.compile(r"^([0-9][0-9,]*(?: to [0-9][0-9,]*)?) (\S.*?) (in|at|near|on|around) (\S.*)$")
 _WINDOW_END = re.compile(r" (?:in|over|within|during) (?:the (?:last|past) )?[0-9]+ (?:days|weeks|months)$")
 
@@ -1598,7 +1612,7 @@ _WINDOW_END = re.compile(r" (?:in|over|within|during) (?:the (?:last|past) )?[0-
 def _said_once(items: Sequence[str], rest: int) -> str | None:
     """Count-led phrases that count the same thing say it once, in the first: "60 killed in Ogigo
     (attack), 58 in Sirte (armed clash) and 12 more events" (was "60 killed in Ogigo (attack); 58
-    killed in Sirte ..."), "8 to 16 armed groups fought in Libya and 5 to 6 in Nigeria in 30 days",
+    killed in Sirte ..."), "16 armed groups fought in Libya and 6 in Nigeria in 30 days",
     a window they share said once at the end; None for other phrases. What is left over is named
     (events, or places for counts over a window), not a bare number a reader would add to the
     last count."""
@@ -1708,61 +1722,34 @@ def _plural_start(lead: Sequence[str]) -> str:
     return " ".join(words) + " "
 
 
-# A count taken over a window ("reached 8 regions of Mali in 30 days"), so firings on different
-# days give the same count again, not counts of different things.
-_WINDOW_COUNT = re.compile(r"\b(?:in|over|within|during) (?:the (?:last|past) )?[0-9]+ (?:days|weeks|months)\b")
+# A count taken over a window ("reached 8 regions of Mali in 30 days", "the highest in 1,095
+# days"), so firings on different days give the same count again, not counts of different things.
+_WINDOW_COUNT = re.compile(r"\b(?:in|over|within|during) (?:the (?:last|past) )?[0-9][0-9,]* (?:days|weeks|months)\b")
 
 
 def _window_counts(every: Sequence[str]) -> list[str]:
-    """The phrases, those that take a count over a window and differ only in that count each said
-    once as its range ("Violence has reached 17 to 18 regions of India", then "7 regions of
-    Pakistan"); a range is placed where the first of its phrases was. Counts of events ("3 killed
-    in Lahore", "5 killed in Lahore": two attacks) are not ranges."""
+    """The phrases, those that take a count over a window and differ only in their numbers said
+    once, as the highest reading ("Violence has reached 18 regions of India", then "7 regions of
+    Pakistan"); it is placed where the first of its phrases was. Counts of events ("3 killed in
+    Lahore", "5 killed in Lahore": two attacks) are not readings of one count."""
     groups: dict[str, list[str]] = {}
     for phrase in every:
         key = _WHOLE_NUMBER.sub("#", phrase) if _WINDOW_COUNT.search(phrase) else phrase
         groups.setdefault(key, []).append(phrase)
-    said: list[str] = []
-    for group in groups.values():
-        ranged = _count_range(group)
-        said.extend([ranged] if ranged is not None else list(dict.fromkeys(group)))
-    return said
+    return [_highest_reading(group) for group in groups.values()]
 
 
-def _count_range(every: Sequence[str]) -> str | None:
-    """Phrases that differ only in one whole number ("reached 8 regions", "reached 7 regions": one
-    count taken on different days) as that number's range over all of them, not "8 and 7
-    regions", which reads as two sets; None for other phrases."""
-    if len(set(every)) < 2:
-        return None
-    shared = _aligned(every)
-    middles = shared.middles
-    bracketed = all(m.startswith("(") and m.endswith(")") for m in middles)  # "death toll in Kenya (241)"
-    if bracketed:
-        middles = [m[1:-1] for m in middles]
-    if shared.lead + shared.trail < 2 or not all(_WHOLE_NUMBER.fullmatch(m) for m in middles):
-        return _counts_range(every)
-    counts = [int(m.replace(",", "")) for m in middles]
-    counted = f"{min(counts):,} to {max(counts):,}"
-    return shared.start + (f"({counted})" if bracketed else counted) + shared.ending
+def _highest_reading(every: Sequence[str]) -> str:
+    """One running count read on several days of a week, as its highest reading, whole: "61 armed
+    groups fought in Somalia in 30 days", not "60 to 61 armed groups", which reads as a count
+    nobody could settle; "The 30-day death toll in Bangladesh (205) is the highest in 589 days",
+    the toll and its record from one day, not "(55 to 205) ... in 586 to 589 days" (real Somalia
+    2026-W13 and Bangladesh 2024-W29 exports). The reading a rule fired on is a number it used;
+    the earlier, lower readings of the week are that same count on the days before."""
+    def numbers(phrase: str) -> list[int]:
+        return [int(n.replace(",", "")) for n in _WHOLE_NUMBER.findall(phrase)]
 
-
-def _counts_range(every: Sequence[str]) -> str | None:
-    """Phrases alike but for several whole numbers, each said as its range: a running toll read on
-    four days of a week ("The 30-day death toll in Bangladesh (139) is the highest in 587 days;
-    ... (55) ... 586 days; ... (186) ... 588 days; ... (205) ... 589 days", a real Bangladesh
-    export) is "(55 to 205) is the highest in 586 to 589 days"; None when more than the numbers differ."""
-    words = {tuple(_WHOLE_NUMBER.split(p)) for p in every}
-    if len(words) != 1:
-        return None
-    between = next(iter(words))
-    numbers = [[int(n.replace(",", "")) for n in _WHOLE_NUMBER.findall(p)] for p in every]
-    said = [between[0]]
-    for i, text in enumerate(between[1:]):
-        values = [n[i] for n in numbers]
-        said.append(f"{min(values):,}" if min(values) == max(values) else f"{min(values):,} to {max(values):,}")
-        said.append(text)
-    return "".join(said)
+    return max(dict.fromkeys(every), key=numbers)
 
 
 _TRAILING_MARKS = ",;:"
@@ -1782,7 +1769,11 @@ def _merged_ends(texts: Sequence[str]) -> str | None:
     # killed)" is a place of five words, a real Gaza 2023 export)
     if shared.lead < 3 or any(not 0 < len(_BRACKETS.sub(" ", m).split()) <= 6 for m in shared.middles):
         return None
-    named = list(dict.fromkeys(shared.middles))  # a place hit twice is named once
+    # a place hit twice is named once; counts are not places: "17 and 15 people were killed in
+    # one attack" was said of two attacks in Azerbaijan (a real Caucasus export, 2020-W40), and
+    # two attacks of 15 would have been one
+    counts = all(_WHOLE_NUMBER.fullmatch(m) for m in shared.middles)
+    named = list(shared.middles) if counts else list(dict.fromkeys(shared.middles))
     # middles that share a lower-case word are clauses ("Maraanaz landed 8", "Qazali landed 7"
     # before "km from NATO territory", a real 2020 world export), not names to list
     # (what a bracket says of a place, "Aton (56 killed)", is no clause)
@@ -1800,6 +1791,8 @@ def _merged_ends(texts: Sequence[str]) -> str | None:
         if not all(named):
             return None
     start, ending = shared.start, shared.ending
+    if counts and len(named) > 1:
+        ending = _IN_ONE.sub(lambda m: f"in separate {m.group(1)}s", ending)
     noun = _place_list(shared.words[0][: shared.lead])
     # "Condemn the attack on Kreminna (56 killed), Sumy (22 killed) ..., support the documentation
     # of it": one attack's words said of several (a real Ukraine 2022 export) are made plural, and
@@ -1812,6 +1805,7 @@ def _merged_ends(texts: Sequence[str]) -> str | None:
     return start + _listed(named[:MAX_RELATED], len(named) - MAX_RELATED, noun=noun) + mark + ending + end
 
 
+_IN_ONE = re.compile(r"\bin one (attack|strike|raid|clash|event|explosion|bombing)\b")
 _ONE_ATTACK_ON = re.compile(r"\bthe (attack|strike|raid|assault|bombing|massacre) (?:on|in|at) $")
 _OF_IT = re.compile(r"\b(of |for |condemn |document )it\b")
 
@@ -1855,7 +1849,7 @@ def merge_action_texts(texts: Sequence[str]) -> str:
       hospitalised in Izhevsk; 14 people were hospitalised in Kyiv: check that hospitals there
       ..."), sharing their common leading words ("Rioting in Agabar and Carmo: keep staff ...");
     - texts whose facts (before ': ') are alike or differ only in a count over a window (and in
-      its place), and whose advice differs in a few words, name those once ("60 to 61 armed groups
+      its place), and whose advice differs in a few words, name those once ("61 armed groups
       fought in Somalia in 30 days: ...; map who holds Kunyo Barrow, Waajid and Mubaarak.");
     - texts that differ only in a few words between common leading and trailing words name
       those once ("... map who controls the routes to Gumare, Moqokori and Dhabad.");
@@ -2239,7 +2233,9 @@ def _watchlist(s: StakeholderScore, report: ScoreReport, events: Sequence[Event]
                 repeats.append(
                     RepeatTarget(
                         target_name=group[-1].target_name or "",
-                        place=place,
+                        # "Gaza Port in Gaza Port" (a real Gaza export, 2024-W28): a site that
+                        # names its place needs no place after it
+                        place=None if place is not None and place.casefold() == (group[-1].target_name or "").casefold() else place,
                         hits=len(group),
                         hits_this_week=this_week,
                         first_date=group[0].event_date,
