@@ -99,9 +99,11 @@ _GOING_HOME = re.compile(
 # Words before a category word that make it where the event happened, not what it hit.
 # "Outside", "in front of", "opposite" place it too ("shot dead outside the police post", "a clash
 # outside X Primary School", "protested in front of the town hall"), and a name's capitalised words
-# may stand between.
+# may stand between. "The outskirts of" a port, an airport or a town is where strikes landed, not
+# what they hit (a real Gaza 2023 export: "struck targets on the outskirts of Gaza Port" read as a
+# strike on the port).
 _PLACE_ONLY = re.compile(
-    r"\b(?i:near(?:by)?|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|next\s+to|outside(?:\s+of)?|in\s+front\s+of|opposite|just\s+off)"
+    r"\b(?i:near(?:by)?|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|next\s+to|outside(?:\s+of)?|in\s+front\s+of|opposite|just\s+off|outskirts\s+of)"
     r"(?:\s+(?i:the|a|an|its|their|his|her))?(?:\s+[A-Z][\w.'’&-]*){0,4}\s+$"
 )
 
