@@ -6,49 +6,21 @@ says it is."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import random
 import sys
 from pathlib import Path
 
 import pytest
+from walk_history import walk_backtest
 
-from riskengine.core.windows import parse_week, week_of
 from riskengine.scoring import calibration as cal
-from riskengine.scoring.backtest import BacktestResult, DimensionPoint, StakeholderSeries, WeekPoint
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import calibration_variants16 as v16  # a benchmark script, found on its folder
 
-THRESHOLDS = (2.0, 4.0, 6.0, 8.0)
-FIRST = parse_week("2024-W01")
-WEEKS = 80
-
-
-def walk(rng: random.Random, start: float) -> list[float]:
-    """A score that drifts and jumps, kept on the 0-10 scale."""
-    scores, score = [], start
-    for _ in range(WEEKS):
-        score = min(10.0, max(0.0, score + rng.gauss(0.0, 1.2)))
-        scores.append(round(score, 1))
-    return scores
-
 
 @pytest.fixture(scope="module")
 def source() -> v16.Source:
-    rng = random.Random(12)
-    all_series = []
-    for name in ("investor", "government", "ngo"):
-        overall = walk(rng, 3.0)
-        dims = {d: walk(rng, 1.5) for d in ("escalation", "security")}
-        points = []
-        for k, score in enumerate(overall):
-            window = week_of(FIRST.start + dt.timedelta(days=7 * k))
-            dimensions = tuple(DimensionPoint(d, 1.0, 0.0, values[k]) for d, values in sorted(dims.items()))
-            points.append(WeekPoint(week=window.label, start=window.start, events=1, firings=0, score=score, score_class="", dimensions=dimensions))
-        all_series.append(StakeholderSeries(name, name, 1.0, THRESHOLDS, tuple(points)))
-    weeks = all_series[0].weeks
-    return v16.source_of(BacktestResult(weeks[0].week, weeks[-1].week, "v1", 1, 10, 10, 0, tuple(all_series)), "walk")
+    return v16.source_of(walk_backtest(), "walk")
 
 
 @pytest.fixture(scope="module")
