@@ -1705,16 +1705,27 @@ def _can_share(lead: Sequence[str]) -> bool:
 
 # Event nouns that a list of places makes plural: "Protests in Khartoum, Omdurman and Aqiq".
 _PLURAL_EVENT_NOUNS = re.compile(
-    r"(?i)(?:protest|strike|attack|clash|explosion|riot|demonstration|raid|ambush|battle|abduction|arrest|bombing)"
+    r"(?i)(?:protest|strike|attack|clash|explosion|riot|demonstration|raid|ambush|battle|abduction|arrest|bombing"
+    r"|explosive|landmine|ied|bomb|grenade)"
 )
+
+
+def _plural_noun(word: str) -> str | None:
+    """``word`` made plural if it is an event noun, each part of a slashed one ("explosive/landmine/IED"
+    -> "explosives/landmines/IEDs", ACLED's sub-event type); None for other words."""
+    parts = word.split("/")
+    if not all(_PLURAL_EVENT_NOUNS.fullmatch(p) for p in parts):
+        return None
+    return "/".join(p + ("es" if p.endswith(("sh", "ch", "s", "x")) else "s") for p in parts)
 
 
 def _plural_start(lead: Sequence[str]) -> str:
     """The shared leading words of a list of places ("Protest in"), their event noun made plural
     when it comes right before the place's preposition ("Protests in"); others unchanged."""
     words = list(lead)
-    if len(words) >= 2 and words[-1] in _PLACE_PREPOSITIONS and _PLURAL_EVENT_NOUNS.fullmatch(words[-2]):
-        words[-2] += "es" if words[-2].endswith(("sh", "ch", "s", "x")) else "s"
+    plural = _plural_noun(words[-2]) if len(words) >= 2 and words[-1] in _PLACE_PREPOSITIONS else None
+    if plural is not None:
+        words[-2] = plural
         # a plural takes no "a": "A protest in" -> "Protests in", not "A protests in"
         if len(words) >= 3 and words[-3] in ("A", "An", "a", "an"):
             del words[-3]
@@ -1797,11 +1808,14 @@ def _merged_ends(texts: Sequence[str]) -> str | None:
     # "Condemn the attack on Kreminna (56 killed), Sumy (22 killed) ..., support the documentation
     # of it": one attack's words said of several (a real Ukraine 2022 export) are made plural, and
     # what is left over counted as attacks (a place can be named twice: Gaza 2023-W45's Nasr).
+    # what is left over is attacks while each is named apart (a place named twice, each with its
+    # toll); a place named once for several attacks leaves places over
     singular = _ONE_ATTACK_ON.search(start)
     if singular is not None:
         start = start[: singular.start(1)] + singular.group(1) + "s" + start[singular.end(1) :]
         ending = _OF_IT.sub(r"\1them", ending)
-        noun = singular.group(1) + "s"
+        if len(named) == len(shared.middles):
+            noun = singular.group(1) + "s"
     return start + _listed(named[:MAX_RELATED], len(named) - MAX_RELATED, noun=noun) + mark + ending + end
 
 
@@ -1859,6 +1873,13 @@ def merge_action_texts(texts: Sequence[str]) -> str:
     unique = list(dict.fromkeys(texts))
     if len(unique) == 1:
         return unique[0]
+    # one attack's words at several places are said of several attacks, as a place struck twice
+    # already says them (_several): "Condemn the attacks on Gaza - Nasr and Gaza - Shujaiyya".
+    # Texts all of one attack each are left to _merged_ends, which counts what is left as attacks.
+    if all(_ONE_OR_SEVERAL.search(t) for t in unique) and not all(_THE_ONE_ATTACK.search(t) and _several(t) != t for t in unique):
+        unique = list(dict.fromkeys(_several(t) for t in unique))
+        if len(unique) == 1:
+            return unique[0]
     shown, rest = unique[:MAX_RELATED], len(unique) - MAX_RELATED
     split = _fact_and_advice(unique)
     if all(len(p) == 2 for p in split):
@@ -1951,10 +1972,43 @@ def _per_event(text: str, events: int, known: Sequence[Event] = ()) -> str:
     fact, colon, advice = text.partition(": ")
     found = _COUNT_LED.match(fact) if events > 1 and not _WINDOW_COUNT.search(fact) else None
     if found is None:
-        return text
+        return _several(text) if events > 1 else text
     if _repeated_figure(found.group(1), known):
         return f"{found.group(1)} {found.group(2)} {found.group(3)} {found.group(4)}, one figure the notes of {events} events repeat{colon}{advice}"
     return f"{found.group(1)} {found.group(2)} in each of {events} events {found.group(3)} {found.group(4)}{colon}{advice}"
+
+
+# One attack's words, said of several attacks: "the attack on X" (a government's condemnation),
+# "A strike killed ten or more people in X" (an investor's shelter review).
+_THE_ONE_ATTACK = re.compile(r"\bthe (attack|strike|raid|assault|bombing|massacre) (on|in|at) ")
+_ONE_KILLED = re.compile(r"^An? (attack|strike|raid|bombing) killed ")
+_ONE_OR_SEVERAL = re.compile(
+    r"\bthe (?:attack|strike|raid|assault|bombing|massacre)s? (?:on|in|at) |^An? (?:attack|strike|raid|bombing) killed |^(?:Attack|Strike|Raid|Bombing)s each killed "
+)
+
+
+def _several(text: str) -> str:
+    """``text``, written for one event, said of several at its place: two strikes of 15 at Gaza -
+    Nasr were one text and read as one strike (a real Gaza 2023 export, 2023-W45). "the attack
+    on X ... of it" -> "the attacks on X ... of them", "A strike killed ten or more people in X" ->
+    "Strikes each killed ..."; other texts unchanged."""
+    said = _ONE_KILLED.sub(lambda m: f"{m.group(1).capitalize()}s each killed ", text)
+    plural = _THE_ONE_ATTACK.sub(r"the \1s \2 ", said)
+    if plural != said:
+        return _OF_IT.sub(r"\1them", plural)
+    return said
+
+
+def _several_at_one_place(text: str) -> str:
+    """``text`` of one event made plural at the event noun before its place ("Air/drone strike
+    at X" -> "Air/drone strikes at X"), for an action whose firings all name one place: a list of
+    places makes its lead plural itself (_plural_start), and a part made plural before would
+    not list with the others ("protests in Baidoa; protest in Shidan")."""
+    words = text.split(" ")
+    at = next((i for i, w in enumerate(words[:4]) if i > 0 and w in _PLACE_PREPOSITIONS), None)
+    if at is None:
+        return text
+    return _plural_start(words[: at + 1]) + " ".join(words[at + 1 :])
 
 
 def _repeated_figure(count: str, known: Sequence[Event]) -> bool:
@@ -2053,6 +2107,8 @@ def _actions(s: StakeholderScore, events: Mapping[str, Event]) -> tuple[list[Act
         firings = by_rule[(rule_id, inside)]
         parts = _action_parts(firings, events)
         text = merge_action_texts([p.text for p in parts])
+        if len(parts) == 1 and parts[0].firings > 1:
+            text = _several_at_one_place(text)
         entry = merged.setdefault((text, inside), {"parts": [], "rules": {}, "firings": 0, "events": set()})
         entry["parts"].extend(parts)
         entry["firings"] += len(firings)
