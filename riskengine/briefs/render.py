@@ -1980,10 +1980,14 @@ def _per_event(text: str, events: int, known: Sequence[Event] = ()) -> str:
 
 # One attack's words, said of several attacks: "the attack on X" (a government's condemnation),
 # "A strike killed ten or more people in X" (an investor's shelter review).
-_THE_ONE_ATTACK = re.compile(r"\bthe (attack|strike|raid|assault|bombing|massacre) (on|in|at) ")
-_ONE_KILLED = re.compile(r"^An? (attack|strike|raid|bombing) killed ")
+_ATTACK_NOUNS = ("attack", "strike", "raid", "assault", "bombing", "massacre")
+_KILLING_NOUNS = ("attack", "strike", "raid", "bombing")
+_THE_ONE_ATTACK = re.compile(rf"\bthe ({'|'.join(_ATTACK_NOUNS)}) (on|in|at) ")
+_ONE_KILLED = re.compile(rf"^An? ({'|'.join(_KILLING_NOUNS)}) killed ")
+# Either wording, for one attack or already said of several (what _several writes).
 _ONE_OR_SEVERAL = re.compile(
-    r"\bthe (?:attack|strike|raid|assault|bombing|massacre)s? (?:on|in|at) |^An? (?:attack|strike|raid|bombing) killed |^(?:Attack|Strike|Raid|Bombing)s each killed "
+    rf"\bthe (?:{'|'.join(_ATTACK_NOUNS)})s? (?:on|in|at) |^An? (?:{'|'.join(_KILLING_NOUNS)}) killed "
+    rf"|^(?:{'|'.join(n.capitalize() for n in _KILLING_NOUNS)})s each killed "
 )
 
 
