@@ -2113,13 +2113,16 @@ def _actions(s: StakeholderScore, events: Mapping[str, Event]) -> tuple[list[Act
         text = merge_action_texts([p.text for p in parts])
         if len(parts) == 1 and parts[0].firings > 1:
             text = _several_at_one_place(text)
-        entry = merged.setdefault((text, inside), {"parts": [], "rules": {}, "firings": 0, "events": set()})
+        entry = merged.setdefault((text, inside), {"parts": [], "rules": {}, "firings": 0, "events": set(), "places": set()})
         entry["parts"].extend(parts)
+        for c in firings:
+            completing = events.get(c.event_ids[0] if len(c.event_ids) == 1 else _completing_event(c, events))
+            entry["places"].add(place_in(completing.location, completing.country) if completing is not None else None)
         entry["firings"] += len(firings)
         entry["events"].update(i for c in firings for i in c.event_ids)
         entry["rules"][rule_id] = _rule_cite(min(firings, key=lambda c: (-c.weighted_points, c.recommendation or "")), {c.region for c in firings})
-    inside_actions: list[tuple[tuple[Any, ...], Action]] = []
-    outside_actions: list[tuple[tuple[Any, ...], Action]] = []
+    inside_actions: list[tuple[tuple[Any, ...], Action, frozenset[str | None], list[ActionPart]]] = []
+    outside_actions: list[tuple[tuple[Any, ...], Action, frozenset[str | None], list[ActionPart]]] = []
     for (text, inside), entry in merged.items():
         parts = _merge_parts(entry["parts"])
         event_ids = sorted(entry["events"])
@@ -2143,11 +2146,66 @@ def _actions(s: StakeholderScore, events: Mapping[str, Event]) -> tuple[list[Act
             duty=duty if inside else None,
             disputed=_disputes_in_text(text, disputes),
         )
+        said = (action, frozenset(entry["places"]), parts)
         if inside:
-            inside_actions.append(((rank, -weight, text), action))
+            inside_actions.append(((rank, -weight, text), *said))
         else:
-            outside_actions.append(((-weight, text), action))
-    return [a for _, a in sorted(inside_actions, key=lambda x: x[0])], [a for _, a in sorted(outside_actions, key=lambda x: x[0])]
+            outside_actions.append(((-weight, text), *said))
+    return (
+        _referred_back([a[1:] for a in sorted(inside_actions, key=lambda x: x[0])]),
+        _referred_back([a[1:] for a in sorted(outside_actions, key=lambda x: x[0])]),
+    )
+
+
+_SLOT = "\x00"
+
+
+def _referred_back(ordered: Sequence[tuple[Action, frozenset[str | None], list[ActionPart]]]) -> list[Action]:
+    """The actions in their order, each whose places are all among the places an earlier one lists
+    saying so instead of listing them again when its own list would be cut short: "Condemn the attacks on 11 of the 13 places of action
+    1, ..." (a real Gaza export, 2023-W45: the government brief listed "Civilians were among those
+    killed in Gaza - Nasr, Gaza - Shujaiyya, ..." and then "Condemn the attacks on Gaza - Nasr,
+    Gaza - Shujaiyya, ...", nearly the same places). Only an action whose firings all say one text
+    but for the place is rewritten; one with counts by place keeps them. Actions are numbered as
+    the brief numbers them, from 1 in each list."""
+    said: list[Action] = []
+    for k, (action, places, parts) in enumerate(ordered):
+        text = action.text
+        if len(places) > MAX_RELATED and None not in places:
+            for j in range(k):
+                earlier, earlier_places, _ = ordered[j]
+                if said[j] is not earlier or None in earlier_places or not places <= earlier_places or not _lists_places(earlier.text, earlier_places):
+                    continue
+                slotted = _without_places(parts)
+                if slotted is not None:
+                    whole = len(places) == len(earlier_places)
+                    phrase = f"the {len(places)} places of action {j + 1}" if whole else f"{len(places)} of the {len(earlier_places)} places of action {j + 1}"
+                    text = slotted.replace(_SLOT, phrase)
+                break
+        if text == action.text:
+            said.append(action)
+        else:
+            said.append(action.model_copy(update={"text": text, "disputed": _disputes_in_text(text, action.disputed)}))
+    return said
+
+
+def _lists_places(text: str, places: frozenset[str | None]) -> bool:
+    """Whether ``text`` lists ``places`` so that a reader can count them: by name, or the first
+    few by name and the rest as "N more places"."""
+    # "Gaza" is no place of "Gaza - Nasr"
+    named = sum(1 for p in places if p is not None and re.search(rf"(?<![\w'’-]){re.escape(p)}(?![\w'’]| - )", text))
+    return named == len(places) or (named == MAX_RELATED and more(len(places) - named, "places") in text)
+
+
+def _without_places(parts: Sequence[ActionPart]) -> str | None:
+    """The one text ``parts`` say but for their place, with the place left as a slot (said of
+    several attacks where it spoke of one); None when they differ in more than their place."""
+    slotted = set()
+    for p in parts:
+        if "," in p.place or p.text.count(p.place) != 1:
+            return None
+        slotted.add(_several(p.text.replace(p.place, _SLOT)))
+    return slotted.pop() if len(slotted) == 1 else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2401,9 +2459,8 @@ def _warnings(ctx: dict[str, Any], s: StakeholderScore, first_week: str | None =
         warn("actions", f"no action concerns the regions of interest this week; {len(ctx['actions_outside'])} outside them are listed apart")
     elif not ctx["actions"]:
         warn("actions", "no rule that fired this week recommends an action")
-    w: Watchlist = ctx["watchlist"]
-    if not (w.talks or w.repeat_targets or w.near_thresholds):
-        warn("watchlist", "no scheduled talks, repeat targets or scores near a threshold")
+    # An empty watchlist is no warning: the section says in one sentence that nothing is to be
+    # watched (a real Sudan export, 2022-W26: three "No ..." lines and then a warning saying them again).
     c: Changes = ctx["changes"]
     if not (c.new or c.intensified or c.eased or c.faded):
         warn("changes", "no driver is new, intensified, eased or faded since last week")

@@ -1,0 +1,90 @@
+"""Session 17's reading of the briefs on real exports (issue 15, brief18): a place list not said
+twice, actors' articles behind two brackets, an empty watchlist said once. The events and texts
+are written for these tests."""
+
+import datetime as dt
+import typing
+
+import pytest
+from test_briefs import make_event
+
+from riskengine import api
+from riskengine.briefs.render import build_context, render_brief
+from riskengine.core.events import Event
+from riskengine.core.names import display_name
+
+MONDAY = dt.date(2025, 6, 30)  # 2025-W27
+NOW = "2025-07-07T06:00:00Z"
+
+
+def _context(events: list[Event], stakeholder: str) -> typing.Any:
+    report = api.score(events, rules=api.load_rules(), window="2025-W27", now=NOW)
+    return build_context(report, stakeholder, events)
+
+
+def _numbered(events: list[Event], stakeholder: str) -> list[str]:
+    # Palestine is no default region of interest: its actions are the list outside, numbered from 1
+    context = _context(events, stakeholder)
+    return [a.text for a in context.actions or context.actions_outside]
+
+
+def _killed(event_id: str, place: str, killed: int, day: int = 0) -> Event:
+    return make_event(
+        event_id,
+        MONDAY + dt.timedelta(days=day % 7),
+        country="PSE",
+        admin1="Gaza Strip",
+        location=place,
+        sub_event_type="Air/drone strike",
+        fatalities=killed,
+        civilian_targeting=True,
+        actor2="Civilians (Palestine)",
+    )
+
+
+STRUCK = ("Nasr", "Shujaiyya", "Sabra", "Tuffah", "Zaytun", "Shati", "Daraj")
+
+
+@pytest.fixture(scope="module")
+def killings() -> list[Event]:
+    # seven places where strikes killed ten or more, two where fewer died
+    big = [_killed(f"K{i}", p, 40 - i, i) for i, p in enumerate(STRUCK)]
+    return [*big, _killed("K8", "Remal", 3, 1), _killed("K9", "Tal el Hawa", 2, 2)]
+
+
+def test_places_an_earlier_action_lists_are_not_listed_again(killings: list[Event]) -> None:
+    actions = _numbered(killings, "government")
+    first = next(i for i, t in enumerate(actions) if t.startswith("Civilians were among those killed in "))
+    assert "and 4 more places" in actions[first], actions
+    condemn = next(t for t in actions if t.startswith("Condemn the attacks on "))
+    assert condemn.startswith(f"Condemn the attacks on 7 of the 9 places of action {first + 1}, support the documentation of them"), condemn
+    # said once: no place of the seven is named in the condemnation
+    assert not any(p in condemn for p in STRUCK), condemn
+
+
+def test_a_short_list_is_named_again(killings: list[Event]) -> None:
+    # three places are shorter to read than a reference back
+    few = [e for e in killings if e.location in ("Nasr", "Shujaiyya", "Sabra", "Remal")]
+    condemn = next(t for t in _numbered(few, "government") if t.startswith("Condemn"))
+    assert condemn.startswith("Condemn the attacks on Nasr, Shujaiyya and Sabra"), condemn
+
+
+def test_a_name_with_two_brackets_keeps_its_article() -> None:
+    # "against Sudan Liberation Movement/Army (Abdul Wahid al-Nur Faction) (Splinter Faction)"
+    # (a real Sudan export, 2022-W26)
+    assert display_name("Patriotic Liberation Front (Northern Wing) (Splinter Faction)") == "the Patriotic Liberation Front (Northern Wing) (Splinter Faction)"
+    assert display_name("Patriotic Liberation Front (Northern Wing)") == "the Patriotic Liberation Front (Northern Wing)"
+    # a name that takes none gets none behind two brackets either
+    assert display_name("Al Shabaab (Jubba Wing) (Splinter Faction)") == "Al Shabaab (Jubba Wing) (Splinter Faction)"
+
+
+def test_an_empty_watchlist_is_one_sentence_and_no_warning() -> None:
+    quiet = [make_event("Q1", MONDAY, event_type="Protests", sub_event_type="Peaceful protest", country="KEN", location="Kisumu")]
+    context = _context(quiet, "investor")
+    assert not any(w.section == "watchlist" for w in context.warnings), context.warnings
+    md = render_brief(context, "md")
+    watch = md.split("## Watchlist", 1)[1].split("\n## ", 1)[0]
+    assert "Nothing to watch: no talks are scheduled after this week" in watch, watch
+    assert "No target hit more than once" not in watch and "Warning" not in watch, watch
+    html = render_brief(context, "html")
+    assert "Nothing to watch" in html and "No target hit more than once" not in html
