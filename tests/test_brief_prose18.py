@@ -88,3 +88,15 @@ def test_an_empty_watchlist_is_one_sentence_and_no_warning() -> None:
     assert "No target hit more than once" not in watch and "Warning" not in watch, watch
     html = render_brief(context, "html")
     assert "Nothing to watch" in html and "No target hit more than once" not in html
+
+
+def test_several_events_at_a_place_in_a_list_of_tolls_are_plural() -> None:
+    # "15 in each of 3 events in Gaza - Nasr (air/drone strike)" (a real Gaza export, 2023-W45)
+    events = [_killed(f"N{i}", "Nasr", 15, i) for i in range(3)] + [_killed("S1", "Shujaiyya", 40, 4)]
+    deaths = next(t for t in _numbered(events, "government") if t.startswith("40 killed in Shujaiyya"))
+    assert "40 killed in Shujaiyya (air/drone strike) and 15 in each of 3 events in Nasr (air/drone strikes):" in deaths, deaths
+    # a bracket that is no event noun stays as it is
+    from riskengine.briefs.render import _plural_bracket
+
+    assert _plural_bracket("Khartoum (excessive force against protesters)") == "Khartoum (excessive force against protesters)"
+    assert _plural_bracket("Baidoa (remote explosive/landmine/IED)") == "Baidoa (remote explosives/landmines/IEDs)"

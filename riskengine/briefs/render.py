@@ -1975,7 +1975,22 @@ def _per_event(text: str, events: int, known: Sequence[Event] = ()) -> str:
         return _several(text) if events > 1 else text
     if _repeated_figure(found.group(1), known):
         return f"{found.group(1)} {found.group(2)} {found.group(3)} {found.group(4)}, one figure the notes of {events} events repeat{colon}{advice}"
-    return f"{found.group(1)} {found.group(2)} in each of {events} events {found.group(3)} {found.group(4)}{colon}{advice}"
+    return f"{found.group(1)} {found.group(2)} in each of {events} events {found.group(3)} {_plural_bracket(found.group(4))}{colon}{advice}"
+
+
+_LAST_BRACKET = re.compile(r"\(([^()]*?)([^()\s]+)\)$")
+
+
+def _plural_bracket(where: str) -> str:
+    """A place's closing bracket of event kind said of several events in the plural: "15 in
+    each of 3 events in Gaza - Nasr (air/drone strikes)", not "(air/drone strike)" (a real Gaza
+    export, 2023-W45, inside a longer list of tolls); a bracket that is no event noun
+    ("(excessive force against protesters)") is left as it is."""
+    found = _LAST_BRACKET.search(where)
+    plural = _plural_noun(found.group(2)) if found else None
+    if found is None or plural is None:
+        return where
+    return where[: found.start()] + f"({found.group(1)}{plural})"
 
 
 # One attack's words, said of several attacks: "the attack on X" (a government's condemnation),
