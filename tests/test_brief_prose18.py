@@ -100,3 +100,16 @@ def test_several_events_at_a_place_in_a_list_of_tolls_are_plural() -> None:
 
     assert _plural_bracket("Khartoum (excessive force against protesters)") == "Khartoum (excessive force against protesters)"
     assert _plural_bracket("Baidoa (remote explosive/landmine/IED)") == "Baidoa (remote explosives/landmines/IEDs)"
+
+
+def test_a_bombing_is_not_sheltered_from_as_a_strike() -> None:
+    # landmine attacks on convoys killing 30 and 70 read "Strikes each killed ten or more people
+    # in Mingin ...: review shelter procedures" (a real Myanmar export, 2021-W49)
+    mines = [
+        make_event(f"M{i}", MONDAY + dt.timedelta(days=i), country="MMR", admin1="Sagaing", location=p, sub_event_type="Remote explosive/landmine/IED", fatalities=30 + i)
+        for i, p in enumerate(("Mingin", "Kale"))
+    ]
+    investor = _numbered(mines, "investor")
+    assert "Bombings each killed ten or more people in Kale and Mingin: review road travel, convoy and crowd exposure and duty of care for staff there." in investor, investor
+    strike = [_killed("A1", "Nasr", 12)]
+    assert any(t.startswith("A strike killed ten or more people in Nasr: review shelter procedures") for t in _numbered(strike, "investor"))
