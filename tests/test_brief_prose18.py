@@ -113,3 +113,22 @@ def test_a_bombing_is_not_sheltered_from_as_a_strike() -> None:
     assert "Bombings each killed ten or more people in Kale and Mingin: review road travel, convoy and crowd exposure and duty of care for staff there." in investor, investor
     strike = [_killed("A1", "Nasr", 12)]
     assert any(t.startswith("A strike killed ten or more people in Nasr: review shelter procedures") for t in _numbered(strike, "investor"))
+
+
+def test_strikes_close_to_nato_territory_are_one_list() -> None:
+    # five "a strike landed N km from NATO territory at X" in a row (a real world-wide 2020
+    # export, Syria's border with Turkey)
+    from riskengine.briefs.render import merge_action_texts
+
+    advice = "map drone routes along the border."
+    texts = [f"A strike landed close to NATO territory at {p} ({k} km): {advice}" for p, k in (("Aziziyeh", 1), ("Quamishli", 2), ("Dardara", 4))]
+    assert merge_action_texts(texts) == f"Strikes landed close to NATO territory at Aziziyeh (1 km), Quamishli (2 km) and Dardara (4 km): {advice}"
+    assert merge_action_texts(texts[:1]) == texts[0]
+    near = [
+        make_event(f"T{i}", MONDAY, country="SYR", location=p, sub_event_type="Air/drone strike", initiator_side="Russia", target_side="Syria", distance_to_nato_km=k)
+        for i, (p, k) in enumerate((("Aziziyeh", 1), ("Quamishli", 2)))
+    ]
+    analyst = _numbered(near, "analyst")
+    near_nato = next(t for t in analyst if "NATO" in t)
+    assert near_nato.startswith("Strikes landed close to NATO territory at "), near_nato
+    assert "Aziziyeh (1 km)" in near_nato and "Quamishli (2 km)" in near_nato and "; " not in near_nato, near_nato

@@ -2000,9 +2000,13 @@ _KILLING_NOUNS = ("attack", "strike", "raid", "bombing")
 _THE_ONE_ATTACK = re.compile(rf"\bthe ({'|'.join(_ATTACK_NOUNS)}) (on|in|at) ")
 _ONE_KILLED = re.compile(rf"^An? ({'|'.join(_KILLING_NOUNS)}) killed ")
 # Either wording, for one attack or already said of several (what _several writes).
+# "A strike landed close to NATO territory at X (1 km)": several read "Strikes landed ... at X (1
+# km), Y (2 km)" (a real world-wide 2020 export: five "a strike landed N km from NATO territory
+# at X" in a row, Syria's border with Turkey).
+_ONE_LANDED = re.compile(rf"^An? ({'|'.join(_KILLING_NOUNS)}) landed ")
 _ONE_OR_SEVERAL = re.compile(
-    rf"\bthe (?:{'|'.join(_ATTACK_NOUNS)})s? (?:on|in|at) |^An? (?:{'|'.join(_KILLING_NOUNS)}) killed "
-    rf"|^(?:{'|'.join(n.capitalize() for n in _KILLING_NOUNS)})s each killed "
+    rf"\bthe (?:{'|'.join(_ATTACK_NOUNS)})s? (?:on|in|at) |^An? (?:{'|'.join(_KILLING_NOUNS)}) (?:killed|landed) "
+    rf"|^(?:{'|'.join(n.capitalize() for n in _KILLING_NOUNS)})s (?:each killed|landed) "
 )
 
 
@@ -2012,6 +2016,7 @@ def _several(text: str) -> str:
     on X ... of it" -> "the attacks on X ... of them", "A strike killed ten or more people in X" ->
     "Strikes each killed ..."; other texts unchanged."""
     said = _ONE_KILLED.sub(lambda m: f"{m.group(1).capitalize()}s each killed ", text)
+    said = _ONE_LANDED.sub(lambda m: f"{m.group(1).capitalize()}s landed ", said)
     plural = _THE_ONE_ATTACK.sub(r"the \1s \2 ", said)
     if plural != said:
         return _OF_IT.sub(r"\1them", plural)
