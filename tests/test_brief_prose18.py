@@ -132,3 +132,20 @@ def test_strikes_close_to_nato_territory_are_one_list() -> None:
     near_nato = next(t for t in analyst if "NATO" in t)
     assert near_nato.startswith("Strikes landed close to NATO territory at "), near_nato
     assert "Aziziyeh (1 km)" in near_nato and "Quamishli (2 km)" in near_nato and "; " not in near_nato, near_nato
+
+
+def test_a_score_just_under_a_class_edge_is_not_said_as_the_edge() -> None:
+    # "high at 8.0 of 10" beside "very high 8.0-10.0" (a real Gaza export, 2023-W45: 7.98)
+    from riskengine.briefs.render import score_said
+
+    edges = (2.0, 4.0, 6.0, 8.0)
+    assert score_said(7.98, edges) == "7.98"
+    assert score_said(3.96, edges) == "3.96"
+    assert score_said(7.94, edges) == "7.9"
+    assert score_said(8.0, edges) == "8.0" and score_said(8.04, edges) == "8.0"
+    assert score_said(6.84, edges) == "6.8"
+    # the templates' filter reads the method's class bands, as plain data or as the model
+    from riskengine.briefs.render import _score_filter
+
+    bands = [{"name": n, "lower": lo, "upper": up} for n, lo, up in (("very low", 0, 2), ("low", 2, 4), ("medium", 4, 6), ("high", 6, 8), ("very high", 8, 10))]
+    assert _score_filter(7.98, bands) == "7.98" and _score_filter(7.5, bands) == "7.5"

@@ -765,7 +765,7 @@ def _judgment(
     floor = _class_floor(target, thresholds)
     likelihood = judged_likelihood(table, score, previous_score, thresholds, earlier, None if stakeholder is None else (stakeholder, subject))
     word = likelihood.word
-    now = f"(now {score:.1f}, {_change_words(change)})"
+    now = f"(now {score_said(score, thresholds)}, {_change_words(change)})"
     if word is not None:
         verb = f"stays in the {target} class or above" if target == score_class else f"rises to the {target} class or above"
         statement = f"{_LIKELIHOOD_LEAD.get(word, f'It is {word}')} that {label} {verb} next week {now}."
@@ -776,7 +776,7 @@ def _judgment(
         since = f"Class unchanged since last week ({score_class})."
     else:
         moved = "Rose" if CLASSES.index(score_class) > CLASSES.index(previous_class) else "Fell"
-        since = f"{moved} from {previous_class} ({previous_score:.1f}) last week to {score_class} ({score:.1f})."
+        since = f"{moved} from {previous_class} ({score_said(previous_score, thresholds)}) last week to {score_class} ({score_said(score, thresholds)})."
     evidence = _Evidence(contributions, events_by_id)
     return Judgment(
         subject=subject,
@@ -956,6 +956,21 @@ def _reporting_gap(report: ScoreReport) -> str:
     )
 
 
+def score_said(score: float, thresholds: Sequence[float]) -> str:
+    """A score as the brief says it beside its class: one decimal, or two where one would put it
+    on the edge of the class above: "high at 7.98", not "high at 8.0" beside "very high 8.0-10.0"
+    (a real Gaza export, 2023-W45, analyst brief)."""
+    said = f"{score:.1f}"
+    if any(score < t <= round(score, 1) for t in thresholds):
+        said = f"{score:.2f}"
+    return said
+
+
+def _score_filter(value: float, classes: Sequence[Any]) -> str:
+    # the templates see the context as plain data: a class band is a mapping there
+    return score_said(value, [c["lower"] if isinstance(c, Mapping) else c.lower for c in classes[1:]])
+
+
 def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> Bluf:
     """The bottom line; ``first_week`` is the ISO week of the earliest event read: a rise from a
     week the record begins in says it may be that start, as the alerts' headlines do."""
@@ -966,13 +981,13 @@ def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> B
         movement = f"unchanged from {report.previous_window.label}"
     else:
         direction = "up" if s.change > 0 else "down"
-        movement = f"{direction} {abs(s.change):.1f} from {s.previous_score:.1f} ({previous_class}) in {report.previous_window.label}"
+        movement = f"{direction} {abs(s.change):.1f} from {score_said(s.previous_score, s.thresholds)} ({previous_class}) in {report.previous_window.label}"
     led = _led_by(s)
     rose = s.trend == "new" or round(s.change, 1) > 0
     start = record_start(first_week, report.window.label, report.previous_window.label) if rose else ""
     sentence = (
         f"Overall {_display(s.stakeholder)} risk for {report.window.label} is {s.score_class} at "
-        f"{s.score:.1f} of 10, {movement}{led}{start}.{_reporting_gap(report)}"
+        f"{score_said(s.score, s.thresholds)} of 10, {movement}{led}{start}.{_reporting_gap(report)}"
     )
     return Bluf(
         sentence=sentence,
@@ -2665,6 +2680,8 @@ def make_environment(fmt: str, templates_dir: str | Path | None = None) -> Sandb
         keep_trailing_newline=True,
     )
     env.filters["num"] = _num
+    # a score beside its class: "7.98" where "8.0" would read as the next class's edge
+    env.filters["score"] = _score_filter
     env.filters["plain"] = _plain_number
     env.filters["name"] = display_name
     env.filters["largest_of"] = largest_of
