@@ -149,3 +149,14 @@ def test_a_score_just_under_a_class_edge_is_not_said_as_the_edge() -> None:
 
     bands = [{"name": n, "lower": lo, "upper": up} for n, lo, up in (("very low", 0, 2), ("low", 2, 4), ("medium", 4, 6), ("high", 6, 8), ("very high", 8, 10))]
     assert _score_filter(7.98, bands) == "7.98" and _score_filter(7.5, bands) == "7.5"
+
+
+def test_a_record_toll_is_not_read_only_as_war() -> None:
+    # Bangladesh 2024-W31: 325 killed in 30 days, mostly protests and riots put down, and the
+    # analyst was told to "look for a new offensive, new actors or new weapons behind it"
+    from riskengine.checks.ruletest import recommendation_for
+
+    riot = make_event("B1", MONDAY, event_type="Riots", sub_event_type="Violent demonstration", country="BGD", location="Enayatpur", fatalities=18, country_fatalities_30d=325, country_fatalities_30d_highest_in_days=603)
+    text = recommendation_for(next(r for r in api.load_rules().rules if r.id == "ana-deadliness-surge"), [riot]) or ""
+    assert text.startswith("The 30-day death toll in Bangladesh (325) is the highest in 603 days: "), text
+    assert "protests and riots" in text and "a new offensive" in text, text
