@@ -752,13 +752,13 @@ def test_the_watchlist_names_the_class_a_score_is_close_to(markdown: dict[str, s
 def test_a_count_one_text_gives_for_several_events_is_said_for_each() -> None:
     # a real Afghanistan export, 2020-W10: two clashes in Kunduz with 15 killed each read
     # "15 killed in Kunduz" (30 were killed); a Mali one, "1 killed in each of Dogofri and Pepa" (2 in Dogofri)
-    assert _per_event("15 killed in Kunduz (armed clash): update advice.", 2) == "15 killed in each of 2 events in Kunduz (armed clash): update advice."
+    assert _per_event("15 killed in Kunduz (armed clash): update advice.", 2) == "15 killed in each of 2 events in Kunduz (armed clashes): update advice."
     assert _per_event("15 killed in Kunduz (armed clash): update advice.", 1) == "15 killed in Kunduz (armed clash): update advice."
     # one count over a window, and text with no count, are the same whatever the events
     assert _per_event("Violence has reached 12 regions of Afghanistan in 30 days: widen advice.", 3) == "Violence has reached 12 regions of Afghanistan in 30 days: widen advice."
     assert _per_event("Civilians were attacked in Obe: review.", 3) == "Civilians were attacked in Obe: review."
     texts = ["32 killed in Kabul (armed clash): x.", _per_event("15 killed in Kunduz (armed clash): x.", 2), "15 killed in Imam Sahib (armed clash): x.", "15 killed in Tarnak (attack): x."]
-    assert merge_action_texts(texts) == "32 killed in Kabul (armed clash); 15 in each of 2 events in Kunduz (armed clash); 15 in each of Imam Sahib (armed clash) and Tarnak (attack): x."
+    assert merge_action_texts(texts) == "32 killed in Kabul (armed clash); 15 in each of 2 events in Kunduz (armed clashes); 15 in each of Imam Sahib (armed clash) and Tarnak (attack): x."
     # what is left unnamed counts the events its phrases stand for
     more = [f"{n} killed in T{n} (attack): x." for n in (40, 30, 20, 10, 9)] + [_per_event("8 killed in Obe (attack): x.", 3), "7 killed in Qalat (attack): x."]
     assert merge_action_texts(more).endswith(" and 4 more events: x.")

@@ -765,7 +765,7 @@ def _judgment(
     floor = _class_floor(target, thresholds)
     likelihood = judged_likelihood(table, score, previous_score, thresholds, earlier, None if stakeholder is None else (stakeholder, subject))
     word = likelihood.word
-    now = f"(now {score:.1f}, {_change_words(change)})"
+    now = f"(now {score_said(score, thresholds)}, {_change_words(change)})"
     if word is not None:
         verb = f"stays in the {target} class or above" if target == score_class else f"rises to the {target} class or above"
         statement = f"{_LIKELIHOOD_LEAD.get(word, f'It is {word}')} that {label} {verb} next week {now}."
@@ -776,7 +776,7 @@ def _judgment(
         since = f"Class unchanged since last week ({score_class})."
     else:
         moved = "Rose" if CLASSES.index(score_class) > CLASSES.index(previous_class) else "Fell"
-        since = f"{moved} from {previous_class} ({previous_score:.1f}) last week to {score_class} ({score:.1f})."
+        since = f"{moved} from {previous_class} ({score_said(previous_score, thresholds)}) last week to {score_class} ({score_said(score, thresholds)})."
     evidence = _Evidence(contributions, events_by_id)
     return Judgment(
         subject=subject,
@@ -956,6 +956,21 @@ def _reporting_gap(report: ScoreReport) -> str:
     )
 
 
+def score_said(score: float, thresholds: Sequence[float]) -> str:
+    """A score as the brief says it beside its class: one decimal, or two where one would put it
+    on the edge of the class above: "high at 7.98", not "high at 8.0" beside "very high 8.0-10.0"
+    (a real Gaza export, 2023-W45, analyst brief)."""
+    said = f"{score:.1f}"
+    if any(score < t <= round(score, 1) for t in thresholds):
+        said = f"{score:.2f}"
+    return said
+
+
+def _score_filter(value: float, classes: Sequence[Any]) -> str:
+    # the templates see the context as plain data: a class band is a mapping there
+    return score_said(value, [c["lower"] if isinstance(c, Mapping) else c.lower for c in classes[1:]])
+
+
 def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> Bluf:
     """The bottom line; ``first_week`` is the ISO week of the earliest event read: a rise from a
     week the record begins in says it may be that start, as the alerts' headlines do."""
@@ -966,13 +981,13 @@ def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> B
         movement = f"unchanged from {report.previous_window.label}"
     else:
         direction = "up" if s.change > 0 else "down"
-        movement = f"{direction} {abs(s.change):.1f} from {s.previous_score:.1f} ({previous_class}) in {report.previous_window.label}"
+        movement = f"{direction} {abs(s.change):.1f} from {score_said(s.previous_score, s.thresholds)} ({previous_class}) in {report.previous_window.label}"
     led = _led_by(s)
     rose = s.trend == "new" or round(s.change, 1) > 0
     start = record_start(first_week, report.window.label, report.previous_window.label) if rose else ""
     sentence = (
         f"Overall {_display(s.stakeholder)} risk for {report.window.label} is {s.score_class} at "
-        f"{s.score:.1f} of 10, {movement}{led}{start}.{_reporting_gap(report)}"
+        f"{score_said(s.score, s.thresholds)} of 10, {movement}{led}{start}.{_reporting_gap(report)}"
     )
     return Bluf(
         sentence=sentence,
@@ -1975,7 +1990,22 @@ def _per_event(text: str, events: int, known: Sequence[Event] = ()) -> str:
         return _several(text) if events > 1 else text
     if _repeated_figure(found.group(1), known):
         return f"{found.group(1)} {found.group(2)} {found.group(3)} {found.group(4)}, one figure the notes of {events} events repeat{colon}{advice}"
-    return f"{found.group(1)} {found.group(2)} in each of {events} events {found.group(3)} {found.group(4)}{colon}{advice}"
+    return f"{found.group(1)} {found.group(2)} in each of {events} events {found.group(3)} {_plural_bracket(found.group(4))}{colon}{advice}"
+
+
+_LAST_BRACKET = re.compile(r"\(([^()]*?)([^()\s]+)\)$")
+
+
+def _plural_bracket(where: str) -> str:
+    """A place's closing bracket of event kind said of several events in the plural: "15 in
+    each of 3 events in Gaza - Nasr (air/drone strikes)", not "(air/drone strike)" (a real Gaza
+    export, 2023-W45, inside a longer list of tolls); a bracket that is no event noun
+    ("(excessive force against protesters)") is left as it is."""
+    found = _LAST_BRACKET.search(where)
+    plural = _plural_noun(found.group(2)) if found else None
+    if found is None or plural is None:
+        return where
+    return where[: found.start()] + f"({found.group(1)}{plural})"
 
 
 # One attack's words, said of several attacks: "the attack on X" (a government's condemnation),
@@ -1985,9 +2015,13 @@ _KILLING_NOUNS = ("attack", "strike", "raid", "bombing")
 _THE_ONE_ATTACK = re.compile(rf"\bthe ({'|'.join(_ATTACK_NOUNS)}) (on|in|at) ")
 _ONE_KILLED = re.compile(rf"^An? ({'|'.join(_KILLING_NOUNS)}) killed ")
 # Either wording, for one attack or already said of several (what _several writes).
+# "A strike landed close to NATO territory at X (1 km)": several read "Strikes landed ... at X (1
+# km), Y (2 km)" (a real world-wide 2020 export: five "a strike landed N km from NATO territory
+# at X" in a row, Syria's border with Turkey).
+_ONE_LANDED = re.compile(rf"^An? ({'|'.join(_KILLING_NOUNS)}) landed ")
 _ONE_OR_SEVERAL = re.compile(
-    rf"\bthe (?:{'|'.join(_ATTACK_NOUNS)})s? (?:on|in|at) |^An? (?:{'|'.join(_KILLING_NOUNS)}) killed "
-    rf"|^(?:{'|'.join(n.capitalize() for n in _KILLING_NOUNS)})s each killed "
+    rf"\bthe (?:{'|'.join(_ATTACK_NOUNS)})s? (?:on|in|at) |^An? (?:{'|'.join(_KILLING_NOUNS)}) (?:killed|landed) "
+    rf"|^(?:{'|'.join(n.capitalize() for n in _KILLING_NOUNS)})s (?:each killed|landed) "
 )
 
 
@@ -1997,6 +2031,7 @@ def _several(text: str) -> str:
     on X ... of it" -> "the attacks on X ... of them", "A strike killed ten or more people in X" ->
     "Strikes each killed ..."; other texts unchanged."""
     said = _ONE_KILLED.sub(lambda m: f"{m.group(1).capitalize()}s each killed ", text)
+    said = _ONE_LANDED.sub(lambda m: f"{m.group(1).capitalize()}s landed ", said)
     plural = _THE_ONE_ATTACK.sub(r"the \1s \2 ", said)
     if plural != said:
         return _OF_IT.sub(r"\1them", plural)
@@ -2113,13 +2148,16 @@ def _actions(s: StakeholderScore, events: Mapping[str, Event]) -> tuple[list[Act
         text = merge_action_texts([p.text for p in parts])
         if len(parts) == 1 and parts[0].firings > 1:
             text = _several_at_one_place(text)
-        entry = merged.setdefault((text, inside), {"parts": [], "rules": {}, "firings": 0, "events": set()})
+        entry = merged.setdefault((text, inside), {"parts": [], "rules": {}, "firings": 0, "events": set(), "places": set()})
         entry["parts"].extend(parts)
+        for c in firings:
+            completing = events.get(c.event_ids[0] if len(c.event_ids) == 1 else _completing_event(c, events))
+            entry["places"].add(place_in(completing.location, completing.country) if completing is not None else None)
         entry["firings"] += len(firings)
         entry["events"].update(i for c in firings for i in c.event_ids)
         entry["rules"][rule_id] = _rule_cite(min(firings, key=lambda c: (-c.weighted_points, c.recommendation or "")), {c.region for c in firings})
-    inside_actions: list[tuple[tuple[Any, ...], Action]] = []
-    outside_actions: list[tuple[tuple[Any, ...], Action]] = []
+    inside_actions: list[tuple[tuple[Any, ...], Action, frozenset[str | None], list[ActionPart]]] = []
+    outside_actions: list[tuple[tuple[Any, ...], Action, frozenset[str | None], list[ActionPart]]] = []
     for (text, inside), entry in merged.items():
         parts = _merge_parts(entry["parts"])
         event_ids = sorted(entry["events"])
@@ -2143,11 +2181,66 @@ def _actions(s: StakeholderScore, events: Mapping[str, Event]) -> tuple[list[Act
             duty=duty if inside else None,
             disputed=_disputes_in_text(text, disputes),
         )
+        said = (action, frozenset(entry["places"]), parts)
         if inside:
-            inside_actions.append(((rank, -weight, text), action))
+            inside_actions.append(((rank, -weight, text), *said))
         else:
-            outside_actions.append(((-weight, text), action))
-    return [a for _, a in sorted(inside_actions, key=lambda x: x[0])], [a for _, a in sorted(outside_actions, key=lambda x: x[0])]
+            outside_actions.append(((-weight, text), *said))
+    return (
+        _referred_back([a[1:] for a in sorted(inside_actions, key=lambda x: x[0])]),
+        _referred_back([a[1:] for a in sorted(outside_actions, key=lambda x: x[0])]),
+    )
+
+
+_SLOT = "\x00"
+
+
+def _referred_back(ordered: Sequence[tuple[Action, frozenset[str | None], list[ActionPart]]]) -> list[Action]:
+    """The actions in their order, each whose places are all among the places an earlier one lists
+    saying so instead of listing them again when its own list would be cut short: "Condemn the attacks on 11 of the 13 places of action
+    1, ..." (a real Gaza export, 2023-W45: the government brief listed "Civilians were among those
+    killed in Gaza - Nasr, Gaza - Shujaiyya, ..." and then "Condemn the attacks on Gaza - Nasr,
+    Gaza - Shujaiyya, ...", nearly the same places). Only an action whose firings all say one text
+    but for the place is rewritten; one with counts by place keeps them. Actions are numbered as
+    the brief numbers them, from 1 in each list."""
+    said: list[Action] = []
+    for k, (action, places, parts) in enumerate(ordered):
+        text = action.text
+        if len(places) > MAX_RELATED and None not in places:
+            for j in range(k):
+                earlier, earlier_places, _ = ordered[j]
+                if said[j] is not earlier or None in earlier_places or not places <= earlier_places or not _lists_places(earlier.text, earlier_places):
+                    continue
+                slotted = _without_places(parts)
+                if slotted is not None:
+                    whole = len(places) == len(earlier_places)
+                    phrase = f"the {len(places)} places of action {j + 1}" if whole else f"{len(places)} of the {len(earlier_places)} places of action {j + 1}"
+                    text = slotted.replace(_SLOT, phrase)
+                break
+        if text == action.text:
+            said.append(action)
+        else:
+            said.append(action.model_copy(update={"text": text, "disputed": _disputes_in_text(text, action.disputed)}))
+    return said
+
+
+def _lists_places(text: str, places: frozenset[str | None]) -> bool:
+    """Whether ``text`` lists ``places`` so that a reader can count them: by name, or the first
+    few by name and the rest as "N more places"."""
+    # "Gaza" is no place of "Gaza - Nasr"
+    named = sum(1 for p in places if p is not None and re.search(rf"(?<![\w'’-]){re.escape(p)}(?![\w'’]| - )", text))
+    return named == len(places) or (named == MAX_RELATED and more(len(places) - named, "places") in text)
+
+
+def _without_places(parts: Sequence[ActionPart]) -> str | None:
+    """The one text ``parts`` say but for their place, with the place left as a slot (said of
+    several attacks where it spoke of one); None when they differ in more than their place."""
+    slotted = set()
+    for p in parts:
+        if "," in p.place or p.text.count(p.place) != 1:
+            return None
+        slotted.add(_several(p.text.replace(p.place, _SLOT)))
+    return slotted.pop() if len(slotted) == 1 else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2401,9 +2494,8 @@ def _warnings(ctx: dict[str, Any], s: StakeholderScore, first_week: str | None =
         warn("actions", f"no action concerns the regions of interest this week; {len(ctx['actions_outside'])} outside them are listed apart")
     elif not ctx["actions"]:
         warn("actions", "no rule that fired this week recommends an action")
-    w: Watchlist = ctx["watchlist"]
-    if not (w.talks or w.repeat_targets or w.near_thresholds):
-        warn("watchlist", "no scheduled talks, repeat targets or scores near a threshold")
+    # An empty watchlist is no warning: the section says in one sentence that nothing is to be
+    # watched (a real Sudan export, 2022-W26: three "No ..." lines and then a warning saying them again).
     c: Changes = ctx["changes"]
     if not (c.new or c.intensified or c.eased or c.faded):
         warn("changes", "no driver is new, intensified, eased or faded since last week")
@@ -2588,6 +2680,8 @@ def make_environment(fmt: str, templates_dir: str | Path | None = None) -> Sandb
         keep_trailing_newline=True,
     )
     env.filters["num"] = _num
+    # a score beside its class: "7.98" where "8.0" would read as the next class's edge
+    env.filters["score"] = _score_filter
     env.filters["plain"] = _plain_number
     env.filters["name"] = display_name
     env.filters["largest_of"] = largest_of

@@ -104,7 +104,9 @@ def _takes_the(name: str) -> bool:
     head, *qualified = _HEAD_OF.split(name, maxsplit=1)
     if qualified and head.split() and head.split()[-1] in _THE_HEAD:
         return True
-    words = re.sub(r"\s*\([^()]*\)$", "", name).split()  # "Agency of Russia (Rosaviatsia)": the alias is not the head
+    # "Agency of Russia (Rosaviatsia)": the alias is not the head, nor are two brackets: "Sudan
+    # Liberation Movement/Army (Abdul Wahid al-Nur Faction) (Splinter Faction)" (a real Sudan export)
+    words = re.sub(r"(?:\s*\([^()]*\))+$", "", name).split()
     # "Shan State Army-South", "Sudan Liberation Movement/Army"
     return bool(words) and re.split(r"/", words[-1])[-1].split("-")[0] in _THE_LAST
 

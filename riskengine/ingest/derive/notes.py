@@ -101,11 +101,34 @@ _GOING_HOME = re.compile(
 # outside X Primary School", "protested in front of the town hall"), and a name's capitalised words
 # may stand between. "The outskirts of" a port, an airport or a town is where strikes landed, not
 # what they hit (a real Gaza 2023 export: "struck targets on the outskirts of Gaza Port" read as a
-# strike on the port).
+# strike on the port). "In the area of" too: "fired ... at the positions of the Donbass People's
+# Militia in the area of Donetsk Airport" (real world-wide 2020 and Ukraine exports) hit positions,
+# not the airport.
 _PLACE_ONLY = re.compile(
-    r"\b(?i:near(?:by)?|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|next\s+to|outside(?:\s+of)?|in\s+front\s+of|opposite|just\s+off|outskirts\s+of)"
+    r"\b(?i:near(?:by)?|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|in\s+the\s+(?:general\s+)?area\s+of|next\s+to|outside(?:\s+of)?|in\s+front\s+of|opposite|just\s+off|outskirts\s+of)"
     r"(?:\s+(?i:the|a|an|its|their|his|her))?(?:\s+[A-Z][\w.'’&-]*){0,4}\s+$"
 )
+
+# "Under" a bridge, a hospital or a market is where something lay or gathered, not what was hit:
+# "his body was found floating just under the Donyo Sabuk bridge" (a real Kenya export), "a
+# tunnel network under the Al Shifa Hospital" (Gaza 2023-25), "a protest rally under Kanchpur
+# bridge" (Bangladesh), "gathered beneath the Rama VII bridge" (South Asia 2015) were read as
+# attacks on the bridge or hospital. A bomb planted, placed or set up under it is aimed at it
+# ("planted the device under the Sariab Bridge") and keeps the category.
+_UNDER = re.compile(
+    r"(?<![\w'’-])(?P<under>(?i:under|beneath|underneath))(?:\s+(?i:the|a|an|its|their|his|her))?(?:\s+[A-Z][\w.'’&-]*){0,4}(?:\s+[a-z][\w-]*)?\s+$"
+)
+_PLANTED_UNDER = re.compile(
+    r"\b(?:planted|placed|plant|place|hidden|hid|laid|set\s+up|installed|buried|strapped|attached|fixed|left|exploded|detonated|went\s+off|blew\s+up)\s+(?:[\w'’-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+def _under(text: str, start: int) -> bool:
+    """Whether the category word at ``start`` stands after "under"/"beneath" that places
+    the event (not after a bomb planted there)."""
+    m = _UNDER.search(text, max(0, start - 60), start)
+    return m is not None and not _PLANTED_UNDER.search(text, max(0, m.start() - 60), m.start())
 
 
 class PhraseIndex:
@@ -383,7 +406,8 @@ class NotesVocabulary:
                 other = _another_event(body, candidate)
                 claimant = self._party_claim(body, candidate) if pattern.field in self.claim_fields and not other else None
                 split = pattern.value is None and not other and not claimant and _split_across_events(body, candidate)
-                if not other and not claimant and not split and (pattern.value == 0 or not _over_a_period(body, candidate)):
+                places = pattern.value is None and not other and not claimant and not split and _over_places(body, candidate)
+                if not other and not claimant and not split and not places and (pattern.value == 0 or not _over_a_period(body, candidate)):
                     m = candidate
                     break
                 if pattern.field not in totals and pattern.of is None and (pattern.value is None or claimant):
@@ -392,6 +416,7 @@ class NotesVocabulary:
                         "another attack's figure" if other
                         else f"a claim by a party to the fighting ({claimant})" if claimant
                         else "a total of several events (ACLED splits its fatalities across them)" if split
+                        else "a total over several places" if places
                         else "a total over a period"
                     )
                     if total is not None:
@@ -475,7 +500,7 @@ class NotesVocabulary:
         found = self.category_words.find(tokens if tokens is not None else tokens_of(text))
         # "near the air base" places the event; it does not say what was hit (Ukrainian forces shot
         # down two jets near an air base: no strike on an airfield).
-        found = [hit for hit in found if not _PLACE_ONLY.search(text, max(0, hit[0] - 40), hit[0])]
+        found = [hit for hit in found if not _PLACE_ONLY.search(text, max(0, hit[0] - 40), hit[0]) and not _under(text, hit[0])]
         # "shot a taxi driver at a checkpoint": where it happened, unless the checkpoint was attacked.
         found = [hit for hit in found if _words_of(text, hit) not in self.attacked_only or _attacked(text, hit[0], hit[1])]
         # "students from X High School", "Rajshahi University unit", "the commander of the police
@@ -499,6 +524,18 @@ class NotesVocabulary:
             return None
         for m in self.target_name.finditer(text):
             name = m.group(1).strip()
+            # "in the area of Donetsk Airport" read "of Donetsk Airport": a name starts after its "of"
+            if re.match(r"(?:of|named\s+after)\s", name):
+                name = name.split(None, 1)[1] if not name.startswith("named") else name.split(None, 2)[2]
+            # ... and a site named where the event happened is not what it hit: "in the area of",
+            # "near", "on the outskirts of" (as for the target category)
+            begins = m.end(1) - len(name)
+            if _PLACE_ONLY.search(text, max(0, begins - 40), begins):
+                continue
+            # "said the officer-in-charge of Niamatpur Police Station" (South Asia 2015 and
+            # Bangladesh exports): whose official spoke, not what was hit
+            if _AFFILIATION_BEFORE.search(text, max(0, begins - 120), begins):
+                continue
             first = name.split()[0]
             # A sentence's first word or a side's adjective is not part of a name.
             if first.lower() in ("the", "a", "an", "on", "in") or re.match(r"(?:Russian|Ukrainian)$", first):
@@ -610,6 +647,26 @@ def _over_a_period(text: str, m: re.Match[str]) -> bool:
         return True
     previous = text[max(text.rfind(c, 0, start - 1) for c in ".;!?") + 1 : start]
     return bool(_SPAN.search(previous) and not _OWN_DAY.search(sentence))
+
+
+# A figure stated for several places, not the event's own: "Over 200 people were injured in
+# various clashes in Sirajganj district" (a real Bangladesh export, 2024-W31: the same sentence in
+# the notes of three events at three towns read as 200 injured at each), "across the district",
+# "in different parts of the city".
+_PLACES_TOTAL = re.compile(
+    r"\b(?:in|at|across|throughout)\s+(?:the\s+)?(?:various|several|multiple|different|many|numerous|other)\s+(?:[\w-]+\s+){0,1}(?:clashes|incidents|places|locations|areas|parts|districts|towns|villages|neighbou?rhoods|upazilas|provinces|regions|states|counties|cities|sites|spots|points)\b"
+    r"|\b(?:across|throughout)\s+the\s+(?:district|province|region|state|county|country|division|governorate|city)\b",
+    re.IGNORECASE,
+)
+
+
+def _over_places(text: str, m: re.Match[str]) -> bool:
+    """True when the matched figure's clause, from the figure to its sentence's end, says it
+    counts several places ("in various clashes in Sirajganj district", "across the district"):
+    notes of each event quote the one total, and reading it as each event's own counts it again
+    at every place."""
+    _, end = _sentence_bounds(text, m)
+    return bool(_PLACES_TOTAL.search(text, m.start(), end))
 
 
 _ATTACK = r"(?:attack|assault|storm|overr[au]n|shell|struck|strik|target|raid|ambush|bomb|seiz|captur|burn|destroy|hit|overwhelm|detonat|blew\s+(?:\w+\s+)?up|blow\s+(?:\w+\s+)?up)\w*"
