@@ -93,7 +93,8 @@ _MUNITION = re.compile(r"\b(?:shells?|mortars?|mortar\s+rounds?|bombs?|grenades?
 _NOT_CONFIRMED = re.compile(r"\b(?:not|un)\s*confirmed\b")
 _CIVILIAN_WORD = re.compile(r"\bcivilians?\b")
 _CASUALTIES_WORD = re.compile(r"\bcasualties\b")
-_DATELINE_SEPARATOR = re.compile(r"\s*(?:\(|[-–—]\s)")
+# (".-" is how Spanish and Portuguese papers close theirs: "Guayaquil, November 12, 2025.- ...")
+_DATELINE_SEPARATOR = re.compile(r"\s*(?:\(|[-–—]\s)|\.-")
 # "20 km from Kharkiv" measures from a place, it names no origin. \b binds only to "km" and
 # "miles" (alternation binds loosest); "kilomet" stands for kilometre(s) and kilometer(s).
 _DISTANCE_WORD = re.compile(r"\bkm|kilomet|miles\b")
@@ -1041,6 +1042,14 @@ class Extractor:
             # this Wednesday the Army": a day right after a verb of saying, told after the strike,
             # dates the statement, not the strike (it is dated as one told without a day)
             dates = [d for d in dates if not (d.start > m.end and _SAID_ON_BEFORE.search(text, max(0, d.start - 60), d.start))]
+        if len(dates) > 1 and m.kind.group != "diplomacy" and not m.anaphoric:
+            # "the spokesman said on Monday that aircraft had bombed homes ... late on Sunday", "said
+            # in a statement issued late on Friday that its fighters had captured ... after an
+            # assault that ended on Thursday": the day of saying dates the statement; the other
+            # day of the clause is the event's, however near the saying is to the cue
+            told_days = [d for d in dates if not _SAID_ON_BEFORE.search(text, max(0, d.start - 60), d.start)]
+            if told_days and len(told_days) < len(dates):
+                dates = told_days
         if dates:
             # Nearest the cue, but not across "after"/"before" ("died in hospital on Monday after
             # a missile hit the terminal on Sunday night": Sunday is the strike's day).
@@ -2416,7 +2425,7 @@ def _running_total(clause: str) -> bool:
 
 _DAY_RANGE = re.compile(r"\b(?:[Bb]etween|[Ff]rom)\s+\d{1,2}(?:\s+[A-Z][a-z]+)?\s+(?:and|to|until)\s+\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 # "in August", "in early March 2024", "since January": a month with no day
-_SAID_ON_BEFORE = re.compile(r"\b(?:said|says|announced|confirmed|stated|reported|added|wrote|informed|told\s+(?:[\w-]+\s+){1,3}?)\s*(?:(?:late|early)\s+)?(?:on\s+|this\s+)?$")
+_SAID_ON_BEFORE = re.compile(r"\b(?:said|says|announced|confirmed|stated|reported|added|wrote|informed|issued|told\s+(?:[\w-]+\s+){1,3}?)\s*(?:(?:late|early)\s+)?(?:on\s+|this\s+)?$")
 _COORDINATION = re.compile(r",\s+(?:and|but|while|whereas)\s+(?:the\s+|an?\s+)?[A-Z]|;\s")
 _SINGLE_WEAPON = re.compile(
     r"\b(?P<verb>fired|launched|shot\s+down|downed|intercepted)\s+(?:a|an|one|a\s+single)\s+(?!of\b)(?:[\"“']?[\w-]+[\"”']?\s+){0,4}?(?P<weapon>missile|drone|UAV)\b(?![\w-])(?!\s+(?:strikes?|attacks?|raids?)\b)",
@@ -2510,13 +2519,19 @@ _BEARING_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _DATELINE_LEAD = re.compile(r"\s*[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?,\s*$")
+# A local paper's dateline names its town as written ("Pemba, 09 Apr 2025 (Norte Notícias) -",
+# "Culiacán, Sinaloa, October 8, 2025.-"): capitalised words, "da", "de", "do", "del" between them.
+_TITLE_NAME = r"[A-Z][\w'’.-]*(?:[ -](?:[A-Z][\w'’.-]*|d[aeo]s?|del|al|el))*"
+_DATELINE_LEAD_TITLE = re.compile(rf"\s*(?!(?:On|In|At|By|Since|From|Until|Last|This|Next)\b){_TITLE_NAME}(?:,\s*{_TITLE_NAME})?,\s*$")
 
 
 def _dateline(text: str, sentence_start: int, d: DatePhrase) -> bool:
     """A wire dateline ("KYIV, Feb 10 (Wire) - ..."), which dates the report, not the event: a
     date after only a city (and country) in capitals at the start of its sentence, followed by
     a bracket or a dash."""
-    return bool(_DATELINE_SEPARATOR.match(text[d.end : d.end + 3]) and _DATELINE_LEAD.fullmatch(text, sentence_start, d.start))
+    if not _DATELINE_SEPARATOR.match(text[d.end : d.end + 3]):
+        return False
+    return bool(_DATELINE_LEAD.fullmatch(text, sentence_start, d.start) or _DATELINE_LEAD_TITLE.fullmatch(text, sentence_start, d.start))
 
 
 def _in_brackets(text: str, at: int, floor: int) -> bool:
