@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from riskengine.core.events import Event
 from riskengine.ingest.extract.articles import Extractor
 from tests.extract_support import found
 
@@ -64,3 +65,69 @@ def test_the_day_of_saying_still_dates_an_event_told_without_one(extractor: Extr
     # guard: with no other day in the clause, the statement's day stays the event's
     ((_, e),) = found(extractor, "The rebels' spokesman said on Friday that government jets had bombed the market in Kiwanja, killing six people.", "2025-05-17")
     assert e.event_date == dt.date(2025, 5, 16)
+
+
+# -- interceptions as advisories and monitors report them --------------------------------------
+
+
+def _view(kind: str, e: Event) -> tuple[object, ...]:
+    return (kind, e.drones_launched, e.missiles_launched, e.drones_intercepted, e.missiles_intercepted)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # blind15's war-risk circular ("reported intercepting four one-way attack drones"), blind16's
+        # maritime advisory ("report destroying four UAVs"), blind17's monitor ("reported destroying
+        # five (5) drones"): an interception told as a gerund after a verb of reporting
+        "The navy reported intercepting three drones over the Black Sea on Tuesday.",
+        "Air defence units report destroying three drones over the Black Sea on Tuesday.",
+    ],
+)
+def test_an_interception_reported_as_a_gerund(extractor: Extractor, text: str) -> None:
+    ((kind, e),) = found(extractor, text)
+    assert _view(kind, e) == ("interception", None, None, 3, None)
+
+
+def test_a_compound_adjective_is_no_count(extractor: Extractor) -> None:
+    # "four one-way attack drones" was read as five (four and one); "a three-day assault" counts nothing either
+    ((kind, e),) = found(extractor, "The navy said it intercepted four one-way attack drones over the Black Sea on Tuesday.")
+    assert _view(kind, e) == ("interception", None, None, 4, None)
+
+
+def test_the_launch_of_weapons_shot_down_is_no_strike(extractor: Extractor) -> None:
+    # blind15, blind16, blind17: "intercepting four drones and one cruise missile launched from
+    # Houthi-held territory over the southern Red Sea" gave a missile strike with one launched
+    text = "French frigates reported destroying two drones and one cruise missile launched from rebel-held areas over the Gulf of Aden on Tuesday."
+    ((kind, e),) = found(extractor, text)
+    assert _view(kind, e) == ("interception", None, None, 2, 1)
+
+
+def test_weapons_shot_down_of_those_launched_at_a_town_stay_the_strike(extractor: Extractor) -> None:
+    # guard: a launch at a place is the strike, its interceptions a share of it
+    ((kind, e),) = found(extractor, "Air defences shot down 17 of 18 drones launched by Russia at Odesa overnight.")
+    assert _view(kind, e) == ("drone_strike", 18, None, 17, None) and e.location == "Odesa"
+
+
+def test_an_interception_in_an_entry_of_its_own(extractor: Extractor) -> None:
+    # blind16's advisory ("2.1 Coalition naval forces report destroying four UAVs ...") and blind17's
+    # monitor ("c. 14 Oct, 1915 hrs: air defences ... reported destroying five (5) drones"): the
+    # interception joined the strike of the entry before
+    text = (
+        "1.1 On Tuesday a drone struck a grain silo in Izmail, injuring two workers.\n\n"
+        "2.1 On Tuesday naval forces reported destroying seven drones over the Black Sea.\n"
+    )
+    got = sorted((*_view(kind, e), e.location, e.injured) for kind, e in found(extractor, text))
+    assert got == [("drone_strike", None, None, None, None, "Izmail", 2), ("interception", None, None, 7, None, None, None)]
+
+
+def test_an_air_raid_told_after_an_interception_is_not_its_share(extractor: Extractor) -> None:
+    # blind11's advisory: "- US Central Command stated that ... its forces destroyed three Houthi
+    # uncrewed aerial vehicles over the Red Sea." then "- ... aircraft carried out air strikes on
+    # Kamaran island yesterday, killing two people": the raid took the three drones
+    text = (
+        "- The navy said that on Tuesday its ships destroyed three uncrewed aerial vehicles over the Black Sea.\n"
+        "- Rebel media reported that aircraft carried out air strikes on an island off the coast on Tuesday, killing two people.\n"
+    )
+    got = sorted((kind, e.drones_intercepted) for kind, e in found(extractor, text))
+    assert got == [("air_strike", None), ("interception", 3)]

@@ -643,6 +643,7 @@ class Extractor:
     def _sentence(self, article: Article, sentence: Sentence, countries: set[str], recent: list[Mention]) -> list[Mention]:
         text = article.work
         mentions: list[Mention] = []
+        shot_down: list[tuple[int, int]] = []
         # Most sentences of a long article name no event: one search for any cue word skips them.
         if self.p.any_cue_lower.search(text[sentence.start : sentence.end].lower()):
             for clause in clauses(text, sentence.start, sentence.end):
@@ -653,6 +654,7 @@ class Extractor:
             struck = {m.clause for m in mentions if (m.kind.group == "strike" and m.kind.name not in ("interception", "remote_strike")) or m.needs_toll}
             mentions = [m for m in mentions if not (m.kind.name == "sabotage" and m.clause in struck)]
             mentions = _ground_or_remote(mentions)
+            mentions, shot_down = _launch_of_the_intercepted(mentions, text)
             for m in mentions:
                 m.shares_clause = m.needs_toll and any(o.clause == m.clause and not o.needs_toll for o in mentions)
         places: list[PlaceMention] = []
@@ -677,6 +679,10 @@ class Extractor:
                     if m.needs_place:
                         m.anaphoric = True  # "a combined attack on the Lviv region with cruise missiles": the missiles' strike
         figures = self._figures(article, sentence, places)
+        for f in figures:
+            # "intercepting four drones and one cruise missile launched from ...": both shot down
+            if f.field.endswith("_launched") and any(a <= f.start < b for a, b in shot_down):
+                f.field = f.field.replace("_launched", "_intercepted")
         self._attach(figures, mentions, recent, sentence, places)
         if not mentions and figures and (opening := _IN_TOWN_OPENING.match(text, sentence.start, sentence.end)) is not None:
             self._town_of_casualties(sentence, opening.start(1), figures, recent)
@@ -1922,9 +1928,19 @@ class Extractor:
                     # the defender's claim, its own event (the documented convention), not the strike's.
                     if index != c.mentions[-1].sentence.index:
                         continue
+                if strike and interception and c_name != "interception" and not m.anaphoric and any(f.field.endswith("_intercepted") for f in m.figures) and self._own_entry(m, c):
+                    # "2.1 Coalition naval forces report destroying four UAVs ... over the southern
+                    # Red Sea", a monitor's "c. air defences at Hmeimim reported destroying five (5)
+                    # drones": an interception with its own count in an entry of its own is not the
+                    # strike of the entry before
+                    continue
                 # Artillery, air raids and long-range drone/missile strikes are different events.
                 # A strike whose weapon is not named ("the strikes on the port") may be any of them.
                 if strike and not interception and c_name != "interception" and family != _family(c_name) and "remote_strike" not in (name, c_name):
+                    continue
+                if name == "air_strike" and c_name == "interception" and m.sentence.index != c.mentions[-1].sentence.index:
+                    # "forces destroyed three drones over the Red Sea. - ... aircraft carried out
+                    # air strikes on Kamaran island": the raid is no share of the drones shot down
                     continue
                 if own_place and strike and not interception and c_name == "interception" and c.mentions[0].place is not None and c.mentions[0].place.place.level == "region" and index != c.mentions[-1].sentence.index:
                     # "40 drones destroyed: 20 over the Bryansk region, ..." then "the village of
@@ -1979,6 +1995,15 @@ class Extractor:
             if later:
                 min(later, key=lambda c: c.first.sentence.index).add(m)
         return clusters
+
+    def _own_entry(self, m: Mention, c: Cluster) -> bool:
+        """Whether ``m`` opens a numbered or lettered entry ("2.1 ...", "c. 14 Oct, 1915 hrs: ...")
+        after the one that told ``c``'s last mention."""
+        text = self._article_work
+        line = text.rfind("\n", 0, m.sentence.start) + 1
+        if text[line : m.sentence.start].strip() and not _ENTRY_START.fullmatch(text, line, m.sentence.start):
+            return False
+        return _ENTRY_START.match(text, line) is not None and c.mentions[-1].sentence.start < line
 
     @staticmethod
     def _night_strike(m: Mention, candidates: list[Cluster], night: dt.date | None, published: dt.date | None) -> Cluster | None:
@@ -2511,6 +2536,8 @@ _OFFICIAL_SAID = re.compile(r"\b(?:confirmed|said|says|reported|announced|stated
 _AUTHORITY = re.compile(r"\b(?:[Pp]olice|[Aa]rmy|[Mm]ilitary|[Oo]fficials?|[Aa]uthorit(?:y|ies)|[Mm]inistry|[Mm]inister|[Gg]overnor|[Aa]gency|[Ss]pokes(?:man|woman|person)|[Cc]ommander|[Aa]dministrat(?:or|ion)|[Mm]ayor|[Pp]refect|[Uu]nited\s+Nations|UN|OCHA|[Hh]ealth\s+(?:ministry|authorities|officials)|[Gg]overnment|[Ee]mergency)\b")
 _IN_TOWN_OPENING = re.compile(r"\s*(?:(?:\*\*)?\d{1,2}[:.]\d{2}(?:\*\*)?\s*(?:[-—–:]\s*)?)?(?:In|At)\s+(?:the\s+(?:village|town|city|settlement)\s+of\s+)?([A-Z])")
 _TOWN_AND = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
+# An entry of a monitor's or an advisory's numbered list: "2.1  ", "c. ", "3) ", "- "
+_ENTRY_START = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)]|[a-z][.)])[ \t]+")
 _LIST_ITEM_START = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 # ... or the unit that holds it: "the village of Douna, in the circle of Ségou"
 _BEARING_BEFORE = re.compile(
@@ -2569,6 +2596,31 @@ def _reference(text: str, start: int, level: str = "country") -> bool:
     if _MADE_IN_BEFORE.search(lead):
         return True
     return level == "country" and bool(_REFERENCE_BEFORE.search(lead))
+
+
+# "destroyed four UAVs launched from Houthi-held areas", "five (5) drones launched from the zone":
+# the launch describes the weapons shot down. Not "49 of 52 drones fired at Kyiv", a strike on a place.
+_LAUNCHED_FROM = re.compile(r"\b(?:launched|fired)\s+(?:by\s+[\w-]+(?:\s+[\w-]+)?\s+)?from\b")
+_LAUNCHED_AT = re.compile(r"\b(?:launched|fired|sent|aimed|directed)\s+(?:[\w-]+\s+){0,4}?(?:at|on|against|towards?|toward)\b")
+
+
+def _launch_of_the_intercepted(mentions: list[Mention], text: str) -> tuple[list[Mention], list[tuple[int, int]]]:
+    """A strike read from the launch of the weapons an interception told before it shot down
+    ("US naval forces reported intercepting four drones and one missile launched from Houthi-held
+    territory over the southern Red Sea") is the interception's, not a strike: monitors and
+    maritime advisories tell interceptions at sea so. Also the stretches between such an
+    interception and its launch word, where the counts are of weapons shot down."""
+    spans: list[tuple[int, int]] = []
+    for i in mentions:
+        if i.kind.name == "interception":
+            clause = text[i.clause[0] : i.clause[1]]
+            launch = _LAUNCHED_FROM.search(clause, i.start - i.clause[0])
+            if launch is not None and not _LAUNCHED_AT.search(clause):
+                spans.append((i.start, i.clause[0] + launch.end()))
+    if not spans:
+        return mentions, []
+    kept = [m for m in mentions if not (m.kind.group == "strike" and m.kind.name != "interception" and not m.needs_toll and any(a < m.start < b for a, b in spans))]
+    return kept, spans
 
 
 def _fewer_launched(strike: Mention, interception: Mention) -> bool:
