@@ -131,3 +131,30 @@ def test_an_air_raid_told_after_an_interception_is_not_its_share(extractor: Extr
     )
     got = sorted((kind, e.drones_intercepted) for kind, e in found(extractor, text))
     assert got == [("air_strike", None), ("interception", 3)]
+
+
+# -- an incident log's entry dated and placed by its header ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "3.2 14 MAY 2025, approx. 2210 - 30NM SW of Berbera.",  # the header on a line of its own
+        "INCIDENT 4 - 14 MAY 2025, 2210 UTC, position 30NM SW of Berbera.",
+        "1.3  14 MAY 25, 2210 UTC. Position 30NM SW of Berbera.",
+    ],
+)
+def test_an_entry_header_dates_and_places_its_events(extractor: Extractor, header: str) -> None:
+    # blind10's and blind16's maritime advisories ("2.1 17 JUN 2024, approx. 1105 - 98NM SE of
+    # Aden." over "A ... bulk carrier reported being struck by a UAV"), blind11's ("INCIDENT 1 -
+    # 12 JUN 2024, ..., position 54NM West of Hodeidah"): the report's day, and no town
+    body = "A tanker reported being struck by a drone on the port side while at anchor, and the crew put out a small fire. Two crew members were injured."
+    text = f"{header}\n{body}\n"
+    ((kind, e),) = found(extractor, text, "2025-05-16")
+    assert (kind, e.event_date, e.location, e.injured) == ("drone_strike", dt.date(2025, 5, 14), "Berbera", 2)
+
+
+def test_a_numbered_paragraph_without_a_day_dates_nothing(extractor: Extractor) -> None:
+    # guard: "3. Gunmen attacked ..." is no dated header; the event keeps its own day
+    ((_, e),) = found(extractor, "3. On Tuesday gunmen attacked the market in Kiwanja, killing four people.", "2025-05-16")
+    assert e.event_date == dt.date(2025, 5, 13)

@@ -425,6 +425,7 @@ class Extractor:
         background = False  # under a heading such as "Recap: what happened last week"
         self._section: tuple[DatePhrase | None, PlaceMention | None] | None = None
         self._entry_day: tuple[int, DatePhrase] | None = None
+        self._entry_places: dict[int, PlaceMention] = {}
         for sentence in article.sentences:
             if sentence.heading:
                 background = bool(self.p.background_headings.fullmatch(article.work[sentence.start : sentence.end].strip()))
@@ -433,7 +434,9 @@ class Extractor:
             if background:
                 continue
             if sentence.index == 0 or article.sentences[sentence.index - 1].paragraph != sentence.paragraph:
-                self._entry_day = self._labelled_day(article, sentence)
+                day = self._labelled_day(article, sentence)
+                if day is not None or self._entry_day is None or self._entry_day[0] != sentence.paragraph:
+                    self._entry_day = day  # (not when an entry's header line dates this paragraph)
             if _ROUNDUP_DATELINE.match(article.work, sentence.start):
                 last_mentions = []  # "PORT-AU-PRINCE - ...": a roundup's next story tells its own casualties
             elif last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and _LIST_ITEM_START.match(article.text, article.text.rfind("\n", 0, sentence.start) + 1):
@@ -995,6 +998,8 @@ class Extractor:
             m.inherited_place = m.place is not None
         if m.place is None and m.kind.group in ("strike", "troops", "territory", "unrest") and self._section is not None and self._section[1] is not None:
             m.place, m.inherited_place = self._section[1], True  # "2.3 Petion-Ville - 2 April": its section's place
+        elif m.place is None and m.kind.group in ("strike", "troops", "territory", "unrest") and m.sentence.paragraph in self._entry_places:
+            m.place, m.inherited_place = self._entry_places[m.sentence.paragraph], True  # "2.1 17 JUN 2024, approx. 1105 - 98NM SE of Aden."
         elif m.kind.group == "diplomacy" and m.kind.name != "sanctions" and _THERE_AFTER.search(text, m.start, m.clause[1]):
             # "were expected to meet there on Sunday": the town named before in the paragraph
             m.place = self._paragraph_place(article, m)
@@ -1733,11 +1738,40 @@ class Extractor:
             return None
         label = _DAY_LABEL.match(article.work, sentence.start, sentence.end)
         if label is None:
-            return None
+            return self._entry_header_day(article, sentence)
         dates = [d for d in self._clause_dates(article.work[sentence.start : label.end()], article.published, sentence.start) if not d.future]
         if len(dates) != 1 or dates[0].end < label.end(1) - 1:
             return None
         return sentence.paragraph, dates[0]
+
+    def _entry_header_day(self, article: Article, sentence: Sentence) -> tuple[int, DatePhrase] | None:
+        """An incident log's or an advisory's numbered entry opened by its day and time ("2.1 17 JUN
+        2024, approx. 1105 - 98NM SE of Aden.", "INCIDENT 1 - 12 JUN 2024, approx. 1340 UTC,
+        position ...", "1.1  19 JUN 24, 0812 UTC. Position ..."): the day of the entry's events
+        that name none of their own."""
+        head = _ENTRY_HEADER.match(article.work, sentence.start, sentence.end)
+        if head is None or article.published is None:
+            return None
+        dates = self._clause_dates(article.work[head.end() : min(sentence.end, head.end() + 40)], article.published, head.end())
+        if not dates or dates[0].start != head.end() or dates[0].future or dates[0].precision != 1:
+            return None
+        # The header on a line of its own ("1.3 19 JUN 24, 0812 UTC. Position ..., 75NM W of
+        # Hodeidah."), the entry's text below it: the next paragraph's day.
+        own = [x for x in article.sentences[sentence.index :] if x.paragraph == sentence.paragraph]
+        following = article.sentences[own[-1].index + 1] if own[-1].index + 1 < len(article.sentences) else None
+        paragraph = sentence.paragraph
+        if following is not None and not following.heading and own[-1].end - sentence.start <= 160:
+            paragraph = following.paragraph
+        # its town too ("- 98NM SE of Aden."), for the entry's events that name none
+        towns = [
+            PlaceMention(p.start + x.start, p.end + x.start, p.text, p.place)
+            for x in own[: 1 if paragraph == sentence.paragraph else None]
+            for p in self._places[x.index][0]
+            if p.place.level == "place" and not p.side_adjective and p.start + x.start >= dates[0].end
+        ]
+        if towns:
+            self._entry_places[paragraph] = towns[0]
+        return paragraph, dates[0]
 
     def _protest_in(self, clause_text: str) -> bool:
         protest = self.p.kinds.get("protest")
@@ -2478,6 +2512,8 @@ _BY_AGENT_GAP = re.compile(r"\s+by\s+(?:(?:a|an|the|enemy|russian|ukrainian)\s+)
 # "no casualties among the station's engineers": the people of the place hit, all of them
 _SITES_OWN_PEOPLE = re.compile(r"among\s+the\s+[\w-]+['’]s?\s", re.IGNORECASE)
 # An entry's day as its label: "Sun, Sept 1 — ", "Tue 10 Sept: ", "3 June 2025 – ", "Friday, June 6 | "
+# An entry's number before its day: "2.1 ", "1.1  ", "3. ", "c. ", "INCIDENT 2 - ", "Incident 4: "
+_ENTRY_HEADER = re.compile(r"\s*(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)]|[a-z][.)]|(?:INCIDENT|Incident|EVENT|Event|ITEM|Item|ENTRY|Entry)\s+\d{1,3}\s*[-–—:.]?)\s+")
 _DAY_LABEL = re.compile(
     r"\s*((?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?\.?,?\s+)?"
     r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?)"
