@@ -183,3 +183,25 @@ def test_where_a_force_is_deployed_is_a_place(extractor: Extractor, text: str, t
 def test_what_is_sent_to_someone_is_no_place(extractor: Extractor) -> None:
     # guard: only a deployment's destination; "sent a letter to Governor Ouedraogo" names no town
     assert found(extractor, "In Burkina Faso, the ministry sent a letter to Governor Ouedraogo on Friday about the schools.", "2025-05-17") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # blind11's and blind15's advisories: "US Central Command stated that ... its forces destroyed
+        # three Houthi uncrewed aerial vehicles over the Red Sea", "US naval forces reported
+        # intercepting four ... drones ... launched from Houthi-held territory over the southern Red
+        # Sea": coded at the launcher's coast (YEM), read as the navy's country (USA)
+        "The French navy said on Tuesday that its frigate destroyed two Houthi drones over the Gulf of Aden.",
+        "British warships reported intercepting three drones launched by the Houthis over the southern Red Sea on Tuesday.",
+    ],
+)
+def test_an_interception_at_sea_is_the_launchers_country(extractor: Extractor, text: str) -> None:
+    ((kind, e),) = found(extractor, text)
+    assert (kind, e.location, e.country) == ("interception", None, "YEM")
+
+
+def test_an_interception_over_land_stays_the_defenders(extractor: Extractor) -> None:
+    # guard: "Israel says it intercepted a missile fired from Yemen" is coded in Israel
+    ((kind, e),) = found(extractor, "Israel said it intercepted a ballistic missile fired by the Houthis on Sunday.")
+    assert (kind, e.country) == ("interception", "ISR")

@@ -2240,6 +2240,8 @@ class Extractor:
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
         elif kind.group == "troops" and any(m.beneficiary for m in c.mentions):
             country = self.g.iso3_of_side(next(m.beneficiary for m in c.mentions if m.beneficiary)) or self._home
+        elif kind.name == "interception" and (launcher := self._launcher_at_sea(article, c)) is not None:
+            country = launcher
         elif kind.group in ("strike", "territory") and target and self.g.iso3_of_side(target):
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
         elif kind.group in ("strike", "territory", "troops", "unrest") and not meta.get("country") and (before := self._country_before(c.first)) is not None:
@@ -2353,6 +2355,21 @@ class Extractor:
             raise EventError([Issue("E401", f"extracted event is invalid: {e['msg']}", Location(article.path, 0, 0, ".".join(map(str, e["loc"])))) for e in error.errors()]) from None
         provenance = {"event_id": event.event_id, "article": article.path, "kind": kind.name, "fields": prov}
         return ExtractedEvent(event, provenance)
+
+    def _launcher_at_sea(self, article: Article, c: Cluster) -> str | None:
+        """An interception at sea with no place ("US forces destroyed three Houthi drones over the
+        Red Sea", "naval forces reported intercepting four drones launched from Houthi-held
+        territory over the southern Red Sea"): the country of the armed group that launched the
+        weapons, not the navy's own (the gold sets code the launcher's coast)."""
+        rx = self.g.armed_groups
+        for m in c.mentions:
+            clause = article.work[m.clause[0] : m.clause[1]]
+            if rx is None or not _AT_SEA.search(clause):
+                continue
+            groups = {self.g.armed_group_country[g.group(0)] for g in rx.finditer(clause)}
+            if len(groups) == 1:
+                return groups.pop()
+        return None
 
     def _defender_named(self, article: Article, m: Mention, side: str | None) -> bool:
         """Whether ``side`` is named as the defender in the mention's clause ("Ukrainian air defences")."""
@@ -2619,6 +2636,9 @@ def _language(text: str, start: int, end: int) -> bool:
 
 _LANGUAGE_BEFORE = re.compile(r"\b(?:translated|translation|translations|interpreted|speaking|spoken|speaks|speak|written|dubbed|subtitled|broadcast)\s+(?:(?:from|into|in)\s+)?(?:[A-Z][\w-]+\s*(?:,|\band\b|\bor\b)\s*)*$")
 _LANGUAGE_AFTER = re.compile(r"(?:-speaking|-language|\s+(?:speakers?|language|translation|original|subtitles)\b)")
+
+
+_AT_SEA = re.compile(r"\b(?:over|in|across)\s+the\s+(?:(?:northern|southern|eastern|western|central)\s+)?(?:[A-Z][a-z]+\s+Sea|Gulf\s+of\s+[A-Z][a-z]+|Bab\s+el-Mandeb|Mediterranean|Indian\s+Ocean)\b|\bat\s+sea\b")
 
 
 def _reference(text: str, start: int, level: str = "country") -> bool:
