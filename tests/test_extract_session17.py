@@ -205,3 +205,22 @@ def test_an_interception_over_land_stays_the_defenders(extractor: Extractor) -> 
     # guard: "Israel says it intercepted a missile fired from Yemen" is coded in Israel
     ((kind, e),) = found(extractor, "Israel said it intercepted a ballistic missile fired by the Houthis on Sunday.")
     assert (kind, e.country) == ("interception", "ISR")
+
+
+# -- tolls as machine translation from Spanish and Portuguese writes them ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "toll"),
+    [
+        # blind10's Cauca ("three soldiers lost the life and other five were wounded"), blind11's
+        # Culiacán ("one more resulted injured"), blind16's Guayaquil ("two women resulted wounded")
+        ("Three soldiers lost the life when an explosive device went off at the market of Tumaco on Tuesday.", (3, None)),
+        ("Two police officers resulted wounded when an explosive device went off at the market of Tumaco on Tuesday.", (None, 2)),
+    ],
+)
+def test_tolls_as_machine_translation_writes_them(extractor: Extractor, text: str, toll: tuple[int | None, int | None]) -> None:
+    (x,) = extractor.extract_text(f"---\ndate: 2025-06-03\n---\n{text}\n", "t.txt")
+    stated = x.provenance["fields"]  # a default 0 never read is no figure
+    got = tuple(getattr(x.event, f) if f in stated else None for f in ("fatalities", "injured"))
+    assert (x.event.location, got) == ("Tumaco", toll)
