@@ -224,3 +224,28 @@ def test_tolls_as_machine_translation_writes_them(extractor: Extractor, text: st
     stated = x.provenance["fields"]  # a default 0 never read is no figure
     got = tuple(getattr(x.event, f) if f in stated else None for f in ("fatalities", "injured"))
     assert (x.event.location, got) == ("Tumaco", toll)
+
+
+# -- a paragraph's day carries over a sentence that tells neither an event nor a day ------------
+
+
+def test_the_scenes_day_carries_over_a_sentence_without_one(extractor: Extractor) -> None:
+    # blind18's committee release: "several drones were observed above Jagel air base ... in the
+    # night of 17 to 18 January. Military security personnel tracked the drones for roughly forty
+    # minutes. One of the drones was brought down ...": dated by the release's day
+    text = (
+        "Several drones were seen above the Lielvarde air base in the night of 3 to 4 May. "
+        "Guards followed them for half an hour. One of the drones was shot down near the fence."
+    )
+    ((kind, e),) = found(extractor, text, "2025-05-07")
+    assert (kind, e.event_date) == ("interception", dt.date(2025, 5, 4))
+
+
+def test_a_sentence_with_a_day_of_its_own_ends_the_scene(extractor: Extractor) -> None:
+    # guard: a day told in between is the later event's ("On Tuesday, ...")
+    text = (
+        "Several drones were seen above the Lielvarde air base in the night of 3 to 4 May. "
+        "On Tuesday the air force gave a briefing. One of the drones was shot down near the fence."
+    )
+    ((_, e),) = found(extractor, text, "2025-05-07")
+    assert e.event_date == dt.date(2025, 5, 6)

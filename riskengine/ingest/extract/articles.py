@@ -445,11 +445,17 @@ class Extractor:
             if not found and last_mentions:
                 self._main_target(article, sentence, mentions[-12:])
             mentions.extend(found)
-            self._scene = None
+            scene, self._scene = self._scene, None
             if not found and article.published is not None:
-                said = [d for d in self._clause_dates(article.work[sentence.start : sentence.end], article.published, sentence.start) if not d.future]
+                told = self._clause_dates(article.work[sentence.start : sentence.end], article.published, sentence.start)
+                said = [d for d in told if not d.future]
                 if len(said) == 1 and not _dateline(article.work, sentence.start, said[0]):
                     self._scene = (sentence.index, sentence.paragraph, said[0])
+                elif not told and scene is not None and scene[0] == sentence.index - 1 and scene[1] == sentence.paragraph:
+                    # "... drones were observed above Jagel air base in the night of 17 to 18 January.
+                    # Security personnel tracked the drones for forty minutes. One of the drones was
+                    # brought down ...": a sentence that tells neither an event nor a day keeps the scene's
+                    self._scene = (sentence.index, sentence.paragraph, scene[2])
             if found:
                 # "Air defence neutralised 623 drones and 45 missiles. In Zaporizhzhia, two people
                 # were killed": the strike told before the interception still takes the casualties
