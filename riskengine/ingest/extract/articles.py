@@ -445,7 +445,8 @@ class Extractor:
             if not found and last_mentions:
                 self._main_target(article, sentence, mentions[-12:])
             mentions.extend(found)
-            scene, self._scene = self._scene, None
+            scene: tuple[int, int, DatePhrase] | None = self._scene
+            self._scene = None
             if not found and article.published is not None:
                 told = self._clause_dates(article.work[sentence.start : sentence.end], article.published, sentence.start)
                 said = [d for d in told if not d.future]
