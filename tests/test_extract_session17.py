@@ -249,3 +249,20 @@ def test_a_sentence_with_a_day_of_its_own_ends_the_scene(extractor: Extractor) -
     )
     ((_, e),) = found(extractor, text, "2025-05-07")
     assert e.event_date == dt.date(2025, 5, 6)
+
+
+# -- a bug: the month of May read as the verb "may" ---------------------------------------------
+
+
+def test_the_month_may_is_no_hypothesis_when_its_day_falls_outside_the_lead(extractor: Extractor) -> None:
+    # blind11's logistics update: "On 12 May, two civilians were killed when armed men ambushed a
+    # private pick-up ... near Quiterajo" gave nothing: of the six words read before the cue, "May,"
+    # was the first, its day cut off, and it was read as "may", a hypothesis
+    text = "In Mozambique, on 2 May, four traders were killed when armed men ambushed a bus near Mucojo."
+    ((kind, e),) = found(extractor, text, "2025-05-06")
+    assert (kind, e.location, e.fatalities, e.event_date) == ("casualty_report", "Mucojo", 4, dt.date(2025, 5, 2))
+
+
+def test_the_verb_may_is_still_a_hypothesis(extractor: Extractor) -> None:
+    # guard
+    assert found(extractor, "Officials warned that armed men may ambush buses near Mucojo this week.", "2025-05-06") == []

@@ -1671,9 +1671,11 @@ class Extractor:
         text = article.work
         lead = text[m.clause[0] : m.start]
         lead_words = lead.split()[-6:]
-        # "MOSCOW, May 14 (NWS) - Air defences shot down ...": the month is no "may".
-        joined = _CAN_SAY.sub(" ", " ".join(lead_words))
-        hypothetical = [h.group(0).lower() for h in self.p.hypothetical.finditer(_MONTH_MAY.sub(" ", joined) if "May" in joined else joined)]
+        # "MOSCOW, May 14 (NWS) - Air defences shot down ...": the month is no "may"; nor in "On 12
+        # May, two civilians were killed when armed men ambushed ...", where the day falls outside
+        # the six words read (so the month is masked in the whole lead first)
+        joined = _CAN_SAY.sub(" ", " ".join(_MONTH_MAY.sub(" ", lead).split()[-6:] if "May" in lead else lead_words))
+        hypothetical = [h.group(0).lower() for h in self.p.hypothetical.finditer(joined)]
         # "The Kremlin said that a delegation would travel to Istanbul": a future reported, not
         # a hypothesis, for a diplomatic event announced.
         # ("The UN mission said on Tuesday it would convene the parties in Tunis": the saying may
