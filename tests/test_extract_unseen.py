@@ -475,9 +475,9 @@ def test_the_tenth_and_eleventh_blind_sets_hold_their_first_run() -> None:
     # Session 16 (test_extract_session16.py): 0.833 and 0.811, development figures.
     assert blind10.overall.f1 >= 0.825, blind10.render()
     assert blind11.overall.f1 >= 0.805, blind11.render()
-    # Session 17 (test_extract_session17.py): 0.859 and 0.828, development figures.
+    # Session 17 (test_extract_session17.py): 0.859 and 0.839, development figures.
     assert blind10.overall.f1 >= 0.855, blind10.render()
-    assert blind11.overall.f1 >= 0.825, blind11.render()
+    assert blind11.overall.f1 >= 0.835, blind11.render()
 
 
 def test_session_14s_probe_articles_hold_their_development_figure() -> None:
