@@ -266,3 +266,21 @@ def test_the_month_may_is_no_hypothesis_when_its_day_falls_outside_the_lead(extr
 def test_the_verb_may_is_still_a_hypothesis(extractor: Extractor) -> None:
     # guard
     assert found(extractor, "Officials warned that armed men may ambush buses near Mucojo this week.", "2025-05-06") == []
+
+
+# -- talks told with their parties between the noun and its verb -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # blind15's convoy report ("Access negotiations between OCHA and the SPLA-IO sector
+        # commander in Waat are scheduled for Friday"), blind16's thread ("at talks with the ASEAN
+        # special envoy in Bangkok next week"): the parties took the words the noun's verb was looked for in
+        ("Access negotiations between the county and the armed youth commander in Malakal are scheduled for Friday.", "Malakal"),
+        ("The opposition said it would press for a ceasefire at talks with the regional bloc's mediators in Nairobi next week.", "Nairobi"),
+    ],
+)
+def test_talks_told_with_their_parties(extractor: Extractor, text: str, place: str) -> None:
+    got = [(kind, e.location) for kind, e in found(extractor, text)]
+    assert got == [("talks", place)]
