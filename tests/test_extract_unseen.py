@@ -561,8 +561,8 @@ def test_the_fourteenth_and_fifteenth_blind_sets_hold_their_first_run() -> None:
     assert blind15.overall.f1 >= 0.82, blind15.render()
     # Session 16 (test_extract_session16.py): 0.797 and 0.830, development figures.
     assert blind14.overall.f1 >= 0.79, blind14.render()
-    # Session 17 (test_extract_session17.py): 0.797 and 0.848, development figures.
-    assert blind15.overall.f1 >= 0.845, blind15.render()
+    # Session 17 (test_extract_session17.py): 0.797 and 0.854, development figures.
+    assert blind15.overall.f1 >= 0.85, blind15.render()
 
 
 def test_the_sixteenth_and_seventeenth_blind_sets_hold_their_first_run() -> None:
@@ -588,8 +588,8 @@ def test_the_sixteenth_and_seventeenth_blind_sets_hold_their_first_run() -> None
     # regression guards only, not honest figures.
     assert blind16.overall.f1 >= 0.695, blind16.render()
     assert blind17.overall.f1 >= 0.595, blind17.render()
-    # Session 17 (test_extract_session17.py): 0.736 and 0.620, development figures.
-    assert blind16.overall.f1 >= 0.73, blind16.render()
+    # Session 17 (test_extract_session17.py): 0.745 and 0.620, development figures.
+    assert blind16.overall.f1 >= 0.74, blind16.render()
     assert blind17.overall.f1 >= 0.615, blind17.render()
 
 
