@@ -93,7 +93,8 @@ _MUNITION = re.compile(r"\b(?:shells?|mortars?|mortar\s+rounds?|bombs?|grenades?
 _NOT_CONFIRMED = re.compile(r"\b(?:not|un)\s*confirmed\b")
 _CIVILIAN_WORD = re.compile(r"\bcivilians?\b")
 _CASUALTIES_WORD = re.compile(r"\bcasualties\b")
-_DATELINE_SEPARATOR = re.compile(r"\s*(?:\(|[-–—]\s)")
+# (".-" is how Spanish and Portuguese papers close theirs: "Guayaquil, November 12, 2025.- ...")
+_DATELINE_SEPARATOR = re.compile(r"\s*(?:\(|[-–—]\s)|\.-")
 # "20 km from Kharkiv" measures from a place, it names no origin. \b binds only to "km" and
 # "miles" (alternation binds loosest); "kilomet" stands for kilometre(s) and kilometer(s).
 _DISTANCE_WORD = re.compile(r"\bkm|kilomet|miles\b")
@@ -424,6 +425,7 @@ class Extractor:
         background = False  # under a heading such as "Recap: what happened last week"
         self._section: tuple[DatePhrase | None, PlaceMention | None] | None = None
         self._entry_day: tuple[int, DatePhrase] | None = None
+        self._entry_places: dict[int, PlaceMention] = {}
         for sentence in article.sentences:
             if sentence.heading:
                 background = bool(self.p.background_headings.fullmatch(article.work[sentence.start : sentence.end].strip()))
@@ -432,7 +434,9 @@ class Extractor:
             if background:
                 continue
             if sentence.index == 0 or article.sentences[sentence.index - 1].paragraph != sentence.paragraph:
-                self._entry_day = self._labelled_day(article, sentence)
+                day = self._labelled_day(article, sentence)
+                if day is not None or self._entry_day is None or self._entry_day[0] != sentence.paragraph:
+                    self._entry_day = day  # (not when an entry's header line dates this paragraph)
             if _ROUNDUP_DATELINE.match(article.work, sentence.start):
                 last_mentions = []  # "PORT-AU-PRINCE - ...": a roundup's next story tells its own casualties
             elif last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and _LIST_ITEM_START.match(article.text, article.text.rfind("\n", 0, sentence.start) + 1):
@@ -441,11 +445,18 @@ class Extractor:
             if not found and last_mentions:
                 self._main_target(article, sentence, mentions[-12:])
             mentions.extend(found)
+            scene: tuple[int, int, DatePhrase] | None = self._scene
             self._scene = None
             if not found and article.published is not None:
-                said = [d for d in self._clause_dates(article.work[sentence.start : sentence.end], article.published, sentence.start) if not d.future]
+                told = self._clause_dates(article.work[sentence.start : sentence.end], article.published, sentence.start)
+                said = [d for d in told if not d.future]
                 if len(said) == 1 and not _dateline(article.work, sentence.start, said[0]):
                     self._scene = (sentence.index, sentence.paragraph, said[0])
+                elif not told and scene is not None and scene[0] == sentence.index - 1 and scene[1] == sentence.paragraph:
+                    # "... drones were observed above Jagel air base in the night of 17 to 18 January.
+                    # Security personnel tracked the drones for forty minutes. One of the drones was
+                    # brought down ...": a sentence that tells neither an event nor a day keeps the scene's
+                    self._scene = (sentence.index, sentence.paragraph, scene[2])
             if found:
                 # "Air defence neutralised 623 drones and 45 missiles. In Zaporizhzhia, two people
                 # were killed": the strike told before the interception still takes the casualties
@@ -642,6 +653,7 @@ class Extractor:
     def _sentence(self, article: Article, sentence: Sentence, countries: set[str], recent: list[Mention]) -> list[Mention]:
         text = article.work
         mentions: list[Mention] = []
+        shot_down: list[tuple[int, int]] = []
         # Most sentences of a long article name no event: one search for any cue word skips them.
         if self.p.any_cue_lower.search(text[sentence.start : sentence.end].lower()):
             for clause in clauses(text, sentence.start, sentence.end):
@@ -652,6 +664,7 @@ class Extractor:
             struck = {m.clause for m in mentions if (m.kind.group == "strike" and m.kind.name not in ("interception", "remote_strike")) or m.needs_toll}
             mentions = [m for m in mentions if not (m.kind.name == "sabotage" and m.clause in struck)]
             mentions = _ground_or_remote(mentions)
+            mentions, shot_down = _launch_of_the_intercepted(mentions, text)
             for m in mentions:
                 m.shares_clause = m.needs_toll and any(o.clause == m.clause and not o.needs_toll for o in mentions)
         places: list[PlaceMention] = []
@@ -676,6 +689,10 @@ class Extractor:
                     if m.needs_place:
                         m.anaphoric = True  # "a combined attack on the Lviv region with cruise missiles": the missiles' strike
         figures = self._figures(article, sentence, places)
+        for f in figures:
+            # "intercepting four drones and one cruise missile launched from ...": both shot down
+            if f.field.endswith("_launched") and any(a <= f.start < b for a, b in shot_down):
+                f.field = f.field.replace("_launched", "_intercepted")
         self._attach(figures, mentions, recent, sentence, places)
         if not mentions and figures and (opening := _IN_TOWN_OPENING.match(text, sentence.start, sentence.end)) is not None:
             self._town_of_casualties(sentence, opening.start(1), figures, recent)
@@ -988,6 +1005,8 @@ class Extractor:
             m.inherited_place = m.place is not None
         if m.place is None and m.kind.group in ("strike", "troops", "territory", "unrest") and self._section is not None and self._section[1] is not None:
             m.place, m.inherited_place = self._section[1], True  # "2.3 Petion-Ville - 2 April": its section's place
+        elif m.place is None and m.kind.group in ("strike", "troops", "territory", "unrest") and m.sentence.paragraph in self._entry_places:
+            m.place, m.inherited_place = self._entry_places[m.sentence.paragraph], True  # "2.1 17 JUN 2024, approx. 1105 - 98NM SE of Aden."
         elif m.kind.group == "diplomacy" and m.kind.name != "sanctions" and _THERE_AFTER.search(text, m.start, m.clause[1]):
             # "were expected to meet there on Sunday": the town named before in the paragraph
             m.place = self._paragraph_place(article, m)
@@ -1041,6 +1060,14 @@ class Extractor:
             # this Wednesday the Army": a day right after a verb of saying, told after the strike,
             # dates the statement, not the strike (it is dated as one told without a day)
             dates = [d for d in dates if not (d.start > m.end and _SAID_ON_BEFORE.search(text, max(0, d.start - 60), d.start))]
+        if len(dates) > 1 and m.kind.group != "diplomacy" and not m.anaphoric:
+            # "the spokesman said on Monday that aircraft had bombed homes ... late on Sunday", "said
+            # in a statement issued late on Friday that its fighters had captured ... after an
+            # assault that ended on Thursday": the day of saying dates the statement; the other
+            # day of the clause is the event's, however near the saying is to the cue
+            told_days = [d for d in dates if not _SAID_ON_BEFORE.search(text, max(0, d.start - 60), d.start)]
+            if told_days and len(told_days) < len(dates):
+                dates = told_days
         if dates:
             # Nearest the cue, but not across "after"/"before" ("died in hospital on Monday after
             # a missile hit the terminal on Sunday night": Sunday is the strike's day).
@@ -1644,9 +1671,11 @@ class Extractor:
         text = article.work
         lead = text[m.clause[0] : m.start]
         lead_words = lead.split()[-6:]
-        # "MOSCOW, May 14 (NWS) - Air defences shot down ...": the month is no "may".
-        joined = _CAN_SAY.sub(" ", " ".join(lead_words))
-        hypothetical = [h.group(0).lower() for h in self.p.hypothetical.finditer(_MONTH_MAY.sub(" ", joined) if "May" in joined else joined)]
+        # "MOSCOW, May 14 (NWS) - Air defences shot down ...": the month is no "may"; nor in "On 12
+        # May, two civilians were killed when armed men ambushed ...", where the day falls outside
+        # the six words read (so the month is masked in the whole lead first)
+        joined = _CAN_SAY.sub(" ", " ".join(_MONTH_MAY.sub(" ", lead).split()[-6:] if "May" in lead else lead_words))
+        hypothetical = [h.group(0).lower() for h in self.p.hypothetical.finditer(joined)]
         # "The Kremlin said that a delegation would travel to Istanbul": a future reported, not
         # a hypothesis, for a diplomatic event announced.
         # ("The UN mission said on Tuesday it would convene the parties in Tunis": the saying may
@@ -1718,11 +1747,40 @@ class Extractor:
             return None
         label = _DAY_LABEL.match(article.work, sentence.start, sentence.end)
         if label is None:
-            return None
+            return self._entry_header_day(article, sentence)
         dates = [d for d in self._clause_dates(article.work[sentence.start : label.end()], article.published, sentence.start) if not d.future]
         if len(dates) != 1 or dates[0].end < label.end(1) - 1:
             return None
         return sentence.paragraph, dates[0]
+
+    def _entry_header_day(self, article: Article, sentence: Sentence) -> tuple[int, DatePhrase] | None:
+        """An incident log's or an advisory's numbered entry opened by its day and time ("2.1 17 JUN
+        2024, approx. 1105 - 98NM SE of Aden.", "INCIDENT 1 - 12 JUN 2024, approx. 1340 UTC,
+        position ...", "1.1  19 JUN 24, 0812 UTC. Position ..."): the day of the entry's events
+        that name none of their own."""
+        head = _ENTRY_HEADER.match(article.work, sentence.start, sentence.end)
+        if head is None or article.published is None:
+            return None
+        dates = self._clause_dates(article.work[head.end() : min(sentence.end, head.end() + 40)], article.published, head.end())
+        if not dates or dates[0].start != head.end() or dates[0].future or dates[0].precision != 1:
+            return None
+        # The header on a line of its own ("1.3 19 JUN 24, 0812 UTC. Position ..., 75NM W of
+        # Hodeidah."), the entry's text below it: the next paragraph's day.
+        own = [x for x in article.sentences[sentence.index :] if x.paragraph == sentence.paragraph]
+        following = article.sentences[own[-1].index + 1] if own[-1].index + 1 < len(article.sentences) else None
+        paragraph = sentence.paragraph
+        if following is not None and not following.heading and own[-1].end - sentence.start <= 160:
+            paragraph = following.paragraph
+        # its town too ("- 98NM SE of Aden."), for the entry's events that name none
+        towns = [
+            PlaceMention(p.start + x.start, p.end + x.start, p.text, p.place)
+            for x in own[: 1 if paragraph == sentence.paragraph else None]
+            for p in self._places[x.index][0]
+            if p.place.level == "place" and not p.side_adjective and p.start + x.start >= dates[0].end
+        ]
+        if towns:
+            self._entry_places[paragraph] = towns[0]
+        return paragraph, dates[0]
 
     def _protest_in(self, clause_text: str) -> bool:
         protest = self.p.kinds.get("protest")
@@ -1913,9 +1971,19 @@ class Extractor:
                     # the defender's claim, its own event (the documented convention), not the strike's.
                     if index != c.mentions[-1].sentence.index:
                         continue
+                if strike and interception and c_name != "interception" and not m.anaphoric and any(f.field.endswith("_intercepted") for f in m.figures) and self._own_entry(m, c):
+                    # "2.1 Coalition naval forces report destroying four UAVs ... over the southern
+                    # Red Sea", a monitor's "c. air defences at Hmeimim reported destroying five (5)
+                    # drones": an interception with its own count in an entry of its own is not the
+                    # strike of the entry before
+                    continue
                 # Artillery, air raids and long-range drone/missile strikes are different events.
                 # A strike whose weapon is not named ("the strikes on the port") may be any of them.
                 if strike and not interception and c_name != "interception" and family != _family(c_name) and "remote_strike" not in (name, c_name):
+                    continue
+                if name == "air_strike" and c_name == "interception" and m.sentence.index != c.mentions[-1].sentence.index:
+                    # "forces destroyed three drones over the Red Sea. - ... aircraft carried out
+                    # air strikes on Kamaran island": the raid is no share of the drones shot down
                     continue
                 if own_place and strike and not interception and c_name == "interception" and c.mentions[0].place is not None and c.mentions[0].place.place.level == "region" and index != c.mentions[-1].sentence.index:
                     # "40 drones destroyed: 20 over the Bryansk region, ..." then "the village of
@@ -1970,6 +2038,15 @@ class Extractor:
             if later:
                 min(later, key=lambda c: c.first.sentence.index).add(m)
         return clusters
+
+    def _own_entry(self, m: Mention, c: Cluster) -> bool:
+        """Whether ``m`` opens a numbered or lettered entry ("2.1 ...", "c. 14 Oct, 1915 hrs: ...")
+        after the one that told ``c``'s last mention."""
+        text = self._article_work
+        line = text.rfind("\n", 0, m.sentence.start) + 1
+        if text[line : m.sentence.start].strip() and not _ENTRY_START.fullmatch(text, line, m.sentence.start):
+            return False
+        return _ENTRY_START.match(text, line) is not None and c.mentions[-1].sentence.start < line
 
     @staticmethod
     def _night_strike(m: Mention, candidates: list[Cluster], night: dt.date | None, published: dt.date | None) -> Cluster | None:
@@ -2172,6 +2249,8 @@ class Extractor:
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
         elif kind.group == "troops" and any(m.beneficiary for m in c.mentions):
             country = self.g.iso3_of_side(next(m.beneficiary for m in c.mentions if m.beneficiary)) or self._home
+        elif kind.name == "interception" and (launcher := self._launcher_at_sea(article, c)) is not None:
+            country = launcher
         elif kind.group in ("strike", "territory") and target and self.g.iso3_of_side(target):
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
         elif kind.group in ("strike", "territory", "troops", "unrest") and not meta.get("country") and (before := self._country_before(c.first)) is not None:
@@ -2285,6 +2364,21 @@ class Extractor:
             raise EventError([Issue("E401", f"extracted event is invalid: {e['msg']}", Location(article.path, 0, 0, ".".join(map(str, e["loc"])))) for e in error.errors()]) from None
         provenance = {"event_id": event.event_id, "article": article.path, "kind": kind.name, "fields": prov}
         return ExtractedEvent(event, provenance)
+
+    def _launcher_at_sea(self, article: Article, c: Cluster) -> str | None:
+        """An interception at sea with no place ("US forces destroyed three Houthi drones over the
+        Red Sea", "naval forces reported intercepting four drones launched from Houthi-held
+        territory over the southern Red Sea"): the country of the armed group that launched the
+        weapons, not the navy's own (the gold sets code the launcher's coast)."""
+        rx = self.g.armed_groups
+        for m in c.mentions:
+            clause = article.work[m.clause[0] : m.clause[1]]
+            if rx is None or not _AT_SEA.search(clause):
+                continue
+            groups = {self.g.armed_group_country[g.group(0)] for g in rx.finditer(clause)}
+            if len(groups) == 1:
+                return groups.pop()
+        return None
 
     def _defender_named(self, article: Article, m: Mention, side: str | None) -> bool:
         """Whether ``side`` is named as the defender in the mention's clause ("Ukrainian air defences")."""
@@ -2416,7 +2510,7 @@ def _running_total(clause: str) -> bool:
 
 _DAY_RANGE = re.compile(r"\b(?:[Bb]etween|[Ff]rom)\s+\d{1,2}(?:\s+[A-Z][a-z]+)?\s+(?:and|to|until)\s+\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 # "in August", "in early March 2024", "since January": a month with no day
-_SAID_ON_BEFORE = re.compile(r"\b(?:said|says|announced|confirmed|stated|reported|added|wrote|informed|told\s+(?:[\w-]+\s+){1,3}?)\s*(?:(?:late|early)\s+)?(?:on\s+|this\s+)?$")
+_SAID_ON_BEFORE = re.compile(r"\b(?:said|says|announced|confirmed|stated|reported|added|wrote|informed|issued|told\s+(?:[\w-]+\s+){1,3}?)\s*(?:(?:late|early)\s+)?(?:on\s+|this\s+)?$")
 _COORDINATION = re.compile(r",\s+(?:and|but|while|whereas)\s+(?:the\s+|an?\s+)?[A-Z]|;\s")
 _SINGLE_WEAPON = re.compile(
     r"\b(?P<verb>fired|launched|shot\s+down|downed|intercepted)\s+(?:a|an|one|a\s+single)\s+(?!of\b)(?:[\"“']?[\w-]+[\"”']?\s+){0,4}?(?P<weapon>missile|drone|UAV)\b(?![\w-])(?!\s+(?:strikes?|attacks?|raids?)\b)",
@@ -2444,6 +2538,8 @@ _BY_AGENT_GAP = re.compile(r"\s+by\s+(?:(?:a|an|the|enemy|russian|ukrainian)\s+)
 # "no casualties among the station's engineers": the people of the place hit, all of them
 _SITES_OWN_PEOPLE = re.compile(r"among\s+the\s+[\w-]+['’]s?\s", re.IGNORECASE)
 # An entry's day as its label: "Sun, Sept 1 — ", "Tue 10 Sept: ", "3 June 2025 – ", "Friday, June 6 | "
+# An entry's number before its day: "2.1 ", "1.1  ", "3. ", "c. ", "INCIDENT 2 - ", "Incident 4: "
+_ENTRY_HEADER = re.compile(r"\s*(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)]|[a-z][.)]|(?:INCIDENT|Incident|EVENT|Event|ITEM|Item|ENTRY|Entry)\s+\d{1,3}\s*[-–—:.]?)\s+")
 _DAY_LABEL = re.compile(
     r"\s*((?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?\.?,?\s+)?"
     r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?)"
@@ -2502,6 +2598,8 @@ _OFFICIAL_SAID = re.compile(r"\b(?:confirmed|said|says|reported|announced|stated
 _AUTHORITY = re.compile(r"\b(?:[Pp]olice|[Aa]rmy|[Mm]ilitary|[Oo]fficials?|[Aa]uthorit(?:y|ies)|[Mm]inistry|[Mm]inister|[Gg]overnor|[Aa]gency|[Ss]pokes(?:man|woman|person)|[Cc]ommander|[Aa]dministrat(?:or|ion)|[Mm]ayor|[Pp]refect|[Uu]nited\s+Nations|UN|OCHA|[Hh]ealth\s+(?:ministry|authorities|officials)|[Gg]overnment|[Ee]mergency)\b")
 _IN_TOWN_OPENING = re.compile(r"\s*(?:(?:\*\*)?\d{1,2}[:.]\d{2}(?:\*\*)?\s*(?:[-—–:]\s*)?)?(?:In|At)\s+(?:the\s+(?:village|town|city|settlement)\s+of\s+)?([A-Z])")
 _TOWN_AND = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
+# An entry of a monitor's or an advisory's numbered list: "2.1  ", "c. ", "3) ", "- "
+_ENTRY_START = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)]|[a-z][.)])[ \t]+")
 _LIST_ITEM_START = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 # ... or the unit that holds it: "the village of Douna, in the circle of Ségou"
 _BEARING_BEFORE = re.compile(
@@ -2510,13 +2608,19 @@ _BEARING_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _DATELINE_LEAD = re.compile(r"\s*[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?,\s*$")
+# A local paper's dateline names its town as written ("Pemba, 09 Apr 2025 (Norte Notícias) -",
+# "Culiacán, Sinaloa, October 8, 2025.-"): capitalised words, "da", "de", "do", "del" between them.
+_TITLE_NAME = r"[A-Z][\w'’.-]*(?:[ -](?:[A-Z][\w'’.-]*|d[aeo]s?|del|al|el))*"
+_DATELINE_LEAD_TITLE = re.compile(rf"\s*(?!(?:On|In|At|By|Since|From|Until|Last|This|Next)\b){_TITLE_NAME}(?:,\s*{_TITLE_NAME})?,\s*$")
 
 
 def _dateline(text: str, sentence_start: int, d: DatePhrase) -> bool:
     """A wire dateline ("KYIV, Feb 10 (Wire) - ..."), which dates the report, not the event: a
     date after only a city (and country) in capitals at the start of its sentence, followed by
     a bracket or a dash."""
-    return bool(_DATELINE_SEPARATOR.match(text[d.end : d.end + 3]) and _DATELINE_LEAD.fullmatch(text, sentence_start, d.start))
+    if not _DATELINE_SEPARATOR.match(text[d.end : d.end + 3]):
+        return False
+    return bool(_DATELINE_LEAD.fullmatch(text, sentence_start, d.start) or _DATELINE_LEAD_TITLE.fullmatch(text, sentence_start, d.start))
 
 
 def _in_brackets(text: str, at: int, floor: int) -> bool:
@@ -2543,6 +2647,9 @@ _LANGUAGE_BEFORE = re.compile(r"\b(?:translated|translation|translations|interpr
 _LANGUAGE_AFTER = re.compile(r"(?:-speaking|-language|\s+(?:speakers?|language|translation|original|subtitles)\b)")
 
 
+_AT_SEA = re.compile(r"\b(?:over|in|across)\s+the\s+(?:(?:northern|southern|eastern|western|central)\s+)?(?:[A-Z][a-z]+\s+Sea|Gulf\s+of\s+[A-Z][a-z]+|Bab\s+el-Mandeb|Mediterranean|Indian\s+Ocean)\b|\bat\s+sea\b")
+
+
 def _reference(text: str, start: int, level: str = "country") -> bool:
     """A place named as a reference point or an origin, not where the event happened."""
     lead = text[max(0, start - 80) : start]
@@ -2554,6 +2661,31 @@ def _reference(text: str, start: int, level: str = "country") -> bool:
     if _MADE_IN_BEFORE.search(lead):
         return True
     return level == "country" and bool(_REFERENCE_BEFORE.search(lead))
+
+
+# "destroyed four UAVs launched from Houthi-held areas", "five (5) drones launched from the zone":
+# the launch describes the weapons shot down. Not "49 of 52 drones fired at Kyiv", a strike on a place.
+_LAUNCHED_FROM = re.compile(r"\b(?:launched|fired)\s+(?:by\s+[\w-]+(?:\s+[\w-]+)?\s+)?from\b")
+_LAUNCHED_AT = re.compile(r"\b(?:launched|fired|sent|aimed|directed)\s+(?:[\w-]+\s+){0,4}?(?:at|on|against|towards?|toward)\b")
+
+
+def _launch_of_the_intercepted(mentions: list[Mention], text: str) -> tuple[list[Mention], list[tuple[int, int]]]:
+    """A strike read from the launch of the weapons an interception told before it shot down
+    ("US naval forces reported intercepting four drones and one missile launched from Houthi-held
+    territory over the southern Red Sea") is the interception's, not a strike: monitors and
+    maritime advisories tell interceptions at sea so. Also the stretches between such an
+    interception and its launch word, where the counts are of weapons shot down."""
+    spans: list[tuple[int, int]] = []
+    for i in mentions:
+        if i.kind.name == "interception":
+            clause = text[i.clause[0] : i.clause[1]]
+            launch = _LAUNCHED_FROM.search(clause, i.start - i.clause[0])
+            if launch is not None and not _LAUNCHED_AT.search(clause):
+                spans.append((i.start, i.clause[0] + launch.end()))
+    if not spans:
+        return mentions, []
+    kept = [m for m in mentions if not (m.kind.group == "strike" and m.kind.name != "interception" and not m.needs_toll and any(a < m.start < b for a, b in spans))]
+    return kept, spans
 
 
 def _fewer_launched(strike: Mention, interception: Mention) -> bool:

@@ -58,6 +58,10 @@ def _locative_before(text: str, start: int) -> bool:
 _CAPITAL_PREPOSITIONS = frozenset(["In", "Near", "Outside", "Around", "At", "Over", "Across", "Inside"])
 # What forces capture or enter is a settlement, often a village ("seized Vremivka, northwest of ...").
 _TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|retaken|overran|took\s+control\s+of|taken\s+control\s+of|regained\s+control\s+of|entered|occupied|out\s+of|(?:had|have|has)\s+taken)\s+(?:the\s+)?$")
+# Where a force is deployed is a place, often one no index holds ("the deployment on Friday of a
+# unit of the Police Mobile Force ... to Ayilamo", "a reserve brigade was deployed today to the
+# Shlomi area", "an armoured column ... deploys to Diboli"); not what is sent ("sent a letter to").
+_DEPLOYED_TO_BEFORE = re.compile(r"\b(?:deployed|deploys|deploying|deployment|redeployed|redeployment|dispatched)\b[^.;:!?]{0,120}?\bto\s+(?:the\s+)?$", re.IGNORECASE)
 _LAKE_BEFORE = re.compile(r"\bLake\s+$")
 _WATER_BEFORE = re.compile(r"\b(?:Gulf|Sea|Bay|Strait|Straits|Lake)\s+of\s+$")
 _VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial", "township", "town", "sector")
@@ -624,7 +628,12 @@ class Gazetteer:
                 # "the mosque at Manda" after "Manda, Niger" (not the index's namesake in Japan)
                 place, end = known, start + len(_CONNECTOR_TAIL.sub("", words))
             guessed = False
-            said_village = bool(_VILLAGE_BEFORE.search(text[max(0, start - 40) : start]) or _VILLAGE_AFTER.match(text, end) or _TAKEN_BEFORE.search(text, max(0, start - 40), start))
+            said_village = bool(
+                _VILLAGE_BEFORE.search(text[max(0, start - 40) : start])
+                or _VILLAGE_AFTER.match(text, end)
+                or _TAKEN_BEFORE.search(text, max(0, start - 40), start)
+                or (text.endswith(("to ", "the "), 0, start) and _DEPLOYED_TO_BEFORE.search(text, max(0, start - 160), start))
+            )
             if said_village and place is None and words.replace(" ", "").replace("-", "").isupper():
                 said_village = False  # "overran the SSPDF barracks", "the camp of the UIS": a force's initials, no village
             if place is None and not said_village and road_named and self._bare_name(words):

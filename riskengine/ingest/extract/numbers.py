@@ -49,9 +49,11 @@ _WORD_NUMBER_TRIE = rf"(?:a\s+(?:hundred|thousand)\b|(?:{_WORD_TRIE})(?:[-\s](?:
 # spares most clauses the full pattern.
 _MAYBE_NUMBER = re.compile(rf"\d|\b(?:{_WORD_TRIE})|\ba\s+(?:hundred|thousand)\b", re.IGNORECASE)
 
-# Not a part of a time of day ("11:40") or of a decimal or grouped number.
+# Not a part of a time of day ("11:40") or of a decimal or grouped number, nor the first half of
+# a compound adjective ("one-way attack drones", "a three-day assault", "nine-storey block",
+# "120-mm mortars"), which counts no noun.
 NUMBER_RE = re.compile(
-    rf"(?<![\w$£€.,:-])(?:(?:{_QUALIFIER})\s+)?(?P<num>{_DIGITS}|{_WORD_NUMBER_TRIE})(?![\d.,:]\d)(?!\d)(?P<plus>\+)?(?![\w-]*(?:st|nd|rd|th)\b)(?!-year)(?!\s*(?:%|per\s?cent))",
+    rf"(?<![\w$£€.,:-])(?:(?:{_QUALIFIER})\s+)?(?P<num>{_DIGITS}|{_WORD_NUMBER_TRIE})(?![\d.,:]\d)(?!\d)(?P<plus>\+)?(?![\w-]*(?:st|nd|rd|th)\b)(?!-[^\W\d_])(?!\s*(?:%|per\s?cent))",
     re.IGNORECASE,
 )
 
