@@ -1,0 +1,483 @@
+/* riskengine._native: the per-event checks of the light reader in C, one call per batch.
+
+   What fast_events.decode_fast does to a line after msgspec has decoded it (``_complete``: the
+   keys the event set, its defaults put in, the checks msgspec does not make; ``_keys_agree``: no
+   key repeated on the raw line) cost about as much as msgspec's decoding itself, in Python:
+   a few dozen interpreted lines and numpy passes per event. Here it is one loop over the batch
+   that reads the structs' fields at their slots and the lines' bytes in place, and builds no
+   Python object per field. The Python functions stay as the fallback and as the oracle
+   (tests/test_native.py: both give the same events and refusals on random and hostile batches).
+
+   Every input is checked before it is read: a struct of another type, a line that is not bytes,
+   a slot left empty are typed Python errors (TypeError, ValueError), never a crash. */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <string.h>
+
+/* Field slots of the msgspec structs, by their member descriptors' offsets (setup()). */
+enum {
+    E_EVENT_ID, E_EVENT_TYPE, E_COUNTRY, E_SOURCES, E_SUB_EVENT_TYPE, E_FATALITIES, E_CIVILIAN,
+    E_CAMEO, E_DRONES_L, E_DRONES_I, E_MISSILES_L, E_MISSILES_I, E_VERIFICATION, E_FIGURES,
+    E_TAGS, E_DERIVED, E_SPANS, E_COUNT
+};
+static const char *EVENT_NAMES[E_COUNT] = {
+    "event_id", "event_type", "country", "sources", "sub_event_type", "fatalities", "civilian_targeting",
+    "cameo_code", "drones_launched", "drones_intercepted", "missiles_launched", "missiles_intercepted", "verification", "figures",
+    "tags", "derived", "spans",
+};
+/* Event's free text fields, which its str_strip_whitespace strips (fast_events._STRIPPED). */
+#define N_STRIPPED 9
+static const char *STRIPPED_NAMES[N_STRIPPED] = {
+    "event_id", "actor1", "actor2", "admin1", "location", "notes", "initiator_side", "target_side", "target_name",
+};
+
+#define MAX_FIELDS 64
+
+typedef struct {
+    PyTypeObject *type;
+    Py_ssize_t count;
+    Py_ssize_t all[MAX_FIELDS]; /* every field's offset, in declaration order */
+} StructLayout;
+
+typedef struct {
+    int ready;
+    StructLayout event, source, figure;
+    Py_ssize_t at[E_COUNT];
+    Py_ssize_t stripped[N_STRIPPED];
+    Py_ssize_t source_reliability, source_credibility;
+    PyObject *unset;           /* msgspec.UNSET */
+    PyObject *sub_event_types; /* dict: event type -> the sub-event types it allows */
+    PyObject *default_reliability, *default_credibility, *default_fatalities, *default_verification;
+    PyObject *name_reliability, *name_credibility, *name_fatalities, *name_civilian, *name_verification;
+    PyObject *name_tags, *name_figures, *name_derived;
+} State;
+
+static State S;
+
+static int member_offset(PyTypeObject *type, const char *name, Py_ssize_t *offset) {
+    PyObject *descr = PyObject_GetAttrString((PyObject *)type, name);
+    if (descr == NULL)
+        return -1;
+    if (!PyObject_TypeCheck(descr, &PyMemberDescr_Type)) {
+        PyErr_Format(PyExc_TypeError, "%s.%s is not a slot", type->tp_name, name);
+        Py_DECREF(descr);
+        return -1;
+    }
+    PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+    if (member->type != T_OBJECT_EX || member->offset <= 0 || (size_t)member->offset + sizeof(PyObject *) > (size_t)type->tp_basicsize) {
+        PyErr_Format(PyExc_TypeError, "%s.%s is not an object slot", type->tp_name, name);
+        Py_DECREF(descr);
+        return -1;
+    }
+    *offset = member->offset;
+    Py_DECREF(descr);
+    return 0;
+}
+
+static int layout_of(PyObject *type, StructLayout *layout) {
+    if (!PyType_Check(type)) {
+        PyErr_SetString(PyExc_TypeError, "a struct type is needed");
+        return -1;
+    }
+    PyObject *fields = PyObject_GetAttrString(type, "__struct_fields__");
+    if (fields == NULL)
+        return -1;
+    if (!PyTuple_Check(fields) || PyTuple_GET_SIZE(fields) > MAX_FIELDS) {
+        PyErr_SetString(PyExc_TypeError, "__struct_fields__ must be a tuple of at most 64 names");
+        Py_DECREF(fields);
+        return -1;
+    }
+    layout->type = (PyTypeObject *)type;
+    layout->count = PyTuple_GET_SIZE(fields);
+    for (Py_ssize_t n = 0; n < layout->count; n++) {
+        const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(fields, n));
+        if (name == NULL || member_offset(layout->type, name, &layout->all[n]) < 0) {
+            Py_DECREF(fields);
+            return -1;
+        }
+    }
+    Py_DECREF(fields);
+    return 0;
+}
+
+#define SLOT(obj, offset) (*(PyObject **)((char *)(obj) + (offset)))
+
+/* setup(FastEvent, FastSource, FastFigure, UNSET, SUB_EVENT_TYPES): where the fields are. */
+static PyObject *setup(PyObject *self, PyObject *args) {
+    PyObject *event, *source, *figure, *unset, *subs;
+    if (!PyArg_ParseTuple(args, "OOOOO!:setup", &event, &source, &figure, &unset, &PyDict_Type, &subs))
+        return NULL;
+    S.ready = 0;
+    if (layout_of(event, &S.event) < 0 || layout_of(source, &S.source) < 0 || layout_of(figure, &S.figure) < 0)
+        return NULL;
+    for (int n = 0; n < E_COUNT; n++)
+        if (member_offset(S.event.type, EVENT_NAMES[n], &S.at[n]) < 0)
+            return NULL;
+    for (int n = 0; n < N_STRIPPED; n++)
+        if (member_offset(S.event.type, STRIPPED_NAMES[n], &S.stripped[n]) < 0)
+            return NULL;
+    if (member_offset(S.source.type, "reliability", &S.source_reliability) < 0 || member_offset(S.source.type, "credibility", &S.source_credibility) < 0)
+        return NULL;
+    Py_INCREF(event);
+    Py_INCREF(source);
+    Py_INCREF(figure);
+    Py_XSETREF(S.unset, Py_NewRef(unset));
+    Py_XSETREF(S.sub_event_types, Py_NewRef(subs));
+#define KEEP(slot, make)                  \
+    do {                                  \
+        PyObject *made = (make);          \
+        if (made == NULL)                 \
+            return NULL;                  \
+        Py_XSETREF(S.slot, made);         \
+    } while (0)
+    KEEP(default_reliability, PyUnicode_InternFromString("F"));
+    KEEP(default_credibility, PyLong_FromLong(6));
+    KEEP(default_fatalities, PyLong_FromLong(0));
+    KEEP(default_verification, PyUnicode_InternFromString("claimed"));
+    KEEP(name_reliability, PyUnicode_InternFromString("reliability"));
+    KEEP(name_credibility, PyUnicode_InternFromString("credibility"));
+    KEEP(name_fatalities, PyUnicode_InternFromString("fatalities"));
+    KEEP(name_civilian, PyUnicode_InternFromString("civilian_targeting"));
+    KEEP(name_verification, PyUnicode_InternFromString("verification"));
+    KEEP(name_tags, PyUnicode_InternFromString("tags"));
+    KEEP(name_figures, PyUnicode_InternFromString("figures"));
+    KEEP(name_derived, PyUnicode_InternFromString("derived"));
+#undef KEEP
+    S.ready = 1;
+    Py_RETURN_NONE;
+}
+
+/* Fields of ``obj`` (of ``layout``'s type) that are not None; -1 with an error if a slot is empty. */
+static Py_ssize_t set_fields(PyObject *obj, const StructLayout *layout) {
+    Py_ssize_t set = 0;
+    for (Py_ssize_t n = 0; n < layout->count; n++) {
+        PyObject *value = SLOT(obj, layout->all[n]);
+        if (value == NULL) {
+            PyErr_Format(PyExc_ValueError, "a %s with a field left empty", layout->type->tp_name);
+            return -1;
+        }
+        set += value != Py_None;
+    }
+    return set;
+}
+
+/* str.strip(text) != text: white space (as str.isspace) at either end. */
+static int padded(PyObject *text) {
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    if (length == 0)
+        return 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    return Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, 0)) || Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, length - 1));
+}
+
+/* Every character between ``low`` and ``high`` (ASCII), and at least one. */
+static int all_between(PyObject *text, Py_UCS4 low, Py_UCS4 high) {
+    if (!PyUnicode_Check(text))
+        return 0;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    if (length == 0)
+        return 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t n = 0; n < length; n++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, n);
+        if (c < low || c > high)
+            return 0;
+    }
+    return 1;
+}
+
+static int set_default(PyObject *obj, PyObject *name, PyObject *value) {
+    return PyObject_SetAttr(obj, name, value);
+}
+
+static int set_empty_list(PyObject *obj, PyObject *name) {
+    PyObject *list = PyList_New(0);
+    if (list == NULL)
+        return -1;
+    int done = PyObject_SetAttr(obj, name, list);
+    Py_DECREF(list);
+    return done;
+}
+
+/* ``intercepted > launched`` where both are given: 1 refused, 0 not, -1 error. */
+static int more_intercepted(PyObject *event, int launched_at, int intercepted_at) {
+    PyObject *launched = SLOT(event, S.at[launched_at]), *intercepted = SLOT(event, S.at[intercepted_at]);
+    if (launched == Py_None || intercepted == Py_None)
+        return 0;
+    return PyObject_RichCompareBool(intercepted, launched, Py_GT);
+}
+
+/* fast_events._complete(event, True): the keys the event set, its defaults put in; -1 refused,
+   -2 an error raised. */
+static Py_ssize_t complete(PyObject *event) {
+    Py_ssize_t keys = set_fields(event, &S.event);
+    if (keys < 0)
+        return -2;
+    PyObject *unset = S.unset;
+#define AT(n) SLOT(event, S.at[n])
+    PyObject *sources = AT(E_SOURCES);
+    if (!PyList_Check(sources)) {
+        PyErr_SetString(PyExc_TypeError, "an event's sources must be a list");
+        return -2;
+    }
+    for (Py_ssize_t n = 0; n < PyList_GET_SIZE(sources); n++) {
+        PyObject *source = PyList_GET_ITEM(sources, n);
+        if (Py_TYPE(source) != S.source.type) {
+            PyErr_SetString(PyExc_TypeError, "an event's sources must be FastSources");
+            return -2;
+        }
+        Py_ssize_t own = set_fields(source, &S.source);
+        if (own < 0)
+            return -2;
+        keys += own;
+        if (SLOT(source, S.source_reliability) == unset) {
+            if (set_default(source, S.name_reliability, S.default_reliability) < 0)
+                return -2;
+            keys--;
+        }
+        if (SLOT(source, S.source_credibility) == unset) {
+            if (set_default(source, S.name_credibility, S.default_credibility) < 0)
+                return -2;
+            keys--;
+        }
+    }
+    if (AT(E_FATALITIES) == unset) {
+        if (set_default(event, S.name_fatalities, S.default_fatalities) < 0)
+            return -2;
+        keys--;
+    }
+    if (AT(E_CIVILIAN) == unset) {
+        if (set_default(event, S.name_civilian, Py_False) < 0)
+            return -2;
+        keys--;
+    }
+    if (AT(E_VERIFICATION) == unset) {
+        if (set_default(event, S.name_verification, S.default_verification) < 0)
+            return -2;
+        keys--;
+    }
+    PyObject *tags = AT(E_TAGS);
+    if (tags == unset) {
+        if (set_empty_list(event, S.name_tags) < 0)
+            return -2;
+        keys--;
+    } else {
+        if (!PyList_Check(tags)) {
+            PyErr_SetString(PyExc_TypeError, "an event's tags must be a list");
+            return -2;
+        }
+        /* not sorted, repeated or padded: Event changes them; the Event path does that. The
+           list is read by index each time: a comparison runs Python code only for str
+           subclasses, which msgspec never makes, but a list could change under it. */
+        for (Py_ssize_t n = 0; n < PyList_GET_SIZE(tags); n++) {
+            PyObject *tag = PyList_GET_ITEM(tags, n);
+            if (!PyUnicode_Check(tag)) {
+                PyErr_SetString(PyExc_TypeError, "an event's tags must be strings");
+                return -2;
+            }
+            if (n > 0) {
+                PyObject *before = PyList_GET_ITEM(tags, n - 1);
+                Py_INCREF(before);
+                Py_INCREF(tag);
+                int order = PyObject_RichCompareBool(before, tag, Py_GE);
+                Py_DECREF(before);
+                Py_DECREF(tag);
+                if (order < 0)
+                    return -2;
+                if (order)
+                    return -1;
+            }
+        }
+        for (Py_ssize_t n = 0; n < PyList_GET_SIZE(tags); n++)
+            if (padded(PyList_GET_ITEM(tags, n)))
+                return -1;
+    }
+    PyObject *figures = AT(E_FIGURES);
+    if (figures == unset) {
+        if (set_empty_list(event, S.name_figures) < 0)
+            return -2;
+        keys--;
+    } else {
+        if (!PyList_Check(figures)) {
+            PyErr_SetString(PyExc_TypeError, "an event's figures must be a list");
+            return -2;
+        }
+        for (Py_ssize_t n = 0; n < PyList_GET_SIZE(figures); n++) {
+            PyObject *figure = PyList_GET_ITEM(figures, n);
+            if (Py_TYPE(figure) != S.figure.type) {
+                PyErr_SetString(PyExc_TypeError, "an event's figures must be FastFigures");
+                return -2;
+            }
+            Py_ssize_t own = set_fields(figure, &S.figure);
+            if (own < 0)
+                return -2;
+            keys += own;
+        }
+    }
+    PyObject *derived = AT(E_DERIVED);
+    if (derived == unset) {
+        if (set_empty_list(event, S.name_derived) < 0)
+            return -2;
+        keys--;
+    } else {
+        if (!PyList_Check(derived)) {
+            PyErr_SetString(PyExc_TypeError, "an event's derivations must be a list");
+            return -2;
+        }
+        keys += 4 * PyList_GET_SIZE(derived); /* no field of a derivation can be absent or null */
+    }
+    PyObject *spans = AT(E_SPANS);
+    if (spans != Py_None) {
+        if (!PyList_Check(spans)) {
+            PyErr_SetString(PyExc_TypeError, "an event's spans must be a list or None");
+            return -2;
+        }
+        keys += 5 * PyList_GET_SIZE(spans); /* nor of a span */
+    }
+    for (int n = 0; n < N_STRIPPED; n++) {
+        PyObject *text = SLOT(event, S.stripped[n]);
+        if (text == NULL) {
+            PyErr_SetString(PyExc_ValueError, "an event with a field left empty");
+            return -2;
+        }
+        if (text == Py_None)
+            continue;
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "an event's text fields must be strings");
+            return -2;
+        }
+        if (padded(text))
+            return -1;
+    }
+    /* the patterns (see fast_events._ISO3): ASCII letters all upper case, ASCII digits */
+    if (!all_between(AT(E_COUNTRY), 'A', 'Z'))
+        return -1;
+    PyObject *cameo = AT(E_CAMEO);
+    if (cameo != Py_None && !all_between(cameo, '0', '9'))
+        return -1;
+    /* Event's model validator */
+    PyObject *sub = AT(E_SUB_EVENT_TYPE);
+    if (sub != Py_None) {
+        PyObject *allowed = PyDict_GetItemWithError(S.sub_event_types, AT(E_EVENT_TYPE));
+        if (allowed == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, AT(E_EVENT_TYPE));
+            return -2;
+        }
+        Py_INCREF(allowed);
+        int in = PySequence_Contains(allowed, sub);
+        Py_DECREF(allowed);
+        if (in < 0)
+            return -2;
+        if (!in)
+            return -1;
+    }
+    int more = more_intercepted(event, E_DRONES_L, E_DRONES_I);
+    if (more == 0)
+        more = more_intercepted(event, E_MISSILES_L, E_MISSILES_I);
+    if (more < 0)
+        return -2;
+    if (more)
+        return -1;
+#undef AT
+    return keys;
+}
+
+/* fast_events._keys_agree(raw, keys): the line repeats no key. */
+static int keys_agree(const char *raw, Py_ssize_t size, Py_ssize_t keys) {
+    Py_ssize_t colons = 0, key_ends = 0;
+    int spaced = 0;
+    const char *end = raw + size;
+    for (const char *at = raw; (at = memchr(at, ':', (size_t)(end - at))) != NULL; at++) {
+        colons++;
+        if (at > raw && at[-1] == '"') {
+            key_ends++;
+            continue;
+        }
+        /* a key spaced from its colon ('"[ \t\r\n]+:') hides from the count of key ends */
+        const char *back = at;
+        while (back > raw && (back[-1] == ' ' || back[-1] == '\t' || back[-1] == '\r' || back[-1] == '\n'))
+            back--;
+        if (back < at && back > raw && back[-1] == '"')
+            spaced = 1;
+    }
+    if (colons == keys)
+        return 1;
+    return key_ends == keys && !spaced;
+}
+
+/* check_lines(lines, events): each event as decode_fast gives it for its line (its defaults
+   put in), None where it refuses the line; ``events`` are msgspec's FastEvents of the lines,
+   None where msgspec refused one. */
+static PyObject *check_lines(PyObject *self, PyObject *args) {
+    PyObject *lines, *events;
+    if (!PyArg_ParseTuple(args, "O!O!:check_lines", &PyList_Type, &lines, &PyList_Type, &events))
+        return NULL;
+    if (!S.ready) {
+        PyErr_SetString(PyExc_RuntimeError, "riskengine._native.setup() has not been called");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(lines);
+    if (PyList_GET_SIZE(events) != count) {
+        PyErr_SetString(PyExc_ValueError, "as many events as lines are needed");
+        return NULL;
+    }
+    PyObject *out = PyList_New(count);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t n = 0; n < count; n++) {
+        /* the lists are read by index each time and their items held while in use: setattr and
+           comparisons may run code, which could change them */
+        if (n >= PyList_GET_SIZE(lines) || n >= PyList_GET_SIZE(events)) {
+            PyErr_SetString(PyExc_RuntimeError, "the lines or events changed while checked");
+            goto fail;
+        }
+        PyObject *raw = PyList_GET_ITEM(lines, n), *event = PyList_GET_ITEM(events, n);
+        if (!PyBytes_Check(raw)) {
+            PyErr_SetString(PyExc_TypeError, "lines must be bytes");
+            goto fail;
+        }
+        PyObject *kept = Py_None;
+        if (event != Py_None) {
+            if (Py_TYPE(event) != S.event.type) {
+                PyErr_SetString(PyExc_TypeError, "events must be FastEvents or None");
+                goto fail;
+            }
+            Py_INCREF(event);
+            Py_INCREF(raw);
+            Py_ssize_t keys = complete(event);
+            if (keys == -2) {
+                Py_DECREF(event);
+                Py_DECREF(raw);
+                goto fail;
+            }
+            if (keys >= 0 && keys_agree(PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw), keys))
+                kept = event;
+            Py_DECREF(raw);
+            Py_INCREF(kept);
+            Py_DECREF(event);
+        } else {
+            Py_INCREF(kept);
+        }
+        PyList_SET_ITEM(out, n, kept);
+    }
+    return out;
+fail:
+    Py_DECREF(out); /* the items not yet set are NULL, which list_dealloc skips */
+    return NULL;
+}
+
+static PyMethodDef METHODS[] = {
+    {"setup", setup, METH_VARARGS, "setup(FastEvent, FastSource, FastFigure, UNSET, SUB_EVENT_TYPES): where the structs' fields are."},
+    {"check_lines", check_lines, METH_VARARGS,
+     "check_lines(lines, events): each event as decode_fast gives it for its line, None where it refuses the line."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef MODULE = {PyModuleDef_HEAD_INIT, "riskengine._native", "The light reader's per-event checks in C (see fast_events).", -1, METHODS};
+
+PyMODINIT_FUNC PyInit__native(void) { return PyModule_Create(&MODULE); }
