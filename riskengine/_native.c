@@ -46,12 +46,12 @@ typedef struct {
     StructLayout event, source, figure;
     Py_ssize_t at[E_COUNT];
     Py_ssize_t stripped[N_STRIPPED];
-    Py_ssize_t source_reliability, source_credibility;
+    Py_ssize_t source_name, source_reliability, source_credibility;
     PyObject *unset;           /* msgspec.UNSET */
     PyObject *sub_event_types; /* dict: event type -> the sub-event types it allows */
     PyObject *default_reliability, *default_credibility, *default_fatalities, *default_verification;
     PyObject *name_reliability, *name_credibility, *name_fatalities, *name_civilian, *name_verification;
-    PyObject *name_tags, *name_figures, *name_derived;
+    PyObject *name_tags, *name_figures, *name_derived, *name_sources, *name_name;
 } State;
 
 static State S;
@@ -118,7 +118,8 @@ static PyObject *setup(PyObject *self, PyObject *args) {
     for (int n = 0; n < N_STRIPPED; n++)
         if (member_offset(S.event.type, STRIPPED_NAMES[n], &S.stripped[n]) < 0)
             return NULL;
-    if (member_offset(S.source.type, "reliability", &S.source_reliability) < 0 || member_offset(S.source.type, "credibility", &S.source_credibility) < 0)
+    if (member_offset(S.source.type, "name", &S.source_name) < 0 || member_offset(S.source.type, "reliability", &S.source_reliability) < 0 ||
+        member_offset(S.source.type, "credibility", &S.source_credibility) < 0)
         return NULL;
     Py_INCREF(event);
     Py_INCREF(source);
@@ -144,6 +145,8 @@ static PyObject *setup(PyObject *self, PyObject *args) {
     KEEP(name_tags, PyUnicode_InternFromString("tags"));
     KEEP(name_figures, PyUnicode_InternFromString("figures"));
     KEEP(name_derived, PyUnicode_InternFromString("derived"));
+    KEEP(name_sources, PyUnicode_InternFromString("sources"));
+    KEEP(name_name, PyUnicode_InternFromString("name"));
 #undef KEEP
     S.ready = 1;
     Py_RETURN_NONE;
@@ -471,7 +474,107 @@ fail:
     return NULL;
 }
 
+/* The key scorer.source_weights looks an event's weight up by: its sources' (name, reliability,
+   credibility), a FastEvent's read at their slots, another event's as attributes. */
+static PyObject *source_key(PyObject *event) {
+    PyObject *sources;
+    if (Py_TYPE(event) == S.event.type) {
+        sources = SLOT(event, S.at[E_SOURCES]);
+        if (sources == NULL) {
+            PyErr_SetString(PyExc_ValueError, "an event with a field left empty");
+            return NULL;
+        }
+        Py_INCREF(sources);
+    } else {
+        sources = PyObject_GetAttr(event, S.name_sources);
+        if (sources == NULL)
+            return NULL;
+    }
+    PyObject *seq = PySequence_Fast(sources, "an event's sources must be a sequence");
+    Py_DECREF(sources);
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    PyObject *key = PyTuple_New(count);
+    if (key == NULL) {
+        Py_DECREF(seq);
+        return NULL;
+    }
+    for (Py_ssize_t n = 0; n < count; n++) {
+        PyObject *source = PySequence_Fast_GET_ITEM(seq, n);
+        PyObject *grade;
+        if (Py_TYPE(source) == S.source.type) {
+            PyObject *name = SLOT(source, S.source_name), *reliability = SLOT(source, S.source_reliability), *credibility = SLOT(source, S.source_credibility);
+            if (name == NULL || reliability == NULL || credibility == NULL) {
+                PyErr_SetString(PyExc_ValueError, "a source with a field left empty");
+                grade = NULL;
+            } else {
+                grade = PyTuple_Pack(3, name, reliability, credibility);
+            }
+        } else {
+            PyObject *name = PyObject_GetAttr(source, S.name_name);
+            PyObject *reliability = name == NULL ? NULL : PyObject_GetAttr(source, S.name_reliability);
+            PyObject *credibility = reliability == NULL ? NULL : PyObject_GetAttr(source, S.name_credibility);
+            grade = credibility == NULL ? NULL : PyTuple_Pack(3, name, reliability, credibility);
+            Py_XDECREF(name);
+            Py_XDECREF(reliability);
+            Py_XDECREF(credibility);
+        }
+        if (grade == NULL) {
+            Py_DECREF(key);
+            Py_DECREF(seq);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(key, n, grade);
+    }
+    Py_DECREF(seq);
+    return key;
+}
+
+/* source_weights(events, weights): each event's weight in the dict ``weights`` by its
+   sources' names and grades (scorer._WEIGHTS), None where it holds none yet. */
+static PyObject *source_weights(PyObject *self, PyObject *args) {
+    PyObject *events, *weights;
+    if (!PyArg_ParseTuple(args, "OO!:source_weights", &events, &PyDict_Type, &weights))
+        return NULL;
+    if (!S.ready) {
+        PyErr_SetString(PyExc_RuntimeError, "riskengine._native.setup() has not been called");
+        return NULL;
+    }
+    PyObject *seq = PySequence_Fast(events, "events must be a sequence");
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    PyObject *out = PyList_New(count);
+    if (out == NULL) {
+        Py_DECREF(seq);
+        return NULL;
+    }
+    for (Py_ssize_t n = 0; n < count; n++) {
+        PyObject *key = source_key(PySequence_Fast_GET_ITEM(seq, n));
+        if (key == NULL)
+            goto fail;
+        PyObject *weight = PyDict_GetItemWithError(weights, key);
+        Py_DECREF(key);
+        if (weight == NULL) {
+            if (PyErr_Occurred())
+                goto fail;
+            weight = Py_None;
+        }
+        Py_INCREF(weight);
+        PyList_SET_ITEM(out, n, weight);
+    }
+    Py_DECREF(seq);
+    return out;
+fail:
+    Py_DECREF(seq);
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef METHODS[] = {
+    {"source_weights", source_weights, METH_VARARGS,
+     "source_weights(events, weights): each event's weight in ``weights`` by its sources' names and grades, None where absent."},
     {"setup", setup, METH_VARARGS, "setup(FastEvent, FastSource, FastFigure, UNSET, SUB_EVENT_TYPES): where the structs' fields are."},
     {"check_lines", check_lines, METH_VARARGS,
      "check_lines(lines, events): each event as decode_fast gives it for its line, None where it refuses the line."},

@@ -392,6 +392,7 @@ def _load_native() -> Any:
 
 
 _native = _load_native()
+NATIVE: Any = _native  # the extension, set up, or None: what else runs natively reads it here
 
 
-__all__ = ["FastEvent", "FastSource", "decode_fast", "decode_lines", "decode_lines_python", "share_names"]
+__all__ = ["NATIVE", "FastEvent", "FastSource", "decode_fast", "decode_lines", "decode_lines_python", "share_names"]
