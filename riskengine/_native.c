@@ -572,7 +572,59 @@ fail:
     return NULL;
 }
 
+/* cached_column(values, cache, kind): single.FieldPlan.column's and PythonGroup.column's answer
+   where the cache already holds every value: ``cache[value]`` for each value, None for None.
+   ``kind`` says which values the cache may answer for: 0 any but booleans (True == 1: a number's
+   cache must not answer for a boolean), 1 booleans only, 2 strings only. None (the whole column
+   to Python, which fills the cache) where a value is of another type, unhashable or missing. */
+static PyObject *cached_column(PyObject *self, PyObject *args) {
+    PyObject *values, *cache;
+    int kind;
+    if (!PyArg_ParseTuple(args, "OO!i:cached_column", &values, &PyDict_Type, &cache, &kind))
+        return NULL;
+    if (kind < 0 || kind > 2) {
+        PyErr_SetString(PyExc_ValueError, "kind must be 0, 1 or 2");
+        return NULL;
+    }
+    PyObject *seq = PySequence_Fast(values, "values must be a sequence");
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    PyObject *out = PyList_New(count);
+    if (out == NULL) {
+        Py_DECREF(seq);
+        return NULL;
+    }
+    for (Py_ssize_t n = 0; n < count; n++) {
+        PyObject *value = PySequence_Fast_GET_ITEM(seq, n), *found;
+        if (value == Py_None) {
+            found = Py_None;
+        } else {
+            int fits = kind == 0 ? !PyBool_Check(value) : kind == 1 ? PyBool_Check(value) : PyUnicode_CheckExact(value);
+            if (!fits)
+                goto python;
+            found = PyDict_GetItemWithError(cache, value);
+            if (found == NULL) {
+                /* missing, or an error (unhashable): Python's path fills the cache, or says
+                   what to do with such a value, or raises the same error again */
+                PyErr_Clear();
+                goto python;
+            }
+        }
+        Py_INCREF(found);
+        PyList_SET_ITEM(out, n, found);
+    }
+    Py_DECREF(seq);
+    return out;
+python:
+    Py_DECREF(seq);
+    Py_DECREF(out);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef METHODS[] = {
+    {"cached_column", cached_column, METH_VARARGS,
+     "cached_column(values, cache, kind): cache[value] for each value (None for None), or None where the cache cannot answer them all."},
     {"source_weights", source_weights, METH_VARARGS,
      "source_weights(events, weights): each event's weight in ``weights`` by its sources' names and grades, None where absent."},
     {"setup", setup, METH_VARARGS, "setup(FastEvent, FastSource, FastFigure, UNSET, SUB_EVENT_TYPES): where the structs' fields are."},

@@ -8,6 +8,7 @@ the Python path (tests/test_installed.py checks that a wheel built offline carri
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -211,3 +212,61 @@ def test_a_backtest_writes_the_same_bytes_either_way(tmp_path: Path) -> None:
         )
         out.append(csv.read_bytes())
     assert out[0] == out[1] and out[0].count(b"\n") > 10
+
+
+# -- the single-event key's columns -------------------------------------------------------------
+
+_cell = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 12), st.sampled_from([0.0, 1.0, 2.5, -0.0, float("nan"), 1e300, 10**30]),
+    st.sampled_from(["Kyiv", "Odesa", "", "kyiv", " Kyiv"]), st.lists(st.sampled_from(["a", "b"]), max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(_cell, max_size=12), cached=st.lists(_cell, max_size=12), kind=st.sampled_from([0, 1, 2]))
+@needs_native
+def test_cached_column_answers_only_where_the_cache_holds_every_value(values: list[Any], cached: list[Any], kind: int) -> None:
+    cache: dict[Any, Any] = {}
+    for value in cached:
+        with contextlib.suppress(TypeError):  # a list: never cached
+            cache[value] = ("rep", repr(value))
+    fits = {0: lambda v: type(v) is not bool, 1: lambda v: type(v) is bool, 2: lambda v: type(v) is str}[kind]
+
+    def held(value: Any) -> bool:
+        try:
+            return value in cache
+        except TypeError:
+            return False
+
+    answers = all(v is None or (fits(v) and held(v)) for v in values)
+    expected = [None if v is None else cache[v] for v in values] if answers else None
+    assert native.cached_column(values, cache, kind) == expected
+    assert native.cached_column(tuple(values), cache, kind) == expected
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])  # it sets the same attribute back each time
+@given(batches=st.lists(st.lists(_cell, min_size=1, max_size=10), min_size=1, max_size=4), plan=st.integers(0, 3))
+@needs_native
+def test_a_key_column_is_the_same_with_or_without_the_c_pass(batches: list[list[Any]], plan: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """FieldPlan.column and PythonGroup.column, batch after batch (their caches filling), with
+    the C pass and without it: the same entries, the same rows flagged."""
+    from riskengine.engine.durable import single
+    from riskengine.rules.ir import Test
+
+    def make() -> Any:
+        tests = [
+            [Test("fatalities", "gte", 3), Test("fatalities", "lt", 10)],
+            [Test("civilian_targeting", "eq", True)],
+            [Test("location", "in", ("Kyiv", "Odesa"))],
+        ]
+        if plan < 3:
+            return single.FieldPlan("x", "f0", tests[plan])
+        return single.PythonGroup("location", [Test("location", "matches", "^K")], ["p0"])
+
+    with_c, without = make(), make()
+    for values in batches:
+        got = with_c.column(tuple(values))
+        monkeypatch.setattr(single, "_CACHED_COLUMN", None)
+        expected = without.column(tuple(values))
+        monkeypatch.setattr(single, "_CACHED_COLUMN", native.cached_column)
+        assert repr(got[0]) == repr(expected[0]) and got[1] == expected[1]
