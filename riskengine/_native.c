@@ -211,7 +211,12 @@ static int more_intercepted(PyObject *event, int launched_at, int intercepted_at
     PyObject *launched = SLOT(event, S.at[launched_at]), *intercepted = SLOT(event, S.at[intercepted_at]);
     if (launched == Py_None || intercepted == Py_None)
         return 0;
-    return PyObject_RichCompareBool(intercepted, launched, Py_GT);
+    Py_INCREF(launched);
+    Py_INCREF(intercepted);
+    int more = PyObject_RichCompareBool(intercepted, launched, Py_GT);
+    Py_DECREF(launched);
+    Py_DECREF(intercepted);
+    return more;
 }
 
 /* fast_events._complete(event, True): the keys the event set, its defaults put in; -1 refused,
@@ -227,27 +232,35 @@ static Py_ssize_t complete(PyObject *event) {
         PyErr_SetString(PyExc_TypeError, "an event's sources must be a list");
         return -2;
     }
+    /* Python code may run where an attribute is set or two values compared (a subclass's
+       method, where the structs were built by hand): what is read across such a call is held */
+    Py_INCREF(sources);
     for (Py_ssize_t n = 0; n < PyList_GET_SIZE(sources); n++) {
         PyObject *source = PyList_GET_ITEM(sources, n);
         if (Py_TYPE(source) != S.source.type) {
             PyErr_SetString(PyExc_TypeError, "an event's sources must be FastSources");
+            Py_DECREF(sources);
             return -2;
         }
         Py_ssize_t own = set_fields(source, &S.source);
-        if (own < 0)
-            return -2;
+        int failed = own < 0;
         keys += own;
-        if (SLOT(source, S.source_reliability) == unset) {
-            if (set_default(source, S.name_reliability, S.default_reliability) < 0)
-                return -2;
+        Py_INCREF(source);
+        if (!failed && SLOT(source, S.source_reliability) == unset) {
+            failed = set_default(source, S.name_reliability, S.default_reliability) < 0;
             keys--;
         }
-        if (SLOT(source, S.source_credibility) == unset) {
-            if (set_default(source, S.name_credibility, S.default_credibility) < 0)
-                return -2;
+        if (!failed && SLOT(source, S.source_credibility) == unset) {
+            failed = set_default(source, S.name_credibility, S.default_credibility) < 0;
             keys--;
+        }
+        Py_DECREF(source);
+        if (failed) {
+            Py_DECREF(sources);
+            return -2;
         }
     }
+    Py_DECREF(sources);
     if (AT(E_FATALITIES) == unset) {
         if (set_default(event, S.name_fatalities, S.default_fatalities) < 0)
             return -2;
@@ -274,30 +287,37 @@ static Py_ssize_t complete(PyObject *event) {
             return -2;
         }
         /* not sorted, repeated or padded: Event changes them; the Event path does that. The
-           list is read by index each time: a comparison runs Python code only for str
-           subclasses, which msgspec never makes, but a list could change under it. */
-        for (Py_ssize_t n = 0; n < PyList_GET_SIZE(tags); n++) {
+           list is held and read by index each time: a comparison runs Python code only for str
+           subclasses, which msgspec never makes, but such code could change the list. */
+        Py_INCREF(tags);
+        int verdict = 0;
+        for (Py_ssize_t n = 0; n < PyList_GET_SIZE(tags) && verdict == 0; n++) {
             PyObject *tag = PyList_GET_ITEM(tags, n);
             if (!PyUnicode_Check(tag)) {
                 PyErr_SetString(PyExc_TypeError, "an event's tags must be strings");
-                return -2;
-            }
-            if (n > 0) {
+                verdict = -2;
+            } else if (n > 0) {
                 PyObject *before = PyList_GET_ITEM(tags, n - 1);
                 Py_INCREF(before);
                 Py_INCREF(tag);
                 int order = PyObject_RichCompareBool(before, tag, Py_GE);
                 Py_DECREF(before);
                 Py_DECREF(tag);
-                if (order < 0)
-                    return -2;
-                if (order)
-                    return -1;
+                verdict = order < 0 ? -2 : order ? -1 : 0;
             }
         }
-        for (Py_ssize_t n = 0; n < PyList_GET_SIZE(tags); n++)
-            if (padded(PyList_GET_ITEM(tags, n)))
-                return -1;
+        for (Py_ssize_t n = 0; n < PyList_GET_SIZE(tags) && verdict == 0; n++) {
+            PyObject *tag = PyList_GET_ITEM(tags, n);
+            if (!PyUnicode_Check(tag)) {
+                PyErr_SetString(PyExc_TypeError, "an event's tags must be strings");
+                verdict = -2;
+            } else if (padded(tag)) {
+                verdict = -1;
+            }
+        }
+        Py_DECREF(tags);
+        if (verdict < 0)
+            return verdict;
     }
     PyObject *figures = AT(E_FIGURES);
     if (figures == unset) {
@@ -372,7 +392,9 @@ static Py_ssize_t complete(PyObject *event) {
             return -2;
         }
         Py_INCREF(allowed);
+        Py_INCREF(sub);
         int in = PySequence_Contains(allowed, sub);
+        Py_DECREF(sub);
         Py_DECREF(allowed);
         if (in < 0)
             return -2;
@@ -490,18 +512,18 @@ static PyObject *source_key(PyObject *event) {
         if (sources == NULL)
             return NULL;
     }
-    PyObject *seq = PySequence_Fast(sources, "an event's sources must be a sequence");
+    PyObject *seq = PySequence_Tuple(sources); /* a copy: a list could change under us */
     Py_DECREF(sources);
     if (seq == NULL)
         return NULL;
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    Py_ssize_t count = PyTuple_GET_SIZE(seq);
     PyObject *key = PyTuple_New(count);
     if (key == NULL) {
         Py_DECREF(seq);
         return NULL;
     }
     for (Py_ssize_t n = 0; n < count; n++) {
-        PyObject *source = PySequence_Fast_GET_ITEM(seq, n);
+        PyObject *source = PyTuple_GET_ITEM(seq, n);
         PyObject *grade;
         if (Py_TYPE(source) == S.source.type) {
             PyObject *name = SLOT(source, S.source_name), *reliability = SLOT(source, S.source_reliability), *credibility = SLOT(source, S.source_credibility);
@@ -541,17 +563,17 @@ static PyObject *source_weights(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_RuntimeError, "riskengine._native.setup() has not been called");
         return NULL;
     }
-    PyObject *seq = PySequence_Fast(events, "events must be a sequence");
+    PyObject *seq = PySequence_Tuple(events); /* a copy of a list: getting an attribute or hashing may run code */
     if (seq == NULL)
         return NULL;
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    Py_ssize_t count = PyTuple_GET_SIZE(seq);
     PyObject *out = PyList_New(count);
     if (out == NULL) {
         Py_DECREF(seq);
         return NULL;
     }
     for (Py_ssize_t n = 0; n < count; n++) {
-        PyObject *key = source_key(PySequence_Fast_GET_ITEM(seq, n));
+        PyObject *key = source_key(PyTuple_GET_ITEM(seq, n));
         if (key == NULL)
             goto fail;
         PyObject *weight = PyDict_GetItemWithError(weights, key);
@@ -586,17 +608,17 @@ static PyObject *cached_column(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "kind must be 0, 1 or 2");
         return NULL;
     }
-    PyObject *seq = PySequence_Fast(values, "values must be a sequence");
+    PyObject *seq = PySequence_Tuple(values); /* the column itself when a tuple (zip's); a list is copied, as a key's __eq__ may run code */
     if (seq == NULL)
         return NULL;
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    Py_ssize_t count = PyTuple_GET_SIZE(seq);
     PyObject *out = PyList_New(count);
     if (out == NULL) {
         Py_DECREF(seq);
         return NULL;
     }
     for (Py_ssize_t n = 0; n < count; n++) {
-        PyObject *value = PySequence_Fast_GET_ITEM(seq, n), *found;
+        PyObject *value = PyTuple_GET_ITEM(seq, n), *found;
         if (value == Py_None) {
             found = Py_None;
         } else {

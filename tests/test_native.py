@@ -270,3 +270,33 @@ def test_a_key_column_is_the_same_with_or_without_the_c_pass(batches: list[list[
         expected = without.column(tuple(values))
         monkeypatch.setattr(single, "_CACHED_COLUMN", native.cached_column)
         assert repr(got[0]) == repr(expected[0]) and got[1] == expected[1]
+
+
+@needs_native
+def test_code_that_changes_what_is_being_read_is_no_crash() -> None:
+    """A str subclass's comparison (msgspec never makes one; a caller building structs by hand
+    might) empties and replaces the lists the C is reading: the C holds them and reads their
+    length again, so it ends with an answer or an error, never freed memory (run under ASan)."""
+    event = _struct()
+    held: dict[str, list[Any]] = {}
+
+    class Nasty(str):
+        def __ge__(self, other: object) -> bool:
+            held.pop("tags").clear()
+            event.tags = []  # the list being read loses its last other reference
+            return False
+
+        __hash__ = str.__hash__
+
+    event.tags = held["tags"] = [Nasty("a"), Nasty("b"), Nasty("c")]
+    native.check_lines([b"{}"], [event])
+
+    class Shrinking(str):
+        def __eq__(self, other: object) -> bool:
+            values.clear()
+            return False
+
+        __hash__ = str.__hash__
+
+    values = [Shrinking("Kyiv"), "Odesa", "Lviv"]
+    assert native.cached_column(values, {"Kyiv": 1, "Odesa": 2, "Lviv": 3}, 0) in (None, [1, 2, 3])
