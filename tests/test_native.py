@@ -1,4 +1,4 @@
-"""The C batch path (``riskengine._native``) against the Python path it replaces, which stays as
+"""The C batch path (``riskengine.core._native``) against the Python path it replaces, which stays as
 its fallback and its oracle: the same events and refusals for every batch of lines, the same
 source weights, the same backtest; and bad input is a typed Python error, never a crash.
 
@@ -30,13 +30,13 @@ from riskengine.scoring import scorer
 
 REPO = Path(__file__).resolve().parent.parent
 native: Any = fast_events.NATIVE
-needs_native = pytest.mark.skipif(native is None, reason="riskengine._native is not built (or RISKENGINE_NATIVE=0)")
+needs_native = pytest.mark.skipif(native is None, reason="riskengine.core._native is not built (or RISKENGINE_NATIVE=0)")
 
 
 def test_the_extension_is_built_where_the_suite_runs() -> None:
     if os.environ.get("RISKENGINE_NATIVE") == "0":
         pytest.skip("RISKENGINE_NATIVE=0: the Python path is asked for")
-    assert native is not None, "riskengine._native is not built: `pip install -e .` or `python setup.py build_ext --inplace` builds it"
+    assert native is not None, "riskengine.core._native is not built: `pip install -e .` or `python setup.py build_ext --inplace` builds it"
 
 
 def test_riskengine_native_0_forces_the_python_path() -> None:

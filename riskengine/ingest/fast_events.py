@@ -179,7 +179,7 @@ def decode_fast(raw: bytes) -> FastEvent | None:
 def decode_lines(lines: Sequence[bytes]) -> list[FastEvent | None]:
     """``decode_fast`` of each of a batch of lines, given without their line ends: the same
     events, and None for the same lines. msgspec decodes them; what ``decode_fast`` checks after
-    it runs in C, one call for the batch, where the extension is built (``riskengine._native``),
+    it runs in C, one call for the batch, where the extension is built (``riskengine.core._native``),
     else in Python (``decode_lines_python``)."""
     if _native is not None:
         return _native.check_lines(lines if type(lines) is list else list(lines), _decode_each(lines))  # type: ignore[no-any-return]
@@ -379,12 +379,12 @@ _ROW_NAMES = operator.attrgetter("sub_event_type", "admin1", "location", "countr
 
 
 def _load_native() -> Any:
-    """The C checks (``riskengine/_native.c``), set up for these structs; None where the extension
+    """The C checks (``riskengine/core/_native.c``), set up for these structs; None where the extension
     is not built, or ``RISKENGINE_NATIVE=0`` asks for the Python path."""
     if os.environ.get("RISKENGINE_NATIVE", "1") == "0":
         return None
     try:
-        from riskengine import _native  # type: ignore[attr-defined]
+        from riskengine.core import _native  # type: ignore[attr-defined]
     except ImportError:
         return None
     try:

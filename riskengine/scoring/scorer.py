@@ -129,7 +129,7 @@ _SOURCES = operator.attrgetter("sources")
 
 def source_weights(events: Sequence[Event]) -> list[float]:
     """``cached_source_weight`` of each event, the cache keys made and read in one C call
-    (``riskengine._native``) or, without it, by C-level maps (an event's key: its sources'
+    (``riskengine.core._native``) or, without it, by C-level maps (an event's key: its sources'
     names and grades)."""
     if _NATIVE_WEIGHTS is not None:
         weights: list[Any] = _NATIVE_WEIGHTS(events, _WEIGHTS)
@@ -147,7 +147,7 @@ _NATIVE_WEIGHTS = NATIVE.source_weights if NATIVE is not None else None
 
 def source_weights_python(events: Sequence[Event]) -> list[float | None]:
     """The weights ``_WEIGHTS`` holds for the events' keys, None where it holds none (the
-    fallback of ``riskengine._native.source_weights``, and its oracle)."""
+    fallback of ``riskengine.core._native.source_weights``, and its oracle)."""
     keys = list(map(tuple, map(map, itertools.repeat(_SOURCE_GRADE), map(_SOURCES, events))))
     return list(map(_WEIGHTS.get, keys))
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from riskengine.engine.durable.plan import Plan
 
 CACHE_SIZE = 65_536
-# riskengine._native.cached_column where the extension is built (see FieldPlan.column), else None
+# riskengine.core._native.cached_column where the extension is built (see FieldPlan.column), else None
 _CACHED_COLUMN: Callable[[Sequence[Any], dict[Any, Any], int], list[Any] | None] | None = NATIVE.cached_column if NATIVE is not None else None
 
 

@@ -1,4 +1,4 @@
-/* riskengine._native: the per-event checks of the light reader in C, one call per batch.
+/* riskengine.core._native: the per-event checks of the light reader in C, one call per batch.
 
    What fast_events.decode_fast does to a line after msgspec has decoded it (``_complete``: the
    keys the event set, its defaults put in, the checks msgspec does not make; ``_keys_agree``: no
@@ -443,7 +443,7 @@ static PyObject *check_lines(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O!O!:check_lines", &PyList_Type, &lines, &PyList_Type, &events))
         return NULL;
     if (!S.ready) {
-        PyErr_SetString(PyExc_RuntimeError, "riskengine._native.setup() has not been called");
+        PyErr_SetString(PyExc_RuntimeError, "riskengine.core._native.setup() has not been called");
         return NULL;
     }
     Py_ssize_t count = PyList_GET_SIZE(lines);
@@ -560,7 +560,7 @@ static PyObject *source_weights(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OO!:source_weights", &events, &PyDict_Type, &weights))
         return NULL;
     if (!S.ready) {
-        PyErr_SetString(PyExc_RuntimeError, "riskengine._native.setup() has not been called");
+        PyErr_SetString(PyExc_RuntimeError, "riskengine.core._native.setup() has not been called");
         return NULL;
     }
     PyObject *seq = PySequence_Tuple(events); /* a copy of a list: getting an attribute or hashing may run code */
@@ -655,6 +655,6 @@ static PyMethodDef METHODS[] = {
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef MODULE = {PyModuleDef_HEAD_INIT, "riskengine._native", "The light reader's per-event checks in C (see fast_events).", -1, METHODS, NULL, NULL, NULL, NULL};
+static struct PyModuleDef MODULE = {PyModuleDef_HEAD_INIT, "riskengine.core._native", "The light reader's per-event checks in C (see fast_events).", -1, METHODS, NULL, NULL, NULL, NULL};
 
 PyMODINIT_FUNC PyInit__native(void) { return PyModule_Create(&MODULE); }
