@@ -20,7 +20,10 @@ DURABLE_CPPFLAGS := -O2 -DPyEval_CallObject=PyObject_CallObject
 
 .PHONY: brief score lint test test-suite same-bytes bench clean
 
-$(STAMP): pyproject.toml
+# setup.py builds riskengine/core/_native.c (the reader's C checks; README, Dependencies and build):
+# `pip install -e` compiles it into the checkout, one file per Python (cpython-311, cpython-313),
+# so each venv has its own; an edit to either file installs again.
+$(STAMP): pyproject.toml setup.py riskengine/core/_native.c
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 to 3.14 is needed (none found on PATH or in pyenv)"; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] <= (3, 14)))' \
 		|| { echo "error: $(PYTHON) is not Python 3.11 to 3.14"; exit 1; }
@@ -66,4 +69,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) $(NEWEST_VENV) briefs build *.egg-info
+	rm -rf $(VENV) $(NEWEST_VENV) briefs build *.egg-info riskengine/core/_native.*.so

@@ -44,7 +44,8 @@ _TOP_LEVEL_SKIPPED = {".git", ".venv", ".venv-newest", "build", "dist", "briefs"
 
 
 def _ignore(folder: str, names: list[str]) -> set[str]:
-    skipped = {n for n in names if n == "__pycache__" or n.endswith(".egg-info")}
+    # an extension built in place here (python setup.py build_ext --inplace) is not the wheel's
+    skipped = {n for n in names if n == "__pycache__" or n.endswith((".egg-info", ".so"))}
     if Path(folder) == ROOT:
         skipped |= _TOP_LEVEL_SKIPPED & set(names)
     return skipped
@@ -107,6 +108,16 @@ def test_riskengine_comes_from_the_wheel_alone(installed: Installed) -> None:
     assert Path(module).is_relative_to(installed.site_packages)
     assert not [p for p in path if p and Path(p).resolve().is_relative_to(ROOT)], "the checkout is on the installed tool's sys.path"
     assert (installed.site_packages / "riskengine" / "_rule_tests" / "acled.yaml").is_file()
+
+
+def test_the_wheel_carries_the_c_extension_and_the_reader_uses_it(installed: Installed) -> None:
+    """The wheel is built with the C extension (setup.py), where a compiler is, as here and in CI."""
+    program = "from riskengine.ingest import fast_events; print(fast_events.NATIVE.__file__)"
+    done = subprocess.run(
+        [str(installed.venv / "bin" / "python"), "-c", program], cwd=installed.cwd, env=installed.env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()).is_relative_to(installed.site_packages / "riskengine")
 
 
 def test_rules_test_lint_and_check_run_the_bundled_packs_and_their_cases(installed: Installed) -> None:

@@ -25,6 +25,7 @@ from typing import Any, Final
 
 from riskengine.core.errors import InputError, Issue
 from riskengine.core.events import Event
+from riskengine.ingest.fast_events import NATIVE
 from riskengine.rules.ir import CompiledRuleSet, Firing, latest_per_last
 from riskengine.rules.loader import RulePack
 from riskengine.rules.models import Rule, ScaledPoints
@@ -127,15 +128,28 @@ _SOURCES = operator.attrgetter("sources")
 
 
 def source_weights(events: Sequence[Event]) -> list[float]:
-    """``cached_source_weight`` of each event, the cache keys made and read by C-level maps
-    (an event's key: its sources' names and grades)."""
-    keys = list(map(tuple, map(map, itertools.repeat(_SOURCE_GRADE), map(_SOURCES, events))))
-    weights: list[Any] = list(map(_WEIGHTS.get, keys))
+    """``cached_source_weight`` of each event, the cache keys made and read in one C call
+    (``riskengine.core._native``) or, without it, by C-level maps (an event's key: its sources'
+    names and grades)."""
+    if _NATIVE_WEIGHTS is not None:
+        weights: list[Any] = _NATIVE_WEIGHTS(events, _WEIGHTS)
+    else:
+        weights = source_weights_python(events)
     if None in weights:
         for n, weight in enumerate(weights):
             if weight is None:
                 weights[n] = cached_source_weight(events[n])
     return weights
+
+
+_NATIVE_WEIGHTS = NATIVE.source_weights if NATIVE is not None else None
+
+
+def source_weights_python(events: Sequence[Event]) -> list[float | None]:
+    """The weights ``_WEIGHTS`` holds for the events' keys, None where it holds none (the
+    fallback of ``riskengine.core._native.source_weights``, and its oracle)."""
+    keys = list(map(tuple, map(map, itertools.repeat(_SOURCE_GRADE), map(_SOURCES, events))))
+    return list(map(_WEIGHTS.get, keys))
 
 
 def per_fields_of(pack: RulePack) -> tuple[str, ...]:

@@ -25,12 +25,15 @@ from riskengine.engine.durable.decode import CAP, decode
 from riskengine.engine.durable.fallback import kind
 from riskengine.engine.durable.layout import EXACT_INT, MAX_FACT_KEYS, TRUE, Lit, Node, conj, disj, keys_of, to_json
 from riskengine.engine.durable.session import FactIds, Ruleset
+from riskengine.ingest.fast_events import NATIVE
 from riskengine.rules.ir import ID_FIELD, And, Cond, Not, Or, Test
 
 if TYPE_CHECKING:
     from riskengine.engine.durable.plan import Plan
 
 CACHE_SIZE = 65_536
+# riskengine.core._native.cached_column where the extension is built (see FieldPlan.column), else None
+_CACHED_COLUMN: Callable[[Sequence[Any], dict[Any, Any], int], list[Any] | None] | None = NATIVE.cached_column if NATIVE is not None else None
 
 
 def number(value: Any) -> Any:
@@ -135,6 +138,11 @@ class FieldPlan:
         second result says whether some value may be ``BAD`` (a value at a time, only then)."""
         if self.presence_only:
             return list(map(operator.is_not, values, itertools.repeat(None))), False
+        if _CACHED_COLUMN is not None:
+            # every value already cached (most batches): one C pass, no set of the values
+            found = _CACHED_COLUMN(values, self.bool_cache, 1) if self.kind == "bool" else _CACHED_COLUMN(values, self.cache, 0)
+            if found is not None:
+                return found, False
         try:
             distinct = set(values)
         except TypeError:  # a list
@@ -240,6 +248,10 @@ class PythonGroup:
         """``results`` of each value of a column. A column of strings, or of lists, is read a
         column at a time (its distinct values' results filled first, as ``FieldPlan.column``),
         each kind from a cache of its own; any other column a value at a time."""
+        if _CACHED_COLUMN is not None:
+            found = _CACHED_COLUMN(values, self._str_cache, 2)  # a column of strings, all cached (most batches)
+            if found is not None:
+                return found, False
         types = set(map(type, values))
         absent = type(None) in types
         types.discard(type(None))

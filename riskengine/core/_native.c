@@ -1,0 +1,660 @@
+/* riskengine.core._native: the per-event checks of the light reader in C, one call per batch.
+
+   What fast_events.decode_fast does to a line after msgspec has decoded it (``_complete``: the
+   keys the event set, its defaults put in, the checks msgspec does not make; ``_keys_agree``: no
+   key repeated on the raw line) cost about as much as msgspec's decoding itself, in Python:
+   a few dozen interpreted lines and numpy passes per event. Here it is one loop over the batch
+   that reads the structs' fields at their slots and the lines' bytes in place, and builds no
+   Python object per field. The Python functions stay as the fallback and as the oracle
+   (tests/test_native.py: both give the same events and refusals on random and hostile batches).
+
+   Every input is checked before it is read: a struct of another type, a line that is not bytes,
+   a slot left empty are typed Python errors (TypeError, ValueError), never a crash. */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <string.h>
+
+/* Field slots of the msgspec structs, by their member descriptors' offsets (setup()). */
+enum {
+    E_EVENT_ID, E_EVENT_TYPE, E_COUNTRY, E_SOURCES, E_SUB_EVENT_TYPE, E_FATALITIES, E_CIVILIAN,
+    E_CAMEO, E_DRONES_L, E_DRONES_I, E_MISSILES_L, E_MISSILES_I, E_VERIFICATION, E_FIGURES,
+    E_TAGS, E_DERIVED, E_SPANS, E_COUNT
+};
+static const char *EVENT_NAMES[E_COUNT] = {
+    "event_id", "event_type", "country", "sources", "sub_event_type", "fatalities", "civilian_targeting",
+    "cameo_code", "drones_launched", "drones_intercepted", "missiles_launched", "missiles_intercepted", "verification", "figures",
+    "tags", "derived", "spans",
+};
+/* Event's free text fields, which its str_strip_whitespace strips (fast_events._STRIPPED). */
+#define N_STRIPPED 9
+static const char *STRIPPED_NAMES[N_STRIPPED] = {
+    "event_id", "actor1", "actor2", "admin1", "location", "notes", "initiator_side", "target_side", "target_name",
+};
+
+#define MAX_FIELDS 64
+
+typedef struct {
+    PyTypeObject *type;
+    Py_ssize_t count;
+    Py_ssize_t all[MAX_FIELDS]; /* every field's offset, in declaration order */
+} StructLayout;
+
+typedef struct {
+    int ready;
+    StructLayout event, source, figure;
+    Py_ssize_t at[E_COUNT];
+    Py_ssize_t stripped[N_STRIPPED];
+    Py_ssize_t source_name, source_reliability, source_credibility;
+    PyObject *unset;           /* msgspec.UNSET */
+    PyObject *sub_event_types; /* dict: event type -> the sub-event types it allows */
+    PyObject *default_reliability, *default_credibility, *default_fatalities, *default_verification;
+    PyObject *name_reliability, *name_credibility, *name_fatalities, *name_civilian, *name_verification;
+    PyObject *name_tags, *name_figures, *name_derived, *name_sources, *name_name;
+} State;
+
+static State S;
+
+static int member_offset(PyTypeObject *type, const char *name, Py_ssize_t *offset) {
+    PyObject *descr = PyObject_GetAttrString((PyObject *)type, name);
+    if (descr == NULL)
+        return -1;
+    if (!PyObject_TypeCheck(descr, &PyMemberDescr_Type)) {
+        PyErr_Format(PyExc_TypeError, "%s.%s is not a slot", type->tp_name, name);
+        Py_DECREF(descr);
+        return -1;
+    }
+    PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+    if (member->type != T_OBJECT_EX || member->offset <= 0 || (size_t)member->offset + sizeof(PyObject *) > (size_t)type->tp_basicsize) {
+        PyErr_Format(PyExc_TypeError, "%s.%s is not an object slot", type->tp_name, name);
+        Py_DECREF(descr);
+        return -1;
+    }
+    *offset = member->offset;
+    Py_DECREF(descr);
+    return 0;
+}
+
+static int layout_of(PyObject *type, StructLayout *layout) {
+    if (!PyType_Check(type)) {
+        PyErr_SetString(PyExc_TypeError, "a struct type is needed");
+        return -1;
+    }
+    PyObject *fields = PyObject_GetAttrString(type, "__struct_fields__");
+    if (fields == NULL)
+        return -1;
+    if (!PyTuple_Check(fields) || PyTuple_GET_SIZE(fields) > MAX_FIELDS) {
+        PyErr_SetString(PyExc_TypeError, "__struct_fields__ must be a tuple of at most 64 names");
+        Py_DECREF(fields);
+        return -1;
+    }
+    layout->type = (PyTypeObject *)type;
+    layout->count = PyTuple_GET_SIZE(fields);
+    for (Py_ssize_t n = 0; n < layout->count; n++) {
+        const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(fields, n));
+        if (name == NULL || member_offset(layout->type, name, &layout->all[n]) < 0) {
+            Py_DECREF(fields);
+            return -1;
+        }
+    }
+    Py_DECREF(fields);
+    return 0;
+}
+
+#define SLOT(obj, offset) (*(PyObject **)((char *)(obj) + (offset)))
+
+/* setup(FastEvent, FastSource, FastFigure, UNSET, SUB_EVENT_TYPES): where the fields are. */
+static PyObject *setup(PyObject *self, PyObject *args) {
+    PyObject *event, *source, *figure, *unset, *subs;
+    if (!PyArg_ParseTuple(args, "OOOOO!:setup", &event, &source, &figure, &unset, &PyDict_Type, &subs))
+        return NULL;
+    S.ready = 0;
+    if (layout_of(event, &S.event) < 0 || layout_of(source, &S.source) < 0 || layout_of(figure, &S.figure) < 0)
+        return NULL;
+    for (int n = 0; n < E_COUNT; n++)
+        if (member_offset(S.event.type, EVENT_NAMES[n], &S.at[n]) < 0)
+            return NULL;
+    for (int n = 0; n < N_STRIPPED; n++)
+        if (member_offset(S.event.type, STRIPPED_NAMES[n], &S.stripped[n]) < 0)
+            return NULL;
+    if (member_offset(S.source.type, "name", &S.source_name) < 0 || member_offset(S.source.type, "reliability", &S.source_reliability) < 0 ||
+        member_offset(S.source.type, "credibility", &S.source_credibility) < 0)
+        return NULL;
+    Py_INCREF(event);
+    Py_INCREF(source);
+    Py_INCREF(figure);
+    Py_XSETREF(S.unset, Py_NewRef(unset));
+    Py_XSETREF(S.sub_event_types, Py_NewRef(subs));
+#define KEEP(slot, make)                  \
+    do {                                  \
+        PyObject *made = (make);          \
+        if (made == NULL)                 \
+            return NULL;                  \
+        Py_XSETREF(S.slot, made);         \
+    } while (0)
+    KEEP(default_reliability, PyUnicode_InternFromString("F"));
+    KEEP(default_credibility, PyLong_FromLong(6));
+    KEEP(default_fatalities, PyLong_FromLong(0));
+    KEEP(default_verification, PyUnicode_InternFromString("claimed"));
+    KEEP(name_reliability, PyUnicode_InternFromString("reliability"));
+    KEEP(name_credibility, PyUnicode_InternFromString("credibility"));
+    KEEP(name_fatalities, PyUnicode_InternFromString("fatalities"));
+    KEEP(name_civilian, PyUnicode_InternFromString("civilian_targeting"));
+    KEEP(name_verification, PyUnicode_InternFromString("verification"));
+    KEEP(name_tags, PyUnicode_InternFromString("tags"));
+    KEEP(name_figures, PyUnicode_InternFromString("figures"));
+    KEEP(name_derived, PyUnicode_InternFromString("derived"));
+    KEEP(name_sources, PyUnicode_InternFromString("sources"));
+    KEEP(name_name, PyUnicode_InternFromString("name"));
+#undef KEEP
+    S.ready = 1;
+    Py_RETURN_NONE;
+}
+
+/* Fields of ``obj`` (of ``layout``'s type) that are not None; -1 with an error if a slot is empty. */
+static Py_ssize_t set_fields(PyObject *obj, const StructLayout *layout) {
+    Py_ssize_t set = 0;
+    for (Py_ssize_t n = 0; n < layout->count; n++) {
+        PyObject *value = SLOT(obj, layout->all[n]);
+        if (value == NULL) {
+            PyErr_Format(PyExc_ValueError, "a %s with a field left empty", layout->type->tp_name);
+            return -1;
+        }
+        set += value != Py_None;
+    }
+    return set;
+}
+
+/* str.strip(text) != text: white space (as str.isspace) at either end. */
+static int padded(PyObject *text) {
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    if (length == 0)
+        return 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    return Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, 0)) || Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, length - 1));
+}
+
+/* Every character between ``low`` and ``high`` (ASCII), and at least one. */
+static int all_between(PyObject *text, Py_UCS4 low, Py_UCS4 high) {
+    if (!PyUnicode_Check(text))
+        return 0;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    if (length == 0)
+        return 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t n = 0; n < length; n++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, n);
+        if (c < low || c > high)
+            return 0;
+    }
+    return 1;
+}
+
+static int set_default(PyObject *obj, PyObject *name, PyObject *value) {
+    return PyObject_SetAttr(obj, name, value);
+}
+
+static int set_empty_list(PyObject *obj, PyObject *name) {
+    PyObject *list = PyList_New(0);
+    if (list == NULL)
+        return -1;
+    int done = PyObject_SetAttr(obj, name, list);
+    Py_DECREF(list);
+    return done;
+}
+
+/* ``intercepted > launched`` where both are given: 1 refused, 0 not, -1 error. */
+static int more_intercepted(PyObject *event, int launched_at, int intercepted_at) {
+    PyObject *launched = SLOT(event, S.at[launched_at]), *intercepted = SLOT(event, S.at[intercepted_at]);
+    if (launched == Py_None || intercepted == Py_None)
+        return 0;
+    Py_INCREF(launched);
+    Py_INCREF(intercepted);
+    int more = PyObject_RichCompareBool(intercepted, launched, Py_GT);
+    Py_DECREF(launched);
+    Py_DECREF(intercepted);
+    return more;
+}
+
+/* fast_events._complete(event, True): the keys the event set, its defaults put in; -1 refused,
+   -2 an error raised. */
+static Py_ssize_t complete(PyObject *event) {
+    Py_ssize_t keys = set_fields(event, &S.event);
+    if (keys < 0)
+        return -2;
+    PyObject *unset = S.unset;
+#define AT(n) SLOT(event, S.at[n])
+    PyObject *sources = AT(E_SOURCES);
+    if (!PyList_Check(sources)) {
+        PyErr_SetString(PyExc_TypeError, "an event's sources must be a list");
+        return -2;
+    }
+    /* Python code may run where an attribute is set or two values compared (a subclass's
+       method, where the structs were built by hand): what is read across such a call is held */
+    Py_INCREF(sources);
+    for (Py_ssize_t n = 0; n < PyList_GET_SIZE(sources); n++) {
+        PyObject *source = PyList_GET_ITEM(sources, n);
+        if (Py_TYPE(source) != S.source.type) {
+            PyErr_SetString(PyExc_TypeError, "an event's sources must be FastSources");
+            Py_DECREF(sources);
+            return -2;
+        }
+        Py_ssize_t own = set_fields(source, &S.source);
+        int failed = own < 0;
+        keys += own;
+        Py_INCREF(source);
+        if (!failed && SLOT(source, S.source_reliability) == unset) {
+            failed = set_default(source, S.name_reliability, S.default_reliability) < 0;
+            keys--;
+        }
+        if (!failed && SLOT(source, S.source_credibility) == unset) {
+            failed = set_default(source, S.name_credibility, S.default_credibility) < 0;
+            keys--;
+        }
+        Py_DECREF(source);
+        if (failed) {
+            Py_DECREF(sources);
+            return -2;
+        }
+    }
+    Py_DECREF(sources);
+    if (AT(E_FATALITIES) == unset) {
+        if (set_default(event, S.name_fatalities, S.default_fatalities) < 0)
+            return -2;
+        keys--;
+    }
+    if (AT(E_CIVILIAN) == unset) {
+        if (set_default(event, S.name_civilian, Py_False) < 0)
+            return -2;
+        keys--;
+    }
+    if (AT(E_VERIFICATION) == unset) {
+        if (set_default(event, S.name_verification, S.default_verification) < 0)
+            return -2;
+        keys--;
+    }
+    PyObject *tags = AT(E_TAGS);
+    if (tags == unset) {
+        if (set_empty_list(event, S.name_tags) < 0)
+            return -2;
+        keys--;
+    } else {
+        if (!PyList_Check(tags)) {
+            PyErr_SetString(PyExc_TypeError, "an event's tags must be a list");
+            return -2;
+        }
+        /* not sorted, repeated or padded: Event changes them; the Event path does that. The
+           list is held and read by index each time: a comparison runs Python code only for str
+           subclasses, which msgspec never makes, but such code could change the list. */
+        Py_INCREF(tags);
+        int verdict = 0;
+        for (Py_ssize_t n = 0; n < PyList_GET_SIZE(tags) && verdict == 0; n++) {
+            PyObject *tag = PyList_GET_ITEM(tags, n);
+            if (!PyUnicode_Check(tag)) {
+                PyErr_SetString(PyExc_TypeError, "an event's tags must be strings");
+                verdict = -2;
+            } else if (n > 0) {
+                PyObject *before = PyList_GET_ITEM(tags, n - 1);
+                Py_INCREF(before);
+                Py_INCREF(tag);
+                int order = PyObject_RichCompareBool(before, tag, Py_GE);
+                Py_DECREF(before);
+                Py_DECREF(tag);
+                verdict = order < 0 ? -2 : order ? -1 : 0;
+            }
+        }
+        for (Py_ssize_t n = 0; n < PyList_GET_SIZE(tags) && verdict == 0; n++) {
+            PyObject *tag = PyList_GET_ITEM(tags, n);
+            if (!PyUnicode_Check(tag)) {
+                PyErr_SetString(PyExc_TypeError, "an event's tags must be strings");
+                verdict = -2;
+            } else if (padded(tag)) {
+                verdict = -1;
+            }
+        }
+        Py_DECREF(tags);
+        if (verdict < 0)
+            return verdict;
+    }
+    PyObject *figures = AT(E_FIGURES);
+    if (figures == unset) {
+        if (set_empty_list(event, S.name_figures) < 0)
+            return -2;
+        keys--;
+    } else {
+        if (!PyList_Check(figures)) {
+            PyErr_SetString(PyExc_TypeError, "an event's figures must be a list");
+            return -2;
+        }
+        for (Py_ssize_t n = 0; n < PyList_GET_SIZE(figures); n++) {
+            PyObject *figure = PyList_GET_ITEM(figures, n);
+            if (Py_TYPE(figure) != S.figure.type) {
+                PyErr_SetString(PyExc_TypeError, "an event's figures must be FastFigures");
+                return -2;
+            }
+            Py_ssize_t own = set_fields(figure, &S.figure);
+            if (own < 0)
+                return -2;
+            keys += own;
+        }
+    }
+    PyObject *derived = AT(E_DERIVED);
+    if (derived == unset) {
+        if (set_empty_list(event, S.name_derived) < 0)
+            return -2;
+        keys--;
+    } else {
+        if (!PyList_Check(derived)) {
+            PyErr_SetString(PyExc_TypeError, "an event's derivations must be a list");
+            return -2;
+        }
+        keys += 4 * PyList_GET_SIZE(derived); /* no field of a derivation can be absent or null */
+    }
+    PyObject *spans = AT(E_SPANS);
+    if (spans != Py_None) {
+        if (!PyList_Check(spans)) {
+            PyErr_SetString(PyExc_TypeError, "an event's spans must be a list or None");
+            return -2;
+        }
+        keys += 5 * PyList_GET_SIZE(spans); /* nor of a span */
+    }
+    for (int n = 0; n < N_STRIPPED; n++) {
+        PyObject *text = SLOT(event, S.stripped[n]);
+        if (text == NULL) {
+            PyErr_SetString(PyExc_ValueError, "an event with a field left empty");
+            return -2;
+        }
+        if (text == Py_None)
+            continue;
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "an event's text fields must be strings");
+            return -2;
+        }
+        if (padded(text))
+            return -1;
+    }
+    /* the patterns (see fast_events._ISO3): ASCII letters all upper case, ASCII digits */
+    if (!all_between(AT(E_COUNTRY), 'A', 'Z'))
+        return -1;
+    PyObject *cameo = AT(E_CAMEO);
+    if (cameo != Py_None && !all_between(cameo, '0', '9'))
+        return -1;
+    /* Event's model validator */
+    PyObject *sub = AT(E_SUB_EVENT_TYPE);
+    if (sub != Py_None) {
+        PyObject *allowed = PyDict_GetItemWithError(S.sub_event_types, AT(E_EVENT_TYPE));
+        if (allowed == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, AT(E_EVENT_TYPE));
+            return -2;
+        }
+        Py_INCREF(allowed);
+        Py_INCREF(sub);
+        int in = PySequence_Contains(allowed, sub);
+        Py_DECREF(sub);
+        Py_DECREF(allowed);
+        if (in < 0)
+            return -2;
+        if (!in)
+            return -1;
+    }
+    int more = more_intercepted(event, E_DRONES_L, E_DRONES_I);
+    if (more == 0)
+        more = more_intercepted(event, E_MISSILES_L, E_MISSILES_I);
+    if (more < 0)
+        return -2;
+    if (more)
+        return -1;
+#undef AT
+    return keys;
+}
+
+/* fast_events._keys_agree(raw, keys): the line repeats no key. */
+static int keys_agree(const char *raw, Py_ssize_t size, Py_ssize_t keys) {
+    Py_ssize_t colons = 0, key_ends = 0;
+    int spaced = 0;
+    const char *end = raw + size;
+    for (const char *at = raw; (at = memchr(at, ':', (size_t)(end - at))) != NULL; at++) {
+        colons++;
+        if (at > raw && at[-1] == '"') {
+            key_ends++;
+            continue;
+        }
+        /* a key spaced from its colon ('"[ \t\r\n]+:') hides from the count of key ends */
+        const char *back = at;
+        while (back > raw && (back[-1] == ' ' || back[-1] == '\t' || back[-1] == '\r' || back[-1] == '\n'))
+            back--;
+        if (back < at && back > raw && back[-1] == '"')
+            spaced = 1;
+    }
+    if (colons == keys)
+        return 1;
+    return key_ends == keys && !spaced;
+}
+
+/* check_lines(lines, events): each event as decode_fast gives it for its line (its defaults
+   put in), None where it refuses the line; ``events`` are msgspec's FastEvents of the lines,
+   None where msgspec refused one. */
+static PyObject *check_lines(PyObject *self, PyObject *args) {
+    PyObject *lines, *events;
+    if (!PyArg_ParseTuple(args, "O!O!:check_lines", &PyList_Type, &lines, &PyList_Type, &events))
+        return NULL;
+    if (!S.ready) {
+        PyErr_SetString(PyExc_RuntimeError, "riskengine.core._native.setup() has not been called");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(lines);
+    if (PyList_GET_SIZE(events) != count) {
+        PyErr_SetString(PyExc_ValueError, "as many events as lines are needed");
+        return NULL;
+    }
+    PyObject *out = PyList_New(count);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t n = 0; n < count; n++) {
+        /* the lists are read by index each time and their items held while in use: setattr and
+           comparisons may run code, which could change them */
+        if (n >= PyList_GET_SIZE(lines) || n >= PyList_GET_SIZE(events)) {
+            PyErr_SetString(PyExc_RuntimeError, "the lines or events changed while checked");
+            goto fail;
+        }
+        PyObject *raw = PyList_GET_ITEM(lines, n), *event = PyList_GET_ITEM(events, n);
+        if (!PyBytes_Check(raw)) {
+            PyErr_SetString(PyExc_TypeError, "lines must be bytes");
+            goto fail;
+        }
+        PyObject *kept = Py_None;
+        if (event != Py_None) {
+            if (Py_TYPE(event) != S.event.type) {
+                PyErr_SetString(PyExc_TypeError, "events must be FastEvents or None");
+                goto fail;
+            }
+            Py_INCREF(event);
+            Py_INCREF(raw);
+            Py_ssize_t keys = complete(event);
+            if (keys == -2) {
+                Py_DECREF(event);
+                Py_DECREF(raw);
+                goto fail;
+            }
+            if (keys >= 0 && keys_agree(PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw), keys))
+                kept = event;
+            Py_DECREF(raw);
+            Py_INCREF(kept);
+            Py_DECREF(event);
+        } else {
+            Py_INCREF(kept);
+        }
+        PyList_SET_ITEM(out, n, kept);
+    }
+    return out;
+fail:
+    Py_DECREF(out); /* the items not yet set are NULL, which list_dealloc skips */
+    return NULL;
+}
+
+/* The key scorer.source_weights looks an event's weight up by: its sources' (name, reliability,
+   credibility), a FastEvent's read at their slots, another event's as attributes. */
+static PyObject *source_key(PyObject *event) {
+    PyObject *sources;
+    if (Py_TYPE(event) == S.event.type) {
+        sources = SLOT(event, S.at[E_SOURCES]);
+        if (sources == NULL) {
+            PyErr_SetString(PyExc_ValueError, "an event with a field left empty");
+            return NULL;
+        }
+        Py_INCREF(sources);
+    } else {
+        sources = PyObject_GetAttr(event, S.name_sources);
+        if (sources == NULL)
+            return NULL;
+    }
+    PyObject *seq = PySequence_Tuple(sources); /* a copy: a list could change under us */
+    Py_DECREF(sources);
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t count = PyTuple_GET_SIZE(seq);
+    PyObject *key = PyTuple_New(count);
+    if (key == NULL) {
+        Py_DECREF(seq);
+        return NULL;
+    }
+    for (Py_ssize_t n = 0; n < count; n++) {
+        PyObject *source = PyTuple_GET_ITEM(seq, n);
+        PyObject *grade;
+        if (Py_TYPE(source) == S.source.type) {
+            PyObject *name = SLOT(source, S.source_name), *reliability = SLOT(source, S.source_reliability), *credibility = SLOT(source, S.source_credibility);
+            if (name == NULL || reliability == NULL || credibility == NULL) {
+                PyErr_SetString(PyExc_ValueError, "a source with a field left empty");
+                grade = NULL;
+            } else {
+                grade = PyTuple_Pack(3, name, reliability, credibility);
+            }
+        } else {
+            PyObject *name = PyObject_GetAttr(source, S.name_name);
+            PyObject *reliability = name == NULL ? NULL : PyObject_GetAttr(source, S.name_reliability);
+            PyObject *credibility = reliability == NULL ? NULL : PyObject_GetAttr(source, S.name_credibility);
+            grade = credibility == NULL ? NULL : PyTuple_Pack(3, name, reliability, credibility);
+            Py_XDECREF(name);
+            Py_XDECREF(reliability);
+            Py_XDECREF(credibility);
+        }
+        if (grade == NULL) {
+            Py_DECREF(key);
+            Py_DECREF(seq);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(key, n, grade);
+    }
+    Py_DECREF(seq);
+    return key;
+}
+
+/* source_weights(events, weights): each event's weight in the dict ``weights`` by its
+   sources' names and grades (scorer._WEIGHTS), None where it holds none yet. */
+static PyObject *source_weights(PyObject *self, PyObject *args) {
+    PyObject *events, *weights;
+    if (!PyArg_ParseTuple(args, "OO!:source_weights", &events, &PyDict_Type, &weights))
+        return NULL;
+    if (!S.ready) {
+        PyErr_SetString(PyExc_RuntimeError, "riskengine.core._native.setup() has not been called");
+        return NULL;
+    }
+    PyObject *seq = PySequence_Tuple(events); /* a copy of a list: getting an attribute or hashing may run code */
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t count = PyTuple_GET_SIZE(seq);
+    PyObject *out = PyList_New(count);
+    if (out == NULL) {
+        Py_DECREF(seq);
+        return NULL;
+    }
+    for (Py_ssize_t n = 0; n < count; n++) {
+        PyObject *key = source_key(PyTuple_GET_ITEM(seq, n));
+        if (key == NULL)
+            goto fail;
+        PyObject *weight = PyDict_GetItemWithError(weights, key);
+        Py_DECREF(key);
+        if (weight == NULL) {
+            if (PyErr_Occurred())
+                goto fail;
+            weight = Py_None;
+        }
+        Py_INCREF(weight);
+        PyList_SET_ITEM(out, n, weight);
+    }
+    Py_DECREF(seq);
+    return out;
+fail:
+    Py_DECREF(seq);
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* cached_column(values, cache, kind): single.FieldPlan.column's and PythonGroup.column's answer
+   where the cache already holds every value: ``cache[value]`` for each value, None for None.
+   ``kind`` says which values the cache may answer for: 0 any but booleans (True == 1: a number's
+   cache must not answer for a boolean), 1 booleans only, 2 strings only. None (the whole column
+   to Python, which fills the cache) where a value is of another type, unhashable or missing. */
+static PyObject *cached_column(PyObject *self, PyObject *args) {
+    PyObject *values, *cache;
+    int kind;
+    if (!PyArg_ParseTuple(args, "OO!i:cached_column", &values, &PyDict_Type, &cache, &kind))
+        return NULL;
+    if (kind < 0 || kind > 2) {
+        PyErr_SetString(PyExc_ValueError, "kind must be 0, 1 or 2");
+        return NULL;
+    }
+    PyObject *seq = PySequence_Tuple(values); /* the column itself when a tuple (zip's); a list is copied, as a key's __eq__ may run code */
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t count = PyTuple_GET_SIZE(seq);
+    PyObject *out = PyList_New(count);
+    if (out == NULL) {
+        Py_DECREF(seq);
+        return NULL;
+    }
+    for (Py_ssize_t n = 0; n < count; n++) {
+        PyObject *value = PyTuple_GET_ITEM(seq, n), *found;
+        if (value == Py_None) {
+            found = Py_None;
+        } else {
+            int fits = kind == 0 ? !PyBool_Check(value) : kind == 1 ? PyBool_Check(value) : PyUnicode_CheckExact(value);
+            if (!fits)
+                goto python;
+            found = PyDict_GetItemWithError(cache, value);
+            if (found == NULL) {
+                /* missing, or an error (unhashable): Python's path fills the cache, or says
+                   what to do with such a value, or raises the same error again */
+                PyErr_Clear();
+                goto python;
+            }
+        }
+        Py_INCREF(found);
+        PyList_SET_ITEM(out, n, found);
+    }
+    Py_DECREF(seq);
+    return out;
+python:
+    Py_DECREF(seq);
+    Py_DECREF(out);
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef METHODS[] = {
+    {"cached_column", cached_column, METH_VARARGS,
+     "cached_column(values, cache, kind): cache[value] for each value (None for None), or None where the cache cannot answer them all."},
+    {"source_weights", source_weights, METH_VARARGS,
+     "source_weights(events, weights): each event's weight in ``weights`` by its sources' names and grades, None where absent."},
+    {"setup", setup, METH_VARARGS, "setup(FastEvent, FastSource, FastFigure, UNSET, SUB_EVENT_TYPES): where the structs' fields are."},
+    {"check_lines", check_lines, METH_VARARGS,
+     "check_lines(lines, events): each event as decode_fast gives it for its line, None where it refuses the line."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef MODULE = {PyModuleDef_HEAD_INIT, "riskengine.core._native", "The light reader's per-event checks in C (see fast_events).", -1, METHODS, NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit__native(void) { return PyModule_Create(&MODULE); }

@@ -1,0 +1,302 @@
+"""The C batch path (``riskengine.core._native``) against the Python path it replaces, which stays as
+its fallback and its oracle: the same events and refusals for every batch of lines, the same
+source weights, the same backtest; and bad input is a typed Python error, never a crash.
+
+The extension is optional (setup.py): where it is not built these tests are skipped, and
+``test_the_extension_is_built_where_the_suite_runs`` says so unless RISKENGINE_NATIVE=0 asks for
+the Python path (tests/test_installed.py checks that a wheel built offline carries it)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from test_fast_reader import REFUSED, TAKEN, lines
+
+from riskengine.core.events import SUB_EVENT_TYPES, Event, Source
+from riskengine.ingest import fast_events
+from riskengine.ingest.fast_events import FastEvent, FastFigure, FastSource, decode_lines_python
+from riskengine.scoring import scorer
+
+REPO = Path(__file__).resolve().parent.parent
+native: Any = fast_events.NATIVE
+needs_native = pytest.mark.skipif(native is None, reason="riskengine.core._native is not built (or RISKENGINE_NATIVE=0)")
+
+
+def test_the_extension_is_built_where_the_suite_runs() -> None:
+    if os.environ.get("RISKENGINE_NATIVE") == "0":
+        pytest.skip("RISKENGINE_NATIVE=0: the Python path is asked for")
+    assert native is not None, "riskengine.core._native is not built: `pip install -e .` or `python setup.py build_ext --inplace` builds it"
+
+
+def test_riskengine_native_0_forces_the_python_path() -> None:
+    program = "from riskengine.ingest import fast_events; from riskengine.scoring import scorer; print(fast_events.NATIVE, scorer._NATIVE_WEIGHTS)"
+    env = {**os.environ, "RISKENGINE_NATIVE": "0", "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, check=True, cwd=REPO)
+    assert done.stdout.split() == ["None", "None"]
+
+
+def both_ways(batch: list[bytes]) -> list[FastEvent | None]:
+    """The batch checked natively and in Python, each from its own decoding (checking puts
+    the defaults in): the same events, compared by repr (1 is not 1.0, nor -0.0 0.0)."""
+    got = native.check_lines(list(batch), fast_events._decode_each(batch))
+    expected = decode_lines_python(batch)
+    assert len(got) == len(batch)
+    assert [repr(event) for event in got] == [repr(event) for event in expected], batch
+    return got  # type: ignore[no-any-return]
+
+
+# hostile lines: long strings, unicode at the ends, huge numbers, spaced and repeated keys,
+# keys with colons in values, bytes that are not UTF-8, nested junk
+_HOSTILE = [
+    b"",
+    b"{}",
+    b"[]",
+    b"null",
+    b"\xff\xfe",
+    b'{"event_id":"A"',
+    REFUSED[next(iter(REFUSED))],
+    json.dumps({"event_id": "x" * 100_000}).encode(),
+    json.dumps({"event_id": "UKR1", "event_date": "2025-06-30", "event_type": "Battles", "country": "UKR", "sources": [{"name": "a" * 50_000}], "notes": ":" * 5_000}).encode(),
+    json.dumps({"event_id": "UKR1", "event_date": "2025-06-30", "event_type": "Battles", "country": "UKR", "sources": [{"name": "R"}], "troops": 10**40}).encode(),
+    json.dumps({"event_id": "UKR1", "event_date": "2025-06-30", "event_type": "Battles", "country": "UKR", "sources": [{"name": "R"}], "notes": "\u2028x\u3000"}).encode(),
+    json.dumps({"event_id": "UKR1", "event_date": "2025-06-30", "event_type": "Battles", "country": "ÜKR", "sources": [{"name": "R"}]}, ensure_ascii=False).encode(),
+    b'{"event_id" \t:"UKR1","event_date":"2025-06-30","event_type":"Battles","country":"UKR","sources":[{"name":"R"}]}',
+    b'{"event_id":"UKR1","event_id":"UKR2","event_date":"2025-06-30","event_type":"Battles","country":"UKR","sources":[{"name":"R"}]}',
+    b'{"event_id":"UKR1","event_date":"2025-06-30","event_type":"Battles","country":"UKR","sources":[{"name":"R"}],"tags":["b","a"]}',
+    b'{"event_id":"UKR1","event_date":"2025-06-30","event_type":"Battles","country":"UKR","sources":[{"name":"R"}],"tags":["a","a"]}',
+    b'{"event_id":"UKR1","event_date":"2025-06-30","event_type":"Battles","country":"UKR","sources":[{"name":"R"}],"tags":["a "," b"]}',
+    b'{"event_id":"UKR1","event_date":"2025-06-30","event_type":"Battles","country":"UKR","sources":[{"name":"R"}],"drones_launched":1,"drones_intercepted":2}',
+    b'{"event_id":"UKR1","event_date":"2025-06-30","event_type":"Battles","country":"UKR","sources":[{"name":"R"}],"cameo_code":"\\u0661\\u0662"}',
+    b'{"event_id":"UKR1","event_date":"2025-06-30","event_type":"Battles","sub_event_type":"Air/drone strike","country":"UKR","sources":[{"name":"R"}]}',
+    *TAKEN.values(),
+]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batch=st.lists(st.one_of(lines(), lines(), st.sampled_from(_HOSTILE), st.binary(max_size=40)), min_size=1, max_size=10))
+@example(batch=_HOSTILE)
+@needs_native
+def test_native_checks_give_the_python_paths_events_and_refusals(batch: list[bytes]) -> None:
+    both_ways([raw.rstrip(b"\r\n") for raw in batch])
+
+
+@needs_native
+def test_the_world_feeds_lines_are_checked_alike() -> None:
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import generate
+
+    batch = [json.dumps(record, separators=(",", ":")).encode() for record in generate.generate(400, seed=11)]
+    got = both_ways(batch)
+    assert all(isinstance(event, FastEvent) for event in got)
+
+
+def _struct(**changes: Any) -> FastEvent:
+    event = fast_events._decode(TAKEN[next(iter(TAKEN))].rstrip(b"\r\n"))
+    for name, value in changes.items():
+        setattr(event, name, value)
+    return event
+
+
+@needs_native
+@pytest.mark.parametrize(
+    ("lines_", "events", "error"),
+    [
+        ((b"{}",), [None], TypeError),  # a tuple of lines, not a list
+        ([b"{}"], [None, None], ValueError),  # one line, two events
+        (["{}"], [None], TypeError),  # text, not bytes
+        ([b"{}"], [object()], TypeError),  # not a FastEvent
+        ([b"{}"], [FastSource(name="R")], TypeError),
+        ([b"{}"], [_struct(sources=None)], TypeError),
+        ([b"{}"], [_struct(sources=[1])], TypeError),
+        ([b"{}"], [_struct(sources=[FastFigure(field="a", value=1, source="b")])], TypeError),
+        ([b"{}"], [_struct(tags=(1, 2))], TypeError),
+        ([b"{}"], [_struct(tags=["a", 1])], TypeError),
+        ([b"{}"], [_struct(figures=[FastSource(name="R")])], TypeError),
+        ([b"{}"], [_struct(derived=3)], TypeError),
+        ([b"{}"], [_struct(spans=3)], TypeError),
+        ([b"{}"], [_struct(notes=3)], TypeError),
+        ([b"{}"], [_struct(event_type="no such type", sub_event_type="x")], KeyError),
+        ([b"{}"], [_struct(drones_launched="a", drones_intercepted=1)], TypeError),
+    ],
+)
+def test_bad_input_is_a_typed_error(lines_: Any, events: Any, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        native.check_lines(lines_, events)
+
+
+@needs_native
+def test_an_empty_slot_is_an_error_not_a_crash() -> None:
+    event = _struct()
+    del event.notes  # a struct whose slot holds nothing
+    with pytest.raises(ValueError, match="left empty"):
+        native.check_lines([b"{}"], [event])
+    with pytest.raises(ValueError, match="left empty"):
+        event = _struct()
+        del event.sources
+        native.source_weights([event], {})
+
+
+@needs_native
+def test_setup_refuses_what_is_not_a_struct() -> None:
+    with pytest.raises((TypeError, AttributeError)):
+        native.setup(int, FastSource, FastFigure, msgspec.UNSET, dict(SUB_EVENT_TYPES))
+    with pytest.raises(AttributeError, match="event_id"):
+        native.setup(FastSource, FastSource, FastFigure, msgspec.UNSET, dict(SUB_EVENT_TYPES))  # a source has no event fields
+    with pytest.raises(RuntimeError, match="setup"):
+        native.check_lines([b"{}"], [None])  # a failed setup leaves nothing half set up
+    native.setup(FastEvent, FastSource, FastFigure, msgspec.UNSET, dict(SUB_EVENT_TYPES))  # as fast_events left it
+    assert native.check_lines([b"{}"], [None]) == [None]
+
+
+# -- source weights ---------------------------------------------------------------------------
+
+_grades = st.tuples(st.sampled_from(["Reuters", "TASS", "é" * 3, "", "x" * 300]), st.sampled_from("ABCDEF"), st.integers(1, 6))
+
+
+@settings(max_examples=200, deadline=None)
+@given(events=st.lists(st.lists(_grades, min_size=1, max_size=4), max_size=12), known=st.integers(0, 12), whole=st.booleans())
+@needs_native
+def test_native_source_weights_are_the_python_ones(events: list[list[tuple[str, str, int]]], known: int, whole: bool) -> None:
+    made: list[Any] = []
+    for n, sources in enumerate(events):
+        if whole and n % 2:  # Events and FastEvents in one batch, as prepare never mixes them but might
+            made.append(
+                Event(
+                    event_id=f"E{n}", event_date=dt.date(2025, 1, 1), event_type="Battles", country="UKR",
+                    sources=[Source(name=name or "-", reliability=r, credibility=c) for name, r, c in sources],
+                )  # type: ignore[arg-type]
+            )
+        else:
+            made.append(_struct(sources=[FastSource(name=name, reliability=r, credibility=c) for name, r, c in sources]))
+    for event in made[:known]:
+        scorer.cached_source_weight(event)
+    assert native.source_weights(made, scorer._WEIGHTS) == scorer.source_weights_python(made)
+    assert native.source_weights(tuple(made), scorer._WEIGHTS) == scorer.source_weights_python(made)
+
+
+@needs_native
+@pytest.mark.parametrize("events", [[1], [None], [_struct(sources=5)], [_struct(sources=[1])], 7])
+def test_source_weights_of_bad_input_are_typed_errors(events: Any) -> None:
+    with pytest.raises((TypeError, AttributeError)):
+        native.source_weights(events, {})
+
+
+# -- the backtest ---------------------------------------------------------------------------------
+
+
+@needs_native
+def test_a_backtest_writes_the_same_bytes_either_way(tmp_path: Path) -> None:
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import generate
+
+    feed = tmp_path / "feed.jsonl"
+    generate.write_jsonl(feed, 3_000, 5)
+    out = []
+    for mode in ("1", "0"):
+        csv = tmp_path / f"out-{mode}.csv"
+        env = {**os.environ, "RISKENGINE_NATIVE": mode, "PYTHONPATH": str(REPO)}
+        subprocess.run(
+            [sys.executable, "-m", "riskengine", "backtest", str(feed), "--from", "2022-W10", "--to", "2025-W27", "-o", str(csv)],
+            env=env, check=True, cwd=REPO, capture_output=True,
+        )
+        out.append(csv.read_bytes())
+    assert out[0] == out[1] and out[0].count(b"\n") > 10
+
+
+# -- the single-event key's columns -------------------------------------------------------------
+
+_cell = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 12), st.sampled_from([0.0, 1.0, 2.5, -0.0, float("nan"), 1e300, 10**30]),
+    st.sampled_from(["Kyiv", "Odesa", "", "kyiv", " Kyiv"]), st.lists(st.sampled_from(["a", "b"]), max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(_cell, max_size=12), cached=st.lists(_cell, max_size=12), kind=st.sampled_from([0, 1, 2]))
+@needs_native
+def test_cached_column_answers_only_where_the_cache_holds_every_value(values: list[Any], cached: list[Any], kind: int) -> None:
+    cache: dict[Any, Any] = {}
+    for value in cached:
+        with contextlib.suppress(TypeError):  # a list: never cached
+            cache[value] = ("rep", repr(value))
+    fits = {0: lambda v: type(v) is not bool, 1: lambda v: type(v) is bool, 2: lambda v: type(v) is str}[kind]
+
+    def held(value: Any) -> bool:
+        try:
+            return value in cache
+        except TypeError:
+            return False
+
+    answers = all(v is None or (fits(v) and held(v)) for v in values)
+    expected = [None if v is None else cache[v] for v in values] if answers else None
+    assert native.cached_column(values, cache, kind) == expected
+    assert native.cached_column(tuple(values), cache, kind) == expected
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])  # it sets the same attribute back each time
+@given(batches=st.lists(st.lists(_cell, min_size=1, max_size=10), min_size=1, max_size=4), plan=st.integers(0, 3))
+@needs_native
+def test_a_key_column_is_the_same_with_or_without_the_c_pass(batches: list[list[Any]], plan: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """FieldPlan.column and PythonGroup.column, batch after batch (their caches filling), with
+    the C pass and without it: the same entries, the same rows flagged."""
+    from riskengine.engine.durable import single
+    from riskengine.rules.ir import Test
+
+    def make() -> Any:
+        tests = [
+            [Test("fatalities", "gte", 3), Test("fatalities", "lt", 10)],
+            [Test("civilian_targeting", "eq", True)],
+            [Test("location", "in", ("Kyiv", "Odesa"))],
+        ]
+        if plan < 3:
+            return single.FieldPlan("x", "f0", tests[plan])
+        return single.PythonGroup("location", [Test("location", "matches", "^K")], ["p0"])
+
+    with_c, without = make(), make()
+    for values in batches:
+        got = with_c.column(tuple(values))
+        monkeypatch.setattr(single, "_CACHED_COLUMN", None)
+        expected = without.column(tuple(values))
+        monkeypatch.setattr(single, "_CACHED_COLUMN", native.cached_column)
+        assert repr(got[0]) == repr(expected[0]) and got[1] == expected[1]
+
+
+@needs_native
+def test_code_that_changes_what_is_being_read_is_no_crash() -> None:
+    """A str subclass's comparison (msgspec never makes one; a caller building structs by hand
+    might) empties and replaces the lists the C is reading: the C holds them and reads their
+    length again, so it ends with an answer or an error, never freed memory (run under ASan)."""
+    event = _struct()
+    held: dict[str, list[Any]] = {}
+
+    class Nasty(str):
+        def __ge__(self, other: object) -> bool:
+            held.pop("tags").clear()
+            event.tags = []  # the list being read loses its last other reference
+            return False
+
+        __hash__ = str.__hash__
+
+    event.tags = held["tags"] = [Nasty("a"), Nasty("b"), Nasty("c")]
+    native.check_lines([b"{}"], [event])
+
+    class Shrinking(str):
+        def __eq__(self, other: object) -> bool:
+            values.clear()
+            return False
+
+        __hash__ = str.__hash__
+
+    values = [Shrinking("Kyiv"), "Odesa", "Lviv"]
+    assert native.cached_column(values, {"Kyiv": 1, "Odesa": 2, "Lviv": 3}, 0) in (None, [1, 2, 3])
