@@ -18,8 +18,8 @@ on that method before (docs/CALIBRATION.md, sessions 11-16):
   one for stays learnt out of fold;
 - withholding a band when the estimate's 95 % interval (a beta with the model worth the
   pseudo-count) straddles a band edge by much: no word, or the neighbouring band nearer 50 %;
-- regime change: the score's own record with recent weeks weighted more (half-life 13 or 26
-  weeks), so a turn in the last months counts before the model's year does; and the other way,
+- regime change: the score's own record, or the pooled model's fit, with recent weeks weighted
+  more (half-life 13 or 26 weeks), so a turn in the last months counts before the year does; and the other way,
   a longer memory: the pooled model fitted on the 104 or 260 weeks before, or on all of them
   (weeks weighted by a half-life of 52 or 104 weeks, or not), so a long history's recurring
   turns (Kenya's election years) are in the model when they come back.
@@ -70,6 +70,10 @@ LONG_SPANS: tuple[tuple[str, int, float | None], ...] = (
     ("all", 100_000, None),
     ("260 hl 52", 260, 52.0),
     ("all hl 104", 100_000, 104.0),
+    # Recency on the model itself: the 52 weeks weighted by a half-life of 13 or 26 weeks, the
+    # weights scaled to add up to the window's cases (so the ridge keeps its strength).
+    ("52 hl 13", 52, 13.0),
+    ("52 hl 26", 52, 26.0),
 )
 
 
@@ -146,6 +150,10 @@ def judged(source: v16.Source) -> list[Judged]:
                     for prof, t in history.profiles[w].items():
                         rows_long[prof][0] += decay * t.cases
                         rows_long[prof][1] += decay * t.came_true
+            if half is not None and span == cal.WINDOW_WEEKS:
+                weighted = sum(t[0] for t in rows_long.values())
+                scale = (table.model.cases / weighted) if table.model is not None and weighted else 1.0
+                rows_long = defaultdict(lambda: [0.0, 0.0], {prof: [t[0] * scale, t[1] * scale] for prof, t in rows_long.items()})
             # fit_model reads cases and came true as numbers: weighted ones fit as they are.
             long_models[label] = cal.fit_model({prof: cal.Tally(*t) for prof, t in rows_long.items()}) if model is not None else None  # type: ignore[arg-type]
         weights = {cell: _cell_weight([tuple(r) for r in rows.values()]) for cell, rows in evidence.items()}  # type: ignore[misc]
@@ -494,12 +502,21 @@ def variants(records: Mapping[str, list[Judged]], check: Mapping[str, list[Judge
         out.append((f"own weight from the cell's spread, within {low:g}-{high:g}", {n: evidence_weight(low, high) for n in names}))
     for span, *_ in LONG_SPANS:
         for share in (0.5, 1.0) if span == "260" else (1.0,):
+            if span.startswith("52 "):
+                break
             out.append(
                 (
                     f"model from the {span} weeks before, {share:g} of it beside the 52 weeks' model, then the own record",
                     {n: pooled(cal.OWN_WEIGHT, longer(span, share)) for n in names},
                 )
             )
+    for half in (13, 26):
+        out.append(
+            (
+                f"model fitted with recent weeks weighted more (half-life {half} weeks), then the own record",
+                {n: pooled(cal.OWN_WEIGHT, longer(f"52 hl {half}", 1.0)) for n in names},
+            )
+        )
     for half in HALF_LIVES:
         out.append((f"own record with recent weeks weighted more (half-life {half:g} weeks)", {n: recent_own(half) for n in names}))
     for far in (False, True):
