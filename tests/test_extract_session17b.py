@@ -46,3 +46,27 @@ def test_a_romance_month_word_in_prose_is_no_date(extractor: Extractor) -> None:
     (x,) = extractor.extract_text(text, "t.txt")
     assert x.event.event_date == dt.date(2025, 6, 1)
 
+
+# -- a day-by-day timeline whose entries open with their day as a sentence ---------------------
+
+
+def test_a_timeline_entry_dated_by_its_own_day_sentence(extractor: Extractor) -> None:
+    # blind19's magazine ("Friday, 16 January. Shortly before dawn, drones strike ..."): each
+    # entry's events took the issue day; the label forms with a colon or dash were read already.
+    # 2025-06-14 is a Saturday.
+    text = (
+        "---\ndate: 2025-06-14\n---\n"
+        "Monday, 9 June. Gunmen attack the market in Kiwanja in the morning. Four traders are killed.\n\n"
+        "June 11. Shelling hits the hospital in Rutshuru. Two nurses are injured.\n"
+    )
+    got = sorted((x.event.location, x.event.event_date, x.event.injured) for x in extractor.extract_text(text, "t.txt"))
+    assert got == [("Kiwanja", dt.date(2025, 6, 9), None), ("Rutshuru", dt.date(2025, 6, 11), 2)]
+
+
+def test_a_day_ending_a_sentence_mid_paragraph_is_no_label(extractor: Extractor) -> None:
+    # guard: "... in the morning of 5 June. Two more were wounded." dates its own sentence only;
+    # the paragraph's first sentence opens with no day, and the strike keeps its own day
+    text = "---\ndate: 2025-06-14\n---\nOn Thursday gunmen attacked the market in Kiwanja, killing four traders. The police arrived on 5 June.\n"
+    (x,) = extractor.extract_text(text, "t.txt")
+    assert x.event.event_date == dt.date(2025, 6, 12)
+
