@@ -70,3 +70,40 @@ def test_a_day_ending_a_sentence_mid_paragraph_is_no_label(extractor: Extractor)
     (x,) = extractor.extract_text(text, "t.txt")
     assert x.event.event_date == dt.date(2025, 6, 12)
 
+
+# -- talks told by the place of the meeting and who sat down there -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # blind19's Somali radio: "Delegations ... sat down in Nairobi today for their first direct talks"
+        ("Delegations of the government and of the northern movement sat down in Addis Ababa today for their first direct talks in a year.", "Addis Ababa"),
+        # blind19's column: "the national security advisers of India and Pakistan met quietly in Abu Dhabi"
+        ("The national security advisers of Armenia and Azerbaijan met quietly in Doha today, according to two diplomats.", "Doha"),
+        # blind19's UN flash update: "The ceasefire monitoring mechanism convened today in Naqoura"
+        ("The ceasefire monitoring mechanism convened today in Goma with officers of both armies.", "Goma"),
+    ],
+)
+def test_talks_told_by_who_met_where(extractor: Extractor, text: str, place: str) -> None:
+    got = [(x.provenance["kind"], x.event.location, x.event.event_date) for x in extractor.extract_text(f"---\ndate: 2025-06-03\n---\n{text}\n", "t.txt")]
+    assert got == [("talks", place, dt.date(2025, 6, 3))]
+
+
+def test_hours_before_the_delegations_sat_down_counts_from_the_talks_told(extractor: Extractor) -> None:
+    # guard (blind3's Istanbul analysis): "sat down" with no place is the talks told before, again;
+    # read as new talks of the report's day, it moved the strike told relative to them a day late.
+    # 2025-06-04 is a Wednesday.
+    text = (
+        "---\ndate: 2025-06-04\n---\n"
+        "The third round of talks between the two delegations took place in Doha on Tuesday and ended without a deal.\n\n"
+        "Hours before the delegations sat down, glide bombs struck Sloviansk, injuring four people.\n"
+    )
+    got = sorted((x.provenance["kind"], x.event.location, x.event.event_date) for x in extractor.extract_text(text, "t.txt"))
+    assert got == [("air_strike", "Sloviansk", dt.date(2025, 6, 3)), ("talks", "Doha", dt.date(2025, 6, 3))]
+
+
+def test_a_cabinet_sitting_down_is_no_talks(extractor: Extractor) -> None:
+    # guard: "sat down" near talks only; a government body meeting at home is no negotiation
+    assert extractor.extract_text("---\ndate: 2025-06-03\n---\nThe cabinet sat down in Kinshasa today to approve the budget.\n", "t.txt") == []
+
