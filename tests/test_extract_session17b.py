@@ -107,3 +107,24 @@ def test_a_cabinet_sitting_down_is_no_talks(extractor: Extractor) -> None:
     # guard: "sat down" near talks only; a government body meeting at home is no negotiation
     assert extractor.extract_text("---\ndate: 2025-06-03\n---\nThe cabinet sat down in Kinshasa today to approve the budget.\n", "t.txt") == []
 
+
+# -- a month's running count closing a ministry's summary is no strike's figure ----------------
+
+
+def test_a_running_count_since_the_start_of_the_month_is_not_the_strikes(extractor: Extractor) -> None:
+    # blind19's ministry summary closed with "Since the beginning of February the enemy has used
+    # more than 1,100 strike UAVs and about 60 missiles": both counts went to the night's strike.
+    text = (
+        "---\ndate: 2025-06-03\n---\n"
+        "Overnight, drones hit a residential block in Sumy, killing three people.\n\n"
+        "Since the beginning of June the enemy has used more than 400 strike UAVs and about 20 missiles against the region.\n"
+    )
+    (x,) = extractor.extract_text(text, "t.txt")
+    assert (x.event.location, x.event.fatalities, x.event.drones_launched, x.event.missiles_launched) == ("Sumy", 3, None, None)
+
+
+def test_the_nights_own_count_is_still_read(extractor: Extractor) -> None:
+    # guard: a count of the night itself stays the strike's
+    text = "---\ndate: 2025-06-03\n---\nOvernight, Russia launched 40 drones at Sumy, killing three people.\n"
+    (x,) = extractor.extract_text(text, "t.txt")
+    assert (x.event.location, x.event.drones_launched) == ("Sumy", 40)
