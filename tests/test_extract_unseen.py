@@ -620,3 +620,5 @@ def test_the_nineteenth_blind_set_holds_its_first_run() -> None:
     # Floor only.
     blind19 = evaluate(HERE / "blind19_gold.yaml", sorted((HERE / "blind19").iterdir()))
     assert blind19.overall.f1 >= 0.65, blind19.render()
+    # A development set since (session 17b, test_extract_session17b.py): 0.726; no longer unseen.
+    assert blind19.overall.f1 >= 0.72, blind19.render()

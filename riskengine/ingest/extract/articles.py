@@ -1745,11 +1745,13 @@ class Extractor:
         none of their own."""
         if article.published is None:
             return None
-        label = _DAY_LABEL.match(article.work, sentence.start, sentence.end)
+        label = _DAY_LABEL.match(article.work, sentence.start, sentence.end) or _DAY_SENTENCE.fullmatch(article.work, sentence.start, sentence.end)
         if label is None:
             return self._entry_header_day(article, sentence)
         dates = [d for d in self._clause_dates(article.work[sentence.start : label.end()], article.published, sentence.start) if not d.future]
-        if len(dates) != 1 or dates[0].end < label.end(1) - 1:
+        # "Friday, 16 January": the weekday is read as a date of its own; the label's day is the one it ends with
+        dates = [d for d in dates if d.end >= label.end(1) - 1]
+        if len(dates) != 1:
             return None
         return sentence.paragraph, dates[0]
 
@@ -2540,11 +2542,16 @@ _SITES_OWN_PEOPLE = re.compile(r"among\s+the\s+[\w-]+['’]s?\s", re.IGNORECASE)
 # An entry's day as its label: "Sun, Sept 1 — ", "Tue 10 Sept: ", "3 June 2025 – ", "Friday, June 6 | "
 # An entry's number before its day: "2.1 ", "1.1  ", "3. ", "c. ", "INCIDENT 2 - ", "Incident 4: "
 _ENTRY_HEADER = re.compile(r"\s*(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)]|[a-z][.)]|(?:INCIDENT|Incident|EVENT|Event|ITEM|Item|ENTRY|Entry)\s+\d{1,3}\s*[-–—:.]?)\s+")
-_DAY_LABEL = re.compile(
+_LABEL_DAY = (
     r"\s*((?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?\.?,?\s+)?"
     r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?)"
-    r"(?:,?\s+\d{4})?)\s*(?:[-–—|]\s|:\s)"
+    r"(?:,?\s+\d{4})?)"
 )
+_DAY_LABEL = re.compile(_LABEL_DAY + r"\s*(?:[-–—|]\s|:\s)")
+# A magazine's or a chronology's day-by-day entry whose day is a sentence of its own: "Friday, 16
+# January. Shortly before dawn, drones strike ...", "June 6. Gunmen attack ..." (the paragraph's
+# first sentence, so the day in the middle of a paragraph's prose is no label)
+_DAY_SENTENCE = re.compile(_LABEL_DAY + r"\.\s*")
 _CORRECTED_TO = re.compile(r",?\s+(?:and\s+)?not\s+(?:\d|[a-z]+\b)")
 # a newsletter's paragraph labelled by its town in capitals and a full stop ("MIREBALAIS. Many of
 # our members ...", "PÉTION-VILLE. This morning ..."); not initials ("U.S. officials")

@@ -260,8 +260,27 @@ def _plain_front_matter(block: str, name: str) -> dict[str, Any] | None:
 # Month names as written, capitals included ("THURSDAY 9 OCTOBER 2025" in a transcript's header)
 # "19-Nov-2024" and "19/Nov/2024", as dealers' and agencies' headers write it, with the words' hyphens
 # "this 23rd day of July, 2024", as a statement's signature writes it
-_TEXT_DATE_DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+(?:day\s+of\s+)?(?:of\s+)?|(?P<sep>[-/]))(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?(?(sep)(?P=sep)|,?\s+)(?P<year>(?:19|20)\d\d)\b")
-_TEXT_DATE_MD = re.compile(r"\b(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b")
+# "Thursday, April 16 of 2026", "16 of April of 2026": a Spanish or Portuguese header ("jueves, 16
+# de abril de 2026") put word for word into English keeps its "of" before the year
+_TEXT_DATE_DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+(?:day\s+of\s+)?(?:of\s+)?|(?P<sep>[-/]))(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?(?(sep)(?P=sep)|(?:,?\s+|\s+of\s+))(?P<year>(?:19|20)\d\d)\b")
+_TEXT_DATE_MD = re.compile(r"\b(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+|\s+of\s+)(?P<year>(?:19|20)\d\d)\b")
+# the header left untranslated: "16 de abril de 2026", "16 de abril del 2026" (Spanish), "16 de
+# abril de 2026" (Portuguese), "16 avril 2026" (French); read for the day of issue only, never in
+# the prose, where "mar", "set" or "mai" are words of their own
+_TEXT_DATE_ROMANCE = re.compile(r"\b(?P<day>\d{1,2})(?:er|º|°)?\s+(?:de\s+)?(?P<month>[A-Za-zçéû]{3,10})\.?,?\s+(?:(?:de|del)\s+)?(?P<year>(?:19|20)\d\d)\b")
+_ROMANCE_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("enero", "janeiro", "janvier"), ("febrero", "fevereiro", "février", "fevrier"), ("marzo", "março", "marco", "mars"),
+            ("abril", "avril"), ("mayo", "maio", "mai"), ("junio", "junho", "juin"), ("julio", "julho", "juillet"),
+            ("agosto", "août", "aout"), ("septiembre", "setiembre", "setembro", "septembre"), ("octubre", "outubro", "octobre"),
+            ("noviembre", "novembro", "novembre"), ("diciembre", "dezembro", "décembre", "decembre"),
+        ),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
 # ("2025-06-03T08:10:00Z" as JSON-LD's datePublished writes it, "2025.06.03", "2025/06/03")
 _TEXT_DATE_ISO = re.compile(r"(?<!\d)(?<!\d\.)(?P<year>(?:19|20)\d\d)(?P<sep>[-./])(?P<month>\d\d?)(?P=sep)(?P<day>\d\d?)(?!\d)(?!\.\d)")
 # "03/06/2025", "03-06-2025", "6/3/2025": day first, as most of the world writes it, unless the
@@ -390,10 +409,11 @@ def _first_full_date(chunk: str, ranges: bool = True) -> dt.date | None:
             continue
         best = (m.start(), found)
         break
-    for rx in (_TEXT_DATE_DM, _TEXT_DATE_MD, _TEXT_DATE_ISO, _TEXT_DATE_DOTTED):
+    for rx in (_TEXT_DATE_DM, _TEXT_DATE_MD, _TEXT_DATE_ISO, _TEXT_DATE_DOTTED, _TEXT_DATE_ROMANCE):
         for m in rx.finditer(chunk):
             month_text = m.group("month")
-            month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text.lower())
+            names = _ROMANCE_MONTHS if rx is _TEXT_DATE_ROMANCE else MONTHS
+            month = int(month_text) if month_text.isdigit() else names.get(month_text.lower())
             if not month:
                 continue
             if not ranges and _ends_range(chunk, m.start()):
