@@ -456,3 +456,73 @@ def test_struct_rows_survives_code_that_changes_what_it_reads() -> None:
 
     with pytest.raises(ValueError, match="left empty"):
         native.struct_rows(victims, (), [(2, deleting, (_POSITION("drones_launched"),)), (1, _POSITION("event_id"))], str)
+
+
+# -- each key hashed once ---------------------------------------------------------------------
+
+_key = st.one_of(st.none(), st.tuples(_cell, _cell), st.tuples(st.sampled_from([1, 1.0, True, 2]), st.none()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(keys=st.lists(_key, max_size=30))
+@needs_native
+def test_distinct_keys_are_dict_fromkeys_and_each_keys_position(keys: list[Any]) -> None:
+    """The oracle: dict.fromkeys's keys other than None (so 1, 1.0 and True are one key, the
+    first seen), and each row's position among them, -1 for None."""
+    try:
+        expected = [key for key in dict.fromkeys(keys) if key is not None]
+    except TypeError:  # an unhashable entry: the same error
+        with pytest.raises(TypeError):
+            native.distinct_keys(keys)
+        return
+    distinct, where = native.distinct_keys(keys)
+    assert repr(distinct) == repr(expected)
+    assert where == [-1 if key is None else expected.index(key) for key in keys]
+    assert native.distinct_keys(tuple(keys)) == (distinct, where)
+
+
+@needs_native
+@pytest.mark.parametrize("keys", [7, [([],)], [None, {}], [(1,), ({1: 2},)]])
+def test_distinct_keys_of_bad_input_are_typed_errors(keys: Any) -> None:
+    with pytest.raises(TypeError):
+        native.distinct_keys(keys)
+
+
+@needs_native
+def test_a_key_whose_comparison_empties_the_list_is_no_crash() -> None:
+    class Shrinking(str):
+        def __eq__(self, other: object) -> bool:
+            keys.clear()
+            return str.__eq__(self, other)
+
+        __hash__ = str.__hash__
+
+    keys: list[Any] = [(Shrinking("a"),), (Shrinking("a"),), None, (Shrinking("b"),)]
+    assert native.distinct_keys(keys) == ([("a",), ("b",)], [0, 0, -1, 1])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), chunk=st.sampled_from([1, 7, 100]))
+@needs_native
+def test_the_matcher_fires_alike_with_or_without_distinct_keys(seed: int, chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The matcher's firings (and its cache's counts) with the keys hashed once in C and with
+    the Python path, on random rules and facts (some facts repeated, some judged in Python)."""
+    from ir_strategies import random_facts, random_ruleset
+
+    from riskengine.engine.durable import single
+    from riskengine.engine.matching import open_matcher
+
+    rules = random_ruleset(seed, 30, pattern_percent=20, unbounded=False, selective=2)
+    facts = random_facts(seed + 1, 150)
+    facts = [*facts, *facts[:40]]
+
+    def run() -> tuple[list[Any], int]:
+        with open_matcher(rules) as matcher:
+            found = [f for start in range(0, len(facts), chunk) for f in matcher.feed(facts[start : start + chunk])]
+            return found, matcher.stats.cache_hits  # type: ignore[attr-defined]
+
+    got = run()
+    monkeypatch.setattr(single, "_DISTINCT_KEYS", None)
+    expected = run()
+    monkeypatch.setattr(single, "_DISTINCT_KEYS", native.distinct_keys)
+    assert got == expected

@@ -841,7 +841,60 @@ fail:
     return NULL;
 }
 
+/* distinct_keys(keys): the batch's distinct keys other than None, in the order of first
+   appearance, and each key's position among them (-1 for None), each key hashed once. The
+   matcher (single.SingleStage.answers, matcher._match) otherwise hashes every event's key twice,
+   by dict.fromkeys and by the map from keys to their answers: a key is a tuple of some 31
+   entries, whose hash CPython does not keep. */
+static PyObject *distinct_keys(PyObject *self, PyObject *args) {
+    PyObject *keys;
+    if (!PyArg_ParseTuple(args, "O:distinct_keys", &keys))
+        return NULL;
+    PyObject *seq = PySequence_Tuple(keys); /* a copy: a key's __hash__ or __eq__ may run code */
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t count = PyTuple_GET_SIZE(seq);
+    PyObject *index = PyDict_New(), *distinct = PyList_New(0), *where = PyList_New(count), *none = PyLong_FromLong(-1);
+    if (index == NULL || distinct == NULL || where == NULL || none == NULL)
+        goto fail;
+    for (Py_ssize_t n = 0; n < count; n++) {
+        PyObject *key = PyTuple_GET_ITEM(seq, n), *at;
+        if (key == Py_None) {
+            at = Py_NewRef(none);
+        } else {
+            at = PyDict_GetItemWithError(index, key);
+            if (at != NULL) {
+                Py_INCREF(at);
+            } else {
+                if (PyErr_Occurred())
+                    goto fail;
+                at = PyLong_FromSsize_t(PyList_GET_SIZE(distinct));
+                if (at == NULL)
+                    goto fail;
+                if (PyDict_SetItem(index, key, at) < 0 || PyList_Append(distinct, key) < 0) {
+                    Py_DECREF(at);
+                    goto fail;
+                }
+            }
+        }
+        PyList_SET_ITEM(where, n, at);
+    }
+    Py_DECREF(seq);
+    Py_DECREF(index);
+    Py_DECREF(none);
+    return Py_BuildValue("(NN)", distinct, where);
+fail:
+    Py_DECREF(seq);
+    Py_XDECREF(index);
+    Py_XDECREF(distinct);
+    Py_XDECREF(where);
+    Py_XDECREF(none);
+    return NULL;
+}
+
 static PyMethodDef METHODS[] = {
+    {"distinct_keys", distinct_keys, METH_VARARGS,
+     "distinct_keys(keys): the distinct keys but None in order of first appearance, and each key's position among them (-1: None)."},
     {"struct_rows", struct_rows, METH_VARARGS,
      "struct_rows(events, at, rest, encoded): each FastEvent's fields at positions ``at``, then its value of each item of ``rest``, as one tuple."},
     {"cached_column", cached_column, METH_VARARGS,

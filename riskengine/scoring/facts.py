@@ -199,10 +199,10 @@ def rows_projector(fields: tuple[str, ...], native: bool = True) -> Callable[[Se
     def rows(events: Sequence[Event | FastEvent], day: int | None = None) -> list[tuple[Any, ...]]:
         fast = fast_values is not None and set(map(type, events)) == _FAST_ONLY
         if fast and struct_rows is not None:
-            rest = [
+            specs = [
                 step if step is not None else (0, column(name, spec, events, day)) for step, (name, spec) in zip(native_steps, steps, strict=True)
             ]
-            return struct_rows(events, positions, rest, _encoded)  # type: ignore[no-any-return]
+            return struct_rows(events, positions, specs, _encoded)  # type: ignore[no-any-return]
         heads = map(fast_values, map(_astuple, events)) if fast else map(plain_values, events)  # type: ignore[arg-type]
         if not steps:
             return list(heads)
