@@ -8,6 +8,9 @@
    Python object per field. The Python functions stay as the fallback and as the oracle
    (tests/test_native.py: both give the same events and refusals on random and hostile batches).
 
+   The same way, later: the matcher's rows built once from the structs (struct_rows, for
+   facts.rows_projector) and each batch's keys hashed once (distinct_keys, for the matcher).
+
    Every input is checked before it is read: a struct of another type, a line that is not bytes,
    a slot left empty are typed Python errors (TypeError, ValueError), never a crash. */
 
