@@ -23,10 +23,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_fast_reader import REFUSED, TAKEN, lines
 
-from riskengine.core.events import SUB_EVENT_TYPES, Event, Source
+from riskengine.api import compile_pack, load_rules
+from riskengine.core.events import FIELDS, SUB_EVENT_TYPES, Event, Source
 from riskengine.ingest import fast_events
-from riskengine.ingest.fast_events import FastEvent, FastFigure, FastSource, decode_lines_python
-from riskengine.scoring import scorer
+from riskengine.ingest.fast_events import FastEvent, FastFigure, FastSource, decode_lines, decode_lines_python
+from riskengine.scoring import facts, scorer
+from riskengine.scoring.facts import rows_projector
 
 REPO = Path(__file__).resolve().parent.parent
 native: Any = fast_events.NATIVE
@@ -300,3 +302,227 @@ def test_code_that_changes_what_is_being_read_is_no_crash() -> None:
 
     values = [Shrinking("Kyiv"), "Odesa", "Lviv"]
     assert native.cached_column(values, {"Kyiv": 1, "Odesa": 2, "Lviv": 3}, 0) in (None, [1, 2, 3])
+
+
+# -- rows built from the structs --------------------------------------------------------------
+
+_PACK_FIELDS = tuple(compile_pack(load_rules()).fields)
+_ROW_FIELDS = [
+    _PACK_FIELDS,
+    tuple(sorted(FIELDS)),
+    ("event_id", "event_date", "tags", "scheduled_date", "interception_rate", "launched_total"),
+    ("event_id", "country", "not_a_field", "launched_total"),
+    ("event_id", "event_type"),
+    (),
+]
+_figure = st.one_of(st.none(), st.integers(0, 50), st.integers(-(2**70), 2**70))
+
+
+def typed_rows(rows: list[tuple[Any, ...]]) -> list[list[tuple[type, Any]]]:
+    return [[(type(value), value) for value in row] for row in rows]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    batch=st.lists(lines(), min_size=1, max_size=8),
+    figures=st.lists(st.tuples(_figure, _figure, _figure, _figure), max_size=8),
+    tags=st.lists(st.sampled_from([[], ["a"], ["a", "b"], ("x",), None]), max_size=8),
+    scheduled=st.lists(st.sampled_from([None, dt.date(2025, 7, 1), dt.date(1, 1, 1)]), max_size=8),
+    fields=st.sampled_from(_ROW_FIELDS),
+)
+def test_native_rows_are_the_python_rows(
+    batch: list[bytes], figures: list[tuple[Any, ...]], tags: list[Any], scheduled: list[Any], fields: tuple[str, ...]
+) -> None:
+    """struct_rows against the Python path of rows_projector, its oracle (itself checked against
+    row_projector's per-event rows in tests/test_pipeline.py): the same values and types, with
+    and without a day, for events whose figures, tags and dates were changed to odd values."""
+    events = [event for event in decode_lines(batch) if event is not None]
+    for event, (dl, di, ml, mi) in zip(events, figures, strict=False):
+        event.drones_launched, event.drones_intercepted, event.missiles_launched, event.missiles_intercepted = dl, di, ml, mi
+    for event, value in zip(events, tags, strict=False):
+        event.tags = value
+    for event, value in zip(events, scheduled, strict=False):
+        event.scheduled_date = value
+    fast = rows_projector(fields)
+    slow = rows_projector(fields, native=False)
+    assert typed_rows(fast(events, None)) == typed_rows(slow(events, None))
+    for event in events:
+        day = event.event_date.toordinal()
+        group = [e for e in events if e.event_date.toordinal() == day]
+        assert typed_rows(fast(group, day)) == typed_rows(slow(group, day))
+
+
+@settings(max_examples=200, deadline=None)
+@given(figures=st.tuples(_figure, _figure, _figure, _figure))
+def test_a_derived_field_is_none_where_its_inputs_all_are(figures: tuple[Any, ...]) -> None:
+    """What the native rows rely on to skip the call (facts._NONE_UNLESS)."""
+    event = _struct()
+    event.drones_launched, event.drones_intercepted, event.missiles_launched, event.missiles_intercepted = figures
+    for name, inputs in facts._NONE_UNLESS.items():
+        derive = FIELDS[name].derive
+        assert derive is not None
+        if all(getattr(event, field) is None for field in inputs):
+            assert derive(event) is None, name
+
+
+@needs_native
+def test_the_world_feeds_rows_are_built_alike() -> None:
+    feed = REPO / "benchmarks" / ".cache" / "events-1m-s7-v2.jsonl"
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import generate
+
+    raw = [json.dumps(record).encode() for record in generate.generate(3000, seed=11)]
+    if feed.exists():
+        with feed.open("rb") as handle:
+            raw += [line for line, _ in zip(handle, range(3000), strict=False)]
+    events = [event for event in decode_lines(raw) if event is not None]
+    assert len(events) > 2500
+    for fields in _ROW_FIELDS:
+        assert typed_rows(rows_projector(fields)(events, None)) == typed_rows(rows_projector(fields, native=False)(events, None))
+
+
+_POSITION = FastEvent.__struct_fields__.index
+
+
+@needs_native
+@pytest.mark.parametrize(
+    ("events", "at", "rest", "encoded", "error"),
+    [
+        ([Event.model_validate({"event_id": "x", "event_date": "2025-07-01", "event_type": "Protests", "country": "UKR", "sources": [{"name": "s"}]})], (), [], str, TypeError),
+        ([_struct(), None], (), [], str, TypeError),
+        ([_struct()], [0], [], str, TypeError),  # positions as a list
+        ([_struct()], (len(FastEvent.__struct_fields__),), [], str, IndexError),
+        ([_struct()], (-1,), [], str, IndexError),
+        ([_struct()], ("a",), [], str, TypeError),
+        ([_struct()], tuple(range(65)), [], str, ValueError),
+        ([_struct()], (), [(0, [1, 2])], str, ValueError),  # a column too long
+        ([_struct()], (), [(0, 5)], str, TypeError),  # a column that is no iterable
+        ([_struct()], (), [(1, 99)], str, IndexError),
+        ([_struct()], (), [(3, 1)], str, ValueError),
+        ([_struct()], (), [(1,)], str, TypeError),
+        ([_struct()], (), [[1, 1]], str, TypeError),  # a spec as a list
+        ([_struct()], (), [(2, len, (1,) * 9)], str, TypeError),  # too many inputs
+        ([_struct()], (), [(2, 5, (1,))], str, TypeError),  # not callable
+        ([_struct()], (), [(1, 0)] * 65, str, ValueError),
+        ([_struct()], (), [], 5, TypeError),
+        ([_struct(drones_launched=3)], (), [(2, lambda event: 1 / 0, (_POSITION("drones_launched"),))], str, ZeroDivisionError),
+        ([_struct(scheduled_date=dt.date(2025, 1, 1))], (), [(1, _POSITION("scheduled_date"))], lambda value: 1 / 0, ZeroDivisionError),
+        (7, (), [], str, TypeError),
+    ],
+)
+def test_struct_rows_of_bad_input_is_a_typed_error(events: Any, at: Any, rest: Any, encoded: Any, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        native.struct_rows(events, at, rest, encoded)
+
+
+@needs_native
+def test_struct_rows_of_an_empty_slot_is_an_error_not_a_crash() -> None:
+    for name in ("event_id", "tags", "drones_launched"):
+        event = _struct()
+        delattr(event, name)
+        for at, rest in (((_POSITION(name),), []), ((), [(1, _POSITION(name))]), ((), [(2, str, (_POSITION(name),))])):
+            with pytest.raises(ValueError, match="left empty"):
+                native.struct_rows([event], at, rest, str)
+
+
+@needs_native
+def test_struct_rows_survives_code_that_changes_what_it_reads() -> None:
+    """``derive`` and ``encoded`` are Python code: here they empty the list of events, replace
+    and delete the slots being read; the C holds copies and its references, and reads each slot
+    again, so it ends with rows or an error, never freed memory (run under ASan)."""
+    events = [_struct(scheduled_date=dt.date(2025, 1, 1), drones_launched=2) for _ in range(4)]
+    at = (_POSITION("event_id"),)
+
+    def encoded(value: Any) -> Any:
+        for event in events:
+            event.scheduled_date = dt.date(2024, 1, 1)
+        return ("encoded", value)
+
+    def derive(event: FastEvent) -> Any:
+        events.clear()
+        return [dt.date(2025, 1, 2)]
+
+    rows = native.struct_rows(events, at, [(1, _POSITION("scheduled_date")), (2, derive, (_POSITION("drones_launched"),))], encoded)
+    assert [row[1] for row in rows] == [("encoded", dt.date(2025, 1, 1))] + [("encoded", dt.date(2024, 1, 1))] * 3
+    assert [row[2] for row in rows] == [("encoded", [dt.date(2025, 1, 2)])] * 4
+
+    victims = [_struct(drones_launched=1) for _ in range(3)]
+
+    def deleting(event: FastEvent) -> int:
+        for other in victims:
+            with contextlib.suppress(AttributeError):
+                del other.event_id
+        return 1
+
+    with pytest.raises(ValueError, match="left empty"):
+        native.struct_rows(victims, (), [(2, deleting, (_POSITION("drones_launched"),)), (1, _POSITION("event_id"))], str)
+
+
+# -- each key hashed once ---------------------------------------------------------------------
+
+_key = st.one_of(st.none(), st.tuples(_cell, _cell), st.tuples(st.sampled_from([1, 1.0, True, 2]), st.none()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(keys=st.lists(_key, max_size=30))
+@needs_native
+def test_distinct_keys_are_dict_fromkeys_and_each_keys_position(keys: list[Any]) -> None:
+    """The oracle: dict.fromkeys's keys other than None (so 1, 1.0 and True are one key, the
+    first seen), and each row's position among them, -1 for None."""
+    try:
+        expected = [key for key in dict.fromkeys(keys) if key is not None]
+    except TypeError:  # an unhashable entry: the same error
+        with pytest.raises(TypeError):
+            native.distinct_keys(keys)
+        return
+    distinct, where = native.distinct_keys(keys)
+    assert repr(distinct) == repr(expected)
+    assert where == [-1 if key is None else expected.index(key) for key in keys]
+    assert native.distinct_keys(tuple(keys)) == (distinct, where)
+
+
+@needs_native
+@pytest.mark.parametrize("keys", [7, [([],)], [None, {}], [(1,), ({1: 2},)]])
+def test_distinct_keys_of_bad_input_are_typed_errors(keys: Any) -> None:
+    with pytest.raises(TypeError):
+        native.distinct_keys(keys)
+
+
+@needs_native
+def test_a_key_whose_comparison_empties_the_list_is_no_crash() -> None:
+    class Shrinking(str):
+        def __eq__(self, other: object) -> bool:
+            keys.clear()
+            return str.__eq__(self, other)
+
+        __hash__ = str.__hash__
+
+    keys: list[Any] = [(Shrinking("a"),), (Shrinking("a"),), None, (Shrinking("b"),)]
+    assert native.distinct_keys(keys) == ([("a",), ("b",)], [0, 0, -1, 1])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), chunk=st.sampled_from([1, 7, 100]))
+@needs_native
+def test_the_matcher_fires_alike_with_or_without_distinct_keys(seed: int, chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The matcher's firings (and its cache's counts) with the keys hashed once in C and with
+    the Python path, on random rules and facts (some facts repeated, some judged in Python)."""
+    from ir_strategies import random_facts, random_ruleset
+
+    from riskengine.engine.durable import single
+    from riskengine.engine.matching import open_matcher
+
+    rules = random_ruleset(seed, 30, pattern_percent=20, unbounded=False, selective=2)
+    facts = random_facts(seed + 1, 150)
+    facts = [*facts, *facts[:40]]
+
+    def run() -> tuple[list[Any], int]:
+        with open_matcher(rules) as matcher:
+            found = [f for start in range(0, len(facts), chunk) for f in matcher.feed(facts[start : start + chunk])]
+            return found, matcher.stats.cache_hits  # type: ignore[attr-defined]
+
+    got = run()
+    monkeypatch.setattr(single, "_DISTINCT_KEYS", None)
+    expected = run()
+    monkeypatch.setattr(single, "_DISTINCT_KEYS", native.distinct_keys)
+    assert got == expected

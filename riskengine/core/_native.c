@@ -8,6 +8,9 @@
    Python object per field. The Python functions stay as the fallback and as the oracle
    (tests/test_native.py: both give the same events and refusals on random and hostile batches).
 
+   The same way, later: the matcher's rows built once from the structs (struct_rows, for
+   facts.rows_projector) and each batch's keys hashed once (distinct_keys, for the matcher).
+
    Every input is checked before it is read: a struct of another type, a line that is not bytes,
    a slot left empty are typed Python errors (TypeError, ValueError), never a crash. */
 
@@ -644,7 +647,259 @@ python:
     Py_RETURN_NONE;
 }
 
+
+/* struct_rows(events, at, rest, encoded): facts.rows_projector's rows of a batch of FastEvents,
+   each built once from the struct's slots. A row holds the fields at positions ``at`` of
+   __struct_fields__ (a tuple of ints) as they are stored, then one value per item of ``rest``:
+     (0, column)             the column's value for the event (an iterable as long as ``events``);
+     (1, position)           the field at that position, as ``encoded`` (facts._encoded) gives it;
+     (2, derive, positions)  None where the fields at ``positions`` are all None (the derived
+                             field's FieldSpec.none_unless), else encoded(derive(event)).
+   ``encoded`` is called only for a value that is not None, an empty list (a new empty list), a
+   str, an int, a float or a bool: those it gives back as they are. The Python path builds four
+   tuples an event (msgspec's astuple, an itemgetter's, zip's and their sum) and calls a Python
+   function an event for each derived field and each list; this builds one tuple and calls
+   none for an event without tags or the derived fields' figures (most). */
+#define MAX_IFS 8
+typedef struct {
+    long kind;
+    PyObject *column; /* kind 0: a tuple of our own */
+    Py_ssize_t offset; /* kind 1 */
+    PyObject *derive; /* kind 2, borrowed from ``given`` */
+    Py_ssize_t ifs, when[MAX_IFS];
+} Extra;
+
+static int field_offset(PyObject *position, Py_ssize_t *offset) {
+    Py_ssize_t field = PyLong_AsSsize_t(position);
+    if (field == -1 && PyErr_Occurred())
+        return -1;
+    if (field < 0 || field >= S.event.count) {
+        PyErr_Format(PyExc_IndexError, "no field %zd in %s", field, S.event.type->tp_name);
+        return -1;
+    }
+    *offset = S.event.all[field];
+    return 0;
+}
+
+static PyObject *read_slot(PyObject *event, Py_ssize_t offset) {
+    PyObject *value = SLOT(event, offset);
+    if (value == NULL)
+        PyErr_Format(PyExc_ValueError, "a %s with a field left empty", S.event.type->tp_name);
+    return value;
+}
+
+/* A new reference to ``value`` as facts._encoded gives it (``value`` borrowed). */
+static PyObject *encode(PyObject *value, PyObject *encoded) {
+    if (value == Py_None || PyUnicode_CheckExact(value) || PyLong_CheckExact(value) || PyFloat_CheckExact(value) || PyBool_Check(value))
+        return Py_NewRef(value);
+    if (PyList_CheckExact(value) && PyList_GET_SIZE(value) == 0)
+        return PyList_New(0);
+    return PyObject_CallOneArg(encoded, value);
+}
+
+static PyObject *struct_rows(PyObject *self, PyObject *args) {
+    PyObject *events, *at, *rest, *encoded;
+    if (!PyArg_ParseTuple(args, "OO!OO:struct_rows", &events, &PyTuple_Type, &at, &rest, &encoded))
+        return NULL;
+    if (!S.ready) {
+        PyErr_SetString(PyExc_RuntimeError, "riskengine.core._native.setup() has not been called");
+        return NULL;
+    }
+    if (!PyCallable_Check(encoded)) {
+        PyErr_SetString(PyExc_TypeError, "encoded must be callable");
+        return NULL;
+    }
+    Py_ssize_t width = PyTuple_GET_SIZE(at);
+    if (width > MAX_FIELDS) {
+        PyErr_SetString(PyExc_ValueError, "more positions than the struct has fields");
+        return NULL;
+    }
+    Py_ssize_t offsets[MAX_FIELDS];
+    for (Py_ssize_t k = 0; k < width; k++)
+        if (field_offset(PyTuple_GET_ITEM(at, k), &offsets[k]) < 0)
+            return NULL;
+    Extra extras[MAX_FIELDS];
+    Py_ssize_t extra = 0;
+    /* copies: building a tuple may collect garbage, and ``derive`` and ``encoded`` are Python
+       code: either may change a list given here */
+    PyObject *seq = NULL, *given = NULL, *out = NULL;
+    given = PySequence_Tuple(rest);
+    if (given == NULL)
+        return NULL;
+    if (PyTuple_GET_SIZE(given) > MAX_FIELDS) {
+        PyErr_SetString(PyExc_ValueError, "more columns than the struct has fields");
+        goto fail;
+    }
+    for (; extra < PyTuple_GET_SIZE(given); extra++) {
+        Extra *e = &extras[extra];
+        PyObject *spec = PyTuple_GET_ITEM(given, extra);
+        e->column = NULL;
+        if (!PyTuple_Check(spec) || PyTuple_GET_SIZE(spec) < 2) {
+            PyErr_SetString(PyExc_TypeError, "each column is a tuple (kind, ...)");
+            goto fail;
+        }
+        e->kind = PyLong_AsLong(PyTuple_GET_ITEM(spec, 0));
+        if (e->kind == -1 && PyErr_Occurred())
+            goto fail;
+        Py_ssize_t size = PyTuple_GET_SIZE(spec);
+        if (e->kind == 0 && size == 2) {
+            if ((e->column = PySequence_Tuple(PyTuple_GET_ITEM(spec, 1))) == NULL)
+                goto fail;
+        } else if (e->kind == 1 && size == 2) {
+            if (field_offset(PyTuple_GET_ITEM(spec, 1), &e->offset) < 0)
+                goto fail;
+        } else if (e->kind == 2 && size == 3) {
+            e->derive = PyTuple_GET_ITEM(spec, 1);
+            PyObject *when = PyTuple_GET_ITEM(spec, 2);
+            if (!PyCallable_Check(e->derive) || !PyTuple_Check(when) || PyTuple_GET_SIZE(when) > MAX_IFS) {
+                PyErr_SetString(PyExc_TypeError, "a derived column is (2, callable, a tuple of at most 8 positions)");
+                goto fail;
+            }
+            e->ifs = PyTuple_GET_SIZE(when);
+            for (Py_ssize_t k = 0; k < e->ifs; k++)
+                if (field_offset(PyTuple_GET_ITEM(when, k), &e->when[k]) < 0)
+                    goto fail;
+        } else {
+            PyErr_SetString(PyExc_ValueError, "a column is (0, values), (1, position) or (2, derive, positions)");
+            goto fail;
+        }
+    }
+    seq = PySequence_Tuple(events);
+    if (seq == NULL)
+        goto fail;
+    Py_ssize_t count = PyTuple_GET_SIZE(seq);
+    for (Py_ssize_t n = 0; n < count; n++)
+        if (Py_TYPE(PyTuple_GET_ITEM(seq, n)) != S.event.type) {
+            PyErr_Format(PyExc_TypeError, "struct_rows takes %s only, not %.100s", S.event.type->tp_name, Py_TYPE(PyTuple_GET_ITEM(seq, n))->tp_name);
+            goto fail;
+        }
+    for (Py_ssize_t k = 0; k < extra; k++)
+        if (extras[k].kind == 0 && PyTuple_GET_SIZE(extras[k].column) != count) {
+            PyErr_Format(PyExc_ValueError, "column %zd holds %zd values for %zd events", k, PyTuple_GET_SIZE(extras[k].column), count);
+            goto fail;
+        }
+    out = PyList_New(count);
+    if (out == NULL)
+        goto fail;
+    for (Py_ssize_t n = 0; n < count; n++) {
+        PyObject *event = PyTuple_GET_ITEM(seq, n);
+        PyObject *row = PyTuple_New(width + extra);
+        if (row == NULL)
+            goto fail;
+        PyList_SET_ITEM(out, n, row);
+        for (Py_ssize_t k = 0; k < width; k++) {
+            PyObject *value = read_slot(event, offsets[k]);
+            if (value == NULL)
+                goto fail;
+            PyTuple_SET_ITEM(row, k, Py_NewRef(value));
+        }
+        for (Py_ssize_t k = 0; k < extra; k++) {
+            Extra *e = &extras[k];
+            PyObject *value;
+            if (e->kind == 0) {
+                value = Py_NewRef(PyTuple_GET_ITEM(e->column, n));
+            } else if (e->kind == 1) {
+                PyObject *stored = read_slot(event, e->offset);
+                if (stored == NULL)
+                    goto fail;
+                Py_INCREF(stored); /* ``encoded`` may change the slot */
+                value = encode(stored, encoded);
+                Py_DECREF(stored);
+                if (value == NULL)
+                    goto fail;
+            } else {
+                int unknown = 1;
+                for (Py_ssize_t i = 0; i < e->ifs && unknown; i++) {
+                    PyObject *stored = read_slot(event, e->when[i]);
+                    if (stored == NULL)
+                        goto fail;
+                    unknown = stored == Py_None;
+                }
+                if (unknown) {
+                    value = Py_NewRef(Py_None);
+                } else {
+                    PyObject *derived = PyObject_CallOneArg(e->derive, event);
+                    if (derived == NULL)
+                        goto fail;
+                    value = encode(derived, encoded);
+                    Py_DECREF(derived);
+                    if (value == NULL)
+                        goto fail;
+                }
+            }
+            PyTuple_SET_ITEM(row, width + k, value);
+        }
+    }
+    for (Py_ssize_t k = 0; k < extra; k++)
+        Py_XDECREF(extras[k].column);
+    Py_DECREF(given);
+    Py_DECREF(seq);
+    return out;
+fail:
+    for (Py_ssize_t k = 0; k < extra && k < MAX_FIELDS; k++)
+        Py_XDECREF(extras[k].column);
+    Py_XDECREF(given);
+    Py_XDECREF(seq);
+    Py_XDECREF(out);
+    return NULL;
+}
+
+/* distinct_keys(keys): the batch's distinct keys other than None, in the order of first
+   appearance, and each key's position among them (-1 for None), each key hashed once. The
+   matcher (single.SingleStage.answers, matcher._match) otherwise hashes every event's key twice,
+   by dict.fromkeys and by the map from keys to their answers: a key is a tuple of some 31
+   entries, whose hash CPython does not keep. */
+static PyObject *distinct_keys(PyObject *self, PyObject *args) {
+    PyObject *keys;
+    if (!PyArg_ParseTuple(args, "O:distinct_keys", &keys))
+        return NULL;
+    PyObject *seq = PySequence_Tuple(keys); /* a copy: a key's __hash__ or __eq__ may run code */
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t count = PyTuple_GET_SIZE(seq);
+    PyObject *index = PyDict_New(), *distinct = PyList_New(0), *where = PyList_New(count), *none = PyLong_FromLong(-1);
+    if (index == NULL || distinct == NULL || where == NULL || none == NULL)
+        goto fail;
+    for (Py_ssize_t n = 0; n < count; n++) {
+        PyObject *key = PyTuple_GET_ITEM(seq, n), *at;
+        if (key == Py_None) {
+            at = Py_NewRef(none);
+        } else {
+            at = PyDict_GetItemWithError(index, key);
+            if (at != NULL) {
+                Py_INCREF(at);
+            } else {
+                if (PyErr_Occurred())
+                    goto fail;
+                at = PyLong_FromSsize_t(PyList_GET_SIZE(distinct));
+                if (at == NULL)
+                    goto fail;
+                if (PyDict_SetItem(index, key, at) < 0 || PyList_Append(distinct, key) < 0) {
+                    Py_DECREF(at);
+                    goto fail;
+                }
+            }
+        }
+        PyList_SET_ITEM(where, n, at);
+    }
+    Py_DECREF(seq);
+    Py_DECREF(index);
+    Py_DECREF(none);
+    return Py_BuildValue("(NN)", distinct, where);
+fail:
+    Py_DECREF(seq);
+    Py_XDECREF(index);
+    Py_XDECREF(distinct);
+    Py_XDECREF(where);
+    Py_XDECREF(none);
+    return NULL;
+}
+
 static PyMethodDef METHODS[] = {
+    {"distinct_keys", distinct_keys, METH_VARARGS,
+     "distinct_keys(keys): the distinct keys but None in order of first appearance, and each key's position among them (-1: None)."},
+    {"struct_rows", struct_rows, METH_VARARGS,
+     "struct_rows(events, at, rest, encoded): each FastEvent's fields at positions ``at``, then its value of each item of ``rest``, as one tuple."},
     {"cached_column", cached_column, METH_VARARGS,
      "cached_column(values, cache, kind): cache[value] for each value (None for None), or None where the cache cannot answer them all."},
     {"source_weights", source_weights, METH_VARARGS,

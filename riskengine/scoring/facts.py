@@ -18,7 +18,7 @@ from typing import Any
 import msgspec
 
 from riskengine.core.events import FIELDS, Event, FieldKind, FieldSpec
-from riskengine.ingest.fast_events import FastEvent
+from riskengine.ingest.fast_events import NATIVE, FastEvent
 from riskengine.rules.ir import DATE_FIELD, CompiledRule, CompiledRuleSet, Firing, encode_value
 
 
@@ -135,13 +135,23 @@ def _encoded_column(column: list[Any]) -> list[Any]:
     return list(map(_encoded, column))
 
 
+# The fields a derived field is computed from, where it is None whenever they all are (its
+# FieldSpec.derive; checked by tests/test_native.py): the native rows call it only otherwise.
+_NONE_UNLESS = {
+    "launched_total": ("drones_launched", "missiles_launched"),
+    "interception_rate": ("drones_intercepted", "missiles_intercepted"),
+}
+
+
 @functools.lru_cache(maxsize=32)
-def rows_projector(fields: tuple[str, ...]) -> Callable[[Sequence[Event | FastEvent], int | None], list[tuple[Any, ...]]]:
+def rows_projector(fields: tuple[str, ...], native: bool = True) -> Callable[[Sequence[Event | FastEvent], int | None], list[tuple[Any, ...]]]:
     """``row_projector``'s rows of a batch of events, built a field (a column) at a time: the
     stored fields of every event by one C-level map, each other field as a column, the rows
     joined by ``zip``, so no line of Python runs per event for the common fields. ``day``: the
     date (ordinal) every event of the batch has (a reader's day group), or None; a date is
-    otherwise read from each event. The same rows as ``row_projector`` (tests/test_pipeline.py)."""
+    otherwise read from each event. The same rows as ``row_projector`` (tests/test_pipeline.py).
+    A batch of FastEvents only is built natively where the extension is built, unless ``native``
+    is False (the Python path, its oracle in tests/test_native.py)."""
     names, _ = row_projector(fields)
     plain = tuple(
         name for name in fields for spec in (FIELDS.get(name),) if spec is not None and spec.derive is None and spec.kind in _AS_STORED
@@ -172,8 +182,27 @@ def rows_projector(fields: tuple[str, ...]) -> Callable[[Sequence[Event | FastEv
             return itertools.repeat(day, len(events))
         return _encoded_column(list(map(operator.attrgetter(name), events)))
 
+    # The same rows of FastEvents built natively where the extension is built (one tuple an
+    # event, read from the struct's slots): each other field read from its slot too, or derived
+    # only where its inputs are not all None, or else given as a column
+    struct_rows = NATIVE.struct_rows if native and NATIVE is not None and fast_values is not None else None
+    positions = tuple(struct_fields.index(name) for name in plain) if struct_rows is not None else ()
+    native_steps: list[tuple[Any, ...] | None] = []
+    for name, spec in steps:
+        if spec is not None and spec.derive is not None and set(_NONE_UNLESS.get(name, ("",))) <= set(struct_fields):
+            native_steps.append((2, spec.derive, tuple(map(struct_fields.index, _NONE_UNLESS[name]))))
+        elif spec is not None and spec.derive is None and name in struct_fields and name != DATE_FIELD:
+            native_steps.append((1, struct_fields.index(name)))
+        else:
+            native_steps.append(None)  # a column
+
     def rows(events: Sequence[Event | FastEvent], day: int | None = None) -> list[tuple[Any, ...]]:
         fast = fast_values is not None and set(map(type, events)) == _FAST_ONLY
+        if fast and struct_rows is not None:
+            specs = [
+                step if step is not None else (0, column(name, spec, events, day)) for step, (name, spec) in zip(native_steps, steps, strict=True)
+            ]
+            return struct_rows(events, positions, specs, _encoded)  # type: ignore[no-any-return]
         heads = map(fast_values, map(_astuple, events)) if fast else map(plain_values, events)  # type: ignore[arg-type]
         if not steps:
             return list(heads)

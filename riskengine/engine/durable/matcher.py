@@ -156,7 +156,7 @@ class DurableMatcher:
         stats.batches += 1
         stats.facts += len(keys)
         stats.fallback += len(fallback)
-        known = self.single.answers(keys, ids)
+        known, where = self.single.answers(keys, ids)
         # Facts with the same answer fire the same rules: collect their positions per answer
         # and hand their ids to each rule once, instead of once per fact and rule. Each
         # distinct key's answer becomes where its facts go (the list of their rules' answer, or
@@ -165,7 +165,11 @@ class DurableMatcher:
         route: dict[Any, tuple[list[int] | None, tuple[int, ...]]] = {}
         for key, (rules, flags) in known.items():
             route[key] = (by_rules.setdefault(rules, []) if rules else None, flags)
-        routes: list[Any] = list(map(route.get, keys))
+        if where is None:
+            routes: list[Any] = list(map(route.get, keys))
+        else:  # each row's position among the distinct keys, -1 (the last, a placeholder) for None
+            table = [*route.values(), None]
+            routes = list(map(table.__getitem__, where))
         for n, (rules, flags) in fallback.items():
             routes[n] = (by_rules.setdefault(rules, []) if rules else None, flags)
         candidates: list[int] = []  # positions of the facts that are pattern candidates

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 CACHE_SIZE = 65_536
 # riskengine.core._native.cached_column where the extension is built (see FieldPlan.column), else None
 _CACHED_COLUMN: Callable[[Sequence[Any], dict[Any, Any], int], list[Any] | None] | None = NATIVE.cached_column if NATIVE is not None else None
+# riskengine.core._native.distinct_keys where the extension is built (see SingleStage.answers), else None
+_DISTINCT_KEYS: Callable[[Sequence[Any]], tuple[list[Any], list[int]]] | None = NATIVE.distinct_keys if NATIVE is not None else None
 
 
 def number(value: Any) -> Any:
@@ -415,16 +417,26 @@ class SingleStage:
 
     # -- answers ---------------------------------------------------------------------------------
 
-    def answers(self, keys: Sequence[tuple[Any, ...] | None], ids: Sequence[str]) -> dict[tuple[Any, ...] | None, tuple[tuple[str, ...], tuple[int, ...]]]:
+    def answers(
+        self, keys: Sequence[tuple[Any, ...] | None], ids: Sequence[str]
+    ) -> tuple[dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]], list[int] | None]:
         """``(rules fired, leg conditions held)`` per distinct key of one batch, from the cache
-        or from durable. Each row's key is hashed once, in C (``dict.fromkeys``); the cache is
-        read per distinct key."""
+        or from durable, in the order of first appearance; and, where the extension is built,
+        each row's position among them (-1: None), so that the caller need not hash the keys
+        again (else None). Each row's key is hashed once, in C (``dict.fromkeys`` or
+        ``distinct_keys``); the cache is read per distinct key."""
         cache = self.cache
-        known: dict[Any, Any] = dict.fromkeys(keys)  # this batch's, in the order of first appearance
+        where: list[int] | None = None
         facts = len(keys)
-        if None in known:
-            del known[None]
-            facts -= keys.count(None)
+        if _DISTINCT_KEYS is not None:
+            distinct, where = _DISTINCT_KEYS(keys)
+            known: dict[Any, Any] = dict.fromkeys(distinct)
+            facts -= where.count(-1)
+        else:
+            known = dict.fromkeys(keys)  # this batch's, in the order of first appearance
+            if None in known:
+                del known[None]
+                facts -= keys.count(None)
         missing: list[tuple[Any, ...]] = []
         for key in known:
             hit = cache.pop(key, None)
@@ -435,7 +447,7 @@ class SingleStage:
         self.stats.cache_hits += facts - len(missing)
         if missing:
             known.update(self._evaluate(missing, keys, ids))
-        return known
+        return known, where
 
     def _evaluate(
         self, missing: Sequence[tuple[Any, ...]], keys: Sequence[tuple[Any, ...] | None], event_ids: Sequence[str]
