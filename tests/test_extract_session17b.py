@@ -128,3 +128,31 @@ def test_the_nights_own_count_is_still_read(extractor: Extractor) -> None:
     text = "---\ndate: 2025-06-03\n---\nOvernight, Russia launched 40 drones at Sumy, killing three people.\n"
     (x,) = extractor.extract_text(text, "t.txt")
     assert (x.event.location, x.event.drones_launched) == ("Sumy", 40)
+
+
+# -- a letter or statement dated only under its signature, with no label -----------------------
+
+
+@pytest.mark.parametrize(
+    ("footer", "day"),
+    [
+        # blind20's diocese statement ended "Makurdi, 10 February 2026" under the signatory's
+        # title; blind17's letter to the editor ended with the bare date under the writer's name
+        ("Jos, 3 March 2025", dt.date(2025, 3, 3)),
+        ("Jos, Plateau State, 3 March 2025.", dt.date(2025, 3, 3)),
+        ("March 3, 2025", dt.date(2025, 3, 3)),
+        ("3rd March 2025", dt.date(2025, 3, 3)),
+    ],
+)
+def test_a_date_under_the_signature_dates_the_statement(extractor: Extractor, footer: str, day: dt.date) -> None:
+    text = (
+        "ANGLICAN DIOCESE OF JOS\nPress Statement\n\n"
+        "The Diocese condemns the attack on Sunday in which gunmen killed seven worshippers in Bokkos.\n\n"
+        # a statement longer than a header: the footer lies beyond the lines read as one
+        + "".join(f"We call on the authorities, point {n}, to protect the villages of the plateau.\n\n" for n in range(16))
+        + f"Signed:\nThe Rt. Rev. A. Danjuma\nBishop of Jos\n\n{footer}\n"
+    )
+    (x,) = extractor.extract_text(text, "t.txt")
+    # "on Sunday" is the latest Sunday on or before the statement's day
+    sunday = day - dt.timedelta(days=(day.weekday() + 1) % 7)
+    assert (x.event.location, x.event.event_date, x.event.fatalities) == ("Bokkos", sunday, 7)

@@ -635,3 +635,6 @@ def test_the_twentieth_blind_set_holds_its_first_run() -> None:
     # the honest figure, the same as main before extract18 (39ea161). Floor only.
     blind20 = evaluate(HERE / "blind20_gold.yaml", sorted((HERE / "blind20").iterdir()))
     assert blind20.overall.f1 >= 0.71, blind20.render()
+    # A development set since (session 17, the lead: a date under a signature with no label,
+    # test_extract_session17b.py): 0.727; no longer unseen.
+    assert blind20.overall.f1 >= 0.72, blind20.render()

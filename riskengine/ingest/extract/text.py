@@ -345,7 +345,29 @@ def _date_in_text(article: Article, sentences: int, header_lines: int, ranges: b
             found = _first_full_date(line[labelled.end() :], ranges)
             if found is not None:
                 return found
+    # a letter or a statement dated under its signature with no label: a last line that is only
+    # a date, or a place and a date ("Makurdi, 10 February 2026", "10 May 2024"); a line with
+    # more words than that is prose, whose dates are the events'
+    for line in reversed(lines[-_FOOTER_LINES:]):
+        if _is_signature_date(line):
+            found = _first_full_date(line, ranges)
+            if found is not None:
+                return found
     return None
+
+
+# the place before a signature's date: up to two parts of up to four capitalised words each
+# ("Makurdi, ", "Makurdi, Benue State, ")
+_SIGNATURE_PLACE = re.compile(r"(?:[A-Z][\w'.-]*(?:[ -][A-Z][\w'.-]*){0,3},\s*){0,2}")
+
+
+def _is_signature_date(line: str) -> bool:
+    stripped = line.strip().rstrip(".")
+    if len(stripped) > _HEADER_LINE_CHARS:
+        return False
+    place = _SIGNATURE_PLACE.match(stripped)
+    rest = stripped[place.end() :] if place else stripped
+    return any(rx.fullmatch(rest) for rx in (_TEXT_DATE_DM, _TEXT_DATE_MD))
 
 
 # the fields of a header line: "|", "•", "·", or a dash between spaces
