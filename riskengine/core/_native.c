@@ -222,6 +222,14 @@ static int more_intercepted(PyObject *event, int launched_at, int intercepted_at
     return more;
 }
 
+/* A key the line did not set gets its default, and is not counted among the keys it set. */
+static int default_if_unset(PyObject *obj, PyObject *now, PyObject *name, PyObject *value, Py_ssize_t *keys) {
+    if (now != S.unset)
+        return 0;
+    (*keys)--;
+    return set_default(obj, name, value) < 0 ? -1 : 0;
+}
+
 /* fast_events._complete(event, True): the keys the event set, its defaults put in; -1 refused,
    -2 an error raised. */
 static Py_ssize_t complete(PyObject *event) {
@@ -249,14 +257,8 @@ static Py_ssize_t complete(PyObject *event) {
         int failed = own < 0;
         keys += own;
         Py_INCREF(source);
-        if (!failed && SLOT(source, S.source_reliability) == unset) {
-            failed = set_default(source, S.name_reliability, S.default_reliability) < 0;
-            keys--;
-        }
-        if (!failed && SLOT(source, S.source_credibility) == unset) {
-            failed = set_default(source, S.name_credibility, S.default_credibility) < 0;
-            keys--;
-        }
+        failed = failed || default_if_unset(source, SLOT(source, S.source_reliability), S.name_reliability, S.default_reliability, &keys) < 0;
+        failed = failed || default_if_unset(source, SLOT(source, S.source_credibility), S.name_credibility, S.default_credibility, &keys) < 0;
         Py_DECREF(source);
         if (failed) {
             Py_DECREF(sources);
@@ -264,21 +266,10 @@ static Py_ssize_t complete(PyObject *event) {
         }
     }
     Py_DECREF(sources);
-    if (AT(E_FATALITIES) == unset) {
-        if (set_default(event, S.name_fatalities, S.default_fatalities) < 0)
-            return -2;
-        keys--;
-    }
-    if (AT(E_CIVILIAN) == unset) {
-        if (set_default(event, S.name_civilian, Py_False) < 0)
-            return -2;
-        keys--;
-    }
-    if (AT(E_VERIFICATION) == unset) {
-        if (set_default(event, S.name_verification, S.default_verification) < 0)
-            return -2;
-        keys--;
-    }
+    if (default_if_unset(event, AT(E_FATALITIES), S.name_fatalities, S.default_fatalities, &keys) < 0
+        || default_if_unset(event, AT(E_CIVILIAN), S.name_civilian, Py_False, &keys) < 0
+        || default_if_unset(event, AT(E_VERIFICATION), S.name_verification, S.default_verification, &keys) < 0)
+        return -2;
     PyObject *tags = AT(E_TAGS);
     if (tags == unset) {
         if (set_empty_list(event, S.name_tags) < 0)
