@@ -1749,8 +1749,10 @@ def _plural_start(lead: Sequence[str]) -> str:
 
 
 # A count taken over a window ("reached 8 regions of Mali in 30 days", "the highest in 1,095
-# days"), so firings on different days give the same count again, not counts of different things.
-_WINDOW_COUNT = re.compile(r"\b(?:in|over|within|during) (?:the (?:last|past) )?[0-9][0-9,]* (?:days|weeks|months)\b")
+# days", "the highest since the record began (1 January 2022)"), so firings on different days
+# give the same count again, not counts of different things.
+_WINDOW_COUNT = re.compile(r"\b(?:in|over|within|during) (?:the (?:last|past) )?[0-9][0-9,]* (?:days|weeks|months)\b|\bsince the record began\b")
+_RECORD_BEGAN = re.compile(r"\bsince the record began \([^()]*\)")
 
 
 def _window_counts(every: Sequence[str]) -> list[str]:
@@ -1760,7 +1762,8 @@ def _window_counts(every: Sequence[str]) -> list[str]:
     Lahore", "5 killed in Lahore": two attacks) are not readings of one count."""
     groups: dict[str, list[str]] = {}
     for phrase in every:
-        key = _WHOLE_NUMBER.sub("#", phrase) if _WINDOW_COUNT.search(phrase) else phrase
+        # a record read on one day from the record's start, on another in days, is one reading
+        key = _WHOLE_NUMBER.sub("#", _RECORD_BEGAN.sub("in 0 days", phrase)) if _WINDOW_COUNT.search(phrase) else phrase
         groups.setdefault(key, []).append(phrase)
     return [_highest_reading(group) for group in groups.values()]
 

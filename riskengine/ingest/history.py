@@ -16,7 +16,10 @@ context" block of ``riskengine.core.events.Event``:
 - ``country_admin1_hit_30d``: distinct first-level regions with political violence (Battles,
   Explosions/Remote violence, Violence against civilians) in those 30 days;
 - ``country_armed_groups_30d``: distinct armed actors (state forces, rebels, militias, external
-  forces; not civilians, protesters or rioters) in political violence in those 30 days.
+  forces; not civilians, protesters or rioters) in political violence in those 30 days;
+- ``country_record_start``: the day of the country's first event in the input, so that a brief
+  can tell "the highest in 603 days" from "the highest since the record began" (a file of 603
+  days says the first when nothing before it was higher: a real Ukraine export, brief18).
 
 A day's events are all counted for that day, whatever order they come in, so the values depend
 on the set of events only, not on their order. Memory holds a few numbers and two small sets per
@@ -26,6 +29,7 @@ pass and annotate them in a second.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections import Counter, defaultdict, deque
@@ -44,6 +48,7 @@ HISTORY_FIELDS = (
     "country_fatalities_30d_highest_in_days",
     "country_admin1_hit_30d",
     "country_armed_groups_30d",
+    "country_record_start",
 )
 _UNARMED = re.compile(r"^(?:civilians|protesters|rioters)\b", re.IGNORECASE)
 _UNARMED_TYPES = ("civilians", "protesters", "rioters")
@@ -75,9 +80,11 @@ class DayContext:
     highest_in_days: int
     admin1_hit_30d: int
     armed_groups_30d: int
+    record_start: dt.date
 
-    def as_fields(self) -> dict[str, int]:
-        return dict(zip(HISTORY_FIELDS, (self.fatalities_30d, self.peak_365d, self.highest_in_days, self.admin1_hit_30d, self.armed_groups_30d), strict=True))
+    def as_fields(self) -> dict[str, int | dt.date]:
+        values = (self.fatalities_30d, self.peak_365d, self.highest_in_days, self.admin1_hit_30d, self.armed_groups_30d, self.record_start)
+        return dict(zip(HISTORY_FIELDS, values, strict=True))
 
 
 class HistoryIndex:
@@ -110,6 +117,7 @@ class HistoryIndex:
 def _country_contexts(days: dict[int, _Day]) -> dict[int, DayContext]:
     """Contexts for every day with events; the rolling windows walk every calendar day."""
     first, last = min(days), max(days)
+    start = dt.date.fromordinal(first)
     admin1: Counter[str] = Counter()
     actors: Counter[str] = Counter()
     running = 0
@@ -139,7 +147,7 @@ def _country_contexts(days: dict[int, _Day]) -> dict[int, DayContext]:
             higher.pop()
         back = d - higher[-1][0] if higher else d - first
         if today:
-            out[d] = DayContext(running, peak_before, min(back, MAX_HIGHEST_IN_DAYS), len(admin1), len(actors))
+            out[d] = DayContext(running, peak_before, min(back, MAX_HIGHEST_IN_DAYS), len(admin1), len(actors), start)
         higher.append((d, running))
         while peak and peak[-1][1] <= running:
             peak.pop()
