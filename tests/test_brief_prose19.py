@@ -1,0 +1,81 @@
+"""Session 18's reading of the briefs on real exports (issue 15, brief19): where the record
+begins, one count of armed groups in the four briefs, places named once in a list of fights, a
+sparse history said as such, and "under" that places an event only under a place's name. The
+events and texts are written for these tests."""
+
+import datetime as dt
+import typing
+
+import pytest
+from test_briefs import make_event
+
+from riskengine import api
+from riskengine.briefs.render import build_context
+from riskengine.core.events import Event
+from riskengine.ingest.history import add_history_context
+
+MONDAY = dt.date(2025, 6, 30)  # 2025-W27
+NOW = "2025-07-07T06:00:00Z"
+STAKEHOLDERS = ("investor", "government", "ngo", "analyst")
+
+
+def _context(events: list[Event], stakeholder: str) -> typing.Any:
+    report = api.score(events, rules=api.load_rules(), window="2025-W27", now=NOW)
+    return build_context(report, stakeholder, events)
+
+
+def _texts(events: list[Event], stakeholder: str) -> list[str]:
+    context = _context(events, stakeholder)
+    return [a.text for a in [*context.actions, *context.actions_outside]]
+
+
+def _battle(event_id: str, day: dt.date, killed: int, actor1: str = "Military Forces of Ukraine", actor2: str = "Military Forces of Russia", **more: typing.Any) -> Event:
+    fields: dict[str, typing.Any] = {"admin1": "Donetsk", "location": "Bakhmut", **more}
+    return make_event(event_id, day, country="UKR", event_type="Battles", sub_event_type="Armed clash", fatalities=killed, actor1=actor1, actor2=actor2, **fields)
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. "the highest in 394 days" when 394 days is all the record holds
+
+
+def _surge(first_toll: int) -> list[Event]:
+    # the record begins on 1 January 2024 with a toll of first_toll, then a quiet day, then
+    # 2025-W27's fighting (40 killed)
+    events = [_battle("H0", dt.date(2024, 1, 1), first_toll), _battle("H1", dt.date(2024, 6, 1), 1)]
+    events += [_battle(f"W{i}", MONDAY + dt.timedelta(days=i), 10) for i in range(4)]
+    return add_history_context(events)
+
+
+def test_history_carries_the_day_the_countrys_record_begins() -> None:
+    events = _surge(1)
+    assert {e.country_record_start for e in events} == {dt.date(2024, 1, 1)}
+
+
+@pytest.mark.parametrize("stakeholder", STAKEHOLDERS)
+def test_a_toll_higher_than_any_before_says_the_record_began_not_its_length(stakeholder: str) -> None:
+    texts = " ".join(_texts(_surge(1), stakeholder))
+    assert "since the record began (1 January 2024)" in texts, texts
+    assert not any(f"in {n} days" in texts for n in range(365, 1096)), texts
+
+
+@pytest.mark.parametrize("stakeholder", STAKEHOLDERS)
+def test_a_toll_with_a_higher_one_in_the_record_says_how_many_days_back(stakeholder: str) -> None:
+    # 100 killed on the record's first day: the 30 days to 30 January 2024 were deadlier
+    texts = " ".join(_texts(_surge(100), stakeholder))
+    assert "since the record began" not in texts, texts
+    assert f"in {(MONDAY + dt.timedelta(days=3) - dt.date(2024, 1, 30)).days} days" in texts, texts
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. a place fought over by several pairs is named once in the list of fighting
+
+
+def test_a_place_fought_over_by_several_pairs_is_named_once() -> None:
+    pairs = [("Militia Alpha", "Militia Bravo"), ("Militia Charlie", "Militia Delta"), ("Militia Echo", "Militia Foxtrot")]
+    events = [_battle(f"M{i}", MONDAY + dt.timedelta(days=i), 3 - i, actor1=a, actor2=b, location="Mariupol") for i, (a, b) in enumerate(pairs)]
+    events.append(_battle("K1", MONDAY, 1, actor1="Militia Golf", actor2="Militia Hotel", location="Kyiv"))
+    fighting = [t for t in _texts(events, "analyst") if t.startswith("Fighting at ")]
+    assert len(fighting) == 1, fighting
+    assert fighting[0].count("Mariupol") == 1, fighting
+    assert "Mariupol (Militia Alpha against Militia Bravo; Militia Charlie against Militia Delta; Militia Echo against Militia Foxtrot)" in fighting[0], fighting
+    assert "Kyiv (Militia Golf against Militia Hotel)" in fighting[0], fighting
