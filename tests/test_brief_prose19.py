@@ -79,3 +79,22 @@ def test_a_place_fought_over_by_several_pairs_is_named_once() -> None:
     assert fighting[0].count("Mariupol") == 1, fighting
     assert "Mariupol (Militia Alpha against Militia Bravo; Militia Charlie against Militia Delta; Militia Echo against Militia Foxtrot)" in fighting[0], fighting
     assert "Kyiv (Militia Golf against Militia Hotel)" in fighting[0], fighting
+# ---------------------------------------------------------------------------------------------
+# 3. one count of armed groups a week in the four briefs
+
+
+def test_the_four_briefs_count_the_same_armed_groups() -> None:
+    groups = [f"Militia {name}" for name in ("Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot")]
+    events = [_battle(f"B{i}", MONDAY, 2, actor1=groups[i], actor2=groups[i + 1]) for i in range(0, 6, 2)]
+    # two days later a seventh group kills civilians: no battle, so no fight between armed groups
+    events.append(
+        make_event("V1", MONDAY + dt.timedelta(days=2), country="UKR", event_type="Violence against civilians", sub_event_type="Attack",
+                   admin1="Donetsk", location="Bakhmut", fatalities=3, actor1="Militia Golf", actor2="Civilians (Ukraine)")
+    )  # fmt: skip
+    events = add_history_context(events)
+    counts = {}
+    for stakeholder in STAKEHOLDERS:
+        said = [t for t in _texts(events, stakeholder) if "armed groups" in t]
+        assert len(said) == 1, (stakeholder, said)
+        counts[stakeholder] = said[0].split()[0]
+    assert set(counts.values()) == {"6"}, counts
