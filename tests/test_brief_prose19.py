@@ -79,6 +79,21 @@ def test_a_place_fought_over_by_several_pairs_is_named_once() -> None:
     assert fighting[0].count("Mariupol") == 1, fighting
     assert "Mariupol (Militia Alpha against Militia Bravo; Militia Charlie against Militia Delta; Militia Echo against Militia Foxtrot)" in fighting[0], fighting
     assert "Kyiv (Militia Golf against Militia Hotel)" in fighting[0], fighting
+
+def test_the_places_left_over_in_a_list_of_fighting_are_counted_as_places() -> None:
+    # eight fights at seven places: Mariupol twice, two places with one pair of sides
+    places = ["Mariupol", "Mariupol", "Izium", "Lyman", "Avdiivka", "Bucha", "Irpin", "Hostomel"]
+    sides = [("Militia Alpha", "Militia Bravo"), ("Militia Charlie", "Militia Delta"), ("Militia Echo", "Militia Foxtrot"), ("Militia Echo", "Militia Foxtrot")]
+    sides += [(f"Militia {a}", f"Militia {b}") for a, b in (("Golf", "Hotel"), ("India", "Juliett"), ("Kilo", "Lima"), ("Mike", "November"))]
+    events = [_battle(f"F{i}", MONDAY, 8 - i, actor1=a, actor2=b, location=p) for i, (p, (a, b)) in enumerate(zip(places, sides, strict=True))]
+    fighting = [t for t in _texts(events, "analyst") if t.startswith("Fighting at ")]
+    assert fighting == [
+        "Fighting at Mariupol (Militia Alpha against Militia Bravo; Militia Charlie against Militia Delta); Izium and Lyman (Militia Echo against "
+        "Militia Foxtrot); Avdiivka (Militia Golf against Militia Hotel); Bucha (Militia India against Militia Juliett); Irpin (Militia Kilo "
+        "against Militia Lima); and 1 more place: track where the clashes move and who gains ground."
+    ], fighting
+
+
 # ---------------------------------------------------------------------------------------------
 # 3. one count of armed groups a week in the four briefs
 

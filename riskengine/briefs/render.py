@@ -1545,9 +1545,10 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
             # place among the sixth and later is said in its bracket, not counted as another
             whole = _aligned(every) if rest > 0 else shared
             if whole.lead == shared.lead and whole.ending == shared.ending and all(whole.middles):
-                grouped = _grouped_by_place(whole.middles)
-                if len(grouped) < len(whole.middles):
-                    return _plural_start(lead) + _listed(grouped[:MAX_RELATED], len(grouped) - MAX_RELATED, noun=_place_list(lead)) + shared.ending
+                listed = _places_and_sides(whole.middles)
+                if listed is not None:
+                    items, separator, left = listed
+                    return _plural_start(lead) + _listed(items, left, separator, _place_list(lead)) + shared.ending
             by_bracket = _by_bracket(middles)
             if by_bracket is not None:
                 return _plural_start(lead) + _listed(by_bracket, rest, "; ", _place_list(lead)) + shared.ending
@@ -1853,20 +1854,46 @@ MAX_PAIRS = 3
 def _grouped_by_place(named: Sequence[str]) -> list[str]:
     """A place named with what its bracket says of who was there, once with each bracket:
     "Mariupol (Russia against Ukraine; the Donetsk People's Republic against the Azov
-    Regiment)", not Mariupol three times in one list of fighting (a real Ukraine 2022-W11
-    export, brief18). Brackets with a figure ("Nasr (15 killed)") are tolls of separate events
-    and stay apart; more than three brackets at one place are counted."""
+    Regiment)", not Mariupol three times in one list (brief18: a real Ukraine 2022-W11 export).
+    Brackets with a figure ("Nasr (15 killed)") are tolls of separate events and stay apart."""
+    return [f"{place} ({_sides_said(who)})" if who else place for place, who in _sides_by_place(named).items()]
+
+
+def _sides_by_place(named: Sequence[str]) -> dict[str, list[str]]:
     by_place: dict[str, list[str]] = {}
     for item in named:
         m = _PLACE_AND_WHO.fullmatch(item)
         who = by_place.setdefault(m.group("place") if m else item, [])
-        if m is not None:
+        if m is not None and m.group("who") not in who:
             who.append(m.group("who"))
-    out = []
+    return by_place
+
+
+def _sides_said(who: Sequence[str]) -> str:
+    # more than three pairs at one place are counted
+    return "; ".join(who[:MAX_PAIRS]) + (f"; {len(who) - MAX_PAIRS} more" if len(who) > MAX_PAIRS else "")
+
+
+def _places_and_sides(middles: Sequence[str]) -> tuple[list[str], str, int] | None:
+    """A list of places each with its sides in a bracket, when a place or a bracket comes more
+    than once: each place once with all its sides, places with the same sides together
+    ("Wabxo (A against B; C against D); Qoor-Dheere and Ceel Gorof (E against F)"), the first
+    MAX_RELATED groups named and the places of the rest counted (was "and 69 more places": 74
+    pairs of place and sides at 70 places, a real Somalia 2025-W30 export); None when no place
+    nor bracket repeats."""
+    if not all(_PLACE_AND_WHO.fullmatch(m) for m in middles):
+        return None
+    by_place = _sides_by_place(middles)
+    by_sides: dict[str, list[str]] = {}
     for place, who in by_place.items():
-        shown = "; ".join(who[:MAX_PAIRS]) + (f"; {len(who) - MAX_PAIRS} more" if len(who) > MAX_PAIRS else "")
-        out.append(f"{place} ({shown})" if who else place)
-    return out
+        by_sides.setdefault(_sides_said(who), []).append(place)
+    if len(by_place) == len(middles) and len(by_sides) == len(by_place):
+        return None
+    groups = list(by_sides.items())
+    items = [f"{_listed(places, 0)} ({sides})" for sides, places in groups[:MAX_RELATED]]
+    left = sum(len(places) for _, places in groups[MAX_RELATED:])
+    separator = "; " if any(len(places) > 1 for _, places in groups) else ", "
+    return items, separator, left
 
 
 _IN_ONE = re.compile(r"\bin one (attack|strike|raid|clash|event|explosion|bombing)\b")
@@ -2508,6 +2535,7 @@ def _warnings(ctx: dict[str, Any], s: StakeholderScore, first_week: str | None =
 
     def warn(section: str, message: str) -> None:
         found.append(SectionWarning(section=section, message=message))
+
 
     if not s.contributions:
         warn("judgments", "no rule fired this week, so the judgments rest on no reporting")
