@@ -269,6 +269,16 @@ def _date(value: Any) -> dt.date | None:
         return None
 
 
+def _day(value: Any) -> Any:
+    day = _date(value)
+    return f"{day.day} {day:%B %Y}" if day is not None else _finalize(value)
+
+
+def _ordinal(value: Any) -> int:
+    day = _date(value)
+    return day.toordinal() if day is not None else 0
+
+
 class _TextSandbox(LimitedSandbox):
     max_output = MAX_TEXT_OUTPUT
 
@@ -284,8 +294,8 @@ def text_environment() -> LimitedSandbox:
     # a date as the briefs write it, "1 January 2022" ("where the record began"), and as a day
     # number, so that a template can count days between two (the event reaches templates as
     # JSON: its dates are ISO strings)
-    env.filters["day"] = lambda d: f"{_date(d).day} {_date(d):%B %Y}" if _date(d) else _finalize(d)
-    env.filters["ordinal"] = lambda d: _date(d).toordinal() if _date(d) else 0
+    env.filters["day"] = _day
+    env.filters["ordinal"] = _ordinal
     return env
 
 
