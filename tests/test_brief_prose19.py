@@ -113,3 +113,36 @@ def test_the_four_briefs_count_the_same_armed_groups() -> None:
         assert len(said) == 1, (stakeholder, said)
         counts[stakeholder] = said[0].split()[0]
     assert set(counts.values()) == {"6"}, counts
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. a thin record is said, so low 30-day counts do not read as calm
+
+
+def _thin_warnings(events: list[Event]) -> list[str]:
+    return [w.message for w in _context(add_history_context(events), "analyst").warnings if "record is thin" in w.message]
+
+
+def test_a_record_of_a_few_events_a_month_is_said_to_be_thin() -> None:
+    # a record begun a hundred days before, four events in the last 30 days
+    events = [_battle("S9", MONDAY - dt.timedelta(days=100), 0), *(_battle(f"S{i}", MONDAY - dt.timedelta(days=7 * i), 2) for i in range(4))]
+    said = _thin_warnings(events)
+    assert said == [
+        "the record is thin for Ukraine: 4 events in the 30 days to 30 June 2025 (fewer than one a day); counts over 30 days "
+        "and the scores count only the events read, so low figures may reflect gaps in the record, not calm"
+    ], said
+
+
+def test_a_record_of_an_event_a_day_is_not_thin() -> None:
+    events = [_battle(f"D{i}", MONDAY + dt.timedelta(days=3) - dt.timedelta(days=i), 0 if i else 2) for i in range(40)]
+    assert _thin_warnings(events) == []
+
+
+def test_a_record_that_begins_inside_the_30_days_says_how_many_days_the_counts_cover() -> None:
+    events = [_battle(f"R{i}", MONDAY - dt.timedelta(days=9) + dt.timedelta(days=i), 2) for i in range(12)]
+    said = [w.message for w in _context(add_history_context(events), "analyst").warnings if "record for Ukraine begins" in w.message]
+    assert said == [
+        "the record for Ukraine begins on 21 June 2025: counts over 30 days to 2 July 2025 cover only 12 days of events, "
+        "so they understate what 30 days would hold"
+    ], said
+    assert not _thin_warnings(events)
