@@ -146,3 +146,21 @@ def test_a_record_that_begins_inside_the_30_days_says_how_many_days_the_counts_c
         "so they understate what 30 days would hold"
     ], said
     assert not _thin_warnings(events)
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. a week of events none of which the profile scores is not a week of no reporting
+
+
+def test_a_week_of_riots_the_analyst_rules_do_not_score_says_so() -> None:
+    riots = [
+        make_event(f"R{i}", MONDAY + dt.timedelta(days=i % 5), country="BGD", event_type="Riots", sub_event_type="Violent demonstration",
+                   admin1="Dhaka", location=f"Place {i}", fatalities=1, actor1="Rioters (Bangladesh)")
+        for i in range(6)
+    ]  # fmt: skip
+    context = _context(add_history_context(riots), "analyst")
+    assert context.bluf.sentence.endswith(
+        "No rule of this profile fired on the 6 events recorded this week: the score says they are of no kind its rules weigh, not that the week was calm."
+    ), context.bluf.sentence
+    said = [w.message for w in context.warnings if w.section == "judgments"]
+    assert "no rule fired on the 6 events recorded this week, so the judgments rest on none of them" in said, said

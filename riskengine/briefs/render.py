@@ -971,6 +971,20 @@ def _score_filter(value: float, classes: Sequence[Any]) -> str:
     return score_said(value, [c["lower"] if isinstance(c, Mapping) else c.lower for c in classes[1:]])
 
 
+def _none_scored(s: StakeholderScore, report: ScoreReport) -> str:
+    """A week of events none of which this profile's rules score says so: the analyst brief of a
+    real Bangladesh export's 2023-W44 (87 events, riots and protests in 46 places around a
+    nationwide strike) read "very low at 0.0, unchanged" and "no rule fired this week, so the
+    judgments rest on no reporting", as if nothing had been reported."""
+    n = report.events_in_window
+    if s.contributions or n == 0:
+        return ""
+    return (
+        f" No rule of this profile fired on the {n:,} event{'s' if n != 1 else ''} recorded this week: "
+        "the score says they are of no kind its rules weigh, not that the week was calm."
+    )
+
+
 def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> Bluf:
     """The bottom line; ``first_week`` is the ISO week of the earliest event read: a rise from a
     week the record begins in says it may be that start, as the alerts' headlines do."""
@@ -987,7 +1001,7 @@ def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> B
     start = record_start(first_week, report.window.label, report.previous_window.label) if rose else ""
     sentence = (
         f"Overall {_display(s.stakeholder)} risk for {report.window.label} is {s.score_class} at "
-        f"{score_said(s.score, s.thresholds)} of 10, {movement}{led}{start}.{_reporting_gap(report)}"
+        f"{score_said(s.score, s.thresholds)} of 10, {movement}{led}{start}.{_reporting_gap(report)}{_none_scored(s, report)}"
     )
     return Bluf(
         sentence=sentence,
@@ -2569,7 +2583,9 @@ def _thin_records(s: StakeholderScore, index: _EventIndex, window: WindowInfo) -
     return said
 
 
-def _warnings(ctx: dict[str, Any], s: StakeholderScore, first_week: str | None = None, thin: Sequence[str] = ()) -> list[SectionWarning]:
+def _warnings(
+    ctx: dict[str, Any], s: StakeholderScore, first_week: str | None = None, thin: Sequence[str] = (), events_read: int = 0
+) -> list[SectionWarning]:
     found: list[SectionWarning] = []
 
     def warn(section: str, message: str) -> None:
@@ -2579,7 +2595,8 @@ def _warnings(ctx: dict[str, Any], s: StakeholderScore, first_week: str | None =
         warn("regions", said)
 
     if not s.contributions:
-        warn("judgments", "no rule fired this week, so the judgments rest on no reporting")
+        warn("judgments", f"no rule fired on the {events_read:,} event{'s' if events_read != 1 else ''} recorded this week, so the judgments rest on none of them" if events_read
+             else "no rule fired this week, so the judgments rest on no reporting")
     judgments: list[Judgment] = ctx["judgments"]
     if judgments and all(j.likelihood is None for j in judgments):
         warn("judgments", f"no judgment carries a likelihood word: {judgments[0].basis.reason}")
@@ -2689,7 +2706,7 @@ def build_context(
         judgments=judgments,
         trend=_trend(s, report),
         method=_method(s, report, table),
-        warnings=_warnings({**parts, "judgments": judgments}, s, first_week, _thin_records(s, index, window)),
+        warnings=_warnings({**parts, "judgments": judgments}, s, first_week, _thin_records(s, index, window), report.events_in_window),
         # --- pictures (riskengine/briefs/map.py, charts.py) ---
         event_map=build_event_map(s.contributions, index, [r.region for r in s.regions if r.of_interest], f"{report.window.label}-{s.stakeholder}-map.png"),
         trend_charts=build_trend_charts(
