@@ -280,7 +280,8 @@ def test_merged_actions_say_what_they_count_once_and_never_split_a_place_from_it
         "416, 291, 273, 247 and 104 killed in separate events in Azerbaijan (battles); and 2 more events: x."
     )
     assert merge_action_texts([f"{n} killed in {p} (armed clash): x." for n, p in ((31, "Beroroha"), (22, "Wau"), (21, "Wau"), (16, "Heliwa"))]) == (
-        "31 killed in Beroroha (armed clash); 22 and 21 in separate events in Wau (armed clash); 16 in Heliwa (armed clash): x."
+        # two clashes at Wau: their kind in the plural (brief19, as a count "in each of" events says it)
+        "31 killed in Beroroha (armed clash); 22 and 21 in separate events in Wau (armed clashes); 16 in Heliwa (armed clash): x."
     )
     # "60 people were injured in Zlitan; 40 people were injured in Al Qawarishah"; singular and plural count alike
     assert merge_action_texts([f"{n} people were injured in {p}: give first aid." for n, p in ((60, "Zlitan"), (40, "Al Qawarishah"))]) == (

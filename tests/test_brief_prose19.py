@@ -164,3 +164,24 @@ def test_a_week_of_riots_the_analyst_rules_do_not_score_says_so() -> None:
     ), context.bluf.sentence
     said = [w.message for w in context.warnings if w.section == "judgments"]
     assert "no rule fired on the 6 events recorded this week, so the judgments rest on none of them" in said, said
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. tolls at one place said as separate events, each event once
+
+
+def test_two_tolls_of_two_events_each_at_one_place_are_four_events() -> None:
+    # the investor's toll names no kind of event: 6 killed twice and 5 twice at Nad-e Ali
+    events = [_battle(f"N{i}", MONDAY + dt.timedelta(days=i), killed, location="Nad-e Ali") for i, killed in enumerate((6, 6, 5, 5))]
+    events.append(_battle("N9", MONDAY, 8, location="Qadis"))
+    tolls = [t for t in _texts(events, "investor") if "killed" in t and "Nad-e Ali" in t]
+    assert len(tolls) == 1, tolls
+    assert "6, 6, 5 and 5 killed in separate events in Nad-e Ali" in tolls[0] or "6, 6, 5 and 5 in separate events in Nad-e Ali" in tolls[0], tolls
+    assert "each of" not in tolls[0], tolls
+
+
+def test_separate_events_at_one_place_say_their_kind_in_the_plural() -> None:
+    events = [_battle("P1", MONDAY, 10, location="Mpeketoni"), _battle("P2", MONDAY + dt.timedelta(days=1), 5, location="Mpeketoni")]
+    events.append(_battle("P3", MONDAY, 20, location="Tarbaj"))
+    tolls = [t for t in _texts(events, "government") if "Mpeketoni" in t and " killed" in t]
+    assert any("10 and 5 in separate events in Mpeketoni (armed clashes)" in t for t in tolls), tolls

@@ -22,7 +22,7 @@ import itertools
 import json
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -1667,14 +1667,28 @@ def _said_once(items: Sequence[str], rest: int) -> str | None:
         return None
     # counts at one place are separate events, said together: "416, 291 and 273 killed in separate
     # events in Azerbaijan (battles)" (an export of coordinates only named the country five times)
-    at_place: dict[str, list[str]] = {}
+    # "6 killed in each of 2 events in Nad-e Ali" beside "5 killed in each of 2 events in Nad-e
+    # Ali" are four events at one place: "6, 6, 5 and 5 killed in separate events in Nad-e Ali",
+    # not "6 and 5 in separate events in each of 2 events in Nad-e Ali" (a real Afghanistan
+    # export, 2020-W11); alone, "in each of 2 events" stays
+    keyed = []
     for m in matches:
         if m:
-            at_place.setdefault(f"{m.group(3)} {m.group(4)}", []).append(m.group(1))
+            each = _EACH_OF.match(m.group(4))
+            keyed.append((f"{each.group(2)} {each.group(3)}", [m.group(1)] * int(each.group(1))) if each else (f"{m.group(3)} {m.group(4)}", [m.group(1)]))
+    said_at = Counter(place for place, _ in keyed)
+    at_place: dict[str, list[str]] = {}
+    for (place, counts), m in zip(keyed, (m for m in matches if m), strict=True):
+        if said_at[place] == 1:
+            place, counts = f"{m.group(3)} {m.group(4)}", [m.group(1)]
+        at_place.setdefault(place, []).extend(counts)
     said: list[str] = []
     for place, counts in at_place.items():
         verb = f"{matches[0].group(2)} " if not said and matches[0] else ""
         apart = "in separate events " if len(counts) > 1 else ""
+        if len(counts) > 1:
+            # "10 and 5 killed in separate events in Mpeketoni (armed clashes)", not "(armed clash)"
+            place = _plural_bracket(place)
         # each count from one attack there: "53 and 15 ... killed in separate attacks in Nasr", not
         # "in separate events in one attack in Nasr" (a real Gaza 2023 export)
         one = _ONE_EACH.match(place) if len(counts) > 1 else None
@@ -1692,6 +1706,7 @@ def _said_once(items: Sequence[str], rest: int) -> str | None:
     return text + window
 
 
+_EACH_OF = re.compile(r"^each of ([0-9]+) events (in|at|near|on|around) (.+)$")
 _BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)")
 _FIGURE_AFTER_COMMA = re.compile(r", [0-9]")
 _ONE_EACH = re.compile(r"^(?:in|at|on) one (attack|strike|raid|clash|event|explosion|bombing) ((?:in|at|near|on|around) .+)$")
