@@ -185,3 +185,9 @@ def test_separate_events_at_one_place_say_their_kind_in_the_plural() -> None:
     events.append(_battle("P3", MONDAY, 20, location="Tarbaj"))
     tolls = [t for t in _texts(events, "government") if "Mpeketoni" in t and " killed" in t]
     assert any("10 and 5 in separate events in Mpeketoni (armed clashes)" in t for t in tolls), tolls
+
+
+def test_a_week_with_no_event_recorded_says_so_in_the_bottom_line() -> None:
+    before = [_battle("E1", MONDAY - dt.timedelta(days=10), 2)]
+    sentence = _context(add_history_context(before), "ngo").bluf.sentence
+    assert sentence.endswith("No event was recorded this week: a score of 0 says the record holds nothing for it, not that the week was calm."), sentence
