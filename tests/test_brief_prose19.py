@@ -12,6 +12,7 @@ from test_briefs import make_event
 from riskengine import api
 from riskengine.briefs.render import build_context
 from riskengine.core.events import Event
+from riskengine.ingest.derive import enrich_event
 from riskengine.ingest.history import add_history_context
 
 MONDAY = dt.date(2025, 6, 30)  # 2025-W27
@@ -191,3 +192,35 @@ def test_a_week_with_no_event_recorded_says_so_in_the_bottom_line() -> None:
     before = [_battle("E1", MONDAY - dt.timedelta(days=10), 2)]
     sentence = _context(add_history_context(before), "ngo").bluf.sentence
     assert sentence.endswith("No event was recorded this week: a score of 0 says the record holds nothing for it, not that the week was calm."), sentence
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. "under" places an event under a place, not under a thing in it
+
+
+def _category(notes: str, event_type: str = "Explosions/Remote violence") -> str | None:
+    event = make_event("U1", MONDAY, country="AFG", event_type=event_type, sub_event_type="Grenade", notes=notes)
+    return enrich_event(event).target_category
+
+
+def test_a_bomb_under_a_desk_in_a_school_is_an_attack_on_the_school() -> None:
+    notes = "On 2 March 2020, a grenade thrown under the school registration desk wounded four pupils in Kabul."
+    assert _category(notes) == "civilian_infrastructure"
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        "On 2 March 2020, the bodies of two men were found under the Pul-e-Khishti bridge in Kabul.",
+        "On 2 March 2020, protesters gathered under the bridge at Pul-e-Charkhi and were dispersed by grenades.",
+        # no name, but the bridge is what the body lay under (a real 2020 world-wide export)
+        "On 2 March 2020, the body of a man was found under a bridge with tied hands and wires around his neck.",
+    ],
+)
+def test_under_a_named_place_is_where_the_event_was(notes: str) -> None:
+    assert _category(notes) is None
+
+
+def test_under_a_police_station_area_is_a_jurisdiction_not_a_target() -> None:
+    notes = "A candidate received minor injuries when rival supporters were canvassing at a village under the same police station area in the district."
+    assert _category(notes) is None
