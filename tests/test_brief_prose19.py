@@ -31,8 +31,8 @@ def _texts(events: list[Event], stakeholder: str) -> list[str]:
 
 
 def _battle(event_id: str, day: dt.date, killed: int, actor1: str = "Military Forces of Ukraine", actor2: str = "Military Forces of Russia", **more: typing.Any) -> Event:
-    fields: dict[str, typing.Any] = {"admin1": "Donetsk", "location": "Bakhmut", **more}
-    return make_event(event_id, day, country="UKR", event_type="Battles", sub_event_type="Armed clash", fatalities=killed, actor1=actor1, actor2=actor2, **fields)
+    fields: dict[str, typing.Any] = {"country": "UKR", "admin1": "Donetsk", "location": "Bakhmut", **more}
+    return make_event(event_id, day, event_type="Battles", sub_event_type="Armed clash", fatalities=killed, actor1=actor1, actor2=actor2, **fields)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,3 +224,10 @@ def test_under_a_named_place_is_where_the_event_was(notes: str) -> None:
 def test_under_a_police_station_area_is_a_jurisdiction_not_a_target() -> None:
     notes = "A candidate received minor injuries when rival supporters were canvassing at a village under the same police station area in the district."
     assert _category(notes) is None
+
+
+def test_a_thin_record_outside_the_regions_of_interest_is_not_warned_of() -> None:
+    # Ukraine is of interest to the default profiles, Uzbekistan is not
+    events = [_battle("T9", MONDAY - dt.timedelta(days=100), 0, country="UZB"), _battle("T1", MONDAY, 2, country="UZB")]
+    events += [_battle(f"U{i}", MONDAY + dt.timedelta(days=3) - dt.timedelta(days=i), 0 if i else 2) for i in range(40)]
+    assert _thin_warnings(events) == []

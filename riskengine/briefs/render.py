@@ -2572,8 +2572,9 @@ THIN_RECORD_EVENTS = 30
 
 
 def _thin_records(s: StakeholderScore, index: _EventIndex, window: WindowInfo) -> list[str]:
-    """For each country of the week's firings whose record held fewer than THIN_RECORD_EVENTS
-    events in the 30 days to its last event of the week, what the brief says of it."""
+    """For each country of the week's firings (of interest) whose record held fewer than
+    THIN_RECORD_EVENTS events in the 30 days to its last event of the week, what the brief says
+    of it."""
     latest: dict[str, Event] = {}
     for c in s.contributions:
         for event_id in c.event_ids:
@@ -2583,8 +2584,13 @@ def _thin_records(s: StakeholderScore, index: _EventIndex, window: WindowInfo) -
             seen = latest.get(e.country)
             if seen is None or (e.event_date, e.country_events_30d) > (seen.event_date, seen.country_events_30d or 0):
                 latest[e.country] = e
+    # the regions of interest, when the brief has any: a thin record elsewhere (France, Uzbekistan
+    # beside the Caucasus file's Armenia) is about actions listed apart
+    of_interest = {r.region for r in s.regions if r.of_interest}
     said = []
     for country, e in sorted(latest.items()):
+        if of_interest and country not in of_interest:
+            continue
         n = e.country_events_30d or 0
         start = e.country_record_start
         if start is not None and (e.event_date - start).days < 29:
