@@ -231,3 +231,14 @@ def test_a_thin_record_outside_the_regions_of_interest_is_not_warned_of() -> Non
     events = [_battle("T9", MONDAY - dt.timedelta(days=100), 0, country="UZB"), _battle("T1", MONDAY, 2, country="UZB")]
     events += [_battle(f"U{i}", MONDAY + dt.timedelta(days=3) - dt.timedelta(days=i), 0 if i else 2) for i in range(40)]
     assert _thin_warnings(events) == []
+
+
+def test_the_same_sides_the_other_way_round_are_one_pair_and_a_long_group_is_cut_short() -> None:
+    places = ["Mariupol", "Mariupol", *(f"Village {c}" for c in "ABCDEFG")]
+    sides = [("Militia Alpha", "Militia Bravo"), ("Militia Bravo", "Militia Alpha"), *[("Militia Alpha", "Militia Bravo")] * 7]
+    events = [_battle(f"G{i}", MONDAY, 9 - i, actor1=a, actor2=b, location=p) for i, (p, (a, b)) in enumerate(zip(places, sides, strict=True))]
+    fighting = [t for t in _texts(events, "analyst") if t.startswith("Fighting at ")]
+    assert fighting == [
+        "Fighting at Mariupol, Village A, Village B, Village C, Village D and 3 more places (Militia Alpha against Militia Bravo): "
+        "track where the clashes move and who gains ground."
+    ], fighting

@@ -1898,9 +1898,18 @@ def _sides_by_place(named: Sequence[str]) -> dict[str, list[str]]:
     for item in named:
         m = _PLACE_AND_WHO.fullmatch(item)
         who = by_place.setdefault(m.group("place") if m else item, [])
-        if m is not None and m.group("who") not in who:
+        if m is not None and m.group("who") not in who and _reversed(m.group("who")) not in who:
             who.append(m.group("who"))
     return by_place
+
+
+def _reversed(who: str) -> str:
+    # the same two sides the other way round are one pair at a place: ACLED's order of actors in
+    # a battle says who is named first, not who attacked ("Mariupol (the military forces of
+    # Ukraine against the military forces of Russia; the military forces of Russia against the
+    # military forces of Ukraine)", a real Ukraine 2022-W11 export)
+    sides = who.split(" against ")
+    return f"{sides[1]} against {sides[0]}" if len(sides) == 2 else who
 
 
 def _sides_said(who: Sequence[str]) -> str:
@@ -1924,7 +1933,8 @@ def _places_and_sides(middles: Sequence[str]) -> tuple[list[str], str, int] | No
     if len(by_place) == len(middles) and len(by_sides) == len(by_place):
         return None
     groups = list(by_sides.items())
-    items = [f"{_listed(places, 0)} ({sides})" for sides, places in groups[:MAX_RELATED]]
+    # a group of places is cut short as a list is: "Zaporizhia, Mykolaiv, ... and 13 more places (...)"
+    items = [f"{_listed(places[:MAX_RELATED], len(places) - MAX_RELATED, noun='places')} ({sides})" for sides, places in groups[:MAX_RELATED]]
     left = sum(len(places) for _, places in groups[MAX_RELATED:])
     separator = "; " if any(len(places) > 1 for _, places in groups) else ", "
     return items, separator, left
