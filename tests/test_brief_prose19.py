@@ -242,3 +242,14 @@ def test_the_same_sides_the_other_way_round_are_one_pair_and_a_long_group_is_cut
         "Fighting at Mariupol, Village A, Village B, Village C, Village D and 3 more places (Militia Alpha against Militia Bravo): "
         "track where the clashes move and who gains ground."
     ], fighting
+
+
+def test_places_where_two_sides_fought_group_together_whichever_was_named_first() -> None:
+    places = ["Popasna", "Izium", "Irpin", "Irpin"]
+    sides = [("Militia Alpha", "Militia Bravo"), ("Militia Bravo", "Militia Alpha"), ("Militia Bravo", "Militia Alpha"), ("Militia Charlie", "Militia Alpha")]
+    events = [_battle(f"O{i}", MONDAY, 9 - i, actor1=a, actor2=b, location=p) for i, (p, (a, b)) in enumerate(zip(places, sides, strict=True))]
+    fighting = [t for t in _texts(events, "analyst") if t.startswith("Fighting at ")]
+    assert fighting == [
+        "Fighting at Popasna and Izium (Militia Alpha against Militia Bravo); Irpin (Militia Alpha against Militia Bravo; Militia Charlie against "
+        "Militia Alpha): track where the clashes move and who gains ground."
+    ], fighting

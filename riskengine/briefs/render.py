@@ -1895,11 +1895,17 @@ def _grouped_by_place(named: Sequence[str]) -> list[str]:
 
 def _sides_by_place(named: Sequence[str]) -> dict[str, list[str]]:
     by_place: dict[str, list[str]] = {}
+    first_said: dict[str, str] = {}
     for item in named:
         m = _PLACE_AND_WHO.fullmatch(item)
         who = by_place.setdefault(m.group("place") if m else item, [])
-        if m is not None and m.group("who") not in who and _reversed(m.group("who")) not in who:
-            who.append(m.group("who"))
+        if m is not None:
+            # one wording for two sides over the whole list, the first met: places where they
+            # fought group together whichever ACLED named first
+            said = first_said.setdefault(_reversed(m.group("who")), m.group("who"))
+            first_said.setdefault(m.group("who"), said)
+            if said not in who:
+                who.append(said)
     return by_place
 
 
