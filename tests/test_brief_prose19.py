@@ -4,6 +4,7 @@ sparse history said as such, and "under" that places an event only under a place
 events and texts are written for these tests."""
 
 import datetime as dt
+import io
 import typing
 
 import pytest
@@ -253,3 +254,28 @@ def test_places_where_two_sides_fought_group_together_whichever_was_named_first(
         "Fighting at Popasna and Izium (Militia Alpha against Militia Bravo); Irpin (Militia Alpha against Militia Bravo; Militia Charlie against "
         "Militia Alpha): track where the clashes move and who gains ground."
     ], fighting
+
+
+# ---------------------------------------------------------------------------------------------
+# 8. a file dated by the week says so when imported
+
+
+def _dated(tmp_path: typing.Any, days: list[dt.date]) -> list[str]:
+    from riskengine.ingest.acled import import_acled
+
+    path = tmp_path / "weekly.csv"
+    rows = "".join(f"{d.isoformat()},Azerbaijan,Battles,{i % 3}\n" for i, d in enumerate(days))
+    path.write_text("event_date,country,event_type,fatalities\n" + rows, encoding="utf-8")
+    return [n for n in import_acled(path, io.StringIO()).notes if "every event is dated on a" in n]
+
+
+def test_a_file_whose_every_date_is_a_saturday_says_it_may_be_dated_by_the_week(tmp_path: typing.Any) -> None:
+    saturdays = [dt.date(2023, 9, 16) - dt.timedelta(days=7 * i) for i in range(25)]
+    assert _dated(tmp_path, saturdays) == [
+        "every event is dated on a Saturday (25 dates): the file may hold weekly records dated by the week's first day, so an event may "
+        "have taken place up to six days after its date, in the ISO week after the one it is scored in"
+    ]
+
+
+def test_a_file_of_daily_dates_says_nothing_of_weeks(tmp_path: typing.Any) -> None:
+    assert _dated(tmp_path, [dt.date(2023, 9, 16) - dt.timedelta(days=i) for i in range(25)]) == []
