@@ -219,7 +219,8 @@ def test_merge_action_texts() -> None:
     )
     sides = [("Galole", "a group in Kenya against the police of Kenya"), ("Hola", "the police of Kenya against a group in Kenya"), ("Lamu", "Al Shabaab against the police of Kenya")]
     assert merge_action_texts([f"Fighting at {p} ({s}): track it." for p, s in sides]) == (
-        "Fighting at Galole (a group in Kenya against the police of Kenya), Hola (the police of Kenya against a group in Kenya) and Lamu (Al Shabaab against the police of Kenya): track it."
+        # the same two sides the other way round are worded one way and their places said together (brief19)
+        "Fighting at Galole and Hola (a group in Kenya against the police of Kenya); Lamu (Al Shabaab against the police of Kenya): track it."
     )
     # ... also in brackets, and a sentence's "The" inside a list is lower case (a real Kenya export, 2007-W52)
     assert merge_action_texts([f"The 30-day death toll in Kenya ({n}) is the highest in 1095 days: look." for n in (241, 335)]) == (
@@ -280,7 +281,8 @@ def test_merged_actions_say_what_they_count_once_and_never_split_a_place_from_it
         "416, 291, 273, 247 and 104 killed in separate events in Azerbaijan (battles); and 2 more events: x."
     )
     assert merge_action_texts([f"{n} killed in {p} (armed clash): x." for n, p in ((31, "Beroroha"), (22, "Wau"), (21, "Wau"), (16, "Heliwa"))]) == (
-        "31 killed in Beroroha (armed clash); 22 and 21 in separate events in Wau (armed clash); 16 in Heliwa (armed clash): x."
+        # two clashes at Wau: their kind in the plural (brief19, as a count "in each of" events says it)
+        "31 killed in Beroroha (armed clash); 22 and 21 in separate events in Wau (armed clashes); 16 in Heliwa (armed clash): x."
     )
     # "60 people were injured in Zlitan; 40 people were injured in Al Qawarishah"; singular and plural count alike
     assert merge_action_texts([f"{n} people were injured in {p}: give first aid." for n, p in ((60, "Zlitan"), (40, "Al Qawarishah"))]) == (
@@ -327,7 +329,8 @@ def test_merged_actions_say_what_they_count_once_and_never_split_a_place_from_it
     # printed as sentences after "Also:" when one actor was "SPLA/M-In Opposition: ...")
     sides = [("Rupchai", "the army against SPLA/M-In Opposition: Sudanese People's Liberation Army"), ("Wau", "the army against a militia"), ("Tur", "a militia against the army")]
     assert merge_action_texts([f"Fighting at {p} ({s}): track where the clashes move." for p, s in sides]) == (
-        "Fighting at Rupchai (the army against SPLA/M-In Opposition: Sudanese People's Liberation Army), Wau (the army against a militia) and Tur (a militia against the army): "
+        # Wau and Tur: one pair of sides, the other way round at Tur (brief19)
+        "Fighting at Rupchai (the army against SPLA/M-In Opposition: Sudanese People's Liberation Army); Wau and Tur (the army against a militia): "
         "track where the clashes move."
     )
 

@@ -22,7 +22,7 @@ import itertools
 import json
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -971,6 +971,25 @@ def _score_filter(value: float, classes: Sequence[Any]) -> str:
     return score_said(value, [c["lower"] if isinstance(c, Mapping) else c.lower for c in classes[1:]])
 
 
+def _none_scored(s: StakeholderScore, report: ScoreReport) -> str:
+    """A week of events none of which this profile's rules score says so, and a week of none
+    that it has none: the analyst brief of a
+    real Bangladesh export's 2023-W44 (87 events, riots and protests in 46 places around a
+    nationwide strike) read "very low at 0.0, unchanged" and "no rule fired this week, so the
+    judgments rest on no reporting", as if nothing had been reported."""
+    n = report.events_in_window
+    if s.contributions:
+        return ""
+    if n == 0:
+        # a 1,000-row sample of six years of Ukraine has no event in 2022-W10, the siege of
+        # Mariupol: "very low at 0.0" is the record's silence, not the week's
+        return " No event was recorded this week: a score of 0 says the record holds nothing for it, not that the week was calm."
+    return (
+        f" No rule of this profile fired on the {n:,} event{'s' if n != 1 else ''} recorded this week: "
+        "the score says they are of no kind its rules weigh, not that the week was calm."
+    )
+
+
 def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> Bluf:
     """The bottom line; ``first_week`` is the ISO week of the earliest event read: a rise from a
     week the record begins in says it may be that start, as the alerts' headlines do."""
@@ -987,7 +1006,7 @@ def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> B
     start = record_start(first_week, report.window.label, report.previous_window.label) if rose else ""
     sentence = (
         f"Overall {_display(s.stakeholder)} risk for {report.window.label} is {s.score_class} at "
-        f"{score_said(s.score, s.thresholds)} of 10, {movement}{led}{start}.{_reporting_gap(report)}"
+        f"{score_said(s.score, s.thresholds)} of 10, {movement}{led}{start}.{_reporting_gap(report)}{_none_scored(s, report)}"
     )
     return Bluf(
         sentence=sentence,
@@ -1541,6 +1560,14 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
     ):
         lead = shared.words[0][: shared.lead]
         if not _has_count(lead):
+            # a place named again for another pair of sides: grouped over all the phrases, so a
+            # place among the sixth and later is said in its bracket, not counted as another
+            whole = _aligned(every) if rest > 0 else shared
+            if whole.lead == shared.lead and whole.ending == shared.ending and all(whole.middles):
+                listed = _places_and_sides(whole.middles)
+                if listed is not None:
+                    items, separator, left = listed
+                    return _plural_start(lead) + _listed(items, left, separator, _place_list(lead)) + shared.ending
             by_bracket = _by_bracket(middles)
             if by_bracket is not None:
                 return _plural_start(lead) + _listed(by_bracket, rest, "; ", _place_list(lead)) + shared.ending
@@ -1645,14 +1672,28 @@ def _said_once(items: Sequence[str], rest: int) -> str | None:
         return None
     # counts at one place are separate events, said together: "416, 291 and 273 killed in separate
     # events in Azerbaijan (battles)" (an export of coordinates only named the country five times)
-    at_place: dict[str, list[str]] = {}
+    # "6 killed in each of 2 events in Nad-e Ali" beside "5 killed in each of 2 events in Nad-e
+    # Ali" are four events at one place: "6, 6, 5 and 5 killed in separate events in Nad-e Ali",
+    # not "6 and 5 in separate events in each of 2 events in Nad-e Ali" (a real Afghanistan
+    # export, 2020-W11); alone, "in each of 2 events" stays
+    keyed = []
     for m in matches:
         if m:
-            at_place.setdefault(f"{m.group(3)} {m.group(4)}", []).append(m.group(1))
+            each = _EACH_OF.match(m.group(4))
+            keyed.append((f"{each.group(2)} {each.group(3)}", [m.group(1)] * int(each.group(1))) if each else (f"{m.group(3)} {m.group(4)}", [m.group(1)]))
+    said_at = Counter(place for place, _ in keyed)
+    at_place: dict[str, list[str]] = {}
+    for (place, counts), m in zip(keyed, (m for m in matches if m), strict=True):
+        if said_at[place] == 1:
+            place, counts = f"{m.group(3)} {m.group(4)}", [m.group(1)]
+        at_place.setdefault(place, []).extend(counts)
     said: list[str] = []
     for place, counts in at_place.items():
         verb = f"{matches[0].group(2)} " if not said and matches[0] else ""
         apart = "in separate events " if len(counts) > 1 else ""
+        if len(counts) > 1:
+            # "10 and 5 killed in separate events in Mpeketoni (armed clashes)", not "(armed clash)"
+            place = _plural_bracket(place)
         # each count from one attack there: "53 and 15 ... killed in separate attacks in Nasr", not
         # "in separate events in one attack in Nasr" (a real Gaza 2023 export)
         one = _ONE_EACH.match(place) if len(counts) > 1 else None
@@ -1670,6 +1711,7 @@ def _said_once(items: Sequence[str], rest: int) -> str | None:
     return text + window
 
 
+_EACH_OF = re.compile(r"^each of ([0-9]+) events (in|at|near|on|around) (.+)$")
 _BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)")
 _FIGURE_AFTER_COMMA = re.compile(r", [0-9]")
 _ONE_EACH = re.compile(r"^(?:in|at|on) one (attack|strike|raid|clash|event|explosion|bombing) ((?:in|at|near|on|around) .+)$")
@@ -1749,8 +1791,10 @@ def _plural_start(lead: Sequence[str]) -> str:
 
 
 # A count taken over a window ("reached 8 regions of Mali in 30 days", "the highest in 1,095
-# days"), so firings on different days give the same count again, not counts of different things.
-_WINDOW_COUNT = re.compile(r"\b(?:in|over|within|during) (?:the (?:last|past) )?[0-9][0-9,]* (?:days|weeks|months)\b")
+# days", "the highest since the record began (1 January 2022)"), so firings on different days
+# give the same count again, not counts of different things.
+_WINDOW_COUNT = re.compile(r"\b(?:in|over|within|during) (?:the (?:last|past) )?[0-9][0-9,]* (?:days|weeks|months)\b|\bsince the record began\b")
+_RECORD_BEGAN = re.compile(r"\bsince the record began \([^()]*\)")
 
 
 def _window_counts(every: Sequence[str]) -> list[str]:
@@ -1760,7 +1804,8 @@ def _window_counts(every: Sequence[str]) -> list[str]:
     Lahore", "5 killed in Lahore": two attacks) are not readings of one count."""
     groups: dict[str, list[str]] = {}
     for phrase in every:
-        key = _WHOLE_NUMBER.sub("#", phrase) if _WINDOW_COUNT.search(phrase) else phrase
+        # a record read on one day from the record's start, on another in days, is one reading
+        key = _WHOLE_NUMBER.sub("#", _RECORD_BEGAN.sub("in 0 days", phrase)) if _WINDOW_COUNT.search(phrase) else phrase
         groups.setdefault(key, []).append(phrase)
     return [_highest_reading(group) for group in groups.values()]
 
@@ -1816,6 +1861,8 @@ def _merged_ends(texts: Sequence[str]) -> str | None:
         named = [n[:-1] for n in named]
         if not all(named):
             return None
+    if not counts:
+        named = _grouped_by_place(named)
     start, ending = shared.start, shared.ending
     if counts and len(named) > 1:
         ending = _IN_ONE.sub(lambda m: f"in separate {m.group(1)}s", ending)
@@ -1832,6 +1879,71 @@ def _merged_ends(texts: Sequence[str]) -> str | None:
         if len(named) == len(shared.middles):
             noun = singular.group(1) + "s"
     return start + _listed(named[:MAX_RELATED], len(named) - MAX_RELATED, noun=noun) + mark + ending + end
+
+
+_PLACE_AND_WHO = re.compile(r"(?P<place>[^()]+?) \((?P<who>[^()0-9]*(?:\([^()]*\)[^()0-9]*)*)\)")
+MAX_PAIRS = 3
+
+
+def _grouped_by_place(named: Sequence[str]) -> list[str]:
+    """A place named with what its bracket says of who was there, once with each bracket:
+    "Mariupol (Russia against Ukraine; the Donetsk People's Republic against the Azov
+    Regiment)", not Mariupol three times in one list (brief18: a real Ukraine 2022-W11 export).
+    Brackets with a figure ("Nasr (15 killed)") are tolls of separate events and stay apart."""
+    return [f"{place} ({_sides_said(who)})" if who else place for place, who in _sides_by_place(named).items()]
+
+
+def _sides_by_place(named: Sequence[str]) -> dict[str, list[str]]:
+    by_place: dict[str, list[str]] = {}
+    first_said: dict[str, str] = {}
+    for item in named:
+        m = _PLACE_AND_WHO.fullmatch(item)
+        who = by_place.setdefault(m.group("place") if m else item, [])
+        if m is not None:
+            # one wording for two sides over the whole list, the first met: places where they
+            # fought group together whichever ACLED named first
+            said = first_said.setdefault(_reversed(m.group("who")), m.group("who"))
+            first_said.setdefault(m.group("who"), said)
+            if said not in who:
+                who.append(said)
+    return by_place
+
+
+def _reversed(who: str) -> str:
+    # the same two sides the other way round are one pair at a place: ACLED's order of actors in
+    # a battle says who is named first, not who attacked ("Mariupol (the military forces of
+    # Ukraine against the military forces of Russia; the military forces of Russia against the
+    # military forces of Ukraine)", a real Ukraine 2022-W11 export)
+    sides = who.split(" against ")
+    return f"{sides[1]} against {sides[0]}" if len(sides) == 2 else who
+
+
+def _sides_said(who: Sequence[str]) -> str:
+    # more than three pairs at one place are counted
+    return "; ".join(who[:MAX_PAIRS]) + (f"; {len(who) - MAX_PAIRS} more" if len(who) > MAX_PAIRS else "")
+
+
+def _places_and_sides(middles: Sequence[str]) -> tuple[list[str], str, int] | None:
+    """A list of places each with its sides in a bracket, when a place or a bracket comes more
+    than once: each place once with all its sides, places with the same sides together
+    ("Wabxo (A against B; C against D); Qoor-Dheere and Ceel Gorof (E against F)"), the first
+    MAX_RELATED groups named and the places of the rest counted (was "and 69 more places": 74
+    pairs of place and sides at 70 places, a real Somalia 2025-W30 export); None when no place
+    nor bracket repeats."""
+    if not all(_PLACE_AND_WHO.fullmatch(m) for m in middles):
+        return None
+    by_place = _sides_by_place(middles)
+    by_sides: dict[str, list[str]] = {}
+    for place, who in by_place.items():
+        by_sides.setdefault(_sides_said(who), []).append(place)
+    if len(by_place) == len(middles) and len(by_sides) == len(by_place):
+        return None
+    groups = list(by_sides.items())
+    # a group of places is cut short as a list is: "Zaporizhia, Mykolaiv, ... and 13 more places (...)"
+    items = [f"{_listed(places[:MAX_RELATED], len(places) - MAX_RELATED, noun='places')} ({sides})" for sides, places in groups[:MAX_RELATED]]
+    left = sum(len(places) for _, places in groups[MAX_RELATED:])
+    separator = "; " if any(len(places) > 1 for _, places in groups) else ", "
+    return items, separator, left
 
 
 _IN_ONE = re.compile(r"\bin one (attack|strike|raid|clash|event|explosion|bombing)\b")
@@ -2468,14 +2580,65 @@ def _method(s: StakeholderScore, report: ScoreReport, table: Table) -> Method:
     )
 
 
-def _warnings(ctx: dict[str, Any], s: StakeholderScore, first_week: str | None = None) -> list[SectionWarning]:
+# Fewer events than one a day in a country's last 30 days: its 30-day counts (deaths, regions,
+# armed groups) and its scores rest on a thin record. A 1,000-row sample of six years of Ukraine
+# read "13 killed in 30 days" for March 2022, and a quiet week; a brief says the record is thin
+# rather than let low counts read as calm (brief19).
+THIN_RECORD_EVENTS = 30
+
+
+def _thin_records(s: StakeholderScore, index: _EventIndex, window: WindowInfo) -> list[str]:
+    """For each country of the week's firings (of interest) whose record held fewer than
+    THIN_RECORD_EVENTS events in the 30 days to its last event of the week, what the brief says
+    of it."""
+    latest: dict[str, Event] = {}
+    for c in s.contributions:
+        for event_id in c.event_ids:
+            e = index.get(event_id)
+            if e is None or e.country_events_30d is None or not window.start <= e.event_date <= window.end:
+                continue
+            seen = latest.get(e.country)
+            if seen is None or (e.event_date, e.country_events_30d) > (seen.event_date, seen.country_events_30d or 0):
+                latest[e.country] = e
+    # the regions of interest, when the brief has any: a thin record elsewhere (France, Uzbekistan
+    # beside the Caucasus file's Armenia) is about actions listed apart
+    of_interest = {r.region for r in s.regions if r.of_interest}
+    said = []
+    for country, e in sorted(latest.items()):
+        if of_interest and country not in of_interest:
+            continue
+        n = e.country_events_30d or 0
+        start = e.country_record_start
+        if start is not None and (e.event_date - start).days < 29:
+            # a record beginning inside the window: its 30-day counts cover only part of it
+            days = (e.event_date - start).days + 1
+            said.append(
+                f"the record for {country_name(country)} begins on {start.day} {start:%B %Y}: counts over 30 days to {e.event_date.day} "
+                f"{e.event_date:%B %Y} cover only {days} day{'' if days == 1 else 's'} of events, so they understate what 30 days would hold"
+            )
+        elif n < THIN_RECORD_EVENTS:
+            said.append(
+                f"the record is thin for {country_name(country)}: {n:,} event{'' if n == 1 else 's'} in the 30 days to {e.event_date.day} {e.event_date:%B %Y} "
+                "(fewer than one a day); counts over 30 days and the scores count only the events read, "
+                "so low figures may reflect gaps in the record, not calm"
+            )
+    return said
+
+
+def _warnings(
+    ctx: dict[str, Any], s: StakeholderScore, first_week: str | None = None, thin: Sequence[str] = (), events_read: int = 0
+) -> list[SectionWarning]:
     found: list[SectionWarning] = []
 
     def warn(section: str, message: str) -> None:
         found.append(SectionWarning(section=section, message=message))
 
+    for said in thin:
+        warn("regions", said)
+
     if not s.contributions:
-        warn("judgments", "no rule fired this week, so the judgments rest on no reporting")
+        warn("judgments", f"no rule fired on the {events_read:,} event{'s' if events_read != 1 else ''} recorded this week, so the judgments rest on none of them" if events_read
+             else "no rule fired this week, so the judgments rest on no reporting")
     judgments: list[Judgment] = ctx["judgments"]
     if judgments and all(j.likelihood is None for j in judgments):
         warn("judgments", f"no judgment carries a likelihood word: {judgments[0].basis.reason}")
@@ -2572,10 +2735,11 @@ def build_context(
     # the week the record begins in, when inside the weeks the alerts read (a brief of an ISO week):
     # the events given here are only those the brief names, not every event read
     first_week = s.alerts.record_begins if s.alerts is not None else None
+    window = WindowInfo(label=report.window.label, start=report.window.start, end=report.window.end)
     return BriefContext(
         stakeholder=s.stakeholder,
         title=s.title,
-        window=WindowInfo(label=report.window.label, start=report.window.start, end=report.window.end),
+        window=window,
         previous_window=WindowInfo(
             label=report.previous_window.label, start=report.previous_window.start, end=report.previous_window.end
         ),
@@ -2584,7 +2748,7 @@ def build_context(
         judgments=judgments,
         trend=_trend(s, report),
         method=_method(s, report, table),
-        warnings=_warnings({**parts, "judgments": judgments}, s, first_week),
+        warnings=_warnings({**parts, "judgments": judgments}, s, first_week, _thin_records(s, index, window), report.events_in_window),
         # --- pictures (riskengine/briefs/map.py, charts.py) ---
         event_map=build_event_map(s.contributions, index, [r.region for r in s.regions if r.of_interest], f"{report.window.label}-{s.stakeholder}-map.png"),
         trend_charts=build_trend_charts(

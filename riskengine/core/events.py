@@ -238,6 +238,8 @@ class Event(BaseModel):
     country_fatalities_30d_highest_in_days: int | None = Field(None, ge=0, le=1095, description="Days back to a higher 30-day total (history held, max 1095)")
     country_admin1_hit_30d: int | None = Field(None, ge=0, description="Distinct admin1 regions with political violence in the 30 days")
     country_armed_groups_30d: int | None = Field(None, ge=0, description="Distinct armed actors in political violence in the 30 days")
+    country_record_start: dt.date | None = Field(None, description="The first day of the country's events the history context was computed from")
+    country_events_30d: int | None = Field(None, ge=0, description="Events of the country in the 30 days, all types: how much record the 30-day counts rest on")
     # --- end of history context -------------------------------------------------------------
 
     # Provenance
@@ -402,6 +404,8 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("country_fatalities_30d_highest_in_days", FieldKind.NUMBER, "Days back to a higher 30-day fatality total (the history held when none; max 1095)"),
         FieldSpec("country_admin1_hit_30d", FieldKind.NUMBER, "Distinct admin1 regions with political violence in the country in the 30 days (diffusion)"),
         FieldSpec("country_armed_groups_30d", FieldKind.NUMBER, "Distinct armed actors in political violence in the country in the 30 days (fragmentation)"),
+        FieldSpec("country_events_30d", FieldKind.NUMBER, "Events of the country in the 30 days ending on the event's day, all types (how much record the 30-day counts rest on)"),
+        FieldSpec("country_record_start", FieldKind.DATE, "First day of the country's events the history context was computed from (where its record begins)"),
         FieldSpec("verification", FieldKind.STRING, "confirmed, claimed or disputed", choices=_choices(Verification)),
         FieldSpec("tags", FieldKind.STRING_LIST, "Free tags"),
         # --- GDELT measures (issue #17 part 2) ---

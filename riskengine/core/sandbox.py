@@ -25,6 +25,7 @@ TemplateError). ``unsafe_template_problems`` finds, without rendering, what is s
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import operator
 import os
 import re
@@ -259,6 +260,25 @@ def _finalize(value: Any) -> Any:
     return "unknown" if value is None else value
 
 
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _day(value: Any) -> Any:
+    day = _date(value)
+    return f"{day.day} {day:%B %Y}" if day is not None else _finalize(value)
+
+
+def _ordinal(value: Any) -> int:
+    day = _date(value)
+    return day.toordinal() if day is not None else 0
+
+
 class _TextSandbox(LimitedSandbox):
     max_output = MAX_TEXT_OUTPUT
 
@@ -271,6 +291,11 @@ def text_environment() -> LimitedSandbox:
     env.filters["name"] = display_name
     env.filters["names"] = display_names
     env.filters["country"] = country_name
+    # a date as the briefs write it, "1 January 2022" ("where the record began"), and as a day
+    # number, so that a template can count days between two (the event reaches templates as
+    # JSON: its dates are ISO strings)
+    env.filters["day"] = _day
+    env.filters["ordinal"] = _ordinal
     return env
 
 

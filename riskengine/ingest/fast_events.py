@@ -138,6 +138,8 @@ class FastEvent(Struct, forbid_unknown_fields=True, gc=False):
     country_fatalities_30d_highest_in_days: Annotated[int, Meta(ge=0, le=1095)] | None = None
     country_admin1_hit_30d: _NonNegative | None = None
     country_armed_groups_30d: _NonNegative | None = None
+    country_record_start: dt.date | None = None
+    country_events_30d: _NonNegative | None = None
     verification: Verification | UnsetType = UNSET
     figures: list[FastFigure] | UnsetType = UNSET
     tags: list[str] | UnsetType = UNSET

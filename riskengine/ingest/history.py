@@ -16,7 +16,12 @@ context" block of ``riskengine.core.events.Event``:
 - ``country_admin1_hit_30d``: distinct first-level regions with political violence (Battles,
   Explosions/Remote violence, Violence against civilians) in those 30 days;
 - ``country_armed_groups_30d``: distinct armed actors (state forces, rebels, militias, external
-  forces; not civilians, protesters or rioters) in political violence in those 30 days.
+  forces; not civilians, protesters or rioters) in political violence in those 30 days;
+- ``country_events_30d``: the country's events of any type in those 30 days, so that a brief can
+  tell a thin record (a 1,000-row sample of six years of Ukraine) from a quiet country;
+- ``country_record_start``: the day of the country's first event in the input, so that a brief
+  can tell "the highest in 603 days" from "the highest since the record began" (a file of 603
+  days says the first when nothing before it was higher: a real Ukraine export, brief18).
 
 A day's events are all counted for that day, whatever order they come in, so the values depend
 on the set of events only, not on their order. Memory holds a few numbers and two small sets per
@@ -26,6 +31,7 @@ pass and annotate them in a second.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections import Counter, defaultdict, deque
@@ -44,6 +50,8 @@ HISTORY_FIELDS = (
     "country_fatalities_30d_highest_in_days",
     "country_admin1_hit_30d",
     "country_armed_groups_30d",
+    "country_record_start",
+    "country_events_30d",
 )
 _UNARMED = re.compile(r"^(?:civilians|protesters|rioters)\b", re.IGNORECASE)
 _UNARMED_TYPES = ("civilians", "protesters", "rioters")
@@ -64,6 +72,7 @@ def is_armed_actor(name: str | None, tags: Iterable[str] = (), position: int = 1
 @dataclass
 class _Day:
     fatalities: int = 0
+    events: int = 0
     admin1: set[str] = field(default_factory=set)
     actors: set[str] = field(default_factory=set)
 
@@ -75,9 +84,12 @@ class DayContext:
     highest_in_days: int
     admin1_hit_30d: int
     armed_groups_30d: int
+    record_start: dt.date
+    events_30d: int
 
-    def as_fields(self) -> dict[str, int]:
-        return dict(zip(HISTORY_FIELDS, (self.fatalities_30d, self.peak_365d, self.highest_in_days, self.admin1_hit_30d, self.armed_groups_30d), strict=True))
+    def as_fields(self) -> dict[str, int | dt.date]:
+        values = (self.fatalities_30d, self.peak_365d, self.highest_in_days, self.admin1_hit_30d, self.armed_groups_30d, self.record_start, self.events_30d)
+        return dict(zip(HISTORY_FIELDS, values, strict=True))
 
 
 class HistoryIndex:
@@ -91,6 +103,7 @@ class HistoryIndex:
         self._contexts = None
         day = self._days[event.country].setdefault(event.event_date.toordinal(), _Day())
         day.fatalities += event.fatalities
+        day.events += 1
         if event.event_type in POLITICAL_VIOLENCE:
             if event.admin1:
                 day.admin1.add(event.admin1.casefold())
@@ -110,9 +123,11 @@ class HistoryIndex:
 def _country_contexts(days: dict[int, _Day]) -> dict[int, DayContext]:
     """Contexts for every day with events; the rolling windows walk every calendar day."""
     first, last = min(days), max(days)
+    start = dt.date.fromordinal(first)
     admin1: Counter[str] = Counter()
     actors: Counter[str] = Counter()
     running = 0
+    counted = 0  # events in the window
     # Days with a higher 30-day total than a later one can still be "the last higher day";
     # a stack of (day, total) with totals decreasing answers "how far back to a higher total".
     higher: list[tuple[int, int]] = []
@@ -123,6 +138,7 @@ def _country_contexts(days: dict[int, _Day]) -> dict[int, DayContext]:
         leaving = days.get(d - WINDOW_DAYS)
         running += today.fatalities if today else 0
         running -= leaving.fatalities if leaving else 0
+        counted += (today.events if today else 0) - (leaving.events if leaving else 0)
         if today:
             admin1.update(today.admin1)
             actors.update(today.actors)
@@ -139,7 +155,7 @@ def _country_contexts(days: dict[int, _Day]) -> dict[int, DayContext]:
             higher.pop()
         back = d - higher[-1][0] if higher else d - first
         if today:
-            out[d] = DayContext(running, peak_before, min(back, MAX_HIGHEST_IN_DAYS), len(admin1), len(actors))
+            out[d] = DayContext(running, peak_before, min(back, MAX_HIGHEST_IN_DAYS), len(admin1), len(actors), start, counted)
         higher.append((d, running))
         while peak and peak[-1][1] <= running:
             peak.pop()

@@ -85,6 +85,24 @@ class _Event:
     notes: bytes = b""  # digest of the notes, to find events that share them; empty: no notes
 
 
+# Distinct dates, all on one weekday, from which a file reads as dated by the week.
+WEEKLY_DATES = 20
+
+
+def one_weekday(days: set[int]) -> str | None:
+    """A note when every date of the file falls on one weekday: a file of weekly counts dated by
+    the week's first day (the Caucasus file of five columns dates every event on a Saturday, so
+    the Karabakh offensive of 19-20 September 2023 reads as 16 September, in the ISO week
+    before). Its events are imported as dated; a brief's week is the one that day falls in."""
+    if len(days) < WEEKLY_DATES or len({d % 7 for d in days}) != 1:
+        return None
+    name = dt.date.fromordinal(next(iter(days))).strftime("%A")
+    return (
+        f"every event is dated on a {name} ({len(days)} dates): the file may hold weekly records dated by the week's "
+        f"first day, so an event may have taken place up to six days after its date, in the ISO week after the one it is scored in"
+    )
+
+
 # How R, pandas and spreadsheets write a missing value; ACLED writes nothing.
 MISSING = frozenset({"NA", "N/A", "NaN", "nan", "NULL", "null", "None", "#N/A"})
 # Columns where some exports write 0 for "none" (no second actor, no admin3).
@@ -288,6 +306,8 @@ def import_acled(
         result.notes[:0] = export.notes  # what reading the file found, first
         for what, count in sorted(ctx.derived.items()):
             result.notes.append(f"{count} row(s): {what}")
+        if weekly := one_weekday({e.date for e in events.values()}):
+            result.notes.append(weekly)
         if result.rejected and not skip_invalid:
             summary = f"{result.rejected} invalid row(s) in {shown}" + (f" (first {MAX_ISSUES} problems shown)" if len(issues) >= MAX_ISSUES else "")
             raise EventError(issues, summary)
