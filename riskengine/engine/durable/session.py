@@ -100,11 +100,11 @@ class FactIds:
 
     def __init__(self, numbers: Iterable[int] | None = None) -> None:
         self._numbers: Iterator[int] = iter(itertools.count() if numbers is None else numbers)
-        self._held: dict[int, int] = {}  # hash -> id
+        self.held: dict[int, int] = {}  # hash -> id
         self.hashes: dict[int, int] = {}  # id -> hash, of the held ids (worked out once each)
 
     def take(self) -> int:
-        held = self._held
+        held = self.held
         for number in self._numbers:
             h = id_hash(number)
             if h not in held and h not in RESERVED:
@@ -114,10 +114,10 @@ class FactIds:
         raise EngineError("durable-rules fact ids ran out")  # only a finite ``numbers`` ends
 
     def release(self, number: int) -> None:
-        del self._held[self.hashes.pop(number)]
+        del self.held[self.hashes.pop(number)]
 
     def __len__(self) -> int:
-        return len(self._held)
+        return len(self.held)
 
 
 class Ruleset:
