@@ -294,3 +294,47 @@ def test_pattern_file_of_bad_input_is_a_typed_error(monkeypatch: pytest.MonkeyPa
         for args in calls:
             with pytest.raises((TypeError, IndexError, ValueError)):
                 native.pattern_file(*args)
+
+
+# -- fact ids ---------------------------------------------------------------------------------------
+
+_NUMBERS = st.one_of(st.integers(0, 50), st.sampled_from([40189, 797186, 2**64 - 1, 2**64, 2**70, -1, -5, True, "sid-0", "x"]))
+
+
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(numbers=st.lists(_NUMBERS, max_size=12), takes=st.integers(0, 14), releases=st.lists(st.integers(0, 11), max_size=4))
+def test_take_id_is_the_python_take(numbers: list[Any], takes: int, releases: list[int]) -> None:
+    """The same ids, hashes and error, on numbers that collide (40189 and 797186 share a hash),
+    hit the reserved hashes (-1, "sid-0"), are not plain ints, or run out."""
+    from riskengine.engine.durable.session import FactIds
+
+    ways = []
+    for use_native in (True, False):
+        ids = FactIds(iter(numbers), native=use_native)
+        assert (ids.take != ids._take) == use_native
+        got: list[Any] = []
+        for n in range(takes):
+            try:
+                got.append(ids.take())
+            except Exception as error:  # noqa: BLE001 -- the errors are compared
+                got.append((type(error).__name__, str(error)))
+                break
+            if n in releases and got[-1] in ids.hashes:
+                ids.release(got[-1])
+        ways.append(repr((got, ids.held, ids.hashes)))
+    assert ways[0] == ways[1]
+
+
+@needs_native
+def test_take_id_of_bad_input_is_a_typed_error() -> None:
+    from riskengine.engine.durable.session import RESERVED, id_hash
+
+    with pytest.raises(TypeError):
+        native.take_id([1, 2], {}, {}, RESERVED, id_hash, RuntimeError)  # no iterator
+    with pytest.raises(TypeError):
+        native.take_id(iter([1]), [], {}, RESERVED, id_hash, RuntimeError)
+    with pytest.raises(TypeError):
+        native.take_id(iter([[1]]), {}, {}, RESERVED, id_hash, RuntimeError)  # unhashable, via id_hash: str of a list hashes, the dict key does not
+    with pytest.raises(ZeroDivisionError):
+        native.take_id(iter([-1]), {}, {}, RESERVED, lambda number: 1 / 0, RuntimeError)

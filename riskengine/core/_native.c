@@ -18,6 +18,7 @@
 #include <Python.h>
 #include <structmember.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 /* Field slots of the msgspec structs, by their member descriptors' offsets (setup()). */
@@ -1786,7 +1787,75 @@ fail:
     return NULL;
 }
 
+/* take_id(numbers, held, hashes, reserved, id_hash, error): session.FactIds.take in C, its
+   Python code the fallback and the oracle (tests/test_native_patterns.py). The next number of
+   the iterator ``numbers`` whose durable hash (FNV-1 of its decimal text, session.id_hash) no
+   held id and no reserved one has; held[hash] = number, hashes[number] = hash. A number that is
+   not an int from 0 to 2**64 - 1 is hashed by ``id_hash``. Raises ``error`` when they run out. */
+static PyObject *take_id(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *numbers, *held, *hashes, *reserved, *id_hash, *error;
+    if (!PyArg_ParseTuple(args, "OO!O!OOO:take_id", &numbers, &PyDict_Type, &held, &PyDict_Type, &hashes, &reserved, &id_hash, &error))
+        return NULL;
+    if (!PyIter_Check(numbers)) {
+        PyErr_SetString(PyExc_TypeError, "take_id: numbers must be an iterator");
+        return NULL;
+    }
+    PyObject *number;
+    while ((number = PyIter_Next(numbers)) != NULL) {
+        PyObject *hash = NULL;
+        unsigned long long value = 0;
+        int plain = 0;
+        if (PyLong_CheckExact(number)) {
+            value = PyLong_AsUnsignedLongLong(number);
+            if (value == (unsigned long long)-1 && PyErr_Occurred())
+                PyErr_Clear(); /* negative or too big: id_hash below */
+            else
+                plain = 1;
+        }
+        if (plain) {
+            char digits[24];
+            int count = 0;
+            do {
+                digits[count++] = (char)('0' + value % 10);
+                value /= 10;
+            } while (value);
+            uint32_t h = 0x811C9DC5u;
+            while (count--)
+                h = (h ^ (uint32_t)(unsigned char)digits[count]) * 16777619u;
+            hash = PyLong_FromUnsignedLong(h);
+        } else {
+            hash = PyObject_CallOneArg(id_hash, number);
+        }
+        if (hash == NULL)
+            goto fail;
+        int taken = PyDict_Contains(held, hash);
+        if (taken == 0)
+            taken = PySequence_Contains(reserved, hash);
+        if (taken < 0) {
+            Py_DECREF(hash);
+            goto fail;
+        }
+        if (!taken) {
+            int bad = PyDict_SetItem(held, hash, number) < 0 || PyDict_SetItem(hashes, number, hash) < 0;
+            Py_DECREF(hash);
+            if (bad)
+                goto fail;
+            return number;
+        }
+        Py_DECREF(hash);
+        Py_DECREF(number);
+    }
+    if (!PyErr_Occurred())
+        PyErr_SetString(error, "durable-rules fact ids ran out");
+    return NULL;
+fail:
+    Py_DECREF(number);
+    return NULL;
+}
+
 static PyMethodDef METHODS[] = {
+    {"take_id", take_id, METH_VARARGS, "take_id(numbers, held, hashes, reserved, id_hash, error): session.FactIds.take in C."},
     {"joined_expire", joined_expire, METH_VARARGS, "joined_expire(heap, filed, before, heappop): patterns.joined_expire in C."},
     {"release_expired", release_expired, METH_VARARGS,
      "release_expired(expired, waiting, waiting_by, dead, retained, event_of, hashes, held): patterns.release_expired in C; (let go, forgotten)."},

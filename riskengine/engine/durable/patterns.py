@@ -471,6 +471,8 @@ class PatternStage:
         per_set: list[list[dict[str, Any]]] = [[] for _ in self.rulesets]
         flags_of: list[list[tuple[int, ...]]] = [[] for _ in self.rulesets]  # each doc's flags
         if self._native is not None and candidates:
+            if self._native_context[5] is not self.ids.take:  # the fact ids were replaced (tests do)
+                self._native_context = (*self._native_context[:5], self.ids.take, *self._native_context[6:])
             counted, late = self._native.pattern_file(
                 self._native_context, candidates, layout.read, layout.at, layout.kinds, layout.positions, horizon_before, per_set, flags_of, found
             )
