@@ -112,7 +112,7 @@ def date_span_rules() -> CompiledRuleSet:
 
 
 @needs_native
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(ruleset=rulesets(), facts=fact_streams(), chunk=st.sampled_from([1, 3, 17, 5000]), seed=st.integers(0, 10**6), share=st.sampled_from([0.0, 0.1, 0.5]))
 def test_random_rules_and_streams_file_and_expire_alike(
     ruleset: CompiledRuleSet, facts: list[dict[str, Any]], chunk: int, seed: int, share: float, monkeypatch: pytest.MonkeyPatch
@@ -121,7 +121,7 @@ def test_random_rules_and_streams_file_and_expire_alike(
 
 
 @needs_native
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(seed=st.integers(0, 10**6), n=st.integers(1, 300), chunk=st.sampled_from([1, 7, 64, 5000]), share=st.sampled_from([0.0, 0.02, 0.3]))
 def test_date_span_rules_pair_file_and_expire_alike(seed: int, n: int, chunk: int, share: float, monkeypatch: pytest.MonkeyPatch) -> None:
     facts = spoil(talks_and_strikes(seed, n), random.Random(seed), share)

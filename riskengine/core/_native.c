@@ -9,7 +9,9 @@
    (tests/test_native.py: both give the same events and refusals on random and hostile batches).
 
    The same way, later: the matcher's rows built once from the structs (struct_rows, for
-   facts.rows_projector) and each batch's keys hashed once (distinct_keys, for the matcher).
+   facts.rows_projector), each batch's keys hashed once (distinct_keys, for the matcher), and
+   the pattern stage's filing and expiring of its candidates (pattern_file, joined_expire,
+   release_expired, take_id: tests/test_native_patterns.py).
 
    Every input is checked before it is read: a struct of another type, a line that is not bytes,
    a slot left empty are typed Python errors (TypeError, ValueError), never a crash. */
@@ -1047,14 +1049,15 @@ static PyObject *expires_at(PyObject *window, PyObject *date, int dated) {
     return PyFloat_FromDouble(-Py_HUGE_VAL);
 }
 
-/* ``late = late or (dated and expires < horizon)`` */
-static int note_late(PyObject *expires, PyObject *horizon, int dated, int *late) {
-    if (!dated || *late)
+/* ``late = late or (dated and expires < horizon)`` (``always``: the comparison made even when
+   already late, as the doc filing's ``if dated and expires < horizon`` makes it) */
+static int note_late(PyObject *expires, PyObject *horizon, int dated, int *late, int always) {
+    if (!dated || (*late && !always))
         return 0;
     int before = PyObject_RichCompareBool(expires, horizon, Py_LT);
     if (before < 0)
         return -1;
-    *late = before;
+    *late = *late || before;
     return 0;
 }
 
@@ -1199,7 +1202,7 @@ static int file_joined(PyObject *ctx, PyObject *tables, PyObject *day, long long
     PyObject *expires = expires_at(window, date, dated), *token = NULL, *filed = NULL;
     if (expires == NULL)
         return -1;
-    if (window != Py_None && note_late(expires, horizon, dated, late) < 0)
+    if (window != Py_None && note_late(expires, horizon, dated, late, 0) < 0)
         goto fail;
     token = PyIter_Next(PyTuple_GET_ITEM(ctx, CTX_TOKENS));
     if (token == NULL) {
@@ -1469,7 +1472,7 @@ static int file_doc(PyObject *ctx, PyObject *entry, PyObject *seq, PyObject *val
     expires = expires_at(window, date, dated);
     if (expires == NULL)
         goto fail;
-    if (window != Py_None && note_late(expires, horizon, dated, late) < 0)
+    if (window != Py_None && note_late(expires, horizon, dated, late, 1) < 0)
         goto fail;
     filed = PyDict_GetItemWithError(live, expires);
     if (filed != NULL) {
