@@ -9,7 +9,9 @@
    (tests/test_native.py: both give the same events and refusals on random and hostile batches).
 
    The same way, later: the matcher's rows built once from the structs (struct_rows, for
-   facts.rows_projector) and each batch's keys hashed once (distinct_keys, for the matcher).
+   facts.rows_projector), each batch's keys hashed once (distinct_keys, for the matcher), and
+   the pattern stage's filing and expiring of its candidates (pattern_file, joined_expire,
+   release_expired, take_id: tests/test_native_patterns.py).
 
    Every input is checked before it is read: a struct of another type, a line that is not bytes,
    a slot left empty are typed Python errors (TypeError, ValueError), never a crash. */
@@ -17,6 +19,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <structmember.h>
+#include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 /* Field slots of the msgspec structs, by their member descriptors' offsets (setup()). */
@@ -886,7 +890,980 @@ fail:
     return NULL;
 }
 
+
+/* ---- The pattern stage's filing: patterns.PatternStage._file, one call per slice ----------------
+
+   Every candidate event of a pattern rule goes through the same interpreted steps before durable
+   sees it (and nearly all never do: they wait for a rule to be armed, then expire): its join
+   values read from the row and checked, its pairs with the live candidates of each rule matched by
+   date span (PatternStage._join), its durable doc per pattern ruleset, filed live by expiry date,
+   and its counts per set of flags. pattern_file does those steps in C, on the stage's own
+   containers (given once as a context tuple, in the order of the CTX_ names), so that the Python
+   code that reads them (arming, asserting, expiring, rotating) is unchanged. durable-rules is not
+   called here: what fires is still what durable decides (and, for date-span rules, the same table
+   look-ups as _join). Whatever the fast path does not know exactly (a join value not an int within
+   2**53 or a string of the expected kind, a date not an int, a span bound of another type) goes to
+   the Python code it stands for, so the two agree by construction; tests/test_native_patterns.py
+   checks the stage's state and firings against RISKENGINE_NATIVE=0's on random and hostile input. */
+
+enum {
+    CTX_ROUTES, CTX_JOINED_ROUTES, CTX_ROUTES_FOR, CTX_JOIN_VALUES, CTX_KIND, CTX_TAKE, CTX_EXPIRY, CTX_LIVE,
+    CTX_LIVE_FLAGS, CTX_FILED_FLAGS, CTX_RETAINED, CTX_EVENT_OF, CTX_HEAPPUSH, CTX_COUNTER, CTX_JOINED_FILED,
+    CTX_JOINED_EXPIRY, CTX_TOKENS, CTX_LIMIT_ERROR, CTX_MAX_KEYS, CTX_SEQ, CTX_COUNT
+};
+
+#define EXACT_INT_BITS 53
+#define SPAN_EXACT (1LL << 50) /* span arithmetic in doubles only below this: exact there */
+
+static PyObject *N_ID, *N_NUM, *N_STR, *N_BOUNDS, *N_KEY, *N_COVERED, *N_AT, *N_RULE_IDS, *N_WINDOWS, *N_SPAN, *N_START, *N_STOP;
+
+static int pattern_names(void) {
+    if (N_ID != NULL)
+        return 0;
+    const char *texts[] = {"num", "str", "bounds", "key", "covered", "at", "rule_ids", "windows", "span", "start", "stop", "id"};
+    PyObject **slots[] = {&N_NUM, &N_STR, &N_BOUNDS, &N_KEY, &N_COVERED, &N_AT, &N_RULE_IDS, &N_WINDOWS, &N_SPAN, &N_START, &N_STOP, &N_ID};
+    for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
+        *slots[k] = PyUnicode_InternFromString(texts[k]);
+        if (*slots[k] == NULL)
+            return -1;
+    }
+    return 0;
+}
+
+/* Whether ``text`` (any object) equals the str ``name``, as ``==`` says. */
+static int equals(PyObject *text, PyObject *name) {
+    if (text == name)
+        return 1;
+    return PyObject_RichCompareBool(text, name, Py_EQ);
+}
+
+/* The item at ``n`` of a list or tuple, borrowed; NULL and IndexError/TypeError otherwise. */
+static PyObject *item_at(PyObject *seq, Py_ssize_t n, const char *what) {
+    if (PyList_Check(seq)) {
+        if (n < 0 || n >= PyList_GET_SIZE(seq))
+            goto range;
+        return PyList_GET_ITEM(seq, n);
+    }
+    if (PyTuple_Check(seq)) {
+        if (n < 0 || n >= PyTuple_GET_SIZE(seq))
+            goto range;
+        return PyTuple_GET_ITEM(seq, n);
+    }
+    PyErr_Format(PyExc_TypeError, "pattern_file: %s must be a list or tuple, not %.100s", what, Py_TYPE(seq)->tp_name);
+    return NULL;
+range:
+    PyErr_Format(PyExc_IndexError, "pattern_file: position %zd out of range of %s", n, what);
+    return NULL;
+}
+
+/* A tuple of exactly ``size`` items, else TypeError. */
+static int is_tuple_of(PyObject *item, Py_ssize_t size, const char *what) {
+    if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != size) {
+        PyErr_Format(PyExc_TypeError, "pattern_file: %s must be a tuple of %zd", what, size);
+        return 0;
+    }
+    return 1;
+}
+
+/* The candidate's join values (PatternStage._join_values) where every value is None, an int
+   within 2**53 where a number is expected, or a str where one is expected: a new dict. Anything
+   else: the Python function on ``read(row)``, which converts or refuses it. */
+static PyObject *join_values(PyObject *ctx, PyObject *row, PyObject *read, PyObject *at, PyObject *kinds, PyObject *event_id) {
+    Py_ssize_t count = PyList_GET_SIZE(kinds);
+    if (PyList_GET_SIZE(at) != count) {
+        PyErr_SetString(PyExc_ValueError, "pattern_file: one position per join kind");
+        return NULL;
+    }
+    PyObject *values = PyDict_New();
+    if (values == NULL)
+        return NULL;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *spec = PyList_GET_ITEM(kinds, k);
+        if (!is_tuple_of(spec, 4, "a join kind"))
+            goto fail;
+        PyObject *where = PyList_GET_ITEM(at, k);
+        Py_ssize_t position = PyLong_AsSsize_t(where);
+        if (position == -1 && PyErr_Occurred())
+            goto fail;
+        PyObject *value = item_at(row, position, "a candidate's row");
+        if (value == NULL)
+            goto fail;
+        if (value == Py_None)
+            continue;
+        PyObject *expected = PyTuple_GET_ITEM(spec, 2);
+        int fits = 0;
+        if (PyLong_CheckExact(value) && PyUnicode_Check(expected) && PyUnicode_Compare(expected, N_NUM) == 0) {
+            int overflow = 0;
+            long long number = PyLong_AsLongLongAndOverflow(value, &overflow);
+            if (number == -1 && PyErr_Occurred())
+                goto fail;
+            fits = !overflow && number > -(1LL << EXACT_INT_BITS) && number < (1LL << EXACT_INT_BITS);
+        } else if (PyUnicode_CheckExact(value) && PyUnicode_Check(expected) && PyUnicode_Compare(expected, N_STR) == 0) {
+            fits = 1;
+        }
+        if (!fits) { /* the Python path, for the whole candidate */
+            Py_DECREF(values);
+            PyObject *read_values = PyObject_CallOneArg(read, row);
+            if (read_values == NULL)
+                return NULL;
+            PyObject *out = PyObject_CallFunctionObjArgs(PyTuple_GET_ITEM(ctx, CTX_JOIN_VALUES), kinds, read_values, event_id, NULL);
+            Py_DECREF(read_values);
+            if (out != NULL && !PyDict_Check(out)) {
+                PyErr_SetString(PyExc_TypeError, "pattern_file: join values must be a dict");
+                Py_CLEAR(out);
+            }
+            return out;
+        }
+        if (PyDict_SetItem(values, PyTuple_GET_ITEM(spec, 1), value) < 0)
+            goto fail;
+    }
+    return values;
+fail:
+    Py_DECREF(values);
+    return NULL;
+}
+
+/* Whether the candidate's date is a day number (PatternStage._file's ``dated``). */
+static int is_dated(PyObject *ctx, PyObject *date) {
+    if (PyLong_CheckExact(date))
+        return 1;
+    PyObject *held = PyObject_CallOneArg(PyTuple_GET_ITEM(ctx, CTX_KIND), date);
+    if (held == NULL)
+        return -1;
+    int num = equals(held, N_NUM);
+    Py_DECREF(held);
+    if (num <= 0)
+        return num;
+    if (PyFloat_Check(date) && isnan(PyFloat_AS_DOUBLE(date)))
+        return 0;
+    return 1;
+}
+
+/* When a filing of a candidate kept ``window`` days expires (a new reference): never
+   (math.inf) without a window, its date plus the window when dated, else at once (-inf). */
+static PyObject *expires_at(PyObject *window, PyObject *date, int dated) {
+    if (window == Py_None)
+        return PyFloat_FromDouble(Py_HUGE_VAL);
+    if (dated)
+        return PyNumber_Add(date, window);
+    return PyFloat_FromDouble(-Py_HUGE_VAL);
+}
+
+/* ``late = late or (dated and expires < horizon)`` (``always``: the comparison made even when
+   already late, as the doc filing's ``if dated and expires < horizon`` makes it) */
+static int note_late(PyObject *expires, PyObject *horizon, int dated, int *late, int always) {
+    if (!dated || (*late && !always))
+        return 0;
+    int before = PyObject_RichCompareBool(expires, horizon, Py_LT);
+    if (before < 0)
+        return -1;
+    *late = *late || before;
+    return 0;
+}
+
+/* A number as a double when it is an exact int below SPAN_EXACT or a float; 0 when not. */
+static int span_number(PyObject *value, double *out) {
+    if (PyFloat_CheckExact(value)) {
+        *out = PyFloat_AS_DOUBLE(value);
+        return !isnan(*out);
+    }
+    if (PyLong_CheckExact(value)) {
+        int overflow = 0;
+        long long number = PyLong_AsLongLongAndOverflow(value, &overflow);
+        if (number == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return 0;
+        }
+        if (overflow || number <= -SPAN_EXACT || number >= SPAN_EXACT)
+            return 0;
+        *out = (double)number;
+        return 1;
+    }
+    return 0;
+}
+
+/* _Joined.span: the days [*first, *last) of leg 1's date a leg-0 candidate pairs with. In
+   doubles where that is exact (day numbers and offsets well below 2**53, as they are), else the
+   Python method. */
+static int joined_span(PyObject *j, PyObject *bounds, PyObject *values, long long *first, long long *last) {
+    double low = -Py_HUGE_VAL, high = Py_HUGE_VAL;
+    int exact = PyTuple_Check(bounds);
+    Py_ssize_t count = exact ? PyTuple_GET_SIZE(bounds) : 0;
+    *first = *last = 0;
+    for (Py_ssize_t k = 0; exact && k < count; k++) {
+        PyObject *bound = PyTuple_GET_ITEM(bounds, k);
+        if (!PyTuple_Check(bound) || PyTuple_GET_SIZE(bound) != 3) {
+            exact = 0;
+            break;
+        }
+        PyObject *value = PyDict_GetItemWithError(values, PyTuple_GET_ITEM(bound, 0));
+        if (value == NULL) {
+            if (PyErr_Occurred())
+                return -1;
+            return 0; /* lacks a date the joins read: pairs with no day */
+        }
+        double v, lowest, highest;
+        if (value == Py_None)
+            return 0;
+        if (!span_number(value, &v) || !PyLong_CheckExact(value) || !span_number(PyTuple_GET_ITEM(bound, 1), &lowest) ||
+            !span_number(PyTuple_GET_ITEM(bound, 2), &highest)) {
+            exact = 0;
+            break;
+        }
+        if (v + lowest > low)
+            low = v + lowest;
+        if (v + highest < high)
+            high = v + highest;
+    }
+    if (exact && !(low <= high))
+        return 0;
+    if (exact && isfinite(low) && isfinite(high) && fabs(low) < (double)SPAN_EXACT && fabs(high) < (double)SPAN_EXACT) {
+        *first = (long long)low;       /* int() truncates toward zero, as the cast does */
+        *last = (long long)high + 1;
+        return 0;
+    }
+    PyObject *span = PyObject_CallMethodOneArg(j, N_SPAN, values);
+    if (span == NULL)
+        return -1;
+    if (!PyRange_Check(span)) {
+        Py_DECREF(span);
+        PyErr_SetString(PyExc_TypeError, "pattern_file: a span must be a range");
+        return -1;
+    }
+    PyObject *start = PyObject_GetAttr(span, N_START), *stop = PyObject_GetAttr(span, N_STOP);
+    Py_DECREF(span);
+    if (start == NULL || stop == NULL) {
+        Py_XDECREF(start);
+        Py_XDECREF(stop);
+        return -1;
+    }
+    *first = PyLong_AsLongLong(start);
+    *last = PyLong_AsLongLong(stop);
+    Py_DECREF(start);
+    Py_DECREF(stop);
+    if (PyErr_Occurred())
+        return -1;
+    if (*last < *first)
+        *last = *first;
+    return 0;
+}
+
+/* found[rule_id].extend(pairs) for each of the rule's ids (found: a defaultdict(list)). */
+static int report(PyObject *found, PyObject *rule_ids, PyObject *pairs) {
+    PyObject *ids = PySequence_Tuple(rule_ids);
+    if (ids == NULL)
+        return -1;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(ids); k++) {
+        PyObject *list = PyObject_GetItem(found, PyTuple_GET_ITEM(ids, k));
+        if (list == NULL)
+            goto fail;
+        int bad;
+        if (PyList_CheckExact(list)) {
+            bad = PyList_SetSlice(list, PyList_GET_SIZE(list), PyList_GET_SIZE(list), pairs) < 0;
+        } else {
+            PyObject *done = PyObject_CallMethod(list, "extend", "O", pairs);
+            bad = done == NULL;
+            Py_XDECREF(done);
+        }
+        Py_DECREF(list);
+        if (bad)
+            goto fail;
+    }
+    Py_DECREF(ids);
+    return 0;
+fail:
+    Py_DECREF(ids);
+    return -1;
+}
+
+/* tables.get(day), made an empty dict there when absent: a new reference. */
+static PyObject *table_of(PyObject *tables, PyObject *day) {
+    PyObject *table = PyDict_GetItemWithError(tables, day);
+    if (table != NULL)
+        return Py_NewRef(table);
+    if (PyErr_Occurred())
+        return NULL;
+    table = PyDict_New();
+    if (table == NULL || PyDict_SetItem(tables, day, table) < 0) {
+        Py_XDECREF(table);
+        return NULL;
+    }
+    return table;
+}
+
+/* File the candidate in one leg's tables of a rule matched by date span, under days
+   [first, last) (or ``day`` alone when given), kept ``window`` days. */
+static int file_joined(PyObject *ctx, PyObject *tables, PyObject *day, long long first, long long last, PyObject *window,
+                       PyObject *event_id, PyObject *date, int dated, PyObject *horizon, int *late) {
+    if (!PyDict_Check(tables)) {
+        PyErr_SetString(PyExc_TypeError, "pattern_file: a rule's day tables must be a dict");
+        return -1;
+    }
+    PyObject *expires = expires_at(window, date, dated), *token = NULL, *filed = NULL;
+    if (expires == NULL)
+        return -1;
+    if (window != Py_None && note_late(expires, horizon, dated, late, 0) < 0)
+        goto fail;
+    token = PyIter_Next(PyTuple_GET_ITEM(ctx, CTX_TOKENS));
+    if (token == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_RuntimeError, "pattern_file: the tokens ran out");
+        goto fail;
+    }
+    PyObject *all_filed = PyTuple_GET_ITEM(ctx, CTX_JOINED_FILED);
+    filed = PyDict_GetItemWithError(all_filed, expires);
+    if (filed != NULL) {
+        Py_INCREF(filed);
+    } else {
+        if (PyErr_Occurred())
+            goto fail;
+        filed = PyList_New(0);
+        if (filed == NULL || PyDict_SetItem(all_filed, expires, filed) < 0)
+            goto fail;
+        if (window != Py_None) {
+            PyObject *done = PyObject_CallFunctionObjArgs(PyTuple_GET_ITEM(ctx, CTX_HEAPPUSH), PyTuple_GET_ITEM(ctx, CTX_JOINED_EXPIRY), expires, NULL);
+            if (done == NULL)
+                goto fail;
+            Py_DECREF(done);
+        }
+    }
+    if (!PyList_Check(filed)) {
+        PyErr_SetString(PyExc_TypeError, "pattern_file: a filing must be a list");
+        goto fail;
+    }
+    for (long long one = first; day != NULL || one < last; one++) {
+        PyObject *key = day != NULL ? Py_NewRef(day) : PyLong_FromLongLong(one);
+        if (key == NULL)
+            goto fail;
+        PyObject *table = table_of(tables, key);
+        PyObject *entry = table == NULL ? NULL : PyTuple_Pack(3, tables, key, token);
+        int bad = entry == NULL || PyDict_SetItem(table, token, event_id) < 0 || PyList_Append(filed, entry) < 0;
+        Py_XDECREF(entry);
+        Py_XDECREF(table);
+        Py_DECREF(key);
+        if (bad)
+            goto fail;
+        if (day != NULL)
+            break;
+    }
+    Py_DECREF(expires);
+    Py_DECREF(token);
+    Py_DECREF(filed);
+    return 0;
+fail:
+    Py_DECREF(expires);
+    Py_XDECREF(token);
+    Py_XDECREF(filed);
+    return -1;
+}
+
+/* Append to ``pairs`` (event_id, other) -- or (other, event_id) when ``after`` -- for every
+   event id in table ``others`` (a dict of token -> event id), in its order. */
+static int pair_with(PyObject *pairs, PyObject *others, PyObject *event_id, int after) {
+    if (!PyDict_Check(others)) {
+        PyErr_SetString(PyExc_TypeError, "pattern_file: a day table must be a dict");
+        return -1;
+    }
+    PyObject *snapshot = PyDict_Values(others);
+    if (snapshot == NULL)
+        return -1;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(snapshot); k++) {
+        PyObject *other = PyList_GET_ITEM(snapshot, k);
+        PyObject *pair = after ? PyTuple_Pack(2, other, event_id) : PyTuple_Pack(2, event_id, other);
+        if (pair == NULL || PyList_Append(pairs, pair) < 0) {
+            Py_XDECREF(pair);
+            Py_DECREF(snapshot);
+            return -1;
+        }
+        Py_DECREF(pair);
+    }
+    Py_DECREF(snapshot);
+    return 0;
+}
+
+/* PatternStage._join for one candidate: ``joined`` is its list of (rule, plays leg 0, plays leg 1). */
+static int join_dated(PyObject *ctx, PyObject *joined, PyObject *values, PyObject *event_id, PyObject *date, int dated,
+                      PyObject *horizon, PyObject *found, int *late) {
+    PyObject *rules = PySequence_Tuple(joined);
+    if (rules == NULL)
+        return -1;
+    PyObject *bounds = NULL, *key = NULL, *covered = NULL, *at = NULL, *rule_ids = NULL, *windows = NULL, *pairs = NULL;
+    for (Py_ssize_t r = 0; r < PyTuple_GET_SIZE(rules); r++) {
+        PyObject *route = PyTuple_GET_ITEM(rules, r);
+        if (!is_tuple_of(route, 3, "a date-span route"))
+            goto fail;
+        PyObject *j = PyTuple_GET_ITEM(route, 0);
+        int first = PyObject_IsTrue(PyTuple_GET_ITEM(route, 1)), second = PyObject_IsTrue(PyTuple_GET_ITEM(route, 2));
+        if (first < 0 || second < 0)
+            goto fail;
+        bounds = PyObject_GetAttr(j, N_BOUNDS);
+        key = PyObject_GetAttr(j, N_KEY);
+        covered = PyObject_GetAttr(j, N_COVERED);
+        at = PyObject_GetAttr(j, N_AT);
+        rule_ids = PyObject_GetAttr(j, N_RULE_IDS);
+        windows = PyObject_GetAttr(j, N_WINDOWS);
+        pairs = PyList_New(0);
+        if (bounds == NULL || key == NULL || covered == NULL || at == NULL || rule_ids == NULL || windows == NULL || pairs == NULL)
+            goto fail;
+        if (!PyDict_Check(covered) || !PyDict_Check(at)) {
+            PyErr_SetString(PyExc_TypeError, "pattern_file: a rule's day tables must be dicts");
+            goto fail;
+        }
+        long long low = 0, high = 0;
+        if (first && joined_span(j, bounds, values, &low, &high) < 0)
+            goto fail;
+        for (long long one = low; one < high; one++) {
+            PyObject *day = PyLong_FromLongLong(one);
+            if (day == NULL)
+                goto fail;
+            PyObject *others = PyDict_GetItemWithError(at, day);
+            Py_DECREF(day);
+            if (others == NULL) {
+                if (PyErr_Occurred())
+                    goto fail;
+                continue;
+            }
+            Py_INCREF(others);
+            int bad = PyObject_IsTrue(others) > 0 && pair_with(pairs, others, event_id, 0) < 0;
+            Py_DECREF(others);
+            if (bad || PyErr_Occurred())
+                goto fail;
+        }
+        PyObject *day = NULL;
+        if (second) {
+            day = PyDict_GetItemWithError(values, key);
+            if (day == NULL && PyErr_Occurred())
+                goto fail;
+            if (day == Py_None)
+                day = NULL;
+        }
+        Py_XINCREF(day);
+        if (day != NULL) {
+            PyObject *others = PyDict_GetItemWithError(covered, day);
+            if (others == NULL && PyErr_Occurred()) {
+                Py_DECREF(day);
+                goto fail;
+            }
+            Py_XINCREF(others);
+            int bad = others != NULL && PyObject_IsTrue(others) > 0 && pair_with(pairs, others, event_id, 1) < 0;
+            Py_XDECREF(others);
+            if (bad || PyErr_Occurred()) {
+                Py_DECREF(day);
+                goto fail;
+            }
+        }
+        if (PyList_GET_SIZE(pairs) && report(found, rule_ids, pairs) < 0) {
+            Py_XDECREF(day);
+            goto fail;
+        }
+        /* filed after pairing: a candidate of both legs never pairs with itself */
+        PyObject *window0 = item_at(windows, 0, "a rule's windows"), *window1 = window0 ? item_at(windows, 1, "a rule's windows") : NULL;
+        int bad = window1 == NULL;
+        if (!bad && low < high) {
+            Py_INCREF(window0);
+            bad = file_joined(ctx, covered, NULL, low, high, window0, event_id, date, dated, horizon, late) < 0;
+            Py_DECREF(window0);
+        }
+        if (!bad && day != NULL) {
+            Py_INCREF(window1);
+            bad = file_joined(ctx, at, day, 0, 0, window1, event_id, date, dated, horizon, late) < 0;
+            Py_DECREF(window1);
+        }
+        Py_XDECREF(day);
+        if (bad)
+            goto fail;
+        Py_CLEAR(bounds);
+        Py_CLEAR(key);
+        Py_CLEAR(covered);
+        Py_CLEAR(at);
+        Py_CLEAR(rule_ids);
+        Py_CLEAR(windows);
+        Py_CLEAR(pairs);
+    }
+    Py_DECREF(rules);
+    return 0;
+fail:
+    Py_XDECREF(bounds);
+    Py_XDECREF(key);
+    Py_XDECREF(covered);
+    Py_XDECREF(at);
+    Py_XDECREF(rule_ids);
+    Py_XDECREF(windows);
+    Py_XDECREF(pairs);
+    Py_DECREF(rules);
+    return -1;
+}
+
+/* counter[key] += 1, as Python does it on a Counter (its __missing__ gives 0). */
+static int count_one(PyObject *counter, PyObject *key) {
+    PyObject *old = PyObject_GetItem(counter, key);
+    if (old == NULL)
+        return -1;
+    PyObject *one = PyLong_FromLong(1);
+    PyObject *new = one == NULL ? NULL : PyNumber_InPlaceAdd(old, one);
+    Py_DECREF(old);
+    Py_XDECREF(one);
+    if (new == NULL)
+        return -1;
+    int done = PyObject_SetItem(counter, key, new);
+    Py_DECREF(new);
+    return done;
+}
+
+/* One candidate's durable doc and filing in pattern ruleset s (one entry of its route). */
+static int file_doc(PyObject *ctx, PyObject *entry, PyObject *seq, PyObject *values, PyObject *event_id, PyObject *date, int dated,
+                    PyObject *horizon, PyObject *per_set, PyObject *flags_of, int *late) {
+    if (!is_tuple_of(entry, 5, "a route entry"))
+        return -1;
+    Py_ssize_t s = PyLong_AsSsize_t(PyTuple_GET_ITEM(entry, 0));
+    if (s == -1 && PyErr_Occurred())
+        return -1;
+    PyObject *flag_items = PyTuple_GET_ITEM(entry, 1), *window = PyTuple_GET_ITEM(entry, 2), *join_keys = PyTuple_GET_ITEM(entry, 3),
+             *mine = PyTuple_GET_ITEM(entry, 4);
+    if (!PyDict_Check(flag_items) || !PyTuple_Check(join_keys)) {
+        PyErr_SetString(PyExc_TypeError, "pattern_file: a route entry's flags must be a dict and its join keys a tuple");
+        return -1;
+    }
+    PyObject *set_docs = item_at(per_set, s, "per_set"), *set_flags = set_docs ? item_at(flags_of, s, "flags_of") : NULL;
+    PyObject *live = set_flags ? item_at(PyTuple_GET_ITEM(ctx, CTX_LIVE), s, "live") : NULL;
+    PyObject *live_flags = live ? item_at(PyTuple_GET_ITEM(ctx, CTX_LIVE_FLAGS), s, "live_flags") : NULL;
+    PyObject *filed_flags = live_flags ? item_at(PyTuple_GET_ITEM(ctx, CTX_FILED_FLAGS), s, "filed_flags") : NULL;
+    PyObject *expiry = filed_flags ? item_at(PyTuple_GET_ITEM(ctx, CTX_EXPIRY), s, "expiry") : NULL;
+    if (expiry == NULL)
+        return -1;
+    if (!PyList_Check(set_docs) || !PyList_Check(set_flags) || !PyDict_Check(live) || !PyDict_Check(filed_flags)) {
+        PyErr_SetString(PyExc_TypeError, "pattern_file: a ruleset's docs and flags must be lists, its filings dicts");
+        return -1;
+    }
+    /* every container this entry writes is held: Python code called below (a date's __add__,
+       heappush's comparisons, a Counter's __missing__) cannot free it under us */
+    PyObject *held = PyTuple_Pack(6, set_docs, set_flags, live, live_flags, filed_flags, expiry);
+    if (held == NULL)
+        return -1;
+    PyObject *doc = PyDict_New(), *expires = NULL, *filed = NULL;
+    if (doc == NULL || PyDict_SetItem(doc, N_ID, seq) < 0 || PyDict_SetItem(doc, PyTuple_GET_ITEM(ctx, CTX_SEQ), seq) < 0 ||
+        PyDict_Update(doc, flag_items) < 0)
+        goto fail;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(join_keys); k++) {
+        PyObject *key = PyTuple_GET_ITEM(join_keys, k);
+        PyObject *value = PyDict_GetItemWithError(values, key);
+        if (value == NULL) {
+            if (PyErr_Occurred())
+                goto fail;
+            continue;
+        }
+        if (PyDict_SetItem(doc, key, value) < 0)
+            goto fail;
+    }
+    Py_ssize_t most = PyLong_AsSsize_t(PyTuple_GET_ITEM(ctx, CTX_MAX_KEYS));
+    if (most == -1 && PyErr_Occurred())
+        goto fail;
+    if (PyDict_GET_SIZE(doc) > most) {
+        PyObject *message = PyUnicode_FromFormat("event '%S' would reach durable-rules with %zd properties; it holds at most %zd",
+                                                 event_id, PyDict_GET_SIZE(doc), most);
+        if (message != NULL) {
+            PyErr_SetObject(PyTuple_GET_ITEM(ctx, CTX_LIMIT_ERROR), message);
+            Py_DECREF(message);
+        }
+        goto fail;
+    }
+    if (PyList_Append(set_docs, doc) < 0 || PyList_Append(set_flags, mine) < 0)
+        goto fail;
+    expires = expires_at(window, date, dated);
+    if (expires == NULL)
+        goto fail;
+    if (window != Py_None && note_late(expires, horizon, dated, late, 1) < 0)
+        goto fail;
+    filed = PyDict_GetItemWithError(live, expires);
+    if (filed != NULL) {
+        Py_INCREF(filed);
+    } else {
+        if (PyErr_Occurred())
+            goto fail;
+        filed = PyDict_New();
+        PyObject *counter = filed == NULL ? NULL : PyObject_CallNoArgs(PyTuple_GET_ITEM(ctx, CTX_COUNTER));
+        int bad = counter == NULL || PyDict_SetItem(live, expires, filed) < 0 || PyDict_SetItem(filed_flags, expires, counter) < 0;
+        Py_XDECREF(counter);
+        if (bad)
+            goto fail;
+        if (window != Py_None) {
+            PyObject *done = PyObject_CallFunctionObjArgs(PyTuple_GET_ITEM(ctx, CTX_HEAPPUSH), expiry, expires, NULL);
+            if (done == NULL)
+                goto fail;
+            Py_DECREF(done);
+        }
+    }
+    if (!PyDict_Check(filed)) {
+        PyErr_SetString(PyExc_TypeError, "pattern_file: a filing must be a dict");
+        goto fail;
+    }
+    if (PyDict_SetItem(filed, seq, doc) < 0 || count_one(live_flags, mine) < 0)
+        goto fail;
+    PyObject *counter = PyDict_GetItemWithError(filed_flags, expires);
+    if (counter == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_KeyError, "pattern_file: a filing's counts are gone");
+        goto fail;
+    }
+    Py_INCREF(counter);
+    int bad = count_one(counter, mine) < 0;
+    Py_DECREF(counter);
+    if (bad)
+        goto fail;
+    Py_DECREF(doc);
+    Py_DECREF(expires);
+    Py_DECREF(filed);
+    Py_DECREF(held);
+    return 0;
+fail:
+    Py_XDECREF(doc);
+    Py_XDECREF(expires);
+    Py_XDECREF(filed);
+    Py_DECREF(held);
+    return -1;
+}
+
+/* pattern_file(ctx, candidates, read, at, kinds, positions, horizon, per_set, flags_of, found):
+   PatternStage._file in C; returns (candidates counted, late ones). */
+static PyObject *pattern_file(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *ctx, *candidates, *read, *at, *kinds, *positions, *horizon, *per_set, *flags_of, *found;
+    if (!PyArg_ParseTuple(args, "O!OOO!O!OOOOO:pattern_file", &PyTuple_Type, &ctx, &candidates, &read, &PyList_Type, &at, &PyList_Type,
+                          &kinds, &positions, &horizon, &per_set, &flags_of, &found))
+        return NULL;
+    if (PyTuple_GET_SIZE(ctx) != CTX_COUNT || !PyDict_Check(PyTuple_GET_ITEM(ctx, CTX_ROUTES)) ||
+        !PyDict_Check(PyTuple_GET_ITEM(ctx, CTX_JOINED_ROUTES)) || !PyDict_Check(PyTuple_GET_ITEM(ctx, CTX_RETAINED)) ||
+        !PyDict_Check(PyTuple_GET_ITEM(ctx, CTX_EVENT_OF)) || !PyDict_Check(PyTuple_GET_ITEM(ctx, CTX_JOINED_FILED))) {
+        PyErr_SetString(PyExc_TypeError, "pattern_file: the context is not the stage's");
+        return NULL;
+    }
+    if (PyList_GET_SIZE(at) != PyList_GET_SIZE(kinds)) {
+        PyErr_SetString(PyExc_ValueError, "pattern_file: one position per join kind");
+        return NULL;
+    }
+    if (pattern_names() < 0)
+        return NULL;
+    PyObject *batch = PySequence_Tuple(candidates); /* a copy: called Python code may change the list */
+    if (batch == NULL)
+        return NULL;
+    PyObject *routes = PyTuple_GET_ITEM(ctx, CTX_ROUTES), *joined_routes = PyTuple_GET_ITEM(ctx, CTX_JOINED_ROUTES);
+    Py_ssize_t counted = 0, late_count = 0;
+    PyObject *route = NULL, *joined = NULL, *values = NULL, *seq = NULL, *entries = NULL;
+    for (Py_ssize_t n = 0; n < PyTuple_GET_SIZE(batch); n++) {
+        PyObject *candidate = PyTuple_GET_ITEM(batch, n);
+        if (!is_tuple_of(candidate, 4, "a candidate"))
+            goto fail;
+        PyObject *row = PyTuple_GET_ITEM(candidate, 0), *event_id = PyTuple_GET_ITEM(candidate, 1), *flags = PyTuple_GET_ITEM(candidate, 2),
+                 *date = PyTuple_GET_ITEM(candidate, 3);
+        route = PyDict_GetItemWithError(routes, flags);
+        if (route != NULL) {
+            Py_INCREF(route);
+        } else {
+            if (PyErr_Occurred())
+                goto fail;
+            route = PyObject_CallOneArg(PyTuple_GET_ITEM(ctx, CTX_ROUTES_FOR), flags);
+            if (route == NULL)
+                goto fail;
+        }
+        joined = PyDict_GetItemWithError(joined_routes, flags);
+        if (joined == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, flags);
+            goto fail;
+        }
+        Py_INCREF(joined);
+        int has_route = PyObject_IsTrue(route), has_joined = PyObject_IsTrue(joined);
+        if (has_route < 0 || has_joined < 0)
+            goto fail;
+        if (!has_route && !has_joined) {
+            Py_CLEAR(route);
+            Py_CLEAR(joined);
+            continue;
+        }
+        values = join_values(ctx, row, read, at, kinds, event_id);
+        if (values == NULL)
+            goto fail;
+        int dated = is_dated(ctx, date);
+        if (dated < 0)
+            goto fail;
+        int late = 0;
+        if (has_joined) {
+            if (join_dated(ctx, joined, values, event_id, date, dated, horizon, found, &late) < 0)
+                goto fail;
+            if (!has_route) {
+                counted++;
+                late_count += late;
+                Py_CLEAR(route);
+                Py_CLEAR(joined);
+                Py_CLEAR(values);
+                continue;
+            }
+        }
+        seq = PyObject_CallNoArgs(PyTuple_GET_ITEM(ctx, CTX_TAKE));
+        if (seq == NULL)
+            goto fail;
+        entries = PySequence_Tuple(route);
+        if (entries == NULL)
+            goto fail;
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(entries); k++)
+            if (file_doc(ctx, PyTuple_GET_ITEM(entries, k), seq, values, event_id, date, dated, horizon, per_set, flags_of, &late) < 0)
+                goto fail;
+        counted++;
+        late_count += late;
+        PyObject *entry = Py_BuildValue("[OOnO]", event_id, row, PyTuple_GET_SIZE(entries), positions);
+        if (entry == NULL)
+            goto fail;
+        int bad = PyDict_SetItem(PyTuple_GET_ITEM(ctx, CTX_RETAINED), seq, entry) < 0 ||
+                  PyDict_SetItem(PyTuple_GET_ITEM(ctx, CTX_EVENT_OF), seq, event_id) < 0;
+        Py_DECREF(entry);
+        if (bad)
+            goto fail;
+        Py_CLEAR(route);
+        Py_CLEAR(joined);
+        Py_CLEAR(values);
+        Py_CLEAR(seq);
+        Py_CLEAR(entries);
+    }
+    Py_DECREF(batch);
+    return Py_BuildValue("(nn)", counted, late_count);
+fail:
+    Py_XDECREF(route);
+    Py_XDECREF(joined);
+    Py_XDECREF(values);
+    Py_XDECREF(seq);
+    Py_XDECREF(entries);
+    Py_DECREF(batch);
+    return NULL;
+}
+
+/* joined_expire(heap, filed, before, heappop): patterns.joined_expire in C. Every candidate of a
+   rule matched by date span is filed under each day of its span (up to 31), so expiring them is
+   the stage's most repeated step: here one call per slice. */
+static PyObject *joined_expire(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *heap, *filed, *before, *heappop;
+    if (!PyArg_ParseTuple(args, "O!O!OO:joined_expire", &PyList_Type, &heap, &PyDict_Type, &filed, &before, &heappop))
+        return NULL;
+    while (PyList_GET_SIZE(heap)) {
+        int due = PyObject_RichCompareBool(PyList_GET_ITEM(heap, 0), before, Py_LT);
+        if (due < 0)
+            return NULL;
+        if (!due)
+            break;
+        PyObject *expires = PyObject_CallOneArg(heappop, heap);
+        if (expires == NULL)
+            return NULL;
+        PyObject *entries = PyDict_GetItemWithError(filed, expires);
+        if (entries == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, expires);
+            Py_DECREF(expires);
+            return NULL;
+        }
+        Py_INCREF(entries);
+        int bad = PyDict_DelItem(filed, expires) < 0;
+        Py_DECREF(expires);
+        if (!bad && !PyList_Check(entries)) {
+            PyErr_SetString(PyExc_TypeError, "joined_expire: a filing must be a list");
+            bad = 1;
+        }
+        for (Py_ssize_t k = 0; !bad && k < PyList_GET_SIZE(entries); k++) {
+            PyObject *entry = PyList_GET_ITEM(entries, k);
+            if (!is_tuple_of(entry, 3, "a filing's entry")) {
+                bad = 1;
+                break;
+            }
+            Py_INCREF(entry);
+            PyObject *tables = PyTuple_GET_ITEM(entry, 0), *day = PyTuple_GET_ITEM(entry, 1), *token = PyTuple_GET_ITEM(entry, 2);
+            PyObject *table = PyObject_GetItem(tables, day);
+            bad = table == NULL || PyObject_DelItem(table, token) < 0;
+            if (!bad) {
+                Py_ssize_t left = PyObject_Length(table);
+                bad = left < 0 || (left == 0 && PyObject_DelItem(tables, day) < 0);
+            }
+            Py_XDECREF(table);
+            Py_DECREF(entry);
+        }
+        Py_DECREF(entries);
+        if (bad)
+            return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* release_expired(expired, waiting, waiting_by, dead, retained, event_of, hashes, held):
+   patterns.release_expired in C; returns (let go, forgotten). */
+static PyObject *release_expired(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *expired, *waiting, *waiting_by, *dead, *retained, *event_of, *hashes, *held;
+    if (!PyArg_ParseTuple(args, "OO!O!O!O!O!O!O!:release_expired", &expired, &PyDict_Type, &waiting, &PyDict_Type, &waiting_by, &PyList_Type,
+                          &dead, &PyDict_Type, &retained, &PyDict_Type, &event_of, &PyDict_Type, &hashes, &PyDict_Type, &held))
+        return NULL;
+    PyObject *seqs = PySequence_List(expired); /* its keys, when a dict: a copy, in its order */
+    if (seqs == NULL)
+        return NULL;
+    Py_ssize_t let_go = 0, dropped = 0;
+    PyObject *entry = NULL, *kept = NULL;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(seqs); k++) {
+        PyObject *seq = PyList_GET_ITEM(seqs, k);
+        entry = PyDict_GetItemWithError(waiting, seq);
+        if (entry == NULL) {
+            if (PyErr_Occurred() || PyList_Append(dead, seq) < 0)
+                goto fail;
+            continue;
+        }
+        Py_INCREF(entry);
+        if (PyDict_DelItem(waiting, seq) < 0)
+            goto fail;
+        if (!is_tuple_of(entry, 2, "a waiting candidate"))
+            goto fail;
+        PyObject *mine = PyTuple_GET_ITEM(entry, 1);
+        PyObject *group = PyDict_GetItemWithError(waiting_by, mine);
+        if (group == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, mine);
+            goto fail;
+        }
+        if (!PyDict_Check(group)) {
+            PyErr_SetString(PyExc_TypeError, "release_expired: a group must be a dict");
+            goto fail;
+        }
+        if (PyDict_DelItem(group, seq) < 0)
+            goto fail;
+        if (PyDict_GET_SIZE(group) == 0 && PyDict_DelItem(waiting_by, mine) < 0)
+            goto fail;
+        Py_CLEAR(entry);
+        let_go++;
+        kept = PyDict_GetItemWithError(retained, seq);
+        if (kept == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, seq);
+            goto fail;
+        }
+        Py_INCREF(kept);
+        if (!PyList_Check(kept) || PyList_GET_SIZE(kept) < 3) {
+            PyErr_SetString(PyExc_TypeError, "release_expired: a retained entry must be a list of 4");
+            goto fail;
+        }
+        PyObject *one = PyLong_FromLong(1);
+        PyObject *count = one == NULL ? NULL : PyNumber_Subtract(PyList_GET_ITEM(kept, 2), one);
+        Py_XDECREF(one);
+        if (count == NULL)
+            goto fail;
+        if (PyList_GET_SIZE(kept) < 3) { /* the subtraction ran Python code */
+            Py_DECREF(count);
+            PyErr_SetString(PyExc_TypeError, "release_expired: a retained entry must be a list of 4");
+            goto fail;
+        }
+        if (PyList_SetItem(kept, 2, Py_NewRef(count)) < 0) {
+            Py_DECREF(count);
+            goto fail;
+        }
+        int zero = PyObject_Not(count);
+        Py_DECREF(count);
+        Py_CLEAR(kept);
+        if (zero < 0)
+            goto fail;
+        if (zero) {
+            if (PyDict_DelItem(retained, seq) < 0 || PyDict_DelItem(event_of, seq) < 0)
+                goto fail;
+            PyObject *hash = PyDict_GetItemWithError(hashes, seq);
+            if (hash == NULL) {
+                if (!PyErr_Occurred())
+                    PyErr_SetObject(PyExc_KeyError, seq);
+                goto fail;
+            }
+            Py_INCREF(hash);
+            int bad = PyDict_DelItem(hashes, seq) < 0 || PyDict_DelItem(held, hash) < 0;
+            Py_DECREF(hash);
+            if (bad)
+                goto fail;
+            dropped++;
+        }
+    }
+    Py_DECREF(seqs);
+    return Py_BuildValue("(nn)", let_go, dropped);
+fail:
+    Py_XDECREF(entry);
+    Py_XDECREF(kept);
+    Py_DECREF(seqs);
+    return NULL;
+}
+
+/* take_id(numbers, held, hashes, reserved, id_hash, error): session.FactIds.take in C, its
+   Python code the fallback and the oracle (tests/test_native_patterns.py). The next number of
+   the iterator ``numbers`` whose durable hash (FNV-1 of its decimal text, session.id_hash) no
+   held id and no reserved one has; held[hash] = number, hashes[number] = hash. A number that is
+   not an int from 0 to 2**64 - 1 is hashed by ``id_hash``. Raises ``error`` when they run out. */
+static PyObject *take_id(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *numbers, *held, *hashes, *reserved, *id_hash, *error;
+    if (!PyArg_ParseTuple(args, "OO!O!OOO:take_id", &numbers, &PyDict_Type, &held, &PyDict_Type, &hashes, &reserved, &id_hash, &error))
+        return NULL;
+    if (!PyIter_Check(numbers)) {
+        PyErr_SetString(PyExc_TypeError, "take_id: numbers must be an iterator");
+        return NULL;
+    }
+    PyObject *number;
+    while ((number = PyIter_Next(numbers)) != NULL) {
+        PyObject *hash = NULL;
+        unsigned long long value = 0;
+        int plain = 0;
+        if (PyLong_CheckExact(number)) {
+            value = PyLong_AsUnsignedLongLong(number);
+            if (value == (unsigned long long)-1 && PyErr_Occurred())
+                PyErr_Clear(); /* negative or too big: id_hash below */
+            else
+                plain = 1;
+        }
+        if (plain) {
+            char digits[24];
+            int count = 0;
+            do {
+                digits[count++] = (char)('0' + value % 10);
+                value /= 10;
+            } while (value);
+            uint32_t h = 0x811C9DC5u;
+            while (count--)
+                h = (h ^ (uint32_t)(unsigned char)digits[count]) * 16777619u;
+            hash = PyLong_FromUnsignedLong(h);
+        } else {
+            hash = PyObject_CallOneArg(id_hash, number);
+        }
+        if (hash == NULL)
+            goto fail;
+        int taken = PyDict_Contains(held, hash);
+        if (taken == 0)
+            taken = PySequence_Contains(reserved, hash);
+        if (taken < 0) {
+            Py_DECREF(hash);
+            goto fail;
+        }
+        if (!taken) {
+            int bad = PyDict_SetItem(held, hash, number) < 0 || PyDict_SetItem(hashes, number, hash) < 0;
+            Py_DECREF(hash);
+            if (bad)
+                goto fail;
+            return number;
+        }
+        Py_DECREF(hash);
+        Py_DECREF(number);
+    }
+    if (!PyErr_Occurred())
+        PyErr_SetString(error, "durable-rules fact ids ran out");
+    return NULL;
+fail:
+    Py_DECREF(number);
+    return NULL;
+}
+
 static PyMethodDef METHODS[] = {
+    {"take_id", take_id, METH_VARARGS, "take_id(numbers, held, hashes, reserved, id_hash, error): session.FactIds.take in C."},
+    {"joined_expire", joined_expire, METH_VARARGS, "joined_expire(heap, filed, before, heappop): patterns.joined_expire in C."},
+    {"release_expired", release_expired, METH_VARARGS,
+     "release_expired(expired, waiting, waiting_by, dead, retained, event_of, hashes, held): patterns.release_expired in C; (let go, forgotten)."},
+    {"pattern_file", pattern_file, METH_VARARGS,
+     "pattern_file(ctx, candidates, read, at, kinds, positions, horizon, per_set, flags_of, found): PatternStage._file in C; (counted, late)."},
     {"distinct_keys", distinct_keys, METH_VARARGS,
      "distinct_keys(keys): the distinct keys but None in order of first appearance, and each key's position among them (-1: None)."},
     {"struct_rows", struct_rows, METH_VARARGS,

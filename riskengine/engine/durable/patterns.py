@@ -20,10 +20,12 @@ each, where a table of live candidates by day gives the same pairs directly.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import math
 import operator
+import weakref
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,11 +39,16 @@ from riskengine.engine.durable.fallback import kind
 from riskengine.engine.durable.layout import EXACT_INT, MAX_EXPRESSIONS, MAX_FACT_KEYS
 from riskengine.engine.durable.session import FactIds, Ruleset
 from riskengine.engine.durable.single import number
+from riskengine.ingest.fast_events import NATIVE
 from riskengine.rules.compiler import ContradictionError, leg_reach
 from riskengine.rules.ir import And, CompiledRule, Cond, Join, Test
 
 if TYPE_CHECKING:
     from riskengine.engine.durable.plan import Plan
+
+# riskengine.core._native where the extension is built with pattern_file (PatternStage._file in
+# C), else None: the Python path then runs, as it does with RISKENGINE_NATIVE=0
+_NATIVE: Any = NATIVE if getattr(NATIVE, "pattern_file", None) is not None else None
 
 PATTERN_SLICE = 256  # facts per pattern-stage assert (see PatternStage.add)
 ROTATE_MIN = 1024  # expired pattern facts a session may hold before it is replaced ...
@@ -317,6 +324,7 @@ class RowLayout:
     positions: dict[str, int]
     kinds: list[tuple[str, str, str | None, bool]]
     read: Callable[[Sequence[Any]], Sequence[Any]]
+    at: list[int]  # the row's position of each of ``kinds``: what ``read`` reads
 
 
 class PatternStage:
@@ -387,6 +395,33 @@ class PatternStage:
         self._joined_filed: dict[float, list[tuple[dict[int, dict[int, str]], int, int]]] = {}
         self._joined_expiry: list[float] = []
         self._tokens = itertools.count()
+        self._native = _NATIVE
+        # what pattern_file reads and files into, in the order _native.c's CTX_ names them
+        self._native_context = (
+            self._routes,
+            self._joined_routes,
+            # through a proxy: a bound method would make the stage a cycle (stage -> context ->
+            # stage), freed only by the cyclic collector, and a Dask worker would hold each
+            # finished task's candidates until it runs (+16-30 MB of peak a worker, measured)
+            functools.partial(PatternStage._routes_for, weakref.proxy(self)),
+            self._join_values,
+            kind,
+            self.ids.take,
+            self._expiry,
+            self._live,
+            self._live_flags,
+            self._filed_flags,
+            self._retained,
+            self._event_of,
+            heapq.heappush,
+            Counter,
+            self._joined_filed,
+            self._joined_expiry,
+            self._tokens,
+            EngineLimitError,
+            MAX_FACT_KEYS,
+            SEQ,
+        )
 
     @property
     def active(self) -> bool:
@@ -416,7 +451,7 @@ class PatternStage:
             kinds = [k for k in self._join_kinds if k[0] in positions]
             at = [positions[k[0]] for k in kinds]
             read: Callable[[Sequence[Any]], Sequence[Any]] = operator.itemgetter(*at) if len(at) > 1 else _pick(at)
-            found = self._layouts[names] = RowLayout(positions, kinds, read)
+            found = self._layouts[names] = RowLayout(positions, kinds, read, at)
         return found
 
     def add(
@@ -440,70 +475,18 @@ class PatternStage:
         self._max_date = max_date
         per_set: list[list[dict[str, Any]]] = [[] for _ in self.rulesets]
         flags_of: list[list[tuple[int, ...]]] = [[] for _ in self.rulesets]  # each doc's flags
-        routes = self._routes
-        expiry = self._expiry
-        retained = self._retained
-        event_of = self._event_of
-        late = 0
-        live = self._live
-        live_flags = self._live_flags
-        filed_flags = self._filed_flags
-        join_values = self._join_values
-        read = layout.read
-        kinds = layout.kinds
-        joined_routes = self._joined_routes
-        for row, event_id, flags, date in candidates:
-            route = routes.get(flags)
-            if route is None:
-                route = routes[flags] = self._route(flags)
-            joined = joined_routes.get(flags)
-            if joined is None:
-                joined = joined_routes[flags] = [(j, j.first in flags, j.second in flags) for j in self._joined if j.first in flags or j.second in flags]
-            if not route and not joined:
-                continue
-            values = join_values(kinds, read(row), event_id)
-            dated = date.__class__ is int or (kind(date) == "num" and not (isinstance(date, float) and math.isnan(date)))
-            is_late = False
-            if joined:
-                is_late = self._join(joined, values, event_id, date, dated, horizon_before, found)
-                if not route:
-                    stats.candidates += 1
-                    late += is_late
-                    continue
-            seq = self.ids.take()
-            for s, flag_items, window, join_keys, mine in route:
-                doc = {"id": seq, SEQ: seq, **flag_items}
-                for key in join_keys:
-                    if key in values:
-                        doc[key] = values[key]
-                if len(doc) > MAX_FACT_KEYS:
-                    raise EngineLimitError(
-                        f"event '{event_id}' would reach durable-rules with {len(doc)} properties; it holds at most {MAX_FACT_KEYS}"
-                    )
-                per_set[s].append(doc)
-                flags_of[s].append(mine)
-                if window is None:
-                    expires = math.inf
-                else:
-                    expires = date + window if dated else -math.inf
-                    if dated and expires < horizon_before:
-                        is_late = True
-                filed = live[s].get(expires)
-                if filed is None:
-                    filed = live[s][expires] = {}
-                    filed_flags[s][expires] = Counter()
-                    if window is not None:
-                        heapq.heappush(expiry[s], expires)
-                filed[seq] = doc
-                live_flags[s][mine] += 1
-                filed_flags[s][expires][mine] += 1
-            stats.candidates += 1
-            late += is_late
-            retained[seq] = [event_id, row, len(route), layout.positions]
-            event_of[seq] = event_id
+        if self._native is not None and candidates:
+            if self._native_context[5] is not self.ids.take:  # the fact ids were replaced (tests do)
+                self._native_context = (*self._native_context[:5], self.ids.take, *self._native_context[6:])
+            counted, late = self._native.pattern_file(
+                self._native_context, candidates, layout.read, layout.at, layout.kinds, layout.positions, horizon_before, per_set, flags_of, found
+            )
+        else:
+            counted, late = self._file(candidates, layout, horizon_before, per_set, flags_of, found)
+        stats.candidates += counted
         stats.late += late
         patterns = self.plan.patterns
-        id_of = event_of.__getitem__
+        id_of = self._event_of.__getitem__
         python_joins = self._python_joins
         for s, docs in enumerate(per_set):
             if not docs:
@@ -548,6 +531,82 @@ class PatternStage:
                 for rule_id in pattern.rule_ids:
                     found[rule_id].extend(ids)
         self._forget()
+
+    def _file(
+        self,
+        candidates: Sequence[tuple[Sequence[Any], str, tuple[int, ...], Any]],
+        layout: RowLayout,
+        horizon_before: float,
+        per_set: list[list[dict[str, Any]]],
+        flags_of: list[list[tuple[int, ...]]],
+        found: defaultdict[str, list[tuple[str, ...]]],
+    ) -> tuple[int, int]:
+        """File a slice's candidates: pair those of rules matched by date span (``_join``), and
+        make each one's doc per pattern ruleset it goes to (in ``per_set``, its flags there in
+        ``flags_of``), filed live by expiry date. Returns how many were candidates of some rule
+        and how many came after their expiry. ``pattern_file`` in riskengine/core/_native.c does
+        the same in C (this is its fallback and oracle, tests/test_native_patterns.py)."""
+        counted = 0
+        routes = self._routes
+        expiry = self._expiry
+        retained = self._retained
+        event_of = self._event_of
+        late = 0
+        live = self._live
+        live_flags = self._live_flags
+        filed_flags = self._filed_flags
+        join_values = self._join_values
+        read = layout.read
+        kinds = layout.kinds
+        joined_routes = self._joined_routes
+        for row, event_id, flags, date in candidates:
+            route = routes.get(flags)
+            if route is None:
+                route = self._routes_for(flags)
+            joined = joined_routes[flags]
+            if not route and not joined:
+                continue
+            values = join_values(kinds, read(row), event_id)
+            dated = date.__class__ is int or (kind(date) == "num" and not (isinstance(date, float) and math.isnan(date)))
+            is_late = False
+            if joined:
+                is_late = self._join(joined, values, event_id, date, dated, horizon_before, found)
+                if not route:
+                    counted += 1
+                    late += is_late
+                    continue
+            seq = self.ids.take()
+            for s, flag_items, window, join_keys, mine in route:
+                doc = {"id": seq, SEQ: seq, **flag_items}
+                for key in join_keys:
+                    if key in values:
+                        doc[key] = values[key]
+                if len(doc) > MAX_FACT_KEYS:
+                    raise EngineLimitError(
+                        f"event '{event_id}' would reach durable-rules with {len(doc)} properties; it holds at most {MAX_FACT_KEYS}"
+                    )
+                per_set[s].append(doc)
+                flags_of[s].append(mine)
+                if window is None:
+                    expires = math.inf
+                else:
+                    expires = date + window if dated else -math.inf
+                    if dated and expires < horizon_before:
+                        is_late = True
+                filed = live[s].get(expires)
+                if filed is None:
+                    filed = live[s][expires] = {}
+                    filed_flags[s][expires] = Counter()
+                    if window is not None:
+                        heapq.heappush(expiry[s], expires)
+                filed[seq] = doc
+                live_flags[s][mine] += 1
+                filed_flags[s][expires][mine] += 1
+            counted += 1
+            late += is_late
+            retained[seq] = [event_id, row, len(route), layout.positions]
+            event_of[seq] = event_id
+        return counted, late
 
     def _join(
         self,
@@ -603,6 +662,13 @@ class PatternStage:
                     filed.append((tables, filed_day, token))
         return late
 
+    def _routes_for(self, flags: tuple[int, ...]) -> list[tuple[int, dict[str, bool], int | None, tuple[str, ...], tuple[int, ...]]]:
+        """Work out where candidates with these flags go, durable (``_route``) and by date span
+        (the rules matched by date span they may play a leg of, and which legs), once per flags."""
+        self._joined_routes[flags] = [(j, j.first in flags, j.second in flags) for j in self._joined if j.first in flags or j.second in flags]
+        route = self._routes[flags] = self._route(flags)
+        return route
+
     def _route(self, flags: tuple[int, ...]) -> list[tuple[int, dict[str, bool], int | None, tuple[str, ...], tuple[int, ...]]]:
         """Where a candidate with these flags goes: per pattern ruleset that listens to any of
         them, the flag properties it gets there, how long it is kept (None: for ever) and the
@@ -655,13 +721,10 @@ class PatternStage:
         """Mark expired the candidates no later fact can join (the stream is roughly in date
         order), and release them once they outnumber the live ones (see ``rotate``)."""
         stats = self.stats
-        heap = self._joined_expiry
-        while heap and heap[0] < self._max_date:
-            for tables, day, token in self._joined_filed.pop(heapq.heappop(heap)):
-                table = tables[day]
-                del table[token]
-                if not table:
-                    del tables[day]
+        if self._native is not None:
+            self._native.joined_expire(self._joined_expiry, self._joined_filed, self._max_date, heapq.heappop)
+        else:
+            joined_expire(self._joined_expiry, self._joined_filed, self._max_date)
         for s, heap in enumerate(self._expiry):
             live, dead = self._live[s], self._dead[s]
             while heap and heap[0] < self._max_date:
@@ -670,18 +733,10 @@ class PatternStage:
                 self._live_flags[s] -= self._filed_flags[s].pop(expires)
                 waiting = self._waiting[s]
                 if waiting:
-                    waiting_by = self._waiting_by[s]
-                    for seq in expired:
-                        entry = waiting.pop(seq, None)
-                        if entry is None:
-                            dead.append(seq)
-                        else:  # never reached durable: let it go now
-                            group = waiting_by[entry[1]]
-                            del group[seq]
-                            if not group:
-                                del waiting_by[entry[1]]
-                            self.stats.held += 1
-                            self._release_candidate(seq)
+                    release = self._native.release_expired if self._native is not None else release_expired
+                    held, dropped = release(expired, waiting, self._waiting_by[s], dead, self._retained, self._event_of, self.ids.hashes, self.ids.held)
+                    stats.held += held
+                    stats.dropped += dropped
                 else:
                     dead.extend(expired)
             if len(dead) >= ROTATE_MIN and len(dead) >= ROTATE_FACTOR * self._live_flags[s].total():
@@ -730,6 +785,54 @@ class PatternStage:
         for j in self._joined:
             j.covered.clear()
             j.at.clear()
+
+
+def joined_expire(heap: list[float], filed: dict[float, list[tuple[dict[int, dict[int, str]], int, int]]], before: float) -> None:
+    """Take out of their day tables the candidates of rules matched by date span whose filings
+    (by expiry date, the dates in ``heap``) expired before ``before``. ``joined_expire`` in
+    riskengine/core/_native.c does the same in C (this is its fallback and oracle)."""
+    while heap and heap[0] < before:
+        for tables, day, token in filed.pop(heapq.heappop(heap)):
+            table = tables[day]
+            del table[token]
+            if not table:
+                del tables[day]
+
+
+def release_expired(
+    expired: Iterable[int],
+    waiting: dict[int, tuple[dict[str, Any], tuple[int, ...]]],
+    waiting_by: dict[tuple[int, ...], dict[int, None]],
+    dead: list[int],
+    retained: dict[int, list[Any]],
+    event_of: dict[int, str],
+    hashes: dict[int, int],
+    held_ids: dict[int, int],
+) -> tuple[int, int]:
+    """Expired candidates of one pattern ruleset: those durable holds go to ``dead`` (released
+    at its next rotation); those still waiting, which durable never saw, are let go now, and
+    forgotten once no ruleset holds them (``PatternStage._release_candidate``, with the fact id
+    given back to ``FactIds``: its ``hashes`` and ``held``). Returns how many were let go and
+    how many forgotten. ``release_expired`` in riskengine/core/_native.c does the same in C."""
+    held = dropped = 0
+    for seq in expired:
+        entry = waiting.pop(seq, None)
+        if entry is None:
+            dead.append(seq)
+            continue
+        group = waiting_by[entry[1]]
+        del group[seq]
+        if not group:
+            del waiting_by[entry[1]]
+        held += 1
+        kept = retained[seq]
+        kept[2] -= 1
+        if not kept[2]:
+            del retained[seq]
+            del event_of[seq]
+            del held_ids[hashes.pop(seq)]
+            dropped += 1
+    return held, dropped
 
 
 def _keep_days(pattern: PatternRule) -> tuple[int | None, ...]:

@@ -19,13 +19,14 @@ import functools
 import itertools
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import durable_rules_engine as _engine  # no stubs
 
 from riskengine.core.errors import EngineError
 from riskengine.engine.base import MatchStats
+from riskengine.ingest.fast_events import NATIVE
 
 _ERRORS = {
     101: "out of memory",
@@ -87,6 +88,9 @@ _prefix_hash = functools.lru_cache(maxsize=4096)(_number_hash)
 _DIGITS = [((_FNV_OFFSET ^ (48 + d)) * _FNV_PRIME) & 0xFFFFFFFF for d in range(10)]
 
 
+# riskengine.core._native.take_id where the extension is built (see FactIds), else None
+_TAKE_ID: Callable[..., int] | None = getattr(NATIVE, "take_id", None)
+
 MARKER_ID = -1
 # Ids durable holds besides our facts: the marker asserted before a session is deleted (see
 # Ruleset), and the session's own state object, ``"sid-<session>"`` (events.c, handleMessageCore).
@@ -98,13 +102,18 @@ class FactIds:
     whose hash a held id or a reserved one already has. An id is held from ``take`` until
     ``release``; it may then be given again."""
 
-    def __init__(self, numbers: Iterable[int] | None = None) -> None:
+    def __init__(self, numbers: Iterable[int] | None = None, native: bool = True) -> None:
         self._numbers: Iterator[int] = iter(itertools.count() if numbers is None else numbers)
-        self._held: dict[int, int] = {}  # hash -> id
+        self.held: dict[int, int] = {}  # hash -> id
         self.hashes: dict[int, int] = {}  # id -> hash, of the held ids (worked out once each)
+        # the pattern stage takes one per candidate: in C where the extension is built
+        # (take_id; this class's _take is its fallback and oracle)
+        self.take: Callable[[], int] = self._take
+        if native and _TAKE_ID is not None:
+            self.take = functools.partial(_TAKE_ID, self._numbers, self.held, self.hashes, RESERVED, id_hash, EngineError)
 
-    def take(self) -> int:
-        held = self._held
+    def _take(self) -> int:
+        held = self.held
         for number in self._numbers:
             h = id_hash(number)
             if h not in held and h not in RESERVED:
@@ -114,10 +123,10 @@ class FactIds:
         raise EngineError("durable-rules fact ids ran out")  # only a finite ``numbers`` ends
 
     def release(self, number: int) -> None:
-        del self._held[self.hashes.pop(number)]
+        del self.held[self.hashes.pop(number)]
 
     def __len__(self) -> int:
-        return len(self._held)
+        return len(self.held)
 
 
 class Ruleset:
