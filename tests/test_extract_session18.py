@@ -183,3 +183,11 @@ def test_a_unit_s_name_is_not_looked_up_by_its_first_word() -> None:
     places = default_gazetteer().scan("Some 300 soldiers of the Rapid Deployment Force arrived in Tumaco on Monday night.", {"COL", "USA"})
     assert [(p.text, p.place.country) for p in places] == [("Tumaco", "COL")]
 
+
+@pytest.mark.parametrize("written", ["Zuqar Island", "Zuqar island"])
+def test_an_island_struck_is_a_place(written: str) -> None:
+    # "air strikes on Kamaran Island" (blind10), "on Kamaran island yesterday" (blind11): a name
+    # ending in its type was never a guessed place, and "island" did not close a bare name
+    places = _places(f"Houthi media said aircraft carried out air strikes on {written} in Yemen on Monday.")
+    assert any(text.startswith("Zuqar") and country == "YEM" for text, _, country in places)
+

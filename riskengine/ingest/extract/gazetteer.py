@@ -125,7 +125,7 @@ _HYPHENATED_AFTER = re.compile(r"-[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*")
 # (a name no index holds followed by a type of site is the town it is at: "positions at Kibati
 # hill", "shells land in Nawagai bazaar", "platoons deployed in Sadda to secure convoys",
 # "targets at Ras Isa port" (not an airport: "Ben Gurion airport" is named for a man), "attacked positions at Nyabiondo with heavy artillery")
-_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|with|from|hill|port|market|bazaar|junction|checkpoint|crossroads|axis|near|killed|killing|wounded|wounding|injured|injuring|said|say|says|told|reported|to\s+(?:secure|protect|reinforce|guard|restore|strengthen))\b")
+_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|island|with|from|hill|port|market|bazaar|junction|checkpoint|crossroads|axis|near|killed|killing|wounded|wounding|injured|injuring|said|say|says|told|reported|to\s+(?:secure|protect|reinforce|guard|restore|strengthen))\b")
 # "at the Sarsang field in Duhok governorate", "near Thaala military airport": a name no index
 # holds between "the" (or a locative) and the site it names is the place of that site (not an
 # air base or airport: "the Osman Digna air base", "Ben Gurion airport" are named for men; "an
@@ -784,7 +784,8 @@ class Gazetteer:
     def _bare_name(self, words: str) -> bool:
         """Whether words could be a town's name no index holds (see _bare_place)."""
         parts = words.split()
-        if not 1 <= len(parts) <= 3 or "'" in words or "’" in words or parts[-1] in self._place_type_words:
+        # ("Kamaran Island": an island is a place as its town is, where "Gomel Oblast" is a type)
+        if not 1 <= len(parts) <= 3 or "'" in words or "’" in words or (parts[-1] in self._place_type_words and not (parts[-1] == "Island" and len(parts) > 1)):
             return False
         # ("al-Mazraa": the article in lower case, the name after it capitalised)
         return all(_ARTICLE_PREFIX.sub("", p)[:1].isupper() and not p.isupper() and p not in _NEVER_TOWNS and p not in self._not_places_after_in for p in parts)
