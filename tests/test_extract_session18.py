@@ -191,3 +191,12 @@ def test_an_island_struck_is_a_place(written: str) -> None:
     places = _places(f"Houthi media said aircraft carried out air strikes on {written} in Yemen on Monday.")
     assert any(text.startswith("Zuqar") and country == "YEM" for text, _, country in places)
 
+
+def test_a_town_named_with_its_district_is_the_place(extractor: Extractor) -> None:
+    # "the police station in Domel, Bannu district, came under attack by a quadcopter" (blind19;
+    # blind11's "at Mali Khel in Bannu district" the same shape): the district's town was nearer
+    text = (
+        "---\ndate: 2026-01-14\ncountry: PAK\n---\n"
+        "The police post in Tarkhel, Bannu district, came under attack by a quadcopter this morning, injuring two constables.\n"
+    )
+    assert [x.event.location for x in extractor.extract_text(text, "t.txt")] == ["Tarkhel"]

@@ -790,7 +790,8 @@ class Extractor:
                 continue
             towns = [m.place]
             for p in places:
-                if p.start > towns[-1].end and p.place.level == "place" and not p.side_adjective and _TOWN_AND.fullmatch(self._article_work, towns[-1].end, p.start):
+                # (not "in Tarkhel, Bannu district": the district that holds the town)
+                if p.start > towns[-1].end and p.place.level == "place" and not p.side_adjective and _TOWN_AND.fullmatch(self._article_work, towns[-1].end, p.start) and not (p.district or _UNIT_AFTER.match(self._article_work, p.end)):
                     towns.append(p)
             if len(towns) < 2 or any(o is not m and o.clause == m.clause and o.kind.group == "strike" for o in mentions):
                 continue
@@ -1008,13 +1009,14 @@ class Extractor:
         if bodies and len(bodies) < len(candidates):
             candidates = [p for p in candidates if p not in bodies]
         if candidates:
-            # A town named for its district ("in the Kupiansk district") ranks after a town itself.
+            # A town named for its district ("in the Kupiansk district", "in Domel, Bannu district",
+            # "the village of Sosnowica in Parczew county") ranks after a town itself.
             # So does a town that only names a road when the clause says where on the road
             # ("blocked the Makurdi-Lafia road at Yelwata"); a road told alone is placed at its
             # first town ("on the Bambui-Bamenda road": Bambui).
             on_road = any(_AT_ON_ROAD.search(text, max(0, p.start - 30), p.start) for p in candidates)
             order = {"place": 0, "region": 1, "country": 2}
-            m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district or (on_road and _NAMES_A_ROAD.match(text, p.end)) else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
+            m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district or _UNIT_AFTER.match(text, p.end) or (on_road and _NAMES_A_ROAD.match(text, p.end)) else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
         elif m.kind.group in ("strike", "troops", "territory", "unrest") and not m.anaphoric and m.place is None:
             m.place = self._paragraph_place(article, m)
             m.inherited_place = m.place is not None
@@ -2563,6 +2565,7 @@ _DAY_NUMBER_HINT = re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|
 # "met in Kuala Lumpur", "the envoys met quietly in Abu Dhabi", "convened at Naqoura": where parties met.
 _MET_IN_BEFORE = re.compile(r"\b(?:met|meet|meets|meeting|gathered|convened|sat\s+down)\b(?:\s+\w+ly)?\s+(?:in|at)\s+(?:the\s+)?$")
 _NAMES_A_ROAD = re.compile(r"(?:\s*[–—-]\s*[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*)?)?\s+(?:road|highway|motorway|route|axis)\b")
+_UNIT_AFTER = re.compile(r"\s+(?:district|county|sub-county|tehsil|upazila|municipal\s+district|local\s+government\s+area|LGA)\b", re.IGNORECASE)
 _AT_ON_ROAD = re.compile(r"\b(?:road|highway|route)\s+(?:at|in)\s+(?:the\s+)?$")
 _BODY_OF_BEFORE = re.compile(r"\b(?:[Gg]overnment|[Gg]overnor|[Mm]inistry|[Cc]ouncil|[Aa]ssembly|[Aa]dministration|[Cc]ommissioner|[Mm]ayor)\s+of\s+(?:the\s+)?$")
 _THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")
