@@ -791,7 +791,7 @@ class Extractor:
             towns = [m.place]
             for p in places:
                 # (not "in Tarkhel, Bannu district": the district that holds the town)
-                if p.start > towns[-1].end and p.place.level == "place" and not p.side_adjective and _TOWN_AND.fullmatch(self._article_work, towns[-1].end, p.start) and not (p.district or _UNIT_AFTER.match(self._article_work, p.end)):
+                if p.start > towns[-1].end and p.place.level == "place" and not p.side_adjective and _TOWN_AND.fullmatch(self._article_work, towns[-1].end, p.start) and not (p.district or (not p.place.unindexed and _UNIT_AFTER.match(self._article_work, p.end))):
                     towns.append(p)
             if len(towns) < 2 or any(o is not m and o.clause == m.clause and o.kind.group == "strike" for o in mentions):
                 continue
@@ -1010,13 +1010,14 @@ class Extractor:
             candidates = [p for p in candidates if p not in bodies]
         if candidates:
             # A town named for its district ("in the Kupiansk district", "in Domel, Bannu district",
-            # "the village of Sosnowica in Parczew county") ranks after a town itself.
+            # "the village of Sosnowica in Parczew county") ranks after a town itself; a name no
+            # index holds before "district" is a part of a town ("the Ain Zara district in Benghazi").
             # So does a town that only names a road when the clause says where on the road
             # ("blocked the Makurdi-Lafia road at Yelwata"); a road told alone is placed at its
             # first town ("on the Bambui-Bamenda road": Bambui).
             on_road = any(_AT_ON_ROAD.search(text, max(0, p.start - 30), p.start) for p in candidates)
             order = {"place": 0, "region": 1, "country": 2}
-            m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district or _UNIT_AFTER.match(text, p.end) or (on_road and _NAMES_A_ROAD.match(text, p.end)) else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
+            m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district or (not p.place.unindexed and _UNIT_AFTER.match(text, p.end)) or (on_road and _NAMES_A_ROAD.match(text, p.end)) else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
         elif m.kind.group in ("strike", "troops", "territory", "unrest") and not m.anaphoric and m.place is None:
             m.place = self._paragraph_place(article, m)
             m.inherited_place = m.place is not None
