@@ -407,7 +407,11 @@ class Extractor:
                 x = article.sentences[i]
                 # in the country of the towns told before it in its paragraph ("...in Poonch
                 # district. In the Mendhar sector, shells landed in Mankote village."), else the article's
-                self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._paragraph_country(article, i) or self._home), looked_up)
+                # ("In the night the village Glotovo of Graivoron municipal district underwent
+                # shelling", a paragraph of its own in a Belgorod report: the town or region told last
+                # in the paragraph before, rather than the theatre's default; an article with a home
+                # of its own keeps it: a report on Kashmir names Pakistan's towns in passing)
+                self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._paragraph_country(article, i) or (self._home == self.p.default_country and self._paragraph_country(article, i, across=True)) or self._home), looked_up)
         # A town no index holds, once the article has said it is one ("in Bint Jbeil, southern
         # Lebanon"), is a place wherever else the article names it.
         learned = {p.text: p.place for places, _ in self._places for p in places if p.place.unindexed and not p.place.guessed}
@@ -552,11 +556,12 @@ class Extractor:
             return self.p.default_country
         return max(counts, key=lambda c: counts[c])
 
-    def _paragraph_country(self, article: Article, index: int) -> str | None:
-        """The country of the last town or region named before sentence ``index`` in its paragraph."""
+    def _paragraph_country(self, article: Article, index: int, across: bool = False) -> str | None:
+        """The country of the last town or region named before sentence ``index`` in its paragraph
+        (``across``: or in the paragraph just before it)."""
         paragraph = article.sentences[index].paragraph
         for j in range(index - 1, max(-1, index - 6), -1):
-            if article.sentences[j].paragraph != paragraph:
+            if article.sentences[j].paragraph != paragraph and not (across and article.sentences[j].paragraph == paragraph - 1):
                 return None
             shift = article.sentences[j].start
             for p in reversed(self._places[j][0]):
@@ -785,7 +790,8 @@ class Extractor:
                 continue
             towns = [m.place]
             for p in places:
-                if p.start > towns[-1].end and p.place.level == "place" and not p.side_adjective and _TOWN_AND.fullmatch(self._article_work, towns[-1].end, p.start):
+                # (not "in Tarkhel, Bannu district": the district that holds the town)
+                if p.start > towns[-1].end and p.place.level == "place" and not p.side_adjective and _TOWN_AND.fullmatch(self._article_work, towns[-1].end, p.start) and not (p.district or (not p.place.unindexed and _UNIT_AFTER.match(self._article_work, p.end))):
                     towns.append(p)
             if len(towns) < 2 or any(o is not m and o.clause == m.clause and o.kind.group == "strike" for o in mentions):
                 continue
@@ -996,10 +1002,22 @@ class Extractor:
         if speakers and len(speakers) == len(candidates) and not m.anaphoric and (earlier_town := self._paragraph_place(article, m)) is not None:
             candidates = []
             m.place, m.inherited_place = earlier_town, True
+        # "a water bowser contracted by the County Government of Mandera struck an explosive
+        # device ... near Elwak town": a place that names a body (its government, governor,
+        # council) says who, not where, when the clause names another place
+        bodies = [p for p in candidates if _BODY_OF_BEFORE.search(text, max(0, p.start - 30), p.start)]
+        if bodies and len(bodies) < len(candidates):
+            candidates = [p for p in candidates if p not in bodies]
         if candidates:
-            # A town named for its district ("in the Kupiansk district") ranks after a town itself.
+            # A town named for its district ("in the Kupiansk district", "in Domel, Bannu district",
+            # "the village of Sosnowica in Parczew county") ranks after a town itself; a name no
+            # index holds before "district" is a part of a town ("the Ain Zara district in Benghazi").
+            # So does a town that only names a road when the clause says where on the road
+            # ("blocked the Makurdi-Lafia road at Yelwata"); a road told alone is placed at its
+            # first town ("on the Bambui-Bamenda road": Bambui).
+            on_road = any(_AT_ON_ROAD.search(text, max(0, p.start - 30), p.start) for p in candidates)
             order = {"place": 0, "region": 1, "country": 2}
-            m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
+            m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district or (not p.place.unindexed and _UNIT_AFTER.match(text, p.end)) or (on_road and _NAMES_A_ROAD.match(text, p.end)) else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
         elif m.kind.group in ("strike", "troops", "territory", "unrest") and not m.anaphoric and m.place is None:
             m.place = self._paragraph_place(article, m)
             m.inherited_place = m.place is not None
@@ -1011,6 +1029,11 @@ class Extractor:
             # "were expected to meet there on Sunday": the town named before in the paragraph
             m.place = self._paragraph_place(article, m)
             m.inherited_place = m.place is not None
+        elif m.place is None and m.kind.name == "talks" and (venue := self._venue_before(article, m)) is not None:
+            # "The panels ... met in Kuala Lumpur on Wednesday to discuss ... In a joint statement,
+            # the two panels said the talks were frank": talks without a place of their own are
+            # held where the sentence before in the paragraph says the parties met
+            m.place, m.inherited_place = venue, True
         # Date: the nearest date phrase in the clause.
         published = article.published
         assert published is not None
@@ -1168,6 +1191,17 @@ class Extractor:
             if best is not None:
                 return best
         return best
+
+    def _venue_before(self, article: Article, m: Mention) -> PlaceMention | None:
+        """The town where the two sentences before the mention, in its paragraph, say parties met."""
+        for index in range(m.sentence.index - 1, max(-1, m.sentence.index - 3), -1):
+            s = article.sentences[index]
+            if s.paragraph != m.sentence.paragraph or s.heading:
+                return None
+            for p in self._places[index][0]:
+                if p.place.level == "place" and not p.side_adjective and _MET_IN_BEFORE.search(article.work, max(s.start, p.start + s.start - 60), p.start + s.start):
+                    return PlaceMention(p.start + s.start, p.end + s.start, p.text, p.place)
+        return None
 
     def _sides(self, article: Article, m: Mention, places: list[PlaceMention]) -> None:
         text = article.work
@@ -1898,6 +1932,11 @@ class Extractor:
                     latest = next((c for c in reversed(same_group) if is_recent(c)), None)
                     if latest is not None and (latest.place() is None or latest.place().place.level == "country"):  # type: ignore[union-attr]
                         host = latest
+                    elif latest is not None and not m.inherited_place and _within_region(latest.place(), m.place):
+                        # "A military jet bombed a village in Myanmar's Sagaing region ... The strike
+                        # hit the village of Kyaung Kone": the strike just told, placed at the region
+                        # that holds the town; the town is its place (the cluster keeps the most specific)
+                        host = latest
                 another = (
                     group == "strike" and m.place is not None and m.place.place.level == "place" and not m.inherited_place
                     and bool(_ANOTHER_BEFORE.search(self._article_work, max(0, m.start - 20), m.start))
@@ -2524,6 +2563,12 @@ _DEMONSTRATIVE_BEFORE = re.compile(r"\b(?:[Tt]hat|[Tt]his|[Tt]he\s+same)\s+$")
 _PROPOSED_WHERE_WHEN = re.compile(r"\b(?:take\s+place|be\s+held|meet|resume)\s+in\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+[\"“]?(?:next\s+(?:week|month)|this\s+week|(?:on|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
 _ATTACKER_AFTER = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+)?(?:shelling|strikes?|airstrikes?|air\s+strikes?|attacks?|drones?|missiles?|rockets?|jets|warplanes|aircraft|forces|troops|artillery|fire|raids?|bombardment|army|military|soldiers)\b")
 _DAY_NUMBER_HINT = re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d\s+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+# "met in Kuala Lumpur", "the envoys met quietly in Abu Dhabi", "convened at Naqoura": where parties met.
+_MET_IN_BEFORE = re.compile(r"\b(?:met|meet|meets|meeting|gathered|convened|sat\s+down)\b(?:\s+\w+ly)?\s+(?:in|at)\s+(?:the\s+)?$")
+_NAMES_A_ROAD = re.compile(r"(?:\s*[–—-]\s*[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*)?)?\s+(?:road|highway|motorway|route|axis)\b")
+_UNIT_AFTER = re.compile(r"\s+(?:district|county|sub-county|tehsil|upazila|municipal\s+district|local\s+government\s+area|LGA)\b", re.IGNORECASE)
+_AT_ON_ROAD = re.compile(r"\b(?:road|highway|route)\s+(?:at|in)\s+(?:the\s+)?$")
+_BODY_OF_BEFORE = re.compile(r"\b(?:[Gg]overnment|[Gg]overnor|[Mm]inistry|[Cc]ouncil|[Aa]ssembly|[Aa]dministration|[Cc]ommissioner|[Mm]ayor)\s+of\s+(?:the\s+)?$")
 _THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")
 _FIRST_WORD = re.compile(r"\s*[\w-]+")
 # A month or year a past event is told in ("in April", "in September 2022", "in mid-March", "in
@@ -2764,6 +2809,14 @@ def _compatible(a: PlaceMention, b: PlaceMention) -> bool:
     if "country" in (pa.level, pb.level):
         return False
     return pa.admin1 == pb.admin1
+
+
+def _within_region(region: PlaceMention | None, town: PlaceMention) -> bool:
+    """Whether ``town`` may lie in ``region``: same country, and the town's region is that one or
+    unknown (a town no index holds carries none)."""
+    if region is None or region.place.level != "region" or town.place.level != "place":
+        return False
+    return region.place.country == town.place.country and town.place.admin1 in (None, region.place.admin1)
 
 
 def _named_with(c: Cluster, place: PlaceMention) -> bool:

@@ -34,9 +34,11 @@ _NEVER_TOWNS = frozenset(
 LOCATIVE = re.compile(
     # ("off Mokha", "off the coast of Aden": where a ship was hit)
     r"(?:\b(?:in|near|outside|around|at|on|over|into|of|off|towards?|across|hit|hits|struck|targeted|targets|"
-    r"targeting|bombarded|shelled|bombed|attacked|liberated|captured|recaptured|retook|retaken|seized|took|taken|overran|entered|reached|control\s+of|rocked|shook|pounded|"
+    r"targeting|bombarded|shelled|bombed|attacked|invaded|raided|stormed|liberated|captured|recaptured|retook|retaken|seized|took|taken|overran|entered|reached|control\s+of|rocked|shook|pounded|"
     r"residents\s+of|strike\s+on|attack\s+on)"
     r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts|edge|vicinity|centre|center|heart|camp|base|garrison|market|locality|commune|post|outpost|zone|cercle|circle|prefecture|department)\s+of"
+    # "the village Glotovo", "in the city Rylsk": translated Russian drops the "of"
+    r"|\bthe\s+(?:village|town|city|settlement|hamlet|parish)"
     # "at the entrance to Bilozerka", "on the approaches to Pokrovsk", "12 km west of Izium"
     r"|\b(?:road|highway|route)\s+(?:between|from|approaching|leading\s+to)|\b(?:entrance|approach(?:es)?|close|next|road)\s+to|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of|\bout\s+of"
     r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*|moved|sent|deployed|dispatched|redeployed|transferred|rushed)\s+to)\s+(?:the\s+)?"
@@ -46,12 +48,12 @@ LOCATIVE = re.compile(
 )
 # "the deployment of 300 additional soldiers of the Eighteenth Brigade to Tame", "the sending of
 # 1,200 additional military to Argelia": where a force is sent, said further back than LOCATIVE reads.
-_SENT_TO = re.compile(r"\b(?:deployment|redeployment|sending|dispatch|deploy(?:ed|ing|s)?|sen[dt]|sending|dispatched|redeployed|transferred|rushed)\b[^.;:!?\n]{0,90}?\bto\s+(?:the\s+)?$", re.IGNORECASE)
+_SENT_TO = re.compile(r"\b(?:deployment|redeployment|sending|dispatch|deploy(?:ed|ing|s)?|sen[dt]|sending|dispatched|redeployed|transferred|rushed)\b[^.;:!?\n]{0,150}?\bto\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _locative_before(text: str, start: int) -> bool:
     """Whether the words before `start` say a place follows (LOCATIVE, or a force sent to it)."""
-    return bool(LOCATIVE.search(text[max(0, start - 40) : start]) or _SENT_TO.search(text[max(0, start - 130) : start]))
+    return bool(LOCATIVE.search(text[max(0, start - 40) : start]) or _SENT_TO.search(text[max(0, start - 190) : start]))
 
 
 # A capitalised preposition starting a sentence, taken into a run of capitalised words ("In Lutsk").
@@ -61,7 +63,7 @@ _TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|re
 # Where a force is deployed is a place, often one no index holds ("the deployment on Friday of a
 # unit of the Police Mobile Force ... to Ayilamo", "a reserve brigade was deployed today to the
 # Shlomi area", "an armoured column ... deploys to Diboli"); not what is sent ("sent a letter to").
-_DEPLOYED_TO_BEFORE = re.compile(r"\b(?:deployed|deploys|deploying|deployment|redeployed|redeployment|dispatched)\b[^.;:!?]{0,120}?\bto\s+(?:the\s+)?$", re.IGNORECASE)
+_DEPLOYED_TO_BEFORE = re.compile(r"\b(?:deployed|deploys|deploying|deployment|redeployed|redeployment|dispatched)\b[^.;:!?]{0,150}?\bto\s+(?:the\s+)?$", re.IGNORECASE)
 _LAKE_BEFORE = re.compile(r"\bLake\s+$")
 _WATER_BEFORE = re.compile(r"\b(?:Gulf|Sea|Bay|Strait|Straits|Lake)\s+of\s+$")
 _VILLAGE_WORDS = ("village", "settlement", "community", "hromada", "territorial", "township", "town", "sector")
@@ -70,7 +72,8 @@ _REGION_WORD = re.compile(r"^(?:['’]s)?\s+(?:region|oblast|province|krai|repub
 _APPOSED_BEFORE = re.compile(r"[A-Z][\w'’-]+,\s+$")
 _PROVINCE_AFTER = re.compile(r"\s+(?:governorate|province|oblast|prefecture)\b", re.IGNORECASE)
 _REGION_LIST_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*,?\s+and\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
-_NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry|time)\b")
+# ("the Boni forest": a forest, not a town, and not Bonn, which GeoNames also spells Boni)
+_NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Sea|sea|Canal|Group|group|Concern|Ministry|time|[Ff]orest)\b")
 # A town's name opening the name of a body ("a patrol of the Katsina Community Watch Corps",
 # "the Kaduna State Vigilance Service"): the body's, not the place of the event
 _BODY_AFTER = re.compile(r"(?:\s+[A-Z][\w-]+){1,3}?\s+(?:Corps|Service|Vigilance|Watch)\b")
@@ -79,7 +82,8 @@ _BODY_AFTER = re.compile(r"(?:\s+[A-Z][\w-]+){1,3}?\s+(?:Corps|Service|Vigilance
 # as towns, and several cities have a district of the same name. A district named after its town
 # ("the Pokrovsk district", a raion) still places the event at the town.
 _DISTRICT_AFTER = re.compile(r"\s+(?:city\s+)?(?:district|neighbourhood|neighborhood|microdistrict|quarter|borough)s?\b", re.IGNORECASE)
-_DISTRICT_OF = re.compile(r"\s+(?:city\s+)?(?:district|neighbourhood|neighborhood|microdistrict|quarter|borough)\s+of\s+(?:the\s+)?(?:city\s+of\s+)?[A-Z]", re.IGNORECASE)
+# ("the al-Rawdah neighbourhood in the city of Ma'rib" names its town as "of" does)
+_DISTRICT_OF = re.compile(r"\s+(?:city\s+)?(?:district|neighbourhood|neighborhood|microdistrict|quarter|borough)\s+(?:of|in\s+the\s+(?:city|town)\s+of)\s+(?:the\s+)?(?:city\s+of\s+)?[A-Z]", re.IGNORECASE)
 _POSSESSIVE_BEFORE = re.compile(r"(?:['’]s|\bcity['’]|\btown['’]s)\s+$")
 _ADJECTIVAL = re.compile(r"(?:sk(?:yi|yy|iy|y|a|e)|n(?:yi|yy|iy)|[yi]i|iy)$")
 # A capital followed by one of these is the government acting ("Moscow has massed", "Kyiv said").
@@ -91,18 +95,20 @@ _ACTOR_VERB_AFTER = re.compile(
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 # ("the military camp of Djibo", "the market of Sollé": the site's town)
-_VILLAGE_BEFORE = re.compile(r"\b(?:village|villages|settlement|settlements|hamlet|town|district|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities|camp|garrison|market|post|outpost|zone|cercle|circle|prefecture|department)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_VILLAGE_BEFORE = re.compile(r"(?:\bthe\s+(?:village|town|city|settlement|hamlet|parish)\s+$)|\b(?:village|villages|settlement|settlements|hamlet|town|district|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities|camp|garrison|market|post|outpost|zone|cercle|circle|prefecture|department)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _ANY_TOWN_MIN = 50000
 _POSSESSIVE_DISTRICT_AFTER = re.compile(r"['’]s\s+(?:[A-Z][\w'’-]+\s+)?(?:district|neighbourhood|neighborhood|suburbs?|outskirts|centre|center|city\s+centre|airport|port)\b")
 _BORDER_BEFORE = re.compile(r"\b(?:border(?:\s+crossing)?\s+with|bordering|from|towards?|near\s+the\s+border\s+with)\s+(?:the\s+)?$")
 _BARE_BEFORE = re.compile(
     # ("In Parachinar, traders staged a sit-in": a sentence that opens with its place)
-    r"\b(?:(?:[Ii]n|[Nn]ear|[Oo]utside|at|off|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of)\s+"
+    r"\b(?:(?:[Ii]n|[Nn]ear|[Oo]utside|[Aa]round|at|off|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of)\s+"
     # the place a strike or a capture names as its object: "an air strike on Mathiang in South
     # Sudan", "the shelling of Nyabiondo on Monday", "has retaken Ulang from", "air strikes on the
     # Ras Isa port"
     r"|(?:(?:strikes?|airstrikes?|attacks?|raids?|assault)\s+on|(?:shelling|bombing|bombardment|capture|recapture)\s+of"
     r"|shelled|bombed|captured|recaptured|retook|retaken|overran|overrun|control\s+of"
+    # "heavily armed men invaded Ayilamo in Logo Local Government Area"
+    r"|invaded|raided|stormed"
     # "artillery hit Prymorske in the Zaporizhzhia district": a strike's object
     r"|hit|hits|struck|targeted"
     # a timeline's present tense: "militants drop bombs from drones on Koutruk", "shells land on Tiwi"
@@ -119,7 +125,7 @@ _HYPHENATED_AFTER = re.compile(r"-[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*")
 # (a name no index holds followed by a type of site is the town it is at: "positions at Kibati
 # hill", "shells land in Nawagai bazaar", "platoons deployed in Sadda to secure convoys",
 # "targets at Ras Isa port" (not an airport: "Ben Gurion airport" is named for a man), "attacked positions at Nyabiondo with heavy artillery")
-_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|with|from|hill|port|market|bazaar|junction|checkpoint|crossroads|axis|near|killed|killing|wounded|wounding|injured|injuring|said|say|says|told|reported|to\s+(?:secure|protect|reinforce|guard|restore|strengthen))\b")
+_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|island|with|from|hill|port|market|bazaar|junction|checkpoint|crossroads|axis|near|killed|killing|wounded|wounding|injured|injuring|said|say|says|told|reported|to\s+(?:secure|protect|reinforce|guard|restore|strengthen))\b")
 # "at the Sarsang field in Duhok governorate", "near Thaala military airport": a name no index
 # holds between "the" (or a locative) and the site it names is the place of that site (not an
 # air base or airport: "the Osman Digna air base", "Ben Gurion airport" are named for men; "an
@@ -129,7 +135,10 @@ _BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before
 # "of"); "the Hay Nasr district of Tripoli", "the Bel-Air neighbourhood of Port-au-Prince" are
 # the town named after them (docs/EXTRACTION.md, Conventions: named parts of a town).
 _SITE_BEFORE = re.compile(r"\b(?:(?:in|near|at|on|outside|hit|struck|targeted|targeting|attacked|raided|stormed|overran)\s+the|(?:vicinity|outskirts)\s+of(?:\s+the)?|near|at|on)\s+$")
-_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|terminal|junction|checkpoint|crossroads|police\s+(?:station|post|checkpoint)|(?:market|district|neighbou?rhood|quarter|area)(?!\s+of\s+[A-Z]))\b")
+# (a district of a province is a place of its own: "in the Barmal district of Paktika province",
+# coded at Barmal in two sets; "the Keller area of Shopian district" stays at the district)
+_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|terminal|junction|checkpoint|crossroads|police\s+(?:station|post|checkpoint)|(?:market|district|neighbou?rhood|quarter|area)(?!\s+of\s+[A-Z])|district(?=\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:province|governorate|state|oblast|region)\b))\b")
+_DISTRICT_OF_PROVINCE = re.compile(r"\s+district\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:province|governorate|state|oblast|region)\b")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
@@ -146,7 +155,11 @@ _TITLE_BEFORE = re.compile(r"\b(?:President|Minister|Governor|Mayor|Mr|Mrs|Ms|Ge
 _WORD_BEFORE = re.compile(r"\b([A-Z][\w'’-]*)[ \t]+$")
 _WORD_AFTER = re.compile(r"[ \t]+([A-Z][\w'’-]*)\b")
 # (an Arabic article joined to the next word is part of a name: "Bayt al-Faqih", "Deir ez-Zor")
-_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s|-)(?:[A-Z][\w'’.-]*|(?:al|el|ad|ag|an|ar|as|ash|at|az|ez|es|ed|ul)-[A-Z][\w'’.-]*|es|el|al|ed|na|on|upon|am|de|del|la|da|do|dos|das)(?=[\s,.;:!?)]|$))*")
+# (an Arabic name may open with its article in lower case: "around al-Mazraa", "in al-Hawija")
+# A run of capitalised words that ends in a weapon's or unit's initials ("FPV-drone", "UAV") is
+# no town's name.
+_LATIN_ACRONYM_TAIL = re.compile(r"\s[A-Z]{2,}(?:-[a-z]+)?$")
+_CAPITALISED = re.compile(r"(?:(?<![\w'’-])(?:al|el|ad|an|ar|as|ash|at|az)-)?[A-Z][\w'’.-]*(?:(?:\s|-)(?:[A-Z][\w'’.-]*|(?:al|el|ad|ag|an|ar|as|ash|at|az|ez|es|ed|ul)-[A-Z][\w'’.-]*|es|el|al|ed|na|on|upon|am|de|del|la|da|do|dos|das)(?=[\s,.;:!?)]|$))*")
 
 
 @dataclass(frozen=True)
@@ -632,7 +645,7 @@ class Gazetteer:
                 _VILLAGE_BEFORE.search(text[max(0, start - 40) : start])
                 or _VILLAGE_AFTER.match(text, end)
                 or _TAKEN_BEFORE.search(text, max(0, start - 40), start)
-                or (text.endswith(("to ", "the "), 0, start) and _DEPLOYED_TO_BEFORE.search(text, max(0, start - 160), start))
+                or (text.endswith(("to ", "the "), 0, start) and _DEPLOYED_TO_BEFORE.search(text, max(0, start - 190), start))
             )
             if said_village and place is None and words.replace(" ", "").replace("-", "").isupper():
                 said_village = False  # "overran the SSPDF barracks", "the camp of the UIS": a force's initials, no village
@@ -649,7 +662,7 @@ class Gazetteer:
                 said_village = apposition.group(1) in self.country_names or apposition.group(1) in self._regions or bool(apposition.group(2))
             if place is None and not said_village and _SITE_BEFORE.search(text, max(0, start - 20), start) and _SITE_AFTER.match(text, end) and self._bare_place(text, start, end, words):
                 said_village = guessed = True  # "in the Wadi Jilo area": the whole name, not its first word's town
-            if place is None and " " in words and not said_village:  # "Kupiansk Ukrainian" -> try the first word alone
+            if place is None and " " in words and not said_village and words.split()[-1] not in self._organisation_words:  # "Kupiansk Ukrainian" -> try the first word alone
                 first = words.split(" ")[0]
                 looked_up.append(first)
                 place = self._best_town(first, countries, None)
@@ -659,6 +672,13 @@ class Gazetteer:
                     said_village, guessed, end = True, True, start + len(bare)  # "near Beit Jinn on Monday"
             elif place is None and not said_village and self._bare_place(text, start, start + len(_CONNECTOR_TAIL.sub("", words)), _CONNECTOR_TAIL.sub("", words)):
                 said_village = guessed = True  # "And in Masisi, Amina, there was shelling": a name after "in" no index holds
+            if place is None and said_village and " " in words and _LATIN_ACRONYM_TAIL.search(words):
+                # "in the city Shebekino FPV-drone attacked": the town, then what struck it
+                first = words.split(" ")[0]
+                looked_up.append(first)
+                place = self._best_town(first, countries, None)
+                if place is not None:
+                    words, end = first, start + len(first)
             if place is None and said_village:
                 # "the village of Cherkaska Lozova": a place the 5,000+ index may lack; its region
                 # is the one named nearest in the text ("on the outskirts of Kharkiv").
@@ -739,6 +759,10 @@ class Gazetteer:
         return found, looked_up
 
     @cached_property
+    def _organisation_words(self) -> frozenset[str]:
+        return frozenset(self.data.get("organisation_words") or ())
+
+    @cached_property
     def _place_type_words(self) -> frozenset[str]:
         return frozenset(self.data.get("place_type_words") or ())
 
@@ -760,9 +784,11 @@ class Gazetteer:
     def _bare_name(self, words: str) -> bool:
         """Whether words could be a town's name no index holds (see _bare_place)."""
         parts = words.split()
-        if not 1 <= len(parts) <= 3 or "'" in words or "’" in words or parts[-1] in self._place_type_words:
+        # ("Kamaran Island": an island is a place as its town is, where "Gomel Oblast" is a type)
+        if not 1 <= len(parts) <= 3 or "'" in words or "’" in words or (parts[-1] in self._place_type_words and not (parts[-1] == "Island" and len(parts) > 1)):
             return False
-        return all(p[:1].isupper() and not p.isupper() and p not in _NEVER_TOWNS and p not in self._not_places_after_in for p in parts)
+        # ("al-Mazraa": the article in lower case, the name after it capitalised)
+        return all(_ARTICLE_PREFIX.sub("", p)[:1].isupper() and not p.isupper() and p not in _NEVER_TOWNS and p not in self._not_places_after_in for p in parts)
 
     def same_towns(self, names: Iterable[str], countries: set[str]) -> bool:
         """Whether each name resolves to the same town with and without ``countries``."""
@@ -836,6 +862,12 @@ class Gazetteer:
             return None
         return place
 
+    def _capital_of(self, iso3: str) -> Place | None:
+        """The capital town of a country (GeoNames), or None."""
+        capital = next((c["capital"] for c in self._geonames_countries.values() if c.get("iso3") == iso3 and c.get("capital")), None)
+        town = self._best_town(capital, {iso3}, None) if capital else None
+        return town if town is not None and town.country == iso3 else None
+
     def _town_named_for_country(self, text: str, mention: PlaceMention, countries: set[str]) -> PlaceMention | None:
         """The town when a country's name is part of one: "Port Sudan", "Kuwait City"."""
         before = _WORD_BEFORE.search(text, max(0, mention.start - 30), mention.start)
@@ -871,6 +903,9 @@ class Gazetteer:
         if name in self.side_words:
             side = self.side_words[name]
             iso3 = self.iso3_of_side(side)
+            if iso3 and (capital := _CAPITAL_AFTER.match(text, end)) is not None and text.endswith("the ", 0, start) and (town := self._capital_of(iso3)) is not None:
+                # "resumed negotiations in the Qatari capital": Doha
+                return PlaceMention(start, capital.end(), text[start : capital.end()], town)
             return PlaceMention(start, end, name, Place(None, iso3 or "", "country"), side_adjective=True, side=side)
         if name in self._regions:
             # A bare region name is a place only where a place is expected ("in Kursk"), and not
@@ -973,7 +1008,8 @@ _NOT_LABEL_PLACES = frozenset(
     ["Update", "Updates", "Note", "Notes", "Summary", "Background", "Context", "Source", "Sources", "Editor", "Correction", "Analysis", "Assessment", "Comment", "Key",
      "Breaking", "Watch", "Read", "Advice", "Outlook", "Overview", "Politics", "Security", "Diplomacy", "Casualties", "Displacement", "Humanitarian", "Anchor",
      "Correspondent", "Reporter", "Presenter", "Host", "Guest", "Q", "A", "Question", "Answer", "Timeline", "Statement", "Response", "Impact", "Details", "Location",
-     "Date", "Time", "Status", "Action", "Recommendation", "Recommendations", "Threat", "Risk", "Area", "Period", "Subject", "Reference", "Contact", "Advisory"]
+     "Date", "Time", "Status", "Action", "Recommendation", "Recommendations", "Threat", "Risk", "Area", "Period", "Subject", "Reference", "Contact", "Advisory",
+     "To", "From", "Cc", "Re", "Attention"]  # a memo's header lines ("To: all students, parents/guardians and staff")
 )  # fmt: skip
 
 
@@ -990,6 +1026,7 @@ def spelt_alike(indexed: str, written: str) -> bool:
     return a[:1] == b[:1] and difflib.SequenceMatcher(None, a, b).ratio() >= 0.5
 
 
+_CAPITAL_AFTER = re.compile(r"\s+capital\b(?!\s+(?:of|region|district|territory|city\s+of))")
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an)[-\s'’]+")
 
 
@@ -1020,6 +1057,8 @@ def _city_district(text: str, start: int, end: int, name: str) -> bool:
     after = text[end : end + 60]
     if not _DISTRICT_AFTER.match(after):
         return False
+    if _DISTRICT_OF_PROVINCE.match(after):
+        return False  # "the Barmal district of Paktika province": a district of a province, not of a city
     return bool(_DISTRICT_OF.match(after) or _POSSESSIVE_BEFORE.search(text[max(0, start - 12) : start]) or _ADJECTIVAL.search(name))
 
 
