@@ -199,6 +199,16 @@ def report(run: dict[str, Any], exited: float, started: float) -> dict[str, floa
         for x in tasks:
             if _name(x["key"]) in ("read", "score"):
                 print(f"       {_name(x['key']):>5} {x['start'] - t0:6.2f}-{x['stop'] - t0:6.2f} ({x['stop'] - x['start']:.2f}) {x['key'][-12:]}")
+    # how long 0, 1, 2... workers were running a task, from the first task's start to the last's end
+    computes = [x for x in run["tasks"] if x["action"] == "compute"]
+    edges = sorted([(x["start"], 1) for x in computes] + [(x["stop"], -1) for x in computes])
+    running, previous, spans = 0, edges[0][0], [0.0] * (len(lanes) + 1)
+    for t, change in edges:
+        spans[min(running, len(lanes))] += t - previous
+        previous, running = t, running + change
+    print("  workers running a task at once: " + ", ".join(f"{n}: {s:.1f} s" for n, s in enumerate(spans)))
+    for n, s in enumerate(spans):
+        figures[f"running_{n}"] = s
     figures["busy"] = busy_all
     figures["tasks_span"] = go_end - up
     return figures
