@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each configuration, the configurations taking turns")
     parser.add_argument("--baseline-path", help="a riskengine checkout to run as 'baseline' (--workers 2)")
     parser.add_argument("--json", help="write the figures here too")
-    parser.add_argument("--block-mb", type=float, help="cut the input into blocks of this many MB (default: riskengine's, 24): a 100k feed is three 24 MB blocks, too few for 4 workers")
+    parser.add_argument("--block-mb", type=float, help="cut the input into blocks of this many MB (default: riskengine's, 20): a 100k feed is three 20 MB blocks, too few for 4 workers")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--scheduler", help=argparse.SUPPRESS)

@@ -10,9 +10,9 @@ the partition, usually the same one; each partition's totals (a few integers per
 the caller. Workers read the input files where they lie: every worker must see the paths given
 (a shared or replicated file system). See docs/DISTRIBUTED.md.
 
-Memory stays bounded whatever the input's length: blocks are read in input order and at most
-``2 x workers + 2`` blocks are read ahead of the partitions scored, so a worker holds the pieces
-of a few blocks and the matcher state of the partition it scores.
+Memory stays bounded whatever the input's length: blocks are read in input order and about
+``workers + 2`` blocks' worth of pieces are read ahead of the partitions scored (``_Run._live``),
+so a worker holds the pieces of a few blocks and the matcher state of the partition it scores.
 """
 
 from __future__ import annotations
@@ -323,6 +323,7 @@ class _Run:
         self.workers = list(workers)
         self.ahead = max(1, len(self.workers)) + 2
         self.read_on: dict[int, str] = {}  # block -> the worker asked to read it
+        self.scored_on: dict[int, str] = {}  # partition -> the worker asked to score it
         self.progress = progress
         self.infos: dict[int, BlockInfo] = {}
         self.where: dict[int, str] = {}  # block -> the address of the worker that read it
@@ -372,8 +373,26 @@ class _Run:
             if pending:
                 client.cancel(pending)
 
-    def _live(self) -> int:
-        return sum(1 for b in range(self.next_block) if self.main[b] >= 0 and self.main[b] not in self.results)
+    def _live(self) -> float:
+        """Blocks' worth of pieces read ahead: a block being read counts whole until its last
+        partition is scored; a block read counts the share of its events whose partitions are
+        not scored yet.
+
+        Counting a read block whole until its last partition was scored held two workers to
+        one task at a time: a block's last days (within the reorder slack) are the next
+        partition's, so block ``b`` counted until partition ``b + 1`` was scored, which needs
+        block ``b + 2``; with ``workers + 2`` blocks ahead, a read waited for a scoring and the
+        next scoring for that read, and on 1M events the tasks' wall time was their CPU time
+        (session 18). What a worker holds is the events of pieces not yet scored: once its own
+        partition is scored, a block holds its carry-out, a few per cent of it."""
+        live = 0.0
+        for b in range(self.next_block):
+            sizes = self.sizes.get(b)
+            if sizes is None:
+                live += 1.0 if self.main[b] >= 0 and self.main[b] not in self.results else 0.0
+            elif total := sum(sizes.values()):
+                live += sum(n for p, n in sizes.items() if p not in self.results) / total
+        return live
 
     def _submit_blocks(self) -> None:
         client, plan = self.client, self.plan
@@ -382,14 +401,24 @@ class _Run:
             self.next_block += 1
             placed = self._reader(b)
             out = client.submit(_read, self.blocks[b], self.job, self.plan_future, self.measure_only, pure=False, priority=-b, **placed)
-            self.pending[client.submit(_info, out, pure=False, priority=-b, **placed)] = ("block", b)
+            # Taking the info and pieces out of a read costs microseconds, and comes before
+            # anything else on the worker: below the scorings queued there (as the read is),
+            # they waited for them, and so did the caller to plan and the partitions needing
+            # the pieces, while the other worker had nothing to do.
+            first = _PROMPT - b
+            self.pending[client.submit(_info, out, pure=False, priority=first, **placed)] = ("block", b)
             if not self.measure_only:
                 for p in plan.feeds[b]:
-                    self.pieces[(b, p)] = client.submit(_piece, out, p, pure=False, priority=-b, **placed)
+                    self.pieces[(b, p)] = client.submit(_piece, out, p, pure=False, priority=first, **placed)
 
     def _reader(self, b: int) -> dict[str, Any]:
         """Where block ``b`` is read, and so where its pieces are taken out of it: the worker
-        with the fewest blocks read ahead, as a preference (Dask may still move the task).
+        with the fewest tasks asked of it and not done, then the fewest blocks read ahead, as
+        a preference (Dask may still move the task).
+
+        By blocks read ahead alone, a read could go to a worker still scoring while the other
+        had nothing to do: a worker runs a read after the scorings queued there, which come
+        first.
 
         Left to Dask, the small tasks that take a block's pieces out (``_piece``) were placed
         like tasks without inputs, on whichever worker was free, and the whole block's pieces
@@ -399,13 +428,17 @@ class _Run:
         if not self.workers:
             return {}
         load = dict.fromkeys(self.workers, 0)
-        given = dict(load)
+        given, queued = dict(load), dict(load)
         for block, address in self.read_on.items():
             if address in load:
                 given[address] += 1
+                queued[address] += block not in self.infos
                 if self.main[block] >= 0 and self.main[block] not in self.results:
                     load[address] += 1
-        address = min(self.workers, key=lambda a: (load[a], given[a]))
+        for partition, address in self.scored_on.items():
+            if address in load:
+                queued[address] += partition not in self.results
+        address = min(self.workers, key=lambda a: (queued[a], load[a], given[a]))
         self.read_on[b] = address
         return {"workers": [address], "allow_other_workers": True}
 
@@ -422,6 +455,8 @@ class _Run:
             home = max(sources, key=lambda b: (self.sizes[b].get(p, 0), b))
             pieces = [self.pieces.pop((b, p)) for b in sources]
             placed = {"workers": [self.where[home]], "allow_other_workers": True} if home in self.where else {}
+            if home in self.where:
+                self.scored_on[p] = self.where[home]
             future = client.submit(_score, p, self.job, self.plan_future, *pieces, pure=False, priority=1_000_000 - p, **placed)
             self.pending[future] = ("partition", p)
             self.submitted_parts.add(p)
@@ -454,6 +489,9 @@ class _Run:
             self.progress(read, fired, dt.date.fromordinal(last) if done else None)
 
 
+# Priorities: a block's info and pieces as soon as it is read (above every scoring), then
+# scorings in partition order, then reads in block order.
+_PROMPT = 2_000_000_000
 _EMPTY = PartResult(-1, {}, {}, {}, {}, 0, 0, 0, 0)
 
 

@@ -63,12 +63,15 @@ from riskengine.scoring.reader import Bounds, collector_paused, scaled_columns
 from riskengine.scoring.scorer import Totals, _RecordTuple, source_weights
 from riskengine.scoring.stream import scorer_for
 
-# About 40,000 generated events: big enough that a task's start costs little, small enough that
+# About 35,000 generated events: big enough that a task's start costs little, small enough that
 # a worker holds a few blocks' facts at once. Measured on 1M events with two local workers
 # (benchmarks/dask_backtest.py --block-mb, side by side): 64 MB blocks peaked at 262-287 MB a
 # worker, 617-656 MB with the caller, over issue 17's 500 MB; 24 MB at 187-191 MB a worker,
-# about 465 MB in all, for a few per cent more CPU (more partitions, more carry-in).
-DEFAULT_BLOCK_BYTES = 24 << 20
+# about 465 MB in all, for a few per cent more CPU (more partitions, more carry-in). 20 MB since
+# session 18: with both workers busy at once (``distributed._Run._live``), a worker holds about
+# one more block's pieces, and 24 MB blocks peaked at 215-218 MB a worker (520 MB in all); 20 MB
+# at 179-199 MB (466 MB in all).
+DEFAULT_BLOCK_BYTES = 20 << 20
 
 # ---------------------------------------------------------------------------------------------
 # Blocks
