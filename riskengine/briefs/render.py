@@ -53,7 +53,7 @@ from riskengine.briefs.map import EventMap, build_event_map, coordinates
 from riskengine.briefs.places import place_in, region_label, region_name
 from riskengine.core.errors import EventError, Issue, TemplateError
 from riskengine.core.events import EVENT_TYPES, SUB_EVENT_TYPES, Event
-from riskengine.core.names import GENERIC_GROUPS, country_name, display_name, display_names
+from riskengine.core.names import GENERIC_GROUPS, country_name, day_said, display_name, display_names
 from riskengine.core.resources import default_templates_dir
 from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
 from riskengine.core.text import neutralise
@@ -2613,12 +2613,12 @@ def _thin_records(s: StakeholderScore, index: _EventIndex, window: WindowInfo) -
             # a record beginning inside the window: its 30-day counts cover only part of it
             days = (e.event_date - start).days + 1
             said.append(
-                f"the record for {country_name(country)} begins on {start.day} {start:%B %Y}: counts over 30 days to {e.event_date.day} "
-                f"{e.event_date:%B %Y} cover only {days} day{'' if days == 1 else 's'} of events, so they understate what 30 days would hold"
+                f"the record for {country_name(country)} begins on {day_said(start)}: counts over 30 days to "
+                f"{day_said(e.event_date)} cover only {days} day{'' if days == 1 else 's'} of events, so they understate what 30 days would hold"
             )
         elif n < THIN_RECORD_EVENTS:
             said.append(
-                f"the record is thin for {country_name(country)}: {n:,} event{'' if n == 1 else 's'} in the 30 days to {e.event_date.day} {e.event_date:%B %Y} "
+                f"the record is thin for {country_name(country)}: {n:,} event{'' if n == 1 else 's'} in the 30 days to {day_said(e.event_date)} "
                 "(fewer than one a day); counts over 30 days and the scores count only the events read, "
                 "so low figures may reflect gaps in the record, not calm"
             )

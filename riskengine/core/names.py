@@ -18,6 +18,7 @@ them (a person, a country, a city) is left as it is.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -328,4 +329,9 @@ def indefinite_article(noun: str) -> str:
     return "an" if word[0] in "aeiou" else "a"
 
 
-__all__ = ["GENERIC_GROUPS", "country_name", "display_name", "display_names", "indefinite_article"]
+def day_said(day: dt.date) -> str:
+    """A day as the briefs write it: "1 January 2022" (no leading zero, the month in words)."""
+    return f"{day.day} {day:%B %Y}"
+
+
+__all__ = ["GENERIC_GROUPS", "country_name", "day_said", "display_name", "display_names", "indefinite_article"]

@@ -40,7 +40,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from riskengine.core.errors import Issue, Location, TemplateError
-from riskengine.core.names import country_name, display_name, display_names
+from riskengine.core.names import country_name, day_said, display_name, display_names
 
 MAX_TEXT = 100_000
 MAX_POWER_BITS = 4_096
@@ -271,7 +271,7 @@ def _date(value: Any) -> dt.date | None:
 
 def _day(value: Any) -> Any:
     day = _date(value)
-    return f"{day.day} {day:%B %Y}" if day is not None else _finalize(value)
+    return day_said(day) if day is not None else _finalize(value)
 
 
 def _ordinal(value: Any) -> int:
