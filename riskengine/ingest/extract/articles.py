@@ -79,7 +79,7 @@ _SHARE_OF_PRONOUN_AFTER = re.compile(r"\s+(?:out\s+)?of\s+(?:them|those|these|wh
 _IF_WORD = re.compile(r"\bif\b", re.IGNORECASE)
 _AGAINST_BEFORE = re.compile(r"\b(?:against|over|protesting|to\s+protest|condemning|to\s+condemn)\s+(?:the\s+|a\s+|recent\s+|continued\s+|deadly\s+)*(?:[\w-]+\s+)?$", re.IGNORECASE)
 # An incident report's section heading: "2.1 Mirebalais (Centre) - 31 March", "Port-au-Prince (Bel-Air) - 2 April".
-_DATED_HEADING = re.compile(r"\s*(?:\d+(?:\.\d+)*\.?\s+)?(?P<place>[A-Z][\w'’-]*(?:[ -][A-Z][\w'’-]*){0,3})\s*(?:\([^)]{1,40}\)\s*)?\s[-–—]\s+(?P<rest>.{1,40}?)\s*$")
+_DATED_HEADING = re.compile(r"\s*(?:\d+(?:\.\d+)*\.?\s+)?(?P<place>[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3})\s*(?:\([^)]{1,40}\)\s*)?\s[-–—]\s+(?P<rest>.{1,40}?)\s*$")
 _NOT_HEADING_PLACES = frozenset({"summary", "incidents", "update", "context", "background", "advice", "overview", "outlook", "note", "politics", "security"})
 _YEAR_WRITTEN = re.compile(r"\b(?:19|20)\d\d\b")
 # ("struck a column of fighters gathering", "neutralised dozens of terrorists gathering": the
@@ -2602,7 +2602,7 @@ _CORRECTED_TO = re.compile(r",?\s+(?:and\s+)?not\s+(?:\d|[a-z]+\b)")
 # our members ...", "PÉTION-VILLE. This morning ..."); not initials ("U.S. officials")
 _CAPS_LABEL = re.compile(r"([A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’]{2,}(?:[ -][A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’]+)*)\.(?:\s+|$)")
 _LABEL_TAIL = re.compile(r"\s*(?:\([^)]*\)\s*)?[-—–]\s$")
-_ROUNDUP_DATELINE = re.compile(r"[A-Z][A-Z'’.-]+(?:[ -][A-Z][A-Z'’.-]+)*\s*(?:\([^)]{1,30}\)\s*)?[-—–]\s")
+_ROUNDUP_DATELINE = re.compile(r"[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+)*\s*(?:\([^)]{1,30}\)\s*)?[-—–]\s")
 _ON_TARGET_AFTER = re.compile(r"\s+on\s")
 _NEW_STATEMENT = re.compile(r",\s*(?:but|yet|while|whereas)\b")
 _BACKGROUND_BEFORE = re.compile(r"\b(?:a\s+day|two\s+days|days|a\s+week|weeks|months)\s+(?:after|since)\s+(?:[\w'’-]+\s+){0,4}$", re.IGNORECASE)
@@ -2662,7 +2662,7 @@ _BEARING_BEFORE = re.compile(
 _DATELINE_LEAD = re.compile(r"\s*[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?,\s*$")
 # A local paper's dateline names its town as written ("Pemba, 09 Apr 2025 (Norte Notícias) -",
 # "Culiacán, Sinaloa, October 8, 2025.-"): capitalised words, "da", "de", "do", "del" between them.
-_TITLE_NAME = r"[A-Z][\w'’.-]*(?:[ -](?:[A-Z][\w'’.-]*|d[aeo]s?|del|al|el))*"
+_TITLE_NAME = r"[A-Z][\w'’.-]*(?: (?:[A-Z][\w'’.-]*|d[aeo]s?|del|al|el))*"
 _DATELINE_LEAD_TITLE = re.compile(rf"\s*(?!(?:On|In|At|By|Since|From|Until|Last|This|Next)\b){_TITLE_NAME}(?:,\s*{_TITLE_NAME})?,\s*$")
 
 
