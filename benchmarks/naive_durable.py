@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from riskengine.core.events import FIELDS, FieldKind
-from riskengine.rules.ir import And, CompiledRuleSet, Cond, Firing, Join, Not, Test
+from riskengine.rules.ir import And, CompiledRuleSet, Cond, Firing, Join, Not, Test, latest_per_last
 
 _names = itertools.count()
 
@@ -183,6 +183,8 @@ class NaiveDurable:
         # A set: durable fires once per alternative of an $or, the IR once per fact.
         self.firings: set[Firing] = set()
         self.python_checked = 0
+        self._once_per_last = {rule.id for rule in compiled.rules if rule.once_per_last}
+        self._days: dict[str, int] = {}
         with ruleset(self.name):
             for rule in compiled.rules:
                 aliases = [f"leg{i}" for i in range(len(rule.patterns))]
@@ -213,13 +215,15 @@ class NaiveDurable:
                 when_all(*expressions)(self._action(rule.id, aliases, leftovers))
 
     def _action(self, rule_id: str, aliases: list[str], leftovers: list[Cond | None]) -> Callable[[Any], None]:
-        firings = self.firings
+        firings, days = self.firings, self._days
 
         def action(c: Any) -> None:
             legs = [getattr(c, alias) for alias in aliases]
             for leg, cond in zip(legs, leftovers, strict=False):
                 if cond is not None and not _py_cond(leg._d, cond):
                     return
+            for leg in legs:
+                days[leg.event_id] = leg.event_date
             firings.add(Firing(rule_id, tuple(leg.event_id for leg in legs)))
 
         return action
@@ -234,6 +238,21 @@ class NaiveDurable:
             message = dict(fact, id=fact["event_id"])
             with contextlib.suppress(MessageNotHandledException):  # the README's way: a fact no rule wants is reported as an exception
                 assert_fact(self.name, message)
+
+
+    def counted(self) -> list[Firing]:
+        """The firings a backtest counts: ``once_per`` rules reduced to one tuple per last event
+        by the IR's own ``latest_per_last``, as ``matching.match_all`` and the scorer do. Matching
+        finds every tuple in both engines; only this reduction, applied after, differs from
+        ``self.firings`` (the 100k feed: 746,435 tuples, 468,160 counted)."""
+        kept = [f for f in self.firings if f.rule_id not in self._once_per_last]
+        by_rule: dict[str, list[tuple[str, ...]]] = {}
+        for f in self.firings:
+            if f.rule_id in self._once_per_last:
+                by_rule.setdefault(f.rule_id, []).append(f.event_ids)
+        for rule_id, tuples in by_rule.items():
+            kept.extend(Firing(rule_id, ids) for ids in latest_per_last(tuples, self._days.__getitem__))
+        return sorted(kept, key=lambda f: (f.rule_id, f.event_ids))
 
 
 def naive_firings(compiled: CompiledRuleSet, facts: Iterable[Mapping[str, Any]]) -> list[Firing]:
