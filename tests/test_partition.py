@@ -451,34 +451,6 @@ def test_a_local_cluster_started_early_is_closed_when_the_pack_fails(tmp_path: P
     assert Cluster.closed == 1
 
 
-def test_the_fork_server_starts_before_the_scheduler() -> None:
-    # Session 19: Dask started the fork server when the first nanny asked for a worker, after
-    # the caller had imported Dask's cluster code and started the scheduler, so the server's own
-    # imports (0.5-0.6 CPU-s) overlapped nothing. A fresh process: this one's server may run.
-    pytest.importorskip("distributed")
-    import subprocess
-    import sys
-
-    script = """
-import distributed
-from multiprocessing import forkserver
-seen = []
-original = distributed.LocalCluster.__init__
-def init(self, *args, **kwargs):
-    seen.append(forkserver._forkserver._forkserver_pid is not None)
-    original(self, *args, **kwargs)
-distributed.LocalCluster.__init__ = init
-from riskengine.scoring.distributed import client_for
-with client_for(1, None) as client:
-    assert client.run(lambda: 1)
-print(seen)
-"""
-    root = Path(__file__).resolve().parent.parent
-    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip().splitlines()[-1] == "[True]"
-
-
 def test_backtest_files_reports_what_it_read_on_the_cluster(tmp_path: Path, scheduler: str) -> None:
     from riskengine.ingest.event_files import ReadReport
 

@@ -76,11 +76,7 @@ _LOCAL_CLUSTER_CONFIG = {
     "distributed.admin.system-monitor.interval": "2s",
     # Workers forked from a server that has imported Dask and riskengine's tasks once, instead
     # of spawned: a spawned worker imports them again (0.7 CPU-s each), which was a third of the
-    # cost of starting a two-worker cluster. Not "fork" from the caller, though it has imported
-    # all of it already (the server's 0.5-0.6 CPU-s would go): the nannies start the workers
-    # from the caller's event-loop thread while its other threads run (the cluster's start,
-    # the caller's own work beside it: LocalStart), and a child forked then can inherit a lock
-    # another thread held (the import lock, logging's, the allocator's) and hang.
+    # cost of starting a two-worker cluster.
     "distributed.worker.multiprocessing-method": "forkserver",
     # The caller places every task (_Run._reader, _Run._submit_parts) where its input is; Dask's
     # work stealing moved a block's read or a partition's scoring to the other worker whenever
@@ -93,41 +89,36 @@ _LOCAL_CLUSTER_CONFIG = {
 _FORKSERVER_PRELOAD = ["distributed", "riskengine.scoring.partition", "riskengine.engine.durable", "riskengine.ingest.fast_events"]
 
 
-def _start_fork_server() -> None:
-    """Start the fork server now, importing what a backtest's worker runs, if it is not running.
-
-    Started here, before the caller imports Dask's cluster code and starts the scheduler (about
-    half a second, in the caller), the server's own imports (0.5-0.6 CPU-s, in its process) run
-    beside them instead of after: Dask would start it when the first nanny asks for a worker.
-    Once running, the server keeps what it imported: Dask's own preload list, set later, is not
-    used. Only the standard library is needed for this."""
+def _preload_forkserver() -> None:
+    """Set what the fork server imports, before its first worker starts it (after that, the
+    server is running and keeps what it has)."""
     import multiprocessing
-    from multiprocessing import forkserver
 
+    from distributed.utils import get_mp_context
+
+    get_mp_context()  # type: ignore[no-untyped-call]  # Dask sets its own preload list once; ours replaces it
     multiprocessing.get_context("forkserver").set_forkserver_preload(_FORKSERVER_PRELOAD)
-    forkserver.ensure_running()
 
 
 def _local_cluster(workers: int | None) -> Any:
     """A local cluster of ``workers`` single-threaded worker processes (durable-rules' engine is
     one per process), started and running."""
-    with _main_module_hidden():  # the fork server starts with the caller's main script unless hidden
-        _start_fork_server()
-        import dask
-        from distributed import LocalCluster
+    import dask
+    from distributed import LocalCluster
 
-        with dask.config.set(_LOCAL_CLUSTER_CONFIG):
-            # No dashboard; the scheduler's HTTP endpoints (health, metrics) still start, by
-            # default on the fixed port 8787: a free port instead, so that two backtests at once
-            # do not fight over it.
-            return LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=max(1, workers or 1),
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                silence_logs=logging.ERROR,
-            )
+    with _main_module_hidden(), dask.config.set(_LOCAL_CLUSTER_CONFIG):
+        _preload_forkserver()
+        # No dashboard; the scheduler's HTTP endpoints (health, metrics) still start, by default
+        # on the fixed port 8787: a free port instead, so that two backtests at once do not
+        # fight over it.
+        return LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=max(1, workers or 1),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+            silence_logs=logging.ERROR,
+        )
 
 
 class LocalStart:
