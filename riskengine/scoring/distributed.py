@@ -76,7 +76,14 @@ _LOCAL_CLUSTER_CONFIG = {
     "distributed.admin.system-monitor.interval": "2s",
     # Workers forked from a server that has imported Dask and riskengine's tasks once, instead
     # of spawned: a spawned worker imports them again (0.7 CPU-s each), which was a third of the
-    # cost of starting a two-worker cluster.
+    # cost of starting a two-worker cluster. Not "fork" from the caller, though it has imported
+    # all of it already (the server's 0.5-0.6 CPU-s would go): the nannies start the workers
+    # from the caller's event-loop thread while its other threads run (the pack load beside
+    # the cluster's start: LocalStart), and a child forked then can inherit a lock another
+    # thread held (the import lock, logging's, the allocator's) and hang. Nor is the server
+    # started before the first nanny asks for a worker (tried in session 19 to overlap its
+    # imports): the nanny sets Dask's pre-spawn environment (MALLOC_TRIM_THRESHOLD_,
+    # PYTHONHASHSEED) just before, and a server started earlier forks workers without it.
     "distributed.worker.multiprocessing-method": "forkserver",
     # The caller places every task (_Run._reader, _Run._submit_parts) where its input is; Dask's
     # work stealing moved a block's read or a partition's scoring to the other worker whenever
