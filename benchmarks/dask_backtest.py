@@ -82,7 +82,11 @@ def child(config: str, feed: str, out: str, scheduler: str | None, root: str, bl
     sized: dict[str, Any] = {"block_bytes": block_bytes} if block_bytes and config.startswith(("local", "cluster")) else {}
     load0 = os.getloadavg()[0]
     started, self0, kids0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    if config.startswith("local"):
+    if config.startswith("local") and workers > 1 and hasattr(bt, "_start_local"):
+        # as ``riskengine backtest --workers N`` runs: the local cluster started by riskengine,
+        # while it loads the rule pack (session 19); before, the benchmark started it first
+        result = bt.backtest_files([feed], first=parse_week(FIRST), last=parse_week(LAST), workers=workers, **sized)
+    elif config.startswith("local"):
         # the local cluster backtest_files starts for --workers N, started here so that N = 1
         # runs on Dask too (backtest_files runs one worker in this process)
         from riskengine.scoring.distributed import client_for

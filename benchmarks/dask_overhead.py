@@ -40,6 +40,16 @@ REPO = Path(__file__).resolve().parent.parent
 FIRST, LAST = "2022-W08", "2025-W27"
 
 
+def _by_name(threads: dict[str, float]) -> dict[str, float]:
+    import re
+
+    named: dict[str, float] = defaultdict(float)
+    for name, cpu in threads.items():
+        if "Dask-Default-Threads" not in name:
+            named[re.sub(r"[-_ ]?\d+", "", name) or "unnamed"] += cpu
+    return dict(named)
+
+
 def _worker_probe(dask_worker: Any = None) -> dict[str, Any]:
     """In a worker: its CPU by thread, and Dask's thread-CPU of each task kind."""
     import threading
@@ -57,6 +67,8 @@ def _worker_probe(dask_worker: Any = None) -> dict[str, Any]:
     return {
         "cpu": cpu.user + cpu.system,
         "task_thread": sum(v for k, v in threads.items() if "Dask-Default-Threads" in k),
+        # the rest by thread name, numbers dropped (the event loop, offloading, the nanny's watch)
+        "threads": _by_name(threads),
         "tasks": dict(tasks),
         "sent": getattr(dask_worker, "transfer_outgoing_bytes_total", 0),
         "modules": len(sys.modules),
@@ -104,9 +116,9 @@ def child(feed: str, workers: int, root: str) -> dict[str, Any]:
         original = distributed.client_for
 
         @contextlib.contextmanager
-        def probed(count: int | None, scheduler: str | None) -> Any:
+        def probed(count: int | None, scheduler: str | None, *started: Any) -> Any:
             seen["before_cluster"] = time.process_time()
-            with original(count, scheduler) as client:
+            with original(count, scheduler, *started) as client:
                 seen["cluster_up"] = time.process_time()
                 seen["threads_up"] = threads()
                 seen["workers_up"] = client.run(_worker_probe)
@@ -132,6 +144,7 @@ def child(feed: str, workers: int, root: str) -> dict[str, Any]:
         loop = {k: v for k, v in seen["threads_done"].items() if k != "MainThread"}
         out["caller_cluster_start"] = seen["cluster_up"] - seen["before_cluster"]
         out["caller_loop_thread"] = sum(loop.values())
+        out["caller_threads"] = loop
         out["caller_main_during_run"] = seen["threads_done"].get("MainThread", 0.0) - seen["threads_up"].get("MainThread", 0.0)
         out["caller_after_run"] = time.process_time() - seen["run_done"] - marks["csv"]  # closing the cluster
         out["children"] = seen["children"]
@@ -180,6 +193,18 @@ def breakdown(run: dict[str, Any]) -> dict[str, float]:
     return parts
 
 
+def by_thread(run: dict[str, Any]) -> dict[str, float]:
+    """The threads beside the tasks, by name (not added to the breakdown: they overlap it):
+    the caller's event loop and pools, each worker's event loop, offload pool and watches."""
+    out: dict[str, float] = {}
+    for name, cpu in sorted(_by_name(run.get("caller_threads", {})).items()):
+        out[f"caller thread {name}"] = cpu
+    workers = run.get("workers", [])
+    for name in sorted({k for w in workers for k in w.get("threads", {})}):
+        out[f"workers thread {name} (their start included)"] = sum(w.get("threads", {}).get(name, 0.0) for w in workers)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--child":
@@ -216,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in found[0]["parts"]:
             print(f"   {name:<50} {statistics.median(r['parts'].get(name, 0.0) for r in found):7.2f}")
         if n > 1:
+            for name in by_thread(found[0]):
+                print(f"   {'  ' + name:<50} {statistics.median(by_thread(r).get(name, 0.0) for r in found):7.2f}")
             sent = statistics.median(sum(w["sent"] for w in r["workers"]) for r in found)
             print(f"   {'bytes sent between workers':<50} {sent / 2**20:7.1f} MB")
         print(f"   md5 {sorted({r['md5'] for r in found})}")

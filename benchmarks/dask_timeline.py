@@ -129,6 +129,18 @@ def child(feed: str, workers: int, root: str) -> dict[str, Any]:
         stamp("cluster close end")
 
     distributed.client_for = client_for
+    if hasattr(distributed, "LocalStart"):
+        # the local cluster started in a thread while the caller loads the pack (session 19)
+        original_start = distributed.LocalStart._start
+
+        def started(self: Any, *a: Any, _original: Any = original_start) -> None:
+            stamp("cluster starting (thread)")
+            try:
+                _original(self, *a)
+            finally:
+                stamp("cluster up (thread)")
+
+        distributed.LocalStart._start = started
     stamp("backtest begin")
     result = bt.backtest_files([feed], first=parse_week(FIRST), last=parse_week(LAST), workers=workers)
     stamp("backtest end")

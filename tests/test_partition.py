@@ -389,6 +389,68 @@ def test_on_a_local_dask_cluster_the_bytes_of_one_process(tmp_path: Path, capsys
     assert code == 1 and "bad.jsonl:11:" in err
 
 
+def test_a_local_cluster_starts_while_the_pack_loads_and_reads_no_first_days(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Session 19: started in line, the local cluster's start (0.8-1.2 s quiet) came after the
+    # rule pack's load and the input's cut, overlapping nothing, and its first work was a round
+    # of tiny tasks reading each block's first lines, which the caller can read itself.
+    pytest.importorskip("distributed")
+    import threading
+
+    from riskengine.scoring import backtest as bt
+    from riskengine.scoring import distributed as on_dask
+
+    feed = _feed(tmp_path, 1500, 4)
+    first, last = week_of(dt.date(2022, 3, 7)), week_of(dt.date(2025, 6, 30))
+    want = backtest_files([feed], first=first, last=last, workers=1)
+    starting = threading.Event()
+    original_cluster, original_load = on_dask._local_cluster, bt.load_pack
+    read_here: list[int] = []
+
+    def cluster(workers: int | None) -> Any:
+        starting.set()
+        return original_cluster(workers)
+
+    def load(rules: Any) -> Any:
+        assert starting.wait(30), "the pack was loaded before the cluster started"
+        return original_load(rules)
+
+    def first_day(block: Any) -> Any:
+        read_here.append(block.index)
+        return original_first_day(block)
+
+    original_first_day = on_dask.first_day_of
+    monkeypatch.setattr(on_dask, "_local_cluster", cluster)
+    monkeypatch.setattr(bt, "load_pack", load)
+    monkeypatch.setattr(on_dask, "first_day_of", first_day)
+    got = backtest_files([feed], first=first, last=last, workers=2, block_bytes=60_000)
+    assert _json(got) == _json(want)
+    assert got.stats["blocks"] > 2 and read_here == list(range(got.stats["blocks"]))
+
+
+def test_a_local_cluster_started_early_is_closed_when_the_pack_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("distributed")
+    from riskengine.scoring import backtest as bt
+    from riskengine.scoring import distributed as on_dask
+
+    class Cluster:
+        closed = 0
+
+        def close(self) -> None:
+            Cluster.closed += 1
+
+    class Broken(Exception):
+        pass
+
+    def load(rules: Any) -> Any:
+        raise Broken
+
+    monkeypatch.setattr(on_dask, "_local_cluster", lambda workers: Cluster())
+    monkeypatch.setattr(bt, "load_pack", load)
+    with pytest.raises(Broken):
+        backtest_files([_feed(tmp_path, 50, 1)], first=week_of(dt.date(2022, 3, 7)), last=week_of(dt.date(2025, 6, 30)), workers=2)
+    assert Cluster.closed == 1
+
+
 def test_backtest_files_reports_what_it_read_on_the_cluster(tmp_path: Path, scheduler: str) -> None:
     from riskengine.ingest.event_files import ReadReport
 
@@ -569,6 +631,27 @@ def test_a_local_clusters_workers_keep_house_less_often(scheduler: str) -> None:
     with Client(scheduler) as client:
         seen = set(client.run(_housekeeping).values())
     assert seen == {(False, "1s", "1s")}
+
+
+def _environment() -> tuple[str | None, str | None]:
+    """What the process started with (the allocator and the hash seed read it then; a forked
+    worker's is its fork server's): not os.environ, which the worker sets again too late."""
+    found = dict(item.split(b"=", 1) for item in Path("/proc/self/environ").read_bytes().split(b"\0") if b"=" in item)
+    return tuple(found[key].decode() if key in found else None for key in (b"MALLOC_TRIM_THRESHOLD_", b"PYTHONHASHSEED"))  # type: ignore[return-value]
+
+
+def test_a_local_clusters_workers_have_the_nannys_environment(scheduler: str) -> None:
+    # Session 19: a fork server started before the first nanny asked for a worker forked
+    # workers without Dask's pre-spawn environment (set in the caller just before): without
+    # MALLOC_TRIM_THRESHOLD_ the workers peaked 228 + 212 MB on 1M events against 199 + 180,
+    # and each had its own hash seed.
+    if not Path("/proc/self/environ").exists():
+        pytest.skip("reads the environment a process started with from /proc")
+    from distributed import Client
+
+    with Client(scheduler) as client:
+        seen = set(client.run(_environment).values())
+    assert seen == {("65536", "6640")}
 
 
 def test_a_replan_that_drops_a_partition_done_at_the_same_moment(monkeypatch: pytest.MonkeyPatch) -> None:

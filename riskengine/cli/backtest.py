@@ -12,7 +12,6 @@ import sys
 import time
 from typing import TextIO
 
-from riskengine import api
 from riskengine.cli.common import UsageError, add_input_options, report_read, stakeholder_choices, stakeholders_from
 from riskengine.cli.stored import backtest_from_store, location_of
 from riskengine.core.fileio import write_atomic
@@ -107,15 +106,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--workers above 1 and --scheduler run on Dask, which is not installed (pip install 'riskengine[dask]')")
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     report = ReadReport()
-    pack = api.load_rules(args.rules)
     try:
         if location_of(args):  # the event store (riskengine/cli/stored.py) instead of files
             result = backtest_from_store(args, first=first, last=last, stakeholders=stakeholders_from(args.stakeholder), progress=bar)
         else:
             result = backtest_files(
                 args.events or None,
-                pack=pack,
-                compiled=api.compile_pack(pack),
+                # loaded there, while a local cluster starts (scoring.distributed.LocalStart)
+                rules=args.rules,
                 first=first,
                 last=last,
                 stakeholders=stakeholders_from(args.stakeholder),

@@ -275,27 +275,35 @@ def backtest_files(
     which reports it. ``workers`` None: two Dask workers from ``DASK_MIN_BYTES`` of input on two
     cores, else a reader process beside this one from ``reader.PARALLEL_MIN_BYTES`` (or when
     Dask is not installed), else this process alone."""
-    pack = pack if pack is not None else load_pack(rules)
-    compiled = compiled if compiled is not None else compile_rules(pack)
     chosen = [Path(p) for p in paths] if paths else [sample_data_dir() / "sample_events.yaml"]
-    bounds = _bounds(compiled, pack, first, last, chunk_size, reorder_days)
     processes = choose_workers(chosen, workers)
     target = report if report is not None else ReadReport()
-    if scheduler or (processes > 1 and distributed_available() and (workers is not None or input_bytes(chosen) >= DASK_MIN_BYTES)):
-        from riskengine.scoring.partition import DEFAULT_BLOCK_BYTES, NeedsOneProcess, split_input
+    on_dask = bool(scheduler) or (processes > 1 and distributed_available() and (workers is not None or input_bytes(chosen) >= DASK_MIN_BYTES))
+    # A local cluster starts while this thread loads the pack and cuts the input (see
+    # distributed.LocalStart); whoever leaves it untaken closes it.
+    started = _start_local(processes) if on_dask and not scheduler else None
+    try:
+        pack = pack if pack is not None else load_pack(rules)
+        compiled = compiled if compiled is not None else compile_rules(pack)
+        bounds = _bounds(compiled, pack, first, last, chunk_size, reorder_days)
+        if on_dask:
+            from riskengine.scoring.partition import DEFAULT_BLOCK_BYTES, NeedsOneProcess, split_input
 
-        blocks = split_input(chosen, block_bytes or DEFAULT_BLOCK_BYTES)
-        try:
-            result = _on_dask(blocks, pack, compiled, bounds, first, last, stakeholders, engine, processes, scheduler, partitions, progress)
-        except NeedsOneProcess:
-            pass  # the one-process reader says what is wrong, or writes the rejects
-        else:
-            target.files = len(chosen)
-            target.records = target.accepted = result.stats.get("records", 0)
-            if skip_invalid and rejects is not None:
-                write_atomic(os.fspath(rejects), "")  # as stream_events does: nothing was rejected
-                target.rejects_path = Path(rejects)
-            return result
+            blocks = split_input(chosen, block_bytes or DEFAULT_BLOCK_BYTES)
+            try:
+                result = _on_dask(blocks, pack, compiled, bounds, first, last, stakeholders, engine, processes, scheduler, partitions, progress, started)
+            except NeedsOneProcess:
+                pass  # the one-process reader says what is wrong, or writes the rejects
+            else:
+                target.files = len(chosen)
+                target.records = target.accepted = result.stats.get("records", 0)
+                if skip_invalid and rejects is not None:
+                    write_atomic(os.fspath(rejects), "")  # as stream_events does: nothing was rejected
+                    target.rejects_path = Path(rejects)
+                return result
+    finally:
+        if started is not None:
+            started.close()
 
     def attempt(sort: bool) -> BacktestResult:
         read = ReadReport()
@@ -340,6 +348,16 @@ def backtest_partitioned_here(
     return _result(pack, compiled, chosen, outcome.totals, first, last, outcome.events_read, outcome.fired, outcome.stats)
 
 
+def _start_local(workers: int) -> Any:
+    """A local Dask cluster of ``workers`` starting in a thread (``distributed.LocalStart``), or
+    None where Dask is not installed (``_on_dask`` says so)."""
+    if not distributed_available():
+        return None
+    from riskengine.scoring import distributed
+
+    return distributed.LocalStart(workers)
+
+
 def _on_dask(
     blocks: Sequence[Any],
     pack: RulePack,
@@ -353,8 +371,10 @@ def _on_dask(
     scheduler: str | None,
     partitions: int | None,
     progress: Progress | None,
+    started: Any = None,
 ) -> BacktestResult:
-    """The backtest of ``blocks`` on Dask (``riskengine.scoring.distributed``)."""
+    """The backtest of ``blocks`` on Dask (``riskengine.scoring.distributed``); ``started``: a
+    local cluster started early (``distributed.LocalStart``), which it takes."""
     from riskengine.scoring import distributed
     from riskengine.scoring.partition import Job
 
@@ -367,7 +387,7 @@ def _on_dask(
         if progress is not None:
             progress(BacktestProgress(read, read, fired, day, first.start, last.end))
 
-    outcome = distributed.run_on_dask(blocks, job, workers=workers, scheduler=scheduler, partitions=partitions, progress=report)
+    outcome = distributed.run_on_dask(blocks, job, workers=workers, scheduler=scheduler, partitions=partitions, progress=report, started=started)
     stats = {**outcome.stats, "records": outcome.records, "workers": workers if not scheduler else 0}
     return _result(pack, compiled, chosen, outcome.totals, first, last, outcome.events_read, outcome.fired, stats)
 

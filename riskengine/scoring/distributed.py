@@ -23,6 +23,7 @@ import gc
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -75,7 +76,14 @@ _LOCAL_CLUSTER_CONFIG = {
     "distributed.admin.system-monitor.interval": "2s",
     # Workers forked from a server that has imported Dask and riskengine's tasks once, instead
     # of spawned: a spawned worker imports them again (0.7 CPU-s each), which was a third of the
-    # cost of starting a two-worker cluster.
+    # cost of starting a two-worker cluster. Not "fork" from the caller, though it has imported
+    # all of it already (the server's 0.5-0.6 CPU-s would go): the nannies start the workers
+    # from the caller's event-loop thread while its other threads run (the pack load beside
+    # the cluster's start: LocalStart), and a child forked then can inherit a lock another
+    # thread held (the import lock, logging's, the allocator's) and hang. Nor is the server
+    # started before the first nanny asks for a worker (tried in session 19 to overlap its
+    # imports): the nanny sets Dask's pre-spawn environment (MALLOC_TRIM_THRESHOLD_,
+    # PYTHONHASHSEED) just before, and a server started earlier forks workers without it.
     "distributed.worker.multiprocessing-method": "forkserver",
     # The caller places every task (_Run._reader, _Run._submit_parts) where its input is; Dask's
     # work stealing moved a block's read or a partition's scoring to the other worker whenever
@@ -99,23 +107,18 @@ def _preload_forkserver() -> None:
     multiprocessing.get_context("forkserver").set_forkserver_preload(_FORKSERVER_PRELOAD)
 
 
-@contextlib.contextmanager
-def client_for(workers: int | None, scheduler: str | None) -> Iterator[Any]:
-    """A Dask client: to the scheduler at ``scheduler``, or to a local cluster of ``workers``
-    single-threaded worker processes (durable-rules' engine is one per process), closed after."""
+def _local_cluster(workers: int | None) -> Any:
+    """A local cluster of ``workers`` single-threaded worker processes (durable-rules' engine is
+    one per process), started and running."""
     import dask
-    from distributed import Client, LocalCluster
+    from distributed import LocalCluster
 
-    if scheduler:
-        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
-            yield client
-        return
     with _main_module_hidden(), dask.config.set(_LOCAL_CLUSTER_CONFIG):
         _preload_forkserver()
         # No dashboard; the scheduler's HTTP endpoints (health, metrics) still start, by default
         # on the fixed port 8787: a free port instead, so that two backtests at once do not
         # fight over it.
-        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+        return LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=max(1, workers or 1),
             threads_per_worker=1,
             processes=True,
@@ -123,6 +126,62 @@ def client_for(workers: int | None, scheduler: str | None) -> Iterator[Any]:
             scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             silence_logs=logging.ERROR,
         )
+
+
+class LocalStart:
+    """A local cluster starting in a thread of the caller while the caller does its own serial
+    work (loading and compiling the rule pack, cutting the input, reading the blocks' first
+    days).
+
+    Started in line, the cluster's start (0.8-1.2 s quiet: the fork server's imports, the
+    workers' start, the scheduler's and nannies' servers) came after that work and overlapped
+    nothing, on two cores of which one was idle. Most of it runs in other processes (the fork
+    server, the workers); the caller's share shares its GIL with the pack load.
+
+    The one who starts it owns it until ``run_on_dask`` takes it (``take``); ``close`` stops it
+    if it was never taken (the pack did not load, the input went to one process)."""
+
+    def __init__(self, workers: int | None) -> None:
+        self._cluster: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._start, args=(workers,), name="riskengine-cluster-start", daemon=True)
+        self._thread.start()
+
+    def _start(self, workers: int | None) -> None:
+        try:
+            self._cluster = _local_cluster(workers)
+        except BaseException as error:  # noqa: BLE001 - raised again in the caller's thread by take()
+            self._error = error
+
+    def take(self) -> Any:
+        """The cluster, once it is up (its start's error raised here); the caller now owns it."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        cluster, self._cluster = self._cluster, None
+        if cluster is None:
+            raise EngineError("the local cluster was taken twice")
+        return cluster
+
+    def close(self) -> None:
+        """Stop the cluster if nobody took it."""
+        self._thread.join()
+        cluster, self._cluster = self._cluster, None
+        if cluster is not None:
+            cluster.close()
+
+
+@contextlib.contextmanager
+def client_for(workers: int | None, scheduler: str | None, started: LocalStart | None = None) -> Iterator[Any]:
+    """A Dask client: to the scheduler at ``scheduler``, or to a local cluster of ``workers``
+    single-threaded worker processes (``started`` early, or started here), closed after."""
+    from distributed import Client
+
+    if scheduler:
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+            yield client
+        return
+    cluster = started.take() if started is not None else _local_cluster(workers)
     with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
         yield client
 
@@ -261,14 +320,22 @@ def run_on_dask(
     scheduler: str | None = None,
     partitions: int | None = None,
     progress: DistributedProgress | None = None,
+    started: LocalStart | None = None,
 ) -> Outcome:
-    """The partitioned backtest of ``blocks`` on a cluster (see the module docstring).
-    Raises NeedsOneProcess when the input has an invalid record or file."""
-    with client_for(workers, scheduler) as client, _collector_set_back(client):
+    """The partitioned backtest of ``blocks`` on a cluster (see the module docstring): the one
+    at ``scheduler``, or a local one (``started`` early by the caller, who gives it up here, or
+    started here). Raises NeedsOneProcess when the input has an invalid record or file."""
+    # A local cluster's workers see the caller's files: the blocks' first days (a few lines of
+    # each) are read here, while the cluster is still starting, instead of in a round of tiny
+    # tasks once it is up (0.1-0.2 s of serial wall time). A cluster at an address may not see
+    # the caller's files, so its workers read them.
+    starts = None if scheduler else [first_day_of(block) for block in blocks]
+    with client_for(workers, scheduler, started) as client, _collector_set_back(client):
         addresses = sorted(client.scheduler_info(n_workers=-1).get("workers", {}))
         count = max(1, len(addresses))
         job_future = client.scatter(job, broadcast=True, hash=False)
-        starts = client.gather(client.map(_first_day, blocks, pure=False))
+        if starts is None:
+            starts = client.gather(client.map(_first_day, blocks, pure=False))
         bounds = job.bounds
         plan = make_plan(bounds, assumed_ranges(starts, bounds.reorder_days), starts=starts, partitions=partitions or max(len(blocks), count))
         run = _Run(client, blocks, job_future, plan, addresses, progress)
@@ -505,4 +572,4 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 2))
 
 
-__all__ = ["DistributedProgress", "available", "client_for", "default_workers", "run_on_dask"]
+__all__ = ["DistributedProgress", "LocalStart", "available", "client_for", "default_workers", "run_on_dask"]
