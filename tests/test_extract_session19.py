@@ -4,7 +4,9 @@ outlets and wordings than the gold sets'); each event test fails without the det
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 
 import numpy as np
 import pytest
@@ -50,6 +52,18 @@ def test_a_sentence_without_a_place_adds_no_event(extractor: Extractor) -> None:
     # without a town or region of their own, the detector's events were as often wrong as right
     # (leave-one-set-out): "the device went off" alone is no event of this report
     assert _told(extractor, "A roadside device went off on the road on Sunday afternoon as an army truck passed.") == []
+
+
+def test_words_analysts_list_in_patterns_yaml_stop_the_detector() -> None:
+    # a drone that crashed in a field abroad is no strike by patterns.yaml's conventions; the
+    # detector, shown strikes told with "drone", would add one (final's Moldovan village)
+    sentence = "Moldovan police said a drone crashed in a field near the village of Cahul on Sunday."
+    listed = Extractor()
+    assert _told(listed, sentence) == []
+    unlisted = Extractor()
+    unlisted.p = copy.copy(unlisted.p)  # (the loaded patterns are shared)
+    unlisted.p.detector_not_events = re.compile("(?!)")
+    assert [k for k, *_ in _told(unlisted, sentence)] == ["drone_strike"]
 
 
 def test_a_sentence_the_patterns_took_is_left_to_them(extractor: Extractor, rules: Extractor) -> None:

@@ -506,6 +506,8 @@ class Extractor:
             if not towns:
                 continue
             text = article.work[sentence.start : sentence.end]
+            if self.p.detector_not_events.search(text):
+                continue
             dates = self._clause_dates(text, article.published, sentence.start)
             kind, probability = self.detector.best(detector_features(text, found, dates, sentence.index, sentence.paragraph))
             if kind is None or probability < self.detector.threshold or kind not in self.p.kinds:
