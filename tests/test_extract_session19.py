@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from riskengine.core.errors import InputError
 from riskengine.ingest.extract.articles import Extractor
 from riskengine.ingest.extract.learned import WEIGHTS, Detector, default_detector, train
+from riskengine.ingest.extract.patterns import DEFAULT_PATTERNS, load_patterns
 
 HEAD = "---\ndate: 2025-11-18\n---\nSECURITY NOTE\n\nThe situation stayed tense across the area this week.\n\n"
 
@@ -64,6 +66,34 @@ def test_words_analysts_list_in_patterns_yaml_stop_the_detector() -> None:
     unlisted.p = copy.copy(unlisted.p)  # (the loaded patterns are shared)
     unlisted.p.detector_not_events = re.compile("(?!)")
     assert [k for k, *_ in _told(unlisted, sentence)] == ["drone_strike"]
+
+
+def test_the_background_rule_holds_for_the_detectors_events(extractor: Extractor) -> None:
+    # months before the report: background, as the patterns' own events are (the detector
+    # scores the sentence an event without the rule)
+    assert _told(extractor, "In March 2024, two mortar rounds impacted in Saraqib.") == []
+    unruled = Extractor()
+    unruled._background = lambda *args: False  # type: ignore[method-assign]
+    assert [k for k, *_ in _told(unruled, "In March 2024, two mortar rounds impacted in Saraqib.")] == ["shelling"]
+
+
+def test_the_detector_adds_only_the_kinds_patterns_yaml_lists(extractor: Extractor) -> None:
+    # who meets and why decides talks: the detector scores any meeting as talks (a budget meeting
+    # of one government's ministers is none), so the diplomatic kinds are left to the cues
+    sentence = "The finance ministers met in Warsaw on Tuesday to discuss the budget."
+    assert [k for k, *_ in _told(extractor, sentence)] == []
+    every = Extractor()
+    every.p = copy.copy(every.p)
+    every.p.detector_kinds = frozenset(every.p.kinds)
+    assert [k for k, *_ in _told(every, sentence)] == ["talks"]
+
+
+def test_an_unknown_kind_for_the_detector_is_a_config_error(tmp_path: Path) -> None:
+    text = DEFAULT_PATTERNS.read_text(encoding="utf-8").replace("detector_kinds: [drone_strike,", "detector_kinds: [drone_strikes,")
+    (tmp_path / "patterns.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_patterns(tmp_path / "patterns.yaml")
+    assert caught.value.issues[0].code == "E103" and "drone_strikes" in caught.value.issues[0].message
 
 
 def test_a_sentence_the_patterns_took_is_left_to_them(extractor: Extractor, rules: Extractor) -> None:

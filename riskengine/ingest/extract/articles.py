@@ -510,12 +510,14 @@ class Extractor:
                 continue
             dates = self._clause_dates(text, article.published, sentence.start)
             kind, probability = self.detector.best(detector_features(text, found, dates, sentence.index, sentence.paragraph))
-            if kind is None or probability < self.detector.threshold or kind not in self.p.kinds:
+            if kind is None or probability < self.detector.threshold or kind not in self.p.detector_kinds or kind not in self.p.kinds:
                 continue
             shift = sentence.start
             town = towns[0]
             place = PlaceMention(town.start + shift, town.end + shift, town.text, town.place, town.side_adjective, town.side, town.district)
             m = Mention(self.p.kinds[kind], sentence.start, sentence.end, sentence, (sentence.start, sentence.end), place=place, date=next((d for d in dates if not d.future), None))
+            if self._background(article, m, text):
+                continue  # "In February a car bomb attack on a market in Mogadishu killed 19": told as background
             event = self._event(article, Cluster(m.kind, [m]))
             key = (event.provenance["kind"], (event.event.location or event.event.admin1 or "").casefold())
             if key in have:
