@@ -18,7 +18,7 @@ NEWEST_VENV := .venv-newest
 # same, about a fifth faster). No cache: a cached wheel may have been built without them.
 DURABLE_CPPFLAGS := -O2 -DPyEval_CallObject=PyObject_CallObject
 
-.PHONY: brief score lint test test-suite same-bytes bench clean
+.PHONY: brief score lint test test-suite same-bytes bench clean detector
 
 # setup.py builds riskengine/core/_native.c (the reader's C checks; README, Dependencies and build):
 # `pip install -e` compiles it into the checkout, one file per Python (cpython-311, cpython-313),
@@ -35,6 +35,12 @@ $(STAMP): pyproject.toml setup.py riskengine/core/_native.c
 
 brief: $(STAMP)
 	$(BIN)/riskengine brief --week 2025-W27 --stakeholder all --format all --out briefs --now 2025-07-07T06:00:00Z
+
+# The learned event detector's weights (riskengine/ingest/extract/detector.json), trained again
+# from the gold sets (tests/extract/*_gold.yaml): the same sets and patterns give the same bytes.
+# `python benchmarks/extract_loso.py loso-real` judges it leave-one-set-out (docs/EXTRACTION.md).
+detector: $(STAMP)
+	$(BIN)/python benchmarks/extract_loso.py train
 
 score: $(STAMP)
 	$(BIN)/riskengine score --week 2025-W27 --format table

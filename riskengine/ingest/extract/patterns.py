@@ -154,6 +154,10 @@ class Patterns:
         # Units named for a weapon ("the Missile Forces") are no weapon word either.
         self.not_cues = words_regex([*(data.get("not_cues") or []), *[w for words in (data.get("weapon_units") or {}).values() for w in words]] or ["(?!)"])
         self.hypothetical = words_regex(data.get("hypothetical", []))
+        self.detector_not_events = words_regex(data.get("detector_not_events") or ["(?!)"])
+        self.detector_kinds = frozenset(str(k) for k in (data.get("detector_kinds") or []))
+        for name in sorted(self.detector_kinds - set(self.kinds)):
+            raise config_error(path, "detector_kinds", f"unknown kind '{name}'")
         self.aggregate = words_regex(data.get("aggregate", []))
         self.period_totals = words_regex(data.get("period_totals", []))
         self.not_conflict = words_regex(data.get("not_conflict", []))
