@@ -2625,6 +2625,35 @@ def _thin_records(s: StakeholderScore, index: _EventIndex, window: WindowInfo) -
     return said
 
 
+def _export_gaps(s: StakeholderScore, index: _EventIndex, window: WindowInfo) -> list[str]:
+    """For each country of the week's firings (of interest) read from an export without actor or
+    notes columns (``export_lacks``), what the brief cannot tell. A dashboard's extract of Burkina
+    Faso 2019-22 has neither: its briefs said "(unnamed forces)" of every clash as if ACLED had not
+    named them, and its events counted 0 armed groups (brief20)."""
+    lacks: dict[str, set[str]] = defaultdict(set)
+    for c in s.contributions:
+        for event_id in c.event_ids:
+            e = index.get(event_id)
+            if e is not None and e.export_lacks and window.start <= e.event_date <= window.end:
+                lacks[e.country].update(e.export_lacks)
+    of_interest = {r.region for r in s.regions if r.of_interest}
+    said = []
+    for country, missing in sorted(lacks.items()):
+        if of_interest and country not in of_interest:
+            continue
+        cannot = []
+        if "actor1" in missing:
+            cannot.append("who fought or attacked whom (forces not named in this export), nor how many armed groups were active")
+        elif "actor2" in missing:
+            cannot.append("whom the actor named first fought or attacked")
+        if "notes" in missing:
+            cannot.append("what ACLED's notes would add (figures, targets, damage)")
+        columns = sorted(missing)
+        named = ", ".join(columns[:-1]) + " or " + columns[-1] if len(columns) > 1 else columns[0]
+        said.append(f"the export read for {country_name(country)} has no {named} column: the brief cannot tell " + ", nor ".join(cannot))
+    return said
+
+
 def _warnings(
     ctx: dict[str, Any], s: StakeholderScore, first_week: str | None = None, thin: Sequence[str] = (), events_read: int = 0
 ) -> list[SectionWarning]:
@@ -2748,7 +2777,7 @@ def build_context(
         judgments=judgments,
         trend=_trend(s, report),
         method=_method(s, report, table),
-        warnings=_warnings({**parts, "judgments": judgments}, s, first_week, _thin_records(s, index, window), report.events_in_window),
+        warnings=_warnings({**parts, "judgments": judgments}, s, first_week, [*_thin_records(s, index, window), *_export_gaps(s, index, window)], report.events_in_window),
         # --- pictures (riskengine/briefs/map.py, charts.py) ---
         event_map=build_event_map(s.contributions, index, [r.region for r in s.regions if r.of_interest], f"{report.window.label}-{s.stakeholder}-map.png"),
         trend_charts=build_trend_charts(

@@ -41,7 +41,7 @@ from riskengine.core.events import NOT_USED, Derivation, Event
 from riskengine.ingest.acled.countries import countries_for
 from riskengine.ingest.acled.dates import DateSurvey
 from riskengine.ingest.acled.reader import _MARKS, AGGREGATED_HINT, Export, Problem, Row, summed_message, summed_per_day
-from riskengine.ingest.acled.rows import RowContext, RowError, row_to_event
+from riskengine.ingest.acled.rows import TOLD_COLUMNS, RowContext, RowError, row_to_event
 from riskengine.ingest.derive import enrich_event
 from riskengine.ingest.derive.notes import FIGURE_FIELDS
 from riskengine.ingest.extract.gazetteer import Gazetteer, default_gazetteer
@@ -227,6 +227,11 @@ def import_acled(
         result.notes.append(
             f"no {' or '.join(unplaced)} column: every event is unplaced, as with blank cells, so no distance "
             "(to a border, the front or NATO) is derived and the map leaves them out"
+        )
+    if export.kind != "json" and (lacking := [c for c in TOLD_COLUMNS if c not in export.header]):
+        result.notes.append(
+            f"no {', '.join(lacking[:-1]) + ' or ' if len(lacking) > 1 else ''}{lacking[-1]} column: every event records what its export lacks "
+            "(export_lacks), and briefs say what they cannot tell (the forces, a count of armed groups, what notes would say) rather than read blanks"
         )
 
     survey = DateSurvey()

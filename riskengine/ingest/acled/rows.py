@@ -32,6 +32,12 @@ INTER_CODES = {
 # ACLED's largest single events count thousands of deaths; a bigger figure is a broken cell.
 MAX_FATALITIES = 100_000
 _CIVILIANS = re.compile(r"^Civilians(?:\s*\(.*\))?$")
+# Columns whose absence from an export a brief must say rather than read as blanks: without
+# actor1 and actor2 (a dashboard's extract of Burkina Faso 2019-22, the Caucasus file of five
+# columns) the brief cannot say who fought or count armed groups; without notes no figure, target
+# or damage is read. An ACLED row always names its first actor, so a blank cell is rare, and a
+# missing column is every event of the file.
+TOLD_COLUMNS = ("actor1", "actor2", "notes")
 
 
 @dataclass
@@ -206,6 +212,7 @@ def row_to_event(row: dict[str, str], ctx: RowContext, *, event_id: str, extra_a
         "latitude": lat,
         "longitude": lon,
         "geo_precision": precision,
+        "export_lacks": [c for c in TOLD_COLUMNS if c not in row] or None,
     }
     try:
         return Event(**values)

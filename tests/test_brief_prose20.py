@@ -1,0 +1,112 @@
+"""Session 19's reading of the briefs on real exports (issue 15, brief20): an export without
+actor or notes columns said as such, consular advice in proportion to the toll, and the weeks
+read on files nobody had read. The events and texts are written for these tests."""
+
+import datetime as dt
+import io
+import typing
+
+import pytest
+from test_briefs import make_event
+
+from riskengine import api
+from riskengine.briefs.render import build_context
+from riskengine.core.events import Event
+from riskengine.ingest.history import add_history_context
+
+MONDAY = dt.date(2025, 6, 30)  # 2025-W27
+NOW = "2025-07-07T06:00:00Z"
+STAKEHOLDERS = ("investor", "government", "ngo", "analyst")
+
+
+def _context(events: list[Event], stakeholder: str) -> typing.Any:
+    report = api.score(events, rules=api.load_rules(), window="2025-W27", now=NOW)
+    return build_context(report, stakeholder, events)
+
+
+def _texts(events: list[Event], stakeholder: str) -> list[str]:
+    context = _context(events, stakeholder)
+    return [a.text for a in [*context.actions, *context.actions_outside]]
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. an export without actor columns: the brief says what it cannot tell
+
+
+def _import(tmp_path: typing.Any, header: str, rows: list[str]) -> tuple[list[Event], list[str]]:
+    from riskengine.ingest.acled import import_acled
+
+    path = tmp_path / "extract.csv"
+    path.write_text(header + "\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
+    out = io.StringIO()
+    notes = import_acled(path, out).notes
+    events = [Event.model_validate_json(line) for line in out.getvalue().splitlines()]
+    return events, notes
+
+
+def _clashes_without_actors(tmp_path: typing.Any) -> tuple[list[Event], list[str]]:
+    # a dashboard's extract: place, type and toll, no actors and no notes (as the Burkina Faso
+    # 2019-22 file is); ten clashes in ten places over 2025-W27
+    # 2019-22 file is); ten clashes in ten places over 2025-W27, in a region of interest of every
+    # profile
+    rows = [f"{(MONDAY + dt.timedelta(days=i % 5)).isoformat()},Ukraine,Donetsk,Place {i},Battles,Armed clash,{i % 4 + 1}" for i in range(10)]
+    events, notes = _import(tmp_path, "event_date,country,admin1,location,event_type,sub_event_type,fatalities", rows)
+    return add_history_context(events), notes
+
+
+def test_the_importer_records_the_columns_an_export_lacks(tmp_path: typing.Any) -> None:
+    events, notes = _clashes_without_actors(tmp_path)
+    assert {tuple(e.export_lacks or ()) for e in events} == {("actor1", "actor2", "notes")}
+    assert any(n.startswith("no actor1, actor2 or notes column: every event records what its export lacks") for n in notes), notes
+
+
+def test_an_export_with_the_columns_records_nothing_missing(tmp_path: typing.Any) -> None:
+    events, notes = _import(
+        tmp_path,
+        "event_date,country,event_type,sub_event_type,actor1,actor2,notes,fatalities",
+        ["2025-06-30,Burkina Faso,Battles,Armed clash,JNIM,Military Forces of Burkina Faso (2022-),,2"],
+    )
+    assert events[0].export_lacks is None
+    assert not any("export_lacks" in n for n in notes)
+
+
+def test_no_count_of_armed_groups_from_an_export_that_names_no_actor(tmp_path: typing.Any) -> None:
+    events, _ = _clashes_without_actors(tmp_path)
+    assert {e.country_armed_groups_30d for e in events} == {None}  # not 0
+
+
+def test_a_count_of_armed_groups_stays_when_every_export_names_its_actors() -> None:
+    events = add_history_context([
+        make_event(f"A{i}", MONDAY, country="BFA", event_type="Battles", sub_event_type="Armed clash", fatalities=1,
+                   actor1=f"Militia {i}", actor2="Military Forces of Burkina Faso (2022-)")
+        for i in range(3)
+    ])
+    assert {e.country_armed_groups_30d for e in events} == {4}
+
+
+@pytest.mark.parametrize("stakeholder", STAKEHOLDERS)
+def test_a_brief_on_an_export_without_actors_says_what_it_cannot_tell(tmp_path: typing.Any, stakeholder: str) -> None:
+    events, _ = _clashes_without_actors(tmp_path)
+    said = [w.message for w in _context(events, stakeholder).warnings if "export read for" in w.message]
+    assert said == [
+        "the export read for Ukraine has no actor1, actor2 or notes column: the brief cannot tell who fought or attacked whom "
+        "(forces not named in this export), nor how many armed groups were active, nor what ACLED's notes would add (figures, targets, damage)"
+    ], said
+
+
+def test_fighting_from_an_export_without_actors_says_the_forces_are_not_named_in_it(tmp_path: typing.Any) -> None:
+    events, _ = _clashes_without_actors(tmp_path)
+    fighting = [t for t in _texts(events, "analyst") if t.startswith("Fighting at ")]
+    assert fighting and all("(forces not named in this export)" in t for t in fighting), fighting
+    assert not any("unnamed forces" in t for t in fighting), fighting
+
+
+def test_an_export_without_a_second_actor_says_only_that(tmp_path: typing.Any) -> None:
+    # Bangladesh 2022-24 names the first actor of each event and has no actor2 column
+    rows = [f"2025-07-0{1 + i},Ukraine,Battles,Armed clash,Military Forces of Russia (2000-),some notes,{i + 1}" for i in range(3)]
+    events, _ = _import(tmp_path, "event_date,country,event_type,sub_event_type,actor1,notes,fatalities", rows)
+    events = add_history_context(events)
+    said = [w.message for w in _context(events, "analyst").warnings if "export read for" in w.message]
+    assert said == ["the export read for Ukraine has no actor2 column: the brief cannot tell whom the actor named first fought or attacked"], said
+    assert {e.country_armed_groups_30d for e in events} == {1}
+
