@@ -110,3 +110,51 @@ def test_an_export_without_a_second_actor_says_only_that(tmp_path: typing.Any) -
     assert said == ["the export read for Ukraine has no actor2 column: the brief cannot tell whom the actor named first fought or attacked"], said
     assert {e.country_armed_groups_30d for e in events} == {1}
 
+
+# ---------------------------------------------------------------------------------------------
+# 2. consular advice in proportion to the toll (a real Benin export, 2022-W43: one death asked
+#    for new consular advice)
+
+
+def _killing(event_id: str, day: dt.date, killed: int, location: str = "Kalale") -> Event:
+    return make_event(event_id, day, country="UKR", admin1="Donetsk", location=location, event_type="Violence against civilians",
+                      sub_event_type="Attack", fatalities=killed, actor1="Unidentified Armed Group (Ukraine)", actor2="Civilians (Ukraine)")
+
+
+def _consular(events: list[Event]) -> list[str]:
+    return [t for t in _texts(events, "government") if "consular advice" in t and "killed in" in t]
+
+
+def test_a_single_death_in_a_quiet_month_does_not_ask_for_new_consular_advice() -> None:
+    said = _consular(add_history_context([_killing("K1", MONDAY + dt.timedelta(days=6), 1)]))
+    assert said == [
+        "1 killed in Kalale (attack): keep the travel guidance for the area under review; killings on this scale "
+        "(under ten, in a month of fewer than 25 deaths in the country) do not alone call for new consular advice."
+    ], said
+
+
+def test_ten_killed_asks_for_new_consular_advice() -> None:
+    said = _consular(add_history_context([_killing("K1", MONDAY, 12)]))
+    assert said == ["12 killed in Kalale (attack): update consular advice and travel guidance for the area."], said
+
+
+def test_a_death_in_a_month_of_25_or_more_asks_for_new_consular_advice() -> None:
+    # 30 killed earlier in the month elsewhere: the week's single death comes on top of them
+    events = add_history_context([_killing("E1", MONDAY - dt.timedelta(days=20), 30, "Bakhmut"), _killing("K1", MONDAY, 1)])
+    said = _consular(events)
+    assert said == ["1 killed in Kalale (attack): update consular advice and travel guidance for the area."], said
+
+
+def test_without_history_the_advice_claims_no_months_toll() -> None:
+    said = _consular([_killing("K1", MONDAY, 2)])
+    assert said == [
+        "2 killed in Kalale (attack): keep the travel guidance for the area under review; killings on this scale "
+        "(under ten) do not alone call for new consular advice."
+    ], said
+
+
+def test_tolls_on_each_side_of_the_line_each_get_their_advice() -> None:
+    events = add_history_context([_killing("K1", MONDAY, 12, "Kalale"), _killing("K2", MONDAY + dt.timedelta(days=1), 2, "Segbana")])
+    said = _consular(events)
+    assert len(said) == 1 and said[0].startswith("12 killed in Kalale (attack): update consular advice and travel guidance for the area. "), said
+    assert "2 killed in Segbana (attack): keep the travel guidance for the area under review" in said[0], said
