@@ -158,3 +158,51 @@ def test_tolls_on_each_side_of_the_line_each_get_their_advice() -> None:
     said = _consular(events)
     assert len(said) == 1 and said[0].startswith("12 killed in Kalale (attack): update consular advice and travel guidance for the area. "), said
     assert "2 killed in Segbana (attack): keep the travel guidance for the area under review" in said[0], said
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. a toll ACLED coded as a stand-in for an unspecified one is said to be no count (Mali
+#    2017-W03: "10 killed in Diabaly", "A bombing killed ten or more people in Diabaly", of an
+#    IED with "unknown fatalities coded as 10")
+
+_HEADER = "event_date,country,admin1,location,event_type,sub_event_type,actor1,actor2,notes,fatalities"
+
+
+def _ied(tmp_path: typing.Any, notes: str, killed: int) -> list[Event]:
+    row = f'2025-07-01,Ukraine,Donetsk,Diabaly,Explosions/Remote violence,Remote explosive/landmine/IED,Unidentified Armed Group (Ukraine),Military Forces of Ukraine (2019-),"{notes}",{killed}'
+    events, _ = _import(tmp_path, _HEADER, [row])
+    return add_history_context(events)
+
+
+@pytest.mark.parametrize(
+    ("notes", "killed", "estimated"),
+    [
+        ("An IED hit an army patrol. Significant casualties were reported (unknown fatalities coded as 10).", 10, True),
+        ("Militants attacked a camp. Unspecified number of fatalities coded as 3.", 3, True),
+        ("Fighting at the camp; dozens of fatalities coded as 12.", 12, True),
+        ("Two attacks at the camp. Total fatalities coded as 8.", 8, False),  # a total summed from reports
+        ("The group claimed the attack. Claimed fatalities coded as 5.", 5, False),  # a claim passed on
+        ("An IED hit an army patrol (unknown fatalities coded as 10, split between two events).", 5, False),  # not this event's
+        ("An IED killed 10 soldiers.", 10, False),
+    ],
+)
+def test_the_importer_tags_a_toll_acled_coded_as_a_stand_in(tmp_path: typing.Any, notes: str, killed: int, estimated: bool) -> None:
+    (event,) = _ied(tmp_path, notes, killed)
+    assert ("fatalities_estimated" in event.tags) is estimated
+
+
+@pytest.mark.parametrize("stakeholder", STAKEHOLDERS)
+def test_a_stand_in_toll_is_said_to_be_no_count_beside_the_action_that_gives_it(tmp_path: typing.Any, stakeholder: str) -> None:
+    events = _ied(tmp_path, "An IED hit an army patrol. Significant casualties were reported (unknown fatalities coded as 10).", 10)
+    context = _context(events, stakeholder)
+    said = "10 killed in Diabaly is the figure ACLED codes for a toll its sources did not give (its notes: \"unknown fatalities coded as 10\"), not a count"
+    killed = [a for a in [*context.actions, *context.actions_outside] if "Diabaly" in a.text and "kill" in a.text]
+    assert (killed or stakeholder == "analyst") and all(a.estimated_tolls == [said] for a in killed), [(a.text, a.estimated_tolls) for a in killed]
+    # an action that gives no toll says nothing of it (the analyst's "Strikes at Diabaly ...")
+    assert not any(a.estimated_tolls for a in [*context.actions, *context.actions_outside] if a not in killed)
+    assert [d.estimated_toll for d in context.drivers] == [said]
+
+
+def test_a_counted_toll_says_nothing_of_estimates(tmp_path: typing.Any) -> None:
+    context = _context(_ied(tmp_path, "An IED killed 10 soldiers of a patrol.", 10), "investor")
+    assert not any(a.estimated_tolls for a in context.actions) and not any(d.estimated_toll for d in context.drivers)

@@ -57,6 +57,7 @@ from riskengine.core.names import GENERIC_GROUPS, country_name, day_said, displa
 from riskengine.core.resources import default_templates_dir
 from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
 from riskengine.core.text import neutralise
+from riskengine.core.tolls import STAND_IN_TOLL
 from riskengine.core.windows import Window
 from riskengine.scoring.alerts import driver_percent, drivers_by_rule, largest_of, raising_count, record_start
 from riskengine.scoring.calibration import ICD203_BANDS, MIN_CASES, MIN_WEEKS, WINDOW_WEEKS, History, Likelihood, Table, is_iso_week, profile_of, table_at
@@ -273,6 +274,7 @@ class DriverEvent(_Ctx):
     rules: list[FiredRule] = Field(description="Rules that fired on it, heaviest first")
     derived: list[DerivedValue] = Field(default_factory=list, description="Its values the source did not give, and from what")
     disputed: list[DisputedFigure] = Field(default_factory=list, description="Its figures that sources give differently, as ranges")
+    estimated_toll: str | None = Field(None, description="When its toll is ACLED's stand-in for one its sources did not give: one line saying so, with the notes' words")
 
 
 class RuleCite(_Ctx):
@@ -314,6 +316,7 @@ class Action(_Ctx):
     in_regions_of_interest: bool = Field(True, description="False for an action listed apart: none of its firings is in a region of interest")
     duty: str | None = Field(None, description="The stakeholder's duty it serves (e.g. 'staff safety'), which orders it first; or null")
     disputed: list[DisputedFigure] = Field(default_factory=list, description="Disputed figures its text relies on, as ranges with sources")
+    estimated_tolls: list[str] = Field(default_factory=list, description="Tolls its text gives that are ACLED's stand-ins for a toll the sources did not give, one line each")
 
 
 class Talks(_Ctx):
@@ -1201,6 +1204,25 @@ def _sources_disagree(claims: Sequence[tuple[float, FigureSource]]) -> bool:
     return any(a.isdisjoint(b) for a, b in itertools.combinations(list(values_by_source.values()), 2))
 
 
+def estimated_toll(event: Event) -> str | None:
+    """One line when the event's toll is ACLED's stand-in for a toll its sources did not give (the
+    importer's tag ``fatalities_estimated``): "10 killed in Diabaly" read as a count, and as "ten
+    or more" killed by a bombing, of an IED with "unknown fatalities coded as 10" (Mali 2017-W03)."""
+    if "fatalities_estimated" not in event.tags:
+        return None
+    found = STAND_IN_TOLL.search(event.notes or "")
+    said = f' (its notes: "{found.group(0)}")' if found else ""
+    return f"{event.fatalities:,} killed in {event.location or event.admin1 or country_name(event.country)} is the figure ACLED codes for a toll its sources did not give{said}, not a count"
+
+
+def _estimates_in_text(text: str, named: Iterable[Event]) -> list[str]:
+    """The stand-in tolls an action's text relies on: events it names by place, in a text about deaths."""
+    if not re.search(r"\bkill", text, re.IGNORECASE):
+        return []
+    said = [estimated_toll(e) for e in named if (e.location or e.admin1 or "").casefold() in text.casefold()]
+    return list(dict.fromkeys(s for s in said if s))
+
+
 def _disputes_in_text(text: str, disputes: Iterable[DisputedFigure]) -> list[DisputedFigure]:
     """The disputed figures an action's text relies on: those whose field its words name."""
     return [
@@ -1334,6 +1356,7 @@ def _drivers(s: StakeholderScore, events: Mapping[str, Event], fields_read: Mapp
                 rules=rules,
                 derived=_shown_derived(event, rules, fields_read) if event else [],
                 disputed=disputed_figures(event) if event else [],
+                estimated_toll=estimated_toll(event) if event else None,
             )
         )
     return drivers
@@ -2292,6 +2315,7 @@ def _actions(s: StakeholderScore, events: Mapping[str, Event]) -> tuple[list[Act
             in_regions_of_interest=inside,
             duty=duty if inside else None,
             disputed=_disputes_in_text(text, disputes),
+            estimated_tolls=_estimates_in_text(text, [events[i] for i in named if i in events]),
         )
         said = (action, frozenset(entry["places"]), parts)
         if inside:

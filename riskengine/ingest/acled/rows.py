@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from riskengine.core.events import EVENT_TYPES, Event
+from riskengine.core.tolls import STAND_IN_TOLL
 from riskengine.ingest.acled.countries import Countries
 from riskengine.ingest.acled.dates import DateReader
 from riskengine.ingest.acled.sources import grade_sources
@@ -191,6 +192,8 @@ def row_to_event(row: dict[str, str], ctx: RowContext, *, event_id: str, extra_a
             tags.add(f"actor:{name.strip()}")
     if notes and re.search(r"casualties unknown", notes, re.IGNORECASE):
         tags.add("casualties_unknown")
+    if notes and fatalities and any(int(m.group(1)) == fatalities for m in STAND_IN_TOLL.finditer(notes)):
+        tags.add("fatalities_estimated")
     sources, verification, how = grade_sources(row, date)
     values: dict[str, Any] = {
         "event_id": event_id,
