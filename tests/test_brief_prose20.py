@@ -206,3 +206,26 @@ def test_a_stand_in_toll_is_said_to_be_no_count_beside_the_action_that_gives_it(
 def test_a_counted_toll_says_nothing_of_estimates(tmp_path: typing.Any) -> None:
     context = _context(_ied(tmp_path, "An IED killed 10 soldiers of a patrol.", 10), "investor")
     assert not any(a.estimated_tolls for a in context.actions) and not any(d.estimated_toll for d in context.drivers)
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. names headed by a common noun take "the" ("... against Coordination of Movements of the
+#    Azawad", Mali 2017-W03)
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("CMA: Coordination of Movements of the Azawad", "the Coordination of Movements of the Azawad"),
+        ("CDP: Congress for Democracy and Progress", "the Congress for Democracy and Progress"),
+        ("NCP: National Congress Party", "the National Congress Party"),
+        ("ANEB: National Association of Burkinabe Students", "the National Association of Burkinabe Students"),
+        ("CNSE: National Coordination of Education Unions", "the National Coordination of Education Unions"),
+        ("Platform of June 14th 2014 movements", "the Platform of June 14th 2014 movements"),
+        ("AQIM: Al Qaeda in the Islamic Maghreb", "Al Qaeda in the Islamic Maghreb"),  # a proper name stays bare
+    ],
+)
+def test_an_organisation_headed_by_a_common_noun_takes_the(name: str, said: str) -> None:
+    from riskengine.core.names import display_name
+
+    assert display_name(name) == said

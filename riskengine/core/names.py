@@ -76,11 +76,13 @@ _THE_LAST = frozenset(
         "Refinery", "Depot", "Base", "Airfield", "Bridge", "Dam", "Station", "Pentagon", "Vatican",
         "Group", "Party", "Brigade", "Battalion", "Regiment", "Division", "Corps", "Fleet", "Militia",
         "Authority", "Department", "Directorate", "Bureau", "Centre", "Center", "Mission", "Cross",
-        "Crescent", "Programme", "Program",
+        "Crescent", "Programme", "Program", "Congress", "Association", "League", "Coordination", "Network",
     }
 )
 # ... and first words of "X of Y" names that do (the Bank of Russia, the Ministry of Defence).
-_THE_HEAD = _THE_LAST | {"Government", "Ministry", "Office", "Department", "Republic", "Kingdom", "Bank", "Port", "Council"}
+# "Coordination of Movements of the Azawad" (a real Mali export, 2017-W03: "... against
+# Coordination of Movements of the Azawad"), "Platform of June 14th 2014 movements".
+_THE_HEAD = _THE_LAST | {"Government", "Ministry", "Office", "Department", "Republic", "Kingdom", "Bank", "Port", "Council", "Platform"}
 # Acronyms read with "the" (the EU, the UN, the OSCE) except those said as a word.
 _BARE_ACRONYMS = frozenset({"NATO", "OPEC", "UNICEF", "UNESCO", "UNHCR", "ASEAN", "ECOWAS", "OCHA", "ACLED", "GDELT", "UNRWA"})
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}$")
