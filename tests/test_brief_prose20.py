@@ -229,3 +229,29 @@ def test_an_organisation_headed_by_a_common_noun_takes_the(name: str, said: str)
     from riskengine.core.names import display_name
 
     assert display_name(name) == said
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. a list cut short counts what it leaves out in the reader's words, not the engine's
+#    (Mali 2018-W25: "... attacked civilians at Karou; and 1 more firing")
+
+
+def test_a_list_of_clauses_cut_short_says_others_not_firings() -> None:
+    actors = ["Militia Alpha", "Militia Bravo", "Militia Charlie", "Militia Delta", "Militia Echo", "Militia Foxtrot", "Militia Golf"]
+    events = [
+        make_event(f"V{i}", MONDAY + dt.timedelta(days=i % 5), country="UKR", admin1="Donetsk", location=f"Town {i}", event_type="Violence against civilians",
+                   sub_event_type="Attack", fatalities=len(actors) - i, actor1=a, actor2="Civilians (Ukraine)")
+        for i, a in enumerate(actors)
+    ]
+    (said,) = [t for t in _texts(events, "analyst") if "attacked civilians" in t]
+    assert "firing" not in said, said
+    assert "; and 2 others: track whether" in said, said
+
+
+def test_advice_first_texts_cut_short_say_how_many_more_like_these() -> None:
+    from riskengine.briefs.render import merge_action_texts
+
+    texts = [f"Review shelter for staff in Town {i}: {60 - i} people were killed in one attack." for i in range(7)]
+    merged = merge_action_texts(texts)
+    assert merged.endswith(" And 2 more like these."), merged
+

@@ -1473,10 +1473,11 @@ _STRIKES_ON = frozenset({"shelling", "bombing", "bombardment", "siege", "capture
 _PLACE_WORDS_BEFORE = frozenset({"in", "at", "near", "on", "around", "to", "from", "towards", "toward", "holds", "controls", "reached"})
 
 
-def _listed(items: Sequence[str], rest: int, separator: str = ", ", noun: str = "firings") -> str:
-    # "A, B and C"; "A, B, C and 12 more places" (with separator "; ": "A; B; C; and 12 more
-    # firings", an article that began a sentence now inside one: "...; the police forces of Kenya
-    # attacked ...")
+def _listed(items: Sequence[str], rest: int, separator: str = ", ", noun: str = "others") -> str:
+    # "A, B and C"; "A, B, C and 12 more places" (with separator "; ": "A; B; C; and 12 others",
+    # an article that began a sentence now inside one: "...; the police forces of Kenya attacked
+    # ..."). Not "and 1 more firing": a rule's firing is the engine's word, not the reader's (Mali
+    # 2018-W25: "... attacked civilians at Karou; and 1 more firing").
     if separator == "; ":
         items = [items[0], *(_NOUN_FIRST.sub(_lower_first, _GROUP_FIRST.sub(_lower_first, _TYPE_FIRST.sub(_lower_first, _ARTICLE_FIRST.sub(lambda m: m.group(1).lower() + " ", i)))) for i in items[1:])] if items else []
     if rest > 0:
@@ -2045,14 +2046,14 @@ def merge_action_texts(texts: Sequence[str]) -> str:
         # were ten whole sentences after "Also:")
         counts = _counts_by_place(facts[:MAX_RELATED], advice[:MAX_RELATED])
         if counts is not None:
-            return counts + (f" And {more(rest, 'firings')} like these." if rest > 0 else "")
+            return counts + (f" And {rest:,} more like these." if rest > 0 else "")
     merged = _merged_ends(unique)
     if merged is not None:
         return merged
     grouped = _merged_wordings(unique)
     if grouped is not None:
         return grouped
-    return shown[0] + " Also: " + " ".join(shown[1:]) + (f" And {more(rest, 'firings')} like these." if rest > 0 else "")
+    return shown[0] + " Also: " + " ".join(shown[1:]) + (f" And {rest:,} more like these." if rest > 0 else "")
 
 
 def _merged_wordings(texts: Sequence[str]) -> str | None:
