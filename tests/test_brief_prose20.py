@@ -255,3 +255,22 @@ def test_advice_first_texts_cut_short_say_how_many_more_like_these() -> None:
     merged = merge_action_texts(texts)
     assert merged.endswith(" And 2 more like these."), merged
 
+
+# ---------------------------------------------------------------------------------------------
+# 6. one name on both sides of a clash (Sudan 2022-W42: "an unidentified ethnic militia against
+#    an unidentified ethnic militia in Sudan")
+
+
+@pytest.mark.parametrize(
+    ("actor", "said"),
+    [
+        ("Unidentified Ethnic Militia (Ukraine)", "Fighting at Bakhmut (two unidentified ethnic militias in Ukraine)"),
+        ("Military Forces of Ukraine (2019-)", "Fighting at Bakhmut (infighting within the military forces of Ukraine)"),
+        ("Al Shabaab", "Fighting at Bakhmut (infighting within Al Shabaab)"),
+    ],
+)
+def test_a_clash_with_one_name_on_both_sides_is_said_once(actor: str, said: str) -> None:
+    events = [make_event("B1", MONDAY, country="UKR", admin1="Donetsk", location="Bakhmut", event_type="Battles", sub_event_type="Armed clash",
+                         fatalities=2, actor1=actor, actor2=actor)]
+    fighting = [t for t in _texts(events, "analyst") if t.startswith("Fighting at ")]
+    assert fighting == [said + ": track where the clashes move and who gains ground."], fighting
