@@ -274,3 +274,16 @@ def test_a_clash_with_one_name_on_both_sides_is_said_once(actor: str, said: str)
                          fatalities=2, actor1=actor, actor2=actor)]
     fighting = [t for t in _texts(events, "analyst") if t.startswith("Fighting at ")]
     assert fighting == [said + ": track where the clashes move and who gains ground."], fighting
+
+
+def test_tolls_on_each_side_of_the_line_are_listed_once_under_each_advice() -> None:
+    # Mexico 2020-W18: every toll a sentence of its own after "Also:" once the two wordings met
+    events = add_history_context(
+        # the villages first, while the month's toll is still under 25
+        [_killing(f"K{i}", MONDAY + dt.timedelta(days=1 + i), 14 - i, f"Town {i}") for i in range(4)]
+        + [_killing(f"S{i}", MONDAY, 2, f"Village {i}") for i in range(3)]
+    )
+    (said,) = _consular(events)
+    assert said.count("update consular advice") == 1 and said.count("keep the travel guidance") == 1, said
+    assert said.startswith("14 killed in Town 0 (attack), 13 in Town 1 (attack), 12 in Town 2 (attack) and 11 in Town 3 (attack): update consular advice"), said
+    assert "Also: 2 killed in Village 0 (attack), 2 in Village 1 (attack) and 2 in Village 2 (attack): keep the travel guidance" in said, said

@@ -2047,6 +2047,13 @@ def merge_action_texts(texts: Sequence[str]) -> str:
         counts = _counts_by_place(facts[:MAX_RELATED], advice[:MAX_RELATED])
         if counts is not None:
             return counts + (f" And {rest:,} more like these." if rest > 0 else "")
+        # one rule worded in two or three ways, each shared by several firings: a sentence a
+        # wording, largest first. gov-deadly-violence asks for new consular advice from ten deaths
+        # and keeps it under review below: Mexico 2020-W18 said "update consular advice and travel
+        # guidance for the area" five times after "Also:", once a toll.
+        wordings = list(dict.fromkeys(advice))
+        if 1 < len(wordings) <= 3 and len(wordings) < len(unique):
+            return " Also: ".join(merge_action_texts([t for t, a in zip(unique, advice, strict=True) if a == one]) for one in wordings)
     merged = _merged_ends(unique)
     if merged is not None:
         return merged
