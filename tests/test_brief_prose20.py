@@ -222,6 +222,13 @@ def test_a_counted_toll_says_nothing_of_estimates(tmp_path: typing.Any) -> None:
         ("ANEB: National Association of Burkinabe Students", "the National Association of Burkinabe Students"),
         ("CNSE: National Coordination of Education Unions", "the National Coordination of Education Unions"),
         ("Platform of June 14th 2014 movements", "the Platform of June 14th 2014 movements"),
+        # Mexico 2020-W18: "Tropa del Infierno Gang against the police forces of Mexico"
+        ("Tropa del Infierno Gang", "the Tropa del Infierno Gang"),
+        ("Jalisco New Generation Cartel", "the Jalisco New Generation Cartel"),
+        ("Los Viagras Gang", "the Los Viagras Gang"),
+        ("Unidentified Gang", "an unidentified gang"),  # a generic group filed under no country
+        ("Unidentified Armed Group", "an unidentified armed group"),
+        ("Unidentified Military Forces", "unidentified military forces"),
         ("AQIM: Al Qaeda in the Islamic Maghreb", "Al Qaeda in the Islamic Maghreb"),  # a proper name stays bare
     ],
 )
