@@ -294,3 +294,24 @@ def test_tolls_on_each_side_of_the_line_are_listed_once_under_each_advice() -> N
     assert said.count("update consular advice") == 1 and said.count("keep the travel guidance") == 1, said
     assert said.startswith("14 killed in Town 0 (attack), 13 in Town 1 (attack), 12 in Town 2 (attack) and 11 in Town 3 (attack): update consular advice"), said
     assert "Also: 2 killed in Village 0 (attack), 2 in Village 1 (attack) and 2 in Village 2 (attack): keep the travel guidance" in said, said
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. an attack on civilians whose export names the victims first (Nigeria 2016-W06: police
+#    firing on a protest in Aba read "protesters in Nigeria attacked civilians at Aba")
+
+
+@pytest.mark.parametrize(
+    ("actor1", "actor2", "said"),
+    [
+        ("Protesters (Ukraine)", "Police Forces of Ukraine (2019-)", "The police forces of Ukraine attacked protesters at Aba"),
+        ("Civilians (Ukraine)", "Military Forces of Ukraine (2019-)", "The military forces of Ukraine attacked civilians at Aba"),
+        ("Military Forces of Ukraine (2019-)", "Civilians (Ukraine)", "The military forces of Ukraine attacked civilians at Aba"),
+        ("Rioters (Ukraine)", "Civilians (Ukraine)", "Rioters in Ukraine attacked civilians at Aba"),
+    ],
+)
+def test_an_attack_on_civilians_names_the_armed_side_as_the_attacker(actor1: str, actor2: str, said: str) -> None:
+    events = [make_event("V1", MONDAY, country="UKR", admin1="Donetsk", location="Aba", event_type="Violence against civilians", sub_event_type="Attack",
+                         fatalities=6, actor1=actor1, actor2=actor2)]
+    texts = [t for t in _texts(events, "analyst") if " attacked " in t]
+    assert texts == [said + ": track whether attacks on civilians are becoming a tactic (reprisals, clearing areas)."], texts
