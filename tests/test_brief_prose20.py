@@ -315,3 +315,16 @@ def test_an_attack_on_civilians_names_the_armed_side_as_the_attacker(actor1: str
                          fatalities=6, actor1=actor1, actor2=actor2)]
     texts = [t for t in _texts(events, "analyst") if " attacked " in t]
     assert texts == [said + ": track whether attacks on civilians are becoming a tactic (reprisals, clearing areas)."], texts
+
+
+def test_an_action_that_gives_no_toll_says_nothing_of_a_stand_in(tmp_path: typing.Any) -> None:
+    # Ukraine 2022-W09: "Civilians were among those killed in ... Okhtyrka" carried a note on
+    # Okhtyrka's stand-in 3, a figure the action does not give
+    row = ('2025-07-01,Ukraine,Sumy,Okhtyrka,Violence against civilians,Attack,Military Forces of Russia (2000-),Civilians (Ukraine),'
+           '"Russian forces shot at civilians in Okhtyrka. Unspecified fatalities coded as 3.",3')
+    events, _ = _import(tmp_path, _HEADER, [row])
+    context = _context(add_history_context(events), "government")
+    among = [a for a in context.actions if a.text.startswith("Civilians were among those killed in Okhtyrka")]
+    assert among and among[0].estimated_tolls == [], [(a.text, a.estimated_tolls) for a in context.actions]
+    tolls = [a for a in context.actions if a.text.startswith("3 killed in Okhtyrka")]
+    assert tolls and tolls[0].estimated_tolls, [(a.text, a.estimated_tolls) for a in context.actions]

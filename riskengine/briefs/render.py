@@ -1216,10 +1216,17 @@ def estimated_toll(event: Event) -> str | None:
 
 
 def _estimates_in_text(text: str, named: Iterable[Event]) -> list[str]:
-    """The stand-in tolls an action's text relies on: events it names by place, in a text about deaths."""
+    """The stand-in tolls an action's text relies on: events it names by place, in a text that
+    gives their toll (the figure, or "ten or more"). Not "Civilians were among those killed in
+    Okhtyrka", which gives none (Ukraine 2022-W09: Okhtyrka's stand-in 3 beside a count of 70)."""
     if not re.search(r"\bkill", text, re.IGNORECASE):
         return []
-    said = [estimated_toll(e) for e in named if (e.location or e.admin1 or "").casefold() in text.casefold()]
+    said = [
+        estimated_toll(e)
+        for e in named
+        if (e.location or e.admin1 or "").casefold() in text.casefold()
+        and (re.search(rf"(?<![0-9,]){e.fatalities:,}(?![0-9,])", text) or (e.fatalities >= 10 and "ten or more" in text))
+    ]
     return list(dict.fromkeys(s for s in said if s))
 
 
