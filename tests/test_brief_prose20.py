@@ -328,3 +328,36 @@ def test_an_action_that_gives_no_toll_says_nothing_of_a_stand_in(tmp_path: typin
     assert among and among[0].estimated_tolls == [], [(a.text, a.estimated_tolls) for a in context.actions]
     tolls = [a for a in context.actions if a.text.startswith("3 killed in Okhtyrka")]
     assert tolls and tolls[0].estimated_tolls, [(a.text, a.estimated_tolls) for a in context.actions]
+
+
+# ---------------------------------------------------------------------------------------------
+# 8. an extract of one or two event types (Myanmar 2021: explosions only; Bangladesh 2022-24:
+#    riots and protests only) is said as such, not read as a country without fighting
+
+
+def _extract(tmp_path: typing.Any, kinds: list[tuple[str, str]]) -> tuple[list[Event], list[str]]:
+    rows = [
+        f"{(MONDAY - dt.timedelta(days=i % 60)).isoformat()},Ukraine,Donetsk,Town {i % 7},{kind},{sub},Military Forces of Russia (2000-),,notes,{i % 3}"
+        for i in range(120)
+        for kind, sub in [kinds[i % len(kinds)]]
+    ]
+    events, notes = _import(tmp_path, _HEADER, rows)
+    return add_history_context(events), notes
+
+
+def test_an_extract_of_one_event_type_records_the_types_it_lacks(tmp_path: typing.Any) -> None:
+    events, notes = _extract(tmp_path, [("Explosions/Remote violence", "Shelling/artillery/missile attack")])
+    assert {tuple(e.export_lacks or ()) for e in events} == {("Battles", "Violence against civilians", "Protests", "Riots", "Strategic developments")}
+    assert any(n.startswith("the file holds Explosions/Remote violence events only (120 events)") for n in notes), notes
+    said = [w.message for w in _context(events, "analyst").warnings if "holds no" in w.message]
+    assert said == [
+        "the export read for Ukraine holds no battles, violence against civilians, protests, riots or strategic developments: its counts over "
+        "30 days (deaths, regions hit, armed groups) and the scores leave out what those events would add"
+    ], said
+
+
+def test_an_export_of_three_event_types_is_no_extract(tmp_path: typing.Any) -> None:
+    kinds = [("Explosions/Remote violence", "Shelling/artillery/missile attack"), ("Battles", "Armed clash"), ("Riots", "Violent demonstration")]
+    events, notes = _extract(tmp_path, kinds)
+    assert all(e.export_lacks is None for e in events)
+    assert not any("extract of ACLED's event types" in n for n in notes)

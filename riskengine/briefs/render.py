@@ -2677,8 +2677,20 @@ def _export_gaps(s: StakeholderScore, index: _EventIndex, window: WindowInfo) ->
                 lacks[e.country].update(e.export_lacks)
     of_interest = {r.region for r in s.regions if r.of_interest}
     said = []
-    for country, missing in sorted(lacks.items()):
+    for country, lacked in sorted(lacks.items()):
         if of_interest and country not in of_interest:
+            continue
+        # an extract of one or two event types (the importer's EXTRACT_TYPES): Myanmar 2021's
+        # explosions only read "Violence has reached 18 regions" as if no clash had been fought
+        kinds = [t.lower() for t in EVENT_TYPES if t in lacked]
+        if kinds:
+            listed = ", ".join(kinds[:-1]) + " or " + kinds[-1] if len(kinds) > 1 else kinds[0]
+            said.append(
+                f"the export read for {country_name(country)} holds no {listed}: its counts over 30 days (deaths, regions hit, armed groups) "
+                "and the scores leave out what those events would add"
+            )
+        missing = lacked - set(EVENT_TYPES)
+        if not missing:
             continue
         cannot = []
         if "actor1" in missing:
