@@ -243,7 +243,10 @@ class Event(BaseModel):
     # --- end of history context -------------------------------------------------------------
     export_lacks: list[str] | None = Field(
         None,
-        description="ACLED columns the export the event came from has none of (actor1, actor2, notes): what it cannot tell, not a blank cell (not a rule field)",
+        description=(
+            "What the export the event came from has none of: ACLED columns (actor1, actor2, notes), or event types when it is an "
+            "extract of one or two (Battles, ...); what it cannot tell, not a blank cell (not a rule field)"
+        ),
     )
 
     # Provenance
