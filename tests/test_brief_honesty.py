@@ -1026,7 +1026,7 @@ def test_advice_first_texts_of_a_busy_week_give_each_count_with_its_place_larges
     assert _first_number(texts[0]) == 56 and _first_number("35 killed in Aton: check care.") == 35
     assert merge_action_texts(texts) == (
         "Review shelter for staff in Aton, Bexa, Cirn, Dolo and Emme: 56 people were killed in one attack in Aton, 35 in one attack in Bexa, "
-        "22 in one attack in Cirn, 13 in one attack in Dolo and 10 in one attack in Emme. And 2 more firings like these."
+        "22 in one attack in Cirn, 13 in one attack in Dolo and 10 in one attack in Emme. And 2 more like these."
     )
 
 

@@ -80,7 +80,7 @@ def test_events_without_coordinates_are_listed_apart() -> None:
     m = _map([placed, unplaced], [3.0, 1.0], ["UKR"])
     assert [p.event_ids for p in m.places] == [["A"]]
     assert [(u.event_id, u.country) for u in m.unplaced] == [("TALKS", "UKR")]
-    assert "1 events without coordinates not drawn" in m.description
+    assert "1 event without coordinates not drawn" in m.description
 
 
 def test_a_huge_region_of_interest_does_not_set_the_extent() -> None:

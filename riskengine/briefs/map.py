@@ -553,14 +553,19 @@ def _free_label(x: float, y: float, r: float, text: str, taken: list[tuple[float
     return True
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _describe(places: Sequence[MapPlace], more: int, unplaced: Sequence[UnplacedEvent], regions: Sequence[str]) -> str:
     if not places:
         where = "No event this week has coordinates"
     else:
         top = ", ".join(f"{p.name} ({region_name(p.country)}, {p.weighted_points:.1f})" for p in places[:3])
-        where = f"{sum(p.events for p in places)} events at {len(places)} places, heaviest {top}"
-    extra = f"; {more} more places not drawn" if more else ""
-    missing = f"; {len(unplaced)} events without coordinates not drawn" if unplaced else ""
+        where = f"{_count(sum(p.events for p in places), 'event')} at {_count(len(places), 'place')}, heaviest {top}"
+    # "1 event", not "1 events" (the world 2020 export's 2020-W18 map: "1 events without coordinates")
+    extra = f"; {_count(more, 'more place')} not drawn" if more else ""
+    missing = f"; {_count(len(unplaced), 'event')} without coordinates not drawn" if unplaced else ""
     outlined = f"; outlined: {', '.join(region_name(r) for r in regions)}" if regions else ""
     return f"Map of this week's events by weighted points: {where}{extra}{missing}{outlined}."
 

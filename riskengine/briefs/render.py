@@ -57,6 +57,7 @@ from riskengine.core.names import GENERIC_GROUPS, country_name, day_said, displa
 from riskengine.core.resources import default_templates_dir
 from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
 from riskengine.core.text import neutralise
+from riskengine.core.tolls import STAND_IN_TOLL
 from riskengine.core.windows import Window
 from riskengine.scoring.alerts import driver_percent, drivers_by_rule, largest_of, raising_count, record_start
 from riskengine.scoring.calibration import ICD203_BANDS, MIN_CASES, MIN_WEEKS, WINDOW_WEEKS, History, Likelihood, Table, is_iso_week, profile_of, table_at
@@ -273,6 +274,7 @@ class DriverEvent(_Ctx):
     rules: list[FiredRule] = Field(description="Rules that fired on it, heaviest first")
     derived: list[DerivedValue] = Field(default_factory=list, description="Its values the source did not give, and from what")
     disputed: list[DisputedFigure] = Field(default_factory=list, description="Its figures that sources give differently, as ranges")
+    estimated_toll: str | None = Field(None, description="When its toll is ACLED's stand-in for one its sources did not give: one line saying so, with the notes' words")
 
 
 class RuleCite(_Ctx):
@@ -314,6 +316,7 @@ class Action(_Ctx):
     in_regions_of_interest: bool = Field(True, description="False for an action listed apart: none of its firings is in a region of interest")
     duty: str | None = Field(None, description="The stakeholder's duty it serves (e.g. 'staff safety'), which orders it first; or null")
     disputed: list[DisputedFigure] = Field(default_factory=list, description="Disputed figures its text relies on, as ranges with sources")
+    estimated_tolls: list[str] = Field(default_factory=list, description="Tolls its text gives that are ACLED's stand-ins for a toll the sources did not give, one line each")
 
 
 class Talks(_Ctx):
@@ -1201,6 +1204,32 @@ def _sources_disagree(claims: Sequence[tuple[float, FigureSource]]) -> bool:
     return any(a.isdisjoint(b) for a, b in itertools.combinations(list(values_by_source.values()), 2))
 
 
+def estimated_toll(event: Event) -> str | None:
+    """One line when the event's toll is ACLED's stand-in for a toll its sources did not give (the
+    importer's tag ``fatalities_estimated``): "10 killed in Diabaly" read as a count, and as "ten
+    or more" killed by a bombing, of an IED with "unknown fatalities coded as 10" (Mali 2017-W03)."""
+    if "fatalities_estimated" not in event.tags:
+        return None
+    found = STAND_IN_TOLL.search(event.notes or "")
+    said = f' (its notes: "{found.group(0)}")' if found else ""
+    return f"{event.fatalities:,} killed in {event.location or event.admin1 or country_name(event.country)} is the figure ACLED codes for a toll its sources did not give{said}, not a count"
+
+
+def _estimates_in_text(text: str, named: Iterable[Event]) -> list[str]:
+    """The stand-in tolls an action's text relies on: events it names by place, in a text that
+    gives their toll (the figure, or "ten or more"). Not "Civilians were among those killed in
+    Okhtyrka", which gives none (Ukraine 2022-W09: Okhtyrka's stand-in 3 beside a count of 70)."""
+    if not re.search(r"\bkill", text, re.IGNORECASE):
+        return []
+    said = [
+        estimated_toll(e)
+        for e in named
+        if (e.location or e.admin1 or "").casefold() in text.casefold()
+        and (re.search(rf"(?<![0-9,]){e.fatalities:,}(?![0-9,])", text) or (e.fatalities >= 10 and "ten or more" in text))
+    ]
+    return list(dict.fromkeys(s for s in said if s))
+
+
 def _disputes_in_text(text: str, disputes: Iterable[DisputedFigure]) -> list[DisputedFigure]:
     """The disputed figures an action's text relies on: those whose field its words name."""
     return [
@@ -1334,6 +1363,7 @@ def _drivers(s: StakeholderScore, events: Mapping[str, Event], fields_read: Mapp
                 rules=rules,
                 derived=_shown_derived(event, rules, fields_read) if event else [],
                 disputed=disputed_figures(event) if event else [],
+                estimated_toll=estimated_toll(event) if event else None,
             )
         )
     return drivers
@@ -1450,10 +1480,11 @@ _STRIKES_ON = frozenset({"shelling", "bombing", "bombardment", "siege", "capture
 _PLACE_WORDS_BEFORE = frozenset({"in", "at", "near", "on", "around", "to", "from", "towards", "toward", "holds", "controls", "reached"})
 
 
-def _listed(items: Sequence[str], rest: int, separator: str = ", ", noun: str = "firings") -> str:
-    # "A, B and C"; "A, B, C and 12 more places" (with separator "; ": "A; B; C; and 12 more
-    # firings", an article that began a sentence now inside one: "...; the police forces of Kenya
-    # attacked ...")
+def _listed(items: Sequence[str], rest: int, separator: str = ", ", noun: str = "others") -> str:
+    # "A, B and C"; "A, B, C and 12 more places" (with separator "; ": "A; B; C; and 12 others",
+    # an article that began a sentence now inside one: "...; the police forces of Kenya attacked
+    # ..."). Not "and 1 more firing": a rule's firing is the engine's word, not the reader's (Mali
+    # 2018-W25: "... attacked civilians at Karou; and 1 more firing").
     if separator == "; ":
         items = [items[0], *(_NOUN_FIRST.sub(_lower_first, _GROUP_FIRST.sub(_lower_first, _TYPE_FIRST.sub(_lower_first, _ARTICLE_FIRST.sub(lambda m: m.group(1).lower() + " ", i)))) for i in items[1:])] if items else []
     if rest > 0:
@@ -2022,14 +2053,21 @@ def merge_action_texts(texts: Sequence[str]) -> str:
         # were ten whole sentences after "Also:")
         counts = _counts_by_place(facts[:MAX_RELATED], advice[:MAX_RELATED])
         if counts is not None:
-            return counts + (f" And {more(rest, 'firings')} like these." if rest > 0 else "")
+            return counts + (f" And {rest:,} more like these." if rest > 0 else "")
+        # one rule worded in two or three ways, each shared by several firings: a sentence a
+        # wording, largest first. gov-deadly-violence asks for new consular advice from ten deaths
+        # and keeps it under review below: Mexico 2020-W18 said "update consular advice and travel
+        # guidance for the area" five times after "Also:", once a toll.
+        wordings = list(dict.fromkeys(advice))
+        if 1 < len(wordings) <= 3 and len(wordings) < len(unique):
+            return " Also: ".join(merge_action_texts([t for t, a in zip(unique, advice, strict=True) if a == one]) for one in wordings)
     merged = _merged_ends(unique)
     if merged is not None:
         return merged
     grouped = _merged_wordings(unique)
     if grouped is not None:
         return grouped
-    return shown[0] + " Also: " + " ".join(shown[1:]) + (f" And {more(rest, 'firings')} like these." if rest > 0 else "")
+    return shown[0] + " Also: " + " ".join(shown[1:]) + (f" And {rest:,} more like these." if rest > 0 else "")
 
 
 def _merged_wordings(texts: Sequence[str]) -> str | None:
@@ -2292,6 +2330,7 @@ def _actions(s: StakeholderScore, events: Mapping[str, Event]) -> tuple[list[Act
             in_regions_of_interest=inside,
             duty=duty if inside else None,
             disputed=_disputes_in_text(text, disputes),
+            estimated_tolls=_estimates_in_text(text, [events[i] for i in named if i in events]),
         )
         said = (action, frozenset(entry["places"]), parts)
         if inside:
@@ -2625,6 +2664,47 @@ def _thin_records(s: StakeholderScore, index: _EventIndex, window: WindowInfo) -
     return said
 
 
+def _export_gaps(s: StakeholderScore, index: _EventIndex, window: WindowInfo) -> list[str]:
+    """For each country of the week's firings (of interest) read from an export without actor or
+    notes columns (``export_lacks``), what the brief cannot tell. A dashboard's extract of Burkina
+    Faso 2019-22 has neither: its briefs said "(unnamed forces)" of every clash as if ACLED had not
+    named them, and its events counted 0 armed groups (brief20)."""
+    lacks: dict[str, set[str]] = defaultdict(set)
+    for c in s.contributions:
+        for event_id in c.event_ids:
+            e = index.get(event_id)
+            if e is not None and e.export_lacks and window.start <= e.event_date <= window.end:
+                lacks[e.country].update(e.export_lacks)
+    of_interest = {r.region for r in s.regions if r.of_interest}
+    said = []
+    for country, lacked in sorted(lacks.items()):
+        if of_interest and country not in of_interest:
+            continue
+        # an extract of one or two event types (the importer's EXTRACT_TYPES): Myanmar 2021's
+        # explosions only read "Violence has reached 18 regions" as if no clash had been fought
+        kinds = [t.lower() for t in EVENT_TYPES if t in lacked]
+        if kinds:
+            listed = ", ".join(kinds[:-1]) + " or " + kinds[-1] if len(kinds) > 1 else kinds[0]
+            said.append(
+                f"the export read for {country_name(country)} holds no {listed}: its counts over 30 days (deaths, regions hit, armed groups) "
+                "and the scores leave out what those events would add"
+            )
+        missing = lacked - set(EVENT_TYPES)
+        if not missing:
+            continue
+        cannot = []
+        if "actor1" in missing:
+            cannot.append("who fought or attacked whom (forces not named in this export), nor how many armed groups were active")
+        elif "actor2" in missing:
+            cannot.append("whom the actor named first fought or attacked")
+        if "notes" in missing:
+            cannot.append("what ACLED's notes would add (figures, targets, damage)")
+        columns = sorted(missing)
+        named = ", ".join(columns[:-1]) + " or " + columns[-1] if len(columns) > 1 else columns[0]
+        said.append(f"the export read for {country_name(country)} has no {named} column: the brief cannot tell " + ", nor ".join(cannot))
+    return said
+
+
 def _warnings(
     ctx: dict[str, Any], s: StakeholderScore, first_week: str | None = None, thin: Sequence[str] = (), events_read: int = 0
 ) -> list[SectionWarning]:
@@ -2748,7 +2828,7 @@ def build_context(
         judgments=judgments,
         trend=_trend(s, report),
         method=_method(s, report, table),
-        warnings=_warnings({**parts, "judgments": judgments}, s, first_week, _thin_records(s, index, window), report.events_in_window),
+        warnings=_warnings({**parts, "judgments": judgments}, s, first_week, [*_thin_records(s, index, window), *_export_gaps(s, index, window)], report.events_in_window),
         # --- pictures (riskengine/briefs/map.py, charts.py) ---
         event_map=build_event_map(s.contributions, index, [r.region for r in s.regions if r.of_interest], f"{report.window.label}-{s.stakeholder}-map.png"),
         trend_charts=build_trend_charts(

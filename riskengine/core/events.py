@@ -241,6 +241,13 @@ class Event(BaseModel):
     country_record_start: dt.date | None = Field(None, description="The first day of the country's events the history context was computed from")
     country_events_30d: int | None = Field(None, ge=0, description="Events of the country in the 30 days, all types: how much record the 30-day counts rest on")
     # --- end of history context -------------------------------------------------------------
+    export_lacks: list[str] | None = Field(
+        None,
+        description=(
+            "What the export the event came from has none of: ACLED columns (actor1, actor2, notes), or event types when it is an "
+            "extract of one or two (Battles, ...); what it cannot tell, not a blank cell (not a rule field)"
+        ),
+    )
 
     # Provenance
     sources: list[Source] = Field(min_length=1)

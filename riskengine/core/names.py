@@ -76,11 +76,14 @@ _THE_LAST = frozenset(
         "Refinery", "Depot", "Base", "Airfield", "Bridge", "Dam", "Station", "Pentagon", "Vatican",
         "Group", "Party", "Brigade", "Battalion", "Regiment", "Division", "Corps", "Fleet", "Militia",
         "Authority", "Department", "Directorate", "Bureau", "Centre", "Center", "Mission", "Cross",
-        "Crescent", "Programme", "Program",
+        "Crescent", "Programme", "Program", "Congress", "Association", "League", "Coordination", "Network",
+        "Cartel", "Gang", "Syndicate",
     }
 )
 # ... and first words of "X of Y" names that do (the Bank of Russia, the Ministry of Defence).
-_THE_HEAD = _THE_LAST | {"Government", "Ministry", "Office", "Department", "Republic", "Kingdom", "Bank", "Port", "Council"}
+# "Coordination of Movements of the Azawad" (a real Mali export, 2017-W03: "... against
+# Coordination of Movements of the Azawad"), "Platform of June 14th 2014 movements".
+_THE_HEAD = _THE_LAST | {"Government", "Ministry", "Office", "Department", "Republic", "Kingdom", "Bank", "Port", "Council", "Platform"}
 # Acronyms read with "the" (the EU, the UN, the OSCE) except those said as a word.
 _BARE_ACRONYMS = frozenset({"NATO", "OPEC", "UNICEF", "UNESCO", "UNHCR", "ASEAN", "ECOWAS", "OCHA", "ACLED", "GDELT", "UNRWA"})
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}$")
@@ -166,11 +169,12 @@ def display_name(name: object, *, article: bool = True, capital: bool = False) -
         phrase = f"{separatists.group(1)}separatists" + (f" in {_country(separatists.group(2))}" if separatists.group(2) else "")
         return _capital(phrase, capital)
     group = _GROUP.match(plain)
-    if group:
-        noun = group.group(1)
-        noun = _common_noun(noun)
+    if group or plain in GENERIC_GROUPS:
+        # a generic group filed under no country (a world export's "Unidentified Gang"): a common
+        # noun, not "the Unidentified Gang"
+        noun = _common_noun(group.group(1) if group else plain)
         singular = not noun.endswith("s")
-        phrase = f"{noun} in {_country(group.group(2))}"
+        phrase = f"{noun} in {_country(group.group(2))}" if group else noun
         if article and singular:
             phrase = indefinite_article(noun) + " " + phrase
         return _capital(phrase, capital)

@@ -140,6 +140,7 @@ class FastEvent(Struct, forbid_unknown_fields=True, gc=False):
     country_armed_groups_30d: _NonNegative | None = None
     country_record_start: dt.date | None = None
     country_events_30d: _NonNegative | None = None
+    export_lacks: list[str] | None = None
     verification: Verification | UnsetType = UNSET
     figures: list[FastFigure] | UnsetType = UNSET
     tags: list[str] | UnsetType = UNSET

@@ -16,7 +16,9 @@ context" block of ``riskengine.core.events.Event``:
 - ``country_admin1_hit_30d``: distinct first-level regions with political violence (Battles,
   Explosions/Remote violence, Violence against civilians) in those 30 days;
 - ``country_armed_groups_30d``: distinct armed actors (state forces, rebels, militias, external
-  forces; not civilians, protesters or rioters) in political violence in those 30 days;
+  forces; not civilians, protesters or rioters) in political violence in those 30 days; none
+  (not 0) when an event of political violence in them comes from an export without actor
+  columns (``export_lacks``), whose forces no count can name;
 - ``country_events_30d``: the country's events of any type in those 30 days, so that a brief can
   tell a thin record (a 1,000-row sample of six years of Ukraine) from a quiet country;
 - ``country_record_start``: the day of the country's first event in the input, so that a brief
@@ -75,6 +77,7 @@ class _Day:
     events: int = 0
     admin1: set[str] = field(default_factory=set)
     actors: set[str] = field(default_factory=set)
+    unnamed: int = 0  # political violence from an export without actor columns
 
 
 @dataclass(frozen=True)
@@ -83,11 +86,11 @@ class DayContext:
     peak_365d: int
     highest_in_days: int
     admin1_hit_30d: int
-    armed_groups_30d: int
+    armed_groups_30d: int | None
     record_start: dt.date
     events_30d: int
 
-    def as_fields(self) -> dict[str, int | dt.date]:
+    def as_fields(self) -> dict[str, int | dt.date | None]:
         values = (self.fatalities_30d, self.peak_365d, self.highest_in_days, self.admin1_hit_30d, self.armed_groups_30d, self.record_start, self.events_30d)
         return dict(zip(HISTORY_FIELDS, values, strict=True))
 
@@ -107,6 +110,8 @@ class HistoryIndex:
         if event.event_type in POLITICAL_VIOLENCE:
             if event.admin1:
                 day.admin1.add(event.admin1.casefold())
+            if event.export_lacks and "actor1" in event.export_lacks:
+                day.unnamed += 1
             for position, actor in ((1, event.actor1), (2, event.actor2)):
                 if is_armed_actor(actor, event.tags, position):
                     day.actors.add(actor.strip().casefold())  # type: ignore[union-attr]
@@ -128,6 +133,7 @@ def _country_contexts(days: dict[int, _Day]) -> dict[int, DayContext]:
     actors: Counter[str] = Counter()
     running = 0
     counted = 0  # events in the window
+    unnamed = 0  # events in the window whose export names no actor
     # Days with a higher 30-day total than a later one can still be "the last higher day";
     # a stack of (day, total) with totals decreasing answers "how far back to a higher total".
     higher: list[tuple[int, int]] = []
@@ -139,6 +145,7 @@ def _country_contexts(days: dict[int, _Day]) -> dict[int, DayContext]:
         running += today.fatalities if today else 0
         running -= leaving.fatalities if leaving else 0
         counted += (today.events if today else 0) - (leaving.events if leaving else 0)
+        unnamed += (today.unnamed if today else 0) - (leaving.unnamed if leaving else 0)
         if today:
             admin1.update(today.admin1)
             actors.update(today.actors)
@@ -155,7 +162,9 @@ def _country_contexts(days: dict[int, _Day]) -> dict[int, DayContext]:
             higher.pop()
         back = d - higher[-1][0] if higher else d - first
         if today:
-            out[d] = DayContext(running, peak_before, min(back, MAX_HIGHEST_IN_DAYS), len(admin1), len(actors), start, counted)
+            # a count of the armed groups named is no count when some events could name none
+            groups = None if unnamed else len(actors)
+            out[d] = DayContext(running, peak_before, min(back, MAX_HIGHEST_IN_DAYS), len(admin1), groups, start, counted)
         higher.append((d, running))
         while peak and peak[-1][1] <= running:
             peak.pop()

@@ -32,16 +32,17 @@ import json
 import re
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from riskengine.core.errors import EventError, Issue, Location
-from riskengine.core.events import NOT_USED, Derivation, Event
+from riskengine.core.events import EVENT_TYPES, NOT_USED, Derivation, Event
 from riskengine.ingest.acled.countries import countries_for
 from riskengine.ingest.acled.dates import DateSurvey
 from riskengine.ingest.acled.reader import _MARKS, AGGREGATED_HINT, Export, Problem, Row, summed_message, summed_per_day
-from riskengine.ingest.acled.rows import RowContext, RowError, row_to_event
+from riskengine.ingest.acled.rows import TOLD_COLUMNS, RowContext, RowError, row_to_event
 from riskengine.ingest.derive import enrich_event
 from riskengine.ingest.derive.notes import FIGURE_FIELDS
 from riskengine.ingest.extract.gazetteer import Gazetteer, default_gazetteer
@@ -87,6 +88,13 @@ class _Event:
 
 # Distinct dates, all on one weekday, from which a file reads as dated by the week.
 WEEKLY_DATES = 20
+# A file of this many events or more holding at most EXTRACT_TYPES of ACLED's six event types is
+# an extract of those types (Myanmar 2021: Explosions/Remote violence only, 2,734 events;
+# Bangladesh 2022-24: Riots and Protests only, 4,006), not a country without the others: every
+# event records the types its export lacks, and a brief says what its counts leave out. Of the
+# 19 real exports the others hold five or six types.
+EXTRACT_EVENTS = 100
+EXTRACT_TYPES = 2
 
 
 def one_weekday(days: set[int]) -> str | None:
@@ -228,6 +236,11 @@ def import_acled(
             f"no {' or '.join(unplaced)} column: every event is unplaced, as with blank cells, so no distance "
             "(to a border, the front or NATO) is derived and the map leaves them out"
         )
+    if export.kind != "json" and (lacking := [c for c in TOLD_COLUMNS if c not in export.header]):
+        result.notes.append(
+            f"no {', '.join(lacking[:-1]) + ' or ' if len(lacking) > 1 else ''}{lacking[-1]} column: every event records what its export lacks "
+            "(export_lacks), and briefs say what they cannot tell (the forces, a count of armed groups, what notes would say) rather than read blanks"
+        )
 
     survey = DateSurvey()
     for number, row in enumerate(export.rows()):
@@ -247,6 +260,7 @@ def import_acled(
     ctx = RowContext(gaz, countries_for(gaz), dates)
 
     issues: list[Issue] = []
+    types: Counter[str] = Counter()  # converted rows by event type
     events: dict[str, _Event] = {}
     occurrences: Counter[str] = Counter()  # rows per content id, in a file without ids
     with tempfile.TemporaryFile("w+b") as spool:
@@ -281,6 +295,7 @@ def import_acled(
                     rejects.write(json.dumps({"file": shown, "line": row.line, "code": problems[0][0], "reasons": [p[1] for p in problems], "row": _printable(row.values)}, ensure_ascii=False, sort_keys=True) + "\n")
                 continue
             assert event is not None
+            types[event.event_type] += 1
             # The row's values (to merge with its other actor rows) and its event (written as
             # it is when the event has one row, the usual case: no second conversion).
             raw = json.dumps(row.values, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n"
@@ -308,6 +323,13 @@ def import_acled(
             result.notes.append(f"{count} row(s): {what}")
         if weekly := one_weekday({e.date for e in events.values()}):
             result.notes.append(weekly)
+        absent = [t for t in EVENT_TYPES if t not in types] if len(events) >= EXTRACT_EVENTS and len(types) <= EXTRACT_TYPES else []
+        if absent:
+            held = " and ".join(sorted(types))
+            result.notes.append(
+                f"the file holds {held} events only ({len(events):,} events): an extract of ACLED's event types, so every event records "
+                "the types its export lacks (export_lacks) and briefs say what their counts leave out"
+            )
         if result.rejected and not skip_invalid:
             summary = f"{result.rejected} invalid row(s) in {shown}" + (f" (first {MAX_ISSUES} problems shown)" if len(issues) >= MAX_ISSUES else "")
             raise EventError(issues, summary)
@@ -315,7 +337,7 @@ def import_acled(
             raise EventError([Issue("E609", "the export has no rows", Location(shown, export.header_line or 1, 1))], f"nothing to import from {shown}")
         if not events:
             raise EventError([*issues[:20], Issue("E609", f"every row of the file was rejected ({result.rejected} row(s)); nothing imported", Location(shown))], f"nothing imported from {shown}")
-        _write(events, spool, ctx, out, result, existing)
+        _write(events, spool, ctx, out, result, existing, absent)
     return result
 
 
@@ -359,7 +381,9 @@ def _reason_kind(message: str) -> str:
     return re.sub(r"'[^']*'", "'…'", message)[:90]
 
 
-def _write(events: dict[str, _Event], spool: IO[bytes], ctx: RowContext, out: IO[str], result: ImportResult, existing: Path | None) -> None:
+def _write(
+    events: dict[str, _Event], spool: IO[bytes], ctx: RowContext, out: IO[str], result: ImportResult, existing: Path | None, absent_types: Sequence[str] = ()
+) -> None:
     order: list[tuple[int, int, str | tuple[int, int]]] = []
     kept = 0
     if existing is not None and existing.exists():
@@ -395,10 +419,12 @@ def _write(events: dict[str, _Event], spool: IO[bytes], ctx: RowContext, out: IO
             offset, raw, done = ev.rows[0]
             spool.seek(offset + raw)
             text = spool.read(done).decode("utf-8", "surrogatepass")
-            if first == item:
+            if first == item and not absent_types:
                 out.write(text)  # as converted: the usual case needs no second conversion
                 continue
             event = Event.model_validate_json(text)
+        if absent_types:
+            event = event.model_copy(update={"export_lacks": [*(event.export_lacks or []), *absent_types]})
         if first != item:
             lighter = shared_notes_figures(event, first, sharing[ev.notes])
             unshared += lighter is not event

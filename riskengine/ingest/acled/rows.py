@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from riskengine.core.events import EVENT_TYPES, Event
+from riskengine.core.tolls import STAND_IN_TOLL
 from riskengine.ingest.acled.countries import Countries
 from riskengine.ingest.acled.dates import DateReader
 from riskengine.ingest.acled.sources import grade_sources
@@ -32,6 +33,12 @@ INTER_CODES = {
 # ACLED's largest single events count thousands of deaths; a bigger figure is a broken cell.
 MAX_FATALITIES = 100_000
 _CIVILIANS = re.compile(r"^Civilians(?:\s*\(.*\))?$")
+# Columns whose absence from an export a brief must say rather than read as blanks: without
+# actor1 and actor2 (a dashboard's extract of Burkina Faso 2019-22, the Caucasus file of five
+# columns) the brief cannot say who fought or count armed groups; without notes no figure, target
+# or damage is read. An ACLED row always names its first actor, so a blank cell is rare, and a
+# missing column is every event of the file.
+TOLD_COLUMNS = ("actor1", "actor2", "notes")
 
 
 @dataclass
@@ -185,6 +192,8 @@ def row_to_event(row: dict[str, str], ctx: RowContext, *, event_id: str, extra_a
             tags.add(f"actor:{name.strip()}")
     if notes and re.search(r"casualties unknown", notes, re.IGNORECASE):
         tags.add("casualties_unknown")
+    if notes and fatalities and any(int(m.group(1)) == fatalities for m in STAND_IN_TOLL.finditer(notes)):
+        tags.add("fatalities_estimated")
     sources, verification, how = grade_sources(row, date)
     values: dict[str, Any] = {
         "event_id": event_id,
@@ -206,6 +215,7 @@ def row_to_event(row: dict[str, str], ctx: RowContext, *, event_id: str, extra_a
         "latitude": lat,
         "longitude": lon,
         "geo_precision": precision,
+        "export_lacks": [c for c in TOLD_COLUMNS if c not in row] or None,
     }
     try:
         return Event(**values)
