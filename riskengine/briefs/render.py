@@ -993,6 +993,45 @@ def _none_scored(s: StakeholderScore, report: ScoreReport) -> str:
     )
 
 
+# The bottom line says where the score's points came from when most came from outside the
+# regions of interest: a world export read for Mexico (the world 2020 file, 2020-W18, --regions
+# MEX) gave the investor "very high at 8.7" on strikes in Syria, Nigeria and Yemen, and the
+# sentence named no country. A minority from outside is left to the region table and the
+# actions listed apart.
+OUTSIDE_SHARE_SAID = 0.5
+
+
+def _outside_interest(s: StakeholderScore) -> str:
+    interest = [r for r in s.regions if r.of_interest]
+    if not interest:
+        return ""
+    names = {r.region for r in interest}
+    by_region: dict[str, float] = {}
+    for c in s.contributions:
+        if c.weighted_points > 0:
+            by_region[c.region] = by_region.get(c.region, 0.0) + c.weighted_points
+    total = exact_sum(by_region.values())
+    outside = {region: points for region, points in by_region.items() if region not in names}
+    share = exact_sum(outside.values()) / total if total > 0 else 0.0
+    if share < OUTSIDE_SHARE_SAID:
+        return ""
+    largest = sorted(outside, key=lambda region: (-outside[region], region))
+    named = [region_name(region) for region in largest[:3]]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    if len(largest) == 1:
+        where = f"{listed}, outside the regions of interest"
+    else:
+        where = f"{len(largest):,} countries outside the regions of interest, most from {listed}"
+    shown = sorted(interest, key=lambda r: (-r.score, r.region))[:3]
+    own = [f"{region_name(r.region)} {r.score:.1f} ({r.score_class})" for r in shown]
+    others = len(interest) - len(shown)
+    if others:
+        own.append(more(others, "regions"))
+    scores = own[0] if len(own) == 1 else ", ".join(own[:-1]) + " and " + own[-1]
+    whose = "on its own, the region of interest scores" if len(interest) == 1 else "on their own, the regions of interest score"
+    return f" {round(share * 100)} % of this week's points come from {where}; {whose} {scores} (Scores, by region)."
+
+
 def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> Bluf:
     """The bottom line; ``first_week`` is the ISO week of the earliest event read: a rise from a
     week the record begins in says it may be that start, as the alerts' headlines do."""
@@ -1009,7 +1048,7 @@ def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> B
     start = record_start(first_week, report.window.label, report.previous_window.label) if rose else ""
     sentence = (
         f"Overall {_display(s.stakeholder)} risk for {report.window.label} is {s.score_class} at "
-        f"{score_said(s.score, s.thresholds)} of 10, {movement}{led}{start}.{_reporting_gap(report)}{_none_scored(s, report)}"
+        f"{score_said(s.score, s.thresholds)} of 10, {movement}{led}{start}.{_outside_interest(s)}{_reporting_gap(report)}{_none_scored(s, report)}"
     )
     return Bluf(
         sentence=sentence,
@@ -1461,7 +1500,7 @@ def more(count: int, noun: str) -> str:
 
 
 _SINGULAR = {
-    "places": "place", "events": "event", "firings": "firing", "reports": "report", "regions": "region",
+    "places": "place", "events": "event", "firings": "firing", "reports": "report", "regions": "region", "countries": "country",
     "rounds of talks": "round of talks", "targets hit again": "target hit again",
 }  # fmt: skip
 
