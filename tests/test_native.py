@@ -42,10 +42,15 @@ def test_the_extension_is_built_where_the_suite_runs() -> None:
 
 
 def test_riskengine_native_0_forces_the_python_path() -> None:
-    program = "from riskengine.ingest import fast_events; from riskengine.scoring import scorer; print(fast_events.NATIVE, scorer._NATIVE_WEIGHTS)"
+    # the engine's handles too: it reads the extension from riskengine.core.native, not from ingest
+    program = (
+        "from riskengine.ingest import fast_events; from riskengine.scoring import scorer; from riskengine.core import native;"
+        " from riskengine.engine.durable import patterns, session, single;"
+        " print(fast_events.NATIVE, scorer._NATIVE_WEIGHTS, native.NATIVE, patterns._NATIVE, session._TAKE_ID, single._CACHED_COLUMN, single._DISTINCT_KEYS)"
+    )
     env = {**os.environ, "RISKENGINE_NATIVE": "0", "PYTHONPATH": str(REPO)}
     done = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, check=True, cwd=REPO)
-    assert done.stdout.split() == ["None", "None"]
+    assert done.stdout.split() == ["None"] * 7
 
 
 def both_ways(batch: list[bytes]) -> list[FastEvent | None]:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from riskengine.core.errors import EngineLimitError
+from riskengine.core.native import NATIVE
 from riskengine.engine.base import MatchStats
 from riskengine.engine.durable import fallback
 from riskengine.engine.durable.decode import CAP, decode, decode_mapped
@@ -39,7 +40,6 @@ from riskengine.engine.durable.fallback import kind
 from riskengine.engine.durable.layout import EXACT_INT, MAX_EXPRESSIONS, MAX_FACT_KEYS
 from riskengine.engine.durable.session import FactIds, Ruleset
 from riskengine.engine.durable.single import number
-from riskengine.ingest.fast_events import NATIVE
 from riskengine.rules.compiler import ContradictionError, leg_reach
 from riskengine.rules.ir import And, CompiledRule, Cond, Join, Test
 

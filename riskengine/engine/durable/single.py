@@ -19,13 +19,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from riskengine.core.errors import EngineError, EngineLimitError
+from riskengine.core.native import NATIVE
 from riskengine.engine.base import MatchStats, event_id_of
 from riskengine.engine.durable import fallback
 from riskengine.engine.durable.decode import CAP, decode
 from riskengine.engine.durable.fallback import kind
 from riskengine.engine.durable.layout import EXACT_INT, MAX_FACT_KEYS, TRUE, Lit, Node, conj, disj, keys_of, to_json
 from riskengine.engine.durable.session import FactIds, Ruleset
-from riskengine.ingest.fast_events import NATIVE
 from riskengine.rules.ir import ID_FIELD, And, Cond, Not, Or, Test
 
 if TYPE_CHECKING:
