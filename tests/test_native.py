@@ -575,12 +575,14 @@ def _as_text(target: dict[Any, int]) -> list[str]:
 
 
 @settings(max_examples=400, deadline=None)
-@given(case=_firings(), before=st.booleans())
-@example(case=({"a": ("a", 1, 1, 0.5, (1,)), "b": ("b", 1, 1, 0.5, (1.0,))}, [("a",), ("b",), ("a",)], ((0, 0),), 0), before=False)
-@example(case=({"a": ("a", 2, 1, 0.5, ()), "b": ("b", 2, 8, 0.25, ())}, [("a", "b"), ("b", "a")], None, 0), before=True)
+@given(case=_firings(), before=st.booleans(), recent=st.sets(st.integers(0, 13)))
+@example(case=({"a": ("a", 1, 1, 0.5, (1,)), "b": ("b", 1, 1, 0.5, (1.0,))}, [("a",), ("b",), ("a",)], ((0, 0),), 0), before=False, recent={1})
+@example(case=({"a": ("a", 2, 1, 0.5, ()), "b": ("b", 2, 8, 0.25, ())}, [("a", "b"), ("b", "a")], None, 0), before=True, recent=set())
 @needs_native
-def test_native_tally_of_firings_is_the_python_one(case: tuple[dict[str, Any], list[tuple[str, ...]], Any, int], before: bool) -> None:
+def test_native_tally_of_firings_is_the_python_one(case: tuple[dict[str, Any], list[tuple[str, ...]], Any, int], before: bool, recent: set[int]) -> None:
     records, tuples, scales, first_period = case
+    # some of the records (the scorer's last batch), read first by the C: the same counts
+    batch = {event_id: record for n, (event_id, record) in enumerate(records.items()) if n in recent}
     for which in (scales, None if scales is not None else ()):
         if which is not None and any(at >= 2 for _, at in which) and not all(len(r[4]) > at for r in records.values() for _, at in which):
             continue  # a position past a record's values: IndexError both ways, tested below
@@ -592,7 +594,7 @@ def test_native_tally_of_firings_is_the_python_one(case: tuple[dict[str, Any], l
         except Exception as error:  # noqa: BLE001 - the same error both ways
             python_error = error
         try:
-            if not native.tally_firings(records, list(tuples), which, first_period, "r", got):
+            if not native.tally_firings(records, list(tuples), which, first_period, "r", got, batch):
                 assert got == start, "nothing is written when the C hands the rule to Python"
                 scorer.tally_firings_python(records, tuples, which, first_period, "r", got)
         except Exception as error:  # noqa: BLE001
@@ -611,6 +613,10 @@ def test_native_tally_hands_back_what_it_does_not_compare() -> None:
     target = {}
     assert native.tally_firings(records, [("a",)], ((0, 0),), 0, "r", target) is True
     assert target == {(7, "r", 0.5, (1,)): 1}
+    # a leg in the last batch's records or only in the others: counted in C either way
+    assert native.tally_firings(records, [("a",)], None, 0, "r", target, {}) is True
+    assert native.tally_firings(records, [("a",)], None, 0, "r", target, {"a": records["a"]}) is True
+    assert target[(7, "r", 0.5)] == 2
     with pytest.raises(KeyError, match="zz"):
         scorer.tally_firings(records, [("a",), ("zz",)], None, 0, "r", {})  # the Python path's error
 

@@ -201,6 +201,7 @@ class Scorer:
         self.reach_back = reach_back  # None: some pattern has no window, keep every record
         self.per_fields = tuple(per_fields)  # the names of a record's values
         self.records: dict[str, _RecordTuple] = {}
+        self._recent: dict[str, _RecordTuple] = {}  # the last batch's records, until evict (see add)
         self.by_age: deque[_RecordTuple] = deque()
         self.totals = Totals()
         self.fired = 0
@@ -227,6 +228,10 @@ class Scorer:
         ids = list(map(_ID_OF, records))
         before = len(kept)
         kept.update(zip(ids, records, strict=True))  # a batch at a time, in C
+        if _NATIVE_TALLY is not None:
+            # the batch's own records, where its firings' legs mostly are: a small dict the C
+            # counting reads first, still in the cache, where the whole year of them is not
+            self._recent = dict(zip(ids, records, strict=True))
         if len(kept) - before == len(ids):
             by_age.extend(records)
             return
@@ -271,9 +276,9 @@ class Scorer:
             # that completes it, the weakest leg's source weight, for scaled points the values
             # they read) is worked out and counted without a line of Python per firing
             if self._fixed[rule_id]:
-                tally_firings(records, tuples, None, first_period, rule_id, tally)
+                tally_firings(records, tuples, None, first_period, rule_id, tally, self._recent)
             else:
-                tally_firings(records, tuples, self._scales[rule_id], first_period, rule_id, self.scaled)
+                tally_firings(records, tuples, self._scales[rule_id], first_period, rule_id, self.scaled, self._recent)
         self.fired += fired
         return fired
 
@@ -327,6 +332,7 @@ class Scorer:
     def evict(self, last_day: int) -> None:
         """Drop records older than any pattern completing on ``last_day`` or later can reach
         (one day more: a chunk may end in the middle of a day)."""
+        self._recent = {}  # a subset of the records always: nothing is taken out of it
         if self.reach_back is None:
             return
         horizon = last_day - self.reach_back - 1
@@ -355,6 +361,7 @@ def tally_firings(
     first_period: int,
     rule_id: str,
     target: dict[Any, int],
+    recent: dict[str, _RecordTuple] | None = None,
 ) -> None:
     """Count one rule's firings (event-id tuples, one id per leg) into ``target``: by (period,
     rule, weight) for fixed points (``scales`` None: the scorer's ``tally``), by (period, rule,
@@ -362,8 +369,13 @@ def tally_firings(
     read: the scorer's ``scaled``); firings of periods before ``first_period`` are history the
     pattern windows needed, not counted. In C (``riskengine.core._native.tally_firings``) where
     the extension is built and the records are of the plain kinds it compares exactly, else by
-    ``tally_firings_python``, its fallback and oracle (tests/test_native.py)."""
-    if _NATIVE_TALLY is not None and _NATIVE_TALLY(records, tuples if type(tuples) is list else list(tuples), scales, first_period, rule_id, target):
+    ``tally_firings_python``, its fallback and oracle (tests/test_native.py). ``recent``, some
+    of ``records`` (the scorer's last batch, ``Scorer.add``), is where the C looks a leg up
+    first: a small dict still in the processor's cache, where the records of a year of events
+    are not (the counting is bound by those look-ups)."""
+    if _NATIVE_TALLY is not None and _NATIVE_TALLY(
+        records, tuples if type(tuples) is list else list(tuples), scales, first_period, rule_id, target, recent if recent is not None else {}
+    ):
         return
     tally_firings_python(records, tuples, scales, first_period, rule_id, target)
 
