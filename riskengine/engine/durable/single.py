@@ -507,6 +507,8 @@ class SingleStage:
 
 def event_ids_of_rows(names: tuple[str, ...], rows: Sequence[Sequence[Any]], fact_at: Callable[[int], Mapping[str, Any]]) -> list[str]:
     ids: list[Any] = list(map(operator.itemgetter(names.index(ID_FIELD)), rows)) if ID_FIELD in names else [None] * len(rows)
+    if _ONLY_STR.issuperset(map(type, ids)):  # every id a str (one C-level pass): nothing to say
+        return ids
     for n, event_id in enumerate(ids):
         if event_id.__class__ is not str:
             ids[n] = event_id_of(fact_at(n))  # says what is wrong, as for a dict
