@@ -42,10 +42,15 @@ def test_the_extension_is_built_where_the_suite_runs() -> None:
 
 
 def test_riskengine_native_0_forces_the_python_path() -> None:
-    program = "from riskengine.ingest import fast_events; from riskengine.scoring import scorer; print(fast_events.NATIVE, scorer._NATIVE_WEIGHTS)"
+    # the engine's handles too: it reads the extension from riskengine.core.native, not from ingest
+    program = (
+        "from riskengine.ingest import fast_events; from riskengine.scoring import scorer; from riskengine.core import native;"
+        " from riskengine.engine.durable import patterns, session, single;"
+        " print(fast_events.NATIVE, scorer._NATIVE_WEIGHTS, native.NATIVE, patterns._NATIVE, session._TAKE_ID, single._CACHED_COLUMN, single._DISTINCT_KEYS)"
+    )
     env = {**os.environ, "RISKENGINE_NATIVE": "0", "PYTHONPATH": str(REPO)}
     done = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, check=True, cwd=REPO)
-    assert done.stdout.split() == ["None", "None"]
+    assert done.stdout.split() == ["None"] * 7
 
 
 def both_ways(batch: list[bytes]) -> list[FastEvent | None]:
@@ -526,3 +531,125 @@ def test_the_matcher_fires_alike_with_or_without_distinct_keys(seed: int, chunk:
     expected = run()
     monkeypatch.setattr(single, "_DISTINCT_KEYS", native.distinct_keys)
     assert got == expected
+
+
+# -- the scorer's counting of firings (tally_firings) ------------------------------------------
+
+# Periods and weights shared between records as prepare shares them (one object a day, one a
+# source grade), and some equal but not the same object; values of every kind a row holds, and
+# some the C hands back to Python (a list, a Decimal-like object)
+_periods = [737_000 + 7 * k for k in range(4)]
+_weights = [0.5, 0.75, 1.0, 0.6 + 0.15, -0.0, 0.0]
+_values = st.sampled_from([None, 0, 1, 1.0, True, False, -0.0, 0.0, 2**70, float("nan"), float("inf"), "a", "", 3.5])
+
+
+@st.composite
+def _firings(draw: st.DrawFn) -> tuple[dict[str, Any], list[tuple[str, ...]], Any, int]:
+    count = draw(st.integers(1, 14))
+    nan = float("nan")
+    records: dict[str, Any] = {}
+    for n in range(count):
+        period = draw(st.sampled_from(_periods))
+        if draw(st.booleans()):
+            period = int(str(period))  # equal, not the same object
+        weight = draw(st.sampled_from(_weights))
+        if draw(st.integers(0, 9)) == 0:
+            weight = nan
+        values = tuple(draw(st.lists(_values, min_size=2, max_size=2)))
+        if draw(st.integers(0, 19)) == 0:
+            values = ([1],) + values  # a value the C does not compare: the Python path counts
+        day = period + draw(st.integers(0, 6))
+        event_id = draw(st.sampled_from([f"E{n}", f"e{n:03d}", f"Z{n}"]))
+        records[event_id] = (event_id, day, period, weight, values)
+    ids = list(records)
+    legs = draw(st.integers(1, 3))
+    tuples = draw(st.lists(st.tuples(*[st.sampled_from(ids)] * legs), max_size=40))
+    scales = draw(st.one_of(st.none(), st.just(()), st.lists(st.tuples(st.integers(0, legs - 1), st.integers(0, 2)), min_size=1, max_size=3).map(tuple)))
+    first_period = draw(st.sampled_from([0, _periods[1], _periods[3] + 1]))
+    return records, tuples, scales, first_period
+
+
+def _as_text(target: dict[Any, int]) -> list[str]:
+    # keys and counts in their order, each item by repr: 1 is not 1.0 nor True, -0.0 not 0.0
+    return [repr(item) for item in target.items()]
+
+
+@settings(max_examples=400, deadline=None)
+@given(case=_firings(), before=st.booleans(), recent=st.sets(st.integers(0, 13)))
+@example(case=({"a": ("a", 1, 1, 0.5, (1,)), "b": ("b", 1, 1, 0.5, (1.0,))}, [("a",), ("b",), ("a",)], ((0, 0),), 0), before=False, recent={1})
+@example(case=({"a": ("a", 2, 1, 0.5, ()), "b": ("b", 2, 8, 0.25, ())}, [("a", "b"), ("b", "a")], None, 0), before=True, recent=set())
+@needs_native
+def test_native_tally_of_firings_is_the_python_one(case: tuple[dict[str, Any], list[tuple[str, ...]], Any, int], before: bool, recent: set[int]) -> None:
+    records, tuples, scales, first_period = case
+    # some of the records (the scorer's last batch), read first by the C: the same counts
+    batch = {event_id: record for n, (event_id, record) in enumerate(records.items()) if n in recent}
+    for which in (scales, None if scales is not None else ()):
+        if which is not None and any(at >= 2 for _, at in which) and not all(len(r[4]) > at for r in records.values() for _, at in which):
+            continue  # a position past a record's values: IndexError both ways, tested below
+        start: dict[Any, int] = {(first_period, "r", 0.5): 2, (first_period, "r", 0.5, ()): 1} if before else {}
+        expected, got = dict(start), dict(start)
+        python_error = native_error = None
+        try:
+            scorer.tally_firings_python(records, tuples, which, first_period, "r", expected)
+        except Exception as error:  # noqa: BLE001 - the same error both ways
+            python_error = error
+        try:
+            if not native.tally_firings(records, list(tuples), which, first_period, "r", got, batch):
+                assert got == start, "nothing is written when the C hands the rule to Python"
+                scorer.tally_firings_python(records, tuples, which, first_period, "r", got)
+        except Exception as error:  # noqa: BLE001
+            native_error = error
+        assert repr(native_error) == repr(python_error)
+        assert _as_text(got) == _as_text(expected)
+
+
+@needs_native
+def test_native_tally_hands_back_what_it_does_not_compare() -> None:
+    records = {"a": ("a", 1, 7, 0.5, (1,)), "b": ("b", 2, 7, 0.5, ([1],)), "c": ("c", 2, 7.0, 0.5, (1,)), "d": ["d", 2, 7, 0.5, (1,)]}
+    for tuples, scales in (([("b",)], ((0, 0),)), ([("c",)], None), ([("d",)], None), ([("a",), ("zz",)], None), ([("a",), ("a", "a")], None)):
+        target: dict[Any, int] = {}
+        assert native.tally_firings(records, tuples, scales, 0, "r", target) is False
+        assert target == {}
+    target = {}
+    assert native.tally_firings(records, [("a",)], ((0, 0),), 0, "r", target) is True
+    assert target == {(7, "r", 0.5, (1,)): 1}
+    # a leg in the last batch's records or only in the others: counted in C either way
+    assert native.tally_firings(records, [("a",)], None, 0, "r", target, {}) is True
+    assert native.tally_firings(records, [("a",)], None, 0, "r", target, {"a": records["a"]}) is True
+    assert target[(7, "r", 0.5)] == 2
+    with pytest.raises(KeyError, match="zz"):
+        scorer.tally_firings(records, [("a",), ("zz",)], None, 0, "r", {})  # the Python path's error
+
+
+@needs_native
+@pytest.mark.parametrize(
+    "args",
+    [
+        ([], [], None, 0, "r", {}),  # records not a dict
+        ({}, (), None, 0, "r", {}),  # tuples not a list
+        ({}, [], None, "0", "r", {}),  # first period not an int
+        ({}, [], None, 0, "r", []),  # target not a dict
+        ({}, [],),  # too few
+    ],
+)
+def test_native_tally_of_bad_input_is_a_typed_error(args: tuple[Any, ...]) -> None:
+    with pytest.raises(TypeError):
+        native.tally_firings(*args)
+
+
+@needs_native
+def test_native_tally_survives_a_key_whose_comparison_runs_code() -> None:
+    # a target holding a key whose equality empties the records: the C holds what it reads
+    records = {"a": ("a", 1, 7, 0.5, (1,))}
+
+    class Hostile:
+        def __hash__(self) -> int:
+            return hash((7, "r", 0.5))
+
+        def __eq__(self, other: object) -> bool:
+            records.clear()
+            return False
+
+    target: dict[Any, int] = {Hostile(): 1}
+    assert native.tally_firings(records, [("a",), ("a",)], None, 0, "r", target) is True
+    assert target[(7, "r", 0.5)] == 2

@@ -31,7 +31,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import operator
-import os
 import re
 from collections.abc import Callable, Sequence
 from itertools import pairwise
@@ -42,6 +41,7 @@ import numpy as np
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from riskengine.core.events import SUB_EVENT_TYPES, DiplomaticKind, DiplomaticStatus, EventType, Reliability, TargetCategory, Verification
+from riskengine.core.native import NATIVE as CORE_NATIVE
 
 # The constraints of riskengine.core.events, as msgspec spells them, but for its two patterns
 # (country ``^[A-Z]{3}$``, CAMEO code ``^[0-9]{2,4}$``): msgspec tests a pattern by calling
@@ -382,25 +382,22 @@ _ROW_NAMES = operator.attrgetter("sub_event_type", "admin1", "location", "countr
 
 
 def _load_native() -> Any:
-    """The C checks (``riskengine/core/_native.c``), set up for these structs; None where the extension
-    is not built, or ``RISKENGINE_NATIVE=0`` asks for the Python path."""
-    if os.environ.get("RISKENGINE_NATIVE", "1") == "0":
+    """The C checks (``riskengine/core/_native.c``, loaded by ``riskengine.core.native``), set up for
+    these structs; None where the extension is not built, or ``RISKENGINE_NATIVE=0`` asks for the
+    Python path."""
+    if CORE_NATIVE is None:
         return None
     try:
-        from riskengine.core import _native  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    try:
-        _native.setup(FastEvent, FastSource, FastFigure, UNSET, dict(SUB_EVENT_TYPES))
+        CORE_NATIVE.setup(FastEvent, FastSource, FastFigure, UNSET, dict(SUB_EVENT_TYPES))
     except (TypeError, AttributeError):
         # a msgspec whose structs no longer keep their fields in object slots: the Python path
         # (tests/test_native.py fails where the suite runs, so that it is seen)
         return None
-    return _native
+    return CORE_NATIVE
 
 
 _native = _load_native()
-NATIVE: Any = _native  # the extension, set up, or None: what else runs natively reads it here
+NATIVE: Any = _native  # the extension, set up for the structs, or None: the readers and scorer read it here
 
 
 __all__ = ["NATIVE", "FastEvent", "FastSource", "decode_fast", "decode_lines", "decode_lines_python", "share_names"]

@@ -143,6 +143,9 @@ def source_weights(events: Sequence[Event]) -> list[float]:
 
 
 _NATIVE_WEIGHTS = NATIVE.source_weights if NATIVE is not None else None
+# riskengine.core._native.tally_firings where the extension is built (Scorer.score's counting of
+# a rule's firings; the Python lines after the call are its fallback and oracle), else None
+_NATIVE_TALLY: Callable[..., bool] | None = getattr(NATIVE, "tally_firings", None)
 
 
 def source_weights_python(events: Sequence[Event]) -> list[float | None]:
@@ -198,6 +201,7 @@ class Scorer:
         self.reach_back = reach_back  # None: some pattern has no window, keep every record
         self.per_fields = tuple(per_fields)  # the names of a record's values
         self.records: dict[str, _RecordTuple] = {}
+        self._recent: dict[str, _RecordTuple] = {}  # the last batch's records, until evict (see add)
         self.by_age: deque[_RecordTuple] = deque()
         self.totals = Totals()
         self.fired = 0
@@ -224,6 +228,10 @@ class Scorer:
         ids = list(map(_ID_OF, records))
         before = len(kept)
         kept.update(zip(ids, records, strict=True))  # a batch at a time, in C
+        if _NATIVE_TALLY is not None:
+            # the batch's own records, where its firings' legs mostly are: a small dict the C
+            # counting reads first, still in the cache, where the whole year of them is not
+            self._recent = dict(zip(ids, records, strict=True))
         if len(kept) - before == len(ids):
             by_age.extend(records)
             return
@@ -264,36 +272,13 @@ class Scorer:
                         observer(rule.rule.id, event_ids)
             if not tuples:
                 continue
-            # Every firing of a rule has one id per leg. Its legs' records are read a leg (a
-            # column) at a time, and what it counts by (the period of the leg that completes it,
-            # the weakest leg's source weight, for scaled points the values they read) worked out
-            # by C-level maps and counted by Counter: no line of Python per firing.
-            legs = _leg_records(records, tuples)
-            if len(legs) == 1:
-                periods: Iterable[int] = map(_PERIOD_OF, legs[0])
-                weights: Iterable[float] = map(_WEIGHT_OF, legs[0])
-            else:
-                # a firing belongs to the period of the leg that completed it: latest day, then
-                # highest id (max of (day, id, period) triples; ids differ, so period never decides)
-                periods = map(_PERIOD_OF_COMPLETION, map(max, *(map(_COMPLETION, leg) for leg in legs)))
-                weights = map(min, *(map(_WEIGHT_OF, leg) for leg in legs))
+            # Every firing of a rule has one id per leg; what it counts by (the period of the leg
+            # that completes it, the weakest leg's source weight, for scaled points the values
+            # they read) is worked out and counted without a line of Python per firing
             if self._fixed[rule_id]:
-                # Fixed points: counted by period and source weight (see the class docstring).
-                for (period, weight), times in Counter(zip(periods, weights, strict=True)).items():
-                    if period >= first_period:  # earlier: history the pattern windows needed
-                        key = (period, rule_id, weight)
-                        tally[key] = tally.get(key, 0) + times
-                continue
-            # Scaled points depend on the legs' scaling values only: such firings are counted by
-            # period, weakest source weight and the legs' values, and turned into points once
-            # per distinct count in ``totals_now`` (integer units, so the totals are the same as
-            # firing by firing).
-            scaled, scales = self.scaled, self._scales[rule_id]
-            values = zip(*(map(operator.itemgetter(at), map(_VALUES_OF, legs[leg])) for leg, at in scales), strict=True) if scales else itertools.repeat(())
-            for (period, weight, read), times in Counter(zip(periods, weights, values, strict=False)).items():  # values may be repeat(())
-                if period >= first_period:
-                    counted_as = (period, rule_id, weight, read)
-                    scaled[counted_as] = scaled.get(counted_as, 0) + times
+                tally_firings(records, tuples, None, first_period, rule_id, tally, self._recent)
+            else:
+                tally_firings(records, tuples, self._scales[rule_id], first_period, rule_id, self.scaled, self._recent)
         self.fired += fired
         return fired
 
@@ -347,6 +332,7 @@ class Scorer:
     def evict(self, last_day: int) -> None:
         """Drop records older than any pattern completing on ``last_day`` or later can reach
         (one day more: a chunk may end in the middle of a day)."""
+        self._recent = {}  # a subset of the records always: nothing is taken out of it
         if self.reach_back is None:
             return
         horizon = last_day - self.reach_back - 1
@@ -366,6 +352,71 @@ class Scorer:
         for fired_key, count in other.firings.items():
             self.totals.firings[fired_key] += count
         self.fired += fired
+
+
+def tally_firings(
+    records: Mapping[str, _RecordTuple],
+    tuples: Sequence[tuple[str, ...]],
+    scales: tuple[tuple[int, int], ...] | None,
+    first_period: int,
+    rule_id: str,
+    target: dict[Any, int],
+    recent: dict[str, _RecordTuple] | None = None,
+) -> None:
+    """Count one rule's firings (event-id tuples, one id per leg) into ``target``: by (period,
+    rule, weight) for fixed points (``scales`` None: the scorer's ``tally``), by (period, rule,
+    weight, the values read) for scaled points (``scales``: the (leg, position) pairs its points
+    read: the scorer's ``scaled``); firings of periods before ``first_period`` are history the
+    pattern windows needed, not counted. In C (``riskengine.core._native.tally_firings``) where
+    the extension is built and the records are of the plain kinds it compares exactly, else by
+    ``tally_firings_python``, its fallback and oracle (tests/test_native.py). ``recent``, some
+    of ``records`` (the scorer's last batch, ``Scorer.add``), is where the C looks a leg up
+    first: a small dict still in the processor's cache, where the records of a year of events
+    are not (the counting is bound by those look-ups)."""
+    if _NATIVE_TALLY is not None and _NATIVE_TALLY(
+        records, tuples if type(tuples) is list else list(tuples), scales, first_period, rule_id, target, recent if recent is not None else {}
+    ):
+        return
+    tally_firings_python(records, tuples, scales, first_period, rule_id, target)
+
+
+def tally_firings_python(
+    records: Mapping[str, _RecordTuple],
+    tuples: Sequence[tuple[str, ...]],
+    scales: tuple[tuple[int, int], ...] | None,
+    first_period: int,
+    rule_id: str,
+    target: dict[Any, int],
+) -> None:
+    """``tally_firings`` without the extension. Its legs' records are read a leg (a column) at a
+    time, and what a firing counts by worked out by C-level maps and counted by Counter."""
+    if not tuples:
+        return
+    legs = _leg_records(records, tuples)
+    if len(legs) == 1:
+        periods: Iterable[int] = map(_PERIOD_OF, legs[0])
+        weights: Iterable[float] = map(_WEIGHT_OF, legs[0])
+    else:
+        # a firing belongs to the period of the leg that completed it: latest day, then
+        # highest id (max of (day, id, period) triples; ids differ, so period never decides)
+        periods = map(_PERIOD_OF_COMPLETION, map(max, *(map(_COMPLETION, leg) for leg in legs)))
+        weights = map(min, *(map(_WEIGHT_OF, leg) for leg in legs))
+    if scales is None:
+        # Fixed points: counted by period and source weight (see Scorer's docstring).
+        for (period, weight), times in Counter(zip(periods, weights, strict=True)).items():
+            if period >= first_period:  # earlier: history the pattern windows needed
+                key = (period, rule_id, weight)
+                target[key] = target.get(key, 0) + times
+        return
+    # Scaled points depend on the legs' scaling values only: such firings are counted by
+    # period, weakest source weight and the legs' values, and turned into points once
+    # per distinct count in ``totals_now`` (integer units, so the totals are the same as
+    # firing by firing).
+    values = zip(*(map(operator.itemgetter(at), map(_VALUES_OF, legs[leg])) for leg, at in scales), strict=True) if scales else itertools.repeat(())
+    for (period, weight, read), times in Counter(zip(periods, weights, values, strict=False)).items():  # values may be repeat(())
+        if period >= first_period:
+            counted_as = (period, rule_id, weight, read)
+            target[counted_as] = target.get(counted_as, 0) + times
 
 
 def firing_units(rule: _RuleScore, weight: float, legs: Sequence[_RecordTuple], per_fields: Sequence[str]) -> int:

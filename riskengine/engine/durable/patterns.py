@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from riskengine.core.errors import EngineLimitError
+from riskengine.core.native import NATIVE
 from riskengine.engine.base import MatchStats
 from riskengine.engine.durable import fallback
 from riskengine.engine.durable.decode import CAP, decode, decode_mapped
@@ -39,13 +40,13 @@ from riskengine.engine.durable.fallback import kind
 from riskengine.engine.durable.layout import EXACT_INT, MAX_EXPRESSIONS, MAX_FACT_KEYS
 from riskengine.engine.durable.session import FactIds, Ruleset
 from riskengine.engine.durable.single import number
-from riskengine.ingest.fast_events import NATIVE
 from riskengine.rules.compiler import ContradictionError, leg_reach
 from riskengine.rules.ir import And, CompiledRule, Cond, Join, Test
 
 if TYPE_CHECKING:
     from riskengine.engine.durable.plan import Plan
 
+_INT_ONLY = {int}
 # riskengine.core._native where the extension is built with pattern_file (PatternStage._file in
 # C), else None: the Python path then runs, as it does with RISKENGINE_NATIVE=0
 _NATIVE: Any = NATIVE if getattr(NATIVE, "pattern_file", None) is not None else None
@@ -469,9 +470,15 @@ class PatternStage:
         stats = self.stats
         horizon_before = max_date = self._max_date
         date: Any
-        for date in dates:
-            if (date.__class__ is int or kind(date) == "num") and date > max_date:
-                max_date = date
+        if dates and set(map(type, dates)) == _INT_ONLY:
+            # day numbers only (every backtest slice): the latest found in C; equal to the loop's
+            top = max(dates)
+            if top > max_date:
+                max_date = top
+        else:
+            for date in dates:
+                if (date.__class__ is int or kind(date) == "num") and date > max_date:
+                    max_date = date
         self._max_date = max_date
         per_set: list[list[dict[str, Any]]] = [[] for _ in self.rulesets]
         flags_of: list[list[tuple[int, ...]]] = [[] for _ in self.rulesets]  # each doc's flags

@@ -25,8 +25,8 @@ from typing import Any
 import durable_rules_engine as _engine  # no stubs
 
 from riskengine.core.errors import EngineError
+from riskengine.core.native import NATIVE
 from riskengine.engine.base import MatchStats
-from riskengine.ingest.fast_events import NATIVE
 
 _ERRORS = {
     101: "out of memory",

@@ -19,13 +19,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from riskengine.core.errors import EngineError, EngineLimitError
+from riskengine.core.native import NATIVE
 from riskengine.engine.base import MatchStats, event_id_of
 from riskengine.engine.durable import fallback
 from riskengine.engine.durable.decode import CAP, decode
 from riskengine.engine.durable.fallback import kind
 from riskengine.engine.durable.layout import EXACT_INT, MAX_FACT_KEYS, TRUE, Lit, Node, conj, disj, keys_of, to_json
 from riskengine.engine.durable.session import FactIds, Ruleset
-from riskengine.ingest.fast_events import NATIVE
 from riskengine.rules.ir import ID_FIELD, And, Cond, Not, Or, Test
 
 if TYPE_CHECKING:
@@ -507,6 +507,8 @@ class SingleStage:
 
 def event_ids_of_rows(names: tuple[str, ...], rows: Sequence[Sequence[Any]], fact_at: Callable[[int], Mapping[str, Any]]) -> list[str]:
     ids: list[Any] = list(map(operator.itemgetter(names.index(ID_FIELD)), rows)) if ID_FIELD in names else [None] * len(rows)
+    if _ONLY_STR.issuperset(map(type, ids)):  # every id a str (one C-level pass): nothing to say
+        return ids
     for n, event_id in enumerate(ids):
         if event_id.__class__ is not str:
             ids[n] = event_id_of(fact_at(n))  # says what is wrong, as for a dict
