@@ -557,7 +557,7 @@ def _firings(draw: st.DrawFn) -> tuple[dict[str, Any], list[tuple[str, ...]], An
             weight = nan
         values = tuple(draw(st.lists(_values, min_size=2, max_size=2)))
         if draw(st.integers(0, 19)) == 0:
-            values = ([1],) + values  # a value the C does not compare: the Python path counts
+            values = ([1], *values)  # a value the C does not compare: the Python path counts
         day = period + draw(st.integers(0, 6))
         event_id = draw(st.sampled_from([f"E{n}", f"e{n:03d}", f"Z{n}"]))
         records[event_id] = (event_id, day, period, weight, values)
