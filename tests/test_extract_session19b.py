@@ -79,3 +79,31 @@ def test_attack_and_its_claim_stay_two_events(rules: Extractor) -> None:
 )
 def test_no_claim_without_a_capture_claimed(extractor: Extractor, text: str) -> None:
     assert not any(k == "territorial_claim" for k, _, _ in _kinds(extractor, text))
+
+
+# A monitor's daily: a summary line, then the entries it summarises (a region, then the town).
+DAILY = (
+    "Summary: One air raid in Hama countryside and a drone strike in Idlib countryside. Talks continue.\n\n"
+    "11 Mar, 22:10 - Hama countryside: An air strike hit a depot near Soran, killing three fighters.\n\n"
+    "12 Mar, 07:40 - Idlib countryside: A drone struck a car on the road west of Saraqib, killing two men."
+)
+
+
+def test_summary_line_is_not_a_second_event_of_its_entries(rules: Extractor) -> None:
+    got = _kinds(rules, DAILY)
+    places = sorted(loc or "" for _, loc, _ in got)
+    assert ("air_strike", "Soran", "2025-03-11") in got
+    assert "Hama" not in places and "Idlib" not in places, got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the summary is the only telling: nothing of its group follows
+        "Summary: One air raid in Hama countryside killed three fighters on Monday night.\n\nThe talks continue in Geneva.",
+        # a summary that gives its event a day tells it, whatever follows
+        "In brief: on Tuesday, warplanes bombed Hama, killing three.\n\nOn Monday a drone struck a car near Saraqib, killing two.",
+    ],
+)
+def test_summary_line_that_tells_its_event_keeps_it(rules: Extractor, text: str) -> None:
+    assert any(loc == "Hama" for _, loc, _ in _kinds(rules, text))
