@@ -15,6 +15,7 @@ never trained on: the texts are not in the repository, so the weights would not 
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
 import sys
@@ -33,7 +34,7 @@ from riskengine.ingest.extract.text import read_article  # noqa: E402
 
 HERE = ROOT / "tests" / "extract"
 SEEDS = ROOT.parent.parent / "shared" / "seeds"
-CACHE = Path("/tmp/extract_loso_cache.pkl")
+CACHE = Path(os.environ.get("EXTRACT_LOSO_CACHE", "/tmp/extract_loso_cache.pkl"))
 
 
 def gold_sets() -> list[tuple[str, Path, list[Path]]]:

@@ -481,6 +481,7 @@ class Extractor:
                 last_mentions = []
         clusters = self._drop_totals(self._cluster(mentions, article.published), article.published)
         clusters = _drop_retold_tolls(clusters, article.published)
+        clusters = self._drop_summarised(article, clusters)
         events = [self._event(article, c) for c in clusters if self._anchored(c)]
         events.extend(self._detected(article, {m.sentence.index for m in mentions} | recap, events))
         return self._unique(events)
@@ -2198,6 +2199,27 @@ class Extractor:
                 parts = [o for o in placed if (o.date().date if o.date() else published) == date]  # type: ignore[union-attr]
                 totals = [(fld, count(c, fld)) for fld in ("drones_intercepted", "missiles_intercepted")]
                 if len(parts) >= 2 and any(v is not None and v == sum(count(o, fld) or 0 for o in parts) for fld, v in totals):
+                    continue
+            out.append(c)
+        return out
+
+    def _drop_summarised(self, article: Article, clusters: list[Cluster]) -> list[Cluster]:
+        """A summary line's events ("Summary: One air raid in Damascus countryside, a drone strike
+        in Raqqa countryside ...") are the entries told after it: a cluster made only of such a
+        line's mentions, with no day of its own, is dropped when the article tells an event of its
+        group after that line (issue 14, session 19b: blind22 split a monitor's four incidents
+        into seven events)."""
+        work = article.work
+        summary = {m.sentence.index for c in clusters for m in c.mentions if self.p.summary_label.match(work, m.sentence.start)}
+        if not summary:
+            return clusters
+        out = []
+        for c in clusters:
+            # (a summary line that gives its event a day tells it: "The short version: on Tuesday,
+            # Pakistani positions opened mortar fire on forward villages in the Poonch sector")
+            if c.date() is None and all(m.sentence.index in summary for m in c.mentions):
+                last = max(m.sentence.index for m in c.mentions)
+                if any(o.kind.group == c.kind.group and any(x.sentence.index > last and x.sentence.index not in summary for x in o.mentions) for o in clusters if o is not c):
                     continue
             out.append(c)
         return out

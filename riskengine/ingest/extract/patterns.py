@@ -175,6 +175,8 @@ class Patterns:
         # Incident" (seed 000, whose section tells the incident itself) is not one.
         phrases = "|".join(re.escape(w) for w in sorted(data.get("background_headings") or [], key=len, reverse=True)) or "(?!)"
         self.background_headings = re.compile(rf"[#*\s]*(?:{phrases})\s*(?:[:\-—–].*)?", re.IGNORECASE | re.DOTALL)
+        labels = "|".join(re.escape(w) for w in sorted(data.get("summary_labels") or [], key=len, reverse=True)) or "(?!)"
+        self.summary_label = re.compile(rf"[#*\s]*(?:{labels})\s*:", re.IGNORECASE)
         self.diplomacy_negated = re.compile("|".join(f"(?:{rx})" for rx in data.get("diplomacy_negated") or ["(?!)"]), re.IGNORECASE)
         self.negations = [(re.compile(n["pattern"], re.IGNORECASE), tuple(n["fields"])) for n in data.get("negations", [])]
         # Any negation at all, in one pass: most clauses have none.
