@@ -809,5 +809,7 @@ def test_two_workers_both_score_while_blocks_are_read_ahead_within_the_bound(mon
     # took (before: 257, one task at a time; with the info and pieces taken out promptly but
     # blocks counted whole until their last partition was scored, 163)
     assert cluster.now <= 0.6 * cluster.work
-    # about workers + 2 blocks' worth of pieces held (one more read when nothing else is under way)
-    assert most_live[0] < 2 + 2 + 1.5
+    # about the bound's blocks' worth of pieces held (workers + 3 since session 19; one more read
+    # when nothing else is under way)
+    assert run.ahead == 2 + 3
+    assert most_live[0] < run.ahead + 1.5
