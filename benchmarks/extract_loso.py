@@ -176,19 +176,11 @@ def gold_sentences(r: dict[str, Any], g: dict[str, Any]) -> list[int]:
 
 
 def aligned_pairs(pred: list[dict[str, Any]], gold: list[dict[str, Any]]) -> tuple[list[tuple[int, int]], set[int], set[int]]:
-    """score_document's greedy one-to-one alignment: (pairs, unaligned predicted, unaligned gold)."""
-    from riskengine.ingest.extract.evaluate import _similarity
+    """score_document's one-to-one alignment: (pairs, unaligned predicted, unaligned gold)."""
+    from riskengine.ingest.extract.evaluate import align
 
-    pairs = sorted(((_similarity(p, g), i, j) for i, p in enumerate(pred) for j, g in enumerate(gold)), key=lambda t: (-t[0], t[1], t[2]))
-    up: set[int] = set()
-    ug: set[int] = set()
-    out = []
-    for s, i, j in pairs:
-        if s <= 0 or i in up or j in ug:
-            continue
-        up.add(i)
-        ug.add(j)
-        out.append((i, j))
+    out, up = align(pred, gold)
+    ug = {j for _, j in out}
     return out, set(range(len(pred))) - up, {j for j in range(len(gold)) if j not in ug and not gold[j].get("optional")}
 
 

@@ -160,8 +160,10 @@ def _similarity(p: dict[str, Any], g: dict[str, Any]) -> float:
     return float(score)
 
 
-def score_document(name: str, predicted: list[dict[str, Any]], gold: list[dict[str, Any]], report: Report) -> None:
-    gold = [gold_view(g) for g in gold]
+def align(predicted: list[dict[str, Any]], gold: list[dict[str, Any]]) -> tuple[list[tuple[int, int]], set[int]]:
+    """Predicted and gold events (gold in ``gold_view`` form) paired one to one, greedily, most
+    similar first (ties by position): the (predicted, gold) index pairs, and the predicted
+    indices paired. benchmarks/extract_loso.py classifies misses with the same pairing."""
     pairs = sorted(
         ((_similarity(p, g), i, j) for i, p in enumerate(predicted) for j, g in enumerate(gold)),
         key=lambda t: (-t[0], t[1], t[2]),
@@ -175,6 +177,13 @@ def score_document(name: str, predicted: list[dict[str, Any]], gold: list[dict[s
         used_p.add(i)
         used_g.add(j)
         aligned.append((i, j))
+    return aligned, used_p
+
+
+def score_document(name: str, predicted: list[dict[str, Any]], gold: list[dict[str, Any]], report: Report) -> None:
+    gold = [gold_view(g) for g in gold]
+    aligned, used_p = align(predicted, gold)
+    used_g = {j for _, j in aligned}
     for i, j in aligned:
         p, g = predicted[i], gold[j]
         if g.get("optional"):
