@@ -35,14 +35,14 @@ def _bottom_line(events: list[Event], regions: list[str], stakeholder: str = "in
 def test_a_score_mostly_from_outside_the_regions_of_interest_says_so_and_gives_theirs() -> None:
     events = [*_deadly("Y", "YEM", "Marib", 6), *_deadly("A", "AFG", "Kandahar", 4), *_deadly("M", "MEX", "Culiacan", 1)]
     said = _bottom_line(events, ["MEX"])
-    assert "% of this week's points come from 2 countries outside the regions of interest, most from Yemen and Afghanistan; " in said, said
+    assert "% of the points scored this week come from 2 countries outside the regions of interest, most from Yemen and Afghanistan; " in said, said
     assert "on its own, the region of interest scores Mexico " in said and said.endswith("(Scores, by region).")
 
 
 def test_one_country_outside_is_named_and_several_regions_are_scored() -> None:
     events = [*_deadly("Y", "YEM", "Marib", 6), *_deadly("M", "MEX", "Culiacan", 1)]
     said = _bottom_line(events, ["MEX", "COL"], "ngo")
-    assert "% of this week's points come from Yemen, outside the regions of interest; on their own, the regions of interest score Mexico " in said, said
+    assert "% of the points scored this week come from Yemen, outside the regions of interest; on their own, the regions of interest score Mexico " in said, said
     assert ") and Colombia 0.0 (very low) (Scores, by region)." in said, said
 
 

@@ -13,6 +13,7 @@ import re
 import typing
 from pathlib import Path
 
+import markupsafe
 import pytest
 from pydantic import BaseModel
 
@@ -490,7 +491,8 @@ def test_user_template_can_extend_the_builtin_one(tmp_path: Path, contexts: dict
 
 def test_user_stakeholder_template_replaces_the_builtin_one(tmp_path: Path, contexts: dict[str, BriefContext]) -> None:
     (tmp_path / "ngo.html.j2").write_text("<p>{{ bluf.sentence }}</p>\n", encoding="utf-8")
-    assert render_brief(contexts["ngo"], "html", tmp_path) == f"<p>{contexts['ngo'].bluf.sentence}</p>\n"
+    # autoescaped as any HTML brief is (an apostrophe in a name is &#39;)
+    assert render_brief(contexts["ngo"], "html", tmp_path) == f"<p>{markupsafe.escape(contexts['ngo'].bluf.sentence)}</p>\n"
     assert "<!DOCTYPE html>" in render_brief(contexts["investor"], "html", tmp_path)
 
 

@@ -1029,7 +1029,7 @@ def _outside_interest(s: StakeholderScore) -> str:
         own.append(more(others, "regions"))
     scores = own[0] if len(own) == 1 else ", ".join(own[:-1]) + " and " + own[-1]
     whose = "on its own, the region of interest scores" if len(interest) == 1 else "on their own, the regions of interest score"
-    return f" {round(share * 100)} % of this week's points come from {where}; {whose} {scores} (Scores, by region)."
+    return f" {round(share * 100)} % of the points scored this week come from {where}; {whose} {scores} (Scores, by region)."
 
 
 def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> Bluf:
