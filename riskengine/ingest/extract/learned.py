@@ -96,14 +96,14 @@ class Detector:
     def probabilities(self, feats: list[str]) -> np.ndarray:
         idx = [self.vocab[f] for f in feats if f in self.vocab]
         z = self.weights[idx].sum(axis=0) if idx else np.zeros(len(self.kinds))
-        z = z - z.max()
+        z = z - z.max(axis=0)  # numpy 2.5's stubs type the bare max() as needing an argument
         e = np.exp(z)
         return np.asarray(e / e.sum())
 
     def best(self, feats: list[str]) -> tuple[str | None, float]:
         """The likeliest event kind and its probability (None: no event is likelier)."""
         p = self.probabilities(feats)
-        k = int(p.argmax())
+        k = int(p.argmax(axis=0))
         return (None, float(p[k])) if k == 0 else (self.kinds[k], float(p[k]))
 
     def to_json(self) -> str:
