@@ -7,27 +7,11 @@ import io
 import typing
 
 import pytest
+from test_brief_prose19 import MONDAY, STAKEHOLDERS, _context, _texts  # the same week and helpers
 from test_briefs import make_event
 
-from riskengine import api
-from riskengine.briefs.render import build_context
 from riskengine.core.events import Event
 from riskengine.ingest.history import add_history_context
-
-MONDAY = dt.date(2025, 6, 30)  # 2025-W27
-NOW = "2025-07-07T06:00:00Z"
-STAKEHOLDERS = ("investor", "government", "ngo", "analyst")
-
-
-def _context(events: list[Event], stakeholder: str) -> typing.Any:
-    report = api.score(events, rules=api.load_rules(), window="2025-W27", now=NOW)
-    return build_context(report, stakeholder, events)
-
-
-def _texts(events: list[Event], stakeholder: str) -> list[str]:
-    context = _context(events, stakeholder)
-    return [a.text for a in [*context.actions, *context.actions_outside]]
-
 
 # ---------------------------------------------------------------------------------------------
 # 1. an export without actor columns: the brief says what it cannot tell
