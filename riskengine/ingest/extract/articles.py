@@ -51,6 +51,9 @@ _AND_BETWEEN_SIDES = re.compile(r"\s+and\s+")
 _BY_AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
 # A place after a preposition is not the one acting, so it names no initiator.
 _NOT_SUBJECT_PREPOSITION_BEFORE = re.compile(r"\b(?:on|against|at|into|of|in|with|between)\s+(?:the\s+)?$")
+# "According to the Ukrainian Air Force, 118 drones were launched against Ukraine": the source of
+# a figure, not the side that launched (the tally then missed the strike it counts)
+_SOURCE_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.IGNORECASE)
 _TARGET_PREPOSITION_BEFORE = re.compile(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?$")
 # As above, with one word between ("strikes on occupied Crimea").
 _TARGET_PREPOSITION_WORD_BEFORE = re.compile(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?(?:\w+\s+)?$")
@@ -751,6 +754,17 @@ class Extractor:
         self._attach(figures, mentions, recent, sentence, places)
         if not mentions and figures and (opening := _IN_TOWN_OPENING.match(text, sentence.start, sentence.end)) is not None:
             self._town_of_casualties(sentence, opening.start(1), figures, recent)
+        elif not mentions and figures:
+            # "Russia sent 112 attack drones against Ukraine ... Two people were killed in a
+            # residential block in the north of Kharkiv": the one town of the casualty sentence
+            # after a country's tally is where it hit
+            towns = [p for p in self._places[sentence.index][0] if p.place.level == "place" and not p.side_adjective and not p.district]
+            # (only a tally, a strike with its launch count and no town of its own: after an
+            # anaphor or a town's strike, casualties "evacuated towards the hospital structures
+            # of Goma" are not told where it hit)
+            tallies = [m for m in recent if not m.anaphoric and (m.place is None or m.inherited_place or m.place.place.level == "country") and any(f.field.endswith("_launched") for f in m.figures)]
+            if tallies and len({p.place.name for p in towns}) == 1 and _IN_BEFORE.search(text, max(sentence.start, towns[0].start + sentence.start - 40), towns[0].start + sentence.start):
+                self._town_of_casualties(sentence, towns[0].start + sentence.start, figures, tallies)
         if not mentions and figures:
             mentions = self._official_tally(article, sentence, figures, recent)
         mentions = [m for m in mentions if not self._blocked(article, m)]
@@ -907,9 +921,13 @@ class Extractor:
                     near = _within_words(subject, start, end, lower(cue.near) if folded else cue.near, cue.window)
                     if near is None:
                         continue
-                    # "attack drones", "strike drones" name a kind of weapon, not an attack.
+                    # "attack drones", "strike drones" name a kind of weapon, not an attack; the
+                    # verb further off is still the cue's ("Russia launched 161 attack drones at
+                    # Ukraine": the night's tally, which was left an anaphor and lost its count)
                     if near[1] <= start and _ATTACK_OR_STRIKE_MODIFIER.fullmatch(text[near[0] : start]):
-                        continue
+                        near = _within_words(subject, start, end, lower(cue.near) if folded else cue.near, cue.window, skip=near)
+                        if near is None or (near[1] <= start and _ATTACK_OR_STRIKE_MODIFIER.fullmatch(text[near[0] : start])):
+                            continue
                     if (
                         cue.active_near is not None
                         and cue.active_near.fullmatch(subject, near[0], near[1])
@@ -1034,6 +1052,14 @@ class Extractor:
         # "56 drones over eight regions, including 11 over the Saratov region": the place of a
         # part is not the event's.
         candidates = [p for p in candidates if not (p.start >= m.end and _PART_BEFORE.search(text, m.end, p.start))]
+        # "KYIV - Russia sent 142 attack drones against Ukraine overnight" (a roundup's label): the
+        # dateline says where the report was filed when the clause names the whole country as the
+        # target; the night's tally is the country's, which then goes to the town struck (it was
+        # read as a strike on Kyiv, and Ternopil's strike lost its counts). A region or town of
+        # the clause ("URUAPAN - gunmen attacked a bar in Michoacan") leaves the label as it was.
+        datelined = [p for p in candidates if p.start < m.start and _is_dateline(text, m.sentence.start, p)]
+        if datelined and len(datelined) < len(candidates) and all(p.place.level == "country" for p in candidates if p not in datelined):
+            candidates = [p for p in candidates if p not in datelined]
         if m.kind.group == "diplomacy":
             # Talks and calls happen "in Istanbul"; sanctions are placed by their target.
             # Also where a delegation goes: "would travel to Istanbul for direct talks".
@@ -1272,6 +1298,7 @@ class Extractor:
                 (p, side)
                 for p, side in preceding
                 if not _NOT_SUBJECT_PREPOSITION_BEFORE.search(text[max(0, p.start - 15) : p.start]) and not self.p.object_before.search(text, max(0, p.start - 25), p.start)
+                and not _SOURCE_BEFORE.search(text, max(0, p.start - 20), p.start)
             ]
             # The side before the verb ("Ukrainian forces hit a Russian ammunition depot").
             before_verb = [x for x in subject if x[0].end <= m.start] if m.kind.name == "remote_strike" else []
@@ -2038,9 +2065,11 @@ class Extractor:
             own_figures = not interception and any(f.field.endswith("_launched") for f in m.figures)
             if own_figures and strike and not own_place:
                 host = self._night_strike(m, same_group, date or published, published)
-            if interception and not own_place and m.place is None:
+            if interception and not own_place and (m.place is None or m.inherited_place):
                 # "In total, the enemy used 117 drones ... Of these, 91 drones were neutralised":
-                # the interceptions of a tally told just before go with that tally's event.
+                # the interceptions of a tally told just before go with that tally's event (also
+                # when the paragraph named a town before the tally: "Kharkiv woke to sirens ...
+                # Overnight, Russia launched eighty-six drones ... Fifty-one of them were shot down").
                 host = next(
                     (
                         c
@@ -2557,8 +2586,9 @@ class Extractor:
 # -- helpers -----------------------------------------------------------------------------------
 
 
-def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: int) -> tuple[int, int] | None:
-    """The match of ``rx`` nearest the span, within ``window`` words either side of it."""
+def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: int, skip: tuple[int, int] | None = None) -> tuple[int, int] | None:
+    """The match of ``rx`` nearest the span, within ``window`` words either side of it (not
+    ``skip``, a match already judged to be no cue)."""
     words = _words(window)
     # Only the text the window can reach is reversed (a long clause's whole prefix was).
     left = words.match(text[max(0, start - 64 * window) : start][::-1])
@@ -2567,7 +2597,7 @@ def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: 
     hi = right.end() if right else end
     best = None
     for m in rx.finditer(text, lo, hi):
-        if m.start() < end and m.end() > start:
+        if (m.start() < end and m.end() > start) or (skip is not None and m.start() < skip[1] and m.end() > skip[0]):
             continue
         d = _distance(m.start(), m.end(), start, end)
         if best is None or d < best[0]:
@@ -2720,6 +2750,7 @@ _OFFICIAL_SAID = re.compile(r"\b(?:confirmed|said|says|reported|announced|stated
 # ... and who counts: an authority, not "residents said"
 _AUTHORITY = re.compile(r"\b(?:[Pp]olice|[Aa]rmy|[Mm]ilitary|[Oo]fficials?|[Aa]uthorit(?:y|ies)|[Mm]inistry|[Mm]inister|[Gg]overnor|[Aa]gency|[Ss]pokes(?:man|woman|person)|[Cc]ommander|[Aa]dministrat(?:or|ion)|[Mm]ayor|[Pp]refect|[Uu]nited\s+Nations|UN|OCHA|[Hh]ealth\s+(?:ministry|authorities|officials)|[Gg]overnment|[Ee]mergency)\b")
 _IN_TOWN_OPENING = re.compile(r"\s*(?:(?:\*\*)?\d{1,2}[:.]\d{2}(?:\*\*)?\s*(?:[-—–:]\s*)?)?(?:In|At)\s+(?:the\s+(?:village|town|city|settlement)\s+of\s+)?([A-Z])")
+_IN_BEFORE = re.compile(r"\b(?:in|of|at|near|outside)\s+(?:the\s+(?:village|town|city|settlement)\s+of\s+)?$")
 _TOWN_AND = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 # An entry of a monitor's or an advisory's numbered list: "2.1  ", "c. ", "3) ", "- "
 _ENTRY_START = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)]|[a-z][.)])[ \t]+")
@@ -2735,6 +2766,14 @@ _DATELINE_LEAD = re.compile(r"\s*[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?,\s
 # "Culiacán, Sinaloa, October 8, 2025.-"): capitalised words, "da", "de", "do", "del" between them.
 _TITLE_NAME = r"[A-Z][\w'’.-]*(?: (?:[A-Z][\w'’.-]*|d[aeo]s?|del|al|el))*"
 _DATELINE_LEAD_TITLE = re.compile(rf"\s*(?!(?:On|In|At|By|Since|From|Until|Last|This|Next)\b){_TITLE_NAME}(?:,\s*{_TITLE_NAME})?,\s*$")
+
+
+_DATELINE_AFTER = re.compile(r"\s*(?:,[^\n—–-]{1,40}?)?\s*(?:\([^)\n]{1,30}\)\s*)?[-—–]\s")
+
+
+def _is_dateline(text: str, sentence_start: int, p: PlaceMention) -> bool:
+    """Whether the place opens its sentence as a wire dateline ("KYIV - ", "KYIV, Feb 20 (MPS) - ")."""
+    return not text[sentence_start : p.start].strip() and p.text.isupper() and len(p.text) > 2 and _DATELINE_AFTER.match(text, p.end) is not None
 
 
 def _dateline(text: str, sentence_start: int, d: DatePhrase) -> bool:
