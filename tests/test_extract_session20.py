@@ -124,3 +124,30 @@ def test_hospital_town_does_not_place_a_strike(rules: Extractor) -> None:
         "towards the hospital structures of Goma.",
     )
     assert [(e["kind"], e["location"]) for e in got if e["kind"] == "shelling"] == [("shelling", "Kibumba")]
+
+
+def test_hits_in_a_town_place_the_regions_tally(rules: Extractor) -> None:
+    # "there were hits in X" names where the night's tally for the region struck; the tally had
+    # gone to the next town told (another strike, of the afternoon)
+    got = _events(
+        rules,
+        "Last night the enemy again attacked Chernihiv region with drones. In total, 20 Shahed-type drones were "
+        "launched at the region; our air defence shot down 16 of them. Unfortunately there were hits in Nizhyn: a "
+        "warehouse and two garages were damaged. There were no casualties.\n\nIn Semenivka, an FPV drone hit a car "
+        "in the afternoon. The driver was killed.",
+    )
+    towns = {e["location"]: (e["launched"], e["intercepted"]) for e in got if e["kind"] == "drone_strike"}
+    assert towns == {"Nizhyn": (20, 16), "Semenivka": (None, None)}
+
+
+def test_hits_recorded_replace_the_town_the_tally_inherited(rules: Extractor) -> None:
+    # The tally took the paragraph's earlier town (struck by the other side); the sentence after
+    # it names where it hit.
+    got = _events(
+        rules,
+        "Ukrainian drones attacked Morozovsk air base on Tuesday night, the governor said. Russia struck back the same "
+        "night. Kyiv's air force said Russia launched 90 Shahed-type attack drones overnight, of which 70 were shot down. "
+        "Hits were recorded in Uman, where two people were injured.",
+    )
+    uman = [e for e in got if e["location"] == "Uman"]
+    assert [(e["launched"], e["intercepted"]) for e in uman] == [(90, 70)]

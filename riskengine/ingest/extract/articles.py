@@ -175,6 +175,7 @@ class Cluster:
     kind: Kind
     mentions: list[Mention] = field(default_factory=list)
     _place: PlaceMention | None = None
+    _inherited: bool = False  # whether that place was taken from an earlier sentence
     _date: DatePhrase | None = None
 
     def __post_init__(self) -> None:
@@ -186,6 +187,7 @@ class Cluster:
         self.mentions.append(m)
         if m.place is not None and (self._place is None or _LEVEL_ORDER[m.place.place.level] < _LEVEL_ORDER[self._place.place.level]):
             self._place = m.place
+            self._inherited = m.inherited_place
         if self._date is None and m.date is not None and not m.date.future:
             self._date = m.date
         elif self._date is None and m.said is not None:
@@ -194,6 +196,13 @@ class Cluster:
     @property
     def first(self) -> Mention:
         return self.mentions[0]
+
+    def inherited_only(self) -> bool:
+        """Whether its place was only taken from sentences before its own."""
+        return self._place is not None and self._inherited
+
+    def replace_place(self, place: PlaceMention) -> None:
+        self._place, self._inherited = place, False
 
     def place(self) -> PlaceMention | None:
         return self._place
@@ -2009,6 +2018,12 @@ class Extractor:
                     latest = next((c for c in reversed(same_group) if is_recent(c)), None)
                     if latest is not None and (latest.place() is None or latest.place().place.level == "country"):  # type: ignore[union-attr]
                         host = latest
+                    elif latest is not None and latest.inherited_only() and not m.inherited_place and index - latest.mentions[-1].sentence.index <= 1 and any(f.field.endswith("_launched") for f in latest.figures()):
+                        # "Russia launched 126 drones ... Hits were recorded in Kryvyi Rih": the
+                        # night's tally placed only by the town of the paragraph's earlier story
+                        # (Engels, struck by the other side) is placed where it hit, told right after it
+                        host = latest
+                        host.replace_place(m.place)
                     elif latest is not None and not m.inherited_place and _within_region(latest.place(), m.place):
                         # "A military jet bombed a village in Myanmar's Sagaing region ... The strike
                         # hit the village of Kyaung Kone": the strike just told, placed at the region
