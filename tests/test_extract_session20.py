@@ -151,3 +151,19 @@ def test_hits_recorded_replace_the_town_the_tally_inherited(rules: Extractor) ->
     )
     uman = [e for e in got if e["location"] == "Uman"]
     assert [(e["launched"], e["intercepted"]) for e in uman] == [(90, 70)]
+
+
+def test_tally_split_by_weapon_gives_each_strike_its_share(rules: Extractor) -> None:
+    # A live blog: the shares sentence joined the drones' strike; the missiles' share belongs to
+    # the strike that holds the missiles' launch count. The drones' strike is named by its weapon.
+    text = (
+        "Cruise missiles struck an industrial area in Dnipro, the regional governor said. Two people were killed.\n\n"
+        "The air force has published its overnight figures: Russia launched 18 missiles, including six ballistic "
+        "Iskander-M missiles, and 240 attack drones. Air defences shot down 12 of the missiles and 201 of the drones. "
+        "Odesa was hit mainly by Shahed-type drones."
+    )
+    got = {e.event.location: e for e in rules.extract_text(HEAD + text + "\n", "t.txt")}
+    assert got["Odesa"].provenance["kind"] == "drone_strike"
+    assert (got["Odesa"].event.drones_launched, got["Odesa"].event.drones_intercepted) == (240, 201)
+    assert (got["Dnipro"].event.missiles_launched, got["Dnipro"].event.missiles_intercepted) == (18, 12)
+    assert "missiles_intercepted" not in got["Odesa"].provenance["fields"]

@@ -491,7 +491,7 @@ class Extractor:
                 since += 1
             if last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and since > 3:
                 last_mentions = []
-        clusters = self._drop_totals(self._cluster(mentions, article.published), article.published)
+        clusters = self._drop_totals(_split_shares(self._cluster(mentions, article.published)), article.published)
         clusters = _drop_retold_tolls(clusters, article.published)
         clusters = self._drop_summarised(article, clusters)
         events = [self._event(article, c) for c in clusters if self._anchored(c)]
@@ -2356,6 +2356,8 @@ class Extractor:
                 kind = self.p.kinds["drone_strike" if d.value >= mi.value else "missile_strike"]
             elif not d and mi and kind.name == "drone_strike":
                 kind = self.p.kinds["missile_strike"]
+            elif d and not mi and kind.name == "missile_strike":
+                kind = self.p.kinds["drone_strike"]  # "... and 464 attack drones", the drones' share of the night
             elif not d and not mi and kind.name in ("drone_strike", "missile_strike"):
                 # "hit Poltava with a missile and several drones": no count, the weapon named first
                 named = [w for w in first.weapons if w in ("drone", "missile")]
@@ -2863,6 +2865,37 @@ def _launch_of_the_intercepted(mentions: list[Mention], text: str) -> tuple[list
         return mentions, []
     kept = [m for m in mentions if not (m.kind.group == "strike" and m.kind.name != "interception" and not m.needs_toll and any(a < m.start < b for a, b in spans))]
     return kept, spans
+
+
+def _split_shares(clusters: list[Cluster]) -> list[Cluster]:
+    """A night's tally split by weapon between the strikes it hit with ("Russia launched 36
+    missiles ... and 464 attack drones. Air defences shot down 27 of the missiles and 412 of the
+    drones ... most of the missiles were aimed at Kyiv, while Kharkiv was hit mainly by drones"):
+    the share of each weapon goes to the strike that holds that weapon's launch count, not all of
+    it to the strike the interception sentence joined."""
+    strikes = [c for c in clusters if c.kind.group == "strike" and c.kind.name != "interception"]
+    for weapon, other in (("missiles", "drones"), ("drones", "missiles")):
+        for c in strikes:
+            fields = {f.field for f in c.figures()}
+            if f"{weapon}_intercepted" not in fields or f"{weapon}_launched" in fields or f"{other}_launched" not in fields:
+                continue
+            shares = [(m, f) for m in c.mentions for f in m.figures if f.field == f"{weapon}_intercepted"]
+            near = [
+                d
+                for d in strikes
+                if d is not c
+                and {f.field for f in d.figures()} >= {f"{weapon}_launched"}
+                and f"{weapon}_intercepted" not in {f.field for f in d.figures()}
+                and (d.date() is None or c.date() is None or d.date().date == c.date().date)  # type: ignore[union-attr]
+                and any(abs(m.sentence.index - x.sentence.index) <= 2 for m, _ in shares for x in d.mentions if any(f.field == f"{weapon}_launched" for f in x.figures))
+            ]
+            if len(near) != 1:
+                continue
+            host = next(x for x in near[0].mentions if any(f.field == f"{weapon}_launched" for f in x.figures))
+            for m, f in shares:
+                m.figures.remove(f)
+                host.figures.append(f)
+    return clusters
 
 
 def _fewer_launched(strike: Mention, interception: Mention) -> bool:
