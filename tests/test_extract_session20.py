@@ -167,3 +167,15 @@ def test_tally_split_by_weapon_gives_each_strike_its_share(rules: Extractor) -> 
     assert (got["Odesa"].event.drones_launched, got["Odesa"].event.drones_intercepted) == (240, 201)
     assert (got["Dnipro"].event.missiles_launched, got["Dnipro"].event.missiles_intercepted) == (18, 12)
     assert "missiles_intercepted" not in got["Odesa"].provenance["fields"]
+
+
+def test_days_shoot_downs_are_no_share_of_an_artillery_strike(rules: Extractor) -> None:
+    # a ministry's daily summary: the air defence section after a shelling told in its own section
+    got = _events(
+        rules,
+        "On Friday morning, the enemy shelled Vasylivka with barrel artillery. Two civilians were wounded.\n\n"
+        "Air defence\n\nOver the past day, air defence means shot down four guided missiles and 57 fixed-wing "
+        "unmanned aerial vehicles.",
+    )
+    shelling = [e for e in got if e["kind"] == "shelling"]
+    assert [(e["location"], e["intercepted"]) for e in shelling] == [("Vasylivka", None)]

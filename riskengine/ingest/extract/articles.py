@@ -2116,6 +2116,11 @@ class Extractor:
                 # A strike whose weapon is not named ("the strikes on the port") may be any of them.
                 if strike and not interception and c_name != "interception" and family != _family(c_name) and "remote_strike" not in (name, c_name):
                     continue
+                if interception and c_name == "shelling" and m.sentence.paragraph != c.mentions[-1].sentence.paragraph and any(f.field.startswith(("drones_", "missiles_")) for f in m.figures):
+                    # "Air defence: Over the past day, air defence means shot down three guided
+                    # missiles and 211 UAVs" after a shelling told in the section before: the day's
+                    # shoot-downs are no share of an artillery strike
+                    continue
                 if name == "air_strike" and c_name == "interception" and m.sentence.index != c.mentions[-1].sentence.index:
                     # "forces destroyed three drones over the Red Sea. - ... aircraft carried out
                     # air strikes on Kamaran island": the raid is no share of the drones shot down
