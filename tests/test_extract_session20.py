@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from riskengine.ingest.extract.articles import Extractor
+from riskengine.ingest.extract.numbers import find_quantities
 
 HEAD = "---\ndate: 2025-10-08\n---\nNIGHT REPORT\n\nThe night was loud across the country.\n\n"
 
@@ -179,3 +180,15 @@ def test_days_shoot_downs_are_no_share_of_an_artillery_strike(rules: Extractor) 
     )
     shelling = [e for e in got if e["kind"] == "shelling"]
     assert [(e["location"], e["intercepted"]) for e in shelling] == [("Vasylivka", None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "At around half past eight this morning an Israeli drone fired a guided missile at a car in Aitaroun.",
+        "At a quarter to six an Israeli drone fired a guided missile at a car in Aitaroun.",
+        "At eight o'clock an Israeli drone fired a guided missile at a car in Aitaroun.",
+    ],
+)
+def test_time_of_day_in_words_is_no_count(text: str) -> None:
+    assert [q.value for q in find_quantities(text) if q.value in (6, 8)] == []
