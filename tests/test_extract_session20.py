@@ -20,9 +20,9 @@ def rules() -> Extractor:
     return Extractor(detector=False)  # the patterns' own reading
 
 
-def _events(ex: Extractor, text: str) -> list[dict[str, Any]]:
+def _events(ex: Extractor, text: str, head: str = HEAD) -> list[dict[str, Any]]:
     out = []
-    for e in ex.extract_text(HEAD + text + "\n", "t.txt"):
+    for e in ex.extract_text(head + text + "\n", "t.txt"):
         v = e.event
         out.append(
             {
@@ -192,3 +192,23 @@ def test_days_shoot_downs_are_no_share_of_an_artillery_strike(rules: Extractor) 
 )
 def test_time_of_day_in_words_is_no_count(text: str) -> None:
     assert [q.value for q in find_quantities(text) if q.value in (6, 8)] == []
+
+
+ADVISORY_HEAD = "---\ndate: 2025-12-09\n---\nWAR RISK CIRCULAR\n\nMembers are advised of the following incidents.\n\n"
+ADVISORY = (
+    "2.1 On Saturday 6 December, the Panama-flagged tanker SEA LARK was struck on the port side by an uncrewed "
+    "surface vessel some 30 nautical miles north of Sinop, Turkey. No injuries were reported among the crew. The "
+    "Managers are not in a position to attribute the attack.\n\n"
+    "2.2 On Monday 8 December, the Russian Ministry of Defence stated that its naval forces and aviation destroyed "
+    "four uncrewed surface vessels attempting to approach the naval base and commercial port of Novorossiysk."
+)
+
+
+def test_next_numbered_entry_at_another_town_does_not_give_its_count_to_the_last(rules: Extractor) -> None:
+    got = _events(rules, ADVISORY, ADVISORY_HEAD)
+    assert [e["intercepted"] for e in got if e["location"] == "Sinop"] == [None]
+
+
+def test_the_detectors_event_takes_the_count_no_mention_took() -> None:
+    got = _events(Extractor(), ADVISORY, ADVISORY_HEAD)
+    assert [(e["kind"], e["intercepted"]) for e in got if e["location"] == "Novorossiysk"] == [("interception", 4)]

@@ -381,6 +381,7 @@ class Extractor:
                 f"no date for {article.path}",
             )
         self._last_weapon = (-1, None)
+        self._attached: set[tuple[int, str]] = set()  # the figures given to a mention (start, field)
         self._last_told = None
         self._last_told_where: tuple[int, int, str] = (-1, -1, "")  # the paragraph and place of that event
         self._scene: tuple[int, int, DatePhrase] | None = None  # the day told by the sentence before, if it told no event
@@ -463,6 +464,12 @@ class Extractor:
                 last_mentions = []  # "PORT-AU-PRINCE - ...": a roundup's next story tells its own casualties
             elif last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and _LIST_ITEM_START.match(article.text, article.text.rfind("\n", 0, sentence.start) + 1):
                 last_mentions = []  # a monitor's next bullet is another incident: "- Daraa: A roadside bomb ...; two soldiers were wounded."
+            elif last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and _ENTRY_START.match(article.text, article.text.rfind("\n", 0, sentence.start) + 1) and self._another_town(sentence, last_mentions):
+                # so is an advisory's next numbered entry at another town ("2.3 On Monday ...
+                # destroyed five uncrewed surface vessels ... of Novorossiysk": not the count of
+                # 2.1's attack off Sile; "2.2 Yesterday, during an attempt to extract personnel
+                # from Nasir" after 2.1's Nasir still tells its casualties)
+                last_mentions = []
             found = self._sentence(article, sentence, countries, last_mentions)
             if not found and last_mentions:
                 self._main_target(article, sentence, mentions[-12:])
@@ -531,6 +538,11 @@ class Extractor:
             m = Mention(self.p.kinds[kind], sentence.start, sentence.end, sentence, (sentence.start, sentence.end), place=place, date=next((d for d in dates if not d.future), None))
             if self._background(article, m, text):
                 continue  # "In February a car bomb attack on a market in Mogadishu killed 19": told as background
+            # Its sentence's counts that no mention took ("the Russian Ministry of Defence stated that its
+            # naval forces destroyed five uncrewed surface vessels ... of Novorossiysk": an
+            # interception the detector found, whose count the patterns read but gave to no event)
+            found_shifted = [PlaceMention(p.start + shift, p.end + shift, p.text, p.place, p.side_adjective, p.side, p.district) for p in found]
+            m.figures = [f for f in self._figures(article, sentence, found_shifted) if (f.start, f.field) not in self._attached and _accepts(m, f)]
             event = self._event(article, Cluster(m.kind, [m]))
             key = (event.provenance["kind"], (event.event.location or event.event.admin1 or "").casefold())
             if key in have:
@@ -1753,6 +1765,7 @@ class Extractor:
             inside = [m for m in pool if m.start <= f.start < m.end]
             target = inside[0] if inside else min(pool, key=lambda m: _distance(m.start, m.end, f.start, f.end) + (0 if m.start <= f.start else 10))
             target.figures.append(f)
+            self._attached.add((f.start, f.field))
 
     def _other_day(self, sentence: Sentence, m: Mention) -> bool:
         """Whether the sentence names a day that is not the mention's."""
@@ -1778,6 +1791,12 @@ class Extractor:
                 break
             out.append(s)
         return out
+
+    def _another_town(self, sentence: Sentence, recent: list[Mention]) -> bool:
+        """Whether the sentence names a town, and none of the recent mentions' places."""
+        towns = {p.place.name for p in self._places[sentence.index][0] if p.place.level == "place" and not p.side_adjective}
+        told = {m.place.place.name for m in recent if m.place is not None}
+        return bool(towns) and not towns & told
 
     def _other_town(self, sentence: Sentence, m: Mention) -> bool:
         """Whether the sentence names a town other than the mention's."""
