@@ -212,3 +212,13 @@ def test_next_numbered_entry_at_another_town_does_not_give_its_count_to_the_last
 def test_the_detectors_event_takes_the_count_no_mention_took() -> None:
     got = _events(Extractor(), ADVISORY, ADVISORY_HEAD)
     assert [(e["kind"], e["intercepted"]) for e in got if e["location"] == "Novorossiysk"] == [("interception", 4)]
+
+
+def test_weapons_engaged_are_what_came_and_those_destroyed_a_share(rules: Extractor) -> None:
+    got = _events(
+        rules,
+        "A merchant vessel reports being struck on the bridge wing by an uncrewed aerial vehicle some 40 nautical miles "
+        "west of Mokha on Tuesday. An escorting warship engaged four UAVs approaching the vessel and destroyed three; the "
+        "fourth struck.",
+    )
+    assert [(e["launched"], e["intercepted"]) for e in got if e["kind"] == "drone_strike"] == [(4, 3)]
