@@ -697,3 +697,6 @@ def test_the_twenty_third_blind_set_holds_its_first_run() -> None:
     # 0.762). Floor only.
     blind23 = evaluate(HERE / "blind23_gold.yaml", sorted((HERE / "blind23").iterdir()))
     assert blind23.overall.f1 >= 0.79, blind23.render()
+    # Session 20 (extract22): a development set since (the detector is trained on it; the
+    # night's tally bound to its strike, test_extract_session20.py): 0.812.
+    assert blind23.overall.f1 >= 0.81, blind23.render()
