@@ -677,6 +677,10 @@ def test_the_twenty_second_blind_set_holds_its_first_run() -> None:
     # A development set since (session 19, extract21: summary lines and claims in translated
     # wording, test_extract_session19b.py): 0.724.
     assert blind22.overall.f1 >= 0.72, blind22.render()
+    # Session 20 (extract22): l01's region-by-region shoot-down counts coded as one interception
+    # per region, the documented convention, where the first gold had folded their sum into the
+    # strike told next (0.705 stays the honest figure, scored on that first gold): 0.795.
+    assert blind22.overall.f1 >= 0.79, blind22.render()
 
 
 def test_the_twenty_third_blind_set_holds_its_first_run() -> None:
@@ -693,3 +697,6 @@ def test_the_twenty_third_blind_set_holds_its_first_run() -> None:
     # 0.762). Floor only.
     blind23 = evaluate(HERE / "blind23_gold.yaml", sorted((HERE / "blind23").iterdir()))
     assert blind23.overall.f1 >= 0.79, blind23.render()
+    # Session 20 (extract22): a development set since (the detector is trained on it; the
+    # night's tally bound to its strike, test_extract_session20.py): 0.812.
+    assert blind23.overall.f1 >= 0.81, blind23.render()

@@ -51,6 +51,9 @@ _AND_BETWEEN_SIDES = re.compile(r"\s+and\s+")
 _BY_AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
 # A place after a preposition is not the one acting, so it names no initiator.
 _NOT_SUBJECT_PREPOSITION_BEFORE = re.compile(r"\b(?:on|against|at|into|of|in|with|between)\s+(?:the\s+)?$")
+# "According to the Ukrainian Air Force, 118 drones were launched against Ukraine": the source of
+# a figure, not the side that launched (the tally then missed the strike it counts)
+_SOURCE_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.IGNORECASE)
 _TARGET_PREPOSITION_BEFORE = re.compile(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?$")
 # As above, with one word between ("strikes on occupied Crimea").
 _TARGET_PREPOSITION_WORD_BEFORE = re.compile(r"\b(?:on|against|at|into|over|targeting|of)\s+(?:the\s+)?(?:\w+\s+)?$")
@@ -172,6 +175,7 @@ class Cluster:
     kind: Kind
     mentions: list[Mention] = field(default_factory=list)
     _place: PlaceMention | None = None
+    _inherited: bool = False  # whether that place was taken from an earlier sentence
     _date: DatePhrase | None = None
 
     def __post_init__(self) -> None:
@@ -183,6 +187,7 @@ class Cluster:
         self.mentions.append(m)
         if m.place is not None and (self._place is None or _LEVEL_ORDER[m.place.place.level] < _LEVEL_ORDER[self._place.place.level]):
             self._place = m.place
+            self._inherited = m.inherited_place
         if self._date is None and m.date is not None and not m.date.future:
             self._date = m.date
         elif self._date is None and m.said is not None:
@@ -191,6 +196,13 @@ class Cluster:
     @property
     def first(self) -> Mention:
         return self.mentions[0]
+
+    def inherited_only(self) -> bool:
+        """Whether its place was only taken from sentences before its own."""
+        return self._place is not None and self._inherited
+
+    def replace_place(self, place: PlaceMention) -> None:
+        self._place, self._inherited = place, False
 
     def place(self) -> PlaceMention | None:
         return self._place
@@ -369,6 +381,7 @@ class Extractor:
                 f"no date for {article.path}",
             )
         self._last_weapon = (-1, None)
+        self._attached: set[tuple[int, str]] = set()  # the figures given to a mention (start, field)
         self._last_told = None
         self._last_told_where: tuple[int, int, str] = (-1, -1, "")  # the paragraph and place of that event
         self._scene: tuple[int, int, DatePhrase] | None = None  # the day told by the sentence before, if it told no event
@@ -451,6 +464,12 @@ class Extractor:
                 last_mentions = []  # "PORT-AU-PRINCE - ...": a roundup's next story tells its own casualties
             elif last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and _LIST_ITEM_START.match(article.text, article.text.rfind("\n", 0, sentence.start) + 1):
                 last_mentions = []  # a monitor's next bullet is another incident: "- Daraa: A roadside bomb ...; two soldiers were wounded."
+            elif last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and _ENTRY_START.match(article.text, article.text.rfind("\n", 0, sentence.start) + 1) and self._another_town(sentence, last_mentions):
+                # so is an advisory's next numbered entry at another town ("2.3 On Monday ...
+                # destroyed five uncrewed surface vessels ... of Novorossiysk": not the count of
+                # 2.1's attack off Sile; "2.2 Yesterday, during an attempt to extract personnel
+                # from Nasir" after 2.1's Nasir still tells its casualties)
+                last_mentions = []
             found = self._sentence(article, sentence, countries, last_mentions)
             if not found and last_mentions:
                 self._main_target(article, sentence, mentions[-12:])
@@ -479,7 +498,7 @@ class Extractor:
                 since += 1
             if last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and since > 3:
                 last_mentions = []
-        clusters = self._drop_totals(self._cluster(mentions, article.published), article.published)
+        clusters = self._drop_totals(_split_shares(self._cluster(mentions, article.published)), article.published)
         clusters = _drop_retold_tolls(clusters, article.published)
         clusters = self._drop_summarised(article, clusters)
         events = [self._event(article, c) for c in clusters if self._anchored(c)]
@@ -519,6 +538,11 @@ class Extractor:
             m = Mention(self.p.kinds[kind], sentence.start, sentence.end, sentence, (sentence.start, sentence.end), place=place, date=next((d for d in dates if not d.future), None))
             if self._background(article, m, text):
                 continue  # "In February a car bomb attack on a market in Mogadishu killed 19": told as background
+            # Its sentence's counts that no mention took ("the Russian Ministry of Defence stated that its
+            # naval forces destroyed five uncrewed surface vessels ... of Novorossiysk": an
+            # interception the detector found, whose count the patterns read but gave to no event)
+            found_shifted = [PlaceMention(p.start + shift, p.end + shift, p.text, p.place, p.side_adjective, p.side, p.district) for p in found]
+            m.figures = [f for f in self._figures(article, sentence, found_shifted) if (f.start, f.field) not in self._attached and _accepts(m, f)]
             event = self._event(article, Cluster(m.kind, [m]))
             key = (event.provenance["kind"], (event.event.location or event.event.admin1 or "").casefold())
             if key in have:
@@ -751,6 +775,17 @@ class Extractor:
         self._attach(figures, mentions, recent, sentence, places)
         if not mentions and figures and (opening := _IN_TOWN_OPENING.match(text, sentence.start, sentence.end)) is not None:
             self._town_of_casualties(sentence, opening.start(1), figures, recent)
+        elif not mentions and figures:
+            # "Russia sent 112 attack drones against Ukraine ... Two people were killed in a
+            # residential block in the north of Kharkiv": the one town of the casualty sentence
+            # after a country's tally is where it hit
+            towns = [p for p in self._places[sentence.index][0] if p.place.level == "place" and not p.side_adjective and not p.district]
+            # (only a tally, a strike with its launch count and no town of its own: after an
+            # anaphor or a town's strike, casualties "evacuated towards the hospital structures
+            # of Goma" are not told where it hit)
+            tallies = [m for m in recent if not m.anaphoric and (m.place is None or m.inherited_place or m.place.place.level == "country") and any(f.field.endswith("_launched") for f in m.figures)]
+            if tallies and len({p.place.name for p in towns}) == 1 and _IN_BEFORE.search(text, max(sentence.start, towns[0].start + sentence.start - 40), towns[0].start + sentence.start):
+                self._town_of_casualties(sentence, towns[0].start + sentence.start, figures, tallies)
         if not mentions and figures:
             mentions = self._official_tally(article, sentence, figures, recent)
         mentions = [m for m in mentions if not self._blocked(article, m)]
@@ -907,9 +942,13 @@ class Extractor:
                     near = _within_words(subject, start, end, lower(cue.near) if folded else cue.near, cue.window)
                     if near is None:
                         continue
-                    # "attack drones", "strike drones" name a kind of weapon, not an attack.
+                    # "attack drones", "strike drones" name a kind of weapon, not an attack; the
+                    # verb further off is still the cue's ("Russia launched 161 attack drones at
+                    # Ukraine": the night's tally, which was left an anaphor and lost its count)
                     if near[1] <= start and _ATTACK_OR_STRIKE_MODIFIER.fullmatch(text[near[0] : start]):
-                        continue
+                        near = _within_words(subject, start, end, lower(cue.near) if folded else cue.near, cue.window, skip=near)
+                        if near is None or (near[1] <= start and _ATTACK_OR_STRIKE_MODIFIER.fullmatch(text[near[0] : start])):
+                            continue
                     if (
                         cue.active_near is not None
                         and cue.active_near.fullmatch(subject, near[0], near[1])
@@ -1034,6 +1073,14 @@ class Extractor:
         # "56 drones over eight regions, including 11 over the Saratov region": the place of a
         # part is not the event's.
         candidates = [p for p in candidates if not (p.start >= m.end and _PART_BEFORE.search(text, m.end, p.start))]
+        # "KYIV - Russia sent 142 attack drones against Ukraine overnight" (a roundup's label): the
+        # dateline says where the report was filed when the clause names the whole country as the
+        # target; the night's tally is the country's, which then goes to the town struck (it was
+        # read as a strike on Kyiv, and Ternopil's strike lost its counts). A region or town of
+        # the clause ("URUAPAN - gunmen attacked a bar in Michoacan") leaves the label as it was.
+        datelined = [p for p in candidates if p.start < m.start and _is_dateline(text, m.sentence.start, p)]
+        if datelined and len(datelined) < len(candidates) and all(p.place.level == "country" for p in candidates if p not in datelined):
+            candidates = [p for p in candidates if p not in datelined]
         if m.kind.group == "diplomacy":
             # Talks and calls happen "in Istanbul"; sanctions are placed by their target.
             # Also where a delegation goes: "would travel to Istanbul for direct talks".
@@ -1272,6 +1319,7 @@ class Extractor:
                 (p, side)
                 for p, side in preceding
                 if not _NOT_SUBJECT_PREPOSITION_BEFORE.search(text[max(0, p.start - 15) : p.start]) and not self.p.object_before.search(text, max(0, p.start - 25), p.start)
+                and not _SOURCE_BEFORE.search(text, max(0, p.start - 20), p.start)
             ]
             # The side before the verb ("Ukrainian forces hit a Russian ammunition depot").
             before_verb = [x for x in subject if x[0].end <= m.start] if m.kind.name == "remote_strike" else []
@@ -1717,6 +1765,7 @@ class Extractor:
             inside = [m for m in pool if m.start <= f.start < m.end]
             target = inside[0] if inside else min(pool, key=lambda m: _distance(m.start, m.end, f.start, f.end) + (0 if m.start <= f.start else 10))
             target.figures.append(f)
+            self._attached.add((f.start, f.field))
 
     def _other_day(self, sentence: Sentence, m: Mention) -> bool:
         """Whether the sentence names a day that is not the mention's."""
@@ -1742,6 +1791,12 @@ class Extractor:
                 break
             out.append(s)
         return out
+
+    def _another_town(self, sentence: Sentence, recent: list[Mention]) -> bool:
+        """Whether the sentence names a town, and none of the recent mentions' places."""
+        towns = {p.place.name for p in self._places[sentence.index][0] if p.place.level == "place" and not p.side_adjective}
+        told = {m.place.place.name for m in recent if m.place is not None}
+        return bool(towns) and not towns & told
 
     def _other_town(self, sentence: Sentence, m: Mention) -> bool:
         """Whether the sentence names a town other than the mention's."""
@@ -1982,6 +2037,12 @@ class Extractor:
                     latest = next((c for c in reversed(same_group) if is_recent(c)), None)
                     if latest is not None and (latest.place() is None or latest.place().place.level == "country"):  # type: ignore[union-attr]
                         host = latest
+                    elif latest is not None and latest.inherited_only() and not m.inherited_place and index - latest.mentions[-1].sentence.index <= 1 and any(f.field.endswith("_launched") for f in latest.figures()):
+                        # "Russia launched 126 drones ... Hits were recorded in Kryvyi Rih": the
+                        # night's tally placed only by the town of the paragraph's earlier story
+                        # (Engels, struck by the other side) is placed where it hit, told right after it
+                        host = latest
+                        host.replace_place(m.place)
                     elif latest is not None and not m.inherited_place and _within_region(latest.place(), m.place):
                         # "A military jet bombed a village in Myanmar's Sagaing region ... The strike
                         # hit the village of Kyaung Kone": the strike just told, placed at the region
@@ -2038,9 +2099,11 @@ class Extractor:
             own_figures = not interception and any(f.field.endswith("_launched") for f in m.figures)
             if own_figures and strike and not own_place:
                 host = self._night_strike(m, same_group, date or published, published)
-            if interception and not own_place and m.place is None:
+            if interception and not own_place and (m.place is None or m.inherited_place):
                 # "In total, the enemy used 117 drones ... Of these, 91 drones were neutralised":
-                # the interceptions of a tally told just before go with that tally's event.
+                # the interceptions of a tally told just before go with that tally's event (also
+                # when the paragraph named a town before the tally: "Kharkiv woke to sirens ...
+                # Overnight, Russia launched eighty-six drones ... Fifty-one of them were shot down").
                 host = next(
                     (
                         c
@@ -2071,6 +2134,11 @@ class Extractor:
                 # Artillery, air raids and long-range drone/missile strikes are different events.
                 # A strike whose weapon is not named ("the strikes on the port") may be any of them.
                 if strike and not interception and c_name != "interception" and family != _family(c_name) and "remote_strike" not in (name, c_name):
+                    continue
+                if interception and c_name == "shelling" and m.sentence.paragraph != c.mentions[-1].sentence.paragraph and any(f.field.startswith(("drones_", "missiles_")) for f in m.figures):
+                    # "Air defence: Over the past day, air defence means shot down three guided
+                    # missiles and 211 UAVs" after a shelling told in the section before: the day's
+                    # shoot-downs are no share of an artillery strike
                     continue
                 if name == "air_strike" and c_name == "interception" and m.sentence.index != c.mentions[-1].sentence.index:
                     # "forces destroyed three drones over the Red Sea. - ... aircraft carried out
@@ -2312,6 +2380,8 @@ class Extractor:
                 kind = self.p.kinds["drone_strike" if d.value >= mi.value else "missile_strike"]
             elif not d and mi and kind.name == "drone_strike":
                 kind = self.p.kinds["missile_strike"]
+            elif d and not mi and kind.name == "missile_strike":
+                kind = self.p.kinds["drone_strike"]  # "... and 464 attack drones", the drones' share of the night
             elif not d and not mi and kind.name in ("drone_strike", "missile_strike"):
                 # "hit Poltava with a missile and several drones": no count, the weapon named first
                 named = [w for w in first.weapons if w in ("drone", "missile")]
@@ -2557,8 +2627,9 @@ class Extractor:
 # -- helpers -----------------------------------------------------------------------------------
 
 
-def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: int) -> tuple[int, int] | None:
-    """The match of ``rx`` nearest the span, within ``window`` words either side of it."""
+def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: int, skip: tuple[int, int] | None = None) -> tuple[int, int] | None:
+    """The match of ``rx`` nearest the span, within ``window`` words either side of it (not
+    ``skip``, a match already judged to be no cue)."""
     words = _words(window)
     # Only the text the window can reach is reversed (a long clause's whole prefix was).
     left = words.match(text[max(0, start - 64 * window) : start][::-1])
@@ -2567,7 +2638,7 @@ def _within_words(text: str, start: int, end: int, rx: re.Pattern[str], window: 
     hi = right.end() if right else end
     best = None
     for m in rx.finditer(text, lo, hi):
-        if m.start() < end and m.end() > start:
+        if (m.start() < end and m.end() > start) or (skip is not None and m.start() < skip[1] and m.end() > skip[0]):
             continue
         d = _distance(m.start(), m.end(), start, end)
         if best is None or d < best[0]:
@@ -2720,6 +2791,7 @@ _OFFICIAL_SAID = re.compile(r"\b(?:confirmed|said|says|reported|announced|stated
 # ... and who counts: an authority, not "residents said"
 _AUTHORITY = re.compile(r"\b(?:[Pp]olice|[Aa]rmy|[Mm]ilitary|[Oo]fficials?|[Aa]uthorit(?:y|ies)|[Mm]inistry|[Mm]inister|[Gg]overnor|[Aa]gency|[Ss]pokes(?:man|woman|person)|[Cc]ommander|[Aa]dministrat(?:or|ion)|[Mm]ayor|[Pp]refect|[Uu]nited\s+Nations|UN|OCHA|[Hh]ealth\s+(?:ministry|authorities|officials)|[Gg]overnment|[Ee]mergency)\b")
 _IN_TOWN_OPENING = re.compile(r"\s*(?:(?:\*\*)?\d{1,2}[:.]\d{2}(?:\*\*)?\s*(?:[-—–:]\s*)?)?(?:In|At)\s+(?:the\s+(?:village|town|city|settlement)\s+of\s+)?([A-Z])")
+_IN_BEFORE = re.compile(r"\b(?:in|of|at|near|outside)\s+(?:the\s+(?:village|town|city|settlement)\s+of\s+)?$")
 _TOWN_AND = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 # An entry of a monitor's or an advisory's numbered list: "2.1  ", "c. ", "3) ", "- "
 _ENTRY_START = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)]|[a-z][.)])[ \t]+")
@@ -2735,6 +2807,14 @@ _DATELINE_LEAD = re.compile(r"\s*[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?,\s
 # "Culiacán, Sinaloa, October 8, 2025.-"): capitalised words, "da", "de", "do", "del" between them.
 _TITLE_NAME = r"[A-Z][\w'’.-]*(?: (?:[A-Z][\w'’.-]*|d[aeo]s?|del|al|el))*"
 _DATELINE_LEAD_TITLE = re.compile(rf"\s*(?!(?:On|In|At|By|Since|From|Until|Last|This|Next)\b){_TITLE_NAME}(?:,\s*{_TITLE_NAME})?,\s*$")
+
+
+_DATELINE_AFTER = re.compile(r"\s*(?:,[^\n—–-]{1,40}?)?\s*(?:\([^)\n]{1,30}\)\s*)?[-—–]\s")
+
+
+def _is_dateline(text: str, sentence_start: int, p: PlaceMention) -> bool:
+    """Whether the place opens its sentence as a wire dateline ("KYIV - ", "KYIV, Feb 20 (MPS) - ")."""
+    return not text[sentence_start : p.start].strip() and p.text.isupper() and len(p.text) > 2 and _DATELINE_AFTER.match(text, p.end) is not None
 
 
 def _dateline(text: str, sentence_start: int, d: DatePhrase) -> bool:
@@ -2809,6 +2889,37 @@ def _launch_of_the_intercepted(mentions: list[Mention], text: str) -> tuple[list
         return mentions, []
     kept = [m for m in mentions if not (m.kind.group == "strike" and m.kind.name != "interception" and not m.needs_toll and any(a < m.start < b for a, b in spans))]
     return kept, spans
+
+
+def _split_shares(clusters: list[Cluster]) -> list[Cluster]:
+    """A night's tally split by weapon between the strikes it hit with ("Russia launched 36
+    missiles ... and 464 attack drones. Air defences shot down 27 of the missiles and 412 of the
+    drones ... most of the missiles were aimed at Kyiv, while Kharkiv was hit mainly by drones"):
+    the share of each weapon goes to the strike that holds that weapon's launch count, not all of
+    it to the strike the interception sentence joined."""
+    strikes = [c for c in clusters if c.kind.group == "strike" and c.kind.name != "interception"]
+    for weapon, other in (("missiles", "drones"), ("drones", "missiles")):
+        for c in strikes:
+            fields = {f.field for f in c.figures()}
+            if f"{weapon}_intercepted" not in fields or f"{weapon}_launched" in fields or f"{other}_launched" not in fields:
+                continue
+            shares = [(m, f) for m in c.mentions for f in m.figures if f.field == f"{weapon}_intercepted"]
+            near = [
+                d
+                for d in strikes
+                if d is not c
+                and {f.field for f in d.figures()} >= {f"{weapon}_launched"}
+                and f"{weapon}_intercepted" not in {f.field for f in d.figures()}
+                and (d.date() is None or c.date() is None or d.date().date == c.date().date)  # type: ignore[union-attr]
+                and any(abs(m.sentence.index - x.sentence.index) <= 2 for m, _ in shares for x in d.mentions if any(f.field == f"{weapon}_launched" for f in x.figures))
+            ]
+            if len(near) != 1:
+                continue
+            host = next(x for x in near[0].mentions if any(f.field == f"{weapon}_launched" for f in x.figures))
+            for m, f in shares:
+                m.figures.remove(f)
+                host.figures.append(f)
+    return clusters
 
 
 def _fewer_launched(strike: Mention, interception: Mention) -> bool:

@@ -59,6 +59,11 @@ NUMBER_RE = re.compile(
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# A time of day told in words or with its clock marker ("at around half past eight this morning",
+# "a quarter to six", "at eight o'clock", "after 2 a.m."): no count (an Israeli drone strike at
+# half past eight was read as eight drones launched)
+_CLOCK_BEFORE = re.compile(r"\b(?:half|quarter)\s+(?:past|to|after)\s+$", re.IGNORECASE)
+_CLOCK_AFTER = re.compile(r"\s*(?:o['’]clock\b|[ap]\.\s?m\.|[ap]m\b)", re.IGNORECASE)
 _NO_BEFORE = re.compile(r"\b(?:no|not|No|Not)\s+$")
 
 _NUMBER_LOWER = re.compile(NUMBER_RE.pattern)
@@ -111,6 +116,8 @@ def find_quantities(text: str, vague: Mapping[str, int] | None = None) -> list[Q
             continue
         # A year ("since November 2023") or a time ("at 10") is not a count.
         if _YEAR.fullmatch(m.group("num")) and value >= 1900:
+            continue
+        if _CLOCK_BEFORE.search(subject, max(0, m.start() - 16), m.start()) or _CLOCK_AFTER.match(subject, m.end()):
             continue
         # "No one was hurt", "not one person": no count of one.
         if m.group("num").lower() == "one" and _NO_BEFORE.search(subject, max(0, m.start() - 4), m.start()):
