@@ -81,6 +81,11 @@ _IF_WORD = re.compile(r"\bif\b", re.IGNORECASE)
 _AGAINST_BEFORE = re.compile(r"\b(?:against|over|protesting|to\s+protest|condemning|to\s+condemn)\s+(?:the\s+|a\s+|recent\s+|continued\s+|deadly\s+)*(?:[\w-]+\s+)?$", re.IGNORECASE)
 # An incident report's section heading: "2.1 Mirebalais (Centre) - 31 March", "Port-au-Prince (Bel-Air) - 2 April".
 _DATED_HEADING = re.compile(r"\s*(?:\d+(?:\.\d+)*\.?\s+)?(?P<place>[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3})\s*(?:\([^)]{1,40}\)\s*)?\s[-–—]\s+(?P<rest>.{1,40}?)\s*$")
+# A heading that names its section's country ("MALI", "THAILAND – Deep South (rating: ...)",
+# "1. Sudan", "Niger:"; not a title, "Lebanon: Attacks on UNIFIL Peacekeepers"), and an entry's
+# label with its country in brackets ("10 Feb (Mali) - Tinzaouatène:")
+_SECTION_HEAD = re.compile(r"(?:\d{1,2}[.)]\s*)?([A-Za-z][A-Za-z .'’]{1,40}?)\s*(?:$|:\s*$|\(|[-–—]\s)")
+_COUNTRY_LABEL = re.compile(r"[-*•]?\s*[^()\n]{0,30}?\(([A-Z][A-Za-z .'’]{1,30})\)\s*[-–—:]")
 _NOT_HEADING_PLACES = frozenset({"summary", "incidents", "update", "context", "background", "advice", "overview", "outlook", "note", "politics", "security"})
 _YEAR_WRITTEN = re.compile(r"\b(?:19|20)\d\d\b")
 # ("struck a column of fighters gathering", "neutralised dozens of terrorists gathering": the
@@ -265,6 +270,7 @@ class Extractor:
         self._last_told: DatePhrase | None = None
         self._published: dt.date | None = None
         self._home = self._talks_home = self.p.default_country
+        self._sections: dict[int, str] = {}
 
     # -- public ------------------------------------------------------------------------------
 
@@ -400,6 +406,7 @@ class Extractor:
                 x = article.sentences[i]
                 self._places[i] = (self.g.scan(article.work[x.start : x.end], countries), looked_up)
         self._home = self._home_country(article)
+        self._sections = self._section_countries(article)
         # A call or talks with no place: the theatre's default (as the evaluation sets code them),
         # unless the article names neither side of the theatre's war ("the foreign ministers of
         # India and Pakistan spoke by phone" is no Ukrainian event).
@@ -415,7 +422,9 @@ class Extractor:
                 # shelling", a paragraph of its own in a Belgorod report: the town or region told last
                 # in the paragraph before, rather than the theatre's default; an article with a home
                 # of its own keeps it: a report on Kashmir names Pakistan's towns in passing)
-                self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._paragraph_country(article, i) or (self._home == self.p.default_country and self._paragraph_country(article, i, across=True)) or self._home), looked_up)
+                # a digest's section country first ("MALI" over its entries: "near Pama" under
+                # "BURKINA FASO" is Burkina Faso's, whatever town the entry before named)
+                self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._sections.get(i) or self._paragraph_country(article, i) or (self._home == self.p.default_country and self._paragraph_country(article, i, across=True)) or self._home), looked_up)
         # A town no index holds, once the article has said it is one ("in Bint Jbeil, southern
         # Lebanon"), is a place wherever else the article names it.
         learned = {p.text: p.place for places, _ in self._places for p in places if p.place.unindexed and not p.place.guessed}
@@ -605,6 +614,51 @@ class Extractor:
         if not counts or self.p.default_country in counts:
             return self.p.default_country
         return max(counts, key=lambda c: counts[c])
+
+    def _section_countries(self, article: Article) -> dict[int, str]:
+        """Sentence index -> the country a multi-country digest files it under: a heading that
+        names a country ("MALI", "THAILAND – Deep South (rating: HIGH ...)", "Burkina Faso:")
+        until the next heading in capitals that names none ("OUTLOOK"), or an entry's label
+        with its country in brackets ("10 Feb (Mali) - Tinzaouatène: a drone struck ...", its
+        paragraph). A small town of another country's index ("Léré", Chad's) or none under it is
+        that country's; so is an event with no place of its own."""
+        names = {n.casefold(): iso3 for n, iso3 in self.g.country_names.items()}
+        out: dict[int, str] = {}
+        current: str | None = None
+        labelled: tuple[int, str] | None = None
+        for i, x in enumerate(article.sentences):
+            text = article.work[x.start : x.end].strip()
+            if x.heading:
+                head = _SECTION_HEAD.match(text)
+                named = names.get(" ".join(head.group(1).split()).casefold()) if head else None
+                if named is not None:
+                    current = named
+                elif text.upper() == text and any(ch.isalpha() for ch in text):
+                    current = None
+                continue
+            if i == 0 or article.sentences[i - 1].paragraph != x.paragraph:
+                label = _COUNTRY_LABEL.match(text)
+                named = names.get(label.group(1).casefold()) if label else None
+                labelled = (x.paragraph, named) if named is not None else None
+            if labelled is not None and labelled[0] == x.paragraph:
+                out[i] = labelled[1]
+            elif current is not None:
+                out[i] = current
+        return out
+
+    def _small_foreign_town(self, place: Place, country: str) -> bool:
+        """Whether ``place`` is a town no index holds, or an index's town of another country than
+        ``country`` that is neither a capital nor a large city (a namesake the digest's section
+        overrules: "Léré" under "MALI" is not Chad's; "Kuala Lumpur" stays Malaysia's)."""
+        if place.level != "place" or place.country == country:
+            return False
+        if place.unindexed:
+            return True
+        if place.country in self.g.theatre:
+            return False  # ("Shebekino" under a heading "UKRAINE" is still Russia's)
+        world_min = int(self.g.data.get("world_min_population", 150000))
+        towns = [t for t in self.g.town_names.get(place.name or "", []) if t.country == place.country]
+        return bool(towns) and all(not t.capital and t.population < world_min for t in towns)
 
     def _paragraph_country(self, article: Article, index: int, across: bool = False) -> str | None:
         """The country of the last town or region named before sentence ``index`` in its paragraph
@@ -2353,6 +2407,10 @@ class Extractor:
                 rest = [b for b in self.p.belligerents if b != initiator]
                 target = rest[0] if len(rest) == 1 else None
         # Country.
+        section = self._sections.get(c.first.sentence.index)
+        if section is not None and place is not None and self._small_foreign_town(place.place, section):
+            # "MALI ... attacked the military camp at Léré": the section's country, not a namesake's
+            place = dataclasses.replace(place, place=Place(place.text, section, "place", None, unindexed=True))
         if (place is not None and place.place.level != "country") or (place is not None and kind.group != "diplomacy"):
             country = place.place.country
         elif place is not None and kind.name in ("talks", "high_level_call") and not place.side_adjective:
@@ -2365,6 +2423,8 @@ class Extractor:
             country = launcher
         elif kind.group in ("strike", "territory") and target and self.g.iso3_of_side(target):
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
+        elif section is not None and not meta.get("country"):
+            country = section  # "MALI ... - 21 Nov - Sanctions: the EU imposed asset freezes ..."
         elif kind.group in ("strike", "territory", "troops", "unrest") and not meta.get("country") and (before := self._country_before(c.first)) is not None:
             # No place and no side of the war: the country of the town or region named last
             # before it ("Separately, the junta's aircraft bombed a market in Myaung township"

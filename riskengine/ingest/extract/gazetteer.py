@@ -998,6 +998,8 @@ def display_name(name: str, iso3: str) -> str:
 # Gopalganj-2 (Kotalipara): At around 11:30 ...", "3. Cox's Bazar-4 (Ukhia): ...") is the town's.
 _LABEL_BEFORE = re.compile(
     r"[ \t*•·>-]*(?:\d{1,3}[.)]\s+)?(?:(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d|\d{1,2}[:.]\d{2}(?:\s*(?:hrs|h|UTC|GMT))?)\s*[-–—:|]?\s*)?"
+    # a digest's "10 Feb (Mali) - Tinzaouatène: ...": the day, the country in brackets, the place
+    r"(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{4})?\s*(?:\([A-Z][\w .'’-]{1,30}\)\s*)?[-–—|]\s*)?"
     r"(?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*\s+\()?"
 )
 _LABEL_AFTER = re.compile(r"(?:\s+(?:district|community|hromada|municipality|county|township|town|city|village|area|sector|upazila|tehsil))?\)?\s*(?::\s|\s[-–—]\s)")
