@@ -57,3 +57,21 @@ def test_title_heading_naming_a_country_is_no_section(extractor: Extractor) -> N
         "On Sunday we deployed a further 120 military personnel to RAF Akrotiri in Cyprus to support any evacuation.",
     )
     assert all(country != "LBN" for kind, _, country, _ in got if kind == "troop_deployment")
+
+
+def test_letterhead_city_gives_the_country_of_unknown_villages(extractor: Extractor) -> None:
+    # A provincial press release names only villages no index holds; its letterhead and
+    # signature name a large city twice: that city's country, not the theatre's default.
+    got = _events(
+        extractor,
+        "STATE POLICE COMMAND\nPOLICE HEADQUARTERS, KANO\n\n"
+        "Unknown gunmen attacked the village of Gidan Dabo on Sunday night, killing three farmers.\n\n"
+        "The Commissioner of Police has ordered additional patrols.\n\n"
+        "Signed: Public Relations Officer, Kano",
+    )
+    assert {country for _, _, country, _ in got} == {"NGA"}
+
+
+def test_jos_is_a_place(extractor: Extractor) -> None:
+    got = _events(extractor, "Gunmen attacked Kwall village on Monday, killing seven people, the police spokesman in Jos said.")
+    assert {country for _, _, country, _ in got} == {"NGA"}

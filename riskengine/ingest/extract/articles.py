@@ -86,6 +86,8 @@ _DATED_HEADING = re.compile(r"\s*(?:\d+(?:\.\d+)*\.?\s+)?(?P<place>[A-Z][\w'’-
 # label with its country in brackets ("10 Feb (Mali) - Tinzaouatène:")
 _SECTION_HEAD = re.compile(r"(?:\d{1,2}[.)]\s*)?([A-Za-z][A-Za-z .'’]{1,40}?)\s*(?:$|:\s*$|\(|[-–—]\s)")
 _COUNTRY_LABEL = re.compile(r"[-*•]?\s*[^()\n]{0,30}?\(([A-Z][A-Za-z .'’]{1,30})\)\s*[-–—:]")
+# A capitalised name of one or two words, or one in capitals ("PESHAWAR")
+_CITY_WORDS = re.compile(r"\b(?:[A-Z][a-z'’-]+|[A-Z]{3,})\b")
 _NOT_HEADING_PLACES = frozenset({"summary", "incidents", "update", "context", "background", "advice", "overview", "outlook", "note", "politics", "security"})
 _YEAR_WRITTEN = re.compile(r"\b(?:19|20)\d\d\b")
 # ("struck a column of fighters gathering", "neutralised dozens of terrorists gathering": the
@@ -609,7 +611,7 @@ class Extractor:
                 if counts:
                     break
         if not counts:
-            for country in sorted(self._title_countries(article) or self._group_countries(article) or self._dateline_countries(article)):
+            for country in sorted(self._title_countries(article) or self._group_countries(article) or self._dateline_countries(article) or self._city_countries(article)):
                 counts[country] = 1
         if not counts or self.p.default_country in counts:
             return self.p.default_country
@@ -726,6 +728,36 @@ class Extractor:
                 town = self.g.dateline_town(name)
                 return {town.country} if town is not None and town.country else set()
         return set()
+
+    def _city_countries(self, article: Article) -> set[str]:
+        """The country of the large cities (a capital or 150,000+ people) an article names
+        anywhere, letterhead and signature included, where it names no country, region or town
+        in a place's context: a provincial police press release "CENTRAL POLICE OFFICE,
+        PESHAWAR ... Dated Peshawar" about villages no index holds is Pakistan's, not the
+        theatre's. Two mentions at least (not a sentence's first word: "Mobile phone towers"),
+        and one country ahead of any other."""
+        world_min = int(self.g.data.get("world_min_population", 150000))
+        votes: dict[str, int] = {}
+        work = article.work
+        for m in _CITY_WORDS.finditer(work):
+            word = m.group(0)
+            before = work[: m.start()].rstrip(" \t")
+            if not word.isupper() and (not before or before[-1] in ".!?:\n\"“"):
+                continue  # a sentence's or a line's first word
+            nxt = _CITY_WORDS.match(work, m.end() + 1) if work[m.end() : m.end() + 1] == " " else None
+            for name in [f"{word} {nxt.group(0)}"] if nxt is not None else []:
+                name = name.title() if name.isupper() else name
+                if name in self.g.town_names:
+                    break
+            else:
+                name = word.title() if word.isupper() else word
+            towns = [t for t in self.g.town_names.get(name, []) if t.name == name and (t.capital or t.population >= world_min)]
+            for country in {t.country for t in towns}:
+                votes[country] = votes.get(country, 0) + 1
+        ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+        if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+            return set()
+        return {ranked[0][0]}
 
     def _title_countries(self, article: Article) -> set[str]:
         """The countries a front matter title names, by name, adjective or region ("Sudan: El
