@@ -75,3 +75,15 @@ def test_letterhead_city_gives_the_country_of_unknown_villages(extractor: Extrac
 def test_jos_is_a_place(extractor: Extractor) -> None:
     got = _events(extractor, "Gunmen attacked Kwall village on Monday, killing seven people, the police spokesman in Jos said.")
     assert {country for _, _, country, _ in got} == {"NGA"}
+
+
+def test_small_namesake_abroad_gives_way_to_the_articles_country(extractor: Extractor) -> None:
+    # A report on Myanmar that never names Japan: "Kani town" is the Sagaing township's, not
+    # the index's Japanese city of that name (100,000 people, no capital)
+    text = (
+        "Myanmar's junta keeps bombing villages in Sagaing Region, residents say. "
+        "On Monday a motorised paraglider dropped two bombs on the morning market in Kani town, killing three vendors."
+    )
+    got = _events(extractor, text)
+    assert ("air_strike", "Kani", "MMR") in {(k, loc, c) for k, loc, c, _ in got} or all(c == "MMR" for _, _, c, _ in got)
+    assert "JPN" not in {c for _, _, c, _ in got}

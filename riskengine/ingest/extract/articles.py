@@ -273,6 +273,7 @@ class Extractor:
         self._published: dt.date | None = None
         self._home = self._talks_home = self.p.default_country
         self._sections: dict[int, str] = {}
+        self._named_countries: set[str | None] = set()
 
     # -- public ------------------------------------------------------------------------------
 
@@ -409,6 +410,16 @@ class Extractor:
                 self._places[i] = (self.g.scan(article.work[x.start : x.end], countries), looked_up)
         self._home = self._home_country(article)
         self._sections = self._section_countries(article)
+        # the countries the article names as such (by name, region or adjective, not only
+        # through a town of theirs), or through two towns of theirs at least ("Mokha" in a Red Sea
+        # report naming Hodeidah too is Yemen's)
+        self._named_countries = {p.place.country for places, _ in self._places for p in places if p.place.level != "place" or p.side_adjective}
+        towns_of: dict[str | None, set[str]] = {}
+        for places, _ in self._places:
+            for p in places:
+                if p.place.level == "place" and not p.place.unindexed:
+                    towns_of.setdefault(p.place.country, set()).add(p.place.name or p.text)
+        self._named_countries |= {c for c, names in towns_of.items() if len(names) >= 2}
         # A call or talks with no place: the theatre's default (as the evaluation sets code them),
         # unless the article names neither side of the theatre's war ("the foreign ministers of
         # India and Pakistan spoke by phone" is no Ukrainian event).
@@ -2443,6 +2454,13 @@ class Extractor:
         if section is not None and place is not None and self._small_foreign_town(place.place, section):
             # "MALI ... attacked the military camp at Léré": the section's country, not a namesake's
             place = dataclasses.replace(place, place=Place(place.text, section, "place", None, unindexed=True))
+        elif (
+            place is not None and section is None and self._home != self.p.default_country
+            and place.place.country not in self._named_countries and place.place.country not in self.g.theatre and self._small_foreign_town(place.place, self._home)
+        ):
+            # "a paraglider dropped bombs on the market in Kani town" in a report on Myanmar that
+            # never names Japan: the article's own town, not the index's Japanese namesake
+            place = dataclasses.replace(place, place=Place(place.text, self._home, "place", None, unindexed=True))
         if (place is not None and place.place.level != "country") or (place is not None and kind.group != "diplomacy"):
             country = place.place.country
         elif place is not None and kind.name in ("talks", "high_level_call") and not place.side_adjective:
