@@ -87,3 +87,13 @@ def test_small_namesake_abroad_gives_way_to_the_articles_country(extractor: Extr
     got = _events(extractor, text)
     assert ("air_strike", "Kani", "MMR") in {(k, loc, c) for k, loc, c, _ in got} or all(c == "MMR" for _, _, c, _ in got)
     assert "JPN" not in {c for _, _, c, _ in got}
+
+
+def test_town_in_a_region_its_country_owns(extractor: Extractor) -> None:
+    # a Burkinabe site notice tells a cross-border incident: "in Mali's Kidal region"
+    got = _events(
+        extractor,
+        "Site security notice for staff at the Essakane road camp, Burkina Faso. Convoys in Burkina Faso keep their escorts.\n\n"
+        "On Sunday a military truck struck a landmine near Intadjedite, in Mali's Kidal region, killing three soldiers.",
+    )
+    assert ("remote_strike", "Intadjedite", "MLI") in {(k, loc, c) for k, loc, c, _ in got}

@@ -139,6 +139,9 @@ _SITE_BEFORE = re.compile(r"\b(?:(?:in|near|at|on|outside|hit|struck|targeted|ta
 # coded at Barmal in two sets; "the Keller area of Shopian district" stays at the district)
 _SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|terminal|junction|checkpoint|crossroads|police\s+(?:station|post|checkpoint)|(?:market|district|neighbou?rhood|quarter|area)(?!\s+of\s+[A-Z])|district(?=\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:province|governorate|state|oblast|region)\b))\b")
 _DISTRICT_OF_PROVINCE = re.compile(r"\s+district\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:province|governorate|state|oblast|region)\b")
+# A town placed in a region its country owns: "near Tessit, in Mali's Gao region", "Kefken, in
+# Turkey's Kocaeli province"
+_OWNER_COUNTRY_AFTER = re.compile(r",?\s+(?:in|of)\s+(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)['’]s\s+(?:[a-z]+\s+)?[A-Z]")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
@@ -712,6 +715,11 @@ class Gazetteer:
                 named = self.country_names.get(apposed.group(1))
                 if named is not None and named != place.country:
                     place = Place(text[start:end], named, "place", None, unindexed=True)
+            elif place is not None and place.level == "place" and (owner := _OWNER_COUNTRY_AFTER.match(text, end)) is not None:
+                # "Lere, in Mali's Timbuktu region": not the index's Nigerian Lere
+                named = self.country_names.get(owner.group(1))
+                if named is not None and named != place.country:
+                    place = Place(text[start:end], named, "place", None, unindexed=True)
             if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]) and not _BODY_AFTER.match(text[end : end + 60]):
                 written = text[start:end]
                 if place.name != written and _as_written(place, written):
@@ -743,6 +751,9 @@ class Gazetteer:
             elif apposed is not None and (regions := self._regions.get(apposed.group(1))) and len({r.country for r in regions}) == 1:
                 # "in Kauda, South Kordofan": a region of the gazetteer, written bare after the town
                 country, admin1, nearest = regions[0].country, regions[0].admin1, None
+            if (owner := _OWNER_COUNTRY_AFTER.match(text, end)) is not None and owner.group(1) in self.country_names:
+                # "near Tessit, in Mali's Gao region": the country that owns the region written after it
+                country, admin1, nearest = self.country_names[owner.group(1)], None, None
             if country is None and " " in name and (first_town := self._best_town(name.split(" ")[0], countries, None)) is not None:
                 country = first_town.country
             if country is None:
