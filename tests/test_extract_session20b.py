@@ -97,3 +97,36 @@ def test_town_in_a_region_its_country_owns(extractor: Extractor) -> None:
         "On Sunday a military truck struck a landmine near Intadjedite, in Mali's Kidal region, killing three soldiers.",
     )
     assert ("remote_strike", "Intadjedite", "MLI") in {(k, loc, c) for k, loc, c, _ in got}
+
+
+def test_day_sentence_with_weekday_and_date_dates_the_next_sentence(extractor: Extractor) -> None:
+    # "Tuesday 10 June" is read as two phrases of one day; the sentence still dates the next one
+    got = _events(
+        extractor,
+        "Incident summary for field staff.\n\n"
+        "Convoy incident (Tuesday 10 June 2025). Unknown gunmen fired on a water truck near Kibirizi, killing the driver.",
+    )
+    assert {d for _, _, _, d in got} == {"2025-06-10"}
+
+
+def test_detected_event_takes_its_diary_entry_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a chronology's day opens the paragraph; the event sentence names no day of its own and no
+    # pattern reads it: the learned detector's event takes the entry's day, not the report's.
+    # (The detector is made to read it as a massing, so that the test does not hang on weights.)
+    ex = Extractor()
+    assert ex.detector is not None
+    monkeypatch.setattr(ex.detector, "best", lambda *a, **k: ("troop_concentration", 0.99))
+    text = (
+        "A week in Kordofan, day by day.\n\n"
+        "Friday, 13 June. Shortly before dawn, drones strike the water station in Dilling. Two guards are killed.\n\n"
+        "Sunday, 15 June. Satellite images show hundreds of vehicles massing on the plains south of Babanusa, a garrison town in West Kordofan."
+    )
+    got = _events(ex, text, date="2025-06-20")
+    assert ("troop_concentration", "Babanusa", "2025-06-15") in {(k, loc, d) for k, loc, _, d in got}
+
+
+@pytest.mark.parametrize("day", ["yesterday, Wednesday", "on Wednesday 16 July"])
+def test_scene_day_told_twice_over_dates_the_next_sentence(extractor: Extractor, day: str) -> None:
+    # "yesterday, Wednesday" and "Wednesday 16 July" are two phrases of one day: still the scene's day
+    got = _events(extractor, f"The new escalation came {day}. Drones struck the main fuel depot in Homs, killing two guards.", date="2025-07-17")
+    assert ("drone_strike", "Homs", "SYR", "2025-07-16") in got

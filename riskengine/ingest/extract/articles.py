@@ -456,6 +456,7 @@ class Extractor:
         recap: set[int] = set()  # the sentences under such a heading
         self._section: tuple[DatePhrase | None, PlaceMention | None] | None = None
         self._entry_day: tuple[int, DatePhrase] | None = None
+        self._context_days: dict[int, DatePhrase] = {}
         self._entry_places: dict[int, PlaceMention] = {}
         for sentence in article.sentences:
             if sentence.heading:
@@ -473,6 +474,12 @@ class Extractor:
                 last_mentions = []  # "PORT-AU-PRINCE - ...": a roundup's next story tells its own casualties
             elif last_mentions and last_mentions[-1].sentence.paragraph != sentence.paragraph and _LIST_ITEM_START.match(article.text, article.text.rfind("\n", 0, sentence.start) + 1):
                 last_mentions = []  # a monitor's next bullet is another incident: "- Daraa: A roadside bomb ...; two soldiers were wounded."
+            # the day an event of this sentence without a day of its own takes (the detector's too)
+            context_day = (self._section[0] if self._section is not None else None) or (self._entry_day[1] if self._entry_day is not None and self._entry_day[0] == sentence.paragraph else None)
+            if context_day is None and self._scene is not None and self._scene[0] == sentence.index - 1 and self._scene[1] == sentence.paragraph:
+                context_day = self._scene[2]
+            if context_day is not None:
+                self._context_days[sentence.index] = context_day
             found = self._sentence(article, sentence, countries, last_mentions)
             if not found and last_mentions:
                 self._main_target(article, sentence, mentions[-12:])
@@ -482,6 +489,10 @@ class Extractor:
             if not found and article.published is not None:
                 told = self._clause_dates(article.work[sentence.start : sentence.end], article.published, sentence.start)
                 said = [d for d in told if not d.future]
+                if len({d.date for d in said}) == 1 and len(said) > 1:
+                    # "Ambush on contractor convoy (Tuesday 7 October 2025).", "Sunday, 18 January.":
+                    # a weekday and the date it names are one day told
+                    said = [said[-1]]
                 if len(said) == 1 and not _dateline(article.work, sentence.start, said[0]):
                     self._scene = (sentence.index, sentence.paragraph, said[0])
                 elif not told and scene is not None and scene[0] == sentence.index - 1 and scene[1] == sentence.paragraph:
@@ -538,7 +549,11 @@ class Extractor:
             shift = sentence.start
             town = towns[0]
             place = PlaceMention(town.start + shift, town.end + shift, town.text, town.place, town.side_adjective, town.side, town.district)
-            m = Mention(self.p.kinds[kind], sentence.start, sentence.end, sentence, (sentence.start, sentence.end), place=place, date=next((d for d in dates if not d.future), None))
+            # a sentence without a day of its own takes its entry's, section's or scene's, as the
+            # patterns' mentions do ("Sunday, 18 January. The RSF releases video of its fighters in
+            # the centre of Abu Zabad ...")
+            day = next((d for d in dates if not d.future), None) or self._context_days.get(sentence.index)
+            m = Mention(self.p.kinds[kind], sentence.start, sentence.end, sentence, (sentence.start, sentence.end), place=place, date=day)
             if self._background(article, m, text):
                 continue  # "In February a car bomb attack on a market in Mogadishu killed 19": told as background
             event = self._event(article, Cluster(m.kind, [m]))
@@ -1926,7 +1941,7 @@ class Extractor:
         none of their own."""
         if article.published is None:
             return None
-        label = _DAY_LABEL.match(article.work, sentence.start, sentence.end) or _DAY_SENTENCE.fullmatch(article.work, sentence.start, sentence.end)
+        label = _DAY_LABEL.match(article.work, sentence.start, sentence.end) or _DAY_SENTENCE.fullmatch(article.work, sentence.start, sentence.end) or _TITLED_DAY_SENTENCE.fullmatch(article.work, sentence.start, sentence.end)
         if label is None:
             return self._entry_header_day(article, sentence)
         dates = [d for d in self._clause_dates(article.work[sentence.start : label.end()], article.published, sentence.start) if not d.future]
@@ -2778,6 +2793,9 @@ _DAY_LABEL = re.compile(_LABEL_DAY + r"\s*(?:[-–—|]\s|:\s)")
 # January. Shortly before dawn, drones strike ...", "June 6. Gunmen attack ..." (the paragraph's
 # first sentence, so the day in the middle of a paragraph's prose is no label)
 _DAY_SENTENCE = re.compile(_LABEL_DAY + r"\.\s*")
+# ... or an incident's title with its day in brackets: "Ambush on contractor convoy (Tuesday 7
+# October 2025).", "Cross-border incident, Mali (Monday 6 October 2025)."
+_TITLED_DAY_SENTENCE = re.compile(r"[^.()\n]{3,80}\(" + _LABEL_DAY + r"\s*\)\.?\s*")
 _CORRECTED_TO = re.compile(r",?\s+(?:and\s+)?not\s+(?:\d|[a-z]+\b)")
 # a newsletter's paragraph labelled by its town in capitals and a full stop ("MIREBALAIS. Many of
 # our members ...", "PÉTION-VILLE. This morning ..."); not initials ("U.S. officials")
