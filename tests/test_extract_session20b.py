@@ -130,3 +130,16 @@ def test_scene_day_told_twice_over_dates_the_next_sentence(extractor: Extractor,
     # "yesterday, Wednesday" and "Wednesday 16 July" are two phrases of one day: still the scene's day
     got = _events(extractor, f"The new escalation came {day}. Drones struck the main fuel depot in Homs, killing two guards.", date="2025-07-17")
     assert ("drone_strike", "Homs", "SYR", "2025-07-16") in got
+
+
+def test_letterhead_dated_with_its_place_dates_the_release() -> None:
+    from riskengine.ingest.extract.text import parse_article
+
+    text = (
+        "STATE POLICE COMMAND\nPUBLIC RELATIONS DEPARTMENT, KANO\n\n"
+        "Ref. 22/PR/2025                        Dated Kano, the 3rd March, 2025\n\n"
+        "PRESS RELEASE\n\n"
+        "It is hereby notified that on 2nd March, 2025 at about 2100 hours, armed bandits attacked Gidan Dabo village.\n"
+    )
+    published = parse_article(text, "release.txt").published
+    assert published is not None and published.isoformat() == "2025-03-03"
