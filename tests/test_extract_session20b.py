@@ -143,3 +143,30 @@ def test_letterhead_dated_with_its_place_dates_the_release() -> None:
     )
     published = parse_article(text, "release.txt").published
     assert published is not None and published.isoformat() == "2025-03-03"
+
+
+def test_town_after_a_quoted_claim(extractor: Extractor) -> None:
+    # the claim's words quoted, then "of" and the town: the quote mark does not hide the place
+    got = _events(extractor, 'On Sunday the army said it had "regained full control" of Nyanzale after two days of fighting.')
+    assert ("territorial_claim", "Nyanzale") in {(k, loc) for k, loc, _, _ in got}
+
+
+def test_warplanes_carrying_out_a_raid_is_an_air_strike(extractor: Extractor) -> None:
+    got = _events(extractor, "On Sunday night warplanes carried out a raid on an arms depot near Qatana, the monitor said.")
+    assert {k for k, _, _, _ in got} == {"air_strike"}
+
+
+def test_countryside_of_a_city_is_its_governorate(extractor: Extractor) -> None:
+    # "Homs countryside:" labels the entry with the governorate, not the city; the town named in
+    # it is the event's place
+    from riskengine.ingest.extract.gazetteer import default_gazetteer
+
+    found = default_gazetteer().scan("Shelling hit villages in the northern Homs countryside on Monday.")
+    assert [(p.text, p.place.level) for p in found] == [("Homs", "region")]
+    got = _events(
+        extractor,
+        "Syria monitor daily: the incidents our correspondents in Syria recorded yesterday.\n\n"
+        "4 Aug, 22:10 - Homs countryside: Israeli warplanes carried out a raid on a radar site on the hills east of Rastan. No casualties were reported.",
+        date="2025-08-05",
+    )
+    assert ("air_strike", "Rastan") in {(k, loc) for k, loc, _, _ in got}

@@ -59,7 +59,7 @@ def _locative_before(text: str, start: int) -> bool:
 # A capitalised preposition starting a sentence, taken into a run of capitalised words ("In Lutsk").
 _CAPITAL_PREPOSITIONS = frozenset(["In", "Near", "Outside", "Around", "At", "Over", "Across", "Inside"])
 # What forces capture or enter is a settlement, often a village ("seized Vremivka, northwest of ...").
-_TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|retaken|overran|took\s+control\s+of|taken\s+control\s+of|regained\s+control\s+of|entered|occupied|out\s+of|(?:had|have|has)\s+taken)\s+(?:the\s+)?$")
+_TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|retaken|overran|(?:took|taken|regained|gained|seized|assumed)\s+(?:full\s+|total\s+|complete\s+)?control[\"”]?\s+of|entered|occupied|out\s+of|(?:had|have|has)\s+taken)\s+(?:the\s+)?$")
 # Where a force is deployed is a place, often one no index holds ("the deployment on Friday of a
 # unit of the Police Mobile Force ... to Ayilamo", "a reserve brigade was deployed today to the
 # Shlomi area", "an armoured column ... deploys to Diboli"); not what is sent ("sent a letter to").
@@ -106,7 +106,7 @@ _BARE_BEFORE = re.compile(
     # Sudan", "the shelling of Nyabiondo on Monday", "has retaken Ulang from", "air strikes on the
     # Ras Isa port"
     r"|(?:(?:strikes?|airstrikes?|attacks?|raids?|assault)\s+on|(?:shelling|bombing|bombardment|capture|recapture)\s+of"
-    r"|shelled|bombed|captured|recaptured|retook|retaken|overran|overrun|control\s+of"
+    r"|shelled|bombed|captured|recaptured|retook|retaken|overran|overrun|control[\"”]?\s+of"
     # "heavily armed men invaded Ayilamo in Logo Local Government Area"
     r"|invaded|raided|stormed"
     # "artillery hit Prymorske in the Zaporizhzhia district": a strike's object
@@ -142,6 +142,7 @@ _DISTRICT_OF_PROVINCE = re.compile(r"\s+district\s+of\s+(?:[A-Z][\w'’-]+['’]
 # A town placed in a region its country owns: "near Tessit, in Mali's Gao region", "Kefken, in
 # Turkey's Kocaeli province"
 _OWNER_COUNTRY_AFTER = re.compile(r",?\s+(?:in|of)\s+(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)['’]s\s+(?:[a-z]+\s+)?[A-Z]")
+_COUNTRYSIDE_AFTER = re.compile(r"['’]?s?\s+countryside\b")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
@@ -766,6 +767,13 @@ class Gazetteer:
                 found.append(PlaceMention(start, end, name, Place(None, country, "region", name, unindexed=True)))
             elif country is not None:
                 found.append(PlaceMention(start, end, name, Place(name, country, "place", admin1 if nearest is None or country == nearest.place.country else None, unindexed=True, guessed=guessed)))
+        # "Damascus countryside", "the western Idlib countryside": the governorate around the
+        # city (as Syrian monitors write it), not the city, so that a town named in it is the place
+        found = [
+            dataclasses.replace(p, place=Place(None, p.place.country, "region", p.place.admin1 or p.text, p.place.lat, p.place.lon))
+            if p.place.level == "place" and not p.side_adjective and _COUNTRYSIDE_AFTER.match(text, p.end) else p
+            for p in found
+        ]
         found.sort(key=lambda p: p.start)
         return found, looked_up
 
