@@ -170,3 +170,25 @@ def test_countryside_of_a_city_is_its_governorate(extractor: Extractor) -> None:
         date="2025-08-05",
     )
     assert ("air_strike", "Rastan") in {(k, loc) for k, loc, _, _ in got}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "place"),
+    [
+        # a place no index holds, after "in", followed by an adverb rather than a comma or "on"
+        ("On Monday, air strikes on the cattle market in Um Dukhun reportedly killed nine people, the monitors said.", "air_strike", "Um Dukhun"),
+        # "on the outskirts of", then "during"
+        ("Mortar shells landed on the outskirts of Kfar Hamam during the night, damaging two houses and a water tank.", "shelling", "Kfar Hamam"),
+        # an apostrophe inside a French name is no possessive
+        ("Three soldiers were killed when gunmen ambushed their patrol near Fond-d'Oie on Sunday, police said.", "casualty_report", "Fond-d'Oie"),
+        # "at X by ..."
+        ("Hundreds of residents blocked the main highway at Serai Naurang by burning tyres on Sunday to protest the killings.", "protest", "Serai Naurang"),
+    ],
+)
+def test_unindexed_place_after_a_locative_in_an_event_sentence(extractor: Extractor, text: str, kind: str, place: str) -> None:
+    assert (kind, place) in {(k, loc) for k, loc, _, _ in _events(extractor, text)}
+
+
+def test_square_named_for_martyrs_is_no_town(extractor: Extractor) -> None:
+    got = _events(extractor, "On Friday, hundreds of people protested in Martyrs' Square in Benghazi against the new tax.")
+    assert "Martyrs' Square" not in {loc for _, loc, _, _ in got}

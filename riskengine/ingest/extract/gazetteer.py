@@ -101,7 +101,9 @@ _POSSESSIVE_DISTRICT_AFTER = re.compile(r"['’]s\s+(?:[A-Z][\w'’-]+\s+)?(?:di
 _BORDER_BEFORE = re.compile(r"\b(?:border(?:\s+crossing)?\s+with|bordering|from|towards?|near\s+the\s+border\s+with)\s+(?:the\s+)?$")
 _BARE_BEFORE = re.compile(
     # ("In Parachinar, traders staged a sit-in": a sentence that opens with its place)
-    r"\b(?:(?:[Ii]n|[Nn]ear|[Oo]utside|[Aa]round|at|off|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of)\s+"
+    r"\b(?:(?:[Ii]n|[Nn]ear|[Oo]utside|[Aa]round|at|off|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of"
+    # "on the outskirts of Kfar Kila", "in the vicinity of Tinzaouatene", "south of Mucojo"
+    r"|(?:outskirts|edge|vicinity|surroundings)\s+of|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)\s+"
     # the place a strike or a capture names as its object: "an air strike on Mathiang in South
     # Sudan", "the shelling of Nyabiondo on Monday", "has retaken Ulang from", "air strikes on the
     # Ras Isa port"
@@ -125,7 +127,13 @@ _HYPHENATED_AFTER = re.compile(r"-[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*")
 # (a name no index holds followed by a type of site is the town it is at: "positions at Kibati
 # hill", "shells land in Nawagai bazaar", "platoons deployed in Sadda to secure convoys",
 # "targets at Ras Isa port" (not an airport: "Ben Gurion airport" is named for a man), "attacked positions at Nyabiondo with heavy artillery")
-_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|island|with|from|hill|port|market|bazaar|junction|checkpoint|crossroads|axis|near|killed|killing|wounded|wounding|injured|injuring|said|say|says|told|reported|to\s+(?:secure|protect|reinforce|guard|restore|strengthen))\b")
+_BARE_AFTER = re.compile(
+    r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|island|with|from|hill|port|market|bazaar|junction|checkpoint|crossroads|axis|near|killed|killing|wounded|wounding|injured|injuring|said|say|says|told|reported|to\s+(?:secure|protect|reinforce|guard|restore|strengthen)"
+    # what follows a place in a sentence that goes on: "air strikes on the market in Kabkabiya
+    # reportedly killed", "in Al-Muglad during the morning", "blocked the highway at Pezu by
+    # placing stones", "people in Ayadaw tell me", "people living near Kavumu heard drones"
+    r"|during|by|reportedly|amid|following|since|until|for|as|who|which|that|heard|saw|tell|tells|had|has|have|was|were|is|are|came|went|remains?|shortly|throughout)\b"
+)
 # "at the Sarsang field in Duhok governorate", "near Thaala military airport": a name no index
 # holds between "the" (or a locative) and the site it names is the place of that site (not an
 # air base or airport: "the Osman Digna air base", "Ben Gurion airport" are named for men; "an
@@ -143,6 +151,7 @@ _DISTRICT_OF_PROVINCE = re.compile(r"\s+district\s+of\s+(?:[A-Z][\w'’-]+['’]
 # Turkey's Kocaeli province"
 _OWNER_COUNTRY_AFTER = re.compile(r",?\s+(?:in|of)\s+(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)['’]s\s+(?:[a-z]+\s+)?[A-Z]")
 _COUNTRYSIDE_AFTER = re.compile(r"['’]?s?\s+countryside\b")
+_APOSTROPHE_S = re.compile(r"['’]s\b|^['’]|\s['’]|['’](?:\s|$)")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
@@ -804,7 +813,8 @@ class Gazetteer:
         """Whether words could be a town's name no index holds (see _bare_place)."""
         parts = words.split()
         # ("Kamaran Island": an island is a place as its town is, where "Gomel Oblast" is a type)
-        if not 1 <= len(parts) <= 3 or "'" in words or "’" in words or (parts[-1] in self._place_type_words and not (parts[-1] == "Island" and len(parts) > 1)):
+        # (an apostrophe inside a name is French or Arabic, "Saut-d'Eau"; not a possessive, "Russia's")
+        if not 1 <= len(parts) <= 3 or _APOSTROPHE_S.search(words) or words[-1:] in ("'", "’") or (parts[-1] in self._place_type_words and not (parts[-1] == "Island" and len(parts) > 1)):
             return False
         # ("al-Mazraa": the article in lower case, the name after it capitalised)
         return all(_ARTICLE_PREFIX.sub("", p)[:1].isupper() and not p.isupper() and p not in _NEVER_TOWNS and p not in self._not_places_after_in for p in parts)
