@@ -192,3 +192,16 @@ def test_unindexed_place_after_a_locative_in_an_event_sentence(extractor: Extrac
 def test_square_named_for_martyrs_is_no_town(extractor: Extractor) -> None:
     got = _events(extractor, "On Friday, hundreds of people protested in Martyrs' Square in Benghazi against the new tax.")
     assert "Martyrs' Square" not in {loc for _, loc, _, _ in got}
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # a translated "the quarter of X" names the quarter as "the village of X" does
+        ("Gunmen attacked in the night of Sunday to Monday the quarter of Delmas Bas, killing four residents.", "Delmas Bas"),
+        # an Arabic name's article after a locative is part of the name, not a preposition
+        ("Yesterday, a drone detonated close to a position of the peacekeepers near At Tayyiba, wounding two soldiers.", "At Tayyiba"),
+    ],
+)
+def test_place_words_of_translated_and_arabic_names(extractor: Extractor, text: str, place: str) -> None:
+    assert place in {loc for _, loc, _, _ in _events(extractor, text)}

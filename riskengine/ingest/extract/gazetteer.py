@@ -95,7 +95,9 @@ _ACTOR_VERB_AFTER = re.compile(
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 # ("the military camp of Djibo", "the market of Sollé": the site's town)
-_VILLAGE_BEFORE = re.compile(r"(?:\bthe\s+(?:village|town|city|settlement|hamlet|parish)\s+$)|\b(?:village|villages|settlement|settlements|hamlet|town|district|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities|camp|garrison|market|post|outpost|zone|cercle|circle|prefecture|department)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_VILLAGE_BEFORE = re.compile(r"(?:\bthe\s+(?:village|town|city|settlement|hamlet|parish)\s+$)|\b(?:village|villages|settlement|settlements|hamlet|town|district|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities|camp|garrison|market|post|outpost|zone|cercle|circle|prefecture|department|quarter|barangay)\s+of\s+(?:the\s+)?$"
+    # "in village Abba Khel" (as Pakistani police write it)
+    r"|\b(?:in|of|at)\s+village\s+$", re.IGNORECASE)
 _ANY_TOWN_MIN = 50000
 _POSSESSIVE_DISTRICT_AFTER = re.compile(r"['’]s\s+(?:[A-Z][\w'’-]+\s+)?(?:district|neighbourhood|neighborhood|suburbs?|outskirts|centre|center|city\s+centre|airport|port)\b")
 _BORDER_BEFORE = re.compile(r"\b(?:border(?:\s+crossing)?\s+with|bordering|from|towards?|near\s+the\s+border\s+with)\s+(?:the\s+)?$")
@@ -588,8 +590,9 @@ class Gazetteer:
         for m in _CAPITALISED.finditer(text):
             start, end, words = m.start(), m.end(), m.group(0).rstrip(".")
             first, space, rest = words.partition(" ")
-            if space and first in _CAPITAL_PREPOSITIONS and rest[:1].isupper():
-                # "In Lutsk, drones hit ...": a sentence that starts with the preposition
+            if space and first in _CAPITAL_PREPOSITIONS and rest[:1].isupper() and not (first == "At" and _locative_before(text, start)):
+                # "In Lutsk, drones hit ...": a sentence that starts with the preposition (not
+                # "near At Tiri": an Arabic name's article, after a locative)
                 start, words = start + len(first) + 1, rest
             elif space and first == "The" and rest[:1].isupper() and words not in self.town_names:
                 # "The Yunakivka community was struck ...": the sentence's article, not the name's
