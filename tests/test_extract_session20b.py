@@ -205,3 +205,25 @@ def test_square_named_for_martyrs_is_no_town(extractor: Extractor) -> None:
 )
 def test_place_words_of_translated_and_arabic_names(extractor: Extractor, text: str, place: str) -> None:
     assert place in {loc for _, loc, _, _ in _events(extractor, text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("The interior ministry says it will convene talks with the two communities' representatives in Imphal later this month.", "Imphal"),
+        ("A meeting of the government and rebel peace implementing panels on disarmament is scheduled for Tuesday 17 June in Cotabato City.", "Cotabato City"),
+        ("On Friday the deputy minister met a delegation of Sudanese civil society groups in Kampala to hear their priorities.", "Kampala"),
+        ("A shell hit a house in Marwahin this morning, while the committee overseeing the ceasefire met in Naqoura.", "Naqoura"),
+    ],
+)
+def test_meetings_told_by_who_meets(extractor: Extractor, text: str, place: str) -> None:
+    assert ("talks", place) in {(k, loc) for k, loc, _, _ in _events(extractor, text)}
+
+
+def test_a_day_someone_intends_to_meet_is_ahead() -> None:
+    import datetime as dt
+
+    from riskengine.ingest.extract.dates import find_dates
+
+    found = find_dates("I intend to convene the joint committee in Aden on 24 March, for the first time since October.", dt.date(2026, 3, 12))
+    assert [(d.date.isoformat(), d.future) for d in found] == [("2026-03-24", True)]

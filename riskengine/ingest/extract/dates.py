@@ -27,7 +27,7 @@ MONTHS = {
 _MONTH = trie_alternation(MONTHS)
 FUTURE = re.compile(
     # "next to a school", "next door" are places, not the future.
-    r"\b(?:scheduled|due|expected|will|set to|set for|planned|next(?!\s+(?:to|door)\b)|upcoming|preparing|to be held|is to"
+    r"\b(?:scheduled|due|expected|will|set to|set for|planned|intends? to|intended to|next(?!\s+(?:to|door)\b)|upcoming|preparing|to be held|is to"
     # reported future: "the Kremlin said a delegation would travel to Istanbul on Thursday"
     r"|would\s+(?:\w+\s+)?(?:travel|fly|meet|hold|host|visit|attend|sit|resume|begin|start|take\s+place)"
     # a headline's or ticker's infinitive: "Pakistan and Afghan delegations to meet in Doha on Saturday"
