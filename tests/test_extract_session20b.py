@@ -227,3 +227,14 @@ def test_a_day_someone_intends_to_meet_is_ahead() -> None:
 
     found = find_dates("I intend to convene the joint committee in Aden on 24 March, for the first time since October.", dt.date(2026, 3, 12))
     assert [(d.date.isoformat(), d.future) for d in found] == [("2026-03-24", True)]
+
+
+def test_village_written_in_a_region_of_another_country_than_its_namesake(extractor: Extractor) -> None:
+    # a Russian ministry names a Ukrainian village by its Russian form; "in the Zaporozhye
+    # region" says which country's village it is (not one of Russia's Alekseyevkas)
+    got = _events(
+        extractor,
+        "Units of the Dnepr group of forces have liberated the settlement of Alekseyevka in the Zaporozhye region, the defence ministry said on Monday.",
+        date="2025-07-22",
+    )
+    assert ("territorial_claim", "UKR") in {(k, c) for k, _, c, _ in got}

@@ -153,6 +153,9 @@ _DISTRICT_OF_PROVINCE = re.compile(r"\s+district\s+of\s+(?:[A-Z][\w'’-]+['’]
 # Turkey's Kocaeli province"
 _OWNER_COUNTRY_AFTER = re.compile(r",?\s+(?:in|of)\s+(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)['’]s\s+(?:[a-z]+\s+)?[A-Z]")
 _COUNTRYSIDE_AFTER = re.compile(r"['’]?s?\s+countryside\b")
+# the region or town a village is written in: "Dachnoye in the Donetsk People's Republic",
+# "Rovnoye of the Donetsk People's Republic", "Dubove in Belgorod region"
+_IN_REGION_AFTER = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?([A-Z][\w'’-]+)")
 _APOSTROPHE_S = re.compile(r"['’]s\b|^['’]|\s['’]|['’](?:\s|$)")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
@@ -733,6 +736,16 @@ class Gazetteer:
                 named = self.country_names.get(owner.group(1))
                 if named is not None and named != place.country:
                     place = Place(text[start:end], named, "place", None, unindexed=True)
+            if (
+                place is not None and place.level == "place" and (follow := _IN_REGION_AFTER.match(text, end)) is not None
+                and (held := self.lookup(follow.group(1))) is not None and held.level != "country" and held.country != place.country
+            ):
+                # "liberated the settlement of Dachnoye in the Donetsk People's Republic": the town of
+                # the region written after it, not a namesake of another country
+                written = text[start:end]
+                again = self._best_town(written, {held.country}, held.admin1) or self.village(written, held.admin1)
+                fits = again is not None and again.country == held.country and (held.admin1 is None or again.admin1 == held.admin1)
+                place = again if again is not None and fits else Place(written, held.country, "place", held.admin1, unindexed=True)
             if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]) and not _BODY_AFTER.match(text[end : end + 60]):
                 written = text[start:end]
                 if place.name != written and _as_written(place, written):
