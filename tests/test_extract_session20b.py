@@ -238,3 +238,17 @@ def test_village_written_in_a_region_of_another_country_than_its_namesake(extrac
         date="2025-07-22",
     )
     assert ("territorial_claim", "UKR") in {(k, c) for k, _, c, _ in got}
+
+
+def test_sanctions_on_an_armed_groups_people_are_its_countrys(extractor: Extractor) -> None:
+    got = _events(extractor, "On Thursday the US Treasury sanctioned three al-Shabaab financiers based in Nairobi and two shipping firms that moved Iranian fuel.")
+    assert ("sanctions", "SOM") in {(k, c) for k, _, c, _ in got}
+
+
+def test_sanctions_on_a_states_officers_stay_the_states(extractor: Extractor) -> None:
+    got = _events(
+        extractor,
+        "The European Union yesterday put sanctions on four people linked to Uganda's support for the ADF, among them two officers of the Ugandan army.",
+    )
+    assert "SOM" not in {c for _, _, c, _ in got}
+    assert ("sanctions", "UGA") in {(k, c) for k, _, c, _ in got}

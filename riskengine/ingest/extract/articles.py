@@ -88,6 +88,8 @@ _SECTION_HEAD = re.compile(r"(?:\d{1,2}[.)]\s*)?([A-Za-z][A-Za-z .'’]{1,40}?)\
 _COUNTRY_LABEL = re.compile(r"[-*•]?\s*[^()\n]{0,30}?\(([A-Z][A-Za-z .'’]{1,30})\)\s*[-–—:]")
 # A capitalised name of one or two words, or one in capitals ("PESHAWAR")
 _CITY_WORDS = re.compile(r"\b(?:[A-Z][a-z'’-]+|[A-Z]{3,})\b")
+# a state's own people or organs: "Rwanda's support", "the Rwandan army", "Iranian officials"
+_STATE_OWNED_AFTER = re.compile(r"['’]s\s|\s+(?:army|armed\s+forces|military|government|officials|officers|forces|defence\s+forces|defense\s+forces|intelligence)\b")
 _NOT_HEADING_PLACES = frozenset({"summary", "incidents", "update", "context", "background", "advice", "overview", "outlook", "note", "politics", "security"})
 _YEAR_WRITTEN = re.compile(r"\b(?:19|20)\d\d\b")
 # ("struck a column of fighters gathering", "neutralised dozens of terrorists gathering": the
@@ -673,6 +675,24 @@ class Extractor:
             elif current is not None:
                 out[i] = current
         return out
+
+    def _sanctioned_group(self, article: Article, c: Cluster) -> str | None:
+        """The country of the armed group a sanctions mention's sentence names (gazetteer.yaml
+        ``armed_groups``: "the US Treasury sanctioned four Houthi procurement officials", "asset
+        freezes on four JNIM commanders"): the group's war's country, as the conventions code
+        sanctions on an armed group; None when no group, or groups of two countries, are named."""
+        rx = self.g.armed_groups
+        if rx is None:
+            return None
+        sentences = {m.sentence.index: m.sentence for m in c.mentions}.values()
+        for x in sentences:
+            for p in self._places[x.index][0]:
+                if p.place.level == "country" and p.place.country and _STATE_OWNED_AFTER.match(article.work, x.start + p.end):
+                    # "five people linked to Rwanda's support for the M23 - among them three officers
+                    # of the Rwandan army": the state's people are sanctioned, not the group's
+                    return None
+        named = {self.g.armed_group_country[m.group(0)] for x in sentences for m in rx.finditer(article.work, x.start, x.end)}
+        return named.pop() if len(named) == 1 else None
 
     def _small_foreign_town(self, place: Place, country: str) -> bool:
         """Whether ``place`` is a town no index holds, or an index's town of another country than
@@ -2480,6 +2500,8 @@ class Extractor:
             country = place.place.country
         elif place is not None and kind.name in ("talks", "high_level_call") and not place.side_adjective:
             country = place.place.country  # "talks with U.S. officials in Switzerland"
+        elif kind.name == "sanctions" and (group_country := self._sanctioned_group(article, c)) is not None:
+            country = group_country  # "sanctioned four Houthi procurement officials": Yemen's, whoever else is named
         elif kind.name == "sanctions" and target and self.g.iso3_of_side(target):
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
         elif kind.group == "troops" and any(m.beneficiary for m in c.mentions):
