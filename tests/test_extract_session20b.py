@@ -252,3 +252,8 @@ def test_sanctions_on_a_states_officers_stay_the_states(extractor: Extractor) ->
     )
     assert "SOM" not in {c for _, _, c, _ in got}
     assert ("sanctions", "UGA") in {(k, c) for k, _, c, _ in got}
+
+
+def test_brazil_as_portuguese_writes_it(extractor: Extractor) -> None:
+    got = _events(extractor, "In protest, residents burned tyres and closed the Avenida Brasil, at the height of Vila Kennedy, for about an hour this Thursday.")
+    assert {c for _, _, c, _ in got} == {"BRA"}
