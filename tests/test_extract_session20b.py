@@ -257,3 +257,18 @@ def test_sanctions_on_a_states_officers_stay_the_states(extractor: Extractor) ->
 def test_brazil_as_portuguese_writes_it(extractor: Extractor) -> None:
     got = _events(extractor, "In protest, residents burned tyres and closed the Avenida Brasil, at the height of Vila Kennedy, for about an hour this Thursday.")
     assert {c for _, _, c, _ in got} == {"BRA"}
+
+
+def test_night_between_two_days_named_with_their_weekdays() -> None:
+    import datetime as dt
+
+    from riskengine.ingest.extract.dates import find_dates
+
+    found = find_dates("The garrison was attacked in the night of Friday 6 to Saturday 7 June 2025.", dt.date(2025, 6, 10))
+    assert [d.date.isoformat() for d in found] == ["2025-06-07"]
+
+
+def test_relative_day_restated_in_brackets(extractor: Extractor) -> None:
+    # a thread posted after midnight: "This morning (Sun 15 Jun)" is the 15th, not the day of posting
+    got = _events(extractor, "3/ This morning (Sun 15 Jun) a drone dropped two bombs on the market in Kawlin town, killing two vendors.")
+    assert {d for _, _, _, d in got} == {"2025-06-15"}

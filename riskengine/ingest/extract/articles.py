@@ -90,6 +90,8 @@ _COUNTRY_LABEL = re.compile(r"[-*•]?\s*[^()\n]{0,30}?\(([A-Z][A-Za-z .'’]{1,
 _CITY_WORDS = re.compile(r"\b(?:[A-Z][a-z'’-]+|[A-Z]{3,})\b")
 # a state's own people or organs: "Rwanda's support", "the Rwandan army", "Iranian officials"
 _STATE_OWNED_AFTER = re.compile(r"['’]s\s|\s+(?:army|armed\s+forces|military|government|officials|officers|forces|defence\s+forces|defense\s+forces|intelligence)\b")
+# between a day and its bracketed restatement: "This morning (Mon 22 Sep)", "yesterday (Sunday, 8 June)"
+_BRACKETED_DAY_BETWEEN = re.compile(r"\s*\((?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)[a-z]*\.?,?\s+)?")
 _NOT_HEADING_PLACES = frozenset({"summary", "incidents", "update", "context", "background", "advice", "overview", "outlook", "note", "politics", "security"})
 _YEAR_WRITTEN = re.compile(r"\b(?:19|20)\d\d\b")
 # ("struck a column of fighters gathering", "neutralised dozens of terrorists gathering": the
@@ -1221,6 +1223,13 @@ class Extractor:
         assert published is not None
         # A wire dateline ("KYIV, Feb 10 - ...") dates the report, not the event.
         dates = [d for d in self._clause_dates(clause_text, published, m.clause[0]) if not _dateline(text, m.sentence.start, d)]
+        # "This morning (Mon 22 Sep)": a dated bracket right after a relative day names that day,
+        # as written on the day told (a thread posted after midnight); its date is the phrase's
+        restated = {
+            d: b for d in dates if not any(ch.isdigit() for ch in d.text)
+            for b in dates if b.start > d.end and any(ch.isdigit() for ch in b.text) and _BRACKETED_DAY_BETWEEN.fullmatch(text, d.end, b.start) and _in_brackets(text, b.start, m.clause[0])
+        }
+        dates = [dataclasses.replace(d, date=restated[d].date, future=restated[d].future) if d in restated else d for d in dates]
         # A date in brackets qualifies another ("On the night of 12 July (from 18:00 on 11 July)").
         dates = [d for d in dates if not _in_brackets(text, d.start, m.clause[0])] or dates
         if not dates and self._section is not None and self._section[0] is not None:
