@@ -272,3 +272,12 @@ def test_relative_day_restated_in_brackets(extractor: Extractor) -> None:
     # a thread posted after midnight: "This morning (Sun 15 Jun)" is the 15th, not the day of posting
     got = _events(extractor, "3/ This morning (Sun 15 Jun) a drone dropped two bombs on the market in Kawlin town, killing two vendors.")
     assert {d for _, _, _, d in got} == {"2025-06-15"}
+
+
+def test_day_of_a_sentence_that_refers_back_dates_the_next(extractor: Extractor) -> None:
+    got = _events(
+        extractor,
+        "Two vessels reported approaches this week. The worst incident was yesterday evening. A ballistic missile "
+        "fired from rebel-held territory struck a tanker about 40 nautical miles west of Mokha, wounding two sailors.",
+    )
+    assert ("missile_strike", "2025-06-15") in {(k, d) for k, _, _, d in got}

@@ -385,6 +385,7 @@ class Extractor:
         self._last_told = None
         self._last_told_where: tuple[int, int, str] = (-1, -1, "")  # the paragraph and place of that event
         self._scene: tuple[int, int, DatePhrase] | None = None  # the day told by the sentence before, if it told no event
+        self._scene_refers = False  # that sentence's mentions all referred back to an event told before
         self._launch_order: tuple[int, list[str]] = (-1, [])
         self._told: dict[tuple[int, int], re.Match[str] | None] = {}
         self._dates: dict[tuple[int, int], list[DatePhrase]] = {}
@@ -490,20 +491,26 @@ class Extractor:
             mentions.extend(found)
             scene: tuple[int, int, DatePhrase] | None = self._scene
             self._scene = None
-            if not found and article.published is not None:
+            # (a sentence whose only mentions refer back, "The most serious incident was yesterday
+            # afternoon.", sets the scene as one that tells no event does)
+            if (not found or all(m.anaphoric for m in found)) and article.published is not None:
                 told = self._clause_dates(article.work[sentence.start : sentence.end], article.published, sentence.start)
                 said = [d for d in told if not d.future]
                 if len({d.date for d in said}) == 1 and len(said) > 1:
                     # "Ambush on contractor convoy (Tuesday 7 October 2025).", "Sunday, 18 January.":
                     # a weekday and the date it names are one day told
                     said = [said[-1]]
-                if len(said) == 1 and not _dateline(article.work, sentence.start, said[0]):
+                if len(said) == 1 and not _dateline(article.work, sentence.start, said[0]) and (not found or said[0].precision == 1):
+                    # (one that refers back sets a day, not "last month": "The latest strike comes as
+                    # part of ... a policy unveiled last month")
                     self._scene = (sentence.index, sentence.paragraph, said[0])
-                elif not told and scene is not None and scene[0] == sentence.index - 1 and scene[1] == sentence.paragraph:
+                    self._scene_refers = bool(found)
+                elif not found and not told and scene is not None and scene[0] == sentence.index - 1 and scene[1] == sentence.paragraph:
                     # "... drones were observed above Jagel air base in the night of 17 to 18 January.
                     # Security personnel tracked the drones for forty minutes. One of the drones was
                     # brought down ...": a sentence that tells neither an event nor a day keeps the scene's
                     self._scene = (sentence.index, sentence.paragraph, scene[2])
+                    self._scene_refers = False
             if found:
                 # "Air defence neutralised 623 drones and 45 missiles. In Zaporizhzhia, two people
                 # were killed": the strike told before the interception still takes the casualties
@@ -1242,7 +1249,9 @@ class Extractor:
             # one in the paragraph at the place it inherits, is that strike told again
             dates = [self._last_told]
             m.restated = m.place.place.level == "place" and not _ANOTHER.search(clause_text)
-        if not dates and self._scene is not None and self._scene[0] == m.sentence.index - 1 and self._scene[1] == m.sentence.paragraph:
+        if not dates and self._scene is not None and self._scene[0] == m.sentence.index - 1 and self._scene[1] == m.sentence.paragraph and (m.place is not None or not self._scene_refers):
+            # (a scene set by a sentence that refers back, "The most serious incident was yesterday
+            # afternoon.", dates only a placed mention: an unplaced one would become an event of its own)
             # "The escalation came on Tuesday. Drones struck the main fuel depot ...": the day of
             # a sentence that tells no event of its own is the next sentence's.
             dates = [self._scene[2]]
