@@ -281,3 +281,10 @@ def test_day_of_a_sentence_that_refers_back_dates_the_next(extractor: Extractor)
         "fired from rebel-held territory struck a tanker about 40 nautical miles west of Mokha, wounding two sailors.",
     )
     assert ("missile_strike", "2025-06-15") in {(k, d) for k, _, _, d in got}
+
+
+def test_speaker_named_by_rank_is_no_place() -> None:
+    from riskengine.ingest.extract.gazetteer import default_gazetteer
+
+    found = default_gazetteer().scan("Vice Admiral Okoro: On Saturday the frigate destroyed two drones off Hodeidah.")
+    assert "Vice Admiral Okoro" not in {p.text for p in found}

@@ -670,7 +670,8 @@ class Gazetteer:
                 said_village = False  # "overran the SSPDF barracks", "the camp of the UIS": a force's initials, no village
             if place is None and not said_village and road_named and self._bare_name(words):
                 said_village = guessed = True  # "on the axis Bocaranga-Koui": the road's first town, as written
-            if place is None and not said_village and words not in _NOT_LABEL_PLACES and not words.replace(" ", "").isupper() and _entry_label(text, start, end):
+            if place is None and not said_village and words not in _NOT_LABEL_PLACES and words.split()[0] not in _SPEAKER_TITLES and not words.replace(" ", "").isupper() and _entry_label(text, start, end):
+                # (nor a speaker by rank or office: "Rear Admiral Maddox: On Saturday HMS Richmond ...")
                 # ("NEWSREADER: ...", "ANCHOR: ...": a speaker, no place)
                 said_village = guessed = True  # "06/09/2025 - Debre Markos: a drone strike ...": an entry's place
             if not said_village and _TOWN_APPOSITION.match(text, end):
@@ -1051,6 +1052,12 @@ _LABEL_AFTER = re.compile(r"(?:\s+(?:district|community|hromada|municipality|cou
 
 
 # Labels of entries that are no place ("Update: ...", "ANCHOR: ...": initials are no village anyway).
+# A transcript's speaker named by rank or office ("Rear Admiral Maddox:", "Chair:", "Dr Osei:")
+_SPEAKER_TITLES = frozenset(
+    ["Rear", "Vice", "Admiral", "General", "Lieutenant", "Colonel", "Major", "Captain", "Commander", "Brigadier", "Minister", "Secretary", "Chair", "Chairman",
+     "Chairwoman", "Senator", "Dr", "Mr", "Mrs", "Ms", "Miss", "Professor", "Prof", "Sir", "Dame", "Lord", "Lady", "Ambassador", "President", "Governor",
+     "Spokesman", "Spokeswoman", "Spokesperson", "Deputy", "Judge", "Justice", "Mayor", "Sheikh", "Father", "Bishop", "Imam"]
+)  # fmt: skip
 _NOT_LABEL_PLACES = frozenset(
     ["Update", "Updates", "Note", "Notes", "Summary", "Background", "Context", "Source", "Sources", "Editor", "Correction", "Analysis", "Assessment", "Comment", "Key",
      "Breaking", "Watch", "Read", "Advice", "Outlook", "Overview", "Politics", "Security", "Diplomacy", "Casualties", "Displacement", "Humanitarian", "Anchor",
