@@ -288,3 +288,10 @@ def test_speaker_named_by_rank_is_no_place() -> None:
 
     found = default_gazetteer().scan("Vice Admiral Okoro: On Saturday the frigate destroyed two drones off Hodeidah.")
     assert "Vice Admiral Okoro" not in {p.text for p in found}
+
+
+def test_institution_label_is_at_the_town_its_name_ends_with() -> None:
+    from riskengine.ingest.extract.gazetteer import default_gazetteer
+
+    found = default_gazetteer().scan("District Hospital Kupwara: Following the shelling on Wednesday, 14 injured persons were received.", {"IND"})
+    assert [(p.text, p.place.country) for p in found][:1] == [("Kupwara", "IND")]

@@ -670,6 +670,13 @@ class Gazetteer:
                 said_village = False  # "overran the SSPDF barracks", "the camp of the UIS": a force's initials, no village
             if place is None and not said_village and road_named and self._bare_name(words):
                 said_village = guessed = True  # "on the axis Bocaranga-Koui": the road's first town, as written
+            if place is None and " " in words and _entry_label(text, start, end) and any(w in self._organisation_words for w in words.split()[:-1]):
+                # "District Hospital Poonch: 38 injured persons were received": an institution's
+                # entry, at the town its name ends with, else at no place of its own
+                place = self._best_town(words.split()[-1], countries, None)
+                if place is None:
+                    continue
+                start = end - len(words.split()[-1])
             if place is None and not said_village and words not in _NOT_LABEL_PLACES and words.split()[0] not in _SPEAKER_TITLES and not words.replace(" ", "").isupper() and _entry_label(text, start, end):
                 # (nor a speaker by rank or office: "Rear Admiral Maddox: On Saturday HMS Richmond ...")
                 # ("NEWSREADER: ...", "ANCHOR: ...": a speaker, no place)
