@@ -295,3 +295,10 @@ def test_institution_label_is_at_the_town_its_name_ends_with() -> None:
 
     found = default_gazetteer().scan("District Hospital Kupwara: Following the shelling on Wednesday, 14 injured persons were received.", {"IND"})
     assert [(p.text, p.place.country) for p in found][:1] == [("Kupwara", "IND")]
+
+
+@pytest.mark.parametrize("text", ["Three people died at Mass during the service.", "We met the envoy at Headquarters during the day."])
+def test_words_after_a_preposition_that_are_no_town(text: str) -> None:
+    from riskengine.ingest.extract.gazetteer import default_gazetteer
+
+    assert default_gazetteer().scan(text, {"UKR"}, "UKR") == []
