@@ -156,13 +156,13 @@ def test_warplanes_carrying_out_a_raid_is_an_air_strike(extractor: Extractor) ->
     assert {k for k, _, _, _ in got} == {"air_strike"}
 
 
-def test_countryside_of_a_city_is_its_governorate(extractor: Extractor) -> None:
-    # "Homs countryside:" labels the entry with the governorate, not the city; the town named in
-    # it is the event's place
+def test_countryside_of_a_city_ranks_after_a_town_named_in_it(extractor: Extractor) -> None:
+    # "Homs countryside:" labels the entry with the governorate around the city: a town named in
+    # it is the event's place; told alone, the event stays at the city
     from riskengine.ingest.extract.gazetteer import default_gazetteer
 
     found = default_gazetteer().scan("Shelling hit villages in the northern Homs countryside on Monday.")
-    assert [(p.text, p.place.level) for p in found] == [("Homs", "region")]
+    assert [(p.text, p.district) for p in found] == [("Homs", True)]
     got = _events(
         extractor,
         "Syria monitor daily: the incidents our correspondents in Syria recorded yesterday.\n\n"

@@ -801,10 +801,11 @@ class Gazetteer:
             elif country is not None:
                 found.append(PlaceMention(start, end, name, Place(name, country, "place", admin1 if nearest is None or country == nearest.place.country else None, unindexed=True, guessed=guessed)))
         # "Damascus countryside", "the western Idlib countryside": the governorate around the
-        # city (as Syrian monitors write it), not the city, so that a town named in it is the place
+        # city (as Syrian monitors write it) ranks after a town named in it, as a town named for
+        # its district does ("Damascus countryside: ... a raid on the hills east of Kisweh"); told
+        # alone, it stays at the city ("One air raid in Hama countryside")
         found = [
-            dataclasses.replace(p, place=Place(None, p.place.country, "region", p.place.admin1 or p.text, p.place.lat, p.place.lon))
-            if p.place.level == "place" and not p.side_adjective and _COUNTRYSIDE_AFTER.match(text, p.end) else p
+            dataclasses.replace(p, district=True) if p.place.level == "place" and not p.side_adjective and _COUNTRYSIDE_AFTER.match(text, p.end) else p
             for p in found
         ]
         found.sort(key=lambda p: p.start)
