@@ -84,6 +84,17 @@ _IF_WORD = re.compile(r"\bif\b", re.IGNORECASE)
 _AGAINST_BEFORE = re.compile(r"\b(?:against|over|protesting|to\s+protest|condemning|to\s+condemn)\s+(?:the\s+|a\s+|recent\s+|continued\s+|deadly\s+)*(?:[\w-]+\s+)?$", re.IGNORECASE)
 # An incident report's section heading: "2.1 Mirebalais (Centre) - 31 March", "Port-au-Prince (Bel-Air) - 2 April".
 _DATED_HEADING = re.compile(r"\s*(?:\d+(?:\.\d+)*\.?\s+)?(?P<place>[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3})\s*(?:\([^)]{1,40}\)\s*)?\s[-–—]\s+(?P<rest>.{1,40}?)\s*$")
+# A heading that names its section's country ("MALI", "THAILAND – Deep South (rating: ...)",
+# "1. Sudan", "Niger:"; not a title, "Lebanon: Attacks on UNIFIL Peacekeepers"), and an entry's
+# label with its country in brackets ("10 Feb (Mali) - Tinzaouatène:")
+_SECTION_HEAD = re.compile(r"(?:\d{1,2}[.)]\s*)?([A-Za-z][A-Za-z .'’]{1,40}?)\s*(?:$|:\s*$|\(|[-–—]\s)")
+_COUNTRY_LABEL = re.compile(r"[-*•]?\s*[^()\n]{0,30}?\(([A-Z][A-Za-z .'’]{1,30})\)\s*[-–—:]")
+# A capitalised name of one or two words, or one in capitals ("PESHAWAR")
+_CITY_WORDS = re.compile(r"\b(?:[A-Z][a-z'’-]+|[A-Z]{3,})\b")
+# a state's own people or organs: "Rwanda's support", "the Rwandan army", "Iranian officials"
+_STATE_OWNED_AFTER = re.compile(r"['’]s\s|\s+(?:army|armed\s+forces|military|government|officials|officers|forces|defence\s+forces|defense\s+forces|intelligence)\b")
+# between a day and its bracketed restatement: "This morning (Mon 22 Sep)", "yesterday (Sunday, 8 June)"
+_BRACKETED_DAY_BETWEEN = re.compile(r"\s*\((?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)[a-z]*\.?,?\s+)?")
 _NOT_HEADING_PLACES = frozenset({"summary", "incidents", "update", "context", "background", "advice", "overview", "outlook", "note", "politics", "security"})
 _YEAR_WRITTEN = re.compile(r"\b(?:19|20)\d\d\b")
 # ("struck a column of fighters gathering", "neutralised dozens of terrorists gathering": the
@@ -277,6 +288,8 @@ class Extractor:
         self._last_told: DatePhrase | None = None
         self._published: dt.date | None = None
         self._home = self._talks_home = self.p.default_country
+        self._sections: dict[int, str] = {}
+        self._named_countries: set[str | None] = set()
 
     # -- public ------------------------------------------------------------------------------
 
@@ -385,6 +398,7 @@ class Extractor:
         self._last_told = None
         self._last_told_where: tuple[int, int, str] = (-1, -1, "")  # the paragraph and place of that event
         self._scene: tuple[int, int, DatePhrase] | None = None  # the day told by the sentence before, if it told no event
+        self._scene_refers = False  # that sentence's mentions all referred back to an event told before
         self._launch_order: tuple[int, list[str]] = (-1, [])
         self._told: dict[tuple[int, int], re.Match[str] | None] = {}
         self._dates: dict[tuple[int, int], list[DatePhrase]] = {}
@@ -413,6 +427,17 @@ class Extractor:
                 x = article.sentences[i]
                 self._places[i] = (self.g.scan(article.work[x.start : x.end], countries), looked_up)
         self._home = self._home_country(article)
+        self._sections = self._section_countries(article)
+        # the countries the article names as such (by name, region or adjective, not only
+        # through a town of theirs), or through two towns of theirs at least ("Mokha" in a Red Sea
+        # report naming Hodeidah too is Yemen's)
+        self._named_countries = {p.place.country for places, _ in self._places for p in places if p.place.level != "place" or p.side_adjective}
+        towns_of: dict[str | None, set[str]] = {}
+        for places, _ in self._places:
+            for p in places:
+                if p.place.level == "place" and not p.place.unindexed:
+                    towns_of.setdefault(p.place.country, set()).add(p.place.name or p.text)
+        self._named_countries |= {c for c, names in towns_of.items() if len(names) >= 2}
         # A call or talks with no place: the theatre's default (as the evaluation sets code them),
         # unless the article names neither side of the theatre's war ("the foreign ministers of
         # India and Pakistan spoke by phone" is no Ukrainian event).
@@ -428,7 +453,9 @@ class Extractor:
                 # shelling", a paragraph of its own in a Belgorod report: the town or region told last
                 # in the paragraph before, rather than the theatre's default; an article with a home
                 # of its own keeps it: a report on Kashmir names Pakistan's towns in passing)
-                self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._paragraph_country(article, i) or (self._home == self.p.default_country and self._paragraph_country(article, i, across=True)) or self._home), looked_up)
+                # a digest's section country first ("MALI" over its entries: "near Pama" under
+                # "BURKINA FASO" is Burkina Faso's, whatever town the entry before named)
+                self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._sections.get(i) or self._paragraph_country(article, i) or (self._home == self.p.default_country and self._paragraph_country(article, i, across=True)) or self._home), looked_up)
         # A town no index holds, once the article has said it is one ("in Bint Jbeil, southern
         # Lebanon"), is a place wherever else the article names it.
         learned = {p.text: p.place for places, _ in self._places for p in places if p.place.unindexed and not p.place.guessed}
@@ -447,6 +474,7 @@ class Extractor:
         recap: set[int] = set()  # the sentences under such a heading
         self._section: tuple[DatePhrase | None, PlaceMention | None] | None = None
         self._entry_day: tuple[int, DatePhrase] | None = None
+        self._context_days: dict[int, DatePhrase] = {}
         self._entry_places: dict[int, PlaceMention] = {}
         for sentence in article.sentences:
             if sentence.heading:
@@ -470,22 +498,38 @@ class Extractor:
                 # 2.1's attack off Sile; "2.2 Yesterday, during an attempt to extract personnel
                 # from Nasir" after 2.1's Nasir still tells its casualties)
                 last_mentions = []
+            # the day an event of this sentence without a day of its own takes (the detector's too)
+            context_day = (self._section[0] if self._section is not None else None) or (self._entry_day[1] if self._entry_day is not None and self._entry_day[0] == sentence.paragraph else None)
+            if context_day is None and self._scene is not None and self._scene[0] == sentence.index - 1 and self._scene[1] == sentence.paragraph:
+                context_day = self._scene[2]
+            if context_day is not None:
+                self._context_days[sentence.index] = context_day
             found = self._sentence(article, sentence, countries, last_mentions)
             if not found and last_mentions:
                 self._main_target(article, sentence, mentions[-12:])
             mentions.extend(found)
             scene: tuple[int, int, DatePhrase] | None = self._scene
             self._scene = None
-            if not found and article.published is not None:
+            # (a sentence whose only mentions refer back, "The most serious incident was yesterday
+            # afternoon.", sets the scene as one that tells no event does)
+            if (not found or all(m.anaphoric for m in found)) and article.published is not None:
                 told = self._clause_dates(article.work[sentence.start : sentence.end], article.published, sentence.start)
                 said = [d for d in told if not d.future]
-                if len(said) == 1 and not _dateline(article.work, sentence.start, said[0]):
+                if len({d.date for d in said}) == 1 and len(said) > 1:
+                    # "Ambush on contractor convoy (Tuesday 7 October 2025).", "Sunday, 18 January.":
+                    # a weekday and the date it names are one day told
+                    said = [said[-1]]
+                if len(said) == 1 and not _dateline(article.work, sentence.start, said[0]) and (not found or said[0].precision == 1):
+                    # (one that refers back sets a day, not "last month": "The latest strike comes as
+                    # part of ... a policy unveiled last month")
                     self._scene = (sentence.index, sentence.paragraph, said[0])
-                elif not told and scene is not None and scene[0] == sentence.index - 1 and scene[1] == sentence.paragraph:
+                    self._scene_refers = bool(found)
+                elif not found and not told and scene is not None and scene[0] == sentence.index - 1 and scene[1] == sentence.paragraph:
                     # "... drones were observed above Jagel air base in the night of 17 to 18 January.
                     # Security personnel tracked the drones for forty minutes. One of the drones was
                     # brought down ...": a sentence that tells neither an event nor a day keeps the scene's
                     self._scene = (sentence.index, sentence.paragraph, scene[2])
+                    self._scene_refers = False
             if found:
                 # "Air defence neutralised 623 drones and 45 missiles. In Zaporizhzhia, two people
                 # were killed": the strike told before the interception still takes the casualties
@@ -535,7 +579,11 @@ class Extractor:
             shift = sentence.start
             town = towns[0]
             place = PlaceMention(town.start + shift, town.end + shift, town.text, town.place, town.side_adjective, town.side, town.district)
-            m = Mention(self.p.kinds[kind], sentence.start, sentence.end, sentence, (sentence.start, sentence.end), place=place, date=next((d for d in dates if not d.future), None))
+            # a sentence without a day of its own takes its entry's, section's or scene's, as the
+            # patterns' mentions do ("Sunday, 18 January. The RSF releases video of its fighters in
+            # the centre of Abu Zabad ...")
+            day = next((d for d in dates if not d.future), None) or self._context_days.get(sentence.index)
+            m = Mention(self.p.kinds[kind], sentence.start, sentence.end, sentence, (sentence.start, sentence.end), place=place, date=day)
             if self._background(article, m, text):
                 continue  # "In February a car bomb attack on a market in Mogadishu killed 19": told as background
             # Its sentence's counts that no mention took ("the Russian Ministry of Defence stated that its
@@ -624,11 +672,74 @@ class Extractor:
                 if counts:
                     break
         if not counts:
-            for country in sorted(self._title_countries(article) or self._group_countries(article) or self._dateline_countries(article)):
+            for country in sorted(self._title_countries(article) or self._group_countries(article) or self._dateline_countries(article) or self._city_countries(article)):
                 counts[country] = 1
         if not counts or self.p.default_country in counts:
             return self.p.default_country
         return max(counts, key=lambda c: counts[c])
+
+    def _section_countries(self, article: Article) -> dict[int, str]:
+        """Sentence index -> the country a multi-country digest files it under: a heading that
+        names a country ("MALI", "THAILAND – Deep South (rating: HIGH ...)", "Burkina Faso:")
+        until the next heading in capitals that names none ("OUTLOOK"), or an entry's label
+        with its country in brackets ("10 Feb (Mali) - Tinzaouatène: a drone struck ...", its
+        paragraph). A small town of another country's index ("Léré", Chad's) or none under it is
+        that country's; so is an event with no place of its own."""
+        names = {n.casefold(): iso3 for n, iso3 in self.g.country_names.items()}
+        out: dict[int, str] = {}
+        current: str | None = None
+        labelled: tuple[int, str] | None = None
+        for i, x in enumerate(article.sentences):
+            text = article.work[x.start : x.end].strip()
+            if x.heading:
+                head = _SECTION_HEAD.match(text)
+                named = names.get(" ".join(head.group(1).split()).casefold()) if head else None
+                if named is not None:
+                    current = named
+                elif text.upper() == text and any(ch.isalpha() for ch in text):
+                    current = None
+                continue
+            if i == 0 or article.sentences[i - 1].paragraph != x.paragraph:
+                label = _COUNTRY_LABEL.match(text)
+                named = names.get(label.group(1).casefold()) if label else None
+                labelled = (x.paragraph, named) if named is not None else None
+            if labelled is not None and labelled[0] == x.paragraph:
+                out[i] = labelled[1]
+            elif current is not None:
+                out[i] = current
+        return out
+
+    def _sanctioned_group(self, article: Article, c: Cluster) -> str | None:
+        """The country of the armed group a sanctions mention's sentence names (gazetteer.yaml
+        ``armed_groups``: "the US Treasury sanctioned four Houthi procurement officials", "asset
+        freezes on four JNIM commanders"): the group's war's country, as the conventions code
+        sanctions on an armed group; None when no group, or groups of two countries, are named."""
+        rx = self.g.armed_groups
+        if rx is None:
+            return None
+        sentences = {m.sentence.index: m.sentence for m in c.mentions}.values()
+        for x in sentences:
+            for p in self._places[x.index][0]:
+                if p.place.level == "country" and p.place.country and _STATE_OWNED_AFTER.match(article.work, x.start + p.end):
+                    # "five people linked to Rwanda's support for the M23 - among them three officers
+                    # of the Rwandan army": the state's people are sanctioned, not the group's
+                    return None
+        named = {self.g.armed_group_country[m.group(0)] for x in sentences for m in rx.finditer(article.work, x.start, x.end)}
+        return named.pop() if len(named) == 1 else None
+
+    def _small_foreign_town(self, place: Place, country: str) -> bool:
+        """Whether ``place`` is a town no index holds, or an index's town of another country than
+        ``country`` that is neither a capital nor a large city (a namesake the digest's section
+        overrules: "Léré" under "MALI" is not Chad's; "Kuala Lumpur" stays Malaysia's)."""
+        if place.level != "place" or place.country == country:
+            return False
+        if place.unindexed:
+            return True
+        if place.country in self.g.theatre:
+            return False  # ("Shebekino" under a heading "UKRAINE" is still Russia's)
+        world_min = int(self.g.data.get("world_min_population", 150000))
+        towns = [t for t in self.g.town_names.get(place.name or "", []) if t.country == place.country]
+        return bool(towns) and all(not t.capital and t.population < world_min for t in towns)
 
     def _paragraph_country(self, article: Article, index: int, across: bool = False) -> str | None:
         """The country of the last town or region named before sentence ``index`` in its paragraph
@@ -696,6 +807,36 @@ class Extractor:
                 town = self.g.dateline_town(name)
                 return {town.country} if town is not None and town.country else set()
         return set()
+
+    def _city_countries(self, article: Article) -> set[str]:
+        """The country of the large cities (a capital or 150,000+ people) an article names
+        anywhere, letterhead and signature included, where it names no country, region or town
+        in a place's context: a provincial police press release "CENTRAL POLICE OFFICE,
+        PESHAWAR ... Dated Peshawar" about villages no index holds is Pakistan's, not the
+        theatre's. Two mentions at least (not a sentence's first word: "Mobile phone towers"),
+        and one country ahead of any other."""
+        world_min = int(self.g.data.get("world_min_population", 150000))
+        votes: dict[str, int] = {}
+        work = article.work
+        for m in _CITY_WORDS.finditer(work):
+            word = m.group(0)
+            before = work[: m.start()].rstrip(" \t")
+            if not word.isupper() and (not before or before[-1] in ".!?:\n\"“"):
+                continue  # a sentence's or a line's first word
+            nxt = _CITY_WORDS.match(work, m.end() + 1) if work[m.end() : m.end() + 1] == " " else None
+            for name in [f"{word} {nxt.group(0)}"] if nxt is not None else []:
+                name = name.title() if name.isupper() else name
+                if name in self.g.town_names:
+                    break
+            else:
+                name = word.title() if word.isupper() else word
+            towns = [t for t in self.g.town_names.get(name, []) if t.name == name and (t.capital or t.population >= world_min)]
+            for country in {t.country for t in towns}:
+                votes[country] = votes.get(country, 0) + 1
+        ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+        if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+            return set()
+        return {ranked[0][0]}
 
     def _title_countries(self, article: Article) -> set[str]:
         """The countries a front matter title names, by name, adjective or region ("Sudan: El
@@ -1136,6 +1277,13 @@ class Extractor:
         assert published is not None
         # A wire dateline ("KYIV, Feb 10 - ...") dates the report, not the event.
         dates = [d for d in self._clause_dates(clause_text, published, m.clause[0]) if not _dateline(text, m.sentence.start, d)]
+        # "This morning (Mon 22 Sep)": a dated bracket right after a relative day names that day,
+        # as written on the day told (a thread posted after midnight); its date is the phrase's
+        restated = {
+            d: b for d in dates if not any(ch.isdigit() for ch in d.text)
+            for b in dates if b.start > d.end and any(ch.isdigit() for ch in b.text) and _BRACKETED_DAY_BETWEEN.fullmatch(text, d.end, b.start) and _in_brackets(text, b.start, m.clause[0])
+        }
+        dates = [dataclasses.replace(d, date=restated[d].date, future=restated[d].future) if d in restated else d for d in dates]
         # A date in brackets qualifies another ("On the night of 12 July (from 18:00 on 11 July)").
         dates = [d for d in dates if not _in_brackets(text, d.start, m.clause[0])] or dates
         if not dates and self._section is not None and self._section[0] is not None:
@@ -1148,7 +1296,9 @@ class Extractor:
             # one in the paragraph at the place it inherits, is that strike told again
             dates = [self._last_told]
             m.restated = m.place.place.level == "place" and not _ANOTHER.search(clause_text)
-        if not dates and self._scene is not None and self._scene[0] == m.sentence.index - 1 and self._scene[1] == m.sentence.paragraph:
+        if not dates and self._scene is not None and self._scene[0] == m.sentence.index - 1 and self._scene[1] == m.sentence.paragraph and (m.place is not None or not self._scene_refers):
+            # (a scene set by a sentence that refers back, "The most serious incident was yesterday
+            # afternoon.", dates only a placed mention: an unplaced one would become an event of its own)
             # "The escalation came on Tuesday. Drones struck the main fuel depot ...": the day of
             # a sentence that tells no event of its own is the next sentence's.
             dates = [self._scene[2]]
@@ -1884,7 +2034,7 @@ class Extractor:
         none of their own."""
         if article.published is None:
             return None
-        label = _DAY_LABEL.match(article.work, sentence.start, sentence.end) or _DAY_SENTENCE.fullmatch(article.work, sentence.start, sentence.end)
+        label = _DAY_LABEL.match(article.work, sentence.start, sentence.end) or _DAY_SENTENCE.fullmatch(article.work, sentence.start, sentence.end) or _TITLED_DAY_SENTENCE.fullmatch(article.work, sentence.start, sentence.end)
         if label is None:
             return self._entry_header_day(article, sentence)
         dates = [d for d in self._clause_dates(article.work[sentence.start : label.end()], article.published, sentence.start) if not d.future]
@@ -2423,10 +2573,23 @@ class Extractor:
                 rest = [b for b in self.p.belligerents if b != initiator]
                 target = rest[0] if len(rest) == 1 else None
         # Country.
+        section = self._sections.get(c.first.sentence.index)
+        if section is not None and place is not None and self._small_foreign_town(place.place, section):
+            # "MALI ... attacked the military camp at Léré": the section's country, not a namesake's
+            place = dataclasses.replace(place, place=Place(place.text, section, "place", None, unindexed=True))
+        elif (
+            place is not None and section is None and self._home != self.p.default_country
+            and place.place.country not in self._named_countries and place.place.country not in self.g.theatre and self._small_foreign_town(place.place, self._home)
+        ):
+            # "a paraglider dropped bombs on the market in Kani town" in a report on Myanmar that
+            # never names Japan: the article's own town, not the index's Japanese namesake
+            place = dataclasses.replace(place, place=Place(place.text, self._home, "place", None, unindexed=True))
         if (place is not None and place.place.level != "country") or (place is not None and kind.group != "diplomacy"):
             country = place.place.country
         elif place is not None and kind.name in ("talks", "high_level_call") and not place.side_adjective:
             country = place.place.country  # "talks with U.S. officials in Switzerland"
+        elif kind.name == "sanctions" and (group_country := self._sanctioned_group(article, c)) is not None:
+            country = group_country  # "sanctioned four Houthi procurement officials": Yemen's, whoever else is named
         elif kind.name == "sanctions" and target and self.g.iso3_of_side(target):
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
         elif kind.group == "troops" and any(m.beneficiary for m in c.mentions):
@@ -2435,6 +2598,8 @@ class Extractor:
             country = launcher
         elif kind.group in ("strike", "territory") and target and self.g.iso3_of_side(target):
             country = self.g.iso3_of_side(target)  # type: ignore[assignment]
+        elif section is not None and not meta.get("country"):
+            country = section  # "MALI ... - 21 Nov - Sanctions: the EU imposed asset freezes ..."
         elif kind.group in ("strike", "territory", "troops", "unrest") and not meta.get("country") and (before := self._country_before(c.first)) is not None:
             # No place and no side of the war: the country of the town or region named last
             # before it ("Separately, the junta's aircraft bombed a market in Myaung township"
@@ -2739,6 +2904,9 @@ _DAY_LABEL = re.compile(_LABEL_DAY + r"\s*(?:[-–—|]\s|:\s)")
 # January. Shortly before dawn, drones strike ...", "June 6. Gunmen attack ..." (the paragraph's
 # first sentence, so the day in the middle of a paragraph's prose is no label)
 _DAY_SENTENCE = re.compile(_LABEL_DAY + r"\.\s*")
+# ... or an incident's title with its day in brackets: "Ambush on contractor convoy (Tuesday 7
+# October 2025).", "Cross-border incident, Mali (Monday 6 October 2025)."
+_TITLED_DAY_SENTENCE = re.compile(r"[^.()\n]{3,80}\(" + _LABEL_DAY + r"\s*\)\.?\s*")
 _CORRECTED_TO = re.compile(r",?\s+(?:and\s+)?not\s+(?:\d|[a-z]+\b)")
 # a newsletter's paragraph labelled by its town in capitals and a full stop ("MIREBALAIS. Many of
 # our members ...", "PÉTION-VILLE. This morning ..."); not initials ("U.S. officials")

@@ -25,9 +25,10 @@ MONTHS = {
 # As a prefix tree (same matches as the flat alternation, longest first): far cheaper to try
 # case-insensitively at every word of a long article.
 _MONTH = trie_alternation(MONTHS)
+_WEEKDAY = "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 FUTURE = re.compile(
     # "next to a school", "next door" are places, not the future.
-    r"\b(?:scheduled|due|expected|will|set to|set for|planned|next(?!\s+(?:to|door)\b)|upcoming|preparing|to be held|is to"
+    r"\b(?:scheduled|due|expected|will|set to|set for|planned|intends? to|intended to|next(?!\s+(?:to|door)\b)|upcoming|preparing|to be held|is to"
     # reported future: "the Kremlin said a delegation would travel to Istanbul on Thursday"
     r"|would\s+(?:\w+\s+)?(?:travel|fly|meet|hold|host|visit|attend|sit|resume|begin|start|take\s+place)"
     # a headline's or ticker's infinitive: "Pakistan and Afghan delegations to meet in Doha on Saturday"
@@ -42,7 +43,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "the night of December 1 to 2": the morning it ended, as for "overnight".
     # "overnight on August 26 to 27", "in the night of 3 to 4 June" too
     ("night_md", re.compile(rf"\b(?:night\s+of|overnight(?:\s+(?:on|of|from))?)\s+(?P<month>{_MONTH})\.?\s+\d{{1,2}}\s*(?:to|-|–|into)\s*(?P<day>\d{{1,2}})\b", re.IGNORECASE)),
-    ("night_dm", re.compile(rf"\b(?:night\s+of|overnight(?:\s+(?:on|of|from))?)\s+\d{{1,2}}\s*(?:to|-|–|into)\s*(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\b", re.IGNORECASE)),
+    # ("in the night of Saturday 10 to Sunday 11 May 2025": the days named with their weekdays)
+    ("night_dm", re.compile(rf"\b(?:night\s+of|overnight(?:\s+(?:on|of|from))?)\s+(?:{_WEEKDAY}\s+)?\d{{1,2}}\s*(?:to|-|–|into)\s*(?:{_WEEKDAY}\s+)?(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\b", re.IGNORECASE)),
     # "from the evening of 8 July", "since the evening of July 8": a night attack, the morning it ended
     ("evening_dm", re.compile(rf"\b(?:from|since|starting)\s+(?:the\s+)?(?:evening|night)\s+of\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})\b", re.IGNORECASE)),
     ("evening_md", re.compile(rf"\b(?:from|since|starting)\s+(?:the\s+)?(?:evening|night)\s+of\s+(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})\b", re.IGNORECASE)),

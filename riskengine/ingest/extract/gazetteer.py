@@ -59,7 +59,7 @@ def _locative_before(text: str, start: int) -> bool:
 # A capitalised preposition starting a sentence, taken into a run of capitalised words ("In Lutsk").
 _CAPITAL_PREPOSITIONS = frozenset(["In", "Near", "Outside", "Around", "At", "Over", "Across", "Inside"])
 # What forces capture or enter is a settlement, often a village ("seized Vremivka, northwest of ...").
-_TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|retaken|overran|took\s+control\s+of|taken\s+control\s+of|regained\s+control\s+of|entered|occupied|out\s+of|(?:had|have|has)\s+taken)\s+(?:the\s+)?$")
+_TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|retaken|overran|(?:took|taken|regained|gained|seized|assumed)\s+(?:full\s+|total\s+|complete\s+)?control[\"”]?\s+of|entered|occupied|out\s+of|(?:had|have|has)\s+taken)\s+(?:the\s+)?$")
 # Where a force is deployed is a place, often one no index holds ("the deployment on Friday of a
 # unit of the Police Mobile Force ... to Ayilamo", "a reserve brigade was deployed today to the
 # Shlomi area", "an armoured column ... deploys to Diboli"); not what is sent ("sent a letter to").
@@ -95,18 +95,22 @@ _ACTOR_VERB_AFTER = re.compile(
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 # ("the military camp of Djibo", "the market of Sollé": the site's town)
-_VILLAGE_BEFORE = re.compile(r"(?:\bthe\s+(?:village|town|city|settlement|hamlet|parish)\s+$)|\b(?:village|villages|settlement|settlements|hamlet|town|district|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities|camp|garrison|market|post|outpost|zone|cercle|circle|prefecture|department)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_VILLAGE_BEFORE = re.compile(r"(?:\bthe\s+(?:village|town|city|settlement|hamlet|parish)\s+$)|\b(?:village|villages|settlement|settlements|hamlet|town|district|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities|camp|garrison|market|post|outpost|zone|cercle|circle|prefecture|department|quarter|barangay)\s+of\s+(?:the\s+)?$"
+    # "in village Abba Khel" (as Pakistani police write it)
+    r"|\b(?:in|of|at)\s+village\s+$", re.IGNORECASE)
 _ANY_TOWN_MIN = 50000
 _POSSESSIVE_DISTRICT_AFTER = re.compile(r"['’]s\s+(?:[A-Z][\w'’-]+\s+)?(?:district|neighbourhood|neighborhood|suburbs?|outskirts|centre|center|city\s+centre|airport|port)\b")
 _BORDER_BEFORE = re.compile(r"\b(?:border(?:\s+crossing)?\s+with|bordering|from|towards?|near\s+the\s+border\s+with)\s+(?:the\s+)?$")
 _BARE_BEFORE = re.compile(
     # ("In Parachinar, traders staged a sit-in": a sentence that opens with its place)
-    r"\b(?:(?:[Ii]n|[Nn]ear|[Oo]utside|[Aa]round|at|off|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of)\s+"
+    r"\b(?:(?:[Ii]n|[Nn]ear|[Oo]utside|[Aa]round|at|off|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of"
+    # "on the outskirts of Kfar Kila", "in the vicinity of Tinzaouatene", "south of Mucojo"
+    r"|(?:outskirts|edge|vicinity|surroundings)\s+of|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)\s+"
     # the place a strike or a capture names as its object: "an air strike on Mathiang in South
     # Sudan", "the shelling of Nyabiondo on Monday", "has retaken Ulang from", "air strikes on the
     # Ras Isa port"
     r"|(?:(?:strikes?|airstrikes?|attacks?|raids?|assault)\s+on|(?:shelling|bombing|bombardment|capture|recapture)\s+of"
-    r"|shelled|bombed|captured|recaptured|retook|retaken|overran|overrun|control\s+of"
+    r"|shelled|bombed|captured|recaptured|retook|retaken|overran|overrun|control[\"”]?\s+of"
     # "heavily armed men invaded Ayilamo in Logo Local Government Area"
     r"|invaded|raided|stormed"
     # "artillery hit Prymorske in the Zaporizhzhia district": a strike's object
@@ -125,7 +129,13 @@ _HYPHENATED_AFTER = re.compile(r"-[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*")
 # (a name no index holds followed by a type of site is the town it is at: "positions at Kibati
 # hill", "shells land in Nawagai bazaar", "platoons deployed in Sadda to secure convoys",
 # "targets at Ras Isa port" (not an airport: "Ben Gurion airport" is named for a man), "attacked positions at Nyabiondo with heavy artillery")
-_BARE_AFTER = re.compile(r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|island|with|from|hill|port|market|bazaar|junction|checkpoint|crossroads|axis|near|killed|killing|wounded|wounding|injured|injuring|said|say|says|told|reported|to\s+(?:secure|protect|reinforce|guard|restore|strengthen))\b")
+_BARE_AFTER = re.compile(
+    r"\s*[,.;:(]|\s+(?:on|in|at|and|where|when|after|before|overnight|late|early|last|this|yesterday|today|earlier|district|area|camp|island|with|from|hill|port|market|bazaar|junction|checkpoint|crossroads|axis|near|killed|killing|wounded|wounding|injured|injuring|said|say|says|told|reported|to\s+(?:secure|protect|reinforce|guard|restore|strengthen)"
+    # what follows a place in a sentence that goes on: "air strikes on the market in Kabkabiya
+    # reportedly killed", "in Al-Muglad during the morning", "blocked the highway at Pezu by
+    # placing stones", "people in Ayadaw tell me", "people living near Kavumu heard drones"
+    r"|during|by|reportedly|amid|following|since|until|for|as|who|which|that|heard|saw|tell|tells|had|has|have|was|were|is|are|came|went|remains?|shortly|throughout)\b"
+)
 # "at the Sarsang field in Duhok governorate", "near Thaala military airport": a name no index
 # holds between "the" (or a locative) and the site it names is the place of that site (not an
 # air base or airport: "the Osman Digna air base", "Ben Gurion airport" are named for men; "an
@@ -139,6 +149,14 @@ _SITE_BEFORE = re.compile(r"\b(?:(?:in|near|at|on|outside|hit|struck|targeted|ta
 # coded at Barmal in two sets; "the Keller area of Shopian district" stays at the district)
 _SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|terminal|junction|checkpoint|crossroads|police\s+(?:station|post|checkpoint)|(?:market|district|neighbou?rhood|quarter|area)(?!\s+of\s+[A-Z])|district(?=\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:province|governorate|state|oblast|region)\b))\b")
 _DISTRICT_OF_PROVINCE = re.compile(r"\s+district\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:province|governorate|state|oblast|region)\b")
+# A town placed in a region its country owns: "near Tessit, in Mali's Gao region", "Kefken, in
+# Turkey's Kocaeli province"
+_OWNER_COUNTRY_AFTER = re.compile(r",?\s+(?:in|of)\s+(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)['’]s\s+(?:[a-z]+\s+)?[A-Z]")
+_COUNTRYSIDE_AFTER = re.compile(r"['’]?s?\s+countryside\b")
+# the region or town a village is written in: "Dachnoye in the Donetsk People's Republic",
+# "Rovnoye of the Donetsk People's Republic", "Dubove in Belgorod region"
+_IN_REGION_AFTER = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?([A-Z][\w'’-]+)")
+_APOSTROPHE_S = re.compile(r"['’]s\b|^['’]|\s['’]|['’](?:\s|$)")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
@@ -575,8 +593,9 @@ class Gazetteer:
         for m in _CAPITALISED.finditer(text):
             start, end, words = m.start(), m.end(), m.group(0).rstrip(".")
             first, space, rest = words.partition(" ")
-            if space and first in _CAPITAL_PREPOSITIONS and rest[:1].isupper():
-                # "In Lutsk, drones hit ...": a sentence that starts with the preposition
+            if space and first in _CAPITAL_PREPOSITIONS and rest[:1].isupper() and not (first == "At" and _locative_before(text, start)):
+                # "In Lutsk, drones hit ...": a sentence that starts with the preposition (not
+                # "near At Tiri": an Arabic name's article, after a locative)
                 start, words = start + len(first) + 1, rest
             elif space and first == "The" and rest[:1].isupper() and words not in self.town_names:
                 # "The Yunakivka community was struck ...": the sentence's article, not the name's
@@ -651,7 +670,15 @@ class Gazetteer:
                 said_village = False  # "overran the SSPDF barracks", "the camp of the UIS": a force's initials, no village
             if place is None and not said_village and road_named and self._bare_name(words):
                 said_village = guessed = True  # "on the axis Bocaranga-Koui": the road's first town, as written
-            if place is None and not said_village and words not in _NOT_LABEL_PLACES and not words.replace(" ", "").isupper() and _entry_label(text, start, end):
+            if place is None and " " in words and _entry_label(text, start, end) and any(w in self._organisation_words for w in words.split()[:-1]):
+                # "District Hospital Poonch: 38 injured persons were received": an institution's
+                # entry, at the town its name ends with, else at no place of its own
+                place = self._best_town(words.split()[-1], countries, None)
+                if place is None:
+                    continue
+                start = end - len(words.split()[-1])
+            if place is None and not said_village and words not in _NOT_LABEL_PLACES and words.split()[0] not in _SPEAKER_TITLES and not words.replace(" ", "").isupper() and _entry_label(text, start, end):
+                # (nor a speaker by rank or office: "Rear Admiral Maddox: On Saturday HMS Richmond ...")
                 # ("NEWSREADER: ...", "ANCHOR: ...": a speaker, no place)
                 said_village = guessed = True  # "06/09/2025 - Debre Markos: a drone strike ...": an entry's place
             if not said_village and _TOWN_APPOSITION.match(text, end):
@@ -712,6 +739,21 @@ class Gazetteer:
                 named = self.country_names.get(apposed.group(1))
                 if named is not None and named != place.country:
                     place = Place(text[start:end], named, "place", None, unindexed=True)
+            elif place is not None and place.level == "place" and (owner := _OWNER_COUNTRY_AFTER.match(text, end)) is not None:
+                # "Lere, in Mali's Timbuktu region": not the index's Nigerian Lere
+                named = self.country_names.get(owner.group(1))
+                if named is not None and named != place.country:
+                    place = Place(text[start:end], named, "place", None, unindexed=True)
+            if (
+                place is not None and place.level == "place" and (follow := _IN_REGION_AFTER.match(text, end)) is not None
+                and (held := self.lookup(follow.group(1))) is not None and held.level != "country" and held.country != place.country
+            ):
+                # "liberated the settlement of Dachnoye in the Donetsk People's Republic": the town of
+                # the region written after it, not a namesake of another country
+                written = text[start:end]
+                again = self._best_town(written, {held.country}, held.admin1) or self.village(written, held.admin1)
+                fits = again is not None and again.country == held.country and (held.admin1 is None or again.admin1 == held.admin1)
+                place = again if again is not None and fits else Place(written, held.country, "place", held.admin1, unindexed=True)
             if place is not None and not _NOT_A_PLACE_AFTER.match(text[end : end + 20]) and not _BODY_AFTER.match(text[end : end + 60]):
                 written = text[start:end]
                 if place.name != written and _as_written(place, written):
@@ -743,6 +785,9 @@ class Gazetteer:
             elif apposed is not None and (regions := self._regions.get(apposed.group(1))) and len({r.country for r in regions}) == 1:
                 # "in Kauda, South Kordofan": a region of the gazetteer, written bare after the town
                 country, admin1, nearest = regions[0].country, regions[0].admin1, None
+            if (owner := _OWNER_COUNTRY_AFTER.match(text, end)) is not None and owner.group(1) in self.country_names:
+                # "near Tessit, in Mali's Gao region": the country that owns the region written after it
+                country, admin1, nearest = self.country_names[owner.group(1)], None, None
             if country is None and " " in name and (first_town := self._best_town(name.split(" ")[0], countries, None)) is not None:
                 country = first_town.country
             if country is None:
@@ -755,6 +800,14 @@ class Gazetteer:
                 found.append(PlaceMention(start, end, name, Place(None, country, "region", name, unindexed=True)))
             elif country is not None:
                 found.append(PlaceMention(start, end, name, Place(name, country, "place", admin1 if nearest is None or country == nearest.place.country else None, unindexed=True, guessed=guessed)))
+        # "Damascus countryside", "the western Idlib countryside": the governorate around the
+        # city (as Syrian monitors write it) ranks after a town named in it, as a town named for
+        # its district does ("Damascus countryside: ... a raid on the hills east of Kisweh"); told
+        # alone, it stays at the city ("One air raid in Hama countryside")
+        found = [
+            dataclasses.replace(p, district=True) if p.place.level == "place" and not p.side_adjective and _COUNTRYSIDE_AFTER.match(text, p.end) else p
+            for p in found
+        ]
         found.sort(key=lambda p: p.start)
         return found, looked_up
 
@@ -785,7 +838,8 @@ class Gazetteer:
         """Whether words could be a town's name no index holds (see _bare_place)."""
         parts = words.split()
         # ("Kamaran Island": an island is a place as its town is, where "Gomel Oblast" is a type)
-        if not 1 <= len(parts) <= 3 or "'" in words or "’" in words or (parts[-1] in self._place_type_words and not (parts[-1] == "Island" and len(parts) > 1)):
+        # (an apostrophe inside a name is French or Arabic, "Saut-d'Eau"; not a possessive, "Russia's")
+        if not 1 <= len(parts) <= 3 or _APOSTROPHE_S.search(words) or words[-1:] in ("'", "’") or (parts[-1] in self._place_type_words and not (parts[-1] == "Island" and len(parts) > 1)):
             return False
         # ("al-Mazraa": the article in lower case, the name after it capitalised)
         return all(_ARTICLE_PREFIX.sub("", p)[:1].isupper() and not p.isupper() and p not in _NEVER_TOWNS and p not in self._not_places_after_in for p in parts)
@@ -998,12 +1052,20 @@ def display_name(name: str, iso3: str) -> str:
 # Gopalganj-2 (Kotalipara): At around 11:30 ...", "3. Cox's Bazar-4 (Ukhia): ...") is the town's.
 _LABEL_BEFORE = re.compile(
     r"[ \t*•·>-]*(?:\d{1,3}[.)]\s+)?(?:(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d|\d{1,2}[:.]\d{2}(?:\s*(?:hrs|h|UTC|GMT))?)\s*[-–—:|]?\s*)?"
+    # a digest's "10 Feb (Mali) - Tinzaouatène: ...": the day, the country in brackets, the place
+    r"(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{4})?\s*(?:\([A-Z][\w .'’-]{1,30}\)\s*)?[-–—|]\s*)?"
     r"(?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*\s+\()?"
 )
 _LABEL_AFTER = re.compile(r"(?:\s+(?:district|community|hromada|municipality|county|township|town|city|village|area|sector|upazila|tehsil))?\)?\s*(?::\s|\s[-–—]\s)")
 
 
 # Labels of entries that are no place ("Update: ...", "ANCHOR: ...": initials are no village anyway).
+# A transcript's speaker named by rank or office ("Rear Admiral Maddox:", "Chair:", "Dr Osei:")
+_SPEAKER_TITLES = frozenset(
+    ["Rear", "Vice", "Admiral", "General", "Lieutenant", "Colonel", "Major", "Captain", "Commander", "Brigadier", "Minister", "Secretary", "Chair", "Chairman",
+     "Chairwoman", "Senator", "Dr", "Mr", "Mrs", "Ms", "Miss", "Professor", "Prof", "Sir", "Dame", "Lord", "Lady", "Ambassador", "President", "Governor",
+     "Spokesman", "Spokeswoman", "Spokesperson", "Deputy", "Judge", "Justice", "Mayor", "Sheikh", "Father", "Bishop", "Imam"]
+)  # fmt: skip
 _NOT_LABEL_PLACES = frozenset(
     ["Update", "Updates", "Note", "Notes", "Summary", "Background", "Context", "Source", "Sources", "Editor", "Correction", "Analysis", "Assessment", "Comment", "Key",
      "Breaking", "Watch", "Read", "Advice", "Outlook", "Overview", "Politics", "Security", "Diplomacy", "Casualties", "Displacement", "Humanitarian", "Anchor",

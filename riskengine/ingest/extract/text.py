@@ -304,6 +304,12 @@ def date_in_text(article: Article, sentences: int = 3, header_lines: int = 15) -
 
 
 def _date_in_text(article: Article, sentences: int, header_lines: int, ranges: bool) -> dt.date | None:
+    # a letterhead's place and day of issue ("No. 118/PR/CPO    Dated Peshawar, the 17th January,
+    # 2026"): the day the release was issued, before the lead's first date (the incident's)
+    for line in [ln for ln in article.text[article.body_start :].split("\n") if ln.strip()][:header_lines]:
+        labelled = _labels().issued_at.search(line)
+        if labelled is not None and (found := _first_full_date(line[labelled.end() :], ranges)) is not None:
+            return found
     opening = [s for s in article.sentences if not s.heading][:sentences] + [s for s in article.sentences if s.heading][:2]
     for sentence in opening:
         chunk = article.work[sentence.start : sentence.end]
@@ -383,6 +389,7 @@ _WEEKDAY_OR_MONTH = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan|feb|mar|apr
 @dataclass(frozen=True)
 class _DateLabels:
     issued: re.Pattern[str]
+    issued_at: re.Pattern[str]
     period: re.Pattern[str]
     signed: re.Pattern[str]
 
@@ -403,6 +410,8 @@ def _labels() -> _DateLabels:
 
     return _DateLabels(
         issued=re.compile(rf"(?i:\b(?:{alternation('issued_labels')})\b)\s*(?::|\bon\b)?\s*(?=\d|(?i:{_WEEKDAY_OR_MONTH}))"),
+        # the label, a place and a comma, then the day: "Dated Peshawar, the 17th January, 2026"
+        issued_at=re.compile(rf"(?i:\b(?:{alternation('issued_labels')})\b)\s+(?:(?i:at|in)\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,3}},\s*(?:(?i:the|this|on)\s+)?(?=\d)"),
         period=re.compile(rf"\b(?:{alternation('period_labels')})\b", re.IGNORECASE),
         signed=re.compile(rf"\s*(?i:{alternation('signature_labels')})\b"),
     )
