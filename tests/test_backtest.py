@@ -434,6 +434,21 @@ def _count_to(n: int):
     yield from range(n)
 
 
+def test_the_fork_server_preloads_the_reader_only_where_it_would_import_this_riskengine(tmp_path):
+    # Python 3.11-3.13's fork server imports from the current folder, then PYTHONPATH, whatever
+    # the caller's path: another checkout there must not be what the reader runs
+    from riskengine.scoring.parallel import server_imports_ours
+
+    ours = Path(__file__).resolve().parent.parent
+    other = tmp_path / "checkout"
+    (other / "riskengine").mkdir(parents=True)
+    (other / "riskengine" / "__init__.py").write_text("", encoding="utf-8")
+    assert server_imports_ours(ours, "")
+    assert server_imports_ours(tmp_path, str(ours))
+    assert not server_imports_ours(other, str(ours))
+    assert not server_imports_ours(tmp_path, os.pathsep.join([str(other), str(ours)]))
+
+
 def test_a_script_without_a_main_guard_starts_the_reader_once(tmp_path):
     # the reader process is not forked: a child that ran the caller's script again (as a
     # spawned one does, to find what it defines) would print twice and start a reader of its own

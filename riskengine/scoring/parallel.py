@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import os
 import pickle
 import queue
+import site
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from riskengine.core import errors
@@ -64,6 +67,46 @@ def _context() -> Any:  # Any: BaseContext lacks .Process in the stubs
     return mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
 
 
+# What the fork server imports before it forks the first reader: the reader's modules, once per
+# caller rather than once per reader (a brief reads its files twice: the week, then the history).
+READER_MODULES = ("riskengine.scoring.parallel", "riskengine.scoring.reader")
+
+
+def start_reader_server() -> None:
+    """Start the fork server now, so that it imports the reader's modules while the caller does
+    its own serial work (loads the rule pack, finds the latest week): a reader forked from it
+    starts with them imported. Where the server would import another riskengine than the
+    caller's, it imports nothing and each reader imports its own. Idempotent."""
+    if _context().get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    if server_imports_ours(Path.cwd(), os.environ.get("PYTHONPATH", "")):
+        forkserver.set_forkserver_preload(list(READER_MODULES))  # no effect once it runs (Dask's)
+    forkserver.ensure_running()
+
+
+def server_imports_ours(cwd: Path, pythonpath: str) -> bool:
+    """Whether a fork server started now would import this riskengine.
+
+    Python 3.11 to 3.13's fork server starts as ``python -c``, with the current folder, then
+    PYTHONPATH, then the installation's packages on its path, whatever the caller's path is
+    (its ``sys_path`` argument is ignored): a checkout in the current folder, or one the caller
+    put on its path at run time, would have it preload another riskengine than the one the
+    reader is meant to run."""
+    if sys.flags.isolated or sys.flags.safe_path or sys.flags.ignore_environment:
+        return False  # the server gets these flags too; not worth reasoning about
+    ours = Path(__file__).resolve().parents[2]  # the folder holding riskengine/
+    for entry in [str(cwd), *pythonpath.split(os.pathsep)]:
+        if entry and (Path(entry) / "riskengine" / "__init__.py").is_file():
+            return Path(entry).resolve() == ours
+    # Not there: the server finds the installed riskengine (site-packages, or an editable
+    # install's finder), as the caller did unless a folder on its path gave it this one.
+    on_path = {Path(entry or cwd).resolve() for entry in sys.path}
+    installed = {Path(entry).resolve() for entry in (*site.getsitepackages(), site.getusersitepackages())}
+    return ours not in on_path or ours in installed
+
+
 @contextlib.contextmanager
 def main_module_hidden() -> Iterator[None]:
     """Start processes without the caller's script in them.
@@ -97,6 +140,7 @@ def produced_elsewhere(produce: Callable[..., Iterable[Any]], args: tuple[Any, .
     pickled to the child: a function of an importable module, and picklable arguments.
     """
     context = _context()
+    start_reader_server()
     receiver, sender = context.Pipe(duplex=False)
     proc = context.Process(target=_produce, args=(sender, produce, args), daemon=True)
     with main_module_hidden():
@@ -173,4 +217,7 @@ def _produce(conn: Connection, produce: Callable[..., Iterable[Any]], args: tupl
         conn.close()
 
 
-__all__ = ["error_payload", "fan_out", "main_module_hidden", "produced_elsewhere", "raise_payload", "share_identical_rules"]
+__all__ = [
+    "READER_MODULES", "error_payload", "fan_out", "main_module_hidden", "produced_elsewhere", "raise_payload", "server_imports_ours", "share_identical_rules",
+    "start_reader_server",
+]
