@@ -61,9 +61,10 @@ def _context() -> Any:  # Any: BaseContext lacks .Process in the stubs
     notebook its kernel's, a service its request threads. A child forked then inherits every
     lock another thread held at that moment (logging's, the import lock, the allocator's, a C
     extension's) with nobody left to release it, and can hang; Python 3.12+ warns of it. The
-    fork server is forked from a single-threaded process started for it, so its children
-    inherit no other thread's lock. It costs the server's start once per caller and the
-    child's imports per reader (docs/BENCHMARKS.md, "The reader process's start method")."""
+    fork server is a single-threaded process started for it, so its children inherit no other
+    thread's lock. It costs the server's start and its imports of the reader's modules, once
+    per caller and mostly while the caller loads its pack (``start_reader_server``; figures in
+    docs/BENCHMARKS.md, "Session 20: the reader process's start method")."""
     return mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
 
 
