@@ -447,6 +447,12 @@ def test_the_fork_server_preloads_the_reader_only_where_it_would_import_this_ris
     assert server_imports_ours(tmp_path, str(ours))
     assert not server_imports_ours(other, str(ours))
     assert not server_imports_ours(tmp_path, os.pathsep.join([str(other), str(ours)]))
+    # Dask's workers are forked from the same server: its riskengine modules go the same way
+    pytest.importorskip("distributed")
+    from riskengine.scoring.distributed import _forkserver_preload
+
+    assert "riskengine.scoring.partition" in _forkserver_preload(ours, "")
+    assert _forkserver_preload(other, str(ours)) == ["distributed"]
 
 
 def test_a_script_without_a_main_guard_starts_the_reader_once(tmp_path):

@@ -24,10 +24,11 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from riskengine.core.errors import EngineError
-from riskengine.scoring.parallel import error_payload, main_module_hidden, raise_payload
+from riskengine.scoring.parallel import error_payload, main_module_hidden, raise_payload, server_imports_ours
 from riskengine.scoring.partition import (
     Block,
     BlockInfo,
@@ -97,13 +98,21 @@ _FORKSERVER_PRELOAD = ["distributed", "riskengine.scoring.partition", "riskengin
 
 def _preload_forkserver() -> None:
     """Set what the fork server imports, before its first worker starts it (after that, the
-    server is running and keeps what it has)."""
+    server is running and keeps what it has). riskengine's modules only where the server would
+    import this riskengine (``parallel.server_imports_ours``): else the workers would run
+    another checkout's code, the one in the current folder, say."""
     import multiprocessing
 
     from distributed.utils import get_mp_context
 
     get_mp_context()  # type: ignore[no-untyped-call]  # Dask sets its own preload list once; ours replaces it
-    multiprocessing.get_context("forkserver").set_forkserver_preload(_FORKSERVER_PRELOAD)
+    multiprocessing.get_context("forkserver").set_forkserver_preload(_forkserver_preload(Path.cwd(), os.environ.get("PYTHONPATH", "")))
+
+
+def _forkserver_preload(cwd: Path, pythonpath: str) -> list[str]:
+    if server_imports_ours(cwd, pythonpath):
+        return list(_FORKSERVER_PRELOAD)
+    return [name for name in _FORKSERVER_PRELOAD if not name.startswith("riskengine")]
 
 
 def _local_cluster(workers: int | None) -> Any:
