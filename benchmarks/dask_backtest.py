@@ -12,7 +12,10 @@ Each configuration runs in a fresh Python process (``--child``), one after the o
 * ``clusterN``: a simulated cluster: a ``dask scheduler`` and N ``dask worker`` processes on
   127.0.0.1, started here as separate programs, the backtest given ``--scheduler``;
 * ``baseline`` (with ``--baseline-path``): ``--workers 2`` of another riskengine checkout, e.g.
-  the two-process reader/matcher pipeline before Dask; ``baseline1``: its ``--workers 1``.
+  the two-process reader/matcher pipeline before Dask; ``baseline1``: its ``--workers 1``;
+* ``reader``: ``--workers 2`` as where Dask is not installed: a reader process beside this one
+  (``parallel.produced_elsewhere``), whose start is timed too (``first_item``: from the call to
+  its first chunk); ``baselinereader``: the same in the ``--baseline-path`` checkout.
 
 Printed per configuration (medians of ``--repeat`` runs): wall seconds, events per second of
 wall time, CPU seconds of every process involved (the caller, its workers, and for a simulated
@@ -51,7 +54,7 @@ FIRST, LAST = "2022-W08", "2025-W27"
 def _workers(config: str) -> int:
     if config in ("one", "baseline1"):
         return 1
-    if config == "baseline":
+    if config in ("baseline", "reader", "baselinereader"):
         return 2
     return int(config.removeprefix("local").removeprefix("cluster"))
 
@@ -78,6 +81,22 @@ def child(config: str, feed: str, out: str, scheduler: str | None, root: str, bl
     except ImportError:  # a checkout from before Dask
         pass
     workers = _workers(config)
+    first_item: list[float] = []
+    if config.endswith("reader"):
+        from riskengine.scoring import parallel
+
+        bt.distributed_available = lambda: False  # type: ignore[assignment]  # as without the dask extra
+        produced = parallel.produced_elsewhere
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            called = time.perf_counter()
+            items = produced(*args, **kwargs)
+            for item in items:
+                if not first_item:
+                    first_item.append(time.perf_counter() - called)
+                yield item
+
+        parallel.produced_elsewhere = timed  # type: ignore[assignment]
     # one process (and another checkout) reads the file whole: only Dask runs are cut
     sized: dict[str, Any] = {"block_bytes": block_bytes} if block_bytes and config.startswith(("local", "cluster")) else {}
     load0 = os.getloadavg()[0]
@@ -114,6 +133,7 @@ def child(config: str, feed: str, out: str, scheduler: str | None, root: str, bl
         "md5": hashlib.md5(text.encode()).hexdigest(),
         "events": result.events_read,
         "load": [round(load0, 2), round(os.getloadavg()[0], 2)],  # 1-minute load average at start and end
+        "first_item": first_item[0] if first_item else None,
     }
 
 
@@ -217,6 +237,8 @@ def summary(config: str, runs: list[dict[str, Any]], one_wall: float | None) -> 
         "md5": sorted({r["md5"] for r in runs}),
         "stats": runs[-1]["stats"],
         "loads": [r.get("load") for r in runs],
+        "first_item": statistics.median(r["first_item"] for r in runs) if runs[0].get("first_item") is not None else None,
+        "first_items": [round(r["first_item"], 3) for r in runs if r.get("first_item") is not None],
     }
 
 
@@ -240,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     feed = Path(args.feed) if args.feed else generate.cached(generate.parse_size(args.size))
     configs = args.configs.split(",")
-    if args.baseline_path and "baseline" not in configs:
+    if args.baseline_path and not any(config.startswith("baseline") for config in configs):
         configs.append("baseline")
     print(f"feed {feed} ({feed.stat().st_size / 2**20:.0f} MB), {FIRST}..{LAST}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
     runs: dict[str, list[dict[str, Any]]] = {config: [] for config in configs}
@@ -258,7 +280,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{config:>9}: {found['wall']:7.1f} s wall {found['events_per_s']:9,.0f} ev/s  cpu {found['cpu']:6.1f} s"
             f" (tasks {found['task_cpu']:5.1f})  worker peak {found['worker_peak_mb']:5.0f} MB {found['worker_peaks_mb']}"
-            f"  caller {found['caller_peak_mb']:4.0f} MB  efficiency {eff}  runs {found['walls']} cpu {found['cpus']}  load {found['loads']}  md5 {found['md5'][0][:8]}",
+            f"  caller {found['caller_peak_mb']:4.0f} MB  efficiency {eff}  runs {found['walls']} cpu {found['cpus']}  load {found['loads']}  md5 {found['md5'][0][:8]}"
+            + (f"  first item {found['first_item']:.3f} s {found['first_items']}" if found["first_item"] is not None else ""),
             flush=True,
         )
     if len({r["md5"][0] for r in results}) > 1 or any(len(r["md5"]) > 1 for r in results):

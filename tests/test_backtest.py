@@ -8,7 +8,12 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import random
+import subprocess
+import sys
+import threading
+import warnings
 from pathlib import Path
 
 import pytest
@@ -376,6 +381,95 @@ def _count_forever(start: int):
     while True:
         yield n
         n += 1
+
+
+# Held by another thread of the caller while the reader process starts. A child forked from the
+# caller inherits it held, by a thread that does not exist there: the child hangs on the first
+# lock of the kind (logging's, the allocator's, a C extension's) and the command with it.
+_HELD = threading.Lock()
+
+
+def _lock_is_free():
+    yield _HELD.acquire(timeout=2)  # a child forked while the lock was held waits in vain
+
+
+def test_the_reader_inherits_no_lock_another_thread_of_the_caller_holds():
+    from riskengine.scoring.parallel import produced_elsewhere
+
+    release = threading.Event()
+
+    def hold() -> None:
+        with _HELD:
+            release.wait(30)
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    try:
+        assert list(produced_elsewhere(_lock_is_free, ())) == [True]
+    finally:
+        release.set()
+        holder.join()
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="Python 3.12 began to warn of a fork with threads alive")
+def test_no_fork_with_threads_alive_is_warned_of():
+    # pytest's own run has Dask's threads alive when this file's cluster has started, as a
+    # backtest that went back from Dask to one process does; one more thread makes sure
+    from riskengine.scoring.parallel import produced_elsewhere
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait, args=(30,), daemon=True)
+    other.start()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert list(produced_elsewhere(_count_to, (3,))) == [0, 1, 2]
+    finally:
+        release.set()
+        other.join()
+    assert [str(w.message) for w in caught if "fork" in str(w.message)] == []
+
+
+def _count_to(n: int):
+    yield from range(n)
+
+
+def test_the_fork_server_preloads_the_reader_only_where_it_would_import_this_riskengine(tmp_path):
+    # Python 3.11-3.13's fork server imports from the current folder, then PYTHONPATH, whatever
+    # the caller's path: another checkout there must not be what the reader runs
+    from riskengine.scoring.parallel import server_imports_ours
+
+    ours = Path(__file__).resolve().parent.parent
+    other = tmp_path / "checkout"
+    (other / "riskengine").mkdir(parents=True)
+    (other / "riskengine" / "__init__.py").write_text("", encoding="utf-8")
+    assert server_imports_ours(ours, "")
+    assert server_imports_ours(tmp_path, str(ours))
+    assert not server_imports_ours(other, str(ours))
+    assert not server_imports_ours(tmp_path, os.pathsep.join([str(other), str(ours)]))
+    # Dask's workers are forked from the same server: its riskengine modules go the same way
+    pytest.importorskip("distributed")
+    from riskengine.scoring.distributed import _forkserver_preload
+
+    assert "riskengine.scoring.partition" in _forkserver_preload(ours, "")
+    assert _forkserver_preload(other, str(ours)) == ["distributed"]
+
+
+def test_a_script_without_a_main_guard_starts_the_reader_once(tmp_path):
+    # the reader process is not forked: a child that ran the caller's script again (as a
+    # spawned one does, to find what it defines) would print twice and start a reader of its own
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from riskengine.scoring.parallel import produced_elsewhere\n"
+        "print('started', flush=True)\n"
+        "print(list(produced_elsewhere(range, (3,))), flush=True)\n",
+        encoding="utf-8",
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(root)}, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert (done.returncode, done.stdout) == (0, "started\n[0, 1, 2]\n"), done.stderr[-2000:]
 
 
 def test_the_order_of_events_within_a_day_changes_no_score(tmp_path):

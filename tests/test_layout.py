@@ -137,6 +137,9 @@ MAY_IMPORT: dict[str, set[str]] = {
     "engine": {"core", "rules"},
     "store": {"core", "ingest"},
     "scoring": {"core", "ingest", "rules", "engine"},
+    # a brief reads events and rule metadata as core and rules define them; where the map's
+    # boundaries are is core's (resources), not ingest's
+    "briefs": {"core", "rules", "scoring"},
 }
 
 

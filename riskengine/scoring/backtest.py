@@ -37,6 +37,7 @@ from riskengine.rules.ir import CompiledRuleSet
 from riskengine.rules.loader import RulePack
 from riskengine.rules.models import Profile
 from riskengine.scoring.contributions import check_stakeholders, default_profile
+from riskengine.scoring.parallel import start_reader_server
 from riskengine.scoring.reader import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_REORDER_DAYS,
@@ -282,6 +283,8 @@ def backtest_files(
     # A local cluster starts while this thread loads the pack and cuts the input (see
     # distributed.LocalStart); whoever leaves it untaken closes it.
     started = _start_local(processes) if on_dask and not scheduler else None
+    if processes > 1 and not on_dask:
+        start_reader_server()  # the reader's imports, done while this loads the pack
     try:
         pack = pack if pack is not None else load_pack(rules)
         compiled = compiled if compiled is not None else compile_rules(pack)

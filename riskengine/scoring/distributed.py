@@ -22,13 +22,13 @@ import datetime as dt
 import gc
 import logging
 import os
-import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from riskengine.core.errors import EngineError
-from riskengine.scoring.parallel import error_payload, raise_payload
+from riskengine.scoring.parallel import error_payload, main_module_hidden, raise_payload, server_imports_ours
 from riskengine.scoring.partition import (
     Block,
     BlockInfo,
@@ -98,13 +98,21 @@ _FORKSERVER_PRELOAD = ["distributed", "riskengine.scoring.partition", "riskengin
 
 def _preload_forkserver() -> None:
     """Set what the fork server imports, before its first worker starts it (after that, the
-    server is running and keeps what it has)."""
+    server is running and keeps what it has). riskengine's modules only where the server would
+    import this riskengine (``parallel.server_imports_ours``): else the workers would run
+    another checkout's code, the one in the current folder, say."""
     import multiprocessing
 
     from distributed.utils import get_mp_context
 
     get_mp_context()  # type: ignore[no-untyped-call]  # Dask sets its own preload list once; ours replaces it
-    multiprocessing.get_context("forkserver").set_forkserver_preload(_FORKSERVER_PRELOAD)
+    multiprocessing.get_context("forkserver").set_forkserver_preload(_forkserver_preload(Path.cwd(), os.environ.get("PYTHONPATH", "")))
+
+
+def _forkserver_preload(cwd: Path, pythonpath: str) -> list[str]:
+    if server_imports_ours(cwd, pythonpath):
+        return list(_FORKSERVER_PRELOAD)
+    return [name for name in _FORKSERVER_PRELOAD if not name.startswith("riskengine")]
 
 
 def _local_cluster(workers: int | None) -> Any:
@@ -113,7 +121,9 @@ def _local_cluster(workers: int | None) -> Any:
     import dask
     from distributed import LocalCluster
 
-    with _main_module_hidden(), dask.config.set(_LOCAL_CLUSTER_CONFIG):
+    # Dask's workers start by a fork server too: a caller's script without a main guard would
+    # otherwise start a cluster in every worker
+    with main_module_hidden(), dask.config.set(_LOCAL_CLUSTER_CONFIG):
         _preload_forkserver()
         # No dashboard; the scheduler's HTTP endpoints (health, metrics) still start, by default
         # on the fixed port 8787: a free port instead, so that two backtests at once do not
@@ -184,28 +194,6 @@ def client_for(workers: int | None, scheduler: str | None, started: LocalStart |
     cluster = started.take() if started is not None else _local_cluster(workers)
     with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
         yield client
-
-
-@contextlib.contextmanager
-def _main_module_hidden() -> Iterator[None]:
-    """Start worker processes without the caller's script in them.
-
-    Dask spawns its worker processes, and a spawned process runs the parent's main script
-    again (to find what it defines) unless the script is a module's ``__main__``: a script
-    calling ``backtest_files`` without an ``if __name__ == "__main__"`` guard would start a
-    cluster in every worker. The tasks are riskengine's functions and need nothing from it."""
-    main = sys.modules.get("__main__")
-    if main is None:
-        yield
-        return
-    saved: dict[str, Any] = {name: main.__dict__[name] for name in ("__spec__", "__file__") if name in main.__dict__}
-    main.__dict__["__spec__"] = None
-    main.__dict__.pop("__file__", None)
-    try:
-        yield
-    finally:
-        main.__dict__.pop("__spec__", None)
-        main.__dict__.update(saved)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from riskengine.scoring.contributions import (
     template_view,
 )
 from riskengine.scoring.facts import fact_of, fan_out, match_stream, projector, row_projector, share_identical_rules
+from riskengine.scoring.parallel import start_reader_server
 from riskengine.scoring.periods import PeriodSource, cache_key, computed, seeded
 from riskengine.scoring.reader import DEFAULT_REORDER_DAYS, Bounds, Prepared, choose_workers, make_bounds, prepare
 from riskengine.scoring.scorer import Detail, Totals, per_fields_of
@@ -235,11 +236,13 @@ def score_files(
     come the events a brief of it reads (``Scored.events``) and what reading skipped."""
     chosen = check_stakeholders(stakeholders)
     files = [Path(p) for p in paths] if paths else [sample_data_dir() / "sample_events.yaml"]
+    processes = choose_workers(files, workers)
+    if processes > 1:
+        start_reader_server()  # the reader's imports, done while this finds the latest week
     if window is None:
         window = _latest_week(files, skip_invalid)
     plan = plan_windows(window, history_weeks, compiled, alerts.weeks_needed(pack, chosen))
     bounds = _bounds(plan, pack, compiled, batch_size, watch=True)
-    processes = choose_workers(files, workers)
 
     def attempt(sort: bool) -> Scored:
         read = ReadReport()

