@@ -1758,7 +1758,17 @@ def _said_once(items: Sequence[str], rest: int) -> str | None:
             place, counts = f"{m.group(3)} {m.group(4)}", [m.group(1)]
         at_place.setdefault(place, []).extend(counts)
     said: list[str] = []
-    for place, counts in at_place.items():
+    for place, kinds in _kinds_by_place(at_place).items():
+        if len(kinds) > 1:
+            # one place's tolls of several kinds said once, with the place: "87 (armed clash),
+            # 24 (explosions/remote violence), 20 and 7 (air/drone strikes) killed in separate
+            # events in Tirah Valley", was the place said again for each kind (South Asia 2015-W12)
+            verb = f"{matches[0].group(2)} " if not said and matches[0] else ""
+            tolls = [f"{_listed(counts, 0)} {_plural_bracket(bracket) if len(counts) > 1 else bracket}" for bracket, counts in kinds]
+            said.append(f"{', '.join(tolls)} {verb}in separate events {place}")
+            continue
+        kind, counts = kinds[0]
+        place = f"{place} {kind}" if kind else place
         verb = f"{matches[0].group(2)} " if not said and matches[0] else ""
         apart = "in separate events " if len(counts) > 1 else ""
         if len(counts) > 1:
@@ -1779,6 +1789,33 @@ def _said_once(items: Sequence[str], rest: int) -> str | None:
     else:
         text = separator.join(said[:-1]) + ("; " if separator == "; " else " and ") + said[-1]
     return text + window
+
+
+def _kinds_by_place(at_place: Mapping[str, list[str]]) -> dict[str, list[tuple[str, list[str]]]]:
+    """Counts keyed by place and kind ("in Tirah Valley (armed clash)") as counts by kind under
+    each place ("in Tirah Valley": [("(armed clash)", ["87"]), ...]), places in the order of their
+    first count. A key without a closing bracket is its own place, with kind "": a place is said
+    of several kinds only where each has its bracket."""
+    read: dict[str, tuple[str, str, list[str]]] = {}
+    for key, counts in at_place.items():
+        found = _BRACKETED_END.match(key)
+        if found is None:
+            continue
+        place, many = found.group(1), counts
+        # "in each of 3 events in Kokang (armed clashes)": three counts at Kokang
+        each = _EACH_OF.match(place.removeprefix("in "))
+        if each is not None and len(counts) == 1:
+            place, many = f"{each.group(2)} {each.group(3)}", counts * int(each.group(1))
+        read[key] = (place, found.group(2), many)
+    places = Counter(place for place, _, _ in read.values())
+    out: dict[str, list[tuple[str, list[str]]]] = {}
+    for key, counts in at_place.items():
+        place, kind, many = read.get(key, (key, "", counts))
+        if kind and places[place] > 1 and place not in at_place:
+            out.setdefault(place, []).append((kind, many))
+        else:
+            out[key] = [("", counts)]
+    return out
 
 
 _EACH_OF = re.compile(r"^each of ([0-9]+) events (in|at|near|on|around) (.+)$")
