@@ -535,9 +535,9 @@ def test_documents_are_cited_by_name_and_title(markdown: dict[str, str], html: d
         "“Kyiv Ramps Up Long-Range Counterattacks”, “Opening paragraphs”, “Stalled Peace Talks and International Involvement”\n"
     ) in ngo
     assert "- seed 000: “Heightened Tensions: The Geopolitical Fallout of Ukraine’s Drone Attack on Russia” (analysis, 2025-07-01" in ngo
-    assert "   - Cites `ngo-hospitalisations` (rules/ngo.yaml:37, drawn from seed 001, “Opening paragraphs”). 1 firing, weight 3.41.\n" in ngo
+    assert "   - Cites `ngo-hospitalisations` (rules/ngo.yaml:44, drawn from seed 001, “Opening paragraphs”). 1 firing, weight 3.41.\n" in ngo
     assert '<li id="doc-001"><strong>seed 001</strong>: [News report of the Izhevsk strike' in html["ngo"]
-    assert '(rules/ngo.yaml:37, drawn from <a href="#doc-001">seed 001</a>, “Opening paragraphs”)' in html["ngo"]
+    assert '(rules/ngo.yaml:44, drawn from <a href="#doc-001">seed 001</a>, “Opening paragraphs”)' in html["ngo"]
     # No rule source is cited by number alone any more ("001 Opening paragraphs").
     for text in markdown.values():
         assert not re.search(r"\(\d{3} [A-Z]", text)

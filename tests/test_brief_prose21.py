@@ -3,7 +3,9 @@ several kinds said once, displacement read from ACLED's notes, the NGO's civilia
 read on files nobody had read. The events and texts are written for these tests."""
 
 import datetime as dt
+import typing
 
+import pytest
 from test_brief_prose19 import MONDAY, _texts  # the same week and helpers
 from test_briefs import make_event
 
@@ -49,3 +51,32 @@ def test_the_government_brief_says_a_place_once_for_its_tolls_of_several_kinds()
     texts = [t for t in _texts(_kinds_at_one_place(), "government") if "consular" in t]
     assert texts and texts[0].startswith("40 (armed clash), 12 (shelling/artillery/missile attack), 11 (air/drone strike) killed in separate events in Valley A:"), texts
     assert texts[0].count("Valley A") == 1, texts
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. the NGO brief says civilians only where ACLED says so
+
+
+def _militias_burn_homes(**more: typing.Any) -> Event:
+    fields: dict[str, typing.Any] = {
+        "country": "UKR", "admin1": "Donetsk", "location": "Village E", "event_type": "Battles", "sub_event_type": "Armed clash",
+        "actor1": "Militia Golf", "actor2": "Militia Hotel", "fatalities": 12, "target_category": "residential", **more,
+    }
+    return make_event("M1", MONDAY, **fields)
+
+
+def test_the_ngo_brief_does_not_call_the_dead_of_a_clash_between_militias_civilians() -> None:
+    texts = [t for t in _texts([_militias_burn_homes()], "ngo") if "psychosocial" in t]
+    assert texts == [
+        "Homes or civilian buildings were hit where people were killed in Village E: support families and survivors with psychosocial aid "
+        "and check that local emergency services can cope with the next attack."
+    ], texts
+
+
+@pytest.mark.parametrize(
+    "more",
+    [{"civilian_targeting": True}, {"actor2": "Civilians (Ukraine)"}, {"event_type": "Violence against civilians", "sub_event_type": "Attack"}],
+)
+def test_the_ngo_brief_says_civilians_where_acled_codes_them(more: dict[str, typing.Any]) -> None:
+    texts = [t for t in _texts([_militias_burn_homes(**more)], "ngo") if "psychosocial" in t]
+    assert texts and texts[0].startswith("Civilians were among those killed in Village E:"), texts
