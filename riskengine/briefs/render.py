@@ -2007,13 +2007,23 @@ def _sides_by_place(named: Sequence[str]) -> dict[str, list[str]]:
         m = _PLACE_AND_WHO.fullmatch(item)
         who = by_place.setdefault(m.group("place") if m else item, [])
         if m is not None:
+            sides = _local_militia(m.group("place"), m.group("who"))
             # one wording for two sides over the whole list, the first met: places where they
             # fought group together whichever ACLED named first
-            said = first_said.setdefault(_reversed(m.group("who")), m.group("who"))
-            first_said.setdefault(m.group("who"), said)
+            said = first_said.setdefault(_reversed(sides), sides)
+            first_said.setdefault(sides, said)
             if said not in who:
                 who.append(said)
     return by_place
+
+
+def _local_militia(place: str, who: str) -> str:
+    """``who`` with a militia ACLED names after the place it fought at said as a local one:
+    "Gouka (the military forces of Benin against a local communal militia in Benin)", so places
+    where the same forces fought their own place's militia group together (Benin 2021-W14 named
+    "the military forces of Benin against a X communal militia in Benin" at five places, each X
+    the place)."""
+    return re.sub(rf"\ban? {re.escape(place)} (?=(?:(?:communal|ethnic|clan|tribal|village|youth) )?militia\b)", "a local ", who)
 
 
 def _reversed(who: str) -> str:
