@@ -3,10 +3,11 @@ several kinds said once, displacement read from ACLED's notes, the NGO's civilia
 read on files nobody had read. The events and texts are written for these tests."""
 
 import datetime as dt
+import io
 import typing
 
 import pytest
-from test_brief_prose19 import MONDAY, _texts  # the same week and helpers
+from test_brief_prose19 import MONDAY, _context, _texts  # the same week and helpers
 from test_briefs import make_event
 
 from riskengine.briefs.render import _said_once
@@ -80,3 +81,90 @@ def test_the_ngo_brief_does_not_call_the_dead_of_a_clash_between_militias_civili
 def test_the_ngo_brief_says_civilians_where_acled_codes_them(more: dict[str, typing.Any]) -> None:
     texts = [t for t in _texts([_militias_burn_homes(**more)], "ngo") if "psychosocial" in t]
     assert texts and texts[0].startswith("Civilians were among those killed in Village E:"), texts
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. displacement in ACLED's notes: a derived tag, saying what it was read from, and the NGO's
+
+
+def _displacing_clash(tmp_path: typing.Any) -> list[Event]:
+    from riskengine.ingest.acled import import_acled
+
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "event_id_cnty,event_date,country,admin1,location,event_type,sub_event_type,actor1,actor2,fatalities,notes\n"
+        'UKR9001,2025-07-01,Ukraine,Donetsk,Village F,Battles,Armed clash,Militia Golf,Militia Hotel,4,'
+        '"On 1 July 2025, Militia Golf clashed with Militia Hotel in Village F. 2,500 people were displaced."\n',
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    import_acled(path, out)
+    return [Event.model_validate_json(line) for line in out.getvalue().splitlines()]
+
+
+def test_the_importer_reads_displacement_with_the_sentence_it_came_from(tmp_path: typing.Any) -> None:
+    (event,) = _displacing_clash(tmp_path)
+    assert "displacement" in event.tags
+    (how,) = [d for d in event.derived if d.field == "tags" and d.value == "displacement"]
+    assert how.method == "notes pattern tag_patterns.displacement"
+    assert how.evidence == "notes: 2,500 people were displaced.", how.evidence
+
+
+def test_the_ngo_brief_plans_for_the_displaced(tmp_path: typing.Any) -> None:
+    texts = [t for t in _texts(_displacing_clash(tmp_path), "ngo") if t.startswith("Displacement was reported")]
+    assert texts == [
+        "Displacement was reported at Village F: plan shelter, water, food and registration for the displaced there and "
+        "where they go, and follow their protection needs on the move."
+    ], texts
+
+
+@pytest.mark.parametrize("stakeholder", ["investor", "government", "analyst"])
+def test_displacement_is_the_ngos_alone(tmp_path: typing.Any, stakeholder: str) -> None:
+    assert not [t for t in _texts(_displacing_clash(tmp_path), stakeholder) if "Displacement was reported" in t]
+
+
+# ---------------------------------------------------------------------------------------------
+# New weeks read (brief21): militias ACLED names after their place
+
+
+def test_places_where_forces_fought_their_own_places_militia_are_listed_together() -> None:
+    common = {"country": "BEN", "admin1": "Collines", "event_type": "Battles", "sub_event_type": "Armed clash", "actor1": "Military Forces of Benin (2016-)"}
+    events = [
+        make_event(f"B{i}", MONDAY + dt.timedelta(days=i), location=place, actor2=f"{place} Communal Militia (Benin)", **common)
+        for i, place in enumerate(["Gouka", "Agbon", "Tchaourou"])
+    ]
+    (fighting,) = [t for t in _texts(events, "analyst") if t.startswith("Fighting at")]
+    assert fighting.startswith("Fighting at Agbon, Gouka and Tchaourou (the military forces of Benin against a local communal militia in Benin):"), fighting
+
+
+# ---------------------------------------------------------------------------------------------
+# New weeks read (brief21): a file of weekly records says its events' days are not known
+
+
+def _weekly(tmp_path: typing.Any, step: int = 7) -> list[Event]:
+    from riskengine.ingest.acled import import_acled
+    from riskengine.ingest.history import add_history_context
+
+    # 24 dates on Saturdays ending 2025-07-05 (in 2025-W27), a clash each, as a file of weekly records holds them
+    days = [dt.date(2025, 7, 5) - dt.timedelta(days=step * i) for i in range(24)]
+    path = tmp_path / "weekly.csv"
+    path.write_text("event_date,country,location,event_type,sub_event_type,fatalities\n"
+                    + "".join(f"{d.isoformat()},Ukraine,Place {i},Battles,Armed clash,3\n" for i, d in enumerate(days)), encoding="utf-8")
+    out = io.StringIO()
+    import_acled(path, out)
+    return add_history_context([Event.model_validate_json(line) for line in out.getvalue().splitlines()])
+
+
+@pytest.mark.parametrize("stakeholder", ["investor", "government", "ngo", "analyst"])
+def test_a_brief_on_weekly_records_says_an_event_may_be_after_its_week(tmp_path: typing.Any, stakeholder: str) -> None:
+    events = _weekly(tmp_path)
+    assert all("day" in (e.export_lacks or []) for e in events)
+    said = [w.message for w in _context(events, stakeholder).warnings if "dates its events by week" in w.message]
+    assert said == [
+        "the export read for Ukraine dates its events by week (every event on one weekday): an event may have taken place up to six days "
+        "after its date, after this brief's week"
+    ], said
+
+
+def test_a_file_of_daily_dates_records_its_days(tmp_path: typing.Any) -> None:
+    assert not any("day" in (e.export_lacks or []) for e in _weekly(tmp_path, step=1))

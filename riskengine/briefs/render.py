@@ -2750,6 +2750,10 @@ def _thin_records(s: StakeholderScore, index: _EventIndex, window: WindowInfo) -
     return said
 
 
+# What an event of a file of weekly records lacks (the importer's WEEKLY_DAY): the day it took place.
+WEEKLY_DAY = "day"
+
+
 def _export_gaps(s: StakeholderScore, index: _EventIndex, window: WindowInfo) -> list[str]:
     """For each country of the week's firings (of interest) read from an export without actor or
     notes columns (``export_lacks``), what the brief cannot tell. A dashboard's extract of Burkina
@@ -2775,7 +2779,12 @@ def _export_gaps(s: StakeholderScore, index: _EventIndex, window: WindowInfo) ->
                 f"the export read for {country_name(country)} holds no {listed}: its counts over 30 days (deaths, regions hit, armed groups) "
                 "and the scores leave out what those events would add"
             )
-        missing = lacked - set(EVENT_TYPES)
+        if WEEKLY_DAY in lacked:
+            said.append(
+                f"the export read for {country_name(country)} dates its events by week (every event on one weekday): an event may have "
+                "taken place up to six days after its date, after this brief's week"
+            )
+        missing = lacked - set(EVENT_TYPES) - {WEEKLY_DAY}
         if not missing:
             continue
         cannot = []
