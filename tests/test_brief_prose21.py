@@ -168,3 +168,12 @@ def test_a_brief_on_weekly_records_says_an_event_may_be_after_its_week(tmp_path:
 
 def test_a_file_of_daily_dates_records_its_days(tmp_path: typing.Any) -> None:
     assert not any("day" in (e.export_lacks or []) for e in _weekly(tmp_path, step=1))
+
+
+def test_many_armed_groups_ask_for_a_ceasefire_or_mediation_not_a_ceasefire_alone() -> None:
+    common = {"country": "KEN", "admin1": "Nairobi", "event_type": "Battles", "sub_event_type": "Armed clash", "fatalities": 1}
+    events = [make_event(f"G{i}", MONDAY, location="Mathare", actor1=f"Militia {i}", actor2="Police Forces of Kenya (2013-)", **common) for i in range(6)]
+    from riskengine.ingest.history import add_history_context
+
+    texts = [t for t in _texts(add_history_context(events), "government") if "armed groups fought" in t]
+    assert texts and "any ceasefire or mediation needs more parties at the table" in texts[0], texts
