@@ -177,3 +177,18 @@ def test_many_armed_groups_ask_for_a_ceasefire_or_mediation_not_a_ceasefire_alon
 
     texts = [t for t in _texts(add_history_context(events), "government") if "armed groups fought" in t]
     assert texts and "any ceasefire or mediation needs more parties at the table" in texts[0], texts
+
+
+def test_places_named_alike_but_for_a_number_are_listed_together() -> None:
+    from riskengine.briefs.render import _named_list
+
+    facts = [
+        "Homes or civilian buildings were hit where people were killed in Wad al-Mahi Town 4",
+        "Homes or civilian buildings were hit where people were killed in Wad al-Mahi Town 3",
+        "Civilians were among those killed in Ein Siro",
+        "Civilians were among those killed in Ardamata IDP Camp",
+    ]
+    assert _named_list(facts) == (
+        "Homes or civilian buildings were hit where people were killed in Wad al-Mahi Town 4 and Wad al-Mahi Town 3; "
+        "civilians were among those killed in Ein Siro and Ardamata IDP Camp"
+    )

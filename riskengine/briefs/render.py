@@ -1598,6 +1598,12 @@ def _aligned(phrases: Sequence[str]) -> _Aligned:
         trail -= 1
     while lead and not all(_balanced(w[lead : len(w) - trail]) for w in words):
         lead -= 1
+    # Places named alike but for a closing number ("Wad al-Mahi Town 4" and "Wad al-Mahi Town 3",
+    # Sudan 2022-W42) are two names, not "Town" and a list of numbers: the shared words stop
+    # before the name, as above.
+    if lead and not trail and words[0][lead - 1] not in _PLACE_PREPOSITIONS and all(len(w) > lead and w[-1].isdigit() for w in words):
+        at = max((i for i, word in enumerate(words[0][:lead]) if word in _PLACE_PREPOSITIONS), default=-1)
+        lead = at + 1 if at >= 0 else lead
     return _Aligned(words, lead, trail)
 
 
@@ -1650,7 +1656,7 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
         groups: list[list[str]] = []
         for phrase in phrases:
             home = next(
-                (g for g in groups if (n := _common_words([g[0], phrase])) >= 3 and _can_share(phrase.split()[:n]) and phrase.split()[n - 1].islower() and " each of " not in g[0] + phrase and not _clauses_after(g[0], phrase, n)),
+                (g for g in groups if (n := _aligned([g[0], phrase]).lead) >= 3 and _can_share(phrase.split()[:n]) and phrase.split()[n - 1].islower() and " each of " not in g[0] + phrase and not _clauses_after(g[0], phrase, n)),
                 None,
             )
             if home is None:
@@ -1852,7 +1858,10 @@ def _said_in_each(middles: Sequence[str]) -> bool:
     # what a bracket says of a place ("Bara (a Dar Hamid ethnic militia in Sudan against ...)") is no clause
     bare = [re.sub(r"\([^()]*(?:\([^()]*\)[^()]*)*\)", " ", m) for m in middles]
     triples = [set(zip(w, w[1:], w[2:], strict=False)) for w in (m.split() for m in bare)]
-    return bool(set.intersection(*triples)) if triples else False
+    # words of a name are no clause: "Wad al-Mahi Town 4" and "Wad al-Mahi Town 3" (Sudan
+    # 2022-W42) share three words, none a lower-case word as a clause has ("attacked civilians at")
+    shared = set.intersection(*triples) if triples else set()
+    return any(any(word.isalpha() and word.islower() for word in triple) for triple in shared)
 
 
 def _has_count(words: Sequence[str]) -> bool:
