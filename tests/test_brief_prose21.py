@@ -192,3 +192,10 @@ def test_places_named_alike_but_for_a_number_are_listed_together() -> None:
         "Homes or civilian buildings were hit where people were killed in Wad al-Mahi Town 4 and Wad al-Mahi Town 3; "
         "civilians were among those killed in Ein Siro and Ardamata IDP Camp"
     )
+
+
+def test_one_toll_at_places_of_one_name_says_each_of_them_and_its_kind_in_the_plural() -> None:
+    from riskengine.briefs.render import merge_action_texts
+
+    texts = [f"{n} killed in {p} (air/drone strike): x." for n, p in [(20, "Gaza"), (18, "Gaza - Ad Darraj"), (18, "Gaza - Southern Remal"), (18, "Gaza - Tal el Hawa")]]
+    assert merge_action_texts(texts) == "20 killed in Gaza (air/drone strike); 18 in each of Gaza - Ad Darraj, Gaza - Southern Remal and Gaza - Tal el Hawa (air/drone strikes): x."

@@ -1651,7 +1651,9 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
         # "4 killed in Kunyo Barrow and Shaw" would read as 4 in all: "in each of" says otherwise
         # (not over a phrase that says it already: "in each of 2 events in Kunduz")
         if lead[-1] in _PLACE_PREPOSITIONS and not any(m.startswith("each of ") for m in middles):
-            return shared.start + "each of " + _listed(middles, rest, noun="places") + shared.ending
+            # one kind said of the events at each place: "18 killed in each of Gaza - Ad Darraj and
+            # Gaza - Az Zaytun (air/drone strikes)", several strikes (Gaza 2025-W12)
+            return shared.start + "each of " + _listed(middles, rest, noun="places") + _plural_bracket(shared.ending)
     if group and len(phrases) > 2:
         groups: list[list[str]] = []
         for phrase in phrases:
