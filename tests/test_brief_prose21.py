@@ -199,3 +199,15 @@ def test_one_toll_at_places_of_one_name_says_each_of_them_and_its_kind_in_the_pl
 
     texts = [f"{n} killed in {p} (air/drone strike): x." for n, p in [(20, "Gaza"), (18, "Gaza - Ad Darraj"), (18, "Gaza - Southern Remal"), (18, "Gaza - Tal el Hawa")]]
     assert merge_action_texts(texts) == "20 killed in Gaza (air/drone strike); 18 in each of Gaza - Ad Darraj, Gaza - Southern Remal and Gaza - Tal el Hawa (air/drone strikes): x."
+
+
+def test_places_over_the_list_are_counted_under_their_own_wording() -> None:
+    from riskengine.briefs.render import merge_action_texts
+
+    advice = ": support families."
+    texts = [f"Civilians were among those killed in Place {c}{advice}" for c in "ABCDEFG"]
+    texts += [f"Homes or civilian buildings were hit where people were killed in Town {c}{advice}" for c in "HI"]
+    assert merge_action_texts(texts) == (
+        "Civilians were among those killed in Place A, Place B, Place C, Place D, Place E and 2 more places; "
+        "homes or civilian buildings were hit where people were killed in Town H and Town I: support families."
+    )

@@ -2140,6 +2140,18 @@ def merge_action_texts(texts: Sequence[str]) -> str:
     if all(len(p) == 2 for p in split):
         facts, advice = [p[0] for p in split], [p[1] for p in split]
         if len(set(advice)) == 1:
+            # one advice after facts in two or three wordings: each wording's places listed and
+            # counted on their own, so "and 55 more places" does not say the first wording of
+            # places that had the second (Ukraine 2022-W11: "Civilians were among those killed in
+            # ... and 55 more places", among them places where the brief says only that homes were hit)
+            wordings: dict[tuple[str, ...], list[str]] = {}
+            for fact in facts:
+                words = fact.split()
+                # the words before the first name or number: the wording, not its place
+                upto = next((i for i, w in enumerate(words) if i and (_name_word(w) or w[:1].isdigit())), len(words))
+                wordings.setdefault(tuple(words[:upto]), []).append(fact)
+            if len(set(facts)) > MAX_RELATED and 1 < len(wordings) <= 3 and all(_named_list(g) != "; ".join(g) for g in wordings.values() if len(g) > 1):
+                return _listed([_named_list(g) for g in wordings.values()], 0, "; ") + ": " + advice[0]
             return _named_list(facts) + ": " + advice[0]
         counted = _window_counts(facts)
         fact = counted[0] if len(counted) == 1 else _named_list(counted) if _WINDOW_COUNT.search(facts[0]) else None
