@@ -324,7 +324,7 @@ def test_the_sample_weeks_alerts_are_in_its_report(events: list) -> None:
     humanitarian = ngo.alerts.raised[1]
     assert humanitarian.drivers[0] == AlertDriver(
         rule_id="ngo-hospitalisations", rule_title="Ten or more people hospitalised", dimension="humanitarian", weighted_points=3.41,
-        share=0.16, event_ids=("RUS-S007",), rule_source="001 Opening paragraphs", rule_file="rules/ngo.yaml", rule_line=37,
+        share=0.16, event_ids=("RUS-S007",), rule_source="001 Opening paragraphs", rule_file="rules/ngo.yaml", rule_line=44,
     )  # fmt: skip
     # the trend keeps its own length: the alerts' 79 weeks are read, not shown
     assert len(ngo.history) == 12  # the 12 weeks the trend charts draw

@@ -263,9 +263,10 @@ def test_merged_actions_say_what_they_count_once_and_never_split_a_place_from_it
     # the counted words once, and what is left over named, not a number to add to the last count
     killed = [(60, "Ogigo", "attack"), (58, "QaSr al Qarahbull", "armed clash"), (48, "Sirte", "government regains territory"), (15, "Doro Naira", "remote violence"),
               (14, "Sirte", "armed clash"), (10, "Igbo-Lomi", "attack"), (9, "Ugba", "attack")]  # fmt: skip
+    # Sirte's two tolls of two kinds with Sirte said once (brief21)
     assert merge_action_texts([f"{n} killed in {p} ({k}): check care." for n, p, k in killed]) == (
-        "60 killed in Ogigo (attack), 58 in QaSr al Qarahbull (armed clash), 48 in Sirte (government regains territory), 15 in Doro Naira (remote violence), "
-        "14 in Sirte (armed clash) and 2 more events: check care."
+        "60 killed in Ogigo (attack); 58 in QaSr al Qarahbull (armed clash); 48 (government regains territory), 14 (armed clash) in separate events in Sirte; "
+        "15 in Doro Naira (remote violence); and 2 more events: check care."
     )
     # not "8 to 16 armed groups fought in Libya in 30 days; 5 to 6 armed groups fought in Nigeria in 30 days"
     fought = [(16, "Libya"), (8, "Libya"), (6, "Nigeria"), (5, "Nigeria")]
@@ -534,9 +535,9 @@ def test_documents_are_cited_by_name_and_title(markdown: dict[str, str], html: d
         "“Kyiv Ramps Up Long-Range Counterattacks”, “Opening paragraphs”, “Stalled Peace Talks and International Involvement”\n"
     ) in ngo
     assert "- seed 000: “Heightened Tensions: The Geopolitical Fallout of Ukraine’s Drone Attack on Russia” (analysis, 2025-07-01" in ngo
-    assert "   - Cites `ngo-hospitalisations` (rules/ngo.yaml:37, drawn from seed 001, “Opening paragraphs”). 1 firing, weight 3.41.\n" in ngo
+    assert "   - Cites `ngo-hospitalisations` (rules/ngo.yaml:44, drawn from seed 001, “Opening paragraphs”). 1 firing, weight 3.41.\n" in ngo
     assert '<li id="doc-001"><strong>seed 001</strong>: [News report of the Izhevsk strike' in html["ngo"]
-    assert '(rules/ngo.yaml:37, drawn from <a href="#doc-001">seed 001</a>, “Opening paragraphs”)' in html["ngo"]
+    assert '(rules/ngo.yaml:44, drawn from <a href="#doc-001">seed 001</a>, “Opening paragraphs”)' in html["ngo"]
     # No rule source is cited by number alone any more ("001 Opening paragraphs").
     for text in markdown.values():
         assert not re.search(r"\(\d{3} [A-Z]", text)

@@ -132,6 +132,9 @@ def test_sample_fires_every_rule_from_the_documents() -> None:
     # Rules that lower risk encode what the documents say would ease it (a ceasefire agreed);
     # the sample holds what happened, and none of that did: tests/rules/diplomacy.yaml has them.
     from_documents = {r.id for r in PACK.rules if r.source.document is not None and not r.lowers}
+    # Seed 000 asks NGOs to plan for mass displacement that none of the documents' events report:
+    # ngo-displacement reads ACLED's notes (tests/rules/acled.yaml fires it; brief21).
+    from_documents -= {"ngo-displacement"}
     assert sorted({r.id for r in COMPILED.rules} & from_documents - fired) == []
 
 

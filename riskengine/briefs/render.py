@@ -1598,6 +1598,12 @@ def _aligned(phrases: Sequence[str]) -> _Aligned:
         trail -= 1
     while lead and not all(_balanced(w[lead : len(w) - trail]) for w in words):
         lead -= 1
+    # Places named alike but for a closing number ("Wad al-Mahi Town 4" and "Wad al-Mahi Town 3",
+    # Sudan 2022-W42) are two names, not "Town" and a list of numbers: the shared words stop
+    # before the name, as above.
+    if lead and not trail and words[0][lead - 1] not in _PLACE_PREPOSITIONS and all(len(w) > lead and w[-1].isdigit() for w in words):
+        at = max((i for i, word in enumerate(words[0][:lead]) if word in _PLACE_PREPOSITIONS), default=-1)
+        lead = at + 1 if at >= 0 else lead
     return _Aligned(words, lead, trail)
 
 
@@ -1645,12 +1651,14 @@ def _named_list(every: Sequence[str], *, group: bool = True) -> str:
         # "4 killed in Kunyo Barrow and Shaw" would read as 4 in all: "in each of" says otherwise
         # (not over a phrase that says it already: "in each of 2 events in Kunduz")
         if lead[-1] in _PLACE_PREPOSITIONS and not any(m.startswith("each of ") for m in middles):
-            return shared.start + "each of " + _listed(middles, rest, noun="places") + shared.ending
+            # one kind said of the events at each place: "18 killed in each of Gaza - Ad Darraj and
+            # Gaza - Az Zaytun (air/drone strikes)", several strikes (Gaza 2025-W12)
+            return shared.start + "each of " + _listed(middles, rest, noun="places") + _plural_bracket(shared.ending)
     if group and len(phrases) > 2:
         groups: list[list[str]] = []
         for phrase in phrases:
             home = next(
-                (g for g in groups if (n := _common_words([g[0], phrase])) >= 3 and _can_share(phrase.split()[:n]) and phrase.split()[n - 1].islower() and " each of " not in g[0] + phrase and not _clauses_after(g[0], phrase, n)),
+                (g for g in groups if (n := _aligned([g[0], phrase]).lead) >= 3 and _can_share(phrase.split()[:n]) and phrase.split()[n - 1].islower() and " each of " not in g[0] + phrase and not _clauses_after(g[0], phrase, n)),
                 None,
             )
             if home is None:
@@ -1758,7 +1766,17 @@ def _said_once(items: Sequence[str], rest: int) -> str | None:
             place, counts = f"{m.group(3)} {m.group(4)}", [m.group(1)]
         at_place.setdefault(place, []).extend(counts)
     said: list[str] = []
-    for place, counts in at_place.items():
+    for place, kinds in _kinds_by_place(at_place).items():
+        if len(kinds) > 1:
+            # one place's tolls of several kinds said once, with the place: "87 (armed clash),
+            # 24 (explosions/remote violence), 20 and 7 (air/drone strikes) killed in separate
+            # events in Tirah Valley", was the place said again for each kind (South Asia 2015-W12)
+            verb = f"{matches[0].group(2)} " if not said and matches[0] else ""
+            tolls = [f"{_listed(counts, 0)} {_plural_bracket(bracket) if len(counts) > 1 else bracket}" for bracket, counts in kinds]
+            said.append(f"{', '.join(tolls)} {verb}in separate events {place}")
+            continue
+        kind, counts = kinds[0]
+        place = f"{place} {kind}" if kind else place
         verb = f"{matches[0].group(2)} " if not said and matches[0] else ""
         apart = "in separate events " if len(counts) > 1 else ""
         if len(counts) > 1:
@@ -1779,6 +1797,33 @@ def _said_once(items: Sequence[str], rest: int) -> str | None:
     else:
         text = separator.join(said[:-1]) + ("; " if separator == "; " else " and ") + said[-1]
     return text + window
+
+
+def _kinds_by_place(at_place: Mapping[str, list[str]]) -> dict[str, list[tuple[str, list[str]]]]:
+    """Counts keyed by place and kind ("in Tirah Valley (armed clash)") as counts by kind under
+    each place ("in Tirah Valley": [("(armed clash)", ["87"]), ...]), places in the order of their
+    first count. A key without a closing bracket is its own place, with kind "": a place is said
+    of several kinds only where each has its bracket."""
+    read: dict[str, tuple[str, str, list[str]]] = {}
+    for key, counts in at_place.items():
+        found = _BRACKETED_END.match(key)
+        if found is None:
+            continue
+        place, many = found.group(1), counts
+        # "in each of 3 events in Kokang (armed clashes)": three counts at Kokang
+        each = _EACH_OF.match(place.removeprefix("in "))
+        if each is not None and len(counts) == 1:
+            place, many = f"{each.group(2)} {each.group(3)}", counts * int(each.group(1))
+        read[key] = (place, found.group(2), many)
+    places = Counter(place for place, _, _ in read.values())
+    out: dict[str, list[tuple[str, list[str]]]] = {}
+    for key, counts in at_place.items():
+        place, kind, many = read.get(key, (key, "", counts))
+        if kind and places[place] > 1 and place not in at_place:
+            out.setdefault(place, []).append((kind, many))
+        else:
+            out[key] = [("", counts)]
+    return out
 
 
 _EACH_OF = re.compile(r"^each of ([0-9]+) events (in|at|near|on|around) (.+)$")
@@ -1815,7 +1860,10 @@ def _said_in_each(middles: Sequence[str]) -> bool:
     # what a bracket says of a place ("Bara (a Dar Hamid ethnic militia in Sudan against ...)") is no clause
     bare = [re.sub(r"\([^()]*(?:\([^()]*\)[^()]*)*\)", " ", m) for m in middles]
     triples = [set(zip(w, w[1:], w[2:], strict=False)) for w in (m.split() for m in bare)]
-    return bool(set.intersection(*triples)) if triples else False
+    # words of a name are no clause: "Wad al-Mahi Town 4" and "Wad al-Mahi Town 3" (Sudan
+    # 2022-W42) share three words, none a lower-case word as a clause has ("attacked civilians at")
+    shared = set.intersection(*triples) if triples else set()
+    return any(any(word.isalpha() and word.islower() for word in triple) for triple in shared)
 
 
 def _has_count(words: Sequence[str]) -> bool:
@@ -1970,13 +2018,23 @@ def _sides_by_place(named: Sequence[str]) -> dict[str, list[str]]:
         m = _PLACE_AND_WHO.fullmatch(item)
         who = by_place.setdefault(m.group("place") if m else item, [])
         if m is not None:
+            sides = _local_militia(m.group("place"), m.group("who"))
             # one wording for two sides over the whole list, the first met: places where they
             # fought group together whichever ACLED named first
-            said = first_said.setdefault(_reversed(m.group("who")), m.group("who"))
-            first_said.setdefault(m.group("who"), said)
+            said = first_said.setdefault(_reversed(sides), sides)
+            first_said.setdefault(sides, said)
             if said not in who:
                 who.append(said)
     return by_place
+
+
+def _local_militia(place: str, who: str) -> str:
+    """``who`` with a militia ACLED names after the place it fought at said as a local one:
+    "Gouka (the military forces of Benin against a local communal militia in Benin)", so places
+    where the same forces fought their own place's militia group together (Benin 2021-W14 named
+    "the military forces of Benin against a X communal militia in Benin" at five places, each X
+    the place)."""
+    return re.sub(rf"\ban? {re.escape(place)} (?=(?:(?:communal|ethnic|clan|tribal|village|youth) )?militia\b)", "a local ", who)
 
 
 def _reversed(who: str) -> str:
@@ -2082,6 +2140,18 @@ def merge_action_texts(texts: Sequence[str]) -> str:
     if all(len(p) == 2 for p in split):
         facts, advice = [p[0] for p in split], [p[1] for p in split]
         if len(set(advice)) == 1:
+            # one advice after facts in two or three wordings: each wording's places listed and
+            # counted on their own, so "and 55 more places" does not say the first wording of
+            # places that had the second (Ukraine 2022-W11: "Civilians were among those killed in
+            # ... and 55 more places", among them places where the brief says only that homes were hit)
+            wordings: dict[tuple[str, ...], list[str]] = {}
+            for fact in facts:
+                words = fact.split()
+                # the words before the first name or number: the wording, not its place
+                upto = next((i for i, w in enumerate(words) if i and (_name_word(w) or w[:1].isdigit())), len(words))
+                wordings.setdefault(tuple(words[:upto]), []).append(fact)
+            if len(set(facts)) > MAX_RELATED and 1 < len(wordings) <= 3 and all(_named_list(g) != "; ".join(g) for g in wordings.values() if len(g) > 1):
+                return _listed([_named_list(g) for g in wordings.values()], 0, "; ") + ": " + advice[0]
             return _named_list(facts) + ": " + advice[0]
         counted = _window_counts(facts)
         fact = counted[0] if len(counted) == 1 else _named_list(counted) if _WINDOW_COUNT.search(facts[0]) else None
@@ -2703,6 +2773,10 @@ def _thin_records(s: StakeholderScore, index: _EventIndex, window: WindowInfo) -
     return said
 
 
+# What an event of a file of weekly records lacks (the importer's WEEKLY_DAY): the day it took place.
+WEEKLY_DAY = "day"
+
+
 def _export_gaps(s: StakeholderScore, index: _EventIndex, window: WindowInfo) -> list[str]:
     """For each country of the week's firings (of interest) read from an export without actor or
     notes columns (``export_lacks``), what the brief cannot tell. A dashboard's extract of Burkina
@@ -2728,7 +2802,12 @@ def _export_gaps(s: StakeholderScore, index: _EventIndex, window: WindowInfo) ->
                 f"the export read for {country_name(country)} holds no {listed}: its counts over 30 days (deaths, regions hit, armed groups) "
                 "and the scores leave out what those events would add"
             )
-        missing = lacked - set(EVENT_TYPES)
+        if WEEKLY_DAY in lacked:
+            said.append(
+                f"the export read for {country_name(country)} dates its events by week (every event on one weekday): an event may have "
+                "taken place up to six days after its date, after this brief's week"
+            )
+        missing = lacked - set(EVENT_TYPES) - {WEEKLY_DAY}
         if not missing:
             continue
         cannot = []

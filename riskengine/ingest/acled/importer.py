@@ -97,6 +97,10 @@ EXTRACT_EVENTS = 100
 EXTRACT_TYPES = 2
 
 
+# What an event of a file of weekly records lacks (export_lacks): the day it took place.
+WEEKLY_DAY = "day"
+
+
 def one_weekday(days: set[int]) -> str | None:
     """A note when every date of the file falls on one weekday: a file of weekly counts dated by
     the week's first day (the Caucasus file of five columns dates every event on a Saturday, so
@@ -321,7 +325,8 @@ def import_acled(
         result.notes[:0] = export.notes  # what reading the file found, first
         for what, count in sorted(ctx.derived.items()):
             result.notes.append(f"{count} row(s): {what}")
-        if weekly := one_weekday({e.date for e in events.values()}):
+        weekly = one_weekday({e.date for e in events.values()})
+        if weekly:
             result.notes.append(weekly)
         absent = [t for t in EVENT_TYPES if t not in types] if len(events) >= EXTRACT_EVENTS and len(types) <= EXTRACT_TYPES else []
         if absent:
@@ -337,7 +342,11 @@ def import_acled(
             raise EventError([Issue("E609", "the export has no rows", Location(shown, export.header_line or 1, 1))], f"nothing to import from {shown}")
         if not events:
             raise EventError([*issues[:20], Issue("E609", f"every row of the file was rejected ({result.rejected} row(s)); nothing imported", Location(shown))], f"nothing imported from {shown}")
-        _write(events, spool, ctx, out, result, existing, absent)
+        # A file of weekly records records it on every event, as a column it lacks: the brief
+        # of the week an event is dated in may tell of fighting after the brief's own Monday (the
+        # Caucasus file's 2022-W36, dated Saturday 10 September, holds the fighting of 12-14
+        # September on the Armenian-Azerbaijani border; brief21).
+        _write(events, spool, ctx, out, result, existing, [*absent, *([WEEKLY_DAY] if weekly else [])])
     return result
 
 

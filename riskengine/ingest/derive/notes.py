@@ -49,6 +49,8 @@ _PERIOD_TOTAL = re.compile(
     r"|\b(?:during|throughout)\s+the\s+(?:week|month|weekend|period|year)\b"
     rf"|\bsince\s+(?:the\s+(?:start|beginning|onset|outbreak|end)\b|\d|{_MONTH}\b|{_WEEKDAY}\b|(?:early|mid|late|last|then|yesterday)\b)"
     r"|\bover\s+(?:a|the)\s+(?:course|period|span)\s+of\b"
+    # "157 were killed and 98 wounded over two days" (Sudan 2022-W42, Blue Nile: notes of four events)
+    r"|\bover\s+(?:two|three|four|five|six|seven|eight|nine|ten|several|many|a\s+few|[0-9]+)\s+(?:days|weeks|months|nights)\b"
     r"|\bso\s+far\b|\bto\s+date\b|\bin\s+total\b|\bbringing\s+the\s+(?:total|toll|number|tally)\b|\bcumulative\w*\b|\brunning\s+total\b",
     re.IGNORECASE,
 )
@@ -328,6 +330,23 @@ class NotesVocabulary:
                 self.negations.append(re.compile(str(rx), re.IGNORECASE))
             except re.error as error:
                 problem(f"negations[{i}]", f"not a regular expression: {error}")
+        # Tags read by pattern where a word list cannot tell (displacement: "forcing 2,000
+        # residents to flee", not "forcing the militants to flee"), each with what excludes it.
+        self.tag_patterns: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = []
+        for tag, spec in (data.get("tag_patterns") or {}).items():
+            where = f"tag_patterns.{tag}"
+            if not _TAG.match(str(tag)) or not isinstance(spec, dict) or not isinstance(spec.get("patterns"), list) or not spec["patterns"]:
+                problem(where, "expected a tag with {patterns: [regular expressions], unless: [regular expressions]}")
+                continue
+            compiled = []
+            for key in ("patterns", "unless"):
+                try:
+                    compiled.append(re.compile("|".join(f"(?:{rx})" for rx in spec.get(key) or []), re.IGNORECASE) if spec.get(key) else None)
+                except re.error as error:
+                    problem(f"{where}.{key}", f"not a regular expression: {error}")
+                    compiled.append(None)
+            if compiled[0] is not None:
+                self.tag_patterns.append((str(tag), compiled[0], compiled[1]))
         claims = data.get("party_claims") or {}
         claim_fields = claims.get("fields") if isinstance(claims, dict) else None
         parties = claims.get("parties") if isinstance(claims, dict) else None
@@ -473,7 +492,23 @@ class NotesVocabulary:
                 order = {t: i for i, (t, _) in enumerate(self.tags)}
                 tags.sort(key=lambda f: order.get(f.value, len(order)))
         findings.extend(tags)
+        findings.extend(self.pattern_tags(notes, {t.value for t in tags}))
         return findings
+
+    def pattern_tags(self, notes: str, found: set[str]) -> list[Finding]:
+        """Tags of ``tag_patterns`` in ``notes`` (ACLED's opening label included: "Displacement:"
+        is its own coding), each with the sentence it was read in; a match with one of its tag's
+        ``unless`` in it or in the words just before it is not read."""
+        out = []
+        for tag, rx, unless in self.tag_patterns:
+            if tag in found:
+                continue
+            for m in rx.finditer(notes):
+                if unless is not None and unless.search(notes, max(0, m.start() - 40), m.end()):
+                    continue
+                out.append(Finding("tags", tag, f"notes pattern tag_patterns.{tag}", _sentence_of(notes, m)))
+                break
+        return out
 
     def _party_claim(self, text: str, m: re.Match[str]) -> str | None:
         """The attribution ("Taliban said", "according to the army") when the matched figure is a
