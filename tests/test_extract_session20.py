@@ -254,3 +254,15 @@ def test_a_town_only_abroad_stays_with_the_country_the_article_names(rules: Extr
     ]
     assert got == [("Zinjibar", "SDN")]
 
+
+def test_a_count_with_no_place_or_day_of_its_own_is_the_strike_told_just_before(rules: Extractor) -> None:
+    # The strike's town is one no index holds (read by "near X on Monday", a place of its own
+    # clause only), so the next sentence inherits no town and no day: its count made a second,
+    # place-less strike on the report's day.
+    got = _events(
+        rules,
+        "A cargo ship was hit by a drone near Qarnabat on Monday. A patrolling frigate engaged five UAVs closing on the ship "
+        "and destroyed four.",
+        SEA_HEAD,
+    )
+    assert [(e["location"], e["date"], e["launched"], e["intercepted"]) for e in got if e["kind"] in ("drone_strike", "remote_strike", "interception")] == [("Qarnabat", "2025-10-06", 5, 4)]

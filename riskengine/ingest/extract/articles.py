@@ -2252,6 +2252,8 @@ class Extractor:
             own_figures = not interception and any(f.field.endswith("_launched") for f in m.figures)
             if own_figures and strike and not own_place:
                 host = self._night_strike(m, same_group, date or published, published)
+                if host is None and m.place is None and m.date is None:
+                    host = self._counted_just_before(m, same_group)
             if interception and not own_place and (m.place is None or m.inherited_place):
                 # "In total, the enemy used 117 drones ... Of these, 91 drones were neutralised":
                 # the interceptions of a tally told just before go with that tally's event (also
@@ -2380,6 +2382,26 @@ class Extractor:
                 continue
             return c
         return None
+
+    @staticmethod
+    def _counted_just_before(m: Mention, candidates: list[Cluster]) -> Cluster | None:
+        """The strike a launch count with neither a place nor a day of its own counts: the one told
+        in the sentence just before, in the same paragraph, by the same attacker and of the same
+        family, without a count of its own ("A merchant vessel reports being struck by an uncrewed
+        aerial vehicle ... west of <a town no index holds> on Tuesday. An escorting warship engaged
+        four UAVs approaching the vessel and destroyed three"). Its day is that strike's, not the
+        report's, so _night_strike does not find it; a town the paragraph names, it inherits."""
+        c = next((c for c in reversed(candidates) if c.kind.name != "interception"), None)
+        if c is None or (_family(c.kind.name) != _family(m.kind.name) and "remote_strike" not in (c.kind.name, m.kind.name)):
+            return None
+        last = c.mentions[-1]
+        if last.sentence.paragraph != m.sentence.paragraph or m.sentence.index - last.sentence.index != 1:
+            return None
+        if any(f.field.endswith("_launched") for f in c.figures()):
+            return None  # another strike with its own count
+        if m.initiator and c.first.initiator and m.initiator != c.first.initiator:
+            return None
+        return c
 
     @staticmethod
     def _tally_before(m: Mention, candidates: list[Cluster], night: dt.date | None, published: dt.date | None) -> Cluster | None:
