@@ -321,7 +321,11 @@ class Extractor:
         the events read from the paragraph alone are replaced by those of the entry."""
 
         def inside(x: ExtractedEvent, e: LogEntry) -> bool:
-            spans = x.event.spans or []
+            # by the sentence that tells it: an event told in an entry whose place the prose
+            # reading took from the entry before ("An additional army battalion deployed to the
+            # town" under "10 Sep 2025 — Konduga — DEPLOYMENT": Gwoza, the last town the index
+            # holds) is the entry's too
+            spans = [s for s in x.event.spans or [] if s.field == "event_type"] or x.event.spans or []
             return bool(spans) and all(e.start <= s.start and s.end <= e.end for s in spans)
 
         def read(e: LogEntry, meta: dict[str, Any]) -> list[ExtractedEvent]:
