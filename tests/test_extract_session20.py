@@ -222,3 +222,47 @@ def test_weapons_engaged_are_what_came_and_those_destroyed_a_share(rules: Extrac
         "fourth struck.",
     )
     assert [(e["launched"], e["intercepted"]) for e in got if e["kind"] == "drone_strike"] == [(4, 3)]
+
+
+SEA_HEAD = "---\ndate: 2025-10-10\n---\nSHIPPING NOTE\n\n"
+
+
+def test_a_town_only_abroad_in_an_article_naming_no_country_is_the_index_town() -> None:
+    # The article names no country, region or side: its home is only the theatre's default, so a
+    # town read by "south of X on Friday" that the index holds only in Yemen (20,000 people, too
+    # small for a town abroad whose country goes unnamed) was placed in Ukraine as a town no
+    # index holds. Nothing in the text says Ukraine; the index says Yemen.
+    got = [
+        (e.event.location, e.event.country)
+        for e in Extractor(detector=False).extract_text(
+            SEA_HEAD + "A fishing boat was struck by a drone about 20 nautical miles south of Zinjibar on Friday, wounding two fishermen.\n",
+            "t.txt",
+        )
+    ]
+    assert got == [("Zinjibar", "YEM")]
+
+
+def test_a_town_only_abroad_stays_with_the_country_the_article_names(rules: Extractor) -> None:
+    # (guard) with a country of its own, a small town abroad of that name is a namesake: the
+    # article's country places it, as before (session 20, extract23's K3)
+    got = [
+        (e.event.location, e.event.country)
+        for e in rules.extract_text(
+            SEA_HEAD + "Across Sudan the week was violent. A fishing boat was struck by a drone about 20 nautical miles south of Zinjibar on Friday, wounding two fishermen.\n",
+            "t.txt",
+        )
+    ]
+    assert got == [("Zinjibar", "SDN")]
+
+
+def test_a_count_with_no_place_or_day_of_its_own_is_the_strike_told_just_before(rules: Extractor) -> None:
+    # The strike's town is one no index holds (read by "near X on Monday", a place of its own
+    # clause only), so the next sentence inherits no town and no day: its count made a second,
+    # place-less strike on the report's day.
+    got = _events(
+        rules,
+        "A cargo ship was hit by a drone near Qarnabat on Monday. A patrolling frigate engaged five UAVs closing on the ship "
+        "and destroyed four.",
+        SEA_HEAD,
+    )
+    assert [(e["location"], e["date"], e["launched"], e["intercepted"]) for e in got if e["kind"] in ("drone_strike", "remote_strike", "interception")] == [("Qarnabat", "2025-10-06", 5, 4)]

@@ -288,6 +288,7 @@ class Extractor:
         self._last_told: DatePhrase | None = None
         self._published: dt.date | None = None
         self._home = self._talks_home = self.p.default_country
+        self._home_assumed = False  # the home is the theatre's default for want of any country named
         self._sections: dict[int, str] = {}
         self._named_countries: set[str | None] = set()
 
@@ -320,7 +321,11 @@ class Extractor:
         the events read from the paragraph alone are replaced by those of the entry."""
 
         def inside(x: ExtractedEvent, e: LogEntry) -> bool:
-            spans = x.event.spans or []
+            # by the sentence that tells it: an event told in an entry whose place the prose
+            # reading took from the entry before ("An additional army battalion deployed to the
+            # town" under "10 Sep 2025 — Konduga — DEPLOYMENT": Gwoza, the last town the index
+            # holds) is the entry's too
+            spans = [s for s in x.event.spans or [] if s.field == "event_type"] or x.event.spans or []
             return bool(spans) and all(e.start <= s.start and s.end <= e.end for s in spans)
 
         def read(e: LogEntry, meta: dict[str, Any]) -> list[ExtractedEvent]:
@@ -426,7 +431,7 @@ class Extractor:
             if looked_up and countries and not self.g.same_towns(looked_up, countries):
                 x = article.sentences[i]
                 self._places[i] = (self.g.scan(article.work[x.start : x.end], countries), looked_up)
-        self._home = self._home_country(article)
+        self._home, self._home_assumed = self._home_country(article)
         self._sections = self._section_countries(article)
         # the countries the article names as such (by name, region or adjective, not only
         # through a town of theirs), or through two towns of theirs at least ("Mokha" in a Red Sea
@@ -455,7 +460,8 @@ class Extractor:
                 # of its own keeps it: a report on Kashmir names Pakistan's towns in passing)
                 # a digest's section country first ("MALI" over its entries: "near Pama" under
                 # "BURKINA FASO" is Burkina Faso's, whatever town the entry before named)
-                self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._sections.get(i) or self._paragraph_country(article, i) or (self._home == self.p.default_country and self._paragraph_country(article, i, across=True)) or self._home), looked_up)
+                own = self._sections.get(i) or self._paragraph_country(article, i) or (self._home == self.p.default_country and self._paragraph_country(article, i, across=True))
+                self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, own or self._home, home_assumed=not own and self._home_assumed), looked_up)
         # A town no index holds, once the article has said it is one ("in Bint Jbeil, southern
         # Lebanon"), is a place wherever else the article names it.
         learned = {p.text: p.place for places, _ in self._places for p in places if p.place.unindexed and not p.place.guessed}
@@ -465,7 +471,7 @@ class Extractor:
                 x = article.sentences[i]
                 known = {(p.start, p.text): p.place for p in places}
                 if any(known.get((n.start() - x.start, n.group(0))) != learned[n.group(0)] for n in names.finditer(article.work, x.start, x.end)):
-                    self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._home, learned), looked_up)
+                    self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._home, learned, home_assumed=self._home_assumed), looked_up)
         self._add_labels(labels, countries, self._home)
         mentions: list[Mention] = []
         last_mentions: list[Mention] = []
@@ -643,13 +649,14 @@ class Extractor:
             return set()
         return {max(sorted(votes), key=lambda c: votes[c])}
 
-    def _home_country(self, article: Article) -> str:
+    def _home_country(self, article: Article) -> tuple[str, bool]:
         """Where an event with no place of its own goes: the front matter's country, else the
         theatre's default where the article names it or any place of it, else the country whose
         name, towns and regions the article names most (a report on Lebanon puts a strike "in the northern Bekaa Valley" in Lebanon,
-        not in the theatre's default country); first named wins a tie."""
+        not in the theatre's default country); first named wins a tie. With it, whether it is
+        only assumed: the theatre's default of an article that names no country, place or side."""
         if article.meta.get("country"):
-            return str(article.meta["country"])
+            return str(article.meta["country"]), False
         counts: dict[str, int] = {}
         for index, (places, _) in enumerate(self._places):
             shift = article.sentences[index].start
@@ -675,8 +682,8 @@ class Extractor:
             for country in sorted(self._title_countries(article) or self._group_countries(article) or self._dateline_countries(article) or self._city_countries(article)):
                 counts[country] = 1
         if not counts or self.p.default_country in counts:
-            return self.p.default_country
-        return max(counts, key=lambda c: counts[c])
+            return self.p.default_country, not counts
+        return max(counts, key=lambda c: counts[c]), False
 
     def _section_countries(self, article: Article) -> dict[int, str]:
         """Sentence index -> the country a multi-country digest files it under: a heading that
@@ -2249,6 +2256,8 @@ class Extractor:
             own_figures = not interception and any(f.field.endswith("_launched") for f in m.figures)
             if own_figures and strike and not own_place:
                 host = self._night_strike(m, same_group, date or published, published)
+                if host is None and m.place is None and m.date is None:
+                    host = self._counted_just_before(m, same_group)
             if interception and not own_place and (m.place is None or m.inherited_place):
                 # "In total, the enemy used 117 drones ... Of these, 91 drones were neutralised":
                 # the interceptions of a tally told just before go with that tally's event (also
@@ -2377,6 +2386,26 @@ class Extractor:
                 continue
             return c
         return None
+
+    @staticmethod
+    def _counted_just_before(m: Mention, candidates: list[Cluster]) -> Cluster | None:
+        """The strike a launch count with neither a place nor a day of its own counts: the one told
+        in the sentence just before, in the same paragraph, by the same attacker and of the same
+        family, without a count of its own ("A merchant vessel reports being struck by an uncrewed
+        aerial vehicle ... west of <a town no index holds> on Tuesday. An escorting warship engaged
+        four UAVs approaching the vessel and destroyed three"). Its day is that strike's, not the
+        report's, so _night_strike does not find it; a town the paragraph names, it inherits."""
+        c = next((c for c in reversed(candidates) if c.kind.name != "interception"), None)
+        if c is None or (_family(c.kind.name) != _family(m.kind.name) and "remote_strike" not in (c.kind.name, m.kind.name)):
+            return None
+        last = c.mentions[-1]
+        if last.sentence.paragraph != m.sentence.paragraph or m.sentence.index - last.sentence.index != 1:
+            return None
+        if any(f.field.endswith("_launched") for f in c.figures()):
+            return None  # another strike with its own count
+        if m.initiator and c.first.initiator and m.initiator != c.first.initiator:
+            return None
+        return c
 
     @staticmethod
     def _tally_before(m: Mention, candidates: list[Cluster], night: dt.date | None, published: dt.date | None) -> Cluster | None:

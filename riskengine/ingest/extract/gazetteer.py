@@ -559,12 +559,16 @@ class Gazetteer:
 
     # -- scanning text -----------------------------------------------------------------------
 
-    def scan(self, text: str, countries_in_text: Iterable[str] = (), home: str | None = None, learned: Mapping[str, Place] | None = None) -> list[PlaceMention]:
+    def scan(self, text: str, countries_in_text: Iterable[str] = (), home: str | None = None, learned: Mapping[str, Place] | None = None, *, home_assumed: bool = False) -> list[PlaceMention]:
         """Every place (and side adjective) mentioned in ``text``, in order, without overlaps.
-        ``learned``: places no index holds that the article said were places elsewhere."""
-        return self.scan_detail(text, countries_in_text, home, learned)[0]
+        ``learned``: places no index holds that the article said were places elsewhere.
+        ``home_assumed``: ``home`` is only the theatre's default (the article names no country,
+        region or side), so a town the text says is one, with nothing near it, is the index's
+        town of that name wherever it is ("40 nautical miles west of Mokha": Yemen's), before
+        a town of that name in ``home`` that no index holds."""
+        return self.scan_detail(text, countries_in_text, home, learned, home_assumed=home_assumed)[0]
 
-    def scan_detail(self, text: str, countries_in_text: Iterable[str] = (), home: str | None = None, learned: Mapping[str, Place] | None = None) -> tuple[list[PlaceMention], list[str]]:
+    def scan_detail(self, text: str, countries_in_text: Iterable[str] = (), home: str | None = None, learned: Mapping[str, Place] | None = None, *, home_assumed: bool = False) -> tuple[list[PlaceMention], list[str]]:
         """``scan``, and the GeoNames names looked up on the way: only their lookups depend on
         the countries given (the countries of the article decide between namesakes), so a caller
         may scan once without countries and again only where ``same_towns`` says a lookup differs."""
@@ -790,6 +794,13 @@ class Gazetteer:
                 country, admin1, nearest = self.country_names[owner.group(1)], None, None
             if country is None and " " in name and (first_town := self._best_town(name.split(" ")[0], countries, None)) is not None:
                 country = first_town.country
+            if country is None and home_assumed and (indexed := self._town_anywhere(name)) is not None:
+                # An article that names no country: its home is only the theatre's default, no
+                # evidence against the index, whose town of that name (any size, any country) is
+                # where it is. (With a country of its own, "the village of Zike" in an article on
+                # Nigeria stays Nigeria's, not Germany's Syke: _any_town.)
+                found.append(PlaceMention(start, end, name, dataclasses.replace(indexed, name=name) if indexed.name != name and _as_written(indexed, name) else indexed))
+                continue
             if country is None:
                 # "near the locality of Mondoro" with no place near it: the article's country,
                 # once known (the caller reads the sentence again with it)
@@ -861,6 +872,15 @@ class Gazetteer:
         if not towns or max(t.population for t in towns) < int(self.data.get("big_town_population", 100000)):
             return None
         return place
+
+    def _town_anywhere(self, name: str) -> Place | None:
+        """The index's most populous town spelt as ``name`` ("Mocha" for "Mokha"), whatever its
+        country and size; None for a name no index holds or only as another town's alternate name."""
+        towns = [t for t in self.town_names.get(name) or [] if spelt_alike(t.name, name)]
+        if not towns or name in _NEVER_TOWNS:
+            return None
+        best = max(towns, key=lambda t: (t.population, t.name, t.country))
+        return Place(best.name, best.country, "place", best.admin1, best.lat, best.lon)
 
     def _any_town(self, name: str, countries: set[str]) -> Place | None:
         """The index's best town of that name, whatever its country and size."""
