@@ -2144,14 +2144,14 @@ def merge_action_texts(texts: Sequence[str]) -> str:
             # counted on their own, so "and 55 more places" does not say the first wording of
             # places that had the second (Ukraine 2022-W11: "Civilians were among those killed in
             # ... and 55 more places", among them places where the brief says only that homes were hit)
-            wordings: dict[tuple[str, ...], list[str]] = {}
-            for fact in facts:
-                words = fact.split()
+            by_wording: dict[tuple[str, ...], list[str]] = {}
+            for told in facts:
+                words = told.split()
                 # the words before the first name or number: the wording, not its place
                 upto = next((i for i, w in enumerate(words) if i and (_name_word(w) or w[:1].isdigit())), len(words))
-                wordings.setdefault(tuple(words[:upto]), []).append(fact)
-            if len(set(facts)) > MAX_RELATED and 1 < len(wordings) <= 3 and all(_named_list(g) != "; ".join(g) for g in wordings.values() if len(g) > 1):
-                return _listed([_named_list(g) for g in wordings.values()], 0, "; ") + ": " + advice[0]
+                by_wording.setdefault(tuple(words[:upto]), []).append(told)
+            if len(set(facts)) > MAX_RELATED and 1 < len(by_wording) <= 3 and all(_named_list(g) != "; ".join(g) for g in by_wording.values() if len(g) > 1):
+                return _listed([_named_list(g) for g in by_wording.values()], 0, "; ") + ": " + advice[0]
             return _named_list(facts) + ": " + advice[0]
         counted = _window_counts(facts)
         fact = counted[0] if len(counted) == 1 else _named_list(counted) if _WINDOW_COUNT.search(facts[0]) else None
