@@ -9,8 +9,9 @@ import typing
 from test_brief_prose19 import MONDAY, _context  # the same week and helpers
 from test_briefs import make_event
 
-from riskengine.briefs.render import _cited_sources
+from riskengine.briefs.render import SCALE_SAID, _cited_sources
 from riskengine.core.events import Event
+from riskengine.ingest.acled.sources import SCALE_RELIABILITY
 
 ACLED = {"field": "verification", "value": "claimed", "method": "ACLED source column: 1 independent outlet; one report is a claim", "evidence": "source: Coast Herald (outlets: Coast Herald)"}
 
@@ -45,7 +46,7 @@ def test_an_outlet_graded_two_ways_is_listed_once_with_each_grade_and_why() -> N
     assert _listed(_week()) == [
         (
             "Coast Herald",
-            "B2 on 2 events, F2 on 3; reported 2025-06-30 to 2025-07-03; F where ACLED's source scale of the report is 'Other' or not given",
+            "B2 on 2 events, F2 on 3, reported 2025-06-30 to 2025-07-03; F: ACLED's source scale 'Other' or none",
             None,
             ["KEN1", "KEN2", "KEN3", "KEN4", "KEN5"],
         )
@@ -54,7 +55,7 @@ def test_an_outlet_graded_two_ways_is_listed_once_with_each_grade_and_why() -> N
 
 def test_grades_not_given_by_acled_are_counted_without_acled_s_reason() -> None:
     (row,) = _listed(_week(acled=False))
-    assert row[1] == "B2 on 2 events, F2 on 3; reported 2025-06-30 to 2025-07-03", row
+    assert row[1] == "B2 on 2 events, F2 on 3, reported 2025-06-30 to 2025-07-03", row
 
 
 def test_an_outlet_of_one_grade_keeps_a_row_per_report_day() -> None:
@@ -65,7 +66,14 @@ def test_an_outlet_of_one_grade_keeps_a_row_per_report_day() -> None:
 def test_a_single_event_of_the_best_grade_is_said_in_the_singular() -> None:
     events = [_reported("KEN1", MONDAY, "C"), _reported("KEN2", MONDAY, "D"), _reported("KEN3", MONDAY, "D")]
     (row,) = _listed(events)
-    assert row[1].startswith("C2 on 1 event, D2 on 2; reported 2025-06-30; D where ACLED's source scale of the report is 'New media'"), row
+    assert row[1] == "C2 on 1 event, D2 on 2, reported 2025-06-30; D: ACLED's source scale 'New media', or a platform", row
+
+
+def test_two_lower_letters_are_each_explained_and_every_letter_acled_gives_has_its_words() -> None:
+    events = [_reported("KEN1", MONDAY, "B"), _reported("KEN2", MONDAY, "C"), _reported("KEN3", MONDAY, "F")]
+    (row,) = _listed(events)
+    assert row[1] == "B2 on 1 event, C2 on 1, F2 on 1, reported 2025-06-30; C: ACLED's source scale regional or local, F: 'Other' or none", row
+    assert set(SCALE_SAID) == {*SCALE_RELIABILITY.values(), "F"}
 
 
 def test_the_brief_names_the_outlet_once_in_its_sources_and_each_event_keeps_its_own_grade() -> None:

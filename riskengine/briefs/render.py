@@ -59,7 +59,6 @@ from riskengine.core.sandbox import ConfinedLoader, LimitedSandbox
 from riskengine.core.text import neutralise
 from riskengine.core.tolls import STAND_IN_TOLL
 from riskengine.core.windows import Window
-from riskengine.ingest.acled.sources import SCALE_RELIABILITY
 from riskengine.scoring.alerts import driver_percent, drivers_by_rule, largest_of, raising_count, record_start
 from riskengine.scoring.calibration import ICD203_BANDS, MIN_CASES, MIN_WEEKS, WINDOW_WEEKS, History, Likelihood, Table, is_iso_week, profile_of, table_at
 from riskengine.scoring.scores import CLASSES, AlertDriver, Contribution, ScoreReport, StakeholderScore, added_in_order, classify, exact_sum
@@ -2530,21 +2529,15 @@ def _acled_graded(event: Event) -> bool:
     return any(d.field == "verification" and d.method.startswith("ACLED source column") for d in event.derived)
 
 
-def _scale_words(letter: str) -> str:
-    """ACLED source scales that grade a report ``letter`` (riskengine/ingest/acled/sources.py)."""
-    words = [f"'{w.capitalize()}'" for w, r in SCALE_RELIABILITY.items() if r == letter]
-    if letter == "F":
-        words.append("not given")
-    elif letter == SCALE_RELIABILITY["new media"]:
-        words.append("the report is a platform's")
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+# ACLED's source scales behind each reliability letter (SCALE_RELIABILITY in
+# riskengine/ingest/acled/sources.py), said short: the words stand in the grade's badge.
+SCALE_SAID = {"B": "'National' or 'International'", "C": "regional or local", "D": "'New media', or a platform", "F": "'Other' or none"}
 
 
 def _grades_said(graded: Mapping[str, set[str]], events: Mapping[str, Event]) -> tuple[str, str]:
     """An outlet's grades when its reports were graded differently, best first, each with the
     number of events it was given on ('B2 on 2 events, F2 on 17'), and why the lower letters were
-    given when ACLED gave them ("F where ACLED's source scale of the report is 'Other' or not
-    given"; empty otherwise)."""
+    given when ACLED gave them ("F: ACLED's source scale 'Other' or none"; empty otherwise)."""
     order = sorted(graded)
     counts = ", ".join(f"{g} on {len(graded[g])}{(' event' if len(graded[g]) == 1 else ' events') if i == 0 else ''}" for i, g in enumerate(order))
     # The reliability letter is ACLED's scale of each report, not a judgment of the outlet: say
@@ -2553,7 +2546,8 @@ def _grades_said(graded: Mapping[str, set[str]], events: Mapping[str, Event]) ->
     lower = sorted({g[0] for g in order[1:]} - {order[0][0]})
     if not lower or not all((e := events.get(i)) is not None and _acled_graded(e) for ids in graded.values() for i in ids):
         return counts, ""
-    return counts, "; ".join(f"{r} where ACLED's source scale of the report is {_scale_words(r)}" for r in lower)
+    said = [f"{r}: {SCALE_SAID.get(r, 'unknown')}" for r in lower]
+    return counts, ", ".join([said[0].replace(": ", ": ACLED's source scale ", 1), *said[1:]])
 
 
 def _cited_sources(event_ids: Iterable[str], events: Mapping[str, Event], first: Iterable[str]) -> tuple[list[CitedSource], int]:
@@ -2585,8 +2579,8 @@ def _cited_sources(event_ids: Iterable[str], events: Mapping[str, Event], first:
             continue
         counts, why = _grades_said(graded[outlet], events)
         span = sorted(days[outlet])
-        when = f"reported {span[0]}" + (f" to {span[-1]}" if span[-1] != span[0] else "") if span else ""
-        merged.setdefault((key[0], "; ".join(p for p in (counts, when, why) if p), *outlet[2:]), set()).update(ids)
+        when = f", reported {span[0]}" + (f" to {span[-1]}" if span[-1] != span[0] else "") if span else ""
+        merged.setdefault((key[0], counts + when + (f"; {why}" if why else ""), *outlet[2:]), set()).update(ids)
     rows = merged
     leading = set(first)
     ordered = sorted(
