@@ -400,7 +400,7 @@ class CitedSource(_Ctx):
     """A report the brief relies on: one row per outlet, date and link."""
 
     name: str = Field(description="Outlet or document")
-    grade: str = Field(description="Admiralty grade")
+    grade: str = Field(description="Admiralty grade; when the outlet's reports were graded differently, its grades best first with the events each was given on (and then date is null)")
     date: dt.date | None = Field(description="Day of the report, when known")
     link: str | None = Field(description="http(s) link, percent-encoded; null when none is known or it is not http(s)")
     link_withheld: bool = Field(description="A URL was given but is not an http(s) link, so it is not shown")
@@ -2524,15 +2524,64 @@ def _cited_event_ids(parts: Mapping[str, Any]) -> list[str]:
 MAX_SOURCES = 40
 
 
+def _acled_graded(event: Event) -> bool:
+    """The event's grades are the ACLED importer's, read from its row's ``source_scale``."""
+    return any(d.field == "verification" and d.method.startswith("ACLED source column") for d in event.derived)
+
+
+# ACLED's source scales behind each reliability letter (SCALE_RELIABILITY in
+# riskengine/ingest/acled/sources.py), said short: the words stand in the grade's badge.
+SCALE_SAID = {"B": "'National' or 'International'", "C": "regional or local", "D": "'New media', or a platform", "F": "'Other' or none"}
+
+
+def _grades_said(graded: Mapping[str, set[str]], events: Mapping[str, Event]) -> tuple[str, str]:
+    """An outlet's grades when its reports were graded differently, best first, each with the
+    number of events it was given on ('B2 on 2 events, F2 on 17'), and why the lower letters were
+    given when ACLED gave them ("F: ACLED's source scale 'Other' or none"; empty otherwise)."""
+    order = sorted(graded)
+    counts = ", ".join(f"{g} on {len(graded[g])}{(' event' if len(graded[g]) == 1 else ' events') if i == 0 else ''}" for i, g in enumerate(order))
+    # The reliability letter is ACLED's scale of each report, not a judgment of the outlet: say
+    # why the lower letters were given, so the two grades are not read as two judgments of one
+    # outlet (issue 15).
+    lower = sorted({g[0] for g in order[1:]} - {order[0][0]})
+    if not lower or not all((e := events.get(i)) is not None and _acled_graded(e) for ids in graded.values() for i in ids):
+        return counts, ""
+    said = [f"{r}: {SCALE_SAID.get(r, 'unknown')}" for r in lower]
+    return counts, ", ".join([said[0].replace(": ", ": ACLED's source scale ", 1), *said[1:]])
+
+
 def _cited_sources(event_ids: Iterable[str], events: Mapping[str, Event], first: Iterable[str]) -> tuple[list[CitedSource], int]:
     """One row per report (outlet, grade, date, link, document, claimant relayed) with the cited
     events it reports; the reports of the ``first`` events (the top drivers) lead, the rest by
-    name, at most MAX_SOURCES rows; and how many rows were left out."""
-    rows: dict[tuple[str, str, dt.date | None, str | None, str | None, str | None], set[str]] = defaultdict(set)
+    name, at most MAX_SOURCES rows; and how many rows were left out.
+
+    An outlet whose reports were graded with different reliability letters is listed once (per
+    link, document and claimant relayed), its grades said with the events each was given on
+    (docs/RULES.md, 'One outlet, two grades'): listed once per report, it read as one outlet
+    judged two ways. Credibility alone may differ per report: it grades the information."""
+    Key = tuple[str, str, dt.date | None, str | None, str | None, str | None]
+    rows: dict[Key, set[str]] = defaultdict(set)
+    graded: dict[Key, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    days: dict[Key, set[dt.date]] = defaultdict(set)
     for event_id in event_ids:
         event = events.get(event_id)
         for src in event.sources if event is not None else ():
             rows[(src.name, src.grade, src.date, src.url, src.document, src.relays)].add(event_id)
+            outlet: Key = (src.name, "", None, src.url, src.document, src.relays)
+            graded[outlet][src.grade].add(event_id)
+            days[outlet].update([src.date] if src.date is not None else [])
+    two_ways = {k for k, g in graded.items() if len({grade[0] for grade in g}) > 1}
+    merged: dict[Key, set[str]] = {}
+    for key, ids in rows.items():
+        outlet = (key[0], "", None, *key[3:])
+        if outlet not in two_ways:
+            merged[key] = ids
+            continue
+        counts, why = _grades_said(graded[outlet], events)
+        span = sorted(days[outlet])
+        when = f", reported {span[0]}" + (f" to {span[-1]}" if span[-1] != span[0] else "") if span else ""
+        merged.setdefault((key[0], counts + when + (f"; {why}" if why else ""), *outlet[2:]), set()).update(ids)
+    rows = merged
     leading = set(first)
     ordered = sorted(
         rows,
