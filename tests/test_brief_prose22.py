@@ -9,7 +9,7 @@ import typing
 from test_brief_prose19 import MONDAY, _context  # the same week and helpers
 from test_briefs import make_event
 
-from riskengine.briefs.render import SCALE_SAID, _cited_sources
+from riskengine.briefs.render import SCALE_SAID, _cited_sources, render_brief
 from riskengine.core.events import Event
 from riskengine.ingest.acled.sources import SCALE_RELIABILITY
 
@@ -91,3 +91,12 @@ def test_reports_of_one_letter_and_two_credibilities_keep_their_rows() -> None:
     day = MONDAY + dt.timedelta(days=1)
     events = [_reported("KEN1", MONDAY, "B"), _reported("KEN2", day, "B", sources=[{"name": "Coast Herald", "date": day.isoformat(), "reliability": "B", "credibility": 3}])]
     assert _listed(events) == [("Coast Herald", "B2", MONDAY, ["KEN1"]), ("Coast Herald", "B3", day, ["KEN2"])]
+
+
+def test_the_html_brief_gives_the_grades_phrase_as_text_not_in_the_grade_badge() -> None:
+    # The badge is a small monospace box made for "B2"; the phrase in it was a box two lines
+    # wide (a real Kenya 2017-W32 PDF, page 9). A one-grade outlet keeps its badge.
+    events = [*_week(), _reported("KEN9", MONDAY, "B", outlet="Daily Ledger")]
+    html = render_brief(_context(events, "ngo"), "html")
+    assert 'Coast Herald <span class="cite">(B2 on 2 events, F2 on 3' in html, html[html.find('id="sources"') :][:2000]
+    assert 'Daily Ledger <span class="grade" title="Admiralty grade">B2</span>' in html
