@@ -1582,8 +1582,9 @@ class Extractor:
                     last_weapon = share[0].field.split("_")[0]
                     item_field = share[0].field
                     continue
-                if _OF_THEM_AFTER.match(c_text[q.end :]):
-                    continue
+                if _OF_THEM_AFTER.match(c_text[q.end :]) and not any(rx.search(c_text[max(0, q.start - 40) : q.start]) for rx in self.p.casualty_before.values()):
+                    continue  # "two of them were hospitalised": a part of people counted before; but
+                    # "shot dead nine of them" counts the dead among people not counted
                 classified = self._classify(c_text, q, clause[0], last_weapon)
                 if classified is not None and q.qualifier == "vague" and classified.field in PERSON_FIELDS and c_text[q.start : q.end].lower().removeprefix("a ").strip() != "dozen":
                     continue  # "killed dozens of assailants", "hundreds were hurt": no count of people
@@ -1791,7 +1792,10 @@ class Extractor:
                 # ("killing three fishermen", "tribesmen": plural without an s)
                 plural = nxt.isalpha() and ((nxt.endswith("s") and not nxt.endswith("ss")) or nxt.endswith("men")) and words_after[at][:1].islower() and not self.p.weapons.fullmatch(nxt)
                 # ("killed 38 people and wounded 102 overnight": a time or place word after the count)
-                if not nxt or people_after or plural or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during", "overnight", "yesterday", "today", "across", "near", "around", "including", "among", "while", "following", "before", "since", "according") or not nxt.isalpha():
+                # ("shot dead nine of them", "killing two of the passengers": a share of people
+                # named before)
+                share = nxt == "of" and len(words_after) > at + 1 and words_after[at + 1].lower().strip(".,;") in ("them", "those", "the", "their")
+                if not nxt or people_after or plural or share or nxt in ("and", "others", "more", "in", "on", "at", "as", "after", "when", "during", "overnight", "yesterday", "today", "across", "near", "around", "including", "among", "while", "following", "before", "since", "according") or not nxt.isalpha():
                     return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
         # "the shelling claimed 14 lives", "cost at least 20 lives", "11 lives were lost"
         lives = _LIVES_AFTER.match(after)
@@ -2097,7 +2101,9 @@ class Extractor:
         for period in _PAST_PERIOD.finditer(clause_text):
             month = MONTH_NUMBERS.get((period.group("month") or "").lower())
             year = int(period.group("year") or period.group("yearonly") or published.year)
-            if month is not None and not period.group("year") and month > published.month:
+            if period.group("lastyear"):
+                year = published.year - 1  # "in November last year", told in November: a year old
+            if month is not None and not period.group("year") and not period.group("lastyear") and month > published.month:
                 if FUTURE.search(clause_text):
                     continue  # "talks are planned in September"
                 year -= 1  # "in December", told in June: last December
@@ -2911,7 +2917,7 @@ _FIRST_WORD = re.compile(r"\s*[\w-]+")
 # 2024", "at the end of January"); "since March" compares ("the largest attack since March").
 _PAST_PERIOD = re.compile(
     r"\b(?i:in|during|throughout|by|until|(?:at|by|towards?)\s+the\s+(?:end|start|beginning|middle)\s+of)\s+(?:(?:early|mid|late)[\s-]+|the\s+(?:spring|summer|autumn|fall|winter)\s+of\s+)?"
-    r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)(?!\s+\d{1,2}\b)(?:,?\s+(?P<year>(?:19|20)\d\d))?|(?P<yearonly>(?:19|20)\d\d))\b(?![\d-])"
+    r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)(?!\s+\d{1,2}\b)(?:,?\s+(?P<year>(?:19|20)\d\d)|\s+(?P<lastyear>last\s+year|the\s+previous\s+year|the\s+year\s+before))?|(?P<yearonly>(?:19|20)\d\d))\b(?![\d-])"
 )
 _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)")
 # "Israel's strikes", "Russia's latest attack": a strike its attacker's possessive names

@@ -258,14 +258,15 @@ class Patterns:
         self.people_after = re.compile(rf"\s*(?:[\w-]+\s+)?(?:{people})", re.IGNORECASE)
         bracket = r"(?:\s*\([A-Za-z0-9 .-]{1,15}\))?"
         self.casualty_gap = re.compile(
-            # ", including a child," between the people and their verb is skipped
+            # ", including a child," between the people and their verb is skipped, and so is a
+            # dash's aside ("six people - five pupils and their teacher - were killed")
             # "two residents of Shostka died": where the people are from is skipped too
             # "two teachers were killed": any plural noun that an auxiliary follows
             # "six drivers and assistants were killed": two nouns of the same people
             # "two (2) of the attackers were neutralised": a share of the people named
             # "30 soldiers and volunteer auxiliaries (VDP) were killed": the second noun with its
             # modifier, either with its abbreviation in brackets
-            rf"\s*(?:(?:of\s+(?:the|its|their|our|his|her)\s+)?(?:and\s+)?(?:[\w-]+\s+)?(?:{people}|(?-i:[a-z]+[^s\W]s)(?={bracket}\s+(?:{auxiliaries})\s)){bracket}(?:\s+and\s+(?:[\w-]+\s+){{0,2}}(?:{people}|(?-i:[a-z]+[^s\W]s)(?={bracket}\s+(?:{auxiliaries})\s)){bracket})?(?:\s+(?:of|from|in)\s+(?:the\s+)?(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?)?\s*(?:,\s*(?:(?:including|among\s+them)\s+)?[^,.;]{{1,60}},)?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly|confirmed|now)\s+)?",
+            rf"\s*(?:(?:of\s+(?:the|its|their|our|his|her)\s+)?(?:and\s+)?(?:[\w-]+\s+)?(?:{people}|(?-i:[a-z]+[^s\W]s)(?={bracket}\s+(?:{auxiliaries})\s)){bracket}(?:\s+and\s+(?:[\w-]+\s+){{0,2}}(?:{people}|(?-i:[a-z]+[^s\W]s)(?={bracket}\s+(?:{auxiliaries})\s)){bracket})?(?:\s+(?:of|from|in)\s+(?:the\s+)?(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?)?\s*(?:,\s*(?:(?:including|among\s+them)\s+)?[^,.;]{{1,60}},|\s+[-–—]\s+[^-–—,.;]{{1,60}}\s+[-–—])?\s+|(?:more|other)\s+)?(?:(?:{auxiliaries})\s+)?(?:(?:reportedly|later|also|seriously|critically|badly|lightly|confirmed|now)\s+)?",
             re.IGNORECASE,
         )
         self.casualty_before = {
