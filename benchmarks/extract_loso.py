@@ -15,6 +15,7 @@ never trained on: the texts are not in the repository, so the weights would not 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import re
@@ -34,7 +35,9 @@ from riskengine.ingest.extract.text import read_article  # noqa: E402
 
 HERE = ROOT / "tests" / "extract"
 SEEDS = ROOT.parent.parent / "shared" / "seeds"
-CACHE = Path(os.environ.get("EXTRACT_LOSO_CACHE", "/tmp/extract_loso_cache.pkl"))
+# One cache per checkout: two worktrees sharing one file read each other's extraction.
+_CHECKOUT_TAG = hashlib.sha256(str(ROOT).encode()).hexdigest()[:10]
+CACHE = Path(os.environ.get("EXTRACT_LOSO_CACHE", f"/tmp/extract_loso_cache_{_CHECKOUT_TAG}.pkl"))
 
 
 def gold_sets() -> list[tuple[str, Path, list[Path]]]:
