@@ -3,12 +3,14 @@ together in the NGO brief, and the classes found on weeks nobody had read. The e
 are written for these tests."""
 
 import datetime as dt
+import re
 import typing
 
 from test_brief_prose19 import MONDAY, _context, _texts  # the same week and helpers
 from test_briefs import make_event
 
 from riskengine import api
+from riskengine.briefs.render import said_apart
 from riskengine.core.events import Event
 
 # ---------------------------------------------------------------------------------------------
@@ -51,3 +53,30 @@ def test_the_injured_list_keeps_its_counts_and_the_scores_do_not_move() -> None:
     ngo = next(s for s in report.stakeholders if s.stakeholder == "ngo")
     points = {c.rule_id: c.points for c in ngo.contributions}
     assert points["ngo-injuries"] == 2 and round(points["ngo-deadly-violence"], 4) == 1.6, points
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. the bottom line's figures add up
+
+
+def test_the_bottom_line_says_figures_that_add_up() -> None:
+    thresholds = [2.0, 4.0, 6.0, 8.0]
+    # 6.80 and 6.85 both read 6.8 to one decimal, and the change -0.05 read "down 0.1"
+    assert said_apart(6.80, 6.85, -0.05, thresholds) == ("6.80", "6.85", "0.05")
+    # 5.35 - 4.90 read "5.3, up 0.5 from 4.9": two decimals, where one would not add up
+    assert said_apart(5.35, 4.90, 0.45, thresholds) == ("5.35", "4.90", "0.45")
+    # one decimal where it adds up
+    assert said_apart(8.15, 1.05, 7.10, thresholds) == ("8.2", "1.1", "7.1")
+    # a score on a class edge is said to two decimals, and so the week before
+    assert said_apart(7.98, 7.50, 0.48, thresholds) == ("7.98", "7.50", "0.48")
+
+
+def test_the_bottom_line_sentence_uses_the_figures_that_add_up() -> None:
+    earlier = _riot("R0", "Town P", 2).model_copy(update={"event_date": MONDAY - dt.timedelta(days=6)})
+    context = _context([earlier, _riot("R1", "Town P", 3), _riot("R2", "Town Q", 1)], "ngo")
+    sentence = context.bluf.sentence
+    found = re.search(r" at ([0-9.]+) of 10, (up|down) ([0-9.]+) from ([0-9.]+) ", sentence)
+    assert found, sentence
+    now, way, moved, before = found.groups()
+    sign = 1 if way == "up" else -1
+    assert abs(float(before) + sign * float(moved) - float(now)) < 1e-9, sentence

@@ -969,6 +969,22 @@ def score_said(score: float, thresholds: Sequence[float]) -> str:
     return said
 
 
+def said_apart(score: float, previous: float, change: float, thresholds: Sequence[float]) -> tuple[str, str, str]:
+    """A score, the week before's and the change between them as the bottom line says them, so
+    that they add up: each to one decimal where the change between the two said figures is the
+    change rounded, else each to two ("high at 6.79 of 10, down 0.05 from 6.84", was "high at 6.8
+    of 10, down 0.1 from 6.8", a real Myanmar export, 2021-W48, analyst brief; "5.96, up 0.1 from
+    5.9" in its NGO brief). The change said is the difference of the figures said (unsigned)."""
+    # a score on the edge of a class is said to two decimals already (score_said)
+    two = any(len(score_said(value, thresholds).split(".")[-1]) == 2 for value in (score, previous))
+    for digits in ((2,) if two else (1, 2)):
+        now, before = f"{score:.{digits}f}", f"{previous:.{digits}f}"
+        moved = round(float(now) - float(before), digits)
+        if digits == 2 or moved == round(change, 1):
+            break
+    return now, before, f"{abs(moved):.{digits}f}"
+
+
 def _score_filter(value: float, classes: Sequence[Any]) -> str:
     # the templates see the context as plain data: a class band is a mapping there
     return score_said(value, [c["lower"] if isinstance(c, Mapping) else c.lower for c in classes[1:]])
@@ -1036,19 +1052,21 @@ def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> B
     """The bottom line; ``first_week`` is the ISO week of the earliest event read: a rise from a
     week the record begins in says it may be that start, as the alerts' headlines do."""
     previous_class = classify(s.previous_score, s.thresholds)
+    now, before, moved = said_apart(s.score, s.previous_score, s.change, s.thresholds)
     if s.trend == "new":
         movement = f"up from no signal in {report.previous_window.label}"
-    elif round(s.change, 1) == 0:
+        now = score_said(s.score, s.thresholds)
+    elif float(moved) == 0:
         movement = f"unchanged from {report.previous_window.label}"
     else:
         direction = "up" if s.change > 0 else "down"
-        movement = f"{direction} {abs(s.change):.1f} from {score_said(s.previous_score, s.thresholds)} ({previous_class}) in {report.previous_window.label}"
+        movement = f"{direction} {moved} from {before} ({previous_class}) in {report.previous_window.label}"
     led = _led_by(s)
-    rose = s.trend == "new" or round(s.change, 1) > 0
+    rose = s.trend == "new" or float(moved) > 0
     start = record_start(first_week, report.window.label, report.previous_window.label) if rose else ""
     sentence = (
         f"Overall {_display(s.stakeholder)} risk for {report.window.label} is {s.score_class} at "
-        f"{score_said(s.score, s.thresholds)} of 10, {movement}{led}{start}.{_outside_interest(s)}{_reporting_gap(report)}{_none_scored(s, report)}"
+        f"{now} of 10, {movement}{led}{start}.{_outside_interest(s)}{_reporting_gap(report)}{_none_scored(s, report)}"
     )
     return Bluf(
         sentence=sentence,
