@@ -10,7 +10,7 @@ from test_brief_prose19 import MONDAY, _context, _texts  # the same week and hel
 from test_briefs import make_event
 
 from riskengine import api
-from riskengine.briefs.render import said_apart
+from riskengine.briefs.render import _listed, said_apart
 from riskengine.core.events import Event
 
 # ---------------------------------------------------------------------------------------------
@@ -80,3 +80,12 @@ def test_the_bottom_line_sentence_uses_the_figures_that_add_up() -> None:
     now, way, moved, before = found.groups()
     sign = 1 if way == "up" else -1
     assert abs(float(before) + sign * float(moved) - float(now)) < 1e-9, sentence
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. an event type of one word, made plural, is a common noun inside a list
+
+
+def test_a_one_word_event_type_made_plural_is_lower_case_inside_a_list() -> None:
+    said = _listed(["Remote explosives/landmines/IEDs at Town P and Town Q", "Grenades at Town R and Town S", "Attacks at Town T"], 0, "; ")
+    assert said == "Remote explosives/landmines/IEDs at Town P and Town Q; grenades at Town R and Town S; attacks at Town T", said

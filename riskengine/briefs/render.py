@@ -1484,9 +1484,11 @@ _ARTICLE_FIRST = re.compile(r"^(The|An?) (?!Hague\b|Gambia\b|Bahamas\b)")  # nam
 
 # ACLED's event and sub-event types that open a firing's sentence ("Air/drone strikes at Ganfouda"):
 # common nouns, lower case inside a list ("...; air/drone strikes at Ganfouda; remote
-# explosive/landmine/IED at Benghazi"), their acronyms kept.
+# explosive/landmine/IED at Benghazi"), their acronyms kept. A type of one word made plural by a
+# list at one place is one too ("...; grenades at Pyigyitagon", was "Grenades" mid-sentence, a
+# real Myanmar export, 2021-W48).
 _TYPE_FIRST = re.compile(
-    "^(?:" + "|".join(sorted({re.escape(t.split()[0]) for t in (*EVENT_TYPES, *(x for subs in SUB_EVENT_TYPES.values() for x in subs))}, key=len, reverse=True)) + r")(?=[\s/,])"
+    "^(?:" + "|".join(sorted({re.escape(t.split()[0]) for t in (*EVENT_TYPES, *(x for subs in SUB_EVENT_TYPES.values() for x in subs))}, key=len, reverse=True)) + r")(?:e?s)?(?=[\s/,])"
 )
 
 
