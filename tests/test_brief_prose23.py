@@ -12,6 +12,7 @@ from test_briefs import make_event
 from riskengine import api
 from riskengine.briefs.render import _listed, said_apart
 from riskengine.core.events import Event
+from riskengine.ingest.history import add_history_context
 
 # ---------------------------------------------------------------------------------------------
 # 1. one place's killed and injured together, in the action that lists every death
@@ -89,3 +90,34 @@ def test_the_bottom_line_sentence_uses_the_figures_that_add_up() -> None:
 def test_a_one_word_event_type_made_plural_is_lower_case_inside_a_list() -> None:
     said = _listed(["Remote explosives/landmines/IEDs at Town P and Town Q", "Grenades at Town R and Town S", "Attacks at Town T"], 0, "; ")
     assert said == "Remote explosives/landmines/IEDs at Town P and Town Q; grenades at Town R and Town S; attacks at Town T", said
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. the government's month of deaths is the month up to the killing, and only where the record
+#    holds a month
+
+
+def _killing(event_id: str, day: dt.date, killed: int, location: str = "Town P") -> Event:
+    return make_event(event_id, day, country="UKR", admin1="Donetsk", location=location, event_type="Violence against civilians",
+                      sub_event_type="Attack", fatalities=killed, actor1="Unidentified Armed Group (Ukraine)", actor2="Civilians (Ukraine)")
+
+
+def _consular(events: list[Event]) -> list[str]:
+    return [t for t in _texts(add_history_context(events), "government") if "consular advice" in t and "killed in" in t]
+
+
+def test_a_record_shorter_than_a_month_claims_no_months_toll() -> None:
+    said = _consular([_killing("K0", MONDAY - dt.timedelta(days=5), 1, "Town Q"), _killing("K1", MONDAY + dt.timedelta(days=1), 2)])
+    assert said and all("under ten)" in t and "25 deaths" not in t for t in said), said
+
+
+def test_the_months_toll_is_said_as_the_one_up_to_the_killing() -> None:
+    # a killing on the first day of unrest, before the country's 30-day toll passed 25 that week
+    events = [_killing("K0", MONDAY - dt.timedelta(days=45), 1, "Town Q"), _killing("K1", MONDAY, 3),
+              *(_killing(f"K{i}", MONDAY + dt.timedelta(days=3), 9, f"Town {i}") for i in range(2, 6))]
+    said = " ".join(_consular(events))
+    assert (
+        "3 killed in Town P (attack): keep the travel guidance for the area under review; killings on this scale (under ten, with fewer "
+        "than 25 deaths in the country in the 30 days up to them)"
+    ) in said, said
+    assert "in a month of fewer than 25" not in said, said
