@@ -10,7 +10,7 @@ from test_brief_prose19 import MONDAY, _context, _texts  # the same week and hel
 from test_briefs import make_event
 
 from riskengine import api
-from riskengine.briefs.render import _listed, said_apart
+from riskengine.briefs.render import _change_words, _listed, said_apart
 from riskengine.core.events import Event
 from riskengine.ingest.history import add_history_context
 
@@ -82,6 +82,14 @@ def test_the_bottom_line_sentence_uses_the_figures_that_add_up() -> None:
     sign = 1 if way == "up" else -1
     assert abs(float(before) + sign * float(moved) - float(now)) < 1e-9, sentence
 
+
+
+def test_a_judgment_says_the_figures_that_add_up() -> None:
+    # 6.46 from 5.93 read "now 6.5, up 0.5" after "medium (5.9)" (Somalia 2026-W04, NGO brief)
+    now, before, moved = said_apart(6.46, 5.93, 0.53, [2.0, 4.0, 6.0, 8.0])
+    assert (now, before, moved) == ("6.46", "5.93", "0.53")
+    assert _change_words(0.53, moved) == "up 0.53 since last week"
+    assert _change_words(0.02, said_apart(6.42, 6.40, 0.02, [2.0, 4.0, 6.0, 8.0])[2]) == "unchanged since last week"
 
 # ---------------------------------------------------------------------------------------------
 # 3. an event type of one word, made plural, is a common noun inside a list

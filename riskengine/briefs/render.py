@@ -645,11 +645,12 @@ def _class_floor(score_class: str, thresholds: Sequence[float]) -> float:
     return 0.0 if position == 0 else float(thresholds[position - 1])
 
 
-def _change_words(change: float) -> str:
-    if round(change, 1) == 0:
+def _change_words(change: float, moved: str) -> str:
+    """The change since last week in words, ``moved`` the figure said (said_apart)."""
+    if float(moved) == 0:
         return "unchanged since last week"
     direction = "up" if change > 0 else "down"
-    return f"{direction} {abs(change):.1f} since last week"
+    return f"{direction} {moved} since last week"
 
 
 def _corroborated(event_id: str, c: Contribution, events_by_id: Mapping[str, Event]) -> bool:
@@ -768,7 +769,10 @@ def _judgment(
     floor = _class_floor(target, thresholds)
     likelihood = judged_likelihood(table, score, previous_score, thresholds, earlier, None if stakeholder is None else (stakeholder, subject))
     word = likelihood.word
-    now = f"(now {score_said(score, thresholds)}, {_change_words(change)})"
+    # the figures said add up, as in the bottom line: "now 6.5, up 0.5" after "5.9" was 6.46 from
+    # 5.93 (a real Somalia export, 2026-W04, NGO brief)
+    now_said, before_said, moved = said_apart(score, previous_score, change, thresholds)
+    now = f"(now {now_said}, {_change_words(change, moved)})"
     if word is not None:
         verb = f"stays in the {target} class or above" if target == score_class else f"rises to the {target} class or above"
         statement = f"{_LIKELIHOOD_LEAD.get(word, f'It is {word}')} that {label} {verb} next week {now}."
@@ -778,8 +782,8 @@ def _judgment(
     if previous_class == score_class:
         since = f"Class unchanged since last week ({score_class})."
     else:
-        moved = "Rose" if CLASSES.index(score_class) > CLASSES.index(previous_class) else "Fell"
-        since = f"{moved} from {previous_class} ({score_said(previous_score, thresholds)}) last week to {score_class} ({score_said(score, thresholds)})."
+        went = "Rose" if CLASSES.index(score_class) > CLASSES.index(previous_class) else "Fell"
+        since = f"{went} from {previous_class} ({before_said}) last week to {score_class} ({now_said})."
     evidence = _Evidence(contributions, events_by_id)
     return Judgment(
         subject=subject,
