@@ -3,6 +3,7 @@ together in the NGO brief, and the classes found on weeks nobody had read. The e
 are written for these tests."""
 
 import datetime as dt
+import io
 import re
 import typing
 
@@ -12,6 +13,7 @@ from test_briefs import make_event
 from riskengine import api
 from riskengine.briefs.render import _change_words, _listed, said_apart
 from riskengine.core.events import Event
+from riskengine.ingest.acled import import_acled
 from riskengine.ingest.history import add_history_context
 
 # ---------------------------------------------------------------------------------------------
@@ -129,3 +131,30 @@ def test_the_months_toll_is_said_as_the_one_up_to_the_killing() -> None:
         "than 25 deaths in the country in the 30 days up to them)"
     ) in said, said
     assert "in a month of fewer than 25" not in said, said
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. a day's toll "at unspecified locations" is no event's own
+
+
+def _shelling(tmp_path: typing.Any, closing: str) -> Event:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "event_id_cnty,event_date,country,admin1,location,event_type,sub_event_type,actor1,actor2,fatalities,notes\n"
+        "UKR9101,2018-04-21,Ukraine,Donetsk,Village G,Explosions/Remote violence,Shelling/artillery/missile attack,"
+        f'Militia Golf,Military Forces of Ukraine,1,"On 21 April 2018, Militia Golf shelled positions near Village G. One civilian was killed. {closing}"\n',
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    import_acled(path, out)
+    (event,) = [Event.model_validate_json(line) for line in out.getvalue().splitlines()]
+    return event
+
+
+def test_a_days_wounded_at_unspecified_locations_are_not_the_events_own(tmp_path: typing.Any) -> None:
+    event = _shelling(tmp_path, "During the day four soldiers were wounded at unspecified locations.")
+    assert event.injured is None, event.injured
+    (unused,) = [d for d in event.derived if d.field == "injured"]
+    assert not unused.used and "a total over several places" in unused.method, unused
+    # the event's own wounded are still read
+    assert _shelling(tmp_path, "Four soldiers were wounded in the shelling.").injured == 4
