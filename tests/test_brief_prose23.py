@@ -11,7 +11,7 @@ from test_brief_prose19 import MONDAY, _context, _texts  # the same week and hel
 from test_briefs import make_event
 
 from riskengine import api
-from riskengine.briefs.render import _change_words, _listed, said_apart
+from riskengine.briefs.render import _change_words, _listed, merge_action_texts, said_apart
 from riskengine.core.events import Event
 from riskengine.ingest.acled import import_acled
 from riskengine.ingest.history import add_history_context
@@ -158,3 +158,15 @@ def test_a_days_wounded_at_unspecified_locations_are_not_the_events_own(tmp_path
     assert not unused.used and "a total over several places" in unused.method, unused
     # the event's own wounded are still read
     assert _shelling(tmp_path, "Four soldiers were wounded in the shelling.").injured == 4
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. tolls of one count are not split as wordings
+
+
+def test_tolls_are_not_split_by_their_count_as_if_wordings() -> None:
+    facts = ["5 killed in Town A (attack)", "5 killed in Town B (armed clash)", "1 killed in each of 2 events in Town C (armed clashes)",
+             "1 killed in Town D (attack)", "1 killed in Town E (attack)", "1 killed in Town F (armed clash)", "1 killed in Town C (attack)"]
+    said = merge_action_texts([f"{f}: check the area." for f in facts])
+    assert said.count("killed") == 1 and said.count("Town C") == 1, said
+    assert said.endswith("and 2 more events: check the area."), said

@@ -2174,7 +2174,11 @@ def merge_action_texts(texts: Sequence[str]) -> str:
                 # the words before the first name or number: the wording, not its place
                 upto = next((i for i, w in enumerate(words) if i and (_name_word(w) or w[:1].isdigit())), len(words))
                 by_wording.setdefault(tuple(words[:upto]), []).append(told)
-            if len(set(facts)) > MAX_RELATED and 1 < len(by_wording) <= 3 and all(_named_list(g) != "; ".join(g) for g in by_wording.values() if len(g) > 1):
+            # Counts of one thing are no wordings: "5 killed in Bhamo", "1 killed in each of 2 events
+            # in Hpapun" and "1 killed in Hpapun" split three ways named Hpapun in two lists and said
+            # "killed" in each (a real Myanmar export, 2021-W14); as tolls they are said by place.
+            tolls = len({m.group(2) if (m := _COUNT_LED.match(f)) else None for f in facts} - {None}) == 1 and all(_COUNT_LED.match(f) for f in facts)
+            if not tolls and len(set(facts)) > MAX_RELATED and 1 < len(by_wording) <= 3 and all(_named_list(g) != "; ".join(g) for g in by_wording.values() if len(g) > 1):
                 return _listed([_named_list(g) for g in by_wording.values()], 0, "; ") + ": " + advice[0]
             return _named_list(facts) + ": " + advice[0]
         counted = _window_counts(facts)
