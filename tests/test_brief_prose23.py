@@ -11,7 +11,7 @@ from test_brief_prose19 import MONDAY, _context, _texts  # the same week and hel
 from test_briefs import make_event
 
 from riskengine import api
-from riskengine.briefs.render import _change_words, _listed, merge_action_texts, said_apart
+from riskengine.briefs.render import _change_words, _listed, _wordings_listed, merge_action_texts, said_apart
 from riskengine.core.events import Event
 from riskengine.ingest.acled import import_acled
 from riskengine.ingest.history import add_history_context
@@ -170,3 +170,15 @@ def test_tolls_are_not_split_by_their_count_as_if_wordings() -> None:
     said = merge_action_texts([f"{f}: check the area." for f in facts])
     assert said.count("killed") == 1 and said.count("Town C") == 1, said
     assert said.endswith("and 2 more events: check the area."), said
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. what lists of several wordings leave unnamed is counted once, at the end
+
+
+def test_others_left_by_the_first_of_several_wordings_are_counted_at_the_end() -> None:
+    said = _wordings_listed(["the forces of Alpha attacked civilians at Town A and Town B; and 2 others", "the police of Beta attacked civilians at Town C"])
+    assert said == "the forces of Alpha attacked civilians at Town A and Town B; the police of Beta attacked civilians at Town C; and 2 others", said
+    # a list that says what it leaves keeps it
+    kept = _wordings_listed(["Civilians were killed in Town A and 49 more places", "homes were hit in Town B"])
+    assert kept == "Civilians were killed in Town A and 49 more places; homes were hit in Town B", kept
