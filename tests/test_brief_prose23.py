@@ -112,6 +112,15 @@ def _killing(event_id: str, day: dt.date, killed: int, location: str = "Town P")
                       sub_event_type="Attack", fatalities=killed, actor1="Unidentified Armed Group (Ukraine)", actor2="Civilians (Ukraine)")
 
 
+def _protests(day: dt.date, n: int = 30) -> list[Event]:
+    """A month's record that is not thin: ``n`` peaceful protests in the 20 days before ``day``."""
+    return [
+        make_event(f"P{i}", day - dt.timedelta(days=1 + i % 20), country="UKR", admin1="Donetsk", location=f"Square {i}", event_type="Protests",
+                   sub_event_type="Peaceful protest", actor1="Protesters (Ukraine)")
+        for i in range(n)
+    ]
+
+
 def _consular(events: list[Event]) -> list[str]:
     return [t for t in _texts(add_history_context(events), "government") if "consular advice" in t and "killed in" in t]
 
@@ -123,7 +132,7 @@ def test_a_record_shorter_than_a_month_claims_no_months_toll() -> None:
 
 def test_the_months_toll_is_said_as_the_one_up_to_the_killing() -> None:
     # a killing on the first day of unrest, before the country's 30-day toll passed 25 that week
-    events = [_killing("K0", MONDAY - dt.timedelta(days=45), 1, "Town Q"), _killing("K1", MONDAY, 3),
+    events = [_killing("K0", MONDAY - dt.timedelta(days=45), 1, "Town Q"), *_protests(MONDAY), _killing("K1", MONDAY, 3),
               *(_killing(f"K{i}", MONDAY + dt.timedelta(days=3), 9, f"Town {i}") for i in range(2, 6))]
     said = " ".join(_consular(events))
     assert (
@@ -182,3 +191,10 @@ def test_others_left_by_the_first_of_several_wordings_are_counted_at_the_end() -
     # a list that says what it leaves keeps it
     kept = _wordings_listed(["Civilians were killed in Town A and 49 more places", "homes were hit in Town B"])
     assert kept == "Civilians were killed in Town A and 49 more places; homes were hit in Town B", kept
+
+
+def test_a_thin_record_claims_no_months_toll() -> None:
+    # a record of two months, but two events in the 30 days up to the killing: under 30, thin
+    said = _consular([_killing("K0", MONDAY - dt.timedelta(days=60), 1, "Town Q"), _killing("K9", MONDAY - dt.timedelta(days=3), 1, "Town R"),
+                      _killing("K1", MONDAY + dt.timedelta(days=1), 2)])
+    assert said and all("under ten)" in t and "25 deaths" not in t for t in said), said
