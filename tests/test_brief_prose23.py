@@ -198,3 +198,17 @@ def test_a_thin_record_claims_no_months_toll() -> None:
     said = _consular([_killing("K0", MONDAY - dt.timedelta(days=60), 1, "Town Q"), _killing("K9", MONDAY - dt.timedelta(days=3), 1, "Town R"),
                       _killing("K1", MONDAY + dt.timedelta(days=1), 2)])
     assert said and all("under ten)" in t and "25 deaths" not in t for t in said), said
+
+
+# ---------------------------------------------------------------------------------------------
+# 8. an insider attack is no infighting
+
+
+def test_an_infiltrators_attack_coded_with_one_force_on_both_sides_is_an_insider_attack() -> None:
+    common: dict[str, typing.Any] = {"country": "UKR", "admin1": "Donetsk", "event_type": "Battles", "sub_event_type": "Armed clash",
+                                     "actor1": "Military Forces of Ukraine", "actor2": "Military Forces of Ukraine"}
+    inside = make_event("B1", MONDAY, location="Base A", fatalities=25, notes="25 soldiers were killed following an infiltrator attack by militants on a base.", **common)
+    mutiny = make_event("B2", MONDAY, location="Base B", fatalities=2, notes="Two units of the army exchanged fire over pay.", **common)
+    texts = " ".join(t for t in _texts([inside, mutiny], "analyst") if t.startswith("Fighting"))
+    assert "Base A (an insider attack within the military forces of Ukraine)" in texts, texts
+    assert "Base B (infighting within the military forces of Ukraine)" in texts, texts
