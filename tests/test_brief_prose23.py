@@ -11,7 +11,7 @@ from test_brief_prose19 import MONDAY, _context, _texts  # the same week and hel
 from test_briefs import make_event
 
 from riskengine import api
-from riskengine.briefs.render import _change_words, _listed, _wordings_listed, merge_action_texts, said_apart
+from riskengine.briefs.render import _change_words, _listed, _wordings_listed, merge_action_texts, render_brief, said_apart
 from riskengine.core.events import Event
 from riskengine.ingest.acled import import_acled
 from riskengine.ingest.history import add_history_context
@@ -212,3 +212,15 @@ def test_an_infiltrators_attack_coded_with_one_force_on_both_sides_is_an_insider
     texts = " ".join(t for t in _texts([inside, mutiny], "analyst") if t.startswith("Fighting"))
     assert "Base A (an insider attack within the military forces of Ukraine)" in texts, texts
     assert "Base B (infighting within the military forces of Ukraine)" in texts, texts
+
+
+def test_the_scores_section_and_the_html_header_say_the_bottom_lines_figures() -> None:
+    earlier = _riot("R0", "Town P", 2).model_copy(update={"event_date": MONDAY - dt.timedelta(days=6)})
+    context = _context([earlier, _riot("R1", "Town P", 3), _riot("R2", "Town Q", 1)], "ngo")
+    bluf = context.bluf
+    now, _, moved = said_apart(bluf.score, bluf.previous_score, bluf.change, [2.0, 4.0, 6.0, 8.0])
+    assert (bluf.score_said, bluf.change_said) == (now, ("+" if bluf.change > 0 else "-") + moved), bluf
+    markdown = render_brief(context, "md")
+    assert f"Overall: **{bluf.score_said}** ({bluf.score_class}) {bluf.arrow} {bluf.change_said} since" in markdown
+    html = render_brief(context, "html")
+    assert f'<div class="big">{bluf.score_said}<small>of 10</small></div>' in html and f"{bluf.arrow} {bluf.change_said}</span> since" in html

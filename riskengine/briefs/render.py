@@ -109,6 +109,8 @@ class WindowInfo(_Ctx):
 class Bluf(_Ctx):
     sentence: str = Field(description="The bottom line in one sentence: class, score and change; a rise from a week the events read begin in says it may be the record starting, and a week with a quarter or less of the week before's events (20 or more) that it may be a gap in reporting")
     score: float = Field(description="Overall score, 0-10")
+    score_said: str = Field(description="The overall score as the sentence says it: one decimal, or two where one would not add up with the change (said_apart)")
+    change_said: str = Field(description="The change since the previous window as the sentence says it, signed: +0.45, -0.05, ±0.0")
     score_class: str = Field(description="Overall class: very low .. very high")
     previous_score: float = Field(description="Overall score in the previous window")
     previous_class: str = Field(description="Overall class in the previous window")
@@ -1072,9 +1074,12 @@ def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> B
         f"Overall {_display(s.stakeholder)} risk for {report.window.label} is {s.score_class} at "
         f"{now} of 10, {movement}{led}{start}.{_outside_interest(s)}{_reporting_gap(report)}{_none_scored(s, report)}"
     )
+    signed_said = "±0.0" if float(moved) == 0 else ("+" if s.change > 0 else "-") + moved
     return Bluf(
         sentence=sentence,
         score=s.score,
+        score_said=now,
+        change_said=signed_said if s.trend != "new" else signed(s.change),
         score_class=s.score_class,
         previous_score=s.previous_score,
         previous_class=previous_class,
