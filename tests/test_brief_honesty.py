@@ -377,7 +377,8 @@ def test_actions_outside_the_regions_of_interest_are_listed_apart_not_dropped(
     assert [a.text for a in ngo.actions_outside] == [
         "35 people were hospitalised in Izhevsk: check that hospitals there have trauma and burns supplies and blood stocks, and offer surge staff.",
         "35 people were injured in Izhevsk: support first aid, rehabilitation and replacement of lost documents and belongings for the injured.",
-        "3 killed in Izhevsk (air/drone strike): check casualty-care capacity and the needs of the families there, and that staff working in the area are safe.",
+        # one place's toll together (brief23): the deaths' action names the injured too
+        "3 killed in Izhevsk (air/drone strike; 35 injured): check casualty-care capacity and the needs of the families there, and that staff working in the area are safe.",
     ]
     assert all(not a.in_regions_of_interest and a.regions == ["RUS"] for a in ngo.actions_outside)
     # Nothing dropped: every firing with a recommendation is in one list or the other.
@@ -629,7 +630,7 @@ def test_regions_given_on_the_command_line_replace_every_profiles_own(tmp_path: 
     text = (tmp_path / "2025-W27-ngo.md").read_text(encoding="utf-8")
     inside = text[text.index("## Recommended actions") : text.index("### Outside the regions of interest")]
     outside = text[text.index("### Outside the regions of interest") : text.index("## Scores")]
-    assert "1. **Staff safety.** 3 killed in Izhevsk (air/drone strike)" in inside and "35 people were hospitalised in Izhevsk" in inside
+    assert "1. **Staff safety.** 3 killed in Izhevsk (air/drone strike; 35 injured)" in inside and "35 people were hospitalised in Izhevsk" in inside
     assert "Kyiv" not in inside and "14 people were hospitalised in Kyiv" in outside
     assert "| Russia (RUS) (of interest) |" in text and "Ukraine (UKR) (of interest)" not in text
     assert "outlined: regions of interest (Russia)." in text

@@ -110,10 +110,14 @@ def _consular(events: list[Event]) -> list[str]:
 
 
 def test_a_single_death_in_a_quiet_month_does_not_ask_for_new_consular_advice() -> None:
-    said = _consular(add_history_context([_killing("K1", MONDAY + dt.timedelta(days=6), 1)]))
+    # a record that begins 40 days before, 30 events in the month: the month up to the killing is
+    # all in it, and not thin (brief23)
+    month = [make_event(f"P{i}", MONDAY - dt.timedelta(days=i % 20), country="UKR", admin1="Donetsk", location=f"Square {i}",
+                        event_type="Protests", sub_event_type="Peaceful protest", actor1="Protesters (Ukraine)") for i in range(30)]
+    said = _consular(add_history_context([_killing("E0", MONDAY - dt.timedelta(days=40), 1, "Bakhmut"), *month, _killing("K1", MONDAY + dt.timedelta(days=6), 1)]))
     assert said == [
         "1 killed in Kalale (attack): keep the travel guidance for the area under review; killings on this scale "
-        "(under ten, in a month of fewer than 25 deaths in the country) do not alone call for new consular advice."
+        "(under ten, with fewer than 25 deaths in the country in the 30 days up to them) do not alone call for new consular advice."
     ], said
 
 

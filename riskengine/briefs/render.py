@@ -109,6 +109,8 @@ class WindowInfo(_Ctx):
 class Bluf(_Ctx):
     sentence: str = Field(description="The bottom line in one sentence: class, score and change; a rise from a week the events read begin in says it may be the record starting, and a week with a quarter or less of the week before's events (20 or more) that it may be a gap in reporting")
     score: float = Field(description="Overall score, 0-10")
+    score_said: str = Field(description="The overall score as the sentence says it: one decimal, or two where one would not add up with the change (said_apart)")
+    change_said: str = Field(description="The change since the previous window as the sentence says it, signed: +0.45, -0.05, ±0.0")
     score_class: str = Field(description="Overall class: very low .. very high")
     previous_score: float = Field(description="Overall score in the previous window")
     previous_class: str = Field(description="Overall class in the previous window")
@@ -645,11 +647,12 @@ def _class_floor(score_class: str, thresholds: Sequence[float]) -> float:
     return 0.0 if position == 0 else float(thresholds[position - 1])
 
 
-def _change_words(change: float) -> str:
-    if round(change, 1) == 0:
+def _change_words(change: float, moved: str) -> str:
+    """The change since last week in words, ``moved`` the figure said (said_apart)."""
+    if float(moved) == 0:
         return "unchanged since last week"
     direction = "up" if change > 0 else "down"
-    return f"{direction} {abs(change):.1f} since last week"
+    return f"{direction} {moved} since last week"
 
 
 def _corroborated(event_id: str, c: Contribution, events_by_id: Mapping[str, Event]) -> bool:
@@ -768,7 +771,10 @@ def _judgment(
     floor = _class_floor(target, thresholds)
     likelihood = judged_likelihood(table, score, previous_score, thresholds, earlier, None if stakeholder is None else (stakeholder, subject))
     word = likelihood.word
-    now = f"(now {score_said(score, thresholds)}, {_change_words(change)})"
+    # the figures said add up, as in the bottom line: "now 6.5, up 0.5" after "5.9" was 6.46 from
+    # 5.93 (a real Somalia export, 2026-W04, NGO brief)
+    now_said, before_said, moved = said_apart(score, previous_score, change, thresholds)
+    now = f"(now {now_said}, {_change_words(change, moved)})"
     if word is not None:
         verb = f"stays in the {target} class or above" if target == score_class else f"rises to the {target} class or above"
         statement = f"{_LIKELIHOOD_LEAD.get(word, f'It is {word}')} that {label} {verb} next week {now}."
@@ -778,8 +784,8 @@ def _judgment(
     if previous_class == score_class:
         since = f"Class unchanged since last week ({score_class})."
     else:
-        moved = "Rose" if CLASSES.index(score_class) > CLASSES.index(previous_class) else "Fell"
-        since = f"{moved} from {previous_class} ({score_said(previous_score, thresholds)}) last week to {score_class} ({score_said(score, thresholds)})."
+        went = "Rose" if CLASSES.index(score_class) > CLASSES.index(previous_class) else "Fell"
+        since = f"{went} from {previous_class} ({before_said}) last week to {score_class} ({now_said})."
     evidence = _Evidence(contributions, events_by_id)
     return Judgment(
         subject=subject,
@@ -969,6 +975,22 @@ def score_said(score: float, thresholds: Sequence[float]) -> str:
     return said
 
 
+def said_apart(score: float, previous: float, change: float, thresholds: Sequence[float]) -> tuple[str, str, str]:
+    """A score, the week before's and the change between them as the bottom line says them, so
+    that they add up: each to one decimal where the change between the two said figures is the
+    change rounded, else each to two ("high at 6.79 of 10, down 0.05 from 6.84", was "high at 6.8
+    of 10, down 0.1 from 6.8", a real Myanmar export, 2021-W48, analyst brief; "5.96, up 0.1 from
+    5.9" in its NGO brief). The change said is the difference of the figures said (unsigned)."""
+    # a score on the edge of a class is said to two decimals already (score_said)
+    two = any(len(score_said(value, thresholds).split(".")[-1]) == 2 for value in (score, previous))
+    for digits in ((2,) if two else (1, 2)):
+        now, before = f"{score:.{digits}f}", f"{previous:.{digits}f}"
+        moved = round(float(now) - float(before), digits)
+        if digits == 2 or moved == round(change, 1):
+            break
+    return now, before, f"{abs(moved):.{digits}f}"
+
+
 def _score_filter(value: float, classes: Sequence[Any]) -> str:
     # the templates see the context as plain data: a class band is a mapping there
     return score_said(value, [c["lower"] if isinstance(c, Mapping) else c.lower for c in classes[1:]])
@@ -1036,23 +1058,28 @@ def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> B
     """The bottom line; ``first_week`` is the ISO week of the earliest event read: a rise from a
     week the record begins in says it may be that start, as the alerts' headlines do."""
     previous_class = classify(s.previous_score, s.thresholds)
+    now, before, moved = said_apart(s.score, s.previous_score, s.change, s.thresholds)
     if s.trend == "new":
         movement = f"up from no signal in {report.previous_window.label}"
-    elif round(s.change, 1) == 0:
+        now = score_said(s.score, s.thresholds)
+    elif float(moved) == 0:
         movement = f"unchanged from {report.previous_window.label}"
     else:
         direction = "up" if s.change > 0 else "down"
-        movement = f"{direction} {abs(s.change):.1f} from {score_said(s.previous_score, s.thresholds)} ({previous_class}) in {report.previous_window.label}"
+        movement = f"{direction} {moved} from {before} ({previous_class}) in {report.previous_window.label}"
     led = _led_by(s)
-    rose = s.trend == "new" or round(s.change, 1) > 0
+    rose = s.trend == "new" or float(moved) > 0
     start = record_start(first_week, report.window.label, report.previous_window.label) if rose else ""
     sentence = (
         f"Overall {_display(s.stakeholder)} risk for {report.window.label} is {s.score_class} at "
-        f"{score_said(s.score, s.thresholds)} of 10, {movement}{led}{start}.{_outside_interest(s)}{_reporting_gap(report)}{_none_scored(s, report)}"
+        f"{now} of 10, {movement}{led}{start}.{_outside_interest(s)}{_reporting_gap(report)}{_none_scored(s, report)}"
     )
+    signed_said = "±0.0" if float(moved) == 0 else ("+" if s.change > 0 else "-") + moved
     return Bluf(
         sentence=sentence,
         score=s.score,
+        score_said=now,
+        change_said=signed_said if s.trend != "new" else signed(s.change),
         score_class=s.score_class,
         previous_score=s.previous_score,
         previous_class=previous_class,
@@ -1466,9 +1493,11 @@ _ARTICLE_FIRST = re.compile(r"^(The|An?) (?!Hague\b|Gambia\b|Bahamas\b)")  # nam
 
 # ACLED's event and sub-event types that open a firing's sentence ("Air/drone strikes at Ganfouda"):
 # common nouns, lower case inside a list ("...; air/drone strikes at Ganfouda; remote
-# explosive/landmine/IED at Benghazi"), their acronyms kept.
+# explosive/landmine/IED at Benghazi"), their acronyms kept. A type of one word made plural by a
+# list at one place is one too ("...; grenades at Pyigyitagon", was "Grenades" mid-sentence, a
+# real Myanmar export, 2021-W48).
 _TYPE_FIRST = re.compile(
-    "^(?:" + "|".join(sorted({re.escape(t.split()[0]) for t in (*EVENT_TYPES, *(x for subs in SUB_EVENT_TYPES.values() for x in subs))}, key=len, reverse=True)) + r")(?=[\s/,])"
+    "^(?:" + "|".join(sorted({re.escape(t.split()[0]) for t in (*EVENT_TYPES, *(x for subs in SUB_EVENT_TYPES.values() for x in subs))}, key=len, reverse=True)) + r")(?:e?s)?(?=[\s/,])"
 )
 
 
@@ -2150,8 +2179,12 @@ def merge_action_texts(texts: Sequence[str]) -> str:
                 # the words before the first name or number: the wording, not its place
                 upto = next((i for i, w in enumerate(words) if i and (_name_word(w) or w[:1].isdigit())), len(words))
                 by_wording.setdefault(tuple(words[:upto]), []).append(told)
-            if len(set(facts)) > MAX_RELATED and 1 < len(by_wording) <= 3 and all(_named_list(g) != "; ".join(g) for g in by_wording.values() if len(g) > 1):
-                return _listed([_named_list(g) for g in by_wording.values()], 0, "; ") + ": " + advice[0]
+            # Counts of one thing are no wordings: "5 killed in Bhamo", "1 killed in each of 2 events
+            # in Hpapun" and "1 killed in Hpapun" split three ways named Hpapun in two lists and said
+            # "killed" in each (a real Myanmar export, 2021-W14); as tolls they are said by place.
+            tolls = len({m.group(2) if (m := _COUNT_LED.match(f)) else None for f in facts} - {None}) == 1 and all(_COUNT_LED.match(f) for f in facts)
+            if not tolls and len(set(facts)) > MAX_RELATED and 1 < len(by_wording) <= 3 and all(_named_list(g) != "; ".join(g) for g in by_wording.values() if len(g) > 1):
+                return _wordings_listed([_named_list(g) for g in by_wording.values()]) + ": " + advice[0]
             return _named_list(facts) + ": " + advice[0]
         counted = _window_counts(facts)
         fact = counted[0] if len(counted) == 1 else _named_list(counted) if _WINDOW_COUNT.search(facts[0]) else None
@@ -2177,6 +2210,26 @@ def merge_action_texts(texts: Sequence[str]) -> str:
     if grouped is not None:
         return grouped
     return shown[0] + " Also: " + " ".join(shown[1:]) + (f" And {rest:,} more like these." if rest > 0 else "")
+
+
+_OTHERS_LEFT = re.compile(r";? and ([0-9][0-9,]*) others?$")
+
+
+def _wordings_listed(lists: Sequence[str]) -> str:
+    """Lists of two or three wordings joined into one, what each leaves unnamed counted once at
+    the end: "and 2 others" closing the first of three lists said nothing of what it counted
+    ("... the military forces of Yemen (22nd Armored Brigade) attacked civilians at Dar an Nasr;
+    and 2 others; the police forces of Yemen ...", a real world-wide 2020 export, 2020-W19). A
+    list that says what it leaves ("and 49 more places") keeps it."""
+    left = 0
+    said = []
+    for listed in lists:
+        found = _OTHERS_LEFT.search(listed)
+        if found is not None and len(lists) > 1:
+            left += int(found.group(1).replace(",", ""))
+            listed = listed[: found.start()]
+        said.append(listed)
+    return _listed(said, left, "; ")
 
 
 def _merged_wordings(texts: Sequence[str]) -> str | None:

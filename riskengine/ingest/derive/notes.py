@@ -698,9 +698,13 @@ def _over_a_period(text: str, m: re.Match[str]) -> bool:
 # A figure stated for several places, not the event's own: "Over 200 people were injured in
 # various clashes in Sirajganj district" (a real Bangladesh export, 2024-W31: the same sentence in
 # the notes of three events at three towns read as 200 injured at each), "across the district",
-# "in different parts of the city".
+# "in different parts of the city". A day's toll "at unspecified locations" is one too: "During
+# the day four Ukrainian Government soldiers were wounded at unspecified locations" closes
+# ACLED's Donbas notes of 2018 (a real Ukraine sample), read as 4 injured at Zaitseve, where one
+# civilian was killed, and said "1 killed in Zaitseve (...; 4 injured)".
 _PLACES_TOTAL = re.compile(
     r"\b(?:in|at|across|throughout)\s+(?:the\s+)?(?:various|several|multiple|different|many|numerous|other)\s+(?:[\w-]+\s+){0,1}(?:clashes|incidents|places|locations|areas|parts|districts|towns|villages|neighbou?rhoods|upazilas|provinces|regions|states|counties|cities|sites|spots|points)\b"
+    r"|\b(?:in|at)\s+(?:unspecified|undisclosed|unknown|unnamed|unidentified)\s+(?:locations|places|areas|positions|sites)\b"
     r"|\b(?:across|throughout)\s+the\s+(?:district|province|region|state|county|country|division|governorate|city)\b",
     re.IGNORECASE,
 )
