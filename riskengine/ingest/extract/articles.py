@@ -45,7 +45,9 @@ from riskengine.ingest.extract.text import (
 # Inline patterns of the hot paths, compiled once (re's cache lookup per call cost a few percent).
 _ATTACK_OR_STRIKE_MODIFIER = re.compile(r"(?:attack|strike)\s+", re.IGNORECASE)
 _BY_AGENT = re.compile(r"\s+by\b")
-_PLACE_BACK_REFERENCE = re.compile(r"\b(?:the|that|this)\s+(?:same\s+)?(city|town|region|oblast|province|village|area)\b")
+_PLACE_BACK_REFERENCE = re.compile(r"\b(?:the|that|this)\s+(?:same\s+)?(city|town|region|oblast|province|village|area|camp(?!\s+of\b))\b")
+_CAMP_AFTER = re.compile(r"\s+(?:IDP\s+|displacement\s+|refugee\s+)?camp\b", re.IGNORECASE)
+_CAMP_PEOPLE_BEFORE = re.compile(r"\b(?:camp\s+of|(?:displaced|IDPs?|refugees|residents)\s+(?:of|in|at))\s+(?:the\s+)?$")
 _WEAPON_ORIGIN_SUFFIX = re.compile(r"-(?:made|built|designed|supplied|produced|era)\b")
 _AND_BETWEEN_SIDES = re.compile(r"\s+and\s+")
 _BY_AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
@@ -1262,7 +1264,11 @@ class Extractor:
             # first town ("on the Bambui-Bamenda road": Bambui).
             on_road = any(_AT_ON_ROAD.search(text, max(0, p.start - 30), p.start) for p in candidates)
             order = {"place": 0, "region": 1, "country": 2}
-            m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district or (not p.place.unindexed and _UNIT_AFTER.match(text, p.end)) or (on_road and _NAMES_A_ROAD.match(text, p.end)) else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
+            # A place that locates a town named before it in the clause ("Mamove, a village in Beni
+            # territory"; "the Abu Zerega area, about 40 kilometres south-west of El Fasher") ranks
+            # after that town too, however near the cue it is.
+            locating = {id(p) for p in candidates if p.place.level == "place" and _LOCATES_BEFORE.search(text, max(0, p.start - 60), p.start) and any(q.place.level == "place" and q.start < p.start for q in candidates)}
+            m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district or id(p) in locating or (not p.place.unindexed and _UNIT_AFTER.match(text, p.end)) or (on_road and _NAMES_A_ROAD.match(text, p.end)) else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
         elif m.kind.group in ("strike", "troops", "territory", "unrest") and not m.anaphoric and m.place is None:
             m.place = self._paragraph_place(article, m)
             m.inherited_place = m.place is not None
@@ -1418,6 +1424,9 @@ class Extractor:
         # named before (a broadcast's lead: "We begin in Kharkiv").
         district = _CITY_DISTRICT.search(clause_text)
         towns_only = bool(district) or bool(back_reference and back_reference.group(1) in ("city", "town", "village"))
+        # "the camp's last working kitchens", "to the north of the camp": the camp named before
+        # ("For the displaced of Abu Shouk", "landed in Abu Shouk camp"), not any town or region
+        camp_only = bool(back_reference and back_reference.group(1) == "camp")
         back_reference = back_reference or district
         # Backwards from the mention, a bounded look-back (12 sentences) so that extraction stays
         # linear in the article's size.
@@ -1430,6 +1439,10 @@ class Extractor:
             # The last qualifying place of the sentence (checked from its end: most fail early).
             bearing: PlaceMention | None = None
             for p in reversed(self._places[index][0]):
+                if camp_only:
+                    if p.place.level == "place" and not p.side_adjective and (_CAMP_AFTER.match(article.work, p.end + s.start) or _CAMP_PEOPLE_BEFORE.search(article.work, max(0, p.start + s.start - 40), p.start + s.start)):
+                        return PlaceMention(p.start + s.start, p.end + s.start, p.text, p.place)
+                    continue
                 if p.place.level == "country" or p.side_adjective or (towns_only and p.place.level != "place") or p.place.guessed:
                     continue
                 if _reference(article.work, p.start + s.start, p.place.level) or _AUTHORITY_AFTER.match(article.work, p.end + s.start):
@@ -2908,7 +2921,20 @@ _DAY_NUMBER_HINT = re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|
 # "met in Kuala Lumpur", "the envoys met quietly in Abu Dhabi", "convened at Naqoura": where parties met.
 _MET_IN_BEFORE = re.compile(r"\b(?:met|meet|meets|meeting|gathered|convened|sat\s+down)\b(?:\s+\w+ly)?\s+(?:in|at)\s+(?:the\s+)?$")
 _NAMES_A_ROAD = re.compile(r"(?:\s*[–—-]\s*[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*)?)?\s+(?:road|highway|motorway|route|axis)\b")
-_UNIT_AFTER = re.compile(r"\s+(?:district|county|sub-county|tehsil|upazila|municipal\s+district|local\s+government\s+area|LGA)\b", re.IGNORECASE)
+_UNIT_AFTER = re.compile(r"\s+(?:district|county|sub-county|tehsil|upazila|municipal\s+district|local\s+government\s+area|LGA|territory|township)\b", re.IGNORECASE)
+# A place that locates another named before it in the clause contains it or is its reference
+# point: "Mamove, a village in Beni territory", "X, near Y", "the Abu Zerega area, about 40
+# kilometres south-west of El Fasher", "Abu Shouk, which lies north of El Fasher"
+_LOCATES_BEFORE = re.compile(
+    r",\s+(?:(?:an?|the)\s+(?:[a-z-]+\s+){0,2}(?:village|town|locality|settlement|hamlet|community|camp|neighbou?rhood|suburb|area)\s+(?:in|near|outside|close\s+to)"
+    r"|an?\s+(?:[a-z-]+\s+){0,2}(?:village|town|locality|settlement|hamlet|community|neighbou?rhood|suburb)\s+of"
+    # (a bearing or a distance only where an apposition tells it: "on the hills east of Kisweh"
+    # under "Damascus countryside:" is where the raid was)
+    r"|(?:(?:which|that)\s+(?:lies|is\s+(?:located|situated)|sits)\s+|(?:located|situated|lying)\s+)?(?:(?:just|about|some|roughly|around)\s+)?"
+    r"(?:(?:[\d.,]+|a\s+few|several)\s*(?:km|kilometres|kilometers|miles)\s+(?:from|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)"
+    r"|(?:north|south|east|west)(?:-?(?:east|west))?\s+of|near|outside|close\s+to))"
+    r"\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$"
+)
 _AT_ON_ROAD = re.compile(r"\b(?:road|highway|route)\s+(?:at|in)\s+(?:the\s+)?$")
 _BODY_OF_BEFORE = re.compile(r"\b(?:[Gg]overnment|[Gg]overnor|[Mm]inistry|[Cc]ouncil|[Aa]ssembly|[Aa]dministration|[Cc]ommissioner|[Mm]ayor)\s+of\s+(?:the\s+)?$")
 _THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")
@@ -2961,7 +2987,7 @@ _NEXT_WORD = re.compile(r"[\w-]+\s+")
 _SUBORDINATE = re.compile(r"\b(?:after|before|since|following)\b")
 _PART_BEFORE = re.compile(r"\b(?:including|among them|of which|of whom)\b")
 # ("a delegation reached Parachinar by helicopter and held talks": where the delegation arrived)
-_MEETING_PLACE_BEFORE = re.compile(r"(?:\b(?:in|at|reached|reaching)|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|go(?:es|ing)?|went|c[oa]me|coming|return(?:s|ed|ing)?|visit(?:s|ed|ing)?\s+to|trip)\s+to)\s+(?:the\s+)?$")
+_MEETING_PLACE_BEFORE = re.compile(r"(?:\b(?:[Ii]n|[Aa]t|reached|reaching)|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|go(?:es|ing)?|went|c[oa]me|coming|return(?:s|ed|ing)?|visit(?:s|ed|ing)?\s+to|trip)\s+to)\s+(?:the\s+)?$")
 _LIST_ITEM_AFTER = re.compile(
     r"\s+(?:more\s+)?(?:over|in|above|across|near|around)\s+(?:the\s+)?(?:(?:territory|territories|skies|airspace|area)\s+(?:of|over)\s+)?(?:the\s+)?[A-Z]"
 )
