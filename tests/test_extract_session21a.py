@@ -120,3 +120,29 @@ def test_a_barangay_is_placed_at_its_municipality(text: str, town: str) -> None:
     found = _places(text, "PHL")
     assert (town, town, "PHL") in found
     assert not any(t.startswith("Barangay") for t, _, _ in found)
+
+
+# --- a second pass over every set's location mistakes ---
+
+
+def test_a_village_in_the_district_of_a_town_is_the_place(rules: Extractor) -> None:
+    text = "On Sunday, in the village of Nangade Sede, in the district of Mueda, insurgents killed four civilians, Mozambican police said."
+    assert [(k, loc, c) for k, loc, c in _events(rules, text)] == [("casualty_report", "Nangade Sede", "MOZ")]
+
+
+def test_the_area_of_names_a_place() -> None:
+    assert ("Quiterajo", "Quiterajo", "MOZ") in _places("Another group attacked houses in the area of Quiterajo, in Cabo Delgado, on Saturday.", "MOZ")
+
+
+def test_a_village_whose_name_opens_with_a_countrys_is_read_whole() -> None:
+    found = _places("A suicide bomber struck a police post at Sudan Khel in Lakki Marwat district on Friday, killing four policemen.", "PAK")
+    assert ("Sudan Khel", "Sudan Khel", "PAK") in found
+    assert not any(country == "SDN" for _, _, country in found)
+
+
+def test_a_site_over_which_drones_were_downed_is_the_place() -> None:
+    assert any(text == "Bai Hassan" for text, _, _ in _places("On Sunday, three drones were shot down over the Bai Hassan field west of Kirkuk, the ministry said.", "IRQ"))
+
+
+def test_an_oil_terminal_is_at_the_place_it_is_named_for() -> None:
+    assert any(text == "Salif" for text, _, _ in _places("US aircraft struck fuel tanks at the Salif oil terminal in Hodeidah province on Friday.", "YEM"))

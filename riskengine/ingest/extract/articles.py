@@ -2927,6 +2927,8 @@ _UNIT_AFTER = re.compile(r"\s+(?:district|county|sub-county|tehsil|upazila|munic
 # kilometres south-west of El Fasher", "Abu Shouk, which lies north of El Fasher"
 _LOCATES_BEFORE = re.compile(
     r",\s+(?:(?:an?|the)\s+(?:[a-z-]+\s+){0,2}(?:village|town|locality|settlement|hamlet|community|camp|neighbou?rhood|suburb|area)\s+(?:in|near|outside|close\s+to)"
+    # "the village of Mbau, in the district of Mocimboa da Praia", "El Plateado, in the municipality of Argelia"
+    r"|in\s+the\s+(?:district|municipality|province|county|prefecture|sub-prefecture|department|commune|region|governorate|territory)\s+of"
     r"|an?\s+(?:[a-z-]+\s+){0,2}(?:village|town|locality|settlement|hamlet|community|neighbou?rhood|suburb)\s+of"
     # (a bearing or a distance only where an apposition tells it: "on the hills east of Kisweh"
     # under "Damascus countryside:" is where the raid was)

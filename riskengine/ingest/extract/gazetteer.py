@@ -95,7 +95,7 @@ _ACTOR_VERB_AFTER = re.compile(
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 # ("the military camp of Djibo", "the market of Sollé": the site's town)
-_VILLAGE_BEFORE = re.compile(r"(?:\bthe\s+(?:village|town|city|settlement|hamlet|parish)\s+$)|\b(?:village|villages|settlement|settlements|hamlet|town|city|district|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities|camp|garrison|market|post|outpost|zone|cercle|circle|prefecture|department|quarter|barangay)\s+of\s+(?:the\s+)?$"
+_VILLAGE_BEFORE = re.compile(r"(?:\bthe\s+(?:village|town|city|settlement|hamlet|parish)\s+$)|\b(?:village|villages|settlement|settlements|hamlet|town|city|area|district|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities|camp|garrison|market|post|outpost|zone|cercle|circle|prefecture|department|quarter|barangay)\s+of\s+(?:the\s+)?$"
     # "in village Abba Khel" (as Pakistani police write it)
     r"|\b(?:in|of|at)\s+village\s+$", re.IGNORECASE)
 _ANY_TOWN_MIN = 50000
@@ -145,7 +145,7 @@ _BARE_AFTER = re.compile(
 # "of"); "the Hay Nasr district of Tripoli", "the Bel-Air neighbourhood of Port-au-Prince" are
 # the town named after them (docs/EXTRACTION.md, Conventions: named parts of a town).
 _SITE_BEFORE = re.compile(
-    r"\b(?:(?:in|near|at|on|outside|hit|struck|targeted|targeting|attacked|raided|stormed|overran)\s+the|(?:vicinity|outskirts)\s+of(?:\s+the)?|near|at|on"
+    r"\b(?:(?:in|near|at|on|over|outside|hit|struck|targeted|targeting|attacked|raided|stormed|overran)\s+the|(?:vicinity|outskirts)\s+of(?:\s+the)?|near|at|on"
     # a capture's object: "had \"fully liberated\" the Abu Zerega area"
     r"|(?:liberated|captured|seized|recaptured|retook|retaken|entered|shelled|bombed)[\"”]?\s+the"
     # a part of an administrative unit told with its possessive: "in Poonch district's Krishna
@@ -154,7 +154,7 @@ _SITE_BEFORE = re.compile(
 )
 # (a district of a province is a place of its own: "in the Barmal district of Paktika province",
 # coded at Barmal in two sets; "the Keller area of Shopian district" stays at the district)
-_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|terminal|junction|checkpoint|crossroads|police\s+(?:station|post|checkpoint)|(?:market|district|neighbou?rhood|quarter|area|sector)(?!\s+of\s+[A-Z])|health\s+(?:centre|center|post)|district(?=\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:province|governorate|state|oblast|region)\b))\b")
+_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|(?:oil\s+|fuel\s+|gas\s+)?terminal|junction|checkpoint|crossroads|police\s+(?:station|post|checkpoint)|(?:market|district|neighbou?rhood|quarter|area|sector)(?!\s+of\s+[A-Z])|health\s+(?:centre|center|post)|district(?=\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:province|governorate|state|oblast|region)\b))\b")
 _DISTRICT_OF_PROVINCE = re.compile(r"\s+district\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:province|governorate|state|oblast|region)\b")
 # A town placed in a region its country owns: "near Tessit, in Mali's Gao region", "Kefken, in
 # Turkey's Kocaeli province"
@@ -170,6 +170,7 @@ _LIES_AFTER = re.compile(
     r",\s+(?:(?:which|that)\s+(?:lies|is\s+(?:located|situated)|sits)|located|situated|lying)\s+(?:just\s+|about\s+|some\s+|roughly\s+)?"
     r"(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?(?:(?:north|south|east|west)(?:-?(?:east|west))?\s+of|outside|near|from|on\s+the\s+(?:outskirts|edge)|in)\b"
 )
+_NAME_AFTER_COUNTRY = re.compile(r" ([A-Z][a-z]+)\b(?![\w'’-])")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
@@ -603,6 +604,12 @@ class Gazetteer:
             mention = self._curated_mention(text, m.start(), m.end(), m.group(0))
             if mention is not None and mention.place.level == "country" and not mention.side_adjective:
                 mention = self._town_named_for_country(text, mention, countries) or mention
+            if (
+                mention is not None and mention.place.level == "country" and not mention.side_adjective and mention.start == m.start()
+                and (after := _NAME_AFTER_COUNTRY.match(text, mention.end)) is not None and after.group(1) not in self._place_type_words
+                and after.group(1) not in _NEVER_TOWNS and after.group(1) not in self._organisation_words and _BARE_BEFORE.search(text, max(0, m.start() - 24), m.start())
+            ):
+                continue  # "a checkpost at Mali Khel in Bannu district": a village whose name opens with a country's, read whole below
             if mention is not None and mention.place.level == "place" and _city_district(text, m.start(), m.end(), m.group(0)):
                 continue
             if mention is not None and mention.place.level == "place" and _DISTRICT_AFTER.match(text, mention.end):
@@ -690,7 +697,7 @@ class Gazetteer:
             )
             if said_village and place is None and words.replace(" ", "").replace("-", "").isupper():
                 said_village = False  # "overran the SSPDF barracks", "the camp of the UIS": a force's initials, no village
-            if said_village and place is None and words.split()[-1] in _NEVER_TOWNS:
+            if said_village and place is None and _CONNECTOR_TAIL.sub("", words).split()[-1] in _NEVER_TOWNS:
                 said_village = False  # "the camp of the Armed Forces of Mali": a force, no village
             if place is None and not said_village and road_named and self._bare_name(words):
                 said_village = guessed = True  # "on the axis Bocaranga-Koui": the road's first town, as written
