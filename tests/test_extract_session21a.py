@@ -146,3 +146,32 @@ def test_a_site_over_which_drones_were_downed_is_the_place() -> None:
 
 def test_an_oil_terminal_is_at_the_place_it_is_named_for() -> None:
     assert any(text == "Salif" for text, _, _ in _places("US aircraft struck fuel tanks at the Salif oil terminal in Hodeidah province on Friday.", "YEM"))
+
+
+# --- places no prediction had: how a claim, a road block, a front or a meeting names them ---
+
+
+@pytest.mark.parametrize(
+    "text, home, place",
+    [
+        ("Assault troops finally cleared Novoselivka and raised the flag over the school, the milblogger wrote.", "UKR", "Novoselivka"),
+        ("The division completed the clearing of Aitaroun on Monday, an army spokesman said.", "LBN", "Aitaroun"),
+        ("Truckers blocked the Pan-American highway at the height of Timbio for six hours on Wednesday.", "COL", "Timbio"),
+        ("The army says it has regained control of the corregimiento of La Paila, in Jamundi, after two days of fighting.", "COL", "La Paila"),
+        ("In al-Jubah, on the southern front, the army said it had repelled an attack on Friday.", "YEM", "al-Jubah"),
+        ("A drone hit a truck close to Anefis, on the road north of Gao, on Tuesday.", "MLI", "Anefis"),
+    ],
+)
+def test_a_place_read_from_how_a_claim_a_block_or_a_front_names_it(text: str, home: str, place: str) -> None:
+    assert place in [t for t, _, _ in _places(text, home)]
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("The government and the rebels will hold a new round of talks next week in the city of Ibague, the peace delegation confirmed on Friday.", "Ibague"),
+        ("On Tuesday, the two border commissions met again, this time near Berdavan, officials said.", "Berdavan"),
+    ],
+)
+def test_talks_in_the_city_of_or_near_a_town(rules: Extractor, text: str, place: str) -> None:
+    assert [loc for k, loc, _ in _events(rules, text) if k == "talks"] == [place]

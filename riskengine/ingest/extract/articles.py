@@ -2989,7 +2989,7 @@ _NEXT_WORD = re.compile(r"[\w-]+\s+")
 _SUBORDINATE = re.compile(r"\b(?:after|before|since|following)\b")
 _PART_BEFORE = re.compile(r"\b(?:including|among them|of which|of whom)\b")
 # ("a delegation reached Parachinar by helicopter and held talks": where the delegation arrived)
-_MEETING_PLACE_BEFORE = re.compile(r"(?:\b(?:[Ii]n|[Aa]t|reached|reaching)|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|go(?:es|ing)?|went|c[oa]me|coming|return(?:s|ed|ing)?|visit(?:s|ed|ing)?\s+to|trip)\s+to)\s+(?:the\s+)?$")
+_MEETING_PLACE_BEFORE = re.compile(r"(?:\b(?:[Ii]n|[Aa]t|near|reached|reaching)|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|go(?:es|ing)?|went|c[oa]me|coming|return(?:s|ed|ing)?|visit(?:s|ed|ing)?\s+to|trip)\s+to)\s+(?:the\s+)?(?:(?:city|town|capital)\s+of\s+)?$")
 _LIST_ITEM_AFTER = re.compile(
     r"\s+(?:more\s+)?(?:over|in|above|across|near|around)\s+(?:the\s+)?(?:(?:territory|territories|skies|airspace|area)\s+(?:of|over)\s+)?(?:the\s+)?[A-Z]"
 )

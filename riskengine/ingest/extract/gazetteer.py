@@ -34,7 +34,9 @@ _NEVER_TOWNS = frozenset(
 LOCATIVE = re.compile(
     # ("off Mokha", "off the coast of Aden": where a ship was hit)
     r"(?:\b(?:in|near|outside|around|at|on|over|into|of|off|towards?|across|hit|hits|struck|targeted|targets|"
-    r"targeting|bombarded|shelled|bombed|attacked|invaded|raided|stormed|liberated|captured|recaptured|retook|retaken|seized|took|taken|overran|entered|reached|control\s+of|rocked|shook|pounded|"
+    r"targeting|bombarded|shelled|bombed|attacked|invaded|raided|stormed|liberated|captured|recaptured|retook|retaken|seized|took|taken|overran|entered|reached|control\s+of|rocked|shook|pounded|cleared|clearing\s+of|"
+    # "blocked the Pan-American highway at (the) height of Piendamo" (Spanish and Portuguese in translation)
+    r"height\s+of|"
     r"residents\s+of|strike\s+on|attack\s+on)"
     r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts|edge|vicinity|centre|center|heart|camp|base|garrison|market|locality|commune|post|outpost|zone|cercle|circle|prefecture|department)\s+of"
     # "the village Glotovo", "in the city Rylsk": translated Russian drops the "of"
@@ -59,7 +61,7 @@ def _locative_before(text: str, start: int) -> bool:
 # A capitalised preposition starting a sentence, taken into a run of capitalised words ("In Lutsk").
 _CAPITAL_PREPOSITIONS = frozenset(["In", "Near", "Outside", "Around", "At", "Over", "Across", "Inside"])
 # What forces capture or enter is a settlement, often a village ("seized Vremivka, northwest of ...").
-_TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|retaken|overran|(?:took|taken|regained|gained|seized|assumed)\s+(?:full\s+|total\s+|complete\s+)?control[\"”]?\s+of|entered|occupied|out\s+of|(?:had|have|has)\s+taken)\s+(?:the\s+)?$")
+_TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|cleared|clearing\s+of|seized|recaptured|retook|retaken|overran|(?:took|taken|regained|gained|seized|assumed)\s+(?:full\s+|total\s+|complete\s+)?control[\"”]?\s+of|entered|occupied|out\s+of|(?:had|have|has)\s+taken)\s+(?:the\s+)?$")
 # Where a force is deployed is a place, often one no index holds ("the deployment on Friday of a
 # unit of the Police Mobile Force ... to Ayilamo", "a reserve brigade was deployed today to the
 # Shlomi area", "an armoured column ... deploys to Diboli"); not what is sent ("sent a letter to").
@@ -95,7 +97,7 @@ _ACTOR_VERB_AFTER = re.compile(
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 # ("the military camp of Djibo", "the market of Sollé": the site's town)
-_VILLAGE_BEFORE = re.compile(r"(?:\bthe\s+(?:village|town|city|settlement|hamlet|parish)\s+$)|\b(?:village|villages|settlement|settlements|hamlet|town|city|area|district|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities|camp|garrison|market|post|outpost|zone|cercle|circle|prefecture|department|quarter|barangay)\s+of\s+(?:the\s+)?$"
+_VILLAGE_BEFORE = re.compile(r"(?:\bthe\s+(?:village|town|city|settlement|hamlet|parish)\s+$)|\b(?:village|villages|settlement|settlements|hamlet|town|city|area|district|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities|camp|garrison|market|post|outpost|zone|cercle|circle|prefecture|department|quarter|barangay|corregimiento|vereda|sub-county|union\s+council)\s+of\s+(?:the\s+)?$"
     # "in village Abba Khel" (as Pakistani police write it)
     r"|\b(?:in|of|at)\s+village\s+$", re.IGNORECASE)
 _ANY_TOWN_MIN = 50000
@@ -103,7 +105,7 @@ _POSSESSIVE_DISTRICT_AFTER = re.compile(r"['’]s\s+(?:[A-Z][\w'’-]+\s+)?(?:di
 _BORDER_BEFORE = re.compile(r"\b(?:border(?:\s+crossing)?\s+with|bordering|from|towards?|near\s+the\s+border\s+with)\s+(?:the\s+)?$")
 _BARE_BEFORE = re.compile(
     # ("In Parachinar, traders staged a sit-in": a sentence that opens with its place)
-    r"\b(?:(?:[Ii]n|[Nn]ear|[Oo]utside|[Aa]round|at|off|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople|[Dd]isplaced)\s+of"
+    r"\b(?:(?:[Ii]n|[Nn]ear|[Oo]utside|[Aa]round|at|off|close\s+to|(?:at\s+(?:the\s+)?)?height\s+of|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople|[Dd]isplaced)\s+of"
     # "on the outskirts of Kfar Kila", "in the vicinity of Tinzaouatene", "south of Mucojo"
     r"|(?:outskirts|edge|vicinity|surroundings)\s+of|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)\s+"
     # the place a strike or a capture names as its object: "an air strike on Mathiang in South
@@ -620,7 +622,7 @@ class Gazetteer:
         for m in _CAPITALISED.finditer(text):
             start, end, words = m.start(), m.end(), m.group(0).rstrip(".")
             first, space, rest = words.partition(" ")
-            if space and first in _CAPITAL_PREPOSITIONS and rest[:1].isupper() and not (first == "At" and _locative_before(text, start)):
+            if space and first in _CAPITAL_PREPOSITIONS and (rest[:1].isupper() or _ARTICLE_PREFIX.match(rest)) and not (first == "At" and _locative_before(text, start)):
                 # "In Lutsk, drones hit ...": a sentence that starts with the preposition (not
                 # "near At Tiri": an Arabic name's article, after a locative)
                 start, words = start + len(first) + 1, rest
