@@ -175,3 +175,20 @@ def test_a_place_read_from_how_a_claim_a_block_or_a_front_names_it(text: str, ho
 )
 def test_talks_in_the_city_of_or_near_a_town(rules: Extractor, text: str, place: str) -> None:
     assert [loc for k, loc, _ in _events(rules, text) if k == "talks"] == [place]
+
+
+def test_a_sector_of_a_town_is_the_town_a_sector_of_a_region_the_sector() -> None:
+    town = _places("Farmers blocked the highway in the La Balsa sector of Popayan on Tuesday.", "COL")
+    assert [t for t, _, _ in town] == ["Popayan"]
+    region = _places("Militants attacked border posts in the Shawal sector of North Waziristan on Sunday.", "PAK")
+    assert "Shawal" in [t for t, _, _ in region]
+
+
+def test_talks_where_a_minister_travels(rules: Extractor) -> None:
+    text = "The foreign minister travels tomorrow to Doha, where on Thursday she will hold talks with Qatari mediators."
+    assert [(loc, c) for k, loc, c in _events(rules, text) if k == "talks"] == [("Doha", "QAT")]
+
+
+def test_talks_under_a_digests_entry_label(rules: Extractor) -> None:
+    text = "- 3 Oct (Regional) - Accra: technical delegations of ECOWAS and the AES met for two days of talks on trade and security."
+    assert [(loc, c) for k, loc, c in _events(rules, text) if k == "talks"] == [("Accra", "GHA")]

@@ -29,7 +29,7 @@ from riskengine.core.events import Event, FigureClaim, Source, Span
 from riskengine.ingest.derive.enrich import enrich_event
 from riskengine.ingest.extract.dates import FUTURE, DatePhrase, find_dates
 from riskengine.ingest.extract.dates import MONTHS as MONTH_NUMBERS
-from riskengine.ingest.extract.gazetteer import UNPLACED, Gazetteer, Place, PlaceMention, default_gazetteer, spelt_alike
+from riskengine.ingest.extract.gazetteer import UNPLACED, Gazetteer, Place, PlaceMention, _entry_label, default_gazetteer, spelt_alike
 from riskengine.ingest.extract.learned import Detector, default_detector, detector_features
 from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities, words_to_int
 from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns, lower, trie_alternation
@@ -1234,7 +1234,17 @@ class Extractor:
         if m.kind.group == "diplomacy":
             # Talks and calls happen "in Istanbul"; sanctions are placed by their target.
             # Also where a delegation goes: "would travel to Istanbul for direct talks".
-            candidates = [p for p in candidates if m.kind.name != "sanctions" and _MEETING_PLACE_BEFORE.search(text[max(0, p.start - 30) : p.start])]
+            # ("- 12 Feb (Regional) - Lome: delegations ... met for two days of talks": an entry's
+            # label is where its talks were held)
+            candidates = [p for p in candidates if m.kind.name != "sanctions" and (_MEETING_PLACE_BEFORE.search(text[max(0, p.start - 30) : p.start]) or (p.start < m.start and p.place.level == "place" and _entry_label(text, p.start, p.end)))]
+            if not candidates and m.kind.name != "sanctions":
+                # "travels tonight to Muscat, where tomorrow she will hold talks": the town the
+                # clause before names as the destination
+                candidates = [
+                    p for p in places
+                    if p.place.level == "place" and not p.side_adjective and m.sentence.start <= p.start and p.end <= m.start
+                    and _WHERE_AFTER.match(text, p.end, m.start) and _MEETING_PLACE_BEFORE.search(text[max(0, p.start - 30) : p.start])
+                ]
         elif not candidates:
             candidates = [p for p in places if not p.side_adjective and p.place.level != "country" and not _reference(text, p.start, p.place.level)]
             candidates = [p for p in candidates if not (p.start >= m.end and _PART_BEFORE.search(text, m.end, p.start))]
@@ -2939,6 +2949,7 @@ _LOCATES_BEFORE = re.compile(
 )
 _AT_ON_ROAD = re.compile(r"\b(?:road|highway|route)\s+(?:at|in)\s+(?:the\s+)?$")
 _BODY_OF_BEFORE = re.compile(r"\b(?:[Gg]overnment|[Gg]overnor|[Mm]inistry|[Cc]ouncil|[Aa]ssembly|[Aa]dministration|[Cc]ommissioner|[Mm]ayor)\s+of\s+(?:the\s+)?$")
+_WHERE_AFTER = re.compile(r"\s*,\s+where\b")
 _THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")
 _FIRST_WORD = re.compile(r"\s*[\w-]+")
 # A month or year a past event is told in ("in April", "in September 2022", "in mid-March", "in
@@ -2989,7 +3000,7 @@ _NEXT_WORD = re.compile(r"[\w-]+\s+")
 _SUBORDINATE = re.compile(r"\b(?:after|before|since|following)\b")
 _PART_BEFORE = re.compile(r"\b(?:including|among them|of which|of whom)\b")
 # ("a delegation reached Parachinar by helicopter and held talks": where the delegation arrived)
-_MEETING_PLACE_BEFORE = re.compile(r"(?:\b(?:[Ii]n|[Aa]t|near|reached|reaching)|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|go(?:es|ing)?|went|c[oa]me|coming|return(?:s|ed|ing)?|visit(?:s|ed|ing)?\s+to|trip)\s+to)\s+(?:the\s+)?(?:(?:city|town|capital)\s+of\s+)?$")
+_MEETING_PLACE_BEFORE = re.compile(r"(?:\b(?:[Ii]n|[Aa]t|near|reached|reaching)|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|go(?:es|ing)?|went|c[oa]me|coming|return(?:s|ed|ing)?|visit(?:s|ed|ing)?\s+to|trip)(?:\s+(?:tonight|today|tomorrow|later|soon))?\s+to)\s+(?:the\s+)?(?:(?:city|town|capital)\s+of\s+)?$")
 _LIST_ITEM_AFTER = re.compile(
     r"\s+(?:more\s+)?(?:over|in|above|across|near|around)\s+(?:the\s+)?(?:(?:territory|territories|skies|airspace|area)\s+(?:of|over)\s+)?(?:the\s+)?[A-Z]"
 )

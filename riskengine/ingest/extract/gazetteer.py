@@ -840,6 +840,17 @@ class Gazetteer:
                 found.append(PlaceMention(start, end, name, Place(None, country, "region", name, unindexed=True)))
             elif country is not None:
                 found.append(PlaceMention(start, end, name, Place(name, country, "place", admin1 if nearest is None or country == nearest.place.country else None, unindexed=True, guessed=guessed)))
+        # "the El Cairo sector of Santander de Quilichao": a part of the town named after it, which
+        # is the place (the neighbourhood convention); "the Angoor Adda sector of South Waziristan"
+        # (a region after it) stays the sector
+        starts = {q.start: q for q in found}
+        found = [
+            q for q in found
+            if not (
+                (sector := _SECTOR_OF.match(text, q.end)) is not None and (town := starts.get(sector.end())) is not None
+                and town.place.level == "place" and not town.side_adjective and town is not q
+            )
+        ]
         for b in _BARANGAY.finditer(text):
             # "in Barangay Kitango, Datu Saudi Ampatuan, Maguindanao del Sur", "Barangay Kitango in
             # Datu Saudi Ampatuan": a barangay is a part of the municipality written after it, which
@@ -1151,6 +1162,7 @@ def spelt_alike(indexed: str, written: str) -> bool:
     return a[:1] == b[:1] and difflib.SequenceMatcher(None, a, b).ratio() >= 0.5
 
 
+_SECTOR_OF = re.compile(r"\s+sector\s+of\s+(?:the\s+)?(?:(?:town|city|municipality)\s+of\s+)?")
 _BARANGAY = re.compile(r"\b((?:Barangay|Brgy\.?)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)(?:,\s+|\s+in\s+)([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})")
 
 
