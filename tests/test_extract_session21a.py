@@ -192,3 +192,13 @@ def test_talks_where_a_minister_travels(rules: Extractor) -> None:
 def test_talks_under_a_digests_entry_label(rules: Extractor) -> None:
     text = "- 3 Oct (Regional) - Accra: technical delegations of ECOWAS and the AES met for two days of talks on trade and security."
     assert [(loc, c) for k, loc, c in _events(rules, text) if k == "talks"] == [("Accra", "GHA")]
+
+
+def test_a_capital_the_wounded_were_flown_to_names_the_country_not_the_event(rules: Extractor) -> None:
+    # (a bulletin naming no country: the capital the wounded were airlifted to is its country's,
+    # and is not where the bomb went off)
+    text = (
+        "On Wednesday morning an explosive device went off under a police truck at Kiunga on the Kiunga-Ishakani road. "
+        "Three officers were injured and airlifted to Nairobi."
+    )
+    assert [(k, loc, c) for k, loc, c in _events(rules, text)] == [("remote_strike", "Kiunga", "KEN")]

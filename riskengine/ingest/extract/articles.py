@@ -1219,6 +1219,9 @@ class Extractor:
             # "sent around forty drones toward Zaporizhzhia": the town a strike was sent at
             or (m.kind.group == "strike" and p.place.level == "place" and _SENT_TOWARDS.search(text, m.clause[0], p.start))
         ]
+        if m.kind.group != "troops":
+            # "Three officers were injured and airlifted to Nairobi": where the wounded were taken
+            candidates = [p for p in candidates if not _CARRIED_TO_BEFORE.search(text, max(0, p.start - 40), p.start)]
         candidates = [p for p in candidates if not (p.place.level == "country" and (m.mutual or self.g.side_of(p.place.country) == m.initiator) and not (text.startswith(_TERRITORY_WORDS, p.end + 1) and _TERRITORY_AFTER.match(text, p.end)))]
         # "56 drones over eight regions, including 11 over the Saratov region": the place of a
         # part is not the event's.
@@ -1457,6 +1460,8 @@ class Extractor:
                     continue
                 if _reference(article.work, p.start + s.start, p.place.level) or _AUTHORITY_AFTER.match(article.work, p.end + s.start):
                     continue  # an origin; "the Sumy regional military administration" speaks, it is not hit
+                if _CARRIED_TO_BEFORE.search(article.work, max(0, p.start + s.start - 40), p.start + s.start):
+                    continue  # "14 wounded evacuated to Timbuktu": where the wounded went
                 if bearing is None and _BEARING_BEFORE.search(article.work, max(0, p.start + s.start - 40), p.start + s.start):
                     # "the village of Kafr Nouran, west of Aleppo": a bearing locates the town
                     # named before it, which is where the event was
@@ -2949,6 +2954,7 @@ _LOCATES_BEFORE = re.compile(
 )
 _AT_ON_ROAD = re.compile(r"\b(?:road|highway|route)\s+(?:at|in)\s+(?:the\s+)?$")
 _BODY_OF_BEFORE = re.compile(r"\b(?:[Gg]overnment|[Gg]overnor|[Mm]inistry|[Cc]ouncil|[Aa]ssembly|[Aa]dministration|[Cc]ommissioner|[Mm]ayor)\s+of\s+(?:the\s+)?$")
+_CARRIED_TO_BEFORE = re.compile(r"\b(?:airlifted|evacuated|flown|taken|transported|transferred|rushed|referred)\s+(?:\w+\s+)?to\s+(?:the\s+)?(?:(?:hospital|hospitals|clinic)\s+in\s+)?$")
 _WHERE_AFTER = re.compile(r"\s*,\s+where\b")
 _THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")
 _FIRST_WORD = re.compile(r"\s*[\w-]+")

@@ -43,7 +43,7 @@ LOCATIVE = re.compile(
     r"|\bthe\s+(?:village|town|city|settlement|hamlet|parish)"
     # "at the entrance to Bilozerka", "on the approaches to Pokrovsk", "12 km west of Izium"
     r"|\b(?:road|highway|route)\s+(?:between|from|approaching|leading\s+to)|\b(?:entrance|approach(?:es)?|close|next|road)\s+to|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of|\bout\s+of"
-    r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*|moved|sent|deployed|dispatched|redeployed|transferred|rushed)\s+to)\s+(?:the\s+)?"
+    r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*|moved|sent|deployed|dispatched|redeployed|transferred|rushed|airlifted|evacuated|flown)\s+to)\s+(?:the\s+)?"
     # "in central Damascus", "in northern Gaza", "in the besieged city's ..."
     r"(?:(?:central|northern|southern|eastern|western|north-eastern|north-western|south-eastern|south-western|northeastern|northwestern|southeastern|southwestern|downtown|greater|occupied|besieged|embattled|frontline|front-line)\s+)?$",
     re.IGNORECASE,
