@@ -202,3 +202,11 @@ def test_a_capital_the_wounded_were_flown_to_names_the_country_not_the_event(rul
         "Three officers were injured and airlifted to Nairobi."
     )
     assert [(k, loc, c) for k, loc, c in _events(rules, text)] == [("remote_strike", "Kiunga", "KEN")]
+
+
+def test_talks_are_where_the_envoy_arrived_not_the_crisis_they_were_about(rules: Extractor) -> None:
+    text = (
+        "The AU envoy arrived in Khartoum this morning for a two-day visit. "
+        "He held talks at the Republican Palace with the foreign minister on the crisis in El Fasher and on the truce."
+    )
+    assert [loc for k, loc, _ in _events(rules, text) if k == "talks"] == ["Khartoum"]

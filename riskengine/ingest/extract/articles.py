@@ -1240,6 +1240,8 @@ class Extractor:
             # ("- 12 Feb (Regional) - Lome: delegations ... met for two days of talks": an entry's
             # label is where its talks were held)
             candidates = [p for p in candidates if m.kind.name != "sanctions" and (_MEETING_PLACE_BEFORE.search(text[max(0, p.start - 30) : p.start]) or (p.start < m.start and p.place.level == "place" and _entry_label(text, p.start, p.end)))]
+            # "held talks at the Presidency ... on the crisis in Upper Nile": what they talked about
+            candidates = [p for p in candidates if not _TOPIC_IN_BEFORE.search(text, max(0, p.start - 40), p.start)]
             if not candidates and m.kind.name != "sanctions":
                 # "travels tonight to Muscat, where tomorrow she will hold talks": the town the
                 # clause before names as the destination
@@ -2934,7 +2936,8 @@ _PROPOSED_WHERE_WHEN = re.compile(r"\b(?:take\s+place|be\s+held|meet|resume)\s+i
 _ATTACKER_AFTER = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+)?(?:shelling|strikes?|airstrikes?|air\s+strikes?|attacks?|drones?|missiles?|rockets?|jets|warplanes|aircraft|forces|troops|artillery|fire|raids?|bombardment|army|military|soldiers)\b")
 _DAY_NUMBER_HINT = re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d\s+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 # "met in Kuala Lumpur", "the envoys met quietly in Abu Dhabi", "convened at Naqoura": where parties met.
-_MET_IN_BEFORE = re.compile(r"\b(?:met|meet|meets|meeting|gathered|convened|sat\s+down)\b(?:\s+\w+ly)?\s+(?:in|at)\s+(?:the\s+)?$")
+# ("arrived in Juba this morning for a three-day visit. He held talks at the Presidency")
+_MET_IN_BEFORE = re.compile(r"\b(?:met|meet|meets|meeting|gathered|convened|sat\s+down|arrived|arrives)\b(?:\s+\w+ly)?\s+(?:in|at)\s+(?:the\s+)?$")
 _NAMES_A_ROAD = re.compile(r"(?:\s*[–—-]\s*[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*)?)?\s+(?:road|highway|motorway|route|axis)\b")
 _UNIT_AFTER = re.compile(r"\s+(?:district|county|sub-county|tehsil|upazila|municipal\s+district|local\s+government\s+area|LGA|territory|township)\b", re.IGNORECASE)
 # A place that locates another named before it in the clause contains it or is its reference
@@ -2955,6 +2958,7 @@ _LOCATES_BEFORE = re.compile(
 _AT_ON_ROAD = re.compile(r"\b(?:road|highway|route)\s+(?:at|in)\s+(?:the\s+)?$")
 _BODY_OF_BEFORE = re.compile(r"\b(?:[Gg]overnment|[Gg]overnor|[Mm]inistry|[Cc]ouncil|[Aa]ssembly|[Aa]dministration|[Cc]ommissioner|[Mm]ayor)\s+of\s+(?:the\s+)?$")
 _CARRIED_TO_BEFORE = re.compile(r"\b(?:airlifted|evacuated|flown|taken|transported|transferred|rushed|referred)\s+(?:\w+\s+)?to\s+(?:the\s+)?(?:(?:hospital|hospitals|clinic)\s+in\s+)?$")
+_TOPIC_IN_BEFORE = re.compile(r"\b(?:crisis|situation|fighting|war|conflict|violence|clashes|offensive|escalation|tensions?|developments|security)\s+in\s+(?:the\s+)?$")
 _WHERE_AFTER = re.compile(r"\s*,\s+where\b")
 _THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")
 _FIRST_WORD = re.compile(r"\s*[\w-]+")
