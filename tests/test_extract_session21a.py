@@ -210,3 +210,8 @@ def test_talks_are_where_the_envoy_arrived_not_the_crisis_they_were_about(rules:
         "He held talks at the Republican Palace with the foreign minister on the crisis in El Fasher and on the truce."
     )
     assert [loc for k, loc, _ in _events(rules, text) if k == "talks"] == ["Khartoum"]
+
+
+def test_a_village_in_the_area_of_a_town_is_the_place(rules: Extractor) -> None:
+    text = "Militiamen raided Kalunguta in the Lubero area overnight, killing six civilians with machetes."
+    assert [(k, loc) for k, loc, _ in _events(rules, text)] == [("casualty_report", "Kalunguta")]

@@ -1282,7 +1282,12 @@ class Extractor:
             # A place that locates a town named before it in the clause ("Mamove, a village in Beni
             # territory"; "the Abu Zerega area, about 40 kilometres south-west of El Fasher") ranks
             # after that town too, however near the cue it is.
-            locating = {id(p) for p in candidates if p.place.level == "place" and _LOCATES_BEFORE.search(text, max(0, p.start - 60), p.start) and any(q.place.level == "place" and q.start < p.start for q in candidates)}
+            # ("attacked Mamove in the Beni area": the area named for a town is where the village is)
+            locating = {
+                id(p) for p in candidates
+                if p.place.level == "place" and (_LOCATES_BEFORE.search(text, max(0, p.start - 60), p.start) or (text.endswith(" in the ", 0, p.start) and _AREA_AFTER.match(text, p.end)))
+                and any(q.place.level == "place" and q.start < p.start for q in candidates)
+            }
             m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district or id(p) in locating or (not p.place.unindexed and _UNIT_AFTER.match(text, p.end)) or (on_road and _NAMES_A_ROAD.match(text, p.end)) else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
         elif m.kind.group in ("strike", "troops", "territory", "unrest") and not m.anaphoric and m.place is None:
             m.place = self._paragraph_place(article, m)
@@ -2959,6 +2964,7 @@ _AT_ON_ROAD = re.compile(r"\b(?:road|highway|route)\s+(?:at|in)\s+(?:the\s+)?$")
 _BODY_OF_BEFORE = re.compile(r"\b(?:[Gg]overnment|[Gg]overnor|[Mm]inistry|[Cc]ouncil|[Aa]ssembly|[Aa]dministration|[Cc]ommissioner|[Mm]ayor)\s+of\s+(?:the\s+)?$")
 _CARRIED_TO_BEFORE = re.compile(r"\b(?:airlifted|evacuated|flown|taken|transported|transferred|rushed|referred)\s+(?:\w+\s+)?to\s+(?:the\s+)?(?:(?:hospital|hospitals|clinic)\s+in\s+)?$")
 _TOPIC_IN_BEFORE = re.compile(r"\b(?:crisis|situation|fighting|war|conflict|violence|clashes|offensive|escalation|tensions?|developments|security)\s+in\s+(?:the\s+)?$")
+_AREA_AFTER = re.compile(r"\s+(?:area|region|countryside|outskirts)\b")
 _WHERE_AFTER = re.compile(r"\s*,\s+where\b")
 _THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")
 _FIRST_WORD = re.compile(r"\s*[\w-]+")
