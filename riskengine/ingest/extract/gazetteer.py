@@ -847,8 +847,8 @@ class Gazetteer:
         found = [
             q for q in found
             if not (
-                (sector := _SECTOR_OF.match(text, q.end)) is not None and (town := starts.get(sector.end())) is not None
-                and town.place.level == "place" and not town.side_adjective and town is not q
+                (sector_of := _SECTOR_OF.match(text, q.end)) is not None and (part_of := starts.get(sector_of.end())) is not None
+                and part_of.place.level == "place" and not part_of.side_adjective and part_of is not q
             )
         ]
         for b in _BARANGAY.finditer(text):
@@ -861,10 +861,10 @@ class Gazetteer:
             country = own[0].place.country if own else home
             if country is None:
                 continue
-            town = self._best_town(name, {country}, None)
-            place = town if town is not None and town.country == country else Place(name, country, "place", unindexed=True)
+            indexed = self._best_town(name, {country}, None)
+            municipality = indexed if indexed is not None and indexed.country == country else Place(name, country, "place", unindexed=True)
             found = [q for q in found if not (q.start < b.end(2) and b.start(1) < q.end)]
-            found.append(PlaceMention(b.start(2), b.end(2), name, place))
+            found.append(PlaceMention(b.start(2), b.end(2), name, municipality))
         # "Damascus countryside", "the western Idlib countryside": the governorate around the
         # city (as Syrian monitors write it) ranks after a town named in it, as a town named for
         # its district does ("Damascus countryside: ... a raid on the hills east of Kisweh"); told
