@@ -215,3 +215,9 @@ def test_talks_are_where_the_envoy_arrived_not_the_crisis_they_were_about(rules:
 def test_a_village_in_the_area_of_a_town_is_the_place(rules: Extractor) -> None:
     text = "Militiamen raided Kalunguta in the Lubero area overnight, killing six civilians with machetes."
     assert [(k, loc) for k, loc, _ in _events(rules, text)] == [("casualty_report", "Kalunguta")]
+
+
+def test_a_district_of_a_province_is_the_place_not_the_provinces_town(rules: Extractor) -> None:
+    # as "the Barmal district of Paktika province" is coded; a province of three words too
+    text = "Artillery shells hit a market in Kantharalak district of Si Sa Ket province, killing six civilians and wounding ten, according to Thai health officials."
+    assert [(k, loc) for k, loc, _ in _events(rules, text)] == [("shelling", "Kantharalak")]

@@ -1288,7 +1288,7 @@ class Extractor:
                 if p.place.level == "place" and (_LOCATES_BEFORE.search(text, max(0, p.start - 60), p.start) or (text.endswith(" in the ", 0, p.start) and _AREA_AFTER.match(text, p.end)))
                 and any(q.place.level == "place" and q.start < p.start for q in candidates)
             }
-            m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district or id(p) in locating or (not p.place.unindexed and _UNIT_AFTER.match(text, p.end)) or (on_road and _NAMES_A_ROAD.match(text, p.end)) else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
+            m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district or id(p) in locating or (not p.place.unindexed and _UNIT_AFTER.match(text, p.end) and not _DISTRICT_OF_PROVINCE_AFTER.match(text, p.end)) or (on_road and _NAMES_A_ROAD.match(text, p.end)) else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
         elif m.kind.group in ("strike", "troops", "territory", "unrest") and not m.anaphoric and m.place is None:
             m.place = self._paragraph_place(article, m)
             m.inherited_place = m.place is not None
@@ -2944,7 +2944,7 @@ _DAY_NUMBER_HINT = re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|
 # ("arrived in Juba this morning for a three-day visit. He held talks at the Presidency")
 _MET_IN_BEFORE = re.compile(r"\b(?:met|meet|meets|meeting|gathered|convened|sat\s+down|arrived|arrives)\b(?:\s+\w+ly)?\s+(?:in|at)\s+(?:the\s+)?$")
 _NAMES_A_ROAD = re.compile(r"(?:\s*[–—-]\s*[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*)?)?\s+(?:road|highway|motorway|route|axis)\b")
-_UNIT_AFTER = re.compile(r"\s+(?:district|county|sub-county|tehsil|upazila|municipal\s+district|local\s+government\s+area|LGA|territory|township)\b", re.IGNORECASE)
+_UNIT_AFTER = re.compile(r"\s+(?:district|county|sub-county|tehsil|upazila|municipal\s+district|local\s+government\s+area|LGA|territory|township|province|governorate)\b", re.IGNORECASE)
 # A place that locates another named before it in the clause contains it or is its reference
 # point: "Mamove, a village in Beni territory", "X, near Y", "the Abu Zerega area, about 40
 # kilometres south-west of El Fasher", "Abu Shouk, which lies north of El Fasher"
@@ -2964,6 +2964,9 @@ _AT_ON_ROAD = re.compile(r"\b(?:road|highway|route)\s+(?:at|in)\s+(?:the\s+)?$")
 _BODY_OF_BEFORE = re.compile(r"\b(?:[Gg]overnment|[Gg]overnor|[Mm]inistry|[Cc]ouncil|[Aa]ssembly|[Aa]dministration|[Cc]ommissioner|[Mm]ayor)\s+of\s+(?:the\s+)?$")
 _CARRIED_TO_BEFORE = re.compile(r"\b(?:airlifted|evacuated|flown|taken|transported|transferred|rushed|referred)\s+(?:\w+\s+)?to\s+(?:the\s+)?(?:(?:hospital|hospitals|clinic)\s+in\s+)?$")
 _TOPIC_IN_BEFORE = re.compile(r"\b(?:crisis|situation|fighting|war|conflict|violence|clashes|offensive|escalation|tensions?|developments|security)\s+in\s+(?:the\s+)?$")
+# ("in Kantharalak district of Si Sa Ket province": the district of a province is the place, as
+# "the Barmal district of Paktika province" is coded; the province's town ranks after it)
+_DISTRICT_OF_PROVINCE_AFTER = re.compile(r"\s+district\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}\s+(?:province|governorate|state|oblast|region)\b")
 _AREA_AFTER = re.compile(r"\s+(?:area|region|countryside|outskirts)\b")
 _WHERE_AFTER = re.compile(r"\s*,\s+where\b")
 _THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")

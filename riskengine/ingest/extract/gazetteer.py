@@ -156,8 +156,9 @@ _SITE_BEFORE = re.compile(
 )
 # (a district of a province is a place of its own: "in the Barmal district of Paktika province",
 # coded at Barmal in two sets; "the Keller area of Shopian district" stays at the district)
-_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|(?:oil\s+|fuel\s+|gas\s+)?terminal|junction|checkpoint|crossroads|police\s+(?:station|post|checkpoint)|(?:market|district|neighbou?rhood|quarter|area|sector)(?!\s+of\s+[A-Z])|health\s+(?:centre|center|post)|district(?=\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:province|governorate|state|oblast|region)\b))\b")
-_DISTRICT_OF_PROVINCE = re.compile(r"\s+district\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:province|governorate|state|oblast|region)\b")
+_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|(?:oil\s+|fuel\s+|gas\s+)?terminal|junction|checkpoint|crossroads|police\s+(?:station|post|checkpoint)|(?:market|district|neighbou?rhood|quarter|area|sector)(?!\s+of\s+[A-Z])|health\s+(?:centre|center|post)|district(?=\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}\s+(?:province|governorate|state|oblast|region)\b))\b")
+# ("in Kantharalak district of Si Sa Ket province": a province's name of up to three words)
+_DISTRICT_OF_PROVINCE = re.compile(r"\s+district\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}\s+(?:province|governorate|state|oblast|region)\b")
 # A town placed in a region its country owns: "near Tessit, in Mali's Gao region", "Kefken, in
 # Turkey's Kocaeli province"
 _OWNER_COUNTRY_AFTER = re.compile(r",?\s+(?:in|of)\s+(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)['’]s\s+(?:[a-z]+\s+)?[A-Z]")
@@ -791,7 +792,9 @@ class Gazetteer:
                 written = text[start:end]
                 if place.name != written and _as_written(place, written):
                     place = dataclasses.replace(place, name=written)
-                found.append(PlaceMention(start, end, written, place, district=bool(_DISTRICT_AFTER.match(text, end))))
+                # (not "Kantharalak district of Si Sa Ket province": a province's district is a place
+                # of its own, as "the Barmal district of Paktika province" is coded)
+                found.append(PlaceMention(start, end, written, place, district=bool(_DISTRICT_AFTER.match(text, end)) and not _DISTRICT_OF_PROVINCE.match(text, end)))
         # Regions first ("Quneitra Province"), so that a village named with one is placed in it.
         for start, end, name, guessed in sorted(unnamed, key=lambda u: (u[2].split()[-1] not in self._place_type_words, u[0])):
             # "the southern town of Kfar Roummane, just outside Nabatieh", "Nyaung Pin Thar village
