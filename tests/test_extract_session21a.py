@@ -221,3 +221,11 @@ def test_a_district_of_a_province_is_the_place_not_the_provinces_town(rules: Ext
     # as "the Barmal district of Paktika province" is coded; a province of three words too
     text = "Artillery shells hit a market in Kantharalak district of Si Sa Ket province, killing six civilians and wounding ten, according to Thai health officials."
     assert [(k, loc) for k, loc, _ in _events(rules, text)] == [("shelling", "Kantharalak")]
+
+
+def test_a_village_placed_by_its_distance_from_a_town_is_in_that_towns_country() -> None:
+    # GeoNames holds "Shagra" only as another spelling of Saudi Arabia's Shaqra; the article names
+    # Saudi Arabia ("a Saudi-funded clinic"), so the index would take the namesake
+    text = "Gunmen raided the village of Shagra, about 15 kilometres south of Kutum, near a Saudi-funded clinic, on Sunday."
+    found = [(p.text, p.place.country) for p in default_gazetteer().scan(text, ["SDN", "SAU"], "SDN") if not p.side_adjective]
+    assert ("Shagra", "SDN") in found

@@ -854,6 +854,18 @@ class Gazetteer:
                 and part_of.place.level == "place" and not part_of.side_adjective and part_of is not q
             )
         ]
+        # "the village of Shagra, about 20 kilometres west of El Fasher": a town the index holds
+        # only under another spelling abroad (Saudi Arabia's Shaqra) is a namesake of the village
+        # placed by its distance from a town of another country; it is in that town's country
+        starts = {q.start: q for q in found}
+        for i, q in enumerate(found):
+            if (
+                q.place.level == "place" and not q.place.unindexed and not q.side_adjective
+                and not any(t.country == q.place.country and _folded(t.name) == _folded(q.text) for t in self.town_names.get(q.text, []))
+                and (apart := _BY_DISTANCE_AFTER.match(text, q.end)) is not None and (ref := starts.get(apart.end())) is not None
+                and ref.place.level == "place" and ref.place.country != q.place.country
+            ):
+                found[i] = dataclasses.replace(q, place=Place(q.text, ref.place.country, "place", ref.place.admin1, unindexed=True))
         for b in _BARANGAY.finditer(text):
             # "in Barangay Kitango, Datu Saudi Ampatuan, Maguindanao del Sur", "Barangay Kitango in
             # Datu Saudi Ampatuan": a barangay is a part of the municipality written after it, which
@@ -1165,6 +1177,10 @@ def spelt_alike(indexed: str, written: str) -> bool:
     return a[:1] == b[:1] and difflib.SequenceMatcher(None, a, b).ratio() >= 0.5
 
 
+_BY_DISTANCE_AFTER = re.compile(
+    r",\s+(?:(?:just|about|some|roughly|around)\s+)?(?:[\d.,]+|a\s+few|several)\s*(?:km|kilometres|kilometers|miles)\s+"
+    r"(?:from|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)\s+(?:the\s+)?(?:(?:town|city)\s+of\s+)?"
+)
 _SECTOR_OF = re.compile(r"\s+sector\s+of\s+(?:the\s+)?(?:(?:town|city|municipality)\s+of\s+)?")
 _BARANGAY = re.compile(r"\b((?:Barangay|Brgy\.?)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)(?:,\s+|\s+in\s+)([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})")
 
