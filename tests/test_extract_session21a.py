@@ -229,3 +229,8 @@ def test_a_village_placed_by_its_distance_from_a_town_is_in_that_towns_country()
     text = "Gunmen raided the village of Shagra, about 15 kilometres south of Kutum, near a Saudi-funded clinic, on Sunday."
     found = [(p.text, p.place.country) for p in default_gazetteer().scan(text, ["SDN", "SAU"], "SDN") if not p.side_adjective]
     assert ("Shagra", "SDN") in found
+
+
+def test_the_town_whose_residents_block_a_road_is_the_place_not_the_roads_first_town(rules: Extractor) -> None:
+    text = "Residents of Dansadau blocked the Gusau-Funtua road for six hours on Tuesday to protest against the abduction of a teacher."
+    assert [(k, loc) for k, loc, _ in _events(rules, text)] == [("protest", "Dansadau")]

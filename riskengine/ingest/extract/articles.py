@@ -1278,6 +1278,9 @@ class Extractor:
             # ("blocked the Makurdi-Lafia road at Yelwata"); a road told alone is placed at its
             # first town ("on the Bambui-Bamenda road": Bambui).
             on_road = any(_AT_ON_ROAD.search(text, max(0, p.start - 30), p.start) for p in candidates)
+            # "Residents of Faskari blocked the Funtua-Gusau road": the town whose people act, not the
+            # road's first town
+            on_road = on_road or any(_PEOPLE_OF_BEFORE.search(text, max(0, p.start - 30), p.start) for p in candidates)
             order = {"place": 0, "region": 1, "country": 2}
             # A place that locates a town named before it in the clause ("Mamove, a village in Beni
             # territory"; "the Abu Zerega area, about 40 kilometres south-west of El Fasher") ranks
@@ -2967,6 +2970,7 @@ _TOPIC_IN_BEFORE = re.compile(r"\b(?:crisis|situation|fighting|war|conflict|viol
 # ("in Kantharalak district of Si Sa Ket province": the district of a province is the place, as
 # "the Barmal district of Paktika province" is coded; the province's town ranks after it)
 _DISTRICT_OF_PROVINCE_AFTER = re.compile(r"\s+district\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}\s+(?:province|governorate|state|oblast|region)\b")
+_PEOPLE_OF_BEFORE = re.compile(r"\b(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople|[Yy]ouths?|[Ww]omen|[Tt]raders)\s+(?:of|from)\s+(?:the\s+)?$")
 _AREA_AFTER = re.compile(r"\s+(?:area|region|countryside|outskirts)\b")
 _WHERE_AFTER = re.compile(r"\s*,\s+where\b")
 _THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")

@@ -136,7 +136,9 @@ _BARE_AFTER = re.compile(
     # what follows a place in a sentence that goes on: "air strikes on the market in Kabkabiya
     # reportedly killed", "in Al-Muglad during the morning", "blocked the highway at Pezu by
     # placing stones", "people in Ayadaw tell me", "people living near Kavumu heard drones"
-    r"|during|by|reportedly|amid|following|since|until|for|as|who|which|that|heard|saw|tell|tells|had|has|have|was|were|is|are|came|went|remains?|shortly|throughout)\b"
+    r"|during|by|reportedly|amid|following|since|until|for|as|who|which|that|heard|saw|tell|tells|had|has|have|was|were|is|are|came|went|remains?|shortly|throughout"
+    # what the people of a place do: "Residents of Faskari blocked the Funtua-Gusau road"
+    r"|blocked|staged|marched|protested|demonstrated|gathered|fled)\b"
 )
 # "at the Sarsang field in Duhok governorate", "near Thaala military airport": a name no index
 # holds between "the" (or a locative) and the site it names is the place of that site (not an
