@@ -234,3 +234,8 @@ def test_a_village_placed_by_its_distance_from_a_town_is_in_that_towns_country()
 def test_the_town_whose_residents_block_a_road_is_the_place_not_the_roads_first_town(rules: Extractor) -> None:
     text = "Residents of Dansadau blocked the Gusau-Funtua road for six hours on Tuesday to protest against the abduction of a teacher."
     assert [(k, loc) for k, loc, _ in _events(rules, text)] == [("protest", "Dansadau")]
+
+
+def test_a_village_of_a_district_of_a_town_is_the_place(rules: Extractor) -> None:
+    text = "On Tuesday the surroundings of the village of Sharanish in Zakho district of Duhok were subjected to artillery fire."
+    assert [(k, loc) for k, loc, _ in _events(rules, text)] == [("shelling", "Sharanish")]

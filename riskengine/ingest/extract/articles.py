@@ -2952,7 +2952,7 @@ _UNIT_AFTER = re.compile(r"\s+(?:district|county|sub-county|tehsil|upazila|munic
 # point: "Mamove, a village in Beni territory", "X, near Y", "the Abu Zerega area, about 40
 # kilometres south-west of El Fasher", "Abu Shouk, which lies north of El Fasher"
 _LOCATES_BEFORE = re.compile(
-    r",\s+(?:(?:an?|the)\s+(?:[a-z-]+\s+){0,2}(?:village|town|locality|settlement|hamlet|community|camp|neighbou?rhood|suburb|area)\s+(?:in|near|outside|close\s+to)"
+    r"(?:,\s+(?:(?:an?|the)\s+(?:[a-z-]+\s+){0,2}(?:village|town|locality|settlement|hamlet|community|camp|neighbou?rhood|suburb|area)\s+(?:in|near|outside|close\s+to)"
     # "the village of Mbau, in the district of Mocimboa da Praia", "El Plateado, in the municipality of Argelia"
     r"|in\s+the\s+(?:district|municipality|province|county|prefecture|sub-prefecture|department|commune|region|governorate|territory)\s+of"
     r"|an?\s+(?:[a-z-]+\s+){0,2}(?:village|town|locality|settlement|hamlet|community|neighbou?rhood|suburb)\s+of"
@@ -2961,6 +2961,8 @@ _LOCATES_BEFORE = re.compile(
     r"|(?:(?:which|that)\s+(?:lies|is\s+(?:located|situated)|sits)\s+|(?:located|situated|lying)\s+)?(?:(?:just|about|some|roughly|around)\s+)?"
     r"(?:(?:[\d.,]+|a\s+few|several)\s*(?:km|kilometres|kilometers|miles)\s+(?:from|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)"
     r"|(?:north|south|east|west)(?:-?(?:east|west))?\s+of|near|outside|close\s+to))"
+    # "the village of Kani Masi connected to Amadiya district of Duhok": the unit's town
+    r"|\b(?:district|county|province|governorate|municipality)\s+of)"
     r"\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$"
 )
 _AT_ON_ROAD = re.compile(r"\b(?:road|highway|route)\s+(?:at|in)\s+(?:the\s+)?$")
