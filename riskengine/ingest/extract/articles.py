@@ -29,7 +29,7 @@ from riskengine.core.events import Event, FigureClaim, Source, Span
 from riskengine.ingest.derive.enrich import enrich_event
 from riskengine.ingest.extract.dates import FUTURE, DatePhrase, find_dates
 from riskengine.ingest.extract.dates import MONTHS as MONTH_NUMBERS
-from riskengine.ingest.extract.gazetteer import UNPLACED, Gazetteer, Place, PlaceMention, default_gazetteer, spelt_alike
+from riskengine.ingest.extract.gazetteer import UNPLACED, Gazetteer, Place, PlaceMention, _entry_label, default_gazetteer, spelt_alike
 from riskengine.ingest.extract.learned import Detector, default_detector, detector_features
 from riskengine.ingest.extract.numbers import Quantity, find_quantities, may_have_quantities, words_to_int
 from riskengine.ingest.extract.patterns import Kind, Patterns, load_patterns, lower, trie_alternation
@@ -45,7 +45,9 @@ from riskengine.ingest.extract.text import (
 # Inline patterns of the hot paths, compiled once (re's cache lookup per call cost a few percent).
 _ATTACK_OR_STRIKE_MODIFIER = re.compile(r"(?:attack|strike)\s+", re.IGNORECASE)
 _BY_AGENT = re.compile(r"\s+by\b")
-_PLACE_BACK_REFERENCE = re.compile(r"\b(?:the|that|this)\s+(?:same\s+)?(city|town|region|oblast|province|village|area)\b")
+_PLACE_BACK_REFERENCE = re.compile(r"\b(?:the|that|this)\s+(?:same\s+)?(city|town|region|oblast|province|village|area|camp(?!\s+of\b))\b")
+_CAMP_AFTER = re.compile(r"\s+(?:IDP\s+|displacement\s+|refugee\s+)?camp\b", re.IGNORECASE)
+_CAMP_PEOPLE_BEFORE = re.compile(r"\b(?:camp\s+of|(?:displaced|IDPs?|refugees|residents)\s+(?:of|in|at))\s+(?:the\s+)?$")
 _WEAPON_ORIGIN_SUFFIX = re.compile(r"-(?:made|built|designed|supplied|produced|era)\b")
 _AND_BETWEEN_SIDES = re.compile(r"\s+and\s+")
 _BY_AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
@@ -1217,6 +1219,9 @@ class Extractor:
             # "sent around forty drones toward Zaporizhzhia": the town a strike was sent at
             or (m.kind.group == "strike" and p.place.level == "place" and _SENT_TOWARDS.search(text, m.clause[0], p.start))
         ]
+        if m.kind.group != "troops":
+            # "Three officers were injured and airlifted to Nairobi": where the wounded were taken
+            candidates = [p for p in candidates if not _CARRIED_TO_BEFORE.search(text, max(0, p.start - 40), p.start)]
         candidates = [p for p in candidates if not (p.place.level == "country" and (m.mutual or self.g.side_of(p.place.country) == m.initiator) and not (text.startswith(_TERRITORY_WORDS, p.end + 1) and _TERRITORY_AFTER.match(text, p.end)))]
         # "56 drones over eight regions, including 11 over the Saratov region": the place of a
         # part is not the event's.
@@ -1232,7 +1237,19 @@ class Extractor:
         if m.kind.group == "diplomacy":
             # Talks and calls happen "in Istanbul"; sanctions are placed by their target.
             # Also where a delegation goes: "would travel to Istanbul for direct talks".
-            candidates = [p for p in candidates if m.kind.name != "sanctions" and _MEETING_PLACE_BEFORE.search(text[max(0, p.start - 30) : p.start])]
+            # ("- 12 Feb (Regional) - Lome: delegations ... met for two days of talks": an entry's
+            # label is where its talks were held)
+            candidates = [p for p in candidates if m.kind.name != "sanctions" and (_MEETING_PLACE_BEFORE.search(text[max(0, p.start - 30) : p.start]) or (p.start < m.start and p.place.level == "place" and _entry_label(text, p.start, p.end)))]
+            # "held talks at the Presidency ... on the crisis in Upper Nile": what they talked about
+            candidates = [p for p in candidates if not _TOPIC_IN_BEFORE.search(text, max(0, p.start - 40), p.start)]
+            if not candidates and m.kind.name != "sanctions":
+                # "travels tonight to Muscat, where tomorrow she will hold talks": the town the
+                # clause before names as the destination
+                candidates = [
+                    p for p in places
+                    if p.place.level == "place" and not p.side_adjective and m.sentence.start <= p.start and p.end <= m.start
+                    and _WHERE_AFTER.match(text, p.end, m.start) and _MEETING_PLACE_BEFORE.search(text[max(0, p.start - 30) : p.start])
+                ]
         elif not candidates:
             candidates = [p for p in places if not p.side_adjective and p.place.level != "country" and not _reference(text, p.start, p.place.level)]
             candidates = [p for p in candidates if not (p.start >= m.end and _PART_BEFORE.search(text, m.end, p.start))]
@@ -1261,8 +1278,20 @@ class Extractor:
             # ("blocked the Makurdi-Lafia road at Yelwata"); a road told alone is placed at its
             # first town ("on the Bambui-Bamenda road": Bambui).
             on_road = any(_AT_ON_ROAD.search(text, max(0, p.start - 30), p.start) for p in candidates)
+            # "Residents of Faskari blocked the Funtua-Gusau road": the town whose people act, not the
+            # road's first town
+            on_road = on_road or any(_PEOPLE_OF_BEFORE.search(text, max(0, p.start - 30), p.start) for p in candidates)
             order = {"place": 0, "region": 1, "country": 2}
-            m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district or (not p.place.unindexed and _UNIT_AFTER.match(text, p.end)) or (on_road and _NAMES_A_ROAD.match(text, p.end)) else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
+            # A place that locates a town named before it in the clause ("Mamove, a village in Beni
+            # territory"; "the Abu Zerega area, about 40 kilometres south-west of El Fasher") ranks
+            # after that town too, however near the cue it is.
+            # ("attacked Mamove in the Beni area": the area named for a town is where the village is)
+            locating = {
+                id(p) for p in candidates
+                if p.place.level == "place" and (_LOCATES_BEFORE.search(text, max(0, p.start - 60), p.start) or (text.endswith(" in the ", 0, p.start) and _AREA_AFTER.match(text, p.end)))
+                and any(q.place.level == "place" and q.start < p.start for q in candidates)
+            }
+            m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district or id(p) in locating or (not p.place.unindexed and _UNIT_AFTER.match(text, p.end) and not _DISTRICT_OF_PROVINCE_AFTER.match(text, p.end)) or (on_road and _NAMES_A_ROAD.match(text, p.end)) else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
         elif m.kind.group in ("strike", "troops", "territory", "unrest") and not m.anaphoric and m.place is None:
             m.place = self._paragraph_place(article, m)
             m.inherited_place = m.place is not None
@@ -1418,6 +1447,9 @@ class Extractor:
         # named before (a broadcast's lead: "We begin in Kharkiv").
         district = _CITY_DISTRICT.search(clause_text)
         towns_only = bool(district) or bool(back_reference and back_reference.group(1) in ("city", "town", "village"))
+        # "the camp's last working kitchens", "to the north of the camp": the camp named before
+        # ("For the displaced of Abu Shouk", "landed in Abu Shouk camp"), not any town or region
+        camp_only = bool(back_reference and back_reference.group(1) == "camp")
         back_reference = back_reference or district
         # Backwards from the mention, a bounded look-back (12 sentences) so that extraction stays
         # linear in the article's size.
@@ -1430,10 +1462,16 @@ class Extractor:
             # The last qualifying place of the sentence (checked from its end: most fail early).
             bearing: PlaceMention | None = None
             for p in reversed(self._places[index][0]):
+                if camp_only:
+                    if p.place.level == "place" and not p.side_adjective and (_CAMP_AFTER.match(article.work, p.end + s.start) or _CAMP_PEOPLE_BEFORE.search(article.work, max(0, p.start + s.start - 40), p.start + s.start)):
+                        return PlaceMention(p.start + s.start, p.end + s.start, p.text, p.place)
+                    continue
                 if p.place.level == "country" or p.side_adjective or (towns_only and p.place.level != "place") or p.place.guessed:
                     continue
                 if _reference(article.work, p.start + s.start, p.place.level) or _AUTHORITY_AFTER.match(article.work, p.end + s.start):
                     continue  # an origin; "the Sumy regional military administration" speaks, it is not hit
+                if _CARRIED_TO_BEFORE.search(article.work, max(0, p.start + s.start - 40), p.start + s.start):
+                    continue  # "14 wounded evacuated to Timbuktu": where the wounded went
                 if bearing is None and _BEARING_BEFORE.search(article.work, max(0, p.start + s.start - 40), p.start + s.start):
                     # "the village of Kafr Nouran, west of Aleppo": a bearing locates the town
                     # named before it, which is where the event was
@@ -2906,11 +2944,37 @@ _PROPOSED_WHERE_WHEN = re.compile(r"\b(?:take\s+place|be\s+held|meet|resume)\s+i
 _ATTACKER_AFTER = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+)?(?:shelling|strikes?|airstrikes?|air\s+strikes?|attacks?|drones?|missiles?|rockets?|jets|warplanes|aircraft|forces|troops|artillery|fire|raids?|bombardment|army|military|soldiers)\b")
 _DAY_NUMBER_HINT = re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d\s+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 # "met in Kuala Lumpur", "the envoys met quietly in Abu Dhabi", "convened at Naqoura": where parties met.
-_MET_IN_BEFORE = re.compile(r"\b(?:met|meet|meets|meeting|gathered|convened|sat\s+down)\b(?:\s+\w+ly)?\s+(?:in|at)\s+(?:the\s+)?$")
+# ("arrived in Juba this morning for a three-day visit. He held talks at the Presidency")
+_MET_IN_BEFORE = re.compile(r"\b(?:met|meet|meets|meeting|gathered|convened|sat\s+down|arrived|arrives)\b(?:\s+\w+ly)?\s+(?:in|at)\s+(?:the\s+)?$")
 _NAMES_A_ROAD = re.compile(r"(?:\s*[–—-]\s*[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*)?)?\s+(?:road|highway|motorway|route|axis)\b")
-_UNIT_AFTER = re.compile(r"\s+(?:district|county|sub-county|tehsil|upazila|municipal\s+district|local\s+government\s+area|LGA)\b", re.IGNORECASE)
+_UNIT_AFTER = re.compile(r"\s+(?:district|county|sub-county|tehsil|upazila|municipal\s+district|local\s+government\s+area|LGA|territory|township|province|governorate)\b", re.IGNORECASE)
+# A place that locates another named before it in the clause contains it or is its reference
+# point: "Mamove, a village in Beni territory", "X, near Y", "the Abu Zerega area, about 40
+# kilometres south-west of El Fasher", "Abu Shouk, which lies north of El Fasher"
+_LOCATES_BEFORE = re.compile(
+    r"(?:,\s+(?:(?:an?|the)\s+(?:[a-z-]+\s+){0,2}(?:village|town|locality|settlement|hamlet|community|camp|neighbou?rhood|suburb|area)\s+(?:in|near|outside|close\s+to)"
+    # "the village of Mbau, in the district of Mocimboa da Praia", "El Plateado, in the municipality of Argelia"
+    r"|in\s+the\s+(?:district|municipality|province|county|prefecture|sub-prefecture|department|commune|region|governorate|territory)\s+of"
+    r"|an?\s+(?:[a-z-]+\s+){0,2}(?:village|town|locality|settlement|hamlet|community|neighbou?rhood|suburb)\s+of"
+    # (a bearing or a distance only where an apposition tells it: "on the hills east of Kisweh"
+    # under "Damascus countryside:" is where the raid was)
+    r"|(?:(?:which|that)\s+(?:lies|is\s+(?:located|situated)|sits)\s+|(?:located|situated|lying)\s+)?(?:(?:just|about|some|roughly|around)\s+)?"
+    r"(?:(?:[\d.,]+|a\s+few|several)\s*(?:km|kilometres|kilometers|miles)\s+(?:from|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)"
+    r"|(?:north|south|east|west)(?:-?(?:east|west))?\s+of|near|outside|close\s+to))"
+    # "the village of Kani Masi connected to Amadiya district of Duhok": the unit's town
+    r"|\b(?:district|county|province|governorate|municipality)\s+of)"
+    r"\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$"
+)
 _AT_ON_ROAD = re.compile(r"\b(?:road|highway|route)\s+(?:at|in)\s+(?:the\s+)?$")
 _BODY_OF_BEFORE = re.compile(r"\b(?:[Gg]overnment|[Gg]overnor|[Mm]inistry|[Cc]ouncil|[Aa]ssembly|[Aa]dministration|[Cc]ommissioner|[Mm]ayor)\s+of\s+(?:the\s+)?$")
+_CARRIED_TO_BEFORE = re.compile(r"\b(?:airlifted|evacuated|flown|taken|transported|transferred|rushed|referred)\s+(?:\w+\s+)?to\s+(?:the\s+)?(?:(?:hospital|hospitals|clinic)\s+in\s+)?$")
+_TOPIC_IN_BEFORE = re.compile(r"\b(?:crisis|situation|fighting|war|conflict|violence|clashes|offensive|escalation|tensions?|developments|security)\s+in\s+(?:the\s+)?$")
+# ("in Kantharalak district of Si Sa Ket province": the district of a province is the place, as
+# "the Barmal district of Paktika province" is coded; the province's town ranks after it)
+_DISTRICT_OF_PROVINCE_AFTER = re.compile(r"\s+district\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}\s+(?:province|governorate|state|oblast|region)\b")
+_PEOPLE_OF_BEFORE = re.compile(r"\b(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople|[Yy]ouths?|[Ww]omen|[Tt]raders)\s+(?:of|from)\s+(?:the\s+)?$")
+_AREA_AFTER = re.compile(r"\s+(?:area|region|countryside|outskirts)\b")
+_WHERE_AFTER = re.compile(r"\s*,\s+where\b")
 _THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")
 _FIRST_WORD = re.compile(r"\s*[\w-]+")
 # A month or year a past event is told in ("in April", "in September 2022", "in mid-March", "in
@@ -2961,7 +3025,7 @@ _NEXT_WORD = re.compile(r"[\w-]+\s+")
 _SUBORDINATE = re.compile(r"\b(?:after|before|since|following)\b")
 _PART_BEFORE = re.compile(r"\b(?:including|among them|of which|of whom)\b")
 # ("a delegation reached Parachinar by helicopter and held talks": where the delegation arrived)
-_MEETING_PLACE_BEFORE = re.compile(r"(?:\b(?:in|at|reached|reaching)|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|go(?:es|ing)?|went|c[oa]me|coming|return(?:s|ed|ing)?|visit(?:s|ed|ing)?\s+to|trip)\s+to)\s+(?:the\s+)?$")
+_MEETING_PLACE_BEFORE = re.compile(r"(?:\b(?:[Ii]n|[Aa]t|near|reached|reaching)|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|go(?:es|ing)?|went|c[oa]me|coming|return(?:s|ed|ing)?|visit(?:s|ed|ing)?\s+to|trip)(?:\s+(?:tonight|today|tomorrow|later|soon))?\s+to)\s+(?:the\s+)?(?:(?:city|town|capital)\s+of\s+)?$")
 _LIST_ITEM_AFTER = re.compile(
     r"\s+(?:more\s+)?(?:over|in|above|across|near|around)\s+(?:the\s+)?(?:(?:territory|territories|skies|airspace|area)\s+(?:of|over)\s+)?(?:the\s+)?[A-Z]"
 )

@@ -34,14 +34,16 @@ _NEVER_TOWNS = frozenset(
 LOCATIVE = re.compile(
     # ("off Mokha", "off the coast of Aden": where a ship was hit)
     r"(?:\b(?:in|near|outside|around|at|on|over|into|of|off|towards?|across|hit|hits|struck|targeted|targets|"
-    r"targeting|bombarded|shelled|bombed|attacked|invaded|raided|stormed|liberated|captured|recaptured|retook|retaken|seized|took|taken|overran|entered|reached|control\s+of|rocked|shook|pounded|"
+    r"targeting|bombarded|shelled|bombed|attacked|invaded|raided|stormed|liberated|captured|recaptured|retook|retaken|seized|took|taken|overran|entered|reached|control\s+of|rocked|shook|pounded|cleared|clearing\s+of|"
+    # "blocked the Pan-American highway at (the) height of Piendamo" (Spanish and Portuguese in translation)
+    r"height\s+of|"
     r"residents\s+of|strike\s+on|attack\s+on)"
     r"|\b(?:town|city|village|settlement|port|region|district|suburb|outskirts|edge|vicinity|centre|center|heart|camp|base|garrison|market|locality|commune|post|outpost|zone|cercle|circle|prefecture|department)\s+of"
     # "the village Glotovo", "in the city Rylsk": translated Russian drops the "of"
     r"|\bthe\s+(?:village|town|city|settlement|hamlet|parish)"
     # "at the entrance to Bilozerka", "on the approaches to Pokrovsk", "12 km west of Izium"
     r"|\b(?:road|highway|route)\s+(?:between|from|approaching|leading\s+to)|\b(?:entrance|approach(?:es)?|close|next|road)\s+to|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of|\bout\s+of"
-    r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*|moved|sent|deployed|dispatched|redeployed|transferred|rushed)\s+to)\s+(?:the\s+)?"
+    r"|\b(?:travel\w*|fl(?:y|ies|ew|ying)|head(?:s|ed|ing)?|went|go(?:es|ing)?|c[oa]me|return\w*|arriv\w*|moved|sent|deployed|dispatched|redeployed|transferred|rushed|airlifted|evacuated|flown)\s+to)\s+(?:the\s+)?"
     # "in central Damascus", "in northern Gaza", "in the besieged city's ..."
     r"(?:(?:central|northern|southern|eastern|western|north-eastern|north-western|south-eastern|south-western|northeastern|northwestern|southeastern|southwestern|downtown|greater|occupied|besieged|embattled|frontline|front-line)\s+)?$",
     re.IGNORECASE,
@@ -59,7 +61,7 @@ def _locative_before(text: str, start: int) -> bool:
 # A capitalised preposition starting a sentence, taken into a run of capitalised words ("In Lutsk").
 _CAPITAL_PREPOSITIONS = frozenset(["In", "Near", "Outside", "Around", "At", "Over", "Across", "Inside"])
 # What forces capture or enter is a settlement, often a village ("seized Vremivka, northwest of ...").
-_TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|seized|recaptured|retook|retaken|overran|(?:took|taken|regained|gained|seized|assumed)\s+(?:full\s+|total\s+|complete\s+)?control[\"”]?\s+of|entered|occupied|out\s+of|(?:had|have|has)\s+taken)\s+(?:the\s+)?$")
+_TAKEN_BEFORE = re.compile(r"\b(?:captured|liberated|cleared|clearing\s+of|seized|recaptured|retook|retaken|overran|(?:took|taken|regained|gained|seized|assumed)\s+(?:full\s+|total\s+|complete\s+)?control[\"”]?\s+of|entered|occupied|out\s+of|(?:had|have|has)\s+taken)\s+(?:the\s+)?$")
 # Where a force is deployed is a place, often one no index holds ("the deployment on Friday of a
 # unit of the Police Mobile Force ... to Ayilamo", "a reserve brigade was deployed today to the
 # Shlomi area", "an armoured column ... deploys to Diboli"); not what is sent ("sent a letter to").
@@ -95,7 +97,7 @@ _ACTOR_VERB_AFTER = re.compile(
 )
 # Where the text says a name is a village: "the village of X", "the settlement of X", "X village".
 # ("the military camp of Djibo", "the market of Sollé": the site's town)
-_VILLAGE_BEFORE = re.compile(r"(?:\bthe\s+(?:village|town|city|settlement|hamlet|parish)\s+$)|\b(?:village|villages|settlement|settlements|hamlet|town|district|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities|camp|garrison|market|post|outpost|zone|cercle|circle|prefecture|department|quarter|barangay)\s+of\s+(?:the\s+)?$"
+_VILLAGE_BEFORE = re.compile(r"(?:\bthe\s+(?:village|town|city|settlement|hamlet|parish)\s+$)|\b(?:village|villages|settlement|settlements|hamlet|town|city|area|district|urban-type\s+settlement|community|locality|township|commune|municipality|municipalities|camp|garrison|market|post|outpost|zone|cercle|circle|prefecture|department|quarter|barangay|corregimiento|vereda|sub-county|union\s+council)\s+of\s+(?:the\s+)?$"
     # "in village Abba Khel" (as Pakistani police write it)
     r"|\b(?:in|of|at)\s+village\s+$", re.IGNORECASE)
 _ANY_TOWN_MIN = 50000
@@ -103,7 +105,7 @@ _POSSESSIVE_DISTRICT_AFTER = re.compile(r"['’]s\s+(?:[A-Z][\w'’-]+\s+)?(?:di
 _BORDER_BEFORE = re.compile(r"\b(?:border(?:\s+crossing)?\s+with|bordering|from|towards?|near\s+the\s+border\s+with)\s+(?:the\s+)?$")
 _BARE_BEFORE = re.compile(
     # ("In Parachinar, traders staged a sit-in": a sentence that opens with its place)
-    r"\b(?:(?:[Ii]n|[Nn]ear|[Oo]utside|[Aa]round|at|off|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople)\s+of"
+    r"\b(?:(?:[Ii]n|[Nn]ear|[Oo]utside|[Aa]round|at|off|close\s+to|(?:at\s+(?:the\s+)?)?height\s+of|(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople|[Dd]isplaced)\s+of"
     # "on the outskirts of Kfar Kila", "in the vicinity of Tinzaouatene", "south of Mucojo"
     r"|(?:outskirts|edge|vicinity|surroundings)\s+of|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)\s+"
     # the place a strike or a capture names as its object: "an air strike on Mathiang in South
@@ -134,7 +136,9 @@ _BARE_AFTER = re.compile(
     # what follows a place in a sentence that goes on: "air strikes on the market in Kabkabiya
     # reportedly killed", "in Al-Muglad during the morning", "blocked the highway at Pezu by
     # placing stones", "people in Ayadaw tell me", "people living near Kavumu heard drones"
-    r"|during|by|reportedly|amid|following|since|until|for|as|who|which|that|heard|saw|tell|tells|had|has|have|was|were|is|are|came|went|remains?|shortly|throughout)\b"
+    r"|during|by|reportedly|amid|following|since|until|for|as|who|which|that|heard|saw|tell|tells|had|has|have|was|were|is|are|came|went|remains?|shortly|throughout"
+    # what the people of a place do: "Residents of Faskari blocked the Funtua-Gusau road"
+    r"|blocked|staged|marched|protested|demonstrated|gathered|fled)\b"
 )
 # "at the Sarsang field in Duhok governorate", "near Thaala military airport": a name no index
 # holds between "the" (or a locative) and the site it names is the place of that site (not an
@@ -144,11 +148,19 @@ _BARE_AFTER = re.compile(
 # Basha market in Taiz city", "in the Al-Kassara area, north-west of Marib city": a bearing is no
 # "of"); "the Hay Nasr district of Tripoli", "the Bel-Air neighbourhood of Port-au-Prince" are
 # the town named after them (docs/EXTRACTION.md, Conventions: named parts of a town).
-_SITE_BEFORE = re.compile(r"\b(?:(?:in|near|at|on|outside|hit|struck|targeted|targeting|attacked|raided|stormed|overran)\s+the|(?:vicinity|outskirts)\s+of(?:\s+the)?|near|at|on)\s+$")
+_SITE_BEFORE = re.compile(
+    r"\b(?:(?:in|near|at|on|over|outside|hit|struck|targeted|targeting|attacked|raided|stormed|overran)\s+the|(?:vicinity|outskirts)\s+of(?:\s+the)?|near|at|on"
+    # a capture's object: "had \"fully liberated\" the Abu Zerega area"
+    r"|(?:liberated|captured|seized|recaptured|retook|retaken|entered|shelled|bombed)[\"”]?\s+the"
+    # a part of an administrative unit told with its possessive: "in Poonch district's Krishna
+    # Ghati sector" (the sector, not the district, as the gold codes a LoC sector)
+    r"|(?:district|province|county|region|state|governorate)['’]s)\s+$"
+)
 # (a district of a province is a place of its own: "in the Barmal district of Paktika province",
 # coded at Barmal in two sets; "the Keller area of Shopian district" stays at the district)
-_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|terminal|junction|checkpoint|crossroads|police\s+(?:station|post|checkpoint)|(?:market|district|neighbou?rhood|quarter|area)(?!\s+of\s+[A-Z])|district(?=\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:province|governorate|state|oblast|region)\b))\b")
-_DISTRICT_OF_PROVINCE = re.compile(r"\s+district\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s+(?:province|governorate|state|oblast|region)\b")
+_SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|military\s+airport|(?:oil\s+|fuel\s+|gas\s+)?terminal|junction|checkpoint|crossroads|police\s+(?:station|post|checkpoint)|(?:market|district|neighbou?rhood|quarter|area|sector)(?!\s+of\s+[A-Z])|health\s+(?:centre|center|post)|district(?=\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}\s+(?:province|governorate|state|oblast|region)\b))\b")
+# ("in Kantharalak district of Si Sa Ket province": a province's name of up to three words)
+_DISTRICT_OF_PROVINCE = re.compile(r"\s+district\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}\s+(?:province|governorate|state|oblast|region)\b")
 # A town placed in a region its country owns: "near Tessit, in Mali's Gao region", "Kefken, in
 # Turkey's Kocaeli province"
 _OWNER_COUNTRY_AFTER = re.compile(r",?\s+(?:in|of)\s+(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)['’]s\s+(?:[a-z]+\s+)?[A-Z]")
@@ -157,6 +169,13 @@ _COUNTRYSIDE_AFTER = re.compile(r"['’]?s?\s+countryside\b")
 # "Rovnoye of the Donetsk People's Republic", "Dubove in Belgorod region"
 _IN_REGION_AFTER = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?([A-Z][\w'’-]+)")
 _APOSTROPHE_S = re.compile(r"['’]s\b|^['’]|\s['’]|['’](?:\s|$)")
+# A name the sentence says lies somewhere is a place, even opening the sentence with no "in":
+# "Abu Shouk, which lies north of El Fasher ..., has been shelled", "Mamove, located 30 km from Beni"
+_LIES_AFTER = re.compile(
+    r",\s+(?:(?:which|that)\s+(?:lies|is\s+(?:located|situated)|sits)|located|situated|lying)\s+(?:just\s+|about\s+|some\s+|roughly\s+)?"
+    r"(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?(?:(?:north|south|east|west)(?:-?(?:east|west))?\s+of|outside|near|from|on\s+the\s+(?:outskirts|edge)|in)\b"
+)
+_NAME_AFTER_COUNTRY = re.compile(r" ([A-Z][a-z]+)\b(?![\w'’-])")
 _TOWN_APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:(?:small|key|strategic|mining|border|garrison|remote|northern|southern|eastern|western|frontline|front-line)\s+)?(?:town|village|city|settlement|locality|hamlet)\b")
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"
@@ -502,6 +521,8 @@ class Gazetteer:
         theatre = self._theatre
         world_min = int(self.data.get("world_min_population", 150000))
 
+        folded = _folded(name)
+
         def score(town: _Town) -> float:
             s = math.log10(town.population + 10)
             if town.country in theatre:
@@ -510,9 +531,10 @@ class Gazetteer:
                 s += 2
             if region_hint and town.admin1 == region_hint:
                 s += 5
-            if town.name == name:
+            if town.name == name or _folded(town.name) == folded:
                 # a town's own name over another's alternate one ("Mora" is Cameroon's Mora, not an
-                # alternate name of India's Bilimora, ten times its size)
+                # alternate name of India's Bilimora, ten times its size), its accents aside
+                # ("Tafas" is Syria's Ţafas, not Turkey's Talas, which GeoNames also spells Tafas)
                 s += 1.1
             return s
 
@@ -587,6 +609,12 @@ class Gazetteer:
             mention = self._curated_mention(text, m.start(), m.end(), m.group(0))
             if mention is not None and mention.place.level == "country" and not mention.side_adjective:
                 mention = self._town_named_for_country(text, mention, countries) or mention
+            if (
+                mention is not None and mention.place.level == "country" and not mention.side_adjective and mention.start == m.start()
+                and (after := _NAME_AFTER_COUNTRY.match(text, mention.end)) is not None and after.group(1) not in self._place_type_words
+                and after.group(1) not in _NEVER_TOWNS and after.group(1) not in self._organisation_words and _BARE_BEFORE.search(text, max(0, m.start() - 24), m.start())
+            ):
+                continue  # "a checkpost at Mali Khel in Bannu district": a village whose name opens with a country's, read whole below
             if mention is not None and mention.place.level == "place" and _city_district(text, m.start(), m.end(), m.group(0)):
                 continue
             if mention is not None and mention.place.level == "place" and _DISTRICT_AFTER.match(text, mention.end):
@@ -597,7 +625,7 @@ class Gazetteer:
         for m in _CAPITALISED.finditer(text):
             start, end, words = m.start(), m.end(), m.group(0).rstrip(".")
             first, space, rest = words.partition(" ")
-            if space and first in _CAPITAL_PREPOSITIONS and rest[:1].isupper() and not (first == "At" and _locative_before(text, start)):
+            if space and first in _CAPITAL_PREPOSITIONS and (rest[:1].isupper() or _ARTICLE_PREFIX.match(rest)) and not (first == "At" and _locative_before(text, start)):
                 # "In Lutsk, drones hit ...": a sentence that starts with the preposition (not
                 # "near At Tiri": an Arabic name's article, after a locative)
                 start, words = start + len(first) + 1, rest
@@ -635,7 +663,9 @@ class Gazetteer:
             # ("4. Manda, Niger (Saturday)": a town's name written with its country is a place without "in")
             apposed_country = (apposed := _PLACE_APPOSITION.match(text, end)) is not None and not apposed.group(2) and apposed.group(1) in self.country_names and words in self.town_names
             road_start = bool(_ROAD_END_AFTER.match(text, end)) or (road_named and end > start)
-            if not apposed_country and not road_start and not _locative_before(text, start) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)) and not _entry_label(text, start, end):
+            lies = bool(_LIES_AFTER.match(text, end))
+            site = bool(_SITE_BEFORE.search(text, max(0, start - 20), start) and _SITE_AFTER.match(text, end))
+            if not apposed_country and not road_start and not lies and not site and not _locative_before(text, start) and not (text.startswith(_VILLAGE_WORDS, end + 1) and _VILLAGE_AFTER.match(text, end)) and not _entry_label(text, start, end):
                 # A large town of the theatre needs no "in": "Explosions rocked Lviv".
                 big = self._big_theatre_town(text, start, words)
                 if big is None and words in self.town_names and not _TITLE_BEFORE.search(text[max(0, start - 20) : start]):
@@ -672,6 +702,8 @@ class Gazetteer:
             )
             if said_village and place is None and words.replace(" ", "").replace("-", "").isupper():
                 said_village = False  # "overran the SSPDF barracks", "the camp of the UIS": a force's initials, no village
+            if said_village and place is None and _CONNECTOR_TAIL.sub("", words).split()[-1] in _NEVER_TOWNS:
+                said_village = False  # "the camp of the Armed Forces of Mali": a force, no village
             if place is None and not said_village and road_named and self._bare_name(words):
                 said_village = guessed = True  # "on the axis Bocaranga-Koui": the road's first town, as written
             if place is None and " " in words and _entry_label(text, start, end) and any(w in self._organisation_words for w in words.split()[:-1]):
@@ -685,7 +717,7 @@ class Gazetteer:
                 # (nor a speaker by rank or office: "Rear Admiral Maddox: On Saturday HMS Richmond ...")
                 # ("NEWSREADER: ...", "ANCHOR: ...": a speaker, no place)
                 said_village = guessed = True  # "06/09/2025 - Debre Markos: a drone strike ...": an entry's place
-            if not said_village and _TOWN_APPOSITION.match(text, end):
+            if not said_village and (lies or _TOWN_APPOSITION.match(text, end)):
                 said_village = True  # "Kalembe, a town on the road towards Walikale"
             if not said_village and (apposition := _PLACE_APPOSITION.match(text, end)) is not None:
                 # "in Bint Jbeil, southern Lebanon", "near Beit Jinn, Quneitra Province": a name
@@ -762,7 +794,9 @@ class Gazetteer:
                 written = text[start:end]
                 if place.name != written and _as_written(place, written):
                     place = dataclasses.replace(place, name=written)
-                found.append(PlaceMention(start, end, written, place, district=bool(_DISTRICT_AFTER.match(text, end))))
+                # (not "Kantharalak district of Si Sa Ket province": a province's district is a place
+                # of its own, as "the Barmal district of Paktika province" is coded)
+                found.append(PlaceMention(start, end, written, place, district=bool(_DISTRICT_AFTER.match(text, end)) and not _DISTRICT_OF_PROVINCE.match(text, end)))
         # Regions first ("Quneitra Province"), so that a village named with one is placed in it.
         for start, end, name, guessed in sorted(unnamed, key=lambda u: (u[2].split()[-1] not in self._place_type_words, u[0])):
             # "the southern town of Kfar Roummane, just outside Nabatieh", "Nyaung Pin Thar village
@@ -811,6 +845,43 @@ class Gazetteer:
                 found.append(PlaceMention(start, end, name, Place(None, country, "region", name, unindexed=True)))
             elif country is not None:
                 found.append(PlaceMention(start, end, name, Place(name, country, "place", admin1 if nearest is None or country == nearest.place.country else None, unindexed=True, guessed=guessed)))
+        # "the El Cairo sector of Santander de Quilichao": a part of the town named after it, which
+        # is the place (the neighbourhood convention); "the Angoor Adda sector of South Waziristan"
+        # (a region after it) stays the sector
+        starts = {q.start: q for q in found}
+        found = [
+            q for q in found
+            if not (
+                (sector_of := _SECTOR_OF.match(text, q.end)) is not None and (part_of := starts.get(sector_of.end())) is not None
+                and part_of.place.level == "place" and not part_of.side_adjective and part_of is not q
+            )
+        ]
+        # "the village of Shagra, about 20 kilometres west of El Fasher": a town the index holds
+        # only under another spelling abroad (Saudi Arabia's Shaqra) is a namesake of the village
+        # placed by its distance from a town of another country; it is in that town's country
+        starts = {q.start: q for q in found}
+        for i, q in enumerate(found):
+            if (
+                q.place.level == "place" and not q.place.unindexed and not q.side_adjective
+                and not any(t.country == q.place.country and _folded(t.name) == _folded(q.text) for t in self.town_names.get(q.text, []))
+                and (apart := _BY_DISTANCE_AFTER.match(text, q.end)) is not None and (ref := starts.get(apart.end())) is not None
+                and ref.place.level == "place" and ref.place.country != q.place.country
+            ):
+                found[i] = dataclasses.replace(q, place=Place(q.text, ref.place.country, "place", ref.place.admin1, unindexed=True))
+        for b in _BARANGAY.finditer(text):
+            # "in Barangay Kitango, Datu Saudi Ampatuan, Maguindanao del Sur", "Barangay Kitango in
+            # Datu Saudi Ampatuan": a barangay is a part of the municipality written after it, which
+            # is the place (as a neighbourhood phrase that names its town gives the town; four
+            # gold sets code the municipality), read whole ("Saudi" in it is no side)
+            name = b.group(2)
+            own = [q for q in found if q.start < b.end(1) and b.start(1) < q.end and not q.side_adjective]
+            country = own[0].place.country if own else home
+            if country is None:
+                continue
+            indexed = self._best_town(name, {country}, None)
+            municipality = indexed if indexed is not None and indexed.country == country else Place(name, country, "place", unindexed=True)
+            found = [q for q in found if not (q.start < b.end(2) and b.start(1) < q.end)]
+            found.append(PlaceMention(b.start(2), b.end(2), name, municipality))
         # "Damascus countryside", "the western Idlib countryside": the governorate around the
         # city (as Syrian monitors write it) ranks after a town named in it, as a town named for
         # its district does ("Damascus countryside: ... a raid on the hills east of Kisweh"); told
@@ -1106,6 +1177,19 @@ def spelt_alike(indexed: str, written: str) -> bool:
     # A spelling keeps the name's first sound: "Bassa" (a Nigerian LGA) is not Germany's Passau,
     # nor "Zike" its Syke, though most of their letters agree; the article ("Al Hudaydah") aside.
     return a[:1] == b[:1] and difflib.SequenceMatcher(None, a, b).ratio() >= 0.5
+
+
+_BY_DISTANCE_AFTER = re.compile(
+    r",\s+(?:(?:just|about|some|roughly|around)\s+)?(?:[\d.,]+|a\s+few|several)\s*(?:km|kilometres|kilometers|miles)\s+"
+    r"(?:from|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)\s+(?:the\s+)?(?:(?:town|city)\s+of\s+)?"
+)
+_SECTOR_OF = re.compile(r"\s+sector\s+of\s+(?:the\s+)?(?:(?:town|city|municipality)\s+of\s+)?")
+_BARANGAY = re.compile(r"\b((?:Barangay|Brgy\.?)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)(?:,\s+|\s+in\s+)([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})")
+
+
+def _folded(name: str) -> str:
+    """A name without its accents and case ("Ţafas" -> "tafas")."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
 
 
 _CAPITAL_AFTER = re.compile(r"\s+capital\b(?!\s+(?:of|region|district|territory|city\s+of))")
