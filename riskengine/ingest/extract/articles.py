@@ -904,6 +904,11 @@ class Extractor:
             m.national = m.kind.name == "interception" and bool(_NATIONAL.search(text, m.clause[0], m.clause[1]))
             if m.needs_place and (m.place is None or m.inherited_place or m.place.place.level == "country"):
                 m.anaphoric = True  # "The strike on the plant was reported ...": a reference back
+            elif m.needs_place and m.place is not None and m.place.end <= m.start and _DEFINITE_BEFORE.search(text, max(0, m.start - 8), m.start) and any(r.kind.group == "strike" and not r.anaphoric for r in recent):
+                # "The health ministry in Sanaa said six were killed in the strikes on the port",
+                # after "jets struck the port of Hodeidah": the strikes just told, the town before
+                # them the speaker's
+                m.anaphoric, m.place = True, None
         # Two events in one clause ("spoke by phone ... and offered talks in Istanbul"): a
         # place belongs to the nearer one.
         for m in mentions:
@@ -937,7 +942,7 @@ class Extractor:
         if not mentions and figures:
             mentions = self._official_tally(article, sentence, figures, recent)
         mentions = [m for m in mentions if not self._blocked(article, m)]
-        return self._fold_interceptions(self._split_lists(self._split_towns(mentions, places), places))
+        return self._fold_interceptions(self._split_lists(self._split_towns(mentions, places), places), text)
 
     def _official_tally(self, article: Article, sentence: Sentence, figures: list[Figure], recent: list[Mention]) -> list[Mention]:
         """"The State Emergency Management Agency has confirmed that eight farmers were killed by
@@ -2113,10 +2118,13 @@ class Extractor:
             near = _distance(at, at + len(period.group(0)), m.start, m.end)
             if m.date is None or _distance(m.date.start, m.date.end, m.start, m.end) > near:
                 return True
-        return False
+        # "began earlier this month, when the White Army overran the garrison", "a similar attack
+        # earlier this year": a past told by its month or year alone, with no day of its own, is
+        # the story's background (a report's own events are told by their day)
+        return m.date is None and _VAGUE_PAST.search(clause_text) is not None
 
     @staticmethod
-    def _fold_interceptions(mentions: list[Mention]) -> list[Mention]:
+    def _fold_interceptions(mentions: list[Mention], text: str = "") -> list[Mention]:
         """An interception reported with the strike it stopped is part of that strike."""
         out: list[Mention] = []
         # The strike may be named before or after the interception in the sentence ("destroyed
@@ -2131,8 +2139,14 @@ class Extractor:
                 host = next((o for o in fits if o.start < m.start), None) or next((o for o in fits if o.start > m.start), None)
                 if host is not None and not (m.weapon_side and m.weapon_side != host.initiator):
                     host.figures.extend(m.figures)
+                    _all_downed(host, m.start, m.end, text)
                     continue
             out.append(m)
+        for m in strikes:
+            # "Two rockets were launched from Gaza and were intercepted": the launch's own verb
+            # tells them shot down, too far from the weapon for the interception's cue
+            if text and (down := _LAUNCHED_AND_DOWNED.match(text, m.end, m.clause[1])) is not None:
+                _all_downed(m, down.start(1), down.end(1), text)
         return out
 
     # -- events ------------------------------------------------------------------------------
@@ -2264,6 +2278,8 @@ class Extractor:
                 host = self._night_strike(m, same_group, date or published, published)
                 if host is None and m.place is None and m.date is None:
                     host = self._counted_just_before(m, same_group)
+                if host is None and (m.place is None or m.place.place.level == "country") and m.date is None:
+                    host = self._same_launch_retold(m, same_group)
             if interception and not own_place and (m.place is None or m.inherited_place):
                 # "In total, the enemy used 117 drones ... Of these, 91 drones were neutralised":
                 # the interceptions of a tally told just before go with that tally's event (also
@@ -2412,6 +2428,22 @@ class Extractor:
         if m.initiator and c.first.initiator and m.initiator != c.first.initiator:
             return None
         return c
+
+    @staticmethod
+    def _same_launch_retold(m: Mention, candidates: list[Cluster]) -> Cluster | None:
+        """The strike told in the sentence just before with the same launch count of the same
+        weapon, when this one has neither a place nor a day of its own ("Sirens wailed across
+        central Israel ... after the Houthis fired a ballistic missile from Yemen." then
+        "'One missile was launched from Yemen and was intercepted,' the military said"): the
+        launch told again, by the defender, not a second one."""
+        c = next((c for c in reversed(candidates) if c.kind.name != "interception"), None)
+        if c is None or _family(c.kind.name) != _family(m.kind.name):
+            return None
+        if m.sentence.index - c.mentions[-1].sentence.index != 1:
+            return None
+        mine = {(f.field, f.value) for f in m.figures if f.field.endswith("_launched")}
+        theirs = {(f.field, f.value) for f in c.figures() if f.field.endswith("_launched")}
+        return c if mine and mine == theirs else None
 
     @staticmethod
     def _tally_before(m: Mention, candidates: list[Cluster], night: dt.date | None, published: dt.date | None) -> Cluster | None:
@@ -2577,6 +2609,11 @@ class Extractor:
             # it the strike, with its interceptions.
             launched_counts = {f.field: f.value for f in chosen.values() if f.field.endswith("_launched")}
             kind = self.p.kinds["missile_strike" if launched_counts.get("missiles_launched", -1) > launched_counts.get("drones_launched", -1) else "drone_strike"]
+        all_downed = kind.name in ("drone_strike", "missile_strike") and self._all_shot_down(article, c, chosen)
+        if all_downed:
+            # "One missile was launched from Yemen and was intercepted ... no impact": air defence
+            # downing what was fired, nothing struck, is the interception (Disrupted weapons use)
+            kind = self.p.kinds["interception"]
         # Place.
         place = c.place()
         if place is not None:
@@ -2746,6 +2783,20 @@ class Extractor:
             raise EventError([Issue("E401", f"extracted event is invalid: {e['msg']}", Location(article.path, 0, 0, ".".join(map(str, e["loc"])))) for e in error.errors()]) from None
         provenance = {"event_id": event.event_id, "article": article.path, "kind": kind.name, "fields": prov}
         return ExtractedEvent(event, provenance)
+
+    def _all_shot_down(self, article: Article, c: Cluster, chosen: dict[str, Figure]) -> bool:
+        """Whether every weapon the strike counts launched was shot down (or the rest "fell in an
+        open area"), and no one was killed or hurt: nothing struck."""
+        if any(chosen[f].value > 0 for f in PERSON_FIELDS if f in chosen):
+            return False
+        pairs = [(chosen.get(f"{w}_launched"), chosen.get(f"{w}_intercepted")) for w in ("drones", "missiles")]
+        pairs = [(a, b) for a, b in pairs if a is not None or b is not None]
+        if not pairs or any(a is None or b is None for a, b in pairs):
+            return False
+        if all(b.value >= a.value for a, b in pairs if a is not None and b is not None):
+            return True
+        said = " ".join(article.work[m.sentence.start : m.sentence.end] for m in c.mentions)
+        return _FELL_HARMLESS.search(said) is not None
 
     def _launcher_at_sea(self, article: Article, c: Cluster) -> str | None:
         """An interception at sea with no place ("US forces destroyed three Houthi drones over the
@@ -2919,6 +2970,17 @@ _PAST_PERIOD = re.compile(
     r"\b(?i:in|during|throughout|by|until|(?:at|by|towards?)\s+the\s+(?:end|start|beginning|middle)\s+of)\s+(?:(?:early|mid|late)[\s-]+|the\s+(?:spring|summer|autumn|fall|winter)\s+of\s+)?"
     r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)(?!\s+\d{1,2}\b)(?:,?\s+(?P<year>(?:19|20)\d\d)|\s+(?P<lastyear>last\s+year|the\s+previous\s+year|the\s+year\s+before))?|(?P<yearonly>(?:19|20)\d\d))\b(?![\d-])"
 )
+# the weapons themselves, or the launch they are coordinated with, as subject of a passive
+# shoot-down ("the missile was downed", "was launched from Yemen and was intercepted"); not
+# "most were shot down", "two of them were", "had not been intercepted"
+_PASSIVE_DOWN = re.compile(
+    r"(?:\b(?:(?P<missile>missiles?|rockets?)|(?P<drone>drones?|UAVs?))|\band)\s+(?:was|were)\s+(?:intercepted|shot\s+down|downed|brought\s+down|destroyed)\b"
+)
+# what got through the defences hit nothing ("the third fell in an open area")
+_FELL_HARMLESS = re.compile(r"\b(?:fell|landed|crashed|came\s+down)\s+(?:in|on|into)\s+(?:an?\s+)?(?:open|empty|uninhabited|unpopulated)\s+(?:area|areas|field|fields|ground|land|terrain)\b", re.IGNORECASE)
+_LAUNCHED_AND_DOWNED = re.compile(r"[^.;:\"”]{0,80}?(\band\s+(?:was|were)\s+(?:intercepted|shot\s+down|downed))\b")
+_DEFINITE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+_VAGUE_PAST = re.compile(r"\b(?i:earlier\s+this\s+(?:month|year)|(?:late|early)?\s*last\s+(?:month|year)|in\s+the\s+last\s+months)\b")
 _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)")
 # "Israel's strikes", "Russia's latest attack": a strike its attacker's possessive names
 _SIDE_ADJECTIVE_BEFORE = re.compile(r"(?:^|[\s,;(])(?:(?:[Aa]n?|[Tt]he)\s+)?([A-Z][\w-]+)\s+(?:[a-z-]+\s+)?$")
@@ -3123,6 +3185,21 @@ def _split_shares(clusters: list[Cluster]) -> list[Cluster]:
                 m.figures.remove(f)
                 host.figures.append(f)
     return clusters
+
+
+def _all_downed(host: Mention, start: int, end: int, text: str) -> None:
+    """"One missile was launched from Yemen and was intercepted", "the missile was downed": the
+    weapons the strike counted, told shot down with no count of their own, were all shot down."""
+    if any(f.field.endswith("_intercepted") for f in host.figures):
+        return
+    told = _PASSIVE_DOWN.search(text, start, end + 1)
+    if told is None:
+        return
+    weapon = "missiles" if told.group("missile") else "drones" if told.group("drone") else None
+    launched = [f for f in host.figures if f.field.endswith("_launched") and (weapon is None or f.field.startswith(weapon))]
+    if len(launched) == 1:
+        f = launched[0]
+        host.figures.append(Figure(f.field.replace("_launched", "_intercepted"), f.value, f.start, f.end, f.qualifier, f.weapon_side, f.claimed_by))
 
 
 def _fewer_launched(strike: Mention, interception: Mention) -> bool:

@@ -1,0 +1,113 @@
+"""Session 21 (extract27, issue 14): figures, kinds and spurious events on unseen prose, in our
+own wording (other places, counts and outlets than the gold sets'); each test fails without its
+change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from riskengine.ingest.extract.articles import Extractor
+
+HEAD = "---\ndate: 2025-05-15\ncountry: {country}\n---\nREGIONAL NEWS\n\n"
+
+
+@pytest.fixture(scope="module")
+def rules() -> Extractor:
+    return Extractor(detector=False)  # the patterns' own reading
+
+
+def _events(ex: Extractor, text: str, country: str = "SSD") -> list[dict[str, Any]]:
+    out = []
+    for e in ex.extract_text(HEAD.format(country=country) + text + "\n", "t.txt"):
+        stated = e.provenance["fields"]
+        ev = e.event
+        row: dict[str, Any] = {"kind": e.provenance["kind"], "location": ev.location or ev.admin1, "date": ev.event_date.isoformat()}
+        for attr in ("fatalities", "injured", "drones_launched", "missiles_launched", "drones_intercepted", "missiles_intercepted"):
+            if attr in stated:
+                row[attr] = getattr(ev, attr)
+        out.append(row)
+    return out
+
+
+# --- a ground fight told by "fighting erupted", with its toll in the next sentence ---
+
+
+def test_fighting_that_erupted_with_a_toll_is_an_event(rules: Extractor) -> None:
+    text = (
+        "Heavy fighting broke out on Tuesday in Malakal between the army and a local militia. "
+        "The county commissioner said that 17 people had been killed, most of them fighters."
+    )
+    got = _events(rules, text)
+    assert [(e["kind"], e["date"], e.get("fatalities")) for e in got] == [("casualty_report", "2025-05-13", 17)]
+
+
+def test_fighting_without_a_toll_is_still_no_event(rules: Extractor) -> None:
+    assert _events(rules, "Heavy fighting broke out on Tuesday in Malakal between the army and a local militia.") == []
+
+
+# --- a past told by its month or year alone is background ---
+
+
+def test_a_capture_earlier_this_month_is_background(rules: Extractor) -> None:
+    text = "The standoff around Malakal began earlier this month, when the militia overran the army barracks in the town."
+    assert _events(rules, text) == []
+
+
+def test_a_capture_with_its_own_day_is_still_an_event(rules: Extractor) -> None:
+    text = "On Tuesday the militia overran the army barracks in Malakal."
+    assert [e["kind"] for e in _events(rules, text)] == ["territorial_claim"]
+
+
+# --- "the strikes on the port" after the strike on the port: its toll, not the speaker's town ---
+
+
+def test_the_definite_strike_takes_back_its_toll_not_the_speakers_town(rules: Extractor) -> None:
+    text = (
+        "On Monday, coalition aircraft struck the port of Mukalla, hitting cranes and fuel tanks. "
+        "The health office in Aden said at least nine people were killed and 25 wounded in the strikes on the port."
+    )
+    got = _events(rules, text, "YEM")
+    assert [(e["kind"], e["location"], e.get("fatalities"), e.get("injured")) for e in got] == [("air_strike", "Mukalla", 9, 25)]
+
+
+# --- a strike told as a pattern ("repeatedly struck") ---
+
+
+def test_repeatedly_struck_is_a_pattern_not_a_strike(rules: Extractor) -> None:
+    text = "The coalition has in turn repeatedly struck rebel-held ports and power stations around Hodeidah."
+    assert _events(rules, text, "YEM") == []
+
+
+# --- a launch the defender reports all shot down is the interception, not a strike ---
+
+
+def test_a_launch_all_shot_down_with_no_harm_is_an_interception(rules: Extractor) -> None:
+    text = (
+        "\"Two rockets were launched from the Gaza Strip and were intercepted,\" the army said on Thursday. "
+        "Paramedics said nobody was hurt."
+    )
+    got = _events(rules, text, "ISR")
+    assert [(e["kind"], e.get("missiles_launched"), e.get("missiles_intercepted")) for e in got] == [("interception", 2, 2)]
+
+
+def test_the_rest_falling_in_open_ground_is_still_an_interception(rules: Extractor) -> None:
+    text = "On Thursday four rockets were fired from the Gaza Strip toward Sderot; three were intercepted and the fourth fell in an open field."
+    got = _events(rules, text, "ISR")
+    assert [(e["kind"], e["location"]) for e in got] == [("interception", "Sderot")]
+
+
+def test_a_launch_that_hurt_people_stays_the_strike(rules: Extractor) -> None:
+    text = "On Thursday four rockets were fired from the Gaza Strip toward Sderot; three were intercepted and the fourth hit a house, wounding two people."
+    got = _events(rules, text, "ISR")
+    assert [e["kind"] for e in got] == ["missile_strike"]
+
+
+def test_the_defenders_retelling_of_the_launch_is_the_same_event(rules: Extractor) -> None:
+    text = (
+        "Sirens sounded in Haifa and Acre shortly after midnight on Thursday after Hezbollah fired a rocket from Lebanon.\n\n"
+        "\"One rocket was launched from Lebanon and was intercepted,\" the army said. Nobody was hurt."
+    )
+    got = _events(rules, text, "ISR")
+    assert [(e["kind"], e.get("missiles_launched"), e.get("missiles_intercepted")) for e in got] == [("interception", 1, 1)]
