@@ -10,7 +10,7 @@ import pytest
 
 from riskengine.ingest.extract.articles import Extractor
 
-HEAD = "---\ndate: 2025-05-15\ncountry: {country}\n---\nREGIONAL NEWS\n\n"
+HEAD = "---\ndate: {published}\ncountry: {country}\n---\nREGIONAL NEWS\n\n"
 
 
 @pytest.fixture(scope="module")
@@ -18,9 +18,9 @@ def rules() -> Extractor:
     return Extractor(detector=False)  # the patterns' own reading
 
 
-def _events(ex: Extractor, text: str, country: str = "SSD") -> list[dict[str, Any]]:
+def _events(ex: Extractor, text: str, country: str = "SSD", published: str = "2025-05-15") -> list[dict[str, Any]]:
     out = []
-    for e in ex.extract_text(HEAD.format(country=country) + text + "\n", "t.txt"):
+    for e in ex.extract_text(HEAD.format(country=country, published=published) + text + "\n", "t.txt"):
         stated = e.provenance["fields"]
         ev = e.event
         row: dict[str, Any] = {"kind": e.provenance["kind"], "location": ev.location or ev.admin1, "date": ev.event_date.isoformat()}
@@ -111,3 +111,19 @@ def test_the_defenders_retelling_of_the_launch_is_the_same_event(rules: Extracto
     )
     got = _events(rules, text, "ISR")
     assert [(e["kind"], e.get("missiles_launched"), e.get("missiles_intercepted")) for e in got] == [("interception", 1, 1)]
+
+
+# --- a factbox's national tally told before the night's main strike ---
+
+
+def test_a_tally_aimed_at_a_region_belongs_to_the_strike_in_its_town(rules: Extractor) -> None:
+    text = (
+        "KHARKIV\n\n"
+        "* Russia launched 230 drones and 18 missiles at Ukraine overnight into Saturday, most of them aimed at Kharkiv region, the air force said. "
+        "It said 201 of the drones and 15 of the missiles were shot down.\n\n"
+        "* A ballistic missile hit a school in Kharkiv in the early hours of Saturday, killing three people."
+    )
+    got = _events(rules, text, "UKR", published="2025-05-11")  # a Sunday's factbox
+    assert [(e["kind"], e["location"], e["date"], e.get("fatalities"), e.get("drones_launched"), e.get("missiles_intercepted")) for e in got] == [
+        ("missile_strike", "Kharkiv", "2025-05-10", 3, 230, 15)
+    ]

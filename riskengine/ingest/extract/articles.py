@@ -2355,6 +2355,15 @@ class Extractor:
                 # The night's tally told first ("Overnight Russia attacked Ukraine with 728 drones
                 # ... In Lutsk, drones hit ..."): the first placed strike of that night is its event.
                 host = self._tally_before(m, members[-64:], date or published, published)
+                if host is not None and m.date is not None and host.date() is not None and host.date().date != m.date.date:  # type: ignore[union-attr]
+                    # the strike that tells its own day and weapon ("A cruise missile hit ... in
+                    # the early hours of Sunday") names and dates the night's event
+                    host.add(m)
+                    host.mentions.insert(0, host.mentions.pop())
+                    host._date = m.date
+                    host.kind = m.kind
+                    index_place(host)
+                    continue
             if host is None:
                 host = Cluster(m.kind, [m])
                 clusters.append(host)
@@ -2450,11 +2459,18 @@ class Extractor:
         """A place-less tally of the same night, attacker and family, told before this strike."""
         for c in reversed(candidates):
             cp = c.place()
-            if cp is not None and cp.place.level != "country":
+            # (a tally "most of them aimed at Lviv region" is the night's, placed by its main
+            # target's region: the strike in a town of that region is its event)
+            if cp is not None and cp.place.level != "country" and not (cp.place.level == "region" and m.place is not None and _within_region(cp, m.place)):
                 continue
             if _family(c.kind.name) != _family(m.kind.name) and c.kind.name != "interception":
                 continue
-            if (c.date().date if c.date() else published) != night:  # type: ignore[union-attr]
+            told = c.date()
+            day = told.date if told else published
+            # "overnight into Sunday", read as the morning of the report: the night a strike "in the
+            # early hours of Sunday" told the day before it is that night
+            overnight = told is not None and night is not None and day is not None and _OVERNIGHT.search(told.text) is not None and day - night == dt.timedelta(days=1)
+            if day != night and not overnight:
                 continue
             if m.initiator and c.first.initiator and m.initiator != c.first.initiator:
                 continue
@@ -2979,6 +2995,7 @@ _PASSIVE_DOWN = re.compile(
 # what got through the defences hit nothing ("the third fell in an open area")
 _FELL_HARMLESS = re.compile(r"\b(?:fell|landed|crashed|came\s+down)\s+(?:in|on|into)\s+(?:an?\s+)?(?:open|empty|uninhabited|unpopulated)\s+(?:area|areas|field|fields|ground|land|terrain)\b", re.IGNORECASE)
 _LAUNCHED_AND_DOWNED = re.compile(r"[^.;:\"”]{0,80}?(\band\s+(?:was|were)\s+(?:intercepted|shot\s+down|downed))\b")
+_OVERNIGHT = re.compile(r"\b(?:overnight|last\s+night|over\s+the\s+past\s+night)\b", re.IGNORECASE)
 _DEFINITE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 _VAGUE_PAST = re.compile(r"\b(?i:earlier\s+this\s+(?:month|year)|(?:late|early)?\s*last\s+(?:month|year)|in\s+the\s+last\s+months)\b")
 _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)")
