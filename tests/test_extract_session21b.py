@@ -127,3 +127,36 @@ def test_a_tally_aimed_at_a_region_belongs_to_the_strike_in_its_town(rules: Extr
     assert [(e["kind"], e["location"], e["date"], e.get("fatalities"), e.get("drones_launched"), e.get("missiles_intercepted")) for e in got] == [
         ("missile_strike", "Kharkiv", "2025-05-10", 3, 230, 15)
     ]
+
+
+# --- tolls: who they were in a few words no list holds, then what happened to them ---
+
+
+@pytest.mark.parametrize(
+    ("toll", "killed", "injured"),
+    [
+        ("Local sources report at least 11 soldiers and VDP killed and 6 wounded.", 11, 6),
+        ("Three VDP fell with arms in hand and four others were wounded.", 3, 4),
+        ("Two gendarmes and a herder were killed, and three other gendarmes were wounded.", 3, 3),
+        ("Four personnel of the Border Guard were killed.", 4, None),
+        ("At least 12 drivers and soldiers lost their lives.", 12, None),
+    ],
+)
+def test_a_toll_told_by_who_they_were(rules: Extractor, toll: str, killed: int | None, injured: int | None) -> None:
+    got = _events(rules, "Gunmen attacked the army post in Djibo on Tuesday. " + toll, "BFA")
+    assert [(e.get("fatalities"), e.get("injured")) for e in got] == [(killed, injured)]
+
+
+@pytest.mark.parametrize(
+    ("toll", "killed", "injured"),
+    [
+        # the verb before counts them; "and" is no one's name
+        ("Gunmen attacked the army post in Djibo on Tuesday, killing at least 14 people and wounding 25.", 14, 25),
+        # a share of the dead is no toll of its own; a modal toll is not the report's
+        ("Gunmen attacked the army post in Djibo on Tuesday, killing three people. Two of the three dead were children.", 3, None),
+        ("Gunmen attacked the army post in Djibo on Tuesday, killing three people. About 40 civilians would also have been killed.", 3, None),
+    ],
+)
+def test_what_a_toll_by_who_they_were_does_not_read(rules: Extractor, toll: str, killed: int | None, injured: int | None) -> None:
+    got = _events(rules, toll, "BFA")
+    assert [(e.get("fatalities"), e.get("injured")) for e in got] == [(killed, injured)]

@@ -1730,6 +1730,20 @@ class Extractor:
             # word right after the number, before any weapon named further on
             if self.p.casualty[fld].match(after, lead) and not self.p.weapons.match(after, lead):
                 return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
+        wide = _PEOPLE_THEN_HARM.match(after)
+        if (
+            wide is not None and not self.p.weapons.search(wide.group("np")) and not _NOT_PEOPLE.search(wide.group("np"))
+            # ("killed at least 14 people and wounded 25": the verb before counts them)
+            and not _JOINED_LAST.search(wide.group("np")) and not any(rx.search(before) for rx in self.p.casualty_before.values())
+        ):
+            # "14 soldiers and VDP killed", "Two other soldiers were wounded", "Two personnel of
+            # the Assam Rifles were killed", "Two VDP fell with arms in hand": who they were, in a
+            # few words no list holds, then what happened to them
+            harm = wide.group("harm").lower()
+            fld = "injured" if harm.startswith(("wounded", "injured", "hurt")) else "fatalities"
+            # ("four FC personnel and a passer-by were killed": one more)
+            more = 1 if _AND_ONE_MORE.search(wide.group("np")) else 0
+            return Figure(fld, q.value + more, offset + q.start, offset + q.end, q.qualifier)
         weapon_m = self.p.weapons.search(head_span) if head_span else None
         if weapon_m:
             weapon = self.p.weapon_of[weapon_m.group(0).lower()]
@@ -2996,6 +3010,18 @@ _PASSIVE_DOWN = re.compile(
 _FELL_HARMLESS = re.compile(r"\b(?:fell|landed|crashed|came\s+down)\s+(?:in|on|into)\s+(?:an?\s+)?(?:open|empty|uninhabited|unpopulated)\s+(?:area|areas|field|fields|ground|land|terrain)\b", re.IGNORECASE)
 _LAUNCHED_AND_DOWNED = re.compile(r"[^.;:\"”]{0,80}?(\band\s+(?:was|were)\s+(?:intercepted|shot\s+down|downed))\b")
 _OVERNIGHT = re.compile(r"\b(?:overnight|last\s+night|over\s+the\s+past\s+night)\b", re.IGNORECASE)
+# a count, who they were in up to five words (no figure, no clause break), then harm: "at
+# least 14 soldiers and VDP killed", "five (5) members of the group were killed", "Two VDP fell
+# with arms in hand" (a communique's words for killed in action)
+_PEOPLE_THEN_HARM = re.compile(
+    r"\s+(?!of\b)(?P<np>(?:(?!(?:were|was|are|is|had|have|has|been|got|would|could|might|may|should|killed|dead|died|wounded|injured|hurt|fell|lost)\b)[A-Za-z][\w'’-]*\s+){1,5}?)"
+    r"(?:(?:were|was|are|had\s+been|have\s+been|got)\s+)?(?P<harm>killed|dead|died|wounded|injured|hurt|lost\s+their\s+li(?:fe|ves)|fell\s+(?:with\s+)?(?:their\s+)?arms\s+in\s+hand)\b"
+)
+# what a count before a harm word may count that is no person: "12 tankers set on fire" is no
+# toll, nor "three houses ... destroyed"; animals and things killed are not the event's toll
+_NOT_PEOPLE = re.compile(r"\b(?:houses?|homes?|buildings?|vehicles?|cars?|trucks?|tankers?|cattle|cows|goats|sheep|camels|livestock|animals|heads?|days?|hours?|minutes?|weeks?|months?|years?|times?|km|kilometres?|miles?|per\s+cent|percent)\b", re.IGNORECASE)
+_AND_ONE_MORE = re.compile(r"\band\s+(?:a|an|one)\s+[\w'’-]+\s+$", re.IGNORECASE)
+_JOINED_LAST = re.compile(r"\b(?:and|or|but|while|as|then)\s+$", re.IGNORECASE)
 _DEFINITE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 _VAGUE_PAST = re.compile(r"\b(?i:earlier\s+this\s+(?:month|year)|(?:late|early)?\s*last\s+(?:month|year)|in\s+the\s+last\s+months)\b")
 _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)")
