@@ -160,3 +160,12 @@ def test_a_toll_told_by_who_they_were(rules: Extractor, toll: str, killed: int |
 def test_what_a_toll_by_who_they_were_does_not_read(rules: Extractor, toll: str, killed: int | None, injured: int | None) -> None:
     got = _events(rules, toll, "BFA")
     assert [(e.get("fatalities"), e.get("injured")) for e in got] == [(killed, injured)]
+
+
+# --- an assault its defenders told ("repelled an attack") is a ground attack, not a strike ---
+
+
+def test_an_attack_the_defenders_repelled_is_a_ground_attack(rules: Extractor) -> None:
+    text = "On Tuesday a gendarmerie unit repelled an attack against its post at the entrance to the town of Djibo. Two gendarmes were killed and three others were wounded."
+    got = _events(rules, text, "BFA")
+    assert [(e["kind"], e["location"], e.get("fatalities"), e.get("injured")) for e in got] == [("casualty_report", "Djibo", 2, 3)]
