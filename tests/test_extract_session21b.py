@@ -169,3 +169,32 @@ def test_an_attack_the_defenders_repelled_is_a_ground_attack(rules: Extractor) -
     text = "On Tuesday a gendarmerie unit repelled an attack against its post at the entrance to the town of Djibo. Two gendarmes were killed and three others were wounded."
     got = _events(rules, text, "BFA")
     assert [(e["kind"], e["location"], e.get("fatalities"), e.get("injured")) for e in got] == [("casualty_report", "Djibo", 2, 3)]
+
+
+# --- a communique's air strike: the air force with an aside, its strikes hitting the attackers ---
+
+
+def test_the_air_force_with_an_aside_carried_out_strikes_on_the_attackers(rules: Extractor) -> None:
+    text = (
+        "On Tuesday evening the Air Force, acting on precise intelligence, carried out a series of strikes against the columns withdrawing from Djibo. "
+        "The strikes hit the fleeing assailants near Arbinda and made it possible to neutralise at least sixty terrorists."
+    )
+    got = _events(rules, text, "BFA")
+    assert [(e["kind"], e["location"], e.get("fatalities")) for e in got] == [("air_strike", "Arbinda", 60)]
+
+
+def test_the_air_force_as_the_source_of_a_count_is_no_air_strike(rules: Extractor) -> None:
+    text = "On Tuesday the air force said drones struck the port of Odesa, injuring two people."
+    got = _events(rules, text, "UKR")
+    assert [e["kind"] for e in got] == ["drone_strike"]
+
+
+def test_neutralised_firing_positions_are_no_toll(rules: Extractor) -> None:
+    text = "On Tuesday artillery shelled Malakal and neutralised three firing positions."
+    assert all("fatalities" not in e for e in _events(rules, text))
+
+
+def test_soldiers_who_sustained_light_injuries_are_the_injured(rules: Extractor) -> None:
+    text = "On Tuesday a supply truck struck an improvised explosive device near Kaya. Four soldiers sustained light injuries."
+    got = _events(rules, text, "BFA")
+    assert [(e["kind"], e["location"], e.get("injured")) for e in got] == [("remote_strike", "Kaya", 4)]

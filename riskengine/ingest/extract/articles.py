@@ -890,7 +890,7 @@ class Extractor:
             # (and "militants attacked a passenger train ..., killing six" is a ground attack, no sabotage)
             struck = {m.clause for m in mentions if (m.kind.group == "strike" and m.kind.name not in ("interception", "remote_strike")) or m.needs_toll}
             mentions = [m for m in mentions if not (m.kind.name == "sabotage" and m.clause in struck)]
-            mentions = _ground_or_remote(mentions)
+            mentions = _ground_or_remote(mentions, text)
             mentions, shot_down = _launch_of_the_intercepted(mentions, text)
             for m in mentions:
                 m.shares_clause = m.needs_toll and any(o.clause == m.clause and not o.needs_toll for o in mentions)
@@ -1740,7 +1740,7 @@ class Extractor:
             # the Assam Rifles were killed", "Two VDP fell with arms in hand": who they were, in a
             # few words no list holds, then what happened to them
             harm = wide.group("harm").lower()
-            fld = "injured" if harm.startswith(("wounded", "injured", "hurt")) else "fatalities"
+            fld = "injured" if harm.startswith(("wounded", "injured", "hurt", "sustained", "suffered", "received")) else "fatalities"
             # ("four FC personnel and a passer-by were killed": one more)
             more = 1 if _AND_ONE_MORE.search(wide.group("np")) else 0
             return Figure(fld, q.value + more, offset + q.start, offset + q.end, q.qualifier)
@@ -1790,6 +1790,10 @@ class Extractor:
             return Figure(f"{last_weapon}_intercepted", q.value, offset + q.start, offset + q.end, q.qualifier)
         people_m = self.p.people_after.match(after)
         people_after = bool(people_m)
+        if people_m and _NEUTRALISE_BEFORE.search(before):
+            # "made it possible to neutralise at least one hundred and twenty terrorists": army
+            # jargon for killed, of people only (not "neutralised three firing positions")
+            return Figure("fatalities", q.value, offset + q.start, offset + q.end, q.qualifier)
         gap = self.p.casualty_gap.match(after)
         for fld in PERSON_FIELDS:
             # "four passengers sustained shrapnel wounds": the verb is part of the phrase.
@@ -3015,13 +3019,15 @@ _OVERNIGHT = re.compile(r"\b(?:overnight|last\s+night|over\s+the\s+past\s+night)
 # with arms in hand" (a communique's words for killed in action)
 _PEOPLE_THEN_HARM = re.compile(
     r"\s+(?!of\b)(?P<np>(?:(?!(?:were|was|are|is|had|have|has|been|got|would|could|might|may|should|killed|dead|died|wounded|injured|hurt|fell|lost)\b)[A-Za-z][\w'’-]*\s+){1,5}?)"
-    r"(?:(?:were|was|are|had\s+been|have\s+been|got)\s+)?(?P<harm>killed|dead|died|wounded|injured|hurt|lost\s+their\s+li(?:fe|ves)|fell\s+(?:with\s+)?(?:their\s+)?arms\s+in\s+hand)\b"
+    r"(?:(?:were|was|are|had\s+been|have\s+been|got)\s+)?(?P<harm>killed|dead|died|wounded|injured|hurt|(?:sustained|suffered|received)\s+(?:[\w-]+\s+)?(?:injuries|injury|wounds)|lost\s+their\s+li(?:fe|ves)|fell\s+(?:with\s+)?(?:their\s+)?arms\s+in\s+hand)\b"
 )
 # what a count before a harm word may count that is no person: "12 tankers set on fire" is no
 # toll, nor "three houses ... destroyed"; animals and things killed are not the event's toll
 _NOT_PEOPLE = re.compile(r"\b(?:houses?|homes?|buildings?|vehicles?|cars?|trucks?|tankers?|cattle|cows|goats|sheep|camels|livestock|animals|heads?|days?|hours?|minutes?|weeks?|months?|years?|times?|km|kilometres?|miles?|per\s+cent|percent)\b", re.IGNORECASE)
 _AND_ONE_MORE = re.compile(r"\band\s+(?:a|an|one)\s+[\w'’-]+\s+$", re.IGNORECASE)
 _JOINED_LAST = re.compile(r"\b(?:and|or|but|while|as|then)\s+$", re.IGNORECASE)
+_STRUCK_THE = re.compile(r"\s+(?:hit|struck|targeted|bombed|pounded)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}", re.IGNORECASE)
+_NEUTRALISE_BEFORE = re.compile(r"\bneutrali[sz](?:e|ed|ing)\s+(?:(?:at\s+least|more\s+than|over|some|about|around|nearly|up\s+to)\s+)?$", re.IGNORECASE)
 _DEFINITE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 _VAGUE_PAST = re.compile(r"\b(?i:earlier\s+this\s+(?:month|year)|(?:late|early)?\s*last\s+(?:month|year)|in\s+the\s+last\s+months)\b")
 _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)")
@@ -3280,7 +3286,7 @@ def _drop_retold_tolls(clusters: list[Cluster], published: dt.date | None) -> li
     return [c for c in clusters if not (c.mentions and all(m.toll_only for m in c.mentions) and key(c) in told)]
 
 
-def _ground_or_remote(mentions: list[Mention]) -> list[Mention]:
+def _ground_or_remote(mentions: list[Mention], text: str = "") -> list[Mention]:
     """A ground attack's cue ("gunmen attacked", "ambushed") and a strike's in one clause: a
     weapon named ("drones attacked the village") makes it that strike, not a ground attack; a
     strike without a weapon ("gunmen attacked an army post") or a mere reference ("the attack
@@ -3291,6 +3297,10 @@ def _ground_or_remote(mentions: list[Mention]) -> list[Mention]:
             continue
         strikes = [o for o in mentions if o.clause == g.clause and o.kind.group == "strike" and o.kind.name != "interception" and not o.needs_toll]
         if any(o.kind.name != "remote_strike" and not o.anaphoric for o in strikes):
+            drop.add(id(g))
+        elif text and any(o.end <= g.start and _STRUCK_THE.fullmatch(text, o.end, g.start) for o in strikes):
+            # "The strikes hit the fleeing assailants near Baraboule": the attackers are what
+            # the strike told before hit, not a ground attack of theirs
             drop.add(id(g))
         else:
             drop.update(id(o) for o in strikes)
