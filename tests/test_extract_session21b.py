@@ -198,3 +198,21 @@ def test_soldiers_who_sustained_light_injuries_are_the_injured(rules: Extractor)
     text = "On Tuesday a supply truck struck an improvised explosive device near Kaya. Four soldiers sustained light injuries."
     got = _events(rules, text, "BFA")
     assert [(e["kind"], e["location"], e.get("injured")) for e in got] == [("remote_strike", "Kaya", 4)]
+
+
+# --- a radio bulletin's second and third stories ---
+
+
+def test_soldiers_of_a_named_unit_wounded_by_a_bomb(rules: Extractor) -> None:
+    text = (
+        "Early this morning, an improvised explosive device went off along the highway in Kaya as an army truck was passing. "
+        "Four soldiers of the 12th Commando Regiment were wounded, one of them seriously."
+    )
+    got = _events(rules, text, "BFA")
+    assert [(e["kind"], e["location"], e.get("injured")) for e in got] == [("remote_strike", "Kaya", 4)]
+
+
+def test_marines_deployed_to_a_town(rules: Extractor) -> None:
+    text = "Around three hundred Marines were deployed yesterday to Jolo to man checkpoints."
+    got = _events(rules, text, "PHL")
+    assert [(e["kind"], e["date"]) for e in got] == [("troop_deployment", "2025-05-14")]

@@ -3014,11 +3014,12 @@ _PASSIVE_DOWN = re.compile(
 _FELL_HARMLESS = re.compile(r"\b(?:fell|landed|crashed|came\s+down)\s+(?:in|on|into)\s+(?:an?\s+)?(?:open|empty|uninhabited|unpopulated)\s+(?:area|areas|field|fields|ground|land|terrain)\b", re.IGNORECASE)
 _LAUNCHED_AND_DOWNED = re.compile(r"[^.;:\"”]{0,80}?(\band\s+(?:was|were)\s+(?:intercepted|shot\s+down|downed))\b")
 _OVERNIGHT = re.compile(r"\b(?:overnight|last\s+night|over\s+the\s+past\s+night)\b", re.IGNORECASE)
-# a count, who they were in up to five words (no figure, no clause break), then harm: "at
+# a count, who they were in up to five words (no figure, no clause break; and a unit's name,
+# "Five soldiers of the 103rd Infantry Brigade were wounded"), then harm: "at
 # least 14 soldiers and VDP killed", "five (5) members of the group were killed", "Two VDP fell
 # with arms in hand" (a communique's words for killed in action)
 _PEOPLE_THEN_HARM = re.compile(
-    r"\s+(?!of\b)(?P<np>(?:(?!(?:were|was|are|is|had|have|has|been|got|would|could|might|may|should|killed|dead|died|wounded|injured|hurt|fell|lost)\b)[A-Za-z][\w'’-]*\s+){1,5}?)"
+    r"\s+(?!of\b)(?P<np>(?:(?!(?:were|was|are|is|had|have|has|been|got|would|could|might|may|should|killed|dead|died|wounded|injured|hurt|fell|lost)\b)(?:[A-Za-z][\w'’-]*|\d+(?:st|nd|rd|th))\s+){1,5}?(?:of\s+the\s+(?:\d+(?:st|nd|rd|th)\s+)?(?:[A-Z][\w'’-]*\s+){1,4})?)"
     r"(?:(?:were|was|are|had\s+been|have\s+been|got)\s+)?(?P<harm>killed|dead|died|wounded|injured|hurt|(?:sustained|suffered|received)\s+(?:[\w-]+\s+)?(?:injuries|injury|wounds)|lost\s+their\s+li(?:fe|ves)|fell\s+(?:with\s+)?(?:their\s+)?arms\s+in\s+hand)\b"
 )
 # what a count before a harm word may count that is no person: "12 tankers set on fire" is no
