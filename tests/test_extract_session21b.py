@@ -216,3 +216,18 @@ def test_marines_deployed_to_a_town(rules: Extractor) -> None:
     text = "Around three hundred Marines were deployed yesterday to Jolo to man checkpoints."
     got = _events(rules, text, "PHL")
     assert [(e["kind"], e["date"]) for e in got] == [("troop_deployment", "2025-05-14")]
+
+
+# --- a correction replaces the count it names, larger or not, however far back ---
+
+
+def test_a_correction_replaces_the_count_it_names(rules: Extractor) -> None:
+    text = (
+        "1/ On Tuesday a junta jet bombed a school in Kani. The headmaster told me 23 were killed.\n\n"
+        "2/ Rescuers were still searching the rubble in the evening.\n\n"
+        "3/ The junta denies targeting civilians.\n\n"
+        "4/ Aid groups say the road to the town is closed.\n\n"
+        "5/ CORRECTION to 1/: the headmaster now says 21 killed, not 23."
+    )
+    got = _events(rules, text, "MMR")
+    assert [(e["kind"], e.get("fatalities")) for e in got] == [("air_strike", 21)]

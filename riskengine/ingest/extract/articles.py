@@ -131,6 +131,8 @@ class Figure:
     weapon_side: str | None = None
     claimed_by: str | None = None
     item: bool = False  # an item of a list ("..., 15 over the Oryol region"): its place follows it
+    corrected: bool = False  # a count that replaces one told before ("17 killed, not 19")
+    replaces: int | float | None = None  # the count it replaces (19)
 
 
 # people killed, wounded or unhurt, in any wording
@@ -291,6 +293,7 @@ class Extractor:
         self._home_assumed = False  # the home is the theatre's default for want of any country named
         self._sections: dict[int, str] = {}
         self._named_countries: set[str | None] = set()
+        self._so_far: list[Mention] = []
 
     # -- public ------------------------------------------------------------------------------
 
@@ -474,6 +477,7 @@ class Extractor:
                     self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._home, learned, home_assumed=self._home_assumed), looked_up)
         self._add_labels(labels, countries, self._home)
         mentions: list[Mention] = []
+        self._so_far = mentions  # the mentions told so far (a correction finds the count it replaces)
         last_mentions: list[Mention] = []
         since = 0  # sentences of substance since the last mention
         background = False  # under a heading such as "Recap: what happened last week"
@@ -926,6 +930,13 @@ class Extractor:
             if f.field.endswith("_launched") and any(a <= f.start < b for a, b in shot_down):
                 f.field = f.field.replace("_launched", "_intercepted")
         self._attach(figures, mentions, recent, sentence, places)
+        for f in figures:
+            if f.replaces is not None and not any(f is g for m in [*mentions, *recent] for g in m.figures):
+                # "9/ CORRECTION to 2/: the village administrator now says 17 killed, not 19":
+                # the event that was told with 19, however far back
+                told = next((m for m in reversed(self._so_far) if any(g.field == f.field and g.value == f.replaces for g in m.figures)), None)
+                if told is not None:
+                    told.figures.append(f)
         if not mentions and figures and (opening := _IN_TOWN_OPENING.match(text, sentence.start, sentence.end)) is not None:
             self._town_of_casualties(sentence, opening.start(1), figures, recent)
         elif not mentions and figures:
@@ -1551,7 +1562,7 @@ class Extractor:
             quantities = find_quantities(c_text, self.p.vague)
             if quantities and self.p.retracted.search(c_text):
                 # a figure said to be wrong is none; "four, not 14 as shown earlier" keeps four
-                quantities = [q for q in quantities if _CORRECTED_TO.match(c_text, q.end)]
+                quantities = [q for q in quantities if _CORRECTED_TO.match(c_text, q.end) or _NOT_THE_EARLIER.match(c_text, q.end)]
             if quantities and article.published is not None and _DAY_NUMBER_HINT.search(c_text):
                 # "Shelling of Kherson on Nov. 9 killed a woman": a date's day is no count
                 days = [(d.start - clause[0], d.end - clause[0]) for d in self._clause_dates(c_text, article.published, clause[0])]
@@ -1619,6 +1630,12 @@ class Extractor:
                     last_weapon = classified.field.split("_")[0]
                     item_field = classified.field
                 classified.claimed_by = claimant()
+                if classified.field in PERSON_FIELDS and (was := _NOT_THE_EARLIER.match(c_text, q.end)) is not None:
+                    # "now says 17 killed, not 19", "Injured ... are four, not 14 as shown
+                    # earlier": the count that replaces one told before, larger or not
+                    classified.corrected = True
+                    old = find_quantities(c_text[q.end : was.end()], self.p.vague)
+                    classified.replaces = old[-1].value if old else None
                 out.append(classified)
             # "injuring a 64-year-old man", "a child was killed": one person.
             for m in self.p.one_person.finditer(c_text) if self.p.person_noun.search(c_text) else ():
@@ -2599,7 +2616,9 @@ class Extractor:
         chosen: dict[str, Figure] = {}
         for f in figures:
             cur = chosen.get(f.field)
-            if cur is None or (cur.qualifier == "negated" and f.qualifier != "negated") or (f.qualifier != "negated" and f.value > cur.value):
+            if cur is not None and cur.corrected and not f.corrected:
+                continue  # a correction stands, whatever was told larger
+            if cur is None or (f.corrected and not cur.corrected) or (cur.qualifier == "negated" and f.qualifier != "negated") or (f.qualifier != "negated" and f.value > cur.value):
                 chosen[f.field] = f
         for fld, f in chosen.items():
             cite(fld, f.start, f.end)
@@ -3029,6 +3048,9 @@ _AND_ONE_MORE = re.compile(r"\band\s+(?:a|an|one)\s+[\w'’-]+\s+$", re.IGNORECA
 _JOINED_LAST = re.compile(r"\b(?:and|or|but|while|as|then)\s+$", re.IGNORECASE)
 _STRUCK_THE = re.compile(r"\s+(?:hit|struck|targeted|bombed|pounded)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}", re.IGNORECASE)
 _NEUTRALISE_BEFORE = re.compile(r"\bneutrali[sz](?:e|ed|ing)\s+(?:(?:at\s+least|more\s+than|over|some|about|around|nearly|up\s+to)\s+)?$", re.IGNORECASE)
+# after a count and its words, the count it replaces: "17 killed, not 19", "four, not 14",
+# "three people were injured in Engels, not two"
+_NOT_THE_EARLIER = re.compile(r"(?:\s+[A-Za-z][\w'’-]*){0,8},?\s+(?:and\s+)?not\s+(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty)\b")
 _DEFINITE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 _VAGUE_PAST = re.compile(r"\b(?i:earlier\s+this\s+(?:month|year)|(?:late|early)?\s*last\s+(?:month|year)|in\s+the\s+last\s+months)\b")
 _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)")
