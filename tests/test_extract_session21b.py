@@ -231,3 +231,9 @@ def test_a_correction_replaces_the_count_it_names(rules: Extractor) -> None:
     )
     got = _events(rules, text, "MMR")
     assert [(e["kind"], e.get("fatalities")) for e in got] == [("air_strike", 21)]
+
+
+def test_armed_group_members_who_attacked_a_place_with_the_toll_after(rules: Extractor) -> None:
+    text = "- Kaya: On 12 May, armed group members attacked two villages above Kaya town. Local authorities report at least 7 people killed and 11 injured."
+    got = _events(rules, text, "BFA")
+    assert [(e["kind"], e["location"], e.get("fatalities"), e.get("injured")) for e in got] == [("casualty_report", "Kaya", 7, 11)]
