@@ -237,3 +237,13 @@ def test_armed_group_members_who_attacked_a_place_with_the_toll_after(rules: Ext
     text = "- Kaya: On 12 May, armed group members attacked two villages above Kaya town. Local authorities report at least 7 people killed and 11 injured."
     got = _events(rules, text, "BFA")
     assert [(e["kind"], e["location"], e.get("fatalities"), e.get("injured")) for e in got] == [("casualty_report", "Kaya", 7, 11)]
+
+
+def test_an_event_the_detector_adds_takes_the_toll_told_right_after_it() -> None:
+    ex = Extractor()  # the shipped detector: the toll follows the sentence it scores
+    text = (
+        "Warplanes carried out three raids on the town of Majdal Zoun, flattening a house near the main square. "
+        "In a statement, the ministry said the raids killed 6 people and wounded 9."
+    )
+    got = [e for e in _events(ex, text, "LBN") if e["location"] == "Majdal Zoun"]
+    assert [(e.get("fatalities"), e.get("injured")) for e in got] == [(6, 9)]

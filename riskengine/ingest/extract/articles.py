@@ -601,6 +601,15 @@ class Extractor:
             # interception the detector found, whose count the patterns read but gave to no event)
             found_shifted = [PlaceMention(p.start + shift, p.end + shift, p.text, p.place, p.side_adjective, p.side, p.district) for p in found]
             m.figures = [f for f in self._figures(article, sentence, found_shifted) if (f.start, f.field) not in self._attached and _accepts(m, f)]
+            after = sentence.index + 1
+            if not any(f.field in PERSON_FIELDS for f in m.figures) and after < len(article.sentences) and after not in taken:
+                # "armed men attacked the Belot and Godet areas above Kenscoff town. Local
+                # authorities report at least 9 people killed and 13 injured": the toll told right
+                # after it, in its paragraph, that no mention took
+                nxt = article.sentences[after]
+                if nxt.paragraph == sentence.paragraph and not nxt.heading:
+                    there = [PlaceMention(p.start + nxt.start, p.end + nxt.start, p.text, p.place, p.side_adjective, p.side, p.district) for p in self._places[after][0]]
+                    m.figures += [f for f in self._figures(article, nxt, there) if f.field in PERSON_FIELDS and (f.start, f.field) not in self._attached and _accepts(m, f)]
             event = self._event(article, Cluster(m.kind, [m]))
             key = (event.provenance["kind"], (event.event.location or event.event.admin1 or "").casefold())
             if key in have:
