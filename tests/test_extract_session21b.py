@@ -247,3 +247,15 @@ def test_an_event_the_detector_adds_takes_the_toll_told_right_after_it() -> None
     )
     got = [e for e in _events(ex, text, "LBN") if e["location"] == "Majdal Zoun"]
     assert [(e.get("fatalities"), e.get("injured")) for e in got] == [(6, 9)]
+
+
+def test_a_missile_launched_then_intercepted_is_one_launched_one_intercepted(rules: Extractor) -> None:
+    text = "06:20 - The army says a rocket launched from Lebanon was intercepted by air defences over Haifa on Thursday. No injuries were reported."
+    got = _events(rules, text, "ISR")
+    assert [(e["kind"], e.get("missiles_launched"), e.get("missiles_intercepted")) for e in got] == [("interception", 1, 1)]
+
+
+def test_most_of_a_count_shot_down_is_no_whole_interception(rules: Extractor) -> None:
+    text = "On Thursday Russia launched 40 drones at Kharkiv, and most were shot down; a drone hit a house, wounding two people."
+    got = _events(rules, text, "UKR")
+    assert [e["kind"] for e in got] == ["drone_strike"]

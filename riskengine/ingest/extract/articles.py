@@ -2191,6 +2191,17 @@ class Extractor:
             # tells them shot down, too far from the weapon for the interception's cue
             if text and (down := _LAUNCHED_AND_DOWNED.match(text, m.end, m.clause[1])) is not None:
                 _all_downed(m, down.start(1), down.end(1), text)
+            elif (
+                text and (down := _LAUNCHED_THEN_DOWNED.match(text, m.end, m.clause[1])) is not None
+                and _ONE_BEFORE.search(text, max(m.clause[0], m.start - 30), m.start) is not None
+                and (one := _ONE_WEAPON.match(text, m.start)) is not None
+                and not any(f.field.endswith(("_launched", "_intercepted")) for f in m.figures)
+            ):
+                # "a missile launched from Yemen was intercepted by air defences": one weapon,
+                # launched and shot down (no count said it)
+                weapon = "missiles" if one.group("missile") else "drones"
+                for role in ("launched", "intercepted"):
+                    m.figures.append(Figure(f"{weapon}_{role}", 1, down.start(1), down.end(1), "exact"))
         return out
 
     # -- events ------------------------------------------------------------------------------
@@ -3060,6 +3071,12 @@ _NEUTRALISE_BEFORE = re.compile(r"\bneutrali[sz](?:e|ed|ing)\s+(?:(?:at\s+least|
 # after a count and its words, the count it replaces: "17 killed, not 19", "four, not 14",
 # "three people were injured in Engels, not two"
 _NOT_THE_EARLIER = re.compile(r"(?:\s+[A-Za-z][\w'’-]*){0,8},?\s+(?:and\s+)?not\s+(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty)\b")
+# the launch's participle phrase, then the weapon told shot down: "launched from Yemen was
+# intercepted by air defences" (a quantifier or count before the verb is a share: "most were")
+_LAUNCHED_THEN_DOWNED = re.compile(r"\s+(?:from|at|toward|towards)\b[^.;:\"”,]{0,60}?[a-z]\s+(was\s+(?:intercepted|shot\s+down|downed))\b")
+# one weapon as the launch's subject: "a missile launched", "a ballistic missile fired"
+_ONE_BEFORE = re.compile(r"\b(?:[Aa]n?|[Oo]ne)\s+(?:[\w-]+\s+)?$")
+_ONE_WEAPON = re.compile(r"(?:(?P<missile>missile|rocket)|(?P<drone>drone|UAV))\b(?!s)")
 _DEFINITE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 _VAGUE_PAST = re.compile(r"\b(?i:earlier\s+this\s+(?:month|year)|(?:late|early)?\s*last\s+(?:month|year)|in\s+the\s+last\s+months)\b")
 _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)")
