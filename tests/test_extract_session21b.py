@@ -259,3 +259,9 @@ def test_most_of_a_count_shot_down_is_no_whole_interception(rules: Extractor) ->
     text = "On Thursday Russia launched 40 drones at Kharkiv, and most were shot down; a drone hit a house, wounding two people."
     got = _events(rules, text, "UKR")
     assert [e["kind"] for e in got] == ["drone_strike"]
+
+
+def test_khwarij_sent_to_hell_are_killed(rules: Extractor) -> None:
+    text = "Security forces conducted an intelligence-based operation in Lakki Marwat on Tuesday, in which six khwarij were sent to hell."
+    got = _events(rules, text, "PAK")
+    assert [(e["kind"], e.get("fatalities")) for e in got] == [("casualty_report", 6)]
