@@ -265,3 +265,9 @@ def test_khwarij_sent_to_hell_are_killed(rules: Extractor) -> None:
     text = "Security forces conducted an intelligence-based operation in Lakki Marwat on Tuesday, in which six khwarij were sent to hell."
     got = _events(rules, text, "PAK")
     assert [(e["kind"], e.get("fatalities")) for e in got] == [("casualty_report", 6)]
+
+
+def test_a_barge_that_came_under_small_arms_fire_is_a_ground_attack(rules: Extractor) -> None:
+    text = "A partner barge came under small-arms fire from the east bank near Malakal at dusk yesterday. No one was hurt and the barge continued to Kodok."
+    got = _events(rules, text)
+    assert [(e["kind"], e["location"], e.get("fatalities"), e.get("injured")) for e in got] == [("casualty_report", "Malakal", 0, 0)]
