@@ -271,3 +271,18 @@ def test_a_barge_that_came_under_small_arms_fire_is_a_ground_attack(rules: Extra
     text = "A partner barge came under small-arms fire from the east bank near Malakal at dusk yesterday. No one was hurt and the barge continued to Kodok."
     got = _events(rules, text)
     assert [(e["kind"], e["location"], e.get("fatalities"), e.get("injured")) for e in got] == [("casualty_report", "Malakal", 0, 0)]
+
+
+@pytest.mark.parametrize(
+    ("before", "kind"),
+    [
+        # after a ground attack, "a separate attack" with no weapon is another ground attack
+        ("On Saturday gunmen raided the village of Kaya, killing five people.", "casualty_report"),
+        # after a strike, it is a strike of the kind just told
+        ("On Saturday a drone struck a market in Kaya, killing five people.", "drone_strike"),
+    ],
+)
+def test_a_separate_attack_is_of_the_kind_just_told(rules: Extractor, before: str, kind: str) -> None:
+    text = before + " In a separate attack on Sunday, two farmers were killed on their farmland at Kongoussi."
+    got = _events(rules, text, "BFA")
+    assert [e["kind"] for e in got if e["location"] == "Kongoussi"] == [kind]

@@ -2296,10 +2296,15 @@ class Extractor:
                     # "Another strike hit a bulldozer in Aitaroun, wounding one": a strike of the
                     # kind just told, at a town of its own, is a new event
                     m.anaphoric, m.kind = False, latest.kind if latest is not None else self.p.kinds["remote_strike"]
+                    ground = next((c for c in reversed(by_group.get("report", [])) if all(x.needs_toll for x in c.mentions)), None)
+                    if ground is not None and not m.weapons and (latest is None or ground.mentions[-1].sentence.index > latest.mentions[-1].sentence.index):
+                        # "In a separate attack on Sunday, two farmers were killed at Hurti" after
+                        # a raid on a village: another ground attack, not a strike of no weapon
+                        m.kind, m.needs_toll = ground.kind, True
                     fresh = Cluster(m.kind, [m])
                     clusters.append(fresh)
                     ordinal[id(fresh)] = len(members)
-                    by_group.setdefault(group, []).append(fresh)
+                    by_group.setdefault(m.kind.group, []).append(fresh)
                     index_place(fresh)
                 elif host is not None:
                     host.add(m)
