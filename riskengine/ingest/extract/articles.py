@@ -133,6 +133,8 @@ class Figure:
     weapon_side: str | None = None
     claimed_by: str | None = None
     item: bool = False  # an item of a list ("..., 15 over the Oryol region"): its place follows it
+    corrected: bool = False  # a count that replaces one told before ("17 killed, not 19")
+    replaces: int | float | None = None  # the count it replaces (19)
 
 
 # people killed, wounded or unhurt, in any wording
@@ -293,6 +295,7 @@ class Extractor:
         self._home_assumed = False  # the home is the theatre's default for want of any country named
         self._sections: dict[int, str] = {}
         self._named_countries: set[str | None] = set()
+        self._so_far: list[Mention] = []
 
     # -- public ------------------------------------------------------------------------------
 
@@ -476,6 +479,7 @@ class Extractor:
                     self._places[i] = (self.g.scan(article.work[x.start : x.end], countries, self._home, learned, home_assumed=self._home_assumed), looked_up)
         self._add_labels(labels, countries, self._home)
         mentions: list[Mention] = []
+        self._so_far = mentions  # the mentions told so far (a correction finds the count it replaces)
         last_mentions: list[Mention] = []
         since = 0  # sentences of substance since the last mention
         background = False  # under a heading such as "Recap: what happened last week"
@@ -599,6 +603,15 @@ class Extractor:
             # interception the detector found, whose count the patterns read but gave to no event)
             found_shifted = [PlaceMention(p.start + shift, p.end + shift, p.text, p.place, p.side_adjective, p.side, p.district) for p in found]
             m.figures = [f for f in self._figures(article, sentence, found_shifted) if (f.start, f.field) not in self._attached and _accepts(m, f)]
+            after = sentence.index + 1
+            if not any(f.field in PERSON_FIELDS for f in m.figures) and after < len(article.sentences) and after not in taken:
+                # "armed men attacked the Belot and Godet areas above Kenscoff town. Local
+                # authorities report at least 9 people killed and 13 injured": the toll told right
+                # after it, in its paragraph, that no mention took
+                nxt = article.sentences[after]
+                if nxt.paragraph == sentence.paragraph and not nxt.heading:
+                    there = [PlaceMention(p.start + nxt.start, p.end + nxt.start, p.text, p.place, p.side_adjective, p.side, p.district) for p in self._places[after][0]]
+                    m.figures += [f for f in self._figures(article, nxt, there) if f.field in PERSON_FIELDS and (f.start, f.field) not in self._attached and _accepts(m, f)]
             event = self._event(article, Cluster(m.kind, [m]))
             key = (event.provenance["kind"], (event.event.location or event.event.admin1 or "").casefold())
             if key in have:
@@ -892,7 +905,7 @@ class Extractor:
             # (and "militants attacked a passenger train ..., killing six" is a ground attack, no sabotage)
             struck = {m.clause for m in mentions if (m.kind.group == "strike" and m.kind.name not in ("interception", "remote_strike")) or m.needs_toll}
             mentions = [m for m in mentions if not (m.kind.name == "sabotage" and m.clause in struck)]
-            mentions = _ground_or_remote(mentions)
+            mentions = _ground_or_remote(mentions, text)
             mentions, shot_down = _launch_of_the_intercepted(mentions, text)
             for m in mentions:
                 m.shares_clause = m.needs_toll and any(o.clause == m.clause and not o.needs_toll for o in mentions)
@@ -906,6 +919,11 @@ class Extractor:
             m.national = m.kind.name == "interception" and bool(_NATIONAL.search(text, m.clause[0], m.clause[1]))
             if m.needs_place and (m.place is None or m.inherited_place or m.place.place.level == "country"):
                 m.anaphoric = True  # "The strike on the plant was reported ...": a reference back
+            elif m.needs_place and m.place is not None and m.place.end <= m.start and _DEFINITE_BEFORE.search(text, max(0, m.start - 8), m.start) and any(r.kind.group == "strike" and not r.anaphoric for r in recent):
+                # "The health ministry in Sanaa said six were killed in the strikes on the port",
+                # after "jets struck the port of Hodeidah": the strikes just told, the town before
+                # them the speaker's
+                m.anaphoric, m.place = True, None
         # Two events in one clause ("spoke by phone ... and offered talks in Istanbul"): a
         # place belongs to the nearer one.
         for m in mentions:
@@ -923,6 +941,13 @@ class Extractor:
             if f.field.endswith("_launched") and any(a <= f.start < b for a, b in shot_down):
                 f.field = f.field.replace("_launched", "_intercepted")
         self._attach(figures, mentions, recent, sentence, places)
+        for f in figures:
+            if f.replaces is not None and not any(f is g for m in [*mentions, *recent] for g in m.figures):
+                # "9/ CORRECTION to 2/: the village administrator now says 17 killed, not 19":
+                # the event that was told with 19, however far back
+                told = next((m for m in reversed(self._so_far) if any(g.field == f.field and g.value == f.replaces for g in m.figures)), None)
+                if told is not None:
+                    told.figures.append(f)
         if not mentions and figures and (opening := _IN_TOWN_OPENING.match(text, sentence.start, sentence.end)) is not None:
             self._town_of_casualties(sentence, opening.start(1), figures, recent)
         elif not mentions and figures:
@@ -939,7 +964,7 @@ class Extractor:
         if not mentions and figures:
             mentions = self._official_tally(article, sentence, figures, recent)
         mentions = [m for m in mentions if not self._blocked(article, m)]
-        return self._fold_interceptions(self._split_lists(self._split_towns(mentions, places), places))
+        return self._fold_interceptions(self._split_lists(self._split_towns(mentions, places), places), text)
 
     def _official_tally(self, article: Article, sentence: Sentence, figures: list[Figure], recent: list[Mention]) -> list[Mention]:
         """"The State Emergency Management Agency has confirmed that eight farmers were killed by
@@ -1584,7 +1609,7 @@ class Extractor:
             quantities = find_quantities(c_text, self.p.vague)
             if quantities and self.p.retracted.search(c_text):
                 # a figure said to be wrong is none; "four, not 14 as shown earlier" keeps four
-                quantities = [q for q in quantities if _CORRECTED_TO.match(c_text, q.end)]
+                quantities = [q for q in quantities if _CORRECTED_TO.match(c_text, q.end) or _NOT_THE_EARLIER.match(c_text, q.end)]
             if quantities and article.published is not None and _DAY_NUMBER_HINT.search(c_text):
                 # "Shelling of Kherson on Nov. 9 killed a woman": a date's day is no count
                 days = [(d.start - clause[0], d.end - clause[0]) for d in self._clause_dates(c_text, article.published, clause[0])]
@@ -1652,6 +1677,12 @@ class Extractor:
                     last_weapon = classified.field.split("_")[0]
                     item_field = classified.field
                 classified.claimed_by = claimant()
+                if classified.field in PERSON_FIELDS and (was := _NOT_THE_EARLIER.match(c_text, q.end)) is not None:
+                    # "now says 17 killed, not 19", "Injured ... are four, not 14 as shown
+                    # earlier": the count that replaces one told before, larger or not
+                    classified.corrected = True
+                    old = find_quantities(c_text[q.end : was.end()], self.p.vague)
+                    classified.replaces = old[-1].value if old else None
                 out.append(classified)
             # "injuring a 64-year-old man", "a child was killed": one person.
             for m in self.p.one_person.finditer(c_text) if self.p.person_noun.search(c_text) else ():
@@ -1763,6 +1794,20 @@ class Extractor:
             # word right after the number, before any weapon named further on
             if self.p.casualty[fld].match(after, lead) and not self.p.weapons.match(after, lead):
                 return Figure(fld, q.value, offset + q.start, offset + q.end, q.qualifier)
+        wide = _PEOPLE_THEN_HARM.match(after)
+        if (
+            wide is not None and not self.p.weapons.search(wide.group("np")) and not _NOT_PEOPLE.search(wide.group("np"))
+            # ("killed at least 14 people and wounded 25": the verb before counts them)
+            and not _JOINED_LAST.search(wide.group("np")) and not any(rx.search(before) for rx in self.p.casualty_before.values())
+        ):
+            # "14 soldiers and VDP killed", "Two other soldiers were wounded", "Two personnel of
+            # the Assam Rifles were killed", "Two VDP fell with arms in hand": who they were, in a
+            # few words no list holds, then what happened to them
+            harm = wide.group("harm").lower()
+            fld = "injured" if harm.startswith(("wounded", "injured", "hurt", "sustained", "suffered", "received")) else "fatalities"
+            # ("four FC personnel and a passer-by were killed": one more)
+            more = 1 if _AND_ONE_MORE.search(wide.group("np")) else 0
+            return Figure(fld, q.value + more, offset + q.start, offset + q.end, q.qualifier)
         weapon_m = self.p.weapons.search(head_span) if head_span else None
         if weapon_m:
             weapon = self.p.weapon_of[weapon_m.group(0).lower()]
@@ -1809,6 +1854,10 @@ class Extractor:
             return Figure(f"{last_weapon}_intercepted", q.value, offset + q.start, offset + q.end, q.qualifier)
         people_m = self.p.people_after.match(after)
         people_after = bool(people_m)
+        if people_m and _NEUTRALISE_BEFORE.search(before):
+            # "made it possible to neutralise at least one hundred and twenty terrorists": army
+            # jargon for killed, of people only (not "neutralised three firing positions")
+            return Figure("fatalities", q.value, offset + q.start, offset + q.end, q.qualifier)
         gap = self.p.casualty_gap.match(after)
         for fld in PERSON_FIELDS:
             # "four passengers sustained shrapnel wounds": the verb is part of the phrase.
@@ -2151,10 +2200,13 @@ class Extractor:
             near = _distance(at, at + len(period.group(0)), m.start, m.end)
             if m.date is None or _distance(m.date.start, m.date.end, m.start, m.end) > near:
                 return True
-        return False
+        # "began earlier this month, when the White Army overran the garrison", "a similar attack
+        # earlier this year": a past told by its month or year alone, with no day of its own, is
+        # the story's background (a report's own events are told by their day)
+        return m.date is None and _VAGUE_PAST.search(clause_text) is not None
 
     @staticmethod
-    def _fold_interceptions(mentions: list[Mention]) -> list[Mention]:
+    def _fold_interceptions(mentions: list[Mention], text: str = "") -> list[Mention]:
         """An interception reported with the strike it stopped is part of that strike."""
         out: list[Mention] = []
         # The strike may be named before or after the interception in the sentence ("destroyed
@@ -2169,8 +2221,25 @@ class Extractor:
                 host = next((o for o in fits if o.start < m.start), None) or next((o for o in fits if o.start > m.start), None)
                 if host is not None and not (m.weapon_side and m.weapon_side != host.initiator):
                     host.figures.extend(m.figures)
+                    _all_downed(host, m.start, m.end, text)
                     continue
             out.append(m)
+        for m in strikes:
+            # "Two rockets were launched from Gaza and were intercepted": the launch's own verb
+            # tells them shot down, too far from the weapon for the interception's cue
+            if text and (down := _LAUNCHED_AND_DOWNED.match(text, m.end, m.clause[1])) is not None:
+                _all_downed(m, down.start(1), down.end(1), text)
+            elif (
+                text and (down := _LAUNCHED_THEN_DOWNED.match(text, m.end, m.clause[1])) is not None
+                and _ONE_BEFORE.search(text, max(m.clause[0], m.start - 30), m.start) is not None
+                and (one := _ONE_WEAPON.match(text, m.start)) is not None
+                and not any(f.field.endswith(("_launched", "_intercepted")) for f in m.figures)
+            ):
+                # "a missile launched from Yemen was intercepted by air defences": one weapon,
+                # launched and shot down (no count said it)
+                weapon = "missiles" if one.group("missile") else "drones"
+                for role in ("launched", "intercepted"):
+                    m.figures.append(Figure(f"{weapon}_{role}", 1, down.start(1), down.end(1), "exact"))
         return out
 
     # -- events ------------------------------------------------------------------------------
@@ -2265,10 +2334,15 @@ class Extractor:
                     # "Another strike hit a bulldozer in Aitaroun, wounding one": a strike of the
                     # kind just told, at a town of its own, is a new event
                     m.anaphoric, m.kind = False, latest.kind if latest is not None else self.p.kinds["remote_strike"]
+                    ground = next((c for c in reversed(by_group.get("report", [])) if all(x.needs_toll for x in c.mentions)), None)
+                    if ground is not None and not m.weapons and (latest is None or ground.mentions[-1].sentence.index > latest.mentions[-1].sentence.index):
+                        # "In a separate attack on Sunday, two farmers were killed at Hurti" after
+                        # a raid on a village: another ground attack, not a strike of no weapon
+                        m.kind, m.needs_toll = ground.kind, True
                     fresh = Cluster(m.kind, [m])
                     clusters.append(fresh)
                     ordinal[id(fresh)] = len(members)
-                    by_group.setdefault(group, []).append(fresh)
+                    by_group.setdefault(m.kind.group, []).append(fresh)
                     index_place(fresh)
                 elif host is not None:
                     host.add(m)
@@ -2302,6 +2376,8 @@ class Extractor:
                 host = self._night_strike(m, same_group, date or published, published)
                 if host is None and m.place is None and m.date is None:
                     host = self._counted_just_before(m, same_group)
+                if host is None and (m.place is None or m.place.place.level == "country") and m.date is None:
+                    host = self._same_launch_retold(m, same_group)
             if interception and not own_place and (m.place is None or m.inherited_place):
                 # "In total, the enemy used 117 drones ... Of these, 91 drones were neutralised":
                 # the interceptions of a tally told just before go with that tally's event (also
@@ -2377,6 +2453,15 @@ class Extractor:
                 # The night's tally told first ("Overnight Russia attacked Ukraine with 728 drones
                 # ... In Lutsk, drones hit ..."): the first placed strike of that night is its event.
                 host = self._tally_before(m, members[-64:], date or published, published)
+                if host is not None and m.date is not None and host.date() is not None and host.date().date != m.date.date:  # type: ignore[union-attr]
+                    # the strike that tells its own day and weapon ("A cruise missile hit ... in
+                    # the early hours of Sunday") names and dates the night's event
+                    host.add(m)
+                    host.mentions.insert(0, host.mentions.pop())
+                    host._date = m.date
+                    host.kind = m.kind
+                    index_place(host)
+                    continue
             if host is None:
                 host = Cluster(m.kind, [m])
                 clusters.append(host)
@@ -2452,15 +2537,38 @@ class Extractor:
         return c
 
     @staticmethod
+    def _same_launch_retold(m: Mention, candidates: list[Cluster]) -> Cluster | None:
+        """The strike told in the sentence just before with the same launch count of the same
+        weapon, when this one has neither a place nor a day of its own ("Sirens wailed across
+        central Israel ... after the Houthis fired a ballistic missile from Yemen." then
+        "'One missile was launched from Yemen and was intercepted,' the military said"): the
+        launch told again, by the defender, not a second one."""
+        c = next((c for c in reversed(candidates) if c.kind.name != "interception"), None)
+        if c is None or _family(c.kind.name) != _family(m.kind.name):
+            return None
+        if m.sentence.index - c.mentions[-1].sentence.index != 1:
+            return None
+        mine = {(f.field, f.value) for f in m.figures if f.field.endswith("_launched")}
+        theirs = {(f.field, f.value) for f in c.figures() if f.field.endswith("_launched")}
+        return c if mine and mine == theirs else None
+
+    @staticmethod
     def _tally_before(m: Mention, candidates: list[Cluster], night: dt.date | None, published: dt.date | None) -> Cluster | None:
         """A place-less tally of the same night, attacker and family, told before this strike."""
         for c in reversed(candidates):
             cp = c.place()
-            if cp is not None and cp.place.level != "country":
+            # (a tally "most of them aimed at Lviv region" is the night's, placed by its main
+            # target's region: the strike in a town of that region is its event)
+            if cp is not None and cp.place.level != "country" and not (cp.place.level == "region" and m.place is not None and _within_region(cp, m.place)):
                 continue
             if _family(c.kind.name) != _family(m.kind.name) and c.kind.name != "interception":
                 continue
-            if (c.date().date if c.date() else published) != night:  # type: ignore[union-attr]
+            told = c.date()
+            day = told.date if told else published
+            # "overnight into Sunday", read as the morning of the report: the night a strike "in the
+            # early hours of Sunday" told the day before it is that night
+            overnight = told is not None and night is not None and day is not None and _OVERNIGHT.search(told.text) is not None and day - night == dt.timedelta(days=1)
+            if day != night and not overnight:
                 continue
             if m.initiator and c.first.initiator and m.initiator != c.first.initiator:
                 continue
@@ -2571,7 +2679,9 @@ class Extractor:
         chosen: dict[str, Figure] = {}
         for f in figures:
             cur = chosen.get(f.field)
-            if cur is None or (cur.qualifier == "negated" and f.qualifier != "negated") or (f.qualifier != "negated" and f.value > cur.value):
+            if cur is not None and cur.corrected and not f.corrected:
+                continue  # a correction stands, whatever was told larger
+            if cur is None or (f.corrected and not cur.corrected) or (cur.qualifier == "negated" and f.qualifier != "negated") or (f.qualifier != "negated" and f.value > cur.value):
                 chosen[f.field] = f
         for fld, f in chosen.items():
             cite(fld, f.start, f.end)
@@ -2615,6 +2725,11 @@ class Extractor:
             # it the strike, with its interceptions.
             launched_counts = {f.field: f.value for f in chosen.values() if f.field.endswith("_launched")}
             kind = self.p.kinds["missile_strike" if launched_counts.get("missiles_launched", -1) > launched_counts.get("drones_launched", -1) else "drone_strike"]
+        all_downed = kind.name in ("drone_strike", "missile_strike") and self._all_shot_down(article, c, chosen)
+        if all_downed:
+            # "One missile was launched from Yemen and was intercepted ... no impact": air defence
+            # downing what was fired, nothing struck, is the interception (Disrupted weapons use)
+            kind = self.p.kinds["interception"]
         # Place.
         place = c.place()
         if place is not None:
@@ -2784,6 +2899,20 @@ class Extractor:
             raise EventError([Issue("E401", f"extracted event is invalid: {e['msg']}", Location(article.path, 0, 0, ".".join(map(str, e["loc"])))) for e in error.errors()]) from None
         provenance = {"event_id": event.event_id, "article": article.path, "kind": kind.name, "fields": prov}
         return ExtractedEvent(event, provenance)
+
+    def _all_shot_down(self, article: Article, c: Cluster, chosen: dict[str, Figure]) -> bool:
+        """Whether every weapon the strike counts launched was shot down (or the rest "fell in an
+        open area"), and no one was killed or hurt: nothing struck."""
+        if any(chosen[f].value > 0 for f in PERSON_FIELDS if f in chosen):
+            return False
+        pairs = [(chosen.get(f"{w}_launched"), chosen.get(f"{w}_intercepted")) for w in ("drones", "missiles")]
+        pairs = [(a, b) for a, b in pairs if a is not None or b is not None]
+        if not pairs or any(a is None or b is None for a, b in pairs):
+            return False
+        if all(b.value >= a.value for a, b in pairs if a is not None and b is not None):
+            return True
+        said = " ".join(article.work[m.sentence.start : m.sentence.end] for m in c.mentions)
+        return _FELL_HARMLESS.search(said) is not None
 
     def _launcher_at_sea(self, article: Article, c: Cluster) -> str | None:
         """An interception at sea with no place ("US forces destroyed three Houthi drones over the
@@ -2983,6 +3112,42 @@ _PAST_PERIOD = re.compile(
     r"\b(?i:in|during|throughout|by|until|(?:at|by|towards?)\s+the\s+(?:end|start|beginning|middle)\s+of)\s+(?:(?:early|mid|late)[\s-]+|the\s+(?:spring|summer|autumn|fall|winter)\s+of\s+)?"
     r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)(?!\s+\d{1,2}\b)(?:,?\s+(?P<year>(?:19|20)\d\d)|\s+(?P<lastyear>last\s+year|the\s+previous\s+year|the\s+year\s+before))?|(?P<yearonly>(?:19|20)\d\d))\b(?![\d-])"
 )
+# the weapons themselves, or the launch they are coordinated with, as subject of a passive
+# shoot-down ("the missile was downed", "was launched from Yemen and was intercepted"); not
+# "most were shot down", "two of them were", "had not been intercepted"
+_PASSIVE_DOWN = re.compile(
+    r"(?:\b(?:(?P<missile>missiles?|rockets?)|(?P<drone>drones?|UAVs?))|\band)\s+(?:was|were)\s+(?:intercepted|shot\s+down|downed|brought\s+down|destroyed)\b"
+)
+# what got through the defences hit nothing ("the third fell in an open area")
+_FELL_HARMLESS = re.compile(r"\b(?:fell|landed|crashed|came\s+down)\s+(?:in|on|into)\s+(?:an?\s+)?(?:open|empty|uninhabited|unpopulated)\s+(?:area|areas|field|fields|ground|land|terrain)\b", re.IGNORECASE)
+_LAUNCHED_AND_DOWNED = re.compile(r"[^.;:\"”]{0,80}?(\band\s+(?:was|were)\s+(?:intercepted|shot\s+down|downed))\b")
+_OVERNIGHT = re.compile(r"\b(?:overnight|last\s+night|over\s+the\s+past\s+night)\b", re.IGNORECASE)
+# a count, who they were in up to five words (no figure, no clause break; and a unit's name,
+# "Five soldiers of the 103rd Infantry Brigade were wounded"), then harm: "at
+# least 14 soldiers and VDP killed", "five (5) members of the group were killed", "Two VDP fell
+# with arms in hand" (a communique's words for killed in action)
+_PEOPLE_THEN_HARM = re.compile(
+    r"\s+(?!of\b)(?P<np>(?:(?!(?:were|was|are|is|had|have|has|been|got|would|could|might|may|should|killed|dead|died|wounded|injured|hurt|fell|lost)\b)(?:[A-Za-z][\w'’-]*|\d+(?:st|nd|rd|th))\s+){1,5}?(?:of\s+the\s+(?:\d+(?:st|nd|rd|th)\s+)?(?:[A-Z][\w'’-]*\s+){1,4})?)"
+    r"(?:(?:were|was|are|had\s+been|have\s+been|got)\s+)?(?P<harm>killed|dead|died|wounded|injured|hurt|(?:sustained|suffered|received)\s+(?:[\w-]+\s+)?(?:injuries|injury|wounds)|lost\s+their\s+li(?:fe|ves)|fell\s+(?:with\s+)?(?:their\s+)?arms\s+in\s+hand)\b"
+)
+# what a count before a harm word may count that is no person: "12 tankers set on fire" is no
+# toll, nor "three houses ... destroyed"; animals and things killed are not the event's toll
+_NOT_PEOPLE = re.compile(r"\b(?:houses?|homes?|buildings?|vehicles?|cars?|trucks?|tankers?|cattle|cows|goats|sheep|camels|livestock|animals|heads?|days?|hours?|minutes?|weeks?|months?|years?|times?|km|kilometres?|miles?|per\s+cent|percent)\b", re.IGNORECASE)
+_AND_ONE_MORE = re.compile(r"\band\s+(?:a|an|one)\s+[\w'’-]+\s+$", re.IGNORECASE)
+_JOINED_LAST = re.compile(r"\b(?:and|or|but|while|as|then)\s+$", re.IGNORECASE)
+_STRUCK_THE = re.compile(r"\s+(?:hit|struck|targeted|bombed|pounded)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}", re.IGNORECASE)
+_NEUTRALISE_BEFORE = re.compile(r"\bneutrali[sz](?:e|ed|ing)\s+(?:(?:at\s+least|more\s+than|over|some|about|around|nearly|up\s+to)\s+)?$", re.IGNORECASE)
+# after a count and its words, the count it replaces: "17 killed, not 19", "four, not 14",
+# "three people were injured in Engels, not two"
+_NOT_THE_EARLIER = re.compile(r"(?:\s+[A-Za-z][\w'’-]*){0,8},?\s+(?:and\s+)?not\s+(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty)\b")
+# the launch's participle phrase, then the weapon told shot down: "launched from Yemen was
+# intercepted by air defences" (a quantifier or count before the verb is a share: "most were")
+_LAUNCHED_THEN_DOWNED = re.compile(r"\s+(?:from|at|toward|towards)\b[^.;:\"”,]{0,60}?[a-z]\s+(was\s+(?:intercepted|shot\s+down|downed))\b")
+# one weapon as the launch's subject: "a missile launched", "a ballistic missile fired"
+_ONE_BEFORE = re.compile(r"\b(?:[Aa]n?|[Oo]ne)\s+(?:[\w-]+\s+)?$")
+_ONE_WEAPON = re.compile(r"(?:(?P<missile>missile|rocket)|(?P<drone>drone|UAV))\b(?!s)")
+_DEFINITE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+_VAGUE_PAST = re.compile(r"\b(?i:earlier\s+this\s+(?:month|year)|(?:late|early)?\s*last\s+(?:month|year)|in\s+the\s+last\s+months)\b")
 _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)")
 # "Israel's strikes", "Russia's latest attack": a strike its attacker's possessive names
 _SIDE_ADJECTIVE_BEFORE = re.compile(r"(?:^|[\s,;(])(?:(?:[Aa]n?|[Tt]he)\s+)?([A-Z][\w-]+)\s+(?:[a-z-]+\s+)?$")
@@ -3189,6 +3354,21 @@ def _split_shares(clusters: list[Cluster]) -> list[Cluster]:
     return clusters
 
 
+def _all_downed(host: Mention, start: int, end: int, text: str) -> None:
+    """"One missile was launched from Yemen and was intercepted", "the missile was downed": the
+    weapons the strike counted, told shot down with no count of their own, were all shot down."""
+    if any(f.field.endswith("_intercepted") for f in host.figures):
+        return
+    told = _PASSIVE_DOWN.search(text, start, end + 1)
+    if told is None:
+        return
+    weapon = "missiles" if told.group("missile") else "drones" if told.group("drone") else None
+    launched = [f for f in host.figures if f.field.endswith("_launched") and (weapon is None or f.field.startswith(weapon))]
+    if len(launched) == 1:
+        f = launched[0]
+        host.figures.append(Figure(f.field.replace("_launched", "_intercepted"), f.value, f.start, f.end, f.qualifier, f.weapon_side, f.claimed_by))
+
+
 def _fewer_launched(strike: Mention, interception: Mention) -> bool:
     """Whether the strike counts fewer launched than the interception shot down, of one weapon."""
     for f in interception.figures:
@@ -3224,7 +3404,7 @@ def _drop_retold_tolls(clusters: list[Cluster], published: dt.date | None) -> li
     return [c for c in clusters if not (c.mentions and all(m.toll_only for m in c.mentions) and key(c) in told)]
 
 
-def _ground_or_remote(mentions: list[Mention]) -> list[Mention]:
+def _ground_or_remote(mentions: list[Mention], text: str = "") -> list[Mention]:
     """A ground attack's cue ("gunmen attacked", "ambushed") and a strike's in one clause: a
     weapon named ("drones attacked the village") makes it that strike, not a ground attack; a
     strike without a weapon ("gunmen attacked an army post") or a mere reference ("the attack
@@ -3235,6 +3415,10 @@ def _ground_or_remote(mentions: list[Mention]) -> list[Mention]:
             continue
         strikes = [o for o in mentions if o.clause == g.clause and o.kind.group == "strike" and o.kind.name != "interception" and not o.needs_toll]
         if any(o.kind.name != "remote_strike" and not o.anaphoric for o in strikes):
+            drop.add(id(g))
+        elif text and any(o.end <= g.start and _STRUCK_THE.fullmatch(text, o.end, g.start) for o in strikes):
+            # "The strikes hit the fleeing assailants near Baraboule": the attackers are what
+            # the strike told before hit, not a ground attack of theirs
             drop.add(id(g))
         else:
             drop.update(id(o) for o in strikes)
