@@ -34,7 +34,9 @@ from riskengine.ingest.extract.learned import WEIGHTS, train  # noqa: E402
 from riskengine.ingest.extract.text import read_article  # noqa: E402
 
 HERE = ROOT / "tests" / "extract"
-SEEDS = ROOT.parent.parent / "shared" / "seeds"
+# ../shared/seeds beside the checkout, as the README's layout has it; a worktree one folder deeper
+# (work/wt/NAME) finds it one level up. /work/main looked only two levels up and scored no seeds.
+SEEDS = next((p / "shared" / "seeds" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared" / "seeds").is_dir()), ROOT.parent / "shared" / "seeds")
 # One cache per checkout: two worktrees sharing one file read each other's extraction.
 _CHECKOUT_TAG = hashlib.sha256(str(ROOT).encode()).hexdigest()[:10]
 CACHE = Path(os.environ.get("EXTRACT_LOSO_CACHE", f"/tmp/extract_loso_cache_{_CHECKOUT_TAG}.pkl"))
