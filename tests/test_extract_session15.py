@@ -175,7 +175,7 @@ def test_a_timelines_entries_take_their_labels_day(extractor: Extractor) -> None
     assert got == [
         ("2025-06-01", "drone_strike", "Kibirizi", 1, 6),
         ("2025-06-03", "drone_strike", "Kalembe", 0, 2),
-        ("2025-06-05", "missile_strike", "Sake", 1, 4),
+        ("2025-06-05", "shelling", "Sake", 1, 4),  # a rocket from the hills is rocket fire: shelling (session 21's convention)
     ]
 
 

@@ -2730,6 +2730,16 @@ class Extractor:
             # "One missile was launched from Yemen and was intercepted ... no impact": air defence
             # downing what was fired, nothing struck, is the interception (Disrupted weapons use)
             kind = self.p.kinds["interception"]
+        elif kind.name == "missile_strike" and "shelling" in self.p.kinds:
+            words = [article.work[m.start : m.end] for m in real if m.kind.group == "strike"]
+            attacker = next((m.initiator for m in real if m.initiator), None)
+            if any(_ROCKET.search(t) for t in words) and not any(_MISSILE_WORD.search(t) for t in words) and attacker not in self.p.belligerents:
+                # "Hezbollah said it fired a salvo of rockets at Kiryat Shmona", "a rocket fired from
+                # the hills lands in a compound": rocket fire is shelling, as the written convention
+                # and ACLED code it; a missile is a missile strike, and so are the theatre war's
+                # "rockets" (the press's word for Russia's missiles: "Russian forces fired rockets
+                # at Kharkiv")
+                kind = self.p.kinds["shelling"]
         # Place.
         place = c.place()
         if place is not None:
@@ -3146,6 +3156,8 @@ _LAUNCHED_THEN_DOWNED = re.compile(r"\s+(?:from|at|toward|towards)\b[^.;:\"”,]
 # one weapon as the launch's subject: "a missile launched", "a ballistic missile fired"
 _ONE_BEFORE = re.compile(r"\b(?:[Aa]n?|[Oo]ne)\s+(?:[\w-]+\s+)?$")
 _ONE_WEAPON = re.compile(r"(?:(?P<missile>missile|rocket)|(?P<drone>drone|UAV))\b(?!s)")
+_ROCKET = re.compile(r"\brockets?\b", re.IGNORECASE)
+_MISSILE_WORD = re.compile(r"\b(?:missiles?|ballistic|cruise|long-range|Iskanders?|Kalibrs?|Kinzhals?|ATACMS|Storm\s+Shadows?|Tomahawks?|Neptunes?)\b", re.IGNORECASE)
 _DEFINITE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 _VAGUE_PAST = re.compile(r"\b(?i:earlier\s+this\s+(?:month|year)|(?:late|early)?\s*last\s+(?:month|year)|in\s+the\s+last\s+months)\b")
 _MONTH_ONLY = re.compile(r"\b(?:in|since|during|throughout)\s+(?:(?:early|mid|late)[\s-]+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)")
