@@ -263,7 +263,8 @@ def _plain_front_matter(block: str, name: str) -> dict[str, Any] | None:
 # "Thursday, April 16 of 2026", "16 of April of 2026": a Spanish or Portuguese header ("jueves, 16
 # de abril de 2026") put word for word into English keeps its "of" before the year
 _TEXT_DATE_DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+(?:day\s+of\s+)?(?:of\s+)?|(?P<sep>[-/]))(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?(?(sep)(?P=sep)|(?:,?\s+|\s+of\s+))(?P<year>(?:19|20)\d\d)\b")
-_TEXT_DATE_MD = re.compile(r"\b(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+|\s+of\s+)(?P<year>(?:19|20)\d\d)\b")
+# "November 18/2025" too: the Ethiopian News Agency's dateline ("Bahir Dar, November 18/2025 (ENA) -")
+_TEXT_DATE_MD = re.compile(r"\b(?P<month>[A-Z][a-z]{2,8}|[A-Z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+|\s+of\s+|/)(?P<year>(?:19|20)\d\d)\b")
 # the header left untranslated: "16 de abril de 2026", "16 de abril del 2026" (Spanish), "16 de
 # abril de 2026" (Portuguese), "16 avril 2026" (French); read for the day of issue only, never in
 # the prose, where "mar", "set" or "mai" are words of their own
