@@ -61,7 +61,17 @@ from riskengine.core.tolls import STAND_IN_TOLL
 from riskengine.core.windows import Window
 from riskengine.scoring.alerts import driver_percent, drivers_by_rule, largest_of, raising_count, record_start
 from riskengine.scoring.calibration import ICD203_BANDS, MIN_CASES, MIN_WEEKS, WINDOW_WEEKS, History, Likelihood, Table, is_iso_week, profile_of, table_at
-from riskengine.scoring.scores import CLASSES, AlertDriver, Contribution, ScoreReport, StakeholderScore, added_in_order, classify, exact_sum
+from riskengine.scoring.scores import (
+    CLASSES,
+    AlertDriver,
+    Contribution,
+    ScoreReport,
+    StakeholderScore,
+    added_in_order,
+    classify,
+    exact_sum,
+    record_ends_said,
+)
 
 if TYPE_CHECKING:  # build_context's hook; riskengine/briefs/baseline.py imports this module
     from riskengine.briefs.baseline import SinceLastWeek
@@ -1070,6 +1080,7 @@ def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> B
     led = _led_by(s)
     rose = s.trend == "new" or float(moved) > 0
     start = record_start(first_week, report.window.label, report.previous_window.label) if rose else ""
+    start += _record_ends_short(report)
     sentence = (
         f"Overall {_display(s.stakeholder)} risk for {report.window.label} is {s.score_class} at "
         f"{now} of 10, {movement}{led}{start}.{_outside_interest(s)}{_reporting_gap(report)}{_none_scored(s, report)}"
@@ -1087,6 +1098,22 @@ def _bluf(s: StakeholderScore, report: ScoreReport, first_week: str | None) -> B
         trend=s.trend,
         arrow=arrow(s.change),
     )
+
+
+def _record_ends_short(report: ScoreReport) -> str:
+    """The bottom line's clause when the events read end in the first half of the window (a real
+    Bangladesh export ends on the Monday of 2024-W32, a day of 130 events that read as a week's
+    rise): '; the events read end on Monday 5 August 2024, so this week's score covers only that
+    day'. Later in the window the warnings alone say it: most of the window is read."""
+    ends = report.record_ends
+    if ends is None:
+        return ""
+    days = (ends - report.window.start).days + 1
+    if 2 * days >= (report.window.end - report.window.start).days + 1:
+        return ""
+    this = "this week's" if (report.window.end - report.window.start).days == 6 else "the window's"
+    cover = "that day" if days == 1 else f"its first {('two', 'three')[days - 2] if days <= 3 else days} days"
+    return f"; the events read end on {ends:%A} {ends.day} {ends:%B %Y}, so {this} score covers only {cover}"
 
 
 def _trend(s: StakeholderScore, report: ScoreReport) -> Trend:
@@ -2926,7 +2953,12 @@ def _export_gaps(s: StakeholderScore, index: _EventIndex, window: WindowInfo) ->
 
 
 def _warnings(
-    ctx: dict[str, Any], s: StakeholderScore, first_week: str | None = None, thin: Sequence[str] = (), events_read: int = 0
+    ctx: dict[str, Any],
+    s: StakeholderScore,
+    first_week: str | None = None,
+    thin: Sequence[str] = (),
+    events_read: int = 0,
+    record_ends: str | None = None,
 ) -> list[SectionWarning]:
     found: list[SectionWarning] = []
 
@@ -2935,6 +2967,11 @@ def _warnings(
 
     for said in thin:
         warn("regions", said)
+
+    if record_ends is not None:
+        # before any other: a week read as whole whose record stops on its first day (a real
+        # Bangladesh export, 2024-W32) has every count and score of that day alone
+        warn("judgments", record_ends)
 
     if not s.contributions:
         warn("judgments", f"no rule fired on the {events_read:,} event{'s' if events_read != 1 else ''} recorded this week, so the judgments rest on none of them" if events_read
@@ -3048,7 +3085,14 @@ def build_context(
         judgments=judgments,
         trend=_trend(s, report),
         method=_method(s, report, table),
-        warnings=_warnings({**parts, "judgments": judgments}, s, first_week, [*_thin_records(s, index, window), *_export_gaps(s, index, window)], report.events_in_window),
+        warnings=_warnings(
+            {**parts, "judgments": judgments},
+            s,
+            first_week,
+            [*_thin_records(s, index, window), *_export_gaps(s, index, window)],
+            report.events_in_window,
+            record_ends_said(report.record_ends, report.window, "this week" if (report.window.end - report.window.start).days == 6 else "this window") if report.record_ends else None,
+        ),
         # --- pictures (riskengine/briefs/map.py, charts.py) ---
         event_map=build_event_map(s.contributions, index, [r.region for r in s.regions if r.of_interest], f"{report.window.label}-{s.stakeholder}-map.png"),
         trend_charts=build_trend_charts(

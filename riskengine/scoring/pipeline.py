@@ -43,7 +43,7 @@ from riskengine.scoring.parallel import start_reader_server
 from riskengine.scoring.periods import PeriodSource, cache_key, computed, seeded
 from riskengine.scoring.reader import DEFAULT_REORDER_DAYS, Bounds, Prepared, choose_workers, make_bounds, prepare
 from riskengine.scoring.scorer import Detail, Totals, per_fields_of
-from riskengine.scoring.scores import Contribution, RulePackInfo, ScoreReport, stakeholder_score, window_out
+from riskengine.scoring.scores import Contribution, RulePackInfo, ScoreReport, stakeholder_score, window_out, with_record_end
 from riskengine.scoring.stream import copy_report, prepared_from_files, run_scorer, scorer_for, sorting_if_needed
 
 # Weeks of history a report scores: the brief's trend charts cover this many, this week included.
@@ -213,7 +213,8 @@ def score_events(
     relevant = sorted((e for e in events if plan.earliest <= e.event_date <= window.end), key=lambda e: (e.event_date, e.event_id))
     bounds = _bounds(plan, pack, compiled, batch_size, watch=False)
     chunks = [relevant[i : i + batch_size] for i in range(0, len(relevant), batch_size)]
-    return _score_prepared(prepare(chunks, bounds, {"read": 0}), bounds, plan, pack, compiled, chosen, engine, now).report
+    report = _score_prepared(prepare(chunks, bounds, {"read": 0}), bounds, plan, pack, compiled, chosen, engine, now).report
+    return with_record_end(report, max((e.event_date for e in events), default=None))
 
 
 def score_files(
@@ -254,6 +255,9 @@ def score_files(
         )
         scored = _score_prepared(items, bounds, plan, pack, compiled, chosen, engine, now)
         scored.read = read
+        # where the events read end, found by the reader on its one pass (in its process or here)
+        latest = counters.get("latest")
+        scored.report = with_record_end(scored.report, None if latest is None else dt.date.fromordinal(latest))
         return scored
 
     try:
@@ -326,6 +330,7 @@ def score_dated(
     scored = _score_prepared(prepare(chunks, bounds, {"read": 0}), bounds, plan, pack, compiled, chosen, engine, now, totals)
     if periods is not None and key is not None and totals is not None:
         periods.keep_periods(key, computed(totals, [w for w in weeks if w >= first], chosen))
+    scored.report = with_record_end(scored.report, source.latest_day())
     events = {e.event_id: e for e in scored.events}
     events.update((e.event_id, e) for e in source.watched(window))
     scored.events = sorted(events.values(), key=lambda e: (e.event_date, e.event_id))

@@ -62,14 +62,19 @@ class _Reorder:
         self._days: dict[int, list[Event | FastEvent]] = {}
         self._newest: float = -math.inf
         self._released: float = -math.inf  # the latest date handed on
+        # the latest date of the events outside first_day..last_day: with _newest, where the
+        # events read end (a report says when that is inside its window), found on the one pass
+        self._outside: float = -math.inf
 
     def extend(self, events: Iterable[Event | FastEvent]) -> None:
         days, released, newest = self._days, self._released, self._newest
-        first_day, last_day = self.first_day, self.last_day
+        first_day, last_day, outside = self.first_day, self.last_day, self._outside
         try:
             for event in events:
                 day = event.event_date.toordinal()
                 if day < first_day or day > last_day:
+                    if day > outside:
+                        outside = day
                     continue
                 if day < released:
                     self._too_late(event, day, newest)
@@ -81,7 +86,13 @@ class _Reorder:
                 else:
                     held.append(event)
         finally:
-            self._newest = newest
+            self._newest, self._outside = newest, outside
+
+    @property
+    def latest(self) -> int | None:
+        """The ordinal of the latest event date seen, in the range or not; None before any."""
+        latest = max(self._newest, self._outside)
+        return None if latest == -math.inf else int(latest)
 
     def _too_late(self, event: Event | FastEvent, day: int, newest: float) -> None:
         latest = dt.date.fromordinal(int(newest))
@@ -117,7 +128,9 @@ def ordered_chunks(
     counters: dict[str, int],
 ) -> Iterator[_DayGroups]:
     """Events from ``first_day`` to ``last_day`` in date order (see _Reorder), in chunks of
-    ``chunk_size`` events given as day groups (a day may be cut between two chunks)."""
+    ``chunk_size`` events given as day groups (a day may be cut between two chunks). Once
+    every chunk is read, ``counters["latest"]`` is the ordinal of the latest event date read
+    (of all events, not only those in the range), when there was one."""
     reorder = _Reorder(slack_days, first_day.toordinal(), last_day.toordinal())
     pending: _DayGroups = []
     count = 0
@@ -131,6 +144,9 @@ def ordered_chunks(
             out, pending = _cut(pending, chunk_size)
             count -= chunk_size
             yield out
+    latest = reorder.latest
+    if latest is not None:
+        counters["latest"] = latest
     pending.extend(reorder.ready(final=True))
     while pending:
         out, pending = _cut(pending, chunk_size)
@@ -494,16 +510,16 @@ def collecting(items: Iterable[Prepared]) -> Iterator[Prepared]:
 
 def read_and_prepare(
     paths: Sequence[str | os.PathLike[str]], bounds: Bounds, skip_invalid: bool, rejects: str | os.PathLike[str] | None, sort: bool = False
-) -> Iterator[Prepared | tuple[ReadReport, int]]:
+) -> Iterator[Prepared | tuple[ReadReport, dict[str, int]]]:
     """Read the files and prepare every chunk (what a reader process does); last, the read
-    report and the number of records read. ``sort``: the files are not in date order, sort
+    report and the counters (records read, and the ordinal of the latest event date read). ``sort``: the files are not in date order, sort
     them first (``external_sort``)."""
     report = ReadReport()
     counters = {"read": 0}
     chunks = read_chunks(paths, bounds, skip_invalid=skip_invalid, rejects=rejects, report=report, sort=sort)
     with collector_paused():
         yield from collecting(prepare(chunks, bounds, counters))
-    yield report, counters["read"]
+    yield report, counters
 
 
 # Below this much input a second process costs more to start and feed than it saves.

@@ -44,7 +44,7 @@ from pydantic.dataclasses import dataclass as pydantic_dataclass
 from riskengine.core.events import Event
 from riskengine.core.windows import Window
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: record_ends
 CLASSES: tuple[str, ...] = ("very low", "low", "medium", "high", "very high")
 DEFAULT_THRESHOLDS: tuple[float, ...] = (2.0, 4.0, 6.0, 8.0)
 # Weighted points are summed as integers in units of 1e-4 (a contribution is rounded to 4
@@ -254,13 +254,53 @@ class ScoreReport(_Out):
     events_in_window: int
     events_in_previous_window: int
     stakeholders: list[StakeholderScore]
+    record_ends: dt.date | None = Field(
+        None,
+        description=(
+            "The date of the last event read (of all events read, not only the window's), when it falls inside the window "
+            "with at least one day of the window after it: the window's counts and scores cover only the days up to it; "
+            "null otherwise"
+        ),
+    )
     notes: list[str] = Field(
         default_factory=list,
         description=(
             "What a reader must know before reading the scores: a window with no events scores 0 for lack of data, "
-            "not for lack of risk (and where the data ends or begins)"
+            "not for lack of risk (and where the data ends or begins); the events read end inside the window (record_ends)"
         ),
     )
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh")
+_COUNTS = ("one", "two", "three", "four", "five", "six", "seven")
+
+
+def record_ends_at(last: dt.date | None, window: WindowOut) -> dt.date | None:
+    """``last`` (the latest event date read) when a whole day of ``window`` comes after it and
+    it is not before the window; else None. A real Bangladesh export ends on Monday 5 August
+    2024, and 2024-W32's scores, read as a week's, were one day's."""
+    return last if last is not None and window.start <= last < window.end else None
+
+
+def record_ends_said(last: dt.date, window: WindowOut, this: str | None = None) -> str:
+    """'the events read end on Monday 5 August 2024, the first day of 2024-W32: its counts and
+    scores cover only that day'. ``this`` names the window instead of its label ('this week')."""
+    n = (last - window.start).days + 1
+    nth = f"the {_ORDINALS[n - 1]} day" if n <= len(_ORDINALS) else f"day {n}"
+    cover = "only that day" if n == 1 else f"only its first {_COUNTS[n - 1] if n <= len(_COUNTS) else n} days"
+    return (
+        f"the events read end on {last:%A} {last.day} {last:%B %Y}, {nth} of {this or window.label}: "
+        f"its counts and scores cover {cover}, not the whole {'week' if window.end - window.start == dt.timedelta(days=6) else 'window'}"
+    )
+
+
+def with_record_end(report: ScoreReport, last: dt.date | None) -> ScoreReport:
+    """The report with ``record_ends`` and a note when the events read (latest ``last``) end
+    inside its window; the report as it is otherwise."""
+    ends = record_ends_at(last, report.window)
+    if ends is None:
+        return report
+    return report.model_copy(update={"record_ends": ends, "notes": [*report.notes, record_ends_said(ends, report.window)]})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -609,7 +649,10 @@ __all__ = [
     "WeekAlerts",
     "WindowOut",
     "classify",
+    "record_ends_at",
+    "record_ends_said",
     "saturate",
     "saturation_for",
     "source_weight",
+    "with_record_end",
 ]

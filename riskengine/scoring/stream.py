@@ -146,7 +146,8 @@ def prepared_from_files(
         if isinstance(item, Prepared):
             yield item
             continue
-        their_report, counters["read"] = item
+        their_report, their_counters = item
+        counters.update(their_counters)
         copy_report(their_report, report)
 
 
