@@ -117,3 +117,16 @@ def test_a_week_read_mostly_keeps_its_bottom_line(tmp_path, capsys):
     text = (tmp_path / "briefs" / "2025-W27-ngo.md").read_text(encoding="utf-8")
     assert "the events read end on Thursday 3 July 2025, the fourth day of this week: its counts and scores cover only its first four days" in text
     assert "events read end" not in text.split("## Bottom line up front", 1)[1].split("##", 1)[0]
+
+
+def test_the_event_store_gives_the_same_date(tmp_path, capsys):
+    # score --store reads only the window's look-back: the date is the store's latest day
+    db = str(tmp_path / "project.db")
+    assert run(capsys, "ingest", "--store", db, str(_cut(tmp_path, MONDAY)))[0] == 0
+    code, out, err = run(capsys, "score", "--store", db, "--week", "2025-W27")
+    assert code == 0, err
+    assert ScoreReport.model_validate_json(out).record_ends == MONDAY
+    assert run(capsys, "ingest", "--store", db, str(_cut(tmp_path, MONDAY, extra=dt.date(2025, 7, 8))))[0] == 0
+    code, out, err = run(capsys, "score", "--store", db, "--week", "2025-W27")
+    assert code == 0, err
+    assert ScoreReport.model_validate_json(out).record_ends is None
