@@ -177,8 +177,12 @@ def test_a_window_without_events_says_so_instead_of_reading_as_very_low_risk(tmp
     code, out, err = run(capsys, "score", "--week", "2025-W40", "--format", "table")
     note = "no events in 2025-W40: the data ends on 2025-07-04, before the window; its scores are 0 for lack of data, not for lack of risk"
     assert code == 0 and err == f"warning: {note}\n" and f"Note: {note}\n" in out
-    code, out, err = run(capsys, "score", "--week", "2025-W27")
+    code, out, err = run(capsys, "score", "--week", "2025-W26")
     assert code == 0 and err == "" and json.loads(out)["notes"] == []
+    # the sample ends on a Friday: its week's report says so (tests/test_record_ends.py)
+    code, out, err = run(capsys, "score", "--week", "2025-W27")
+    note = "the events read end on Friday 4 July 2025, the fifth day of 2025-W27: its counts and scores cover only its first five days, not the whole week"
+    assert code == 0 and err == f"warning: {note}\n" and json.loads(out)["notes"] == [note]
 
 
 DIVIDES_BY_ZERO = """\

@@ -98,6 +98,7 @@ def test_score_and_brief_say_it_to_the_user(tmp_path, capsys):
     code, out, err = run(capsys, "score", path)  # JSON, the latest week by default
     assert code == 0, err
     assert ScoreReport.model_validate_json(out).record_ends == MONDAY
+    assert "warning: the events read end on Monday 30 June 2025, the first day of 2025-W27" in err
     code, out, err = run(capsys, "brief", path, "--stakeholder", "ngo", "--format", "md", "--out", str(tmp_path / "briefs"))
     assert code == 0, err
     text = (tmp_path / "briefs" / "2025-W27-ngo.md").read_text(encoding="utf-8")

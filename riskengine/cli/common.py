@@ -132,8 +132,13 @@ def score_inputs(args: argparse.Namespace, stakeholders: list[str] | None) -> ap
 def data_notes(args: argparse.Namespace, report: ScoreReport) -> ScoreReport:
     """The report with ``notes`` saying, when its window has no events, that its zeros are no
     data, not low risk, and where the data ends; each note is also a warning on stderr. A week
-    after the data ends scored 0 ('very low') with only 'no rule fired' to go by."""
+    after the data ends scored 0 ('very low') with only 'no rule fired' to go by. When the events
+    read end inside the window (``record_ends``), its note, made by the scorer, is said on stderr
+    too: a JSON reader piping the report may not read its notes."""
     if report.events_in_window:
+        if report.record_ends is not None:
+            for note in report.notes:
+                print(f"warning: {note}", file=sys.stderr)
         return report
     first, last = _data_span(args)
     label = report.window.label
