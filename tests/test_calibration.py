@@ -459,7 +459,11 @@ def test_brief_calibrates_itself_on_the_events_given_and_ignores_later_ones(tmp_
     later = write_feed(tmp_path, 10, rhythm=(0, 5, 0, 5), start=42)
     code, with_later, err = run_cli(capsys, "brief", str(feed), str(later), *args)
     assert code == 0, err
-    assert _judgments(with_later) == judgments
+    # but for the warning that the events read end inside 2024-W42 (tests/test_record_ends.py),
+    # which the later weeks rightly take away
+    ends = [line for line in judgments.splitlines() if line.startswith("> **Warning:** the events read end on ")]
+    assert len(ends) == 1 and "events read end" not in _judgments(with_later)
+    assert _judgments(with_later) == judgments.replace(ends[0] + "\n", "")
 
 
 def test_brief_takes_its_words_from_a_calibration_file(tmp_path: Path, rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
