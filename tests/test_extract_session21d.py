@@ -61,3 +61,48 @@ def test_no_soldier_was_killed_is_zero_dead_not_zero_hurt() -> None:
 def test_a_minister_holding_talks_today_is_talks_held() -> None:
     events = _events("The interior minister is in Nairobi, where today he is holding talks with Kenyan security officials on border security.")
     assert [(k, loc, d) for k, loc, d, _, _ in events] == [("talks", "Nairobi", dt.date(2026, 3, 9))]
+
+
+def _full(body: str, published: str = "2026-03-09") -> list[dict[str, object]]:
+    text = f"---\ndate: {published}\npublisher: Test Wire\ncountry: LBN\n---\n{body}\n"
+    return [{"kind": e.provenance.get("kind"), **e.event.model_dump()} for e in _EX.extract_text(text, "t.txt")]
+
+
+def test_killed_one_and_wounded_another_counts_the_wounded_one() -> None:
+    events = _full("A drone strike on a car in Kfar Kila killed one man and wounded another on Monday morning.")
+    assert [(e["kind"], e["fatalities"], e["injured"]) for e in events] == [("drone_strike", 1, 1)]
+
+
+def test_an_armys_aircraft_and_the_outlets_drone_at_one_town_are_one_drone_strike() -> None:
+    # an army statement, then a local outlet's account of the same strike (blind26 t04): "an
+    # aircraft" names a drone as well; the drone's two missiles are its munitions, no missile launch
+    events = _full(
+        "Earlier today, an army aircraft struck and eliminated a militant in the area of Kfar Kila.\n\n"
+        "* * *\n\n"
+        "An Israeli drone strike on a car in Kfar Kila killed one man on Monday morning, the health ministry said. "
+        "Witnesses said the drone fired two missiles at the car near the town's square."
+    )
+    assert [(e["kind"], e["location"], e["fatalities"], e["missiles_launched"]) for e in events] == [("drone_strike", "Kfar Kila", 1, None)]
+
+
+def test_rocket_fire_partly_shot_down_stays_the_shelling_with_its_counts() -> None:
+    events = _full(
+        "Yesterday evening, four rockets were launched from Lebanese territory toward the area of Metula. "
+        "Three of the rockets were intercepted by the air force, and the fourth fell in an open area. No injuries were reported."
+    )
+    assert [(e["kind"], e["missiles_launched"], e["missiles_intercepted"], e["injured"]) for e in events] == [("shelling", 4, 3, 0)]
+
+
+def test_a_group_sending_a_delegation_to_the_next_round_of_talks_is_talks() -> None:
+    events = _full("The armed group confirmed this week that it will send a delegation to the next round of talks with the government in Geneva.")
+    assert [(e["kind"], e["location"]) for e in events] == [("talks", "Geneva")]
+
+
+def test_a_years_air_strikes_after_a_town_told_before_are_no_strike_there() -> None:
+    # the digest's outlook: the year's air strikes inherit the town of the paragraph before (the
+    # talks' venue) and were read as an air strike there
+    events = _full(
+        "Talks. The rebels said they will send a delegation to the next round of talks in Geneva.\n\n"
+        "Outlook. Monitoring groups say December is on track to be one of the deadliest months for civilians from air strikes this year."
+    )
+    assert [e["kind"] for e in events] == ["talks"]

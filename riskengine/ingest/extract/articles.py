@@ -1708,6 +1708,11 @@ class Extractor:
                 verb = (m.group(1) or m.group(2)).lower()
                 fld = "fatalities" if verb in ("killed", "died") else "hospitalised" if verb.startswith(("hosp", "taken")) else "injured"
                 out.append(Figure(fld, 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
+            for m in _ONE_MORE_CASUALTY.finditer(c_text) if "another" in c_text.lower() else ():
+                fld = "fatalities" if m.group("verb").lower().startswith("kill") else "injured"
+                a = clause[0] + m.start("verb")
+                if not any(f.field == fld and a <= f.start for f in out):
+                    out.append(Figure(fld, 1, a, clause[0] + m.end(), "exact", claimed_by=claimant()))
             # "Two soldiers were killed and a third died later in hospital": the ordinal is the
             # toll so far (the largest figure of a field is the event's, so 3 here, not 2)
             for m in _ORDINAL_DEATH.finditer(c_text) if _ORDINAL_HINT.search(c_text) else ():
@@ -1776,6 +1781,8 @@ class Extractor:
         elif q.value > 1 and _OF_OURS.match(after):  # (not "one of its deepest drone strikes")
             after = _OF_OURS.sub(" ", after, count=1)  # "three of our soldiers lost their lives": the soldiers counted
         before = c_text[max(0, q.start - 40) : q.start]
+        if _DRONE_FIRED_BEFORE.search(before) and re.match(r"\s+(?:guided\s+|air-to-surface\s+|anti-tank\s+)?(?:missiles?|rockets?|bombs?|munitions?)\b", after):
+            return None  # "the drone fired two missiles at the motorcycle": a drone strike's munitions, no missile launch
         # Noun after the number, past up to three modifiers ("12 ballistic and cruise missiles").
         words_after = after.strip().split()
         head = _COUNTED_WORDS_AFTER.match(after)
@@ -2087,7 +2094,9 @@ class Extractor:
             return True  # "a strike on the Ryazan refinery in August halted ...": background, dated by no day
         if m.kind.group == "strike" and placeless and self.p.strike_tallies.search(clause_text):
             return True  # "carried out 94 attacks on 31 settlements": a region's tally of many strikes
-        if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not counted and placeless:
+        if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not counted and (placeless or m.inherited_place):
+            # (a town only inherited from the paragraph before places no period's count: "one of
+            # the deadliest months for civilians from air strikes this year" after the talks in Kunming)
             return True
         if m.kind.group == "strike" and self.p.habitual.search(clause_text) and not any(f.field in PERSON_FIELDS for f in m.figures):
             return True
@@ -2412,7 +2421,7 @@ class Extractor:
                     continue
                 # Artillery, air raids and long-range drone/missile strikes are different events.
                 # A strike whose weapon is not named ("the strikes on the port") may be any of them.
-                if strike and not interception and c_name != "interception" and family != _family(c_name) and "remote_strike" not in (name, c_name):
+                if strike and not interception and c_name != "interception" and family != _family(c_name) and "remote_strike" not in (name, c_name) and not _any_aircraft(m, c):
                     continue
                 if interception and c_name == "shelling" and m.sentence.paragraph != c.mentions[-1].sentence.paragraph and any(f.field.startswith(("drones_", "missiles_")) for f in m.figures):
                     # "Air defence: Over the past day, air defence means shot down three guided
@@ -2468,6 +2477,8 @@ class Extractor:
                 ordinal[id(host)] = len(members)
                 by_group.setdefault(group, []).append(host)
             else:
+                if host.kind.name == "air_strike" and name == "drone_strike" and _any_aircraft(m, host):
+                    host.kind = m.kind  # the drone names the "aircraft" the other side told
                 host.add(m)
                 if host.kind.name == "interception" and not interception:
                     host.kind = m.kind
@@ -2672,7 +2683,8 @@ class Extractor:
         )
         cite("event_type", first.start, first.end)
         values: dict[str, Any] = {}
-        kind = first.kind
+        # an army's "aircraft struck" joined by the outlet's drone strike there: the drone it was
+        kind = c.kind if c.kind.name == "drone_strike" and first.kind.name == "air_strike" else first.kind
         # Figures: the largest figure stated for a field in this article (tolls are revised
         # upwards); a negation only counts when nothing was stated.
         figures = c.figures()
@@ -2725,21 +2737,24 @@ class Extractor:
             # it the strike, with its interceptions.
             launched_counts = {f.field: f.value for f in chosen.values() if f.field.endswith("_launched")}
             kind = self.p.kinds["missile_strike" if launched_counts.get("missiles_launched", -1) > launched_counts.get("drones_launched", -1) else "drone_strike"]
-        all_downed = kind.name in ("drone_strike", "missile_strike") and self._all_shot_down(article, c, chosen)
+        words = [article.work[m.start : m.end] for m in real if m.kind.group == "strike"]
+        attacker = next((m.initiator for m in real if m.initiator), None)
+        rocket_fire = kind.name == "missile_strike" and "shelling" in self.p.kinds and any(_ROCKET.search(t) for t in words) and not any(_MISSILE_WORD.search(t) for t in words) and attacker not in self.p.belligerents
+        # rocket fire partly shot down is still the shelling (blind26 t04: "three rockets were
+        # launched ... toward Shlomi. Two of the rockets were intercepted ..., and the third fell
+        # in an open area"): the counts stay on it
+        all_downed = kind.name in ("drone_strike", "missile_strike") and not rocket_fire and self._all_shot_down(article, c, chosen)
         if all_downed:
             # "One missile was launched from Yemen and was intercepted ... no impact": air defence
             # downing what was fired, nothing struck, is the interception (Disrupted weapons use)
             kind = self.p.kinds["interception"]
-        elif kind.name == "missile_strike" and "shelling" in self.p.kinds:
-            words = [article.work[m.start : m.end] for m in real if m.kind.group == "strike"]
-            attacker = next((m.initiator for m in real if m.initiator), None)
-            if any(_ROCKET.search(t) for t in words) and not any(_MISSILE_WORD.search(t) for t in words) and attacker not in self.p.belligerents:
-                # "Hezbollah said it fired a salvo of rockets at Kiryat Shmona", "a rocket fired from
-                # the hills lands in a compound": rocket fire is shelling, as the written convention
-                # and ACLED code it; a missile is a missile strike, and so are the theatre war's
-                # "rockets" (the press's word for Russia's missiles: "Russian forces fired rockets
-                # at Kharkiv")
-                kind = self.p.kinds["shelling"]
+        elif rocket_fire:
+            # "Hezbollah said it fired a salvo of rockets at Kiryat Shmona", "a rocket fired from
+            # the hills lands in a compound": rocket fire is shelling, as the written convention
+            # and ACLED code it; a missile is a missile strike, and so are the theatre war's
+            # "rockets" (the press's word for Russia's missiles: "Russian forces fired rockets
+            # at Kharkiv")
+            kind = self.p.kinds["shelling"]
         # Place.
         place = c.place()
         if place is not None:
@@ -3214,12 +3229,38 @@ def _family(kind: str) -> str:
     return _FAMILIES.get(kind, "remote")
 
 
+def _any_aircraft(m: Mention, c: Cluster) -> bool:
+    """An air strike told only by "an aircraft" and a drone strike at the same town: one strike
+    told by two sides (an army's "an IDF aircraft struck ... in the area of Aitaroun", then the
+    local outlet's "a drone strike on a motorcycle in Aitaroun"); "aircraft" names a drone as
+    well, jets and warplanes do not."""
+    if m.place is None or m.place.place.level == "country":
+        return False
+    cp = c.place()
+    if cp is None or cp.place.name != m.place.place.name:
+        return False
+    kinds = {m.kind.name, c.kind.name}
+    if kinds != {"air_strike", "drone_strike"}:
+        return False
+    air = [m] if m.kind.name == "air_strike" else [x for x in c.mentions if x.kind.name == "air_strike"]
+    return bool(air) and all({w.lower() for w in x.weapons} <= {"aircraft"} and x.weapons for x in air)
+
+
 # A dateline's city: "Ouagadougou, 12 May 2025 -", "GOMA, Feb 20 (Wire) -", "BAMAKO -"
 _DATELINE_CITY = re.compile(r"\s*([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)\s*(?:,\s*(?:[A-Z][\w .'’-]*,\s*)?(?:\w+\s+)?\d{1,2}\b|,\s*\w+\s+\d{4}\b|\s*\([^)]{1,30}\)\s*[-—–]|\s+[-—–]\s)")
 # A strike told as another one: "Drones also hit the city", "struck again", "a second strike"
 _PRONOUN_CASUALTY = re.compile(
     r"\b(?:[Ss]he|[Hh]e)\s+(?:(?:was|has\s+been|had\s+been)\s+(?:(?:later|also|seriously|critically|badly|lightly|slightly)\s+)?(killed|injured|wounded|hospitali[sz]ed|taken\s+to\s+(?:a\s+|the\s+)?hospital)|(?:later\s+)?(died))\b"
 )
+# "killed one man and wounded another", "killing a soldier and injuring another": the second verb's
+# one person, told by "another" after a toll in the same clause (not "wounded another 12", not
+# "another three")
+_ONE_MORE_CASUALTY = re.compile(
+    r"\b(?:killed|killing|wounded|wounding|injured|injuring)\s+(?:one|a|an)\b[^,;.]{0,40}?\band\s+(?P<verb>wounded|wounding|injured|injuring|killed|killing)\s+another\b(?!\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|dozen|several|few)\b)",
+    re.IGNORECASE,
+)
+# the subject just before a count of munitions is a drone ("the drone fired two missiles")
+_DRONE_FIRED_BEFORE = re.compile(r"\b(?:drone|UAV|quadcopter)\s+(?:had\s+)?(?:fired|launched|dropped|released)\s+$", re.IGNORECASE)
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
 _ORDINAL_HINT = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b", re.IGNORECASE)
 # "a third died later in hospital", "a fourth person succumbed to his wounds", "a third victim was found dead"
