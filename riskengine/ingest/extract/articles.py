@@ -2092,7 +2092,7 @@ class Extractor:
             return True  # "Over the past week, Russia launched more than 1,200 drones": a total, counted or not
         if m.kind.group == "strike" and (m.date is None or m.date.precision > 1) and _MONTH_ONLY.search(clause_text) and not self._tells_harm(m):
             return True  # "a strike on the Ryazan refinery in August halted ...": background, dated by no day
-        if m.kind.group == "strike" and placeless and self.p.strike_tallies.search(clause_text):
+        if m.kind.group == "strike" and (placeless or m.inherited_place) and self.p.strike_tallies.search(clause_text):
             return True  # "carried out 94 attacks on 31 settlements": a region's tally of many strikes
         if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not counted and (placeless or m.inherited_place):
             # (a town only inherited from the paragraph before places no period's count: "one of
@@ -2387,6 +2387,20 @@ class Extractor:
                     host = self._counted_just_before(m, same_group)
                 if host is None and (m.place is None or m.place.place.level == "country") and m.date is None:
                     host = self._same_launch_retold(m, same_group)
+                if host is None and m.place is None and m.date is None and _AT_THE_TARGET.search(self._article_work, m.end, m.clause[1]):
+                    # "The rebels fired TWO anti-ship missiles at the vessel" right after "the
+                    # carrier was hit off the port of Mokha": the launch of the strike just told
+                    # (its definite target), not another strike
+                    latest = next((c for c in reversed(same_group) if c.kind.name != "interception"), None)
+                    if (
+                        latest is not None
+                        and (lp := latest.place()) is not None
+                        and lp.place.level != "country"
+                        and index - latest.mentions[-1].sentence.index == 1
+                        and not any(f.field.endswith("_launched") for f in latest.figures())
+                        and family == _family(latest.kind.name) == "remote"
+                    ):
+                        host = latest
             if interception and not own_place and (m.place is None or m.inherited_place):
                 # "In total, the enemy used 117 drones ... Of these, 91 drones were neutralised":
                 # the interceptions of a tally told just before go with that tally's event (also
@@ -2471,6 +2485,19 @@ class Extractor:
                     host.kind = m.kind
                     index_place(host)
                     continue
+            if host is None and own_place and strike and not interception and name == "remote_strike" and not m.weapons and not own_figures:
+                # "Houthi terrorists pummelled a cargo ship with missiles in the Red Sea. The
+                # bulk carrier was hit yesterday morning off the port of Mokha": the strike told
+                # in the sentence before, with neither town nor day, is this one, placed and dated here
+                latest = next((c for c in reversed(members[-64:]) if c.kind.name != "interception"), None)
+                if (
+                    latest is not None
+                    and latest.place() is None
+                    and latest.date() is None
+                    and index - latest.mentions[-1].sentence.index == 1
+                    and not any(f.field in PERSON_FIELDS for f in latest.figures())
+                ):
+                    host = latest
             if host is None:
                 host = Cluster(m.kind, [m])
                 clusters.append(host)
@@ -3259,6 +3286,8 @@ _ONE_MORE_CASUALTY = re.compile(
     r"\b(?:killed|killing|wounded|wounding|injured|injuring)\s+(?:one|a|an)\b[^,;.]{0,40}?\band\s+(?P<verb>wounded|wounding|injured|injuring|killed|killing)\s+another\b(?!\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|dozen|several|few)\b)",
     re.IGNORECASE,
 )
+# a launch's definite target after its count: "fired two missiles at the vessel"
+_AT_THE_TARGET = re.compile(r"\s(?:at|on|into)\s+the\s+(?:[\w-]+\s+){0,2}?(?:vessel|ship|tanker|carrier|freighter|building|base|plant|depot|port|city|town|village)\b")
 # the subject just before a count of munitions is a drone ("the drone fired two missiles")
 _DRONE_FIRED_BEFORE = re.compile(r"\b(?:drone|UAV|quadcopter)\s+(?:had\s+)?(?:fired|launched|dropped|released)\s+$", re.IGNORECASE)
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
