@@ -158,3 +158,17 @@ def test_a_count_of_attacks_since_a_year_is_no_strike_at_the_paragraphs_town() -
         published="2025-06-04",
     )
     assert [(e["kind"], e["fatalities"]) for e in events] == [("drone_strike", 0)]
+
+
+def test_a_communiques_later_day_with_its_year_is_that_day_not_a_day_to_come() -> None:
+    # no front matter: the article is dated by its lead's first full date (Saturday's attack);
+    # "On Sunday 9 November 2025" further down is the next event's day, told in the past
+    text = (
+        "GOVERNMENT COMMUNIQUE\n\n"
+        "The Government informs the public that on Saturday 8 November 2025, armed groups attacked the town of Djibo, killing four soldiers.\n\n"
+        "On Sunday 9 November 2025, a VDP unit repelled an attack against its position at the entrance to the town of Dori. Two VDP were killed and three others were wounded.\n\n"
+        "On the same day, a supply truck struck an improvised explosive device near Kaya. No loss of human life was recorded; two soldiers sustained light injuries.\n"
+    )
+    events = sorted((str(e.provenance.get("kind")), e.event.location, e.event.event_date, e.event.fatalities) for e in _EX.extract_text(text, "communique.txt"))
+    assert ("casualty_report", "Dori", dt.date(2025, 11, 9), 2) in events
+    assert ("remote_strike", "Kaya", dt.date(2025, 11, 9), 0) in events

@@ -416,6 +416,7 @@ class Extractor:
         self._article_sentences = article.sentences
         self._article_work = article.work
         self._published = article.published
+        self._dated_by_text = article.date_source == "text"
         # Each sentence's places, read once without the article's countries (which are these
         # places' countries); a sentence is read again with them only where they could matter.
         self._places = [self.g.scan_detail(article.work[x.start : x.end]) for x in article.sentences]
@@ -1443,7 +1444,14 @@ class Extractor:
         """The date phrases of a clause, read once for all its mentions."""
         key = (offset, len(clause_text))
         if key not in self._dates:
-            self._dates[key] = find_dates(clause_text, published, offset)
+            found = find_dates(clause_text, published, offset)
+            if self._dated_by_text and any(d.future for d in found) and not FUTURE.search(clause_text):
+                # an article dated by its lead's first full date (a communique's "on Sunday 19
+                # October 2025 ... armed groups attacked"), not by a day of issue: a later day told
+                # with its year in a clause of the past ("On Monday 20 October 2025, a VDP unit
+                # repelled an attack") is that day, not a day to come
+                found = [dataclasses.replace(d, future=False) if d.future and _YEAR_WRITTEN.search(d.text) else d for d in found]
+            self._dates[key] = found
         return self._dates[key]
 
     def _tells_harm(self, m: Mention) -> bool:
