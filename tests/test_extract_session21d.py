@@ -172,3 +172,26 @@ def test_a_communiques_later_day_with_its_year_is_that_day_not_a_day_to_come() -
     events = sorted((str(e.provenance.get("kind")), e.event.location, e.event.event_date, e.event.fatalities) for e in _EX.extract_text(text, "communique.txt"))
     assert ("casualty_report", "Dori", dt.date(2025, 11, 9), 2) in events
     assert ("remote_strike", "Kaya", dt.date(2025, 11, 9), 0) in events
+
+
+def test_the_attackers_claim_of_the_launch_just_intercepted_is_that_launch() -> None:
+    text = (
+        "---\ndate: 2025-09-10\npublisher: Test Wire\ncountry: ISR\n---\n"
+        "Sirens sounded across central Israel, including in Tel Aviv, early on Wednesday after the Houthis fired a ballistic missile from Yemen.\n\n"
+        "\"One missile was launched from Yemen and was intercepted,\" the military said. Paramedics said no one was hurt.\n\n"
+        "In a televised statement, the Houthis' spokesman claimed the group had fired a hypersonic missile at \"a vital target in the occupied Jaffa area\".\n"
+    )
+    events = [(e.provenance.get("kind"), e.event.location) for e in _EX.extract_text(text, "claim.txt")]
+    assert len(events) == 1
+    assert events[0][1] != "Jaffa"
+
+
+def test_a_capitals_possessive_in_a_running_total_places_no_strike() -> None:
+    text = (
+        "---\ndate: 2026-02-09\npublisher: Test Wire\ncountry: UKR\n---\n"
+        "Drones hit an energy facility in Lviv overnight, the regional governor said.\n\n"
+        "Zelenskiy said Russia had fired more than 2,000 drones at Ukraine since the start of the month and urged allies to tighten sanctions on Moscow's oil revenues.\n"
+    )
+    events = [(e.provenance.get("kind"), e.event.location) for e in _EX.extract_text(text, "total.txt")]
+    assert ("drone_strike", "Moscow") not in events
+    assert all(loc != "Moscow" for _, loc in events)

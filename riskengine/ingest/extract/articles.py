@@ -2102,6 +2102,11 @@ class Extractor:
             return True  # "a strike on the Ryazan refinery in August halted ...": background, dated by no day
         if m.kind.group == "strike" and (placeless or m.inherited_place) and self.p.strike_tallies.search(clause_text):
             return True  # "carried out 94 attacks on 31 settlements": a region's tally of many strikes
+        # a capital's possessive names the side, not where it struck ("Russia had fired more than
+        # 3,000 drones ... since the start of February and urged sanctions on Moscow's oil revenues")
+        possessive = m.place is not None and text[m.place.end : m.place.end + 2] in ("'s", "’s")
+        if m.kind.group == "strike" and possessive and self.p.aggregate.search(clause_text):
+            return True
         if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not counted and (placeless or m.inherited_place):
             # (a town only inherited from the paragraph before places no period's count: "one of
             # the deadliest months for civilians from air strikes this year" after the talks in Kunming)
@@ -2389,6 +2394,16 @@ class Extractor:
             # A strike with its own launch count is another strike; an interception's share
             # ("17 of 18 drones") counts the strike it stopped.
             own_figures = not interception and any(f.field.endswith("_launched") for f in m.figures)
+            if (
+                own_figures and strike and not interception and own_place and m.date is None
+                and not any(f.field in PERSON_FIELDS for f in m.figures)
+                and _CLAIMED_BEFORE.search(self._article_work, m.sentence.start, m.start)
+            ):
+                # the attacker's claim of the launch just told from the target's side ("the Houthis'
+                # spokesman claimed the group had fired a 'Palestine-2' missile at '... the occupied
+                # Jaffa area'" after "One missile was launched from Yemen and was intercepted"): the
+                # same launch, claimed at the target it named, not a second strike
+                host = self._same_launch_retold(m, same_group, reach=2)
             if own_figures and strike and not own_place:
                 host = self._night_strike(m, same_group, date or published, published)
                 if host is None and m.place is None and m.date is None:
@@ -2583,7 +2598,7 @@ class Extractor:
         return c
 
     @staticmethod
-    def _same_launch_retold(m: Mention, candidates: list[Cluster]) -> Cluster | None:
+    def _same_launch_retold(m: Mention, candidates: list[Cluster], reach: int = 1) -> Cluster | None:
         """The strike told in the sentence just before with the same launch count of the same
         weapon, when this one has neither a place nor a day of its own ("Sirens wailed across
         central Israel ... after the Houthis fired a ballistic missile from Yemen." then
@@ -2592,7 +2607,7 @@ class Extractor:
         c = next((c for c in reversed(candidates) if c.kind.name != "interception"), None)
         if c is None or _family(c.kind.name) != _family(m.kind.name):
             return None
-        if m.sentence.index - c.mentions[-1].sentence.index != 1:
+        if not 1 <= m.sentence.index - c.mentions[-1].sentence.index <= reach:
             return None
         mine = {(f.field, f.value) for f in m.figures if f.field.endswith("_launched")}
         theirs = {(f.field, f.value) for f in c.figures() if f.field.endswith("_launched")}
@@ -3294,6 +3309,8 @@ _ONE_MORE_CASUALTY = re.compile(
     r"\b(?:killed|killing|wounded|wounding|injured|injuring)\s+(?:one|a|an)\b[^,;.]{0,40}?\band\s+(?P<verb>wounded|wounding|injured|injuring|killed|killing)\s+another\b(?!\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|dozen|several|few)\b)",
     re.IGNORECASE,
 )
+# an attacker's claim before its launch: "claimed the group had fired a missile at ..."
+_CLAIMED_BEFORE = re.compile(r"\bclaim(?:ed|s|ing)\b")
 # a launch's definite target after its count: "fired two missiles at the vessel"
 _AT_THE_TARGET = re.compile(r"\s(?:at|on|into)\s+the\s+(?:[\w-]+\s+){0,2}?(?:vessel|ship|tanker|carrier|freighter|building|base|plant|depot|port|city|town|village)\b")
 # the subject just before a count of munitions is a drone ("the drone fired two missiles")
