@@ -2458,7 +2458,7 @@ class Extractor:
                     continue
                 # Artillery, air raids and long-range drone/missile strikes are different events.
                 # A strike whose weapon is not named ("the strikes on the port") may be any of them.
-                if strike and not interception and c_name != "interception" and family != _family(c_name) and "remote_strike" not in (name, c_name) and not _any_aircraft(m, c):
+                if strike and not interception and c_name != "interception" and family != _family(c_name) and "remote_strike" not in (name, c_name) and not _any_aircraft(m, c, self._article_work):
                     continue
                 if interception and c_name == "shelling" and m.sentence.paragraph != c.mentions[-1].sentence.paragraph and any(f.field.startswith(("drones_", "missiles_")) for f in m.figures):
                     # "Air defence: Over the past day, air defence means shot down three guided
@@ -2527,7 +2527,7 @@ class Extractor:
                 ordinal[id(host)] = len(members)
                 by_group.setdefault(group, []).append(host)
             else:
-                if host.kind.name == "air_strike" and name == "drone_strike" and _any_aircraft(m, host):
+                if host.kind.name == "air_strike" and name == "drone_strike" and _any_aircraft(m, host, self._article_work):
                     host.kind = m.kind  # the drone names the "aircraft" the other side told
                 host.add(m)
                 if host.kind.name == "interception" and not interception:
@@ -2790,10 +2790,7 @@ class Extractor:
         words = [article.work[m.start : m.end] for m in real if m.kind.group == "strike"]
         attacker = next((m.initiator for m in real if m.initiator), None)
         rocket_fire = kind.name == "missile_strike" and "shelling" in self.p.kinds and any(_ROCKET.search(t) for t in words) and not any(_MISSILE_WORD.search(t) for t in words) and attacker not in self.p.belligerents
-        # rocket fire partly shot down is still the shelling (blind26 t04: "three rockets were
-        # launched ... toward Shlomi. Two of the rockets were intercepted ..., and the third fell
-        # in an open area"): the counts stay on it
-        all_downed = kind.name in ("drone_strike", "missile_strike") and not rocket_fire and self._all_shot_down(article, c, chosen)
+        all_downed = kind.name in ("drone_strike", "missile_strike") and self._all_shot_down(article, c, chosen)
         if all_downed:
             # "One missile was launched from Yemen and was intercepted ... no impact": air defence
             # downing what was fired, nothing struck, is the interception (Disrupted weapons use)
@@ -3279,7 +3276,7 @@ def _family(kind: str) -> str:
     return _FAMILIES.get(kind, "remote")
 
 
-def _any_aircraft(m: Mention, c: Cluster) -> bool:
+def _any_aircraft(m: Mention, c: Cluster, text: str) -> bool:
     """An air strike told only by "an aircraft" and a drone strike at the same town: one strike
     told by two sides (an army's "an IDF aircraft struck ... in the area of Aitaroun", then the
     local outlet's "a drone strike on a motorcycle in Aitaroun"); "aircraft" names a drone as
@@ -3293,7 +3290,7 @@ def _any_aircraft(m: Mention, c: Cluster) -> bool:
     if kinds != {"air_strike", "drone_strike"}:
         return False
     air = [m] if m.kind.name == "air_strike" else [x for x in c.mentions if x.kind.name == "air_strike"]
-    return bool(air) and all({w.lower() for w in x.weapons} <= {"aircraft"} and x.weapons for x in air)
+    return bool(air) and all(_AIRCRAFT_ONLY.search(text, x.start, x.end) is not None and _NAMED_AIRCRAFT.search(text, x.start, x.end) is None for x in air)
 
 
 # A dateline's city: "Ouagadougou, 12 May 2025 -", "GOMA, Feb 20 (Wire) -", "BAMAKO -"
@@ -3309,6 +3306,9 @@ _ONE_MORE_CASUALTY = re.compile(
     r"\b(?:killed|killing|wounded|wounding|injured|injuring)\s+(?:one|a|an)\b[^,;.]{0,40}?\band\s+(?P<verb>wounded|wounding|injured|injuring|killed|killing)\s+another\b(?!\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|dozen|several|few)\b)",
     re.IGNORECASE,
 )
+# the word "aircraft" alone for an air strike's weapon (a drone is an aircraft too), not jets or warplanes
+_AIRCRAFT_ONLY = re.compile(r"\baircraft\b", re.IGNORECASE)
+_NAMED_AIRCRAFT = re.compile(r"\b(?:jets?|warplanes?|planes?|bombers?|helicopters?|fighters?|Su-\d+|Tu-\d+)\b", re.IGNORECASE)
 # an attacker's claim before its launch: "claimed the group had fired a missile at ..."
 _CLAIMED_BEFORE = re.compile(r"\bclaim(?:ed|s|ing)\b")
 # a launch's definite target after its count: "fired two missiles at the vessel"
