@@ -416,6 +416,7 @@ class Extractor:
         self._article_sentences = article.sentences
         self._article_work = article.work
         self._published = article.published
+        self._dated_by_text = article.date_source == "text"
         # Each sentence's places, read once without the article's countries (which are these
         # places' countries); a sentence is read again with them only where they could matter.
         self._places = [self.g.scan_detail(article.work[x.start : x.end]) for x in article.sentences]
@@ -1443,7 +1444,14 @@ class Extractor:
         """The date phrases of a clause, read once for all its mentions."""
         key = (offset, len(clause_text))
         if key not in self._dates:
-            self._dates[key] = find_dates(clause_text, published, offset)
+            found = find_dates(clause_text, published, offset)
+            if self._dated_by_text and any(d.future for d in found) and not FUTURE.search(clause_text):
+                # an article dated by its lead's first full date (a communique's "on Sunday 19
+                # October 2025 ... armed groups attacked"), not by a day of issue: a later day told
+                # with its year in a clause of the past ("On Monday 20 October 2025, a VDP unit
+                # repelled an attack") is that day, not a day to come
+                found = [dataclasses.replace(d, future=False) if d.future and _YEAR_WRITTEN.search(d.text) else d for d in found]
+            self._dates[key] = found
         return self._dates[key]
 
     def _tells_harm(self, m: Mention) -> bool:
@@ -1708,6 +1716,11 @@ class Extractor:
                 verb = (m.group(1) or m.group(2)).lower()
                 fld = "fatalities" if verb in ("killed", "died") else "hospitalised" if verb.startswith(("hosp", "taken")) else "injured"
                 out.append(Figure(fld, 1, clause[0] + m.start(), clause[0] + m.end(), "exact", claimed_by=claimant()))
+            for m in _ONE_MORE_CASUALTY.finditer(c_text) if "another" in c_text.lower() else ():
+                fld = "fatalities" if m.group("verb").lower().startswith("kill") else "injured"
+                a = clause[0] + m.start("verb")
+                if not any(f.field == fld and a <= f.start for f in out):
+                    out.append(Figure(fld, 1, a, clause[0] + m.end(), "exact", claimed_by=claimant()))
             # "Two soldiers were killed and a third died later in hospital": the ordinal is the
             # toll so far (the largest figure of a field is the event's, so 3 here, not 2)
             for m in _ORDINAL_DEATH.finditer(c_text) if _ORDINAL_HINT.search(c_text) else ():
@@ -1776,6 +1789,8 @@ class Extractor:
         elif q.value > 1 and _OF_OURS.match(after):  # (not "one of its deepest drone strikes")
             after = _OF_OURS.sub(" ", after, count=1)  # "three of our soldiers lost their lives": the soldiers counted
         before = c_text[max(0, q.start - 40) : q.start]
+        if _DRONE_FIRED_BEFORE.search(before) and re.match(r"\s+(?:guided\s+|air-to-surface\s+|anti-tank\s+)?(?:missiles?|rockets?|bombs?|munitions?)\b", after):
+            return None  # "the drone fired two missiles at the motorcycle": a drone strike's munitions, no missile launch
         # Noun after the number, past up to three modifiers ("12 ballistic and cruise missiles").
         words_after = after.strip().split()
         head = _COUNTED_WORDS_AFTER.match(after)
@@ -2085,9 +2100,16 @@ class Extractor:
             return True  # "Over the past week, Russia launched more than 1,200 drones": a total, counted or not
         if m.kind.group == "strike" and (m.date is None or m.date.precision > 1) and _MONTH_ONLY.search(clause_text) and not self._tells_harm(m):
             return True  # "a strike on the Ryazan refinery in August halted ...": background, dated by no day
-        if m.kind.group == "strike" and placeless and self.p.strike_tallies.search(clause_text):
+        if m.kind.group == "strike" and (placeless or m.inherited_place) and self.p.strike_tallies.search(clause_text):
             return True  # "carried out 94 attacks on 31 settlements": a region's tally of many strikes
-        if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not counted and placeless:
+        # a capital's possessive names the side, not where it struck ("Russia had fired more than
+        # 3,000 drones ... since the start of February and urged sanctions on Moscow's oil revenues")
+        possessive = m.place is not None and text[m.place.end : m.place.end + 2] in ("'s", "’s")
+        if m.kind.group == "strike" and possessive and self.p.aggregate.search(clause_text):
+            return True
+        if m.kind.group == "strike" and self.p.aggregate.search(clause_text) and not counted and (placeless or m.inherited_place):
+            # (a town only inherited from the paragraph before places no period's count: "one of
+            # the deadliest months for civilians from air strikes this year" after the talks in Kunming)
             return True
         if m.kind.group == "strike" and self.p.habitual.search(clause_text) and not any(f.field in PERSON_FIELDS for f in m.figures):
             return True
@@ -2372,12 +2394,36 @@ class Extractor:
             # A strike with its own launch count is another strike; an interception's share
             # ("17 of 18 drones") counts the strike it stopped.
             own_figures = not interception and any(f.field.endswith("_launched") for f in m.figures)
+            if (
+                own_figures and strike and not interception and own_place and m.date is None
+                and not any(f.field in PERSON_FIELDS for f in m.figures)
+                and _CLAIMED_BEFORE.search(self._article_work, m.sentence.start, m.start)
+            ):
+                # the attacker's claim of the launch just told from the target's side ("the Houthis'
+                # spokesman claimed the group had fired a 'Palestine-2' missile at '... the occupied
+                # Jaffa area'" after "One missile was launched from Yemen and was intercepted"): the
+                # same launch, claimed at the target it named, not a second strike
+                host = self._same_launch_retold(m, same_group, reach=2)
             if own_figures and strike and not own_place:
                 host = self._night_strike(m, same_group, date or published, published)
                 if host is None and m.place is None and m.date is None:
                     host = self._counted_just_before(m, same_group)
                 if host is None and (m.place is None or m.place.place.level == "country") and m.date is None:
                     host = self._same_launch_retold(m, same_group)
+                if host is None and m.place is None and m.date is None and _AT_THE_TARGET.search(self._article_work, m.end, m.clause[1]):
+                    # "The rebels fired TWO anti-ship missiles at the vessel" right after "the
+                    # carrier was hit off the port of Mokha": the launch of the strike just told
+                    # (its definite target), not another strike
+                    latest = next((c for c in reversed(same_group) if c.kind.name != "interception"), None)
+                    if (
+                        latest is not None
+                        and (lp := latest.place()) is not None
+                        and lp.place.level != "country"
+                        and index - latest.mentions[-1].sentence.index == 1
+                        and not any(f.field.endswith("_launched") for f in latest.figures())
+                        and family == _family(latest.kind.name) == "remote"
+                    ):
+                        host = latest
             if interception and not own_place and (m.place is None or m.inherited_place):
                 # "In total, the enemy used 117 drones ... Of these, 91 drones were neutralised":
                 # the interceptions of a tally told just before go with that tally's event (also
@@ -2412,7 +2458,7 @@ class Extractor:
                     continue
                 # Artillery, air raids and long-range drone/missile strikes are different events.
                 # A strike whose weapon is not named ("the strikes on the port") may be any of them.
-                if strike and not interception and c_name != "interception" and family != _family(c_name) and "remote_strike" not in (name, c_name):
+                if strike and not interception and c_name != "interception" and family != _family(c_name) and "remote_strike" not in (name, c_name) and not _any_aircraft(m, c, self._article_work):
                     continue
                 if interception and c_name == "shelling" and m.sentence.paragraph != c.mentions[-1].sentence.paragraph and any(f.field.startswith(("drones_", "missiles_")) for f in m.figures):
                     # "Air defence: Over the past day, air defence means shot down three guided
@@ -2462,12 +2508,27 @@ class Extractor:
                     host.kind = m.kind
                     index_place(host)
                     continue
+            if host is None and own_place and strike and not interception and name == "remote_strike" and not m.weapons and not own_figures:
+                # "Houthi terrorists pummelled a cargo ship with missiles in the Red Sea. The
+                # bulk carrier was hit yesterday morning off the port of Mokha": the strike told
+                # in the sentence before, with neither town nor day, is this one, placed and dated here
+                latest = next((c for c in reversed(members[-64:]) if c.kind.name != "interception"), None)
+                if (
+                    latest is not None
+                    and latest.place() is None
+                    and latest.date() is None
+                    and index - latest.mentions[-1].sentence.index == 1
+                    and not any(f.field in PERSON_FIELDS for f in latest.figures())
+                ):
+                    host = latest
             if host is None:
                 host = Cluster(m.kind, [m])
                 clusters.append(host)
                 ordinal[id(host)] = len(members)
                 by_group.setdefault(group, []).append(host)
             else:
+                if host.kind.name == "air_strike" and name == "drone_strike" and _any_aircraft(m, host, self._article_work):
+                    host.kind = m.kind  # the drone names the "aircraft" the other side told
                 host.add(m)
                 if host.kind.name == "interception" and not interception:
                     host.kind = m.kind
@@ -2537,7 +2598,7 @@ class Extractor:
         return c
 
     @staticmethod
-    def _same_launch_retold(m: Mention, candidates: list[Cluster]) -> Cluster | None:
+    def _same_launch_retold(m: Mention, candidates: list[Cluster], reach: int = 1) -> Cluster | None:
         """The strike told in the sentence just before with the same launch count of the same
         weapon, when this one has neither a place nor a day of its own ("Sirens wailed across
         central Israel ... after the Houthis fired a ballistic missile from Yemen." then
@@ -2546,7 +2607,7 @@ class Extractor:
         c = next((c for c in reversed(candidates) if c.kind.name != "interception"), None)
         if c is None or _family(c.kind.name) != _family(m.kind.name):
             return None
-        if m.sentence.index - c.mentions[-1].sentence.index != 1:
+        if not 1 <= m.sentence.index - c.mentions[-1].sentence.index <= reach:
             return None
         mine = {(f.field, f.value) for f in m.figures if f.field.endswith("_launched")}
         theirs = {(f.field, f.value) for f in c.figures() if f.field.endswith("_launched")}
@@ -2672,7 +2733,8 @@ class Extractor:
         )
         cite("event_type", first.start, first.end)
         values: dict[str, Any] = {}
-        kind = first.kind
+        # an army's "aircraft struck" joined by the outlet's drone strike there: the drone it was
+        kind = c.kind if c.kind.name == "drone_strike" and first.kind.name == "air_strike" else first.kind
         # Figures: the largest figure stated for a field in this article (tolls are revised
         # upwards); a negation only counts when nothing was stated.
         figures = c.figures()
@@ -2725,21 +2787,21 @@ class Extractor:
             # it the strike, with its interceptions.
             launched_counts = {f.field: f.value for f in chosen.values() if f.field.endswith("_launched")}
             kind = self.p.kinds["missile_strike" if launched_counts.get("missiles_launched", -1) > launched_counts.get("drones_launched", -1) else "drone_strike"]
+        words = [article.work[m.start : m.end] for m in real if m.kind.group == "strike"]
+        attacker = next((m.initiator for m in real if m.initiator), None)
+        rocket_fire = kind.name == "missile_strike" and "shelling" in self.p.kinds and any(_ROCKET.search(t) for t in words) and not any(_MISSILE_WORD.search(t) for t in words) and attacker not in self.p.belligerents
         all_downed = kind.name in ("drone_strike", "missile_strike") and self._all_shot_down(article, c, chosen)
         if all_downed:
             # "One missile was launched from Yemen and was intercepted ... no impact": air defence
             # downing what was fired, nothing struck, is the interception (Disrupted weapons use)
             kind = self.p.kinds["interception"]
-        elif kind.name == "missile_strike" and "shelling" in self.p.kinds:
-            words = [article.work[m.start : m.end] for m in real if m.kind.group == "strike"]
-            attacker = next((m.initiator for m in real if m.initiator), None)
-            if any(_ROCKET.search(t) for t in words) and not any(_MISSILE_WORD.search(t) for t in words) and attacker not in self.p.belligerents:
-                # "Hezbollah said it fired a salvo of rockets at Kiryat Shmona", "a rocket fired from
-                # the hills lands in a compound": rocket fire is shelling, as the written convention
-                # and ACLED code it; a missile is a missile strike, and so are the theatre war's
-                # "rockets" (the press's word for Russia's missiles: "Russian forces fired rockets
-                # at Kharkiv")
-                kind = self.p.kinds["shelling"]
+        elif rocket_fire:
+            # "Hezbollah said it fired a salvo of rockets at Kiryat Shmona", "a rocket fired from
+            # the hills lands in a compound": rocket fire is shelling, as the written convention
+            # and ACLED code it; a missile is a missile strike, and so are the theatre war's
+            # "rockets" (the press's word for Russia's missiles: "Russian forces fired rockets
+            # at Kharkiv")
+            kind = self.p.kinds["shelling"]
         # Place.
         place = c.place()
         if place is not None:
@@ -3214,12 +3276,45 @@ def _family(kind: str) -> str:
     return _FAMILIES.get(kind, "remote")
 
 
+def _any_aircraft(m: Mention, c: Cluster, text: str) -> bool:
+    """An air strike told only by "an aircraft" and a drone strike at the same town: one strike
+    told by two sides (an army's "an IDF aircraft struck ... in the area of Aitaroun", then the
+    local outlet's "a drone strike on a motorcycle in Aitaroun"); "aircraft" names a drone as
+    well, jets and warplanes do not."""
+    if m.place is None or m.place.place.level == "country":
+        return False
+    cp = c.place()
+    if cp is None or cp.place.name != m.place.place.name:
+        return False
+    kinds = {m.kind.name, c.kind.name}
+    if kinds != {"air_strike", "drone_strike"}:
+        return False
+    air = [m] if m.kind.name == "air_strike" else [x for x in c.mentions if x.kind.name == "air_strike"]
+    return bool(air) and all(_AIRCRAFT_ONLY.search(text, x.start, x.end) is not None and _NAMED_AIRCRAFT.search(text, x.start, x.end) is None for x in air)
+
+
 # A dateline's city: "Ouagadougou, 12 May 2025 -", "GOMA, Feb 20 (Wire) -", "BAMAKO -"
 _DATELINE_CITY = re.compile(r"\s*([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)\s*(?:,\s*(?:[A-Z][\w .'’-]*,\s*)?(?:\w+\s+)?\d{1,2}\b|,\s*\w+\s+\d{4}\b|\s*\([^)]{1,30}\)\s*[-—–]|\s+[-—–]\s)")
 # A strike told as another one: "Drones also hit the city", "struck again", "a second strike"
 _PRONOUN_CASUALTY = re.compile(
     r"\b(?:[Ss]he|[Hh]e)\s+(?:(?:was|has\s+been|had\s+been)\s+(?:(?:later|also|seriously|critically|badly|lightly|slightly)\s+)?(killed|injured|wounded|hospitali[sz]ed|taken\s+to\s+(?:a\s+|the\s+)?hospital)|(?:later\s+)?(died))\b"
 )
+# "killed one man and wounded another", "killing a soldier and injuring another": the second verb's
+# one person, told by "another" after a toll in the same clause (not "wounded another 12", not
+# "another three")
+_ONE_MORE_CASUALTY = re.compile(
+    r"\b(?:killed|killing|wounded|wounding|injured|injuring)\s+(?:one|a|an)\b[^,;.]{0,40}?\band\s+(?P<verb>wounded|wounding|injured|injuring|killed|killing)\s+another\b(?!\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|dozen|several|few)\b)",
+    re.IGNORECASE,
+)
+# the word "aircraft" alone for an air strike's weapon (a drone is an aircraft too), not jets or warplanes
+_AIRCRAFT_ONLY = re.compile(r"\baircraft\b", re.IGNORECASE)
+_NAMED_AIRCRAFT = re.compile(r"\b(?:jets?|warplanes?|planes?|bombers?|helicopters?|fighters?|Su-\d+|Tu-\d+)\b", re.IGNORECASE)
+# an attacker's claim before its launch: "claimed the group had fired a missile at ..."
+_CLAIMED_BEFORE = re.compile(r"\bclaim(?:ed|s|ing)\b")
+# a launch's definite target after its count: "fired two missiles at the vessel"
+_AT_THE_TARGET = re.compile(r"\s(?:at|on|into)\s+the\s+(?:[\w-]+\s+){0,2}?(?:vessel|ship|tanker|carrier|freighter|building|base|plant|depot|port|city|town|village)\b")
+# the subject just before a count of munitions is a drone ("the drone fired two missiles")
+_DRONE_FIRED_BEFORE = re.compile(r"\b(?:drone|UAV|quadcopter)\s+(?:had\s+)?(?:fired|launched|dropped|released)\s+$", re.IGNORECASE)
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
 _ORDINAL_HINT = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b", re.IGNORECASE)
 # "a third died later in hospital", "a fourth person succumbed to his wounds", "a third victim was found dead"

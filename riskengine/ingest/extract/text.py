@@ -311,6 +311,11 @@ def _date_in_text(article: Article, sentences: int, header_lines: int, ranges: b
         labelled = _labels().issued_at.search(line)
         if labelled is not None and (found := _first_full_date(line[labelled.end() :], ranges)) is not None:
             return found
+        # a letterhead's labelled day of issue ("Ref: SPF/XW/0216/26      Date: 16/02/2026") over the
+        # lead's "yesterday, Sunday 15 February 2026": the lead's full date is the incident's
+        labelled = _labels().issued.search(line) if len(line.strip()) <= _HEADER_LINE_CHARS else None
+        if labelled is not None and (found := _first_full_date(line[labelled.end() :], ranges)) is not None:
+            return found
     opening = [s for s in article.sentences if not s.heading][:sentences] + [s for s in article.sentences if s.heading][:2]
     for sentence in opening:
         chunk = article.work[sentence.start : sentence.end]
