@@ -101,3 +101,14 @@ def test_a_ships_destination_is_no_place_of_the_strike(rules: Extractor) -> None
         "uncrewed surface vessel approximately 30 nautical miles off Kefken, in Turkey's Kocaeli province."
     )
     assert [(loc, c) for _, loc, c in _events(rules, text, head="MARITIME ADVISORY")] == [("Kefken", "TUR")]
+
+
+def test_a_foreign_town_reached_by_another_spelling_is_the_articles_own(rules: Extractor) -> None:
+    # "Raipura" is GeoNames' other spelling of India's Raipur (a million people), so it was no
+    # small namesake the article's home overrules; a Bangladeshi notice that never names India
+    # means its own upazila
+    text = (
+        "Bangladesh's home ministry said on Saturday that unidentified men had thrown two crude bombs "
+        "at a party office in Raipura on Friday evening, injuring three activists."
+    )
+    assert [(loc, c) for _, loc, c in _events(rules, text, head="ELECTION WATCH")] == [("Raipura", "BGD")]

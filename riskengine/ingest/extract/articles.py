@@ -765,6 +765,15 @@ class Extractor:
         towns = [t for t in self.g.town_names.get(place.name or "", []) if t.country == place.country]
         return bool(towns) and all(not t.capital and t.population < world_min for t in towns)
 
+    def _respelt_foreign_town(self, place: PlaceMention) -> bool:
+        """Whether an index's town of a country the article never names was reached only by
+        another spelling of its name: "Narsingdi-5 (Raipura)" in a Bangladeshi release is the
+        upazila, not India's Raipur, however large Raipur is."""
+        if place.place.level != "place" or place.place.unindexed:
+            return False
+        written = place.text.casefold()
+        return not any(t.country == place.place.country and t.name.casefold() == written for t in self.g.town_names.get(place.text, []))
+
     def _paragraph_country(self, article: Article, index: int, across: bool = False) -> str | None:
         """The country of the last town or region named before sentence ``index`` in its paragraph
         (``across``: or in the paragraph just before it)."""
@@ -2785,7 +2794,8 @@ class Extractor:
             place = dataclasses.replace(place, place=Place(place.text, section, "place", None, unindexed=True))
         elif (
             place is not None and section is None and self._home != self.p.default_country
-            and place.place.country not in self._named_countries and place.place.country not in self.g.theatre and self._small_foreign_town(place.place, self._home)
+            and place.place.country not in self._named_countries and place.place.country not in self.g.theatre
+            and (self._small_foreign_town(place.place, self._home) or self._respelt_foreign_town(place))
         ):
             # "a paraglider dropped bombs on the market in Kani town" in a report on Myanmar that
             # never names Japan: the article's own town, not the index's Japanese namesake
