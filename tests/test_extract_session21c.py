@@ -112,3 +112,17 @@ def test_a_foreign_town_reached_by_another_spelling_is_the_articles_own(rules: E
         "at a party office in Raipura on Friday evening, injuring three activists."
     )
     assert [(loc, c) for _, loc, c in _events(rules, text, head="ELECTION WATCH")] == [("Raipura", "BGD")]
+
+
+def test_an_unindexed_town_takes_the_country_its_paragraph_names_after_it(rules: Extractor) -> None:
+    # a circular whose home is Yemen: "off Habo", which no index holds, was given the home,
+    # though the paragraph's next sentences place the boarding off Puntland (Somalia's); with no
+    # town before it in its paragraph, the first town or region after it names its country
+    text = (
+        "1. Houthi forces fired two missiles at a bulk carrier west of Hodeidah on Sunday; both fell into the sea. "
+        "Yemen's coast guard in Hodeidah said no one was hurt.\n\n"
+        "2. In the Gulf of Aden, armed men boarded a fishing dhow off Habo on Monday and shot dead two of its crew. "
+        "Naval forces later freed the vessel. It was the second boarding off Puntland this month."
+    )
+    found = {(loc, c) for _, loc, c in _events(rules, text, date="2026-01-20", head="WAR RISK CIRCULAR")}
+    assert ("Habo", "SOM") in found

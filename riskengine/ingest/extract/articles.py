@@ -780,10 +780,20 @@ class Extractor:
         paragraph = article.sentences[index].paragraph
         for j in range(index - 1, max(-1, index - 6), -1):
             if article.sentences[j].paragraph != paragraph and not (across and article.sentences[j].paragraph == paragraph - 1):
-                return None
+                break
             shift = article.sentences[j].start
             for p in reversed(self._places[j][0]):
                 if p.place.level != "country" and not p.side_adjective and p.place.country and not _reference(article.work, p.start + shift, p.place.level):
+                    return p.place.country
+        # none before it: the first town or region of the paragraph's next sentences ("recovered
+        # ... off Eyl on 18th January. ... the third dhow hijacking off Puntland since December":
+        # Somalia's, not the home of the circular that names it)
+        for j in range(index + 1, min(len(article.sentences), index + 3)):
+            if article.sentences[j].paragraph != paragraph:
+                break
+            shift = article.sentences[j].start
+            for p in self._places[j][0]:
+                if p.place.level != "country" and not p.side_adjective and p.place.country and not p.place.unindexed and not _reference(article.work, p.start + shift, p.place.level):
                     return p.place.country
         return None
 
