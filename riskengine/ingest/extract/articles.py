@@ -771,8 +771,10 @@ class Extractor:
         upazila, not India's Raipur, however large Raipur is."""
         if place.place.level != "place" or place.place.unindexed:
             return False
+        # (a label in capitals, "GOMBE - Four people were killed", is the town's own name)
         written = place.text.casefold()
-        return not any(t.country == place.place.country and t.name.casefold() == written for t in self.g.town_names.get(place.text, []))
+        towns = self.g.town_names.get(place.text) or self.g.town_names.get(place.place.name or "") or []
+        return not any(t.country == place.place.country and t.name.casefold() == written for t in towns)
 
     def _paragraph_country(self, article: Article, index: int, across: bool = False) -> str | None:
         """The country of the last town or region named before sentence ``index`` in its paragraph
