@@ -590,7 +590,9 @@ class Extractor:
             if kind is None or probability < self.detector.threshold or kind not in self.p.detector_kinds or kind not in self.p.kinds:
                 continue
             shift = sentence.start
-            town = towns[0]
+            # Its first town, but not a unit that locates a village named after it: "In the
+            # department of Gaya, the weekly market of Tounouga was attacked" is at Tounouga.
+            town = min(towns, key=lambda p: (p.place.level == "place" and any(q.place.level == "place" and q.start > p.start for q in towns) and (p.district or bool(_UNIT_OF_BEFORE.search(text, max(0, p.start - 40), p.start))), p.start))
             place = PlaceMention(town.start + shift, town.end + shift, town.text, town.place, town.side_adjective, town.side, town.district)
             # a sentence without a day of its own takes its entry's, section's or scene's, as the
             # patterns' mentions do ("Sunday, 18 January. The RSF releases video of its fighters in
@@ -764,16 +766,37 @@ class Extractor:
         towns = [t for t in self.g.town_names.get(place.name or "", []) if t.country == place.country]
         return bool(towns) and all(not t.capital and t.population < world_min for t in towns)
 
+    def _respelt_foreign_town(self, place: PlaceMention) -> bool:
+        """Whether an index's town of a country the article never names was reached only by
+        another spelling of its name: "Narsingdi-5 (Raipura)" in a Bangladeshi release is the
+        upazila, not India's Raipur, however large Raipur is."""
+        if place.place.level != "place" or place.place.unindexed:
+            return False
+        # (a label in capitals, "GOMBE - Four people were killed", is the town's own name)
+        written = place.text.casefold()
+        towns = self.g.town_names.get(place.text) or self.g.town_names.get(place.place.name or "") or []
+        return not any(t.country == place.place.country and t.name.casefold() == written for t in towns)
+
     def _paragraph_country(self, article: Article, index: int, across: bool = False) -> str | None:
         """The country of the last town or region named before sentence ``index`` in its paragraph
         (``across``: or in the paragraph just before it)."""
         paragraph = article.sentences[index].paragraph
         for j in range(index - 1, max(-1, index - 6), -1):
             if article.sentences[j].paragraph != paragraph and not (across and article.sentences[j].paragraph == paragraph - 1):
-                return None
+                break
             shift = article.sentences[j].start
             for p in reversed(self._places[j][0]):
                 if p.place.level != "country" and not p.side_adjective and p.place.country and not _reference(article.work, p.start + shift, p.place.level):
+                    return p.place.country
+        # none before it: the first town or region of the paragraph's next sentences ("recovered
+        # ... off Eyl on 18th January. ... the third dhow hijacking off Puntland since December":
+        # Somalia's, not the home of the circular that names it)
+        for j in range(index + 1, min(len(article.sentences), index + 3)):
+            if article.sentences[j].paragraph != paragraph:
+                break
+            shift = article.sentences[j].start
+            for p in self._places[j][0]:
+                if p.place.level != "country" and not p.side_adjective and p.place.country and not p.place.unindexed and not _reference(article.work, p.start + shift, p.place.level):
                     return p.place.country
         return None
 
@@ -931,6 +954,10 @@ class Extractor:
             if m.place is not None and not m.inherited_place and m.place.place.level != "country":
                 rivals = [o for o in mentions if o is not m and not o.anaphoric and o.clause == m.clause and o.kind.name != m.kind.name]
                 rivals = [o for o in rivals if not (o.kind.group == "troops" and self._blocked(article, o))]  # a strike's target is no rival
+                # "deployed a unit ... to Pont-Sondé, where residents had reported armed men": the
+                # place a relative clause opens on is the antecedent's, not the clause's event's alone
+                if m.place.end <= min((o.start for o in rivals), default=m.place.end) and m.start < m.place.start and _WHERE_AFTER.match(text, m.place.end):
+                    rivals = []
                 mine = _distance(m.place.start, m.place.end, m.start, m.end) + _coordinated(text, m.place.start, m.start)
                 if any(_distance(m.place.start, m.place.end, o.start, o.end) + _coordinated(text, m.place.start, o.start) < mine for o in rivals):
                     m.place = None
@@ -1315,7 +1342,9 @@ class Extractor:
             locating = {
                 id(p) for p in candidates
                 if p.place.level == "place" and (_LOCATES_BEFORE.search(text, max(0, p.start - 60), p.start) or (text.endswith(" in the ", 0, p.start) and _AREA_AFTER.match(text, p.end)))
-                and any(q.place.level == "place" and q.start < p.start for q in candidates)
+                # (not a town of the sentence's heading: "Still in Tillabéri: a vehicle ... struck
+                # an explosive device near Dargol" is at Dargol, the label only the report's region)
+                and any(q.place.level == "place" and q.start < p.start and ":" not in text[q.end : p.start] for q in candidates)
             }
             m.place = min(candidates, key=lambda p: (order[p.place.level] + (0.5 if p.district or id(p) in locating or (not p.place.unindexed and _UNIT_AFTER.match(text, p.end) and not _DISTRICT_OF_PROVINCE_AFTER.match(text, p.end)) or (on_road and _NAMES_A_ROAD.match(text, p.end)) else 0), _distance(p.start, p.end, m.start, m.end) + (0 if p.start >= m.start else 15)))
         elif m.kind.group in ("strike", "troops", "territory", "unrest") and not m.anaphoric and m.place is None:
@@ -2839,7 +2868,8 @@ class Extractor:
             place = dataclasses.replace(place, place=Place(place.text, section, "place", None, unindexed=True))
         elif (
             place is not None and section is None and self._home != self.p.default_country
-            and place.place.country not in self._named_countries and place.place.country not in self.g.theatre and self._small_foreign_town(place.place, self._home)
+            and place.place.country not in self._named_countries and place.place.country not in self.g.theatre
+            and (self._small_foreign_town(place.place, self._home) or self._respelt_foreign_town(place))
         ):
             # "a paraglider dropped bombs on the market in Kani town" in a report on Myanmar that
             # never names Japan: the article's own town, not the index's Japanese namesake
@@ -3101,7 +3131,8 @@ _MONTH_MAY = re.compile(r"\bMay\b(?=\s*\d)|(?<=\d\s)May\b|\bMay\b(?=\s+(?:of\s+)
 _NATIONAL = re.compile(r"\b(?:a total of|in total|in all|across the country|nationwide|over (?:the )?(?:Russian |Ukrainian )?regions|over the territory of|over several regions|over \w+ regions)\b")
 _SENT_TOWARDS = re.compile(r"\b(?:sent|launched|fired|directed|aimed)\b[^.;]{0,60}\btowards?\s+(?:the\s+)?$", re.IGNORECASE)
 _ORIGIN_BEFORE = re.compile(
-    r"(?:\b(?:from|toward|towards|bordering|border\s+(?:crossing\s+)?with)\s+(?:the\s+)?(?:(?:directions?|areas?|regions?|side)\s+of\s+(?:the\s+)?)?"
+    # ("a tanker bound for Novorossiysk was struck ... off Kefken": a ship's destination)
+    r"(?:\b(?:from|toward|towards|bordering|border\s+(?:crossing\s+)?with|bound\s+for|en\s+route\s+to)\s+(?:the\s+)?(?:(?:directions?|areas?|regions?|side)\s+of\s+(?:the\s+)?)?"
     # an official statement's list: "Directions of launch of the UAVs: Kursk, Oryol, Millerovo"
     r"|\b(?:[Dd]irections?|[Aa]reas?|[Pp]laces?|[Ss]ites?|[Pp]oints?)\s+of\s+(?:the\s+)?launch(?:es)?\b[^:.;]{0,40}:\s+|\b[Ll]aunch\s+(?:areas?|sites?|directions?|points?)\b[^:.;]{0,40}:\s+)"
     # "from northern Gaza", "from the south of Lebanon"
@@ -3111,7 +3142,7 @@ _ORIGIN_BEFORE = re.compile(
 _REFERENCE_BEFORE = re.compile(r"\b(?:from|near|close to|next to|member)\s+(?:NATO\s+member\s+)?(?:the\s+)?$")
 _INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s+(?:(?:new|fresh|massive|major|large-scale|combined|deadly|overnight|russian|ukrainian|enemy)\s+){0,3}$")
 _CLAUSE_OPENING = re.compile(r"\W*(?:(?:and|but|then|also|only|just|meanwhile|yet)\W+)?", re.IGNORECASE)
-_REFERENCE_WORD = re.compile(r"from|toward|border|near|close to|next to|member|made|manufactured|produced|built|supplied|[Ll]aunch")
+_REFERENCE_WORD = re.compile(r"from|bound|route|toward|border|near|close to|next to|member|made|manufactured|produced|built|supplied|[Ll]aunch")
 # "two Storm Shadow missiles made in the United Kingdom": where a weapon comes from, not where it was used.
 _MADE_IN_BEFORE = re.compile(r"\b(?:made|manufactured|produced|built|supplied)\s+(?:in|by)\s+(?:the\s+)?$")
 _AND_BETWEEN_COUNTS = re.compile(r"\s*,?\s+and\s+")
@@ -3174,6 +3205,9 @@ _TOPIC_IN_BEFORE = re.compile(r"\b(?:crisis|situation|fighting|war|conflict|viol
 # "the Barmal district of Paktika province" is coded; the province's town ranks after it)
 _DISTRICT_OF_PROVINCE_AFTER = re.compile(r"\s+district\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}\s+(?:province|governorate|state|oblast|region)\b")
 _PEOPLE_OF_BEFORE = re.compile(r"\b(?:[Rr]esidents|[Ii]nhabitants|[Vv]illagers|[Pp]eople|[Yy]ouths?|[Ww]omen|[Tt]raders)\s+(?:of|from)\s+(?:the\s+)?$")
+# "in the department of Gaya", "the district of Kalehe": a unit named for its town, told before a
+# village of it
+_UNIT_OF_BEFORE = re.compile(r"\b(?:district|department|province|county|prefecture|sub-prefecture|commune|municipality|governorate|territory|township)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _AREA_AFTER = re.compile(r"\s+(?:area|region|countryside|outskirts)\b")
 _WHERE_AFTER = re.compile(r"\s*,\s+where\b")
 _THERE_AFTER = re.compile(r"\b(?:meet|meeting|talks|held|hold|gather)\s+there\b")

@@ -162,8 +162,9 @@ _SITE_AFTER = re.compile(r"\s+(?:(?:oil|gas|oil\s+and\s+gas)\s+field|field|milit
 # ("in Kantharalak district of Si Sa Ket province": a province's name of up to three words)
 _DISTRICT_OF_PROVINCE = re.compile(r"\s+district\s+of\s+(?:[A-Z][\w'’-]+['’]s\s+)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}\s+(?:province|governorate|state|oblast|region)\b")
 # A town placed in a region its country owns: "near Tessit, in Mali's Gao region", "Kefken, in
-# Turkey's Kocaeli province"
-_OWNER_COUNTRY_AFTER = re.compile(r",?\s+(?:in|of)\s+(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)['’]s\s+(?:[a-z]+\s+)?[A-Z]")
+# Turkey's Kocaeli province", or on its coast: "radar sites at Ras Isa on Yemen's Red Sea coast"
+# (not Cyprus, whose airbase the sentence named first)
+_OWNER_COUNTRY_AFTER = re.compile(r",?\s+(?:in|of|on)\s+(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)['’]s\s+(?:[a-z]+\s+)?[A-Z]")
 _COUNTRYSIDE_AFTER = re.compile(r"['’]?s?\s+countryside\b")
 # the region or town a village is written in: "Dachnoye in the Donetsk People's Republic",
 # "Rovnoye of the Donetsk People's Republic", "Dubove in Belgorod region"
@@ -840,7 +841,15 @@ class Gazetteer:
                 # once known (the caller reads the sentence again with it)
                 country = home
                 looked_up.append(UNPLACED)
-            if country is not None and name.split()[-1] in self._place_type_words:
+            if country is not None and " " in name and name.split()[-1].lower() == "township":
+                # "fired into villages of Ponnagyun Township": a township is named for its town, at
+                # which the gold sets code it (as "Kyauktaw Township" is Kyauktaw); a unit, so a
+                # village named with it ranks first
+                town = name.rsplit(" ", 1)[0]
+                indexed = self._best_town(town, {country}, None)
+                held = indexed if indexed is not None and indexed.country == country else Place(town, country, "place", admin1 if nearest is None or country == nearest.place.country else None, unindexed=True)
+                found.append(PlaceMention(start, start + len(town), town, held, district=True))
+            elif country is not None and name.split()[-1] in self._place_type_words:
                 # "in Quneitra Province, southwestern Syria": a region no index holds, by its name
                 found.append(PlaceMention(start, end, name, Place(None, country, "region", name, unindexed=True)))
             elif country is not None:
