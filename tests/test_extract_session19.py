@@ -58,8 +58,11 @@ def test_a_sentence_without_a_place_adds_no_event(extractor: Extractor) -> None:
 
 def test_words_analysts_list_in_patterns_yaml_stop_the_detector() -> None:
     # a drone that crashed in a field abroad is no strike by patterns.yaml's conventions; the
-    # detector, shown strikes told with "drone", would add one (final's Moldovan village)
-    sentence = "Moldovan police said a drone crashed in a field near the village of Cahul on Sunday."
+    # detector, shown strikes told with "drone", would add one (final's Moldovan village). Since
+    # its training on blind27 (a Latvian crash) the bare detector no longer takes "Moldovan police
+    # said a drone crashed in a field near ...": the sentence must be one it takes, or the test
+    # shows nothing of the stop-list
+    sentence = "A drone crashed near the village of Cahul on Sunday, police said."
     listed = Extractor()
     assert _told(listed, sentence) == []
     unlisted = Extractor()
