@@ -69,7 +69,9 @@ from riskengine.scoring.scores import (
     StakeholderScore,
     added_in_order,
     classify,
+    end_said,
     exact_sum,
+    is_week,
     record_ends_said,
 )
 
@@ -1111,9 +1113,9 @@ def _record_ends_short(report: ScoreReport) -> str:
     days = (ends - report.window.start).days + 1
     if 2 * days >= (report.window.end - report.window.start).days + 1:
         return ""
-    this = "this week's" if (report.window.end - report.window.start).days == 6 else "the window's"
+    this = "this week's" if is_week(report.window) else "the window's"
     cover = "that day" if days == 1 else f"its first {('two', 'three')[days - 2] if days <= 3 else days} days"
-    return f"; the events read end on {ends:%A} {ends.day} {ends:%B %Y}, so {this} score covers only {cover}"
+    return f"; {end_said(ends)}, so {this} score covers only {cover}"
 
 
 def _trend(s: StakeholderScore, report: ScoreReport) -> Trend:
@@ -3091,7 +3093,7 @@ def build_context(
             first_week,
             [*_thin_records(s, index, window), *_export_gaps(s, index, window)],
             report.events_in_window,
-            record_ends_said(report.record_ends, report.window, "this week" if (report.window.end - report.window.start).days == 6 else "this window") if report.record_ends else None,
+            record_ends_said(report.record_ends, report.window, "this week" if is_week(report.window) else "this window") if report.record_ends else None,
         ),
         # --- pictures (riskengine/briefs/map.py, charts.py) ---
         event_map=build_event_map(s.contributions, index, [r.region for r in s.regions if r.of_interest], f"{report.window.label}-{s.stakeholder}-map.png"),

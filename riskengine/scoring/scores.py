@@ -42,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from riskengine.core.events import Event
+from riskengine.core.names import day_said
 from riskengine.core.windows import Window
 
 SCHEMA_VERSION = "1.1"  # 1.1: record_ends
@@ -282,6 +283,16 @@ def record_ends_at(last: dt.date | None, window: WindowOut) -> dt.date | None:
     return last if last is not None and window.start <= last < window.end else None
 
 
+def is_week(window: WindowOut) -> bool:
+    """Whether ``window`` is a week (seven days), as the words about it say ('this week')."""
+    return window.end - window.start == dt.timedelta(days=6)
+
+
+def end_said(last: dt.date) -> str:
+    """'the events read end on Monday 5 August 2024': the record's last day as the briefs say it."""
+    return f"the events read end on {last:%A} {day_said(last)}"
+
+
 def record_ends_said(last: dt.date, window: WindowOut, this: str | None = None) -> str:
     """'the events read end on Monday 5 August 2024, the first day of 2024-W32: its counts and
     scores cover only that day'. ``this`` names the window instead of its label ('this week')."""
@@ -289,8 +300,8 @@ def record_ends_said(last: dt.date, window: WindowOut, this: str | None = None) 
     nth = f"the {_ORDINALS[n - 1]} day" if n <= len(_ORDINALS) else f"day {n}"
     cover = "only that day" if n == 1 else f"only its first {_COUNTS[n - 1] if n <= len(_COUNTS) else n} days"
     return (
-        f"the events read end on {last:%A} {last.day} {last:%B %Y}, {nth} of {this or window.label}: "
-        f"its counts and scores cover {cover}, not the whole {'week' if window.end - window.start == dt.timedelta(days=6) else 'window'}"
+        f"{end_said(last)}, {nth} of {this or window.label}: "
+        f"its counts and scores cover {cover}, not the whole {'week' if is_week(window) else 'window'}"
     )
 
 
@@ -649,6 +660,8 @@ __all__ = [
     "WeekAlerts",
     "WindowOut",
     "classify",
+    "end_said",
+    "is_week",
     "record_ends_at",
     "record_ends_said",
     "saturate",
